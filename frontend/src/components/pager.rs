@@ -1,0 +1,124 @@
+//! "Records x–y of n" and Previous / Next under a school list. The page number lives in the
+//! address (`?page=2`), so reload and Back show the same page; other query parameters (the
+//! filters to come) are kept when paging.
+
+use gatehouse_model::SchoolPage;
+use leptos::prelude::*;
+use leptos_router::hooks::{use_location, use_navigate, use_query_map};
+
+/// What the pager needs from a loaded page.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Paging {
+    page: u32,
+    page_count: u32,
+    range: Option<(u32, u32)>,
+    total: u32,
+}
+
+impl Paging {
+    pub fn of(page: &SchoolPage) -> Self {
+        Paging { page: page.page, page_count: page.page_count(), range: page.record_range(), total: page.total }
+    }
+
+    fn records(&self) -> String {
+        match self.range {
+            Some((first, last)) => format!("Records {first}–{last} of {}", self.total),
+            None => "No records".to_owned(),
+        }
+    }
+
+    fn previous(&self) -> Option<u32> {
+        (self.page > 1).then(|| (self.page - 1).min(self.page_count))
+    }
+
+    fn next(&self) -> Option<u32> {
+        (self.page < self.page_count).then_some(self.page + 1)
+    }
+}
+
+/// The page number in the address: anything but a positive number means page 1.
+pub fn page_from_query(raw: Option<&str>) -> u32 {
+    raw.and_then(|page| page.parse().ok()).filter(|&page| page >= 1).unwrap_or(1)
+}
+
+/// `paging` is `None` until a page loads (or when it fails): the buttons wait for it, but the
+/// live region stays mounted across pages so screen readers announce each new range.
+#[component]
+pub fn Pager(paging: Signal<Option<Paging>>) -> impl IntoView {
+    let query = use_query_map();
+    let location = use_location();
+    let navigate = use_navigate();
+    let go_to = move |page: u32| {
+        let mut params = query.get_untracked();
+        params.replace("page", page.to_string());
+        navigate(&format!("{}{}", location.pathname.get_untracked(), params.to_query_string()), Default::default());
+    };
+    let previous = move || paging.get().and_then(|paging| paging.previous());
+    let next = move || paging.get().and_then(|paging| paging.next());
+    let go_to_next = go_to.clone();
+    view! {
+        <div class="pager">
+            <p class="records" aria-live="polite">
+                {move || paging.get().map(|paging| paging.records())}
+            </p>
+            <nav aria-label="Pages" hidden=move || paging.get().is_none()>
+                <button
+                    type="button"
+                    class="secondary"
+                    disabled=move || previous().is_none()
+                    on:click=move |_| previous().into_iter().for_each(&go_to)
+                >
+                    "Previous"
+                </button>
+                <span class="page-of">
+                    {move || paging.get().map(|paging| format!("Page {} of {}", paging.page, paging.page_count))}
+                </span>
+                <button
+                    type="button"
+                    class="secondary"
+                    disabled=move || next().is_none()
+                    on:click=move |_| next().into_iter().for_each(&go_to_next)
+                >
+                    "Next"
+                </button>
+            </nav>
+        </div>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn paging(page: u32, rows: usize, total: u32) -> Paging {
+        let row = crate::components::schools_table::tests::row();
+        Paging::of(&SchoolPage { items: vec![row; rows], total, page, page_size: 50 })
+    }
+
+    #[test]
+    fn records_show_the_range_with_an_en_dash() {
+        assert_eq!(paging(1, 50, 120).records(), "Records 1–50 of 120");
+        assert_eq!(paging(3, 20, 120).records(), "Records 101–120 of 120");
+        assert_eq!(paging(1, 0, 0).records(), "No records");
+    }
+
+    #[test]
+    fn previous_and_next_stop_at_the_ends() {
+        assert_eq!((paging(1, 50, 120).previous(), paging(1, 50, 120).next()), (None, Some(2)));
+        assert_eq!((paging(3, 20, 120).previous(), paging(3, 20, 120).next()), (Some(2), None));
+        assert_eq!((paging(1, 0, 0).previous(), paging(1, 0, 0).next()), (None, None));
+    }
+
+    #[test]
+    fn a_page_past_the_end_steps_back_to_the_last_page() {
+        assert_eq!(paging(9, 0, 120).previous(), Some(3));
+    }
+
+    #[test]
+    fn page_from_query_falls_back_to_the_first_page() {
+        assert_eq!(page_from_query(Some("2")), 2);
+        assert_eq!(page_from_query(Some("0")), 1);
+        assert_eq!(page_from_query(Some("two")), 1);
+        assert_eq!(page_from_query(None), 1);
+    }
+}

@@ -1,0 +1,10 @@
+//! The partner portal SPA's entry point: it only mounts the app; routes live in `app.rs`.
+
+mod api;
+mod app;
+mod components;
+mod pages;
+
+fn main() {
+    leptos::mount::mount_to_body(app::App);
+}

@@ -1,0 +1,103 @@
+//! Where an emailed sign-in link lands (`/auth#token=…`): trade the token for a session, then
+//! go to Active Schools. The token travels in the fragment so it never reaches a server log, and
+//! it is taken out of the address bar at once so it stays out of history and bookmarks too.
+
+use leptos::either::Either;
+use leptos::prelude::*;
+use leptos_router::NavigateOptions;
+use leptos_router::components::{A, Redirect};
+use wasm_bindgen::JsValue;
+
+use crate::api;
+use crate::app::{ACTIVE_SCHOOLS, SIGN_IN, set_title};
+use crate::components::ProblemAlert;
+
+#[component]
+pub fn AuthLanding() -> impl IntoView {
+    set_title("Signing in");
+    match take_token_from_address_bar() {
+        Some(token) => Either::Left(view! { <SigningIn token /> }),
+        None => Either::Right(view! {
+            <LinkUnusable>
+                <p role="alert">"This address has no sign-in token in it. Open the link from the email in full."</p>
+            </LinkUnusable>
+        }),
+    }
+}
+
+#[component]
+fn SigningIn(token: String) -> impl IntoView {
+    // Created once per visit: a token works once, so it is never sent twice.
+    let session = LocalResource::new(move || api::create_session(token.clone()));
+    let working = || view! { <main class="narrow"><h1>"Signing you in…"</h1></main> };
+    view! {
+        <Suspense fallback=working>
+            {move || Suspend::new(async move {
+                match session.await {
+                    Ok(_) => Either::Left(view! {
+                        {working()}
+                        <Redirect path=ACTIVE_SCHOOLS options=NavigateOptions { replace: true, ..Default::default() } />
+                    }),
+                    Err(error) => Either::Right(view! {
+                        <LinkUnusable>
+                            <ProblemAlert error />
+                        </LinkUnusable>
+                    }),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn LinkUnusable(children: Children) -> impl IntoView {
+    view! {
+        <main class="narrow">
+            <h1>"This sign-in link can't be used"</h1>
+            {children()}
+            <p>
+                <A href=SIGN_IN>"Request a new link"</A>
+            </p>
+        </main>
+    }
+}
+
+/// Reads `#token=…` and replaces the address with the same one minus its fragment.
+fn take_token_from_address_bar() -> Option<String> {
+    let window = web_sys::window()?;
+    let location = window.location();
+    let fragment = location.hash().ok()?;
+    if !fragment.is_empty() {
+        let address = format!("{}{}", location.pathname().ok()?, location.search().ok()?);
+        // Failing here leaves the fragment visible but does not stop sign-in; carry on.
+        let _ = window.history().and_then(|history| history.replace_state_with_url(&JsValue::NULL, "", Some(&address)));
+    }
+    token_from_fragment(&fragment)
+}
+
+fn token_from_fragment(fragment: &str) -> Option<String> {
+    fragment
+        .trim_start_matches('#')
+        .split('&')
+        .find_map(|pair| pair.strip_prefix("token="))
+        .filter(|token| !token.is_empty())
+        .map(str::to_owned)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_token_comes_from_the_fragment() {
+        assert_eq!(token_from_fragment("#token=abc_DEF-123").as_deref(), Some("abc_DEF-123"));
+        assert_eq!(token_from_fragment("#from=email&token=xyz").as_deref(), Some("xyz"));
+    }
+
+    #[test]
+    fn a_fragment_without_a_token_gives_none() {
+        assert_eq!(token_from_fragment(""), None);
+        assert_eq!(token_from_fragment("#token="), None);
+        assert_eq!(token_from_fragment("#mytoken=abc"), None);
+    }
+}

@@ -1,0 +1,19 @@
+//! `GET /api/partner/schools` (P2–P4): one page of one view of an app's schools.
+
+use axum::Json;
+use axum::extract::State;
+use gatehouse_core::schools;
+use gatehouse_model::{ListSchoolsQuery, SchoolPage};
+
+use crate::extract::ApiQuery;
+use crate::session::SignedIn;
+use crate::{ApiError, AppState};
+
+pub async fn handle(
+    State(state): State<AppState>,
+    SignedIn(session): SignedIn,
+    ApiQuery(query): ApiQuery<ListSchoolsQuery>,
+) -> Result<Json<SchoolPage>, ApiError> {
+    tracing::Span::current().record("partner_id", session.partner_id.as_str());
+    Ok(Json(schools::list(&state.gatehouse, &session, &query).await?))
+}

@@ -1,0 +1,90 @@
+//! Production adapters: the DynamoDB table, the SES v2 mailer and the
+//! EventBridge bus, and the wiring that builds a `Gatehouse` from a Lambda's
+//! environment. Nothing here knows a test exists: pointing the SDK at a local
+//! endpoint is `AWS_ENDPOINT_URL`'s job.
+
+mod events;
+mod mailer;
+mod table;
+
+use std::sync::Arc;
+
+use anyhow::{Context, bail};
+use aws_config::{BehaviorVersion, SdkConfig};
+use gatehouse_core::ports::{Clock, SystemClock};
+use gatehouse_core::{EmailAddress, Gatehouse, Settings};
+
+pub use events::{EVENT_SOURCE, EventBridgeBus};
+pub use mailer::SesMailer;
+pub use table::{DynamoTable, GSI1_NAME, TTL_ATTRIBUTE, create_table};
+
+/// The deployed resources one Gatehouse talks to.
+#[derive(Debug, Clone)]
+pub struct ResourceNames {
+    pub table: String,
+    pub event_bus: String,
+    /// SES's verified sender, the `From` of every email.
+    pub sender: EmailAddress,
+}
+
+impl ResourceNames {
+    /// Reads `TABLE_NAME`, `EVENT_BUS_NAME` and `SENDER_EMAIL`.
+    pub fn from_env() -> anyhow::Result<Self> {
+        let sender = required_var("SENDER_EMAIL")?;
+        Ok(ResourceNames {
+            table: required_var("TABLE_NAME")?,
+            event_bus: required_var("EVENT_BUS_NAME")?,
+            sender: EmailAddress::parse(&sender).context("SENDER_EMAIL is not an email address")?,
+        })
+    }
+}
+
+fn required_var(name: &str) -> anyhow::Result<String> {
+    match std::env::var(name) {
+        Ok(value) if !value.trim().is_empty() => Ok(value),
+        Ok(_) => bail!("environment variable {name} is empty"),
+        Err(_) => bail!("environment variable {name} is not set"),
+    }
+}
+
+/// The three AWS adapters, kept concrete so tests can read
+/// `DynamoTable::requests_made` while the domain sees only the ports.
+pub struct AwsPorts {
+    pub table: Arc<DynamoTable>,
+    pub mailer: Arc<SesMailer>,
+    pub events: Arc<EventBridgeBus>,
+}
+
+impl AwsPorts {
+    /// Builds clients from `sdk_config`: once per cold start in a Lambda,
+    /// against a local endpoint in tests.
+    pub fn new(sdk_config: &SdkConfig, names: &ResourceNames) -> Self {
+        AwsPorts {
+            table: Arc::new(DynamoTable::new(aws_sdk_dynamodb::Client::new(sdk_config), &names.table)),
+            mailer: Arc::new(SesMailer::new(aws_sdk_sesv2::Client::new(sdk_config), names.sender.clone())),
+            events: Arc::new(EventBridgeBus::new(aws_sdk_eventbridge::Client::new(sdk_config), &names.event_bus)),
+        }
+    }
+
+    pub fn gatehouse(&self, settings: Settings, clock: Arc<dyn Clock>) -> Gatehouse {
+        Gatehouse {
+            table: self.table.clone(),
+            mailer: self.mailer.clone(),
+            events: self.events.clone(),
+            clock,
+            settings,
+        }
+    }
+}
+
+/// A Lambda's `Gatehouse`: names from `TABLE_NAME`, `EVENT_BUS_NAME`,
+/// `SENDER_EMAIL` and `PUBLIC_URL`, credentials and region from the usual
+/// AWS chain, the system clock.
+pub async fn gatehouse_from_env() -> anyhow::Result<Gatehouse> {
+    // Checked before loading AWS config so a misconfigured function fails at
+    // once, naming the variable.
+    let names = ResourceNames::from_env()?;
+    let public_url = required_var("PUBLIC_URL")?.trim_end_matches('/').to_owned();
+    let sdk_config = aws_config::load_defaults(BehaviorVersion::latest()).await;
+    Ok(AwsPorts::new(&sdk_config, &names).gatehouse(Settings { public_url }, Arc::new(SystemClock)))
+}

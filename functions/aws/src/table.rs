@@ -1,0 +1,442 @@
+//! The production `Table`: one DynamoDB table, translated call for call.
+//!
+//! Item layout: `pk`, `sk`; `gsi1pk`, `gsi1sk` only when the item takes part
+//! in a GSI1 pattern (so the index `GSI1` stays sparse); `expires_at` (the
+//! table's TTL attribute, epoch seconds); `version`; then the item's own
+//! attributes at top level. `infra/template.yaml` declares the same shape.
+
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Duration;
+
+use anyhow::{Context, anyhow};
+use async_trait::async_trait;
+use aws_sdk_dynamodb::Client;
+use aws_sdk_dynamodb::client::Waiters;
+use aws_sdk_dynamodb::types::{
+    AttributeDefinition, AttributeValue, BillingMode, ConditionCheck, Delete, GlobalSecondaryIndex, KeySchemaElement,
+    KeyType, Projection, ProjectionType, Put, ReturnValue, ScalarAttributeType, TimeToLiveSpecification,
+    TransactWriteItem,
+};
+use gatehouse_core::ports::table::RESERVED_ATTRIBUTES;
+use gatehouse_core::ports::{Condition, Cursor, Index, Item, Query, QueryPage, StoreError, Table, TransactWrite};
+use serde_json::{Map, Value};
+
+/// The global secondary index every GSI1 pattern in `core::keys` runs on.
+pub const GSI1_NAME: &str = "GSI1";
+/// The attribute DynamoDB's TTL reads.
+pub const TTL_ATTRIBUTE: &str = "expires_at";
+
+type Attributes = HashMap<String, AttributeValue>;
+
+/// A `Table` over one DynamoDB table.
+pub struct DynamoTable {
+    client: Client,
+    table_name: String,
+    requests: AtomicU64,
+}
+
+impl DynamoTable {
+    pub fn new(client: Client, table_name: impl Into<String>) -> Self {
+        DynamoTable { client, table_name: table_name.into(), requests: AtomicU64::new(0) }
+    }
+
+    /// DynamoDB requests sent so far, one per operation call (the SDK's own
+    /// retries are not counted). Tests pin the cost of each product operation
+    /// with it, since requests are what a pay-per-request table bills.
+    pub fn requests_made(&self) -> u64 {
+        self.requests.load(Ordering::Relaxed)
+    }
+
+    fn count_request(&self) {
+        self.requests.fetch_add(1, Ordering::Relaxed);
+    }
+}
+
+/// Creates the table as `infra/template.yaml` declares it: on-demand
+/// billing, `pk`/`sk` strings, the sparse index `GSI1` on `gsi1pk`/`gsi1sk`
+/// projecting every attribute, and TTL on `expires_at`.
+pub async fn create_table(client: &Client, name: &str) -> anyhow::Result<()> {
+    let string_attribute = |attribute: &str| {
+        AttributeDefinition::builder().attribute_name(attribute).attribute_type(ScalarAttributeType::S).build()
+    };
+    let key = |attribute: &str, key_type: KeyType| {
+        KeySchemaElement::builder().attribute_name(attribute).key_type(key_type).build()
+    };
+    let gsi1 = GlobalSecondaryIndex::builder()
+        .index_name(GSI1_NAME)
+        .key_schema(key("gsi1pk", KeyType::Hash)?)
+        .key_schema(key("gsi1sk", KeyType::Range)?)
+        .projection(Projection::builder().projection_type(ProjectionType::All).build())
+        .build()?;
+    client
+        .create_table()
+        .table_name(name)
+        .billing_mode(BillingMode::PayPerRequest)
+        .attribute_definitions(string_attribute("pk")?)
+        .attribute_definitions(string_attribute("sk")?)
+        .attribute_definitions(string_attribute("gsi1pk")?)
+        .attribute_definitions(string_attribute("gsi1sk")?)
+        .key_schema(key("pk", KeyType::Hash)?)
+        .key_schema(key("sk", KeyType::Range)?)
+        .global_secondary_indexes(gsi1)
+        .send()
+        .await
+        .with_context(|| format!("creating table {name}"))?;
+    // TTL can only be switched on once the table is ACTIVE.
+    client
+        .wait_until_table_exists()
+        .table_name(name)
+        .wait(Duration::from_secs(120))
+        .await
+        .with_context(|| format!("waiting for table {name}"))?;
+    client
+        .update_time_to_live()
+        .table_name(name)
+        .time_to_live_specification(
+            TimeToLiveSpecification::builder().attribute_name(TTL_ATTRIBUTE).enabled(true).build()?,
+        )
+        .send()
+        .await
+        .with_context(|| format!("enabling TTL on table {name}"))?;
+    Ok(())
+}
+
+fn unavailable(error: impl Into<anyhow::Error>) -> StoreError {
+    StoreError::Unavailable(error.into())
+}
+
+fn key(pk: &str, sk: &str) -> Attributes {
+    HashMap::from([
+        ("pk".to_owned(), AttributeValue::S(pk.to_owned())),
+        ("sk".to_owned(), AttributeValue::S(sk.to_owned())),
+    ])
+}
+
+/// A condition as DynamoDB expression parts. Names go through `#`
+/// placeholders so no attribute can collide with a reserved word.
+#[derive(Default)]
+struct Guard {
+    expression: Option<String>,
+    names: Option<HashMap<String, String>>,
+    values: Option<Attributes>,
+}
+
+fn guard(condition: Condition) -> Guard {
+    let on_pk = |expression: &str| Guard {
+        expression: Some(expression.to_owned()),
+        names: Some(HashMap::from([("#pk".to_owned(), "pk".to_owned())])),
+        values: None,
+    };
+    match condition {
+        Condition::Always => Guard::default(),
+        Condition::NotExists => on_pk("attribute_not_exists(#pk)"),
+        Condition::Exists => on_pk("attribute_exists(#pk)"),
+        Condition::VersionIs(version) => Guard {
+            expression: Some("#version = :version".to_owned()),
+            names: Some(HashMap::from([("#version".to_owned(), "version".to_owned())])),
+            values: Some(HashMap::from([(":version".to_owned(), AttributeValue::N(version.to_string()))])),
+        },
+    }
+}
+
+/// A `ConditionCheck` must carry an expression; `Always` becomes a tautology.
+fn check_guard(condition: Condition) -> Guard {
+    match condition {
+        Condition::Always => Guard {
+            expression: Some("attribute_exists(#pk) OR attribute_not_exists(#pk)".to_owned()),
+            names: Some(HashMap::from([("#pk".to_owned(), "pk".to_owned())])),
+            values: None,
+        },
+        other => guard(other),
+    }
+}
+
+fn to_attributes(item: Item) -> Result<Attributes, StoreError> {
+    if let Some(name) = RESERVED_ATTRIBUTES.iter().find(|name| item.attributes.contains_key(**name)) {
+        return Err(unavailable(anyhow!("attribute name {name} is reserved")));
+    }
+    let mut attributes: Attributes = serde_dynamo::to_item(&item.attributes).map_err(unavailable)?;
+    attributes.insert("pk".into(), AttributeValue::S(item.pk));
+    attributes.insert("sk".into(), AttributeValue::S(item.sk));
+    if let Some((gsi1pk, gsi1sk)) = item.gsi1 {
+        attributes.insert("gsi1pk".into(), AttributeValue::S(gsi1pk));
+        attributes.insert("gsi1sk".into(), AttributeValue::S(gsi1sk));
+    }
+    if let Some(expires_at) = item.expires_at {
+        attributes.insert(TTL_ATTRIBUTE.into(), AttributeValue::N(expires_at.to_string()));
+    }
+    attributes.insert("version".into(), AttributeValue::N(item.version.to_string()));
+    Ok(attributes)
+}
+
+fn take_string(attributes: &mut Attributes, name: &str) -> Result<Option<String>, StoreError> {
+    match attributes.remove(name) {
+        None => Ok(None),
+        Some(AttributeValue::S(value)) => Ok(Some(value)),
+        Some(_) => Err(unavailable(anyhow!("attribute {name} is not a string"))),
+    }
+}
+
+fn take_number<N: std::str::FromStr>(attributes: &mut Attributes, name: &str) -> Result<Option<N>, StoreError> {
+    match attributes.remove(name) {
+        None => Ok(None),
+        Some(AttributeValue::N(value)) => {
+            value.parse().map(Some).map_err(|_| unavailable(anyhow!("attribute {name} is not an integer")))
+        }
+        Some(_) => Err(unavailable(anyhow!("attribute {name} is not a number"))),
+    }
+}
+
+fn required(value: Option<String>, name: &str) -> Result<String, StoreError> {
+    value.ok_or_else(|| unavailable(anyhow!("item without {name}")))
+}
+
+fn gsi1_of(attributes: &mut Attributes) -> Result<Option<(String, String)>, StoreError> {
+    match (take_string(attributes, "gsi1pk")?, take_string(attributes, "gsi1sk")?) {
+        (Some(gsi1pk), Some(gsi1sk)) => Ok(Some((gsi1pk, gsi1sk))),
+        (None, None) => Ok(None),
+        _ => Err(unavailable(anyhow!("item with half a GSI1 key"))),
+    }
+}
+
+fn from_attributes(mut attributes: Attributes) -> Result<Item, StoreError> {
+    let pk = required(take_string(&mut attributes, "pk")?, "pk")?;
+    let sk = required(take_string(&mut attributes, "sk")?, "sk")?;
+    let gsi1 = gsi1_of(&mut attributes)?;
+    let expires_at = take_number(&mut attributes, TTL_ATTRIBUTE)?;
+    // An item born of `add` has no version yet.
+    let version = take_number(&mut attributes, "version")?.unwrap_or(0);
+    let attributes: Map<String, Value> = serde_dynamo::from_item(attributes).map_err(unavailable)?;
+    Ok(Item { pk, sk, gsi1, expires_at, version, attributes })
+}
+
+fn cursor_from(mut key: Attributes) -> Result<Cursor, StoreError> {
+    Ok(Cursor {
+        pk: required(take_string(&mut key, "pk")?, "pk")?,
+        sk: required(take_string(&mut key, "sk")?, "sk")?,
+        gsi1: gsi1_of(&mut key)?,
+    })
+}
+
+fn start_key(index: Index, cursor: Cursor) -> Result<Attributes, StoreError> {
+    let mut start = key(&cursor.pk, &cursor.sk);
+    if index == Index::Gsi1 {
+        let (gsi1pk, gsi1sk) = cursor.gsi1.ok_or_else(|| unavailable(anyhow!("a GSI1 cursor needs the index key")))?;
+        start.insert("gsi1pk".into(), AttributeValue::S(gsi1pk));
+        start.insert("gsi1sk".into(), AttributeValue::S(gsi1sk));
+    }
+    Ok(start)
+}
+
+fn transact_item(table_name: &str, write: TransactWrite) -> Result<TransactWriteItem, StoreError> {
+    let item = match write {
+        TransactWrite::Put { item, condition } => {
+            let Guard { expression, names, values } = guard(condition);
+            let put = Put::builder()
+                .table_name(table_name)
+                .set_item(Some(to_attributes(item)?))
+                .set_condition_expression(expression)
+                .set_expression_attribute_names(names)
+                .set_expression_attribute_values(values)
+                .build()
+                .map_err(unavailable)?;
+            TransactWriteItem::builder().put(put)
+        }
+        TransactWrite::Delete { pk, sk, condition } => {
+            let Guard { expression, names, values } = guard(condition);
+            let delete = Delete::builder()
+                .table_name(table_name)
+                .set_key(Some(key(&pk, &sk)))
+                .set_condition_expression(expression)
+                .set_expression_attribute_names(names)
+                .set_expression_attribute_values(values)
+                .build()
+                .map_err(unavailable)?;
+            TransactWriteItem::builder().delete(delete)
+        }
+        TransactWrite::Check { pk, sk, condition } => {
+            let Guard { expression, names, values } = check_guard(condition);
+            let check = ConditionCheck::builder()
+                .table_name(table_name)
+                .set_key(Some(key(&pk, &sk)))
+                .set_condition_expression(expression)
+                .set_expression_attribute_names(names)
+                .set_expression_attribute_values(values)
+                .build()
+                .map_err(unavailable)?;
+            TransactWriteItem::builder().condition_check(check)
+        }
+    };
+    Ok(item.build())
+}
+
+#[async_trait]
+impl Table for DynamoTable {
+    async fn get(&self, pk: &str, sk: &str) -> Result<Option<Item>, StoreError> {
+        self.count_request();
+        let output = self
+            .client
+            .get_item()
+            .table_name(&self.table_name)
+            .set_key(Some(key(pk, sk)))
+            // Sign-in links and sessions are read straight after being
+            // written; an eventually consistent read could miss them.
+            .consistent_read(true)
+            .send()
+            .await
+            .map_err(unavailable)?;
+        output.item.map(from_attributes).transpose()
+    }
+
+    async fn put(&self, item: Item, condition: Condition) -> Result<(), StoreError> {
+        let attributes = to_attributes(item)?;
+        let Guard { expression, names, values } = guard(condition);
+        self.count_request();
+        let result = self
+            .client
+            .put_item()
+            .table_name(&self.table_name)
+            .set_item(Some(attributes))
+            .set_condition_expression(expression)
+            .set_expression_attribute_names(names)
+            .set_expression_attribute_values(values)
+            .send()
+            .await;
+        match result {
+            Ok(_) => Ok(()),
+            Err(error) if error.as_service_error().is_some_and(|e| e.is_conditional_check_failed_exception()) => {
+                Err(StoreError::ConditionFailed { index: None })
+            }
+            Err(error) => Err(unavailable(error)),
+        }
+    }
+
+    async fn delete(&self, pk: &str, sk: &str, condition: Condition) -> Result<Option<Item>, StoreError> {
+        let Guard { expression, names, values } = guard(condition);
+        self.count_request();
+        let result = self
+            .client
+            .delete_item()
+            .table_name(&self.table_name)
+            .set_key(Some(key(pk, sk)))
+            .set_condition_expression(expression)
+            .set_expression_attribute_names(names)
+            .set_expression_attribute_values(values)
+            .return_values(ReturnValue::AllOld)
+            .send()
+            .await;
+        match result {
+            Ok(output) => output.attributes.map(from_attributes).transpose(),
+            Err(error) if error.as_service_error().is_some_and(|e| e.is_conditional_check_failed_exception()) => {
+                Err(StoreError::ConditionFailed { index: None })
+            }
+            Err(error) => Err(unavailable(error)),
+        }
+    }
+
+    async fn transact(&self, writes: Vec<TransactWrite>) -> Result<(), StoreError> {
+        // DynamoDB rejects an empty transaction; nothing to do is success.
+        if writes.is_empty() {
+            return Ok(());
+        }
+        let items =
+            writes.into_iter().map(|write| transact_item(&self.table_name, write)).collect::<Result<Vec<_>, _>>()?;
+        self.count_request();
+        let result = self.client.transact_write_items().set_transact_items(Some(items)).send().await;
+        let error = match result {
+            Ok(_) => return Ok(()),
+            Err(error) => error,
+        };
+        // One reason per write, in order; "None" for writes that were fine.
+        let failed = error.as_service_error().and_then(|e| match e {
+            aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsError::TransactionCanceledException(
+                cancelled,
+            ) => cancelled.cancellation_reasons().iter().position(|reason| reason.code() == Some("ConditionalCheckFailed")),
+            _ => None,
+        });
+        match failed {
+            Some(index) => Err(StoreError::ConditionFailed { index: Some(index) }),
+            None => Err(unavailable(error)),
+        }
+    }
+
+    async fn add(
+        &self,
+        pk: &str,
+        sk: &str,
+        counter: &str,
+        delta: i64,
+        expires_at: Option<i64>,
+    ) -> Result<i64, StoreError> {
+        if RESERVED_ATTRIBUTES.contains(&counter) {
+            return Err(unavailable(anyhow!("attribute name {counter} is reserved")));
+        }
+        let mut names = HashMap::from([("#counter".to_owned(), counter.to_owned())]);
+        let mut values = HashMap::from([(":delta".to_owned(), AttributeValue::N(delta.to_string()))]);
+        let mut expression = "ADD #counter :delta".to_owned();
+        if let Some(expires_at) = expires_at {
+            // Only a new item takes the expiry: a window keeps its first one.
+            expression.push_str(" SET #expires_at = if_not_exists(#expires_at, :expires_at)");
+            names.insert("#expires_at".into(), TTL_ATTRIBUTE.into());
+            values.insert(":expires_at".into(), AttributeValue::N(expires_at.to_string()));
+        }
+        self.count_request();
+        let output = self
+            .client
+            .update_item()
+            .table_name(&self.table_name)
+            .set_key(Some(key(pk, sk)))
+            .update_expression(expression)
+            .set_expression_attribute_names(Some(names))
+            .set_expression_attribute_values(Some(values))
+            .return_values(ReturnValue::UpdatedNew)
+            .send()
+            .await
+            .map_err(unavailable)?;
+        let mut updated = output.attributes.unwrap_or_default();
+        take_number(&mut updated, counter)?.ok_or_else(|| unavailable(anyhow!("ADD returned no {counter}")))
+    }
+
+    async fn query(&self, query: Query) -> Result<QueryPage, StoreError> {
+        let (partition_key, sort_key, index_name) = match query.index {
+            Index::Primary => ("pk", "sk", None),
+            Index::Gsi1 => ("gsi1pk", "gsi1sk", Some(GSI1_NAME)),
+        };
+        let mut names = HashMap::from([("#partition".to_owned(), partition_key.to_owned())]);
+        let mut values = HashMap::from([(":partition".to_owned(), AttributeValue::S(query.partition))]);
+        let mut condition = "#partition = :partition".to_owned();
+        // DynamoDB refuses an empty string in a key condition; an empty
+        // prefix matches everything anyway.
+        if let Some(prefix) = query.sort_prefix.filter(|prefix| !prefix.is_empty()) {
+            condition.push_str(" AND begins_with(#sort, :prefix)");
+            names.insert("#sort".into(), sort_key.into());
+            values.insert(":prefix".into(), AttributeValue::S(prefix));
+        }
+        let limit = query
+            .limit
+            .map(|limit| i32::try_from(limit).map_err(|_| unavailable(anyhow!("query limit {limit} is too large"))))
+            .transpose()?;
+        let start = query.after.map(|cursor| start_key(query.index, cursor)).transpose()?;
+        self.count_request();
+        let output = self
+            .client
+            .query()
+            .table_name(&self.table_name)
+            .set_index_name(index_name.map(str::to_owned))
+            .key_condition_expression(condition)
+            .set_expression_attribute_names(Some(names))
+            .set_expression_attribute_values(Some(values))
+            .set_limit(limit)
+            .set_exclusive_start_key(start)
+            // Reads after writes must see them; GSIs only offer eventual
+            // consistency, so DynamoDB refuses the flag there.
+            .set_consistent_read(Some(query.index == Index::Primary))
+            .send()
+            .await
+            .map_err(unavailable)?;
+        let items = output.items.unwrap_or_default().into_iter().map(from_attributes).collect::<Result<_, _>>()?;
+        let next = output.last_evaluated_key.map(cursor_from).transpose()?;
+        Ok(QueryPage { items, next })
+    }
+}

@@ -1,0 +1,242 @@
+//! Demo data: "Demo Partner Ltd" with one app and 60 plausible schools in
+//! every state the lists show, and a second partner whose schools the first
+//! must never see. Deterministic, and idempotent to seed: every write is
+//! conditional on the item not existing, so a second run changes nothing.
+
+use chrono::{DateTime, Days, Duration, NaiveDate, Utc};
+use gatehouse_model::{FeedStatus, GdprMode, InstallStatus, SchoolStatus, SchoolView};
+
+use crate::keys::{Key, school_view_index};
+use crate::ports::{Condition, Item, StoreError, Table};
+use crate::records::{AppRecord, MonthUsage, PartnerRecord, SchoolLinkRecord, UserRecord, to_attributes};
+use crate::{AppId, EmailAddress, PartnerId, Result, SchoolId};
+
+pub const DEMO_EMAIL: &str = "demo@partner.example";
+pub const OTHER_EMAIL: &str = "other@partner.example";
+pub const DEMO_PARTNER: &str = "demo-partner";
+pub const OTHER_PARTNER: &str = "other-partner";
+pub const DEMO_APP: &str = "demo-app";
+pub const OTHER_APP: &str = "other-app";
+/// How many schools each partner's app has, over all views.
+pub const DEMO_SCHOOLS: u32 = 60;
+pub const OTHER_SCHOOLS: u32 = 10;
+
+const PLACES: [&str; 20] = [
+    "Oakfield",
+    "Riverside",
+    "St Mary's",
+    "Hillcrest",
+    "Meadowbank",
+    "Kingsway",
+    "Ashgrove",
+    "Brookside",
+    "Castle Vale",
+    "Elmwood",
+    "Fairfield",
+    "Greenacre",
+    "Holy Trinity",
+    "Larchmont",
+    "Millbrook",
+    "Northgate",
+    "Parkview",
+    "Queensbury",
+    "Redwood",
+    "Westfield",
+];
+const KINDS: [&str; 6] = [
+    "Primary School",
+    "Academy",
+    "High School",
+    "Church of England Primary School",
+    "Community School",
+    "Infant School",
+];
+/// Local authority with its code (the first three digits of its URNs) and a postcode area.
+const AUTHORITIES: [(&str, u32, &str); 8] = [
+    ("Leeds", 107, "LS"),
+    ("Birmingham", 103, "B"),
+    ("Cardiff", 681, "CF"),
+    ("Kent", 118, "ME"),
+    ("Manchester", 105, "M"),
+    ("Bristol, City of", 109, "BS"),
+    ("Swansea", 670, "SA"),
+    ("Norfolk", 126, "NR"),
+];
+const MIS: [&str; 6] = ["SIMS", "Arbor", "iSAMS", "Bromcom", "ScholarPack", "Integris"];
+const STATUSES: [SchoolStatus; 6] = [
+    SchoolStatus::Ok,
+    SchoolStatus::Warning,
+    SchoolStatus::Error,
+    SchoolStatus::Unknown,
+    SchoolStatus::Inactive,
+    SchoolStatus::NotInstalled,
+];
+
+/// What `seed` wrote (items new this run) and what it left alone.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct SeedReport {
+    pub written: u32,
+    pub already_there: u32,
+}
+
+/// Seeds both partners. `now` fixes every relative date.
+pub async fn seed(table: &dyn Table, now: DateTime<Utc>) -> Result<SeedReport> {
+    let mut report = SeedReport::default();
+    for item in demo_items(now) {
+        match table.put(item, Condition::NotExists).await {
+            Ok(()) => report.written += 1,
+            Err(StoreError::ConditionFailed { .. }) => report.already_there += 1,
+            Err(error) => return Err(error.into()),
+        }
+    }
+    Ok(report)
+}
+
+/// Every item of the demo data set.
+pub fn demo_items(now: DateTime<Utc>) -> Vec<Item> {
+    let mut items = Vec::new();
+    let partners = [
+        (
+            DEMO_PARTNER,
+            "Demo Partner Ltd",
+            DEMO_EMAIL,
+            "Dana Demo",
+            DEMO_APP,
+            "Demo Timetabler",
+            DEMO_SCHOOLS,
+            3_280_001,
+        ),
+        (
+            OTHER_PARTNER,
+            "Other Partner plc",
+            OTHER_EMAIL,
+            "Owen Other",
+            OTHER_APP,
+            "Other Homework",
+            OTHER_SCHOOLS,
+            4_510_001,
+        ),
+    ];
+    for (partner, partner_name, email, display_name, app, app_name, schools, first_id) in partners {
+        let partner_id = PartnerId::parse(partner).expect("demo id");
+        let app_id = AppId::parse(app).expect("demo id");
+        let email = EmailAddress::parse(email).expect("demo email");
+        items.push(plain_item(
+            &Key::Partner(&partner_id),
+            &PartnerRecord { partner_id: partner_id.clone(), name: partner_name.into() },
+        ));
+        items.push(plain_item(
+            &Key::App(&partner_id, &app_id),
+            &AppRecord { app_id: app_id.clone(), partner_id: partner_id.clone(), name: app_name.into() },
+        ));
+        items.push(plain_item(
+            &Key::User(&email),
+            &UserRecord { email: email.clone(), display_name: display_name.into(), partner_id: partner_id.clone() },
+        ));
+        for n in 0..schools {
+            let link = demo_school(&partner_id, &app_id, n, first_id + n, now);
+            items.push(school_link_item(&link));
+        }
+    }
+    items
+}
+
+/// An item for an entity that is not in any index and never expires.
+fn plain_item<T: serde::Serialize>(key: &Key<'_>, record: &T) -> Item {
+    Item { pk: key.pk(), sk: key.sk(), gsi1: None, expires_at: None, version: 1, attributes: to_attributes(record) }
+}
+
+/// The stored form of an app–school link, indexed under its view.
+pub fn school_link_item(link: &SchoolLinkRecord) -> Item {
+    let key = Key::SchoolLink(&link.app_id, &link.school_id);
+    Item {
+        pk: key.pk(),
+        sk: key.sk(),
+        gsi1: Some(school_view_index(&link.app_id, link.view, &link.name, &link.school_id)),
+        expires_at: None,
+        version: 1,
+        attributes: to_attributes(link),
+    }
+}
+
+/// School number `n`: the view and every column vary with `n` so each
+/// status, install status, GDPR mode and feed status appears.
+fn demo_school(partner: &PartnerId, app: &AppId, n: u32, id: u32, now: DateTime<Utc>) -> SchoolLinkRecord {
+    let index = n as usize;
+    let (authority, la_code, area) = AUTHORITIES[index % AUTHORITIES.len()];
+    let name = format!("{} {}", PLACES[(index * 7) % PLACES.len()], KINDS[index % KINDS.len()]);
+    let today = now.date_naive();
+    let days_ago = |days: u64| today.checked_sub_days(Days::new(days)).unwrap_or(NaiveDate::MIN);
+    // Roughly 70% active, 20% pending, 10% revoked.
+    let view = match n % 10 {
+        0..=6 => SchoolView::Active,
+        7 | 8 => SchoolView::Pending,
+        _ => SchoolView::Revoked,
+    };
+    let install_status = match n % 5 {
+        0 => InstallStatus::OnboardingQueue,
+        1 => InstallStatus::Booked {
+            slot: format!("{}T{:02}:{:02}", today + Days::new(3 + u64::from(n % 9)), 9 + n % 7, (n % 2) * 30),
+        },
+        _ => InstallStatus::Installed,
+    };
+    let installed = install_status == InstallStatus::Installed;
+    let status = if installed { STATUSES[(index / 5 + index) % 5] } else { SchoolStatus::NotInstalled };
+    let authorised = view != SchoolView::Pending;
+    SchoolLinkRecord {
+        school_id: SchoolId::parse(&id.to_string()).expect("digits"),
+        app_id: app.clone(),
+        partner_id: partner.clone(),
+        name,
+        urn: Some(format!("{}{:03}", la_code, 100 + n * 13 % 900)),
+        local_authority: Some(authority.into()),
+        postcode: Some(format!("{area}{} {}{}{}", 1 + n % 19, n % 10, ["AB", "DX", "HQ", "NP", "TW"][index % 5], "")),
+        mis: (n % 11 != 3).then(|| MIS[index % MIS.len()].to_owned()),
+        view,
+        status,
+        authorised_on: authorised.then(|| days_ago(20 + u64::from(n) * 11)),
+        gdpr_mode: authorised.then_some(if n % 3 == 0 { GdprMode::ExcludeAll } else { GdprMode::IncludeAll }),
+        feed_status: authorised.then_some(if n % 4 == 1 { FeedStatus::Paused } else { FeedStatus::Enabled }),
+        usage: (view == SchoolView::Active && installed)
+            .then(|| MonthUsage { month: now.format("%Y-%m").to_string(), calls: u64::from(n * 37 % 500) }),
+        install_status,
+        last_extract_at: installed.then(|| now - Duration::hours(i64::from(n % 6) * 26 + 1)),
+        active_cases: if n % 7 == 2 { 1 + n % 2 } else { 0 },
+        revoke_on: (view == SchoolView::Active && n % 13 == 4).then(|| today + Days::new(14)),
+        invited_on: Some(days_ago(40 + u64::from(n) * 11)),
+        revoked_on: (view == SchoolView::Revoked).then(|| days_ago(5 + u64::from(n))),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::records::from_item;
+    use chrono::TimeZone;
+    use std::collections::HashSet;
+
+    #[test]
+    fn demo_covers_every_state_the_lists_show() {
+        let now = Utc.with_ymd_and_hms(2026, 11, 23, 12, 0, 0).unwrap();
+        let links: Vec<SchoolLinkRecord> = demo_items(now)
+            .iter()
+            .filter(|item| item.gsi1.is_some())
+            .map(|item| from_item(item).unwrap())
+            .filter(|link: &SchoolLinkRecord| link.partner_id.as_str() == DEMO_PARTNER)
+            .collect();
+        assert_eq!(links.len(), DEMO_SCHOOLS as usize);
+        let active: Vec<_> = links.iter().filter(|l| l.view == SchoolView::Active).collect();
+        let statuses: HashSet<_> = active.iter().map(|l| l.status).collect();
+        assert_eq!(statuses.len(), 6, "every status among active schools: {statuses:?}");
+        let installs: HashSet<_> = active.iter().map(|l| std::mem::discriminant(&l.install_status)).collect();
+        assert_eq!(installs.len(), 3);
+        assert!(active.iter().any(|l| l.gdpr_mode == Some(GdprMode::ExcludeAll)));
+        assert!(active.iter().any(|l| l.gdpr_mode == Some(GdprMode::IncludeAll)));
+        assert!(active.iter().any(|l| l.feed_status == Some(FeedStatus::Paused)));
+        assert!(active.iter().any(|l| l.revoke_on.is_some()));
+        assert!(links.iter().any(|l| l.view == SchoolView::Pending));
+        assert!(links.iter().any(|l| l.view == SchoolView::Revoked));
+        let names: HashSet<_> = links.iter().map(|l| &l.name).collect();
+        assert!(names.len() > 40, "names are varied");
+    }
+}

@@ -1,0 +1,41 @@
+//! The one domain error. Variants say what the caller can do about a failure,
+//! not where it came from; `gatehouse-api::problem` maps each to HTTP once.
+
+use crate::ports::StoreError;
+
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("{field}: {reason}")]
+    Invalid { field: &'static str, reason: String },
+    #[error("sign-in required")]
+    SignInRequired,
+    #[error("{0} not found")]
+    NotFound(&'static str),
+    #[error("{0}")]
+    Conflict(&'static str),
+    #[error("this sign-in link has expired or was already used")]
+    LinkExpired,
+    #[error("too many requests; try again in {retry_after_seconds} seconds")]
+    RateLimited { retry_after_seconds: u64 },
+    #[error("storage or provider failure")]
+    Unavailable(#[source] anyhow::Error),
+}
+
+impl Error {
+    pub fn invalid(field: &'static str, reason: impl Into<String>) -> Self {
+        Error::Invalid { field, reason: reason.into() }
+    }
+}
+
+impl From<StoreError> for Error {
+    /// A condition failure that reaches here unhandled is a lost race on a
+    /// write the caller may retry; everything else is the store being down.
+    fn from(error: StoreError) -> Self {
+        match error {
+            StoreError::ConditionFailed { .. } => Error::Conflict("the record changed meanwhile; try again"),
+            StoreError::Unavailable(source) => Error::Unavailable(source),
+        }
+    }
+}
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;

@@ -1,0 +1,13 @@
+//! Gatehouse on one machine: the embedded store (redb), the file outbox, the
+//! in-process event bus, and one server mounting every operation at the
+//! same routes as the SAM template, plus the SPA and the `/dev` pages.
+
+mod bus;
+mod outbox;
+mod outbox_page;
+mod server;
+pub mod store;
+
+pub use bus::{InProcessBus, RecordedEvent};
+pub use outbox::{FileOutbox, OutboxEntry};
+pub use server::{LocalConfig, LocalState, RunningServer, start};

@@ -1,0 +1,133 @@
+//! The one local process: every API operation at the same paths as the SAM
+//! template (from `gatehouse_api::router`), the `/dev` pages, and the SPA
+//! behind everything else.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use anyhow::Context;
+use axum::Router;
+use axum::routing::get;
+use gatehouse_core::ports::Clock;
+use gatehouse_core::{Gatehouse, Settings, demo};
+use tokio::net::TcpListener;
+use tokio::sync::oneshot;
+use tower_http::services::{ServeDir, ServeFile};
+
+use crate::bus::InProcessBus;
+use crate::outbox::FileOutbox;
+use crate::outbox_page;
+use crate::store::RedbTable;
+
+/// How to run the local server.
+pub struct LocalConfig {
+    pub addr: SocketAddr,
+    /// The embedded store, outbox and event log live here.
+    pub data_dir: PathBuf,
+    /// The built SPA (`index.html` and its assets); API only when `None`.
+    pub spa_dir: Option<PathBuf>,
+    /// Where links in emails point; `http://<bound address>` when `None`.
+    pub public_url: Option<String>,
+    pub clock: Arc<dyn Clock>,
+}
+
+impl LocalConfig {
+    /// A free port on loopback, no SPA, the real clock.
+    pub fn new(data_dir: PathBuf) -> Self {
+        LocalConfig {
+            addr: SocketAddr::from(([127, 0, 0, 1], 0)),
+            data_dir,
+            spa_dir: None,
+            public_url: None,
+            clock: Arc::new(gatehouse_core::ports::SystemClock),
+        }
+    }
+}
+
+/// State of the `/dev` pages.
+#[derive(Clone)]
+pub struct LocalState {
+    pub outbox: Arc<FileOutbox>,
+    pub bus: Arc<InProcessBus>,
+}
+
+/// A server running in the background; stops when dropped.
+pub struct RunningServer {
+    pub url: String,
+    pub addr: SocketAddr,
+    pub gatehouse: Gatehouse,
+    shutdown: Option<oneshot::Sender<()>>,
+    task: tokio::task::JoinHandle<()>,
+}
+
+impl RunningServer {
+    /// Serves until the process is interrupted.
+    pub async fn wait(mut self) -> anyhow::Result<()> {
+        let task = std::mem::replace(&mut self.task, tokio::spawn(async {}));
+        task.await.context("server task")
+    }
+}
+
+impl Drop for RunningServer {
+    fn drop(&mut self) {
+        if let Some(shutdown) = self.shutdown.take() {
+            let _ = shutdown.send(());
+        }
+    }
+}
+
+/// Opens the stores, seeds demo data (idempotently) and starts serving.
+pub async fn start(config: LocalConfig) -> anyhow::Result<RunningServer> {
+    std::fs::create_dir_all(&config.data_dir)
+        .with_context(|| format!("creating data directory {}", config.data_dir.display()))?;
+    let listener = TcpListener::bind(config.addr).await.with_context(|| format!("binding {}", config.addr))?;
+    let addr = listener.local_addr()?;
+    let url = format!("http://{addr}");
+
+    let table = Arc::new(RedbTable::open(&config.data_dir.join("gatehouse.redb"))?);
+    let outbox = Arc::new(FileOutbox::open(&config.data_dir.join("outbox"), config.clock.clone())?);
+    let bus = Arc::new(InProcessBus::open(&config.data_dir, config.clock.clone())?);
+    let report = demo::seed(table.as_ref(), config.clock.now()).await?;
+    tracing::info!(written = report.written, already_there = report.already_there, "demo data seeded");
+
+    let gatehouse = Gatehouse {
+        table,
+        mailer: outbox.clone(),
+        events: bus.clone(),
+        clock: config.clock.clone(),
+        settings: Settings { public_url: config.public_url.clone().unwrap_or_else(|| url.clone()) },
+    };
+    let dev = Router::new()
+        .route("/dev/outbox", get(outbox_page::page))
+        .route("/dev/outbox.json", get(outbox_page::json))
+        .route("/dev/events.json", get(events_json))
+        .with_state(LocalState { outbox, bus });
+    let mut app = gatehouse_api::router(gatehouse.clone()).merge(dev);
+    if let Some(spa) = &config.spa_dir {
+        // Client-side routes (/schools, /auth…) all load index.html.
+        let spa = ServeDir::new(spa).fallback(ServeFile::new(spa.join("index.html")));
+        app = app.fallback_service(spa);
+    }
+
+    let (shutdown, stopped) = oneshot::channel::<()>();
+    let task = tokio::spawn(async move {
+        let service = app.into_make_service_with_connect_info::<SocketAddr>();
+        let served = axum::serve(listener, service).with_graceful_shutdown(async {
+            let _ = stopped.await;
+        });
+        if let Err(error) = served.await {
+            tracing::error!(error = ?error, "local server stopped");
+        }
+    });
+    Ok(RunningServer { url, addr, gatehouse, shutdown: Some(shutdown), task })
+}
+
+async fn events_json(
+    axum::extract::State(state): axum::extract::State<LocalState>,
+) -> Result<axum::Json<Vec<crate::bus::RecordedEvent>>, (axum::http::StatusCode, &'static str)> {
+    state.bus.recorded().map(axum::Json).map_err(|error| {
+        tracing::error!(error = ?error, "event log unreadable");
+        (axum::http::StatusCode::INTERNAL_SERVER_ERROR, "The event log could not be read; see the server log.")
+    })
+}

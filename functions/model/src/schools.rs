@@ -1,0 +1,180 @@
+//! The partner's school lists (P2 Active, P3 Pending, P4 Revoked): one row type
+//! with the columns of every view, so the table component and export share it.
+
+use serde::{Deserialize, Serialize};
+
+/// Which list a school link sits in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum SchoolView {
+    #[default]
+    Active,
+    Pending,
+    Revoked,
+}
+
+impl SchoolView {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SchoolView::Active => "active",
+            SchoolView::Pending => "pending",
+            SchoolView::Revoked => "revoked",
+        }
+    }
+}
+
+/// Health of the school's data feed as the partner sees it (P2 "status").
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub enum SchoolStatus {
+    #[serde(rename = "OK")]
+    Ok,
+    Warning,
+    Error,
+    Unknown,
+    Inactive,
+    #[serde(rename = "Not Installed")]
+    NotInstalled,
+}
+
+impl SchoolStatus {
+    pub fn label(self) -> &'static str {
+        match self {
+            SchoolStatus::Ok => "OK",
+            SchoolStatus::Warning => "Warning",
+            SchoolStatus::Error => "Error",
+            SchoolStatus::Unknown => "Unknown",
+            SchoolStatus::Inactive => "Inactive",
+            SchoolStatus::NotInstalled => "Not Installed",
+        }
+    }
+}
+
+/// S2 GDPR mode: who is shared by default.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub enum GdprMode {
+    #[serde(rename = "Include All")]
+    IncludeAll,
+    #[serde(rename = "Exclude All")]
+    ExcludeAll,
+}
+
+impl GdprMode {
+    pub fn label(self) -> &'static str {
+        match self {
+            GdprMode::IncludeAll => "Include All",
+            GdprMode::ExcludeAll => "Exclude All",
+        }
+    }
+}
+
+/// Whether the school lets the app read now (S2 "pause the feed").
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub enum FeedStatus {
+    Enabled,
+    Paused,
+}
+
+impl FeedStatus {
+    pub fn label(self) -> &'static str {
+        match self {
+            FeedStatus::Enabled => "Enabled",
+            FeedStatus::Paused => "Paused",
+        }
+    }
+}
+
+/// S4 install progress: Onboarding Queue → Booked (slot) → Installed.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(tag = "state")]
+pub enum InstallStatus {
+    #[serde(rename = "Onboarding Queue")]
+    OnboardingQueue,
+    /// A slot booked with the support team, ISO 8601 local date-time (UK).
+    Booked {
+        slot: String,
+    },
+    Installed,
+}
+
+impl InstallStatus {
+    /// What the Install Status column shows.
+    pub fn label(&self) -> String {
+        match self {
+            InstallStatus::OnboardingQueue => "Onboarding Queue".to_owned(),
+            InstallStatus::Booked { slot } => format!("Booked {}", slot.replace('T', " ")),
+            InstallStatus::Installed => "Installed".to_owned(),
+        }
+    }
+}
+
+/// One school in one of the partner's lists. Dates are ISO 8601 (`YYYY-MM-DD`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SchoolRow {
+    pub school_id: String,
+    pub name: String,
+    pub urn: Option<String>,
+    pub local_authority: Option<String>,
+    pub postcode: Option<String>,
+    /// The school's MIS, or `None` while not detected.
+    pub mis: Option<String>,
+    pub status: SchoolStatus,
+    pub authorised_on: Option<String>,
+    pub gdpr_mode: Option<GdprMode>,
+    pub feed_status: Option<FeedStatus>,
+    /// API calls by the app for this school in the current month (A5).
+    pub month_stats: u64,
+    pub install_status: InstallStatus,
+    /// Days since the last agent extract; `None` when never extracted.
+    pub cache_age_days: Option<u32>,
+    pub active_cases: u32,
+    /// The date a requested revocation takes effect, while it is in the future.
+    pub revoke_pending: Option<String>,
+}
+
+/// `GET /api/partner/schools` query string.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[cfg_attr(feature = "openapi", derive(utoipa::IntoParams, utoipa::ToSchema))]
+pub struct ListSchoolsQuery {
+    #[serde(default)]
+    pub view: SchoolView,
+    /// The app whose schools to list; the partner's first app when absent.
+    #[serde(default)]
+    pub app: Option<String>,
+    /// 1-based page number.
+    #[serde(default)]
+    pub page: Option<u32>,
+    /// Rows per page, 1 to 200; 50 when absent.
+    #[serde(default)]
+    pub page_size: Option<u32>,
+}
+
+/// One page of a school list: "records x–y of n".
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SchoolPage {
+    pub items: Vec<SchoolRow>,
+    pub total: u32,
+    pub page: u32,
+    pub page_size: u32,
+}
+
+impl SchoolPage {
+    /// The 1-based record range shown on this page, `None` when empty.
+    pub fn record_range(&self) -> Option<(u32, u32)> {
+        if self.items.is_empty() {
+            return None;
+        }
+        let first = (self.page - 1) * self.page_size + 1;
+        Some((first, first + self.items.len() as u32 - 1))
+    }
+
+    pub fn page_count(&self) -> u32 {
+        self.total.div_ceil(self.page_size.max(1)).max(1)
+    }
+}

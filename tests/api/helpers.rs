@@ -1,0 +1,82 @@
+//! `spawn_app()`: the local server on a free port with a fresh store and a
+//! clock the test controls, plus one helper per operation.
+
+use std::sync::Arc;
+
+use chrono::{TimeZone, Utc};
+use gatehouse_core::ports::ManualClock;
+use gatehouse_local::{LocalConfig, OutboxEntry, RunningServer, start};
+use serde_json::{Value, json};
+
+pub struct TestApp {
+    pub server: RunningServer,
+    pub clock: Arc<ManualClock>,
+    /// A browser-like client: keeps cookies, sends from 127.0.0.1.
+    pub client: reqwest::Client,
+    _data: tempfile::TempDir,
+}
+
+pub async fn spawn_app() -> TestApp {
+    let data = tempfile::tempdir().expect("temp dir");
+    let clock = Arc::new(ManualClock::at(Utc.with_ymd_and_hms(2026, 11, 23, 10, 0, 0).unwrap()));
+    let mut config = LocalConfig::new(data.path().to_owned());
+    config.clock = clock.clone();
+    let server = start(config).await.expect("local server starts");
+    TestApp { server, clock, client: new_client(), _data: data }
+}
+
+pub fn new_client() -> reqwest::Client {
+    reqwest::Client::builder().cookie_store(true).build().expect("client")
+}
+
+impl TestApp {
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.server.url)
+    }
+
+    pub async fn request_magic_link(&self, email: &str) -> reqwest::Response {
+        self.client.post(self.url("/api/auth/magic-link")).json(&json!({ "email": email })).send().await.unwrap()
+    }
+
+    pub async fn outbox(&self) -> Vec<OutboxEntry> {
+        let entries: Vec<Value> =
+            self.client.get(self.url("/dev/outbox.json")).send().await.unwrap().json().await.unwrap();
+        entries.into_iter().map(|entry| serde_json::from_value(entry).unwrap()).collect()
+    }
+
+    /// The token in the newest sign-in email to `email`.
+    pub async fn token_from_outbox(&self, email: &str) -> String {
+        let entry = self.outbox().await.into_iter().find(|entry| entry.to == email).expect("an email was sent");
+        let start = entry.text.find("#token=").expect("a link with a token") + "#token=".len();
+        entry.text[start..].chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_').collect()
+    }
+
+    pub async fn create_session(&self, client: &reqwest::Client, token: &str) -> reqwest::Response {
+        client.post(self.url("/api/auth/session")).json(&json!({ "token": token })).send().await.unwrap()
+    }
+
+    /// Signs `email` in on a fresh client and returns it.
+    pub async fn signed_in_client(&self, email: &str) -> reqwest::Client {
+        assert_eq!(self.request_magic_link(email).await.status(), 202);
+        let token = self.token_from_outbox(email).await;
+        let client = new_client();
+        assert_eq!(self.create_session(&client, &token).await.status(), 200);
+        client
+    }
+
+    pub async fn list_schools(&self, client: &reqwest::Client, query: &str) -> reqwest::Response {
+        client.get(self.url(&format!("/api/partner/schools{query}"))).send().await.unwrap()
+    }
+}
+
+/// Asserts an RFC 9457 problem with this status and code; returns the body.
+pub async fn assert_problem(response: reqwest::Response, status: u16, code: &str) -> Value {
+    assert_eq!(response.status(), status, "status");
+    let content_type = response.headers()["content-type"].to_str().unwrap().to_owned();
+    assert_eq!(content_type, "application/problem+json");
+    let body: Value = response.json().await.unwrap();
+    assert_eq!(body["code"], code, "{body}");
+    assert_eq!(body["status"], status);
+    assert!(body["detail"].as_str().is_some_and(|detail| detail.len() > 10), "a human sentence: {body}");
+    body
+}

@@ -1,0 +1,282 @@
+//! Black-box tests of the HTTP API against the local server (embedded store,
+//! file outbox): the sign-in flow, expiry through the clock port, bad input,
+//! and the cross-tenant matrix.
+
+mod helpers;
+
+use chrono::Duration;
+use gatehouse_core::Token;
+use gatehouse_core::demo::{DEMO_EMAIL, OTHER_EMAIL};
+use gatehouse_core::keys::Key;
+use helpers::{assert_problem, new_client, spawn_app};
+use serde_json::{Value, json};
+
+#[tokio::test]
+async fn magic_link_answers_the_same_for_known_and_unknown_addresses() {
+    let app = spawn_app().await;
+    let known = app.request_magic_link(DEMO_EMAIL).await;
+    let unknown = app.request_magic_link("nobody@nowhere.example").await;
+    assert_eq!((known.status().as_u16(), unknown.status().as_u16()), (202, 202));
+    let (known, unknown): (Value, Value) = (known.json().await.unwrap(), unknown.json().await.unwrap());
+    assert_eq!(known, unknown);
+    let outbox = app.outbox().await;
+    assert_eq!(outbox.len(), 1, "only the known address gets mail");
+    assert_eq!(outbox[0].to, DEMO_EMAIL);
+}
+
+#[tokio::test]
+async fn emailed_link_points_at_the_spa_with_the_token_in_the_fragment() {
+    let app = spawn_app().await;
+    app.request_magic_link(" Demo@Partner.Example ").await;
+    let email = &app.outbox().await[0];
+    let link = format!("{}/auth#token=", app.server.url);
+    assert!(email.text.contains(&link), "{}", email.text);
+    assert!(email.html.contains(&link));
+    let token = app.token_from_outbox(DEMO_EMAIL).await;
+    assert_eq!(token.len(), 43, "256 bits, base64url");
+}
+
+#[tokio::test]
+async fn malformed_email_gets_a_problem_naming_the_field() {
+    let app = spawn_app().await;
+    let body = assert_problem(app.request_magic_link("not-an-email").await, 400, "invalid").await;
+    assert_eq!(body["field"], "email");
+    assert!(app.outbox().await.is_empty());
+}
+
+#[tokio::test]
+async fn broken_bodies_get_problems_not_plain_text() {
+    let app = spawn_app().await;
+    let url = app.url("/api/auth/magic-link");
+    let no_type = app.client.post(&url).body(r#"{"email":"a@b.example"}"#).send().await.unwrap();
+    assert_problem(no_type, 415, "unsupported_media_type").await;
+    let broken = app.client.post(&url).header("content-type", "application/json").body("{").send().await.unwrap();
+    assert_problem(broken, 400, "invalid_body").await;
+    let wrong_shape = app.client.post(&url).json(&json!({ "mail": "a@b.example" })).send().await.unwrap();
+    assert_problem(wrong_shape, 400, "invalid_body").await;
+}
+
+#[tokio::test]
+async fn sign_in_link_works_exactly_once() {
+    let app = spawn_app().await;
+    app.request_magic_link(DEMO_EMAIL).await;
+    let token = app.token_from_outbox(DEMO_EMAIL).await;
+
+    let first = app.create_session(&app.client, &token).await;
+    assert_eq!(first.status(), 200);
+    let cookie = first.headers()["set-cookie"].to_str().unwrap().to_owned();
+    assert!(cookie.starts_with("gatehouse_session="), "{cookie}");
+    for attribute in ["HttpOnly", "SameSite=Strict", "Path=/", "Max-Age=43200"] {
+        assert!(cookie.contains(attribute), "{attribute} missing from {cookie}");
+    }
+    assert!(!cookie.contains("Secure"), "plain-HTTP local mode cannot use Secure cookies");
+    let me: Value = first.json().await.unwrap();
+    assert_eq!(me["partner_name"], "Demo Partner Ltd");
+
+    let again = app.create_session(&new_client(), &token).await;
+    let body = assert_problem(again, 410, "link_expired").await;
+    assert!(body["request_id"].as_str().is_some_and(|id| !id.is_empty()));
+}
+
+#[tokio::test]
+async fn sign_in_link_expires_after_ten_minutes() {
+    let app = spawn_app().await;
+    app.request_magic_link(DEMO_EMAIL).await;
+    let token = app.token_from_outbox(DEMO_EMAIL).await;
+    app.clock.advance(Duration::minutes(10));
+    assert_problem(app.create_session(&app.client, &token).await, 410, "link_expired").await;
+}
+
+#[tokio::test]
+async fn link_used_just_before_expiry_still_works() {
+    let app = spawn_app().await;
+    app.request_magic_link(DEMO_EMAIL).await;
+    let token = app.token_from_outbox(DEMO_EMAIL).await;
+    app.clock.advance(Duration::minutes(9) + Duration::seconds(59));
+    assert_eq!(app.create_session(&app.client, &token).await.status(), 200);
+}
+
+#[tokio::test]
+async fn junk_tokens_are_rejected_before_the_store() {
+    let app = spawn_app().await;
+    let body = assert_problem(app.create_session(&app.client, "abc").await, 400, "invalid").await;
+    assert_eq!(body["field"], "token");
+    // Well-formed but never issued.
+    let forged = Token::generate().unwrap();
+    assert_problem(app.create_session(&app.client, forged.expose()).await, 410, "link_expired").await;
+}
+
+#[tokio::test]
+async fn session_lasts_twelve_hours() {
+    let app = spawn_app().await;
+    let client = app.signed_in_client(DEMO_EMAIL).await;
+    app.clock.advance(Duration::hours(12) - Duration::seconds(1));
+    assert_eq!(client.get(app.url("/api/me")).send().await.unwrap().status(), 200);
+    app.clock.advance(Duration::seconds(1));
+    assert_problem(client.get(app.url("/api/me")).send().await.unwrap(), 401, "sign_in_required").await;
+}
+
+#[tokio::test]
+async fn me_needs_a_session_and_shows_the_partner() {
+    let app = spawn_app().await;
+    assert_problem(app.client.get(app.url("/api/me")).send().await.unwrap(), 401, "sign_in_required").await;
+    let client = app.signed_in_client(DEMO_EMAIL).await;
+    let me: Value = client.get(app.url("/api/me")).send().await.unwrap().json().await.unwrap();
+    assert_eq!(me["email"], DEMO_EMAIL);
+    assert_eq!(me["partner_id"], "demo-partner");
+    assert_eq!(me["apps"][0]["app_id"], "demo-app");
+}
+
+#[tokio::test]
+async fn logout_revokes_the_session_even_for_a_replayed_cookie() {
+    let app = spawn_app().await;
+    app.request_magic_link(DEMO_EMAIL).await;
+    let token = app.token_from_outbox(DEMO_EMAIL).await;
+    let response = app.create_session(&app.client, &token).await;
+    let cookie = response.headers()["set-cookie"].to_str().unwrap().split(';').next().unwrap().to_owned();
+
+    let logout = app.client.post(app.url("/api/auth/logout")).send().await.unwrap();
+    assert_eq!(logout.status(), 204);
+    assert!(logout.headers()["set-cookie"].to_str().unwrap().contains("Max-Age=0"));
+    let replayed = new_client().get(app.url("/api/me")).header("cookie", &cookie).send().await.unwrap();
+    assert_problem(replayed, 401, "sign_in_required").await;
+    // Logging out again is harmless.
+    assert_eq!(
+        new_client().post(app.url("/api/auth/logout")).header("cookie", &cookie).send().await.unwrap().status(),
+        204
+    );
+}
+
+#[tokio::test]
+async fn tokens_and_sessions_are_stored_only_as_hashes() {
+    let app = spawn_app().await;
+    app.request_magic_link(DEMO_EMAIL).await;
+    let link_token = Token::parse("token", &app.token_from_outbox(DEMO_EMAIL).await).unwrap();
+    let table = app.server.gatehouse.table.clone();
+    let hash = link_token.hash();
+    let stored = table.get(&Key::LoginLink(&hash).pk(), &Key::LoginLink(&hash).sk()).await.unwrap();
+    assert!(stored.is_some(), "the link is stored under its hash");
+    assert!(!serde_json::to_string(&stored.unwrap().attributes).unwrap().contains(link_token.expose()));
+
+    let response = app.create_session(&app.client, link_token.expose()).await;
+    let cookie = response.headers()["set-cookie"].to_str().unwrap().to_owned();
+    let value = cookie.split(';').next().unwrap().trim_start_matches("gatehouse_session=");
+    let session = Token::parse("session", value).unwrap();
+    let by_hash = Key::Session(&session.hash());
+    assert!(table.get(&by_hash.pk(), &by_hash.sk()).await.unwrap().is_some());
+    assert!(table.get(&format!("SESSION#{value}"), "SESSION").await.unwrap().is_none());
+}
+
+#[tokio::test]
+async fn active_schools_pages_through_the_partners_own_schools() {
+    let app = spawn_app().await;
+    let client = app.signed_in_client(DEMO_EMAIL).await;
+    let page: Value = app.list_schools(&client, "?view=active&page=1&page_size=50").await.json().await.unwrap();
+    assert_eq!(page["total"], 42);
+    let items = page["items"].as_array().unwrap();
+    assert_eq!(items.len(), 42);
+    let names: Vec<String> = items.iter().map(|row| row["name"].as_str().unwrap().to_lowercase()).collect();
+    let mut sorted = names.clone();
+    sorted.sort();
+    assert_eq!(names, sorted, "ordered by school name");
+
+    let last: Value = app.list_schools(&client, "?page=5&page_size=10").await.json().await.unwrap();
+    assert_eq!(last["items"].as_array().unwrap().len(), 2);
+    assert_eq!(
+        (last["page"].clone(), last["page_size"].clone(), last["total"].clone()),
+        (json!(5), json!(10), json!(42))
+    );
+    assert_eq!(last["items"][1]["name"], items[41]["name"]);
+}
+
+#[tokio::test]
+async fn partners_never_see_each_others_schools() {
+    let app = spawn_app().await;
+    let demo = app.signed_in_client(DEMO_EMAIL).await;
+    let other = app.signed_in_client(OTHER_EMAIL).await;
+    let ids = |page: Value| -> Vec<String> {
+        page["items"].as_array().unwrap().iter().map(|row| row["school_id"].as_str().unwrap().to_owned()).collect()
+    };
+    for view in ["active", "pending", "revoked"] {
+        let query = format!("?view={view}&page_size=200");
+        let demo_ids = ids(app.list_schools(&demo, &query).await.json().await.unwrap());
+        let other_ids = ids(app.list_schools(&other, &query).await.json().await.unwrap());
+        assert!(!demo_ids.is_empty() && !other_ids.is_empty(), "{view}: both partners have schools");
+        assert!(demo_ids.iter().all(|id| id.starts_with("328")), "{view}: {demo_ids:?}");
+        assert!(other_ids.iter().all(|id| id.starts_with("451")), "{view}: {other_ids:?}");
+    }
+    // Naming the other partner's app is the same as naming no app at all.
+    assert_problem(app.list_schools(&demo, "?app=other-app").await, 404, "not_found").await;
+    assert_problem(app.list_schools(&other, "?app=demo-app").await, 404, "not_found").await;
+    assert_problem(app.list_schools(&new_client(), "?app=demo-app").await, 401, "sign_in_required").await;
+}
+
+#[tokio::test]
+async fn bad_list_queries_get_problems() {
+    let app = spawn_app().await;
+    let client = app.signed_in_client(DEMO_EMAIL).await;
+    let body = assert_problem(app.list_schools(&client, "?page=0").await, 400, "invalid").await;
+    assert_eq!(body["field"], "page");
+    let body = assert_problem(app.list_schools(&client, "?page_size=500").await, 400, "invalid").await;
+    assert_eq!(body["field"], "page_size");
+    assert_problem(app.list_schools(&client, "?view=everything").await, 400, "invalid_query").await;
+    assert_problem(app.list_schools(&client, "?page=minus-one").await, 400, "invalid_query").await;
+}
+
+#[tokio::test]
+async fn sign_in_requests_are_rate_limited_per_email_and_per_ip() {
+    let app = spawn_app().await;
+    for _ in 0..5 {
+        assert_eq!(app.request_magic_link(DEMO_EMAIL).await.status(), 202);
+    }
+    let limited = app.request_magic_link(DEMO_EMAIL).await;
+    let retry_after: u64 = limited.headers()["retry-after"].to_str().unwrap().parse().unwrap();
+    assert!((1..=900).contains(&retry_after));
+    assert_problem(limited, 429, "rate_limited").await;
+    assert_eq!(app.outbox().await.len(), 5, "no email beyond the limit");
+    // Unknown addresses are limited the same way, so limits reveal nothing.
+    for _ in 0..5 {
+        app.request_magic_link("ghost@nowhere.example").await;
+    }
+    assert_problem(app.request_magic_link("ghost@nowhere.example").await, 429, "rate_limited").await;
+
+    app.clock.advance(Duration::minutes(15));
+    assert_eq!(app.request_magic_link(DEMO_EMAIL).await.status(), 202, "a new window");
+
+    // The per-IP budget (30 a window) spans addresses.
+    app.clock.advance(Duration::minutes(15));
+    for n in 0..30 {
+        assert_eq!(app.request_magic_link(&format!("person{n}@school.example")).await.status(), 202);
+    }
+    assert_problem(app.request_magic_link("one-more@school.example").await, 429, "rate_limited").await;
+}
+
+#[tokio::test]
+async fn unknown_routes_and_methods_get_problems() {
+    let app = spawn_app().await;
+    assert_problem(app.client.get(app.url("/api/nope")).send().await.unwrap(), 404, "no_such_route").await;
+    assert_problem(app.client.get(app.url("/api/auth/magic-link")).send().await.unwrap(), 405, "method_not_allowed")
+        .await;
+}
+
+#[tokio::test]
+async fn health_and_openapi_are_served() {
+    let app = spawn_app().await;
+    let health: Value = app.client.get(app.url("/api/health")).send().await.unwrap().json().await.unwrap();
+    assert_eq!(health["status"], "ok");
+    let document: Value = app.client.get(app.url("/api/openapi.json")).send().await.unwrap().json().await.unwrap();
+    assert_eq!(document["openapi"], "3.1.0");
+    for route in gatehouse_model::ROUTES {
+        assert!(document["paths"][route.path].is_object(), "{} missing", route.path);
+    }
+}
+
+#[tokio::test]
+async fn every_response_carries_a_request_id() {
+    let app = spawn_app().await;
+    let response = app.client.get(app.url("/api/health")).send().await.unwrap();
+    assert!(response.headers().contains_key("x-request-id"));
+    let chosen = app.client.get(app.url("/api/me")).header("x-request-id", "trace-me-1").send().await.unwrap();
+    assert_eq!(chosen.headers()["x-request-id"], "trace-me-1");
+    assert_eq!(assert_problem(chosen, 401, "sign_in_required").await["request_id"], "trace-me-1");
+}

@@ -1,0 +1,65 @@
+//! The SES mailer against moto: what `SesMailer` sends is what arrives.
+
+use anyhow::Context;
+use gatehouse_aws::SesMailer;
+use gatehouse_core::EmailAddress;
+use gatehouse_core::ports::{Email, Mailer};
+use gatehouse_tests::moto;
+use serde_json::Value;
+
+/// Messages moto's SES has accepted, from its state dump.
+async fn sent_messages() -> anyhow::Result<Vec<Value>> {
+    let state: Value = reqwest::get(format!("{}/moto-api/data.json", moto::endpoint())).await?.json().await?;
+    let messages = state["ses"]["Message"].as_array().context("moto's state has no SES messages")?;
+    Ok(messages.clone())
+}
+
+#[tokio::test]
+async fn ses_mailer_delivers_subject_body_and_recipient() -> anyhow::Result<()> {
+    let config = moto::sdk_config().await;
+    let ses = aws_sdk_sesv2::Client::new(&config);
+    // SES refuses senders it has not verified; moto verifies on creation.
+    let domain = format!("{}.example", moto::unique_name("mailer"));
+    ses.create_email_identity().email_identity(&domain).send().await?;
+    let sender = EmailAddress::parse(&format!("no-reply@{domain}"))?;
+    let recipient = EmailAddress::parse("office@ysgol.example")?;
+    let link = format!("https://gatehouse.example/sign-in#token={}", moto::unique_name("token"));
+
+    let mailer = SesMailer::new(ses, sender.clone());
+    mailer
+        .send(Email {
+            to: recipient.clone(),
+            subject: "Your Gatehouse sign-in link".into(),
+            text: format!("Sign in: {link}"),
+            html: format!("<p><a href=\"{link}\">Sign in</a></p>"),
+        })
+        .await?;
+
+    let messages = sent_messages().await?;
+    let sent =
+        messages.iter().find(|message| message["source"] == sender.as_str()).context("no message from the sender")?;
+    assert_eq!(sent["destinations"]["ToAddresses"], serde_json::json!([recipient.as_str()]));
+    assert_eq!(sent["subject"], "Your Gatehouse sign-in link");
+    // moto keeps only the HTML body when both are sent.
+    assert!(sent["body"].as_str().is_some_and(|body| body.contains(&link)), "the body carries the link");
+    Ok(())
+}
+
+#[tokio::test]
+async fn ses_mailer_fails_for_an_unverified_sender() -> anyhow::Result<()> {
+    let ses = aws_sdk_sesv2::Client::new(&moto::sdk_config().await);
+    let sender = EmailAddress::parse(&format!("no-reply@{}.example", moto::unique_name("unverified")))?;
+    let mailer = SesMailer::new(ses, sender);
+
+    let sent = mailer
+        .send(Email {
+            to: EmailAddress::parse("office@ysgol.example")?,
+            subject: "Not sent".into(),
+            text: "Not sent".into(),
+            html: "<p>Not sent</p>".into(),
+        })
+        .await;
+    let error = sent.expect_err("SES rejects an unverified sender");
+    assert!(!format!("{error:#}").contains("office@ysgol.example"), "errors never carry the recipient");
+    Ok(())
+}

@@ -1,0 +1,55 @@
+//! One page object per screen, plus the XPath locators they share. Elements are found the way
+//! a person finds them, by role, label and visible text, so restyling never breaks a test.
+
+pub mod active_schools;
+pub mod auth_landing;
+pub mod outbox;
+pub mod sign_in;
+
+/// An XPath string literal for `text`; XPath 1.0 has no escapes, so a text holding both quote
+/// kinds is spliced together with `concat`.
+fn literal(text: &str) -> String {
+    if !text.contains('\'') {
+        format!("'{text}'")
+    } else if !text.contains('"') {
+        format!("\"{text}\"")
+    } else {
+        let parts: Vec<String> = text.split('\'').map(|part| format!("'{part}'")).collect();
+        format!("concat({})", parts.join(", \"'\", "))
+    }
+}
+
+/// The top-level heading reading exactly `text`.
+pub fn heading(text: &str) -> String {
+    format!("//h1[normalize-space()={}]", literal(text))
+}
+
+/// The button reading exactly `text`.
+pub fn button(text: &str) -> String {
+    format!("//button[normalize-space()={}]", literal(text))
+}
+
+/// The link reading exactly `text`.
+pub fn link(text: &str) -> String {
+    format!("//a[normalize-space()={}]", literal(text))
+}
+
+/// The form field whose `<label>` reads exactly `text`.
+pub fn field(text: &str) -> String {
+    format!("//*[@id=//label[normalize-space()={}]/@for]", literal(text))
+}
+
+/// Every element announced as an alert.
+pub const ALERT: &str = "//*[@role='alert']";
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn literals_quote_around_whatever_quotes_the_text_holds() {
+        assert_eq!(literal("Active Schools"), "'Active Schools'");
+        assert_eq!(literal("can't"), "\"can't\"");
+        assert_eq!(literal("a'b\"c"), "concat('a', \"'\", 'b\"c')");
+    }
+}

@@ -1,0 +1,159 @@
+//! One moto server per test process, standing in for DynamoDB, SES and
+//! EventBridge, and an `SdkConfig` pointed at it.
+//!
+//! moto keeps one state for the whole server: give every test its own table,
+//! bus or address (`unique_name`) instead of resetting it.
+
+use std::fs::File;
+use std::io::{Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::process::{Child, ChildStdin, Command, Stdio};
+use std::sync::OnceLock;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{Duration, Instant};
+
+use aws_config::{BehaviorVersion, Region, SdkConfig};
+
+const REGION: &str = "eu-west-2";
+const READY_WITHIN: Duration = Duration::from_secs(30);
+/// A port picked free can be taken before moto binds it (other test
+/// processes run alongside); a fresh port usually succeeds.
+const ATTEMPTS: usize = 3;
+
+/// Runs moto under `sh` so it dies with the test process, however that ends.
+/// The test process holds the write end of `sh`'s stdin and never writes:
+/// the kernel closes it when the process exits, even on abort or SIGKILL, and
+/// the `read` then returns and kills moto. (A `Child` in a static is never
+/// dropped, so `kill_on_drop` would not help.) If moto exits first, `sh`
+/// exits too, which `start` notices instead of waiting out the timeout.
+const WRAPPER: &str = r#"exec 3<&0
+"$0" -H 127.0.0.1 -p "$1" </dev/null 3<&- &
+moto=$!
+{ read -r _ <&3; kill "$moto"; } &
+wait "$moto""#;
+
+struct Server {
+    endpoint: String,
+    // Held for the life of the process: closing it stops moto.
+    _lifeline: ChildStdin,
+}
+
+static SERVER: OnceLock<Server> = OnceLock::new();
+
+/// `http://127.0.0.1:<port>` of this process's moto, started on first use.
+pub fn endpoint() -> &'static str {
+    &SERVER.get_or_init(start).endpoint
+}
+
+/// An SDK configuration for moto: its endpoint, eu-west-2, test credentials,
+/// and none of the host's AWS environment variables. Build one per test: SDK
+/// clients keep pooled connections on the runtime that opened them, and each
+/// `#[tokio::test]` has its own runtime.
+pub async fn sdk_config() -> SdkConfig {
+    aws_config::defaults(BehaviorVersion::latest())
+        .empty_test_environment()
+        .endpoint_url(endpoint())
+        .region(Region::from_static(REGION))
+        .test_credentials()
+        .load()
+        .await
+}
+
+/// `<prefix>-<pid>-<n>`: unique within the server, readable in moto's state.
+pub fn unique_name(prefix: &str) -> String {
+    static NEXT: AtomicU64 = AtomicU64::new(0);
+    format!("{prefix}-{}-{}", std::process::id(), NEXT.fetch_add(1, Ordering::Relaxed))
+}
+
+/// `GATEHOUSE_MOTO_SERVER`, else the venv `cargo xtask test` installs.
+fn moto_server() -> PathBuf {
+    if let Some(path) = std::env::var_os("GATEHOUSE_MOTO_SERVER") {
+        return PathBuf::from(path);
+    }
+    let workspace = Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("tests/ sits in the workspace");
+    let venv = workspace.join("target/tools/moto-venv/bin/moto_server");
+    assert!(
+        venv.exists(),
+        "moto_server not found at {} and GATEHOUSE_MOTO_SERVER is unset: run `cargo xtask test`, which installs moto",
+        venv.display()
+    );
+    venv
+}
+
+fn start() -> Server {
+    let program = moto_server();
+    let mut failures = Vec::new();
+    for _ in 0..ATTEMPTS {
+        match start_once(&program) {
+            Ok(server) => return server,
+            Err(failure) => failures.push(failure),
+        }
+    }
+    panic!("moto_server ({}) did not start:\n{}", program.display(), failures.join("\n"));
+}
+
+fn start_once(program: &Path) -> Result<Server, String> {
+    let port = TcpListener::bind("127.0.0.1:0")
+        .and_then(|listener| listener.local_addr())
+        .map_err(|e| format!("no free port: {e}"))?
+        .port();
+    // moto logs every request; a file keeps them readable if start fails
+    // without filling a pipe nobody drains.
+    let log_path = std::env::temp_dir().join(format!("gatehouse-moto-{}-{port}.log", std::process::id()));
+    let log = File::create(&log_path).map_err(|e| format!("cannot create {}: {e}", log_path.display()))?;
+    let log_err = log.try_clone().map_err(|e| e.to_string())?;
+    let mut wrapper = Command::new("sh")
+        .args(["-c", WRAPPER])
+        .arg(program)
+        .arg(port.to_string())
+        .stdin(Stdio::piped())
+        .stdout(log)
+        .stderr(log_err)
+        .spawn()
+        .map_err(|e| format!("cannot run sh: {e}"))?;
+    let lifeline = wrapper.stdin.take().expect("stdin was piped");
+    match wait_until_ready(&mut wrapper, port) {
+        Ok(()) => {
+            // Unlinked while moto still writes to it: nothing left behind.
+            let _ = std::fs::remove_file(&log_path);
+            Ok(Server { endpoint: format!("http://127.0.0.1:{port}"), _lifeline: lifeline })
+        }
+        Err(reason) => {
+            drop(lifeline);
+            let _ = wrapper.wait();
+            let output = std::fs::read_to_string(&log_path).unwrap_or_default();
+            let _ = std::fs::remove_file(&log_path);
+            Err(format!("port {port}: {reason}\n{output}"))
+        }
+    }
+}
+
+fn wait_until_ready(wrapper: &mut Child, port: u16) -> Result<(), String> {
+    let deadline = Instant::now() + READY_WITHIN;
+    while Instant::now() < deadline {
+        if let Ok(Some(status)) = wrapper.try_wait() {
+            return Err(format!("moto exited ({status})"));
+        }
+        if answers(port) {
+            return Ok(());
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    Err(format!("no answer on /moto-api/ within {READY_WITHIN:?}"))
+}
+
+/// `GET /moto-api/` answers 200 once moto serves requests. Plain std, so
+/// the check needs no async runtime.
+fn answers(port: u16) -> bool {
+    let Ok(mut stream) = TcpStream::connect(("127.0.0.1", port)) else {
+        return false;
+    };
+    let _ = stream.set_read_timeout(Some(Duration::from_secs(2)));
+    let request = format!("GET /moto-api/ HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nConnection: close\r\n\r\n");
+    let mut status = [0u8; 12];
+    stream.write_all(request.as_bytes()).is_ok()
+        && stream.read_exact(&mut status).is_ok()
+        && status.starts_with(b"HTTP/1.")
+        && &status[9..12] == b"200"
+}

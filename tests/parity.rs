@@ -1,0 +1,261 @@
+//! `model::ROUTES`, `infra/template.yaml` and the lambda bins name the same
+//! operations: an entry on one side only fails here, named. Also pins what
+//! cfn-lint lets through: the runtime, the architecture, a policy per
+//! function, and the table's shape as the DynamoDB adapter expects it.
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+use gatehouse_model::{ROUTES, Route};
+use serde_norway::Value;
+
+fn workspace_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("tests/ sits in the workspace").to_owned()
+}
+
+/// The SAM template, parsed with its short-form tags (`!Ref`, `!Sub`…) kept.
+struct Template(Value);
+
+impl Template {
+    fn load() -> Self {
+        let path = workspace_root().join("infra/template.yaml");
+        let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("reading {}: {e}", path.display()));
+        Template(serde_norway::from_str(&text).unwrap_or_else(|e| panic!("parsing {}: {e}", path.display())))
+    }
+
+    fn resource(&self, name: &str) -> Option<&Value> {
+        self.0.get("Resources")?.get(name)
+    }
+
+    /// Every `AWS::Serverless::Function`, by logical id.
+    fn functions(&self) -> Vec<(String, &Value)> {
+        let resources = self.0.get("Resources").and_then(Value::as_mapping).expect("the template has Resources");
+        resources
+            .iter()
+            .filter(|(_, resource)| text_at(resource, &["Type"]) == Some("AWS::Serverless::Function"))
+            .map(|(name, resource)| (name.as_str().expect("logical ids are strings").to_owned(), resource))
+            .collect()
+    }
+
+    /// A function's property, or the `Globals.Function` one it inherits.
+    fn effective<'a>(&'a self, function: &'a Value, property: &str) -> Option<&'a Value> {
+        at(function, &["Properties", property]).or_else(|| at(&self.0, &["Globals", "Function", property]))
+    }
+}
+
+fn at<'a>(value: &'a Value, path: &[&str]) -> Option<&'a Value> {
+    path.iter().try_fold(value, |value, key| value.get(key))
+}
+
+fn text_at<'a>(value: &'a Value, path: &[&str]) -> Option<&'a str> {
+    at(value, path).and_then(Value::as_str)
+}
+
+/// `!Ref name` or `{Ref: name}`.
+fn is_ref(value: Option<&Value>, name: &str) -> bool {
+    match value {
+        Some(Value::Tagged(tagged)) => tagged.tag == "Ref" && tagged.value.as_str() == Some(name),
+        Some(value) => text_at(value, &["Ref"]) == Some(name),
+        None => false,
+    }
+}
+
+fn function_name(route: &Route) -> String {
+    format!("{}Function", route.pascal_name())
+}
+
+/// A function's `HttpApi` events: name, method, path and the event itself.
+fn http_events(function: &Value) -> Vec<(String, String, String, &Value)> {
+    let Some(events) = at(function, &["Properties", "Events"]).and_then(Value::as_mapping) else {
+        return Vec::new();
+    };
+    events
+        .iter()
+        .filter(|(_, event)| text_at(event, &["Type"]) == Some("HttpApi"))
+        .map(|(name, event)| {
+            let field = |key| text_at(event, &["Properties", key]).unwrap_or_default().to_owned();
+            (name.as_str().unwrap_or_default().to_owned(), field("Method"), field("Path"), event)
+        })
+        .collect()
+}
+
+fn assert_no_problems(what: &str, problems: Vec<String>) {
+    assert!(problems.is_empty(), "{what}:\n  {}", problems.join("\n  "));
+}
+
+#[test]
+fn every_route_has_its_function_binary_method_and_path() {
+    let template = Template::load();
+    let mut problems = Vec::new();
+    for route in ROUTES {
+        let name = function_name(route);
+        let Some(function) = template.resource(&name) else {
+            problems.push(format!(
+                "route {} ({} {}) has no {name} in the template",
+                route.name,
+                route.method.as_str(),
+                route.path
+            ));
+            continue;
+        };
+        if text_at(function, &["Type"]) != Some("AWS::Serverless::Function") {
+            problems.push(format!("{name} is not an AWS::Serverless::Function"));
+        }
+        if text_at(function, &["Metadata", "BuildMethod"]) != Some("rust-cargolambda") {
+            problems.push(format!("{name}: Metadata.BuildMethod is not rust-cargolambda"));
+        }
+        let binary = text_at(function, &["Metadata", "BuildProperties", "Binary"]);
+        if binary != Some(route.name) {
+            problems.push(format!(
+                "{name}: BuildProperties.Binary is {binary:?}, route {} needs {:?}",
+                route.name, route.name
+            ));
+        }
+        // cargo-lambda builds from the workspace root, one level above the template.
+        if template.effective(function, "CodeUri").and_then(Value::as_str) != Some("..") {
+            problems.push(format!("{name}: CodeUri is not the workspace root (..)"));
+        }
+        let events = http_events(function);
+        let matching = events
+            .iter()
+            .filter(|(_, method, path, _)| method.eq_ignore_ascii_case(route.method.as_str()) && path == route.path)
+            .count();
+        if matching != 1 {
+            problems.push(format!(
+                "{name}: needs exactly one HttpApi event {} {}, found {matching}",
+                route.method.as_str(),
+                route.path
+            ));
+        }
+        for (event, _, _, body) in &events {
+            if !is_ref(at(body, &["Properties", "ApiId"]), "HttpApi") {
+                problems.push(format!("{name}: event {event} is not on the HttpApi (ApiId: !Ref HttpApi)"));
+            }
+        }
+    }
+    assert_no_problems("routes missing from infra/template.yaml", problems);
+}
+
+#[test]
+fn every_function_and_event_has_a_route() {
+    let template = Template::load();
+    let mut problems = Vec::new();
+    for (name, function) in template.functions() {
+        let Some(route) = ROUTES.iter().find(|route| function_name(route) == name) else {
+            problems.push(format!("function {name} has no route in model::ROUTES"));
+            continue;
+        };
+        let events = at(function, &["Properties", "Events"]).and_then(Value::as_mapping);
+        for (event, body) in events.into_iter().flatten() {
+            let event = event.as_str().unwrap_or_default();
+            let kind = text_at(body, &["Type"]).unwrap_or_default();
+            let method = text_at(body, &["Properties", "Method"]).unwrap_or_default();
+            let path = text_at(body, &["Properties", "Path"]).unwrap_or_default();
+            if kind != "HttpApi" || !method.eq_ignore_ascii_case(route.method.as_str()) || path != route.path {
+                problems.push(format!(
+                    "{name}: event {event} ({kind} {method} {path}) is not route {} ({} {})",
+                    route.name,
+                    route.method.as_str(),
+                    route.path
+                ));
+            }
+        }
+    }
+    assert_no_problems("template functions without a route", problems);
+}
+
+#[test]
+fn lambda_bins_and_routes_match() {
+    let dir = workspace_root().join("functions/lambdas/src/bin");
+    let bins: BTreeSet<String> = std::fs::read_dir(&dir)
+        .unwrap_or_else(|e| panic!("reading {}: {e}", dir.display()))
+        .map(|entry| entry.expect("a directory entry").path())
+        .filter(|path| path.extension().is_some_and(|extension| extension == "rs"))
+        .map(|path| path.file_stem().expect("a file name").to_string_lossy().into_owned())
+        .collect();
+    let routes: BTreeSet<String> = ROUTES.iter().map(|route| route.name.to_owned()).collect();
+    let mut problems: Vec<String> = routes
+        .difference(&bins)
+        .map(|name| format!("route {name} has no functions/lambdas/src/bin/{name}.rs"))
+        .collect();
+    problems.extend(bins.difference(&routes).map(|name| format!("bin {name}.rs has no route in model::ROUTES")));
+    assert_no_problems("lambda bins and routes disagree", problems);
+}
+
+#[test]
+fn every_function_is_bootstrap_on_arm64_al2023_with_its_own_policy() {
+    let template = Template::load();
+    let mut problems = Vec::new();
+    let functions = template.functions();
+    assert!(!functions.is_empty(), "the template has no functions");
+    for (name, function) in functions {
+        let runtime = template.effective(function, "Runtime").and_then(Value::as_str);
+        if runtime != Some("provided.al2023") {
+            problems.push(format!("{name}: runtime {runtime:?}, expected provided.al2023"));
+        }
+        let architectures: Vec<_> = template
+            .effective(function, "Architectures")
+            .and_then(Value::as_sequence)
+            .map(|list| list.iter().map(Value::as_str).collect())
+            .unwrap_or_default();
+        if architectures != [Some("arm64")] {
+            problems.push(format!("{name}: architectures {architectures:?}, expected [arm64]"));
+        }
+        if template.effective(function, "Handler").and_then(Value::as_str) != Some("bootstrap") {
+            problems.push(format!("{name}: handler is not bootstrap"));
+        }
+        // A shared Role would bypass the per-function policy.
+        if at(function, &["Properties", "Role"]).is_some() {
+            problems.push(format!("{name}: sets Role instead of its own Policies"));
+        }
+        // Explicit even when empty: every function states what it may call.
+        match at(function, &["Properties", "Policies"]).and_then(Value::as_sequence) {
+            None => problems.push(format!("{name}: no Policies list (use [] for none)")),
+            Some(policies) => problems.extend(wildcards(policies).into_iter().map(|found| format!("{name}: {found}"))),
+        }
+    }
+    assert_no_problems("functions off the platform or without a policy", problems);
+}
+
+/// Statements granting a wildcard action or any resource.
+fn wildcards(policies: &[Value]) -> Vec<String> {
+    let statements = policies.iter().filter_map(|policy| at(policy, &["Statement"]).and_then(Value::as_sequence));
+    let mut found = Vec::new();
+    for statement in statements.flatten() {
+        let actions: Vec<&str> = match at(statement, &["Action"]) {
+            Some(Value::Sequence(actions)) => actions.iter().filter_map(Value::as_str).collect(),
+            Some(action) => action.as_str().into_iter().collect(),
+            None => Vec::new(),
+        };
+        if let Some(action) = actions.iter().find(|action| action.contains('*')) {
+            found.push(format!("wildcard action {action}"));
+        }
+        if text_at(statement, &["Resource"]) == Some("*") {
+            found.push(format!("resource * for {actions:?}"));
+        }
+    }
+    found
+}
+
+#[test]
+fn table_has_the_shape_the_adapter_uses() {
+    let template = Template::load();
+    let table = template.resource("Table").expect("the template has a Table");
+    let key_names = |schema: Option<&Value>| -> Vec<String> {
+        schema
+            .and_then(Value::as_sequence)
+            .map(|keys| keys.iter().filter_map(|key| text_at(key, &["AttributeName"])).map(str::to_owned).collect())
+            .unwrap_or_default()
+    };
+    assert_eq!(key_names(at(table, &["Properties", "KeySchema"])), ["pk", "sk"]);
+    let indexes = at(table, &["Properties", "GlobalSecondaryIndexes"]).and_then(Value::as_sequence).expect("GSIs");
+    let [index] = indexes.as_slice() else { panic!("one GSI expected, found {}", indexes.len()) };
+    assert_eq!(text_at(index, &["IndexName"]), Some(gatehouse_aws::GSI1_NAME));
+    assert_eq!(key_names(index.get("KeySchema")), ["gsi1pk", "gsi1sk"]);
+    assert_eq!(text_at(index, &["Projection", "ProjectionType"]), Some("ALL"));
+    assert_eq!(
+        text_at(table, &["Properties", "TimeToLiveSpecification", "AttributeName"]),
+        Some(gatehouse_aws::TTL_ATTRIBUTE)
+    );
+    assert_eq!(text_at(table, &["Properties", "BillingMode"]), Some("PAY_PER_REQUEST"));
+}

@@ -1,0 +1,162 @@
+//! `cargo xtask`: the project's own commands. Each installs what it needs, so
+//! a fresh clone needs nothing but Rust, Python, Node and (for browser tests)
+//! root or a preinstalled Chromium.
+//!
+//!   cargo xtask run       build the SPA, start everything locally with demo data
+//!   cargo xtask test      install tools, build the SPA, run every test, lint and package
+//!   cargo xtask package   build every Lambda function as an arm64 zip
+
+mod infra;
+mod spa;
+mod tools;
+
+use std::path::{Path, PathBuf};
+use std::io::{BufRead, BufReader};
+use std::process::{Command, Stdio};
+
+use anyhow::{Context, bail};
+
+fn main() -> anyhow::Result<()> {
+    let task = std::env::args().nth(1).unwrap_or_default();
+    let paths = Paths::discover()?;
+    match task.as_str() {
+        "run" => run(&paths),
+        "test" => test(&paths),
+        "package" => package(&paths),
+        _ => {
+            eprintln!("usage: cargo xtask <run | test | package>");
+            bail!("unknown task {task:?}")
+        }
+    }
+}
+
+/// Where things are: the workspace, cargo's target dir, our tools.
+struct Paths {
+    root: PathBuf,
+    target: PathBuf,
+    tools: PathBuf,
+    spa: PathBuf,
+}
+
+impl Paths {
+    fn discover() -> anyhow::Result<Self> {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).parent().context("xtask sits in the workspace")?.to_owned();
+        let target = std::env::var_os("CARGO_TARGET_DIR").map(PathBuf::from).unwrap_or_else(|| root.join("target"));
+        let target = if target.is_absolute() { target } else { root.join(target) };
+        Ok(Paths { tools: target.join("tools"), spa: target.join("spa"), root, target })
+    }
+}
+
+fn run(paths: &Paths) -> anyhow::Result<()> {
+    let report = spa::build(&paths.root, &paths.spa)?;
+    println!("SPA built: {} ({} bytes wasm, {} brotli)", paths.spa.display(), report.wasm_bytes, report.wasm_brotli_bytes);
+    let spa = paths.spa.to_string_lossy().into_owned();
+    cargo(paths, &["run", "--quiet", "-p", "gatehouse-local", "--bin", "gatehouse-local"], &[("GATEHOUSE_SPA_DIR", &spa)])
+}
+
+fn test(paths: &Paths) -> anyhow::Result<()> {
+    step("formatting");
+    cargo(paths, &["fmt", "--all", "--", "--check"], &[])?;
+
+    step("tools: moto (local AWS), Chromium and its driver");
+    let moto_server = tools::moto(&paths.tools)?;
+    let browser = tools::chromium()?;
+
+    step("SPA");
+    let report = spa::build(&paths.root, &paths.spa)?;
+
+    step("tests: unit, contract (embedded + moto), API, parity, browser");
+    let moto = moto_server.to_string_lossy().into_owned();
+    let spa = paths.spa.to_string_lossy().into_owned();
+    let chromedriver = browser.driver.to_string_lossy().into_owned();
+    let chromium = browser.chromium.to_string_lossy().into_owned();
+    let counts = cargo_test(
+        paths,
+        &["test", "--workspace", "--locked"],
+        &[
+            ("GATEHOUSE_MOTO_SERVER", &moto),
+            ("GATEHOUSE_SPA_DIR", &spa),
+            ("CHROMEDRIVER", &chromedriver),
+            ("CHROMIUM", &chromium),
+        ],
+    )?;
+
+    step("infrastructure: cfn-lint and sam validate");
+    infra::lint(&paths.root, &paths.tools)?;
+
+    step("packaging: one Lambda function, arm64 zip");
+    let zips = infra::package(&paths.root, &paths.tools, infra::Package::One("list_partner_schools"))?;
+
+    step("sizes");
+    println!("SPA wasm: {} bytes raw, {} bytes brotli; JS glue {} bytes", report.wasm_bytes, report.wasm_brotli_bytes, report.js_bytes);
+    for (name, bytes) in zips {
+        println!("Lambda {name}: {bytes} bytes zipped (arm64)");
+    }
+    println!("\ntests: {} passed, {} failed", counts.passed, counts.failed);
+    Ok(())
+}
+
+fn package(paths: &Paths) -> anyhow::Result<()> {
+    for (name, bytes) in infra::package(&paths.root, &paths.tools, infra::Package::All)? {
+        println!("{name}: {bytes} bytes");
+    }
+    Ok(())
+}
+
+/// Totals over every test binary's `test result:` line.
+#[derive(Default)]
+struct TestCounts {
+    passed: u64,
+    failed: u64,
+}
+
+/// `cargo test`, streaming its output while adding up the results.
+fn cargo_test(paths: &Paths, args: &[&str], env: &[(&str, &str)]) -> anyhow::Result<TestCounts> {
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
+    let mut command = Command::new(cargo);
+    command.args(args).current_dir(&paths.root).env("CARGO_TARGET_DIR", &paths.target).stdout(Stdio::piped());
+    command.envs(env.iter().copied());
+    let mut child = command.spawn().context("starting cargo test")?;
+    let mut counts = TestCounts::default();
+    for line in BufReader::new(child.stdout.take().context("cargo test stdout")?).lines() {
+        let line = line?;
+        println!("{line}");
+        if let Some(result) = line.strip_prefix("test result: ") {
+            counts.passed += count_before(result, " passed");
+            counts.failed += count_before(result, " failed");
+        }
+    }
+    let status = child.wait()?;
+    if !status.success() {
+        bail!("cargo test failed ({status}): {} passed, {} failed", counts.passed, counts.failed);
+    }
+    Ok(counts)
+}
+
+/// In `ok. 12 passed; 0 failed; …`, the number before `label`.
+fn count_before(result: &str, label: &str) -> u64 {
+    result
+        .split(';')
+        .find_map(|part| part.trim().trim_start_matches("ok. ").trim_start_matches("FAILED. ").strip_suffix(label.trim_start()))
+        .and_then(|number| number.trim().parse().ok())
+        .unwrap_or(0)
+}
+
+fn step(name: &str) {
+    println!("\n==> {name}");
+}
+
+/// Runs cargo in the workspace with extra environment; fails on failure.
+fn cargo(paths: &Paths, args: &[&str], env: &[(&str, &str)]) -> anyhow::Result<()> {
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
+    let mut command = Command::new(cargo);
+    command.args(args).current_dir(&paths.root).env("CARGO_TARGET_DIR", &paths.target);
+    for (key, value) in env {
+        command.env(key, value);
+    }
+    let status = command.status().with_context(|| format!("starting cargo {}", args.join(" ")))?;
+    if !status.success() {
+        bail!("cargo {} failed ({status})", args.join(" "));
+    }
+    Ok(())
+}
