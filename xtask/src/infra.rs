@@ -3,10 +3,12 @@
 //! gets its own venv under the tools dir, installed once and reused.
 
 use std::ffi::OsString;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
 
-use anyhow::{Context, bail};
+use anyhow::Context;
+
+use crate::tools;
 
 /// SAM CLI, with the cfn-lint it pins. Its own venv: it pins boto3 and
 /// cfn-lint versions that clash with moto's.
@@ -30,13 +32,13 @@ pub enum Package<'a> {
 /// `cfn-lint` then `sam validate --lint` on the template; fails on any
 /// finding, warnings included.
 pub fn lint(workspace_root: &Path, tools_dir: &Path) -> anyhow::Result<()> {
-    let bin = venv(tools_dir, "sam-venv", SAM_CLI)?;
+    let bin = tools::venv(tools_dir, "sam-venv", SAM_CLI)?;
     let mut cfn_lint = Command::new(bin.join("cfn-lint"));
     cfn_lint.arg(TEMPLATE);
-    run(sam_env(&mut cfn_lint, workspace_root), "cfn-lint")?;
+    tools::run(sam_env(&mut cfn_lint, workspace_root), "cfn-lint")?;
     let mut sam = Command::new(bin.join("sam"));
     sam.args(["validate", "--lint", "--template", TEMPLATE]);
-    run(sam_env(&mut sam, workspace_root), "sam validate --lint")
+    tools::run(sam_env(&mut sam, workspace_root), "sam validate --lint")
 }
 
 fn sam_env<'c>(command: &'c mut Command, workspace_root: &Path) -> &'c mut Command {
@@ -46,8 +48,8 @@ fn sam_env<'c>(command: &'c mut Command, workspace_root: &Path) -> &'c mut Comma
 /// Builds functions with `cargo lambda build --release --arm64` and returns
 /// each function's name and zip size in bytes.
 pub fn package(workspace_root: &Path, tools_dir: &Path, which: Package) -> anyhow::Result<Vec<(String, u64)>> {
-    let bin = venv(tools_dir, "lambda-venv", CARGO_LAMBDA)?;
-    add_rust_target(ARM64_TARGET)?;
+    let bin = tools::venv(tools_dir, "lambda-venv", CARGO_LAMBDA)?;
+    tools::add_rust_target(ARM64_TARGET)?;
 
     let names = match which {
         Package::One(name) => vec![name.to_owned()],
@@ -63,9 +65,9 @@ pub fn package(workspace_root: &Path, tools_dir: &Path, which: Package) -> anyho
     // cargo-lambda links with Zig through `python3 -m ziglang`: the venv's
     // python must come first on PATH or it reports Zig as missing.
     build.current_dir(workspace_root).env("PATH", path_with(&bin)?);
-    run(&mut build, "cargo lambda build")?;
+    tools::run(&mut build, "cargo lambda build")?;
 
-    let lambda_dir = target_dir(workspace_root).join("lambda");
+    let lambda_dir = tools::target_dir(workspace_root).join("lambda");
     names
         .into_iter()
         .map(|name| {
@@ -92,56 +94,9 @@ fn lambda_bins(workspace_root: &Path) -> anyhow::Result<Vec<String>> {
     Ok(names)
 }
 
-/// Where cargo puts its output, as cargo itself decides it for this workspace.
-fn target_dir(workspace_root: &Path) -> PathBuf {
-    match std::env::var_os("CARGO_TARGET_DIR").map(PathBuf::from) {
-        Some(dir) if dir.is_absolute() => dir,
-        Some(dir) => workspace_root.join(dir),
-        None => workspace_root.join("target"),
-    }
-}
-
-/// Installs `requirement` in `<tools>/<name>` unless the venv already holds
-/// exactly that; returns the venv's `bin` directory.
-fn venv(tools: &Path, name: &str, requirement: &str) -> anyhow::Result<PathBuf> {
-    let venv = tools.join(name);
-    let bin = venv.join("bin");
-    let marker = venv.join(".installed");
-    if std::fs::read_to_string(&marker).is_ok_and(|installed| installed == requirement) {
-        return Ok(bin);
-    }
-    std::fs::create_dir_all(tools)?;
-    run(Command::new("python3").args(["-m", "venv"]).arg(&venv), &format!("creating the {name} venv"))?;
-    run(
-        Command::new(bin.join("pip")).args(["install", "--quiet", "--disable-pip-version-check", requirement]),
-        &format!("pip install {requirement}"),
-    )?;
-    std::fs::write(&marker, requirement)?;
-    Ok(bin)
-}
-
-/// `rustup target add`, skipped when the target is already installed so an
-/// offline machine with the target never touches the network.
-fn add_rust_target(target: &str) -> anyhow::Result<()> {
-    let installed =
-        Command::new("rustup").args(["target", "list", "--installed"]).output().context("running rustup")?;
-    if String::from_utf8_lossy(&installed.stdout).lines().any(|line| line.trim() == target) {
-        return Ok(());
-    }
-    run(Command::new("rustup").args(["target", "add", target]), &format!("rustup target add {target}"))
-}
-
 /// `PATH` with `first` in front.
 fn path_with(first: &Path) -> anyhow::Result<OsString> {
     let rest = std::env::var_os("PATH").unwrap_or_default();
     let paths = std::iter::once(first.to_owned()).chain(std::env::split_paths(&rest));
     std::env::join_paths(paths).context("building PATH")
-}
-
-fn run(command: &mut Command, what: &str) -> anyhow::Result<()> {
-    let status = command.status().with_context(|| format!("{what}: could not start"))?;
-    if !status.success() {
-        bail!("{what} failed ({status})");
-    }
-    Ok(())
 }

@@ -10,8 +10,8 @@ mod infra;
 mod spa;
 mod tools;
 
-use std::path::{Path, PathBuf};
 use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
 use anyhow::{Context, bail};
@@ -41,17 +41,25 @@ struct Paths {
 impl Paths {
     fn discover() -> anyhow::Result<Self> {
         let root = Path::new(env!("CARGO_MANIFEST_DIR")).parent().context("xtask sits in the workspace")?.to_owned();
-        let target = std::env::var_os("CARGO_TARGET_DIR").map(PathBuf::from).unwrap_or_else(|| root.join("target"));
-        let target = if target.is_absolute() { target } else { root.join(target) };
+        let target = tools::target_dir(&root);
         Ok(Paths { tools: target.join("tools"), spa: target.join("spa"), root, target })
     }
 }
 
 fn run(paths: &Paths) -> anyhow::Result<()> {
     let report = spa::build(&paths.root, &paths.spa)?;
-    println!("SPA built: {} ({} bytes wasm, {} brotli)", paths.spa.display(), report.wasm_bytes, report.wasm_brotli_bytes);
+    println!(
+        "SPA built: {} ({} bytes wasm, {} brotli)",
+        paths.spa.display(),
+        report.wasm_bytes,
+        report.wasm_brotli_bytes
+    );
     let spa = paths.spa.to_string_lossy().into_owned();
-    cargo(paths, &["run", "--quiet", "-p", "gatehouse-local", "--bin", "gatehouse-local"], &[("GATEHOUSE_SPA_DIR", &spa)])
+    cargo(
+        paths,
+        &["run", "--quiet", "-p", "gatehouse-local", "--bin", "gatehouse-local"],
+        &[("GATEHOUSE_SPA_DIR", &spa)],
+    )
 }
 
 fn test(paths: &Paths) -> anyhow::Result<()> {
@@ -88,7 +96,10 @@ fn test(paths: &Paths) -> anyhow::Result<()> {
     let zips = infra::package(&paths.root, &paths.tools, infra::Package::One("list_partner_schools"))?;
 
     step("sizes");
-    println!("SPA wasm: {} bytes raw, {} bytes brotli; JS glue {} bytes", report.wasm_bytes, report.wasm_brotli_bytes, report.js_bytes);
+    println!(
+        "SPA wasm: {} bytes raw, {} bytes brotli; JS glue {} bytes",
+        report.wasm_bytes, report.wasm_brotli_bytes, report.js_bytes
+    );
     for (name, bytes) in zips {
         println!("Lambda {name}: {bytes} bytes zipped (arm64)");
     }
@@ -137,7 +148,9 @@ fn cargo_test(paths: &Paths, args: &[&str], env: &[(&str, &str)]) -> anyhow::Res
 fn count_before(result: &str, label: &str) -> u64 {
     result
         .split(';')
-        .find_map(|part| part.trim().trim_start_matches("ok. ").trim_start_matches("FAILED. ").strip_suffix(label.trim_start()))
+        .find_map(|part| {
+            part.trim().trim_start_matches("ok. ").trim_start_matches("FAILED. ").strip_suffix(label.trim_start())
+        })
         .and_then(|number| number.trim().parse().ok())
         .unwrap_or(0)
 }

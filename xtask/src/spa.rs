@@ -9,6 +9,8 @@ use std::process::Command;
 
 use anyhow::{Context, bail};
 
+use crate::tools;
+
 const PACKAGE: &str = "gatehouse-frontend";
 const TARGET: &str = "wasm32-unknown-unknown";
 const PROFILE: &str = "wasm-release";
@@ -39,21 +41,27 @@ pub struct SpaReport {
 /// Builds the SPA of the workspace at `workspace_root` into `out_dir`, installing the tools it
 /// needs first. Each failure names the step.
 pub fn build(workspace_root: &Path, out_dir: &Path) -> anyhow::Result<SpaReport> {
-    ensure_wasm_target().context("SPA step 1 of 6: rustup target wasm32-unknown-unknown")?;
+    tools::add_rust_target(TARGET).context("SPA step 1 of 6: rustup target wasm32-unknown-unknown")?;
     let wasm_bindgen = ensure_wasm_bindgen(workspace_root).context("SPA step 2 of 6: wasm-bindgen CLI")?;
     let wasm_opt = ensure_binaryen(&workspace_root.join("xtask/tools")).context("SPA step 3 of 6: npm binaryen")?;
     let wasm = compile(workspace_root).context("SPA step 4 of 6: cargo build of the frontend for wasm32")?;
 
     std::fs::create_dir_all(out_dir).with_context(|| format!("creating {}", out_dir.display()))?;
-    run(Command::new(&wasm_bindgen)
-        .args(["--target", "web", "--no-typescript", "--out-name", OUT_NAME, "--out-dir"])
-        .arg(out_dir)
-        .arg(&wasm))
+    tools::run(
+        Command::new(&wasm_bindgen)
+            .args(["--target", "web", "--no-typescript", "--out-name", OUT_NAME, "--out-dir"])
+            .arg(out_dir)
+            .arg(&wasm),
+        "wasm-bindgen",
+    )
     .context("SPA step 5 of 6: wasm-bindgen")?;
 
     let glue_wasm = out_dir.join(format!("{OUT_NAME}_bg.wasm"));
-    run(Command::new(&wasm_opt).arg("-Oz").args(WASM_FEATURES).arg(&glue_wasm).arg("-o").arg(&glue_wasm))
-        .context("SPA step 6 of 6: wasm-opt -Oz")?;
+    tools::run(
+        Command::new(&wasm_opt).arg("-Oz").args(WASM_FEATURES).arg(&glue_wasm).arg("-o").arg(&glue_wasm),
+        "wasm-opt",
+    )
+    .context("SPA step 6 of 6: wasm-opt -Oz")?;
 
     let wasm_bytes = std::fs::read(&glue_wasm).with_context(|| format!("reading {}", glue_wasm.display()))?;
     let js_path = out_dir.join(format!("{OUT_NAME}.js"));
@@ -71,27 +79,22 @@ pub fn build(workspace_root: &Path, out_dir: &Path) -> anyhow::Result<SpaReport>
     })
 }
 
-fn ensure_wasm_target() -> anyhow::Result<()> {
-    let installed = output(Command::new("rustup").args(["target", "list", "--installed"]))?;
-    if installed.lines().any(|line| line.trim() == TARGET) {
-        return Ok(());
-    }
-    run(Command::new("rustup").args(["target", "add", TARGET]))
-}
-
 /// The CLI must match the `wasm-bindgen` crate in `Cargo.lock` exactly, or its output does not
 /// fit the compiled module. Installed into cargo's bin directory, where `cargo install` puts it.
 fn ensure_wasm_bindgen(workspace_root: &Path) -> anyhow::Result<PathBuf> {
     let lock = std::fs::read_to_string(workspace_root.join("Cargo.lock")).context("reading Cargo.lock")?;
     let wanted = locked_version(&lock, "wasm-bindgen").context("Cargo.lock has no wasm-bindgen package")?;
     let cli = cargo_home()?.join("bin/wasm-bindgen");
-    let installed = output(Command::new(&cli).arg("--version")).unwrap_or_default();
+    let installed = tools::output(Command::new(&cli).arg("--version")).unwrap_or_default();
     if installed.split_whitespace().nth(1) == Some(wanted.as_str()) {
         return Ok(cli);
     }
     println!("installing wasm-bindgen-cli {wanted} (a few minutes, once)");
     // No `--locked`: the CLI's own lock file pins a crate version crates.io no longer has.
-    run(Command::new(cargo()).args(["install", "wasm-bindgen-cli", "--version", &wanted]))?;
+    tools::run(
+        Command::new(cargo()).args(["install", "wasm-bindgen-cli", "--version", &wanted]),
+        "cargo install wasm-bindgen-cli",
+    )?;
     Ok(cli)
 }
 
@@ -100,9 +103,9 @@ fn ensure_wasm_bindgen(workspace_root: &Path) -> anyhow::Result<PathBuf> {
 fn ensure_binaryen(tools: &Path) -> anyhow::Result<PathBuf> {
     let wasm_opt = tools.join("node_modules/.bin/wasm-opt");
     if !wasm_opt.exists() {
-        run(Command::new("npm").args(["ci", "--no-audit", "--no-fund"]).current_dir(tools))?;
+        tools::run(Command::new("npm").args(["ci", "--no-audit", "--no-fund"]).current_dir(tools), "npm ci")?;
     }
-    let version = output(Command::new(&wasm_opt).arg("--version"))?;
+    let version = tools::output(Command::new(&wasm_opt).arg("--version"))?;
     if !version.contains(BINARYEN_VERSION) {
         bail!("{} is {version:?}, expected {BINARYEN_VERSION}: delete node_modules there", wasm_opt.display());
     }
@@ -110,11 +113,13 @@ fn ensure_binaryen(tools: &Path) -> anyhow::Result<PathBuf> {
 }
 
 fn compile(workspace_root: &Path) -> anyhow::Result<PathBuf> {
-    run(Command::new(cargo())
-        .args(["build", "--package", PACKAGE, "--profile", PROFILE, "--target", TARGET])
-        .current_dir(workspace_root))?;
-    let target_dir = std::env::var_os("CARGO_TARGET_DIR").map(PathBuf::from).unwrap_or_else(|| "target".into());
-    let wasm = workspace_root.join(target_dir).join(TARGET).join(PROFILE).join(format!("{PACKAGE}.wasm"));
+    tools::run(
+        Command::new(cargo())
+            .args(["build", "--package", PACKAGE, "--profile", PROFILE, "--target", TARGET])
+            .current_dir(workspace_root),
+        "cargo build (wasm32)",
+    )?;
+    let wasm = tools::target_dir(workspace_root).join(TARGET).join(PROFILE).join(format!("{PACKAGE}.wasm"));
     if !wasm.exists() {
         bail!("cargo succeeded but {} is missing", wasm.display());
     }
@@ -180,24 +185,6 @@ fn cargo_home() -> anyhow::Result<PathBuf> {
     }
     let home = std::env::var_os("HOME").context("neither CARGO_HOME nor HOME is set")?;
     Ok(PathBuf::from(home).join(".cargo"))
-}
-
-fn run(command: &mut Command) -> anyhow::Result<()> {
-    let program = command.get_program().to_string_lossy().into_owned();
-    let status = command.status().with_context(|| format!("could not start {program}"))?;
-    if !status.success() {
-        bail!("{program} failed ({status})");
-    }
-    Ok(())
-}
-
-fn output(command: &mut Command) -> anyhow::Result<String> {
-    let program = command.get_program().to_string_lossy().into_owned();
-    let out = command.output().with_context(|| format!("could not start {program}"))?;
-    if !out.status.success() {
-        bail!("{program} failed ({}): {}", out.status, String::from_utf8_lossy(&out.stderr).trim());
-    }
-    Ok(String::from_utf8_lossy(&out.stdout).into_owned())
 }
 
 #[cfg(test)]

@@ -3,11 +3,11 @@
 
 use axum::Router;
 use axum::extract::Request;
+use axum::http::HeaderName;
 use axum::middleware::{self, Next};
 use axum::response::Response;
 use axum::routing::MethodRouter;
 use gatehouse_model::Route;
-use http::HeaderName;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tracing::Instrument;
 

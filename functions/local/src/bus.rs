@@ -61,6 +61,8 @@ impl EventBus for InProcessBus {
         let _guard = self.write_lock.lock().await;
         let mut file = tokio::fs::OpenOptions::new().create(true).append(true).open(&self.log).await?;
         file.write_all(line.as_bytes()).await?;
+        // tokio's File finishes writes in the background; flush before anyone reads.
+        file.flush().await?;
         // No subscriber is not an error: the log above is the record.
         let _ = self.subscribers.send(recorded);
         Ok(())
