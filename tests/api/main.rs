@@ -8,6 +8,7 @@ use chrono::Duration;
 use gatehouse_core::Token;
 use gatehouse_core::demo::{DEMO_EMAIL, OTHER_EMAIL};
 use gatehouse_core::keys::Key;
+use gatehouse_local::{LocalConfig, start};
 use helpers::{assert_problem, new_client, spawn_app};
 use serde_json::{Value, json};
 
@@ -279,4 +280,38 @@ async fn every_response_carries_a_request_id() {
     let chosen = app.client.get(app.url("/api/me")).header("x-request-id", "trace-me-1").send().await.unwrap();
     assert_eq!(chosen.headers()["x-request-id"], "trace-me-1");
     assert_eq!(assert_problem(chosen, 401, "sign_in_required").await["request_id"], "trace-me-1");
+}
+
+#[tokio::test]
+async fn data_survives_a_restart_and_demo_data_is_seeded_once() {
+    let data = tempfile::tempdir().unwrap();
+    let first = start(LocalConfig::new(data.path().to_owned())).await.unwrap();
+    let client = new_client();
+    let magic_link = json!({ "email": DEMO_EMAIL });
+    client.post(format!("{}/api/auth/magic-link", first.url)).json(&magic_link).send().await.unwrap();
+    let outbox: Value =
+        client.get(format!("{}/dev/outbox.json", first.url)).send().await.unwrap().json().await.unwrap();
+    let text = outbox[0]["text"].as_str().unwrap();
+    let token: String = text[text.find("#token=").unwrap() + 7..].chars().take(43).collect();
+    let signed_in =
+        client.post(format!("{}/api/auth/session", first.url)).json(&json!({ "token": token })).send().await.unwrap();
+    let cookie = signed_in.headers()["set-cookie"].to_str().unwrap().split(';').next().unwrap().to_owned();
+    first.stop().await.unwrap();
+
+    let second = start(LocalConfig::new(data.path().to_owned())).await.unwrap();
+    let me = new_client().get(format!("{}/api/me", second.url)).header("cookie", &cookie).send().await.unwrap();
+    assert_eq!(me.status(), 200, "the session is in the store file, not in memory");
+    let page: Value = new_client()
+        .get(format!("{}/api/partner/schools?page_size=200", second.url))
+        .header("cookie", &cookie)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(page["total"], 42, "the demo data is there once, not twice");
+    let outbox: Value =
+        new_client().get(format!("{}/dev/outbox.json", second.url)).send().await.unwrap().json().await.unwrap();
+    assert_eq!(outbox.as_array().unwrap().len(), 1, "the outbox is kept too");
 }

@@ -64,8 +64,20 @@ pub struct RunningServer {
 impl RunningServer {
     /// Serves until the process is interrupted.
     pub async fn wait(mut self) -> anyhow::Result<()> {
-        let task = std::mem::replace(&mut self.task, tokio::spawn(async {}));
-        task.await.context("server task")
+        self.take_task().await.context("server task")
+    }
+
+    /// Stops accepting, lets requests in flight finish, and returns once the
+    /// store is closed, so the same data directory can be opened again.
+    pub async fn stop(mut self) -> anyhow::Result<()> {
+        if let Some(shutdown) = self.shutdown.take() {
+            let _ = shutdown.send(());
+        }
+        self.take_task().await.context("server task")
+    }
+
+    fn take_task(&mut self) -> tokio::task::JoinHandle<()> {
+        std::mem::replace(&mut self.task, tokio::spawn(async {}))
     }
 }
 
