@@ -10,6 +10,8 @@ use gatehouse_model::{
 use gloo_net::http::{Method as HttpMethod, Request, RequestBuilder, Response};
 use serde::de::DeserializeOwned;
 
+use crate::school_query;
+
 /// Why a call failed, in terms a screen can act on.
 #[derive(Debug, Clone, PartialEq)]
 pub enum ApiError {
@@ -88,12 +90,10 @@ fn request(op: Op) -> RequestBuilder {
     RequestBuilder::new(route.path).method(method).header("Accept", "application/json, application/problem+json")
 }
 
-/// The query string of `ListSchoolsQuery`, leaving out what the server defaults.
+/// The query string of `ListSchoolsQuery`: the view, then every parameter that is set.
 fn schools_query(query: &ListSchoolsQuery) -> Vec<(&'static str, String)> {
     let mut pairs = vec![("view", query.view.as_str().to_owned())];
-    pairs.extend(query.app.clone().map(|app| ("app", app)));
-    pairs.extend(query.page.map(|page| ("page", page.to_string())));
-    pairs.extend(query.page_size.map(|size| ("page_size", size.to_string())));
+    pairs.extend(school_query::to_pairs(query));
     pairs
 }
 
@@ -117,7 +117,7 @@ async fn decode<T: DeserializeOwned>(response: Response) -> Result<T, ApiError> 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use gatehouse_model::SchoolView;
+    use gatehouse_model::{SchoolStatus, SchoolView};
 
     fn problem(status: u16, detail: &str) -> Problem {
         Problem {
@@ -146,11 +146,23 @@ mod tests {
     }
 
     #[test]
-    fn schools_query_sends_view_and_paging_and_omits_defaults() {
-        let query = ListSchoolsQuery { view: SchoolView::Active, app: None, page: Some(2), page_size: Some(50) };
+    fn schools_query_sends_view_and_what_is_set_and_omits_the_rest() {
+        let query = ListSchoolsQuery {
+            view: SchoolView::Active,
+            page: Some(2),
+            page_size: Some(50),
+            status: Some(SchoolStatus::Error),
+            q: Some(String::new()),
+            ..Default::default()
+        };
         assert_eq!(
             schools_query(&query),
-            vec![("view", "active".to_owned()), ("page", "2".to_owned()), ("page_size", "50".to_owned())]
+            vec![
+                ("view", "active".to_owned()),
+                ("status", "Error".to_owned()),
+                ("page", "2".to_owned()),
+                ("page_size", "50".to_owned())
+            ]
         );
         let query = ListSchoolsQuery { view: SchoolView::Revoked, app: Some("app-1".to_owned()), ..Default::default() };
         assert_eq!(schools_query(&query), vec![("view", "revoked".to_owned()), ("app", "app-1".to_owned())]);

@@ -212,6 +212,49 @@ async fn partners_never_see_each_others_schools() {
     assert_problem(app.list_schools(&new_client(), "?app=demo-app").await, 401, "sign_in_required").await;
 }
 
+/// The rows of a schools page.
+async fn rows(response: reqwest::Response) -> (Value, Vec<Value>) {
+    assert_eq!(response.status(), 200);
+    let page: Value = response.json().await.unwrap();
+    let items = page["items"].as_array().unwrap().clone();
+    (page, items)
+}
+
+#[tokio::test]
+async fn active_schools_filter_search_and_sort_on_the_server() {
+    let app = spawn_app().await;
+    let client = app.signed_in_client(DEMO_EMAIL).await;
+
+    let (page, items) = rows(app.list_schools(&client, "?status=Error&page_size=200").await).await;
+    assert!(!items.is_empty());
+    assert!(items.iter().all(|row| row["status"] == "Error"));
+    assert_eq!(page["total"], items.len());
+    assert_eq!(page["view_total"], 42, "the unfiltered count stays visible");
+
+    let (_, items) = rows(app.list_schools(&client, "?gdpr=Exclude%20All&feed=Paused&install=Installed").await).await;
+    assert!(items.iter().all(|r| r["gdpr_mode"] == "Exclude All"
+        && r["feed_status"] == "Paused"
+        && r["install_status"]["state"] == "Installed"));
+
+    let (_, items) = rows(app.list_schools(&client, "?q=CASTLE%20vale").await).await;
+    assert!(!items.is_empty() && items.iter().all(|r| r["name"].as_str().unwrap().contains("Castle Vale")));
+
+    let (page, items) = rows(app.list_schools(&client, "?sort=month_stats&dir=desc&page_size=200").await).await;
+    let stats: Vec<u64> = items.iter().map(|r| r["month_stats"].as_u64().unwrap()).collect();
+    assert!(stats.windows(2).all(|w| w[0] >= w[1]), "{stats:?}");
+    let options: Vec<&str> = page["mis_options"].as_array().unwrap().iter().map(|o| o.as_str().unwrap()).collect();
+    assert!(options.contains(&"Arbor") && options.contains(&"Not detected"), "{options:?}");
+
+    let (page, items) = rows(app.list_schools(&client, "?revoke_pending=true").await).await;
+    assert!(!items.is_empty() && items.iter().all(|r| r["revoke_pending"].is_string()));
+    let pending = page["total"].as_u64().unwrap();
+    let (page, _) = rows(app.list_schools(&client, "?revoke_pending=false").await).await;
+    assert_eq!(page["total"].as_u64().unwrap() + pending, 42);
+
+    let (page, items) = rows(app.list_schools(&client, "?q=no%20such%20school").await).await;
+    assert_eq!((page["total"].clone(), items.len()), (json!(0), 0));
+}
+
 #[tokio::test]
 async fn bad_list_queries_get_problems() {
     let app = spawn_app().await;
@@ -222,6 +265,8 @@ async fn bad_list_queries_get_problems() {
     assert_eq!(body["field"], "page_size");
     assert_problem(app.list_schools(&client, "?view=everything").await, 400, "invalid_query").await;
     assert_problem(app.list_schools(&client, "?page=minus-one").await, 400, "invalid_query").await;
+    assert_problem(app.list_schools(&client, "?status=Sunny").await, 400, "invalid_query").await;
+    assert_problem(app.list_schools(&client, "?sort=colour").await, 400, "invalid_query").await;
 }
 
 #[tokio::test]

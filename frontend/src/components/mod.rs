@@ -1,11 +1,13 @@
 //! Pieces shared by the screens.
 
+mod filter_bar;
 mod header;
 mod pager;
 mod problem_alert;
 mod schools_table;
 
+pub use filter_bar::{ClearFilters, FilterBar};
 pub use header::Header;
 pub use pager::{Pager, Paging, page_from_query};
 pub use problem_alert::{ProblemAlert, problem_alerts};
-pub use schools_table::{ACTIVE_COLUMNS, SchoolsTable};
+pub use schools_table::{ACTIVE_COLUMNS, SchoolsTable, Sorting};

@@ -1,6 +1,6 @@
 //! "Records x–y of n" and Previous / Next under a school list. The page number lives in the
-//! address (`?page=2`), so reload and Back show the same page; other query parameters (the
-//! filters to come) are kept when paging.
+//! address (`?page=2`), so reload and Back show the same page; the search, filters and sort
+//! in the address are kept when paging.
 
 use gatehouse_model::SchoolPage;
 use leptos::prelude::*;
@@ -13,17 +13,31 @@ pub struct Paging {
     page_count: u32,
     range: Option<(u32, u32)>,
     total: u32,
+    /// The size of the whole view, while a search or filter narrows it.
+    filtered_from: Option<u32>,
 }
 
 impl Paging {
-    pub fn of(page: &SchoolPage) -> Self {
-        Paging { page: page.page, page_count: page.page_count(), range: page.record_range(), total: page.total }
+    /// `filtered` says whether a search or filter was applied: a filter that happens to keep
+    /// every school still says so, or the line would read as if the filter were ignored.
+    pub fn of(page: &SchoolPage, filtered: bool) -> Self {
+        Paging {
+            page: page.page,
+            page_count: page.page_count(),
+            range: page.record_range(),
+            total: page.total,
+            filtered_from: filtered.then_some(page.view_total),
+        }
     }
 
     fn records(&self) -> String {
-        match self.range {
+        let records = match self.range {
             Some((first, last)) => format!("Records {first}–{last} of {}", self.total),
             None => "No records".to_owned(),
+        };
+        match self.filtered_from {
+            Some(view_total) => format!("{records} (filtered from {view_total})"),
+            None => records,
         }
     }
 
@@ -90,9 +104,13 @@ pub fn Pager(paging: Signal<Option<Paging>>) -> impl IntoView {
 mod tests {
     use super::*;
 
-    fn paging(page: u32, rows: usize, total: u32) -> Paging {
+    fn school_page(page: u32, rows: usize, total: u32) -> SchoolPage {
         let row = crate::components::schools_table::tests::row();
-        Paging::of(&SchoolPage { items: vec![row; rows], total, page, page_size: 50 })
+        SchoolPage { items: vec![row; rows], total, page, page_size: 50, view_total: 120, mis_options: Vec::new() }
+    }
+
+    fn paging(page: u32, rows: usize, total: u32) -> Paging {
+        Paging::of(&school_page(page, rows, total), false)
     }
 
     #[test]
@@ -100,6 +118,12 @@ mod tests {
         assert_eq!(paging(1, 50, 120).records(), "Records 1–50 of 120");
         assert_eq!(paging(3, 20, 120).records(), "Records 101–120 of 120");
         assert_eq!(paging(1, 0, 0).records(), "No records");
+    }
+
+    #[test]
+    fn a_filtered_list_says_what_it_was_filtered_from() {
+        assert_eq!(Paging::of(&school_page(1, 7, 7), true).records(), "Records 1–7 of 7 (filtered from 120)");
+        assert_eq!(Paging::of(&school_page(1, 0, 0), true).records(), "No records (filtered from 120)");
     }
 
     #[test]

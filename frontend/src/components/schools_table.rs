@@ -2,7 +2,7 @@
 //! per column, so the Pending and Revoked views, the filters and the free-text search (which
 //! reads the same cell text) all follow the one list.
 
-use gatehouse_model::{SchoolRow, SchoolStatus};
+use gatehouse_model::{MIS_NOT_DETECTED, SchoolRow, SchoolStatus, SortColumn, SortDirection};
 use leptos::prelude::*;
 
 /// Shown where a value is missing, so an empty cell never looks like a rendering fault.
@@ -35,39 +35,82 @@ pub enum Cell {
 pub struct Column {
     pub heading: &'static str,
     pub align: Align,
+    /// What the server sorts by when the heading is clicked.
+    pub sort: SortColumn,
     pub cell: fn(&SchoolRow) -> Cell,
 }
 
 /// P2 Active Schools, in the order of the partner portal.
 pub const ACTIVE_COLUMNS: &[Column] = &[
-    Column { heading: "School ID", align: Align::Start, cell: |row| Cell::Text(row.school_id.clone()) },
-    Column { heading: "School Name", align: Align::Start, cell: |row| Cell::Text(row.name.clone()) },
+    Column {
+        heading: "School ID",
+        align: Align::Start,
+        sort: SortColumn::SchoolId,
+        cell: |row| Cell::Text(row.school_id.clone()),
+    },
+    Column {
+        heading: "School Name",
+        align: Align::Start,
+        sort: SortColumn::Name,
+        cell: |row| Cell::Text(row.name.clone()),
+    },
     Column {
         heading: "MIS",
         align: Align::Start,
-        cell: |row| Cell::Text(row.mis.clone().filter(|mis| !mis.is_empty()).unwrap_or_else(|| "Not detected".into())),
+        sort: SortColumn::Mis,
+        cell: |row| {
+            Cell::Text(row.mis.clone().filter(|mis| !mis.is_empty()).unwrap_or_else(|| MIS_NOT_DETECTED.into()))
+        },
     },
-    Column { heading: "Status", align: Align::Start, cell: |row| Cell::Status(row.status) },
-    Column { heading: "Authorised On", align: Align::Start, cell: |row| or_none(row.authorised_on.clone()) },
+    Column { heading: "Status", align: Align::Start, sort: SortColumn::Status, cell: |row| Cell::Status(row.status) },
+    Column {
+        heading: "Authorised On",
+        align: Align::Start,
+        sort: SortColumn::AuthorisedOn,
+        cell: |row| or_none(row.authorised_on.clone()),
+    },
     Column {
         heading: "GDPR Mode",
         align: Align::Start,
+        sort: SortColumn::GdprMode,
         cell: |row| or_none(row.gdpr_mode.map(|mode| mode.label().to_owned())),
     },
     Column {
         heading: "Feed Status",
         align: Align::Start,
+        sort: SortColumn::FeedStatus,
         cell: |row| or_none(row.feed_status.map(|feed| feed.label().to_owned())),
     },
-    Column { heading: "Month Stats", align: Align::End, cell: |row| Cell::Text(grouped(row.month_stats)) },
-    Column { heading: "Install Status", align: Align::Start, cell: |row| Cell::Text(row.install_status.label()) },
+    Column {
+        heading: "Month Stats",
+        align: Align::End,
+        sort: SortColumn::MonthStats,
+        cell: |row| Cell::Text(grouped(row.month_stats)),
+    },
+    Column {
+        heading: "Install Status",
+        align: Align::Start,
+        sort: SortColumn::InstallStatus,
+        cell: |row| Cell::Text(row.install_status.label()),
+    },
     Column {
         heading: "Cache Age (days)",
         align: Align::End,
+        sort: SortColumn::CacheAge,
         cell: |row| or_none(row.cache_age_days.map(|days| days.to_string())),
     },
-    Column { heading: "Active Cases", align: Align::End, cell: |row| Cell::Text(row.active_cases.to_string()) },
-    Column { heading: "Revoke Pending", align: Align::Start, cell: |row| or_none(row.revoke_pending.clone()) },
+    Column {
+        heading: "Active Cases",
+        align: Align::End,
+        sort: SortColumn::ActiveCases,
+        cell: |row| Cell::Text(row.active_cases.to_string()),
+    },
+    Column {
+        heading: "Revoke Pending",
+        align: Align::Start,
+        sort: SortColumn::RevokePending,
+        cell: |row| or_none(row.revoke_pending.clone()),
+    },
 ];
 
 fn or_none(value: Option<String>) -> Cell {
@@ -98,15 +141,38 @@ fn status_class(status: SchoolStatus) -> &'static str {
     }
 }
 
+/// The sort in force and what a heading click asks for. The table is built anew for every
+/// page the server sends, so `refocus` (owned by the screen) carries "a heading was just
+/// clicked" across the rebuild and the new heading button takes the focus back.
+#[derive(Clone, Copy)]
+pub struct Sorting {
+    pub by: (SortColumn, SortDirection),
+    pub on_sort: Callback<SortColumn>,
+    pub refocus: RwSignal<bool>,
+}
+
+fn aria_sort(direction: SortDirection) -> &'static str {
+    match direction {
+        SortDirection::Asc => "ascending",
+        SortDirection::Desc => "descending",
+    }
+}
+
 /// The table sits in a focusable, labelled region so a keyboard user can scroll it sideways on
-/// a narrow screen.
+/// a narrow screen. `empty` is what the body shows when there are no rows.
 #[component]
-pub fn SchoolsTable(columns: &'static [Column], rows: Vec<SchoolRow>, labelled_by: &'static str) -> impl IntoView {
+pub fn SchoolsTable(
+    columns: &'static [Column],
+    rows: Vec<SchoolRow>,
+    labelled_by: &'static str,
+    sorting: Sorting,
+    #[prop(into)] empty: ViewFn,
+) -> impl IntoView {
     let body = if rows.is_empty() {
         view! {
             <tr>
                 <td class="empty" colspan=columns.len()>
-                    "No schools to show."
+                    {empty.run()}
                 </td>
             </tr>
         }
@@ -134,18 +200,45 @@ pub fn SchoolsTable(columns: &'static [Column], rows: Vec<SchoolRow>, labelled_b
             .collect_view()
             .into_any()
     };
+    let sorted_button = NodeRef::<leptos::html::Button>::new();
+    Effect::new(move || {
+        if let Some(button) = sorted_button.get()
+            && sorting.refocus.get_untracked()
+        {
+            sorting.refocus.set(false);
+            // Focus can only fail on a detached element, which this one is not.
+            let _ = button.focus();
+        }
+    });
+    let headings = columns
+        .iter()
+        .map(|column| {
+            let (sorted_by, direction) = sorting.by;
+            let sorted = sorted_by == column.sort;
+            let node_ref = if sorted { sorted_button } else { NodeRef::new() };
+            let sort = column.sort;
+            view! {
+                <th scope="col" class=column.align.class() aria-sort=sorted.then(|| aria_sort(direction))>
+                    <button
+                        type="button"
+                        class="sort"
+                        node_ref=node_ref
+                        on:click=move |_| {
+                            sorting.refocus.set(true);
+                            sorting.on_sort.run(sort);
+                        }
+                    >
+                        {column.heading}
+                    </button>
+                </th>
+            }
+        })
+        .collect_view();
     view! {
         <div class="table-scroll" role="region" aria-labelledby=labelled_by tabindex="0">
             <table class="schools">
                 <thead>
-                    <tr>
-                        {columns
-                            .iter()
-                            .map(|column| {
-                                view! { <th scope="col" class=column.align.class()>{column.heading}</th> }
-                            })
-                            .collect_view()}
-                    </tr>
+                    <tr>{headings}</tr>
                 </thead>
                 <tbody>{body}</tbody>
             </table>
@@ -270,6 +363,28 @@ pub(crate) mod tests {
         assert_eq!(
             (status.cell)(&SchoolRow { status: SchoolStatus::Warning, ..row() }),
             Cell::Status(SchoolStatus::Warning)
+        );
+    }
+
+    #[test]
+    fn each_heading_sorts_by_its_own_column() {
+        let sorts: Vec<_> = ACTIVE_COLUMNS.iter().map(|column| column.sort).collect();
+        assert_eq!(
+            sorts,
+            [
+                SortColumn::SchoolId,
+                SortColumn::Name,
+                SortColumn::Mis,
+                SortColumn::Status,
+                SortColumn::AuthorisedOn,
+                SortColumn::GdprMode,
+                SortColumn::FeedStatus,
+                SortColumn::MonthStats,
+                SortColumn::InstallStatus,
+                SortColumn::CacheAge,
+                SortColumn::ActiveCases,
+                SortColumn::RevokePending
+            ]
         );
     }
 

@@ -61,7 +61,7 @@ pub fn openapi_document() -> OpenApi {
     let components = with_schema::<SessionRequest>(components);
     let components = with_schema::<Me>(components);
     let components = with_schema::<SchoolPage>(components);
-    let components = with_schema::<gatehouse_model::SchoolView>(components).build();
+    let components = with_schema::<ListSchoolsQuery>(components).build();
     OpenApiBuilder::new()
         .info(
             InfoBuilder::new()

@@ -63,14 +63,6 @@ const AUTHORITIES: [(&str, u32, &str); 8] = [
     ("Norfolk", 126, "NR"),
 ];
 const MIS: [&str; 6] = ["SIMS", "Arbor", "iSAMS", "Bromcom", "ScholarPack", "Integris"];
-const STATUSES: [SchoolStatus; 6] = [
-    SchoolStatus::Ok,
-    SchoolStatus::Warning,
-    SchoolStatus::Error,
-    SchoolStatus::Unknown,
-    SchoolStatus::Inactive,
-    SchoolStatus::NotInstalled,
-];
 
 /// What `seed` wrote (items new this run) and what it left alone.
 #[derive(Debug, Default, PartialEq, Eq)]
@@ -181,7 +173,7 @@ fn demo_school(partner: &PartnerId, app: &AppId, n: u32, id: u32, now: DateTime<
         _ => InstallStatus::Installed,
     };
     let installed = install_status == InstallStatus::Installed;
-    let status = if installed { STATUSES[(index / 5 + index) % 5] } else { SchoolStatus::NotInstalled };
+    let status = if installed { SchoolStatus::ALL[(index / 5 + index) % 5] } else { SchoolStatus::NotInstalled };
     let authorised = view != SchoolView::Pending;
     SchoolLinkRecord {
         school_id: SchoolId::parse(&id.to_string()).expect("digits"),
@@ -195,7 +187,7 @@ fn demo_school(partner: &PartnerId, app: &AppId, n: u32, id: u32, now: DateTime<
         view,
         status,
         authorised_on: authorised.then(|| days_ago(20 + u64::from(n) * 11)),
-        gdpr_mode: authorised.then_some(if n % 3 == 0 { GdprMode::ExcludeAll } else { GdprMode::IncludeAll }),
+        gdpr_mode: authorised.then_some(if n.is_multiple_of(3) { GdprMode::ExcludeAll } else { GdprMode::IncludeAll }),
         feed_status: authorised.then_some(if n % 4 == 1 { FeedStatus::Paused } else { FeedStatus::Enabled }),
         usage: (view == SchoolView::Active && installed)
             .then(|| MonthUsage { month: now.format("%Y-%m").to_string(), calls: u64::from(n * 37 % 500) }),

@@ -1,11 +1,17 @@
 //! The partner's school lists (P2 Active, P3 Pending, P4 Revoked).
 //!
 //! A view is one GSI1 partition, read whole in one Query (a partner's schools
-//! fit in one 1 MB page up to ~2,000 schools) so that search and filters can
-//! work across every column; paging then happens in memory.
+//! fit in one 1 MB page up to ~2,000 schools) so that search, filters and
+//! sorting can work across every column; they and paging then happen in
+//! memory, on that one partner's partition only.
 
 use chrono::{DateTime, Datelike, Utc};
-use gatehouse_model::{ListSchoolsQuery, SchoolPage, SchoolRow};
+use std::cmp::Ordering;
+
+use gatehouse_model::{
+    InstallState, InstallStatus, ListSchoolsQuery, MIS_NOT_DETECTED, SchoolPage, SchoolRow, SchoolStatus, SortColumn,
+    SortDirection,
+};
 
 use crate::keys::school_view_partition;
 use crate::ports::{Index, Query, query_all};
@@ -34,11 +40,103 @@ pub async fn list(gatehouse: &Gatehouse, session: &SessionRecord, query: &ListSc
         .iter()
         .map(|item| from_item::<SchoolLinkRecord>(item).map(|link| row_of(&link, now)))
         .collect::<Result<Vec<_>, _>>()?;
+    let view_total = rows.len() as u32;
+    let mut mis_options: Vec<String> = rows.iter().map(|row| mis_label(row).to_owned()).collect();
+    mis_options.sort();
+    mis_options.dedup();
+
+    let needle = query.q.as_deref().map(str::trim).filter(|q| !q.is_empty()).map(str::to_lowercase);
+    let mut rows: Vec<SchoolRow> = rows
+        .into_iter()
+        .filter(|row| matches(row, query) && needle.as_ref().is_none_or(|n| mentions(row, n)))
+        .collect();
+    let column = query.sort.unwrap_or_default();
+    rows.sort_by(|a, b| {
+        let primary = compare(a, b, column);
+        let primary = if query.dir == Some(SortDirection::Desc) { primary.reverse() } else { primary };
+        // Ties keep the list's natural order, so paging is stable.
+        primary
+            .then_with(|| a.name.to_lowercase().cmp(&b.name.to_lowercase()))
+            .then_with(|| a.school_id.cmp(&b.school_id))
+    });
 
     let total = rows.len() as u32;
     let skip = ((page - 1) as usize).saturating_mul(page_size as usize);
     let items = rows.into_iter().skip(skip).take(page_size as usize).collect();
-    Ok(SchoolPage { items, total, page, page_size })
+    Ok(SchoolPage { items, total, page, page_size, view_total, mis_options })
+}
+
+fn mis_label(row: &SchoolRow) -> &str {
+    row.mis.as_deref().unwrap_or(MIS_NOT_DETECTED)
+}
+
+/// The column filters (P2): every one that is set must hold.
+fn matches(row: &SchoolRow, query: &ListSchoolsQuery) -> bool {
+    query.status.is_none_or(|status| row.status == status)
+        && query.mis.as_deref().is_none_or(|mis| mis_label(row).eq_ignore_ascii_case(mis))
+        && query.install.is_none_or(|install| row.install_status.state() == install)
+        && query.gdpr.is_none_or(|gdpr| row.gdpr_mode == Some(gdpr))
+        && query.feed.is_none_or(|feed| row.feed_status == Some(feed))
+        && query.revoke_pending.is_none_or(|pending| row.revoke_pending.is_some() == pending)
+}
+
+/// Free-text search: does any column, as the table shows it, contain the
+/// (lower-cased) needle? URN, local authority and postcode count too.
+fn mentions(row: &SchoolRow, needle: &str) -> bool {
+    let optional = [&row.urn, &row.local_authority, &row.postcode, &row.authorised_on, &row.revoke_pending];
+    let shown = [
+        row.school_id.clone(),
+        row.name.clone(),
+        mis_label(row).to_owned(),
+        row.status.label().to_owned(),
+        row.gdpr_mode.map(|mode| mode.label().to_owned()).unwrap_or_default(),
+        row.feed_status.map(|feed| feed.label().to_owned()).unwrap_or_default(),
+        row.month_stats.to_string(),
+        row.install_status.label(),
+        row.cache_age_days.map(|days| days.to_string()).unwrap_or_default(),
+        row.active_cases.to_string(),
+    ];
+    shown.iter().chain(optional.into_iter().flatten()).any(|text| text.to_lowercase().contains(needle))
+}
+
+fn status_rank(status: SchoolStatus) -> usize {
+    SchoolStatus::ALL.iter().position(|candidate| *candidate == status).unwrap_or(usize::MAX)
+}
+
+fn install_rank(install: &InstallStatus) -> (usize, String) {
+    let state = install.state();
+    (InstallState::ALL.iter().position(|candidate| *candidate == state).unwrap_or(usize::MAX), install.label())
+}
+
+/// Orders by one column; absent values sort after present ones.
+fn compare(a: &SchoolRow, b: &SchoolRow, column: SortColumn) -> Ordering {
+    fn present_first<T: Ord>(a: Option<T>, b: Option<T>) -> Ordering {
+        match (a, b) {
+            (Some(a), Some(b)) => a.cmp(&b),
+            (Some(_), None) => Ordering::Less,
+            (None, Some(_)) => Ordering::Greater,
+            (None, None) => Ordering::Equal,
+        }
+    }
+    match column {
+        // Numeric ids order as numbers when they are numbers.
+        SortColumn::SchoolId => a.school_id.len().cmp(&b.school_id.len()).then_with(|| a.school_id.cmp(&b.school_id)),
+        SortColumn::Name => a.name.to_lowercase().cmp(&b.name.to_lowercase()),
+        SortColumn::Mis => {
+            present_first(a.mis.as_deref().map(str::to_lowercase), b.mis.as_deref().map(str::to_lowercase))
+        }
+        // Health order (OK first), not alphabetical.
+        SortColumn::Status => status_rank(a.status).cmp(&status_rank(b.status)),
+        SortColumn::AuthorisedOn => present_first(a.authorised_on.as_ref(), b.authorised_on.as_ref()),
+        SortColumn::GdprMode => present_first(a.gdpr_mode.map(|m| m.label()), b.gdpr_mode.map(|m| m.label())),
+        SortColumn::FeedStatus => present_first(a.feed_status.map(|f| f.label()), b.feed_status.map(|f| f.label())),
+        SortColumn::MonthStats => a.month_stats.cmp(&b.month_stats),
+        // Onboarding Queue, then booked slots by date, then Installed.
+        SortColumn::InstallStatus => install_rank(&a.install_status).cmp(&install_rank(&b.install_status)),
+        SortColumn::CacheAge => present_first(a.cache_age_days, b.cache_age_days),
+        SortColumn::ActiveCases => a.active_cases.cmp(&b.active_cases),
+        SortColumn::RevokePending => present_first(a.revoke_pending.as_ref(), b.revoke_pending.as_ref()),
+    }
 }
 
 /// The app a request is about. The session holds the partner's apps, so an
@@ -87,7 +185,7 @@ mod tests {
     use crate::records::MonthUsage;
     use crate::{PartnerId, SchoolId};
     use chrono::{NaiveDate, TimeZone};
-    use gatehouse_model::{InstallStatus, SchoolStatus, SchoolView};
+    use gatehouse_model::{FeedStatus, GdprMode, SchoolView};
 
     fn link() -> SchoolLinkRecord {
         SchoolLinkRecord {
@@ -112,6 +210,89 @@ mod tests {
             invited_on: None,
             revoked_on: None,
         }
+    }
+
+    fn demo_rows() -> Vec<SchoolRow> {
+        let now = Utc.with_ymd_and_hms(2026, 11, 23, 12, 0, 0).unwrap();
+        crate::demo::demo_items(now)
+            .iter()
+            .filter_map(|item| from_item::<SchoolLinkRecord>(item).ok())
+            .filter(|link| link.view == SchoolView::Active && link.partner_id.as_str() == crate::demo::DEMO_PARTNER)
+            .map(|link| row_of(&link, now))
+            .collect()
+    }
+
+    #[test]
+    fn each_filter_keeps_only_matching_rows() {
+        let rows = demo_rows();
+        let cases: Vec<(ListSchoolsQuery, Box<dyn Fn(&SchoolRow) -> bool>)> = vec![
+            (
+                ListSchoolsQuery { status: Some(SchoolStatus::Error), ..Default::default() },
+                Box::new(|r| r.status == SchoolStatus::Error),
+            ),
+            (
+                ListSchoolsQuery { mis: Some("arbor".into()), ..Default::default() },
+                Box::new(|r| r.mis.as_deref() == Some("Arbor")),
+            ),
+            (
+                ListSchoolsQuery { mis: Some(MIS_NOT_DETECTED.into()), ..Default::default() },
+                Box::new(|r| r.mis.is_none()),
+            ),
+            (
+                ListSchoolsQuery { install: Some(InstallState::Booked), ..Default::default() },
+                Box::new(|r| matches!(r.install_status, InstallStatus::Booked { .. })),
+            ),
+            (
+                ListSchoolsQuery { gdpr: Some(GdprMode::ExcludeAll), ..Default::default() },
+                Box::new(|r| r.gdpr_mode == Some(GdprMode::ExcludeAll)),
+            ),
+            (
+                ListSchoolsQuery { feed: Some(FeedStatus::Paused), ..Default::default() },
+                Box::new(|r| r.feed_status == Some(FeedStatus::Paused)),
+            ),
+            (
+                ListSchoolsQuery { revoke_pending: Some(true), ..Default::default() },
+                Box::new(|r| r.revoke_pending.is_some()),
+            ),
+            (
+                ListSchoolsQuery { revoke_pending: Some(false), ..Default::default() },
+                Box::new(|r| r.revoke_pending.is_none()),
+            ),
+        ];
+        for (query, expected) in cases {
+            let kept: Vec<_> = rows.iter().filter(|row| matches(row, &query)).collect();
+            let wanted = rows.iter().filter(|row| expected(row)).count();
+            assert!(wanted > 0, "the demo data exercises {query:?}");
+            assert_eq!(kept.len(), wanted, "{query:?}");
+            assert!(kept.iter().all(|row| expected(row)), "{query:?}");
+        }
+    }
+
+    #[test]
+    fn search_looks_in_every_shown_column() {
+        let rows = demo_rows();
+        let row = &rows[0];
+        for needle in [row.school_id.as_str(), row.postcode.as_deref().unwrap(), "include all", "not installed"] {
+            let needle = needle.to_lowercase();
+            assert!(rows.iter().any(|r| mentions(r, &needle)), "{needle}");
+        }
+        assert!(mentions(row, &row.name.to_lowercase()[2..8]));
+        assert!(!rows.iter().any(|r| mentions(r, "no such school anywhere")));
+    }
+
+    #[test]
+    fn sorting_orders_by_the_column_with_absent_values_last() {
+        let mut rows = demo_rows();
+        rows.sort_by(|a, b| compare(a, b, SortColumn::MonthStats));
+        assert!(rows.windows(2).all(|w| w[0].month_stats <= w[1].month_stats));
+        rows.sort_by(|a, b| compare(a, b, SortColumn::CacheAge));
+        let first_absent = rows.iter().position(|r| r.cache_age_days.is_none()).unwrap();
+        assert!(rows[first_absent..].iter().all(|r| r.cache_age_days.is_none()));
+        rows.sort_by(|a, b| compare(a, b, SortColumn::Status));
+        assert_eq!(rows[0].status, SchoolStatus::Ok);
+        assert_eq!(rows.last().unwrap().status, SchoolStatus::NotInstalled);
+        rows.sort_by(|a, b| compare(a, b, SortColumn::SchoolId));
+        assert!(rows.windows(2).all(|w| w[0].school_id < w[1].school_id));
     }
 
     #[test]

@@ -9,7 +9,8 @@ mod session;
 pub use problem::Problem;
 pub use routes::{Method, Op, ROUTES, Route};
 pub use schools::{
-    FeedStatus, GdprMode, InstallStatus, ListSchoolsQuery, SchoolPage, SchoolRow, SchoolStatus, SchoolView,
+    FeedStatus, GdprMode, InstallState, InstallStatus, ListSchoolsQuery, MIS_NOT_DETECTED, SchoolPage, SchoolRow,
+    SchoolStatus, SchoolView, SortColumn, SortDirection,
 };
 pub use session::{AppSummary, MagicLinkAccepted, MagicLinkRequest, Me, SessionRequest};
 

@@ -39,6 +39,15 @@ pub enum SchoolStatus {
 }
 
 impl SchoolStatus {
+    pub const ALL: [SchoolStatus; 6] = [
+        SchoolStatus::Ok,
+        SchoolStatus::Warning,
+        SchoolStatus::Error,
+        SchoolStatus::Unknown,
+        SchoolStatus::Inactive,
+        SchoolStatus::NotInstalled,
+    ];
+
     pub fn label(self) -> &'static str {
         match self {
             SchoolStatus::Ok => "OK",
@@ -62,6 +71,8 @@ pub enum GdprMode {
 }
 
 impl GdprMode {
+    pub const ALL: [GdprMode; 2] = [GdprMode::IncludeAll, GdprMode::ExcludeAll];
+
     pub fn label(self) -> &'static str {
         match self {
             GdprMode::IncludeAll => "Include All",
@@ -79,6 +90,8 @@ pub enum FeedStatus {
 }
 
 impl FeedStatus {
+    pub const ALL: [FeedStatus; 2] = [FeedStatus::Enabled, FeedStatus::Paused];
+
     pub fn label(self) -> &'static str {
         match self {
             FeedStatus::Enabled => "Enabled",
@@ -110,6 +123,71 @@ impl InstallStatus {
             InstallStatus::Installed => "Installed".to_owned(),
         }
     }
+}
+
+/// The Install Status filter: the state without a booked slot's date.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub enum InstallState {
+    #[serde(rename = "Onboarding Queue")]
+    OnboardingQueue,
+    Booked,
+    Installed,
+}
+
+impl InstallState {
+    pub const ALL: [InstallState; 3] = [InstallState::OnboardingQueue, InstallState::Booked, InstallState::Installed];
+
+    pub fn label(self) -> &'static str {
+        match self {
+            InstallState::OnboardingQueue => "Onboarding Queue",
+            InstallState::Booked => "Booked",
+            InstallState::Installed => "Installed",
+        }
+    }
+}
+
+impl InstallStatus {
+    pub fn state(&self) -> InstallState {
+        match self {
+            InstallStatus::OnboardingQueue => InstallState::OnboardingQueue,
+            InstallStatus::Booked { .. } => InstallState::Booked,
+            InstallStatus::Installed => InstallState::Installed,
+        }
+    }
+}
+
+/// What the MIS column shows, and the MIS filter matches, while the school's
+/// MIS is not yet known.
+pub const MIS_NOT_DETECTED: &str = "Not detected";
+
+/// A column the lists can be sorted by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum SortColumn {
+    SchoolId,
+    #[default]
+    Name,
+    Mis,
+    Status,
+    AuthorisedOn,
+    GdprMode,
+    FeedStatus,
+    MonthStats,
+    InstallStatus,
+    CacheAge,
+    ActiveCases,
+    RevokePending,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum SortDirection {
+    #[default]
+    Asc,
+    Desc,
 }
 
 /// One school in one of the partner's lists. Dates are ISO 8601 (`YYYY-MM-DD`).
@@ -152,6 +230,28 @@ pub struct ListSchoolsQuery {
     /// Rows per page, 1 to 200; 50 when absent.
     #[serde(default)]
     pub page_size: Option<u32>,
+    /// Free text, matched case-insensitively against every column as shown.
+    #[serde(default)]
+    pub q: Option<String>,
+    #[serde(default)]
+    pub status: Option<SchoolStatus>,
+    /// An MIS name as shown in the MIS column (`Not detected` included).
+    #[serde(default)]
+    pub mis: Option<String>,
+    #[serde(default)]
+    pub install: Option<InstallState>,
+    #[serde(default)]
+    pub gdpr: Option<GdprMode>,
+    #[serde(default)]
+    pub feed: Option<FeedStatus>,
+    /// `true`: only schools with a revocation pending; `false`: only without.
+    #[serde(default)]
+    pub revoke_pending: Option<bool>,
+    /// Sort column; school name when absent. Ties fall back to name, then id.
+    #[serde(default)]
+    pub sort: Option<SortColumn>,
+    #[serde(default)]
+    pub dir: Option<SortDirection>,
 }
 
 /// One page of a school list: "records x–y of n".
@@ -159,9 +259,14 @@ pub struct ListSchoolsQuery {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SchoolPage {
     pub items: Vec<SchoolRow>,
+    /// Rows matching the search and filters, over all pages.
     pub total: u32,
     pub page: u32,
     pub page_size: u32,
+    /// Rows in the view before search and filters ("42 of 60 shown").
+    pub view_total: u32,
+    /// The MIS values present in the view, for the MIS filter's options.
+    pub mis_options: Vec<String>,
 }
 
 impl SchoolPage {

@@ -1,17 +1,26 @@
-//! P2, `/schools`: the banner with the partner's name and "Sign out", the Active Schools table,
-//! and the "Records x–y of n" line under it.
+//! P2, `/schools`: the banner with the partner's name and "Sign out", the search and filters,
+//! the Active Schools table with its sortable headings, and the "Records x–y of n" line.
 
+use fantoccini::key::Key;
 use fantoccini::{Client, Locator};
 
-use super::{button, heading, literal};
+use super::{button, field, heading, literal};
 use crate::harness::{PATIENCE, eventually};
 
 const TITLE: &str = "Active Schools";
 /// The live region that announces which records are shown, once a page has loaded.
-const RECORDS: &str = "//*[@aria-live='polite'][starts-with(normalize-space(), 'Records ')]";
+const RECORDS: &str = "//*[@aria-live='polite']\
+    [starts-with(normalize-space(), 'Records ') or starts-with(normalize-space(), 'No records')]";
 const COLUMN_HEADINGS: &str = "//table/thead//th";
 const ROWS: &str = "//table/tbody/tr";
+const EMPTY_MESSAGE: &str = "//table/tbody/tr/td[contains(@class, 'empty')]//p";
+/// The list's container says `aria-busy="true"` while a new page of schools loads.
+const LIST_IDLE: &str = "//*[@class='list'][@aria-busy='false']";
 
+/// The column heading's `<th>` reading exactly `text`; its button sorts by it.
+fn column_heading(text: &str) -> String {
+    format!("//table/thead//th[normalize-space()={}]", literal(text))
+}
 pub struct ActiveSchoolsPage<'a> {
     browser: &'a Client,
 }
@@ -78,6 +87,104 @@ impl<'a> ActiveSchoolsPage<'a> {
             values.push(cell.text().await.expect("a cell's text"));
         }
         values
+    }
+
+    /// Picks `option` in the filter select labelled `label` ("Status", "MIS", …). The list
+    /// reloads; wait for it with [`Self::wait_for_records`].
+    pub async fn select_filter(&self, label: &str, option: &str) {
+        let select = field(label);
+        let select = self
+            .browser
+            .find(Locator::XPath(&select))
+            .await
+            .unwrap_or_else(|error| panic!("no select labelled {label:?}: {error}"));
+        select
+            .select_by_label(option)
+            .await
+            .unwrap_or_else(|error| panic!("choosing {option:?} in {label:?}: {error}"));
+    }
+
+    /// Types `text` into the Search box and presses Enter, which applies it.
+    pub async fn search(&self, text: &str) {
+        let search = field("Search");
+        let input = self.browser.find(Locator::XPath(&search)).await.expect("a field labelled Search");
+        input.clear().await.expect("clearing the Search box");
+        input.send_keys(&format!("{text}{}", Key::Enter)).await.expect("typing into the Search box");
+    }
+
+    /// Clicks "Clear Filters" in the filter bar.
+    pub async fn clear_filters(&self) {
+        let clear = button("Clear Filters");
+        let button = self.browser.find(Locator::XPath(&clear)).await.expect("a Clear Filters button");
+        button.click().await.expect("clicking Clear Filters");
+    }
+
+    /// What the table says in place of rows, when it has none.
+    pub async fn empty_message(&self) -> String {
+        let message = self.browser.find(Locator::XPath(EMPTY_MESSAGE)).await.expect("the empty table's message");
+        message.text().await.expect("the message's text")
+    }
+
+    /// Clicks "Clear Filters" where the table says nothing matched.
+    pub async fn clear_filters_from_the_empty_table(&self) {
+        let clear = format!("//table{}", button("Clear Filters"));
+        let button = self.browser.find(Locator::XPath(&clear)).await.expect("a Clear Filters button in the table");
+        button.click().await.expect("clicking Clear Filters in the table");
+    }
+
+    /// The visible text of whatever has the keyboard focus.
+    pub async fn focused_text(&self) -> String {
+        let focused = self.browser.active_element().await.expect("the focused element");
+        focused.text().await.expect("the focused element's text")
+    }
+
+    /// Whether the page is wider than the window, so the reader has to scroll sideways. The
+    /// table may scroll inside its own box; the page around it must not.
+    pub async fn scrolls_sideways(&self) -> bool {
+        let script = "return document.documentElement.scrollWidth > document.documentElement.clientWidth;";
+        let answer = self.browser.execute(script, Vec::new()).await.expect("measuring the page");
+        answer.as_bool().expect("a true or false from the script")
+    }
+
+    /// Clicks the heading of `column`, which sorts by it (again: the other way round).
+    pub async fn click_column_heading(&self, column: &str) {
+        let sort = format!("{}/button", column_heading(column));
+        let button = self
+            .browser
+            .find(Locator::XPath(&sort))
+            .await
+            .unwrap_or_else(|error| panic!("no sort button in the {column:?} heading: {error}"));
+        button.click().await.unwrap_or_else(|error| panic!("clicking the {column:?} heading: {error}"));
+    }
+
+    /// Waits until the list has finished loading and its records line satisfies `expected`
+    /// (named by `what` in the failure), and returns the line.
+    pub async fn wait_for_records(&self, what: &str, expected: impl Fn(&str) -> bool) -> String {
+        let (browser, expected) = (self.browser, &expected);
+        eventually(&format!("a records line {what}"), || async move {
+            if browser.find_all(Locator::XPath(LIST_IDLE)).await?.is_empty() {
+                return Ok(None);
+            }
+            let Some(line) = browser.find_all(Locator::XPath(RECORDS)).await?.into_iter().next() else {
+                return Ok(None);
+            };
+            let text = line.text().await?;
+            Ok(expected(&text).then_some(text))
+        })
+        .await
+    }
+
+    /// Waits until the list has loaded sorted by `column` in `direction` ("ascending" or
+    /// "descending"), as its heading's `aria-sort` says.
+    pub async fn wait_for_sort(&self, column: &str, direction: &str) {
+        let sorted = format!("{}[@aria-sort={}]", column_heading(column), literal(direction));
+        let (browser, sorted) = (self.browser, &sorted);
+        eventually(&format!("the list sorted by {column} ({direction})"), || async move {
+            let idle = !browser.find_all(Locator::XPath(LIST_IDLE)).await?.is_empty();
+            let sorted = !browser.find_all(Locator::XPath(sorted)).await?.is_empty();
+            Ok((idle && sorted).then_some(()))
+        })
+        .await;
     }
 
     /// Clicks "Sign out" in the banner; where it leads is the caller's to check.
