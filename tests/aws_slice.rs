@@ -103,6 +103,17 @@ async fn partner_signs_in_and_lists_active_schools_on_aws_adapters() -> anyhow::
     assert_eq!(page["items"].as_array().map(Vec::len), Some(42));
     assert_eq!(requests, 2, "an Active Schools page is the session read plus one Query");
 
+    let (response, requests) = app
+        .requests_during(
+            app.client
+                .get(format!("{}/api/partner/schools/export?status=Error", app.url))
+                .header("cookie", &cookie)
+                .send(),
+        )
+        .await;
+    assert!(response?.text().await?.contains("School ID"));
+    assert_eq!(requests, 2, "an export is the same single Query");
+
     let (response, requests) =
         app.requests_during(app.client.get(format!("{}/api/me", app.url)).header("cookie", &cookie).send()).await;
     assert_eq!(response?.status(), 200);

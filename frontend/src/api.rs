@@ -79,6 +79,31 @@ pub async fn list_schools(query: ListSchoolsQuery) -> Result<SchoolPage, ApiErro
     decode(response).await
 }
 
+/// Where "Export CSV" points: the export route with the list's view, search, filters and sort,
+/// so the file holds exactly the rows on screen, over every page. A plain link rather than a
+/// fetch, so the browser saves the file itself under the name the server gives it.
+pub fn export_url(query: &ListSchoolsQuery) -> String {
+    let pairs: Vec<String> = school_query::export_pairs(query)
+        .iter()
+        .map(|(name, value)| format!("{name}={}", percent_encoded(value)))
+        .collect();
+    format!("{}?{}", Op::ExportPartnerSchools.route().path, pairs.join("&"))
+}
+
+/// A query value with everything but RFC 3986's unreserved characters escaped. Written out here
+/// because the router's encoder calls into JavaScript, which unit tests on the host cannot.
+fn percent_encoded(value: &str) -> String {
+    let mut out = String::with_capacity(value.len());
+    for byte in value.bytes() {
+        if byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'.' | b'_' | b'~') {
+            out.push(char::from(byte));
+        } else {
+            out.push_str(&format!("%{byte:02X}"));
+        }
+    }
+    out
+}
+
 /// The route's method and path from the route table. Fetches are same-origin, so the browser
 /// sends the session cookie without any credentials option.
 fn request(op: Op) -> RequestBuilder {
@@ -117,7 +142,7 @@ async fn decode<T: DeserializeOwned>(response: Response) -> Result<T, ApiError> 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use gatehouse_model::{SchoolStatus, SchoolView};
+    use gatehouse_model::{InvitationStatus, SchoolStatus, SchoolView, SortColumn, SortDirection};
 
     fn problem(status: u16, detail: &str) -> Problem {
         Problem {
@@ -166,5 +191,38 @@ mod tests {
         );
         let query = ListSchoolsQuery { view: SchoolView::Revoked, app: Some("app-1".to_owned()), ..Default::default() };
         assert_eq!(schools_query(&query), vec![("view", "revoked".to_owned()), ("app", "app-1".to_owned())]);
+    }
+
+    #[test]
+    fn export_url_asks_for_the_whole_list_as_shown_on_the_export_route() {
+        let query = ListSchoolsQuery {
+            view: SchoolView::Pending,
+            page: Some(2),
+            page_size: Some(50),
+            q: Some("St Mary's & Co".to_owned()),
+            priority: Some(true),
+            invitation: Some(InvitationStatus::ReadyToAuthorise),
+            sort: Some(SortColumn::DateInvited),
+            dir: Some(SortDirection::Desc),
+            ..Default::default()
+        };
+        assert_eq!(
+            export_url(&query),
+            "/api/partner/schools/export?view=pending&q=St%20Mary%27s%20%26%20Co&priority=true\
+             &invitation=Ready%20to%20Authorise&sort=date_invited&dir=desc"
+        );
+    }
+
+    #[test]
+    fn export_url_of_an_unfiltered_list_names_only_the_view() {
+        let query = ListSchoolsQuery { view: SchoolView::Revoked, page: Some(3), ..Default::default() };
+        assert_eq!(export_url(&query), "/api/partner/schools/export?view=revoked");
+    }
+
+    #[test]
+    fn percent_encoding_leaves_only_unreserved_characters() {
+        assert_eq!(percent_encoded("a-b_c.d~e"), "a-b_c.d~e");
+        assert_eq!(percent_encoded("Not Installed"), "Not%20Installed");
+        assert_eq!(percent_encoded("50%+ é/?#="), "50%25%2B%20%C3%A9%2F%3F%23%3D");
     }
 }

@@ -5,11 +5,13 @@ use leptos::prelude::*;
 use leptos_router::components::{Redirect, Route, Router, Routes};
 use leptos_router::path;
 
-use crate::pages::{ActiveSchools, AuthLanding, NotFound, SignIn};
+use crate::pages::{ActiveSchools, AuthLanding, NotFound, PendingAuthorisations, RevokedSchools, SignIn};
 
 /// Where pages send people; kept next to the routes that match them.
 pub const SIGN_IN: &str = "/signin";
 pub const ACTIVE_SCHOOLS: &str = "/schools";
+pub const PENDING_AUTHORISATIONS: &str = "/schools/pending";
+pub const REVOKED_SCHOOLS: &str = "/schools/revoked";
 
 /// Each screen names itself in the tab title, which is what a screen reader announces first
 /// after a navigation.
@@ -27,6 +29,8 @@ pub fn App() -> impl IntoView {
                 // The emailed link lands here (`/auth#token=…`); the server never sees the fragment.
                 <Route path=path!("/auth") view=AuthLanding />
                 <Route path=path!("/schools") view=ActiveSchools />
+                <Route path=path!("/schools/pending") view=PendingAuthorisations />
+                <Route path=path!("/schools/revoked") view=RevokedSchools />
             </Routes>
         </Router>
     }

@@ -23,6 +23,8 @@ pub fn to_pairs(query: &ListSchoolsQuery) -> Vec<(&'static str, String)> {
     pairs.extend(query.gdpr.and_then(serde_name).map(|gdpr| ("gdpr", gdpr)));
     pairs.extend(query.feed.and_then(serde_name).map(|feed| ("feed", feed)));
     pairs.extend(query.revoke_pending.map(|pending| ("revoke_pending", pending.to_string())));
+    pairs.extend(query.priority.map(|priority| ("priority", priority.to_string())));
+    pairs.extend(query.invitation.and_then(serde_name).map(|invitation| ("invitation", invitation)));
     pairs.extend(query.sort.and_then(serde_name).map(|sort| ("sort", sort)));
     pairs.extend(query.dir.and_then(serde_name).map(|dir| ("dir", dir)));
     pairs.extend(query.page.map(|page| ("page", page.to_string())));
@@ -45,6 +47,8 @@ pub fn from_pairs<'a>(pairs: impl IntoIterator<Item = (&'a str, &'a str)>) -> Li
             "gdpr" => query.gdpr = from_serde_name(value),
             "feed" => query.feed = from_serde_name(value),
             "revoke_pending" => query.revoke_pending = value.parse().ok(),
+            "priority" => query.priority = value.parse().ok(),
+            "invitation" => query.invitation = from_serde_name(value),
             "sort" => query.sort = from_serde_name(value),
             "dir" => query.dir = from_serde_name(value),
             "page" => query.page = Some(page_from_query(Some(value))),
@@ -78,6 +82,16 @@ pub fn filters_active(query: &ListSchoolsQuery) -> bool {
         || query.gdpr.is_some()
         || query.feed.is_some()
         || query.revoke_pending.is_some()
+        || query.priority.is_some()
+        || query.invitation.is_some()
+}
+
+/// What the export asks for: the view and everything that narrows or orders it, without the
+/// page, as the file holds every page of the list on screen.
+pub fn export_pairs(query: &ListSchoolsQuery) -> Vec<(&'static str, String)> {
+    let mut pairs = vec![("view", query.view.as_str().to_owned())];
+    pairs.extend(to_pairs(query).into_iter().filter(|(name, _)| !matches!(*name, "page" | "page_size")));
+    pairs
 }
 
 /// "Clear Filters": the search and every filter go; the sort stays, since it narrows nothing.
@@ -123,7 +137,7 @@ fn from_serde_name<T: DeserializeOwned>(name: &str) -> Option<T> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use gatehouse_model::{FeedStatus, GdprMode, InstallState, SchoolStatus, SchoolView};
+    use gatehouse_model::{FeedStatus, GdprMode, InstallState, InvitationStatus, SchoolStatus, SchoolView};
 
     fn everything() -> ListSchoolsQuery {
         ListSchoolsQuery {
@@ -138,6 +152,8 @@ mod tests {
             gdpr: Some(GdprMode::IncludeAll),
             feed: Some(FeedStatus::Paused),
             revoke_pending: Some(false),
+            priority: Some(true),
+            invitation: Some(InvitationStatus::InvitationSent),
             sort: Some(SortColumn::MonthStats),
             dir: Some(SortDirection::Desc),
         }
@@ -163,6 +179,8 @@ mod tests {
                 ("gdpr", "Include All"),
                 ("feed", "Paused"),
                 ("revoke_pending", "false"),
+                ("priority", "true"),
+                ("invitation", "Invitation Sent"),
                 ("sort", "month_stats"),
                 ("dir", "desc"),
                 ("page", "3"),
@@ -200,6 +218,13 @@ mod tests {
         for pending in [true, false] {
             let query = ListSchoolsQuery { revoke_pending: Some(pending), ..Default::default() };
             assert_eq!(round_trip(&query), query);
+            let query = ListSchoolsQuery { priority: Some(pending), ..Default::default() };
+            assert_eq!(round_trip(&query), query);
+        }
+        for invitation in InvitationStatus::ALL {
+            let query = ListSchoolsQuery { invitation: Some(invitation), ..Default::default() };
+            assert_eq!(param(&query, "invitation").as_deref(), Some(invitation.label()));
+            assert_eq!(round_trip(&query), query);
         }
         for dir in [SortDirection::Asc, SortDirection::Desc] {
             let query = ListSchoolsQuery { dir: Some(dir), ..Default::default() };
@@ -209,7 +234,8 @@ mod tests {
 
     #[test]
     fn every_sort_column_survives_the_round_trip() {
-        for column in crate::components::ACTIVE_COLUMNS.iter().map(|column| column.sort) {
+        let views = [SchoolView::Active, SchoolView::Pending, SchoolView::Revoked];
+        for column in views.into_iter().flat_map(gatehouse_model::columns).filter_map(|column| column.sort) {
             let query = ListSchoolsQuery { sort: Some(column), ..Default::default() };
             assert_eq!(round_trip(&query), query, "{column:?}");
         }
@@ -219,7 +245,14 @@ mod tests {
     fn blank_and_unknown_values_are_left_out() {
         let query = ListSchoolsQuery { q: Some("  ".to_owned()), mis: Some(String::new()), ..Default::default() };
         assert_eq!(to_pairs(&query), []);
-        let parsed = from_pairs([("status", "Bogus"), ("page", "0"), ("revoke_pending", "yes"), ("colour", "red")]);
+        let parsed = from_pairs([
+            ("status", "Bogus"),
+            ("page", "0"),
+            ("revoke_pending", "yes"),
+            ("priority", "on"),
+            ("invitation", "Sent"),
+            ("colour", "red"),
+        ]);
         assert_eq!(parsed, ListSchoolsQuery { page: Some(1), ..Default::default() });
     }
 
@@ -260,6 +293,38 @@ mod tests {
         let query = ListSchoolsQuery { sort: Some(SortColumn::Mis), page: Some(2), ..Default::default() };
         assert!(!filters_active(&query));
         assert!(filters_active(&ListSchoolsQuery { revoke_pending: Some(false), ..Default::default() }));
+        assert!(filters_active(&ListSchoolsQuery { priority: Some(true), ..Default::default() }));
+        assert!(filters_active(&ListSchoolsQuery {
+            invitation: Some(InvitationStatus::ReadyToAuthorise),
+            ..Default::default()
+        }));
+    }
+
+    #[test]
+    fn the_export_names_the_view_and_keeps_everything_but_the_page() {
+        let query = ListSchoolsQuery { view: SchoolView::Pending, ..everything() };
+        let pairs = export_pairs(&query);
+        let names: Vec<_> = pairs.iter().map(|(name, _)| *name).collect();
+        assert_eq!(
+            names,
+            [
+                "view",
+                "app",
+                "q",
+                "status",
+                "mis",
+                "install",
+                "gdpr",
+                "feed",
+                "revoke_pending",
+                "priority",
+                "invitation",
+                "sort",
+                "dir"
+            ]
+        );
+        assert_eq!(pairs[0].1, "pending");
+        assert_eq!(export_pairs(&ListSchoolsQuery::default()), [("view", "active".to_owned())]);
     }
 
     #[test]

@@ -360,3 +360,62 @@ async fn data_survives_a_restart_and_demo_data_is_seeded_once() {
         new_client().get(format!("{}/dev/outbox.json", second.url)).send().await.unwrap().json().await.unwrap();
     assert_eq!(outbox.as_array().unwrap().len(), 1, "the outbox is kept too");
 }
+
+#[tokio::test]
+async fn pending_and_revoked_views_show_their_own_columns() {
+    let app = spawn_app().await;
+    let client = app.signed_in_client(DEMO_EMAIL).await;
+    let (page, items) = rows(app.list_schools(&client, "?view=pending&page_size=200").await).await;
+    assert_eq!(page["total"], 12);
+    assert!(items.iter().all(|r| r["date_invited"].is_string() && r["school_contact"].is_string()));
+    let statuses: std::collections::HashSet<&str> =
+        items.iter().map(|r| r["invitation_status"].as_str().unwrap()).collect();
+    assert_eq!(statuses.len(), 2, "Invitation Sent and Ready to Authorise both appear: {statuses:?}");
+    assert!(
+        items
+            .iter()
+            .filter(|r| r["invitation_status"] == "Ready to Authorise")
+            .all(|r| r["install_status"]["state"] == "Installed"),
+        "Ready to Authorise means the install works"
+    );
+    let (priority, items) = rows(app.list_schools(&client, "?view=pending&priority=true").await).await;
+    assert!(priority["total"].as_u64().unwrap() > 0 && items.iter().all(|r| r["priority"] == true));
+    assert!(priority["total"].as_u64() < page["total"].as_u64());
+
+    let (page, items) = rows(app.list_schools(&client, "?view=revoked").await).await;
+    assert_eq!(page["total"], 6);
+    assert!(items.iter().all(|r| r["revoked_on"].is_string() && r["revoked_by"].is_string()));
+}
+
+#[tokio::test]
+async fn export_is_the_whole_filtered_view_as_csv() {
+    let app = spawn_app().await;
+    let client = app.signed_in_client(DEMO_EMAIL).await;
+    let export = |query: &str| client.get(app.url(&format!("/api/partner/schools/export{query}"))).send();
+    let response = export("?status=Error&sort=month_stats&dir=desc&page_size=1").await.unwrap();
+    assert_eq!(response.status(), 200);
+    assert_eq!(response.headers()["content-type"], "text/csv; charset=utf-8");
+    let disposition = response.headers()["content-disposition"].to_str().unwrap().to_owned();
+    assert_eq!(disposition, "attachment; filename=\"active-schools-2026-11-23.csv\"");
+    let bytes = response.bytes().await.unwrap();
+    assert!(bytes.starts_with("\u{feff}".as_bytes()), "UTF-8 byte-order mark for Excel");
+    let mut reader = csv::Reader::from_reader(&bytes[3..]);
+    let headers: Vec<String> = reader.headers().unwrap().iter().map(str::to_owned).collect();
+    assert_eq!(headers.len(), 12);
+    assert_eq!((headers[0].as_str(), headers[11].as_str()), ("School ID", "Revoke Pending"));
+    let records: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+    let (page, _) = rows(app.list_schools(&client, "?status=Error").await).await;
+    assert_eq!(records.len() as u64, page["total"].as_u64().unwrap(), "every page, not just one");
+    assert!(records.iter().all(|record| &record[3] == "Error"));
+    let stats: Vec<u64> = records.iter().map(|record| record[7].parse().unwrap()).collect();
+    assert!(stats.windows(2).all(|w| w[0] >= w[1]), "sorted as asked");
+
+    let pending = export("?view=pending").await.unwrap().bytes().await.unwrap();
+    let mut reader = csv::Reader::from_reader(&pending[3..]);
+    assert_eq!(reader.headers().unwrap().get(6), Some("Partner Contact"));
+    assert_eq!(reader.records().count(), 12);
+
+    assert_problem(export("?app=other-app").await.unwrap(), 404, "not_found").await;
+    let anonymous = new_client().get(app.url("/api/partner/schools/export")).send().await.unwrap();
+    assert_problem(anonymous, 401, "sign_in_required").await;
+}

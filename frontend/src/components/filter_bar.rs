@@ -1,12 +1,29 @@
-//! The search box, the filters and "Clear Filters" above a school list. They hold no state of
-//! their own: each shows what the address says and asks the screen to go to a new address, so
-//! a filtered list can be shared as a link and Back undoes one change at a time.
+//! The search box, the filters, "Export CSV" and "Clear Filters" above a school list. They hold
+//! no state of their own: each shows what the address says and asks the screen to go to a new
+//! address, so a filtered list can be shared as a link and Back undoes one change at a time.
 
-use gatehouse_model::{FeedStatus, GdprMode, InstallState, ListSchoolsQuery, SchoolStatus};
+use gatehouse_model::{FeedStatus, GdprMode, InstallState, InvitationStatus, ListSchoolsQuery, SchoolStatus};
 use leptos::prelude::*;
 use serde::Serialize;
 
+use crate::api;
 use crate::school_query::{cleared, filters_active, param, serde_name, with_param};
+
+/// A filter a list can offer besides the search, which every list has. Each view names its own
+/// in order; the selects are laid out in that order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Filter {
+    /// P3 "priority only", a checkbox beside the search.
+    PriorityOnly,
+    Status,
+    /// P3's Status: Invitation Sent or Ready to Authorise.
+    Invitation,
+    Mis,
+    Install,
+    Gdpr,
+    Feed,
+    RevokePending,
+}
 
 /// One `<option>`: the value the address carries and the words shown.
 type Choice = (String, String);
@@ -15,11 +32,13 @@ fn choices<T: Serialize + Copy>(all: &[T], label: fn(T) -> &'static str) -> Vec<
     all.iter().filter_map(|&value| Some((serde_name(value)?, label(value).to_owned()))).collect()
 }
 
-/// `query` is the list's query as read from the address; `mis_options` the MIS names the server
-/// found in the view; `on_change` takes the user to the list for a new query.
+/// `query` is the list's query as read from the address; `filters` the ones this view offers;
+/// `mis_options` the MIS names the server found in the view; `on_change` takes the user to the
+/// list for a new query.
 #[component]
 pub fn FilterBar(
     query: Memo<ListSchoolsQuery>,
+    filters: &'static [Filter],
     #[prop(into)] mis_options: Signal<Vec<String>>,
     on_change: Callback<ListSchoolsQuery>,
 ) -> impl IntoView {
@@ -61,6 +80,94 @@ pub fn FilterBar(
         names.into_iter().map(|name| (name.clone(), name)).collect::<Vec<Choice>>()
     });
 
+    let select = move |filter: Filter| match filter {
+        // A checkbox, beside the search rather than among the selects.
+        Filter::PriorityOnly => None,
+        Filter::Status => Some(
+            view! {
+                <FilterSelect
+                    id="filter-status"
+                    label="Status"
+                    name="status"
+                    query
+                    pick
+                    choices=choices(&SchoolStatus::ALL, SchoolStatus::label)
+                />
+            }
+            .into_any(),
+        ),
+        Filter::Invitation => Some(
+            view! {
+                <FilterSelect
+                    id="filter-invitation"
+                    label="Status"
+                    name="invitation"
+                    query
+                    pick
+                    choices=choices(&InvitationStatus::ALL, InvitationStatus::label)
+                />
+            }
+            .into_any(),
+        ),
+        Filter::Mis => Some(
+            view! { <FilterSelect id="filter-mis" label="MIS" name="mis" query pick choices=mis_choices /> }.into_any(),
+        ),
+        Filter::Install => Some(
+            view! {
+                <FilterSelect
+                    id="filter-install"
+                    label="Install Status"
+                    name="install"
+                    query
+                    pick
+                    choices=choices(&InstallState::ALL, InstallState::label)
+                />
+            }
+            .into_any(),
+        ),
+        Filter::Gdpr => Some(
+            view! {
+                <FilterSelect
+                    id="filter-gdpr"
+                    label="GDPR Mode"
+                    name="gdpr"
+                    query
+                    pick
+                    choices=choices(&GdprMode::ALL, GdprMode::label)
+                />
+            }
+            .into_any(),
+        ),
+        Filter::Feed => Some(
+            view! {
+                <FilterSelect
+                    id="filter-feed"
+                    label="Feed Status"
+                    name="feed"
+                    query
+                    pick
+                    choices=choices(&FeedStatus::ALL, FeedStatus::label)
+                />
+            }
+            .into_any(),
+        ),
+        Filter::RevokePending => Some(
+            view! {
+                <FilterSelect
+                    id="filter-revoke-pending"
+                    label="Revoke Pending"
+                    name="revoke_pending"
+                    query
+                    pick
+                    choices=vec![("true".to_owned(), "Yes".to_owned()), ("false".to_owned(), "No".to_owned())]
+                />
+            }
+            .into_any(),
+        ),
+    };
+    let selects = filters.iter().filter_map(|&filter| select(filter)).collect_view();
+    let priority_only = filters.contains(&Filter::PriorityOnly).then(|| view! { <PriorityOnly query pick /> });
+
     view! {
         <form class="filters" role="search" aria-label="Search and filter schools" on:submit=search>
             <div class="filters-row">
@@ -76,54 +183,38 @@ pub fn FilterBar(
                         on:input=typing
                     />
                 </div>
-                <div class="filter-clear">
+                {priority_only}
+                <div class="filter-actions">
+                    // A link, not a fetch: the browser downloads the file and names it from the
+                    // server's Content-Disposition, and the router leaves `download` links alone.
+                    <a class="button secondary" href=move || api::export_url(&query.read()) download>
+                        "Export CSV"
+                    </a>
                     <ClearFilters query on_change />
                 </div>
             </div>
-            <div class="filters-row selects">
-                <FilterSelect
-                    id="filter-status"
-                    label="Status"
-                    name="status"
-                    query
-                    pick
-                    choices=choices(&SchoolStatus::ALL, SchoolStatus::label)
-                />
-                <FilterSelect id="filter-mis" label="MIS" name="mis" query pick choices=mis_choices />
-                <FilterSelect
-                    id="filter-install"
-                    label="Install Status"
-                    name="install"
-                    query
-                    pick
-                    choices=choices(&InstallState::ALL, InstallState::label)
-                />
-                <FilterSelect
-                    id="filter-gdpr"
-                    label="GDPR Mode"
-                    name="gdpr"
-                    query
-                    pick
-                    choices=choices(&GdprMode::ALL, GdprMode::label)
-                />
-                <FilterSelect
-                    id="filter-feed"
-                    label="Feed Status"
-                    name="feed"
-                    query
-                    pick
-                    choices=choices(&FeedStatus::ALL, FeedStatus::label)
-                />
-                <FilterSelect
-                    id="filter-revoke-pending"
-                    label="Revoke Pending"
-                    name="revoke_pending"
-                    query
-                    pick
-                    choices=vec![("true".to_owned(), "Yes".to_owned()), ("false".to_owned(), "No".to_owned())]
-                />
-            </div>
+            <div class="filters-row selects">{selects}</div>
         </form>
+    }
+}
+
+/// P3 "priority only": ticked, the list keeps the schools marked as a priority; unticked, the
+/// parameter goes, rather than asking for the schools that are not a priority.
+#[component]
+fn PriorityOnly(query: Memo<ListSchoolsQuery>, pick: Callback<(&'static str, Option<String>)>) -> impl IntoView {
+    view! {
+        <div class="filter-check">
+            <input
+                id="priority-only"
+                type="checkbox"
+                prop:checked=move || query.read().priority == Some(true)
+                on:change=move |event| {
+                    let ticked = event_target_checked(&event);
+                    pick.run(("priority", ticked.then(|| "true".to_owned())));
+                }
+            />
+            <label for="priority-only">"Priority only"</label>
+        </div>
     }
 }
 

@@ -1,120 +1,59 @@
-//! A partner's school list as a table. Each view's columns are listed once, a heading and a cell
-//! per column, so the Pending and Revoked views, the filters and the free-text search (which
-//! reads the same cell text) all follow the one list.
+//! A partner's school list as a table. The columns of each view, their headings and what each
+//! sorts by, come from `gatehouse_model::columns`, the list the CSV export is written from, so
+//! the file and the screen agree. This module only decides how a cell looks: badges, a priority
+//! marker, numbers on the right, a dash for a missing value.
 
-use gatehouse_model::{MIS_NOT_DETECTED, SchoolRow, SchoolStatus, SortColumn, SortDirection};
+use gatehouse_model::{Column, InvitationStatus, SchoolRow, SchoolStatus, SchoolView, SortColumn, SortDirection};
 use leptos::prelude::*;
 
 /// Shown where a value is missing, so an empty cell never looks like a rendering fault.
 const NONE: &str = "–";
 
-/// Which side of the cell the value sits on; numbers line up on the right.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Align {
-    Start,
-    End,
-}
-
-impl Align {
-    fn class(self) -> &'static str {
-        match self {
-            Align::Start => "",
-            Align::End => "number",
-        }
-    }
-}
+/// The heading of the pending view's priority column, which has no sort to know it by.
+const PRIORITY: &str = "Priority";
 
 /// What one cell shows.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Cell {
+enum Cell {
     Text(String),
+    /// A count, lined up on the right.
+    Number(String),
     /// A coloured badge that also carries the status as text, so colour is never the only cue.
     Status(SchoolStatus),
+    Invitation(InvitationStatus),
+    /// A star for the eye and the word for a screen reader.
+    Priority,
 }
 
-pub struct Column {
-    pub heading: &'static str,
-    pub align: Align,
-    /// What the server sorts by when the heading is clicked.
-    pub sort: SortColumn,
-    pub cell: fn(&SchoolRow) -> Cell,
+/// How `row` shows in `column`. Everything not singled out here is the column's text as the
+/// export writes it.
+fn cell(column: &Column, row: &SchoolRow) -> Cell {
+    let text = (column.text)(row);
+    match column.sort {
+        Some(SortColumn::Status) => Cell::Status(row.status),
+        Some(SortColumn::InvitationStatus) => {
+            row.invitation_status.map_or_else(|| Cell::Text(dash_if_empty(text)), Cell::Invitation)
+        }
+        Some(SortColumn::MonthStats) => Cell::Number(grouped(row.month_stats)),
+        Some(SortColumn::CacheAge | SortColumn::ActiveCases) => Cell::Number(dash_if_empty(text)),
+        None if column.heading == PRIORITY => {
+            if row.priority {
+                Cell::Priority
+            } else {
+                Cell::Text(String::new())
+            }
+        }
+        _ => Cell::Text(dash_if_empty(text)),
+    }
 }
 
-/// P2 Active Schools, in the order of the partner portal.
-pub const ACTIVE_COLUMNS: &[Column] = &[
-    Column {
-        heading: "School ID",
-        align: Align::Start,
-        sort: SortColumn::SchoolId,
-        cell: |row| Cell::Text(row.school_id.clone()),
-    },
-    Column {
-        heading: "School Name",
-        align: Align::Start,
-        sort: SortColumn::Name,
-        cell: |row| Cell::Text(row.name.clone()),
-    },
-    Column {
-        heading: "MIS",
-        align: Align::Start,
-        sort: SortColumn::Mis,
-        cell: |row| {
-            Cell::Text(row.mis.clone().filter(|mis| !mis.is_empty()).unwrap_or_else(|| MIS_NOT_DETECTED.into()))
-        },
-    },
-    Column { heading: "Status", align: Align::Start, sort: SortColumn::Status, cell: |row| Cell::Status(row.status) },
-    Column {
-        heading: "Authorised On",
-        align: Align::Start,
-        sort: SortColumn::AuthorisedOn,
-        cell: |row| or_none(row.authorised_on.clone()),
-    },
-    Column {
-        heading: "GDPR Mode",
-        align: Align::Start,
-        sort: SortColumn::GdprMode,
-        cell: |row| or_none(row.gdpr_mode.map(|mode| mode.label().to_owned())),
-    },
-    Column {
-        heading: "Feed Status",
-        align: Align::Start,
-        sort: SortColumn::FeedStatus,
-        cell: |row| or_none(row.feed_status.map(|feed| feed.label().to_owned())),
-    },
-    Column {
-        heading: "Month Stats",
-        align: Align::End,
-        sort: SortColumn::MonthStats,
-        cell: |row| Cell::Text(grouped(row.month_stats)),
-    },
-    Column {
-        heading: "Install Status",
-        align: Align::Start,
-        sort: SortColumn::InstallStatus,
-        cell: |row| Cell::Text(row.install_status.label()),
-    },
-    Column {
-        heading: "Cache Age (days)",
-        align: Align::End,
-        sort: SortColumn::CacheAge,
-        cell: |row| or_none(row.cache_age_days.map(|days| days.to_string())),
-    },
-    Column {
-        heading: "Active Cases",
-        align: Align::End,
-        sort: SortColumn::ActiveCases,
-        cell: |row| Cell::Text(row.active_cases.to_string()),
-    },
-    Column {
-        heading: "Revoke Pending",
-        align: Align::Start,
-        sort: SortColumn::RevokePending,
-        cell: |row| or_none(row.revoke_pending.clone()),
-    },
-];
+/// The column's cells are counts, so its heading sits on the right above them.
+fn is_number(column: &Column) -> bool {
+    matches!(column.sort, Some(SortColumn::MonthStats | SortColumn::CacheAge | SortColumn::ActiveCases))
+}
 
-fn or_none(value: Option<String>) -> Cell {
-    Cell::Text(value.filter(|value| !value.is_empty()).unwrap_or_else(|| NONE.to_owned()))
+fn dash_if_empty(value: String) -> String {
+    if value.is_empty() { NONE.to_owned() } else { value }
 }
 
 /// `12345` → `12,345`: API call counts get large.
@@ -141,6 +80,34 @@ fn status_class(status: SchoolStatus) -> &'static str {
     }
 }
 
+/// The badge of an invitation status, in the table and in the status key under it.
+pub fn invitation_class(status: InvitationStatus) -> &'static str {
+    match status {
+        InvitationStatus::InvitationSent => "badge invitation-sent",
+        InvitationStatus::ReadyToAuthorise => "badge invitation-ready",
+    }
+}
+
+fn render(cell: Cell) -> AnyView {
+    match cell {
+        Cell::Text(text) => view! { <td>{text}</td> }.into_any(),
+        Cell::Number(text) => view! { <td class="number">{text}</td> }.into_any(),
+        Cell::Status(status) => view! { <td><span class=status_class(status)>{status.label()}</span></td> }.into_any(),
+        Cell::Invitation(status) => {
+            view! { <td><span class=invitation_class(status)>{status.label()}</span></td> }.into_any()
+        }
+        // The star is hidden from screen readers, which read the word instead; `title` gives
+        // the word to a mouse user too.
+        Cell::Priority => view! {
+            <td class="priority" title=PRIORITY>
+                <span aria-hidden="true">"★"</span>
+                <span class="visually-hidden">{PRIORITY}</span>
+            </td>
+        }
+        .into_any(),
+    }
+}
+
 /// The sort in force and what a heading click asks for. The table is built anew for every
 /// page the server sends, so `refocus` (owned by the screen) carries "a heading was just
 /// clicked" across the rebuild and the new heading button takes the focus back.
@@ -162,12 +129,13 @@ fn aria_sort(direction: SortDirection) -> &'static str {
 /// a narrow screen. `empty` is what the body shows when there are no rows.
 #[component]
 pub fn SchoolsTable(
-    columns: &'static [Column],
+    view: SchoolView,
     rows: Vec<SchoolRow>,
     labelled_by: &'static str,
     sorting: Sorting,
     #[prop(into)] empty: ViewFn,
 ) -> impl IntoView {
+    let columns = gatehouse_model::columns(view);
     let body = if rows.is_empty() {
         view! {
             <tr>
@@ -180,21 +148,7 @@ pub fn SchoolsTable(
     } else {
         rows.iter()
             .map(|row| {
-                let cells = columns
-                    .iter()
-                    .map(|column| {
-                        let class = column.align.class();
-                        match (column.cell)(row) {
-                            Cell::Text(text) => view! { <td class=class>{text}</td> }.into_any(),
-                            Cell::Status(status) => view! {
-                                <td class=class>
-                                    <span class=status_class(status)>{status.label()}</span>
-                                </td>
-                            }
-                            .into_any(),
-                        }
-                    })
-                    .collect_view();
+                let cells = columns.iter().map(|column| render(cell(column, row))).collect_view();
                 view! { <tr>{cells}</tr> }
             })
             .collect_view()
@@ -213,12 +167,16 @@ pub fn SchoolsTable(
     let headings = columns
         .iter()
         .map(|column| {
+            let class = if is_number(column) { "number" } else { "" };
+            // A column the server cannot sort by keeps a plain heading, not a button that does nothing.
+            let Some(sort) = column.sort else {
+                return view! { <th scope="col" class=format!("{class} unsorted")>{column.heading}</th> }.into_any();
+            };
             let (sorted_by, direction) = sorting.by;
-            let sorted = sorted_by == column.sort;
+            let sorted = sorted_by == sort;
             let node_ref = if sorted { sorted_button } else { NodeRef::new() };
-            let sort = column.sort;
             view! {
-                <th scope="col" class=column.align.class() aria-sort=sorted.then(|| aria_sort(direction))>
+                <th scope="col" class=class aria-sort=sorted.then(|| aria_sort(direction))>
                     <button
                         type="button"
                         class="sort"
@@ -232,6 +190,7 @@ pub fn SchoolsTable(
                     </button>
                 </th>
             }
+            .into_any()
         })
         .collect_view();
     view! {
@@ -268,25 +227,37 @@ pub(crate) mod tests {
             cache_age_days: None,
             active_cases: 0,
             revoke_pending: None,
+            date_invited: None,
+            school_contact: None,
+            partner_contact: None,
+            invitation_status: None,
+            priority: false,
+            revoked_on: None,
+            revoked_by: None,
         }
     }
 
-    /// The words each cell shows, badges by their label.
-    fn texts(row: &SchoolRow) -> Vec<String> {
-        ACTIVE_COLUMNS
+    /// The words each cell of `view` shows, badges by their label and the marker by its word.
+    fn texts(view: SchoolView, row: &SchoolRow) -> Vec<String> {
+        gatehouse_model::columns(view)
             .iter()
-            .map(|column| match (column.cell)(row) {
-                Cell::Text(text) => text,
+            .map(|column| match cell(column, row) {
+                Cell::Text(text) | Cell::Number(text) => text,
                 Cell::Status(status) => status.label().to_owned(),
+                Cell::Invitation(status) => status.label().to_owned(),
+                Cell::Priority => PRIORITY.to_owned(),
             })
             .collect()
     }
 
+    fn headings(view: SchoolView) -> Vec<&'static str> {
+        gatehouse_model::columns(view).iter().map(|column| column.heading).collect()
+    }
+
     #[test]
-    fn active_columns_match_the_partner_portal() {
-        let headings: Vec<_> = ACTIVE_COLUMNS.iter().map(|column| column.heading).collect();
+    fn each_view_has_the_partner_portals_columns() {
         assert_eq!(
-            headings,
+            headings(SchoolView::Active),
             [
                 "School ID",
                 "School Name",
@@ -302,12 +273,30 @@ pub(crate) mod tests {
                 "Revoke Pending"
             ]
         );
+        assert_eq!(
+            headings(SchoolView::Pending),
+            [
+                "School ID",
+                "School Name",
+                PRIORITY,
+                "MIS",
+                "Date Invited",
+                "School Contact",
+                "Partner Contact",
+                "Status",
+                "Install Type"
+            ]
+        );
+        assert_eq!(
+            headings(SchoolView::Revoked),
+            ["School ID", "School Name", "MIS", "Authorised On", "Revoked On", "Revoked By"]
+        );
     }
 
     #[test]
     fn a_school_without_an_install_shows_not_detected_and_dashes() {
         assert_eq!(
-            texts(&row()),
+            texts(SchoolView::Active, &row()),
             [
                 "4012",
                 "Castle Hill Primary",
@@ -341,7 +330,7 @@ pub(crate) mod tests {
             ..row()
         };
         assert_eq!(
-            texts(&working)[2..],
+            texts(SchoolView::Active, &working)[2..],
             [
                 "Arbor",
                 "OK",
@@ -358,33 +347,60 @@ pub(crate) mod tests {
     }
 
     #[test]
-    fn the_status_column_is_a_badge() {
-        let status = ACTIVE_COLUMNS.iter().find(|column| column.heading == "Status").expect("a Status column");
-        assert_eq!(
-            (status.cell)(&SchoolRow { status: SchoolStatus::Warning, ..row() }),
-            Cell::Status(SchoolStatus::Warning)
-        );
+    fn statuses_are_badges_and_counts_line_up_on_the_right() {
+        let active = gatehouse_model::columns(SchoolView::Active);
+        let warning = SchoolRow { status: SchoolStatus::Warning, active_cases: 3, ..row() };
+        let cells: Vec<_> = active.iter().map(|column| cell(column, &warning)).collect();
+        assert_eq!(cells[3], Cell::Status(SchoolStatus::Warning));
+        assert_eq!(cells[10], Cell::Number("3".to_owned()));
+        let numbers: Vec<_> = active.iter().filter(|column| is_number(column)).map(|column| column.heading).collect();
+        assert_eq!(numbers, ["Month Stats", "Cache Age (days)", "Active Cases"]);
     }
 
     #[test]
-    fn each_heading_sorts_by_its_own_column() {
-        let sorts: Vec<_> = ACTIVE_COLUMNS.iter().map(|column| column.sort).collect();
+    fn a_pending_school_shows_its_invitation_as_a_badge_and_a_star_when_it_is_a_priority() {
+        let pending = SchoolRow {
+            mis: Some("SIMS".to_owned()),
+            date_invited: Some("2025-05-06".to_owned()),
+            school_contact: Some("data.lead@castle-hill.sch.uk".to_owned()),
+            partner_contact: Some("onboarding@demo-partner.example".to_owned()),
+            invitation_status: Some(InvitationStatus::ReadyToAuthorise),
+            install_status: InstallStatus::Installed,
+            priority: true,
+            ..row()
+        };
         assert_eq!(
-            sorts,
+            texts(SchoolView::Pending, &pending),
             [
-                SortColumn::SchoolId,
-                SortColumn::Name,
-                SortColumn::Mis,
-                SortColumn::Status,
-                SortColumn::AuthorisedOn,
-                SortColumn::GdprMode,
-                SortColumn::FeedStatus,
-                SortColumn::MonthStats,
-                SortColumn::InstallStatus,
-                SortColumn::CacheAge,
-                SortColumn::ActiveCases,
-                SortColumn::RevokePending
+                "4012",
+                "Castle Hill Primary",
+                PRIORITY,
+                "SIMS",
+                "2025-05-06",
+                "data.lead@castle-hill.sch.uk",
+                "onboarding@demo-partner.example",
+                "Ready to Authorise",
+                "Installed"
             ]
+        );
+        let cells: Vec<_> =
+            gatehouse_model::columns(SchoolView::Pending).iter().map(|column| cell(column, &pending)).collect();
+        assert_eq!((&cells[7], &cells[2]), (&Cell::Invitation(InvitationStatus::ReadyToAuthorise), &Cell::Priority));
+        let ordinary = SchoolRow { priority: false, ..pending };
+        assert_eq!(texts(SchoolView::Pending, &ordinary)[2], "", "only priority schools are marked");
+    }
+
+    #[test]
+    fn a_revoked_school_says_when_and_by_whom() {
+        let revoked = SchoolRow {
+            authorised_on: Some("2024-09-02".to_owned()),
+            revoked_on: Some("2025-04-30".to_owned()),
+            revoked_by: Some("School".to_owned()),
+            ..row()
+        };
+        assert_eq!(
+            texts(SchoolView::Revoked, &revoked),
+            ["4012", "Castle Hill Primary", "Not detected", "2024-09-02", "2025-04-30", "School"]
         );
     }
 

@@ -2,6 +2,7 @@
 //! route table. A Lambda binary serves `router_for(op)`, the local server
 //! serves `router()`: the same handlers and path matching in both places.
 
+mod csv_export;
 mod extract;
 mod openapi;
 mod ops;
@@ -67,6 +68,7 @@ fn method_router(route: &'static Route) -> MethodRouter<AppState> {
         Op::Logout => on(filter, ops::logout::handle),
         Op::GetMe => on(filter, ops::get_me::handle),
         Op::ListPartnerSchools => on(filter, ops::list_partner_schools::handle),
+        Op::ExportPartnerSchools => on(filter, ops::export_partner_schools::handle),
     };
     telemetry::named(handler.fallback(problem::method_not_allowed), route)
 }

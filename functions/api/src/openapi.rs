@@ -46,6 +46,12 @@ fn shape(op: Op) -> Shape {
             errors: &[("400", "Invalid query"), ("401", "Sign-in required"), ("404", "No such app")],
             query: true,
         },
+        Op::ExportPartnerSchools => Shape {
+            request: None,
+            success: ("200", "text/csv (UTF-8 with BOM) of every matching school", None),
+            errors: &[("400", "Invalid query"), ("401", "Sign-in required"), ("404", "No such app")],
+            query: true,
+        },
     }
 }
 

@@ -121,12 +121,11 @@ pub fn demo_items(now: DateTime<Utc>) -> Vec<Item> {
             &Key::App(&partner_id, &app_id),
             &AppRecord { app_id: app_id.clone(), partner_id: partner_id.clone(), name: app_name.into() },
         ));
-        items.push(plain_item(
-            &Key::User(&email),
-            &UserRecord { email: email.clone(), display_name: display_name.into(), partner_id: partner_id.clone() },
-        ));
+        let user =
+            UserRecord { email: email.clone(), display_name: display_name.into(), partner_id: partner_id.clone() };
+        items.push(plain_item(&Key::User(&email), &user));
         for n in 0..schools {
-            let link = demo_school(&partner_id, &app_id, n, first_id + n, now);
+            let link = demo_school(&user, &app_id, n, first_id + n, now);
             items.push(school_link_item(&link));
         }
     }
@@ -151,9 +150,14 @@ pub fn school_link_item(link: &SchoolLinkRecord) -> Item {
     }
 }
 
+/// The data lead the invitation went to: on a reserved domain, never deliverable.
+fn school_contact(id: u32) -> EmailAddress {
+    EmailAddress::parse(&format!("data.lead.{id}@school.example")).expect("a valid address")
+}
+
 /// School number `n`: the view and every column vary with `n` so each
 /// status, install status, GDPR mode and feed status appears.
-fn demo_school(partner: &PartnerId, app: &AppId, n: u32, id: u32, now: DateTime<Utc>) -> SchoolLinkRecord {
+fn demo_school(partner: &UserRecord, app: &AppId, n: u32, id: u32, now: DateTime<Utc>) -> SchoolLinkRecord {
     let index = n as usize;
     let (authority, la_code, area) = AUTHORITIES[index % AUTHORITIES.len()];
     let name = format!("{} {}", PLACES[(index * 7) % PLACES.len()], KINDS[index % KINDS.len()]);
@@ -165,7 +169,9 @@ fn demo_school(partner: &PartnerId, app: &AppId, n: u32, id: u32, now: DateTime<
         7 | 8 => SchoolView::Pending,
         _ => SchoolView::Revoked,
     };
-    let install_status = match n % 5 {
+    // Pending schools vary by tens, so they too cover every install state.
+    let install_key = if view == SchoolView::Pending { n / 10 } else { n } % 5;
+    let install_status = match install_key {
         0 => InstallStatus::OnboardingQueue,
         1 => InstallStatus::Booked {
             slot: format!("{}T{:02}:{:02}", today + Days::new(3 + u64::from(n % 9)), 9 + n % 7, (n % 2) * 30),
@@ -178,7 +184,7 @@ fn demo_school(partner: &PartnerId, app: &AppId, n: u32, id: u32, now: DateTime<
     SchoolLinkRecord {
         school_id: SchoolId::parse(&id.to_string()).expect("digits"),
         app_id: app.clone(),
-        partner_id: partner.clone(),
+        partner_id: partner.partner_id.clone(),
         name,
         urn: Some(format!("{}{:03}", la_code, 100 + n * 13 % 900)),
         local_authority: Some(authority.into()),
@@ -197,6 +203,11 @@ fn demo_school(partner: &PartnerId, app: &AppId, n: u32, id: u32, now: DateTime<
         revoke_on: (view == SchoolView::Active && n % 13 == 4).then(|| today + Days::new(14)),
         invited_on: Some(days_ago(40 + u64::from(n) * 11)),
         revoked_on: (view == SchoolView::Revoked).then(|| days_ago(5 + u64::from(n))),
+        revoked_by: (view == SchoolView::Revoked)
+            .then(|| if n % 20 == 9 { partner.display_name.clone() } else { "School".to_owned() }),
+        school_contact: Some(school_contact(id)),
+        partner_contact: Some(partner.email.clone()),
+        priority: view == SchoolView::Pending && (n / 10).is_multiple_of(2),
     }
 }
 
@@ -227,7 +238,12 @@ mod tests {
         assert!(active.iter().any(|l| l.feed_status == Some(FeedStatus::Paused)));
         assert!(active.iter().any(|l| l.revoke_on.is_some()));
         assert!(links.iter().any(|l| l.view == SchoolView::Pending));
-        assert!(links.iter().any(|l| l.view == SchoolView::Revoked));
+        let pending: Vec<_> = links.iter().filter(|l| l.view == SchoolView::Pending).collect();
+        assert!(pending.iter().any(|l| l.install_status == InstallStatus::Installed));
+        assert!(pending.iter().any(|l| l.install_status != InstallStatus::Installed));
+        assert!(pending.iter().any(|l| l.priority) && pending.iter().any(|l| !l.priority));
+        let revoked: Vec<_> = links.iter().filter(|l| l.view == SchoolView::Revoked).collect();
+        assert!(!revoked.is_empty() && revoked.iter().all(|l| l.revoked_by.is_some() && l.revoked_on.is_some()));
         let names: HashSet<_> = links.iter().map(|l| &l.name).collect();
         assert!(names.len() > 40, "names are varied");
     }

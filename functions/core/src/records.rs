@@ -99,6 +99,15 @@ pub struct SchoolLinkRecord {
     pub invited_on: Option<NaiveDate>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub revoked_on: Option<NaiveDate>,
+    /// A partner user's name, or "School" when the school revoked.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub revoked_by: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub school_contact: Option<EmailAddress>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub partner_contact: Option<EmailAddress>,
+    #[serde(default)]
+    pub priority: bool,
 }
 
 /// The entity's fields as item attributes.

@@ -9,8 +9,8 @@ use chrono::{DateTime, Datelike, Utc};
 use std::cmp::Ordering;
 
 use gatehouse_model::{
-    InstallState, InstallStatus, ListSchoolsQuery, MIS_NOT_DETECTED, SchoolPage, SchoolRow, SchoolStatus, SortColumn,
-    SortDirection,
+    InstallState, InstallStatus, InvitationStatus, ListSchoolsQuery, MIS_NOT_DETECTED, SchoolPage, SchoolRow,
+    SchoolStatus, SchoolView, SortColumn, SortDirection,
 };
 
 use crate::keys::school_view_partition;
@@ -23,7 +23,6 @@ pub const MAX_PAGE_SIZE: u32 = 200;
 
 /// One page of a view of the signed-in partner's schools.
 pub async fn list(gatehouse: &Gatehouse, session: &SessionRecord, query: &ListSchoolsQuery) -> Result<SchoolPage> {
-    let app = app_of(session, query.app.as_deref())?;
     let page = query.page.unwrap_or(1);
     if page == 0 {
         return Err(Error::invalid("page", "pages are numbered from 1"));
@@ -32,7 +31,32 @@ pub async fn list(gatehouse: &Gatehouse, session: &SessionRecord, query: &ListSc
     if !(1..=MAX_PAGE_SIZE).contains(&page_size) {
         return Err(Error::invalid("page_size", format!("choose 1 to {MAX_PAGE_SIZE} rows per page")));
     }
+    let view = view_rows(gatehouse, session, query).await?;
+    let total = view.rows.len() as u32;
+    let skip = ((page - 1) as usize).saturating_mul(page_size as usize);
+    let items = view.rows.into_iter().skip(skip).take(page_size as usize).collect();
+    Ok(SchoolPage { items, total, page, page_size, view_total: view.view_total, mis_options: view.mis_options })
+}
 
+/// Every row of the view that matches the search and filters, sorted (P5
+/// export). Paging parameters are ignored.
+pub async fn export(
+    gatehouse: &Gatehouse,
+    session: &SessionRecord,
+    query: &ListSchoolsQuery,
+) -> Result<Vec<SchoolRow>> {
+    Ok(view_rows(gatehouse, session, query).await?.rows)
+}
+
+/// A view after search, filters and sort, with what the filter bar needs.
+struct ViewRows {
+    rows: Vec<SchoolRow>,
+    view_total: u32,
+    mis_options: Vec<String>,
+}
+
+async fn view_rows(gatehouse: &Gatehouse, session: &SessionRecord, query: &ListSchoolsQuery) -> Result<ViewRows> {
+    let app = app_of(session, query.app.as_deref())?;
     let partition = school_view_partition(&app, query.view);
     let items = query_all(gatehouse.table.as_ref(), Query::partition(Index::Gsi1, partition)).await?;
     let now = gatehouse.clock.now();
@@ -59,11 +83,7 @@ pub async fn list(gatehouse: &Gatehouse, session: &SessionRecord, query: &ListSc
             .then_with(|| a.name.to_lowercase().cmp(&b.name.to_lowercase()))
             .then_with(|| a.school_id.cmp(&b.school_id))
     });
-
-    let total = rows.len() as u32;
-    let skip = ((page - 1) as usize).saturating_mul(page_size as usize);
-    let items = rows.into_iter().skip(skip).take(page_size as usize).collect();
-    Ok(SchoolPage { items, total, page, page_size, view_total, mis_options })
+    Ok(ViewRows { rows, view_total, mis_options })
 }
 
 fn mis_label(row: &SchoolRow) -> &str {
@@ -78,12 +98,25 @@ fn matches(row: &SchoolRow, query: &ListSchoolsQuery) -> bool {
         && query.gdpr.is_none_or(|gdpr| row.gdpr_mode == Some(gdpr))
         && query.feed.is_none_or(|feed| row.feed_status == Some(feed))
         && query.revoke_pending.is_none_or(|pending| row.revoke_pending.is_some() == pending)
+        && query.priority.is_none_or(|priority| row.priority == priority)
+        && query.invitation.is_none_or(|invitation| row.invitation_status == Some(invitation))
 }
 
 /// Free-text search: does any column, as the table shows it, contain the
 /// (lower-cased) needle? URN, local authority and postcode count too.
 fn mentions(row: &SchoolRow, needle: &str) -> bool {
-    let optional = [&row.urn, &row.local_authority, &row.postcode, &row.authorised_on, &row.revoke_pending];
+    let optional = [
+        &row.urn,
+        &row.local_authority,
+        &row.postcode,
+        &row.authorised_on,
+        &row.revoke_pending,
+        &row.date_invited,
+        &row.school_contact,
+        &row.partner_contact,
+        &row.revoked_on,
+        &row.revoked_by,
+    ];
     let shown = [
         row.school_id.clone(),
         row.name.clone(),
@@ -95,6 +128,7 @@ fn mentions(row: &SchoolRow, needle: &str) -> bool {
         row.install_status.label(),
         row.cache_age_days.map(|days| days.to_string()).unwrap_or_default(),
         row.active_cases.to_string(),
+        row.invitation_status.map(|status| status.label().to_owned()).unwrap_or_default(),
     ];
     shown.iter().chain(optional.into_iter().flatten()).any(|text| text.to_lowercase().contains(needle))
 }
@@ -136,6 +170,13 @@ fn compare(a: &SchoolRow, b: &SchoolRow, column: SortColumn) -> Ordering {
         SortColumn::CacheAge => present_first(a.cache_age_days, b.cache_age_days),
         SortColumn::ActiveCases => a.active_cases.cmp(&b.active_cases),
         SortColumn::RevokePending => present_first(a.revoke_pending.as_ref(), b.revoke_pending.as_ref()),
+        SortColumn::DateInvited => present_first(a.date_invited.as_ref(), b.date_invited.as_ref()),
+        SortColumn::SchoolContact => present_first(a.school_contact.as_ref(), b.school_contact.as_ref()),
+        SortColumn::PartnerContact => present_first(a.partner_contact.as_ref(), b.partner_contact.as_ref()),
+        SortColumn::InvitationStatus => {
+            present_first(a.invitation_status.map(|s| s.label()), b.invitation_status.map(|s| s.label()))
+        }
+        SortColumn::RevokedOn => present_first(a.revoked_on.as_ref(), b.revoked_on.as_ref()),
     }
 }
 
@@ -160,6 +201,11 @@ pub fn row_of(link: &SchoolLinkRecord, now: DateTime<Utc>) -> SchoolRow {
     let month_stats = link.usage.as_ref().filter(|usage| usage.month == this_month).map_or(0, |usage| usage.calls);
     let cache_age_days = link.last_extract_at.map(|at| (now - at).num_days().max(0) as u32);
     let revoke_pending = link.revoke_on.filter(|on| *on > now.date_naive()).map(|on| on.to_string());
+    // A pending school whose agent already works is only missing the authorisation (P3).
+    let invitation_status = (link.view == SchoolView::Pending).then_some(match link.install_status {
+        InstallStatus::Installed => InvitationStatus::ReadyToAuthorise,
+        _ => InvitationStatus::InvitationSent,
+    });
     SchoolRow {
         school_id: link.school_id.to_string(),
         name: link.name.clone(),
@@ -176,6 +222,13 @@ pub fn row_of(link: &SchoolLinkRecord, now: DateTime<Utc>) -> SchoolRow {
         cache_age_days,
         active_cases: link.active_cases,
         revoke_pending,
+        date_invited: link.invited_on.map(|on| on.to_string()),
+        school_contact: link.school_contact.as_ref().map(|email| email.as_str().to_owned()),
+        partner_contact: link.partner_contact.as_ref().map(|email| email.as_str().to_owned()),
+        invitation_status,
+        priority: link.priority,
+        revoked_on: link.revoked_on.map(|on| on.to_string()),
+        revoked_by: link.revoked_by.clone(),
     }
 }
 
@@ -209,6 +262,10 @@ mod tests {
             revoke_on: Some(NaiveDate::from_ymd_opt(2026, 12, 1).unwrap()),
             invited_on: None,
             revoked_on: None,
+            revoked_by: None,
+            school_contact: None,
+            partner_contact: None,
+            priority: false,
         }
     }
 

@@ -1,16 +1,18 @@
 //! Wire types shared by the functions and the Leptos SPA: requests, responses,
 //! the `Problem` body and the route table. Serde only, so it builds for wasm32.
 
+mod columns;
 mod problem;
 mod routes;
 mod schools;
 mod session;
 
+pub use columns::{Column, columns};
 pub use problem::Problem;
 pub use routes::{Method, Op, ROUTES, Route};
 pub use schools::{
-    FeedStatus, GdprMode, InstallState, InstallStatus, ListSchoolsQuery, MIS_NOT_DETECTED, SchoolPage, SchoolRow,
-    SchoolStatus, SchoolView, SortColumn, SortDirection,
+    FeedStatus, GdprMode, InstallState, InstallStatus, InvitationStatus, ListSchoolsQuery, MIS_NOT_DETECTED,
+    SchoolPage, SchoolRow, SchoolStatus, SchoolView, SortColumn, SortDirection,
 };
 pub use session::{AppSummary, MagicLinkAccepted, MagicLinkRequest, Me, SessionRequest};
 

@@ -28,6 +28,7 @@ pub enum Op {
     Logout,
     GetMe,
     ListPartnerSchools,
+    ExportPartnerSchools,
 }
 
 /// One row of the route table.
@@ -86,6 +87,13 @@ pub const ROUTES: &[Route] = &[
         path: "/api/partner/schools",
         name: "list_partner_schools",
         summary: "One page of an app's schools in a view: active, pending or revoked (P2)",
+    },
+    Route {
+        op: Op::ExportPartnerSchools,
+        method: Method::Get,
+        path: "/api/partner/schools/export",
+        name: "export_partner_schools",
+        summary: "The filtered, sorted view as CSV, every page (P5)",
     },
 ];
 

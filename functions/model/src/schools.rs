@@ -125,6 +125,28 @@ impl InstallStatus {
     }
 }
 
+/// Where a pending invitation stands (P3): sent, or the install works and
+/// only the school's authorisation is missing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub enum InvitationStatus {
+    #[serde(rename = "Invitation Sent")]
+    InvitationSent,
+    #[serde(rename = "Ready to Authorise")]
+    ReadyToAuthorise,
+}
+
+impl InvitationStatus {
+    pub const ALL: [InvitationStatus; 2] = [InvitationStatus::InvitationSent, InvitationStatus::ReadyToAuthorise];
+
+    pub fn label(self) -> &'static str {
+        match self {
+            InvitationStatus::InvitationSent => "Invitation Sent",
+            InvitationStatus::ReadyToAuthorise => "Ready to Authorise",
+        }
+    }
+}
+
 /// The Install Status filter: the state without a booked slot's date.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -179,6 +201,11 @@ pub enum SortColumn {
     CacheAge,
     ActiveCases,
     RevokePending,
+    DateInvited,
+    SchoolContact,
+    PartnerContact,
+    InvitationStatus,
+    RevokedOn,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
@@ -213,6 +240,20 @@ pub struct SchoolRow {
     pub active_cases: u32,
     /// The date a requested revocation takes effect, while it is in the future.
     pub revoke_pending: Option<String>,
+    /// P3: when the school was (last) invited.
+    pub date_invited: Option<String>,
+    /// P3: who at the school the invitation and reminders go to.
+    pub school_contact: Option<String>,
+    /// P3: who at the partner invited the school.
+    pub partner_contact: Option<String>,
+    /// P3: set for pending invitations only.
+    pub invitation_status: Option<InvitationStatus>,
+    /// P3: marked as a priority by the partner.
+    pub priority: bool,
+    /// P4: when access ended.
+    pub revoked_on: Option<String>,
+    /// P4: who revoked: a partner user's name, or "School".
+    pub revoked_by: Option<String>,
 }
 
 /// `GET /api/partner/schools` query string.
@@ -247,6 +288,12 @@ pub struct ListSchoolsQuery {
     /// `true`: only schools with a revocation pending; `false`: only without.
     #[serde(default)]
     pub revoke_pending: Option<bool>,
+    /// P3 "priority only": `true` keeps priority schools only.
+    #[serde(default)]
+    pub priority: Option<bool>,
+    /// P3 status filter.
+    #[serde(default)]
+    pub invitation: Option<InvitationStatus>,
     /// Sort column; school name when absent. Ties fall back to name, then id.
     #[serde(default)]
     pub sort: Option<SortColumn>,

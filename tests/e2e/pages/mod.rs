@@ -1,9 +1,9 @@
 //! One page object per screen, plus the XPath locators they share. Elements are found the way
 //! a person finds them, by role, label and visible text, so restyling never breaks a test.
 
-pub mod active_schools;
 pub mod auth_landing;
 pub mod outbox;
+pub mod school_list;
 pub mod sign_in;
 
 /// An XPath string literal for `text`; XPath 1.0 has no escapes, so a text holding both quote

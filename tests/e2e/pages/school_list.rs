@@ -1,18 +1,28 @@
-//! P2, `/schools`: the banner with the partner's name and "Sign out", the search and filters,
-//! the Active Schools table with its sortable headings, and the "Records x–y of n" line.
+//! P2–P5, `/schools`, `/schools/pending` and `/schools/revoked`: the banner with the partner's
+//! name and "Sign out", the tabs between the three lists, the search and filters, "Export CSV",
+//! the table with its sortable headings, and the "Records x–y of n" line.
 
 use fantoccini::key::Key;
 use fantoccini::{Client, Locator};
+use serde::Deserialize;
 
-use super::{button, field, heading, literal};
+use super::{button, field, heading, link, literal};
 use crate::harness::{PATIENCE, eventually};
 
-const TITLE: &str = "Active Schools";
+/// The lists' headings, which their tabs repeat.
+pub const ACTIVE_SCHOOLS: &str = "Active Schools";
+pub const PENDING_AUTHORISATIONS: &str = "Pending Authorisations";
+pub const REVOKED_SCHOOLS: &str = "Revoked Schools";
+
+const TABS: &str = "//nav[@aria-label='School lists']";
 /// The live region that announces which records are shown, once a page has loaded.
 const RECORDS: &str = "//*[@aria-live='polite']\
     [starts-with(normalize-space(), 'Records ') or starts-with(normalize-space(), 'No records')]";
 const COLUMN_HEADINGS: &str = "//table/thead//th";
 const ROWS: &str = "//table/tbody/tr";
+/// Rows whose school is marked as a priority: the star's cell says "Priority" to a screen reader.
+const PRIORITY_ROWS: &str = "//table/tbody/tr[td/*[normalize-space()='Priority']]";
+const STATUS_KEY: &str = "//section[h2[normalize-space()='Status key']]//dl/div";
 const EMPTY_MESSAGE: &str = "//table/tbody/tr/td[contains(@class, 'empty')]//p";
 /// The list's container says `aria-busy="true"` while a new page of schools loads.
 const LIST_IDLE: &str = "//*[@class='list'][@aria-busy='false']";
@@ -21,20 +31,31 @@ const LIST_IDLE: &str = "//*[@class='list'][@aria-busy='false']";
 fn column_heading(text: &str) -> String {
     format!("//table/thead//th[normalize-space()={}]", literal(text))
 }
-pub struct ActiveSchoolsPage<'a> {
+
+/// What the export link's address answered, as read in the page (see [`SchoolListPage::fetch`]).
+#[derive(Debug, Deserialize)]
+pub struct Download {
+    pub status: u16,
+    pub content_type: Option<String>,
+    pub disposition: Option<String>,
+    /// The body decoded as UTF-8 with any byte order mark kept.
+    pub text: String,
+}
+
+pub struct SchoolListPage<'a> {
     browser: &'a Client,
 }
 
-impl<'a> ActiveSchoolsPage<'a> {
-    /// Waits for the heading and for the first page of schools to have loaded.
-    pub async fn expect_shown(browser: &'a Client) -> ActiveSchoolsPage<'a> {
-        let title = heading(TITLE);
+impl<'a> SchoolListPage<'a> {
+    /// Waits for the list headed `title` and for its first page of schools to have loaded.
+    pub async fn expect_shown(browser: &'a Client, title: &str) -> SchoolListPage<'a> {
+        let heading = heading(title);
         browser
             .wait()
             .at_most(PATIENCE)
-            .for_element(Locator::XPath(&title))
+            .for_element(Locator::XPath(&heading))
             .await
-            .unwrap_or_else(|error| panic!("the heading {TITLE:?} did not appear: {error}"));
+            .unwrap_or_else(|error| panic!("the heading {title:?} did not appear: {error}"));
         // The records line and the rows come from the same response; wait for both to render.
         eventually("the first page of schools", || async move {
             let records = browser.find_all(Locator::XPath(RECORDS)).await?;
@@ -42,9 +63,29 @@ impl<'a> ActiveSchoolsPage<'a> {
             Ok((!records.is_empty() && !rows.is_empty()).then_some(()))
         })
         .await;
-        ActiveSchoolsPage { browser }
+        SchoolListPage { browser }
     }
 
+    /// Clicks the tab of the list headed `title` and waits for that list.
+    pub async fn open_list(&self, title: &str) -> SchoolListPage<'a> {
+        let tab = format!("{TABS}{}", link(title));
+        let tab = self.browser.find(Locator::XPath(&tab)).await.unwrap_or_else(|error| {
+            panic!("no tab {title:?} in the School lists navigation: {error}");
+        });
+        tab.click().await.unwrap_or_else(|error| panic!("clicking the {title:?} tab: {error}"));
+        SchoolListPage::expect_shown(self.browser, title).await
+    }
+
+    /// The tabs' names, and the one marked as the current page.
+    pub async fn tabs(&self) -> (Vec<String>, String) {
+        let mut names = Vec::new();
+        for tab in self.browser.find_all(Locator::XPath(&format!("{TABS}//a"))).await.expect("the tabs") {
+            names.push(tab.text().await.expect("a tab's text"));
+        }
+        let current = format!("{TABS}//a[@aria-current='page']");
+        let current = self.browser.find(Locator::XPath(&current)).await.expect("a tab marked as the current page");
+        (names, current.text().await.expect("the current tab's text"))
+    }
     /// Waits until the banner names `partner`: it loads separately from the table.
     pub async fn expect_partner_in_banner(&self, partner: &str) {
         let banner = format!("//header[contains(normalize-space(), {})]", literal(partner));
@@ -74,6 +115,58 @@ impl<'a> ActiveSchoolsPage<'a> {
         self.browser.find_all(Locator::XPath(ROWS)).await.expect("the table's rows").len()
     }
 
+    /// How many rows carry the priority marker.
+    pub async fn priority_row_count(&self) -> usize {
+        self.browser.find_all(Locator::XPath(PRIORITY_ROWS)).await.expect("the priority rows").len()
+    }
+
+    /// Each entry of the status key under the table: the badge, then its sentence.
+    pub async fn status_key(&self) -> Vec<String> {
+        let mut entries = Vec::new();
+        for entry in self.browser.find_all(Locator::XPath(STATUS_KEY)).await.expect("the status key") {
+            entries.push(entry.text().await.expect("a key entry's text"));
+        }
+        entries
+    }
+
+    /// Ticks or unticks the checkbox labelled `label`, e.g. "Priority only". The list reloads.
+    pub async fn toggle_checkbox(&self, label: &str) {
+        let checkbox = field(label);
+        let checkbox = self
+            .browser
+            .find(Locator::XPath(&checkbox))
+            .await
+            .unwrap_or_else(|error| panic!("no checkbox labelled {label:?}: {error}"));
+        checkbox.click().await.unwrap_or_else(|error| panic!("clicking {label:?}: {error}"));
+    }
+
+    /// The address of the "Export CSV" link, as written in the page, once the link is marked as
+    /// a download (so a click saves the file instead of opening it).
+    pub async fn export_href(&self) -> String {
+        let export = link("Export CSV");
+        let export = self.browser.find(Locator::XPath(&export)).await.expect("an Export CSV link");
+        let download = export.attr("download").await.expect("the link's download attribute");
+        assert!(download.is_some(), "the Export CSV link should carry `download`");
+        export.attr("href").await.expect("the link's href").expect("the Export CSV link has an href")
+    }
+
+    /// Fetches `href` from inside the page, with its session cookie, as the download would.
+    /// The body is decoded keeping a byte order mark, which `Response.text()` would drop.
+    pub async fn fetch(&self, href: &str) -> Download {
+        let script = r#"
+            const [href, done] = arguments;
+            fetch(href)
+                .then(async (response) => done({
+                    status: response.status,
+                    content_type: response.headers.get("Content-Type"),
+                    disposition: response.headers.get("Content-Disposition"),
+                    text: new TextDecoder("utf-8", { ignoreBOM: true }).decode(await response.arrayBuffer()),
+                }))
+                .catch((error) => done({ status: 0, content_type: null, disposition: null, text: String(error) }));
+        "#;
+        let answer = self.browser.execute_async(script, vec![href.into()]).await.expect("fetching in the page");
+        serde_json::from_value(answer).expect("the fetch's answer")
+    }
     /// Every value in the column headed `column`, top to bottom.
     pub async fn column(&self, column: &str) -> Vec<String> {
         let headings = self.column_headings().await;

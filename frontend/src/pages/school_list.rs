@@ -1,0 +1,228 @@
+//! P2 Active Schools, P3 Pending Authorisations and P4 Revoked Schools: one screen in three
+//! views. Each lists fifty schools to a page, searched, filtered and sorted by the server, and
+//! the address holds the whole query. The views differ only in what `SchoolList` says: columns
+//! (from the model), filters and a status key. Needs a session; without one the user is sent
+//! to sign in.
+
+use gatehouse_model::{InvitationStatus, ListSchoolsQuery, SchoolView};
+use leptos::prelude::*;
+use leptos_router::NavigateOptions;
+use leptos_router::hooks::{use_location, use_navigate, use_query_map};
+use leptos_router::params::ParamsMap;
+
+use crate::api;
+use crate::app::{ACTIVE_SCHOOLS, PENDING_AUTHORISATIONS, REVOKED_SCHOOLS, SIGN_IN, set_title};
+use crate::components::{
+    ClearFilters, Filter, FilterBar, Header, Pager, Paging, SchoolsTable, Sorting, invitation_class, problem_alerts,
+};
+use crate::school_query::{filters_active, from_pairs, sort_of, sorted_by, to_pairs};
+
+const PAGE_SIZE: u32 = 50;
+
+/// One view of the partner's schools, as the screen shows it.
+pub struct SchoolList {
+    view: SchoolView,
+    title: &'static str,
+    path: &'static str,
+    filters: &'static [Filter],
+    /// What each badge in the Status column means, shown under the table.
+    key: &'static [(InvitationStatus, &'static str)],
+}
+
+const ACTIVE: SchoolList = SchoolList {
+    view: SchoolView::Active,
+    title: "Active Schools",
+    path: ACTIVE_SCHOOLS,
+    filters: &[Filter::Status, Filter::Mis, Filter::Install, Filter::Gdpr, Filter::Feed, Filter::RevokePending],
+    key: &[],
+};
+
+const PENDING: SchoolList = SchoolList {
+    view: SchoolView::Pending,
+    title: "Pending Authorisations",
+    path: PENDING_AUTHORISATIONS,
+    filters: &[Filter::PriorityOnly, Filter::Invitation, Filter::Mis],
+    key: &[
+        (InvitationStatus::InvitationSent, "The school has been invited, but its MIS agent is not working yet."),
+        (
+            InvitationStatus::ReadyToAuthorise,
+            "The MIS agent is working; all that is missing is the school's authorisation.",
+        ),
+    ],
+};
+
+const REVOKED: SchoolList = SchoolList {
+    view: SchoolView::Revoked,
+    title: "Revoked Schools",
+    path: REVOKED_SCHOOLS,
+    filters: &[Filter::Mis],
+    key: &[],
+};
+
+/// The tabs, in the partner portal's order.
+const LISTS: [&SchoolList; 3] = [&ACTIVE, &PENDING, &REVOKED];
+
+#[component]
+pub fn ActiveSchools() -> impl IntoView {
+    view! { <SchoolListScreen list=&ACTIVE /> }
+}
+
+#[component]
+pub fn PendingAuthorisations() -> impl IntoView {
+    view! { <SchoolListScreen list=&PENDING /> }
+}
+
+#[component]
+pub fn RevokedSchools() -> impl IntoView {
+    view! { <SchoolListScreen list=&REVOKED /> }
+}
+
+#[component]
+fn SchoolListScreen(list: &'static SchoolList) -> impl IntoView {
+    set_title(list.title);
+    let params = use_query_map();
+    // The route says which view; the address says everything else.
+    let query = Memo::new(move |_| {
+        let params = params.read();
+        ListSchoolsQuery {
+            view: list.view,
+            ..from_pairs(params.latest_values().map(|(name, value)| (name.as_ref(), value)))
+        }
+    });
+    let me = LocalResource::new(api::me);
+    let schools = LocalResource::new(move || {
+        api::list_schools(ListSchoolsQuery {
+            page: Some(query.read().page.unwrap_or(1)),
+            page_size: Some(PAGE_SIZE),
+            ..query.get()
+        })
+    });
+
+    let navigate = use_navigate();
+    let to_sign_in = navigate.clone();
+    Effect::new(move || {
+        let me_failed = me.get().and_then(Result::err);
+        let list_failed = schools.get().and_then(Result::err);
+        if me_failed.iter().chain(&list_failed).any(api::ApiError::requires_sign_in) {
+            to_sign_in(SIGN_IN, NavigateOptions { replace: true, ..Default::default() });
+        }
+    });
+    // Every change is a new history entry, so Back undoes one filter or sort at a time.
+    let location = use_location();
+    let go = Callback::new(move |next: ListSchoolsQuery| {
+        let search = ParamsMap::from_iter(to_pairs(&next)).to_query_string();
+        navigate(&format!("{}{search}", location.pathname.get_untracked()), Default::default());
+    });
+
+    let loaded = move || schools.get().and_then(Result::ok);
+    let mis_options = Signal::derive(move || loaded().map(|page| page.mis_options).unwrap_or_default());
+    let paging = Signal::derive(move || loaded().map(|page| Paging::of(&page, filters_active(&query.read()))));
+    let sort_refocus = RwSignal::new(false);
+    let on_sort = Callback::new(move |column| go.run(sorted_by(&query.get_untracked(), column)));
+    let loading = RwSignal::new(false);
+    view! {
+        <Header me=Signal::derive(move || me.get().and_then(Result::ok)) />
+        <main>
+            <ListTabs current=list />
+            <h1 id="schools-heading">{list.title}</h1>
+            <FilterBar query filters=list.filters mis_options on_change=go />
+            <div class="list" aria-busy=move || loading.get().to_string()>
+                <Transition fallback=|| view! { <p class="loading">"Loading schools…"</p> } set_pending=loading>
+                    <ErrorBoundary fallback=problem_alerts>
+                        {move || Suspend::new(async move {
+                            schools
+                                .await
+                                .map(|page| {
+                                    let shown = query.get_untracked();
+                                    let sorting = Sorting { by: sort_of(&shown), on_sort, refocus: sort_refocus };
+                                    let filtered = filters_active(&shown);
+                                    view! {
+                                        <SchoolsTable
+                                            view=list.view
+                                            rows=page.items
+                                            labelled_by="schools-heading"
+                                            sorting
+                                            empty=move || no_rows(filtered, query, go)
+                                        />
+                                    }
+                                })
+                        })}
+                    </ErrorBoundary>
+                </Transition>
+            </div>
+            <StatusKey key=list.key />
+            <Pager paging />
+        </main>
+    }
+}
+
+/// The three lists as tabs. Plain links: the router turns a click into a client-side
+/// navigation, and each list starts unfiltered, as its filters differ from the others'.
+#[component]
+fn ListTabs(current: &'static SchoolList) -> impl IntoView {
+    let tabs = LISTS
+        .iter()
+        .map(|list| {
+            let here = (list.view == current.view).then_some("page");
+            view! {
+                <li>
+                    <a href=list.path aria-current=here>
+                        {list.title}
+                    </a>
+                </li>
+            }
+        })
+        .collect_view();
+    view! {
+        <nav class="list-tabs" aria-label="School lists">
+            <ul>{tabs}</ul>
+        </nav>
+    }
+}
+
+/// What the Status badges mean, in one sentence each; nothing for a view without a key.
+#[component]
+fn StatusKey(key: &'static [(InvitationStatus, &'static str)]) -> impl IntoView {
+    (!key.is_empty()).then(|| {
+        let entries = key
+            .iter()
+            .map(|&(status, meaning)| {
+                view! {
+                    <div>
+                        <dt>
+                            <span class=invitation_class(status)>{status.label()}</span>
+                        </dt>
+                        <dd>{meaning}</dd>
+                    </div>
+                }
+            })
+            .collect_view();
+        view! {
+            <section class="status-key" aria-labelledby="status-key-heading">
+                <h2 id="status-key-heading">"Status key"</h2>
+                <dl>{entries}</dl>
+            </section>
+        }
+    })
+}
+
+/// The table body when there is nothing to list: a search or filter that matched nothing can
+/// be undone right there.
+fn no_rows(filtered: bool, query: Memo<ListSchoolsQuery>, go: Callback<ListSchoolsQuery>) -> impl IntoView {
+    if filtered {
+        view! {
+            <div class="empty-note">
+                <p>"No schools match these filters."</p>
+                <ClearFilters query on_change=go />
+            </div>
+        }
+        .into_any()
+    } else {
+        view! {
+            <div class="empty-note">
+                <p>"No schools to show."</p>
+            </div>
+        }
+        .into_any()
+    }
+}
