@@ -14,6 +14,5 @@ pub async fn handle(
     SignedIn(session): SignedIn,
     ApiQuery(query): ApiQuery<ListSchoolsQuery>,
 ) -> Result<Json<SchoolPage>, ApiError> {
-    tracing::Span::current().record("partner_id", session.partner_id.as_str());
     Ok(Json(schools::list(&state.gatehouse, &session, &query).await?))
 }
