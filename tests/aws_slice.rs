@@ -18,6 +18,7 @@ struct AwsApp {
     ports: AwsPorts,
     sender: String,
     client: reqwest::Client,
+    clock: Arc<ManualClock>,
 }
 
 /// Fresh resources in moto, demo data, and the API on a free port.
@@ -36,12 +37,16 @@ async fn spawn_aws_app() -> anyhow::Result<AwsApp> {
     let ports = AwsPorts::new(&config, &names);
     let now = Utc.with_ymd_and_hms(2026, 11, 23, 10, 0, 0).unwrap();
     demo::seed(ports.table.as_ref(), now).await?;
-    let settings = Settings { public_url: "https://gatehouse.example".to_owned() };
-    let router = gatehouse_api::router(ports.gatehouse(settings, Arc::new(ManualClock::at(now))));
+    let clock = Arc::new(ManualClock::at(now));
+    let router = gatehouse_api::router(ports.gatehouse(settings(), clock.clone()));
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
     let url = format!("http://{}", listener.local_addr()?);
     tokio::spawn(async move { axum::serve(listener, router).await });
-    Ok(AwsApp { url, ports, sender: names.sender.as_str().to_owned(), client: reqwest::Client::new() })
+    Ok(AwsApp { url, ports, sender: names.sender.as_str().to_owned(), client: reqwest::Client::new(), clock })
+}
+
+fn settings() -> Settings {
+    Settings { public_url: "https://gatehouse.example".to_owned() }
 }
 
 impl AwsApp {
@@ -53,6 +58,11 @@ impl AwsApp {
     }
 
     async fn newest_link_token(&self) -> anyhow::Result<String> {
+        self.newest_token_in_email("/auth#token=").await
+    }
+
+    /// The token after `marker` in the newest email this app sent through SES.
+    async fn newest_token_in_email(&self, marker: &str) -> anyhow::Result<String> {
         let state: Value = reqwest::get(format!("{}/moto-api/data.json", moto::endpoint())).await?.json().await?;
         let messages = state["ses"]["Message"].as_array().context("no SES messages")?;
         let body = messages
@@ -60,9 +70,60 @@ impl AwsApp {
             .rev()
             .find(|message| message["source"] == self.sender.as_str())
             .and_then(|message| message["body"].as_str())
-            .context("no sign-in email from this app's sender")?;
-        let start = body.find("/auth#token=").context("a link")? + "/auth#token=".len();
+            .context("no email from this app's sender")?;
+        let start = body.find(marker).context("a link")? + marker.len();
         Ok(body[start..].chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_').collect())
+    }
+
+    /// This app's SES messages on moto, oldest first: recipient, subject and body.
+    async fn sent_emails(&self) -> anyhow::Result<Vec<(String, String, String)>> {
+        let state: Value = reqwest::get(format!("{}/moto-api/data.json", moto::endpoint())).await?.json().await?;
+        let messages = state["ses"]["Message"].as_array().context("no SES messages")?;
+        Ok(messages
+            .iter()
+            .filter(|message| message["source"] == self.sender.as_str())
+            .map(|message| {
+                let to = message["destinations"]["ToAddresses"][0].as_str().unwrap_or_default().to_owned();
+                let text = |key: &str| message[key].as_str().unwrap_or_default().to_owned();
+                (to, text("subject"), text("body"))
+            })
+            .collect())
+    }
+
+    /// The newest email's recipient and subject.
+    async fn newest_email(&self) -> anyhow::Result<(String, String)> {
+        let (to, subject, _) = self.sent_emails().await?.pop().context("no email from this app")?;
+        Ok((to, subject))
+    }
+
+    /// Recipient and body of every email whose subject starts with `prefix`.
+    async fn emails_with_subject_prefix(&self, prefix: &str) -> anyhow::Result<Vec<(String, String)>> {
+        Ok(self
+            .sent_emails()
+            .await?
+            .into_iter()
+            .filter(|(_, subject, _)| subject.starts_with(prefix))
+            .map(|(to, _, body)| (to, body))
+            .collect())
+    }
+
+    /// Signs the demo user in; returns the cookie header value.
+    async fn sign_in(&self) -> anyhow::Result<String> {
+        let url = format!("{}/api/auth/magic-link", self.url);
+        self.client.post(url).json(&json!({"email": DEMO_EMAIL})).send().await?;
+        let token = self.newest_link_token().await?;
+        let response =
+            self.client.post(format!("{}/api/auth/session", self.url)).json(&json!({"token": token})).send().await?;
+        let set_cookie = response.headers()["set-cookie"].to_str()?.to_owned();
+        Ok(set_cookie.split(';').next().unwrap_or_default().to_owned())
+    }
+
+    /// POSTs JSON as the signed-in user; returns status, body and DynamoDB requests made.
+    async fn post(&self, cookie: &str, path: &str, body: Value) -> anyhow::Result<(u16, Value, u64)> {
+        let request = self.client.post(format!("{}{path}", self.url)).header("cookie", cookie).json(&body).send();
+        let (response, requests) = self.requests_during(request).await;
+        let response = response?;
+        Ok((response.status().as_u16(), response.json().await?, requests))
     }
 }
 
@@ -101,7 +162,7 @@ async fn partner_signs_in_and_lists_active_schools_on_aws_adapters() -> anyhow::
     let page: Value = response?.json().await?;
     assert_eq!(page["total"], 42);
     assert_eq!(page["items"].as_array().map(Vec::len), Some(42));
-    assert_eq!(requests, 2, "an Active Schools page is the session read plus one Query");
+    assert_eq!(requests, 3, "an Active Schools page is the session, the app's permission set and one Query");
 
     let (response, requests) = app
         .requests_during(
@@ -112,7 +173,7 @@ async fn partner_signs_in_and_lists_active_schools_on_aws_adapters() -> anyhow::
         )
         .await;
     assert!(response?.text().await?.contains("School ID"));
-    assert_eq!(requests, 2, "an export is the same single Query");
+    assert_eq!(requests, 3, "an export is the same reads");
 
     let (response, requests) =
         app.requests_during(app.client.get(format!("{}/api/me", app.url)).header("cookie", &cookie).send()).await;
@@ -122,5 +183,106 @@ async fn partner_signs_in_and_lists_active_schools_on_aws_adapters() -> anyhow::
     let used_again =
         app.client.post(format!("{}/api/auth/session", app.url)).json(&json!({"token": token})).send().await?;
     assert_eq!(used_again.status(), 410);
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn school_actions_and_the_revocation_job_on_aws_adapters() -> anyhow::Result<()> {
+    let app = spawn_aws_app().await?;
+    let cookie = app.sign_in().await?;
+
+    let tile = app.client.get(format!("{}/api/partner/schools/3280001", app.url)).header("cookie", &cookie).send();
+    let (tile, requests) = app.requests_during(tile).await;
+    let tile: Value = tile?.json().await?;
+    assert_eq!(tile["log"].as_array().map(Vec::len), Some(2));
+    assert_eq!(requests, 4, "session, link, app, one log Query");
+
+    let revoke = json!({"reason": "school_asked", "revoke_on": "2026-11-30"});
+    let (status, outcome, requests) = app.post(&cookie, "/api/partner/schools/3280002/revoke", revoke).await?;
+    assert_eq!((status, outcome["school"]["row"]["revoke_pending"].clone()), (200, json!("2026-11-30")));
+    assert_eq!(requests, 5, "session, link, app, one transaction, one log Query");
+
+    let contact = json!({"new_contact": {"name": "Nia Newhead", "email": "nia@school.example"}});
+    let (status, _, requests) = app.post(&cookie, "/api/partner/schools/3280008/resend-invite", contact).await?;
+    assert_eq!(status, 200);
+    assert_eq!(requests, 5, "session, link, app, one transaction, one log Query");
+    let token = app.newest_token_in_email("/authorise#token=").await?;
+    let opened =
+        app.client.post(format!("{}/api/invitations/open", app.url)).json(&json!({"token": token})).send().await?;
+    assert_eq!(opened.status(), 200);
+
+    // The daily job on DynamoDB: applies the one due revocation, once.
+    app.clock.advance(chrono::Duration::days(7));
+    let gatehouse = app.ports.gatehouse(settings(), app.clock.clone());
+    let first = gatehouse_core::revocations::apply_due(&gatehouse).await?;
+    assert_eq!(first.applied, 1);
+    let (second, requests) = app.requests_during(gatehouse_core::revocations::apply_due(&gatehouse)).await;
+    assert_eq!(second?.applied, 0);
+    assert_eq!(requests, 1, "a run with nothing due is one Query");
+    Ok(())
+}
+
+/// Every email the invitation journey sends, read back from SES v2 on moto:
+/// recipient, subject, and a link that works.
+#[tokio::test(flavor = "multi_thread")]
+async fn invitation_reminder_and_receipt_emails_go_through_ses() -> anyhow::Result<()> {
+    let app = spawn_aws_app().await?;
+    let extract = "URN,EstablishmentName,LA (name),Postcode,EstablishmentStatus (name),PhaseOfEducation (name)\n\
+                   140004,Brookside Infant School,Birmingham,B2 1BE,Open,Primary\n";
+    let imported = gatehouse_core::directory::import(app.ports.table.as_ref(), extract.as_bytes(), 0, |_| {}).await?;
+    assert_eq!(imported.created, 1);
+    let cookie = app.sign_in().await?;
+    let (found, requests) = app
+        .requests_during(
+            app.client.get(format!("{}/api/directory/schools?q=brookside", app.url)).header("cookie", &cookie).send(),
+        )
+        .await;
+    let found: Value = found?.json().await?;
+    assert_eq!(found["items"][0]["urn"], "140004");
+    assert_eq!(requests, 2, "the session and one index Query");
+
+    let invite = json!({
+        "urn": "140004",
+        "school_contact": {"name": "Bea Bursar", "email": "bea@brookside.example"},
+        "contact_may_authorise": true
+    });
+    let (status, _, _) = app.post(&cookie, "/api/partner/invitations", invite).await?;
+    assert_eq!(status, 200);
+    let invitation = app.newest_email().await?;
+    assert_eq!(invitation.0, "bea@brookside.example");
+    assert!(invitation.1.contains("asks your school to share data"), "{}", invitation.1);
+    let token = app.newest_token_in_email("/authorise#token=").await?;
+    let open = |token: String| {
+        app.client.post(format!("{}/api/invitations/open", app.url)).json(&json!({"token": token})).send()
+    };
+    assert_eq!(open(token.clone()).await?.status(), 200);
+
+    // The reminder job on DynamoDB: a fresh link that works, the old one dead.
+    app.clock.advance(chrono::Duration::days(1));
+    let gatehouse = app.ports.gatehouse(settings(), app.clock.clone());
+    let run = gatehouse_core::reminders::send_due(&gatehouse).await?;
+    assert!(run.sent >= 1);
+    let to_bea =
+        app.sent_emails().await?.into_iter().filter(|(to, ..)| to == "bea@brookside.example").collect::<Vec<_>>();
+    assert_eq!(to_bea.len(), 2, "the invitation and one reminder");
+    assert!(to_bea[1].1.starts_with("Reminder:"), "{}", to_bea[1].1);
+    let body = &to_bea[1].2;
+    let start = body.find("/authorise#token=").context("a link")? + "/authorise#token=".len();
+    let reminded: String =
+        body[start..].chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_').collect();
+    assert_ne!(reminded, token);
+    assert_eq!(open(token).await?.status(), 410);
+    assert_eq!(open(reminded.clone()).await?.status(), 200);
+
+    let answers = json!({
+        "token": reminded, "has_authority": true, "approver_name": "Bea Bursar", "approver_role": "Business Manager",
+        "mis": "Arbor", "approved_scopes": ["students"], "gdpr_mode": "Exclude All", "feed_status": "Paused"
+    });
+    let authorised = app.client.post(format!("{}/api/invitations/authorise", app.url)).json(&answers).send().await?;
+    assert_eq!(authorised.status(), 200);
+    let receipts = app.emails_with_subject_prefix("Receipt:").await?;
+    let recipients: std::collections::BTreeSet<_> = receipts.iter().map(|(to, _)| to.as_str()).collect();
+    assert_eq!(recipients, ["bea@brookside.example", DEMO_EMAIL].into());
+    assert!(receipts.iter().all(|(_, body)| body.contains("Exclude All") && body.contains("Students")));
     Ok(())
 }

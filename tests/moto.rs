@@ -27,8 +27,18 @@ const ATTEMPTS: usize = 3;
 /// the `read` then returns and kills moto. (A `Child` in a static is never
 /// dropped, so `kill_on_drop` would not help.) If moto exits first, `sh`
 /// exits too, which `start` notices instead of waiting out the timeout.
+///
+/// moto is started from its venv's Python rather than the `moto_server`
+/// script so that it serves one request at a time: its threaded server does
+/// not make an `UpdateItem ADD` atomic, which DynamoDB does and a contract
+/// test checks under concurrency.
 const WRAPPER: &str = r#"exec 3<&0
-"$0" -H 127.0.0.1 -p "$1" </dev/null 3<&- &
+MOTO_PORT="$1" "$(dirname "$0")/python" -c '
+import sys
+from werkzeug.serving import run_simple
+from moto.moto_server.werkzeug_app import DomainDispatcherApplication, MotoRequestHandler, create_backend_app
+run_simple("127.0.0.1", int(sys.argv[1]), DomainDispatcherApplication(create_backend_app), threaded=False, request_handler=MotoRequestHandler)
+' "$1" </dev/null 3<&- &
 moto=$!
 { read -r _ <&3; kill "$moto"; } &
 wait "$moto""#;

@@ -1,12 +1,14 @@
-//! `model::ROUTES`, `infra/template.yaml` and the lambda bins name the same
-//! operations: an entry on one side only fails here, named. Also pins what
-//! cfn-lint lets through: the runtime, the architecture, a policy per
-//! function, and the table's shape as the DynamoDB adapter expects it.
+//! `model::ROUTES` and `model::JOBS`, `infra/template.yaml` and the lambda
+//! bins name the same functions: an entry on one side only fails here, named.
+//! A route's function is called by its `HttpApi` event, a job's by its
+//! schedule. Also pins what cfn-lint lets through: the runtime, the
+//! architecture, a policy per function, and the table's shape as the DynamoDB
+//! adapter expects it.
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
-use gatehouse_model::{ROUTES, Route};
+use gatehouse_model::{JOBS, Job, ROUTES, Route};
 use serde_norway::Value;
 
 fn workspace_root() -> PathBuf {
@@ -64,6 +66,90 @@ fn function_name(route: &Route) -> String {
     format!("{}Function", route.pascal_name())
 }
 
+/// `apply_revocations` → `ApplyRevocationsFunction`, by the rule
+/// `Route::pascal_name` applies to routes.
+fn job_function_name(job: &Job) -> String {
+    let pascal: String = job
+        .name
+        .split('_')
+        .map(|word| {
+            let mut chars = word.chars();
+            match chars.next() {
+                Some(first) => first.to_ascii_uppercase().to_string() + chars.as_str(),
+                None => String::new(),
+            }
+        })
+        .collect();
+    format!("{pascal}Function")
+}
+
+/// SAM's two ways to run a function on an EventBridge schedule: a rule
+/// (`Schedule`) or EventBridge Scheduler (`ScheduleV2`).
+const SCHEDULE_EVENT_TYPES: [&str; 2] = ["Schedule", "ScheduleV2"];
+
+/// Whether a schedule event is switched off (`State: DISABLED` or `Enabled: false`).
+fn is_disabled(event: &Value) -> bool {
+    text_at(event, &["Properties", "State"]).is_some_and(|state| state.eq_ignore_ascii_case("DISABLED"))
+        || at(event, &["Properties", "Enabled"]).and_then(Value::as_bool) == Some(false)
+}
+
+/// A function's schedule events: name, expression and the event itself.
+fn schedule_events(function: &Value) -> Vec<(String, String, &Value)> {
+    let Some(events) = at(function, &["Properties", "Events"]).and_then(Value::as_mapping) else {
+        return Vec::new();
+    };
+    events
+        .iter()
+        .filter(|(_, event)| text_at(event, &["Type"]).is_some_and(|kind| SCHEDULE_EVENT_TYPES.contains(&kind)))
+        .map(|(name, event)| {
+            let expression = text_at(event, &["Properties", "ScheduleExpression"]).unwrap_or_default().to_owned();
+            (name.as_str().unwrap_or_default().to_owned(), expression, event)
+        })
+        .collect()
+}
+
+/// Checks shared by route and job functions: the resource type, the
+/// cargo-lambda build of `binary` and the workspace root as code.
+fn check_build(template: &Template, name: &str, function: &Value, binary: &str, problems: &mut Vec<String>) {
+    if text_at(function, &["Type"]) != Some("AWS::Serverless::Function") {
+        problems.push(format!("{name} is not an AWS::Serverless::Function"));
+    }
+    if text_at(function, &["Metadata", "BuildMethod"]) != Some("rust-cargolambda") {
+        problems.push(format!("{name}: Metadata.BuildMethod is not rust-cargolambda"));
+    }
+    let found = text_at(function, &["Metadata", "BuildProperties", "Binary"]);
+    if found != Some(binary) {
+        problems.push(format!("{name}: BuildProperties.Binary is {found:?}, {binary} needs {binary:?}"));
+    }
+    // cargo-lambda builds from the workspace root, one level above the template.
+    if template.effective(function, "CodeUri").and_then(Value::as_str) != Some("..") {
+        problems.push(format!("{name}: CodeUri is not the workspace root (..)"));
+    }
+}
+
+/// A job function's events that are not its schedule.
+fn job_event_problems(name: &str, function: &Value, job: &Job) -> Vec<String> {
+    let mut problems = Vec::new();
+    let events = at(function, &["Properties", "Events"]).and_then(Value::as_mapping);
+    for (event, body) in events.into_iter().flatten() {
+        let event = event.as_str().unwrap_or_default();
+        let kind = text_at(body, &["Type"]).unwrap_or_default();
+        let expression = text_at(body, &["Properties", "ScheduleExpression"]).unwrap_or_default();
+        if !SCHEDULE_EVENT_TYPES.contains(&kind) || expression != job.schedule {
+            problems.push(format!(
+                "{name}: event {event} ({kind} {expression}) is not job {}'s schedule {}",
+                job.name, job.schedule
+            ));
+        }
+        let timezone = text_at(body, &["Properties", "ScheduleExpressionTimezone"]);
+        if timezone != job.timezone {
+            problems
+                .push(format!("{name}: event {event} runs in {timezone:?}, job {} in {:?}", job.name, job.timezone));
+        }
+    }
+    problems
+}
+
 /// A function's `HttpApi` events: name, method, path and the event itself.
 fn http_events(function: &Value) -> Vec<(String, String, String, &Value)> {
     let Some(events) = at(function, &["Properties", "Events"]).and_then(Value::as_mapping) else {
@@ -98,23 +184,7 @@ fn every_route_has_its_function_binary_method_and_path() {
             ));
             continue;
         };
-        if text_at(function, &["Type"]) != Some("AWS::Serverless::Function") {
-            problems.push(format!("{name} is not an AWS::Serverless::Function"));
-        }
-        if text_at(function, &["Metadata", "BuildMethod"]) != Some("rust-cargolambda") {
-            problems.push(format!("{name}: Metadata.BuildMethod is not rust-cargolambda"));
-        }
-        let binary = text_at(function, &["Metadata", "BuildProperties", "Binary"]);
-        if binary != Some(route.name) {
-            problems.push(format!(
-                "{name}: BuildProperties.Binary is {binary:?}, route {} needs {:?}",
-                route.name, route.name
-            ));
-        }
-        // cargo-lambda builds from the workspace root, one level above the template.
-        if template.effective(function, "CodeUri").and_then(Value::as_str) != Some("..") {
-            problems.push(format!("{name}: CodeUri is not the workspace root (..)"));
-        }
+        check_build(&template, &name, function, route.name, &mut problems);
         let events = http_events(function);
         let matching = events
             .iter()
@@ -137,12 +207,59 @@ fn every_route_has_its_function_binary_method_and_path() {
 }
 
 #[test]
-fn every_function_and_event_has_a_route() {
+fn every_job_has_its_function_binary_and_schedule() {
+    let template = Template::load();
+    let mut problems = Vec::new();
+    for job in JOBS {
+        let name = job_function_name(job);
+        let Some(function) = template.resource(&name) else {
+            problems.push(format!("job {} ({}) has no {name} in the template", job.name, job.schedule));
+            continue;
+        };
+        check_build(&template, &name, function, job.name, &mut problems);
+        let schedules = schedule_events(function);
+        let matching: Vec<_> = schedules.iter().filter(|(_, expression, _)| expression == job.schedule).collect();
+        if matching.len() != 1 {
+            problems.push(format!(
+                "{name}: needs exactly one schedule event {}, found {}",
+                job.schedule,
+                matching.len()
+            ));
+        }
+        for (event, _, body) in matching {
+            if is_disabled(body) {
+                problems.push(format!("{name}: schedule event {event} is disabled, so job {} never runs", job.name));
+            }
+        }
+        // A job is not an operation: nothing outside may call it.
+        for (event, ..) in http_events(function) {
+            problems
+                .push(format!("{name}: job {} has HttpApi event {event}; jobs run on their schedule only", job.name));
+        }
+    }
+    assert_no_problems("jobs missing from infra/template.yaml", problems);
+}
+
+#[test]
+fn job_function_names_follow_the_route_rule() {
+    for route in ROUTES {
+        let as_job = Job { name: route.name, schedule: "", timezone: None, summary: "" };
+        assert_eq!(job_function_name(&as_job), function_name(route));
+    }
+}
+
+#[test]
+fn every_function_and_event_has_a_route_or_job() {
     let template = Template::load();
     let mut problems = Vec::new();
     for (name, function) in template.functions() {
         let Some(route) = ROUTES.iter().find(|route| function_name(route) == name) else {
-            problems.push(format!("function {name} has no route in model::ROUTES"));
+            match JOBS.iter().find(|job| job_function_name(job) == name) {
+                Some(job) => problems.extend(job_event_problems(&name, function, job)),
+                None => {
+                    problems.push(format!("function {name} has no route in model::ROUTES and no job in model::JOBS"))
+                }
+            }
             continue;
         };
         let events = at(function, &["Properties", "Events"]).and_then(Value::as_mapping);
@@ -161,11 +278,11 @@ fn every_function_and_event_has_a_route() {
             }
         }
     }
-    assert_no_problems("template functions without a route", problems);
+    assert_no_problems("template functions without a route or job", problems);
 }
 
 #[test]
-fn lambda_bins_and_routes_match() {
+fn lambda_bins_match_routes_and_jobs() {
     let dir = workspace_root().join("functions/lambdas/src/bin");
     let bins: BTreeSet<String> = std::fs::read_dir(&dir)
         .unwrap_or_else(|e| panic!("reading {}: {e}", dir.display()))
@@ -174,12 +291,21 @@ fn lambda_bins_and_routes_match() {
         .map(|path| path.file_stem().expect("a file name").to_string_lossy().into_owned())
         .collect();
     let routes: BTreeSet<String> = ROUTES.iter().map(|route| route.name.to_owned()).collect();
+    let jobs: BTreeSet<String> = JOBS.iter().map(|job| job.name.to_owned()).collect();
     let mut problems: Vec<String> = routes
         .difference(&bins)
         .map(|name| format!("route {name} has no functions/lambdas/src/bin/{name}.rs"))
         .collect();
-    problems.extend(bins.difference(&routes).map(|name| format!("bin {name}.rs has no route in model::ROUTES")));
-    assert_no_problems("lambda bins and routes disagree", problems);
+    problems
+        .extend(jobs.difference(&bins).map(|name| format!("job {name} has no functions/lambdas/src/bin/{name}.rs")));
+    // One name, one bin, one function: a job may not share a route's name.
+    problems.extend(routes.intersection(&jobs).map(|name| format!("{name} is both a route and a job")));
+    let named: BTreeSet<String> = routes.union(&jobs).cloned().collect();
+    problems.extend(
+        bins.difference(&named)
+            .map(|name| format!("bin {name}.rs has no route in model::ROUTES and no job in model::JOBS")),
+    );
+    assert_no_problems("lambda bins, routes and jobs disagree", problems);
 }
 
 #[test]

@@ -5,7 +5,11 @@
 use std::fmt;
 
 use gatehouse_model::{
-    ListSchoolsQuery, MagicLinkAccepted, MagicLinkRequest, Me, Method, Op, Problem, SchoolPage, SessionRequest,
+    ActionOutcome, AddTeamMember, AppKeyList, AuthoriseRequest, CreateAppKey, CreatedAppKey, DirectoryResults,
+    ForwardInvitationRequest, InvitationSummary, InviteRequest, InviteSchoolRequest, ListSchoolsQuery,
+    MagicLinkAccepted, MagicLinkRequest, Me, Method, Op, OpenInvitationRequest, PermissionSet, PermissionSetSaved,
+    PriorityRequest, Problem, RemoveTeamMember, RevokeRequest, SchoolDetail, SchoolPage, ScopeSet, SessionRequest,
+    TeamPage, UpdatePermissionSet,
 };
 use gloo_net::http::{Method as HttpMethod, Request, RequestBuilder, Response};
 use serde::de::DeserializeOwned;
@@ -27,6 +31,31 @@ impl ApiError {
     /// The session is missing or over: the screen should send the user to sign in.
     pub fn requires_sign_in(&self) -> bool {
         matches!(self, ApiError::Problem(problem) if problem.status == 401)
+    }
+
+    /// The request field the problem is about (`note`, `new_contact.email`), when it names one.
+    pub fn field(&self) -> Option<&str> {
+        match self {
+            ApiError::Problem(problem) => problem.field.as_deref(),
+            ApiError::Unreachable | ApiError::Unexpected { .. } => None,
+        }
+    }
+
+    /// The problem's stable `code` (`already_invited`, `invitation_expired`), when the API sent one.
+    pub fn code(&self) -> Option<&str> {
+        match self {
+            ApiError::Problem(problem) => Some(problem.code.as_str()),
+            ApiError::Unreachable | ApiError::Unexpected { .. } => None,
+        }
+    }
+
+    /// The HTTP status of a problem or an unexpected answer; `None` when nothing answered.
+    pub fn status(&self) -> Option<u16> {
+        match self {
+            ApiError::Problem(problem) => Some(problem.status),
+            ApiError::Unexpected { status } => Some(*status),
+            ApiError::Unreachable => None,
+        }
     }
 
     /// The id support uses to find the request's log lines, when the API gave one.
@@ -79,6 +108,166 @@ pub async fn list_schools(query: ListSchoolsQuery) -> Result<SchoolPage, ApiErro
     decode(response).await
 }
 
+/// The school tile (P8) of one school in `app` (the partner's first app when `None`).
+pub async fn school(school_id: &str, app: Option<&str>) -> Result<SchoolDetail, ApiError> {
+    let path = path_of(Op::GetPartnerSchool, &[("school_id", school_id)]);
+    decode(send(request_to(Op::GetPartnerSchool, path).query(app_query(app)).build()).await?).await
+}
+
+/// Something done to a school from its tile (P6), with the body its route takes.
+#[derive(Debug, Clone, PartialEq)]
+pub enum SchoolCommand {
+    Revoke(RevokeRequest),
+    CancelRevocation,
+    Priority(bool),
+    CancelInvite,
+    /// `key` is the `Idempotency-Key`: made when the form opens, so a double click or a retry
+    /// of the same send emails the school once.
+    ResendInvite {
+        request: InviteRequest,
+        key: String,
+    },
+    Reinvite {
+        request: InviteRequest,
+        key: String,
+    },
+}
+
+impl SchoolCommand {
+    fn op(&self) -> Op {
+        match self {
+            SchoolCommand::Revoke(_) => Op::RevokeSchoolAccess,
+            SchoolCommand::CancelRevocation => Op::CancelRevocation,
+            SchoolCommand::Priority(_) => Op::SetSchoolPriority,
+            SchoolCommand::CancelInvite => Op::CancelInvitation,
+            SchoolCommand::ResendInvite { .. } => Op::ResendInvitation,
+            SchoolCommand::Reinvite { .. } => Op::ReinviteSchool,
+        }
+    }
+}
+
+/// Runs `command` on a school; the answer says what happened and carries the tile afterwards.
+pub async fn act_on_school(
+    school_id: &str,
+    app: Option<&str>,
+    command: SchoolCommand,
+) -> Result<ActionOutcome, ApiError> {
+    let op = command.op();
+    let builder = request_to(op, path_of(op, &[("school_id", school_id)])).query(app_query(app));
+    // The routes without a body of their own still take a JSON object, so every call says so.
+    let request = match &command {
+        SchoolCommand::Revoke(body) => builder.json(body),
+        SchoolCommand::Priority(priority) => builder.json(&PriorityRequest { priority: *priority }),
+        SchoolCommand::CancelRevocation | SchoolCommand::CancelInvite => builder.json(&serde_json::json!({})),
+        SchoolCommand::ResendInvite { request, key } | SchoolCommand::Reinvite { request, key } => {
+            builder.header("Idempotency-Key", key).json(request)
+        }
+    };
+    decode(send(request).await?).await
+}
+
+/// The scopes an app requests, and how many of its schools still have to re-authorise (P10).
+pub async fn permission_set(app_id: &str) -> Result<PermissionSet, ApiError> {
+    let path = path_of(Op::GetPermissionSet, &[("app_id", app_id)]);
+    decode(send(request_to(Op::GetPermissionSet, path).build()).await?).await
+}
+
+/// Replaces the app's requested scopes with `requested`; admins only.
+pub async fn save_permission_set(app_id: &str, requested: ScopeSet) -> Result<PermissionSetSaved, ApiError> {
+    let path = path_of(Op::UpdatePermissionSet, &[("app_id", app_id)]);
+    let body = UpdatePermissionSet { requested };
+    decode(send(request_to(Op::UpdatePermissionSet, path).json(&body)).await?).await
+}
+
+/// An app's API keys, newest first, never their secrets (A1).
+pub async fn app_keys(app_id: &str) -> Result<AppKeyList, ApiError> {
+    let path = path_of(Op::ListAppKeys, &[("app_id", app_id)]);
+    decode(send(request_to(Op::ListAppKeys, path).build()).await?).await
+}
+
+/// Creates a key for the app; admins only. The answer holds the secret, which no later call
+/// returns: the screen shows it once and keeps it nowhere.
+pub async fn create_app_key(app_id: &str, label: String) -> Result<CreatedAppKey, ApiError> {
+    let path = path_of(Op::CreateAppKey, &[("app_id", app_id)]);
+    decode(send(request_to(Op::CreateAppKey, path).json(&CreateAppKey { label })).await?).await
+}
+
+/// Revokes a key at once; admins only. The answer is the app's keys afterwards.
+pub async fn revoke_app_key(app_id: &str, key_id: &str) -> Result<AppKeyList, ApiError> {
+    let path = path_of(Op::RevokeAppKey, &[("app_id", app_id), ("key_id", key_id)]);
+    // No body of its own, but the route takes a JSON object like the others.
+    decode(send(request_to(Op::RevokeAppKey, path).json(&serde_json::json!({}))).await?).await
+}
+
+/// The command line that tries a new key: the data API's list of the app's schools, on the
+/// origin the portal is served from (`https://gatehouse.example`).
+pub fn curl_example(origin: &str, secret: &str) -> String {
+    format!("curl -H \"Authorization: Bearer {secret}\" {origin}{}", Op::ListAppSchools.route().path)
+}
+
+pub async fn team() -> Result<TeamPage, ApiError> {
+    decode(send(request(Op::ListTeam).build()).await?).await
+}
+
+/// Adds a colleague; the answer is the team afterwards.
+pub async fn add_team_member(member: AddTeamMember) -> Result<TeamPage, ApiError> {
+    decode(send(request(Op::AddTeamMember).json(&member)).await?).await
+}
+
+/// Removes a colleague; the answer is the team afterwards.
+pub async fn remove_team_member(email: String) -> Result<TeamPage, ApiError> {
+    decode(send(request(Op::RemoveTeamMember).json(&RemoveTeamMember { email })).await?).await
+}
+
+/// P7: schools in the directory matching `q` (name words, URN, local authority or postcode).
+pub async fn search_directory(q: String) -> Result<DirectoryResults, ApiError> {
+    decode(send(request(Op::SearchDirectory).query([("q", q)]).build()).await?).await
+}
+
+/// P7: invites a school from the directory for `app` (the partner's first app when `None`).
+pub async fn invite_school(app: Option<&str>, invitation: InviteSchoolRequest) -> Result<ActionOutcome, ApiError> {
+    decode(send(request(Op::InviteSchool).query(app_query(app)).json(&invitation)).await?).await
+}
+
+/// S2, public: what a Begin Authorisation link is for, or the receipt once it was used.
+pub async fn open_invitation(token: String) -> Result<InvitationSummary, ApiError> {
+    decode(send(request(Op::OpenInvitation).json(&OpenInvitationRequest { token })).await?).await
+}
+
+/// S2, public: "I am not the right person": the invitation goes to `to` and this link dies.
+pub async fn forward_invitation(forward: ForwardInvitationRequest) -> Result<InvitationSummary, ApiError> {
+    decode(send(request(Op::ForwardInvitation).json(&forward)).await?).await
+}
+
+/// S2, public: the wizard's answers; the summary afterwards carries the receipt.
+pub async fn authorise_invitation(answers: AuthoriseRequest) -> Result<InvitationSummary, ApiError> {
+    decode(send(request(Op::AuthoriseInvitation).json(&answers)).await?).await
+}
+
+/// A fresh `Idempotency-Key`: a random UUID (version 4) from the browser's CSPRNG.
+/// `getRandomValues` rather than `randomUUID`, which only exists on HTTPS pages and localhost.
+pub fn idempotency_key() -> String {
+    let mut bytes = [0u8; 16];
+    let filled = web_sys::window()
+        .and_then(|window| window.crypto().ok())
+        .and_then(|crypto| crypto.get_random_values_with_u8_array(&mut bytes).ok());
+    if filled.is_none() {
+        // Without a CSPRNG the key is still unique enough to tell two sends apart.
+        let now = web_sys::js_sys::Date::now().to_bits().to_be_bytes();
+        let noise = web_sys::js_sys::Math::random().to_bits().to_be_bytes();
+        bytes[..8].copy_from_slice(&now);
+        bytes[8..].copy_from_slice(&noise);
+    }
+    uuid_v4(bytes)
+}
+
+fn uuid_v4(mut bytes: [u8; 16]) -> String {
+    bytes[6] = (bytes[6] & 0x0f) | 0x40;
+    bytes[8] = (bytes[8] & 0x3f) | 0x80;
+    let hex: String = bytes.iter().map(|byte| format!("{byte:02x}")).collect();
+    format!("{}-{}-{}-{}-{}", &hex[..8], &hex[8..12], &hex[12..16], &hex[16..20], &hex[20..])
+}
+
 /// Where "Export CSV" points: the export route with the list's view, search, filters and sort,
 /// so the file holds exactly the rows on screen, over every page. A plain link rather than a
 /// fetch, so the browser saves the file itself under the name the server gives it.
@@ -107,12 +296,29 @@ fn percent_encoded(value: &str) -> String {
 /// The route's method and path from the route table. Fetches are same-origin, so the browser
 /// sends the session cookie without any credentials option.
 fn request(op: Op) -> RequestBuilder {
-    let route = op.route();
-    let method = match route.method {
+    request_to(op, op.route().path.to_owned())
+}
+
+/// `op`'s method, sent to `path`: the route's path with its parameters filled in.
+fn request_to(op: Op, path: String) -> RequestBuilder {
+    let method = match op.route().method {
         Method::Get => HttpMethod::GET,
         Method::Post => HttpMethod::POST,
     };
-    RequestBuilder::new(route.path).method(method).header("Accept", "application/json, application/problem+json")
+    RequestBuilder::new(&path).method(method).header("Accept", "application/json, application/problem+json")
+}
+
+/// The route's path with each `{name}` replaced by its value, escaped, so an id can never step
+/// into another path segment.
+fn path_of(op: Op, params: &[(&str, &str)]) -> String {
+    params.iter().fold(op.route().path.to_owned(), |path, (name, value)| {
+        path.replace(&format!("{{{name}}}"), &percent_encoded(value))
+    })
+}
+
+/// `?app=` on a school's routes, left out when the list names no app.
+fn app_query(app: Option<&str>) -> Vec<(&'static str, String)> {
+    app.filter(|app| !app.is_empty()).map(|app| ("app", app.to_owned())).into_iter().collect()
 }
 
 /// The query string of `ListSchoolsQuery`: the view, then every parameter that is set.
@@ -217,6 +423,73 @@ mod tests {
     fn export_url_of_an_unfiltered_list_names_only_the_view() {
         let query = ListSchoolsQuery { view: SchoolView::Revoked, page: Some(3), ..Default::default() };
         assert_eq!(export_url(&query), "/api/partner/schools/export?view=revoked");
+    }
+
+    #[test]
+    fn idempotency_keys_look_like_version_4_uuids() {
+        assert_eq!(uuid_v4([0; 16]), "00000000-0000-4000-8000-000000000000");
+        assert_eq!(uuid_v4([0xff; 16]), "ffffffff-ffff-4fff-bfff-ffffffffffff");
+    }
+
+    #[test]
+    fn paths_fill_in_their_parameters_escaped() {
+        assert_eq!(path_of(Op::GetPartnerSchool, &[("school_id", "3280001")]), "/api/partner/schools/3280001");
+        assert_eq!(
+            path_of(Op::RevokeSchoolAccess, &[("school_id", "../team")]),
+            "/api/partner/schools/..%2Fteam/revoke"
+        );
+        assert_eq!(
+            path_of(Op::UpdatePermissionSet, &[("app_id", "demo-app")]),
+            "/api/partner/apps/demo-app/permissions"
+        );
+    }
+
+    #[test]
+    fn key_routes_name_the_app_and_the_key() {
+        assert_eq!(path_of(Op::ListAppKeys, &[("app_id", "demo-app")]), "/api/partner/apps/demo-app/keys");
+        assert_eq!(path_of(Op::CreateAppKey, &[("app_id", "demo-app")]), "/api/partner/apps/demo-app/keys");
+        assert_eq!(
+            path_of(Op::RevokeAppKey, &[("app_id", "demo-app"), ("key_id", "0a1b2c3d4e5f")]),
+            "/api/partner/apps/demo-app/keys/0a1b2c3d4e5f/revoke"
+        );
+        assert_eq!(Op::CreateAppKey.route().method, Method::Post);
+        assert_eq!(Op::RevokeAppKey.route().method, Method::Post);
+    }
+
+    #[test]
+    fn the_curl_example_sends_the_key_as_a_bearer_token_to_the_schools_list() {
+        assert_eq!(
+            curl_example("https://gatehouse.example", "s3cr3t"),
+            "curl -H \"Authorization: Bearer s3cr3t\" https://gatehouse.example/api/v1/schools"
+        );
+    }
+
+    #[test]
+    fn each_school_command_goes_to_its_own_route() {
+        let invite = || InviteRequest::default();
+        let key = || "k".to_owned();
+        let ops: Vec<&str> = [
+            SchoolCommand::CancelRevocation,
+            SchoolCommand::Priority(true),
+            SchoolCommand::CancelInvite,
+            SchoolCommand::ResendInvite { request: invite(), key: key() },
+            SchoolCommand::Reinvite { request: invite(), key: key() },
+        ]
+        .iter()
+        .map(|command| command.op().route().path)
+        .collect();
+        assert_eq!(
+            ops,
+            [
+                "/api/partner/schools/{school_id}/cancel-revoke",
+                "/api/partner/schools/{school_id}/priority",
+                "/api/partner/schools/{school_id}/cancel-invite",
+                "/api/partner/schools/{school_id}/resend-invite",
+                "/api/partner/schools/{school_id}/reinvite",
+            ]
+        );
+        assert_eq!(app_query(Some("app-1")), [("app", "app-1".to_owned())]);
+        assert_eq!(app_query(None), []);
     }
 
     #[test]

@@ -23,6 +23,7 @@ pub fn to_pairs(query: &ListSchoolsQuery) -> Vec<(&'static str, String)> {
     pairs.extend(query.gdpr.and_then(serde_name).map(|gdpr| ("gdpr", gdpr)));
     pairs.extend(query.feed.and_then(serde_name).map(|feed| ("feed", feed)));
     pairs.extend(query.revoke_pending.map(|pending| ("revoke_pending", pending.to_string())));
+    pairs.extend(query.reauthorisation.map(|needed| ("reauthorisation", needed.to_string())));
     pairs.extend(query.priority.map(|priority| ("priority", priority.to_string())));
     pairs.extend(query.invitation.and_then(serde_name).map(|invitation| ("invitation", invitation)));
     pairs.extend(query.sort.and_then(serde_name).map(|sort| ("sort", sort)));
@@ -47,6 +48,7 @@ pub fn from_pairs<'a>(pairs: impl IntoIterator<Item = (&'a str, &'a str)>) -> Li
             "gdpr" => query.gdpr = from_serde_name(value),
             "feed" => query.feed = from_serde_name(value),
             "revoke_pending" => query.revoke_pending = value.parse().ok(),
+            "reauthorisation" => query.reauthorisation = value.parse().ok(),
             "priority" => query.priority = value.parse().ok(),
             "invitation" => query.invitation = from_serde_name(value),
             "sort" => query.sort = from_serde_name(value),
@@ -82,6 +84,7 @@ pub fn filters_active(query: &ListSchoolsQuery) -> bool {
         || query.gdpr.is_some()
         || query.feed.is_some()
         || query.revoke_pending.is_some()
+        || query.reauthorisation.is_some()
         || query.priority.is_some()
         || query.invitation.is_some()
 }
@@ -152,6 +155,7 @@ mod tests {
             gdpr: Some(GdprMode::IncludeAll),
             feed: Some(FeedStatus::Paused),
             revoke_pending: Some(false),
+            reauthorisation: Some(true),
             priority: Some(true),
             invitation: Some(InvitationStatus::InvitationSent),
             sort: Some(SortColumn::MonthStats),
@@ -179,6 +183,7 @@ mod tests {
                 ("gdpr", "Include All"),
                 ("feed", "Paused"),
                 ("revoke_pending", "false"),
+                ("reauthorisation", "true"),
                 ("priority", "true"),
                 ("invitation", "Invitation Sent"),
                 ("sort", "month_stats"),
@@ -220,6 +225,8 @@ mod tests {
             assert_eq!(round_trip(&query), query);
             let query = ListSchoolsQuery { priority: Some(pending), ..Default::default() };
             assert_eq!(round_trip(&query), query);
+            let query = ListSchoolsQuery { reauthorisation: Some(pending), ..Default::default() };
+            assert_eq!(round_trip(&query), query);
         }
         for invitation in InvitationStatus::ALL {
             let query = ListSchoolsQuery { invitation: Some(invitation), ..Default::default() };
@@ -250,6 +257,7 @@ mod tests {
             ("page", "0"),
             ("revoke_pending", "yes"),
             ("priority", "on"),
+            ("reauthorisation", "needed"),
             ("invitation", "Sent"),
             ("colour", "red"),
         ]);
@@ -294,6 +302,7 @@ mod tests {
         assert!(!filters_active(&query));
         assert!(filters_active(&ListSchoolsQuery { revoke_pending: Some(false), ..Default::default() }));
         assert!(filters_active(&ListSchoolsQuery { priority: Some(true), ..Default::default() }));
+        assert!(filters_active(&ListSchoolsQuery { reauthorisation: Some(true), ..Default::default() }));
         assert!(filters_active(&ListSchoolsQuery {
             invitation: Some(InvitationStatus::ReadyToAuthorise),
             ..Default::default()
@@ -317,6 +326,7 @@ mod tests {
                 "gdpr",
                 "feed",
                 "revoke_pending",
+                "reauthorisation",
                 "priority",
                 "invitation",
                 "sort",

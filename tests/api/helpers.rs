@@ -64,6 +64,42 @@ impl TestApp {
         client
     }
 
+    pub async fn get(&self, client: &reqwest::Client, path: &str) -> reqwest::Response {
+        client.get(self.url(path)).send().await.unwrap()
+    }
+
+    pub async fn post(&self, client: &reqwest::Client, path: &str, body: Value) -> reqwest::Response {
+        client.post(self.url(path)).json(&body).send().await.unwrap()
+    }
+
+    /// POSTs and expects 200; returns the JSON body.
+    pub async fn post_ok(&self, client: &reqwest::Client, path: &str, body: Value) -> Value {
+        let response = self.post(client, path, body).await;
+        let status = response.status();
+        let body: Value = response.json().await.unwrap();
+        assert_eq!(status, 200, "POST {path}: {body}");
+        body
+    }
+
+    /// GETs and expects 200; returns the JSON body.
+    pub async fn get_ok(&self, client: &reqwest::Client, path: &str) -> Value {
+        let response = self.get(client, path).await;
+        let status = response.status();
+        let body: Value = response.json().await.unwrap();
+        assert_eq!(status, 200, "GET {path}: {body}");
+        body
+    }
+
+    /// Emails sent to `address`, in the order the outbox lists them.
+    pub async fn emails_to(&self, address: &str) -> Vec<OutboxEntry> {
+        self.outbox().await.into_iter().filter(|entry| entry.to == address).collect()
+    }
+
+    /// Runs a scheduled job through the local server's `/dev/jobs`.
+    pub async fn run_job(&self, name: &str) -> Value {
+        self.post_ok(&self.client, &format!("/dev/jobs/{name}"), json!({})).await
+    }
+
     pub async fn list_schools(&self, client: &reqwest::Client, query: &str) -> reqwest::Response {
         client.get(self.url(&format!("/api/partner/schools{query}"))).send().await.unwrap()
     }
@@ -79,4 +115,10 @@ pub async fn assert_problem(response: reqwest::Response, status: u16, code: &str
     assert_eq!(body["status"], status);
     assert!(body["detail"].as_str().is_some_and(|detail| detail.len() > 10), "a human sentence: {body}");
     body
+}
+
+/// The token after `marker` (e.g. `/authorise#token=`) in an email's text.
+pub fn token_after(text: &str, marker: &str) -> String {
+    let start = text.find(marker).unwrap_or_else(|| panic!("no {marker} in {text}")) + marker.len();
+    text[start..].chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_').collect()
 }

@@ -2,7 +2,12 @@
 //! file outbox): the sign-in flow, expiry through the clock port, bad input,
 //! and the cross-tenant matrix.
 
+mod app_keys;
 mod helpers;
+mod invitations;
+mod reminders;
+mod school_actions;
+mod team_and_permissions;
 
 use chrono::Duration;
 use gatehouse_core::Token;
@@ -401,8 +406,9 @@ async fn export_is_the_whole_filtered_view_as_csv() {
     assert!(bytes.starts_with("\u{feff}".as_bytes()), "UTF-8 byte-order mark for Excel");
     let mut reader = csv::Reader::from_reader(&bytes[3..]);
     let headers: Vec<String> = reader.headers().unwrap().iter().map(str::to_owned).collect();
-    assert_eq!(headers.len(), 12);
+    assert_eq!(headers.len(), 13);
     assert_eq!((headers[0].as_str(), headers[11].as_str()), ("School ID", "Revoke Pending"));
+    assert_eq!(headers[12], "Re-authorisation");
     let records: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
     let (page, _) = rows(app.list_schools(&client, "?status=Error").await).await;
     assert_eq!(records.len() as u64, page["total"].as_u64().unwrap(), "every page, not just one");
@@ -412,7 +418,7 @@ async fn export_is_the_whole_filtered_view_as_csv() {
 
     let pending = export("?view=pending").await.unwrap().bytes().await.unwrap();
     let mut reader = csv::Reader::from_reader(&pending[3..]);
-    assert_eq!(reader.headers().unwrap().get(6), Some("Partner Contact"));
+    assert_eq!(reader.headers().unwrap().get(7), Some("Partner Contact"));
     assert_eq!(reader.records().count(), 12);
 
     assert_problem(export("?app=other-app").await.unwrap(), 404, "not_found").await;

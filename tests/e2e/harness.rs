@@ -35,6 +35,11 @@ impl Context {
         format!("{}{path}", self.server.url)
     }
 
+    /// The server's domain, for a test that changes the store behind the API's back.
+    pub fn gatehouse(&self) -> &gatehouse_core::Gatehouse {
+        &self.server.gatehouse
+    }
+
     /// A new Chromium window with its own profile, so its cookie jar starts empty.
     pub async fn open_browser(&self) -> Client {
         let profile = tempfile::tempdir().expect("a temp dir for the Chromium profile");

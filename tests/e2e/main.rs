@@ -1,19 +1,28 @@
 //! Browser tests: real Chromium, driven through chromedriver, against the local server serving
 //! the built SPA. `cargo xtask test` builds the SPA and points `GATEHOUSE_SPA_DIR` at it.
 
+mod accessibility;
 mod harness;
+mod keys;
 mod pages;
+mod wizards;
 
+use accessibility::assert_accessible;
+use chrono::{Days, Local, NaiveDate};
 use fantoccini::Client;
-use gatehouse_core::demo::DEMO_EMAIL;
+use gatehouse_core::demo::{COLLEAGUE_EMAIL, DEMO_EMAIL};
 use harness::{Context, browser_test, save_screenshot};
 use pages::auth_landing::LinkUnusablePage;
+use pages::follow_main_nav;
 use pages::outbox::OutboxPage;
+use pages::permission_set::PermissionSetPage;
 use pages::school_list::{ACTIVE_SCHOOLS, PENDING_AUTHORISATIONS, REVOKED_SCHOOLS, SchoolListPage};
+use pages::school_tile::{SchoolTilePage, row_has_focus};
 use pages::sign_in::SignInPage;
+use pages::team::TeamPage;
 
-/// P2's columns, in the partner portal's order.
-const ACTIVE_COLUMNS: [&str; 12] = [
+/// P2's columns, in the partner portal's order, and P10's Re-authorisation.
+const ACTIVE_COLUMNS: [&str; 13] = [
     "School ID",
     "School Name",
     "MIS",
@@ -26,15 +35,17 @@ const ACTIVE_COLUMNS: [&str; 12] = [
     "Cache Age (days)",
     "Active Cases",
     "Revoke Pending",
+    "Re-authorisation",
 ];
 
 /// P3's columns, the priority marker beside the name where a partner looks.
-const PENDING_COLUMNS: [&str; 9] = [
+const PENDING_COLUMNS: [&str; 10] = [
     "School ID",
     "School Name",
     "Priority",
     "MIS",
     "Date Invited",
+    "Last Reminded",
     "School Contact",
     "Partner Contact",
     "Status",
@@ -79,10 +90,15 @@ async fn partner_signs_in_through_the_outbox_link_and_sees_active_schools() {
 
 /// Signs the demo partner in through the outbox link and waits for their Active Schools.
 async fn sign_in_as_demo_partner<'a>(app: &Context, browser: &'a Client) -> SchoolListPage<'a> {
+    sign_in_as(app, browser, DEMO_EMAIL).await
+}
+
+/// Signs `email` in through the outbox link and waits for their Active Schools.
+async fn sign_in_as<'a>(app: &Context, browser: &'a Client, email: &str) -> SchoolListPage<'a> {
     let sign_in = SignInPage::open(browser, &app.url("/signin")).await;
-    sign_in.enter_email(DEMO_EMAIL).await;
+    sign_in.enter_email(email).await;
     sign_in.request_link().await;
-    OutboxPage::open(browser, &app.url("/dev/outbox")).await.follow_newest_sign_in_link(DEMO_EMAIL).await;
+    OutboxPage::open(browser, &app.url("/dev/outbox")).await.follow_newest_sign_in_link(email).await;
     SchoolListPage::expect_shown(browser, ACTIVE_SCHOOLS).await
 }
 
@@ -300,6 +316,453 @@ async fn used_sign_in_link_shows_a_clear_error() {
         );
         assert!(refused.has_link_to_request_a_new_one().await, "no \"Request a new link\" link");
         save_screenshot(&second, "link-used").await;
+    })
+    .await;
+}
+
+/// The Authorisation Log's labels (`LogEvent::label`), for checking that entries read as events.
+const LOG_EVENTS: [&str; 17] = [
+    "Invited",
+    "Invitation resent",
+    "Invitation cancelled",
+    "Re-invited",
+    "Reminded",
+    "Authorised",
+    "GDPR mode changed",
+    "Feed paused",
+    "Feed enabled",
+    "Persons changed",
+    "Scopes changed",
+    "Re-authorisation requested",
+    "Priority set",
+    "Priority removed",
+    "Revoke scheduled",
+    "Revoke cancelled",
+    "Revoked",
+];
+
+/// `2025-12-01` as the screens spell it: `1 December 2025`.
+fn long_date(date: NaiveDate) -> String {
+    date.format("%-d %B %Y").to_string()
+}
+
+/// The value of the address parameter `name`, if the address has it.
+async fn address_param(browser: &Client, name: &str) -> Option<String> {
+    let address = browser.current_url().await.expect("the current address");
+    address.query_pairs().find(|(key, _)| key == name).map(|(_, value)| value.into_owned())
+}
+
+#[tokio::test]
+async fn partner_opens_a_school_tile_from_active_schools_and_closes_it_with_escape() {
+    browser_test(|app| async move {
+        let browser = app.open_browser().await;
+        let schools = sign_in_as_demo_partner(&app, &browser).await;
+        let name = schools.cell("3280001", "School Name").await.expect("school 3280001 in Active Schools");
+
+        let tile = SchoolTilePage::open_by_clicking(&browser, "3280001").await;
+        assert_eq!(tile.heading().await, name);
+        assert!(tile.has_focus().await, "the focus should move into the tile when it opens");
+        assert_eq!(address_param(&browser, "school").await.as_deref(), Some("3280001"), "the tile is in the address");
+        assert_eq!(tile.detail("School ID").await, "3280001");
+        for label in ["URN", "Local authority", "Postcode", "MIS", "Status", "Install status", "Cache age"] {
+            let value = tile.detail(label).await;
+            assert!(!value.is_empty() && value != "–", "{label} should be shown, not {value:?}");
+        }
+        assert!(tile.detail("Active Cases").await.parse::<u32>().is_ok(), "Active Cases should be a count");
+        let contact = tile.detail("School contact").await;
+        assert!(contact.contains("data.lead.3280001@school.example"), "the school contact reads {contact:?}");
+        assert!(tile.detail("Partner contact").await.contains(DEMO_EMAIL), "the partner contact is the inviter");
+        assert!(tile.badges().await.iter().any(|badge| badge == ACTIVE_SCHOOLS), "the tile names its list");
+
+        let scopes = tile.scopes().await;
+        let students = scopes.iter().find(|line| line.scope == "Students").expect("a Students scope");
+        assert_eq!((students.requested.as_str(), students.granted.as_str()), ("Requested", "Granted"));
+
+        let log = tile.log().await;
+        assert!(!log.is_empty(), "an authorised school has an Authorisation Log");
+        assert!(log.iter().all(|line| LOG_EVENTS.contains(&line.event.as_str())), "log events read {log:?}");
+        assert!(log.iter().any(|line| line.event == "Authorised"), "an active school was authorised: {log:?}");
+        assert!(log.iter().all(|line| line.actor.starts_with("By ")), "each entry says who: {log:?}");
+        let actions = tile.actions().await;
+        assert!(actions.contains(&"Revoke Access".to_owned()), "an active school can be revoked: {actions:?}");
+        save_screenshot(&browser, "school-tile").await;
+        tile.scroll_to("Authorisation Log").await;
+        save_screenshot(&browser, "school-tile-log").await;
+
+        tile.press_escape().await;
+        tile.wait_until_closed().await;
+        assert_eq!(address_param(&browser, "school").await, None, "closing takes the tile out of the address");
+        assert!(row_has_focus(&browser, "3280001").await, "the focus should return to the row");
+
+        // Back reopens the tile, as the address had it.
+        browser.back().await.expect("going back");
+        let tile = SchoolTilePage::expect_shown(&browser).await;
+        assert_eq!(tile.heading().await, name);
+        tile.press_escape().await;
+        tile.wait_until_closed().await;
+
+        // By keyboard: a row in the tab order, Enter opens its tile.
+        let other = schools.cell("3280002", "School Name").await.expect("school 3280002 in Active Schools");
+        let tile = SchoolTilePage::open_with_keyboard(&browser, "3280002").await;
+        assert_eq!(tile.heading().await, other);
+
+        browser.set_window_size(800, 1024).await.expect("a tablet-sized window");
+        let (width, window) = tile.width_and_window().await;
+        assert!((width - window).abs() < 1.0, "on a tablet the tile should fill the width ({width} of {window})");
+        save_screenshot(&browser, "school-tile-tablet").await;
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn the_school_tile_says_whether_its_authorisation_log_is_unchanged() {
+    browser_test(|app| async move {
+        // Someone with access to the store rewrites who authorised school 3280001.
+        use gatehouse_core::keys::Key;
+        use gatehouse_core::ports::Condition;
+        let table = app.gatehouse().table.clone();
+        let app_id = gatehouse_core::AppId::parse("demo-app").expect("the demo app's id");
+        let school_id = gatehouse_core::SchoolId::parse("3280001").expect("a school id");
+        let key = Key::LogEntry(&app_id, &school_id, 2);
+        let mut entry = table.get(&key.pk(), &key.sk()).await.expect("reading the log").expect("a second log entry");
+        entry.attributes.insert("actor".into(), serde_json::json!("Mallory"));
+        table.put(entry, Condition::Always).await.expect("rewriting the log entry");
+
+        let browser = app.open_browser().await;
+        sign_in_as_demo_partner(&app, &browser).await;
+        let tile = SchoolTilePage::open_by_clicking(&browser, "3280002").await;
+        let line = tile.log_integrity().await;
+        assert!(line.ends_with("Log verified: unchanged since written"), "an untouched log reads {line:?}");
+        assert_eq!(tile.log_warning().await, None, "an untouched log needs no warning");
+        tile.scroll_to("Authorisation Log").await;
+        save_screenshot(&browser, "school-tile-log-verified").await;
+        tile.press_escape().await;
+        tile.wait_until_closed().await;
+
+        let tile = SchoolTilePage::open_by_clicking(&browser, "3280001").await;
+        let warning = tile.log_warning().await.expect("a warning at the top of the tile");
+        assert!(
+            warning.contains("This log was changed after it was written; contact support"),
+            "the warning reads {warning:?}"
+        );
+        let line = tile.log_integrity().await;
+        assert!(line.contains("Not verified"), "a changed log must not read as verified: {line:?}");
+        assert!(tile.log().await.iter().any(|entry| entry.actor == "By Mallory"), "the changed entry shows as stored");
+        save_screenshot(&browser, "school-tile-log-changed").await;
+        assert_accessible(&browser, "school-tile-log-changed").await;
+        tile.scroll_to("Authorisation Log").await;
+        save_screenshot(&browser, "school-tile-log-changed-entries").await;
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn partner_revokes_from_a_later_date_through_the_wizard() {
+    browser_test(|app| async move {
+        let browser = app.open_browser().await;
+        let schools = sign_in_as_demo_partner(&app, &browser).await;
+        assert_eq!(schools.cell("3280002", "Revoke Pending").await.as_deref(), Some("–"));
+        let tile = SchoolTilePage::open_by_clicking(&browser, "3280002").await;
+
+        tile.start_action("Revoke Access").await;
+        tile.wait_for_form("Revoke access: step 1 of 3").await;
+        tile.press("Next").await;
+        let alerts = tile.alerts().await;
+        assert!(alerts.iter().any(|alert| alert.contains("Choose why")), "no reason, no next step: {alerts:?}");
+        tile.choose("Other").await;
+        tile.press("Next").await;
+        let alerts = tile.alerts().await;
+        assert!(alerts.iter().any(|alert| alert.contains("note")), "Other needs a note: {alerts:?}");
+        tile.fill("Note", "Moving to another timetabling provider").await;
+        save_screenshot(&browser, "revoke-step-1-reason").await;
+        tile.press("Next").await;
+
+        tile.wait_for_form("Revoke access: step 2 of 3").await;
+        let today = Local::now().date_naive();
+        let (value, min) = tile.date_field("Access ends on").await;
+        assert_eq!((value.as_str(), min.as_deref()), (today.to_string().as_str(), Some(today.to_string().as_str())));
+        let ends = today.checked_add_days(Days::new(10)).expect("a date ten days on");
+        tile.set_date("Access ends on", &ends.to_string()).await;
+        save_screenshot(&browser, "revoke-step-2-date").await;
+        tile.press("Next").await;
+
+        tile.wait_for_form("Revoke access: step 3 of 3").await;
+        let summary = tile.summary().await;
+        assert!(summary.contains(&format!("Access ends on {}", long_date(ends))), "the summary reads {summary:?}");
+        assert!(summary.contains("Schools must authorise again"), "the summary reads {summary:?}");
+        assert!(summary.contains("Moving to another timetabling provider"), "the summary reads {summary:?}");
+        save_screenshot(&browser, "revoke-step-3-confirm").await;
+        tile.press("Confirm revocation").await;
+
+        let message = tile.wait_for_message().await;
+        assert!(message.contains(&ends.to_string()), "the tile should say when access ends: {message:?}");
+        let newest = tile.wait_for_newest_log_entry("Revoke scheduled").await;
+        assert!(newest.detail.contains(&ends.to_string()), "the log entry names the date: {newest:?}");
+        assert!(newest.detail.contains("Moving to another"), "the log entry keeps the note: {newest:?}");
+        let badges = tile.badges().await;
+        assert!(badges.iter().any(|badge| badge.starts_with("Revoke Pending")), "badges read {badges:?}");
+        assert!(
+            tile.actions().await.contains(&"Cancel Revocation".to_owned()),
+            "a pending revocation can be cancelled"
+        );
+
+        // The list behind the tile was fetched again: the row now shows the date.
+        schools.wait_for_cell("3280002", "Revoke Pending", &ends.to_string()).await;
+        save_screenshot(&browser, "revoke-scheduled").await;
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn partner_resends_an_invitation_to_a_new_contact() {
+    browser_test(|app| async move {
+        let browser = app.open_browser().await;
+        let pending = sign_in_as_demo_partner(&app, &browser).await.open_list(PENDING_AUTHORISATIONS).await;
+        let tile = SchoolTilePage::open_by_clicking(&browser, "3280018").await;
+        assert!(tile.actions().await.contains(&"Resend Invite".to_owned()), "a pending school can be invited again");
+
+        tile.start_action("Resend Invite").await;
+        tile.wait_for_form("Resend the invitation").await;
+        tile.choose("Send to a new contact").await;
+        tile.fill("Name", "Nia Newton").await;
+        tile.fill("Email address", "nia.newton@school.example").await;
+        tile.fill("Role", "Data Manager").await;
+        save_screenshot(&browser, "resend-invite").await;
+        tile.press("Send invitation").await;
+
+        let message = tile.wait_for_message().await;
+        assert!(message.contains("nia.newton@school.example"), "the tile should say where it went: {message:?}");
+        let newest = tile.wait_for_newest_log_entry("Invitation resent").await;
+        assert!(newest.detail.contains("nia.newton@school.example"), "the log names the new contact: {newest:?}");
+        pending.wait_for_cell("3280018", "School Contact", "nia.newton@school.example").await;
+
+        let outbox = OutboxPage::open(&browser, &app.url("/dev/outbox")).await;
+        let emails = outbox.emails_to("nia.newton@school.example").await;
+        assert_eq!(emails.len(), 1, "one invitation to the new contact, not {emails:?}");
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn partner_sets_priority_on_a_pending_school_and_filters_priority_only() {
+    browser_test(|app| async move {
+        let browser = app.open_browser().await;
+        let pending = sign_in_as_demo_partner(&app, &browser).await.open_list(PENDING_AUTHORISATIONS).await;
+        let before = pending.priority_row_count().await;
+        assert!(!pending.is_priority("3280019").await, "3280019 starts as no priority");
+
+        let tile = SchoolTilePage::open_by_clicking(&browser, "3280019").await;
+        tile.start_action("Set Priority").await;
+        let message = tile.wait_for_message().await;
+        assert!(message.contains("priority"), "the tile should say what changed: {message:?}");
+        tile.wait_for_newest_log_entry("Priority set").await;
+        assert!(tile.actions().await.contains(&"Remove Priority".to_owned()), "priority can be taken off again");
+        assert!(tile.badges().await.iter().any(|badge| badge.contains("Priority")), "the tile marks the priority");
+        pending.wait_for_priority_rows(before + 1).await;
+        assert!(pending.is_priority("3280019").await, "the list behind the tile marks 3280019 as a priority");
+        tile.press_escape().await;
+        tile.wait_until_closed().await;
+
+        pending.toggle_checkbox("Priority only").await;
+        let narrowed = format!("Records 1–{0} of {0} (filtered from 12)", before + 1);
+        pending.wait_for_records("with priority schools only", |line| line == narrowed).await;
+        assert!(pending.column("School ID").await.contains(&"3280019".to_owned()), "3280019 is now a priority");
+        assert_eq!(address_param(&browser, "priority").await.as_deref(), Some("true"));
+        save_screenshot(&browser, "pending-priority-set").await;
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn admin_adds_a_scope_and_active_schools_show_re_authorisation_needed() {
+    browser_test(|app| async move {
+        let browser = app.open_browser().await;
+        let schools = sign_in_as_demo_partner(&app, &browser).await;
+        let needed_before = schools.column("Re-authorisation").await.iter().filter(|cell| *cell == "Needed").count();
+        assert!(needed_before < 42, "some schools granted everything the demo app asks for");
+
+        follow_main_nav(&browser, "Permission set").await;
+        let permissions = PermissionSetPage::expect_shown(&browser).await;
+        assert!(permissions.is_ticked("Students").await, "the demo app asks for students");
+        assert!(!permissions.description("Students").await.is_empty(), "each scope says what it shares");
+        let flags = permissions.flags().await;
+        let (added, _) = flags.iter().find(|(_, ticked)| !ticked).expect("a flag the demo app does not ask for");
+        assert!(permissions.is_editable(added).await, "an admin can change the set");
+        permissions.toggle(added).await;
+        save_screenshot(&browser, "permission-set").await;
+
+        permissions.press("Save").await;
+        let confirmation = permissions.confirmation().await;
+        assert!(
+            confirmation.contains("Adding scopes asks every authorised school (")
+                && confirmation.contains("to authorise again; until they do, your app reads only what they granted."),
+            "the confirmation reads {confirmation:?}"
+        );
+        save_screenshot(&browser, "permission-set-confirm").await;
+        permissions.press("Save and ask schools").await;
+
+        let message = permissions.wait_for_message().await;
+        let expected_start = format!("Added: {added}; removed: none; ");
+        assert!(
+            message.starts_with(&expected_start) && message.ends_with("emailed to re-authorise."),
+            "saving should say what changed: {message:?}"
+        );
+        let emailed: u32 = message[expected_start.len()..]
+            .split_whitespace()
+            .next()
+            .and_then(|count| count.parse().ok())
+            .unwrap_or_else(|| panic!("no count of schools in {message:?}"));
+        assert!(emailed > 0, "the authorised schools should have been emailed: {message:?}");
+        assert!(permissions.is_ticked(added).await, "the saved set keeps the new scope");
+        save_screenshot(&browser, "permission-set-saved").await;
+
+        follow_main_nav(&browser, "Schools").await;
+        let schools = SchoolListPage::expect_shown(&browser, ACTIVE_SCHOOLS).await;
+        let needed = schools.column("Re-authorisation").await.iter().filter(|cell| *cell == "Needed").count();
+        assert!(
+            needed > needed_before,
+            "more schools should need to re-authorise ({needed_before} before, {needed} now)"
+        );
+        schools.select_filter("Re-authorisation", "Needed").await;
+        let narrowed = format!("Records 1–{needed} of {needed} (filtered from 42)");
+        schools.wait_for_records("needing re-authorisation", |line| line == narrowed).await;
+        let shown = schools.column("Re-authorisation").await;
+        assert!(shown.iter().all(|cell| cell == "Needed"), "the filter kept {shown:?}");
+        assert_eq!(address_param(&browser, "reauthorisation").await.as_deref(), Some("true"));
+        save_screenshot(&browser, "active-schools-reauthorisation").await;
+
+        let school_id = schools.column("School ID").await.remove(0);
+        let tile = SchoolTilePage::open_by_clicking(&browser, &school_id).await;
+        let scope = tile.scopes().await.into_iter().find(|line| &line.scope == added).expect("the added scope");
+        assert_eq!(scope.granted, "Awaiting re-authorisation", "the tile marks the scope the school lacks");
+        tile.press_escape().await;
+        tile.wait_until_closed().await;
+
+        schools.clear_filters().await;
+        schools.wait_for_records("back to every school", |line| line == "Records 1–42 of 42").await;
+        assert_eq!(address_param(&browser, "reauthorisation").await, None, "Clear Filters clears it too");
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn admin_adds_a_colleague_and_removes_them() {
+    browser_test(|app| async move {
+        let browser = app.open_browser().await;
+        sign_in_as_demo_partner(&app, &browser).await;
+        follow_main_nav(&browser, "Team").await;
+        let team = TeamPage::expect_shown(&browser).await;
+        let me = team.wait_for_member(DEMO_EMAIL).await;
+        assert!(me[0].contains("Dana Demo") && me[2] == "Admin", "the demo partner is an admin: {me:?}");
+
+        team.fill("Name", "Chris Colleague").await;
+        team.fill("Email address", "chris@partner.example").await;
+        team.select("Role", "Member").await;
+        team.press("Add colleague").await;
+        team.wait_for_message(|text| text.starts_with("Chris Colleague (chris@partner.example) was added")).await;
+        let chris = team.wait_for_member("chris@partner.example").await;
+        assert_eq!((chris[0].as_str(), chris[2].as_str()), ("Chris Colleague", "Member"));
+        assert!(chris[4].contains("Dana Demo"), "the table says who added them: {chris:?}");
+        save_screenshot(&browser, "team").await;
+
+        team.remove("chris@partner.example").await;
+        let confirmation = team.confirmation().await;
+        assert!(confirmation.contains("Remove Chris Colleague?"), "the confirmation reads {confirmation:?}");
+        save_screenshot(&browser, "team-remove-confirm").await;
+        team.press("Yes, remove").await;
+        team.wait_for_message(|text| text.contains("was removed from the team")).await;
+        team.wait_until_gone("chris@partner.example").await;
+        let emails: Vec<String> = team.rows().await.into_iter().map(|cells| cells[1].clone()).collect();
+        assert!(emails.contains(&DEMO_EMAIL.to_owned()), "the admin stays: {emails:?}");
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn partner_cancels_a_scheduled_revocation_after_confirming() {
+    browser_test(|app| async move {
+        let browser = app.open_browser().await;
+        let schools = sign_in_as_demo_partner(&app, &browser).await;
+        let planned = schools.cell("3280005", "Revoke Pending").await.expect("school 3280005 in Active Schools");
+        assert!(is_iso_date(&planned), "the demo data plans a revocation for 3280005, not {planned:?}");
+
+        let tile = SchoolTilePage::open_by_clicking(&browser, "3280005").await;
+        tile.start_action("Cancel Revocation").await;
+        tile.wait_for_form("Cancel the revocation?").await;
+        // Escape closes the form, not the tile, and the action is still there to start again.
+        tile.press_escape().await;
+        assert!(tile.actions().await.contains(&"Cancel Revocation".to_owned()), "Escape should close the form only");
+        tile.start_action("Cancel Revocation").await;
+        tile.wait_for_form("Cancel the revocation?").await;
+        tile.press("Yes, cancel the revocation").await;
+
+        let message = tile.wait_for_message().await;
+        assert!(message.contains("keeps its access"), "the tile should say what changed: {message:?}");
+        tile.wait_for_newest_log_entry("Revoke cancelled").await;
+        schools.wait_for_cell("3280005", "Revoke Pending", "–").await;
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn partner_cancels_an_invitation_and_the_school_leaves_pending() {
+    browser_test(|app| async move {
+        let browser = app.open_browser().await;
+        let pending = sign_in_as_demo_partner(&app, &browser).await.open_list(PENDING_AUTHORISATIONS).await;
+        let tile = SchoolTilePage::open_by_clicking(&browser, "3280029").await;
+        tile.start_action("Cancel Invite").await;
+        tile.wait_for_form("Cancel the invitation?").await;
+        save_screenshot(&browser, "cancel-invite-confirm").await;
+        tile.press("Yes, cancel the invitation").await;
+
+        let message = tile.wait_for_message().await;
+        assert!(message.contains("cancelled"), "the tile should say what changed: {message:?}");
+        tile.wait_for_newest_log_entry("Invitation cancelled").await;
+        assert!(tile.note().await.contains("no longer in any list"), "the tile says the school left every list");
+        pending.wait_until_gone("3280029").await;
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn partner_reinvites_a_revoked_school_which_moves_to_pending() {
+    browser_test(|app| async move {
+        let browser = app.open_browser().await;
+        let revoked = sign_in_as_demo_partner(&app, &browser).await.open_list(REVOKED_SCHOOLS).await;
+        let tile = SchoolTilePage::open_by_clicking(&browser, "3280010").await;
+        tile.start_action("Re-invite").await;
+        tile.wait_for_form("Invite the school again").await;
+        tile.choose("Send to the current contact (data.lead.3280010@school.example)").await;
+        tile.press("Send invitation").await;
+
+        let message = tile.wait_for_message().await;
+        assert!(message.contains("data.lead.3280010@school.example"), "the tile says where it went: {message:?}");
+        tile.wait_for_newest_log_entry("Re-invited").await;
+        assert!(tile.note().await.contains(PENDING_AUTHORISATIONS), "the tile says where the school is now");
+        revoked.wait_until_gone("3280010").await;
+
+        let outbox = OutboxPage::open(&browser, &app.url("/dev/outbox")).await;
+        assert_eq!(outbox.emails_to("data.lead.3280010@school.example").await.len(), 1, "one invitation is sent");
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_member_sees_the_permission_set_and_team_read_only() {
+    browser_test(|app| async move {
+        let browser = app.open_browser().await;
+        sign_in_as(&app, &browser, COLLEAGUE_EMAIL).await;
+        follow_main_nav(&browser, "Permission set").await;
+        let permissions = PermissionSetPage::expect_shown(&browser).await;
+        assert!(permissions.is_ticked("Students").await, "a member sees the set");
+        assert!(!permissions.is_editable("Students").await, "a member cannot change it");
+        assert!(!permissions.has_button("Save").await, "a member has nothing to save");
+
+        follow_main_nav(&browser, "Team").await;
+        let team = TeamPage::expect_shown(&browser).await;
+        team.wait_for_member(DEMO_EMAIL).await;
+        assert!(!team.has_button("Add colleague").await, "a member cannot add colleagues");
+        assert!(team.rows().await.iter().all(|cells| !cells.iter().any(|cell| cell.starts_with("Remove"))));
     })
     .await;
 }

@@ -23,7 +23,7 @@ const REGION: &str = "eu-west-2";
 /// Which Lambda functions to package.
 #[derive(Debug, Clone, Copy)]
 pub enum Package<'a> {
-    /// One bin of `gatehouse-lambdas`, by its route name.
+    /// One bin of `gatehouse-lambdas`, by its route or job name.
     One(&'a str),
     /// Every bin of `gatehouse-lambdas`.
     All,
@@ -78,7 +78,7 @@ pub fn package(workspace_root: &Path, tools_dir: &Path, which: Package) -> anyho
         .collect()
 }
 
-/// The bins of `gatehouse-lambdas`: one file per route in `src/bin/`.
+/// The bins of `gatehouse-lambdas`: one file per route and per job in `src/bin/`.
 fn lambda_bins(workspace_root: &Path) -> anyhow::Result<Vec<String>> {
     let dir = workspace_root.join("functions/lambdas/src/bin");
     let mut names = Vec::new();

@@ -5,6 +5,9 @@
 //!   cargo xtask run       build the SPA, start everything locally with demo data
 //!   cargo xtask test      install tools, build the SPA, run every test, lint and package
 //!   cargo xtask package   build every Lambda function as an arm64 zip
+//!   cargo xtask job NAME  run a scheduled job (e.g. apply-revocations) on the local data now
+//!   cargo xtask import-directory FILE   import a GIAS extract into the local school directory
+//!   cargo xtask bench     install moto, run the Active Schools benchmark (embedded store and moto)
 
 mod infra;
 mod spa;
@@ -23,8 +26,38 @@ fn main() -> anyhow::Result<()> {
         "run" => run(&paths),
         "test" => test(&paths),
         "package" => package(&paths),
+        "bench" => bench(&paths),
+        "import-directory" => {
+            let file = std::env::args().nth(2).context("usage: cargo xtask import-directory <GIAS extract.csv>")?;
+            let file = std::fs::canonicalize(&file).with_context(|| format!("no file {file}"))?;
+            let file = file.to_string_lossy().into_owned();
+            cargo(
+                &paths,
+                &[
+                    "run",
+                    "--quiet",
+                    "-p",
+                    "gatehouse-local",
+                    "--bin",
+                    "gatehouse-local",
+                    "--",
+                    "import-directory",
+                    &file,
+                ],
+                &[],
+            )
+        }
+        "job" => {
+            let name =
+                std::env::args().nth(2).context("usage: cargo xtask job <apply-revocations | send-reminders>")?;
+            cargo(
+                &paths,
+                &["run", "--quiet", "-p", "gatehouse-local", "--bin", "gatehouse-local", "--", "job", &name],
+                &[],
+            )
+        }
         _ => {
-            eprintln!("usage: cargo xtask <run | test | package>");
+            eprintln!("usage: cargo xtask <run | test | package | job NAME | import-directory FILE | bench>");
             bail!("unknown task {task:?}")
         }
     }
@@ -66,9 +99,11 @@ fn test(paths: &Paths) -> anyhow::Result<()> {
     step("formatting");
     cargo(paths, &["fmt", "--all", "--", "--check"], &[])?;
 
-    step("tools: moto (local AWS), Chromium and its driver");
+    step("tools: moto (local AWS), Chromium and its driver, axe-core");
     let moto_server = tools::moto(&paths.tools)?;
     let browser = tools::chromium()?;
+    // The browser tests inject it into each wizard step and fail on serious violations.
+    let axe = tools::axe_core(&paths.root.join("xtask/tools"))?.to_string_lossy().into_owned();
 
     step("SPA");
     let report = spa::build(&paths.root, &paths.spa)?;
@@ -78,15 +113,29 @@ fn test(paths: &Paths) -> anyhow::Result<()> {
     let spa = paths.spa.to_string_lossy().into_owned();
     let chromedriver = browser.driver.to_string_lossy().into_owned();
     let chromium = browser.chromium.to_string_lossy().into_owned();
-    let counts = cargo_test(
+    // The lambda bins are one per operation and each links the AWS SDK: their
+    // debug test harnesses would take tens of GB. Their shared code is tested
+    // in the lib; the bins are type-checked below and built for real, in
+    // release, by the packaging step.
+    let mut counts = cargo_test(
         paths,
-        &["test", "--workspace", "--locked"],
+        &["test", "--workspace", "--exclude", "gatehouse-lambdas", "--locked"],
         &[
             ("GATEHOUSE_MOTO_SERVER", &moto),
             ("GATEHOUSE_SPA_DIR", &spa),
             ("CHROMEDRIVER", &chromedriver),
             ("CHROMIUM", &chromium),
+            ("GATEHOUSE_AXE_JS", &axe),
         ],
+    )?;
+    let lambdas = cargo_test(paths, &["test", "-p", "gatehouse-lambdas", "--lib", "--locked"], &[])?;
+    counts.passed += lambdas.passed;
+    counts.failed += lambdas.failed;
+    // Benchmarks are not run here, but must keep compiling.
+    cargo(
+        paths,
+        &["check", "-p", "gatehouse-lambdas", "-p", "gatehouse-tests", "--bins", "--benches", "--locked"],
+        &[],
     )?;
 
     step("infrastructure: cfn-lint and sam validate");
@@ -105,6 +154,23 @@ fn test(paths: &Paths) -> anyhow::Result<()> {
     }
     println!("\ntests: {} passed, {} failed", counts.passed, counts.failed);
     Ok(())
+}
+
+/// Benchmarks, not tests (`cargo xtask test` does not run them): moto is
+/// installed and started the way the tests get it, then `cargo bench` runs
+/// the Active Schools benchmark, which prints its table and writes it to
+/// `<target>/bench/active_schools.md`.
+fn bench(paths: &Paths) -> anyhow::Result<()> {
+    step("tools: moto (local AWS)");
+    let moto_server = tools::moto(&paths.tools)?;
+
+    step("benchmark: Active Schools at 10,000 schools, embedded store and moto");
+    let moto = moto_server.to_string_lossy().into_owned();
+    cargo(
+        paths,
+        &["bench", "--locked", "-p", "gatehouse-tests", "--bench", "active_schools"],
+        &[("GATEHOUSE_MOTO_SERVER", &moto)],
+    )
 }
 
 fn package(paths: &Paths) -> anyhow::Result<()> {

@@ -1,5 +1,6 @@
 //! Installs the test tools that are not Rust crates: moto (a local AWS
-//! endpoint) in a venv, and Debian's Chromium with its driver.
+//! endpoint) in a venv, Debian's Chromium with its driver, and axe-core from
+//! npm for the browser tests' accessibility checks.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -69,6 +70,28 @@ pub fn chromium() -> anyhow::Result<Browser> {
         "apt-get install chromium chromium-driver",
     )?;
     Ok(browser)
+}
+
+/// Pinned in `xtask/tools/package.json`; checked against the bundle's banner.
+const AXE_CORE_VERSION: &str = "4.14.1";
+
+/// axe-core's browser bundle, which the browser tests inject into each wizard step
+/// (`GATEHOUSE_AXE_JS`). Installed by the same `npm ci` as binaryen, from the committed lock
+/// file in `npm_tools` (`xtask/tools`); returns the path of `axe.min.js`.
+pub fn axe_core(npm_tools: &Path) -> anyhow::Result<PathBuf> {
+    let bundle = npm_tools.join("node_modules/axe-core/axe.min.js");
+    let banner = format!("/*! axe v{AXE_CORE_VERSION}");
+    let pinned = || std::fs::read_to_string(&bundle).is_ok_and(|text| text.lines().next() == Some(banner.as_str()));
+    if !pinned() {
+        run(Command::new("npm").args(["ci", "--no-audit", "--no-fund"]).current_dir(npm_tools), "npm ci")?;
+    }
+    if !pinned() {
+        bail!(
+            "{} is not axe-core {AXE_CORE_VERSION} after npm ci: check xtask/tools/package-lock.json",
+            bundle.display()
+        );
+    }
+    Ok(bundle)
 }
 
 /// Runs a command to completion; fails naming `what`.

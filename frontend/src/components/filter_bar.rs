@@ -23,6 +23,8 @@ pub enum Filter {
     Gdpr,
     Feed,
     RevokePending,
+    /// P10: schools that must authorise again for scopes the app added.
+    Reauthorisation,
 }
 
 /// One `<option>`: the value the address carries and the words shown.
@@ -160,6 +162,22 @@ pub fn FilterBar(
                     query
                     pick
                     choices=vec![("true".to_owned(), "Yes".to_owned()), ("false".to_owned(), "No".to_owned())]
+                />
+            }
+            .into_any(),
+        ),
+        Filter::Reauthorisation => Some(
+            view! {
+                <FilterSelect
+                    id="filter-reauthorisation"
+                    label="Re-authorisation"
+                    name="reauthorisation"
+                    query
+                    pick
+                    choices=vec![
+                        ("true".to_owned(), "Needed".to_owned()),
+                        ("false".to_owned(), "Not needed".to_owned()),
+                    ]
                 />
             }
             .into_any(),

@@ -1,13 +1,23 @@
-//! The banner of every signed-in screen: product, partner, user and "Sign out".
+//! The banner of every signed-in screen: product, partner, the main navigation (the school
+//! lists, the permission set, the API keys, the team), the user and "Sign out".
 
 use gatehouse_model::Me;
 use leptos::prelude::*;
 use leptos_router::NavigateOptions;
-use leptos_router::hooks::use_navigate;
+use leptos_router::hooks::{use_location, use_navigate};
 
 use crate::api;
-use crate::app::SIGN_IN;
+use crate::app::{ACTIVE_SCHOOLS, APP_KEYS, PERMISSION_SET, SIGN_IN, TEAM};
 use crate::components::ProblemAlert;
+
+/// The main navigation's links: the name, where it goes, and the addresses it stands for (the
+/// three school lists share one link; their tabs tell them apart).
+const SECTIONS: [(&str, &str, &str); 4] = [
+    ("Schools", ACTIVE_SCHOOLS, "/schools"),
+    ("Permission set", PERMISSION_SET, PERMISSION_SET),
+    ("API keys", APP_KEYS, APP_KEYS),
+    ("Team", TEAM, TEAM),
+];
 
 /// `me` is `None` until `/api/me` answers; the banner shows without the names meanwhile.
 #[component]
@@ -27,12 +37,29 @@ pub fn Header(me: Signal<Option<Me>>) -> impl IntoView {
         }
     });
     let failure = move || sign_out.value().get().and_then(Result::err);
+    let location = use_location();
+    let links = SECTIONS
+        .iter()
+        .map(|&(name, href, covers)| {
+            let here = move || location.pathname.read().starts_with(covers).then_some("page");
+            view! {
+                <li>
+                    <a href=href aria-current=here>
+                        {name}
+                    </a>
+                </li>
+            }
+        })
+        .collect_view();
     view! {
         <header class="banner">
             <div class="banner-group">
                 <span class="brand">"Gatehouse"</span>
                 <span class="partner">{move || me.get().map(|me| me.partner_name)}</span>
             </div>
+            <nav class="main-nav" aria-label="Main">
+                <ul>{links}</ul>
+            </nav>
             <div class="banner-group">
                 <span class="user">{move || me.get().map(|me| me.display_name)}</span>
                 <button

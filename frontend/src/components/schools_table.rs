@@ -1,7 +1,8 @@
 //! A partner's school list as a table. The columns of each view, their headings and what each
 //! sorts by, come from `gatehouse_model::columns`, the list the CSV export is written from, so
 //! the file and the screen agree. This module only decides how a cell looks: badges, a priority
-//! marker, numbers on the right, a dash for a missing value.
+//! marker, numbers on the right, a dash for a missing value. A row opens the school's tile
+//! when clicked, or when focused and Enter is pressed.
 
 use gatehouse_model::{Column, InvitationStatus, SchoolRow, SchoolStatus, SchoolView, SortColumn, SortDirection};
 use leptos::prelude::*;
@@ -11,6 +12,9 @@ const NONE: &str = "–";
 
 /// The heading of the pending view's priority column, which has no sort to know it by.
 const PRIORITY: &str = "Priority";
+
+/// What the Re-authorisation column says of a school that must authorise again.
+pub const REAUTHORISATION_NEEDED: &str = "Needed";
 
 /// What one cell shows.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -23,6 +27,8 @@ enum Cell {
     Invitation(InvitationStatus),
     /// A star for the eye and the word for a screen reader.
     Priority,
+    /// P10: the school must authorise again for scopes the app added.
+    ReauthorisationNeeded,
 }
 
 /// How `row` shows in `column`. Everything not singled out here is the column's text as the
@@ -36,6 +42,7 @@ fn cell(column: &Column, row: &SchoolRow) -> Cell {
         }
         Some(SortColumn::MonthStats) => Cell::Number(grouped(row.month_stats)),
         Some(SortColumn::CacheAge | SortColumn::ActiveCases) => Cell::Number(dash_if_empty(text)),
+        Some(SortColumn::ReauthorisationNeeded) if row.reauthorisation_needed => Cell::ReauthorisationNeeded,
         None if column.heading == PRIORITY => {
             if row.priority {
                 Cell::Priority
@@ -69,7 +76,7 @@ fn grouped(number: u64) -> String {
     out
 }
 
-fn status_class(status: SchoolStatus) -> &'static str {
+pub fn status_class(status: SchoolStatus) -> &'static str {
     match status {
         SchoolStatus::Ok => "badge status-ok",
         SchoolStatus::Warning => "badge status-warning",
@@ -95,6 +102,9 @@ fn render(cell: Cell) -> AnyView {
         Cell::Status(status) => view! { <td><span class=status_class(status)>{status.label()}</span></td> }.into_any(),
         Cell::Invitation(status) => {
             view! { <td><span class=invitation_class(status)>{status.label()}</span></td> }.into_any()
+        }
+        Cell::ReauthorisationNeeded => {
+            view! { <td><span class="badge reauthorisation-needed">{REAUTHORISATION_NEEDED}</span></td> }.into_any()
         }
         // The star is hidden from screen readers, which read the word instead; `title` gives
         // the word to a mouse user too.
@@ -126,7 +136,8 @@ fn aria_sort(direction: SortDirection) -> &'static str {
 }
 
 /// The table sits in a focusable, labelled region so a keyboard user can scroll it sideways on
-/// a narrow screen. `empty` is what the body shows when there are no rows.
+/// a narrow screen. `empty` is what the body shows when there are no rows. `on_open` gets the
+/// school id of a row clicked or entered; `selected` is the school whose tile is open.
 #[component]
 pub fn SchoolsTable(
     view: SchoolView,
@@ -134,6 +145,8 @@ pub fn SchoolsTable(
     labelled_by: &'static str,
     sorting: Sorting,
     #[prop(into)] empty: ViewFn,
+    on_open: Callback<String>,
+    #[prop(into)] selected: Signal<Option<String>>,
 ) -> impl IntoView {
     let columns = gatehouse_model::columns(view);
     let body = if rows.is_empty() {
@@ -149,7 +162,28 @@ pub fn SchoolsTable(
         rows.iter()
             .map(|row| {
                 let cells = columns.iter().map(|column| render(cell(column, row))).collect_view();
-                view! { <tr>{cells}</tr> }
+                let id = row.school_id.clone();
+                let (clicked, entered, shown) = (id.clone(), id.clone(), id.clone());
+                // Each row is one stop in the tab order; its cells are read as its name, which
+                // begins with the school id and name.
+                view! {
+                    <tr
+                        class="openable"
+                        class:selected=move || selected.read().as_deref() == Some(shown.as_str())
+                        tabindex="0"
+                        data-school=id
+                        title="Open this school's details"
+                        on:click=move |_| on_open.run(clicked.clone())
+                        on:keydown=move |event| {
+                            if event.key() == "Enter" {
+                                event.prevent_default();
+                                on_open.run(entered.clone());
+                            }
+                        }
+                    >
+                        {cells}
+                    </tr>
+                }
             })
             .collect_view()
             .into_any()
@@ -227,11 +261,13 @@ pub(crate) mod tests {
             cache_age_days: None,
             active_cases: 0,
             revoke_pending: None,
+            reauthorisation_needed: false,
             date_invited: None,
             school_contact: None,
             partner_contact: None,
             invitation_status: None,
             priority: false,
+            last_reminded: None,
             revoked_on: None,
             revoked_by: None,
         }
@@ -246,6 +282,7 @@ pub(crate) mod tests {
                 Cell::Status(status) => status.label().to_owned(),
                 Cell::Invitation(status) => status.label().to_owned(),
                 Cell::Priority => PRIORITY.to_owned(),
+                Cell::ReauthorisationNeeded => REAUTHORISATION_NEEDED.to_owned(),
             })
             .collect()
     }
@@ -270,7 +307,8 @@ pub(crate) mod tests {
                 "Install Status",
                 "Cache Age (days)",
                 "Active Cases",
-                "Revoke Pending"
+                "Revoke Pending",
+                "Re-authorisation"
             ]
         );
         assert_eq!(
@@ -281,6 +319,7 @@ pub(crate) mod tests {
                 PRIORITY,
                 "MIS",
                 "Date Invited",
+                "Last Reminded",
                 "School Contact",
                 "Partner Contact",
                 "Status",
@@ -309,6 +348,7 @@ pub(crate) mod tests {
                 "Onboarding Queue",
                 "–",
                 "0",
+                "–",
                 "–"
             ]
         );
@@ -327,6 +367,7 @@ pub(crate) mod tests {
             cache_age_days: Some(0),
             active_cases: 2,
             revoke_pending: Some("2025-03-01".to_owned()),
+            reauthorisation_needed: true,
             ..row()
         };
         assert_eq!(
@@ -341,9 +382,12 @@ pub(crate) mod tests {
                 "Booked 2025-02-03 14:00",
                 "0",
                 "2",
-                "2025-03-01"
+                "2025-03-01",
+                REAUTHORISATION_NEEDED
             ]
         );
+        let needed = gatehouse_model::columns(SchoolView::Active).last().map(|column| cell(column, &working));
+        assert_eq!(needed, Some(Cell::ReauthorisationNeeded), "a school that must re-authorise shows a badge");
     }
 
     #[test]
@@ -377,6 +421,7 @@ pub(crate) mod tests {
                 PRIORITY,
                 "SIMS",
                 "2025-05-06",
+                "–",
                 "data.lead@castle-hill.sch.uk",
                 "onboarding@demo-partner.example",
                 "Ready to Authorise",
@@ -385,7 +430,7 @@ pub(crate) mod tests {
         );
         let cells: Vec<_> =
             gatehouse_model::columns(SchoolView::Pending).iter().map(|column| cell(column, &pending)).collect();
-        assert_eq!((&cells[7], &cells[2]), (&Cell::Invitation(InvitationStatus::ReadyToAuthorise), &Cell::Priority));
+        assert_eq!((&cells[8], &cells[2]), (&Cell::Invitation(InvitationStatus::ReadyToAuthorise), &Cell::Priority));
         let ordinary = SchoolRow { priority: false, ..pending };
         assert_eq!(texts(SchoolView::Pending, &ordinary)[2], "", "only priority schools are marked");
     }

@@ -62,8 +62,9 @@ fn LinkUnusable(children: Children) -> impl IntoView {
     }
 }
 
-/// Reads `#token=…` and replaces the address with the same one minus its fragment.
-fn take_token_from_address_bar() -> Option<String> {
+/// Reads `#token=…` and replaces the address with the same one minus its fragment. The
+/// authorisation wizard's Begin Authorisation links carry their token the same way.
+pub(crate) fn take_token_from_address_bar() -> Option<String> {
     let window = web_sys::window()?;
     let location = window.location();
     let fragment = location.hash().ok()?;

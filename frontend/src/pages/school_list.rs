@@ -1,23 +1,27 @@
 //! P2 Active Schools, P3 Pending Authorisations and P4 Revoked Schools: one screen in three
 //! views. Each lists fifty schools to a page, searched, filtered and sorted by the server, and
 //! the address holds the whole query. The views differ only in what `SchoolList` says: columns
-//! (from the model), filters and a status key. Needs a session; without one the user is sent
-//! to sign in.
+//! (from the model), filters and a status key. A row opens the school's tile beside the list;
+//! the address names it (`?school=3280001`), so a tile can be shared and Back closes it. Needs a
+//! session; without one the user is sent to sign in.
 
 use gatehouse_model::{InvitationStatus, ListSchoolsQuery, SchoolView};
 use leptos::prelude::*;
-use leptos_router::NavigateOptions;
 use leptos_router::hooks::{use_location, use_navigate, use_query_map};
 use leptos_router::params::ParamsMap;
 
 use crate::api;
-use crate::app::{ACTIVE_SCHOOLS, PENDING_AUTHORISATIONS, REVOKED_SCHOOLS, SIGN_IN, set_title};
+use crate::app::{INVITE_SCHOOL, school_list_page, set_title, sign_in_when};
 use crate::components::{
-    ClearFilters, Filter, FilterBar, Header, Pager, Paging, SchoolsTable, Sorting, invitation_class, problem_alerts,
+    ClearFilters, Filter, FilterBar, Header, Pager, Paging, SchoolTile, SchoolsTable, Sorting, focus_first,
+    invitation_class, problem_alerts,
 };
 use crate::school_query::{filters_active, from_pairs, sort_of, sorted_by, to_pairs};
 
 const PAGE_SIZE: u32 = 50;
+
+/// The address parameter naming the school whose tile is open.
+const SCHOOL: &str = "school";
 
 /// One view of the partner's schools, as the screen shows it.
 pub struct SchoolList {
@@ -31,16 +35,24 @@ pub struct SchoolList {
 
 const ACTIVE: SchoolList = SchoolList {
     view: SchoolView::Active,
-    title: "Active Schools",
-    path: ACTIVE_SCHOOLS,
-    filters: &[Filter::Status, Filter::Mis, Filter::Install, Filter::Gdpr, Filter::Feed, Filter::RevokePending],
+    title: school_list_page(SchoolView::Active).1,
+    path: school_list_page(SchoolView::Active).0,
+    filters: &[
+        Filter::Status,
+        Filter::Mis,
+        Filter::Install,
+        Filter::Gdpr,
+        Filter::Feed,
+        Filter::RevokePending,
+        Filter::Reauthorisation,
+    ],
     key: &[],
 };
 
 const PENDING: SchoolList = SchoolList {
     view: SchoolView::Pending,
-    title: "Pending Authorisations",
-    path: PENDING_AUTHORISATIONS,
+    title: school_list_page(SchoolView::Pending).1,
+    path: school_list_page(SchoolView::Pending).0,
     filters: &[Filter::PriorityOnly, Filter::Invitation, Filter::Mis],
     key: &[
         (InvitationStatus::InvitationSent, "The school has been invited, but its MIS agent is not working yet."),
@@ -53,8 +65,8 @@ const PENDING: SchoolList = SchoolList {
 
 const REVOKED: SchoolList = SchoolList {
     view: SchoolView::Revoked,
-    title: "Revoked Schools",
-    path: REVOKED_SCHOOLS,
+    title: school_list_page(SchoolView::Revoked).1,
+    path: school_list_page(SchoolView::Revoked).0,
     filters: &[Filter::Mis],
     key: &[],
 };
@@ -98,21 +110,53 @@ fn SchoolListScreen(list: &'static SchoolList) -> impl IntoView {
         })
     });
 
-    let navigate = use_navigate();
-    let to_sign_in = navigate.clone();
-    Effect::new(move || {
+    sign_in_when(move || {
         let me_failed = me.get().and_then(Result::err);
         let list_failed = schools.get().and_then(Result::err);
-        if me_failed.iter().chain(&list_failed).any(api::ApiError::requires_sign_in) {
-            to_sign_in(SIGN_IN, NavigateOptions { replace: true, ..Default::default() });
+        me_failed.iter().chain(&list_failed).any(api::ApiError::requires_sign_in)
+    });
+    // Opening and closing a tile changes the address but not the query, so the list stays.
+    let open_school = Memo::new(move |_| params.read().get(SCHOOL).filter(|id| !id.is_empty()));
+
+    // Every change is a new history entry, so Back undoes one filter, sort or tile at a time.
+    let navigate = use_navigate();
+    let location = use_location();
+    let go_to = move |query: &ListSchoolsQuery, school: Option<String>| {
+        let mut pairs = to_pairs(query);
+        pairs.extend(school.map(|id| (SCHOOL, id)));
+        let search = ParamsMap::from_iter(pairs).to_query_string();
+        navigate(&format!("{}{search}", location.pathname.get_untracked()), Default::default());
+    };
+    let go = Callback::new({
+        let go_to = go_to.clone();
+        move |next: ListSchoolsQuery| go_to(&next, open_school.get_untracked())
+    });
+    let open = Callback::new({
+        let go_to = go_to.clone();
+        move |school_id: String| go_to(&query.get_untracked(), Some(school_id))
+    });
+    let close = Callback::new(move |()| {
+        let closed = open_school.get_untracked();
+        go_to(&query.get_untracked(), None);
+        // The focus goes back to the row the tile was opened from, once the tile is gone.
+        if let Some(school_id) = closed {
+            request_animation_frame(move || focus_first(&format!("tr[data-school=\"{school_id}\"]")));
         }
     });
-    // Every change is a new history entry, so Back undoes one filter or sort at a time.
-    let location = use_location();
-    let go = Callback::new(move |next: ListSchoolsQuery| {
-        let search = ParamsMap::from_iter(to_pairs(&next)).to_query_string();
-        navigate(&format!("{}{search}", location.pathname.get_untracked()), Default::default());
-    });
+    let tile = move || {
+        open_school.get().map(|school_id| {
+            let app = query.get_untracked().app;
+            view! {
+                <SchoolTile
+                    school_id
+                    app
+                    list_view=list.view
+                    on_close=close
+                    on_changed=Callback::new(move |()| schools.refetch())
+                />
+            }
+        })
+    };
 
     let loaded = move || schools.get().and_then(Result::ok);
     let mis_options = Signal::derive(move || loaded().map(|page| page.mis_options).unwrap_or_default());
@@ -124,7 +168,13 @@ fn SchoolListScreen(list: &'static SchoolList) -> impl IntoView {
         <Header me=Signal::derive(move || me.get().and_then(Result::ok)) />
         <main>
             <ListTabs current=list />
-            <h1 id="schools-heading">{list.title}</h1>
+            <div class="page-heading">
+                <h1 id="schools-heading">{list.title}</h1>
+                <a class="button primary" href=move || invite_href(query.read().app.as_deref())>
+                    <span aria-hidden="true">"+"</span>
+                    "Invite School"
+                </a>
+            </div>
             <FilterBar query filters=list.filters mis_options on_change=go />
             <div class="list" aria-busy=move || loading.get().to_string()>
                 <Transition fallback=|| view! { <p class="loading">"Loading schools…"</p> } set_pending=loading>
@@ -143,6 +193,8 @@ fn SchoolListScreen(list: &'static SchoolList) -> impl IntoView {
                                             labelled_by="schools-heading"
                                             sorting
                                             empty=move || no_rows(filtered, query, go)
+                                            on_open=open
+                                            selected=open_school
                                         />
                                     }
                                 })
@@ -153,6 +205,15 @@ fn SchoolListScreen(list: &'static SchoolList) -> impl IntoView {
             <StatusKey key=list.key />
             <Pager paging />
         </main>
+        {tile}
+    }
+}
+
+/// Where "+ Invite School" goes: the wizard, for the app the list shows.
+fn invite_href(app: Option<&str>) -> String {
+    match app.filter(|app| !app.is_empty()) {
+        Some(app) => format!("{INVITE_SCHOOL}{}", ParamsMap::from_iter([("app", app.to_owned())]).to_query_string()),
+        None => INVITE_SCHOOL.to_owned(),
     }
 }
 

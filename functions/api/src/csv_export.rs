@@ -7,12 +7,42 @@ use gatehouse_model::{SchoolRow, SchoolView, columns};
 /// Excel needs the BOM to read the file as UTF-8 rather than the locale's code page.
 const BOM: &str = "\u{feff}";
 
+/// Rows per streamed chunk: small enough to start the download at once,
+/// large enough that chunk overhead does not matter.
+pub const ROWS_PER_CHUNK: usize = 500;
+
+/// The whole file in one buffer (tests, small lists).
+#[cfg(test)]
 pub fn schools_csv(view: SchoolView, rows: &[SchoolRow]) -> Result<Vec<u8>, csv::Error> {
+    schools_csv_chunks(view, rows.to_vec()).collect::<Result<Vec<_>, _>>().map(|chunks| chunks.concat())
+}
+
+/// The file as a sequence of chunks, for a streamed response: the BOM and
+/// headings first, then `ROWS_PER_CHUNK` rows at a time, each encoded only
+/// when the client is ready for it.
+pub fn schools_csv_chunks(view: SchoolView, rows: Vec<SchoolRow>) -> impl Iterator<Item = Result<Vec<u8>, csv::Error>> {
     let columns = columns(view);
-    let mut writer = csv::WriterBuilder::new().terminator(csv::Terminator::CRLF).from_writer(BOM.as_bytes().to_vec());
-    writer.write_record(columns.iter().map(|column| column.heading))?;
-    for row in rows {
-        writer.write_record(columns.iter().map(|column| neutralise_formula((column.text)(row))))?;
+    let heading = encode(
+        BOM.as_bytes().to_vec(),
+        std::iter::once(columns.iter().map(|column| column.heading.to_owned()).collect()),
+    );
+    let mut rows = rows.into_iter().peekable();
+    let body = std::iter::from_fn(move || {
+        rows.peek()?;
+        let chunk: Vec<Vec<String>> = rows
+            .by_ref()
+            .take(ROWS_PER_CHUNK)
+            .map(|row| columns.iter().map(|column| neutralise_formula((column.text)(&row))).collect())
+            .collect();
+        Some(encode(Vec::new(), chunk.into_iter()))
+    });
+    std::iter::once(heading).chain(body)
+}
+
+fn encode(start: Vec<u8>, records: impl Iterator<Item = Vec<String>>) -> Result<Vec<u8>, csv::Error> {
+    let mut writer = csv::WriterBuilder::new().terminator(csv::Terminator::CRLF).from_writer(start);
+    for record in records {
+        writer.write_record(&record)?;
     }
     writer.into_inner().map_err(|error| csv::Error::from(error.into_error()))
 }
@@ -46,11 +76,13 @@ mod tests {
             cache_age_days: None,
             active_cases: 0,
             revoke_pending: None,
+            reauthorisation_needed: false,
             date_invited: None,
             school_contact: None,
             partner_contact: None,
             invitation_status: None,
             priority: false,
+            last_reminded: None,
             revoked_on: None,
             revoked_by: None,
         }
@@ -69,6 +101,18 @@ mod tests {
         assert_eq!(&record[1], name);
         assert_eq!(&record[2], "Not detected");
         assert_eq!(&record[7], "7");
+    }
+
+    #[test]
+    fn chunks_concatenate_to_one_file_with_one_heading() {
+        let rows: Vec<SchoolRow> = (0..(ROWS_PER_CHUNK * 2 + 3)).map(|n| row(&format!("School {n}"))).collect();
+        let chunks: Vec<Vec<u8>> = schools_csv_chunks(SchoolView::Active, rows).map(Result::unwrap).collect();
+        assert_eq!(chunks.len(), 4, "heading, two full chunks, one partial");
+        let text = String::from_utf8(chunks.concat()).unwrap();
+        let mut reader = csv::Reader::from_reader(text.strip_prefix(BOM).unwrap().as_bytes());
+        let names: Vec<String> = reader.records().map(|record| record.unwrap()[1].to_owned()).collect();
+        assert_eq!(names.len(), ROWS_PER_CHUNK * 2 + 3);
+        assert_eq!(names.last().unwrap(), &format!("School {}", ROWS_PER_CHUNK * 2 + 2));
     }
 
     #[test]

@@ -60,3 +60,44 @@ impl<S: Send + Sync> FromRequestParts<S> for ClientIp {
         Ok(ClientIp("unknown".to_owned()))
     }
 }
+
+/// The optional `Idempotency-Key` header: a retry with the same key gets the
+/// first result instead of running again (see `gatehouse_core::idempotency`).
+pub struct IdempotencyKey(pub Option<String>);
+
+impl<S: Send + Sync> FromRequestParts<S> for IdempotencyKey {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, ApiError> {
+        match parts.headers.get("idempotency-key") {
+            None => Ok(IdempotencyKey(None)),
+            Some(value) => match value.to_str() {
+                Ok(key) => Ok(IdempotencyKey(Some(key.to_owned()))),
+                Err(_) => Err(ApiError::BadRequest {
+                    code: "invalid_header",
+                    detail: "Idempotency-Key must be visible ASCII characters.".to_owned(),
+                }),
+            },
+        }
+    }
+}
+
+/// An app calling the data API with `Authorization: Bearer <key>`; 401
+/// `invalid_credentials` otherwise.
+pub struct AppKey(pub gatehouse_core::app_keys::AppCaller);
+
+impl FromRequestParts<crate::AppState> for AppKey {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &crate::AppState) -> Result<Self, ApiError> {
+        let bearer = parts
+            .headers
+            .get(axum::http::header::AUTHORIZATION)
+            .and_then(|value| value.to_str().ok())
+            .and_then(|value| value.strip_prefix("Bearer "))
+            .map(str::trim);
+        let caller = gatehouse_core::app_keys::authenticate(&state.gatehouse, bearer).await?;
+        tracing::Span::current().record("partner_id", caller.actor.partner_id.as_str());
+        Ok(AppKey(caller))
+    }
+}

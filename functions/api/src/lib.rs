@@ -36,14 +36,26 @@ impl AppState {
 
 /// Every operation: the local server and the API tests.
 pub fn router(gatehouse: Gatehouse) -> Router {
-    let routes = ROUTES.iter().fold(Router::new(), |router, route| router.route(route.path, method_router(route)));
+    let mut paths: Vec<&'static str> = ROUTES.iter().map(|route| route.path).collect();
+    paths.dedup();
+    let routes = paths.into_iter().fold(Router::new(), |router, path| {
+        let at_path: Vec<&'static Route> = ROUTES.iter().filter(|route| route.path == path).collect();
+        router.route(path, path_router(&at_path))
+    });
     finish(routes, gatehouse)
 }
 
 /// One operation: what a Lambda function serves.
 pub fn router_for(op: Op, gatehouse: Gatehouse) -> Router {
     let route = op.route();
-    finish(Router::new().route(route.path, method_router(route)), gatehouse)
+    finish(Router::new().route(route.path, path_router(&[route])), gatehouse)
+}
+
+/// Every method at one path, each in its own span; another method gets a
+/// 405 problem (inside the first route's span, so it carries a request id).
+fn path_router(routes: &[&'static Route]) -> MethodRouter<AppState> {
+    let not_allowed = telemetry::named(MethodRouter::new().fallback(problem::method_not_allowed), routes[0]);
+    routes.iter().fold(not_allowed, |router, route| router.merge(method_router(route)))
 }
 
 /// Unknown paths under `/api` get a problem, not the SPA's `index.html`; a
@@ -69,6 +81,29 @@ fn method_router(route: &'static Route) -> MethodRouter<AppState> {
         Op::GetMe => on(filter, ops::get_me::handle),
         Op::ListPartnerSchools => on(filter, ops::list_partner_schools::handle),
         Op::ExportPartnerSchools => on(filter, ops::export_partner_schools::handle),
+        Op::GetPartnerSchool => on(filter, ops::get_partner_school::handle),
+        Op::RevokeSchoolAccess => on(filter, ops::revoke_school_access::handle),
+        Op::CancelRevocation => on(filter, ops::cancel_revocation::handle),
+        Op::SetSchoolPriority => on(filter, ops::set_school_priority::handle),
+        Op::CancelInvitation => on(filter, ops::cancel_invitation::handle),
+        Op::ResendInvitation => on(filter, ops::resend_invitation::handle),
+        Op::ReinviteSchool => on(filter, ops::reinvite_school::handle),
+        Op::GetPermissionSet => on(filter, ops::get_permission_set::handle),
+        Op::UpdatePermissionSet => on(filter, ops::update_permission_set::handle),
+        Op::ListTeam => on(filter, ops::list_team::handle),
+        Op::AddTeamMember => on(filter, ops::add_team_member::handle),
+        Op::RemoveTeamMember => on(filter, ops::remove_team_member::handle),
+        Op::OpenInvitation => on(filter, ops::open_invitation::handle),
+        Op::ForwardInvitation => on(filter, ops::forward_invitation::handle),
+        Op::AuthoriseInvitation => on(filter, ops::authorise_invitation::handle),
+        Op::SearchDirectory => on(filter, ops::search_directory::handle),
+        Op::InviteSchool => on(filter, ops::invite_school::handle),
+        Op::ListAppKeys => on(filter, ops::list_app_keys::handle),
+        Op::CreateAppKey => on(filter, ops::create_app_key::handle),
+        Op::RevokeAppKey => on(filter, ops::revoke_app_key::handle),
+        Op::InviteSchoolByApi => on(filter, ops::invite_school_by_api::handle),
+        Op::ListAppSchools => on(filter, ops::list_app_schools::handle),
+        Op::GetSchoolStatus => on(filter, ops::get_school_status::handle),
     };
-    telemetry::named(handler.fallback(problem::method_not_allowed), route)
+    telemetry::named(handler, route)
 }

@@ -2,7 +2,7 @@
 //! `application/problem+json` body with a stable `code`. Internal failures are
 //! logged once with their cause chain; the client gets a plain sentence.
 
-use axum::http::header::{CONTENT_TYPE, RETRY_AFTER};
+use axum::http::header::{CONTENT_TYPE, RETRY_AFTER, WWW_AUTHENTICATE};
 use axum::http::{HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use gatehouse_core::Error;
@@ -38,6 +38,7 @@ impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let mut field = None;
         let mut retry_after = None;
+        let mut bearer_challenge = false;
         let (status, code, title, detail) = match self {
             ApiError::Domain(Error::Invalid { field: name, reason }) => {
                 field = Some(name.to_owned());
@@ -46,8 +47,24 @@ impl IntoResponse for ApiError {
             ApiError::Domain(error @ Error::SignInRequired) => {
                 (StatusCode::UNAUTHORIZED, "sign_in_required", "Sign-in required", sentence(&error.to_string()))
             }
+            ApiError::Domain(error @ Error::InvalidCredentials) => {
+                bearer_challenge = true;
+                (StatusCode::UNAUTHORIZED, "invalid_credentials", "Invalid credentials", sentence(&error.to_string()))
+            }
             ApiError::Domain(error @ Error::NotFound(_)) => {
                 (StatusCode::NOT_FOUND, "not_found", "Not found", sentence(&error.to_string()))
+            }
+            ApiError::Domain(error @ Error::Forbidden(_)) => {
+                (StatusCode::FORBIDDEN, "forbidden", "Not allowed", sentence(&error.to_string()))
+            }
+            ApiError::Domain(error @ Error::InvitationExpired) => {
+                (StatusCode::GONE, "invitation_expired", "Invitation link expired", sentence(&error.to_string()))
+            }
+            ApiError::Domain(error @ Error::AlreadyLinked(_)) => {
+                (StatusCode::CONFLICT, "already_invited", "Already invited", sentence(&error.to_string()))
+            }
+            ApiError::Domain(error @ Error::InvitationUsed) => {
+                (StatusCode::CONFLICT, "invitation_used", "Invitation already used", sentence(&error.to_string()))
             }
             ApiError::Domain(error @ Error::Conflict(_)) => {
                 (StatusCode::CONFLICT, "conflict", "Conflict", sentence(&error.to_string()))
@@ -98,6 +115,9 @@ impl IntoResponse for ApiError {
         headers.insert(CONTENT_TYPE, HeaderValue::from_static(Problem::CONTENT_TYPE));
         if let Some(seconds) = retry_after {
             headers.insert(RETRY_AFTER, HeaderValue::from(seconds));
+        }
+        if bearer_challenge {
+            headers.insert(WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
         }
         response
     }

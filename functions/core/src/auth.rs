@@ -9,8 +9,10 @@ use gatehouse_model::{AppSummary, Me};
 use sha2::{Digest, Sha256};
 
 use crate::keys::{APP_PREFIX, Key, RateScope};
-use crate::ports::{Condition, Index, Item, Query, StoreError, query_all};
-use crate::records::{AppRecord, LoginLinkRecord, PartnerRecord, SessionRecord, UserRecord, from_item, to_attributes};
+use crate::ports::{Condition, Index, Item, Query, StoreError, TransactWrite, query_all};
+use crate::records::{
+    AppRecord, LoginLinkRecord, PartnerRecord, SessionRecord, UserRecord, UserSessionRecord, from_item, to_attributes,
+};
 use crate::{EmailAddress, Error, Gatehouse, Result, Token, emails};
 
 /// How long an emailed link works.
@@ -67,7 +69,7 @@ pub async fn request_magic_link(gatehouse: &Gatehouse, raw_email: &str, client: 
 }
 
 /// Counts one request against a fixed window; errors once over budget.
-async fn enforce_rate_limit(
+pub(crate) async fn enforce_rate_limit(
     gatehouse: &Gatehouse,
     scope: RateScope,
     subject: &str,
@@ -129,6 +131,7 @@ pub async fn create_session(gatehouse: &Gatehouse, raw_token: &str) -> Result<Ne
         display_name: user.display_name,
         partner_id: user.partner_id,
         partner_name: partner.name,
+        role: user.role,
         apps,
         created_at: now,
     };
@@ -143,7 +146,23 @@ pub async fn create_session(gatehouse: &Gatehouse, raw_token: &str) -> Result<Ne
         version: 1,
         attributes: to_attributes(&session),
     };
-    gatehouse.table.put(item, Condition::NotExists).await?;
+    // The pointer lets removing the user from the team end this session.
+    let pointer_key = Key::UserSession(&session.email, &session_hash);
+    let pointer = Item {
+        pk: pointer_key.pk(),
+        sk: pointer_key.sk(),
+        gsi1: None,
+        expires_at: Some(expires_at.timestamp()),
+        version: 1,
+        attributes: to_attributes(&UserSessionRecord { session_hash: session_hash.clone() }),
+    };
+    gatehouse
+        .table
+        .transact(vec![
+            TransactWrite::Put { item, condition: Condition::NotExists },
+            TransactWrite::Put { item: pointer, condition: Condition::NotExists },
+        ])
+        .await?;
     tracing::info!(partner_id = %session.partner_id, "session created");
     Ok(NewSession { token: session_token, expires_at, me: me_of(&session) })
 }
@@ -168,7 +187,11 @@ pub async fn logout(gatehouse: &Gatehouse, raw_token: &str) -> Result<()> {
     };
     let hash = token.hash();
     let key = Key::Session(&hash);
-    gatehouse.table.delete(&key.pk(), &key.sk(), Condition::Always).await?;
+    if let Some(ended) = gatehouse.table.delete(&key.pk(), &key.sk(), Condition::Always).await? {
+        let session: SessionRecord = from_item(&ended)?;
+        let pointer = Key::UserSession(&session.email, &hash);
+        gatehouse.table.delete(&pointer.pk(), &pointer.sk(), Condition::Always).await?;
+    }
     Ok(())
 }
 
@@ -179,6 +202,7 @@ pub fn me_of(session: &SessionRecord) -> Me {
         display_name: session.display_name.clone(),
         partner_id: session.partner_id.to_string(),
         partner_name: session.partner_name.clone(),
+        role: session.role,
         apps: session.apps.clone(),
     }
 }

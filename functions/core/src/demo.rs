@@ -3,16 +3,26 @@
 //! must never see. Deterministic, and idempotent to seed: every write is
 //! conditional on the item not existing, so a second run changes nothing.
 
-use chrono::{DateTime, Days, Duration, NaiveDate, Utc};
-use gatehouse_model::{FeedStatus, GdprMode, InstallStatus, SchoolStatus, SchoolView};
+use chrono::{DateTime, Days, Duration, NaiveDate, NaiveTime, Utc};
+use gatehouse_model::{
+    FeedStatus, GdprMode, InstallStatus, LogEvent, SchoolStatus, SchoolView, Scope, ScopeSet, TeamRole,
+};
 
-use crate::keys::{Key, school_view_index};
-use crate::ports::{Condition, Item, StoreError, Table};
-use crate::records::{AppRecord, MonthUsage, PartnerRecord, SchoolLinkRecord, UserRecord, to_attributes};
+use crate::authorisation_log;
+use crate::keys::Key;
+use crate::links::{awaits_authorisation, link_item, reminder_due};
+use crate::ports::{Condition, Item, StoreError, Table, TransactWrite};
+use crate::records::{
+    AppRecord, MemberRecord, MonthUsage, PartnerRecord, RevocationDueRecord, SchoolLinkRecord, UserRecord,
+    to_attributes,
+};
+use crate::team::member_items;
 use crate::{AppId, EmailAddress, PartnerId, Result, SchoolId};
 
 pub const DEMO_EMAIL: &str = "demo@partner.example";
 pub const OTHER_EMAIL: &str = "other@partner.example";
+/// A second, non-admin colleague at the demo partner.
+pub const COLLEAGUE_EMAIL: &str = "sam@partner.example";
 pub const DEMO_PARTNER: &str = "demo-partner";
 pub const OTHER_PARTNER: &str = "other-partner";
 pub const DEMO_APP: &str = "demo-app";
@@ -21,7 +31,7 @@ pub const OTHER_APP: &str = "other-app";
 pub const DEMO_SCHOOLS: u32 = 60;
 pub const OTHER_SCHOOLS: u32 = 10;
 
-const PLACES: [&str; 20] = [
+pub const PLACES: [&str; 20] = [
     "Oakfield",
     "Riverside",
     "St Mary's",
@@ -43,7 +53,7 @@ const PLACES: [&str; 20] = [
     "Redwood",
     "Westfield",
 ];
-const KINDS: [&str; 6] = [
+pub const KINDS: [&str; 6] = [
     "Primary School",
     "Academy",
     "High School",
@@ -52,7 +62,7 @@ const KINDS: [&str; 6] = [
     "Infant School",
 ];
 /// Local authority with its code (the first three digits of its URNs) and a postcode area.
-const AUTHORITIES: [(&str, u32, &str); 8] = [
+pub const AUTHORITIES: [(&str, u32, &str); 8] = [
     ("Leeds", 107, "LS"),
     ("Birmingham", 103, "B"),
     ("Cardiff", 681, "CF"),
@@ -62,7 +72,9 @@ const AUTHORITIES: [(&str, u32, &str); 8] = [
     ("Swansea", 670, "SA"),
     ("Norfolk", 126, "NR"),
 ];
-const MIS: [&str; 6] = ["SIMS", "Arbor", "iSAMS", "Bromcom", "ScholarPack", "Integris"];
+pub const FIRST_NAMES: [&str; 8] = ["Alex", "Priya", "Sam", "Morgan", "Jo", "Chris", "Fatima", "Rhys"];
+pub const LAST_NAMES: [&str; 7] = ["Morgan", "Patel", "Jones", "Okafor", "Williams", "Evans", "Hughes"];
+pub const MIS: [&str; 6] = ["SIMS", "Arbor", "iSAMS", "Bromcom", "ScholarPack", "Integris"];
 
 /// What `seed` wrote (items new this run) and what it left alone.
 #[derive(Debug, Default, PartialEq, Eq)]
@@ -117,37 +129,125 @@ pub fn demo_items(now: DateTime<Utc>) -> Vec<Item> {
             &Key::Partner(&partner_id),
             &PartnerRecord { partner_id: partner_id.clone(), name: partner_name.into() },
         ));
+        let requested_scopes =
+            if partner == DEMO_PARTNER { demo_requested_scopes() } else { [Scope::Students, Scope::Groups].into() };
         items.push(plain_item(
             &Key::App(&partner_id, &app_id),
-            &AppRecord { app_id: app_id.clone(), partner_id: partner_id.clone(), name: app_name.into() },
+            &AppRecord {
+                app_id: app_id.clone(),
+                partner_id: partner_id.clone(),
+                name: app_name.into(),
+                requested_scopes: requested_scopes.clone(),
+            },
         ));
-        let user =
-            UserRecord { email: email.clone(), display_name: display_name.into(), partner_id: partner_id.clone() };
-        items.push(plain_item(&Key::User(&email), &user));
+        let user = UserRecord {
+            email: email.clone(),
+            display_name: display_name.into(),
+            partner_id: partner_id.clone(),
+            role: TeamRole::Admin,
+        };
+        let member = MemberRecord {
+            email: email.clone(),
+            display_name: user.display_name.clone(),
+            role: TeamRole::Admin,
+            added_at: now - Duration::days(400),
+            added_by: None,
+        };
+        items.extend(member_items(&user, &member));
+        if partner == DEMO_PARTNER {
+            let colleague = UserRecord {
+                email: EmailAddress::parse(COLLEAGUE_EMAIL).expect("demo email"),
+                display_name: "Sam Support".into(),
+                partner_id: partner_id.clone(),
+                role: TeamRole::Member,
+            };
+            let member = MemberRecord {
+                email: colleague.email.clone(),
+                display_name: colleague.display_name.clone(),
+                role: TeamRole::Member,
+                added_at: now - Duration::days(90),
+                added_by: Some(user.display_name.clone()),
+            };
+            items.extend(member_items(&colleague, &member));
+        }
         for n in 0..schools {
-            let link = demo_school(&user, &app_id, n, first_id + n, now);
-            items.push(school_link_item(&link));
+            let mut link = demo_school(&user, &app_id, n, first_id + n, &requested_scopes, now);
+            items.extend(demo_history(&mut link, now));
+            if let Some(on) = link.revoke_on {
+                let key = Key::RevocationDue(on, &link.app_id, &link.school_id);
+                let due = RevocationDueRecord {
+                    app_id: link.app_id.clone(),
+                    school_id: link.school_id.clone(),
+                    revoke_on: on,
+                };
+                items.push(plain_item(&key, &due));
+            }
+            if awaits_authorisation(&link)
+                && let TransactWrite::Put { item, .. } = reminder_due(&link)
+            {
+                items.push(item);
+            }
+            items.push(link_item(&link, 1));
         }
     }
     items
 }
 
+/// What the demo app asks for (P10).
+pub fn demo_requested_scopes() -> ScopeSet {
+    [
+        Scope::Students,
+        Scope::Staff,
+        Scope::Contacts,
+        Scope::Groups,
+        Scope::PupilPremium,
+        Scope::FreeSchoolMeals,
+        Scope::SenStatus,
+    ]
+    .into()
+}
+
+/// A plausible Authorisation Log for a demo link, consistent with its state.
+fn demo_history(link: &mut SchoolLinkRecord, now: DateTime<Utc>) -> Vec<Item> {
+    let at =
+        |date: NaiveDate, hour: u32| date.and_time(NaiveTime::from_hms_opt(hour, 15, 0).unwrap_or_default()).and_utc();
+    let partner = "Dana Demo".to_owned();
+    let contact = link.school_contact_name.clone().unwrap_or_default();
+    let contact_email = link.school_contact.as_ref().map(|email| email.as_str().to_owned()).unwrap_or_default();
+    let mut events: Vec<(LogEvent, String, String, DateTime<Utc>)> = Vec::new();
+    if let Some(invited) = link.invited_on {
+        events.push((
+            LogEvent::Invited,
+            partner.clone(),
+            format!("Invitation sent to {contact_email}"),
+            at(invited, 9),
+        ));
+    }
+    if let Some(authorised) = link.authorised_on {
+        let mode = link.gdpr_mode.map(|mode| mode.label()).unwrap_or_default();
+        let feed = link.feed_status.map(|feed| feed.label()).unwrap_or_default();
+        let detail = format!("Authorised sharing: GDPR mode {mode}, feed {feed}");
+        events.push((LogEvent::Authorised, contact.clone(), detail, at(authorised, 14)));
+    }
+    if let Some(on) = link.revoke_on {
+        let detail = format!("Access ends on {on}. Reason: The school is no longer a customer");
+        events.push((LogEvent::RevokeScheduled, partner.clone(), detail, now - Duration::days(1)));
+    }
+    if let (Some(revoked), Some(by)) = (link.revoked_on, link.revoked_by.clone()) {
+        events.push((LogEvent::Revoked, by, "Access revoked".to_owned(), at(revoked, 11)));
+    }
+    events
+        .into_iter()
+        .filter_map(|(event, actor, detail, at)| match authorisation_log::append(link, event, &actor, detail, at) {
+            TransactWrite::Put { item, .. } => Some(item),
+            _ => None,
+        })
+        .collect()
+}
+
 /// An item for an entity that is not in any index and never expires.
 fn plain_item<T: serde::Serialize>(key: &Key<'_>, record: &T) -> Item {
     Item { pk: key.pk(), sk: key.sk(), gsi1: None, expires_at: None, version: 1, attributes: to_attributes(record) }
-}
-
-/// The stored form of an app–school link, indexed under its view.
-pub fn school_link_item(link: &SchoolLinkRecord) -> Item {
-    let key = Key::SchoolLink(&link.app_id, &link.school_id);
-    Item {
-        pk: key.pk(),
-        sk: key.sk(),
-        gsi1: Some(school_view_index(&link.app_id, link.view, &link.name, &link.school_id)),
-        expires_at: None,
-        version: 1,
-        attributes: to_attributes(link),
-    }
 }
 
 /// The data lead the invitation went to: on a reserved domain, never deliverable.
@@ -157,7 +257,14 @@ fn school_contact(id: u32) -> EmailAddress {
 
 /// School number `n`: the view and every column vary with `n` so each
 /// status, install status, GDPR mode and feed status appears.
-fn demo_school(partner: &UserRecord, app: &AppId, n: u32, id: u32, now: DateTime<Utc>) -> SchoolLinkRecord {
+fn demo_school(
+    partner: &UserRecord,
+    app: &AppId,
+    n: u32,
+    id: u32,
+    requested: &ScopeSet,
+    now: DateTime<Utc>,
+) -> SchoolLinkRecord {
     let index = n as usize;
     let (authority, la_code, area) = AUTHORITIES[index % AUTHORITIES.len()];
     let name = format!("{} {}", PLACES[(index * 7) % PLACES.len()], KINDS[index % KINDS.len()]);
@@ -208,6 +315,69 @@ fn demo_school(partner: &UserRecord, app: &AppId, n: u32, id: u32, now: DateTime
         school_contact: Some(school_contact(id)),
         partner_contact: Some(partner.email.clone()),
         priority: view == SchoolView::Pending && (n / 10).is_multiple_of(2),
+        school_contact_name: Some(format!(
+            "{} {}",
+            FIRST_NAMES[index % FIRST_NAMES.len()],
+            LAST_NAMES[(index / 3) % LAST_NAMES.len()]
+        )),
+        school_contact_role: Some(if n % 3 == 0 { "Data Manager" } else { "School Business Manager" }.to_owned()),
+        // A few active schools granted before SEN status was requested: they need to re-authorise.
+        granted_scopes: match view {
+            SchoolView::Active if n % 9 == 5 => {
+                requested.iter().copied().filter(|scope| *scope != Scope::SenStatus).collect()
+            }
+            SchoolView::Active => requested.clone(),
+            _ => ScopeSet::new(),
+        },
+        reauthorisation_requested_for: None,
+        invitation: None,
+        cancelled_on: None,
+        last_reminded_on: None,
+        revoke_requested_by: (view == SchoolView::Active && n % 13 == 4).then(|| partner.display_name.clone()),
+        log_seq: 0,
+        log_head: None,
+    }
+}
+/// A plain active link, for unit tests.
+#[cfg(test)]
+pub(crate) fn sample_link() -> SchoolLinkRecord {
+    use chrono::TimeZone;
+    use gatehouse_model::ScopeSet;
+    SchoolLinkRecord {
+        school_id: SchoolId::parse("3280001").unwrap(),
+        app_id: AppId::parse("app1").unwrap(),
+        partner_id: PartnerId::parse("p1").unwrap(),
+        name: "Oakfield Primary".into(),
+        urn: None,
+        local_authority: None,
+        postcode: None,
+        mis: Some("Arbor".into()),
+        view: SchoolView::Active,
+        status: SchoolStatus::Ok,
+        authorised_on: None,
+        gdpr_mode: None,
+        feed_status: None,
+        usage: Some(MonthUsage { month: "2026-11".into(), calls: 42 }),
+        install_status: InstallStatus::Installed,
+        last_extract_at: Some(Utc.with_ymd_and_hms(2026, 11, 20, 23, 0, 0).unwrap()),
+        active_cases: 0,
+        revoke_on: Some(NaiveDate::from_ymd_opt(2026, 12, 1).unwrap()),
+        invited_on: None,
+        revoked_on: None,
+        revoked_by: None,
+        school_contact: None,
+        partner_contact: None,
+        priority: false,
+        school_contact_name: None,
+        school_contact_role: None,
+        granted_scopes: ScopeSet::new(),
+        reauthorisation_requested_for: None,
+        invitation: None,
+        cancelled_on: None,
+        last_reminded_on: None,
+        revoke_requested_by: None,
+        log_seq: 0,
+        log_head: None,
     }
 }
 

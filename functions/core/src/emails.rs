@@ -3,6 +3,8 @@
 
 use askama::Template;
 
+use gatehouse_model::AuthorisationReceipt;
+
 use crate::ports::Email;
 use crate::{EmailAddress, Error};
 
@@ -20,6 +22,184 @@ struct MagicLinkText<'a> {
     display_name: &'a str,
     link: &'a str,
     minutes: i64,
+}
+
+#[derive(Template)]
+#[template(path = "invitation.html")]
+struct InvitationHtml<'a> {
+    contact_name: &'a str,
+    partner_name: &'a str,
+    app_name: &'a str,
+    scopes: &'a [&'a str],
+    link: &'a str,
+    days: i64,
+    reminder: bool,
+}
+
+#[derive(Template)]
+#[template(path = "invitation.txt", escape = "none")]
+struct InvitationText<'a> {
+    contact_name: &'a str,
+    partner_name: &'a str,
+    app_name: &'a str,
+    scopes: &'a [&'a str],
+    link: &'a str,
+    days: i64,
+    reminder: bool,
+}
+
+#[derive(Template)]
+#[template(path = "reauthorisation.html")]
+struct ReauthorisationHtml<'a> {
+    contact_name: &'a str,
+    partner_name: &'a str,
+    app_name: &'a str,
+    added: &'a [&'a str],
+    link: &'a str,
+    days: i64,
+}
+
+#[derive(Template)]
+#[template(path = "reauthorisation.txt", escape = "none")]
+struct ReauthorisationText<'a> {
+    contact_name: &'a str,
+    partner_name: &'a str,
+    app_name: &'a str,
+    added: &'a [&'a str],
+    link: &'a str,
+    days: i64,
+}
+
+#[derive(Template)]
+#[template(path = "team_welcome.html")]
+struct TeamWelcomeHtml<'a> {
+    display_name: &'a str,
+    partner_name: &'a str,
+    added_by: &'a str,
+    sign_in_url: &'a str,
+}
+
+#[derive(Template)]
+#[template(path = "team_welcome.txt", escape = "none")]
+struct TeamWelcomeText<'a> {
+    display_name: &'a str,
+    partner_name: &'a str,
+    added_by: &'a str,
+    sign_in_url: &'a str,
+}
+
+fn render_error(what: &'static str) -> impl Fn(askama::Error) -> Error {
+    move |e| Error::Unavailable(anyhow::Error::new(e).context(what))
+}
+
+/// Who an invitation is for and what it asks.
+pub struct InvitationMail<'a> {
+    pub contact_name: &'a str,
+    pub partner_name: &'a str,
+    pub app_name: &'a str,
+    pub scopes: &'a [&'a str],
+    pub link: &'a str,
+    pub days: i64,
+    pub reminder: bool,
+}
+
+/// S1: the "Begin Authorisation" invitation (also resends and re-invites).
+pub fn invitation(to: EmailAddress, mail: &InvitationMail<'_>) -> Result<Email, Error> {
+    let InvitationMail { contact_name, partner_name, app_name, scopes, link, days, reminder } = *mail;
+    let subject = if reminder {
+        format!("Reminder: {partner_name} asks your school to share data with {app_name}")
+    } else {
+        format!("{partner_name} asks your school to share data with {app_name}")
+    };
+    Ok(Email {
+        to,
+        subject,
+        text: InvitationText { contact_name, partner_name, app_name, scopes, link, days, reminder }
+            .render()
+            .map_err(render_error("rendering invitation email"))?,
+        html: InvitationHtml { contact_name, partner_name, app_name, scopes, link, days, reminder }
+            .render()
+            .map_err(render_error("rendering invitation email"))?,
+    })
+}
+
+/// P10: an app asks for more scopes; the school reviews them.
+pub fn reauthorisation(
+    to: EmailAddress,
+    contact_name: &str,
+    partner_name: &str,
+    app_name: &str,
+    added: &[&str],
+    link: &str,
+    days: i64,
+) -> Result<Email, Error> {
+    Ok(Email {
+        to,
+        subject: format!("{app_name} asks for more data: please review"),
+        text: ReauthorisationText { contact_name, partner_name, app_name, added, link, days }
+            .render()
+            .map_err(render_error("rendering re-authorisation email"))?,
+        html: ReauthorisationHtml { contact_name, partner_name, app_name, added, link, days }
+            .render()
+            .map_err(render_error("rendering re-authorisation email"))?,
+    })
+}
+
+/// Team: a colleague was added and can now sign in.
+pub fn team_welcome(
+    to: EmailAddress,
+    display_name: &str,
+    partner_name: &str,
+    added_by: &str,
+    sign_in_url: &str,
+) -> Result<Email, Error> {
+    Ok(Email {
+        to,
+        subject: format!("You have been added to {partner_name} on Gatehouse"),
+        text: TeamWelcomeText { display_name, partner_name, added_by, sign_in_url }
+            .render()
+            .map_err(render_error("rendering welcome email"))?,
+        html: TeamWelcomeHtml { display_name, partner_name, added_by, sign_in_url }
+            .render()
+            .map_err(render_error("rendering welcome email"))?,
+    })
+}
+
+#[derive(Template)]
+#[template(path = "receipt.html")]
+struct ReceiptHtml<'a> {
+    greeting: &'a str,
+    receipt: &'a AuthorisationReceipt,
+    scopes: &'a str,
+    gdpr_mode: &'a str,
+    feed: &'a str,
+}
+
+#[derive(Template)]
+#[template(path = "receipt.txt", escape = "none")]
+struct ReceiptText<'a> {
+    greeting: &'a str,
+    receipt: &'a AuthorisationReceipt,
+    scopes: &'a str,
+    gdpr_mode: &'a str,
+    feed: &'a str,
+}
+
+/// S2: the authorisation receipt, to the school and the partner contact.
+pub fn receipt(to: EmailAddress, greeting: &str, receipt: &AuthorisationReceipt) -> Result<Email, Error> {
+    let scopes: Vec<&str> = receipt.granted_scopes.iter().map(|scope| scope.label()).collect();
+    let scopes = scopes.join(", ");
+    let (gdpr_mode, feed) = (receipt.gdpr_mode.label(), receipt.feed_status.label());
+    Ok(Email {
+        to,
+        subject: format!("Receipt: {} authorised {}", receipt.school_name, receipt.app_name),
+        text: ReceiptText { greeting, receipt, scopes: &scopes, gdpr_mode, feed }
+            .render()
+            .map_err(render_error("rendering receipt email"))?,
+        html: ReceiptHtml { greeting, receipt, scopes: &scopes, gdpr_mode, feed }
+            .render()
+            .map_err(render_error("rendering receipt email"))?,
+    })
 }
 
 /// P1: the sign-in link email.

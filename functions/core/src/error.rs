@@ -9,12 +9,29 @@ pub enum Error {
     Invalid { field: &'static str, reason: String },
     #[error("sign-in required")]
     SignInRequired,
+    /// An API call without a valid app key.
+    #[error("send a valid API key as `Authorization: Bearer <key>`")]
+    InvalidCredentials,
     #[error("{0} not found")]
     NotFound(&'static str),
+    /// Signed in, but this user's role does not allow it.
+    #[error("{0}")]
+    Forbidden(&'static str),
     #[error("{0}")]
     Conflict(&'static str),
+    /// The school already has a live invitation or authorisation for the app.
+    #[error("{0}")]
+    AlreadyLinked(&'static str),
     #[error("this sign-in link has expired or was already used")]
     LinkExpired,
+    #[error(
+        "this invitation link has expired or was replaced by a newer one; ask whoever invited your school to send it again"
+    )]
+    InvitationExpired,
+    #[error(
+        "this invitation was already used to authorise sharing; the school can change its choices in the school portal"
+    )]
+    InvitationUsed,
     #[error("too many requests; try again in {retry_after_seconds} seconds")]
     RateLimited { retry_after_seconds: u64 },
     #[error("storage or provider failure")]

@@ -13,10 +13,22 @@
 //! | Rate-limit window                   | primary | `RATE#<scope>#<sha256>` = `WINDOW#<epoch>`            | P1      |
 //! | One app–school link                 | primary | `APP#<app>` = `SCHOOL#<school>`                       | P2–P8   |
 //! | An app's schools in one view, by name | GSI1  | `APP#<app>#VIEW#<view>`, sorted by `<name>#<school>`  | P2–P4   |
+//! | A partner's team                    | primary | `PARTNER#<partner>`, begins_with `MEMBER#`            | Team    |
+//! | A user's live sessions              | primary | `USER#<email>`, begins_with `SESSION#`                | Team    |
+//! | A school link's Authorisation Log   | primary | `LOG#<app>#<school>`, begins_with `ENTRY#` (by seq)   | P8, S3  |
+//! | Invitation link by token hash       | primary | `INVITE#<sha256>` = `INVITE`                          | P6, S1  |
+//! | A replayable request                | primary | `IDEMPOTENCY#<sha256 of scope and key>` = `RESULT`    | P6, A6  |
+//! | Revocations waiting for their date  | primary | `SCHEDULE#revocations`, sorted by `<date>#<app>#<school>` | P6, E1 |
+//! | Pending invitations to remind       | primary | `SCHEDULE#reminders`, sorted by `<app>#<school>`      | P11, E1 |
+//! | App key by secret hash              | primary | `APPKEY#<sha256>` = `APPKEY`                          | A1, A6  |
+//! | An app's keys (summaries)           | primary | `PARTNER#<partner>`, begins_with `APPKEY#<app>#`      | A1      |
+//! | Directory school by URN             | primary | `DIRECTORY#<urn>` = `PROFILE`                         | P7, O1  |
+//! | Directory search by word prefix     | primary | `DIRTERM#<first 2 chars>`, begins_with `<word>`       | P7, O1  |
 
+use chrono::NaiveDate;
 use gatehouse_model::SchoolView;
 
-use crate::{AppId, EmailAddress, PartnerId, SchoolId, TokenHash};
+use crate::{AppId, EmailAddress, PartnerId, SchoolId, SchoolUrn, TokenHash};
 
 /// Sort key of single-item partitions.
 const PROFILE: &str = "PROFILE";
@@ -26,6 +38,8 @@ const PROFILE: &str = "PROFILE";
 pub enum RateScope {
     SignInEmail,
     SignInIp,
+    /// Public invitation-link endpoints (S1, S2), per caller.
+    InvitationIp,
 }
 
 impl RateScope {
@@ -33,6 +47,7 @@ impl RateScope {
         match self {
             RateScope::SignInEmail => "signin-email",
             RateScope::SignInIp => "signin-ip",
+            RateScope::InvitationIp => "invitation-ip",
         }
     }
 }
@@ -52,6 +67,25 @@ pub enum Key<'a> {
         window_start: i64,
     },
     SchoolLink(&'a AppId, &'a SchoolId),
+    /// The team list's copy of a user, under their partner.
+    Member(&'a PartnerId, &'a EmailAddress),
+    /// Points from a user to one of their sessions, so removing the user can end them.
+    UserSession(&'a EmailAddress, &'a TokenHash),
+    /// Entry `seq` (from 1) of an app–school link's Authorisation Log.
+    LogEntry(&'a AppId, &'a SchoolId, u32),
+    Invitation(&'a TokenHash),
+    /// `digest` hashes the caller's scope and key, so any key text is safe here.
+    Idempotency(&'a str),
+    RevocationDue(NaiveDate, &'a AppId, &'a SchoolId),
+    /// An API key, found by the hash of its secret.
+    AppKey(&'a TokenHash),
+    /// The portal's summary of an API key, under its partner.
+    AppKeySummary(&'a PartnerId, &'a AppId, &'a str),
+    /// A pending invitation the reminder job visits.
+    ReminderDue(&'a AppId, &'a SchoolId),
+    DirectorySchool(&'a SchoolUrn),
+    /// One search word of a directory school (lower-case, at least 2 characters).
+    DirectoryTerm(&'a str, &'a SchoolUrn),
 }
 
 impl Key<'_> {
@@ -63,6 +97,17 @@ impl Key<'_> {
             Key::Session(hash) => format!("SESSION#{}", hash.as_str()),
             Key::RateWindow { scope, subject, .. } => format!("RATE#{}#{subject}", scope.as_str()),
             Key::SchoolLink(app, _) => format!("APP#{app}"),
+            Key::Member(partner, _) => format!("PARTNER#{partner}"),
+            Key::UserSession(email, _) => format!("USER#{}", email.as_str()),
+            Key::LogEntry(app, school, _) => log_partition(app, school),
+            Key::Invitation(hash) => format!("INVITE#{}", hash.as_str()),
+            Key::Idempotency(digest) => format!("IDEMPOTENCY#{digest}"),
+            Key::RevocationDue(..) => REVOCATIONS_DUE.to_owned(),
+            Key::AppKey(hash) => format!("APPKEY#{}", hash.as_str()),
+            Key::AppKeySummary(partner, ..) => format!("PARTNER#{partner}"),
+            Key::ReminderDue(..) => REMINDERS_DUE.to_owned(),
+            Key::DirectorySchool(urn) => format!("DIRECTORY#{}", urn.as_str()),
+            Key::DirectoryTerm(term, _) => directory_term_partition(term),
         }
     }
 
@@ -74,12 +119,53 @@ impl Key<'_> {
             Key::Session(_) => "SESSION".to_owned(),
             Key::RateWindow { window_start, .. } => format!("WINDOW#{window_start}"),
             Key::SchoolLink(_, school) => format!("SCHOOL#{school}"),
+            Key::Member(_, email) => format!("{MEMBER_PREFIX}{}", email.as_str()),
+            Key::UserSession(_, hash) => format!("{SESSION_PREFIX}{}", hash.as_str()),
+            // Zero-padded so the sort key orders entries by number.
+            Key::LogEntry(_, _, seq) => format!("{LOG_ENTRY_PREFIX}{seq:010}"),
+            Key::Invitation(_) => "INVITE".to_owned(),
+            Key::Idempotency(_) => "RESULT".to_owned(),
+            Key::RevocationDue(date, app, school) => format!("{date}#{app}#{school}"),
+            Key::AppKey(_) => "APPKEY".to_owned(),
+            Key::AppKeySummary(_, app, key_id) => format!("{}{key_id}", app_key_prefix(app)),
+            Key::ReminderDue(app, school) => format!("{app}#{school}"),
+            Key::DirectorySchool(_) => PROFILE.to_owned(),
+            Key::DirectoryTerm(term, urn) => format!("{term}#{}", urn.as_str()),
         }
     }
 }
 
 /// Sort-key prefix of a partner's apps under its partition.
 pub const APP_PREFIX: &str = "APP#";
+/// Sort-key prefix of a partner's team members under its partition.
+pub const MEMBER_PREFIX: &str = "MEMBER#";
+/// Sort-key prefix of a user's session pointers under the user's partition.
+pub const SESSION_PREFIX: &str = "SESSION#";
+/// Sort-key prefix of Authorisation Log entries.
+pub const LOG_ENTRY_PREFIX: &str = "ENTRY#";
+/// The one partition of scheduled revocations: small (only revocations not
+/// yet due live here) and read once a day by the job.
+pub const REVOCATIONS_DUE: &str = "SCHEDULE#revocations";
+/// The one partition of pending invitations, kept in step with the links by
+/// `links::commit`; read by the reminder job twice a week.
+pub const REMINDERS_DUE: &str = "SCHEDULE#reminders";
+
+/// Search words are spread over partitions by their first two characters,
+/// so a prefix query names one partition. Callers pass at least two.
+pub fn directory_term_partition(term: &str) -> String {
+    let head: String = term.chars().take(2).collect();
+    format!("DIRTERM#{head}")
+}
+
+/// Sort-key prefix of one app's key summaries under its partner.
+pub fn app_key_prefix(app: &AppId) -> String {
+    format!("APPKEY#{app}#")
+}
+
+/// Partition of one app–school link's Authorisation Log.
+pub fn log_partition(app: &AppId, school: &SchoolId) -> String {
+    format!("LOG#{app}#{school}")
+}
 
 /// GSI1 keys of an app–school link: the view partition and the name order.
 pub fn school_view_index(app: &AppId, view: SchoolView, name: &str, school: &SchoolId) -> (String, String) {
@@ -105,11 +191,22 @@ mod tests {
         let email = EmailAddress::parse("Demo@Partner.Example").unwrap();
         let app = AppId::parse("a1").unwrap();
         let school = SchoolId::parse("3280001").unwrap();
+        let urn = SchoolUrn::parse("107100").unwrap();
         let cases = [
             (Key::User(&email), "USER#demo@partner.example", "PROFILE"),
             (Key::Partner(&partner()), "PARTNER#p1", "PROFILE"),
             (Key::App(&partner(), &app), "PARTNER#p1", "APP#a1"),
             (Key::SchoolLink(&app, &school), "APP#a1", "SCHOOL#3280001"),
+            (Key::Member(&partner(), &email), "PARTNER#p1", "MEMBER#demo@partner.example"),
+            (Key::LogEntry(&app, &school, 7), "LOG#a1#3280001", "ENTRY#0000000007"),
+            (Key::Idempotency("ab12"), "IDEMPOTENCY#ab12", "RESULT"),
+            (Key::DirectorySchool(&urn), "DIRECTORY#107100", "PROFILE"),
+            (Key::DirectoryTerm("oakfield", &urn), "DIRTERM#oa", "oakfield#107100"),
+            (
+                Key::RevocationDue(NaiveDate::from_ymd_opt(2026, 12, 1).unwrap(), &app, &school),
+                "SCHEDULE#revocations",
+                "2026-12-01#a1#3280001",
+            ),
             (
                 Key::RateWindow { scope: RateScope::SignInIp, subject: "ab12", window_start: 900 },
                 "RATE#signin-ip#ab12",

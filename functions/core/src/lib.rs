@@ -2,15 +2,30 @@
 //! and the ports they run behind. No AWS SDK and no HTTP types live here, so
 //! the same code runs in Lambda, in the local server and in tests.
 
+pub mod app_keys;
 pub mod auth;
+pub mod authorisation;
+pub mod authorisation_log;
+pub mod calendar;
+pub mod data_api;
 pub mod demo;
+pub mod directory;
 mod emails;
 mod error;
+pub mod idempotency;
 mod ids;
+pub mod invitations;
+pub mod jobs;
 pub mod keys;
+pub mod links;
+pub mod permissions;
 pub mod ports;
 pub mod records;
+pub mod reminders;
+pub mod revocations;
+pub mod school_actions;
 pub mod schools;
+pub mod team;
 mod token;
 
 use std::sync::Arc;

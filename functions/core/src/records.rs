@@ -3,13 +3,16 @@
 //! data migration.
 
 use chrono::{DateTime, NaiveDate, Utc};
-use gatehouse_model::{AppSummary, FeedStatus, GdprMode, InstallStatus, SchoolStatus, SchoolView};
+use gatehouse_model::{
+    AppSummary, AuthorisationReceipt, FeedStatus, GdprMode, InstallStatus, LogEvent, SchoolStatus, SchoolView,
+    ScopeSet, TeamRole,
+};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 use crate::ports::{Item, StoreError};
-use crate::{AppId, EmailAddress, PartnerId, SchoolId};
+use crate::{AppId, EmailAddress, PartnerId, SchoolId, TokenHash};
 
 /// A partner user (P1).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -17,6 +20,27 @@ pub struct UserRecord {
     pub email: EmailAddress,
     pub display_name: String,
     pub partner_id: PartnerId,
+    #[serde(default)]
+    pub role: TeamRole,
+}
+
+/// A user as the team list shows them, stored under the partner so the team
+/// is one query. Written in the same transaction as the `UserRecord`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MemberRecord {
+    pub email: EmailAddress,
+    pub display_name: String,
+    pub role: TeamRole,
+    pub added_at: DateTime<Utc>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub added_by: Option<String>,
+}
+
+/// Points from a user to a live session (same TTL), so removing the user
+/// from the team can end every session they have.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct UserSessionRecord {
+    pub session_hash: TokenHash,
 }
 
 /// A partner organisation (P1).
@@ -32,6 +56,9 @@ pub struct AppRecord {
     pub app_id: AppId,
     pub partner_id: PartnerId,
     pub name: String,
+    /// P10 permission set: what the app asks schools for.
+    #[serde(default)]
+    pub requested_scopes: ScopeSet,
 }
 
 /// An unused sign-in link; the item's key is the token hash.
@@ -49,6 +76,8 @@ pub struct SessionRecord {
     pub display_name: String,
     pub partner_id: PartnerId,
     pub partner_name: String,
+    #[serde(default)]
+    pub role: TeamRole,
     pub apps: Vec<AppSummary>,
     pub created_at: DateTime<Utc>,
 }
@@ -108,6 +137,94 @@ pub struct SchoolLinkRecord {
     pub partner_contact: Option<EmailAddress>,
     #[serde(default)]
     pub priority: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub school_contact_name: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub school_contact_role: Option<String>,
+    /// What the school authorised (P10); empty until it does, cleared on revoke.
+    #[serde(default)]
+    pub granted_scopes: ScopeSet,
+    /// The requested set the school was last asked to re-authorise for, so a
+    /// repeated permission-set save emails nobody twice.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reauthorisation_requested_for: Option<ScopeSet>,
+    /// The live "Begin Authorisation" link, if any: a newer one replaces it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub invitation: Option<InvitationRef>,
+    /// Set when the partner cancelled the invitation: the link is in no list.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cancelled_on: Option<NaiveDate>,
+    /// P11: the UK date the last reminder went out.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_reminded_on: Option<NaiveDate>,
+    /// Who scheduled the pending revocation, for the log when the job applies it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub revoke_requested_by: Option<String>,
+    /// Entries in the Authorisation Log so far, and the newest entry's hash.
+    #[serde(default)]
+    pub log_seq: u32,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub log_head: Option<String>,
+}
+
+/// The live invitation link of a school link.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct InvitationRef {
+    pub token_hash: TokenHash,
+    pub sent_at: DateTime<Utc>,
+    pub expires_at: DateTime<Utc>,
+}
+
+/// An invitation link, keyed by its token hash: which school link it opens.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct InvitationRecord {
+    pub app_id: AppId,
+    pub school_id: SchoolId,
+    pub partner_id: PartnerId,
+    pub contact_email: EmailAddress,
+    pub contact_name: String,
+    pub created_at: DateTime<Utc>,
+    /// Set when the wizard was completed with this link: it cannot authorise
+    /// again, and opening it shows this.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub receipt: Option<AuthorisationReceipt>,
+}
+
+/// One Authorisation Log entry as stored (append-only).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LogEntryRecord {
+    pub seq: u32,
+    pub at: DateTime<Utc>,
+    pub event: LogEvent,
+    pub actor: String,
+    pub detail: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub prev_hash: Option<String>,
+    pub hash: String,
+}
+
+/// A revocation waiting for its date; deleted when applied or cancelled.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RevocationDueRecord {
+    pub app_id: AppId,
+    pub school_id: SchoolId,
+    pub revoke_on: NaiveDate,
+}
+
+/// A pending invitation on the reminder job's list.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ReminderDueRecord {
+    pub app_id: AppId,
+    pub school_id: SchoolId,
+}
+
+/// A request done under an `Idempotency-Key`: claimed first, then its result.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct IdempotencyRecord {
+    /// Hash of the request body: a key reused for a different request is refused.
+    pub fingerprint: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub result: Option<Value>,
 }
 
 /// The entity's fields as item attributes.

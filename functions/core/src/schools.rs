@@ -1,7 +1,8 @@
 //! The partner's school lists (P2 Active, P3 Pending, P4 Revoked).
 //!
 //! A view is one GSI1 partition, read whole in one Query (a partner's schools
-//! fit in one 1 MB page up to ~2,000 schools) so that search, filters and
+//! fit in one 1 MB page up to ~1,300 schools; `cargo xtask bench`
+//! measures 10,000) so that search, filters and
 //! sorting can work across every column; they and paging then happen in
 //! memory, on that one partner's partition only.
 
@@ -10,13 +11,16 @@ use std::cmp::Ordering;
 
 use gatehouse_model::{
     InstallState, InstallStatus, InvitationStatus, ListSchoolsQuery, MIS_NOT_DETECTED, SchoolPage, SchoolRow,
-    SchoolStatus, SchoolView, SortColumn, SortDirection,
+    SchoolStatus, SchoolView, ScopeSet, SortColumn, SortDirection,
 };
 
+use crate::calendar::uk_date;
 use crate::keys::school_view_partition;
+use crate::links::{app_of, app_record};
+use crate::permissions::needs_reauthorisation;
 use crate::ports::{Index, Query, query_all};
 use crate::records::{SchoolLinkRecord, SessionRecord, from_item};
-use crate::{AppId, Error, Gatehouse, Result};
+use crate::{Error, Gatehouse, Result};
 
 pub const DEFAULT_PAGE_SIZE: u32 = 50;
 pub const MAX_PAGE_SIZE: u32 = 200;
@@ -57,12 +61,14 @@ struct ViewRows {
 
 async fn view_rows(gatehouse: &Gatehouse, session: &SessionRecord, query: &ListSchoolsQuery) -> Result<ViewRows> {
     let app = app_of(session, query.app.as_deref())?;
+    // The permission set decides the Re-authorisation column.
+    let (app_record, _) = app_record(gatehouse, session, &app).await?;
     let partition = school_view_partition(&app, query.view);
     let items = query_all(gatehouse.table.as_ref(), Query::partition(Index::Gsi1, partition)).await?;
     let now = gatehouse.clock.now();
     let rows = items
         .iter()
-        .map(|item| from_item::<SchoolLinkRecord>(item).map(|link| row_of(&link, now)))
+        .map(|item| from_item::<SchoolLinkRecord>(item).map(|link| row_of(&link, &app_record.requested_scopes, now)))
         .collect::<Result<Vec<_>, _>>()?;
     let view_total = rows.len() as u32;
     let mut mis_options: Vec<String> = rows.iter().map(|row| mis_label(row).to_owned()).collect();
@@ -98,6 +104,7 @@ fn matches(row: &SchoolRow, query: &ListSchoolsQuery) -> bool {
         && query.gdpr.is_none_or(|gdpr| row.gdpr_mode == Some(gdpr))
         && query.feed.is_none_or(|feed| row.feed_status == Some(feed))
         && query.revoke_pending.is_none_or(|pending| row.revoke_pending.is_some() == pending)
+        && query.reauthorisation.is_none_or(|needed| row.reauthorisation_needed == needed)
         && query.priority.is_none_or(|priority| row.priority == priority)
         && query.invitation.is_none_or(|invitation| row.invitation_status == Some(invitation))
 }
@@ -112,6 +119,7 @@ fn mentions(row: &SchoolRow, needle: &str) -> bool {
         &row.authorised_on,
         &row.revoke_pending,
         &row.date_invited,
+        &row.last_reminded,
         &row.school_contact,
         &row.partner_contact,
         &row.revoked_on,
@@ -170,7 +178,10 @@ fn compare(a: &SchoolRow, b: &SchoolRow, column: SortColumn) -> Ordering {
         SortColumn::CacheAge => present_first(a.cache_age_days, b.cache_age_days),
         SortColumn::ActiveCases => a.active_cases.cmp(&b.active_cases),
         SortColumn::RevokePending => present_first(a.revoke_pending.as_ref(), b.revoke_pending.as_ref()),
+        // Needed first: the schools to chase.
+        SortColumn::ReauthorisationNeeded => b.reauthorisation_needed.cmp(&a.reauthorisation_needed),
         SortColumn::DateInvited => present_first(a.date_invited.as_ref(), b.date_invited.as_ref()),
+        SortColumn::LastReminded => present_first(a.last_reminded.as_ref(), b.last_reminded.as_ref()),
         SortColumn::SchoolContact => present_first(a.school_contact.as_ref(), b.school_contact.as_ref()),
         SortColumn::PartnerContact => present_first(a.partner_contact.as_ref(), b.partner_contact.as_ref()),
         SortColumn::InvitationStatus => {
@@ -183,24 +194,12 @@ fn compare(a: &SchoolRow, b: &SchoolRow, column: SortColumn) -> Ordering {
 /// The app a request is about. The session holds the partner's apps, so an
 /// app of another partner is indistinguishable from one that does not exist:
 /// `NotFound`, never "forbidden", so ids cannot be probed.
-fn app_of(session: &SessionRecord, requested: Option<&str>) -> Result<AppId> {
-    let chosen = match requested {
-        Some(raw) => {
-            let wanted = AppId::parse(raw)?;
-            session.apps.iter().find(|app| app.app_id == wanted.as_str())
-        }
-        None => session.apps.first(),
-    };
-    let app = chosen.ok_or(Error::NotFound("app"))?;
-    AppId::parse(&app.app_id)
-}
-
 /// The row the lists show; derived columns are computed against `now`.
-pub fn row_of(link: &SchoolLinkRecord, now: DateTime<Utc>) -> SchoolRow {
+pub fn row_of(link: &SchoolLinkRecord, requested: &ScopeSet, now: DateTime<Utc>) -> SchoolRow {
     let this_month = format!("{:04}-{:02}", now.year(), now.month());
     let month_stats = link.usage.as_ref().filter(|usage| usage.month == this_month).map_or(0, |usage| usage.calls);
     let cache_age_days = link.last_extract_at.map(|at| (now - at).num_days().max(0) as u32);
-    let revoke_pending = link.revoke_on.filter(|on| *on > now.date_naive()).map(|on| on.to_string());
+    let revoke_pending = link.revoke_on.filter(|on| *on > uk_date(now)).map(|on| on.to_string());
     // A pending school whose agent already works is only missing the authorisation (P3).
     let invitation_status = (link.view == SchoolView::Pending).then_some(match link.install_status {
         InstallStatus::Installed => InvitationStatus::ReadyToAuthorise,
@@ -222,11 +221,13 @@ pub fn row_of(link: &SchoolLinkRecord, now: DateTime<Utc>) -> SchoolRow {
         cache_age_days,
         active_cases: link.active_cases,
         revoke_pending,
+        reauthorisation_needed: needs_reauthorisation(requested, link),
         date_invited: link.invited_on.map(|on| on.to_string()),
         school_contact: link.school_contact.as_ref().map(|email| email.as_str().to_owned()),
         partner_contact: link.partner_contact.as_ref().map(|email| email.as_str().to_owned()),
         invitation_status,
         priority: link.priority,
+        last_reminded: link.last_reminded_on.map(|on| on.to_string()),
         revoked_on: link.revoked_on.map(|on| on.to_string()),
         revoked_by: link.revoked_by.clone(),
     }
@@ -235,38 +236,12 @@ pub fn row_of(link: &SchoolLinkRecord, now: DateTime<Utc>) -> SchoolRow {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::records::MonthUsage;
-    use crate::{PartnerId, SchoolId};
-    use chrono::{NaiveDate, TimeZone};
+
+    use chrono::TimeZone;
     use gatehouse_model::{FeedStatus, GdprMode, SchoolView};
 
     fn link() -> SchoolLinkRecord {
-        SchoolLinkRecord {
-            school_id: SchoolId::parse("3280001").unwrap(),
-            app_id: AppId::parse("app1").unwrap(),
-            partner_id: PartnerId::parse("p1").unwrap(),
-            name: "Oakfield Primary".into(),
-            urn: None,
-            local_authority: None,
-            postcode: None,
-            mis: Some("Arbor".into()),
-            view: SchoolView::Active,
-            status: SchoolStatus::Ok,
-            authorised_on: None,
-            gdpr_mode: None,
-            feed_status: None,
-            usage: Some(MonthUsage { month: "2026-11".into(), calls: 42 }),
-            install_status: InstallStatus::Installed,
-            last_extract_at: Some(Utc.with_ymd_and_hms(2026, 11, 20, 23, 0, 0).unwrap()),
-            active_cases: 0,
-            revoke_on: Some(NaiveDate::from_ymd_opt(2026, 12, 1).unwrap()),
-            invited_on: None,
-            revoked_on: None,
-            revoked_by: None,
-            school_contact: None,
-            partner_contact: None,
-            priority: false,
-        }
+        crate::demo::sample_link()
     }
 
     fn demo_rows() -> Vec<SchoolRow> {
@@ -275,7 +250,7 @@ mod tests {
             .iter()
             .filter_map(|item| from_item::<SchoolLinkRecord>(item).ok())
             .filter(|link| link.view == SchoolView::Active && link.partner_id.as_str() == crate::demo::DEMO_PARTNER)
-            .map(|link| row_of(&link, now))
+            .map(|link| row_of(&link, &crate::demo::demo_requested_scopes(), now))
             .collect()
     }
 
@@ -355,13 +330,13 @@ mod tests {
     #[test]
     fn derived_columns_follow_the_clock() {
         let now = Utc.with_ymd_and_hms(2026, 11, 23, 12, 0, 0).unwrap();
-        let row = row_of(&link(), now);
+        let row = row_of(&link(), &ScopeSet::new(), now);
         assert_eq!(row.month_stats, 42);
         assert_eq!(row.cache_age_days, Some(2));
         assert_eq!(row.revoke_pending.as_deref(), Some("2026-12-01"));
 
         let next_month = Utc.with_ymd_and_hms(2026, 12, 2, 0, 0, 0).unwrap();
-        let row = row_of(&link(), next_month);
+        let row = row_of(&link(), &ScopeSet::new(), next_month);
         assert_eq!(row.month_stats, 0, "usage resets with the month");
         assert_eq!(row.revoke_pending, None, "a revocation date in the past is no longer pending");
     }

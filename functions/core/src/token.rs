@@ -47,7 +47,8 @@ impl fmt::Debug for Token {
 }
 
 /// What the store keeps: a lookup key that cannot be turned back into a token.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[serde(transparent)]
 pub struct TokenHash(String);
 
 impl TokenHash {

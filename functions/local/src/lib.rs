@@ -5,9 +5,10 @@
 mod bus;
 mod outbox;
 mod outbox_page;
+mod schedule;
 mod server;
 pub mod store;
 
 pub use bus::{InProcessBus, RecordedEvent};
 pub use outbox::{FileOutbox, OutboxEntry};
-pub use server::{LocalConfig, LocalState, RunningServer, start};
+pub use server::{DEMO_APP_KEY_FILE, DIRECTORY_SAMPLE, LocalConfig, LocalState, RunningServer, start};

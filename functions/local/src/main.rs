@@ -1,5 +1,11 @@
 //! `gatehouse-local`: runs the whole product on this machine. `cargo xtask run`
 //! builds the SPA and starts this with it.
+//!
+//!   gatehouse-local              serve (GATEHOUSE_ADDR, GATEHOUSE_DATA, GATEHOUSE_SPA_DIR)
+//!   gatehouse-local job NAME     run a scheduled job now: through the running
+//!                                server if there is one, else on the data directly
+//!   gatehouse-local import-directory FILE
+//!                                import a GIAS extract into the school directory
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -22,6 +28,12 @@ async fn main() -> anyhow::Result<()> {
         .parse()
         .context("GATEHOUSE_ADDR must look like 127.0.0.1:8080")?;
     let data_dir = PathBuf::from(std::env::var("GATEHOUSE_DATA").unwrap_or_else(|_| ".gatehouse".to_owned()));
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    match args.as_slice() {
+        [command, name] if command == "job" => return run_job(addr, data_dir, name).await,
+        [command, file] if command == "import-directory" => return import_directory(addr, data_dir, file).await,
+        _ => {}
+    }
     let spa_dir = std::env::var_os("GATEHOUSE_SPA_DIR").map(PathBuf::from);
     if let Some(spa) = &spa_dir
         && !spa.join("index.html").exists()
@@ -34,6 +46,7 @@ async fn main() -> anyhow::Result<()> {
         spa_dir: spa_dir.clone(),
         public_url: std::env::var("GATEHOUSE_PUBLIC_URL").ok(),
         clock: Arc::new(SystemClock),
+        run_schedules: true,
     };
     let server = start(config).await?;
     let url = &server.url;
@@ -44,10 +57,91 @@ async fn main() -> anyhow::Result<()> {
     }
     println!("  Sign in as   {DEMO_EMAIL}   (a second partner: {OTHER_EMAIL})");
     println!("  Emails land in the outbox: {url}/dev/outbox");
+    println!(
+        "  API key of the demo app: {}   (also in {})",
+        server.demo_app_key,
+        data_dir.join(gatehouse_local::DEMO_APP_KEY_FILE).display()
+    );
     println!("  Data is kept in {}", data_dir.display());
     println!();
     tokio::select! {
         result = server.wait() => result,
         _ = tokio::signal::ctrl_c() => Ok(()),
     }
+}
+
+/// Imports a register extract, through the running server if there is one
+/// (it holds the store's lock), else into the data directory directly.
+async fn import_directory(addr: SocketAddr, data_dir: PathBuf, file: &str) -> anyhow::Result<()> {
+    let bytes = std::fs::read(file).with_context(|| format!("reading {file}"))?;
+    if let Ok(stream) = tokio::net::TcpStream::connect(addr).await {
+        println!("importing through the running server at {addr}…");
+        let report = post_to_running_server(stream, addr, "/dev/directory/import", &bytes).await?;
+        println!("{report}");
+        return Ok(());
+    }
+    let table = gatehouse_local::store::RedbTable::open(&data_dir.join("gatehouse.redb"))?;
+    let report = gatehouse_core::directory::import(&table, bytes.as_slice(), 500, |progress| {
+        println!(
+            "  {} rows: {} new, {} updated, {} unchanged, {} skipped",
+            progress.rows,
+            progress.created,
+            progress.updated,
+            progress.unchanged,
+            progress.skipped.len()
+        );
+    })
+    .await
+    .map_err(|error| anyhow::anyhow!("{error}"))?;
+    for (line, reason) in &report.skipped {
+        println!("  line {line} skipped: {reason}");
+    }
+    Ok(())
+}
+
+/// Runs a job through the server at `addr` when one is listening (the store
+/// file is locked by it), otherwise opens the data directory itself.
+async fn run_job(addr: SocketAddr, data_dir: PathBuf, name: &str) -> anyhow::Result<()> {
+    if let Ok(stream) = tokio::net::TcpStream::connect(addr).await {
+        let report = post_to_running_server(stream, addr, &format!("/dev/jobs/{name}"), &[]).await?;
+        println!("{report}");
+        return Ok(());
+    }
+    let table = Arc::new(gatehouse_local::store::RedbTable::open(&data_dir.join("gatehouse.redb"))?);
+    let clock = Arc::new(SystemClock);
+    let gatehouse = gatehouse_core::Gatehouse {
+        table,
+        mailer: Arc::new(gatehouse_local::FileOutbox::open(&data_dir.join("outbox"), clock.clone())?),
+        events: Arc::new(gatehouse_local::InProcessBus::open(&data_dir, clock.clone())?),
+        clock,
+        settings: gatehouse_core::Settings {
+            public_url: std::env::var("GATEHOUSE_PUBLIC_URL").unwrap_or_else(|_| format!("http://{addr}")),
+        },
+    };
+    let report = gatehouse_core::jobs::run(&gatehouse, name)
+        .await
+        .map_err(|error| anyhow::anyhow!("{error}; jobs: {}", gatehouse_core::jobs::names().join(", ")))?;
+    println!("{report}");
+    Ok(())
+}
+
+/// A one-shot HTTP/1.1 POST to a `/dev` path; returns the response body.
+async fn post_to_running_server(
+    mut stream: tokio::net::TcpStream,
+    addr: SocketAddr,
+    path: &str,
+    body: &[u8],
+) -> anyhow::Result<String> {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let head =
+        format!("POST {path} HTTP/1.1\r\nHost: {addr}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n", body.len());
+    stream.write_all(head.as_bytes()).await?;
+    stream.write_all(body).await?;
+    let mut response = String::new();
+    stream.read_to_string(&mut response).await?;
+    let (head, body) = response.split_once("\r\n\r\n").unwrap_or((&response, ""));
+    if !head.starts_with("HTTP/1.1 200") {
+        anyhow::bail!("the running server refused: {body}");
+    }
+    Ok(body.to_owned())
 }

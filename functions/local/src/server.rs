@@ -8,9 +8,9 @@ use std::sync::Arc;
 
 use anyhow::Context;
 use axum::Router;
-use axum::routing::get;
+use axum::routing::{get, post};
 use gatehouse_core::ports::Clock;
-use gatehouse_core::{Gatehouse, Settings, demo};
+use gatehouse_core::{Gatehouse, Settings, demo, directory};
 use tokio::net::TcpListener;
 use tokio::sync::oneshot;
 use tower_http::services::{ServeDir, ServeFile};
@@ -19,6 +19,13 @@ use crate::bus::InProcessBus;
 use crate::outbox::FileOutbox;
 use crate::outbox_page;
 use crate::store::RedbTable;
+
+/// A synthetic extract in the register's (GIAS) format: 240 schools in
+/// England and Wales, a few closed, for the demo and the tests.
+pub const DIRECTORY_SAMPLE: &[u8] = include_bytes!("../data/gias-sample.csv");
+
+/// Where the demo app's API key is kept, in the data directory.
+pub const DEMO_APP_KEY_FILE: &str = "demo-app-key.txt";
 
 /// How to run the local server.
 pub struct LocalConfig {
@@ -30,6 +37,8 @@ pub struct LocalConfig {
     /// Where links in emails point; `http://<bound address>` when `None`.
     pub public_url: Option<String>,
     pub clock: Arc<dyn Clock>,
+    /// Run the daily jobs in-process (`false` in tests that run them by hand).
+    pub run_schedules: bool,
 }
 
 impl LocalConfig {
@@ -41,6 +50,7 @@ impl LocalConfig {
             spa_dir: None,
             public_url: None,
             clock: Arc::new(gatehouse_core::ports::SystemClock),
+            run_schedules: false,
         }
     }
 }
@@ -57,6 +67,8 @@ pub struct RunningServer {
     pub url: String,
     pub addr: SocketAddr,
     pub gatehouse: Gatehouse,
+    /// An API key of the demo app, also in `<data>/demo-app-key.txt`.
+    pub demo_app_key: String,
     shutdown: Option<oneshot::Sender<()>>,
     task: tokio::task::JoinHandle<()>,
 }
@@ -102,6 +114,9 @@ pub async fn start(config: LocalConfig) -> anyhow::Result<RunningServer> {
     let bus = Arc::new(InProcessBus::open(&config.data_dir, config.clock.clone())?);
     let report = demo::seed(table.as_ref(), config.clock.now()).await?;
     tracing::info!(written = report.written, already_there = report.already_there, "demo data seeded");
+    let directory = directory::import(table.as_ref(), DIRECTORY_SAMPLE, 0, |_| {}).await?;
+    tracing::info!(created = directory.created, unchanged = directory.unchanged, "demo school directory imported");
+    let demo_app_key = demo_app_key(table.as_ref(), &config.data_dir, config.clock.now()).await?;
 
     let gatehouse = Gatehouse {
         table,
@@ -114,7 +129,9 @@ pub async fn start(config: LocalConfig) -> anyhow::Result<RunningServer> {
         .route("/dev/outbox", get(outbox_page::page))
         .route("/dev/outbox.json", get(outbox_page::json))
         .route("/dev/events.json", get(events_json))
-        .with_state(LocalState { outbox, bus });
+        .with_state(LocalState { outbox, bus })
+        .route("/dev/jobs/{name}", post(run_job).with_state(gatehouse.clone()))
+        .route("/dev/directory/import", post(import_directory).with_state(gatehouse.clone()));
     let mut app = gatehouse_api::router(gatehouse.clone()).merge(dev);
     if let Some(spa) = &config.spa_dir {
         // Client-side routes (/schools, /auth…) all load index.html.
@@ -122,6 +139,7 @@ pub async fn start(config: LocalConfig) -> anyhow::Result<RunningServer> {
         app = app.fallback_service(spa);
     }
 
+    let schedule = config.run_schedules.then(|| crate::schedule::spawn(gatehouse.clone()));
     let (shutdown, stopped) = oneshot::channel::<()>();
     let task = tokio::spawn(async move {
         let service = app.into_make_service_with_connect_info::<SocketAddr>();
@@ -131,8 +149,11 @@ pub async fn start(config: LocalConfig) -> anyhow::Result<RunningServer> {
         if let Err(error) = served.await {
             tracing::error!(error = ?error, "local server stopped");
         }
+        if let Some(schedule) = schedule {
+            schedule.abort();
+        }
     });
-    Ok(RunningServer { url, addr, gatehouse, shutdown: Some(shutdown), task })
+    Ok(RunningServer { url, addr, gatehouse, demo_app_key, shutdown: Some(shutdown), task })
 }
 
 async fn events_json(
@@ -142,4 +163,38 @@ async fn events_json(
         tracing::error!(error = ?error, "event log unreadable");
         (axum::http::StatusCode::INTERNAL_SERVER_ERROR, "The event log could not be read; see the server log.")
     })
+}
+
+/// `POST /dev/jobs/{name}`: runs a scheduled job now (`cargo xtask job`).
+async fn run_job(
+    axum::extract::State(gatehouse): axum::extract::State<Gatehouse>,
+    axum::extract::Path(name): axum::extract::Path<String>,
+) -> Result<axum::Json<serde_json::Value>, gatehouse_api::ApiError> {
+    Ok(axum::Json(gatehouse_core::jobs::run(&gatehouse, &name).await?))
+}
+
+/// `POST /dev/directory/import`: a GIAS extract as the body (`cargo xtask
+/// import-directory FILE` while the server runs).
+async fn import_directory(
+    axum::extract::State(gatehouse): axum::extract::State<Gatehouse>,
+    body: axum::body::Bytes,
+) -> Result<axum::Json<directory::ImportReport>, gatehouse_api::ApiError> {
+    Ok(axum::Json(directory::import(gatehouse.table.as_ref(), body.as_ref(), 0, |_| {}).await?))
+}
+
+/// The demo app's API key: made once and kept (the store has only its hash)
+/// in the data directory, so a newcomer can call the API at once.
+async fn demo_app_key(
+    table: &dyn gatehouse_core::ports::Table,
+    data_dir: &std::path::Path,
+    now: chrono::DateTime<chrono::Utc>,
+) -> anyhow::Result<String> {
+    let path = data_dir.join(DEMO_APP_KEY_FILE);
+    let kept = std::fs::read_to_string(&path).ok();
+    let partner = gatehouse_core::PartnerId::parse(demo::DEMO_PARTNER)?;
+    let app = gatehouse_core::AppId::parse(demo::DEMO_APP)?;
+    let secret =
+        gatehouse_core::app_keys::ensure_demo_key(table, &partner, &app, kept.as_deref().map(str::trim), now).await?;
+    std::fs::write(&path, format!("{secret}\n")).with_context(|| format!("writing {}", path.display()))?;
+    Ok(secret)
 }

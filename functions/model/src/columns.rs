@@ -53,6 +53,11 @@ const ACTIVE: &[Column] = &[
     },
     Column { heading: "Active Cases", sort: Some(SortColumn::ActiveCases), text: |r| r.active_cases.to_string() },
     Column { heading: "Revoke Pending", sort: Some(SortColumn::RevokePending), text: |r| optional(&r.revoke_pending) },
+    Column {
+        heading: "Re-authorisation",
+        sort: Some(SortColumn::ReauthorisationNeeded),
+        text: |r| if r.reauthorisation_needed { "Needed" } else { "" }.to_owned(),
+    },
 ];
 
 const PENDING: &[Column] = &[
@@ -61,6 +66,7 @@ const PENDING: &[Column] = &[
     Column { heading: "Priority", sort: None, text: |r| if r.priority { "Yes" } else { "No" }.to_owned() },
     MIS,
     Column { heading: "Date Invited", sort: Some(SortColumn::DateInvited), text: |r| optional(&r.date_invited) },
+    Column { heading: "Last Reminded", sort: Some(SortColumn::LastReminded), text: |r| optional(&r.last_reminded) },
     Column { heading: "School Contact", sort: Some(SortColumn::SchoolContact), text: |r| optional(&r.school_contact) },
     Column {
         heading: "Partner Contact",

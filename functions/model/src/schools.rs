@@ -201,7 +201,9 @@ pub enum SortColumn {
     CacheAge,
     ActiveCases,
     RevokePending,
+    ReauthorisationNeeded,
     DateInvited,
+    LastReminded,
     SchoolContact,
     PartnerContact,
     InvitationStatus,
@@ -240,6 +242,9 @@ pub struct SchoolRow {
     pub active_cases: u32,
     /// The date a requested revocation takes effect, while it is in the future.
     pub revoke_pending: Option<String>,
+    /// P10: the app now requests scopes this school has not granted; until it
+    /// re-authorises, the app reads only what was granted.
+    pub reauthorisation_needed: bool,
     /// P3: when the school was (last) invited.
     pub date_invited: Option<String>,
     /// P3: who at the school the invitation and reminders go to.
@@ -250,6 +255,8 @@ pub struct SchoolRow {
     pub invitation_status: Option<InvitationStatus>,
     /// P3: marked as a priority by the partner.
     pub priority: bool,
+    /// P11: when the school contact was last sent a reminder.
+    pub last_reminded: Option<String>,
     /// P4: when access ended.
     pub revoked_on: Option<String>,
     /// P4: who revoked: a partner user's name, or "School".
@@ -288,6 +295,9 @@ pub struct ListSchoolsQuery {
     /// `true`: only schools with a revocation pending; `false`: only without.
     #[serde(default)]
     pub revoke_pending: Option<bool>,
+    /// P10: `true` keeps schools that must re-authorise for added scopes.
+    #[serde(default)]
+    pub reauthorisation: Option<bool>,
     /// P3 "priority only": `true` keeps priority schools only.
     #[serde(default)]
     pub priority: Option<bool>,

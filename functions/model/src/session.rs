@@ -2,6 +2,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::TeamRole;
+
 /// `POST /api/auth/magic-link`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -42,5 +44,6 @@ pub struct Me {
     pub display_name: String,
     pub partner_id: String,
     pub partner_name: String,
+    pub role: TeamRole,
     pub apps: Vec<AppSummary>,
 }

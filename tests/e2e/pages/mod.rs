@@ -1,10 +1,19 @@
 //! One page object per screen, plus the XPath locators they share. Elements are found the way
 //! a person finds them, by role, label and visible text, so restyling never breaks a test.
 
+pub mod app_keys;
 pub mod auth_landing;
+pub mod authorise;
+pub mod invite_school;
 pub mod outbox;
+pub mod permission_set;
 pub mod school_list;
+pub mod school_tile;
 pub mod sign_in;
+pub mod team;
+pub mod wizard;
+
+use fantoccini::{Client, Locator};
 
 /// An XPath string literal for `text`; XPath 1.0 has no escapes, so a text holding both quote
 /// kinds is spliced together with `concat`.
@@ -37,6 +46,16 @@ pub fn link(text: &str) -> String {
 /// The form field whose `<label>` reads exactly `text`.
 pub fn field(text: &str) -> String {
     format!("//*[@id=//label[normalize-space()={}]/@for]", literal(text))
+}
+
+/// Clicks the link `name` in the banner's main navigation ("Schools", "Permission set", "Team").
+pub async fn follow_main_nav(browser: &Client, name: &str) {
+    let nav_link = format!("//nav[@aria-label='Main']{}", link(name));
+    let nav_link = browser
+        .find(Locator::XPath(&nav_link))
+        .await
+        .unwrap_or_else(|error| panic!("no {name:?} link in the main navigation: {error}"));
+    nav_link.click().await.unwrap_or_else(|error| panic!("following {name:?}: {error}"));
 }
 
 /// Every element announced as an alert.

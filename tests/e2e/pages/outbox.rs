@@ -22,16 +22,51 @@ impl<'a> OutboxPage<'a> {
         OutboxPage { browser }
     }
 
+    /// The subjects of the emails to `recipient`, newest first, once there is at least one.
+    pub async fn emails_to(&self, recipient: &str) -> Vec<String> {
+        // "To <address> · <sent at>": the separator keeps a longer address from matching.
+        let to = literal(&format!("To {recipient} ·"));
+        let subjects = format!("//article[.//p[starts-with(normalize-space(), {to})]]//h2");
+        let (browser, subjects) = (self.browser, &subjects);
+        let found = eventually(&format!("an email to {recipient} in the outbox"), || async move {
+            let found = browser.find_all(Locator::XPath(subjects)).await?;
+            if found.is_empty() {
+                browser.refresh().await?;
+                return Ok(None);
+            }
+            Ok(Some(found))
+        })
+        .await;
+        let mut texts = Vec::new();
+        for subject in found {
+            texts.push(subject.text().await.expect("a subject"));
+        }
+        texts
+    }
+
     /// Clicks the sign-in link in the newest email to `recipient` and returns its address.
     pub async fn follow_newest_sign_in_link(&self, recipient: &str) -> String {
-        // The first matching email on the page is the newest; its link is the one whose text
-        // is a sign-in address.
+        self.follow_newest_link(recipient, "/auth#token=").await
+    }
+
+    /// Clicks the Begin Authorisation link (`…/authorise#token=…`) in the newest email to
+    /// `recipient` and returns its address.
+    pub async fn follow_newest_authorisation_link(&self, recipient: &str) -> String {
+        self.follow_newest_link(recipient, "/authorise#token=").await
+    }
+
+    /// Clicks the link whose address contains `marker` in the newest email to `recipient`, once
+    /// there is one, and returns its address.
+    async fn follow_newest_link(&self, recipient: &str, marker: &str) -> String {
+        // The first matching email on the page is the newest; "To <address> ·" keeps a longer
+        // address from matching.
         let newest_link = format!(
-            "(//article[.//*[contains(normalize-space(), {})]])[1]//a[contains(., '/auth#token=')]",
-            literal(&format!("To {recipient}"))
+            "(//article[.//p[starts-with(normalize-space(), {})]])[1]//a[contains(., {})]",
+            literal(&format!("To {recipient} ·")),
+            literal(marker)
         );
         let (browser, newest_link) = (self.browser, &newest_link);
-        let link = eventually(&format!("a sign-in email to {recipient} in the outbox"), || async move {
+        let link = eventually(&format!("an email to {recipient} with a {marker} link in the outbox"), || async move {
             match browser.find(Locator::XPath(newest_link)).await {
                 Ok(link) => Ok(Some(link)),
                 Err(error) if error.is_no_such_element() => {
@@ -44,7 +79,7 @@ impl<'a> OutboxPage<'a> {
         })
         .await;
         let address = link.text().await.expect("the link's text");
-        link.click().await.expect("following the sign-in link");
+        link.click().await.expect("following the link");
         address
     }
 }

@@ -120,6 +120,21 @@ impl<'a> SchoolListPage<'a> {
         self.browser.find_all(Locator::XPath(PRIORITY_ROWS)).await.expect("the priority rows").len()
     }
 
+    /// Whether the row of `school_id` carries the priority marker.
+    pub async fn is_priority(&self, school_id: &str) -> bool {
+        let marked = format!("{PRIORITY_ROWS}[*[1][normalize-space()={}]]", literal(school_id));
+        !self.browser.find_all(Locator::XPath(&marked)).await.expect("looking for the marker").is_empty()
+    }
+
+    /// Waits until `count` rows carry the priority marker, as they do once the list is fetched again.
+    pub async fn wait_for_priority_rows(&self, count: usize) {
+        let this = self;
+        eventually(&format!("{count} priority rows"), || async move {
+            Ok((this.priority_row_count().await == count).then_some(()))
+        })
+        .await;
+    }
+
     /// Each entry of the status key under the table: the badge, then its sentence.
     pub async fn status_key(&self) -> Vec<String> {
         let mut entries = Vec::new();
@@ -180,6 +195,37 @@ impl<'a> SchoolListPage<'a> {
             values.push(cell.text().await.expect("a cell's text"));
         }
         values
+    }
+
+    /// The cell of `column` in the row of `school_id` (School ID is every list's first column),
+    /// or `None` while the list does not show that school.
+    pub async fn cell(&self, school_id: &str, column: &str) -> Option<String> {
+        let headings = self.column_headings().await;
+        let position = headings.iter().position(|heading| heading == column).unwrap_or_else(|| {
+            panic!("no column headed {column:?} among {headings:?}");
+        });
+        let cell = format!("{ROWS}[*[1][normalize-space()={}]]/*[{}]", literal(school_id), position + 1);
+        let cell = self.browser.find_all(Locator::XPath(&cell)).await.expect("the cell").into_iter().next()?;
+        Some(cell.text().await.expect("the cell's text"))
+    }
+
+    /// Waits until the row of `school_id` shows `expected` in `column`, as it does once the
+    /// list behind a tile has been fetched again.
+    pub async fn wait_for_cell(&self, school_id: &str, column: &str, expected: &str) {
+        let this = self;
+        eventually(&format!("{column} = {expected:?} in the row of {school_id}"), || async move {
+            Ok((this.cell(school_id, column).await.as_deref() == Some(expected)).then_some(()))
+        })
+        .await;
+    }
+
+    /// Waits until the list no longer shows `school_id`, as when an action moved it elsewhere.
+    pub async fn wait_until_gone(&self, school_id: &str) {
+        let this = self;
+        eventually(&format!("school {school_id} to leave the list"), || async move {
+            Ok(this.cell(school_id, "School ID").await.is_none().then_some(()))
+        })
+        .await;
     }
 
     /// Picks `option` in the filter select labelled `label` ("Status", "MIS", …). The list

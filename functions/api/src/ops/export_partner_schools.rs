@@ -1,13 +1,16 @@
 //! `GET /api/partner/schools/export` (P5): the filtered, sorted view as a CSV
-//! download, every page of it.
+//! download, every page of it, streamed in chunks so a large list starts
+//! downloading at once. (API Gateway buffers Lambda responses up to 6 MB,
+//! about 25,000 rows; the local server streams.)
 
+use axum::body::Body;
 use axum::extract::State;
 use axum::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE};
 use axum::response::IntoResponse;
-use gatehouse_core::{Error, schools};
+use gatehouse_core::schools;
 use gatehouse_model::ListSchoolsQuery;
 
-use crate::csv_export::schools_csv;
+use crate::csv_export::schools_csv_chunks;
 use crate::extract::ApiQuery;
 use crate::session::SignedIn;
 use crate::{ApiError, AppState};
@@ -18,8 +21,9 @@ pub async fn handle(
     ApiQuery(query): ApiQuery<ListSchoolsQuery>,
 ) -> Result<impl IntoResponse, ApiError> {
     let rows = schools::export(&state.gatehouse, &session, &query).await?;
-    let csv = schools_csv(query.view, &rows).map_err(|e| Error::Unavailable(e.into()))?;
+    let chunks = schools_csv_chunks(query.view, rows).map(|chunk| chunk.map_err(std::io::Error::other));
+    let body = Body::from_stream(futures_util::stream::iter(chunks));
     let date = state.gatehouse.clock.now().format("%Y-%m-%d");
     let disposition = format!("attachment; filename=\"{}-schools-{date}.csv\"", query.view.as_str());
-    Ok(([(CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()), (CONTENT_DISPOSITION, disposition)], csv))
+    Ok(([(CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()), (CONTENT_DISPOSITION, disposition)], body))
 }

@@ -1,10 +1,33 @@
 //! One module per operation: parse, call the domain, map the result.
 
+pub mod add_team_member;
+pub mod authorise_invitation;
+pub mod cancel_invitation;
+pub mod cancel_revocation;
+pub mod create_app_key;
 pub mod create_session;
 pub mod export_partner_schools;
+pub mod forward_invitation;
 pub mod get_me;
+pub mod get_partner_school;
+pub mod get_permission_set;
+pub mod get_school_status;
 pub mod health;
+pub mod invite_school;
+pub mod invite_school_by_api;
+pub mod list_app_keys;
+pub mod list_app_schools;
 pub mod list_partner_schools;
+pub mod list_team;
 pub mod logout;
+pub mod open_invitation;
 pub mod openapi;
+pub mod reinvite_school;
+pub mod remove_team_member;
 pub mod request_magic_link;
+pub mod resend_invitation;
+pub mod revoke_app_key;
+pub mod revoke_school_access;
+pub mod search_directory;
+pub mod set_school_priority;
+pub mod update_permission_set;

@@ -141,7 +141,7 @@ pub trait Table: Send + Sync {
 }
 
 /// Follows `next` until the partition is exhausted. For lists the product
-/// shows whole (a partner's schools fit in one 1 MB page for ~2,000 schools).
+/// shows whole (a partner's schools fit in one 1 MB page up to ~1,300 schools).
 pub async fn query_all(table: &dyn Table, mut query: Query) -> Result<Vec<Item>, StoreError> {
     let mut items = Vec::new();
     loop {

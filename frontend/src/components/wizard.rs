@@ -1,0 +1,178 @@
+//! What the full-page wizards share (P7 Invite School, S2 authorisation): the list of steps with
+//! the current one marked, a step heading that takes the focus when its step appears, and inputs
+//! whose problem, the screen's own or the API's, is shown under them and tied to them with
+//! `aria-describedby`, so a screen reader reads it with the field.
+
+use leptos::html::H2;
+use leptos::prelude::*;
+
+use crate::api::ApiError;
+use crate::components::{InputProblem, ProblemAlert, names_field};
+
+/// A problem with one input: a sentence the screen says itself, or the API's problem.
+#[derive(Debug, Clone, PartialEq)]
+pub enum FieldProblem {
+    Own(String),
+    Api(ApiError),
+}
+
+/// What the screen itself found wrong before asking the server: the field and the sentence.
+pub type Invalid = Option<(&'static str, String)>;
+
+/// The problem to show beside the input answering for the request field `name`: the screen's
+/// own when it names that field, else the API's when it names it (`email` matches
+/// `school_contact.email`).
+pub fn field_problem(invalid: Invalid, error: Option<ApiError>, name: &str) -> Option<FieldProblem> {
+    if let Some((_, sentence)) = invalid.filter(|(field, _)| *field == name) {
+        return Some(FieldProblem::Own(sentence));
+    }
+    error.filter(|error| error.field().is_some_and(|field| names_field(field, name))).map(FieldProblem::Api)
+}
+
+/// The `aria-describedby` of an input: its hint and, while there is one, its problem.
+pub fn described_by(hint: Option<&str>, problem: Option<&str>) -> Option<String> {
+    let ids: Vec<&str> = hint.into_iter().chain(problem).collect();
+    (!ids.is_empty()).then(|| ids.join(" "))
+}
+
+/// The problem under an input, with the id its input's `aria-describedby` names.
+#[component]
+pub fn FieldError(#[prop(into)] id: String, problem: FieldProblem) -> impl IntoView {
+    let body = match problem {
+        FieldProblem::Own(detail) => view! { <InputProblem detail /> }.into_any(),
+        FieldProblem::Api(error) => view! { <ProblemAlert error /> }.into_any(),
+    };
+    view! { <div class="field-problem" id=id>{body}</div> }
+}
+
+/// "Step 2 of 7" and what the step asks. It takes the focus when the step appears, so the
+/// keyboard starts at the top of the new step and a screen reader announces where the user is.
+#[component]
+pub fn StepHeading(step: usize, of: usize, #[prop(into)] title: String) -> impl IntoView {
+    let heading = NodeRef::<H2>::new();
+    heading.on_load(|heading| {
+        // Focus can only fail on a detached element, which this is not once loaded.
+        let _ = heading.focus();
+    });
+    view! {
+        <h2 class="step-heading" tabindex="-1" node_ref=heading>
+            <span class="step-count">{format!("Step {step} of {of}")}</span>
+            " "
+            <span class="step-title">{title}</span>
+        </h2>
+    }
+}
+
+/// The wizard's steps in order, the current one marked with `aria-current="step"`; `current` is
+/// 1-based, and 0 or past the end marks none.
+#[component]
+pub fn StepList(names: &'static [&'static str], #[prop(into)] current: Signal<usize>) -> impl IntoView {
+    let items = names
+        .iter()
+        .enumerate()
+        .map(|(index, name)| {
+            let number = index + 1;
+            let state = move || {
+                let current = current.get();
+                if number == current {
+                    "current"
+                } else if number < current {
+                    "done"
+                } else {
+                    "to-do"
+                }
+            };
+            view! {
+                <li class=state aria-current=move || (state() == "current").then_some("step")>
+                    <span class="step-number" aria-hidden="true">{number}</span>
+                    <span>{*name}</span>
+                    {move || (state() == "done").then(|| view! { <span class="visually-hidden">" (done)"</span> })}
+                </li>
+            }
+        })
+        .collect_view();
+    view! { <ol class="step-list" aria-label="Steps">{items}</ol> }
+}
+
+/// A labelled text input with an optional hint and its problem underneath.
+#[component]
+pub fn TextField(
+    id: &'static str,
+    #[prop(into)] label: String,
+    /// `text`, `email`…
+    #[prop(default = "text")]
+    kind: &'static str,
+    #[prop(optional, into)] hint: Option<String>,
+    #[prop(default = "off")] autocomplete: &'static str,
+    /// The most characters the input takes, when there is a limit.
+    #[prop(optional)]
+    maxlength: Option<u32>,
+    value: RwSignal<String>,
+    #[prop(into)] problem: Signal<Option<FieldProblem>>,
+    /// Runs after each keystroke, e.g. to clear a problem the edit may have fixed.
+    on_edit: Callback<()>,
+) -> impl IntoView {
+    let hint_id = format!("{id}-hint");
+    let error_id = format!("{id}-error");
+    let described = {
+        let (hint_id, error_id) = (hint_id.clone(), error_id.clone());
+        let hinted = hint.is_some();
+        move || described_by(hinted.then_some(hint_id.as_str()), problem.read().as_ref().map(|_| error_id.as_str()))
+    };
+    view! {
+        <div class="field">
+            <label for=id>{label}</label>
+            {hint.map(|hint| view! { <p class="hint" id=hint_id.clone()>{hint}</p> })}
+            <input
+                id=id
+                type=kind
+                autocomplete=autocomplete
+                maxlength=maxlength
+                aria-describedby=described
+                aria-invalid=move || problem.read().is_some().then_some("true")
+                prop:value=move || value.get()
+                on:input=move |event| {
+                    value.set(event_target_value(&event));
+                    on_edit.run(());
+                }
+            />
+            {move || problem.get().map(|problem| view! { <FieldError id=error_id.clone() problem /> })}
+        </div>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use gatehouse_model::Problem;
+
+    fn api_problem(field: &str) -> ApiError {
+        ApiError::Problem(Problem {
+            problem_type: "/problems/invalid".to_owned(),
+            title: "Invalid input".to_owned(),
+            status: 400,
+            detail: "Enter an email address like name@school.org.uk.".to_owned(),
+            code: "invalid".to_owned(),
+            field: Some(field.to_owned()),
+            request_id: None,
+        })
+    }
+
+    #[test]
+    fn the_screens_own_problem_comes_first_then_the_apis_for_the_field_it_names() {
+        let own = Some(("name", "Enter their name.".to_owned()));
+        assert_eq!(field_problem(own.clone(), None, "name"), Some(FieldProblem::Own("Enter their name.".to_owned())));
+        assert_eq!(field_problem(own, None, "email"), None);
+        let error = Some(api_problem("school_contact.email"));
+        assert_eq!(field_problem(None, error.clone(), "email"), error.clone().map(FieldProblem::Api));
+        assert_eq!(field_problem(None, error, "name"), None);
+    }
+
+    #[test]
+    fn an_input_is_described_by_its_hint_and_its_problem() {
+        assert_eq!(described_by(None, None), None);
+        assert_eq!(described_by(Some("role-hint"), None).as_deref(), Some("role-hint"));
+        assert_eq!(described_by(Some("role-hint"), Some("role-error")).as_deref(), Some("role-hint role-error"));
+        assert_eq!(described_by(None, Some("role-error")).as_deref(), Some("role-error"));
+    }
+}

@@ -1,0 +1,332 @@
+//! P10, `/permissions`: the scopes an app asks schools to share, the four data areas and each
+//! contextual flag on its own, with what sharing it means. Admins change the set; adding a
+//! scope asks every authorised school to authorise again, so Save asks first. Members see the
+//! set read-only. `?app=` picks the app; the partner's first app otherwise.
+
+use gatehouse_model::{AppSummary, PermissionSet, PermissionSetSaved, Scope, ScopeKind, ScopeSet, TeamRole};
+use leptos::html::{H2, P};
+use leptos::prelude::*;
+use leptos_router::hooks::use_query_map;
+
+use crate::api::{self, ApiError};
+use crate::app::{PERMISSION_SET, set_title, sign_in_when};
+use crate::components::{AppChoice, Header, ProblemAlert, problem_alerts};
+
+/// What the page shows once loaded.
+#[derive(Debug, Clone)]
+struct Loaded {
+    set: PermissionSet,
+    apps: Vec<AppSummary>,
+    can_save: bool,
+}
+
+#[component]
+pub fn PermissionSetScreen() -> impl IntoView {
+    set_title("Permission set");
+    let me = LocalResource::new(api::me);
+    let params = use_query_map();
+    let loaded = LocalResource::new(move || {
+        let chosen = params.read().get("app").filter(|app| !app.is_empty());
+        async move {
+            let me = me.await?;
+            let Some(app) = chosen.or_else(|| me.apps.first().map(|app| app.app_id.clone())) else {
+                return Ok(None);
+            };
+            let set = api::permission_set(&app).await?;
+            Ok::<_, ApiError>(Some(Loaded { set, apps: me.apps, can_save: me.role == TeamRole::Admin }))
+        }
+    });
+    sign_in_when(move || loaded.get().and_then(Result::err).is_some_and(|error| error.requires_sign_in()));
+    let body = move || {
+        Suspend::new(async move {
+            loaded.await.map(|loaded| match loaded {
+                Some(Loaded { set, apps, can_save }) => view! {
+                    <AppChoice apps current=set.app_id.clone() page=PERMISSION_SET />
+                    <PermissionEditor set can_save />
+                }
+                .into_any(),
+                None => view! { <p>"Your organisation has no apps yet, so there is no permission set to show."</p> }
+                    .into_any(),
+            })
+        })
+    };
+    view! {
+        <Header me=Signal::derive(move || me.get().and_then(Result::ok)) />
+        <main>
+            <h1>"Permission set"</h1>
+            <p class="lead">
+                "The data your app asks schools to share. A school sees exactly this list when it authorises, \
+                 and your app reads only what the school granted."
+            </p>
+            <Transition fallback=|| view! { <p class="loading">"Loading the permission set…"</p> }>
+                <ErrorBoundary fallback=problem_alerts>{body}</ErrorBoundary>
+            </Transition>
+        </main>
+    }
+}
+
+/// "Added: Traveller; removed: none; 41 schools were emailed to re-authorise."
+fn saved_sentence(saved: &PermissionSetSaved) -> String {
+    if saved.added.is_empty() && saved.removed.is_empty() {
+        return "Nothing changed: the permission set was already like this, and no school was emailed.".to_owned();
+    }
+    let schools = match saved.schools_notified {
+        1 => "1 school was".to_owned(),
+        n => format!("{n} schools were"),
+    };
+    format!(
+        "Added: {}; removed: {}; {schools} emailed to re-authorise.",
+        scope_names(&saved.added),
+        scope_names(&saved.removed)
+    )
+}
+
+fn scope_names(scopes: &ScopeSet) -> String {
+    if scopes.is_empty() {
+        return "none".to_owned();
+    }
+    scopes.iter().map(|scope| scope.label()).collect::<Vec<_>>().join(", ")
+}
+
+/// The warning Save shows before adding scopes.
+fn reauthorisation_warning(authorised_schools: u32) -> String {
+    format!(
+        "Adding scopes asks every authorised school ({authorised_schools}) to authorise again; \
+         until they do, your app reads only what they granted."
+    )
+}
+
+/// The checkboxes, Save and the confirmation before scopes are added.
+#[component]
+fn PermissionEditor(set: PermissionSet, can_save: bool) -> impl IntoView {
+    let current = RwSignal::new(set);
+    let chosen = RwSignal::new(current.read_untracked().requested.clone());
+    let confirming = RwSignal::new(false);
+    let save = Action::new_local(move |requested: &ScopeSet| {
+        let (app, requested) = (current.read_untracked().app_id.clone(), requested.clone());
+        async move { api::save_permission_set(&app, requested).await }
+    });
+    let message = RwSignal::new(None::<String>);
+    let status = NodeRef::<P>::new();
+    Effect::new(move || {
+        if let Some(Ok(saved)) = save.value().get() {
+            message.set(Some(saved_sentence(&saved)));
+            chosen.set(saved.permission_set.requested.clone());
+            current.set(saved.permission_set);
+            confirming.set(false);
+            // Once shown: a hidden element cannot take the focus.
+            request_animation_frame(move || {
+                if let Some(status) = status.get_untracked() {
+                    let _ = status.focus();
+                }
+            });
+        }
+    });
+    let added = move || chosen.read().difference(&current.read().requested).copied().collect::<ScopeSet>();
+    let removed = move || current.read().requested.difference(&chosen.read()).copied().collect::<ScopeSet>();
+    let submit = move |event: leptos::ev::SubmitEvent| {
+        event.prevent_default();
+        message.set(None);
+        if added().is_empty() {
+            save.dispatch(chosen.get_untracked());
+        } else {
+            confirming.set(true);
+        }
+    };
+    let group = move |kind: ScopeKind| {
+        Scope::ALL
+            .into_iter()
+            .filter(|scope| scope.kind() == kind)
+            .map(|scope| view! { <ScopeChoice scope chosen can_save /> })
+            .collect_view()
+    };
+    let changes = move || {
+        let (added, removed) = (added(), removed());
+        (!added.is_empty() || !removed.is_empty())
+            .then(|| format!("Not saved yet. Adding: {}; removing: {}.", scope_names(&added), scope_names(&removed)))
+    };
+    let counts = move || {
+        let set = current.read();
+        let authorised = match set.authorised_schools {
+            1 => "1 school has".to_owned(),
+            n => format!("{n} schools have"),
+        };
+        let waiting = match set.schools_needing_reauthorisation {
+            0 => "None of them is waiting to re-authorise.".to_owned(),
+            1 => "1 of them has yet to re-authorise for scopes added since it authorised.".to_owned(),
+            n => format!("{n} of them have yet to re-authorise for scopes added since they authorised."),
+        };
+        format!("{authorised} authorised {}. {waiting}", set.app_name)
+    };
+    view! {
+        <p class="hint">{counts}</p>
+        <p class="action-message" role="status" tabindex="-1" node_ref=status hidden=move || message.read().is_none()>
+            {move || message.get()}
+        </p>
+        {(!can_save).then(|| view! {
+            <p class="read-only-note">"Only an admin can change the permission set. Ask an admin in your team."</p>
+        })}
+        <form class="permission-set" on:submit=submit>
+            <fieldset>
+                <legend>"Data areas"</legend>
+                <p class="hint">"Whole records the app can read."</p>
+                <div class="scope-grid">{group(ScopeKind::Resource)}</div>
+            </fieldset>
+            <fieldset>
+                <legend>"Contextual flags"</legend>
+                <p class="hint">"Single facts on student records, each asked for on its own."</p>
+                <div class="scope-grid">{group(ScopeKind::ContextualFlag)}</div>
+            </fieldset>
+            {move || save.value().get().and_then(Result::err).map(|error| view! { <ProblemAlert error /> })}
+            // Stays in view at the bottom of the window while the scopes scroll past.
+            {can_save.then(|| view! {
+                <div class="save-bar" hidden=move || confirming.get()>
+                    <div class="form-buttons">
+                        <button type="submit" disabled=move || save.pending().get()>"Save"</button>
+                        <button
+                            type="button"
+                            class="secondary"
+                            disabled=move || added().is_empty() && removed().is_empty()
+                            on:click=move |_| chosen.set(current.read_untracked().requested.clone())
+                        >
+                            "Undo changes"
+                        </button>
+                    </div>
+                    <p class="changes" aria-live="polite">{changes}</p>
+                </div>
+            })}
+        </form>
+        {move || confirming.get().then(|| view! {
+            <ConfirmAdding
+                added=added()
+                authorised_schools=current.read_untracked().authorised_schools
+                pending=save.pending().into()
+                on_confirm=Callback::new(move |()| {
+                    save.dispatch(chosen.get_untracked());
+                })
+                on_cancel=Callback::new(move |()| confirming.set(false))
+            />
+        })}
+    }
+}
+
+/// One scope's checkbox, its name and what sharing it means.
+#[component]
+fn ScopeChoice(scope: Scope, chosen: RwSignal<ScopeSet>, can_save: bool) -> impl IntoView {
+    let id = format!("scope-{}", scope.as_str());
+    let description_id = format!("{id}-description");
+    view! {
+        <div class="scope-choice">
+            <input
+                type="checkbox"
+                id=id.clone()
+                aria-describedby=description_id.clone()
+                disabled=!can_save
+                prop:checked=move || chosen.read().contains(&scope)
+                on:change=move |event| {
+                    let ticked = event_target_checked(&event);
+                    chosen.update(|set| {
+                        if ticked {
+                            set.insert(scope);
+                        } else {
+                            set.remove(&scope);
+                        }
+                    });
+                }
+            />
+            <div>
+                <label for=id>{scope.label()}</label>
+                <p class="hint" id=description_id>{scope.description()}</p>
+            </div>
+        </div>
+    }
+}
+
+/// "Adding scopes asks every authorised school (N) to authorise again…", before saving.
+#[component]
+fn ConfirmAdding(
+    added: ScopeSet,
+    authorised_schools: u32,
+    pending: Signal<bool>,
+    on_confirm: Callback<()>,
+    on_cancel: Callback<()>,
+) -> impl IntoView {
+    let heading = NodeRef::<H2>::new();
+    heading.on_load(|heading| {
+        let _ = heading.focus();
+        // Focusing scrolls only the heading into view; the buttons under it must show too.
+        if let Some(confirm) = heading.parent_element() {
+            confirm.scroll_into_view_with_bool(false);
+        }
+    });
+    view! {
+        <div
+            class="confirm-box"
+            role="alertdialog"
+            aria-labelledby="confirm-adding-heading"
+            aria-describedby="confirm-adding-text"
+            on:keydown=move |event| {
+                if event.key() == "Escape" {
+                    event.prevent_default();
+                    on_cancel.run(());
+                }
+            }
+        >
+            <h2 id="confirm-adding-heading" tabindex="-1" node_ref=heading>
+                "Ask schools to authorise again?"
+            </h2>
+            <p id="confirm-adding-text">{reauthorisation_warning(authorised_schools)}</p>
+            <p>{format!("Adding: {}.", scope_names(&added))}</p>
+            <div class="form-buttons">
+                <button type="button" disabled=move || pending.get() on:click=move |_| on_confirm.run(())>
+                    "Save and ask schools"
+                </button>
+                <button type="button" class="secondary" on:click=move |_| on_cancel.run(())>
+                    "Go back"
+                </button>
+            </div>
+        </div>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn saved(added: &[Scope], removed: &[Scope], schools_notified: u32) -> PermissionSetSaved {
+        PermissionSetSaved {
+            permission_set: PermissionSet {
+                app_id: "demo-app".to_owned(),
+                app_name: "Demo Timetabler".to_owned(),
+                requested: ScopeSet::new(),
+                schools_needing_reauthorisation: 0,
+                authorised_schools: 0,
+            },
+            added: added.iter().copied().collect(),
+            removed: removed.iter().copied().collect(),
+            schools_notified,
+        }
+    }
+
+    #[test]
+    fn saving_says_what_was_added_and_removed_and_who_was_emailed() {
+        assert_eq!(
+            saved_sentence(&saved(&[Scope::Traveller, Scope::PupilPremium], &[], 41)),
+            "Added: Pupil Premium, Traveller; removed: none; 41 schools were emailed to re-authorise."
+        );
+        assert_eq!(
+            saved_sentence(&saved(&[Scope::Staff], &[Scope::Groups], 1)),
+            "Added: Staff; removed: Groups; 1 school was emailed to re-authorise."
+        );
+        assert!(saved_sentence(&saved(&[], &[], 0)).starts_with("Nothing changed"));
+    }
+
+    #[test]
+    fn the_warning_names_how_many_schools_are_asked() {
+        assert_eq!(
+            reauthorisation_warning(42),
+            "Adding scopes asks every authorised school (42) to authorise again; \
+             until they do, your app reads only what they granted."
+        );
+    }
+}

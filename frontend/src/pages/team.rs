@@ -1,0 +1,423 @@
+//! `/team`: the partner's colleagues who sign in to the portal. Admins add a colleague (name,
+//! email, role) and remove one after confirming; members see the list only. Every change
+//! answers with the whole team, which replaces the table.
+
+use gatehouse_model::{AddTeamMember, TeamMember, TeamPage, TeamRole};
+use leptos::html::{H2, P};
+use leptos::prelude::*;
+
+use crate::api::{self, ApiError};
+use crate::app::{set_title, sign_in_when};
+use crate::components::{Header, InputProblem, ProblemAlert, problem_alerts, problem_for, problem_unclaimed};
+use crate::dates::local_time;
+use crate::school_query::serde_name;
+
+/// A change to the team, and what to say once it is made.
+#[derive(Debug, Clone)]
+enum Change {
+    Add(AddTeamMember),
+    Remove(TeamMember),
+}
+
+impl Change {
+    fn done(&self) -> String {
+        match self {
+            Change::Add(member) => format!(
+                "{} ({}) was added to the team as {}; they can now sign in with that address.",
+                member.display_name,
+                member.email,
+                article_role(member.role)
+            ),
+            Change::Remove(member) => {
+                format!(
+                    "{} ({}) was removed from the team and can no longer sign in.",
+                    member.display_name, member.email
+                )
+            }
+        }
+    }
+}
+
+fn article_role(role: TeamRole) -> &'static str {
+    match role {
+        TeamRole::Admin => "an Admin",
+        TeamRole::Member => "a Member",
+    }
+}
+
+#[component]
+pub fn TeamScreen() -> impl IntoView {
+    set_title("Team");
+    let me = LocalResource::new(api::me);
+    let team = LocalResource::new(api::team);
+    sign_in_when(move || {
+        let me_failed = me.get().and_then(Result::err);
+        let team_failed = team.get().and_then(Result::err);
+        me_failed.iter().chain(&team_failed).any(ApiError::requires_sign_in)
+    });
+    let change = Action::new_local(|change: &Change| {
+        let change = change.clone();
+        async move {
+            let page = match &change {
+                Change::Add(member) => api::add_team_member(member.clone()).await?,
+                Change::Remove(member) => api::remove_team_member(member.email.clone()).await?,
+            };
+            Ok::<_, ApiError>((change, page))
+        }
+    });
+    let message = RwSignal::new(None::<String>);
+    let status = NodeRef::<P>::new();
+    let removing = RwSignal::new(None::<TeamMember>);
+    Effect::new(move || {
+        if let Some(Ok((done, page))) = change.value().get() {
+            message.set(Some(done.done()));
+            removing.set(None);
+            team.set(Some(Ok(page)));
+            // Once shown: a hidden element cannot take the focus.
+            request_animation_frame(move || {
+                if let Some(status) = status.get_untracked() {
+                    let _ = status.focus();
+                }
+            });
+        }
+    });
+    let error = Signal::derive(move || change.value().get().and_then(Result::err));
+    let pending = Signal::derive(move || change.pending().get());
+    let my_email = Signal::derive(move || me.get().and_then(Result::ok).map(|me| me.email));
+    let body = move || {
+        Suspend::new(async move {
+            team.await.map(|page| {
+                let TeamPage { members, can_manage } = page;
+                let on_remove = Callback::new(move |member: TeamMember| {
+                    change.value().set(None);
+                    message.set(None);
+                    removing.set(Some(member));
+                });
+                view! {
+                    <MembersTable members can_manage my_email on_remove />
+                    {can_manage.then(|| view! {
+                        <AddMember
+                            error
+                            pending
+                            on_add=Callback::new(move |member| {
+                                message.set(None);
+                                change.dispatch(Change::Add(member));
+                            })
+                        />
+                    })}
+                    {(!can_manage).then(|| view! {
+                        <p class="read-only-note">"Only an admin can add or remove colleagues."</p>
+                    })}
+                }
+            })
+        })
+    };
+    view! {
+        <Header me=Signal::derive(move || me.get().and_then(Result::ok)) />
+        <main>
+            <h1>"Team"</h1>
+            <p class="lead">"Colleagues who sign in to Gatehouse for your organisation, each with an emailed link."</p>
+            <p
+                class="action-message"
+                role="status"
+                tabindex="-1"
+                node_ref=status
+                hidden=move || message.read().is_none()
+            >
+                {move || message.get()}
+            </p>
+            {move || removing.get().map(|member| view! {
+                <ConfirmRemoval
+                    member
+                    error
+                    pending
+                    on_confirm=Callback::new(move |member| {
+                        change.dispatch(Change::Remove(member));
+                    })
+                    on_cancel=Callback::new(move |()| {
+                        change.value().set(None);
+                        removing.set(None);
+                    })
+                />
+            })}
+            <Transition fallback=|| view! { <p class="loading">"Loading the team…"</p> }>
+                <ErrorBoundary fallback=problem_alerts>{body}</ErrorBoundary>
+            </Transition>
+        </main>
+    }
+}
+
+#[component]
+fn MembersTable(
+    members: Vec<TeamMember>,
+    can_manage: bool,
+    my_email: Signal<Option<String>>,
+    on_remove: Callback<TeamMember>,
+) -> impl IntoView {
+    if members.is_empty() {
+        return view! { <p class="empty-note">"Nobody is on the team yet."</p> }.into_any();
+    }
+    let rows = members
+        .into_iter()
+        .map(|member| {
+            let email = member.email.clone();
+            let is_me = move || my_email.read().as_deref() == Some(email.as_str());
+            let remove = can_manage.then(|| {
+                let member = member.clone();
+                let name = member.display_name.clone();
+                let is_me = is_me.clone();
+                view! {
+                    <td>
+                        <Show when=move || !is_me() fallback=|| view! { <span class="hint">"You"</span> }>
+                            {
+                                let (member, name) = (member.clone(), name.clone());
+                                view! {
+                                    <button
+                                        type="button"
+                                        class="secondary danger"
+                                        on:click=move |_| on_remove.run(member.clone())
+                                    >
+                                        "Remove"
+                                        <span class="visually-hidden">{format!(" {name}")}</span>
+                                    </button>
+                                }
+                            }
+                        </Show>
+                    </td>
+                }
+            });
+            view! {
+                <tr>
+                    <th scope="row">
+                        {member.display_name.clone()}
+                        {move || is_me().then(|| view! { <span class="hint">" (you)"</span> })}
+                    </th>
+                    <td>{member.email.clone()}</td>
+                    <td>{member.role.label()}</td>
+                    <td>{local_time(&member.added_at)}</td>
+                    <td>{member.added_by.clone().unwrap_or_else(|| "–".to_owned())}</td>
+                    {remove}
+                </tr>
+            }
+        })
+        .collect_view();
+    view! {
+        <div class="table-scroll" role="region" aria-labelledby="members-caption" tabindex="0">
+            <table class="schools team">
+                <caption id="members-caption" class="visually-hidden">"Team members"</caption>
+                <thead>
+                    <tr>
+                        <th scope="col" class="unsorted">"Name"</th>
+                        <th scope="col" class="unsorted">"Email"</th>
+                        <th scope="col" class="unsorted">"Role"</th>
+                        <th scope="col" class="unsorted">"Added"</th>
+                        <th scope="col" class="unsorted">"Added by"</th>
+                        {can_manage.then(|| view! {
+                            <th scope="col" class="unsorted">
+                                <span class="visually-hidden">"Actions"</span>
+                            </th>
+                        })}
+                    </tr>
+                </thead>
+                <tbody>{rows}</tbody>
+            </table>
+        </div>
+    }
+    .into_any()
+}
+
+/// The new colleague as typed, or the first thing missing.
+fn new_member(name: &str, email: &str, role: TeamRole) -> Result<AddTeamMember, (&'static str, &'static str)> {
+    let (name, email) = (name.trim(), email.trim());
+    if name.is_empty() {
+        return Err(("display_name", "Enter your colleague's name."));
+    }
+    if !email.contains('@') {
+        return Err(("email", "Enter your colleague's work email address, like name@partner.example."));
+    }
+    Ok(AddTeamMember { email: email.to_owned(), display_name: name.to_owned(), role })
+}
+
+#[component]
+fn AddMember(error: Signal<Option<ApiError>>, pending: Signal<bool>, on_add: Callback<AddTeamMember>) -> impl IntoView {
+    let (name, email) = (RwSignal::new(String::new()), RwSignal::new(String::new()));
+    let role = RwSignal::new(TeamRole::Member);
+    let invalid = RwSignal::new(None::<(&'static str, &'static str)>);
+    // No clearing on success: the team's answer rebuilds the page, and with it an empty form.
+    let problem = move |field: &'static str| {
+        let own = invalid.get().filter(|(name, _)| *name == field).map(|(_, text)| text);
+        let server = problem_for(error.get(), &[field]);
+        (own.map(|text| view! { <InputProblem detail=text /> }), server.map(|error| view! { <ProblemAlert error /> }))
+    };
+    let invalid_attr = move |field: &'static str| {
+        (invalid.get().is_some_and(|(name, _)| name == field) || problem_for(error.get(), &[field]).is_some())
+            .then_some("true")
+    };
+    let roles = TeamRole::ALL
+        .into_iter()
+        .map(|choice| {
+            view! {
+                <option value=serde_name(choice).unwrap_or_default() selected=choice == TeamRole::Member>
+                    {choice.label()}
+                </option>
+            }
+        })
+        .collect_view();
+    view! {
+        <section class="add-member" aria-labelledby="add-member-heading">
+            <h2 id="add-member-heading">"Add a colleague"</h2>
+            <form
+                novalidate
+                on:submit=move |event| {
+                    event.prevent_default();
+                    match new_member(&name.get_untracked(), &email.get_untracked(), role.get_untracked()) {
+                        Ok(member) => {
+                            invalid.set(None);
+                            on_add.run(member);
+                        }
+                        Err(problem) => invalid.set(Some(problem)),
+                    }
+                }
+            >
+                <div class="form-row">
+                    <div class="field">
+                        <label for="member-name">"Name"</label>
+                        <input
+                            id="member-name"
+                            type="text"
+                            autocomplete="off"
+                            aria-invalid=move || invalid_attr("display_name")
+                            prop:value=move || name.get()
+                            on:input=move |event| {
+                                name.set(event_target_value(&event));
+                                invalid.set(None);
+                            }
+                        />
+                        {move || problem("display_name")}
+                    </div>
+                    <div class="field">
+                        <label for="member-email">"Email address"</label>
+                        <input
+                            id="member-email"
+                            type="email"
+                            autocomplete="off"
+                            aria-invalid=move || invalid_attr("email")
+                            prop:value=move || email.get()
+                            on:input=move |event| {
+                                email.set(event_target_value(&event));
+                                invalid.set(None);
+                            }
+                        />
+                        {move || problem("email")}
+                    </div>
+                    <div class="field">
+                        <label for="member-role">"Role"</label>
+                        <select
+                            id="member-role"
+                            aria-describedby="member-role-hint"
+                            on:change=move |event| {
+                                let value = event_target_value(&event);
+                                role.set(if value == "admin" { TeamRole::Admin } else { TeamRole::Member });
+                            }
+                        >
+                            {roles}
+                        </select>
+                        {move || problem("role")}
+                    </div>
+                </div>
+                <p class="hint" id="member-role-hint">
+                    "Admins also manage the team and the permission set; members work with the school lists."
+                </p>
+                {move || {
+                    problem_unclaimed(error.get(), &["display_name", "email", "role"])
+                        .map(|error| view! { <ProblemAlert error /> })
+                }}
+                <div class="form-buttons">
+                    <button type="submit" disabled=move || pending.get()>"Add colleague"</button>
+                </div>
+            </form>
+        </section>
+    }
+}
+
+/// "Remove Chris?" with the consequence, before the call.
+#[component]
+fn ConfirmRemoval(
+    member: TeamMember,
+    error: Signal<Option<ApiError>>,
+    pending: Signal<bool>,
+    on_confirm: Callback<TeamMember>,
+    on_cancel: Callback<()>,
+) -> impl IntoView {
+    let heading = NodeRef::<H2>::new();
+    heading.on_load(|heading| {
+        let _ = heading.focus();
+    });
+    let sentence = format!(
+        "{} ({}) is signed out at once and can no longer sign in to Gatehouse for your organisation.",
+        member.display_name, member.email
+    );
+    let title = format!("Remove {}?", member.display_name);
+    view! {
+        <div
+            class="confirm-box"
+            role="alertdialog"
+            aria-labelledby="confirm-removal-heading"
+            aria-describedby="confirm-removal-text"
+            on:keydown=move |event| {
+                if event.key() == "Escape" {
+                    event.prevent_default();
+                    on_cancel.run(());
+                }
+            }
+        >
+            <h2 id="confirm-removal-heading" tabindex="-1" node_ref=heading>{title}</h2>
+            <p id="confirm-removal-text">{sentence}</p>
+            {move || error.get().map(|error| view! { <ProblemAlert error /> })}
+            <div class="form-buttons">
+                <button
+                    type="button"
+                    class="danger"
+                    disabled=move || pending.get()
+                    on:click=move |_| on_confirm.run(member.clone())
+                >
+                    "Yes, remove"
+                </button>
+                <button type="button" class="secondary" on:click=move |_| on_cancel.run(())>"Cancel"</button>
+            </div>
+        </div>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_colleague_needs_a_name_and_an_address() {
+        assert_eq!(new_member("", "a@b.example", TeamRole::Member).unwrap_err().0, "display_name");
+        assert_eq!(new_member("Chris", "chris", TeamRole::Member).unwrap_err().0, "email");
+        assert_eq!(
+            new_member(" Chris Colleague ", " chris@partner.example ", TeamRole::Admin),
+            Ok(AddTeamMember {
+                email: "chris@partner.example".to_owned(),
+                display_name: "Chris Colleague".to_owned(),
+                role: TeamRole::Admin
+            })
+        );
+    }
+
+    #[test]
+    fn each_change_says_what_it_did() {
+        let add = Change::Add(AddTeamMember {
+            email: "chris@partner.example".to_owned(),
+            display_name: "Chris Colleague".to_owned(),
+            role: TeamRole::Member,
+        });
+        assert_eq!(
+            add.done(),
+            "Chris Colleague (chris@partner.example) was added to the team as a Member; \
+             they can now sign in with that address."
+        );
+    }
+}

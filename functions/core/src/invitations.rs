@@ -1,0 +1,182 @@
+//! "Begin Authorisation" links (S1): a random token per invitation, stored
+//! hashed for 30 days. A school link has at most one live invitation: issuing
+//! a new one deletes the old token in the same transaction, so a resent or
+//! re-addressed invitation kills the link in the earlier email.
+
+use chrono::{DateTime, Duration, SecondsFormat, Utc};
+use gatehouse_model::{InvitationState, InvitationSummary, Scope, ScopeSet};
+
+use crate::keys::{Key, RateScope};
+use crate::links::LoadedLink;
+use crate::ports::{Condition, Item, TransactWrite};
+use crate::records::{
+    AppRecord, InvitationRecord, InvitationRef, PartnerRecord, SchoolLinkRecord, from_item, to_attributes,
+};
+use crate::{EmailAddress, Error, Gatehouse, Result, Settings, Token, TokenHash, emails};
+
+/// How long an invitation link works.
+pub const INVITATION_LIFETIME: Duration = Duration::days(30);
+
+/// A new invitation token and the writes that make it the link's only live one.
+pub struct Issued {
+    pub token: Token,
+    pub reference: InvitationRef,
+    pub writes: Vec<TransactWrite>,
+}
+
+/// Issues a token for `link`'s current school contact, superseding any earlier one.
+pub fn issue(
+    link: &SchoolLinkRecord,
+    contact_email: &EmailAddress,
+    contact_name: &str,
+    now: DateTime<Utc>,
+) -> Result<Issued> {
+    let token = Token::generate()?;
+    let hash = token.hash();
+    let expires_at = now + INVITATION_LIFETIME;
+    let record = InvitationRecord {
+        app_id: link.app_id.clone(),
+        school_id: link.school_id.clone(),
+        partner_id: link.partner_id.clone(),
+        contact_email: contact_email.clone(),
+        contact_name: contact_name.to_owned(),
+        created_at: now,
+        receipt: None,
+    };
+    let key = Key::Invitation(&hash);
+    let mut writes = vec![TransactWrite::Put {
+        item: Item {
+            pk: key.pk(),
+            sk: key.sk(),
+            gsi1: None,
+            expires_at: Some(expires_at.timestamp()),
+            version: 1,
+            attributes: to_attributes(&record),
+        },
+        condition: Condition::NotExists,
+    }];
+    writes.extend(supersede(link));
+    Ok(Issued { token, reference: InvitationRef { token_hash: hash, sent_at: now, expires_at }, writes })
+}
+
+/// The write that kills `link`'s live invitation token, if it has one.
+pub fn supersede(link: &SchoolLinkRecord) -> Option<TransactWrite> {
+    link.invitation.as_ref().map(|live| {
+        let key = Key::Invitation(&live.token_hash);
+        TransactWrite::Delete { pk: key.pk(), sk: key.sk(), condition: Condition::Always }
+    })
+}
+
+/// The address a "Begin Authorisation" link opens.
+pub fn url(settings: &Settings, token: &Token) -> String {
+    format!("{}/authorise#token={}", settings.public_url, token.expose())
+}
+
+pub fn scope_labels(scopes: &ScopeSet) -> Vec<&'static str> {
+    scopes.iter().map(|scope| Scope::label(*scope)).collect()
+}
+
+/// Emails an invitation for `token` to the link's school contact.
+pub async fn send(
+    gatehouse: &Gatehouse,
+    link: &SchoolLinkRecord,
+    partner_name: &str,
+    app: &AppRecord,
+    token: &Token,
+) -> Result<()> {
+    let to =
+        link.school_contact.clone().ok_or(Error::invalid("new_contact", "this school has no contact yet; add one"))?;
+    let contact_name = link.school_contact_name.clone().unwrap_or_else(|| "colleague".to_owned());
+    let link_url = url(&gatehouse.settings, token);
+    let scopes = scope_labels(&app.requested_scopes);
+    let mail = emails::InvitationMail {
+        contact_name: &contact_name,
+        partner_name,
+        app_name: &app.name,
+        scopes: &scopes,
+        link: &link_url,
+        days: INVITATION_LIFETIME.num_days(),
+        reminder: false,
+    };
+    gatehouse.mailer.send(emails::invitation(to, &mail)?).await.map_err(Error::Unavailable)?;
+    Ok(())
+}
+
+/// A live invitation link and everything it opens.
+pub struct LiveInvitation {
+    pub hash: TokenHash,
+    pub record: InvitationRecord,
+    pub version: u64,
+    pub expires_at: DateTime<Utc>,
+    pub link: LoadedLink,
+    pub app: AppRecord,
+    pub partner: PartnerRecord,
+}
+
+/// Resolves a token. An unknown, expired or superseded token is
+/// `InvitationExpired`, never a hint of which it was.
+pub async fn live(gatehouse: &Gatehouse, raw_token: &str) -> Result<LiveInvitation> {
+    let token = Token::parse("token", raw_token)?;
+    let hash = token.hash();
+    let key = Key::Invitation(&hash);
+    let item = gatehouse.table.get(&key.pk(), &key.sk()).await?.ok_or(Error::InvitationExpired)?;
+    if item.is_expired_at(gatehouse.clock.now().timestamp()) {
+        return Err(Error::InvitationExpired);
+    }
+    let record: InvitationRecord = from_item(&item)?;
+    let link_key = Key::SchoolLink(&record.app_id, &record.school_id);
+    let link = match gatehouse.table.get(&link_key.pk(), &link_key.sk()).await? {
+        Some(item) => LoadedLink { link: from_item(&item)?, version: item.version },
+        None => return Err(Error::InvitationExpired),
+    };
+    // Belt and braces: the link names its one live token.
+    if link.link.invitation.as_ref().map(|live| &live.token_hash) != Some(&hash) {
+        return Err(Error::InvitationExpired);
+    }
+    let app_key = Key::App(&record.partner_id, &record.app_id);
+    let app: AppRecord = match gatehouse.table.get(&app_key.pk(), &app_key.sk()).await? {
+        Some(item) => from_item(&item)?,
+        None => return Err(Error::InvitationExpired),
+    };
+    let partner_key = Key::Partner(&record.partner_id);
+    let partner: PartnerRecord = match gatehouse.table.get(&partner_key.pk(), &partner_key.sk()).await? {
+        Some(item) => from_item(&item)?,
+        None => return Err(Error::InvitationExpired),
+    };
+    let expires_at = item.expires_at.and_then(|at| DateTime::from_timestamp(at, 0)).unwrap_or(record.created_at);
+    Ok(LiveInvitation { hash, record, version: item.version, expires_at, link, app, partner })
+}
+
+/// Requests per caller per window on the public invitation endpoints: far
+/// more than a person clicking through the wizard, far fewer than guessing.
+pub const REQUESTS_PER_IP_PER_WINDOW: i64 = 60;
+
+/// Counts a public invitation request from `client` (an IP address).
+pub async fn limit(gatehouse: &Gatehouse, client: &str) -> Result<()> {
+    let now = gatehouse.clock.now();
+    crate::auth::enforce_rate_limit(gatehouse, RateScope::InvitationIp, client, REQUESTS_PER_IP_PER_WINDOW, now).await
+}
+
+/// What a "Begin Authorisation" link shows before the wizard starts, or,
+/// once used, what was authorised with it.
+pub async fn open(gatehouse: &Gatehouse, raw_token: &str, client: &str) -> Result<InvitationSummary> {
+    limit(gatehouse, client).await?;
+    let live = live(gatehouse, raw_token).await?;
+    Ok(summary(&live))
+}
+
+pub fn summary(live: &LiveInvitation) -> InvitationSummary {
+    let state = if live.record.receipt.is_some() { InvitationState::Authorised } else { InvitationState::Open };
+    InvitationSummary {
+        school_name: live.link.link.name.clone(),
+        partner_name: live.partner.name.clone(),
+        app_name: live.app.name.clone(),
+        contact_name: live.record.contact_name.clone(),
+        requested_scopes: live.app.requested_scopes.clone(),
+        granted_scopes: live.link.link.granted_scopes.clone(),
+        mis: live.link.link.mis.clone(),
+        state,
+        receipt: live.record.receipt.clone(),
+        expires_at: live.expires_at.to_rfc3339_opts(SecondsFormat::Secs, true),
+    }
+}

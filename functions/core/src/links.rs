@@ -1,0 +1,144 @@
+//! Loading and saving one app–school link: the partner's view of a school.
+//!
+//! Every change is one transaction: the link at its next version (conditional
+//! on the version read), its new Authorisation Log entries, and whatever else
+//! the change needs (an invitation token, a scheduled revocation). Either all
+//! of it happens or none does, and a concurrent change makes this one fail
+//! with a conflict rather than overwrite it.
+
+use gatehouse_model::{LogEvent, SchoolView};
+
+use crate::authorisation_log;
+use crate::keys::{Key, school_view_index};
+use crate::ports::{Condition, Item, StoreError, TransactWrite};
+use crate::records::{AppRecord, ReminderDueRecord, SchoolLinkRecord, SessionRecord, from_item, to_attributes};
+use crate::{AppId, Error, Gatehouse, Result, SchoolId};
+
+/// A link as read, with the version a change must be conditional on.
+#[derive(Debug, Clone)]
+pub struct LoadedLink {
+    pub link: SchoolLinkRecord,
+    pub version: u64,
+}
+
+/// The stored form of a link: indexed under its view, or under none once the
+/// invitation was cancelled.
+pub fn link_item(link: &SchoolLinkRecord, version: u64) -> Item {
+    let key = Key::SchoolLink(&link.app_id, &link.school_id);
+    let gsi1 =
+        link.cancelled_on.is_none().then(|| school_view_index(&link.app_id, link.view, &link.name, &link.school_id));
+    Item { pk: key.pk(), sk: key.sk(), gsi1, expires_at: None, version, attributes: to_attributes(link) }
+}
+
+/// Whether the link sits in Pending Authorisations, so reminders go out.
+pub fn awaits_authorisation(link: &SchoolLinkRecord) -> bool {
+    link.view == SchoolView::Pending && link.cancelled_on.is_none()
+}
+
+/// The reminder job's list entry for a pending link.
+pub fn reminder_due(link: &SchoolLinkRecord) -> TransactWrite {
+    let key = Key::ReminderDue(&link.app_id, &link.school_id);
+    let record = ReminderDueRecord { app_id: link.app_id.clone(), school_id: link.school_id.clone() };
+    TransactWrite::Put {
+        item: Item {
+            pk: key.pk(),
+            sk: key.sk(),
+            gsi1: None,
+            expires_at: None,
+            version: 1,
+            attributes: to_attributes(&record),
+        },
+        condition: Condition::Always,
+    }
+}
+
+/// Which of the signed-in partner's apps a request is about: the one named,
+/// or the first. Another partner's app is "not found", never "forbidden".
+pub fn app_of(session: &SessionRecord, requested: Option<&str>) -> Result<AppId> {
+    let chosen = match requested {
+        Some(raw) => {
+            let wanted = AppId::parse(raw)?;
+            session.apps.iter().find(|app| app.app_id == wanted.as_str())
+        }
+        None => session.apps.first(),
+    };
+    let app = chosen.ok_or(Error::NotFound("app"))?;
+    AppId::parse(&app.app_id)
+}
+
+/// The app's stored record (its permission set), for one of the session's apps.
+pub async fn app_record(gatehouse: &Gatehouse, session: &SessionRecord, app: &AppId) -> Result<(AppRecord, u64)> {
+    let key = Key::App(&session.partner_id, app);
+    let item = gatehouse.table.get(&key.pk(), &key.sk()).await?.ok_or(Error::NotFound("app"))?;
+    Ok((from_item(&item)?, item.version))
+}
+
+/// The signed-in partner's link to a school. Another partner's school, and a
+/// school id that does not parse, are both simply "not found".
+pub async fn load(gatehouse: &Gatehouse, session: &SessionRecord, app: &AppId, school: &str) -> Result<LoadedLink> {
+    let school = SchoolId::parse(school).map_err(|_| Error::NotFound("school"))?;
+    let key = Key::SchoolLink(app, &school);
+    let item = gatehouse.table.get(&key.pk(), &key.sk()).await?.ok_or(Error::NotFound("school"))?;
+    let link: SchoolLinkRecord = from_item(&item)?;
+    if link.partner_id != session.partner_id {
+        return Err(Error::NotFound("school"));
+    }
+    Ok(LoadedLink { link, version: item.version })
+}
+
+/// A change to a link: the new state, what to log, and other writes.
+pub struct Change {
+    pub link: SchoolLinkRecord,
+    pub log: Vec<(LogEvent, String)>,
+    pub also: Vec<TransactWrite>,
+}
+
+impl Change {
+    pub fn new(link: SchoolLinkRecord) -> Self {
+        Change { link, log: Vec::new(), also: Vec::new() }
+    }
+
+    pub fn log(mut self, event: LogEvent, detail: impl Into<String>) -> Self {
+        self.log.push((event, detail.into()));
+        self
+    }
+
+    pub fn also(mut self, write: TransactWrite) -> Self {
+        self.also.push(write);
+        self
+    }
+}
+
+/// Writes a change made by `actor` to a link read at `from.version`.
+pub async fn commit(gatehouse: &Gatehouse, from: &LoadedLink, change: Change, actor: &str) -> Result<LoadedLink> {
+    let now = gatehouse.clock.now();
+    let mut link = change.link;
+    let entries: Vec<TransactWrite> = change
+        .log
+        .into_iter()
+        .map(|(event, detail)| authorisation_log::append(&mut link, event, actor, detail, now))
+        .collect();
+    let version = from.version + 1;
+    // Version 0 is a link not stored yet: create it, unless someone just did.
+    let condition = if from.version == 0 { Condition::NotExists } else { Condition::VersionIs(from.version) };
+    let mut writes = vec![TransactWrite::Put { item: link_item(&link, version), condition }];
+    writes.extend(entries);
+    // Keep the reminder job's list in step with the link.
+    let was_pending = from.version != 0 && awaits_authorisation(&from.link);
+    match (was_pending, awaits_authorisation(&link)) {
+        (false, true) => writes.push(reminder_due(&link)),
+        (true, false) => {
+            let key = Key::ReminderDue(&link.app_id, &link.school_id);
+            writes.push(TransactWrite::Delete { pk: key.pk(), sk: key.sk(), condition: Condition::Always });
+        }
+        _ => {}
+    }
+    writes.extend(change.also);
+    gatehouse.table.transact(writes).await.map_err(|error| match error {
+        StoreError::ConditionFailed { .. } => {
+            Error::Conflict("this school was changed by someone else meanwhile; reload it and try again")
+        }
+        other => other.into(),
+    })?;
+    Ok(LoadedLink { link, version })
+}

@@ -1,0 +1,545 @@
+//! The school tile (P8) and the partner's actions on a school (P6).
+//!
+//! Every action states the result it wants (revoked from a date, priority
+//! on, invitation cancelled), so repeating it finds that state and changes
+//! and logs nothing. The two that send email (resend, re-invite) also take an
+//! `Idempotency-Key`, so a retried request sends once.
+
+use chrono::NaiveDate;
+use gatehouse_model::{
+    ActionOutcome, EstablishmentStatus, InstallStatus, InviteRequest, InviteSchoolRequest, LogEvent, RevokeReason,
+    RevokeRequest, SchoolAction, SchoolDetail, SchoolStatus, SchoolView,
+};
+use serde_json::json;
+
+use crate::calendar::uk_date;
+use crate::keys::Key;
+use crate::links::{Change, LoadedLink, app_of, app_record, commit, load};
+use crate::ports::{Condition, DomainEvent, Item, TransactWrite};
+use crate::records::from_item;
+use crate::records::{AppRecord, RevocationDueRecord, SchoolLinkRecord, SessionRecord, to_attributes};
+use crate::schools::row_of;
+use crate::{
+    EmailAddress, Error, Gatehouse, PartnerId, Result, SchoolId, SchoolUrn, authorisation_log, directory, idempotency,
+    invitations,
+};
+
+/// `GET /api/partner/schools/{school_id}`.
+pub async fn detail(
+    gatehouse: &Gatehouse,
+    session: &SessionRecord,
+    app: Option<&str>,
+    school: &str,
+) -> Result<SchoolDetail> {
+    let app = app_of(session, app)?;
+    let loaded = load(gatehouse, session, &app, school).await?;
+    let (app, _) = app_record(gatehouse, session, &app).await?;
+    tile(gatehouse, &app, &loaded.link).await
+}
+
+async fn tile(gatehouse: &Gatehouse, app: &AppRecord, link: &SchoolLinkRecord) -> Result<SchoolDetail> {
+    let now = gatehouse.clock.now();
+    let log = authorisation_log::read(gatehouse.table.as_ref(), &link.app_id, &link.school_id).await?;
+    let log_intact = match authorisation_log::verify(&log, link.log_head.as_deref()) {
+        Ok(()) => true,
+        Err(broken) => {
+            tracing::error!(school_id = %link.school_id, seq = broken.seq, reason = broken.reason, "authorisation log chain broken");
+            false
+        }
+    };
+    Ok(SchoolDetail {
+        app_id: app.app_id.to_string(),
+        app_name: app.name.clone(),
+        view: link.cancelled_on.is_none().then_some(link.view),
+        row: row_of(link, &app.requested_scopes, now),
+        school_contact_name: link.school_contact_name.clone(),
+        school_contact_role: link.school_contact_role.clone(),
+        requested_scopes: app.requested_scopes.clone(),
+        granted_scopes: link.granted_scopes.clone(),
+        log: authorisation_log::to_wire(log),
+        log_intact,
+        actions: actions_for(link),
+    })
+}
+
+/// What the tile offers for a link's state.
+pub fn actions_for(link: &SchoolLinkRecord) -> Vec<SchoolAction> {
+    if link.cancelled_on.is_some() {
+        return vec![SchoolAction::Reinvite];
+    }
+    match link.view {
+        SchoolView::Active if link.revoke_on.is_some() => {
+            vec![SchoolAction::CancelRevocation, SchoolAction::RevokeAccess]
+        }
+        SchoolView::Active => vec![SchoolAction::RevokeAccess],
+        SchoolView::Pending => vec![
+            if link.priority { SchoolAction::RemovePriority } else { SchoolAction::SetPriority },
+            SchoolAction::ResendInvite,
+            SchoolAction::CancelInvite,
+        ],
+        SchoolView::Revoked => vec![SchoolAction::Reinvite],
+    }
+}
+
+/// An action's context: who, which app, which link.
+struct Target {
+    app: AppRecord,
+    loaded: LoadedLink,
+}
+
+async fn target(gatehouse: &Gatehouse, session: &SessionRecord, app: Option<&str>, school: &str) -> Result<Target> {
+    let app = app_of(session, app)?;
+    let loaded = load(gatehouse, session, &app, school).await?;
+    let (app, _) = app_record(gatehouse, session, &app).await?;
+    Ok(Target { app, loaded })
+}
+
+async fn outcome(
+    gatehouse: &Gatehouse,
+    app: &AppRecord,
+    link: &SchoolLinkRecord,
+    changed: bool,
+    message: String,
+) -> Result<ActionOutcome> {
+    Ok(ActionOutcome { changed, message, school: tile(gatehouse, app, link).await? })
+}
+
+fn not_in(view: &str, what: &str) -> Error {
+    Error::Invalid { field: "school_id", reason: format!("{what} is only possible for a school in {view}") }
+}
+
+/// The write that queues a revocation for the daily job.
+fn revocation_due(link: &SchoolLinkRecord, on: NaiveDate) -> TransactWrite {
+    let key = Key::RevocationDue(on, &link.app_id, &link.school_id);
+    let record = RevocationDueRecord { app_id: link.app_id.clone(), school_id: link.school_id.clone(), revoke_on: on };
+    TransactWrite::Put {
+        item: Item {
+            pk: key.pk(),
+            sk: key.sk(),
+            gsi1: None,
+            expires_at: None,
+            version: 1,
+            attributes: to_attributes(&record),
+        },
+        condition: Condition::Always,
+    }
+}
+
+/// The write that removes a queued revocation, if the link has one.
+fn revocation_no_longer_due(link: &SchoolLinkRecord) -> Option<TransactWrite> {
+    link.revoke_on.map(|on| {
+        let key = Key::RevocationDue(on, &link.app_id, &link.school_id);
+        TransactWrite::Delete { pk: key.pk(), sk: key.sk(), condition: Condition::Always }
+    })
+}
+
+/// Ends access now: the link moves to Revoked and the school must authorise
+/// again. Used by the action (date = today) and the daily job.
+pub(crate) fn revoked(link: &SchoolLinkRecord, today: NaiveDate, by: &str) -> Change {
+    let mut next = link.clone();
+    next.view = SchoolView::Revoked;
+    next.revoked_on = Some(today);
+    next.revoked_by = Some(by.to_owned());
+    next.revoke_on = None;
+    next.revoke_requested_by = None;
+    next.granted_scopes.clear();
+    next.reauthorisation_requested_for = None;
+    next.priority = false;
+    let mut change = Change::new(next);
+    if let Some(write) = revocation_no_longer_due(link) {
+        change = change.also(write);
+    }
+    change
+}
+
+/// Tells apps an authorisation ended. A lost event is logged, not retried:
+/// the state change it reports has already been committed.
+pub(crate) async fn publish_revoked(gatehouse: &Gatehouse, link: &SchoolLinkRecord) {
+    let event = DomainEvent {
+        detail_type: "authorisation.revoked".to_owned(),
+        detail: json!({
+            "version": 1,
+            "app_id": link.app_id.as_str(),
+            "school_id": link.school_id.as_str(),
+            "revoked_on": link.revoked_on.map(|on| on.to_string()),
+        }),
+    };
+    if let Err(error) = gatehouse.events.publish(event).await {
+        tracing::error!(error = ?error, "authorisation.revoked not published");
+    }
+}
+
+fn reason_text(request: &RevokeRequest) -> Result<String> {
+    let note = request.note.as_deref().map(str::trim).filter(|note| !note.is_empty());
+    if note.is_some_and(|note| note.chars().count() > 500) {
+        return Err(Error::invalid("note", "keep the note under 500 characters"));
+    }
+    match (request.reason, note) {
+        (RevokeReason::Other, None) => Err(Error::invalid("note", "say why access is revoked")),
+        (reason, Some(note)) => Ok(format!("{} ({note})", reason.label())),
+        (reason, None) => Ok(reason.label().to_owned()),
+    }
+}
+
+/// P6 Revoke Access: today ends access now; a later date schedules it.
+pub async fn revoke(
+    gatehouse: &Gatehouse,
+    session: &SessionRecord,
+    app: Option<&str>,
+    school: &str,
+    request: &RevokeRequest,
+) -> Result<ActionOutcome> {
+    let Target { app, loaded } = target(gatehouse, session, app, school).await?;
+    let link = &loaded.link;
+    let today = uk_date(gatehouse.clock.now());
+    let on = NaiveDate::parse_from_str(request.revoke_on.trim(), "%Y-%m-%d")
+        .map_err(|_| Error::invalid("revoke_on", "give the date as YYYY-MM-DD"))?;
+    if on < today {
+        return Err(Error::invalid("revoke_on", "choose today or a later date"));
+    }
+    let reason = reason_text(request)?;
+    if link.view == SchoolView::Revoked || link.cancelled_on.is_some() {
+        let message = format!("{} has no access to revoke.", link.name);
+        return outcome(gatehouse, &app, link, false, message).await;
+    }
+    if link.view != SchoolView::Active {
+        return Err(not_in("Active Schools", "Revoking access"));
+    }
+    let actor = &session.display_name;
+    if on == today {
+        let change = revoked(link, today, actor).log(LogEvent::Revoked, format!("Access revoked. Reason: {reason}"));
+        let saved = commit(gatehouse, &loaded, change, actor).await?;
+        publish_revoked(gatehouse, &saved.link).await;
+        let message = format!("Access to {} is revoked; the school must authorise again to share data.", link.name);
+        return outcome(gatehouse, &app, &saved.link, true, message).await;
+    }
+    if link.revoke_on == Some(on) {
+        let message = format!("Access to {} already ends on {on}.", link.name);
+        return outcome(gatehouse, &app, link, false, message).await;
+    }
+    let mut next = link.clone();
+    next.revoke_on = Some(on);
+    next.revoke_requested_by = Some(actor.clone());
+    let mut change = Change::new(next)
+        .log(LogEvent::RevokeScheduled, format!("Access ends on {on}. Reason: {reason}"))
+        .also(revocation_due(link, on));
+    if let Some(write) = revocation_no_longer_due(link).filter(|_| link.revoke_on != Some(on)) {
+        change = change.also(write);
+    }
+    let saved = commit(gatehouse, &loaded, change, actor).await?;
+    let message = format!("Access to {} ends on {on}; until then it shows as Revoke Pending.", link.name);
+    outcome(gatehouse, &app, &saved.link, true, message).await
+}
+
+/// P6: takes back a revocation that has not happened yet.
+pub async fn cancel_revocation(
+    gatehouse: &Gatehouse,
+    session: &SessionRecord,
+    app: Option<&str>,
+    school: &str,
+) -> Result<ActionOutcome> {
+    let Target { app, loaded } = target(gatehouse, session, app, school).await?;
+    let link = &loaded.link;
+    let Some(on) = link.revoke_on.filter(|_| link.view == SchoolView::Active) else {
+        let message = format!("{} has no revocation pending.", link.name);
+        return outcome(gatehouse, &app, link, false, message).await;
+    };
+    let mut next = link.clone();
+    next.revoke_on = None;
+    next.revoke_requested_by = None;
+    let mut change =
+        Change::new(next).log(LogEvent::RevokeCancelled, format!("The revocation from {on} was cancelled"));
+    if let Some(write) = revocation_no_longer_due(link) {
+        change = change.also(write);
+    }
+    let saved = commit(gatehouse, &loaded, change, &session.display_name).await?;
+    let message = format!("{} keeps its access; the revocation from {on} is cancelled.", link.name);
+    outcome(gatehouse, &app, &saved.link, true, message).await
+}
+
+/// P6 Set/Remove Priority (Pending Authorisations).
+pub async fn set_priority(
+    gatehouse: &Gatehouse,
+    session: &SessionRecord,
+    app: Option<&str>,
+    school: &str,
+    priority: bool,
+) -> Result<ActionOutcome> {
+    let Target { app, loaded } = target(gatehouse, session, app, school).await?;
+    let link = &loaded.link;
+    if link.view != SchoolView::Pending || link.cancelled_on.is_some() {
+        return Err(not_in("Pending Authorisations", "Priority"));
+    }
+    let said = if priority { "a priority" } else { "not a priority" };
+    if link.priority == priority {
+        return outcome(gatehouse, &app, link, false, format!("{} is already {said}.", link.name)).await;
+    }
+    let mut next = link.clone();
+    next.priority = priority;
+    let (event, detail) = if priority {
+        (LogEvent::PrioritySet, "Marked as a priority")
+    } else {
+        (LogEvent::PriorityRemoved, "No longer a priority")
+    };
+    let saved = commit(gatehouse, &loaded, Change::new(next).log(event, detail), &session.display_name).await?;
+    outcome(gatehouse, &app, &saved.link, true, format!("{} is now {said}.", link.name)).await
+}
+
+/// P6 Cancel Invite: the school leaves Pending and its link stops working.
+pub async fn cancel_invitation(
+    gatehouse: &Gatehouse,
+    session: &SessionRecord,
+    app: Option<&str>,
+    school: &str,
+) -> Result<ActionOutcome> {
+    let Target { app, loaded } = target(gatehouse, session, app, school).await?;
+    let link = &loaded.link;
+    if link.cancelled_on.is_some() {
+        let message = format!("The invitation to {} was already cancelled.", link.name);
+        return outcome(gatehouse, &app, link, false, message).await;
+    }
+    if link.view != SchoolView::Pending {
+        return Err(not_in("Pending Authorisations", "Cancelling an invitation"));
+    }
+    let mut next = link.clone();
+    next.cancelled_on = Some(uk_date(gatehouse.clock.now()));
+    next.invitation = None;
+    next.priority = false;
+    let mut change =
+        Change::new(next).log(LogEvent::InvitationCancelled, "Invitation cancelled; its link no longer works");
+    if let Some(write) = invitations::supersede(link) {
+        change = change.also(write);
+    }
+    let saved = commit(gatehouse, &loaded, change, &session.display_name).await?;
+    let message = format!("The invitation to {} is cancelled. Invite the school again to start over.", link.name);
+    outcome(gatehouse, &app, &saved.link, true, message).await
+}
+
+/// Applies a new contact from the request, validated, to `link`.
+fn with_contact(link: &mut SchoolLinkRecord, request: &InviteRequest) -> Result<()> {
+    let Some(contact) = &request.new_contact else {
+        if link.school_contact.is_none() {
+            return Err(Error::invalid("new_contact", "this school has no contact yet; add one"));
+        }
+        return Ok(());
+    };
+    let name = contact.name.trim();
+    if name.is_empty() || name.chars().count() > 100 {
+        return Err(Error::invalid("name", "give the contact's name (up to 100 characters)"));
+    }
+    let role = contact.role.as_deref().map(str::trim).filter(|role| !role.is_empty());
+    if role.is_some_and(|role| role.chars().count() > 100) {
+        return Err(Error::invalid("role", "keep the role under 100 characters"));
+    }
+    link.school_contact = Some(EmailAddress::parse(&contact.email)?);
+    link.school_contact_name = Some(name.to_owned());
+    link.school_contact_role = role.map(str::to_owned);
+    Ok(())
+}
+
+/// P6 Resend Invite, to the same contact or a new one. The earlier link dies.
+pub async fn resend_invitation(
+    gatehouse: &Gatehouse,
+    session: &SessionRecord,
+    app: Option<&str>,
+    school: &str,
+    request: &InviteRequest,
+    idempotency_key: Option<&str>,
+) -> Result<ActionOutcome> {
+    let scope = format!("{}#{}#resend#{school}", session.partner_id, app.unwrap_or(""));
+    idempotency::once(gatehouse, &scope, idempotency_key, request, || async {
+        let Target { app, loaded } = target(gatehouse, session, app, school).await?;
+        if loaded.link.view != SchoolView::Pending || loaded.link.cancelled_on.is_some() {
+            return Err(not_in("Pending Authorisations", "Resending an invitation"));
+        }
+        send_invitation(gatehouse, &Actor::of(session), app, loaded, request, LogEvent::InvitationResent).await
+    })
+    .await
+}
+
+/// P6 Re-invite a revoked school (or one whose invitation was cancelled).
+pub async fn reinvite(
+    gatehouse: &Gatehouse,
+    session: &SessionRecord,
+    app: Option<&str>,
+    school: &str,
+    request: &InviteRequest,
+    idempotency_key: Option<&str>,
+) -> Result<ActionOutcome> {
+    let scope = format!("{}#{}#reinvite#{school}", session.partner_id, app.unwrap_or(""));
+    idempotency::once(gatehouse, &scope, idempotency_key, request, || async {
+        let Target { app, loaded } = target(gatehouse, session, app, school).await?;
+        let link = &loaded.link;
+        if link.view == SchoolView::Pending && link.cancelled_on.is_none() {
+            let message = format!("{} is already invited; use Resend Invite to send the link again.", link.name);
+            return outcome(gatehouse, &app, link, false, message).await;
+        }
+        if link.view == SchoolView::Active && link.cancelled_on.is_none() {
+            return Err(not_in("Revoked Schools", "Re-inviting"));
+        }
+        send_invitation(gatehouse, &Actor::of(session), app, loaded, request, LogEvent::Reinvited).await
+    })
+    .await
+}
+
+/// Issues a fresh invitation token, moves the link to Pending, logs and emails.
+async fn send_invitation(
+    gatehouse: &Gatehouse,
+    actor: &Actor,
+    app: AppRecord,
+    loaded: LoadedLink,
+    request: &InviteRequest,
+    event: LogEvent,
+) -> Result<ActionOutcome> {
+    let now = gatehouse.clock.now();
+    let mut next = loaded.link.clone();
+    with_contact(&mut next, request)?;
+    let contact = next.school_contact.clone().ok_or(Error::invalid("new_contact", "add a school contact"))?;
+    let contact_name = next.school_contact_name.clone().unwrap_or_default();
+    let issued = invitations::issue(&loaded.link, &contact, &contact_name, now)?;
+    next.invitation = Some(issued.reference);
+    next.invited_on = Some(uk_date(now));
+    if event == LogEvent::Reinvited {
+        next.view = SchoolView::Pending;
+        next.cancelled_on = None;
+        next.revoked_on = None;
+        next.revoked_by = None;
+        next.priority = false;
+    }
+    let detail = match (&request.new_contact, event) {
+        (_, LogEvent::Invited) => format!("Invitation sent to {}", contact.as_str()),
+        (Some(_), _) => format!("Sent to a new school contact, {}", contact.as_str()),
+        (None, _) => format!("Sent to {}", contact.as_str()),
+    };
+    let mut change = Change::new(next).log(event, detail);
+    for write in issued.writes {
+        change = change.also(write);
+    }
+    let saved = commit(gatehouse, &loaded, change, &actor.name).await?;
+    invitations::send(gatehouse, &saved.link, &actor.partner_name, &app, &issued.token).await?;
+    let message = format!(
+        "The invitation to {} was sent to {}; any earlier link no longer works.",
+        saved.link.name,
+        contact.as_str()
+    );
+    outcome(gatehouse, &app, &saved.link, true, message).await
+}
+
+/// Who acts on a partner's behalf: a signed-in user, or an app by API key.
+#[derive(Debug, Clone)]
+pub struct Actor {
+    pub partner_id: PartnerId,
+    pub partner_name: String,
+    /// For the log: a person's name, or "<app> (API)".
+    pub name: String,
+    /// The default partner contact of new invitations.
+    pub email: Option<EmailAddress>,
+}
+
+impl Actor {
+    pub fn of(session: &SessionRecord) -> Self {
+        Actor {
+            partner_id: session.partner_id.clone(),
+            partner_name: session.partner_name.clone(),
+            name: session.display_name.clone(),
+            email: Some(session.email.clone()),
+        }
+    }
+}
+
+/// P7: invites a school from the directory for one of the signed-in
+/// partner's apps.
+pub async fn invite_school(
+    gatehouse: &Gatehouse,
+    session: &SessionRecord,
+    app: Option<&str>,
+    request: &InviteSchoolRequest,
+) -> Result<ActionOutcome> {
+    let app_id = app_of(session, app)?;
+    let (app, _) = app_record(gatehouse, session, &app_id).await?;
+    invite(gatehouse, &Actor::of(session), app, request).await
+}
+
+/// Invites a school for `app`. A school already invited or authorised for
+/// the app is not invited twice (the answer says which); one that was
+/// revoked or whose invitation was cancelled is re-invited.
+pub async fn invite(
+    gatehouse: &Gatehouse,
+    actor: &Actor,
+    app: AppRecord,
+    request: &InviteSchoolRequest,
+) -> Result<ActionOutcome> {
+    if !request.contact_may_authorise {
+        return Err(Error::invalid(
+            "contact_may_authorise",
+            "invite someone who may share data for the school, and confirm it",
+        ));
+    }
+    let urn = SchoolUrn::parse(&request.urn)?;
+    let school = directory::get(gatehouse.table.as_ref(), &urn).await?.ok_or(Error::NotFound("school"))?;
+    if school.status == EstablishmentStatus::Closed {
+        return Err(Error::invalid("urn", "this school is closed in the register"));
+    }
+    let partner_contact = match request.partner_contact.as_deref().map(str::trim).filter(|c| !c.is_empty()) {
+        Some(raw) => EmailAddress::parse(raw).map_err(|_| Error::invalid("partner_contact", "not an email address"))?,
+        None => actor.email.clone().ok_or(Error::invalid("partner_contact", "name a partner contact"))?,
+    };
+    let app_id = app.app_id.clone();
+    let invite = InviteRequest { new_contact: Some(request.school_contact.clone()) };
+    let school_id = SchoolId::parse(urn.as_str())?;
+    let key = Key::SchoolLink(&app_id, &school_id);
+    if let Some(item) = gatehouse.table.get(&key.pk(), &key.sk()).await? {
+        let loaded = LoadedLink { link: from_item(&item)?, version: item.version };
+        if loaded.link.partner_id != actor.partner_id {
+            return Err(Error::NotFound("school"));
+        }
+        return match (loaded.link.cancelled_on, loaded.link.view) {
+            (None, SchoolView::Pending) => {
+                Err(Error::AlreadyLinked("this school is already invited; resend the invitation from its tile instead"))
+            }
+            (None, SchoolView::Active) => Err(Error::AlreadyLinked("this school has already authorised this app")),
+            _ => send_invitation(gatehouse, actor, app, loaded, &invite, LogEvent::Reinvited).await,
+        };
+    }
+    let now = gatehouse.clock.now();
+    let link = SchoolLinkRecord {
+        school_id,
+        app_id: app_id.clone(),
+        partner_id: actor.partner_id.clone(),
+        name: school.name.clone(),
+        urn: Some(school.urn.clone()),
+        local_authority: Some(school.local_authority.clone()),
+        postcode: Some(school.postcode.clone()),
+        mis: None,
+        view: SchoolView::Pending,
+        status: SchoolStatus::NotInstalled,
+        authorised_on: None,
+        gdpr_mode: None,
+        feed_status: None,
+        usage: None,
+        install_status: InstallStatus::OnboardingQueue,
+        last_extract_at: None,
+        active_cases: 0,
+        revoke_on: None,
+        invited_on: Some(uk_date(now)),
+        revoked_on: None,
+        revoked_by: None,
+        school_contact: None,
+        partner_contact: Some(partner_contact),
+        priority: false,
+        school_contact_name: None,
+        school_contact_role: None,
+        granted_scopes: Default::default(),
+        reauthorisation_requested_for: None,
+        invitation: None,
+        cancelled_on: None,
+        last_reminded_on: None,
+        revoke_requested_by: None,
+        log_seq: 0,
+        log_head: None,
+    };
+    // Version 0 "exists" nowhere: the first commit writes version 1 only if
+    // no link was created meanwhile.
+    let fresh = LoadedLink { link, version: 0 };
+    send_invitation(gatehouse, actor, app, fresh, &invite, LogEvent::Invited).await
+}

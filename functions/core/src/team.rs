@@ -1,0 +1,174 @@
+//! A partner's team: colleagues who sign in by magic link. Admins add and
+//! remove them; removing someone ends every session they have at once.
+
+use chrono::SecondsFormat;
+use gatehouse_model::{AddTeamMember, RemoveTeamMember, TeamMember, TeamPage, TeamRole};
+
+use crate::keys::{Key, MEMBER_PREFIX, SESSION_PREFIX};
+use crate::ports::{Condition, Index, Item, Query, StoreError, TransactWrite, query_all};
+use crate::records::{MemberRecord, SessionRecord, UserRecord, UserSessionRecord, from_item, to_attributes};
+use crate::{EmailAddress, Error, Gatehouse, Result, emails};
+
+pub async fn list(gatehouse: &Gatehouse, session: &SessionRecord) -> Result<TeamPage> {
+    let partition = Key::Partner(&session.partner_id).pk();
+    let items =
+        query_all(gatehouse.table.as_ref(), Query::partition(Index::Primary, partition).with_prefix(MEMBER_PREFIX))
+            .await?;
+    let mut members =
+        items.iter().map(|item| from_item::<MemberRecord>(item).map(wire)).collect::<Result<Vec<_>, _>>()?;
+    members.sort_by(|a, b| a.display_name.to_lowercase().cmp(&b.display_name.to_lowercase()));
+    Ok(TeamPage { members, can_manage: session.role == TeamRole::Admin })
+}
+
+fn wire(member: MemberRecord) -> TeamMember {
+    TeamMember {
+        email: member.email.as_str().to_owned(),
+        display_name: member.display_name,
+        role: member.role,
+        added_at: member.added_at.to_rfc3339_opts(SecondsFormat::Secs, true),
+        added_by: member.added_by,
+    }
+}
+
+fn require_admin(session: &SessionRecord) -> Result<()> {
+    if session.role == TeamRole::Admin { Ok(()) } else { Err(Error::Forbidden("only a team admin can do this")) }
+}
+
+fn plain_item<T: serde::Serialize>(key: &Key<'_>, record: &T, version: u64) -> Item {
+    Item { pk: key.pk(), sk: key.sk(), gsi1: None, expires_at: None, version, attributes: to_attributes(record) }
+}
+
+/// The user and member items of one person, written together.
+pub fn member_items(user: &UserRecord, member: &MemberRecord) -> [Item; 2] {
+    [plain_item(&Key::User(&user.email), user, 1), plain_item(&Key::Member(&user.partner_id, &user.email), member, 1)]
+}
+
+/// Adds a colleague, or updates their name and role if already on the team.
+pub async fn add(gatehouse: &Gatehouse, session: &SessionRecord, request: &AddTeamMember) -> Result<TeamPage> {
+    require_admin(session)?;
+    let email = EmailAddress::parse(&request.email)?;
+    let display_name = request.display_name.trim();
+    if display_name.is_empty() || display_name.chars().count() > 100 {
+        return Err(Error::invalid("display_name", "give their name (up to 100 characters)"));
+    }
+    let user_key = Key::User(&email);
+    let existing = gatehouse.table.get(&user_key.pk(), &user_key.sk()).await?;
+    let user = UserRecord {
+        email: email.clone(),
+        display_name: display_name.to_owned(),
+        partner_id: session.partner_id.clone(),
+        role: request.role,
+    };
+    let member_key = Key::Member(&session.partner_id, &email);
+    match existing {
+        Some(item) => {
+            let current: UserRecord = from_item(&item)?;
+            if current.partner_id != session.partner_id {
+                // Same words as any other refusal: no hint about other organisations.
+                return Err(Error::invalid("email", "this address cannot be added; ask them for another one"));
+            }
+            if current.display_name != user.display_name || current.role != user.role {
+                if email == session.email && user.role != TeamRole::Admin {
+                    return Err(Error::invalid("role", "you cannot remove your own admin role"));
+                }
+                let member_item = gatehouse.table.get(&member_key.pk(), &member_key.sk()).await?;
+                let mut member: MemberRecord = match member_item {
+                    Some(item) => from_item(&item)?,
+                    None => return Err(Error::Conflict("this colleague is being removed; try again")),
+                };
+                member.display_name = user.display_name.clone();
+                member.role = user.role;
+                gatehouse
+                    .table
+                    .transact(vec![
+                        TransactWrite::Put {
+                            item: plain_item(&user_key, &user, item.version + 1),
+                            condition: Condition::VersionIs(item.version),
+                        },
+                        TransactWrite::Put { item: plain_item(&member_key, &member, 1), condition: Condition::Exists },
+                    ])
+                    .await?;
+            }
+        }
+        None => {
+            let member = MemberRecord {
+                email: email.clone(),
+                display_name: user.display_name.clone(),
+                role: user.role,
+                added_at: gatehouse.clock.now(),
+                added_by: Some(session.display_name.clone()),
+            };
+            let [user_item, member_item] = member_items(&user, &member);
+            let created = gatehouse
+                .table
+                .transact(vec![
+                    TransactWrite::Put { item: user_item, condition: Condition::NotExists },
+                    TransactWrite::Put { item: member_item, condition: Condition::NotExists },
+                ])
+                .await;
+            match created {
+                Ok(()) => {
+                    let sign_in = format!("{}/sign-in", gatehouse.settings.public_url);
+                    let welcome = emails::team_welcome(
+                        email,
+                        &user.display_name,
+                        &session.partner_name,
+                        &session.display_name,
+                        &sign_in,
+                    )?;
+                    gatehouse.mailer.send(welcome).await.map_err(Error::Unavailable)?;
+                    tracing::info!(partner_id = %session.partner_id, "team member added");
+                }
+                // Added by a concurrent request: the result is the same.
+                Err(StoreError::ConditionFailed { .. }) => {}
+                Err(error) => return Err(error.into()),
+            }
+        }
+    }
+    list(gatehouse, session).await
+}
+
+/// Removes a colleague: they can no longer sign in, and every session they
+/// have ends now. Removing someone not on the team changes nothing.
+pub async fn remove(gatehouse: &Gatehouse, session: &SessionRecord, request: &RemoveTeamMember) -> Result<TeamPage> {
+    require_admin(session)?;
+    let email = EmailAddress::parse(&request.email)?;
+    if email == session.email {
+        return Err(Error::invalid("email", "you cannot remove yourself; ask another admin"));
+    }
+    let member_key = Key::Member(&session.partner_id, &email);
+    if gatehouse.table.get(&member_key.pk(), &member_key.sk()).await?.is_some() {
+        let user_key = Key::User(&email);
+        gatehouse
+            .table
+            .transact(vec![
+                TransactWrite::Delete { pk: member_key.pk(), sk: member_key.sk(), condition: Condition::Always },
+                TransactWrite::Delete { pk: user_key.pk(), sk: user_key.sk(), condition: Condition::Always },
+            ])
+            .await?;
+        end_sessions(gatehouse, &email).await?;
+        tracing::info!(partner_id = %session.partner_id, "team member removed");
+    }
+    list(gatehouse, session).await
+}
+
+/// Deletes every session of `email`. The user item is already gone, so no
+/// new session can start meanwhile.
+async fn end_sessions(gatehouse: &Gatehouse, email: &EmailAddress) -> Result<()> {
+    let partition = Key::User(email).pk();
+    let pointers =
+        query_all(gatehouse.table.as_ref(), Query::partition(Index::Primary, partition).with_prefix(SESSION_PREFIX))
+            .await?;
+    for pointer in pointers {
+        let record: UserSessionRecord = from_item(&pointer)?;
+        let session_key = Key::Session(&record.session_hash);
+        gatehouse
+            .table
+            .transact(vec![
+                TransactWrite::Delete { pk: session_key.pk(), sk: session_key.sk(), condition: Condition::Always },
+                TransactWrite::Delete { pk: pointer.pk.clone(), sk: pointer.sk.clone(), condition: Condition::Always },
+            ])
+            .await?;
+    }
+    Ok(())
+}

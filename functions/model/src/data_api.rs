@@ -1,0 +1,58 @@
+//! The data API's view of a school (A1, A2): what an app calling with its
+//! key may know about the schools related to it.
+
+use serde::{Deserialize, Serialize};
+
+use crate::{FeedStatus, GdprMode, ScopeSet};
+
+/// A2 "Test Connection": one state an app can show its users.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum ConnectionState {
+    /// No invitation for this app (or it was cancelled).
+    AwaitingInvitation,
+    /// Invited; the school has not authorised yet.
+    NotAuthorised,
+    /// Authorised, but the school's MIS agent is not installed yet.
+    NotInstalled,
+    /// Authorised and installed; the school paused the feed.
+    FeedPaused,
+    /// The school or the partner ended access.
+    Revoked,
+    Connected,
+}
+
+/// One school as the app sees it, with the facts behind its state.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SchoolConnection {
+    pub school_id: String,
+    pub urn: Option<String>,
+    pub name: String,
+    pub state: ConnectionState,
+    pub invited: bool,
+    pub authorised: bool,
+    pub installed: bool,
+    pub feed_enabled: bool,
+    /// `YYYY-MM-DD`.
+    pub authorised_on: Option<String>,
+    pub gdpr_mode: Option<GdprMode>,
+    /// What the app may read now: granted and still requested.
+    pub scopes: ScopeSet,
+    /// RFC 3339: the school's last MIS extract.
+    pub last_extract_at: Option<String>,
+}
+
+/// `GET /api/v1/schools`: every school related to the calling app.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct AppSchools {
+    pub schools: Vec<SchoolConnection>,
+}
+
+impl SchoolConnection {
+    pub fn feed(&self) -> Option<FeedStatus> {
+        self.authorised.then_some(if self.feed_enabled { FeedStatus::Enabled } else { FeedStatus::Paused })
+    }
+}

@@ -1,0 +1,802 @@
+//! Benchmark, not a test: the Active Schools API (`GET /api/partner/schools`)
+//! at 10,000 schools for one partner's app, on the embedded store (redb) and
+//! on DynamoDB (moto). Run it with `cargo xtask bench`, which installs moto
+//! and sets `GATEHOUSE_MOTO_SERVER`; `cargo bench -p gatehouse-tests --bench
+//! active_schools` works too once `cargo xtask test` has installed moto.
+//!
+//! Per store it seeds the partner, its app, a user and the school links (the
+//! demo generator's shape, every link in the Active view), serves the real API
+//! router, signs in through the real magic-link flow, and then times six kinds
+//! of request. For each it reports the store requests one page costs, p50 and
+//! p95 latency over the whole HTTP round trip, and the response size. The
+//! table is printed and written to `<target>/bench/active_schools.md`.
+//!
+//! Knobs: `GATEHOUSE_BENCH_SCHOOLS` (10000), `GATEHOUSE_BENCH_ITERATIONS`
+//! (timed requests per row on the embedded store: 30, after 3 warm-up ones)
+//! and `GATEHOUSE_BENCH_MOTO_ITERATIONS` (on moto: 10, after 1 warm-up).
+//! moto gets fewer because it is slow where DynamoDB is not: it serialises
+//! each 1 MB Query page in Python, seconds per page, so its latencies measure
+//! moto more than the design; its request counts are exact all the same.
+
+use std::fmt::Write as _;
+use std::future::Future;
+use std::path::{Path, PathBuf};
+use std::pin::Pin;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{Duration as StdDuration, Instant};
+
+use anyhow::{Context, bail};
+use chrono::{DateTime, Days, Duration, NaiveDate, TimeZone, Utc};
+use gatehouse_aws::{AwsPorts, ResourceNames, create_table};
+use gatehouse_core::keys::Key;
+use gatehouse_core::links::link_item;
+use gatehouse_core::ports::{Clock, Condition, Item, ManualClock, Query, QueryPage, StoreError, Table, TransactWrite};
+use gatehouse_core::records::{
+    AppRecord, MemberRecord, MonthUsage, PartnerRecord, SchoolLinkRecord, UserRecord, to_attributes,
+};
+use gatehouse_core::team::member_items;
+use gatehouse_core::{AppId, EmailAddress, Gatehouse, PartnerId, SchoolId, Settings};
+use gatehouse_local::store::RedbTable;
+use gatehouse_local::{FileOutbox, InProcessBus};
+use gatehouse_model::{FeedStatus, GdprMode, InstallStatus, SchoolStatus, SchoolView, Scope, ScopeSet, TeamRole};
+use gatehouse_tests::moto;
+use serde_json::{Value, json};
+
+const PARTNER: &str = "bench-partner";
+const APP: &str = "bench-app";
+const EMAIL: &str = "bench@partner.example";
+const PUBLIC_URL: &str = "https://gatehouse.example";
+const PAGE_SIZE: u32 = 50;
+/// Writes per `TransactWriteItems` when seeding redb (DynamoDB's limit).
+const SEED_BATCH: usize = 100;
+/// PutItem requests in flight at once when seeding moto. (moto deep-copies
+/// the whole table for every `TransactWriteItems`, so batching in
+/// transactions there is quadratic; and it serves one request at a time, so
+/// a few in flight only keep it busy.)
+const SEED_CONCURRENCY: usize = 4;
+/// What the search box is given: a place name, as a user would type it.
+const SEARCH: &str = "millbrook";
+
+// The demo's vocabulary, so benchmark schools look like the demo's.
+use gatehouse_core::demo::{AUTHORITIES, FIRST_NAMES, KINDS, LAST_NAMES, MIS, PLACES};
+
+fn main() -> anyhow::Result<()> {
+    // `cargo bench` passes `--bench` (and any filter); this bench takes no arguments.
+    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
+    runtime.block_on(run())
+}
+
+async fn run() -> anyhow::Result<()> {
+    let schools = env_number("GATEHOUSE_BENCH_SCHOOLS", 10_000)?;
+    let embedded = Rounds { warm_up: 3, timed: env_number("GATEHOUSE_BENCH_ITERATIONS", 30)? as usize };
+    let on_moto = Rounds { warm_up: 1, timed: env_number("GATEHOUSE_BENCH_MOTO_ITERATIONS", 10)? as usize };
+    if schools == 0 || embedded.timed == 0 || on_moto.timed == 0 {
+        bail!("GATEHOUSE_BENCH_SCHOOLS and the iteration counts must be at least 1");
+    }
+    let now = Utc.with_ymd_and_hms(2026, 11, 23, 10, 0, 0).unwrap();
+    let data = DataSet::new(schools, now);
+    eprintln!(
+        "active_schools: {} schools, {:.1} MB of link attributes as JSON (largest item {} bytes)",
+        schools,
+        data.link_json_bytes as f64 / 1_000_000.0,
+        data.largest_link_json_bytes
+    );
+
+    let mut reports = Vec::new();
+    eprintln!("active_schools: embedded store (redb)");
+    reports.push(bench_redb(&data, now, embedded).await?);
+    match moto_available() {
+        Ok(()) => {
+            eprintln!("active_schools: DynamoDB on moto");
+            reports.push(bench_moto(&data, now, on_moto).await?);
+        }
+        Err(why) => eprintln!("active_schools: moto skipped: {why}"),
+    }
+
+    let markdown = render(&data, &reports);
+    println!("{markdown}");
+    let out = target_dir().join("bench");
+    std::fs::create_dir_all(&out).with_context(|| format!("creating {}", out.display()))?;
+    let file = out.join("active_schools.md");
+    std::fs::write(&file, &markdown).with_context(|| format!("writing {}", file.display()))?;
+    eprintln!("active_schools: written to {}", file.display());
+    Ok(())
+}
+
+fn env_number(name: &str, default: u32) -> anyhow::Result<u32> {
+    match std::env::var(name) {
+        Ok(raw) => raw.trim().parse().with_context(|| format!("{name} is not a number: {raw:?}")),
+        Err(_) => Ok(default),
+    }
+}
+
+/// Where cargo puts its output: `CARGO_TARGET_DIR` (xtask sets it), else the workspace's `target`.
+fn target_dir() -> PathBuf {
+    let workspace = Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("tests/ sits in the workspace").to_owned();
+    match std::env::var_os("CARGO_TARGET_DIR").map(PathBuf::from) {
+        Some(dir) if dir.is_absolute() => dir,
+        Some(dir) => workspace.join(dir),
+        None => workspace.join("target"),
+    }
+}
+
+/// The same check `gatehouse_tests::moto` makes, asked first so that a
+/// machine without moto still gets the embedded store's numbers.
+fn moto_available() -> Result<(), String> {
+    if std::env::var_os("GATEHOUSE_MOTO_SERVER").is_some() {
+        return Ok(());
+    }
+    let venv = target_dir().join("tools/moto-venv/bin/moto_server");
+    if venv.exists() {
+        Ok(())
+    } else {
+        Err(format!("GATEHOUSE_MOTO_SERVER is unset and {} is absent; run `cargo xtask bench`", venv.display()))
+    }
+}
+
+// ---------------------------------------------------------------------------
+// The data set
+
+/// Every item to seed: the partner, app, user and member, then the links.
+struct DataSet {
+    schools: u32,
+    account: Vec<Item>,
+    links: Vec<Item>,
+    link_json_bytes: usize,
+    largest_link_json_bytes: usize,
+}
+
+impl DataSet {
+    fn new(schools: u32, now: DateTime<Utc>) -> Self {
+        let partner_id = PartnerId::parse(PARTNER).expect("bench id");
+        let app_id = AppId::parse(APP).expect("bench id");
+        let email = EmailAddress::parse(EMAIL).expect("bench email");
+        let requested = requested_scopes();
+        let mut account = vec![
+            plain_item(
+                &Key::Partner(&partner_id),
+                &PartnerRecord { partner_id: partner_id.clone(), name: "Bench Partner Ltd".into() },
+            ),
+            plain_item(
+                &Key::App(&partner_id, &app_id),
+                &AppRecord {
+                    app_id: app_id.clone(),
+                    partner_id: partner_id.clone(),
+                    name: "Bench Timetabler".into(),
+                    requested_scopes: requested.clone(),
+                },
+            ),
+        ];
+        let user = UserRecord {
+            email: email.clone(),
+            display_name: "Bea Bench".into(),
+            partner_id: partner_id.clone(),
+            role: TeamRole::Admin,
+        };
+        let member = MemberRecord {
+            email,
+            display_name: user.display_name.clone(),
+            role: TeamRole::Admin,
+            added_at: now - Duration::days(400),
+            added_by: None,
+        };
+        account.extend(member_items(&user, &member));
+        let links: Vec<Item> =
+            (0..schools).map(|n| link_item(&school(&user, &app_id, n, &requested, now), 1)).collect();
+        let sizes: Vec<usize> = links
+            .iter()
+            .map(|item| serde_json::to_string(&item.attributes).map(|json| json.len()).unwrap_or(0))
+            .collect();
+        DataSet {
+            schools,
+            account,
+            link_json_bytes: sizes.iter().sum(),
+            largest_link_json_bytes: sizes.iter().copied().max().unwrap_or(0),
+            links,
+        }
+    }
+
+    fn items(&self) -> impl Iterator<Item = &Item> {
+        self.account.iter().chain(&self.links)
+    }
+
+    fn item_count(&self) -> usize {
+        self.account.len() + self.links.len()
+    }
+}
+
+fn requested_scopes() -> ScopeSet {
+    [
+        Scope::Students,
+        Scope::Staff,
+        Scope::Contacts,
+        Scope::Groups,
+        Scope::PupilPremium,
+        Scope::FreeSchoolMeals,
+        Scope::SenStatus,
+    ]
+    .into()
+}
+
+fn plain_item<T: serde::Serialize>(key: &Key<'_>, record: &T) -> Item {
+    Item { pk: key.pk(), sk: key.sk(), gsi1: None, expires_at: None, version: 1, attributes: to_attributes(record) }
+}
+
+/// School number `n`, in the demo generator's shape (`core::demo`), but every
+/// one in the Active view: each status, MIS (and none), install state, GDPR
+/// mode and feed status appears, so the filters select real subsets.
+fn school(partner: &UserRecord, app: &AppId, n: u32, requested: &ScopeSet, now: DateTime<Utc>) -> SchoolLinkRecord {
+    let index = n as usize;
+    let id = 3_280_001 + n;
+    let (authority, la_code, area) = AUTHORITIES[index % AUTHORITIES.len()];
+    let name = format!("{} {}", PLACES[(index * 7) % PLACES.len()], KINDS[index % KINDS.len()]);
+    let today = now.date_naive();
+    let days_ago = |days: u64| today.checked_sub_days(Days::new(days)).unwrap_or(NaiveDate::MIN);
+    let install_status = match n % 5 {
+        0 => InstallStatus::OnboardingQueue,
+        1 => InstallStatus::Booked {
+            slot: format!("{}T{:02}:{:02}", today + Days::new(3 + u64::from(n % 9)), 9 + n % 7, (n % 2) * 30),
+        },
+        _ => InstallStatus::Installed,
+    };
+    let installed = install_status == InstallStatus::Installed;
+    let status = if installed { SchoolStatus::ALL[(index / 5 + index) % 5] } else { SchoolStatus::NotInstalled };
+    let revoking = n % 13 == 4;
+    SchoolLinkRecord {
+        school_id: SchoolId::parse(&id.to_string()).expect("digits"),
+        app_id: app.clone(),
+        partner_id: partner.partner_id.clone(),
+        name,
+        urn: Some(format!("{}{:03}", la_code, 100 + n * 13 % 900)),
+        local_authority: Some(authority.into()),
+        postcode: Some(format!("{area}{} {}{}", 1 + n % 19, n % 10, ["AB", "DX", "HQ", "NP", "TW"][index % 5])),
+        mis: (n % 11 != 3).then(|| MIS[index % MIS.len()].to_owned()),
+        view: SchoolView::Active,
+        status,
+        authorised_on: Some(days_ago(20 + u64::from(n % 1500))),
+        gdpr_mode: Some(if n.is_multiple_of(3) { GdprMode::ExcludeAll } else { GdprMode::IncludeAll }),
+        feed_status: Some(if n % 4 == 1 { FeedStatus::Paused } else { FeedStatus::Enabled }),
+        usage: installed.then(|| MonthUsage { month: now.format("%Y-%m").to_string(), calls: u64::from(n * 37 % 500) }),
+        install_status,
+        last_extract_at: installed.then(|| now - Duration::hours(i64::from(n % 97) * 26 + 1)),
+        active_cases: if n % 7 == 2 { 1 + n % 2 } else { 0 },
+        revoke_on: revoking.then(|| today + Days::new(14)),
+        invited_on: Some(days_ago(40 + u64::from(n % 1500))),
+        revoked_on: None,
+        revoked_by: None,
+        school_contact: Some(EmailAddress::parse(&format!("data.lead.{id}@school.example")).expect("valid address")),
+        partner_contact: Some(partner.email.clone()),
+        priority: false,
+        school_contact_name: Some(format!(
+            "{} {}",
+            FIRST_NAMES[index % FIRST_NAMES.len()],
+            LAST_NAMES[(index / 3) % LAST_NAMES.len()]
+        )),
+        school_contact_role: Some(
+            if n.is_multiple_of(3) { "Data Manager" } else { "School Business Manager" }.to_owned(),
+        ),
+        // Some granted before SEN status was requested: they need to re-authorise.
+        granted_scopes: if n % 9 == 5 {
+            requested.iter().copied().filter(|scope| *scope != Scope::SenStatus).collect()
+        } else {
+            requested.clone()
+        },
+        reauthorisation_requested_for: None,
+        invitation: None,
+        cancelled_on: None,
+        last_reminded_on: None,
+        revoke_requested_by: revoking.then(|| partner.display_name.clone()),
+        log_seq: 0,
+        log_head: None,
+    }
+}
+
+/// How a store is seeded: the same items, written through the `Table` port.
+#[derive(Debug, Clone, Copy)]
+enum Seeding {
+    /// Transactions of up to `SEED_BATCH` puts, one after another.
+    Transactions,
+    /// One put per item, `SEED_CONCURRENCY` in flight.
+    ConcurrentPuts,
+}
+
+impl Seeding {
+    fn describe(self, items: usize) -> String {
+        match self {
+            Seeding::Transactions => {
+                format!("{} transactions of up to {SEED_BATCH} puts, one at a time", items.div_ceil(SEED_BATCH))
+            }
+            Seeding::ConcurrentPuts => format!("{items} puts, {SEED_CONCURRENCY} in flight"),
+        }
+    }
+}
+
+/// Writes every item; returns how long it took.
+async fn seed(table: Arc<dyn Table>, data: &DataSet, how: Seeding) -> anyhow::Result<StdDuration> {
+    let started = Instant::now();
+    match how {
+        Seeding::Transactions => {
+            let items: Vec<&Item> = data.items().collect();
+            for chunk in items.chunks(SEED_BATCH) {
+                let writes = chunk
+                    .iter()
+                    .map(|item| TransactWrite::Put { item: (*item).clone(), condition: Condition::Always })
+                    .collect();
+                table.transact(writes).await.context("seeding")?;
+            }
+        }
+        Seeding::ConcurrentPuts => {
+            let mut lanes: Vec<Vec<Item>> = (0..SEED_CONCURRENCY).map(|_| Vec::new()).collect();
+            for (i, item) in data.items().enumerate() {
+                lanes[i % SEED_CONCURRENCY].push(item.clone());
+            }
+            let mut tasks = tokio::task::JoinSet::new();
+            for lane in lanes {
+                let table = Arc::clone(&table);
+                tasks.spawn(async move {
+                    for item in lane {
+                        table.put(item, Condition::Always).await?;
+                    }
+                    Ok::<_, StoreError>(())
+                });
+            }
+            while let Some(done) = tasks.join_next().await {
+                done.context("a seeding task panicked")?.context("seeding")?;
+            }
+        }
+    }
+    Ok(started.elapsed())
+}
+
+// ---------------------------------------------------------------------------
+// A `Table` that counts calls per method, for the embedded store (which has
+// no request counter of its own) and to break DynamoDB's count down.
+//
+// The port is declared with `async_trait`; this impl spells out the same
+// signatures by hand (boxed `Send` futures) and forwards each call.
+
+type Boxed<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
+
+#[derive(Default)]
+struct Calls {
+    get: AtomicU64,
+    put: AtomicU64,
+    delete: AtomicU64,
+    transact: AtomicU64,
+    add: AtomicU64,
+    query: AtomicU64,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+struct CallCounts {
+    get: u64,
+    query: u64,
+    other: u64,
+}
+
+impl CallCounts {
+    fn total(self) -> u64 {
+        self.get + self.query + self.other
+    }
+
+    fn since(self, before: CallCounts) -> CallCounts {
+        CallCounts { get: self.get - before.get, query: self.query - before.query, other: self.other - before.other }
+    }
+}
+
+struct Counting {
+    inner: Arc<dyn Table>,
+    calls: Calls,
+}
+
+impl Counting {
+    fn new(inner: Arc<dyn Table>) -> Self {
+        Counting { inner, calls: Calls::default() }
+    }
+
+    fn counts(&self) -> CallCounts {
+        let load = |counter: &AtomicU64| counter.load(Ordering::Relaxed);
+        let c = &self.calls;
+        CallCounts {
+            get: load(&c.get),
+            query: load(&c.query),
+            other: load(&c.put) + load(&c.delete) + load(&c.transact) + load(&c.add),
+        }
+    }
+}
+
+fn bump(counter: &AtomicU64) {
+    counter.fetch_add(1, Ordering::Relaxed);
+}
+
+impl Table for Counting {
+    fn get<'life0, 'life1, 'life2, 'async_trait>(
+        &'life0 self,
+        pk: &'life1 str,
+        sk: &'life2 str,
+    ) -> Boxed<'async_trait, Result<Option<Item>, StoreError>>
+    where
+        'life0: 'async_trait,
+        'life1: 'async_trait,
+        'life2: 'async_trait,
+        Self: 'async_trait,
+    {
+        bump(&self.calls.get);
+        self.inner.get(pk, sk)
+    }
+
+    fn put<'life0, 'async_trait>(
+        &'life0 self,
+        item: Item,
+        condition: Condition,
+    ) -> Boxed<'async_trait, Result<(), StoreError>>
+    where
+        'life0: 'async_trait,
+        Self: 'async_trait,
+    {
+        bump(&self.calls.put);
+        self.inner.put(item, condition)
+    }
+
+    fn delete<'life0, 'life1, 'life2, 'async_trait>(
+        &'life0 self,
+        pk: &'life1 str,
+        sk: &'life2 str,
+        condition: Condition,
+    ) -> Boxed<'async_trait, Result<Option<Item>, StoreError>>
+    where
+        'life0: 'async_trait,
+        'life1: 'async_trait,
+        'life2: 'async_trait,
+        Self: 'async_trait,
+    {
+        bump(&self.calls.delete);
+        self.inner.delete(pk, sk, condition)
+    }
+
+    fn transact<'life0, 'async_trait>(
+        &'life0 self,
+        writes: Vec<TransactWrite>,
+    ) -> Boxed<'async_trait, Result<(), StoreError>>
+    where
+        'life0: 'async_trait,
+        Self: 'async_trait,
+    {
+        bump(&self.calls.transact);
+        self.inner.transact(writes)
+    }
+
+    fn add<'life0, 'life1, 'life2, 'life3, 'async_trait>(
+        &'life0 self,
+        pk: &'life1 str,
+        sk: &'life2 str,
+        counter: &'life3 str,
+        delta: i64,
+        expires_at: Option<i64>,
+    ) -> Boxed<'async_trait, Result<i64, StoreError>>
+    where
+        'life0: 'async_trait,
+        'life1: 'async_trait,
+        'life2: 'async_trait,
+        'life3: 'async_trait,
+        Self: 'async_trait,
+    {
+        bump(&self.calls.add);
+        self.inner.add(pk, sk, counter, delta, expires_at)
+    }
+
+    fn query<'life0, 'async_trait>(&'life0 self, query: Query) -> Boxed<'async_trait, Result<QueryPage, StoreError>>
+    where
+        'life0: 'async_trait,
+        Self: 'async_trait,
+    {
+        bump(&self.calls.query);
+        self.inner.query(query)
+    }
+}
+
+// ---------------------------------------------------------------------------
+// The two stores
+
+/// One store under test: the API on a free port and how to count its requests.
+struct Served {
+    url: String,
+    counting: Arc<Counting>,
+    /// DynamoDB's own count (`DynamoTable::requests_made`), when on DynamoDB.
+    dynamo: Option<Arc<gatehouse_aws::DynamoTable>>,
+    client: reqwest::Client,
+}
+
+impl Served {
+    async fn new(
+        gatehouse: Gatehouse,
+        counting: Arc<Counting>,
+        dynamo: Option<Arc<gatehouse_aws::DynamoTable>>,
+    ) -> anyhow::Result<Self> {
+        let router = gatehouse_api::router(gatehouse);
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+        let url = format!("http://{}", listener.local_addr()?);
+        tokio::spawn(async move { axum::serve(listener, router).await });
+        Ok(Served { url, counting, dynamo, client: reqwest::Client::new() })
+    }
+
+    /// The authoritative request count: DynamoDB's where there is one, else the port calls.
+    fn requests(&self) -> u64 {
+        match &self.dynamo {
+            Some(table) => table.requests_made(),
+            None => self.counting.counts().total(),
+        }
+    }
+
+    async fn request_magic_link(&self) -> anyhow::Result<()> {
+        let response = self
+            .client
+            .post(format!("{}/api/auth/magic-link", self.url))
+            .json(&json!({ "email": EMAIL }))
+            .send()
+            .await?;
+        if response.status() != 202 {
+            bail!("magic link request answered {}: {}", response.status(), response.text().await?);
+        }
+        Ok(())
+    }
+
+    /// Exchanges the emailed token for a session; returns the `Cookie` header value.
+    async fn create_session(&self, token: &str) -> anyhow::Result<String> {
+        let response =
+            self.client.post(format!("{}/api/auth/session", self.url)).json(&json!({ "token": token })).send().await?;
+        if response.status() != 200 {
+            bail!("session request answered {}: {}", response.status(), response.text().await?);
+        }
+        let set_cookie = response.headers().get("set-cookie").context("no Set-Cookie")?.to_str()?.to_owned();
+        Ok(set_cookie.split(';').next().unwrap_or_default().to_owned())
+    }
+}
+
+fn token_after(text: &str, marker: &str) -> anyhow::Result<String> {
+    let start = text.find(marker).with_context(|| format!("no {marker} in the email"))? + marker.len();
+    Ok(text[start..].chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_').collect())
+}
+
+async fn bench_redb(data: &DataSet, now: DateTime<Utc>, rounds: Rounds) -> anyhow::Result<StoreReport> {
+    let dir = tempfile::tempdir()?;
+    let clock: Arc<dyn Clock> = Arc::new(ManualClock::at(now));
+    let redb: Arc<dyn Table> = Arc::new(RedbTable::open(&dir.path().join("gatehouse.redb"))?);
+    let counting = Arc::new(Counting::new(redb));
+    let outbox = Arc::new(FileOutbox::open(&dir.path().join("outbox"), clock.clone())?);
+    let gatehouse = Gatehouse {
+        table: counting.clone(),
+        mailer: outbox.clone(),
+        events: Arc::new(InProcessBus::open(dir.path(), clock.clone())?),
+        clock,
+        settings: Settings { public_url: PUBLIC_URL.to_owned() },
+    };
+    // redb admits one writer at a time: concurrency would only queue.
+    let seeding = seed(counting.clone(), data, Seeding::Transactions).await?;
+    let served = Served::new(gatehouse, counting, None).await?;
+
+    served.request_magic_link().await?;
+    let entry = outbox.entries()?.into_iter().find(|entry| entry.to == EMAIL).context("no sign-in email")?;
+    let cookie = served.create_session(&token_after(&entry.text, "/auth#token=")?).await?;
+
+    let results = run_queries(&served, &cookie, rounds).await?;
+    drop(dir);
+    Ok(StoreReport {
+        store: "embedded (redb)",
+        counted_as: "Table port calls (counting decorator)",
+        seeding,
+        rounds,
+        seeded_by: Seeding::Transactions.describe(data.item_count()),
+        results,
+    })
+}
+
+async fn bench_moto(data: &DataSet, now: DateTime<Utc>, rounds: Rounds) -> anyhow::Result<StoreReport> {
+    let config = moto::sdk_config().await;
+    let domain = format!("{}.example", moto::unique_name("bench"));
+    let names = ResourceNames {
+        table: moto::unique_name("bench-table"),
+        event_bus: moto::unique_name("bench-bus"),
+        sender: EmailAddress::parse(&format!("no-reply@{domain}"))?,
+    };
+    create_table(&aws_sdk_dynamodb::Client::new(&config), &names.table).await?;
+    aws_sdk_sesv2::Client::new(&config).create_email_identity().email_identity(&domain).send().await?;
+    aws_sdk_eventbridge::Client::new(&config).create_event_bus().name(&names.event_bus).send().await?;
+
+    let ports = AwsPorts::new(&config, &names);
+    let dynamo = ports.table.clone();
+    let counting = Arc::new(Counting::new(dynamo.clone()));
+    let mut gatehouse = ports.gatehouse(Settings { public_url: PUBLIC_URL.to_owned() }, Arc::new(ManualClock::at(now)));
+    gatehouse.table = counting.clone();
+
+    let seeding = seed(counting.clone(), data, Seeding::ConcurrentPuts).await?;
+    let served = Served::new(gatehouse, counting, Some(dynamo)).await?;
+
+    served.request_magic_link().await?;
+    let state: Value = reqwest::get(format!("{}/moto-api/data.json", moto::endpoint())).await?.json().await?;
+    let body = state["ses"]["Message"]
+        .as_array()
+        .context("no SES messages in moto")?
+        .iter()
+        .rev()
+        .find(|message| message["source"] == names.sender.as_str())
+        .and_then(|message| message["body"].as_str())
+        .context("no sign-in email from the bench's sender")?;
+    let cookie = served.create_session(&token_after(body, "/auth#token=")?).await?;
+
+    let results = run_queries(&served, &cookie, rounds).await?;
+    Ok(StoreReport {
+        store: "DynamoDB (moto 5.2.5)",
+        counted_as: "DynamoDB requests (`DynamoTable::requests_made()`)",
+        seeding,
+        rounds,
+        seeded_by: Seeding::ConcurrentPuts.describe(data.item_count()),
+        results,
+    })
+}
+
+// ---------------------------------------------------------------------------
+// The requests
+
+struct QueryResult {
+    kind: &'static str,
+    query: String,
+    total: u64,
+    rows: usize,
+    /// Requests per page (every timed iteration must agree) and their breakdown.
+    requests: u64,
+    breakdown: CallCounts,
+    latencies_ms: Vec<f64>,
+    response_bytes: usize,
+}
+
+/// Requests per row of the table: untimed first, then timed.
+#[derive(Debug, Clone, Copy)]
+struct Rounds {
+    warm_up: usize,
+    timed: usize,
+}
+
+struct StoreReport {
+    store: &'static str,
+    counted_as: &'static str,
+    seeding: StdDuration,
+    rounds: Rounds,
+    seeded_by: String,
+    results: Vec<QueryResult>,
+}
+
+async fn run_queries(served: &Served, cookie: &str, rounds: Rounds) -> anyhow::Result<Vec<QueryResult>> {
+    let base = format!("view=active&page_size={PAGE_SIZE}");
+    let first: Value = get_json(served, cookie, &format!("{base}&page=1")).await?.0;
+    let total = first["total"].as_u64().context("a page has a total")?;
+    let last_page = total.div_ceil(u64::from(PAGE_SIZE)).max(1);
+    let kinds: Vec<(&'static str, String)> = vec![
+        ("first page", format!("{base}&page=1")),
+        ("middle page", format!("{base}&page={}", last_page.div_ceil(2))),
+        ("last page", format!("{base}&page={last_page}")),
+        ("filter status=Error", format!("{base}&page=1&status=Error")),
+        ("search", format!("{base}&page=1&q={SEARCH}")),
+        ("sort cache_age desc", format!("{base}&page=1&sort=cache_age&dir=desc")),
+    ];
+    let mut results = Vec::new();
+    for (kind, query) in kinds {
+        for _ in 0..rounds.warm_up {
+            get_json(served, cookie, &query).await?;
+        }
+        let mut latencies_ms = Vec::with_capacity(rounds.timed);
+        let mut seen: Option<(u64, CallCounts, usize, u64, usize)> = None;
+        for _ in 0..rounds.timed {
+            let (before, calls_before) = (served.requests(), served.counting.counts());
+            let started = Instant::now();
+            let (page, bytes) = get_json(served, cookie, &query).await?;
+            latencies_ms.push(started.elapsed().as_secs_f64() * 1000.0);
+            let requests = served.requests() - before;
+            let breakdown = served.counting.counts().since(calls_before);
+            let rows = page["items"].as_array().map_or(0, Vec::len);
+            let page_total = page["total"].as_u64().unwrap_or(0);
+            let this = (requests, breakdown, bytes, page_total, rows);
+            match seen {
+                Some(earlier) if earlier != this => {
+                    bail!("{kind}: iterations disagree: {earlier:?} then {this:?}")
+                }
+                _ => seen = Some(this),
+            }
+        }
+        let (requests, breakdown, response_bytes, total, rows) = seen.context("at least one iteration")?;
+        eprintln!("  {kind}: {requests} requests, p50 {:.1} ms", percentile(&latencies_ms, 50.0));
+        results.push(QueryResult { kind, query, total, rows, requests, breakdown, latencies_ms, response_bytes });
+    }
+    Ok(results)
+}
+
+/// `GET /api/partner/schools?<query>`: the page and the body's size in bytes.
+async fn get_json(served: &Served, cookie: &str, query: &str) -> anyhow::Result<(Value, usize)> {
+    let response = served
+        .client
+        .get(format!("{}/api/partner/schools?{query}", served.url))
+        .header("cookie", cookie)
+        .send()
+        .await?;
+    let status = response.status();
+    let body = response.bytes().await?;
+    if status != 200 {
+        bail!("GET ?{query} answered {status}: {}", String::from_utf8_lossy(&body));
+    }
+    Ok((serde_json::from_slice(&body)?, body.len()))
+}
+
+/// Nearest-rank percentile.
+fn percentile(samples: &[f64], p: f64) -> f64 {
+    let mut sorted = samples.to_vec();
+    sorted.sort_by(f64::total_cmp);
+    let rank = ((p / 100.0) * sorted.len() as f64).ceil() as usize;
+    sorted[rank.clamp(1, sorted.len()) - 1]
+}
+
+// ---------------------------------------------------------------------------
+// The report
+
+fn render(data: &DataSet, reports: &[StoreReport]) -> String {
+    let mut out = String::new();
+    let _ = writeln!(out, "# Active Schools benchmark\n");
+    let _ = writeln!(
+        out,
+        "`GET /api/partner/schools`, {} schools in one app's Active view ({} items seeded, {:.1} MB of link \
+         attributes as JSON, largest link {} bytes), page size {PAGE_SIZE}. Latency is the whole HTTP round trip \
+         through the real API router, `cargo bench` profile, {} CPUs. Requests/page is what one page costs the \
+         store, GetItem + Query (+ other) in brackets; n is the timed requests (+ warm-up).\n",
+        data.schools,
+        data.item_count(),
+        data.link_json_bytes as f64 / 1_000_000.0,
+        data.largest_link_json_bytes,
+        std::thread::available_parallelism().map_or(1, |cpus| cpus.get()),
+    );
+    let _ = writeln!(
+        out,
+        "| Store | Request | Query string | Rows (matched) | Requests/page | p50 ms | p95 ms | Response bytes | n |"
+    );
+    let _ = writeln!(out, "|---|---|---|---:|---:|---:|---:|---:|---:|");
+    for report in reports {
+        for result in &report.results {
+            let b = result.breakdown;
+            let breakdown = if b.other > 0 {
+                format!("{} + {} + {}", b.get, b.query, b.other)
+            } else {
+                format!("{} + {}", b.get, b.query)
+            };
+            let _ = writeln!(
+                out,
+                "| {} | {} | `{}` | {} ({}) | {} ({breakdown}) | {:.1} | {:.1} | {} | {} (+{}) |",
+                report.store,
+                result.kind,
+                result.query,
+                result.rows,
+                result.total,
+                result.requests,
+                percentile(&result.latencies_ms, 50.0),
+                percentile(&result.latencies_ms, 95.0),
+                result.response_bytes,
+                report.rounds.timed,
+                report.rounds.warm_up,
+            );
+        }
+    }
+    let _ = writeln!(out);
+    for report in reports {
+        let _ = writeln!(
+            out,
+            "- {}: seeded {} items in {:.1} s ({}); requests counted as {}.",
+            report.store,
+            data.item_count(),
+            report.seeding.as_secs_f64(),
+            report.seeded_by,
+            report.counted_as,
+        );
+    }
+    if !reports.iter().any(|report| report.store.starts_with("DynamoDB")) {
+        let _ = writeln!(out, "- DynamoDB (moto): skipped, moto_server not found; run `cargo xtask bench`.");
+    }
+    out
+}

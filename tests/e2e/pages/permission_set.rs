@@ -1,0 +1,106 @@
+//! P10, `/permissions`: a checkbox per scope (data areas and contextual flags apart), Save, and
+//! the confirmation Save asks for before adding scopes.
+
+use fantoccini::{Client, Locator};
+
+use super::{button, field, heading, literal};
+use crate::harness::{PATIENCE, eventually};
+
+const TITLE: &str = "Permission set";
+const FLAGS: &str = "//fieldset[legend[normalize-space()='Contextual flags']]";
+const CONFIRM: &str = "//*[@role='alertdialog']";
+const STATUS: &str = "//main//*[@role='status'][not(@hidden)]";
+
+pub struct PermissionSetPage<'a> {
+    browser: &'a Client,
+}
+
+impl<'a> PermissionSetPage<'a> {
+    /// Waits for the page and its checkboxes.
+    pub async fn expect_shown(browser: &'a Client) -> PermissionSetPage<'a> {
+        let loaded = format!("{}/following::fieldset[legend[normalize-space()='Data areas']]", heading(TITLE));
+        browser
+            .wait()
+            .at_most(PATIENCE)
+            .for_element(Locator::XPath(&loaded))
+            .await
+            .unwrap_or_else(|error| panic!("the permission set did not load: {error}"));
+        PermissionSetPage { browser }
+    }
+
+    /// The labels of the contextual flags, each with whether it is ticked.
+    pub async fn flags(&self) -> Vec<(String, bool)> {
+        let mut flags = Vec::new();
+        let labels = format!("{FLAGS}//label");
+        for label in self.browser.find_all(Locator::XPath(&labels)).await.expect("the flags' labels") {
+            let text = label.text().await.expect("a label's text");
+            flags.push((text.clone(), self.is_ticked(&text).await));
+        }
+        flags
+    }
+
+    pub async fn is_ticked(&self, label: &str) -> bool {
+        let checkbox = self.browser.find(Locator::XPath(&field(label))).await.expect("the checkbox");
+        checkbox.prop("checked").await.expect("the checkbox's state").as_deref() == Some("true")
+    }
+
+    /// Whether the checkbox labelled `label` can be changed.
+    pub async fn is_editable(&self, label: &str) -> bool {
+        let checkbox = self.browser.find(Locator::XPath(&field(label))).await.expect("the checkbox");
+        checkbox.is_enabled().await.expect("the checkbox's state")
+    }
+
+    /// The sentence under the checkbox labelled `label`, which says what sharing it means.
+    pub async fn description(&self, label: &str) -> String {
+        let checkbox = self.browser.find(Locator::XPath(&field(label))).await.expect("the checkbox");
+        let described_by = checkbox.attr("aria-describedby").await.expect("aria-describedby");
+        let id = described_by.unwrap_or_else(|| panic!("the checkbox {label:?} has no description"));
+        let description = format!("//*[@id={}]", literal(&id));
+        let description = self.browser.find(Locator::XPath(&description)).await.expect("the description");
+        description.text().await.expect("the description's text")
+    }
+
+    pub async fn toggle(&self, label: &str) {
+        let checkbox = self.browser.find(Locator::XPath(&field(label))).await.expect("the checkbox");
+        checkbox.click().await.unwrap_or_else(|error| panic!("clicking {label:?}: {error}"));
+    }
+
+    /// Whether there is a button reading `label` on the page.
+    pub async fn has_button(&self, label: &str) -> bool {
+        !self.browser.find_all(Locator::XPath(&button(label))).await.expect("looking for the button").is_empty()
+    }
+
+    pub async fn press(&self, label: &str) {
+        let pressed = self
+            .browser
+            .find(Locator::XPath(&button(label)))
+            .await
+            .unwrap_or_else(|error| panic!("no button {label:?}: {error}"));
+        pressed.click().await.unwrap_or_else(|error| panic!("clicking {label:?}: {error}"));
+    }
+
+    /// Waits for the confirmation Save asks for and returns its text.
+    pub async fn confirmation(&self) -> String {
+        let confirm = self
+            .browser
+            .wait()
+            .at_most(PATIENCE)
+            .for_element(Locator::XPath(CONFIRM))
+            .await
+            .unwrap_or_else(|error| panic!("Save asked for no confirmation: {error}"));
+        confirm.text().await.expect("the confirmation's text")
+    }
+
+    /// Waits for the sentence saying what saving did.
+    pub async fn wait_for_message(&self) -> String {
+        let browser = self.browser;
+        eventually("the permission set to say what saving did", || async move {
+            let Some(status) = browser.find_all(Locator::XPath(STATUS)).await?.into_iter().next() else {
+                return Ok(None);
+            };
+            let text = status.text().await?;
+            Ok((!text.trim().is_empty()).then_some(text))
+        })
+        .await
+    }
+}
