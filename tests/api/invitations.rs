@@ -61,6 +61,10 @@ async fn a_school_is_invited_once_and_bad_invitations_are_refused() {
     let app = spawn_app().await;
     let demo = app.signed_in_client(DEMO_EMAIL).await;
     let (outcome, _) = invite(&app, &demo, "bea@brookside.example").await;
+    assert_eq!(
+        outcome["message"],
+        "Brookside Infant School is invited: the invitation was sent to bea@brookside.example."
+    );
     let school = &outcome["school"];
     assert_eq!(school["view"], "pending");
     assert_eq!(school["row"]["urn"], DIRECTORY_SCHOOL);

@@ -417,11 +417,12 @@ async fn send_invitation(
     }
     let saved = commit(gatehouse, &loaded, change, &actor.name).await?;
     invitations::send(gatehouse, &saved.link, &actor.partner_name, &app, &issued.token).await?;
-    let message = format!(
-        "The invitation to {} was sent to {}; any earlier link no longer works.",
-        saved.link.name,
-        contact.as_str()
-    );
+    let (name, to) = (&saved.link.name, contact.as_str());
+    let message = if event == LogEvent::Invited {
+        format!("{name} is invited: the invitation was sent to {to}.")
+    } else {
+        format!("The invitation to {name} was sent to {to}; any earlier link no longer works.")
+    };
     outcome(gatehouse, &app, &saved.link, true, message).await
 }
 
