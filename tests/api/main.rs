@@ -425,3 +425,33 @@ async fn export_is_the_whole_filtered_view_as_csv() {
     let anonymous = new_client().get(app.url("/api/partner/schools/export")).send().await.unwrap();
     assert_problem(anonymous, 401, "sign_in_required").await;
 }
+
+#[tokio::test]
+async fn a_data_directory_from_an_older_version_is_refused_with_what_to_do() {
+    use gatehouse_core::ports::{Condition, Item, Table};
+    let data = tempfile::tempdir().unwrap();
+    {
+        // A store as the previous version left it: demo data, no version item.
+        let table = gatehouse_local::store::RedbTable::open(&data.path().join("gatehouse.redb")).unwrap();
+        let email = gatehouse_core::EmailAddress::parse(DEMO_EMAIL).unwrap();
+        let key = Key::User(&email);
+        let item = Item {
+            pk: key.pk(),
+            sk: key.sk(),
+            gsi1: None,
+            expires_at: None,
+            version: 1,
+            attributes: serde_json::Map::new(),
+        };
+        table.put(item, Condition::Always).await.unwrap();
+    }
+    let error = match start(LocalConfig::new(data.path().to_owned())).await {
+        Ok(_) => panic!("an old data directory must be refused"),
+        Err(error) => error.to_string(),
+    };
+    assert!(error.contains("older Gatehouse") && error.contains("rm -rf"), "{error}");
+    // A fresh directory starts, and starts again.
+    let fresh = tempfile::tempdir().unwrap();
+    start(LocalConfig::new(fresh.path().to_owned())).await.unwrap().stop().await.unwrap();
+    start(LocalConfig::new(fresh.path().to_owned())).await.unwrap().stop().await.unwrap();
+}

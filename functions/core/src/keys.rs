@@ -84,6 +84,8 @@ pub enum Key<'a> {
     /// A pending invitation the reminder job visits.
     ReminderDue(&'a AppId, &'a SchoolId),
     DirectorySchool(&'a SchoolUrn),
+    /// The shape version of a local data directory's store.
+    LocalDataVersion,
     /// One search word of a directory school (lower-case, at least 2 characters).
     DirectoryTerm(&'a str, &'a SchoolUrn),
 }
@@ -107,6 +109,7 @@ impl Key<'_> {
             Key::AppKeySummary(partner, ..) => format!("PARTNER#{partner}"),
             Key::ReminderDue(..) => REMINDERS_DUE.to_owned(),
             Key::DirectorySchool(urn) => format!("DIRECTORY#{}", urn.as_str()),
+            Key::LocalDataVersion => "META#local".to_owned(),
             Key::DirectoryTerm(term, _) => directory_term_partition(term),
         }
     }
@@ -130,6 +133,7 @@ impl Key<'_> {
             Key::AppKeySummary(_, app, key_id) => format!("{}{key_id}", app_key_prefix(app)),
             Key::ReminderDue(app, school) => format!("{app}#{school}"),
             Key::DirectorySchool(_) => PROFILE.to_owned(),
+            Key::LocalDataVersion => "VERSION".to_owned(),
             Key::DirectoryTerm(term, urn) => format!("{term}#{}", urn.as_str()),
         }
     }
@@ -201,6 +205,7 @@ mod tests {
             (Key::LogEntry(&app, &school, 7), "LOG#a1#3280001", "ENTRY#0000000007"),
             (Key::Idempotency("ab12"), "IDEMPOTENCY#ab12", "RESULT"),
             (Key::DirectorySchool(&urn), "DIRECTORY#107100", "PROFILE"),
+            (Key::LocalDataVersion, "META#local", "VERSION"),
             (Key::DirectoryTerm("oakfield", &urn), "DIRTERM#oa", "oakfield#107100"),
             (
                 Key::RevocationDue(NaiveDate::from_ymd_opt(2026, 12, 1).unwrap(), &app, &school),

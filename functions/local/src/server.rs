@@ -112,6 +112,7 @@ pub async fn start(config: LocalConfig) -> anyhow::Result<RunningServer> {
     let table = Arc::new(RedbTable::open(&config.data_dir.join("gatehouse.redb"))?);
     let outbox = Arc::new(FileOutbox::open(&config.data_dir.join("outbox"), config.clock.clone())?);
     let bus = Arc::new(InProcessBus::open(&config.data_dir, config.clock.clone())?);
+    check_data_version(table.as_ref(), &config.data_dir).await?;
     let report = demo::seed(table.as_ref(), config.clock.now()).await?;
     tracing::info!(written = report.written, already_there = report.already_there, "demo data seeded");
     let directory = directory::import(table.as_ref(), DIRECTORY_SAMPLE, 0, |_| {}).await?;
@@ -197,4 +198,46 @@ async fn demo_app_key(
         gatehouse_core::app_keys::ensure_demo_key(table, &partner, &app, kept.as_deref().map(str::trim), now).await?;
     std::fs::write(&path, format!("{secret}\n")).with_context(|| format!("writing {}", path.display()))?;
     Ok(secret)
+}
+
+/// The shape of the local store's items. Bump it when stored records change
+/// in a way old local data cannot be read back as (session 2: Authorisation
+/// Log chains, reminder and revocation lists).
+pub const LOCAL_DATA_VERSION: u64 = 2;
+
+/// Refuses a data directory written by an older Gatehouse, with what to do,
+/// rather than serving demo data that half-matches the code.
+async fn check_data_version(
+    table: &dyn gatehouse_core::ports::Table,
+    data_dir: &std::path::Path,
+) -> anyhow::Result<()> {
+    use gatehouse_core::keys::Key;
+    use gatehouse_core::ports::{Condition, Item};
+    let key = Key::LocalDataVersion;
+    let stored = table.get(&key.pk(), &key.sk()).await?;
+    let found =
+        stored.as_ref().and_then(|item| item.attributes.get("data_version")).and_then(serde_json::Value::as_u64);
+    match found {
+        Some(LOCAL_DATA_VERSION) => Ok(()),
+        None if stored.is_none() && !has_any_user(table).await? => {
+            let mut attributes = serde_json::Map::new();
+            attributes.insert("data_version".into(), serde_json::json!(LOCAL_DATA_VERSION));
+            let item = Item { pk: key.pk(), sk: key.sk(), gsi1: None, expires_at: None, version: 1, attributes };
+            table.put(item, Condition::Always).await?;
+            Ok(())
+        }
+        other => anyhow::bail!(
+            "the data in {dir} was written by an older Gatehouse (data version {old}; this one needs {LOCAL_DATA_VERSION}). \
+             Move it aside or delete it (rm -rf {dir}) and start again: the demo data is created afresh.",
+            dir = data_dir.display(),
+            old = other.map_or("1".to_owned(), |version| version.to_string()),
+        ),
+    }
+}
+
+/// Whether the store already holds the demo user, i.e. is not empty.
+async fn has_any_user(table: &dyn gatehouse_core::ports::Table) -> anyhow::Result<bool> {
+    let email = gatehouse_core::EmailAddress::parse(demo::DEMO_EMAIL)?;
+    let key = gatehouse_core::keys::Key::User(&email);
+    Ok(table.get(&key.pk(), &key.sk()).await?.is_some())
 }
