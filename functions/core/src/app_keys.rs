@@ -10,8 +10,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::keys::{Key, app_key_prefix};
 use crate::links::app_of;
-use crate::ports::{Condition, Index, Item, Query, Table, TransactWrite, query_all};
-use crate::records::{AppRecord, PartnerRecord, SessionRecord, from_item, to_attributes};
+use crate::ports::{Condition, Index, Query, Table, TransactWrite, query_all};
+use crate::records::{AppRecord, PartnerRecord, SessionRecord, from_item, plain_item};
 use crate::school_actions::Actor;
 use crate::{AppId, Error, Gatehouse, PartnerId, Result, Token, TokenHash};
 
@@ -46,10 +46,6 @@ fn require_admin(session: &SessionRecord) -> Result<()> {
     } else {
         Err(Error::Forbidden("only a team admin can manage API keys"))
     }
-}
-
-fn item<T: Serialize>(key: &Key<'_>, record: &T, version: u64) -> Item {
-    Item { pk: key.pk(), sk: key.sk(), gsi1: None, expires_at: None, version, attributes: to_attributes(record) }
 }
 
 pub async fn list(gatehouse: &Gatehouse, session: &SessionRecord, app: &str) -> Result<AppKeyList> {
@@ -116,9 +112,9 @@ async fn store_new_key(
     };
     table
         .transact(vec![
-            TransactWrite::Put { item: item(&Key::AppKey(&hash), &record, 1), condition: Condition::NotExists },
+            TransactWrite::Put { item: plain_item(&Key::AppKey(&hash), &record, 1), condition: Condition::NotExists },
             TransactWrite::Put {
-                item: item(&Key::AppKeySummary(partner, app, &key_id), &record, 1),
+                item: plain_item(&Key::AppKeySummary(partner, app, &key_id), &record, 1),
                 condition: Condition::NotExists,
             },
         ])
@@ -162,7 +158,7 @@ pub async fn revoke(gatehouse: &Gatehouse, session: &SessionRecord, app: &str, k
             .transact(vec![
                 TransactWrite::Delete { pk: lookup.pk(), sk: lookup.sk(), condition: Condition::Always },
                 TransactWrite::Put {
-                    item: item(&summary_key, &record, stored.version + 1),
+                    item: plain_item(&summary_key, &record, stored.version + 1),
                     condition: Condition::VersionIs(stored.version),
                 },
             ])

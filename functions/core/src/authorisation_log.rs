@@ -12,8 +12,8 @@ use gatehouse_model::{LogEntry, LogEvent};
 use sha2::{Digest, Sha256};
 
 use crate::keys::{Key, LOG_ENTRY_PREFIX, log_partition};
-use crate::ports::{Condition, Index, Item, Query, Table, TransactWrite, query_all};
-use crate::records::{LogEntryRecord, SchoolLinkRecord, from_item, to_attributes};
+use crate::ports::{Condition, Index, Query, Table, TransactWrite, query_all};
+use crate::records::{LogEntryRecord, SchoolLinkRecord, from_item, plain_item};
 use crate::{AppId, Result, SchoolId};
 
 /// Appends an entry to `link`'s log: advances the link's sequence and head
@@ -40,14 +40,7 @@ pub fn append(
     link.log_head = Some(entry.hash.clone());
     let key = Key::LogEntry(&link.app_id, &link.school_id, seq);
     TransactWrite::Put {
-        item: Item {
-            pk: key.pk(),
-            sk: key.sk(),
-            gsi1: None,
-            expires_at: None,
-            version: 1,
-            attributes: to_attributes(&entry),
-        },
+        item: plain_item(&key, &entry, 1),
         // Entry n exists once: a replayed append fails instead of forking the chain.
         condition: Condition::NotExists,
     }

@@ -13,8 +13,7 @@ use crate::keys::Key;
 use crate::links::{awaits_authorisation, link_item, reminder_due};
 use crate::ports::{Condition, Item, StoreError, Table, TransactWrite};
 use crate::records::{
-    AppRecord, MemberRecord, MonthUsage, PartnerRecord, RevocationDueRecord, SchoolLinkRecord, UserRecord,
-    to_attributes,
+    AppRecord, MemberRecord, MonthUsage, PartnerRecord, RevocationDueRecord, SchoolLinkRecord, UserRecord, plain_item,
 };
 use crate::team::member_items;
 use crate::{AppId, EmailAddress, PartnerId, Result, SchoolId};
@@ -128,6 +127,7 @@ pub fn demo_items(now: DateTime<Utc>) -> Vec<Item> {
         items.push(plain_item(
             &Key::Partner(&partner_id),
             &PartnerRecord { partner_id: partner_id.clone(), name: partner_name.into() },
+            1,
         ));
         let requested_scopes =
             if partner == DEMO_PARTNER { demo_requested_scopes() } else { [Scope::Students, Scope::Groups].into() };
@@ -139,6 +139,7 @@ pub fn demo_items(now: DateTime<Utc>) -> Vec<Item> {
                 name: app_name.into(),
                 requested_scopes: requested_scopes.clone(),
             },
+            1,
         ));
         let user = UserRecord {
             email: email.clone(),
@@ -180,7 +181,7 @@ pub fn demo_items(now: DateTime<Utc>) -> Vec<Item> {
                     school_id: link.school_id.clone(),
                     revoke_on: on,
                 };
-                items.push(plain_item(&key, &due));
+                items.push(plain_item(&key, &due, 1));
             }
             if awaits_authorisation(&link)
                 && let TransactWrite::Put { item, .. } = reminder_due(&link)
@@ -243,11 +244,6 @@ fn demo_history(link: &mut SchoolLinkRecord, now: DateTime<Utc>) -> Vec<Item> {
             _ => None,
         })
         .collect()
-}
-
-/// An item for an entity that is not in any index and never expires.
-fn plain_item<T: serde::Serialize>(key: &Key<'_>, record: &T) -> Item {
-    Item { pk: key.pk(), sk: key.sk(), gsi1: None, expires_at: None, version: 1, attributes: to_attributes(record) }
 }
 
 /// The data lead the invitation went to: on a reserved domain, never deliverable.

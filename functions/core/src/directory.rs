@@ -17,8 +17,9 @@ use gatehouse_model::{DirectoryResults, DirectorySchool, EstablishmentStatus};
 use serde::{Deserialize, Serialize};
 
 use crate::keys::{Key, directory_term_partition};
-use crate::ports::{Condition, Index, Item, Query, Table, TransactWrite};
-use crate::records::{from_item, to_attributes};
+use crate::ports::{Condition, Index, Query, Table, TransactWrite};
+use crate::records::from_item;
+use crate::records::plain_item;
 use crate::{Error, Result, SchoolUrn};
 
 /// Results a search returns at most.
@@ -135,17 +136,7 @@ pub async fn upsert(table: &dyn Table, school: &DirectorySchool) -> Result<Upser
         Some((_, version)) => (version + 1, Condition::VersionIs(*version)),
         None => (1, Condition::NotExists),
     };
-    let mut writes = vec![TransactWrite::Put {
-        item: Item {
-            pk: key.pk(),
-            sk: key.sk(),
-            gsi1: None,
-            expires_at: None,
-            version,
-            attributes: to_attributes(&record),
-        },
-        condition,
-    }];
+    let mut writes = vec![TransactWrite::Put { item: plain_item(&key, &record, version), condition }];
     if let Some((old, _)) = &previous {
         for stale in old.terms.difference(&record.terms) {
             let term_key = Key::DirectoryTerm(stale, &urn);
@@ -154,14 +145,7 @@ pub async fn upsert(table: &dyn Table, school: &DirectorySchool) -> Result<Upser
     }
     for term in &record.terms {
         let term_key = Key::DirectoryTerm(term, &urn);
-        let item = Item {
-            pk: term_key.pk(),
-            sk: term_key.sk(),
-            gsi1: None,
-            expires_at: None,
-            version: 1,
-            attributes: to_attributes(&record),
-        };
+        let item = plain_item(&term_key, &record, 1);
         writes.push(TransactWrite::Put { item, condition: Condition::Always });
     }
     table.transact(writes).await?;

@@ -11,7 +11,9 @@ use gatehouse_model::{LogEvent, SchoolView};
 use crate::authorisation_log;
 use crate::keys::{Key, school_view_index};
 use crate::ports::{Condition, Item, StoreError, TransactWrite};
-use crate::records::{AppRecord, ReminderDueRecord, SchoolLinkRecord, SessionRecord, from_item, to_attributes};
+use crate::records::{
+    AppRecord, ReminderDueRecord, SchoolLinkRecord, SessionRecord, from_item, plain_item, to_attributes,
+};
 use crate::{AppId, Error, Gatehouse, Result, SchoolId};
 
 /// A link as read, with the version a change must be conditional on.
@@ -39,17 +41,7 @@ pub fn awaits_authorisation(link: &SchoolLinkRecord) -> bool {
 pub fn reminder_due(link: &SchoolLinkRecord) -> TransactWrite {
     let key = Key::ReminderDue(&link.app_id, &link.school_id);
     let record = ReminderDueRecord { app_id: link.app_id.clone(), school_id: link.school_id.clone() };
-    TransactWrite::Put {
-        item: Item {
-            pk: key.pk(),
-            sk: key.sk(),
-            gsi1: None,
-            expires_at: None,
-            version: 1,
-            attributes: to_attributes(&record),
-        },
-        condition: Condition::Always,
-    }
+    TransactWrite::Put { item: plain_item(&key, &record, 1), condition: Condition::Always }
 }
 
 /// Which of the signed-in partner's apps a request is about: the one named,

@@ -10,8 +10,8 @@ use gatehouse_model::{
 
 use crate::keys::{Key, school_view_partition};
 use crate::links::{Change, LoadedLink, app_of, app_record, commit};
-use crate::ports::{Condition, Index, Item, Query, query_all};
-use crate::records::{AppRecord, SchoolLinkRecord, SessionRecord, from_item, to_attributes};
+use crate::ports::{Condition, Index, Query, query_all};
+use crate::records::{AppRecord, SchoolLinkRecord, SessionRecord, from_item, plain_item};
 use crate::{AppId, Error, Gatehouse, Result, emails, invitations};
 
 /// What an app may read at a school right now.
@@ -73,14 +73,7 @@ pub async fn update(
     if !added.is_empty() || !removed.is_empty() {
         app.requested_scopes = request.requested.clone();
         let key = Key::App(&session.partner_id, &app_id);
-        let item = Item {
-            pk: key.pk(),
-            sk: key.sk(),
-            gsi1: None,
-            expires_at: None,
-            version: version + 1,
-            attributes: to_attributes(&app),
-        };
+        let item = plain_item(&key, &app, version + 1);
         gatehouse.table.put(item, Condition::VersionIs(version)).await?;
         tracing::info!(partner_id = %session.partner_id, added = added.len(), removed = removed.len(), "permission set changed");
     }

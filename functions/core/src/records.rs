@@ -11,6 +11,7 @@ use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
+use crate::keys::Key;
 use crate::ports::{Item, StoreError};
 use crate::{AppId, EmailAddress, PartnerId, SchoolId, TokenHash};
 
@@ -225,6 +226,11 @@ pub struct IdempotencyRecord {
     pub fingerprint: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub result: Option<Value>,
+}
+
+/// An entity stored at `key`: in no index, never expiring.
+pub fn plain_item<T: Serialize>(key: &Key<'_>, record: &T, version: u64) -> Item {
+    Item { pk: key.pk(), sk: key.sk(), gsi1: None, expires_at: None, version, attributes: to_attributes(record) }
 }
 
 /// The entity's fields as item attributes.

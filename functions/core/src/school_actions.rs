@@ -15,9 +15,9 @@ use serde_json::json;
 use crate::calendar::uk_date;
 use crate::keys::Key;
 use crate::links::{Change, LoadedLink, app_of, app_record, commit, load};
-use crate::ports::{Condition, DomainEvent, Item, TransactWrite};
+use crate::ports::{Condition, DomainEvent, TransactWrite};
 use crate::records::from_item;
-use crate::records::{AppRecord, RevocationDueRecord, SchoolLinkRecord, SessionRecord, to_attributes};
+use crate::records::{AppRecord, RevocationDueRecord, SchoolLinkRecord, SessionRecord, plain_item};
 use crate::schools::row_of;
 use crate::{
     EmailAddress, Error, Gatehouse, PartnerId, Result, SchoolId, SchoolUrn, authorisation_log, directory, idempotency,
@@ -112,17 +112,7 @@ fn not_in(view: &str, what: &str) -> Error {
 fn revocation_due(link: &SchoolLinkRecord, on: NaiveDate) -> TransactWrite {
     let key = Key::RevocationDue(on, &link.app_id, &link.school_id);
     let record = RevocationDueRecord { app_id: link.app_id.clone(), school_id: link.school_id.clone(), revoke_on: on };
-    TransactWrite::Put {
-        item: Item {
-            pk: key.pk(),
-            sk: key.sk(),
-            gsi1: None,
-            expires_at: None,
-            version: 1,
-            attributes: to_attributes(&record),
-        },
-        condition: Condition::Always,
-    }
+    TransactWrite::Put { item: plain_item(&key, &record, 1), condition: Condition::Always }
 }
 
 /// The write that removes a queued revocation, if the link has one.

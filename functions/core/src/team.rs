@@ -6,7 +6,7 @@ use gatehouse_model::{AddTeamMember, RemoveTeamMember, TeamMember, TeamPage, Tea
 
 use crate::keys::{Key, MEMBER_PREFIX, SESSION_PREFIX};
 use crate::ports::{Condition, Index, Item, Query, StoreError, TransactWrite, query_all};
-use crate::records::{MemberRecord, SessionRecord, UserRecord, UserSessionRecord, from_item, to_attributes};
+use crate::records::{MemberRecord, SessionRecord, UserRecord, UserSessionRecord, from_item, plain_item};
 use crate::{EmailAddress, Error, Gatehouse, Result, emails};
 
 pub async fn list(gatehouse: &Gatehouse, session: &SessionRecord) -> Result<TeamPage> {
@@ -32,10 +32,6 @@ fn wire(member: MemberRecord) -> TeamMember {
 
 fn require_admin(session: &SessionRecord) -> Result<()> {
     if session.role == TeamRole::Admin { Ok(()) } else { Err(Error::Forbidden("only a team admin can do this")) }
-}
-
-fn plain_item<T: serde::Serialize>(key: &Key<'_>, record: &T, version: u64) -> Item {
-    Item { pk: key.pk(), sk: key.sk(), gsi1: None, expires_at: None, version, attributes: to_attributes(record) }
 }
 
 /// The user and member items of one person, written together.
