@@ -7,8 +7,8 @@ use std::sync::Arc;
 use anyhow::Context;
 use chrono::{TimeZone, Utc};
 use gatehouse_aws::{AwsPorts, ResourceNames, create_table};
-use gatehouse_core::demo::{self, DEMO_EMAIL};
-use gatehouse_core::ports::ManualClock;
+use gatehouse_core::demo::{self, DEMO_EMAIL, DEMO_SCHOOL_EMAIL};
+use gatehouse_core::ports::{Clock, ManualClock};
 use gatehouse_core::{EmailAddress, Settings};
 use gatehouse_tests::moto;
 use serde_json::{Value, json};
@@ -46,7 +46,7 @@ async fn spawn_aws_app() -> anyhow::Result<AwsApp> {
 }
 
 fn settings() -> Settings {
-    Settings { public_url: "https://gatehouse.example".to_owned() }
+    Settings::new("https://gatehouse.example")
 }
 
 impl AwsApp {
@@ -118,6 +118,18 @@ impl AwsApp {
         Ok(set_cookie.split(';').next().unwrap_or_default().to_owned())
     }
 
+    /// Signs the demo school user in to the school portal (S3); returns the cookie header value.
+    async fn sign_in_to_school(&self) -> anyhow::Result<String> {
+        let url = format!("{}/api/school/auth/magic-link", self.url);
+        self.client.post(url).json(&json!({"email": DEMO_SCHOOL_EMAIL})).send().await?;
+        let token = self.newest_token_in_email("/school/auth#token=").await?;
+        let session = format!("{}/api/school/auth/session", self.url);
+        let response = self.client.post(session).json(&json!({"token": token})).send().await?;
+        anyhow::ensure!(response.status() == 200, "school sign-in answered {}", response.status());
+        let set_cookie = response.headers()["set-cookie"].to_str()?.to_owned();
+        Ok(set_cookie.split(';').next().unwrap_or_default().to_owned())
+    }
+
     /// POSTs JSON as the signed-in user; returns status, body and DynamoDB requests made.
     async fn post(&self, cookie: &str, path: &str, body: Value) -> anyhow::Result<(u16, Value, u64)> {
         let request = self.client.post(format!("{}{path}", self.url)).header("cookie", cookie).json(&body).send();
@@ -162,7 +174,10 @@ async fn partner_signs_in_and_lists_active_schools_on_aws_adapters() -> anyhow::
     let page: Value = response?.json().await?;
     assert_eq!(page["total"], 42);
     assert_eq!(page["items"].as_array().map(Vec::len), Some(42));
-    assert_eq!(requests, 3, "an Active Schools page is the session, the app's permission set and one Query");
+    assert_eq!(
+        requests, 4,
+        "an Active Schools page is the session, the app's permission set, one Query and this month's usage"
+    );
 
     let (response, requests) = app
         .requests_during(
@@ -173,7 +188,7 @@ async fn partner_signs_in_and_lists_active_schools_on_aws_adapters() -> anyhow::
         )
         .await;
     assert!(response?.text().await?.contains("School ID"));
-    assert_eq!(requests, 3, "an export is the same reads");
+    assert_eq!(requests, 4, "an export is the same reads");
 
     let (response, requests) =
         app.requests_during(app.client.get(format!("{}/api/me", app.url)).header("cookie", &cookie).send()).await;
@@ -195,12 +210,24 @@ async fn school_actions_and_the_revocation_job_on_aws_adapters() -> anyhow::Resu
     let (tile, requests) = app.requests_during(tile).await;
     let tile: Value = tile?.json().await?;
     assert_eq!(tile["log"].as_array().map(Vec::len), Some(2));
-    assert_eq!(requests, 4, "session, link, app, one log Query");
+    // An active school's tile also says when the app last read its data: the usage
+    // counter of this month, and of last month when this month has none.
+    assert_eq!(requests, 6, "session, link, app, one log Query, two usage GetItems");
 
     let revoke = json!({"reason": "school_asked", "revoke_on": "2026-11-30"});
     let (status, outcome, requests) = app.post(&cookie, "/api/partner/schools/3280002/revoke", revoke).await?;
     assert_eq!((status, outcome["school"]["row"]["revoke_pending"].clone()), (200, json!("2026-11-30")));
-    assert_eq!(requests, 5, "session, link, app, one transaction, one log Query");
+    assert_eq!(
+        requests, 8,
+        "session, link, app, one transaction, a log Query for the receipt, one for the tile, two usage GetItems"
+    );
+    // The receipt goes through SES to the school contact and the partner contact.
+    let receipts = app.emails_with_subject_prefix("Receipt: Revoke scheduled").await?;
+    let recipients: std::collections::BTreeSet<_> = receipts.iter().map(|(to, _)| to.as_str()).collect();
+    assert!(recipients.contains(DEMO_EMAIL) && recipients.len() == 2, "{recipients:?}");
+    assert!(
+        receipts.iter().all(|(_, body)| body.contains("2026-11-30") && body.contains("https://gatehouse.example/"))
+    );
 
     let contact = json!({"new_contact": {"name": "Nia Newhead", "email": "nia@school.example"}});
     let (status, _, requests) = app.post(&cookie, "/api/partner/schools/3280008/resend-invite", contact).await?;
@@ -219,6 +246,24 @@ async fn school_actions_and_the_revocation_job_on_aws_adapters() -> anyhow::Resu
     let (second, requests) = app.requests_during(gatehouse_core::revocations::apply_due(&gatehouse)).await;
     assert_eq!(second?.applied, 0);
     assert_eq!(requests, 1, "a run with nothing due is one Query");
+    Ok(())
+}
+
+/// The school portal's Data Sharing Dashboard (S3) on DynamoDB: every app of every partner
+/// from the school's own partition, which `links::commit` keeps in step with each link.
+#[tokio::test(flavor = "multi_thread")]
+async fn the_school_dashboard_is_the_session_and_one_query_on_dynamodb() -> anyhow::Result<()> {
+    let app = spawn_aws_app().await?;
+    let cookie = app.sign_in_to_school().await?;
+    let dashboard = app.client.get(format!("{}/api/school/apps", app.url)).header("cookie", &cookie).send();
+    let (response, requests) = app.requests_during(dashboard).await;
+    let response = response?;
+    assert_eq!(response.status(), 200);
+    let dashboard: Value = response.json().await?;
+    let apps = dashboard["apps"].as_array().context("the dashboard's apps")?;
+    assert_eq!(apps.len(), 1, "{dashboard}");
+    assert_eq!((apps[0]["app_name"].as_str(), apps[0]["state"].as_str()), (Some("Demo Timetabler"), Some("active")));
+    assert_eq!(requests, 2, "one GetItem for the session and one Query of the school's partition");
     Ok(())
 }
 
@@ -284,5 +329,58 @@ async fn invitation_reminder_and_receipt_emails_go_through_ses() -> anyhow::Resu
     let recipients: std::collections::BTreeSet<_> = receipts.iter().map(|(to, _)| to.as_str()).collect();
     assert_eq!(recipients, ["bea@brookside.example", DEMO_EMAIL].into());
     assert!(receipts.iter().all(|(_, body)| body.contains("Exclude All") && body.contains("Students")));
+    Ok(())
+}
+
+/// The MIS agent and the data API on DynamoDB: a push and a students page,
+/// with their request counts pinned, and a delta through the change feed.
+#[tokio::test(flavor = "multi_thread")]
+async fn an_extract_push_and_a_students_page_on_dynamodb() -> anyhow::Result<()> {
+    let app = spawn_aws_app().await?;
+    let gatehouse = app.ports.gatehouse(settings(), app.clock.clone());
+    // Demo school 3280003 of the demo app: active, Include All, feed enabled.
+    let school = gatehouse_core::SchoolId::parse("3280003")?;
+    let agent = gatehouse_core::agent_keys::issue(&gatehouse, &school).await?.secret;
+    let partner = gatehouse_core::PartnerId::parse(demo::DEMO_PARTNER)?;
+    let app_id = gatehouse_core::AppId::parse(demo::DEMO_APP)?;
+    let key =
+        gatehouse_core::app_keys::ensure_demo_key(app.ports.table.as_ref(), &partner, &app_id, None, app.clock.now())
+            .await?;
+    let today = app.clock.now().date_naive();
+    let extract = gatehouse_core::synthetic::school(21, 60, today);
+    let records = extract.students.len() + extract.staff.len() + extract.contacts.len() + extract.groups.len();
+    let push =
+        app.client.post(format!("{}/api/agent/v1/extracts", app.url)).bearer_auth(agent.expose()).json(&extract).send();
+    let (response, requests) = app.requests_during(push).await;
+    let receipt: Value = response?.json().await?;
+    assert_eq!(receipt["status"], "ok");
+    let transactions = records.div_ceil(100) as u64;
+    // Agent key, feed, lease, the school's partition (one page), the change
+    // counter, the transactions, the feed again; then per link: the pointer
+    // Query, the link and its commit, and the same pointer walk for the event.
+    assert_eq!(requests, 1 + 1 + 1 + 1 + 1 + transactions + 1 + 1 + 2 + 1 + 1, "{records} records");
+
+    let page = app.client.get(format!("{}/api/v1/schools/3280003/students?limit=50", app.url)).bearer_auth(&key).send();
+    let (response, requests) = app.requests_during(page).await;
+    let page: Value = response?.json().await?;
+    assert_eq!(page["data"].as_array().map(Vec::len), Some(50));
+    assert_eq!(requests, 8, "key, app, partner, link, usage counter, selections, feed, one Query");
+    let token = page["sync_token"].as_str().context("a sync token")?.to_owned();
+
+    let delta = gatehouse_core::synthetic::changes(21, 60, today, 1);
+    let pushed = app
+        .client
+        .post(format!("{}/api/agent/v1/extracts", app.url))
+        .bearer_auth(agent.expose())
+        .json(&delta)
+        .send()
+        .await?;
+    assert_eq!(pushed.status(), 200);
+    let since = format!("{}/api/v1/schools/3280003/students?since={token}", app.url);
+    let (response, requests) = app.requests_during(app.client.get(since).bearer_auth(&key).send()).await;
+    let changes: Value = response?.json().await?;
+    let changed = changes["data"].as_array().context("data")?;
+    assert_eq!(changed.len(), delta.students.len() + delta.deleted.len());
+    assert_eq!(requests, 9, "the same reads, then the change feed and the (empty) selection feed");
     Ok(())
 }

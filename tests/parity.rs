@@ -8,7 +8,7 @@
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
-use gatehouse_model::{JOBS, Job, ROUTES, Route};
+use gatehouse_model::{EVENT_CONSUMERS, EventConsumer, JOBS, Job, ROUTES, Route};
 use serde_norway::Value;
 
 fn workspace_root() -> PathBuf {
@@ -240,6 +240,65 @@ fn every_job_has_its_function_binary_and_schedule() {
     assert_no_problems("jobs missing from infra/template.yaml", problems);
 }
 
+/// `deliver_webhooks` → `DeliverWebhooksFunction`, by the same rule.
+fn consumer_function_name(consumer: &EventConsumer) -> String {
+    job_function_name(&Job { name: consumer.name, schedule: "", timezone: None, summary: "" })
+}
+
+/// An event consumer runs only on its EventBridge rule: on Gatehouse's bus,
+/// matching Gatehouse's source and exactly its detail-types, with Lambda's
+/// asynchronous retries (its delivery retries rely on them).
+#[test]
+fn every_event_consumer_has_its_function_binary_and_rule() {
+    let template = Template::load();
+    let mut problems = Vec::new();
+    for consumer in EVENT_CONSUMERS {
+        let name = consumer_function_name(consumer);
+        let Some(function) = template.resource(&name) else {
+            problems.push(format!("event consumer {} has no {name} in the template", consumer.name));
+            continue;
+        };
+        check_build(&template, &name, function, consumer.name, &mut problems);
+        let events = at(function, &["Properties", "Events"]).and_then(Value::as_mapping);
+        let events: Vec<_> = events.into_iter().flatten().collect();
+        if events.len() != 1 {
+            problems.push(format!("{name}: needs exactly one event (its EventBridgeRule), found {}", events.len()));
+        }
+        for (event, body) in events {
+            let event = event.as_str().unwrap_or_default();
+            if text_at(body, &["Type"]) != Some("EventBridgeRule") {
+                problems.push(format!("{name}: event {event} is not an EventBridgeRule"));
+                continue;
+            }
+            if !is_ref(at(body, &["Properties", "EventBusName"]), "EventBus") {
+                problems.push(format!("{name}: event {event} is not on Gatehouse's bus (EventBusName: !Ref EventBus)"));
+            }
+            let list = |key: &str| -> Vec<String> {
+                at(body, &["Properties", "Pattern", key])
+                    .and_then(Value::as_sequence)
+                    .map(|items| items.iter().filter_map(Value::as_str).map(str::to_owned).collect())
+                    .unwrap_or_default()
+            };
+            if list("source") != [gatehouse_aws::EVENT_SOURCE] {
+                problems.push(format!("{name}: rule {event} matches source {:?}", list("source")));
+            }
+            let mut wanted: Vec<&str> = consumer.detail_types.to_vec();
+            let mut found = list("detail-type");
+            wanted.sort_unstable();
+            found.sort_unstable();
+            if found != wanted {
+                problems.push(format!("{name}: rule {event} matches detail-types {found:?}, the consumer {wanted:?}"));
+            }
+        }
+        let retries =
+            at(function, &["Properties", "EventInvokeConfig", "MaximumRetryAttempts"]).and_then(Value::as_u64);
+        if retries != Some(2) {
+            problems.push(format!("{name}: EventInvokeConfig.MaximumRetryAttempts is {retries:?}, expected 2"));
+        }
+    }
+    assert_no_problems("event consumers missing from infra/template.yaml", problems);
+}
+
 #[test]
 fn job_function_names_follow_the_route_rule() {
     for route in ROUTES {
@@ -256,9 +315,11 @@ fn every_function_and_event_has_a_route_or_job() {
         let Some(route) = ROUTES.iter().find(|route| function_name(route) == name) else {
             match JOBS.iter().find(|job| job_function_name(job) == name) {
                 Some(job) => problems.extend(job_event_problems(&name, function, job)),
-                None => {
-                    problems.push(format!("function {name} has no route in model::ROUTES and no job in model::JOBS"))
-                }
+                None if EVENT_CONSUMERS.iter().any(|consumer| consumer_function_name(consumer) == name) => {}
+                None => problems.push(format!(
+                    "function {name} has no route in model::ROUTES, no job in model::JOBS and no consumer in \
+                     model::EVENT_CONSUMERS"
+                )),
             }
             continue;
         };
@@ -292,6 +353,7 @@ fn lambda_bins_match_routes_and_jobs() {
         .collect();
     let routes: BTreeSet<String> = ROUTES.iter().map(|route| route.name.to_owned()).collect();
     let jobs: BTreeSet<String> = JOBS.iter().map(|job| job.name.to_owned()).collect();
+    let consumers: BTreeSet<String> = EVENT_CONSUMERS.iter().map(|consumer| consumer.name.to_owned()).collect();
     let mut problems: Vec<String> = routes
         .difference(&bins)
         .map(|name| format!("route {name} has no functions/lambdas/src/bin/{name}.rs"))
@@ -300,11 +362,21 @@ fn lambda_bins_match_routes_and_jobs() {
         .extend(jobs.difference(&bins).map(|name| format!("job {name} has no functions/lambdas/src/bin/{name}.rs")));
     // One name, one bin, one function: a job may not share a route's name.
     problems.extend(routes.intersection(&jobs).map(|name| format!("{name} is both a route and a job")));
-    let named: BTreeSet<String> = routes.union(&jobs).cloned().collect();
     problems.extend(
-        bins.difference(&named)
-            .map(|name| format!("bin {name}.rs has no route in model::ROUTES and no job in model::JOBS")),
+        consumers
+            .difference(&bins)
+            .map(|name| format!("event consumer {name} has no functions/lambdas/src/bin/{name}.rs")),
     );
+    problems.extend(
+        consumers
+            .iter()
+            .filter(|name| routes.contains(*name) || jobs.contains(*name))
+            .map(|name| format!("{name} is an event consumer and also a route or job")),
+    );
+    let named: BTreeSet<String> = routes.union(&jobs).chain(consumers.iter()).cloned().collect();
+    problems.extend(bins.difference(&named).map(|name| {
+        format!("bin {name}.rs has no route in model::ROUTES, no job in model::JOBS, no model::EVENT_CONSUMERS entry")
+    }));
     assert_no_problems("lambda bins, routes and jobs disagree", problems);
 }
 

@@ -4,6 +4,7 @@
 
 use std::fmt;
 
+use gatehouse_model::{AccountKind, OpsMe, SchoolMe};
 use gatehouse_model::{
     ActionOutcome, AddTeamMember, AppKeyList, AuthoriseRequest, CreateAppKey, CreatedAppKey, DirectoryResults,
     ForwardInvitationRequest, InvitationSummary, InviteRequest, InviteSchoolRequest, ListSchoolsQuery,
@@ -15,6 +16,13 @@ use gloo_net::http::{Method as HttpMethod, Request, RequestBuilder, Response};
 use serde::de::DeserializeOwned;
 
 use crate::school_query;
+
+mod console;
+pub use console::*;
+mod school;
+pub use school::*;
+mod portal_data;
+pub use portal_data::*;
 
 /// Why a call failed, in terms a screen can act on.
 #[derive(Debug, Clone, PartialEq)]
@@ -84,9 +92,44 @@ impl fmt::Display for ApiError {
 impl std::error::Error for ApiError {}
 
 /// `POST` the address; the answer is the same whether or not it has an account.
-pub async fn request_magic_link(email: String) -> Result<MagicLinkAccepted, ApiError> {
-    let response = send(request(Op::RequestMagicLink).json(&MagicLinkRequest { email })).await?;
+pub async fn request_magic_link(kind: AccountKind, email: String) -> Result<MagicLinkAccepted, ApiError> {
+    let op = match kind {
+        AccountKind::Partner => Op::RequestMagicLink,
+        AccountKind::School => Op::RequestSchoolMagicLink,
+        AccountKind::Ops => Op::RequestOpsMagicLink,
+    };
+    let response = send(request(op).json(&MagicLinkRequest { email })).await?;
     decode(response).await
+}
+
+/// Trades a sign-in token for a session of `kind`; the pages only need to know it worked.
+pub async fn start_session(kind: AccountKind, token: String) -> Result<(), ApiError> {
+    let body = SessionRequest { token };
+    match kind {
+        AccountKind::Partner => create_session(body.token).await.map(drop),
+        AccountKind::School => {
+            decode::<SchoolMe>(send(request(Op::CreateSchoolSession).json(&body)).await?).await.map(drop)
+        }
+        AccountKind::Ops => decode::<OpsMe>(send(request(Op::CreateOpsSession).json(&body)).await?).await.map(drop),
+    }
+}
+
+/// Ends the session of `kind` (each portal signs out on its own).
+pub async fn logout_as(kind: AccountKind) -> Result<(), ApiError> {
+    let op = match kind {
+        AccountKind::Partner => Op::Logout,
+        AccountKind::School => Op::SchoolLogout,
+        AccountKind::Ops => Op::OpsLogout,
+    };
+    send(request(op).build()).await.map(drop)
+}
+
+pub async fn school_me() -> Result<SchoolMe, ApiError> {
+    decode(send(request(Op::GetSchoolMe).build()).await?).await
+}
+
+pub async fn ops_me() -> Result<OpsMe, ApiError> {
+    decode(send(request(Op::GetOpsMe).build()).await?).await
 }
 
 /// Trades the token from a sign-in link for a session cookie (set by the server, HttpOnly).
@@ -199,6 +242,38 @@ pub async fn revoke_app_key(app_id: &str, key_id: &str) -> Result<AppKeyList, Ap
     decode(send(request_to(Op::RevokeAppKey, path).json(&serde_json::json!({}))).await?).await
 }
 
+/// An app's webhook (A4), without its secret.
+pub async fn webhook(app_id: &str) -> Result<gatehouse_model::WebhookSettings, ApiError> {
+    let path = path_of(Op::GetWebhook, &[("app_id", app_id)]);
+    decode(send(request_to(Op::GetWebhook, path).build()).await?).await
+}
+
+/// Sets the webhook URL and whether delivery is on; admins only. The first save's answer holds
+/// the signing secret, which no later call returns.
+pub async fn set_webhook(app_id: &str, url: String, enabled: bool) -> Result<gatehouse_model::WebhookSaved, ApiError> {
+    let path = path_of(Op::SetWebhook, &[("app_id", app_id)]);
+    let body = gatehouse_model::SetWebhook { url, enabled };
+    decode(send(request_to(Op::SetWebhook, path).json(&body)).await?).await
+}
+
+/// Replaces the signing secret; admins only. The answer holds the new one, this once.
+pub async fn rotate_webhook_secret(app_id: &str) -> Result<gatehouse_model::WebhookSaved, ApiError> {
+    let path = path_of(Op::RotateWebhookSecret, &[("app_id", app_id)]);
+    decode(send(request_to(Op::RotateWebhookSecret, path).json(&serde_json::json!({}))).await?).await
+}
+
+/// The webhook's deliveries of the last 30 days, newest first.
+pub async fn webhook_deliveries(app_id: &str) -> Result<gatehouse_model::WebhookDeliveries, ApiError> {
+    let path = path_of(Op::ListWebhookDeliveries, &[("app_id", app_id)]);
+    decode(send(request_to(Op::ListWebhookDeliveries, path).build()).await?).await
+}
+
+/// Sends one delivery again now; admins only. The answer is the delivery afterwards.
+pub async fn redeliver_webhook(app_id: &str, delivery_id: &str) -> Result<gatehouse_model::WebhookDelivery, ApiError> {
+    let path = path_of(Op::RedeliverWebhook, &[("app_id", app_id), ("delivery_id", delivery_id)]);
+    decode(send(request_to(Op::RedeliverWebhook, path).json(&serde_json::json!({}))).await?).await
+}
+
 /// The command line that tries a new key: the data API's list of the app's schools, on the
 /// origin the portal is served from (`https://gatehouse.example`).
 pub fn curl_example(origin: &str, secret: &str) -> String {
@@ -242,6 +317,58 @@ pub async fn forward_invitation(forward: ForwardInvitationRequest) -> Result<Inv
 /// S2, public: the wizard's answers; the summary afterwards carries the receipt.
 pub async fn authorise_invitation(answers: AuthoriseRequest) -> Result<InvitationSummary, ApiError> {
     decode(send(request(Op::AuthoriseInvitation).json(&answers)).await?).await
+}
+
+/// P9: one page of the partner's cases, the Active Cases tab or the archive.
+pub async fn cases(
+    filter: gatehouse_model::CaseFilter,
+    cursor: Option<String>,
+) -> Result<gatehouse_model::CasePage, ApiError> {
+    let mut query = vec![("filter", filter.as_str().to_owned())];
+    query.extend(cursor.map(|cursor| ("cursor", cursor)));
+    decode(send(request(Op::ListPartnerCases).query(query).build()).await?).await
+}
+
+/// P9: New Case; `key` (made when the form opens) keeps a double submit to one case.
+pub async fn open_case(new: gatehouse_model::NewCase, key: String) -> Result<gatehouse_model::CaseDetail, ApiError> {
+    decode(send(request(Op::OpenCase).header("Idempotency-Key", &key).json(&new)).await?).await
+}
+
+/// P9: one case with its conversation.
+pub async fn case(case_id: &str) -> Result<gatehouse_model::CaseDetail, ApiError> {
+    let path = path_of(Op::GetPartnerCase, &[("case_id", case_id)]);
+    decode(send(request_to(Op::GetPartnerCase, path).build()).await?).await
+}
+
+/// Something done to a case from its page; the answer is the case afterwards.
+#[derive(Debug, Clone, PartialEq)]
+pub enum CaseCommand {
+    /// `key` is the `Idempotency-Key`, made when the comment box opens.
+    Comment {
+        text: String,
+        key: String,
+    },
+    Escalate(String),
+    Close,
+    Reopen,
+}
+
+pub async fn act_on_case(case_id: &str, command: CaseCommand) -> Result<gatehouse_model::CaseDetail, ApiError> {
+    let op = match &command {
+        CaseCommand::Comment { .. } => Op::CommentOnCase,
+        CaseCommand::Escalate(_) => Op::EscalateCase,
+        CaseCommand::Close => Op::ClosePartnerCase,
+        CaseCommand::Reopen => Op::ReopenCase,
+    };
+    let builder = request_to(op, path_of(op, &[("case_id", case_id)]));
+    let request = match command {
+        CaseCommand::Comment { text, key } => {
+            builder.header("Idempotency-Key", &key).json(&gatehouse_model::CaseCommentRequest { text })
+        }
+        CaseCommand::Escalate(reason) => builder.json(&gatehouse_model::EscalateCaseRequest { reason }),
+        CaseCommand::Close | CaseCommand::Reopen => builder.json(&serde_json::json!({})),
+    };
+    decode(send(request).await?).await
 }
 
 /// A fresh `Idempotency-Key`: a random UUID (version 4) from the browser's CSPRNG.

@@ -2,18 +2,30 @@
 //! file outbox): the sign-in flow, expiry through the clock port, bad input,
 //! and the cross-tenant matrix.
 
+mod accounts;
 mod app_keys;
+mod cases;
+mod data_api;
+mod explain;
+mod held_extracts;
 mod helpers;
+mod ingestion;
 mod invitations;
+mod ops_bookings;
+mod ops_console;
+mod receipts;
 mod reminders;
 mod school_actions;
+mod school_portal;
 mod team_and_permissions;
+mod webhooks;
 
 use chrono::Duration;
 use gatehouse_core::Token;
 use gatehouse_core::demo::{DEMO_EMAIL, OTHER_EMAIL};
 use gatehouse_core::keys::Key;
 use gatehouse_local::{LocalConfig, start};
+use gatehouse_model::AccountKind;
 use helpers::{assert_problem, new_client, spawn_app};
 use serde_json::{Value, json};
 
@@ -160,7 +172,10 @@ async fn tokens_and_sessions_are_stored_only_as_hashes() {
     let link_token = Token::parse("token", &app.token_from_outbox(DEMO_EMAIL).await).unwrap();
     let table = app.server.gatehouse.table.clone();
     let hash = link_token.hash();
-    let stored = table.get(&Key::LoginLink(&hash).pk(), &Key::LoginLink(&hash).sk()).await.unwrap();
+    let stored = table
+        .get(&Key::LoginLink(AccountKind::Partner, &hash).pk(), &Key::LoginLink(AccountKind::Partner, &hash).sk())
+        .await
+        .unwrap();
     assert!(stored.is_some(), "the link is stored under its hash");
     assert!(!serde_json::to_string(&stored.unwrap().attributes).unwrap().contains(link_token.expose()));
 
@@ -168,7 +183,7 @@ async fn tokens_and_sessions_are_stored_only_as_hashes() {
     let cookie = response.headers()["set-cookie"].to_str().unwrap().to_owned();
     let value = cookie.split(';').next().unwrap().trim_start_matches("gatehouse_session=");
     let session = Token::parse("session", value).unwrap();
-    let by_hash = Key::Session(&session.hash());
+    let by_hash = Key::Session(AccountKind::Partner, &session.hash());
     assert!(table.get(&by_hash.pk(), &by_hash.sk()).await.unwrap().is_some());
     assert!(table.get(&format!("SESSION#{value}"), "SESSION").await.unwrap().is_none());
 }
@@ -434,7 +449,7 @@ async fn a_data_directory_from_an_older_version_is_refused_with_what_to_do() {
         // A store as the previous version left it: demo data, no version item.
         let table = gatehouse_local::store::RedbTable::open(&data.path().join("gatehouse.redb")).unwrap();
         let email = gatehouse_core::EmailAddress::parse(DEMO_EMAIL).unwrap();
-        let key = Key::User(&email);
+        let key = Key::User(AccountKind::Partner, &email);
         let item = Item {
             pk: key.pk(),
             sk: key.sk(),

@@ -19,11 +19,8 @@
 //! moto more than the design; its request counts are exact all the same.
 
 use std::fmt::Write as _;
-use std::future::Future;
 use std::path::{Path, PathBuf};
-use std::pin::Pin;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration as StdDuration, Instant};
 
 use anyhow::{Context, bail};
@@ -31,7 +28,7 @@ use chrono::{DateTime, Days, Duration, NaiveDate, TimeZone, Utc};
 use gatehouse_aws::{AwsPorts, ResourceNames, create_table};
 use gatehouse_core::keys::Key;
 use gatehouse_core::links::link_item;
-use gatehouse_core::ports::{Clock, Condition, Item, ManualClock, Query, QueryPage, StoreError, Table, TransactWrite};
+use gatehouse_core::ports::{Clock, Condition, Item, ManualClock, StoreError, Table, TransactWrite};
 use gatehouse_core::records::{
     AppRecord, MemberRecord, MonthUsage, PartnerRecord, SchoolLinkRecord, UserRecord, to_attributes,
 };
@@ -40,6 +37,7 @@ use gatehouse_core::{AppId, EmailAddress, Gatehouse, PartnerId, SchoolId, Settin
 use gatehouse_local::store::RedbTable;
 use gatehouse_local::{FileOutbox, InProcessBus};
 use gatehouse_model::{FeedStatus, GdprMode, InstallStatus, SchoolStatus, SchoolView, Scope, ScopeSet, TeamRole};
+use gatehouse_tests::counting::{CallCounts, Counting};
 use gatehouse_tests::moto;
 use serde_json::{Value, json};
 
@@ -289,6 +287,9 @@ fn school(partner: &UserRecord, app: &AppId, n: u32, requested: &ScopeSet, now: 
         revoke_requested_by: revoking.then(|| partner.display_name.clone()),
         log_seq: 0,
         log_head: None,
+        app_name: None,
+        partner_name: None,
+        authorised_by: None,
     }
 }
 
@@ -347,153 +348,6 @@ async fn seed(table: Arc<dyn Table>, data: &DataSet, how: Seeding) -> anyhow::Re
         }
     }
     Ok(started.elapsed())
-}
-
-// ---------------------------------------------------------------------------
-// A `Table` that counts calls per method, for the embedded store (which has
-// no request counter of its own) and to break DynamoDB's count down.
-//
-// The port is declared with `async_trait`; this impl spells out the same
-// signatures by hand (boxed `Send` futures) and forwards each call.
-
-type Boxed<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
-
-#[derive(Default)]
-struct Calls {
-    get: AtomicU64,
-    put: AtomicU64,
-    delete: AtomicU64,
-    transact: AtomicU64,
-    add: AtomicU64,
-    query: AtomicU64,
-}
-
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-struct CallCounts {
-    get: u64,
-    query: u64,
-    other: u64,
-}
-
-impl CallCounts {
-    fn total(self) -> u64 {
-        self.get + self.query + self.other
-    }
-
-    fn since(self, before: CallCounts) -> CallCounts {
-        CallCounts { get: self.get - before.get, query: self.query - before.query, other: self.other - before.other }
-    }
-}
-
-struct Counting {
-    inner: Arc<dyn Table>,
-    calls: Calls,
-}
-
-impl Counting {
-    fn new(inner: Arc<dyn Table>) -> Self {
-        Counting { inner, calls: Calls::default() }
-    }
-
-    fn counts(&self) -> CallCounts {
-        let load = |counter: &AtomicU64| counter.load(Ordering::Relaxed);
-        let c = &self.calls;
-        CallCounts {
-            get: load(&c.get),
-            query: load(&c.query),
-            other: load(&c.put) + load(&c.delete) + load(&c.transact) + load(&c.add),
-        }
-    }
-}
-
-fn bump(counter: &AtomicU64) {
-    counter.fetch_add(1, Ordering::Relaxed);
-}
-
-impl Table for Counting {
-    fn get<'life0, 'life1, 'life2, 'async_trait>(
-        &'life0 self,
-        pk: &'life1 str,
-        sk: &'life2 str,
-    ) -> Boxed<'async_trait, Result<Option<Item>, StoreError>>
-    where
-        'life0: 'async_trait,
-        'life1: 'async_trait,
-        'life2: 'async_trait,
-        Self: 'async_trait,
-    {
-        bump(&self.calls.get);
-        self.inner.get(pk, sk)
-    }
-
-    fn put<'life0, 'async_trait>(
-        &'life0 self,
-        item: Item,
-        condition: Condition,
-    ) -> Boxed<'async_trait, Result<(), StoreError>>
-    where
-        'life0: 'async_trait,
-        Self: 'async_trait,
-    {
-        bump(&self.calls.put);
-        self.inner.put(item, condition)
-    }
-
-    fn delete<'life0, 'life1, 'life2, 'async_trait>(
-        &'life0 self,
-        pk: &'life1 str,
-        sk: &'life2 str,
-        condition: Condition,
-    ) -> Boxed<'async_trait, Result<Option<Item>, StoreError>>
-    where
-        'life0: 'async_trait,
-        'life1: 'async_trait,
-        'life2: 'async_trait,
-        Self: 'async_trait,
-    {
-        bump(&self.calls.delete);
-        self.inner.delete(pk, sk, condition)
-    }
-
-    fn transact<'life0, 'async_trait>(
-        &'life0 self,
-        writes: Vec<TransactWrite>,
-    ) -> Boxed<'async_trait, Result<(), StoreError>>
-    where
-        'life0: 'async_trait,
-        Self: 'async_trait,
-    {
-        bump(&self.calls.transact);
-        self.inner.transact(writes)
-    }
-
-    fn add<'life0, 'life1, 'life2, 'life3, 'async_trait>(
-        &'life0 self,
-        pk: &'life1 str,
-        sk: &'life2 str,
-        counter: &'life3 str,
-        delta: i64,
-        expires_at: Option<i64>,
-    ) -> Boxed<'async_trait, Result<i64, StoreError>>
-    where
-        'life0: 'async_trait,
-        'life1: 'async_trait,
-        'life2: 'async_trait,
-        'life3: 'async_trait,
-        Self: 'async_trait,
-    {
-        bump(&self.calls.add);
-        self.inner.add(pk, sk, counter, delta, expires_at)
-    }
-
-    fn query<'life0, 'async_trait>(&'life0 self, query: Query) -> Boxed<'async_trait, Result<QueryPage, StoreError>>
-    where
-        'life0: 'async_trait,
-        Self: 'async_trait,
-    {
-        bump(&self.calls.query);
-        self.inner.query(query)
-    }
 }
 
 // ---------------------------------------------------------------------------
@@ -570,7 +424,7 @@ async fn bench_redb(data: &DataSet, now: DateTime<Utc>, rounds: Rounds) -> anyho
         mailer: outbox.clone(),
         events: Arc::new(InProcessBus::open(dir.path(), clock.clone())?),
         clock,
-        settings: Settings { public_url: PUBLIC_URL.to_owned() },
+        settings: Settings::new(PUBLIC_URL),
     };
     // redb admits one writer at a time: concurrency would only queue.
     let seeding = seed(counting.clone(), data, Seeding::Transactions).await?;
@@ -607,7 +461,7 @@ async fn bench_moto(data: &DataSet, now: DateTime<Utc>, rounds: Rounds) -> anyho
     let ports = AwsPorts::new(&config, &names);
     let dynamo = ports.table.clone();
     let counting = Arc::new(Counting::new(dynamo.clone()));
-    let mut gatehouse = ports.gatehouse(Settings { public_url: PUBLIC_URL.to_owned() }, Arc::new(ManualClock::at(now)));
+    let mut gatehouse = ports.gatehouse(Settings::new(PUBLIC_URL), Arc::new(ManualClock::at(now)));
     gatehouse.table = counting.clone();
 
     let seeding = seed(counting.clone(), data, Seeding::ConcurrentPuts).await?;

@@ -63,6 +63,8 @@ macro_rules! table_test {
     };
 }
 
+mod cases;
+mod email_types;
 mod events;
 mod mailer;
 mod table;

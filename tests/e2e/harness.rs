@@ -56,6 +56,9 @@ where
     F: FnOnce(Arc<Context>) -> Fut,
     Fut: Future<Output = ()> + Send + 'static,
 {
+    // Two rustls providers are linked in (reqwest's ring for webhooks, fantoccini's default);
+    // without a process default the WebDriver client panics. Installing twice is harmless.
+    let _ = rustls::crypto::ring::default_provider().install_default();
     let data = tempfile::tempdir().expect("a temp dir for the server's data");
     let mut config = LocalConfig::new(data.path().to_owned());
     config.spa_dir = Some(spa_dir());

@@ -3,8 +3,8 @@
 //! without a session, authorises, forwards or re-authorises with the seven-step wizard. axe-core
 //! checks every step; every step and page is saved as a screenshot.
 
-use fantoccini::Client;
 use fantoccini::key::Key;
+use fantoccini::{Client, Locator};
 use gatehouse_core::demo::DEMO_EMAIL;
 
 use super::sign_in_as_demo_partner;
@@ -253,6 +253,12 @@ async fn partner_invites_a_directory_school_which_authorises_with_exclude_all_an
         assert_eq!((facts["GDPR mode"].as_str(), facts["Feed status"].as_str()), ("Exclude All", "Paused"));
         assert!(!facts["Authorised at"].is_empty(), "the receipt says when");
         assert!(scopes.contains(&"Students".to_owned()) && !scopes.contains(&"Staff".to_owned()), "{scopes:?}");
+        // S4: the next step is choosing the install type in the school portal.
+        let next = school_browser
+            .find(Locator::XPath(&crate::pages::link("Sign in to the school portal")))
+            .await
+            .expect("the receipt offers the school portal as the next step");
+        assert_eq!(next.attr("href").await.expect("its address").as_deref(), Some("/school/signin"));
         look_and_check(&school_browser, "authorise-receipt").await;
 
         // The partner sees the school in Active Schools, as the school chose.

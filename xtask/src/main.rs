@@ -7,7 +7,9 @@
 //!   cargo xtask package   build every Lambda function as an arm64 zip
 //!   cargo xtask job NAME  run a scheduled job (e.g. apply-revocations) on the local data now
 //!   cargo xtask import-directory FILE   import a GIAS extract into the local school directory
-//!   cargo xtask bench     install moto, run the Active Schools benchmark (embedded store and moto)
+//!   cargo xtask create-ops-user EMAIL [NAME]   give EMAIL an operations console account locally
+//!                         (on AWS: the FirstOpsUserEmail parameter)
+//!   cargo xtask bench     install moto, run the Active Schools and data API benchmarks (embedded store and moto)
 
 mod infra;
 mod spa;
@@ -47,9 +49,25 @@ fn main() -> anyhow::Result<()> {
                 &[],
             )
         }
+        "create-ops-user" => {
+            let email = std::env::args().nth(2).context("usage: cargo xtask create-ops-user EMAIL [NAME]")?;
+            let mut args = vec!["run", "--quiet", "-p", "gatehouse-local", "--bin", "gatehouse-local", "--"];
+            let name: Vec<String> = std::env::args().skip(3).collect();
+            args.extend(["create-ops-user", email.as_str()]);
+            args.extend(name.iter().map(String::as_str));
+            cargo(&paths, &args, &[])
+        }
+        "demo-agent" => {
+            let mut args =
+                vec!["run", "--quiet", "-p", "gatehouse-local", "--bin", "gatehouse-local", "--", "demo-agent"];
+            let rest: Vec<String> = std::env::args().skip(2).collect();
+            args.extend(rest.iter().map(String::as_str));
+            cargo(&paths, &args, &[])
+        }
         "job" => {
-            let name =
-                std::env::args().nth(2).context("usage: cargo xtask job <apply-revocations | send-reminders>")?;
+            let usage =
+                "usage: cargo xtask job <apply-revocations | send-reminders | archive-cases | mark-inactive-schools>";
+            let name = std::env::args().nth(2).context(usage)?;
             cargo(
                 &paths,
                 &["run", "--quiet", "-p", "gatehouse-local", "--bin", "gatehouse-local", "--", "job", &name],
@@ -57,7 +75,9 @@ fn main() -> anyhow::Result<()> {
             )
         }
         _ => {
-            eprintln!("usage: cargo xtask <run | test | package | job NAME | import-directory FILE | bench>");
+            eprintln!(
+                "usage: cargo xtask <run | test | package | job NAME | import-directory FILE | create-ops-user EMAIL | demo-agent [--changes N] | bench>"
+            );
             bail!("unknown task {task:?}")
         }
     }
@@ -159,7 +179,8 @@ fn test(paths: &Paths) -> anyhow::Result<()> {
 /// Benchmarks, not tests (`cargo xtask test` does not run them): moto is
 /// installed and started the way the tests get it, then `cargo bench` runs
 /// the Active Schools benchmark, which prints its table and writes it to
-/// `<target>/bench/active_schools.md`.
+/// `<target>/bench/active_schools.md`, then the data API benchmark
+/// (`<target>/bench/data_api.md`).
 fn bench(paths: &Paths) -> anyhow::Result<()> {
     step("tools: moto (local AWS)");
     let moto_server = tools::moto(&paths.tools)?;
@@ -169,6 +190,13 @@ fn bench(paths: &Paths) -> anyhow::Result<()> {
     cargo(
         paths,
         &["bench", "--locked", "-p", "gatehouse-tests", "--bench", "active_schools"],
+        &[("GATEHOUSE_MOTO_SERVER", &moto)],
+    )?;
+
+    step("benchmark: data API and MIS agent push for a 1,500-pupil school, embedded store and moto");
+    cargo(
+        paths,
+        &["bench", "--locked", "-p", "gatehouse-tests", "--bench", "data_api"],
         &[("GATEHOUSE_MOTO_SERVER", &moto)],
     )
 }

@@ -7,15 +7,17 @@ use leptos_router::NavigateOptions;
 use leptos_router::hooks::{use_location, use_navigate};
 
 use crate::api;
-use crate::app::{ACTIVE_SCHOOLS, APP_KEYS, PERMISSION_SET, SIGN_IN, TEAM};
+use crate::app::{ACTIVE_SCHOOLS, APP_KEYS, CASES, PERMISSION_SET, SIGN_IN, TEAM, WEBHOOKS};
 use crate::components::ProblemAlert;
 
 /// The main navigation's links: the name, where it goes, and the addresses it stands for (the
 /// three school lists share one link; their tabs tell them apart).
-const SECTIONS: [(&str, &str, &str); 4] = [
+const SECTIONS: [(&str, &str, &str); 6] = [
     ("Schools", ACTIVE_SCHOOLS, "/schools"),
+    ("Active Cases", CASES, CASES),
     ("Permission set", PERMISSION_SET, PERMISSION_SET),
     ("API keys", APP_KEYS, APP_KEYS),
+    ("Webhooks", WEBHOOKS, WEBHOOKS),
     ("Team", TEAM, TEAM),
 ];
 

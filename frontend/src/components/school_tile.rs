@@ -9,9 +9,9 @@ use leptos::prelude::*;
 
 use crate::api::{self, ApiError, SchoolCommand};
 use crate::app::school_list_page;
-use crate::components::problem_alerts;
 use crate::components::school_actions::SchoolActions;
 use crate::components::schools_table::status_class;
+use crate::components::{ExplainForm, problem_alerts};
 use crate::dates::{local_time, long_date};
 
 /// `school_id` in `app` (the partner's first app when `None`), opened over the list of
@@ -119,7 +119,7 @@ fn TileBody(
     let elsewhere = where_it_is_now(school.view, list_view);
     let badges = summary_badges(&school);
     let scopes = scope_rows(&school.requested_scopes, &school.granted_scopes, school.view);
-    let facts = facts(&school.row);
+    let facts = facts(&school.row, school.last_pull_on.as_deref());
     let log_changed =
         (!school.log_intact).then(|| view! { <LogChangedWarning school_id=school.row.school_id.clone() /> });
     view! {
@@ -133,7 +133,10 @@ fn TileBody(
         </section>
         <Contacts school=school.clone() />
         <Scopes app_name=school.app_name.clone() rows=scopes />
-        <AuthorisationLog entries=school.log intact=school.log_intact />
+        <ExplainForm
+            asker=api::ExplainAsker::Partner { school_id: school.row.school_id.clone(), app_id: Some(school.app_id.clone()) }
+            app_name=school.app_name.clone() id_prefix="tile" nested=true />
+        <AuthorisationLog entries=school.log intact=school.log_intact school_id=school.row.school_id.clone() app_id=school.app_id.clone() />
     }
 }
 
@@ -183,8 +186,9 @@ fn summary_badges(school: &SchoolDetail) -> impl IntoView + use<> {
     }
 }
 
-/// The details list: label and value, a dash where the value is missing.
-fn facts(row: &SchoolRow) -> impl IntoView + use<> {
+/// The details list: label and value, a dash where the value is missing. `last_pull` is the
+/// app's last data API read at the school, next to the cache age: how fresh the app's copy is.
+fn facts(row: &SchoolRow, last_pull: Option<&str>) -> impl IntoView + use<> {
     let text = |value: &Option<String>| value.clone().unwrap_or_else(|| "–".to_owned());
     let mut facts: Vec<(&'static str, String)> = vec![
         ("School ID", row.school_id.clone()),
@@ -197,6 +201,10 @@ fn facts(row: &SchoolRow) -> impl IntoView + use<> {
         ("Cache age", cache_age(row.cache_age_days)),
         ("Active Cases", row.active_cases.to_string()),
     ];
+    if row.authorised_on.is_some() && row.revoked_on.is_none() {
+        let pulled = last_pull.map_or_else(|| "Not in the last two months".to_owned(), long_date);
+        facts.push(("Last pull by the app", pulled));
+    }
     let dated = [
         ("Authorised on", &row.authorised_on),
         ("Date invited", &row.date_invited),
@@ -207,13 +215,23 @@ fn facts(row: &SchoolRow) -> impl IntoView + use<> {
     facts.extend(row.revoked_by.clone().map(|who| ("Revoked by", who)));
     facts.extend(row.gdpr_mode.map(|mode| ("GDPR mode", mode.label().to_owned())));
     facts.extend(row.feed_status.map(|feed| ("Feed status", feed.label().to_owned())));
+    let new_case = format!("/cases/new?school={}", row.school_id);
     facts
         .into_iter()
-        .map(|(label, value)| {
+        .map(move |(label, value)| {
+            // P9: the school's cases are on the Active Cases tab; a new one can name the school.
+            let links = (label == "Active Cases").then(|| {
+                view! {
+                    " "
+                    <a href="/cases">"View cases"</a>
+                    " · "
+                    <a href=new_case.clone()>"New Case"<span class="visually-hidden">" about this school"</span></a>
+                }
+            });
             view! {
                 <div>
                     <dt>{label}</dt>
-                    <dd>{value}</dd>
+                    <dd>{value}{links}</dd>
                 </div>
             }
         })
@@ -405,9 +423,25 @@ fn integrity_note(intact: bool, empty: bool) -> Option<AnyView> {
     }
 }
 
+/// Whether a log entry has a receipt to download (grants, scope, mode and feed changes, revokes).
+fn has_receipt(event: gatehouse_model::LogEvent) -> bool {
+    use gatehouse_model::LogEvent::*;
+    matches!(
+        event,
+        Authorised
+            | ScopesChanged
+            | GdprModeChanged
+            | FeedPaused
+            | FeedEnabled
+            | RevokeScheduled
+            | RevokeCancelled
+            | Revoked
+    )
+}
+
 /// The Authorisation Log, newest first as the API sends it, and whether it checks out.
 #[component]
-fn AuthorisationLog(entries: Vec<LogEntry>, intact: bool) -> impl IntoView {
+fn AuthorisationLog(entries: Vec<LogEntry>, intact: bool, school_id: String, app_id: String) -> impl IntoView {
     let empty = entries.is_empty();
     let integrity = integrity_note(intact, empty);
     let items = entries
@@ -421,6 +455,11 @@ fn AuthorisationLog(entries: Vec<LogEntry>, intact: bool) -> impl IntoView {
                     </div>
                     <p class="log-actor">"By " {entry.actor}</p>
                     <p class="log-detail">{entry.detail}</p>
+                    {has_receipt(entry.event).then(|| view! {
+                        <a class="log-receipt" href=crate::api::partner_receipt_url(&school_id, &app_id, entry.seq) download="">
+                            "Download receipt"<span class="visually-hidden">{format!(" {}", entry.seq)}</span>
+                        </a>
+                    })}
                 </li>
             }
         })

@@ -1,7 +1,8 @@
-//! Where an emailed sign-in link lands (`/auth#token=…`): trade the token for a session, then
-//! go to Active Schools. The token travels in the fragment so it never reaches a server log, and
+//! Where an emailed sign-in link lands (`/auth#token=…`, `/school/auth…`, `/ops/auth…`): trade
+//! the token for a session of that kind, then go to that portal's home. The token travels in the fragment so it never reaches a server log, and
 //! it is taken out of the address bar at once so it stays out of history and bookmarks too.
 
+use gatehouse_model::AccountKind;
 use leptos::either::Either;
 use leptos::prelude::*;
 use leptos_router::NavigateOptions;
@@ -9,16 +10,16 @@ use leptos_router::components::{A, Redirect};
 use wasm_bindgen::JsValue;
 
 use crate::api;
-use crate::app::{ACTIVE_SCHOOLS, SIGN_IN, set_title};
+use crate::app::set_title;
 use crate::components::ProblemAlert;
 
 #[component]
-pub fn AuthLanding() -> impl IntoView {
+pub fn AuthLanding(#[prop(default = AccountKind::Partner)] kind: AccountKind) -> impl IntoView {
     set_title("Signing in");
     match take_token_from_address_bar() {
-        Some(token) => Either::Left(view! { <SigningIn token /> }),
+        Some(token) => Either::Left(view! { <SigningIn kind token /> }),
         None => Either::Right(view! {
-            <LinkUnusable>
+            <LinkUnusable kind>
                 <p role="alert">"This address has no sign-in token in it. Open the link from the email in full."</p>
             </LinkUnusable>
         }),
@@ -26,9 +27,9 @@ pub fn AuthLanding() -> impl IntoView {
 }
 
 #[component]
-fn SigningIn(token: String) -> impl IntoView {
+fn SigningIn(kind: AccountKind, token: String) -> impl IntoView {
     // Created once per visit: a token works once, so it is never sent twice.
-    let session = LocalResource::new(move || api::create_session(token.clone()));
+    let session = LocalResource::new(move || api::start_session(kind, token.clone()));
     let working = || view! { <main class="narrow"><h1>"Signing you in…"</h1></main> };
     view! {
         <Suspense fallback=working>
@@ -36,10 +37,10 @@ fn SigningIn(token: String) -> impl IntoView {
                 match session.await {
                     Ok(_) => Either::Left(view! {
                         {working()}
-                        <Redirect path=ACTIVE_SCHOOLS options=NavigateOptions { replace: true, ..Default::default() } />
+                        <Redirect path=kind.home_path() options=NavigateOptions { replace: true, ..Default::default() } />
                     }),
                     Err(error) => Either::Right(view! {
-                        <LinkUnusable>
+                        <LinkUnusable kind>
                             <ProblemAlert error />
                         </LinkUnusable>
                     }),
@@ -50,13 +51,13 @@ fn SigningIn(token: String) -> impl IntoView {
 }
 
 #[component]
-fn LinkUnusable(children: Children) -> impl IntoView {
+fn LinkUnusable(kind: AccountKind, children: Children) -> impl IntoView {
     view! {
         <main class="narrow">
             <h1>"This sign-in link can't be used"</h1>
             {children()}
             <p>
-                <A href=SIGN_IN>"Request a new link"</A>
+                <A href=kind.sign_in_path()>"Request a new link"</A>
             </p>
         </main>
     }

@@ -1054,7 +1054,25 @@ fn ReceiptPage(summary: InvitationSummary, fresh: bool) -> impl IntoView {
         <LinkProblem title>
             <p class="lead">{lead}</p>
             {details}
+            <NextStep />
         </LinkProblem>
+    }
+}
+
+/// S4: after authorising, the school contact (now a school portal user) chooses how the MIS
+/// agent is installed, in the school portal.
+#[component]
+fn NextStep() -> impl IntoView {
+    view! {
+        <section class="next-step" aria-labelledby="next-step-heading">
+            <h2 id="next-step-heading">"Next step: install the MIS agent"</h2>
+            <p>
+                "Data flows once the MIS agent is installed at your school. You can now sign in to the \
+                 school portal with this email address to choose how: install it yourself, or book a \
+                 slot with our support team. The portal is also where you change or revoke this sharing."
+            </p>
+            <p><a class="button" href="/school/signin">"Sign in to the school portal"</a></p>
+        </section>
     }
 }
 

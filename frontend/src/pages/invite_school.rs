@@ -238,6 +238,10 @@ pub fn InviteSchoolScreen() -> impl IntoView {
                  receive the invitation. They get an email with a Begin Authorisation link, and choose what \
                  the school shares."
             </p>
+            <p class="hint">
+                <a href=crate::app::INTERNATIONAL_REQUEST>"My school is not in England or Wales"</a>
+                " – ask the operations team to add it."
+            </p>
             <StepList names=&STEPS current=Signal::derive(move || step.get().number()) />
             {move || match step.get() {
                 Step::Find => view! { <FindStep answers flow /> }.into_any(),

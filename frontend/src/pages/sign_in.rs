@@ -1,5 +1,7 @@
-//! P1 sign-in: ask for an email address and send a single-use sign-in link to it.
+//! Sign-in for each kind of account (partner P1, school S3, ops O1): ask for an email address
+//! and send a single-use sign-in link to it.
 
+use gatehouse_model::AccountKind;
 use leptos::html::H1;
 use leptos::prelude::*;
 
@@ -8,18 +10,19 @@ use crate::app::set_title;
 use crate::components::ProblemAlert;
 
 #[component]
-pub fn SignIn() -> impl IntoView {
+pub fn SignIn(#[prop(default = AccountKind::Partner)] kind: AccountKind) -> impl IntoView {
     set_title("Sign in");
     let email = RwSignal::new(String::new());
     let sent_to = RwSignal::new(String::new());
-    let send_link = Action::new_local(|email: &String| api::request_magic_link(email.clone()));
+    let send_link = Action::new_local(move |email: &String| api::request_magic_link(kind, email.clone()));
+    let (heading, lead) = wording(kind);
     let accepted = move || send_link.value().get().and_then(Result::ok);
     let failure = move || send_link.value().get().and_then(Result::err);
 
     let form = move || {
         view! {
-            <h1>"Sign in to Gatehouse"</h1>
-            <p>"Enter the email address you use for Gatehouse and we will email you a link that signs you in."</p>
+            <h1>{heading}</h1>
+            <p>{lead}</p>
             <form
                 class="stack"
                 on:submit=move |event| {
@@ -47,6 +50,25 @@ pub fn SignIn() -> impl IntoView {
                 />
             </Show>
         </main>
+    }
+}
+
+/// The heading and the first sentence of each portal's sign-in page.
+fn wording(kind: AccountKind) -> (&'static str, &'static str) {
+    match kind {
+        AccountKind::Partner => (
+            "Sign in to Gatehouse",
+            "Enter the email address you use for Gatehouse and we will email you a link that signs you in.",
+        ),
+        AccountKind::School => (
+            "Sign in to the school portal",
+            "See and change which apps can read your school's data. Enter your school email address and we \
+             will email you a link that signs you in.",
+        ),
+        AccountKind::Ops => (
+            "Sign in to the operations console",
+            "For Gatehouse support staff. Enter your email address and we will email you a link that signs you in.",
+        ),
     }
 }
 

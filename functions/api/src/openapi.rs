@@ -15,6 +15,8 @@ use utoipa::openapi::response::{ResponseBuilder, ResponsesBuilder};
 use utoipa::openapi::{ComponentsBuilder, ContentBuilder, InfoBuilder, OpenApi, OpenApiBuilder, PathsBuilder, Ref};
 use utoipa::{IntoParams, ToSchema};
 
+mod console;
+
 /// What an operation takes and returns, for the document.
 struct Shape {
     request: Option<&'static str>,
@@ -27,14 +29,49 @@ struct Shape {
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum QueryParams {
     None,
+    SchoolPeople,
     Schools,
     App,
     Directory,
+    Data,
+    Explain,
+    Cases,
+    DirectoryImport,
+    InternationalRequests,
+    SupportQueue,
+    InstallBookings,
+    PartnerExplain,
 }
 
 fn shape(op: Op) -> Shape {
+    const DATA_READ: &[(&str, &str)] = &[
+        ("400", "invalid_cursor, or a limit outside 1 to 1000"),
+        ("401", "No valid API key"),
+        ("403", "not_authorised, authorisation_revoked, feed_paused or scope_not_granted"),
+        ("409", "not_installed: the school's MIS agent is not installed yet"),
+        ("410", "sync_token_expired: the school changed its GDPR mode or scopes; run a full sync"),
+    ];
     const SIGNED_IN: &[(&str, &str)] = &[("400", "Invalid input"), ("401", "Sign-in required")];
     match op {
+        Op::ListPartners
+        | Op::CreatePartner
+        | Op::ImportDirectory
+        | Op::SearchOpsDirectory
+        | Op::UpdateDirectorySchool
+        | Op::RequestInternationalSchool
+        | Op::ListPartnerInternationalRequests
+        | Op::ListInternationalRequests
+        | Op::AcceptInternationalRequest
+        | Op::DeclineInternationalRequest
+        | Op::ListSupportQueue
+        | Op::GetSupportCase
+        | Op::ReplyToCase
+        | Op::CloseSupportCase
+        | Op::ReassignCase
+        | Op::ListInstallSlots
+        | Op::OfferInstallSlots
+        | Op::ListInstallBookings
+        | Op::MarkInstalled => console::shape(op),
         Op::Health => {
             Shape { request: None, success: ("200", "Alive", Some("Health")), errors: &[], query: QueryParams::None }
         }
@@ -60,6 +97,54 @@ fn shape(op: Op) -> Shape {
             request: None,
             success: ("200", "The signed-in user", Some("Me")),
             errors: SIGNED_IN,
+            query: QueryParams::None,
+        },
+        Op::RequestSchoolMagicLink => Shape {
+            request: Some("MagicLinkRequest"),
+            success: ("202", "Accepted; sent if the address has an account", Some("MagicLinkAccepted")),
+            errors: &[("400", "Not an email address"), ("429", "Too many requests")],
+            query: QueryParams::None,
+        },
+        Op::CreateSchoolSession => Shape {
+            request: Some("SessionRequest"),
+            success: ("200", "Signed in; sets the session cookie", Some("SchoolMe")),
+            errors: &[("400", "Not a token"), ("410", "Link expired or already used")],
+            query: QueryParams::None,
+        },
+        Op::SchoolLogout => {
+            Shape { request: None, success: ("204", "Signed out", None), errors: &[], query: QueryParams::None }
+        }
+        Op::GetSchoolMe => Shape {
+            request: None,
+            success: ("200", "The signed-in user", Some("SchoolMe")),
+            errors: SIGNED_IN,
+            query: QueryParams::None,
+        },
+        Op::RequestOpsMagicLink => Shape {
+            request: Some("MagicLinkRequest"),
+            success: ("202", "Accepted; sent if the address has an account", Some("MagicLinkAccepted")),
+            errors: &[("400", "Not an email address"), ("429", "Too many requests")],
+            query: QueryParams::None,
+        },
+        Op::CreateOpsSession => Shape {
+            request: Some("SessionRequest"),
+            success: ("200", "Signed in; sets the session cookie", Some("OpsMe")),
+            errors: &[("400", "Not a token"), ("410", "Link expired or already used")],
+            query: QueryParams::None,
+        },
+        Op::OpsLogout => {
+            Shape { request: None, success: ("204", "Signed out", None), errors: &[], query: QueryParams::None }
+        }
+        Op::GetOpsMe => Shape {
+            request: None,
+            success: ("200", "The signed-in user", Some("OpsMe")),
+            errors: SIGNED_IN,
+            query: QueryParams::None,
+        },
+        Op::IssueAgentKey => Shape {
+            request: None,
+            success: ("200", "The new key, shown once; the previous one stops working", Some("AgentKeyIssued")),
+            errors: &[("401", "Not signed in to the operations console"), ("404", "No such school")],
             query: QueryParams::None,
         },
         Op::ListPartnerSchools => Shape {
@@ -191,6 +276,148 @@ fn shape(op: Op) -> Shape {
             errors: &[("401", "No valid API key")],
             query: QueryParams::None,
         },
+        Op::ListStudents | Op::ListStaff | Op::ListContacts | Op::ListGroups => Shape {
+            request: None,
+            success: (
+                "200",
+                "One page: `data` (records; with `since`, changed records and `{\"id\", \"deleted\": true}` for \
+                 records gone or no longer shared), `next_cursor` (null on the last page) and `sync_token` (keep it \
+                 and pass it as `since` next time). Contextual flags not granted are absent",
+                Some("DataPage"),
+            ),
+            errors: DATA_READ,
+            query: QueryParams::Data,
+        },
+        Op::GetStudent => Shape {
+            request: None,
+            success: ("200", "The pupil, with the contextual flags the school granted", Some("Student")),
+            errors: &[
+                ("401", "No valid API key"),
+                ("403", "not_authorised, authorisation_revoked, feed_paused or scope_not_granted"),
+                ("404", "No pupil shared under this id; the explain endpoint says why"),
+                ("409", "not_installed: no MIS agent yet"),
+            ],
+            query: QueryParams::None,
+        },
+        Op::ExplainPerson => Shape {
+            request: None,
+            success: ("200", "Whether the person is shared, and the rule that hides them if not", Some("Explanation")),
+            errors: &[("400", "No mis_id"), ("401", "No valid API key")],
+            query: QueryParams::Explain,
+        },
+        Op::PushExtract => Shape {
+            request: Some("Extract"),
+            success: (
+                "200",
+                "Applied (status ok, or warning with the rejected records listed). 202: held by the deletion guard, \
+                 not applied. 422: every record rejected, nothing applied (status error)",
+                Some("ExtractReceipt"),
+            ),
+            errors: &[
+                ("400", "Not an extract (the problem names the field)"),
+                ("401", "No valid agent key"),
+                ("409", "extract_in_progress: another push for this school is being applied"),
+                ("413", "Larger than 6 MB"),
+            ],
+            query: QueryParams::None,
+        },
+        Op::GetAgentStatus => Shape {
+            request: None,
+            success: ("200", "Last extract, status, persons held and any held extract", Some("AgentStatus")),
+            errors: &[("401", "No valid agent key")],
+            query: QueryParams::None,
+        },
+        Op::ListPartnerCases => Shape {
+            request: None,
+            success: ("200", "One page of cases, newest activity first", Some("CasePage")),
+            errors: SIGNED_IN,
+            query: QueryParams::Cases,
+        },
+        Op::OpenCase => Shape {
+            request: Some("NewCase"),
+            success: ("200", "The new case with its reference", Some("CaseDetail")),
+            errors: &[
+                ("400", "Invalid input (the problem names the field), or an Idempotency-Key reused"),
+                ("401", "Sign-in required"),
+                ("404", "No such school or app"),
+            ],
+            query: QueryParams::None,
+        },
+        Op::GetPartnerCase => Shape {
+            request: None,
+            success: ("200", "The case and its conversation", Some("CaseDetail")),
+            errors: CASE,
+            query: QueryParams::None,
+        },
+        Op::CommentOnCase => Shape {
+            request: Some("CaseCommentRequest"),
+            success: ("200", "The case afterwards", Some("CaseDetail")),
+            errors: CASE_CHANGE,
+            query: QueryParams::None,
+        },
+        Op::EscalateCase => Shape {
+            request: Some("EscalateCaseRequest"),
+            success: ("200", "The case afterwards", Some("CaseDetail")),
+            errors: CASE_CHANGE,
+            query: QueryParams::None,
+        },
+        Op::ClosePartnerCase => Shape {
+            request: None,
+            success: ("200", "The case afterwards", Some("CaseDetail")),
+            errors: CASE_CHANGE,
+            query: QueryParams::None,
+        },
+        Op::ReopenCase => Shape {
+            request: None,
+            success: ("200", "The case afterwards", Some("CaseDetail")),
+            errors: &[
+                ("401", "Sign-in required"),
+                ("404", "No such case"),
+                ("409", "Changed meanwhile; reload and try again"),
+                ("410", "Closed 30 or more days ago: archived, raise a new case"),
+            ],
+            query: QueryParams::None,
+        },
+        Op::GetWebhook => Shape {
+            request: None,
+            success: ("200", "The webhook, without its secret", Some("WebhookSettings")),
+            errors: TENANT,
+            query: QueryParams::None,
+        },
+        Op::SetWebhook => Shape {
+            request: Some("SetWebhook"),
+            success: (
+                "200",
+                "Saved. The first save makes the signing secret and returns it this once. Every delivery is a POST \
+                 of the event's JSON with `Gatehouse-Event-Id` and `Gatehouse-Signature: t=<unix>,v1=<hex \
+                 HMAC-SHA256(secret, \"<t>.<body>\")>`",
+                Some("WebhookSaved"),
+            ),
+            errors: WEBHOOK_ADMIN,
+            query: QueryParams::None,
+        },
+        Op::RotateWebhookSecret => Shape {
+            request: None,
+            success: (
+                "200",
+                "The new secret, shown this once; the old one stops signing at once",
+                Some("WebhookSaved"),
+            ),
+            errors: WEBHOOK_ADMIN,
+            query: QueryParams::None,
+        },
+        Op::ListWebhookDeliveries => Shape {
+            request: None,
+            success: ("200", "Deliveries and dead letters of the last 30 days", Some("WebhookDeliveries")),
+            errors: TENANT,
+            query: QueryParams::None,
+        },
+        Op::RedeliverWebhook => Shape {
+            request: None,
+            success: ("200", "The delivery after sending it again", Some("WebhookDelivery")),
+            errors: WEBHOOK_ADMIN,
+            query: QueryParams::None,
+        },
         Op::InviteSchool => Shape {
             request: Some("InviteSchoolRequest"),
             success: ("200", "Invited: the new tile", Some("ActionOutcome")),
@@ -202,6 +429,209 @@ fn shape(op: Op) -> Shape {
             ],
             query: QueryParams::App,
         },
+        Op::ListSchoolApps => Shape {
+            request: None,
+            success: ("200", "Every app with access or asking for it", Some("SchoolDashboard")),
+            errors: &[("401", "School portal sign-in required")],
+            query: QueryParams::None,
+        },
+        Op::GetSchoolApp => Shape {
+            request: None,
+            success: ("200", "The app's grant, settings, log and receipts", Some("SchoolAppDetail")),
+            errors: &[
+                ("400", "Invalid input (the problem names the field)"),
+                ("401", "School portal sign-in required"),
+                ("404", "No such app at your school"),
+                ("409", "Changed meanwhile; reload and try again"),
+            ],
+            query: QueryParams::None,
+        },
+        Op::UpdateSchoolAppSettings => Shape {
+            request: Some("SchoolAppSettings"),
+            success: ("200", "What changed, and the app afterwards", Some("SchoolAppOutcome")),
+            errors: &[
+                ("400", "Invalid input (the problem names the field)"),
+                ("401", "School portal sign-in required"),
+                ("404", "No such app at your school"),
+                ("409", "Changed meanwhile; reload and try again"),
+            ],
+            query: QueryParams::None,
+        },
+        Op::SchoolRevokeAccess => Shape {
+            request: Some("SchoolRevokeRequest"),
+            success: ("200", "Revoked now, or scheduled", Some("SchoolAppOutcome")),
+            errors: &[
+                ("400", "Invalid input (the problem names the field)"),
+                ("401", "School portal sign-in required"),
+                ("404", "No such app at your school"),
+                ("409", "Changed meanwhile; reload and try again"),
+            ],
+            query: QueryParams::None,
+        },
+        Op::SchoolCancelRevocation => Shape {
+            request: None,
+            success: ("200", "The revocation is cancelled (or there was none)", Some("SchoolAppOutcome")),
+            errors: &[
+                ("400", "Invalid input (the problem names the field)"),
+                ("401", "School portal sign-in required"),
+                ("404", "No such app at your school"),
+                ("409", "Changed meanwhile; reload and try again"),
+            ],
+            query: QueryParams::None,
+        },
+        Op::SchoolAuthoriseApp => Shape {
+            request: Some("SchoolAuthoriseRequest"),
+            success: ("200", "Authorised, or the new scopes answered", Some("SchoolAppOutcome")),
+            errors: &[
+                ("400", "Invalid input (the problem names the field)"),
+                ("401", "School portal sign-in required"),
+                ("404", "No such app at your school"),
+                ("409", "Changed meanwhile; reload and try again"),
+            ],
+            query: QueryParams::None,
+        },
+        Op::SearchSchoolPeople => Shape {
+            request: None,
+            success: ("200", "Matching people with their choice, and everyone selected", Some("SchoolPeople")),
+            errors: &[
+                ("400", "Invalid input (the problem names the field)"),
+                ("401", "School portal sign-in required"),
+                ("404", "No such app at your school"),
+                ("409", "Changed meanwhile; reload and try again"),
+            ],
+            query: QueryParams::SchoolPeople,
+        },
+        Op::SetPersonChoice => Shape {
+            request: Some("SetPersonChoice"),
+            success: ("200", "The person's choice afterwards", Some("SchoolPeople")),
+            errors: &[
+                ("400", "Invalid input (the problem names the field)"),
+                ("401", "School portal sign-in required"),
+                ("404", "No such app at your school"),
+                ("409", "Changed meanwhile; reload and try again"),
+            ],
+            query: QueryParams::None,
+        },
+        Op::DownloadSchoolReceipt => Shape {
+            request: None,
+            success: ("200", "The receipt, an HTML file (Content-Disposition: attachment)", None),
+            errors: &[("401", "School portal sign-in required"), ("404", "No such app or receipt")],
+            query: QueryParams::None,
+        },
+        Op::DownloadPartnerReceipt => Shape {
+            request: None,
+            success: ("200", "The receipt, an HTML file (Content-Disposition: attachment)", None),
+            errors: &[("401", "Sign-in required"), ("404", "No such school or receipt")],
+            query: QueryParams::App,
+        },
+        Op::ListSchoolTeam => Shape {
+            request: None,
+            success: ("200", "The school's portal users", Some("SchoolTeam")),
+            errors: &[("401", "School portal sign-in required")],
+            query: QueryParams::None,
+        },
+        Op::AddSchoolColleague => Shape {
+            request: Some("AddSchoolColleague"),
+            success: ("200", "The team afterwards (the colleague is emailed)", Some("SchoolTeam")),
+            errors: &[
+                ("400", "Invalid input (the problem names the field)"),
+                ("401", "School portal sign-in required"),
+                ("404", "No such app at your school"),
+                ("409", "Changed meanwhile; reload and try again"),
+            ],
+            query: QueryParams::None,
+        },
+        Op::RemoveSchoolColleague => Shape {
+            request: Some("RemoveSchoolColleague"),
+            success: ("200", "The team afterwards", Some("SchoolTeam")),
+            errors: &[
+                ("400", "Invalid input (the problem names the field)"),
+                ("401", "School portal sign-in required"),
+                ("404", "No such app at your school"),
+                ("409", "Changed meanwhile; reload and try again"),
+            ],
+            query: QueryParams::None,
+        },
+        Op::GetSchoolOnboarding => Shape {
+            request: None,
+            success: ("200", "Install status and offered slots", Some("SchoolOnboarding")),
+            errors: &[("401", "School portal sign-in required")],
+            query: QueryParams::None,
+        },
+        Op::BookInstallSlot => Shape {
+            request: Some("BookSlotRequest"),
+            success: ("200", "Booked: the install status afterwards", Some("SchoolOnboarding")),
+            errors: &[
+                ("400", "Invalid input (the problem names the field)"),
+                ("401", "School portal sign-in required"),
+                ("404", "No such app at your school"),
+                ("409", "Changed meanwhile; reload and try again"),
+            ],
+            query: QueryParams::None,
+        },
+        Op::StartSelfInstall => Shape {
+            request: None,
+            success: ("200", "The agent credential, shown this once", Some("SelfInstallKey")),
+            errors: &[("401", "School portal sign-in required"), ("409", "Changed meanwhile; try again")],
+            query: QueryParams::None,
+        },
+        Op::ExplainSchoolPerson => Shape {
+            request: None,
+            success: (
+                "200",
+                "Whether the app sees the person, and the rule that hides them if not",
+                Some("Explanation"),
+            ),
+            errors: &[
+                ("401", "School portal sign-in required"),
+                ("404", "No such app at your school"),
+                ("400", "invalid: mis_id is missing or not an MIS id"),
+            ],
+            query: QueryParams::Explain,
+        },
+        Op::ExplainPartnerSchoolPerson => Shape {
+            request: None,
+            success: (
+                "200",
+                "The reason code and the rule's sentence; never the person's name or details",
+                Some("Explanation"),
+            ),
+            errors: &[
+                ("401", "Sign-in required"),
+                ("404", "Not your app, or no link from it to this school"),
+                ("400", "invalid: mis_id is missing or not an MIS id"),
+            ],
+            query: QueryParams::PartnerExplain,
+        },
+        Op::GetSchoolFeed => Shape {
+            request: None,
+            success: ("200", "Last extract, any held extract, and each sharing app's last pull", Some("SchoolFeed")),
+            errors: &[("401", "School portal sign-in required")],
+            query: QueryParams::None,
+        },
+        Op::GetSchoolHeldExtract | Op::GetOpsHeldExtract => Shape {
+            request: None,
+            success: (
+                "200",
+                "What releasing the held extract would change: counts, and who would be deleted by MIS id and name",
+                Some("HeldExtractDiff"),
+            ),
+            errors: &[("401", "Sign-in required (school portal, or ops console)"), ("404", "no_held_extract")],
+            query: QueryParams::None,
+        },
+        Op::ReleaseSchoolHeldExtract
+        | Op::RejectSchoolHeldExtract
+        | Op::ReleaseOpsHeldExtract
+        | Op::RejectOpsHeldExtract => Shape {
+            request: None,
+            success: ("200", "Released (with the push's receipt) or rejected", Some("HeldExtractDecision")),
+            errors: &[
+                ("401", "Sign-in required (school portal, or ops console)"),
+                ("404", "no_held_extract: nothing held (already released or rejected)"),
+                ("409", "extract_in_progress: a push for this school is being applied"),
+            ],
+            query: QueryParams::None,
+        },
     }
 }
 
@@ -211,8 +641,22 @@ const INVITATION_LINK: &[(&str, &str)] = &[
     ("410", "Expired, cancelled or replaced by a newer invitation"),
     ("429", "Too many requests"),
 ];
+const CASE: &[(&str, &str)] = &[("401", "Sign-in required"), ("404", "No such case")];
+const CASE_CHANGE: &[(&str, &str)] = &[
+    ("400", "Invalid input"),
+    ("401", "Sign-in required"),
+    ("404", "No such case"),
+    ("409", "Closed (reopen it first), or changed meanwhile"),
+];
 const TENANT: &[(&str, &str)] =
     &[("400", "Invalid input"), ("401", "Sign-in required"), ("404", "No such school or app")];
+const WEBHOOK_ADMIN: &[(&str, &str)] = &[
+    ("400", "Invalid input, e.g. a URL that is not https:// (`field`: `url`)"),
+    ("401", "Sign-in required"),
+    ("403", "Only a team admin can do this"),
+    ("404", "No such app or delivery"),
+    ("409", "No webhook yet, or it is switched off"),
+];
 const ADMIN: &[(&str, &str)] = &[
     ("400", "Invalid input"),
     ("401", "Sign-in required"),
@@ -247,6 +691,9 @@ pub fn openapi_document() -> OpenApi {
     let components = with_schema::<MagicLinkAccepted>(components);
     let components = with_schema::<SessionRequest>(components);
     let components = with_schema::<Me>(components);
+    let components = with_schema::<gatehouse_model::SchoolMe>(components);
+    let components = with_schema::<gatehouse_model::OpsMe>(components);
+    let components = with_schema::<gatehouse_model::AgentKeyIssued>(components);
     let components = with_schema::<SchoolPage>(components);
     let components = with_schema::<ListSchoolsQuery>(components);
     let components = with_schema::<SchoolDetail>(components);
@@ -270,6 +717,41 @@ pub fn openapi_document() -> OpenApi {
     let components = with_schema::<CreateAppKey>(components);
     let components = with_schema::<CreatedAppKey>(components);
     let components = with_schema::<AppSchools>(components);
+    let components = with_schema::<gatehouse_model::CasePage>(components);
+    let components = with_schema::<gatehouse_model::CaseListQuery>(components);
+    let components = with_schema::<gatehouse_model::CaseDetail>(components);
+    let components = with_schema::<gatehouse_model::NewCase>(components);
+    let components = with_schema::<gatehouse_model::CaseCommentRequest>(components);
+    let components = with_schema::<gatehouse_model::EscalateCaseRequest>(components);
+    let components = with_schema::<gatehouse_model::WebhookSettings>(components);
+    let components = with_schema::<gatehouse_model::SetWebhook>(components);
+    let components = with_schema::<gatehouse_model::WebhookSaved>(components);
+    let components = with_schema::<gatehouse_model::WebhookDelivery>(components);
+    let components = with_schema::<gatehouse_model::WebhookDeliveries>(components);
+    let components = with_schema::<gatehouse_model::DataPage>(components);
+    let components = with_schema::<gatehouse_model::Student>(components);
+    let components = with_schema::<gatehouse_model::Explanation>(components);
+    let components = with_schema::<gatehouse_model::Extract>(components);
+    let components = with_schema::<gatehouse_model::ExtractReceipt>(components);
+    let components = with_schema::<gatehouse_model::AgentStatus>(components);
+    let components = with_schema::<gatehouse_model::HeldExtractDiff>(components);
+    let components = with_schema::<gatehouse_model::HeldExtractDecision>(components);
+    let components = with_schema::<gatehouse_model::SchoolFeed>(components);
+    let components = console::with_schemas(components);
+    let components = with_schema::<gatehouse_model::SchoolDashboard>(components);
+    let components = with_schema::<gatehouse_model::SchoolAppDetail>(components);
+    let components = with_schema::<gatehouse_model::SchoolAppOutcome>(components);
+    let components = with_schema::<gatehouse_model::SchoolAppSettings>(components);
+    let components = with_schema::<gatehouse_model::SchoolRevokeRequest>(components);
+    let components = with_schema::<gatehouse_model::SchoolAuthoriseRequest>(components);
+    let components = with_schema::<gatehouse_model::SchoolPeople>(components);
+    let components = with_schema::<gatehouse_model::SetPersonChoice>(components);
+    let components = with_schema::<gatehouse_model::SchoolTeam>(components);
+    let components = with_schema::<gatehouse_model::AddSchoolColleague>(components);
+    let components = with_schema::<gatehouse_model::RemoveSchoolColleague>(components);
+    let components = with_schema::<gatehouse_model::SchoolOnboarding>(components);
+    let components = with_schema::<gatehouse_model::BookSlotRequest>(components);
+    let components = with_schema::<gatehouse_model::SelfInstallKey>(components);
     let components = with_schema::<SchoolConnection>(components).build();
     OpenApiBuilder::new()
         .info(
@@ -335,11 +817,45 @@ fn operation(route: &Route) -> utoipa::openapi::path::Operation {
         QueryParams::Schools => parameters.extend(ListSchoolsQuery::into_params(|| Some(ParameterIn::Query))),
         QueryParams::App => parameters.extend(AppQuery::into_params(|| Some(ParameterIn::Query))),
         QueryParams::Directory => parameters.extend(DirectoryQuery::into_params(|| Some(ParameterIn::Query))),
+        QueryParams::Data => parameters.extend(gatehouse_model::DataQuery::into_params(|| Some(ParameterIn::Query))),
+        QueryParams::Explain => {
+            parameters.extend(gatehouse_model::ExplainQuery::into_params(|| Some(ParameterIn::Query)))
+        }
+        QueryParams::PartnerExplain => {
+            parameters.extend(gatehouse_model::PartnerExplainQuery::into_params(|| Some(ParameterIn::Query)))
+        }
+        QueryParams::DirectoryImport => {
+            parameters.extend(gatehouse_model::DirectoryImportQuery::into_params(|| Some(ParameterIn::Query)))
+        }
+        QueryParams::InternationalRequests => {
+            parameters.extend(gatehouse_model::InternationalRequestQuery::into_params(|| Some(ParameterIn::Query)))
+        }
+        QueryParams::SupportQueue => {
+            parameters.extend(gatehouse_model::SupportQueueQuery::into_params(|| Some(ParameterIn::Query)))
+        }
+        QueryParams::InstallBookings => {
+            parameters.extend(gatehouse_model::InstallBookingsQuery::into_params(|| Some(ParameterIn::Query)))
+        }
+        QueryParams::Cases => {
+            parameters.extend(gatehouse_model::CaseListQuery::into_params(|| Some(ParameterIn::Query)))
+        }
+        QueryParams::SchoolPeople => {
+            parameters.extend(gatehouse_model::SchoolPeopleQuery::into_params(|| Some(ParameterIn::Query)))
+        }
     }
     if !parameters.is_empty() {
         operation = operation.parameters(Some(parameters));
     }
-    if matches!(route.op, Op::ResendInvitation | Op::ReinviteSchool | Op::InviteSchoolByApi) {
+    if matches!(
+        route.op,
+        Op::ResendInvitation
+            | Op::ReinviteSchool
+            | Op::InviteSchoolByApi
+            | Op::OpenCase
+            | Op::CommentOnCase
+            | Op::RequestInternationalSchool
+            | Op::ReplyToCase
+    ) {
         operation = operation.parameter(
             ParameterBuilder::new()
                 .name("Idempotency-Key")

@@ -6,7 +6,8 @@ use axum::http::header::{CONTENT_TYPE, RETRY_AFTER, WWW_AUTHENTICATE};
 use axum::http::{HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use gatehouse_core::Error;
-use gatehouse_model::Problem;
+use gatehouse_core::people::Refusal;
+use gatehouse_model::{ExtractOutcome, Problem};
 
 use crate::telemetry::current_request_id;
 
@@ -69,8 +70,30 @@ impl IntoResponse for ApiError {
             ApiError::Domain(error @ Error::Conflict(_)) => {
                 (StatusCode::CONFLICT, "conflict", "Conflict", sentence(&error.to_string()))
             }
+            ApiError::Domain(error @ Error::CaseArchived) => {
+                (StatusCode::GONE, "case_archived", "Case archived", sentence(&error.to_string()))
+            }
             ApiError::Domain(error @ Error::LinkExpired) => {
                 (StatusCode::GONE, "link_expired", "Sign-in link expired", sentence(&error.to_string()))
+            }
+            ApiError::Domain(Error::Refused(refusal)) => {
+                let status = match refusal {
+                    Refusal::NotAuthorised
+                    | Refusal::AuthorisationRevoked
+                    | Refusal::FeedPaused
+                    | Refusal::ScopeNotGranted(_) => StatusCode::FORBIDDEN,
+                    Refusal::NotInstalled | Refusal::ExtractInProgress => StatusCode::CONFLICT,
+                    Refusal::InvalidCursor => StatusCode::BAD_REQUEST,
+                    Refusal::SyncTokenExpired => StatusCode::GONE,
+                    Refusal::NoHeldExtract => StatusCode::NOT_FOUND,
+                };
+                let title = match status {
+                    StatusCode::FORBIDDEN => "Not shared with this app",
+                    StatusCode::BAD_REQUEST => "Invalid cursor",
+                    StatusCode::GONE => "Full sync required",
+                    _ => "Not possible now",
+                };
+                (status, refusal.code(), title, sentence(&refusal.message()))
             }
             ApiError::Domain(error @ Error::RateLimited { retry_after_seconds }) => {
                 retry_after = Some(retry_after_seconds);
@@ -120,6 +143,16 @@ impl IntoResponse for ApiError {
             headers.insert(WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
         }
         response
+    }
+}
+
+/// The status of an agent's push: applied, held by the deletion guard
+/// (accepted, not applied), or rejected whole.
+pub fn extract_status(outcome: ExtractOutcome) -> StatusCode {
+    match outcome {
+        ExtractOutcome::Applied => StatusCode::OK,
+        ExtractOutcome::Held => StatusCode::ACCEPTED,
+        ExtractOutcome::Rejected => StatusCode::UNPROCESSABLE_ENTITY,
     }
 }
 

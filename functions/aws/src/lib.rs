@@ -78,13 +78,27 @@ impl AwsPorts {
 }
 
 /// A Lambda's `Gatehouse`: names from `TABLE_NAME`, `EVENT_BUS_NAME`,
-/// `SENDER_EMAIL` and `PUBLIC_URL`, credentials and region from the usual
-/// AWS chain, the system clock.
+/// `SENDER_EMAIL` and `PUBLIC_URL` (`SUPPORT_EMAIL` optional), credentials
+/// and region from the usual AWS chain, the system clock.
 pub async fn gatehouse_from_env() -> anyhow::Result<Gatehouse> {
     // Checked before loading AWS config so a misconfigured function fails at
     // once, naming the variable.
     let names = ResourceNames::from_env()?;
     let public_url = required_var("PUBLIC_URL")?.trim_end_matches('/').to_owned();
     let sdk_config = aws_config::load_defaults(BehaviorVersion::latest()).await;
-    Ok(AwsPorts::new(&sdk_config, &names).gatehouse(Settings { public_url }, Arc::new(SystemClock)))
+    let mut settings = Settings::new(public_url);
+    settings.first_ops_user = match std::env::var("FIRST_OPS_USER_EMAIL") {
+        Ok(email) if !email.trim().is_empty() => Some(
+            gatehouse_core::EmailAddress::parse(&email)
+                .map_err(|_| anyhow::anyhow!("FIRST_OPS_USER_EMAIL is not an email address"))?,
+        ),
+        _ => None,
+    };
+    if let Ok(email) = std::env::var("SUPPORT_EMAIL")
+        && !email.trim().is_empty()
+    {
+        settings.support_email = gatehouse_core::EmailAddress::parse(&email)
+            .map_err(|_| anyhow::anyhow!("SUPPORT_EMAIL is not an email address"))?;
+    }
+    Ok(AwsPorts::new(&sdk_config, &names).gatehouse(settings, Arc::new(SystemClock)))
 }

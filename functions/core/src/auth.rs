@@ -1,19 +1,23 @@
-//! P1 sign-in: passwordless magic links and sessions.
+//! Sign-in for every kind of account (partner P1, school S3, ops O1):
+//! passwordless magic links and sessions, each kind in its own partitions.
 //!
 //! Links and sessions are random tokens stored only as SHA-256 hashes. A link
 //! is consumed by a conditional delete, so of two concurrent exchanges exactly
 //! one wins. Answers never reveal whether an address has an account.
 
 use chrono::{DateTime, Duration, Utc};
-use gatehouse_model::{AppSummary, Me};
+use gatehouse_model::{AccountKind, AppSummary, Me, OpsMe, SchoolMe};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
 use sha2::{Digest, Sha256};
 
-use crate::keys::{APP_PREFIX, Key, RateScope};
+use crate::keys::{APP_PREFIX, Key, RateScope, SESSION_PREFIX};
 use crate::ports::{Condition, Index, Item, Query, StoreError, TransactWrite, query_all};
 use crate::records::{
-    AppRecord, LoginLinkRecord, PartnerRecord, SessionRecord, UserRecord, UserSessionRecord, from_item, to_attributes,
+    AppRecord, LoginLinkRecord, OpsSessionRecord, OpsUserRecord, PartnerRecord, SchoolSessionRecord, SchoolUserRecord,
+    SessionRecord, UserRecord, UserSessionRecord, from_item, to_attributes,
 };
-use crate::{EmailAddress, Error, Gatehouse, Result, Token, emails};
+use crate::{EmailAddress, Error, Gatehouse, Result, Token, accounts, emails};
 
 /// How long an emailed link works.
 pub const LINK_LIFETIME: Duration = Duration::minutes(10);
@@ -26,15 +30,15 @@ pub const LINKS_PER_IP_PER_WINDOW: i64 = 30;
 
 /// A fresh session: the secret for the cookie and who it belongs to.
 #[derive(Debug)]
-pub struct NewSession {
+pub struct NewSession<M = Me> {
     pub token: Token,
     pub expires_at: DateTime<Utc>,
-    pub me: Me,
+    pub me: M,
 }
 
-/// Asks for a sign-in link. Succeeds the same way for unknown addresses.
-/// `client` identifies the caller for the per-IP limit (an IP address).
-pub async fn request_magic_link(gatehouse: &Gatehouse, raw_email: &str, client: &str) -> Result<()> {
+/// Asks for a sign-in link to one kind of account. Succeeds the same way for
+/// unknown addresses. `client` identifies the caller for the per-IP limit.
+pub async fn request_magic_link(gatehouse: &Gatehouse, kind: AccountKind, raw_email: &str, client: &str) -> Result<()> {
     let email = EmailAddress::parse(raw_email)?;
     let now = gatehouse.clock.now();
     // Both limits are counted before the user lookup, so a limited answer
@@ -42,18 +46,26 @@ pub async fn request_magic_link(gatehouse: &Gatehouse, raw_email: &str, client: 
     enforce_rate_limit(gatehouse, RateScope::SignInIp, client, LINKS_PER_IP_PER_WINDOW, now).await?;
     enforce_rate_limit(gatehouse, RateScope::SignInEmail, email.as_str(), LINKS_PER_EMAIL_PER_WINDOW, now).await?;
 
-    let Some(user) = gatehouse.table.get(&Key::User(&email).pk(), &Key::User(&email).sk()).await? else {
-        tracing::info!("sign-in link requested for an address with no account");
-        return Ok(());
+    let user_key = Key::User(kind, &email);
+    let display_name = match gatehouse.table.get(&user_key.pk(), &user_key.sk()).await? {
+        Some(item) => from_item::<AccountName>(&item)?.display_name,
+        None if kind == AccountKind::Ops && gatehouse.settings.first_ops_user.as_ref() == Some(&email) => {
+            accounts::ensure_ops_user(gatehouse, &email, "Operations").await?;
+            "Operations".to_owned()
+        }
+        None => {
+            tracing::info!(?kind, "sign-in link requested for an address with no account");
+            return Ok(());
+        }
     };
-    let user: UserRecord = from_item(&user)?;
 
     let token = Token::generate()?;
     let hash = token.hash();
-    let link = LoginLinkRecord { email: user.email.clone(), created_at: now };
+    let link = LoginLinkRecord { email: email.clone(), created_at: now };
+    let link_key = Key::LoginLink(kind, &hash);
     let item = Item {
-        pk: Key::LoginLink(&hash).pk(),
-        sk: Key::LoginLink(&hash).sk(),
+        pk: link_key.pk(),
+        sk: link_key.sk(),
         gsi1: None,
         expires_at: Some((now + LINK_LIFETIME).timestamp()),
         version: 1,
@@ -61,11 +73,23 @@ pub async fn request_magic_link(gatehouse: &Gatehouse, raw_email: &str, client: 
     };
     gatehouse.table.put(item, Condition::NotExists).await?;
 
-    let url = format!("{}/auth#token={}", gatehouse.settings.public_url, token.expose());
-    let email = emails::magic_link(user.email, &user.display_name, &url, LINK_LIFETIME.num_minutes())?;
-    gatehouse.mailer.send(email).await.map_err(Error::Unavailable)?;
-    tracing::info!(partner_id = %user.partner_id, "sign-in link sent");
+    let url = format!("{}{}#token={}", gatehouse.settings.public_url, kind.auth_landing_path(), token.expose());
+    let message = emails::magic_link(email, &display_name, kind.portal_name(), &url, LINK_LIFETIME.num_minutes())?;
+    gatehouse.mailer.send(message).await.map_err(Error::Unavailable)?;
+    tracing::info!(?kind, "sign-in link sent");
     Ok(())
+}
+
+/// The one field every kind of user and session record shares with the
+/// sign-in email and the logout.
+#[derive(serde::Deserialize)]
+struct AccountName {
+    display_name: String,
+}
+
+#[derive(serde::Deserialize)]
+struct SessionOwner {
+    email: EmailAddress,
 }
 
 /// Counts one request against a fixed window; errors once over budget.
@@ -90,12 +114,13 @@ pub(crate) async fn enforce_rate_limit(
     Ok(())
 }
 
-/// Exchanges a link token for a session. The link is consumed either way.
-pub async fn create_session(gatehouse: &Gatehouse, raw_token: &str) -> Result<NewSession> {
+/// Consumes a sign-in link of `kind`: of two concurrent exchanges exactly one
+/// wins. Returns the user's stored record.
+async fn consume_link<U: DeserializeOwned>(gatehouse: &Gatehouse, kind: AccountKind, raw_token: &str) -> Result<U> {
     let token = Token::parse("token", raw_token)?;
     let hash = token.hash();
     let now = gatehouse.clock.now();
-    let link_key = Key::LoginLink(&hash);
+    let link_key = Key::LoginLink(kind, &hash);
     let consumed = match gatehouse.table.delete(&link_key.pk(), &link_key.sk(), Condition::Exists).await {
         Ok(Some(item)) => item,
         Ok(None) | Err(StoreError::ConditionFailed { .. }) => return Err(Error::LinkExpired),
@@ -105,13 +130,57 @@ pub async fn create_session(gatehouse: &Gatehouse, raw_token: &str) -> Result<Ne
         return Err(Error::LinkExpired);
     }
     let link: LoginLinkRecord = from_item(&consumed)?;
-    let user_key = Key::User(&link.email);
-    let user: UserRecord = match gatehouse.table.get(&user_key.pk(), &user_key.sk()).await? {
-        Some(item) => from_item(&item)?,
+    let user_key = Key::User(kind, &link.email);
+    match gatehouse.table.get(&user_key.pk(), &user_key.sk()).await? {
+        Some(item) => Ok(from_item(&item)?),
         // The account was removed after the link was sent.
-        None => return Err(Error::LinkExpired),
-    };
+        None => Err(Error::LinkExpired),
+    }
+}
 
+/// Stores a session and the pointer from its user to it, in one transaction.
+async fn start_session<S: Serialize>(
+    gatehouse: &Gatehouse,
+    kind: AccountKind,
+    email: &EmailAddress,
+    session: &S,
+) -> Result<(Token, DateTime<Utc>)> {
+    let session_token = Token::generate()?;
+    let session_hash = session_token.hash();
+    let expires_at = gatehouse.clock.now() + SESSION_LIFETIME;
+    let session_key = Key::Session(kind, &session_hash);
+    let item = Item {
+        pk: session_key.pk(),
+        sk: session_key.sk(),
+        gsi1: None,
+        expires_at: Some(expires_at.timestamp()),
+        version: 1,
+        attributes: to_attributes(session),
+    };
+    // The pointer lets removing the user end this session.
+    let pointer_key = Key::UserSession(kind, email, &session_hash);
+    let pointer = Item {
+        pk: pointer_key.pk(),
+        sk: pointer_key.sk(),
+        gsi1: None,
+        expires_at: Some(expires_at.timestamp()),
+        version: 1,
+        attributes: to_attributes(&UserSessionRecord { session_hash: session_hash.clone() }),
+    };
+    gatehouse
+        .table
+        .transact(vec![
+            TransactWrite::Put { item, condition: Condition::NotExists },
+            TransactWrite::Put { item: pointer, condition: Condition::NotExists },
+        ])
+        .await?;
+    Ok((session_token, expires_at))
+}
+
+/// Exchanges a partner sign-in link token for a session. The link is consumed either way.
+pub async fn create_session(gatehouse: &Gatehouse, raw_token: &str) -> Result<NewSession> {
+    let user: UserRecord = consume_link(gatehouse, AccountKind::Partner, raw_token).await?;
+    let now = gatehouse.clock.now();
     let partner_key = Key::Partner(&user.partner_id);
     let partner: PartnerRecord = match gatehouse.table.get(&partner_key.pk(), &partner_key.sk()).await? {
         Some(item) => from_item(&item)?,
@@ -135,43 +204,43 @@ pub async fn create_session(gatehouse: &Gatehouse, raw_token: &str) -> Result<Ne
         apps,
         created_at: now,
     };
-    let session_token = Token::generate()?;
-    let session_hash = session_token.hash();
-    let expires_at = now + SESSION_LIFETIME;
-    let item = Item {
-        pk: Key::Session(&session_hash).pk(),
-        sk: Key::Session(&session_hash).sk(),
-        gsi1: None,
-        expires_at: Some(expires_at.timestamp()),
-        version: 1,
-        attributes: to_attributes(&session),
-    };
-    // The pointer lets removing the user from the team end this session.
-    let pointer_key = Key::UserSession(&session.email, &session_hash);
-    let pointer = Item {
-        pk: pointer_key.pk(),
-        sk: pointer_key.sk(),
-        gsi1: None,
-        expires_at: Some(expires_at.timestamp()),
-        version: 1,
-        attributes: to_attributes(&UserSessionRecord { session_hash: session_hash.clone() }),
-    };
-    gatehouse
-        .table
-        .transact(vec![
-            TransactWrite::Put { item, condition: Condition::NotExists },
-            TransactWrite::Put { item: pointer, condition: Condition::NotExists },
-        ])
-        .await?;
+    let (token, expires_at) = start_session(gatehouse, AccountKind::Partner, &session.email, &session).await?;
     tracing::info!(partner_id = %session.partner_id, "session created");
-    Ok(NewSession { token: session_token, expires_at, me: me_of(&session) })
+    Ok(NewSession { token, expires_at, me: me_of(&session) })
 }
 
-/// The session behind a cookie value, if it is live. One read.
-pub async fn session(gatehouse: &Gatehouse, raw_token: &str) -> Result<SessionRecord> {
+/// Exchanges a school portal sign-in link token for a school session (S3).
+pub async fn create_school_session(gatehouse: &Gatehouse, raw_token: &str) -> Result<NewSession<SchoolMe>> {
+    let user: SchoolUserRecord = consume_link(gatehouse, AccountKind::School, raw_token).await?;
+    let session = SchoolSessionRecord {
+        email: user.email,
+        display_name: user.display_name,
+        role: user.role,
+        school_id: user.school_id,
+        urn: user.urn,
+        school_name: user.school_name,
+        created_at: gatehouse.clock.now(),
+    };
+    let (token, expires_at) = start_session(gatehouse, AccountKind::School, &session.email, &session).await?;
+    tracing::info!(school_id = %session.school_id, "school session created");
+    Ok(NewSession { token, expires_at, me: school_me_of(&session) })
+}
+
+/// Exchanges an operations console sign-in link token for an ops session (O1).
+pub async fn create_ops_session(gatehouse: &Gatehouse, raw_token: &str) -> Result<NewSession<OpsMe>> {
+    let user: OpsUserRecord = consume_link(gatehouse, AccountKind::Ops, raw_token).await?;
+    let session =
+        OpsSessionRecord { email: user.email, display_name: user.display_name, created_at: gatehouse.clock.now() };
+    let (token, expires_at) = start_session(gatehouse, AccountKind::Ops, &session.email, &session).await?;
+    tracing::info!("ops session created");
+    Ok(NewSession { token, expires_at, me: ops_me_of(&session) })
+}
+
+/// The live session of `kind` behind a cookie value. One read.
+async fn live_session<S: DeserializeOwned>(gatehouse: &Gatehouse, kind: AccountKind, raw_token: &str) -> Result<S> {
     let token = Token::parse("session", raw_token).map_err(|_| Error::SignInRequired)?;
     let hash = token.hash();
-    let key = Key::Session(&hash);
+    let key = Key::Session(kind, &hash);
     let item = gatehouse.table.get(&key.pk(), &key.sk()).await?.ok_or(Error::SignInRequired)?;
     // TTL deletion lags; an expired session must not work meanwhile.
     if item.is_expired_at(gatehouse.clock.now().timestamp()) {
@@ -180,17 +249,53 @@ pub async fn session(gatehouse: &Gatehouse, raw_token: &str) -> Result<SessionRe
     Ok(from_item(&item)?)
 }
 
+/// The partner session behind a cookie value, if it is live.
+pub async fn session(gatehouse: &Gatehouse, raw_token: &str) -> Result<SessionRecord> {
+    live_session(gatehouse, AccountKind::Partner, raw_token).await
+}
+
+/// The school portal session behind a cookie value, if it is live.
+pub async fn school_session(gatehouse: &Gatehouse, raw_token: &str) -> Result<SchoolSessionRecord> {
+    live_session(gatehouse, AccountKind::School, raw_token).await
+}
+
+/// The ops console session behind a cookie value, if it is live.
+pub async fn ops_session(gatehouse: &Gatehouse, raw_token: &str) -> Result<OpsSessionRecord> {
+    live_session(gatehouse, AccountKind::Ops, raw_token).await
+}
+
 /// Ends a session. Idempotent: logging out twice, or with a dead cookie, is fine.
-pub async fn logout(gatehouse: &Gatehouse, raw_token: &str) -> Result<()> {
+pub async fn logout(gatehouse: &Gatehouse, kind: AccountKind, raw_token: &str) -> Result<()> {
     let Ok(token) = Token::parse("session", raw_token) else {
         return Ok(());
     };
     let hash = token.hash();
-    let key = Key::Session(&hash);
+    let key = Key::Session(kind, &hash);
     if let Some(ended) = gatehouse.table.delete(&key.pk(), &key.sk(), Condition::Always).await? {
-        let session: SessionRecord = from_item(&ended)?;
-        let pointer = Key::UserSession(&session.email, &hash);
+        let owner: SessionOwner = from_item(&ended)?;
+        let pointer = Key::UserSession(kind, &owner.email, &hash);
         gatehouse.table.delete(&pointer.pk(), &pointer.sk(), Condition::Always).await?;
+    }
+    Ok(())
+}
+
+/// Deletes every session of `email`'s account of `kind`. Call it after the
+/// user item is gone, so no new session can start meanwhile.
+pub(crate) async fn end_sessions(gatehouse: &Gatehouse, kind: AccountKind, email: &EmailAddress) -> Result<()> {
+    let partition = Key::User(kind, email).pk();
+    let pointers =
+        query_all(gatehouse.table.as_ref(), Query::partition(Index::Primary, partition).with_prefix(SESSION_PREFIX))
+            .await?;
+    for pointer in pointers {
+        let record: UserSessionRecord = from_item(&pointer)?;
+        let session_key = Key::Session(kind, &record.session_hash);
+        gatehouse
+            .table
+            .transact(vec![
+                TransactWrite::Delete { pk: session_key.pk(), sk: session_key.sk(), condition: Condition::Always },
+                TransactWrite::Delete { pk: pointer.pk.clone(), sk: pointer.sk.clone(), condition: Condition::Always },
+            ])
+            .await?;
     }
     Ok(())
 }
@@ -205,4 +310,21 @@ pub fn me_of(session: &SessionRecord) -> Me {
         role: session.role,
         apps: session.apps.clone(),
     }
+}
+
+/// What `GET /api/school/me` shows of a school session.
+pub fn school_me_of(session: &SchoolSessionRecord) -> SchoolMe {
+    SchoolMe {
+        email: session.email.as_str().to_owned(),
+        display_name: session.display_name.clone(),
+        role: session.role.clone(),
+        school_id: session.school_id.to_string(),
+        urn: session.urn.clone(),
+        school_name: session.school_name.clone(),
+    }
+}
+
+/// What `GET /api/ops/me` shows of an ops session.
+pub fn ops_me_of(session: &OpsSessionRecord) -> OpsMe {
+    OpsMe { email: session.email.as_str().to_owned(), display_name: session.display_name.clone() }
 }

@@ -13,12 +13,13 @@ use gatehouse_model::{
 use serde_json::json;
 
 use crate::calendar::uk_date;
+use crate::domain_events::{self, EventKind};
 use crate::invitations::{self, LiveInvitation};
 use crate::keys::Key;
 use crate::links::{Change, commit};
-use crate::ports::{Condition, DomainEvent, Item, TransactWrite};
-use crate::records::{InvitationRecord, to_attributes};
-use crate::{EmailAddress, Error, Gatehouse, Result, emails};
+use crate::ports::{Condition, Item, TransactWrite};
+use crate::records::{InvitationRecord, SchoolUserRecord, to_attributes};
+use crate::{EmailAddress, Error, Gatehouse, Result, accounts, emails};
 
 fn text(field: &'static str, value: &str, what: &str) -> Result<String> {
     let value = value.trim();
@@ -129,8 +130,11 @@ pub async fn authorise(gatehouse: &Gatehouse, request: &AuthoriseRequest, client
     next.priority = false;
     next.revoked_on = None;
     next.revoked_by = None;
+    next.app_name = Some(live.app.name.clone());
+    next.partner_name = Some(live.partner.name.clone());
     if !already_active {
         next.authorised_on = Some(uk_date(now));
+        next.authorised_by = Some(format!("{approver_name} ({approver_role})"));
     }
     let labels = |scopes: &ScopeSet| scopes.iter().map(|scope| scope.label()).collect::<Vec<_>>().join(", ");
     let settings = format!("GDPR mode {}, feed {}", request.gdpr_mode.label(), request.feed_status.label());
@@ -166,26 +170,36 @@ pub async fn authorise(gatehouse: &Gatehouse, request: &AuthoriseRequest, client
     let saved = commit(gatehouse, &live.link, change, &approver_name).await?;
     tracing::info!(school_id = %saved.link.school_id, reauthorised = already_active, "authorised");
 
-    let event = DomainEvent {
-        detail_type: "authorisation.granted".to_owned(),
-        detail: json!({
-            "version": 1,
-            "app_id": saved.link.app_id.as_str(),
-            "school_id": saved.link.school_id.as_str(),
-            "scopes": granted,
-            "gdpr_mode": request.gdpr_mode,
-            "feed_status": request.feed_status,
-        }),
+    let facts = json!({ "scopes": granted, "gdpr_mode": request.gdpr_mode, "feed_status": request.feed_status });
+    let (app_id, school_id) = (&saved.link.app_id, &saved.link.school_id);
+    domain_events::publish(gatehouse, EventKind::AuthorisationGranted, app_id, school_id, facts).await;
+    // The authorising contact becomes a school user (S3), so they can manage
+    // sharing in the school portal. An address already used at another
+    // school keeps that account; the authorisation stands either way.
+    let school_user = SchoolUserRecord {
+        email: live.record.contact_email.clone(),
+        display_name: approver_name.clone(),
+        role: approver_role.clone(),
+        school_id: saved.link.school_id.clone(),
+        urn: saved.link.urn.clone().unwrap_or_else(|| saved.link.school_id.to_string()),
+        school_name: saved.link.name.clone(),
+        added_at: now,
+        added_by: None,
     };
-    if let Err(error) = gatehouse.events.publish(event).await {
-        tracing::error!(error = ?error, "authorisation.granted not published");
+    match accounts::ensure_school_user(gatehouse, &school_user).await {
+        Ok(_) => {}
+        Err(Error::Conflict(_)) => {
+            tracing::warn!(school_id = %saved.link.school_id, "authoriser has a school portal account at another school");
+        }
+        Err(error) => tracing::error!(error = ?error, school_id = %saved.link.school_id, "school user not created"),
     }
-    let mut recipients = vec![(live.record.contact_email.clone(), approver_name.clone())];
+    let portal = format!("{}/school/signin", gatehouse.settings.public_url);
+    let mut recipients = vec![(live.record.contact_email.clone(), approver_name.clone(), Some(portal.as_str()))];
     if let Some(partner_contact) = &saved.link.partner_contact {
-        recipients.push((partner_contact.clone(), live.partner.name.clone()));
+        recipients.push((partner_contact.clone(), live.partner.name.clone(), None));
     }
-    for (to, greeting) in recipients {
-        let email = emails::receipt(to, &greeting, &receipt)?;
+    for (to, greeting, portal) in recipients {
+        let email = emails::receipt(to, &greeting, &receipt, portal)?;
         gatehouse.mailer.send(email).await.map_err(Error::Unavailable)?;
     }
     let after = invitations::live(gatehouse, &request.token).await?;

@@ -45,6 +45,7 @@ fn connection(caller: &AppCaller, link: &SchoolLinkRecord) -> SchoolConnection {
             Default::default()
         },
         last_extract_at: link.last_extract_at.map(|at| at.to_rfc3339_opts(SecondsFormat::Secs, true)),
+        last_pull_on: None,
     }
 }
 
@@ -76,6 +77,7 @@ pub async fn status(gatehouse: &Gatehouse, caller: &AppCaller, school: &str) -> 
         gdpr_mode: None,
         scopes: Default::default(),
         last_extract_at: None,
+        last_pull_on: None,
     };
     let Ok(school_id) = SchoolId::parse(school) else {
         return Ok(unknown());
@@ -88,7 +90,11 @@ pub async fn status(gatehouse: &Gatehouse, caller: &AppCaller, school: &str) -> 
             if link.partner_id != caller.actor.partner_id {
                 return Ok(unknown());
             }
-            Ok(connection(caller, &link))
+            let mut connection = connection(caller, &link);
+            // Freshness (G1): the last day this app pulled, from its usage counters.
+            let last = crate::usage::last_pull(gatehouse, &caller.app.app_id, &school_id).await?;
+            connection.last_pull_on = last.map(|day| day.to_string());
+            Ok(connection)
         }
         None => Ok(unknown()),
     }

@@ -5,7 +5,7 @@
 
 use chrono::{DateTime, Days, Duration, NaiveDate, NaiveTime, Utc};
 use gatehouse_model::{
-    FeedStatus, GdprMode, InstallStatus, LogEvent, SchoolStatus, SchoolView, Scope, ScopeSet, TeamRole,
+    AccountKind, FeedStatus, GdprMode, InstallStatus, LogEvent, SchoolStatus, SchoolView, Scope, ScopeSet, TeamRole,
 };
 
 use crate::authorisation_log;
@@ -13,7 +13,8 @@ use crate::keys::Key;
 use crate::links::{awaits_authorisation, link_item, reminder_due};
 use crate::ports::{Condition, Item, StoreError, Table, TransactWrite};
 use crate::records::{
-    AppRecord, MemberRecord, MonthUsage, PartnerRecord, RevocationDueRecord, SchoolLinkRecord, UserRecord, plain_item,
+    AppRecord, MemberRecord, MonthUsage, OpsUserRecord, PartnerRecord, RevocationDueRecord, SchoolLinkRecord,
+    SchoolUserRecord, UserRecord, plain_item,
 };
 use crate::team::member_items;
 use crate::{AppId, EmailAddress, PartnerId, Result, SchoolId};
@@ -22,6 +23,13 @@ pub const DEMO_EMAIL: &str = "demo@partner.example";
 pub const OTHER_EMAIL: &str = "other@partner.example";
 /// A second, non-admin colleague at the demo partner.
 pub const COLLEAGUE_EMAIL: &str = "sam@partner.example";
+/// A school portal user (S3) at demo school `DEMO_PORTAL_SCHOOL` (an active,
+/// installed school of the demo partner).
+pub const DEMO_SCHOOL_EMAIL: &str = "head@school.example";
+/// Index of the demo school `DEMO_SCHOOL_EMAIL` works at.
+pub const DEMO_PORTAL_SCHOOL: u32 = 2;
+/// An operations console user (O1).
+pub const DEMO_OPS_EMAIL: &str = "ops@gatehouse.example";
 pub const DEMO_PARTNER: &str = "demo-partner";
 pub const OTHER_PARTNER: &str = "other-partner";
 pub const DEMO_APP: &str = "demo-app";
@@ -155,6 +163,17 @@ pub fn demo_items(now: DateTime<Utc>) -> Vec<Item> {
             added_by: None,
         };
         items.extend(member_items(&user, &member));
+        // The operations console's list of organisations (O1).
+        items.push(crate::partners::listing_item(&crate::partners::PartnerListingRecord {
+            partner_id: partner_id.clone(),
+            name: partner_name.into(),
+            app_id: app_id.clone(),
+            app_name: app_name.into(),
+            admin_name: display_name.into(),
+            admin_email: email.clone(),
+            created_at: None,
+            created_by: None,
+        }));
         if partner == DEMO_PARTNER {
             let colleague = UserRecord {
                 email: EmailAddress::parse(COLLEAGUE_EMAIL).expect("demo email"),
@@ -173,6 +192,15 @@ pub fn demo_items(now: DateTime<Utc>) -> Vec<Item> {
         }
         for n in 0..schools {
             let mut link = demo_school(&user, &app_id, n, first_id + n, &requested_scopes, now);
+            link.app_name = Some(app_name.to_owned());
+            link.partner_name = Some(partner_name.to_owned());
+            link.authorised_by = link.authorised_on.map(|_| {
+                format!(
+                    "{} ({})",
+                    link.school_contact_name.clone().unwrap_or_default(),
+                    link.school_contact_role.clone().unwrap_or_default()
+                )
+            });
             items.extend(demo_history(&mut link, now));
             if let Some(on) = link.revoke_on {
                 let key = Key::RevocationDue(on, &link.app_id, &link.school_id);
@@ -188,10 +216,42 @@ pub fn demo_items(now: DateTime<Utc>) -> Vec<Item> {
             {
                 items.push(item);
             }
+            if partner == DEMO_PARTNER && n == DEMO_PORTAL_SCHOOL {
+                items.extend(demo_school_user(&link, now));
+            }
+            // The school's dashboard copy of the link (also the agent's pointer to it).
+            if let TransactWrite::Put { item, .. } = crate::school_portal::dashboard_entry(&link) {
+                items.push(item);
+            }
             items.push(link_item(&link, 1));
         }
     }
+    let ops = OpsUserRecord {
+        email: EmailAddress::parse(DEMO_OPS_EMAIL).expect("demo email"),
+        display_name: "Olu Operations".into(),
+        added_at: now - Duration::days(500),
+    };
+    items.push(plain_item(&Key::User(AccountKind::Ops, &ops.email), &ops, 1));
     items
+}
+
+/// The school portal account of the person who authorised `link`, and their
+/// place in the school's team.
+fn demo_school_user(link: &SchoolLinkRecord, now: DateTime<Utc>) -> [Item; 2] {
+    let user = SchoolUserRecord {
+        email: EmailAddress::parse(DEMO_SCHOOL_EMAIL).expect("demo email"),
+        display_name: "Hana Head".into(),
+        role: "Headteacher".into(),
+        school_id: link.school_id.clone(),
+        urn: link.urn.clone().unwrap_or_default(),
+        school_name: link.name.clone(),
+        added_at: now - Duration::days(200),
+        added_by: None,
+    };
+    [
+        plain_item(&Key::User(AccountKind::School, &user.email), &user, 1),
+        plain_item(&Key::SchoolMember(&user.school_id, &user.email), &user, 1),
+    ]
 }
 
 /// What the demo app asks for (P10).
@@ -302,7 +362,8 @@ fn demo_school(
             .then(|| MonthUsage { month: now.format("%Y-%m").to_string(), calls: u64::from(n * 37 % 500) }),
         install_status,
         last_extract_at: installed.then(|| now - Duration::hours(i64::from(n % 6) * 26 + 1)),
-        active_cases: if n % 7 == 2 { 1 + n % 2 } else { 0 },
+        // Counted by the real cases `seed_cases` opens.
+        active_cases: 0,
         revoke_on: (view == SchoolView::Active && n % 13 == 4).then(|| today + Days::new(14)),
         invited_on: Some(days_ago(40 + u64::from(n) * 11)),
         revoked_on: (view == SchoolView::Revoked).then(|| days_ago(5 + u64::from(n))),
@@ -316,7 +377,9 @@ fn demo_school(
             FIRST_NAMES[index % FIRST_NAMES.len()],
             LAST_NAMES[(index / 3) % LAST_NAMES.len()]
         )),
-        school_contact_role: Some(if n % 3 == 0 { "Data Manager" } else { "School Business Manager" }.to_owned()),
+        school_contact_role: Some(
+            if n.is_multiple_of(3) { "Data Manager" } else { "School Business Manager" }.to_owned(),
+        ),
         // A few active schools granted before SEN status was requested: they need to re-authorise.
         granted_scopes: match view {
             SchoolView::Active if n % 9 == 5 => {
@@ -332,6 +395,9 @@ fn demo_school(
         revoke_requested_by: (view == SchoolView::Active && n % 13 == 4).then(|| partner.display_name.clone()),
         log_seq: 0,
         log_head: None,
+        app_name: None,
+        partner_name: None,
+        authorised_by: None,
     }
 }
 /// A plain active link, for unit tests.
@@ -374,6 +440,9 @@ pub(crate) fn sample_link() -> SchoolLinkRecord {
         revoke_requested_by: None,
         log_seq: 0,
         log_head: None,
+        app_name: None,
+        partner_name: None,
+        authorised_by: None,
     }
 }
 
@@ -413,4 +482,49 @@ mod tests {
         let names: HashSet<_> = links.iter().map(|l| &l.name).collect();
         assert!(names.len() > 40, "names are varied");
     }
+}
+
+/// Opens a few real support cases (P9) for the demo partner, through the
+/// same rules as the portal, so the Active Cases tab, the schools' Active
+/// Cases column and the ops queue agree. Call it once, on a fresh store.
+pub async fn seed_cases(gatehouse: &crate::Gatehouse) -> Result<u32> {
+    use gatehouse_model::{CaseCategory, NewCase};
+    let session = crate::records::SessionRecord {
+        email: EmailAddress::parse(DEMO_EMAIL).expect("demo email"),
+        display_name: "Dana Demo".into(),
+        partner_id: PartnerId::parse(DEMO_PARTNER).expect("demo id"),
+        partner_name: "Demo Partner Ltd".into(),
+        role: TeamRole::Admin,
+        apps: Vec::new(),
+        created_at: gatehouse.clock.now(),
+    };
+    let cases = [
+        (
+            2,
+            CaseCategory::MissingOrIncorrectData,
+            "Year 7 students missing from the feed",
+            Some("Support is looking at it."),
+        ),
+        (13, CaseCategory::SchoolNotSyncing, "No new data since last week", None),
+        (16, CaseCategory::ApiIntegration, "Groups endpoint returns fewer classes than the MIS", None),
+    ];
+    let mut opened = 0;
+    for (n, category, summary, reply) in cases {
+        let new = NewCase {
+            category,
+            summary: summary.into(),
+            contact_name: session.display_name.clone(),
+            contact_phone: "020 7946 0000".into(),
+            contact_email: DEMO_EMAIL.into(),
+            description: format!("{summary}. Seen in the Demo Timetabler import log."),
+            school_id: Some((3_280_001 + n).to_string()),
+            app: Some(DEMO_APP.into()),
+        };
+        let case = crate::cases::open_case(gatehouse, &session, &new, None).await?;
+        if let Some(reply) = reply {
+            crate::cases::reply_as_support(gatehouse, &case.case_id, "Gatehouse Support", reply, None).await?;
+        }
+        opened += 1;
+    }
+    Ok(opened)
 }

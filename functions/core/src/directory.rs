@@ -42,7 +42,8 @@ fn words(text: &str) -> impl Iterator<Item = String> + '_ {
 /// Every word a school can be found by.
 pub fn search_terms(school: &DirectorySchool) -> BTreeSet<String> {
     let mut terms: BTreeSet<String> = words(&school.name).chain(words(&school.local_authority)).collect();
-    terms.insert(school.urn.clone());
+    // International ids (`INT000001`) are typed in any case.
+    terms.insert(school.urn.to_lowercase());
     let postcode = school.postcode.to_lowercase();
     terms.extend(words(&postcode));
     let whole: String = postcode.chars().filter(|c| c.is_alphanumeric()).collect();
@@ -90,7 +91,10 @@ pub fn parse_gias(reader: impl Read) -> Result<impl Iterator<Item = (u64, Parsed
 }
 
 fn school_of(row: GiasRow) -> ParsedRow {
-    let urn = SchoolUrn::parse(&row.urn).map_err(|_| format!("URN {:?} is not 6 or 7 digits", row.urn))?;
+    let urn = SchoolUrn::parse(&row.urn)
+        .ok()
+        .filter(|urn| !urn.is_international())
+        .ok_or_else(|| format!("URN {:?} is not 6 or 7 digits", row.urn))?;
     let name = row.name.trim();
     if name.is_empty() {
         return Err("the school has no name".to_owned());

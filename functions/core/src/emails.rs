@@ -12,6 +12,7 @@ use crate::{EmailAddress, Error};
 #[template(path = "magic_link.html")]
 struct MagicLinkHtml<'a> {
     display_name: &'a str,
+    portal: &'a str,
     link: &'a str,
     minutes: i64,
 }
@@ -20,6 +21,7 @@ struct MagicLinkHtml<'a> {
 #[template(path = "magic_link.txt", escape = "none")]
 struct MagicLinkText<'a> {
     display_name: &'a str,
+    portal: &'a str,
     link: &'a str,
     minutes: i64,
 }
@@ -169,6 +171,8 @@ pub fn team_welcome(
 #[template(path = "receipt.html")]
 struct ReceiptHtml<'a> {
     greeting: &'a str,
+    /// The school portal's sign-in page, for the school's copy.
+    portal: Option<&'a str>,
     receipt: &'a AuthorisationReceipt,
     scopes: &'a str,
     gdpr_mode: &'a str,
@@ -179,6 +183,8 @@ struct ReceiptHtml<'a> {
 #[template(path = "receipt.txt", escape = "none")]
 struct ReceiptText<'a> {
     greeting: &'a str,
+    /// The school portal's sign-in page, for the school's copy.
+    portal: Option<&'a str>,
     receipt: &'a AuthorisationReceipt,
     scopes: &'a str,
     gdpr_mode: &'a str,
@@ -186,30 +192,163 @@ struct ReceiptText<'a> {
 }
 
 /// S2: the authorisation receipt, to the school and the partner contact.
-pub fn receipt(to: EmailAddress, greeting: &str, receipt: &AuthorisationReceipt) -> Result<Email, Error> {
+pub fn receipt(
+    to: EmailAddress,
+    greeting: &str,
+    receipt: &AuthorisationReceipt,
+    portal: Option<&str>,
+) -> Result<Email, Error> {
     let scopes: Vec<&str> = receipt.granted_scopes.iter().map(|scope| scope.label()).collect();
     let scopes = scopes.join(", ");
     let (gdpr_mode, feed) = (receipt.gdpr_mode.label(), receipt.feed_status.label());
     Ok(Email {
         to,
         subject: format!("Receipt: {} authorised {}", receipt.school_name, receipt.app_name),
-        text: ReceiptText { greeting, receipt, scopes: &scopes, gdpr_mode, feed }
+        text: ReceiptText { greeting, portal, receipt, scopes: &scopes, gdpr_mode, feed }
             .render()
             .map_err(render_error("rendering receipt email"))?,
-        html: ReceiptHtml { greeting, receipt, scopes: &scopes, gdpr_mode, feed }
+        html: ReceiptHtml { greeting, portal, receipt, scopes: &scopes, gdpr_mode, feed }
             .render()
             .map_err(render_error("rendering receipt email"))?,
     })
 }
 
+#[derive(Template)]
+#[template(path = "case_for_support.html")]
+struct CaseForSupportHtml<'a> {
+    escalated: bool,
+    partner_name: &'a str,
+    case_id: &'a str,
+    reason: &'a str,
+    category: &'a str,
+    summary: &'a str,
+    school: &'a str,
+    raised_by: &'a str,
+    link: &'a str,
+}
+
+#[derive(Template)]
+#[template(path = "case_for_support.txt", escape = "none")]
+struct CaseForSupportText<'a> {
+    escalated: bool,
+    partner_name: &'a str,
+    case_id: &'a str,
+    reason: &'a str,
+    category: &'a str,
+    summary: &'a str,
+    school: &'a str,
+    raised_by: &'a str,
+    link: &'a str,
+}
+
+/// P9 / O1: a new or escalated case, to the support team's address.
+pub fn case_for_support(to: EmailAddress, case: &crate::cases::CaseRecord, link: &str) -> Result<Email, Error> {
+    let case_id = case.case_id.as_str();
+    let (partner_name, summary, raised_by) =
+        (case.partner_name.as_str(), case.summary.as_str(), case.raised_by.as_str());
+    let escalated = case.escalated;
+    let reason = case.escalation_reason.as_deref().unwrap_or_default();
+    let category = case.category.label();
+    let school = case.school_name.as_deref().unwrap_or("None given");
+    let subject = if escalated {
+        format!("Escalated: case {case_id} from {partner_name}")
+    } else {
+        format!("New case {case_id} from {partner_name}: {summary}")
+    };
+    Ok(Email {
+        to,
+        subject,
+        text: CaseForSupportText {
+            escalated,
+            partner_name,
+            case_id,
+            reason,
+            category,
+            summary,
+            school,
+            raised_by,
+            link,
+        }
+        .render()
+        .map_err(render_error("rendering case email for support"))?,
+        html: CaseForSupportHtml {
+            escalated,
+            partner_name,
+            case_id,
+            reason,
+            category,
+            summary,
+            school,
+            raised_by,
+            link,
+        }
+        .render()
+        .map_err(render_error("rendering case email for support"))?,
+    })
+}
+
+#[derive(Template)]
+#[template(path = "case_update.html")]
+struct CaseUpdateHtml<'a> {
+    contact_name: &'a str,
+    support_name: &'a str,
+    case_id: &'a str,
+    summary: &'a str,
+    reply: Option<&'a str>,
+    link: &'a str,
+}
+
+#[derive(Template)]
+#[template(path = "case_update.txt", escape = "none")]
+struct CaseUpdateText<'a> {
+    contact_name: &'a str,
+    support_name: &'a str,
+    case_id: &'a str,
+    summary: &'a str,
+    reply: Option<&'a str>,
+    link: &'a str,
+}
+
+/// P9: support replied to (`reply`) or closed (`None`) a case; to its contact.
+pub fn case_update(
+    to: EmailAddress,
+    case: &crate::cases::CaseRecord,
+    support_name: &str,
+    reply: Option<&str>,
+    link: &str,
+) -> Result<Email, Error> {
+    let (contact_name, case_id, summary) = (case.contact_name.as_str(), case.case_id.as_str(), case.summary.as_str());
+    let subject = match reply {
+        Some(_) => format!("Support replied to your case {case_id}"),
+        None => format!("Your case {case_id} was closed"),
+    };
+    Ok(Email {
+        to,
+        subject,
+        text: CaseUpdateText { contact_name, support_name, case_id, summary, reply, link }
+            .render()
+            .map_err(render_error("rendering case update email"))?,
+        html: CaseUpdateHtml { contact_name, support_name, case_id, summary, reply, link }
+            .render()
+            .map_err(render_error("rendering case update email"))?,
+    })
+}
+
 /// P1: the sign-in link email.
-pub fn magic_link(to: EmailAddress, display_name: &str, link: &str, minutes: i64) -> Result<Email, Error> {
+/// `portal` names where the link signs in, e.g. "the Gatehouse school portal".
+pub fn magic_link(
+    to: EmailAddress,
+    display_name: &str,
+    portal: &str,
+    link: &str,
+    minutes: i64,
+) -> Result<Email, Error> {
     let render_error = |e: askama::Error| Error::Unavailable(anyhow::Error::new(e).context("rendering sign-in email"));
     Ok(Email {
         to,
         subject: "Your Gatehouse sign-in link".to_owned(),
-        text: MagicLinkText { display_name, link, minutes }.render().map_err(render_error)?,
-        html: MagicLinkHtml { display_name, link, minutes }.render().map_err(render_error)?,
+        text: MagicLinkText { display_name, portal, link, minutes }.render().map_err(render_error)?,
+        html: MagicLinkHtml { display_name, portal, link, minutes }.render().map_err(render_error)?,
     })
 }
 
@@ -220,7 +359,9 @@ mod tests {
     #[test]
     fn html_is_escaped_and_text_is_not() {
         let to = EmailAddress::parse("a@b.example").unwrap();
-        let email = magic_link(to, "Ann <script>", "https://x.example/auth#token=abc", 10).unwrap();
+        let email =
+            magic_link(to, "Ann <script>", "the Gatehouse partner portal", "https://x.example/auth#token=abc", 10)
+                .unwrap();
         assert!(email.html.contains("Ann &#60;script&#62;") || email.html.contains("Ann &lt;script&gt;"));
         assert!(email.text.contains("Ann <script>"));
         assert!(email.text.contains("https://x.example/auth#token=abc"));

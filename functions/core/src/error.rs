@@ -32,6 +32,15 @@ pub enum Error {
         "this invitation was already used to authorise sharing; the school can change its choices in the school portal"
     )]
     InvitationUsed,
+    /// A support case closed 30 or more days ago: it cannot be reopened.
+    #[error(
+        "this case was closed 30 or more days ago and is archived; raise a new case and quote this one's reference"
+    )]
+    CaseArchived,
+    /// The data API or the agent API refuses, with a reason the caller can
+    /// act on (A1, G1); never an empty answer hiding it.
+    #[error("{}", .0.message())]
+    Refused(crate::people::Refusal),
     #[error("too many requests; try again in {retry_after_seconds} seconds")]
     RateLimited { retry_after_seconds: u64 },
     #[error("storage or provider failure")]

@@ -69,6 +69,8 @@ string_id!(
 
 /// A school's Unique Reference Number in England and Wales: six digits in
 /// the public register (seven for a few newer ones), never starting with 0.
+/// Schools outside England and Wales, added by operations (P7), get
+/// `INT` and six digits instead, so their ids never clash with the register's.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(try_from = "String", into = "String")]
 pub struct SchoolUrn(String);
@@ -79,15 +81,36 @@ impl SchoolUrn {
         let digits = trimmed.len() == 6 || trimmed.len() == 7;
         if digits && trimmed.bytes().all(|b| b.is_ascii_digit()) && !trimmed.starts_with('0') {
             Ok(SchoolUrn(trimmed.to_owned()))
+        } else if let Some(number) = trimmed.strip_prefix(INTERNATIONAL_PREFIX)
+            && number.len() == 6
+            && number.bytes().all(|b| b.is_ascii_digit())
+        {
+            Ok(SchoolUrn(trimmed.to_owned()))
         } else {
             Err(Error::invalid("urn", "a URN is 6 or 7 digits, not starting with 0"))
         }
+    }
+
+    /// The `n`th international school's id: `INT000001` for 1.
+    pub fn international(n: u64) -> Result<Self, Error> {
+        if (1..=999_999).contains(&n) {
+            Ok(SchoolUrn(format!("{INTERNATIONAL_PREFIX}{n:06}")))
+        } else {
+            Err(Error::Conflict("the international school ids are used up"))
+        }
+    }
+
+    /// Added by operations rather than imported from the register.
+    pub fn is_international(&self) -> bool {
+        self.0.starts_with(INTERNATIONAL_PREFIX)
     }
 
     pub fn as_str(&self) -> &str {
         &self.0
     }
 }
+
+const INTERNATIONAL_PREFIX: &str = "INT";
 
 impl TryFrom<String> for SchoolUrn {
     type Error = Error;
@@ -179,9 +202,19 @@ mod tests {
     fn urn_accepts_register_shapes_only() {
         assert!(SchoolUrn::parse("100000").is_ok());
         assert!(SchoolUrn::parse("1234567").is_ok());
-        for bad in ["012345", "12345", "12345678", "12a456", ""] {
+        for bad in ["012345", "12345", "12345678", "12a456", "", "INT12345", "INT0000001", "int000001", "INTABCDEF"] {
             assert!(SchoolUrn::parse(bad).is_err(), "{bad:?}");
         }
+    }
+
+    #[test]
+    fn international_ids_have_their_own_shape() {
+        let urn = SchoolUrn::international(42).unwrap();
+        assert_eq!(urn.as_str(), "INT000042");
+        assert!(urn.is_international());
+        assert_eq!(SchoolUrn::parse("INT000042").unwrap(), urn);
+        assert!(!SchoolUrn::parse("107100").unwrap().is_international());
+        assert!(SchoolUrn::international(0).is_err() && SchoolUrn::international(1_000_000).is_err());
     }
 
     proptest! {

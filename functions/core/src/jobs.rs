@@ -16,6 +16,8 @@ pub async fn run(gatehouse: &Gatehouse, name: &str) -> Result<Value> {
     let report = match name.as_str() {
         "apply_revocations" => serde_json::to_value(revocations::apply_due(gatehouse).await?),
         "send_reminders" => serde_json::to_value(reminders::send_due(gatehouse).await?),
+        "archive_cases" => serde_json::to_value(crate::cases::archive_due(gatehouse).await?),
+        "mark_inactive_schools" => serde_json::to_value(crate::ingestion::mark_inactive_schools(gatehouse).await?),
         _ => return Err(Error::NotFound("job")),
     };
     report.map_err(|error| Error::Unavailable(error.into()))
@@ -32,7 +34,7 @@ pub fn names() -> Vec<&'static str> {
 pub fn slot(name: &str, now: DateTime<Utc>) -> Option<String> {
     match name {
         // Daily, just after midnight UK time.
-        "apply_revocations" => Some(uk_date(now).to_string()),
+        "apply_revocations" | "archive_cases" | "mark_inactive_schools" => Some(uk_date(now).to_string()),
         // Tuesdays and Thursdays at 15:00 in London.
         "send_reminders" => {
             let today = uk_date(now);

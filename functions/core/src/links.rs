@@ -125,6 +125,9 @@ pub async fn commit(gatehouse: &Gatehouse, from: &LoadedLink, change: Change, ac
         }
         _ => {}
     }
+    // The school's copy of the link: its dashboard row (S3), and the pointer
+    // by which the agent's facts reach every link of the school.
+    writes.push(crate::school_portal::dashboard_entry(&link));
     writes.extend(change.also);
     gatehouse.table.transact(writes).await.map_err(|error| match error {
         StoreError::ConditionFailed { .. } => {

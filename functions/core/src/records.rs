@@ -83,6 +83,51 @@ pub struct SessionRecord {
     pub created_at: DateTime<Utc>,
 }
 
+/// A member of a school's staff with a school portal account (S3). One
+/// school per account: the address is the key.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SchoolUserRecord {
+    pub email: EmailAddress,
+    pub display_name: String,
+    /// Their role at the school as they gave it, e.g. "Data Manager".
+    pub role: String,
+    pub school_id: SchoolId,
+    pub urn: String,
+    pub school_name: String,
+    pub added_at: DateTime<Utc>,
+    /// Who added them; `None` for the contact who authorised the first app.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub added_by: Option<String>,
+}
+
+/// A school portal session: who and which school, one read per request.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SchoolSessionRecord {
+    pub email: EmailAddress,
+    pub display_name: String,
+    pub role: String,
+    pub school_id: SchoolId,
+    pub urn: String,
+    pub school_name: String,
+    pub created_at: DateTime<Utc>,
+}
+
+/// A Gatehouse operations user (O1).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct OpsUserRecord {
+    pub email: EmailAddress,
+    pub display_name: String,
+    pub added_at: DateTime<Utc>,
+}
+
+/// An operations console session.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct OpsSessionRecord {
+    pub email: EmailAddress,
+    pub display_name: String,
+    pub created_at: DateTime<Utc>,
+}
+
 /// API calls counted for one calendar month (A5, "Month Stats").
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct MonthUsage {
@@ -166,6 +211,15 @@ pub struct SchoolLinkRecord {
     pub log_seq: u32,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub log_head: Option<String>,
+    /// Copies of the app's and partner's names, for the school's dashboard
+    /// (S3), which lists links of many partners in one query.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub app_name: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub partner_name: Option<String>,
+    /// "Name (role)" of who authorised, for the dashboard and receipts.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub authorised_by: Option<String>,
 }
 
 /// The live invitation link of a school link.

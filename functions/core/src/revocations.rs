@@ -12,7 +12,7 @@ use crate::links::{LoadedLink, commit};
 use crate::ports::{Condition, Index, Query, query_all};
 use crate::records::{RevocationDueRecord, SchoolLinkRecord, from_item};
 use crate::school_actions::{publish_revoked, revoked};
-use crate::{Error, Gatehouse, Result};
+use crate::{Error, Gatehouse, Result, receipts};
 
 /// Who the log names when the job applies a revocation.
 pub const JOB_ACTOR: &str = "Gatehouse (scheduled)";
@@ -48,11 +48,17 @@ pub async fn apply_due(gatehouse: &Gatehouse) -> Result<RevocationRun> {
                 let scheduled_by = link.revoke_requested_by.clone().unwrap_or_else(|| "the partner".to_owned());
                 let detail = format!("Access ended on {}, as scheduled by {scheduled_by}", due.revoke_on);
                 let change = revoked(&link, today, &scheduled_by).log(LogEvent::Revoked, detail);
+                let first_new = link.log_seq + 1;
                 let loaded = LoadedLink { link, version };
                 match commit(gatehouse, &loaded, change, JOB_ACTOR).await {
                     Ok(saved) => {
                         publish_revoked(gatehouse, &saved.link).await;
                         run.applied += 1;
+                        // The revocation stands either way and its receipt stays downloadable; one
+                        // failed email must not hold up the other schools due today.
+                        if let Err(error) = receipts::email_new(gatehouse, &saved.link, first_new, None).await {
+                            tracing::warn!(school_id = %saved.link.school_id, %error, "revocation receipt not emailed");
+                        }
                     }
                     // Someone changed the link meanwhile; tomorrow's run sees the new state.
                     Err(Error::Conflict(_)) => tracing::warn!("revocation skipped: the school changed meanwhile"),

@@ -13,15 +13,16 @@ use gatehouse_model::{
 use serde_json::json;
 
 use crate::calendar::uk_date;
+use crate::domain_events::{self, EventKind};
 use crate::keys::Key;
 use crate::links::{Change, LoadedLink, app_of, app_record, commit, load};
-use crate::ports::{Condition, DomainEvent, TransactWrite};
+use crate::ports::{Condition, TransactWrite};
 use crate::records::from_item;
 use crate::records::{AppRecord, RevocationDueRecord, SchoolLinkRecord, SessionRecord, plain_item};
 use crate::schools::row_of;
 use crate::{
     EmailAddress, Error, Gatehouse, PartnerId, Result, SchoolId, SchoolUrn, authorisation_log, directory, idempotency,
-    invitations,
+    invitations, receipts,
 };
 
 /// `GET /api/partner/schools/{school_id}`.
@@ -59,6 +60,12 @@ async fn tile(gatehouse: &Gatehouse, app: &AppRecord, link: &SchoolLinkRecord) -
         log: authorisation_log::to_wire(log),
         log_intact,
         actions: actions_for(link),
+        last_pull_on: match link.view {
+            SchoolView::Active => {
+                crate::usage::last_pull(gatehouse, &link.app_id, &link.school_id).await?.map(|day| day.to_string())
+            }
+            SchoolView::Pending | SchoolView::Revoked => None,
+        },
     })
 }
 
@@ -109,14 +116,14 @@ fn not_in(view: &str, what: &str) -> Error {
 }
 
 /// The write that queues a revocation for the daily job.
-fn revocation_due(link: &SchoolLinkRecord, on: NaiveDate) -> TransactWrite {
+pub(crate) fn revocation_due(link: &SchoolLinkRecord, on: NaiveDate) -> TransactWrite {
     let key = Key::RevocationDue(on, &link.app_id, &link.school_id);
     let record = RevocationDueRecord { app_id: link.app_id.clone(), school_id: link.school_id.clone(), revoke_on: on };
     TransactWrite::Put { item: plain_item(&key, &record, 1), condition: Condition::Always }
 }
 
 /// The write that removes a queued revocation, if the link has one.
-fn revocation_no_longer_due(link: &SchoolLinkRecord) -> Option<TransactWrite> {
+pub(crate) fn revocation_no_longer_due(link: &SchoolLinkRecord) -> Option<TransactWrite> {
     link.revoke_on.map(|on| {
         let key = Key::RevocationDue(on, &link.app_id, &link.school_id);
         TransactWrite::Delete { pk: key.pk(), sk: key.sk(), condition: Condition::Always }
@@ -145,18 +152,8 @@ pub(crate) fn revoked(link: &SchoolLinkRecord, today: NaiveDate, by: &str) -> Ch
 /// Tells apps an authorisation ended. A lost event is logged, not retried:
 /// the state change it reports has already been committed.
 pub(crate) async fn publish_revoked(gatehouse: &Gatehouse, link: &SchoolLinkRecord) {
-    let event = DomainEvent {
-        detail_type: "authorisation.revoked".to_owned(),
-        detail: json!({
-            "version": 1,
-            "app_id": link.app_id.as_str(),
-            "school_id": link.school_id.as_str(),
-            "revoked_on": link.revoked_on.map(|on| on.to_string()),
-        }),
-    };
-    if let Err(error) = gatehouse.events.publish(event).await {
-        tracing::error!(error = ?error, "authorisation.revoked not published");
-    }
+    let facts = json!({ "revoked_on": link.revoked_on.map(|on| on.to_string()) });
+    domain_events::publish(gatehouse, EventKind::AuthorisationRevoked, &link.app_id, &link.school_id, facts).await;
 }
 
 fn reason_text(request: &RevokeRequest) -> Result<String> {
@@ -200,6 +197,7 @@ pub async fn revoke(
         let change = revoked(link, today, actor).log(LogEvent::Revoked, format!("Access revoked. Reason: {reason}"));
         let saved = commit(gatehouse, &loaded, change, actor).await?;
         publish_revoked(gatehouse, &saved.link).await;
+        receipts::email_new(gatehouse, &saved.link, link.log_seq + 1, None).await?;
         let message = format!("Access to {} is revoked; the school must authorise again to share data.", link.name);
         return outcome(gatehouse, &app, &saved.link, true, message).await;
     }
@@ -217,6 +215,7 @@ pub async fn revoke(
         change = change.also(write);
     }
     let saved = commit(gatehouse, &loaded, change, actor).await?;
+    receipts::email_new(gatehouse, &saved.link, link.log_seq + 1, None).await?;
     let message = format!("Access to {} ends on {on}; until then it shows as Revoke Pending.", link.name);
     outcome(gatehouse, &app, &saved.link, true, message).await
 }
@@ -243,6 +242,7 @@ pub async fn cancel_revocation(
         change = change.also(write);
     }
     let saved = commit(gatehouse, &loaded, change, &session.display_name).await?;
+    receipts::email_new(gatehouse, &saved.link, link.log_seq + 1, None).await?;
     let message = format!("{} keeps its access; the revocation from {on} is cancelled.", link.name);
     outcome(gatehouse, &app, &saved.link, true, message).await
 }
@@ -383,6 +383,8 @@ async fn send_invitation(
 ) -> Result<ActionOutcome> {
     let now = gatehouse.clock.now();
     let mut next = loaded.link.clone();
+    next.app_name = Some(app.name.clone());
+    next.partner_name = Some(actor.partner_name.clone());
     with_contact(&mut next, request)?;
     let contact = next.school_contact.clone().ok_or(Error::invalid("new_contact", "add a school contact"))?;
     let contact_name = next.school_contact_name.clone().unwrap_or_default();
@@ -528,6 +530,9 @@ pub async fn invite(
         revoke_requested_by: None,
         log_seq: 0,
         log_head: None,
+        app_name: Some(app.name.clone()),
+        partner_name: Some(actor.partner_name.clone()),
+        authorised_by: None,
     };
     // Version 0 "exists" nowhere: the first commit writes version 1 only if
     // no link was created meanwhile.

@@ -66,10 +66,18 @@ async fn view_rows(gatehouse: &Gatehouse, session: &SessionRecord, query: &ListS
     let partition = school_view_partition(&app, query.view);
     let items = query_all(gatehouse.table.as_ref(), Query::partition(Index::Gsi1, partition)).await?;
     let now = gatehouse.clock.now();
-    let rows = items
+    let mut rows = items
         .iter()
         .map(|item| from_item::<SchoolLinkRecord>(item).map(|link| row_of(&link, &app_record.requested_scopes, now)))
         .collect::<Result<Vec<_>, _>>()?;
+    // Month Stats (A5): this month's counted calls, one Query for the whole
+    // view, added to what the link carries.
+    if query.view == SchoolView::Active {
+        let counted = crate::usage::month(gatehouse, &app, &crate::usage::month_of(now)).await?;
+        for row in &mut rows {
+            row.month_stats += counted.get(&row.school_id).copied().unwrap_or(0);
+        }
+    }
     let view_total = rows.len() as u32;
     let mut mis_options: Vec<String> = rows.iter().map(|row| mis_label(row).to_owned()).collect();
     mis_options.sort();

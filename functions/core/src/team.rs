@@ -2,11 +2,11 @@
 //! remove them; removing someone ends every session they have at once.
 
 use chrono::SecondsFormat;
-use gatehouse_model::{AddTeamMember, RemoveTeamMember, TeamMember, TeamPage, TeamRole};
+use gatehouse_model::{AccountKind, AddTeamMember, RemoveTeamMember, TeamMember, TeamPage, TeamRole};
 
-use crate::keys::{Key, MEMBER_PREFIX, SESSION_PREFIX};
+use crate::keys::{Key, MEMBER_PREFIX};
 use crate::ports::{Condition, Index, Item, Query, StoreError, TransactWrite, query_all};
-use crate::records::{MemberRecord, SessionRecord, UserRecord, UserSessionRecord, from_item, plain_item};
+use crate::records::{MemberRecord, SessionRecord, UserRecord, from_item, plain_item};
 use crate::{EmailAddress, Error, Gatehouse, Result, emails};
 
 pub async fn list(gatehouse: &Gatehouse, session: &SessionRecord) -> Result<TeamPage> {
@@ -16,7 +16,7 @@ pub async fn list(gatehouse: &Gatehouse, session: &SessionRecord) -> Result<Team
             .await?;
     let mut members =
         items.iter().map(|item| from_item::<MemberRecord>(item).map(wire)).collect::<Result<Vec<_>, _>>()?;
-    members.sort_by(|a, b| a.display_name.to_lowercase().cmp(&b.display_name.to_lowercase()));
+    members.sort_by_key(|member| member.display_name.to_lowercase());
     Ok(TeamPage { members, can_manage: session.role == TeamRole::Admin })
 }
 
@@ -36,7 +36,10 @@ fn require_admin(session: &SessionRecord) -> Result<()> {
 
 /// The user and member items of one person, written together.
 pub fn member_items(user: &UserRecord, member: &MemberRecord) -> [Item; 2] {
-    [plain_item(&Key::User(&user.email), user, 1), plain_item(&Key::Member(&user.partner_id, &user.email), member, 1)]
+    [
+        plain_item(&Key::User(AccountKind::Partner, &user.email), user, 1),
+        plain_item(&Key::Member(&user.partner_id, &user.email), member, 1),
+    ]
 }
 
 /// Adds a colleague, or updates their name and role if already on the team.
@@ -47,7 +50,7 @@ pub async fn add(gatehouse: &Gatehouse, session: &SessionRecord, request: &AddTe
     if display_name.is_empty() || display_name.chars().count() > 100 {
         return Err(Error::invalid("display_name", "give their name (up to 100 characters)"));
     }
-    let user_key = Key::User(&email);
+    let user_key = Key::User(AccountKind::Partner, &email);
     let existing = gatehouse.table.get(&user_key.pk(), &user_key.sk()).await?;
     let user = UserRecord {
         email: email.clone(),
@@ -104,7 +107,7 @@ pub async fn add(gatehouse: &Gatehouse, session: &SessionRecord, request: &AddTe
                 .await;
             match created {
                 Ok(()) => {
-                    let sign_in = format!("{}/sign-in", gatehouse.settings.public_url);
+                    let sign_in = format!("{}{}", gatehouse.settings.public_url, AccountKind::Partner.sign_in_path());
                     let welcome = emails::team_welcome(
                         email,
                         &user.display_name,
@@ -134,7 +137,7 @@ pub async fn remove(gatehouse: &Gatehouse, session: &SessionRecord, request: &Re
     }
     let member_key = Key::Member(&session.partner_id, &email);
     if gatehouse.table.get(&member_key.pk(), &member_key.sk()).await?.is_some() {
-        let user_key = Key::User(&email);
+        let user_key = Key::User(AccountKind::Partner, &email);
         gatehouse
             .table
             .transact(vec![
@@ -142,29 +145,8 @@ pub async fn remove(gatehouse: &Gatehouse, session: &SessionRecord, request: &Re
                 TransactWrite::Delete { pk: user_key.pk(), sk: user_key.sk(), condition: Condition::Always },
             ])
             .await?;
-        end_sessions(gatehouse, &email).await?;
+        crate::auth::end_sessions(gatehouse, AccountKind::Partner, &email).await?;
         tracing::info!(partner_id = %session.partner_id, "team member removed");
     }
     list(gatehouse, session).await
-}
-
-/// Deletes every session of `email`. The user item is already gone, so no
-/// new session can start meanwhile.
-async fn end_sessions(gatehouse: &Gatehouse, email: &EmailAddress) -> Result<()> {
-    let partition = Key::User(email).pk();
-    let pointers =
-        query_all(gatehouse.table.as_ref(), Query::partition(Index::Primary, partition).with_prefix(SESSION_PREFIX))
-            .await?;
-    for pointer in pointers {
-        let record: UserSessionRecord = from_item(&pointer)?;
-        let session_key = Key::Session(&record.session_hash);
-        gatehouse
-            .table
-            .transact(vec![
-                TransactWrite::Delete { pk: session_key.pk(), sk: session_key.sk(), condition: Condition::Always },
-                TransactWrite::Delete { pk: pointer.pk.clone(), sk: pointer.sk.clone(), condition: Condition::Always },
-            ])
-            .await?;
-    }
-    Ok(())
 }

@@ -8,7 +8,11 @@ mod outbox_page;
 mod schedule;
 mod server;
 pub mod store;
+mod webhooks;
 
 pub use bus::{InProcessBus, RecordedEvent};
 pub use outbox::{FileOutbox, OutboxEntry};
-pub use server::{DEMO_APP_KEY_FILE, DIRECTORY_SAMPLE, LocalConfig, LocalState, RunningServer, start};
+pub use server::{
+    DEMO_AGENT_KEY_FILE, DEMO_APP_KEY_FILE, DIRECTORY_SAMPLE, LocalConfig, LocalState, RunningServer, start,
+};
+pub use webhooks::LAMBDA_RETRY_DELAYS;

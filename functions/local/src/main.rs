@@ -6,15 +6,24 @@
 //!                                server if there is one, else on the data directly
 //!   gatehouse-local import-directory FILE
 //!                                import a GIAS extract into the school directory
+//!   gatehouse-local create-ops-user EMAIL [NAME]
+//!                                give EMAIL an operations console account
+//!   gatehouse-local demo-agent [--changes N]
+//!                                push a demo school's synthetic full extract (or
+//!                                round N of changes) to GATEHOUSE_URL (default the
+//!                                local server) with GATEHOUSE_AGENT_KEY="<school> <key>"
+//!                                (default: <data>/demo-agent-key.txt)
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::Arc;
 
 use anyhow::Context;
-use gatehouse_core::demo::{DEMO_EMAIL, OTHER_EMAIL};
+use gatehouse_core::demo::{DEMO_EMAIL, DEMO_OPS_EMAIL, DEMO_SCHOOL_EMAIL, OTHER_EMAIL};
 use gatehouse_core::ports::SystemClock;
 use gatehouse_local::{LocalConfig, start};
+
+mod demo_agent;
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
@@ -32,6 +41,11 @@ async fn main() -> anyhow::Result<()> {
     match args.as_slice() {
         [command, name] if command == "job" => return run_job(addr, data_dir, name).await,
         [command, file] if command == "import-directory" => return import_directory(addr, data_dir, file).await,
+        [command, rest @ ..] if command == "demo-agent" => return demo_agent::run(addr, &data_dir, rest),
+        [command, email, name @ ..] if command == "create-ops-user" => {
+            let name = if name.is_empty() { "Operations".to_owned() } else { name.join(" ") };
+            return create_ops_user(addr, data_dir, email, &name).await;
+        }
         _ => {}
     }
     let spa_dir = std::env::var_os("GATEHOUSE_SPA_DIR").map(PathBuf::from);
@@ -47,6 +61,8 @@ async fn main() -> anyhow::Result<()> {
         public_url: std::env::var("GATEHOUSE_PUBLIC_URL").ok(),
         clock: Arc::new(SystemClock),
         run_schedules: true,
+        webhook_retry_delays: gatehouse_local::LAMBDA_RETRY_DELAYS.to_vec(),
+        seed_people: true,
     };
     let server = start(config).await?;
     let url = &server.url;
@@ -56,11 +72,17 @@ async fn main() -> anyhow::Result<()> {
         println!("  (API only: no SPA directory given; `cargo xtask run` builds and serves it)");
     }
     println!("  Sign in as   {DEMO_EMAIL}   (a second partner: {OTHER_EMAIL})");
+    println!("  School portal: {url}/school/signin as {DEMO_SCHOOL_EMAIL}");
+    println!("  Operations console: {url}/ops/signin as {DEMO_OPS_EMAIL}");
     println!("  Emails land in the outbox: {url}/dev/outbox");
     println!(
         "  API key of the demo app: {}   (also in {})",
         server.demo_app_key,
         data_dir.join(gatehouse_local::DEMO_APP_KEY_FILE).display()
+    );
+    println!(
+        "  MIS agent key of a demo school: {}   (`cargo xtask demo-agent --changes 1` pushes changes)",
+        data_dir.join(gatehouse_local::DEMO_AGENT_KEY_FILE).display()
     );
     println!("  Data is kept in {}", data_dir.display());
     println!();
@@ -99,6 +121,37 @@ async fn import_directory(addr: SocketAddr, data_dir: PathBuf, file: &str) -> an
     Ok(())
 }
 
+/// Gives `email` an ops account, through the running server if there is one.
+async fn create_ops_user(addr: SocketAddr, data_dir: PathBuf, email: &str, name: &str) -> anyhow::Result<()> {
+    let body = serde_json::to_vec(&serde_json::json!({ "email": email, "display_name": name }))?;
+    if let Ok(stream) = tokio::net::TcpStream::connect(addr).await {
+        println!("{}", post_to_running_server(stream, addr, "/dev/ops-users", &body).await?);
+        return Ok(());
+    }
+    let gatehouse = offline_gatehouse(addr, &data_dir)?;
+    let email = gatehouse_core::EmailAddress::parse(email).map_err(|error| anyhow::anyhow!("{error}"))?;
+    let created = gatehouse_core::accounts::ensure_ops_user(&gatehouse, &email, name)
+        .await
+        .map_err(|error| anyhow::anyhow!("{error}"))?;
+    println!("{}", if created { "ops user created" } else { "that address already has an ops account" });
+    Ok(())
+}
+
+/// The ports over the data directory, for commands run while no server holds it.
+fn offline_gatehouse(addr: SocketAddr, data_dir: &std::path::Path) -> anyhow::Result<gatehouse_core::Gatehouse> {
+    let table = Arc::new(gatehouse_local::store::RedbTable::open(&data_dir.join("gatehouse.redb"))?);
+    let clock = Arc::new(SystemClock);
+    Ok(gatehouse_core::Gatehouse {
+        table,
+        mailer: Arc::new(gatehouse_local::FileOutbox::open(&data_dir.join("outbox"), clock.clone())?),
+        events: Arc::new(gatehouse_local::InProcessBus::open(data_dir, clock.clone())?),
+        clock,
+        settings: gatehouse_core::Settings::new(
+            std::env::var("GATEHOUSE_PUBLIC_URL").unwrap_or_else(|_| format!("http://{addr}")),
+        ),
+    })
+}
+
 /// Runs a job through the server at `addr` when one is listening (the store
 /// file is locked by it), otherwise opens the data directory itself.
 async fn run_job(addr: SocketAddr, data_dir: PathBuf, name: &str) -> anyhow::Result<()> {
@@ -107,17 +160,7 @@ async fn run_job(addr: SocketAddr, data_dir: PathBuf, name: &str) -> anyhow::Res
         println!("{report}");
         return Ok(());
     }
-    let table = Arc::new(gatehouse_local::store::RedbTable::open(&data_dir.join("gatehouse.redb"))?);
-    let clock = Arc::new(SystemClock);
-    let gatehouse = gatehouse_core::Gatehouse {
-        table,
-        mailer: Arc::new(gatehouse_local::FileOutbox::open(&data_dir.join("outbox"), clock.clone())?),
-        events: Arc::new(gatehouse_local::InProcessBus::open(&data_dir, clock.clone())?),
-        clock,
-        settings: gatehouse_core::Settings {
-            public_url: std::env::var("GATEHOUSE_PUBLIC_URL").unwrap_or_else(|_| format!("http://{addr}")),
-        },
-    };
+    let gatehouse = offline_gatehouse(addr, &data_dir)?;
     let report = gatehouse_core::jobs::run(&gatehouse, name)
         .await
         .map_err(|error| anyhow::anyhow!("{error}; jobs: {}", gatehouse_core::jobs::names().join(", ")))?;

@@ -4,6 +4,7 @@
 //! page shows exactly what was written.
 
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use anyhow::Context;
 use async_trait::async_trait;
@@ -20,6 +21,9 @@ const SENDER: (&str, &str) = ("Gatehouse", "no-reply@gatehouse.localhost");
 pub struct FileOutbox {
     dir: PathBuf,
     clock: Arc<dyn Clock>,
+    /// Orders messages sent within one clock tick (a test's clock stands
+    /// still), so "newest first" is the order they were sent in.
+    sent: AtomicU64,
 }
 
 /// One stored message, as `/dev/outbox.json` lists it.
@@ -36,7 +40,8 @@ pub struct OutboxEntry {
 impl FileOutbox {
     pub fn open(dir: &Path, clock: Arc<dyn Clock>) -> anyhow::Result<Self> {
         std::fs::create_dir_all(dir).with_context(|| format!("creating outbox {}", dir.display()))?;
-        Ok(FileOutbox { dir: dir.to_owned(), clock })
+        let already = std::fs::read_dir(dir)?.count() as u64;
+        Ok(FileOutbox { dir: dir.to_owned(), clock, sent: AtomicU64::new(already) })
     }
 
     /// Every message, newest first.
@@ -76,7 +81,8 @@ fn read_entry(path: &Path) -> anyhow::Result<OutboxEntry> {
 impl Mailer for FileOutbox {
     async fn send(&self, email: Email) -> Result<(), anyhow::Error> {
         let now = self.clock.now();
-        let id = format!("{}-{}", now.format("%Y%m%dT%H%M%S%.6fZ"), uuid::Uuid::new_v4().simple());
+        let sequence = self.sent.fetch_add(1, Ordering::SeqCst);
+        let id = format!("{}-{sequence:08}-{}", now.format("%Y%m%dT%H%M%S%.6fZ"), uuid::Uuid::new_v4().simple());
         let message = MessageBuilder::new()
             .from(SENDER)
             .to(email.to.as_str())

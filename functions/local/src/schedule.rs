@@ -1,7 +1,7 @@
 //! The EventBridge schedules, in-process: a job runs whenever its slot
 //! (`jobs::slot`: the UK date for daily jobs, the latest Tuesday or Thursday
 //! 15:00 for reminders) changes while the server runs. The daily revocation
-//! job also runs at start, catching up a day the server was off; reminders
+//! and case-archive jobs also run at start, catching up a day the server was off; reminders
 //! do not, so starting the demo does not fill the outbox. Jobs are
 //! idempotent, so an extra run changes nothing.
 
@@ -14,7 +14,7 @@ use gatehouse_model::JOBS;
 const TICK: Duration = Duration::from_secs(60);
 
 /// Jobs that also run when the server starts.
-const CATCH_UP: [&str; 1] = ["apply_revocations"];
+const CATCH_UP: [&str; 2] = ["apply_revocations", "archive_cases"];
 
 pub fn spawn(gatehouse: Gatehouse) -> tokio::task::JoinHandle<()> {
     tokio::spawn(async move {

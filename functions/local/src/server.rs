@@ -39,6 +39,14 @@ pub struct LocalConfig {
     pub clock: Arc<dyn Clock>,
     /// Run the daily jobs in-process (`false` in tests that run them by hand).
     pub run_schedules: bool,
+    /// Waits before the webhook consumer's second and third attempts (A4):
+    /// Lambda's, unless a test wants them short.
+    pub webhook_retry_delays: Vec<std::time::Duration>,
+    /// Give a few connected demo schools synthetic people through the MIS
+    /// agent's ingestion, and keep an agent key in `<data>/demo-agent-key.txt`
+    /// (`cargo xtask run`; off in tests, which push their own extracts). With
+    /// it, a fresh store also gets a few demo support cases.
+    pub seed_people: bool,
 }
 
 impl LocalConfig {
@@ -51,6 +59,8 @@ impl LocalConfig {
             public_url: None,
             clock: Arc::new(gatehouse_core::ports::SystemClock),
             run_schedules: false,
+            webhook_retry_delays: crate::webhooks::LAMBDA_RETRY_DELAYS.to_vec(),
+            seed_people: false,
         }
     }
 }
@@ -112,6 +122,8 @@ pub async fn start(config: LocalConfig) -> anyhow::Result<RunningServer> {
     let table = Arc::new(RedbTable::open(&config.data_dir.join("gatehouse.redb"))?);
     let outbox = Arc::new(FileOutbox::open(&config.data_dir.join("outbox"), config.clock.clone())?);
     let bus = Arc::new(InProcessBus::open(&config.data_dir, config.clock.clone())?);
+    // Subscribed before anything can publish, so no event misses its webhook.
+    let webhook_events = bus.subscribe();
     check_data_version(table.as_ref(), &config.data_dir).await?;
     let report = demo::seed(table.as_ref(), config.clock.now()).await?;
     tracing::info!(written = report.written, already_there = report.already_there, "demo data seeded");
@@ -124,15 +136,29 @@ pub async fn start(config: LocalConfig) -> anyhow::Result<RunningServer> {
         mailer: outbox.clone(),
         events: bus.clone(),
         clock: config.clock.clone(),
-        settings: Settings { public_url: config.public_url.clone().unwrap_or_else(|| url.clone()) },
+        settings: Settings::new(config.public_url.clone().unwrap_or_else(|| url.clone())),
     };
+    // Cases go through the case rules (they count on the school links), so
+    // they are opened once, when the demo data is new; tests open their own.
+    if config.seed_people && report.already_there == 0 {
+        let cases = demo::seed_cases(&gatehouse).await?;
+        tracing::info!(cases, "demo support cases opened");
+    }
+    if config.seed_people {
+        let schools = gatehouse_core::synthetic::seed_demo_schools(&gatehouse).await?;
+        if let Some(school) = schools.first() {
+            demo_agent_key(&gatehouse, school, &config.data_dir).await?;
+        }
+        tracing::info!(schools = schools.len(), "demo schools have synthetic MIS data");
+    }
     let dev = Router::new()
         .route("/dev/outbox", get(outbox_page::page))
         .route("/dev/outbox.json", get(outbox_page::json))
         .route("/dev/events.json", get(events_json))
         .with_state(LocalState { outbox, bus })
         .route("/dev/jobs/{name}", post(run_job).with_state(gatehouse.clone()))
-        .route("/dev/directory/import", post(import_directory).with_state(gatehouse.clone()));
+        .route("/dev/directory/import", post(import_directory).with_state(gatehouse.clone()))
+        .route("/dev/ops-users", post(create_ops_user).with_state(gatehouse.clone()));
     let mut app = gatehouse_api::router(gatehouse.clone()).merge(dev);
     if let Some(spa) = &config.spa_dir {
         // Client-side routes (/schools, /auth…) all load index.html.
@@ -141,6 +167,9 @@ pub async fn start(config: LocalConfig) -> anyhow::Result<RunningServer> {
     }
 
     let schedule = config.run_schedules.then(|| crate::schedule::spawn(gatehouse.clone()));
+    let sender = Arc::new(gatehouse_api::HttpWebhookSender::new()?);
+    let webhooks =
+        crate::webhooks::spawn(gatehouse.clone(), webhook_events, sender, config.webhook_retry_delays.clone());
     let (shutdown, stopped) = oneshot::channel::<()>();
     let task = tokio::spawn(async move {
         let service = app.into_make_service_with_connect_info::<SocketAddr>();
@@ -153,6 +182,7 @@ pub async fn start(config: LocalConfig) -> anyhow::Result<RunningServer> {
         if let Some(schedule) = schedule {
             schedule.abort();
         }
+        webhooks.abort();
     });
     Ok(RunningServer { url, addr, gatehouse, demo_app_key, shutdown: Some(shutdown), task })
 }
@@ -183,6 +213,43 @@ async fn import_directory(
     Ok(axum::Json(directory::import(gatehouse.table.as_ref(), body.as_ref(), 0, |_| {}).await?))
 }
 
+/// `POST /dev/ops-users` with `{"email", "display_name"}`: creates an
+/// operations console user (`cargo xtask create-ops-user`). Idempotent.
+async fn create_ops_user(
+    axum::extract::State(gatehouse): axum::extract::State<Gatehouse>,
+    axum::Json(request): axum::Json<NewOpsUser>,
+) -> Result<axum::Json<serde_json::Value>, gatehouse_api::ApiError> {
+    let email = gatehouse_core::EmailAddress::parse(&request.email)?;
+    let created = gatehouse_core::accounts::ensure_ops_user(&gatehouse, &email, &request.display_name).await?;
+    Ok(axum::Json(serde_json::json!({ "created": created })))
+}
+
+#[derive(serde::Deserialize)]
+struct NewOpsUser {
+    email: String,
+    display_name: String,
+}
+
+/// Where the demo MIS agent's key is kept: `<school id> <secret>`.
+pub const DEMO_AGENT_KEY_FILE: &str = "demo-agent-key.txt";
+
+/// An agent key for one demo school, kept like the demo app key, for
+/// `cargo xtask demo-agent`.
+async fn demo_agent_key(
+    gatehouse: &Gatehouse,
+    school: &gatehouse_core::SchoolId,
+    data_dir: &std::path::Path,
+) -> anyhow::Result<()> {
+    let path = data_dir.join(DEMO_AGENT_KEY_FILE);
+    let kept = std::fs::read_to_string(&path).ok();
+    let kept_secret = kept.as_deref().and_then(|text| text.split_whitespace().nth(1));
+    let now = gatehouse.clock.now();
+    let secret =
+        gatehouse_core::agent_keys::ensure_demo_key(gatehouse.table.as_ref(), school, kept_secret, now).await?;
+    std::fs::write(&path, format!("{school} {secret}\n")).with_context(|| format!("writing {}", path.display()))?;
+    Ok(())
+}
+
 /// The demo app's API key: made once and kept (the store has only its hash)
 /// in the data directory, so a newcomer can call the API at once.
 async fn demo_app_key(
@@ -202,8 +269,9 @@ async fn demo_app_key(
 
 /// The shape of the local store's items. Bump it when stored records change
 /// in a way old local data cannot be read back as (session 2: Authorisation
-/// Log chains, reminder and revocation lists).
-pub const LOCAL_DATA_VERSION: u64 = 2;
+/// Log chains, reminder and revocation lists; session 3: each school's index
+/// of its links, school and ops accounts, people and cases).
+pub const LOCAL_DATA_VERSION: u64 = 3;
 
 /// Refuses a data directory written by an older Gatehouse, with what to do,
 /// rather than serving demo data that half-matches the code.
@@ -238,6 +306,6 @@ async fn check_data_version(
 /// Whether the store already holds the demo user, i.e. is not empty.
 async fn has_any_user(table: &dyn gatehouse_core::ports::Table) -> anyhow::Result<bool> {
     let email = gatehouse_core::EmailAddress::parse(demo::DEMO_EMAIL)?;
-    let key = gatehouse_core::keys::Key::User(&email);
+    let key = gatehouse_core::keys::Key::User(gatehouse_model::AccountKind::Partner, &email);
     Ok(table.get(&key.pk(), &key.sk()).await?.is_some())
 }

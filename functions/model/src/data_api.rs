@@ -26,6 +26,13 @@ pub enum ConnectionState {
 /// One school as the app sees it, with the facts behind its state.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(example = json!({
+    "school_id": "3280003", "urn": "100003", "name": "Millbrook Academy", "state": "connected",
+    "invited": true, "authorised": true, "installed": true, "feed_enabled": true,
+    "authorised_on": "2026-09-14", "gdpr_mode": "Include All",
+    "scopes": ["students", "staff", "contacts", "groups", "pupil_premium", "free_school_meals", "sen_status"],
+    "last_extract_at": "2026-11-23T06:00:00Z", "last_pull_on": "2026-11-23"
+})))]
 pub struct SchoolConnection {
     pub school_id: String,
     pub urn: Option<String>,
@@ -42,6 +49,10 @@ pub struct SchoolConnection {
     pub scopes: ScopeSet,
     /// RFC 3339: the school's last MIS extract.
     pub last_extract_at: Option<String>,
+    /// `YYYY-MM-DD` (UTC): the last day this app read the school's data,
+    /// this month or last. In `status` only; absent from the list.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_pull_on: Option<String>,
 }
 
 /// `GET /api/v1/schools`: every school related to the calling app.

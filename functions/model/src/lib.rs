@@ -2,37 +2,69 @@
 //! the `Problem` body and the route table. Serde only, so it builds for wasm32.
 
 mod app_keys;
+mod cases;
 mod columns;
 mod data_api;
+mod install_bookings;
 mod invitations;
+mod ops_console;
+mod people;
+mod portal_data;
 mod problem;
 mod routes;
 mod school_detail;
+mod school_portal;
 mod schools;
 mod scopes;
 mod session;
 mod team;
+mod webhooks;
 
 pub use app_keys::{AppKeyList, AppKeySummary, CreateAppKey, CreatedAppKey};
+pub use cases::{
+    CaseCategory, CaseComment, CaseCommentRequest, CaseDetail, CaseFilter, CaseListQuery, CasePage, CaseState,
+    CaseSummary, CommentAuthor, EscalateCaseRequest, NewCase, QueueFilter,
+};
 pub use columns::{Column, columns};
 pub use data_api::{AppSchools, ConnectionState, SchoolConnection};
+pub use install_bookings::{InstallBookingPage, InstallBookingsQuery, InstallMarked, InstallSlots, OfferSlots};
 pub use invitations::{
     AuthorisationReceipt, AuthoriseRequest, DirectoryQuery, DirectoryResults, DirectorySchool, EstablishmentStatus,
     ForwardInvitationRequest, InvitationState, InviteSchoolRequest, MIS_CHOICES,
 };
+pub use ops_console::{
+    AcceptInternationalRequest, DeclineInternationalRequest, DirectoryImportQuery, DirectoryImportReport,
+    InternationalRequest, InternationalRequestList, InternationalRequestQuery, InternationalRequestState,
+    NewInternationalRequest, NewPartner, PartnerCreated, PartnerList, PartnerSummary, ReassignCase, SkippedRow,
+    SupportQueueQuery, SupportReply, UpdateDirectorySchool,
+};
+pub use people::{
+    AgentKeyIssued, AgentStatus, ChangeCounts, Contact, DataPage, DataQuery, DataRecord, DeletedRecord, DeletedRef,
+    ExplainQuery, ExplainReason, Explanation, Extract, ExtractKind, ExtractOutcome, ExtractReceipt, Group, GroupKind,
+    HeldExtractDiff, HeldExtractSummary, PersonSelection, PersonSummary, PushStatus, RejectedRecord, Relationship,
+    Resource, SelectionChoice, SenStatus, StaffMember, Student,
+};
+pub use portal_data::{AppPull, HeldExtractAction, HeldExtractDecision, PartnerExplainQuery, SchoolFeed};
 pub use problem::Problem;
-pub use routes::{JOBS, Job, Method, Op, ROUTES, Route};
+pub use routes::{EVENT_CONSUMERS, EventConsumer, JOBS, Job, Method, Op, ROUTES, Route};
 pub use school_detail::{
     ActionOutcome, AppQuery, ContactInput, InvitationSummary, InviteRequest, LogEntry, LogEvent, OpenInvitationRequest,
     PriorityRequest, RevokeReason, RevokeRequest, SchoolAction, SchoolDetail,
+};
+pub use school_portal::{
+    AddSchoolColleague, BookSlotRequest, InstallBooking, InstallType, ReceiptRef, RemoveSchoolColleague,
+    SchoolAppDetail, SchoolAppOutcome, SchoolAppRow, SchoolAppSettings, SchoolAppState, SchoolAuthoriseRequest,
+    SchoolColleague, SchoolDashboard, SchoolOnboarding, SchoolPeople, SchoolPeopleQuery, SchoolPerson,
+    SchoolRevokeRequest, SchoolTeam, SelfInstallKey, SetPersonChoice,
 };
 pub use schools::{
     FeedStatus, GdprMode, InstallState, InstallStatus, InvitationStatus, ListSchoolsQuery, MIS_NOT_DETECTED,
     SchoolPage, SchoolRow, SchoolStatus, SchoolView, SortColumn, SortDirection,
 };
 pub use scopes::{PermissionSet, PermissionSetSaved, Scope, ScopeKind, ScopeSet, UpdatePermissionSet};
-pub use session::{AppSummary, MagicLinkAccepted, MagicLinkRequest, Me, SessionRequest};
+pub use session::{AccountKind, AppSummary, MagicLinkAccepted, MagicLinkRequest, Me, OpsMe, SchoolMe, SessionRequest};
 pub use team::{AddTeamMember, RemoveTeamMember, TeamMember, TeamPage, TeamRole};
+pub use webhooks::{DeliveryStatus, SetWebhook, WebhookDeliveries, WebhookDelivery, WebhookSaved, WebhookSettings};
 
 /// Health check body: enough for a load balancer or a human with curl.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]

@@ -198,6 +198,11 @@ pub struct SchoolDetail {
     /// was changed, removed or inserted after it was written.
     pub log_intact: bool,
     pub actions: Vec<SchoolAction>,
+    /// The app's last data API read at the school (UTC day, this month or
+    /// last), next to the row's cache age: together they say how fresh the
+    /// app's copy is. `None` unless the school is active.
+    #[serde(default)]
+    pub last_pull_on: Option<String>,
 }
 
 /// What an action did, and the tile afterwards.

@@ -1,6 +1,7 @@
 //! One page object per screen, plus the XPath locators they share. Elements are found the way
 //! a person finds them, by role, label and visible text, so restyling never breaks a test.
 
+pub mod actions;
 pub mod app_keys;
 pub mod auth_landing;
 pub mod authorise;
@@ -8,9 +9,11 @@ pub mod invite_school;
 pub mod outbox;
 pub mod permission_set;
 pub mod school_list;
+pub mod school_portal;
 pub mod school_tile;
 pub mod sign_in;
 pub mod team;
+pub mod webhooks;
 pub mod wizard;
 
 use fantoccini::{Client, Locator};

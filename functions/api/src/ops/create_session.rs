@@ -1,19 +1,17 @@
 //! `POST /api/auth/session` (P1): a link token in, a session cookie out.
 
-use axum::Json;
 use axum::extract::State;
-use axum::http::header::SET_COOKIE;
 use gatehouse_core::auth;
-use gatehouse_model::{Me, SessionRequest};
+use gatehouse_model::{AccountKind, Me, SessionRequest};
 
 use crate::extract::ApiJson;
+use crate::session::sign_in::{self, WithCookie};
 use crate::{ApiError, AppState};
 
 pub async fn handle(
     State(state): State<AppState>,
     ApiJson(request): ApiJson<SessionRequest>,
-) -> Result<([(axum::http::HeaderName, String); 1], Json<Me>), ApiError> {
+) -> Result<WithCookie<Me>, ApiError> {
     let session = auth::create_session(&state.gatehouse, &request.token).await?;
-    let cookie = state.cookies.session_cookie(&session.token, auth::SESSION_LIFETIME);
-    Ok(([(SET_COOKIE, cookie)], Json(session.me)))
+    Ok(sign_in::signed_in(&state, AccountKind::Partner, session))
 }

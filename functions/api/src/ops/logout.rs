@@ -2,18 +2,14 @@
 
 use axum::extract::State;
 use axum::http::StatusCode;
-use axum::http::header::SET_COOKIE;
-use gatehouse_core::auth;
+use gatehouse_model::AccountKind;
 
-use crate::session::SessionCookie;
+use crate::session::{AnySessionCookies, sign_in};
 use crate::{ApiError, AppState};
 
 pub async fn handle(
     State(state): State<AppState>,
-    cookie: Option<SessionCookie>,
+    cookies: AnySessionCookies,
 ) -> Result<(StatusCode, [(axum::http::HeaderName, String); 1]), ApiError> {
-    if let Some(SessionCookie(raw)) = cookie {
-        auth::logout(&state.gatehouse, &raw).await?;
-    }
-    Ok((StatusCode::NO_CONTENT, [(SET_COOKIE, state.cookies.cleared_cookie())]))
+    sign_in::logout(&state, AccountKind::Partner, &cookies).await
 }

@@ -4,10 +4,10 @@
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
-use gatehouse_core::auth;
-use gatehouse_model::{MagicLinkAccepted, MagicLinkRequest};
+use gatehouse_model::{AccountKind, MagicLinkAccepted, MagicLinkRequest};
 
 use crate::extract::{ApiJson, ClientIp};
+use crate::session::sign_in;
 use crate::{ApiError, AppState};
 
 pub async fn handle(
@@ -15,10 +15,5 @@ pub async fn handle(
     client: ClientIp,
     ApiJson(request): ApiJson<MagicLinkRequest>,
 ) -> Result<(StatusCode, Json<MagicLinkAccepted>), ApiError> {
-    auth::request_magic_link(&state.gatehouse, &request.email, &client.0).await?;
-    let accepted = MagicLinkAccepted {
-        message: "If this address belongs to a Gatehouse account, a sign-in link is on its way.".to_owned(),
-        expires_in_minutes: auth::LINK_LIFETIME.num_minutes() as u32,
-    };
-    Ok((StatusCode::ACCEPTED, Json(accepted)))
+    sign_in::request_link(&state, AccountKind::Partner, &client.0, &request).await
 }

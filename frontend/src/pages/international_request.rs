@@ -1,0 +1,221 @@
+//! P7, `/schools/invite/international`: a partner asks operations to add a school outside England
+//! and Wales (name, address, main contact's name, phone and email), and sees its requests and
+//! their outcome. An accepted school is invited from the invite wizard like any other.
+
+use gatehouse_model::{InternationalRequestState, NewInternationalRequest};
+use leptos::html::P;
+use leptos::prelude::*;
+
+use crate::api::{self, ApiError};
+use crate::app::{INVITE_SCHOOL, set_title, sign_in_when};
+use crate::components::{Header, InputProblem, ProblemAlert, problem_alerts, problem_for, problem_unclaimed};
+use crate::dates::local_time;
+
+/// The form's fields: the name the API reports problems under, the label, the input type.
+const FIELDS: [(&str, &str, &str); 5] = [
+    ("school_name", "School name", "text"),
+    ("address", "Postal address, with the country", "textarea"),
+    ("contact_name", "Main contact's name", "text"),
+    ("contact_phone", "Main contact's phone number", "tel"),
+    ("contact_email", "Main contact's email address", "email"),
+];
+
+/// The request as typed, or the first field missing.
+fn new_request(values: [String; 5]) -> Result<NewInternationalRequest, (&'static str, &'static str)> {
+    let [school_name, address, contact_name, contact_phone, contact_email] = values.map(|v| v.trim().to_owned());
+    let missing = [
+        (school_name.is_empty(), "school_name", "Enter the school's name."),
+        (address.is_empty(), "address", "Enter the school's postal address and country."),
+        (contact_name.is_empty(), "contact_name", "Enter the main contact's name."),
+        (!contact_phone.chars().any(|c| c.is_ascii_digit()), "contact_phone", "Enter the main contact's phone number."),
+        (!contact_email.contains('@'), "contact_email", "Enter the main contact's email address."),
+    ];
+    if let Some((_, field, text)) = missing.into_iter().find(|(missing, ..)| *missing) {
+        return Err((field, text));
+    }
+    Ok(NewInternationalRequest { school_name, address, contact_name, contact_phone, contact_email })
+}
+
+#[component]
+pub fn InternationalRequestScreen() -> impl IntoView {
+    set_title("Request an international school");
+    let me = LocalResource::new(api::me);
+    let mine = LocalResource::new(api::my_international_requests);
+    let key = RwSignal::new(api::idempotency_key());
+    let send = Action::new_local(move |request: &NewInternationalRequest| {
+        let (request, key) = (request.clone(), key.get_untracked());
+        async move { api::request_international_school(request, key).await }
+    });
+    let error = Signal::derive(move || send.value().get().and_then(Result::err));
+    sign_in_when(move || {
+        let failed = [me.get().and_then(Result::err), mine.get().and_then(Result::err), error.get()];
+        failed.iter().flatten().any(ApiError::requires_sign_in)
+    });
+    let values: [RwSignal<String>; 5] = std::array::from_fn(|_| RwSignal::new(String::new()));
+    let invalid = RwSignal::new(None::<(&'static str, &'static str)>);
+    let message = RwSignal::new(None::<String>);
+    let status = NodeRef::<P>::new();
+    Effect::new(move || {
+        if let Some(Ok(request)) = send.value().get() {
+            message.set(Some(format!(
+                "Your request for {} was sent (reference {}). We emailed you a copy; operations will email you \
+                 when it is accepted or declined.",
+                request.school_name, request.request_id
+            )));
+            values.iter().for_each(|value| value.set(String::new()));
+            key.set(api::idempotency_key());
+            mine.refetch();
+            request_animation_frame(move || {
+                if let Some(status) = status.get_untracked() {
+                    let _ = status.focus();
+                }
+            });
+        }
+    });
+    let names: Vec<&'static str> = FIELDS.iter().map(|(name, ..)| *name).collect();
+    let fields = FIELDS
+        .into_iter()
+        .zip(values)
+        .map(|((name, label, kind), value)| {
+            let id = format!("intl-{name}");
+            let is_invalid = move || {
+                (invalid.get().is_some_and(|(field, _)| field == name) || problem_for(error.get(), &[name]).is_some())
+                    .then_some("true")
+            };
+            let input = if kind == "textarea" {
+                view! {
+                    <textarea id=id.clone() rows="3" aria-invalid=is_invalid prop:value=move || value.get()
+                        on:input=move |event| { value.set(event_target_value(&event)); invalid.set(None); }></textarea>
+                }
+                .into_any()
+            } else {
+                view! {
+                    <input id=id.clone() type=kind autocomplete="off" aria-invalid=is_invalid prop:value=move || value.get()
+                        on:input=move |event| { value.set(event_target_value(&event)); invalid.set(None); } />
+                }
+                .into_any()
+            };
+            view! {
+                <div class="field">
+                    <label for=id>{label}</label>
+                    {input}
+                    {move || invalid.get().filter(|(field, _)| *field == name).map(|(_, text)| view! { <InputProblem detail=text /> })}
+                    {move || problem_for(error.get(), &[name]).map(|error| view! { <ProblemAlert error /> })}
+                </div>
+            }
+        })
+        .collect_view();
+    let list = move || {
+        Suspend::new(async move {
+            mine.await.map(|list| {
+                if list.items.is_empty() {
+                    return view! { <p class="empty-note">"You have not asked for any international school yet."</p> }.into_any();
+                }
+                let rows = list
+                    .items
+                    .into_iter()
+                    .map(|request| {
+                        let outcome = match request.state {
+                            InternationalRequestState::Accepted => {
+                                format!("Invite it with the id {}", request.urn.clone().unwrap_or_default())
+                            }
+                            InternationalRequestState::Declined => request.decline_reason.clone().unwrap_or_default(),
+                            InternationalRequestState::Pending => "–".to_owned(),
+                        };
+                        view! {
+                            <tr>
+                                <th scope="row">{request.school_name.clone()}</th>
+                                <td>{request.request_id.clone()}</td>
+                                <td>{local_time(&request.created_at)}</td>
+                                <td>{request.state.label()}</td>
+                                <td>{outcome}</td>
+                            </tr>
+                        }
+                    })
+                    .collect_view();
+                view! {
+                    <div class="table-scroll" role="region" aria-labelledby="requests-caption" tabindex="0">
+                        <table class="schools">
+                            <caption id="requests-caption" class="visually-hidden">"Your international school requests"</caption>
+                            <thead>
+                                <tr>
+                                    <th scope="col" class="unsorted">"School"</th>
+                                    <th scope="col" class="unsorted">"Reference"</th>
+                                    <th scope="col" class="unsorted">"Asked on"</th>
+                                    <th scope="col" class="unsorted">"Status"</th>
+                                    <th scope="col" class="unsorted">"Outcome"</th>
+                                </tr>
+                            </thead>
+                            <tbody>{rows}</tbody>
+                        </table>
+                    </div>
+                }
+                .into_any()
+            })
+        })
+    };
+    view! {
+        <Header me=Signal::derive(move || me.get().and_then(Result::ok)) />
+        <main>
+            <p class="back-link"><a href=INVITE_SCHOOL>"Back to Invite a school"</a></p>
+            <h1>"Request an international school"</h1>
+            <p class="lead">
+                "Gatehouse's directory holds the schools of England and Wales. For a school anywhere else, send us \
+                 its details: the operations team checks it and adds it, and you then invite it as usual."
+            </p>
+            <p class="action-message" role="status" tabindex="-1" node_ref=status hidden=move || message.read().is_none()>
+                {move || message.get()}
+            </p>
+            <form
+                novalidate
+                on:submit=move |event| {
+                    event.prevent_default();
+                    message.set(None);
+                    match new_request(values.map(|value| value.get_untracked())) {
+                        Ok(request) => {
+                            invalid.set(None);
+                            send.dispatch(request);
+                        }
+                        Err(problem) => invalid.set(Some(problem)),
+                    }
+                }
+            >
+                {fields}
+                {move || problem_unclaimed(error.get(), &names).map(|error| view! { <ProblemAlert error /> })}
+                <div class="form-buttons">
+                    <button type="submit" disabled=move || send.pending().get()>"Send request"</button>
+                </div>
+            </form>
+            <h2>"Your requests"</h2>
+            <Transition fallback=|| view! { <p class="loading">"Loading your requests…"</p> }>
+                <ErrorBoundary fallback=problem_alerts>{list}</ErrorBoundary>
+            </Transition>
+        </main>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_first_missing_field_is_named() {
+        let filled = || {
+            [
+                "École".to_owned(),
+                "Paris, France".to_owned(),
+                "Claire".to_owned(),
+                "+33 1 23".to_owned(),
+                "c@e.example".to_owned(),
+            ]
+        };
+        assert!(new_request(filled()).is_ok());
+        for (index, field) in
+            ["school_name", "address", "contact_name", "contact_phone", "contact_email"].into_iter().enumerate()
+        {
+            let mut values = filled();
+            values[index] = " ".to_owned();
+            assert_eq!(new_request(values).unwrap_err().0, field);
+        }
+    }
+}

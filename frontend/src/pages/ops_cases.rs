@@ -1,0 +1,341 @@
+//! The support queue (O1): `/ops/cases`, one state's cases (escalated first, then the longest
+//! waiting, a page at a time), and `/ops/cases/:case_id`, a case with its conversation where ops
+//! reply, close it or give it to someone.
+
+use gatehouse_model::{CaseDetail, CaseState, CommentAuthor, QueueFilter};
+use leptos::html::P;
+use leptos::prelude::*;
+use leptos_router::hooks::use_params_map;
+
+use crate::api::{self, ApiError, SupportCommand};
+use crate::app::set_title;
+use crate::components::{InputProblem, ProblemAlert, problem_alerts, problem_for, problem_unclaimed};
+use crate::dates::local_time;
+use crate::pages::ops_home::OpsFrame;
+
+const QUEUE: &str = "/ops/cases";
+
+fn filter_label(filter: QueueFilter) -> &'static str {
+    match filter {
+        QueueFilter::Open => "New",
+        QueueFilter::AwaitingSupport => "Awaiting support",
+        QueueFilter::AwaitingPartner => "Awaiting partner",
+        QueueFilter::Closed => "Closed (last 30 days)",
+        QueueFilter::Archived => "Archived",
+    }
+}
+
+#[component]
+pub fn OpsCases() -> impl IntoView {
+    set_title("Support cases");
+    let filter = RwSignal::new(QueueFilter::Open);
+    // The cursors of the pages before this one, so "Previous page" can go back.
+    let cursors = RwSignal::new(Vec::<Option<String>>::new());
+    let cursor = RwSignal::new(None::<String>);
+    let page = LocalResource::new(move || {
+        let (filter, cursor) = (filter.get(), cursor.get());
+        async move { api::support_queue(filter, cursor).await }
+    });
+    let failed = Signal::derive(move || page.get().and_then(Result::err));
+    let options = QueueFilter::ALL
+        .into_iter()
+        .map(|choice| view! { <option value=choice.as_str() selected=move || filter.get() == choice>{filter_label(choice)}</option> })
+        .collect_view();
+    let body = move || {
+        Suspend::new(async move {
+            page.await.map(|page| {
+                let next = page.next_cursor.clone();
+                let rows = page
+                    .items
+                    .iter()
+                    .map(|case| {
+                        let href = format!("{QUEUE}/{}", case.case_id);
+                        view! {
+                            <tr class:escalated=case.escalated>
+                                <th scope="row"><a href=href>{case.case_id.clone()}</a></th>
+                                <td>{case.summary.clone()}</td>
+                                <td>{case.partner_name.clone()}</td>
+                                <td>{case.school_name.clone().unwrap_or_else(|| "–".to_owned())}</td>
+                                <td>{case.state.label()}</td>
+                                <td>{if case.escalated { "Escalated" } else { "–" }}</td>
+                                <td>{local_time(&case.updated_at)}</td>
+                                <td>{case.assignee.clone().unwrap_or_else(|| "Nobody".to_owned())}</td>
+                            </tr>
+                        }
+                    })
+                    .collect_view();
+                let empty = page.items.is_empty();
+                view! {
+                    {empty.then(|| view! { <p class="empty-note">"No cases in this queue."</p> })}
+                    {(!empty).then(|| view! {
+                        <div class="table-scroll" role="region" aria-labelledby="queue-caption" tabindex="0">
+                            <table class="schools">
+                                <caption id="queue-caption" class="visually-hidden">"Support cases"</caption>
+                                <thead>
+                                    <tr>
+                                        <th scope="col" class="unsorted">"Case"</th>
+                                        <th scope="col" class="unsorted">"Summary"</th>
+                                        <th scope="col" class="unsorted">"Partner"</th>
+                                        <th scope="col" class="unsorted">"School"</th>
+                                        <th scope="col" class="unsorted">"State"</th>
+                                        <th scope="col" class="unsorted">"Escalated"</th>
+                                        <th scope="col" class="unsorted">"Last activity"</th>
+                                        <th scope="col" class="unsorted">"Assigned to"</th>
+                                    </tr>
+                                </thead>
+                                <tbody>{rows}</tbody>
+                            </table>
+                        </div>
+                    })}
+                    <div class="form-buttons">
+                        {move || (!cursors.read().is_empty()).then(|| view! {
+                            <button type="button" class="secondary" on:click=move |_| {
+                                let previous = cursors.write().pop().flatten();
+                                cursor.set(previous);
+                            }>"Previous page"</button>
+                        })}
+                        {next.map(|next| view! {
+                            <button type="button" class="secondary" on:click=move |_| {
+                                cursors.write().push(cursor.get_untracked());
+                                cursor.set(Some(next.clone()));
+                            }>"Next page"</button>
+                        })}
+                    </div>
+                }
+            })
+        })
+    };
+    view! {
+        <OpsFrame failed>
+            <div class="page-heading">
+                <h1>"Support cases"</h1>
+                <button type="button" class="secondary" on:click=move |_| page.refetch()>"Refresh"</button>
+            </div>
+            <p class="lead">"Escalated cases come first, then the ones waiting longest."</p>
+            <div class="field">
+                <label for="queue-filter">"Queue"</label>
+                <select
+                    id="queue-filter"
+                    on:change=move |event| {
+                        let value = event_target_value(&event);
+                        if let Some(choice) = QueueFilter::ALL.into_iter().find(|f| f.as_str() == value) {
+                            cursors.set(Vec::new());
+                            cursor.set(None);
+                            filter.set(choice);
+                        }
+                    }
+                >
+                    {options}
+                </select>
+            </div>
+            <Transition fallback=|| view! { <p class="loading">"Loading the queue…"</p> }>
+                <ErrorBoundary fallback=problem_alerts>{body}</ErrorBoundary>
+            </Transition>
+        </OpsFrame>
+    }
+}
+
+#[component]
+pub fn OpsCase() -> impl IntoView {
+    let params = use_params_map();
+    let case_id = Memo::new(move |_| params.read().get("case_id").unwrap_or_default());
+    Effect::new(move || set_title(&format!("Case {} – support", case_id.get())));
+    let me = LocalResource::new(api::ops_me);
+    let case = LocalResource::new(move || {
+        let id = case_id.get();
+        async move { api::support_case(&id).await }
+    });
+    let act = Action::new_local(move |command: &SupportCommand| {
+        let (id, command) = (case_id.get_untracked(), command.clone());
+        async move { api::act_as_support(&id, command.clone()).await.map(|detail| (command, detail)) }
+    });
+    let message = RwSignal::new(None::<String>);
+    let status = NodeRef::<P>::new();
+    let reply = RwSignal::new(String::new());
+    let reply_key = RwSignal::new(api::idempotency_key());
+    let invalid = RwSignal::new(None::<&'static str>);
+    Effect::new(move || {
+        if let Some(Ok((command, detail))) = act.value().get() {
+            let said = match &command {
+                SupportCommand::Reply { .. } => "Your reply was added; the partner's contact was emailed.".to_owned(),
+                SupportCommand::Close => "The case was closed; the partner's contact was emailed.".to_owned(),
+                SupportCommand::Reassign(Some(name)) => format!("The case is now with {name}."),
+                SupportCommand::Reassign(None) => "The case is now with nobody.".to_owned(),
+            };
+            message.set(Some(said));
+            if matches!(command, SupportCommand::Reply { .. }) {
+                reply.set(String::new());
+                reply_key.set(api::idempotency_key());
+            }
+            case.set(Some(Ok(detail)));
+            request_animation_frame(move || {
+                if let Some(status) = status.get_untracked() {
+                    let _ = status.focus();
+                }
+            });
+        }
+    });
+    let error = Signal::derive(move || act.value().get().and_then(Result::err));
+    let failed = Signal::derive(move || case.get().and_then(Result::err).or_else(|| error.get()));
+    let my_name = Signal::derive(move || me.get().and_then(Result::ok).map(|me| me.display_name));
+    let body = move || {
+        Suspend::new(async move {
+            case.await.map(|detail| view! { <SupportCaseView detail act reply reply_key invalid error my_name /> })
+        })
+    };
+    view! {
+        <OpsFrame failed>
+            <p><a href=QUEUE>"Back to the support queue"</a></p>
+            <div class="page-heading">
+                <h1>{move || format!("Case {}", case_id.get())}</h1>
+                <button type="button" class="secondary" on:click=move |_| {
+                    message.set(None);
+                    act.value().set(None);
+                    case.refetch();
+                }>"Refresh"</button>
+            </div>
+            <p class="action-message" role="status" tabindex="-1" node_ref=status hidden=move || message.read().is_none()>
+                {move || message.get()}
+            </p>
+            <Transition fallback=|| view! { <p class="loading">"Loading the case…"</p> }>
+                <ErrorBoundary fallback=problem_alerts>{body}</ErrorBoundary>
+            </Transition>
+        </OpsFrame>
+    }
+}
+
+#[component]
+fn SupportCaseView(
+    detail: CaseDetail,
+    act: Action<SupportCommand, Result<(SupportCommand, CaseDetail), ApiError>>,
+    reply: RwSignal<String>,
+    reply_key: RwSignal<String>,
+    invalid: RwSignal<Option<&'static str>>,
+    error: Signal<Option<ApiError>>,
+    my_name: Signal<Option<String>>,
+) -> impl IntoView {
+    let closed = detail.state == CaseState::Closed;
+    let facts = [
+        ("Summary", detail.summary.clone()),
+        ("State", detail.state.label().to_owned()),
+        ("Category", detail.category.label().to_owned()),
+        ("Partner", format!("{} (raised by {})", detail.partner_name, detail.raised_by)),
+        ("School", detail.school_name.clone().unwrap_or_else(|| "Not about one school".to_owned())),
+        ("Contact", format!("{}, {}, {}", detail.contact_name, detail.contact_phone, detail.contact_email)),
+        ("Opened", local_time(&detail.created_at)),
+        ("Assigned to", detail.assignee.clone().unwrap_or_else(|| "Nobody".to_owned())),
+    ];
+    let facts = facts.into_iter().map(|(name, value)| view! { <dt>{name}</dt><dd>{value}</dd> }).collect_view();
+    let escalation = detail.escalated.then(|| {
+        let why = detail.escalation_reason.clone().unwrap_or_default();
+        view! { <dt>"Escalated"</dt><dd>{why}</dd> }
+    });
+    let description = detail.description.clone();
+    let comments = detail
+        .comments
+        .iter()
+        .map(|c| {
+            let (who, class) = match c.author_kind {
+                CommentAuthor::Support => (format!("{} (Support team)", c.author_name), "comment from-support"),
+                CommentAuthor::Partner => {
+                    (format!("{} ({})", c.author_name, detail.partner_name), "comment from-partner")
+                }
+            };
+            view! {
+                <li class=class>
+                    <p class="comment-meta"><strong>{who}</strong>" · "{local_time(&c.at)}</p>
+                    <p class="comment-text">{c.text.clone()}</p>
+                </li>
+            }
+        })
+        .collect_view();
+    let pending = act.pending();
+    let assignee = RwSignal::new(detail.assignee.clone().unwrap_or_default());
+    let reply_problem = move || {
+        (
+            (invalid.get() == Some("text")).then(|| view! { <InputProblem detail="Write the reply first." /> }),
+            problem_for(error.get(), &["text"]).map(|error| view! { <ProblemAlert error /> }),
+        )
+    };
+    let reply_form = (!closed).then(|| {
+        view! {
+            <form
+                class="case-reply"
+                novalidate
+                on:submit=move |event| {
+                    event.prevent_default();
+                    let text = reply.get_untracked();
+                    if text.trim().is_empty() {
+                        invalid.set(Some("text"));
+                        return;
+                    }
+                    invalid.set(None);
+                    act.dispatch(SupportCommand::Reply { text, key: reply_key.get_untracked() });
+                }
+            >
+                <div class="field">
+                    <label for="support-reply">"Reply to the partner"</label>
+                    <textarea
+                        id="support-reply"
+                        rows="5"
+                        aria-invalid=move || (invalid.get() == Some("text") || problem_for(error.get(), &["text"]).is_some()).then_some("true")
+                        prop:value=move || reply.get()
+                        on:input=move |event| {
+                            reply.set(event_target_value(&event));
+                            invalid.set(None);
+                        }
+                    ></textarea>
+                    {reply_problem}
+                </div>
+                <div class="form-buttons">
+                    <button type="submit" disabled=move || pending.get()>"Send reply"</button>
+                    <button type="button" class="secondary" disabled=move || pending.get() on:click=move |_| {
+                        act.dispatch(SupportCommand::Close);
+                    }>"Close case"</button>
+                </div>
+            </form>
+        }
+    });
+    view! {
+        <dl class="facts">{facts}{escalation}</dl>
+        <h2>"Description"</h2>
+        <p class="comment-text">{description}</p>
+        <h2>"Conversation"</h2>
+        <ol class="conversation">{comments}</ol>
+        {closed.then(|| view! { <p class="hint">"This case is closed. The partner can reopen it for 30 days."</p> })}
+        {reply_form}
+        <form
+            class="case-assign"
+            novalidate
+            on:submit=move |event| {
+                event.prevent_default();
+                let name = assignee.get_untracked();
+                let name = Some(name.trim().to_owned()).filter(|name| !name.is_empty());
+                act.dispatch(SupportCommand::Reassign(name));
+            }
+        >
+            <div class="field">
+                <label for="case-assignee">"Assigned to"</label>
+                <input
+                    id="case-assignee"
+                    type="text"
+                    aria-describedby="case-assignee-hint"
+                    prop:value=move || assignee.get()
+                    on:input=move |event| assignee.set(event_target_value(&event))
+                />
+                <p class="hint" id="case-assignee-hint">"A support agent's name; leave empty for nobody."</p>
+                {move || problem_for(error.get(), &["assignee"]).map(|error| view! { <ProblemAlert error /> })}
+            </div>
+            <div class="form-buttons">
+                <button type="submit" class="secondary" disabled=move || pending.get()>"Reassign"</button>
+                {move || my_name.get().map(|name| view! {
+                    <button type="button" class="secondary" disabled=move || pending.get() on:click=move |_| {
+                        assignee.set(name.clone());
+                        act.dispatch(SupportCommand::Reassign(Some(name.clone())));
+                    }>"Assign to me"</button>
+                })}
+            </div>
+        </form>
+        {move || problem_unclaimed(error.get(), &["text", "assignee"]).map(|error| view! { <ProblemAlert error /> })}
+    }
+}

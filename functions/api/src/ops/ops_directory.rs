@@ -1,0 +1,45 @@
+//! The school directory in the operations console (O1),
+//! `/api/ops/directory/...`: import a part of the register's extract, search,
+//! correct one entry.
+
+use axum::Json;
+use axum::extract::{Path, State};
+use gatehouse_core::{directory, directory_admin};
+use gatehouse_model::{
+    DirectoryImportQuery, DirectoryImportReport, DirectoryQuery, DirectoryResults, DirectorySchool,
+    UpdateDirectorySchool,
+};
+
+use crate::extract::{ApiJson, ApiQuery};
+use crate::session::SignedInOps;
+use crate::{ApiError, AppState};
+
+/// `POST /api/ops/directory/import?first_line=`: the body is CSV text, the
+/// header row first.
+pub async fn import(
+    State(state): State<AppState>,
+    SignedInOps(_ops): SignedInOps,
+    ApiQuery(query): ApiQuery<DirectoryImportQuery>,
+    csv: String,
+) -> Result<Json<DirectoryImportReport>, ApiError> {
+    Ok(Json(directory_admin::import_part(&state.gatehouse, &csv, query.first_line).await?))
+}
+
+/// `GET /api/ops/directory/schools?q=`.
+pub async fn search(
+    State(state): State<AppState>,
+    SignedInOps(_ops): SignedInOps,
+    ApiQuery(query): ApiQuery<DirectoryQuery>,
+) -> Result<Json<DirectoryResults>, ApiError> {
+    Ok(Json(directory::search(state.gatehouse.table.as_ref(), &query.q).await?))
+}
+
+/// `POST /api/ops/directory/schools/{urn}`.
+pub async fn update(
+    State(state): State<AppState>,
+    SignedInOps(_ops): SignedInOps,
+    Path(urn): Path<String>,
+    ApiJson(update): ApiJson<UpdateDirectorySchool>,
+) -> Result<Json<DirectorySchool>, ApiError> {
+    Ok(Json(directory_admin::edit(&state.gatehouse, &urn, &update).await?))
+}

@@ -1,0 +1,15 @@
+//! `POST /api/ops/auth/logout` (O1): ends the operations console session and clears its cookie.
+
+use axum::extract::State;
+use axum::http::StatusCode;
+use gatehouse_model::AccountKind;
+
+use crate::session::{AnySessionCookies, sign_in};
+use crate::{ApiError, AppState};
+
+pub async fn handle(
+    State(state): State<AppState>,
+    cookies: AnySessionCookies,
+) -> Result<(StatusCode, [(axum::http::HeaderName, String); 1]), ApiError> {
+    sign_in::logout(&state, AccountKind::Ops, &cookies).await
+}

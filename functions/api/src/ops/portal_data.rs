@@ -1,0 +1,105 @@
+//! The portals' view of the school's MIS data (G1, A3): explain for the
+//! school and the partner tile, the school's feed, and the held extract for
+//! the school (`SignedInSchool`) and support (`SignedInOps`). Each handler is
+//! parse → one `gatehouse_core::portal_data` function → respond; a partner
+//! session on a school or ops route is 401, as is any other wrong session.
+
+use axum::Json;
+use axum::extract::{Path, State};
+use gatehouse_core::portal_data;
+use gatehouse_model::{
+    ExplainQuery, Explanation, HeldExtractDecision, HeldExtractDiff, PartnerExplainQuery, SchoolFeed,
+};
+
+use crate::extract::ApiQuery;
+use crate::session::{SignedIn, SignedInOps, SignedInSchool};
+use crate::{ApiError, AppState};
+
+/// Who acted, as the log line names them: a role, never a person.
+const SCHOOL_ACTOR: &str = "school portal";
+const OPS_ACTOR: &str = "support";
+
+/// `GET /api/school/apps/{app_id}/explain?mis_id=`.
+pub async fn explain_for_school(
+    State(state): State<AppState>,
+    SignedInSchool(session): SignedInSchool,
+    Path(app_id): Path<String>,
+    ApiQuery(query): ApiQuery<ExplainQuery>,
+) -> Result<Json<Explanation>, ApiError> {
+    Ok(Json(portal_data::explain_for_school(&state.gatehouse, &session, &app_id, &query.mis_id).await?))
+}
+
+/// `GET /api/partner/schools/{school_id}/explain?app=&mis_id=`.
+pub async fn explain_for_partner(
+    State(state): State<AppState>,
+    SignedIn(session): SignedIn,
+    Path(school_id): Path<String>,
+    ApiQuery(query): ApiQuery<PartnerExplainQuery>,
+) -> Result<Json<Explanation>, ApiError> {
+    let explanation =
+        portal_data::explain_for_partner(&state.gatehouse, &session, &school_id, query.app.as_deref(), &query.mis_id)
+            .await?;
+    Ok(Json(explanation))
+}
+
+/// `GET /api/school/feed`.
+pub async fn school_feed(
+    State(state): State<AppState>,
+    SignedInSchool(session): SignedInSchool,
+) -> Result<Json<SchoolFeed>, ApiError> {
+    Ok(Json(portal_data::feed(&state.gatehouse, &session).await?))
+}
+
+/// `GET /api/school/held-extract`.
+pub async fn school_held(
+    State(state): State<AppState>,
+    SignedInSchool(session): SignedInSchool,
+) -> Result<Json<HeldExtractDiff>, ApiError> {
+    Ok(Json(portal_data::held_diff(&state.gatehouse, &session.school_id).await?))
+}
+
+/// `POST /api/school/held-extract/release`.
+pub async fn school_release(
+    State(state): State<AppState>,
+    SignedInSchool(session): SignedInSchool,
+) -> Result<Json<HeldExtractDecision>, ApiError> {
+    Ok(Json(portal_data::release(&state.gatehouse, &session.school_id, SCHOOL_ACTOR).await?))
+}
+
+/// `POST /api/school/held-extract/reject`.
+pub async fn school_reject(
+    State(state): State<AppState>,
+    SignedInSchool(session): SignedInSchool,
+) -> Result<Json<HeldExtractDecision>, ApiError> {
+    Ok(Json(portal_data::reject(&state.gatehouse, &session.school_id, SCHOOL_ACTOR).await?))
+}
+
+/// `GET /api/ops/schools/{school_id}/held-extract`.
+pub async fn ops_held(
+    State(state): State<AppState>,
+    SignedInOps(_): SignedInOps,
+    Path(school_id): Path<String>,
+) -> Result<Json<HeldExtractDiff>, ApiError> {
+    let school = portal_data::school_for_ops(&school_id)?;
+    Ok(Json(portal_data::held_diff(&state.gatehouse, &school).await?))
+}
+
+/// `POST /api/ops/schools/{school_id}/held-extract/release`.
+pub async fn ops_release(
+    State(state): State<AppState>,
+    SignedInOps(_): SignedInOps,
+    Path(school_id): Path<String>,
+) -> Result<Json<HeldExtractDecision>, ApiError> {
+    let school = portal_data::school_for_ops(&school_id)?;
+    Ok(Json(portal_data::release(&state.gatehouse, &school, OPS_ACTOR).await?))
+}
+
+/// `POST /api/ops/schools/{school_id}/held-extract/reject`.
+pub async fn ops_reject(
+    State(state): State<AppState>,
+    SignedInOps(_): SignedInOps,
+    Path(school_id): Path<String>,
+) -> Result<Json<HeldExtractDecision>, ApiError> {
+    let school = portal_data::school_for_ops(&school_id)?;
+    Ok(Json(portal_data::reject(&state.gatehouse, &school, OPS_ACTOR).await?))
+}

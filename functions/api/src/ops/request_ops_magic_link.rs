@@ -1,0 +1,19 @@
+//! `POST /api/ops/auth/magic-link` (O1): a sign-in link to the operations console; 202 with
+//! the same body whether or not the address has an account.
+
+use axum::Json;
+use axum::extract::State;
+use axum::http::StatusCode;
+use gatehouse_model::{AccountKind, MagicLinkAccepted, MagicLinkRequest};
+
+use crate::extract::{ApiJson, ClientIp};
+use crate::session::sign_in;
+use crate::{ApiError, AppState};
+
+pub async fn handle(
+    State(state): State<AppState>,
+    client: ClientIp,
+    ApiJson(request): ApiJson<MagicLinkRequest>,
+) -> Result<(StatusCode, Json<MagicLinkAccepted>), ApiError> {
+    sign_in::request_link(&state, AccountKind::Ops, &client.0, &request).await
+}

@@ -1,0 +1,185 @@
+//! The school portal (S3) and onboarding (S4), `/api/school/...`, and the
+//! partner's receipt download: one handler per operation, each parse → one
+//! `gatehouse_core` function → respond. Every school handler takes
+//! `SignedInSchool`: a partner or ops session is 401, and another school's
+//! app is 404.
+
+use axum::Json;
+use axum::extract::{Path, State};
+use axum::http::header::{CACHE_CONTROL, CONTENT_DISPOSITION, CONTENT_TYPE};
+use axum::response::IntoResponse;
+use gatehouse_core::onboarding::{self, Booker};
+use gatehouse_core::receipts::{self, ReceiptFile};
+use gatehouse_core::school_portal;
+use gatehouse_model::{
+    AddSchoolColleague, AppQuery, BookSlotRequest, RemoveSchoolColleague, SchoolAppDetail, SchoolAppOutcome,
+    SchoolAppSettings, SchoolAuthoriseRequest, SchoolDashboard, SchoolOnboarding, SchoolPeople, SchoolPeopleQuery,
+    SchoolRevokeRequest, SchoolTeam, SelfInstallKey, SetPersonChoice,
+};
+
+use crate::extract::{ApiJson, ApiQuery};
+use crate::session::{SignedIn, SignedInSchool};
+use crate::{ApiError, AppState};
+
+/// `GET /api/school/apps`: the Data Sharing Dashboard.
+pub async fn list_apps(
+    State(state): State<AppState>,
+    SignedInSchool(session): SignedInSchool,
+) -> Result<Json<SchoolDashboard>, ApiError> {
+    Ok(Json(school_portal::dashboard(&state.gatehouse, &session).await?))
+}
+
+/// `GET /api/school/apps/{app_id}`.
+pub async fn get_app(
+    State(state): State<AppState>,
+    SignedInSchool(session): SignedInSchool,
+    Path(app_id): Path<String>,
+) -> Result<Json<SchoolAppDetail>, ApiError> {
+    Ok(Json(school_portal::detail(&state.gatehouse, &session, &app_id).await?))
+}
+
+/// `POST /api/school/apps/{app_id}/settings`.
+pub async fn update_settings(
+    State(state): State<AppState>,
+    SignedInSchool(session): SignedInSchool,
+    Path(app_id): Path<String>,
+    ApiJson(request): ApiJson<SchoolAppSettings>,
+) -> Result<Json<SchoolAppOutcome>, ApiError> {
+    Ok(Json(school_portal::update_settings(&state.gatehouse, &session, &app_id, &request).await?))
+}
+
+/// `POST /api/school/apps/{app_id}/revoke`.
+pub async fn revoke(
+    State(state): State<AppState>,
+    SignedInSchool(session): SignedInSchool,
+    Path(app_id): Path<String>,
+    ApiJson(request): ApiJson<SchoolRevokeRequest>,
+) -> Result<Json<SchoolAppOutcome>, ApiError> {
+    Ok(Json(school_portal::revoke(&state.gatehouse, &session, &app_id, &request).await?))
+}
+
+/// `POST /api/school/apps/{app_id}/cancel-revocation`.
+pub async fn cancel_revocation(
+    State(state): State<AppState>,
+    SignedInSchool(session): SignedInSchool,
+    Path(app_id): Path<String>,
+) -> Result<Json<SchoolAppOutcome>, ApiError> {
+    Ok(Json(school_portal::cancel_revocation(&state.gatehouse, &session, &app_id).await?))
+}
+
+/// `POST /api/school/apps/{app_id}/authorise`: classic authorisation.
+pub async fn authorise(
+    State(state): State<AppState>,
+    SignedInSchool(session): SignedInSchool,
+    Path(app_id): Path<String>,
+    ApiJson(request): ApiJson<SchoolAuthoriseRequest>,
+) -> Result<Json<SchoolAppOutcome>, ApiError> {
+    Ok(Json(school_portal::authorise(&state.gatehouse, &session, &app_id, &request).await?))
+}
+
+/// `GET /api/school/apps/{app_id}/people?q=`.
+pub async fn search_people(
+    State(state): State<AppState>,
+    SignedInSchool(session): SignedInSchool,
+    Path(app_id): Path<String>,
+    ApiQuery(query): ApiQuery<SchoolPeopleQuery>,
+) -> Result<Json<SchoolPeople>, ApiError> {
+    Ok(Json(school_portal::people(&state.gatehouse, &session, &app_id, query.q.as_deref()).await?))
+}
+
+/// `POST /api/school/apps/{app_id}/people`.
+pub async fn set_person_choice(
+    State(state): State<AppState>,
+    SignedInSchool(session): SignedInSchool,
+    Path(app_id): Path<String>,
+    ApiJson(request): ApiJson<SetPersonChoice>,
+) -> Result<Json<SchoolPeople>, ApiError> {
+    let people =
+        school_portal::set_person_choice(&state.gatehouse, &session, &app_id, &request.mis_id, request.choice).await?;
+    Ok(Json(people))
+}
+
+/// A receipt as a download: a self-contained HTML file.
+fn attachment(file: ReceiptFile) -> impl IntoResponse {
+    let disposition = format!("attachment; filename=\"{}\"", file.filename);
+    (
+        [
+            (CONTENT_TYPE, "text/html; charset=utf-8".to_owned()),
+            (CONTENT_DISPOSITION, disposition),
+            (CACHE_CONTROL, "no-store".to_owned()),
+        ],
+        file.html,
+    )
+}
+
+/// `GET /api/school/apps/{app_id}/receipts/{seq}`.
+pub async fn school_receipt(
+    State(state): State<AppState>,
+    SignedInSchool(session): SignedInSchool,
+    Path((app_id, seq)): Path<(String, String)>,
+) -> Result<impl IntoResponse, ApiError> {
+    Ok(attachment(receipts::for_school(&state.gatehouse, &session, &app_id, &seq).await?))
+}
+
+/// `GET /api/partner/schools/{school_id}/receipts/{seq}?app=`.
+pub async fn partner_receipt(
+    State(state): State<AppState>,
+    SignedIn(session): SignedIn,
+    Path((school_id, seq)): Path<(String, String)>,
+    ApiQuery(query): ApiQuery<AppQuery>,
+) -> Result<impl IntoResponse, ApiError> {
+    let file = receipts::for_partner(&state.gatehouse, &session, query.app.as_deref(), &school_id, &seq).await?;
+    Ok(attachment(file))
+}
+
+/// `GET /api/school/team`.
+pub async fn list_team(
+    State(state): State<AppState>,
+    SignedInSchool(session): SignedInSchool,
+) -> Result<Json<SchoolTeam>, ApiError> {
+    Ok(Json(school_portal::team(&state.gatehouse, &session).await?))
+}
+
+/// `POST /api/school/team`.
+pub async fn add_colleague(
+    State(state): State<AppState>,
+    SignedInSchool(session): SignedInSchool,
+    ApiJson(request): ApiJson<AddSchoolColleague>,
+) -> Result<Json<SchoolTeam>, ApiError> {
+    Ok(Json(school_portal::add_colleague(&state.gatehouse, &session, &request).await?))
+}
+
+/// `POST /api/school/team/remove`.
+pub async fn remove_colleague(
+    State(state): State<AppState>,
+    SignedInSchool(session): SignedInSchool,
+    ApiJson(request): ApiJson<RemoveSchoolColleague>,
+) -> Result<Json<SchoolTeam>, ApiError> {
+    Ok(Json(school_portal::remove_colleague(&state.gatehouse, &session, &request).await?))
+}
+
+/// `GET /api/school/onboarding`.
+pub async fn get_onboarding(
+    State(state): State<AppState>,
+    SignedInSchool(session): SignedInSchool,
+) -> Result<Json<SchoolOnboarding>, ApiError> {
+    Ok(Json(onboarding::status(&state.gatehouse, &session.school_id).await?))
+}
+
+/// `POST /api/school/onboarding/book`.
+pub async fn book_slot(
+    State(state): State<AppState>,
+    SignedInSchool(session): SignedInSchool,
+    ApiJson(request): ApiJson<BookSlotRequest>,
+) -> Result<Json<SchoolOnboarding>, ApiError> {
+    Ok(Json(onboarding::book(&state.gatehouse, &Booker::of(&session), None, &request.slot).await?))
+}
+
+/// `POST /api/school/onboarding/self-install`: the agent key, shown once.
+pub async fn self_install(
+    State(state): State<AppState>,
+    SignedInSchool(session): SignedInSchool,
+) -> Result<impl IntoResponse, ApiError> {
+    let key = onboarding::self_install(&state.gatehouse, &session.school_id).await?;
+    Ok(([(CACHE_CONTROL, "no-store")], Json::<SelfInstallKey>(key)))
+}

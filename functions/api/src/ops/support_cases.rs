@@ -1,0 +1,64 @@
+//! The support queue in the operations console (O1), `/api/ops/cases...`:
+//! one handler per operation, each parse → one `gatehouse_core::cases`
+//! support function → respond. Ops see every partner's cases.
+
+use axum::Json;
+use axum::extract::{Path, State};
+use gatehouse_core::cases;
+use gatehouse_model::{CaseDetail, CasePage, QueueFilter, ReassignCase, SupportQueueQuery, SupportReply};
+
+use crate::extract::{ApiJson, ApiQuery, IdempotencyKey};
+use crate::session::SignedInOps;
+use crate::{ApiError, AppState};
+
+/// `GET /api/ops/cases?filter=&cursor=&limit=`: one state's queue, escalated
+/// first; new (`open`) cases when no filter is given.
+pub async fn queue(
+    State(state): State<AppState>,
+    SignedInOps(_ops): SignedInOps,
+    ApiQuery(query): ApiQuery<SupportQueueQuery>,
+) -> Result<Json<CasePage>, ApiError> {
+    let filter = query.filter.unwrap_or(QueueFilter::Open);
+    Ok(Json(cases::queue(&state.gatehouse, filter, query.cursor.as_deref(), query.limit).await?))
+}
+
+/// `GET /api/ops/cases/{case_id}`.
+pub async fn get(
+    State(state): State<AppState>,
+    SignedInOps(_ops): SignedInOps,
+    Path(case_id): Path<String>,
+) -> Result<Json<CaseDetail>, ApiError> {
+    Ok(Json(cases::get_for_support(&state.gatehouse, &case_id).await?))
+}
+
+/// `POST /api/ops/cases/{case_id}/reply`: signed with the ops user's name.
+pub async fn reply(
+    State(state): State<AppState>,
+    SignedInOps(ops): SignedInOps,
+    Path(case_id): Path<String>,
+    IdempotencyKey(key): IdempotencyKey,
+    ApiJson(reply): ApiJson<SupportReply>,
+) -> Result<Json<CaseDetail>, ApiError> {
+    let detail =
+        cases::reply_as_support(&state.gatehouse, &case_id, &ops.display_name, &reply.text, key.as_deref()).await?;
+    Ok(Json(detail))
+}
+
+/// `POST /api/ops/cases/{case_id}/close`.
+pub async fn close(
+    State(state): State<AppState>,
+    SignedInOps(ops): SignedInOps,
+    Path(case_id): Path<String>,
+) -> Result<Json<CaseDetail>, ApiError> {
+    Ok(Json(cases::close_as_support(&state.gatehouse, &case_id, &ops.display_name).await?))
+}
+
+/// `POST /api/ops/cases/{case_id}/reassign`.
+pub async fn reassign(
+    State(state): State<AppState>,
+    SignedInOps(_ops): SignedInOps,
+    Path(case_id): Path<String>,
+    ApiJson(request): ApiJson<ReassignCase>,
+) -> Result<Json<CaseDetail>, ApiError> {
+    Ok(Json(cases::reassign(&state.gatehouse, &case_id, request.assignee.as_deref()).await?))
+}

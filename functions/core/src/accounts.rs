@@ -1,0 +1,91 @@
+//! School portal (S3) and operations console (O1) accounts. Partner accounts
+//! live in `team`. Sign-in for all three kinds is in `auth`.
+
+use chrono::Utc;
+use gatehouse_model::AccountKind;
+
+use crate::keys::{Key, MEMBER_PREFIX, school_team_partition};
+use crate::ports::{Condition, Index, Query, StoreError, TransactWrite, query_all};
+use crate::records::{OpsUserRecord, SchoolUserRecord, from_item, plain_item};
+use crate::{EmailAddress, Error, Gatehouse, Result, SchoolId};
+
+/// Creates an ops user unless one exists. Returns whether it was created;
+/// an existing account keeps its name.
+pub async fn ensure_ops_user(gatehouse: &Gatehouse, email: &EmailAddress, display_name: &str) -> Result<bool> {
+    let display_name = display_name.trim();
+    if display_name.is_empty() || display_name.chars().count() > 100 {
+        return Err(Error::invalid("display_name", "give their name (up to 100 characters)"));
+    }
+    let user = OpsUserRecord { email: email.clone(), display_name: display_name.to_owned(), added_at: now(gatehouse) };
+    match gatehouse.table.put(plain_item(&Key::User(AccountKind::Ops, email), &user, 1), Condition::NotExists).await {
+        Ok(()) => {
+            tracing::info!("ops user created");
+            Ok(true)
+        }
+        Err(StoreError::ConditionFailed { .. }) => Ok(false),
+        Err(error) => Err(error.into()),
+    }
+}
+
+/// Creates a school portal user and their place in the school's team, unless
+/// they already have an account at this school (then nothing changes and this
+/// returns `false`). An address already in use at another school is a
+/// conflict: one account belongs to one school.
+pub async fn ensure_school_user(gatehouse: &Gatehouse, user: &SchoolUserRecord) -> Result<bool> {
+    let user_key = Key::User(AccountKind::School, &user.email);
+    let member_key = Key::SchoolMember(&user.school_id, &user.email);
+    let written = gatehouse
+        .table
+        .transact(vec![
+            TransactWrite::Put { item: plain_item(&user_key, user, 1), condition: Condition::NotExists },
+            TransactWrite::Put { item: plain_item(&member_key, user, 1), condition: Condition::NotExists },
+        ])
+        .await;
+    match written {
+        Ok(()) => {
+            tracing::info!(school_id = %user.school_id, "school user created");
+            Ok(true)
+        }
+        Err(StoreError::ConditionFailed { .. }) => {
+            let existing = gatehouse.table.get(&user_key.pk(), &user_key.sk()).await?;
+            match existing.map(|item| from_item::<SchoolUserRecord>(&item)).transpose()? {
+                Some(existing) if existing.school_id == user.school_id => Ok(false),
+                _ => Err(Error::Conflict("that email address already has a school portal account at another school")),
+            }
+        }
+        Err(error) => Err(error.into()),
+    }
+}
+
+/// A school's portal users, by email.
+pub async fn school_team(gatehouse: &Gatehouse, school_id: &SchoolId) -> Result<Vec<SchoolUserRecord>> {
+    let partition = school_team_partition(school_id);
+    let items =
+        query_all(gatehouse.table.as_ref(), Query::partition(Index::Primary, partition).with_prefix(MEMBER_PREFIX))
+            .await?;
+    Ok(items.iter().map(from_item).collect::<Result<Vec<_>, _>>()?)
+}
+
+/// Removes a school user: they can no longer sign in and their sessions end
+/// now. Removing someone not in the school's team changes nothing.
+pub async fn remove_school_user(gatehouse: &Gatehouse, school_id: &SchoolId, email: &EmailAddress) -> Result<()> {
+    let member_key = Key::SchoolMember(school_id, email);
+    if gatehouse.table.get(&member_key.pk(), &member_key.sk()).await?.is_none() {
+        return Ok(());
+    }
+    let user_key = Key::User(AccountKind::School, email);
+    gatehouse
+        .table
+        .transact(vec![
+            TransactWrite::Delete { pk: member_key.pk(), sk: member_key.sk(), condition: Condition::Always },
+            TransactWrite::Delete { pk: user_key.pk(), sk: user_key.sk(), condition: Condition::Always },
+        ])
+        .await?;
+    crate::auth::end_sessions(gatehouse, AccountKind::School, email).await?;
+    tracing::info!(%school_id, "school user removed");
+    Ok(())
+}
+
+fn now(gatehouse: &Gatehouse) -> chrono::DateTime<Utc> {
+    gatehouse.clock.now()
+}

@@ -1,0 +1,779 @@
+//! G1: what an MIS agent pushes becomes the school's person store.
+//!
+//! A push is validated whole before anything is written: every record is
+//! checked on its own (and, in a full extract, against the others it points
+//! to), and a bad record is rejected whole, never half-applied. The good ones
+//! are applied and the push reports `warning` with the rejects listed; when
+//! nothing is good the push is an `error` and changes no data. A rejected
+//! record in a full extract does not count as missing, so a typo never
+//! deletes a pupil.
+//!
+//! One push per school at a time: the first claims a lease on the school's
+//! feed record (a conditional write), a parallel one is refused with
+//! `extract_in_progress`, and a lease left by a crashed push runs out after
+//! five minutes. Records whose content did not change are not written, so
+//! the same extract twice changes no record and takes no change number.
+//! Writes go 100 to a transaction; the feed's `committed_seq`, which sync
+//! tokens are cut from, moves only when all of them are in.
+//!
+//! Deletion guard: a full extract that would delete more than 10% (per
+//! school: `deletion_guard_percent`) of the school's persons is held, not
+//! applied; the school shows Warning until the school or support releases or
+//! rejects it (`held_extracts`).
+
+use std::collections::{HashMap, HashSet};
+
+use chrono::{DateTime, Duration, NaiveDate, SecondsFormat, Utc};
+use gatehouse_model::{
+    AgentStatus, ChangeCounts, Contact, Extract, ExtractKind, ExtractOutcome, ExtractReceipt, Group,
+    HeldExtractSummary, InstallStatus, PushStatus, RejectedRecord, Resource, SchoolStatus, SchoolView, StaffMember,
+    Student,
+};
+use serde::{Deserialize, Serialize};
+use serde_json::{Value, json};
+
+use crate::agent_keys::AgentCaller;
+use crate::domain_events::{self, EventKind};
+use crate::keys::{APP_PREFIX, AgentActivity, Key, agent_activity_index, people_partition, person_prefix};
+use crate::links::{Change, LoadedLink, commit};
+use crate::people::{PersonRecord, Refusal, digest, valid_mis_id};
+use crate::ports::{Condition, Index, Item, Query, StoreError, TransactWrite, query_all};
+use crate::records::{SchoolLinkRecord, from_item, to_attributes};
+use crate::{AppId, Error, Gatehouse, PartnerId, Result, SchoolId, Token, held_extracts};
+
+/// Default share of a school's persons a full extract may delete before it is held.
+pub const DELETION_GUARD_PERCENT: u32 = 10;
+/// How long a push may hold the school's ingest lease.
+const LEASE: Duration = Duration::minutes(5);
+/// Most writes DynamoDB takes in one transaction.
+const TRANSACTION_WRITES: usize = 100;
+/// Who the Authorisation Log would name for agent-driven changes.
+pub const AGENT_ACTOR: &str = "MIS agent";
+
+/// The school's MIS feed: its agent's last push, the committed change
+/// number, the ingest lease and any held extract.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SchoolFeedRecord {
+    pub school_id: SchoolId,
+    /// Every person write numbered up to here is in the store.
+    #[serde(default)]
+    pub committed_seq: u64,
+    /// The last extract applied: what Cache Age counts from.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_extract_at: Option<DateTime<Utc>>,
+    /// The agent's last push, applied or not: what the Inactive job watches.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_push_at: Option<DateTime<Utc>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_status: Option<PushStatus>,
+    /// Live students, staff and contacts.
+    #[serde(default)]
+    pub persons: u32,
+    /// Marked by the daily job when the agent fell silent.
+    #[serde(default)]
+    pub inactive: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lease: Option<Lease>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub held: Option<HeldExtractRecord>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub deletion_guard_percent: Option<u32>,
+}
+
+impl SchoolFeedRecord {
+    fn new(school_id: SchoolId) -> Self {
+        SchoolFeedRecord {
+            school_id,
+            committed_seq: 0,
+            last_extract_at: None,
+            last_push_at: None,
+            last_status: None,
+            persons: 0,
+            inactive: false,
+            lease: None,
+            held: None,
+            deletion_guard_percent: None,
+        }
+    }
+
+    pub fn item(&self, version: u64) -> Item {
+        let key = Key::SchoolFeed(&self.school_id);
+        let activity = if self.inactive { AgentActivity::Inactive } else { AgentActivity::Active };
+        let gsi1 = self
+            .last_push_at
+            .map(|at| agent_activity_index(activity, &at.to_rfc3339_opts(SecondsFormat::Secs, true), &self.school_id));
+        Item { pk: key.pk(), sk: key.sk(), gsi1, expires_at: None, version, attributes: to_attributes(self) }
+    }
+
+    /// The status the school's lists show, from the agent's side.
+    pub fn school_status(&self) -> SchoolStatus {
+        if self.inactive {
+            return SchoolStatus::Inactive;
+        }
+        if self.held.is_some() {
+            return SchoolStatus::Warning;
+        }
+        match self.last_status {
+            Some(PushStatus::Ok) => SchoolStatus::Ok,
+            Some(PushStatus::Warning) => SchoolStatus::Warning,
+            Some(PushStatus::Error) => SchoolStatus::Error,
+            None => SchoolStatus::Unknown,
+        }
+    }
+}
+
+/// A push holding the school's ingest lease.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Lease {
+    pub id: String,
+    pub until: DateTime<Utc>,
+}
+
+/// A full extract the deletion guard held, stored in parts under `HELD#`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct HeldExtractRecord {
+    pub held_at: DateTime<Utc>,
+    pub chunks: u32,
+    pub would_delete: u32,
+    pub persons_before: u32,
+}
+
+impl HeldExtractRecord {
+    pub fn summary(&self) -> HeldExtractSummary {
+        HeldExtractSummary {
+            held_at: self.held_at.to_rfc3339_opts(SecondsFormat::Secs, true),
+            would_delete: self.would_delete,
+            persons_before: self.persons_before,
+        }
+    }
+}
+
+/// The feed record and its version, if the school has one.
+pub async fn load_feed(gatehouse: &Gatehouse, school: &SchoolId) -> Result<Option<(SchoolFeedRecord, u64)>> {
+    let key = Key::SchoolFeed(school);
+    Ok(match gatehouse.table.get(&key.pk(), &key.sk()).await? {
+        Some(item) => Some((from_item(&item)?, item.version)),
+        None => None,
+    })
+}
+
+/// A record that passed validation, ready to compare with the store.
+#[derive(Debug, Clone)]
+pub struct Draft {
+    pub resource: Resource,
+    pub id: String,
+    pub data: Value,
+    pub digest: String,
+}
+
+/// An extract after validation.
+#[derive(Debug, Clone, Default)]
+pub struct Validated {
+    pub drafts: Vec<Draft>,
+    pub deletions: Vec<(Resource, String)>,
+    pub rejected: Vec<RejectedRecord>,
+}
+
+fn reject(resource: Resource, index: usize, id: &str, field: &str, reason: impl Into<String>) -> RejectedRecord {
+    RejectedRecord {
+        resource,
+        index,
+        id: valid_mis_id(id).then(|| id.to_owned()),
+        field: field.to_owned(),
+        reason: reason.into(),
+    }
+}
+
+fn text_ok(value: &str) -> bool {
+    let trimmed = value.trim();
+    !trimmed.is_empty() && trimmed.chars().count() <= 100
+}
+
+fn check_student(student: &Student, today: NaiveDate) -> std::result::Result<(), (&'static str, String)> {
+    let text = |field: &'static str, value: &str| {
+        if text_ok(value) { Ok(()) } else { Err((field, "give 1 to 100 characters".to_owned())) }
+    };
+    text("first_name", &student.first_name)?;
+    text("last_name", &student.last_name)?;
+    text("year_group", &student.year_group)?;
+    text("registration_group", &student.registration_group)?;
+    if let Some(preferred) = &student.preferred_name {
+        text("preferred_name", preferred)?;
+    }
+    let born = NaiveDate::parse_from_str(&student.date_of_birth, "%Y-%m-%d")
+        .map_err(|_| ("date_of_birth", "use YYYY-MM-DD".to_owned()))?;
+    if born >= today || today.years_since(born).is_none_or(|age| age > 25) {
+        return Err(("date_of_birth", "not a plausible date of birth for a pupil".to_owned()));
+    }
+    let flags: [(&'static str, bool); 10] = [
+        ("pupil_premium", student.pupil_premium.is_some()),
+        ("service_child", student.service_child.is_some()),
+        ("free_school_meals", student.free_school_meals.is_some()),
+        ("ever6_free_school_meals", student.ever6_free_school_meals.is_some()),
+        ("sen_status", student.sen_status.is_some()),
+        ("more_able", student.more_able.is_some()),
+        ("traveller", student.traveller.is_some()),
+        ("looked_after", student.looked_after.is_some()),
+        ("ever_looked_after", student.ever_looked_after.is_some()),
+        ("home_language", student.home_language.as_deref().is_some_and(text_ok)),
+    ];
+    if let Some((field, _)) = flags.iter().find(|(_, present)| !present) {
+        return Err((field, "every contextual flag is required in an extract".to_owned()));
+    }
+    Ok(())
+}
+
+fn check_staff(staff: &StaffMember) -> std::result::Result<(), (&'static str, String)> {
+    for (field, value) in [("first_name", &staff.first_name), ("last_name", &staff.last_name), ("role", &staff.role)] {
+        if !text_ok(value) {
+            return Err((field, "give 1 to 100 characters".to_owned()));
+        }
+    }
+    if staff.email.as_deref().is_some_and(|email| !email.contains('@') || email.len() > 254) {
+        return Err(("email", "not an email address".to_owned()));
+    }
+    Ok(())
+}
+
+fn check_contact(
+    contact: &Contact,
+    students: Option<&HashSet<&str>>,
+) -> std::result::Result<(), (&'static str, String)> {
+    for (field, value) in [("first_name", &contact.first_name), ("last_name", &contact.last_name)] {
+        if !text_ok(value) {
+            return Err((field, "give 1 to 100 characters".to_owned()));
+        }
+    }
+    if contact.email.as_deref().is_some_and(|email| !email.contains('@') || email.len() > 254) {
+        return Err(("email", "not an email address".to_owned()));
+    }
+    for relationship in &contact.relationships {
+        if !valid_mis_id(&relationship.student_id) {
+            return Err(("relationships", format!("\"{}\" is not a valid student id", relationship.student_id)));
+        }
+        if students.is_some_and(|known| !known.contains(relationship.student_id.as_str())) {
+            return Err(("relationships", format!("student {} is not in this extract", relationship.student_id)));
+        }
+        if !text_ok(&relationship.relationship) {
+            return Err(("relationships", "name each relationship, e.g. \"Mother\"".to_owned()));
+        }
+    }
+    Ok(())
+}
+
+fn check_group(
+    group: &Group,
+    students: Option<&HashSet<&str>>,
+    staff: Option<&HashSet<&str>>,
+) -> std::result::Result<(), (&'static str, String)> {
+    if !text_ok(&group.name) {
+        return Err(("name", "give 1 to 100 characters".to_owned()));
+    }
+    for (field, ids, known) in [("student_ids", &group.student_ids, students), ("staff_ids", &group.staff_ids, staff)] {
+        for id in ids {
+            if !valid_mis_id(id) {
+                return Err((field, format!("\"{id}\" is not a valid id")));
+            }
+            if known.is_some_and(|known| !known.contains(id.as_str())) {
+                return Err((field, format!("{id} is not in this extract")));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Checks every record of an extract. A whole-body problem (a full extract
+/// listing deletions, an empty full extract) is `Invalid`; record problems
+/// are rejects.
+pub fn validate(extract: &Extract, today: NaiveDate) -> Result<Validated> {
+    if extract.kind == ExtractKind::Full && !extract.deleted.is_empty() {
+        return Err(Error::invalid("deleted", "a full extract lists no deletions: whoever is missing is deleted"));
+    }
+    let total = extract.students.len() + extract.staff.len() + extract.contacts.len() + extract.groups.len();
+    if extract.kind == ExtractKind::Full && total == 0 {
+        return Err(Error::invalid("students", "a full extract with no records would delete the whole school"));
+    }
+    let mut out = Validated::default();
+    let mut seen: HashSet<(Resource, String)> = HashSet::new();
+    let mut take = |out: &mut Validated,
+                    resource: Resource,
+                    index: usize,
+                    id: &str,
+                    checked: std::result::Result<(), (&'static str, String)>,
+                    data: Value| {
+        if !valid_mis_id(id) {
+            out.rejected.push(reject(resource, index, id, "id", "use 1 to 64 letters, digits, '-', '_', '.' or ':'"));
+        } else if !seen.insert((resource, id.to_owned())) {
+            out.rejected.push(reject(resource, index, id, "id", "this id appears twice in the extract"));
+        } else if let Err((field, reason)) = checked {
+            out.rejected.push(reject(resource, index, id, field, reason));
+        } else {
+            let digest = digest(&data);
+            out.drafts.push(Draft { resource, id: id.to_owned(), data, digest });
+        }
+    };
+    for (index, student) in extract.students.iter().enumerate() {
+        let data = value_of(student);
+        take(&mut out, Resource::Students, index, &student.id, check_student(student, today), data);
+    }
+    for (index, staff) in extract.staff.iter().enumerate() {
+        let data = value_of(staff);
+        take(&mut out, Resource::Staff, index, &staff.id, check_staff(staff), data);
+    }
+    // In a full extract, links must point at persons in the same extract
+    // (a pupil whose own record was rejected still exists in the MIS).
+    let full = extract.kind == ExtractKind::Full;
+    let student_refs: HashSet<&str> = extract.students.iter().map(|student| student.id.as_str()).collect();
+    let staff_refs: HashSet<&str> = extract.staff.iter().map(|staff| staff.id.as_str()).collect();
+    let (students_known, staff_known) = if full { (Some(&student_refs), Some(&staff_refs)) } else { (None, None) };
+    for (index, contact) in extract.contacts.iter().enumerate() {
+        let data = value_of(contact);
+        take(&mut out, Resource::Contacts, index, &contact.id, check_contact(contact, students_known), data);
+    }
+    for (index, group) in extract.groups.iter().enumerate() {
+        let data = value_of(group);
+        take(&mut out, Resource::Groups, index, &group.id, check_group(group, students_known, staff_known), data);
+    }
+    for (index, deleted) in extract.deleted.iter().enumerate() {
+        if !valid_mis_id(&deleted.id) {
+            out.rejected.push(reject(deleted.resource, index, &deleted.id, "deleted", "not a valid id"));
+        } else if seen.contains(&(deleted.resource, deleted.id.clone())) {
+            out.rejected.push(reject(deleted.resource, index, &deleted.id, "deleted", "also sent as a record"));
+        } else {
+            out.deletions.push((deleted.resource, deleted.id.clone()));
+        }
+    }
+    Ok(out)
+}
+
+/// A record as JSON; the model's records always serialize.
+fn value_of<T: Serialize>(record: &T) -> Value {
+    serde_json::to_value(record).unwrap_or_default()
+}
+
+/// What applying an extract would do.
+#[derive(Debug, Clone, Default)]
+pub struct Plan {
+    pub writes: Vec<(Draft, bool)>,
+    pub deletions: Vec<PersonRecord>,
+    pub changes: ChangeCounts,
+    pub persons_before: u32,
+    pub persons_deleted: u32,
+    pub persons_created: u32,
+}
+
+/// Compares validated records with the stored ones. `rejected` ids of a full
+/// extract are left alone rather than deleted.
+pub fn plan(kind: ExtractKind, validated: &Validated, existing: &HashMap<(Resource, String), PersonRecord>) -> Plan {
+    let mut plan = Plan {
+        persons_before: existing.values().filter(|p| !p.deleted && p.resource.is_person()).count() as u32,
+        ..Plan::default()
+    };
+    for draft in &validated.drafts {
+        match existing.get(&(draft.resource, draft.id.clone())) {
+            Some(stored) if !stored.deleted && stored.digest == draft.digest => plan.changes.unchanged += 1,
+            Some(stored) if !stored.deleted => {
+                plan.changes.updated += 1;
+                plan.writes.push((draft.clone(), false));
+            }
+            _ => {
+                plan.changes.created += 1;
+                if draft.resource.is_person() {
+                    plan.persons_created += 1;
+                }
+                plan.writes.push((draft.clone(), true));
+            }
+        }
+    }
+    let delete = |stored: &PersonRecord, plan: &mut Plan| {
+        plan.changes.deleted += 1;
+        if stored.resource.is_person() {
+            plan.persons_deleted += 1;
+        }
+        plan.deletions.push(stored.clone());
+    };
+    match kind {
+        ExtractKind::Full => {
+            let sent: HashSet<(Resource, &str)> = validated
+                .drafts
+                .iter()
+                .map(|draft| (draft.resource, draft.id.as_str()))
+                .chain(validated.rejected.iter().filter_map(|r| r.id.as_deref().map(|id| (r.resource, id))))
+                .collect();
+            let mut gone: Vec<&PersonRecord> = existing
+                .values()
+                .filter(|stored| !stored.deleted && !sent.contains(&(stored.resource, stored.id.as_str())))
+                .collect();
+            gone.sort_by(|a, b| (a.resource, &a.id).cmp(&(b.resource, &b.id)));
+            for stored in gone {
+                delete(stored, &mut plan);
+            }
+        }
+        ExtractKind::Delta => {
+            for (resource, id) in &validated.deletions {
+                if let Some(stored) = existing.get(&(*resource, id.clone())).filter(|stored| !stored.deleted) {
+                    delete(stored, &mut plan);
+                }
+            }
+        }
+    }
+    plan
+}
+
+/// Whether the deletion guard holds a full extract.
+pub fn trips_guard(plan: &Plan, percent: u32) -> bool {
+    plan.persons_before > 0
+        && u64::from(plan.persons_deleted) * 100 > u64::from(plan.persons_before) * u64::from(percent)
+}
+
+/// The stored records an extract is compared with: the whole school for a
+/// full extract (a few Query pages), one read per record for a small delta.
+pub async fn existing_for(
+    gatehouse: &Gatehouse,
+    school: &SchoolId,
+    kind: ExtractKind,
+    validated: &Validated,
+) -> Result<HashMap<(Resource, String), PersonRecord>> {
+    let mut existing = HashMap::new();
+    let wanted = validated.drafts.len() + validated.deletions.len();
+    if kind == ExtractKind::Full || wanted > 50 {
+        let query = Query::partition(Index::Primary, people_partition(school));
+        for item in query_all(gatehouse.table.as_ref(), query).await? {
+            let record: PersonRecord = from_item(&item)?;
+            existing.insert((record.resource, record.id.clone()), record);
+        }
+    } else {
+        let ids = validated
+            .drafts
+            .iter()
+            .map(|draft| (draft.resource, draft.id.clone()))
+            .chain(validated.deletions.iter().cloned());
+        for (resource, id) in ids {
+            let key = Key::Person(school, resource, &id);
+            if let Some(item) = gatehouse.table.get(&key.pk(), &key.sk()).await? {
+                existing.insert((resource, id), from_item(&item)?);
+            }
+        }
+    }
+    Ok(existing)
+}
+
+/// Whether a push may trip the deletion guard (a released extract may not).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Guard {
+    On,
+    Released,
+}
+
+/// `POST /api/agent/v1/extracts`.
+pub async fn push(gatehouse: &Gatehouse, agent: &AgentCaller, extract: &Extract) -> Result<ExtractReceipt> {
+    ingest(gatehouse, &agent.school_id, extract, Guard::On).await
+}
+
+/// Validates, plans and applies (or holds) one extract under the school's lease.
+pub async fn ingest(
+    gatehouse: &Gatehouse,
+    school: &SchoolId,
+    extract: &Extract,
+    guard: Guard,
+) -> Result<ExtractReceipt> {
+    let now = gatehouse.clock.now();
+    let validated = validate(extract, now.date_naive())?;
+    let (mut feed, version) = claim(gatehouse, school).await?;
+    let result = ingest_claimed(gatehouse, school, extract, guard, validated, &mut feed, version).await;
+    if result.is_err() {
+        release_lease(gatehouse, school).await;
+    }
+    result
+}
+
+async fn ingest_claimed(
+    gatehouse: &Gatehouse,
+    school: &SchoolId,
+    extract: &Extract,
+    guard: Guard,
+    validated: Validated,
+    feed: &mut SchoolFeedRecord,
+    version: u64,
+) -> Result<ExtractReceipt> {
+    let now = gatehouse.clock.now();
+    let rejected = validated.rejected.clone();
+    if validated.drafts.is_empty() && validated.deletions.is_empty() {
+        feed.last_status = Some(PushStatus::Error);
+        feed.lease = None;
+        finish(gatehouse, feed, version, now).await?;
+        tracing::warn!(school_id = %school, rejected = rejected.len(), "extract rejected");
+        return Ok(ExtractReceipt {
+            outcome: ExtractOutcome::Rejected,
+            status: PushStatus::Error,
+            changes: ChangeCounts::default(),
+            rejected,
+            held_reason: None,
+        });
+    }
+    let existing = existing_for(gatehouse, school, extract.kind, &validated).await?;
+    let plan = plan(extract.kind, &validated, &existing);
+    let percent = feed.deletion_guard_percent.unwrap_or(DELETION_GUARD_PERCENT);
+    if extract.kind == ExtractKind::Full && guard == Guard::On && trips_guard(&plan, percent) {
+        let chunks = held_extracts::store(gatehouse, school, extract).await?;
+        feed.held = Some(HeldExtractRecord {
+            held_at: now,
+            chunks,
+            would_delete: plan.persons_deleted,
+            persons_before: plan.persons_before,
+        });
+        feed.last_status = Some(PushStatus::Warning);
+        feed.lease = None;
+        finish(gatehouse, feed, version, now).await?;
+        let reason = format!(
+            "this full extract would delete {} of the school's {} persons (more than {percent}%); it is held until \
+             the school or support releases or rejects it",
+            plan.persons_deleted, plan.persons_before
+        );
+        tracing::warn!(school_id = %school, would_delete = plan.persons_deleted, "extract held by the deletion guard");
+        return Ok(ExtractReceipt {
+            outcome: ExtractOutcome::Held,
+            status: PushStatus::Warning,
+            changes: plan.changes,
+            rejected,
+            held_reason: Some(reason),
+        });
+    }
+    let count = (plan.writes.len() + plan.deletions.len()) as u64;
+    if count > 0 {
+        let last = gatehouse
+            .table
+            .add(&Key::PeopleSeq(school).pk(), &Key::PeopleSeq(school).sk(), "seq", count as i64, None)
+            .await?;
+        let mut seq = last as u64 - count;
+        let mut records = Vec::with_capacity(count as usize);
+        for (draft, _) in &plan.writes {
+            seq += 1;
+            records.push(PersonRecord {
+                resource: draft.resource,
+                id: draft.id.clone(),
+                seq,
+                deleted: false,
+                digest: draft.digest.clone(),
+                data: draft.data.clone(),
+                changed_at: now,
+            });
+        }
+        for stored in &plan.deletions {
+            seq += 1;
+            records.push(PersonRecord { seq, deleted: true, changed_at: now, ..stored.clone() });
+        }
+        for chunk in records.chunks(TRANSACTION_WRITES) {
+            let writes = chunk
+                .iter()
+                .map(|record| TransactWrite::Put { item: record.item(school), condition: Condition::Always })
+                .collect();
+            gatehouse.table.transact(writes).await?;
+        }
+        feed.committed_seq = feed.committed_seq.max(last as u64);
+    }
+    let status = if rejected.is_empty() { PushStatus::Ok } else { PushStatus::Warning };
+    feed.persons = (plan.persons_before + plan.persons_created).saturating_sub(plan.persons_deleted);
+    feed.last_status = Some(status);
+    feed.inactive = false;
+    feed.lease = None;
+    feed.last_extract_at = Some(now);
+    if extract.kind == ExtractKind::Full && feed.held.take().is_some() {
+        held_extracts::discard(gatehouse, school).await?;
+    }
+    finish(gatehouse, feed, version, now).await?;
+    publish_refreshed(gatehouse, feed).await?;
+    tracing::info!(
+        school_id = %school,
+        created = plan.changes.created,
+        updated = plan.changes.updated,
+        deleted = plan.changes.deleted,
+        rejected = rejected.len(),
+        "extract applied"
+    );
+    Ok(ExtractReceipt { outcome: ExtractOutcome::Applied, status, changes: plan.changes, rejected, held_reason: None })
+}
+
+/// Takes the school's ingest lease: a conditional write on its feed record.
+async fn claim(gatehouse: &Gatehouse, school: &SchoolId) -> Result<(SchoolFeedRecord, u64)> {
+    let now = gatehouse.clock.now();
+    let (mut feed, version) =
+        load_feed(gatehouse, school).await?.unwrap_or_else(|| (SchoolFeedRecord::new(school.clone()), 0));
+    if feed.lease.as_ref().is_some_and(|lease| lease.until > now) {
+        return Err(Error::Refused(Refusal::ExtractInProgress));
+    }
+    feed.lease = Some(Lease { id: Token::generate()?.hash().as_str()[..16].to_owned(), until: now + LEASE });
+    let condition = if version == 0 { Condition::NotExists } else { Condition::VersionIs(version) };
+    match gatehouse.table.put(feed.item(version + 1), condition).await {
+        Ok(()) => Ok((feed, version + 1)),
+        Err(StoreError::ConditionFailed { .. }) => Err(Error::Refused(Refusal::ExtractInProgress)),
+        Err(error) => Err(error.into()),
+    }
+}
+
+/// Gives the lease back after a failed push, so a retry need not wait.
+async fn release_lease(gatehouse: &Gatehouse, school: &SchoolId) {
+    if let Ok(Some((mut feed, version))) = load_feed(gatehouse, school).await
+        && feed.lease.take().is_some()
+        && let Err(error) = gatehouse.table.put(feed.item(version + 1), Condition::VersionIs(version)).await
+    {
+        tracing::warn!(error = ?error, "ingest lease not released; it runs out by itself");
+    }
+}
+
+/// Stamps the push on the feed (conditional on the lease still being ours)
+/// and copies the school's state onto every link of the school.
+async fn finish(gatehouse: &Gatehouse, feed: &mut SchoolFeedRecord, version: u64, now: DateTime<Utc>) -> Result<()> {
+    feed.last_push_at = Some(now);
+    gatehouse.table.put(feed.item(version + 1), Condition::VersionIs(version)).await.map_err(|error| match error {
+        StoreError::ConditionFailed { .. } => Error::Refused(Refusal::ExtractInProgress),
+        other => other.into(),
+    })?;
+    sync_links(gatehouse, feed).await
+}
+
+/// Points from a school to one of its links, so the agent's facts can be
+/// copied onto every link of the school without a Scan.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SchoolAppRecord {
+    pub app_id: AppId,
+    pub partner_id: PartnerId,
+}
+
+/// The school's links, found through its app pointers.
+pub async fn school_links(gatehouse: &Gatehouse, school: &SchoolId) -> Result<Vec<LoadedLink>> {
+    let query = Query::partition(Index::Primary, Key::SchoolFeed(school).pk()).with_prefix(APP_PREFIX);
+    let mut links = Vec::new();
+    for pointer in query_all(gatehouse.table.as_ref(), query).await? {
+        let pointer: SchoolAppRecord = from_item(&pointer)?;
+        let key = Key::SchoolLink(&pointer.app_id, school);
+        if let Some(item) = gatehouse.table.get(&key.pk(), &key.sk()).await? {
+            links.push(LoadedLink { link: from_item(&item)?, version: item.version });
+        }
+    }
+    Ok(links)
+}
+
+/// Copies the agent's facts (install status, last extract, status) onto
+/// every link of the school, so the partner lists stay one Query.
+pub async fn sync_links(gatehouse: &Gatehouse, feed: &SchoolFeedRecord) -> Result<()> {
+    for loaded in school_links(gatehouse, &feed.school_id).await? {
+        let mut next: SchoolLinkRecord = loaded.link.clone();
+        next.install_status = InstallStatus::Installed;
+        next.last_extract_at = feed.last_extract_at;
+        next.status = feed.school_status();
+        if next == loaded.link {
+            continue;
+        }
+        match commit(gatehouse, &loaded, Change::new(next), AGENT_ACTOR).await {
+            Ok(_) => {}
+            // The partner or school changed the link meanwhile: read it again once.
+            Err(Error::Conflict(_)) => {
+                let key = Key::SchoolLink(&loaded.link.app_id, &feed.school_id);
+                if let Some(item) = gatehouse.table.get(&key.pk(), &key.sk()).await? {
+                    let link: SchoolLinkRecord = from_item(&item)?;
+                    let mut next = link.clone();
+                    next.install_status = InstallStatus::Installed;
+                    next.last_extract_at = feed.last_extract_at;
+                    next.status = feed.school_status();
+                    commit(gatehouse, &LoadedLink { link, version: item.version }, Change::new(next), AGENT_ACTOR)
+                        .await?;
+                }
+            }
+            Err(error) => return Err(error),
+        }
+    }
+    Ok(())
+}
+
+/// `data.refreshed` for every app authorised at the school: ids only.
+async fn publish_refreshed(gatehouse: &Gatehouse, feed: &SchoolFeedRecord) -> Result<()> {
+    for loaded in school_links(gatehouse, &feed.school_id).await? {
+        if loaded.link.view != SchoolView::Active || loaded.link.cancelled_on.is_some() {
+            continue;
+        }
+        let extra = json!({
+            "status": feed.last_status,
+            "extracted_at": feed.last_extract_at.map(|at| at.to_rfc3339_opts(SecondsFormat::Secs, true)),
+        });
+        domain_events::publish(gatehouse, EventKind::DataRefreshed, &loaded.link.app_id, &feed.school_id, extra).await;
+    }
+    Ok(())
+}
+
+/// `GET /api/agent/v1/status`.
+pub async fn agent_status(gatehouse: &Gatehouse, agent: &AgentCaller) -> Result<AgentStatus> {
+    let feed = load_feed(gatehouse, &agent.school_id).await?.map(|(feed, _)| feed);
+    Ok(AgentStatus {
+        school_id: agent.school_id.to_string(),
+        last_extract_at: feed
+            .as_ref()
+            .and_then(|feed| feed.last_extract_at)
+            .map(|at| at.to_rfc3339_opts(SecondsFormat::Secs, true)),
+        last_status: feed.as_ref().and_then(|feed| feed.last_status),
+        persons: feed.as_ref().map_or(0, |feed| feed.persons),
+        held_extract: feed.as_ref().and_then(|feed| feed.held.as_ref()).map(HeldExtractRecord::summary),
+    })
+}
+
+/// Counts live records per resource straight from the store (tests, bench).
+pub async fn live_counts(gatehouse: &Gatehouse, school: &SchoolId) -> Result<HashMap<Resource, u32>> {
+    let mut counts = HashMap::new();
+    for resource in Resource::ALL {
+        let query = Query::partition(Index::Primary, people_partition(school)).with_prefix(person_prefix(resource));
+        let live = query_all(gatehouse.table.as_ref(), query)
+            .await?
+            .iter()
+            .map(from_item::<PersonRecord>)
+            .filter(|record| record.as_ref().is_ok_and(|record| !record.deleted))
+            .count();
+        counts.insert(resource, live as u32);
+    }
+    Ok(counts)
+}
+
+/// What one run of the Inactive job did.
+#[derive(Debug, Default, Clone, PartialEq, Eq, Serialize)]
+pub struct InactiveRun {
+    /// Schools whose agent fell silent, now Inactive.
+    pub marked: u32,
+}
+
+/// E1, daily: a school whose agent has not pushed for more than 7 days
+/// becomes Inactive, on its feed and every link. Active agents sit in one
+/// index partition sorted by their last push, so the run reads only the
+/// silent ones (plus one page); marking moves a school to the inactive
+/// partition, so a second run the same day finds nothing to do. The next
+/// push makes the school active again.
+pub async fn mark_inactive_schools(gatehouse: &Gatehouse) -> Result<InactiveRun> {
+    let cutoff = gatehouse.clock.now() - Duration::days(crate::people::STALE_AFTER_DAYS);
+    let mut run = InactiveRun::default();
+    let mut query = Query::partition(Index::Gsi1, crate::keys::agent_activity_partition(AgentActivity::Active));
+    query.limit = Some(100);
+    'pages: loop {
+        let page = gatehouse.table.query(query.clone()).await?;
+        for item in &page.items {
+            let feed: SchoolFeedRecord = from_item(item)?;
+            if feed.last_push_at.is_none_or(|at| at >= cutoff) {
+                break 'pages;
+            }
+            let mut marked = feed.clone();
+            marked.inactive = true;
+            match gatehouse.table.put(marked.item(item.version + 1), Condition::VersionIs(item.version)).await {
+                Ok(()) => {
+                    sync_links(gatehouse, &marked).await?;
+                    run.marked += 1;
+                }
+                // The agent pushed meanwhile: it is not silent after all.
+                Err(StoreError::ConditionFailed { .. }) => {}
+                Err(error) => return Err(error.into()),
+            }
+        }
+        match page.next {
+            Some(cursor) => query.after = Some(cursor),
+            None => break,
+        }
+    }
+    tracing::info!(marked = run.marked, "silent agents marked inactive");
+    Ok(run)
+}

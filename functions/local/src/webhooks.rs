@@ -1,0 +1,58 @@
+//! The `deliver_webhooks` consumer, in-process (A4): subscribed to the
+//! in-process bus, it runs the same `webhooks::deliver` the Lambda runs, and
+//! retries a failed attempt after the delays Lambda's asynchronous retries
+//! use (1 and 2 minutes; tests shorten them).
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use gatehouse_core::ports::WebhookSender;
+use gatehouse_core::{Gatehouse, webhooks};
+use tokio::sync::broadcast::Receiver;
+use tokio::sync::broadcast::error::RecvError;
+
+use crate::bus::RecordedEvent;
+
+/// Waits between attempts, as Lambda retries an asynchronous invocation.
+pub const LAMBDA_RETRY_DELAYS: [Duration; 2] = [Duration::from_secs(60), Duration::from_secs(120)];
+
+pub fn spawn(
+    gatehouse: Gatehouse,
+    mut events: Receiver<RecordedEvent>,
+    sender: Arc<dyn WebhookSender>,
+    retry_delays: Vec<Duration>,
+) -> tokio::task::JoinHandle<()> {
+    tokio::spawn(async move {
+        loop {
+            match events.recv().await {
+                Ok(event) => {
+                    // Each event on its own task: a slow endpoint holds up no other.
+                    let (gatehouse, sender, delays) = (gatehouse.clone(), sender.clone(), retry_delays.clone());
+                    tokio::spawn(async move { deliver(&gatehouse, sender.as_ref(), &event, &delays).await });
+                }
+                Err(RecvError::Lagged(missed)) => {
+                    tracing::error!(missed, "webhook consumer fell behind; events were not delivered")
+                }
+                Err(RecvError::Closed) => return,
+            }
+        }
+    })
+}
+
+async fn deliver(gatehouse: &Gatehouse, sender: &dyn WebhookSender, event: &RecordedEvent, delays: &[Duration]) {
+    let mut waits = delays.iter();
+    loop {
+        let wait = match webhooks::deliver(gatehouse, sender, &event.detail).await {
+            Ok(outcome) if outcome.wants_retry() => waits.next(),
+            Ok(_) => return,
+            Err(error) => {
+                tracing::error!(error = ?error, event_type = %event.detail_type, "webhook delivery failed");
+                waits.next()
+            }
+        };
+        match wait {
+            Some(wait) => tokio::time::sleep(*wait).await,
+            None => return,
+        }
+    }
+}

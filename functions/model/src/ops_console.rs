@@ -1,0 +1,235 @@
+//! The operations console (O1): partner organisations, the school directory
+//! kept by ops, international school requests (P7) and the support queue.
+
+use serde::{Deserialize, Serialize};
+
+use crate::{EstablishmentStatus, QueueFilter};
+
+/// `POST /api/ops/partners`: a partner organisation with its first admin and
+/// its first app.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct NewPartner {
+    /// The organisation's name; its id is made from it.
+    pub name: String,
+    pub admin_name: String,
+    pub admin_email: String,
+    pub app_name: String,
+}
+
+/// A partner organisation as the console lists it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct PartnerSummary {
+    pub partner_id: String,
+    pub name: String,
+    pub app_id: String,
+    pub app_name: String,
+    pub admin_name: String,
+    pub admin_email: String,
+    /// RFC 3339, UTC; `None` for organisations set up before the console.
+    pub created_at: Option<String>,
+    /// The ops user who created it.
+    pub created_by: Option<String>,
+}
+
+/// `GET /api/ops/partners`: every partner organisation, by name.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct PartnerList {
+    pub partners: Vec<PartnerSummary>,
+}
+
+/// `POST /api/ops/partners` answer: the organisation, and whether this call
+/// created it (a retry of the same request finds it already there).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct PartnerCreated {
+    pub partner: PartnerSummary,
+    pub created: bool,
+}
+
+/// `POST /api/ops/directory/import?first_line=`: which line of the whole file
+/// the part's first data row is, so skipped rows are reported by their line
+/// in the file rather than in the part. 2 (the line after the header) when absent.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::IntoParams, utoipa::ToSchema))]
+pub struct DirectoryImportQuery {
+    #[serde(default)]
+    pub first_line: Option<u64>,
+}
+
+/// A row the import skipped, and why.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SkippedRow {
+    pub line: u64,
+    pub reason: String,
+}
+
+/// What importing one part of a register extract did.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct DirectoryImportReport {
+    pub rows: u64,
+    pub created: u64,
+    pub updated: u64,
+    pub unchanged: u64,
+    pub skipped: Vec<SkippedRow>,
+}
+
+impl DirectoryImportReport {
+    /// Adds a later part's report to this one.
+    pub fn absorb(&mut self, part: DirectoryImportReport) {
+        self.rows += part.rows;
+        self.created += part.created;
+        self.updated += part.updated;
+        self.unchanged += part.unchanged;
+        self.skipped.extend(part.skipped);
+    }
+}
+
+/// `POST /api/ops/directory/schools/{urn}`: a correction to one entry. A
+/// later import of the register overwrites it with the register's values.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct UpdateDirectorySchool {
+    pub name: String,
+    pub local_authority: String,
+    pub postcode: String,
+    pub phase: String,
+    pub status: EstablishmentStatus,
+}
+
+/// `POST /api/partner/international-requests` (P7): a school outside England
+/// and Wales, which the directory does not have.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct NewInternationalRequest {
+    pub school_name: String,
+    /// Postal address with the country, several lines allowed.
+    pub address: String,
+    pub contact_name: String,
+    pub contact_phone: String,
+    pub contact_email: String,
+}
+
+/// Where an international school request stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum InternationalRequestState {
+    #[default]
+    Pending,
+    Accepted,
+    Declined,
+}
+
+impl InternationalRequestState {
+    pub const ALL: [InternationalRequestState; 3] =
+        [InternationalRequestState::Pending, InternationalRequestState::Accepted, InternationalRequestState::Declined];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            InternationalRequestState::Pending => "pending",
+            InternationalRequestState::Accepted => "accepted",
+            InternationalRequestState::Declined => "declined",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            InternationalRequestState::Pending => "Waiting for operations",
+            InternationalRequestState::Accepted => "Accepted: ready to invite",
+            InternationalRequestState::Declined => "Declined",
+        }
+    }
+}
+
+/// An international school request, for the partner who raised it and for ops.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct InternationalRequest {
+    pub request_id: String,
+    pub school_name: String,
+    pub address: String,
+    pub contact_name: String,
+    pub contact_phone: String,
+    pub contact_email: String,
+    pub partner_id: String,
+    pub partner_name: String,
+    /// The partner user who asked.
+    pub requested_by: String,
+    pub state: InternationalRequestState,
+    /// RFC 3339, UTC.
+    pub created_at: String,
+    pub decided_at: Option<String>,
+    pub decided_by: Option<String>,
+    pub decline_reason: Option<String>,
+    /// The school's id in the directory once accepted (`INT` and six digits):
+    /// the partner invites it with this.
+    pub urn: Option<String>,
+}
+
+/// A list of international school requests, newest first.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct InternationalRequestList {
+    pub items: Vec<InternationalRequest>,
+}
+
+/// `GET /api/ops/international-requests?state=`: pending when absent.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::IntoParams, utoipa::ToSchema))]
+pub struct InternationalRequestQuery {
+    #[serde(default)]
+    pub state: InternationalRequestState,
+}
+
+/// `POST /api/ops/international-requests/{request_id}/accept`: what the
+/// directory entry shows in its local authority column (the country or
+/// region; "International" when absent).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct AcceptInternationalRequest {
+    #[serde(default)]
+    pub region: Option<String>,
+}
+
+/// `POST /api/ops/international-requests/{request_id}/decline`: the reason,
+/// emailed to the partner user.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct DeclineInternationalRequest {
+    pub reason: String,
+}
+
+/// `GET /api/ops/cases`: one state's queue, escalated first; `open` when absent.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::IntoParams, utoipa::ToSchema))]
+pub struct SupportQueueQuery {
+    #[serde(default)]
+    pub filter: Option<QueueFilter>,
+    /// From the previous page's `next_cursor`.
+    #[serde(default)]
+    pub cursor: Option<String>,
+    /// 1 to 100; 25 when absent.
+    #[serde(default)]
+    pub limit: Option<u32>,
+}
+
+/// `POST /api/ops/cases/{case_id}/reply`; honours `Idempotency-Key`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SupportReply {
+    pub text: String,
+}
+
+/// `POST /api/ops/cases/{case_id}/reassign`: the support agent's name, or
+/// `None` to leave the case with nobody.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ReassignCase {
+    #[serde(default)]
+    pub assignee: Option<String>,
+}

@@ -1,0 +1,201 @@
+//! The three kinds of account (partner P1, school S3, ops O1): each signs in by its own magic
+//! link into its own session, and no session passes for another kind.
+
+use std::sync::Arc;
+
+use gatehouse_core::demo::{DEMO_EMAIL, DEMO_OPS_EMAIL, DEMO_SCHOOL_EMAIL};
+use gatehouse_core::keys::Key;
+use gatehouse_core::ports::ManualClock;
+use gatehouse_core::{EmailAddress, Gatehouse, Settings, accounts, auth};
+use gatehouse_model::AccountKind;
+use serde_json::json;
+
+use crate::helpers::{assert_problem, new_client, spawn_app, token_after};
+
+#[tokio::test]
+async fn a_school_user_signs_in_to_the_school_portal_and_sees_their_school() {
+    let app = spawn_app().await;
+    let school = app.signed_in_portal_client("school", DEMO_SCHOOL_EMAIL).await;
+
+    let email = app.emails_to(DEMO_SCHOOL_EMAIL).await.remove(0);
+    assert!(email.text.contains("/school/auth#token="), "{}", email.text);
+    assert!(email.text.contains("the Gatehouse school portal"), "{}", email.text);
+
+    let me = app.get_ok(&school, "/api/school/me").await;
+    assert_eq!(me["email"], DEMO_SCHOOL_EMAIL);
+    assert_eq!(me["display_name"], "Hana Head");
+    assert_eq!(me["school_id"], "3280003");
+    assert!(me["school_name"].as_str().is_some_and(|name| !name.is_empty()));
+}
+
+#[tokio::test]
+async fn an_ops_user_signs_in_to_the_console() {
+    let app = spawn_app().await;
+    let ops = app.signed_in_portal_client("ops", DEMO_OPS_EMAIL).await;
+    let email = app.emails_to(DEMO_OPS_EMAIL).await.remove(0);
+    assert!(email.text.contains("/ops/auth#token="), "{}", email.text);
+    let me = app.get_ok(&ops, "/api/ops/me").await;
+    assert_eq!((me["email"].as_str(), me["display_name"].as_str()), (Some(DEMO_OPS_EMAIL), Some("Olu Operations")));
+}
+
+#[tokio::test]
+async fn no_session_passes_for_another_kind_of_account() {
+    let app = spawn_app().await;
+    let partner = app.signed_in_client(DEMO_EMAIL).await;
+    let school = app.signed_in_portal_client("school", DEMO_SCHOOL_EMAIL).await;
+    let ops = app.signed_in_portal_client("ops", DEMO_OPS_EMAIL).await;
+    let cases = [
+        (&partner, "/api/school/me"),
+        (&partner, "/api/ops/me"),
+        (&school, "/api/me"),
+        (&school, "/api/ops/me"),
+        (&school, "/api/partner/schools?app=demo-app"),
+        (&ops, "/api/me"),
+        (&ops, "/api/school/me"),
+        (&ops, "/api/partner/schools?app=demo-app"),
+    ];
+    for (client, path) in cases {
+        assert_problem(app.get(client, path).await, 401, "sign_in_required").await;
+    }
+    // A session id presented under another kind's cookie name is not found either.
+    let school_cookie = cookie_value(&app, "school", DEMO_SCHOOL_EMAIL).await;
+    let forged = app
+        .client
+        .get(app.url("/api/me"))
+        .header("cookie", format!("gatehouse_session={school_cookie}"))
+        .send()
+        .await
+        .unwrap();
+    assert_problem(forged, 401, "sign_in_required").await;
+}
+
+#[tokio::test]
+async fn a_link_of_one_kind_cannot_open_a_session_of_another() {
+    let app = spawn_app().await;
+    assert_eq!(app.request_magic_link(DEMO_EMAIL).await.status(), 202);
+    let partner_token = app.token_from_outbox(DEMO_EMAIL).await;
+    for portal in ["school", "ops"] {
+        let response =
+            app.post(&new_client(), &format!("/api/{portal}/auth/session"), json!({ "token": partner_token })).await;
+        assert_problem(response, 410, "link_expired").await;
+    }
+    // The partner link was not consumed by those attempts.
+    assert_eq!(app.create_session(&new_client(), &partner_token).await.status(), 200);
+}
+
+#[tokio::test]
+async fn an_address_without_a_portal_account_gets_the_same_answer_and_no_email() {
+    let app = spawn_app().await;
+    for (portal, email) in [("school", DEMO_EMAIL), ("ops", DEMO_SCHOOL_EMAIL), ("school", "nobody@school.example")] {
+        let response =
+            app.post(&app.client, &format!("/api/{portal}/auth/magic-link"), json!({ "email": email })).await;
+        assert_eq!(response.status(), 202);
+        assert!(app.emails_to(email).await.is_empty(), "{portal} sent {email} a link");
+    }
+    let response = app.post(&app.client, "/api/school/auth/magic-link", json!({ "email": "not an address" })).await;
+    assert_problem(response, 400, "invalid").await;
+}
+
+#[tokio::test]
+async fn signing_out_of_one_portal_leaves_the_others_signed_in() {
+    let app = spawn_app().await;
+    let client = app.signed_in_client(DEMO_EMAIL).await;
+    // The same browser also signs in to the school portal.
+    let requested = app.post(&app.client, "/api/school/auth/magic-link", json!({ "email": DEMO_SCHOOL_EMAIL })).await;
+    assert_eq!(requested.status(), 202);
+    let token = app.token_from_outbox(DEMO_SCHOOL_EMAIL).await;
+    assert_eq!(app.post(&client, "/api/school/auth/session", json!({ "token": token })).await.status(), 200);
+
+    let out = app.post(&client, "/api/school/auth/logout", json!({})).await;
+    assert_eq!(out.status(), 204);
+    let cleared = out.headers()["set-cookie"].to_str().unwrap();
+    assert!(cleared.starts_with("gatehouse_school_session=;"), "{cleared}");
+    assert_problem(app.get(&client, "/api/school/me").await, 401, "sign_in_required").await;
+    assert_eq!(app.get(&client, "/api/me").await.status(), 200, "the partner session is untouched");
+    // Logging out again is fine.
+    assert_eq!(app.post(&client, "/api/school/auth/logout", json!({})).await.status(), 204);
+}
+
+#[tokio::test]
+async fn removing_a_school_user_ends_their_sessions_and_their_links() {
+    let app = spawn_app().await;
+    let school = app.signed_in_portal_client("school", DEMO_SCHOOL_EMAIL).await;
+    let requested = app.post(&app.client, "/api/school/auth/magic-link", json!({ "email": DEMO_SCHOOL_EMAIL })).await;
+    assert_eq!(requested.status(), 202);
+    let unused_link = app.token_from_outbox(DEMO_SCHOOL_EMAIL).await;
+
+    let gatehouse = &app.server.gatehouse;
+    let email = EmailAddress::parse(DEMO_SCHOOL_EMAIL).unwrap();
+    let school_id = gatehouse_core::SchoolId::parse("3280003").unwrap();
+    assert_eq!(accounts::school_team(gatehouse, &school_id).await.unwrap().len(), 1);
+    accounts::remove_school_user(gatehouse, &school_id, &email).await.unwrap();
+    // Removing twice changes nothing.
+    accounts::remove_school_user(gatehouse, &school_id, &email).await.unwrap();
+
+    assert!(accounts::school_team(gatehouse, &school_id).await.unwrap().is_empty());
+    assert_problem(app.get(&school, "/api/school/me").await, 401, "sign_in_required").await;
+    let response = app.post(&new_client(), "/api/school/auth/session", json!({ "token": unused_link })).await;
+    assert_problem(response, 410, "link_expired").await;
+}
+
+#[tokio::test]
+async fn a_school_account_belongs_to_one_school() {
+    let app = spawn_app().await;
+    let gatehouse = &app.server.gatehouse;
+    let existing =
+        accounts::school_team(gatehouse, &gatehouse_core::SchoolId::parse("3280003").unwrap()).await.unwrap().remove(0);
+    // Again at the same school: nothing changes.
+    assert!(!accounts::ensure_school_user(gatehouse, &existing).await.unwrap());
+    let mut elsewhere = existing.clone();
+    elsewhere.school_id = gatehouse_core::SchoolId::parse("3280004").unwrap();
+    let error = accounts::ensure_school_user(gatehouse, &elsewhere).await.unwrap_err();
+    assert!(matches!(error, gatehouse_core::Error::Conflict(_)), "{error:?}");
+}
+
+#[tokio::test]
+async fn the_first_ops_user_is_created_by_their_first_sign_in_request_and_only_them() {
+    let data = tempfile::tempdir().unwrap();
+    let clock = Arc::new(ManualClock::at(chrono::Utc::now()));
+    let outbox = Arc::new(gatehouse_local::FileOutbox::open(&data.path().join("outbox"), clock.clone()).unwrap());
+    let mut settings = Settings::new("http://gatehouse.test");
+    settings.first_ops_user = Some(EmailAddress::parse("first@ops.example").unwrap());
+    let gatehouse = Gatehouse {
+        table: Arc::new(gatehouse_local::store::RedbTable::open(&data.path().join("store.redb")).unwrap()),
+        mailer: outbox.clone(),
+        events: Arc::new(gatehouse_local::InProcessBus::open(data.path(), clock.clone()).unwrap()),
+        clock,
+        settings,
+    };
+    auth::request_magic_link(&gatehouse, AccountKind::Ops, "someone@ops.example", "127.0.0.1").await.unwrap();
+    auth::request_magic_link(&gatehouse, AccountKind::School, "first@ops.example", "127.0.0.1").await.unwrap();
+    assert!(outbox.entries().unwrap().is_empty(), "only the named address, and only for the console");
+
+    auth::request_magic_link(&gatehouse, AccountKind::Ops, "First@Ops.example", "127.0.0.1").await.unwrap();
+    let sent = outbox.entries().unwrap();
+    assert_eq!(sent.len(), 1);
+    let token = token_after(&sent[0].text, "/ops/auth#token=");
+    let session = auth::create_ops_session(&gatehouse, &token).await.unwrap();
+    assert_eq!(session.me.email, "first@ops.example");
+    let key = Key::User(AccountKind::Ops, &EmailAddress::parse("first@ops.example").unwrap());
+    assert!(gatehouse.table.get(&key.pk(), &key.sk()).await.unwrap().is_some());
+}
+
+#[tokio::test]
+async fn create_ops_user_through_the_dev_endpoint_is_idempotent() {
+    let app = spawn_app().await;
+    let body = json!({ "email": "new@ops.example", "display_name": "Nia New" });
+    assert_eq!(app.post_ok(&app.client, "/dev/ops-users", body.clone()).await["created"], true);
+    assert_eq!(app.post_ok(&app.client, "/dev/ops-users", body).await["created"], false);
+    let ops = app.signed_in_portal_client("ops", "new@ops.example").await;
+    assert_eq!(app.get_ok(&ops, "/api/ops/me").await["display_name"], "Nia New");
+}
+
+/// Signs in to `portal` and returns the raw session cookie value it set.
+async fn cookie_value(app: &crate::helpers::TestApp, portal: &str, email: &str) -> String {
+    let requested = app.post(&app.client, &format!("/api/{portal}/auth/magic-link"), json!({ "email": email })).await;
+    assert_eq!(requested.status(), 202);
+    let token = app.token_from_outbox(email).await;
+    let response = app.post(&new_client(), &format!("/api/{portal}/auth/session"), json!({ "token": token })).await;
+    let cookie = response.headers()["set-cookie"].to_str().unwrap().to_owned();
+    cookie.split(';').next().unwrap().split_once('=').unwrap().1.to_owned()
+}

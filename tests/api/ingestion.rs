@@ -1,0 +1,303 @@
+//! G1: the MIS agent's pushes. Strict validation with per-record rejects,
+//! full extracts tombstoning the missing, the deletion guard, idempotency,
+//! parallel pushes, and what a push does to the school's links.
+
+use std::collections::HashSet;
+
+use chrono::NaiveDate;
+use gatehouse_core::{SchoolId, agent_keys, held_extracts, ingestion, synthetic};
+use gatehouse_model::{Extract, ExtractKind, Resource};
+use serde_json::{Value, json};
+
+use crate::helpers::{TestApp, assert_problem, spawn_app};
+
+/// The demo clock's day (`spawn_app`).
+pub fn today() -> NaiveDate {
+    NaiveDate::from_ymd_opt(2026, 11, 23).unwrap()
+}
+
+/// A school of the demo app in a given connection state, with every scope
+/// the app requests granted when `connected`.
+pub async fn demo_school(app: &TestApp, state: &str) -> String {
+    let schools: Value = app
+        .client
+        .get(app.url("/api/v1/schools"))
+        .bearer_auth(&app.server.demo_app_key)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    schools["schools"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|school| school["state"] == state)
+        .filter(|school| state != "connected" || school["scopes"].as_array().unwrap().len() == 7)
+        .find(|school| state != "connected" || school["gdpr_mode"] == "Include All")
+        .map(|school| school["school_id"].as_str().unwrap().to_owned())
+        .unwrap_or_else(|| panic!("a demo school in state {state}"))
+}
+
+pub async fn agent_key(app: &TestApp, school: &str) -> String {
+    let key = agent_keys::issue(&app.server.gatehouse, &SchoolId::parse(school).unwrap()).await.unwrap();
+    key.secret.expose().to_owned()
+}
+
+pub async fn push(app: &TestApp, key: &str, extract: &Extract) -> reqwest::Response {
+    app.client.post(app.url("/api/agent/v1/extracts")).bearer_auth(key).json(extract).send().await.unwrap()
+}
+
+/// Pushes and expects it applied; returns the receipt.
+pub async fn push_ok(app: &TestApp, key: &str, extract: &Extract) -> Value {
+    let response = push(app, key, extract).await;
+    assert_eq!(response.status(), 200);
+    response.json().await.unwrap()
+}
+
+pub async fn live_students(app: &TestApp, school: &str) -> u32 {
+    let counts = ingestion::live_counts(&app.server.gatehouse, &SchoolId::parse(school).unwrap()).await.unwrap();
+    counts[&Resource::Students]
+}
+
+#[tokio::test]
+async fn a_full_extract_is_applied_and_the_same_one_again_changes_nothing() {
+    let app = spawn_app().await;
+    let school = demo_school(&app, "connected").await;
+    let key = agent_key(&app, &school).await;
+    let extract = synthetic::school(1, 120, today());
+    let receipt = push_ok(&app, &key, &extract).await;
+    let total = extract.students.len() + extract.staff.len() + extract.contacts.len() + extract.groups.len();
+    assert_eq!(receipt["status"], "ok");
+    assert_eq!(receipt["changes"]["created"], total);
+    assert_eq!(live_students(&app, &school).await, 120);
+
+    let again = push_ok(&app, &key, &extract).await;
+    assert_eq!(again["changes"], json!({ "created": 0, "updated": 0, "deleted": 0, "unchanged": total }));
+    let status: Value =
+        app.client.get(app.url("/api/agent/v1/status")).bearer_auth(&key).send().await.unwrap().json().await.unwrap();
+    assert_eq!((status["school_id"].as_str(), status["last_status"].as_str()), (Some(school.as_str()), Some("ok")));
+    assert!(status["persons"].as_u64().unwrap() > 120);
+}
+
+#[tokio::test]
+async fn bad_records_are_rejected_whole_and_the_rest_applied() {
+    let app = spawn_app().await;
+    let school = demo_school(&app, "connected").await;
+    let key = agent_key(&app, &school).await;
+    let mut extract = synthetic::school(2, 40, today());
+    push_ok(&app, &key, &extract).await;
+
+    extract.students[3].sen_status = None;
+    extract.students[5].date_of_birth = "31/02/2015".into();
+    extract.students[7].first_name = "  ".into();
+    let missing_flag_id = extract.students[3].id.clone();
+    extract.students[9].free_school_meals = Some(!extract.students[9].free_school_meals.unwrap());
+    let receipt = push_ok(&app, &key, &extract).await;
+    assert_eq!(receipt["status"], "warning");
+    let rejected = receipt["rejected"].as_array().unwrap();
+    let fields: Vec<&str> = rejected.iter().map(|r| r["field"].as_str().unwrap()).collect();
+    assert_eq!(fields, ["sen_status", "date_of_birth", "first_name"]);
+    assert_eq!(rejected[0]["id"], missing_flag_id.as_str());
+    assert_eq!(rejected[0]["index"], 3);
+    assert_eq!(receipt["changes"]["updated"], 1, "the good edit is applied");
+    assert_eq!(receipt["changes"]["deleted"], 0, "a rejected record is not 'missing'");
+    assert_eq!(live_students(&app, &school).await, 40);
+}
+
+#[tokio::test]
+async fn an_extract_with_nothing_valid_is_an_error_and_changes_nothing() {
+    let app = spawn_app().await;
+    let school = demo_school(&app, "connected").await;
+    let key = agent_key(&app, &school).await;
+    let mut extract = synthetic::school(3, 5, today());
+    extract.staff.clear();
+    extract.contacts.clear();
+    extract.groups.clear();
+    for student in &mut extract.students {
+        student.home_language = None;
+    }
+    let response = push(&app, &key, &extract).await;
+    assert_eq!(response.status(), 422);
+    let receipt: Value = response.json().await.unwrap();
+    assert_eq!((receipt["outcome"].as_str(), receipt["status"].as_str()), (Some("rejected"), Some("error")));
+    assert_eq!(receipt["rejected"].as_array().unwrap().len(), 5);
+    assert_eq!(live_students(&app, &school).await, 0);
+
+    let not_json = app
+        .client
+        .post(app.url("/api/agent/v1/extracts"))
+        .bearer_auth(&key)
+        .json(&json!({ "kind": "full", "pupils": [] }))
+        .send()
+        .await
+        .unwrap();
+    assert_problem(not_json, 400, "invalid_body").await;
+    let nobody = Extract {
+        kind: ExtractKind::Full,
+        students: vec![],
+        staff: vec![],
+        contacts: vec![],
+        groups: vec![],
+        deleted: vec![],
+    };
+    let empty = push(&app, &key, &nobody).await;
+    assert_problem(empty, 400, "invalid").await;
+}
+
+#[tokio::test]
+async fn a_delta_adds_edits_and_deletes_and_a_full_extract_tombstones_the_missing() {
+    let app = spawn_app().await;
+    let school = demo_school(&app, "connected").await;
+    let key = agent_key(&app, &school).await;
+    push_ok(&app, &key, &synthetic::school(4, 200, today())).await;
+    let delta = synthetic::changes(4, 200, today(), 1);
+    let receipt = push_ok(&app, &key, &delta).await;
+    assert_eq!(receipt["changes"]["created"], 3);
+    assert_eq!(receipt["changes"]["deleted"], delta.deleted.len());
+    assert_eq!(live_students(&app, &school).await, 200 + 3 - delta.deleted.len() as u32);
+
+    // Back to the original: the joiners are missing from it, so deleted.
+    let receipt = push_ok(&app, &key, &synthetic::school(4, 200, today())).await;
+    assert_eq!(receipt["changes"]["deleted"], 3);
+    assert_eq!(receipt["changes"]["created"], delta.deleted.len(), "leavers come back from their tombstones");
+    assert_eq!(live_students(&app, &school).await, 200);
+}
+
+#[tokio::test]
+async fn a_full_extract_deleting_too_many_is_held_until_released_or_rejected() {
+    let app = spawn_app().await;
+    let school = demo_school(&app, "connected").await;
+    let school_id = SchoolId::parse(&school).unwrap();
+    let key = agent_key(&app, &school).await;
+    let full = synthetic::school(5, 100, today());
+    push_ok(&app, &key, &full).await;
+
+    // Term rollover gone wrong: a third of the pupils (and their contacts) missing.
+    let mut shrunk = full.clone();
+    shrunk.students.truncate(66);
+    let kept: HashSet<String> = shrunk.students.iter().map(|s| s.id.clone()).collect();
+    shrunk.contacts.retain(|c| c.relationships.iter().all(|r| kept.contains(&r.student_id)));
+    for group in &mut shrunk.groups {
+        group.student_ids.retain(|id| kept.contains(id));
+    }
+    let response = push(&app, &key, &shrunk).await;
+    assert_eq!(response.status(), 202);
+    let receipt: Value = response.json().await.unwrap();
+    assert_eq!((receipt["outcome"].as_str(), receipt["status"].as_str()), (Some("held"), Some("warning")));
+    assert!(receipt["held_reason"].as_str().unwrap().contains("10%"));
+    assert_eq!(live_students(&app, &school).await, 100, "nothing applied");
+    let link = link_status(&app, &school).await;
+    assert_eq!(link, "Warning");
+
+    let diff = held_extracts::diff(&app.server.gatehouse, &school_id).await.unwrap();
+    assert_eq!(diff.deletions.iter().filter(|p| p.resource == Resource::Students).count(), 34);
+    assert!(diff.summary.would_delete >= 34);
+
+    held_extracts::reject(&app.server.gatehouse, &school_id, "Support").await.unwrap();
+    assert_eq!(live_students(&app, &school).await, 100);
+    assert_eq!(link_status(&app, &school).await, "OK");
+    assert!(held_extracts::diff(&app.server.gatehouse, &school_id).await.is_err(), "nothing held any more");
+
+    assert_eq!(push(&app, &key, &shrunk).await.status(), 202);
+    let released = held_extracts::release(&app.server.gatehouse, &school_id, "School").await.unwrap();
+    assert_eq!(released.changes.deleted as usize, diff.changes.deleted as usize);
+    assert_eq!(live_students(&app, &school).await, 66);
+    assert_eq!(link_status(&app, &school).await, "OK");
+}
+
+/// The school's status as the partner's list shows it (the link's copy).
+pub async fn link_status(app: &TestApp, school: &str) -> String {
+    let app_id = gatehouse_core::AppId::parse(gatehouse_core::demo::DEMO_APP).unwrap();
+    let school = SchoolId::parse(school).unwrap();
+    let key = gatehouse_core::keys::Key::SchoolLink(&app_id, &school);
+    let item = app.server.gatehouse.table.get(&key.pk(), &key.sk()).await.unwrap().unwrap();
+    item.attributes["status"].as_str().unwrap().to_owned()
+}
+
+#[tokio::test]
+async fn parallel_pushes_for_one_school_leave_one_whole_extract() {
+    let app = spawn_app().await;
+    let school = demo_school(&app, "connected").await;
+    let key = agent_key(&app, &school).await;
+    let first = synthetic::school(6, 150, today());
+    let second = synthetic::school(60, 150, today());
+    let (a, b) = tokio::join!(push(&app, &key, &first), push(&app, &key, &second));
+    let statuses = [a.status().as_u16(), b.status().as_u16()];
+    assert!(statuses.contains(&200), "{statuses:?}");
+    assert!(statuses.iter().all(|status| [200, 409].contains(status)), "{statuses:?}");
+    if statuses.contains(&409) {
+        let refused = if a.status() == 409 { a } else { b };
+        assert_problem(refused, 409, "extract_in_progress").await;
+    }
+    // Whichever won last, the store holds exactly one extract's pupils.
+    let stored = ingestion::live_counts(&app.server.gatehouse, &SchoolId::parse(&school).unwrap()).await.unwrap();
+    assert_eq!(stored[&Resource::Students], 150);
+    let retry = push_ok(&app, &key, &second).await;
+    assert_eq!(retry["status"], "ok");
+    assert_eq!(live_students(&app, &school).await, 150);
+}
+
+#[tokio::test]
+async fn a_push_installs_the_school_on_every_link_and_publishes_ids_only() {
+    let app = spawn_app().await;
+    let school = demo_school(&app, "not_installed").await;
+    let key = agent_key(&app, &school).await;
+    push_ok(&app, &key, &synthetic::school(7, 30, today())).await;
+    let status: Value = app
+        .client
+        .get(app.url(&format!("/api/v1/schools/{school}/status")))
+        .bearer_auth(&app.server.demo_app_key)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(status["installed"], true);
+    assert_eq!(status["last_extract_at"], "2026-11-23T10:00:00Z");
+    let events: Vec<Value> = app.client.get(app.url("/dev/events.json")).send().await.unwrap().json().await.unwrap();
+    let refreshed: Vec<&Value> = events.iter().filter(|event| event.to_string().contains("data.refreshed")).collect();
+    assert_eq!(refreshed.len(), 1, "{events:?}");
+    let extract = synthetic::school(7, 30, today());
+    assert!(!refreshed[0].to_string().contains(&extract.students[0].last_name), "no personal data in events");
+}
+
+#[tokio::test]
+async fn agent_keys_are_per_school_rotatable_and_not_app_keys() {
+    let app = spawn_app().await;
+    let school = demo_school(&app, "connected").await;
+    let old = agent_key(&app, &school).await;
+    let new = agent_key(&app, &school).await;
+    let extract = synthetic::school(8, 10, today());
+    assert_problem(push(&app, &old, &extract).await, 401, "invalid_credentials").await;
+    assert_eq!(push(&app, &new, &extract).await.status(), 200);
+    // An app key is not an agent key, and the reverse.
+    assert_problem(push(&app, &app.server.demo_app_key, &extract).await, 401, "invalid_credentials").await;
+    let as_app = app.client.get(app.url("/api/v1/schools")).bearer_auth(&new).send().await.unwrap();
+    assert_problem(as_app, 401, "invalid_credentials").await;
+    assert_problem(push(&app, "", &extract).await, 401, "invalid_credentials").await;
+}
+
+#[tokio::test]
+async fn a_silent_agent_turns_its_school_inactive_once_and_a_push_wakes_it() {
+    let app = spawn_app().await;
+    let school = demo_school(&app, "connected").await;
+    let key = agent_key(&app, &school).await;
+    push_ok(&app, &key, &synthetic::school(9, 10, today())).await;
+    let run = |app: &TestApp| app.client.post(app.url("/dev/jobs/mark-inactive-schools")).send();
+
+    app.clock.advance(chrono::Duration::days(7));
+    let report: Value = run(&app).await.unwrap().json().await.unwrap();
+    assert_eq!(report["marked"], 0, "seven days is not yet silent");
+    app.clock.advance(chrono::Duration::hours(1));
+    let report: Value = run(&app).await.unwrap().json().await.unwrap();
+    assert_eq!(report["marked"], 1);
+    assert_eq!(link_status(&app, &school).await, "Inactive");
+    let again: Value = run(&app).await.unwrap().json().await.unwrap();
+    assert_eq!(again["marked"], 0, "idempotent");
+
+    push_ok(&app, &key, &synthetic::school(9, 10, today())).await;
+    assert_eq!(link_status(&app, &school).await, "OK");
+}

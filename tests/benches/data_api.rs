@@ -1,0 +1,348 @@
+//! Benchmark, not a test: the data API (A1, A3) and the MIS agent's push (G1)
+//! for a 1,500-pupil school, on the embedded store (redb) and on DynamoDB
+//! (moto). Run it with `cargo xtask bench`, which installs moto and sets
+//! `GATEHOUSE_MOTO_SERVER`; without moto only the embedded store is measured.
+//!
+//! Per store it seeds the demo data, gives demo school 3280003 (connected:
+//! active, installed, feed enabled, Include All) an agent key and the demo
+//! app a key, and serves the real API router. Then, through HTTP:
+//! 1. the agent pushes a full extract of a synthetic 1,500-pupil school
+//!    (`synthetic::school`, fixed seed): store requests and wall time;
+//! 2. the app reads every page of students (a full sync), at the default page
+//!    size (100) and at the largest (1,000): requests and wall time;
+//! 3. the agent pushes a delta of 10 changes (3 joiners, 5 edits, 2 leavers)
+//!    and the app reads `?since=<sync token>`: requests.
+//!
+//! Requests are the store's: on redb, calls through the `Table` port (a
+//! counting decorator); on DynamoDB, `DynamoTable::requests_made()`. Times
+//! are single runs (the `cargo bench` profile), indicative only; moto is far
+//! slower than DynamoDB, so its times measure moto more than the design.
+//! The table is printed and written to `<target>/bench/data_api.md`.
+
+use std::fmt::Write as _;
+use std::future::Future;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::{Duration as StdDuration, Instant};
+
+use anyhow::{Context, bail};
+use chrono::{DateTime, NaiveDate, TimeZone, Utc};
+use gatehouse_aws::{AwsPorts, ResourceNames, create_table};
+use gatehouse_core::ports::{Clock, ManualClock, Table};
+use gatehouse_core::{
+    AppId, EmailAddress, Gatehouse, PartnerId, SchoolId, Settings, agent_keys, app_keys, demo, synthetic,
+};
+use gatehouse_local::store::RedbTable;
+use gatehouse_local::{FileOutbox, InProcessBus};
+use gatehouse_model::{Extract, ExtractKind};
+use gatehouse_tests::counting::{CallCounts, Counting};
+use gatehouse_tests::moto;
+use serde_json::Value;
+
+const PUBLIC_URL: &str = "https://gatehouse.example";
+/// The demo app's connected school (as in `tests/aws_slice.rs`).
+const SCHOOL: &str = "3280003";
+const SEED: u64 = 1500;
+const STUDENTS: u32 = 1500;
+
+fn main() -> anyhow::Result<()> {
+    // `cargo bench` passes `--bench` (and any filter); this bench takes no arguments.
+    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
+    runtime.block_on(run())
+}
+
+async fn run() -> anyhow::Result<()> {
+    let now = Utc.with_ymd_and_hms(2026, 11, 23, 10, 0, 0).unwrap();
+    let today = now.date_naive();
+    let full = synthetic::school(SEED, STUDENTS, today);
+    let delta = ten_changes(today)?;
+    let bytes = serde_json::to_vec(&full)?.len();
+    eprintln!(
+        "data_api: {} pupils, {} staff, {} contacts, {} groups ({:.2} MB of JSON)",
+        full.students.len(),
+        full.staff.len(),
+        full.contacts.len(),
+        full.groups.len(),
+        bytes as f64 / 1_000_000.0
+    );
+
+    let mut reports = Vec::new();
+    eprintln!("data_api: embedded store (redb)");
+    let dir = tempfile::tempdir()?;
+    let clock: Arc<dyn Clock> = Arc::new(ManualClock::at(now));
+    let redb: Arc<dyn Table> = Arc::new(RedbTable::open(&dir.path().join("gatehouse.redb"))?);
+    let counting = Arc::new(Counting::new(redb));
+    let gatehouse = Gatehouse {
+        table: counting.clone(),
+        mailer: Arc::new(FileOutbox::open(&dir.path().join("outbox"), clock.clone())?),
+        events: Arc::new(InProcessBus::open(dir.path(), clock.clone())?),
+        clock,
+        settings: Settings::new(PUBLIC_URL),
+    };
+    reports.push(measure("embedded (redb)", gatehouse, counting, None, now, &full, &delta).await?);
+    drop(dir);
+
+    match moto_available() {
+        Ok(()) => {
+            eprintln!("data_api: DynamoDB on moto");
+            let config = moto::sdk_config().await;
+            let domain = format!("{}.example", moto::unique_name("bench"));
+            let names = ResourceNames {
+                table: moto::unique_name("bench-data-table"),
+                event_bus: moto::unique_name("bench-data-bus"),
+                sender: EmailAddress::parse(&format!("no-reply@{domain}"))?,
+            };
+            create_table(&aws_sdk_dynamodb::Client::new(&config), &names.table).await?;
+            aws_sdk_eventbridge::Client::new(&config).create_event_bus().name(&names.event_bus).send().await?;
+            let ports = AwsPorts::new(&config, &names);
+            let dynamo = ports.table.clone();
+            let counting = Arc::new(Counting::new(dynamo.clone()));
+            let mut gatehouse = ports.gatehouse(Settings::new(PUBLIC_URL), Arc::new(ManualClock::at(now)));
+            gatehouse.table = counting.clone();
+            reports.push(measure("DynamoDB (moto)", gatehouse, counting, Some(dynamo), now, &full, &delta).await?);
+        }
+        Err(why) => eprintln!("data_api: moto skipped: {why}"),
+    }
+
+    let markdown = render(&full, bytes, &delta, &reports);
+    println!("{markdown}");
+    let out = target_dir().join("bench");
+    std::fs::create_dir_all(&out).with_context(|| format!("creating {}", out.display()))?;
+    let file = out.join("data_api.md");
+    std::fs::write(&file, &markdown).with_context(|| format!("writing {}", file.display()))?;
+    eprintln!("data_api: written to {}", file.display());
+    Ok(())
+}
+
+/// A delta of exactly 10 changes to the school: the first round of
+/// `synthetic::changes` whose picks do not collide (3 joiners, 5 edits, 2 leavers).
+fn ten_changes(today: NaiveDate) -> anyhow::Result<Extract> {
+    for round in 1..100 {
+        let delta = synthetic::changes(SEED, STUDENTS, today, round);
+        if delta.kind == ExtractKind::Delta && delta.students.len() + delta.deleted.len() == 10 {
+            return Ok(delta);
+        }
+    }
+    bail!("no round of synthetic changes has exactly 10 changes")
+}
+
+/// Where cargo puts its output: `CARGO_TARGET_DIR` (xtask sets it), else the workspace's `target`.
+fn target_dir() -> PathBuf {
+    let workspace = Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("tests/ sits in the workspace").to_owned();
+    match std::env::var_os("CARGO_TARGET_DIR").map(PathBuf::from) {
+        Some(dir) if dir.is_absolute() => dir,
+        Some(dir) => workspace.join(dir),
+        None => workspace.join("target"),
+    }
+}
+
+/// Asked first so that a machine without moto still gets the embedded store's numbers.
+fn moto_available() -> Result<(), String> {
+    if std::env::var_os("GATEHOUSE_MOTO_SERVER").is_some() {
+        return Ok(());
+    }
+    let venv = target_dir().join("tools/moto-venv/bin/moto_server");
+    if venv.exists() {
+        Ok(())
+    } else {
+        Err(format!("GATEHOUSE_MOTO_SERVER is unset and {} is absent; run `cargo xtask bench`", venv.display()))
+    }
+}
+
+// ---------------------------------------------------------------------------
+// The measurements
+
+/// One measured step: what it did, the store requests it cost, HTTP calls, wall time.
+struct Step {
+    what: String,
+    http_calls: u32,
+    requests: u64,
+    breakdown: CallCounts,
+    wall: StdDuration,
+}
+
+struct StoreReport {
+    store: &'static str,
+    steps: Vec<Step>,
+}
+
+struct Served {
+    url: String,
+    counting: Arc<Counting>,
+    dynamo: Option<Arc<gatehouse_aws::DynamoTable>>,
+    client: reqwest::Client,
+}
+
+impl Served {
+    /// The authoritative request count: DynamoDB's where there is one, else the port calls.
+    fn requests(&self) -> u64 {
+        match &self.dynamo {
+            Some(table) => table.requests_made(),
+            None => self.counting.counts().total(),
+        }
+    }
+
+    async fn push(&self, agent: &str, extract: &Extract) -> anyhow::Result<Value> {
+        let response = self
+            .client
+            .post(format!("{}/api/agent/v1/extracts", self.url))
+            .bearer_auth(agent)
+            .json(extract)
+            .send()
+            .await?;
+        let status = response.status();
+        let body: Value = response.json().await?;
+        if status != 200 || body["status"] != "ok" {
+            bail!("push answered {status}: {body}");
+        }
+        Ok(body)
+    }
+
+    /// Follows cursors from `first`; returns the records read, the pages and the last sync token.
+    async fn read_all(&self, key: &str, first: &str) -> anyhow::Result<(usize, u32, String)> {
+        let base = format!("{}/api/v1/schools/{SCHOOL}/students", self.url);
+        let mut url = format!("{base}?{first}");
+        let (mut records, mut pages) = (0, 0);
+        loop {
+            let response = self.client.get(&url).bearer_auth(key).send().await?;
+            let status = response.status();
+            let page: Value = response.json().await?;
+            if status != 200 {
+                bail!("GET {url} answered {status}: {page}");
+            }
+            pages += 1;
+            records += page["data"].as_array().map_or(0, Vec::len);
+            match page["next_cursor"].as_str() {
+                // A cursor carries the position; only the page size is repeated.
+                Some(cursor) if first.starts_with("limit=") => url = format!("{base}?{first}&cursor={cursor}"),
+                Some(cursor) => url = format!("{base}?cursor={cursor}"),
+                None => return Ok((records, pages, page["sync_token"].as_str().context("a sync token")?.to_owned())),
+            }
+        }
+    }
+
+    /// Runs `action`, counting the store requests and time it takes.
+    async fn step<T>(
+        &self,
+        what: String,
+        action: impl Future<Output = anyhow::Result<(T, u32)>>,
+    ) -> anyhow::Result<(T, Step)> {
+        let (before, calls_before) = (self.requests(), self.counting.counts());
+        let started = Instant::now();
+        let (output, http_calls) = action.await?;
+        let wall = started.elapsed();
+        let step = Step {
+            what,
+            http_calls,
+            requests: self.requests() - before,
+            breakdown: self.counting.counts().since(calls_before),
+            wall,
+        };
+        eprintln!("  {}: {} requests, {:.2} s", step.what, step.requests, step.wall.as_secs_f64());
+        Ok((output, step))
+    }
+}
+
+async fn measure(
+    store: &'static str,
+    gatehouse: Gatehouse,
+    counting: Arc<Counting>,
+    dynamo: Option<Arc<gatehouse_aws::DynamoTable>>,
+    now: DateTime<Utc>,
+    full: &Extract,
+    delta: &Extract,
+) -> anyhow::Result<StoreReport> {
+    demo::seed(gatehouse.table.as_ref(), now).await?;
+    let school = SchoolId::parse(SCHOOL)?;
+    let agent = agent_keys::issue(&gatehouse, &school).await?.secret.expose().to_owned();
+    let partner = PartnerId::parse(demo::DEMO_PARTNER)?;
+    let app = AppId::parse(demo::DEMO_APP)?;
+    let key = app_keys::ensure_demo_key(gatehouse.table.as_ref(), &partner, &app, None, now).await?;
+    let router = gatehouse_api::router(gatehouse);
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+    let url = format!("http://{}", listener.local_addr()?);
+    tokio::spawn(async move { axum::serve(listener, router).await });
+    let served = Served { url, counting, dynamo, client: reqwest::Client::new() };
+
+    let mut steps = Vec::new();
+    let records = full.students.len() + full.staff.len() + full.contacts.len() + full.groups.len();
+    let what = format!("ingest a full extract ({records} records), one push");
+    let (_, step) = served.step(what, async { Ok((served.push(&agent, full).await?, 1)) }).await?;
+    steps.push(step);
+
+    let mut token = String::new();
+    for limit in [100, 1000] {
+        let ((read, sync), step) = served
+            .step(format!("full sync of students, limit={limit}"), async {
+                let (read, pages, sync) = served.read_all(&key, &format!("limit={limit}")).await?;
+                Ok(((read, sync), pages))
+            })
+            .await?;
+        if read != full.students.len() {
+            bail!("a full sync read {read} students of {}", full.students.len());
+        }
+        token = sync;
+        steps.push(step);
+    }
+
+    let what = format!("push a delta of {} changes", delta.students.len() + delta.deleted.len());
+    let (_, step) = served.step(what, async { Ok((served.push(&agent, delta).await?, 1)) }).await?;
+    steps.push(step);
+    let ((read, _), step) = served
+        .step("delta sync of students, ?since=<token>".to_owned(), async {
+            let (read, pages, sync) = served.read_all(&key, &format!("since={token}")).await?;
+            Ok(((read, sync), pages))
+        })
+        .await?;
+    if read != delta.students.len() + delta.deleted.len() {
+        bail!("a delta sync read {read} changes, expected {}", delta.students.len() + delta.deleted.len());
+    }
+    steps.push(step);
+    Ok(StoreReport { store, steps })
+}
+
+// ---------------------------------------------------------------------------
+// The report
+
+fn render(full: &Extract, bytes: usize, delta: &Extract, reports: &[StoreReport]) -> String {
+    let mut out = String::new();
+    let _ = writeln!(out, "# Data API benchmark\n");
+    let _ = writeln!(
+        out,
+        "A synthetic school (`synthetic::school({SEED}, {STUDENTS}, …)`): {} pupils, {} staff, {} contacts, {} \
+         groups, {:.2} MB of extract JSON; the delta: {} joiners or edits and {} leavers. Everything through the \
+         real API router over HTTP, `cargo bench` profile, {} CPUs, one run each. Requests are the store's, \
+         GetItem + Query + other (writes, transactions, counters) in brackets.\n",
+        full.students.len(),
+        full.staff.len(),
+        full.contacts.len(),
+        full.groups.len(),
+        bytes as f64 / 1_000_000.0,
+        delta.students.len(),
+        delta.deleted.len(),
+        std::thread::available_parallelism().map_or(1, |cpus| cpus.get()),
+    );
+    let _ = writeln!(out, "| Store | Step | HTTP calls | Store requests | Wall time |");
+    let _ = writeln!(out, "|---|---|---:|---:|---:|");
+    for report in reports {
+        for step in &report.steps {
+            let b = step.breakdown;
+            let _ = writeln!(
+                out,
+                "| {} | {} | {} | {} ({} + {} + {}) | {:.2} s |",
+                report.store,
+                step.what,
+                step.http_calls,
+                step.requests,
+                b.get,
+                b.query,
+                b.other,
+                step.wall.as_secs_f64(),
+            );
+        }
+    }
+    if !reports.iter().any(|report| report.store.starts_with("DynamoDB")) {
+        let _ = writeln!(out, "\n- DynamoDB (moto): skipped, moto_server not found; run `cargo xtask bench`.");
+    }
+    out
+}

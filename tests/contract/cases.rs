@@ -1,0 +1,108 @@
+//! Support cases on the AWS adapters (DynamoDB and SES v2 on moto): the
+//! case transactions, the partner's GSI1 list and the support queue behave as
+//! on the embedded store, and the case emails arrive through SES.
+
+use std::sync::Arc;
+
+use anyhow::Context;
+use chrono::{Duration, TimeZone, Utc};
+use gatehouse_aws::{AwsPorts, ResourceNames, create_table};
+use gatehouse_core::cases;
+use gatehouse_core::demo::{self, DEMO_APP, DEMO_EMAIL, DEMO_PARTNER};
+use gatehouse_core::ports::ManualClock;
+use gatehouse_core::records::SessionRecord;
+use gatehouse_core::{EmailAddress, PartnerId, Settings};
+use gatehouse_model::{AppSummary, CaseCategory, CaseFilter, CaseState, NewCase, QueueFilter, TeamRole};
+use gatehouse_tests::moto;
+use serde_json::Value;
+
+async fn ses_messages() -> anyhow::Result<Vec<Value>> {
+    let state: Value = reqwest::get(format!("{}/moto-api/data.json", moto::endpoint())).await?.json().await?;
+    Ok(state["ses"]["Message"].as_array().context("moto's state has no SES messages")?.clone())
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_case_runs_on_dynamodb_and_its_emails_arrive_through_ses() -> anyhow::Result<()> {
+    let config = moto::sdk_config().await;
+    let domain = format!("{}.example", moto::unique_name("cases"));
+    let names = ResourceNames {
+        table: moto::unique_name("cases-table"),
+        event_bus: moto::unique_name("cases-bus"),
+        sender: EmailAddress::parse(&format!("no-reply@{domain}"))?,
+    };
+    create_table(&aws_sdk_dynamodb::Client::new(&config), &names.table).await?;
+    aws_sdk_sesv2::Client::new(&config).create_email_identity().email_identity(&domain).send().await?;
+    aws_sdk_eventbridge::Client::new(&config).create_event_bus().name(&names.event_bus).send().await?;
+    let ports = AwsPorts::new(&config, &names);
+    let now = Utc.with_ymd_and_hms(2026, 11, 23, 10, 0, 0).unwrap();
+    demo::seed(ports.table.as_ref(), now).await?;
+    let clock = Arc::new(ManualClock::at(now));
+    let mut settings = Settings::new("https://gatehouse.example");
+    // Unique per run: moto's SES state is shared by every test in the process.
+    let support = format!("{}@support.example", moto::unique_name("desk"));
+    settings.support_email = EmailAddress::parse(&support)?;
+    let gatehouse = ports.gatehouse(settings, clock.clone());
+
+    let session = SessionRecord {
+        email: EmailAddress::parse(DEMO_EMAIL)?,
+        display_name: "Dana Demo".into(),
+        partner_id: PartnerId::parse(DEMO_PARTNER)?,
+        partner_name: "Demo Partner Ltd".into(),
+        role: TeamRole::Admin,
+        apps: vec![AppSummary { app_id: DEMO_APP.into(), name: "Demo Timetabler".into() }],
+        created_at: now,
+    };
+    let contact = format!("{}@partner.example", moto::unique_name("contact"));
+    let new = NewCase {
+        category: CaseCategory::SchoolNotSyncing,
+        summary: "No extract since Friday".into(),
+        contact_name: "Dev Lead".into(),
+        contact_phone: "+44 161 496 0000".into(),
+        contact_email: contact.clone(),
+        description: "The cache age keeps growing.".into(),
+        school_id: None,
+        app: None,
+    };
+    let case = cases::open_case(&gatehouse, &session, &new, Some("open-1")).await?;
+    let replayed = cases::open_case(&gatehouse, &session, &new, Some("open-1")).await?;
+    assert_eq!(replayed, case, "the same Idempotency-Key raises one case");
+
+    clock.advance(Duration::minutes(1));
+    let replied =
+        cases::reply_as_support(&gatehouse, &case.case_id, "Sasha", "Restart the agent, please.", None).await?;
+    assert_eq!(replied.state, CaseState::AwaitingPartner);
+
+    let messages = ses_messages().await?;
+    let to = |address: &str| -> Vec<Value> {
+        messages.iter().filter(|m| m["destinations"]["ToAddresses"][0] == address).cloned().collect()
+    };
+    let to_support = to(&support);
+    assert_eq!(to_support.len(), 1, "one New Case email to support");
+    assert_eq!(to_support[0]["source"], names.sender.as_str());
+    assert!(to_support[0]["subject"].as_str().unwrap().starts_with(&format!("New case {}", case.case_id)));
+    let to_contact = to(&contact);
+    assert_eq!(to_contact.len(), 1);
+    assert_eq!(to_contact[0]["subject"], format!("Support replied to your case {}", case.case_id));
+    assert!(to_contact[0]["body"].as_str().unwrap().contains("Restart the agent, please."));
+
+    // Lists, queue and the archive job on DynamoDB.
+    let active = cases::list_for_partner(&gatehouse, &session.partner_id, CaseFilter::Active, None, None).await?;
+    assert_eq!(active.items.len(), 1);
+    let waiting = cases::queue(&gatehouse, QueueFilter::AwaitingPartner, None, None).await?;
+    assert_eq!(waiting.items.len(), 1);
+    cases::close_as_partner(&gatehouse, &session, &case.case_id).await?;
+    clock.advance(Duration::days(30));
+    for expected in [1, 0] {
+        let run = cases::archive_due(&gatehouse).await?;
+        assert_eq!(run.archived, expected);
+    }
+    let archived = cases::list_for_partner(&gatehouse, &session.partner_id, CaseFilter::Archived, None, None).await?;
+    assert_eq!(archived.items.len(), 1);
+    assert!(
+        cases::list_for_partner(&gatehouse, &session.partner_id, CaseFilter::Active, None, None)
+            .await?
+            .items
+            .is_empty()
+    );
+    Ok(())
+}

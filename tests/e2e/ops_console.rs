@@ -1,0 +1,230 @@
+//! The operations console (O1) in the browser: a partner raises a case, ops reply in the console,
+//! the partner sees the reply and closes the case; ops create a partner organisation. One browser
+//! holds both sessions: each portal has its own cookie.
+
+use fantoccini::{Client, Locator};
+use gatehouse_core::demo::DEMO_OPS_EMAIL;
+
+use super::sign_in_as_demo_partner;
+use crate::accessibility::assert_accessible;
+use crate::harness::{Context, browser_test, eventually, save_screenshot};
+use crate::pages::actions::{fill, press, wait_for, wait_for_text};
+use crate::pages::outbox::OutboxPage;
+use crate::pages::{ALERT, field, follow_main_nav, heading, link};
+
+/// Signs the demo ops user in to the console through its own sign-in page and the outbox link.
+async fn sign_in_to_the_console(app: &Context, browser: &Client) {
+    browser.goto(&app.url("/ops/signin")).await.expect("opening the console's sign-in");
+    wait_for(browser, &heading("Sign in to the operations console"), "the console's sign-in form").await;
+    fill(browser, "Email address", DEMO_OPS_EMAIL).await;
+    press(browser, "Email me a sign-in link").await;
+    wait_for(browser, &heading("Check your email"), "Check your email").await;
+    let outbox = OutboxPage::open(browser, &app.url("/dev/outbox")).await;
+    let followed = outbox.follow_newest_sign_in_link(DEMO_OPS_EMAIL).await;
+    assert!(followed.contains("/ops/auth#token="), "{followed}");
+    wait_for(browser, &heading("Operations console"), "the console's home").await;
+}
+
+#[tokio::test]
+async fn ops_reply_in_the_console_and_the_partner_closes_the_case() {
+    browser_test(|app| async move {
+        let browser = app.open_browser().await;
+        sign_in_as_demo_partner(&app, &browser).await;
+
+        // The partner raises a case.
+        follow_main_nav(&browser, "Active Cases").await;
+        wait_for(&browser, &heading("Active Cases"), "the Active Cases tab").await;
+        browser.find(Locator::XPath(&link("New Case"))).await.expect("a New Case link").click().await.unwrap();
+        wait_for(&browser, &heading("New Case"), "the New Case form").await;
+        eventually("the contact to be filled in", || async {
+            let name = browser.find(Locator::XPath(&field("Contact name"))).await?.prop("value").await?;
+            Ok(name.filter(|name| name == "Dana Demo"))
+        })
+        .await;
+        fill(&browser, "Summary of the error and where you see it", "Year 7 missing from /students").await;
+        fill(&browser, "Description", "Since Monday the students endpoint returns no Year 7 pupils.").await;
+        fill(&browser, "Phone", "0161 496 0000").await;
+        press(&browser, "Raise case").await;
+        wait_for(&browser, &heading("Case GH-000001"), "the new case's page").await;
+
+        // Ops find it at the top of the console's queue and reply.
+        sign_in_to_the_console(&app, &browser).await;
+        assert_accessible(&browser, "ops-home").await;
+        save_screenshot(&browser, "ops-home").await;
+        follow_main_nav(&browser, "Support cases").await;
+        wait_for(&browser, &heading("Support cases"), "the support queue").await;
+        let text = wait_for_text(&browser, "the new case in the queue", |text| text.contains("GH-000001")).await;
+        assert!(text.contains("Year 7 missing") && text.contains("Demo Partner Ltd"), "{text}");
+        assert_accessible(&browser, "ops-queue").await;
+        save_screenshot(&browser, "ops-queue").await;
+        browser.find(Locator::XPath(&link("GH-000001"))).await.expect("the case's link").click().await.unwrap();
+        wait_for(&browser, &heading("Case GH-000001"), "the case in the console").await;
+        wait_for_text(&browser, "the case's details", |text| text.contains("Since Monday the students endpoint")).await;
+
+        // An empty reply is refused beside its field, and nothing is sent.
+        press(&browser, "Send reply").await;
+        wait_for(&browser, ALERT, "the empty reply's problem").await;
+        let reply = browser.find(Locator::XPath(&field("Reply to the partner"))).await.unwrap();
+        assert_eq!(reply.attr("aria-invalid").await.unwrap().as_deref(), Some("true"));
+        fill(&browser, "Reply to the partner", "Please check the Year 7 groups are in the MIS export.").await;
+        press(&browser, "Send reply").await;
+        wait_for_text(&browser, "the reply to be sent", |text| text.contains("Your reply was added")).await;
+        press(&browser, "Assign to me").await;
+        let text =
+            wait_for_text(&browser, "the case to be assigned", |text| text.contains("now with Olu Operations")).await;
+        assert!(text.contains("Olu Operations (Support team)") && text.contains("Awaiting partner"), "{text}");
+        assert_accessible(&browser, "ops-case").await;
+        save_screenshot(&browser, "ops-case-replied").await;
+
+        // The partner sees the reply on the case page and closes the case.
+        browser.goto(&app.url("/cases/GH-000001")).await.unwrap();
+        let text =
+            wait_for_text(&browser, "the reply on the partner's page", |text| text.contains("Year 7 groups")).await;
+        assert!(text.contains("Olu Operations (Support team)"), "{text}");
+        press(&browser, "Close case").await;
+        wait_for_text(&browser, "the case to close", |text| text.contains("The case was closed")).await;
+        save_screenshot(&browser, "partner-closed-after-ops-reply").await;
+
+        // Ops see it in the closed queue.
+        browser.goto(&app.url("/ops/cases")).await.unwrap();
+        wait_for(&browser, &heading("Support cases"), "the support queue").await;
+        browser
+            .find(Locator::XPath(&field("Queue")))
+            .await
+            .unwrap()
+            .select_by_label("Closed (last 30 days)")
+            .await
+            .unwrap();
+        wait_for_text(&browser, "the closed case", |text| text.contains("GH-000001")).await;
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn ops_create_a_partner_organisation() {
+    browser_test(|app| async move {
+        let browser = app.open_browser().await;
+        sign_in_to_the_console(&app, &browser).await;
+        follow_main_nav(&browser, "Partners").await;
+        wait_for(&browser, &heading("Partners"), "the partners page").await;
+        wait_for_text(&browser, "the seeded organisations", |text| text.contains("Demo Partner Ltd")).await;
+
+        // A missing name is said beside its field.
+        press(&browser, "Create partner").await;
+        wait_for(&browser, ALERT, "the missing name's problem").await;
+        let name = browser.find(Locator::XPath(&field("Organisation name"))).await.unwrap();
+        assert_eq!(name.attr("aria-invalid").await.unwrap().as_deref(), Some("true"));
+        assert_accessible(&browser, "ops-partners-problem").await;
+
+        fill(&browser, "Organisation name", "Acme Learning Ltd").await;
+        fill(&browser, "First admin's name", "Ada Admin").await;
+        fill(&browser, "First admin's email address", "ada@acme.example").await;
+        fill(&browser, "App name", "Acme Homework").await;
+        press(&browser, "Create partner").await;
+        // The message comes first; the list then reloads with the new organisation.
+        let text = wait_for_text(&browser, "the new organisation in the list", |text| {
+            text.contains("was emailed a link") && text.contains("acme-learning-ltd")
+        })
+        .await;
+        assert!(text.contains("Ada Admin"), "{text}");
+        assert_accessible(&browser, "ops-partners").await;
+        save_screenshot(&browser, "ops-partner-created").await;
+
+        let outbox = OutboxPage::open(&browser, &app.url("/dev/outbox")).await;
+        let subjects = outbox.emails_to("ada@acme.example").await;
+        assert_eq!(subjects, ["You have been added to Acme Learning Ltd on Gatehouse"]);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn ops_offer_install_slots_and_mark_a_booked_install_done() {
+    use chrono::{Days, Local};
+    use gatehouse_core::onboarding::{self, Booker};
+    use gatehouse_core::{SchoolId, ingestion};
+
+    browser_test(|app| async move {
+        let browser = app.open_browser().await;
+        sign_in_to_the_console(&app, &browser).await;
+        follow_main_nav(&browser, "Install bookings").await;
+        wait_for(&browser, &heading("Install bookings"), "the bookings page").await;
+        wait_for_text(&browser, "the empty lists", |text| text.contains("No school has booked a slot yet")).await;
+
+        // A missing day is said beside its field.
+        press(&browser, "Offer slots").await;
+        wait_for(&browser, ALERT, "the missing day's problem").await;
+        let day = browser.find(Locator::XPath(&field("Day"))).await.unwrap();
+        assert_eq!(day.attr("aria-invalid").await.unwrap().as_deref(), Some("true"));
+        assert!(day.attr("aria-describedby").await.unwrap().unwrap_or_default().contains("offer-date-error"));
+        assert_accessible(&browser, "ops-bookings-problem").await;
+
+        // Ops offer two slots ten days on; the list shows them.
+        let date = Local::now().date_naive().checked_add_days(Days::new(10)).expect("a date ten days on");
+        let script = r#"
+            const [input, value] = arguments;
+            input.value = value;
+            input.dispatchEvent(new Event("input", { bubbles: true }));
+            input.dispatchEvent(new Event("change", { bubbles: true }));
+        "#;
+        let argument = serde_json::to_value(&day).expect("the input as a script argument");
+        browser.execute(script, vec![argument, date.to_string().into()]).await.expect("setting the day");
+        fill(&browser, "Start times", "09:30, 13:00").await;
+        press(&browser, "Offer slots").await;
+        let long = date.format("%-d %B %Y").to_string();
+        let (first, second) = (format!("{long}, 09:30"), format!("{long}, 13:00"));
+        wait_for_text(&browser, "the offered slots", |text| {
+            text.contains("2 new slots offered") && text.contains(&first) && text.contains(&second)
+        })
+        .await;
+
+        // A school books the first (through the domain, as the school portal does); ops see it.
+        let school = SchoolId::parse("3280003").unwrap();
+        let link = ingestion::school_links(app.gatehouse(), &school).await.unwrap().remove(0).link;
+        let booker = Booker {
+            school_id: school.clone(),
+            school_name: link.name.clone(),
+            urn: link.urn.clone().unwrap_or_default(),
+            name: "Hana Head".to_owned(),
+            email: "head@school.example".to_owned(),
+        };
+        onboarding::book(app.gatehouse(), &booker, None, &format!("{date}T09:30")).await.expect("booking");
+        browser.refresh().await.unwrap();
+        let text = wait_for_text(&browser, "the booking", |text| text.contains("Hana Head")).await;
+        assert!(text.contains(&link.name) && text.contains("head@school.example"), "{text}");
+        assert_accessible(&browser, "ops-bookings").await;
+        save_screenshot(&browser, "ops-bookings").await;
+
+        press(&browser, "Mark installed").await;
+        // The message comes first; the table then reloads without the button.
+        let text = wait_for_text(&browser, "the install marked in the table", |text| {
+            text.contains("is now marked Installed") && !text.contains("Mark installed")
+        })
+        .await;
+        assert!(text.contains("Installed"), "{text}");
+        let table = browser.find(Locator::Css("table")).await.expect("the bookings table");
+        let argument = serde_json::to_value(&table).expect("the table as a script argument");
+        browser.execute("arguments[0].scrollIntoView()", vec![argument]).await.expect("scrolling to the table");
+        save_screenshot(&browser, "ops-bookings-installed").await;
+
+        // G1: ops issue the school's MIS agent key, shown once.
+        fill(&browser, "School ID", "3280003").await;
+        press(&browser, "Issue agent key").await;
+        let text = wait_for_text(&browser, "the new agent key", |text| text.contains("copy it now")).await;
+        assert!(text.contains("for school 3280003"), "{text}");
+        let secret = browser.find(Locator::XPath(&field("Agent key"))).await.expect("the key's field");
+        let secret = secret.prop("value").await.expect("its value").unwrap_or_default();
+        let status = reqwest::Client::new()
+            .get(app.url("/api/agent/v1/status"))
+            .bearer_auth(&secret)
+            .send()
+            .await
+            .expect("the agent status call");
+        assert_eq!(status.status(), 200, "the shown key works for the agent");
+        assert_accessible(&browser, "ops-agent-key").await;
+        let shown = browser.find(Locator::Css(".secret-box")).await.expect("the key's box");
+        let argument = serde_json::to_value(&shown).expect("the box as a script argument");
+        browser.execute("arguments[0].scrollIntoView()", vec![argument]).await.expect("scrolling to the key");
+        save_screenshot(&browser, "ops-agent-key").await;
+    })
+    .await;
+}

@@ -1,0 +1,88 @@
+//! A4, `/webhooks`: the endpoint form, the box that shows a new signing secret once, and the
+//! deliveries table.
+
+use fantoccini::{Client, Locator};
+
+use super::{button, field, heading};
+use crate::harness::{PATIENCE, eventually};
+
+const TITLE: &str = "Webhooks";
+const ROWS: &str = "//main//table/tbody/tr";
+const SECRET_BOX: &str = "//section[h2[normalize-space()='Copy this signing secret now: it will not be shown again']]";
+
+pub struct WebhooksPage<'a> {
+    browser: &'a Client,
+}
+
+impl<'a> WebhooksPage<'a> {
+    /// Waits for the heading and the endpoint section.
+    pub async fn expect_shown(browser: &'a Client) -> WebhooksPage<'a> {
+        let loaded = format!("{}/following::section[h2[normalize-space()='Endpoint']]", heading(TITLE));
+        browser
+            .wait()
+            .at_most(PATIENCE)
+            .for_element(Locator::XPath(&loaded))
+            .await
+            .unwrap_or_else(|error| panic!("the webhook did not load: {error}"));
+        WebhooksPage { browser }
+    }
+
+    pub async fn fill(&self, label: &str, text: &str) {
+        let input = self.browser.find(Locator::XPath(&field(label))).await.expect("the field");
+        input.clear().await.expect("clearing the field");
+        input.send_keys(text).await.unwrap_or_else(|error| panic!("typing into {label:?}: {error}"));
+    }
+
+    pub async fn press(&self, label: &str) {
+        let pressed = self.browser.find(Locator::XPath(&button(label))).await.expect("the button");
+        pressed.click().await.unwrap_or_else(|error| panic!("clicking {label:?}: {error}"));
+    }
+
+    /// Waits for the box with the new signing secret and returns the secret.
+    pub async fn wait_for_secret(&self) -> String {
+        self.browser.wait().at_most(PATIENCE).for_element(Locator::XPath(SECRET_BOX)).await.expect("a secret box");
+        let input = format!("{SECRET_BOX}{}", field("Signing secret"));
+        let input = self.browser.find(Locator::XPath(&input)).await.expect("the secret's input");
+        input.prop("value").await.expect("its value").expect("a secret")
+    }
+
+    /// The text saying where events go.
+    pub async fn state(&self) -> String {
+        let found = self.browser.find(Locator::Css("p.webhook-state")).await.expect("the state line");
+        found.text().await.expect("its text")
+    }
+
+    /// Each delivery's row as its cells' text.
+    pub async fn rows(&self) -> Vec<Vec<String>> {
+        let mut rows = Vec::new();
+        for row in self.browser.find_all(Locator::XPath(ROWS)).await.expect("the rows") {
+            let mut cells = Vec::new();
+            for cell in row.find_all(Locator::XPath("./*")).await.expect("a row's cells") {
+                cells.push(cell.text().await.expect("a cell's text"));
+            }
+            rows.push(cells);
+        }
+        rows
+    }
+
+    /// Presses Refresh until a delivery of `event_type` shows `status`; returns its row.
+    pub async fn wait_for_delivery(&self, event_type: &str, status: &str) -> Vec<String> {
+        let this = self;
+        eventually(&format!("a {event_type} delivery that is {status}"), || async move {
+            this.press("Refresh deliveries").await;
+            Ok(this.rows().await.into_iter().find(|cells| cells[0] == event_type && cells[3] == status))
+        })
+        .await
+    }
+
+    /// "Done: hide the secret".
+    pub async fn hide_secret(&self) {
+        self.press("Done: hide the secret").await;
+    }
+
+    /// Brings the deliveries table into view, for a screenshot.
+    pub async fn scroll_to_deliveries(&self) {
+        let script = "document.getElementById('deliveries-heading').scrollIntoView()";
+        self.browser.execute(script, vec![]).await.expect("scrolling to the deliveries");
+    }
+}

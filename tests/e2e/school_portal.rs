@@ -1,0 +1,140 @@
+//! The school portal (S3, S4) in the browser: a school user signs in through the outbox link,
+//! changes the demo app's GDPR mode and feed from the keyboard, downloads a receipt and revokes
+//! access; the partner, in a browser of their own, sees the school revoked with the school's
+//! log entries. axe-core checks every school portal page.
+
+use fantoccini::key::Key;
+use gatehouse_core::demo::DEMO_SCHOOL_EMAIL;
+
+use super::sign_in_as_demo_partner;
+use crate::accessibility::assert_accessible;
+use crate::harness::{browser_test, save_screenshot};
+use crate::pages::follow_main_nav;
+use crate::pages::outbox::OutboxPage;
+use crate::pages::school_list::REVOKED_SCHOOLS;
+use crate::pages::school_portal::{COLLEAGUES, DASHBOARD, INSTALL, SIGN_IN, SchoolPortal};
+use crate::pages::school_tile::SchoolTilePage;
+
+/// The demo school Hana Head works at, and the demo partner's app it shares with.
+const SCHOOL_ID: &str = "3280003";
+const APP: &str = "Demo Timetabler";
+
+#[tokio::test]
+async fn a_school_changes_mode_and_feed_revokes_and_the_partner_sees_it() {
+    browser_test(|app| async move {
+        let browser = app.open_browser().await;
+        let portal = SchoolPortal::on(&browser);
+
+        // Sign in through the school portal's own page and the emailed link.
+        browser.goto(&app.url("/school/signin")).await.expect("opening the school sign-in");
+        portal.expect_heading(SIGN_IN).await;
+        assert_accessible(&browser, "school-portal-sign-in").await;
+        save_screenshot(&browser, "school-portal-sign-in").await;
+        portal.fill("Email address", DEMO_SCHOOL_EMAIL).await;
+        portal.press("Email me a sign-in link").await;
+        portal.expect_heading("Check your email").await;
+        let followed = OutboxPage::open(&browser, &app.url("/dev/outbox"))
+            .await
+            .follow_newest_sign_in_link(DEMO_SCHOOL_EMAIL)
+            .await;
+        assert!(followed.contains("/school/auth#token="), "the school's link lands in the school portal: {followed}");
+
+        // The dashboard: the demo app, active, with its settings.
+        portal.expect_heading(DASHBOARD).await;
+        let row = portal.dashboard_row(APP).await;
+        assert!(row[0].contains("Demo Partner Ltd"), "the row names the partner: {row:?}");
+        assert_eq!(
+            (row[1].as_str(), row[3].as_str(), row[4].as_str()),
+            ("Sharing", "Include All", "Enabled"),
+            "{row:?}"
+        );
+        let address = browser.current_url().await.expect("the current address");
+        assert!(!address.as_str().contains("token="), "the token stayed in the address bar: {address}");
+        assert_accessible(&browser, "school-portal-dashboard").await;
+        save_screenshot(&browser, "school-portal-dashboard").await;
+
+        // The app's page.
+        portal.follow(APP).await;
+        portal.expect_heading(APP).await;
+        assert!(portal.is_chosen("Include All:").await && portal.is_chosen("Enabled:").await);
+        assert_accessible(&browser, "school-portal-app").await;
+        save_screenshot(&browser, "school-portal-app").await;
+
+        // Keyboard only: arrow keys choose within each group, Tab moves to the next, Enter saves.
+        portal.focus_radio("Include All:").await;
+        portal.press_key(Key::Down).await;
+        assert!(portal.is_chosen("Exclude All:").await, "Arrow Down should choose Exclude All");
+        portal.press_key(Key::Tab).await;
+        assert!(portal.focused_label().await.starts_with("Enabled:"), "Tab should reach the feed's choice");
+        portal.press_key(Key::Down).await;
+        assert!(portal.is_chosen("Paused:").await, "Arrow Down should choose Paused");
+        portal.press_key(Key::Tab).await;
+        assert_eq!(portal.focused_label().await, "Save settings", "Tab should reach Save settings");
+        portal.press_key(Key::Enter).await;
+        let message = portal.wait_for_message(|text| text.starts_with("Saved.")).await;
+        assert!(message.contains("GDPR mode Exclude All") && message.contains("feed Paused"), "{message}");
+        let log = portal.log().await;
+        let newest: Vec<(&str, &str)> = log.iter().take(2).map(|row| (row[1].as_str(), row[2].as_str())).collect();
+        assert_eq!(newest, [("Feed paused", "Hana Head"), ("GDPR mode changed", "Hana Head")], "{log:?}");
+        assert_accessible(&browser, "school-portal-app-saved").await;
+        portal.scroll_to_message().await;
+        save_screenshot(&browser, "school-portal-app-saved").await;
+
+        // The newest receipt downloads as a file that names the change and who made it.
+        let receipts = portal.receipts().await;
+        let (line, href) = receipts.first().expect("a receipt for the change");
+        assert!(line.contains("Feed paused"), "the newest receipt is the feed's: {receipts:?}");
+        assert!(href.starts_with("/api/school/apps/") && href.contains("/receipts/"), "{href}");
+        let download = portal.fetch(href).await;
+        assert_eq!(download.status, 200, "the receipt answered {download:?}");
+        let disposition = download.disposition.unwrap_or_default();
+        assert!(disposition.starts_with("attachment; filename=\"receipt-3280003-"), "{disposition}");
+        assert!(download.text.contains("Feed paused") && download.text.contains("Hana Head"));
+        assert!(download.text.contains(APP) && download.text.contains("Intact"), "the chain verifies");
+
+        // Revoke now: the date starts at today.
+        portal.fill("Why (optional)", "Trial over").await;
+        portal.press("Revoke access").await;
+        let message = portal.wait_for_message(|text| text.contains("can no longer read your data")).await;
+        assert!(message.starts_with(APP), "{message}");
+        assert!(portal.main_text().await.contains("Access revoked"), "the page says the app is revoked");
+        assert!(!portal.has_section("Sharing settings").await, "nothing is left to set once revoked");
+        assert_eq!(portal.log().await[0][1], "Revoked");
+        portal.scroll_to_message().await;
+        save_screenshot(&browser, "school-portal-app-revoked").await;
+
+        // The school's other pages.
+        follow_main_nav(&browser, COLLEAGUES).await;
+        portal.expect_heading(COLLEAGUES).await;
+        assert!(portal.main_text().await.contains(DEMO_SCHOOL_EMAIL), "Hana is on her school's team");
+        assert_accessible(&browser, "school-portal-team").await;
+        save_screenshot(&browser, "school-portal-team").await;
+        follow_main_nav(&browser, "Install").await;
+        portal.expect_heading(INSTALL).await;
+        assert!(portal.main_text().await.contains("Install status"), "the page says where the install stands");
+        assert_accessible(&browser, "school-portal-onboarding").await;
+        save_screenshot(&browser, "school-portal-onboarding").await;
+        follow_main_nav(&browser, "Data sharing").await;
+        portal.expect_heading(DASHBOARD).await;
+        let row = portal.dashboard_row(APP).await;
+        assert_eq!(row[1], "Access revoked", "{row:?}");
+
+        // The partner, in a browser of their own, sees the school's changes.
+        let partner = app.open_browser().await;
+        let revoked = sign_in_as_demo_partner(&app, &partner).await.open_list(REVOKED_SCHOOLS).await;
+        assert_eq!(revoked.cell(SCHOOL_ID, "Revoked By").await.as_deref(), Some("School"), "the school revoked");
+        let tile = SchoolTilePage::open_by_clicking(&partner, SCHOOL_ID).await;
+        let log = tile.log().await;
+        let newest: Vec<(&str, &str)> =
+            log.iter().take(3).map(|line| (line.event.as_str(), line.actor.as_str())).collect();
+        assert_eq!(
+            newest,
+            [("Revoked", "By Hana Head"), ("Feed paused", "By Hana Head"), ("GDPR mode changed", "By Hana Head")],
+            "{log:?}"
+        );
+        assert!(log[0].detail.contains("Reason: Trial over. Now:"), "the reason reaches the partner: {:?}", log[0]);
+        assert!(log[2].detail.contains("from Include All to Exclude All"), "{:?}", log[2]);
+        save_screenshot(&partner, "school-portal-partner-tile").await;
+    })
+    .await;
+}
