@@ -470,3 +470,15 @@ async fn a_data_directory_from_an_older_version_is_refused_with_what_to_do() {
     start(LocalConfig::new(fresh.path().to_owned())).await.unwrap().stop().await.unwrap();
     start(LocalConfig::new(fresh.path().to_owned())).await.unwrap().stop().await.unwrap();
 }
+
+/// `cargo xtask run`'s start: demo people through the agent and real demo
+/// cases on a fresh store (tests otherwise start without them).
+#[tokio::test]
+async fn the_demo_start_seeds_people_and_support_cases() {
+    let app = helpers::spawn_app_with(|config| config.seed_people = true).await;
+    let client = app.signed_in_client(DEMO_EMAIL).await;
+    let cases = app.get_ok(&client, "/api/partner/cases?filter=active").await;
+    assert_eq!(cases["items"].as_array().map(Vec::len), Some(3), "{cases}");
+    let tile = app.get_ok(&client, "/api/partner/schools/3280003").await;
+    assert_eq!(tile["row"]["active_cases"], 1);
+}

@@ -495,7 +495,8 @@ pub async fn seed_cases(gatehouse: &crate::Gatehouse) -> Result<u32> {
         partner_id: PartnerId::parse(DEMO_PARTNER).expect("demo id"),
         partner_name: "Demo Partner Ltd".into(),
         role: TeamRole::Admin,
-        apps: Vec::new(),
+        // The session as sign-in makes it: cases name one of the partner's apps.
+        apps: vec![gatehouse_model::AppSummary { app_id: DEMO_APP.into(), name: "Demo Timetabler".into() }],
         created_at: gatehouse.clock.now(),
     };
     let cases = [
