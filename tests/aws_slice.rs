@@ -340,7 +340,7 @@ async fn an_extract_push_and_a_students_page_on_dynamodb() -> anyhow::Result<()>
     let gatehouse = app.ports.gatehouse(settings(), app.clock.clone());
     // Demo school 3280003 of the demo app: active, Include All, feed enabled.
     let school = gatehouse_core::SchoolId::parse("3280003")?;
-    let agent = gatehouse_core::agent_keys::issue(&gatehouse, &school).await?.secret;
+    let agent = gatehouse_core::agent_keys::issue(&gatehouse, &school, "Gatehouse support").await?.secret;
     let partner = gatehouse_core::PartnerId::parse(demo::DEMO_PARTNER)?;
     let app_id = gatehouse_core::AppId::parse(demo::DEMO_APP)?;
     let key =

@@ -60,10 +60,10 @@ async fn invite(app: &TestApp, client: &reqwest::Client, contact: &str) -> (Valu
 async fn a_school_is_invited_once_and_bad_invitations_are_refused() {
     let app = spawn_app().await;
     let demo = app.signed_in_client(DEMO_EMAIL).await;
-    let (outcome, _) = invite(&app, &demo, "bea@brookside.example").await;
+    let (outcome, _) = invite(&app, &demo, "bea@brookside-infant-school.example").await;
     assert_eq!(
         outcome["message"],
-        "Brookside Infant School is invited: the invitation was sent to bea@brookside.example."
+        "Brookside Infant School is invited: the invitation was sent to bea@brookside-infant-school.example."
     );
     let school = &outcome["school"];
     assert_eq!(school["view"], "pending");
@@ -71,19 +71,19 @@ async fn a_school_is_invited_once_and_bad_invitations_are_refused() {
     assert_eq!(school["row"]["invitation_status"], "Invitation Sent");
     assert_eq!(school["row"]["partner_contact"], DEMO_EMAIL);
     assert_eq!(school["log"][0]["event"], "invited");
-    let email = &app.emails_to("bea@brookside.example").await[0];
+    let email = &app.emails_to("bea@brookside-infant-school.example").await[0];
     assert!(email.html.contains("Begin Authorisation") && email.text.contains("Hello Bea Bursar"));
 
     let again =
-        app.post(&demo, "/api/partner/invitations", invitation(DIRECTORY_SCHOOL, "other@brookside.example")).await;
+        app.post(&demo, "/api/partner/invitations", invitation(DIRECTORY_SCHOOL, "other@brookside-infant-school.example")).await;
     assert_problem(again, 409, "already_invited").await;
-    assert!(app.emails_to("other@brookside.example").await.is_empty());
+    assert!(app.emails_to("other@brookside-infant-school.example").await.is_empty());
     let pending = app.get_ok(&demo, "/api/partner/schools?view=pending&q=140004").await;
     assert_eq!(pending["total"], 1, "one invitation, not two");
 
     // Another partner may invite the same school for its own app.
     let other = app.signed_in_client(OTHER_EMAIL).await;
-    app.post_ok(&other, "/api/partner/invitations", invitation(DIRECTORY_SCHOOL, "bea@brookside.example")).await;
+    app.post_ok(&other, "/api/partner/invitations", invitation(DIRECTORY_SCHOOL, "bea@brookside-infant-school.example")).await;
 
     let unknown = app.post(&demo, "/api/partner/invitations", invitation("999999", "x@y.example")).await;
     assert_problem(unknown, 404, "not_found").await;
@@ -112,7 +112,7 @@ fn answers(token: &str) -> Value {
 async fn forwarding_then_authorising_makes_the_school_active_with_the_schools_choices() {
     let app = spawn_app().await;
     let demo = app.signed_in_client(DEMO_EMAIL).await;
-    let (_, first_token) = invite(&app, &demo, "bea@brookside.example").await;
+    let (_, first_token) = invite(&app, &demo, "bea@brookside-infant-school.example").await;
     let school = new_client();
 
     let opened = app.post_ok(&school, "/api/invitations/open", json!({ "token": first_token })).await;
@@ -120,15 +120,15 @@ async fn forwarding_then_authorising_makes_the_school_active_with_the_schools_ch
     assert_eq!(opened["granted_scopes"], json!([]));
 
     // "No, I am not the right person": forwarded, and the first link dies.
-    let forward = json!({ "token": first_token, "to": { "name": "Dev Head", "email": "head@brookside.example", "role": "Headteacher" } });
+    let forward = json!({ "token": first_token, "to": { "name": "Dev Head", "email": "head@brookside-infant-school.example", "role": "Headteacher" } });
     app.post_ok(&school, "/api/invitations/forward", forward).await;
     assert_problem(
         app.post(&school, "/api/invitations/open", json!({ "token": first_token })).await,
         410,
-        "invitation_expired",
+        "link_superseded",
     )
     .await;
-    let token = token_after(&app.emails_to("head@brookside.example").await[0].text, MARKER);
+    let token = token_after(&app.emails_to("head@brookside-infant-school.example").await[0].text, MARKER);
 
     let done = app.post_ok(&school, "/api/invitations/authorise", answers(&token)).await;
     assert_eq!(done["state"], "authorised");
@@ -148,7 +148,7 @@ async fn forwarding_then_authorising_makes_the_school_active_with_the_schools_ch
     assert!(tile["log"][1]["detail"].as_str().unwrap().contains("Forwarded by Bea Bursar"));
 
     // Receipts to the school and the partner contact; an event for apps.
-    assert!(app.emails_to("head@brookside.example").await.iter().any(|e| e.subject.starts_with("Receipt")));
+    assert!(app.emails_to("head@brookside-infant-school.example").await.iter().any(|e| e.subject.starts_with("Receipt")));
     assert!(
         app.emails_to(DEMO_EMAIL)
             .await
@@ -173,7 +173,7 @@ async fn forwarding_then_authorising_makes_the_school_active_with_the_schools_ch
 async fn the_wizard_refuses_answers_it_cannot_act_on_and_changes_nothing() {
     let app = spawn_app().await;
     let demo = app.signed_in_client(DEMO_EMAIL).await;
-    let (_, token) = invite(&app, &demo, "bea@brookside.example").await;
+    let (_, token) = invite(&app, &demo, "bea@brookside-infant-school.example").await;
     let cases = [
         ("has_authority", json!(false)),
         ("approver_name", json!(" ")),

@@ -11,7 +11,7 @@ use crate::helpers::{TestApp, assert_problem, new_client, spawn_app, token_after
 
 /// A directory school the demo partner invites; not in the demo data.
 const SCHOOL: &str = "140004";
-const BEA: &str = "bea@brookside.example";
+const BEA: &str = "bea@brookside-infant-school.example";
 
 /// The demo partner invites the directory school and Bea authorises it (S2),
 /// then signs in to the school portal through the newest sign-in email.

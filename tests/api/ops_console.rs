@@ -103,6 +103,9 @@ async fn only_an_ops_session_opens_any_ops_endpoint() {
             "reply_to_case" => json(json!({ "text": "We are looking at it." })),
             "reassign_case" => json(json!({ "assignee": OPS_NAME })),
             "offer_install_slots" => json(json!({ "date": "2026-12-02", "times": ["10:00"] })),
+            "decide_authority_verification" => {
+                json(json!({ "app_id": "demo-app", "school_id": "3280001", "decision": "verify" }))
+            }
             _ => json(json!({})),
         }
     };
@@ -129,6 +132,11 @@ async fn only_an_ops_session_opens_any_ops_endpoint() {
         if route.path.ends_with("/held-extract") || route.path.contains("/held-extract/") {
             // Past the sign-in check: the demo school has no held extract to show or decide.
             assert_problem(response, 404, "no_held_extract").await;
+            continue;
+        }
+        if route.op == gatehouse_model::Op::DecideAuthorityVerification {
+            // Past the sign-in check: nobody at that school waits for verification.
+            assert_problem(response, 404, "not_found").await;
             continue;
         }
         let status = response.status();

@@ -55,7 +55,7 @@ async fn every_pending_invitation_is_reminded_once_per_slot_with_a_link_that_wor
     assert_problem(
         app.post(&app.client, "/api/invitations/open", json!({ "token": resent_token })).await,
         410,
-        "invitation_expired",
+        "link_superseded",
     )
     .await;
     app.post_ok(&app.client, "/api/invitations/open", json!({ "token": newest })).await;
@@ -72,6 +72,9 @@ async fn every_pending_invitation_is_reminded_once_per_slot_with_a_link_that_wor
     assert_eq!(third_day["stale"], 0, "authorising took it off the list at once");
     let tile =
         app.get_ok(&app.signed_in_client(DEMO_EMAIL).await, &format!("/api/partner/schools/{PENDING_SCHOOL}")).await;
-    assert_eq!(tile["view"], "active");
+    // A data lead with no verified authority: the answer waits for
+    // operations to verify them (#12), and nobody is reminded meanwhile.
+    assert_eq!(tile["view"], "pending");
+    assert_eq!(tile["row"]["invitation_status"], "Awaiting Verification");
     drop(demo);
 }

@@ -211,7 +211,7 @@ async fn resending_to_a_new_contact_kills_the_old_link() {
     let new_token = token_after(&new_emails[0].text, INVITE_MARKER);
 
     let dead = app.post(&app.client, "/api/invitations/open", json!({ "token": old_token })).await;
-    assert_problem(dead, 410, "invitation_expired").await;
+    assert_problem(dead, 410, "link_superseded").await;
     let live = app.post_ok(&app.client, "/api/invitations/open", json!({ "token": new_token })).await;
     assert_eq!(live["contact_name"], "Nia Newhead");
     let pending = app.get_ok(&demo, "/api/partner/schools?view=pending&q=nia.newhead&page_size=200").await;
@@ -265,7 +265,7 @@ async fn a_cancelled_invitation_leaves_the_lists_and_its_link_dies() {
     let again = app.post_ok(&demo, &school(OTHER_PENDING_SCHOOL, "cancel-invite"), json!({})).await;
     assert_eq!(again["changed"], false);
     let dead = app.post(&app.client, "/api/invitations/open", json!({ "token": token })).await;
-    assert_problem(dead, 410, "invitation_expired").await;
+    assert_problem(dead, 410, "link_superseded").await;
     for view in ["active", "pending", "revoked"] {
         let page = app.get_ok(&demo, &format!("/api/partner/schools?view={view}&page_size=200")).await;
         assert!(!ids(&page).contains(&OTHER_PENDING_SCHOOL.to_owned()), "{view}");

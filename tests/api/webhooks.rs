@@ -36,11 +36,11 @@ async fn point_webhook_at(app: &TestApp, admin: &reqwest::Client, receiver: &Rec
 async fn authorise_a_school(app: &TestApp, admin: &reqwest::Client) -> String {
     let invitation = json!({
         "urn": DIRECTORY_SCHOOL,
-        "school_contact": { "name": "Bea Bursar", "email": "bea@brookside.example", "role": "Business Manager" },
+        "school_contact": { "name": "Bea Bursar", "email": "bea@brookside-infant-school.example", "role": "Business Manager" },
         "contact_may_authorise": true
     });
     app.post_ok(admin, "/api/partner/invitations", invitation).await;
-    let email = &app.emails_to("bea@brookside.example").await[0];
+    let email = &app.emails_to("bea@brookside-infant-school.example").await[0];
     let token = token_after(&email.text, "/authorise#token=");
     let answers = json!({
         "token": token,
@@ -103,7 +103,7 @@ async fn authorising_a_school_posts_a_signed_authorisation_granted_once() {
     assert!(id.starts_with("evt_"), "{event}");
     assert_eq!(request.event_id_header.as_deref(), Some(id));
     assert_eq!(request.attempt_header.as_deref(), Some("1"));
-    for personal in ["Bea", "bea@brookside.example", "Business Manager"] {
+    for personal in ["Bea", "bea@brookside-infant-school.example", "Business Manager"] {
         assert!(!request.body.contains(personal), "ids only, never personal data: {}", request.body);
     }
 

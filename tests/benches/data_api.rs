@@ -254,7 +254,7 @@ async fn measure(
 ) -> anyhow::Result<StoreReport> {
     demo::seed(gatehouse.table.as_ref(), now).await?;
     let school = SchoolId::parse(SCHOOL)?;
-    let agent = agent_keys::issue(&gatehouse, &school).await?.secret.expose().to_owned();
+    let agent = agent_keys::issue(&gatehouse, &school, "Gatehouse support").await?.secret.expose().to_owned();
     let partner = PartnerId::parse(demo::DEMO_PARTNER)?;
     let app = AppId::parse(demo::DEMO_APP)?;
     let key = app_keys::ensure_demo_key(gatehouse.table.as_ref(), &partner, &app, None, now).await?;

@@ -126,7 +126,7 @@ async fn partner_invites_a_directory_school_which_authorises_with_exclude_all_an
         assert!(problem.contains("name"), "a missing name is said beside the field: {problem:?}");
         look_and_check(&browser, "invite-2-contact-problem").await;
         wizard.fill("Name", "Bea Bursar").await;
-        wizard.fill("Email address", "bea@brookside.example").await;
+        wizard.fill("Email address", "bea@brookside-infant-school.example").await;
         wizard.fill("Role (optional)", "Business Manager").await;
         wizard.press("Next").await;
         let problem = wizard.field_problem("This person is authorised to share data on the school's behalf").await;
@@ -140,7 +140,7 @@ async fn partner_invites_a_directory_school_which_authorises_with_exclude_all_an
         let school = wizard.review_value("School").await;
         assert!(school.contains(BROOKSIDE) && school.contains("URN 140004"), "the review shows {school:?}");
         let contact = wizard.review_value("School contact").await;
-        assert!(contact.contains("Bea Bursar, Business Manager") && contact.contains("bea@brookside.example"));
+        assert!(contact.contains("Bea Bursar, Business Manager") && contact.contains("bea@brookside-infant-school.example"));
         assert!(
             wizard.review_value("Partner contact").await.contains(DEMO_EMAIL),
             "the partner contact defaults to me"
@@ -149,7 +149,7 @@ async fn partner_invites_a_directory_school_which_authorises_with_exclude_all_an
         wizard.press("Send invitation").await;
 
         let message = wizard.wait_for_sent().await;
-        assert!(message.contains("bea@brookside.example"), "the wizard says where the invitation went: {message:?}");
+        assert!(message.contains("bea@brookside-infant-school.example"), "the wizard says where the invitation went: {message:?}");
         look_and_check(&browser, "invite-sent").await;
         wizard.follow(&format!("Open {BROOKSIDE} in {PENDING_AUTHORISATIONS}")).await;
         let pending = SchoolListPage::expect_shown(&browser, PENDING_AUTHORISATIONS).await;
@@ -159,7 +159,7 @@ async fn partner_invites_a_directory_school_which_authorises_with_exclude_all_an
         assert_eq!(pending.cell(BROOKSIDE_URN, "Status").await.as_deref(), Some("Invitation Sent"));
 
         // S2, in the school's own browser with no session, from the emailed link.
-        let (school_browser, link) = open_link_as_school(&app, "bea@brookside.example").await;
+        let (school_browser, link) = open_link_as_school(&app, "bea@brookside-infant-school.example").await;
         assert!(link.contains("/authorise#token="), "the email links to the wizard: {link}");
         let school = AuthorisePage::on(&school_browser);
         let heading = school.expect_step_with_focus("Step 1 of 7").await;
@@ -343,8 +343,8 @@ async fn a_used_link_opened_again_shows_the_receipt() {
     browser_test(|app| async move {
         let browser = app.open_browser().await;
         sign_in_as_demo_partner(&app, &browser).await;
-        invite(&browser, BROOKSIDE, BROOKSIDE_URN, ("Bea Bursar", "bea@brookside.example")).await.wait_for_sent().await;
-        let (school_browser, link) = open_link_as_school(&app, "bea@brookside.example").await;
+        invite(&browser, BROOKSIDE, BROOKSIDE_URN, ("Bea Bursar", "bea@brookside-infant-school.example")).await.wait_for_sent().await;
+        let (school_browser, link) = open_link_as_school(&app, "bea@brookside-infant-school.example").await;
         authorise_with_defaults(&AuthorisePage::on(&school_browser), "Business Manager").await;
 
         let later = app.open_browser().await;

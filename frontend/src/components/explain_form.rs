@@ -15,6 +15,8 @@ fn reason_label(reason: ExplainReason) -> &'static str {
     match reason {
         ExplainReason::Shared => "Shared",
         ExplainReason::NotAuthorised => "Not authorised",
+        ExplainReason::AwaitingVerification => "Awaiting verification",
+        ExplainReason::AwaitingSchoolApproval => "Awaiting school approval",
         ExplainReason::AuthorisationRevoked => "Access revoked",
         ExplainReason::NotInstalled => "MIS agent not installed",
         ExplainReason::FeedPaused => "Feed paused",

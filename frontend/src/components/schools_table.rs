@@ -92,6 +92,7 @@ pub fn invitation_class(status: InvitationStatus) -> &'static str {
     match status {
         InvitationStatus::InvitationSent => "badge invitation-sent",
         InvitationStatus::ReadyToAuthorise => "badge invitation-ready",
+        InvitationStatus::AwaitingVerification | InvitationStatus::AwaitingSchoolApproval => "badge invitation-waiting",
     }
 }
 

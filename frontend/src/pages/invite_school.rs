@@ -742,6 +742,7 @@ mod tests {
             postcode: "B2 1BE".to_owned(),
             phase: "Primary".to_owned(),
             status,
+            email_domains: Vec::new(),
         }
     }
 

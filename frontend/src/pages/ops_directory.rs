@@ -357,6 +357,7 @@ fn EditSchool(school: DirectorySchool, on_saved: Callback<DirectorySchool>, on_c
                     postcode: postcode.get_untracked(),
                     phase: phase.get_untracked(),
                     status: status.get_untracked(),
+                    email_domains: None,
                 });
             }>
                 <div class="form-row">

@@ -1,7 +1,7 @@
 //! `/school/team` (S3): the school's colleagues with a portal account. Anyone signed in adds a
 //! colleague (name, email, role; they are emailed the sign-in page) or removes one.
 
-use gatehouse_model::{AddSchoolColleague, SchoolTeam};
+use gatehouse_model::{AddSchoolColleague, SchoolTeam, TeamRole};
 use leptos::prelude::*;
 
 use crate::api::{self, ApiError};
@@ -44,7 +44,12 @@ pub fn SchoolTeamScreen() -> impl IntoView {
         event.prevent_default();
         message.set(None);
         let who =
-            AddSchoolColleague { name: name.get_untracked(), email: email.get_untracked(), role: role.get_untracked() };
+            AddSchoolColleague {
+                name: name.get_untracked(),
+                email: email.get_untracked(),
+                role: role.get_untracked(),
+                access: TeamRole::Member,
+            };
         change.dispatch((true, who));
     };
     let field =
@@ -62,7 +67,12 @@ pub fn SchoolTeamScreen() -> impl IntoView {
                 Some(Err(error)) => view! { <ProblemAlert error /> }.into_any(),
                 Some(Ok(team)) => {
                     let rows = team.members.into_iter().map(|member| {
-                        let who = AddSchoolColleague { name: member.display_name.clone(), email: member.email.clone(), role: member.role.clone() };
+                        let who = AddSchoolColleague {
+                            name: member.display_name.clone(),
+                            email: member.email.clone(),
+                            role: member.role.clone(),
+                            access: member.access,
+                        };
                         let label = member.display_name.clone();
                         view! {
                             <tr>

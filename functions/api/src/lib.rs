@@ -146,6 +146,7 @@ fn method_router(route: &'static Route) -> MethodRouter<AppState> {
         Op::SchoolRevokeAccess => on(filter, ops::school_portal::revoke),
         Op::SchoolCancelRevocation => on(filter, ops::school_portal::cancel_revocation),
         Op::SchoolAuthoriseApp => on(filter, ops::school_portal::authorise),
+        Op::SchoolDeclineRequest => on(filter, ops::school_portal::decline),
         Op::SearchSchoolPeople => on(filter, ops::school_portal::search_people),
         Op::SetPersonChoice => on(filter, ops::school_portal::set_person_choice),
         Op::DownloadSchoolReceipt => on(filter, ops::school_portal::school_receipt),
@@ -191,6 +192,8 @@ fn method_router(route: &'static Route) -> MethodRouter<AppState> {
         Op::OfferInstallSlots => on(filter, ops::ops_bookings::offer_slots),
         Op::ListInstallBookings => on(filter, ops::ops_bookings::list_bookings),
         Op::MarkInstalled => on(filter, ops::ops_bookings::mark_installed),
+        Op::ListAuthorityVerifications => on(filter, ops::authority_verifications::list),
+        Op::DecideAuthorityVerification => on(filter, ops::authority_verifications::decide),
     };
     telemetry::named(handler, route)
 }

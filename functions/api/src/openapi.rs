@@ -71,7 +71,9 @@ fn shape(op: Op) -> Shape {
         | Op::ListInstallSlots
         | Op::OfferInstallSlots
         | Op::ListInstallBookings
-        | Op::MarkInstalled => console::shape(op),
+        | Op::MarkInstalled
+        | Op::ListAuthorityVerifications
+        | Op::DecideAuthorityVerification => console::shape(op),
         Op::Health => {
             Shape { request: None, success: ("200", "Alive", Some("Health")), errors: &[], query: QueryParams::None }
         }
@@ -490,6 +492,18 @@ fn shape(op: Op) -> Shape {
             ],
             query: QueryParams::None,
         },
+        Op::SchoolDeclineRequest => Shape {
+            request: Some("SchoolDeclineRequest"),
+            success: ("200", "Declined (or nothing was waiting)", Some("SchoolAppOutcome")),
+            errors: &[
+                ("400", "Invalid input (the problem names the field)"),
+                ("401", "School portal sign-in required"),
+                ("403", "Only an admin of the school can decline"),
+                ("404", "No such app at your school"),
+                ("409", "Changed meanwhile; reload and try again"),
+            ],
+            query: QueryParams::None,
+        },
         Op::SearchSchoolPeople => Shape {
             request: None,
             success: ("200", "Matching people with their choice, and everyone selected", Some("SchoolPeople")),
@@ -743,6 +757,8 @@ pub fn openapi_document() -> OpenApi {
     let components = with_schema::<gatehouse_model::SchoolAppOutcome>(components);
     let components = with_schema::<gatehouse_model::SchoolAppSettings>(components);
     let components = with_schema::<gatehouse_model::SchoolRevokeRequest>(components);
+    let components = with_schema::<gatehouse_model::SchoolDeclineRequest>(components);
+    let components = with_schema::<gatehouse_model::PendingRequest>(components);
     let components = with_schema::<gatehouse_model::SchoolAuthoriseRequest>(components);
     let components = with_schema::<gatehouse_model::SchoolPeople>(components);
     let components = with_schema::<gatehouse_model::SetPersonChoice>(components);

@@ -64,6 +64,9 @@ impl IntoResponse for ApiError {
             ApiError::Domain(error @ Error::AlreadyLinked(_)) => {
                 (StatusCode::CONFLICT, "already_invited", "Already invited", sentence(&error.to_string()))
             }
+            ApiError::Domain(error @ Error::LinkSuperseded) => {
+                (StatusCode::GONE, "link_superseded", "Link replaced", sentence(&error.to_string()))
+            }
             ApiError::Domain(error @ Error::InvitationUsed) => {
                 (StatusCode::CONFLICT, "invitation_used", "Invitation already used", sentence(&error.to_string()))
             }
@@ -79,6 +82,8 @@ impl IntoResponse for ApiError {
             ApiError::Domain(Error::Refused(refusal)) => {
                 let status = match refusal {
                     Refusal::NotAuthorised
+                    | Refusal::AwaitingVerification
+                    | Refusal::AwaitingSchoolApproval
                     | Refusal::AuthorisationRevoked
                     | Refusal::FeedPaused
                     | Refusal::ScopeNotGranted(_) => StatusCode::FORBIDDEN,

@@ -111,6 +111,22 @@ impl FromRequestParts<AppState> for SignedInSchool {
     }
 }
 
+/// A live school portal session of an admin of the school (#12): every
+/// school write takes this. A member is 403 `forbidden`; no session is 401.
+/// The access is the session's copy, and a change of access ends the
+/// account's sessions, so it is never stale.
+pub struct SchoolAdmin(pub SchoolSessionRecord);
+
+impl FromRequestParts<AppState> for SchoolAdmin {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        let SignedInSchool(session) = SignedInSchool::from_request_parts(parts, state).await?;
+        gatehouse_core::school_portal::require_admin(&session)?;
+        Ok(SchoolAdmin(session))
+    }
+}
+
 /// A live operations console session (O1); 401 `sign_in_required` otherwise.
 pub struct SignedInOps(pub OpsSessionRecord);
 

@@ -57,6 +57,47 @@ pub async fn ensure_school_user(gatehouse: &Gatehouse, user: &SchoolUserRecord) 
     }
 }
 
+/// Creates or updates a school user and their team entry, at this school.
+/// A change of access ends their sessions, so it holds from the next
+/// request (#12). An address with an account at another school is a
+/// conflict: one account belongs to one school.
+pub async fn set_school_user(gatehouse: &Gatehouse, user: &SchoolUserRecord) -> Result<()> {
+    let user_key = Key::User(AccountKind::School, &user.email);
+    let member_key = Key::SchoolMember(&user.school_id, &user.email);
+    let existing = gatehouse.table.get(&user_key.pk(), &user_key.sk()).await?;
+    let existing = existing.map(|item| from_item::<SchoolUserRecord>(&item).map(|record| (record, item.version)));
+    match existing.transpose()? {
+        Some((current, _)) if current.school_id != user.school_id => {
+            Err(Error::Conflict("that email address already has a school portal account at another school"))
+        }
+        Some((current, version)) => {
+            if current.access == user.access && current.display_name == user.display_name {
+                return Ok(());
+            }
+            let updated = SchoolUserRecord { added_at: current.added_at, added_by: current.added_by.clone(), ..user.clone() };
+            gatehouse
+                .table
+                .transact(vec![
+                    TransactWrite::Put {
+                        item: plain_item(&user_key, &updated, version + 1),
+                        condition: Condition::VersionIs(version),
+                    },
+                    TransactWrite::Put { item: plain_item(&member_key, &updated, 1), condition: Condition::Always },
+                ])
+                .await?;
+            if current.access != user.access {
+                crate::auth::end_sessions(gatehouse, AccountKind::School, &user.email).await?;
+                tracing::info!(school_id = %user.school_id, access = ?user.access, "school user access changed");
+            }
+            Ok(())
+        }
+        None => {
+            ensure_school_user(gatehouse, user).await?;
+            Ok(())
+        }
+    }
+}
+
 /// A school's portal users, by email.
 pub async fn school_team(gatehouse: &Gatehouse, school_id: &SchoolId) -> Result<Vec<SchoolUserRecord>> {
     let partition = school_team_partition(school_id);

@@ -40,11 +40,20 @@ pub struct AgentCaller {
     pub key_id: String,
 }
 
-/// Issues the school's agent key, retiring the previous one (rotation).
+/// Issues the school's agent key, retiring the previous one (rotation), and
+/// tells every admin of the school (#12): a key that changes unseen would
+/// let someone replace the school's data feed. `by` names who rotated it.
 /// Ops or onboarding calls this; the caller shows the secret once.
-pub async fn issue(gatehouse: &Gatehouse, school_id: &SchoolId) -> Result<NewAgentKey> {
+pub async fn issue(gatehouse: &Gatehouse, school_id: &SchoolId, by: &str) -> Result<NewAgentKey> {
     let (record, secret) = store(gatehouse.table.as_ref(), school_id, gatehouse.clock.now()).await?;
     tracing::info!(school_id = %school_id, key_id = record.key_id, "agent key issued");
+    let portal = format!("{}/school/signin", gatehouse.settings.public_url);
+    let team = crate::accounts::school_team(gatehouse, school_id).await?;
+    for admin in team.iter().filter(|user| user.access == gatehouse_model::TeamRole::Admin) {
+        let email =
+            crate::emails::agent_key_rotated(admin.email.clone(), &admin.display_name, by, &admin.school_name, &portal)?;
+        gatehouse.mailer.send(email).await.map_err(Error::Unavailable)?;
+    }
     Ok(NewAgentKey {
         school_id: record.school_id,
         key_id: record.key_id,
@@ -59,7 +68,7 @@ pub async fn issue_by_ops(gatehouse: &Gatehouse, school_id: &SchoolId) -> Result
     if crate::ingestion::school_links(gatehouse, school_id).await?.is_empty() {
         return Err(Error::NotFound("school"));
     }
-    issue(gatehouse, school_id).await
+    issue(gatehouse, school_id, "Gatehouse support").await
 }
 
 async fn store(table: &dyn Table, school_id: &SchoolId, now: DateTime<Utc>) -> Result<(AgentKeyRecord, Token)> {

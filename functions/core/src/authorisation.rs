@@ -1,14 +1,17 @@
 //! S2, the school's side of an invitation: forward it to the right person, or
-//! authorise sharing. No account is needed: the link is the credential, for
-//! exactly one invitation. Authorising uses it up; opening it afterwards
-//! shows the receipt. An app asking for more scopes sends a link to the same
-//! wizard, where the school approves all, some or none of the new scopes
-//! while the existing grant stays live.
+//! authorise sharing. No account is needed to answer: the link is the
+//! credential for exactly one invitation, and authorising uses it up. But a
+//! link is not authority (#12, `authority`): the answers take effect at once
+//! only for an admin of the school or an address at the school's verified
+//! domain; otherwise they wait for the school's admins, or for operations to
+//! verify the authoriser. An app asking for more scopes sends a link to the
+//! same wizard, where the school approves all, some or none of the new
+//! scopes while the existing grant stays live.
 
 use chrono::SecondsFormat;
 use gatehouse_model::{
-    AuthorisationReceipt, AuthoriseRequest, ForwardInvitationRequest, InvitationSummary, LogEvent, MIS_CHOICES,
-    SchoolView, ScopeKind, ScopeSet,
+    AuthorisationReceipt, AuthorityVerification, AuthoriseRequest, ForwardInvitationRequest, InvitationSummary,
+    LogEvent, MIS_CHOICES, SchoolView, ScopeKind, ScopeSet, TeamRole,
 };
 use serde_json::json;
 
@@ -18,7 +21,12 @@ use crate::invitations::{self, LiveInvitation};
 use crate::keys::Key;
 use crate::links::{Change, commit};
 use crate::ports::{Condition, Item, TransactWrite};
-use crate::records::{InvitationRecord, SchoolUserRecord, to_attributes};
+use crate::authority::{self, Authority};
+use crate::links::LoadedLink;
+use crate::records::{
+    AppRecord, InvitationRecord, PartnerRecord, PendingGrant, SchoolLinkRecord, SchoolUserRecord, Waiting, from_item,
+    plain_item, to_attributes,
+};
 use crate::{EmailAddress, Error, Gatehouse, Result, accounts, emails};
 
 fn text(field: &'static str, value: &str, what: &str) -> Result<String> {
@@ -27,13 +35,6 @@ fn text(field: &'static str, value: &str, what: &str) -> Result<String> {
         return Err(Error::invalid(field, format!("give {what} (up to 100 characters)")));
     }
     Ok(value.to_owned())
-}
-
-fn open_for_authorising(live: &LiveInvitation) -> Result<()> {
-    if live.record.receipt.is_some() {
-        return Err(Error::InvitationUsed);
-    }
-    Ok(())
 }
 
 /// "No, I am not the right person": a new invitation goes to the person named
@@ -45,9 +46,9 @@ pub async fn forward(
 ) -> Result<InvitationSummary> {
     invitations::limit(gatehouse, client).await?;
     let live = invitations::live(gatehouse, &request.token).await?;
-    open_for_authorising(&live)?;
     let name = text("name", &request.to.name, "their name")?;
     let email = EmailAddress::parse(&request.to.email)?;
+    crate::school_actions::refuse_partner_address(gatehouse, &live.link.link.partner_id, &email).await?;
     let role = request.to.role.as_deref().map(str::trim).filter(|role| !role.is_empty()).map(str::to_owned);
     if email == live.record.contact_email {
         return Err(Error::invalid("email", "this is the address the invitation was sent to; name someone else"));
@@ -74,11 +75,11 @@ pub async fn forward(
     Ok(invitations::summary(&forwarded))
 }
 
-/// "Authorise Sharing": the wizard's answers become the school's grant.
+/// "Authorise Sharing": the wizard's answers become the school's grant, or a
+/// request that waits for whoever may decide for the school.
 pub async fn authorise(gatehouse: &Gatehouse, request: &AuthoriseRequest, client: &str) -> Result<InvitationSummary> {
     invitations::limit(gatehouse, client).await?;
     let live = invitations::live(gatehouse, &request.token).await?;
-    open_for_authorising(&live)?;
     if !request.has_authority {
         return Err(Error::invalid(
             "has_authority",
@@ -97,66 +98,83 @@ pub async fn authorise(gatehouse: &Gatehouse, request: &AuthoriseRequest, client
         return Err(Error::invalid("approved_scopes", "approve only scopes the app asks for"));
     }
     let already_active = link.view == SchoolView::Active && link.cancelled_on.is_none();
-    let granted: ScopeSet =
-        link.granted_scopes.union(&request.approved_scopes).filter(|s| requested.contains(s)).copied().collect();
+    let granted = granted_with(link, requested, &request.approved_scopes);
     if !already_active && !granted.iter().any(|scope| scope.kind() == ScopeKind::Resource) {
         return Err(Error::invalid(
             "approved_scopes",
             "approve at least one data area (students, staff, contacts or groups)",
         ));
     }
-
-    let now = gatehouse.clock.now();
-    let receipt = AuthorisationReceipt {
-        school_name: link.name.clone(),
-        app_name: live.app.name.clone(),
-        partner_name: live.partner.name.clone(),
-        approver_name: approver_name.clone(),
-        approver_role: approver_role.clone(),
-        authorised_at: now.to_rfc3339_opts(SecondsFormat::Secs, true),
-        granted_scopes: granted.clone(),
+    let grant = PendingGrant {
+        email: live.record.contact_email.clone(),
+        name: approver_name,
+        role: approver_role,
+        mis: (*mis).to_owned(),
+        scopes: request.approved_scopes.clone(),
         gdpr_mode: request.gdpr_mode,
         feed_status: request.feed_status,
+        requested_at: gatehouse.clock.now(),
+        waiting_for: Waiting::SchoolApproval,
     };
-    let mut next = link.clone();
-    next.view = SchoolView::Active;
-    next.cancelled_on = None;
-    next.mis = Some((*mis).to_owned());
-    next.gdpr_mode = Some(request.gdpr_mode);
-    next.feed_status = Some(request.feed_status);
-    // `reauthorisation_requested_for` stays: a school that declined some new
-    // scopes is not emailed again about the same request.
-    next.granted_scopes = granted.clone();
-    next.priority = false;
-    next.revoked_on = None;
-    next.revoked_by = None;
-    next.app_name = Some(live.app.name.clone());
-    next.partner_name = Some(live.partner.name.clone());
-    if !already_active {
-        next.authorised_on = Some(uk_date(now));
-        next.authorised_by = Some(format!("{approver_name} ({approver_role})"));
-    }
-    let labels = |scopes: &ScopeSet| scopes.iter().map(|scope| scope.label()).collect::<Vec<_>>().join(", ");
-    let settings = format!("GDPR mode {}, feed {}", request.gdpr_mode.label(), request.feed_status.label());
-    let by = format!("{approver_name} ({approver_role})");
-    let mut change = if already_active {
-        let new: ScopeSet = requested.difference(&link.granted_scopes).copied().collect();
-        let approved: ScopeSet = new.intersection(&request.approved_scopes).copied().collect();
-        let declined: ScopeSet = new.difference(&approved).copied().collect();
-        let mut detail =
-            format!("{by} approved: {}", if approved.is_empty() { "none".to_owned() } else { labels(&approved) });
-        if !declined.is_empty() {
-            detail.push_str(&format!("; not approved: {}", labels(&declined)));
+    let authority = authority::of(gatehouse, link, &grant.email).await?;
+    tracing::info!(school_id = %link.school_id, authority = authority.label(), "authorisation answered");
+    match authority {
+        Authority::Admin => {
+            apply(gatehouse, &live.link, &live.app, &live.partner, &grant, Some(&live), How::Link).await?;
         }
-        detail.push_str(&format!("; {settings}"));
-        Change::new(next).log(LogEvent::ScopesChanged, detail)
-    } else {
-        Change::new(next).log(LogEvent::Authorised, format!("Authorised by {by}: {}; {settings}", labels(&granted)))
-    };
-    // The link is used up: the invitation item now carries the receipt.
-    let used = InvitationRecord { receipt: Some(receipt.clone()), ..live.record.clone() };
+        Authority::VerifiedDomain => {
+            apply(gatehouse, &live.link, &live.app, &live.partner, &grant, Some(&live), How::Link).await?;
+            make_admin(gatehouse, &live.link.link, &grant, None).await?;
+        }
+        Authority::AdminsDecide(admins) => {
+            hold(gatehouse, &live, PendingGrant { waiting_for: Waiting::SchoolApproval, ..grant }, &[]).await?;
+            ask_admins(gatehouse, &live, &admins).await?;
+        }
+        Authority::NeedsVerification { directory_domains } => {
+            let grant = PendingGrant { waiting_for: Waiting::Verification, ..grant };
+            let entry = verification_entry(gatehouse, &live, &grant, directory_domains).await?;
+            hold(gatehouse, &live, grant, &[entry]).await?;
+        }
+    }
+    let after = invitations::resolve(gatehouse, &request.token).await?;
+    Ok(invitations::summary(&after))
+}
+
+impl Authority {
+    fn label(&self) -> &'static str {
+        match self {
+            Authority::Admin => "admin",
+            Authority::VerifiedDomain => "verified_domain",
+            Authority::AdminsDecide(_) => "admins_decide",
+            Authority::NeedsVerification { .. } => "needs_verification",
+        }
+    }
+}
+
+/// The grant after approving `approved`: what was granted before plus the
+/// newly approved, within what the app asks for.
+pub fn granted_with(link: &SchoolLinkRecord, requested: &ScopeSet, approved: &ScopeSet) -> ScopeSet {
+    link.granted_scopes.union(approved).filter(|scope| requested.contains(scope)).copied().collect()
+}
+
+/// How a grant came to take effect, for the log.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum How {
+    /// By an admin (or a verified-domain address) through the emailed link.
+    Link,
+    /// Operations verified the authoriser.
+    VerifiedByOps,
+}
+
+fn labels(scopes: &ScopeSet) -> String {
+    let labels: Vec<&str> = scopes.iter().map(|scope| scope.label()).collect();
+    if labels.is_empty() { "none".to_owned() } else { labels.join(", ") }
+}
+
+/// The invitation item marked as used: with the receipt, or as waiting.
+fn used_invitation(live: &LiveInvitation, used: InvitationRecord) -> TransactWrite {
     let key = Key::Invitation(&live.hash);
-    change = change.also(TransactWrite::Put {
+    TransactWrite::Put {
         item: Item {
             pk: key.pk(),
             sk: key.sk(),
@@ -166,42 +184,221 @@ pub async fn authorise(gatehouse: &Gatehouse, request: &AuthoriseRequest, client
             attributes: to_attributes(&used),
         },
         condition: Condition::VersionIs(live.version),
-    });
-    let saved = commit(gatehouse, &live.link, change, &approver_name).await?;
+    }
+}
+
+/// Puts `grant` in force on the link: one transaction with its log entry
+/// (and the used invitation, when it came through one), then the event and
+/// the receipts to the authoriser and the partner contact.
+pub async fn apply(
+    gatehouse: &Gatehouse,
+    loaded: &LoadedLink,
+    app: &AppRecord,
+    partner: &PartnerRecord,
+    grant: &PendingGrant,
+    invitation: Option<&LiveInvitation>,
+    how: How,
+) -> Result<LoadedLink> {
+    let link = &loaded.link;
+    let requested = &app.requested_scopes;
+    let already_active = link.view == SchoolView::Active && link.cancelled_on.is_none();
+    let granted = granted_with(link, requested, &grant.scopes);
+    let now = gatehouse.clock.now();
+    let receipt = AuthorisationReceipt {
+        school_name: link.name.clone(),
+        app_name: app.name.clone(),
+        partner_name: partner.name.clone(),
+        approver_name: grant.name.clone(),
+        approver_role: grant.role.clone(),
+        authorised_at: now.to_rfc3339_opts(SecondsFormat::Secs, true),
+        granted_scopes: granted.clone(),
+        gdpr_mode: grant.gdpr_mode,
+        feed_status: grant.feed_status,
+    };
+    let mut next = link.clone();
+    next.view = SchoolView::Active;
+    next.cancelled_on = None;
+    next.mis = Some(grant.mis.clone());
+    next.gdpr_mode = Some(grant.gdpr_mode);
+    next.feed_status = Some(grant.feed_status);
+    // `reauthorisation_requested_for` stays: a school that declined some new
+    // scopes is not emailed again about the same request.
+    next.granted_scopes = granted.clone();
+    next.priority = false;
+    next.revoked_on = None;
+    next.revoked_by = None;
+    next.pending_grant = None;
+    next.app_name = Some(app.name.clone());
+    next.partner_name = Some(partner.name.clone());
+    let by = format!("{} ({})", grant.name, grant.role);
+    if !already_active {
+        next.authorised_on = Some(uk_date(now));
+        next.authorised_by = Some(by.clone());
+    }
+    let settings = format!("GDPR mode {}, feed {}", grant.gdpr_mode.label(), grant.feed_status.label());
+    let verified = match how {
+        How::Link => String::new(),
+        How::VerifiedByOps => " (authority verified by Gatehouse operations)".to_owned(),
+    };
+    let mut change = if already_active {
+        let new: ScopeSet = requested.difference(&link.granted_scopes).copied().collect();
+        let approved: ScopeSet = new.intersection(&grant.scopes).copied().collect();
+        let declined: ScopeSet = new.difference(&approved).copied().collect();
+        let mut detail = format!("{by}{verified} approved: {}", labels(&approved));
+        if !declined.is_empty() {
+            detail.push_str(&format!("; not approved: {}", labels(&declined)));
+        }
+        detail.push_str(&format!("; {settings}"));
+        Change::new(next).log(LogEvent::ScopesChanged, detail)
+    } else {
+        Change::new(next)
+            .log(LogEvent::Authorised, format!("Authorised by {by}{verified}: {}; {settings}", labels(&granted)))
+    };
+    if let Some(live) = invitation {
+        change = change
+            .also(used_invitation(live, InvitationRecord { receipt: Some(receipt.clone()), ..live.record.clone() }));
+    }
+    if how == How::VerifiedByOps {
+        let key = Key::VerificationDue(&link.app_id, &link.school_id);
+        change = change.also(TransactWrite::Delete { pk: key.pk(), sk: key.sk(), condition: Condition::Exists });
+    }
+    let saved = commit(gatehouse, loaded, change, &grant.name).await?;
     tracing::info!(school_id = %saved.link.school_id, reauthorised = already_active, "authorised");
 
-    let facts = json!({ "scopes": granted, "gdpr_mode": request.gdpr_mode, "feed_status": request.feed_status });
+    let facts = json!({ "scopes": granted, "gdpr_mode": grant.gdpr_mode, "feed_status": grant.feed_status });
     let (app_id, school_id) = (&saved.link.app_id, &saved.link.school_id);
     domain_events::publish(gatehouse, EventKind::AuthorisationGranted, app_id, school_id, facts).await;
-    // The authorising contact becomes a school user (S3), so they can manage
-    // sharing in the school portal. An address already used at another
-    // school keeps that account; the authorisation stands either way.
-    let school_user = SchoolUserRecord {
-        email: live.record.contact_email.clone(),
-        display_name: approver_name.clone(),
-        role: approver_role.clone(),
-        school_id: saved.link.school_id.clone(),
-        urn: saved.link.urn.clone().unwrap_or_else(|| saved.link.school_id.to_string()),
-        school_name: saved.link.name.clone(),
-        added_at: now,
-        added_by: None,
-    };
-    match accounts::ensure_school_user(gatehouse, &school_user).await {
-        Ok(_) => {}
-        Err(Error::Conflict(_)) => {
-            tracing::warn!(school_id = %saved.link.school_id, "authoriser has a school portal account at another school");
-        }
-        Err(error) => tracing::error!(error = ?error, school_id = %saved.link.school_id, "school user not created"),
-    }
     let portal = format!("{}/school/signin", gatehouse.settings.public_url);
-    let mut recipients = vec![(live.record.contact_email.clone(), approver_name.clone(), Some(portal.as_str()))];
+    let mut recipients = vec![(grant.email.clone(), grant.name.clone(), Some(portal.as_str()))];
     if let Some(partner_contact) = &saved.link.partner_contact {
-        recipients.push((partner_contact.clone(), live.partner.name.clone(), None));
+        recipients.push((partner_contact.clone(), partner.name.clone(), None));
     }
     for (to, greeting, portal) in recipients {
         let email = emails::receipt(to, &greeting, &receipt, portal)?;
         gatehouse.mailer.send(email).await.map_err(Error::Unavailable)?;
     }
-    let after = invitations::live(gatehouse, &request.token).await?;
-    Ok(invitations::summary(&after))
+    Ok(saved)
+}
+
+/// Makes the authoriser an admin of the school: the first one, vouched for
+/// by the directory's domain or by operations. An address with an account
+/// at another school keeps it (one account, one school), and the grant
+/// stands either way.
+pub async fn make_admin(
+    gatehouse: &Gatehouse,
+    link: &SchoolLinkRecord,
+    grant: &PendingGrant,
+    verified_by: Option<&str>,
+) -> Result<()> {
+    let user = SchoolUserRecord {
+        email: grant.email.clone(),
+        display_name: grant.name.clone(),
+        role: grant.role.clone(),
+        school_id: link.school_id.clone(),
+        urn: link.urn.clone().unwrap_or_else(|| link.school_id.to_string()),
+        school_name: link.name.clone(),
+        added_at: gatehouse.clock.now(),
+        added_by: verified_by.map(|by| format!("verified by {by}")),
+        access: TeamRole::Admin,
+    };
+    match accounts::set_school_user(gatehouse, &user).await {
+        Ok(()) => Ok(()),
+        Err(Error::Conflict(_)) => {
+            tracing::warn!(school_id = %link.school_id, "authoriser has a school portal account at another school");
+            Ok(())
+        }
+        Err(error) => Err(error),
+    }
+}
+
+/// Holds `grant` on the link until someone decides: the link stays where it
+/// was (pending, or active with its current grant), the invitation is used
+/// up, and the log says who asked for what.
+async fn hold(gatehouse: &Gatehouse, live: &LiveInvitation, grant: PendingGrant, also: &[TransactWrite]) -> Result<()> {
+    let link = &live.link.link;
+    let waiting = match grant.waiting_for {
+        Waiting::SchoolApproval => "waiting for an admin of the school to approve",
+        Waiting::Verification => "waiting for Gatehouse operations to verify their authority",
+    };
+    let detail = format!(
+        "{} ({}) asked to share: {}; GDPR mode {}, feed {}; {waiting}",
+        grant.name,
+        grant.role,
+        labels(&grant.scopes),
+        grant.gdpr_mode.label(),
+        grant.feed_status.label()
+    );
+    let awaiting = grant.waiting_for;
+    let actor = grant.name.clone();
+    let mut next = link.clone();
+    next.pending_grant = Some(grant);
+    let mut change = Change::new(next)
+        .log(LogEvent::AuthorisationRequested, detail)
+        .also(used_invitation(live, InvitationRecord { awaiting: Some(awaiting), ..live.record.clone() }));
+    for write in also {
+        change = change.also(write.clone());
+    }
+    commit(gatehouse, &live.link, change, &actor).await?;
+    Ok(())
+}
+
+/// Emails each admin of the school that a request waits for them.
+async fn ask_admins(gatehouse: &Gatehouse, live: &LiveInvitation, admins: &[SchoolUserRecord]) -> Result<()> {
+    let Some(grant) = live_grant(gatehouse, live).await? else { return Ok(()) };
+    let portal = format!("{}/school/signin", gatehouse.settings.public_url);
+    let requester = format!("{} ({}, {})", grant.name, grant.role, grant.email.as_str());
+    let scopes = labels(&grant.scopes);
+    let request = emails::ApprovalRequest {
+        requester: &requester,
+        app_name: &live.app.name,
+        partner_name: &live.partner.name,
+        school_name: &live.link.link.name,
+        scopes: &scopes,
+        portal: &portal,
+    };
+    for admin in admins {
+        let email = emails::approval_request(admin.email.clone(), &admin.display_name, &request)?;
+        gatehouse.mailer.send(email).await.map_err(Error::Unavailable)?;
+    }
+    Ok(())
+}
+
+/// The grant as held on the stored link, after `hold`.
+async fn live_grant(gatehouse: &Gatehouse, live: &LiveInvitation) -> Result<Option<PendingGrant>> {
+    let key = Key::SchoolLink(&live.link.link.app_id, &live.link.link.school_id);
+    let item = gatehouse.table.get(&key.pk(), &key.sk()).await?;
+    Ok(item.map(|item| from_item::<SchoolLinkRecord>(&item)).transpose()?.and_then(|link| link.pending_grant))
+}
+
+/// The operations queue entry for an authoriser to verify, with the evidence.
+async fn verification_entry(
+    gatehouse: &Gatehouse,
+    live: &LiveInvitation,
+    grant: &PendingGrant,
+    directory_domains: Vec<String>,
+) -> Result<TransactWrite> {
+    let link = &live.link.link;
+    let log = crate::authorisation_log::read(gatehouse.table.as_ref(), &link.app_id, &link.school_id).await?;
+    let invited_by = log
+        .iter()
+        .rev()
+        .find(|entry| matches!(entry.event, LogEvent::Invited | LogEvent::Reinvited | LogEvent::InvitationResent))
+        .map(|entry| entry.actor.clone());
+    let entry = AuthorityVerification {
+        app_id: link.app_id.to_string(),
+        school_id: link.school_id.to_string(),
+        urn: link.urn.clone(),
+        school_name: link.name.clone(),
+        partner_name: live.partner.name.clone(),
+        app_name: live.app.name.clone(),
+        authoriser_name: grant.name.clone(),
+        authoriser_role: grant.role.clone(),
+        authoriser_email: grant.email.as_str().to_owned(),
+        email_domain: grant.email.domain().to_owned(),
+        directory_domains,
+        invited_by,
+        requested_at: grant.requested_at.to_rfc3339_opts(SecondsFormat::Secs, true),
+    };
+    let key = Key::VerificationDue(&link.app_id, &link.school_id);
+    Ok(TransactWrite::Put { item: plain_item(&key, &entry, 1), condition: Condition::Always })
 }

@@ -2,23 +2,29 @@
 //! An app only ever sees links of its own app; any other school id is
 //! `awaiting_invitation` with no facts, the same as one never invited.
 
-use chrono::SecondsFormat;
+use chrono::{NaiveDate, SecondsFormat};
 use gatehouse_model::{AppSchools, ConnectionState, FeedStatus, InstallStatus, SchoolConnection, SchoolView};
 
 use crate::app_keys::AppCaller;
 use crate::keys::{Key, school_view_partition};
 use crate::permissions::effective_scopes;
 use crate::ports::{Index, Query, query_all};
-use crate::records::{SchoolLinkRecord, from_item};
+use crate::calendar::uk_date;
+use crate::records::{SchoolLinkRecord, Waiting, from_item};
 use crate::{Gatehouse, Result, SchoolId};
 
-/// The state of a link, in the order an app's user would fix it.
-pub fn state_of(link: &SchoolLinkRecord) -> ConnectionState {
+/// The state of a link on `today` (a UK date), in the order an app's user
+/// would fix it.
+pub fn state_of(link: &SchoolLinkRecord, today: NaiveDate) -> ConnectionState {
     if link.cancelled_on.is_some() {
         return ConnectionState::AwaitingInvitation;
     }
-    match link.view {
-        SchoolView::Pending => ConnectionState::NotAuthorised,
+    match link.view_on(today) {
+        SchoolView::Pending => match link.waiting_for() {
+            Some(Waiting::Verification) => ConnectionState::AwaitingVerification,
+            Some(Waiting::SchoolApproval) => ConnectionState::AwaitingSchoolApproval,
+            None => ConnectionState::NotAuthorised,
+        },
         SchoolView::Revoked => ConnectionState::Revoked,
         SchoolView::Active if link.install_status != InstallStatus::Installed => ConnectionState::NotInstalled,
         SchoolView::Active if link.feed_status == Some(FeedStatus::Paused) => ConnectionState::FeedPaused,
@@ -26,13 +32,13 @@ pub fn state_of(link: &SchoolLinkRecord) -> ConnectionState {
     }
 }
 
-fn connection(caller: &AppCaller, link: &SchoolLinkRecord) -> SchoolConnection {
-    let authorised = link.view == SchoolView::Active && link.cancelled_on.is_none();
+fn connection(caller: &AppCaller, link: &SchoolLinkRecord, today: NaiveDate) -> SchoolConnection {
+    let authorised = link.view_on(today) == SchoolView::Active && link.cancelled_on.is_none();
     SchoolConnection {
         school_id: link.school_id.to_string(),
         urn: link.urn.clone(),
         name: link.name.clone(),
-        state: state_of(link),
+        state: state_of(link, today),
         invited: link.cancelled_on.is_none(),
         authorised,
         installed: link.install_status == InstallStatus::Installed,
@@ -51,11 +57,12 @@ fn connection(caller: &AppCaller, link: &SchoolLinkRecord) -> SchoolConnection {
 
 /// Every school invited, authorised or revoked for the calling app.
 pub async fn schools(gatehouse: &Gatehouse, caller: &AppCaller) -> Result<AppSchools> {
+    let today = uk_date(gatehouse.clock.now());
     let mut schools = Vec::new();
     for view in [SchoolView::Active, SchoolView::Pending, SchoolView::Revoked] {
         let partition = school_view_partition(&caller.app.app_id, view);
         for item in query_all(gatehouse.table.as_ref(), Query::partition(Index::Gsi1, partition)).await? {
-            schools.push(connection(caller, &from_item(&item)?));
+            schools.push(connection(caller, &from_item(&item)?, today));
         }
     }
     schools.sort_by(|a, b| a.school_id.cmp(&b.school_id));
@@ -90,7 +97,7 @@ pub async fn status(gatehouse: &Gatehouse, caller: &AppCaller, school: &str) -> 
             if link.partner_id != caller.actor.partner_id {
                 return Ok(unknown());
             }
-            let mut connection = connection(caller, &link);
+            let mut connection = connection(caller, &link, uk_date(gatehouse.clock.now()));
             // Freshness (G1): the last day this app pulled, from its usage counters.
             let last = crate::usage::last_pull(gatehouse, &caller.app.app_id, &school_id).await?;
             connection.last_pull_on = last.map(|day| day.to_string());

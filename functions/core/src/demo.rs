@@ -219,6 +219,11 @@ pub fn demo_items(now: DateTime<Utc>) -> Vec<Item> {
             if partner == DEMO_PARTNER && n == DEMO_PORTAL_SCHOOL {
                 items.extend(demo_school_user(&link, now));
             }
+            // Whoever authorised a school is its admin (#12): their
+            // authority was verified when they first authorised.
+            if link.authorised_on.is_some() {
+                items.extend(demo_authoriser(&link, now));
+            }
             // The school's dashboard copy of the link (also the agent's pointer to it).
             if let TransactWrite::Put { item, .. } = crate::school_portal::dashboard_entry(&link) {
                 items.push(item);
@@ -235,6 +240,26 @@ pub fn demo_items(now: DateTime<Utc>) -> Vec<Item> {
     items
 }
 
+/// The school contact who authorised `link`, as an admin of the school.
+fn demo_authoriser(link: &SchoolLinkRecord, now: DateTime<Utc>) -> Vec<Item> {
+    let Some(email) = link.school_contact.clone() else { return Vec::new() };
+    let user = SchoolUserRecord {
+        email,
+        display_name: link.school_contact_name.clone().unwrap_or_default(),
+        role: link.school_contact_role.clone().unwrap_or_default(),
+        school_id: link.school_id.clone(),
+        urn: link.urn.clone().unwrap_or_default(),
+        school_name: link.name.clone(),
+        added_at: link.authorised_on.map_or(now, |on| on.and_time(NaiveTime::MIN).and_utc()),
+        added_by: Some("verified by Gatehouse operations".into()),
+        access: TeamRole::Admin,
+    };
+    vec![
+        plain_item(&Key::User(AccountKind::School, &user.email), &user, 1),
+        plain_item(&Key::SchoolMember(&user.school_id, &user.email), &user, 1),
+    ]
+}
+
 /// The school portal account of the person who authorised `link`, and their
 /// place in the school's team.
 fn demo_school_user(link: &SchoolLinkRecord, now: DateTime<Utc>) -> [Item; 2] {
@@ -247,6 +272,7 @@ fn demo_school_user(link: &SchoolLinkRecord, now: DateTime<Utc>) -> [Item; 2] {
         school_name: link.name.clone(),
         added_at: now - Duration::days(200),
         added_by: None,
+        access: TeamRole::Admin,
     };
     [
         plain_item(&Key::User(AccountKind::School, &user.email), &user, 1),
@@ -398,6 +424,7 @@ fn demo_school(
         app_name: None,
         partner_name: None,
         authorised_by: None,
+        pending_grant: None,
     }
 }
 /// A plain active link, for unit tests.
@@ -443,6 +470,7 @@ pub(crate) fn sample_link() -> SchoolLinkRecord {
         app_name: None,
         partner_name: None,
         authorised_by: None,
+        pending_grant: None,
     }
 }
 

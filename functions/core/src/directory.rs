@@ -70,6 +70,8 @@ struct GiasRow {
     status: String,
     #[serde(rename = "PhaseOfEducation (name)", default)]
     phase: String,
+    #[serde(rename = "SchoolWebsite", default)]
+    website: String,
 }
 
 /// Reads a GIAS extract (UTF-8, with or without a BOM). Rows come back one by
@@ -111,6 +113,9 @@ fn school_of(row: GiasRow) -> ParsedRow {
         postcode: row.postcode.trim().to_uppercase(),
         phase: row.phase.trim().to_owned(),
         status,
+        // The register's website proposes the school's email domain (#12);
+        // operations confirm or correct it, and a shared host never counts.
+        email_domains: crate::authority::school_domain(&row.website).into_iter().collect(),
     })
 }
 
@@ -124,7 +129,16 @@ pub enum Upsert {
 
 /// Creates or updates one school and its index items. Re-importing the same
 /// row changes nothing; a renamed school loses its old words.
-pub async fn upsert(table: &dyn Table, school: &DirectorySchool) -> Result<Upsert> {
+/// Whose word a school's email domains are in an upsert.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Domains {
+    /// An import's proposal: the entry's existing domains, if any, stay.
+    KeepExisting,
+    /// Operations' edit: the given domains replace the entry's.
+    Replace,
+}
+
+pub async fn upsert(table: &dyn Table, school: &DirectorySchool, domains: Domains) -> Result<Upsert> {
     let urn = SchoolUrn::parse(&school.urn)?;
     let key = Key::DirectorySchool(&urn);
     let existing = table.get(&key.pk(), &key.sk()).await?;
@@ -132,6 +146,15 @@ pub async fn upsert(table: &dyn Table, school: &DirectorySchool) -> Result<Upser
         Some(item) => Some((from_item(item)?, item.version)),
         None => None,
     };
+    let mut school = school.clone();
+    // Domains operations confirmed outlive a re-import that proposes others.
+    if let Some((record, _)) = &previous
+        && !record.school.email_domains.is_empty()
+        && domains == Domains::KeepExisting
+    {
+        school.email_domains = record.school.email_domains.clone();
+    }
+    let school = &school;
     if previous.as_ref().is_some_and(|(record, _)| &record.school == school) {
         return Ok(Upsert::Unchanged);
     }
@@ -178,7 +201,7 @@ pub async fn import(
     for (line, row) in parse_gias(reader)? {
         report.rows += 1;
         match row {
-            Ok(school) => match upsert(table, &school).await? {
+            Ok(school) => match upsert(table, &school, Domains::KeepExisting).await? {
                 Upsert::Created => report.created += 1,
                 Upsert::Updated => report.updated += 1,
                 Upsert::Unchanged => report.unchanged += 1,
@@ -311,6 +334,7 @@ mod tests {
             postcode: "BS1 4ST".into(),
             phase: "Primary".into(),
             status: EstablishmentStatus::Open,
+            email_domains: Vec::new(),
         };
         let terms = search_terms(&school);
         for expected in ["oakfield", "primary", "school", "107100", "bristol", "city", "of", "bs1", "4st", "bs14st"] {

@@ -53,13 +53,34 @@ fn text(field: &'static str, value: &str, max: usize, what: &str) -> Result<Stri
     Ok(value.to_owned())
 }
 
+/// The school's email domains as operations give them: each a bare domain
+/// (a website address is cut down to its host), never a shared one.
+fn verified_domains(raw: &[String]) -> Result<Vec<String>> {
+    if raw.len() > 10 {
+        return Err(Error::invalid("email_domains", "give at most 10 domains"));
+    }
+    let mut domains = Vec::new();
+    for entry in raw.iter().map(|entry| entry.trim()).filter(|entry| !entry.is_empty()) {
+        let domain = crate::authority::school_domain(entry.trim_start_matches('@')).ok_or_else(|| {
+            Error::invalid(
+                "email_domains",
+                format!("{entry:?} is not a domain only the school's staff can have (free-mail and shared hosts do not count)"),
+            )
+        })?;
+        if !domains.contains(&domain) {
+            domains.push(domain);
+        }
+    }
+    Ok(domains)
+}
+
 /// Corrects one entry; its search words follow. An unknown URN is not found:
 /// new register schools come from an import, international ones from an
 /// accepted request.
 pub async fn edit(gatehouse: &Gatehouse, urn: &str, update: &UpdateDirectorySchool) -> Result<DirectorySchool> {
     let urn = SchoolUrn::parse(urn).map_err(|_| Error::NotFound("school"))?;
     let table = gatehouse.table.as_ref();
-    directory::get(table, &urn).await?.ok_or(Error::NotFound("school"))?;
+    let current = directory::get(table, &urn).await?.ok_or(Error::NotFound("school"))?;
     let name = text("name", &update.name, 200, "the name")?;
     if name.is_empty() {
         return Err(Error::invalid("name", "give the school's name"));
@@ -71,8 +92,12 @@ pub async fn edit(gatehouse: &Gatehouse, urn: &str, update: &UpdateDirectoryScho
         postcode: text("postcode", &update.postcode, 10, "the postcode")?.to_uppercase(),
         phase: text("phase", &update.phase, 60, "the phase")?,
         status: update.status,
+        email_domains: match &update.email_domains {
+            Some(domains) => verified_domains(domains)?,
+            None => current.email_domains,
+        },
     };
-    directory::upsert(table, &school).await?;
+    directory::upsert(table, &school, directory::Domains::Replace).await?;
     tracing::info!(urn = urn.as_str(), "directory entry edited");
     Ok(school)
 }

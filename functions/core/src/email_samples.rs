@@ -98,6 +98,29 @@ pub fn samples(public_url: &str) -> Result<Vec<EmailSample>> {
     )?;
     out.push(sample("reauthorisation", "added scopes", email, Some(&link)));
 
+    // #12: a request through an emailed link waits for the school's admins.
+    let link = format!("{public_url}/school/signin");
+    let request = emails::ApprovalRequest {
+        requester: "Pat Jones (Office Manager)",
+        app_name: "Reading Tracker",
+        partner_name: "Example Learning Ltd",
+        school_name: "Oakfield Primary School",
+        scopes: "Students, Groups",
+        portal: &link,
+    };
+    let email = emails::approval_request(address("head@oakfield.example")?, "Jo Evans", &request)?;
+    out.push(sample("approval_request", "school admin", email, Some(&link)));
+
+    // #12: the school's agent key was replaced; to each admin.
+    let email = emails::agent_key_rotated(
+        address("business.manager@oakfield.example")?,
+        "Jo Evans",
+        "Gatehouse support",
+        "Oakfield Primary School",
+        &link,
+    )?;
+    out.push(sample("agent_key_rotated", "school admin", email, Some(&link)));
+
     // Team: a partner colleague was added.
     let link = format!("{public_url}{}", AccountKind::Partner.sign_in_path());
     let email = emails::team_welcome(

@@ -368,3 +368,91 @@ mod tests {
         assert!(email.text.contains("10 minutes"));
     }
 }
+
+#[derive(Template)]
+#[template(path = "approval_request.html")]
+struct ApprovalRequestHtml<'a> {
+    admin_name: &'a str,
+    requester: &'a str,
+    app_name: &'a str,
+    partner_name: &'a str,
+    school_name: &'a str,
+    scopes: &'a str,
+    portal: &'a str,
+}
+
+#[derive(Template)]
+#[template(path = "approval_request.txt", escape = "none")]
+struct ApprovalRequestText<'a> {
+    admin_name: &'a str,
+    requester: &'a str,
+    app_name: &'a str,
+    partner_name: &'a str,
+    school_name: &'a str,
+    scopes: &'a str,
+    portal: &'a str,
+}
+
+/// What an approval request names, for each admin's copy.
+pub struct ApprovalRequest<'a> {
+    pub requester: &'a str,
+    pub app_name: &'a str,
+    pub partner_name: &'a str,
+    pub school_name: &'a str,
+    pub scopes: &'a str,
+    pub portal: &'a str,
+}
+
+/// #12: someone who is not an admin authorised through an emailed link; to
+/// each admin of the school.
+pub fn approval_request(to: EmailAddress, admin_name: &str, request: &ApprovalRequest<'_>) -> Result<Email, Error> {
+    let ApprovalRequest { requester, app_name, partner_name, school_name, scopes, portal } = *request;
+    Ok(Email {
+        to,
+        subject: format!("{app_name} asks to read {school_name}'s data: an admin must approve"),
+        text: ApprovalRequestText { admin_name, requester, app_name, partner_name, school_name, scopes, portal }
+            .render()
+            .map_err(render_error("rendering approval request email"))?,
+        html: ApprovalRequestHtml { admin_name, requester, app_name, partner_name, school_name, scopes, portal }
+            .render()
+            .map_err(render_error("rendering approval request email"))?,
+    })
+}
+
+#[derive(Template)]
+#[template(path = "agent_key_rotated.html")]
+struct AgentKeyRotatedHtml<'a> {
+    admin_name: &'a str,
+    rotated_by: &'a str,
+    school_name: &'a str,
+    portal: &'a str,
+}
+
+#[derive(Template)]
+#[template(path = "agent_key_rotated.txt", escape = "none")]
+struct AgentKeyRotatedText<'a> {
+    admin_name: &'a str,
+    rotated_by: &'a str,
+    school_name: &'a str,
+    portal: &'a str,
+}
+
+/// #12: the school's MIS agent key was replaced; to every admin of the school.
+pub fn agent_key_rotated(
+    to: EmailAddress,
+    admin_name: &str,
+    rotated_by: &str,
+    school_name: &str,
+    portal: &str,
+) -> Result<Email, Error> {
+    Ok(Email {
+        to,
+        subject: format!("A new MIS agent key was issued for {school_name}"),
+        text: AgentKeyRotatedText { admin_name, rotated_by, school_name, portal }
+            .render()
+            .map_err(render_error("rendering agent key email"))?,
+        html: AgentKeyRotatedHtml { admin_name, rotated_by, school_name, portal }
+            .render()
+            .map_err(render_error("rendering agent key email"))?,
+    })
+}

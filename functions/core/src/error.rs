@@ -32,6 +32,13 @@ pub enum Error {
         "this invitation was already used to authorise sharing; the school can change its choices in the school portal"
     )]
     InvitationUsed,
+    /// The link was issued for a state of the school's access that has
+    /// changed since (revoked, declined, resent, approved…): it can do
+    /// nothing now (#12).
+    #[error(
+        "this link was replaced: the school's data sharing changed after it was sent; ask whoever invited your school for a new one, or sign in to the school portal"
+    )]
+    LinkSuperseded,
     /// A support case closed 30 or more days ago: it cannot be reopened.
     #[error(
         "this case was closed 30 or more days ago and is archived; raise a new case and quote this one's reference"

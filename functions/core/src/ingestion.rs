@@ -665,7 +665,7 @@ pub async fn sync_links(gatehouse: &Gatehouse, feed: &SchoolFeedRecord) -> Resul
         if next == loaded.link {
             continue;
         }
-        match commit(gatehouse, &loaded, Change::new(next), AGENT_ACTOR).await {
+        match commit(gatehouse, &loaded, Change::new(next).keeping_tokens(), AGENT_ACTOR).await {
             Ok(_) => {}
             // The partner or school changed the link meanwhile: read it again once.
             Err(Error::Conflict(_)) => {
@@ -676,7 +676,12 @@ pub async fn sync_links(gatehouse: &Gatehouse, feed: &SchoolFeedRecord) -> Resul
                     next.install_status = InstallStatus::Installed;
                     next.last_extract_at = feed.last_extract_at;
                     next.status = feed.school_status();
-                    commit(gatehouse, &LoadedLink { link, version: item.version }, Change::new(next), AGENT_ACTOR)
+                    commit(
+                        gatehouse,
+                        &LoadedLink { link, version: item.version },
+                        Change::new(next).keeping_tokens(),
+                        AGENT_ACTOR,
+                    )
                         .await?;
                 }
             }

@@ -243,6 +243,8 @@ fn directory_entry(record: &InternationalRequestRecord, urn: &SchoolUrn, region:
         postcode: String::new(),
         phase: String::new(),
         status: EstablishmentStatus::Open,
+        // The request's email is the contact's, not a verified school domain.
+        email_domains: Vec::new(),
     }
 }
 
@@ -268,7 +270,12 @@ pub async fn accept(
         InternationalRequestState::Accepted => {
             let urn = before.urn.clone().ok_or(Error::Conflict("this accepted request has no directory id"))?;
             if directory::get(gatehouse.table.as_ref(), &urn).await?.is_none() {
-                directory::upsert(gatehouse.table.as_ref(), &directory_entry(&before, &urn, &region)).await?;
+                directory::upsert(
+                    gatehouse.table.as_ref(),
+                    &directory_entry(&before, &urn, &region),
+                    directory::Domains::KeepExisting,
+                )
+                .await?;
             }
             Ok(wire(before))
         }
@@ -283,7 +290,12 @@ pub async fn accept(
             after.decided_at = Some(gatehouse.clock.now());
             after.decided_by = Some(ops.display_name.clone());
             save(gatehouse, &before, version, &after).await?;
-            directory::upsert(gatehouse.table.as_ref(), &directory_entry(&after, &urn, &region)).await?;
+            directory::upsert(
+                gatehouse.table.as_ref(),
+                &directory_entry(&after, &urn, &region),
+                directory::Domains::KeepExisting,
+            )
+            .await?;
             tracing::info!(request_id = %after.request_id, urn = urn.as_str(), "international school accepted");
             notify(gatehouse, &after, Decision::Accepted(urn.as_str()), INVITE_PAGE).await;
             Ok(wire(after))

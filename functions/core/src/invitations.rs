@@ -1,7 +1,11 @@
 //! "Begin Authorisation" links (S1): a random token per invitation, stored
-//! hashed for 30 days. A school link has at most one live invitation: issuing
-//! a new one deletes the old token in the same transaction, so a resent or
-//! re-addressed invitation kills the link in the earlier email.
+//! hashed for 30 days. A school link names at most one live token, and a
+//! token works only while the link still names it: `links::commit` drops the
+//! name on every change to the link's access (a revoke by anyone, a decline,
+//! a resend, an approval…), so a token ends with the state it was issued for
+//! (#12). The token item stays until it expires, so an old link answers
+//! `link_superseded` rather than looking unknown, and a used one can still
+//! show what was done with it.
 
 use chrono::{DateTime, Duration, SecondsFormat, Utc};
 use gatehouse_model::{InvitationState, InvitationSummary, Scope, ScopeSet};
@@ -10,7 +14,7 @@ use crate::keys::{Key, RateScope};
 use crate::links::LoadedLink;
 use crate::ports::{Condition, Item, TransactWrite};
 use crate::records::{
-    AppRecord, InvitationRecord, InvitationRef, PartnerRecord, SchoolLinkRecord, from_item, to_attributes,
+    AppRecord, InvitationRecord, InvitationRef, PartnerRecord, SchoolLinkRecord, Waiting, from_item, to_attributes,
 };
 use crate::{EmailAddress, Error, Gatehouse, Result, Settings, Token, TokenHash, emails};
 
@@ -42,9 +46,12 @@ pub fn issue(
         contact_name: contact_name.to_owned(),
         created_at: now,
         receipt: None,
+        awaiting: None,
     };
     let key = Key::Invitation(&hash);
-    let mut writes = vec![TransactWrite::Put {
+    // The earlier token, if any, stops working because the link will name
+    // this one instead.
+    let writes = vec![TransactWrite::Put {
         item: Item {
             pk: key.pk(),
             sk: key.sk(),
@@ -55,16 +62,7 @@ pub fn issue(
         },
         condition: Condition::NotExists,
     }];
-    writes.extend(supersede(link));
     Ok(Issued { token, reference: InvitationRef { token_hash: hash, sent_at: now, expires_at }, writes })
-}
-
-/// The write that kills `link`'s live invitation token, if it has one.
-pub fn supersede(link: &SchoolLinkRecord) -> Option<TransactWrite> {
-    link.invitation.as_ref().map(|live| {
-        let key = Key::Invitation(&live.token_hash);
-        TransactWrite::Delete { pk: key.pk(), sk: key.sk(), condition: Condition::Always }
-    })
 }
 
 /// The address a "Begin Authorisation" link opens.
@@ -113,9 +111,25 @@ pub struct LiveInvitation {
     pub partner: PartnerRecord,
 }
 
-/// Resolves a token. An unknown, expired or superseded token is
-/// `InvitationExpired`, never a hint of which it was.
+/// A token that can still act: its link names it and is not revoked.
+/// Unknown and expired tokens are `InvitationExpired`; a token the link no
+/// longer names is `LinkSuperseded` (its holder did hold a real link, so
+/// saying so tells them nothing new).
 pub async fn live(gatehouse: &Gatehouse, raw_token: &str) -> Result<LiveInvitation> {
+    let resolved = resolve(gatehouse, raw_token).await?;
+    if resolved.record.receipt.is_some() || resolved.record.awaiting.is_some() {
+        return Err(Error::InvitationUsed);
+    }
+    let named = resolved.link.link.invitation.as_ref().map(|live| &live.token_hash) == Some(&resolved.hash);
+    let today = crate::calendar::uk_date(gatehouse.clock.now());
+    if !named || resolved.link.link.view_on(today) == gatehouse_model::SchoolView::Revoked {
+        return Err(Error::LinkSuperseded);
+    }
+    Ok(resolved)
+}
+
+/// Resolves a token to its invitation, live or superseded.
+pub async fn resolve(gatehouse: &Gatehouse, raw_token: &str) -> Result<LiveInvitation> {
     let token = Token::parse("token", raw_token)?;
     let hash = token.hash();
     let key = Key::Invitation(&hash);
@@ -129,10 +143,6 @@ pub async fn live(gatehouse: &Gatehouse, raw_token: &str) -> Result<LiveInvitati
         Some(item) => LoadedLink { link: from_item(&item)?, version: item.version },
         None => return Err(Error::InvitationExpired),
     };
-    // Belt and braces: the link names its one live token.
-    if link.link.invitation.as_ref().map(|live| &live.token_hash) != Some(&hash) {
-        return Err(Error::InvitationExpired);
-    }
     let app_key = Key::App(&record.partner_id, &record.app_id);
     let app: AppRecord = match gatehouse.table.get(&app_key.pk(), &app_key.sk()).await? {
         Some(item) => from_item(&item)?,
@@ -161,12 +171,23 @@ pub async fn limit(gatehouse: &Gatehouse, client: &str) -> Result<()> {
 /// once used, what was authorised with it.
 pub async fn open(gatehouse: &Gatehouse, raw_token: &str, client: &str) -> Result<InvitationSummary> {
     limit(gatehouse, client).await?;
+    let resolved = resolve(gatehouse, raw_token).await?;
+    // A used link keeps showing what was done with it; an unused one that
+    // was superseded can do nothing.
+    if resolved.record.receipt.is_some() || resolved.record.awaiting.is_some() {
+        return Ok(summary(&resolved));
+    }
     let live = live(gatehouse, raw_token).await?;
     Ok(summary(&live))
 }
 
 pub fn summary(live: &LiveInvitation) -> InvitationSummary {
-    let state = if live.record.receipt.is_some() { InvitationState::Authorised } else { InvitationState::Open };
+    let state = match (&live.record.receipt, live.record.awaiting) {
+        (Some(_), _) => InvitationState::Authorised,
+        (None, Some(Waiting::Verification)) => InvitationState::AwaitingVerification,
+        (None, Some(Waiting::SchoolApproval)) => InvitationState::AwaitingSchoolApproval,
+        (None, None) => InvitationState::Open,
+    };
     InvitationSummary {
         school_name: live.link.link.name.clone(),
         partner_name: live.partner.name.clone(),

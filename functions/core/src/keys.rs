@@ -48,6 +48,7 @@
 //! | International requests in one state | primary | `INTLQUEUE#<state>`, oldest first                     | O1      |
 //! | A partner's international requests  | GSI1    | `PARTNER#<partner>#INTLREQS`, newest first            | P7      |
 //! | International directory id counter  | primary | `COUNTER#international` = `COUNTER`                   | O1      |
+//! | Authorisers awaiting verification   | primary | `VERIFYQUEUE`, sorted by `<app>#<school>`            | O1, #12 |
 
 use chrono::NaiveDate;
 use gatehouse_model::{AccountKind, CaseFilter, Resource, SchoolView};
@@ -185,6 +186,8 @@ pub enum Key<'a> {
     },
     /// The counter behind international directory ids (`INT000001`).
     InternationalCounter,
+    /// An authoriser of this link waiting for operations to verify them.
+    VerificationDue(&'a AppId, &'a SchoolId),
 }
 
 impl Key<'_> {
@@ -231,6 +234,7 @@ impl Key<'_> {
             Key::InternationalRequest(request) => format!("INTLREQ#{request}"),
             Key::InternationalQueueEntry { state, .. } => international_queue_partition(state),
             Key::InternationalCounter => "COUNTER#international".to_owned(),
+            Key::VerificationDue(..) => VERIFICATIONS_DUE.to_owned(),
         }
     }
 
@@ -277,6 +281,7 @@ impl Key<'_> {
             Key::InternationalRequest(_) => "REQUEST".to_owned(),
             Key::InternationalQueueEntry { order, request, .. } => format!("{order}#{request}"),
             Key::InternationalCounter => "COUNTER".to_owned(),
+            Key::VerificationDue(app, school) => format!("{app}#{school}"),
         }
     }
 }
@@ -295,6 +300,10 @@ pub const REVOCATIONS_DUE: &str = "SCHEDULE#revocations";
 /// The one partition of pending invitations, kept in step with the links by
 /// `links::commit`; read by the reminder job twice a week.
 pub const REMINDERS_DUE: &str = "SCHEDULE#reminders";
+
+/// The one partition of authorisers waiting for verification: small (an
+/// entry lives only until operations decide) and read whole by the console.
+pub const VERIFICATIONS_DUE: &str = "VERIFYQUEUE";
 
 /// The one partition listing partner organisations for the console: small
 /// (one item per organisation) and read whole.

@@ -8,6 +8,7 @@ pub mod app_keys;
 pub mod auth;
 pub mod authorisation;
 pub mod authorisation_log;
+pub mod authority;
 pub mod calendar;
 pub mod cases;
 pub mod data_api;
@@ -45,6 +46,7 @@ pub mod synthetic;
 pub mod team;
 mod token;
 pub mod usage;
+pub mod verification;
 pub mod webhooks;
 
 use std::sync::Arc;

@@ -32,9 +32,11 @@ pub fn link_item(link: &SchoolLinkRecord, version: u64) -> Item {
     Item { pk: key.pk(), sk: key.sk(), gsi1, expires_at: None, version, attributes: to_attributes(link) }
 }
 
-/// Whether the link sits in Pending Authorisations, so reminders go out.
+/// Whether the link sits in Pending Authorisations with nobody at the school
+/// having answered yet, so reminders go out. One whose answer waits for the
+/// school's admins or for verification is not reminded.
 pub fn awaits_authorisation(link: &SchoolLinkRecord) -> bool {
-    link.view == SchoolView::Pending && link.cancelled_on.is_none()
+    link.view == SchoolView::Pending && link.cancelled_on.is_none() && link.pending_grant.is_none()
 }
 
 /// The reminder job's list entry for a pending link.
@@ -83,11 +85,28 @@ pub struct Change {
     pub link: SchoolLinkRecord,
     pub log: Vec<(LogEvent, String)>,
     pub also: Vec<TransactWrite>,
+    /// Whether an outstanding invitation token survives the change.
+    pub tokens: Tokens,
+}
+
+/// What a change does to the link's outstanding invitation token.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Tokens {
+    /// The default: a token ends with the state it was issued for (#12).
+    Supersede,
+    /// Changes that do not touch what the school consented to (priority, the
+    /// agent's facts, one person's selection) leave the emailed link working.
+    Keep,
 }
 
 impl Change {
     pub fn new(link: SchoolLinkRecord) -> Self {
-        Change { link, log: Vec::new(), also: Vec::new() }
+        Change { link, log: Vec::new(), also: Vec::new(), tokens: Tokens::Supersede }
+    }
+
+    pub fn keeping_tokens(mut self) -> Self {
+        self.tokens = Tokens::Keep;
+        self
     }
 
     pub fn log(mut self, event: LogEvent, detail: impl Into<String>) -> Self {
@@ -105,6 +124,11 @@ impl Change {
 pub async fn commit(gatehouse: &Gatehouse, from: &LoadedLink, change: Change, actor: &str) -> Result<LoadedLink> {
     let now = gatehouse.clock.now();
     let mut link = change.link;
+    // A token the change did not replace stops working: the link no longer
+    // names it (`invitations::live`).
+    if change.tokens == Tokens::Supersede && from.version != 0 && link.invitation == from.link.invitation {
+        link.invitation = None;
+    }
     let entries: Vec<TransactWrite> = change
         .log
         .into_iter()

@@ -321,7 +321,7 @@ async fn copy_to_links(gatehouse: &Gatehouse, school: &SchoolId, status: &Instal
         }
         let mut next: SchoolLinkRecord = loaded.link.clone();
         next.install_status = status.clone();
-        commit(gatehouse, &loaded, Change::new(next), AGENT_ACTOR).await?;
+        commit(gatehouse, &loaded, Change::new(next).keeping_tokens(), AGENT_ACTOR).await?;
     }
     Ok(())
 }
@@ -445,8 +445,8 @@ pub fn self_install_steps(push_url: &str) -> Vec<String> {
 /// `POST /api/school/onboarding/self-install`: issues the school's agent
 /// key (retiring any earlier one) and records the install type. The secret
 /// is in this answer only.
-pub async fn self_install(gatehouse: &Gatehouse, school: &SchoolId) -> Result<SelfInstallKey> {
-    let key = agent_keys::issue(gatehouse, school).await?;
+pub async fn self_install(gatehouse: &Gatehouse, school: &SchoolId, by: &str) -> Result<SelfInstallKey> {
+    let key = agent_keys::issue(gatehouse, school, by).await?;
     let (mut record, version) = load_record(gatehouse, school).await?;
     if record.install_type != Some(InstallType::SelfInstall) || !record.agent_key_issued {
         record.install_type = Some(InstallType::SelfInstall);

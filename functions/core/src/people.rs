@@ -10,7 +10,7 @@
 
 use std::collections::HashMap;
 
-use chrono::{DateTime, SecondsFormat, Utc};
+use chrono::{DateTime, NaiveDate, SecondsFormat, Utc};
 use gatehouse_model::{
     Contact, DataRecord, DeletedRecord, ExplainReason, Explanation, FeedStatus, GdprMode, Group, InstallStatus,
     PersonSelection, PersonSummary, Resource, SchoolView, Scope, ScopeSet, SelectionChoice, StaffMember, Student,
@@ -24,7 +24,7 @@ use crate::keys::{Key, SELECTION_PREFIX, person_change_index, selection_change_i
 use crate::keys::{people_partition, selection_partition};
 use crate::permissions::effective_scopes;
 use crate::ports::{Condition, Index, Item, Query, StoreError, TransactWrite, query_all};
-use crate::records::{AppRecord, SchoolLinkRecord, from_item, to_attributes};
+use crate::records::{AppRecord, SchoolLinkRecord, Waiting, from_item, to_attributes};
 use crate::{AppId, Error, Gatehouse, Result, SchoolId, ingestion};
 
 /// Days after which a school's data counts as stale (and its agent silent).
@@ -34,6 +34,10 @@ pub const STALE_AFTER_DAYS: i64 = 7;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Refusal {
     NotAuthorised,
+    /// Authorised by someone whose authority is being verified (#12).
+    AwaitingVerification,
+    /// Asked for by someone at the school; its admins have not decided.
+    AwaitingSchoolApproval,
     AuthorisationRevoked,
     NotInstalled,
     FeedPaused,
@@ -51,6 +55,8 @@ impl Refusal {
     pub fn code(self) -> &'static str {
         match self {
             Refusal::NotAuthorised => "not_authorised",
+            Refusal::AwaitingVerification => "awaiting_verification",
+            Refusal::AwaitingSchoolApproval => "awaiting_school_approval",
             Refusal::AuthorisationRevoked => "authorisation_revoked",
             Refusal::NotInstalled => "not_installed",
             Refusal::FeedPaused => "feed_paused",
@@ -67,6 +73,12 @@ impl Refusal {
             Refusal::NotAuthorised => {
                 "this school has not authorised your app; send it an invitation and wait for it to authorise".into()
             }
+            Refusal::AwaitingVerification => "someone at this school authorised your app, but Gatehouse is still \
+                verifying that they may share the school's data; nothing is shared until then"
+                .into(),
+            Refusal::AwaitingSchoolApproval => "someone at this school asked to share data with your app; an admin \
+                of the school must approve it before anything is shared"
+                .into(),
             Refusal::AuthorisationRevoked => {
                 "this school's authorisation for your app was revoked; it must authorise again".into()
             }
@@ -231,15 +243,27 @@ impl Access {
     }
 }
 
-/// The gate of every data read: the link's state, in the order an app's
-/// user would fix it. A school with no link to this app (or any id that
-/// does not parse) is `not_authorised`, so ids cannot be probed.
-pub fn gate(link: Option<SchoolLinkRecord>, app: &AppRecord) -> std::result::Result<Access, ExplainReason> {
+/// The gate of every data read: the link's state on `today` (a UK date), in
+/// the order an app's user would fix it. A school with no link to this app
+/// (or any id that does not parse) is `not_authorised`, so ids cannot be
+/// probed. A link past its revocation date is revoked here, whether or not
+/// the daily job has run (#12).
+pub fn gate(
+    link: Option<SchoolLinkRecord>,
+    app: &AppRecord,
+    today: NaiveDate,
+) -> std::result::Result<Access, ExplainReason> {
     let Some(link) = link.filter(|link| link.partner_id == app.partner_id && link.cancelled_on.is_none()) else {
         return Err(ExplainReason::NotAuthorised);
     };
-    match link.view {
-        SchoolView::Pending => return Err(ExplainReason::NotAuthorised),
+    match link.view_on(today) {
+        SchoolView::Pending => {
+            return Err(match link.waiting_for() {
+                Some(Waiting::Verification) => ExplainReason::AwaitingVerification,
+                Some(Waiting::SchoolApproval) => ExplainReason::AwaitingSchoolApproval,
+                None => ExplainReason::NotAuthorised,
+            });
+        }
         SchoolView::Revoked => return Err(ExplainReason::AuthorisationRevoked),
         SchoolView::Active => {}
     }
@@ -258,6 +282,8 @@ pub fn gate(link: Option<SchoolLinkRecord>, app: &AppRecord) -> std::result::Res
 pub fn refusal(reason: ExplainReason) -> Error {
     Error::Refused(match reason {
         ExplainReason::AuthorisationRevoked => Refusal::AuthorisationRevoked,
+        ExplainReason::AwaitingVerification => Refusal::AwaitingVerification,
+        ExplainReason::AwaitingSchoolApproval => Refusal::AwaitingSchoolApproval,
         ExplainReason::NotInstalled => Refusal::NotInstalled,
         ExplainReason::FeedPaused => Refusal::FeedPaused,
         _ => Refusal::NotAuthorised,
@@ -270,7 +296,7 @@ pub async fn access(gatehouse: &Gatehouse, app: &AppRecord, school: &str) -> Res
         return Err(refusal(ExplainReason::NotAuthorised));
     };
     let link = load_link(gatehouse, &app.app_id, &school).await?;
-    gate(link, app).map_err(refusal)
+    gate(link, app, crate::calendar::uk_date(gatehouse.clock.now())).map_err(refusal)
 }
 
 async fn load_link(gatehouse: &Gatehouse, app: &AppId, school: &SchoolId) -> Result<Option<SchoolLinkRecord>> {
@@ -545,7 +571,7 @@ pub async fn explain(gatehouse: &Gatehouse, app_id: &AppId, school_id: &SchoolId
         explanation.detail = Refusal::NotAuthorised.message();
         return Ok(explanation);
     };
-    let access = match gate(link, &app) {
+    let access = match gate(link, &app, crate::calendar::uk_date(now)) {
         Ok(access) => access,
         Err(reason) => {
             explanation.reason = reason;

@@ -98,6 +98,9 @@ pub struct SchoolUserRecord {
     /// Who added them; `None` for the contact who authorised the first app.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub added_by: Option<String>,
+    /// Admin or member (#12). Absent reads as member: no powers by accident.
+    #[serde(default)]
+    pub access: TeamRole,
 }
 
 /// A school portal session: who and which school, one read per request.
@@ -106,6 +109,10 @@ pub struct SchoolSessionRecord {
     pub email: EmailAddress,
     pub display_name: String,
     pub role: String,
+    /// Copied from the account when the session starts; a change of access
+    /// ends every session of the account, so this is never stale.
+    #[serde(default)]
+    pub access: TeamRole,
     pub school_id: SchoolId,
     pub urn: String,
     pub school_name: String,
@@ -220,6 +227,51 @@ pub struct SchoolLinkRecord {
     /// "Name (role)" of who authorised, for the dashboard and receipts.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub authorised_by: Option<String>,
+    /// An authorisation made through an emailed link that is not in force:
+    /// it waits for the school's admins or for verification (#12).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pending_grant: Option<PendingGrant>,
+}
+
+impl SchoolLinkRecord {
+    /// The view that holds on `today` (a UK date): a link whose revocation
+    /// date has come reads as revoked before the daily job records it (#12).
+    pub fn view_on(&self, today: NaiveDate) -> SchoolView {
+        match self.view {
+            SchoolView::Active if self.revoke_on.is_some_and(|on| on <= today) => SchoolView::Revoked,
+            view => view,
+        }
+    }
+
+    /// What a pending authorisation waits for, if it does.
+    pub fn waiting_for(&self) -> Option<Waiting> {
+        self.pending_grant.as_ref().map(|grant| grant.waiting_for)
+    }
+}
+
+/// Who must act before a pending authorisation takes effect.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Waiting {
+    /// The school has admins: one of them approves or declines.
+    SchoolApproval,
+    /// The school has no admin yet and the authoriser's address is not at a
+    /// verified domain of the school: operations verify them.
+    Verification,
+}
+
+/// What someone chose in the S2 wizard, held until it may take effect.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PendingGrant {
+    pub email: EmailAddress,
+    pub name: String,
+    pub role: String,
+    pub mis: String,
+    pub scopes: ScopeSet,
+    pub gdpr_mode: GdprMode,
+    pub feed_status: FeedStatus,
+    pub requested_at: DateTime<Utc>,
+    pub waiting_for: Waiting,
 }
 
 /// The live invitation link of a school link.
@@ -243,6 +295,9 @@ pub struct InvitationRecord {
     /// again, and opening it shows this.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub receipt: Option<AuthorisationReceipt>,
+    /// Set when the wizard was completed but the grant waits (#12).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub awaiting: Option<Waiting>,
 }
 
 /// One Authorisation Log entry as stored (append-only).

@@ -7,17 +7,17 @@
 
 use chrono::NaiveDate;
 use gatehouse_model::{
-    ActionOutcome, EstablishmentStatus, InstallStatus, InviteRequest, InviteSchoolRequest, LogEvent, RevokeReason,
+    AccountKind, ActionOutcome, EstablishmentStatus, InstallStatus, InviteRequest, InviteSchoolRequest, LogEvent, RevokeReason,
     RevokeRequest, SchoolAction, SchoolDetail, SchoolStatus, SchoolView,
 };
 use serde_json::json;
 
 use crate::calendar::uk_date;
 use crate::domain_events::{self, EventKind};
-use crate::keys::Key;
+use crate::keys::{Key, MEMBER_PREFIX};
 use crate::links::{Change, LoadedLink, app_of, app_record, commit, load};
-use crate::ports::{Condition, TransactWrite};
-use crate::records::from_item;
+use crate::ports::{Condition, Index, Query, TransactWrite, query_all};
+use crate::records::{MemberRecord, from_item};
 use crate::records::{AppRecord, RevocationDueRecord, SchoolLinkRecord, SessionRecord, plain_item};
 use crate::schools::row_of;
 use crate::{
@@ -271,7 +271,8 @@ pub async fn set_priority(
     } else {
         (LogEvent::PriorityRemoved, "No longer a priority")
     };
-    let saved = commit(gatehouse, &loaded, Change::new(next).log(event, detail), &session.display_name).await?;
+    let change = Change::new(next).log(event, detail).keeping_tokens();
+    let saved = commit(gatehouse, &loaded, change, &session.display_name).await?;
     outcome(gatehouse, &app, &saved.link, true, format!("{} is now {said}.", link.name)).await
 }
 
@@ -295,11 +296,8 @@ pub async fn cancel_invitation(
     next.cancelled_on = Some(uk_date(gatehouse.clock.now()));
     next.invitation = None;
     next.priority = false;
-    let mut change =
+    let change =
         Change::new(next).log(LogEvent::InvitationCancelled, "Invitation cancelled; its link no longer works");
-    if let Some(write) = invitations::supersede(link) {
-        change = change.also(write);
-    }
     let saved = commit(gatehouse, &loaded, change, &session.display_name).await?;
     let message = format!("The invitation to {} is cancelled. Invite the school again to start over.", link.name);
     outcome(gatehouse, &app, &saved.link, true, message).await
@@ -387,6 +385,10 @@ async fn send_invitation(
     next.partner_name = Some(actor.partner_name.clone());
     with_contact(&mut next, request)?;
     let contact = next.school_contact.clone().ok_or(Error::invalid("new_contact", "add a school contact"))?;
+    if next.partner_contact.as_ref() == Some(&contact) || actor.email.as_ref() == Some(&contact) {
+        return Err(partner_address_refused());
+    }
+    refuse_partner_address(gatehouse, &actor.partner_id, &contact).await?;
     let contact_name = next.school_contact_name.clone().unwrap_or_default();
     let issued = invitations::issue(&loaded.link, &contact, &contact_name, now)?;
     next.invitation = Some(issued.reference);
@@ -416,6 +418,32 @@ async fn send_invitation(
         format!("The invitation to {name} was sent to {to}; any earlier link no longer works.")
     };
     outcome(gatehouse, &app, &saved.link, true, message).await
+}
+
+fn partner_address_refused() -> Error {
+    Error::invalid(
+        "school_contact",
+        "this address belongs to a partner organisation, not the school; name someone at the school who may share its data",
+    )
+}
+
+/// #12: a partner never gains a say for a school by naming itself. Refuses
+/// any partner user's address (of any organisation) and any address at a
+/// domain of this partner's own team (free-mail domains aside).
+pub async fn refuse_partner_address(gatehouse: &Gatehouse, partner: &PartnerId, email: &EmailAddress) -> Result<()> {
+    let user_key = Key::User(AccountKind::Partner, email);
+    if gatehouse.table.get(&user_key.pk(), &user_key.sk()).await?.is_some() {
+        return Err(partner_address_refused());
+    }
+    let team = Query::partition(Index::Primary, Key::Partner(partner).pk()).with_prefix(MEMBER_PREFIX);
+    for item in query_all(gatehouse.table.as_ref(), team).await? {
+        let member: MemberRecord = from_item(&item)?;
+        let domain = member.email.domain();
+        if domain == email.domain() && !crate::authority::is_shared_domain(domain) {
+            return Err(partner_address_refused());
+        }
+    }
+    Ok(())
 }
 
 /// Who acts on a partner's behalf: a signed-in user, or an app by API key.
@@ -533,6 +561,7 @@ pub async fn invite(
         app_name: Some(app.name.clone()),
         partner_name: Some(actor.partner_name.clone()),
         authorised_by: None,
+        pending_grant: None,
     };
     // Version 0 "exists" nowhere: the first commit writes version 1 only if
     // no link was created meanwhile.

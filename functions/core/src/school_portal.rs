@@ -18,8 +18,8 @@ use chrono::NaiveDate;
 use gatehouse_model::{
     AddSchoolColleague, FeedStatus, GdprMode, InstallStatus, LogEvent, MIS_CHOICES, RemoveSchoolColleague,
     SchoolAppDetail, SchoolAppOutcome, SchoolAppRow, SchoolAppSettings, SchoolAppState, SchoolAuthoriseRequest,
-    SchoolColleague, SchoolDashboard, SchoolPeople, SchoolPerson, SchoolRevokeRequest, SchoolTeam, SchoolView,
-    ScopeKind, ScopeSet, SelectionChoice,
+    SchoolColleague, SchoolDashboard, SchoolDeclineRequest, SchoolPeople, SchoolPerson, SchoolRevokeRequest,
+    SchoolTeam, SchoolView, ScopeKind, ScopeSet, SelectionChoice, PendingRequest, TeamRole,
 };
 use serde::{Deserialize, Serialize};
 use serde_json::json;
@@ -30,10 +30,12 @@ use crate::keys::{APP_PREFIX, Key};
 use crate::links::{Change, LoadedLink, commit};
 use crate::ports::Email;
 use crate::ports::{Condition, Index, Query, TransactWrite, query_all};
-use crate::records::{AppRecord, SchoolLinkRecord, SchoolSessionRecord, SchoolUserRecord, from_item, plain_item};
+use crate::records::{
+    AppRecord, SchoolLinkRecord, SchoolSessionRecord, SchoolUserRecord, Waiting, from_item, plain_item,
+};
 use crate::school_actions::{publish_revoked, revocation_due, revocation_no_longer_due, revoked};
 use crate::{
-    AppId, EmailAddress, Error, Gatehouse, PartnerId, Result, SchoolId, accounts, authorisation_log, invitations,
+    AppId, EmailAddress, Error, Gatehouse, PartnerId, Result, SchoolId, accounts, authorisation_log,
     people, receipts,
 };
 
@@ -76,7 +78,11 @@ pub struct SchoolAppEntry {
 /// Where a link stands, in the school's words.
 pub fn state_of(link: &SchoolLinkRecord) -> SchoolAppState {
     match link.view {
-        SchoolView::Pending => SchoolAppState::AskingForAccess,
+        SchoolView::Pending => match link.waiting_for() {
+            Some(Waiting::SchoolApproval) => SchoolAppState::AwaitingApproval,
+            Some(Waiting::Verification) => SchoolAppState::AwaitingVerification,
+            None => SchoolAppState::AskingForAccess,
+        },
         SchoolView::Revoked => SchoolAppState::Revoked,
         SchoolView::Active if link.revoke_on.is_some() => SchoolAppState::RevokePending,
         SchoolView::Active => SchoolAppState::Active,
@@ -121,14 +127,19 @@ pub fn dashboard_entry(link: &SchoolLinkRecord) -> TransactWrite {
     TransactWrite::Put { item: plain_item(&key, &entry_of(link), 1), condition: Condition::Always }
 }
 
-fn row_of(entry: SchoolAppEntry) -> SchoolAppRow {
+/// A dashboard row as it holds on `today`: past its revocation date an app
+/// reads as revoked before the daily job records it (#12).
+fn row_of(entry: SchoolAppEntry, today: NaiveDate) -> SchoolAppRow {
     let date = |on: Option<NaiveDate>| on.map(|on| on.to_string());
+    let ended = entry.revoke_on.is_some_and(|on| on <= today)
+        && matches!(entry.state, SchoolAppState::Active | SchoolAppState::RevokePending);
+    let (state, revoked_on) = if ended { (SchoolAppState::Revoked, entry.revoke_on) } else { (entry.state, entry.revoked_on) };
     SchoolAppRow {
         app_id: entry.app_id.to_string(),
         app_name: entry.app_name,
         partner_name: entry.partner_name,
-        state: entry.state,
-        granted_scopes: entry.granted_scopes,
+        state,
+        granted_scopes: if ended { ScopeSet::new() } else { entry.granted_scopes },
         asking_for_more: entry.asking_for_more,
         gdpr_mode: entry.gdpr_mode,
         feed_status: entry.feed_status,
@@ -137,14 +148,14 @@ fn row_of(entry: SchoolAppEntry) -> SchoolAppRow {
         authorised_on: date(entry.authorised_on),
         authorised_by: entry.authorised_by,
         revoke_on: date(entry.revoke_on),
-        revoked_on: date(entry.revoked_on),
+        revoked_on: date(revoked_on),
         invited_on: date(entry.invited_on),
     }
 }
 
 fn state_order(state: SchoolAppState) -> u8 {
     match state {
-        SchoolAppState::AskingForAccess => 0,
+        SchoolAppState::AskingForAccess | SchoolAppState::AwaitingApproval | SchoolAppState::AwaitingVerification => 0,
         SchoolAppState::Active | SchoolAppState::RevokePending => 1,
         SchoolAppState::Revoked => 2,
     }
@@ -153,6 +164,7 @@ fn state_order(state: SchoolAppState) -> u8 {
 /// `GET /api/school/apps`: one Query over the school's dashboard copies.
 pub async fn dashboard(gatehouse: &Gatehouse, session: &SchoolSessionRecord) -> Result<SchoolDashboard> {
     // The school's partition: its feed, agent key and dashboard copies (`APP#…`).
+    let today = uk_date(gatehouse.clock.now());
     let query = Query::partition(Index::Primary, Key::SchoolFeed(&session.school_id).pk()).with_prefix(APP_PREFIX);
     let mut apps: Vec<SchoolAppRow> = query_all(gatehouse.table.as_ref(), query)
         .await?
@@ -161,7 +173,7 @@ pub async fn dashboard(gatehouse: &Gatehouse, session: &SchoolSessionRecord) -> 
         .collect::<Result<Vec<_>, _>>()?
         .into_iter()
         .filter(|entry| !entry.hidden)
-        .map(row_of)
+        .map(|entry| row_of(entry, today))
         .collect();
     apps.sort_by(|a, b| {
         (state_order(a.state), a.app_name.to_lowercase()).cmp(&(state_order(b.state), b.app_name.to_lowercase()))
@@ -197,12 +209,27 @@ pub async fn detail_of(gatehouse: &Gatehouse, app: &AppRecord, link: &SchoolLink
     let mut entry = entry_of(link);
     entry.app_name = app.name.clone();
     let receipts = receipts::refs(&log);
+    let today = uk_date(gatehouse.clock.now());
     Ok(SchoolAppDetail {
-        row: row_of(entry),
+        row: row_of(entry, today),
         requested_scopes: app.requested_scopes.clone(),
         log: authorisation_log::to_wire(log),
         log_intact,
         receipts,
+        pending_request: link.pending_grant.as_ref().map(|grant| PendingRequest {
+            requested_by: grant.name.clone(),
+            requested_role: grant.role.clone(),
+            requested_email: grant.email.as_str().to_owned(),
+            requested_at: grant.requested_at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+            approved_scopes: grant.scopes.clone(),
+            gdpr_mode: grant.gdpr_mode,
+            feed_status: grant.feed_status,
+            mis: grant.mis.clone(),
+            waiting_for: match grant.waiting_for {
+                Waiting::SchoolApproval => SchoolAppState::AwaitingApproval,
+                Waiting::Verification => SchoolAppState::AwaitingVerification,
+            },
+        }),
     })
 }
 
@@ -266,6 +293,7 @@ pub async fn update_settings(
     app: &str,
     request: &SchoolAppSettings,
 ) -> Result<SchoolAppOutcome> {
+    require_admin(session)?;
     let (loaded, app) = load(gatehouse, session, app).await?;
     let link = &loaded.link;
     if request.gdpr_mode.is_none() && request.feed_status.is_none() {
@@ -323,6 +351,7 @@ pub async fn revoke(
     app: &str,
     request: &SchoolRevokeRequest,
 ) -> Result<SchoolAppOutcome> {
+    require_admin(session)?;
     let (loaded, app) = load(gatehouse, session, app).await?;
     let link = &loaded.link;
     let today = uk_date(gatehouse.clock.now());
@@ -375,6 +404,7 @@ pub async fn cancel_revocation(
     session: &SchoolSessionRecord,
     app: &str,
 ) -> Result<SchoolAppOutcome> {
+    require_admin(session)?;
     let (loaded, app) = load(gatehouse, session, app).await?;
     let link = &loaded.link;
     let Some(on) = link.revoke_on.filter(|_| link.view == SchoolView::Active) else {
@@ -405,6 +435,7 @@ pub async fn authorise(
     app: &str,
     request: &SchoolAuthoriseRequest,
 ) -> Result<SchoolAppOutcome> {
+    require_admin(session)?;
     let (loaded, app) = load(gatehouse, session, app).await?;
     let link = &loaded.link;
     let requested = &app.requested_scopes;
@@ -453,6 +484,8 @@ pub async fn authorise(
     next.feed_status = Some(request.feed_status);
     next.granted_scopes = granted.clone();
     next.priority = false;
+    // An admin's answer settles a request someone asked for by link.
+    let settled = next.pending_grant.take();
     if already_active && next == *link {
         let message = format!("{} already has exactly this; nothing changed.", app.name);
         return outcome(gatehouse, &app, link, false, message).await;
@@ -468,22 +501,26 @@ pub async fn authorise(
             detail.push_str(&format!("; not approved: {}", labels(&declined)));
         }
         detail.push_str(&format!("; {settings}. Now: {}", state_words(&next)));
+        if let Some(grant) = &settled {
+            detail.push_str(&format!(". This answers the request of {} ({})", grant.name, grant.role));
+        }
         Change::new(next).log(LogEvent::ScopesChanged, detail)
     } else {
         next.authorised_on = Some(uk_date(now));
         next.authorised_by = Some(by.clone());
         next.revoked_on = None;
         next.revoked_by = None;
-        // The emailed "Begin Authorisation" link is not needed any more.
-        next.invitation = None;
-        let detail = format!("Authorised by {by} in the school portal: {}; {settings}", labels(&granted));
-        let mut change = Change::new(next).log(LogEvent::Authorised, detail);
-        if let Some(write) = invitations::supersede(link) {
-            change = change.also(write);
+        let mut detail = format!("Authorised by {by} in the school portal: {}; {settings}", labels(&granted));
+        if let Some(grant) = &settled {
+            detail.push_str(&format!(", approving the request of {} ({})", grant.name, grant.role));
         }
-        change
+        Change::new(next).log(LogEvent::Authorised, detail)
     };
     change.link.app_name = Some(app.name.clone());
+    if settled.is_some_and(|grant| grant.waiting_for == Waiting::Verification) {
+        let key = Key::VerificationDue(&link.app_id, &link.school_id);
+        change = change.also(TransactWrite::Delete { pk: key.pk(), sk: key.sk(), condition: Condition::Always });
+    }
     let saved = commit_with_receipts(gatehouse, session, &loaded, change).await?;
     let facts = json!({ "scopes": granted, "gdpr_mode": request.gdpr_mode, "feed_status": request.feed_status });
     let (app_id, school_id) = (&saved.link.app_id, &saved.link.school_id);
@@ -494,6 +531,47 @@ pub async fn authorise(
     } else {
         format!("{} is authorised to read: {}.", app.name, labels(&saved.link.granted_scopes))
     };
+    outcome(gatehouse, &app, &saved.link, true, message).await
+}
+
+/// `POST /api/school/apps/{app_id}/decline`: an admin declines a request
+/// someone asked for by link. Nothing is shared for it; an earlier grant
+/// stands. Declining when nothing waits changes nothing.
+pub async fn decline(
+    gatehouse: &Gatehouse,
+    session: &SchoolSessionRecord,
+    app: &str,
+    request: &SchoolDeclineRequest,
+) -> Result<SchoolAppOutcome> {
+    require_admin(session)?;
+    let (loaded, app) = load(gatehouse, session, app).await?;
+    let link = &loaded.link;
+    let note = request.note.as_deref().map(str::trim).filter(|note| !note.is_empty());
+    if note.is_some_and(|note| note.chars().count() > 500) {
+        return Err(Error::invalid("note", "keep the note under 500 characters"));
+    }
+    let Some(grant) = link.pending_grant.clone() else {
+        let message = format!("{} has no request waiting; nothing changed.", app.name);
+        return outcome(gatehouse, &app, link, false, message).await;
+    };
+    let mut next = link.clone();
+    next.pending_grant = None;
+    let reason = note.map(|note| format!(" Reason: {}.", note.trim_end_matches('.'))).unwrap_or_default();
+    let detail = format!(
+        "{} declined the request of {} ({}).{reason} Now: {}",
+        approver(session),
+        grant.name,
+        grant.role,
+        if next.view == SchoolView::Active { state_words(&next) } else { "no data is shared".to_owned() }
+    );
+    let mut change = Change::new(next).log(LogEvent::RequestDeclined, detail);
+    if grant.waiting_for == Waiting::Verification {
+        let key = Key::VerificationDue(&link.app_id, &link.school_id);
+        change = change.also(TransactWrite::Delete { pk: key.pk(), sk: key.sk(), condition: Condition::Always });
+    }
+    let saved = commit(gatehouse, &loaded, change, &session.display_name).await?;
+    tracing::info!(school_id = %saved.link.school_id, app_id = %saved.link.app_id, "school declined a request");
+    let message = format!("Declined: {} reads nothing more than before.", app.name);
     outcome(gatehouse, &app, &saved.link, true, message).await
 }
 
@@ -544,6 +622,7 @@ pub async fn set_person_choice(
     mis_id: &str,
     choice: SelectionChoice,
 ) -> Result<SchoolPeople> {
+    require_admin(session)?;
     let (loaded, _) = load(gatehouse, session, app).await?;
     let link = &loaded.link;
     if link.view == SchoolView::Revoked {
@@ -567,7 +646,7 @@ pub async fn set_person_choice(
             SelectionChoice::Default => "back to the GDPR mode's default",
         };
         let detail = format!("One {} record {what}, by {}", person.resource.as_str(), approver(session));
-        let change = Change::new(link.clone()).log(LogEvent::PersonsChanged, detail);
+        let change = Change::new(link.clone()).log(LogEvent::PersonsChanged, detail).keeping_tokens();
         commit(gatehouse, &loaded, change, &session.display_name).await?;
     }
     people(gatehouse, session, app, Some(mis_id)).await
@@ -611,6 +690,7 @@ fn colleague(user: SchoolUserRecord) -> SchoolColleague {
         email: user.email.as_str().to_owned(),
         display_name: user.display_name,
         role: user.role,
+        access: user.access,
         added_at: user.added_at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
         added_by: user.added_by,
     }
@@ -630,18 +710,46 @@ fn short_text(field: &'static str, value: &str, what: &str) -> Result<String> {
     Ok(value.to_owned())
 }
 
+/// Admins only: the school portal's changes are an admin's to make (#12).
+pub fn require_admin(session: &SchoolSessionRecord) -> Result<()> {
+    match session.access {
+        TeamRole::Admin => Ok(()),
+        TeamRole::Member => Err(Error::Forbidden("only an admin of your school can do this; ask one of them")),
+    }
+}
+
 /// `POST /api/school/team`: gives a colleague an account at the signed-in
 /// user's school and emails them the sign-in page. Adding someone already
-/// in the team changes and sends nothing; an address with an account at
-/// another school is a conflict.
+/// in the team with the same access changes and sends nothing; with another
+/// access it changes theirs, ends their sessions and logs it. The school's
+/// last admin stays an admin. An address with an account at another school
+/// is a conflict.
 pub async fn add_colleague(
     gatehouse: &Gatehouse,
     session: &SchoolSessionRecord,
     request: &AddSchoolColleague,
 ) -> Result<SchoolTeam> {
+    require_admin(session)?;
     let name = short_text("name", &request.name, "their name")?;
     let role = short_text("role", &request.role, "their role at the school")?;
     let email = EmailAddress::parse(&request.email)?;
+    let members = accounts::school_team(gatehouse, &session.school_id).await?;
+    if let Some(current) = members.iter().find(|member| member.email == email) {
+        if current.access == request.access {
+            return self::team(gatehouse, session).await;
+        }
+        let admins_after = members
+            .iter()
+            .filter(|member| if member.email == email { request.access == TeamRole::Admin } else { member.access == TeamRole::Admin })
+            .count();
+        if admins_after == 0 {
+            return Err(Error::invalid("access", "the school needs at least one admin; make someone else an admin first"));
+        }
+        let updated = SchoolUserRecord { access: request.access, ..current.clone() };
+        accounts::set_school_user(gatehouse, &updated).await?;
+        tracing::info!(school_id = %session.school_id, access = ?request.access, "school colleague's access changed");
+        return self::team(gatehouse, session).await;
+    }
     let user = SchoolUserRecord {
         email: email.clone(),
         display_name: name.clone(),
@@ -651,13 +759,14 @@ pub async fn add_colleague(
         school_name: session.school_name.clone(),
         added_at: gatehouse.clock.now(),
         added_by: Some(session.display_name.clone()),
+        access: request.access,
     };
     if accounts::ensure_school_user(gatehouse, &user).await? {
         let sign_in_url = format!("{}/school/signin", gatehouse.settings.public_url);
         let welcome = school_welcome(email, &name, &session.school_name, &session.display_name, &sign_in_url)?;
         gatehouse.mailer.send(welcome).await.map_err(Error::Unavailable)?;
     }
-    team(gatehouse, session).await
+    self::team(gatehouse, session).await
 }
 
 /// `POST /api/school/team/remove`: ends a colleague's access now. Someone
@@ -668,6 +777,7 @@ pub async fn remove_colleague(
     session: &SchoolSessionRecord,
     request: &RemoveSchoolColleague,
 ) -> Result<SchoolTeam> {
+    require_admin(session)?;
     let email = EmailAddress::parse(&request.email)?;
     if email == session.email {
         return Err(Error::invalid("email", "you cannot remove yourself; ask a colleague"));

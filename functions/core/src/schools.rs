@@ -19,7 +19,7 @@ use crate::keys::school_view_partition;
 use crate::links::{app_of, app_record};
 use crate::permissions::needs_reauthorisation;
 use crate::ports::{Index, Query, query_all};
-use crate::records::{SchoolLinkRecord, SessionRecord, from_item};
+use crate::records::{SchoolLinkRecord, SessionRecord, Waiting, from_item};
 use crate::{Error, Gatehouse, Result};
 
 pub const DEFAULT_PAGE_SIZE: u32 = 50;
@@ -209,9 +209,11 @@ pub fn row_of(link: &SchoolLinkRecord, requested: &ScopeSet, now: DateTime<Utc>)
     let cache_age_days = link.last_extract_at.map(|at| (now - at).num_days().max(0) as u32);
     let revoke_pending = link.revoke_on.filter(|on| *on > uk_date(now)).map(|on| on.to_string());
     // A pending school whose agent already works is only missing the authorisation (P3).
-    let invitation_status = (link.view == SchoolView::Pending).then_some(match link.install_status {
-        InstallStatus::Installed => InvitationStatus::ReadyToAuthorise,
-        _ => InvitationStatus::InvitationSent,
+    let invitation_status = (link.view == SchoolView::Pending).then_some(match (link.waiting_for(), &link.install_status) {
+        (Some(Waiting::Verification), _) => InvitationStatus::AwaitingVerification,
+        (Some(Waiting::SchoolApproval), _) => InvitationStatus::AwaitingSchoolApproval,
+        (None, InstallStatus::Installed) => InvitationStatus::ReadyToAuthorise,
+        (None, _) => InvitationStatus::InvitationSent,
     });
     SchoolRow {
         school_id: link.school_id.to_string(),

@@ -87,6 +87,12 @@ pub async fn add(gatehouse: &Gatehouse, session: &SessionRecord, request: &AddTe
                         TransactWrite::Put { item: plain_item(&member_key, &member, 1), condition: Condition::Exists },
                     ])
                     .await?;
+                // A role holds from the next request: sessions carry the
+                // role, so a changed role ends them (#12).
+                if current.role != user.role {
+                    crate::auth::end_sessions(gatehouse, AccountKind::Partner, &email).await?;
+                    tracing::info!(partner_id = %session.partner_id, role = ?user.role, "team member's role changed");
+                }
             }
         }
         None => {

@@ -14,6 +14,11 @@ pub enum ConnectionState {
     AwaitingInvitation,
     /// Invited; the school has not authorised yet.
     NotAuthorised,
+    /// Someone at the school authorised, but their authority to share the
+    /// school's data is not verified yet; nothing flows until it is.
+    AwaitingVerification,
+    /// Someone at the school asked to share; the school's admins decide.
+    AwaitingSchoolApproval,
     /// Authorised, but the school's MIS agent is not installed yet.
     NotInstalled,
     /// Authorised and installed; the school paused the feed.

@@ -24,6 +24,11 @@ pub struct DirectorySchool {
     /// e.g. Primary, Secondary, All-through.
     pub phase: String,
     pub status: EstablishmentStatus,
+    /// Email domains verified as the school's own (`school.example.sch.uk`):
+    /// an authoriser at one of them needs no further check (#12). Kept by
+    /// operations; an import proposes the website's domain.
+    #[serde(default)]
+    pub email_domains: Vec<String>,
 }
 
 /// `GET /api/directory/schools?q=`: name words, URN, local authority or postcode.
@@ -65,6 +70,12 @@ pub enum InvitationState {
     Open,
     /// Used: the wizard was completed; the summary shows the outcome.
     Authorised,
+    /// Used, but the person's authority is not verified yet: operations
+    /// check it before anything is shared.
+    AwaitingVerification,
+    /// Used by someone who is not an admin of the school's Gatehouse
+    /// account: the school's admins approve or decline.
+    AwaitingSchoolApproval,
 }
 
 /// `POST /api/invitations/forward`: "No, I am not the right person".

@@ -36,7 +36,8 @@ pub use ops_console::{
     AcceptInternationalRequest, DeclineInternationalRequest, DirectoryImportQuery, DirectoryImportReport,
     InternationalRequest, InternationalRequestList, InternationalRequestQuery, InternationalRequestState,
     NewInternationalRequest, NewPartner, PartnerCreated, PartnerList, PartnerSummary, ReassignCase, SkippedRow,
-    SupportQueueQuery, SupportReply, UpdateDirectorySchool,
+    SupportQueueQuery, SupportReply, UpdateDirectorySchool, AuthorityVerification, AuthorityVerificationList,
+    DecideAuthorityVerification, VerificationDecision,
 };
 pub use people::{
     AgentKeyIssued, AgentStatus, ChangeCounts, Contact, DataPage, DataQuery, DataRecord, DeletedRecord, DeletedRef,
@@ -55,7 +56,7 @@ pub use school_portal::{
     AddSchoolColleague, BookSlotRequest, InstallBooking, InstallType, ReceiptRef, RemoveSchoolColleague,
     SchoolAppDetail, SchoolAppOutcome, SchoolAppRow, SchoolAppSettings, SchoolAppState, SchoolAuthoriseRequest,
     SchoolColleague, SchoolDashboard, SchoolOnboarding, SchoolPeople, SchoolPeopleQuery, SchoolPerson,
-    SchoolRevokeRequest, SchoolTeam, SelfInstallKey, SetPersonChoice,
+    SchoolRevokeRequest, SchoolTeam, SelfInstallKey, SetPersonChoice, PendingRequest, SchoolDeclineRequest,
 };
 pub use schools::{
     FeedStatus, GdprMode, InstallState, InstallStatus, InvitationStatus, ListSchoolsQuery, MIS_NOT_DETECTED,

@@ -99,6 +99,9 @@ pub struct UpdateDirectorySchool {
     pub postcode: String,
     pub phase: String,
     pub status: EstablishmentStatus,
+    /// The school's verified email domains; absent keeps the current ones.
+    #[serde(default)]
+    pub email_domains: Option<Vec<String>>,
 }
 
 /// `POST /api/partner/international-requests` (P7): a school outside England
@@ -232,4 +235,61 @@ pub struct SupportReply {
 pub struct ReassignCase {
     #[serde(default)]
     pub assignee: Option<String>,
+}
+
+/// One authoriser waiting for operations to verify their authority (#12):
+/// who, for which school, which partner invited, and the evidence.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct AuthorityVerification {
+    pub app_id: String,
+    pub school_id: String,
+    pub urn: Option<String>,
+    pub school_name: String,
+    pub partner_name: String,
+    pub app_name: String,
+    pub authoriser_name: String,
+    /// Their role at the school as they gave it.
+    pub authoriser_role: String,
+    pub authoriser_email: String,
+    /// The domain of `authoriser_email`.
+    pub email_domain: String,
+    /// The directory's verified domains for the school; none matched.
+    pub directory_domains: Vec<String>,
+    /// The partner user (or app) who named this person as the school contact.
+    pub invited_by: Option<String>,
+    /// RFC 3339.
+    pub requested_at: String,
+}
+
+/// `GET /api/ops/verifications`: oldest first.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct AuthorityVerificationList {
+    pub waiting: Vec<AuthorityVerification>,
+}
+
+/// What operations decided about an authoriser.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum VerificationDecision {
+    /// They have authority: they become the school's first admin and the
+    /// authorisation takes effect.
+    Verify,
+    /// They do not: the authorisation is dropped and the partner must invite
+    /// someone who has authority.
+    Reject,
+}
+
+/// `POST /api/ops/verifications/decide`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct DecideAuthorityVerification {
+    pub app_id: String,
+    pub school_id: String,
+    pub decision: VerificationDecision,
+    /// Why, for the log (required to reject).
+    #[serde(default)]
+    pub reason: Option<String>,
 }

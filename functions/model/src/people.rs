@@ -473,6 +473,10 @@ pub enum ExplainReason {
     /// Shared: the app reads this person.
     Shared,
     NotAuthorised,
+    /// Authorised by someone whose authority is not verified yet.
+    AwaitingVerification,
+    /// Asked for by someone at the school; the school's admins decide.
+    AwaitingSchoolApproval,
     AuthorisationRevoked,
     NotInstalled,
     FeedPaused,

@@ -87,6 +87,7 @@ pub enum Op {
     SchoolRevokeAccess,
     SchoolCancelRevocation,
     SchoolAuthoriseApp,
+    SchoolDeclineRequest,
     SearchSchoolPeople,
     SetPersonChoice,
     DownloadSchoolReceipt,
@@ -125,6 +126,8 @@ pub enum Op {
     OfferInstallSlots,
     ListInstallBookings,
     MarkInstalled,
+    ListAuthorityVerifications,
+    DecideAuthorityVerification,
 }
 
 /// One row of the route table.
@@ -246,6 +249,13 @@ pub const ROUTES: &[Route] = &[
         path: "/api/school/apps/{app_id}/authorise",
         name: "school_authorise_app",
         summary: "Classic authorisation of a pending or extended request (S3, P10)",
+    },
+    Route {
+        op: Op::SchoolDeclineRequest,
+        method: Method::Post,
+        path: "/api/school/apps/{app_id}/decline",
+        name: "school_decline_request",
+        summary: "An admin declines an authorisation someone at the school asked for (S3, #12)",
     },
     Route {
         op: Op::SearchSchoolPeople,
@@ -862,6 +872,20 @@ pub const ROUTES: &[Route] = &[
         path: "/api/ops/install-bookings/{school_id}/installed",
         name: "mark_installed",
         summary: "Mark the school's MIS agent Installed; the partner lists show it; marking twice changes nothing (O1, S4)",
+    },
+    Route {
+        op: Op::ListAuthorityVerifications,
+        method: Method::Get,
+        path: "/api/ops/verifications",
+        name: "list_authority_verifications",
+        summary: "Authorisers waiting for their authority at the school to be verified, with the evidence (O1, #12)",
+    },
+    Route {
+        op: Op::DecideAuthorityVerification,
+        method: Method::Post,
+        path: "/api/ops/verifications/decide",
+        name: "decide_authority_verification",
+        summary: "Verify an authoriser (they become the school's first admin) or reject them (O1, #12)",
     },
 ];
 

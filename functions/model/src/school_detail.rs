@@ -133,6 +133,12 @@ pub enum LogEvent {
     RevokeScheduled,
     RevokeCancelled,
     Revoked,
+    /// An authorisation through an emailed link now waits for the school's
+    /// admins, or for operations to verify the person's authority (#12).
+    AuthorisationRequested,
+    /// An admin of the school declined a request, or operations found that
+    /// the person had no authority.
+    RequestDeclined,
 }
 
 impl LogEvent {
@@ -155,6 +161,8 @@ impl LogEvent {
             LogEvent::RevokeScheduled => "Revoke scheduled",
             LogEvent::RevokeCancelled => "Revoke cancelled",
             LogEvent::Revoked => "Revoked",
+            LogEvent::AuthorisationRequested => "Authorisation requested",
+            LogEvent::RequestDeclined => "Request declined",
         }
     }
 }

@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::{
     FeedStatus, GdprMode, InstallStatus, LogEntry, LogEvent, PersonSelection, Resource, ScopeSet, SelectionChoice,
+    TeamRole,
 };
 
 /// Where an app stands with the school, as the dashboard says it.
@@ -15,6 +16,11 @@ use crate::{
 pub enum SchoolAppState {
     /// Invited: the app asks for access and the school has not authorised yet.
     AskingForAccess,
+    /// Someone at the school authorised through an emailed link; an admin
+    /// of the school approves or declines (#12).
+    AwaitingApproval,
+    /// Authorised by someone whose authority operations are checking.
+    AwaitingVerification,
     /// Authorised: the app reads what was granted.
     Active,
     /// Authorised until a chosen date.
@@ -27,6 +33,8 @@ impl SchoolAppState {
     pub fn label(self) -> &'static str {
         match self {
             SchoolAppState::AskingForAccess => "Asking for access",
+            SchoolAppState::AwaitingApproval => "Waiting for an admin's approval",
+            SchoolAppState::AwaitingVerification => "Awaiting verification",
             SchoolAppState::Active => "Sharing",
             SchoolAppState::RevokePending => "Revoke pending",
             SchoolAppState::Revoked => "Access revoked",
@@ -96,6 +104,35 @@ pub struct SchoolAppDetail {
     pub log_intact: bool,
     /// Entries with a receipt (grants, scope, mode and feed changes, revokes), newest first.
     pub receipts: Vec<ReceiptRef>,
+    /// An authorisation made through an emailed link that waits for an
+    /// admin's approval (or for verification): exactly what was asked.
+    #[serde(default)]
+    pub pending_request: Option<PendingRequest>,
+}
+
+/// An authorisation waiting for a decision: what the person chose in the wizard.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct PendingRequest {
+    pub requested_by: String,
+    pub requested_role: String,
+    pub requested_email: String,
+    /// RFC 3339.
+    pub requested_at: String,
+    pub approved_scopes: ScopeSet,
+    pub gdpr_mode: GdprMode,
+    pub feed_status: FeedStatus,
+    pub mis: String,
+    /// `AwaitingApproval` or `AwaitingVerification`.
+    pub waiting_for: SchoolAppState,
+}
+
+/// `POST /api/school/apps/{app_id}/decline`: an admin declines a request.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SchoolDeclineRequest {
+    #[serde(default)]
+    pub note: Option<String>,
 }
 
 /// What a school action did, and the app's page afterwards.
@@ -191,6 +228,9 @@ pub struct SchoolColleague {
     pub email: String,
     pub display_name: String,
     pub role: String,
+    /// Admins authorise, revoke and change sharing, and manage the team;
+    /// members see everything and change nothing.
+    pub access: TeamRole,
     /// RFC 3339.
     pub added_at: String,
     pub added_by: Option<String>,
@@ -210,6 +250,10 @@ pub struct AddSchoolColleague {
     pub name: String,
     pub email: String,
     pub role: String,
+    /// Member unless given. Giving a colleague already in the team another
+    /// access changes it (and ends their sessions).
+    #[serde(default)]
+    pub access: TeamRole,
 }
 
 /// `POST /api/school/team/remove`.

@@ -134,15 +134,29 @@ pub enum InvitationStatus {
     InvitationSent,
     #[serde(rename = "Ready to Authorise")]
     ReadyToAuthorise,
+    /// Someone with no verified authority at the school authorised; nothing
+    /// flows until operations (or the school's directory domain) confirm them.
+    #[serde(rename = "Awaiting Verification")]
+    AwaitingVerification,
+    /// The school already has admins, and one of them must approve.
+    #[serde(rename = "Awaiting School Approval")]
+    AwaitingSchoolApproval,
 }
 
 impl InvitationStatus {
-    pub const ALL: [InvitationStatus; 2] = [InvitationStatus::InvitationSent, InvitationStatus::ReadyToAuthorise];
+    pub const ALL: [InvitationStatus; 4] = [
+        InvitationStatus::InvitationSent,
+        InvitationStatus::ReadyToAuthorise,
+        InvitationStatus::AwaitingVerification,
+        InvitationStatus::AwaitingSchoolApproval,
+    ];
 
     pub fn label(self) -> &'static str {
         match self {
             InvitationStatus::InvitationSent => "Invitation Sent",
             InvitationStatus::ReadyToAuthorise => "Ready to Authorise",
+            InvitationStatus::AwaitingVerification => "Awaiting Verification",
+            InvitationStatus::AwaitingSchoolApproval => "Awaiting School Approval",
         }
     }
 }

@@ -108,6 +108,8 @@ pub struct SchoolMe {
     pub display_name: String,
     /// Their role at the school as they gave it, e.g. "Data Manager".
     pub role: String,
+    /// What they may do in the school portal.
+    pub access: TeamRole,
     pub school_id: String,
     pub urn: String,
     pub school_name: String,

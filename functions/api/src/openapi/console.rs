@@ -115,6 +115,18 @@ pub(super) fn shape(op: Op) -> Shape {
             OPS_ONE,
             QueryParams::None,
         ),
+        Op::ListAuthorityVerifications => shape(
+            None,
+            ok("Authorisers waiting for verification, oldest first, with the evidence", "AuthorityVerificationList"),
+            OPS,
+            QueryParams::None,
+        ),
+        Op::DecideAuthorityVerification => shape(
+            Some("DecideAuthorityVerification"),
+            ok("The queue afterwards", "AuthorityVerificationList"),
+            OPS_ONE,
+            QueryParams::None,
+        ),
         other => unreachable!("{other:?} is not an operations console operation"),
     }
 }
@@ -127,6 +139,10 @@ pub(super) fn with_schemas(components: ComponentsBuilder) -> ComponentsBuilder {
     let components = with_schema::<m::DirectoryImportReport>(components);
     let components = with_schema::<m::DirectorySchool>(components);
     let components = with_schema::<m::UpdateDirectorySchool>(components);
+    let components = with_schema::<m::AuthorityVerification>(components);
+    let components = with_schema::<m::AuthorityVerificationList>(components);
+    let components = with_schema::<m::DecideAuthorityVerification>(components);
+    let components = with_schema::<m::VerificationDecision>(components);
     let components = with_schema::<m::NewInternationalRequest>(components);
     let components = with_schema::<m::InternationalRequest>(components);
     let components = with_schema::<m::InternationalRequestList>(components);

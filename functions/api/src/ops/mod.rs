@@ -2,6 +2,7 @@
 
 pub mod add_team_member;
 pub mod authorise_invitation;
+pub mod authority_verifications;
 pub mod cancel_invitation;
 pub mod cancel_revocation;
 pub mod cases;

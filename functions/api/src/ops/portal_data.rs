@@ -12,7 +12,7 @@ use gatehouse_model::{
 };
 
 use crate::extract::ApiQuery;
-use crate::session::{SignedIn, SignedInOps, SignedInSchool};
+use crate::session::{SchoolAdmin, SignedIn, SignedInOps, SignedInSchool};
 use crate::{ApiError, AppState};
 
 /// Who acted, as the log line names them: a role, never a person.
@@ -61,7 +61,7 @@ pub async fn school_held(
 /// `POST /api/school/held-extract/release`.
 pub async fn school_release(
     State(state): State<AppState>,
-    SignedInSchool(session): SignedInSchool,
+    SchoolAdmin(session): SchoolAdmin,
 ) -> Result<Json<HeldExtractDecision>, ApiError> {
     Ok(Json(portal_data::release(&state.gatehouse, &session.school_id, SCHOOL_ACTOR).await?))
 }
@@ -69,7 +69,7 @@ pub async fn school_release(
 /// `POST /api/school/held-extract/reject`.
 pub async fn school_reject(
     State(state): State<AppState>,
-    SignedInSchool(session): SignedInSchool,
+    SchoolAdmin(session): SchoolAdmin,
 ) -> Result<Json<HeldExtractDecision>, ApiError> {
     Ok(Json(portal_data::reject(&state.gatehouse, &session.school_id, SCHOOL_ACTOR).await?))
 }

@@ -13,12 +13,12 @@ use gatehouse_core::receipts::{self, ReceiptFile};
 use gatehouse_core::school_portal;
 use gatehouse_model::{
     AddSchoolColleague, AppQuery, BookSlotRequest, RemoveSchoolColleague, SchoolAppDetail, SchoolAppOutcome,
-    SchoolAppSettings, SchoolAuthoriseRequest, SchoolDashboard, SchoolOnboarding, SchoolPeople, SchoolPeopleQuery,
+    SchoolAppSettings, SchoolAuthoriseRequest, SchoolDashboard, SchoolDeclineRequest, SchoolOnboarding, SchoolPeople, SchoolPeopleQuery,
     SchoolRevokeRequest, SchoolTeam, SelfInstallKey, SetPersonChoice,
 };
 
 use crate::extract::{ApiJson, ApiQuery};
-use crate::session::{SignedIn, SignedInSchool};
+use crate::session::{SchoolAdmin, SignedIn, SignedInSchool};
 use crate::{ApiError, AppState};
 
 /// `GET /api/school/apps`: the Data Sharing Dashboard.
@@ -41,7 +41,7 @@ pub async fn get_app(
 /// `POST /api/school/apps/{app_id}/settings`.
 pub async fn update_settings(
     State(state): State<AppState>,
-    SignedInSchool(session): SignedInSchool,
+    SchoolAdmin(session): SchoolAdmin,
     Path(app_id): Path<String>,
     ApiJson(request): ApiJson<SchoolAppSettings>,
 ) -> Result<Json<SchoolAppOutcome>, ApiError> {
@@ -51,7 +51,7 @@ pub async fn update_settings(
 /// `POST /api/school/apps/{app_id}/revoke`.
 pub async fn revoke(
     State(state): State<AppState>,
-    SignedInSchool(session): SignedInSchool,
+    SchoolAdmin(session): SchoolAdmin,
     Path(app_id): Path<String>,
     ApiJson(request): ApiJson<SchoolRevokeRequest>,
 ) -> Result<Json<SchoolAppOutcome>, ApiError> {
@@ -61,7 +61,7 @@ pub async fn revoke(
 /// `POST /api/school/apps/{app_id}/cancel-revocation`.
 pub async fn cancel_revocation(
     State(state): State<AppState>,
-    SignedInSchool(session): SignedInSchool,
+    SchoolAdmin(session): SchoolAdmin,
     Path(app_id): Path<String>,
 ) -> Result<Json<SchoolAppOutcome>, ApiError> {
     Ok(Json(school_portal::cancel_revocation(&state.gatehouse, &session, &app_id).await?))
@@ -70,11 +70,21 @@ pub async fn cancel_revocation(
 /// `POST /api/school/apps/{app_id}/authorise`: classic authorisation.
 pub async fn authorise(
     State(state): State<AppState>,
-    SignedInSchool(session): SignedInSchool,
+    SchoolAdmin(session): SchoolAdmin,
     Path(app_id): Path<String>,
     ApiJson(request): ApiJson<SchoolAuthoriseRequest>,
 ) -> Result<Json<SchoolAppOutcome>, ApiError> {
     Ok(Json(school_portal::authorise(&state.gatehouse, &session, &app_id, &request).await?))
+}
+
+/// `POST /api/school/apps/{app_id}/decline`: an admin declines a request.
+pub async fn decline(
+    State(state): State<AppState>,
+    SchoolAdmin(session): SchoolAdmin,
+    Path(app_id): Path<String>,
+    ApiJson(request): ApiJson<SchoolDeclineRequest>,
+) -> Result<Json<SchoolAppOutcome>, ApiError> {
+    Ok(Json(school_portal::decline(&state.gatehouse, &session, &app_id, &request).await?))
 }
 
 /// `GET /api/school/apps/{app_id}/people?q=`.
@@ -90,7 +100,7 @@ pub async fn search_people(
 /// `POST /api/school/apps/{app_id}/people`.
 pub async fn set_person_choice(
     State(state): State<AppState>,
-    SignedInSchool(session): SignedInSchool,
+    SchoolAdmin(session): SchoolAdmin,
     Path(app_id): Path<String>,
     ApiJson(request): ApiJson<SetPersonChoice>,
 ) -> Result<Json<SchoolPeople>, ApiError> {
@@ -143,7 +153,7 @@ pub async fn list_team(
 /// `POST /api/school/team`.
 pub async fn add_colleague(
     State(state): State<AppState>,
-    SignedInSchool(session): SignedInSchool,
+    SchoolAdmin(session): SchoolAdmin,
     ApiJson(request): ApiJson<AddSchoolColleague>,
 ) -> Result<Json<SchoolTeam>, ApiError> {
     Ok(Json(school_portal::add_colleague(&state.gatehouse, &session, &request).await?))
@@ -152,7 +162,7 @@ pub async fn add_colleague(
 /// `POST /api/school/team/remove`.
 pub async fn remove_colleague(
     State(state): State<AppState>,
-    SignedInSchool(session): SignedInSchool,
+    SchoolAdmin(session): SchoolAdmin,
     ApiJson(request): ApiJson<RemoveSchoolColleague>,
 ) -> Result<Json<SchoolTeam>, ApiError> {
     Ok(Json(school_portal::remove_colleague(&state.gatehouse, &session, &request).await?))
@@ -169,7 +179,7 @@ pub async fn get_onboarding(
 /// `POST /api/school/onboarding/book`.
 pub async fn book_slot(
     State(state): State<AppState>,
-    SignedInSchool(session): SignedInSchool,
+    SchoolAdmin(session): SchoolAdmin,
     ApiJson(request): ApiJson<BookSlotRequest>,
 ) -> Result<Json<SchoolOnboarding>, ApiError> {
     Ok(Json(onboarding::book(&state.gatehouse, &Booker::of(&session), None, &request.slot).await?))
@@ -178,8 +188,8 @@ pub async fn book_slot(
 /// `POST /api/school/onboarding/self-install`: the agent key, shown once.
 pub async fn self_install(
     State(state): State<AppState>,
-    SignedInSchool(session): SignedInSchool,
+    SchoolAdmin(session): SchoolAdmin,
 ) -> Result<impl IntoResponse, ApiError> {
-    let key = onboarding::self_install(&state.gatehouse, &session.school_id).await?;
+    let key = onboarding::self_install(&state.gatehouse, &session.school_id, &session.display_name).await?;
     Ok(([(CACHE_CONTROL, "no-store")], Json::<SelfInstallKey>(key)))
 }
