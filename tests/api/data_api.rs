@@ -291,6 +291,23 @@ struct Case {
     selections: Vec<(usize, SelectionChoice)>,
     /// Push a round of changes after the first sync.
     changes: bool,
+    /// Where the school's consent stands (#12).
+    consent: Consent,
+}
+
+/// The consent states in which nothing may reach the app, and the one in
+/// which the grant holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Consent {
+    Granted,
+    /// Authorised by someone operations have not verified yet.
+    AwaitingVerification,
+    /// Asked for through a link; the school's admins have not decided.
+    AwaitingSchoolApproval,
+    /// The date the school chose has come; the daily job has not run.
+    PastRevokeDate,
+    /// Revoked, then an old re-authorisation link tried to bring it back.
+    Superseded,
 }
 
 fn case() -> impl Strategy<Value = Case> {
@@ -313,8 +330,15 @@ fn case() -> impl Strategy<Value = Case> {
             0..8,
         ),
         any::<bool>(),
+        prop_oneof![
+            6 => Just(Consent::Granted),
+            1 => Just(Consent::AwaitingVerification),
+            1 => Just(Consent::AwaitingSchoolApproval),
+            1 => Just(Consent::PastRevokeDate),
+            1 => Just(Consent::Superseded),
+        ],
     )
-        .prop_map(|(seed, students, exclude_all, paused, granted, selections, changes)| Case {
+        .prop_map(|(seed, students, exclude_all, paused, granted, selections, changes, consent)| Case {
             seed,
             students,
             exclude_all,
@@ -322,7 +346,64 @@ fn case() -> impl Strategy<Value = Case> {
             granted,
             selections,
             changes,
+            consent,
         })
+}
+
+/// Puts the school's consent in `consent`, as the rules would leave it, and
+/// returns the refusal code every read must then get.
+async fn withhold(app: &TestApp, school: &str, consent: Consent) -> &'static str {
+    let waiting = |waiting_for: &'static str| {
+        move |link: &mut serde_json::Map<String, Value>| {
+            link.insert("view".into(), json!("pending"));
+            link.insert(
+                "pending_grant".into(),
+                json!({
+                    "email": "someone@elsewhere.example", "name": "Someone", "role": "Office", "mis": "SIMS",
+                    "scopes": ["students", "staff", "contacts", "groups"], "gdpr_mode": "Include All",
+                    "feed_status": "Enabled", "requested_at": "2026-11-23T09:00:00Z", "waiting_for": waiting_for
+                }),
+            );
+        }
+    };
+    match consent {
+        Consent::Granted => "",
+        Consent::AwaitingVerification => {
+            change_link(app, school, waiting("verification")).await;
+            "awaiting_verification"
+        }
+        Consent::AwaitingSchoolApproval => {
+            change_link(app, school, waiting("school_approval")).await;
+            "awaiting_school_approval"
+        }
+        Consent::PastRevokeDate => {
+            change_link(app, school, |link| {
+                link.insert("revoke_on".into(), json!(today().to_string()));
+            })
+            .await;
+            "authorisation_revoked"
+        }
+        Consent::Superseded => {
+            // The app asks for more: the school's contact gets a link. The
+            // partner then revokes, and the link is tried anyway.
+            let partner = app.signed_in_client(demo::DEMO_EMAIL).await;
+            let mut requested: Vec<&str> =
+                demo::demo_requested_scopes().iter().map(|scope| scope.as_str()).collect();
+            requested.push("traveller");
+            app.post_ok(&partner, "/api/partner/apps/demo-app/permissions", json!({ "requested": requested })).await;
+            let contact = format!("data.lead.{school}@school.example");
+            let token = app.token_from_outbox(&contact).await;
+            let revoke = json!({ "reason": "school_asked", "revoke_on": today().to_string() });
+            app.post_ok(&partner, &format!("/api/partner/schools/{school}/revoke"), revoke).await;
+            let answers = json!({
+                "token": token, "has_authority": true, "approver_name": "Old Link", "approver_role": "Head",
+                "mis": "SIMS", "approved_scopes": requested, "gdpr_mode": "Include All", "feed_status": "Enabled"
+            });
+            let replayed = app.post(&app.client, "/api/invitations/authorise", answers).await;
+            assert_problem(replayed, 410, "link_superseded").await;
+            "authorisation_revoked"
+        }
+    }
 }
 
 /// The flags each student field needs.
@@ -365,6 +446,20 @@ async fn check(case: Case) {
         _ => !case.exclude_all,
     };
     let students_path = format!("/api/v1/schools/{school}/students");
+    let refused = withhold(&app, &school, case.consent).await;
+    if case.consent != Consent::Granted {
+        let first = &extract.students[0].id;
+        for path in ["students", "staff", "contacts", "groups", &format!("students/{first}")] {
+            let response = get(&app, &key, &format!("/api/v1/schools/{school}/{path}")).await;
+            assert_problem(response, 403, refused).await;
+        }
+        for id in &ids_in_extract {
+            let explained: Value =
+                get(&app, &key, &format!("/api/v1/schools/{school}/explain?mis_id={id}")).await.json().await.unwrap();
+            assert_eq!(explained["shared"], false, "{id} under {:?}: {explained}", case.consent);
+        }
+        return;
+    }
     if case.paused {
         assert_problem(get(&app, &key, &students_path).await, 403, "feed_paused").await;
         return;

@@ -228,6 +228,9 @@ pub async fn apply(
     next.revoked_on = None;
     next.revoked_by = None;
     next.pending_grant = None;
+    if already_active && link.reauthorisation_requested_for.is_some() {
+        next.reauthorisation_answered_for = link.reauthorisation_requested_for.clone();
+    }
     next.app_name = Some(app.name.clone());
     next.partner_name = Some(partner.name.clone());
     let by = format!("{} ({})", grant.name, grant.role);

@@ -201,6 +201,11 @@ pub struct SchoolLinkRecord {
     /// repeated permission-set save emails nobody twice.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reauthorisation_requested_for: Option<ScopeSet>,
+    /// The requested set the school last answered (approving all, some or
+    /// none of it): once answered, the app no longer "asks for more", and
+    /// the answer is a change to the link that ends the emailed link (#12).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reauthorisation_answered_for: Option<ScopeSet>,
     /// The live "Begin Authorisation" link, if any: a newer one replaces it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub invitation: Option<InvitationRef>,

@@ -141,8 +141,13 @@ pub(crate) fn revoked(link: &SchoolLinkRecord, today: NaiveDate, by: &str) -> Ch
     next.revoke_requested_by = None;
     next.granted_scopes.clear();
     next.reauthorisation_requested_for = None;
+    next.reauthorisation_answered_for = None;
+    next.pending_grant = None;
     next.priority = false;
     let mut change = Change::new(next);
+    if let Some(write) = crate::verification::dequeue(link) {
+        change = change.also(write);
+    }
     if let Some(write) = revocation_no_longer_due(link) {
         change = change.also(write);
     }
@@ -296,8 +301,12 @@ pub async fn cancel_invitation(
     next.cancelled_on = Some(uk_date(gatehouse.clock.now()));
     next.invitation = None;
     next.priority = false;
-    let change =
+    next.pending_grant = None;
+    let mut change =
         Change::new(next).log(LogEvent::InvitationCancelled, "Invitation cancelled; its link no longer works");
+    if let Some(write) = crate::verification::dequeue(link) {
+        change = change.also(write);
+    }
     let saved = commit(gatehouse, &loaded, change, &session.display_name).await?;
     let message = format!("The invitation to {} is cancelled. Invite the school again to start over.", link.name);
     outcome(gatehouse, &app, &saved.link, true, message).await
@@ -552,6 +561,7 @@ pub async fn invite(
         school_contact_role: None,
         granted_scopes: Default::default(),
         reauthorisation_requested_for: None,
+        reauthorisation_answered_for: None,
         invitation: None,
         cancelled_on: None,
         last_reminded_on: None,

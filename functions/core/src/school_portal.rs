@@ -91,6 +91,11 @@ pub fn state_of(link: &SchoolLinkRecord) -> SchoolAppState {
 
 /// New scopes an authorised app asks for that the school has not granted.
 fn asking_for_more(link: &SchoolLinkRecord) -> ScopeSet {
+    if link.reauthorisation_answered_for.is_some()
+        && link.reauthorisation_answered_for == link.reauthorisation_requested_for
+    {
+        return ScopeSet::new();
+    }
     match (&link.reauthorisation_requested_for, link.view) {
         (Some(requested), SchoolView::Active) => requested.difference(&link.granted_scopes).copied().collect(),
         _ => ScopeSet::new(),
@@ -486,6 +491,9 @@ pub async fn authorise(
     next.priority = false;
     // An admin's answer settles a request someone asked for by link.
     let settled = next.pending_grant.take();
+    if already_active && link.reauthorisation_requested_for.is_some() {
+        next.reauthorisation_answered_for = link.reauthorisation_requested_for.clone();
+    }
     if already_active && next == *link {
         let message = format!("{} already has exactly this; nothing changed.", app.name);
         return outcome(gatehouse, &app, link, false, message).await;

@@ -16,6 +16,15 @@ use crate::ports::{Condition, Index, Query, TransactWrite, query_all};
 use crate::records::{AppRecord, OpsSessionRecord, PartnerRecord, SchoolLinkRecord, Waiting, from_item};
 use crate::{AppId, Error, Gatehouse, Result, SchoolId};
 
+/// The write that takes `link` off the operations queue, when a change ends
+/// the grant that waited there (a revoke, a cancelled invitation).
+pub fn dequeue(link: &SchoolLinkRecord) -> Option<TransactWrite> {
+    (link.waiting_for() == Some(Waiting::Verification)).then(|| {
+        let key = Key::VerificationDue(&link.app_id, &link.school_id);
+        TransactWrite::Delete { pk: key.pk(), sk: key.sk(), condition: Condition::Always }
+    })
+}
+
 /// `GET /api/ops/verifications`: everyone waiting, oldest first.
 pub async fn waiting(gatehouse: &Gatehouse) -> Result<AuthorityVerificationList> {
     let items = query_all(gatehouse.table.as_ref(), Query::partition(Index::Primary, VERIFICATIONS_DUE.to_owned()))
