@@ -507,6 +507,7 @@ mod tests {
             (Key::SelectionHead(&app, &school), "SELECT#a1#3280001", "HEAD"),
             (Key::HeldChunk(&school, 3), "HELD#3280001", "CHUNK#0003"),
             (Key::Usage(&app, "2026-11", &school), "USAGE#a1#2026-11", "SCHOOL#3280001"),
+            (Key::VerificationDue(&app, &school), "VERIFYQUEUE", "a1#3280001"),
             (
                 Key::RevocationDue(NaiveDate::from_ymd_opt(2026, 12, 1).unwrap(), &app, &school),
                 "SCHEDULE#revocations",
