@@ -44,7 +44,8 @@ async fn invite_and_answer(stack: &Stack, partner: &reqwest::Client, urn: &str, 
     let (status, body) = stack.post(partner, "/api/partner/invitations", invitation(urn, contact)).await;
     assert_eq!(status, 200, "invite {urn}: {body}");
     let token = stack.token_for(contact, INVITE_LINK).await;
-    let (status, done) = stack.post(&reqwest::Client::new(), "/api/invitations/authorise", answers(&token, "Cal")).await;
+    let (status, done) =
+        stack.post(&reqwest::Client::new(), "/api/invitations/authorise", answers(&token, "Cal")).await;
     assert_eq!(status, 200, "{contact} answers: {done}");
     done
 }
@@ -175,7 +176,8 @@ async fn a_first_authoriser_nobody_vouches_for_waits_for_operations(stack: Stack
     let school = school_id_of(&stack, &demo, MILLBROOK).await;
     let (status, body) = stack.get_as(&key, &format!("/api/v1/schools/{school}/students")).await;
     assert_eq!((status, body["code"].as_str()), (403, Some("awaiting_verification")), "{body}");
-    let (status, _) = stack.post(&reqwest::Client::new(), "/api/school/auth/magic-link", json!({ "email": head })).await;
+    let (status, _) =
+        stack.post(&reqwest::Client::new(), "/api/school/auth/magic-link", json!({ "email": head })).await;
     assert_eq!(status, 202);
     assert!(stack.emails_to(head).await.iter().all(|mail| !mail.text.contains(SCHOOL_SIGN_IN_LINK)));
 
@@ -252,12 +254,12 @@ async fn consent_cannot_be_brought_back_by_an_old_link(stack: Stack) {
 
     // Re-invited and authorised again; a revocation the job applies later
     // ends the link issued before it.
-    let (status, body) = stack
-        .post(&demo, &format!("/api/partner/schools/{school}/reinvite"), json!({ "new_contact": null }))
-        .await;
+    let (status, body) =
+        stack.post(&demo, &format!("/api/partner/schools/{school}/reinvite"), json!({ "new_contact": null })).await;
     assert_eq!(status, 200, "{body}");
     let token = stack.token_for(BEA, INVITE_LINK).await;
-    let (status, done) = stack.post(&reqwest::Client::new(), "/api/invitations/authorise", answers(&token, "Bea")).await;
+    let (status, done) =
+        stack.post(&reqwest::Client::new(), "/api/invitations/authorise", answers(&token, "Bea")).await;
     assert_eq!((status, done["state"].as_str()), (200, Some("authorised")), "{done}");
     let tomorrow = (stack.clock.now().date_naive() + Duration::days(1)).to_string();
     let revoke = json!({ "reason": "school_asked", "revoke_on": tomorrow });
@@ -333,8 +335,7 @@ async fn access_ends_on_its_date_without_the_job(stack: Stack) {
     assert!(!page["data"].as_array().unwrap().is_empty(), "the app reads pupils: {page}");
 
     let tomorrow = (stack.clock.now().date_naive() + Duration::days(1)).to_string();
-    let (status, body) =
-        stack.post(&bea, "/api/school/apps/demo-app/revoke", json!({ "revoke_on": tomorrow })).await;
+    let (status, body) = stack.post(&bea, "/api/school/apps/demo-app/revoke", json!({ "revoke_on": tomorrow })).await;
     assert_eq!(status, 200, "{body}");
     assert_eq!(stack.get_as(&key, &students).await.0, 200, "until the date, the app still reads");
 

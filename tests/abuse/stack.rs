@@ -112,7 +112,8 @@ impl Stack {
     pub async fn emails_to(&self, address: &str) -> Vec<Mail> {
         match &self.mailbox {
             Mailbox::Outbox => {
-                let entries: Vec<Value> = reqwest::get(self.url("/dev/outbox.json")).await.unwrap().json().await.unwrap();
+                let entries: Vec<Value> =
+                    reqwest::get(self.url("/dev/outbox.json")).await.unwrap().json().await.unwrap();
                 let mut mails: Vec<Mail> = entries
                     .iter()
                     .filter(|entry| entry["to"] == address)
@@ -150,7 +151,10 @@ impl Stack {
     pub async fn token_for(&self, address: &str, marker: &str) -> String {
         let mails = self.emails_to(address).await;
         let mail = mails.iter().rev().find(|mail| mail.text.contains(marker)).unwrap_or_else(|| {
-            panic!("an email to {address} with {marker}; got {:?}", mails.iter().map(|m| &m.subject).collect::<Vec<_>>())
+            panic!(
+                "an email to {address} with {marker}; got {:?}",
+                mails.iter().map(|m| &m.subject).collect::<Vec<_>>()
+            )
         });
         token_after(&mail.text, marker)
     }

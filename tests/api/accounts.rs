@@ -127,9 +127,8 @@ async fn removing_a_school_user_ends_their_sessions_and_their_links() {
     let gatehouse = &app.server.gatehouse;
     let email = EmailAddress::parse(DEMO_SCHOOL_EMAIL).unwrap();
     let school_id = gatehouse_core::SchoolId::parse("3280003").unwrap();
-    let in_team = || async {
-        accounts::school_team(gatehouse, &school_id).await.unwrap().iter().any(|user| user.email == email)
-    };
+    let in_team =
+        || async { accounts::school_team(gatehouse, &school_id).await.unwrap().iter().any(|user| user.email == email) };
     assert!(in_team().await);
     accounts::remove_school_user(gatehouse, &school_id, &email).await.unwrap();
     // Removing twice changes nothing.

@@ -387,8 +387,7 @@ async fn withhold(app: &TestApp, school: &str, consent: Consent) -> &'static str
             // The app asks for more: the school's contact gets a link. The
             // partner then revokes, and the link is tried anyway.
             let partner = app.signed_in_client(demo::DEMO_EMAIL).await;
-            let mut requested: Vec<&str> =
-                demo::demo_requested_scopes().iter().map(|scope| scope.as_str()).collect();
+            let mut requested: Vec<&str> = demo::demo_requested_scopes().iter().map(|scope| scope.as_str()).collect();
             requested.push("traveller");
             app.post_ok(&partner, "/api/partner/apps/demo-app/permissions", json!({ "requested": requested })).await;
             let contact = format!("data.lead.{school}@school.example");

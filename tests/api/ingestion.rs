@@ -41,7 +41,8 @@ pub async fn demo_school(app: &TestApp, state: &str) -> String {
 }
 
 pub async fn agent_key(app: &TestApp, school: &str) -> String {
-    let key = agent_keys::issue(&app.server.gatehouse, &SchoolId::parse(school).unwrap(), "Gatehouse support").await.unwrap();
+    let key =
+        agent_keys::issue(&app.server.gatehouse, &SchoolId::parse(school).unwrap(), "Gatehouse support").await.unwrap();
     key.secret.expose().to_owned()
 }
 

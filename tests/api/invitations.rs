@@ -74,8 +74,9 @@ async fn a_school_is_invited_once_and_bad_invitations_are_refused() {
     let email = &app.emails_to("bea@brookside-infant-school.example").await[0];
     assert!(email.html.contains("Begin Authorisation") && email.text.contains("Hello Bea Bursar"));
 
-    let again =
-        app.post(&demo, "/api/partner/invitations", invitation(DIRECTORY_SCHOOL, "other@brookside-infant-school.example")).await;
+    let again = app
+        .post(&demo, "/api/partner/invitations", invitation(DIRECTORY_SCHOOL, "other@brookside-infant-school.example"))
+        .await;
     assert_problem(again, 409, "already_invited").await;
     assert!(app.emails_to("other@brookside-infant-school.example").await.is_empty());
     let pending = app.get_ok(&demo, "/api/partner/schools?view=pending&q=140004").await;
@@ -83,7 +84,12 @@ async fn a_school_is_invited_once_and_bad_invitations_are_refused() {
 
     // Another partner may invite the same school for its own app.
     let other = app.signed_in_client(OTHER_EMAIL).await;
-    app.post_ok(&other, "/api/partner/invitations", invitation(DIRECTORY_SCHOOL, "bea@brookside-infant-school.example")).await;
+    app.post_ok(
+        &other,
+        "/api/partner/invitations",
+        invitation(DIRECTORY_SCHOOL, "bea@brookside-infant-school.example"),
+    )
+    .await;
 
     let unknown = app.post(&demo, "/api/partner/invitations", invitation("999999", "x@y.example")).await;
     assert_problem(unknown, 404, "not_found").await;
@@ -148,7 +154,9 @@ async fn forwarding_then_authorising_makes_the_school_active_with_the_schools_ch
     assert!(tile["log"][1]["detail"].as_str().unwrap().contains("Forwarded by Bea Bursar"));
 
     // Receipts to the school and the partner contact; an event for apps.
-    assert!(app.emails_to("head@brookside-infant-school.example").await.iter().any(|e| e.subject.starts_with("Receipt")));
+    assert!(
+        app.emails_to("head@brookside-infant-school.example").await.iter().any(|e| e.subject.starts_with("Receipt"))
+    );
     assert!(
         app.emails_to(DEMO_EMAIL)
             .await

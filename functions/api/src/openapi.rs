@@ -47,7 +47,10 @@ fn shape(op: Op) -> Shape {
     const DATA_READ: &[(&str, &str)] = &[
         ("400", "invalid_cursor, or a limit outside 1 to 1000"),
         ("401", "No valid API key"),
-        ("403", "not_authorised, authorisation_revoked, feed_paused or scope_not_granted"),
+        (
+            "403",
+            "not_authorised, awaiting_verification, awaiting_school_approval, authorisation_revoked, feed_paused or scope_not_granted",
+        ),
         ("409", "not_installed: the school's MIS agent is not installed yet"),
         ("410", "sync_token_expired: the school changed its GDPR mode or scopes; run a full sync"),
     ];
@@ -295,7 +298,10 @@ fn shape(op: Op) -> Shape {
             success: ("200", "The pupil, with the contextual flags the school granted", Some("Student")),
             errors: &[
                 ("401", "No valid API key"),
-                ("403", "not_authorised, authorisation_revoked, feed_paused or scope_not_granted"),
+                (
+                    "403",
+                    "not_authorised, awaiting_verification, awaiting_school_approval, authorisation_revoked, feed_paused or scope_not_granted",
+                ),
                 ("404", "No pupil shared under this id; the explain endpoint says why"),
                 ("409", "not_installed: no MIS agent yet"),
             ],

@@ -74,7 +74,8 @@ pub async fn set_school_user(gatehouse: &Gatehouse, user: &SchoolUserRecord) -> 
             if current.access == user.access && current.display_name == user.display_name {
                 return Ok(());
             }
-            let updated = SchoolUserRecord { added_at: current.added_at, added_by: current.added_by.clone(), ..user.clone() };
+            let updated =
+                SchoolUserRecord { added_at: current.added_at, added_by: current.added_by.clone(), ..user.clone() };
             gatehouse
                 .table
                 .transact(vec![

@@ -50,8 +50,13 @@ pub async fn issue(gatehouse: &Gatehouse, school_id: &SchoolId, by: &str) -> Res
     let portal = format!("{}/school/signin", gatehouse.settings.public_url);
     let team = crate::accounts::school_team(gatehouse, school_id).await?;
     for admin in team.iter().filter(|user| user.access == gatehouse_model::TeamRole::Admin) {
-        let email =
-            crate::emails::agent_key_rotated(admin.email.clone(), &admin.display_name, by, &admin.school_name, &portal)?;
+        let email = crate::emails::agent_key_rotated(
+            admin.email.clone(),
+            &admin.display_name,
+            by,
+            &admin.school_name,
+            &portal,
+        )?;
         gatehouse.mailer.send(email).await.map_err(Error::Unavailable)?;
     }
     Ok(NewAgentKey {

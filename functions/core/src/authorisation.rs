@@ -10,19 +10,19 @@
 
 use chrono::SecondsFormat;
 use gatehouse_model::{
-    AuthorisationReceipt, AuthorityVerification, AuthoriseRequest, ForwardInvitationRequest, InvitationSummary,
+    AuthorisationReceipt, AuthoriseRequest, AuthorityVerification, ForwardInvitationRequest, InvitationSummary,
     LogEvent, MIS_CHOICES, SchoolView, ScopeKind, ScopeSet, TeamRole,
 };
 use serde_json::json;
 
+use crate::authority::{self, Authority};
 use crate::calendar::uk_date;
 use crate::domain_events::{self, EventKind};
 use crate::invitations::{self, LiveInvitation};
 use crate::keys::Key;
+use crate::links::LoadedLink;
 use crate::links::{Change, commit};
 use crate::ports::{Condition, Item, TransactWrite};
-use crate::authority::{self, Authority};
-use crate::links::LoadedLink;
 use crate::records::{
     AppRecord, InvitationRecord, PartnerRecord, PendingGrant, SchoolLinkRecord, SchoolUserRecord, Waiting, from_item,
     plain_item, to_attributes,

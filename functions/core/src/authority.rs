@@ -135,7 +135,8 @@ mod tests {
 
     #[test]
     fn shared_and_broken_domains_never_vouch() {
-        for raw in ["gmail.com", "https://oakfield.wixsite.com/home", "sites.google.com/view/x", "localhost", "", "a..b"]
+        for raw in
+            ["gmail.com", "https://oakfield.wixsite.com/home", "sites.google.com/view/x", "localhost", "", "a..b"]
         {
             assert_eq!(school_domain(raw), None, "{raw}");
         }

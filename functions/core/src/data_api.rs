@@ -6,10 +6,10 @@ use chrono::{NaiveDate, SecondsFormat};
 use gatehouse_model::{AppSchools, ConnectionState, FeedStatus, InstallStatus, SchoolConnection, SchoolView};
 
 use crate::app_keys::AppCaller;
+use crate::calendar::uk_date;
 use crate::keys::{Key, school_view_partition};
 use crate::permissions::effective_scopes;
 use crate::ports::{Index, Query, query_all};
-use crate::calendar::uk_date;
 use crate::records::{SchoolLinkRecord, Waiting, from_item};
 use crate::{Gatehouse, Result, SchoolId};
 

@@ -682,7 +682,7 @@ pub async fn sync_links(gatehouse: &Gatehouse, feed: &SchoolFeedRecord) -> Resul
                         Change::new(next).keeping_tokens(),
                         AGENT_ACTOR,
                     )
-                        .await?;
+                    .await?;
                 }
             }
             Err(error) => return Err(error),

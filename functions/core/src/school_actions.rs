@@ -7,8 +7,8 @@
 
 use chrono::NaiveDate;
 use gatehouse_model::{
-    AccountKind, ActionOutcome, EstablishmentStatus, InstallStatus, InviteRequest, InviteSchoolRequest, LogEvent, RevokeReason,
-    RevokeRequest, SchoolAction, SchoolDetail, SchoolStatus, SchoolView,
+    AccountKind, ActionOutcome, EstablishmentStatus, InstallStatus, InviteRequest, InviteSchoolRequest, LogEvent,
+    RevokeReason, RevokeRequest, SchoolAction, SchoolDetail, SchoolStatus, SchoolView,
 };
 use serde_json::json;
 
@@ -17,8 +17,8 @@ use crate::domain_events::{self, EventKind};
 use crate::keys::{Key, MEMBER_PREFIX};
 use crate::links::{Change, LoadedLink, app_of, app_record, commit, load};
 use crate::ports::{Condition, Index, Query, TransactWrite, query_all};
-use crate::records::{MemberRecord, from_item};
 use crate::records::{AppRecord, RevocationDueRecord, SchoolLinkRecord, SessionRecord, plain_item};
+use crate::records::{MemberRecord, from_item};
 use crate::schools::row_of;
 use crate::{
     EmailAddress, Error, Gatehouse, PartnerId, Result, SchoolId, SchoolUrn, authorisation_log, directory, idempotency,

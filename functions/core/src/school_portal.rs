@@ -16,10 +16,10 @@
 use askama::Template;
 use chrono::NaiveDate;
 use gatehouse_model::{
-    AddSchoolColleague, FeedStatus, GdprMode, InstallStatus, LogEvent, MIS_CHOICES, RemoveSchoolColleague,
-    SchoolAppDetail, SchoolAppOutcome, SchoolAppRow, SchoolAppSettings, SchoolAppState, SchoolAuthoriseRequest,
-    SchoolColleague, SchoolDashboard, SchoolDeclineRequest, SchoolPeople, SchoolPerson, SchoolRevokeRequest,
-    SchoolTeam, SchoolView, ScopeKind, ScopeSet, SelectionChoice, PendingRequest, TeamRole,
+    AddSchoolColleague, FeedStatus, GdprMode, InstallStatus, LogEvent, MIS_CHOICES, PendingRequest,
+    RemoveSchoolColleague, SchoolAppDetail, SchoolAppOutcome, SchoolAppRow, SchoolAppSettings, SchoolAppState,
+    SchoolAuthoriseRequest, SchoolColleague, SchoolDashboard, SchoolDeclineRequest, SchoolPeople, SchoolPerson,
+    SchoolRevokeRequest, SchoolTeam, SchoolView, ScopeKind, ScopeSet, SelectionChoice, TeamRole,
 };
 use serde::{Deserialize, Serialize};
 use serde_json::json;
@@ -35,8 +35,7 @@ use crate::records::{
 };
 use crate::school_actions::{publish_revoked, revocation_due, revocation_no_longer_due, revoked};
 use crate::{
-    AppId, EmailAddress, Error, Gatehouse, PartnerId, Result, SchoolId, accounts, authorisation_log,
-    people, receipts,
+    AppId, EmailAddress, Error, Gatehouse, PartnerId, Result, SchoolId, accounts, authorisation_log, people, receipts,
 };
 
 /// The dashboard's copy of one link, under its school. Carries `app_id` and
@@ -138,7 +137,8 @@ fn row_of(entry: SchoolAppEntry, today: NaiveDate) -> SchoolAppRow {
     let date = |on: Option<NaiveDate>| on.map(|on| on.to_string());
     let ended = entry.revoke_on.is_some_and(|on| on <= today)
         && matches!(entry.state, SchoolAppState::Active | SchoolAppState::RevokePending);
-    let (state, revoked_on) = if ended { (SchoolAppState::Revoked, entry.revoke_on) } else { (entry.state, entry.revoked_on) };
+    let (state, revoked_on) =
+        if ended { (SchoolAppState::Revoked, entry.revoke_on) } else { (entry.state, entry.revoked_on) };
     SchoolAppRow {
         app_id: entry.app_id.to_string(),
         app_name: entry.app_name,
@@ -748,10 +748,15 @@ pub async fn add_colleague(
         }
         let admins_after = members
             .iter()
-            .filter(|member| if member.email == email { request.access == TeamRole::Admin } else { member.access == TeamRole::Admin })
+            .filter(|member| {
+                if member.email == email { request.access == TeamRole::Admin } else { member.access == TeamRole::Admin }
+            })
             .count();
         if admins_after == 0 {
-            return Err(Error::invalid("access", "the school needs at least one admin; make someone else an admin first"));
+            return Err(Error::invalid(
+                "access",
+                "the school needs at least one admin; make someone else an admin first",
+            ));
         }
         let updated = SchoolUserRecord { access: request.access, ..current.clone() };
         accounts::set_school_user(gatehouse, &updated).await?;

@@ -209,12 +209,13 @@ pub fn row_of(link: &SchoolLinkRecord, requested: &ScopeSet, now: DateTime<Utc>)
     let cache_age_days = link.last_extract_at.map(|at| (now - at).num_days().max(0) as u32);
     let revoke_pending = link.revoke_on.filter(|on| *on > uk_date(now)).map(|on| on.to_string());
     // A pending school whose agent already works is only missing the authorisation (P3).
-    let invitation_status = (link.view == SchoolView::Pending).then_some(match (link.waiting_for(), &link.install_status) {
-        (Some(Waiting::Verification), _) => InvitationStatus::AwaitingVerification,
-        (Some(Waiting::SchoolApproval), _) => InvitationStatus::AwaitingSchoolApproval,
-        (None, InstallStatus::Installed) => InvitationStatus::ReadyToAuthorise,
-        (None, _) => InvitationStatus::InvitationSent,
-    });
+    let invitation_status =
+        (link.view == SchoolView::Pending).then_some(match (link.waiting_for(), &link.install_status) {
+            (Some(Waiting::Verification), _) => InvitationStatus::AwaitingVerification,
+            (Some(Waiting::SchoolApproval), _) => InvitationStatus::AwaitingSchoolApproval,
+            (None, InstallStatus::Installed) => InvitationStatus::ReadyToAuthorise,
+            (None, _) => InvitationStatus::InvitationSent,
+        });
     SchoolRow {
         school_id: link.school_id.to_string(),
         name: link.name.clone(),

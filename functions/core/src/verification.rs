@@ -27,8 +27,8 @@ pub fn dequeue(link: &SchoolLinkRecord) -> Option<TransactWrite> {
 
 /// `GET /api/ops/verifications`: everyone waiting, oldest first.
 pub async fn waiting(gatehouse: &Gatehouse) -> Result<AuthorityVerificationList> {
-    let items = query_all(gatehouse.table.as_ref(), Query::partition(Index::Primary, VERIFICATIONS_DUE.to_owned()))
-        .await?;
+    let items =
+        query_all(gatehouse.table.as_ref(), Query::partition(Index::Primary, VERIFICATIONS_DUE.to_owned())).await?;
     let mut waiting = items.iter().map(from_item::<AuthorityVerification>).collect::<Result<Vec<_>, _>>()?;
     waiting.sort_by(|a, b| a.requested_at.cmp(&b.requested_at));
     Ok(AuthorityVerificationList { waiting })

@@ -33,11 +33,11 @@ pub use invitations::{
     ForwardInvitationRequest, InvitationState, InviteSchoolRequest, MIS_CHOICES,
 };
 pub use ops_console::{
-    AcceptInternationalRequest, DeclineInternationalRequest, DirectoryImportQuery, DirectoryImportReport,
-    InternationalRequest, InternationalRequestList, InternationalRequestQuery, InternationalRequestState,
-    NewInternationalRequest, NewPartner, PartnerCreated, PartnerList, PartnerSummary, ReassignCase, SkippedRow,
-    SupportQueueQuery, SupportReply, UpdateDirectorySchool, AuthorityVerification, AuthorityVerificationList,
-    DecideAuthorityVerification, VerificationDecision,
+    AcceptInternationalRequest, AuthorityVerification, AuthorityVerificationList, DecideAuthorityVerification,
+    DeclineInternationalRequest, DirectoryImportQuery, DirectoryImportReport, InternationalRequest,
+    InternationalRequestList, InternationalRequestQuery, InternationalRequestState, NewInternationalRequest,
+    NewPartner, PartnerCreated, PartnerList, PartnerSummary, ReassignCase, SkippedRow, SupportQueueQuery, SupportReply,
+    UpdateDirectorySchool, VerificationDecision,
 };
 pub use people::{
     AgentKeyIssued, AgentStatus, ChangeCounts, Contact, DataPage, DataQuery, DataRecord, DeletedRecord, DeletedRef,
@@ -53,10 +53,10 @@ pub use school_detail::{
     PriorityRequest, RevokeReason, RevokeRequest, SchoolAction, SchoolDetail,
 };
 pub use school_portal::{
-    AddSchoolColleague, BookSlotRequest, InstallBooking, InstallType, ReceiptRef, RemoveSchoolColleague,
-    SchoolAppDetail, SchoolAppOutcome, SchoolAppRow, SchoolAppSettings, SchoolAppState, SchoolAuthoriseRequest,
-    SchoolColleague, SchoolDashboard, SchoolOnboarding, SchoolPeople, SchoolPeopleQuery, SchoolPerson,
-    SchoolRevokeRequest, SchoolTeam, SelfInstallKey, SetPersonChoice, PendingRequest, SchoolDeclineRequest,
+    AddSchoolColleague, BookSlotRequest, InstallBooking, InstallType, PendingRequest, ReceiptRef,
+    RemoveSchoolColleague, SchoolAppDetail, SchoolAppOutcome, SchoolAppRow, SchoolAppSettings, SchoolAppState,
+    SchoolAuthoriseRequest, SchoolColleague, SchoolDashboard, SchoolDeclineRequest, SchoolOnboarding, SchoolPeople,
+    SchoolPeopleQuery, SchoolPerson, SchoolRevokeRequest, SchoolTeam, SelfInstallKey, SetPersonChoice,
 };
 pub use schools::{
     FeedStatus, GdprMode, InstallState, InstallStatus, InvitationStatus, ListSchoolsQuery, MIS_NOT_DETECTED,

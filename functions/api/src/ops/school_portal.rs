@@ -13,8 +13,8 @@ use gatehouse_core::receipts::{self, ReceiptFile};
 use gatehouse_core::school_portal;
 use gatehouse_model::{
     AddSchoolColleague, AppQuery, BookSlotRequest, RemoveSchoolColleague, SchoolAppDetail, SchoolAppOutcome,
-    SchoolAppSettings, SchoolAuthoriseRequest, SchoolDashboard, SchoolDeclineRequest, SchoolOnboarding, SchoolPeople, SchoolPeopleQuery,
-    SchoolRevokeRequest, SchoolTeam, SelfInstallKey, SetPersonChoice,
+    SchoolAppSettings, SchoolAuthoriseRequest, SchoolDashboard, SchoolDeclineRequest, SchoolOnboarding, SchoolPeople,
+    SchoolPeopleQuery, SchoolRevokeRequest, SchoolTeam, SelfInstallKey, SetPersonChoice,
 };
 
 use crate::extract::{ApiJson, ApiQuery};
