@@ -116,7 +116,7 @@ async fn authorising_a_school_posts_a_signed_authorisation_granted_once() {
 
     // The consumer running again on the same event (a Lambda retry, a
     // duplicate from EventBridge) does not deliver it twice.
-    let sender = gatehouse_api::HttpWebhookSender::new().unwrap();
+    let sender = gatehouse_api::HttpWebhookSender::for_settings(&app.server.gatehouse.settings).unwrap();
     let sender: &dyn WebhookSender = &sender;
     let outcome = webhooks::deliver(&app.server.gatehouse, sender, event).await.unwrap();
     assert_eq!(outcome, DeliveryOutcome::AlreadyDelivered);
@@ -211,4 +211,33 @@ async fn webhook_settings_belong_to_the_partner_and_change_only_by_an_admin() {
     assert_eq!(app.get_ok(&admin, WEBHOOK).await["url"].as_str(), Some(receiver.url.as_str()), "unchanged");
 
     assert_problem(app.get(&new_client(), WEBHOOK).await, 401, "sign_in_required").await;
+}
+
+/// #18: a webhook cannot point inside: refused when saved in any spelling,
+/// and an endpoint that cannot be reached is reported without internal
+/// detail (no resolver answers, no socket errors).
+#[tokio::test]
+async fn webhooks_never_point_inside_and_failures_say_no_more_than_their_kind() {
+    let app = spawn_fast_retrying_app().await;
+    let admin = app.signed_in_client(DEMO_EMAIL).await;
+    for url in [
+        // 10.0.0.1 in one number: a local Gatehouse may reach its own machine, never a network.
+        "https://167772161/hook",
+        "https://169.254.169.254/latest/meta-data/",
+        "https://[::ffff:10.0.0.1]/hook",
+        "https://100.64.1.1/hook",
+        "http://10.1.2.3/hook",
+        "https://intranet/hook",
+    ] {
+        let refused = app.post(&admin, WEBHOOK, json!({ "url": url, "enabled": true })).await;
+        assert_eq!(assert_problem(refused, 400, "invalid").await["field"], "url", "{url}");
+    }
+    assert!(app.get_ok(&admin, WEBHOOK).await["url"].is_null(), "nothing was saved");
+
+    // A local Gatehouse may post to its own machine; nothing listens here.
+    let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap();
+    app.post_ok(&admin, WEBHOOK, json!({ "url": format!("http://{closed}/hook"), "enabled": true })).await;
+    authorise_a_school(&app, &admin).await;
+    let dead = wait_for_status(&app, &admin, "dead_lettered").await;
+    assert_eq!(dead["error"], "no answer: could not connect", "{dead}");
 }

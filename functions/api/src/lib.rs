@@ -41,7 +41,7 @@ impl AppState {
         let cookies = CookiePolicy::for_public_url(&gatehouse.settings.public_url);
         // Builds only a rustls client with bundled roots: failing here is a
         // broken build, better found at cold start than at first Redeliver.
-        let webhooks = std::sync::Arc::new(HttpWebhookSender::new().expect("the webhook HTTP client builds"));
+        let webhooks = std::sync::Arc::new(HttpWebhookSender::for_settings(&gatehouse.settings).expect("the webhook HTTP client builds"));
         AppState { gatehouse, cookies, webhooks }
     }
 }

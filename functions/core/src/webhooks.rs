@@ -24,6 +24,7 @@
 //! Redeliver sends again.
 
 use std::fmt;
+use std::net::IpAddr;
 
 use chrono::{DateTime, Duration, SecondsFormat, Utc};
 use gatehouse_model::{
@@ -33,6 +34,7 @@ use hmac::{Hmac, Mac};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use sha2::Sha256;
+use url::{Host, Url};
 
 use crate::domain_events::Envelope;
 use crate::keys::{Key, WEBHOOK_DELIVERY_PREFIX, webhook_partition};
@@ -203,61 +205,133 @@ pub async fn settings(gatehouse: &Gatehouse, session: &SessionRecord, app: &str)
     Ok(settings_of(&app, loaded.as_ref().map(|(record, _)| record), session))
 }
 
-/// Checks a webhook URL: `https://host…`, or plain HTTP to `localhost` or
-/// `127.0.0.1` when Gatehouse itself is local (`public_url` is `http://`),
-/// so a deployed Gatehouse never posts to its own machine.
-pub fn validate_url(raw: &str, local: bool) -> Result<String> {
-    let url = raw.trim();
+/// Whether Gatehouse may connect to `ip` to deliver a webhook: public
+/// unicast only (#18). Refused: loopback (unless `loopback` says this is a
+/// local Gatehouse), private, link-local (the cloud metadata service at
+/// 169.254.169.254 among them), carrier-grade NAT, unique-local, multicast,
+/// documentation and reserved ranges, and IPv6 forms that carry an IPv4
+/// address (mapped, compatible, NAT64, 6to4, Teredo), which could smuggle any
+/// of the others. Checked when the URL is saved and again at every connect.
+pub fn deliverable_ip(ip: IpAddr, loopback: Loopback) -> bool {
+    match ip {
+        IpAddr::V4(v4) => {
+            if v4.is_loopback() {
+                return loopback == Loopback::Allowed;
+            }
+            let [a, b, c, _] = v4.octets();
+            let refused = v4.is_unspecified()
+                || v4.is_private()
+                || v4.is_link_local()
+                || v4.is_broadcast()
+                || v4.is_multicast()
+                || v4.is_documentation()
+                || a == 0
+                || a >= 240
+                || (a == 100 && (64..128).contains(&b))
+                || (a == 192 && b == 0 && c == 0)
+                || (a == 198 && (18..20).contains(&b));
+            !refused
+        }
+        IpAddr::V6(v6) => {
+            if v6.is_loopback() {
+                return loopback == Loopback::Allowed;
+            }
+            let segments = v6.segments();
+            // Global unicast is 2000::/3; within it, refuse documentation
+            // (2001:db8::/32), Teredo (2001::/32) and 6to4 (2002::/16).
+            let global = (segments[0] & 0xe000) == 0x2000;
+            let tunnelled = segments[0] == 0x2002 || (segments[0] == 0x2001 && segments[1] == 0);
+            let documentation = segments[0] == 0x2001 && segments[1] == 0x0db8;
+            global && !tunnelled && !documentation
+        }
+    }
+}
+
+/// Whether a local Gatehouse may deliver to its own machine.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Loopback {
+    /// A Gatehouse on one machine (`public_url` is `http://`): developers
+    /// point webhooks at a receiver on localhost.
+    Allowed,
+    Refused,
+}
+
+impl Loopback {
+    pub fn for_settings(settings: &crate::Settings) -> Self {
+        if settings.public_url.starts_with("http://") { Loopback::Allowed } else { Loopback::Refused }
+    }
+}
+
+/// Checks a webhook URL when it is saved: `https://` and a host that names a
+/// public address. Host names are checked again when they are resolved, at
+/// every delivery (`deliverable_ip`), so a name that later points inside
+/// (DNS rebinding) is still refused. A local Gatehouse also takes plain HTTP
+/// to its own machine. The URL is parsed as browsers parse it, so numeric
+/// forms such as `https://2130706433/` or `https://0x7f.1/` are the loopback
+/// address they spell.
+pub fn validate_url(raw: &str, loopback: Loopback) -> Result<String> {
+    let raw = raw.trim();
     let fail = |reason: &str| Err(Error::invalid("url", reason));
-    if url.is_empty() {
+    if raw.is_empty() {
         return fail("enter the URL that should receive events, e.g. https://app.example/gatehouse/events");
     }
-    if url.len() > MAX_URL_LENGTH || url.chars().any(|c| c.is_whitespace() || c.is_control()) {
+    if raw.len() > MAX_URL_LENGTH || raw.chars().any(|c| c.is_whitespace() || c.is_control()) {
         return fail("a URL has no spaces and at most 2,000 characters");
     }
-    let (scheme, rest) = match url.split_once("://") {
-        Some((scheme, rest)) => (scheme.to_ascii_lowercase(), rest),
-        None => return fail("start the URL with https://"),
+    if !raw.contains("://") {
+        return fail("start the URL with https://");
+    }
+    let Ok(url) = Url::parse(raw) else {
+        return fail("the URL needs a host name such as app.example, and a port from 1 to 65535 if any");
     };
-    let authority = rest.split(['/', '?', '#']).next().unwrap_or_default();
-    if authority.contains('@') {
+    if !url.username().is_empty() || url.password().is_some() {
         return fail("leave user names and passwords out of the URL; every request is signed instead");
     }
-    let host = match authority.rsplit_once(':') {
-        Some((host, port)) if !host.ends_with(']') || authority.starts_with('[') => {
-            if port.is_empty() || port.parse::<u16>().is_err() {
-                return fail("the port after the host must be a number from 1 to 65535");
+    let own_machine = "Gatehouse cannot deliver to its own machine or a private network; use your app's public address";
+    let to_own_machine = match url.host() {
+        None => return fail("the URL needs a host name such as app.example"),
+        Some(Host::Ipv4(ip)) => {
+            if !deliverable_ip(IpAddr::V4(ip), loopback) {
+                return fail(own_machine);
             }
-            host
+            ip.is_loopback()
         }
-        _ => authority,
+        Some(Host::Ipv6(ip)) => {
+            if !deliverable_ip(IpAddr::V6(ip), loopback) {
+                return fail(own_machine);
+            }
+            ip.is_loopback()
+        }
+        Some(Host::Domain(name)) => {
+            let name = name.trim_end_matches('.');
+            let local_name = name == "localhost" || name.ends_with(".localhost");
+            if local_name && loopback == Loopback::Refused {
+                return fail(own_machine);
+            }
+            // A single label (`intranet`) resolves only inside a network.
+            let labels_ok = name.split('.').all(|label| {
+                !label.is_empty()
+                    && label.len() <= 63
+                    && label.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
+                    && !label.starts_with('-')
+                    && !label.ends_with('-')
+            });
+            if !labels_ok || (!name.contains('.') && !local_name) {
+                return fail("the URL needs a full host name such as app.example");
+            }
+            local_name
+        }
     };
-    let host = host.to_ascii_lowercase();
-    let loopback = host == "localhost" || host == "127.0.0.1";
-    let well_formed = !host.is_empty()
-        && host.len() <= 253
-        && host.split('.').all(|label| {
-            !label.is_empty()
-                && label.len() <= 63
-                && label.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
-                && !label.starts_with('-')
-                && !label.ends_with('-')
-        });
-    if !well_formed {
-        return fail("the URL needs a host name such as app.example");
-    }
-    match scheme.as_str() {
-        "https" if loopback && !local => fail("Gatehouse cannot deliver to its own machine; use your app's address"),
-        "https" => Ok(url.to_owned()),
-        "http" if loopback && local => Ok(url.to_owned()),
-        "http" if loopback => fail("Gatehouse cannot deliver to its own machine; use your app's https:// address"),
+    match url.scheme() {
+        "https" => Ok(raw.to_owned()),
+        "http" if to_own_machine && loopback == Loopback::Allowed => Ok(raw.to_owned()),
         "http" => fail("use https:// so events are encrypted on the way (http:// only for localhost while developing)"),
         _ => fail("start the URL with https://"),
     }
 }
 
-fn is_local(gatehouse: &Gatehouse) -> bool {
-    gatehouse.settings.public_url.starts_with("http://")
+fn loopback(gatehouse: &Gatehouse) -> Loopback {
+    Loopback::for_settings(&gatehouse.settings)
 }
 
 fn new_endpoint_id() -> Result<String> {
@@ -274,7 +348,7 @@ pub async fn set(
 ) -> Result<WebhookSaved> {
     let (app, loaded) = load_for(gatehouse, session, app).await?;
     require_admin(session)?;
-    let url = validate_url(&request.url, is_local(gatehouse))?;
+    let url = validate_url(&request.url, loopback(gatehouse))?;
     let now = gatehouse.clock.now();
     let key = Key::Webhook(&app);
     let (record, secret) = match loaded {
@@ -576,13 +650,22 @@ mod tests {
         );
     }
 
+    const LOCAL: bool = true;
+    const DEPLOYED: bool = false;
+
+    fn check(url: &str, local: bool) -> Result<String> {
+        validate_url(url, if local { Loopback::Allowed } else { Loopback::Refused })
+    }
+
     #[test]
     fn urls_need_https_except_localhost_while_local() {
         for good in ["https://app.example/hooks", "https://app.example:8443/h?x=1", "HTTPS://App.Example"] {
-            assert!(validate_url(good, false).is_ok(), "{good}");
+            assert!(check(good, DEPLOYED).is_ok(), "{good}");
         }
-        assert!(validate_url("http://localhost:3000/hook", true).is_ok());
-        assert!(validate_url("http://127.0.0.1:9/hook", true).is_ok());
+        assert!(check("https://93.184.215.14/hook", DEPLOYED).is_ok(), "a public address");
+        assert!(check("https://[2a00:1450:4009:81f::200e]/hook", DEPLOYED).is_ok(), "a public IPv6 address");
+        assert!(check("http://localhost:3000/hook", LOCAL).is_ok());
+        assert!(check("http://127.0.0.1:9/hook", LOCAL).is_ok());
         let bad = [
             ("", false),
             ("app.example/hooks", false),
@@ -598,11 +681,68 @@ mod tests {
             ("https://-bad.example/", false),
         ];
         for (url, local) in bad {
-            match validate_url(url, local) {
+            match check(url, local) {
                 Err(Error::Invalid { field: "url", .. }) => {}
                 other => panic!("{url:?} (local {local}) gave {other:?}"),
             }
         }
+    }
+
+    /// #18: every spelling of an address inside (loopback, private, the
+    /// metadata service, CGNAT, unique-local, multicast, mapped) is refused,
+    /// however it is written, and even a local Gatehouse posts only to its
+    /// own machine, never to a private network.
+    #[test]
+    fn urls_to_private_addresses_are_refused_in_every_spelling() {
+        let inside = [
+            "https://2130706433/",
+            "https://0x7f000001/",
+            "https://0177.0.0.1/",
+            "https://127.1/",
+            "https://127.0.0.1./",
+            "https://localhost./",
+            "https://app.localhost/",
+            "https://10.0.0.5/",
+            "https://172.16.3.4/",
+            "https://192.168.1.1/",
+            "https://169.254.169.254/latest/meta-data/",
+            "https://100.64.0.1/",
+            "https://0.0.0.0/",
+            "https://224.0.0.1/",
+            "https://255.255.255.255/",
+            "https://[::1]/",
+            "https://[::]/",
+            "https://[fd00::1]/",
+            "https://[fe80::1]/",
+            "https://[ff02::1]/",
+            "https://[::ffff:127.0.0.1]/",
+            "https://[::ffff:a9fe:a9fe]/",
+            "https://[64:ff9b::a9fe:a9fe]/",
+            "https://[2002:7f00:1::]/",
+            "https://[2001:db8::1]/",
+            "https://intranet/",
+        ];
+        for url in inside {
+            assert!(check(url, DEPLOYED).is_err(), "{url} must be refused");
+        }
+        for url in ["https://10.0.0.5/", "https://169.254.169.254/", "http://192.168.1.1/"] {
+            assert!(check(url, LOCAL).is_err(), "{url} must be refused even locally");
+        }
+    }
+
+    #[test]
+    fn only_public_unicast_addresses_are_deliverable() {
+        let deployed = |ip: &str| deliverable_ip(ip.parse().unwrap(), Loopback::Refused);
+        for public in ["93.184.215.14", "8.8.8.8", "2a00:1450:4009:81f::200e"] {
+            assert!(deployed(public), "{public}");
+        }
+        for inside in
+            ["127.0.0.1", "10.1.2.3", "169.254.169.254", "100.100.100.200", "::1", "fc00::1", "::ffff:8.8.8.8"]
+        {
+            assert!(!deployed(inside), "{inside}");
+        }
+        assert!(deliverable_ip("127.0.0.1".parse().unwrap(), Loopback::Allowed));
+        assert!(!deliverable_ip("10.1.2.3".parse().unwrap(), Loopback::Allowed));
     }
 
     #[test]

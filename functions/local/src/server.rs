@@ -167,7 +167,7 @@ pub async fn start(config: LocalConfig) -> anyhow::Result<RunningServer> {
     }
 
     let schedule = config.run_schedules.then(|| crate::schedule::spawn(gatehouse.clone()));
-    let sender = Arc::new(gatehouse_api::HttpWebhookSender::new()?);
+    let sender = Arc::new(gatehouse_api::HttpWebhookSender::for_settings(&gatehouse.settings)?);
     let webhooks =
         crate::webhooks::spawn(gatehouse.clone(), webhook_events, sender, config.webhook_retry_delays.clone());
     let (shutdown, stopped) = oneshot::channel::<()>();

@@ -16,7 +16,7 @@ use serde_json::Value;
 async fn main() -> Result<(), lambda_runtime::Error> {
     gatehouse_lambdas::init_tracing();
     let gatehouse = gatehouse_aws::gatehouse_from_env().await?;
-    let sender: Arc<dyn WebhookSender> = Arc::new(gatehouse_api::HttpWebhookSender::new()?);
+    let sender: Arc<dyn WebhookSender> = Arc::new(gatehouse_api::HttpWebhookSender::for_settings(&gatehouse.settings)?);
     lambda_runtime::run(service_fn(move |event: LambdaEvent<Value>| {
         let (gatehouse, sender) = (gatehouse.clone(), sender.clone());
         async move {
