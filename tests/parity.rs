@@ -457,3 +457,36 @@ fn table_has_the_shape_the_adapter_uses() {
     );
     assert_eq!(text_at(table, &["Properties", "BillingMode"]), Some("PAY_PER_REQUEST"));
 }
+
+/// #18: CloudFront's response headers policy says what `gatehouse_api::edge`
+/// says, on both behaviours; the API origin carries the secret header the
+/// functions check, and every function knows the secret.
+#[test]
+fn the_edge_sends_the_origin_secret_and_the_same_security_headers() {
+    use gatehouse_api::edge::{CONTENT_SECURITY_POLICY, ORIGIN_HEADER, SECURITY_HEADERS};
+    let template = Template::load();
+    let policy = template.resource("SecurityHeaders").expect("a SecurityHeaders response headers policy");
+    let config = at(policy, &["Properties", "ResponseHeadersPolicyConfig", "SecurityHeadersConfig"]).unwrap();
+    assert_eq!(text_at(config, &["ContentSecurityPolicy", "ContentSecurityPolicy"]), Some(CONTENT_SECURITY_POLICY));
+    let header = |name: &str| SECURITY_HEADERS.iter().find(|(header, _)| *header == name).unwrap().1;
+    assert_eq!(text_at(config, &["FrameOptions", "FrameOption"]), Some(header("x-frame-options")));
+    assert_eq!(text_at(config, &["ReferrerPolicy", "ReferrerPolicy"]), Some(header("referrer-policy")));
+    let max_age = at(config, &["StrictTransportSecurity", "AccessControlMaxAgeSec"]).and_then(Value::as_u64).unwrap();
+    assert!(header("strict-transport-security").contains(&format!("max-age={max_age}")));
+
+    let resources = template.0.get("Resources").and_then(Value::as_mapping).unwrap();
+    let distribution =
+        resources.values().find(|resource| text_at(resource, &["Type"]) == Some("AWS::CloudFront::Distribution"));
+    let config = at(distribution.expect("a CloudFront distribution"), &["Properties", "DistributionConfig"]).unwrap();
+    let default = at(config, &["DefaultCacheBehavior", "ResponseHeadersPolicyId"]);
+    assert!(is_ref(default, "SecurityHeaders"), "the SPA's answers carry the headers");
+    let behaviours = at(config, &["CacheBehaviors"]).and_then(Value::as_sequence).unwrap();
+    let api = behaviours.iter().find(|behaviour| text_at(behaviour, &["PathPattern"]) == Some("/api/*")).unwrap();
+    assert!(is_ref(at(api, &["ResponseHeadersPolicyId"]), "SecurityHeaders"), "the API's answers too");
+    let origins = at(config, &["Origins"]).and_then(Value::as_sequence).unwrap();
+    let api_origin = origins.iter().find(|origin| text_at(origin, &["Id"]) == Some("api")).unwrap();
+    let custom = at(api_origin, &["OriginCustomHeaders"]).and_then(Value::as_sequence).expect("an origin header");
+    assert!(custom.iter().any(|h| text_at(h, &["HeaderName"]).is_some_and(|n| n.eq_ignore_ascii_case(ORIGIN_HEADER))));
+    let globals = at(&template.0, &["Globals", "Function", "Environment", "Variables"]).unwrap();
+    assert!(globals.get("ORIGIN_SECRET").is_some(), "every function checks the origin secret");
+}

@@ -6,6 +6,7 @@ mod accounts;
 mod app_keys;
 mod cases;
 mod data_api;
+mod edge;
 mod explain;
 mod held_extracts;
 mod helpers;

@@ -69,8 +69,9 @@ pub fn build(workspace_root: &Path, out_dir: &Path) -> anyhow::Result<SpaReport>
     let css =
         std::fs::read_to_string(workspace_root.join("frontend/style.css")).context("reading frontend/style.css")?;
     std::fs::write(out_dir.join("style.css"), &css).context("copying style.css")?;
-    std::fs::write(out_dir.join("index.html"), index_html(&version_tag(&[&wasm_bytes, &js_bytes, css.as_bytes()])))
-        .context("writing index.html")?;
+    let version = version_tag(&[&wasm_bytes, &js_bytes, css.as_bytes()]);
+    std::fs::write(out_dir.join("boot.js"), boot_js(&version)).context("writing boot.js")?;
+    std::fs::write(out_dir.join("index.html"), index_html(&version)).context("writing index.html")?;
 
     Ok(SpaReport {
         wasm_bytes: wasm_bytes.len() as u64,
@@ -142,6 +143,16 @@ fn version_tag(assets: &[&[u8]]) -> String {
     format!("{:016x}", hasher.finish())
 }
 
+/// Starts the app. A file, not an inline script, so the Content-Security-Policy
+/// allows scripts from the site only (#18, `gatehouse_api::edge`).
+fn boot_js(version: &str) -> String {
+    format!(
+        r#"import init from "/{OUT_NAME}.js?v={version}";
+init({{ module_or_path: "/{OUT_NAME}_bg.wasm?v={version}" }});
+"#
+    )
+}
+
 /// Absolute asset paths: the server answers every client route (`/schools/…`) with this page.
 fn index_html(version: &str) -> String {
     format!(
@@ -153,10 +164,7 @@ fn index_html(version: &str) -> String {
 <title>Gatehouse</title>
 <link rel="stylesheet" href="/style.css?v={version}">
 <link rel="modulepreload" href="/{OUT_NAME}.js?v={version}">
-<script type="module">
-import init from "/{OUT_NAME}.js?v={version}";
-init({{ module_or_path: "/{OUT_NAME}_bg.wasm?v={version}" }});
-</script>
+<script type="module" src="/boot.js?v={version}"></script>
 </head>
 <body>
 <noscript><p class="noscript">Gatehouse needs JavaScript. Turn it on for this site and reload the page.</p></noscript>
@@ -211,8 +219,11 @@ source = "registry+https://github.com/rust-lang/crates.io-index"
     #[test]
     fn index_html_loads_versioned_assets_from_the_site_root() {
         let html = index_html("abc123");
-        assert!(html.contains(r#"import init from "/gatehouse.js?v=abc123";"#));
-        assert!(html.contains(r#"module_or_path: "/gatehouse_bg.wasm?v=abc123""#));
+        assert!(html.contains(r#"<script type="module" src="/boot.js?v=abc123"></script>"#));
+        assert!(!html.contains("import "), "no inline script: the CSP allows none");
+        let boot = boot_js("abc123");
+        assert!(boot.contains(r#"import init from "/gatehouse.js?v=abc123";"#));
+        assert!(boot.contains(r#"module_or_path: "/gatehouse_bg.wasm?v=abc123""#));
         assert!(html.contains(r#"href="/style.css?v=abc123""#));
         assert!(html.contains("<noscript>"));
     }

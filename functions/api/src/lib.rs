@@ -4,6 +4,7 @@
 
 mod agent_auth;
 mod csv_export;
+pub mod edge;
 mod extract;
 mod openapi;
 mod ops;
@@ -41,7 +42,9 @@ impl AppState {
         let cookies = CookiePolicy::for_public_url(&gatehouse.settings.public_url);
         // Builds only a rustls client with bundled roots: failing here is a
         // broken build, better found at cold start than at first Redeliver.
-        let webhooks = std::sync::Arc::new(HttpWebhookSender::for_settings(&gatehouse.settings).expect("the webhook HTTP client builds"));
+        let webhooks = std::sync::Arc::new(
+            HttpWebhookSender::for_settings(&gatehouse.settings).expect("the webhook HTTP client builds"),
+        );
         AppState { gatehouse, cookies, webhooks }
     }
 }
@@ -75,7 +78,12 @@ fn path_router(routes: &[&'static Route]) -> MethodRouter<AppState> {
 /// the SPA behind everything else.
 fn finish(routes: Router<AppState>, gatehouse: Gatehouse) -> Router {
     let routes = routes.route("/api/{*unknown}", axum::routing::any(problem::no_such_route));
-    telemetry::layer(routes.with_state(AppState::new(gatehouse)))
+    let origin = edge::OriginSecret::new(gatehouse.settings.origin_secret.as_deref());
+    let routes = routes
+        .with_state(AppState::new(gatehouse))
+        .layer(axum::middleware::from_fn_with_state(origin, edge::require_origin))
+        .layer(axum::middleware::from_fn(edge::security_headers));
+    telemetry::layer(routes)
 }
 
 /// The handler of a route, behind its method and its span.

@@ -15,10 +15,15 @@ use crate::telemetry::current_request_id;
 #[derive(Debug)]
 pub enum ApiError {
     Domain(Error),
-    BadRequest { code: &'static str, detail: String },
+    BadRequest {
+        code: &'static str,
+        detail: String,
+    },
     UnsupportedMediaType,
     NoSuchRoute,
     MethodNotAllowed,
+    /// A call that did not come through CloudFront (#18, `edge`).
+    DirectAccess,
 }
 
 impl From<Error> for ApiError {
@@ -127,6 +132,12 @@ impl IntoResponse for ApiError {
                 "method_not_allowed",
                 "Method not allowed",
                 "This path exists but not with this method; see /api/openapi.json.".to_owned(),
+            ),
+            ApiError::DirectAccess => (
+                StatusCode::FORBIDDEN,
+                "direct_access_refused",
+                "Use the Gatehouse address",
+                "Call Gatehouse through its public address, not the API's own endpoint.".to_owned(),
             ),
         };
         let problem = Problem {

@@ -78,7 +78,7 @@ impl AwsPorts {
 }
 
 /// A Lambda's `Gatehouse`: names from `TABLE_NAME`, `EVENT_BUS_NAME`,
-/// `SENDER_EMAIL` and `PUBLIC_URL` (`SUPPORT_EMAIL` optional), credentials
+/// `SENDER_EMAIL` and `PUBLIC_URL` (`SUPPORT_EMAIL` and `ORIGIN_SECRET` optional), credentials
 /// and region from the usual AWS chain, the system clock.
 pub async fn gatehouse_from_env() -> anyhow::Result<Gatehouse> {
     // Checked before loading AWS config so a misconfigured function fails at
@@ -87,6 +87,8 @@ pub async fn gatehouse_from_env() -> anyhow::Result<Gatehouse> {
     let public_url = required_var("PUBLIC_URL")?.trim_end_matches('/').to_owned();
     let sdk_config = aws_config::load_defaults(BehaviorVersion::latest()).await;
     let mut settings = Settings::new(public_url);
+    // Behind CloudFront (#18): requests without this header are refused.
+    settings.origin_secret = std::env::var("ORIGIN_SECRET").ok().filter(|secret| !secret.trim().is_empty());
     settings.first_ops_user = match std::env::var("FIRST_OPS_USER_EMAIL") {
         Ok(email) if !email.trim().is_empty() => Some(
             gatehouse_core::EmailAddress::parse(&email)

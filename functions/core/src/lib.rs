@@ -69,6 +69,9 @@ pub struct Settings {
     /// Where new and escalated support cases are announced (P9, O1): the
     /// `SupportEmail` SAM parameter; `DEFAULT_SUPPORT_EMAIL` when unset.
     pub support_email: EmailAddress,
+    /// The secret CloudFront sends as `X-Gatehouse-Origin` (#18): requests
+    /// without it are refused. `None` locally, where there is no CloudFront.
+    pub origin_secret: Option<String>,
 }
 
 /// The support team's address when none is configured.
@@ -78,7 +81,7 @@ impl Settings {
     /// Settings with every optional one off.
     pub fn new(public_url: impl Into<String>) -> Self {
         let support_email = EmailAddress::parse(DEFAULT_SUPPORT_EMAIL).expect("the default support address parses");
-        Settings { public_url: public_url.into(), first_ops_user: None, support_email }
+        Settings { public_url: public_url.into(), first_ops_user: None, support_email, origin_secret: None }
     }
 }
 
