@@ -22,7 +22,7 @@ mod team_and_permissions;
 mod webhooks;
 
 use chrono::Duration;
-use gatehouse_core::Token;
+use gatehouse_core::{Token, auth};
 use gatehouse_core::demo::{DEMO_EMAIL, OTHER_EMAIL};
 use gatehouse_core::keys::Key;
 use gatehouse_local::{LocalConfig, start};
@@ -316,6 +316,21 @@ async fn sign_in_requests_are_rate_limited_per_email_and_per_ip() {
         assert_eq!(app.request_magic_link(&format!("person{n}@school.example")).await.status(), 202);
     }
     assert_problem(app.request_magic_link("one-more@school.example").await, 429, "rate_limited").await;
+}
+
+/// #18: a stranger spending an address's budget from elsewhere does not lock
+/// its owner out: the address's budget is per address and caller.
+#[tokio::test]
+async fn a_stranger_cannot_lock_the_owner_out_of_signing_in() {
+    let app = spawn_app().await;
+    let gatehouse = &app.server.gatehouse;
+    let request = |client: &'static str| auth::request_magic_link(gatehouse, AccountKind::Partner, DEMO_EMAIL, client);
+    for _ in 0..5 {
+        request("203.0.113.66").await.unwrap();
+    }
+    assert!(matches!(request("203.0.113.66").await, Err(gatehouse_core::Error::RateLimited { .. })));
+    assert_eq!(app.request_magic_link(DEMO_EMAIL).await.status(), 202, "the owner, from their own address");
+    assert_eq!(app.token_from_outbox(DEMO_EMAIL).await.len(), 43);
 }
 
 #[tokio::test]

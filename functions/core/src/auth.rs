@@ -42,9 +42,13 @@ pub async fn request_magic_link(gatehouse: &Gatehouse, kind: AccountKind, raw_em
     let email = EmailAddress::parse(raw_email)?;
     let now = gatehouse.clock.now();
     // Both limits are counted before the user lookup, so a limited answer
-    // says nothing about whether the address has an account.
+    // says nothing about whether the address has an account. The address's
+    // budget is per address *and* caller (#18): a stranger spending it from
+    // elsewhere cannot lock the owner out; the caller's own budget bounds
+    // how many addresses one caller can try.
     enforce_rate_limit(gatehouse, RateScope::SignInIp, client, LINKS_PER_IP_PER_WINDOW, now).await?;
-    enforce_rate_limit(gatehouse, RateScope::SignInEmail, email.as_str(), LINKS_PER_EMAIL_PER_WINDOW, now).await?;
+    let address_and_caller = format!("{}|{client}", email.as_str());
+    enforce_rate_limit(gatehouse, RateScope::SignInEmail, &address_and_caller, LINKS_PER_EMAIL_PER_WINDOW, now).await?;
 
     let user_key = Key::User(kind, &email);
     let display_name = match gatehouse.table.get(&user_key.pk(), &user_key.sk()).await? {
