@@ -202,8 +202,9 @@ pub struct SchoolLinkRecord {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reauthorisation_requested_for: Option<ScopeSet>,
     /// The requested set the school last answered (approving all, some or
-    /// none of it): once answered, the app no longer "asks for more", and
-    /// the answer is a change to the link that ends the emailed link (#12).
+    /// none of it). Recording it makes an answer that grants nothing new a
+    /// change to the link, which ends the emailed link (#12); scopes not
+    /// approved stay on offer, so the school can approve them later.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reauthorisation_answered_for: Option<ScopeSet>,
     /// The live "Begin Authorisation" link, if any: a newer one replaces it.

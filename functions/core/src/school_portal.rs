@@ -90,11 +90,6 @@ pub fn state_of(link: &SchoolLinkRecord) -> SchoolAppState {
 
 /// New scopes an authorised app asks for that the school has not granted.
 fn asking_for_more(link: &SchoolLinkRecord) -> ScopeSet {
-    if link.reauthorisation_answered_for.is_some()
-        && link.reauthorisation_answered_for == link.reauthorisation_requested_for
-    {
-        return ScopeSet::new();
-    }
     match (&link.reauthorisation_requested_for, link.view) {
         (Some(requested), SchoolView::Active) => requested.difference(&link.granted_scopes).copied().collect(),
         _ => ScopeSet::new(),
