@@ -38,3 +38,24 @@ async fn behind_cloudfront_a_direct_call_is_refused() {
     let through_cloudfront = client.get(&url).header(ORIGIN_HEADER, "s3cret-only-cloudfront-knows").send().await;
     assert_eq!(through_cloudfront.unwrap().status(), 200);
 }
+
+/// #18: the /dev pages answer only to this machine's own name (a page
+/// elsewhere rebinding its name to 127.0.0.1 gets nothing), and the command
+/// line's `create-ops-user` reaches a running server.
+#[tokio::test]
+async fn dev_pages_answer_only_to_this_machine_and_the_command_line_reaches_them() {
+    let app = spawn_app().await;
+    let outbox = app.client.get(app.url("/dev/outbox")).send().await.unwrap();
+    assert_eq!(outbox.status(), 200);
+    assert_eq!(outbox.headers()["content-security-policy"], CONTENT_SECURITY_POLICY);
+    let port = app.server.addr.port();
+    let rebound = app.client.get(app.url("/dev/outbox.json")).header("host", format!("evil.example:{port}")).send();
+    assert_problem(rebound.await.unwrap(), 403, "forbidden").await;
+    let by_name = app.client.get(app.url("/dev/outbox.json")).header("host", format!("localhost:{port}")).send();
+    assert_eq!(by_name.await.unwrap().status(), 200);
+
+    let stream = tokio::net::TcpStream::connect(app.server.addr).await.unwrap();
+    let body = br#"{"email":"new.ops@gatehouse.example","display_name":"New Ops"}"#;
+    let answer = gatehouse_local::post_to_running_server(stream, app.server.addr, "/dev/ops-users", body).await;
+    assert_eq!(answer.unwrap(), r#"{"created":true}"#);
+}

@@ -7,6 +7,7 @@ mod app_keys;
 mod cases;
 mod data_api;
 mod edge;
+mod demo_truth;
 mod explain;
 mod held_extracts;
 mod helpers;

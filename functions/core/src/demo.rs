@@ -2,6 +2,10 @@
 //! every state the lists show, and a second partner whose schools the first
 //! must never see. Deterministic, and idempotent to seed: every write is
 //! conditional on the item not existing, so a second run changes nothing.
+//! The links' MIS facts (Installed, Status, last extract) are the histories
+//! `synthetic::seed_demo_schools` then lives through the real ingestion, and
+//! `seed_cases` and `seed_answers` go through the portals' rules, when the
+//! local server seeds people (#12: the demo shows only reachable states).
 
 use chrono::{DateTime, Days, Duration, NaiveDate, NaiveTime, Utc};
 use gatehouse_model::{
@@ -368,8 +372,24 @@ fn demo_school(
         _ => InstallStatus::Installed,
     };
     let installed = install_status == InstallStatus::Installed;
-    let status = if installed { SchoolStatus::ALL[(index / 5 + index) % 5] } else { SchoolStatus::NotInstalled };
     let authorised = view != SchoolView::Pending;
+    let feed_status = authorised.then_some(if n % 4 == 1 { FeedStatus::Paused } else { FeedStatus::Enabled });
+    // What the school's MIS agent did (the local server's seeding makes it
+    // so through the real ingestion, `synthetic::seed_demo_schools`). Unknown
+    // means operations marked it installed and the agent has not pushed yet,
+    // which an app reading the school would find empty: never a connected one.
+    let connected = view == SchoolView::Active && installed && feed_status == Some(FeedStatus::Enabled);
+    let status = match SchoolStatus::ALL[(index / 5 + index) % 5] {
+        _ if !installed => SchoolStatus::NotInstalled,
+        SchoolStatus::Unknown if connected => SchoolStatus::Ok,
+        status => status,
+    };
+    let last_extract_at = match status {
+        SchoolStatus::NotInstalled | SchoolStatus::Unknown => None,
+        // The Inactive job marks an agent silent for more than a week.
+        SchoolStatus::Inactive => Some(now - Duration::days(8 + i64::from(n % 5))),
+        _ => Some(now - Duration::hours(i64::from(n % 6) * 26 + 1)),
+    };
     SchoolLinkRecord {
         school_id: SchoolId::parse(&id.to_string()).expect("digits"),
         app_id: app.clone(),
@@ -383,11 +403,11 @@ fn demo_school(
         status,
         authorised_on: authorised.then(|| days_ago(20 + u64::from(n) * 11)),
         gdpr_mode: authorised.then_some(if n.is_multiple_of(3) { GdprMode::ExcludeAll } else { GdprMode::IncludeAll }),
-        feed_status: authorised.then_some(if n % 4 == 1 { FeedStatus::Paused } else { FeedStatus::Enabled }),
+        feed_status,
         usage: (view == SchoolView::Active && installed)
             .then(|| MonthUsage { month: now.format("%Y-%m").to_string(), calls: u64::from(n * 37 % 500) }),
         install_status,
-        last_extract_at: installed.then(|| now - Duration::hours(i64::from(n % 6) * 26 + 1)),
+        last_extract_at,
         // Counted by the real cases `seed_cases` opens.
         active_cases: 0,
         revoke_on: (view == SchoolView::Active && n % 13 == 4).then(|| today + Days::new(14)),
@@ -512,6 +532,30 @@ mod tests {
         let names: HashSet<_> = links.iter().map(|l| &l.name).collect();
         assert!(names.len() > 40, "names are varied");
     }
+
+    /// What `synthetic::seed_demo_schools` pushes follows from these facts,
+    /// so they must be ones a push (or none) can give.
+    #[test]
+    fn demo_links_show_agent_histories_a_push_can_give() {
+        let now = Utc.with_ymd_and_hms(2026, 11, 23, 12, 0, 0).unwrap();
+        let links: Vec<SchoolLinkRecord> =
+            demo_items(now).iter().filter(|item| item.gsi1.is_some()).filter_map(|item| from_item(item).ok()).collect();
+        for link in &links {
+            let connected =
+                crate::data_api::state_of(link, now.date_naive()) == gatehouse_model::ConnectionState::Connected;
+            let pushed = link.last_extract_at.is_some();
+            match link.status {
+                SchoolStatus::NotInstalled => assert!(!pushed, "{}", link.school_id),
+                SchoolStatus::Unknown => {
+                    assert!(!pushed && !connected, "{}: an app would read nothing", link.school_id)
+                }
+                SchoolStatus::Inactive => {
+                    assert!(link.last_extract_at < Some(now - Duration::days(7)), "{}", link.school_id)
+                }
+                _ => assert!(pushed, "{}", link.school_id),
+            }
+        }
+    }
 }
 
 /// Opens a few real support cases (P9) for the demo partner, through the
@@ -519,16 +563,7 @@ mod tests {
 /// Cases column and the ops queue agree. Call it once, on a fresh store.
 pub async fn seed_cases(gatehouse: &crate::Gatehouse) -> Result<u32> {
     use gatehouse_model::{CaseCategory, NewCase};
-    let session = crate::records::SessionRecord {
-        email: EmailAddress::parse(DEMO_EMAIL).expect("demo email"),
-        display_name: "Dana Demo".into(),
-        partner_id: PartnerId::parse(DEMO_PARTNER).expect("demo id"),
-        partner_name: "Demo Partner Ltd".into(),
-        role: TeamRole::Admin,
-        // The session as sign-in makes it: cases name one of the partner's apps.
-        apps: vec![gatehouse_model::AppSummary { app_id: DEMO_APP.into(), name: "Demo Timetabler".into() }],
-        created_at: gatehouse.clock.now(),
-    };
+    let session = demo_session(gatehouse);
     let cases = [
         (
             2,
@@ -536,7 +571,8 @@ pub async fn seed_cases(gatehouse: &crate::Gatehouse) -> Result<u32> {
             "Year 7 students missing from the feed",
             Some("Support is looking at it."),
         ),
-        (13, CaseCategory::SchoolNotSyncing, "No new data since last week", None),
+        // A school whose agent fell silent over a week ago (Inactive).
+        (12, CaseCategory::SchoolNotSyncing, "No new data since last week", None),
         (16, CaseCategory::ApiIntegration, "Groups endpoint returns fewer classes than the MIS", None),
     ];
     let mut opened = 0;
@@ -558,4 +594,97 @@ pub async fn seed_cases(gatehouse: &crate::Gatehouse) -> Result<u32> {
         opened += 1;
     }
     Ok(opened)
+}
+
+/// Dana Demo signed in, as sign-in makes the session: it names the
+/// partner's apps, so cases and school actions can name one.
+fn demo_session(gatehouse: &crate::Gatehouse) -> crate::records::SessionRecord {
+    crate::records::SessionRecord {
+        email: EmailAddress::parse(DEMO_EMAIL).expect("demo email"),
+        display_name: "Dana Demo".into(),
+        partner_id: PartnerId::parse(DEMO_PARTNER).expect("demo id"),
+        partner_name: "Demo Partner Ltd".into(),
+        role: TeamRole::Admin,
+        apps: vec![gatehouse_model::AppSummary { app_id: DEMO_APP.into(), name: "Demo Timetabler".into() }],
+        created_at: gatehouse.clock.now(),
+    }
+}
+
+/// A pending demo school (its agent already pushes) whose data lead answers
+/// a resent invitation: the school has no admin and nothing vouches for the
+/// address, so the answer waits for operations to verify them.
+pub const AWAITING_VERIFICATION_SCHOOL: &str = "3280039";
+/// A school that revoked the demo app; re-invited, a new office manager
+/// answers, and the school's admin (who authorised it first) decides.
+pub const AWAITING_APPROVAL_SCHOOL: &str = "3280040";
+/// Who answers for `AWAITING_APPROVAL_SCHOOL`.
+const NEW_CONTACT_EMAIL: &str = "office.3280040@school.example";
+
+/// Where the seed's answers come from, for the invitation rate limit.
+const SEED_CLIENT: &str = "demo seed";
+
+/// Gives two pending demo schools answers that wait (#12), through the same
+/// rules as the portals: Dana resends one invitation and re-invites a school
+/// that had revoked, and each contact opens the emailed link (`opened`
+/// reads the newest Begin Authorisation token sent to an address: the
+/// local outbox) and authorises everything the app asks for. `authorise`
+/// decides what the answers wait for. Call it once, on a fresh store.
+pub async fn seed_answers(
+    gatehouse: &crate::Gatehouse,
+    opened: impl Fn(&EmailAddress) -> Option<String>,
+) -> Result<Vec<gatehouse_model::InvitationState>> {
+    use gatehouse_model::{AuthoriseRequest, ContactInput, InviteRequest};
+    let session = demo_session(gatehouse);
+    let verification = EmailAddress::parse(&format!("data.lead.{AWAITING_VERIFICATION_SCHOOL}@school.example"))?;
+    let resend = InviteRequest { new_contact: None };
+    crate::school_actions::resend_invitation(gatehouse, &session, None, AWAITING_VERIFICATION_SCHOOL, &resend, None)
+        .await?;
+    let new_contact = ContactInput {
+        name: "Olivia Office".into(),
+        email: NEW_CONTACT_EMAIL.into(),
+        role: Some("Office Manager".into()),
+    };
+    let reinvite = InviteRequest { new_contact: Some(new_contact) };
+    crate::school_actions::reinvite(gatehouse, &session, None, AWAITING_APPROVAL_SCHOOL, &reinvite, None).await?;
+
+    let mut states = Vec::new();
+    for (contact, role) in [(verification, "Data Manager"), (EmailAddress::parse(NEW_CONTACT_EMAIL)?, "Office Manager")]
+    {
+        let token = opened(&contact).ok_or(crate::Error::NotFound("invitation email"))?;
+        let invitation = crate::invitations::open(gatehouse, &token, SEED_CLIENT).await?;
+        let answer = AuthoriseRequest {
+            token,
+            has_authority: true,
+            approver_name: invitation.contact_name,
+            approver_role: role.into(),
+            mis: invitation.mis.unwrap_or_else(|| MIS[0].into()),
+            approved_scopes: invitation.requested_scopes,
+            gdpr_mode: GdprMode::IncludeAll,
+            feed_status: FeedStatus::Enabled,
+        };
+        states.push(crate::authorisation::authorise(gatehouse, &answer, SEED_CLIENT).await?.state);
+    }
+    Ok(states)
+}
+
+/// The school's admin (who authorised the app, `demo_authoriser`) includes
+/// `pupils` for the link's app in the school portal (S3): an Exclude All
+/// school shares only the people it includes.
+pub async fn include_pupils(gatehouse: &crate::Gatehouse, link: &SchoolLinkRecord, pupils: &[String]) -> Result<()> {
+    let email = link.school_contact.clone().ok_or(crate::Error::NotFound("school contact"))?;
+    let session = crate::records::SchoolSessionRecord {
+        email,
+        display_name: link.school_contact_name.clone().unwrap_or_default(),
+        role: link.school_contact_role.clone().unwrap_or_default(),
+        access: TeamRole::Admin,
+        school_id: link.school_id.clone(),
+        urn: link.urn.clone().unwrap_or_default(),
+        school_name: link.name.clone(),
+        created_at: gatehouse.clock.now(),
+    };
+    for pupil in pupils {
+        let include = gatehouse_model::SelectionChoice::Include;
+        crate::school_portal::set_person_choice(gatehouse, &session, link.app_id.as_str(), pupil, include).await?;
+    }
+    Ok(())
 }

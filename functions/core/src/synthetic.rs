@@ -4,15 +4,19 @@
 //! registration groups with contextual flags at plausible rates, staff,
 //! parents and carers (siblings share them), and classes. `changes` gives a
 //! delta extract of joiners, leavers and edits for a round.
+//! `seed_demo_schools` pushes them for every demo school shown Installed.
 
-use chrono::{Datelike, NaiveDate};
+use std::sync::Arc;
+
+use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use gatehouse_model::{
-    Contact, DeletedRef, Extract, ExtractKind, FeedStatus, Group, GroupKind, InstallStatus, Relationship, Resource,
-    SchoolView, SenStatus, StaffMember, Student,
+    ConnectionState, Contact, DeletedRef, Extract, ExtractKind, GdprMode, Group, GroupKind, InstallStatus,
+    Relationship, Resource, SchoolStatus, SchoolView, SenStatus, StaffMember, Student,
 };
 
+use crate::data_api::state_of;
 use crate::ingestion::{Guard, ingest};
-use crate::ports::{Index, Query, query_all};
+use crate::ports::{Index, ManualClock, Query, query_all};
 use crate::records::{SchoolLinkRecord, from_item};
 use crate::{AppId, Gatehouse, Result, SchoolId};
 
@@ -298,44 +302,109 @@ pub fn changes(seed: u64, students: u32, today: NaiveDate, round: u32) -> Extrac
     delta
 }
 
-/// How many of the demo app's connected schools get synthetic people.
-pub const DEMO_SCHOOLS_WITH_DATA: usize = 4;
-
-/// The seed and size of a demo school's synthetic data: from its id, so
-/// each school differs and the same school is the same on every machine.
+/// The seed and size of the demo school a newcomer reads first (the
+/// README's, whose agent key `cargo xtask run` keeps): from its id, so the
+/// same school is the same on every machine, and big enough to page through.
 pub fn demo_shape(school: &SchoolId) -> (u64, u32) {
-    let seed = school.as_str().bytes().fold(0u64, |acc, b| acc.wrapping_mul(31).wrapping_add(u64::from(b)));
+    let seed = id_seed(school);
     (seed, 150 + (seed % 4) as u32 * 100)
 }
 
-/// Gives the first few connected schools of the demo app (active,
-/// installed, feed enabled) synthetic people through the real ingestion,
-/// once: a school whose feed exists already is left alone. The other demo
-/// schools stay in their other connection states. Returns the schools.
-pub async fn seed_demo_schools(gatehouse: &Gatehouse) -> Result<Vec<SchoolId>> {
-    let app = AppId::parse(crate::demo::DEMO_APP)?;
-    let partition = crate::keys::school_view_partition(&app, SchoolView::Active);
-    let links = query_all(gatehouse.table.as_ref(), Query::partition(Index::Gsi1, partition)).await?;
-    let mut seeded = Vec::new();
-    for item in links {
-        let link: SchoolLinkRecord = from_item(&item)?;
-        let connected = link.install_status == InstallStatus::Installed
-            && link.feed_status == Some(FeedStatus::Enabled)
-            && link.revoke_on.is_none();
-        if !connected {
-            continue;
-        }
-        if crate::ingestion::load_feed(gatehouse, &link.school_id).await?.is_none() {
-            let (seed, students) = demo_shape(&link.school_id);
-            let extract = school(seed, students, gatehouse.clock.now().date_naive());
-            ingest(gatehouse, &link.school_id, &extract, Guard::On).await?;
-        }
-        seeded.push(link.school_id);
-        if seeded.len() == DEMO_SCHOOLS_WITH_DATA {
-            break;
+/// Every other demo school is small (20 to 60 pupils), so seeding them all
+/// stays quick on a laptop.
+fn small_shape(school: &SchoolId) -> (u64, u32) {
+    let seed = id_seed(school);
+    (seed, 20 + (seed % 41) as u32)
+}
+
+fn id_seed(school: &SchoolId) -> u64 {
+    school.as_str().bytes().fold(0u64, |acc, b| acc.wrapping_mul(31).wrapping_add(u64::from(b)))
+}
+
+/// What `seed_demo_schools` did.
+#[derive(Debug, Default)]
+pub struct DemoFeeds {
+    /// The demo app's first connected school by id: the one a newcomer tries.
+    pub first_connected: Option<SchoolId>,
+    /// Schools whose agent pushed this run.
+    pub pushed: u32,
+}
+
+/// Makes the demo's MIS facts true (#12): every demo school shown Installed
+/// gets the agent history its link shows, through the real ingestion, so
+/// its feed, Cache Age and Status come from pushes. The pushes happen at the
+/// link's last extract time (a clock of that moment), and then:
+/// OK is a clean push; Warning a push with one rejected pupil; Error a clean
+/// push followed by an unreadable one (the data stays); Inactive a push over
+/// a week ago, marked by the real Inactive job. A connected Exclude All
+/// school shares nobody until it includes people, so its admin includes one
+/// class in the school portal. Unknown means operations marked the school
+/// installed and its agent has not pushed yet: left alone, unless an app
+/// could read it (a connected school always has data). A school whose feed
+/// exists already is left alone, so a restart pushes nothing.
+pub async fn seed_demo_schools(gatehouse: &Gatehouse) -> Result<DemoFeeds> {
+    let now = gatehouse.clock.now();
+    let today = crate::calendar::uk_date(now);
+    let mut links = Vec::new();
+    for app in [crate::demo::DEMO_APP, crate::demo::OTHER_APP] {
+        let app = AppId::parse(app)?;
+        for view in [SchoolView::Active, SchoolView::Pending, SchoolView::Revoked] {
+            let partition = crate::keys::school_view_partition(&app, view);
+            for item in query_all(gatehouse.table.as_ref(), Query::partition(Index::Gsi1, partition)).await? {
+                links.push(from_item::<SchoolLinkRecord>(&item)?);
+            }
         }
     }
-    Ok(seeded)
+    links.sort_by(|a, b| a.school_id.cmp(&b.school_id));
+    let connected = |link: &SchoolLinkRecord| state_of(link, today) == ConnectionState::Connected;
+    let first_connected = links
+        .iter()
+        .find(|link| link.app_id.as_str() == crate::demo::DEMO_APP && connected(link))
+        .map(|link| link.school_id.clone());
+    let mut feeds = DemoFeeds { first_connected, pushed: 0 };
+    for link in &links {
+        let pushes = link.install_status == InstallStatus::Installed
+            && (link.status != SchoolStatus::Unknown || connected(link));
+        if !pushes || crate::ingestion::load_feed(gatehouse, &link.school_id).await?.is_some() {
+            continue;
+        }
+        let (seed, students) = if feeds.first_connected.as_ref() == Some(&link.school_id) {
+            demo_shape(&link.school_id)
+        } else {
+            small_shape(&link.school_id)
+        };
+        let at = link.last_extract_at.unwrap_or(now).min(now);
+        let mut extract = school(seed, students, at.date_naive());
+        if link.status == SchoolStatus::Warning
+            && let Some(pupil) = extract.students.last_mut()
+        {
+            pupil.date_of_birth = "unknown".into();
+        }
+        ingest(&as_of(gatehouse, at), &link.school_id, &extract, Guard::On).await?;
+        if link.gdpr_mode == Some(GdprMode::ExcludeAll) && connected(link) {
+            let class = extract.groups.iter().find(|group| group.kind == GroupKind::RegistrationGroup);
+            let pupils = class.map(|group| group.student_ids.as_slice()).unwrap_or_default();
+            crate::demo::include_pupils(gatehouse, link, pupils).await?;
+        }
+        if link.status == SchoolStatus::Error {
+            let mut broken = changes(seed, students, at.date_naive(), 1);
+            broken.students.truncate(1);
+            broken.students[0].date_of_birth = "unknown".into();
+            broken.deleted.clear();
+            let later = (at + chrono::Duration::minutes(30)).min(now);
+            ingest(&as_of(gatehouse, later), &link.school_id, &broken, Guard::On).await?;
+        }
+        feeds.pushed += 1;
+    }
+    if feeds.pushed > 0 {
+        crate::ingestion::mark_inactive_schools(gatehouse).await?;
+    }
+    Ok(feeds)
+}
+
+/// The same ports with a clock stopped at `at`: an agent's push from the past.
+fn as_of(gatehouse: &Gatehouse, at: DateTime<Utc>) -> Gatehouse {
+    Gatehouse { clock: Arc::new(ManualClock::at(at)), ..gatehouse.clone() }
 }
 
 #[cfg(test)]

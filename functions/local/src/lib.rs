@@ -3,6 +3,7 @@
 //! same routes as the SAM template, plus the SPA and the `/dev` pages.
 
 mod bus;
+mod dev_client;
 mod outbox;
 mod outbox_page;
 mod schedule;
@@ -11,6 +12,7 @@ pub mod store;
 mod webhooks;
 
 pub use bus::{InProcessBus, RecordedEvent};
+pub use dev_client::post_to_running_server;
 pub use outbox::{FileOutbox, OutboxEntry};
 pub use server::{
     DEMO_AGENT_KEY_FILE, DEMO_APP_KEY_FILE, DIRECTORY_SAMPLE, LocalConfig, LocalState, RunningServer, start,

@@ -98,7 +98,7 @@ async fn import_directory(addr: SocketAddr, data_dir: PathBuf, file: &str) -> an
     let bytes = std::fs::read(file).with_context(|| format!("reading {file}"))?;
     if let Ok(stream) = tokio::net::TcpStream::connect(addr).await {
         println!("importing through the running server at {addr}…");
-        let report = post_to_running_server(stream, addr, "/dev/directory/import", &bytes).await?;
+        let report = gatehouse_local::post_to_running_server(stream, addr, "/dev/directory/import", &bytes).await?;
         println!("{report}");
         return Ok(());
     }
@@ -125,7 +125,7 @@ async fn import_directory(addr: SocketAddr, data_dir: PathBuf, file: &str) -> an
 async fn create_ops_user(addr: SocketAddr, data_dir: PathBuf, email: &str, name: &str) -> anyhow::Result<()> {
     let body = serde_json::to_vec(&serde_json::json!({ "email": email, "display_name": name }))?;
     if let Ok(stream) = tokio::net::TcpStream::connect(addr).await {
-        println!("{}", post_to_running_server(stream, addr, "/dev/ops-users", &body).await?);
+        println!("{}", gatehouse_local::post_to_running_server(stream, addr, "/dev/ops-users", &body).await?);
         return Ok(());
     }
     let gatehouse = offline_gatehouse(addr, &data_dir)?;
@@ -156,7 +156,7 @@ fn offline_gatehouse(addr: SocketAddr, data_dir: &std::path::Path) -> anyhow::Re
 /// file is locked by it), otherwise opens the data directory itself.
 async fn run_job(addr: SocketAddr, data_dir: PathBuf, name: &str) -> anyhow::Result<()> {
     if let Ok(stream) = tokio::net::TcpStream::connect(addr).await {
-        let report = post_to_running_server(stream, addr, &format!("/dev/jobs/{name}"), &[]).await?;
+        let report = gatehouse_local::post_to_running_server(stream, addr, &format!("/dev/jobs/{name}"), &[]).await?;
         println!("{report}");
         return Ok(());
     }
@@ -166,25 +166,4 @@ async fn run_job(addr: SocketAddr, data_dir: PathBuf, name: &str) -> anyhow::Res
         .map_err(|error| anyhow::anyhow!("{error}; jobs: {}", gatehouse_core::jobs::names().join(", ")))?;
     println!("{report}");
     Ok(())
-}
-
-/// A one-shot HTTP/1.1 POST to a `/dev` path; returns the response body.
-async fn post_to_running_server(
-    mut stream: tokio::net::TcpStream,
-    addr: SocketAddr,
-    path: &str,
-    body: &[u8],
-) -> anyhow::Result<String> {
-    use tokio::io::{AsyncReadExt, AsyncWriteExt};
-    let head =
-        format!("POST {path} HTTP/1.1\r\nHost: {addr}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n", body.len());
-    stream.write_all(head.as_bytes()).await?;
-    stream.write_all(body).await?;
-    let mut response = String::new();
-    stream.read_to_string(&mut response).await?;
-    let (head, body) = response.split_once("\r\n\r\n").unwrap_or((&response, ""));
-    if !head.starts_with("HTTP/1.1 200") {
-        anyhow::bail!("the running server refused: {body}");
-    }
-    Ok(body.to_owned())
 }

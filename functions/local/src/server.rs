@@ -42,10 +42,12 @@ pub struct LocalConfig {
     /// Waits before the webhook consumer's second and third attempts (A4):
     /// Lambda's, unless a test wants them short.
     pub webhook_retry_delays: Vec<std::time::Duration>,
-    /// Give a few connected demo schools synthetic people through the MIS
-    /// agent's ingestion, and keep an agent key in `<data>/demo-agent-key.txt`
-    /// (`cargo xtask run`; off in tests, which push their own extracts). With
-    /// it, a fresh store also gets a few demo support cases.
+    /// Make the demo's states true by living them through the real rules:
+    /// every demo school shown Installed gets synthetic people through the MIS
+    /// agent's ingestion, an agent key is kept in `<data>/demo-agent-key.txt`
+    /// for the first connected school, and a fresh store also gets a few
+    /// support cases and two invitation answers that wait (`cargo xtask run`;
+    /// off in tests, which push, open and answer their own).
     pub seed_people: bool,
 }
 
@@ -138,18 +140,8 @@ pub async fn start(config: LocalConfig) -> anyhow::Result<RunningServer> {
         clock: config.clock.clone(),
         settings: Settings::new(config.public_url.clone().unwrap_or_else(|| url.clone())),
     };
-    // Cases go through the case rules (they count on the school links), so
-    // they are opened once, when the demo data is new; tests open their own.
-    if config.seed_people && report.already_there == 0 {
-        let cases = demo::seed_cases(&gatehouse).await?;
-        tracing::info!(cases, "demo support cases opened");
-    }
     if config.seed_people {
-        let schools = gatehouse_core::synthetic::seed_demo_schools(&gatehouse).await?;
-        if let Some(school) = schools.first() {
-            demo_agent_key(&gatehouse, school, &config.data_dir).await?;
-        }
-        tracing::info!(schools = schools.len(), "demo schools have synthetic MIS data");
+        seed_activity(&gatehouse, &outbox, &config.data_dir, report.already_there == 0).await?;
     }
     let dev = Router::new()
         .route("/dev/outbox", get(outbox_page::page))
@@ -159,12 +151,23 @@ pub async fn start(config: LocalConfig) -> anyhow::Result<RunningServer> {
         .route("/dev/jobs/{name}", post(run_job).with_state(gatehouse.clone()))
         .route("/dev/directory/import", post(import_directory).with_state(gatehouse.clone()))
         .route("/dev/ops-users", post(create_ops_user).with_state(gatehouse.clone()));
-    let mut app = gatehouse_api::router(gatehouse.clone()).merge(dev);
+    let dev = dev.layer(axum::middleware::from_fn_with_state(addr, dev_host_only));
+    let mut app = gatehouse_api::router(gatehouse.clone());
+    // The /dev pages run jobs and show every email (sign-in links among
+    // them): they exist only on a server bound to loopback (#18).
+    if addr.ip().is_loopback() {
+        app = app.merge(dev);
+    } else {
+        tracing::warn!(%addr, "not bound to loopback: the /dev pages are off");
+    }
     if let Some(spa) = &config.spa_dir {
         // Client-side routes (/schools, /auth…) all load index.html.
         let spa = ServeDir::new(spa).fallback(ServeFile::new(spa.join("index.html")));
         app = app.fallback_service(spa);
     }
+    // The SPA's and the /dev pages' answers carry the same security headers
+    // as the API's (CloudFront adds them on AWS).
+    let app = app.layer(axum::middleware::from_fn(gatehouse_api::edge::security_headers));
 
     let schedule = config.run_schedules.then(|| crate::schedule::spawn(gatehouse.clone()));
     let sender = Arc::new(gatehouse_api::HttpWebhookSender::for_settings(&gatehouse.settings)?);
@@ -187,6 +190,43 @@ pub async fn start(config: LocalConfig) -> anyhow::Result<RunningServer> {
     Ok(RunningServer { url, addr, gatehouse, demo_app_key, shutdown: Some(shutdown), task })
 }
 
+/// What the demo's people did, through the real rules, so every state the
+/// demo shows is one the system reached: the schools' agents push their MIS
+/// data, and, when the demo data is new, support cases are opened (they
+/// count on the school links) and two schools answer invitations whose
+/// answers wait (#12). Tests push, open and answer their own.
+async fn seed_activity(
+    gatehouse: &Gatehouse,
+    outbox: &FileOutbox,
+    data_dir: &std::path::Path,
+    fresh: bool,
+) -> anyhow::Result<()> {
+    if fresh {
+        let cases = demo::seed_cases(gatehouse).await?;
+        tracing::info!(cases, "demo support cases opened");
+    }
+    let feeds = gatehouse_core::synthetic::seed_demo_schools(gatehouse).await?;
+    tracing::info!(schools = feeds.pushed, "demo schools' MIS agents pushed synthetic data");
+    if let Some(school) = &feeds.first_connected {
+        demo_agent_key(gatehouse, school, data_dir).await?;
+    }
+    if fresh {
+        let states = demo::seed_answers(gatehouse, |to| invitation_token(outbox, to)).await?;
+        tracing::info!(?states, "demo invitations answered");
+    }
+    Ok(())
+}
+
+/// The token of the newest Begin Authorisation link emailed to `to`, as its
+/// reader would open it.
+fn invitation_token(outbox: &FileOutbox, to: &gatehouse_core::EmailAddress) -> Option<String> {
+    const LINK: &str = "/authorise#token=";
+    let entries = outbox.entries().ok()?;
+    let text = &entries.iter().find(|entry| entry.to == to.as_str() && entry.text.contains(LINK))?.text;
+    let token = &text[text.find(LINK)? + LINK.len()..];
+    Some(token.chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_').collect())
+}
+
 async fn events_json(
     axum::extract::State(state): axum::extract::State<LocalState>,
 ) -> Result<axum::Json<Vec<crate::bus::RecordedEvent>>, (axum::http::StatusCode, &'static str)> {
@@ -194,6 +234,28 @@ async fn events_json(
         tracing::error!(error = ?error, "event log unreadable");
         (axum::http::StatusCode::INTERNAL_SERVER_ERROR, "The event log could not be read; see the server log.")
     })
+}
+
+/// Refuses a /dev request whose `Host` is not this loopback server by
+/// address or `localhost`: a web page elsewhere that rebinds its own name to
+/// 127.0.0.1 (DNS rebinding) must not read the outbox or run jobs (#18).
+async fn dev_host_only(
+    axum::extract::State(addr): axum::extract::State<SocketAddr>,
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    let host = request.headers().get(axum::http::header::HOST).and_then(|host| host.to_str().ok()).unwrap_or("");
+    let port = addr.port();
+    let allowed = [format!("127.0.0.1:{port}"), format!("localhost:{port}"), format!("[::1]:{port}"), addr.to_string()];
+    if allowed.iter().any(|allowed| allowed.eq_ignore_ascii_case(host)) {
+        next.run(request).await
+    } else {
+        use axum::response::IntoResponse;
+        gatehouse_api::ApiError::from(gatehouse_core::Error::Forbidden(
+            "the /dev pages answer only to this machine's own address",
+        ))
+        .into_response()
+    }
 }
 
 /// `POST /dev/jobs/{name}`: runs a scheduled job now (`cargo xtask job`).
