@@ -34,6 +34,7 @@ pub const SCHOOL_SECTIONS: &[(&str, &str)] =
 pub const OPS_SECTIONS: &[(&str, &str)] = &[
     ("Console", "/ops"),
     ("Support cases", "/ops/cases"),
+    ("Verifications", "/ops/verifications"),
     ("Install bookings", "/ops/bookings"),
     ("Partners", "/ops/partners"),
     ("School directory", "/ops/directory"),
@@ -97,6 +98,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/ops/partners") view=crate::pages::OpsPartners />
                 <Route path=path!("/ops/directory") view=crate::pages::OpsDirectory />
                 <Route path=path!("/ops/international") view=crate::pages::OpsInternational />
+                <Route path=path!("/ops/verifications") view=crate::pages::OpsVerifications />
                 <Route path=path!("/schools/invite/international") view=crate::pages::InternationalRequestScreen />
                 <Route path=path!("/schools") view=ActiveSchools />
                 <Route path=path!("/schools/pending") view=PendingAuthorisations />

@@ -10,7 +10,9 @@ use gatehouse_model::Extract;
 use serde_json::{Value, json};
 
 use crate::helpers::{TestApp, assert_problem, new_client, spawn_app};
-use crate::ingestion::{agent_key, link_status, live_students, push, push_ok, today};
+use crate::ingestion::{
+    agent_key, agent_persons, first_pupils, leavers, link_status, live_students, push, push_ok, today,
+};
 
 /// `DEMO_SCHOOL_EMAIL`'s school: Active for the demo app, Include All, feed Enabled.
 const SCHOOL: &str = "3280003";
@@ -22,16 +24,15 @@ async fn held(app: &TestApp) -> (String, Extract, Vec<String>) {
     let key = agent_key(app, SCHOOL).await;
     let full = gatehouse_core::synthetic::school(5, 100, today());
     push_ok(app, &key, &full).await;
-    let mut shrunk = full.clone();
-    shrunk.students.truncate(66);
-    let kept: HashSet<String> = shrunk.students.iter().map(|s| s.id.clone()).collect();
-    shrunk.contacts.retain(|c| c.relationships.iter().all(|r| kept.contains(&r.student_id)));
-    for group in &mut shrunk.groups {
-        group.student_ids.retain(|id| kept.contains(id));
-    }
+    let shrunk = first_pupils(&full, 66);
     assert_eq!(push(app, &key, &shrunk).await.status(), 202, "held by the guard");
     let dropped = full.students[66..].iter().map(|s| s.id.clone()).collect();
     (key, shrunk, dropped)
+}
+
+/// The identity of the held extract a diff describes, which a decision names.
+fn held_id(diff: &Value) -> String {
+    diff["summary"]["held_id"].as_str().expect("a held_id in the diff's summary").to_owned()
 }
 
 fn deleted_students(diff: &Value) -> HashSet<String> {
@@ -61,25 +62,26 @@ async fn the_school_reviews_a_held_extract_and_releases_or_rejects_it() {
     assert!(diff["deletions"][0]["name"].as_str().is_some_and(|name| !name.is_empty()), "named, for the school");
     assert_eq!(diff["changes"]["deleted"], diff["deletions"].as_array().unwrap().len());
 
-    let rejected = app.post_ok(&school, "/api/school/held-extract/reject", json!({})).await;
+    let reviewed = json!({ "held_id": held_id(&diff) });
+    let rejected = app.post_ok(&school, "/api/school/held-extract/reject", reviewed.clone()).await;
     assert_eq!(rejected["action"], "rejected");
     assert_eq!(live_students(&app, SCHOOL).await, 100, "the school keeps its data");
     assert_eq!(link_status(&app, SCHOOL).await, "OK");
     // Done is done: a second reject (a retry) finds nothing held and changes nothing.
-    assert_problem(app.post(&school, "/api/school/held-extract/reject", json!({})).await, 404, "no_held_extract").await;
+    assert_problem(app.post(&school, "/api/school/held-extract/reject", reviewed).await, 404, "no_held_extract").await;
     assert_problem(app.get(&school, "/api/school/held-extract").await, 404, "no_held_extract").await;
     assert!(app.get_ok(&school, "/api/school/feed").await["held_extract"].is_null());
 
     // The same extract again: held again; this time the school releases it.
     assert_eq!(push(&app, &key, &shrunk).await.status(), 202);
-    let released = app.post_ok(&school, "/api/school/held-extract/release", json!({})).await;
+    let reviewed = json!({ "held_id": held_id(&app.get_ok(&school, "/api/school/held-extract").await) });
+    let released = app.post_ok(&school, "/api/school/held-extract/release", reviewed.clone()).await;
     assert_eq!(released["action"], "released");
     assert_eq!(released["receipt"]["outcome"], "applied");
     assert_eq!(released["receipt"]["changes"]["deleted"], diff["changes"]["deleted"]);
     assert_eq!(live_students(&app, SCHOOL).await, 66);
     assert_eq!(link_status(&app, SCHOOL).await, "OK");
-    assert_problem(app.post(&school, "/api/school/held-extract/release", json!({})).await, 404, "no_held_extract")
-        .await;
+    assert_problem(app.post(&school, "/api/school/held-extract/release", reviewed).await, 404, "no_held_extract").await;
 }
 
 #[tokio::test]
@@ -90,12 +92,13 @@ async fn support_reviews_any_schools_held_extract() {
 
     let diff = app.get_ok(&ops, OPS).await;
     assert_eq!(deleted_students(&diff), dropped.iter().cloned().collect());
-    let rejected = app.post_ok(&ops, &format!("{OPS}/reject"), json!({})).await;
+    let rejected = app.post_ok(&ops, &format!("{OPS}/reject"), json!({ "held_id": held_id(&diff) })).await;
     assert_eq!(rejected["action"], "rejected");
     assert_eq!(live_students(&app, SCHOOL).await, 100);
 
     assert_eq!(push(&app, &key, &shrunk).await.status(), 202);
-    let released = app.post_ok(&ops, &format!("{OPS}/release"), json!({})).await;
+    let reviewed = json!({ "held_id": held_id(&app.get_ok(&ops, OPS).await) });
+    let released = app.post_ok(&ops, &format!("{OPS}/release"), reviewed).await;
     assert_eq!(released["action"], "released");
     assert_eq!(live_students(&app, SCHOOL).await, 66);
 
@@ -127,4 +130,99 @@ async fn partners_and_strangers_see_no_held_extract() {
     // Still held: nothing above changed anything.
     assert_eq!(live_students(&app, SCHOOL).await, 100);
     assert!(app.get_ok(&school, "/api/school/held-extract").await["summary"]["would_delete"].as_u64().unwrap() >= 34);
+}
+
+#[tokio::test]
+async fn release_and_reject_act_only_on_the_held_extract_that_was_reviewed() {
+    let app = spawn_app().await;
+    let (key, shrunk, _) = held(&app).await;
+    let school = app.signed_in_portal_client("school", DEMO_SCHOOL_EMAIL).await;
+    let ops = app.signed_in_portal_client("ops", DEMO_OPS_EMAIL).await;
+    let reviewed = app.get_ok(&school, "/api/school/held-extract").await;
+
+    // While the school reads the diff, the agent pushes a worse extract: it replaces the held one.
+    assert_eq!(push(&app, &key, &first_pupils(&shrunk, 50)).await.status(), 202);
+    let newer = app.get_ok(&school, "/api/school/held-extract").await;
+    assert_ne!(held_id(&newer), held_id(&reviewed), "a new held extract has a new identity");
+
+    // A decision about the extract reviewed touches neither it nor the newer one.
+    let stale = json!({ "held_id": held_id(&reviewed) });
+    assert_problem(app.post(&school, "/api/school/held-extract/release", stale.clone()).await, 409, "conflict").await;
+    assert_problem(app.post(&school, "/api/school/held-extract/reject", stale.clone()).await, 409, "conflict").await;
+    assert_problem(app.post(&ops, &format!("{OPS}/release"), stale.clone()).await, 409, "conflict").await;
+    assert_problem(app.post(&ops, &format!("{OPS}/reject"), stale).await, 409, "conflict").await;
+    assert_eq!(live_students(&app, SCHOOL).await, 100, "nothing applied");
+    assert_eq!(held_id(&app.get_ok(&school, "/api/school/held-extract").await), held_id(&newer), "still held");
+    // A decision must name what it decides about.
+    assert_problem(app.post(&school, "/api/school/held-extract/release", json!({})).await, 400, "invalid_body").await;
+
+    let released =
+        app.post_ok(&school, "/api/school/held-extract/release", json!({ "held_id": held_id(&newer) })).await;
+    assert_eq!(released["receipt"]["changes"]["deleted"], newer["changes"]["deleted"]);
+    assert_eq!(live_students(&app, SCHOOL).await, 50);
+}
+
+#[tokio::test]
+async fn deltas_deleting_too_many_within_a_day_are_held_and_a_held_delta_releases_as_a_delta() {
+    let app = spawn_app().await;
+    let key = agent_key(&app, SCHOOL).await;
+    let full = gatehouse_core::synthetic::school(21, 100, today());
+    push_ok(&app, &key, &full).await;
+    let persons = agent_persons(&app, &key).await;
+    // Each delta deletes 6% of the school's persons: two in a day are 12%, past the 10% guard.
+    let count = (persons * 6 / 100) as usize;
+
+    let first = leavers(&full, 0, count);
+    assert_eq!(push_ok(&app, &key, &first).await["changes"]["deleted"], count);
+    assert_eq!(push_ok(&app, &key, &first).await["changes"]["deleted"], 0, "the same delta again deletes no one");
+    app.clock.advance(chrono::Duration::hours(20));
+    let second = leavers(&full, count, count);
+    let response = push(&app, &key, &second).await;
+    assert_eq!(response.status(), 202, "a second 6% within 24 hours is held");
+    let receipt: Value = response.json().await.unwrap();
+    assert_eq!((receipt["outcome"].as_str(), receipt["status"].as_str()), (Some("held"), Some("warning")));
+    assert!(receipt["held_reason"].as_str().unwrap().contains("24 hours"), "{receipt}");
+    assert_eq!(live_students(&app, SCHOOL).await, 100 - count as u32, "nothing of it applied");
+    assert_eq!(link_status(&app, SCHOOL).await, "Warning");
+
+    let school = app.signed_in_portal_client("school", DEMO_SCHOOL_EMAIL).await;
+    let diff = app.get_ok(&school, "/api/school/held-extract").await;
+    let expected: HashSet<String> = second.deleted.iter().map(|d| d.id.clone()).collect();
+    assert_eq!(deleted_students(&diff), expected, "the diff is the delta's deletions, not a full extract's");
+    let released = app.post_ok(&school, "/api/school/held-extract/release", json!({ "held_id": held_id(&diff) })).await;
+    assert_eq!(released["receipt"]["changes"]["deleted"], count);
+    assert_eq!(live_students(&app, SCHOOL).await, 100 - 2 * count as u32, "applied as a delta: no one else deleted");
+    assert_eq!(link_status(&app, SCHOOL).await, "OK");
+
+    // A day after the first delta, its deletions no longer count.
+    app.clock.advance(chrono::Duration::hours(5));
+    let third = leavers(&full, 2 * count, count);
+    assert_eq!(push_ok(&app, &key, &third).await["changes"]["deleted"], count);
+}
+
+#[tokio::test]
+async fn a_delta_pushed_while_one_is_held_joins_it_and_is_released_with_it() {
+    let app = spawn_app().await;
+    let key = agent_key(&app, SCHOOL).await;
+    let full = gatehouse_core::synthetic::school(23, 100, today());
+    push_ok(&app, &key, &full).await;
+    let count = (agent_persons(&app, &key).await * 11 / 100) as usize;
+    assert_eq!(push(&app, &key, &leavers(&full, 0, count)).await.status(), 202, "11% at once is held");
+
+    // The next delta would pass the guard alone, but applying it first would overtake the held one.
+    let mut next = leavers(&full, count, 1);
+    let mut joiner = full.students[99].clone();
+    joiner.id = "STU-JOINER".into();
+    next.students.push(joiner);
+    let response = push(&app, &key, &next).await;
+    assert_eq!(response.status(), 202, "joins the held delta");
+    assert_eq!(live_students(&app, SCHOOL).await, 100, "nothing applied yet");
+
+    let school = app.signed_in_portal_client("school", DEMO_SCHOOL_EMAIL).await;
+    let diff = app.get_ok(&school, "/api/school/held-extract").await;
+    assert_eq!(diff["summary"]["kind"], "delta");
+    assert_eq!(deleted_students(&diff).len(), count + 1, "both deltas' leavers");
+    assert_eq!(diff["changes"]["created"], 1, "and the joiner");
+    app.post_ok(&school, "/api/school/held-extract/release", json!({ "held_id": held_id(&diff) })).await;
+    assert_eq!(live_students(&app, SCHOOL).await, 100 - count as u32 - 1 + 1);
 }

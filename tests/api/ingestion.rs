@@ -5,6 +5,7 @@
 use std::collections::HashSet;
 
 use chrono::NaiveDate;
+use gatehouse_core::ports::Clock;
 use gatehouse_core::{SchoolId, agent_keys, held_extracts, ingestion, synthetic};
 use gatehouse_model::{Extract, ExtractKind, Resource};
 use serde_json::{Value, json};
@@ -55,6 +56,41 @@ pub async fn push_ok(app: &TestApp, key: &str, extract: &Extract) -> Value {
     let response = push(app, key, extract).await;
     assert_eq!(response.status(), 200);
     response.json().await.unwrap()
+}
+
+/// A full extract of the first `keep` pupils of `full`, without the contacts
+/// and group places of the others: a term rollover gone wrong.
+pub fn first_pupils(full: &Extract, keep: usize) -> Extract {
+    let mut shrunk = full.clone();
+    shrunk.students.truncate(keep);
+    let kept: HashSet<String> = shrunk.students.iter().map(|s| s.id.clone()).collect();
+    shrunk.contacts.retain(|c| c.relationships.iter().all(|r| kept.contains(&r.student_id)));
+    for group in &mut shrunk.groups {
+        group.student_ids.retain(|id| kept.contains(id));
+    }
+    shrunk
+}
+
+/// A delta deleting `count` of `full`'s pupils, from `from` on.
+pub fn leavers(full: &Extract, from: usize, count: usize) -> Extract {
+    Extract {
+        kind: ExtractKind::Delta,
+        students: vec![],
+        staff: vec![],
+        contacts: vec![],
+        groups: vec![],
+        deleted: full.students[from..from + count]
+            .iter()
+            .map(|student| gatehouse_model::DeletedRef { resource: Resource::Students, id: student.id.clone() })
+            .collect(),
+    }
+}
+
+/// Live persons of the agent's school, as its status reports them.
+pub async fn agent_persons(app: &TestApp, key: &str) -> u64 {
+    let status: Value =
+        app.client.get(app.url("/api/agent/v1/status")).bearer_auth(key).send().await.unwrap().json().await.unwrap();
+    status["persons"].as_u64().unwrap()
 }
 
 pub async fn live_students(app: &TestApp, school: &str) -> u32 {
@@ -176,13 +212,7 @@ async fn a_full_extract_deleting_too_many_is_held_until_released_or_rejected() {
     push_ok(&app, &key, &full).await;
 
     // Term rollover gone wrong: a third of the pupils (and their contacts) missing.
-    let mut shrunk = full.clone();
-    shrunk.students.truncate(66);
-    let kept: HashSet<String> = shrunk.students.iter().map(|s| s.id.clone()).collect();
-    shrunk.contacts.retain(|c| c.relationships.iter().all(|r| kept.contains(&r.student_id)));
-    for group in &mut shrunk.groups {
-        group.student_ids.retain(|id| kept.contains(id));
-    }
+    let shrunk = first_pupils(&full, 66);
     let response = push(&app, &key, &shrunk).await;
     assert_eq!(response.status(), 202);
     let receipt: Value = response.json().await.unwrap();
@@ -196,13 +226,14 @@ async fn a_full_extract_deleting_too_many_is_held_until_released_or_rejected() {
     assert_eq!(diff.deletions.iter().filter(|p| p.resource == Resource::Students).count(), 34);
     assert!(diff.summary.would_delete >= 34);
 
-    held_extracts::reject(&app.server.gatehouse, &school_id, "Support").await.unwrap();
+    held_extracts::reject(&app.server.gatehouse, &school_id, &diff.summary.held_id, "Support").await.unwrap();
     assert_eq!(live_students(&app, &school).await, 100);
     assert_eq!(link_status(&app, &school).await, "OK");
     assert!(held_extracts::diff(&app.server.gatehouse, &school_id).await.is_err(), "nothing held any more");
 
     assert_eq!(push(&app, &key, &shrunk).await.status(), 202);
-    let released = held_extracts::release(&app.server.gatehouse, &school_id, "School").await.unwrap();
+    let held_id = held_extracts::diff(&app.server.gatehouse, &school_id).await.unwrap().summary.held_id;
+    let released = held_extracts::release(&app.server.gatehouse, &school_id, &held_id, "School").await.unwrap();
     assert_eq!(released.changes.deleted as usize, diff.changes.deleted as usize);
     assert_eq!(live_students(&app, &school).await, 66);
     assert_eq!(link_status(&app, &school).await, "OK");
@@ -301,4 +332,58 @@ async fn a_silent_agent_turns_its_school_inactive_once_and_a_push_wakes_it() {
 
     push_ok(&app, &key, &synthetic::school(9, 10, today())).await;
     assert_eq!(link_status(&app, &school).await, "OK");
+}
+
+/// One page of the demo app's students at `school` (`query`: e.g. `&since=`).
+async fn students(app: &TestApp, school: &str, query: &str) -> reqwest::Response {
+    let path = format!("/api/v1/schools/{school}/students?limit=1000{query}");
+    app.client.get(app.url(&path)).bearer_auth(&app.server.demo_app_key).send().await.unwrap()
+}
+
+#[tokio::test]
+async fn a_tombstone_keeps_only_the_id_and_deletion_time_and_expires_with_old_sync_tokens() {
+    let app = spawn_app().await;
+    let school = demo_school(&app, "connected").await;
+    let school_id = SchoolId::parse(&school).unwrap();
+    let key = agent_key(&app, &school).await;
+    let full = synthetic::school(22, 30, today());
+    push_ok(&app, &key, &full).await;
+    let page: Value = students(&app, &school, "").await.json().await.unwrap();
+    let token = page["sync_token"].as_str().unwrap().to_owned();
+
+    let leaver = full.students[4].clone();
+    assert_eq!(push_ok(&app, &key, &leavers(&full, 4, 1)).await["changes"]["deleted"], 1);
+    let person = gatehouse_core::keys::Key::Person(&school_id, Resource::Students, &leaver.id);
+    let stored = app.server.gatehouse.table.get(&person.pk(), &person.sk()).await.unwrap().unwrap();
+    let mut fields: Vec<&str> = stored.attributes.keys().map(String::as_str).collect();
+    fields.sort();
+    assert_eq!(fields, ["changed_at", "deleted", "id", "resource", "seq"], "id and deletion time, nothing personal");
+    let text = serde_json::to_string(&stored.attributes).unwrap();
+    for personal in [&leaver.first_name, &leaver.last_name, &leaver.date_of_birth] {
+        assert!(!text.contains(personal.as_str()), "{personal} kept in a tombstone: {text}");
+    }
+    let deleted_at = app.clock.now().timestamp();
+    assert_eq!(stored.expires_at, Some(deleted_at + 36 * 86_400), "kept 35 days and a day's margin");
+
+    // A token younger than 35 days still learns of the deletion...
+    app.clock.advance(chrono::Duration::days(34));
+    let response = students(&app, &school, &format!("&since={token}")).await;
+    assert_eq!(response.status(), 200);
+    let changes: Value = response.json().await.unwrap();
+    assert_eq!(changes["data"], json!([{ "id": leaver.id, "deleted": true }]));
+    // ...an older one cannot: the tombstones it would need may be gone.
+    app.clock.advance(chrono::Duration::days(2));
+    assert_problem(students(&app, &school, &format!("&since={token}")).await, 410, "sync_token_expired").await;
+    let fresh = changes["sync_token"].as_str().unwrap();
+    assert_eq!(
+        students(&app, &school, &format!("&since={fresh}")).await.status(),
+        200,
+        "a token from 2 days ago is fine"
+    );
+
+    // Past its expiry the tombstone is gone for every reader, whether or not the store removed it yet.
+    let found = gatehouse_core::people::load_person(&app.server.gatehouse, &school_id, Resource::Students, &leaver.id)
+        .await
+        .unwrap();
+    assert!(found.is_none(), "an expired tombstone reads as absent: {found:?}");
 }

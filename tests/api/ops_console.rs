@@ -103,6 +103,7 @@ async fn only_an_ops_session_opens_any_ops_endpoint() {
             "reply_to_case" => json(json!({ "text": "We are looking at it." })),
             "reassign_case" => json(json!({ "assignee": OPS_NAME })),
             "offer_install_slots" => json(json!({ "date": "2026-12-02", "times": ["10:00"] })),
+            "release_ops_held_extract" | "reject_ops_held_extract" => json(json!({ "held_id": "0123456789abcdef" })),
             "decide_authority_verification" => {
                 json(json!({ "app_id": "demo-app", "school_id": "3280001", "decision": "verify" }))
             }

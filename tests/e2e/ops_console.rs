@@ -13,7 +13,7 @@ use crate::pages::outbox::OutboxPage;
 use crate::pages::{ALERT, field, follow_main_nav, heading, link};
 
 /// Signs the demo ops user in to the console through its own sign-in page and the outbox link.
-async fn sign_in_to_the_console(app: &Context, browser: &Client) {
+pub(crate) async fn sign_in_to_the_console(app: &Context, browser: &Client) {
     browser.goto(&app.url("/ops/signin")).await.expect("opening the console's sign-in");
     wait_for(browser, &heading("Sign in to the operations console"), "the console's sign-in form").await;
     fill(browser, "Email address", DEMO_OPS_EMAIL).await;

@@ -2,10 +2,10 @@
 //! Same rules as the rest of `api`: URLs from the route table, failures as `ApiError`.
 
 use gatehouse_model::{
-    AcceptInternationalRequest, CaseDetail, CasePage, DeclineInternationalRequest, DirectoryImportReport,
-    DirectoryResults, DirectorySchool, InternationalRequest, InternationalRequestList, InternationalRequestState,
-    NewInternationalRequest, NewPartner, Op, PartnerCreated, PartnerList, QueueFilter, ReassignCase, SupportReply,
-    UpdateDirectorySchool,
+    AcceptInternationalRequest, AuthorityVerificationList, CaseDetail, CasePage, DecideAuthorityVerification,
+    DeclineInternationalRequest, DirectoryImportReport, DirectoryResults, DirectorySchool, InternationalRequest,
+    InternationalRequestList, InternationalRequestState, NewInternationalRequest, NewPartner, Op, PartnerCreated,
+    PartnerList, QueueFilter, ReassignCase, SupportReply, UpdateDirectorySchool,
 };
 
 use super::{ApiError, decode, path_of, request, request_to, send};
@@ -34,6 +34,19 @@ pub async fn search_ops_directory(q: String) -> Result<DirectoryResults, ApiErro
 pub async fn update_directory_school(urn: &str, update: UpdateDirectorySchool) -> Result<DirectorySchool, ApiError> {
     let path = path_of(Op::UpdateDirectorySchool, &[("urn", urn)]);
     decode(send(request_to(Op::UpdateDirectorySchool, path).json(&update)).await?).await
+}
+
+/// #12: authorisers waiting for ops to verify their authority, oldest first.
+pub async fn authority_verifications() -> Result<AuthorityVerificationList, ApiError> {
+    decode(send(request(Op::ListAuthorityVerifications).build()).await?).await
+}
+
+/// Verifies an authoriser (they become the school's first admin) or rejects them; the answer is
+/// the queue afterwards.
+pub async fn decide_authority_verification(
+    decision: DecideAuthorityVerification,
+) -> Result<AuthorityVerificationList, ApiError> {
+    decode(send(request(Op::DecideAuthorityVerification).json(&decision)).await?).await
 }
 
 /// P7: `key` (made when the form opens) keeps a double submit to one request.

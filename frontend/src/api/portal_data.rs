@@ -1,7 +1,7 @@
 //! The portals' calls about the school's MIS data (G1, A3): explain for the
 //! school and the partner tile, the school's feed, and the held extract.
 
-use gatehouse_model::{Explanation, HeldExtractDecision, HeldExtractDiff, Op, SchoolFeed};
+use gatehouse_model::{Explanation, HeldExtractChoice, HeldExtractDecision, HeldExtractDiff, Op, SchoolFeed};
 
 use super::{ApiError, decode, path_of, request, request_to, send};
 
@@ -40,8 +40,9 @@ pub async fn school_held_extract() -> Result<HeldExtractDiff, ApiError> {
     decode(send(request(Op::GetSchoolHeldExtract).build()).await?).await
 }
 
-/// Releases (`true`) or rejects the school's held extract.
-pub async fn decide_held_extract(release: bool) -> Result<HeldExtractDecision, ApiError> {
+/// Releases (`true`) or rejects the school's held extract: the one reviewed,
+/// named by its `held_id` (a newer one answers `conflict`).
+pub async fn decide_held_extract(release: bool, held_id: String) -> Result<HeldExtractDecision, ApiError> {
     let op = if release { Op::ReleaseSchoolHeldExtract } else { Op::RejectSchoolHeldExtract };
-    decode(send(request(op).json(&serde_json::json!({}))).await?).await
+    decode(send(request(op).json(&HeldExtractChoice { held_id })).await?).await
 }

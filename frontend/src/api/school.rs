@@ -3,8 +3,8 @@
 
 use gatehouse_model::{
     AddSchoolColleague, BookSlotRequest, Op, RemoveSchoolColleague, SchoolAppDetail, SchoolAppOutcome,
-    SchoolAppSettings, SchoolAuthoriseRequest, SchoolDashboard, SchoolOnboarding, SchoolPeople, SchoolRevokeRequest,
-    SchoolTeam, SelectionChoice, SelfInstallKey, SetPersonChoice,
+    SchoolAppSettings, SchoolAuthoriseRequest, SchoolDashboard, SchoolDeclineRequest, SchoolOnboarding, SchoolPeople,
+    SchoolRevokeRequest, SchoolTeam, SelectionChoice, SelfInstallKey, SetPersonChoice,
 };
 
 use super::{ApiError, decode, path_of, request, request_to, send};
@@ -24,7 +24,10 @@ pub enum SchoolAppCommand {
     Settings(SchoolAppSettings),
     Revoke(SchoolRevokeRequest),
     CancelRevocation,
+    /// Approves a request: the classic authorisation, with the request's answers.
     Authorise(SchoolAuthoriseRequest),
+    /// Declines a request someone at the school made through an emailed link (#12).
+    Decline(SchoolDeclineRequest),
 }
 
 pub async fn act_on_school_app(app_id: &str, command: SchoolAppCommand) -> Result<SchoolAppOutcome, ApiError> {
@@ -33,6 +36,7 @@ pub async fn act_on_school_app(app_id: &str, command: SchoolAppCommand) -> Resul
         SchoolAppCommand::Revoke(_) => Op::SchoolRevokeAccess,
         SchoolAppCommand::CancelRevocation => Op::SchoolCancelRevocation,
         SchoolAppCommand::Authorise(_) => Op::SchoolAuthoriseApp,
+        SchoolAppCommand::Decline(_) => Op::SchoolDeclineRequest,
     };
     let builder = request_to(op, path_of(op, &[("app_id", app_id)]));
     let request = match &command {
@@ -40,6 +44,7 @@ pub async fn act_on_school_app(app_id: &str, command: SchoolAppCommand) -> Resul
         SchoolAppCommand::Revoke(body) => builder.json(body),
         SchoolAppCommand::CancelRevocation => builder.json(&serde_json::json!({})),
         SchoolAppCommand::Authorise(body) => builder.json(body),
+        SchoolAppCommand::Decline(body) => builder.json(body),
     };
     decode(send(request).await?).await
 }

@@ -523,14 +523,23 @@ fn InviteForm(action: SchoolAction, school: String, app: String, current: Option
             _ => SchoolCommand::ResendInvite { request, key },
         });
     };
+    // The server refuses a partner's own address as `school_contact` (#12): said at the email.
+    let server_fields = |field: &'static str| -> &'static [&'static str] {
+        match field {
+            "email" => &["email", "school_contact"],
+            "name" => &["name"],
+            _ => &["role"],
+        }
+    };
     let problem = move |field: &'static str| {
         let own = invalid.get().filter(|(name, _)| *name == field).map(|(_, text)| text);
-        let server = problem_for(run.error.get(), &[field]);
+        let server = problem_for(run.error.get(), server_fields(field));
         (own.map(|text| view! { <InputProblem detail=text /> }), server.map(|error| view! { <ProblemAlert error /> }))
     };
     let invalid_attr = move |field: &'static str| {
-        (invalid.get().is_some_and(|(name, _)| name == field) || problem_for(run.error.get(), &[field]).is_some())
-            .then_some("true")
+        (invalid.get().is_some_and(|(name, _)| name == field)
+            || problem_for(run.error.get(), server_fields(field)).is_some())
+        .then_some("true")
     };
     let text_field = move |id: &'static str,
                            label: &'static str,
@@ -600,7 +609,11 @@ fn InviteForm(action: SchoolAction, school: String, app: String, current: Option
                 </div>
             </Show>
             {move || {
-                problem_unclaimed(run.error.get(), &["name", "email", "role"])
+                let claimed: &[&str] = match recipient.get() {
+                    Recipient::New => &["name", "email", "school_contact", "role"],
+                    Recipient::Current => &["name", "email", "role"],
+                };
+                problem_unclaimed(run.error.get(), claimed)
                     .map(|error| view! { <ProblemAlert error /> })
             }}
             <div class="form-buttons">

@@ -2,8 +2,9 @@
 //! is the credential, so there is no sign-in. The token travels in the fragment, which never
 //! reaches a server log, and leaves the address bar at once, as on the sign-in landing.
 //!
-//! The link opens the invitation (`POST /api/invitations/open`). A used link shows its receipt;
-//! an expired or replaced one says so. Otherwise a seven-step wizard: authority (or forward the
+//! The link opens the invitation (`POST /api/invitations/open`). A used link shows its receipt,
+//! or, when the authorisation waits for verification or for the school's admins (#12), what
+//! happens next; an expired or replaced one says so. Otherwise a seven-step wizard: authority (or forward the
 //! invitation to the right person), the MIS, the data areas, the GDPR mode, pausing the feed,
 //! the answers to check, and Authorise Sharing, which answers with the receipt. A
 //! re-authorisation shows what is requested against what was granted and asks only about the
@@ -121,6 +122,16 @@ enum Done {
     Forwarded(ContactInput),
     /// The link died while the wizard was open (replaced, or expired).
     Expired,
+    /// The school's sharing changed after the link was sent: the problem says so.
+    Superseded(ApiError),
+}
+
+/// The problem code of a link made useless by a later change to the school's sharing (#12).
+const LINK_SUPERSEDED: &str = "link_superseded";
+
+/// Whether an answer to authorising is waiting for someone else rather than in force.
+fn waits(state: InvitationState) -> bool {
+    matches!(state, InvitationState::AwaitingVerification | InvitationState::AwaitingSchoolApproval)
 }
 
 #[component]
@@ -155,9 +166,13 @@ fn OpenInvitation(token: String) -> impl IntoView {
     let opened = LocalResource::new(move || api::open_invitation(token.get_value()));
     let done = RwSignal::new(None::<Done>);
     move || match (done.get(), opened.get()) {
+        (Some(Done::Authorised(summary)), _) if waits(summary.state) => {
+            view! { <WaitingPage summary fresh=true /> }.into_any()
+        }
         (Some(Done::Authorised(summary)), _) => view! { <ReceiptPage summary fresh=true /> }.into_any(),
         (Some(Done::Forwarded(to)), _) => view! { <Forwarded to /> }.into_any(),
         (Some(Done::Expired), _) => view! { <Expired /> }.into_any(),
+        (Some(Done::Superseded(error)), _) => view! { <Superseded error /> }.into_any(),
         (None, None) => view! { <h1>"Opening your invitation…"</h1> }.into_any(),
         (None, Some(Err(error))) => {
             view! { <OpenProblem error on_retry=Callback::new(move |()| opened.refetch()) /> }.into_any()
@@ -165,6 +180,7 @@ fn OpenInvitation(token: String) -> impl IntoView {
         (None, Some(Ok(summary))) if summary.state == InvitationState::Authorised => {
             view! { <ReceiptPage summary fresh=false /> }.into_any()
         }
+        (None, Some(Ok(summary))) if waits(summary.state) => view! { <WaitingPage summary fresh=false /> }.into_any(),
         (None, Some(Ok(summary))) => view! { <Wizard summary token done /> }.into_any(),
     }
 }
@@ -198,11 +214,30 @@ fn Expired() -> impl IntoView {
     }
 }
 
+/// A link that was replaced because the school's sharing changed after it was sent (410
+/// `link_superseded`): the problem's detail says what to do.
+#[component]
+fn Superseded(error: ApiError) -> impl IntoView {
+    set_title("Invitation link replaced");
+    view! {
+        <LinkProblem title="This invitation link no longer works">
+            <ProblemAlert error />
+            <p>
+                "Nothing was changed with this link. If someone at your school already decides about \
+                 sharing, they can do it in the school portal."
+            </p>
+            <p><a href="/school/signin">"Sign in to the school portal"</a></p>
+        </LinkProblem>
+    }
+}
+
 /// Why a link could not be opened, as the page explains it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum OpenFailure {
     /// 410: expired, or replaced by a newer invitation.
     Expired,
+    /// 410 `link_superseded`: the school's sharing changed after the link was sent.
+    Superseded,
     /// 429: too many requests from this network; try again later.
     TooManyAttempts,
     /// The token is not one Gatehouse issued: a link copied in part, say.
@@ -214,6 +249,8 @@ enum OpenFailure {
 fn open_failure(error: &ApiError) -> OpenFailure {
     if error.code() == Some("invitation_expired") {
         OpenFailure::Expired
+    } else if error.code() == Some(LINK_SUPERSEDED) {
+        OpenFailure::Superseded
     } else if error.status() == Some(429) {
         OpenFailure::TooManyAttempts
     } else if error.field().is_some_and(|field| names_field(field, "token")) {
@@ -230,6 +267,9 @@ fn OpenProblem(error: ApiError, on_retry: Callback<()>) -> impl IntoView {
     let failure = open_failure(&error);
     if failure == OpenFailure::Expired {
         return view! { <Expired /> }.into_any();
+    }
+    if failure == OpenFailure::Superseded {
+        return view! { <Superseded error /> }.into_any();
     }
     let retry = move || {
         view! {
@@ -299,6 +339,16 @@ impl Flow {
         Signal::derive(move || field_problem(invalid.get(), error.get(), name))
     }
 
+    /// The problem with the email address of someone named as the school's contact: the
+    /// address itself, or an address the server refuses as a partner's (`school_contact`, #12).
+    fn contact_email_problem(&self) -> Signal<Option<FieldProblem>> {
+        let (invalid, error) = (self.invalid, self.error);
+        Signal::derive(move || {
+            field_problem(invalid.get(), error.get(), "email")
+                .or_else(|| field_problem(None, error.get(), "school_contact"))
+        })
+    }
+
     fn go(&self, step: Step) {
         self.invalid.set(None);
         self.step.set(step);
@@ -346,6 +396,7 @@ fn Wizard(summary: InvitationSummary, token: StoredValue<String>, done: RwSignal
     Effect::new(move || match call.value().get() {
         Some(Ok(finished)) => done.set(Some(finished)),
         Some(Err(error)) if error.code() == Some("invitation_expired") => done.set(Some(Done::Expired)),
+        Some(Err(error)) if error.code() == Some(LINK_SUPERSEDED) => done.set(Some(Done::Superseded(error))),
         // Forwarding problems belong to the first step, which is where the form is.
         Some(Err(error)) if step.get_untracked() != Step::Authority => step.set(step_for(&error)),
         _ => {}
@@ -586,7 +637,7 @@ fn AuthorityStep(
                         label="Their email address"
                         kind="email"
                         value=answers.forward_email
-                        problem=flow.problem("email")
+                        problem=flow.contact_email_problem()
                         on_edit=flow.edited
                     />
                     <TextField
@@ -608,7 +659,7 @@ fn AuthorityStep(
                     />
                 </fieldset>
                 {move || {
-                    let claimed = ["has_authority", "name", "email", "role", "from_name"];
+                    let claimed = ["has_authority", "name", "email", "school_contact", "role", "from_name"];
                     problem_unclaimed(flow.error.get(), &claimed).map(|error| view! { <ProblemAlert error /> })
                 }}
                 <div class="form-buttons">
@@ -1059,6 +1110,39 @@ fn ReceiptPage(summary: InvitationSummary, fresh: bool) -> impl IntoView {
     }
 }
 
+/// What an authorisation that waits says (#12): nothing is shared yet, and who decides next:
+/// Gatehouse operations verifying the authoriser's authority, or an admin of the school, who
+/// has been emailed. `fresh` when authorised just now; otherwise the link was opened again.
+#[component]
+fn WaitingPage(summary: InvitationSummary, fresh: bool) -> impl IntoView {
+    let verifying = summary.state == InvitationState::AwaitingVerification;
+    let title = if verifying { "Waiting for verification" } else { "Waiting for your school's approval" };
+    set_title(title);
+    let (school, app) = (&summary.school_name, &summary.app_name);
+    let used = if fresh {
+        "Thank you: your answers are recorded.".to_owned()
+    } else {
+        "This invitation was already used; the link cannot be used again.".to_owned()
+    };
+    let who_decides = if verifying {
+        format!(
+            "Gatehouse operations are verifying that you have authority to share {school}'s data. We will \
+             email you once they have; {app} reads nothing until then."
+        )
+    } else {
+        format!(
+            "{school} already has admins in Gatehouse, and one of them must approve this. They have been \
+             emailed, and approve or decline it in the school portal; {app} reads nothing until one approves."
+        )
+    };
+    view! {
+        <LinkProblem title>
+            <p class="lead">{used}</p>
+            <p class="notice" role="status"><strong>"Nothing is shared yet. "</strong>{who_decides}</p>
+        </LinkProblem>
+    }
+}
+
 /// S4: after authorising, the school contact (now a school portal user) chooses how the MIS
 /// agent is installed, in the school portal.
 #[component]
@@ -1156,6 +1240,7 @@ mod tests {
     #[test]
     fn a_link_that_cannot_be_opened_says_why() {
         assert_eq!(open_failure(&problem(410, "invitation_expired", None)), OpenFailure::Expired);
+        assert_eq!(open_failure(&problem(410, "link_superseded", None)), OpenFailure::Superseded);
         assert_eq!(open_failure(&problem(429, "rate_limited", None)), OpenFailure::TooManyAttempts);
         assert_eq!(open_failure(&problem(400, "invalid", Some("token"))), OpenFailure::NotALink);
         assert_eq!(open_failure(&problem(503, "unavailable", None)), OpenFailure::Other);
@@ -1201,6 +1286,12 @@ mod tests {
         assert_eq!(person("Dev Head", Some(" ")), "Dev Head");
         assert_eq!(scope_names(&set(&[Scope::Students, Scope::Traveller])), "Students, Traveller");
         assert_eq!(scope_names(&ScopeSet::new()), "none");
+    }
+
+    #[test]
+    fn only_the_two_waiting_states_wait() {
+        assert!(waits(InvitationState::AwaitingVerification) && waits(InvitationState::AwaitingSchoolApproval));
+        assert!(!waits(InvitationState::Authorised) && !waits(InvitationState::Open));
     }
 
     #[test]

@@ -29,7 +29,9 @@ const STEPS: [&str; 3] = ["Find the school", "School contact", "Review and send"
 const SEARCH_DELAY: Duration = Duration::from_millis(300);
 
 /// The request fields the contact step answers for.
-const CONTACT_FIELDS: [&str; 6] = ["name", "email", "role", "contact_may_authorise", "partner_contact", "new_contact"];
+/// `school_contact` is the address refused as a partner's own (#12), said at the email field.
+const CONTACT_FIELDS: [&str; 7] =
+    ["name", "email", "school_contact", "role", "contact_may_authorise", "partner_contact", "new_contact"];
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Step {
@@ -182,6 +184,16 @@ impl Flow {
     fn problem(&self, name: &'static str) -> Signal<Option<FieldProblem>> {
         let (invalid, error) = (self.invalid, self.error);
         Signal::derive(move || field_problem(invalid.get(), error.get(), name))
+    }
+
+    /// The contact's email address: its own problem, or the server refusing it as a partner's
+    /// address (`school_contact`).
+    fn contact_email_problem(&self) -> Signal<Option<FieldProblem>> {
+        let (invalid, error) = (self.invalid, self.error);
+        Signal::derive(move || {
+            field_problem(invalid.get(), error.get(), "email")
+                .or_else(|| field_problem(None, error.get(), "school_contact"))
+        })
     }
 }
 
@@ -504,7 +516,7 @@ fn ContactStep(answers: Answers, flow: Flow) -> impl IntoView {
                 label="Email address"
                 kind="email"
                 value=answers.email
-                problem=flow.problem("email")
+                problem=flow.contact_email_problem()
                 on_edit=flow.edited
             />
             <TextField
@@ -813,6 +825,7 @@ mod tests {
         assert_eq!(step_for(&problem("invalid", Some("urn"))), Step::Find);
         assert_eq!(step_for(&problem("invalid", Some("email"))), Step::Contact);
         assert_eq!(step_for(&problem("invalid", Some("contact_may_authorise"))), Step::Contact);
+        assert_eq!(step_for(&problem("invalid", Some("school_contact"))), Step::Contact);
         assert_eq!(step_for(&problem("unavailable", None)), Step::Review);
         assert_eq!(step_for(&ApiError::Unreachable), Step::Review);
     }

@@ -230,6 +230,7 @@ fn SearchSection(failed: RwSignal<Option<ApiError>>) -> impl IntoView {
                             <td>{shown.postcode.clone()}</td>
                             <td>{shown.phase.clone()}</td>
                             <td>{status_label(shown.status)}</td>
+                            <td>{if shown.email_domains.is_empty() { "–".to_owned() } else { shown.email_domains.join(", ") }}</td>
                             <td>
                                 <button type="button" class="secondary" on:click=move |_| editing.set(Some(chosen.clone()))>
                                     "Edit"<span class="visually-hidden">{format!(" {name}")}</span>
@@ -252,6 +253,7 @@ fn SearchSection(failed: RwSignal<Option<ApiError>>) -> impl IntoView {
                                 <th scope="col" class="unsorted">"Postcode"</th>
                                 <th scope="col" class="unsorted">"Phase"</th>
                                 <th scope="col" class="unsorted">"Status"</th>
+                                <th scope="col" class="unsorted">"Email domains"</th>
                                 <th scope="col" class="unsorted"><span class="visually-hidden">"Actions"</span></th>
                             </tr>
                         </thead>
@@ -312,6 +314,11 @@ fn status_label(status: EstablishmentStatus) -> &'static str {
     }
 }
 
+/// The domains typed into the edit form, one per comma or line, blanks dropped.
+fn domain_list(typed: &str) -> Vec<String> {
+    typed.split([',', '\n']).map(str::trim).filter(|domain| !domain.is_empty()).map(str::to_owned).collect()
+}
+
 #[component]
 fn EditSchool(school: DirectorySchool, on_saved: Callback<DirectorySchool>, on_cancel: Callback<()>) -> impl IntoView {
     let urn = school.urn.clone();
@@ -320,6 +327,7 @@ fn EditSchool(school: DirectorySchool, on_saved: Callback<DirectorySchool>, on_c
     let postcode = RwSignal::new(school.postcode.clone());
     let phase = RwSignal::new(school.phase.clone());
     let status = RwSignal::new(school.status);
+    let email_domains = RwSignal::new(school.email_domains.join(", "));
     let save = Action::new_local(move |update: &UpdateDirectorySchool| {
         let (urn, update) = (urn.clone(), update.clone());
         async move { api::update_directory_school(&urn, update).await }
@@ -357,7 +365,7 @@ fn EditSchool(school: DirectorySchool, on_saved: Callback<DirectorySchool>, on_c
                     postcode: postcode.get_untracked(),
                     phase: phase.get_untracked(),
                     status: status.get_untracked(),
-                    email_domains: None,
+                    email_domains: Some(domain_list(&email_domains.get_untracked())),
                 });
             }>
                 <div class="form-row">
@@ -376,8 +384,25 @@ fn EditSchool(school: DirectorySchool, on_saved: Callback<DirectorySchool>, on_c
                         </select>
                     </div>
                 </div>
+                <div class="field">
+                    <label for="edit-email_domains">"Verified email domains"</label>
+                    <p class="hint" id="edit-email_domains-hint">
+                        "Comma or line separated, such as brookside.sch.uk. Whoever authorises from an address at \
+                         one of them becomes the school's first admin without a check by operations; never a \
+                         free-mail domain."
+                    </p>
+                    <textarea
+                        id="edit-email_domains"
+                        rows="2"
+                        aria-describedby="edit-email_domains-hint"
+                        aria-invalid=move || problem_for(error.get(), &["email_domains"]).is_some().then_some("true")
+                        prop:value=move || email_domains.get()
+                        on:input=move |event| email_domains.set(event_target_value(&event))
+                    ></textarea>
+                    {move || problem_for(error.get(), &["email_domains"]).map(|error| view! { <ProblemAlert error /> })}
+                </div>
                 <p class="hint">"A later import of the register puts the register's values back."</p>
-                {move || problem_unclaimed(error.get(), &["name", "local_authority", "postcode", "phase"]).map(|error| view! { <ProblemAlert error /> })}
+                {move || problem_unclaimed(error.get(), &["name", "local_authority", "postcode", "phase", "email_domains"]).map(|error| view! { <ProblemAlert error /> })}
                 <div class="form-buttons">
                     <button type="submit" disabled=move || save.pending().get()>"Save"</button>
                     <button type="button" class="secondary" on:click=move |_| on_cancel.run(())>"Cancel"</button>
@@ -390,6 +415,12 @@ fn EditSchool(school: DirectorySchool, on_saved: Callback<DirectorySchool>, on_c
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn domains_are_split_on_commas_and_lines() {
+        assert_eq!(domain_list(" a.example,\nb.sch.uk ,, \n"), ["a.example", "b.sch.uk"]);
+        assert!(domain_list("  ").is_empty());
+    }
 
     #[test]
     fn rows_stay_whole_across_quoted_line_breaks_and_parts_know_their_lines() {

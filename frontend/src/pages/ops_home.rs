@@ -1,12 +1,13 @@
-//! The operations console (O1): `/ops`, the home with a line per section, and `OpsFrame`, the
-//! banner and sign-in guard every console screen shares.
+//! The operations console (O1): `/ops`, the home with a line per section, and what every console
+//! screen shares: `OpsFrame`, the banner and sign-in guard, and `DecisionReason`, the reason a
+//! refusal must give.
 
 use gatehouse_model::AccountKind;
 use leptos::prelude::*;
 
 use crate::api::{self, ApiError};
 use crate::app::{OPS_SECTIONS, set_title, sign_in_when_as};
-use crate::components::{PortalHeader, ProblemAlert};
+use crate::components::{InputProblem, PortalHeader, ProblemAlert, problem_for};
 
 /// A console screen: the banner with the signed-in ops user, and a redirect to the console's
 /// sign-in when the session is missing or over, whichever call finds out.
@@ -44,6 +45,39 @@ pub fn OpsFrame(
     }
 }
 
+/// The reason for declining or rejecting something in the console: required, so an empty one is
+/// said at the field (`missing`) before anything is sent; the server's problem with `reason`
+/// shows there too.
+#[component]
+pub fn DecisionReason(
+    #[prop(into)] id: String,
+    label: &'static str,
+    /// What to say when it is empty.
+    missing_text: &'static str,
+    value: RwSignal<String>,
+    missing: RwSignal<bool>,
+    problem: Signal<Option<ApiError>>,
+) -> impl IntoView {
+    let server = move || problem_for(problem.get(), &["reason"]);
+    view! {
+        <div class="field">
+            <label for=id.clone()>{label}</label>
+            <textarea
+                id=id
+                rows="2"
+                aria-invalid=move || (missing.get() || server().is_some()).then_some("true")
+                prop:value=move || value.get()
+                on:input=move |event| {
+                    value.set(event_target_value(&event));
+                    missing.set(false);
+                }
+            ></textarea>
+            {move || missing.get().then(|| view! { <InputProblem detail=missing_text /> })}
+            {move || server().map(|error| view! { <ProblemAlert error /> })}
+        </div>
+    }
+}
+
 #[component]
 pub fn OpsHome() -> impl IntoView {
     set_title("Operations console");
@@ -53,6 +87,9 @@ pub fn OpsHome() -> impl IntoView {
         .map(|&(name, href)| {
             let about = match href {
                 "/ops/cases" => "Answer partners' support cases: escalated first, then the longest waiting.",
+                "/ops/verifications" => {
+                    "Verify the authority of people who authorised for a school nothing vouched for."
+                }
                 "/ops/bookings" => "Offer install slots, see which schools booked one and mark installs done.",
                 "/ops/partners" => "Create a partner organisation with its first admin and app.",
                 "/ops/directory" => "Import the register of schools, search it and correct an entry.",

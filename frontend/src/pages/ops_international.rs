@@ -8,9 +8,9 @@ use leptos::prelude::*;
 
 use crate::api::{self, ApiError, Decision};
 use crate::app::set_title;
-use crate::components::{InputProblem, ProblemAlert, problem_alerts, problem_for, problem_unclaimed};
+use crate::components::{ProblemAlert, problem_alerts, problem_for, problem_unclaimed};
 use crate::dates::local_time;
-use crate::pages::ops_home::OpsFrame;
+use crate::pages::ops_home::{DecisionReason, OpsFrame};
 
 #[component]
 pub fn OpsInternational() -> impl IntoView {
@@ -163,21 +163,14 @@ fn RequestCard(
                     }
                     decide.dispatch((decline_id.clone(), Decision::Decline { reason: text }));
                 }>
-                    <div class="field">
-                        <label for=reason_id.clone()>"Reason for declining"</label>
-                        <textarea
-                            id=reason_id.clone()
-                            rows="2"
-                            aria-invalid=move || (missing_reason.get() || problem_for(card_error.get(), &["reason"]).is_some()).then_some("true")
-                            prop:value=move || reason.get()
-                            on:input=move |event| {
-                                reason.set(event_target_value(&event));
-                                missing_reason.set(false);
-                            }
-                        ></textarea>
-                        {move || missing_reason.get().then(|| view! { <InputProblem detail="Give the reason; the partner will read it." /> })}
-                        {move || problem_for(card_error.get(), &["reason"]).map(|error| view! { <ProblemAlert error /> })}
-                    </div>
+                    <DecisionReason
+                        id=reason_id.clone()
+                        label="Reason for declining"
+                        missing_text="Give the reason; the partner will read it."
+                        value=reason
+                        missing=missing_reason
+                        problem=card_error
+                    />
                     <div class="form-buttons">
                         <button type="submit" class="secondary danger" disabled=move || decide.pending().get()>"Decline"</button>
                     </div>

@@ -1,12 +1,14 @@
 //! One app at the school (S3), `/school/apps/:app_id`: what it asks for beside what the school
 //! granted, the GDPR mode and feed (each explained), people to include or exclude, revoking
-//! (now or from a date), "classic" authorisation of a request, receipts and the log.
+//! (now or from a date), "classic" authorisation of a request, receipts and the log. A request
+//! someone at the school made through an emailed link waits here for an admin to approve or
+//! decline it (#12). Members see the page without its forms.
 
 use std::collections::BTreeSet;
 
 use gatehouse_model::{
-    FeedStatus, GdprMode, MIS_CHOICES, SchoolAppDetail, SchoolAppSettings, SchoolAppState, SchoolAuthoriseRequest,
-    SchoolPeople, SchoolRevokeRequest, Scope, ScopeSet, SelectionChoice,
+    FeedStatus, GdprMode, MIS_CHOICES, PendingRequest, SchoolAppDetail, SchoolAppSettings, SchoolAppState,
+    SchoolAuthoriseRequest, SchoolDeclineRequest, SchoolPeople, SchoolRevokeRequest, Scope, ScopeSet, SelectionChoice,
 };
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
@@ -15,11 +17,12 @@ use crate::api::{self, ApiError, SchoolAppCommand};
 use crate::app::set_title;
 use crate::components::{ExplainForm, ProblemAlert, problem_for};
 use crate::dates::local_time;
-use crate::pages::school_home::{SchoolHeader, feed_explained, gdpr_mode_explained};
+use crate::pages::school_home::{AdminOnlyNote, SchoolHeader, SchoolSession, feed_explained, gdpr_mode_explained};
 
 #[component]
 pub fn SchoolAppScreen() -> impl IntoView {
     set_title("App");
+    let admin = SchoolSession::of_page().is_admin();
     let params = use_params_map();
     let app_id = move || params.read().get("app_id").unwrap_or_default();
     let detail = RwSignal::new(None::<Result<SchoolAppDetail, ApiError>>);
@@ -55,7 +58,7 @@ pub fn SchoolAppScreen() -> impl IntoView {
                 Some(Ok(app)) => {
                     set_title(&app.row.app_name);
                     view! {
-                        <AppPage app message error pending run />
+                        <AppPage app admin message error pending run />
                     }.into_any()
                 }
             }}
@@ -66,6 +69,8 @@ pub fn SchoolAppScreen() -> impl IntoView {
 #[component]
 fn AppPage(
     app: SchoolAppDetail,
+    /// Only an admin changes anything; a member sees the page without its forms.
+    admin: Signal<bool>,
     message: RwSignal<Option<String>>,
     error: Signal<Option<ApiError>>,
     pending: Signal<bool>,
@@ -73,7 +78,9 @@ fn AppPage(
 ) -> impl IntoView {
     let row = app.row.clone();
     let sharing = matches!(row.state, SchoolAppState::Active | SchoolAppState::RevokePending);
-    let to_authorise = row.state == SchoolAppState::AskingForAccess || !row.asking_for_more.is_empty();
+    // A request made by link is answered in its own panel, with what the person chose.
+    let to_authorise = app.pending_request.is_none()
+        && (row.state == SchoolAppState::AskingForAccess || !row.asking_for_more.is_empty());
     let unclaimed = move || {
         error.get().filter(|error| {
             !matches!(
@@ -82,23 +89,138 @@ fn AppPage(
             )
         })
     };
+    let mode = row.gdpr_mode.unwrap_or(GdprMode::IncludeAll);
+    let feed = row.feed_status.unwrap_or(FeedStatus::Enabled);
+    let (authorise_app, revoke_on) = (app.clone(), row.revoke_on.clone());
     view! {
         <h1>{row.app_name.clone()}</h1>
         <p class="lead">{format!("From {}. {}", row.partner_name, row.state.label())}</p>
         <p class="action-message" role="status" hidden=move || message.read().is_none()>{move || message.get()}</p>
         {move || unclaimed().map(|error| view! { <ProblemAlert error /> })}
+        <AdminOnlyNote />
+        {app.pending_request.clone().map(|request| view! {
+            <PendingRequestPanel request admin error pending run />
+        })}
         <ScopesTable requested=app.requested_scopes.clone() granted=row.granted_scopes.clone() />
-        {to_authorise.then(|| view! {
-            <AuthoriseForm app=app.clone() error pending run />
+        {move || (to_authorise && admin.get()).then(|| view! {
+            <AuthoriseForm app=authorise_app.clone() error pending run />
         })}
         {sharing.then(|| view! {
-            <SettingsForm mode=row.gdpr_mode.unwrap_or(GdprMode::IncludeAll) feed=row.feed_status.unwrap_or(FeedStatus::Enabled) error pending run />
-            <PeoplePanel app_id=row.app_id.clone() />
+            {move || if admin.get() {
+                view! { <SettingsForm mode feed error pending run /> }.into_any()
+            } else {
+                view! { <SettingsSummary mode feed /> }.into_any()
+            }}
+            <PeoplePanel app_id=row.app_id.clone() admin />
             <ExplainForm asker=api::ExplainAsker::School { app_id: row.app_id.clone() } app_name=row.app_name.clone() id_prefix="school-app" />
-            <RevokeForm revoke_on=row.revoke_on.clone() error pending run />
+            {move || admin.get().then(|| view! { <RevokeForm revoke_on=revoke_on.clone() error pending run /> })}
         })}
         <Receipts app=app.clone() />
         <Log app />
+    }
+}
+
+/// An authorisation someone at the school asked for through an emailed link (#12): exactly what
+/// they chose, and for an admin Approve (as asked) or Decline, with an optional note for the log.
+#[component]
+fn PendingRequestPanel(
+    request: PendingRequest,
+    admin: Signal<bool>,
+    error: Signal<Option<ApiError>>,
+    pending: Signal<bool>,
+    run: Callback<SchoolAppCommand>,
+) -> impl IntoView {
+    let who = format!("{} ({})", request.requested_by, request.requested_role);
+    let (heading, intro) = match request.waiting_for {
+        SchoolAppState::AwaitingVerification => (
+            "Waiting for verification",
+            format!(
+                "{who} authorised this app through the link emailed to them. Gatehouse operations are verifying \
+                 that they may share your school's data; nothing is shared until then."
+            ),
+        ),
+        _ => (
+            "Request waiting for an admin's approval",
+            format!(
+                "{who} asked to share your school's data with this app through the link emailed to them. \
+                 Nothing is shared for this request until an admin approves it."
+            ),
+        ),
+    };
+    let scopes = request.approved_scopes.iter().map(|scope| scope.label()).collect::<Vec<_>>().join(", ");
+    let facts = [
+        ("Asked by", format!("{who}, {}", request.requested_email)),
+        ("Asked at", local_time(&request.requested_at)),
+        ("Data areas", if scopes.is_empty() { "None".to_owned() } else { scopes }),
+        ("GDPR mode", request.gdpr_mode.label().to_owned()),
+        ("Feed", request.feed_status.label().to_owned()),
+        ("MIS", request.mis.clone()),
+    ]
+    .into_iter()
+    .map(|(label, value)| view! { <div><dt>{label}</dt><dd>{value}</dd></div> })
+    .collect_view();
+    let approval = SchoolAuthoriseRequest {
+        approved_scopes: request.approved_scopes.clone(),
+        gdpr_mode: request.gdpr_mode,
+        feed_status: request.feed_status,
+        mis: Some(request.mis.clone()).filter(|mis| !mis.trim().is_empty()),
+    };
+    let note = RwSignal::new(String::new());
+    let decline = move |event: leptos::ev::SubmitEvent| {
+        event.prevent_default();
+        let note = note.get_untracked();
+        run.run(SchoolAppCommand::Decline(SchoolDeclineRequest {
+            note: Some(note).filter(|note| !note.trim().is_empty()),
+        }));
+    };
+    let decisions = move || {
+        let approval = approval.clone();
+        admin.get().then(|| {
+            view! {
+                <div class="form-row">
+                    <div class="form-buttons">
+                        <button type="button" disabled=move || pending.get()
+                            on:click=move |_| run.run(SchoolAppCommand::Authorise(approval.clone()))>"Approve"</button>
+                    </div>
+                    <form on:submit=decline>
+                        <div class="field">
+                            <label for="decline-note">"Note for the log (optional)"</label>
+                            <input id="decline-note" type="text" maxlength="500" prop:value=move || note.get()
+                                on:input=move |event| note.set(event_target_value(&event))
+                                aria-invalid=move || problem_for(error.get(), &["note"]).map(|_| "true") />
+                            {field_problem(error, "note")}
+                        </div>
+                        <div class="form-buttons">
+                            <button type="submit" class="secondary danger" disabled=move || pending.get()>"Decline"</button>
+                        </div>
+                    </form>
+                </div>
+                {field_problem(error, "approved_scopes")}
+                {field_problem(error, "mis")}
+            }
+        })
+    };
+    view! {
+        <section class="pending-request" aria-labelledby="request-heading">
+            <h2 id="request-heading">{heading}</h2>
+            <p>{intro}</p>
+            <dl class="facts">{facts}</dl>
+            {decisions}
+        </section>
+    }
+}
+
+/// A member's view of the sharing settings: what they are, without the form.
+#[component]
+fn SettingsSummary(mode: GdprMode, feed: FeedStatus) -> impl IntoView {
+    view! {
+        <section aria-labelledby="settings-heading">
+            <h2 id="settings-heading">"Sharing settings"</h2>
+            <ul class="plain-list">
+                <li>{gdpr_mode_explained(mode)}</li>
+                <li>{feed_explained(feed)}</li>
+            </ul>
+        </section>
     }
 }
 
@@ -318,7 +440,7 @@ fn RevokeForm(
 }
 
 #[component]
-fn PeoplePanel(app_id: String) -> impl IntoView {
+fn PeoplePanel(app_id: String, admin: Signal<bool>) -> impl IntoView {
     let query = RwSignal::new(String::new());
     let people = RwSignal::new(None::<Result<SchoolPeople, ApiError>>);
     let search = {
@@ -363,6 +485,20 @@ fn PeoplePanel(app_id: String) -> impl IntoView {
                 }.into_any(),
                 Some(Ok(found)) => {
                     let rows = found.matches.into_iter().map(|person| {
+                        if !admin.get() {
+                            let choice = match person.choice {
+                                SelectionChoice::Include => "Included",
+                                SelectionChoice::Exclude => "Excluded",
+                                SelectionChoice::Default => "The GDPR mode decides",
+                            };
+                            return view! {
+                                <tr>
+                                    <th scope="row">{person.name.clone()}</th>
+                                    <td>{person.detail.clone()}</td>
+                                    <td>{choice}</td>
+                                </tr>
+                            }.into_any();
+                        }
                         let buttons = [SelectionChoice::Include, SelectionChoice::Exclude, SelectionChoice::Default]
                             .into_iter()
                             .map(|choice| {
@@ -386,7 +522,7 @@ fn PeoplePanel(app_id: String) -> impl IntoView {
                                 <td>{person.detail.clone()}</td>
                                 <td>{buttons}</td>
                             </tr>
-                        }
+                        }.into_any()
                     }).collect_view();
                     view! {
                         <table class="schools school-apps">

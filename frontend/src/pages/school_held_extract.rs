@@ -11,7 +11,7 @@ use crate::api::{self, ApiError};
 use crate::app::set_title;
 use crate::components::ProblemAlert;
 use crate::dates::{local_time, long_date};
-use crate::pages::school_home::SchoolHeader;
+use crate::pages::school_home::{AdminOnlyNote, SchoolHeader, SchoolSession};
 
 pub const HELD_EXTRACT_PAGE: &str = "/school/held-extract";
 
@@ -112,11 +112,12 @@ fn deletions_table(deletions: Vec<PersonSummary>) -> impl IntoView {
 #[component]
 pub fn SchoolHeldExtractScreen() -> impl IntoView {
     set_title("Held MIS extract");
+    let admin = SchoolSession::of_page().is_admin();
     let diff = RwSignal::new(None::<Result<HeldExtractDiff, ApiError>>);
     leptos::task::spawn_local(async move { diff.set(Some(api::school_held_extract().await)) });
-    let decide = Action::new_local(|release: &bool| {
-        let release = *release;
-        async move { api::decide_held_extract(release).await }
+    let decide = Action::new_local(|(release, held_id): &(bool, String)| {
+        let (release, held_id) = (*release, held_id.clone());
+        async move { api::decide_held_extract(release, held_id).await }
     });
     let decided = move || decide.value().get().and_then(Result::ok);
     let failed = move || decide.value().get().and_then(Result::err);
@@ -133,6 +134,7 @@ pub fn SchoolHeldExtractScreen() -> impl IntoView {
                 {move || decided().map(|decision| decision.message)}
             </p>
             {move || failed().map(|error| view! { <ProblemAlert error /> })}
+            <AdminOnlyNote />
             {move || match diff.get() {
                 _ if decided().is_some() => view! { <p><a href="/school">"Back to the dashboard"</a></p> }.into_any(),
                 None => view! { <p class="loading">"Loading the held extract…"</p> }.into_any(),
@@ -142,6 +144,7 @@ pub fn SchoolHeldExtractScreen() -> impl IntoView {
                 }.into_any(),
                 Some(Err(error)) => view! { <ProblemAlert error /> }.into_any(),
                 Some(Ok(diff)) => {
+                    let (release_id, reject_id) = (diff.summary.held_id.clone(), diff.summary.held_id.clone());
                     let counts = &diff.changes;
                     let summary = format!(
                         "Held {}. Releasing it would add {}, change {}, delete {} and leave {} as they are.",
@@ -154,13 +157,13 @@ pub fn SchoolHeldExtractScreen() -> impl IntoView {
                     view! {
                         <p>{summary}</p>
                         {deletions_table(diff.deletions)}
-                        <div class="actions">
+                        <div class="actions" hidden=move || !admin.get()>
                             <button type="button" disabled=move || decide.pending().get()
-                                on:click=move |_| { decide.dispatch(true); }>
+                                on:click=move |_| { decide.dispatch((true, release_id.clone())); }>
                                 "Release: apply it, deletions included"
                             </button>
                             <button type="button" class="secondary" disabled=move || decide.pending().get()
-                                on:click=move |_| { decide.dispatch(false); }>
+                                on:click=move |_| { decide.dispatch((false, reject_id.clone())); }>
                                 "Reject: keep the current data"
                             </button>
                         </div>

@@ -60,6 +60,16 @@ const PENDING: SchoolList = SchoolList {
             InvitationStatus::ReadyToAuthorise,
             "The MIS agent is working; all that is missing is the school's authorisation.",
         ),
+        (
+            InvitationStatus::AwaitingVerification,
+            "Someone at the school authorised; Gatehouse operations are verifying their authority. Nothing is \
+             shared until they do.",
+        ),
+        (
+            InvitationStatus::AwaitingSchoolApproval,
+            "Someone at the school authorised; one of the school's admins must approve. Nothing is shared until \
+             one does.",
+        ),
     ],
 };
 

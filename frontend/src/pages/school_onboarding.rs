@@ -7,11 +7,12 @@ use leptos::prelude::*;
 use crate::api::{self, ApiError};
 use crate::app::set_title;
 use crate::components::{ProblemAlert, problem_for};
-use crate::pages::school_home::SchoolHeader;
+use crate::pages::school_home::{AdminOnlyNote, SchoolHeader, SchoolSession};
 
 #[component]
 pub fn SchoolOnboardingScreen() -> impl IntoView {
     set_title("Install the MIS agent");
+    let admin = SchoolSession::of_page().is_admin();
     let status = RwSignal::new(None::<Result<SchoolOnboarding, ApiError>>);
     leptos::task::spawn_local(async move { status.set(Some(api::school_onboarding().await)) });
     let slot = RwSignal::new(String::new());
@@ -42,6 +43,7 @@ pub fn SchoolOnboardingScreen() -> impl IntoView {
         <main>
             <h1>"Install the MIS agent"</h1>
             <p class="lead">"The agent reads your MIS and sends only what you authorised. Install it yourself, or book a slot and our support team does it with you."</p>
+            <AdminOnlyNote />
             {move || match status.get() {
                 None => view! { <p class="loading">"Loading…"</p> }.into_any(),
                 Some(Err(error)) if error.requires_sign_in() => ().into_any(),
@@ -57,7 +59,7 @@ pub fn SchoolOnboardingScreen() -> impl IntoView {
                         <section aria-labelledby="self-install-heading">
                             <h2 id="self-install-heading">"Self-install"</h2>
                             <p>"Get an agent key and follow the steps. The key is shown once; asking again makes a new one and the old one stops working."</p>
-                            <button type="button" disabled=move || self_install.pending().get()
+                            <button type="button" hidden=move || !admin.get() disabled=move || self_install.pending().get()
                                 on:click=move |_| { self_install.dispatch(()); }>
                                 {if onboarding.agent_key_issued { "Issue a new agent key" } else { "Get an agent key" }}
                             </button>
@@ -68,7 +70,7 @@ pub fn SchoolOnboardingScreen() -> impl IntoView {
                                 view! { <p class="empty-note">"No slots are offered right now; check again soon."</p> }.into_any()
                             } else {
                                 view! {
-                                    <form on:submit=submit>
+                                    <form on:submit=submit hidden=move || !admin.get()>
                                         <label for="install-slot">"Slot (UK time)"</label>
                                         <select id="install-slot" on:change=move |event| slot.set(event_target_value(&event))
                                             aria-invalid=move || problem_for(book_error.get(), &["slot"]).map(|_| "true")>

@@ -52,7 +52,11 @@ fn shape(op: Op) -> Shape {
             "not_authorised, awaiting_verification, awaiting_school_approval, authorisation_revoked, feed_paused or scope_not_granted",
         ),
         ("409", "not_installed: the school's MIS agent is not installed yet"),
-        ("410", "sync_token_expired: the school changed its GDPR mode or scopes; run a full sync"),
+        (
+            "410",
+            "sync_token_expired: the token is more than 35 days old (deleted persons are kept as tombstones for 36 \
+             days only), or the school changed its GDPR mode or scopes; run a full sync",
+        ),
     ];
     const SIGNED_IN: &[(&str, &str)] = &[("400", "Invalid input"), ("401", "Sign-in required")];
     match op {
@@ -287,7 +291,8 @@ fn shape(op: Op) -> Shape {
                 "200",
                 "One page: `data` (records; with `since`, changed records and `{\"id\", \"deleted\": true}` for \
                  records gone or no longer shared), `next_cursor` (null on the last page) and `sync_token` (keep it \
-                 and pass it as `since` next time). Contextual flags not granted are absent",
+                 and pass it as `since` next time; it is honoured for 35 days, after which the deletions it would \
+                 need may be gone and it answers 410). Contextual flags not granted are absent",
                 Some("DataPage"),
             ),
             errors: DATA_READ,
@@ -643,12 +648,17 @@ fn shape(op: Op) -> Shape {
         | Op::RejectSchoolHeldExtract
         | Op::ReleaseOpsHeldExtract
         | Op::RejectOpsHeldExtract => Shape {
-            request: None,
+            request: Some("HeldExtractChoice"),
             success: ("200", "Released (with the push's receipt) or rejected", Some("HeldExtractDecision")),
             errors: &[
+                ("400", "invalid_body: no `held_id`"),
                 ("401", "Sign-in required (school portal, or ops console)"),
                 ("404", "no_held_extract: nothing held (already released or rejected)"),
-                ("409", "extract_in_progress: a push for this school is being applied"),
+                (
+                    "409",
+                    "conflict: a newer extract replaced the one reviewed (read the diff again); or \
+                     extract_in_progress: a push for this school is being applied",
+                ),
             ],
             query: QueryParams::None,
         },
@@ -755,6 +765,7 @@ pub fn openapi_document() -> OpenApi {
     let components = with_schema::<gatehouse_model::ExtractReceipt>(components);
     let components = with_schema::<gatehouse_model::AgentStatus>(components);
     let components = with_schema::<gatehouse_model::HeldExtractDiff>(components);
+    let components = with_schema::<gatehouse_model::HeldExtractChoice>(components);
     let components = with_schema::<gatehouse_model::HeldExtractDecision>(components);
     let components = with_schema::<gatehouse_model::SchoolFeed>(components);
     let components = console::with_schemas(components);

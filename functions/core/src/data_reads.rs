@@ -14,6 +14,10 @@
 //! school and to a fingerprint of the GDPR mode and readable scopes: when the
 //! school changes either, a delta is refused with `sync_token_expired` and
 //! the app runs a full sync, since records it holds may now be hidden.
+//! Tokens also carry when their listing began: one older than
+//! `SYNC_TOKEN_DAYS` is refused the same way, since tombstones expire
+//! (`people::TOMBSTONE_DAYS`) and a delta that silently missed a deletion
+//! would leave the app holding someone the school deleted.
 
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
@@ -26,8 +30,8 @@ use crate::keys::{
     Key, after_change_seq, people_partition, person_change_index, person_prefix, selection_change_index,
 };
 use crate::people::{
-    Access, PersonRecord, Refusal, SelectionRecord, Selections, access, deleted, load_person, load_selections, redact,
-    require_scope, selection_rule,
+    Access, PersonRecord, Refusal, SYNC_TOKEN_DAYS, SelectionRecord, Selections, access, deleted, load_person,
+    load_selections, redact, require_scope, selection_rule,
 };
 use crate::ports::{Cursor, Index, Query};
 use crate::records::from_item;
@@ -61,6 +65,12 @@ struct Position {
     after: Option<String>,
     /// The token's change numbers, for a delta.
     since: Option<(u64, u64)>,
+    /// When the token a delta started from was issued (epoch seconds).
+    #[serde(default)]
+    since_issued_at: Option<i64>,
+    /// When this listing began (epoch seconds): its watermarks are from then.
+    #[serde(default)]
+    started_at: i64,
 }
 
 /// A `sync_token`, encoded: the watermarks a later delta starts after.
@@ -70,6 +80,20 @@ struct SyncToken {
     fingerprint: String,
     persons: u64,
     selections: u64,
+    /// When the listing that cut the token began (epoch seconds). Tokens
+    /// from before this was recorded have none, and are refused as too old.
+    #[serde(default)]
+    issued_at: Option<i64>,
+}
+
+/// `sync_token_expired` for a token issued at `issued_at` (or of unknown
+/// age) that is older than `SYNC_TOKEN_DAYS`.
+fn check_age(issued_at: Option<i64>, now: i64) -> Result<()> {
+    let max_age = chrono::Duration::days(SYNC_TOKEN_DAYS).num_seconds();
+    match issued_at {
+        Some(at) if now - at <= max_age => Ok(()),
+        _ => Err(Error::Refused(Refusal::SyncTokenExpired)),
+    }
 }
 
 fn encode<T: Serialize>(value: &T) -> String {
@@ -89,6 +113,7 @@ fn start(
     resource: Resource,
     committed: u64,
     selections: &Selections,
+    now: i64,
 ) -> Result<Position> {
     let fingerprint = access.fingerprint();
     let school = access.school.to_string();
@@ -100,9 +125,12 @@ fn start(
         if position.fingerprint != fingerprint {
             return Err(Error::Refused(Refusal::SyncTokenExpired));
         }
+        if position.since.is_some() {
+            check_age(position.since_issued_at, now)?;
+        }
         return Ok(position);
     }
-    let fresh = |phase, since| Position {
+    let fresh = |phase, since, since_issued_at| Position {
         school: school.clone(),
         resource,
         fingerprint: fingerprint.clone(),
@@ -111,6 +139,8 @@ fn start(
         phase,
         after: None,
         since,
+        since_issued_at,
+        started_at: now,
     };
     match &query.since {
         Some(raw) => {
@@ -121,9 +151,10 @@ fn start(
             if token.fingerprint != fingerprint {
                 return Err(Error::Refused(Refusal::SyncTokenExpired));
             }
-            Ok(fresh(Phase::Changes, Some((token.persons, token.selections))))
+            check_age(token.issued_at, now)?;
+            Ok(fresh(Phase::Changes, Some((token.persons, token.selections)), token.issued_at))
         }
-        None => Ok(fresh(Phase::Full, None)),
+        None => Ok(fresh(Phase::Full, None, None)),
     }
 }
 
@@ -145,7 +176,8 @@ pub async fn list(
     let limit = limit as usize;
     let selections = load_selections(gatehouse, &access.app, &access.school).await?;
     let committed = load_feed(gatehouse, &access.school).await?.map_or(0, |(feed, _)| feed.committed_seq);
-    let mut position = start(query, &access, resource, committed, &selections)?;
+    let now = gatehouse.clock.now().timestamp();
+    let mut position = start(query, &access, resource, committed, &selections, now)?;
     let mut data = Vec::new();
     let more = loop {
         let remaining = limit - data.len();
@@ -171,6 +203,7 @@ pub async fn list(
         fingerprint: position.fingerprint.clone(),
         persons: position.persons,
         selections: position.selections,
+        issued_at: Some(position.started_at),
     };
     Ok(DataPage { data, next_cursor: more.then(|| encode(&position)), sync_token: encode(&token) })
 }

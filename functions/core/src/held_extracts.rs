@@ -1,12 +1,23 @@
-//! G1 deletion guard: a full extract that would delete too many persons is
-//! kept aside, not applied. It is stored in parts (an item holds at most
-//! 400 KB, an extract a few MB) under `HELD#<school>`; the school and
-//! support see what releasing it would change, then release it (applied as
-//! pushed, guard off) or reject it (the school keeps its current data).
+//! G1 deletion guard: an extract that would take the school's deletions in
+//! 24 hours past the guard is kept aside, not applied. It is stored in parts
+//! (an item holds at most 400 KB, an extract a few MB) under `HELD#<school>`;
+//! the school and support see what releasing it would change, then release
+//! it (applied as pushed, full or delta, guard off) or reject it (the school
+//! keeps its current data).
+//!
+//! Each held extract has its own id, which the diff shows and a decision
+//! must name: a newer extract held since the diff was read answers
+//! `Conflict` and stays as it is. Release and reject run under the school's
+//! ingest lease, so no push replaces the held extract halfway through one.
+
+use std::collections::HashSet;
 
 use gatehouse_model::{Extract, ExtractKind, ExtractReceipt, HeldExtractDiff, PushStatus, Resource};
 
-use crate::ingestion::{self, Guard, existing_for, load_feed, plan, sync_links, validate};
+use crate::ingestion::{
+    self, Guard, HeldExtractRecord, SchoolFeedRecord, claim, existing_for, load_feed, plan, release_lease, sync_links,
+    validate,
+};
 use crate::keys::{HELD_CHUNK_PREFIX, Key};
 use crate::people::Refusal;
 use crate::ports::{Condition, Index, Query, query_all};
@@ -19,10 +30,27 @@ const CHUNK_BYTES: usize = 300_000;
 #[derive(serde::Serialize, serde::Deserialize)]
 struct ChunkRecord {
     part: String,
+    /// The held extract this part belongs to (parts of an older one, being
+    /// replaced, are never read as this one's).
+    #[serde(default)]
+    held_id: String,
 }
 
-/// Stores an extract in parts, replacing any held before; returns the count.
-pub async fn store(gatehouse: &Gatehouse, school: &SchoolId, extract: &Extract) -> Result<u32> {
+/// The held extract, if `held_id` names it: `NoHeldExtract` when nothing is
+/// held, `Conflict` when a newer one replaced the one reviewed.
+pub fn check_held<'a>(feed: &'a SchoolFeedRecord, held_id: &str) -> Result<&'a HeldExtractRecord> {
+    let held = feed.held.as_ref().ok_or(Error::Refused(Refusal::NoHeldExtract))?;
+    if held.held_id() != held_id {
+        return Err(Error::Conflict(
+            "a newer extract from the school's MIS replaced the one reviewed; review the held extract again",
+        ));
+    }
+    Ok(held)
+}
+
+/// Stores an extract in parts under `held_id`, replacing any held before;
+/// returns the count. Called under the school's ingest lease.
+pub async fn store(gatehouse: &Gatehouse, school: &SchoolId, extract: &Extract, held_id: &str) -> Result<u32> {
     discard(gatehouse, school).await?;
     let text = serde_json::to_string(extract).map_err(|error| Error::Unavailable(error.into()))?;
     let mut parts = Vec::new();
@@ -37,7 +65,7 @@ pub async fn store(gatehouse: &Gatehouse, school: &SchoolId, extract: &Extract) 
     }
     for (n, part) in parts.iter().enumerate() {
         let key = Key::HeldChunk(school, n as u32);
-        let record = ChunkRecord { part: (*part).to_owned() };
+        let record = ChunkRecord { part: (*part).to_owned(), held_id: held_id.to_owned() };
         gatehouse.table.put(plain_item(&key, &record, 1), Condition::Always).await?;
     }
     Ok(parts.len() as u32)
@@ -53,14 +81,18 @@ pub async fn discard(gatehouse: &Gatehouse, school: &SchoolId) -> Result<()> {
     Ok(())
 }
 
-async fn load(gatehouse: &Gatehouse, school: &SchoolId) -> Result<Extract> {
-    let held = load_feed(gatehouse, school).await?.and_then(|(feed, _)| feed.held);
-    let Some(held) = held else {
-        return Err(Error::Refused(Refusal::NoHeldExtract));
-    };
+/// The stored parts of `held`, put together.
+pub async fn load_parts(gatehouse: &Gatehouse, school: &SchoolId, held: &HeldExtractRecord) -> Result<Extract> {
     let partition = Key::HeldChunk(school, 0).pk();
     let query = Query::partition(Index::Primary, partition).with_prefix(HELD_CHUNK_PREFIX);
     let items = query_all(gatehouse.table.as_ref(), query).await?;
+    let ours = |item: &&crate::ports::Item| {
+        let tag = item.attributes.get("held_id").and_then(|id| id.as_str()).unwrap_or_default();
+        tag.is_empty() || tag == held.held_id()
+    };
+    if !items.iter().all(|item| ours(&item)) {
+        return Err(Error::Conflict("the held extract changed while it was read; read it again"));
+    }
     if items.len() as u32 != held.chunks {
         return Err(Error::Unavailable(anyhow::anyhow!("held extract has {} of {} parts", items.len(), held.chunks)));
     }
@@ -71,14 +103,56 @@ async fn load(gatehouse: &Gatehouse, school: &SchoolId) -> Result<Extract> {
     serde_json::from_str(&text).map_err(|error| Error::Unavailable(error.into()))
 }
 
-/// What releasing the held extract would change, against the data as it is now.
-pub async fn diff(gatehouse: &Gatehouse, school: &SchoolId) -> Result<HeldExtractDiff> {
-    let extract = load(gatehouse, school).await?;
+async fn load(gatehouse: &Gatehouse, school: &SchoolId) -> Result<(HeldExtractRecord, Extract)> {
     let held = load_feed(gatehouse, school).await?.and_then(|(feed, _)| feed.held);
     let held = held.ok_or(Error::Refused(Refusal::NoHeldExtract))?;
+    let extract = load_parts(gatehouse, school, &held).await?;
+    Ok((held, extract))
+}
+
+/// A delta pushed while `held` waits, joined onto it: its records replace
+/// the held ones with the same id, and its deletions remove them (a held
+/// full extract simply loses them; a held delta lists them as deleted).
+pub fn join(mut held: Extract, delta: &Extract) -> Extract {
+    let gone: HashSet<(Resource, &str)> = delta.deleted.iter().map(|d| (d.resource, d.id.as_str())).collect();
+    fn merge<T: Clone>(
+        list: &mut Vec<T>,
+        newer: &[T],
+        id: fn(&T) -> &str,
+        resource: Resource,
+        gone: &HashSet<(Resource, &str)>,
+    ) {
+        let replaced: HashSet<&str> = newer.iter().map(id).collect();
+        list.retain(|record| !replaced.contains(id(record)) && !gone.contains(&(resource, id(record))));
+        list.extend(newer.iter().cloned());
+    }
+    merge(&mut held.students, &delta.students, |r| r.id.as_str(), Resource::Students, &gone);
+    merge(&mut held.staff, &delta.staff, |r| r.id.as_str(), Resource::Staff, &gone);
+    merge(&mut held.contacts, &delta.contacts, |r| r.id.as_str(), Resource::Contacts, &gone);
+    merge(&mut held.groups, &delta.groups, |r| r.id.as_str(), Resource::Groups, &gone);
+    if held.kind == ExtractKind::Delta {
+        let resent: HashSet<(Resource, &str)> = [
+            delta.students.iter().map(|r| (Resource::Students, r.id.as_str())).collect::<Vec<_>>(),
+            delta.staff.iter().map(|r| (Resource::Staff, r.id.as_str())).collect(),
+            delta.contacts.iter().map(|r| (Resource::Contacts, r.id.as_str())).collect(),
+            delta.groups.iter().map(|r| (Resource::Groups, r.id.as_str())).collect(),
+        ]
+        .concat()
+        .into_iter()
+        .collect();
+        held.deleted
+            .retain(|d| !resent.contains(&(d.resource, d.id.as_str())) && !gone.contains(&(d.resource, d.id.as_str())));
+        held.deleted.extend(delta.deleted.iter().cloned());
+    }
+    held
+}
+
+/// What releasing the held extract would change, against the data as it is now.
+pub async fn diff(gatehouse: &Gatehouse, school: &SchoolId) -> Result<HeldExtractDiff> {
+    let (held, extract) = load(gatehouse, school).await?;
     let validated = validate(&extract, gatehouse.clock.now().date_naive())?;
-    let existing = existing_for(gatehouse, school, ExtractKind::Full, &validated).await?;
-    let plan = plan(ExtractKind::Full, &validated, &existing);
+    let existing = existing_for(gatehouse, school, extract.kind, &validated).await?;
+    let plan = plan(extract.kind, &validated, &existing);
     let mut deletions: Vec<_> = plan.deletions.iter().map(|record| record.summary()).collect();
     deletions.sort_by(|a, b| {
         (a.resource != Resource::Students, a.resource, &a.name).cmp(&(
@@ -90,26 +164,52 @@ pub async fn diff(gatehouse: &Gatehouse, school: &SchoolId) -> Result<HeldExtrac
     Ok(HeldExtractDiff { summary: held.summary(), changes: plan.changes, deletions })
 }
 
-/// Applies the held extract as it was pushed, past the guard.
-pub async fn release(gatehouse: &Gatehouse, school: &SchoolId, actor_name: &str) -> Result<ExtractReceipt> {
-    let extract = load(gatehouse, school).await?;
-    let receipt = ingestion::ingest(gatehouse, school, &extract, Guard::Released).await?;
+/// Applies the held extract named `held_id` as it was pushed (full or
+/// delta), past the guard.
+pub async fn release(
+    gatehouse: &Gatehouse,
+    school: &SchoolId,
+    held_id: &str,
+    actor_name: &str,
+) -> Result<ExtractReceipt> {
+    let (feed, _) = load_feed(gatehouse, school).await?.ok_or(Error::Refused(Refusal::NoHeldExtract))?;
+    let held = check_held(&feed, held_id)?;
+    let extract = load_parts(gatehouse, school, held).await?;
+    // `ingest` checks the id again once it holds the lease.
+    let receipt = ingestion::ingest(gatehouse, school, &extract, Guard::Released(held_id.to_owned())).await?;
     tracing::info!(school_id = %school, by = actor_name, "held extract released");
     Ok(receipt)
 }
 
-/// Throws the held extract away; the school keeps the data it has.
-pub async fn reject(gatehouse: &Gatehouse, school: &SchoolId, actor_name: &str) -> Result<()> {
-    let (mut feed, version) = load_feed(gatehouse, school).await?.ok_or(Error::Refused(Refusal::NoHeldExtract))?;
-    if feed.held.take().is_none() {
-        return Err(Error::Refused(Refusal::NoHeldExtract));
+/// Throws the held extract named `held_id` away; the school keeps the data it has.
+pub async fn reject(gatehouse: &Gatehouse, school: &SchoolId, held_id: &str, actor_name: &str) -> Result<()> {
+    // Read first, so a school with no feed gets no feed record from the lease.
+    let (feed, _) = load_feed(gatehouse, school).await?.ok_or(Error::Refused(Refusal::NoHeldExtract))?;
+    check_held(&feed, held_id)?;
+    let (mut feed, version) = claim(gatehouse, school).await?;
+    let result = reject_claimed(gatehouse, school, held_id, &mut feed, version).await;
+    if result.is_err() {
+        release_lease(gatehouse, school).await;
     }
+    result?;
+    tracing::info!(school_id = %school, by = actor_name, "held extract rejected");
+    Ok(())
+}
+
+async fn reject_claimed(
+    gatehouse: &Gatehouse,
+    school: &SchoolId,
+    held_id: &str,
+    feed: &mut SchoolFeedRecord,
+    version: u64,
+) -> Result<()> {
+    check_held(feed, held_id)?;
+    discard(gatehouse, school).await?;
+    feed.held = None;
+    feed.lease = None;
     if feed.last_status == Some(PushStatus::Warning) {
         feed.last_status = Some(PushStatus::Ok);
     }
     gatehouse.table.put(feed.item(version + 1), Condition::VersionIs(version)).await?;
-    discard(gatehouse, school).await?;
-    sync_links(gatehouse, &feed).await?;
-    tracing::info!(school_id = %school, by = actor_name, "held extract rejected");
-    Ok(())
+    sync_links(gatehouse, feed).await
 }

@@ -16,10 +16,17 @@
 //! Writes go 100 to a transaction; the feed's `committed_seq`, which sync
 //! tokens are cut from, moves only when all of them are in.
 //!
-//! Deletion guard: a full extract that would delete more than 10% (per
-//! school: `deletion_guard_percent`) of the school's persons is held, not
-//! applied; the school shows Warning until the school or support releases or
-//! rejects it (`held_extracts`).
+//! Deletion guard: the feed keeps the persons each push deleted over the
+//! last 24 hours, and a push (full or delta) that would take that window
+//! past 10% (per school: `deletion_guard_percent`) of the school's persons
+//! is held, not applied, so a faulty agent cannot wipe a school a delta at a
+//! time. Only persons a push really deletes count (a tombstone already in
+//! the store is not deleted again), so the same push twice counts once. The
+//! school shows Warning until the school or support releases or rejects the
+//! held extract (`held_extracts`); a release is a reviewed decision, so its
+//! deletions are not counted. While an extract is held, later deltas join it
+//! rather than overtake it (applying them first would put newer data under
+//! older); a full extract replaces it.
 
 use std::collections::{HashMap, HashSet};
 
@@ -41,8 +48,11 @@ use crate::ports::{Condition, Index, Item, Query, StoreError, TransactWrite, que
 use crate::records::{SchoolLinkRecord, from_item, to_attributes};
 use crate::{AppId, Error, Gatehouse, PartnerId, Result, SchoolId, Token, held_extracts};
 
-/// Default share of a school's persons a full extract may delete before it is held.
+/// Default share of a school's persons that pushes may delete within
+/// `DELETION_WINDOW` before the push going past it is held.
 pub const DELETION_GUARD_PERCENT: u32 = 10;
+/// The deletion guard's rolling window.
+const DELETION_WINDOW: Duration = Duration::hours(24);
 /// How long a push may hold the school's ingest lease.
 const LEASE: Duration = Duration::minutes(5);
 /// Most writes DynamoDB takes in one transaction.
@@ -78,6 +88,10 @@ pub struct SchoolFeedRecord {
     pub held: Option<HeldExtractRecord>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deletion_guard_percent: Option<u32>,
+    /// Persons deleted by applied pushes (not releases) in the deletion
+    /// guard's window, oldest first; older entries are dropped at each push.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub recent_deletions: Vec<RecentDeletions>,
 }
 
 impl SchoolFeedRecord {
@@ -93,7 +107,13 @@ impl SchoolFeedRecord {
             lease: None,
             held: None,
             deletion_guard_percent: None,
+            recent_deletions: Vec::new(),
         }
+    }
+
+    /// Persons deleted within the deletion guard's window before `now`.
+    pub fn deleted_within_window(&self, now: DateTime<Utc>) -> u32 {
+        self.recent_deletions.iter().filter(|entry| entry.at > now - DELETION_WINDOW).map(|entry| entry.persons).sum()
     }
 
     pub fn item(&self, version: u64) -> Item {
@@ -129,18 +149,45 @@ pub struct Lease {
     pub until: DateTime<Utc>,
 }
 
-/// A full extract the deletion guard held, stored in parts under `HELD#`.
+/// Persons one applied push deleted, and when: an entry of the deletion
+/// guard's window.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RecentDeletions {
+    pub at: DateTime<Utc>,
+    pub persons: u32,
+}
+
+/// An extract the deletion guard held, stored in parts under `HELD#`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct HeldExtractRecord {
+    /// New for every extract held (a delta joining it makes a new one too),
+    /// so a release or reject names exactly the extract reviewed. Empty on
+    /// records held before ids existed: `held_id` stands in.
+    #[serde(default)]
+    pub id: String,
+    /// Records held before deltas could be were all full extracts.
+    #[serde(default = "full_kind")]
+    pub kind: ExtractKind,
     pub held_at: DateTime<Utc>,
     pub chunks: u32,
     pub would_delete: u32,
     pub persons_before: u32,
 }
 
+fn full_kind() -> ExtractKind {
+    ExtractKind::Full
+}
+
 impl HeldExtractRecord {
+    /// The identity a decision must name.
+    pub fn held_id(&self) -> String {
+        if self.id.is_empty() { self.held_at.to_rfc3339_opts(SecondsFormat::Secs, true) } else { self.id.clone() }
+    }
+
     pub fn summary(&self) -> HeldExtractSummary {
         HeldExtractSummary {
+            held_id: self.held_id(),
+            kind: self.kind,
             held_at: self.held_at.to_rfc3339_opts(SecondsFormat::Secs, true),
             would_delete: self.would_delete,
             persons_before: self.persons_before,
@@ -420,10 +467,12 @@ pub fn plan(kind: ExtractKind, validated: &Validated, existing: &HashMap<(Resour
     plan
 }
 
-/// Whether the deletion guard holds a full extract.
-pub fn trips_guard(plan: &Plan, percent: u32) -> bool {
-    plan.persons_before > 0
-        && u64::from(plan.persons_deleted) * 100 > u64::from(plan.persons_before) * u64::from(percent)
+/// Whether deleting `deleting` more persons, on top of `recent` deleted in
+/// the window, takes the window past `percent` of the persons the school had
+/// before it (`persons` now, plus `recent`). A push deleting no one never trips it.
+pub fn trips_guard(deleting: u32, recent: u32, persons: u32, percent: u32) -> bool {
+    let before = u64::from(persons) + u64::from(recent);
+    deleting > 0 && before > 0 && (u64::from(recent) + u64::from(deleting)) * 100 > before * u64::from(percent)
 }
 
 /// The stored records an extract is compared with: the whole school for a
@@ -458,11 +507,13 @@ pub async fn existing_for(
     Ok(existing)
 }
 
-/// Whether a push may trip the deletion guard (a released extract may not).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// Whether a push may trip the deletion guard: an agent's push may; the
+/// release of the held extract with this id (`HeldExtractRecord::held_id`)
+/// may not.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Guard {
     On,
-    Released,
+    Released(String),
 }
 
 /// `POST /api/agent/v1/extracts`.
@@ -480,7 +531,7 @@ pub async fn ingest(
     let now = gatehouse.clock.now();
     let validated = validate(extract, now.date_naive())?;
     let (mut feed, version) = claim(gatehouse, school).await?;
-    let result = ingest_claimed(gatehouse, school, extract, guard, validated, &mut feed, version).await;
+    let result = ingest_claimed(gatehouse, school, extract, &guard, validated, &mut feed, version).await;
     if result.is_err() {
         release_lease(gatehouse, school).await;
     }
@@ -491,12 +542,16 @@ async fn ingest_claimed(
     gatehouse: &Gatehouse,
     school: &SchoolId,
     extract: &Extract,
-    guard: Guard,
+    guard: &Guard,
     validated: Validated,
     feed: &mut SchoolFeedRecord,
     version: u64,
 ) -> Result<ExtractReceipt> {
     let now = gatehouse.clock.now();
+    if let Guard::Released(held_id) = guard {
+        // Under the lease now: the extract read must still be the one held.
+        held_extracts::check_held(feed, held_id)?;
+    }
     let rejected = validated.rejected.clone();
     if validated.drafts.is_empty() && validated.deletions.is_empty() {
         feed.last_status = Some(PushStatus::Error);
@@ -513,31 +568,38 @@ async fn ingest_claimed(
     }
     let existing = existing_for(gatehouse, school, extract.kind, &validated).await?;
     let plan = plan(extract.kind, &validated, &existing);
-    let percent = feed.deletion_guard_percent.unwrap_or(DELETION_GUARD_PERCENT);
-    if extract.kind == ExtractKind::Full && guard == Guard::On && trips_guard(&plan, percent) {
-        let chunks = held_extracts::store(gatehouse, school, extract).await?;
-        feed.held = Some(HeldExtractRecord {
-            held_at: now,
-            chunks,
-            would_delete: plan.persons_deleted,
-            persons_before: plan.persons_before,
-        });
-        feed.last_status = Some(PushStatus::Warning);
-        feed.lease = None;
-        finish(gatehouse, feed, version, now).await?;
-        let reason = format!(
-            "this full extract would delete {} of the school's {} persons (more than {percent}%); it is held until \
-             the school or support releases or rejects it",
-            plan.persons_deleted, plan.persons_before
-        );
-        tracing::warn!(school_id = %school, would_delete = plan.persons_deleted, "extract held by the deletion guard");
-        return Ok(ExtractReceipt {
-            outcome: ExtractOutcome::Held,
-            status: PushStatus::Warning,
-            changes: plan.changes,
-            rejected,
-            held_reason: Some(reason),
-        });
+    // A delta reads only the records it names, so the school's count comes from the feed.
+    let persons = match extract.kind {
+        ExtractKind::Full => plan.persons_before,
+        ExtractKind::Delta => feed.persons,
+    };
+    feed.recent_deletions.retain(|entry| entry.at > now - DELETION_WINDOW);
+    if *guard == Guard::On {
+        let percent = feed.deletion_guard_percent.unwrap_or(DELETION_GUARD_PERCENT);
+        let recent = feed.deleted_within_window(now);
+        let joins_held = extract.kind == ExtractKind::Delta && feed.held.is_some();
+        if joins_held || trips_guard(plan.persons_deleted, recent, persons, percent) {
+            let reason = if joins_held {
+                "an extract for this school is held for review; this delta joins it, so it is applied (or not) \
+                 with it"
+                    .to_owned()
+            } else {
+                held_reason(extract.kind, plan.persons_deleted, recent, persons, percent)
+            };
+            let held = hold(gatehouse, school, extract, feed.held.as_ref(), plan.persons_deleted, persons).await?;
+            tracing::warn!(school_id = %school, would_delete = held.would_delete, "extract held by the deletion guard");
+            feed.held = Some(held);
+            feed.last_status = Some(PushStatus::Warning);
+            feed.lease = None;
+            finish(gatehouse, feed, version, now).await?;
+            return Ok(ExtractReceipt {
+                outcome: ExtractOutcome::Held,
+                status: PushStatus::Warning,
+                changes: plan.changes,
+                rejected,
+                held_reason: Some(reason),
+            });
+        }
     }
     let count = (plan.writes.len() + plan.deletions.len()) as u64;
     if count > 0 {
@@ -561,7 +623,7 @@ async fn ingest_claimed(
         }
         for stored in &plan.deletions {
             seq += 1;
-            records.push(PersonRecord { seq, deleted: true, changed_at: now, ..stored.clone() });
+            records.push(PersonRecord::tombstone(stored.resource, &stored.id, seq, now));
         }
         for chunk in records.chunks(TRANSACTION_WRITES) {
             let writes = chunk
@@ -573,12 +635,17 @@ async fn ingest_claimed(
         feed.committed_seq = feed.committed_seq.max(last as u64);
     }
     let status = if rejected.is_empty() { PushStatus::Ok } else { PushStatus::Warning };
-    feed.persons = (plan.persons_before + plan.persons_created).saturating_sub(plan.persons_deleted);
+    feed.persons = (persons + plan.persons_created).saturating_sub(plan.persons_deleted);
+    if *guard == Guard::On && plan.persons_deleted > 0 {
+        feed.recent_deletions.push(RecentDeletions { at: now, persons: plan.persons_deleted });
+    }
     feed.last_status = Some(status);
     feed.inactive = false;
     feed.lease = None;
     feed.last_extract_at = Some(now);
-    if extract.kind == ExtractKind::Full && feed.held.take().is_some() {
+    // A full extract describes the whole school, so it supersedes what was held.
+    let supersedes = extract.kind == ExtractKind::Full || matches!(guard, Guard::Released(_));
+    if supersedes && feed.held.take().is_some() {
         held_extracts::discard(gatehouse, school).await?;
     }
     finish(gatehouse, feed, version, now).await?;
@@ -594,8 +661,51 @@ async fn ingest_claimed(
     Ok(ExtractReceipt { outcome: ExtractOutcome::Applied, status, changes: plan.changes, rejected, held_reason: None })
 }
 
+/// Why a push was held, for its receipt.
+fn held_reason(kind: ExtractKind, deleting: u32, recent: u32, persons: u32, percent: u32) -> String {
+    let kind = match kind {
+        ExtractKind::Full => "full",
+        ExtractKind::Delta => "delta",
+    };
+    let earlier = match recent {
+        0 => String::new(),
+        n => format!(", after {n} deleted by earlier pushes,"),
+    };
+    format!(
+        "this {kind} extract would delete {deleting} of the school's {} persons{earlier} taking deletions in 24 hours \
+         past {percent}%; it is held until the school or support releases or rejects it",
+        persons + recent
+    )
+}
+
+/// Stores the extract to hold (or, for a delta while one is held, the two
+/// joined) in place of any held before, under a new id.
+async fn hold(
+    gatehouse: &Gatehouse,
+    school: &SchoolId,
+    extract: &Extract,
+    earlier: Option<&HeldExtractRecord>,
+    would_delete: u32,
+    persons: u32,
+) -> Result<HeldExtractRecord> {
+    let now = gatehouse.clock.now();
+    let (held, would_delete) = match earlier {
+        Some(earlier) if extract.kind == ExtractKind::Delta => {
+            let joined = held_extracts::join(held_extracts::load_parts(gatehouse, school, earlier).await?, extract);
+            let validated = validate(&joined, now.date_naive())?;
+            let existing = existing_for(gatehouse, school, joined.kind, &validated).await?;
+            let would_delete = plan(joined.kind, &validated, &existing).persons_deleted;
+            (joined, would_delete)
+        }
+        _ => (extract.clone(), would_delete),
+    };
+    let id = Token::generate()?.hash().as_str()[..16].to_owned();
+    let chunks = held_extracts::store(gatehouse, school, &held, &id).await?;
+    Ok(HeldExtractRecord { id, kind: held.kind, held_at: now, chunks, would_delete, persons_before: persons })
+}
+
 /// Takes the school's ingest lease: a conditional write on its feed record.
-async fn claim(gatehouse: &Gatehouse, school: &SchoolId) -> Result<(SchoolFeedRecord, u64)> {
+pub(crate) async fn claim(gatehouse: &Gatehouse, school: &SchoolId) -> Result<(SchoolFeedRecord, u64)> {
     let now = gatehouse.clock.now();
     let (mut feed, version) =
         load_feed(gatehouse, school).await?.unwrap_or_else(|| (SchoolFeedRecord::new(school.clone()), 0));
@@ -612,7 +722,7 @@ async fn claim(gatehouse: &Gatehouse, school: &SchoolId) -> Result<(SchoolFeedRe
 }
 
 /// Gives the lease back after a failed push, so a retry need not wait.
-async fn release_lease(gatehouse: &Gatehouse, school: &SchoolId) {
+pub(crate) async fn release_lease(gatehouse: &Gatehouse, school: &SchoolId) {
     if let Ok(Some((mut feed, version))) = load_feed(gatehouse, school).await
         && feed.lease.take().is_some()
         && let Err(error) = gatehouse.table.put(feed.item(version + 1), Condition::VersionIs(version)).await

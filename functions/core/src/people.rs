@@ -4,7 +4,12 @@
 //!
 //! Every person write takes the school's next change number (`seq`, from an
 //! atomic counter) and is indexed by it under its resource, so "what changed
-//! since N" is one Query. Deleted persons stay as tombstones for delta sync.
+//! since N" is one Query. A deleted person stays as a tombstone for delta
+//! sync: the id and the deletion time, nothing personal, until it expires
+//! `TOMBSTONE_DAYS` later (the store's TTL, and every read checks it too,
+//! since DynamoDB removes expired items days late and the embedded store
+//! never). Sync tokens last `SYNC_TOKEN_DAYS`, a day less, so every
+//! tombstone a token can still ask for is there.
 //! Selections are numbered per app and school the same way, so a person who
 //! becomes excluded shows up as deleted in the app's next delta.
 
@@ -29,6 +34,12 @@ use crate::{AppId, Error, Gatehouse, Result, SchoolId, ingestion};
 
 /// Days after which a school's data counts as stale (and its agent silent).
 pub const STALE_AFTER_DAYS: i64 = 7;
+/// Days a sync token (`since`) is honoured; an older one is refused with
+/// `sync_token_expired`, since the tombstones it would need may be gone.
+pub const SYNC_TOKEN_DAYS: i64 = 35;
+/// Days a tombstone is kept: a day longer than a sync token, so a deletion
+/// written by a push in flight when a token was cut outlives the token.
+pub const TOMBSTONE_DAYS: i64 = SYNC_TOKEN_DAYS + 1;
 
 /// Why the data API refuses: each has a stable code an app can branch on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -90,9 +101,10 @@ impl Refusal {
             Refusal::InvalidCursor => {
                 "the cursor or sync token is not one this endpoint issued; start again without it".into()
             }
-            Refusal::SyncTokenExpired => "the school changed its GDPR mode or the scopes your app may read since \
-                this sync token was issued; run a full sync (without `since`)"
-                .into(),
+            Refusal::SyncTokenExpired => format!(
+                "this sync token is more than {SYNC_TOKEN_DAYS} days old, or the school changed its GDPR mode or \
+                 the scopes your app may read since it was issued; run a full sync (without `since`)"
+            ),
             Refusal::ExtractInProgress => {
                 "another extract for this school is being applied; push again in a minute".into()
             }
@@ -110,21 +122,40 @@ pub struct PersonRecord {
     pub seq: u64,
     #[serde(default)]
     pub deleted: bool,
-    /// SHA-256 of `data`: an unchanged record is not written again.
+    /// SHA-256 of `data`: an unchanged record is not written again. Empty
+    /// on a tombstone.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
     pub digest: String,
-    /// The record as the agent sent it (a `Student`, `StaffMember`, …).
+    /// The record as the agent sent it (a `Student`, `StaffMember`, …);
+    /// null on a tombstone, which keeps nothing personal.
+    #[serde(default, skip_serializing_if = "Value::is_null")]
     pub data: Value,
+    /// The last write: for a tombstone, when the person was deleted.
     pub changed_at: DateTime<Utc>,
 }
 
 impl PersonRecord {
+    /// A deleted person: the id and the deletion time only.
+    pub fn tombstone(resource: Resource, id: &str, seq: u64, deleted_at: DateTime<Utc>) -> Self {
+        PersonRecord {
+            resource,
+            id: id.to_owned(),
+            seq,
+            deleted: true,
+            digest: String::new(),
+            data: Value::Null,
+            changed_at: deleted_at,
+        }
+    }
+
     pub fn item(&self, school: &SchoolId) -> Item {
         let key = Key::Person(school, self.resource, &self.id);
+        let expires_at = self.deleted.then(|| (self.changed_at + chrono::Duration::days(TOMBSTONE_DAYS)).timestamp());
         Item {
             pk: key.pk(),
             sk: key.sk(),
             gsi1: Some(person_change_index(school, self.resource, self.seq)),
-            expires_at: None,
+            expires_at,
             version: self.seq,
             attributes: to_attributes(self),
         }
@@ -375,7 +406,8 @@ pub fn deleted(id: &str) -> DataRecord {
     DataRecord::Deleted(DeletedRecord { id: id.to_owned(), deleted: true })
 }
 
-/// One stored person, tombstone or not.
+/// One stored person, tombstone or not; an expired tombstone is gone,
+/// whether or not the store has removed it yet.
 pub async fn load_person(
     gatehouse: &Gatehouse,
     school: &SchoolId,
@@ -383,9 +415,10 @@ pub async fn load_person(
     id: &str,
 ) -> Result<Option<PersonRecord>> {
     let key = Key::Person(school, resource, id);
+    let now = gatehouse.clock.now().timestamp();
     Ok(match gatehouse.table.get(&key.pk(), &key.sk()).await? {
-        Some(item) => Some(from_item(&item)?),
-        None => None,
+        Some(item) if !item.is_expired_at(now) => Some(from_item(&item)?),
+        _ => None,
     })
 }
 

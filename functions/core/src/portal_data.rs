@@ -13,7 +13,8 @@
 
 use chrono::SecondsFormat;
 use gatehouse_model::{
-    AppPull, Explanation, HeldExtractAction, HeldExtractDecision, HeldExtractDiff, SchoolAppState, SchoolFeed,
+    AppPull, Explanation, HeldExtractAction, HeldExtractChoice, HeldExtractDecision, HeldExtractDiff, SchoolAppState,
+    SchoolFeed,
 };
 
 use crate::ingestion::{HeldExtractRecord, load_feed};
@@ -70,10 +71,16 @@ pub async fn held_diff(gatehouse: &Gatehouse, school: &SchoolId) -> Result<HeldE
     held_extracts::diff(gatehouse, school).await
 }
 
-/// Applies the held extract. Who released it is not logged by name: the
-/// actor is a role ("school portal", "support").
-pub async fn release(gatehouse: &Gatehouse, school: &SchoolId, actor: &str) -> Result<HeldExtractDecision> {
-    let receipt = held_extracts::release(gatehouse, school, actor).await?;
+/// Applies the held extract the decision names (`Conflict` if a newer one
+/// replaced it). Who released it is not logged by name: the actor is a role
+/// ("school portal", "support").
+pub async fn release(
+    gatehouse: &Gatehouse,
+    school: &SchoolId,
+    choice: &HeldExtractChoice,
+    actor: &str,
+) -> Result<HeldExtractDecision> {
+    let receipt = held_extracts::release(gatehouse, school, &choice.held_id, actor).await?;
     let deleted = receipt.changes.deleted;
     Ok(HeldExtractDecision {
         action: HeldExtractAction::Released,
@@ -85,9 +92,15 @@ pub async fn release(gatehouse: &Gatehouse, school: &SchoolId, actor: &str) -> R
     })
 }
 
-/// Throws the held extract away; the school keeps its current data.
-pub async fn reject(gatehouse: &Gatehouse, school: &SchoolId, actor: &str) -> Result<HeldExtractDecision> {
-    held_extracts::reject(gatehouse, school, actor).await?;
+/// Throws the held extract the decision names away (`Conflict` if a newer
+/// one replaced it); the school keeps its current data.
+pub async fn reject(
+    gatehouse: &Gatehouse,
+    school: &SchoolId,
+    choice: &HeldExtractChoice,
+    actor: &str,
+) -> Result<HeldExtractDecision> {
+    held_extracts::reject(gatehouse, school, &choice.held_id, actor).await?;
     Ok(HeldExtractDecision {
         action: HeldExtractAction::Rejected,
         message: "The held extract was discarded. Your apps keep the data they had; the next extract from your MIS \

@@ -45,7 +45,9 @@ pub use people::{
     HeldExtractDiff, HeldExtractSummary, PersonSelection, PersonSummary, PushStatus, RejectedRecord, Relationship,
     Resource, SelectionChoice, SenStatus, StaffMember, Student,
 };
-pub use portal_data::{AppPull, HeldExtractAction, HeldExtractDecision, PartnerExplainQuery, SchoolFeed};
+pub use portal_data::{
+    AppPull, HeldExtractAction, HeldExtractChoice, HeldExtractDecision, PartnerExplainQuery, SchoolFeed,
+};
 pub use problem::Problem;
 pub use routes::{EVENT_CONSUMERS, EventConsumer, JOBS, Job, Method, Op, ROUTES, Route};
 pub use school_detail::{

@@ -337,10 +337,15 @@ pub struct AgentStatus {
     pub held_extract: Option<HeldExtractSummary>,
 }
 
-/// A held full extract, in brief.
+/// An extract held by the deletion guard, in brief.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct HeldExtractSummary {
+    /// This held extract's identity: a release or reject names it, so a
+    /// decision never lands on a newer extract that replaced the one reviewed.
+    pub held_id: String,
+    /// Full, or a delta (one that took the last 24 hours' deletions past the guard).
+    pub kind: ExtractKind,
     /// RFC 3339.
     pub held_at: String,
     pub would_delete: u32,

@@ -27,6 +27,18 @@ pub enum HeldExtractAction {
     Rejected,
 }
 
+/// The body of `POST .../held-extract/release|reject`: which held extract
+/// the decision is about, as the diff named it. A newer held extract
+/// (pushed since the diff was read) answers `409 conflict`, untouched.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(example = json!({ "held_id": "5f0c2a9e41d7b8c3" })))]
+#[serde(deny_unknown_fields)]
+pub struct HeldExtractChoice {
+    /// `summary.held_id` of the diff reviewed.
+    pub held_id: String,
+}
+
 /// `POST .../held-extract/release|reject`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

@@ -13,6 +13,7 @@ pub mod school_portal;
 pub mod school_tile;
 pub mod sign_in;
 pub mod team;
+pub mod verifications;
 pub mod webhooks;
 pub mod wizard;
 

@@ -8,10 +8,10 @@ use axum::Json;
 use axum::extract::{Path, State};
 use gatehouse_core::portal_data;
 use gatehouse_model::{
-    ExplainQuery, Explanation, HeldExtractDecision, HeldExtractDiff, PartnerExplainQuery, SchoolFeed,
+    ExplainQuery, Explanation, HeldExtractChoice, HeldExtractDecision, HeldExtractDiff, PartnerExplainQuery, SchoolFeed,
 };
 
-use crate::extract::ApiQuery;
+use crate::extract::{ApiJson, ApiQuery};
 use crate::session::{SchoolAdmin, SignedIn, SignedInOps, SignedInSchool};
 use crate::{ApiError, AppState};
 
@@ -58,20 +58,22 @@ pub async fn school_held(
     Ok(Json(portal_data::held_diff(&state.gatehouse, &session.school_id).await?))
 }
 
-/// `POST /api/school/held-extract/release`.
+/// `POST /api/school/held-extract/release` with `{ "held_id" }`.
 pub async fn school_release(
     State(state): State<AppState>,
     SchoolAdmin(session): SchoolAdmin,
+    ApiJson(choice): ApiJson<HeldExtractChoice>,
 ) -> Result<Json<HeldExtractDecision>, ApiError> {
-    Ok(Json(portal_data::release(&state.gatehouse, &session.school_id, SCHOOL_ACTOR).await?))
+    Ok(Json(portal_data::release(&state.gatehouse, &session.school_id, &choice, SCHOOL_ACTOR).await?))
 }
 
-/// `POST /api/school/held-extract/reject`.
+/// `POST /api/school/held-extract/reject` with `{ "held_id" }`.
 pub async fn school_reject(
     State(state): State<AppState>,
     SchoolAdmin(session): SchoolAdmin,
+    ApiJson(choice): ApiJson<HeldExtractChoice>,
 ) -> Result<Json<HeldExtractDecision>, ApiError> {
-    Ok(Json(portal_data::reject(&state.gatehouse, &session.school_id, SCHOOL_ACTOR).await?))
+    Ok(Json(portal_data::reject(&state.gatehouse, &session.school_id, &choice, SCHOOL_ACTOR).await?))
 }
 
 /// `GET /api/ops/schools/{school_id}/held-extract`.
@@ -84,22 +86,24 @@ pub async fn ops_held(
     Ok(Json(portal_data::held_diff(&state.gatehouse, &school).await?))
 }
 
-/// `POST /api/ops/schools/{school_id}/held-extract/release`.
+/// `POST /api/ops/schools/{school_id}/held-extract/release` with `{ "held_id" }`.
 pub async fn ops_release(
     State(state): State<AppState>,
     SignedInOps(_): SignedInOps,
     Path(school_id): Path<String>,
+    ApiJson(choice): ApiJson<HeldExtractChoice>,
 ) -> Result<Json<HeldExtractDecision>, ApiError> {
     let school = portal_data::school_for_ops(&school_id)?;
-    Ok(Json(portal_data::release(&state.gatehouse, &school, OPS_ACTOR).await?))
+    Ok(Json(portal_data::release(&state.gatehouse, &school, &choice, OPS_ACTOR).await?))
 }
 
-/// `POST /api/ops/schools/{school_id}/held-extract/reject`.
+/// `POST /api/ops/schools/{school_id}/held-extract/reject` with `{ "held_id" }`.
 pub async fn ops_reject(
     State(state): State<AppState>,
     SignedInOps(_): SignedInOps,
     Path(school_id): Path<String>,
+    ApiJson(choice): ApiJson<HeldExtractChoice>,
 ) -> Result<Json<HeldExtractDecision>, ApiError> {
     let school = portal_data::school_for_ops(&school_id)?;
-    Ok(Json(portal_data::reject(&state.gatehouse, &school, OPS_ACTOR).await?))
+    Ok(Json(portal_data::reject(&state.gatehouse, &school, &choice, OPS_ACTOR).await?))
 }
