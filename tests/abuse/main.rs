@@ -302,6 +302,18 @@ async fn a_demoted_admin_loses_powers_at_once(stack: Stack) {
     let dee = stack.sign_in("school", deputy).await;
     assert_eq!(stack.get(&dee, "/api/school/me").await.1["access"], "member");
     assert_eq!(stack.get(&dee, "/api/school/apps").await.0, 200, "members see");
+    // Every role change is in the school's team log (the test clock stands
+    // still, so entries of one moment come in no particular order).
+    let (_, team) = stack.get(&dee, "/api/school/team").await;
+    let changes: Vec<(String, String)> = team["changes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|change| (change["colleague"].as_str().unwrap().to_owned(), change["change"].as_str().unwrap().to_owned()))
+        .collect();
+    let has = |who: &str, what: &str| changes.iter().any(|(name, change)| name == who && change == what);
+    assert!(has("Dee Deputy", "added as an admin") && has("Dee Deputy", "made a member"), "{team}");
+    assert!(changes.iter().any(|(who, change)| who == "Cal" && change.contains("first admin")), "{changes:?}");
     for (path, body) in [
         ("/api/school/apps/demo-app/settings", json!({ "feed_status": "Paused" })),
         ("/api/school/team", colleague("admin")),
@@ -344,6 +356,9 @@ async fn access_ends_on_its_date_without_the_job(stack: Stack) {
     let (status, body) = stack.get_as(&key, &students).await;
     assert_eq!((status, body["code"].as_str()), (403, Some("authorisation_revoked")), "{body}");
     assert_eq!(stack.get_as(&key, &format!("/api/v1/schools/{school}/status")).await.1["state"], "revoked");
+    let demo = stack.sign_in("", DEMO_EMAIL).await;
+    let (_, tile) = stack.get(&demo, &format!("/api/partner/schools/{school}")).await;
+    assert_eq!((tile["view"].as_str(), tile["actions"].clone()), (Some("revoked"), json!([])), "{tile}");
     let (_, dashboard) = stack.get(&bea, "/api/school/apps").await;
     let row = dashboard["apps"].as_array().unwrap().iter().find(|row| row["app_id"] == "demo-app").unwrap().clone();
     assert_eq!(row["state"], "revoked", "{row}");

@@ -259,7 +259,7 @@ mod tests {
 
     #[test]
     fn a_member_is_told_which_admins_to_ask() {
-        let team = |members| SchoolTeam { members };
+        let team = |members| SchoolTeam { members, changes: Vec::new() };
         assert_eq!(admins_to_ask(&team(vec![colleague("Mia Member", TeamRole::Member)])), "your school's admin");
         let one = vec![colleague("Hana Head", TeamRole::Admin), colleague("Mia Member", TeamRole::Member)];
         assert_eq!(admins_to_ask(&team(one)), "Hana Head");

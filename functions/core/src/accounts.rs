@@ -2,9 +2,9 @@
 //! live in `team`. Sign-in for all three kinds is in `auth`.
 
 use chrono::Utc;
-use gatehouse_model::AccountKind;
+use gatehouse_model::{AccountKind, SchoolTeamChange};
 
-use crate::keys::{Key, MEMBER_PREFIX, school_team_partition};
+use crate::keys::{Key, MEMBER_PREFIX, TEAM_CHANGE_PREFIX, school_team_partition};
 use crate::ports::{Condition, Index, Query, StoreError, TransactWrite, query_all};
 use crate::records::{OpsUserRecord, SchoolUserRecord, from_item, plain_item};
 use crate::{EmailAddress, Error, Gatehouse, Result, SchoolId};
@@ -97,6 +97,47 @@ pub async fn set_school_user(gatehouse: &Gatehouse, user: &SchoolUserRecord) -> 
             Ok(())
         }
     }
+}
+
+/// Appends one entry to the school's team log (#12): every role change,
+/// addition and removal is kept, with who made it, for the school's admins.
+pub async fn log_team_change(
+    gatehouse: &Gatehouse,
+    school: &SchoolId,
+    by: &str,
+    colleague: &str,
+    change: &str,
+) -> Result<()> {
+    let now = gatehouse.clock.now();
+    let entry = SchoolTeamChange {
+        at: now.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+        by: by.to_owned(),
+        colleague: colleague.to_owned(),
+        change: change.to_owned(),
+    };
+    // Time first so the log reads in order; a random tail keeps two
+    // changes in the same millisecond apart.
+    let order = format!(
+        "{}#{}",
+        now.to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
+        crate::Token::generate()?.hash().as_str().get(..8).unwrap_or("")
+    );
+    let key = Key::SchoolTeamChange(school, &order);
+    gatehouse.table.put(plain_item(&key, &entry, 1), Condition::NotExists).await?;
+    Ok(())
+}
+
+/// The school's team log, newest first (at most the last 100 changes).
+pub async fn team_changes(gatehouse: &Gatehouse, school: &SchoolId) -> Result<Vec<SchoolTeamChange>> {
+    let query = Query::partition(Index::Primary, school_team_partition(school)).with_prefix(TEAM_CHANGE_PREFIX);
+    let mut changes = query_all(gatehouse.table.as_ref(), query)
+        .await?
+        .iter()
+        .map(from_item::<SchoolTeamChange>)
+        .collect::<Result<Vec<_>, _>>()?;
+    changes.reverse();
+    changes.truncate(100);
+    Ok(changes)
 }
 
 /// A school's portal users, by email.

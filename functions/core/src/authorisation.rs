@@ -305,7 +305,13 @@ pub async fn make_admin(
         access: TeamRole::Admin,
     };
     match accounts::set_school_user(gatehouse, &user).await {
-        Ok(()) => Ok(()),
+        Ok(()) => {
+            let (by, how) = match verified_by {
+                Some(ops) => (ops, "became the school's first admin: authority verified by Gatehouse operations"),
+                None => ("Gatehouse", "became the school's first admin: address at the school's verified domain"),
+            };
+            accounts::log_team_change(gatehouse, &link.school_id, by, &grant.name, how).await
+        }
         Err(Error::Conflict(_)) => {
             tracing::warn!(school_id = %link.school_id, "authoriser has a school portal account at another school");
             Ok(())

@@ -15,6 +15,7 @@
 //! | An app's schools in one view, by name | GSI1  | `APP#<app>#VIEW#<view>`, sorted by `<name>#<school>`  | P2–P4   |
 //! | A partner's team                    | primary | `PARTNER#<partner>`, begins_with `MEMBER#`            | Team    |
 //! | A school's portal users             | primary | `SCHOOLTEAM#<school>`, begins_with `MEMBER#`          | S3      |
+//! | A school team's log, by time        | primary | `SCHOOLTEAM#<school>`, begins_with `CHANGE#`          | S3, #12 |
 //! | A user's live sessions              | primary | `USER#<email>` (or `SCHOOLUSER#`, `OPSUSER#`), begins_with `SESSION#` | Team |
 //! | A school link's Authorisation Log   | primary | `LOG#<app>#<school>`, begins_with `ENTRY#` (by seq)   | P8, S3  |
 //! | Invitation link by token hash       | primary | `INVITE#<sha256>` = `INVITE`                          | P6, S1  |
@@ -108,6 +109,8 @@ pub enum Key<'a> {
     Member(&'a PartnerId, &'a EmailAddress),
     /// A school's portal users, for its team list (S3).
     SchoolMember(&'a SchoolId, &'a EmailAddress),
+    /// One entry of a school's team log (#12), ordered by time.
+    SchoolTeamChange(&'a SchoolId, &'a str),
     /// Points from a user to one of their sessions, so removing the user can end them.
     UserSession(AccountKind, &'a EmailAddress, &'a TokenHash),
     /// Entry `seq` (from 1) of an app–school link's Authorisation Log.
@@ -202,7 +205,7 @@ impl Key<'_> {
             Key::RateWindow { scope, subject, .. } => format!("RATE#{}#{subject}", scope.as_str()),
             Key::SchoolLink(app, _) => format!("APP#{app}"),
             Key::Member(partner, _) => format!("PARTNER#{partner}"),
-            Key::SchoolMember(school, _) => school_team_partition(school),
+            Key::SchoolMember(school, _) | Key::SchoolTeamChange(school, _) => school_team_partition(school),
             Key::LogEntry(app, school, _) => log_partition(app, school),
             Key::Invitation(hash) => format!("INVITE#{}", hash.as_str()),
             Key::Idempotency(digest) => format!("IDEMPOTENCY#{digest}"),
@@ -247,6 +250,7 @@ impl Key<'_> {
             Key::RateWindow { window_start, .. } => format!("WINDOW#{window_start}"),
             Key::SchoolLink(_, school) => format!("SCHOOL#{school}"),
             Key::Member(_, email) | Key::SchoolMember(_, email) => format!("{MEMBER_PREFIX}{}", email.as_str()),
+            Key::SchoolTeamChange(_, order) => format!("{TEAM_CHANGE_PREFIX}{order}"),
             Key::UserSession(_, _, hash) => format!("{SESSION_PREFIX}{}", hash.as_str()),
             // Zero-padded so the sort key orders entries by number.
             Key::LogEntry(_, _, seq) => format!("{LOG_ENTRY_PREFIX}{seq:010}"),
@@ -290,6 +294,8 @@ impl Key<'_> {
 pub const APP_PREFIX: &str = "APP#";
 /// Sort-key prefix of a partner's team members under its partition.
 pub const MEMBER_PREFIX: &str = "MEMBER#";
+/// Sort-key prefix of a school team's log entries under its partition.
+pub const TEAM_CHANGE_PREFIX: &str = "CHANGE#";
 /// Sort-key prefix of a user's session pointers under the user's partition.
 pub const SESSION_PREFIX: &str = "SESSION#";
 /// Sort-key prefix of Authorisation Log entries.
@@ -493,6 +499,11 @@ mod tests {
             (Key::SchoolLink(&app, &school), "APP#a1", "SCHOOL#3280001"),
             (Key::Member(&partner(), &email), "PARTNER#p1", "MEMBER#demo@partner.example"),
             (Key::SchoolMember(&school, &email), "SCHOOLTEAM#3280001", "MEMBER#demo@partner.example"),
+            (
+                Key::SchoolTeamChange(&school, "2026-11-23T10:00:00.000Z#ab"),
+                "SCHOOLTEAM#3280001",
+                "CHANGE#2026-11-23T10:00:00.000Z#ab",
+            ),
             (Key::LogEntry(&app, &school, 7), "LOG#a1#3280001", "ENTRY#0000000007"),
             (Key::Idempotency("ab12"), "IDEMPOTENCY#ab12", "RESULT"),
             (Key::DirectorySchool(&urn), "DIRECTORY#107100", "PROFILE"),

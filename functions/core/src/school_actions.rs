@@ -48,10 +48,14 @@ async fn tile(gatehouse: &Gatehouse, app: &AppRecord, link: &SchoolLinkRecord) -
             false
         }
     };
+    // Past its revocation date a link is revoked here too, before the daily
+    // job records it (#12); until the job has, nothing can be done to it.
+    let view = link.view_on(uk_date(now));
+    let actions = if view == link.view { actions_for(link) } else { Vec::new() };
     Ok(SchoolDetail {
         app_id: app.app_id.to_string(),
         app_name: app.name.clone(),
-        view: link.cancelled_on.is_none().then_some(link.view),
+        view: link.cancelled_on.is_none().then_some(view),
         row: row_of(link, &app.requested_scopes, now),
         school_contact_name: link.school_contact_name.clone(),
         school_contact_role: link.school_contact_role.clone(),
@@ -59,7 +63,7 @@ async fn tile(gatehouse: &Gatehouse, app: &AppRecord, link: &SchoolLinkRecord) -
         granted_scopes: link.granted_scopes.clone(),
         log: authorisation_log::to_wire(log),
         log_intact,
-        actions: actions_for(link),
+        actions,
         last_pull_on: match link.view {
             SchoolView::Active => {
                 crate::usage::last_pull(gatehouse, &link.app_id, &link.school_id).await?.map(|day| day.to_string())

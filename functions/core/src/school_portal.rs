@@ -702,7 +702,8 @@ fn colleague(user: SchoolUserRecord) -> SchoolColleague {
 /// `GET /api/school/team`: the school's portal users, by email.
 pub async fn team(gatehouse: &Gatehouse, session: &SchoolSessionRecord) -> Result<SchoolTeam> {
     let members = accounts::school_team(gatehouse, &session.school_id).await?;
-    Ok(SchoolTeam { members: members.into_iter().map(colleague).collect() })
+    let changes = accounts::team_changes(gatehouse, &session.school_id).await?;
+    Ok(SchoolTeam { members: members.into_iter().map(colleague).collect(), changes })
 }
 
 fn short_text(field: &'static str, value: &str, what: &str) -> Result<String> {
@@ -755,6 +756,12 @@ pub async fn add_colleague(
         }
         let updated = SchoolUserRecord { access: request.access, ..current.clone() };
         accounts::set_school_user(gatehouse, &updated).await?;
+        let change = match request.access {
+            TeamRole::Admin => "made an admin",
+            TeamRole::Member => "made a member",
+        };
+        accounts::log_team_change(gatehouse, &session.school_id, &session.display_name, &current.display_name, change)
+            .await?;
         tracing::info!(school_id = %session.school_id, access = ?request.access, "school colleague's access changed");
         return self::team(gatehouse, session).await;
     }
@@ -770,6 +777,11 @@ pub async fn add_colleague(
         access: request.access,
     };
     if accounts::ensure_school_user(gatehouse, &user).await? {
+        let change = match request.access {
+            TeamRole::Admin => "added as an admin",
+            TeamRole::Member => "added as a member",
+        };
+        accounts::log_team_change(gatehouse, &session.school_id, &session.display_name, &name, change).await?;
         let sign_in_url = format!("{}/school/signin", gatehouse.settings.public_url);
         let welcome = school_welcome(email, &name, &session.school_name, &session.display_name, &sign_in_url)?;
         gatehouse.mailer.send(welcome).await.map_err(Error::Unavailable)?;
@@ -790,6 +802,17 @@ pub async fn remove_colleague(
     if email == session.email {
         return Err(Error::invalid("email", "you cannot remove yourself; ask a colleague"));
     }
-    accounts::remove_school_user(gatehouse, &session.school_id, &email).await?;
+    let members = accounts::school_team(gatehouse, &session.school_id).await?;
+    if let Some(removed) = members.iter().find(|member| member.email == email) {
+        accounts::remove_school_user(gatehouse, &session.school_id, &email).await?;
+        accounts::log_team_change(
+            gatehouse,
+            &session.school_id,
+            &session.display_name,
+            &removed.display_name,
+            "removed",
+        )
+        .await?;
+    }
     team(gatehouse, session).await
 }

@@ -58,7 +58,8 @@ pub use school_portal::{
     AddSchoolColleague, BookSlotRequest, InstallBooking, InstallType, PendingRequest, ReceiptRef,
     RemoveSchoolColleague, SchoolAppDetail, SchoolAppOutcome, SchoolAppRow, SchoolAppSettings, SchoolAppState,
     SchoolAuthoriseRequest, SchoolColleague, SchoolDashboard, SchoolDeclineRequest, SchoolOnboarding, SchoolPeople,
-    SchoolPeopleQuery, SchoolPerson, SchoolRevokeRequest, SchoolTeam, SelfInstallKey, SetPersonChoice,
+    SchoolPeopleQuery, SchoolPerson, SchoolRevokeRequest, SchoolTeam, SchoolTeamChange, SelfInstallKey,
+    SetPersonChoice,
 };
 pub use schools::{
     FeedStatus, GdprMode, InstallState, InstallStatus, InvitationStatus, ListSchoolsQuery, MIS_NOT_DETECTED,

@@ -241,6 +241,22 @@ pub struct SchoolColleague {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SchoolTeam {
     pub members: Vec<SchoolColleague>,
+    /// Who joined, left or changed access, newest first (#12).
+    #[serde(default)]
+    pub changes: Vec<SchoolTeamChange>,
+}
+
+/// One change to a school's team, as its log keeps it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SchoolTeamChange {
+    /// RFC 3339.
+    pub at: String,
+    /// Who made the change: a colleague's name, or "Gatehouse operations".
+    pub by: String,
+    pub colleague: String,
+    /// What changed, in words: "added as admin", "made a member", "removed".
+    pub change: String,
 }
 
 /// `POST /api/school/team`: adds a colleague and emails them a welcome.
