@@ -281,6 +281,7 @@ fn school(partner: &UserRecord, app: &AppId, n: u32, requested: &ScopeSet, now: 
             requested.clone()
         },
         reauthorisation_requested_for: None,
+        reauthorisation_answered_for: None,
         invitation: None,
         cancelled_on: None,
         last_reminded_on: None,
@@ -290,6 +291,7 @@ fn school(partner: &UserRecord, app: &AppId, n: u32, requested: &ScopeSet, now: 
         app_name: None,
         partner_name: None,
         authorised_by: None,
+        pending_grant: None,
     }
 }
 
