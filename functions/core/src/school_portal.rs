@@ -520,9 +520,8 @@ pub async fn authorise(
         Change::new(next).log(LogEvent::Authorised, detail)
     };
     change.link.app_name = Some(app.name.clone());
-    if settled.is_some_and(|grant| grant.waiting_for == Waiting::Verification) {
-        let key = Key::VerificationDue(&link.app_id, &link.school_id);
-        change = change.also(TransactWrite::Delete { pk: key.pk(), sk: key.sk(), condition: Condition::Always });
+    if let Some(write) = crate::verification::dequeue(link) {
+        change = change.also(write);
     }
     let saved = commit_with_receipts(gatehouse, session, &loaded, change).await?;
     let facts = json!({ "scopes": granted, "gdpr_mode": request.gdpr_mode, "feed_status": request.feed_status });
@@ -568,9 +567,8 @@ pub async fn decline(
         if next.view == SchoolView::Active { state_words(&next) } else { "no data is shared".to_owned() }
     );
     let mut change = Change::new(next).log(LogEvent::RequestDeclined, detail);
-    if grant.waiting_for == Waiting::Verification {
-        let key = Key::VerificationDue(&link.app_id, &link.school_id);
-        change = change.also(TransactWrite::Delete { pk: key.pk(), sk: key.sk(), condition: Condition::Always });
+    if let Some(write) = crate::verification::dequeue(link) {
+        change = change.also(write);
     }
     let saved = commit(gatehouse, &loaded, change, &session.display_name).await?;
     tracing::info!(school_id = %saved.link.school_id, app_id = %saved.link.app_id, "school declined a request");
