@@ -39,6 +39,10 @@ async fn spawn_aws_app() -> anyhow::Result<AwsApp> {
     demo::seed(ports.table.as_ref(), now).await?;
     let clock = Arc::new(ManualClock::at(now));
     let router = gatehouse_api::router(ports.gatehouse(settings(), clock.clone()));
+    // The sign-in sends run in their own function, with its own clients, so
+    // the requests counted below are the request handler's alone.
+    let consumer = AwsPorts::new(&config, &names).gatehouse(settings(), clock.clone());
+    moto::run_sign_in_consumer(&config, &names.event_bus, consumer).await?;
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
     let url = format!("http://{}", listener.local_addr()?);
     tokio::spawn(async move { axum::serve(listener, router).await });
@@ -59,6 +63,18 @@ impl AwsApp {
 
     async fn newest_link_token(&self) -> anyhow::Result<String> {
         self.newest_token_in_email("/auth#token=").await
+    }
+
+    /// Waits (up to 10 s) until this app has sent more than `before` emails:
+    /// sign-in links go out after the request has answered.
+    async fn wait_for_email_after(&self, before: usize) -> anyhow::Result<()> {
+        for _ in 0..200 {
+            if self.sent_emails().await?.len() > before {
+                return Ok(());
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
+        anyhow::bail!("no new email after {before}")
     }
 
     /// The token after `marker` in the newest email this app sent through SES.
@@ -110,7 +126,9 @@ impl AwsApp {
     /// Signs the demo user in; returns the cookie header value.
     async fn sign_in(&self) -> anyhow::Result<String> {
         let url = format!("{}/api/auth/magic-link", self.url);
+        let before = self.sent_emails().await?.len();
         self.client.post(url).json(&json!({"email": DEMO_EMAIL})).send().await?;
+        self.wait_for_email_after(before).await?;
         let token = self.newest_link_token().await?;
         let response =
             self.client.post(format!("{}/api/auth/session", self.url)).json(&json!({"token": token})).send().await?;
@@ -121,7 +139,9 @@ impl AwsApp {
     /// Signs the demo school user in to the school portal (S3); returns the cookie header value.
     async fn sign_in_to_school(&self) -> anyhow::Result<String> {
         let url = format!("{}/api/school/auth/magic-link", self.url);
+        let before = self.sent_emails().await?.len();
         self.client.post(url).json(&json!({"email": DEMO_SCHOOL_EMAIL})).send().await?;
+        self.wait_for_email_after(before).await?;
         let token = self.newest_token_in_email("/school/auth#token=").await?;
         let session = format!("{}/api/school/auth/session", self.url);
         let response = self.client.post(session).json(&json!({"token": token})).send().await?;
@@ -149,15 +169,34 @@ async fn partner_signs_in_and_lists_active_schools_on_aws_adapters() -> anyhow::
         )
         .await;
     assert_eq!(response?.status(), 202);
-    assert_eq!(requests, 4, "two rate-limit counters, the user, the link");
+    assert_eq!(
+        requests, 4,
+        "two rate-limit counters, the request and the outbox's Query; the lookup and the link come after (#18)"
+    );
 
+    app.wait_for_email_after(0).await?;
+    // An address with no account costs the request exactly the same (#18):
+    // the answer cannot wait on, or time, the lookup.
+    let (response, requests) = app
+        .requests_during(
+            app.client
+                .post(format!("{}/api/auth/magic-link", app.url))
+                .json(&json!({"email": "nobody@partner.example"}))
+                .send(),
+        )
+        .await;
+    assert_eq!(response?.status(), 202);
+    assert_eq!(requests, 4, "the same work for an address with no account");
     let token = app.newest_link_token().await?;
     let (response, requests) = app
         .requests_during(app.client.post(format!("{}/api/auth/session", app.url)).json(&json!({"token": token})).send())
         .await;
     let response = response?;
     assert_eq!(response.status(), 200);
-    assert_eq!(requests, 5, "consume the link, user, partner, apps, session");
+    assert_eq!(
+        requests, 6,
+        "the link, user, partner, apps, one transaction (link consumed, session made), the outbox's Query"
+    );
     let set_cookie = response.headers()["set-cookie"].to_str()?.to_owned();
     assert!(set_cookie.starts_with("__Host-gatehouse_session="), "{set_cookie}");
     assert!(set_cookie.contains("Secure") && set_cookie.contains("HttpOnly") && set_cookie.contains("SameSite=Strict"));
@@ -218,8 +257,9 @@ async fn school_actions_and_the_revocation_job_on_aws_adapters() -> anyhow::Resu
     let (status, outcome, requests) = app.post(&cookie, "/api/partner/schools/3280002/revoke", revoke).await?;
     assert_eq!((status, outcome["school"]["row"]["revoke_pending"].clone()), (200, json!("2026-11-30")));
     assert_eq!(
-        requests, 8,
-        "session, link, app, one transaction, a log Query for the receipt, one for the tile, two usage GetItems"
+        requests, 11,
+        "session, link, app, the log Query for the receipts, one transaction (with the receipts in the outbox), \
+         one log Query for the tile, two usage GetItems; then the outbox's Query and a claim per receipt (two)"
     );
     // The receipt goes through SES to the school contact and the partner contact.
     let receipts = app.emails_with_subject_prefix("Receipt: Revoke scheduled").await?;
@@ -233,8 +273,9 @@ async fn school_actions_and_the_revocation_job_on_aws_adapters() -> anyhow::Resu
     let (status, _, requests) = app.post(&cookie, "/api/partner/schools/3280008/resend-invite", contact).await?;
     assert_eq!(status, 200);
     assert_eq!(
-        requests, 7,
-        "session, link, app, is the contact a partner user, the partner's team (#12), one transaction, one log Query"
+        requests, 9,
+        "session, link, app, is the contact a partner user, the partner's team (#12), one transaction (the link \
+         owing its email), one log Query, the mark cleared as the email goes (#18), the outbox's Query"
     );
     let token = app.newest_token_in_email("/authorise#token=").await?;
     let opened =
@@ -363,17 +404,22 @@ async fn an_extract_push_and_a_students_page_on_dynamodb() -> anyhow::Result<()>
     let (response, requests) = app.requests_during(push).await;
     let receipt: Value = response?.json().await?;
     assert_eq!(receipt["status"], "ok");
-    let transactions = records.div_ceil(100) as u64;
-    // Agent key, feed, lease, the school's partition (one page), the change
-    // counter, the transactions, the feed again; then per link: the pointer
-    // Query, the link and its commit, and the same pointer walk for the event.
-    assert_eq!(requests, 1 + 1 + 1 + 1 + 1 + transactions + 1 + 1 + 2 + 1 + 1, "{records} records");
+    assert_eq!(records.div_ceil(100), 2, "two transactions of people");
+    // Agent key, feed, lease, the school's partition (one page), the links
+    // (pointer Query, the link), the change counter, the first 100 people;
+    // then one transaction with the rest, the feed, the link copies and the
+    // `data.refreshed` event (#18: nothing half-applied), and the outbox
+    // delivery that sends the event (its Query and the event's claim).
+    assert_eq!(requests, 12, "{records} records");
 
     let page = app.client.get(format!("{}/api/v1/schools/3280003/students?limit=50", app.url)).bearer_auth(&key).send();
     let (response, requests) = app.requests_during(page).await;
     let page: Value = response?.json().await?;
     assert_eq!(page["data"].as_array().map(Vec::len), Some(50));
-    assert_eq!(requests, 8, "key, app, partner, link, usage counter, selections, feed, one Query");
+    assert_eq!(
+        requests, 9,
+        "key, app, partner, link, usage counter, selections, feed, one Query, the page's shared-with record (#18)"
+    );
     let token = page["sync_token"].as_str().context("a sync token")?.to_owned();
 
     let delta = gatehouse_core::synthetic::changes(21, 60, today, 1);
@@ -384,12 +430,16 @@ async fn an_extract_push_and_a_students_page_on_dynamodb() -> anyhow::Result<()>
         .json(&delta)
         .send()
         .await?;
-    assert_eq!(pushed.status(), 200);
+    let status = pushed.status();
+    assert_eq!(status, 200, "{}", pushed.text().await?);
     let since = format!("{}/api/v1/schools/3280003/students?since={token}", app.url);
     let (response, requests) = app.requests_during(app.client.get(since).bearer_auth(&key).send()).await;
     let changes: Value = response?.json().await?;
     let changed = changes["data"].as_array().context("data")?;
     assert_eq!(changed.len(), delta.students.len() + delta.deleted.len());
-    assert_eq!(requests, 9, "the same reads, then the change feed and the (empty) selection feed");
+    assert_eq!(
+        requests, 10,
+        "the same reads, then the change feed and the (empty) selection feed, and the page's shared-with record"
+    );
     Ok(())
 }

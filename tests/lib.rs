@@ -2,4 +2,5 @@
 
 pub mod counting;
 pub mod moto;
+pub mod stack;
 pub mod webhook_receiver;

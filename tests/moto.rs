@@ -167,3 +167,81 @@ fn answers(port: u16) -> bool {
         && status.starts_with(b"HTTP/1.")
         && &status[9..12] == b"200"
 }
+
+/// Stands in for Lambda's EventBridge invocation of an event consumer: a
+/// rule on `bus` with the consumer's pattern from `model::EVENT_CONSUMERS`
+/// sends its events to a new SQS queue, and a task hands each event's
+/// `detail` to `consume`, as the consumer's Lambda binary does. Stops with
+/// the test's runtime.
+pub async fn run_event_consumer<F, Fut>(
+    config: &SdkConfig,
+    bus: &str,
+    consumer: &str,
+    consume: F,
+) -> anyhow::Result<tokio::task::JoinHandle<()>>
+where
+    F: Fn(serde_json::Value) -> Fut + Send + 'static,
+    Fut: std::future::Future<Output = anyhow::Result<()>> + Send,
+{
+    use anyhow::Context;
+    use aws_sdk_sqs::types::QueueAttributeName;
+
+    let consumer = gatehouse_model::EVENT_CONSUMERS
+        .iter()
+        .find(|known| known.name == consumer)
+        .with_context(|| format!("no event consumer {consumer}"))?;
+    let (events, sqs) = (aws_sdk_eventbridge::Client::new(config), aws_sdk_sqs::Client::new(config));
+    let queue = sqs.create_queue().queue_name(unique_name(consumer.name)).send().await?;
+    let queue_url = queue.queue_url.context("queue URL")?;
+    let attributes =
+        sqs.get_queue_attributes().queue_url(&queue_url).attribute_names(QueueAttributeName::QueueArn).send().await?;
+    let queue_arn =
+        attributes.attributes().and_then(|all| all.get(&QueueAttributeName::QueueArn)).context("queue ARN")?.clone();
+    let rule = unique_name(consumer.name);
+    let pattern = serde_json::json!({ "source": [gatehouse_aws::EVENT_SOURCE], "detail-type": consumer.detail_types });
+    events.put_rule().name(&rule).event_bus_name(bus).event_pattern(pattern.to_string()).send().await?;
+    let target = aws_sdk_eventbridge::types::Target::builder().id("consumer").arn(queue_arn).build()?;
+    events.put_targets().rule(&rule).event_bus_name(bus).targets(target).send().await?;
+    Ok(tokio::spawn(async move {
+        loop {
+            let received = sqs.receive_message().queue_url(&queue_url).max_number_of_messages(10).send().await;
+            let messages = match received {
+                Ok(received) => received.messages.unwrap_or_default(),
+                Err(_) => {
+                    tokio::time::sleep(Duration::from_millis(100)).await;
+                    continue;
+                }
+            };
+            if messages.is_empty() {
+                tokio::time::sleep(Duration::from_millis(50)).await;
+            }
+            for message in messages {
+                let event: serde_json::Value =
+                    serde_json::from_str(message.body().unwrap_or("{}")).unwrap_or(serde_json::Value::Null);
+                // A failed attempt stays on the queue and comes back, as Lambda retries.
+                if consume(event["detail"].clone()).await.is_ok() {
+                    if let Some(receipt) = message.receipt_handle() {
+                        let _ = sqs.delete_message().queue_url(&queue_url).receipt_handle(receipt).send().await;
+                    }
+                }
+            }
+        }
+    }))
+}
+
+/// [`run_event_consumer`] for `send_sign_in_links`: sign-in emails go out
+/// after the request's 202, as on AWS.
+pub async fn run_sign_in_consumer(
+    config: &SdkConfig,
+    bus: &str,
+    gatehouse: gatehouse_core::Gatehouse,
+) -> anyhow::Result<tokio::task::JoinHandle<()>> {
+    run_event_consumer(config, bus, "send_sign_in_links", move |detail| {
+        let gatehouse = gatehouse.clone();
+        async move {
+            gatehouse_core::auth::send_requested_link(&gatehouse, &detail).await?;
+            Ok(())
+        }
+    })
+    .await
+}

@@ -1,5 +1,7 @@
-//! `model::ROUTES` and `model::JOBS`, `infra/template.yaml` and the lambda
-//! bins name the same functions: an entry on one side only fails here, named.
+//! `model::ROUTES`, `model::JOBS` and `model::EVENT_CONSUMERS` and
+//! `infra/template.yaml` name the same functions, each running the one
+//! binary as its own `GATEHOUSE_FUNCTION`: an entry on one side only fails
+//! here, named.
 //! A route's function is called by its `HttpApi` event, a job's by its
 //! schedule. Also pins what cfn-lint lets through: the runtime, the
 //! architecture, a policy per function, and the table's shape as the DynamoDB
@@ -8,7 +10,7 @@
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
-use gatehouse_model::{EVENT_CONSUMERS, EventConsumer, JOBS, Job, ROUTES, Route};
+use gatehouse_model::{EVENT_CONSUMERS, EventConsumer, FUNCTION_VARIABLE, JOBS, Job, ROUTES, Route};
 use serde_norway::Value;
 
 fn workspace_root() -> PathBuf {
@@ -114,16 +116,21 @@ fn check_build(template: &Template, name: &str, function: &Value, binary: &str, 
     if text_at(function, &["Type"]) != Some("AWS::Serverless::Function") {
         problems.push(format!("{name} is not an AWS::Serverless::Function"));
     }
-    if text_at(function, &["Metadata", "BuildMethod"]) != Some("rust-cargolambda") {
-        problems.push(format!("{name}: Metadata.BuildMethod is not rust-cargolambda"));
+    // Built once, outside SAM: no function has a build of its own.
+    if at(function, &["Metadata"]).is_some() {
+        problems.push(format!("{name}: has Metadata (a SAM build of its own); every function shares one binary"));
     }
-    let found = text_at(function, &["Metadata", "BuildProperties", "Binary"]);
+    // The zip `cargo xtask package` writes where Globals says (it reads the path there).
+    if at(function, &["Properties", "CodeUri"]).is_some() {
+        problems.push(format!("{name}: has a CodeUri of its own; every function runs the Globals one"));
+    }
+    let code = template.effective(function, "CodeUri").and_then(Value::as_str);
+    if !code.is_some_and(|code| code.ends_with("/bootstrap.zip")) {
+        problems.push(format!("{name}: CodeUri is {code:?}, not the one binary's bootstrap.zip"));
+    }
+    let found = text_at(function, &["Properties", "Environment", "Variables", FUNCTION_VARIABLE]);
     if found != Some(binary) {
-        problems.push(format!("{name}: BuildProperties.Binary is {found:?}, {binary} needs {binary:?}"));
-    }
-    // cargo-lambda builds from the workspace root, one level above the template.
-    if template.effective(function, "CodeUri").and_then(Value::as_str) != Some("..") {
-        problems.push(format!("{name}: CodeUri is not the workspace root (..)"));
+        problems.push(format!("{name}: {FUNCTION_VARIABLE} is {found:?}, {binary} needs {binary:?}"));
     }
 }
 
@@ -342,42 +349,19 @@ fn every_function_and_event_has_a_route_or_job() {
     assert_no_problems("template functions without a route or job", problems);
 }
 
+/// One name, one function: the binary finds its function by name, so a name
+/// shared by a route, a job or a consumer would run the wrong one.
 #[test]
-fn lambda_bins_match_routes_and_jobs() {
-    let dir = workspace_root().join("functions/lambdas/src/bin");
-    let bins: BTreeSet<String> = std::fs::read_dir(&dir)
-        .unwrap_or_else(|e| panic!("reading {}: {e}", dir.display()))
-        .map(|entry| entry.expect("a directory entry").path())
-        .filter(|path| path.extension().is_some_and(|extension| extension == "rs"))
-        .map(|path| path.file_stem().expect("a file name").to_string_lossy().into_owned())
-        .collect();
-    let routes: BTreeSet<String> = ROUTES.iter().map(|route| route.name.to_owned()).collect();
-    let jobs: BTreeSet<String> = JOBS.iter().map(|job| job.name.to_owned()).collect();
-    let consumers: BTreeSet<String> = EVENT_CONSUMERS.iter().map(|consumer| consumer.name.to_owned()).collect();
-    let mut problems: Vec<String> = routes
-        .difference(&bins)
-        .map(|name| format!("route {name} has no functions/lambdas/src/bin/{name}.rs"))
-        .collect();
-    problems
-        .extend(jobs.difference(&bins).map(|name| format!("job {name} has no functions/lambdas/src/bin/{name}.rs")));
-    // One name, one bin, one function: a job may not share a route's name.
-    problems.extend(routes.intersection(&jobs).map(|name| format!("{name} is both a route and a job")));
-    problems.extend(
-        consumers
-            .difference(&bins)
-            .map(|name| format!("event consumer {name} has no functions/lambdas/src/bin/{name}.rs")),
-    );
-    problems.extend(
-        consumers
-            .iter()
-            .filter(|name| routes.contains(*name) || jobs.contains(*name))
-            .map(|name| format!("{name} is an event consumer and also a route or job")),
-    );
-    let named: BTreeSet<String> = routes.union(&jobs).chain(consumers.iter()).cloned().collect();
-    problems.extend(bins.difference(&named).map(|name| {
-        format!("bin {name}.rs has no route in model::ROUTES, no job in model::JOBS, no model::EVENT_CONSUMERS entry")
-    }));
-    assert_no_problems("lambda bins, routes and jobs disagree", problems);
+fn route_job_and_consumer_names_are_distinct() {
+    let mut seen = BTreeSet::new();
+    let names = ROUTES
+        .iter()
+        .map(|route| route.name)
+        .chain(JOBS.iter().map(|job| job.name))
+        .chain(EVENT_CONSUMERS.iter().map(|consumer| consumer.name));
+    let repeated: Vec<String> =
+        names.filter(|name| !seen.insert(*name)).map(|name| format!("{name} is named twice")).collect();
+    assert_no_problems("names shared by routes, jobs and consumers", repeated);
 }
 
 #[test]

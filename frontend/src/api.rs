@@ -6,17 +6,20 @@ use std::fmt;
 
 use gatehouse_model::{AccountKind, OpsMe, SchoolMe};
 use gatehouse_model::{
-    ActionOutcome, AddTeamMember, AppKeyList, AuthoriseRequest, CreateAppKey, CreatedAppKey, DirectoryResults,
-    ForwardInvitationRequest, InvitationSummary, InviteRequest, InviteSchoolRequest, ListSchoolsQuery,
-    MagicLinkAccepted, MagicLinkRequest, Me, Method, Op, OpenInvitationRequest, PermissionSet, PermissionSetSaved,
-    PriorityRequest, Problem, RemoveTeamMember, RevokeRequest, SchoolDetail, SchoolPage, ScopeSet, SessionRequest,
-    TeamPage, UpdatePermissionSet,
+    ActionOutcome, AddTeamMember, AuthoriseRequest, DirectoryResults, ForwardInvitationRequest, InvitationSummary,
+    InviteRequest, InviteSchoolRequest, ListSchoolsQuery, MagicLinkAccepted, MagicLinkRequest, Me, Method, Op,
+    OpenInvitationRequest, PriorityRequest, Problem, RemoveTeamMember, RevokeRequest, SchoolDetail, SchoolPage,
+    SessionRequest, TeamPage,
 };
 use gloo_net::http::{Method as HttpMethod, Request, RequestBuilder, Response};
 use serde::de::DeserializeOwned;
 
 use crate::school_query;
 
+mod apps;
+pub use apps::*;
+mod cases;
+pub use cases::*;
 mod console;
 pub use console::*;
 mod school;
@@ -147,8 +150,9 @@ pub async fn me() -> Result<Me, ApiError> {
 }
 
 pub async fn list_schools(query: ListSchoolsQuery) -> Result<SchoolPage, ApiError> {
-    let response = send(request(Op::ListPartnerSchools).query(schools_query(&query)).build()).await?;
-    decode(response).await
+    let op = Op::ListPartnerSchools;
+    let path = format!("{}?{}", op.route().path, school_query::api_query_string(&query));
+    decode(send(request_to(op, path).build()).await?).await
 }
 
 /// The school tile (P8) of one school in `app` (the partner's first app when `None`).
@@ -209,77 +213,6 @@ pub async fn act_on_school(
     decode(send(request).await?).await
 }
 
-/// The scopes an app requests, and how many of its schools still have to re-authorise (P10).
-pub async fn permission_set(app_id: &str) -> Result<PermissionSet, ApiError> {
-    let path = path_of(Op::GetPermissionSet, &[("app_id", app_id)]);
-    decode(send(request_to(Op::GetPermissionSet, path).build()).await?).await
-}
-
-/// Replaces the app's requested scopes with `requested`; admins only.
-pub async fn save_permission_set(app_id: &str, requested: ScopeSet) -> Result<PermissionSetSaved, ApiError> {
-    let path = path_of(Op::UpdatePermissionSet, &[("app_id", app_id)]);
-    let body = UpdatePermissionSet { requested };
-    decode(send(request_to(Op::UpdatePermissionSet, path).json(&body)).await?).await
-}
-
-/// An app's API keys, newest first, never their secrets (A1).
-pub async fn app_keys(app_id: &str) -> Result<AppKeyList, ApiError> {
-    let path = path_of(Op::ListAppKeys, &[("app_id", app_id)]);
-    decode(send(request_to(Op::ListAppKeys, path).build()).await?).await
-}
-
-/// Creates a key for the app; admins only. The answer holds the secret, which no later call
-/// returns: the screen shows it once and keeps it nowhere.
-pub async fn create_app_key(app_id: &str, label: String) -> Result<CreatedAppKey, ApiError> {
-    let path = path_of(Op::CreateAppKey, &[("app_id", app_id)]);
-    decode(send(request_to(Op::CreateAppKey, path).json(&CreateAppKey { label })).await?).await
-}
-
-/// Revokes a key at once; admins only. The answer is the app's keys afterwards.
-pub async fn revoke_app_key(app_id: &str, key_id: &str) -> Result<AppKeyList, ApiError> {
-    let path = path_of(Op::RevokeAppKey, &[("app_id", app_id), ("key_id", key_id)]);
-    // No body of its own, but the route takes a JSON object like the others.
-    decode(send(request_to(Op::RevokeAppKey, path).json(&serde_json::json!({}))).await?).await
-}
-
-/// An app's webhook (A4), without its secret.
-pub async fn webhook(app_id: &str) -> Result<gatehouse_model::WebhookSettings, ApiError> {
-    let path = path_of(Op::GetWebhook, &[("app_id", app_id)]);
-    decode(send(request_to(Op::GetWebhook, path).build()).await?).await
-}
-
-/// Sets the webhook URL and whether delivery is on; admins only. The first save's answer holds
-/// the signing secret, which no later call returns.
-pub async fn set_webhook(app_id: &str, url: String, enabled: bool) -> Result<gatehouse_model::WebhookSaved, ApiError> {
-    let path = path_of(Op::SetWebhook, &[("app_id", app_id)]);
-    let body = gatehouse_model::SetWebhook { url, enabled };
-    decode(send(request_to(Op::SetWebhook, path).json(&body)).await?).await
-}
-
-/// Replaces the signing secret; admins only. The answer holds the new one, this once.
-pub async fn rotate_webhook_secret(app_id: &str) -> Result<gatehouse_model::WebhookSaved, ApiError> {
-    let path = path_of(Op::RotateWebhookSecret, &[("app_id", app_id)]);
-    decode(send(request_to(Op::RotateWebhookSecret, path).json(&serde_json::json!({}))).await?).await
-}
-
-/// The webhook's deliveries of the last 30 days, newest first.
-pub async fn webhook_deliveries(app_id: &str) -> Result<gatehouse_model::WebhookDeliveries, ApiError> {
-    let path = path_of(Op::ListWebhookDeliveries, &[("app_id", app_id)]);
-    decode(send(request_to(Op::ListWebhookDeliveries, path).build()).await?).await
-}
-
-/// Sends one delivery again now; admins only. The answer is the delivery afterwards.
-pub async fn redeliver_webhook(app_id: &str, delivery_id: &str) -> Result<gatehouse_model::WebhookDelivery, ApiError> {
-    let path = path_of(Op::RedeliverWebhook, &[("app_id", app_id), ("delivery_id", delivery_id)]);
-    decode(send(request_to(Op::RedeliverWebhook, path).json(&serde_json::json!({}))).await?).await
-}
-
-/// The command line that tries a new key: the data API's list of the app's schools, on the
-/// origin the portal is served from (`https://gatehouse.example`).
-pub fn curl_example(origin: &str, secret: &str) -> String {
-    format!("curl -H \"Authorization: Bearer {secret}\" {origin}{}", Op::ListAppSchools.route().path)
-}
-
 pub async fn team() -> Result<TeamPage, ApiError> {
     decode(send(request(Op::ListTeam).build()).await?).await
 }
@@ -319,58 +252,6 @@ pub async fn authorise_invitation(answers: AuthoriseRequest) -> Result<Invitatio
     decode(send(request(Op::AuthoriseInvitation).json(&answers)).await?).await
 }
 
-/// P9: one page of the partner's cases, the Active Cases tab or the archive.
-pub async fn cases(
-    filter: gatehouse_model::CaseFilter,
-    cursor: Option<String>,
-) -> Result<gatehouse_model::CasePage, ApiError> {
-    let mut query = vec![("filter", filter.as_str().to_owned())];
-    query.extend(cursor.map(|cursor| ("cursor", cursor)));
-    decode(send(request(Op::ListPartnerCases).query(query).build()).await?).await
-}
-
-/// P9: New Case; `key` (made when the form opens) keeps a double submit to one case.
-pub async fn open_case(new: gatehouse_model::NewCase, key: String) -> Result<gatehouse_model::CaseDetail, ApiError> {
-    decode(send(request(Op::OpenCase).header("Idempotency-Key", &key).json(&new)).await?).await
-}
-
-/// P9: one case with its conversation.
-pub async fn case(case_id: &str) -> Result<gatehouse_model::CaseDetail, ApiError> {
-    let path = path_of(Op::GetPartnerCase, &[("case_id", case_id)]);
-    decode(send(request_to(Op::GetPartnerCase, path).build()).await?).await
-}
-
-/// Something done to a case from its page; the answer is the case afterwards.
-#[derive(Debug, Clone, PartialEq)]
-pub enum CaseCommand {
-    /// `key` is the `Idempotency-Key`, made when the comment box opens.
-    Comment {
-        text: String,
-        key: String,
-    },
-    Escalate(String),
-    Close,
-    Reopen,
-}
-
-pub async fn act_on_case(case_id: &str, command: CaseCommand) -> Result<gatehouse_model::CaseDetail, ApiError> {
-    let op = match &command {
-        CaseCommand::Comment { .. } => Op::CommentOnCase,
-        CaseCommand::Escalate(_) => Op::EscalateCase,
-        CaseCommand::Close => Op::ClosePartnerCase,
-        CaseCommand::Reopen => Op::ReopenCase,
-    };
-    let builder = request_to(op, path_of(op, &[("case_id", case_id)]));
-    let request = match command {
-        CaseCommand::Comment { text, key } => {
-            builder.header("Idempotency-Key", &key).json(&gatehouse_model::CaseCommentRequest { text })
-        }
-        CaseCommand::Escalate(reason) => builder.json(&gatehouse_model::EscalateCaseRequest { reason }),
-        CaseCommand::Close | CaseCommand::Reopen => builder.json(&serde_json::json!({})),
-    };
-    decode(send(request).await?).await
-}
-
 /// A fresh `Idempotency-Key`: a random UUID (version 4) from the browser's CSPRNG.
 /// `getRandomValues` rather than `randomUUID`, which only exists on HTTPS pages and localhost.
 pub fn idempotency_key() -> String {
@@ -399,15 +280,12 @@ fn uuid_v4(mut bytes: [u8; 16]) -> String {
 /// so the file holds exactly the rows on screen, over every page. A plain link rather than a
 /// fetch, so the browser saves the file itself under the name the server gives it.
 pub fn export_url(query: &ListSchoolsQuery) -> String {
-    let pairs: Vec<String> = school_query::export_pairs(query)
-        .iter()
-        .map(|(name, value)| format!("{name}={}", percent_encoded(value)))
-        .collect();
-    format!("{}?{}", Op::ExportPartnerSchools.route().path, pairs.join("&"))
+    format!("{}?{}", Op::ExportPartnerSchools.route().path, school_query::export_query_string(query))
 }
 
-/// A query value with everything but RFC 3986's unreserved characters escaped. Written out here
-/// because the router's encoder calls into JavaScript, which unit tests on the host cannot.
+/// A path parameter with everything but RFC 3986's unreserved characters escaped, so `/` or `?`
+/// in an id stays inside its segment. Written out here because the router's encoder calls into
+/// JavaScript, which unit tests on the host cannot.
 fn percent_encoded(value: &str) -> String {
     let mut out = String::with_capacity(value.len());
     for byte in value.bytes() {
@@ -448,13 +326,6 @@ fn app_query(app: Option<&str>) -> Vec<(&'static str, String)> {
     app.filter(|app| !app.is_empty()).map(|app| ("app", app.to_owned())).into_iter().collect()
 }
 
-/// The query string of `ListSchoolsQuery`: the view, then every parameter that is set.
-fn schools_query(query: &ListSchoolsQuery) -> Vec<(&'static str, String)> {
-    let mut pairs = vec![("view", query.view.as_str().to_owned())];
-    pairs.extend(school_query::to_pairs(query));
-    pairs
-}
-
 async fn send(request: Result<Request, gloo_net::Error>) -> Result<Response, ApiError> {
     let response = request.map_err(|_| ApiError::Unreachable)?.send().await.map_err(|_| ApiError::Unreachable)?;
     if response.ok() {
@@ -475,7 +346,7 @@ async fn decode<T: DeserializeOwned>(response: Response) -> Result<T, ApiError> 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use gatehouse_model::{InvitationStatus, SchoolStatus, SchoolView, SortColumn, SortDirection};
+    use gatehouse_model::{InvitationStatus, SchoolView, SortColumn, SortDirection};
 
     fn problem(status: u16, detail: &str) -> Problem {
         Problem {
@@ -504,29 +375,6 @@ mod tests {
     }
 
     #[test]
-    fn schools_query_sends_view_and_what_is_set_and_omits_the_rest() {
-        let query = ListSchoolsQuery {
-            view: SchoolView::Active,
-            page: Some(2),
-            page_size: Some(50),
-            status: Some(SchoolStatus::Error),
-            q: Some(String::new()),
-            ..Default::default()
-        };
-        assert_eq!(
-            schools_query(&query),
-            vec![
-                ("view", "active".to_owned()),
-                ("status", "Error".to_owned()),
-                ("page", "2".to_owned()),
-                ("page_size", "50".to_owned())
-            ]
-        );
-        let query = ListSchoolsQuery { view: SchoolView::Revoked, app: Some("app-1".to_owned()), ..Default::default() };
-        assert_eq!(schools_query(&query), vec![("view", "revoked".to_owned()), ("app", "app-1".to_owned())]);
-    }
-
-    #[test]
     fn export_url_asks_for_the_whole_list_as_shown_on_the_export_route() {
         let query = ListSchoolsQuery {
             view: SchoolView::Pending,
@@ -541,8 +389,8 @@ mod tests {
         };
         assert_eq!(
             export_url(&query),
-            "/api/partner/schools/export?view=pending&q=St%20Mary%27s%20%26%20Co&priority=true\
-             &invitation=Ready%20to%20Authorise&sort=date_invited&dir=desc"
+            "/api/partner/schools/export?view=pending&q=St+Mary%27s+%26+Co&priority=true\
+             &invitation=Ready+to+Authorise&sort=date_invited&dir=desc"
         );
     }
 
@@ -581,14 +429,6 @@ mod tests {
         );
         assert_eq!(Op::CreateAppKey.route().method, Method::Post);
         assert_eq!(Op::RevokeAppKey.route().method, Method::Post);
-    }
-
-    #[test]
-    fn the_curl_example_sends_the_key_as_a_bearer_token_to_the_schools_list() {
-        assert_eq!(
-            curl_example("https://gatehouse.example", "s3cr3t"),
-            "curl -H \"Authorization: Bearer s3cr3t\" https://gatehouse.example/api/v1/schools"
-        );
     }
 
     #[test]

@@ -1,78 +1,182 @@
-//! A school list's search, filters, sort and page as query-string pairs. The page's address and
-//! the API call use the same names and values (enums by their serde names), so a shared link
-//! asks the server exactly what the screen showed, and Back restores a list by re-reading it.
+//! A school list's search, filters, sort and page as a query string. The page's address, the API
+//! call and the export link use the same names and values (enums by their serde names), so a
+//! shared link asks the server exactly what the screen showed, and Back restores a list by
+//! re-reading it. `serde_urlencoded` does the encoding, as the server's `Query` extractor does the
+//! decoding; this module only says which parameters there are and how leniently each is read.
 
-use gatehouse_model::{ListSchoolsQuery, SortColumn, SortDirection};
-use serde::Serialize;
-use serde::de::DeserializeOwned;
+use gatehouse_model::{
+    FeedStatus, GdprMode, InstallState, InvitationStatus, ListSchoolsQuery, SchoolStatus, SchoolView, SortColumn,
+    SortDirection,
+};
+use serde::{Deserialize, Deserializer, Serialize};
 use serde_json::Value;
 
 use crate::components::page_from_query;
 
-/// Every parameter that is set, except `view`, which the route implies. Unset and blank values
-/// are left out: the server reads an empty value as a filter that matches nothing.
-pub fn to_pairs(query: &ListSchoolsQuery) -> Vec<(&'static str, String)> {
-    let text =
-        |value: &Option<String>| value.as_deref().map(str::trim).filter(|value| !value.is_empty()).map(str::to_owned);
-    let mut pairs = Vec::new();
-    pairs.extend(text(&query.app).map(|app| ("app", app)));
-    pairs.extend(text(&query.q).map(|q| ("q", q)));
-    pairs.extend(query.status.and_then(serde_name).map(|status| ("status", status)));
-    pairs.extend(text(&query.mis).map(|mis| ("mis", mis)));
-    pairs.extend(query.install.and_then(serde_name).map(|install| ("install", install)));
-    pairs.extend(query.gdpr.and_then(serde_name).map(|gdpr| ("gdpr", gdpr)));
-    pairs.extend(query.feed.and_then(serde_name).map(|feed| ("feed", feed)));
-    pairs.extend(query.revoke_pending.map(|pending| ("revoke_pending", pending.to_string())));
-    pairs.extend(query.reauthorisation.map(|needed| ("reauthorisation", needed.to_string())));
-    pairs.extend(query.priority.map(|priority| ("priority", priority.to_string())));
-    pairs.extend(query.invitation.and_then(serde_name).map(|invitation| ("invitation", invitation)));
-    pairs.extend(query.sort.and_then(serde_name).map(|sort| ("sort", sort)));
-    pairs.extend(query.dir.and_then(serde_name).map(|dir| ("dir", dir)));
-    pairs.extend(query.page.map(|page| ("page", page.to_string())));
-    pairs.extend(query.page_size.map(|size| ("page_size", size.to_string())));
-    pairs
+/// The parameters as the address and the API spell them, in the order they are written. Unset
+/// values are left out (`serde_urlencoded` skips `None`), and blank ones never get here: the
+/// server reads an empty value as a filter that matches nothing. Each value is read on its own,
+/// and one the server would refuse (`status=Bogus`, `page=0`) is dropped rather than sent, so a
+/// mistyped link shows the unfiltered list instead of an error.
+#[derive(Debug, Default, Serialize, Deserialize)]
+struct Params {
+    /// The API and the export name the view; in the page's address the route implies it.
+    #[serde(skip_deserializing)]
+    view: Option<SchoolView>,
+    #[serde(default, deserialize_with = "text")]
+    app: Option<String>,
+    #[serde(default, deserialize_with = "text")]
+    q: Option<String>,
+    #[serde(default, deserialize_with = "lenient")]
+    status: Option<SchoolStatus>,
+    #[serde(default, deserialize_with = "text")]
+    mis: Option<String>,
+    #[serde(default, deserialize_with = "lenient")]
+    install: Option<InstallState>,
+    #[serde(default, deserialize_with = "lenient")]
+    gdpr: Option<GdprMode>,
+    #[serde(default, deserialize_with = "lenient")]
+    feed: Option<FeedStatus>,
+    #[serde(default, deserialize_with = "lenient")]
+    revoke_pending: Option<bool>,
+    #[serde(default, deserialize_with = "lenient")]
+    reauthorisation: Option<bool>,
+    #[serde(default, deserialize_with = "lenient")]
+    priority: Option<bool>,
+    #[serde(default, deserialize_with = "lenient")]
+    invitation: Option<InvitationStatus>,
+    #[serde(default, deserialize_with = "lenient")]
+    sort: Option<SortColumn>,
+    #[serde(default, deserialize_with = "lenient")]
+    dir: Option<SortDirection>,
+    #[serde(default, deserialize_with = "page")]
+    page: Option<u32>,
+    #[serde(default, deserialize_with = "page_size")]
+    page_size: Option<u32>,
 }
 
-/// The inverse of [`to_pairs`]. A value the server would refuse (`status=Bogus`, `page=0`) is
-/// dropped rather than sent, so a mistyped link shows the unfiltered list instead of an error.
-pub fn from_pairs<'a>(pairs: impl IntoIterator<Item = (&'a str, &'a str)>) -> ListSchoolsQuery {
-    let mut query = ListSchoolsQuery::default();
-    let text = |value: &str| Some(value.trim().to_owned()).filter(|value| !value.is_empty());
-    for (name, value) in pairs {
-        match name {
-            "app" => query.app = text(value),
-            "q" => query.q = text(value),
-            "status" => query.status = from_serde_name(value),
-            "mis" => query.mis = text(value),
-            "install" => query.install = from_serde_name(value),
-            "gdpr" => query.gdpr = from_serde_name(value),
-            "feed" => query.feed = from_serde_name(value),
-            "revoke_pending" => query.revoke_pending = value.parse().ok(),
-            "reauthorisation" => query.reauthorisation = value.parse().ok(),
-            "priority" => query.priority = value.parse().ok(),
-            "invitation" => query.invitation = from_serde_name(value),
-            "sort" => query.sort = from_serde_name(value),
-            "dir" => query.dir = from_serde_name(value),
-            "page" => query.page = Some(page_from_query(Some(value))),
-            "page_size" => query.page_size = value.parse().ok().filter(|&size| size >= 1),
-            _ => {}
+impl Params {
+    fn of(query: &ListSchoolsQuery) -> Params {
+        let text = |value: &Option<String>| {
+            value.as_deref().map(str::trim).filter(|value| !value.is_empty()).map(str::to_owned)
+        };
+        Params {
+            view: None,
+            app: text(&query.app),
+            q: text(&query.q),
+            status: query.status,
+            mis: text(&query.mis),
+            install: query.install,
+            gdpr: query.gdpr,
+            feed: query.feed,
+            revoke_pending: query.revoke_pending,
+            reauthorisation: query.reauthorisation,
+            priority: query.priority,
+            invitation: query.invitation,
+            sort: query.sort,
+            dir: query.dir,
+            page: query.page,
+            page_size: query.page_size,
         }
     }
-    query
+
+    fn into_query(self, view: SchoolView) -> ListSchoolsQuery {
+        ListSchoolsQuery {
+            view,
+            app: self.app,
+            page: self.page,
+            page_size: self.page_size,
+            q: self.q,
+            status: self.status,
+            mis: self.mis,
+            install: self.install,
+            gdpr: self.gdpr,
+            feed: self.feed,
+            revoke_pending: self.revoke_pending,
+            reauthorisation: self.reauthorisation,
+            priority: self.priority,
+            invitation: self.invitation,
+            sort: self.sort,
+            dir: self.dir,
+        }
+    }
 }
 
-/// The value of one parameter, as [`to_pairs`] would write it.
+/// Search text and names, trimmed; blank is unset.
+fn text<'de, D: Deserializer<'de>>(value: D) -> Result<Option<String>, D::Error> {
+    let value = String::deserialize(value)?;
+    Ok(Some(value.trim().to_owned()).filter(|value| !value.is_empty()))
+}
+
+/// Any other value: unset when it does not parse.
+fn lenient<'de, D: Deserializer<'de>, T: Deserialize<'de>>(value: D) -> Result<Option<T>, D::Error> {
+    Ok(T::deserialize(value).ok())
+}
+
+/// A page number that is not a positive number means page 1, as the pager reads it.
+fn page<'de, D: Deserializer<'de>>(value: D) -> Result<Option<u32>, D::Error> {
+    let value = String::deserialize(value)?;
+    Ok(Some(page_from_query(Some(&value))))
+}
+
+fn page_size<'de, D: Deserializer<'de>>(value: D) -> Result<Option<u32>, D::Error> {
+    Ok(u32::deserialize(value).ok().filter(|&size| size >= 1))
+}
+
+/// Only flat structs and lists of string pairs are encoded here, which `serde_urlencoded` never
+/// refuses; were it to, an empty query asks for the unfiltered list.
+fn encode(params: &impl Serialize) -> String {
+    serde_urlencoded::to_string(params).unwrap_or_default()
+}
+
+/// The list's parameters as the page's address writes them, `view` aside.
+fn pairs(query: &ListSchoolsQuery) -> Vec<(String, String)> {
+    serde_urlencoded::from_str(&to_query_string(query)).unwrap_or_default()
+}
+
+/// The page's query string, without the `?`: every parameter that is set, except `view`, which
+/// the route implies.
+pub fn to_query_string(query: &ListSchoolsQuery) -> String {
+    encode(&Params::of(query))
+}
+
+/// The inverse of [`to_query_string`], for the list the route names. A string that is not a
+/// query at all (a parameter given twice, say) reads as the unfiltered list.
+pub fn from_query_string(search: &str, view: SchoolView) -> ListSchoolsQuery {
+    let search = search.strip_prefix('?').unwrap_or(search);
+    serde_urlencoded::from_str::<Params>(search).unwrap_or_default().into_query(view)
+}
+
+/// The page's address after the path: `query`, then `extra` (the open tile), or nothing at all.
+pub fn address_search(query: &ListSchoolsQuery, extra: Option<(&str, String)>) -> String {
+    let mut pairs = pairs(query);
+    pairs.extend(extra.map(|(name, value)| (name.to_owned(), value)));
+    if pairs.is_empty() { String::new() } else { format!("?{}", encode(&pairs)) }
+}
+
+/// What the list API asks: the view, then every parameter that is set.
+pub fn api_query_string(query: &ListSchoolsQuery) -> String {
+    encode(&Params { view: Some(query.view), ..Params::of(query) })
+}
+
+/// What the export asks for: the view and everything that narrows or orders it, without the
+/// page, as the file holds every page of the list on screen.
+pub fn export_query_string(query: &ListSchoolsQuery) -> String {
+    encode(&Params { view: Some(query.view), page: None, page_size: None, ..Params::of(query) })
+}
+
+/// The value of one parameter, as the address writes it.
 pub fn param(query: &ListSchoolsQuery, name: &str) -> Option<String> {
-    to_pairs(query).into_iter().find(|(key, _)| *key == name).map(|(_, value)| value)
+    pairs(query).into_iter().find(|(key, _)| key == name).map(|(_, value)| value)
 }
 
 /// `query` with one parameter set (or cleared by `None`), back on page 1: the page the user was
 /// on may not exist in the narrower list.
 pub fn with_param(query: &ListSchoolsQuery, name: &str, value: Option<&str>) -> ListSchoolsQuery {
-    let pairs = to_pairs(query);
-    let kept =
-        pairs.iter().filter(|(key, _)| *key != name && *key != "page").map(|(key, value)| (*key, value.as_str()));
-    from_pairs(kept.chain(value.map(|value| (name, value))))
+    let mut pairs: Vec<(String, String)> =
+        pairs(query).into_iter().filter(|(key, _)| key != name && key != "page").collect();
+    pairs.extend(value.map(|value| (name.to_owned(), value.to_owned())));
+    from_query_string(&encode(&pairs), query.view)
 }
 
 /// Whether the search or any filter narrows the list; sorting and paging do not.
@@ -87,14 +191,6 @@ pub fn filters_active(query: &ListSchoolsQuery) -> bool {
         || query.reauthorisation.is_some()
         || query.priority.is_some()
         || query.invitation.is_some()
-}
-
-/// What the export asks for: the view and everything that narrows or orders it, without the
-/// page, as the file holds every page of the list on screen.
-pub fn export_pairs(query: &ListSchoolsQuery) -> Vec<(&'static str, String)> {
-    let mut pairs = vec![("view", query.view.as_str().to_owned())];
-    pairs.extend(to_pairs(query).into_iter().filter(|(name, _)| !matches!(*name, "page" | "page_size")));
-    pairs
 }
 
 /// "Clear Filters": the search and every filter go; the sort stays, since it narrows nothing.
@@ -133,14 +229,16 @@ pub fn serde_name<T: Serialize>(value: T) -> Option<String> {
     }
 }
 
-fn from_serde_name<T: DeserializeOwned>(name: &str) -> Option<T> {
-    serde_json::from_value(Value::String(name.to_owned())).ok()
-}
-
 #[cfg(test)]
 mod tests {
+    use serde::de::DeserializeOwned;
+
     use super::*;
-    use gatehouse_model::{FeedStatus, GdprMode, InstallState, InvitationStatus, SchoolStatus, SchoolView};
+
+    /// The inverse of [`serde_name`]: every spelling it gives reads back.
+    fn from_serde_name<T: DeserializeOwned>(name: &str) -> Option<T> {
+        serde_json::from_value(Value::String(name.to_owned())).ok()
+    }
 
     fn everything() -> ListSchoolsQuery {
         ListSchoolsQuery {
@@ -164,14 +262,13 @@ mod tests {
     }
 
     fn round_trip(query: &ListSchoolsQuery) -> ListSchoolsQuery {
-        let pairs = to_pairs(query);
-        from_pairs(pairs.iter().map(|(name, value)| (*name, value.as_str())))
+        from_query_string(&to_query_string(query), query.view)
     }
 
     #[test]
     fn every_parameter_is_written_with_the_servers_spelling() {
-        let pairs = to_pairs(&everything());
-        let pairs: Vec<_> = pairs.iter().map(|(name, value)| (*name, value.as_str())).collect();
+        let pairs = pairs(&everything());
+        let pairs: Vec<_> = pairs.iter().map(|(name, value)| (name.as_str(), value.as_str())).collect();
         assert_eq!(
             pairs,
             [
@@ -195,6 +292,40 @@ mod tests {
     }
 
     #[test]
+    fn the_address_is_form_encoded_in_the_same_order() {
+        assert_eq!(
+            to_query_string(&everything()),
+            "app=app-1&q=castle&status=Not+Installed&mis=Not+detected&install=Onboarding+Queue\
+             &gdpr=Include+All&feed=Paused&revoke_pending=false&reauthorisation=true&priority=true\
+             &invitation=Invitation+Sent&sort=month_stats&dir=desc&page=3&page_size=50"
+        );
+        assert_eq!(to_query_string(&ListSchoolsQuery::default()), "");
+    }
+
+    #[test]
+    fn the_address_reads_back_either_spelling_of_a_space() {
+        // Links written before the codec used `%20`; browsers and the router read both.
+        let read = from_query_string("?status=Not%20Installed&q=St%20Mary%27s", SchoolView::Pending);
+        assert_eq!(read.status, Some(SchoolStatus::NotInstalled));
+        assert_eq!(read.q.as_deref(), Some("St Mary's"));
+        assert_eq!(read.view, SchoolView::Pending);
+        assert_eq!(
+            from_query_string("status=Not+Installed", SchoolView::Active).status,
+            Some(SchoolStatus::NotInstalled)
+        );
+    }
+
+    #[test]
+    fn the_open_tile_follows_the_query_in_the_address() {
+        let query = ListSchoolsQuery { status: Some(SchoolStatus::Error), ..Default::default() };
+        assert_eq!(address_search(&query, Some(("school", "3280001".to_owned()))), "?status=Error&school=3280001");
+        assert_eq!(address_search(&query, None), "?status=Error");
+        assert_eq!(address_search(&ListSchoolsQuery::default(), None), "");
+        let tile_only = from_query_string("school=3280001", SchoolView::Active);
+        assert_eq!(tile_only, ListSchoolsQuery::default());
+    }
+
+    #[test]
     fn every_parameter_survives_the_round_trip() {
         assert_eq!(round_trip(&everything()), everything());
         assert_eq!(round_trip(&ListSchoolsQuery::default()), ListSchoolsQuery::default());
@@ -206,6 +337,7 @@ mod tests {
             let query = ListSchoolsQuery { status: Some(status), ..Default::default() };
             assert_eq!(param(&query, "status").as_deref(), Some(status.label()));
             assert_eq!(round_trip(&query), query);
+            assert_eq!(serde_name(status).and_then(|name| from_serde_name(&name)), Some(status));
         }
         for install in InstallState::ALL {
             let query = ListSchoolsQuery { install: Some(install), ..Default::default() };
@@ -251,22 +383,18 @@ mod tests {
     #[test]
     fn blank_and_unknown_values_are_left_out() {
         let query = ListSchoolsQuery { q: Some("  ".to_owned()), mis: Some(String::new()), ..Default::default() };
-        assert_eq!(to_pairs(&query), []);
-        let parsed = from_pairs([
-            ("status", "Bogus"),
-            ("page", "0"),
-            ("revoke_pending", "yes"),
-            ("priority", "on"),
-            ("reauthorisation", "needed"),
-            ("invitation", "Sent"),
-            ("colour", "red"),
-        ]);
+        assert_eq!(to_query_string(&query), "");
+        let parsed = from_query_string(
+            "status=Bogus&page=0&revoke_pending=yes&priority=on&reauthorisation=needed&invitation=Sent&colour=red\
+             &page_size=0&q=&view=revoked",
+            SchoolView::Active,
+        );
         assert_eq!(parsed, ListSchoolsQuery { page: Some(1), ..Default::default() });
     }
 
     #[test]
     fn search_text_is_trimmed() {
-        assert_eq!(from_pairs([("q", "  castle ")]).q.as_deref(), Some("castle"));
+        assert_eq!(from_query_string("q=++castle+", SchoolView::Active).q.as_deref(), Some("castle"));
         assert_eq!(
             param(&ListSchoolsQuery { q: Some(" castle ".to_owned()), ..Default::default() }, "q").as_deref(),
             Some("castle")
@@ -279,21 +407,15 @@ mod tests {
         assert_eq!(changed, ListSchoolsQuery { status: Some(SchoolStatus::Error), page: None, ..everything() });
         let cleared_one = with_param(&everything(), "mis", None);
         assert_eq!(cleared_one, ListSchoolsQuery { mis: None, page: None, ..everything() });
+        let pending = ListSchoolsQuery { view: SchoolView::Pending, ..Default::default() };
+        assert_eq!(with_param(&pending, "priority", Some("true")).view, SchoolView::Pending);
     }
 
     #[test]
     fn clear_filters_keeps_only_the_sort() {
         let cleared = cleared(&everything());
         assert!(!filters_active(&cleared));
-        assert_eq!(
-            to_pairs(&cleared),
-            [
-                ("app", "app-1".to_owned()),
-                ("sort", "month_stats".to_owned()),
-                ("dir", "desc".to_owned()),
-                ("page_size", "50".to_owned())
-            ]
-        );
+        assert_eq!(to_query_string(&cleared), "app=app-1&sort=month_stats&dir=desc&page_size=50");
     }
 
     #[test]
@@ -310,10 +432,26 @@ mod tests {
     }
 
     #[test]
+    fn the_api_is_asked_for_the_view_and_what_is_set() {
+        let query = ListSchoolsQuery {
+            view: SchoolView::Active,
+            page: Some(2),
+            page_size: Some(50),
+            status: Some(SchoolStatus::Error),
+            q: Some(String::new()),
+            ..Default::default()
+        };
+        assert_eq!(api_query_string(&query), "view=active&status=Error&page=2&page_size=50");
+        let query = ListSchoolsQuery { view: SchoolView::Revoked, app: Some("app-1".to_owned()), ..Default::default() };
+        assert_eq!(api_query_string(&query), "view=revoked&app=app-1");
+    }
+
+    #[test]
     fn the_export_names_the_view_and_keeps_everything_but_the_page() {
         let query = ListSchoolsQuery { view: SchoolView::Pending, ..everything() };
-        let pairs = export_pairs(&query);
-        let names: Vec<_> = pairs.iter().map(|(name, _)| *name).collect();
+        let export = export_query_string(&query);
+        let pairs: Vec<(String, String)> = serde_urlencoded::from_str(&export).unwrap();
+        let names: Vec<_> = pairs.iter().map(|(name, _)| name.as_str()).collect();
         assert_eq!(
             names,
             [
@@ -334,7 +472,7 @@ mod tests {
             ]
         );
         assert_eq!(pairs[0].1, "pending");
-        assert_eq!(export_pairs(&ListSchoolsQuery::default()), [("view", "active".to_owned())]);
+        assert_eq!(export_query_string(&ListSchoolsQuery::default()), "view=active");
     }
 
     #[test]

@@ -4,15 +4,14 @@
 //! fix every one of them succeeded; `docs/SECURITY.md` names the check that
 //! stops each.
 
-mod stack;
-
 use chrono::Duration;
 use gatehouse_core::demo::{COLLEAGUE_EMAIL, DEMO_EMAIL, DEMO_OPS_EMAIL, OTHER_EMAIL};
 use gatehouse_core::ports::Clock;
 use gatehouse_core::{SchoolId, agent_keys, synthetic};
 use serde_json::{Value, json};
 
-use crate::stack::Stack;
+use gatehouse_tests::both;
+use gatehouse_tests::stack::Stack;
 
 const INVITE_LINK: &str = "/authorise#token=";
 const SCHOOL_SIGN_IN_LINK: &str = "/school/auth#token=";

@@ -5,9 +5,10 @@ use std::sync::Arc;
 
 use gatehouse_core::demo::{DEMO_EMAIL, DEMO_OPS_EMAIL, DEMO_SCHOOL_EMAIL};
 use gatehouse_core::keys::Key;
+use gatehouse_core::ports::Clock;
 use gatehouse_core::ports::ManualClock;
 use gatehouse_core::{EmailAddress, Gatehouse, Settings, accounts, auth};
-use gatehouse_model::AccountKind;
+use gatehouse_model::{AccountKind, SIGN_IN_REQUESTED};
 use serde_json::json;
 
 use crate::helpers::{assert_problem, new_client, spawn_app, token_after};
@@ -159,20 +160,23 @@ async fn the_first_ops_user_is_created_by_their_first_sign_in_request_and_only_t
     let data = tempfile::tempdir().unwrap();
     let clock = Arc::new(ManualClock::at(chrono::Utc::now()));
     let outbox = Arc::new(gatehouse_local::FileOutbox::open(&data.path().join("outbox"), clock.clone()).unwrap());
+    let bus = Arc::new(gatehouse_local::InProcessBus::open(data.path(), clock.clone()).unwrap());
     let mut settings = Settings::new("http://gatehouse.test");
     settings.first_ops_user = Some(EmailAddress::parse("first@ops.example").unwrap());
     let gatehouse = Gatehouse {
         table: Arc::new(gatehouse_local::store::RedbTable::open(&data.path().join("store.redb")).unwrap()),
         mailer: outbox.clone(),
-        events: Arc::new(gatehouse_local::InProcessBus::open(data.path(), clock.clone()).unwrap()),
+        events: bus.clone(),
         clock,
         settings,
     };
     auth::request_magic_link(&gatehouse, AccountKind::Ops, "someone@ops.example", "127.0.0.1").await.unwrap();
     auth::request_magic_link(&gatehouse, AccountKind::School, "first@ops.example", "127.0.0.1").await.unwrap();
+    send_requested_links(&gatehouse, &bus).await;
     assert!(outbox.entries().unwrap().is_empty(), "only the named address, and only for the console");
 
     auth::request_magic_link(&gatehouse, AccountKind::Ops, "First@Ops.example", "127.0.0.1").await.unwrap();
+    send_requested_links(&gatehouse, &bus).await;
     let sent = outbox.entries().unwrap();
     assert_eq!(sent.len(), 1);
     let token = token_after(&sent[0].text, "/ops/auth#token=");
@@ -180,6 +184,68 @@ async fn the_first_ops_user_is_created_by_their_first_sign_in_request_and_only_t
     assert_eq!(session.me.email, "first@ops.example");
     let key = Key::User(AccountKind::Ops, &EmailAddress::parse("first@ops.example").unwrap());
     assert!(gatehouse.table.get(&key.pk(), &key.sk()).await.unwrap().is_some());
+}
+
+/// The sign-in consumer's part, as the local server runs it after the 202:
+/// every request on the bus so far (one already handled is `Gone`).
+async fn send_requested_links(gatehouse: &Gatehouse, bus: &gatehouse_local::InProcessBus) {
+    for event in bus.recorded().unwrap().into_iter().filter(|event| event.detail_type == SIGN_IN_REQUESTED) {
+        auth::send_requested_link(gatehouse, &event.detail).await.unwrap();
+    }
+}
+
+/// #18: the answer to a sign-in request must not depend on, or wait for,
+/// whether the address has an account: the same store calls and one event
+/// for both, and the lookup and send only in the consumer.
+#[tokio::test]
+async fn a_sign_in_request_does_the_same_work_for_any_address() {
+    let data = tempfile::tempdir().unwrap();
+    let clock = Arc::new(ManualClock::at(chrono::Utc::now()));
+    let store: Arc<dyn gatehouse_core::ports::Table> =
+        Arc::new(gatehouse_local::store::RedbTable::open(&data.path().join("store.redb")).unwrap());
+    gatehouse_core::demo::seed(store.as_ref(), clock.now()).await.unwrap();
+    let counting = Arc::new(gatehouse_tests::counting::Counting::new(store));
+    let outbox = Arc::new(gatehouse_local::FileOutbox::open(&data.path().join("outbox"), clock.clone()).unwrap());
+    let bus = Arc::new(gatehouse_local::InProcessBus::open(data.path(), clock.clone()).unwrap());
+    let gatehouse = Gatehouse {
+        table: counting.clone(),
+        mailer: outbox.clone(),
+        events: bus.clone(),
+        clock,
+        settings: Settings::new("http://gatehouse.test"),
+    };
+    let mut work = Vec::new();
+    for address in [DEMO_EMAIL, "nobody@partner.example"] {
+        let before = counting.counts();
+        auth::request_magic_link(&gatehouse, AccountKind::Partner, address, "192.0.2.7").await.unwrap();
+        work.push(counting.counts().since(before));
+    }
+    assert_eq!(work[0], work[1], "the same store calls for an account and for none");
+    let events = bus.recorded().unwrap();
+    assert_eq!(events.len(), 2, "one event each: {events:?}");
+    assert!(events.iter().all(|event| event.detail_type == SIGN_IN_REQUESTED));
+    assert!(
+        events.iter().all(|event| !event.detail.to_string().contains('@')),
+        "the bus carries the request's id, never the address: {events:?}"
+    );
+    assert!(outbox.entries().unwrap().is_empty(), "nothing is sent before the consumer runs");
+
+    let outcomes: Vec<_> = consume(&gatehouse, &events).await;
+    assert_eq!(outcomes, [auth::SignInSend::Sent, auth::SignInSend::NoAccount]);
+    assert_eq!(outbox.entries().unwrap().len(), 1, "a link for the account only");
+    assert_eq!(
+        consume(&gatehouse, &events).await,
+        [auth::SignInSend::Gone, auth::SignInSend::Gone],
+        "a redelivered event sends nothing again"
+    );
+}
+
+async fn consume(gatehouse: &Gatehouse, events: &[gatehouse_local::RecordedEvent]) -> Vec<auth::SignInSend> {
+    let mut outcomes = Vec::new();
+    for event in events {
+        outcomes.push(auth::send_requested_link(gatehouse, &event.detail).await.unwrap());
+    }
+    outcomes
 }
 
 #[tokio::test]

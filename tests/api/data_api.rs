@@ -3,23 +3,29 @@
 //! authorisation matrix over every `/api/v1` and `/api/agent/v1` endpoint,
 //! and a property test: no read returns a person or field not granted.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 use gatehouse_core::ports::{Clock, Condition};
 use gatehouse_core::{AppId, PartnerId, SchoolId, app_keys, demo, people, synthetic};
-use gatehouse_model::{Scope, SelectionChoice};
+use gatehouse_model::{Extract, ExtractKind, Relationship, Scope, SelectionChoice};
 use proptest::prelude::*;
 use serde_json::{Value, json};
 
 use crate::helpers::{TestApp, assert_problem, spawn_app};
 use crate::ingestion::{agent_key, demo_school, push_ok, today};
 
-async fn get(app: &TestApp, key: &str, path: &str) -> reqwest::Response {
+pub(crate) async fn get(app: &TestApp, key: &str, path: &str) -> reqwest::Response {
     app.client.get(app.url(path)).bearer_auth(key).send().await.unwrap()
 }
 
 /// Every record of a resource, following cursors; returns the records and the final sync token.
-async fn read_all(app: &TestApp, key: &str, school: &str, resource: &str, query: &str) -> (Vec<Value>, String) {
+pub(crate) async fn read_all(
+    app: &TestApp,
+    key: &str,
+    school: &str,
+    resource: &str,
+    query: &str,
+) -> (Vec<Value>, String) {
     let mut records = Vec::new();
     let mut path = format!("/api/v1/schools/{school}/{resource}?limit=7{query}");
     loop {
@@ -40,7 +46,7 @@ fn ids(records: &[Value]) -> Vec<String> {
 
 /// Changes the demo app's link to `school` in place: a fixture standing in
 /// for the school's portal (S3), written through the store.
-async fn change_link(app: &TestApp, school: &str, change: impl FnOnce(&mut serde_json::Map<String, Value>)) {
+pub(crate) async fn change_link(app: &TestApp, school: &str, change: impl FnOnce(&mut serde_json::Map<String, Value>)) {
     let app_id = AppId::parse(demo::DEMO_APP).unwrap();
     let school = SchoolId::parse(school).unwrap();
     let key = gatehouse_core::keys::Key::SchoolLink(&app_id, &school);
@@ -52,7 +58,7 @@ async fn change_link(app: &TestApp, school: &str, change: impl FnOnce(&mut serde
     table.put(item, Condition::VersionIs(version)).await.unwrap();
 }
 
-async fn select(app: &TestApp, school: &str, mis_id: &str, choice: SelectionChoice) {
+pub(crate) async fn select(app: &TestApp, school: &str, mis_id: &str, choice: SelectionChoice) {
     let app_id = AppId::parse(demo::DEMO_APP).unwrap();
     let school = SchoolId::parse(school).unwrap();
     people::set_selection(&app.server.gatehouse, &app_id, &school, mis_id, choice, "Test Office").await.unwrap();
@@ -135,7 +141,7 @@ async fn a_delta_returns_changes_leavers_and_newly_excluded_persons_as_deleted()
     // Back to the default: the pupil comes back in the next delta.
     select(&app, &school, &excluded, SelectionChoice::Default).await;
     let (again, _) = read_all(&app, key, &school, "students", &format!("&since={next}")).await;
-    assert_eq!(ids(&again), [excluded.clone()]);
+    assert_eq!(ids(&again), std::slice::from_ref(&excluded));
     assert!(again[0]["deleted"].is_null());
 }
 
@@ -175,10 +181,12 @@ async fn exclude_all_shares_only_selected_persons_and_a_mode_change_expires_toke
             .json()
             .await
             .unwrap();
+    // Shared before the switch, so the app is told the rule; an id never
+    // shared gets the one answer for any such id (#18).
     assert_eq!(explained["reason"], "not_selected");
     let unknown: Value =
         get(&app, key, &format!("/api/v1/schools/{school}/explain?mis_id=STU99999")).await.json().await.unwrap();
-    assert_eq!(unknown["reason"], "not_in_extract");
+    assert_eq!(unknown["reason"], "not_shared");
 
     // The school portal's view of it.
     let app_id = AppId::parse(demo::DEMO_APP).unwrap();
@@ -279,6 +287,14 @@ async fn every_endpoint_answers_each_caller_with_the_right_code() {
     assert_eq!(status["school_id"], paused.as_str());
 }
 
+/// Whose selection a property-test case changes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Target {
+    Student,
+    Staff,
+    Contact,
+}
+
 /// What one property-test case sets up.
 #[derive(Debug, Clone)]
 struct Case {
@@ -287,10 +303,15 @@ struct Case {
     exclude_all: bool,
     paused: bool,
     granted: Vec<Scope>,
-    /// (student index, choice), applied in order.
-    selections: Vec<(usize, SelectionChoice)>,
+    /// (whose, index, choice), applied in order: the first half before the
+    /// first sync, the rest after it.
+    selections: Vec<(Target, usize, SelectionChoice)>,
     /// Push a round of changes after the first sync.
     changes: bool,
+    /// After the first sync, the MIS points contact `.0` at pupil `.1` alone.
+    relink: Option<(usize, usize)>,
+    /// After the first sync, the school switches its GDPR mode.
+    switch_mode: bool,
     /// Where the school's consent stands (#12).
     consent: Consent,
 }
@@ -312,24 +333,19 @@ enum Consent {
 
 fn case() -> impl Strategy<Value = Case> {
     let requested = demo::demo_requested_scopes().into_iter().collect::<Vec<_>>();
+    let choice =
+        prop_oneof![Just(SelectionChoice::Include), Just(SelectionChoice::Exclude), Just(SelectionChoice::Default)];
+    let target = prop_oneof![3 => Just(Target::Student), 1 => Just(Target::Staff), 1 => Just(Target::Contact)];
     (
         any::<u64>(),
         4u32..24,
         any::<bool>(),
         prop::bool::weighted(0.15),
         proptest::sample::subsequence(requested.clone(), 0..=requested.len()),
-        prop::collection::vec(
-            (
-                0usize..24,
-                prop_oneof![
-                    Just(SelectionChoice::Include),
-                    Just(SelectionChoice::Exclude),
-                    Just(SelectionChoice::Default)
-                ],
-            ),
-            0..8,
-        ),
+        prop::collection::vec((target, 0usize..64, choice), 0..10),
         any::<bool>(),
+        prop::option::weighted(0.5, (0usize..64, 0usize..64)),
+        prop::bool::weighted(0.2),
         prop_oneof![
             6 => Just(Consent::Granted),
             1 => Just(Consent::AwaitingVerification),
@@ -338,16 +354,20 @@ fn case() -> impl Strategy<Value = Case> {
             1 => Just(Consent::Superseded),
         ],
     )
-        .prop_map(|(seed, students, exclude_all, paused, granted, selections, changes, consent)| Case {
-            seed,
-            students,
-            exclude_all,
-            paused,
-            granted,
-            selections,
-            changes,
-            consent,
-        })
+        .prop_map(
+            |(seed, students, exclude_all, paused, granted, selections, changes, relink, switch_mode, consent)| Case {
+                seed,
+                students,
+                exclude_all,
+                paused,
+                granted,
+                selections,
+                changes,
+                relink,
+                switch_mode,
+                consent,
+            },
+        )
 }
 
 /// Puts the school's consent in `consent`, as the rules would leave it, and
@@ -416,6 +436,123 @@ const FLAG_SCOPES: [(&str, Scope); 7] = [
     ("home_language", Scope::HomeLanguage),
 ];
 
+/// The data API's lists and the scope each needs.
+const RESOURCES: [(&str, Scope); 4] =
+    [("students", Scope::Students), ("staff", Scope::Staff), ("contacts", Scope::Contacts), ("groups", Scope::Groups)];
+
+fn by_id(records: &[Value]) -> HashMap<String, Value> {
+    records.iter().map(|record| (record["id"].as_str().unwrap().to_owned(), record.clone())).collect()
+}
+
+/// The school's MIS data and choices as the property test tracks them: the
+/// oracle each answer is checked against.
+struct World {
+    exclude_all: bool,
+    granted: Vec<Scope>,
+    choices: HashMap<String, SelectionChoice>,
+    staff: Vec<String>,
+    /// Each contact's pupils, in the MIS's order.
+    pupils_of: BTreeMap<String, Vec<String>>,
+    /// Each group's pupils and staff.
+    groups: BTreeMap<String, (Vec<String>, Vec<String>)>,
+}
+
+impl World {
+    fn new(extract: &Extract, case: &Case) -> Self {
+        World {
+            exclude_all: case.exclude_all,
+            granted: case.granted.clone(),
+            choices: HashMap::new(),
+            staff: extract.staff.iter().map(|staff| staff.id.clone()).collect(),
+            pupils_of: extract
+                .contacts
+                .iter()
+                .map(|contact| {
+                    (contact.id.clone(), contact.relationships.iter().map(|r| r.student_id.clone()).collect())
+                })
+                .collect(),
+            groups: extract
+                .groups
+                .iter()
+                .map(|group| (group.id.clone(), (group.student_ids.clone(), group.staff_ids.clone())))
+                .collect(),
+        }
+    }
+
+    /// Whether the GDPR mode and the school's choice share this person.
+    fn shared(&self, id: &str) -> bool {
+        match self.choices.get(id) {
+            Some(SelectionChoice::Include) => true,
+            Some(SelectionChoice::Exclude) => false,
+            _ => !self.exclude_all,
+        }
+    }
+
+    fn granted(&self, scope: Scope) -> bool {
+        self.granted.contains(&scope)
+    }
+
+    /// The persons of `ids` an app sees named in another record.
+    fn named(&self, ids: &[String], scope: Scope) -> Vec<String> {
+        ids.iter().filter(|id| self.granted(scope) && self.shared(id)).cloned().collect()
+    }
+
+    /// The ids a full read of `resource` returns, where the test knows them
+    /// all (pupils join and leave by `synthetic::changes`).
+    fn expected(&self, resource: &str) -> Option<BTreeSet<String>> {
+        match resource {
+            "staff" => Some(self.staff.iter().filter(|id| self.shared(id)).cloned().collect()),
+            "contacts" => Some(
+                self.pupils_of
+                    .iter()
+                    .filter(|(id, pupils)| self.shared(id) && pupils.iter().any(|pupil| self.shared(pupil)))
+                    .map(|(id, _)| id.clone())
+                    .collect(),
+            ),
+            "groups" => Some(self.groups.keys().cloned().collect()),
+            _ => None,
+        }
+    }
+
+    /// A record (not a deletion) shows no person and no field the app may
+    /// not see: no hidden pupil anywhere, no contact of hidden pupils only.
+    fn check(&self, resource: &str, record: &Value) {
+        let id = record["id"].as_str().unwrap();
+        assert_ne!(record["deleted"], true);
+        let listed = |field: &str| -> Vec<String> {
+            record[field].as_array().unwrap().iter().map(|id| id.as_str().unwrap().to_owned()).collect()
+        };
+        match resource {
+            "students" => {
+                assert!(self.shared(id), "{id} returned but not shared");
+                let fields = record.as_object().unwrap();
+                for (field, scope) in FLAG_SCOPES {
+                    assert_eq!(fields.contains_key(field), self.granted(scope), "{field} on {id}");
+                }
+            }
+            "staff" => assert!(self.shared(id), "staff {id} returned but not shared"),
+            "contacts" => {
+                assert!(self.shared(id), "contact {id} returned but not shared");
+                let pupils = &self.pupils_of[id];
+                assert!(pupils.iter().any(|pupil| self.shared(pupil)), "contact {id} of hidden pupils only: {record}");
+                let related: Vec<String> = record["relationships"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .map(|relationship| relationship["student_id"].as_str().unwrap().to_owned())
+                    .collect();
+                assert_eq!(related, self.named(pupils, Scope::Students), "relationships of contact {id}");
+            }
+            "groups" => {
+                let (pupils, staff) = &self.groups[id];
+                assert_eq!(listed("student_ids"), self.named(pupils, Scope::Students), "pupils of group {id}");
+                assert_eq!(listed("staff_ids"), self.named(staff, Scope::Staff), "staff of group {id}");
+            }
+            other => panic!("no resource {other}"),
+        }
+    }
+}
+
 async fn check(case: Case) {
     let app = spawn_app().await;
     let school = demo_school(&app, "connected").await;
@@ -430,21 +567,22 @@ async fn check(case: Case) {
     })
     .await;
     let key = app.server.demo_app_key.clone();
-    let mut choices: HashMap<String, SelectionChoice> = HashMap::new();
-    let ids_in_extract: Vec<String> = extract.students.iter().map(|s| s.id.clone()).collect();
-    let id_of = |index: usize| ids_in_extract[index % ids_in_extract.len()].clone();
+    let mut world = World::new(&extract, &case);
+    let id_of = |target: Target, index: usize| match target {
+        Target::Student => extract.students[index % extract.students.len()].id.clone(),
+        Target::Staff => extract.staff[index % extract.staff.len()].id.clone(),
+        Target::Contact => extract.contacts[index % extract.contacts.len()].id.clone(),
+    };
     let half = case.selections.len() / 2;
-    for (index, choice) in &case.selections[..half] {
-        let id = id_of(*index);
-        choices.insert(id.clone(), *choice);
+    for (target, index, choice) in &case.selections[..half] {
+        let id = id_of(*target, *index);
+        world.choices.insert(id.clone(), *choice);
         select(&app, &school, &id, *choice).await;
     }
-    let shared = |id: &str, choices: &HashMap<String, SelectionChoice>| match choices.get(id) {
-        Some(SelectionChoice::Include) => true,
-        Some(SelectionChoice::Exclude) => false,
-        _ => !case.exclude_all,
-    };
-    let students_path = format!("/api/v1/schools/{school}/students");
+    let persons: Vec<String> = (extract.students.iter().map(|s| s.id.clone()))
+        .chain(extract.staff.iter().map(|s| s.id.clone()))
+        .chain(extract.contacts.iter().map(|c| c.id.clone()))
+        .collect();
     let refused = withhold(&app, &school, case.consent).await;
     if case.consent != Consent::Granted {
         let first = &extract.students[0].id;
@@ -452,7 +590,7 @@ async fn check(case: Case) {
             let response = get(&app, &key, &format!("/api/v1/schools/{school}/{path}")).await;
             assert_problem(response, 403, refused).await;
         }
-        for id in &ids_in_extract {
+        for id in &persons {
             let explained: Value =
                 get(&app, &key, &format!("/api/v1/schools/{school}/explain?mis_id={id}")).await.json().await.unwrap();
             assert_eq!(explained["shared"], false, "{id} under {:?}: {explained}", case.consent);
@@ -460,59 +598,109 @@ async fn check(case: Case) {
         return;
     }
     if case.paused {
-        assert_problem(get(&app, &key, &students_path).await, 403, "feed_paused").await;
+        for (resource, _) in RESOURCES {
+            let response = get(&app, &key, &format!("/api/v1/schools/{school}/{resource}")).await;
+            assert_problem(response, 403, "feed_paused").await;
+        }
         return;
     }
-    if !case.granted.contains(&Scope::Students) {
-        assert_problem(get(&app, &key, &students_path).await, 403, "scope_not_granted").await;
-        return;
-    }
-    let check_record = |record: &Value, choices: &HashMap<String, SelectionChoice>| {
-        let id = record["id"].as_str().unwrap();
-        if record["deleted"] == true {
-            return;
+
+    // The first sync: every resource the school granted, in full.
+    let mut synced = Vec::new();
+    let mut returned: HashSet<String> = HashSet::new();
+    for (resource, scope) in RESOURCES {
+        if !world.granted(scope) {
+            let response = get(&app, &key, &format!("/api/v1/schools/{school}/{resource}")).await;
+            assert_problem(response, 403, "scope_not_granted").await;
+            continue;
         }
-        assert!(shared(id, choices), "{id} returned but not shared");
-        let fields = record.as_object().unwrap();
-        for (field, scope) in FLAG_SCOPES {
-            assert_eq!(fields.contains_key(field), case.granted.contains(&scope), "{field} on {id}");
+        let (full, token) = read_all(&app, &key, &school, resource, "").await;
+        for record in &full {
+            world.check(resource, record);
         }
-    };
-    let (full, token) = read_all(&app, &key, &school, "students", "").await;
-    for record in &full {
-        check_record(record, &choices);
+        let held = by_id(&full);
+        if let Some(expected) = world.expected(resource) {
+            assert_eq!(held.keys().cloned().collect::<BTreeSet<_>>(), expected, "a full read of {resource}");
+        }
+        if resource != "groups" {
+            returned.extend(held.keys().cloned());
+        }
+        synced.push((resource, held, token));
     }
-    let returned: HashSet<String> = ids(&full).into_iter().collect();
-    for id in ids_in_extract.iter().chain(std::iter::once(&"STU99999".to_owned())) {
+    for id in persons.iter().chain(std::iter::once(&"STU99999".to_owned())) {
         let explained: Value =
             get(&app, &key, &format!("/api/v1/schools/{school}/explain?mis_id={id}")).await.json().await.unwrap();
         assert_eq!(explained["shared"] == true, returned.contains(id), "explain disagrees for {id}: {explained}");
     }
 
-    for (index, choice) in &case.selections[half..] {
-        let id = id_of(*index);
-        choices.insert(id.clone(), *choice);
+    // The school and the MIS change things.
+    for (target, index, choice) in &case.selections[half..] {
+        let id = id_of(*target, *index);
+        world.choices.insert(id.clone(), *choice);
         select(&app, &school, &id, *choice).await;
+    }
+    if case.switch_mode {
+        world.exclude_all = !world.exclude_all;
+        let mode = if world.exclude_all { "Exclude All" } else { "Include All" };
+        change_link(&app, &school, |link| {
+            link.insert("gdpr_mode".into(), json!(mode));
+        })
+        .await;
     }
     if case.changes {
         push_ok(&app, &agent, &synthetic::changes(case.seed, case.students, today(), 1)).await;
     }
-    let (delta, _) = read_all(&app, &key, &school, "students", &format!("&since={token}")).await;
-    for record in &delta {
-        check_record(record, &choices);
+    if let Some((contact, pupil)) = case.relink {
+        let mut moved = extract.contacts[contact % extract.contacts.len()].clone();
+        let pupil = extract.students[pupil % extract.students.len()].id.clone();
+        moved.relationships = vec![Relationship {
+            student_id: pupil.clone(),
+            relationship: "Carer".into(),
+            parental_responsibility: true,
+            priority: 1,
+        }];
+        world.pupils_of.insert(moved.id.clone(), vec![pupil]);
+        let delta = Extract {
+            kind: ExtractKind::Delta,
+            students: vec![],
+            staff: vec![],
+            contacts: vec![moved],
+            groups: vec![],
+            deleted: vec![],
+        };
+        push_ok(&app, &agent, &delta).await;
     }
-    // After applying the delta, the app holds exactly what a full read returns.
-    let mut held: HashSet<String> = returned;
-    for record in &delta {
-        let id = record["id"].as_str().unwrap().to_owned();
-        if record["deleted"] == true {
-            held.remove(&id);
+
+    // From each token, a delta brings the app to what a full read returns;
+    // after a mode switch it is told to sync in full.
+    for (resource, mut held, token) in synced {
+        if case.switch_mode {
+            let response = get(&app, &key, &format!("/api/v1/schools/{school}/{resource}?since={token}")).await;
+            assert_problem(response, 410, "sync_token_expired").await;
         } else {
-            held.insert(id);
+            let (delta, _) = read_all(&app, &key, &school, resource, &format!("&since={token}")).await;
+            for record in &delta {
+                let id = record["id"].as_str().unwrap().to_owned();
+                if record["deleted"] == true {
+                    assert_eq!(record.as_object().unwrap().len(), 2, "a deletion is its id only: {record}");
+                    held.remove(&id);
+                } else {
+                    world.check(resource, record);
+                    held.insert(id, record.clone());
+                }
+            }
+        }
+        let (full, _) = read_all(&app, &key, &school, resource, "").await;
+        for record in &full {
+            world.check(resource, record);
+        }
+        if let Some(expected) = world.expected(resource) {
+            assert_eq!(by_id(&full).keys().cloned().collect::<BTreeSet<_>>(), expected, "{resource} after changes");
+        }
+        if !case.switch_mode {
+            assert_eq!(held, by_id(&full), "{resource}: the first sync and the delta make the full read");
         }
     }
-    let (now_full, _) = read_all(&app, &key, &school, "students", "").await;
-    assert_eq!(held, ids(&now_full).into_iter().collect::<HashSet<_>>(), "delta + previous = full");
 }
 
 proptest! {
@@ -524,6 +712,55 @@ proptest! {
     }
 }
 
+#[tokio::test]
+async fn contacts_of_hidden_pupils_are_hidden_and_a_delta_resends_what_a_selection_changes() {
+    let app = spawn_app().await;
+    let school = demo_school(&app, "connected").await;
+    let agent = agent_key(&app, &school).await;
+    let extract = synthetic::school(16, 40, today());
+    push_ok(&app, &agent, &extract).await;
+    let key = &app.server.demo_app_key;
+    let only_child = extract.contacts.iter().find(|c| c.relationships.len() == 1).unwrap();
+    let pupil = only_child.relationships[0].student_id.clone();
+    let family = extract.contacts.iter().find(|c| c.relationships.len() >= 2).expect("siblings sharing a contact");
+    let (contacts, contacts_token) = read_all(&app, key, &school, "contacts", "").await;
+    let (_, groups_token) = read_all(&app, key, &school, "groups", "").await;
+    assert!(ids(&contacts).contains(&only_child.id));
+
+    // The school excludes the pupil: their contact goes, and so do they from their groups.
+    select(&app, &school, &pupil, SelectionChoice::Exclude).await;
+    let (now, _) = read_all(&app, key, &school, "contacts", "").await;
+    assert!(!ids(&now).contains(&only_child.id), "the contact of a hidden pupil is hidden");
+    let (delta, _) = read_all(&app, key, &school, "contacts", &format!("&since={contacts_token}")).await;
+    assert!(delta.contains(&json!({ "id": only_child.id, "deleted": true })), "the delta says so: {delta:?}");
+    let (groups, next_groups_token) = read_all(&app, key, &school, "groups", &format!("&since={groups_token}")).await;
+    let containing: BTreeSet<String> =
+        extract.groups.iter().filter(|g| g.student_ids.contains(&pupil)).map(|g| g.id.clone()).collect();
+    assert_eq!(ids(&groups).into_iter().collect::<BTreeSet<_>>(), containing, "the pupil's groups are sent again");
+    assert!(groups.iter().all(|group| !group["student_ids"].as_array().unwrap().contains(&json!(pupil))));
+    let explained: Value = get(&app, key, &format!("/api/v1/schools/{school}/explain?mis_id={}", only_child.id))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!((explained["reason"].as_str(), explained["shared"].as_bool()), (Some("no_shared_pupil"), Some(false)));
+
+    // Back to the default: the groups have the pupil again.
+    select(&app, &school, &pupil, SelectionChoice::Default).await;
+    let (groups, _) = read_all(&app, key, &school, "groups", &format!("&since={next_groups_token}")).await;
+    assert_eq!(ids(&groups).into_iter().collect::<BTreeSet<_>>(), containing);
+    assert!(groups.iter().all(|group| group["student_ids"].as_array().unwrap().contains(&json!(pupil))));
+
+    // One sibling hidden: the family's contact stays, naming the others only.
+    let first = family.relationships[0].student_id.clone();
+    select(&app, &school, &first, SelectionChoice::Exclude).await;
+    let (now, _) = read_all(&app, key, &school, "contacts", "").await;
+    let shown = now.iter().find(|c| c["id"] == family.id.as_str()).expect("the family's contact stays");
+    let named: Vec<&str> =
+        shown["relationships"].as_array().unwrap().iter().map(|r| r["student_id"].as_str().unwrap()).collect();
+    let others: Vec<&str> = family.relationships[1..].iter().map(|r| r.student_id.as_str()).collect();
+    assert_eq!(named, others);
+}
 #[tokio::test]
 async fn every_data_call_counts_in_the_schools_month_stats() {
     let app = spawn_app().await;

@@ -1,13 +1,18 @@
 //! A3 "why is this person missing?" in the portals: the school asks on an
-//! app's page, the partner on the school tile. Both get the same rule as the
-//! app's `explain`, the partner never the person's name or details, and
-//! neither can ask about a link that is not theirs.
+//! app's page, the partner on the school tile. The partner gets exactly the
+//! app's `explain`, never the person's name or details; the school gets the
+//! full rule; neither can ask about a link that is not theirs. An app (and
+//! its partner) learns nothing about an id it was never shared (#18).
+
+use std::collections::{BTreeSet, HashSet};
 
 use gatehouse_core::demo::{DEMO_EMAIL, DEMO_SCHOOL_EMAIL, OTHER_EMAIL};
 use gatehouse_core::{AppId, SchoolId, people, synthetic};
-use gatehouse_model::SelectionChoice;
-use serde_json::Value;
+use gatehouse_model::{DeletedRef, Extract, ExtractKind, Resource, SelectionChoice};
+use proptest::prelude::*;
+use serde_json::{Value, json};
 
+use crate::data_api::{change_link, read_all, select};
 use crate::helpers::{TestApp, assert_problem, new_client, spawn_app};
 use crate::ingestion::{agent_key, push_ok, today};
 
@@ -37,6 +42,8 @@ async fn the_school_and_the_partner_get_the_apps_answer_without_the_persons_deta
 
     let shared = app.get_ok(&school, &school_path(&pupil.id)).await;
     assert_eq!((reason(&shared), shared["shared"].as_bool()), ("shared", Some(true)));
+    // The app syncs: the pupil has been shared with it.
+    read_all(&app, &app.server.demo_app_key, SCHOOL, "students", "").await;
 
     // The school excludes the pupil from the app: all three now say so.
     let app_id = AppId::parse("demo-app").unwrap();
@@ -64,8 +71,10 @@ async fn the_school_and_the_partner_get_the_apps_answer_without_the_persons_deta
         assert!(!text.contains(detail.as_str()), "the answer names no detail of the person: {text}");
     }
 
+    // An id never shared: the partner learns nothing of it; the school does.
     let unknown = app.get_ok(&partner, &tile_path("NOBODY-1")).await;
-    assert_eq!(reason(&unknown), "not_in_extract");
+    assert_eq!(reason(&unknown), "not_shared");
+    assert_eq!(reason(&app.get_ok(&school, &school_path("NOBODY-1")).await), "not_in_extract");
     // Without `app`, the partner's first app is meant.
     let first_app = app.get_ok(&partner, &format!("/api/partner/schools/{SCHOOL}/explain?mis_id={}", pupil.id)).await;
     assert_eq!(reason(&first_app), "excluded");
@@ -182,5 +191,143 @@ async fn the_data_api_shapes_in_openapi_have_examples_that_parse() {
     }
     for example in examples("HeldExtractDecision") {
         serde_json::from_value::<HeldExtractDecision>(example).unwrap();
+    }
+}
+
+/// One case of the explain property: a school, what it chose before and
+/// after the app's first sync, and whom its MIS deleted after it.
+#[derive(Debug, Clone)]
+struct Plan {
+    seed: u64,
+    students: u32,
+    exclude_all: bool,
+    /// Per pupil, the school's choice before the app's sync.
+    before: Vec<SelectionChoice>,
+    /// Per pupil, a change of choice after it.
+    after: Vec<Option<SelectionChoice>>,
+    /// Pupils the MIS deletes after the sync (two at most, under the deletion guard).
+    deleted: Vec<usize>,
+}
+
+fn plan() -> impl Strategy<Value = Plan> {
+    let choice =
+        || prop_oneof![Just(SelectionChoice::Default), Just(SelectionChoice::Include), Just(SelectionChoice::Exclude)];
+    (
+        any::<u64>(),
+        6u32..14,
+        any::<bool>(),
+        prop::collection::vec(choice(), 14),
+        prop::collection::vec(prop::option::weighted(0.4, choice()), 14),
+        prop::collection::vec(0usize..14, 0..=2),
+    )
+        .prop_map(|(seed, students, exclude_all, before, after, deleted)| Plan {
+            seed,
+            students,
+            exclude_all,
+            before,
+            after,
+            deleted,
+        })
+}
+
+/// The app's explain, as the bytes it receives.
+async fn explain_as_app(app: &TestApp, id: &str) -> String {
+    let response = app
+        .client
+        .get(app.url(&format!("/api/v1/schools/{SCHOOL}/explain?mis_id={id}")))
+        .bearer_auth(&app.server.demo_app_key)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    response.text().await.unwrap()
+}
+
+async fn explain_tells_nothing_of_ids_never_shared(plan: Plan) {
+    let app = spawn_app().await;
+    let extract = synthetic::school(plan.seed, plan.students, today());
+    let agent = agent_key(&app, SCHOOL).await;
+    push_ok(&app, &agent, &extract).await;
+    let mode = if plan.exclude_all { "Exclude All" } else { "Include All" };
+    change_link(&app, SCHOOL, |link| {
+        link.insert("gdpr_mode".into(), json!(mode));
+    })
+    .await;
+    let pupils: Vec<String> = extract.students.iter().map(|student| student.id.clone()).collect();
+    for (id, choice) in pupils.iter().zip(&plan.before) {
+        if *choice != SelectionChoice::Default {
+            select(&app, SCHOOL, id, *choice).await;
+        }
+    }
+    let (first, _) = read_all(&app, &app.server.demo_app_key, SCHOOL, "students", "").await;
+    let shared_before: HashSet<String> = first.iter().map(|r| r["id"].as_str().unwrap().to_owned()).collect();
+
+    for (id, choice) in pupils.iter().zip(&plan.after) {
+        if let Some(choice) = choice {
+            select(&app, SCHOOL, id, *choice).await;
+        }
+    }
+    let deleted: BTreeSet<String> = plan.deleted.iter().map(|index| pupils[index % pupils.len()].clone()).collect();
+    if !deleted.is_empty() {
+        let leavers = Extract {
+            kind: ExtractKind::Delta,
+            students: vec![],
+            staff: vec![],
+            contacts: vec![],
+            groups: vec![],
+            deleted: deleted.iter().map(|id| DeletedRef { resource: Resource::Students, id: id.clone() }).collect(),
+        };
+        push_ok(&app, &agent, &leavers).await;
+    }
+
+    let school = app.signed_in_portal_client("school", DEMO_SCHOOL_EMAIL).await;
+    let partner = app.signed_in_client(DEMO_EMAIL).await;
+    let mut never_shared_answers = BTreeSet::new();
+    let strangers = ["NOBODY-1", "STU99999", "x.y:z_0"];
+    let others = [extract.staff[0].id.clone(), extract.contacts[0].id.clone()];
+    for id in pupils.iter().map(String::as_str).chain(strangers).chain(others.iter().map(String::as_str)) {
+        let raw = explain_as_app(&app, id).await;
+        let for_app: Value = serde_json::from_str(&raw).unwrap();
+        let for_school = app.get_ok(&school, &format!("/api/school/apps/demo-app/explain?mis_id={id}")).await;
+        let tile = format!("/api/partner/schools/{SCHOOL}/explain?app=demo-app&mis_id={id}");
+        assert_eq!(app.get_ok(&partner, &tile).await, for_app, "the tile answers {id} as the app's explain does");
+        if for_school["shared"] == true || shared_before.contains(id) {
+            // Shared now, or before: the specific rule, as the school sees it.
+            assert_eq!(for_app, for_school, "{id}: {plan:?}");
+        } else {
+            assert_eq!(reason(&for_app), "not_shared", "{id}: {raw}");
+            never_shared_answers.insert(raw.replace(id, "<id>"));
+            // The school still gets the full answer.
+            let expected = if deleted.contains(id) {
+                "deleted"
+            } else if strangers.contains(&id) {
+                "not_in_extract"
+            } else if others.iter().any(|other| other == id) {
+                // Never selected in Exclude All; or, a contact, of hidden pupils only.
+                if plan.exclude_all { "not_selected" } else { "no_shared_pupil" }
+            } else {
+                match selection_of(&plan, &pupils, id) {
+                    SelectionChoice::Exclude => "excluded",
+                    _ => "not_selected",
+                }
+            };
+            assert_eq!(reason(&for_school), expected, "the school's answer for {id}: {for_school}");
+        }
+    }
+    assert_eq!(never_shared_answers.len(), 1, "one answer for every id never shared: {never_shared_answers:?}");
+}
+
+/// The choice a pupil has after the plan ran.
+fn selection_of(plan: &Plan, pupils: &[String], id: &str) -> SelectionChoice {
+    let index = pupils.iter().position(|pupil| pupil == id).expect("a pupil");
+    plan.after[index].unwrap_or(plan.before[index])
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 8, ..ProptestConfig::default() })]
+
+    #[test]
+    fn an_apps_explain_is_the_same_for_every_id_it_was_never_shared(plan in plan()) {
+        tokio::runtime::Runtime::new().unwrap().block_on(explain_tells_nothing_of_ids_never_shared(plan));
     }
 }

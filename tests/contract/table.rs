@@ -252,6 +252,20 @@ table_test!(add_creates_then_increments, |table| {
     Ok(())
 });
 
+// A counter made by `add` reads back with version 0 on both stores, and a
+// write conditioned on the version it read succeeds on both (on DynamoDB the
+// item once had no `version` at all, so `VersionIs(0)` failed there only).
+table_test!(a_counter_made_by_add_takes_a_versioned_write, |table| {
+    table.add("SCHOOL#1", "SEQ", "seq", 5, None).await?;
+    let read = table.get("SCHOOL#1", "SEQ").await?.expect("the counter");
+    assert_eq!(read.version, 0);
+    let next = Item { version: read.version + 1, ..with(item("SCHOOL#1", "SEQ"), json!({"seq": 7})) };
+    table.put(next.clone(), Condition::VersionIs(read.version)).await?;
+    assert_eq!(table.get("SCHOOL#1", "SEQ").await?, Some(next));
+    assert_eq!(table.add("SCHOOL#1", "SEQ", "seq", 1, None).await?, 8, "add keeps counting a versioned item");
+    Ok(())
+});
+
 table_test!(add_keeps_the_other_attributes, |table| {
     let stored = with(indexed("P", "S", "G", "g"), json!({"name": "kept", "hits": 10}));
     table.put(stored.clone(), Condition::Always).await?;

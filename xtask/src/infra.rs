@@ -1,9 +1,9 @@
 //! The deployable side: lints `infra/template.yaml` with cfn-lint and SAM, and
-//! builds Lambda functions as arm64 zips with cargo-lambda. Each Python tool
+//! builds the one Lambda binary as an arm64 zip with cargo-lambda. Each Python tool
 //! gets its own venv under the tools dir, installed once and reused.
 
 use std::ffi::OsString;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use anyhow::Context;
@@ -19,15 +19,6 @@ const ARM64_TARGET: &str = "aarch64-unknown-linux-gnu";
 const TEMPLATE: &str = "infra/template.yaml";
 /// cfn-lint resolves region-specific resource specs; SAM needs a region to validate at all.
 const REGION: &str = "eu-west-2";
-
-/// Which Lambda functions to package.
-#[derive(Debug, Clone, Copy)]
-pub enum Package<'a> {
-    /// One bin of `gatehouse-lambdas`, by its route or job name.
-    One(&'a str),
-    /// Every bin of `gatehouse-lambdas`.
-    All,
-}
 
 /// `cfn-lint` then `sam validate --lint` on the template; fails on any
 /// finding, warnings included.
@@ -45,53 +36,45 @@ fn sam_env<'c>(command: &'c mut Command, workspace_root: &Path) -> &'c mut Comma
     command.current_dir(workspace_root).env("SAM_CLI_TELEMETRY", "0").env("AWS_DEFAULT_REGION", REGION)
 }
 
-/// Builds functions with `cargo lambda build --release --arm64` and returns
-/// each function's name and zip size in bytes.
-pub fn package(workspace_root: &Path, tools_dir: &Path, which: Package) -> anyhow::Result<Vec<(String, u64)>> {
+/// Builds the one Lambda binary every function runs (#13) with `cargo
+/// lambda build --release --arm64`, zips it, and puts the zip where the
+/// template's `Globals.Function.CodeUri` says; returns that path and the
+/// zip's size in bytes.
+pub fn package(workspace_root: &Path, tools_dir: &Path) -> anyhow::Result<(PathBuf, u64)> {
     let bin = tools::venv(tools_dir, "lambda-venv", CARGO_LAMBDA)?;
     tools::add_rust_target(ARM64_TARGET)?;
 
-    let names = match which {
-        Package::One(name) => vec![name.to_owned()],
-        Package::All => lambda_bins(workspace_root)?,
-    };
     let mut build = Command::new(bin.join("cargo-lambda"));
-    // Always by package: features then unify over its dependencies only, so
-    // one function and all of them share the same compiled dependencies.
+    // By package: features then unify over its dependencies only, not over
+    // the test and local crates'.
     build.args(["lambda", "build", "--release", "--arm64", "--output-format", "zip", "--package", "gatehouse-lambdas"]);
-    if let Package::One(name) = which {
-        build.args(["--bin", name]);
-    }
+    build.args(["--bin", LAMBDA_BIN]);
     // cargo-lambda links with Zig through `python3 -m ziglang`: the venv's
     // python must come first on PATH or it reports Zig as missing.
     build.current_dir(workspace_root).env("PATH", path_with(&bin)?);
     tools::run(&mut build, "cargo lambda build")?;
 
-    let lambda_dir = tools::target_dir(workspace_root).join("lambda");
-    names
-        .into_iter()
-        .map(|name| {
-            let zip = lambda_dir.join(&name).join("bootstrap.zip");
-            let bytes = std::fs::metadata(&zip).with_context(|| format!("no zip at {}", zip.display()))?.len();
-            Ok((name, bytes))
-        })
-        .collect()
+    let built = tools::target_dir(workspace_root).join("lambda").join(LAMBDA_BIN).join("bootstrap.zip");
+    let wanted = workspace_root.join("infra").join(template_code_uri(workspace_root)?);
+    if built != wanted {
+        std::fs::create_dir_all(wanted.parent().context("the CodeUri names a file")?)?;
+        std::fs::copy(&built, &wanted)
+            .with_context(|| format!("copying {} to {}", built.display(), wanted.display()))?;
+    }
+    let bytes = std::fs::metadata(&wanted).with_context(|| format!("no zip at {}", wanted.display()))?.len();
+    Ok((wanted, bytes))
 }
 
-/// The bins of `gatehouse-lambdas`: one file per route and per job in `src/bin/`.
-fn lambda_bins(workspace_root: &Path) -> anyhow::Result<Vec<String>> {
-    let dir = workspace_root.join("functions/lambdas/src/bin");
-    let mut names = Vec::new();
-    for entry in std::fs::read_dir(&dir).with_context(|| format!("reading {}", dir.display()))? {
-        let path = entry?.path();
-        if path.extension().is_some_and(|extension| extension == "rs")
-            && let Some(stem) = path.file_stem()
-        {
-            names.push(stem.to_string_lossy().into_owned());
-        }
-    }
-    names.sort();
-    Ok(names)
+/// The one binary of `gatehouse-lambdas`.
+const LAMBDA_BIN: &str = "gatehouse";
+
+/// `Globals.Function.CodeUri` of the template, relative to `infra/`: the one
+/// place that says where the functions' zip is.
+fn template_code_uri(workspace_root: &Path) -> anyhow::Result<String> {
+    let text = std::fs::read_to_string(workspace_root.join(TEMPLATE))?;
+    let globals = &text[text.find("\nGlobals:").context("the template has Globals")?..];
+    let line = globals.lines().find_map(|line| line.trim().strip_prefix("CodeUri:")).context("Globals has CodeUri")?;
+    Ok(line.trim().to_owned())
 }
 
 /// `PATH` with `first` in front.

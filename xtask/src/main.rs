@@ -4,12 +4,13 @@
 //!
 //!   cargo xtask run       build the SPA, start everything locally with demo data
 //!   cargo xtask test      install tools, build the SPA, run every test, lint and package
-//!   cargo xtask package   build every Lambda function as an arm64 zip
+//!   cargo xtask package   build the one Lambda binary as an arm64 zip
 //!   cargo xtask job NAME  run a scheduled job (e.g. apply-revocations) on the local data now
 //!   cargo xtask import-directory FILE   import a GIAS extract into the local school directory
 //!   cargo xtask create-ops-user EMAIL [NAME]   give EMAIL an operations console account locally
 //!                         (on AWS: the FirstOpsUserEmail parameter)
 //!   cargo xtask bench     install moto, run the Active Schools and data API benchmarks (embedded store and moto)
+//!                         and the 60 s load run against the local server
 
 mod infra;
 mod spa;
@@ -161,17 +162,15 @@ fn test(paths: &Paths) -> anyhow::Result<()> {
     step("infrastructure: cfn-lint and sam validate");
     infra::lint(&paths.root, &paths.tools)?;
 
-    step("packaging: one Lambda function, arm64 zip");
-    let zips = infra::package(&paths.root, &paths.tools, infra::Package::One("list_partner_schools"))?;
+    step("packaging: the Lambda binary, arm64 zip");
+    let (zip, zip_bytes) = infra::package(&paths.root, &paths.tools)?;
 
     step("sizes");
     println!(
         "SPA wasm: {} bytes raw, {} bytes brotli; JS glue {} bytes",
         report.wasm_bytes, report.wasm_brotli_bytes, report.js_bytes
     );
-    for (name, bytes) in zips {
-        println!("Lambda {name}: {bytes} bytes zipped (arm64)");
-    }
+    println!("Lambda binary (every function): {zip_bytes} bytes zipped (arm64), {}", zip.display());
     println!("\ntests: {} passed, {} failed", counts.passed, counts.failed);
     Ok(())
 }
@@ -180,7 +179,8 @@ fn test(paths: &Paths) -> anyhow::Result<()> {
 /// installed and started the way the tests get it, then `cargo bench` runs
 /// the Active Schools benchmark, which prints its table and writes it to
 /// `<target>/bench/active_schools.md`, then the data API benchmark
-/// (`<target>/bench/data_api.md`).
+/// (`<target>/bench/data_api.md`), then the load test for its full 60 s at
+/// 200 requests/s (`<target>/bench/load.md`).
 fn bench(paths: &Paths) -> anyhow::Result<()> {
     step("tools: moto (local AWS)");
     let moto_server = tools::moto(&paths.tools)?;
@@ -198,13 +198,21 @@ fn bench(paths: &Paths) -> anyhow::Result<()> {
         paths,
         &["bench", "--locked", "-p", "gatehouse-tests", "--bench", "data_api"],
         &[("GATEHOUSE_MOTO_SERVER", &moto)],
+    )?;
+
+    // The load test's full length: `cargo xtask test` runs it for 10 s in debug.
+    step("benchmark: load, 200 requests/s of the realistic mix for 60 s against the local server");
+    cargo(
+        paths,
+        &["test", "--locked", "--profile", "bench", "-p", "gatehouse-tests", "--test", "load", "--", "--nocapture"],
+        &[("GATEHOUSE_LOAD_SECONDS", "60"), ("GATEHOUSE_LOAD_RPS", "200")],
     )
 }
 
 fn package(paths: &Paths) -> anyhow::Result<()> {
-    for (name, bytes) in infra::package(&paths.root, &paths.tools, infra::Package::All)? {
-        println!("{name}: {bytes} bytes");
-    }
+    let started = std::time::Instant::now();
+    let (zip, bytes) = infra::package(&paths.root, &paths.tools)?;
+    println!("{}: {bytes} bytes, built in {:.0} s", zip.display(), started.elapsed().as_secs_f64());
     Ok(())
 }
 

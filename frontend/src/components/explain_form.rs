@@ -25,6 +25,8 @@ fn reason_label(reason: ExplainReason) -> &'static str {
         ExplainReason::Excluded => "Excluded",
         ExplainReason::NotSelected => "Not selected (Exclude All)",
         ExplainReason::ScopeNotGranted => "Data area not granted",
+        ExplainReason::NoSharedPupil => "Contact of hidden pupils only",
+        ExplainReason::NotShared => "Never shared with the app",
     }
 }
 

@@ -1,6 +1,6 @@
 //! P8, the school tile: a panel beside a school list with one school's details, contacts, the
 //! scopes its app requests against what the school granted, and the Authorisation Log, newest
-//! first. The actions that apply to the school (P6) run from here too (`school_actions.rs`); each
+//! first. The actions that apply to the school (P6) run from here too (`school_actions`); each
 //! answers with the tile afterwards, which replaces the one shown.
 
 use gatehouse_model::{ActionOutcome, LogEntry, SchoolDetail, SchoolRow, SchoolView, Scope, ScopeSet};

@@ -4,20 +4,18 @@
 //! revoke one after confirming; members see the list read-only. `?app=` picks the app; the
 //! partner's first app otherwise.
 
-use gatehouse_model::{AppKeyList, AppKeySummary, AppSummary, CreatedAppKey};
+use gatehouse_model::{AppKeyList, AppKeySummary, CreatedAppKey};
 use leptos::html::{H2, P};
 use leptos::prelude::*;
-use leptos_router::hooks::use_query_map;
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::HtmlInputElement;
 use web_sys::js_sys::Reflect;
 
 use crate::api::{self, ApiError};
-use crate::app::{APP_KEYS, set_title, sign_in_when};
+use crate::app::{APP_KEYS, set_title};
 use crate::components::{
-    AppChoice, FieldProblem, Header, ProblemAlert, TextField, field_problem, focus_first, problem_alerts,
-    problem_unclaimed,
+    AppPage, FieldProblem, ForApp, ProblemAlert, TextField, field_problem, focus_first, problem_unclaimed,
 };
 use crate::dates::local_time;
 
@@ -54,53 +52,17 @@ fn revoke_button_id(key_id: &str) -> String {
     format!("revoke-{key_id}")
 }
 
-/// What the page shows once loaded.
-#[derive(Debug, Clone)]
-struct Loaded {
-    list: AppKeyList,
-    apps: Vec<AppSummary>,
-}
-
 #[component]
 pub fn AppKeysScreen() -> impl IntoView {
     set_title("API keys");
-    let me = LocalResource::new(api::me);
-    let params = use_query_map();
-    let loaded = LocalResource::new(move || {
-        let chosen = params.read().get("app").filter(|app| !app.is_empty());
-        async move {
-            let me = me.await?;
-            let Some(app) = chosen.or_else(|| me.apps.first().map(|app| app.app_id.clone())) else {
-                return Ok(None);
-            };
-            let list = api::app_keys(&app).await?;
-            Ok::<_, ApiError>(Some(Loaded { list, apps: me.apps }))
-        }
-    });
-    sign_in_when(move || loaded.get().and_then(Result::err).is_some_and(|error| error.requires_sign_in()));
-    let body = move || {
-        Suspend::new(async move {
-            loaded.await.map(|loaded| match loaded {
-                Some(Loaded { list, apps }) => {
-                    let app_name = apps
-                        .iter()
-                        .find(|app| app.app_id == list.app_id)
-                        .map_or_else(|| list.app_id.clone(), |app| app.name.clone());
-                    view! {
-                        <AppChoice apps current=list.app_id.clone() page=APP_KEYS />
-                        <KeyManager list app_name />
-                    }
-                    .into_any()
-                }
-                None => {
-                    view! { <p>"Your organisation has no apps yet, so there are no API keys to show."</p> }.into_any()
-                }
-            })
-        })
-    };
     view! {
-        <Header me=Signal::derive(move || me.get().and_then(Result::ok)) />
-        <main>
+        <AppPage
+            page=APP_KEYS
+            loading="Loading the API keys…"
+            no_apps="Your organisation has no apps yet, so there are no API keys to show."
+            load=|app: String| async move { api::app_keys(&app).await }
+            show=manager
+        >
             <h1>"API keys"</h1>
             <p class="lead">
                 "Your app calls the Gatehouse API with a key, sent with each request as "
@@ -108,11 +70,12 @@ pub fn AppKeysScreen() -> impl IntoView {
                 " and the key. Give each place your app runs its own key, so you can revoke one \
                  without stopping the others."
             </p>
-            <Transition fallback=|| view! { <p class="loading">"Loading the API keys…"</p> }>
-                <ErrorBoundary fallback=problem_alerts>{body}</ErrorBoundary>
-            </Transition>
-        </main>
+        </AppPage>
     }
+}
+
+fn manager(loaded: ForApp<AppKeyList>) -> impl IntoView {
+    view! { <KeyManager list=loaded.data app_name=loaded.app.name /> }
 }
 
 /// The secret shown once, the create form, the confirmation before revoking and the keys.

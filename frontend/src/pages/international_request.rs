@@ -7,8 +7,8 @@ use leptos::html::P;
 use leptos::prelude::*;
 
 use crate::api::{self, ApiError};
-use crate::app::{INVITE_SCHOOL, set_title, sign_in_when};
-use crate::components::{Header, InputProblem, ProblemAlert, problem_alerts, problem_for, problem_unclaimed};
+use crate::app::{INVITE_SCHOOL, set_title};
+use crate::components::{InputProblem, PartnerFrame, ProblemAlert, problem_alerts, problem_for, problem_unclaimed};
 use crate::dates::local_time;
 
 /// The form's fields: the name the API reports problems under, the label, the input type.
@@ -39,7 +39,6 @@ fn new_request(values: [String; 5]) -> Result<NewInternationalRequest, (&'static
 #[component]
 pub fn InternationalRequestScreen() -> impl IntoView {
     set_title("Request an international school");
-    let me = LocalResource::new(api::me);
     let mine = LocalResource::new(api::my_international_requests);
     let key = RwSignal::new(api::idempotency_key());
     let send = Action::new_local(move |request: &NewInternationalRequest| {
@@ -47,9 +46,9 @@ pub fn InternationalRequestScreen() -> impl IntoView {
         async move { api::request_international_school(request, key).await }
     });
     let error = Signal::derive(move || send.value().get().and_then(Result::err));
-    sign_in_when(move || {
-        let failed = [me.get().and_then(Result::err), mine.get().and_then(Result::err), error.get()];
-        failed.iter().flatten().any(ApiError::requires_sign_in)
+    // Either call may be the one to find the session over.
+    let failed = Signal::derive(move || {
+        [mine.get().and_then(Result::err), error.get()].into_iter().flatten().find(ApiError::requires_sign_in)
     });
     let values: [RwSignal<String>; 5] = std::array::from_fn(|_| RwSignal::new(String::new()));
     let invalid = RwSignal::new(None::<(&'static str, &'static str)>);
@@ -155,8 +154,7 @@ pub fn InternationalRequestScreen() -> impl IntoView {
         })
     };
     view! {
-        <Header me=Signal::derive(move || me.get().and_then(Result::ok)) />
-        <main>
+        <PartnerFrame failed>
             <p class="back-link"><a href=INVITE_SCHOOL>"Back to Invite a school"</a></p>
             <h1>"Request an international school"</h1>
             <p class="lead">
@@ -190,7 +188,7 @@ pub fn InternationalRequestScreen() -> impl IntoView {
             <Transition fallback=|| view! { <p class="loading">"Loading your requests…"</p> }>
                 <ErrorBoundary fallback=problem_alerts>{list}</ErrorBoundary>
             </Transition>
-        </main>
+        </PartnerFrame>
     }
 }
 

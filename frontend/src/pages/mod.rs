@@ -1,4 +1,5 @@
-//! One module per screen of the partner portal.
+//! One module per screen, a folder for a screen with parts of its own (a wizard has a file per
+//! step). Screens never import from each other: what two share lives in `components`.
 
 mod app_keys;
 mod auth_landing;
@@ -41,7 +42,7 @@ pub use ops_partners::OpsPartners;
 pub use ops_verifications::OpsVerifications;
 pub use permission_set::PermissionSetScreen;
 pub use school_app::SchoolAppScreen;
-pub use school_held_extract::{DataFeedPanel, SchoolHeldExtractScreen};
+pub use school_held_extract::SchoolHeldExtractScreen;
 pub use school_home::SchoolHome;
 pub use school_list::{ActiveSchools, PendingAuthorisations, RevokedSchools};
 pub use school_onboarding::SchoolOnboardingScreen;

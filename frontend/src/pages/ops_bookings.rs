@@ -7,9 +7,8 @@ use leptos::prelude::*;
 
 use crate::api::{self, ApiError};
 use crate::app::set_title;
-use crate::components::{ProblemAlert, problem_alerts, problem_for, problem_unclaimed};
+use crate::components::{OpsFrame, ProblemAlert, problem_alerts, problem_for, problem_unclaimed};
 use crate::dates::{local_time, long_date, today};
-use crate::pages::ops_home::OpsFrame;
 
 /// The offer form's inputs, by the field names the API reports problems under.
 const FIELDS: [&str; 2] = ["date", "times"];

@@ -9,9 +9,8 @@ use leptos_router::hooks::use_params_map;
 
 use crate::api::{self, ApiError, SupportCommand};
 use crate::app::set_title;
-use crate::components::{InputProblem, ProblemAlert, problem_alerts, problem_for, problem_unclaimed};
+use crate::components::{InputProblem, OpsFrame, ProblemAlert, problem_alerts, problem_for, problem_unclaimed};
 use crate::dates::local_time;
-use crate::pages::ops_home::OpsFrame;
 
 const QUEUE: &str = "/ops/cases";
 

@@ -10,8 +10,7 @@ use wasm_bindgen_futures::JsFuture;
 
 use crate::api::{self, ApiError};
 use crate::app::set_title;
-use crate::components::{InputProblem, ProblemAlert, problem_for, problem_unclaimed};
-use crate::pages::ops_home::OpsFrame;
+use crate::components::{InputProblem, OpsFrame, ProblemAlert, problem_for, problem_unclaimed};
 
 /// Register rows per request: a few hundred kilobytes of the real extract's wide rows.
 const ROWS_PER_PART: usize = 250;

@@ -8,9 +8,8 @@ use leptos::prelude::*;
 
 use crate::api::{self, ApiError, Decision};
 use crate::app::set_title;
-use crate::components::{ProblemAlert, problem_alerts, problem_for, problem_unclaimed};
+use crate::components::{DecisionReason, OpsFrame, ProblemAlert, problem_alerts, problem_for, problem_unclaimed};
 use crate::dates::local_time;
-use crate::pages::ops_home::{DecisionReason, OpsFrame};
 
 #[component]
 pub fn OpsInternational() -> impl IntoView {

@@ -7,9 +7,8 @@ use leptos::prelude::*;
 
 use crate::api;
 use crate::app::set_title;
-use crate::components::{InputProblem, ProblemAlert, problem_alerts, problem_for, problem_unclaimed};
+use crate::components::{InputProblem, OpsFrame, ProblemAlert, problem_alerts, problem_for, problem_unclaimed};
 use crate::dates::local_time;
-use crate::pages::ops_home::OpsFrame;
 
 /// The form's fields: the name the API reports problems under, and the label.
 const FIELDS: [(&str, &str); 4] = [

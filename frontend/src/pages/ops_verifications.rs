@@ -12,9 +12,8 @@ use leptos::prelude::*;
 
 use crate::api::{self, ApiError};
 use crate::app::set_title;
-use crate::components::{ProblemAlert, problem_unclaimed};
+use crate::components::{DecisionReason, OpsFrame, ProblemAlert, problem_unclaimed};
 use crate::dates::local_time;
-use crate::pages::ops_home::{DecisionReason, OpsFrame};
 
 /// What a card needs to decide: the send, what was sent last and what went wrong with it.
 #[derive(Clone, Copy)]

@@ -3,66 +3,38 @@
 //! scope asks every authorised school to authorise again, so Save asks first. Members see the
 //! set read-only. `?app=` picks the app; the partner's first app otherwise.
 
-use gatehouse_model::{AppSummary, PermissionSet, PermissionSetSaved, Scope, ScopeKind, ScopeSet, TeamRole};
+use gatehouse_model::{PermissionSet, PermissionSetSaved, Scope, ScopeKind, ScopeSet, TeamRole};
 use leptos::html::{H2, P};
 use leptos::prelude::*;
-use leptos_router::hooks::use_query_map;
 
-use crate::api::{self, ApiError};
-use crate::app::{PERMISSION_SET, set_title, sign_in_when};
-use crate::components::{AppChoice, Header, ProblemAlert, problem_alerts};
-
-/// What the page shows once loaded.
-#[derive(Debug, Clone)]
-struct Loaded {
-    set: PermissionSet,
-    apps: Vec<AppSummary>,
-    can_save: bool,
-}
+use crate::api;
+use crate::app::{PERMISSION_SET, set_title};
+use crate::components::{AppPage, ForApp, ProblemAlert};
 
 #[component]
 pub fn PermissionSetScreen() -> impl IntoView {
     set_title("Permission set");
-    let me = LocalResource::new(api::me);
-    let params = use_query_map();
-    let loaded = LocalResource::new(move || {
-        let chosen = params.read().get("app").filter(|app| !app.is_empty());
-        async move {
-            let me = me.await?;
-            let Some(app) = chosen.or_else(|| me.apps.first().map(|app| app.app_id.clone())) else {
-                return Ok(None);
-            };
-            let set = api::permission_set(&app).await?;
-            Ok::<_, ApiError>(Some(Loaded { set, apps: me.apps, can_save: me.role == TeamRole::Admin }))
-        }
-    });
-    sign_in_when(move || loaded.get().and_then(Result::err).is_some_and(|error| error.requires_sign_in()));
-    let body = move || {
-        Suspend::new(async move {
-            loaded.await.map(|loaded| match loaded {
-                Some(Loaded { set, apps, can_save }) => view! {
-                    <AppChoice apps current=set.app_id.clone() page=PERMISSION_SET />
-                    <PermissionEditor set can_save />
-                }
-                .into_any(),
-                None => view! { <p>"Your organisation has no apps yet, so there is no permission set to show."</p> }
-                    .into_any(),
-            })
-        })
-    };
     view! {
-        <Header me=Signal::derive(move || me.get().and_then(Result::ok)) />
-        <main>
+        <AppPage
+            page=PERMISSION_SET
+            loading="Loading the permission set…"
+            no_apps="Your organisation has no apps yet, so there is no permission set to show."
+            load=|app: String| async move { api::permission_set(&app).await }
+            show=editor
+        >
             <h1>"Permission set"</h1>
             <p class="lead">
                 "The data your app asks schools to share. A school sees exactly this list when it authorises, \
                  and your app reads only what the school granted."
             </p>
-            <Transition fallback=|| view! { <p class="loading">"Loading the permission set…"</p> }>
-                <ErrorBoundary fallback=problem_alerts>{body}</ErrorBoundary>
-            </Transition>
-        </main>
+        </AppPage>
     }
+}
+
+/// The app's set; only an admin may save it.
+fn editor(loaded: ForApp<PermissionSet>) -> impl IntoView {
+    let can_save = loaded.me.role == TeamRole::Admin;
+    view! { <PermissionEditor set=loaded.data can_save /> }
 }
 
 /// "Added: Traveller; removed: none; 41 schools were emailed to re-authorise."

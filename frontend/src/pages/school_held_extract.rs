@@ -1,79 +1,15 @@
 //! The deletion guard, for the school (G1): `/school/held-extract` shows what
 //! a held full extract would change (counts, and who would be deleted, by
 //! name and MIS id) and lets the school release or reject it. The dashboard's
-//! feed panel (`DataFeedPanel`) says when something is held, when the MIS
-//! last sent data, and when each app last read it.
+//! feed panel links here when something is held.
 
-use gatehouse_model::{HeldExtractDiff, PersonSummary, PushStatus, SchoolFeed};
+use gatehouse_model::{HeldExtractDiff, PersonSummary};
 use leptos::prelude::*;
 
 use crate::api::{self, ApiError};
 use crate::app::set_title;
-use crate::components::ProblemAlert;
-use crate::dates::{local_time, long_date};
-use crate::pages::school_home::{AdminOnlyNote, SchoolHeader, SchoolSession};
-
-pub const HELD_EXTRACT_PAGE: &str = "/school/held-extract";
-
-fn people(count: u32) -> String {
-    if count == 1 { "1 person".to_owned() } else { format!("{count} people") }
-}
-
-/// The dashboard's view of the MIS feed: a held extract first, then freshness.
-#[component]
-pub fn DataFeedPanel() -> impl IntoView {
-    let feed = LocalResource::new(api::school_feed);
-    view! {
-        {move || match feed.get() {
-            None => ().into_any(),
-            Some(Err(error)) if error.requires_sign_in() => ().into_any(),
-            Some(Err(error)) => view! { <ProblemAlert error /> }.into_any(),
-            Some(Ok(feed)) => feed_view(feed).into_any(),
-        }}
-    }
-}
-
-fn feed_view(feed: SchoolFeed) -> impl IntoView {
-    let held = feed.held_extract.map(|held| {
-        view! {
-            <div class="notice warning-notice" role="alert">
-                <p>
-                    {format!(
-                        "An extract from your MIS would delete {} and is held, not applied. ",
-                        people(held.would_delete)
-                    )}
-                    <a href=HELD_EXTRACT_PAGE>"Review"<span class="visually-hidden">" the held extract"</span></a>
-                </p>
-            </div>
-        }
-    });
-    let extract = match (&feed.last_extract_at, feed.cache_stale) {
-        (None, _) => "Your MIS has not sent any data yet.".to_owned(),
-        (Some(at), true) => format!("Your MIS last sent data {}: more than 7 days ago.", local_time(at)),
-        (Some(at), false) => format!("Your MIS last sent data {}.", local_time(at)),
-    };
-    let status = match feed.last_status {
-        Some(PushStatus::Warning) => " Status: Warning.",
-        Some(PushStatus::Error) => " Status: Error (the last push was not applied).",
-        _ => "",
-    };
-    let pulls = feed
-        .apps
-        .into_iter()
-        .map(|app| {
-            let when = app.last_pull_on.as_deref().map_or_else(|| "not this month or last".to_owned(), long_date);
-            view! { <li>{format!("{}: last read {when}", app.app_name)}</li> }
-        })
-        .collect_view();
-    view! {
-        {held}
-        <section class="feed-freshness" aria-labelledby="feed-heading">
-            <h2 id="feed-heading">"Your MIS data"</h2>
-            <p>{format!("{extract}{status} {} held.", people(feed.persons))}</p>
-            <ul class="plain-list">{pulls}</ul>
-        </section>
-    }
-}
+use crate::components::{AdminOnlyNote, ProblemAlert, SchoolFrame, SchoolSession};
+use crate::dates::local_time;
 
 fn deletions_table(deletions: Vec<PersonSummary>) -> impl IntoView {
     if deletions.is_empty() {
@@ -122,8 +58,7 @@ pub fn SchoolHeldExtractScreen() -> impl IntoView {
     let decided = move || decide.value().get().and_then(Result::ok);
     let failed = move || decide.value().get().and_then(Result::err);
     view! {
-        <SchoolHeader />
-        <main>
+        <SchoolFrame>
             <h1>"Held MIS extract"</h1>
             <p class="lead">
                 "Gatehouse holds a full extract from your MIS when it would delete more than 10% of your people, "
@@ -170,6 +105,6 @@ pub fn SchoolHeldExtractScreen() -> impl IntoView {
                     }.into_any()
                 }
             }}
-        </main>
+        </SchoolFrame>
     }
 }

@@ -1,123 +1,76 @@
 //! The school portal's Data Sharing Dashboard (S3), `/school`: every app, of any partner, that
 //! reads the school's data or asks to, with what it may read, the GDPR mode, the feed, install
-//! status and who authorised it. Each row opens the app's page.
+//! status and who authorised it. Each row opens the app's page. Above them, the MIS feed: a held
+//! extract first (G1), then when the MIS last sent data and when each app last read it.
 
-use gatehouse_model::{
-    AccountKind, FeedStatus, GdprMode, SchoolAppRow, SchoolAppState, SchoolDashboard, SchoolMe, SchoolTeam, TeamRole,
-};
+use gatehouse_model::{FeedStatus, GdprMode, PushStatus, SchoolAppRow, SchoolAppState, SchoolDashboard, SchoolFeed};
 use leptos::prelude::*;
 
-use crate::api::{self, ApiError};
-use crate::app::{SCHOOL_SECTIONS, set_title, sign_in_when_as};
-use crate::components::{PortalHeader, ProblemAlert};
-use crate::pages::DataFeedPanel;
+use crate::api;
+use crate::app::set_title;
+use crate::components::{AdminOnlyNote, ProblemAlert, SchoolFrame, SchoolSession};
+use crate::dates::{local_time, long_date};
 
-/// The signed-in school user, asked for once per page (`/api/school/me`) and shared by the
-/// banner and the parts of the page only an admin may use (#12).
-#[derive(Clone, Copy)]
-pub struct SchoolSession(LocalResource<Result<SchoolMe, ApiError>>);
+/// Where the feed panel sends the school to review a held extract.
+const HELD_EXTRACT_PAGE: &str = "/school/held-extract";
 
-impl SchoolSession {
-    /// The page's session: the one a part of the page already asked for, or a new request.
-    pub fn of_page() -> SchoolSession {
-        use_context::<SchoolSession>().unwrap_or_else(|| {
-            let session = SchoolSession(LocalResource::new(api::school_me));
-            provide_context(session);
-            session
-        })
-    }
-
-    /// What the user may do, once known: admins change things, members only look.
-    pub fn access(self) -> Signal<Option<TeamRole>> {
-        Signal::derive(move || self.0.get().and_then(Result::ok).map(|me| me.access))
-    }
-
-    /// True once the user is known to be an admin; false while loading, so nothing offers an
-    /// action a member would be refused.
-    pub fn is_admin(self) -> Signal<bool> {
-        let access = self.access();
-        Signal::derive(move || access.get() == Some(TeamRole::Admin))
-    }
+fn people(count: u32) -> String {
+    if count == 1 { "1 person".to_owned() } else { format!("{count} people") }
 }
 
-/// "Hana Head", "Hana Head or Ali Admin", "Hana Head, Ali Admin or Bo Boss": the admins a member
-/// asks.
-pub fn admins_to_ask(team: &SchoolTeam) -> String {
-    let names: Vec<&str> = team
-        .members
-        .iter()
-        .filter(|colleague| colleague.access == TeamRole::Admin)
-        .map(|colleague| colleague.display_name.as_str())
-        .collect();
-    match names.split_last() {
-        None => "your school's admin".to_owned(),
-        Some((last, [])) => (*last).to_owned(),
-        Some((last, rest)) => format!("{} or {last}", rest.join(", ")),
-    }
-}
-
-/// For a member: a note that what the page shows can be changed only by an admin, naming them.
-/// Shows nothing for an admin.
+/// The dashboard's view of the MIS feed: a held extract first, then freshness.
 #[component]
-pub fn AdminOnlyNote() -> impl IntoView {
-    let access = SchoolSession::of_page().access();
-    let admins = LocalResource::new(move || {
-        let member = access.get() == Some(TeamRole::Member);
-        async move {
-            match member {
-                true => Some(api::school_team().await.map(|team| admins_to_ask(&team)).ok()),
-                false => None,
-            }
-        }
-    });
-    move || {
-        admins.get().flatten().map(|admins| {
-            let admins = admins.unwrap_or_else(|| "your school's admin".to_owned());
-            view! {
-                <p class="notice member-note" role="note">
-                    {format!("You are a member: you can see everything here. Only an admin can change this; ask {admins}.")}
-                </p>
-            }
-        })
-    }
-}
-
-/// The header every school page shows, fed from `/api/school/me`.
-#[component]
-pub fn SchoolHeader() -> impl IntoView {
-    let me = SchoolSession::of_page().0;
-    let loaded = Signal::derive(move || me.get());
-    sign_in_when_as(AccountKind::School, move || {
-        loaded.get().and_then(Result::err).is_some_and(|error| error.requires_sign_in())
-    });
-    let signed_in = move || loaded.get().and_then(Result::ok);
+fn DataFeedPanel() -> impl IntoView {
+    let feed = LocalResource::new(api::school_feed);
     view! {
-        <PortalHeader
-            kind=AccountKind::School
-            sections=SCHOOL_SECTIONS
-            organisation=Signal::derive(move || signed_in().map(|me| me.school_name))
-            user=Signal::derive(move || signed_in().map(|me| me.display_name))
-        />
+        {move || match feed.get() {
+            None => ().into_any(),
+            Some(Err(error)) if error.requires_sign_in() => ().into_any(),
+            Some(Err(error)) => view! { <ProblemAlert error /> }.into_any(),
+            Some(Ok(feed)) => feed_view(feed).into_any(),
+        }}
     }
 }
 
-/// What a GDPR mode means, in plain words.
-pub fn gdpr_mode_explained(mode: GdprMode) -> &'static str {
-    match mode {
-        GdprMode::IncludeAll => {
-            "Include All: everyone in the data areas you share is shared, except people you exclude one by one."
+fn feed_view(feed: SchoolFeed) -> impl IntoView {
+    let held = feed.held_extract.map(|held| {
+        view! {
+            <div class="notice warning-notice" role="alert">
+                <p>
+                    {format!(
+                        "An extract from your MIS would delete {} and is held, not applied. ",
+                        people(held.would_delete)
+                    )}
+                    <a href=HELD_EXTRACT_PAGE>"Review"<span class="visually-hidden">" the held extract"</span></a>
+                </p>
+            </div>
         }
-        GdprMode::ExcludeAll => {
-            "Exclude All: nobody is shared until you include them one by one. Choose this to share only selected people."
-        }
-    }
-}
-
-/// What the feed setting means, in plain words.
-pub fn feed_explained(feed: FeedStatus) -> &'static str {
-    match feed {
-        FeedStatus::Enabled => "Enabled: the app can read the data you shared.",
-        FeedStatus::Paused => "Paused: the app reads nothing until you enable the feed again; your choices are kept.",
+    });
+    let extract = match (&feed.last_extract_at, feed.cache_stale) {
+        (None, _) => "Your MIS has not sent any data yet.".to_owned(),
+        (Some(at), true) => format!("Your MIS last sent data {}: more than 7 days ago.", local_time(at)),
+        (Some(at), false) => format!("Your MIS last sent data {}.", local_time(at)),
+    };
+    let status = match feed.last_status {
+        Some(PushStatus::Warning) => " Status: Warning.",
+        Some(PushStatus::Error) => " Status: Error (the last push was not applied).",
+        _ => "",
+    };
+    let pulls = feed
+        .apps
+        .into_iter()
+        .map(|app| {
+            let when = app.last_pull_on.as_deref().map_or_else(|| "not this month or last".to_owned(), long_date);
+            view! { <li>{format!("{}: last read {when}", app.app_name)}</li> }
+        })
+        .collect_view();
+    view! {
+        {held}
+        <section class="feed-freshness" aria-labelledby="feed-heading">
+            <h2 id="feed-heading">"Your MIS data"</h2>
+            <p>{format!("{extract}{status} {} held.", people(feed.persons))}</p>
+            <ul class="plain-list">{pulls}</ul>
+        </section>
     }
 }
 
@@ -220,8 +173,7 @@ pub fn SchoolHome() -> impl IntoView {
     SchoolSession::of_page();
     let dashboard = LocalResource::new(api::school_dashboard);
     view! {
-        <SchoolHeader />
-        <main>
+        <SchoolFrame>
             <h1>"Data Sharing Dashboard"</h1>
             <p class="lead">
                 "Every app that reads your school's data, or asks to. Open an app to change its GDPR mode, "
@@ -236,38 +188,6 @@ pub fn SchoolHome() -> impl IntoView {
                 Some(Err(error)) => view! { <ProblemAlert error /> }.into_any(),
             }}
             <p><a href="/school/onboarding">"Install the MIS agent or book an install slot"</a></p>
-        </main>
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use gatehouse_model::SchoolColleague;
-
-    use super::*;
-
-    fn colleague(name: &str, access: TeamRole) -> SchoolColleague {
-        SchoolColleague {
-            email: format!("{}@school.example", name.to_lowercase().replace(' ', ".")),
-            display_name: name.to_owned(),
-            role: "Teacher".to_owned(),
-            access,
-            added_at: "2026-12-01T09:00:00Z".to_owned(),
-            added_by: None,
-        }
-    }
-
-    #[test]
-    fn a_member_is_told_which_admins_to_ask() {
-        let team = |members| SchoolTeam { members, changes: Vec::new() };
-        assert_eq!(admins_to_ask(&team(vec![colleague("Mia Member", TeamRole::Member)])), "your school's admin");
-        let one = vec![colleague("Hana Head", TeamRole::Admin), colleague("Mia Member", TeamRole::Member)];
-        assert_eq!(admins_to_ask(&team(one)), "Hana Head");
-        let three = vec![
-            colleague("Hana Head", TeamRole::Admin),
-            colleague("Ali Admin", TeamRole::Admin),
-            colleague("Bo Boss", TeamRole::Admin),
-        ];
-        assert_eq!(admins_to_ask(&team(three)), "Hana Head, Ali Admin or Bo Boss");
+        </SchoolFrame>
     }
 }

@@ -11,12 +11,12 @@ use leptos_router::hooks::{use_location, use_navigate, use_query_map};
 use leptos_router::params::ParamsMap;
 
 use crate::api;
-use crate::app::{INVITE_SCHOOL, school_list_page, set_title, sign_in_when};
+use crate::app::{INVITE_SCHOOL, school_list_page, set_title};
 use crate::components::{
-    ClearFilters, Filter, FilterBar, Header, Pager, Paging, SchoolTile, SchoolsTable, Sorting, focus_first,
+    ClearFilters, Filter, FilterBar, Pager, Paging, PartnerFrame, SchoolTile, SchoolsTable, Sorting, focus_first,
     invitation_class, problem_alerts,
 };
-use crate::school_query::{filters_active, from_pairs, sort_of, sorted_by, to_pairs};
+use crate::school_query::{address_search, filters_active, from_query_string, sort_of, sorted_by};
 
 const PAGE_SIZE: u32 = 50;
 
@@ -103,15 +103,9 @@ pub fn RevokedSchools() -> impl IntoView {
 fn SchoolListScreen(list: &'static SchoolList) -> impl IntoView {
     set_title(list.title);
     let params = use_query_map();
+    let location = use_location();
     // The route says which view; the address says everything else.
-    let query = Memo::new(move |_| {
-        let params = params.read();
-        ListSchoolsQuery {
-            view: list.view,
-            ..from_pairs(params.latest_values().map(|(name, value)| (name.as_ref(), value)))
-        }
-    });
-    let me = LocalResource::new(api::me);
+    let query = Memo::new(move |_| from_query_string(&location.search.read(), list.view));
     let schools = LocalResource::new(move || {
         api::list_schools(ListSchoolsQuery {
             page: Some(query.read().page.unwrap_or(1)),
@@ -120,21 +114,13 @@ fn SchoolListScreen(list: &'static SchoolList) -> impl IntoView {
         })
     });
 
-    sign_in_when(move || {
-        let me_failed = me.get().and_then(Result::err);
-        let list_failed = schools.get().and_then(Result::err);
-        me_failed.iter().chain(&list_failed).any(api::ApiError::requires_sign_in)
-    });
     // Opening and closing a tile changes the address but not the query, so the list stays.
     let open_school = Memo::new(move |_| params.read().get(SCHOOL).filter(|id| !id.is_empty()));
 
     // Every change is a new history entry, so Back undoes one filter, sort or tile at a time.
     let navigate = use_navigate();
-    let location = use_location();
     let go_to = move |query: &ListSchoolsQuery, school: Option<String>| {
-        let mut pairs = to_pairs(query);
-        pairs.extend(school.map(|id| (SCHOOL, id)));
-        let search = ParamsMap::from_iter(pairs).to_query_string();
+        let search = address_search(query, school.map(|id| (SCHOOL, id)));
         navigate(&format!("{}{search}", location.pathname.get_untracked()), Default::default());
     };
     let go = Callback::new({
@@ -175,8 +161,7 @@ fn SchoolListScreen(list: &'static SchoolList) -> impl IntoView {
     let on_sort = Callback::new(move |column| go.run(sorted_by(&query.get_untracked(), column)));
     let loading = RwSignal::new(false);
     view! {
-        <Header me=Signal::derive(move || me.get().and_then(Result::ok)) />
-        <main>
+        <PartnerFrame failed=Signal::derive(move || schools.get().and_then(Result::err))>
             <ListTabs current=list />
             <div class="page-heading">
                 <h1 id="schools-heading">{list.title}</h1>
@@ -214,7 +199,7 @@ fn SchoolListScreen(list: &'static SchoolList) -> impl IntoView {
             </div>
             <StatusKey key=list.key />
             <Pager paging />
-        </main>
+        </PartnerFrame>
         {tile}
     }
 }

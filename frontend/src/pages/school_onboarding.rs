@@ -6,8 +6,7 @@ use leptos::prelude::*;
 
 use crate::api::{self, ApiError};
 use crate::app::set_title;
-use crate::components::{ProblemAlert, problem_for};
-use crate::pages::school_home::{AdminOnlyNote, SchoolHeader, SchoolSession};
+use crate::components::{AdminOnlyNote, ProblemAlert, SchoolFrame, SchoolSession, problem_for};
 
 #[component]
 pub fn SchoolOnboardingScreen() -> impl IntoView {
@@ -39,8 +38,7 @@ pub fn SchoolOnboardingScreen() -> impl IntoView {
         book.dispatch(slot.get_untracked());
     };
     view! {
-        <SchoolHeader />
-        <main>
+        <SchoolFrame>
             <h1>"Install the MIS agent"</h1>
             <p class="lead">"The agent reads your MIS and sends only what you authorised. Install it yourself, or book a slot and our support team does it with you."</p>
             <AdminOnlyNote />
@@ -102,6 +100,6 @@ pub fn SchoolOnboardingScreen() -> impl IntoView {
                     </section>
                 }
             })}
-        </main>
+        </SchoolFrame>
     }
 }

@@ -7,9 +7,8 @@ use leptos::prelude::*;
 
 use crate::api::{self, ApiError};
 use crate::app::set_title;
-use crate::components::{ProblemAlert, problem_for, problem_unclaimed};
+use crate::components::{AdminOnlyNote, ProblemAlert, SchoolFrame, SchoolSession, problem_for, problem_unclaimed};
 use crate::dates::local_time;
-use crate::pages::school_home::{AdminOnlyNote, SchoolHeader, SchoolSession};
 
 /// What an admin does to the team; each carries the colleague as the add route takes them.
 #[derive(Debug, Clone, PartialEq)]
@@ -143,8 +142,7 @@ pub fn SchoolTeamScreen() -> impl IntoView {
             .collect_view()
     };
     view! {
-        <SchoolHeader />
-        <main>
+        <SchoolFrame>
             <h1>"Colleagues"</h1>
             <p class="lead">
                 "Colleagues who can see your school's data sharing. Admins change it and manage this list; \
@@ -202,7 +200,7 @@ pub fn SchoolTeamScreen() -> impl IntoView {
                     <button type="submit" disabled=move || change.pending().get()>"Add colleague"</button>
                 </form>
             </Show>
-        </main>
+        </SchoolFrame>
     }
 }
 

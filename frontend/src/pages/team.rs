@@ -7,8 +7,10 @@ use leptos::html::{H2, P};
 use leptos::prelude::*;
 
 use crate::api::{self, ApiError};
-use crate::app::{set_title, sign_in_when};
-use crate::components::{Header, InputProblem, ProblemAlert, problem_alerts, problem_for, problem_unclaimed};
+use crate::app::set_title;
+use crate::components::{
+    InputProblem, PartnerFrame, PartnerSession, ProblemAlert, problem_alerts, problem_for, problem_unclaimed,
+};
 use crate::dates::local_time;
 use crate::school_query::serde_name;
 
@@ -48,13 +50,8 @@ fn article_role(role: TeamRole) -> &'static str {
 #[component]
 pub fn TeamScreen() -> impl IntoView {
     set_title("Team");
-    let me = LocalResource::new(api::me);
+    let me = PartnerSession::of_page().me();
     let team = LocalResource::new(api::team);
-    sign_in_when(move || {
-        let me_failed = me.get().and_then(Result::err);
-        let team_failed = team.get().and_then(Result::err);
-        me_failed.iter().chain(&team_failed).any(ApiError::requires_sign_in)
-    });
     let change = Action::new_local(|change: &Change| {
         let change = change.clone();
         async move {
@@ -83,7 +80,7 @@ pub fn TeamScreen() -> impl IntoView {
     });
     let error = Signal::derive(move || change.value().get().and_then(Result::err));
     let pending = Signal::derive(move || change.pending().get());
-    let my_email = Signal::derive(move || me.get().and_then(Result::ok).map(|me| me.email));
+    let my_email = Signal::derive(move || me.get().map(|me| me.email));
     let body = move || {
         Suspend::new(async move {
             team.await.map(|page| {
@@ -113,8 +110,7 @@ pub fn TeamScreen() -> impl IntoView {
         })
     };
     view! {
-        <Header me=Signal::derive(move || me.get().and_then(Result::ok)) />
-        <main>
+        <PartnerFrame failed=Signal::derive(move || team.get().and_then(Result::err))>
             <h1>"Team"</h1>
             <p class="lead">"Colleagues who sign in to Gatehouse for your organisation, each with an emailed link."</p>
             <p
@@ -143,7 +139,7 @@ pub fn TeamScreen() -> impl IntoView {
             <Transition fallback=|| view! { <p class="loading">"Loading the team…"</p> }>
                 <ErrorBoundary fallback=problem_alerts>{body}</ErrorBoundary>
             </Transition>
-        </main>
+        </PartnerFrame>
     }
 }
 

@@ -4,16 +4,13 @@
 //! delivery again; members see it all read-only. Below, the deliveries of the last 30 days with
 //! their status, dead letters included. `?app=` picks the app; the partner's first otherwise.
 
-use gatehouse_model::{AppSummary, DeliveryStatus, WebhookDelivery, WebhookSettings};
+use gatehouse_model::{DeliveryStatus, WebhookDelivery, WebhookSettings};
 use leptos::html::{H2, P};
 use leptos::prelude::*;
-use leptos_router::hooks::use_query_map;
 
 use crate::api::{self, ApiError};
-use crate::app::{WEBHOOKS, set_title, sign_in_when};
-use crate::components::{
-    AppChoice, Header, ProblemAlert, TextField, field_problem, focus_first, problem_alerts, problem_unclaimed,
-};
+use crate::app::{WEBHOOKS, set_title};
+use crate::components::{AppPage, ForApp, ProblemAlert, TextField, field_problem, focus_first, problem_unclaimed};
 use crate::dates::local_time;
 
 /// The URL input, focused when its problem shows.
@@ -48,46 +45,17 @@ fn response_text(delivery: &WebhookDelivery) -> String {
     }
 }
 
-#[derive(Debug, Clone)]
-struct Loaded {
-    settings: WebhookSettings,
-    deliveries: Vec<WebhookDelivery>,
-    apps: Vec<AppSummary>,
-}
-
 #[component]
 pub fn WebhooksScreen() -> impl IntoView {
     set_title("Webhooks");
-    let me = LocalResource::new(api::me);
-    let params = use_query_map();
-    let loaded = LocalResource::new(move || {
-        let chosen = params.read().get("app").filter(|app| !app.is_empty());
-        async move {
-            let me = me.await?;
-            let Some(app) = chosen.or_else(|| me.apps.first().map(|app| app.app_id.clone())) else {
-                return Ok(None);
-            };
-            let settings = api::webhook(&app).await?;
-            let deliveries = api::webhook_deliveries(&app).await?.deliveries;
-            Ok::<_, ApiError>(Some(Loaded { settings, deliveries, apps: me.apps }))
-        }
-    });
-    sign_in_when(move || loaded.get().and_then(Result::err).is_some_and(|error| error.requires_sign_in()));
-    let body = move || {
-        Suspend::new(async move {
-            loaded.await.map(|loaded| match loaded {
-                Some(Loaded { settings, deliveries, apps }) => view! {
-                    <AppChoice apps current=settings.app_id.clone() page=WEBHOOKS />
-                    <WebhookManager settings deliveries />
-                }
-                .into_any(),
-                None => view! { <p>"Your organisation has no apps yet, so there is no webhook to set."</p> }.into_any(),
-            })
-        })
-    };
     view! {
-        <Header me=Signal::derive(move || me.get().and_then(Result::ok)) />
-        <main>
+        <AppPage
+            page=WEBHOOKS
+            loading="Loading the webhook…"
+            no_apps="Your organisation has no apps yet, so there is no webhook to set."
+            load=load_webhook
+            show=manager
+        >
             <h1>"Webhooks"</h1>
             <p class="lead">
                 "Gatehouse tells your app when a school authorises it, revokes it, pauses its feed, changes \
@@ -97,13 +65,23 @@ pub fn WebhooksScreen() -> impl IntoView {
                 " header with your signing secret before trusting it. Failed deliveries are tried three \
                  times, then kept here to send again."
             </p>
-            <Transition fallback=|| view! { <p class="loading">"Loading the webhook…"</p> }>
-                <ErrorBoundary fallback=problem_alerts>{body}</ErrorBoundary>
-            </Transition>
-        </main>
+        </AppPage>
     }
 }
 
+/// The app's webhook and its deliveries of the last 30 days.
+async fn load_webhook(app: String) -> Result<(WebhookSettings, Vec<WebhookDelivery>), ApiError> {
+    let settings = api::webhook(&app).await?;
+    let deliveries = api::webhook_deliveries(&app).await?.deliveries;
+    Ok((settings, deliveries))
+}
+
+fn manager(loaded: ForApp<(WebhookSettings, Vec<WebhookDelivery>)>) -> impl IntoView {
+    let (settings, deliveries) = loaded.data;
+    view! { <WebhookManager settings deliveries /> }
+}
+
+/// The settings, the secret shown once, Send again and the deliveries.
 #[component]
 fn WebhookManager(settings: WebhookSettings, deliveries: Vec<WebhookDelivery>) -> impl IntoView {
     let can_manage = settings.can_manage;

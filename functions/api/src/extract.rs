@@ -4,39 +4,165 @@
 use std::net::SocketAddr;
 
 use axum::Json;
+use axum::body::Bytes;
 use axum::extract::rejection::JsonRejection;
 use axum::extract::{ConnectInfo, FromRequest, FromRequestParts, Query, Request};
+use axum::http::StatusCode;
+use axum::http::header::CONTENT_TYPE;
 use axum::http::request::Parts;
+use gatehouse_core::ingestion::is_hidden_control;
 use serde::de::DeserializeOwned;
+use serde_json::Value;
 
 use crate::ApiError;
 
-/// A JSON body; a malformed one is a 400 (or 415) problem.
-pub struct ApiJson<T>(pub T);
+/// A JSON body; a malformed one is a 400 (or 413, 415) problem. Unless
+/// `CHECK_TEXT` is off, the body must be a JSON object and no string in it
+/// may hold a hidden control character (issue 18); the agent's extract turns
+/// it off, as ingestion rejects such a record on its own and keeps the rest.
+pub struct ApiJson<T, const CHECK_TEXT: bool = true>(pub T);
 
-impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for ApiJson<T> {
+impl<S: Send + Sync, T: DeserializeOwned, const CHECK_TEXT: bool> FromRequest<S> for ApiJson<T, CHECK_TEXT> {
     type Rejection = ApiError;
 
     async fn from_request(request: Request, state: &S) -> Result<Self, ApiError> {
-        match Json::<T>::from_request(request, state).await {
-            Ok(Json(value)) => Ok(ApiJson(value)),
-            Err(JsonRejection::MissingJsonContentType(_)) => Err(ApiError::UnsupportedMediaType),
+        if !json_content_type(&request) {
+            return Err(ApiError::UnsupportedMediaType);
+        }
+        let bytes = Bytes::from_request(request, state).await.map_err(|rejection| {
+            if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
+                ApiError::PayloadTooLarge
+            } else {
+                ApiError::BadRequest { code: "invalid_body", detail: rejection.body_text() }
+            }
+        })?;
+        let value = match Json::<T>::from_bytes(&bytes) {
+            Ok(Json(value)) => value,
+            Err(JsonRejection::MissingJsonContentType(_)) => return Err(ApiError::UnsupportedMediaType),
+            Err(rejection) => return Err(ApiError::BadRequest { code: "invalid_body", detail: rejection.body_text() }),
+        };
+        if CHECK_TEXT {
+            let json: Value = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
+            if !json.is_object() {
+                let detail = "Send a JSON object.".to_owned();
+                return Err(ApiError::BadRequest { code: "invalid_body", detail });
+            }
+            if let Some(at) = hidden_control_at(&json, String::new()) {
+                let detail = format!("`{at}` holds a control or bidirectional formatting character; remove it.");
+                return Err(ApiError::BadRequest { code: "invalid_body", detail });
+            }
+        }
+        Ok(ApiJson(value))
+    }
+}
+
+/// As axum's `Json`: `application/json`, or any `application/*+json`.
+fn json_content_type(request: &Request) -> bool {
+    let Some(value) = request.headers().get(CONTENT_TYPE).and_then(|value| value.to_str().ok()) else {
+        return false;
+    };
+    let essence = value.split(';').next().unwrap_or_default().trim().to_ascii_lowercase();
+    match essence.split_once('/') {
+        Some(("application", subtype)) => subtype == "json" || subtype.ends_with("+json"),
+        _ => false,
+    }
+}
+
+/// The JSON pointer of the first string holding a hidden control character.
+fn hidden_control_at(value: &Value, at: String) -> Option<String> {
+    match value {
+        Value::String(text) => text.chars().any(is_hidden_control).then_some(at),
+        Value::Array(items) => {
+            items.iter().enumerate().find_map(|(index, item)| hidden_control_at(item, format!("{at}/{index}")))
+        }
+        Value::Object(map) => map.iter().find_map(|(key, item)| hidden_control_at(item, format!("{at}/{key}"))),
+        _ => None,
+    }
+}
+
+/// A text body (the register's CSV); over the limit is a 413 problem, not
+/// UTF-8 a 400 one, never axum's plain-text rejection.
+pub struct ApiText(pub String);
+
+impl<S: Send + Sync> FromRequest<S> for ApiText {
+    type Rejection = ApiError;
+
+    async fn from_request(request: Request, state: &S) -> Result<Self, ApiError> {
+        match String::from_request(request, state).await {
+            Ok(text) => Ok(ApiText(text)),
+            Err(rejection) if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE => Err(ApiError::PayloadTooLarge),
             Err(rejection) => Err(ApiError::BadRequest { code: "invalid_body", detail: rejection.body_text() }),
         }
     }
 }
 
-/// A query string; unknown values are a 400 problem.
+/// The longest value a query parameter may have; the longest the product
+/// makes (a cursor, a sync token) is far shorter.
+const MAX_QUERY_VALUE: usize = 1_000;
+
+/// A query string; unknown values are a 400 problem, and so is a value that
+/// is not UTF-8, too long or holds a hidden control character (issue 18).
 pub struct ApiQuery<T>(pub T);
 
 impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for ApiQuery<T> {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, ApiError> {
+        let invalid = |detail: String| ApiError::BadRequest { code: "invalid_query", detail };
+        for pair in parts.uri.query().unwrap_or_default().split('&') {
+            let (name, value) = pair.split_once('=').unwrap_or((pair, ""));
+            let name = if name.len() <= 40 { name } else { "a parameter" };
+            let decoded = percent_decode(&value.replace('+', " "));
+            let Ok(text) = std::str::from_utf8(&decoded) else {
+                return Err(invalid(format!("`{name}` is not UTF-8 once percent-decoded.")));
+            };
+            if text.chars().count() > MAX_QUERY_VALUE {
+                return Err(invalid(format!("`{name}` is longer than {MAX_QUERY_VALUE} characters.")));
+            }
+            if text.chars().any(is_hidden_control) {
+                return Err(invalid(format!("`{name}` holds a control or bidirectional formatting character.")));
+            }
+        }
         match Query::<T>::from_request_parts(parts, state).await {
             Ok(Query(value)) => Ok(ApiQuery(value)),
-            Err(rejection) => Err(ApiError::BadRequest { code: "invalid_query", detail: rejection.body_text() }),
+            Err(rejection) => Err(invalid(rejection.body_text())),
         }
+    }
+}
+
+/// `%XX` sequences to bytes; anything else as it is (as browsers do).
+pub(crate) fn percent_decode(text: &str) -> Vec<u8> {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = |b: u8| (b as char).to_digit(16);
+        if bytes[i] == b'%'
+            && let (Some(high), Some(low)) =
+                (bytes.get(i + 1).and_then(|b| hex(*b)), bytes.get(i + 2).and_then(|b| hex(*b)))
+        {
+            out.push((high * 16 + low) as u8);
+            i += 3;
+        } else {
+            out.push(bytes[i]);
+            i += 1;
+        }
+    }
+    out
+}
+
+/// Refuses a path that is not UTF-8 once percent-decoded or holds a hidden
+/// control character (issue 18), before any route's `Path` reads it: axum
+/// would answer the first in plain text.
+pub async fn check_path(request: Request, next: axum::middleware::Next) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    let decoded = percent_decode(request.uri().path());
+    let fine = std::str::from_utf8(&decoded).is_ok_and(|path| !path.chars().any(is_hidden_control));
+    if fine {
+        next.run(request).await
+    } else {
+        let detail = "The path is not UTF-8 once percent-decoded, or holds a control character.".to_owned();
+        ApiError::BadRequest { code: "invalid_path", detail }.into_response()
     }
 }
 

@@ -80,10 +80,29 @@ fn finish(routes: Router<AppState>, gatehouse: Gatehouse) -> Router {
     let routes = routes.route("/api/{*unknown}", axum::routing::any(problem::no_such_route));
     let origin = edge::OriginSecret::new(gatehouse.settings.origin_secret.as_deref());
     let routes = routes
-        .with_state(AppState::new(gatehouse))
+        .with_state(AppState::new(gatehouse.clone()))
+        .layer(axum::middleware::from_fn_with_state(gatehouse, deliver_outbox))
+        .layer(axum::middleware::from_fn(extract::check_path))
         .layer(axum::middleware::from_fn_with_state(origin, edge::require_origin))
         .layer(axum::middleware::from_fn(edge::security_headers));
     telemetry::layer(routes)
+}
+
+/// After every write, sends what an earlier attempt committed and could not
+/// send (issue 18, `gatehouse_core::outbox`): the retry of a done change
+/// changes nothing, so this is how its receipt or event still goes out,
+/// once. Never changes the answer; what fails to go waits for the next write.
+async fn deliver_outbox(
+    axum::extract::State(gatehouse): axum::extract::State<Gatehouse>,
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    let write = request.method() == axum::http::Method::POST;
+    let response = next.run(request).await;
+    if write {
+        gatehouse_core::outbox::deliver_or_log(&gatehouse).await;
+    }
+    response
 }
 
 /// The handler of a route, behind its method and its span.

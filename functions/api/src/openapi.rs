@@ -314,7 +314,15 @@ fn shape(op: Op) -> Shape {
         },
         Op::ExplainPerson => Shape {
             request: None,
-            success: ("200", "Whether the person is shared, and the rule that hides them if not", Some("Explanation")),
+            success: (
+                "200",
+                "Whether the person is shared, and the rule that hides them if not. The school-level reasons \
+                 (not_authorised, awaiting_verification, awaiting_school_approval, authorisation_revoked, \
+                 not_installed, feed_paused) answer for any id; excluded, not_selected, no_shared_pupil, deleted \
+                 or scope_not_granted only for a person shared with your app before (within 120 days); any other \
+                 id gets not_shared, the same whether or not it exists. The school's portal gives the full reason",
+                Some("Explanation"),
+            ),
             errors: &[("400", "No mis_id"), ("401", "No valid API key")],
             query: QueryParams::Explain,
         },
@@ -618,7 +626,8 @@ fn shape(op: Op) -> Shape {
             request: None,
             success: (
                 "200",
-                "The reason code and the rule's sentence; never the person's name or details",
+                "The app's own answer (not_shared for an id the app was never shared): the reason code and the \
+                 rule's sentence; never the person's name or details",
                 Some("Explanation"),
             ),
             errors: &[

@@ -20,6 +20,8 @@ pub enum ApiError {
         detail: String,
     },
     UnsupportedMediaType,
+    /// A body over the route's limit.
+    PayloadTooLarge,
     NoSuchRoute,
     MethodNotAllowed,
     /// A call that did not come through CloudFront (#18, `edge`).
@@ -120,6 +122,12 @@ impl IntoResponse for ApiError {
                 "unsupported_media_type",
                 "Unsupported media type",
                 "Send the body as JSON with `Content-Type: application/json`.".to_owned(),
+            ),
+            ApiError::PayloadTooLarge => (
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "payload_too_large",
+                "Body too large",
+                "The body is larger than this operation accepts.".to_owned(),
             ),
             ApiError::NoSuchRoute => (
                 StatusCode::NOT_FOUND,

@@ -372,12 +372,18 @@ impl Table for DynamoTable {
         if RESERVED_ATTRIBUTES.contains(&counter) {
             return Err(unavailable(anyhow!("attribute name {counter} is reserved")));
         }
-        let mut names = HashMap::from([("#counter".to_owned(), counter.to_owned())]);
-        let mut values = HashMap::from([(":delta".to_owned(), AttributeValue::N(delta.to_string()))]);
-        let mut expression = "ADD #counter :delta".to_owned();
+        let mut names =
+            HashMap::from([("#counter".to_owned(), counter.to_owned()), ("#version".to_owned(), "version".to_owned())]);
+        let mut values = HashMap::from([
+            (":delta".to_owned(), AttributeValue::N(delta.to_string())),
+            (":zero".to_owned(), AttributeValue::N("0".to_owned())),
+        ]);
+        // A new counter has version 0, as on the embedded store, so a later
+        // write conditioned on the version it read can succeed.
+        let mut expression = "ADD #counter :delta SET #version = if_not_exists(#version, :zero)".to_owned();
         if let Some(expires_at) = expires_at {
             // Only a new item takes the expiry: a window keeps its first one.
-            expression.push_str(" SET #expires_at = if_not_exists(#expires_at, :expires_at)");
+            expression.push_str(", #expires_at = if_not_exists(#expires_at, :expires_at)");
             names.insert("#expires_at".into(), TTL_ATTRIBUTE.into());
             values.insert(":expires_at".into(), AttributeValue::N(expires_at.to_string()));
         }

@@ -57,11 +57,21 @@ pub async fn ensure_school_user(gatehouse: &Gatehouse, user: &SchoolUserRecord) 
     }
 }
 
-/// Creates or updates a school user and their team entry, at this school.
-/// A change of access ends their sessions, so it holds from the next
-/// request (#12). An address with an account at another school is a
+/// What making `user` so at their school takes: the writes (none when
+/// they already are), and whether their access changes (their sessions must
+/// then end, after the writes). Put the writes in the transaction of the
+/// change that makes them so (issue 18: a retry must not find half of it).
+pub struct SchoolUserWrites {
+    pub writes: Vec<TransactWrite>,
+    pub access_changed: bool,
+    /// The account is new (its writes are conditional on nobody having made it meanwhile).
+    pub creating: bool,
+}
+
+/// The writes that create or update a school user and their team entry, at
+/// this school. An address with an account at another school is a
 /// conflict: one account belongs to one school.
-pub async fn set_school_user(gatehouse: &Gatehouse, user: &SchoolUserRecord) -> Result<()> {
+pub async fn school_user_writes(gatehouse: &Gatehouse, user: &SchoolUserRecord) -> Result<SchoolUserWrites> {
     let user_key = Key::User(AccountKind::School, &user.email);
     let member_key = Key::SchoolMember(&user.school_id, &user.email);
     let existing = gatehouse.table.get(&user_key.pk(), &user_key.sk()).await?;
@@ -72,31 +82,48 @@ pub async fn set_school_user(gatehouse: &Gatehouse, user: &SchoolUserRecord) -> 
         }
         Some((current, version)) => {
             if current.access == user.access && current.display_name == user.display_name {
-                return Ok(());
+                return Ok(SchoolUserWrites { writes: Vec::new(), access_changed: false, creating: false });
             }
             let updated =
                 SchoolUserRecord { added_at: current.added_at, added_by: current.added_by.clone(), ..user.clone() };
-            gatehouse
-                .table
-                .transact(vec![
-                    TransactWrite::Put {
-                        item: plain_item(&user_key, &updated, version + 1),
-                        condition: Condition::VersionIs(version),
-                    },
-                    TransactWrite::Put { item: plain_item(&member_key, &updated, 1), condition: Condition::Always },
-                ])
-                .await?;
-            if current.access != user.access {
-                crate::auth::end_sessions(gatehouse, AccountKind::School, &user.email).await?;
-                tracing::info!(school_id = %user.school_id, access = ?user.access, "school user access changed");
-            }
-            Ok(())
+            let writes = vec![
+                TransactWrite::Put {
+                    item: plain_item(&user_key, &updated, version + 1),
+                    condition: Condition::VersionIs(version),
+                },
+                TransactWrite::Put { item: plain_item(&member_key, &updated, 1), condition: Condition::Always },
+            ];
+            Ok(SchoolUserWrites { writes, access_changed: current.access != user.access, creating: false })
         }
         None => {
-            ensure_school_user(gatehouse, user).await?;
-            Ok(())
+            let writes = vec![
+                TransactWrite::Put { item: plain_item(&user_key, user, 1), condition: Condition::NotExists },
+                TransactWrite::Put { item: plain_item(&member_key, user, 1), condition: Condition::NotExists },
+            ];
+            Ok(SchoolUserWrites { writes, access_changed: false, creating: true })
         }
     }
+}
+
+/// Creates or updates a school user and their team entry, at this school.
+/// A change of access ends their sessions, so it holds from the next
+/// request (#12). An address with an account at another school is a
+/// conflict: one account belongs to one school.
+pub async fn set_school_user(gatehouse: &Gatehouse, user: &SchoolUserRecord) -> Result<()> {
+    let SchoolUserWrites { writes, access_changed, creating } = school_user_writes(gatehouse, user).await?;
+    if creating {
+        ensure_school_user(gatehouse, user).await?;
+        return Ok(());
+    }
+    if writes.is_empty() {
+        return Ok(());
+    }
+    gatehouse.table.transact(writes).await?;
+    if access_changed {
+        crate::auth::end_sessions(gatehouse, AccountKind::School, &user.email).await?;
+        tracing::info!(school_id = %user.school_id, access = ?user.access, "school user access changed");
+    }
+    Ok(())
 }
 
 /// Appends one entry to the school's team log (#12): every role change,
@@ -108,6 +135,21 @@ pub async fn log_team_change(
     colleague: &str,
     change: &str,
 ) -> Result<()> {
+    if let TransactWrite::Put { item, condition } = team_change(gatehouse, school, by, colleague, change)? {
+        gatehouse.table.put(item, condition).await?;
+    }
+    Ok(())
+}
+
+/// The write of one team log entry, for the transaction of the change it
+/// records (so a retry never finds the change made and its entry missing).
+pub fn team_change(
+    gatehouse: &Gatehouse,
+    school: &SchoolId,
+    by: &str,
+    colleague: &str,
+    change: &str,
+) -> Result<TransactWrite> {
     let now = gatehouse.clock.now();
     let entry = SchoolTeamChange {
         at: now.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
@@ -123,8 +165,7 @@ pub async fn log_team_change(
         crate::Token::generate()?.hash().as_str().get(..8).unwrap_or("")
     );
     let key = Key::SchoolTeamChange(school, &order);
-    gatehouse.table.put(plain_item(&key, &entry, 1), Condition::NotExists).await?;
-    Ok(())
+    Ok(TransactWrite::Put { item: plain_item(&key, &entry, 1), condition: Condition::NotExists })
 }
 
 /// The school's team log, newest first (at most the last 100 changes).
@@ -152,18 +193,41 @@ pub async fn school_team(gatehouse: &Gatehouse, school_id: &SchoolId) -> Result<
 /// Removes a school user: they can no longer sign in and their sessions end
 /// now. Removing someone not in the school's team changes nothing.
 pub async fn remove_school_user(gatehouse: &Gatehouse, school_id: &SchoolId, email: &EmailAddress) -> Result<()> {
+    remove_school_user_with(gatehouse, school_id, email, Vec::new()).await
+}
+
+/// [`remove_school_user`], with `also` (the team log's entry) and the
+/// user's sessions in the same transaction: a retry never finds the user
+/// gone and their entry missing or their sessions working.
+pub async fn remove_school_user_with(
+    gatehouse: &Gatehouse,
+    school_id: &SchoolId,
+    email: &EmailAddress,
+    also: Vec<TransactWrite>,
+) -> Result<()> {
     let member_key = Key::SchoolMember(school_id, email);
+    let user_key = Key::User(AccountKind::School, email);
     if gatehouse.table.get(&member_key.pk(), &member_key.sk()).await?.is_none() {
+        // Removed already, perhaps by an attempt whose sweep failed: no
+        // session may outlive the account.
+        if gatehouse.table.get(&user_key.pk(), &user_key.sk()).await?.is_none() {
+            crate::auth::end_sessions(gatehouse, AccountKind::School, email).await?;
+        }
         return Ok(());
     }
-    let user_key = Key::User(AccountKind::School, email);
-    gatehouse
-        .table
-        .transact(vec![
-            TransactWrite::Delete { pk: member_key.pk(), sk: member_key.sk(), condition: Condition::Always },
-            TransactWrite::Delete { pk: user_key.pk(), sk: user_key.sk(), condition: Condition::Always },
-        ])
-        .await?;
+    let mut writes = vec![
+        TransactWrite::Delete { pk: member_key.pk(), sk: member_key.sk(), condition: Condition::Exists },
+        TransactWrite::Delete { pk: user_key.pk(), sk: user_key.sk(), condition: Condition::Always },
+    ];
+    writes.extend(crate::auth::session_ends(gatehouse, AccountKind::School, email).await?);
+    writes.extend(also);
+    match gatehouse.table.transact(writes).await {
+        Ok(()) => {}
+        // Removed meanwhile: done.
+        Err(StoreError::ConditionFailed { .. }) => return Ok(()),
+        Err(error) => return Err(error.into()),
+    }
+    // A session started between the read and the transaction, or beyond the first few dozen.
     crate::auth::end_sessions(gatehouse, AccountKind::School, email).await?;
     tracing::info!(%school_id, "school user removed");
     Ok(())

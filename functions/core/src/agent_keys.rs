@@ -45,10 +45,24 @@ pub struct AgentCaller {
 /// let someone replace the school's data feed. `by` names who rotated it.
 /// Ops or onboarding calls this; the caller shows the secret once.
 pub async fn issue(gatehouse: &Gatehouse, school_id: &SchoolId, by: &str) -> Result<NewAgentKey> {
-    let (record, secret) = store(gatehouse.table.as_ref(), school_id, gatehouse.clock.now()).await?;
-    tracing::info!(school_id = %school_id, key_id = record.key_id, "agent key issued");
+    issue_with(gatehouse, school_id, by, Vec::new()).await
+}
+
+/// [`issue`], with `also` in the key's transaction. The secret is shown
+/// once, so nothing that can fail comes after the commit (issue 18): a
+/// failure there would make the retry rotate again. The admins' emails
+/// wait in the outbox, committed with the key; a failed send goes with the
+/// next delivery instead of failing the answer.
+pub async fn issue_with(
+    gatehouse: &Gatehouse,
+    school_id: &SchoolId,
+    by: &str,
+    also: Vec<TransactWrite>,
+) -> Result<NewAgentKey> {
+    let now = gatehouse.clock.now();
     let portal = format!("{}/school/signin", gatehouse.settings.public_url);
     let team = crate::accounts::school_team(gatehouse, school_id).await?;
+    let mut writes = also;
     for admin in team.iter().filter(|user| user.access == gatehouse_model::TeamRole::Admin) {
         let email = crate::emails::agent_key_rotated(
             admin.email.clone(),
@@ -57,8 +71,11 @@ pub async fn issue(gatehouse: &Gatehouse, school_id: &SchoolId, by: &str) -> Res
             &admin.school_name,
             &portal,
         )?;
-        gatehouse.mailer.send(email).await.map_err(Error::Unavailable)?;
+        writes.push(crate::outbox::email(email, now)?);
     }
+    let (record, secret) = store(gatehouse.table.as_ref(), school_id, now, writes).await?;
+    tracing::info!(school_id = %school_id, key_id = record.key_id, "agent key issued");
+    crate::outbox::deliver_or_log(gatehouse).await;
     Ok(NewAgentKey {
         school_id: record.school_id,
         key_id: record.key_id,
@@ -76,7 +93,12 @@ pub async fn issue_by_ops(gatehouse: &Gatehouse, school_id: &SchoolId) -> Result
     issue(gatehouse, school_id, "Gatehouse support").await
 }
 
-async fn store(table: &dyn Table, school_id: &SchoolId, now: DateTime<Utc>) -> Result<(AgentKeyRecord, Token)> {
+async fn store(
+    table: &dyn Table,
+    school_id: &SchoolId,
+    now: DateTime<Utc>,
+    also: Vec<TransactWrite>,
+) -> Result<(AgentKeyRecord, Token)> {
     let pointer_key = Key::SchoolAgentKey(school_id);
     let current = table.get(&pointer_key.pk(), &pointer_key.sk()).await?;
     let secret = Token::generate()?;
@@ -100,6 +122,7 @@ async fn store(table: &dyn Table, school_id: &SchoolId, now: DateTime<Utc>) -> R
         let old_key = Key::AgentKey(&old.secret_hash);
         writes.push(TransactWrite::Delete { pk: old_key.pk(), sk: old_key.sk(), condition: Condition::Always });
     }
+    writes.extend(also);
     table.transact(writes).await.map_err(|error| match error {
         StoreError::ConditionFailed { .. } => {
             Error::Conflict("the school's agent key was changed meanwhile; try again")
@@ -125,7 +148,7 @@ pub async fn ensure_demo_key(
             return Ok(secret.expose().to_owned());
         }
     }
-    let (_, secret) = store(table, school_id, now).await?;
+    let (_, secret) = store(table, school_id, now, Vec::new()).await?;
     Ok(secret.expose().to_owned())
 }
 

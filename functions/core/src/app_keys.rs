@@ -68,8 +68,9 @@ pub async fn create(
     app: &str,
     request: &CreateAppKey,
 ) -> Result<CreatedAppKey> {
-    require_admin(session)?;
+    // Another partner's app is not found, whatever the caller's role (#18).
     let app = app_of(session, Some(app))?;
+    require_admin(session)?;
     let label = request.label.trim();
     if label.is_empty() || label.chars().count() > 60 {
         return Err(Error::invalid("label", "name the key (up to 60 characters), e.g. \"Production sync\""));
@@ -145,8 +146,8 @@ pub async fn ensure_demo_key(
 
 /// Revokes a key; revoking a revoked key changes nothing.
 pub async fn revoke(gatehouse: &Gatehouse, session: &SessionRecord, app: &str, key_id: &str) -> Result<AppKeyList> {
-    require_admin(session)?;
     let app_id = app_of(session, Some(app))?;
+    require_admin(session)?;
     let summary_key = Key::AppKeySummary(&session.partner_id, &app_id, key_id);
     let stored = gatehouse.table.get(&summary_key.pk(), &summary_key.sk()).await?.ok_or(Error::NotFound("key"))?;
     let mut record: AppKeyRecord = from_item(&stored)?;

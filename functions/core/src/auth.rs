@@ -12,7 +12,9 @@ use serde::de::DeserializeOwned;
 use sha2::{Digest, Sha256};
 
 use crate::keys::{APP_PREFIX, Key, RateScope, SESSION_PREFIX};
-use crate::ports::{Condition, Index, Item, Query, StoreError, TransactWrite, query_all};
+use gatehouse_model::SIGN_IN_REQUESTED;
+
+use crate::ports::{Condition, DomainEvent, Index, Item, Query, StoreError, TransactWrite, query_all};
 use crate::records::{
     AppRecord, LoginLinkRecord, OpsSessionRecord, OpsUserRecord, PartnerRecord, SchoolSessionRecord, SchoolUserRecord,
     SessionRecord, UserRecord, UserSessionRecord, from_item, to_attributes,
@@ -37,32 +39,118 @@ pub struct NewSession<M = Me> {
 }
 
 /// Asks for a sign-in link to one kind of account. Succeeds the same way for
-/// unknown addresses. `client` identifies the caller for the per-IP limit.
+/// unknown addresses, and with the same work (#18): two rate-limit counters,
+/// one stored request and one event, whoever asks. The account lookup and the
+/// send happen after the answer, in [`send_requested_link`], so neither the
+/// answer nor its timing says whether the address has an account. `client`
+/// identifies the caller for the per-IP limit.
 pub async fn request_magic_link(gatehouse: &Gatehouse, kind: AccountKind, raw_email: &str, client: &str) -> Result<()> {
     let email = EmailAddress::parse(raw_email)?;
     let now = gatehouse.clock.now();
-    // Both limits are counted before the user lookup, so a limited answer
-    // says nothing about whether the address has an account. The address's
-    // budget is per address *and* caller (#18): a stranger spending it from
-    // elsewhere cannot lock the owner out; the caller's own budget bounds
-    // how many addresses one caller can try.
+    // The address's budget is per address *and* caller (#18): a stranger
+    // spending it from elsewhere cannot lock the owner out; the caller's own
+    // budget bounds how many addresses one caller can try.
     enforce_rate_limit(gatehouse, RateScope::SignInIp, client, LINKS_PER_IP_PER_WINDOW, now).await?;
     let address_and_caller = format!("{}|{client}", email.as_str());
     enforce_rate_limit(gatehouse, RateScope::SignInEmail, &address_and_caller, LINKS_PER_EMAIL_PER_WINDOW, now).await?;
 
+    // The request's id is random and the event carries only it: the address
+    // stays in the table, never on the bus.
+    let id = Token::generate()?.hash().as_str().to_owned();
+    let request = SignInRequestRecord { kind, email, requested_at: now };
+    let key = Key::SignInRequest(&id);
+    let item = Item {
+        pk: key.pk(),
+        sk: key.sk(),
+        gsi1: None,
+        expires_at: Some((now + LINK_LIFETIME).timestamp()),
+        version: 1,
+        attributes: to_attributes(&request),
+    };
+    gatehouse.table.put(item, Condition::NotExists).await?;
+    let event =
+        DomainEvent { detail_type: SIGN_IN_REQUESTED.to_owned(), detail: serde_json::json!({ "request_id": id }) };
+    if let Err(error) = gatehouse.events.publish(event).await {
+        // Nothing will send this request: take it back, so the retry's is
+        // the only one (issue 18).
+        if let Err(delete) = gatehouse.table.delete(&key.pk(), &key.sk(), Condition::Always).await {
+            tracing::warn!(error = ?delete, "unpublished sign-in request left to expire");
+        }
+        return Err(Error::Unavailable(error));
+    }
+    Ok(())
+}
+
+/// What a sign-in request leaves for its send: who asked, for which portal.
+#[derive(serde::Serialize, serde::Deserialize)]
+struct SignInRequestRecord {
+    kind: AccountKind,
+    email: EmailAddress,
+    requested_at: DateTime<Utc>,
+}
+
+/// What the send of one sign-in request did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SignInSend {
+    Sent,
+    /// The address has no account of that kind: nothing is sent.
+    NoAccount,
+    /// Already sent, or older than a link's lifetime: a redelivered event.
+    Gone,
+}
+
+/// The `sign_in.requested` consumer: looks the address up and, for an
+/// account, stores a link and emails it. The request is deleted only after
+/// the send, so a failed send is retried with the event; a link sent twice
+/// (a retry after a send whose delete failed) is two working links, not a
+/// lost one.
+pub async fn send_requested_link(gatehouse: &Gatehouse, detail: &serde_json::Value) -> Result<SignInSend> {
+    let Some(id) = detail.get("request_id").and_then(serde_json::Value::as_str) else {
+        return Err(Error::Invalid { field: "request_id", reason: "the event names no sign-in request".into() });
+    };
+    let key = Key::SignInRequest(id);
+    let Some(item) = gatehouse.table.get(&key.pk(), &key.sk()).await? else {
+        return Ok(SignInSend::Gone);
+    };
+    let request: SignInRequestRecord = from_item(&item)?;
+    let now = gatehouse.clock.now();
+    if now - request.requested_at > LINK_LIFETIME {
+        return Ok(SignInSend::Gone);
+    }
+    let (kind, email) = (request.kind, request.email);
     let user_key = Key::User(kind, &email);
     let display_name = match gatehouse.table.get(&user_key.pk(), &user_key.sk()).await? {
-        Some(item) => from_item::<AccountName>(&item)?.display_name,
+        Some(item) => Some(from_item::<AccountName>(&item)?.display_name),
         None if kind == AccountKind::Ops && gatehouse.settings.first_ops_user.as_ref() == Some(&email) => {
             accounts::ensure_ops_user(gatehouse, &email, "Operations").await?;
-            "Operations".to_owned()
+            Some("Operations".to_owned())
+        }
+        None => None,
+    };
+    let outcome = match display_name {
+        Some(display_name) => {
+            send_link(gatehouse, kind, email, &display_name, now).await?;
+            tracing::info!(?kind, "sign-in link sent");
+            SignInSend::Sent
         }
         None => {
             tracing::info!(?kind, "sign-in link requested for an address with no account");
-            return Ok(());
+            SignInSend::NoAccount
         }
     };
+    gatehouse.table.delete(&key.pk(), &key.sk(), Condition::Always).await?;
+    Ok(outcome)
+}
 
+/// Stores a fresh link for `email` and emails it.
+async fn send_link(
+    gatehouse: &Gatehouse,
+    kind: AccountKind,
+    email: EmailAddress,
+    display_name: &str,
+    now: DateTime<Utc>,
+) -> Result<()> {
     let token = Token::generate()?;
     let hash = token.hash();
     let link = LoginLinkRecord { email: email.clone(), created_at: now };
@@ -76,11 +164,9 @@ pub async fn request_magic_link(gatehouse: &Gatehouse, kind: AccountKind, raw_em
         attributes: to_attributes(&link),
     };
     gatehouse.table.put(item, Condition::NotExists).await?;
-
     let url = format!("{}{}#token={}", gatehouse.settings.public_url, kind.auth_landing_path(), token.expose());
-    let message = emails::magic_link(email, &display_name, kind.portal_name(), &url, LINK_LIFETIME.num_minutes())?;
+    let message = emails::magic_link(email, display_name, kind.portal_name(), &url, LINK_LIFETIME.num_minutes())?;
     gatehouse.mailer.send(message).await.map_err(Error::Unavailable)?;
-    tracing::info!(?kind, "sign-in link sent");
     Ok(())
 }
 
@@ -120,34 +206,43 @@ pub(crate) async fn enforce_rate_limit(
 
 /// Consumes a sign-in link of `kind`: of two concurrent exchanges exactly one
 /// wins. Returns the user's stored record.
-async fn consume_link<U: DeserializeOwned>(gatehouse: &Gatehouse, kind: AccountKind, raw_token: &str) -> Result<U> {
+/// Returns the user's stored record and the write that consumes the link,
+/// for the transaction that starts the session (issue 18: a failure before
+/// it leaves the link working for the retry; after it, the session stands).
+async fn consume_link<U: DeserializeOwned>(
+    gatehouse: &Gatehouse,
+    kind: AccountKind,
+    raw_token: &str,
+) -> Result<(U, TransactWrite)> {
     let token = Token::parse("token", raw_token)?;
     let hash = token.hash();
     let now = gatehouse.clock.now();
     let link_key = Key::LoginLink(kind, &hash);
-    let consumed = match gatehouse.table.delete(&link_key.pk(), &link_key.sk(), Condition::Exists).await {
-        Ok(Some(item)) => item,
-        Ok(None) | Err(StoreError::ConditionFailed { .. }) => return Err(Error::LinkExpired),
-        Err(error) => return Err(error.into()),
+    let Some(found) = gatehouse.table.get(&link_key.pk(), &link_key.sk()).await? else {
+        return Err(Error::LinkExpired);
     };
-    if consumed.is_expired_at(now.timestamp()) {
+    if found.is_expired_at(now.timestamp()) {
         return Err(Error::LinkExpired);
     }
-    let link: LoginLinkRecord = from_item(&consumed)?;
+    let link: LoginLinkRecord = from_item(&found)?;
     let user_key = Key::User(kind, &link.email);
-    match gatehouse.table.get(&user_key.pk(), &user_key.sk()).await? {
-        Some(item) => Ok(from_item(&item)?),
+    let user = match gatehouse.table.get(&user_key.pk(), &user_key.sk()).await? {
+        Some(item) => from_item(&item)?,
         // The account was removed after the link was sent.
-        None => Err(Error::LinkExpired),
-    }
+        None => return Err(Error::LinkExpired),
+    };
+    // Of two exchanges of one link, only the one whose delete finds it wins.
+    Ok((user, TransactWrite::Delete { pk: link_key.pk(), sk: link_key.sk(), condition: Condition::Exists }))
 }
 
-/// Stores a session and the pointer from its user to it, in one transaction.
+/// Stores a session and the pointer from its user to it, consuming the
+/// sign-in link (`consume`), in one transaction.
 async fn start_session<S: Serialize>(
     gatehouse: &Gatehouse,
     kind: AccountKind,
     email: &EmailAddress,
     session: &S,
+    consume: TransactWrite,
 ) -> Result<(Token, DateTime<Utc>)> {
     let session_token = Token::generate()?;
     let session_hash = session_token.hash();
@@ -171,19 +266,26 @@ async fn start_session<S: Serialize>(
         version: 1,
         attributes: to_attributes(&UserSessionRecord { session_hash: session_hash.clone() }),
     };
-    gatehouse
+    let started = gatehouse
         .table
         .transact(vec![
+            consume,
             TransactWrite::Put { item, condition: Condition::NotExists },
             TransactWrite::Put { item: pointer, condition: Condition::NotExists },
         ])
-        .await?;
-    Ok((session_token, expires_at))
+        .await;
+    match started {
+        Ok(()) => Ok((session_token, expires_at)),
+        // The link was used meanwhile (the session ids are random).
+        Err(StoreError::ConditionFailed { .. }) => Err(Error::LinkExpired),
+        Err(error) => Err(error.into()),
+    }
 }
 
-/// Exchanges a partner sign-in link token for a session. The link is consumed either way.
+/// Exchanges a partner sign-in link token for a session. The link is used
+/// up with the session's start: a failure before it leaves it working.
 pub async fn create_session(gatehouse: &Gatehouse, raw_token: &str) -> Result<NewSession> {
-    let user: UserRecord = consume_link(gatehouse, AccountKind::Partner, raw_token).await?;
+    let (user, consume): (UserRecord, _) = consume_link(gatehouse, AccountKind::Partner, raw_token).await?;
     let now = gatehouse.clock.now();
     let partner_key = Key::Partner(&user.partner_id);
     let partner: PartnerRecord = match gatehouse.table.get(&partner_key.pk(), &partner_key.sk()).await? {
@@ -208,14 +310,14 @@ pub async fn create_session(gatehouse: &Gatehouse, raw_token: &str) -> Result<Ne
         apps,
         created_at: now,
     };
-    let (token, expires_at) = start_session(gatehouse, AccountKind::Partner, &session.email, &session).await?;
+    let (token, expires_at) = start_session(gatehouse, AccountKind::Partner, &session.email, &session, consume).await?;
     tracing::info!(partner_id = %session.partner_id, "session created");
     Ok(NewSession { token, expires_at, me: me_of(&session) })
 }
 
 /// Exchanges a school portal sign-in link token for a school session (S3).
 pub async fn create_school_session(gatehouse: &Gatehouse, raw_token: &str) -> Result<NewSession<SchoolMe>> {
-    let user: SchoolUserRecord = consume_link(gatehouse, AccountKind::School, raw_token).await?;
+    let (user, consume): (SchoolUserRecord, _) = consume_link(gatehouse, AccountKind::School, raw_token).await?;
     let session = SchoolSessionRecord {
         email: user.email,
         display_name: user.display_name,
@@ -226,17 +328,17 @@ pub async fn create_school_session(gatehouse: &Gatehouse, raw_token: &str) -> Re
         school_name: user.school_name,
         created_at: gatehouse.clock.now(),
     };
-    let (token, expires_at) = start_session(gatehouse, AccountKind::School, &session.email, &session).await?;
+    let (token, expires_at) = start_session(gatehouse, AccountKind::School, &session.email, &session, consume).await?;
     tracing::info!(school_id = %session.school_id, "school session created");
     Ok(NewSession { token, expires_at, me: school_me_of(&session) })
 }
 
 /// Exchanges an operations console sign-in link token for an ops session (O1).
 pub async fn create_ops_session(gatehouse: &Gatehouse, raw_token: &str) -> Result<NewSession<OpsMe>> {
-    let user: OpsUserRecord = consume_link(gatehouse, AccountKind::Ops, raw_token).await?;
+    let (user, consume): (OpsUserRecord, _) = consume_link(gatehouse, AccountKind::Ops, raw_token).await?;
     let session =
         OpsSessionRecord { email: user.email, display_name: user.display_name, created_at: gatehouse.clock.now() };
-    let (token, expires_at) = start_session(gatehouse, AccountKind::Ops, &session.email, &session).await?;
+    let (token, expires_at) = start_session(gatehouse, AccountKind::Ops, &session.email, &session, consume).await?;
     tracing::info!("ops session created");
     Ok(NewSession { token, expires_at, me: ops_me_of(&session) })
 }
@@ -276,12 +378,48 @@ pub async fn logout(gatehouse: &Gatehouse, kind: AccountKind, raw_token: &str) -
     };
     let hash = token.hash();
     let key = Key::Session(kind, &hash);
-    if let Some(ended) = gatehouse.table.delete(&key.pk(), &key.sk(), Condition::Always).await? {
-        let owner: SessionOwner = from_item(&ended)?;
+    // The session and its pointer go together (issue 18): a retry never finds
+    // the session gone and the pointer left.
+    if let Some(found) = gatehouse.table.get(&key.pk(), &key.sk()).await? {
+        let owner: SessionOwner = from_item(&found)?;
         let pointer = Key::UserSession(kind, &owner.email, &hash);
-        gatehouse.table.delete(&pointer.pk(), &pointer.sk(), Condition::Always).await?;
+        gatehouse
+            .table
+            .transact(vec![
+                TransactWrite::Delete { pk: key.pk(), sk: key.sk(), condition: Condition::Always },
+                TransactWrite::Delete { pk: pointer.pk(), sk: pointer.sk(), condition: Condition::Always },
+            ])
+            .await?;
     }
     Ok(())
+}
+
+/// Sessions ended inside another transaction, at most: with their pointers
+/// they must leave room in DynamoDB's 100 writes.
+const SESSIONS_IN_A_TRANSACTION: usize = 30;
+
+/// The deletes of the live sessions of `email`'s account of `kind` (and
+/// their pointers; the first few dozen), for the transaction that removes
+/// the account or changes its access (issue 18: a retry must not find the
+/// account gone and its sessions still working). Sweep with [`end_sessions`]
+/// after it.
+pub(crate) async fn session_ends(
+    gatehouse: &Gatehouse,
+    kind: AccountKind,
+    email: &EmailAddress,
+) -> Result<Vec<TransactWrite>> {
+    let partition = Key::User(kind, email).pk();
+    let pointers =
+        query_all(gatehouse.table.as_ref(), Query::partition(Index::Primary, partition).with_prefix(SESSION_PREFIX))
+            .await?;
+    let mut writes = Vec::new();
+    for pointer in pointers.into_iter().take(SESSIONS_IN_A_TRANSACTION) {
+        let record: UserSessionRecord = from_item(&pointer)?;
+        let session_key = Key::Session(kind, &record.session_hash);
+        writes.push(TransactWrite::Delete { pk: session_key.pk(), sk: session_key.sk(), condition: Condition::Always });
+        writes.push(TransactWrite::Delete { pk: pointer.pk, sk: pointer.sk, condition: Condition::Always });
+    }
+    Ok(writes)
 }
 
 /// Deletes every session of `email`'s account of `kind`. Call it after the

@@ -17,17 +17,17 @@ use serde_json::json;
 
 use crate::authority::{self, Authority};
 use crate::calendar::uk_date;
-use crate::domain_events::{self, EventKind};
+use crate::domain_events::EventKind;
 use crate::invitations::{self, LiveInvitation};
 use crate::keys::Key;
 use crate::links::LoadedLink;
 use crate::links::{Change, commit};
 use crate::ports::{Condition, Item, TransactWrite};
 use crate::records::{
-    AppRecord, InvitationRecord, PartnerRecord, PendingGrant, SchoolLinkRecord, SchoolUserRecord, Waiting, from_item,
-    plain_item, to_attributes,
+    AppRecord, InvitationEmail, InvitationRecord, PartnerRecord, PendingGrant, SchoolLinkRecord, SchoolUserRecord,
+    Waiting, plain_item, to_attributes,
 };
-use crate::{EmailAddress, Error, Gatehouse, Result, accounts, emails};
+use crate::{EmailAddress, Error, Gatehouse, Result, accounts, emails, outbox};
 
 fn text(field: &'static str, value: &str, what: &str) -> Result<String> {
     let value = value.trim();
@@ -45,19 +45,24 @@ pub async fn forward(
     client: &str,
 ) -> Result<InvitationSummary> {
     invitations::limit(gatehouse, client).await?;
-    let live = invitations::live(gatehouse, &request.token).await?;
+    let live = match invitations::live(gatehouse, &request.token).await {
+        Err(Error::LinkSuperseded) => return forwarded_again(gatehouse, request).await,
+        live => live?,
+    };
     let name = text("name", &request.to.name, "their name")?;
     let email = EmailAddress::parse(&request.to.email)?;
     crate::school_actions::refuse_partner_address(gatehouse, &live.link.link.partner_id, &email).await?;
-    let role = request.to.role.as_deref().map(str::trim).filter(|role| !role.is_empty()).map(str::to_owned);
+    let role = request.to.role.as_deref().map(str::trim).filter(|role| !role.is_empty());
+    let role = role.map(|role| text("role", role, "their role")).transpose()?;
     if email == live.record.contact_email {
         return Err(Error::invalid("email", "this is the address the invitation was sent to; name someone else"));
     }
     let from = request.from_name.as_deref().map(str::trim).filter(|name| !name.is_empty());
-    let from = from.map(str::to_owned).unwrap_or_else(|| live.record.contact_name.clone());
+    let from = from.map(|name| text("from_name", name, "your name")).transpose()?;
+    let from = from.unwrap_or_else(|| live.record.contact_name.clone());
 
     let now = gatehouse.clock.now();
-    let issued = invitations::issue(&live.link.link, &email, &name, now)?;
+    let issued = invitations::issue(&live.link.link, &email, &name, now)?.emailing(InvitationEmail::Invitation);
     let mut next = live.link.link.clone();
     next.school_contact = Some(email.clone());
     next.school_contact_name = Some(name);
@@ -69,10 +74,50 @@ pub async fn forward(
         change = change.also(write);
     }
     let saved = commit(gatehouse, &live.link, change, &from).await?;
-    invitations::send(gatehouse, &saved.link, &live.partner.name, &live.app, &issued.token).await?;
+    // Nothing that can fail comes after the send (issue 18): the answer is
+    // what the new link opens, as it was just written.
+    let forwarded = InvitationSummary {
+        school_name: saved.link.name.clone(),
+        partner_name: live.partner.name.clone(),
+        app_name: live.app.name.clone(),
+        contact_name: saved.link.school_contact_name.clone().unwrap_or_default(),
+        requested_scopes: live.app.requested_scopes.clone(),
+        granted_scopes: saved.link.granted_scopes.clone(),
+        mis: saved.link.mis.clone(),
+        state: gatehouse_model::InvitationState::Open,
+        receipt: None,
+        expires_at: issued.reference.expires_at.to_rfc3339_opts(SecondsFormat::Secs, true),
+    };
+    invitations::send_issued(gatehouse, &saved, &issued.token, &live.partner.name, &live.app, &from).await?;
     tracing::info!(school_id = %saved.link.school_id, "invitation forwarded");
-    let forwarded = invitations::live(gatehouse, issued.token.expose()).await?;
-    Ok(invitations::summary(&forwarded))
+    Ok(forwarded)
+}
+
+/// The same forward again through the link it replaced (a retry whose
+/// first attempt committed and then failed, issue 18): sends the email the
+/// new contact is still owed, if any, and answers as the first would have.
+async fn forwarded_again(gatehouse: &Gatehouse, request: &ForwardInvitationRequest) -> Result<InvitationSummary> {
+    let old = invitations::resolve(gatehouse, &request.token).await?;
+    let to = EmailAddress::parse(&request.to.email).ok();
+    let owed = old.link.link.invitation.as_ref().is_some_and(|reference| reference.unsent.is_some());
+    if !owed || to.is_none() || old.link.link.school_contact != to {
+        return Err(Error::LinkSuperseded);
+    }
+    let actor = old.record.contact_name.clone();
+    let Some(sent) = invitations::finish_unsent(gatehouse, &old.link, &actor).await? else {
+        return Err(Error::LinkSuperseded);
+    };
+    let mut summary = invitations::summary(&old);
+    summary.school_name = sent.link.name.clone();
+    summary.contact_name = sent.link.school_contact_name.clone().unwrap_or_default();
+    summary.state = gatehouse_model::InvitationState::Open;
+    summary.receipt = None;
+    summary.granted_scopes = sent.link.granted_scopes.clone();
+    summary.mis = sent.link.mis.clone();
+    if let Some(reference) = &sent.link.invitation {
+        summary.expires_at = reference.expires_at.to_rfc3339_opts(SecondsFormat::Secs, true);
+    }
+    Ok(summary)
 }
 
 /// "Authorise Sharing": the wizard's answers become the school's grant, or a
@@ -120,22 +165,25 @@ pub async fn authorise(gatehouse: &Gatehouse, request: &AuthoriseRequest, client
     tracing::info!(school_id = %link.school_id, authority = authority.label(), "authorisation answered");
     match authority {
         Authority::Admin => {
-            apply(gatehouse, &live.link, &live.app, &live.partner, &grant, Some(&live), How::Link).await?;
+            let (link, app, partner) = (&live.link, &live.app, &live.partner);
+            apply(gatehouse, link, app, partner, &grant, Some(&live), How::Link, NewAdmin::No).await?;
         }
         Authority::VerifiedDomain => {
-            apply(gatehouse, &live.link, &live.app, &live.partner, &grant, Some(&live), How::Link).await?;
-            make_admin(gatehouse, &live.link.link, &grant, None).await?;
+            let (link, app, partner) = (&live.link, &live.app, &live.partner);
+            apply(gatehouse, link, app, partner, &grant, Some(&live), How::Link, NewAdmin::ByVerifiedDomain).await?;
         }
         Authority::AdminsDecide(admins) => {
-            hold(gatehouse, &live, PendingGrant { waiting_for: Waiting::SchoolApproval, ..grant }, &[]).await?;
-            ask_admins(gatehouse, &live, &admins).await?;
+            let grant = PendingGrant { waiting_for: Waiting::SchoolApproval, ..grant };
+            let asks = ask_admins(gatehouse, &live, &grant, &admins)?;
+            hold(gatehouse, &live, grant, asks).await?;
         }
         Authority::NeedsVerification { directory_domains } => {
             let grant = PendingGrant { waiting_for: Waiting::Verification, ..grant };
             let entry = verification_entry(gatehouse, &live, &grant, directory_domains).await?;
-            hold(gatehouse, &live, grant, &[entry]).await?;
+            hold(gatehouse, &live, grant, vec![entry]).await?;
         }
     }
+    outbox::deliver(gatehouse).await?;
     let after = invitations::resolve(gatehouse, &request.token).await?;
     Ok(invitations::summary(&after))
 }
@@ -187,9 +235,22 @@ fn used_invitation(live: &LiveInvitation, used: InvitationRecord) -> TransactWri
     }
 }
 
-/// Puts `grant` in force on the link: one transaction with its log entry
-/// (and the used invitation, when it came through one), then the event and
-/// the receipts to the authoriser and the partner contact.
+/// Whether putting a grant in force also makes the authoriser the school's
+/// first admin (#12), and who vouched for them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NewAdmin<'a> {
+    No,
+    /// Their address is at a domain the directory verified for the school.
+    ByVerifiedDomain,
+    /// Operations verified them; the name is the operator's.
+    VerifiedBy(&'a str),
+}
+
+/// Puts `grant` in force on the link: one transaction with its log entry,
+/// the used invitation (when it came through one), the authoriser's admin
+/// account (when they become one), and the event and the receipts to the
+/// authoriser and the partner contact in the outbox. The caller delivers.
+#[allow(clippy::too_many_arguments)]
 pub async fn apply(
     gatehouse: &Gatehouse,
     loaded: &LoadedLink,
@@ -198,6 +259,7 @@ pub async fn apply(
     grant: &PendingGrant,
     invitation: Option<&LiveInvitation>,
     how: How,
+    admin: NewAdmin<'_>,
 ) -> Result<LoadedLink> {
     let link = &loaded.link;
     let requested = &app.requested_scopes;
@@ -265,34 +327,44 @@ pub async fn apply(
         let key = Key::VerificationDue(&link.app_id, &link.school_id);
         change = change.also(TransactWrite::Delete { pk: key.pk(), sk: key.sk(), condition: Condition::Exists });
     }
-    let saved = commit(gatehouse, loaded, change, &grant.name).await?;
-    tracing::info!(school_id = %saved.link.school_id, reauthorised = already_active, "authorised");
-
+    let made_admin = match admin {
+        NewAdmin::No => None,
+        NewAdmin::ByVerifiedDomain => Some(admin_writes(gatehouse, link, grant, None).await?),
+        NewAdmin::VerifiedBy(ops) => Some(admin_writes(gatehouse, link, grant, Some(ops)).await?),
+    };
+    for write in made_admin.iter().flat_map(|made| made.writes.iter()) {
+        change = change.also(write.clone());
+    }
     let facts = json!({ "scopes": granted, "gdpr_mode": grant.gdpr_mode, "feed_status": grant.feed_status });
-    let (app_id, school_id) = (&saved.link.app_id, &saved.link.school_id);
-    domain_events::publish(gatehouse, EventKind::AuthorisationGranted, app_id, school_id, facts).await;
+    change = change.event(EventKind::AuthorisationGranted, facts);
     let portal = format!("{}/school/signin", gatehouse.settings.public_url);
     let mut recipients = vec![(grant.email.clone(), grant.name.clone(), Some(portal.as_str()))];
-    if let Some(partner_contact) = &saved.link.partner_contact {
+    if let Some(partner_contact) = &link.partner_contact {
         recipients.push((partner_contact.clone(), partner.name.clone(), None));
     }
     for (to, greeting, portal) in recipients {
         let email = emails::receipt(to, &greeting, &receipt, portal)?;
-        gatehouse.mailer.send(email).await.map_err(Error::Unavailable)?;
+        change = change.also(outbox::email(email, now)?);
+    }
+    let saved = commit(gatehouse, loaded, change, &grant.name).await?;
+    tracing::info!(school_id = %saved.link.school_id, reauthorised = already_active, "authorised");
+    if made_admin.is_some_and(|made| made.access_changed) {
+        // A change of access ends their sessions (#12).
+        crate::auth::end_sessions(gatehouse, gatehouse_model::AccountKind::School, &grant.email).await?;
     }
     Ok(saved)
 }
 
-/// Makes the authoriser an admin of the school: the first one, vouched for
-/// by the directory's domain or by operations. An address with an account
-/// at another school keeps it (one account, one school), and the grant
-/// stands either way.
-pub async fn make_admin(
+/// The writes that make the authoriser an admin of the school: the first
+/// one, vouched for by the directory's domain or by operations, with the
+/// team log's entry. An address with an account at another school keeps it
+/// (one account, one school): no writes, and the grant stands either way.
+async fn admin_writes(
     gatehouse: &Gatehouse,
     link: &SchoolLinkRecord,
     grant: &PendingGrant,
     verified_by: Option<&str>,
-) -> Result<()> {
+) -> Result<accounts::SchoolUserWrites> {
     let user = SchoolUserRecord {
         email: grant.email.clone(),
         display_name: grant.name.clone(),
@@ -304,17 +376,18 @@ pub async fn make_admin(
         added_by: verified_by.map(|by| format!("verified by {by}")),
         access: TeamRole::Admin,
     };
-    match accounts::set_school_user(gatehouse, &user).await {
-        Ok(()) => {
+    match accounts::school_user_writes(gatehouse, &user).await {
+        Ok(mut made) => {
             let (by, how) = match verified_by {
                 Some(ops) => (ops, "became the school's first admin: authority verified by Gatehouse operations"),
                 None => ("Gatehouse", "became the school's first admin: address at the school's verified domain"),
             };
-            accounts::log_team_change(gatehouse, &link.school_id, by, &grant.name, how).await
+            made.writes.push(accounts::team_change(gatehouse, &link.school_id, by, &grant.name, how)?);
+            Ok(made)
         }
         Err(Error::Conflict(_)) => {
             tracing::warn!(school_id = %link.school_id, "authoriser has a school portal account at another school");
-            Ok(())
+            Ok(accounts::SchoolUserWrites { writes: Vec::new(), access_changed: false, creating: false })
         }
         Err(error) => Err(error),
     }
@@ -323,7 +396,12 @@ pub async fn make_admin(
 /// Holds `grant` on the link until someone decides: the link stays where it
 /// was (pending, or active with its current grant), the invitation is used
 /// up, and the log says who asked for what.
-async fn hold(gatehouse: &Gatehouse, live: &LiveInvitation, grant: PendingGrant, also: &[TransactWrite]) -> Result<()> {
+async fn hold(
+    gatehouse: &Gatehouse,
+    live: &LiveInvitation,
+    grant: PendingGrant,
+    also: Vec<TransactWrite>,
+) -> Result<()> {
     let link = &live.link.link;
     let waiting = match grant.waiting_for {
         Waiting::SchoolApproval => "waiting for an admin of the school to approve",
@@ -345,15 +423,21 @@ async fn hold(gatehouse: &Gatehouse, live: &LiveInvitation, grant: PendingGrant,
         .log(LogEvent::AuthorisationRequested, detail)
         .also(used_invitation(live, InvitationRecord { awaiting: Some(awaiting), ..live.record.clone() }));
     for write in also {
-        change = change.also(write.clone());
+        change = change.also(write);
     }
     commit(gatehouse, &live.link, change, &actor).await?;
     Ok(())
 }
 
-/// Emails each admin of the school that a request waits for them.
-async fn ask_admins(gatehouse: &Gatehouse, live: &LiveInvitation, admins: &[SchoolUserRecord]) -> Result<()> {
-    let Some(grant) = live_grant(gatehouse, live).await? else { return Ok(()) };
+/// The emails telling each admin of the school that `grant` waits for
+/// them, for the outbox in the transaction that holds it.
+fn ask_admins(
+    gatehouse: &Gatehouse,
+    live: &LiveInvitation,
+    grant: &PendingGrant,
+    admins: &[SchoolUserRecord],
+) -> Result<Vec<TransactWrite>> {
+    let now = gatehouse.clock.now();
     let portal = format!("{}/school/signin", gatehouse.settings.public_url);
     let requester = format!("{} ({}, {})", grant.name, grant.role, grant.email.as_str());
     let scopes = labels(&grant.scopes);
@@ -365,18 +449,10 @@ async fn ask_admins(gatehouse: &Gatehouse, live: &LiveInvitation, admins: &[Scho
         scopes: &scopes,
         portal: &portal,
     };
-    for admin in admins {
-        let email = emails::approval_request(admin.email.clone(), &admin.display_name, &request)?;
-        gatehouse.mailer.send(email).await.map_err(Error::Unavailable)?;
-    }
-    Ok(())
-}
-
-/// The grant as held on the stored link, after `hold`.
-async fn live_grant(gatehouse: &Gatehouse, live: &LiveInvitation) -> Result<Option<PendingGrant>> {
-    let key = Key::SchoolLink(&live.link.link.app_id, &live.link.link.school_id);
-    let item = gatehouse.table.get(&key.pk(), &key.sk()).await?;
-    Ok(item.map(|item| from_item::<SchoolLinkRecord>(&item)).transpose()?.and_then(|link| link.pending_grant))
+    admins
+        .iter()
+        .map(|admin| outbox::email(emails::approval_request(admin.email.clone(), &admin.display_name, &request)?, now))
+        .collect()
 }
 
 /// The operations queue entry for an authoriser to verify, with the evidence.

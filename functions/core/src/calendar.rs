@@ -9,6 +9,20 @@ pub fn uk_date(now: DateTime<Utc>) -> NaiveDate {
     now.with_timezone(&London).date_naive()
 }
 
+/// Whether `raw` is shaped like `pattern`: `9` a digit, anything else itself.
+/// chrono's `%Y`, `%H` and `%M` alone also take a sign, more digits or fewer
+/// (`+002026-11-23` is 2026-11-23 to them), so the shape is checked first
+/// (issue 18).
+pub fn shaped(raw: &str, pattern: &str) -> bool {
+    raw.len() == pattern.len()
+        && raw.bytes().zip(pattern.bytes()).all(|(c, p)| if p == b'9' { c.is_ascii_digit() } else { c == p })
+}
+
+/// A `YYYY-MM-DD` date, exactly.
+pub fn parse_date(raw: &str) -> Option<NaiveDate> {
+    shaped(raw, "9999-99-99").then(|| NaiveDate::parse_from_str(raw, "%Y-%m-%d").ok()).flatten()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -22,5 +36,14 @@ mod tests {
         // In winter London is on UTC.
         let winter = Utc.with_ymd_and_hms(2026, 12, 31, 23, 30, 0).unwrap();
         assert_eq!(uk_date(winter), NaiveDate::from_ymd_opt(2026, 12, 31).unwrap());
+    }
+
+    #[test]
+    fn a_date_is_exactly_yyyy_mm_dd() {
+        assert_eq!(parse_date("2026-11-23"), NaiveDate::from_ymd_opt(2026, 11, 23));
+        for bad in ["+002026-11-23", "2026-11-23T10:00", "2026-2-3", " 2026-11-23", "2026-02-30", "２０２６-11-23"]
+        {
+            assert_eq!(parse_date(bad), None, "{bad}");
+        }
     }
 }

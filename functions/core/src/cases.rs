@@ -32,7 +32,7 @@ use crate::keys::{Key, case_queue_partition, partner_cases_index, partner_cases_
 use crate::links::{self, link_item};
 use crate::ports::{Condition, Cursor, Index, Item, Query, StoreError, TransactWrite, query_all};
 use crate::records::{SchoolLinkRecord, SessionRecord, from_item, plain_item, to_attributes};
-use crate::{AppId, EmailAddress, Error, Gatehouse, PartnerId, Result, SchoolId, emails, idempotency};
+use crate::{AppId, EmailAddress, Error, Gatehouse, PartnerId, Result, SchoolId, emails, idempotency, outbox};
 
 /// A closed case stays on the Active Cases tab, and can be reopened, this long.
 pub const ARCHIVE_AFTER: Duration = Duration::days(30);
@@ -369,29 +369,25 @@ async fn detail(gatehouse: &Gatehouse, case_id: &CaseId) -> Result<CaseDetail> {
     Ok(detail_of(&loaded.case, &comments))
 }
 
-/// Sends a notification; the case is already saved, so a failure is logged
-/// (without the address) rather than failing the request.
-async fn notify(gatehouse: &Gatehouse, email: Result<crate::ports::Email>, case_id: &CaseId, what: &'static str) {
-    let sent = match email {
-        Ok(email) => gatehouse.mailer.send(email).await.map_err(Error::Unavailable),
-        Err(error) => Err(error),
-    };
-    match sent {
-        Ok(()) => tracing::info!(case_id = %case_id, what, "case email sent"),
-        Err(error) => tracing::warn!(case_id = %case_id, what, error = ?error, "case email not sent"),
-    }
-}
-
-async fn notify_support(gatehouse: &Gatehouse, case: &CaseRecord) {
+/// The email telling support about a new or escalated case, for the outbox
+/// in the case's transaction (issue 18: sent once, after the case is saved,
+/// and neither lost nor doubled by a retry).
+fn support_notice(gatehouse: &Gatehouse, case: &CaseRecord) -> Result<TransactWrite> {
     let link = format!("{}/ops/cases/{}", gatehouse.settings.public_url, case.case_id);
-    let email = emails::case_for_support(gatehouse.settings.support_email.clone(), case, &link);
-    notify(gatehouse, email, &case.case_id, if case.escalated { "escalated" } else { "new case" }).await;
+    let email = emails::case_for_support(gatehouse.settings.support_email.clone(), case, &link)?;
+    outbox::email(email, gatehouse.clock.now())
 }
 
-async fn notify_partner(gatehouse: &Gatehouse, case: &CaseRecord, support_name: &str, reply: Option<&str>) {
+/// The email telling the partner's contact about support's reply or close.
+fn partner_notice(
+    gatehouse: &Gatehouse,
+    case: &CaseRecord,
+    support_name: &str,
+    reply: Option<&str>,
+) -> Result<TransactWrite> {
     let link = format!("{}/cases/{}", gatehouse.settings.public_url, case.case_id);
-    let email = emails::case_update(case.contact_email.clone(), case, support_name, reply, &link);
-    notify(gatehouse, email, &case.case_id, if reply.is_some() { "support reply" } else { "closed by support" }).await;
+    let email = emails::case_update(case.contact_email.clone(), case, support_name, reply, &link)?;
+    outbox::email(email, gatehouse.clock.now())
 }
 
 // ---------------------------------------------------------------- partners
@@ -405,24 +401,69 @@ pub async fn open_case(
     idempotency_key: Option<&str>,
 ) -> Result<CaseDetail> {
     let scope = format!("open_case\n{}", session.partner_id);
-    idempotency::once(gatehouse, &scope, idempotency_key, new, || open_case_now(gatehouse, session, new)).await
+    let finish = |note: serde_json::Value| async move {
+        let raw = note.as_str().unwrap_or_default().to_owned();
+        detail(gatehouse, &CaseId::parse(&raw)?).await
+    };
+    let work = |commit| open_case_now(gatehouse, session, new, commit);
+    idempotency::once_committing(gatehouse, &scope, idempotency_key, new, work, finish).await
 }
 
-async fn open_case_now(gatehouse: &Gatehouse, session: &SessionRecord, new: &NewCase) -> Result<CaseDetail> {
-    let summary = required("summary", &new.summary, MAX_SUMMARY)?;
-    let contact_name = required("contact_name", &new.contact_name, MAX_NAME)?;
-    let contact_phone = phone(&new.contact_phone)?;
-    let contact_email = EmailAddress::parse(&new.contact_email)
+async fn open_case_now(
+    gatehouse: &Gatehouse,
+    session: &SessionRecord,
+    new: &NewCase,
+    commit: idempotency::Commit,
+) -> Result<CaseDetail> {
+    required("summary", &new.summary, MAX_SUMMARY)?;
+    required("contact_name", &new.contact_name, MAX_NAME)?;
+    phone(&new.contact_phone)?;
+    EmailAddress::parse(&new.contact_email)
         .map_err(|_| Error::invalid("contact_email", "enter an email address like name@company.example"))?;
-    let description = required("description", &new.description, MAX_TEXT)?;
+    required("description", &new.description, MAX_TEXT)?;
     let app = links::app_of(session, new.app.as_deref())?;
     let school = match new.school_id.as_deref().map(str::trim).filter(|raw| !raw.is_empty()) {
         // Another partner's school, or one not linked to this app, is not found.
         Some(raw) => Some(links::load(gatehouse, session, &app, raw).await?.link),
         None => None,
     };
-    let counter = Key::CaseCounter;
-    let number = gatehouse.table.add(&counter.pk(), &counter.sk(), "last", 1, None).await?;
+    // The number is taken in the case's own transaction (issue 18): a failed
+    // attempt leaves no gap, and its retry gets the number it would have had.
+    for attempt in 0..5 {
+        let (number, counter_write) = crate::records::next_number(gatehouse.table.as_ref(), &Key::CaseCounter).await?;
+        let taken = Taken { number, counter_write, commit: commit.clone() };
+        match open_numbered(gatehouse, session, new, school.as_ref(), &app, taken).await {
+            Err(Error::Conflict(_)) if attempt < 4 => continue,
+            done => return done,
+        }
+    }
+    Err(Error::Conflict("cases are being opened fast; try again"))
+}
+
+/// A case number and the writes that take it.
+struct Taken {
+    number: i64,
+    counter_write: TransactWrite,
+    commit: idempotency::Commit,
+}
+
+/// Opens case number `taken.number`, taking it in the case's transaction.
+async fn open_numbered(
+    gatehouse: &Gatehouse,
+    session: &SessionRecord,
+    new: &NewCase,
+    school: Option<&SchoolLinkRecord>,
+    app: &AppId,
+    taken: Taken,
+) -> Result<CaseDetail> {
+    let Taken { number, counter_write, commit } = taken;
+    let summary = required("summary", &new.summary, MAX_SUMMARY)?;
+    let contact_name = required("contact_name", &new.contact_name, MAX_NAME)?;
+    let contact_phone = phone(&new.contact_phone)?;
+    let contact_email = EmailAddress::parse(&new.contact_email)
+        .map_err(|_| Error::invalid("contact_email", "enter an email address like name@company.example"))?;
+    let description = required("description", &new.description, MAX_TEXT)?;
+    let app = app.clone();
     let now = gatehouse.clock.now();
     let case = CaseRecord {
         case_id: CaseId::from_number(number),
@@ -450,9 +491,11 @@ async fn open_case_now(gatehouse: &Gatehouse, session: &SessionRecord, new: &New
         comment_seq: 0,
     };
     let before = LoadedCase { case: case.clone(), version: 0 };
-    save(gatehouse, &before, case.clone(), Vec::new()).await?;
+    let mut writes = vec![counter_write, support_notice(gatehouse, &case)?];
+    writes.extend(commit.write(serde_json::Value::String(case.case_id.to_string())));
+    save(gatehouse, &before, case.clone(), writes).await?;
     tracing::info!(case_id = %case.case_id, partner_id = %case.partner_id, "case opened");
-    notify_support(gatehouse, &case).await;
+    outbox::deliver(gatehouse).await?;
     Ok(detail_of(&case, &[]))
 }
 
@@ -530,11 +573,13 @@ pub async fn get_for_partner(gatehouse: &Gatehouse, session: &SessionRecord, cas
 async fn add_comment(
     gatehouse: &Gatehouse,
     loaded: LoadedCase,
-    author_kind: CommentAuthor,
-    author_name: &str,
+    author: (CommentAuthor, &str),
     text: &str,
     state: CaseState,
+    commit: idempotency::Commit,
 ) -> Result<CaseRecord> {
+    let (author_kind, author_name) = author;
+    let notify_partner = author_kind == CommentAuthor::Support;
     let text = required("text", text, MAX_TEXT)?;
     if !loaded.case.state.is_active() {
         return Err(Error::Conflict("this case is closed; reopen it to add a comment"));
@@ -546,7 +591,13 @@ async fn add_comment(
     case.updated_at = now;
     let comment =
         CommentRecord { seq: case.comment_seq, author_kind, author_name: author_name.to_owned(), text, at: now };
-    save(gatehouse, &loaded, case.clone(), vec![comment_write(&case, &comment)]).await?;
+    let mut writes = vec![comment_write(&case, &comment)];
+    writes.extend(commit.write(serde_json::Value::Null));
+    if notify_partner {
+        writes.push(partner_notice(gatehouse, &case, author_name, Some(comment.text.as_str()))?);
+    }
+    save(gatehouse, &loaded, case.clone(), writes).await?;
+    outbox::deliver(gatehouse).await?;
     Ok(case)
 }
 
@@ -561,12 +612,13 @@ pub async fn comment_as_partner(
     let loaded = load_for_partner(gatehouse, session, case_id).await?;
     let id = loaded.case.case_id.clone();
     let scope = format!("case_comment\n{}\n{id}", session.partner_id);
-    idempotency::once(gatehouse, &scope, idempotency_key, &text, || async {
-        let name = session.display_name.as_str();
-        add_comment(gatehouse, loaded, CommentAuthor::Partner, name, text, CaseState::AwaitingSupport).await?;
+    let author = (CommentAuthor::Partner, session.display_name.as_str());
+    let work = |commit| async {
+        add_comment(gatehouse, loaded, author, text, CaseState::AwaitingSupport, commit).await?;
         detail(gatehouse, &id).await
-    })
-    .await
+    };
+    let finish = |_| detail(gatehouse, &id);
+    idempotency::once_committing(gatehouse, &scope, idempotency_key, &text, work, finish).await
 }
 
 /// Escalates with a reason: the case goes to the top of its queue and support
@@ -590,14 +642,16 @@ pub async fn escalate(
         case.escalation_reason = Some(reason);
         case.escalated_at = Some(now);
         case.updated_at = now;
-        save(gatehouse, &loaded, case.clone(), Vec::new()).await?;
+        save(gatehouse, &loaded, case.clone(), vec![support_notice(gatehouse, &case)?]).await?;
         tracing::info!(case_id = %id, "case escalated");
-        notify_support(gatehouse, &case).await;
+        outbox::deliver(gatehouse).await?;
     }
     detail(gatehouse, &id).await
 }
 
-async fn close(gatehouse: &Gatehouse, loaded: LoadedCase) -> Result<Option<CaseRecord>> {
+/// Closes the case, telling the partner's contact when support closes it
+/// (the email in the outbox, in the case's transaction).
+async fn close(gatehouse: &Gatehouse, loaded: LoadedCase, by_support: Option<&str>) -> Result<Option<CaseRecord>> {
     if !loaded.case.state.is_active() {
         return Ok(None);
     }
@@ -606,7 +660,12 @@ async fn close(gatehouse: &Gatehouse, loaded: LoadedCase) -> Result<Option<CaseR
     case.state = CaseState::Closed;
     case.closed_at = Some(now);
     case.updated_at = now;
-    save(gatehouse, &loaded, case.clone(), Vec::new()).await?;
+    let notices = match by_support {
+        Some(support_name) => vec![partner_notice(gatehouse, &case, support_name, None)?],
+        None => Vec::new(),
+    };
+    save(gatehouse, &loaded, case.clone(), notices).await?;
+    outbox::deliver(gatehouse).await?;
     Ok(Some(case))
 }
 
@@ -614,7 +673,7 @@ async fn close(gatehouse: &Gatehouse, loaded: LoadedCase) -> Result<Option<CaseR
 pub async fn close_as_partner(gatehouse: &Gatehouse, session: &SessionRecord, case_id: &str) -> Result<CaseDetail> {
     let loaded = load_for_partner(gatehouse, session, case_id).await?;
     let id = loaded.case.case_id.clone();
-    close(gatehouse, loaded).await?;
+    close(gatehouse, loaded, None).await?;
     detail(gatehouse, &id).await
 }
 
@@ -674,14 +733,13 @@ pub async fn reply_as_support(
     let loaded = load_for_support(gatehouse, case_id).await?;
     let id = loaded.case.case_id.clone();
     let scope = format!("case_reply\n{id}");
-    idempotency::once(gatehouse, &scope, idempotency_key, &(support_name, text), || async {
-        let case =
-            add_comment(gatehouse, loaded, CommentAuthor::Support, support_name, text, CaseState::AwaitingPartner)
-                .await?;
-        notify_partner(gatehouse, &case, support_name, Some(text.trim())).await;
+    let author = (CommentAuthor::Support, support_name);
+    let work = |commit| async {
+        add_comment(gatehouse, loaded, author, text, CaseState::AwaitingPartner, commit).await?;
         detail(gatehouse, &id).await
-    })
-    .await
+    };
+    let finish = |_| detail(gatehouse, &id);
+    idempotency::once_committing(gatehouse, &scope, idempotency_key, &(support_name, text), work, finish).await
 }
 
 /// Support closes a case and the partner contact is told; closing a closed
@@ -689,9 +747,7 @@ pub async fn reply_as_support(
 pub async fn close_as_support(gatehouse: &Gatehouse, case_id: &str, support_name: &str) -> Result<CaseDetail> {
     let loaded = load_for_support(gatehouse, case_id).await?;
     let id = loaded.case.case_id.clone();
-    if let Some(case) = close(gatehouse, loaded).await? {
-        notify_partner(gatehouse, &case, support_name, None).await;
-    }
+    close(gatehouse, loaded, Some(support_name)).await?;
     detail(gatehouse, &id).await
 }
 

@@ -1,6 +1,7 @@
 //! The data API's school endpoints (A1, A2), for an app calling with its key.
 //! An app only ever sees links of its own app; any other school id is
-//! `awaiting_invitation` with no facts, the same as one never invited.
+//! `awaiting_invitation` with no facts, the same as one never invited; an id that
+//! cannot be a school's is a 400.
 
 use chrono::{NaiveDate, SecondsFormat};
 use gatehouse_model::{AppSchools, ConnectionState, FeedStatus, InstallStatus, SchoolConnection, SchoolView};
@@ -86,9 +87,9 @@ pub async fn status(gatehouse: &Gatehouse, caller: &AppCaller, school: &str) -> 
         last_extract_at: None,
         last_pull_on: None,
     };
-    let Ok(school_id) = SchoolId::parse(school) else {
-        return Ok(unknown());
-    };
+    // An id that cannot be a school's is a 400 (issue 18); an unknown one
+    // is answered like a school never invited, so nothing can be probed.
+    let school_id = SchoolId::parse(school)?;
     let key = Key::SchoolLink(&caller.app.app_id, &school_id);
     match gatehouse.table.get(&key.pk(), &key.sk()).await? {
         Some(item) => {

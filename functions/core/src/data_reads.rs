@@ -9,6 +9,16 @@
 //! selection number (a person whose selection changed is sent again, or as
 //! deleted when now hidden). A person hidden all along is never mentioned:
 //! their MIS changes cannot make them visible, only a selection can.
+//! Contacts and groups name pupils (and groups staff): when one of those
+//! changed selection, a delta of contacts or groups then walks the
+//! resource as a full listing does and sends again each record naming them
+//! (a contact left with no shared pupil as deleted, #18). A contact the MIS
+//! changed so that all its pupils are hidden is sent as deleted too, since
+//! the app may hold it from before.
+//!
+//! Each page of persons served is recorded (`shared`), one write a page,
+//! so `explain` can tell an app about the persons it held, and nothing
+//! about any other id.
 //!
 //! Tokens and cursors are opaque to apps (base64url JSON), bound to the
 //! school and to a fingerprint of the GDPR mode and readable scopes: when the
@@ -18,6 +28,8 @@
 //! `SYNC_TOKEN_DAYS` is refused the same way, since tombstones expire
 //! (`people::TOMBSTONE_DAYS`) and a delta that silently missed a deletion
 //! would leave the app holding someone the school deleted.
+
+use std::collections::HashSet;
 
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
@@ -31,11 +43,11 @@ use crate::keys::{
 };
 use crate::people::{
     Access, PersonRecord, Refusal, SYNC_TOKEN_DAYS, SelectionRecord, Selections, access, deleted, load_person,
-    load_selections, redact, require_scope, selection_rule,
+    load_selections, named_ids, redact, require_scope, selection_rule,
 };
 use crate::ports::{Cursor, Index, Query};
 use crate::records::from_item;
-use crate::{Error, Gatehouse, Result, SchoolId, people, usage};
+use crate::{Error, Gatehouse, Result, SchoolId, people, shared, usage};
 
 const DEFAULT_LIMIT: u32 = 100;
 const MAX_LIMIT: u32 = 1000;
@@ -49,6 +61,9 @@ enum Phase {
     Changes,
     /// A delta's selection changes, by selection number.
     Selections,
+    /// A delta's contacts or groups naming a person whose selection
+    /// changed, by MIS id.
+    Relations,
 }
 
 /// Where a listing stands; the `next_cursor`, encoded.
@@ -187,10 +202,17 @@ pub async fn list(
             Phase::Selections => {
                 selection_step(gatehouse, &access, &selections, &mut position, remaining, &mut data).await?
             }
+            Phase::Relations => {
+                relation_step(gatehouse, &access, &selections, &mut position, remaining, &mut data).await?
+            }
         };
         match step {
             Step::Exhausted if position.phase == Phase::Changes => {
                 position.phase = Phase::Selections;
+                position.after = None;
+            }
+            Step::Exhausted if position.phase == Phase::Selections => {
+                position.phase = Phase::Relations;
                 position.after = None;
             }
             Step::Exhausted => break false,
@@ -205,6 +227,7 @@ pub async fn list(
         selections: position.selections,
         issued_at: Some(position.started_at),
     };
+    shared::record(gatehouse, &access.app, &access.school, resource, shared::person_ids(&data)).await;
     Ok(DataPage { data, next_cursor: more.then(|| encode(&position)), sync_token: encode(&token) })
 }
 
@@ -212,6 +235,25 @@ pub async fn list(
 enum Step {
     More,
     Exhausted,
+}
+
+/// Up to `remaining` of the school's people of `position.resource`, by id,
+/// after `position.after`.
+async fn people_after(
+    gatehouse: &Gatehouse,
+    access: &Access,
+    position: &Position,
+    remaining: usize,
+) -> Result<crate::ports::QueryPage> {
+    let partition = people_partition(&access.school);
+    let mut query = Query::partition(Index::Primary, partition.clone()).with_prefix(person_prefix(position.resource));
+    query.limit = Some(remaining as u32);
+    query.after = position.after.as_ref().map(|id| Cursor {
+        pk: partition.clone(),
+        sk: Key::Person(&access.school, position.resource, id).sk(),
+        gsi1: None,
+    });
+    Ok(gatehouse.table.query(query).await?)
 }
 
 async fn full_step(
@@ -222,15 +264,7 @@ async fn full_step(
     remaining: usize,
     data: &mut Vec<DataRecord>,
 ) -> Result<Step> {
-    let partition = people_partition(&access.school);
-    let mut query = Query::partition(Index::Primary, partition.clone()).with_prefix(person_prefix(position.resource));
-    query.limit = Some(remaining as u32);
-    query.after = position.after.as_ref().map(|id| Cursor {
-        pk: partition.clone(),
-        sk: Key::Person(&access.school, position.resource, id).sk(),
-        gsi1: None,
-    });
-    let page = gatehouse.table.query(query).await?;
+    let page = people_after(gatehouse, access, position, remaining).await?;
     for item in &page.items {
         let record: PersonRecord = from_item(item)?;
         if let Some(shown) = redact(access, selections, &record)? {
@@ -274,8 +308,10 @@ async fn change_step(
         }
         if record.deleted {
             data.push(deleted(&record.id));
-        } else if let Some(shown) = redact(access, selections, &record)? {
-            data.push(shown);
+        } else {
+            // Hidden now by its pupils (a contact): the app may hold it from
+            // when one of them was shared.
+            data.push(redact(access, selections, &record)?.unwrap_or_else(|| deleted(&record.id)));
         }
     }
     Ok(if page.next.is_some() { Step::More } else { Step::Exhausted })
@@ -321,6 +357,56 @@ async fn selection_step(
     Ok(if page.next.is_some() { Step::More } else { Step::Exhausted })
 }
 
+/// The persons a contact or group of this listing may name whose selection
+/// changed within the delta (after the token, up to the listing's
+/// watermark; later ones come with the next delta).
+fn changed_named(selections: &Selections, position: &Position) -> HashSet<String> {
+    let since = position.since.map_or(0, |(_, selections)| selections);
+    let named: &[Resource] = match position.resource {
+        Resource::Contacts => &[Resource::Students],
+        Resource::Groups => &[Resource::Students, Resource::Staff],
+        Resource::Students | Resource::Staff => &[],
+    };
+    selections
+        .choices
+        .values()
+        .filter(|choice| choice.seq > since && choice.seq <= position.selections && named.contains(&choice.resource))
+        .map(|choice| choice.mis_id.clone())
+        .collect()
+}
+
+/// Sends again the contacts or groups naming a person whose selection
+/// changed: a walk of the resource, as a full listing (no read when none
+/// changed, the usual case).
+async fn relation_step(
+    gatehouse: &Gatehouse,
+    access: &Access,
+    selections: &Selections,
+    position: &mut Position,
+    remaining: usize,
+    data: &mut Vec<DataRecord>,
+) -> Result<Step> {
+    let changed = changed_named(selections, position);
+    if changed.is_empty() {
+        return Ok(Step::Exhausted);
+    }
+    let page = people_after(gatehouse, access, position, remaining).await?;
+    for item in &page.items {
+        let record: PersonRecord = from_item(item)?;
+        position.after = Some(record.id.clone());
+        // A contact hidden by its own selection is never mentioned here:
+        // hidden all along, or reported with the selection changes.
+        if record.deleted || selection_rule(access.mode, selections, record.resource, &record.id).is_err() {
+            continue;
+        }
+        if !named_ids(&record).iter().any(|id| changed.contains(*id)) {
+            continue;
+        }
+        data.push(redact(access, selections, &record)?.unwrap_or_else(|| deleted(&record.id)));
+    }
+    Ok(if page.next.is_some() { Step::More } else { Step::Exhausted })
+}
+
 /// `GET /api/v1/schools/{school_id}/students/{id}`: one pupil, if shared.
 pub async fn student(gatehouse: &Gatehouse, caller: &AppCaller, school: &str, id: &str) -> Result<DataRecord> {
     let access = access(gatehouse, &caller.app, school).await?;
@@ -331,31 +417,28 @@ pub async fn student(gatehouse: &Gatehouse, caller: &AppCaller, school: &str, id
         true => load_person(gatehouse, &access.school, Resource::Students, id).await?,
         false => None,
     };
-    match record {
+    let shown = match record {
         Some(record) => redact(&access, &selections, &record)?,
         None => None,
     }
     // Hidden and missing look the same here; `explain` says which rule applies.
-    .ok_or(Error::NotFound("student shared with your app under this id (see the explain endpoint for why)"))
+    .ok_or(Error::NotFound("student shared with your app under this id (see the explain endpoint for why)"))?;
+    let ids = shared::person_ids(std::slice::from_ref(&shown));
+    shared::record(gatehouse, &access.app, &access.school, Resource::Students, ids).await;
+    Ok(shown)
 }
 
 /// `GET /api/v1/schools/{school_id}/explain?mis_id=`.
 pub async fn explain(gatehouse: &Gatehouse, caller: &AppCaller, school: &str, mis_id: &str) -> Result<Explanation> {
-    // Any school id gets an answer; one with no link to this app (or one
-    // that does not parse) is "not authorised", the same as a school that
-    // does not exist, so nothing can be probed.
-    let Ok(school_id) = SchoolId::parse(school) else {
-        return Ok(Explanation {
-            mis_id: mis_id.to_owned(),
-            resource: None,
-            shared: false,
-            reason: ExplainReason::NotAuthorised,
-            detail: Refusal::NotAuthorised.message(),
-            last_extract_at: None,
-            cache_stale: true,
-        });
-    };
-    let explanation = people::explain(gatehouse, &caller.app.app_id, &school_id, mis_id).await?;
+    // Any school id gets an answer; one with no link to this app is "not
+    // authorised", the same as a school that does not exist, so nothing can
+    // be probed. An id that cannot be one, or a malformed MIS id, is a 400
+    // (issue 18): no school or person has it, so refusing says nothing.
+    let school_id = SchoolId::parse(school)?;
+    if !people::valid_mis_id(mis_id) {
+        return Err(Error::invalid("mis_id", "an MIS id is 1 to 64 letters, digits or - _ . :"));
+    }
+    let explanation = people::explain_for_app(gatehouse, &caller.app.app_id, &school_id, mis_id).await?;
     if explanation.reason != ExplainReason::NotAuthorised {
         usage::count(gatehouse, &caller.app.app_id, &school_id).await?;
     }

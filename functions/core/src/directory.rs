@@ -158,25 +158,42 @@ pub async fn upsert(table: &dyn Table, school: &DirectorySchool, domains: Domain
     if previous.as_ref().is_some_and(|(record, _)| &record.school == school) {
         return Ok(Upsert::Unchanged);
     }
+    let writes = entry_writes(&urn, school, previous.as_ref());
+    table.transact(writes).await?;
+    Ok(if previous.is_some() { Upsert::Updated } else { Upsert::Created })
+}
+
+/// The writes that add a school not in the directory yet (conditional on
+/// that), for the transaction of what adds it (issue 18).
+pub fn new_entry_writes(school: &DirectorySchool) -> Result<Vec<TransactWrite>> {
+    let urn = SchoolUrn::parse(&school.urn)?;
+    Ok(entry_writes(&urn, school, None))
+}
+
+fn entry_writes(
+    urn: &SchoolUrn,
+    school: &DirectorySchool,
+    previous: Option<&(DirectoryRecord, u64)>,
+) -> Vec<TransactWrite> {
+    let key = Key::DirectorySchool(urn);
     let record = DirectoryRecord { school: school.clone(), terms: search_terms(school) };
-    let (version, condition) = match &previous {
+    let (version, condition) = match previous {
         Some((_, version)) => (version + 1, Condition::VersionIs(*version)),
         None => (1, Condition::NotExists),
     };
     let mut writes = vec![TransactWrite::Put { item: plain_item(&key, &record, version), condition }];
-    if let Some((old, _)) = &previous {
+    if let Some((old, _)) = previous {
         for stale in old.terms.difference(&record.terms) {
-            let term_key = Key::DirectoryTerm(stale, &urn);
+            let term_key = Key::DirectoryTerm(stale, urn);
             writes.push(TransactWrite::Delete { pk: term_key.pk(), sk: term_key.sk(), condition: Condition::Always });
         }
     }
     for term in &record.terms {
-        let term_key = Key::DirectoryTerm(term, &urn);
+        let term_key = Key::DirectoryTerm(term, urn);
         let item = plain_item(&term_key, &record, 1);
         writes.push(TransactWrite::Put { item, condition: Condition::Always });
     }
-    table.transact(writes).await?;
-    Ok(if previous.is_some() { Upsert::Updated } else { Upsert::Created })
+    writes
 }
 
 /// Progress and outcome of an import.

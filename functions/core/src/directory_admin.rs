@@ -27,7 +27,11 @@ pub async fn import_part(gatehouse: &Gatehouse, csv: &str, first_line: Option<u6
     if csv.trim().is_empty() {
         return Err(Error::invalid("file", "the file is empty"));
     }
-    let shift = first_line.unwrap_or(2).max(2) - 2;
+    // Line 1 is the header: the first data row is line 2 or later (issue 18).
+    if first_line.is_some_and(|line| line < 2) {
+        return Err(Error::invalid("first_line", "the part's first data row is line 2 of the file or later"));
+    }
+    let shift = first_line.unwrap_or(2) - 2;
     let report = directory::import(gatehouse.table.as_ref(), csv.as_bytes(), 0, |_| {}).await?;
     tracing::info!(
         rows = report.rows,
@@ -78,7 +82,8 @@ fn verified_domains(raw: &[String]) -> Result<Vec<String>> {
 /// new register schools come from an import, international ones from an
 /// accepted request.
 pub async fn edit(gatehouse: &Gatehouse, urn: &str, update: &UpdateDirectorySchool) -> Result<DirectorySchool> {
-    let urn = SchoolUrn::parse(urn).map_err(|_| Error::NotFound("school"))?;
+    // The URN as the path names it, exactly: ` 140013` is no school's (issue 18).
+    let urn = SchoolUrn::parse(urn).ok().filter(|parsed| parsed.as_str() == urn).ok_or(Error::NotFound("school"))?;
     let table = gatehouse.table.as_ref();
     let current = directory::get(table, &urn).await?.ok_or(Error::NotFound("school"))?;
     let name = text("name", &update.name, 200, "the name")?;
@@ -88,7 +93,11 @@ pub async fn edit(gatehouse: &Gatehouse, urn: &str, update: &UpdateDirectoryScho
     let school = DirectorySchool {
         urn: urn.as_str().to_owned(),
         name,
-        local_authority: text("local_authority", &update.local_authority, 100, "the local authority")?,
+        // Required (an international school's is its country or region);
+        // its postcode and phase may be empty.
+        local_authority: Some(text("local_authority", &update.local_authority, 100, "the local authority")?)
+            .filter(|authority| !authority.is_empty())
+            .ok_or_else(|| Error::invalid("local_authority", "give the local authority"))?,
         postcode: text("postcode", &update.postcode, 10, "the postcode")?.to_uppercase(),
         phase: text("phase", &update.phase, 60, "the phase")?,
         status: update.status,

@@ -19,7 +19,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 use crate::ports::DomainEvent;
-use crate::{AppId, Error, Gatehouse, Result, SchoolId};
+use crate::{AppId, Error, Result, SchoolId};
 
 /// The envelope's schema version. Bump it only for a change an app must
 /// handle; adding a field is not one.
@@ -118,18 +118,9 @@ pub fn new(
     Ok(DomainEvent { detail_type: kind.as_str().to_owned(), detail: Value::Object(detail) })
 }
 
-/// Builds and publishes an event after the change it reports was committed.
-/// A lost event is logged, not returned: the change stands either way, and
-/// failing the caller's request would invite a retry of a done change.
-pub async fn publish(gatehouse: &Gatehouse, kind: EventKind, app_id: &AppId, school_id: &SchoolId, extra: Value) {
-    let published = match new(kind, app_id, school_id, gatehouse.clock.now(), extra) {
-        Ok(event) => gatehouse.events.publish(event).await,
-        Err(error) => Err(anyhow::Error::new(error)),
-    };
-    if let Err(error) = published {
-        tracing::error!(error = ?error, event_type = kind.as_str(), %app_id, %school_id, "event not published");
-    }
-}
+// Events are published through the outbox (`crate::outbox::event`), in the
+// transaction of the change they report (issue 18): never lost when the bus
+// fails after the change, never published twice by a retry.
 
 /// Crockford base32, as ULIDs spell it.
 const CROCKFORD: &[u8; 32] = b"0123456789ABCDEFGHJKMNPQRSTVWXYZ";

@@ -15,12 +15,11 @@ use std::collections::HashSet;
 use gatehouse_model::{Extract, ExtractKind, ExtractReceipt, HeldExtractDiff, PushStatus, Resource};
 
 use crate::ingestion::{
-    self, Guard, HeldExtractRecord, SchoolFeedRecord, claim, existing_for, load_feed, plan, release_lease, sync_links,
-    validate,
+    self, Guard, HeldExtractRecord, SchoolFeedRecord, claim, existing_for, load_feed, plan, release_lease, validate,
 };
 use crate::keys::{HELD_CHUNK_PREFIX, Key};
 use crate::people::Refusal;
-use crate::ports::{Condition, Index, Query, query_all};
+use crate::ports::{Condition, Index, Query, TransactWrite, query_all};
 use crate::records::plain_item;
 use crate::{Error, Gatehouse, Result, SchoolId};
 
@@ -69,6 +68,16 @@ pub async fn store(gatehouse: &Gatehouse, school: &SchoolId, extract: &Extract, 
         gatehouse.table.put(plain_item(&key, &record, 1), Condition::Always).await?;
     }
     Ok(parts.len() as u32)
+}
+
+/// The deletes of `held`'s stored parts, for the transaction that ends it.
+pub fn chunk_deletes(school: &SchoolId, held: &HeldExtractRecord) -> Vec<TransactWrite> {
+    (0..held.chunks)
+        .map(|n| {
+            let key = Key::HeldChunk(school, n);
+            TransactWrite::Delete { pk: key.pk(), sk: key.sk(), condition: Condition::Always }
+        })
+        .collect()
 }
 
 /// Deletes every stored part of the school's held extract.
@@ -203,13 +212,14 @@ async fn reject_claimed(
     feed: &mut SchoolFeedRecord,
     version: u64,
 ) -> Result<()> {
-    check_held(feed, held_id)?;
-    discard(gatehouse, school).await?;
+    let held = check_held(feed, held_id)?.clone();
     feed.held = None;
     feed.lease = None;
     if feed.last_status == Some(PushStatus::Warning) {
         feed.last_status = Some(PushStatus::Ok);
     }
-    gatehouse.table.put(feed.item(version + 1), Condition::VersionIs(version)).await?;
-    sync_links(gatehouse, feed).await
+    // The parts, the feed and the links' copies go in one transaction (issue
+    // 18): a retry never finds the extract gone and the links still warning.
+    let facts = ingestion::link_writes(gatehouse, feed, false).await?;
+    ingestion::commit_feed(gatehouse, feed, version, facts, chunk_deletes(school, &held)).await
 }

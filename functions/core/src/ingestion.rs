@@ -233,7 +233,17 @@ fn reject(resource: Resource, index: usize, id: &str, field: &str, reason: impl 
 
 fn text_ok(value: &str) -> bool {
     let trimmed = value.trim();
-    !trimmed.is_empty() && trimmed.chars().count() <= 100
+    !trimmed.is_empty() && trimmed.chars().count() <= 100 && !trimmed.chars().any(is_hidden_control)
+}
+
+/// A character no text may hold (issue 18): a control character other than
+/// tab, line feed and carriage return, or a bidirectional control that makes
+/// text display in another order than it is stored (U+202A–U+202E,
+/// U+2066–U+2069). A record with one is rejected here; the API refuses any
+/// other JSON body or query with one.
+pub fn is_hidden_control(c: char) -> bool {
+    (c.is_control() && !matches!(c, '\t' | '\n' | '\r'))
+        || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
 }
 
 fn check_student(student: &Student, today: NaiveDate) -> std::result::Result<(), (&'static str, String)> {
@@ -247,8 +257,8 @@ fn check_student(student: &Student, today: NaiveDate) -> std::result::Result<(),
     if let Some(preferred) = &student.preferred_name {
         text("preferred_name", preferred)?;
     }
-    let born = NaiveDate::parse_from_str(&student.date_of_birth, "%Y-%m-%d")
-        .map_err(|_| ("date_of_birth", "use YYYY-MM-DD".to_owned()))?;
+    let born = crate::calendar::parse_date(&student.date_of_birth)
+        .ok_or_else(|| ("date_of_birth", "use YYYY-MM-DD".to_owned()))?;
     if born >= today || today.years_since(born).is_none_or(|age| age > 25) {
         return Err(("date_of_birth", "not a plausible date of birth for a pupil".to_owned()));
     }
@@ -602,12 +612,57 @@ async fn ingest_claimed(
         }
     }
     let count = (plan.writes.len() + plan.deletions.len()) as u64;
+    let status = if rejected.is_empty() { PushStatus::Ok } else { PushStatus::Warning };
+    feed.persons = (persons + plan.persons_created).saturating_sub(plan.persons_deleted);
+    if *guard == Guard::On && plan.persons_deleted > 0 {
+        feed.recent_deletions.push(RecentDeletions { at: now, persons: plan.persons_deleted });
+    }
+    feed.last_status = Some(status);
+    feed.inactive = false;
+    feed.lease = None;
+    feed.last_extract_at = Some(now);
+    feed.last_push_at = Some(now);
+    // A full extract describes the whole school, so it supersedes what was held.
+    let supersedes = extract.kind == ExtractKind::Full || matches!(guard, Guard::Released(_));
+    let mut last = match feed.held.take_if(|_| supersedes) {
+        Some(held) => held_extracts::chunk_deletes(school, &held),
+        None => Vec::new(),
+    };
+    let facts = link_writes(gatehouse, feed, true).await?;
     if count > 0 {
-        let last = gatehouse
-            .table
-            .add(&Key::PeopleSeq(school).pk(), &Key::PeopleSeq(school).sk(), "seq", count as i64, None)
-            .await?;
-        let mut seq = last as u64 - count;
+        // The people, their sequence numbers, the feed and the links are one
+        // transaction when they fit in one (issue 18: a push that fails then
+        // leaves nothing behind, and its retry is the push it would have
+        // been); a bigger extract takes its numbers first (a failed push's
+        // numbers are skipped, never reused) and writes all but its last
+        // part on its own.
+        let seq_key = Key::PeopleSeq(school);
+        let room = TRANSACTION_WRITES.saturating_sub(1 + facts.len() + last.len() + 1);
+        let (first, counter) = if count as usize <= room {
+            let stored = gatehouse.table.get(&seq_key.pk(), &seq_key.sk()).await?;
+            let current =
+                stored.as_ref().and_then(|item| item.attributes.get("seq")).and_then(Value::as_u64).unwrap_or(0);
+            let mut item = stored.clone().unwrap_or(Item {
+                pk: seq_key.pk(),
+                sk: seq_key.sk(),
+                gsi1: None,
+                expires_at: None,
+                version: 0,
+                attributes: Default::default(),
+            });
+            // The feed's lease, whose version the same transaction checks,
+            // already makes this push the only writer of the counter. (A
+            // counter made by `add` has no version on DynamoDB, so a version
+            // condition here would refuse every push after a big one.)
+            let condition = Condition::Always;
+            item.version += 1;
+            item.attributes.insert("seq".to_owned(), Value::from(current + count));
+            (current + 1, Some(TransactWrite::Put { item, condition }))
+        } else {
+            let taken = gatehouse.table.add(&seq_key.pk(), &seq_key.sk(), "seq", count as i64, None).await?;
+            (taken as u64 - count + 1, None)
+        };
+        let mut seq = first - 1;
         let mut records = Vec::with_capacity(count as usize);
         for (draft, _) in &plan.writes {
             seq += 1;
@@ -625,31 +680,21 @@ async fn ingest_claimed(
             seq += 1;
             records.push(PersonRecord::tombstone(stored.resource, &stored.id, seq, now));
         }
-        for chunk in records.chunks(TRANSACTION_WRITES) {
-            let writes = chunk
-                .iter()
-                .map(|record| TransactWrite::Put { item: record.item(school), condition: Condition::Always })
-                .collect();
-            gatehouse.table.transact(writes).await?;
+        let put =
+            |record: &PersonRecord| TransactWrite::Put { item: record.item(school), condition: Condition::Always };
+        let in_last = if counter.is_some() { records.len() } else { records.len() % TRANSACTION_WRITES };
+        let (before, final_part) = records.split_at(records.len() - in_last.min(room));
+        for chunk in before.chunks(TRANSACTION_WRITES) {
+            gatehouse.table.transact(chunk.iter().map(put).collect()).await?;
         }
-        feed.committed_seq = feed.committed_seq.max(last as u64);
+        last.extend(final_part.iter().map(put));
+        last.extend(counter);
+        feed.committed_seq = feed.committed_seq.max(seq);
     }
-    let status = if rejected.is_empty() { PushStatus::Ok } else { PushStatus::Warning };
-    feed.persons = (persons + plan.persons_created).saturating_sub(plan.persons_deleted);
-    if *guard == Guard::On && plan.persons_deleted > 0 {
-        feed.recent_deletions.push(RecentDeletions { at: now, persons: plan.persons_deleted });
-    }
-    feed.last_status = Some(status);
-    feed.inactive = false;
-    feed.lease = None;
-    feed.last_extract_at = Some(now);
-    // A full extract describes the whole school, so it supersedes what was held.
-    let supersedes = extract.kind == ExtractKind::Full || matches!(guard, Guard::Released(_));
-    if supersedes && feed.held.take().is_some() {
-        held_extracts::discard(gatehouse, school).await?;
-    }
-    finish(gatehouse, feed, version, now).await?;
-    publish_refreshed(gatehouse, feed).await?;
+    commit_feed(gatehouse, feed, version, facts, last).await?;
+    // The events wait in the outbox, committed with the push; one that fails to
+    // go now goes with the next delivery rather than failing the push.
+    crate::outbox::deliver_or_log(gatehouse).await;
     tracing::info!(
         school_id = %school,
         created = plan.changes.created,
@@ -735,11 +780,67 @@ pub(crate) async fn release_lease(gatehouse: &Gatehouse, school: &SchoolId) {
 /// and copies the school's state onto every link of the school.
 async fn finish(gatehouse: &Gatehouse, feed: &mut SchoolFeedRecord, version: u64, now: DateTime<Utc>) -> Result<()> {
     feed.last_push_at = Some(now);
-    gatehouse.table.put(feed.item(version + 1), Condition::VersionIs(version)).await.map_err(|error| match error {
+    let facts = link_writes(gatehouse, feed, false).await?;
+    commit_feed(gatehouse, feed, version, facts, Vec::new()).await
+}
+
+/// Writes the feed (ending the lease) with the agent's facts on every link
+/// of the school (`facts`, from [`link_writes`]) and `also`, in one
+/// transaction (issue 18): a retry never finds the feed moved on and the
+/// links, the people or the held extract's parts behind.
+pub(crate) async fn commit_feed(
+    gatehouse: &Gatehouse,
+    feed: &SchoolFeedRecord,
+    version: u64,
+    facts: Vec<TransactWrite>,
+    also: Vec<TransactWrite>,
+) -> Result<()> {
+    let mut writes =
+        vec![TransactWrite::Put { item: feed.item(version + 1), condition: Condition::VersionIs(version) }];
+    writes.extend(facts);
+    writes.extend(also);
+    gatehouse.table.transact(writes).await.map_err(|error| match error {
+        // The lease was lost, or a link changed meanwhile: the agent pushes again.
         StoreError::ConditionFailed { .. } => Error::Refused(Refusal::ExtractInProgress),
         other => other.into(),
-    })?;
-    sync_links(gatehouse, feed).await
+    })
+}
+
+/// The agent's facts (install status, last extract, status) on every link
+/// of the school whose copy differs, and, when `refreshed`, the
+/// `data.refreshed` event of each authorised one (ids only), as writes for
+/// the feed's transaction.
+pub(crate) async fn link_writes(
+    gatehouse: &Gatehouse,
+    feed: &SchoolFeedRecord,
+    refreshed: bool,
+) -> Result<Vec<TransactWrite>> {
+    let now = gatehouse.clock.now();
+    let mut writes = Vec::new();
+    for loaded in school_links(gatehouse, &feed.school_id).await? {
+        let mut next: SchoolLinkRecord = loaded.link.clone();
+        next.install_status = InstallStatus::Installed;
+        next.last_extract_at = feed.last_extract_at;
+        next.status = feed.school_status();
+        let authorised = loaded.link.view == SchoolView::Active && loaded.link.cancelled_on.is_none();
+        let event = (refreshed && authorised).then(|| {
+            json!({
+                "status": feed.last_status,
+                "extracted_at": feed.last_extract_at.map(|at| at.to_rfc3339_opts(SecondsFormat::Secs, true)),
+            })
+        });
+        if next != loaded.link {
+            let mut change = Change::new(next).keeping_tokens();
+            if let Some(facts) = event {
+                change = change.event(EventKind::DataRefreshed, facts);
+            }
+            writes.extend(crate::links::prepare(gatehouse, &loaded, change, AGENT_ACTOR).await?.0);
+        } else if let Some(facts) = event {
+            let event = domain_events::new(EventKind::DataRefreshed, &loaded.link.app_id, &feed.school_id, now, facts)?;
+            writes.push(crate::outbox::event(event, now)?);
+        }
+    }
+    Ok(writes)
 }
 
 /// Points from a school to one of its links, so the agent's facts can be
@@ -797,21 +898,6 @@ pub async fn sync_links(gatehouse: &Gatehouse, feed: &SchoolFeedRecord) -> Resul
             }
             Err(error) => return Err(error),
         }
-    }
-    Ok(())
-}
-
-/// `data.refreshed` for every app authorised at the school: ids only.
-async fn publish_refreshed(gatehouse: &Gatehouse, feed: &SchoolFeedRecord) -> Result<()> {
-    for loaded in school_links(gatehouse, &feed.school_id).await? {
-        if loaded.link.view != SchoolView::Active || loaded.link.cancelled_on.is_some() {
-            continue;
-        }
-        let extra = json!({
-            "status": feed.last_status,
-            "extracted_at": feed.last_extract_at.map(|at| at.to_rfc3339_opts(SecondsFormat::Secs, true)),
-        });
-        domain_events::publish(gatehouse, EventKind::DataRefreshed, &loaded.link.app_id, &feed.school_id, extra).await;
     }
     Ok(())
 }

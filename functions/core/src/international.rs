@@ -23,7 +23,7 @@ use serde::{Deserialize, Serialize};
 use crate::keys::{Key, international_queue_partition, partner_international_index, partner_international_partition};
 use crate::ports::{Condition, Email, Index, Item, Query, TransactWrite, query_all};
 use crate::records::{OpsSessionRecord, SessionRecord, from_item, to_attributes};
-use crate::{EmailAddress, Error, Gatehouse, PartnerId, Result, SchoolUrn, directory, idempotency};
+use crate::{EmailAddress, Error, Gatehouse, PartnerId, Result, SchoolUrn, directory, idempotency, outbox};
 
 const MAX_NAME: usize = 200;
 const MAX_ADDRESS: usize = 1000;
@@ -153,7 +153,13 @@ pub async fn submit(
     let contact_email = EmailAddress::parse(&request.contact_email)
         .map_err(|_| Error::invalid("contact_email", "enter the main contact's email address, like name@school.org"))?;
     let scope = format!("international_request\n{}\n{}", session.partner_id, session.email.as_str());
-    idempotency::once(gatehouse, &scope, idempotency_key, request, || async {
+    // The change marks the key committed with the request's id: a retry
+    // after a later failure answers with that request (issue 18).
+    let finish = |note: serde_json::Value| async move {
+        let (record, _) = load(gatehouse, note.as_str().unwrap_or_default()).await?;
+        Ok(wire(record))
+    };
+    let work = |commit: idempotency::Commit| async move {
         let now = gatehouse.clock.now();
         let record = InternationalRequestRecord {
             request_id: new_request_id(now)?,
@@ -173,18 +179,18 @@ pub async fn submit(
             decline_reason: None,
             urn: None,
         };
-        gatehouse
-            .table
-            .transact(vec![
-                TransactWrite::Put { item: request_item(&record, 1), condition: Condition::NotExists },
-                TransactWrite::Put { item: queue_item(&record), condition: Condition::NotExists },
-            ])
-            .await?;
+        let mut writes = vec![
+            TransactWrite::Put { item: request_item(&record, 1), condition: Condition::NotExists },
+            TransactWrite::Put { item: queue_item(&record), condition: Condition::NotExists },
+            notice(gatehouse, &record, Decision::Received, PARTNER_PAGE)?,
+        ];
+        writes.extend(commit.write(serde_json::Value::String(record.request_id.clone())));
+        gatehouse.table.transact(writes).await?;
         tracing::info!(partner_id = %record.partner_id, request_id = %record.request_id, "international school requested");
-        notify(gatehouse, &record, Decision::Received, PARTNER_PAGE).await;
+        outbox::deliver(gatehouse).await?;
         Ok(wire(record))
-    })
-    .await
+    };
+    idempotency::once_committing(gatehouse, &scope, idempotency_key, request, work, finish).await
 }
 
 /// The partner's own requests, newest first: one Query on its GSI1 list.
@@ -211,28 +217,28 @@ async fn load(gatehouse: &Gatehouse, request_id: &str) -> Result<(InternationalR
     Ok((from_item(&item)?, item.version))
 }
 
-/// Writes `after` over `before` (read at `version`), moving the queue copy.
+/// Writes `after` over `before` (read at `version`), moving the queue copy,
+/// with `also` (the email, the directory entry) in the same transaction.
 async fn save(
     gatehouse: &Gatehouse,
     before: &InternationalRequestRecord,
     version: u64,
     after: &InternationalRequestRecord,
+    also: Vec<TransactWrite>,
 ) -> Result<()> {
     let (old_pk, old_sk) = queue_key(before);
-    gatehouse
-        .table
-        .transact(vec![
-            TransactWrite::Put { item: request_item(after, version + 1), condition: Condition::VersionIs(version) },
-            TransactWrite::Delete { pk: old_pk, sk: old_sk, condition: Condition::Always },
-            TransactWrite::Put { item: queue_item(after), condition: Condition::Always },
-        ])
-        .await
-        .map_err(|error| match error {
-            crate::ports::StoreError::ConditionFailed { .. } => {
-                Error::Conflict("someone else decided this request meanwhile; reload it")
-            }
-            other => other.into(),
-        })
+    let mut writes = vec![
+        TransactWrite::Put { item: request_item(after, version + 1), condition: Condition::VersionIs(version) },
+        TransactWrite::Delete { pk: old_pk, sk: old_sk, condition: Condition::Always },
+        TransactWrite::Put { item: queue_item(after), condition: Condition::Always },
+    ];
+    writes.extend(also);
+    gatehouse.table.transact(writes).await.map_err(|error| match error {
+        crate::ports::StoreError::ConditionFailed { .. } => {
+            Error::Conflict("someone else decided this request meanwhile; reload it")
+        }
+        other => other.into(),
+    })
 }
 
 fn directory_entry(record: &InternationalRequestRecord, urn: &SchoolUrn, region: &str) -> DirectorySchool {
@@ -280,24 +286,23 @@ pub async fn accept(
             Ok(wire(before))
         }
         InternationalRequestState::Pending => {
+            // The number, the decision, the directory entry and the email
+            // are one transaction (issue 18): a failed attempt takes no
+            // number and leaves no half-added school.
             let counter = Key::InternationalCounter;
-            // A number taken by a request that then loses a race is skipped, never reused.
-            let n = gatehouse.table.add(&counter.pk(), &counter.sk(), "last", 1, None).await?;
+            let (n, counter_write) = crate::records::next_number(gatehouse.table.as_ref(), &counter).await?;
             let urn = SchoolUrn::international(u64::try_from(n).unwrap_or(0))?;
             let mut after = before.clone();
             after.state = InternationalRequestState::Accepted;
             after.urn = Some(urn.clone());
             after.decided_at = Some(gatehouse.clock.now());
             after.decided_by = Some(ops.display_name.clone());
-            save(gatehouse, &before, version, &after).await?;
-            directory::upsert(
-                gatehouse.table.as_ref(),
-                &directory_entry(&after, &urn, &region),
-                directory::Domains::KeepExisting,
-            )
-            .await?;
+            let mut also =
+                vec![counter_write, notice(gatehouse, &after, Decision::Accepted(urn.as_str()), INVITE_PAGE)?];
+            also.extend(directory::new_entry_writes(&directory_entry(&after, &urn, &region))?);
+            save(gatehouse, &before, version, &after, also).await?;
             tracing::info!(request_id = %after.request_id, urn = urn.as_str(), "international school accepted");
-            notify(gatehouse, &after, Decision::Accepted(urn.as_str()), INVITE_PAGE).await;
+            outbox::deliver(gatehouse).await?;
             Ok(wire(after))
         }
     }
@@ -325,10 +330,11 @@ pub async fn decline(
             after.decline_reason = Some(reason);
             after.decided_at = Some(gatehouse.clock.now());
             after.decided_by = Some(ops.display_name.clone());
-            save(gatehouse, &before, version, &after).await?;
-            tracing::info!(request_id = %after.request_id, "international school declined");
             let reason = after.decline_reason.clone().unwrap_or_default();
-            notify(gatehouse, &after, Decision::Declined(&reason), PARTNER_PAGE).await;
+            let email = notice(gatehouse, &after, Decision::Declined(&reason), PARTNER_PAGE)?;
+            save(gatehouse, &before, version, &after, vec![email]).await?;
+            tracing::info!(request_id = %after.request_id, "international school declined");
+            outbox::deliver(gatehouse).await?;
             Ok(wire(after))
         }
     }
@@ -385,16 +391,16 @@ pub(crate) fn email(
     })
 }
 
-/// Sends after the commit: the request is the record, so a failed send is
-/// logged (without the address) rather than failing the request.
-async fn notify(gatehouse: &Gatehouse, record: &InternationalRequestRecord, decision: Decision<'_>, page: &str) {
-    let sent = match email(&gatehouse.settings.public_url, record, &decision, page) {
-        Ok(message) => gatehouse.mailer.send(message).await.map_err(Error::Unavailable),
-        Err(error) => Err(error),
-    };
-    if let Err(error) = sent {
-        tracing::error!(request_id = %record.request_id, error = %error, "international request email not sent");
-    }
+/// The email to the partner user, for the outbox in the transaction of the
+/// change it reports (issue 18: sent once, after it, whatever fails).
+fn notice(
+    gatehouse: &Gatehouse,
+    record: &InternationalRequestRecord,
+    decision: Decision<'_>,
+    page: &str,
+) -> Result<TransactWrite> {
+    let message = email(&gatehouse.settings.public_url, record, &decision, page)?;
+    outbox::email(message, gatehouse.clock.now())
 }
 
 #[cfg(test)]

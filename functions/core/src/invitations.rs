@@ -11,10 +11,11 @@ use chrono::{DateTime, Duration, SecondsFormat, Utc};
 use gatehouse_model::{InvitationState, InvitationSummary, Scope, ScopeSet};
 
 use crate::keys::{Key, RateScope};
-use crate::links::LoadedLink;
-use crate::ports::{Condition, Item, TransactWrite};
+use crate::links::{Change, LoadedLink, commit};
+use crate::ports::{Condition, Email, Item, TransactWrite};
 use crate::records::{
-    AppRecord, InvitationRecord, InvitationRef, PartnerRecord, SchoolLinkRecord, Waiting, from_item, to_attributes,
+    AppRecord, InvitationEmail, InvitationRecord, InvitationRef, PartnerRecord, SchoolLinkRecord, Waiting, from_item,
+    to_attributes,
 };
 use crate::{EmailAddress, Error, Gatehouse, Result, Settings, Token, TokenHash, emails};
 
@@ -62,7 +63,7 @@ pub fn issue(
         },
         condition: Condition::NotExists,
     }];
-    Ok(Issued { token, reference: InvitationRef { token_hash: hash, sent_at: now, expires_at }, writes })
+    Ok(Issued { token, reference: InvitationRef { token_hash: hash, sent_at: now, expires_at, unsent: None }, writes })
 }
 
 /// The address a "Begin Authorisation" link opens.
@@ -74,30 +75,123 @@ pub fn scope_labels(scopes: &ScopeSet) -> Vec<&'static str> {
     scopes.iter().map(|scope| Scope::label(*scope)).collect()
 }
 
-/// Emails an invitation for `token` to the link's school contact.
-pub async fn send(
-    gatehouse: &Gatehouse,
+impl Issued {
+    /// Marks the token as owed `email`: [`send_issued`] sends it after the
+    /// commit, and a retry finds it owed if that failed ([`finish_unsent`]).
+    pub fn emailing(mut self, email: InvitationEmail) -> Self {
+        self.reference.unsent = Some(email);
+        self
+    }
+}
+
+/// The email `kind` for `token`, to the link's school contact.
+fn render(
+    settings: &Settings,
     link: &SchoolLinkRecord,
+    kind: InvitationEmail,
     partner_name: &str,
     app: &AppRecord,
     token: &Token,
-) -> Result<()> {
+) -> Result<Email> {
     let to =
         link.school_contact.clone().ok_or(Error::invalid("new_contact", "this school has no contact yet; add one"))?;
     let contact_name = link.school_contact_name.clone().unwrap_or_else(|| "colleague".to_owned());
-    let link_url = url(&gatehouse.settings, token);
-    let scopes = scope_labels(&app.requested_scopes);
-    let mail = emails::InvitationMail {
-        contact_name: &contact_name,
-        partner_name,
-        app_name: &app.name,
-        scopes: &scopes,
-        link: &link_url,
-        days: INVITATION_LIFETIME.num_days(),
-        reminder: false,
+    let link_url = url(settings, token);
+    match kind {
+        InvitationEmail::Invitation => {
+            let scopes = scope_labels(&app.requested_scopes);
+            let mail = emails::InvitationMail {
+                contact_name: &contact_name,
+                partner_name,
+                app_name: &app.name,
+                scopes: &scopes,
+                link: &link_url,
+                days: INVITATION_LIFETIME.num_days(),
+                reminder: false,
+            };
+            emails::invitation(to, &mail)
+        }
+        InvitationEmail::Reauthorisation => {
+            let missing: ScopeSet = app.requested_scopes.difference(&link.granted_scopes).copied().collect();
+            let labels = scope_labels(&missing);
+            let days = INVITATION_LIFETIME.num_days();
+            emails::reauthorisation(to, &contact_name, partner_name, &app.name, &labels, &link_url, days)
+        }
+    }
+}
+
+fn owing(link: &SchoolLinkRecord, email: Option<InvitationEmail>) -> SchoolLinkRecord {
+    let mut next = link.clone();
+    if let Some(reference) = next.invitation.as_mut() {
+        reference.unsent = email;
+    }
+    next
+}
+
+/// Sends the email `saved`'s token is owed (`Issued::emailing`), right after
+/// the commit that issued it: marks it sent, sends, and marks it owed again
+/// if the send fails (issue 18), so the retry sends it once, never twice.
+pub async fn send_issued(
+    gatehouse: &Gatehouse,
+    saved: &LoadedLink,
+    token: &Token,
+    partner_name: &str,
+    app: &AppRecord,
+    actor: &str,
+) -> Result<LoadedLink> {
+    let Some(kind) = saved.link.invitation.as_ref().and_then(|reference| reference.unsent) else {
+        return Ok(saved.clone());
     };
-    gatehouse.mailer.send(emails::invitation(to, &mail)?).await.map_err(Error::Unavailable)?;
-    Ok(())
+    let email = render(&gatehouse.settings, &saved.link, kind, partner_name, app, token)?;
+    let claimed = commit(gatehouse, saved, Change::new(owing(&saved.link, None)).keeping_tokens(), actor).await?;
+    if let Err(error) = gatehouse.mailer.send(email).await {
+        let owed = Change::new(owing(&claimed.link, Some(kind))).keeping_tokens();
+        commit(gatehouse, &claimed, owed, actor).await?;
+        return Err(Error::Unavailable(error));
+    }
+    Ok(claimed)
+}
+
+/// A retry's part (issue 18): when `loaded`'s token is still owed its email
+/// (an earlier attempt committed it and then failed), issues a fresh token
+/// in its place — the first was never seen and is stored only as a hash —
+/// and sends it. `None` when nothing is owed.
+pub async fn finish_unsent(gatehouse: &Gatehouse, loaded: &LoadedLink, actor: &str) -> Result<Option<LoadedLink>> {
+    let link = &loaded.link;
+    let Some((reference, kind)) = link.invitation.as_ref().and_then(|r| r.unsent.map(|kind| (r, kind))) else {
+        return Ok(None);
+    };
+    let contact = link.school_contact.clone().ok_or(Error::invalid("new_contact", "add a school contact"))?;
+    let app_key = Key::App(&link.partner_id, &link.app_id);
+    let app: AppRecord =
+        from_item(&gatehouse.table.get(&app_key.pk(), &app_key.sk()).await?.ok_or(Error::NotFound("app"))?)?;
+    let partner_name = match &link.partner_name {
+        Some(name) => name.clone(),
+        None => {
+            let key = Key::Partner(&link.partner_id);
+            let item = gatehouse.table.get(&key.pk(), &key.sk()).await?.ok_or(Error::NotFound("partner"))?;
+            from_item::<PartnerRecord>(&item)?.name
+        }
+    };
+    let name = link.school_contact_name.clone().unwrap_or_default();
+    let issued = issue(link, &contact, &name, gatehouse.clock.now())?;
+    let mut next = link.clone();
+    next.invitation = Some(issued.reference.clone());
+    let old = Key::Invitation(&reference.token_hash);
+    let mut change = Change::new(next).keeping_tokens();
+    for write in issued.writes {
+        change = change.also(write);
+    }
+    change = change.also(TransactWrite::Delete { pk: old.pk(), sk: old.sk(), condition: Condition::Always });
+    let email = render(&gatehouse.settings, link, kind, &partner_name, &app, &issued.token)?;
+    let claimed = commit(gatehouse, loaded, change, actor).await?;
+    if let Err(error) = gatehouse.mailer.send(email).await {
+        let owed = Change::new(owing(&claimed.link, Some(kind))).keeping_tokens();
+        commit(gatehouse, &claimed, owed, actor).await?;
+        return Err(Error::Unavailable(error));
+    }
+    tracing::info!(school_id = %link.school_id, "owed invitation email sent with a fresh token");
+    Ok(Some(claimed))
 }
 
 /// A live invitation link and everything it opens.

@@ -18,6 +18,7 @@ pub async fn run(gatehouse: &Gatehouse, name: &str) -> Result<Value> {
         "send_reminders" => serde_json::to_value(reminders::send_due(gatehouse).await?),
         "archive_cases" => serde_json::to_value(crate::cases::archive_due(gatehouse).await?),
         "mark_inactive_schools" => serde_json::to_value(crate::ingestion::mark_inactive_schools(gatehouse).await?),
+        "deliver_outbox" => Ok(serde_json::json!({ "sent": crate::outbox::deliver(gatehouse).await? })),
         _ => return Err(Error::NotFound("job")),
     };
     report.map_err(|error| Error::Unavailable(error.into()))
@@ -47,6 +48,8 @@ pub fn slot(name: &str, now: DateTime<Utc>) -> Option<String> {
                 (fires <= now).then(|| fires.to_rfc3339())
             })
         }
+        // Every five minutes.
+        "deliver_outbox" => Some((now.timestamp().div_euclid(300)).to_string()),
         _ => None,
     }
 }
@@ -68,6 +71,9 @@ mod tests {
         let summer = Utc.with_ymd_and_hms(2026, 6, 30, 14, 30, 0).unwrap();
         assert_eq!(slot("send_reminders", summer).unwrap(), "2026-06-30T15:00:00+01:00");
         assert_eq!(slot("apply_revocations", monday).unwrap(), "2026-11-23");
+        let later = monday + chrono::Duration::minutes(4);
+        assert_eq!(slot("deliver_outbox", later), slot("deliver_outbox", monday), "one run per five minutes");
+        assert_ne!(slot("deliver_outbox", monday + chrono::Duration::minutes(5)), slot("deliver_outbox", monday));
         assert!(JOBS.iter().all(|job| slot(job.name, monday).is_some()), "every job has a slot");
     }
 }

@@ -11,6 +11,7 @@
 //! | Sign-in link by token hash          | primary | `LOGIN#<sha256>` = `LOGIN` (`SCHOOLLOGIN#`, `OPSLOGIN#`) | P1, S3, O1 |
 //! | Session by id hash                  | primary | `SESSION#<sha256>` = `SESSION` (`SCHOOLSESSION#`, `OPSSESSION#`) | P1, S3, O1 |
 //! | Rate-limit window                   | primary | `RATE#<scope>#<sha256>` = `WINDOW#<epoch>`            | P1      |
+//! | A sign-in request waiting for its send | primary | `SIGNIN#<random id>` = `REQUEST`                   | P1, S3, O1 |
 //! | One app–school link                 | primary | `APP#<app>` = `SCHOOL#<school>`                       | P2–P8   |
 //! | An app's schools in one view, by name | GSI1  | `APP#<app>#VIEW#<view>`, sorted by `<name>#<school>`  | P2–P4   |
 //! | A partner's team                    | primary | `PARTNER#<partner>`, begins_with `MEMBER#`            | Team    |
@@ -34,6 +35,7 @@
 //! | Agent key by secret hash            | primary | `AGENTKEY#<sha256>` = `AGENTKEY`; current one `SCHOOL#<school>` = `AGENTKEY` | G1 |
 //! | An app's person selections at a school | primary | `SELECT#<app>#<school>`, begins_with `PERSON#`; head `HEAD` | S3, A1 |
 //! | Selection changes since a seq       | GSI1    | `SELECTCHG#<app>#<school>`, after `<seq, 12 digits>`  | A3      |
+//! | Pages of persons served to an app at a school | primary | `SHARED#<app>#<school>` (explain only)  | A1, #18 |
 //! | A held extract's chunks             | primary | `HELD#<school>`, begins_with `CHUNK#`                 | G1      |
 //! | API calls of an app in one month    | primary | `USAGE#<app>#<YYYY-MM>` = `SCHOOL#<school>` (counter)  | A5      |
 //! | A support case and its comments     | primary | `CASE#<case>`: `CASE`, then `COMMENT#<seq>` in order   | P9, O1  |
@@ -50,6 +52,7 @@
 //! | A partner's international requests  | GSI1    | `PARTNER#<partner>#INTLREQS`, newest first            | P7      |
 //! | International directory id counter  | primary | `COUNTER#international` = `COUNTER`                   | O1      |
 //! | Authorisers awaiting verification   | primary | `VERIFYQUEUE`, sorted by `<app>#<school>`            | O1, #12 |
+//! | Emails and events waiting to be sent | primary | `OUTBOX`, sorted by `<time>#<random>`                | #18     |
 
 use chrono::NaiveDate;
 use gatehouse_model::{AccountKind, CaseFilter, Resource, SchoolView};
@@ -97,6 +100,8 @@ pub enum Key<'a> {
     Partner(&'a PartnerId),
     App(&'a PartnerId, &'a AppId),
     LoginLink(AccountKind, &'a TokenHash),
+    /// A sign-in request between its 202 and the send (#18): `id` is random.
+    SignInRequest(&'a str),
     Session(AccountKind, &'a TokenHash),
     /// `subject` is already hashed: raw emails and IPs stay out of keys.
     RateWindow {
@@ -146,6 +151,8 @@ pub enum Key<'a> {
     Selection(&'a AppId, &'a SchoolId, Resource, &'a str),
     /// The selection counter of one app at one school.
     SelectionHead(&'a AppId, &'a SchoolId),
+    /// One page of persons served to an app at a school, by the digest of its ids (#18).
+    SharedPage(&'a AppId, &'a SchoolId, Resource, &'a str),
     /// Part `n` of a school's held full extract.
     HeldChunk(&'a SchoolId, u32),
     /// An app's API calls at a school in one month (`YYYY-MM`).
@@ -191,6 +198,8 @@ pub enum Key<'a> {
     InternationalCounter,
     /// An authoriser of this link waiting for operations to verify them.
     VerificationDue(&'a AppId, &'a SchoolId),
+    /// An email or event committed with its change, not yet sent (`outbox`).
+    Outbox(&'a str),
 }
 
 impl Key<'_> {
@@ -201,6 +210,7 @@ impl Key<'_> {
             }
             Key::Partner(partner) | Key::App(partner, _) => format!("PARTNER#{partner}"),
             Key::LoginLink(kind, hash) => format!("{}LOGIN#{}", account_prefix(*kind), hash.as_str()),
+            Key::SignInRequest(id) => format!("SIGNIN#{id}"),
             Key::Session(kind, hash) => format!("{}SESSION#{}", account_prefix(*kind), hash.as_str()),
             Key::RateWindow { scope, subject, .. } => format!("RATE#{}#{subject}", scope.as_str()),
             Key::SchoolLink(app, _) => format!("APP#{app}"),
@@ -225,6 +235,7 @@ impl Key<'_> {
             }
             Key::AgentKey(hash) => format!("AGENTKEY#{}", hash.as_str()),
             Key::Selection(app, school, ..) | Key::SelectionHead(app, school) => selection_partition(app, school),
+            Key::SharedPage(app, school, ..) => shared_partition(app, school),
             Key::HeldChunk(school, _) => format!("HELD#{school}"),
             Key::Usage(app, month, _) => usage_partition(app, month),
             Key::Case(case) | Key::CaseComment(case, _) => format!("CASE#{case}"),
@@ -238,6 +249,7 @@ impl Key<'_> {
             Key::InternationalQueueEntry { state, .. } => international_queue_partition(state),
             Key::InternationalCounter => "COUNTER#international".to_owned(),
             Key::VerificationDue(..) => VERIFICATIONS_DUE.to_owned(),
+            Key::Outbox(_) => OUTBOX_PARTITION.to_owned(),
         }
     }
 
@@ -246,6 +258,7 @@ impl Key<'_> {
             Key::User(..) | Key::Partner(_) => PROFILE.to_owned(),
             Key::App(_, app) => format!("{APP_PREFIX}{app}"),
             Key::LoginLink(..) => "LOGIN".to_owned(),
+            Key::SignInRequest(_) => "REQUEST".to_owned(),
             Key::Session(..) => "SESSION".to_owned(),
             Key::RateWindow { window_start, .. } => format!("WINDOW#{window_start}"),
             Key::SchoolLink(_, school) => format!("SCHOOL#{school}"),
@@ -270,6 +283,7 @@ impl Key<'_> {
             Key::AgentKey(_) | Key::SchoolAgentKey(_) => "AGENTKEY".to_owned(),
             Key::Selection(_, _, resource, id) => format!("{SELECTION_PREFIX}{}#{id}", resource.as_str()),
             Key::SelectionHead(..) => "HEAD".to_owned(),
+            Key::SharedPage(_, _, resource, digest) => format!("{}{digest}", person_prefix(*resource)),
             Key::HeldChunk(_, n) => format!("{HELD_CHUNK_PREFIX}{n:04}"),
             Key::Usage(.., school) => format!("SCHOOL#{school}"),
             Key::Case(_) => "CASE".to_owned(),
@@ -286,6 +300,7 @@ impl Key<'_> {
             Key::InternationalQueueEntry { order, request, .. } => format!("{order}#{request}"),
             Key::InternationalCounter => "COUNTER".to_owned(),
             Key::VerificationDue(app, school) => format!("{app}#{school}"),
+            Key::Outbox(id) => (*id).to_owned(),
         }
     }
 }
@@ -310,6 +325,9 @@ pub const REMINDERS_DUE: &str = "SCHEDULE#reminders";
 /// The one partition of authorisers waiting for verification: small (an
 /// entry lives only until operations decide) and read whole by the console.
 pub const VERIFICATIONS_DUE: &str = "VERIFYQUEUE";
+
+/// The outbox: emails and events committed with their change, waiting to be sent.
+pub const OUTBOX_PARTITION: &str = "OUTBOX";
 
 /// The one partition listing partner organisations for the console: small
 /// (one item per organisation) and read whole.
@@ -382,6 +400,11 @@ pub fn person_change_index(school: &SchoolId, resource: Resource, seq: u64) -> (
 /// Partition of one app's selections at one school.
 pub fn selection_partition(app: &AppId, school: &SchoolId) -> String {
     format!("SELECT#{app}#{school}")
+}
+
+/// Partition of the pages of persons served to one app at one school.
+pub fn shared_partition(app: &AppId, school: &SchoolId) -> String {
+    format!("SHARED#{app}#{school}")
 }
 
 /// GSI1 keys of a selection write: the app's selection changes at the school.
@@ -508,6 +531,7 @@ mod tests {
             (Key::Idempotency("ab12"), "IDEMPOTENCY#ab12", "RESULT"),
             (Key::DirectorySchool(&urn), "DIRECTORY#107100", "PROFILE"),
             (Key::LocalDataVersion, "META#local", "VERSION"),
+            (Key::SignInRequest("r1"), "SIGNIN#r1", "REQUEST"),
             (Key::DirectoryTerm("oakfield", &urn), "DIRTERM#oa", "oakfield#107100"),
             (Key::Person(&school, Resource::Students, "STU-42"), "PEOPLE#3280001", "students#STU-42"),
             (Key::PeopleSeq(&school), "SCHOOL#3280001", "SEQ"),
@@ -516,9 +540,11 @@ mod tests {
             (Key::SchoolAgentKey(&school), "SCHOOL#3280001", "AGENTKEY"),
             (Key::Selection(&app, &school, Resource::Contacts, "C-7"), "SELECT#a1#3280001", "PERSON#contacts#C-7"),
             (Key::SelectionHead(&app, &school), "SELECT#a1#3280001", "HEAD"),
+            (Key::SharedPage(&app, &school, Resource::Staff, "0a1b"), "SHARED#a1#3280001", "staff#0a1b"),
             (Key::HeldChunk(&school, 3), "HELD#3280001", "CHUNK#0003"),
             (Key::Usage(&app, "2026-11", &school), "USAGE#a1#2026-11", "SCHOOL#3280001"),
             (Key::VerificationDue(&app, &school), "VERIFYQUEUE", "a1#3280001"),
+            (Key::Outbox("2026-11-23T10:00:00.000000Z#ab12"), "OUTBOX", "2026-11-23T10:00:00.000000Z#ab12"),
             (
                 Key::RevocationDue(NaiveDate::from_ymd_opt(2026, 12, 1).unwrap(), &app, &school),
                 "SCHEDULE#revocations",

@@ -13,10 +13,14 @@ pub mod calendar;
 pub mod cases;
 pub mod data_api;
 pub mod data_reads;
+// Demo data, sample emails and synthetic MIS data: for `cargo xtask run`,
+// the tests and benchmarks only; the Lambda binary is built without them.
+#[cfg(any(test, feature = "demo"))]
 pub mod demo;
 pub mod directory;
 pub mod directory_admin;
 pub mod domain_events;
+#[cfg(any(test, feature = "demo"))]
 pub mod email_samples;
 mod emails;
 mod error;
@@ -30,6 +34,7 @@ pub mod jobs;
 pub mod keys;
 pub mod links;
 pub mod onboarding;
+pub mod outbox;
 pub mod partners;
 pub mod people;
 pub mod permissions;
@@ -42,6 +47,8 @@ pub mod revocations;
 pub mod school_actions;
 pub mod school_portal;
 pub mod schools;
+pub mod shared;
+#[cfg(any(test, feature = "demo"))]
 pub mod synthetic;
 pub mod team;
 mod token;

@@ -2,19 +2,22 @@
 //!
 //! Every change is one transaction: the link at its next version (conditional
 //! on the version read), its new Authorisation Log entries, and whatever else
-//! the change needs (an invitation token, a scheduled revocation). Either all
+//! the change needs (an invitation token, a scheduled revocation), including
+//! the receipts and events it makes due, in the outbox (issue 18). Either all
 //! of it happens or none does, and a concurrent change makes this one fail
 //! with a conflict rather than overwrite it.
 
 use gatehouse_model::{LogEvent, SchoolView};
+use serde_json::Value;
 
 use crate::authorisation_log;
+use crate::domain_events::{self, EventKind};
 use crate::keys::{Key, school_view_index};
 use crate::ports::{Condition, Item, StoreError, TransactWrite};
 use crate::records::{
-    AppRecord, ReminderDueRecord, SchoolLinkRecord, SessionRecord, from_item, plain_item, to_attributes,
+    AppRecord, LogEntryRecord, ReminderDueRecord, SchoolLinkRecord, SessionRecord, from_item, plain_item, to_attributes,
 };
-use crate::{AppId, Error, Gatehouse, Result, SchoolId};
+use crate::{AppId, EmailAddress, Error, Gatehouse, Result, SchoolId, outbox, receipts};
 
 /// A link as read, with the version a change must be conditional on.
 #[derive(Debug, Clone)]
@@ -87,6 +90,11 @@ pub struct Change {
     pub also: Vec<TransactWrite>,
     /// Whether an outstanding invitation token survives the change.
     pub tokens: Tokens,
+    /// Email the receipt of each new receipt-bearing log entry (to the
+    /// school contact, the partner contact, and this address when given).
+    pub receipts: Option<Option<EmailAddress>>,
+    /// Domain events the change makes due: kind and facts.
+    pub events: Vec<(EventKind, Value)>,
 }
 
 /// What a change does to the link's outstanding invitation token.
@@ -101,7 +109,14 @@ pub enum Tokens {
 
 impl Change {
     pub fn new(link: SchoolLinkRecord) -> Self {
-        Change { link, log: Vec::new(), also: Vec::new(), tokens: Tokens::Supersede }
+        Change {
+            link,
+            log: Vec::new(),
+            also: Vec::new(),
+            tokens: Tokens::Supersede,
+            receipts: None,
+            events: Vec::new(),
+        }
     }
 
     pub fn keeping_tokens(mut self) -> Self {
@@ -118,10 +133,42 @@ impl Change {
         self.also.push(write);
         self
     }
+
+    /// Emails the receipts of the change's log entries, also to `actor`.
+    pub fn with_receipts(mut self, actor: Option<&EmailAddress>) -> Self {
+        self.receipts = Some(actor.cloned());
+        self
+    }
+
+    /// Publishes an event about the link once the change is committed.
+    pub fn event(mut self, kind: EventKind, facts: Value) -> Self {
+        self.events.push((kind, facts));
+        self
+    }
 }
 
-/// Writes a change made by `actor` to a link read at `from.version`.
+/// Writes a change made by `actor` to a link read at `from.version`, with
+/// its receipts and events in the outbox: call `outbox::deliver` after.
 pub async fn commit(gatehouse: &Gatehouse, from: &LoadedLink, change: Change, actor: &str) -> Result<LoadedLink> {
+    let (writes, saved) = prepare(gatehouse, from, change, actor).await?;
+    gatehouse.table.transact(writes).await.map_err(|error| match error {
+        StoreError::ConditionFailed { .. } => {
+            Error::Conflict("this school was changed by someone else meanwhile; reload it and try again")
+        }
+        other => other.into(),
+    })?;
+    Ok(saved)
+}
+
+/// The writes of [`commit`], for a transaction that changes more than the
+/// link (issue 18: the agent's facts go to every link of a school with its
+/// feed), and the link as they leave it.
+pub async fn prepare(
+    gatehouse: &Gatehouse,
+    from: &LoadedLink,
+    change: Change,
+    actor: &str,
+) -> Result<(Vec<TransactWrite>, LoadedLink)> {
     let now = gatehouse.clock.now();
     let mut link = change.link;
     // A token the change did not replace stops working: the link no longer
@@ -153,11 +200,27 @@ pub async fn commit(gatehouse: &Gatehouse, from: &LoadedLink, change: Change, ac
     // by which the agent's facts reach every link of the school.
     writes.push(crate::school_portal::dashboard_entry(&link));
     writes.extend(change.also);
-    gatehouse.table.transact(writes).await.map_err(|error| match error {
-        StoreError::ConditionFailed { .. } => {
-            Error::Conflict("this school was changed by someone else meanwhile; reload it and try again")
+    // What the change makes due goes out after it, through the outbox, so a
+    // send that fails is neither lost nor, on the retry, sent twice.
+    if let Some(also_to) = &change.receipts {
+        let new: Vec<LogEntryRecord> = writes
+            .iter()
+            .filter_map(|write| match write {
+                TransactWrite::Put { item, .. }
+                    if item.pk == crate::keys::log_partition(&link.app_id, &link.school_id) =>
+                {
+                    from_item(item).ok()
+                }
+                _ => None,
+            })
+            .collect();
+        for email in receipts::emails_for(gatehouse, &link, &new, also_to.as_ref()).await? {
+            writes.push(outbox::email(email, now)?);
         }
-        other => other.into(),
-    })?;
-    Ok(LoadedLink { link, version })
+    }
+    for (kind, facts) in change.events {
+        let event = domain_events::new(kind, &link.app_id, &link.school_id, now, facts)?;
+        writes.push(outbox::event(event, now)?);
+    }
+    Ok((writes, LoadedLink { link, version }))
 }

@@ -16,7 +16,7 @@
 //! (over `offered_slots`), `ops_bookings` (over `bookings`) and
 //! `mark_installed` are the whole interface; none needs a session.
 
-use chrono::{DateTime, Duration, NaiveDate, NaiveDateTime, NaiveTime, SecondsFormat, Utc};
+use chrono::{DateTime, Duration, NaiveDateTime, NaiveTime, SecondsFormat, Utc};
 use chrono_tz::Europe::London;
 use gatehouse_model::{InstallBooking, InstallStatus, InstallType, SchoolOnboarding, SelfInstallKey};
 use serde::{Deserialize, Serialize};
@@ -112,8 +112,10 @@ impl Booker {
 
 /// Parses a slot as written on the wire, to its one stored spelling.
 pub fn parse_slot(raw: &str) -> Result<NaiveDateTime> {
-    NaiveDateTime::parse_from_str(raw.trim(), SLOT_FORMAT)
-        .map_err(|_| Error::invalid("slot", "give the slot as YYYY-MM-DDTHH:MM (UK time)"))
+    Some(raw.trim())
+        .filter(|raw| crate::calendar::shaped(raw, "9999-99-99T99:99"))
+        .and_then(|raw| NaiveDateTime::parse_from_str(raw, SLOT_FORMAT).ok())
+        .ok_or_else(|| Error::invalid("slot", "give the slot as YYYY-MM-DDTHH:MM (UK time)"))
 }
 
 fn slot_text(slot: NaiveDateTime) -> String {
@@ -163,8 +165,8 @@ fn uk_today(gatehouse: &Gatehouse) -> NaiveDateTime {
 /// Ops: offers `times` (`HH:MM`) on `date` (`YYYY-MM-DD`), each checked
 /// against its own field; then as `offer_slots`. Returns how many were new.
 pub async fn offer_day(gatehouse: &Gatehouse, date: &str, times: &[String]) -> Result<u32> {
-    let day = NaiveDate::parse_from_str(date.trim(), "%Y-%m-%d")
-        .map_err(|_| Error::invalid("date", "give the date as YYYY-MM-DD"))?;
+    let day = crate::calendar::parse_date(date.trim())
+        .ok_or_else(|| Error::invalid("date", "give the date as YYYY-MM-DD"))?;
     if day < uk_now(gatehouse).date() {
         return Err(Error::invalid("date", "this date is in the past"));
     }
@@ -177,8 +179,10 @@ pub async fn offer_day(gatehouse: &Gatehouse, date: &str, times: &[String]) -> R
     }
     let mut slots = Vec::new();
     for time in times {
-        let at = NaiveTime::parse_from_str(time, "%H:%M")
-            .map_err(|_| Error::invalid("times", format!("{time} is not a time; give times as HH:MM, e.g. 09:30")))?;
+        let at = Some(time)
+            .filter(|time| crate::calendar::shaped(time, "99:99"))
+            .and_then(|time| NaiveTime::parse_from_str(time, "%H:%M").ok())
+            .ok_or_else(|| Error::invalid("times", format!("{time} is not a time; give times as HH:MM, e.g. 09:30")))?;
         let slot = day.and_time(at);
         if slot <= uk_now(gatehouse) {
             return Err(Error::invalid("times", format!("{time} today has passed")));
@@ -352,7 +356,13 @@ pub async fn book(
         .ok_or_else(|| Error::invalid("slot", "this slot is not offered; choose one of the offered slots"))?;
     let mut taken: InstallSlotRecord = from_item(&item)?;
     match &taken.booking {
-        Some(booking) if booking.school_id == booker.school_id => return view(gatehouse, &record).await,
+        Some(booking) if booking.school_id == booker.school_id => {
+            // Booked already, perhaps by an attempt that failed before its
+            // links heard (issue 18): bring them up to date, as marking
+            // installed twice does.
+            copy_to_links(gatehouse, &booker.school_id, &InstallStatus::Booked { slot }).await?;
+            return view(gatehouse, &record).await;
+        }
         Some(_) => return Err(Error::Conflict("this slot was just booked by another school; choose another")),
         None => {}
     }
@@ -446,13 +456,18 @@ pub fn self_install_steps(push_url: &str) -> Vec<String> {
 /// key (retiring any earlier one) and records the install type. The secret
 /// is in this answer only.
 pub async fn self_install(gatehouse: &Gatehouse, school: &SchoolId, by: &str) -> Result<SelfInstallKey> {
-    let key = agent_keys::issue(gatehouse, school, by).await?;
+    // The key is shown once: everything that can fail happens before its
+    // commit, and the install type is written with it (issue 18), so a
+    // retry is never a second rotation.
     let (mut record, version) = load_record(gatehouse, school).await?;
+    let mut also = Vec::new();
     if record.install_type != Some(InstallType::SelfInstall) || !record.agent_key_issued {
         record.install_type = Some(InstallType::SelfInstall);
         record.agent_key_issued = true;
-        gatehouse.table.transact(vec![record_write(&record, version)]).await?;
+        also.push(record_write(&record, version));
     }
+    let onboarding = view(gatehouse, &record).await?;
+    let key = agent_keys::issue_with(gatehouse, school, by, also).await?;
     let push_url = format!("{}/api/agent/v1/extracts", gatehouse.settings.public_url);
     Ok(SelfInstallKey {
         school_id: key.school_id.to_string(),
@@ -460,6 +475,6 @@ pub async fn self_install(gatehouse: &Gatehouse, school: &SchoolId, by: &str) ->
         secret: key.secret.expose().to_owned(),
         steps: self_install_steps(&push_url),
         push_url,
-        onboarding: view(gatehouse, &record).await?,
+        onboarding,
     })
 }

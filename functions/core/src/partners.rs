@@ -156,6 +156,11 @@ pub async fn create(gatehouse: &Gatehouse, ops: &OpsSessionRecord, request: &New
         added_by: Some(ops.display_name.clone()),
     };
     let [user_item, member_item] = member_items(&user, &member);
+    let sign_in = format!("{}/signin", gatehouse.settings.public_url);
+    let added_by = format!("{} of the Gatehouse operations team", ops.display_name);
+    let welcome = emails::team_welcome(admin_email.clone(), &admin_name, &name, &added_by, &sign_in)?;
+    // The welcome waits in the outbox, committed with the organisation
+    // (issue 18): the retry finds it made and the email neither lost nor doubled.
     let written = gatehouse
         .table
         .transact(vec![
@@ -170,15 +175,13 @@ pub async fn create(gatehouse: &Gatehouse, ops: &OpsSessionRecord, request: &New
                 item: plain_item(&Key::App(&partner_id, &app_id), &app, 1),
                 condition: Condition::NotExists,
             },
+            crate::outbox::email(welcome, now)?,
         ])
         .await;
     match written {
         Ok(()) => {
-            let sign_in = format!("{}/signin", gatehouse.settings.public_url);
-            let added_by = format!("{} of the Gatehouse operations team", ops.display_name);
-            let welcome = emails::team_welcome(admin_email, &admin_name, &name, &added_by, &sign_in)?;
-            gatehouse.mailer.send(welcome).await.map_err(Error::Unavailable)?;
             tracing::info!(%partner_id, %app_id, "partner organisation created");
+            crate::outbox::deliver(gatehouse).await?;
             Ok(PartnerCreated { partner: wire(listing), created: true })
         }
         Err(StoreError::ConditionFailed { .. }) => already_there(gatehouse, &partner_id, request, &admin_email).await,

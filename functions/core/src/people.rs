@@ -12,6 +12,8 @@
 //! tombstone a token can still ask for is there.
 //! Selections are numbered per app and school the same way, so a person who
 //! becomes excluded shows up as deleted in the app's next delta.
+//! A contact is shared only for a pupil the app may see: one whose pupils
+//! are all hidden is hidden too (#18).
 
 use std::collections::HashMap;
 
@@ -30,7 +32,7 @@ use crate::keys::{people_partition, selection_partition};
 use crate::permissions::effective_scopes;
 use crate::ports::{Condition, Index, Item, Query, StoreError, TransactWrite, query_all};
 use crate::records::{AppRecord, SchoolLinkRecord, Waiting, from_item, to_attributes};
-use crate::{AppId, Error, Gatehouse, Result, SchoolId, ingestion};
+use crate::{AppId, Error, Gatehouse, Result, SchoolId, ingestion, shared};
 
 /// Days after which a school's data counts as stale (and its agent silent).
 pub const STALE_AFTER_DAYS: i64 = 7;
@@ -254,6 +256,27 @@ pub fn selection_rule(
     }
 }
 
+/// Whether a contact is shared for one of their pupils: a contact whose
+/// pupils the GDPR mode and selections all hide (or who has none) is hidden
+/// too (#18), whatever their own selection. Only these rules count, not the
+/// students scope: without it an app reads contacts, naming no pupil.
+pub fn shares_a_pupil<'a>(mode: GdprMode, selections: &Selections, mut pupils: impl Iterator<Item = &'a str>) -> bool {
+    pupils.any(|pupil| selection_rule(mode, selections, Resource::Students, pupil).is_ok())
+}
+
+/// The persons a stored contact or group names: a contact's pupils, a
+/// group's pupils then staff; none for anyone else.
+pub fn named_ids(record: &PersonRecord) -> Vec<&str> {
+    let list = |field: &str| record.data.get(field).and_then(Value::as_array).map(Vec::as_slice).unwrap_or_default();
+    match record.resource {
+        Resource::Contacts => {
+            list("relationships").iter().filter_map(|r| r.get("student_id").and_then(Value::as_str)).collect()
+        }
+        Resource::Groups => list("student_ids").iter().chain(list("staff_ids")).filter_map(Value::as_str).collect(),
+        Resource::Students | Resource::Staff => Vec::new(),
+    }
+}
+
 /// What an app may read at a school right now: the link passed every gate.
 #[derive(Debug, Clone)]
 pub struct Access {
@@ -389,6 +412,10 @@ pub fn redact(access: &Access, selections: &Selections, record: &PersonRecord) -
         }
         Resource::Contacts => {
             let mut contact: Contact = serde_json::from_value(record.data.clone()).map_err(unreadable)?;
+            let pupils = contact.relationships.iter().map(|relationship| relationship.student_id.as_str());
+            if !shares_a_pupil(access.mode, selections, pupils) {
+                return Ok(None);
+            }
             contact.relationships.retain(|relationship| visible(Resource::Students, &relationship.student_id));
             DataRecord::Contact(contact)
         }
@@ -423,18 +450,19 @@ pub async fn load_person(
 }
 
 /// The person with this MIS id, looked for among students, staff and contacts
-/// in that order (MIS ids are unique per resource).
+/// in that order (MIS ids are unique per resource), a live one before a
+/// tombstone. All three are read, found or not, so the time an answer takes
+/// does not tell whether the id exists (#18).
 pub async fn find_person(gatehouse: &Gatehouse, school: &SchoolId, mis_id: &str) -> Result<Option<PersonRecord>> {
     if !valid_mis_id(mis_id) {
         return Ok(None);
     }
     let mut found: Option<PersonRecord> = None;
     for resource in Resource::PERSONS {
-        if let Some(person) = load_person(gatehouse, school, resource, mis_id).await? {
-            if !person.deleted {
-                return Ok(Some(person));
-            }
-            found.get_or_insert(person);
+        if let Some(person) = load_person(gatehouse, school, resource, mis_id).await?
+            && found.as_ref().is_none_or(|earlier| earlier.deleted && !person.deleted)
+        {
+            found = Some(person);
         }
     }
     Ok(found)
@@ -497,11 +525,82 @@ pub async fn selections(gatehouse: &Gatehouse, app_id: &AppId, school_id: &Schoo
     Ok(list)
 }
 
+/// A person's new selection for one app: the writes (the selection with
+/// the next selection number, and the head, conditional on the head read)
+/// and that number. `None` when the person already has `choice`.
+pub struct SelectionWrites {
+    pub writes: Vec<TransactWrite>,
+    pub seq: u64,
+}
+
+/// The writes that include, exclude or return a person to the GDPR mode's
+/// default for one app, for a transaction of the caller's (the school
+/// portal commits them with the link's log entry, issue 18). The app must
+/// have a link with the school.
+pub async fn selection_writes(
+    gatehouse: &Gatehouse,
+    app_id: &AppId,
+    school_id: &SchoolId,
+    mis_id: &str,
+    choice: SelectionChoice,
+    actor_name: &str,
+) -> Result<Option<SelectionWrites>> {
+    if load_link(gatehouse, app_id, school_id).await?.is_none() {
+        return Err(Error::NotFound("app"));
+    }
+    let person = find_person(gatehouse, school_id, mis_id).await?.ok_or(Error::NotFound("person"))?;
+    let loaded = load_selections(gatehouse, app_id, school_id).await?;
+    if loaded.choice(person.resource, &person.id) == choice {
+        return Ok(None);
+    }
+    let seq = loaded.head + 1;
+    let now = gatehouse.clock.now();
+    let record = SelectionRecord {
+        resource: person.resource,
+        mis_id: person.id.clone(),
+        name: person.summary().name,
+        choice,
+        seq,
+        changed_at: now,
+        changed_by: actor_name.to_owned(),
+    };
+    let key = Key::Selection(app_id, school_id, person.resource, &person.id);
+    let head_key = Key::SelectionHead(app_id, school_id);
+    let head_condition =
+        if loaded.head_version == 0 { Condition::NotExists } else { Condition::VersionIs(loaded.head_version) };
+    let writes = vec![
+        TransactWrite::Put {
+            item: Item {
+                pk: head_key.pk(),
+                sk: head_key.sk(),
+                gsi1: None,
+                expires_at: None,
+                version: loaded.head_version + 1,
+                attributes: to_attributes(&SelectionHeadRecord { seq }),
+            },
+            condition: head_condition,
+        },
+        TransactWrite::Put {
+            item: Item {
+                pk: key.pk(),
+                sk: key.sk(),
+                gsi1: Some(selection_change_index(app_id, school_id, seq)),
+                expires_at: None,
+                version: seq,
+                attributes: to_attributes(&record),
+            },
+            condition: Condition::Always,
+        },
+    ];
+    Ok(Some(SelectionWrites { writes, seq }))
+}
+
 /// S3: include, exclude or return a person to the GDPR mode's default for
-/// one app. The app must have a link with the school. Setting the choice a
-/// person already has changes nothing; otherwise the selection takes the
-/// next selection number with the head, in one conditional transaction, so
-/// the app's next delta reports the person (as deleted when now hidden).
+/// one app, on its own (the school portal logs it too, `school_portal::
+/// set_person_choice`). Setting the choice a person already has changes
+/// nothing; otherwise the selection takes the next selection number with
+/// the head, in one conditional transaction, so the app's next delta
+/// reports the person (as deleted when now hidden).
 pub async fn set_selection(
     gatehouse: &Gatehouse,
     app_id: &AppId,
@@ -510,60 +609,20 @@ pub async fn set_selection(
     choice: SelectionChoice,
     actor_name: &str,
 ) -> Result<()> {
-    if load_link(gatehouse, app_id, school_id).await?.is_none() {
-        return Err(Error::NotFound("app"));
-    }
-    let person = find_person(gatehouse, school_id, mis_id).await?.ok_or(Error::NotFound("person"))?;
     // Two changes racing for the same number: the loser reads again.
     for _ in 0..5 {
-        let loaded = load_selections(gatehouse, app_id, school_id).await?;
-        if loaded.choice(person.resource, &person.id) == choice {
+        let Some(SelectionWrites { mut writes, seq }) =
+            selection_writes(gatehouse, app_id, school_id, mis_id, choice, actor_name).await?
+        else {
             return Ok(());
-        }
-        let seq = loaded.head + 1;
-        let now = gatehouse.clock.now();
-        let record = SelectionRecord {
-            resource: person.resource,
-            mis_id: person.id.clone(),
-            name: person.summary().name,
-            choice,
-            seq,
-            changed_at: now,
-            changed_by: actor_name.to_owned(),
         };
-        let key = Key::Selection(app_id, school_id, person.resource, &person.id);
-        let head_key = Key::SelectionHead(app_id, school_id);
-        let head_condition =
-            if loaded.head_version == 0 { Condition::NotExists } else { Condition::VersionIs(loaded.head_version) };
-        let writes = vec![
-            TransactWrite::Put {
-                item: Item {
-                    pk: head_key.pk(),
-                    sk: head_key.sk(),
-                    gsi1: None,
-                    expires_at: None,
-                    version: loaded.head_version + 1,
-                    attributes: to_attributes(&SelectionHeadRecord { seq }),
-                },
-                condition: head_condition,
-            },
-            TransactWrite::Put {
-                item: Item {
-                    pk: key.pk(),
-                    sk: key.sk(),
-                    gsi1: Some(selection_change_index(app_id, school_id, seq)),
-                    expires_at: None,
-                    version: seq,
-                    attributes: to_attributes(&record),
-                },
-                condition: Condition::Always,
-            },
-        ];
+        let extra = json!({ "selection_seq": seq });
+        let event = domain_events::new(EventKind::PersonsChanged, app_id, school_id, gatehouse.clock.now(), extra)?;
+        writes.push(crate::outbox::event(event, gatehouse.clock.now())?);
         match gatehouse.table.transact(writes).await {
             Ok(()) => {
                 tracing::info!(app_id = %app_id, school_id = %school_id, seq, "person selection changed");
-                let extra = json!({ "selection_seq": seq });
-                domain_events::publish(gatehouse, EventKind::PersonsChanged, app_id, school_id, extra).await;
+                crate::outbox::deliver(gatehouse).await?;
                 return Ok(());
             }
             Err(StoreError::ConditionFailed { .. }) => continue,
@@ -573,10 +632,50 @@ pub async fn set_selection(
     Err(Error::Conflict("the selections changed meanwhile; try again"))
 }
 
-/// "Why is this person missing?" for an app at a school: the first rule
-/// that hides the person, or that they are shared. The same rules as the
-/// reads, in the same order, so the answer agrees with what the app gets.
+/// Who asks `explain`, which decides how much an answer may tell.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Audience {
+    /// The school: every rule, for any id.
+    School,
+    /// The app, and its partner on the school tile: the school-level rules
+    /// for any id, the person-level rule only for a person shared with the
+    /// app now or before (#18).
+    App,
+}
+
+/// The app's answer about an id it was never shared: the same whether the
+/// id exists, was deleted, is hidden or never was.
+const NOT_SHARED: &str = "not shared with your app; the school can tell you why";
+
+/// "Why is this person missing?" for the school: the first rule that hides
+/// the person, or that they are shared. The same rules as the reads, in the
+/// same order, so the answer agrees with what the app gets.
 pub async fn explain(gatehouse: &Gatehouse, app_id: &AppId, school_id: &SchoolId, mis_id: &str) -> Result<Explanation> {
+    explain_for(gatehouse, app_id, school_id, mis_id, Audience::School).await
+}
+
+/// "Why is this person missing?" for the app (and its partner): as the
+/// school's answer when the link's gate refuses (the same for any id) or
+/// the person is shared now; for a person shared with the app before, the
+/// rule that hides them now; for any other id one uniform answer, so that
+/// probing ids reveals neither existence nor deletion. It tells the app
+/// nothing it did not already hold.
+pub async fn explain_for_app(
+    gatehouse: &Gatehouse,
+    app_id: &AppId,
+    school_id: &SchoolId,
+    mis_id: &str,
+) -> Result<Explanation> {
+    explain_for(gatehouse, app_id, school_id, mis_id, Audience::App).await
+}
+
+async fn explain_for(
+    gatehouse: &Gatehouse,
+    app_id: &AppId,
+    school_id: &SchoolId,
+    mis_id: &str,
+    audience: Audience,
+) -> Result<Explanation> {
     let link = load_link(gatehouse, app_id, school_id).await?;
     let app = match &link {
         Some(link) => {
@@ -622,6 +721,28 @@ pub async fn explain(gatehouse: &Gatehouse, app_id: &AppId, school_id: &SchoolId
     explanation.shared = reason == ExplainReason::Shared;
     explanation.reason = reason;
     explanation.detail = detail;
+    if audience == Audience::App && reason != ExplainReason::Shared {
+        // Read for every id not shared now, so the cost is the same too.
+        let shared = shared::load(gatehouse, app_id, school_id).await?;
+        let held = match &person {
+            Some(person) => shared.contains(person.resource, &person.id).then_some(person.resource),
+            None => shared.resource_of(mis_id),
+        };
+        match (held, &person) {
+            (Some(_), Some(_)) => {}
+            // Served, and gone since, tombstone and all.
+            (Some(resource), None) => {
+                explanation.resource = Some(resource);
+                explanation.reason = ExplainReason::Deleted;
+                explanation.detail = "the school's MIS deleted this person".into();
+            }
+            (None, _) => {
+                explanation.resource = None;
+                explanation.reason = ExplainReason::NotShared;
+                explanation.detail = NOT_SHARED.into();
+            }
+        }
+    }
     Ok(explanation)
 }
 
@@ -655,6 +776,17 @@ pub fn explain_person(
         );
     }
     match selection_rule(access.mode, selections, person.resource, &person.id) {
+        Ok(())
+            if person.resource == Resource::Contacts
+                && !shares_a_pupil(access.mode, selections, named_ids(person).into_iter()) =>
+        {
+            (
+                ExplainReason::NoSharedPupil,
+                "the school hides every pupil of this contact from your app (excluded, or not selected), so the \
+                 contact is hidden too"
+                    .into(),
+            )
+        }
         Ok(()) => (ExplainReason::Shared, "this person is shared with your app".into()),
         Err(ExplainReason::Excluded) => {
             (ExplainReason::Excluded, "the school excluded this person from your app".into())
@@ -662,5 +794,48 @@ pub fn explain_person(
         Err(reason) => {
             (reason, "the school shares in Exclude All mode and has not selected this person for your app".into())
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn record(resource: Resource, data: Value) -> PersonRecord {
+        let changed_at = DateTime::parse_from_rfc3339("2026-11-23T10:00:00Z").unwrap().with_timezone(&Utc);
+        PersonRecord { resource, id: "X1".into(), seq: 1, deleted: false, digest: String::new(), data, changed_at }
+    }
+
+    fn excluding(pupil: &str) -> Selections {
+        let mut selections = Selections::default();
+        let choice = SelectionRecord {
+            resource: Resource::Students,
+            mis_id: pupil.into(),
+            name: String::new(),
+            choice: SelectionChoice::Exclude,
+            seq: 1,
+            changed_at: Utc::now(),
+            changed_by: String::new(),
+        };
+        selections.choices.insert((Resource::Students, pupil.into()), choice);
+        selections
+    }
+
+    #[test]
+    fn a_contact_is_shared_only_for_a_pupil_the_app_may_see() {
+        let relationship = |pupil: &str| json!({ "student_id": pupil, "relationship": "Mother" });
+        let contact = record(Resource::Contacts, json!({ "relationships": [relationship("S1"), relationship("S2")] }));
+        assert_eq!(named_ids(&contact), ["S1", "S2"]);
+        let pupils = || named_ids(&contact).into_iter();
+        assert!(shares_a_pupil(GdprMode::IncludeAll, &excluding("S1"), pupils()), "S2 is still shared");
+        let mut both = excluding("S1");
+        both.choices.extend(excluding("S2").choices);
+        assert!(!shares_a_pupil(GdprMode::IncludeAll, &both, pupils()));
+        assert!(!shares_a_pupil(GdprMode::ExcludeAll, &Selections::default(), pupils()), "none selected");
+        // No pupil at all: no pupil to be shared for.
+        assert!(!shares_a_pupil(GdprMode::IncludeAll, &Selections::default(), std::iter::empty()));
+        let group = record(Resource::Groups, json!({ "student_ids": ["S1"], "staff_ids": ["T1"] }));
+        assert_eq!(named_ids(&group), ["S1", "T1"]);
+        assert!(named_ids(&record(Resource::Students, json!({ "id": "S1" }))).is_empty());
     }
 }

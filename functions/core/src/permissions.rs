@@ -11,8 +11,8 @@ use gatehouse_model::{
 use crate::keys::{Key, school_view_partition};
 use crate::links::{Change, LoadedLink, app_of, app_record, commit};
 use crate::ports::{Condition, Index, Query, query_all};
-use crate::records::{AppRecord, SchoolLinkRecord, SessionRecord, from_item, plain_item};
-use crate::{AppId, Error, Gatehouse, Result, emails, invitations};
+use crate::records::{AppRecord, InvitationEmail, SchoolLinkRecord, SessionRecord, from_item, plain_item};
+use crate::{AppId, Error, Gatehouse, Result, invitations};
 
 /// What an app may read at a school right now.
 pub fn effective_scopes(requested: &ScopeSet, granted: &ScopeSet) -> ScopeSet {
@@ -60,13 +60,14 @@ pub async fn update(
     app: &str,
     request: &UpdatePermissionSet,
 ) -> Result<PermissionSetSaved> {
+    // Another partner's app is not found, whatever the caller's role (#18).
+    let app_id = app_of(session, Some(app))?;
     if session.role != TeamRole::Admin {
         return Err(Error::Forbidden("only a team admin can change the permission set"));
     }
     if request.requested.is_empty() {
         return Err(Error::invalid("requested", "request at least one scope"));
     }
-    let app_id = app_of(session, Some(app))?;
     let (mut app, version) = app_record(gatehouse, session, &app_id).await?;
     let added: ScopeSet = request.requested.difference(&app.requested_scopes).copied().collect();
     let removed: ScopeSet = app.requested_scopes.difference(&request.requested).copied().collect();
@@ -82,6 +83,14 @@ pub async fn update(
     let mut schools_notified = 0;
     for (link, version) in &mut links {
         let asked_already = link.reauthorisation_requested_for.as_ref() == Some(&app.requested_scopes);
+        if asked_already {
+            // Asked by an earlier attempt whose email failed (issue 18): send it now.
+            let loaded = LoadedLink { link: link.clone(), version: *version };
+            if let Some(sent) = invitations::finish_unsent(gatehouse, &loaded, &session.display_name).await? {
+                (*link, *version) = (sent.link, sent.version);
+                schools_notified += 1;
+            }
+        }
         if !needs_reauthorisation(&app.requested_scopes, link) || asked_already {
             continue;
         }
@@ -112,7 +121,8 @@ async fn request_reauthorisation(
     let issued = match &contact {
         Some(contact) => {
             let name = loaded.link.school_contact_name.clone().unwrap_or_default();
-            let issued = invitations::issue(&loaded.link, contact, &name, now)?;
+            let issued =
+                invitations::issue(&loaded.link, contact, &name, now)?.emailing(InvitationEmail::Reauthorisation);
             let mut with_invitation = next;
             with_invitation.invitation = Some(issued.reference.clone());
             change.link = with_invitation;
@@ -124,21 +134,13 @@ async fn request_reauthorisation(
         None => None,
     };
     let saved = commit(gatehouse, &loaded, change, &session.display_name).await?;
-    if let (Some(contact), Some(issued)) = (contact, issued) {
-        let name = saved.link.school_contact_name.clone().unwrap_or_else(|| "colleague".to_owned());
-        let url = invitations::url(&gatehouse.settings, &issued.token);
-        let email = emails::reauthorisation(
-            contact,
-            &name,
-            &session.partner_name,
-            &app.name,
-            &labels,
-            &url,
-            invitations::INVITATION_LIFETIME.num_days(),
-        )?;
-        gatehouse.mailer.send(email).await.map_err(Error::Unavailable)?;
+    match issued {
+        Some(issued) => {
+            let by = &session.display_name;
+            invitations::send_issued(gatehouse, &saved, &issued.token, &session.partner_name, app, by).await
+        }
+        None => Ok(saved),
     }
-    Ok(saved)
 }
 
 #[cfg(test)]

@@ -44,9 +44,10 @@ pub async fn explain_for_school(
     people::explain(gatehouse, &loaded.link.app_id, &session.school_id, mis_id).await
 }
 
-/// `GET /api/partner/schools/{school_id}/explain?app=&mis_id=`: the same,
-/// for the partner that owns the app and the link. The answer carries the
-/// reason and the rule's sentence; no name or other detail of the person.
+/// `GET /api/partner/schools/{school_id}/explain?app=&mis_id=`: for the
+/// partner that owns the app and the link, exactly the app's own answer
+/// (#18: nothing about an id the app was never shared). The answer carries
+/// the reason and the rule's sentence; no name or other detail of the person.
 pub async fn explain_for_partner(
     gatehouse: &Gatehouse,
     session: &SessionRecord,
@@ -57,7 +58,7 @@ pub async fn explain_for_partner(
     let app = app_of(session, app).map_err(|_| Error::NotFound("app"))?;
     let loaded = load(gatehouse, session, &app, school).await?;
     check_mis_id(mis_id)?;
-    people::explain(gatehouse, &app, &loaded.link.school_id, mis_id).await
+    people::explain_for_app(gatehouse, &app, &loaded.link.school_id, mis_id).await
 }
 
 /// Support names a school by id; one that does not parse is not found.

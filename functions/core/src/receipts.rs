@@ -105,7 +105,9 @@ fn rendering(error: askama::Error) -> Error {
 }
 
 fn parse_seq(raw: &str) -> Result<u32> {
-    raw.trim().parse::<u32>().ok().filter(|seq| *seq > 0).ok_or(Error::NotFound("receipt"))
+    // Digits only, as the log numbers its entries: not ` 2`, `+2` or `02` (issue 18).
+    let digits = !raw.starts_with('0') && raw.bytes().all(|b| b.is_ascii_digit());
+    raw.parse::<u32>().ok().filter(|seq| digits && *seq > 0).ok_or(Error::NotFound("receipt"))
 }
 
 /// Renders entry `seq` of a link's log as a receipt file.
@@ -182,20 +184,19 @@ pub async fn for_partner(
     render(&loaded.link, &app.name, &session.partner_name, &log, seq, gatehouse.clock.now())
 }
 
-/// Emails the receipt of every receipt-bearing entry numbered `first_seq`
-/// or later to the school contact, `also_to` (the school user who acted)
-/// and the partner contact. Called right after the commit that wrote them.
-pub async fn email_new(
+/// The receipt emails of `entries` (those with a receipt) to the school
+/// contact, `also_to` (the school user who acted) and the partner contact.
+/// Built before the commit that writes the entries, and queued with it in
+/// the outbox (`links::Change::with_receipts`).
+pub async fn emails_for(
     gatehouse: &Gatehouse,
     link: &SchoolLinkRecord,
-    first_seq: u32,
+    entries: &[LogEntryRecord],
     also_to: Option<&EmailAddress>,
-) -> Result<()> {
-    let log = authorisation_log::read(gatehouse.table.as_ref(), &link.app_id, &link.school_id).await?;
-    let fresh: Vec<&LogEntryRecord> =
-        log.iter().filter(|entry| entry.seq >= first_seq && has_receipt(entry.event)).collect();
+) -> Result<Vec<Email>> {
+    let fresh: Vec<&LogEntryRecord> = entries.iter().filter(|entry| has_receipt(entry.event)).collect();
     if fresh.is_empty() {
-        return Ok(());
+        return Ok(Vec::new());
     }
     let app_name = link.app_name.clone().unwrap_or_else(|| link.app_id.to_string());
     let partner = partner_name(gatehouse, link).await?;
@@ -218,13 +219,13 @@ pub async fn email_new(
     if let Some(contact) = &link.partner_contact {
         recipients.push((contact.clone(), partner.clone(), &partner_page));
     }
+    let mut emails = Vec::new();
     for entry in fresh {
         for (to, greeting, page) in &recipients {
-            let email = change_receipt_email(to.clone(), greeting, &link.name, &app_name, &partner, entry, page)?;
-            gatehouse.mailer.send(email).await.map_err(Error::Unavailable)?;
+            emails.push(change_receipt_email(to.clone(), greeting, &link.name, &app_name, &partner, entry, page)?);
         }
     }
-    Ok(())
+    Ok(emails)
 }
 
 /// The emailed receipt of one log entry, for one recipient; `link` is the

@@ -286,6 +286,22 @@ pub struct InvitationRef {
     pub token_hash: TokenHash,
     pub sent_at: DateTime<Utc>,
     pub expires_at: DateTime<Utc>,
+    /// Set while the token's email has not gone out (issue 18): committed
+    /// with the token, cleared just before the send and set again if the
+    /// send fails, so a retry finds an email still owed and sends it, with a
+    /// fresh token (the first is stored only as a hash).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unsent: Option<InvitationEmail>,
+}
+
+/// Which email an invitation token was issued for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum InvitationEmail {
+    /// "Begin Authorisation": an invitation, resend, re-invite or forward.
+    Invitation,
+    /// The app asks for more scopes (P10).
+    Reauthorisation,
 }
 
 /// An invitation link, keyed by its token hash: which school link it opens.
@@ -341,6 +357,34 @@ pub struct IdempotencyRecord {
     pub fingerprint: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub result: Option<Value>,
+    /// Set in the transaction of the request's change (`idempotency::
+    /// once_committing`): the change stands though the request did not
+    /// finish, and this is what a retry needs to finish it (issue 18).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub committed: Option<Value>,
+}
+
+/// The next number of the counter item at `key` (attribute `last`), and the
+/// write that takes it, for the transaction of what the number is for: a
+/// failed attempt then leaves no gap, and a lost race fails that transaction
+/// (issue 18). DynamoDB's atomic `ADD` cannot join a transaction.
+pub(crate) async fn next_number(
+    table: &dyn crate::ports::Table,
+    key: &Key<'_>,
+) -> Result<(i64, crate::ports::TransactWrite), StoreError> {
+    use crate::ports::{Condition, TransactWrite};
+    let (pk, sk) = (key.pk(), key.sk());
+    let (last, version, condition) = match table.get(&pk, &sk).await? {
+        Some(item) => {
+            let last = item.attributes.get("last").and_then(Value::as_i64).unwrap_or(0);
+            (last, item.version + 1, Condition::VersionIs(item.version))
+        }
+        None => (0, 1, Condition::NotExists),
+    };
+    let mut attributes = Map::new();
+    attributes.insert("last".to_owned(), Value::from(last + 1));
+    let item = Item { pk, sk, gsi1: None, expires_at: None, version, attributes };
+    Ok((last + 1, TransactWrite::Put { item, condition }))
 }
 
 /// An entity stored at `key`: in no index, never expiring.

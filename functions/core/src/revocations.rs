@@ -11,8 +11,8 @@ use crate::keys::{Key, REVOCATIONS_DUE};
 use crate::links::{LoadedLink, commit};
 use crate::ports::{Condition, Index, Query, query_all};
 use crate::records::{RevocationDueRecord, SchoolLinkRecord, from_item};
-use crate::school_actions::{publish_revoked, revoked};
-use crate::{Error, Gatehouse, Result, receipts};
+use crate::school_actions::revoked;
+use crate::{Error, Gatehouse, Result, outbox};
 
 /// Who the log names when the job applies a revocation.
 pub const JOB_ACTOR: &str = "Gatehouse (scheduled)";
@@ -47,18 +47,14 @@ pub async fn apply_due(gatehouse: &Gatehouse) -> Result<RevocationRun> {
             Some((link, version)) if link.view == SchoolView::Active && link.revoke_on == Some(due.revoke_on) => {
                 let scheduled_by = link.revoke_requested_by.clone().unwrap_or_else(|| "the partner".to_owned());
                 let detail = format!("Access ended on {}, as scheduled by {scheduled_by}", due.revoke_on);
-                let change = revoked(&link, today, &scheduled_by).log(LogEvent::Revoked, detail);
-                let first_new = link.log_seq + 1;
+                let change = revoked(&link, today, &scheduled_by).log(LogEvent::Revoked, detail).with_receipts(None);
                 let loaded = LoadedLink { link, version };
                 match commit(gatehouse, &loaded, change, JOB_ACTOR).await {
-                    Ok(saved) => {
-                        publish_revoked(gatehouse, &saved.link).await;
+                    Ok(_) => {
                         run.applied += 1;
-                        // The revocation stands either way and its receipt stays downloadable; one
-                        // failed email must not hold up the other schools due today.
-                        if let Err(error) = receipts::email_new(gatehouse, &saved.link, first_new, None).await {
-                            tracing::warn!(school_id = %saved.link.school_id, %error, "revocation receipt not emailed");
-                        }
+                        // The revocation stands either way and its receipt and event wait in the
+                        // outbox; one failed send must not hold up the other schools due today.
+                        outbox::deliver_or_log(gatehouse).await;
                     }
                     // Someone changed the link meanwhile; tomorrow's run sees the new state.
                     Err(Error::Conflict(_)) => tracing::warn!("revocation skipped: the school changed meanwhile"),

@@ -13,16 +13,16 @@ use gatehouse_model::{
 use serde_json::json;
 
 use crate::calendar::uk_date;
-use crate::domain_events::{self, EventKind};
+use crate::domain_events::EventKind;
 use crate::keys::{Key, MEMBER_PREFIX};
 use crate::links::{Change, LoadedLink, app_of, app_record, commit, load};
 use crate::ports::{Condition, Index, Query, TransactWrite, query_all};
-use crate::records::{AppRecord, RevocationDueRecord, SchoolLinkRecord, SessionRecord, plain_item};
+use crate::records::{AppRecord, InvitationEmail, RevocationDueRecord, SchoolLinkRecord, SessionRecord, plain_item};
 use crate::records::{MemberRecord, from_item};
 use crate::schools::row_of;
 use crate::{
     EmailAddress, Error, Gatehouse, PartnerId, Result, SchoolId, SchoolUrn, authorisation_log, directory, idempotency,
-    invitations, receipts,
+    invitations, outbox,
 };
 
 /// `GET /api/partner/schools/{school_id}`.
@@ -148,7 +148,8 @@ pub(crate) fn revoked(link: &SchoolLinkRecord, today: NaiveDate, by: &str) -> Ch
     next.reauthorisation_answered_for = None;
     next.pending_grant = None;
     next.priority = false;
-    let mut change = Change::new(next);
+    let facts = json!({ "revoked_on": today.to_string() });
+    let mut change = Change::new(next).event(EventKind::AuthorisationRevoked, facts);
     if let Some(write) = crate::verification::dequeue(link) {
         change = change.also(write);
     }
@@ -156,13 +157,6 @@ pub(crate) fn revoked(link: &SchoolLinkRecord, today: NaiveDate, by: &str) -> Ch
         change = change.also(write);
     }
     change
-}
-
-/// Tells apps an authorisation ended. A lost event is logged, not retried:
-/// the state change it reports has already been committed.
-pub(crate) async fn publish_revoked(gatehouse: &Gatehouse, link: &SchoolLinkRecord) {
-    let facts = json!({ "revoked_on": link.revoked_on.map(|on| on.to_string()) });
-    domain_events::publish(gatehouse, EventKind::AuthorisationRevoked, &link.app_id, &link.school_id, facts).await;
 }
 
 fn reason_text(request: &RevokeRequest) -> Result<String> {
@@ -188,8 +182,8 @@ pub async fn revoke(
     let Target { app, loaded } = target(gatehouse, session, app, school).await?;
     let link = &loaded.link;
     let today = uk_date(gatehouse.clock.now());
-    let on = NaiveDate::parse_from_str(request.revoke_on.trim(), "%Y-%m-%d")
-        .map_err(|_| Error::invalid("revoke_on", "give the date as YYYY-MM-DD"))?;
+    let on = crate::calendar::parse_date(request.revoke_on.trim())
+        .ok_or_else(|| Error::invalid("revoke_on", "give the date as YYYY-MM-DD"))?;
     if on < today {
         return Err(Error::invalid("revoke_on", "choose today or a later date"));
     }
@@ -203,10 +197,11 @@ pub async fn revoke(
     }
     let actor = &session.display_name;
     if on == today {
-        let change = revoked(link, today, actor).log(LogEvent::Revoked, format!("Access revoked. Reason: {reason}"));
+        let change = revoked(link, today, actor)
+            .log(LogEvent::Revoked, format!("Access revoked. Reason: {reason}"))
+            .with_receipts(None);
         let saved = commit(gatehouse, &loaded, change, actor).await?;
-        publish_revoked(gatehouse, &saved.link).await;
-        receipts::email_new(gatehouse, &saved.link, link.log_seq + 1, None).await?;
+        outbox::deliver(gatehouse).await?;
         let message = format!("Access to {} is revoked; the school must authorise again to share data.", link.name);
         return outcome(gatehouse, &app, &saved.link, true, message).await;
     }
@@ -219,12 +214,13 @@ pub async fn revoke(
     next.revoke_requested_by = Some(actor.clone());
     let mut change = Change::new(next)
         .log(LogEvent::RevokeScheduled, format!("Access ends on {on}. Reason: {reason}"))
-        .also(revocation_due(link, on));
+        .also(revocation_due(link, on))
+        .with_receipts(None);
     if let Some(write) = revocation_no_longer_due(link).filter(|_| link.revoke_on != Some(on)) {
         change = change.also(write);
     }
     let saved = commit(gatehouse, &loaded, change, actor).await?;
-    receipts::email_new(gatehouse, &saved.link, link.log_seq + 1, None).await?;
+    outbox::deliver(gatehouse).await?;
     let message = format!("Access to {} ends on {on}; until then it shows as Revoke Pending.", link.name);
     outcome(gatehouse, &app, &saved.link, true, message).await
 }
@@ -245,13 +241,14 @@ pub async fn cancel_revocation(
     let mut next = link.clone();
     next.revoke_on = None;
     next.revoke_requested_by = None;
-    let mut change =
-        Change::new(next).log(LogEvent::RevokeCancelled, format!("The revocation from {on} was cancelled"));
+    let mut change = Change::new(next)
+        .log(LogEvent::RevokeCancelled, format!("The revocation from {on} was cancelled"))
+        .with_receipts(None);
     if let Some(write) = revocation_no_longer_due(link) {
         change = change.also(write);
     }
     let saved = commit(gatehouse, &loaded, change, &session.display_name).await?;
-    receipts::email_new(gatehouse, &saved.link, link.log_seq + 1, None).await?;
+    outbox::deliver(gatehouse).await?;
     let message = format!("{} keeps its access; the revocation from {on} is cancelled.", link.name);
     outcome(gatehouse, &app, &saved.link, true, message).await
 }
@@ -348,14 +345,45 @@ pub async fn resend_invitation(
     idempotency_key: Option<&str>,
 ) -> Result<ActionOutcome> {
     let scope = format!("{}#{}#resend#{school}", session.partner_id, app.unwrap_or(""));
-    idempotency::once(gatehouse, &scope, idempotency_key, request, || async {
+    let work = |commit| async move {
         let Target { app, loaded } = target(gatehouse, session, app, school).await?;
         if loaded.link.view != SchoolView::Pending || loaded.link.cancelled_on.is_some() {
             return Err(not_in("Pending Authorisations", "Resending an invitation"));
         }
-        send_invitation(gatehouse, &Actor::of(session), app, loaded, request, LogEvent::InvitationResent).await
-    })
-    .await
+        let event = LogEvent::InvitationResent;
+        send_invitation(gatehouse, &Actor::of(session), app, loaded, request, event, &commit).await
+    };
+    let finish = |_| finish_sending(gatehouse, session, app, school, LogEvent::InvitationResent);
+    idempotency::once_committing(gatehouse, &scope, idempotency_key, request, work, finish).await
+}
+
+/// A retry after an invitation was committed and its request failed
+/// (issue 18): sends the email still owed, if any, and answers as the first
+/// attempt would have.
+async fn finish_sending(
+    gatehouse: &Gatehouse,
+    session: &SessionRecord,
+    app: Option<&str>,
+    school: &str,
+    event: LogEvent,
+) -> Result<ActionOutcome> {
+    let Target { app, loaded } = target(gatehouse, session, app, school).await?;
+    let link = match invitations::finish_unsent(gatehouse, &loaded, &session.display_name).await? {
+        Some(sent) => sent.link,
+        None => loaded.link,
+    };
+    let to = link.school_contact.as_ref().map(EmailAddress::as_str).unwrap_or_default().to_owned();
+    let message = sent_message(event, &link.name, &to);
+    outcome(gatehouse, &app, &link, true, message).await
+}
+
+/// What the answer says once an invitation went to `to`.
+fn sent_message(event: LogEvent, name: &str, to: &str) -> String {
+    if event == LogEvent::Invited {
+        format!("{name} is invited: the invitation was sent to {to}.")
+    } else {
+        format!("The invitation to {name} was sent to {to}; any earlier link no longer works.")
+    }
 }
 
 /// P6 Re-invite a revoked school (or one whose invitation was cancelled).
@@ -368,22 +396,27 @@ pub async fn reinvite(
     idempotency_key: Option<&str>,
 ) -> Result<ActionOutcome> {
     let scope = format!("{}#{}#reinvite#{school}", session.partner_id, app.unwrap_or(""));
-    idempotency::once(gatehouse, &scope, idempotency_key, request, || async {
+    let work = |commit| async move {
         let Target { app, loaded } = target(gatehouse, session, app, school).await?;
         let link = &loaded.link;
         if link.view == SchoolView::Pending && link.cancelled_on.is_none() {
+            // Nothing to do, but a malformed contact is still refused (issue 18).
+            with_contact(&mut link.clone(), request)?;
             let message = format!("{} is already invited; use Resend Invite to send the link again.", link.name);
             return outcome(gatehouse, &app, link, false, message).await;
         }
         if link.view == SchoolView::Active && link.cancelled_on.is_none() {
             return Err(not_in("Revoked Schools", "Re-inviting"));
         }
-        send_invitation(gatehouse, &Actor::of(session), app, loaded, request, LogEvent::Reinvited).await
-    })
-    .await
+        send_invitation(gatehouse, &Actor::of(session), app, loaded, request, LogEvent::Reinvited, &commit).await
+    };
+    let finish = |_| finish_sending(gatehouse, session, app, school, LogEvent::Reinvited);
+    idempotency::once_committing(gatehouse, &scope, idempotency_key, request, work, finish).await
 }
 
 /// Issues a fresh invitation token, moves the link to Pending, logs and emails.
+/// The token is committed owing its email (`invitations::send_issued`), with
+/// `commit`'s mark when the request runs under an `Idempotency-Key`.
 async fn send_invitation(
     gatehouse: &Gatehouse,
     actor: &Actor,
@@ -391,6 +424,7 @@ async fn send_invitation(
     loaded: LoadedLink,
     request: &InviteRequest,
     event: LogEvent,
+    commit_mark: &idempotency::Commit,
 ) -> Result<ActionOutcome> {
     let now = gatehouse.clock.now();
     let mut next = loaded.link.clone();
@@ -403,7 +437,7 @@ async fn send_invitation(
     }
     refuse_partner_address(gatehouse, &actor.partner_id, &contact).await?;
     let contact_name = next.school_contact_name.clone().unwrap_or_default();
-    let issued = invitations::issue(&loaded.link, &contact, &contact_name, now)?;
+    let issued = invitations::issue(&loaded.link, &contact, &contact_name, now)?.emailing(InvitationEmail::Invitation);
     next.invitation = Some(issued.reference);
     next.invited_on = Some(uk_date(now));
     if event == LogEvent::Reinvited {
@@ -422,15 +456,16 @@ async fn send_invitation(
     for write in issued.writes {
         change = change.also(write);
     }
+    if let Some(mark) = commit_mark.write(serde_json::Value::Null) {
+        change = change.also(mark);
+    }
     let saved = commit(gatehouse, &loaded, change, &actor.name).await?;
-    invitations::send(gatehouse, &saved.link, &actor.partner_name, &app, &issued.token).await?;
-    let (name, to) = (&saved.link.name, contact.as_str());
-    let message = if event == LogEvent::Invited {
-        format!("{name} is invited: the invitation was sent to {to}.")
-    } else {
-        format!("The invitation to {name} was sent to {to}; any earlier link no longer works.")
-    };
-    outcome(gatehouse, &app, &saved.link, true, message).await
+    // The answer is read before the send, so nothing can fail after it: a
+    // retry then finds the email either owed (and sends it) or sent.
+    let message = sent_message(event, &saved.link.name, contact.as_str());
+    let answer = outcome(gatehouse, &app, &saved.link, true, message).await?;
+    invitations::send_issued(gatehouse, &saved, &issued.token, &actor.partner_name, &app, &actor.name).await?;
+    Ok(answer)
 }
 
 fn partner_address_refused() -> Error {
@@ -491,7 +526,34 @@ pub async fn invite_school(
 ) -> Result<ActionOutcome> {
     let app_id = app_of(session, app)?;
     let (app, _) = app_record(gatehouse, session, &app_id).await?;
-    invite(gatehouse, &Actor::of(session), app, request).await
+    invite(gatehouse, &Actor::of(session), app, request, &idempotency::Commit::none()).await
+}
+
+/// A6: an app invites a school with its API key; honours `Idempotency-Key`.
+pub async fn invite_by_api(
+    gatehouse: &Gatehouse,
+    actor: &Actor,
+    app: AppRecord,
+    request: &InviteSchoolRequest,
+    idempotency_key: Option<&str>,
+) -> Result<ActionOutcome> {
+    let scope = format!("app#{}#invite", app.app_id);
+    let finish = |_| async {
+        let school = SchoolId::parse(request.urn.trim()).map_err(|_| Error::NotFound("school"))?;
+        let key = Key::SchoolLink(&app.app_id, &school);
+        let item = gatehouse.table.get(&key.pk(), &key.sk()).await?.ok_or(Error::NotFound("school"))?;
+        let loaded = LoadedLink { link: from_item(&item)?, version: item.version };
+        let link = match invitations::finish_unsent(gatehouse, &loaded, &actor.name).await? {
+            Some(sent) => sent.link,
+            None => loaded.link,
+        };
+        let to = link.school_contact.as_ref().map(EmailAddress::as_str).unwrap_or_default().to_owned();
+        let message = sent_message(LogEvent::Invited, &link.name, &to);
+        outcome(gatehouse, &app, &link, true, message).await
+    };
+    let first = app.clone();
+    let work = |commit| async move { invite(gatehouse, actor, first, request, &commit).await };
+    idempotency::once_committing(gatehouse, &scope, idempotency_key, request, work, finish).await
 }
 
 /// Invites a school for `app`. A school already invited or authorised for
@@ -502,6 +564,7 @@ pub async fn invite(
     actor: &Actor,
     app: AppRecord,
     request: &InviteSchoolRequest,
+    commit_mark: &idempotency::Commit,
 ) -> Result<ActionOutcome> {
     if !request.contact_may_authorise {
         return Err(Error::invalid(
@@ -527,12 +590,22 @@ pub async fn invite(
         if loaded.link.partner_id != actor.partner_id {
             return Err(Error::NotFound("school"));
         }
+        let owed = loaded.link.invitation.as_ref().is_some_and(|reference| reference.unsent.is_some())
+            && EmailAddress::parse(&request.school_contact.email).ok() == loaded.link.school_contact;
         return match (loaded.link.cancelled_on, loaded.link.view) {
+            // The retry of an invitation whose email failed (issue 18): send it.
+            (None, SchoolView::Pending) if owed => {
+                let sent = invitations::finish_unsent(gatehouse, &loaded, &actor.name).await?;
+                let link = sent.map_or(loaded.link, |sent| sent.link);
+                let to = link.school_contact.as_ref().map(EmailAddress::as_str).unwrap_or_default().to_owned();
+                let message = sent_message(LogEvent::Invited, &link.name, &to);
+                outcome(gatehouse, &app, &link, true, message).await
+            }
             (None, SchoolView::Pending) => {
                 Err(Error::AlreadyLinked("this school is already invited; resend the invitation from its tile instead"))
             }
             (None, SchoolView::Active) => Err(Error::AlreadyLinked("this school has already authorised this app")),
-            _ => send_invitation(gatehouse, actor, app, loaded, &invite, LogEvent::Reinvited).await,
+            _ => send_invitation(gatehouse, actor, app, loaded, &invite, LogEvent::Reinvited, commit_mark).await,
         };
     }
     let now = gatehouse.clock.now();
@@ -580,5 +653,5 @@ pub async fn invite(
     // Version 0 "exists" nowhere: the first commit writes version 1 only if
     // no link was created meanwhile.
     let fresh = LoadedLink { link, version: 0 };
-    send_invitation(gatehouse, actor, app, fresh, &invite, LogEvent::Invited).await
+    send_invitation(gatehouse, actor, app, fresh, &invite, LogEvent::Invited, commit_mark).await
 }

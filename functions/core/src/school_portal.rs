@@ -25,7 +25,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::json;
 
 use crate::calendar::uk_date;
-use crate::domain_events::{self, EventKind};
+use crate::domain_events::EventKind;
 use crate::keys::{APP_PREFIX, Key};
 use crate::links::{Change, LoadedLink, commit};
 use crate::ports::Email;
@@ -33,9 +33,10 @@ use crate::ports::{Condition, Index, Query, TransactWrite, query_all};
 use crate::records::{
     AppRecord, SchoolLinkRecord, SchoolSessionRecord, SchoolUserRecord, Waiting, from_item, plain_item,
 };
-use crate::school_actions::{publish_revoked, revocation_due, revocation_no_longer_due, revoked};
+use crate::school_actions::{revocation_due, revocation_no_longer_due, revoked};
 use crate::{
-    AppId, EmailAddress, Error, Gatehouse, PartnerId, Result, SchoolId, accounts, authorisation_log, people, receipts,
+    AppId, EmailAddress, Error, Gatehouse, PartnerId, Result, SchoolId, accounts, authorisation_log, outbox, people,
+    receipts,
 };
 
 /// The dashboard's copy of one link, under its school. Carries `app_id` and
@@ -273,16 +274,17 @@ fn must_be_sharing(link: &SchoolLinkRecord, what: &str) -> Result<()> {
     Ok(())
 }
 
-/// Commits `change`, then emails a receipt for each new receipt-bearing entry.
+/// Commits `change` with a receipt for each new receipt-bearing entry (and
+/// its events) in the outbox, then sends them.
 async fn commit_with_receipts(
     gatehouse: &Gatehouse,
     session: &SchoolSessionRecord,
     loaded: &LoadedLink,
     change: Change,
 ) -> Result<LoadedLink> {
-    let first_new = loaded.link.log_seq + 1;
+    let change = change.with_receipts(Some(&session.email));
     let saved = commit(gatehouse, loaded, change, &session.display_name).await?;
-    receipts::email_new(gatehouse, &saved.link, first_new, Some(&session.email)).await?;
+    outbox::deliver(gatehouse).await?;
     Ok(saved)
 }
 
@@ -319,24 +321,24 @@ pub async fn update_settings(
         return outcome(gatehouse, &app, link, false, message).await;
     }
     let now_words = state_words(&next);
+    let mut events = Vec::new();
+    if next.gdpr_mode != link.gdpr_mode {
+        events.push((EventKind::GdprModeChanged, json!({ "gdpr_mode": next.gdpr_mode })));
+    }
+    if next.feed_status != link.feed_status {
+        let kind =
+            if next.feed_status == Some(FeedStatus::Paused) { EventKind::FeedPaused } else { EventKind::FeedEnabled };
+        events.push((kind, json!({})));
+    }
     let mut change = Change::new(next);
     for (event, detail) in log {
         change = change.log(event, format!("{detail}. Now: {now_words}"));
     }
+    for (kind, facts) in events {
+        change = change.event(kind, facts);
+    }
     let saved = commit_with_receipts(gatehouse, session, &loaded, change).await?;
     let (app_id, school_id) = (&saved.link.app_id, &saved.link.school_id);
-    if saved.link.gdpr_mode != link.gdpr_mode {
-        let facts = json!({ "gdpr_mode": saved.link.gdpr_mode });
-        domain_events::publish(gatehouse, EventKind::GdprModeChanged, app_id, school_id, facts).await;
-    }
-    if saved.link.feed_status != link.feed_status {
-        let kind = if saved.link.feed_status == Some(FeedStatus::Paused) {
-            EventKind::FeedPaused
-        } else {
-            EventKind::FeedEnabled
-        };
-        domain_events::publish(gatehouse, kind, app_id, school_id, json!({})).await;
-    }
     tracing::info!(%school_id, %app_id, "school changed app settings");
     let message = format!("Saved. {} now: {}.", app.name, state_words(&saved.link));
     outcome(gatehouse, &app, &saved.link, true, message).await
@@ -355,8 +357,8 @@ pub async fn revoke(
     let (loaded, app) = load(gatehouse, session, app).await?;
     let link = &loaded.link;
     let today = uk_date(gatehouse.clock.now());
-    let on = NaiveDate::parse_from_str(request.revoke_on.trim(), "%Y-%m-%d")
-        .map_err(|_| Error::invalid("revoke_on", "give the date as YYYY-MM-DD"))?;
+    let on = crate::calendar::parse_date(request.revoke_on.trim())
+        .ok_or_else(|| Error::invalid("revoke_on", "give the date as YYYY-MM-DD"))?;
     if on < today {
         return Err(Error::invalid("revoke_on", "choose today or a later date"));
     }
@@ -375,7 +377,6 @@ pub async fn revoke(
         let change = revoked(link, today, "School")
             .log(LogEvent::Revoked, format!("Access revoked by {by} (school).{reason} Now: no data is shared"));
         let saved = commit_with_receipts(gatehouse, session, &loaded, change).await?;
-        publish_revoked(gatehouse, &saved.link).await;
         tracing::info!(school_id = %saved.link.school_id, app_id = %saved.link.app_id, "school revoked access");
         let message = format!("{} can no longer read your data; it must ask again to share.", app.name);
         return outcome(gatehouse, &app, &saved.link, true, message).await;
@@ -523,10 +524,10 @@ pub async fn authorise(
     if let Some(write) = crate::verification::dequeue(link) {
         change = change.also(write);
     }
-    let saved = commit_with_receipts(gatehouse, session, &loaded, change).await?;
     let facts = json!({ "scopes": granted, "gdpr_mode": request.gdpr_mode, "feed_status": request.feed_status });
+    let change = change.event(EventKind::AuthorisationGranted, facts);
+    let saved = commit_with_receipts(gatehouse, session, &loaded, change).await?;
     let (app_id, school_id) = (&saved.link.app_id, &saved.link.school_id);
-    domain_events::publish(gatehouse, EventKind::AuthorisationGranted, app_id, school_id, facts).await;
     tracing::info!(%school_id, %app_id, reauthorised = already_active, "authorised in the school portal");
     let message = if already_active {
         format!("Saved. {} now reads: {}.", app.name, labels(&saved.link.granted_scopes))
@@ -640,15 +641,42 @@ pub async fn set_person_choice(
         .find(|chosen| chosen.mis_id == person.id && chosen.resource == person.resource)
         .map_or(SelectionChoice::Default, |chosen| chosen.choice);
     if before != choice {
-        people::set_selection(gatehouse, &link.app_id, &link.school_id, mis_id, choice, &session.display_name).await?;
         let what = match choice {
             SelectionChoice::Include => "now always shared",
             SelectionChoice::Exclude => "now never shared",
             SelectionChoice::Default => "back to the GDPR mode's default",
         };
         let detail = format!("One {} record {what}, by {}", person.resource.as_str(), approver(session));
-        let change = Change::new(link.clone()).log(LogEvent::PersonsChanged, detail).keeping_tokens();
-        commit(gatehouse, &loaded, change, &session.display_name).await?;
+        // The selection and its log entry are one transaction (issue 18): a
+        // retry never finds the choice made and its entry missing. Two
+        // changes racing for the link or the selection number: the loser
+        // reads again.
+        let mut loaded = loaded;
+        for attempt in 0..5 {
+            let (app_id, school_id) = (&loaded.link.app_id, &loaded.link.school_id);
+            let by = &session.display_name;
+            let Some(selection) = people::selection_writes(gatehouse, app_id, school_id, mis_id, choice, by).await?
+            else {
+                break;
+            };
+            let mut change = Change::new(loaded.link.clone())
+                .log(LogEvent::PersonsChanged, detail.clone())
+                .keeping_tokens()
+                .event(EventKind::PersonsChanged, json!({ "selection_seq": selection.seq }));
+            for write in selection.writes {
+                change = change.also(write);
+            }
+            match commit(gatehouse, &loaded, change, by).await {
+                Ok(_) => {
+                    outbox::deliver(gatehouse).await?;
+                    break;
+                }
+                Err(Error::Conflict(_)) if attempt < 4 => {
+                    loaded = load(gatehouse, session, app).await?.0;
+                }
+                Err(error) => return Err(error),
+            }
+        }
     }
     people(gatehouse, session, app, Some(mis_id)).await
 }
@@ -753,13 +781,18 @@ pub async fn add_colleague(
             ));
         }
         let updated = SchoolUserRecord { access: request.access, ..current.clone() };
-        accounts::set_school_user(gatehouse, &updated).await?;
         let change = match request.access {
             TeamRole::Admin => "made an admin",
             TeamRole::Member => "made a member",
         };
-        accounts::log_team_change(gatehouse, &session.school_id, &session.display_name, &current.display_name, change)
-            .await?;
+        // The access, its log entry and the end of the sessions that carry
+        // the old access are one transaction (issue 18).
+        let mut writes = accounts::school_user_writes(gatehouse, &updated).await?.writes;
+        let (school, by) = (&session.school_id, &session.display_name);
+        writes.push(accounts::team_change(gatehouse, school, by, &current.display_name, change)?);
+        writes.extend(crate::auth::session_ends(gatehouse, gatehouse_model::AccountKind::School, &email).await?);
+        gatehouse.table.transact(writes).await?;
+        crate::auth::end_sessions(gatehouse, gatehouse_model::AccountKind::School, &email).await?;
         tracing::info!(school_id = %session.school_id, access = ?request.access, "school colleague's access changed");
         return self::team(gatehouse, session).await;
     }
@@ -774,15 +807,25 @@ pub async fn add_colleague(
         added_by: Some(session.display_name.clone()),
         access: request.access,
     };
-    if accounts::ensure_school_user(gatehouse, &user).await? {
-        let change = match request.access {
-            TeamRole::Admin => "added as an admin",
-            TeamRole::Member => "added as a member",
-        };
-        accounts::log_team_change(gatehouse, &session.school_id, &session.display_name, &name, change).await?;
-        let sign_in_url = format!("{}/school/signin", gatehouse.settings.public_url);
-        let welcome = school_welcome(email, &name, &session.school_name, &session.display_name, &sign_in_url)?;
-        gatehouse.mailer.send(welcome).await.map_err(Error::Unavailable)?;
+    let change = match request.access {
+        TeamRole::Admin => "added as an admin",
+        TeamRole::Member => "added as a member",
+    };
+    // The account, its log entry and the welcome (in the outbox) are one
+    // transaction (issue 18): a retry finds all of it or none.
+    let now = gatehouse.clock.now();
+    let sign_in_url = format!("{}/school/signin", gatehouse.settings.public_url);
+    let welcome = school_welcome(email, &name, &session.school_name, &session.display_name, &sign_in_url)?;
+    let mut writes = accounts::school_user_writes(gatehouse, &user).await?.writes;
+    writes.push(accounts::team_change(gatehouse, &session.school_id, &session.display_name, &name, change)?);
+    writes.push(outbox::email(welcome, now)?);
+    match gatehouse.table.transact(writes).await {
+        Ok(()) => outbox::deliver(gatehouse).await.map(|_| ())?,
+        // Added meanwhile here (nothing to do), or at another school (a conflict).
+        Err(crate::ports::StoreError::ConditionFailed { .. }) => {
+            accounts::ensure_school_user(gatehouse, &user).await?;
+        }
+        Err(error) => return Err(error.into()),
     }
     self::team(gatehouse, session).await
 }
@@ -802,15 +845,9 @@ pub async fn remove_colleague(
     }
     let members = accounts::school_team(gatehouse, &session.school_id).await?;
     if let Some(removed) = members.iter().find(|member| member.email == email) {
-        accounts::remove_school_user(gatehouse, &session.school_id, &email).await?;
-        accounts::log_team_change(
-            gatehouse,
-            &session.school_id,
-            &session.display_name,
-            &removed.display_name,
-            "removed",
-        )
-        .await?;
+        let (school, by) = (&session.school_id, &session.display_name);
+        let entry = accounts::team_change(gatehouse, school, by, &removed.display_name, "removed")?;
+        accounts::remove_school_user_with(gatehouse, school, &email, vec![entry]).await?;
     }
     team(gatehouse, session).await
 }

@@ -77,18 +77,20 @@ pub async fn add(gatehouse: &Gatehouse, session: &SessionRecord, request: &AddTe
                 };
                 member.display_name = user.display_name.clone();
                 member.role = user.role;
-                gatehouse
-                    .table
-                    .transact(vec![
-                        TransactWrite::Put {
-                            item: plain_item(&user_key, &user, item.version + 1),
-                            condition: Condition::VersionIs(item.version),
-                        },
-                        TransactWrite::Put { item: plain_item(&member_key, &member, 1), condition: Condition::Exists },
-                    ])
-                    .await?;
+                let mut writes = vec![
+                    TransactWrite::Put {
+                        item: plain_item(&user_key, &user, item.version + 1),
+                        condition: Condition::VersionIs(item.version),
+                    },
+                    TransactWrite::Put { item: plain_item(&member_key, &member, 1), condition: Condition::Exists },
+                ];
                 // A role holds from the next request: sessions carry the
-                // role, so a changed role ends them (#12).
+                // role, so a changed role ends them (#12), in the same
+                // transaction (issue 18: a retry finds nothing left to do).
+                if current.role != user.role {
+                    writes.extend(crate::auth::session_ends(gatehouse, AccountKind::Partner, &email).await?);
+                }
+                gatehouse.table.transact(writes).await?;
                 if current.role != user.role {
                     crate::auth::end_sessions(gatehouse, AccountKind::Partner, &email).await?;
                     tracing::info!(partner_id = %session.partner_id, role = ?user.role, "team member's role changed");
@@ -104,25 +106,28 @@ pub async fn add(gatehouse: &Gatehouse, session: &SessionRecord, request: &AddTe
                 added_by: Some(session.display_name.clone()),
             };
             let [user_item, member_item] = member_items(&user, &member);
+            let sign_in = format!("{}{}", gatehouse.settings.public_url, AccountKind::Partner.sign_in_path());
+            let welcome = emails::team_welcome(
+                email,
+                &user.display_name,
+                &session.partner_name,
+                &session.display_name,
+                &sign_in,
+            )?;
+            // The welcome waits in the outbox, committed with the account
+            // (issue 18): a retry neither loses it nor sends it twice.
             let created = gatehouse
                 .table
                 .transact(vec![
                     TransactWrite::Put { item: user_item, condition: Condition::NotExists },
                     TransactWrite::Put { item: member_item, condition: Condition::NotExists },
+                    crate::outbox::email(welcome, gatehouse.clock.now())?,
                 ])
                 .await;
             match created {
                 Ok(()) => {
-                    let sign_in = format!("{}{}", gatehouse.settings.public_url, AccountKind::Partner.sign_in_path());
-                    let welcome = emails::team_welcome(
-                        email,
-                        &user.display_name,
-                        &session.partner_name,
-                        &session.display_name,
-                        &sign_in,
-                    )?;
-                    gatehouse.mailer.send(welcome).await.map_err(Error::Unavailable)?;
                     tracing::info!(partner_id = %session.partner_id, "team member added");
+                    crate::outbox::deliver(gatehouse).await?;
                 }
                 // Added by a concurrent request: the result is the same.
                 Err(StoreError::ConditionFailed { .. }) => {}
@@ -144,15 +149,26 @@ pub async fn remove(gatehouse: &Gatehouse, session: &SessionRecord, request: &Re
     let member_key = Key::Member(&session.partner_id, &email);
     if gatehouse.table.get(&member_key.pk(), &member_key.sk()).await?.is_some() {
         let user_key = Key::User(AccountKind::Partner, &email);
-        gatehouse
-            .table
-            .transact(vec![
-                TransactWrite::Delete { pk: member_key.pk(), sk: member_key.sk(), condition: Condition::Always },
-                TransactWrite::Delete { pk: user_key.pk(), sk: user_key.sk(), condition: Condition::Always },
-            ])
-            .await?;
+        // The account and its sessions end together (issue 18): a retry
+        // never finds the colleague gone and a session of theirs working.
+        let mut writes = vec![
+            TransactWrite::Delete { pk: member_key.pk(), sk: member_key.sk(), condition: Condition::Always },
+            TransactWrite::Delete { pk: user_key.pk(), sk: user_key.sk(), condition: Condition::Always },
+        ];
+        writes.extend(crate::auth::session_ends(gatehouse, AccountKind::Partner, &email).await?);
+        gatehouse.table.transact(writes).await?;
+        // A session started between the read and the transaction, or beyond the first few dozen.
         crate::auth::end_sessions(gatehouse, AccountKind::Partner, &email).await?;
         tracing::info!(partner_id = %session.partner_id, "team member removed");
+    } else if gatehouse
+        .table
+        .get(&Key::User(AccountKind::Partner, &email).pk(), &Key::User(AccountKind::Partner, &email).sk())
+        .await?
+        .is_none()
+    {
+        // Removed already, perhaps by an attempt whose sweep failed: no
+        // session may outlive the account.
+        crate::auth::end_sessions(gatehouse, AccountKind::Partner, &email).await?;
     }
     list(gatehouse, session).await
 }

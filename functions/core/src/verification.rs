@@ -9,12 +9,12 @@ use gatehouse_model::{
     VerificationDecision,
 };
 
-use crate::authorisation::{self, How};
+use crate::authorisation::{self, How, NewAdmin};
 use crate::keys::{Key, VERIFICATIONS_DUE};
 use crate::links::{Change, LoadedLink, commit};
 use crate::ports::{Condition, Index, Query, TransactWrite, query_all};
 use crate::records::{AppRecord, OpsSessionRecord, PartnerRecord, SchoolLinkRecord, Waiting, from_item};
-use crate::{AppId, Error, Gatehouse, Result, SchoolId};
+use crate::{AppId, Error, Gatehouse, Result, SchoolId, outbox};
 
 /// The write that takes `link` off the operations queue, when a change ends
 /// the grant that waited there (a revoke, a cancelled invitation).
@@ -69,10 +69,10 @@ pub async fn decide(
             let partner: PartnerRecord = from_item(
                 &gatehouse.table.get(&partner_key.pk(), &partner_key.sk()).await?.ok_or(Error::NotFound("partner"))?,
             )?;
-            let saved =
-                authorisation::apply(gatehouse, &loaded, &app_record, &partner, &grant, None, How::VerifiedByOps)
-                    .await?;
-            authorisation::make_admin(gatehouse, &saved.link, &grant, Some(&session.display_name)).await?;
+            let admin = NewAdmin::VerifiedBy(&session.display_name);
+            authorisation::apply(gatehouse, &loaded, &app_record, &partner, &grant, None, How::VerifiedByOps, admin)
+                .await?;
+            outbox::deliver(gatehouse).await?;
             tracing::info!(%school, %app, "authoriser verified by ops");
         }
         VerificationDecision::Reject => {

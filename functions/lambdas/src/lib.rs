@@ -1,17 +1,108 @@
-//! The glue every Lambda binary shares: JSON logs for CloudWatch, and the
-//! caller's IP taken from the API Gateway event. Handlers stay the same code
-//! the local server runs.
+//! The one Lambda binary's parts (#13): which function this is, from its
+//! `GATEHOUSE_FUNCTION` setting; JSON logs for CloudWatch; the caller's IP
+//! taken from the API Gateway event. Handlers stay the same code the local
+//! server runs.
 
 use std::net::IpAddr;
+use std::sync::Arc;
 
 use axum::Router;
 use axum::extract::Request;
 use axum::middleware::{self, Next};
 use axum::response::Response;
 use gatehouse_api::ClientIp;
+use gatehouse_core::ports::WebhookSender;
+use gatehouse_core::{auth, jobs, webhooks};
+pub use gatehouse_model::FUNCTION_VARIABLE;
+use gatehouse_model::{EVENT_CONSUMERS, JOBS, Op, ROUTES};
 use lambda_http::RequestExt;
+use lambda_http::lambda_runtime::{self, LambdaEvent, service_fn};
 use lambda_http::request::RequestContext;
+use serde_json::Value;
 use tracing_subscriber::EnvFilter;
+
+/// What one deployed function runs. Every function shares one binary; its
+/// configuration (role, policy, timeout, alarms, `GATEHOUSE_FUNCTION`) is
+/// what makes it one operation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Function {
+    /// One operation of `model::ROUTES`, behind API Gateway.
+    Route(Op),
+    /// A scheduled job of `model::JOBS`, by name.
+    Job(&'static str),
+    /// The `deliver_webhooks` event consumer (A4).
+    DeliverWebhooks,
+    /// The `send_sign_in_links` event consumer (#18).
+    SendSignInLinks,
+}
+
+impl Function {
+    /// The function called `name` in `model`, if any.
+    pub fn named(name: &str) -> Option<Function> {
+        if let Some(route) = ROUTES.iter().find(|route| route.name == name) {
+            return Some(Function::Route(route.op));
+        }
+        if let Some(job) = JOBS.iter().find(|job| job.name == name) {
+            return Some(Function::Job(job.name));
+        }
+        match EVENT_CONSUMERS.iter().find(|consumer| consumer.name == name)?.name {
+            "deliver_webhooks" => Some(Function::DeliverWebhooks),
+            "send_sign_in_links" => Some(Function::SendSignInLinks),
+            _ => None,
+        }
+    }
+
+    /// Serves this function's events until the runtime stops it. The SDK
+    /// clients are built once, at start, and shared by every invocation.
+    pub async fn run(self) -> Result<(), lambda_runtime::Error> {
+        let gatehouse = gatehouse_aws::gatehouse_from_env().await?;
+        match self {
+            Function::Route(op) => lambda_http::run(with_client_ip(gatehouse_api::router_for(op, gatehouse))).await,
+            Function::Job(job) => {
+                lambda_runtime::run(service_fn(move |_event: LambdaEvent<Value>| {
+                    let gatehouse = gatehouse.clone();
+                    // A schedule's event says nothing the job needs.
+                    async move { Ok::<Value, lambda_runtime::Error>(jobs::run(&gatehouse, job).await?) }
+                }))
+                .await
+            }
+            Function::DeliverWebhooks => {
+                let sender: Arc<dyn WebhookSender> =
+                    Arc::new(gatehouse_api::HttpWebhookSender::for_settings(&gatehouse.settings)?);
+                lambda_runtime::run(service_fn(move |event: LambdaEvent<Value>| {
+                    let (gatehouse, sender) = (gatehouse.clone(), sender.clone());
+                    async move {
+                        let outcome = webhooks::deliver(&gatehouse, sender.as_ref(), &detail_of(event)).await?;
+                        // An error makes Lambda retry the invocation (twice, per
+                        // the function's EventInvokeConfig); the third failure
+                        // has written its dead letter and returns normally.
+                        if outcome.wants_retry() {
+                            return Err(lambda_runtime::Error::from(format!("webhook not delivered yet: {outcome:?}")));
+                        }
+                        Ok::<Value, lambda_runtime::Error>(serde_json::to_value(&outcome)?)
+                    }
+                }))
+                .await
+            }
+            Function::SendSignInLinks => {
+                lambda_runtime::run(service_fn(move |event: LambdaEvent<Value>| {
+                    let gatehouse = gatehouse.clone();
+                    async move {
+                        // A failed send is an error, so Lambda retries it.
+                        let outcome = auth::send_requested_link(&gatehouse, &detail_of(event)).await?;
+                        Ok::<Value, lambda_runtime::Error>(serde_json::to_value(outcome)?)
+                    }
+                }))
+                .await
+            }
+        }
+    }
+}
+
+/// An EventBridge event's `detail` (beside `detail-type`, `source`, …).
+fn detail_of(event: LambdaEvent<Value>) -> Value {
+    event.payload.get("detail").cloned().unwrap_or(Value::Null)
+}
 
 /// Added by CloudFront in front of the API: the viewer's address and source
 /// port, e.g. `198.51.100.10:46532` or `2001:db8::7:46532`.
@@ -70,7 +161,32 @@ fn viewer_ip(value: &str) -> Option<String> {
 
 #[cfg(test)]
 mod tests {
-    use super::viewer_ip;
+    use super::{Function, viewer_ip};
+    use gatehouse_model::{EVENT_CONSUMERS, JOBS, ROUTES};
+
+    /// A function named in the template but unknown to the binary would
+    /// fail at its first cold start; so would one named twice.
+    #[test]
+    fn every_route_job_and_consumer_is_a_function_of_the_binary() {
+        let names: Vec<&str> = ROUTES
+            .iter()
+            .map(|route| route.name)
+            .chain(JOBS.iter().map(|job| job.name))
+            .chain(EVENT_CONSUMERS.iter().map(|consumer| consumer.name))
+            .collect();
+        for name in &names {
+            assert!(Function::named(name).is_some(), "{name} is not a function of the binary");
+            assert_eq!(names.iter().filter(|other| *other == name).count(), 1, "{name} names two functions");
+        }
+        assert_eq!(
+            Function::named("list_partner_schools"),
+            Some(Function::Route(gatehouse_model::Op::ListPartnerSchools))
+        );
+        assert_eq!(Function::named("send_reminders"), Some(Function::Job("send_reminders")));
+        assert_eq!(Function::named("send_sign_in_links"), Some(Function::SendSignInLinks));
+        assert_eq!(Function::named("ListPartnerSchools"), None);
+        assert_eq!(Function::named(""), None);
+    }
 
     #[test]
     fn viewer_address_loses_its_port() {

@@ -59,6 +59,8 @@ fn view(entry: OutboxEntry) -> EntryView {
 }
 
 pub async fn page(State(state): State<LocalState>) -> Response {
+    // A sign-in link is sent just after its request answers: show it.
+    state.sign_in_sends.settled(&state.bus).await;
     let rendered = state
         .outbox
         .entries()
@@ -73,6 +75,7 @@ pub async fn page(State(state): State<LocalState>) -> Response {
 }
 
 pub async fn json(State(state): State<LocalState>) -> Response {
+    state.sign_in_sends.settled(&state.bus).await;
     match state.outbox.entries() {
         Ok(entries) => Json(entries).into_response(),
         Err(error) => {

@@ -39,8 +39,9 @@ pub struct LocalConfig {
     pub clock: Arc<dyn Clock>,
     /// Run the daily jobs in-process (`false` in tests that run them by hand).
     pub run_schedules: bool,
-    /// Waits before the webhook consumer's second and third attempts (A4):
-    /// Lambda's, unless a test wants them short.
+    /// Waits before an event consumer's second and third attempts (the
+    /// webhook deliveries of A4, the sign-in sends): Lambda's, unless a test
+    /// wants them short.
     pub webhook_retry_delays: Vec<std::time::Duration>,
     /// Make the demo's states true by living them through the real rules:
     /// every demo school shown Installed gets synthetic people through the MIS
@@ -72,6 +73,7 @@ impl LocalConfig {
 pub struct LocalState {
     pub outbox: Arc<FileOutbox>,
     pub bus: Arc<InProcessBus>,
+    pub sign_in_sends: Arc<crate::sign_in::SignInSends>,
 }
 
 /// A server running in the background; stops when dropped.
@@ -81,6 +83,8 @@ pub struct RunningServer {
     pub gatehouse: Gatehouse,
     /// An API key of the demo app, also in `<data>/demo-app-key.txt`.
     pub demo_app_key: String,
+    /// The embedded store under `gatehouse.table`, for tests that read all of it.
+    pub store: RedbTable,
     shutdown: Option<oneshot::Sender<()>>,
     task: tokio::task::JoinHandle<()>,
 }
@@ -121,11 +125,14 @@ pub async fn start(config: LocalConfig) -> anyhow::Result<RunningServer> {
     let addr = listener.local_addr()?;
     let url = format!("http://{addr}");
 
-    let table = Arc::new(RedbTable::open(&config.data_dir.join("gatehouse.redb"))?);
+    let store = RedbTable::open(&config.data_dir.join("gatehouse.redb"))?;
+    let table = Arc::new(store.clone());
     let outbox = Arc::new(FileOutbox::open(&config.data_dir.join("outbox"), config.clock.clone())?);
     let bus = Arc::new(InProcessBus::open(&config.data_dir, config.clock.clone())?);
     // Subscribed before anything can publish, so no event misses its webhook.
     let webhook_events = bus.subscribe();
+    let sign_in_events = bus.subscribe();
+    let sign_in_sends = Arc::new(crate::sign_in::SignInSends::default());
     check_data_version(table.as_ref(), &config.data_dir).await?;
     let report = demo::seed(table.as_ref(), config.clock.now()).await?;
     tracing::info!(written = report.written, already_there = report.already_there, "demo data seeded");
@@ -147,7 +154,7 @@ pub async fn start(config: LocalConfig) -> anyhow::Result<RunningServer> {
         .route("/dev/outbox", get(outbox_page::page))
         .route("/dev/outbox.json", get(outbox_page::json))
         .route("/dev/events.json", get(events_json))
-        .with_state(LocalState { outbox, bus })
+        .with_state(LocalState { outbox, bus, sign_in_sends: sign_in_sends.clone() })
         .route("/dev/jobs/{name}", post(run_job).with_state(gatehouse.clone()))
         .route("/dev/directory/import", post(import_directory).with_state(gatehouse.clone()))
         .route("/dev/ops-users", post(create_ops_user).with_state(gatehouse.clone()));
@@ -173,6 +180,8 @@ pub async fn start(config: LocalConfig) -> anyhow::Result<RunningServer> {
     let sender = Arc::new(gatehouse_api::HttpWebhookSender::for_settings(&gatehouse.settings)?);
     let webhooks =
         crate::webhooks::spawn(gatehouse.clone(), webhook_events, sender, config.webhook_retry_delays.clone());
+    let sign_in =
+        crate::sign_in::spawn(gatehouse.clone(), sign_in_events, config.webhook_retry_delays.clone(), sign_in_sends);
     let (shutdown, stopped) = oneshot::channel::<()>();
     let task = tokio::spawn(async move {
         let service = app.into_make_service_with_connect_info::<SocketAddr>();
@@ -186,8 +195,9 @@ pub async fn start(config: LocalConfig) -> anyhow::Result<RunningServer> {
             schedule.abort();
         }
         webhooks.abort();
+        sign_in.abort();
     });
-    Ok(RunningServer { url, addr, gatehouse, demo_app_key, shutdown: Some(shutdown), task })
+    Ok(RunningServer { url, addr, gatehouse, demo_app_key, store, shutdown: Some(shutdown), task })
 }
 
 /// What the demo's people did, through the real rules, so every state the

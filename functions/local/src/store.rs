@@ -45,6 +45,20 @@ impl RedbTable {
         Ok(RedbTable { db: Arc::new(db) })
     }
 
+    /// Every item as stored, `(pk, sk, JSON)` in key order: for tests that
+    /// compare the whole store before and after a request (issue 18).
+    pub fn dump(&self) -> anyhow::Result<Vec<(String, String, String)>> {
+        let txn = self.db.begin_read()?;
+        let items = txn.open_table(ITEMS)?;
+        let mut all = Vec::new();
+        for entry in items.iter()? {
+            let (key, json) = entry?;
+            let (pk, sk) = key.value();
+            all.push((pk.to_owned(), sk.to_owned(), json.value().to_owned()));
+        }
+        Ok(all)
+    }
+
     /// Runs one redb transaction off the async workers. `begin_write` waits
     /// for any other writer and `commit` waits for fsync, so twenty
     /// concurrent writes would otherwise stall every request on the runtime.

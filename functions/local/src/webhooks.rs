@@ -8,10 +8,19 @@ use std::time::Duration;
 
 use gatehouse_core::ports::WebhookSender;
 use gatehouse_core::{Gatehouse, webhooks};
+use gatehouse_model::EVENT_CONSUMERS;
 use tokio::sync::broadcast::Receiver;
 use tokio::sync::broadcast::error::RecvError;
 
 use crate::bus::RecordedEvent;
+
+/// The detail-types the Lambda's rule matches, from `model::EVENT_CONSUMERS`.
+fn detail_types() -> &'static [&'static str] {
+    EVENT_CONSUMERS
+        .iter()
+        .find(|consumer| consumer.name == "deliver_webhooks")
+        .map_or(&[], |consumer| consumer.detail_types)
+}
 
 /// Waits between attempts, as Lambda retries an asynchronous invocation.
 pub const LAMBDA_RETRY_DELAYS: [Duration; 2] = [Duration::from_secs(60), Duration::from_secs(120)];
@@ -25,6 +34,8 @@ pub fn spawn(
     tokio::spawn(async move {
         loop {
             match events.recv().await {
+                // As the consumer's EventBridge rule: its detail-types only.
+                Ok(event) if !detail_types().contains(&event.detail_type.as_str()) => {}
                 Ok(event) => {
                     // Each event on its own task: a slow endpoint holds up no other.
                     let (gatehouse, sender, delays) = (gatehouse.clone(), sender.clone(), retry_delays.clone());

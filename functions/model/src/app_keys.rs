@@ -30,6 +30,7 @@ pub struct AppKeyList {
 /// `POST /api/partner/apps/{app_id}/keys`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
 pub struct CreateAppKey {
     /// What the key is for, e.g. "Production sync".
     pub label: String,

@@ -125,6 +125,7 @@ pub enum CommentAuthor {
 /// is required; `app` picks one of the partner's apps (the first if absent).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
 pub struct NewCase {
     pub category: CaseCategory,
     /// A summary of the error and where it is seen.
@@ -233,6 +234,7 @@ pub struct CaseDetail {
 /// `POST /api/partner/cases/{case_id}/comments`; honours `Idempotency-Key`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
 pub struct CaseCommentRequest {
     pub text: String,
 }
@@ -240,6 +242,7 @@ pub struct CaseCommentRequest {
 /// `POST /api/partner/cases/{case_id}/escalate`: why it is urgent.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
 pub struct EscalateCaseRequest {
     pub reason: String,
 }

@@ -9,6 +9,7 @@ use crate::InstallBooking;
 /// already offered (booked or not) changes nothing.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
 pub struct OfferSlots {
     /// `YYYY-MM-DD`, today or later.
     pub date: String,

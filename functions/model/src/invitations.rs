@@ -51,6 +51,7 @@ pub struct DirectoryResults {
 /// `POST /api/partner/invitations` (P7): the invite wizard's last step.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
 pub struct InviteSchoolRequest {
     pub urn: String,
     pub school_contact: ContactInput,
@@ -81,6 +82,7 @@ pub enum InvitationState {
 /// `POST /api/invitations/forward`: "No, I am not the right person".
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
 pub struct ForwardInvitationRequest {
     pub token: String,
     pub to: ContactInput,
@@ -92,6 +94,7 @@ pub struct ForwardInvitationRequest {
 /// `POST /api/invitations/authorise`: the wizard's answers.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
 pub struct AuthoriseRequest {
     pub token: String,
     /// Step 1: the approver confirms they have authority to share.

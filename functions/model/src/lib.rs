@@ -49,7 +49,9 @@ pub use portal_data::{
     AppPull, HeldExtractAction, HeldExtractChoice, HeldExtractDecision, PartnerExplainQuery, SchoolFeed,
 };
 pub use problem::Problem;
-pub use routes::{EVENT_CONSUMERS, EventConsumer, JOBS, Job, Method, Op, ROUTES, Route};
+pub use routes::{
+    EVENT_CONSUMERS, EventConsumer, FUNCTION_VARIABLE, JOBS, Job, Method, Op, ROUTES, Route, SIGN_IN_REQUESTED,
+};
 pub use school_detail::{
     ActionOutcome, AppQuery, ContactInput, InvitationSummary, InviteRequest, LogEntry, LogEvent, OpenInvitationRequest,
     PriorityRequest, RevokeReason, RevokeRequest, SchoolAction, SchoolDetail,

@@ -9,6 +9,7 @@ use crate::{EstablishmentStatus, QueueFilter};
 /// its first app.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
 pub struct NewPartner {
     /// The organisation's name; its id is made from it.
     pub name: String,
@@ -93,6 +94,7 @@ impl DirectoryImportReport {
 /// later import of the register overwrites it with the register's values.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
 pub struct UpdateDirectorySchool {
     pub name: String,
     pub local_authority: String,
@@ -108,6 +110,7 @@ pub struct UpdateDirectorySchool {
 /// and Wales, which the directory does not have.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
 pub struct NewInternationalRequest {
     pub school_name: String,
     /// Postal address with the country, several lines allowed.
@@ -194,6 +197,7 @@ pub struct InternationalRequestQuery {
 /// region; "International" when absent).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
 pub struct AcceptInternationalRequest {
     #[serde(default)]
     pub region: Option<String>,
@@ -203,6 +207,7 @@ pub struct AcceptInternationalRequest {
 /// emailed to the partner user.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
 pub struct DeclineInternationalRequest {
     pub reason: String,
 }
@@ -224,6 +229,7 @@ pub struct SupportQueueQuery {
 /// `POST /api/ops/cases/{case_id}/reply`; honours `Idempotency-Key`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
 pub struct SupportReply {
     pub text: String,
 }
@@ -232,6 +238,7 @@ pub struct SupportReply {
 /// `None` to leave the case with nobody.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
 pub struct ReassignCase {
     #[serde(default)]
     pub assignee: Option<String>,
@@ -285,6 +292,7 @@ pub enum VerificationDecision {
 /// `POST /api/ops/verifications/decide`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
 pub struct DecideAuthorityVerification {
     pub app_id: String,
     pub school_id: String,

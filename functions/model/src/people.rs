@@ -134,7 +134,8 @@ pub struct Relationship {
     pub priority: u8,
 }
 
-/// A parent or carer. Relationships to pupils the app may not see are left out.
+/// A parent or carer. Relationships to pupils the app may not see are left out;
+/// a contact whose pupils the school all hides from the app is not shared.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Contact {
@@ -495,6 +496,12 @@ pub enum ExplainReason {
     NotSelected,
     /// The app may not read this kind of person.
     ScopeNotGranted,
+    /// A contact whose pupils are all hidden from the app (#18).
+    NoSharedPupil,
+    /// The app's answer for an id it was never shared: the same whether the
+    /// id exists, was deleted or is hidden, so ids cannot be probed (#18).
+    /// The school's own explain gives the rule.
+    NotShared,
 }
 
 /// `GET /api/v1/schools/{school_id}/explain?mis_id=`: the rule that hides a

@@ -932,6 +932,15 @@ pub const JOBS: &[Job] = &[
         timezone: None,
         summary: "Mark schools whose MIS agent has been silent for more than 7 days Inactive (G1, E1)",
     },
+    Job {
+        name: "deliver_outbox",
+        // Every request that commits a change sends its own emails and
+        // events; this sends what a failed send (SES or EventBridge down)
+        // left waiting, when no later request has.
+        schedule: "rate(5 minutes)",
+        timezone: None,
+        summary: "Send the emails and events a failed send left in the outbox (#18)",
+    },
 ];
 
 /// A function run by events on Gatehouse's EventBridge bus rather than by a
@@ -946,19 +955,35 @@ pub struct EventConsumer {
     pub summary: &'static str,
 }
 
-pub const EVENT_CONSUMERS: &[EventConsumer] = &[EventConsumer {
-    name: "deliver_webhooks",
-    detail_types: &[
-        "authorisation.granted",
-        "authorisation.revoked",
-        "feed.paused",
-        "feed.enabled",
-        "gdpr_mode.changed",
-        "persons.changed",
-        "data.refreshed",
-    ],
-    summary: "POST each domain event, signed, to the app's webhook; retried, then dead-lettered (A4)",
-}];
+pub const EVENT_CONSUMERS: &[EventConsumer] = &[
+    EventConsumer {
+        name: "deliver_webhooks",
+        detail_types: &[
+            "authorisation.granted",
+            "authorisation.revoked",
+            "feed.paused",
+            "feed.enabled",
+            "gdpr_mode.changed",
+            "persons.changed",
+            "data.refreshed",
+        ],
+        summary: "POST each domain event, signed, to the app's webhook; retried, then dead-lettered (A4)",
+    },
+    EventConsumer {
+        name: "send_sign_in_links",
+        detail_types: &[SIGN_IN_REQUESTED],
+        summary: "Look up the address of a sign-in request and email a link if it has an account (P1, S3, O1)",
+    },
+];
+
+/// The setting that names what a deployed Lambda function runs: the `name`
+/// of a route, job or event consumer (all functions share one binary, #13).
+pub const FUNCTION_VARIABLE: &str = "GATEHOUSE_FUNCTION";
+
+/// The `detail-type` of a sign-in request (#18): the request answers before
+/// the account lookup and the send, which this event's consumer does. Its
+/// detail is `{"request_id": …}` and nothing else.
+pub const SIGN_IN_REQUESTED: &str = "sign_in.requested";
 
 impl Op {
     pub fn route(self) -> &'static Route {

@@ -74,6 +74,7 @@ impl RevokeReason {
 /// `POST /api/partner/schools/{school_id}/revoke`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
 pub struct RevokeRequest {
     pub reason: RevokeReason,
     /// Required when the reason is `other`.
@@ -87,6 +88,7 @@ pub struct RevokeRequest {
 /// `POST /api/partner/schools/{school_id}/priority`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
 pub struct PriorityRequest {
     pub priority: bool,
 }
@@ -94,6 +96,7 @@ pub struct PriorityRequest {
 /// A person at the school who receives the invitation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
 pub struct ContactInput {
     pub name: String,
     pub email: String,
@@ -106,6 +109,7 @@ pub struct ContactInput {
 /// or to a new one. Send an `Idempotency-Key` header so a retry sends once.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
 pub struct InviteRequest {
     #[serde(default)]
     pub new_contact: Option<ContactInput>,
@@ -227,6 +231,7 @@ pub struct ActionOutcome {
 /// `POST /api/invitations/open`: the token from a "Begin Authorisation" link.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
 pub struct OpenInvitationRequest {
     pub token: String,
 }

@@ -130,6 +130,7 @@ pub struct PendingRequest {
 /// `POST /api/school/apps/{app_id}/decline`: an admin declines a request.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
 pub struct SchoolDeclineRequest {
     #[serde(default)]
     pub note: Option<String>,
@@ -149,6 +150,7 @@ pub struct SchoolAppOutcome {
 /// feed state. Giving the current values changes and logs nothing.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
 pub struct SchoolAppSettings {
     #[serde(default)]
     pub gdpr_mode: Option<GdprMode>,
@@ -159,6 +161,7 @@ pub struct SchoolAppSettings {
 /// `POST /api/school/apps/{app_id}/revoke`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
 pub struct SchoolRevokeRequest {
     /// `YYYY-MM-DD`, UK date from which access ends: today ends it now.
     pub revoke_on: String,
@@ -173,6 +176,7 @@ pub struct SchoolRevokeRequest {
 /// (all, some or none); the existing grant stays.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
 pub struct SchoolAuthoriseRequest {
     pub approved_scopes: ScopeSet,
     pub gdpr_mode: GdprMode,
@@ -216,6 +220,7 @@ pub struct SchoolPeople {
 /// `POST /api/school/apps/{app_id}/people`: include, exclude or reset one person.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
 pub struct SetPersonChoice {
     pub mis_id: String,
     pub choice: SelectionChoice,
@@ -262,6 +267,7 @@ pub struct SchoolTeamChange {
 /// `POST /api/school/team`: adds a colleague and emails them a welcome.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
 pub struct AddSchoolColleague {
     pub name: String,
     pub email: String,
@@ -275,6 +281,7 @@ pub struct AddSchoolColleague {
 /// `POST /api/school/team/remove`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
 pub struct RemoveSchoolColleague {
     pub email: String,
 }
@@ -304,6 +311,7 @@ pub struct SchoolOnboarding {
 /// `POST /api/school/onboarding/book`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
 pub struct BookSlotRequest {
     /// One of the offered slots, `YYYY-MM-DDTHH:MM`.
     pub slot: String,

@@ -139,6 +139,7 @@ pub struct PermissionSet {
 /// same set again changes nothing and emails no one.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
 pub struct UpdatePermissionSet {
     pub requested: ScopeSet,
 }

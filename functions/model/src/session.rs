@@ -7,6 +7,7 @@ use crate::TeamRole;
 /// `POST /api/auth/magic-link`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
 pub struct MagicLinkRequest {
     pub email: String,
 }
@@ -24,6 +25,7 @@ pub struct MagicLinkAccepted {
 /// `POST /api/auth/session`: the token from the link's `#token=` fragment.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
 pub struct SessionRequest {
     pub token: String,
 }

@@ -49,6 +49,7 @@ pub struct TeamPage {
 /// name and role changes nothing.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
 pub struct AddTeamMember {
     pub email: String,
     pub display_name: String,
@@ -59,6 +60,7 @@ pub struct AddTeamMember {
 /// `POST /api/partner/team/remove`. Removing someone not on the team is a no-op.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
 pub struct RemoveTeamMember {
     pub email: String,
 }

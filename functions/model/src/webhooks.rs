@@ -27,6 +27,7 @@ pub struct WebhookSettings {
 /// off and on. The first save also makes the signing secret.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
 pub struct SetWebhook {
     /// `https://…`; `http://localhost` or `http://127.0.0.1` only while
     /// Gatehouse itself runs locally.

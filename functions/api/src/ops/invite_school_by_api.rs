@@ -2,7 +2,7 @@
 
 use axum::Json;
 use axum::extract::State;
-use gatehouse_core::{idempotency, school_actions};
+use gatehouse_core::school_actions;
 use gatehouse_model::{ActionOutcome, InviteSchoolRequest};
 
 use crate::extract::{ApiJson, AppKey, IdempotencyKey};
@@ -15,10 +15,7 @@ pub async fn handle(
     ApiJson(request): ApiJson<InviteSchoolRequest>,
 ) -> Result<Json<ActionOutcome>, ApiError> {
     let gatehouse = &state.gatehouse;
-    let scope = format!("app#{}#invite", caller.app.app_id);
-    let outcome = idempotency::once(gatehouse, &scope, key.as_deref(), &request, || {
-        school_actions::invite(gatehouse, &caller.actor, caller.app.clone(), &request)
-    })
-    .await?;
+    let outcome =
+        school_actions::invite_by_api(gatehouse, &caller.actor, caller.app.clone(), &request, key.as_deref()).await?;
     Ok(Json(outcome))
 }

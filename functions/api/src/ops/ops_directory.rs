@@ -10,7 +10,7 @@ use gatehouse_model::{
     UpdateDirectorySchool,
 };
 
-use crate::extract::{ApiJson, ApiQuery};
+use crate::extract::{ApiJson, ApiQuery, ApiText};
 use crate::session::SignedInOps;
 use crate::{ApiError, AppState};
 
@@ -20,7 +20,7 @@ pub async fn import(
     State(state): State<AppState>,
     SignedInOps(_ops): SignedInOps,
     ApiQuery(query): ApiQuery<DirectoryImportQuery>,
-    csv: String,
+    ApiText(csv): ApiText,
 ) -> Result<Json<DirectoryImportReport>, ApiError> {
     Ok(Json(directory_admin::import_part(&state.gatehouse, &csv, query.first_line).await?))
 }

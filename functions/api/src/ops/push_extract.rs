@@ -13,7 +13,8 @@ use crate::{ApiError, AppState, problem};
 pub async fn handle(
     State(state): State<AppState>,
     AgentKey(agent): AgentKey,
-    ApiJson(extract): ApiJson<Extract>,
+    // Ingestion rejects a record with a control character and keeps the rest.
+    ApiJson(extract): ApiJson<Extract, false>,
 ) -> Result<(StatusCode, Json<ExtractReceipt>), ApiError> {
     let receipt = ingestion::push(&state.gatehouse, &agent, &extract).await?;
     Ok((problem::extract_status(receipt.outcome), Json(receipt)))

@@ -1,0 +1,263 @@
+//! P9 `/cases/:case_id`: one case with its conversation, and what the partner can do to it.
+
+use gatehouse_model::{CaseDetail, CaseState, CommentAuthor};
+use leptos::html::P;
+use leptos::prelude::*;
+use leptos_router::hooks::use_params_map;
+
+use super::{CASES, StateBadge};
+use crate::api::{self, ApiError, CaseCommand};
+use crate::app::set_title;
+use crate::components::{InputProblem, PartnerFrame, ProblemAlert, problem_alerts, problem_for, problem_unclaimed};
+use crate::dates::local_time;
+
+#[component]
+pub fn CaseScreen() -> impl IntoView {
+    let params = use_params_map();
+    let case_id = Memo::new(move |_| params.read().get("case_id").unwrap_or_default());
+    Effect::new(move || set_title(&format!("Case {}", case_id.get())));
+    let case = LocalResource::new(move || {
+        let id = case_id.get();
+        async move { api::case(&id).await }
+    });
+    let act = Action::new_local(move |command: &CaseCommand| {
+        let (id, command) = (case_id.get_untracked(), command.clone());
+        async move { api::act_on_case(&id, command.clone()).await.map(|detail| (command, detail)) }
+    });
+    let message = RwSignal::new(None::<String>);
+    let status = NodeRef::<P>::new();
+    let comment = RwSignal::new(String::new());
+    let comment_key = RwSignal::new(api::idempotency_key());
+    let reason = RwSignal::new(None::<String>);
+    let invalid = RwSignal::new(None::<(&'static str, &'static str)>);
+    Effect::new(move || {
+        if let Some(Ok((command, detail))) = act.value().get() {
+            message.set(Some(
+                match command {
+                    CaseCommand::Comment { .. } => "Your comment was added; the support team will see it.",
+                    CaseCommand::Escalate(_) => "The case was escalated; the support team will look at it first.",
+                    CaseCommand::Close => "The case was closed. You can reopen it for 30 days.",
+                    CaseCommand::Reopen => "The case was reopened and is with the support team.",
+                }
+                .to_owned(),
+            ));
+            if matches!(command, CaseCommand::Comment { .. }) {
+                comment.set(String::new());
+                comment_key.set(api::idempotency_key());
+            }
+            reason.set(None);
+            case.set(Some(Ok(detail)));
+            request_animation_frame(move || {
+                if let Some(status) = status.get_untracked() {
+                    let _ = status.focus();
+                }
+            });
+        }
+    });
+    let error = Signal::derive(move || act.value().get().and_then(Result::err));
+    let refresh = move |_| {
+        message.set(None);
+        act.value().set(None);
+        case.refetch();
+    };
+    let body = move || {
+        Suspend::new(async move {
+            case.await.map(|detail| {
+                view! { <CaseView detail act comment comment_key reason invalid error /> }
+            })
+        })
+    };
+    view! {
+        <PartnerFrame failed=Signal::derive(move || case.get().and_then(Result::err))>
+            <p><a href=CASES>"Back to Active Cases"</a></p>
+            <div class="page-heading">
+                <h1>{move || format!("Case {}", case_id.get())}</h1>
+                <button type="button" class="secondary" on:click=refresh>"Refresh"</button>
+            </div>
+            <p
+                class="action-message"
+                role="status"
+                tabindex="-1"
+                node_ref=status
+                hidden=move || message.read().is_none()
+            >
+                {move || message.get()}
+            </p>
+            <Transition fallback=|| view! { <p class="loading">"Loading the case…"</p> }>
+                <ErrorBoundary fallback=problem_alerts>{body}</ErrorBoundary>
+            </Transition>
+        </PartnerFrame>
+    }
+}
+
+#[component]
+fn CaseView(
+    detail: CaseDetail,
+    act: Action<CaseCommand, Result<(CaseCommand, CaseDetail), ApiError>>,
+    comment: RwSignal<String>,
+    comment_key: RwSignal<String>,
+    reason: RwSignal<Option<String>>,
+    invalid: RwSignal<Option<(&'static str, &'static str)>>,
+    error: Signal<Option<ApiError>>,
+) -> impl IntoView {
+    let closed = detail.state == CaseState::Closed;
+    let facts = [
+        ("Summary", detail.summary.clone()),
+        ("Category", detail.category.label().to_owned()),
+        ("School", detail.school_name.clone().unwrap_or_else(|| "Not about one school".to_owned())),
+        ("Raised by", format!("{} on {}", detail.raised_by, local_time(&detail.created_at))),
+        ("Contact", format!("{}, {}, {}", detail.contact_name, detail.contact_phone, detail.contact_email)),
+        ("Last update", local_time(&detail.updated_at)),
+    ];
+    let facts = facts.into_iter().map(|(name, value)| view! { <dt>{name}</dt><dd>{value}</dd> }).collect_view();
+    let escalation = detail.escalated.then(|| {
+        let why = detail.escalation_reason.clone().unwrap_or_default();
+        view! { <dt>"Escalated"</dt><dd>{why}</dd> }
+    });
+    let closing = detail.closed_at.clone().map(|closed_at| {
+        let until =
+            detail.reopen_until.as_deref().map(|until| format!("; can be reopened until {}", local_time(until)));
+        let text = if detail.archived {
+            format!("{}; archived", local_time(&closed_at))
+        } else {
+            format!("{}{}", local_time(&closed_at), until.unwrap_or_default())
+        };
+        view! { <dt>"Closed"</dt><dd>{text}</dd> }
+    });
+    let comments = if detail.comments.is_empty() {
+        view! { <p class="empty-note">"No comments yet."</p> }.into_any()
+    } else {
+        let items = detail
+            .comments
+            .iter()
+            .map(|c| {
+                let who = match c.author_kind {
+                    CommentAuthor::Support => format!("{} (Support team)", c.author_name),
+                    CommentAuthor::Partner => c.author_name.clone(),
+                };
+                let class = match c.author_kind {
+                    CommentAuthor::Support => "comment from-support",
+                    CommentAuthor::Partner => "comment from-partner",
+                };
+                view! {
+                    <li class=class>
+                        <p class="comment-meta"><strong>{who}</strong>" · "{local_time(&c.at)}</p>
+                        <p class="comment-text">{c.text.clone()}</p>
+                    </li>
+                }
+            })
+            .collect_view();
+        view! { <ol class="conversation">{items}</ol> }.into_any()
+    };
+    let problem = move |field: &'static str| {
+        let own = invalid.get().filter(|(name, _)| *name == field).map(|(_, text)| text);
+        view! {
+            {own.map(|text| view! { <InputProblem detail=text /> })}
+            {problem_for(error.get(), &[field]).map(|error| view! { <ProblemAlert error /> })}
+        }
+    };
+    let pending = act.pending();
+    let actions = if closed {
+        let reopenable = !detail.archived && detail.reopen_until.is_some();
+        view! {
+            {reopenable.then(|| view! {
+                <button type="button" disabled=move || pending.get() on:click=move |_| { act.dispatch(CaseCommand::Reopen); }>
+                    "Reopen case"
+                </button>
+            })}
+            {(!reopenable).then(|| view! {
+                <p class="hint">"This case is archived. If the problem is back, raise a New Case and quote this reference."</p>
+            })}
+        }
+        .into_any()
+    } else {
+        view! {
+            {(!detail.escalated).then(|| view! {
+                <button
+                    type="button"
+                    class="secondary"
+                    aria-expanded=move || if reason.read().is_some() { "true" } else { "false" }
+                    on:click=move |_| reason.update(|reason| *reason = if reason.is_some() { None } else { Some(String::new()) })
+                >
+                    "Escalate"
+                </button>
+            })}
+            <button type="button" class="secondary" disabled=move || pending.get() on:click=move |_| { act.dispatch(CaseCommand::Close); }>
+                "Close case"
+            </button>
+        }
+        .into_any()
+    };
+    view! {
+        <p><StateBadge state=detail.state escalated=detail.escalated /></p>
+        <dl class="case-facts">{facts}{escalation}{closing}</dl>
+        <h2>"Description"</h2>
+        <p class="case-description">{detail.description.clone()}</p>
+        <div class="form-buttons">{actions}</div>
+        {move || reason.get().is_some().then(|| view! {
+            <form
+                class="escalate-form"
+                novalidate
+                on:submit=move |event| {
+                    event.prevent_default();
+                    let text = reason.get_untracked().unwrap_or_default();
+                    if text.trim().is_empty() {
+                        invalid.set(Some(("reason", "Say why this case is urgent.")));
+                    } else {
+                        invalid.set(None);
+                        act.dispatch(CaseCommand::Escalate(text.trim().to_owned()));
+                    }
+                }
+            >
+                <div class="field">
+                    <label for="escalate-reason">"Why is this urgent?"</label>
+                    <textarea
+                        id="escalate-reason"
+                        rows="3"
+                        aria-invalid=move || invalid.get().is_some_and(|(f, _)| f == "reason").then_some("true")
+                        prop:value=move || reason.get().unwrap_or_default()
+                        on:input=move |event| reason.set(Some(event_target_value(&event)))
+                    ></textarea>
+                    {move || problem("reason")}
+                </div>
+                <div class="form-buttons">
+                    <button type="submit" disabled=move || pending.get()>"Escalate case"</button>
+                </div>
+            </form>
+        })}
+        <h2>"Conversation"</h2>
+        {comments}
+        {(!closed).then(|| view! {
+            <form
+                class="comment-form"
+                novalidate
+                on:submit=move |event| {
+                    event.prevent_default();
+                    let text = comment.get_untracked();
+                    if text.trim().is_empty() {
+                        invalid.set(Some(("text", "Write a comment first.")));
+                    } else {
+                        invalid.set(None);
+                        act.dispatch(CaseCommand::Comment { text: text.trim().to_owned(), key: comment_key.get_untracked() });
+                    }
+                }
+            >
+                <div class="field">
+                    <label for="case-comment">"Add comment"</label>
+                    <textarea
+                        id="case-comment"
+                        rows="4"
+                        aria-invalid=move || invalid.get().is_some_and(|(f, _)| f == "text").then_some("true")
+                        prop:value=move || comment.get()
+                        on:input=move |event| comment.set(event_target_value(&event))
+                    ></textarea>
+                    {move || problem("text")}
+                </div>
+                <div class="form-buttons">
+                    <button type="submit" disabled=move || pending.get()>"Add comment"</button>
+                </div>
+            </form>
+        })}
+        {move || problem_unclaimed(error.get(), &["text", "reason"]).map(|error| view! { <ProblemAlert error /> })}
+    }
+}

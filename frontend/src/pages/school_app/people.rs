@@ -1,0 +1,111 @@
+//! The people on a school's app page (S3): search them, and for an admin include or exclude
+//! each one whatever the GDPR mode says.
+
+use gatehouse_model::{SchoolPeople, SelectionChoice};
+use leptos::prelude::*;
+
+use crate::api::{self, ApiError};
+use crate::components::ProblemAlert;
+
+/// Search results with each person's choice; only an admin gets the buttons.
+#[component]
+pub(super) fn PeoplePanel(app_id: String, admin: Signal<bool>) -> impl IntoView {
+    let query = RwSignal::new(String::new());
+    let people = RwSignal::new(None::<Result<SchoolPeople, ApiError>>);
+    let search = {
+        let app_id = app_id.clone();
+        move || {
+            let (app_id, q) = (app_id.clone(), query.get_untracked());
+            leptos::task::spawn_local(async move { people.set(Some(api::school_people(&app_id, q).await)) });
+        }
+    };
+    search();
+    let choose = Callback::new({
+        let app_id = app_id.clone();
+        move |(mis_id, choice): (String, SelectionChoice)| {
+            let app_id = app_id.clone();
+            leptos::task::spawn_local(async move {
+                people.set(Some(api::set_person_choice(&app_id, mis_id, choice).await));
+            });
+        }
+    });
+    let submit = {
+        let search = search.clone();
+        move |event: leptos::ev::SubmitEvent| {
+            event.prevent_default();
+            search();
+        }
+    };
+    view! {
+        <section aria-labelledby="people-heading">
+            <h2 id="people-heading">"People"</h2>
+            <p>"Include someone to share them even under Exclude All; exclude someone to never share them."</p>
+            <form on:submit=submit class="search">
+                <label for="people-search">"Search by name or MIS id"</label>
+                <input id="people-search" type="search" prop:value=move || query.get()
+                    on:input=move |event| query.set(event_target_value(&event)) />
+                <button type="submit">"Search"</button>
+            </form>
+            {move || match people.get() {
+                None => view! { <p class="loading">"Loading people…"</p> }.into_any(),
+                Some(Err(error)) => view! { <ProblemAlert error /> }.into_any(),
+                Some(Ok(found)) if found.matches.is_empty() => view! {
+                    <p class="empty-note">"No people found. People appear here once your MIS agent has sent data."</p>
+                }.into_any(),
+                Some(Ok(found)) => {
+                    let rows = found.matches.into_iter().map(|person| {
+                        if !admin.get() {
+                            let choice = match person.choice {
+                                SelectionChoice::Include => "Included",
+                                SelectionChoice::Exclude => "Excluded",
+                                SelectionChoice::Default => "The GDPR mode decides",
+                            };
+                            return view! {
+                                <tr>
+                                    <th scope="row">{person.name.clone()}</th>
+                                    <td>{person.detail.clone()}</td>
+                                    <td>{choice}</td>
+                                </tr>
+                            }.into_any();
+                        }
+                        let buttons = [SelectionChoice::Include, SelectionChoice::Exclude, SelectionChoice::Default]
+                            .into_iter()
+                            .map(|choice| {
+                                let label = match choice {
+                                    SelectionChoice::Include => "Include",
+                                    SelectionChoice::Exclude => "Exclude",
+                                    SelectionChoice::Default => "Use the GDPR mode",
+                                };
+                                let (id, name) = (person.mis_id.clone(), person.name.clone());
+                                view! {
+                                    <button type="button" class="secondary" aria-pressed=(person.choice == choice).to_string()
+                                        on:click=move |_| choose.run((id.clone(), choice))>
+                                        {label}<span class="visually-hidden">{format!(" {name}")}</span>
+                                    </button>
+                                }
+                            })
+                            .collect_view();
+                        view! {
+                            <tr>
+                                <th scope="row">{person.name.clone()}</th>
+                                <td>{person.detail.clone()}</td>
+                                <td>{buttons}</td>
+                            </tr>
+                        }.into_any()
+                    }).collect_view();
+                    view! {
+                        <table class="schools school-apps">
+                            <caption class="visually-hidden">"People found"</caption>
+                            <thead><tr>
+                                <th scope="col" class="unsorted">"Name"</th>
+                                <th scope="col" class="unsorted">"Details"</th>
+                                <th scope="col" class="unsorted">"Choice"</th>
+                            </tr></thead>
+                            <tbody>{rows}</tbody>
+                        </table>
+                    }.into_any()
+                }
+            }}
+        </section>
+    }
+}
