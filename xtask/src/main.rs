@@ -205,7 +205,8 @@ fn bench(paths: &Paths) -> anyhow::Result<()> {
     cargo(
         paths,
         &["test", "--locked", "--profile", "bench", "-p", "gatehouse-tests", "--test", "load", "--", "--nocapture"],
-        &[("GATEHOUSE_LOAD_SECONDS", "60"), ("GATEHOUSE_LOAD_RPS", "200")],
+        // Goose's throttle undershoots by about a tenth: 225 reaches 200 a second.
+        &[("GATEHOUSE_LOAD_SECONDS", "60"), ("GATEHOUSE_LOAD_RPS", "225")],
     )
 }
 
