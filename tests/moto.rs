@@ -168,6 +168,31 @@ fn answers(port: u16) -> bool {
         && &status[9..12] == b"200"
 }
 
+/// A new SQS queue that a new rule on `bus`, matching `pattern`, sends its
+/// events to; returns the queue's URL.
+pub async fn queue_for_rule(
+    config: &SdkConfig,
+    bus: &str,
+    prefix: &str,
+    pattern: &serde_json::Value,
+) -> anyhow::Result<String> {
+    use anyhow::Context;
+    use aws_sdk_sqs::types::QueueAttributeName;
+
+    let (events, sqs) = (aws_sdk_eventbridge::Client::new(config), aws_sdk_sqs::Client::new(config));
+    let queue = sqs.create_queue().queue_name(unique_name(prefix)).send().await?;
+    let queue_url = queue.queue_url.context("queue URL")?;
+    let attributes =
+        sqs.get_queue_attributes().queue_url(&queue_url).attribute_names(QueueAttributeName::QueueArn).send().await?;
+    let queue_arn =
+        attributes.attributes().and_then(|all| all.get(&QueueAttributeName::QueueArn)).context("queue ARN")?.clone();
+    let rule = unique_name(prefix);
+    events.put_rule().name(&rule).event_bus_name(bus).event_pattern(pattern.to_string()).send().await?;
+    let target = aws_sdk_eventbridge::types::Target::builder().id("queue").arn(queue_arn).build()?;
+    events.put_targets().rule(&rule).event_bus_name(bus).targets(target).send().await?;
+    Ok(queue_url)
+}
+
 /// Stands in for Lambda's EventBridge invocation of an event consumer: a
 /// rule on `bus` with the consumer's pattern from `model::EVENT_CONSUMERS`
 /// sends its events to a new SQS queue, and a task hands each event's
@@ -184,24 +209,14 @@ where
     Fut: std::future::Future<Output = anyhow::Result<()>> + Send,
 {
     use anyhow::Context;
-    use aws_sdk_sqs::types::QueueAttributeName;
 
     let consumer = gatehouse_model::EVENT_CONSUMERS
         .iter()
         .find(|known| known.name == consumer)
         .with_context(|| format!("no event consumer {consumer}"))?;
-    let (events, sqs) = (aws_sdk_eventbridge::Client::new(config), aws_sdk_sqs::Client::new(config));
-    let queue = sqs.create_queue().queue_name(unique_name(consumer.name)).send().await?;
-    let queue_url = queue.queue_url.context("queue URL")?;
-    let attributes =
-        sqs.get_queue_attributes().queue_url(&queue_url).attribute_names(QueueAttributeName::QueueArn).send().await?;
-    let queue_arn =
-        attributes.attributes().and_then(|all| all.get(&QueueAttributeName::QueueArn)).context("queue ARN")?.clone();
-    let rule = unique_name(consumer.name);
+    let sqs = aws_sdk_sqs::Client::new(config);
     let pattern = serde_json::json!({ "source": [gatehouse_aws::EVENT_SOURCE], "detail-type": consumer.detail_types });
-    events.put_rule().name(&rule).event_bus_name(bus).event_pattern(pattern.to_string()).send().await?;
-    let target = aws_sdk_eventbridge::types::Target::builder().id("consumer").arn(queue_arn).build()?;
-    events.put_targets().rule(&rule).event_bus_name(bus).targets(target).send().await?;
+    let queue_url = queue_for_rule(config, bus, consumer.name, &pattern).await?;
     Ok(tokio::spawn(async move {
         loop {
             let received = sqs.receive_message().queue_url(&queue_url).max_number_of_messages(10).send().await;

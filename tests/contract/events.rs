@@ -2,8 +2,6 @@
 //! reaches a rule's SQS target with its detail-type and detail intact.
 
 use anyhow::Context;
-use aws_sdk_eventbridge::types::Target;
-use aws_sdk_sqs::types::QueueAttributeName;
 use gatehouse_aws::{EVENT_SOURCE, EventBridgeBus};
 use gatehouse_core::ports::{DomainEvent, EventBus};
 use gatehouse_tests::moto;
@@ -11,38 +9,10 @@ use serde_json::{Value, json};
 
 /// A custom bus whose rule sends every Gatehouse event to a new queue;
 /// returns the bus name and the queue URL.
-async fn bus_with_queue(
-    events: &aws_sdk_eventbridge::Client,
-    sqs: &aws_sdk_sqs::Client,
-) -> anyhow::Result<(String, String)> {
+async fn bus_with_queue(config: &aws_config::SdkConfig) -> anyhow::Result<(String, String)> {
     let bus = moto::unique_name("contract-bus");
-    events.create_event_bus().name(&bus).send().await?;
-    let queue_url = sqs
-        .create_queue()
-        .queue_name(moto::unique_name("contract-queue"))
-        .send()
-        .await?
-        .queue_url
-        .context("queue URL")?;
-    let attributes =
-        sqs.get_queue_attributes().queue_url(&queue_url).attribute_names(QueueAttributeName::QueueArn).send().await?;
-    let queue_arn =
-        attributes.attributes().and_then(|all| all.get(&QueueAttributeName::QueueArn)).context("queue ARN")?;
-    let rule = moto::unique_name("contract-rule");
-    events
-        .put_rule()
-        .name(&rule)
-        .event_bus_name(&bus)
-        .event_pattern(json!({ "source": [EVENT_SOURCE] }).to_string())
-        .send()
-        .await?;
-    events
-        .put_targets()
-        .rule(&rule)
-        .event_bus_name(&bus)
-        .targets(Target::builder().id("queue").arn(queue_arn).build()?)
-        .send()
-        .await?;
+    aws_sdk_eventbridge::Client::new(config).create_event_bus().name(&bus).send().await?;
+    let queue_url = moto::queue_for_rule(config, &bus, "contract", &json!({ "source": [EVENT_SOURCE] })).await?;
     Ok((bus, queue_url))
 }
 
@@ -51,7 +21,7 @@ async fn published_event_reaches_a_rule_target() -> anyhow::Result<()> {
     let config = moto::sdk_config().await;
     let events = aws_sdk_eventbridge::Client::new(&config);
     let sqs = aws_sdk_sqs::Client::new(&config);
-    let (bus_name, queue_url) = bus_with_queue(&events, &sqs).await?;
+    let (bus_name, queue_url) = bus_with_queue(&config).await?;
     let detail = json!({ "app_id": "a1", "school_id": "s1", "granted_at": "2025-01-06T09:00:00Z" });
 
     EventBridgeBus::new(events, &bus_name)
@@ -74,7 +44,7 @@ async fn an_entry_eventbridge_refuses_is_an_error() -> anyhow::Result<()> {
     let config = moto::sdk_config().await;
     let events = aws_sdk_eventbridge::Client::new(&config);
     let sqs = aws_sdk_sqs::Client::new(&config);
-    let (bus_name, queue_url) = bus_with_queue(&events, &sqs).await?;
+    let (bus_name, queue_url) = bus_with_queue(&config).await?;
 
     // PutEvents answers 200 and reports the refused entry inside.
     let published = EventBridgeBus::new(events, &bus_name)
@@ -94,7 +64,7 @@ async fn a_domain_event_reaches_eventbridge_with_its_envelope() -> anyhow::Resul
     let config = moto::sdk_config().await;
     let events = aws_sdk_eventbridge::Client::new(&config);
     let sqs = aws_sdk_sqs::Client::new(&config);
-    let (bus_name, queue_url) = bus_with_queue(&events, &sqs).await?;
+    let (bus_name, queue_url) = bus_with_queue(&config).await?;
     let (app, school) = (AppId::parse("a1")?, SchoolId::parse("3280001")?);
     let now = chrono::Utc::now();
     let event = domain_events::new(EventKind::FeedPaused, &app, &school, now, json!({ "feed_status": "Paused" }))?;
