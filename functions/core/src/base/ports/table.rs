@@ -1,0 +1,155 @@
+//! The single-table port, shaped after DynamoDB so the production adapter is a
+//! thin translation: items under a partition and sort key, one sparse global
+//! secondary index, conditional writes, transactions, atomic counters and
+//! cursor paging. No scan: every read names its partition.
+
+use async_trait::async_trait;
+use serde_json::{Map, Value};
+
+/// Attribute names the adapters reserve; `Item::attributes` must not use them.
+pub const RESERVED_ATTRIBUTES: [&str; 6] = ["pk", "sk", "gsi1pk", "gsi1sk", "expires_at", "version"];
+
+/// One stored item. Keys come from `crate::base::keys`, nowhere else.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Item {
+    pub pk: String,
+    pub sk: String,
+    /// Sparse index: only items that take part in a GSI1 pattern set this.
+    pub gsi1: Option<(String, String)>,
+    /// Epoch seconds after which the item is dead. DynamoDB's TTL removes it
+    /// eventually; readers check it too, because "eventually" can be days.
+    pub expires_at: Option<i64>,
+    /// Optimistic-concurrency counter, written by the caller.
+    pub version: u64,
+    /// The entity's own fields, stored as top-level attributes.
+    pub attributes: Map<String, Value>,
+}
+
+impl Item {
+    pub fn is_expired_at(&self, epoch_seconds: i64) -> bool {
+        self.expires_at.is_some_and(|at| at <= epoch_seconds)
+    }
+}
+
+/// A guard on a write, evaluated atomically with it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Condition {
+    /// Write regardless (an idempotent overwrite).
+    Always,
+    /// Only when no item has this key: creation.
+    NotExists,
+    /// Only when an item has this key: consumption, update of a known item.
+    Exists,
+    /// Only when the stored item's `version` equals this.
+    VersionIs(u64),
+}
+
+/// Which key a query runs on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Index {
+    Primary,
+    Gsi1,
+}
+
+/// Where a page stopped; pass it back to continue. Opaque to callers above the
+/// domain (the API encodes it), but plain data so both adapters can build it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Cursor {
+    pub pk: String,
+    pub sk: String,
+    pub gsi1: Option<(String, String)>,
+}
+
+/// A key-condition query: one partition, optionally a sort-key prefix.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Query {
+    pub index: Index,
+    pub partition: String,
+    pub sort_prefix: Option<String>,
+    /// Most items to return in this page (DynamoDB `Limit`).
+    pub limit: Option<u32>,
+    pub after: Option<Cursor>,
+}
+
+impl Query {
+    pub fn partition(index: Index, partition: impl Into<String>) -> Self {
+        Query { index, partition: partition.into(), sort_prefix: None, limit: None, after: None }
+    }
+
+    pub fn with_prefix(mut self, prefix: impl Into<String>) -> Self {
+        self.sort_prefix = Some(prefix.into());
+        self
+    }
+}
+
+/// Items in ascending sort-key order. `next` is set when the page stopped
+/// early; the following page may still turn out to be empty (as in DynamoDB).
+#[derive(Debug, Clone, PartialEq)]
+pub struct QueryPage {
+    pub items: Vec<Item>,
+    pub next: Option<Cursor>,
+}
+
+/// One write inside a transaction.
+#[derive(Debug, Clone, PartialEq)]
+pub enum TransactWrite {
+    Put {
+        item: Item,
+        condition: Condition,
+    },
+    Delete {
+        pk: String,
+        sk: String,
+        condition: Condition,
+    },
+    /// Asserts a condition on an item without writing it.
+    Check {
+        pk: String,
+        sk: String,
+        condition: Condition,
+    },
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// A condition did not hold. In a transaction, `index` names the write.
+    #[error("condition failed")]
+    ConditionFailed { index: Option<usize> },
+    #[error("store unavailable")]
+    Unavailable(#[source] anyhow::Error),
+}
+
+#[async_trait]
+pub trait Table: Send + Sync {
+    async fn get(&self, pk: &str, sk: &str) -> Result<Option<Item>, StoreError>;
+    async fn put(&self, item: Item, condition: Condition) -> Result<(), StoreError>;
+    /// Deletes and returns the deleted item (`None` if there was none).
+    async fn delete(&self, pk: &str, sk: &str, condition: Condition) -> Result<Option<Item>, StoreError>;
+    /// All writes happen or none do; at most 100 writes.
+    async fn transact(&self, writes: Vec<TransactWrite>) -> Result<(), StoreError>;
+    /// Atomically adds `delta` to the numeric attribute `counter`, creating
+    /// the item (with `expires_at`) if absent; returns the new value.
+    async fn add(
+        &self,
+        pk: &str,
+        sk: &str,
+        counter: &str,
+        delta: i64,
+        expires_at: Option<i64>,
+    ) -> Result<i64, StoreError>;
+    async fn query(&self, query: Query) -> Result<QueryPage, StoreError>;
+}
+
+/// Follows `next` until the partition is exhausted. For lists the product
+/// shows whole (a partner's schools fit in one 1 MB page up to ~1,300 schools).
+pub async fn query_all(table: &dyn Table, mut query: Query) -> Result<Vec<Item>, StoreError> {
+    let mut items = Vec::new();
+    loop {
+        let page = table.query(query.clone()).await?;
+        items.extend(page.items);
+        match page.next {
+            Some(cursor) => query.after = Some(cursor),
+            None => return Ok(items),
+        }
+    }
+}

@@ -1,0 +1,659 @@
+//! The school tile (P8) and the partner's actions on a school (P6).
+//!
+//! Every action states the result it wants (revoked from a date, priority
+//! on, invitation cancelled), so repeating it finds that state and changes
+//! and logs nothing. The two that send email (resend, re-invite) also take an
+//! `Idempotency-Key`, so a retried request sends once.
+
+use chrono::NaiveDate;
+use gatehouse_model::{
+    AccountKind, ActionOutcome, EstablishmentStatus, InstallStatus, InviteRequest, InviteSchoolRequest, LogEvent,
+    RevokeReason, RevokeRequest, SchoolAction, SchoolDetail, SchoolStatus, SchoolView,
+};
+use serde_json::json;
+
+use crate::base::calendar::uk_date;
+use crate::base::keys::{Key, MEMBER_PREFIX};
+use crate::base::ports::{Condition, Index, Query, TransactWrite, query_all};
+use crate::partner::schools::row_of;
+use crate::store::domain_events::EventKind;
+use crate::store::links::{Change, LoadedLink, app_of, app_record, commit, load};
+use crate::store::records::{
+    AppRecord, InvitationEmail, RevocationDueRecord, SchoolLinkRecord, SessionRecord, plain_item,
+};
+use crate::store::records::{MemberRecord, from_item};
+use crate::{
+    EmailAddress, Error, Gatehouse, PartnerId, Result, SchoolId, SchoolUrn, partner::invitations, registry::directory,
+    store::authorisation_log, store::idempotency, store::outbox,
+};
+
+/// `GET /api/partner/schools/{school_id}`.
+pub async fn detail(
+    gatehouse: &Gatehouse,
+    session: &SessionRecord,
+    app: Option<&str>,
+    school: &str,
+) -> Result<SchoolDetail> {
+    let app = app_of(session, app)?;
+    let loaded = load(gatehouse, session, &app, school).await?;
+    let (app, _) = app_record(gatehouse, session, &app).await?;
+    tile(gatehouse, &app, &loaded.link).await
+}
+
+async fn tile(gatehouse: &Gatehouse, app: &AppRecord, link: &SchoolLinkRecord) -> Result<SchoolDetail> {
+    let now = gatehouse.clock.now();
+    let log = authorisation_log::read(gatehouse.table.as_ref(), &link.app_id, &link.school_id).await?;
+    let log_intact = match authorisation_log::verify(&log, link.log_head.as_deref()) {
+        Ok(()) => true,
+        Err(broken) => {
+            tracing::error!(school_id = %link.school_id, seq = broken.seq, reason = broken.reason, "authorisation log chain broken");
+            false
+        }
+    };
+    // Past its revocation date a link is revoked here too, before the daily
+    // job records it (#12); until the job has, nothing can be done to it.
+    let view = link.view_on(uk_date(now));
+    let actions = if view == link.view { actions_for(link) } else { Vec::new() };
+    Ok(SchoolDetail {
+        app_id: app.app_id.to_string(),
+        app_name: app.name.clone(),
+        view: link.cancelled_on.is_none().then_some(view),
+        row: row_of(link, &app.requested_scopes, now),
+        school_contact_name: link.school_contact_name.clone(),
+        school_contact_role: link.school_contact_role.clone(),
+        requested_scopes: app.requested_scopes.clone(),
+        granted_scopes: link.granted_scopes.clone(),
+        log: authorisation_log::to_wire(log),
+        log_intact,
+        actions,
+        last_pull_on: match link.view {
+            SchoolView::Active => crate::store::usage::last_pull(gatehouse, &link.app_id, &link.school_id)
+                .await?
+                .map(|day| day.to_string()),
+            SchoolView::Pending | SchoolView::Revoked => None,
+        },
+    })
+}
+
+/// What the tile offers for a link's state.
+pub fn actions_for(link: &SchoolLinkRecord) -> Vec<SchoolAction> {
+    if link.cancelled_on.is_some() {
+        return vec![SchoolAction::Reinvite];
+    }
+    match link.view {
+        SchoolView::Active if link.revoke_on.is_some() => {
+            vec![SchoolAction::CancelRevocation, SchoolAction::RevokeAccess]
+        }
+        SchoolView::Active => vec![SchoolAction::RevokeAccess],
+        SchoolView::Pending => vec![
+            if link.priority { SchoolAction::RemovePriority } else { SchoolAction::SetPriority },
+            SchoolAction::ResendInvite,
+            SchoolAction::CancelInvite,
+        ],
+        SchoolView::Revoked => vec![SchoolAction::Reinvite],
+    }
+}
+
+/// An action's context: who, which app, which link.
+struct Target {
+    app: AppRecord,
+    loaded: LoadedLink,
+}
+
+async fn target(gatehouse: &Gatehouse, session: &SessionRecord, app: Option<&str>, school: &str) -> Result<Target> {
+    let app = app_of(session, app)?;
+    let loaded = load(gatehouse, session, &app, school).await?;
+    let (app, _) = app_record(gatehouse, session, &app).await?;
+    Ok(Target { app, loaded })
+}
+
+async fn outcome(
+    gatehouse: &Gatehouse,
+    app: &AppRecord,
+    link: &SchoolLinkRecord,
+    changed: bool,
+    message: String,
+) -> Result<ActionOutcome> {
+    Ok(ActionOutcome { changed, message, school: tile(gatehouse, app, link).await? })
+}
+
+fn not_in(view: &str, what: &str) -> Error {
+    Error::Invalid { field: "school_id", reason: format!("{what} is only possible for a school in {view}") }
+}
+
+/// The write that queues a revocation for the daily job.
+pub(crate) fn revocation_due(link: &SchoolLinkRecord, on: NaiveDate) -> TransactWrite {
+    let key = Key::RevocationDue(on, &link.app_id, &link.school_id);
+    let record = RevocationDueRecord { app_id: link.app_id.clone(), school_id: link.school_id.clone(), revoke_on: on };
+    TransactWrite::Put { item: plain_item(&key, &record, 1), condition: Condition::Always }
+}
+
+/// The write that removes a queued revocation, if the link has one.
+pub(crate) fn revocation_no_longer_due(link: &SchoolLinkRecord) -> Option<TransactWrite> {
+    link.revoke_on.map(|on| {
+        let key = Key::RevocationDue(on, &link.app_id, &link.school_id);
+        TransactWrite::Delete { pk: key.pk(), sk: key.sk(), condition: Condition::Always }
+    })
+}
+
+/// Ends access now: the link moves to Revoked and the school must authorise
+/// again. Used by the action (date = today) and the daily job.
+pub(crate) fn revoked(link: &SchoolLinkRecord, today: NaiveDate, by: &str) -> Change {
+    let mut next = link.clone();
+    next.view = SchoolView::Revoked;
+    next.revoked_on = Some(today);
+    next.revoked_by = Some(by.to_owned());
+    next.revoke_on = None;
+    next.revoke_requested_by = None;
+    next.granted_scopes.clear();
+    next.reauthorisation_requested_for = None;
+    next.reauthorisation_answered_for = None;
+    next.pending_grant = None;
+    next.priority = false;
+    let facts = json!({ "revoked_on": today.to_string() });
+    let mut change = Change::new(next).event(EventKind::AuthorisationRevoked, facts);
+    if let Some(write) = crate::registry::authority::dequeue_verification(link) {
+        change = change.also(write);
+    }
+    if let Some(write) = revocation_no_longer_due(link) {
+        change = change.also(write);
+    }
+    change
+}
+
+fn reason_text(request: &RevokeRequest) -> Result<String> {
+    let note = request.note.as_deref().map(str::trim).filter(|note| !note.is_empty());
+    if note.is_some_and(|note| note.chars().count() > 500) {
+        return Err(Error::invalid("note", "keep the note under 500 characters"));
+    }
+    match (request.reason, note) {
+        (RevokeReason::Other, None) => Err(Error::invalid("note", "say why access is revoked")),
+        (reason, Some(note)) => Ok(format!("{} ({note})", reason.label())),
+        (reason, None) => Ok(reason.label().to_owned()),
+    }
+}
+
+/// P6 Revoke Access: today ends access now; a later date schedules it.
+pub async fn revoke(
+    gatehouse: &Gatehouse,
+    session: &SessionRecord,
+    app: Option<&str>,
+    school: &str,
+    request: &RevokeRequest,
+) -> Result<ActionOutcome> {
+    let Target { app, loaded } = target(gatehouse, session, app, school).await?;
+    let link = &loaded.link;
+    let today = uk_date(gatehouse.clock.now());
+    let on = crate::base::calendar::parse_date(request.revoke_on.trim())
+        .ok_or_else(|| Error::invalid("revoke_on", "give the date as YYYY-MM-DD"))?;
+    if on < today {
+        return Err(Error::invalid("revoke_on", "choose today or a later date"));
+    }
+    let reason = reason_text(request)?;
+    if link.view == SchoolView::Revoked || link.cancelled_on.is_some() {
+        let message = format!("{} has no access to revoke.", link.name);
+        return outcome(gatehouse, &app, link, false, message).await;
+    }
+    if link.view != SchoolView::Active {
+        return Err(not_in("Active Schools", "Revoking access"));
+    }
+    let actor = &session.display_name;
+    if on == today {
+        let change = revoked(link, today, actor)
+            .log(LogEvent::Revoked, format!("Access revoked. Reason: {reason}"))
+            .with_receipts(None);
+        let saved = commit(gatehouse, &loaded, change, actor).await?;
+        outbox::deliver(gatehouse).await?;
+        let message = format!("Access to {} is revoked; the school must authorise again to share data.", link.name);
+        return outcome(gatehouse, &app, &saved.link, true, message).await;
+    }
+    if link.revoke_on == Some(on) {
+        let message = format!("Access to {} already ends on {on}.", link.name);
+        return outcome(gatehouse, &app, link, false, message).await;
+    }
+    let mut next = link.clone();
+    next.revoke_on = Some(on);
+    next.revoke_requested_by = Some(actor.clone());
+    let mut change = Change::new(next)
+        .log(LogEvent::RevokeScheduled, format!("Access ends on {on}. Reason: {reason}"))
+        .also(revocation_due(link, on))
+        .with_receipts(None);
+    if let Some(write) = revocation_no_longer_due(link).filter(|_| link.revoke_on != Some(on)) {
+        change = change.also(write);
+    }
+    let saved = commit(gatehouse, &loaded, change, actor).await?;
+    outbox::deliver(gatehouse).await?;
+    let message = format!("Access to {} ends on {on}; until then it shows as Revoke Pending.", link.name);
+    outcome(gatehouse, &app, &saved.link, true, message).await
+}
+
+/// P6: takes back a revocation that has not happened yet.
+pub async fn cancel_revocation(
+    gatehouse: &Gatehouse,
+    session: &SessionRecord,
+    app: Option<&str>,
+    school: &str,
+) -> Result<ActionOutcome> {
+    let Target { app, loaded } = target(gatehouse, session, app, school).await?;
+    let link = &loaded.link;
+    let Some(on) = link.revoke_on.filter(|_| link.view == SchoolView::Active) else {
+        let message = format!("{} has no revocation pending.", link.name);
+        return outcome(gatehouse, &app, link, false, message).await;
+    };
+    let mut next = link.clone();
+    next.revoke_on = None;
+    next.revoke_requested_by = None;
+    let mut change = Change::new(next)
+        .log(LogEvent::RevokeCancelled, format!("The revocation from {on} was cancelled"))
+        .with_receipts(None);
+    if let Some(write) = revocation_no_longer_due(link) {
+        change = change.also(write);
+    }
+    let saved = commit(gatehouse, &loaded, change, &session.display_name).await?;
+    outbox::deliver(gatehouse).await?;
+    let message = format!("{} keeps its access; the revocation from {on} is cancelled.", link.name);
+    outcome(gatehouse, &app, &saved.link, true, message).await
+}
+
+/// P6 Set/Remove Priority (Pending Authorisations).
+pub async fn set_priority(
+    gatehouse: &Gatehouse,
+    session: &SessionRecord,
+    app: Option<&str>,
+    school: &str,
+    priority: bool,
+) -> Result<ActionOutcome> {
+    let Target { app, loaded } = target(gatehouse, session, app, school).await?;
+    let link = &loaded.link;
+    if link.view != SchoolView::Pending || link.cancelled_on.is_some() {
+        return Err(not_in("Pending Authorisations", "Priority"));
+    }
+    let said = if priority { "a priority" } else { "not a priority" };
+    if link.priority == priority {
+        return outcome(gatehouse, &app, link, false, format!("{} is already {said}.", link.name)).await;
+    }
+    let mut next = link.clone();
+    next.priority = priority;
+    let (event, detail) = if priority {
+        (LogEvent::PrioritySet, "Marked as a priority")
+    } else {
+        (LogEvent::PriorityRemoved, "No longer a priority")
+    };
+    let change = Change::new(next).log(event, detail).keeping_tokens();
+    let saved = commit(gatehouse, &loaded, change, &session.display_name).await?;
+    outcome(gatehouse, &app, &saved.link, true, format!("{} is now {said}.", link.name)).await
+}
+
+/// P6 Cancel Invite: the school leaves Pending and its link stops working.
+pub async fn cancel_invitation(
+    gatehouse: &Gatehouse,
+    session: &SessionRecord,
+    app: Option<&str>,
+    school: &str,
+) -> Result<ActionOutcome> {
+    let Target { app, loaded } = target(gatehouse, session, app, school).await?;
+    let link = &loaded.link;
+    if link.cancelled_on.is_some() {
+        let message = format!("The invitation to {} was already cancelled.", link.name);
+        return outcome(gatehouse, &app, link, false, message).await;
+    }
+    if link.view != SchoolView::Pending {
+        return Err(not_in("Pending Authorisations", "Cancelling an invitation"));
+    }
+    let mut next = link.clone();
+    next.cancelled_on = Some(uk_date(gatehouse.clock.now()));
+    next.invitation = None;
+    next.priority = false;
+    next.pending_grant = None;
+    let mut change =
+        Change::new(next).log(LogEvent::InvitationCancelled, "Invitation cancelled; its link no longer works");
+    if let Some(write) = crate::registry::authority::dequeue_verification(link) {
+        change = change.also(write);
+    }
+    let saved = commit(gatehouse, &loaded, change, &session.display_name).await?;
+    let message = format!("The invitation to {} is cancelled. Invite the school again to start over.", link.name);
+    outcome(gatehouse, &app, &saved.link, true, message).await
+}
+
+/// Applies a new contact from the request, validated, to `link`.
+fn with_contact(link: &mut SchoolLinkRecord, request: &InviteRequest) -> Result<()> {
+    let Some(contact) = &request.new_contact else {
+        if link.school_contact.is_none() {
+            return Err(Error::invalid("new_contact", "this school has no contact yet; add one"));
+        }
+        return Ok(());
+    };
+    let name = contact.name.trim();
+    if name.is_empty() || name.chars().count() > 100 {
+        return Err(Error::invalid("name", "give the contact's name (up to 100 characters)"));
+    }
+    let role = contact.role.as_deref().map(str::trim).filter(|role| !role.is_empty());
+    if role.is_some_and(|role| role.chars().count() > 100) {
+        return Err(Error::invalid("role", "keep the role under 100 characters"));
+    }
+    link.school_contact = Some(EmailAddress::parse(&contact.email)?);
+    link.school_contact_name = Some(name.to_owned());
+    link.school_contact_role = role.map(str::to_owned);
+    Ok(())
+}
+
+/// P6 Resend Invite, to the same contact or a new one. The earlier link dies.
+pub async fn resend_invitation(
+    gatehouse: &Gatehouse,
+    session: &SessionRecord,
+    app: Option<&str>,
+    school: &str,
+    request: &InviteRequest,
+    idempotency_key: Option<&str>,
+) -> Result<ActionOutcome> {
+    let scope = format!("{}#{}#resend#{school}", session.partner_id, app.unwrap_or(""));
+    let work = |commit| async move {
+        let Target { app, loaded } = target(gatehouse, session, app, school).await?;
+        if loaded.link.view != SchoolView::Pending || loaded.link.cancelled_on.is_some() {
+            return Err(not_in("Pending Authorisations", "Resending an invitation"));
+        }
+        let event = LogEvent::InvitationResent;
+        send_invitation(gatehouse, &Actor::of(session), app, loaded, request, event, &commit).await
+    };
+    let finish = |_| finish_sending(gatehouse, session, app, school, LogEvent::InvitationResent);
+    idempotency::once_committing(gatehouse, &scope, idempotency_key, request, work, finish).await
+}
+
+/// A retry after an invitation was committed and its request failed
+/// (issue 18): sends the email still owed, if any, and answers as the first
+/// attempt would have.
+async fn finish_sending(
+    gatehouse: &Gatehouse,
+    session: &SessionRecord,
+    app: Option<&str>,
+    school: &str,
+    event: LogEvent,
+) -> Result<ActionOutcome> {
+    let Target { app, loaded } = target(gatehouse, session, app, school).await?;
+    let link = match invitations::finish_unsent(gatehouse, &loaded, &session.display_name).await? {
+        Some(sent) => sent.link,
+        None => loaded.link,
+    };
+    let to = link.school_contact.as_ref().map(EmailAddress::as_str).unwrap_or_default().to_owned();
+    let message = sent_message(event, &link.name, &to);
+    outcome(gatehouse, &app, &link, true, message).await
+}
+
+/// What the answer says once an invitation went to `to`.
+fn sent_message(event: LogEvent, name: &str, to: &str) -> String {
+    if event == LogEvent::Invited {
+        format!("{name} is invited: the invitation was sent to {to}.")
+    } else {
+        format!("The invitation to {name} was sent to {to}; any earlier link no longer works.")
+    }
+}
+
+/// P6 Re-invite a revoked school (or one whose invitation was cancelled).
+pub async fn reinvite(
+    gatehouse: &Gatehouse,
+    session: &SessionRecord,
+    app: Option<&str>,
+    school: &str,
+    request: &InviteRequest,
+    idempotency_key: Option<&str>,
+) -> Result<ActionOutcome> {
+    let scope = format!("{}#{}#reinvite#{school}", session.partner_id, app.unwrap_or(""));
+    let work = |commit| async move {
+        let Target { app, loaded } = target(gatehouse, session, app, school).await?;
+        let link = &loaded.link;
+        if link.view == SchoolView::Pending && link.cancelled_on.is_none() {
+            // Nothing to do, but a malformed contact is still refused (issue 18).
+            with_contact(&mut link.clone(), request)?;
+            let message = format!("{} is already invited; use Resend Invite to send the link again.", link.name);
+            return outcome(gatehouse, &app, link, false, message).await;
+        }
+        if link.view == SchoolView::Active && link.cancelled_on.is_none() {
+            return Err(not_in("Revoked Schools", "Re-inviting"));
+        }
+        send_invitation(gatehouse, &Actor::of(session), app, loaded, request, LogEvent::Reinvited, &commit).await
+    };
+    let finish = |_| finish_sending(gatehouse, session, app, school, LogEvent::Reinvited);
+    idempotency::once_committing(gatehouse, &scope, idempotency_key, request, work, finish).await
+}
+
+/// Issues a fresh invitation token, moves the link to Pending, logs and emails.
+/// The token is committed owing its email (`invitations::send_issued`), with
+/// `commit`'s mark when the request runs under an `Idempotency-Key`.
+async fn send_invitation(
+    gatehouse: &Gatehouse,
+    actor: &Actor,
+    app: AppRecord,
+    loaded: LoadedLink,
+    request: &InviteRequest,
+    event: LogEvent,
+    commit_mark: &idempotency::Commit,
+) -> Result<ActionOutcome> {
+    let now = gatehouse.clock.now();
+    let mut next = loaded.link.clone();
+    next.app_name = Some(app.name.clone());
+    next.partner_name = Some(actor.partner_name.clone());
+    with_contact(&mut next, request)?;
+    let contact = next.school_contact.clone().ok_or(Error::invalid("new_contact", "add a school contact"))?;
+    if next.partner_contact.as_ref() == Some(&contact) || actor.email.as_ref() == Some(&contact) {
+        return Err(partner_address_refused());
+    }
+    refuse_partner_address(gatehouse, &actor.partner_id, &contact).await?;
+    let contact_name = next.school_contact_name.clone().unwrap_or_default();
+    let issued = invitations::issue(&loaded.link, &contact, &contact_name, now)?.emailing(InvitationEmail::Invitation);
+    next.invitation = Some(issued.reference);
+    next.invited_on = Some(uk_date(now));
+    if event == LogEvent::Reinvited {
+        next.view = SchoolView::Pending;
+        next.cancelled_on = None;
+        next.revoked_on = None;
+        next.revoked_by = None;
+        next.priority = false;
+    }
+    let detail = match (&request.new_contact, event) {
+        (_, LogEvent::Invited) => format!("Invitation sent to {}", contact.as_str()),
+        (Some(_), _) => format!("Sent to a new school contact, {}", contact.as_str()),
+        (None, _) => format!("Sent to {}", contact.as_str()),
+    };
+    let mut change = Change::new(next).log(event, detail);
+    for write in issued.writes {
+        change = change.also(write);
+    }
+    if let Some(mark) = commit_mark.write(serde_json::Value::Null) {
+        change = change.also(mark);
+    }
+    let saved = commit(gatehouse, &loaded, change, &actor.name).await?;
+    // The answer is read before the send, so nothing can fail after it: a
+    // retry then finds the email either owed (and sends it) or sent.
+    let message = sent_message(event, &saved.link.name, contact.as_str());
+    let answer = outcome(gatehouse, &app, &saved.link, true, message).await?;
+    invitations::send_issued(gatehouse, &saved, &issued.token, &actor.partner_name, &app, &actor.name).await?;
+    Ok(answer)
+}
+
+fn partner_address_refused() -> Error {
+    Error::invalid(
+        "school_contact",
+        "this address belongs to a partner organisation, not the school; name someone at the school who may share its data",
+    )
+}
+
+/// #12: a partner never gains a say for a school by naming itself. Refuses
+/// any partner user's address (of any organisation) and any address at a
+/// domain of this partner's own team (free-mail domains aside).
+pub async fn refuse_partner_address(gatehouse: &Gatehouse, partner: &PartnerId, email: &EmailAddress) -> Result<()> {
+    let user_key = Key::User(AccountKind::Partner, email);
+    if gatehouse.table.get(&user_key.pk(), &user_key.sk()).await?.is_some() {
+        return Err(partner_address_refused());
+    }
+    let team = Query::partition(Index::Primary, Key::Partner(partner).pk()).with_prefix(MEMBER_PREFIX);
+    for item in query_all(gatehouse.table.as_ref(), team).await? {
+        let member: MemberRecord = from_item(&item)?;
+        let domain = member.email.domain();
+        if domain == email.domain() && !crate::registry::domains::is_shared_domain(domain) {
+            return Err(partner_address_refused());
+        }
+    }
+    Ok(())
+}
+
+/// Who acts on a partner's behalf: a signed-in user, or an app by API key.
+#[derive(Debug, Clone)]
+pub struct Actor {
+    pub partner_id: PartnerId,
+    pub partner_name: String,
+    /// For the log: a person's name, or "<app> (API)".
+    pub name: String,
+    /// The default partner contact of new invitations.
+    pub email: Option<EmailAddress>,
+}
+
+impl Actor {
+    pub fn of(session: &SessionRecord) -> Self {
+        Actor {
+            partner_id: session.partner_id.clone(),
+            partner_name: session.partner_name.clone(),
+            name: session.display_name.clone(),
+            email: Some(session.email.clone()),
+        }
+    }
+}
+
+/// P7: invites a school from the directory for one of the signed-in
+/// partner's apps.
+pub async fn invite_school(
+    gatehouse: &Gatehouse,
+    session: &SessionRecord,
+    app: Option<&str>,
+    request: &InviteSchoolRequest,
+) -> Result<ActionOutcome> {
+    let app_id = app_of(session, app)?;
+    let (app, _) = app_record(gatehouse, session, &app_id).await?;
+    invite(gatehouse, &Actor::of(session), app, request, &idempotency::Commit::none()).await
+}
+
+/// A6: an app invites a school with its API key; honours `Idempotency-Key`.
+pub async fn invite_by_api(
+    gatehouse: &Gatehouse,
+    actor: &Actor,
+    app: AppRecord,
+    request: &InviteSchoolRequest,
+    idempotency_key: Option<&str>,
+) -> Result<ActionOutcome> {
+    let scope = format!("app#{}#invite", app.app_id);
+    let finish = |_| async {
+        let school = SchoolId::parse(request.urn.trim()).map_err(|_| Error::NotFound("school"))?;
+        let key = Key::SchoolLink(&app.app_id, &school);
+        let item = gatehouse.table.get(&key.pk(), &key.sk()).await?.ok_or(Error::NotFound("school"))?;
+        let loaded = LoadedLink { link: from_item(&item)?, version: item.version };
+        let link = match invitations::finish_unsent(gatehouse, &loaded, &actor.name).await? {
+            Some(sent) => sent.link,
+            None => loaded.link,
+        };
+        let to = link.school_contact.as_ref().map(EmailAddress::as_str).unwrap_or_default().to_owned();
+        let message = sent_message(LogEvent::Invited, &link.name, &to);
+        outcome(gatehouse, &app, &link, true, message).await
+    };
+    let first = app.clone();
+    let work = |commit| async move { invite(gatehouse, actor, first, request, &commit).await };
+    idempotency::once_committing(gatehouse, &scope, idempotency_key, request, work, finish).await
+}
+
+/// Invites a school for `app`. A school already invited or authorised for
+/// the app is not invited twice (the answer says which); one that was
+/// revoked or whose invitation was cancelled is re-invited.
+pub async fn invite(
+    gatehouse: &Gatehouse,
+    actor: &Actor,
+    app: AppRecord,
+    request: &InviteSchoolRequest,
+    commit_mark: &idempotency::Commit,
+) -> Result<ActionOutcome> {
+    if !request.contact_may_authorise {
+        return Err(Error::invalid(
+            "contact_may_authorise",
+            "invite someone who may share data for the school, and confirm it",
+        ));
+    }
+    let urn = SchoolUrn::parse(&request.urn)?;
+    let school = directory::get(gatehouse.table.as_ref(), &urn).await?.ok_or(Error::NotFound("school"))?;
+    if school.status == EstablishmentStatus::Closed {
+        return Err(Error::invalid("urn", "this school is closed in the register"));
+    }
+    let partner_contact = match request.partner_contact.as_deref().map(str::trim).filter(|c| !c.is_empty()) {
+        Some(raw) => EmailAddress::parse(raw).map_err(|_| Error::invalid("partner_contact", "not an email address"))?,
+        None => actor.email.clone().ok_or(Error::invalid("partner_contact", "name a partner contact"))?,
+    };
+    let app_id = app.app_id.clone();
+    let invite = InviteRequest { new_contact: Some(request.school_contact.clone()) };
+    let school_id = SchoolId::parse(urn.as_str())?;
+    let key = Key::SchoolLink(&app_id, &school_id);
+    if let Some(item) = gatehouse.table.get(&key.pk(), &key.sk()).await? {
+        let loaded = LoadedLink { link: from_item(&item)?, version: item.version };
+        if loaded.link.partner_id != actor.partner_id {
+            return Err(Error::NotFound("school"));
+        }
+        let owed = loaded.link.invitation.as_ref().is_some_and(|reference| reference.unsent.is_some())
+            && EmailAddress::parse(&request.school_contact.email).ok() == loaded.link.school_contact;
+        return match (loaded.link.cancelled_on, loaded.link.view) {
+            // The retry of an invitation whose email failed (issue 18): send it.
+            (None, SchoolView::Pending) if owed => {
+                let sent = invitations::finish_unsent(gatehouse, &loaded, &actor.name).await?;
+                let link = sent.map_or(loaded.link, |sent| sent.link);
+                let to = link.school_contact.as_ref().map(EmailAddress::as_str).unwrap_or_default().to_owned();
+                let message = sent_message(LogEvent::Invited, &link.name, &to);
+                outcome(gatehouse, &app, &link, true, message).await
+            }
+            (None, SchoolView::Pending) => {
+                Err(Error::AlreadyLinked("this school is already invited; resend the invitation from its tile instead"))
+            }
+            (None, SchoolView::Active) => Err(Error::AlreadyLinked("this school has already authorised this app")),
+            _ => send_invitation(gatehouse, actor, app, loaded, &invite, LogEvent::Reinvited, commit_mark).await,
+        };
+    }
+    let now = gatehouse.clock.now();
+    let link = SchoolLinkRecord {
+        school_id,
+        app_id: app_id.clone(),
+        partner_id: actor.partner_id.clone(),
+        name: school.name.clone(),
+        urn: Some(school.urn.clone()),
+        local_authority: Some(school.local_authority.clone()),
+        postcode: Some(school.postcode.clone()),
+        mis: None,
+        view: SchoolView::Pending,
+        status: SchoolStatus::NotInstalled,
+        authorised_on: None,
+        gdpr_mode: None,
+        feed_status: None,
+        usage: None,
+        install_status: InstallStatus::OnboardingQueue,
+        last_extract_at: None,
+        active_cases: 0,
+        revoke_on: None,
+        invited_on: Some(uk_date(now)),
+        revoked_on: None,
+        revoked_by: None,
+        school_contact: None,
+        partner_contact: Some(partner_contact),
+        priority: false,
+        school_contact_name: None,
+        school_contact_role: None,
+        granted_scopes: Default::default(),
+        reauthorisation_requested_for: None,
+        reauthorisation_answered_for: None,
+        invitation: None,
+        cancelled_on: None,
+        last_reminded_on: None,
+        revoke_requested_by: None,
+        log_seq: 0,
+        log_head: None,
+        app_name: Some(app.name.clone()),
+        partner_name: Some(actor.partner_name.clone()),
+        authorised_by: None,
+        pending_grant: None,
+    };
+    // Version 0 "exists" nowhere: the first commit writes version 1 only if
+    // no link was created meanwhile.
+    let fresh = LoadedLink { link, version: 0 };
+    send_invitation(gatehouse, actor, app, fresh, &invite, LogEvent::Invited, commit_mark).await
+}

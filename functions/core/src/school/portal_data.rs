@@ -1,0 +1,144 @@
+//! The school's MIS data as the portals see it (G1, A3):
+//! - "why is this person missing?" for the school (on an app's page) and for
+//!   the partner (on the school tile): the same rules the data API applies,
+//!   answered as a reason code and a sentence, never the person's details;
+//! - the deletion guard's held extract, for the school and for support: what
+//!   releasing it would delete, then release or reject;
+//! - freshness for the school's dashboard: the last extract and each app's
+//!   last pull.
+//!
+//! Who may ask is settled here: the school only about its own apps, the
+//! partner only about its own app's link to the school, support about any
+//! school. Anything else is "not found".
+
+use chrono::SecondsFormat;
+use gatehouse_model::{
+    AppPull, Explanation, HeldExtractAction, HeldExtractChoice, HeldExtractDecision, HeldExtractDiff, SchoolAppState,
+    SchoolFeed,
+};
+
+use crate::data::feed::{HeldExtractRecord, load_feed};
+use crate::data::people::{self, STALE_AFTER_DAYS, valid_mis_id};
+use crate::store::links::{app_of, load};
+use crate::store::records::{SchoolSessionRecord, SessionRecord};
+use crate::{AppId, Error, Gatehouse, Result, SchoolId, data::held_extracts, school::portal, store::usage};
+
+fn check_mis_id(mis_id: &str) -> Result<()> {
+    if valid_mis_id(mis_id) {
+        Ok(())
+    } else {
+        Err(Error::invalid("mis_id", "an MIS id is 1 to 64 letters, digits or - _ . :"))
+    }
+}
+
+/// `GET /api/school/apps/{app_id}/explain?mis_id=`: why the app cannot see
+/// someone, for the signed-in school (its own link to the app only).
+pub async fn explain_for_school(
+    gatehouse: &Gatehouse,
+    session: &SchoolSessionRecord,
+    app: &str,
+    mis_id: &str,
+) -> Result<Explanation> {
+    let (loaded, _) = crate::store::links::load_for_school(gatehouse, session, app).await?;
+    check_mis_id(mis_id)?;
+    people::explain(gatehouse, &loaded.link.app_id, &session.school_id, mis_id).await
+}
+
+/// `GET /api/partner/schools/{school_id}/explain?app=&mis_id=`: for the
+/// partner that owns the app and the link, exactly the app's own answer
+/// (#18: nothing about an id the app was never shared). The answer carries
+/// the reason and the rule's sentence; no name or other detail of the person.
+pub async fn explain_for_partner(
+    gatehouse: &Gatehouse,
+    session: &SessionRecord,
+    school: &str,
+    app: Option<&str>,
+    mis_id: &str,
+) -> Result<Explanation> {
+    let app = app_of(session, app).map_err(|_| Error::NotFound("app"))?;
+    let loaded = load(gatehouse, session, &app, school).await?;
+    check_mis_id(mis_id)?;
+    people::explain_for_app(gatehouse, &app, &loaded.link.school_id, mis_id).await
+}
+
+/// Support names a school by id; one that does not parse is not found.
+pub fn school_for_ops(raw: &str) -> Result<SchoolId> {
+    SchoolId::parse(raw).map_err(|_| Error::NotFound("school"))
+}
+
+/// What releasing the school's held extract would change (the school's
+/// people, named: for the school and support only, never a partner).
+pub async fn held_diff(gatehouse: &Gatehouse, school: &SchoolId) -> Result<HeldExtractDiff> {
+    held_extracts::diff(gatehouse, school).await
+}
+
+/// Applies the held extract the decision names (`Conflict` if a newer one
+/// replaced it). Who released it is not logged by name: the actor is a role
+/// ("school portal", "support").
+pub async fn release(
+    gatehouse: &Gatehouse,
+    school: &SchoolId,
+    choice: &HeldExtractChoice,
+    actor: &str,
+) -> Result<HeldExtractDecision> {
+    let receipt = held_extracts::release(gatehouse, school, &choice.held_id, actor).await?;
+    let deleted = receipt.changes.deleted;
+    Ok(HeldExtractDecision {
+        action: HeldExtractAction::Released,
+        message: format!(
+            "The held extract was applied: {deleted} {} deleted.",
+            if deleted == 1 { "record" } else { "records" }
+        ),
+        receipt: Some(receipt),
+    })
+}
+
+/// Throws the held extract the decision names away (`Conflict` if a newer
+/// one replaced it); the school keeps its current data.
+pub async fn reject(
+    gatehouse: &Gatehouse,
+    school: &SchoolId,
+    choice: &HeldExtractChoice,
+    actor: &str,
+) -> Result<HeldExtractDecision> {
+    held_extracts::reject(gatehouse, school, &choice.held_id, actor).await?;
+    Ok(HeldExtractDecision {
+        action: HeldExtractAction::Rejected,
+        message: "The held extract was discarded. Your apps keep the data they had; the next extract from your MIS \
+                  is checked again."
+            .into(),
+        receipt: None,
+    })
+}
+
+/// `GET /api/school/feed`: the last extract, a held one, and each sharing
+/// app's last pull. The feed, the dashboard's Query, then one or two
+/// GetItems per sharing app.
+pub async fn feed(gatehouse: &Gatehouse, session: &SchoolSessionRecord) -> Result<SchoolFeed> {
+    let feed = load_feed(gatehouse, &session.school_id).await?.map(|(feed, _)| feed);
+    let now = gatehouse.clock.now();
+    let last_extract_at = feed.as_ref().and_then(|feed| feed.last_extract_at);
+    let dashboard = portal::dashboard(gatehouse, session).await?;
+    let mut apps = Vec::new();
+    for row in dashboard.apps {
+        if !matches!(row.state, SchoolAppState::Active | SchoolAppState::RevokePending) {
+            continue;
+        }
+        let Ok(app_id) = AppId::parse(&row.app_id) else { continue };
+        let last = usage::last_pull(gatehouse, &app_id, &session.school_id).await?;
+        apps.push(AppPull {
+            app_id: row.app_id,
+            app_name: row.app_name,
+            last_pull_on: last.map(|day| day.to_string()),
+        });
+    }
+    Ok(SchoolFeed {
+        school_id: session.school_id.to_string(),
+        last_extract_at: last_extract_at.map(|at| at.to_rfc3339_opts(SecondsFormat::Secs, true)),
+        last_status: feed.as_ref().and_then(|feed| feed.last_status),
+        cache_stale: last_extract_at.is_none_or(|at| (now - at).num_days() >= STALE_AFTER_DAYS),
+        persons: feed.as_ref().map_or(0, |feed| feed.persons),
+        held_extract: feed.as_ref().and_then(|feed| feed.held.as_ref()).map(HeldExtractRecord::summary),
+        apps,
+    })
+}

@@ -1,0 +1,468 @@
+//! Email templates, rendered here so SES and the local outbox send the same
+//! message. askama escapes HTML; the text variant is rendered unescaped.
+
+use askama::Template;
+
+use gatehouse_model::AuthorisationReceipt;
+
+use crate::base::ports::Email;
+use crate::{EmailAddress, Error};
+
+#[derive(Template)]
+#[template(path = "magic_link.html")]
+struct MagicLinkHtml<'a> {
+    display_name: &'a str,
+    portal: &'a str,
+    link: &'a str,
+    minutes: i64,
+}
+
+#[derive(Template)]
+#[template(path = "magic_link.txt", escape = "none")]
+struct MagicLinkText<'a> {
+    display_name: &'a str,
+    portal: &'a str,
+    link: &'a str,
+    minutes: i64,
+}
+
+#[derive(Template)]
+#[template(path = "invitation.html")]
+struct InvitationHtml<'a> {
+    contact_name: &'a str,
+    partner_name: &'a str,
+    app_name: &'a str,
+    scopes: &'a [&'a str],
+    link: &'a str,
+    days: i64,
+    reminder: bool,
+}
+
+#[derive(Template)]
+#[template(path = "invitation.txt", escape = "none")]
+struct InvitationText<'a> {
+    contact_name: &'a str,
+    partner_name: &'a str,
+    app_name: &'a str,
+    scopes: &'a [&'a str],
+    link: &'a str,
+    days: i64,
+    reminder: bool,
+}
+
+#[derive(Template)]
+#[template(path = "reauthorisation.html")]
+struct ReauthorisationHtml<'a> {
+    contact_name: &'a str,
+    partner_name: &'a str,
+    app_name: &'a str,
+    added: &'a [&'a str],
+    link: &'a str,
+    days: i64,
+}
+
+#[derive(Template)]
+#[template(path = "reauthorisation.txt", escape = "none")]
+struct ReauthorisationText<'a> {
+    contact_name: &'a str,
+    partner_name: &'a str,
+    app_name: &'a str,
+    added: &'a [&'a str],
+    link: &'a str,
+    days: i64,
+}
+
+#[derive(Template)]
+#[template(path = "team_welcome.html")]
+struct TeamWelcomeHtml<'a> {
+    display_name: &'a str,
+    partner_name: &'a str,
+    added_by: &'a str,
+    sign_in_url: &'a str,
+}
+
+#[derive(Template)]
+#[template(path = "team_welcome.txt", escape = "none")]
+struct TeamWelcomeText<'a> {
+    display_name: &'a str,
+    partner_name: &'a str,
+    added_by: &'a str,
+    sign_in_url: &'a str,
+}
+
+fn render_error(what: &'static str) -> impl Fn(askama::Error) -> Error {
+    move |e| Error::Unavailable(anyhow::Error::new(e).context(what))
+}
+
+/// Who an invitation is for and what it asks.
+pub struct InvitationMail<'a> {
+    pub contact_name: &'a str,
+    pub partner_name: &'a str,
+    pub app_name: &'a str,
+    pub scopes: &'a [&'a str],
+    pub link: &'a str,
+    pub days: i64,
+    pub reminder: bool,
+}
+
+/// S1: the "Begin Authorisation" invitation (also resends and re-invites).
+pub fn invitation(to: EmailAddress, mail: &InvitationMail<'_>) -> Result<Email, Error> {
+    let InvitationMail { contact_name, partner_name, app_name, scopes, link, days, reminder } = *mail;
+    let subject = if reminder {
+        format!("Reminder: {partner_name} asks your school to share data with {app_name}")
+    } else {
+        format!("{partner_name} asks your school to share data with {app_name}")
+    };
+    Ok(Email {
+        to,
+        subject,
+        text: InvitationText { contact_name, partner_name, app_name, scopes, link, days, reminder }
+            .render()
+            .map_err(render_error("rendering invitation email"))?,
+        html: InvitationHtml { contact_name, partner_name, app_name, scopes, link, days, reminder }
+            .render()
+            .map_err(render_error("rendering invitation email"))?,
+    })
+}
+
+/// P10: an app asks for more scopes; the school reviews them.
+pub fn reauthorisation(
+    to: EmailAddress,
+    contact_name: &str,
+    partner_name: &str,
+    app_name: &str,
+    added: &[&str],
+    link: &str,
+    days: i64,
+) -> Result<Email, Error> {
+    Ok(Email {
+        to,
+        subject: format!("{app_name} asks for more data: please review"),
+        text: ReauthorisationText { contact_name, partner_name, app_name, added, link, days }
+            .render()
+            .map_err(render_error("rendering re-authorisation email"))?,
+        html: ReauthorisationHtml { contact_name, partner_name, app_name, added, link, days }
+            .render()
+            .map_err(render_error("rendering re-authorisation email"))?,
+    })
+}
+
+/// Team: a colleague was added and can now sign in.
+pub fn team_welcome(
+    to: EmailAddress,
+    display_name: &str,
+    partner_name: &str,
+    added_by: &str,
+    sign_in_url: &str,
+) -> Result<Email, Error> {
+    Ok(Email {
+        to,
+        subject: format!("You have been added to {partner_name} on Gatehouse"),
+        text: TeamWelcomeText { display_name, partner_name, added_by, sign_in_url }
+            .render()
+            .map_err(render_error("rendering welcome email"))?,
+        html: TeamWelcomeHtml { display_name, partner_name, added_by, sign_in_url }
+            .render()
+            .map_err(render_error("rendering welcome email"))?,
+    })
+}
+
+#[derive(Template)]
+#[template(path = "receipt.html")]
+struct ReceiptHtml<'a> {
+    greeting: &'a str,
+    /// The school portal's sign-in page, for the school's copy.
+    portal: Option<&'a str>,
+    receipt: &'a AuthorisationReceipt,
+    scopes: &'a str,
+    gdpr_mode: &'a str,
+    feed: &'a str,
+}
+
+#[derive(Template)]
+#[template(path = "receipt.txt", escape = "none")]
+struct ReceiptText<'a> {
+    greeting: &'a str,
+    /// The school portal's sign-in page, for the school's copy.
+    portal: Option<&'a str>,
+    receipt: &'a AuthorisationReceipt,
+    scopes: &'a str,
+    gdpr_mode: &'a str,
+    feed: &'a str,
+}
+
+/// S2: the authorisation receipt, to the school and the partner contact.
+pub fn receipt(
+    to: EmailAddress,
+    greeting: &str,
+    receipt: &AuthorisationReceipt,
+    portal: Option<&str>,
+) -> Result<Email, Error> {
+    let scopes: Vec<&str> = receipt.granted_scopes.iter().map(|scope| scope.label()).collect();
+    let scopes = scopes.join(", ");
+    let (gdpr_mode, feed) = (receipt.gdpr_mode.label(), receipt.feed_status.label());
+    Ok(Email {
+        to,
+        subject: format!("Receipt: {} authorised {}", receipt.school_name, receipt.app_name),
+        text: ReceiptText { greeting, portal, receipt, scopes: &scopes, gdpr_mode, feed }
+            .render()
+            .map_err(render_error("rendering receipt email"))?,
+        html: ReceiptHtml { greeting, portal, receipt, scopes: &scopes, gdpr_mode, feed }
+            .render()
+            .map_err(render_error("rendering receipt email"))?,
+    })
+}
+
+#[derive(Template)]
+#[template(path = "case_for_support.html")]
+struct CaseForSupportHtml<'a> {
+    escalated: bool,
+    partner_name: &'a str,
+    case_id: &'a str,
+    reason: &'a str,
+    category: &'a str,
+    summary: &'a str,
+    school: &'a str,
+    raised_by: &'a str,
+    link: &'a str,
+}
+
+#[derive(Template)]
+#[template(path = "case_for_support.txt", escape = "none")]
+struct CaseForSupportText<'a> {
+    escalated: bool,
+    partner_name: &'a str,
+    case_id: &'a str,
+    reason: &'a str,
+    category: &'a str,
+    summary: &'a str,
+    school: &'a str,
+    raised_by: &'a str,
+    link: &'a str,
+}
+
+/// What the case emails say about a support case (`CaseRecord::mail`).
+#[derive(Clone, Copy)]
+pub struct CaseMail<'a> {
+    pub case_id: &'a str,
+    pub partner_name: &'a str,
+    pub category: &'a str,
+    pub summary: &'a str,
+    pub school_name: Option<&'a str>,
+    pub raised_by: &'a str,
+    pub contact_name: &'a str,
+    pub escalated: bool,
+    pub escalation_reason: Option<&'a str>,
+}
+
+/// P9 / O1: a new or escalated case, to the support team's address.
+pub fn case_for_support(to: EmailAddress, case: &CaseMail<'_>, link: &str) -> Result<Email, Error> {
+    let CaseMail { case_id, partner_name, summary, raised_by, escalated, category, .. } = *case;
+    let reason = case.escalation_reason.unwrap_or_default();
+    let school = case.school_name.unwrap_or("None given");
+    let subject = if escalated {
+        format!("Escalated: case {case_id} from {partner_name}")
+    } else {
+        format!("New case {case_id} from {partner_name}: {summary}")
+    };
+    Ok(Email {
+        to,
+        subject,
+        text: CaseForSupportText {
+            escalated,
+            partner_name,
+            case_id,
+            reason,
+            category,
+            summary,
+            school,
+            raised_by,
+            link,
+        }
+        .render()
+        .map_err(render_error("rendering case email for support"))?,
+        html: CaseForSupportHtml {
+            escalated,
+            partner_name,
+            case_id,
+            reason,
+            category,
+            summary,
+            school,
+            raised_by,
+            link,
+        }
+        .render()
+        .map_err(render_error("rendering case email for support"))?,
+    })
+}
+
+#[derive(Template)]
+#[template(path = "case_update.html")]
+struct CaseUpdateHtml<'a> {
+    contact_name: &'a str,
+    support_name: &'a str,
+    case_id: &'a str,
+    summary: &'a str,
+    reply: Option<&'a str>,
+    link: &'a str,
+}
+
+#[derive(Template)]
+#[template(path = "case_update.txt", escape = "none")]
+struct CaseUpdateText<'a> {
+    contact_name: &'a str,
+    support_name: &'a str,
+    case_id: &'a str,
+    summary: &'a str,
+    reply: Option<&'a str>,
+    link: &'a str,
+}
+
+/// P9: support replied to (`reply`) or closed (`None`) a case; to its contact.
+pub fn case_update(
+    to: EmailAddress,
+    case: &CaseMail<'_>,
+    support_name: &str,
+    reply: Option<&str>,
+    link: &str,
+) -> Result<Email, Error> {
+    let CaseMail { contact_name, case_id, summary, .. } = *case;
+    let subject = match reply {
+        Some(_) => format!("Support replied to your case {case_id}"),
+        None => format!("Your case {case_id} was closed"),
+    };
+    Ok(Email {
+        to,
+        subject,
+        text: CaseUpdateText { contact_name, support_name, case_id, summary, reply, link }
+            .render()
+            .map_err(render_error("rendering case update email"))?,
+        html: CaseUpdateHtml { contact_name, support_name, case_id, summary, reply, link }
+            .render()
+            .map_err(render_error("rendering case update email"))?,
+    })
+}
+
+/// P1: the sign-in link email.
+/// `portal` names where the link signs in, e.g. "the Gatehouse school portal".
+pub fn magic_link(
+    to: EmailAddress,
+    display_name: &str,
+    portal: &str,
+    link: &str,
+    minutes: i64,
+) -> Result<Email, Error> {
+    let render_error = |e: askama::Error| Error::Unavailable(anyhow::Error::new(e).context("rendering sign-in email"));
+    Ok(Email {
+        to,
+        subject: "Your Gatehouse sign-in link".to_owned(),
+        text: MagicLinkText { display_name, portal, link, minutes }.render().map_err(render_error)?,
+        html: MagicLinkHtml { display_name, portal, link, minutes }.render().map_err(render_error)?,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn html_is_escaped_and_text_is_not() {
+        let to = EmailAddress::parse("a@b.example").unwrap();
+        let email =
+            magic_link(to, "Ann <script>", "the Gatehouse partner portal", "https://x.example/auth#token=abc", 10)
+                .unwrap();
+        assert!(email.html.contains("Ann &#60;script&#62;") || email.html.contains("Ann &lt;script&gt;"));
+        assert!(email.text.contains("Ann <script>"));
+        assert!(email.text.contains("https://x.example/auth#token=abc"));
+        assert!(email.text.contains("10 minutes"));
+    }
+}
+
+#[derive(Template)]
+#[template(path = "approval_request.html")]
+struct ApprovalRequestHtml<'a> {
+    admin_name: &'a str,
+    requester: &'a str,
+    app_name: &'a str,
+    partner_name: &'a str,
+    school_name: &'a str,
+    scopes: &'a str,
+    portal: &'a str,
+}
+
+#[derive(Template)]
+#[template(path = "approval_request.txt", escape = "none")]
+struct ApprovalRequestText<'a> {
+    admin_name: &'a str,
+    requester: &'a str,
+    app_name: &'a str,
+    partner_name: &'a str,
+    school_name: &'a str,
+    scopes: &'a str,
+    portal: &'a str,
+}
+
+/// What an approval request names, for each admin's copy.
+pub struct ApprovalRequest<'a> {
+    pub requester: &'a str,
+    pub app_name: &'a str,
+    pub partner_name: &'a str,
+    pub school_name: &'a str,
+    pub scopes: &'a str,
+    pub portal: &'a str,
+}
+
+/// #12: someone who is not an admin authorised through an emailed link; to
+/// each admin of the school.
+pub fn approval_request(to: EmailAddress, admin_name: &str, request: &ApprovalRequest<'_>) -> Result<Email, Error> {
+    let ApprovalRequest { requester, app_name, partner_name, school_name, scopes, portal } = *request;
+    Ok(Email {
+        to,
+        subject: format!("{app_name} asks to read {school_name}'s data: an admin must approve"),
+        text: ApprovalRequestText { admin_name, requester, app_name, partner_name, school_name, scopes, portal }
+            .render()
+            .map_err(render_error("rendering approval request email"))?,
+        html: ApprovalRequestHtml { admin_name, requester, app_name, partner_name, school_name, scopes, portal }
+            .render()
+            .map_err(render_error("rendering approval request email"))?,
+    })
+}
+
+#[derive(Template)]
+#[template(path = "agent_key_rotated.html")]
+struct AgentKeyRotatedHtml<'a> {
+    admin_name: &'a str,
+    rotated_by: &'a str,
+    school_name: &'a str,
+    portal: &'a str,
+}
+
+#[derive(Template)]
+#[template(path = "agent_key_rotated.txt", escape = "none")]
+struct AgentKeyRotatedText<'a> {
+    admin_name: &'a str,
+    rotated_by: &'a str,
+    school_name: &'a str,
+    portal: &'a str,
+}
+
+/// #12: the school's MIS agent key was replaced; to every admin of the school.
+pub fn agent_key_rotated(
+    to: EmailAddress,
+    admin_name: &str,
+    rotated_by: &str,
+    school_name: &str,
+    portal: &str,
+) -> Result<Email, Error> {
+    Ok(Email {
+        to,
+        subject: format!("A new MIS agent key was issued for {school_name}"),
+        text: AgentKeyRotatedText { admin_name, rotated_by, school_name, portal }
+            .render()
+            .map_err(render_error("rendering agent key email"))?,
+        html: AgentKeyRotatedHtml { admin_name, rotated_by, school_name, portal }
+            .render()
+            .map_err(render_error("rendering agent key email"))?,
+    })
+}

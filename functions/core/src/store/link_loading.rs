@@ -1,0 +1,104 @@
+//! Reading one app–school link, or all of a school's links, with the version
+//! a change must be conditional on. Saving a change is `links::commit`;
+//! receipts and the portals read links through here too.
+
+use serde::{Deserialize, Serialize};
+
+use crate::base::keys::{APP_PREFIX, Key, school_view_index};
+use crate::base::ports::{Index, Item, Query, query_all};
+use crate::store::records::{
+    AppRecord, SchoolLinkRecord, SchoolSessionRecord, SessionRecord, from_item, to_attributes,
+};
+use crate::{AppId, Error, Gatehouse, PartnerId, Result, SchoolId};
+
+/// A link as read, with the version a change must be conditional on.
+#[derive(Debug, Clone)]
+pub struct LoadedLink {
+    pub link: SchoolLinkRecord,
+    pub version: u64,
+}
+
+/// The stored form of a link: indexed under its view, or under none once the
+/// invitation was cancelled.
+pub fn link_item(link: &SchoolLinkRecord, version: u64) -> Item {
+    let key = Key::SchoolLink(&link.app_id, &link.school_id);
+    let gsi1 =
+        link.cancelled_on.is_none().then(|| school_view_index(&link.app_id, link.view, &link.name, &link.school_id));
+    Item { pk: key.pk(), sk: key.sk(), gsi1, expires_at: None, version, attributes: to_attributes(link) }
+}
+
+/// Which of the signed-in partner's apps a request is about: the one named,
+/// or the first. Another partner's app is "not found", never "forbidden".
+pub fn app_of(session: &SessionRecord, requested: Option<&str>) -> Result<AppId> {
+    let chosen = match requested {
+        Some(raw) => {
+            let wanted = AppId::parse(raw)?;
+            session.apps.iter().find(|app| app.app_id == wanted.as_str())
+        }
+        None => session.apps.first(),
+    };
+    let app = chosen.ok_or(Error::NotFound("app"))?;
+    AppId::parse(&app.app_id)
+}
+
+/// The app's stored record (its permission set), for one of the session's apps.
+pub async fn app_record(gatehouse: &Gatehouse, session: &SessionRecord, app: &AppId) -> Result<(AppRecord, u64)> {
+    let key = Key::App(&session.partner_id, app);
+    let item = gatehouse.table.get(&key.pk(), &key.sk()).await?.ok_or(Error::NotFound("app"))?;
+    Ok((from_item(&item)?, item.version))
+}
+
+/// The signed-in partner's link to a school. Another partner's school, and a
+/// school id that does not parse, are both simply "not found".
+pub async fn load(gatehouse: &Gatehouse, session: &SessionRecord, app: &AppId, school: &str) -> Result<LoadedLink> {
+    let school = SchoolId::parse(school).map_err(|_| Error::NotFound("school"))?;
+    let key = Key::SchoolLink(app, &school);
+    let item = gatehouse.table.get(&key.pk(), &key.sk()).await?.ok_or(Error::NotFound("school"))?;
+    let link: SchoolLinkRecord = from_item(&item)?;
+    if link.partner_id != session.partner_id {
+        return Err(Error::NotFound("school"));
+    }
+    Ok(LoadedLink { link, version: item.version })
+}
+
+/// One app's link at the signed-in school, and the app's record. Another
+/// school's link, an app with no link here and a cancelled invitation are
+/// all "not found".
+pub async fn load_for_school(
+    gatehouse: &Gatehouse,
+    session: &SchoolSessionRecord,
+    app: &str,
+) -> Result<(LoadedLink, AppRecord)> {
+    let app_id = AppId::parse(app).map_err(|_| Error::NotFound("app"))?;
+    let key = Key::SchoolLink(&app_id, &session.school_id);
+    let item = gatehouse.table.get(&key.pk(), &key.sk()).await?.ok_or(Error::NotFound("app"))?;
+    let link: SchoolLinkRecord = from_item(&item)?;
+    if link.school_id != session.school_id || link.cancelled_on.is_some() {
+        return Err(Error::NotFound("app"));
+    }
+    let app_key = Key::App(&link.partner_id, &app_id);
+    let app_record = gatehouse.table.get(&app_key.pk(), &app_key.sk()).await?.ok_or(Error::NotFound("app"))?;
+    Ok((LoadedLink { link, version: item.version }, from_item(&app_record)?))
+}
+
+/// Points from a school to one of its links, so the agent's facts can be
+/// copied onto every link of the school without a Scan.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SchoolAppRecord {
+    pub app_id: AppId,
+    pub partner_id: PartnerId,
+}
+
+/// The school's links, found through its app pointers.
+pub async fn school_links(gatehouse: &Gatehouse, school: &SchoolId) -> Result<Vec<LoadedLink>> {
+    let query = Query::partition(Index::Primary, Key::SchoolFeed(school).pk()).with_prefix(APP_PREFIX);
+    let mut links = Vec::new();
+    for pointer in query_all(gatehouse.table.as_ref(), query).await? {
+        let pointer: SchoolAppRecord = from_item(&pointer)?;
+        let key = Key::SchoolLink(&pointer.app_id, school);
+        if let Some(item) = gatehouse.table.get(&key.pk(), &key.sk()).await? {
+            links.push(LoadedLink { link: from_item(&item)?, version: item.version });
+        }
+    }
+    Ok(links)
+}
