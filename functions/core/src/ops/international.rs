@@ -12,7 +12,6 @@
 //! transaction conditional on the request's version, moving the copy, so the
 //! queue never disagrees with the request.
 
-use askama::Template;
 use chrono::{DateTime, SecondsFormat, Utc};
 use gatehouse_model::{
     AcceptInternationalRequest, DirectorySchool, EstablishmentStatus, InternationalRequest, InternationalRequestList,
@@ -24,6 +23,7 @@ use crate::base::keys::{
     Key, international_queue_partition, partner_international_index, partner_international_partition,
 };
 use crate::base::ports::{Condition, Email, Index, Item, Query, TransactWrite, query_all};
+use crate::store::emails::email_templates;
 use crate::store::records::{OpsSessionRecord, SessionRecord, from_item, to_attributes};
 use crate::{
     EmailAddress, Error, Gatehouse, PartnerId, Result, SchoolUrn, registry::directory, store::idempotency,
@@ -352,25 +352,13 @@ pub(crate) enum Decision<'a> {
     Declined(&'a str),
 }
 
-#[derive(Template)]
-#[template(path = "international_request.html")]
-struct RequestHtml<'a> {
+email_templates!(RequestMail, "international_request.txt", "international_request.html" {
     name: &'a str,
     school_name: &'a str,
     request_id: &'a str,
     decision: &'a Decision<'a>,
     link: &'a str,
-}
-
-#[derive(Template)]
-#[template(path = "international_request.txt", escape = "none")]
-struct RequestText<'a> {
-    name: &'a str,
-    school_name: &'a str,
-    request_id: &'a str,
-    decision: &'a Decision<'a>,
-    link: &'a str,
-}
+});
 
 /// The email to the partner user who asked; `page` is a path under `public_url`.
 pub(crate) fn email(
@@ -386,14 +374,11 @@ pub(crate) fn email(
         Decision::Accepted(_) => format!("{school_name} is in Gatehouse: you can invite it"),
         Decision::Declined(_) => format!("Your request to add {school_name} was declined"),
     };
-    let render =
-        |e: askama::Error| Error::Unavailable(anyhow::Error::new(e).context("rendering international request email"));
-    Ok(Email {
-        to: record.requested_by_email.clone(),
+    RequestMail { name, school_name, request_id, decision, link: &link }.email(
+        record.requested_by_email.clone(),
         subject,
-        text: RequestText { name, school_name, request_id, decision, link: &link }.render().map_err(render)?,
-        html: RequestHtml { name, school_name, request_id, decision, link: &link }.render().map_err(render)?,
-    })
+        "rendering international request email",
+    )
 }
 
 /// The email to the partner user, for the outbox in the transaction of the

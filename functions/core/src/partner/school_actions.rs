@@ -5,23 +5,19 @@
 //! and logs nothing. The two that send email (resend, re-invite) also take an
 //! `Idempotency-Key`, so a retried request sends once.
 
-use chrono::NaiveDate;
 use gatehouse_model::{
     AccountKind, ActionOutcome, EstablishmentStatus, InstallStatus, InviteRequest, InviteSchoolRequest, LogEvent,
     RevokeReason, RevokeRequest, SchoolAction, SchoolDetail, SchoolStatus, SchoolView,
 };
-use serde_json::json;
 
 use crate::base::calendar::uk_date;
 use crate::base::keys::{Key, MEMBER_PREFIX};
-use crate::base::ports::{Condition, Index, Query, TransactWrite, query_all};
+use crate::base::ports::{Index, Query, query_all};
 use crate::partner::schools::row_of;
-use crate::store::domain_events::EventKind;
 use crate::store::links::{Change, LoadedLink, app_of, app_record, commit, load};
-use crate::store::records::{
-    AppRecord, InvitationEmail, RevocationDueRecord, SchoolLinkRecord, SessionRecord, plain_item,
-};
+use crate::store::records::{AppRecord, InvitationEmail, SchoolLinkRecord, SessionRecord};
 use crate::store::records::{MemberRecord, from_item};
+use crate::store::transitions::{self, Actor as LinkActor, Revocation};
 use crate::{
     EmailAddress, Error, Gatehouse, PartnerId, Result, SchoolId, SchoolUrn, partner::invitations, registry::directory,
     store::authorisation_log, store::idempotency, store::outbox,
@@ -121,46 +117,6 @@ fn not_in(view: &str, what: &str) -> Error {
     Error::Invalid { field: "school_id", reason: format!("{what} is only possible for a school in {view}") }
 }
 
-/// The write that queues a revocation for the daily job.
-pub(crate) fn revocation_due(link: &SchoolLinkRecord, on: NaiveDate) -> TransactWrite {
-    let key = Key::RevocationDue(on, &link.app_id, &link.school_id);
-    let record = RevocationDueRecord { app_id: link.app_id.clone(), school_id: link.school_id.clone(), revoke_on: on };
-    TransactWrite::Put { item: plain_item(&key, &record, 1), condition: Condition::Always }
-}
-
-/// The write that removes a queued revocation, if the link has one.
-pub(crate) fn revocation_no_longer_due(link: &SchoolLinkRecord) -> Option<TransactWrite> {
-    link.revoke_on.map(|on| {
-        let key = Key::RevocationDue(on, &link.app_id, &link.school_id);
-        TransactWrite::Delete { pk: key.pk(), sk: key.sk(), condition: Condition::Always }
-    })
-}
-
-/// Ends access now: the link moves to Revoked and the school must authorise
-/// again. Used by the action (date = today) and the daily job.
-pub(crate) fn revoked(link: &SchoolLinkRecord, today: NaiveDate, by: &str) -> Change {
-    let mut next = link.clone();
-    next.view = SchoolView::Revoked;
-    next.revoked_on = Some(today);
-    next.revoked_by = Some(by.to_owned());
-    next.revoke_on = None;
-    next.revoke_requested_by = None;
-    next.granted_scopes.clear();
-    next.reauthorisation_requested_for = None;
-    next.reauthorisation_answered_for = None;
-    next.pending_grant = None;
-    next.priority = false;
-    let facts = json!({ "revoked_on": today.to_string() });
-    let mut change = Change::new(next).event(EventKind::AuthorisationRevoked, facts);
-    if let Some(write) = crate::registry::authority::dequeue_verification(link) {
-        change = change.also(write);
-    }
-    if let Some(write) = revocation_no_longer_due(link) {
-        change = change.also(write);
-    }
-    change
-}
-
 fn reason_text(request: &RevokeRequest) -> Result<String> {
     let note = request.note.as_deref().map(str::trim).filter(|note| !note.is_empty());
     if note.is_some_and(|note| note.chars().count() > 500) {
@@ -184,11 +140,7 @@ pub async fn revoke(
     let Target { app, loaded } = target(gatehouse, session, app, school).await?;
     let link = &loaded.link;
     let today = uk_date(gatehouse.clock.now());
-    let on = crate::base::calendar::parse_date(request.revoke_on.trim())
-        .ok_or_else(|| Error::invalid("revoke_on", "give the date as YYYY-MM-DD"))?;
-    if on < today {
-        return Err(Error::invalid("revoke_on", "choose today or a later date"));
-    }
+    let on = transitions::revoke_date(&request.revoke_on, today)?;
     let reason = reason_text(request)?;
     if link.view == SchoolView::Revoked || link.cancelled_on.is_some() {
         let message = format!("{} has no access to revoke.", link.name);
@@ -197,33 +149,21 @@ pub async fn revoke(
     if link.view != SchoolView::Active {
         return Err(not_in("Active Schools", "Revoking access"));
     }
-    let actor = &session.display_name;
-    if on == today {
-        let change = revoked(link, today, actor)
-            .log(LogEvent::Revoked, format!("Access revoked. Reason: {reason}"))
-            .with_receipts(None);
-        let saved = commit(gatehouse, &loaded, change, actor).await?;
-        outbox::deliver(gatehouse).await?;
-        let message = format!("Access to {} is revoked; the school must authorise again to share data.", link.name);
-        return outcome(gatehouse, &app, &saved.link, true, message).await;
-    }
-    if link.revoke_on == Some(on) {
-        let message = format!("Access to {} already ends on {on}.", link.name);
-        return outcome(gatehouse, &app, link, false, message).await;
-    }
-    let mut next = link.clone();
-    next.revoke_on = Some(on);
-    next.revoke_requested_by = Some(actor.clone());
-    let mut change = Change::new(next)
-        .log(LogEvent::RevokeScheduled, format!("Access ends on {on}. Reason: {reason}"))
-        .also(revocation_due(link, on))
-        .with_receipts(None);
-    if let Some(write) = revocation_no_longer_due(link).filter(|_| link.revoke_on != Some(on)) {
-        change = change.also(write);
-    }
-    let saved = commit(gatehouse, &loaded, change, actor).await?;
+    let actor = LinkActor::Partner { name: &session.display_name };
+    let (change, message) = match transitions::revoke(link, on, today, &actor, Some(&reason)) {
+        Revocation::Now(change) => {
+            (change, format!("Access to {} is revoked; the school must authorise again to share data.", link.name))
+        }
+        Revocation::Scheduled(change) => {
+            (change, format!("Access to {} ends on {on}; until then it shows as Revoke Pending.", link.name))
+        }
+        Revocation::AlreadyScheduled => {
+            let message = format!("Access to {} already ends on {on}.", link.name);
+            return outcome(gatehouse, &app, link, false, message).await;
+        }
+    };
+    let saved = commit(gatehouse, &loaded, change.with_receipts(None), &session.display_name).await?;
     outbox::deliver(gatehouse).await?;
-    let message = format!("Access to {} ends on {on}; until then it shows as Revoke Pending.", link.name);
     outcome(gatehouse, &app, &saved.link, true, message).await
 }
 
@@ -236,20 +176,12 @@ pub async fn cancel_revocation(
 ) -> Result<ActionOutcome> {
     let Target { app, loaded } = target(gatehouse, session, app, school).await?;
     let link = &loaded.link;
-    let Some(on) = link.revoke_on.filter(|_| link.view == SchoolView::Active) else {
+    let actor = LinkActor::Partner { name: &session.display_name };
+    let Some((on, change)) = transitions::cancel_revocation(link, &actor) else {
         let message = format!("{} has no revocation pending.", link.name);
         return outcome(gatehouse, &app, link, false, message).await;
     };
-    let mut next = link.clone();
-    next.revoke_on = None;
-    next.revoke_requested_by = None;
-    let mut change = Change::new(next)
-        .log(LogEvent::RevokeCancelled, format!("The revocation from {on} was cancelled"))
-        .with_receipts(None);
-    if let Some(write) = revocation_no_longer_due(link) {
-        change = change.also(write);
-    }
-    let saved = commit(gatehouse, &loaded, change, &session.display_name).await?;
+    let saved = commit(gatehouse, &loaded, change.with_receipts(None), &session.display_name).await?;
     outbox::deliver(gatehouse).await?;
     let message = format!("{} keeps its access; the revocation from {on} is cancelled.", link.name);
     outcome(gatehouse, &app, &saved.link, true, message).await
@@ -307,7 +239,7 @@ pub async fn cancel_invitation(
     next.pending_grant = None;
     let mut change =
         Change::new(next).log(LogEvent::InvitationCancelled, "Invitation cancelled; its link no longer works");
-    if let Some(write) = crate::registry::authority::dequeue_verification(link) {
+    if let Some(write) = transitions::dequeue_verification(link) {
         change = change.also(write);
     }
     let saved = commit(gatehouse, &loaded, change, &session.display_name).await?;

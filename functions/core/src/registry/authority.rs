@@ -7,10 +7,8 @@
 
 use gatehouse_model::TeamRole;
 
-use crate::base::keys::Key;
-use crate::base::ports::{Condition, TransactWrite};
 use crate::registry::domains::is_shared_domain;
-use crate::store::records::{SchoolLinkRecord, SchoolUserRecord, Waiting};
+use crate::store::records::{SchoolLinkRecord, SchoolUserRecord};
 use crate::{EmailAddress, Gatehouse, Result, SchoolUrn, account::accounts, registry::directory};
 
 /// What an authorisation by `email` at a school can do.
@@ -62,15 +60,6 @@ pub async fn of(gatehouse: &Gatehouse, link: &SchoolLinkRecord, email: &EmailAdd
         return Ok(Authority::VerifiedDomain);
     }
     Ok(Authority::NeedsVerification { directory_domains })
-}
-
-/// The write that takes `link` off the operations queue, when a change ends
-/// the grant that waited there (a revoke, a cancelled invitation).
-pub fn dequeue_verification(link: &SchoolLinkRecord) -> Option<TransactWrite> {
-    (link.waiting_for() == Some(Waiting::Verification)).then(|| {
-        let key = Key::VerificationDue(&link.app_id, &link.school_id);
-        TransactWrite::Delete { pk: key.pk(), sk: key.sk(), condition: Condition::Always }
-    })
 }
 
 #[cfg(test)]

@@ -13,7 +13,6 @@
 //! repeat changes and logs nothing), publishes its domain event and emails a
 //! receipt built from the log entry.
 
-use askama::Template;
 use chrono::NaiveDate;
 use gatehouse_model::{
     AddSchoolColleague, FeedStatus, GdprMode, LogEvent, MIS_CHOICES, PendingRequest, RemoveSchoolColleague,
@@ -27,11 +26,12 @@ use crate::base::calendar::uk_date;
 use crate::base::keys::{APP_PREFIX, Key};
 use crate::base::ports::Email;
 use crate::base::ports::{Index, Query, query_all};
-use crate::partner::school_actions::{revocation_due, revocation_no_longer_due, revoked};
 use crate::store::dashboard::{SchoolAppEntry, entry_of};
 use crate::store::domain_events::EventKind;
+use crate::store::emails::email_templates;
 use crate::store::links::{Change, LoadedLink, commit, load_for_school};
 use crate::store::records::{AppRecord, SchoolLinkRecord, SchoolSessionRecord, SchoolUserRecord, Waiting, from_item};
+use crate::store::transitions::{self, Actor, Revocation};
 use crate::{
     EmailAddress, Error, Gatehouse, Result, account::accounts, data::people, store::authorisation_log, store::outbox,
     store::receipts,
@@ -251,45 +251,32 @@ pub async fn revoke(
     let (loaded, app) = load_for_school(gatehouse, session, app).await?;
     let link = &loaded.link;
     let today = uk_date(gatehouse.clock.now());
-    let on = crate::base::calendar::parse_date(request.revoke_on.trim())
-        .ok_or_else(|| Error::invalid("revoke_on", "give the date as YYYY-MM-DD"))?;
-    if on < today {
-        return Err(Error::invalid("revoke_on", "choose today or a later date"));
-    }
+    let on = transitions::revoke_date(&request.revoke_on, today)?;
     let note = request.note.as_deref().map(str::trim).filter(|note| !note.is_empty());
     if note.is_some_and(|note| note.chars().count() > 500) {
         return Err(Error::invalid("note", "keep the note under 500 characters"));
     }
-    let reason = note.map(|note| format!(" Reason: {}.", note.trim_end_matches('.'))).unwrap_or_default();
     if link.view == SchoolView::Revoked {
         let message = format!("{} has no access to revoke.", app.name);
         return outcome(gatehouse, &app, link, false, message).await;
     }
     must_be_sharing(link, "Revoking access")?;
-    let by = approver(session);
-    if on == today {
-        let change = revoked(link, today, "School")
-            .log(LogEvent::Revoked, format!("Access revoked by {by} (school).{reason} Now: no data is shared"));
-        let saved = commit_with_receipts(gatehouse, session, &loaded, change).await?;
-        tracing::info!(school_id = %saved.link.school_id, app_id = %saved.link.app_id, "school revoked access");
-        let message = format!("{} can no longer read your data; it must ask again to share.", app.name);
-        return outcome(gatehouse, &app, &saved.link, true, message).await;
-    }
-    if link.revoke_on == Some(on) {
-        let message = format!("Access for {} already ends on {on}.", app.name);
-        return outcome(gatehouse, &app, link, false, message).await;
-    }
-    let mut next = link.clone();
-    next.revoke_on = Some(on);
-    next.revoke_requested_by = Some(session.display_name.clone());
-    let mut change = Change::new(next)
-        .log(LogEvent::RevokeScheduled, format!("Access ends on {on}, scheduled by {by} (school).{reason}"))
-        .also(revocation_due(link, on));
-    if let Some(write) = revocation_no_longer_due(link) {
-        change = change.also(write);
-    }
+    let approver = approver(session);
+    let actor = Actor::School { name: &session.display_name, approver: &approver };
+    let (change, message) = match transitions::revoke(link, on, today, &actor, note) {
+        Revocation::Now(change) => {
+            (change, format!("{} can no longer read your data; it must ask again to share.", app.name))
+        }
+        Revocation::Scheduled(change) => {
+            (change, format!("Access for {} ends on {on}; until then it shows as Revoke pending.", app.name))
+        }
+        Revocation::AlreadyScheduled => {
+            let message = format!("Access for {} already ends on {on}.", app.name);
+            return outcome(gatehouse, &app, link, false, message).await;
+        }
+    };
     let saved = commit_with_receipts(gatehouse, session, &loaded, change).await?;
-    let message = format!("Access for {} ends on {on}; until then it shows as Revoke pending.", app.name);
+    tracing::info!(school_id = %saved.link.school_id, app_id = %saved.link.app_id, revoke_on = %on, "school revoked access");
     outcome(gatehouse, &app, &saved.link, true, message).await
 }
 
@@ -302,18 +289,12 @@ pub async fn cancel_revocation(
     require_admin(session)?;
     let (loaded, app) = load_for_school(gatehouse, session, app).await?;
     let link = &loaded.link;
-    let Some(on) = link.revoke_on.filter(|_| link.view == SchoolView::Active) else {
+    let approver = approver(session);
+    let actor = Actor::School { name: &session.display_name, approver: &approver };
+    let Some((on, change)) = transitions::cancel_revocation(link, &actor) else {
         let message = format!("{} has no revocation pending.", app.name);
         return outcome(gatehouse, &app, link, false, message).await;
     };
-    let mut next = link.clone();
-    next.revoke_on = None;
-    next.revoke_requested_by = None;
-    let detail = format!("The revocation from {on} was cancelled by {} (school)", approver(session));
-    let mut change = Change::new(next).log(LogEvent::RevokeCancelled, detail);
-    if let Some(write) = revocation_no_longer_due(link) {
-        change = change.also(write);
-    }
     let saved = commit_with_receipts(gatehouse, session, &loaded, change).await?;
     let message = format!("{} keeps its access; the revocation from {on} is cancelled.", app.name);
     outcome(gatehouse, &app, &saved.link, true, message).await
@@ -415,7 +396,7 @@ pub async fn authorise(
         Change::new(next).log(LogEvent::Authorised, detail)
     };
     change.link.app_name = Some(app.name.clone());
-    if let Some(write) = crate::registry::authority::dequeue_verification(link) {
+    if let Some(write) = transitions::dequeue_verification(link) {
         change = change.also(write);
     }
     let facts = json!({ "scopes": granted, "gdpr_mode": request.gdpr_mode, "feed_status": request.feed_status });
@@ -462,7 +443,7 @@ pub async fn decline(
         if next.view == SchoolView::Active { state_words(&next) } else { "no data is shared".to_owned() }
     );
     let mut change = Change::new(next).log(LogEvent::RequestDeclined, detail);
-    if let Some(write) = crate::registry::authority::dequeue_verification(link) {
+    if let Some(write) = transitions::dequeue_verification(link) {
         change = change.also(write);
     }
     let saved = commit(gatehouse, &loaded, change, &session.display_name).await?;
@@ -575,23 +556,12 @@ pub async fn set_person_choice(
     people(gatehouse, session, app, Some(mis_id)).await
 }
 
-#[derive(askama::Template)]
-#[template(path = "school_welcome.html")]
-struct SchoolWelcomeHtml<'a> {
+email_templates!(SchoolWelcomeMail, "school_welcome.txt", "school_welcome.html" {
     display_name: &'a str,
     school_name: &'a str,
     added_by: &'a str,
     sign_in_url: &'a str,
-}
-
-#[derive(askama::Template)]
-#[template(path = "school_welcome.txt", escape = "none")]
-struct SchoolWelcomeText<'a> {
-    display_name: &'a str,
-    school_name: &'a str,
-    added_by: &'a str,
-    sign_in_url: &'a str,
-}
+});
 
 /// A colleague was given a school portal account; to them.
 pub(crate) fn school_welcome(
@@ -601,11 +571,8 @@ pub(crate) fn school_welcome(
     added_by: &str,
     sign_in_url: &str,
 ) -> Result<Email> {
-    let rendering = |error: askama::Error| Error::Unavailable(anyhow::Error::new(error).context("welcome email"));
-    let html = SchoolWelcomeHtml { display_name, school_name, added_by, sign_in_url }.render().map_err(rendering)?;
-    let text = SchoolWelcomeText { display_name, school_name, added_by, sign_in_url }.render().map_err(rendering)?;
     let subject = format!("You can now manage {school_name}'s data sharing on Gatehouse");
-    Ok(Email { to, subject, text, html })
+    SchoolWelcomeMail { display_name, school_name, added_by, sign_in_url }.email(to, subject, "welcome email")
 }
 
 fn colleague(user: SchoolUserRecord) -> SchoolColleague {

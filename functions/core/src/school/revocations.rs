@@ -9,9 +9,9 @@ use gatehouse_model::{LogEvent, SchoolView};
 use crate::base::calendar::uk_date;
 use crate::base::keys::{Key, REVOCATIONS_DUE};
 use crate::base::ports::{Condition, Index, Query, query_all};
-use crate::partner::school_actions::revoked;
 use crate::store::links::{LoadedLink, commit};
 use crate::store::records::{RevocationDueRecord, SchoolLinkRecord, from_item};
+use crate::store::transitions::revoked;
 use crate::{Error, Gatehouse, Result, store::outbox};
 
 /// Who the log names when the job applies a revocation.

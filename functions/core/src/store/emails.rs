@@ -1,128 +1,101 @@
 //! Email templates, rendered here so SES and the local outbox send the same
 //! message. askama escapes HTML; the text variant is rendered unescaped.
 
-use askama::Template;
-
 use gatehouse_model::AuthorisationReceipt;
 
 use crate::base::ports::Email;
 use crate::{EmailAddress, Error};
 
-#[derive(Template)]
-#[template(path = "magic_link.html")]
-struct MagicLinkHtml<'a> {
+/// Declares an email's fields once, and its two renderings over them:
+/// `templates/<name>.txt` as written and `templates/<name>.html` escaped.
+/// `Fields { … }.email(to, subject, what)` renders both.
+macro_rules! email_templates {
+    (
+        $(#[$meta:meta])* $vis:vis $fields:ident, $text:literal, $html:literal {
+            $($(#[$doc:meta])* $field_vis:vis $field:ident: $ty:ty),* $(,)?
+        }
+    ) => {
+        $(#[$meta])*
+        $vis struct $fields<'a> {
+            $($(#[$doc])* $field_vis $field: $ty),*
+        }
+
+        impl $fields<'_> {
+            /// The email, `what` naming it if a template fails to render.
+            fn email(
+                &self,
+                to: $crate::EmailAddress,
+                subject: String,
+                what: &'static str,
+            ) -> $crate::Result<$crate::base::ports::Email> {
+                #[derive(askama::Template)]
+                #[template(path = $text, escape = "none")]
+                struct Text<'a> {
+                    $($field: $ty),*
+                }
+
+                #[derive(askama::Template)]
+                #[template(path = $html)]
+                struct Html<'a> {
+                    $($field: $ty),*
+                }
+
+                let $fields { $($field),* } = *self;
+                let failed = |error| $crate::Error::Unavailable(anyhow::Error::new(error).context(what));
+                let text = askama::Template::render(&Text { $($field),* }).map_err(failed)?;
+                let html = askama::Template::render(&Html { $($field),* }).map_err(failed)?;
+                Ok($crate::base::ports::Email { to, subject, text, html })
+            }
+        }
+    };
+}
+pub(crate) use email_templates;
+
+email_templates!(MagicLinkMail, "magic_link.txt", "magic_link.html" {
     display_name: &'a str,
     portal: &'a str,
     link: &'a str,
     minutes: i64,
-}
+});
 
-#[derive(Template)]
-#[template(path = "magic_link.txt", escape = "none")]
-struct MagicLinkText<'a> {
-    display_name: &'a str,
-    portal: &'a str,
-    link: &'a str,
-    minutes: i64,
-}
-
-#[derive(Template)]
-#[template(path = "invitation.html")]
-struct InvitationHtml<'a> {
-    contact_name: &'a str,
-    partner_name: &'a str,
-    app_name: &'a str,
-    scopes: &'a [&'a str],
-    link: &'a str,
-    days: i64,
-    reminder: bool,
-}
-
-#[derive(Template)]
-#[template(path = "invitation.txt", escape = "none")]
-struct InvitationText<'a> {
-    contact_name: &'a str,
-    partner_name: &'a str,
-    app_name: &'a str,
-    scopes: &'a [&'a str],
-    link: &'a str,
-    days: i64,
-    reminder: bool,
-}
-
-#[derive(Template)]
-#[template(path = "reauthorisation.html")]
-struct ReauthorisationHtml<'a> {
+email_templates!(ReauthorisationMail, "reauthorisation.txt", "reauthorisation.html" {
     contact_name: &'a str,
     partner_name: &'a str,
     app_name: &'a str,
     added: &'a [&'a str],
     link: &'a str,
     days: i64,
-}
+});
 
-#[derive(Template)]
-#[template(path = "reauthorisation.txt", escape = "none")]
-struct ReauthorisationText<'a> {
-    contact_name: &'a str,
-    partner_name: &'a str,
-    app_name: &'a str,
-    added: &'a [&'a str],
-    link: &'a str,
-    days: i64,
-}
-
-#[derive(Template)]
-#[template(path = "team_welcome.html")]
-struct TeamWelcomeHtml<'a> {
+email_templates!(TeamWelcomeMail, "team_welcome.txt", "team_welcome.html" {
     display_name: &'a str,
     partner_name: &'a str,
     added_by: &'a str,
     sign_in_url: &'a str,
-}
+});
 
-#[derive(Template)]
-#[template(path = "team_welcome.txt", escape = "none")]
-struct TeamWelcomeText<'a> {
-    display_name: &'a str,
-    partner_name: &'a str,
-    added_by: &'a str,
-    sign_in_url: &'a str,
-}
-
-fn render_error(what: &'static str) -> impl Fn(askama::Error) -> Error {
-    move |e| Error::Unavailable(anyhow::Error::new(e).context(what))
-}
-
-/// Who an invitation is for and what it asks.
-pub struct InvitationMail<'a> {
-    pub contact_name: &'a str,
-    pub partner_name: &'a str,
-    pub app_name: &'a str,
-    pub scopes: &'a [&'a str],
-    pub link: &'a str,
-    pub days: i64,
-    pub reminder: bool,
-}
+email_templates!(
+    /// Who an invitation is for and what it asks.
+    pub InvitationMail, "invitation.txt", "invitation.html" {
+        pub contact_name: &'a str,
+        pub partner_name: &'a str,
+        pub app_name: &'a str,
+        pub scopes: &'a [&'a str],
+        pub link: &'a str,
+        pub days: i64,
+        pub reminder: bool,
+    }
+);
 
 /// S1: the "Begin Authorisation" invitation (also resends and re-invites).
 pub fn invitation(to: EmailAddress, mail: &InvitationMail<'_>) -> Result<Email, Error> {
-    let InvitationMail { contact_name, partner_name, app_name, scopes, link, days, reminder } = *mail;
+    let InvitationMail { partner_name, app_name, reminder, .. } = *mail;
     let subject = if reminder {
         format!("Reminder: {partner_name} asks your school to share data with {app_name}")
     } else {
         format!("{partner_name} asks your school to share data with {app_name}")
     };
-    Ok(Email {
-        to,
-        subject,
-        text: InvitationText { contact_name, partner_name, app_name, scopes, link, days, reminder }
-            .render()
-            .map_err(render_error("rendering invitation email"))?,
-        html: InvitationHtml { contact_name, partner_name, app_name, scopes, link, days, reminder }
-            .render()
-            .map_err(render_error("rendering invitation email"))?,
-    })
+    mail.email(to, subject, "rendering invitation email")
 }
 
 /// P10: an app asks for more scopes; the school reviews them.
@@ -135,16 +108,11 @@ pub fn reauthorisation(
     link: &str,
     days: i64,
 ) -> Result<Email, Error> {
-    Ok(Email {
+    ReauthorisationMail { contact_name, partner_name, app_name, added, link, days }.email(
         to,
-        subject: format!("{app_name} asks for more data: please review"),
-        text: ReauthorisationText { contact_name, partner_name, app_name, added, link, days }
-            .render()
-            .map_err(render_error("rendering re-authorisation email"))?,
-        html: ReauthorisationHtml { contact_name, partner_name, app_name, added, link, days }
-            .render()
-            .map_err(render_error("rendering re-authorisation email"))?,
-    })
+        format!("{app_name} asks for more data: please review"),
+        "rendering re-authorisation email",
+    )
 }
 
 /// Team: a colleague was added and can now sign in.
@@ -155,21 +123,14 @@ pub fn team_welcome(
     added_by: &str,
     sign_in_url: &str,
 ) -> Result<Email, Error> {
-    Ok(Email {
+    TeamWelcomeMail { display_name, partner_name, added_by, sign_in_url }.email(
         to,
-        subject: format!("You have been added to {partner_name} on Gatehouse"),
-        text: TeamWelcomeText { display_name, partner_name, added_by, sign_in_url }
-            .render()
-            .map_err(render_error("rendering welcome email"))?,
-        html: TeamWelcomeHtml { display_name, partner_name, added_by, sign_in_url }
-            .render()
-            .map_err(render_error("rendering welcome email"))?,
-    })
+        format!("You have been added to {partner_name} on Gatehouse"),
+        "rendering welcome email",
+    )
 }
 
-#[derive(Template)]
-#[template(path = "receipt.html")]
-struct ReceiptHtml<'a> {
+email_templates!(ReceiptMail, "receipt.txt", "receipt.html" {
     greeting: &'a str,
     /// The school portal's sign-in page, for the school's copy.
     portal: Option<&'a str>,
@@ -177,19 +138,7 @@ struct ReceiptHtml<'a> {
     scopes: &'a str,
     gdpr_mode: &'a str,
     feed: &'a str,
-}
-
-#[derive(Template)]
-#[template(path = "receipt.txt", escape = "none")]
-struct ReceiptText<'a> {
-    greeting: &'a str,
-    /// The school portal's sign-in page, for the school's copy.
-    portal: Option<&'a str>,
-    receipt: &'a AuthorisationReceipt,
-    scopes: &'a str,
-    gdpr_mode: &'a str,
-    feed: &'a str,
-}
+});
 
 /// S2: the authorisation receipt, to the school and the partner contact.
 pub fn receipt(
@@ -201,21 +150,14 @@ pub fn receipt(
     let scopes: Vec<&str> = receipt.granted_scopes.iter().map(|scope| scope.label()).collect();
     let scopes = scopes.join(", ");
     let (gdpr_mode, feed) = (receipt.gdpr_mode.label(), receipt.feed_status.label());
-    Ok(Email {
+    ReceiptMail { greeting, portal, receipt, scopes: &scopes, gdpr_mode, feed }.email(
         to,
-        subject: format!("Receipt: {} authorised {}", receipt.school_name, receipt.app_name),
-        text: ReceiptText { greeting, portal, receipt, scopes: &scopes, gdpr_mode, feed }
-            .render()
-            .map_err(render_error("rendering receipt email"))?,
-        html: ReceiptHtml { greeting, portal, receipt, scopes: &scopes, gdpr_mode, feed }
-            .render()
-            .map_err(render_error("rendering receipt email"))?,
-    })
+        format!("Receipt: {} authorised {}", receipt.school_name, receipt.app_name),
+        "rendering receipt email",
+    )
 }
 
-#[derive(Template)]
-#[template(path = "case_for_support.html")]
-struct CaseForSupportHtml<'a> {
+email_templates!(CaseForSupportMail, "case_for_support.txt", "case_for_support.html" {
     escalated: bool,
     partner_name: &'a str,
     case_id: &'a str,
@@ -225,21 +167,7 @@ struct CaseForSupportHtml<'a> {
     school: &'a str,
     raised_by: &'a str,
     link: &'a str,
-}
-
-#[derive(Template)]
-#[template(path = "case_for_support.txt", escape = "none")]
-struct CaseForSupportText<'a> {
-    escalated: bool,
-    partner_name: &'a str,
-    case_id: &'a str,
-    reason: &'a str,
-    category: &'a str,
-    summary: &'a str,
-    school: &'a str,
-    raised_by: &'a str,
-    link: &'a str,
-}
+});
 
 /// What the case emails say about a support case (`CaseRecord::mail`).
 #[derive(Clone, Copy)]
@@ -265,59 +193,21 @@ pub fn case_for_support(to: EmailAddress, case: &CaseMail<'_>, link: &str) -> Re
     } else {
         format!("New case {case_id} from {partner_name}: {summary}")
     };
-    Ok(Email {
+    CaseForSupportMail { escalated, partner_name, case_id, reason, category, summary, school, raised_by, link }.email(
         to,
         subject,
-        text: CaseForSupportText {
-            escalated,
-            partner_name,
-            case_id,
-            reason,
-            category,
-            summary,
-            school,
-            raised_by,
-            link,
-        }
-        .render()
-        .map_err(render_error("rendering case email for support"))?,
-        html: CaseForSupportHtml {
-            escalated,
-            partner_name,
-            case_id,
-            reason,
-            category,
-            summary,
-            school,
-            raised_by,
-            link,
-        }
-        .render()
-        .map_err(render_error("rendering case email for support"))?,
-    })
+        "rendering case email for support",
+    )
 }
 
-#[derive(Template)]
-#[template(path = "case_update.html")]
-struct CaseUpdateHtml<'a> {
+email_templates!(CaseUpdateMail, "case_update.txt", "case_update.html" {
     contact_name: &'a str,
     support_name: &'a str,
     case_id: &'a str,
     summary: &'a str,
     reply: Option<&'a str>,
     link: &'a str,
-}
-
-#[derive(Template)]
-#[template(path = "case_update.txt", escape = "none")]
-struct CaseUpdateText<'a> {
-    contact_name: &'a str,
-    support_name: &'a str,
-    case_id: &'a str,
-    summary: &'a str,
-    reply: Option<&'a str>,
-    link: &'a str,
-}
+});
 
 /// P9: support replied to (`reply`) or closed (`None`) a case; to its contact.
 pub fn case_update(
@@ -332,16 +222,11 @@ pub fn case_update(
         Some(_) => format!("Support replied to your case {case_id}"),
         None => format!("Your case {case_id} was closed"),
     };
-    Ok(Email {
+    CaseUpdateMail { contact_name, support_name, case_id, summary, reply, link }.email(
         to,
         subject,
-        text: CaseUpdateText { contact_name, support_name, case_id, summary, reply, link }
-            .render()
-            .map_err(render_error("rendering case update email"))?,
-        html: CaseUpdateHtml { contact_name, support_name, case_id, summary, reply, link }
-            .render()
-            .map_err(render_error("rendering case update email"))?,
-    })
+        "rendering case update email",
+    )
 }
 
 /// P1: the sign-in link email.
@@ -353,13 +238,11 @@ pub fn magic_link(
     link: &str,
     minutes: i64,
 ) -> Result<Email, Error> {
-    let render_error = |e: askama::Error| Error::Unavailable(anyhow::Error::new(e).context("rendering sign-in email"));
-    Ok(Email {
+    MagicLinkMail { display_name, portal, link, minutes }.email(
         to,
-        subject: "Your Gatehouse sign-in link".to_owned(),
-        text: MagicLinkText { display_name, portal, link, minutes }.render().map_err(render_error)?,
-        html: MagicLinkHtml { display_name, portal, link, minutes }.render().map_err(render_error)?,
-    })
+        "Your Gatehouse sign-in link".to_owned(),
+        "rendering sign-in email",
+    )
 }
 
 #[cfg(test)]
@@ -379,9 +262,7 @@ mod tests {
     }
 }
 
-#[derive(Template)]
-#[template(path = "approval_request.html")]
-struct ApprovalRequestHtml<'a> {
+email_templates!(ApprovalRequestMail, "approval_request.txt", "approval_request.html" {
     admin_name: &'a str,
     requester: &'a str,
     app_name: &'a str,
@@ -389,19 +270,7 @@ struct ApprovalRequestHtml<'a> {
     school_name: &'a str,
     scopes: &'a str,
     portal: &'a str,
-}
-
-#[derive(Template)]
-#[template(path = "approval_request.txt", escape = "none")]
-struct ApprovalRequestText<'a> {
-    admin_name: &'a str,
-    requester: &'a str,
-    app_name: &'a str,
-    partner_name: &'a str,
-    school_name: &'a str,
-    scopes: &'a str,
-    portal: &'a str,
-}
+});
 
 /// What an approval request names, for each admin's copy.
 pub struct ApprovalRequest<'a> {
@@ -417,35 +286,19 @@ pub struct ApprovalRequest<'a> {
 /// each admin of the school.
 pub fn approval_request(to: EmailAddress, admin_name: &str, request: &ApprovalRequest<'_>) -> Result<Email, Error> {
     let ApprovalRequest { requester, app_name, partner_name, school_name, scopes, portal } = *request;
-    Ok(Email {
+    ApprovalRequestMail { admin_name, requester, app_name, partner_name, school_name, scopes, portal }.email(
         to,
-        subject: format!("{app_name} asks to read {school_name}'s data: an admin must approve"),
-        text: ApprovalRequestText { admin_name, requester, app_name, partner_name, school_name, scopes, portal }
-            .render()
-            .map_err(render_error("rendering approval request email"))?,
-        html: ApprovalRequestHtml { admin_name, requester, app_name, partner_name, school_name, scopes, portal }
-            .render()
-            .map_err(render_error("rendering approval request email"))?,
-    })
+        format!("{app_name} asks to read {school_name}'s data: an admin must approve"),
+        "rendering approval request email",
+    )
 }
 
-#[derive(Template)]
-#[template(path = "agent_key_rotated.html")]
-struct AgentKeyRotatedHtml<'a> {
+email_templates!(AgentKeyRotatedMail, "agent_key_rotated.txt", "agent_key_rotated.html" {
     admin_name: &'a str,
     rotated_by: &'a str,
     school_name: &'a str,
     portal: &'a str,
-}
-
-#[derive(Template)]
-#[template(path = "agent_key_rotated.txt", escape = "none")]
-struct AgentKeyRotatedText<'a> {
-    admin_name: &'a str,
-    rotated_by: &'a str,
-    school_name: &'a str,
-    portal: &'a str,
-}
+});
 
 /// #12: the school's MIS agent key was replaced; to every admin of the school.
 pub fn agent_key_rotated(
@@ -455,14 +308,9 @@ pub fn agent_key_rotated(
     school_name: &str,
     portal: &str,
 ) -> Result<Email, Error> {
-    Ok(Email {
+    AgentKeyRotatedMail { admin_name, rotated_by, school_name, portal }.email(
         to,
-        subject: format!("A new MIS agent key was issued for {school_name}"),
-        text: AgentKeyRotatedText { admin_name, rotated_by, school_name, portal }
-            .render()
-            .map_err(render_error("rendering agent key email"))?,
-        html: AgentKeyRotatedHtml { admin_name, rotated_by, school_name, portal }
-            .render()
-            .map_err(render_error("rendering agent key email"))?,
-    })
+        format!("A new MIS agent key was issued for {school_name}"),
+        "rendering agent key email",
+    )
 }

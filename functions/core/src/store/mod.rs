@@ -13,4 +13,5 @@ pub mod links;
 pub mod outbox;
 pub mod receipts;
 pub mod records;
+pub mod transitions;
 pub mod usage;

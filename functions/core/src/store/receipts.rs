@@ -11,6 +11,7 @@ use gatehouse_model::{LogEvent, ReceiptRef};
 
 use crate::base::keys::Key;
 use crate::base::ports::Email;
+use crate::store::emails::email_templates;
 use crate::store::link_loading::{app_of, app_record, load, load_for_school};
 use crate::store::records::{
     LogEntryRecord, PartnerRecord, SchoolLinkRecord, SchoolSessionRecord, SessionRecord, from_item,
@@ -70,37 +71,19 @@ struct ReceiptFileHtml<'a> {
     downloaded_at: String,
 }
 
-#[derive(Template)]
-#[template(path = "change_receipt.html")]
-struct ChangeReceiptHtml<'a> {
+email_templates!(ChangeReceiptMail, "change_receipt.txt", "change_receipt.html" {
     greeting: &'a str,
     school_name: &'a str,
     app_name: &'a str,
     partner_name: &'a str,
     event: &'a str,
-    at: String,
+    at: &'a str,
     actor: &'a str,
     detail: &'a str,
     seq: u32,
     hash: &'a str,
     link: &'a str,
-}
-
-#[derive(Template)]
-#[template(path = "change_receipt.txt", escape = "none")]
-struct ChangeReceiptText<'a> {
-    greeting: &'a str,
-    school_name: &'a str,
-    app_name: &'a str,
-    partner_name: &'a str,
-    event: &'a str,
-    at: String,
-    actor: &'a str,
-    detail: &'a str,
-    seq: u32,
-    hash: &'a str,
-    link: &'a str,
-}
+});
 
 fn rendering(error: askama::Error) -> Error {
     Error::Unavailable(anyhow::Error::new(error).context("rendering a receipt"))
@@ -242,36 +225,19 @@ pub(crate) fn change_receipt_email(
     link: &str,
 ) -> Result<Email> {
     let at = entry.at.to_rfc3339_opts(SecondsFormat::Secs, true);
-    let fields = |at: String| ChangeReceiptText {
+    let subject = format!("Receipt: {} – {} at {}", entry.event.label(), app_name, school_name);
+    let mail = ChangeReceiptMail {
         greeting,
         school_name,
         app_name,
         partner_name,
         event: entry.event.label(),
-        at,
+        at: &at,
         actor: &entry.actor,
         detail: &entry.detail,
         seq: entry.seq,
         hash: &entry.hash,
         link,
     };
-    let text = fields(at.clone()).render().map_err(rendering)?;
-    let plain = fields(at);
-    let html = ChangeReceiptHtml {
-        greeting: plain.greeting,
-        school_name: plain.school_name,
-        app_name: plain.app_name,
-        partner_name: plain.partner_name,
-        event: plain.event,
-        at: plain.at,
-        actor: plain.actor,
-        detail: plain.detail,
-        seq: plain.seq,
-        hash: plain.hash,
-        link: plain.link,
-    }
-    .render()
-    .map_err(rendering)?;
-    let subject = format!("Receipt: {} – {} at {}", entry.event.label(), app_name, school_name);
-    Ok(Email { to, subject, text, html })
+    mail.email(to, subject, "rendering a receipt")
 }
