@@ -7,6 +7,25 @@ use serde::{Deserialize, Serialize};
 
 use crate::{Error, Result};
 
+/// Serde's way in and out of a parsed string newtype: in through `parse`,
+/// so a stored or sent value is checked like typed input; out as the string.
+macro_rules! parsed_from_string {
+    ($name:ident) => {
+        impl TryFrom<String> for $name {
+            type Error = Error;
+            fn try_from(raw: String) -> Result<Self, Error> {
+                $name::parse(&raw)
+            }
+        }
+
+        impl From<$name> for String {
+            fn from(value: $name) -> String {
+                value.0
+            }
+        }
+    };
+}
+
 /// Declares a string id newtype with a parser that accepts `[A-Za-z0-9_-]`,
 /// 1 to 64 characters: safe inside a key and a URL without escaping.
 macro_rules! string_id {
@@ -33,18 +52,7 @@ macro_rules! string_id {
             }
         }
 
-        impl TryFrom<String> for $name {
-            type Error = Error;
-            fn try_from(raw: String) -> Result<Self, Error> {
-                $name::parse(&raw)
-            }
-        }
-
-        impl From<$name> for String {
-            fn from(id: $name) -> String {
-                id.0
-            }
-        }
+        parsed_from_string!($name);
 
         impl fmt::Display for $name {
             fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -112,18 +120,7 @@ impl SchoolUrn {
 
 const INTERNATIONAL_PREFIX: &str = "INT";
 
-impl TryFrom<String> for SchoolUrn {
-    type Error = Error;
-    fn try_from(raw: String) -> Result<Self, Error> {
-        SchoolUrn::parse(&raw)
-    }
-}
-
-impl From<SchoolUrn> for String {
-    fn from(urn: SchoolUrn) -> String {
-        urn.0
-    }
-}
+parsed_from_string!(SchoolUrn);
 
 /// An email address, trimmed and lower-cased so one person has one key.
 /// Deliberately modest validation: one `@`, a dotted domain, no spaces or
@@ -166,18 +163,7 @@ impl fmt::Debug for EmailAddress {
     }
 }
 
-impl TryFrom<String> for EmailAddress {
-    type Error = Error;
-    fn try_from(raw: String) -> Result<Self, Error> {
-        EmailAddress::parse(&raw)
-    }
-}
-
-impl From<EmailAddress> for String {
-    fn from(email: EmailAddress) -> String {
-        email.0
-    }
-}
+parsed_from_string!(EmailAddress);
 
 /// A case's reference, which is also its id: `GH-` and at least six digits.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -203,18 +189,7 @@ impl CaseId {
     }
 }
 
-impl TryFrom<String> for CaseId {
-    type Error = Error;
-    fn try_from(raw: String) -> Result<Self> {
-        CaseId::parse(&raw)
-    }
-}
-
-impl From<CaseId> for String {
-    fn from(id: CaseId) -> String {
-        id.0
-    }
-}
+parsed_from_string!(CaseId);
 
 impl fmt::Display for CaseId {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

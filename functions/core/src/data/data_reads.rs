@@ -39,7 +39,7 @@ use serde::{Deserialize, Serialize};
 use crate::base::keys::{
     Key, after_change_seq, people_partition, person_change_index, person_prefix, selection_change_index,
 };
-use crate::base::ports::{Cursor, Index, Query};
+use crate::base::ports::{Cursor, Index, Query, QueryPage};
 use crate::data::feed::load_feed;
 use crate::data::people::{
     Access, PersonRecord, Refusal, SYNC_TOKEN_DAYS, SelectionRecord, Selections, access, deleted, load_person,
@@ -244,7 +244,7 @@ async fn people_after(
     access: &Access,
     position: &Position,
     remaining: usize,
-) -> Result<crate::base::ports::QueryPage> {
+) -> Result<QueryPage> {
     let partition = people_partition(&access.school);
     let mut query = Query::partition(Index::Primary, partition.clone()).with_prefix(person_prefix(position.resource));
     query.limit = Some(remaining as u32);
@@ -275,6 +275,29 @@ async fn full_step(
     Ok(if page.next.is_some() { Step::More } else { Step::Exhausted })
 }
 
+/// Up to `remaining` entries of a change index (`index`, whose items live
+/// under `table_partition`), numbered after the position's last one, or
+/// after `since` on the first page.
+async fn changes_after(
+    gatehouse: &Gatehouse,
+    position: &Position,
+    since: u64,
+    index: String,
+    table_partition: String,
+    remaining: usize,
+) -> Result<QueryPage> {
+    let after: u64 = match &position.after {
+        Some(seq) => seq.parse().map_err(|_| Error::Refused(Refusal::InvalidCursor))?,
+        None => since,
+    };
+    let mut query = Query::partition(Index::Gsi1, index.clone());
+    query.limit = Some(remaining as u32);
+    // A resume point between change numbers: no item has these keys.
+    query.after =
+        Some(Cursor { pk: table_partition, sk: "~".to_owned(), gsi1: Some((index, after_change_seq(after))) });
+    Ok(gatehouse.table.query(query).await?)
+}
+
 async fn change_step(
     gatehouse: &Gatehouse,
     access: &Access,
@@ -284,20 +307,9 @@ async fn change_step(
     data: &mut Vec<DataRecord>,
 ) -> Result<Step> {
     let since = position.since.map_or(0, |(persons, _)| persons);
-    let after: u64 = match &position.after {
-        Some(seq) => seq.parse().map_err(|_| Error::Refused(Refusal::InvalidCursor))?,
-        None => since,
-    };
-    let (partition, _) = person_change_index(&access.school, position.resource, 0);
-    let mut query = Query::partition(Index::Gsi1, partition.clone());
-    query.limit = Some(remaining as u32);
-    // A resume point between change numbers: no item has these keys.
-    query.after = Some(Cursor {
-        pk: people_partition(&access.school),
-        sk: "~".to_owned(),
-        gsi1: Some((partition, after_change_seq(after))),
-    });
-    let page = gatehouse.table.query(query).await?;
+    let (index, _) = person_change_index(&access.school, position.resource, 0);
+    let table_partition = people_partition(&access.school);
+    let page = changes_after(gatehouse, position, since, index, table_partition, remaining).await?;
     for item in &page.items {
         let record: PersonRecord = from_item(item)?;
         position.after = Some(record.seq.to_string());
@@ -326,19 +338,9 @@ async fn selection_step(
     data: &mut Vec<DataRecord>,
 ) -> Result<Step> {
     let since = position.since.map_or(0, |(_, selections)| selections);
-    let after: u64 = match &position.after {
-        Some(seq) => seq.parse().map_err(|_| Error::Refused(Refusal::InvalidCursor))?,
-        None => since,
-    };
-    let (partition, _) = selection_change_index(&access.app, &access.school, 0);
-    let mut query = Query::partition(Index::Gsi1, partition.clone());
-    query.limit = Some(remaining as u32);
-    query.after = Some(Cursor {
-        pk: crate::base::keys::selection_partition(&access.app, &access.school),
-        sk: "~".to_owned(),
-        gsi1: Some((partition, after_change_seq(after))),
-    });
-    let page = gatehouse.table.query(query).await?;
+    let (index, _) = selection_change_index(&access.app, &access.school, 0);
+    let table_partition = crate::base::keys::selection_partition(&access.app, &access.school);
+    let page = changes_after(gatehouse, position, since, index, table_partition, remaining).await?;
     for item in &page.items {
         let changed: SelectionRecord = from_item(item)?;
         position.after = Some(changed.seq.to_string());

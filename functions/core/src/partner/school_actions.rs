@@ -6,8 +6,8 @@
 //! `Idempotency-Key`, so a retried request sends once.
 
 use gatehouse_model::{
-    AccountKind, ActionOutcome, EstablishmentStatus, InstallStatus, InviteRequest, InviteSchoolRequest, LogEvent,
-    RevokeReason, RevokeRequest, SchoolAction, SchoolDetail, SchoolStatus, SchoolView,
+    AccountKind, ActionOutcome, EstablishmentStatus, InviteRequest, InviteSchoolRequest, LogEvent, RevokeReason,
+    RevokeRequest, SchoolAction, SchoolDetail, SchoolView,
 };
 
 use crate::base::calendar::uk_date;
@@ -544,45 +544,14 @@ pub async fn invite(
     }
     let now = gatehouse.clock.now();
     let link = SchoolLinkRecord {
-        school_id,
-        app_id: app_id.clone(),
-        partner_id: actor.partner_id.clone(),
-        name: school.name.clone(),
         urn: Some(school.urn.clone()),
         local_authority: Some(school.local_authority.clone()),
         postcode: Some(school.postcode.clone()),
-        mis: None,
-        view: SchoolView::Pending,
-        status: SchoolStatus::NotInstalled,
-        authorised_on: None,
-        gdpr_mode: None,
-        feed_status: None,
-        usage: None,
-        install_status: InstallStatus::OnboardingQueue,
-        last_extract_at: None,
-        active_cases: 0,
-        revoke_on: None,
         invited_on: Some(uk_date(now)),
-        revoked_on: None,
-        revoked_by: None,
-        school_contact: None,
         partner_contact: Some(partner_contact),
-        priority: false,
-        school_contact_name: None,
-        school_contact_role: None,
-        granted_scopes: Default::default(),
-        reauthorisation_requested_for: None,
-        reauthorisation_answered_for: None,
-        invitation: None,
-        cancelled_on: None,
-        last_reminded_on: None,
-        revoke_requested_by: None,
-        log_seq: 0,
-        log_head: None,
         app_name: Some(app.name.clone()),
         partner_name: Some(actor.partner_name.clone()),
-        authorised_by: None,
-        pending_grant: None,
+        ..SchoolLinkRecord::new(school_id, app_id.clone(), actor.partner_id.clone(), school.name.clone())
     };
     // Version 0 "exists" nowhere: the first commit writes version 1 only if
     // no link was created meanwhile.

@@ -240,6 +240,52 @@ pub struct SchoolLinkRecord {
 }
 
 impl SchoolLinkRecord {
+    /// A link as an invitation first makes it: Pending, nothing installed,
+    /// granted, scheduled or logged yet, and no contacts.
+    pub fn new(school_id: SchoolId, app_id: AppId, partner_id: PartnerId, name: String) -> Self {
+        SchoolLinkRecord {
+            school_id,
+            app_id,
+            partner_id,
+            name,
+            urn: None,
+            local_authority: None,
+            postcode: None,
+            mis: None,
+            view: SchoolView::Pending,
+            status: SchoolStatus::NotInstalled,
+            authorised_on: None,
+            gdpr_mode: None,
+            feed_status: None,
+            usage: None,
+            install_status: InstallStatus::OnboardingQueue,
+            last_extract_at: None,
+            active_cases: 0,
+            revoke_on: None,
+            invited_on: None,
+            revoked_on: None,
+            revoked_by: None,
+            school_contact: None,
+            partner_contact: None,
+            priority: false,
+            school_contact_name: None,
+            school_contact_role: None,
+            granted_scopes: ScopeSet::new(),
+            reauthorisation_requested_for: None,
+            reauthorisation_answered_for: None,
+            invitation: None,
+            cancelled_on: None,
+            last_reminded_on: None,
+            revoke_requested_by: None,
+            log_seq: 0,
+            log_head: None,
+            app_name: None,
+            partner_name: None,
+            authorised_by: None,
+            pending_grant: None,
+        }
+    }
+
     /// The view that holds on `today` (a UK date): a link whose revocation
     /// date has come reads as revoked before the daily job records it (#12).
     pub fn view_on(&self, today: NaiveDate) -> SchoolView {
