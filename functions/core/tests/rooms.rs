@@ -5,9 +5,8 @@
 //! `crate::Error`, and `super::` paths that leave a room) and fails on any
 //! cycle, naming the rooms and where each step of it is written.
 //!
-//! Modules inside one room should not form cycles either: the few that still
-//! do are listed in `KNOWN_CYCLES_IN_A_ROOM`. A new one fails, and so does a
-//! listed one that is gone, so the list only shrinks.
+//! Modules inside one room may not form cycles either, so each room reads
+//! from its lower modules up.
 //!
 //! Test code (`#[cfg(test)]` items) is left out: tests may use the demo
 //! fixtures, as a dev-dependency may.
@@ -16,24 +15,11 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
 use std::path::{Path, PathBuf};
 
-/// Modules of one room that still use each other, to be untangled, each
-/// group written `room::{a, b}` (names in order).
-const KNOWN_CYCLES_IN_A_ROOM: &[&str] = &[];
-
 /// Nodes that reach each other, and one way round them.
 #[derive(Debug, PartialEq)]
 struct Cycle {
     group: Vec<String>,
     path: Vec<String>,
-}
-
-impl Cycle {
-    /// The group as `KNOWN_CYCLES_IN_A_ROOM` writes it: `data::{a, b}`.
-    fn name(&self) -> String {
-        let room = self.group[0].split("::").next().unwrap();
-        let modules: Vec<&str> = self.group.iter().map(|node| node.rsplit("::").next().unwrap()).collect();
-        format!("{room}::{{{}}}", modules.join(", "))
-    }
 }
 
 /// One use of another module: where it is written, for the failure message.
@@ -65,7 +51,7 @@ fn rooms_form_no_cycle() {
 }
 
 #[test]
-fn modules_in_a_room_form_no_new_cycle() {
+fn modules_in_a_room_form_no_cycle() {
     let graph = module_graph(&source_dir());
     let mut modules: BTreeMap<String, BTreeMap<String, Use>> = BTreeMap::new();
     for (from, uses) in &graph {
@@ -76,13 +62,8 @@ fn modules_in_a_room_form_no_new_cycle() {
             }
         }
     }
-    let found = cycles(&modules);
-    let written: BTreeSet<String> = found.iter().map(Cycle::name).collect();
-    let new: Vec<Cycle> =
-        found.into_iter().filter(|cycle| !KNOWN_CYCLES_IN_A_ROOM.contains(&cycle.name().as_str())).collect();
-    assert!(new.is_empty(), "modules inside a room form a cycle:\n{}", describe(&new, &modules));
-    let gone: Vec<&&str> = KNOWN_CYCLES_IN_A_ROOM.iter().filter(|cycle| !written.contains(**cycle)).collect();
-    assert!(gone.is_empty(), "these cycles are gone; take them off KNOWN_CYCLES_IN_A_ROOM: {gone:?}");
+    let cycles = cycles(&modules);
+    assert!(cycles.is_empty(), "modules inside a room form a cycle:\n{}", describe(&cycles, &modules));
 }
 
 #[test]
@@ -194,7 +175,7 @@ fn code_of(source: &str) -> String {
             && !ident_char(chars.get(i.wrapping_sub(1)))
         {
             let hashes = rest[1..].iter().take_while(|c| **c == '#').count();
-            let end: Vec<char> = std::iter::once('"').chain(std::iter::repeat('#').take(hashes)).collect();
+            let end: Vec<char> = std::iter::once('"').chain(std::iter::repeat_n('#', hashes)).collect();
             i += 2 + hashes;
             out.push_str(&" ".repeat(2 + hashes));
             while i < chars.len() && !chars[i..].starts_with(&end) {
