@@ -6,12 +6,14 @@ use std::sync::Arc;
 
 use anyhow::Context;
 use chrono::{TimeZone, Utc};
-use gatehouse_aws::{AwsPorts, ResourceNames, create_table};
+use gatehouse_aws::AwsPorts;
+use gatehouse_core::Settings;
 use gatehouse_core::demo::{self, DEMO_EMAIL, DEMO_SCHOOL_EMAIL};
 use gatehouse_core::ports::{Clock, ManualClock};
-use gatehouse_core::{EmailAddress, Settings};
 use gatehouse_tests::moto;
 use serde_json::{Value, json};
+
+use gatehouse_tests::wait;
 
 struct AwsApp {
     url: String,
@@ -23,25 +25,17 @@ struct AwsApp {
 
 /// Fresh resources in moto, demo data, and the API on a free port.
 async fn spawn_aws_app() -> anyhow::Result<AwsApp> {
-    let config = moto::sdk_config().await;
-    let domain = format!("{}.example", moto::unique_name("slice"));
-    let names = ResourceNames {
-        table: moto::unique_name("slice-table"),
-        event_bus: moto::unique_name("slice-bus"),
-        sender: EmailAddress::parse(&format!("no-reply@{domain}"))?,
-    };
-    create_table(&aws_sdk_dynamodb::Client::new(&config), &names.table).await?;
-    aws_sdk_sesv2::Client::new(&config).create_email_identity().email_identity(&domain).send().await?;
-    aws_sdk_eventbridge::Client::new(&config).create_event_bus().name(&names.event_bus).send().await?;
+    let (config, names) = moto::fresh_resources("slice").await?;
 
     let ports = AwsPorts::new(&config, &names);
     let now = Utc.with_ymd_and_hms(2026, 11, 23, 10, 0, 0).unwrap();
     demo::seed(ports.table.as_ref(), now).await?;
     let clock = Arc::new(ManualClock::at(now));
-    let router = gatehouse_api::router(ports.gatehouse(settings(), clock.clone()));
+    // IAM as the generated policies would apply it (moto enforces none).
+    let router = gatehouse_api::router(ports.gatehouse(settings(), clock.clone()).enforcing_access());
     // The sign-in sends run in their own function, with its own clients, so
     // the requests counted below are the request handler's alone.
-    let consumer = AwsPorts::new(&config, &names).gatehouse(settings(), clock.clone());
+    let consumer = AwsPorts::new(&config, &names).gatehouse(settings(), clock.clone()).enforcing_access();
     moto::run_sign_in_consumer(&config, &names.event_bus, consumer).await?;
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
     let url = format!("http://{}", listener.local_addr()?);
@@ -65,39 +59,26 @@ impl AwsApp {
         self.newest_token_in_email("/auth#token=").await
     }
 
-    /// Waits (up to 10 s) until this app has sent more than `before` emails:
+    /// Waits (up to [`wait::PATIENCE`]) until this app has sent more than `before` emails:
     /// sign-in links go out after the request has answered.
     async fn wait_for_email_after(&self, before: usize) -> anyhow::Result<()> {
-        for _ in 0..200 {
-            if self.sent_emails().await?.len() > before {
-                return Ok(());
-            }
-            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
-        }
-        anyhow::bail!("no new email after {before}")
+        let sent =
+            wait::until(|| async { self.sent_emails().await.is_ok_and(|sent| sent.len() > before).then_some(()) });
+        sent.await.with_context(|| format!("no new email after {before}"))
     }
 
     /// The token after `marker` in the newest email this app sent through SES.
     async fn newest_token_in_email(&self, marker: &str) -> anyhow::Result<String> {
-        let state: Value = reqwest::get(format!("{}/moto-api/data.json", moto::endpoint())).await?.json().await?;
-        let messages = state["ses"]["Message"].as_array().context("no SES messages")?;
-        let body = messages
-            .iter()
-            .rev()
-            .find(|message| message["source"] == self.sender.as_str())
-            .and_then(|message| message["body"].as_str())
-            .context("no email from this app's sender")?;
-        let start = body.find(marker).context("a link")? + marker.len();
-        Ok(body[start..].chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_').collect())
+        let (_, _, body) = self.sent_emails().await?.pop().context("no email from this app's sender")?;
+        anyhow::ensure!(body.contains(marker), "no {marker} link in {body}");
+        Ok(gatehouse_tests::stack::token_after(&body, marker))
     }
 
     /// This app's SES messages on moto, oldest first: recipient, subject and body.
     async fn sent_emails(&self) -> anyhow::Result<Vec<(String, String, String)>> {
-        let state: Value = reqwest::get(format!("{}/moto-api/data.json", moto::endpoint())).await?.json().await?;
-        let messages = state["ses"]["Message"].as_array().context("no SES messages")?;
-        Ok(messages
+        Ok(moto::emails_sent_by(&self.sender)
+            .await?
             .iter()
-            .filter(|message| message["source"] == self.sender.as_str())
             .map(|message| {
                 let to = message["destinations"]["ToAddresses"][0].as_str().unwrap_or_default().to_owned();
                 let text = |key: &str| message[key].as_str().unwrap_or_default().to_owned();

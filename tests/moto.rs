@@ -76,6 +76,36 @@ pub fn unique_name(prefix: &str) -> String {
     format!("{prefix}-{}-{}", std::process::id(), NEXT.fetch_add(1, Ordering::Relaxed))
 }
 
+/// A table, an event bus and a verified sender domain of the caller's own on moto, named after
+/// `prefix` ("slice", "bench"), and the configuration that reaches them.
+pub async fn fresh_resources(prefix: &str) -> anyhow::Result<(SdkConfig, gatehouse_aws::ResourceNames)> {
+    let config = sdk_config().await;
+    let domain = format!("{}.example", unique_name(prefix));
+    let names = gatehouse_aws::ResourceNames {
+        table: unique_name(&format!("{prefix}-table")),
+        event_bus: unique_name(&format!("{prefix}-bus")),
+        sender: gatehouse_core::EmailAddress::parse(&format!("no-reply@{domain}"))?,
+    };
+    gatehouse_aws::create_table(&aws_sdk_dynamodb::Client::new(&config), &names.table).await?;
+    aws_sdk_sesv2::Client::new(&config).create_email_identity().email_identity(&domain).send().await?;
+    aws_sdk_eventbridge::Client::new(&config).create_event_bus().name(&names.event_bus).send().await?;
+    Ok((config, names))
+}
+
+/// Every email moto's SES accepted, oldest first. The state is the whole server's: a test picks
+/// its own by sender or recipient.
+pub async fn ses_messages() -> anyhow::Result<Vec<serde_json::Value>> {
+    use anyhow::Context;
+
+    let state: serde_json::Value = reqwest::get(format!("{}/moto-api/data.json", endpoint())).await?.json().await?;
+    Ok(state["ses"]["Message"].as_array().context("moto's state has no SES messages")?.clone())
+}
+
+/// The emails `sender` sent through moto's SES, oldest first.
+pub async fn emails_sent_by(sender: &str) -> anyhow::Result<Vec<serde_json::Value>> {
+    Ok(ses_messages().await?.into_iter().filter(|message| message["source"] == sender).collect())
+}
+
 /// `GATEHOUSE_MOTO_SERVER`, else the venv `cargo xtask test` installs.
 fn moto_server() -> PathBuf {
     if let Some(path) = std::env::var_os("GATEHOUSE_MOTO_SERVER") {
@@ -148,6 +178,7 @@ fn wait_until_ready(wrapper: &mut Child, port: u16) -> Result<(), String> {
         if answers(port) {
             return Ok(());
         }
+        // A poll with a deadline, blocking because `endpoint()`, a plain function, starts moto.
         std::thread::sleep(Duration::from_millis(100));
     }
     Err(format!("no answer on /moto-api/ within {READY_WITHIN:?}"))
@@ -222,6 +253,9 @@ where
             let received = sqs.receive_message().queue_url(&queue_url).max_number_of_messages(10).send().await;
             let messages = match received {
                 Ok(received) => received.messages.unwrap_or_default(),
+                // A poller's pauses, not a test waiting: moto serves one request at a time, so
+                // SQS long polling would stall every other call, and a failed receive is retried
+                // after a breath as Lambda's poller would.
                 Err(_) => {
                     tokio::time::sleep(Duration::from_millis(100)).await;
                     continue;

@@ -89,7 +89,7 @@ impl Stack {
         demo::seed(ports.table.as_ref(), start_time()).await?;
         directory::import(ports.table.as_ref(), directory_rows().as_bytes(), 0, |_| {}).await?;
         let clock = Arc::new(ManualClock::at(start_time()));
-        let gatehouse = ports.gatehouse(Settings::new("https://gatehouse.example"), clock.clone());
+        let gatehouse = ports.gatehouse(Settings::new("https://gatehouse.example"), clock.clone()).enforcing_access();
         moto::run_sign_in_consumer(&config, &names.event_bus, gatehouse.clone()).await?;
         let router = gatehouse_api::router(gatehouse.clone());
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;

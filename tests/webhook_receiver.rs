@@ -6,7 +6,6 @@
 use std::net::SocketAddr;
 use std::sync::atomic::{AtomicU16, Ordering};
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
 
 use axum::Router;
 use axum::body::Bytes;
@@ -16,6 +15,8 @@ use axum::routing::post;
 use hmac::{Hmac, Mac};
 use serde_json::Value;
 use sha2::Sha256;
+
+use crate::wait;
 
 /// One request as the endpoint saw it.
 #[derive(Debug, Clone)]
@@ -69,16 +70,13 @@ impl Receiver {
         self.shared.received.lock().unwrap().clone()
     }
 
-    /// Waits (up to 10 s) until `count` requests have arrived; returns them.
+    /// Waits (up to [`wait::PATIENCE`]) until `count` requests have arrived; returns them.
     pub async fn wait_for(&self, count: usize) -> Vec<Received> {
-        for _ in 0..200 {
+        let arrived = wait::until(|| {
             let received = self.received();
-            if received.len() >= count {
-                return received;
-            }
-            tokio::time::sleep(Duration::from_millis(50)).await;
-        }
-        panic!("expected {count} webhook requests, got {:?}", self.received());
+            std::future::ready((received.len() >= count).then_some(received))
+        });
+        arrived.await.unwrap_or_else(|| panic!("expected {count} webhook requests, got {:?}", self.received()))
     }
 }
 

@@ -1,15 +1,15 @@
-//! The only module that calls the API. Every URL is built from `gatehouse_model::ROUTES`, so a
-//! path or method changes in one place, and every failure becomes an `ApiError` whose text is the
-//! problem's `detail`, ready to show to a person.
+//! The only module that calls the API, through one generic [`call`]: each operation's marker in
+//! `gatehouse_model::endpoint` names its path, method, body, query and answer, so a path or a type
+//! changes in one place, and every failure becomes an `ApiError` whose text is the problem's
+//! `detail`, ready to show to a person. The functions left here do more than call: pick the
+//! operation for a portal or a command, or build a link the browser follows itself.
 
 use std::fmt;
 
-use gatehouse_model::{AccountKind, OpsMe, SchoolMe};
 use gatehouse_model::{
-    ActionOutcome, AddTeamMember, AuthoriseRequest, DirectoryResults, ForwardInvitationRequest, InvitationSummary,
-    InviteRequest, InviteSchoolRequest, ListSchoolsQuery, MagicLinkAccepted, MagicLinkRequest, Me, Method, Op,
-    OpenInvitationRequest, PriorityRequest, Problem, RemoveTeamMember, RevokeRequest, SchoolDetail, SchoolPage,
-    SessionRequest, TeamPage,
+    AccountKind, ActionOutcome, AppQuery, Endpoint, InviteRequest, ListSchoolsQuery, MagicLinkAccepted,
+    MagicLinkRequest, Method, NoBody, NoQuery, Op, PriorityRequest, Problem, RevokeRequest, SchoolPage, SessionRequest,
+    endpoint,
 };
 use gloo_net::http::{Method as HttpMethod, Request, RequestBuilder, Response};
 use serde::de::DeserializeOwned;
@@ -94,71 +94,85 @@ impl fmt::Display for ApiError {
 
 impl std::error::Error for ApiError {}
 
-/// `POST` the address; the answer is the same whether or not it has an account.
-pub async fn request_magic_link(kind: AccountKind, email: String) -> Result<MagicLinkAccepted, ApiError> {
-    let op = match kind {
-        AccountKind::Partner => Op::RequestMagicLink,
-        AccountKind::School => Op::RequestSchoolMagicLink,
-        AccountKind::Ops => Op::RequestOpsMagicLink,
-    };
-    let response = send(request(op).json(&MagicLinkRequest { email })).await?;
-    decode(response).await
+/// Calls `E`: its path's `{name}` parameters filled from `path` (escaped), `query` as its query
+/// string, and for a POST `body` as JSON. The answer is `E`'s own type, or an `ApiError`. Built at
+/// once, so the future borrows nothing; operations that take an `Idempotency-Key` go through
+/// [`call_with_key`] instead, so no send of theirs goes without one.
+pub fn call<E: Endpoint>(
+    path: &[(&str, &str)],
+    query: &E::Query,
+    body: &E::Body,
+) -> impl Future<Output = Result<E::Response, ApiError>> + use<E> {
+    const { assert!(!E::IDEMPOTENCY_KEY, "this operation takes an Idempotency-Key: use call_with_key") };
+    fetch::<E>(url::<E>(path, query), body, None)
 }
 
-/// Trades a sign-in token for a session of `kind`; the pages only need to know it worked.
+/// As [`call`], for an operation that takes an `Idempotency-Key`: `key` is made when the form
+/// opens, so a double click or a retry of the same send does its work once.
+pub fn call_with_key<E: Endpoint>(
+    key: &str,
+    path: &[(&str, &str)],
+    query: &E::Query,
+    body: &E::Body,
+) -> impl Future<Output = Result<E::Response, ApiError>> + use<E> {
+    const { assert!(E::IDEMPOTENCY_KEY, "this operation takes no Idempotency-Key: use call") };
+    fetch::<E>(url::<E>(path, query), body, Some(key))
+}
+
+/// Where `E` answers: its path with the parameters filled in, then `query`. For the links the
+/// browser follows itself (a receipt file), and for every call.
+pub fn url<E: Endpoint>(path: &[(&str, &str)], query: &E::Query) -> String {
+    address::<E>(path, school_query::encode(query))
+}
+
+/// `E`'s path with its parameters filled in, then `query` when there is one.
+fn address<E: Endpoint>(path: &[(&str, &str)], query: String) -> String {
+    let path = path_of(E::OP, path);
+    if query.is_empty() { path } else { format!("{path}?{query}") }
+}
+
+/// `POST` the address; the answer is the same whether or not it has an account.
+pub async fn request_magic_link(kind: AccountKind, email: String) -> Result<MagicLinkAccepted, ApiError> {
+    let body = MagicLinkRequest { email };
+    match kind {
+        AccountKind::Partner => call::<endpoint::RequestMagicLink>(&[], &NoQuery, &body).await,
+        AccountKind::School => call::<endpoint::RequestSchoolMagicLink>(&[], &NoQuery, &body).await,
+        AccountKind::Ops => call::<endpoint::RequestOpsMagicLink>(&[], &NoQuery, &body).await,
+    }
+}
+
+/// Trades a sign-in token (from the link) for a session cookie of `kind` (set by the server,
+/// HttpOnly); the pages only need to know it worked.
 pub async fn start_session(kind: AccountKind, token: String) -> Result<(), ApiError> {
     let body = SessionRequest { token };
     match kind {
-        AccountKind::Partner => create_session(body.token).await.map(drop),
-        AccountKind::School => {
-            decode::<SchoolMe>(send(request(Op::CreateSchoolSession).json(&body)).await?).await.map(drop)
-        }
-        AccountKind::Ops => decode::<OpsMe>(send(request(Op::CreateOpsSession).json(&body)).await?).await.map(drop),
+        AccountKind::Partner => call::<endpoint::CreateSession>(&[], &NoQuery, &body).await.map(drop),
+        AccountKind::School => call::<endpoint::CreateSchoolSession>(&[], &NoQuery, &body).await.map(drop),
+        AccountKind::Ops => call::<endpoint::CreateOpsSession>(&[], &NoQuery, &body).await.map(drop),
     }
 }
 
 /// Ends the session of `kind` (each portal signs out on its own).
 pub async fn logout_as(kind: AccountKind) -> Result<(), ApiError> {
-    let op = match kind {
-        AccountKind::Partner => Op::Logout,
-        AccountKind::School => Op::SchoolLogout,
-        AccountKind::Ops => Op::OpsLogout,
+    let signed_out = match kind {
+        AccountKind::Partner => call::<endpoint::Logout>(&[], &NoQuery, &NoBody).await,
+        AccountKind::School => call::<endpoint::SchoolLogout>(&[], &NoQuery, &NoBody).await,
+        AccountKind::Ops => call::<endpoint::OpsLogout>(&[], &NoQuery, &NoBody).await,
     };
-    send(request(op).build()).await.map(drop)
+    signed_out.map(drop)
 }
 
-pub async fn school_me() -> Result<SchoolMe, ApiError> {
-    decode(send(request(Op::GetSchoolMe).build()).await?).await
-}
-
-pub async fn ops_me() -> Result<OpsMe, ApiError> {
-    decode(send(request(Op::GetOpsMe).build()).await?).await
-}
-
-/// Trades the token from a sign-in link for a session cookie (set by the server, HttpOnly).
-pub async fn create_session(token: String) -> Result<Me, ApiError> {
-    let response = send(request(Op::CreateSession).json(&SessionRequest { token })).await?;
-    decode(response).await
-}
-
-pub async fn logout() -> Result<(), ApiError> {
-    send(request(Op::Logout).build()).await.map(drop)
-}
-
-pub async fn me() -> Result<Me, ApiError> {
-    decode(send(request(Op::GetMe).build()).await?).await
-}
-
+/// One page of a school list, asked for as its address spells it: search text trimmed, blank
+/// and unreadable values left out (`school_query`).
 pub async fn list_schools(query: ListSchoolsQuery) -> Result<SchoolPage, ApiError> {
-    let op = Op::ListPartnerSchools;
-    let path = format!("{}?{}", op.route().path, school_query::api_query_string(&query));
-    decode(send(request_to(op, path).build()).await?).await
+    type E = endpoint::ListPartnerSchools;
+    fetch::<E>(address::<E>(&[], school_query::api_query_string(&query)), &NoBody, None).await
 }
 
-/// The school tile (P8) of one school in `app` (the partner's first app when `None`).
-pub async fn school(school_id: &str, app: Option<&str>) -> Result<SchoolDetail, ApiError> {
-    let path = path_of(Op::GetPartnerSchool, &[("school_id", school_id)]);
-    decode(send(request_to(Op::GetPartnerSchool, path).query(app_query(app)).build()).await?).await
+/// `?app=` on a school's routes: the school's link in `app` (the partner's first app when `None`
+/// or blank).
+pub fn app_query(app: Option<&str>) -> AppQuery {
+    AppQuery { app: app.filter(|app| !app.is_empty()).map(str::to_owned) }
 }
 
 /// Something done to a school from its tile (P6), with the body its route takes.
@@ -180,76 +194,28 @@ pub enum SchoolCommand {
     },
 }
 
-impl SchoolCommand {
-    fn op(&self) -> Op {
-        match self {
-            SchoolCommand::Revoke(_) => Op::RevokeSchoolAccess,
-            SchoolCommand::CancelRevocation => Op::CancelRevocation,
-            SchoolCommand::Priority(_) => Op::SetSchoolPriority,
-            SchoolCommand::CancelInvite => Op::CancelInvitation,
-            SchoolCommand::ResendInvite { .. } => Op::ResendInvitation,
-            SchoolCommand::Reinvite { .. } => Op::ReinviteSchool,
-        }
-    }
-}
-
 /// Runs `command` on a school; the answer says what happened and carries the tile afterwards.
 pub async fn act_on_school(
     school_id: &str,
     app: Option<&str>,
     command: SchoolCommand,
 ) -> Result<ActionOutcome, ApiError> {
-    let op = command.op();
-    let builder = request_to(op, path_of(op, &[("school_id", school_id)])).query(app_query(app));
-    // The routes without a body of their own still take a JSON object, so every call says so.
-    let request = match &command {
-        SchoolCommand::Revoke(body) => builder.json(body),
-        SchoolCommand::Priority(priority) => builder.json(&PriorityRequest { priority: *priority }),
-        SchoolCommand::CancelRevocation | SchoolCommand::CancelInvite => builder.json(&serde_json::json!({})),
-        SchoolCommand::ResendInvite { request, key } | SchoolCommand::Reinvite { request, key } => {
-            builder.header("Idempotency-Key", key).json(request)
+    let path = [("school_id", school_id)];
+    let query = app_query(app);
+    match &command {
+        SchoolCommand::Revoke(body) => call::<endpoint::RevokeSchoolAccess>(&path, &query, body).await,
+        SchoolCommand::CancelRevocation => call::<endpoint::CancelRevocation>(&path, &query, &NoBody).await,
+        SchoolCommand::Priority(priority) => {
+            call::<endpoint::SetSchoolPriority>(&path, &query, &PriorityRequest { priority: *priority }).await
         }
-    };
-    decode(send(request).await?).await
-}
-
-pub async fn team() -> Result<TeamPage, ApiError> {
-    decode(send(request(Op::ListTeam).build()).await?).await
-}
-
-/// Adds a colleague; the answer is the team afterwards.
-pub async fn add_team_member(member: AddTeamMember) -> Result<TeamPage, ApiError> {
-    decode(send(request(Op::AddTeamMember).json(&member)).await?).await
-}
-
-/// Removes a colleague; the answer is the team afterwards.
-pub async fn remove_team_member(email: String) -> Result<TeamPage, ApiError> {
-    decode(send(request(Op::RemoveTeamMember).json(&RemoveTeamMember { email })).await?).await
-}
-
-/// P7: schools in the directory matching `q` (name words, URN, local authority or postcode).
-pub async fn search_directory(q: String) -> Result<DirectoryResults, ApiError> {
-    decode(send(request(Op::SearchDirectory).query([("q", q)]).build()).await?).await
-}
-
-/// P7: invites a school from the directory for `app` (the partner's first app when `None`).
-pub async fn invite_school(app: Option<&str>, invitation: InviteSchoolRequest) -> Result<ActionOutcome, ApiError> {
-    decode(send(request(Op::InviteSchool).query(app_query(app)).json(&invitation)).await?).await
-}
-
-/// S2, public: what a Begin Authorisation link is for, or the receipt once it was used.
-pub async fn open_invitation(token: String) -> Result<InvitationSummary, ApiError> {
-    decode(send(request(Op::OpenInvitation).json(&OpenInvitationRequest { token })).await?).await
-}
-
-/// S2, public: "I am not the right person": the invitation goes to `to` and this link dies.
-pub async fn forward_invitation(forward: ForwardInvitationRequest) -> Result<InvitationSummary, ApiError> {
-    decode(send(request(Op::ForwardInvitation).json(&forward)).await?).await
-}
-
-/// S2, public: the wizard's answers; the summary afterwards carries the receipt.
-pub async fn authorise_invitation(answers: AuthoriseRequest) -> Result<InvitationSummary, ApiError> {
-    decode(send(request(Op::AuthoriseInvitation).json(&answers)).await?).await
+        SchoolCommand::CancelInvite => call::<endpoint::CancelInvitation>(&path, &query, &NoBody).await,
+        SchoolCommand::ResendInvite { request, key } => {
+            call_with_key::<endpoint::ResendInvitation>(key, &path, &query, request).await
+        }
+        SchoolCommand::Reinvite { request, key } => {
+            call_with_key::<endpoint::ReinviteSchool>(key, &path, &query, request).await
+        }
+    }
 }
 
 /// A fresh `Idempotency-Key`: a random UUID (version 4) from the browser's CSPRNG.
@@ -280,7 +246,18 @@ fn uuid_v4(mut bytes: [u8; 16]) -> String {
 /// so the file holds exactly the rows on screen, over every page. A plain link rather than a
 /// fetch, so the browser saves the file itself under the name the server gives it.
 pub fn export_url(query: &ListSchoolsQuery) -> String {
-    format!("{}?{}", Op::ExportPartnerSchools.route().path, school_query::export_query_string(query))
+    address::<endpoint::ExportPartnerSchools>(&[], school_query::export_query_string(query))
+}
+
+/// Where the school downloads the receipt of log entry `seq` (a plain link: the browser saves it).
+pub fn school_receipt_url(app_id: &str, seq: u32) -> String {
+    url::<endpoint::DownloadSchoolReceipt>(&[("app_id", app_id), ("seq", &seq.to_string())], &NoQuery)
+}
+
+/// Where the partner downloads the receipt of log entry `seq` of a school in `app_id`.
+pub fn partner_receipt_url(school_id: &str, app_id: &str, seq: u32) -> String {
+    let path = [("school_id", school_id), ("seq", &seq.to_string())];
+    url::<endpoint::DownloadPartnerReceipt>(&path, &app_query(Some(app_id)))
 }
 
 /// A path parameter with everything but RFC 3986's unreserved characters escaped, so `/` or `?`
@@ -298,19 +275,33 @@ fn percent_encoded(value: &str) -> String {
     out
 }
 
-/// The route's method and path from the route table. Fetches are same-origin, so the browser
-/// sends the session cookie without any credentials option.
-fn request(op: Op) -> RequestBuilder {
-    request_to(op, op.route().path.to_owned())
+/// Sends `body` (as JSON, for a POST) to `url` with `E`'s method.
+fn fetch<E: Endpoint>(
+    url: String,
+    body: &E::Body,
+    key: Option<&str>,
+) -> impl Future<Output = Result<E::Response, ApiError>> + use<E> {
+    let builder = request::<E>(&url, key);
+    let request = match E::OP.route().method {
+        Method::Get => builder.build(),
+        Method::Post => builder.json(body),
+    };
+    async move { decode(send(request).await?).await }
 }
 
-/// `op`'s method, sent to `path`: the route's path with its parameters filled in.
-fn request_to(op: Op, path: String) -> RequestBuilder {
-    let method = match op.route().method {
+/// A request to `url` with `E`'s method, asking for JSON. Same-origin, so the browser sends the
+/// session cookie without any credentials option.
+fn request<E: Endpoint>(url: &str, key: Option<&str>) -> RequestBuilder {
+    let method = match E::OP.route().method {
         Method::Get => HttpMethod::GET,
         Method::Post => HttpMethod::POST,
     };
-    RequestBuilder::new(&path).method(method).header("Accept", "application/json, application/problem+json")
+    let builder =
+        RequestBuilder::new(url).method(method).header("Accept", "application/json, application/problem+json");
+    match key {
+        Some(key) => builder.header("Idempotency-Key", key),
+        None => builder,
+    }
 }
 
 /// The route's path with each `{name}` replaced by its value, escaped, so an id can never step
@@ -319,11 +310,6 @@ fn path_of(op: Op, params: &[(&str, &str)]) -> String {
     params.iter().fold(op.route().path.to_owned(), |path, (name, value)| {
         path.replace(&format!("{{{name}}}"), &percent_encoded(value))
     })
-}
-
-/// `?app=` on a school's routes, left out when the list names no app.
-fn app_query(app: Option<&str>) -> Vec<(&'static str, String)> {
-    app.filter(|app| !app.is_empty()).map(|app| ("app", app.to_owned())).into_iter().collect()
 }
 
 async fn send(request: Result<Request, gloo_net::Error>) -> Result<Response, ApiError> {
@@ -338,9 +324,11 @@ async fn send(request: Result<Request, gloo_net::Error>) -> Result<Response, Api
     }
 }
 
+/// The answer's JSON as `T`. An empty body (a 204) reads as `null`, which is what `NoContent` is.
 async fn decode<T: DeserializeOwned>(response: Response) -> Result<T, ApiError> {
     let status = response.status();
-    response.json().await.map_err(|_| ApiError::Unexpected { status })
+    let text = response.text().await.map_err(|_| ApiError::Unexpected { status })?;
+    serde_json::from_str(if text.is_empty() { "null" } else { &text }).map_err(|_| ApiError::Unexpected { status })
 }
 
 #[cfg(test)]
@@ -432,31 +420,35 @@ mod tests {
     }
 
     #[test]
-    fn each_school_command_goes_to_its_own_route() {
-        let invite = || InviteRequest::default();
-        let key = || "k".to_owned();
-        let ops: Vec<&str> = [
-            SchoolCommand::CancelRevocation,
-            SchoolCommand::Priority(true),
-            SchoolCommand::CancelInvite,
-            SchoolCommand::ResendInvite { request: invite(), key: key() },
-            SchoolCommand::Reinvite { request: invite(), key: key() },
-        ]
-        .iter()
-        .map(|command| command.op().route().path)
-        .collect();
+    fn a_school_route_names_the_app_only_when_the_list_does() {
+        let path = [("school_id", "3280001")];
         assert_eq!(
-            ops,
-            [
-                "/api/partner/schools/{school_id}/cancel-revoke",
-                "/api/partner/schools/{school_id}/priority",
-                "/api/partner/schools/{school_id}/cancel-invite",
-                "/api/partner/schools/{school_id}/resend-invite",
-                "/api/partner/schools/{school_id}/reinvite",
-            ]
+            url::<endpoint::CancelInvitation>(&path, &app_query(Some("app-1"))),
+            "/api/partner/schools/3280001/cancel-invite?app=app-1"
         );
-        assert_eq!(app_query(Some("app-1")), [("app", "app-1".to_owned())]);
-        assert_eq!(app_query(None), []);
+        assert_eq!(
+            url::<endpoint::ResendInvitation>(&path, &app_query(Some(""))),
+            "/api/partner/schools/3280001/resend-invite"
+        );
+        assert_eq!(url::<endpoint::GetPartnerSchool>(&path, &app_query(None)), "/api/partner/schools/3280001");
+    }
+
+    #[test]
+    fn queries_are_their_types_encoded_and_nothing_when_there_is_none() {
+        let query = gatehouse_model::SupportQueueQuery {
+            filter: Some(gatehouse_model::QueueFilter::AwaitingSupport),
+            cursor: Some("c 1/2".to_owned()),
+            limit: None,
+        };
+        assert_eq!(
+            url::<endpoint::ListSupportQueue>(&[], &query),
+            "/api/ops/cases?filter=awaiting_support&cursor=c+1%2F2"
+        );
+        assert_eq!(url::<endpoint::ListInstallSlots>(&[], &NoQuery), "/api/ops/install-slots");
+        assert_eq!(
+            url::<endpoint::DownloadSchoolReceipt>(&[("app_id", "demo-app"), ("seq", "3")], &NoQuery),
+            "/api/school/apps/demo-app/receipts/3"
+        );
     }
 
     #[test]

@@ -14,7 +14,6 @@ use crate::pages::{
 };
 
 /// Where pages send people; kept next to the routes that match them.
-pub const SIGN_IN: &str = "/signin";
 pub const ACTIVE_SCHOOLS: &str = "/schools";
 pub const PENDING_AUTHORISATIONS: &str = "/schools/pending";
 pub const REVOKED_SCHOOLS: &str = "/schools/revoked";
@@ -27,6 +26,16 @@ pub const APP_KEYS: &str = "/keys";
 pub const WEBHOOKS: &str = "/webhooks";
 /// P9: the Active Cases tab.
 pub const CASES: &str = "/cases";
+/// The partner portal's sections, for its banner; the three school lists share one (their tabs
+/// tell them apart).
+pub const PARTNER_SECTIONS: &[(&str, &str)] = &[
+    ("Schools", ACTIVE_SCHOOLS),
+    ("Active Cases", CASES),
+    ("Permission set", PERMISSION_SET),
+    ("API keys", APP_KEYS),
+    ("Webhooks", WEBHOOKS),
+    ("Team", TEAM),
+];
 /// The school portal's sections (S3), for its banner.
 pub const SCHOOL_SECTIONS: &[(&str, &str)] =
     &[("Data sharing", "/school"), ("Install", "/school/onboarding"), ("Colleagues", "/school/team")];

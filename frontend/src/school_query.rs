@@ -125,7 +125,7 @@ fn page_size<'de, D: Deserializer<'de>>(value: D) -> Result<Option<u32>, D::Erro
 
 /// Only flat structs and lists of string pairs are encoded here, which `serde_urlencoded` never
 /// refuses; were it to, an empty query asks for the unfiltered list.
-fn encode(params: &impl Serialize) -> String {
+pub fn encode(params: &impl Serialize) -> String {
     serde_urlencoded::to_string(params).unwrap_or_default()
 }
 

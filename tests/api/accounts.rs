@@ -11,7 +11,7 @@ use gatehouse_core::{EmailAddress, Gatehouse, Settings, accounts, auth};
 use gatehouse_model::{AccountKind, SIGN_IN_REQUESTED};
 use serde_json::json;
 
-use crate::helpers::{assert_problem, new_client, spawn_app, token_after};
+use crate::helpers::{assert_problem, new_client, spawn_app, spawn_app_as_demo, token_after};
 
 #[tokio::test]
 async fn a_school_user_signs_in_to_the_school_portal_and_sees_their_school() {
@@ -41,8 +41,7 @@ async fn an_ops_user_signs_in_to_the_console() {
 
 #[tokio::test]
 async fn no_session_passes_for_another_kind_of_account() {
-    let app = spawn_app().await;
-    let partner = app.signed_in_client(DEMO_EMAIL).await;
+    let (app, partner) = spawn_app_as_demo().await;
     let school = app.signed_in_portal_client("school", DEMO_SCHOOL_EMAIL).await;
     let ops = app.signed_in_portal_client("ops", DEMO_OPS_EMAIL).await;
     let cases = [
@@ -99,8 +98,7 @@ async fn an_address_without_a_portal_account_gets_the_same_answer_and_no_email()
 
 #[tokio::test]
 async fn signing_out_of_one_portal_leaves_the_others_signed_in() {
-    let app = spawn_app().await;
-    let client = app.signed_in_client(DEMO_EMAIL).await;
+    let (app, client) = spawn_app_as_demo().await;
     // The same browser also signs in to the school portal.
     let requested = app.post(&app.client, "/api/school/auth/magic-link", json!({ "email": DEMO_SCHOOL_EMAIL })).await;
     assert_eq!(requested.status(), 202);
@@ -168,6 +166,7 @@ async fn the_first_ops_user_is_created_by_their_first_sign_in_request_and_only_t
         mailer: outbox.clone(),
         events: bus.clone(),
         clock,
+        webhooks: Arc::new(gatehouse_aws::HttpWebhookSender::for_settings(&settings)),
         settings,
     };
     auth::request_magic_link(&gatehouse, AccountKind::Ops, "someone@ops.example", "127.0.0.1").await.unwrap();
@@ -212,6 +211,7 @@ async fn a_sign_in_request_does_the_same_work_for_any_address() {
         mailer: outbox.clone(),
         events: bus.clone(),
         clock,
+        webhooks: Arc::new(gatehouse_aws::HttpWebhookSender::for_settings(&Settings::new("http://gatehouse.test"))),
         settings: Settings::new("http://gatehouse.test"),
     };
     let mut work = Vec::new();

@@ -1,9 +1,9 @@
 //! A1 app credentials and A6 invite by API.
 
-use gatehouse_core::demo::{COLLEAGUE_EMAIL, DEMO_EMAIL, OTHER_EMAIL};
+use gatehouse_core::demo::{COLLEAGUE_EMAIL, OTHER_EMAIL};
 use serde_json::{Value, json};
 
-use crate::helpers::{TestApp, assert_problem, spawn_app};
+use crate::helpers::{TestApp, assert_problem, spawn_app_as_demo};
 
 const KEYS: &str = "/api/partner/apps/demo-app/keys";
 
@@ -26,8 +26,7 @@ fn invitation(urn: &str) -> Value {
 
 #[tokio::test]
 async fn a_key_is_shown_once_stored_hashed_works_and_stops_when_revoked() {
-    let app = spawn_app().await;
-    let demo = app.signed_in_client(DEMO_EMAIL).await;
+    let (app, demo) = spawn_app_as_demo().await;
     let created = app.post_ok(&demo, KEYS, json!({ "label": "Production sync" })).await;
     let secret = created["secret"].as_str().unwrap().to_owned();
     assert_eq!(secret.len(), 43, "256 bits, base64url");
@@ -71,8 +70,7 @@ async fn a_key_is_shown_once_stored_hashed_works_and_stops_when_revoked() {
 
 #[tokio::test]
 async fn keys_are_for_admins_of_the_owning_partner_and_bad_keys_learn_nothing() {
-    let app = spawn_app().await;
-    let demo = app.signed_in_client(DEMO_EMAIL).await;
+    let (app, demo) = spawn_app_as_demo().await;
     let colleague = app.signed_in_client(COLLEAGUE_EMAIL).await;
     let other = app.signed_in_client(OTHER_EMAIL).await;
     assert_problem(app.post(&colleague, KEYS, json!({ "label": "x" })).await, 403, "forbidden").await;
@@ -125,8 +123,7 @@ async fn app_get(app: &TestApp, secret: &str, path: &str) -> Value {
 
 #[tokio::test]
 async fn an_app_sees_its_own_schools_and_their_connection_states_only() {
-    let app = spawn_app().await;
-    let demo = app.signed_in_client(DEMO_EMAIL).await;
+    let (app, demo) = spawn_app_as_demo().await;
     let other = app.signed_in_client(OTHER_EMAIL).await;
     let secret = app.post_ok(&demo, KEYS, json!({ "label": "Sync" })).await["secret"].as_str().unwrap().to_owned();
     let other_secret =

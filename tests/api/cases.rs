@@ -8,7 +8,7 @@ use gatehouse_core::demo::{DEMO_EMAIL, OTHER_EMAIL};
 use gatehouse_model::QueueFilter;
 use serde_json::{Value, json};
 
-use crate::helpers::{TestApp, assert_problem, new_client, spawn_app};
+use crate::helpers::{TestApp, assert_problem, new_client, spawn_app_as_demo};
 
 const SUPPORT: &str = "support@gatehouse.example";
 const CONTACT: &str = "dev.lead@partner.example";
@@ -45,8 +45,7 @@ async fn open(app: &TestApp, client: &reqwest::Client, school_id: Option<&str>, 
 
 #[tokio::test]
 async fn a_case_goes_from_new_to_closed_and_back_with_the_conversation_and_emails() {
-    let app = spawn_app().await;
-    let client = app.signed_in_client(DEMO_EMAIL).await;
+    let (app, client) = spawn_app_as_demo().await;
     let (school_id, row) = quiet_school(&app, &client).await;
 
     // Bad input names its field and writes nothing.
@@ -175,8 +174,7 @@ async fn a_case_goes_from_new_to_closed_and_back_with_the_conversation_and_email
 
 #[tokio::test]
 async fn partners_never_see_or_touch_each_others_cases() {
-    let app = spawn_app().await;
-    let demo = app.signed_in_client(DEMO_EMAIL).await;
+    let (app, demo) = spawn_app_as_demo().await;
     let other = app.signed_in_client(OTHER_EMAIL).await;
     let (school_id, _) = quiet_school(&app, &demo).await;
     let case = open(&app, &demo, Some(&school_id), "Attendance marks missing").await;
@@ -212,8 +210,7 @@ async fn partners_never_see_or_touch_each_others_cases() {
 
 #[tokio::test]
 async fn case_lists_page_newest_first_and_the_queue_puts_escalated_cases_first() {
-    let app = spawn_app().await;
-    let client = app.signed_in_client(DEMO_EMAIL).await;
+    let (app, client) = spawn_app_as_demo().await;
     let mut ids = Vec::new();
     for n in 1..=3 {
         ids.push(open(&app, &client, None, &format!("Case number {n}")).await["case_id"].as_str().unwrap().to_owned());
@@ -266,8 +263,7 @@ async fn case_lists_page_newest_first_and_the_queue_puts_escalated_cases_first()
 
 #[tokio::test]
 async fn closed_cases_are_archived_after_thirty_days_by_the_daily_job() {
-    let app = spawn_app().await;
-    let client = app.signed_in_client(DEMO_EMAIL).await;
+    let (app, client) = spawn_app_as_demo().await;
     let (school_id, _) = quiet_school(&app, &client).await;
     let early = open(&app, &client, Some(&school_id), "Closed first").await["case_id"].as_str().unwrap().to_owned();
     let late = open(&app, &client, None, "Closed a day later").await["case_id"].as_str().unwrap().to_owned();
@@ -323,8 +319,7 @@ async fn closed_cases_are_archived_after_thirty_days_by_the_daily_job() {
 
 #[tokio::test]
 async fn a_case_closed_29_days_ago_can_be_reopened_and_is_then_not_archived() {
-    let app = spawn_app().await;
-    let client = app.signed_in_client(DEMO_EMAIL).await;
+    let (app, client) = spawn_app_as_demo().await;
     let id = open(&app, &client, None, "Reopen me").await["case_id"].as_str().unwrap().to_owned();
     app.post_ok(&client, &format!("/api/partner/cases/{id}/close"), json!({})).await;
     app.clock.advance(Duration::days(29));

@@ -12,7 +12,7 @@ use proptest::prelude::*;
 use serde_json::{Value, json};
 
 use crate::helpers::{TestApp, assert_problem, spawn_app};
-use crate::ingestion::{agent_key, demo_school, push_ok, today};
+use crate::ingestion::{agent_key, connected_school, demo_school, push_ok, today};
 
 pub(crate) async fn get(app: &TestApp, key: &str, path: &str) -> reqwest::Response {
     app.client.get(app.url(path)).bearer_auth(key).send().await.unwrap()
@@ -74,8 +74,7 @@ async fn other_app_key(app: &TestApp) -> String {
 #[tokio::test]
 async fn a_full_sync_pages_in_a_stable_order_with_only_granted_flags() {
     let app = spawn_app().await;
-    let school = demo_school(&app, "connected").await;
-    let agent = agent_key(&app, &school).await;
+    let (school, agent) = connected_school(&app).await;
     push_ok(&app, &agent, &synthetic::school(11, 50, today())).await;
     let key = &app.server.demo_app_key;
     let (students, _) = read_all(&app, key, &school, "students", "").await;
@@ -107,8 +106,7 @@ async fn a_full_sync_pages_in_a_stable_order_with_only_granted_flags() {
 #[tokio::test]
 async fn a_delta_returns_changes_leavers_and_newly_excluded_persons_as_deleted() {
     let app = spawn_app().await;
-    let school = demo_school(&app, "connected").await;
-    let agent = agent_key(&app, &school).await;
+    let (school, agent) = connected_school(&app).await;
     push_ok(&app, &agent, &synthetic::school(12, 60, today())).await;
     let key = &app.server.demo_app_key;
     let (students, token) = read_all(&app, key, &school, "students", "").await;
@@ -148,8 +146,7 @@ async fn a_delta_returns_changes_leavers_and_newly_excluded_persons_as_deleted()
 #[tokio::test]
 async fn exclude_all_shares_only_selected_persons_and_a_mode_change_expires_tokens() {
     let app = spawn_app().await;
-    let school = demo_school(&app, "connected").await;
-    let agent = agent_key(&app, &school).await;
+    let (school, agent) = connected_school(&app).await;
     let extract = synthetic::school(13, 30, today());
     push_ok(&app, &agent, &extract).await;
     let key = &app.server.demo_app_key;
@@ -204,8 +201,7 @@ async fn every_endpoint_answers_each_caller_with_the_right_code() {
     let app = spawn_app().await;
     let demo_key = app.server.demo_app_key.clone();
     let other_key = other_app_key(&app).await;
-    let connected = demo_school(&app, "connected").await;
-    let agent = agent_key(&app, &connected).await;
+    let (connected, agent) = connected_school(&app).await;
     let extract = synthetic::school(14, 12, today());
     push_ok(&app, &agent, &extract).await;
     let student = extract.students[0].id.clone();
@@ -555,8 +551,7 @@ impl World {
 
 async fn check(case: Case) {
     let app = spawn_app().await;
-    let school = demo_school(&app, "connected").await;
-    let agent = agent_key(&app, &school).await;
+    let (school, agent) = connected_school(&app).await;
     let extract = synthetic::school(case.seed, case.students, today());
     push_ok(&app, &agent, &extract).await;
     let granted: Vec<String> = case.granted.iter().map(|scope| scope.as_str().to_owned()).collect();
@@ -715,8 +710,7 @@ proptest! {
 #[tokio::test]
 async fn contacts_of_hidden_pupils_are_hidden_and_a_delta_resends_what_a_selection_changes() {
     let app = spawn_app().await;
-    let school = demo_school(&app, "connected").await;
-    let agent = agent_key(&app, &school).await;
+    let (school, agent) = connected_school(&app).await;
     let extract = synthetic::school(16, 40, today());
     push_ok(&app, &agent, &extract).await;
     let key = &app.server.demo_app_key;

@@ -17,11 +17,7 @@ async fn demo_app() -> TestApp {
 
 /// A data API GET with the demo app's key; expects 200.
 async fn app_get(app: &TestApp, path: &str) -> Value {
-    let response = app.client.get(app.url(path)).bearer_auth(&app.server.demo_app_key).send().await.unwrap();
-    let status = response.status();
-    let body: Value = response.json().await.unwrap();
-    assert_eq!(status, 200, "GET {path}: {body}");
-    body
+    app.get_ok_as_app(path).await
 }
 
 fn strings<'a>(rows: &'a [Value], field: &str) -> BTreeSet<&'a str> {

@@ -53,16 +53,7 @@ async fn the_school_and_the_partner_get_the_apps_answer_without_the_persons_deta
         .unwrap();
     let for_school = app.get_ok(&school, &school_path(&pupil.id)).await;
     let for_partner = app.get_ok(&partner, &tile_path(&pupil.id)).await;
-    let for_app: Value = app
-        .client
-        .get(app.url(&format!("/api/v1/schools/{SCHOOL}/explain?mis_id={}", pupil.id)))
-        .bearer_auth(&app.server.demo_app_key)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let for_app = app.get_ok_as_app(&format!("/api/v1/schools/{SCHOOL}/explain?mis_id={}", pupil.id)).await;
     assert_eq!(reason(&for_school), "excluded");
     assert_eq!(for_partner, for_app, "the tile gives exactly what the app's own explain gives");
     assert_eq!(for_partner, for_school);
@@ -95,12 +86,8 @@ async fn nobody_asks_about_a_link_that_is_not_theirs() {
     let path = format!("/api/partner/schools/{SCHOOL}/explain?app={}&mis_id={id}", gatehouse_core::demo::OTHER_APP);
     assert_problem(app.get(&other, &path).await, 404, "not_found").await;
     // The demo partner at a school it has no link to.
-    assert_problem(
-        app.get(&partner, &format!("/api/partner/schools/140004/explain?mis_id={id}")).await,
-        404,
-        "not_found",
-    )
-    .await;
+    let refused = app.get(&partner, &format!("/api/partner/schools/140004/explain?mis_id={id}")).await;
+    assert_problem(refused, 404, "not_found").await;
     // The school about an app it has nothing to do with.
     let path = format!("/api/school/apps/{}/explain?mis_id={id}", gatehouse_core::demo::OTHER_APP);
     assert_problem(app.get(&school, &path).await, 404, "not_found").await;
@@ -232,13 +219,7 @@ fn plan() -> impl Strategy<Value = Plan> {
 
 /// The app's explain, as the bytes it receives.
 async fn explain_as_app(app: &TestApp, id: &str) -> String {
-    let response = app
-        .client
-        .get(app.url(&format!("/api/v1/schools/{SCHOOL}/explain?mis_id={id}")))
-        .bearer_auth(&app.server.demo_app_key)
-        .send()
-        .await
-        .unwrap();
+    let response = app.get_as_app(&format!("/api/v1/schools/{SCHOOL}/explain?mis_id={id}")).await;
     assert_eq!(response.status(), 200);
     response.text().await.unwrap()
 }

@@ -4,6 +4,7 @@
 use std::sync::Arc;
 
 use chrono::{TimeZone, Utc};
+use gatehouse_core::demo::DEMO_EMAIL;
 use gatehouse_core::ports::ManualClock;
 use gatehouse_local::{LocalConfig, OutboxEntry, RunningServer, start};
 use serde_json::{Value, json};
@@ -21,6 +22,13 @@ pub async fn spawn_app() -> TestApp {
 }
 
 /// `spawn_app` with some settings changed first (e.g. short webhook retry delays).
+/// A fresh app, and a client signed in as the demo partner's admin.
+pub async fn spawn_app_as_demo() -> (TestApp, reqwest::Client) {
+    let app = spawn_app().await;
+    let demo = app.signed_in_client(DEMO_EMAIL).await;
+    (app, demo)
+}
+
 pub async fn spawn_app_with(configure: impl FnOnce(&mut LocalConfig)) -> TestApp {
     let data = tempfile::tempdir().expect("temp dir");
     let clock = Arc::new(ManualClock::at(Utc.with_ymd_and_hms(2026, 11, 23, 10, 0, 0).unwrap()));
@@ -120,6 +128,20 @@ impl TestApp {
         body
     }
 
+    /// A data API GET as the demo app, with its key.
+    pub async fn get_as_app(&self, path: &str) -> reqwest::Response {
+        self.client.get(self.url(path)).bearer_auth(&self.server.demo_app_key).send().await.unwrap()
+    }
+
+    /// [`Self::get_as_app`], expecting 200; returns the JSON body.
+    pub async fn get_ok_as_app(&self, path: &str) -> Value {
+        let response = self.get_as_app(path).await;
+        let status = response.status();
+        let body: Value = response.json().await.unwrap();
+        assert_eq!(status, 200, "GET {path} as the app: {body}");
+        body
+    }
+
     /// Emails sent to `address`, in the order the outbox lists them.
     pub async fn emails_to(&self, address: &str) -> Vec<OutboxEntry> {
         self.outbox().await.into_iter().filter(|entry| entry.to == address).collect()
@@ -151,4 +173,19 @@ pub async fn assert_problem(response: reqwest::Response, status: u16, code: &str
 pub fn token_after(text: &str, marker: &str) -> String {
     let start = text.find(marker).unwrap_or_else(|| panic!("no {marker} in {text}")) + marker.len();
     text[start..].chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_').collect()
+}
+
+/// Bea Bursar's answers to the authorisation wizard (S2) for the invitation `token`: she can
+/// decide, the school runs Arbor, students and groups are shared in `gdpr_mode`, the feed on.
+pub fn beas_answers(token: &str, gdpr_mode: &str) -> Value {
+    serde_json::json!({
+        "token": token,
+        "has_authority": true,
+        "approver_name": "Bea Bursar",
+        "approver_role": "Business Manager",
+        "mis": "Arbor",
+        "approved_scopes": ["students", "groups"],
+        "gdpr_mode": gdpr_mode,
+        "feed_status": "Enabled"
+    })
 }

@@ -2,8 +2,6 @@
 //! full extracts tombstoning the missing, the deletion guard, idempotency,
 //! parallel pushes, and what a push does to the school's links.
 
-use std::collections::HashSet;
-
 use chrono::NaiveDate;
 use gatehouse_core::ports::Clock;
 use gatehouse_core::{SchoolId, agent_keys, held_extracts, ingestion, synthetic};
@@ -20,16 +18,7 @@ pub fn today() -> NaiveDate {
 /// A school of the demo app in a given connection state, with every scope
 /// the app requests granted when `connected`.
 pub async fn demo_school(app: &TestApp, state: &str) -> String {
-    let schools: Value = app
-        .client
-        .get(app.url("/api/v1/schools"))
-        .bearer_auth(&app.server.demo_app_key)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let schools = app.get_ok_as_app("/api/v1/schools").await;
     schools["schools"]
         .as_array()
         .unwrap()
@@ -39,6 +28,13 @@ pub async fn demo_school(app: &TestApp, state: &str) -> String {
         .find(|school| state != "connected" || school["gdpr_mode"] == "Include All")
         .map(|school| school["school_id"].as_str().unwrap().to_owned())
         .unwrap_or_else(|| panic!("a demo school in state {state}"))
+}
+
+/// A connected demo school (every scope granted, Include All), and a key for its agent.
+pub async fn connected_school(app: &TestApp) -> (String, String) {
+    let school = demo_school(app, "connected").await;
+    let agent = agent_key(app, &school).await;
+    (school, agent)
 }
 
 pub async fn agent_key(app: &TestApp, school: &str) -> String {
@@ -58,18 +54,7 @@ pub async fn push_ok(app: &TestApp, key: &str, extract: &Extract) -> Value {
     response.json().await.unwrap()
 }
 
-/// A full extract of the first `keep` pupils of `full`, without the contacts
-/// and group places of the others: a term rollover gone wrong.
-pub fn first_pupils(full: &Extract, keep: usize) -> Extract {
-    let mut shrunk = full.clone();
-    shrunk.students.truncate(keep);
-    let kept: HashSet<String> = shrunk.students.iter().map(|s| s.id.clone()).collect();
-    shrunk.contacts.retain(|c| c.relationships.iter().all(|r| kept.contains(&r.student_id)));
-    for group in &mut shrunk.groups {
-        group.student_ids.retain(|id| kept.contains(id));
-    }
-    shrunk
-}
+pub use crate::extracts::first_pupils;
 
 /// A delta deleting `count` of `full`'s pupils, from `from` on.
 pub fn leavers(full: &Extract, from: usize, count: usize) -> Extract {
@@ -101,8 +86,7 @@ pub async fn live_students(app: &TestApp, school: &str) -> u32 {
 #[tokio::test]
 async fn a_full_extract_is_applied_and_the_same_one_again_changes_nothing() {
     let app = spawn_app().await;
-    let school = demo_school(&app, "connected").await;
-    let key = agent_key(&app, &school).await;
+    let (school, key) = connected_school(&app).await;
     let extract = synthetic::school(1, 120, today());
     let receipt = push_ok(&app, &key, &extract).await;
     let total = extract.students.len() + extract.staff.len() + extract.contacts.len() + extract.groups.len();
@@ -121,8 +105,7 @@ async fn a_full_extract_is_applied_and_the_same_one_again_changes_nothing() {
 #[tokio::test]
 async fn bad_records_are_rejected_whole_and_the_rest_applied() {
     let app = spawn_app().await;
-    let school = demo_school(&app, "connected").await;
-    let key = agent_key(&app, &school).await;
+    let (school, key) = connected_school(&app).await;
     let mut extract = synthetic::school(2, 40, today());
     push_ok(&app, &key, &extract).await;
 
@@ -146,8 +129,7 @@ async fn bad_records_are_rejected_whole_and_the_rest_applied() {
 #[tokio::test]
 async fn an_extract_with_nothing_valid_is_an_error_and_changes_nothing() {
     let app = spawn_app().await;
-    let school = demo_school(&app, "connected").await;
-    let key = agent_key(&app, &school).await;
+    let (school, key) = connected_school(&app).await;
     let mut extract = synthetic::school(3, 5, today());
     extract.staff.clear();
     extract.contacts.clear();
@@ -186,8 +168,7 @@ async fn an_extract_with_nothing_valid_is_an_error_and_changes_nothing() {
 #[tokio::test]
 async fn a_delta_adds_edits_and_deletes_and_a_full_extract_tombstones_the_missing() {
     let app = spawn_app().await;
-    let school = demo_school(&app, "connected").await;
-    let key = agent_key(&app, &school).await;
+    let (school, key) = connected_school(&app).await;
     push_ok(&app, &key, &synthetic::school(4, 200, today())).await;
     let delta = synthetic::changes(4, 200, today(), 1);
     let receipt = push_ok(&app, &key, &delta).await;
@@ -251,8 +232,7 @@ pub async fn link_status(app: &TestApp, school: &str) -> String {
 #[tokio::test]
 async fn parallel_pushes_for_one_school_leave_one_whole_extract() {
     let app = spawn_app().await;
-    let school = demo_school(&app, "connected").await;
-    let key = agent_key(&app, &school).await;
+    let (school, key) = connected_school(&app).await;
     let first = synthetic::school(6, 150, today());
     let second = synthetic::school(60, 150, today());
     let (a, b) = tokio::join!(push(&app, &key, &first), push(&app, &key, &second));
@@ -277,16 +257,7 @@ async fn a_push_installs_the_school_on_every_link_and_publishes_ids_only() {
     let school = demo_school(&app, "not_installed").await;
     let key = agent_key(&app, &school).await;
     push_ok(&app, &key, &synthetic::school(7, 30, today())).await;
-    let status: Value = app
-        .client
-        .get(app.url(&format!("/api/v1/schools/{school}/status")))
-        .bearer_auth(&app.server.demo_app_key)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let status = app.get_ok_as_app(&format!("/api/v1/schools/{school}/status")).await;
     assert_eq!(status["installed"], true);
     assert_eq!(status["last_extract_at"], "2026-11-23T10:00:00Z");
     let events: Vec<Value> = app.client.get(app.url("/dev/events.json")).send().await.unwrap().json().await.unwrap();
@@ -299,8 +270,7 @@ async fn a_push_installs_the_school_on_every_link_and_publishes_ids_only() {
 #[tokio::test]
 async fn agent_keys_are_per_school_rotatable_and_not_app_keys() {
     let app = spawn_app().await;
-    let school = demo_school(&app, "connected").await;
-    let old = agent_key(&app, &school).await;
+    let (school, old) = connected_school(&app).await;
     let new = agent_key(&app, &school).await;
     let extract = synthetic::school(8, 10, today());
     assert_problem(push(&app, &old, &extract).await, 401, "invalid_credentials").await;
@@ -315,8 +285,7 @@ async fn agent_keys_are_per_school_rotatable_and_not_app_keys() {
 #[tokio::test]
 async fn a_silent_agent_turns_its_school_inactive_once_and_a_push_wakes_it() {
     let app = spawn_app().await;
-    let school = demo_school(&app, "connected").await;
-    let key = agent_key(&app, &school).await;
+    let (school, key) = connected_school(&app).await;
     push_ok(&app, &key, &synthetic::school(9, 10, today())).await;
     let run = |app: &TestApp| app.client.post(app.url("/dev/jobs/mark-inactive-schools")).send();
 
@@ -337,7 +306,7 @@ async fn a_silent_agent_turns_its_school_inactive_once_and_a_push_wakes_it() {
 /// One page of the demo app's students at `school` (`query`: e.g. `&since=`).
 async fn students(app: &TestApp, school: &str, query: &str) -> reqwest::Response {
     let path = format!("/api/v1/schools/{school}/students?limit=1000{query}");
-    app.client.get(app.url(&path)).bearer_auth(&app.server.demo_app_key).send().await.unwrap()
+    app.get_as_app(&path).await
 }
 
 #[tokio::test]

@@ -4,7 +4,7 @@
 use gatehouse_core::demo::{DEMO_EMAIL, OTHER_EMAIL};
 use serde_json::{Value, json};
 
-use crate::helpers::{TestApp, assert_problem, new_client, spawn_app, token_after};
+use crate::helpers::{TestApp, assert_problem, new_client, spawn_app, spawn_app_as_demo, token_after};
 
 const MARKER: &str = "/authorise#token=";
 /// In the synthetic directory extract: Brookside Infant School, Birmingham, open.
@@ -16,8 +16,7 @@ fn urns(results: &Value) -> Vec<String> {
 
 #[tokio::test]
 async fn the_directory_finds_schools_by_name_words_urn_authority_and_postcode() {
-    let app = spawn_app().await;
-    let demo = app.signed_in_client(DEMO_EMAIL).await;
+    let (app, demo) = spawn_app_as_demo().await;
     let by_name = app.get_ok(&demo, "/api/directory/schools?q=brookside%20inf").await;
     assert!(urns(&by_name).contains(&DIRECTORY_SCHOOL.to_owned()), "{by_name}");
     assert!(by_name["items"].as_array().unwrap().iter().all(|s| s["name"].as_str().unwrap().contains("Brookside")));
@@ -58,8 +57,7 @@ async fn invite(app: &TestApp, client: &reqwest::Client, contact: &str) -> (Valu
 
 #[tokio::test]
 async fn a_school_is_invited_once_and_bad_invitations_are_refused() {
-    let app = spawn_app().await;
-    let demo = app.signed_in_client(DEMO_EMAIL).await;
+    let (app, demo) = spawn_app_as_demo().await;
     let (outcome, _) = invite(&app, &demo, "bea@brookside-infant-school.example").await;
     assert_eq!(
         outcome["message"],
@@ -116,8 +114,7 @@ fn answers(token: &str) -> Value {
 
 #[tokio::test]
 async fn forwarding_then_authorising_makes_the_school_active_with_the_schools_choices() {
-    let app = spawn_app().await;
-    let demo = app.signed_in_client(DEMO_EMAIL).await;
+    let (app, demo) = spawn_app_as_demo().await;
     let (_, first_token) = invite(&app, &demo, "bea@brookside-infant-school.example").await;
     let school = new_client();
 
@@ -128,12 +125,8 @@ async fn forwarding_then_authorising_makes_the_school_active_with_the_schools_ch
     // "No, I am not the right person": forwarded, and the first link dies.
     let forward = json!({ "token": first_token, "to": { "name": "Dev Head", "email": "head@brookside-infant-school.example", "role": "Headteacher" } });
     app.post_ok(&school, "/api/invitations/forward", forward).await;
-    assert_problem(
-        app.post(&school, "/api/invitations/open", json!({ "token": first_token })).await,
-        410,
-        "link_superseded",
-    )
-    .await;
+    let refused = app.post(&school, "/api/invitations/open", json!({ "token": first_token })).await;
+    assert_problem(refused, 410, "link_superseded").await;
     let token = token_after(&app.emails_to("head@brookside-infant-school.example").await[0].text, MARKER);
 
     let done = app.post_ok(&school, "/api/invitations/authorise", answers(&token)).await;
@@ -179,8 +172,7 @@ async fn forwarding_then_authorising_makes_the_school_active_with_the_schools_ch
 
 #[tokio::test]
 async fn the_wizard_refuses_answers_it_cannot_act_on_and_changes_nothing() {
-    let app = spawn_app().await;
-    let demo = app.signed_in_client(DEMO_EMAIL).await;
+    let (app, demo) = spawn_app_as_demo().await;
     let (_, token) = invite(&app, &demo, "bea@brookside-infant-school.example").await;
     let cases = [
         ("has_authority", json!(false)),
@@ -208,8 +200,7 @@ async fn the_wizard_refuses_answers_it_cannot_act_on_and_changes_nothing() {
 
 #[tokio::test]
 async fn a_school_approves_some_of_the_new_scopes_while_its_grant_stays_live() {
-    let app = spawn_app().await;
-    let demo = app.signed_in_client(DEMO_EMAIL).await;
+    let (app, demo) = spawn_app_as_demo().await;
     let set = app.get_ok(&demo, "/api/partner/apps/demo-app/permissions").await;
     let mut requested: Vec<Value> = set["requested"].as_array().unwrap().clone();
     requested.extend([json!("home_language"), json!("traveller")]);

@@ -9,6 +9,7 @@ mod data_api;
 mod demo_truth;
 mod edge;
 mod explain;
+use gatehouse_tests::extracts;
 mod held_extracts;
 mod helpers;
 mod ingestion;
@@ -20,6 +21,7 @@ mod reminders;
 mod school_actions;
 mod school_portal;
 mod team_and_permissions;
+use gatehouse_tests::wait;
 mod webhooks;
 
 use chrono::Duration;
@@ -28,7 +30,7 @@ use gatehouse_core::keys::Key;
 use gatehouse_core::{Token, auth};
 use gatehouse_local::{LocalConfig, start};
 use gatehouse_model::AccountKind;
-use helpers::{assert_problem, new_client, spawn_app};
+use helpers::{assert_problem, new_client, spawn_app, spawn_app_as_demo};
 use serde_json::{Value, json};
 
 #[tokio::test]
@@ -128,8 +130,7 @@ async fn junk_tokens_are_rejected_before_the_store() {
 
 #[tokio::test]
 async fn session_lasts_twelve_hours() {
-    let app = spawn_app().await;
-    let client = app.signed_in_client(DEMO_EMAIL).await;
+    let (app, client) = spawn_app_as_demo().await;
     app.clock.advance(Duration::hours(12) - Duration::seconds(1));
     assert_eq!(client.get(app.url("/api/me")).send().await.unwrap().status(), 200);
     app.clock.advance(Duration::seconds(1));
@@ -192,8 +193,7 @@ async fn tokens_and_sessions_are_stored_only_as_hashes() {
 
 #[tokio::test]
 async fn active_schools_pages_through_the_partners_own_schools() {
-    let app = spawn_app().await;
-    let client = app.signed_in_client(DEMO_EMAIL).await;
+    let (app, client) = spawn_app_as_demo().await;
     let page: Value = app.list_schools(&client, "?view=active&page=1&page_size=50").await.json().await.unwrap();
     assert_eq!(page["total"], 42);
     let items = page["items"].as_array().unwrap();
@@ -214,8 +214,7 @@ async fn active_schools_pages_through_the_partners_own_schools() {
 
 #[tokio::test]
 async fn partners_never_see_each_others_schools() {
-    let app = spawn_app().await;
-    let demo = app.signed_in_client(DEMO_EMAIL).await;
+    let (app, demo) = spawn_app_as_demo().await;
     let other = app.signed_in_client(OTHER_EMAIL).await;
     let ids = |page: Value| -> Vec<String> {
         page["items"].as_array().unwrap().iter().map(|row| row["school_id"].as_str().unwrap().to_owned()).collect()
@@ -244,8 +243,7 @@ async fn rows(response: reqwest::Response) -> (Value, Vec<Value>) {
 
 #[tokio::test]
 async fn active_schools_filter_search_and_sort_on_the_server() {
-    let app = spawn_app().await;
-    let client = app.signed_in_client(DEMO_EMAIL).await;
+    let (app, client) = spawn_app_as_demo().await;
 
     let (page, items) = rows(app.list_schools(&client, "?status=Error&page_size=200").await).await;
     assert!(!items.is_empty());
@@ -279,8 +277,7 @@ async fn active_schools_filter_search_and_sort_on_the_server() {
 
 #[tokio::test]
 async fn bad_list_queries_get_problems() {
-    let app = spawn_app().await;
-    let client = app.signed_in_client(DEMO_EMAIL).await;
+    let (app, client) = spawn_app_as_demo().await;
     let body = assert_problem(app.list_schools(&client, "?page=0").await, 400, "invalid").await;
     assert_eq!(body["field"], "page");
     let body = assert_problem(app.list_schools(&client, "?page_size=500").await, 400, "invalid").await;
@@ -400,8 +397,7 @@ async fn data_survives_a_restart_and_demo_data_is_seeded_once() {
 
 #[tokio::test]
 async fn pending_and_revoked_views_show_their_own_columns() {
-    let app = spawn_app().await;
-    let client = app.signed_in_client(DEMO_EMAIL).await;
+    let (app, client) = spawn_app_as_demo().await;
     let (page, items) = rows(app.list_schools(&client, "?view=pending&page_size=200").await).await;
     assert_eq!(page["total"], 12);
     assert!(items.iter().all(|r| r["date_invited"].is_string() && r["school_contact"].is_string()));
@@ -426,8 +422,7 @@ async fn pending_and_revoked_views_show_their_own_columns() {
 
 #[tokio::test]
 async fn export_is_the_whole_filtered_view_as_csv() {
-    let app = spawn_app().await;
-    let client = app.signed_in_client(DEMO_EMAIL).await;
+    let (app, client) = spawn_app_as_demo().await;
     let export = |query: &str| client.get(app.url(&format!("/api/partner/schools/export{query}"))).send();
     let response = export("?status=Error&sort=month_stats&dir=desc&page_size=1").await.unwrap();
     assert_eq!(response.status(), 200);

@@ -6,7 +6,7 @@ use gatehouse_core::demo::{DEMO_EMAIL, DEMO_OPS_EMAIL, DEMO_SCHOOL_EMAIL, OTHER_
 use gatehouse_model::{Method, ROUTES};
 use serde_json::{Value, json};
 
-use crate::helpers::{TestApp, assert_problem, new_client, spawn_app, token_after};
+use crate::helpers::{TestApp, assert_problem, new_client, spawn_app, spawn_app_as_demo, token_after};
 
 const OPS_NAME: &str = "Olu Operations";
 
@@ -68,8 +68,7 @@ fn console_routes() -> Vec<&'static gatehouse_model::Route> {
 
 #[tokio::test]
 async fn only_an_ops_session_opens_any_ops_endpoint() {
-    let app = spawn_app().await;
-    let partner = app.signed_in_client(DEMO_EMAIL).await;
+    let (app, partner) = spawn_app_as_demo().await;
     let school = app.signed_in_portal_client("school", DEMO_SCHOOL_EMAIL).await;
     let ops = ops_client(&app).await;
 
@@ -153,8 +152,7 @@ async fn only_an_ops_session_opens_any_ops_endpoint() {
 
 #[tokio::test]
 async fn console_data_stays_out_of_partner_and_school_endpoints() {
-    let app = spawn_app().await;
-    let demo = app.signed_in_client(DEMO_EMAIL).await;
+    let (app, demo) = spawn_app_as_demo().await;
     let other = app.signed_in_client(OTHER_EMAIL).await;
     let school = app.signed_in_portal_client("school", DEMO_SCHOOL_EMAIL).await;
     let ops = ops_client(&app).await;
@@ -309,8 +307,7 @@ async fn ops_import_search_and_edit_the_directory_without_duplicates() {
 
 #[tokio::test]
 async fn an_accepted_international_school_can_then_be_invited() {
-    let app = spawn_app().await;
-    let partner = app.signed_in_client(DEMO_EMAIL).await;
+    let (app, partner) = spawn_app_as_demo().await;
     let ops = ops_client(&app).await;
 
     // Bad input names its field and stores nothing.
@@ -386,8 +383,7 @@ async fn an_accepted_international_school_can_then_be_invited() {
 
 #[tokio::test]
 async fn a_declined_international_request_tells_the_partner_why() {
-    let app = spawn_app().await;
-    let partner = app.signed_in_client(DEMO_EMAIL).await;
+    let (app, partner) = spawn_app_as_demo().await;
     let ops = ops_client(&app).await;
     let request = app.post_ok(&partner, "/api/partner/international-requests", international("Escuela Ejemplo")).await;
     let id = request["request_id"].as_str().unwrap();
@@ -416,18 +412,13 @@ async fn a_declined_international_request_tells_the_partner_why() {
     assert_eq!(declined_queue["items"][0]["request_id"], id);
     assert_problem(app.post(&ops, "/api/ops/international-requests/IR-nope/accept", json!({})).await, 404, "not_found")
         .await;
-    assert_problem(
-        app.post(&ops, "/api/ops/international-requests/bad%23id/accept", json!({})).await,
-        404,
-        "not_found",
-    )
-    .await;
+    let refused = app.post(&ops, "/api/ops/international-requests/bad%23id/accept", json!({})).await;
+    assert_problem(refused, 404, "not_found").await;
 }
 
 #[tokio::test]
 async fn ops_work_the_support_queue_escalated_first() {
-    let app = spawn_app().await;
-    let partner = app.signed_in_client(DEMO_EMAIL).await;
+    let (app, partner) = spawn_app_as_demo().await;
     let ops = ops_client(&app).await;
     let first = app.post_ok(&partner, "/api/partner/cases", new_case("First case")).await;
     let second = app.post_ok(&partner, "/api/partner/cases", new_case("Second case")).await;

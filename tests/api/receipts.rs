@@ -8,7 +8,7 @@ use gatehouse_core::demo::DEMO_EMAIL;
 use gatehouse_local::OutboxEntry;
 use serde_json::{Value, json};
 
-use crate::helpers::{TestApp, spawn_app};
+use crate::helpers::{TestApp, spawn_app_as_demo};
 
 const SCHOOL: &str = "3280002";
 const SCHOOL_CONTACT: &str = "data.lead.3280002@school.example";
@@ -42,8 +42,7 @@ async fn assert_one_receipt_each(app: &TestApp, event: &str, tile: &Value, partn
 
 #[tokio::test]
 async fn a_partner_revoking_today_emails_the_receipt_to_both_contacts() {
-    let app = spawn_app().await;
-    let demo = app.signed_in_client(DEMO_EMAIL).await;
+    let (app, demo) = spawn_app_as_demo().await;
     let request = json!({ "reason": "school_asked", "revoke_on": "2026-11-23" });
     let outcome = app.post_ok(&demo, &path("revoke"), request.clone()).await;
     assert_eq!(outcome["school"]["view"], "revoked", "{outcome}");
@@ -66,8 +65,7 @@ async fn a_partner_revoking_today_emails_the_receipt_to_both_contacts() {
 
 #[tokio::test]
 async fn scheduling_cancelling_and_the_job_applying_a_revocation_each_email_a_receipt() {
-    let app = spawn_app().await;
-    let demo = app.signed_in_client(DEMO_EMAIL).await;
+    let (app, demo) = spawn_app_as_demo().await;
     let later = json!({ "reason": "no_longer_a_customer", "revoke_on": "2026-11-30" });
 
     let scheduled = app.post_ok(&demo, &path("revoke"), later.clone()).await;

@@ -4,7 +4,7 @@ use chrono::Duration;
 use gatehouse_core::demo::DEMO_EMAIL;
 use serde_json::{Value, json};
 
-use crate::helpers::{assert_problem, spawn_app, token_after};
+use crate::helpers::{assert_problem, spawn_app_as_demo, token_after};
 
 const PENDING_SCHOOL: &str = "3280008";
 const CANCELLED_SCHOOL: &str = "3280009";
@@ -17,8 +17,7 @@ fn contact(school: &str) -> String {
 
 #[tokio::test]
 async fn every_pending_invitation_is_reminded_once_per_slot_with_a_link_that_works() {
-    let app = spawn_app().await;
-    let demo = app.signed_in_client(DEMO_EMAIL).await;
+    let (app, demo) = spawn_app_as_demo().await;
     app.post_ok(&demo, &format!("/api/partner/schools/{CANCELLED_SCHOOL}/cancel-invite"), json!({})).await;
     // The resend is today: no reminder for it on the same day.
     let before_resend = app.emails_to(&contact(PENDING_SCHOOL)).await.len();
@@ -52,12 +51,8 @@ async fn every_pending_invitation_is_reminded_once_per_slot_with_a_link_that_wor
     let next_day = app.run_job("send-reminders").await;
     assert_eq!(next_day["sent"], PENDING_IN_DEMO - 1);
     let newest = token_after(&app.emails_to(&contact(PENDING_SCHOOL)).await[0].text, "/authorise#token=");
-    assert_problem(
-        app.post(&app.client, "/api/invitations/open", json!({ "token": resent_token })).await,
-        410,
-        "link_superseded",
-    )
-    .await;
+    let refused = app.post(&app.client, "/api/invitations/open", json!({ "token": resent_token })).await;
+    assert_problem(refused, 410, "link_superseded").await;
     app.post_ok(&app.client, "/api/invitations/open", json!({ "token": newest })).await;
 
     // Once authorised, a school is no longer reminded.

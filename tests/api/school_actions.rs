@@ -5,7 +5,7 @@ use chrono::Duration;
 use gatehouse_core::demo::{DEMO_EMAIL, OTHER_EMAIL};
 use serde_json::{Value, json};
 
-use crate::helpers::{assert_problem, spawn_app, token_after};
+use crate::helpers::{assert_problem, spawn_app_as_demo, token_after};
 
 const ACTIVE_SCHOOL: &str = "3280002";
 /// Demo: active with a revocation already scheduled 14 days ahead.
@@ -29,8 +29,7 @@ fn ids(page: &Value) -> Vec<String> {
 
 #[tokio::test]
 async fn the_tile_shows_details_scopes_log_and_the_actions_that_apply() {
-    let app = spawn_app().await;
-    let demo = app.signed_in_client(DEMO_EMAIL).await;
+    let (app, demo) = spawn_app_as_demo().await;
     let tile = app.get_ok(&demo, &school("3280001", "")).await;
     assert_eq!(tile["view"], "active");
     assert_eq!(tile["row"]["school_id"], "3280001");
@@ -55,8 +54,7 @@ async fn the_tile_shows_details_scopes_log_and_the_actions_that_apply() {
 
 #[tokio::test]
 async fn a_future_revocation_shows_revoke_pending_and_the_daily_job_applies_it_once() {
-    let app = spawn_app().await;
-    let demo = app.signed_in_client(DEMO_EMAIL).await;
+    let (app, demo) = spawn_app_as_demo().await;
     let request = json!({ "reason": "no_longer_a_customer", "revoke_on": "2026-11-30" });
 
     let outcome = app.post_ok(&demo, &school(ACTIVE_SCHOOL, "revoke"), request.clone()).await;
@@ -113,8 +111,7 @@ async fn a_future_revocation_shows_revoke_pending_and_the_daily_job_applies_it_o
 
 #[tokio::test]
 async fn revoking_today_ends_access_at_once_and_bad_dates_are_refused() {
-    let app = spawn_app().await;
-    let demo = app.signed_in_client(DEMO_EMAIL).await;
+    let (app, demo) = spawn_app_as_demo().await;
     let path = school(ACTIVE_SCHOOL, "revoke");
     let past = app.post(&demo, &path, json!({ "reason": "school_asked", "revoke_on": "2026-11-22" })).await;
     assert_eq!(assert_problem(past, 400, "invalid").await["field"], "revoke_on");
@@ -139,8 +136,7 @@ async fn revoking_today_ends_access_at_once_and_bad_dates_are_refused() {
 
 #[tokio::test]
 async fn a_cancelled_revocation_is_not_applied_by_the_job() {
-    let app = spawn_app().await;
-    let demo = app.signed_in_client(DEMO_EMAIL).await;
+    let (app, demo) = spawn_app_as_demo().await;
     let tile = app.get_ok(&demo, &school(REVOKE_PENDING_SCHOOL, "")).await;
     assert!(tile["row"]["revoke_pending"].is_string(), "demo data schedules this one: {tile}");
     let outcome = app.post_ok(&demo, &school(REVOKE_PENDING_SCHOOL, "cancel-revoke"), json!({})).await;
@@ -159,8 +155,7 @@ async fn a_cancelled_revocation_is_not_applied_by_the_job() {
 
 #[tokio::test]
 async fn priority_is_set_and_removed_idempotently_on_pending_schools_only() {
-    let app = spawn_app().await;
-    let demo = app.signed_in_client(DEMO_EMAIL).await;
+    let (app, demo) = spawn_app_as_demo().await;
     let path = school(PENDING_SCHOOL, "priority");
     let current = app.get_ok(&demo, &school(PENDING_SCHOOL, "")).await["row"]["priority"].as_bool().unwrap();
     let flipped = app.post_ok(&demo, &path, json!({ "priority": !current })).await;
@@ -175,18 +170,13 @@ async fn priority_is_set_and_removed_idempotently_on_pending_schools_only() {
 
     let only = app.get_ok(&demo, "/api/partner/schools?view=pending&priority=true&page_size=200").await;
     assert_eq!(ids(&only).contains(&PENDING_SCHOOL.to_owned()), !current);
-    assert_problem(
-        app.post(&demo, &school(ACTIVE_SCHOOL, "priority"), json!({ "priority": true })).await,
-        400,
-        "invalid",
-    )
-    .await;
+    let refused = app.post(&demo, &school(ACTIVE_SCHOOL, "priority"), json!({ "priority": true })).await;
+    assert_problem(refused, 400, "invalid").await;
 }
 
 #[tokio::test]
 async fn resending_to_a_new_contact_kills_the_old_link() {
-    let app = spawn_app().await;
-    let demo = app.signed_in_client(DEMO_EMAIL).await;
+    let (app, demo) = spawn_app_as_demo().await;
     let path = school(PENDING_SCHOOL, "resend-invite");
     let old_contact = format!("data.lead.{PENDING_SCHOOL}@school.example");
 
@@ -225,8 +215,7 @@ async fn resending_to_a_new_contact_kills_the_old_link() {
 
 #[tokio::test]
 async fn a_retried_resend_with_the_same_idempotency_key_sends_once() {
-    let app = spawn_app().await;
-    let demo = app.signed_in_client(DEMO_EMAIL).await;
+    let (app, demo) = spawn_app_as_demo().await;
     let url = app.url(&school(PENDING_SCHOOL, "resend-invite"));
     let send = |key: &'static str, body: Value| {
         let request = demo.post(&url).header("Idempotency-Key", key).json(&body);
@@ -253,8 +242,7 @@ async fn a_retried_resend_with_the_same_idempotency_key_sends_once() {
 
 #[tokio::test]
 async fn a_cancelled_invitation_leaves_the_lists_and_its_link_dies() {
-    let app = spawn_app().await;
-    let demo = app.signed_in_client(DEMO_EMAIL).await;
+    let (app, demo) = spawn_app_as_demo().await;
     app.post_ok(&demo, &school(OTHER_PENDING_SCHOOL, "resend-invite"), json!({})).await;
     let contact = format!("data.lead.{OTHER_PENDING_SCHOOL}@school.example");
     let token = token_after(&app.emails_to(&contact).await[0].text, INVITE_MARKER);
@@ -274,8 +262,7 @@ async fn a_cancelled_invitation_leaves_the_lists_and_its_link_dies() {
 
 #[tokio::test]
 async fn a_revoked_school_is_reinvited_once() {
-    let app = spawn_app().await;
-    let demo = app.signed_in_client(DEMO_EMAIL).await;
+    let (app, demo) = spawn_app_as_demo().await;
     let path = school(REVOKED_SCHOOL, "reinvite");
     let outcome = app.post_ok(&demo, &path, json!({})).await;
     assert_eq!(outcome["changed"], true);
@@ -295,8 +282,7 @@ async fn a_revoked_school_is_reinvited_once() {
 
 #[tokio::test]
 async fn another_partner_gets_not_found_from_every_school_endpoint_and_learns_nothing() {
-    let app = spawn_app().await;
-    let demo = app.signed_in_client(DEMO_EMAIL).await;
+    let (app, demo) = spawn_app_as_demo().await;
     let other = app.signed_in_client(OTHER_EMAIL).await;
     let demo_name = app.get_ok(&demo, &school(PENDING_SCHOOL, "")).await["row"]["name"].as_str().unwrap().to_owned();
     let outbox_before = app.outbox().await.len();
@@ -335,8 +321,7 @@ async fn the_tile_says_when_the_authorisation_log_was_tampered_with() {
     use gatehouse_core::keys::Key;
     use gatehouse_core::ports::Condition;
 
-    let app = spawn_app().await;
-    let demo = app.signed_in_client(DEMO_EMAIL).await;
+    let (app, demo) = spawn_app_as_demo().await;
     let tile = app.get_ok(&demo, &school("3280001", "")).await;
     assert_eq!(tile["log_intact"], true);
 

@@ -8,7 +8,7 @@ use gatehouse_core::demo::{DEMO_EMAIL, DEMO_SCHOOL_EMAIL, OTHER_EMAIL};
 use gatehouse_core::onboarding;
 use serde_json::{Value, json};
 
-use crate::helpers::{TestApp, assert_problem, new_client, spawn_app, token_after};
+use crate::helpers::{TestApp, assert_problem, beas_answers, new_client, spawn_app, spawn_app_as_demo, token_after};
 
 const MARKER: &str = "/authorise#token=";
 const DIRECTORY_SCHOOL: &str = "140004";
@@ -24,16 +24,7 @@ fn invitation(contact: &str) -> Value {
 }
 
 fn answers(token: &str) -> Value {
-    json!({
-        "token": token,
-        "has_authority": true,
-        "approver_name": "Bea Bursar",
-        "approver_role": "Business Manager",
-        "mis": "Arbor",
-        "approved_scopes": ["students", "groups"],
-        "gdpr_mode": "Exclude All",
-        "feed_status": "Enabled"
-    })
+    beas_answers(token, "Exclude All")
 }
 
 /// The demo partner invites the directory school; Bea authorises by S2.
@@ -67,8 +58,7 @@ async fn published(app: &TestApp) -> Vec<Value> {
 
 #[tokio::test]
 async fn school_and_partner_sessions_never_pass_for_each_other() {
-    let app = spawn_app().await;
-    let partner = app.signed_in_client(DEMO_EMAIL).await;
+    let (app, partner) = spawn_app_as_demo().await;
     let school = app.signed_in_portal_client("school", DEMO_SCHOOL_EMAIL).await;
     assert!(app.emails_to(DEMO_SCHOOL_EMAIL).await[0].text.contains("/school/auth#token="));
     for path in ["/api/school/apps", "/api/school/apps/demo-app", "/api/school/team", "/api/school/onboarding"] {
@@ -81,18 +71,13 @@ async fn school_and_partner_sessions_never_pass_for_each_other() {
     for path in ["/api/partner/schools", &format!("/api/partner/schools/{HANA_SCHOOL}"), "/api/partner/team"] {
         assert_problem(app.get(&school, path).await, 401, "sign_in_required").await;
     }
-    assert_problem(
-        app.get(&school, &format!("/api/partner/schools/{HANA_SCHOOL}/receipts/1")).await,
-        401,
-        "sign_in_required",
-    )
-    .await;
+    let refused = app.get(&school, &format!("/api/partner/schools/{HANA_SCHOOL}/receipts/1")).await;
+    assert_problem(refused, 401, "sign_in_required").await;
 }
 
 #[tokio::test]
 async fn the_authorising_contact_becomes_a_school_user_who_sees_every_partners_apps() {
-    let app = spawn_app().await;
-    let demo = app.signed_in_client(DEMO_EMAIL).await;
+    let (app, demo) = spawn_app_as_demo().await;
     let bea = authorised_by_bea(&app, &demo).await;
     let receipt = app.emails_to(bea).await.into_iter().find(|e| e.subject.starts_with("Receipt")).unwrap();
     let portal = format!("{}/school/signin", app.server.url);
@@ -134,8 +119,7 @@ async fn the_authorising_contact_becomes_a_school_user_who_sees_every_partners_a
 
 #[tokio::test]
 async fn settings_changes_are_logged_emailed_published_and_idempotent() {
-    let app = spawn_app().await;
-    let partner = app.signed_in_client(DEMO_EMAIL).await;
+    let (app, partner) = spawn_app_as_demo().await;
     let school = app.signed_in_portal_client("school", DEMO_SCHOOL_EMAIL).await;
     let before = app.get_ok(&partner, &format!("/api/partner/schools/{HANA_SCHOOL}")).await;
     let dashboard = app.get_ok(&school, "/api/school/apps").await;
@@ -212,8 +196,7 @@ async fn settings_changes_are_logged_emailed_published_and_idempotent() {
 
 #[tokio::test]
 async fn receipts_download_from_both_portals_and_match_the_log() {
-    let app = spawn_app().await;
-    let partner = app.signed_in_client(DEMO_EMAIL).await;
+    let (app, partner) = spawn_app_as_demo().await;
     let school = app.signed_in_portal_client("school", DEMO_SCHOOL_EMAIL).await;
     let outcome =
         app.post_ok(&school, "/api/school/apps/demo-app/settings", json!({ "gdpr_mode": "Exclude All" })).await;
@@ -253,8 +236,7 @@ async fn receipts_download_from_both_portals_and_match_the_log() {
 
 #[tokio::test]
 async fn a_school_revokes_later_cancels_then_revokes_now() {
-    let app = spawn_app().await;
-    let partner = app.signed_in_client(DEMO_EMAIL).await;
+    let (app, partner) = spawn_app_as_demo().await;
     let school = app.signed_in_portal_client("school", DEMO_SCHOOL_EMAIL).await;
     let tile_path = format!("/api/partner/schools/{HANA_SCHOOL}");
 
@@ -305,8 +287,7 @@ async fn a_school_revokes_later_cancels_then_revokes_now() {
 
 #[tokio::test]
 async fn classic_authorisation_and_partial_reauthorisation_in_the_portal() {
-    let app = spawn_app().await;
-    let demo = app.signed_in_client(DEMO_EMAIL).await;
+    let (app, demo) = spawn_app_as_demo().await;
     let bea = authorised_by_bea(&app, &demo).await;
     let other = app.signed_in_client(OTHER_EMAIL).await;
     app.post_ok(&other, "/api/partner/invitations", invitation(bea)).await;
@@ -361,8 +342,7 @@ async fn classic_authorisation_and_partial_reauthorisation_in_the_portal() {
 
 #[tokio::test]
 async fn a_school_user_sees_only_their_school_and_writes_nothing_elsewhere() {
-    let app = spawn_app().await;
-    let demo = app.signed_in_client(DEMO_EMAIL).await;
+    let (app, demo) = spawn_app_as_demo().await;
     authorised_by_bea(&app, &demo).await;
     // Hana (school 3280003) names apps linked to other schools, and junk.
     let hana = app.signed_in_portal_client("school", DEMO_SCHOOL_EMAIL).await;

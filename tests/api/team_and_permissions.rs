@@ -3,7 +3,7 @@
 use gatehouse_core::demo::{COLLEAGUE_EMAIL, DEMO_EMAIL, OTHER_EMAIL};
 use serde_json::{Value, json};
 
-use crate::helpers::{assert_problem, spawn_app, token_after};
+use crate::helpers::{assert_problem, spawn_app, spawn_app_as_demo, token_after};
 
 const PERMISSIONS: &str = "/api/partner/apps/demo-app/permissions";
 /// Demo: active schools, of which six granted before SEN status was requested.
@@ -16,8 +16,7 @@ fn scopes(value: &Value) -> Vec<String> {
 
 #[tokio::test]
 async fn adding_a_scope_asks_every_authorised_school_once_and_removing_one_needs_nobody() {
-    let app = spawn_app().await;
-    let demo = app.signed_in_client(DEMO_EMAIL).await;
+    let (app, demo) = spawn_app_as_demo().await;
     let set = app.get_ok(&demo, PERMISSIONS).await;
     assert_eq!(set["authorised_schools"], AUTHORISED);
     assert_eq!(set["schools_needing_reauthorisation"], MISSING_SEN_STATUS);
@@ -87,8 +86,7 @@ fn member_emails(page: &Value) -> Vec<String> {
 
 #[tokio::test]
 async fn an_admin_adds_a_colleague_who_signs_in_and_removing_them_ends_their_sessions() {
-    let app = spawn_app().await;
-    let demo = app.signed_in_client(DEMO_EMAIL).await;
+    let (app, demo) = spawn_app_as_demo().await;
     let team = app.get_ok(&demo, "/api/partner/team").await;
     assert_eq!(team["can_manage"], true);
     assert_eq!(member_emails(&team), [DEMO_EMAIL, COLLEAGUE_EMAIL]);
@@ -127,8 +125,7 @@ async fn an_admin_adds_a_colleague_who_signs_in_and_removing_them_ends_their_ses
 
 #[tokio::test]
 async fn only_admins_manage_the_team_and_teams_stay_apart() {
-    let app = spawn_app().await;
-    let demo = app.signed_in_client(DEMO_EMAIL).await;
+    let (app, demo) = spawn_app_as_demo().await;
     let colleague = app.signed_in_client(COLLEAGUE_EMAIL).await;
     let other = app.signed_in_client(OTHER_EMAIL).await;
 

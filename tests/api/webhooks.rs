@@ -6,12 +6,15 @@
 use std::time::Duration;
 
 use gatehouse_core::demo::{COLLEAGUE_EMAIL, DEMO_APP, DEMO_EMAIL, OTHER_EMAIL};
-use gatehouse_core::ports::{Clock, WebhookSender};
+use gatehouse_core::ports::Clock;
 use gatehouse_core::webhooks::{self, DeliveryOutcome};
 use gatehouse_tests::webhook_receiver::Receiver;
 use serde_json::{Value, json};
 
-use crate::helpers::{TestApp, assert_problem, new_client, spawn_app, spawn_app_with, token_after};
+use crate::helpers::{
+    TestApp, assert_problem, beas_answers, new_client, spawn_app_as_demo, spawn_app_with, token_after,
+};
+use crate::wait;
 
 const WEBHOOK: &str = "/api/partner/webhooks/demo-app";
 const DELIVERIES: &str = "/api/partner/webhooks/demo-app/deliveries";
@@ -42,17 +45,7 @@ async fn authorise_a_school(app: &TestApp, admin: &reqwest::Client) -> String {
     app.post_ok(admin, "/api/partner/invitations", invitation).await;
     let email = &app.emails_to("bea@brookside-infant-school.example").await[0];
     let token = token_after(&email.text, "/authorise#token=");
-    let answers = json!({
-        "token": token,
-        "has_authority": true,
-        "approver_name": "Bea Bursar",
-        "approver_role": "Business Manager",
-        "mis": "Arbor",
-        "approved_scopes": ["students", "groups"],
-        "gdpr_mode": "Include All",
-        "feed_status": "Enabled"
-    });
-    let done = app.post_ok(&new_client(), "/api/invitations/authorise", answers).await;
+    let done = app.post_ok(&new_client(), "/api/invitations/authorise", beas_answers(&token, "Include All")).await;
     assert_eq!(done["state"], "authorised");
     let active = app.get_ok(admin, &format!("/api/partner/schools?q={DIRECTORY_SCHOOL}")).await;
     active["items"][0]["school_id"].as_str().expect("the school is active").to_owned()
@@ -60,20 +53,19 @@ async fn authorise_a_school(app: &TestApp, admin: &reqwest::Client) -> String {
 
 /// Polls the deliveries until the first one has `status`.
 async fn wait_for_status(app: &TestApp, client: &reqwest::Client, status: &str) -> Value {
-    for _ in 0..200 {
+    let reached = wait::until(|| async {
         let list = app.get_ok(client, DELIVERIES).await;
-        if list["deliveries"][0]["status"] == status {
-            return list["deliveries"][0].clone();
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
+        (list["deliveries"][0]["status"] == status).then(|| list["deliveries"][0].clone())
+    });
+    match reached.await {
+        Some(delivery) => delivery,
+        None => panic!("no delivery reached {status}: {}", app.get_ok(client, DELIVERIES).await),
     }
-    panic!("no delivery reached {status}: {}", app.get_ok(client, DELIVERIES).await);
 }
 
 #[tokio::test]
 async fn authorising_a_school_posts_a_signed_authorisation_granted_once() {
-    let app = spawn_app().await;
-    let admin = app.signed_in_client(DEMO_EMAIL).await;
+    let (app, admin) = spawn_app_as_demo().await;
     let receiver = Receiver::start().await;
 
     let saved = point_webhook_at(&app, &admin, &receiver).await;
@@ -116,11 +108,9 @@ async fn authorising_a_school_posts_a_signed_authorisation_granted_once() {
 
     // The consumer running again on the same event (a Lambda retry, a
     // duplicate from EventBridge) does not deliver it twice.
-    let sender = gatehouse_api::HttpWebhookSender::for_settings(&app.server.gatehouse.settings).unwrap();
-    let sender: &dyn WebhookSender = &sender;
-    let outcome = webhooks::deliver(&app.server.gatehouse, sender, event).await.unwrap();
+    let outcome = webhooks::deliver(&app.server.gatehouse, event).await.unwrap();
     assert_eq!(outcome, DeliveryOutcome::AlreadyDelivered);
-    tokio::time::sleep(Duration::from_millis(200)).await;
+    // A second delivery would have been posted, and so received, before `deliver` returned.
     assert_eq!(receiver.received().len(), 1);
 
     // Switched off: the next event goes nowhere.
@@ -128,7 +118,7 @@ async fn authorising_a_school_posts_a_signed_authorisation_granted_once() {
     assert_eq!(off["settings"]["enabled"], false);
     let another = json!({ "id": "evt_01KBX3J5Z0000000000000000A", "type": "feed.paused", "version": 1,
         "time": "2026-11-23T10:00:00Z", "app_id": DEMO_APP, "school_id": school_id });
-    let outcome = webhooks::deliver(&app.server.gatehouse, sender, &another).await.unwrap();
+    let outcome = webhooks::deliver(&app.server.gatehouse, &another).await.unwrap();
     assert_eq!(outcome, DeliveryOutcome::NoWebhook);
 }
 
@@ -177,8 +167,7 @@ async fn a_failing_endpoint_is_retried_then_dead_lettered_and_can_be_redelivered
 
 #[tokio::test]
 async fn webhook_settings_belong_to_the_partner_and_change_only_by_an_admin() {
-    let app = spawn_app().await;
-    let admin = app.signed_in_client(DEMO_EMAIL).await;
+    let (app, admin) = spawn_app_as_demo().await;
     let member = app.signed_in_client(COLLEAGUE_EMAIL).await;
     let other = app.signed_in_client(OTHER_EMAIL).await;
     let receiver = Receiver::start().await;

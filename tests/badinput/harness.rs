@@ -14,6 +14,8 @@ use gatehouse_local::{LocalConfig, RunningServer};
 use reqwest::header::{HeaderName, HeaderValue};
 use serde_json::Value;
 
+use crate::wait;
+
 /// Who sends a request: a route is driven as a caller allowed to call it,
 /// so its input is checked rather than its caller refused.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -165,20 +167,19 @@ impl Harness {
     /// request set off after its answer (a sign-in send, a webhook delivery
     /// and its retries) is done, and is not taken for the next request's.
     pub async fn settle(&self) -> Snapshot {
-        const STEP: Duration = Duration::from_millis(20);
-        const QUIET: u32 = 5;
-        let mut last = self.snapshot();
-        let mut quiet = 0;
-        while quiet < QUIET {
-            tokio::time::sleep(STEP).await;
+        /// Looks in a row, 50 ms apart, that must find the store unchanged: 100 ms of quiet.
+        const QUIET: u32 = 3;
+        let (mut last, mut quiet) = (self.snapshot(), 0);
+        let settled = wait::until(|| {
             let now = self.snapshot();
             if now == last {
                 quiet += 1;
             } else {
                 (last, quiet) = (now, 0);
             }
-        }
-        last
+            std::future::ready((quiet >= QUIET).then(|| last.clone()))
+        });
+        settled.await.expect("the store to stop changing after a request")
     }
 
     /// Every outbox entry, newest first.
@@ -190,22 +191,15 @@ impl Harness {
     /// The token after `marker` in the newest email to `address` that has
     /// one; emails are sent after the answer, so this polls.
     pub async fn token_for(&self, address: &str, marker: &str) -> String {
-        for _ in 0..200 {
+        let text = wait::eventually(&format!("an email to {address} with {marker}"), || async {
             let mails = self.outbox().await;
             let found = mails
-                .iter()
+                .into_iter()
                 .find(|mail| mail["to"] == address && mail["text"].as_str().is_some_and(|text| text.contains(marker)));
-            if let Some(mail) = found {
-                let text = mail["text"].as_str().unwrap();
-                let start = text.find(marker).unwrap() + marker.len();
-                return text[start..]
-                    .chars()
-                    .take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_')
-                    .collect();
-            }
-            tokio::time::sleep(Duration::from_millis(25)).await;
-        }
-        panic!("no email to {address} with {marker}");
+            found.map(|mail| mail["text"].as_str().unwrap_or_default().to_owned())
+        })
+        .await;
+        gatehouse_tests::stack::token_after(&text, marker)
     }
 
     /// Signs `email` in to the school portal as the `Onboarding` caller.

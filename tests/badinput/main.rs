@@ -22,6 +22,7 @@
 mod harness;
 mod mutate;
 mod specs;
+use gatehouse_tests::wait;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::time::Instant;

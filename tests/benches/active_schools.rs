@@ -19,13 +19,12 @@
 //! moto more than the design; its request counts are exact all the same.
 
 use std::fmt::Write as _;
-use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::{Duration as StdDuration, Instant};
 
 use anyhow::{Context, bail};
 use chrono::{DateTime, Days, Duration, NaiveDate, TimeZone, Utc};
-use gatehouse_aws::{AwsPorts, ResourceNames, create_table};
+use gatehouse_aws::AwsPorts;
 use gatehouse_core::keys::Key;
 use gatehouse_core::links::link_item;
 use gatehouse_core::ports::{Clock, Condition, Item, ManualClock, StoreError, Table, TransactWrite};
@@ -58,6 +57,14 @@ const SEED_CONCURRENCY: usize = 4;
 /// What the search box is given: a place name, as a user would type it.
 const SEARCH: &str = "millbrook";
 
+#[path = "shared/report.rs"]
+mod report;
+#[path = "shared/served.rs"]
+mod served;
+
+use gatehouse_tests::wait;
+use served::Served;
+
 // The demo's vocabulary, so benchmark schools look like the demo's.
 use gatehouse_core::demo::{AUTHORITIES, FIRST_NAMES, KINDS, LAST_NAMES, MIS, PLACES};
 
@@ -86,7 +93,7 @@ async fn run() -> anyhow::Result<()> {
     let mut reports = Vec::new();
     eprintln!("active_schools: embedded store (redb)");
     reports.push(bench_redb(&data, now, embedded).await?);
-    match moto_available() {
+    match report::moto_available() {
         Ok(()) => {
             eprintln!("active_schools: DynamoDB on moto");
             reports.push(bench_moto(&data, now, on_moto).await?);
@@ -94,13 +101,7 @@ async fn run() -> anyhow::Result<()> {
         Err(why) => eprintln!("active_schools: moto skipped: {why}"),
     }
 
-    let markdown = render(&data, &reports);
-    println!("{markdown}");
-    let out = target_dir().join("bench");
-    std::fs::create_dir_all(&out).with_context(|| format!("creating {}", out.display()))?;
-    let file = out.join("active_schools.md");
-    std::fs::write(&file, &markdown).with_context(|| format!("writing {}", file.display()))?;
-    eprintln!("active_schools: written to {}", file.display());
+    report::print_and_keep("active_schools", &render(&data, &reports)).context("keeping the table")?;
     Ok(())
 }
 
@@ -108,30 +109,6 @@ fn env_number(name: &str, default: u32) -> anyhow::Result<u32> {
     match std::env::var(name) {
         Ok(raw) => raw.trim().parse().with_context(|| format!("{name} is not a number: {raw:?}")),
         Err(_) => Ok(default),
-    }
-}
-
-/// Where cargo puts its output: `CARGO_TARGET_DIR` (xtask sets it), else the workspace's `target`.
-fn target_dir() -> PathBuf {
-    let workspace = Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("tests/ sits in the workspace").to_owned();
-    match std::env::var_os("CARGO_TARGET_DIR").map(PathBuf::from) {
-        Some(dir) if dir.is_absolute() => dir,
-        Some(dir) => workspace.join(dir),
-        None => workspace.join("target"),
-    }
-}
-
-/// The same check `gatehouse_tests::moto` makes, asked first so that a
-/// machine without moto still gets the embedded store's numbers.
-fn moto_available() -> Result<(), String> {
-    if std::env::var_os("GATEHOUSE_MOTO_SERVER").is_some() {
-        return Ok(());
-    }
-    let venv = target_dir().join("tools/moto-venv/bin/moto_server");
-    if venv.exists() {
-        Ok(())
-    } else {
-        Err(format!("GATEHOUSE_MOTO_SERVER is unset and {} is absent; run `cargo xtask bench`", venv.display()))
     }
 }
 
@@ -152,7 +129,7 @@ impl DataSet {
         let partner_id = PartnerId::parse(PARTNER).expect("bench id");
         let app_id = AppId::parse(APP).expect("bench id");
         let email = EmailAddress::parse(EMAIL).expect("bench email");
-        let requested = requested_scopes();
+        let requested = gatehouse_core::demo::demo_requested_scopes();
         let mut account = vec![
             plain_item(
                 &Key::Partner(&partner_id),
@@ -204,19 +181,6 @@ impl DataSet {
     fn item_count(&self) -> usize {
         self.account.len() + self.links.len()
     }
-}
-
-fn requested_scopes() -> ScopeSet {
-    [
-        Scope::Students,
-        Scope::Staff,
-        Scope::Contacts,
-        Scope::Groups,
-        Scope::PupilPremium,
-        Scope::FreeSchoolMeals,
-        Scope::SenStatus,
-    ]
-    .into()
 }
 
 fn plain_item<T: serde::Serialize>(key: &Key<'_>, record: &T) -> Item {
@@ -357,36 +321,7 @@ async fn seed(table: Arc<dyn Table>, data: &DataSet, how: Seeding) -> anyhow::Re
 // ---------------------------------------------------------------------------
 // The two stores
 
-/// One store under test: the API on a free port and how to count its requests.
-struct Served {
-    url: String,
-    counting: Arc<Counting>,
-    /// DynamoDB's own count (`DynamoTable::requests_made`), when on DynamoDB.
-    dynamo: Option<Arc<gatehouse_aws::DynamoTable>>,
-    client: reqwest::Client,
-}
-
 impl Served {
-    async fn new(
-        gatehouse: Gatehouse,
-        counting: Arc<Counting>,
-        dynamo: Option<Arc<gatehouse_aws::DynamoTable>>,
-    ) -> anyhow::Result<Self> {
-        let router = gatehouse_api::router(gatehouse);
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
-        let url = format!("http://{}", listener.local_addr()?);
-        tokio::spawn(async move { axum::serve(listener, router).await });
-        Ok(Served { url, counting, dynamo, client: reqwest::Client::new() })
-    }
-
-    /// The authoritative request count: DynamoDB's where there is one, else the port calls.
-    fn requests(&self) -> u64 {
-        match &self.dynamo {
-            Some(table) => table.requests_made(),
-            None => self.counting.counts().total(),
-        }
-    }
-
     async fn request_magic_link(&self) -> anyhow::Result<()> {
         let response = self
             .client
@@ -429,6 +364,7 @@ async fn bench_redb(data: &DataSet, now: DateTime<Utc>, rounds: Rounds) -> anyho
         mailer: outbox.clone(),
         events: bus.clone(),
         clock,
+        webhooks: Arc::new(gatehouse_aws::HttpWebhookSender::for_settings(&Settings::new(PUBLIC_URL))),
         settings: Settings::new(PUBLIC_URL),
     };
     // redb admits one writer at a time: concurrency would only queue.
@@ -457,16 +393,7 @@ async fn bench_redb(data: &DataSet, now: DateTime<Utc>, rounds: Rounds) -> anyho
 }
 
 async fn bench_moto(data: &DataSet, now: DateTime<Utc>, rounds: Rounds) -> anyhow::Result<StoreReport> {
-    let config = moto::sdk_config().await;
-    let domain = format!("{}.example", moto::unique_name("bench"));
-    let names = ResourceNames {
-        table: moto::unique_name("bench-table"),
-        event_bus: moto::unique_name("bench-bus"),
-        sender: EmailAddress::parse(&format!("no-reply@{domain}"))?,
-    };
-    create_table(&aws_sdk_dynamodb::Client::new(&config), &names.table).await?;
-    aws_sdk_sesv2::Client::new(&config).create_email_identity().email_identity(&domain).send().await?;
-    aws_sdk_eventbridge::Client::new(&config).create_event_bus().name(&names.event_bus).send().await?;
+    let (config, names) = moto::fresh_resources("bench").await?;
 
     let ports = AwsPorts::new(&config, &names);
     let dynamo = ports.table.clone();
@@ -481,17 +408,12 @@ async fn bench_moto(data: &DataSet, now: DateTime<Utc>, rounds: Rounds) -> anyho
 
     served.request_magic_link().await?;
     // The link goes out after the 202, from the sign-in consumer.
-    tokio::time::sleep(std::time::Duration::from_secs(2)).await;
-    let state: Value = reqwest::get(format!("{}/moto-api/data.json", moto::endpoint())).await?.json().await?;
-    let body = state["ses"]["Message"]
-        .as_array()
-        .context("no SES messages in moto")?
-        .iter()
-        .rev()
-        .find(|message| message["source"] == names.sender.as_str())
-        .and_then(|message| message["body"].as_str())
-        .context("no sign-in email from the bench's sender")?;
-    let cookie = served.create_session(&token_after(body, "/auth#token=")?).await?;
+    let sent = wait::until(|| async {
+        let sent = moto::emails_sent_by(names.sender.as_str()).await.ok()?;
+        sent.last().and_then(|message| message["body"].as_str()).map(str::to_owned)
+    });
+    let body = sent.await.context("no sign-in email from the bench's sender")?;
+    let cookie = served.create_session(&token_after(&body, "/auth#token=")?).await?;
 
     let results = run_queries(&served, &cookie, rounds).await?;
     Ok(StoreReport {

@@ -21,17 +21,14 @@
 
 use std::fmt::Write as _;
 use std::future::Future;
-use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::{Duration as StdDuration, Instant};
 
 use anyhow::{Context, bail};
 use chrono::{DateTime, NaiveDate, TimeZone, Utc};
-use gatehouse_aws::{AwsPorts, ResourceNames, create_table};
+use gatehouse_aws::AwsPorts;
 use gatehouse_core::ports::{Clock, ManualClock, Table};
-use gatehouse_core::{
-    AppId, EmailAddress, Gatehouse, PartnerId, SchoolId, Settings, agent_keys, app_keys, demo, synthetic,
-};
+use gatehouse_core::{AppId, Gatehouse, PartnerId, SchoolId, Settings, agent_keys, app_keys, demo, synthetic};
 use gatehouse_local::store::RedbTable;
 use gatehouse_local::{FileOutbox, InProcessBus};
 use gatehouse_model::{Extract, ExtractKind};
@@ -44,6 +41,13 @@ const PUBLIC_URL: &str = "https://gatehouse.example";
 const SCHOOL: &str = "3280003";
 const SEED: u64 = 1500;
 const STUDENTS: u32 = 1500;
+
+#[path = "shared/report.rs"]
+mod report;
+#[path = "shared/served.rs"]
+mod served;
+
+use served::Served;
 
 fn main() -> anyhow::Result<()> {
     // `cargo bench` passes `--bench` (and any filter); this bench takes no arguments.
@@ -77,23 +81,16 @@ async fn run() -> anyhow::Result<()> {
         mailer: Arc::new(FileOutbox::open(&dir.path().join("outbox"), clock.clone())?),
         events: Arc::new(InProcessBus::open(dir.path(), clock.clone())?),
         clock,
+        webhooks: Arc::new(gatehouse_aws::HttpWebhookSender::for_settings(&Settings::new(PUBLIC_URL))),
         settings: Settings::new(PUBLIC_URL),
     };
     reports.push(measure("embedded (redb)", gatehouse, counting, None, now, &full, &delta).await?);
     drop(dir);
 
-    match moto_available() {
+    match report::moto_available() {
         Ok(()) => {
             eprintln!("data_api: DynamoDB on moto");
-            let config = moto::sdk_config().await;
-            let domain = format!("{}.example", moto::unique_name("bench"));
-            let names = ResourceNames {
-                table: moto::unique_name("bench-data-table"),
-                event_bus: moto::unique_name("bench-data-bus"),
-                sender: EmailAddress::parse(&format!("no-reply@{domain}"))?,
-            };
-            create_table(&aws_sdk_dynamodb::Client::new(&config), &names.table).await?;
-            aws_sdk_eventbridge::Client::new(&config).create_event_bus().name(&names.event_bus).send().await?;
+            let (config, names) = moto::fresh_resources("bench-data").await?;
             let ports = AwsPorts::new(&config, &names);
             let dynamo = ports.table.clone();
             let counting = Arc::new(Counting::new(dynamo.clone()));
@@ -104,13 +101,7 @@ async fn run() -> anyhow::Result<()> {
         Err(why) => eprintln!("data_api: moto skipped: {why}"),
     }
 
-    let markdown = render(&full, bytes, &delta, &reports);
-    println!("{markdown}");
-    let out = target_dir().join("bench");
-    std::fs::create_dir_all(&out).with_context(|| format!("creating {}", out.display()))?;
-    let file = out.join("data_api.md");
-    std::fs::write(&file, &markdown).with_context(|| format!("writing {}", file.display()))?;
-    eprintln!("data_api: written to {}", file.display());
+    report::print_and_keep("data_api", &render(&full, bytes, &delta, &reports)).context("keeping the table")?;
     Ok(())
 }
 
@@ -124,29 +115,6 @@ fn ten_changes(today: NaiveDate) -> anyhow::Result<Extract> {
         }
     }
     bail!("no round of synthetic changes has exactly 10 changes")
-}
-
-/// Where cargo puts its output: `CARGO_TARGET_DIR` (xtask sets it), else the workspace's `target`.
-fn target_dir() -> PathBuf {
-    let workspace = Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("tests/ sits in the workspace").to_owned();
-    match std::env::var_os("CARGO_TARGET_DIR").map(PathBuf::from) {
-        Some(dir) if dir.is_absolute() => dir,
-        Some(dir) => workspace.join(dir),
-        None => workspace.join("target"),
-    }
-}
-
-/// Asked first so that a machine without moto still gets the embedded store's numbers.
-fn moto_available() -> Result<(), String> {
-    if std::env::var_os("GATEHOUSE_MOTO_SERVER").is_some() {
-        return Ok(());
-    }
-    let venv = target_dir().join("tools/moto-venv/bin/moto_server");
-    if venv.exists() {
-        Ok(())
-    } else {
-        Err(format!("GATEHOUSE_MOTO_SERVER is unset and {} is absent; run `cargo xtask bench`", venv.display()))
-    }
 }
 
 // ---------------------------------------------------------------------------
@@ -166,22 +134,7 @@ struct StoreReport {
     steps: Vec<Step>,
 }
 
-struct Served {
-    url: String,
-    counting: Arc<Counting>,
-    dynamo: Option<Arc<gatehouse_aws::DynamoTable>>,
-    client: reqwest::Client,
-}
-
 impl Served {
-    /// The authoritative request count: DynamoDB's where there is one, else the port calls.
-    fn requests(&self) -> u64 {
-        match &self.dynamo {
-            Some(table) => table.requests_made(),
-            None => self.counting.counts().total(),
-        }
-    }
-
     async fn push(&self, agent: &str, extract: &Extract) -> anyhow::Result<Value> {
         let response = self
             .client
@@ -258,11 +211,7 @@ async fn measure(
     let partner = PartnerId::parse(demo::DEMO_PARTNER)?;
     let app = AppId::parse(demo::DEMO_APP)?;
     let key = app_keys::ensure_demo_key(gatehouse.table.as_ref(), &partner, &app, None, now).await?;
-    let router = gatehouse_api::router(gatehouse);
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
-    let url = format!("http://{}", listener.local_addr()?);
-    tokio::spawn(async move { axum::serve(listener, router).await });
-    let served = Served { url, counting, dynamo, client: reqwest::Client::new() };
+    let served = Served::new(gatehouse, counting, dynamo).await?;
 
     let mut steps = Vec::new();
     let records = full.students.len() + full.staff.len() + full.contacts.len() + full.groups.len();

@@ -4,9 +4,8 @@
 
 use std::sync::Arc;
 
-use anyhow::Context;
 use chrono::{Duration, TimeZone, Utc};
-use gatehouse_aws::{AwsPorts, ResourceNames, create_table};
+use gatehouse_aws::AwsPorts;
 use gatehouse_core::cases;
 use gatehouse_core::demo::{self, DEMO_APP, DEMO_EMAIL, DEMO_PARTNER};
 use gatehouse_core::ports::ManualClock;
@@ -16,23 +15,9 @@ use gatehouse_model::{AppSummary, CaseCategory, CaseFilter, CaseState, NewCase, 
 use gatehouse_tests::moto;
 use serde_json::Value;
 
-async fn ses_messages() -> anyhow::Result<Vec<Value>> {
-    let state: Value = reqwest::get(format!("{}/moto-api/data.json", moto::endpoint())).await?.json().await?;
-    Ok(state["ses"]["Message"].as_array().context("moto's state has no SES messages")?.clone())
-}
-
 #[tokio::test(flavor = "multi_thread")]
 async fn a_case_runs_on_dynamodb_and_its_emails_arrive_through_ses() -> anyhow::Result<()> {
-    let config = moto::sdk_config().await;
-    let domain = format!("{}.example", moto::unique_name("cases"));
-    let names = ResourceNames {
-        table: moto::unique_name("cases-table"),
-        event_bus: moto::unique_name("cases-bus"),
-        sender: EmailAddress::parse(&format!("no-reply@{domain}"))?,
-    };
-    create_table(&aws_sdk_dynamodb::Client::new(&config), &names.table).await?;
-    aws_sdk_sesv2::Client::new(&config).create_email_identity().email_identity(&domain).send().await?;
-    aws_sdk_eventbridge::Client::new(&config).create_event_bus().name(&names.event_bus).send().await?;
+    let (config, names) = moto::fresh_resources("cases").await?;
     let ports = AwsPorts::new(&config, &names);
     let now = Utc.with_ymd_and_hms(2026, 11, 23, 10, 0, 0).unwrap();
     demo::seed(ports.table.as_ref(), now).await?;
@@ -72,7 +57,7 @@ async fn a_case_runs_on_dynamodb_and_its_emails_arrive_through_ses() -> anyhow::
         cases::reply_as_support(&gatehouse, &case.case_id, "Sasha", "Restart the agent, please.", None).await?;
     assert_eq!(replied.state, CaseState::AwaitingPartner);
 
-    let messages = ses_messages().await?;
+    let messages = moto::ses_messages().await?;
     let to = |address: &str| -> Vec<Value> {
         messages.iter().filter(|m| m["destinations"]["ToAddresses"][0] == address).cloned().collect()
     };

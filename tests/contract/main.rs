@@ -1,11 +1,12 @@
 //! The port contracts: one suite of `Table` tests run on both adapters (the
-//! redb store and DynamoDB under moto), as ripgrep runs each test per regex
-//! engine, plus the SES mailer and EventBridge bus against moto.
+//! redb store and DynamoDB under moto) and on the in-memory table the core's
+//! rule tests use, as ripgrep runs each test per regex engine, plus the SES
+//! mailer and EventBridge bus against moto.
 
 use std::sync::Arc;
 
 use gatehouse_aws::{DynamoTable, create_table};
-use gatehouse_core::ports::Table;
+use gatehouse_core::ports::{MemoryTable, Table};
 use gatehouse_local::store::RedbTable;
 use gatehouse_tests::moto;
 use tempfile::TempDir;
@@ -24,6 +25,10 @@ impl Backend {
         Ok(Backend { table: Arc::new(table), _dir: Some(dir) })
     }
 
+    pub fn memory() -> Backend {
+        Backend { table: Arc::new(MemoryTable::new()), _dir: None }
+    }
+
     pub async fn dynamodb(test: &str) -> anyhow::Result<Backend> {
         let table = dynamo_table(test).await?;
         Ok(Backend { table: Arc::new(table), _dir: None })
@@ -40,7 +45,7 @@ pub async fn dynamo_table(test: &str) -> anyhow::Result<DynamoTable> {
 }
 
 /// Declares one `Table` test and runs its body once per backend, as
-/// `<name>::redb` and `<name>::dynamodb`.
+/// `<name>::redb`, `<name>::dynamodb` and `<name>::memory`.
 macro_rules! table_test {
     ($name:ident, |$table:ident| $body:block) => {
         mod $name {
@@ -58,6 +63,11 @@ macro_rules! table_test {
             async fn dynamodb() -> anyhow::Result<()> {
                 let backend = crate::Backend::dynamodb(stringify!($name)).await?;
                 body(backend.table.clone()).await
+            }
+
+            #[tokio::test(flavor = "multi_thread")]
+            async fn memory() -> anyhow::Result<()> {
+                body(crate::Backend::memory().table).await
             }
         }
     };

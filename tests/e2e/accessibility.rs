@@ -79,3 +79,9 @@ pub async fn assert_accessible(browser: &Client, step: &str) {
     }
     assert!(serious.is_empty(), "axe found serious or critical violations on {step}: {serious:#?}");
 }
+
+/// Screenshots, then checks with axe, what the browser shows as `name`.
+pub async fn look_and_check(browser: &Client, name: &str) {
+    crate::harness::save_screenshot(browser, name).await;
+    assert_accessible(browser, name).await;
+}

@@ -2,15 +2,27 @@
 //! replies (through the core function the ops console calls), the partner sees the reply after
 //! Refresh, answers and closes the case, which stays on the tab as Closed.
 
-use fantoccini::Locator;
+use fantoccini::{Client, Locator};
 use gatehouse_core::cases;
 use gatehouse_model::CaseState;
 
 use super::sign_in_as_demo_partner;
-use crate::accessibility::assert_accessible;
+use crate::accessibility::{assert_accessible, look_and_check};
 use crate::harness::{browser_test, eventually, save_screenshot};
-use crate::pages::actions::{fill, press, wait_for, wait_for_text};
+use crate::pages::actions::{click, fill, press, refused_at, select, wait_for, wait_for_text};
 use crate::pages::{ALERT, button, field, follow_main_nav, heading, link};
+
+/// Follows "New Case" and waits for the form, with the contact filled in as the signed-in user
+/// once /api/me answers.
+pub(crate) async fn open_new_case_form(browser: &Client) {
+    click(browser, &link("New Case"), "New Case link").await;
+    wait_for(browser, &heading("New Case"), "the New Case form").await;
+    eventually("the contact to be filled in", || async {
+        let name = browser.find(Locator::XPath(&field("Contact name"))).await?.prop("value").await?;
+        Ok(name.filter(|name| name == "Dana Demo"))
+    })
+    .await;
+}
 
 #[tokio::test]
 async fn partner_raises_a_case_sees_the_support_reply_and_closes_it() {
@@ -21,32 +33,16 @@ async fn partner_raises_a_case_sees_the_support_reply_and_closes_it() {
         wait_for(&browser, &heading("Active Cases"), "the Active Cases tab").await;
         wait_for_text(&browser, "the empty list", |text| text.contains("No active cases")).await;
 
-        browser.find(Locator::XPath(&link("New Case"))).await.expect("a New Case link").click().await.unwrap();
-        wait_for(&browser, &heading("New Case"), "the New Case form").await;
-        // The contact defaults to the signed-in user once /api/me answers.
-        eventually("the contact to be filled in", || async {
-            let name = browser.find(Locator::XPath(&field("Contact name"))).await?.prop("value").await?;
-            Ok(name.filter(|name| name == "Dana Demo"))
-        })
-        .await;
+        open_new_case_form(&browser).await;
         assert_accessible(&browser, "new-case-form").await;
 
         // A missing summary is said beside its field, nothing is sent.
-        press(&browser, "Raise case").await;
-        wait_for(&browser, ALERT, "the problem with the summary").await;
+        refused_at(&browser, "Raise case", "Summary of the error and where you see it").await;
         let alert = browser.find(Locator::XPath(ALERT)).await.unwrap().text().await.unwrap();
         assert!(alert.starts_with("Enter a summary"), "{alert}");
-        let summary = browser.find(Locator::XPath(&field("Summary of the error and where you see it"))).await.unwrap();
-        assert_eq!(summary.attr("aria-invalid").await.unwrap().as_deref(), Some("true"));
         save_screenshot(&browser, "new-case-missing-summary").await;
 
-        browser
-            .find(Locator::XPath(&field("Category")))
-            .await
-            .unwrap()
-            .select_by_label("School not syncing")
-            .await
-            .unwrap();
+        select(&browser, "Category", "School not syncing").await;
         fill(&browser, "Summary of the error and where you see it", "No extract since Friday in /students").await;
         fill(&browser, "Description", "Cache age is 4 days; the school restarted the agent on Monday.").await;
         fill(&browser, "Phone", "0161 496 0000").await;
@@ -80,8 +76,7 @@ async fn partner_raises_a_case_sees_the_support_reply_and_closes_it() {
         press(&browser, "Close case").await;
         wait_for_text(&browser, "the case to close", |text| text.contains("The case was closed")).await;
         wait_for(&browser, &button("Reopen case"), "Reopen").await;
-        assert_accessible(&browser, "case-closed").await;
-        save_screenshot(&browser, "case-closed").await;
+        look_and_check(&browser, "case-closed").await;
         let stored = cases::get_for_support(app.gatehouse(), "GH-000001").await.unwrap();
         assert_eq!(stored.state, CaseState::Closed);
         assert_eq!(stored.comments.len(), 2);

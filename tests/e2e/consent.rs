@@ -10,8 +10,8 @@
 use fantoccini::Client;
 use gatehouse_core::demo::{DEMO_EMAIL, OTHER_EMAIL};
 
-use super::sign_in_as;
-use crate::accessibility::assert_accessible;
+use super::{sign_in_as, sign_in_by_email};
+use crate::accessibility::{assert_accessible, look_and_check};
 use crate::harness::{Context, browser_test, save_screenshot};
 use crate::ops_console::sign_in_to_the_console;
 use crate::pages::actions::{fill, press, wait_for, wait_for_text};
@@ -20,7 +20,7 @@ use crate::pages::outbox::OutboxPage;
 use crate::pages::school_list::{ACTIVE_SCHOOLS, PENDING_AUTHORISATIONS, SchoolListPage};
 use crate::pages::school_portal::{COLLEAGUES, DASHBOARD, SIGN_IN, SchoolPortal};
 use crate::pages::verifications::VerificationsPage;
-use crate::pages::{button, follow_main_nav, heading};
+use crate::pages::{Screen, Wizard, button, follow_main_nav, heading};
 use crate::wizards::{BROOKSIDE, BROOKSIDE_URN, answer_with_defaults, invite, open_link_as_school};
 
 /// Brookside's first admin: her address is at the directory's verified domain for the school.
@@ -43,14 +43,8 @@ const MO: (&str, &str) = ("Mo Manager", "mo@millbrook-academy.example");
 /// Signs `email` in to the school portal through its own sign-in page and the outbox link, and
 /// waits for the dashboard.
 async fn sign_in_to_the_school_portal(app: &Context, browser: &Client, email: &str) {
-    let portal = SchoolPortal::on(browser);
-    browser.goto(&app.url("/school/signin")).await.expect("opening the school sign-in");
-    portal.expect_heading(SIGN_IN).await;
-    portal.fill("Email address", email).await;
-    portal.press("Email me a sign-in link").await;
-    portal.expect_heading("Check your email").await;
-    OutboxPage::open(browser, &app.url("/dev/outbox")).await.follow_newest_sign_in_link(email).await;
-    portal.expect_heading(DASHBOARD).await;
+    sign_in_by_email(app, browser, "/school/signin", SIGN_IN, email).await;
+    SchoolPortal::on(browser).expect_heading(DASHBOARD).await;
 }
 
 /// The partner signed in as `email`, invites `school` with `contact`, and the contact opens the
@@ -79,24 +73,22 @@ async fn a_school_with_an_admin_approves_what_someone_else_authorised() {
         invite(&demo, BROOKSIDE, BROOKSIDE_URN, BEA).await.wait_for_sent().await;
         let (bea_link, _) = open_link_as_school(&app, BEA.1).await;
         answer_with_defaults(&AuthorisePage::on(&bea_link), "Business Manager").await;
-        AuthorisePage::on(&bea_link).expect_title(AUTHORISED).await;
+        AuthorisePage::on(&bea_link).expect_heading(AUTHORISED).await;
 
         // Other Partner plc names someone else at Brookside, who authorises through the link.
         let other = app.open_browser().await;
         sign_in_as(&app, &other, OTHER_EMAIL).await;
         let (office, text) = invited_and_answered(&app, &other, (BROOKSIDE, BROOKSIDE_URN), OFFICE).await;
-        AuthorisePage::on(&office).expect_title(WAITING_FOR_APPROVAL).await;
+        AuthorisePage::on(&office).expect_heading(WAITING_FOR_APPROVAL).await;
         assert!(text.contains("Nothing is shared yet"), "the outcome says nothing flows: {text}");
         assert!(text.contains("have been emailed"), "the outcome says the admins were told: {text}");
-        assert_accessible(&office, "authorise-waiting-for-approval").await;
-        save_screenshot(&office, "authorise-waiting-for-approval").await;
+        look_and_check(&office, "authorise-waiting-for-approval").await;
 
         // The partner sees it waiting for the school.
         browser_goto(&other, &app.url("/schools/pending")).await;
         let pending = SchoolListPage::expect_shown(&other, PENDING_AUTHORISATIONS).await;
         pending.wait_for_cell(BROOKSIDE_URN, "Status", "Awaiting School Approval").await;
-        assert_accessible(&other, "pending-awaiting-school-approval").await;
-        save_screenshot(&other, "pending-awaiting-school-approval").await;
+        look_and_check(&other, "pending-awaiting-school-approval").await;
 
         // Bea is emailed, signs in to the school portal and sees the request on her dashboard.
         let subjects = OutboxPage::open(&bea_link, &app.url("/dev/outbox")).await.emails_to(BEA.1).await;
@@ -111,8 +103,7 @@ async fn a_school_with_an_admin_approves_what_someone_else_authorised() {
         assert_eq!(row[1], "Waiting for an admin's approval", "{row:?}");
         let text = portal.main_text().await;
         assert!(text.contains("wait for an admin's approval"), "the dashboard says a request waits: {text}");
-        assert_accessible(&bea, "school-portal-dashboard-waiting").await;
-        save_screenshot(&bea, "school-portal-dashboard-waiting").await;
+        look_and_check(&bea, "school-portal-dashboard-waiting").await;
 
         // Bea adds Mia as a member, and can change her access both ways.
         follow_main_nav(&bea, COLLEAGUES).await;
@@ -128,8 +119,7 @@ async fn a_school_with_an_admin_approves_what_someone_else_authorised() {
         wait_for_text(&bea, "Mia to be an admin", |text| text.contains("Mia Member is now an Admin.")).await;
         press(&bea, &format!("Make member {}", MIA.0)).await;
         wait_for_text(&bea, "Mia to be a member", |text| text.contains("Mia Member is now a Member.")).await;
-        assert_accessible(&bea, "school-portal-colleagues-access").await;
-        save_screenshot(&bea, "school-portal-colleagues-access").await;
+        look_and_check(&bea, "school-portal-colleagues-access").await;
 
         // Mia, a member, sees the request but cannot answer it, and is told whom to ask.
         let mia = app.open_browser().await;
@@ -144,8 +134,7 @@ async fn a_school_with_an_admin_approves_what_someone_else_authorised() {
         assert!(text.contains("Request waiting for an admin's approval"), "the member sees the request: {text}");
         assert!(!has_button(&mia, "Approve").await, "a member has no Approve button");
         assert!(!has_button(&mia, "Decline").await, "a member has no Decline button");
-        assert_accessible(&mia, "school-portal-app-member").await;
-        save_screenshot(&mia, "school-portal-app-member").await;
+        look_and_check(&mia, "school-portal-app-member").await;
 
         // Bea opens the request, sees exactly what was asked, and approves it.
         follow_main_nav(&bea, "Data sharing").await;
@@ -181,11 +170,10 @@ async fn ops_verify_the_first_authoriser_of_a_school_nothing_vouches_for() {
         let demo = app.open_browser().await;
         sign_in_as(&app, &demo, DEMO_EMAIL).await;
         let (school, text) = invited_and_answered(&app, &demo, (MILLBROOK, MILLBROOK_URN), MO).await;
-        AuthorisePage::on(&school).expect_title(WAITING_FOR_VERIFICATION).await;
+        AuthorisePage::on(&school).expect_heading(WAITING_FOR_VERIFICATION).await;
         assert!(text.contains("Nothing is shared yet"), "the outcome says nothing flows: {text}");
         assert!(text.contains("Gatehouse operations are verifying"), "the outcome says who checks: {text}");
-        assert_accessible(&school, "authorise-waiting-for-verification").await;
-        save_screenshot(&school, "authorise-waiting-for-verification").await;
+        look_and_check(&school, "authorise-waiting-for-verification").await;
 
         browser_goto(&demo, &app.url("/schools/pending")).await;
         let pending = SchoolListPage::expect_shown(&demo, PENDING_AUTHORISATIONS).await;
@@ -197,8 +185,7 @@ async fn ops_verify_the_first_authoriser_of_a_school_nothing_vouches_for() {
         assert!(pending.status_key().await.iter().any(|entry| entry.starts_with("Awaiting Verification")));
         // Wide enough for the Status column and the key beside the badge.
         demo.set_window_size(1800, 1000).await.expect("a wide window");
-        assert_accessible(&demo, "pending-awaiting-verification").await;
-        save_screenshot(&demo, "pending-awaiting-verification").await;
+        look_and_check(&demo, "pending-awaiting-verification").await;
         demo.set_window_size(1280, 900).await.expect("back to a desktop window");
 
         // Ops see the evidence in the console's queue and verify Mo.
@@ -216,8 +203,7 @@ async fn ops_verify_the_first_authoriser_of_a_school_nothing_vouches_for() {
         assert_eq!(fact("Directory's domains"), "None listed", "{evidence:?}");
         assert!(fact("App").contains("Demo Timetabler"), "{evidence:?}");
         assert!(!fact("Invited by").is_empty(), "{evidence:?}");
-        assert_accessible(&ops, "ops-verifications").await;
-        save_screenshot(&ops, "ops-verifications").await;
+        look_and_check(&ops, "ops-verifications").await;
         let text = queue.verify(MO.0).await;
         assert!(text.contains("Millbrook Academy's first admin"), "{text}");
         wait_for_text(&ops, "the queue to empty", |text| text.contains("Nobody is waiting for verification.")).await;
@@ -238,8 +224,7 @@ async fn ops_verify_the_first_authoriser_of_a_school_nothing_vouches_for() {
         wait_for(&ops, &button(&edit), "Millbrook among the schools found").await;
         press(&ops, &edit).await;
         fill(&ops, "Verified email domains", "millbrook-academy.example").await;
-        assert_accessible(&ops, "ops-directory-email-domains").await;
-        save_screenshot(&ops, "ops-directory-email-domains").await;
+        look_and_check(&ops, "ops-directory-email-domains").await;
         press(&ops, "Save").await;
         let text = wait_for_text(&ops, "the entry to be saved", |text| text.contains("was saved")).await;
         assert!(text.contains("millbrook-academy.example"), "the results show the domain: {text}");
@@ -256,8 +241,7 @@ async fn a_partner_naming_itself_as_the_school_contact_is_told_at_the_email_fiel
         wizard.expect_step_with_focus("Step 2 of 3").await;
         let problem = wizard.field_problem("Email address").await;
         assert!(problem.contains("belongs to a partner organisation"), "the refusal is said at the email: {problem:?}");
-        assert_accessible(&demo, "invite-2-partner-address").await;
-        save_screenshot(&demo, "invite-2-partner-address").await;
+        look_and_check(&demo, "invite-2-partner-address").await;
     })
     .await;
 }

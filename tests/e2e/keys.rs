@@ -6,10 +6,10 @@ use gatehouse_core::demo::COLLEAGUE_EMAIL;
 use serde_json::Value;
 
 use super::{sign_in_as, sign_in_as_demo_partner};
-use crate::accessibility::assert_accessible;
+use crate::accessibility::look_and_check;
 use crate::harness::{Context, browser_test, save_screenshot};
 use crate::pages::app_keys::AppKeysPage;
-use crate::pages::follow_main_nav;
+use crate::pages::{Screen, follow_main_nav};
 
 /// 256 bits in unpadded base64url.
 const SECRET_LENGTH: usize = 43;
@@ -47,8 +47,7 @@ async fn admin_creates_a_key_sees_its_secret_once_uses_it_and_revokes_it() {
         assert_eq!(demo_key[2], "cargo xtask run", "the table says who created the key: {demo_key:?}");
         assert!(keys.can_revoke("Demo key").await, "an admin can revoke an active key");
         assert_eq!(keys.secret().await, None, "no secret is shown before a key is made");
-        assert_accessible(&browser, "api-keys").await;
-        save_screenshot(&browser, "api-keys").await;
+        look_and_check(&browser, "api-keys").await;
 
         // A key needs a label; the problem shows beside the field, which takes the focus.
         keys.press("Create key").await;
@@ -84,8 +83,7 @@ async fn admin_creates_a_key_sees_its_secret_once_uses_it_and_revokes_it() {
             assert!(copied.contains("Ctrl+C"), "Copy should say what to do instead: {copied:?}");
             assert_eq!(keys.secret_selection().await, (0, SECRET_LENGTH as u64), "the whole key is selected");
         }
-        save_screenshot(&browser, "api-key-secret").await;
-        assert_accessible(&browser, "api-key-secret").await;
+        look_and_check(&browser, "api-key-secret").await;
 
         let (status, body) = list_schools_as_app(&app, &secret).await;
         assert_eq!(status, 200, "the new key works: {body}");
@@ -129,8 +127,7 @@ async fn admin_creates_a_key_sees_its_secret_once_uses_it_and_revokes_it() {
 
         keys.revoke("Production sync").await;
         keys.confirmation().await;
-        save_screenshot(&browser, "api-key-revoke-confirm").await;
-        assert_accessible(&browser, "api-key-revoke-confirm").await;
+        look_and_check(&browser, "api-key-revoke-confirm").await;
         keys.press("Yes, revoke").await;
         let message = keys.wait_for_message().await;
         assert_eq!(message, "The key “Production sync” was revoked: apps using it can no longer call Gatehouse.");
@@ -163,8 +160,7 @@ async fn a_member_sees_the_api_keys_read_only() {
         assert!(!keys.can_revoke("Demo key").await, "a member cannot revoke keys");
         let source = browser.source().await.expect("the page's source");
         assert!(source.contains("Only an admin can create or revoke API keys."), "the page says why it is read-only");
-        save_screenshot(&browser, "api-keys-member").await;
-        assert_accessible(&browser, "api-keys-member").await;
+        look_and_check(&browser, "api-keys-member").await;
     })
     .await;
 }

@@ -12,19 +12,19 @@ mod school_portal;
 mod webhooks;
 mod wizards;
 
-use accessibility::assert_accessible;
+use accessibility::look_and_check;
 use chrono::{Days, Local, NaiveDate};
 use fantoccini::Client;
 use gatehouse_core::demo::{COLLEAGUE_EMAIL, DEMO_EMAIL};
 use harness::{Context, browser_test, save_screenshot};
 use pages::auth_landing::LinkUnusablePage;
-use pages::follow_main_nav;
 use pages::outbox::OutboxPage;
 use pages::permission_set::PermissionSetPage;
 use pages::school_list::{ACTIVE_SCHOOLS, PENDING_AUTHORISATIONS, REVOKED_SCHOOLS, SchoolListPage};
 use pages::school_tile::{SchoolTilePage, row_has_focus};
 use pages::sign_in::SignInPage;
 use pages::team::TeamPage;
+use pages::{Screen, follow_main_nav};
 
 /// P2's columns, in the partner portal's order, and P10's Re-authorisation.
 const ACTIVE_COLUMNS: [&str; 13] = [
@@ -100,11 +100,18 @@ async fn sign_in_as_demo_partner<'a>(app: &Context, browser: &'a Client) -> Scho
 
 /// Signs `email` in through the outbox link and waits for their Active Schools.
 async fn sign_in_as<'a>(app: &Context, browser: &'a Client, email: &str) -> SchoolListPage<'a> {
-    let sign_in = SignInPage::open(browser, &app.url("/signin")).await;
-    sign_in.enter_email(email).await;
-    sign_in.request_link().await;
-    OutboxPage::open(browser, &app.url("/dev/outbox")).await.follow_newest_sign_in_link(email).await;
+    sign_in_by_email(app, browser, "/signin", "Sign in to Gatehouse", email).await;
     SchoolListPage::expect_shown(browser, ACTIVE_SCHOOLS).await
+}
+
+/// Asks the sign-in form at `path` (headed `form`) for a link for `email`, and follows the
+/// link from the outbox; returns the link. Where it lands is the caller's to check.
+pub(crate) async fn sign_in_by_email(app: &Context, browser: &Client, path: &str, form: &str, email: &str) -> String {
+    browser.goto(&app.url(path)).await.unwrap_or_else(|error| panic!("opening {path}: {error}"));
+    let sign_in = SignInPage::expect_form(browser, form).await;
+    sign_in.fill("Email address", email).await;
+    sign_in.request_link().await;
+    OutboxPage::open(browser, &app.url("/dev/outbox")).await.follow_newest_sign_in_link(email).await
 }
 
 #[tokio::test]
@@ -457,8 +464,7 @@ async fn the_school_tile_says_whether_its_authorisation_log_is_unchanged() {
         let line = tile.log_integrity().await;
         assert!(line.contains("Not verified"), "a changed log must not read as verified: {line:?}");
         assert!(tile.log().await.iter().any(|entry| entry.actor == "By Mallory"), "the changed entry shows as stored");
-        save_screenshot(&browser, "school-tile-log-changed").await;
-        assert_accessible(&browser, "school-tile-log-changed").await;
+        look_and_check(&browser, "school-tile-log-changed").await;
         tile.scroll_to("Authorisation Log").await;
         save_screenshot(&browser, "school-tile-log-changed-entries").await;
     })
@@ -473,8 +479,7 @@ async fn partner_revokes_from_a_later_date_through_the_wizard() {
         assert_eq!(schools.cell("3280002", "Revoke Pending").await.as_deref(), Some("–"));
         let tile = SchoolTilePage::open_by_clicking(&browser, "3280002").await;
 
-        tile.start_action("Revoke Access").await;
-        tile.wait_for_form("Revoke access: step 1 of 3").await;
+        tile.open_action("Revoke Access", "Revoke access: step 1 of 3").await;
         tile.press("Next").await;
         let alerts = tile.alerts().await;
         assert!(alerts.iter().any(|alert| alert.contains("Choose why")), "no reason, no next step: {alerts:?}");
@@ -501,11 +506,8 @@ async fn partner_revokes_from_a_later_date_through_the_wizard() {
         assert!(summary.contains("Schools must authorise again"), "the summary reads {summary:?}");
         assert!(summary.contains("Moving to another timetabling provider"), "the summary reads {summary:?}");
         save_screenshot(&browser, "revoke-step-3-confirm").await;
-        tile.press("Confirm revocation").await;
-
-        let message = tile.wait_for_message().await;
+        let (message, newest) = tile.finish_action("Confirm revocation", "Revoke scheduled").await;
         assert!(message.contains(&ends.to_string()), "the tile should say when access ends: {message:?}");
-        let newest = tile.wait_for_newest_log_entry("Revoke scheduled").await;
         assert!(newest.detail.contains(&ends.to_string()), "the log entry names the date: {newest:?}");
         assert!(newest.detail.contains("Moving to another"), "the log entry keeps the note: {newest:?}");
         let badges = tile.badges().await;
@@ -530,18 +532,14 @@ async fn partner_resends_an_invitation_to_a_new_contact() {
         let tile = SchoolTilePage::open_by_clicking(&browser, "3280018").await;
         assert!(tile.actions().await.contains(&"Resend Invite".to_owned()), "a pending school can be invited again");
 
-        tile.start_action("Resend Invite").await;
-        tile.wait_for_form("Resend the invitation").await;
+        tile.open_action("Resend Invite", "Resend the invitation").await;
         tile.choose("Send to a new contact").await;
         tile.fill("Name", "Nia Newton").await;
         tile.fill("Email address", "nia.newton@school.example").await;
         tile.fill("Role", "Data Manager").await;
         save_screenshot(&browser, "resend-invite").await;
-        tile.press("Send invitation").await;
-
-        let message = tile.wait_for_message().await;
+        let (message, newest) = tile.finish_action("Send invitation", "Invitation resent").await;
         assert!(message.contains("nia.newton@school.example"), "the tile should say where it went: {message:?}");
-        let newest = tile.wait_for_newest_log_entry("Invitation resent").await;
         assert!(newest.detail.contains("nia.newton@school.example"), "the log names the new contact: {newest:?}");
         pending.wait_for_cell("3280018", "School Contact", "nia.newton@school.example").await;
 
@@ -696,18 +694,13 @@ async fn partner_cancels_a_scheduled_revocation_after_confirming() {
         assert!(is_iso_date(&planned), "the demo data plans a revocation for 3280005, not {planned:?}");
 
         let tile = SchoolTilePage::open_by_clicking(&browser, "3280005").await;
-        tile.start_action("Cancel Revocation").await;
-        tile.wait_for_form("Cancel the revocation?").await;
+        tile.open_action("Cancel Revocation", "Cancel the revocation?").await;
         // Escape closes the form, not the tile, and the action is still there to start again.
         tile.press_escape().await;
         assert!(tile.actions().await.contains(&"Cancel Revocation".to_owned()), "Escape should close the form only");
-        tile.start_action("Cancel Revocation").await;
-        tile.wait_for_form("Cancel the revocation?").await;
-        tile.press("Yes, cancel the revocation").await;
-
-        let message = tile.wait_for_message().await;
+        tile.open_action("Cancel Revocation", "Cancel the revocation?").await;
+        let (message, _) = tile.finish_action("Yes, cancel the revocation", "Revoke cancelled").await;
         assert!(message.contains("keeps its access"), "the tile should say what changed: {message:?}");
-        tile.wait_for_newest_log_entry("Revoke cancelled").await;
         schools.wait_for_cell("3280005", "Revoke Pending", "–").await;
     })
     .await;
@@ -719,14 +712,10 @@ async fn partner_cancels_an_invitation_and_the_school_leaves_pending() {
         let browser = app.open_browser().await;
         let pending = sign_in_as_demo_partner(&app, &browser).await.open_list(PENDING_AUTHORISATIONS).await;
         let tile = SchoolTilePage::open_by_clicking(&browser, "3280029").await;
-        tile.start_action("Cancel Invite").await;
-        tile.wait_for_form("Cancel the invitation?").await;
+        tile.open_action("Cancel Invite", "Cancel the invitation?").await;
         save_screenshot(&browser, "cancel-invite-confirm").await;
-        tile.press("Yes, cancel the invitation").await;
-
-        let message = tile.wait_for_message().await;
+        let (message, _) = tile.finish_action("Yes, cancel the invitation", "Invitation cancelled").await;
         assert!(message.contains("cancelled"), "the tile should say what changed: {message:?}");
-        tile.wait_for_newest_log_entry("Invitation cancelled").await;
         assert!(tile.note().await.contains("no longer in any list"), "the tile says the school left every list");
         pending.wait_until_gone("3280029").await;
     })
@@ -739,14 +728,10 @@ async fn partner_reinvites_a_revoked_school_which_moves_to_pending() {
         let browser = app.open_browser().await;
         let revoked = sign_in_as_demo_partner(&app, &browser).await.open_list(REVOKED_SCHOOLS).await;
         let tile = SchoolTilePage::open_by_clicking(&browser, "3280010").await;
-        tile.start_action("Re-invite").await;
-        tile.wait_for_form("Invite the school again").await;
+        tile.open_action("Re-invite", "Invite the school again").await;
         tile.choose("Send to the current contact (data.lead.3280010@school.example)").await;
-        tile.press("Send invitation").await;
-
-        let message = tile.wait_for_message().await;
+        let (message, _) = tile.finish_action("Send invitation", "Re-invited").await;
         assert!(message.contains("data.lead.3280010@school.example"), "the tile says where it went: {message:?}");
-        tile.wait_for_newest_log_entry("Re-invited").await;
         assert!(tile.note().await.contains(PENDING_AUTHORISATIONS), "the tile says where the school is now");
         revoked.wait_until_gone("3280010").await;
 

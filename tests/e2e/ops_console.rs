@@ -5,22 +5,18 @@
 use fantoccini::{Client, Locator};
 use gatehouse_core::demo::DEMO_OPS_EMAIL;
 
-use super::sign_in_as_demo_partner;
-use crate::accessibility::assert_accessible;
-use crate::harness::{Context, browser_test, eventually, save_screenshot};
-use crate::pages::actions::{fill, press, wait_for, wait_for_text};
+use super::{sign_in_as_demo_partner, sign_in_by_email};
+use crate::accessibility::{assert_accessible, look_and_check};
+use crate::cases::open_new_case_form;
+use crate::harness::{Context, browser_test, save_screenshot};
+use crate::pages::actions::{fill, press, refused_at, scroll_into_view, select, set_date, wait_for, wait_for_text};
 use crate::pages::outbox::OutboxPage;
-use crate::pages::{ALERT, field, follow_main_nav, heading, link};
+use crate::pages::{field, follow_main_nav, heading, link};
 
 /// Signs the demo ops user in to the console through its own sign-in page and the outbox link.
 pub(crate) async fn sign_in_to_the_console(app: &Context, browser: &Client) {
-    browser.goto(&app.url("/ops/signin")).await.expect("opening the console's sign-in");
-    wait_for(browser, &heading("Sign in to the operations console"), "the console's sign-in form").await;
-    fill(browser, "Email address", DEMO_OPS_EMAIL).await;
-    press(browser, "Email me a sign-in link").await;
-    wait_for(browser, &heading("Check your email"), "Check your email").await;
-    let outbox = OutboxPage::open(browser, &app.url("/dev/outbox")).await;
-    let followed = outbox.follow_newest_sign_in_link(DEMO_OPS_EMAIL).await;
+    let form = "Sign in to the operations console";
+    let followed = sign_in_by_email(app, browser, "/ops/signin", form, DEMO_OPS_EMAIL).await;
     assert!(followed.contains("/ops/auth#token="), "{followed}");
     wait_for(browser, &heading("Operations console"), "the console's home").await;
 }
@@ -34,13 +30,7 @@ async fn ops_reply_in_the_console_and_the_partner_closes_the_case() {
         // The partner raises a case.
         follow_main_nav(&browser, "Active Cases").await;
         wait_for(&browser, &heading("Active Cases"), "the Active Cases tab").await;
-        browser.find(Locator::XPath(&link("New Case"))).await.expect("a New Case link").click().await.unwrap();
-        wait_for(&browser, &heading("New Case"), "the New Case form").await;
-        eventually("the contact to be filled in", || async {
-            let name = browser.find(Locator::XPath(&field("Contact name"))).await?.prop("value").await?;
-            Ok(name.filter(|name| name == "Dana Demo"))
-        })
-        .await;
+        open_new_case_form(&browser).await;
         fill(&browser, "Summary of the error and where you see it", "Year 7 missing from /students").await;
         fill(&browser, "Description", "Since Monday the students endpoint returns no Year 7 pupils.").await;
         fill(&browser, "Phone", "0161 496 0000").await;
@@ -49,23 +39,18 @@ async fn ops_reply_in_the_console_and_the_partner_closes_the_case() {
 
         // Ops find it at the top of the console's queue and reply.
         sign_in_to_the_console(&app, &browser).await;
-        assert_accessible(&browser, "ops-home").await;
-        save_screenshot(&browser, "ops-home").await;
+        look_and_check(&browser, "ops-home").await;
         follow_main_nav(&browser, "Support cases").await;
         wait_for(&browser, &heading("Support cases"), "the support queue").await;
         let text = wait_for_text(&browser, "the new case in the queue", |text| text.contains("GH-000001")).await;
         assert!(text.contains("Year 7 missing") && text.contains("Demo Partner Ltd"), "{text}");
-        assert_accessible(&browser, "ops-queue").await;
-        save_screenshot(&browser, "ops-queue").await;
+        look_and_check(&browser, "ops-queue").await;
         browser.find(Locator::XPath(&link("GH-000001"))).await.expect("the case's link").click().await.unwrap();
         wait_for(&browser, &heading("Case GH-000001"), "the case in the console").await;
         wait_for_text(&browser, "the case's details", |text| text.contains("Since Monday the students endpoint")).await;
 
         // An empty reply is refused beside its field, and nothing is sent.
-        press(&browser, "Send reply").await;
-        wait_for(&browser, ALERT, "the empty reply's problem").await;
-        let reply = browser.find(Locator::XPath(&field("Reply to the partner"))).await.unwrap();
-        assert_eq!(reply.attr("aria-invalid").await.unwrap().as_deref(), Some("true"));
+        refused_at(&browser, "Send reply", "Reply to the partner").await;
         fill(&browser, "Reply to the partner", "Please check the Year 7 groups are in the MIS export.").await;
         press(&browser, "Send reply").await;
         wait_for_text(&browser, "the reply to be sent", |text| text.contains("Your reply was added")).await;
@@ -88,13 +73,7 @@ async fn ops_reply_in_the_console_and_the_partner_closes_the_case() {
         // Ops see it in the closed queue.
         browser.goto(&app.url("/ops/cases")).await.unwrap();
         wait_for(&browser, &heading("Support cases"), "the support queue").await;
-        browser
-            .find(Locator::XPath(&field("Queue")))
-            .await
-            .unwrap()
-            .select_by_label("Closed (last 30 days)")
-            .await
-            .unwrap();
+        select(&browser, "Queue", "Closed (last 30 days)").await;
         wait_for_text(&browser, "the closed case", |text| text.contains("GH-000001")).await;
     })
     .await;
@@ -110,10 +89,7 @@ async fn ops_create_a_partner_organisation() {
         wait_for_text(&browser, "the seeded organisations", |text| text.contains("Demo Partner Ltd")).await;
 
         // A missing name is said beside its field.
-        press(&browser, "Create partner").await;
-        wait_for(&browser, ALERT, "the missing name's problem").await;
-        let name = browser.find(Locator::XPath(&field("Organisation name"))).await.unwrap();
-        assert_eq!(name.attr("aria-invalid").await.unwrap().as_deref(), Some("true"));
+        refused_at(&browser, "Create partner", "Organisation name").await;
         assert_accessible(&browser, "ops-partners-problem").await;
 
         fill(&browser, "Organisation name", "Acme Learning Ltd").await;
@@ -151,23 +127,13 @@ async fn ops_offer_install_slots_and_mark_a_booked_install_done() {
         wait_for_text(&browser, "the empty lists", |text| text.contains("No school has booked a slot yet")).await;
 
         // A missing day is said beside its field.
-        press(&browser, "Offer slots").await;
-        wait_for(&browser, ALERT, "the missing day's problem").await;
-        let day = browser.find(Locator::XPath(&field("Day"))).await.unwrap();
-        assert_eq!(day.attr("aria-invalid").await.unwrap().as_deref(), Some("true"));
+        let day = refused_at(&browser, "Offer slots", "Day").await;
         assert!(day.attr("aria-describedby").await.unwrap().unwrap_or_default().contains("offer-date-error"));
         assert_accessible(&browser, "ops-bookings-problem").await;
 
         // Ops offer two slots ten days on; the list shows them.
         let date = Local::now().date_naive().checked_add_days(Days::new(10)).expect("a date ten days on");
-        let script = r#"
-            const [input, value] = arguments;
-            input.value = value;
-            input.dispatchEvent(new Event("input", { bubbles: true }));
-            input.dispatchEvent(new Event("change", { bubbles: true }));
-        "#;
-        let argument = serde_json::to_value(&day).expect("the input as a script argument");
-        browser.execute(script, vec![argument, date.to_string().into()]).await.expect("setting the day");
+        set_date(&browser, &day, &date.to_string()).await;
         fill(&browser, "Start times", "09:30, 13:00").await;
         press(&browser, "Offer slots").await;
         let long = date.format("%-d %B %Y").to_string();
@@ -191,8 +157,7 @@ async fn ops_offer_install_slots_and_mark_a_booked_install_done() {
         browser.refresh().await.unwrap();
         let text = wait_for_text(&browser, "the booking", |text| text.contains("Hana Head")).await;
         assert!(text.contains(&link.name) && text.contains("head@school.example"), "{text}");
-        assert_accessible(&browser, "ops-bookings").await;
-        save_screenshot(&browser, "ops-bookings").await;
+        look_and_check(&browser, "ops-bookings").await;
 
         press(&browser, "Mark installed").await;
         // The message comes first; the table then reloads without the button.
@@ -202,8 +167,7 @@ async fn ops_offer_install_slots_and_mark_a_booked_install_done() {
         .await;
         assert!(text.contains("Installed"), "{text}");
         let table = browser.find(Locator::Css("table")).await.expect("the bookings table");
-        let argument = serde_json::to_value(&table).expect("the table as a script argument");
-        browser.execute("arguments[0].scrollIntoView()", vec![argument]).await.expect("scrolling to the table");
+        scroll_into_view(&browser, &table).await;
         save_screenshot(&browser, "ops-bookings-installed").await;
 
         // G1: ops issue the school's MIS agent key, shown once.
@@ -222,8 +186,7 @@ async fn ops_offer_install_slots_and_mark_a_booked_install_done() {
         assert_eq!(status.status(), 200, "the shown key works for the agent");
         assert_accessible(&browser, "ops-agent-key").await;
         let shown = browser.find(Locator::Css(".secret-box")).await.expect("the key's box");
-        let argument = serde_json::to_value(&shown).expect("the box as a script argument");
-        browser.execute("arguments[0].scrollIntoView()", vec![argument]).await.expect("scrolling to the key");
+        scroll_into_view(&browser, &shown).await;
         save_screenshot(&browser, "ops-agent-key").await;
     })
     .await;

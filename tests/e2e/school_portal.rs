@@ -7,13 +7,13 @@ use fantoccini::key::Key;
 use gatehouse_core::demo::DEMO_SCHOOL_EMAIL;
 
 use super::sign_in_as_demo_partner;
-use crate::accessibility::assert_accessible;
+use crate::accessibility::{assert_accessible, look_and_check};
 use crate::harness::{browser_test, save_screenshot};
-use crate::pages::follow_main_nav;
 use crate::pages::outbox::OutboxPage;
 use crate::pages::school_list::REVOKED_SCHOOLS;
 use crate::pages::school_portal::{COLLEAGUES, DASHBOARD, INSTALL, SIGN_IN, SchoolPortal};
 use crate::pages::school_tile::SchoolTilePage;
+use crate::pages::{Screen, follow_main_nav};
 
 /// The demo school Hana Head works at, and the demo partner's app it shares with.
 const SCHOOL_ID: &str = "3280003";
@@ -28,8 +28,7 @@ async fn a_school_changes_mode_and_feed_revokes_and_the_partner_sees_it() {
         // Sign in through the school portal's own page and the emailed link.
         browser.goto(&app.url("/school/signin")).await.expect("opening the school sign-in");
         portal.expect_heading(SIGN_IN).await;
-        assert_accessible(&browser, "school-portal-sign-in").await;
-        save_screenshot(&browser, "school-portal-sign-in").await;
+        look_and_check(&browser, "school-portal-sign-in").await;
         portal.fill("Email address", DEMO_SCHOOL_EMAIL).await;
         portal.press("Email me a sign-in link").await;
         portal.expect_heading("Check your email").await;
@@ -50,15 +49,13 @@ async fn a_school_changes_mode_and_feed_revokes_and_the_partner_sees_it() {
         );
         let address = browser.current_url().await.expect("the current address");
         assert!(!address.as_str().contains("token="), "the token stayed in the address bar: {address}");
-        assert_accessible(&browser, "school-portal-dashboard").await;
-        save_screenshot(&browser, "school-portal-dashboard").await;
+        look_and_check(&browser, "school-portal-dashboard").await;
 
         // The app's page.
         portal.follow(APP).await;
         portal.expect_heading(APP).await;
         assert!(portal.is_chosen("Include All:").await && portal.is_chosen("Enabled:").await);
-        assert_accessible(&browser, "school-portal-app").await;
-        save_screenshot(&browser, "school-portal-app").await;
+        look_and_check(&browser, "school-portal-app").await;
 
         // Keyboard only: arrow keys choose within each group, Tab moves to the next, Enter saves.
         portal.focus_radio("Include All:").await;
@@ -107,13 +104,11 @@ async fn a_school_changes_mode_and_feed_revokes_and_the_partner_sees_it() {
         follow_main_nav(&browser, COLLEAGUES).await;
         portal.expect_heading(COLLEAGUES).await;
         assert!(portal.main_text().await.contains(DEMO_SCHOOL_EMAIL), "Hana is on her school's team");
-        assert_accessible(&browser, "school-portal-team").await;
-        save_screenshot(&browser, "school-portal-team").await;
+        look_and_check(&browser, "school-portal-team").await;
         follow_main_nav(&browser, "Install").await;
         portal.expect_heading(INSTALL).await;
         assert!(portal.main_text().await.contains("Install status"), "the page says where the install stands");
-        assert_accessible(&browser, "school-portal-onboarding").await;
-        save_screenshot(&browser, "school-portal-onboarding").await;
+        look_and_check(&browser, "school-portal-onboarding").await;
         follow_main_nav(&browser, "Data sharing").await;
         portal.expect_heading(DASHBOARD).await;
         let row = portal.dashboard_row(APP).await;

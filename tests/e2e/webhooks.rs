@@ -7,10 +7,10 @@ use gatehouse_tests::webhook_receiver::Receiver;
 use serde_json::json;
 
 use super::sign_in_as_demo_partner;
-use crate::accessibility::assert_accessible;
-use crate::harness::{browser_test, save_screenshot};
-use crate::pages::follow_main_nav;
+use crate::accessibility::look_and_check;
+use crate::harness::browser_test;
 use crate::pages::webhooks::WebhooksPage;
+use crate::pages::{Screen, follow_main_nav};
 
 #[tokio::test]
 async fn admin_sets_the_webhook_and_sees_a_signed_delivery() {
@@ -42,8 +42,7 @@ async fn admin_sets_the_webhook_and_sees_a_signed_delivery() {
         assert_eq!((row[1].as_str(), row[4].as_str(), row[5].as_str()), ("3280001", "1", "HTTP 200"), "{row:?}");
         page.hide_secret().await;
         page.scroll_to_deliveries().await;
-        assert_accessible(&browser, "webhooks").await;
-        save_screenshot(&browser, "webhooks").await;
+        look_and_check(&browser, "webhooks").await;
     })
     .await;
 }

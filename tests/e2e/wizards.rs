@@ -8,16 +8,16 @@ use fantoccini::{Client, Locator};
 use gatehouse_core::demo::DEMO_EMAIL;
 
 use super::sign_in_as_demo_partner;
-use crate::accessibility::{assert_accessible, violations};
+use crate::accessibility::{assert_accessible, look_and_check, violations};
 use crate::harness::{Context, browser_test, save_screenshot};
 use crate::pages::authorise::{ALREADY_USED, AUTHORISED, AuthorisePage, EXPIRED};
-use crate::pages::follow_main_nav;
 use crate::pages::invite_school::{InviteSchoolPage, SEARCH};
 use crate::pages::outbox::OutboxPage;
 use crate::pages::permission_set::PermissionSetPage;
 use crate::pages::school_list::{ACTIVE_SCHOOLS, PENDING_AUTHORISATIONS, SchoolListPage};
 use crate::pages::school_tile::SchoolTilePage;
 use crate::pages::sign_in::SignInPage;
+use crate::pages::{Screen, Wizard, follow_main_nav};
 
 /// In the directory extract the local server imports: Brookside Infant School, Birmingham, open,
 /// whose verified email domain is brookside-infant-school.example.
@@ -26,12 +26,6 @@ pub(crate) const BROOKSIDE: &str = "Brookside Infant School";
 /// Oakfield Primary School, Leeds, open; Oakfield High School in Manchester is closed.
 const OAKFIELD_URN: &str = "140001";
 const OAKFIELD_CLOSED: &str = "Oakfield High School";
-
-/// Screenshots, then checks with axe, what the browser shows as `name`.
-async fn look_and_check(browser: &Client, name: &str) {
-    save_screenshot(browser, name).await;
-    assert_accessible(browser, name).await;
-}
 
 /// Walks the invite wizard from a school list without looking around: search, choose, contact,
 /// send. Returns the wizard, for the sentence saying what was sent.
@@ -59,21 +53,31 @@ pub(crate) async fn invite<'a>(
 /// All, feed enabled; then Authorise Sharing, and the receipt.
 async fn authorise_with_defaults(school: &AuthorisePage<'_>, role: &str) {
     answer_with_defaults(school, role).await;
-    school.expect_title(AUTHORISED).await;
+    school.expect_heading(AUTHORISED).await;
 }
 
 /// [`authorise_with_defaults`] up to pressing Authorise Sharing, whatever the answer (#12: it
 /// may wait for verification or for the school's admins).
 pub(crate) async fn answer_with_defaults(school: &AuthorisePage<'_>, role: &str) {
+    answer_authority(school, role).await;
+    school.click_choice("Arbor").await;
+    school.press("Next").await;
+    school.wait_for_step("Step 3 of 7").await;
+    school.press("Next").await;
+    include_all_and_authorise(school).await;
+}
+
+/// Step 1: yes, the person opening the link decides, as `role`; on to step 2.
+async fn answer_authority(school: &AuthorisePage<'_>, role: &str) {
     school.wait_for_step("Step 1 of 7").await;
     school.click_choice("Yes, I can decide this for the school").await;
     school.fill("Your role", role).await;
     school.press("Next").await;
     school.wait_for_step("Step 2 of 7").await;
-    school.click_choice("Arbor").await;
-    school.press("Next").await;
-    school.wait_for_step("Step 3 of 7").await;
-    school.press("Next").await;
+}
+
+/// From step 4: Include All, the feed as it is, then Authorise Sharing.
+async fn include_all_and_authorise(school: &AuthorisePage<'_>) {
     school.wait_for_step("Step 4 of 7").await;
     school.click_choice("Include All").await;
     for step in ["Step 5 of 7", "Step 6 of 7", "Step 7 of 7"] {
@@ -263,7 +267,7 @@ async fn partner_invites_a_directory_school_which_authorises_with_exclude_all_an
         school.expect_step_with_focus("Step 7 of 7").await;
         look_and_check(&school_browser, "authorise-7-confirm").await;
         school.press("Authorise Sharing").await;
-        school.expect_title(AUTHORISED).await;
+        school.expect_heading(AUTHORISED).await;
         let (facts, scopes) = school.receipt().await;
         assert_eq!(facts["School"], BROOKSIDE);
         assert_eq!(facts["Authorised by"], "Bea Bursar (Business Manager)");
@@ -328,7 +332,7 @@ async fn a_school_contact_forwards_the_invitation_and_the_first_link_dies() {
         school.fill("Their email address", "head@oakfield.example").await;
         look_and_check(&school_browser, "authorise-1-forward").await;
         school.press("Send the invitation to them").await;
-        school.expect_title("Invitation forwarded").await;
+        school.expect_heading("Invitation forwarded").await;
         let text = school.main_text().await;
         assert!(
             text.contains("We sent the invitation to Dev Head (head@oakfield.example); this link no longer works."),
@@ -343,7 +347,7 @@ async fn a_school_contact_forwards_the_invitation_and_the_first_link_dies() {
         let again = app.open_browser().await;
         again.goto(&first_link).await.expect("opening the first link again");
         let dead = AuthorisePage::on(&again);
-        dead.expect_title(EXPIRED).await;
+        dead.expect_heading(EXPIRED).await;
         let text = dead.main_text().await;
         // #12: forwarding supersedes the link; the page gives the server's reason.
         assert!(text.contains("This link was replaced"), "the page explains: {text:?}");
@@ -371,7 +375,7 @@ async fn a_used_link_opened_again_shows_the_receipt() {
         let later = app.open_browser().await;
         later.goto(&link).await.expect("opening the used link");
         let receipt = AuthorisePage::on(&later);
-        receipt.expect_title(ALREADY_USED).await;
+        receipt.expect_heading(ALREADY_USED).await;
         let (facts, scopes) = receipt.receipt().await;
         assert_eq!(facts["Authorised by"], "Bea Bursar (Business Manager)");
         assert_eq!((facts["GDPR mode"].as_str(), facts["Feed status"].as_str()), ("Include All", "Enabled"));
@@ -399,11 +403,7 @@ async fn a_school_approves_a_scope_added_later_and_keeps_what_it_granted() {
 
         let (school_browser, _) = open_link_as_school(&app, "data.lead.3280001@school.example").await;
         let school = AuthorisePage::on(&school_browser);
-        school.wait_for_step("Step 1 of 7").await;
-        school.click_choice("Yes, I can decide this for the school").await;
-        school.fill("Your role", "Data Manager").await;
-        school.press("Next").await;
-        school.wait_for_step("Step 2 of 7").await;
+        answer_authority(&school, "Data Manager").await;
         let mut preselected = Vec::new();
         for mis in ["SIMS", "Arbor", "Bromcom", "iSAMS", "ScholarPack", "Integris", "Pupil Asset", "Other"] {
             if school.is_checked(mis).await {
@@ -426,14 +426,8 @@ async fn a_school_approves_a_scope_added_later_and_keeps_what_it_granted() {
         school.scroll_to("New requests").await;
         save_screenshot(&school_browser, "reauthorise-3-scopes-new").await;
         school.press("Next").await;
-        school.wait_for_step("Step 4 of 7").await;
-        school.click_choice("Include All").await;
-        for step in ["Step 5 of 7", "Step 6 of 7", "Step 7 of 7"] {
-            school.press("Next").await;
-            school.wait_for_step(step).await;
-        }
-        school.press("Authorise Sharing").await;
-        school.expect_title(AUTHORISED).await;
+        include_all_and_authorise(&school).await;
+        school.expect_heading(AUTHORISED).await;
         let (_, scopes) = school.receipt().await;
         assert!(scopes.contains(added) && scopes.contains(&"Students".to_owned()), "the receipt lists {scopes:?}");
 

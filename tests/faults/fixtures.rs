@@ -7,14 +7,18 @@
 
 use std::collections::HashMap;
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use chrono::NaiveDate;
 use gatehouse_core::demo::{self, COLLEAGUE_EMAIL, DEMO_EMAIL, DEMO_OPS_EMAIL, DEMO_SCHOOL_EMAIL, OTHER_EMAIL};
 use gatehouse_core::ports::{WebhookRequest, WebhookSender};
-use gatehouse_core::{EmailAddress, SchoolId, agent_keys, auth, directory, domain_events, synthetic, webhooks};
-use gatehouse_model::{Extract, ExtractKind};
+use gatehouse_core::{
+    EmailAddress, Gatehouse, SchoolId, agent_keys, auth, directory, domain_events, synthetic, webhooks,
+};
+use gatehouse_model::ExtractKind;
 use serde_json::{Value, json};
 
+use crate::extracts::first_pupils;
 use crate::rig::{Rig, now};
 use crate::{Call, Caller};
 
@@ -122,18 +126,6 @@ fn directory_rows() -> String {
     rows.join("\n") + "\n"
 }
 
-/// `full` with only its first `keep` pupils (and their contacts).
-pub fn first_pupils(full: &Extract, keep: usize) -> Extract {
-    let mut shrunk = full.clone();
-    shrunk.students.truncate(keep);
-    let kept: std::collections::HashSet<String> = shrunk.students.iter().map(|s| s.id.clone()).collect();
-    shrunk.contacts.retain(|c| c.relationships.iter().all(|r| kept.contains(&r.student_id)));
-    for group in &mut shrunk.groups {
-        group.student_ids.retain(|id| kept.contains(id));
-    }
-    shrunk
-}
-
 struct Builder<'a> {
     rig: &'a Rig,
     client: reqwest::Client,
@@ -237,7 +229,8 @@ impl Fixtures {
         let event =
             domain_events::new(domain_events::EventKind::FeedPaused, &app, &school, gatehouse.clock.now(), json!({}))
                 .unwrap();
-        webhooks::deliver(&gatehouse, &Down, &event.detail).await.expect("a failed delivery");
+        let endpoint_down = Gatehouse { webhooks: Arc::new(Down), ..gatehouse.clone() };
+        webhooks::deliver(&endpoint_down, &event.detail).await.expect("a failed delivery");
         let deliveries = builder
             .client
             .get(format!("{}/api/partner/webhooks/demo-app/deliveries", rig.url))

@@ -9,6 +9,7 @@
 //! ports (`rig.rs`) count calls and fail exactly the chosen one, doing
 //! nothing for it; `state.rs` compares end states without what is random.
 
+use gatehouse_tests::extracts;
 mod fixtures;
 mod rig;
 mod scenarios;

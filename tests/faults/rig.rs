@@ -146,8 +146,10 @@ impl Rig {
             mailer: Arc::new(FailingMailer(faults.clone())),
             events: Arc::new(FailingBus(faults.clone())),
             clock,
+            webhooks: Arc::new(gatehouse_aws::HttpWebhookSender::for_settings(&Settings::new(PUBLIC_URL))),
             settings: Settings::new(PUBLIC_URL),
-        };
+        }
+        .enforcing_access();
         let router = gatehouse_api::router(gatehouse.clone());
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("a free port");
         let url = format!("http://{}", listener.local_addr().unwrap());

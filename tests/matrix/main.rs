@@ -11,7 +11,9 @@
 //! always `404`, never `403 forbidden`; no answer is ever a 5xx.
 
 mod callers;
+use gatehouse_tests::extracts;
 mod table;
+use gatehouse_tests::wait;
 mod world;
 
 use std::collections::{BTreeMap, HashMap};

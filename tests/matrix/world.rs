@@ -22,6 +22,8 @@ use gatehouse_tests::webhook_receiver::Receiver;
 use serde_json::{Value, json};
 
 use crate::callers::{Caller, Credentials, Identity, client_from};
+use crate::extracts::first_pupils;
+use crate::wait;
 
 /// The school concerned: `DEMO_SCHOOL_EMAIL`'s, Active for the demo app
 /// with every scope it asks for, Include All, feed Enabled, installed.
@@ -181,19 +183,12 @@ impl World {
     /// after `before` such emails: emails go out after the answer, so
     /// this waits for it (up to ten seconds).
     async fn token_after(&self, address: &str, marker: &str, before: usize) -> String {
-        for _ in 0..200 {
+        let mails = wait::eventually(&format!("an email to {address} with {marker}"), || async {
             let mails = self.mail_with(address, marker).await;
-            if mails.len() > before {
-                let text = &mails[0];
-                let start = text.find(marker).expect("the marker") + marker.len();
-                return text[start..]
-                    .chars()
-                    .take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_')
-                    .collect();
-            }
-            tokio::time::sleep(Duration::from_millis(50)).await;
-        }
-        panic!("no email to {address} with {marker}");
+            (mails.len() > before).then_some(mails)
+        })
+        .await;
+        gatehouse_tests::stack::token_after(&mails[0], marker)
     }
 
     /// Signs `email` in to `portal` ("" partner, "school", "ops") by the
@@ -420,14 +415,11 @@ impl World {
 
     /// The id of the demo app's first webhook delivery, once there is one.
     async fn first_delivery(&self, admin: &reqwest::Client) -> String {
-        for _ in 0..200 {
+        wait::eventually("a webhook delivery", || async {
             let list = self.get(admin, &format!("/api/partner/webhooks/{DEMO_APP}/deliveries")).await;
-            if let Some(id) = list["deliveries"][0]["delivery_id"].as_str() {
-                return id.to_owned();
-            }
-            tokio::time::sleep(Duration::from_millis(50)).await;
-        }
-        panic!("no webhook delivery");
+            list["deliveries"][0]["delivery_id"].as_str().map(str::to_owned)
+        })
+        .await
     }
 
     /// A third partner's app at the school concerned whose grant holds no
@@ -485,17 +477,4 @@ impl World {
 
 fn id(body: &Value, field: &str) -> String {
     body[field].as_str().unwrap_or_else(|| panic!("{field} in {body}")).to_owned()
-}
-
-/// A full extract of the first `keep` pupils of `full`, without the
-/// contacts and group places of the others: what the deletion guard holds.
-fn first_pupils(full: &Extract, keep: usize) -> Extract {
-    let mut shrunk = full.clone();
-    shrunk.students.truncate(keep);
-    let kept: std::collections::HashSet<String> = shrunk.students.iter().map(|s| s.id.clone()).collect();
-    shrunk.contacts.retain(|c| c.relationships.iter().all(|r| kept.contains(&r.student_id)));
-    for group in &mut shrunk.groups {
-        group.student_ids.retain(|id| kept.contains(id));
-    }
-    shrunk
 }

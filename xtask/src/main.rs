@@ -163,14 +163,19 @@ fn test(paths: &Paths) -> anyhow::Result<()> {
     infra::lint(&paths.root, &paths.tools)?;
 
     step("packaging: the Lambda binary, arm64 zip");
+    let packaging = std::time::Instant::now();
     let (zip, zip_bytes) = infra::package(&paths.root, &paths.tools)?;
+    let packaged_in = packaging.elapsed().as_secs();
 
     step("sizes");
     println!(
         "SPA wasm: {} bytes raw, {} bytes brotli; JS glue {} bytes",
         report.wasm_bytes, report.wasm_brotli_bytes, report.js_bytes
     );
-    println!("Lambda binary (every function): {zip_bytes} bytes zipped (arm64), {}", zip.display());
+    println!(
+        "Lambda binary (every function): {zip_bytes} bytes zipped (arm64), built in {packaged_in} s, {}",
+        zip.display()
+    );
     println!("\ntests: {} passed, {} failed", counts.passed, counts.failed);
     Ok(())
 }
@@ -179,7 +184,8 @@ fn test(paths: &Paths) -> anyhow::Result<()> {
 /// installed and started the way the tests get it, then `cargo bench` runs
 /// the Active Schools benchmark, which prints its table and writes it to
 /// `<target>/bench/active_schools.md`, then the data API benchmark
-/// (`<target>/bench/data_api.md`), then the load test for its full 60 s at
+/// (`<target>/bench/data_api.md`), then the Lambda cold starts
+/// (`<target>/bench/cold_start.md`), then the load test for its full 60 s at
 /// 200 requests/s (`<target>/bench/load.md`).
 fn bench(paths: &Paths) -> anyhow::Result<()> {
     step("tools: moto (local AWS)");
@@ -197,6 +203,13 @@ fn bench(paths: &Paths) -> anyhow::Result<()> {
     cargo(
         paths,
         &["bench", "--locked", "-p", "gatehouse-tests", "--bench", "data_api"],
+        &[("GATEHOUSE_MOTO_SERVER", &moto)],
+    )?;
+
+    step("benchmark: Lambda cold starts, the release binary against a Runtime API stand-in");
+    cargo(
+        paths,
+        &["bench", "--locked", "-p", "gatehouse-tests", "--bench", "cold_start"],
         &[("GATEHOUSE_MOTO_SERVER", &moto)],
     )?;
 

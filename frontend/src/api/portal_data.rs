@@ -1,9 +1,11 @@
-//! The portals' calls about the school's MIS data (G1, A3): explain for the
-//! school and the partner tile, the school's feed, and the held extract.
+//! The portals' calls about the school's MIS data (G1, A3) that do more than `call`: explain for
+//! the school and the partner tile, and the decision on a held extract.
 
-use gatehouse_model::{Explanation, HeldExtractChoice, HeldExtractDecision, HeldExtractDiff, Op, SchoolFeed};
+use gatehouse_model::{
+    ExplainQuery, Explanation, HeldExtractChoice, HeldExtractDecision, NoBody, NoQuery, PartnerExplainQuery, endpoint,
+};
 
-use super::{ApiError, decode, path_of, request, request_to, send};
+use super::{ApiError, call};
 
 /// Who asks "why is this person missing?".
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -15,34 +17,23 @@ pub enum ExplainAsker {
 }
 
 pub async fn explain(asker: &ExplainAsker, mis_id: String) -> Result<Explanation, ApiError> {
-    let request = match asker {
+    match asker {
         ExplainAsker::School { app_id } => {
-            let path = path_of(Op::ExplainSchoolPerson, &[("app_id", app_id)]);
-            request_to(Op::ExplainSchoolPerson, path).query([("mis_id", mis_id)])
+            call::<endpoint::ExplainSchoolPerson>(&[("app_id", app_id)], &ExplainQuery { mis_id }, &NoBody).await
         }
         ExplainAsker::Partner { school_id, app_id } => {
-            let path = path_of(Op::ExplainPartnerSchoolPerson, &[("school_id", school_id)]);
-            let builder = request_to(Op::ExplainPartnerSchoolPerson, path).query([("mis_id", mis_id)]);
-            match app_id {
-                Some(app) => builder.query([("app", app.as_str())]),
-                None => builder,
-            }
+            let query = PartnerExplainQuery { app: app_id.clone(), mis_id };
+            call::<endpoint::ExplainPartnerSchoolPerson>(&[("school_id", school_id)], &query, &NoBody).await
         }
-    };
-    decode(send(request.build()).await?).await
-}
-
-pub async fn school_feed() -> Result<SchoolFeed, ApiError> {
-    decode(send(request(Op::GetSchoolFeed).build()).await?).await
-}
-
-pub async fn school_held_extract() -> Result<HeldExtractDiff, ApiError> {
-    decode(send(request(Op::GetSchoolHeldExtract).build()).await?).await
+    }
 }
 
 /// Releases (`true`) or rejects the school's held extract: the one reviewed,
 /// named by its `held_id` (a newer one answers `conflict`).
 pub async fn decide_held_extract(release: bool, held_id: String) -> Result<HeldExtractDecision, ApiError> {
-    let op = if release { Op::ReleaseSchoolHeldExtract } else { Op::RejectSchoolHeldExtract };
-    decode(send(request(op).json(&HeldExtractChoice { held_id })).await?).await
+    let body = HeldExtractChoice { held_id };
+    match release {
+        true => call::<endpoint::ReleaseSchoolHeldExtract>(&[], &NoQuery, &body).await,
+        false => call::<endpoint::RejectSchoolHeldExtract>(&[], &NoQuery, &body).await,
+    }
 }

@@ -1,15 +1,35 @@
-//! The frame of every operations console screen (O1): the banner with the signed-in ops user,
-//! and a redirect to the console's sign-in when the session is missing or over.
+//! The frame of every operations console screen (O1), `PortalFrame` for the console.
 
-use gatehouse_model::AccountKind;
+use gatehouse_model::{AccountKind, NoBody, NoQuery, OpsMe, endpoint};
 use leptos::prelude::*;
 
 use crate::api::{self, ApiError};
-use crate::app::{OPS_SECTIONS, sign_in_when_as};
-use crate::components::{PortalHeader, ProblemAlert};
+use crate::app::OPS_SECTIONS;
+use crate::components::{PortalFrame, PortalUser, Session};
 
-/// A console screen: the banner with the signed-in ops user, and a redirect to the console's
-/// sign-in when the session is missing or over, whichever call finds out.
+/// The signed-in ops user (`/api/ops/me`).
+pub type OpsSession = Session<OpsMe>;
+
+impl Session<OpsMe> {
+    pub fn of_page() -> OpsSession {
+        Session::of_page_with(|| api::call::<endpoint::GetOpsMe>(&[], &NoQuery, &NoBody))
+    }
+}
+
+impl PortalUser for OpsMe {
+    const KIND: AccountKind = AccountKind::Ops;
+    const SECTIONS: &'static [(&'static str, &'static str)] = OPS_SECTIONS;
+
+    fn organisation(&self) -> String {
+        "Operations".to_owned()
+    }
+
+    fn display_name(&self) -> String {
+        self.display_name.clone()
+    }
+}
+
+/// A console screen; a failure to learn who is signed in shows above the screen.
 #[component]
 pub fn OpsFrame(
     /// Calls of the screen that can find the session over, besides `ops_me`.
@@ -17,29 +37,9 @@ pub fn OpsFrame(
     failed: Signal<Option<ApiError>>,
     children: Children,
 ) -> impl IntoView {
-    let me = LocalResource::new(api::ops_me);
-    let loaded = Signal::derive(move || me.get());
-    sign_in_when_as(AccountKind::Ops, move || {
-        let me_failed = loaded.get().and_then(Result::err);
-        me_failed.iter().chain(&failed.get()).any(ApiError::requires_sign_in)
-    });
-    let signed_in = move || loaded.get().and_then(Result::ok);
     view! {
-        <PortalHeader
-            kind=AccountKind::Ops
-            sections=OPS_SECTIONS
-            organisation=Signal::derive(|| Some("Operations".to_owned()))
-            user=Signal::derive(move || signed_in().map(|me| me.display_name))
-        />
-        <main>
-            {move || {
-                loaded
-                    .get()
-                    .and_then(Result::err)
-                    .filter(|error| !error.requires_sign_in())
-                    .map(|error| view! { <ProblemAlert error /> })
-            }}
+        <PortalFrame session=OpsSession::of_page() failed session_problem_shown=true>
             {children()}
-        </main>
+        </PortalFrame>
     }
 }

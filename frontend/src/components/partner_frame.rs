@@ -1,36 +1,36 @@
-//! The frame of every signed-in partner portal screen: who is signed in, asked once per page;
-//! the banner; and a redirect to sign in when the session is missing or over, whichever call
-//! finds out. The school portal and the operations console have their own frames.
+//! The frame of every signed-in partner portal screen, `PortalFrame` for the partner portal.
 
-use gatehouse_model::Me;
+use gatehouse_model::{AccountKind, Me, NoBody, NoQuery, endpoint};
 use leptos::prelude::*;
 
 use crate::api::{self, ApiError};
-use crate::app::sign_in_when;
-use crate::components::Header;
+use crate::app::PARTNER_SECTIONS;
+use crate::components::{PortalFrame, PortalUser, Session};
 
 /// The signed-in partner user (`/api/me`), shared by the banner and the screen.
-#[derive(Clone, Copy)]
-pub struct PartnerSession(LocalResource<Result<Me, ApiError>>);
+pub type PartnerSession = Session<Me>;
 
-impl PartnerSession {
-    /// The page's session: the one the screen or its frame already asked for, or a new request.
+impl Session<Me> {
     pub fn of_page() -> PartnerSession {
-        use_context::<PartnerSession>().unwrap_or_else(|| {
-            let session = PartnerSession(LocalResource::new(api::me));
-            provide_context(session);
-            session
-        })
+        Session::of_page_with(|| api::call::<endpoint::GetMe>(&[], &NoQuery, &NoBody))
     }
 
     /// The user, once known.
     pub fn me(self) -> Signal<Option<Me>> {
-        Signal::derive(move || self.0.get().and_then(Result::ok))
+        self.user()
+    }
+}
+
+impl PortalUser for Me {
+    const KIND: AccountKind = AccountKind::Partner;
+    const SECTIONS: &'static [(&'static str, &'static str)] = PARTNER_SECTIONS;
+
+    fn organisation(&self) -> String {
+        self.partner_name.clone()
     }
 
-    /// The answer to `/api/me`, for a screen whose own loading needs the user first.
-    pub async fn load(self) -> Result<Me, ApiError> {
-        self.0.await
+    fn display_name(&self) -> String {
+        self.display_name.clone()
     }
 }
 
@@ -45,13 +45,9 @@ pub fn PartnerFrame(
     class: Option<&'static str>,
     children: Children,
 ) -> impl IntoView {
-    let session = PartnerSession::of_page();
-    sign_in_when(move || {
-        let me_failed = session.0.get().and_then(Result::err);
-        me_failed.iter().chain(&failed.get()).any(ApiError::requires_sign_in)
-    });
     view! {
-        <Header me=session.me() />
-        <main class=class>{children()}</main>
+        <PortalFrame session=PartnerSession::of_page() failed class>
+            {children()}
+        </PortalFrame>
     }
 }

@@ -1,5 +1,5 @@
-//! The banner of the school portal (S3) and the operations console (O1): which portal, whose
-//! organisation, the portal's sections, the user and "Sign out" of that portal only.
+//! The banner of every signed-in screen, in each portal (partner, school S3, operations O1): which
+//! portal, whose organisation, the portal's sections, the user and "Sign out" of that portal only.
 
 use gatehouse_model::AccountKind;
 use leptos::prelude::*;
@@ -13,7 +13,8 @@ use crate::components::ProblemAlert;
 #[component]
 pub fn PortalHeader(
     kind: AccountKind,
-    /// The portal's sections: name and address; a section is current on its address and below.
+    /// The portal's sections: name and address; a section is current on its address and below,
+    /// but one with other sections below it (a portal's home) only on its own address.
     sections: &'static [(&'static str, &'static str)],
     #[prop(into)] organisation: Signal<Option<String>>,
     #[prop(into)] user: Signal<Option<String>>,
@@ -34,14 +35,13 @@ pub fn PortalHeader(
     });
     let failure = move || sign_out.value().get().and_then(Result::err);
     let location = use_location();
-    let home = kind.home_path();
     let links = sections
         .iter()
         .map(|&(name, href)| {
-            // The home section is current only on itself, the others on everything under them.
+            let holds_others = sections.iter().any(|&(_, other)| other != href && other.starts_with(href));
             let here = move || {
                 let path = location.pathname.read();
-                let current = if href == home { *path == href } else { path.starts_with(href) };
+                let current = if holds_others { *path == href } else { path.starts_with(href) };
                 current.then_some("page")
             };
             view! {

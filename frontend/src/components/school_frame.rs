@@ -1,31 +1,25 @@
-//! The frame of every school portal screen (S3): who is signed in, asked once per page and
-//! shared by the banner and the parts of the page only an admin may use (#12); the banner; and a
-//! redirect to the portal's sign-in when the session is missing or over.
+//! The frame of every school portal screen (S3), `PortalFrame` for the school portal, and the
+//! note that tells a member which parts only an admin may use (#12).
 
-use gatehouse_model::{AccountKind, SchoolMe, SchoolTeam, TeamRole};
+use gatehouse_model::{AccountKind, NoBody, NoQuery, SchoolMe, SchoolTeam, TeamRole, endpoint};
 use leptos::prelude::*;
 
-use crate::api::{self, ApiError};
-use crate::app::{SCHOOL_SECTIONS, sign_in_when_as};
-use crate::components::PortalHeader;
+use crate::api;
+use crate::app::SCHOOL_SECTIONS;
+use crate::components::{PortalFrame, PortalUser, Session};
 
 /// The signed-in school user (`/api/school/me`).
-#[derive(Clone, Copy)]
-pub struct SchoolSession(LocalResource<Result<SchoolMe, ApiError>>);
+pub type SchoolSession = Session<SchoolMe>;
 
-impl SchoolSession {
-    /// The page's session: the one a part of the page already asked for, or a new request.
+impl Session<SchoolMe> {
     pub fn of_page() -> SchoolSession {
-        use_context::<SchoolSession>().unwrap_or_else(|| {
-            let session = SchoolSession(LocalResource::new(api::school_me));
-            provide_context(session);
-            session
-        })
+        Session::of_page_with(|| api::call::<endpoint::GetSchoolMe>(&[], &NoQuery, &NoBody))
     }
 
     /// What the user may do, once known: admins change things, members only look.
     pub fn access(self) -> Signal<Option<TeamRole>> {
-        Signal::derive(move || self.0.get().and_then(Result::ok).map(|me| me.access))
+        let user = self.user();
+        Signal::derive(move || user.get().map(|me| me.access))
     }
 
     /// True once the user is known to be an admin; false while loading, so nothing offers an
@@ -36,25 +30,24 @@ impl SchoolSession {
     }
 }
 
+impl PortalUser for SchoolMe {
+    const KIND: AccountKind = AccountKind::School;
+    const SECTIONS: &'static [(&'static str, &'static str)] = SCHOOL_SECTIONS;
+
+    fn organisation(&self) -> String {
+        self.school_name.clone()
+    }
+
+    fn display_name(&self) -> String {
+        self.display_name.clone()
+    }
+}
+
 /// A school portal screen: the banner, fed from `/api/school/me`, then `children` as the page's
 /// `main`.
 #[component]
 pub fn SchoolFrame(children: Children) -> impl IntoView {
-    let me = SchoolSession::of_page().0;
-    let loaded = Signal::derive(move || me.get());
-    sign_in_when_as(AccountKind::School, move || {
-        loaded.get().and_then(Result::err).is_some_and(|error| error.requires_sign_in())
-    });
-    let signed_in = move || loaded.get().and_then(Result::ok);
-    view! {
-        <PortalHeader
-            kind=AccountKind::School
-            sections=SCHOOL_SECTIONS
-            organisation=Signal::derive(move || signed_in().map(|me| me.school_name))
-            user=Signal::derive(move || signed_in().map(|me| me.display_name))
-        />
-        <main>{children()}</main>
-    }
+    view! { <PortalFrame session=SchoolSession::of_page()>{children()}</PortalFrame> }
 }
 
 /// "Hana Head", "Hana Head or Ali Admin", "Hana Head, Ali Admin or Bo Boss": the admins a member
@@ -82,7 +75,12 @@ pub fn AdminOnlyNote() -> impl IntoView {
         let member = access.get() == Some(TeamRole::Member);
         async move {
             match member {
-                true => Some(api::school_team().await.map(|team| admins_to_ask(&team)).ok()),
+                true => Some(
+                    api::call::<endpoint::ListSchoolTeam>(&[], &NoQuery, &NoBody)
+                        .await
+                        .map(|team| admins_to_ask(&team))
+                        .ok(),
+                ),
                 false => None,
             }
         }

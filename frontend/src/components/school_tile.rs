@@ -3,15 +3,17 @@
 //! first. The actions that apply to the school (P6) run from here too (`school_actions`); each
 //! answers with the tile afterwards, which replaces the one shown.
 
-use gatehouse_model::{ActionOutcome, LogEntry, SchoolDetail, SchoolRow, SchoolView, Scope, ScopeSet};
-use leptos::html::{Aside, P};
+use gatehouse_model::{
+    ActionOutcome, LogEntry, NoBody, SchoolDetail, SchoolRow, SchoolView, Scope, ScopeSet, endpoint,
+};
+use leptos::html::Aside;
 use leptos::prelude::*;
 
 use crate::api::{self, ApiError, SchoolCommand};
 use crate::app::school_list_page;
 use crate::components::school_actions::SchoolActions;
 use crate::components::schools_table::status_class;
-use crate::components::{ExplainForm, problem_alerts};
+use crate::components::{ActionMessage, ActionStatus, ExplainForm, Loading};
 use crate::dates::{local_time, long_date};
 
 /// `school_id` in `app` (the partner's first app when `None`), opened over the list of
@@ -29,7 +31,14 @@ pub fn SchoolTile(
         let (school_id, app) = (school_id.clone(), app.clone());
         move || {
             let (school_id, app) = (school_id.clone(), app.clone());
-            async move { api::school(&school_id, app.as_deref()).await }
+            async move {
+                api::call::<endpoint::GetPartnerSchool>(
+                    &[("school_id", &school_id)],
+                    &api::app_query(app.as_deref()),
+                    &NoBody,
+                )
+                .await
+            }
         }
     });
     // Owned here rather than by the forms, which are rebuilt with the tile an action returns.
@@ -40,21 +49,15 @@ pub fn SchoolTile(
             async move { api::act_on_school(&school_id, app.as_deref(), command).await }
         }
     });
-    let message = RwSignal::new(None::<String>);
-    let status = NodeRef::<P>::new();
+    let message = ActionMessage::new();
     Effect::new(move || {
         if let Some(Ok(outcome)) = run.value().get() {
             let ActionOutcome { message: said, school, .. } = outcome;
-            message.set(Some(said));
+            message.announce(said);
             detail.set(Some(Ok(school)));
             on_changed.run(());
             // The form that had the focus is gone; the sentence saying what happened takes it,
             // once it is shown (a hidden element cannot take the focus).
-            request_animation_frame(move || {
-                if let Some(status) = status.get_untracked() {
-                    let _ = status.focus();
-                }
-            });
         }
     });
 
@@ -93,18 +96,8 @@ pub fn SchoolTile(
                     <span class="visually-hidden">" school details"</span>
                 </button>
             </div>
-            <p
-                class="action-message"
-                role="status"
-                tabindex="-1"
-                node_ref=status
-                hidden=move || message.read().is_none()
-            >
-                {move || message.get()}
-            </p>
-            <Transition fallback=|| view! { <p class="loading">"Loading the school…"</p> }>
-                <ErrorBoundary fallback=problem_alerts>{body}</ErrorBoundary>
-            </Transition>
+            <ActionStatus message />
+            <Loading text="Loading the school…">{body}</Loading>
         </aside>
     }
 }

@@ -29,6 +29,56 @@ pub fn field_problem(invalid: Invalid, error: Option<ApiError>, name: &str) -> O
     error.filter(|error| error.field().is_some_and(|field| names_field(field, name))).map(FieldProblem::Api)
 }
 
+/// What every step of a wizard needs besides the answers: where the wizard is (`S`, its steps),
+/// what is wrong, and whether its call is under way.
+#[derive(Clone, Copy)]
+pub struct WizardFlow<S: 'static> {
+    pub step: RwSignal<S>,
+    pub invalid: RwSignal<Invalid>,
+    pub error: Signal<Option<ApiError>>,
+    pub pending: Signal<bool>,
+    /// An answer changed: the problems about the old one go (`clear_problems_on_edit`).
+    pub edited: Callback<()>,
+}
+
+impl<S: Send + Sync + 'static> WizardFlow<S> {
+    /// The problem to show at the input answering for `name`, kept up to date.
+    pub fn problem(&self, name: &'static str) -> Signal<Option<FieldProblem>> {
+        let (invalid, error) = (self.invalid, self.error);
+        Signal::derive(move || field_problem(invalid.get(), error.get(), name))
+    }
+
+    /// The problem with the email address of someone named as a school's contact: the address
+    /// itself, or an address the server refuses as a partner's (`school_contact`, #12).
+    pub fn contact_email_problem(&self) -> Signal<Option<FieldProblem>> {
+        let (invalid, error) = (self.invalid, self.error);
+        Signal::derive(move || {
+            field_problem(invalid.get(), error.get(), "email")
+                .or_else(|| field_problem(None, error.get(), "school_contact"))
+        })
+    }
+
+    /// Moves to `step`, leaving the problems of the one before behind.
+    pub fn go(&self, step: S) {
+        self.invalid.set(None);
+        self.step.set(step);
+    }
+}
+
+/// What a form does when an answer changes: the problems about the old answer go, the screen's
+/// own and the failed call's.
+pub fn clear_problems_on_edit<P: Send + Sync + 'static, I: 'static, O: 'static>(
+    invalid: RwSignal<Option<P>>,
+    call: Action<I, Result<O, ApiError>>,
+) -> Callback<()> {
+    Callback::new(move |()| {
+        invalid.set(None);
+        if call.value().with_untracked(|value| matches!(value, Some(Err(_)))) {
+            call.value().set(None);
+        }
+    })
+}
+
 /// The `aria-describedby` of an input: its hint and, while there is one, its problem.
 pub fn described_by(hint: Option<&str>, problem: Option<&str>) -> Option<String> {
     let ids: Vec<&str> = hint.into_iter().chain(problem).collect();

@@ -4,8 +4,8 @@
 //! revoke one after confirming; members see the list read-only. `?app=` picks the app; the
 //! partner's first app otherwise.
 
-use gatehouse_model::{AppKeyList, AppKeySummary, CreatedAppKey};
-use leptos::html::{H2, P};
+use gatehouse_model::{AppKeyList, AppKeySummary, CreateAppKey, CreatedAppKey, NoBody, NoQuery, endpoint};
+use leptos::html::H2;
 use leptos::prelude::*;
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::{JsCast, JsValue};
@@ -15,7 +15,8 @@ use web_sys::js_sys::Reflect;
 use crate::api::{self, ApiError};
 use crate::app::{APP_KEYS, set_title};
 use crate::components::{
-    AppPage, FieldProblem, ForApp, ProblemAlert, TextField, field_problem, focus_first, problem_unclaimed,
+    ActionMessage, ActionStatus, AppPage, ConfirmBox, FieldProblem, ForApp, ProblemAlert, RecordTable, RowButton,
+    TextField, clear_problems_on_edit, field_problem, focus_first, problem_unclaimed,
 };
 use crate::dates::local_time;
 
@@ -60,7 +61,7 @@ pub fn AppKeysScreen() -> impl IntoView {
             page=APP_KEYS
             loading="Loading the API keys…"
             no_apps="Your organisation has no apps yet, so there are no API keys to show."
-            load=|app: String| async move { api::app_keys(&app).await }
+            load=|app: String| async move { api::call::<endpoint::ListAppKeys>(&[("app_id", &app)], &NoQuery, &NoBody).await }
             show=manager
         >
             <h1>"API keys"</h1>
@@ -86,19 +87,22 @@ fn KeyManager(list: AppKeyList, app_name: String) -> impl IntoView {
     let keys = RwSignal::new(keys);
     // The only place the secret is kept: dropped with this screen, or when another key is made.
     let shown = RwSignal::new(None::<CreatedAppKey>);
-    let message = RwSignal::new(None::<String>);
+    let message = ActionMessage::new();
     let revoking = RwSignal::new(None::<AppKeySummary>);
     let label = RwSignal::new(String::new());
     let invalid = RwSignal::new(None::<String>);
-    let status = NodeRef::<P>::new();
 
     let create = Action::new_local(move |label: &String| {
         let (app, label) = (app_id.get_value(), label.clone());
-        async move { api::create_app_key(&app, label).await }
+        async move { api::call::<endpoint::CreateAppKey>(&[("app_id", &app)], &NoQuery, &CreateAppKey { label }).await }
     });
     let revoke = Action::new_local(move |key: &AppKeySummary| {
         let (app, key) = (app_id.get_value(), key.clone());
-        async move { api::revoke_app_key(&app, &key.key_id).await.map(|list| (key, list)) }
+        async move {
+            api::call::<endpoint::RevokeAppKey>(&[("app_id", &app), ("key_id", &key.key_id)], &NoQuery, &NoBody)
+                .await
+                .map(|list| (key, list))
+        }
     });
 
     Effect::new(move || match create.value().get() {
@@ -121,13 +125,7 @@ fn KeyManager(list: AppKeyList, app_name: String) -> impl IntoView {
             if shown.read_untracked().as_ref().is_some_and(|created| created.key.key_id == key.key_id) {
                 shown.set(None);
             }
-            message.set(Some(revoked_sentence(&key.label)));
-            // Once shown: a hidden element cannot take the focus.
-            request_animation_frame(move || {
-                if let Some(status) = status.get_untracked() {
-                    let _ = status.focus();
-                }
-            });
+            message.announce(revoked_sentence(&key.label));
         }
     });
 
@@ -139,7 +137,7 @@ fn KeyManager(list: AppKeyList, app_name: String) -> impl IntoView {
     let on_submit = Callback::new(move |()| {
         // Making another key hides the last one's secret for good.
         shown.set(None);
-        message.set(None);
+        message.clear();
         create.value().set(None);
         match new_label(&label.get_untracked()) {
             Ok(text) => {
@@ -152,19 +150,14 @@ fn KeyManager(list: AppKeyList, app_name: String) -> impl IntoView {
             }
         }
     });
-    let on_edit = Callback::new(move |()| {
-        invalid.set(None);
-        if create_error.get_untracked().is_some() {
-            create.value().set(None);
-        }
-    });
+    let on_edit = clear_problems_on_edit(invalid, create);
     let on_hide = Callback::new(move |()| {
         shown.set(None);
         request_animation_frame(|| focus_first(&format!("#{LABEL_INPUT}")));
     });
     let on_revoke = Callback::new(move |key: AppKeySummary| {
         revoke.value().set(None);
-        message.set(None);
+        message.clear();
         revoking.set(Some(key));
     });
     let on_cancel = Callback::new(move |()| {
@@ -181,9 +174,7 @@ fn KeyManager(list: AppKeyList, app_name: String) -> impl IntoView {
 
     let secret_app = app_name.clone();
     view! {
-        <p class="action-message" role="status" tabindex="-1" node_ref=status hidden=move || message.read().is_none()>
-            {move || message.get()}
-        </p>
+        <ActionStatus message />
         {move || {
             shown.get().map(|created| view! { <SecretBox created app_name=secret_app.clone() on_hide /> })
         }}
@@ -350,46 +341,24 @@ fn ConfirmRevoke(
     on_confirm: Callback<AppKeySummary>,
     on_cancel: Callback<()>,
 ) -> impl IntoView {
-    let heading = NodeRef::<H2>::new();
-    heading.on_load(|heading| {
-        let _ = heading.focus();
-        // Focusing scrolls only the heading into view; the buttons under it must show too.
-        if let Some(confirm) = heading.parent_element() {
-            confirm.scroll_into_view_with_bool(false);
-        }
-    });
     let title = format!("Revoke the key “{}”?", key.label);
     view! {
-        <div
-            class="confirm-box"
-            role="alertdialog"
-            aria-labelledby="confirm-revoke-heading"
-            aria-describedby="confirm-revoke-text"
-            on:keydown=move |event| {
-                if event.key() == "Escape" {
-                    event.prevent_default();
-                    on_cancel.run(());
-                }
-            }
+        <ConfirmBox
+            id="confirm-revoke"
+            title
+            error
+            pending
+            confirm="Yes, revoke"
+            confirm_class="danger"
+            scroll_into_view=true
+            on_confirm=Callback::new(move |()| on_confirm.run(key.clone()))
+            on_cancel
         >
-            <h2 id="confirm-revoke-heading" tabindex="-1" node_ref=heading>{title}</h2>
             <p id="confirm-revoke-text">
                 "Apps using this key stop working at once: Gatehouse refuses their calls until they are \
                  given another key. A revoked key cannot be turned back on."
             </p>
-            {move || error.get().map(|error| view! { <ProblemAlert error /> })}
-            <div class="form-buttons">
-                <button
-                    type="button"
-                    class="danger"
-                    disabled=move || pending.get()
-                    on:click=move |_| on_confirm.run(key.clone())
-                >
-                    "Yes, revoke"
-                </button>
-                <button type="button" class="secondary" on:click=move |_| on_cancel.run(())>"Cancel"</button>
-            </div>
-        </div>
+        </ConfirmBox>
     }
 }
 
@@ -413,17 +382,8 @@ fn KeysTable(
                 let action = can_manage.then(|| {
                     let button = key.revoked_at.is_none().then(|| {
                         let (id, name, key) = (revoke_button_id(&key.key_id), key.label.clone(), key.clone());
-                        view! {
-                            <button
-                                type="button"
-                                class="secondary danger"
-                                id=id
-                                on:click=move |_| on_revoke.run(key.clone())
-                            >
-                                "Revoke"
-                                <span class="visually-hidden">{format!(" {name}")}</span>
-                            </button>
-                        }
+                        let on_click = Callback::new(move |()| on_revoke.run(key.clone()));
+                        view! { <RowButton label="Revoke" item=name danger=true id on_click /> }
                     });
                     view! { <td>{button}</td> }
                 });
@@ -447,25 +407,15 @@ fn KeysTable(
                 when=move || !keys.read().is_empty()
                 fallback=|| view! { <p class="empty-note">"This app has no API keys yet."</p> }
             >
-                <div class="table-scroll" role="region" aria-labelledby="keys-caption" tabindex="0">
-                    <table class="schools keys">
-                        <caption id="keys-caption" class="visually-hidden">"API keys, newest first"</caption>
-                        <thead>
-                            <tr>
-                                <th scope="col" class="unsorted">"Label"</th>
-                                <th scope="col" class="unsorted">"Created"</th>
-                                <th scope="col" class="unsorted">"Created by"</th>
-                                <th scope="col" class="unsorted">"Status"</th>
-                                {can_manage.then(|| view! {
-                                    <th scope="col" class="unsorted">
-                                        <span class="visually-hidden">"Actions"</span>
-                                    </th>
-                                })}
-                            </tr>
-                        </thead>
-                        <tbody>{rows}</tbody>
-                    </table>
-                </div>
+                <RecordTable
+                    caption_id="keys-caption"
+                    caption="API keys, newest first"
+                    class="schools keys"
+                    columns=&["Label", "Created", "Created by", "Status"]
+                    actions=can_manage
+                >
+                    {rows}
+                </RecordTable>
             </Show>
         </section>
     }

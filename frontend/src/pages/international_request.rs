@@ -2,13 +2,15 @@
 //! and Wales (name, address, main contact's name, phone and email), and sees its requests and
 //! their outcome. An accepted school is invited from the invite wizard like any other.
 
-use gatehouse_model::{InternationalRequestState, NewInternationalRequest};
-use leptos::html::P;
+use gatehouse_model::{InternationalRequestState, NewInternationalRequest, NoBody, NoQuery, endpoint};
 use leptos::prelude::*;
 
 use crate::api::{self, ApiError};
 use crate::app::{INVITE_SCHOOL, set_title};
-use crate::components::{InputProblem, PartnerFrame, ProblemAlert, problem_alerts, problem_for, problem_unclaimed};
+use crate::components::{
+    ActionMessage, ActionStatus, CheckedField, Loading, Missing, PartnerFrame, ProblemAlert, RecordTable,
+    problem_unclaimed, when_valid,
+};
 use crate::dates::local_time;
 
 /// The form's fields: the name the API reports problems under, the label, the input type.
@@ -39,11 +41,11 @@ fn new_request(values: [String; 5]) -> Result<NewInternationalRequest, (&'static
 #[component]
 pub fn InternationalRequestScreen() -> impl IntoView {
     set_title("Request an international school");
-    let mine = LocalResource::new(api::my_international_requests);
+    let mine = LocalResource::new(|| api::call::<endpoint::ListPartnerInternationalRequests>(&[], &NoQuery, &NoBody));
     let key = RwSignal::new(api::idempotency_key());
     let send = Action::new_local(move |request: &NewInternationalRequest| {
         let (request, key) = (request.clone(), key.get_untracked());
-        async move { api::request_international_school(request, key).await }
+        async move { api::call_with_key::<endpoint::RequestInternationalSchool>(&key, &[], &NoQuery, &request).await }
     });
     let error = Signal::derive(move || send.value().get().and_then(Result::err));
     // Either call may be the one to find the session over.
@@ -51,24 +53,18 @@ pub fn InternationalRequestScreen() -> impl IntoView {
         [mine.get().and_then(Result::err), error.get()].into_iter().flatten().find(ApiError::requires_sign_in)
     });
     let values: [RwSignal<String>; 5] = std::array::from_fn(|_| RwSignal::new(String::new()));
-    let invalid = RwSignal::new(None::<(&'static str, &'static str)>);
-    let message = RwSignal::new(None::<String>);
-    let status = NodeRef::<P>::new();
+    let invalid = RwSignal::new(None as Missing);
+    let message = ActionMessage::new();
     Effect::new(move || {
         if let Some(Ok(request)) = send.value().get() {
-            message.set(Some(format!(
+            message.announce(format!(
                 "Your request for {} was sent (reference {}). We emailed you a copy; operations will email you \
                  when it is accepted or declined.",
                 request.school_name, request.request_id
-            )));
+            ));
             values.iter().for_each(|value| value.set(String::new()));
             key.set(api::idempotency_key());
             mine.refetch();
-            request_animation_frame(move || {
-                if let Some(status) = status.get_untracked() {
-                    let _ = status.focus();
-                }
-            });
         }
     });
     let names: Vec<&'static str> = FIELDS.iter().map(|(name, ..)| *name).collect();
@@ -76,39 +72,15 @@ pub fn InternationalRequestScreen() -> impl IntoView {
         .into_iter()
         .zip(values)
         .map(|((name, label, kind), value)| {
-            let id = format!("intl-{name}");
-            let is_invalid = move || {
-                (invalid.get().is_some_and(|(field, _)| field == name) || problem_for(error.get(), &[name]).is_some())
-                    .then_some("true")
-            };
-            let input = if kind == "textarea" {
-                view! {
-                    <textarea id=id.clone() rows="3" aria-invalid=is_invalid prop:value=move || value.get()
-                        on:input=move |event| { value.set(event_target_value(&event)); invalid.set(None); }></textarea>
-                }
-                .into_any()
-            } else {
-                view! {
-                    <input id=id.clone() type=kind autocomplete="off" aria-invalid=is_invalid prop:value=move || value.get()
-                        on:input=move |event| { value.set(event_target_value(&event)); invalid.set(None); } />
-                }
-                .into_any()
-            };
-            view! {
-                <div class="field">
-                    <label for=id>{label}</label>
-                    {input}
-                    {move || invalid.get().filter(|(field, _)| *field == name).map(|(_, text)| view! { <InputProblem detail=text /> })}
-                    {move || problem_for(error.get(), &[name]).map(|error| view! { <ProblemAlert error /> })}
-                </div>
-            }
+            view! { <CheckedField name id=format!("intl-{name}") label kind value invalid error /> }
         })
         .collect_view();
     let list = move || {
         Suspend::new(async move {
             mine.await.map(|list| {
                 if list.items.is_empty() {
-                    return view! { <p class="empty-note">"You have not asked for any international school yet."</p> }.into_any();
+                    return view! { <p class="empty-note">"You have not asked for any international school yet."</p> }
+                        .into_any();
                 }
                 let rows = list
                     .items
@@ -133,21 +105,14 @@ pub fn InternationalRequestScreen() -> impl IntoView {
                     })
                     .collect_view();
                 view! {
-                    <div class="table-scroll" role="region" aria-labelledby="requests-caption" tabindex="0">
-                        <table class="schools">
-                            <caption id="requests-caption" class="visually-hidden">"Your international school requests"</caption>
-                            <thead>
-                                <tr>
-                                    <th scope="col" class="unsorted">"School"</th>
-                                    <th scope="col" class="unsorted">"Reference"</th>
-                                    <th scope="col" class="unsorted">"Asked on"</th>
-                                    <th scope="col" class="unsorted">"Status"</th>
-                                    <th scope="col" class="unsorted">"Outcome"</th>
-                                </tr>
-                            </thead>
-                            <tbody>{rows}</tbody>
-                        </table>
-                    </div>
+                    <RecordTable
+                        caption_id="requests-caption"
+                        caption="Your international school requests"
+                        class="schools"
+                        columns=&["School", "Reference", "Asked on", "Status", "Outcome"]
+                    >
+                        {rows}
+                    </RecordTable>
                 }
                 .into_any()
             })
@@ -161,21 +126,15 @@ pub fn InternationalRequestScreen() -> impl IntoView {
                 "Gatehouse's directory holds the schools of England and Wales. For a school anywhere else, send us \
                  its details: the operations team checks it and adds it, and you then invite it as usual."
             </p>
-            <p class="action-message" role="status" tabindex="-1" node_ref=status hidden=move || message.read().is_none()>
-                {move || message.get()}
-            </p>
+            <ActionStatus message />
             <form
                 novalidate
                 on:submit=move |event| {
                     event.prevent_default();
-                    message.set(None);
-                    match new_request(values.map(|value| value.get_untracked())) {
-                        Ok(request) => {
-                            invalid.set(None);
-                            send.dispatch(request);
-                        }
-                        Err(problem) => invalid.set(Some(problem)),
-                    }
+                    message.clear();
+                    when_valid(invalid, new_request(values.map(|value| value.get_untracked())), |request| {
+                        send.dispatch(request);
+                    });
                 }
             >
                 {fields}
@@ -185,9 +144,7 @@ pub fn InternationalRequestScreen() -> impl IntoView {
                 </div>
             </form>
             <h2>"Your requests"</h2>
-            <Transition fallback=|| view! { <p class="loading">"Loading your requests…"</p> }>
-                <ErrorBoundary fallback=problem_alerts>{list}</ErrorBoundary>
-            </Transition>
+            <Loading text="Loading your requests…">{list}</Loading>
         </PartnerFrame>
     }
 }

@@ -1,13 +1,15 @@
 //! `/ops/bookings` (O1 + S4): support offers install slots, sees which schools booked one (with
 //! the person to contact) and marks an install done, which the partner's lists then show.
 
-use gatehouse_model::{InstallBooking, InstallSlots, OfferSlots};
-use leptos::html::P;
+use gatehouse_model::{InstallBooking, InstallBookingsQuery, InstallSlots, NoBody, NoQuery, OfferSlots, endpoint};
 use leptos::prelude::*;
 
 use crate::api::{self, ApiError};
 use crate::app::set_title;
-use crate::components::{OpsFrame, ProblemAlert, problem_alerts, problem_for, problem_unclaimed};
+use crate::components::{
+    ActionMessage, ActionStatus, Loading, Missing, OpsFrame, ProblemAlert, RecordTable, problem_for, problem_unclaimed,
+    when_valid,
+};
 use crate::dates::{local_time, long_date, today};
 
 /// The offer form's inputs, by the field names the API reports problems under.
@@ -46,33 +48,32 @@ fn offered_sentence(date: &str, answer: &InstallSlots) -> String {
 #[component]
 pub fn OpsBookings() -> impl IntoView {
     set_title("Install bookings");
-    let slots = LocalResource::new(api::install_slots);
+    let slots = LocalResource::new(|| api::call::<endpoint::ListInstallSlots>(&[], &NoQuery, &NoBody));
     let cursor = RwSignal::new(None::<String>);
-    let bookings = LocalResource::new(move || api::install_bookings(cursor.get()));
+    let bookings = LocalResource::new(move || {
+        api::call::<endpoint::ListInstallBookings>(&[], &InstallBookingsQuery { cursor: cursor.get() }, &NoBody)
+    });
     let offer_action = Action::new_local(|offer: &OfferSlots| {
         let offer = offer.clone();
-        async move { api::offer_install_slots(offer.clone()).await.map(|answer| (offer.date, answer)) }
+        async move {
+            api::call::<endpoint::OfferInstallSlots>(&[], &NoQuery, &offer).await.map(|answer| (offer.date, answer))
+        }
     });
     let mark = Action::new_local(|booking: &InstallBooking| {
         let booking = booking.clone();
-        async move { api::mark_installed(&booking.school_id).await.map(|marked| (booking, marked)) }
+        async move {
+            api::call::<endpoint::MarkInstalled>(&[("school_id", &booking.school_id)], &NoQuery, &NoBody)
+                .await
+                .map(|marked| (booking, marked))
+        }
     });
-    let message = RwSignal::new(None::<String>);
-    let status = NodeRef::<P>::new();
+    let message = ActionMessage::new();
     let date = RwSignal::new(String::new());
     let times = RwSignal::new(String::new());
-    let invalid = RwSignal::new(None::<(&'static str, &'static str)>);
-    let announce = move |text: String| {
-        message.set(Some(text));
-        request_animation_frame(move || {
-            if let Some(status) = status.get_untracked() {
-                let _ = status.focus();
-            }
-        });
-    };
+    let invalid = RwSignal::new(None as Missing);
     Effect::new(move || {
         if let Some(Ok((day, answer))) = offer_action.value().get() {
-            announce(offered_sentence(&day, &answer));
+            message.announce(offered_sentence(&day, &answer));
             times.set(String::new());
             slots.refetch();
         }
@@ -80,7 +81,10 @@ pub fn OpsBookings() -> impl IntoView {
     Effect::new(move || {
         if let Some(Ok((booking, marked))) = mark.value().get() {
             let done = if marked.changed { "is now marked Installed" } else { "was marked Installed already" };
-            announce(format!("{} (URN {}) {done}; the partner's lists show it.", booking.school_name, booking.urn));
+            message.announce(format!(
+                "{} (URN {}) {done}; the partner's lists show it.",
+                booking.school_name, booking.urn
+            ));
             bookings.refetch();
         }
     });
@@ -94,29 +98,6 @@ pub fn OpsBookings() -> impl IntoView {
             .or_else(|| error.get())
             .or_else(|| mark_error.get())
     });
-    // The problem shown under one input: the form's own check first, then the API's.
-    let field_problem = move |name: &'static str| {
-        invalid
-            .get()
-            .filter(|(field, _)| *field == name)
-            .map(|(_, text)| text.to_owned())
-            .or_else(|| problem_for(error.get(), &[name]).map(|error: ApiError| error.to_string()))
-    };
-    let described = move |name: &'static str| {
-        let error = field_problem(name).map(|_| format!(" offer-{name}-error"));
-        format!("offer-{name}-hint{}", error.unwrap_or_default())
-    };
-    let problem_text = move |name: &'static str| {
-        field_problem(name).map(|text| {
-            view! {
-                <div class="problem">
-                    <p id=format!("offer-{name}-error") role="alert">
-                        {text}
-                    </p>
-                </div>
-            }
-        })
-    };
     let slot_list = move || {
         Suspend::new(async move {
             slots.await.map(|answer| {
@@ -146,85 +127,124 @@ pub fn OpsBookings() -> impl IntoView {
         })
     };
     view! {
-        <OpsFrame failed>
-            <h1>"Install bookings"</h1>
-            <p class="action-message" role="status" tabindex="-1" node_ref=status hidden=move || message.read().is_none()>
-                {move || message.get()}
-            </p>
-            <section aria-labelledby="offer-heading">
-                <h2 id="offer-heading">"Offer install slots"</h2>
-                <form
-                    novalidate
-                    on:submit=move |event| {
-                        event.prevent_default();
-                        message.set(None);
-                        match offer(&date.get_untracked(), &times.get_untracked()) {
-                            Ok(offer) => {
-                                invalid.set(None);
-                                offer_action.dispatch(offer);
+                <OpsFrame failed>
+                    <h1>"Install bookings"</h1>
+                    <ActionStatus message />
+                    <section aria-labelledby="offer-heading">
+                        <h2 id="offer-heading">"Offer install slots"</h2>
+                        <form
+                            novalidate
+                            on:submit=move |event| {
+                                event.prevent_default();
+                                message.clear();
+                                when_valid(invalid, offer(&date.get_untracked(), &times.get_untracked()), |offer| {
+                                    offer_action.dispatch(offer);
+                                });
                             }
-                            Err(problem) => invalid.set(Some(problem)),
-                        }
+                        >
+                            <div class="form-row">
+    <OfferField
+        name="date"
+        label="Day"
+        hint="UK time; today or later."
+        kind="date"
+        min=today()
+        value=date
+        invalid
+        error
+    />
+    <OfferField
+        name="times"
+        label="Start times"
+        hint="24-hour HH:MM, separated by commas: 09:30, 13:00"
+        autocomplete="off"
+        value=times
+        invalid
+        error
+    />
+                            </div>
+                            {move || problem_unclaimed(error.get(), &FIELDS).map(|error| view! { <ProblemAlert error /> })}
+                            <div class="form-buttons">
+                                <button type="submit" disabled=move || offer_action.pending().get()>"Offer slots"</button>
+                            </div>
+                        </form>
+                    </section>
+                    <section aria-labelledby="free-slots-heading">
+                        <h2 id="free-slots-heading">"Free slots"</h2>
+                        <Loading text="Loading the slots…">{slot_list}</Loading>
+                    </section>
+                    <section aria-labelledby="booked-heading">
+                        <h2 id="booked-heading">"Booked installs"</h2>
+                        <p class="hint">"Bookings from the last 30 days on, earliest first."</p>
+                        {move || mark_error.get().map(|error| view! { <ProblemAlert error /> })}
+                        <Loading text="Loading the bookings…">{booking_table}</Loading>
+                    </section>
+                    <AgentKeyForm />
+                </OpsFrame>
+            }
+}
+
+/// One input of the offer form, with its hint and, under it, the form's own problem with it or
+/// the API's.
+#[component]
+fn OfferField(
+    /// The request field, as the form's check and the API's problems name it.
+    name: &'static str,
+    label: &'static str,
+    hint: &'static str,
+    #[prop(default = "text")] kind: &'static str,
+    #[prop(optional, into)] min: Option<String>,
+    #[prop(optional)] autocomplete: Option<&'static str>,
+    value: RwSignal<String>,
+    invalid: RwSignal<Missing>,
+    error: Signal<Option<ApiError>>,
+) -> impl IntoView {
+    // The form's own check first, then the API's.
+    let problem = move || {
+        invalid
+            .get()
+            .filter(|(field, _)| *field == name)
+            .map(|(_, text)| text.to_owned())
+            .or_else(|| problem_for(error.get(), &[name]).map(|error: ApiError| error.to_string()))
+    };
+    let (id, hint_id, error_id) =
+        (format!("offer-{name}"), format!("offer-{name}-hint"), format!("offer-{name}-error"));
+    let described = {
+        let (hint_id, error_id) = (hint_id.clone(), error_id.clone());
+        move || match problem() {
+            Some(_) => format!("{hint_id} {error_id}"),
+            None => hint_id.clone(),
+        }
+    };
+    view! {
+        <div class="field">
+            <label for=id.clone()>{label}</label>
+            <p class="hint" id=hint_id>{hint}</p>
+            <input
+                id=id
+                type=kind
+                min=min
+                autocomplete=autocomplete
+                aria-describedby=described
+                aria-invalid=move || problem().map(|_| "true")
+                prop:value=move || value.get()
+                on:input=move |event| {
+                    value.set(event_target_value(&event));
+                    invalid.set(None);
+                }
+            />
+            {move || {
+                problem().map(|text| {
+                    view! {
+                        <div class="problem">
+                            <p id=error_id.clone() role="alert">
+                                {text}
+                            </p>
+                        </div>
                     }
-                >
-                    <div class="form-row">
-                        <div class="field">
-                            <label for="offer-date">"Day"</label>
-                            <p class="hint" id="offer-date-hint">"UK time; today or later."</p>
-                            <input
-                                id="offer-date"
-                                type="date"
-                                min=today()
-                                aria-describedby=move || described("date")
-                                aria-invalid=move || field_problem("date").map(|_| "true")
-                                prop:value=move || date.get()
-                                on:input=move |event| {
-                                    date.set(event_target_value(&event));
-                                    invalid.set(None);
-                                }
-                            />
-                            {move || problem_text("date")}
-                        </div>
-                        <div class="field">
-                            <label for="offer-times">"Start times"</label>
-                            <p class="hint" id="offer-times-hint">"24-hour HH:MM, separated by commas: 09:30, 13:00"</p>
-                            <input
-                                id="offer-times"
-                                type="text"
-                                autocomplete="off"
-                                aria-describedby=move || described("times")
-                                aria-invalid=move || field_problem("times").map(|_| "true")
-                                prop:value=move || times.get()
-                                on:input=move |event| {
-                                    times.set(event_target_value(&event));
-                                    invalid.set(None);
-                                }
-                            />
-                            {move || problem_text("times")}
-                        </div>
-                    </div>
-                    {move || problem_unclaimed(error.get(), &FIELDS).map(|error| view! { <ProblemAlert error /> })}
-                    <div class="form-buttons">
-                        <button type="submit" disabled=move || offer_action.pending().get()>"Offer slots"</button>
-                    </div>
-                </form>
-            </section>
-            <section aria-labelledby="free-slots-heading">
-                <h2 id="free-slots-heading">"Free slots"</h2>
-                <Transition fallback=|| view! { <p class="loading">"Loading the slots…"</p> }>
-                    <ErrorBoundary fallback=problem_alerts>{slot_list}</ErrorBoundary>
-                </Transition>
-            </section>
-            <section aria-labelledby="booked-heading">
-                <h2 id="booked-heading">"Booked installs"</h2>
-                <p class="hint">"Bookings from the last 30 days on, earliest first."</p>
-                {move || mark_error.get().map(|error| view! { <ProblemAlert error /> })}
-                <Transition fallback=|| view! { <p class="loading">"Loading the bookings…"</p> }>
-                    <ErrorBoundary fallback=problem_alerts>{booking_table}</ErrorBoundary>
-                </Transition>
-            </section>
-            <AgentKeyForm />
-        </OpsFrame>
+                })
+            }}
+        </div>
     }
 }
 
@@ -234,8 +254,7 @@ pub fn OpsBookings() -> impl IntoView {
 fn AgentKeyForm() -> impl IntoView {
     let school = RwSignal::new(String::new());
     let issue = Action::new_local(|school: &String| {
-        let school = school.clone();
-        async move { api::issue_agent_key(&school).await }
+        api::call::<endpoint::IssueAgentKey>(&[("school_id", school.trim())], &NoQuery, &NoBody)
     });
     let issued = move || issue.value().get().and_then(Result::ok);
     let failure = move || issue.value().get().and_then(Result::err);
@@ -332,21 +351,14 @@ fn BookingsTable(
         })
         .collect_view();
     view! {
-        <div class="table-scroll" role="region" aria-labelledby="bookings-caption" tabindex="0">
-            <table class="schools">
-                <caption id="bookings-caption" class="visually-hidden">"Booked install slots"</caption>
-                <thead>
-                    <tr>
-                        <th scope="col" class="unsorted">"Slot (UK time)"</th>
-                        <th scope="col" class="unsorted">"School"</th>
-                        <th scope="col" class="unsorted">"Contact"</th>
-                        <th scope="col" class="unsorted">"Booked"</th>
-                        <th scope="col" class="unsorted">"Install"</th>
-                    </tr>
-                </thead>
-                <tbody>{rows}</tbody>
-            </table>
-        </div>
+        <RecordTable
+            caption_id="bookings-caption"
+            caption="Booked install slots"
+            class="schools"
+            columns=&["Slot (UK time)", "School", "Contact", "Booked", "Install"]
+        >
+            {rows}
+        </RecordTable>
     }
     .into_any()
 }

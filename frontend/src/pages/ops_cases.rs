@@ -2,14 +2,15 @@
 //! waiting, a page at a time), and `/ops/cases/:case_id`, a case with its conversation where ops
 //! reply, close it or give it to someone.
 
-use gatehouse_model::{CaseDetail, CaseState, CommentAuthor, QueueFilter};
-use leptos::html::P;
+use gatehouse_model::{CaseDetail, CaseState, NoBody, NoQuery, QueueFilter, SupportQueueQuery, endpoint};
 use leptos::prelude::*;
-use leptos_router::hooks::use_params_map;
 
 use crate::api::{self, ApiError, SupportCommand};
 use crate::app::set_title;
-use crate::components::{InputProblem, OpsFrame, ProblemAlert, problem_alerts, problem_for, problem_unclaimed};
+use crate::components::{
+    CaseHeading, CasePage, InputProblem, Loading, OpsFrame, OpsSession, ProblemAlert, RecordTable, case_facts,
+    conversation, problem_for, problem_unclaimed,
+};
 use crate::dates::local_time;
 
 const QUEUE: &str = "/ops/cases";
@@ -33,7 +34,14 @@ pub fn OpsCases() -> impl IntoView {
     let cursor = RwSignal::new(None::<String>);
     let page = LocalResource::new(move || {
         let (filter, cursor) = (filter.get(), cursor.get());
-        async move { api::support_queue(filter, cursor).await }
+        async move {
+            api::call::<endpoint::ListSupportQueue>(
+                &[],
+                &SupportQueueQuery { filter: Some(filter), cursor, limit: None },
+                &NoBody,
+            )
+            .await
+        }
     });
     let failed = Signal::derive(move || page.get().and_then(Result::err));
     let options = QueueFilter::ALL
@@ -67,24 +75,14 @@ pub fn OpsCases() -> impl IntoView {
                 view! {
                     {empty.then(|| view! { <p class="empty-note">"No cases in this queue."</p> })}
                     {(!empty).then(|| view! {
-                        <div class="table-scroll" role="region" aria-labelledby="queue-caption" tabindex="0">
-                            <table class="schools">
-                                <caption id="queue-caption" class="visually-hidden">"Support cases"</caption>
-                                <thead>
-                                    <tr>
-                                        <th scope="col" class="unsorted">"Case"</th>
-                                        <th scope="col" class="unsorted">"Summary"</th>
-                                        <th scope="col" class="unsorted">"Partner"</th>
-                                        <th scope="col" class="unsorted">"School"</th>
-                                        <th scope="col" class="unsorted">"State"</th>
-                                        <th scope="col" class="unsorted">"Escalated"</th>
-                                        <th scope="col" class="unsorted">"Last activity"</th>
-                                        <th scope="col" class="unsorted">"Assigned to"</th>
-                                    </tr>
-                                </thead>
-                                <tbody>{rows}</tbody>
-                            </table>
-                        </div>
+                        <RecordTable
+                            caption_id="queue-caption"
+                            caption="Support cases"
+                            class="schools"
+                            columns=&["Case", "Summary", "Partner", "School", "State", "Escalated", "Last activity", "Assigned to"]
+                        >
+                            {rows}
+                        </RecordTable>
                     })}
                     <div class="form-buttons">
                         {move || (!cursors.read().is_empty()).then(|| view! {
@@ -127,56 +125,31 @@ pub fn OpsCases() -> impl IntoView {
                     {options}
                 </select>
             </div>
-            <Transition fallback=|| view! { <p class="loading">"Loading the queue…"</p> }>
-                <ErrorBoundary fallback=problem_alerts>{body}</ErrorBoundary>
-            </Transition>
+            <Loading text="Loading the queue…">{body}</Loading>
         </OpsFrame>
     }
 }
 
 #[component]
 pub fn OpsCase() -> impl IntoView {
-    let params = use_params_map();
-    let case_id = Memo::new(move |_| params.read().get("case_id").unwrap_or_default());
-    Effect::new(move || set_title(&format!("Case {} – support", case_id.get())));
-    let me = LocalResource::new(api::ops_me);
-    let case = LocalResource::new(move || {
-        let id = case_id.get();
-        async move { api::support_case(&id).await }
-    });
-    let act = Action::new_local(move |command: &SupportCommand| {
-        let (id, command) = (case_id.get_untracked(), command.clone());
-        async move { api::act_as_support(&id, command.clone()).await.map(|detail| (command, detail)) }
-    });
-    let message = RwSignal::new(None::<String>);
-    let status = NodeRef::<P>::new();
+    let page = CasePage::new(
+        |case_id| format!("Case {case_id} – support"),
+        |id| async move { api::call::<endpoint::GetSupportCase>(&[("case_id", &id)], &NoQuery, &NoBody).await },
+        |id, command| async move { api::act_as_support(&id, command).await },
+    );
+    let me = OpsSession::of_page().user();
     let reply = RwSignal::new(String::new());
     let reply_key = RwSignal::new(api::idempotency_key());
     let invalid = RwSignal::new(None::<&'static str>);
-    Effect::new(move || {
-        if let Some(Ok((command, detail))) = act.value().get() {
-            let said = match &command {
-                SupportCommand::Reply { .. } => "Your reply was added; the partner's contact was emailed.".to_owned(),
-                SupportCommand::Close => "The case was closed; the partner's contact was emailed.".to_owned(),
-                SupportCommand::Reassign(Some(name)) => format!("The case is now with {name}."),
-                SupportCommand::Reassign(None) => "The case is now with nobody.".to_owned(),
-            };
-            message.set(Some(said));
-            if matches!(command, SupportCommand::Reply { .. }) {
-                reply.set(String::new());
-                reply_key.set(api::idempotency_key());
-            }
-            case.set(Some(Ok(detail)));
-            request_animation_frame(move || {
-                if let Some(status) = status.get_untracked() {
-                    let _ = status.focus();
-                }
-            });
+    page.when_done(done_sentence, move |command| {
+        if matches!(command, SupportCommand::Reply { .. }) {
+            reply.set(String::new());
+            reply_key.set(api::idempotency_key());
         }
     });
-    let error = Signal::derive(move || act.value().get().and_then(Result::err));
+    let (case, act, error) = (page.case, page.act, page.error());
     let failed = Signal::derive(move || case.get().and_then(Result::err).or_else(|| error.get()));
-    let my_name = Signal::derive(move || me.get().and_then(Result::ok).map(|me| me.display_name));
+    let my_name = Signal::derive(move || me.get().map(|me| me.display_name));
     let body = move || {
         Suspend::new(async move {
             case.await.map(|detail| view! { <SupportCaseView detail act reply reply_key invalid error my_name /> })
@@ -184,22 +157,17 @@ pub fn OpsCase() -> impl IntoView {
     };
     view! {
         <OpsFrame failed>
-            <p><a href=QUEUE>"Back to the support queue"</a></p>
-            <div class="page-heading">
-                <h1>{move || format!("Case {}", case_id.get())}</h1>
-                <button type="button" class="secondary" on:click=move |_| {
-                    message.set(None);
-                    act.value().set(None);
-                    case.refetch();
-                }>"Refresh"</button>
-            </div>
-            <p class="action-message" role="status" tabindex="-1" node_ref=status hidden=move || message.read().is_none()>
-                {move || message.get()}
-            </p>
-            <Transition fallback=|| view! { <p class="loading">"Loading the case…"</p> }>
-                <ErrorBoundary fallback=problem_alerts>{body}</ErrorBoundary>
-            </Transition>
+            <CaseHeading page back=QUEUE back_text="Back to the support queue">{body}</CaseHeading>
         </OpsFrame>
+    }
+}
+
+fn done_sentence(command: &SupportCommand) -> String {
+    match command {
+        SupportCommand::Reply { .. } => "Your reply was added; the partner's contact was emailed.".to_owned(),
+        SupportCommand::Close => "The case was closed; the partner's contact was emailed.".to_owned(),
+        SupportCommand::Reassign(Some(name)) => format!("The case is now with {name}."),
+        SupportCommand::Reassign(None) => "The case is now with nobody.".to_owned(),
     }
 }
 
@@ -224,30 +192,9 @@ fn SupportCaseView(
         ("Opened", local_time(&detail.created_at)),
         ("Assigned to", detail.assignee.clone().unwrap_or_else(|| "Nobody".to_owned())),
     ];
-    let facts = facts.into_iter().map(|(name, value)| view! { <dt>{name}</dt><dd>{value}</dd> }).collect_view();
-    let escalation = detail.escalated.then(|| {
-        let why = detail.escalation_reason.clone().unwrap_or_default();
-        view! { <dt>"Escalated"</dt><dd>{why}</dd> }
-    });
+    let facts = case_facts(facts, &detail);
     let description = detail.description.clone();
-    let comments = detail
-        .comments
-        .iter()
-        .map(|c| {
-            let (who, class) = match c.author_kind {
-                CommentAuthor::Support => (format!("{} (Support team)", c.author_name), "comment from-support"),
-                CommentAuthor::Partner => {
-                    (format!("{} ({})", c.author_name, detail.partner_name), "comment from-partner")
-                }
-            };
-            view! {
-                <li class=class>
-                    <p class="comment-meta"><strong>{who}</strong>" · "{local_time(&c.at)}</p>
-                    <p class="comment-text">{c.text.clone()}</p>
-                </li>
-            }
-        })
-        .collect_view();
+    let comments = conversation(&detail.comments, Some(&detail.partner_name));
     let pending = act.pending();
     let assignee = RwSignal::new(detail.assignee.clone().unwrap_or_default());
     let reply_problem = move || {
@@ -296,11 +243,11 @@ fn SupportCaseView(
         }
     });
     view! {
-        <dl class="facts">{facts}{escalation}</dl>
+        <dl class="facts">{facts}</dl>
         <h2>"Description"</h2>
         <p class="comment-text">{description}</p>
         <h2>"Conversation"</h2>
-        <ol class="conversation">{comments}</ol>
+        {comments}
         {closed.then(|| view! { <p class="hint">"This case is closed. The partner can reopen it for 30 days."</p> })}
         {reply_form}
         <form

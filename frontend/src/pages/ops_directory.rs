@@ -4,13 +4,16 @@
 //! be, and each part's answer moves the progress bar. Writing a school is an upsert, so importing
 //! again after a failure, or twice, duplicates nothing.
 
-use gatehouse_model::{DirectoryImportReport, DirectorySchool, EstablishmentStatus, UpdateDirectorySchool};
+use gatehouse_model::{
+    DirectoryImportReport, DirectoryQuery, DirectorySchool, EstablishmentStatus, NoBody, NoQuery,
+    UpdateDirectorySchool, endpoint,
+};
 use leptos::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 
 use crate::api::{self, ApiError};
 use crate::app::set_title;
-use crate::components::{InputProblem, OpsFrame, ProblemAlert, problem_for, problem_unclaimed};
+use crate::components::{InputProblem, OpsFrame, ProblemAlert, RecordTable, problem_for, problem_unclaimed};
 
 /// Register rows per request: a few hundred kilobytes of the real extract's wide rows.
 const ROWS_PER_PART: usize = 250;
@@ -200,7 +203,9 @@ fn ImportSection(failed: RwSignal<Option<ApiError>>) -> impl IntoView {
 #[component]
 fn SearchSection(failed: RwSignal<Option<ApiError>>) -> impl IntoView {
     let typed = RwSignal::new(String::new());
-    let search = Action::new_local(|q: &String| api::search_ops_directory(q.clone()));
+    let search = Action::new_local(|q: &String| {
+        api::call::<endpoint::SearchOpsDirectory>(&[], &DirectoryQuery { q: q.clone() }, &NoBody)
+    });
     let editing = RwSignal::new(None::<DirectorySchool>);
     let saved = RwSignal::new(None::<DirectorySchool>);
     Effect::new(move || {
@@ -241,24 +246,15 @@ fn SearchSection(failed: RwSignal<Option<ApiError>>) -> impl IntoView {
                 .collect_view();
             let more = results.truncated.then(|| view! { <p class="hint">"More schools match: type more to narrow the search."</p> });
             view! {
-                <div class="table-scroll" role="region" aria-labelledby="directory-caption" tabindex="0">
-                    <table class="schools">
-                        <caption id="directory-caption" class="visually-hidden">"Schools found"</caption>
-                        <thead>
-                            <tr>
-                                <th scope="col" class="unsorted">"URN"</th>
-                                <th scope="col" class="unsorted">"Name"</th>
-                                <th scope="col" class="unsorted">"Local authority"</th>
-                                <th scope="col" class="unsorted">"Postcode"</th>
-                                <th scope="col" class="unsorted">"Phase"</th>
-                                <th scope="col" class="unsorted">"Status"</th>
-                                <th scope="col" class="unsorted">"Email domains"</th>
-                                <th scope="col" class="unsorted"><span class="visually-hidden">"Actions"</span></th>
-                            </tr>
-                        </thead>
-                        <tbody>{rows}</tbody>
-                    </table>
-                </div>
+                <RecordTable
+                    caption_id="directory-caption"
+                    caption="Schools found"
+                    class="schools"
+                    columns=&["URN", "Name", "Local authority", "Postcode", "Phase", "Status", "Email domains"]
+                    actions=true
+                >
+                    {rows}
+                </RecordTable>
                 {more}
             }
             .into_any()
@@ -329,7 +325,7 @@ fn EditSchool(school: DirectorySchool, on_saved: Callback<DirectorySchool>, on_c
     let email_domains = RwSignal::new(school.email_domains.join(", "));
     let save = Action::new_local(move |update: &UpdateDirectorySchool| {
         let (urn, update) = (urn.clone(), update.clone());
-        async move { api::update_directory_school(&urn, update).await }
+        async move { api::call::<endpoint::UpdateDirectorySchool>(&[("urn", &urn)], &NoQuery, &update).await }
     });
     Effect::new(move || {
         if let Some(Ok(school)) = save.value().get() {

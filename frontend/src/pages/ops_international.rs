@@ -2,13 +2,14 @@
 //! accept one (the school joins the directory with an `INT` id, shown in the country or region
 //! given) or decline it with a reason the partner user is emailed.
 
-use gatehouse_model::{InternationalRequest, InternationalRequestState};
-use leptos::html::P;
+use gatehouse_model::{InternationalRequest, InternationalRequestQuery, InternationalRequestState, NoBody, endpoint};
 use leptos::prelude::*;
 
 use crate::api::{self, ApiError, Decision};
 use crate::app::set_title;
-use crate::components::{DecisionReason, OpsFrame, ProblemAlert, problem_alerts, problem_for, problem_unclaimed};
+use crate::components::{
+    ActionMessage, ActionStatus, DecisionReason, Loading, OpsFrame, ProblemAlert, problem_for, problem_unclaimed,
+};
 use crate::dates::local_time;
 
 #[component]
@@ -17,17 +18,18 @@ pub fn OpsInternational() -> impl IntoView {
     let state = RwSignal::new(InternationalRequestState::Pending);
     let list = LocalResource::new(move || {
         let state = state.get();
-        async move { api::international_requests(state).await }
+        async move {
+            api::call::<endpoint::ListInternationalRequests>(&[], &InternationalRequestQuery { state }, &NoBody).await
+        }
     });
     let decide = Action::new_local(|(id, decision): &(String, Decision)| {
         let (id, decision) = (id.clone(), decision.clone());
         async move { api::decide_international_request(&id, decision).await }
     });
-    let message = RwSignal::new(None::<String>);
-    let status = NodeRef::<P>::new();
+    let message = ActionMessage::new();
     Effect::new(move || {
         if let Some(Ok(request)) = decide.value().get() {
-            message.set(Some(match request.state {
+            message.announce(match request.state {
                 InternationalRequestState::Accepted => format!(
                     "{} was accepted as {}; {} was emailed and can invite it now.",
                     request.school_name,
@@ -35,13 +37,8 @@ pub fn OpsInternational() -> impl IntoView {
                     request.requested_by
                 ),
                 _ => format!("{} was declined; {} was emailed the reason.", request.school_name, request.requested_by),
-            }));
-            list.refetch();
-            request_animation_frame(move || {
-                if let Some(status) = status.get_untracked() {
-                    let _ = status.focus();
-                }
             });
+            list.refetch();
         }
     });
     let error = Signal::derive(move || decide.value().get().and_then(Result::err));
@@ -68,24 +65,20 @@ pub fn OpsInternational() -> impl IntoView {
         <OpsFrame failed>
             <h1>"International schools"</h1>
             <p class="lead">"Partners ask for schools outside England and Wales here; the oldest request is first."</p>
-            <p class="action-message" role="status" tabindex="-1" node_ref=status hidden=move || message.read().is_none()>
-                {move || message.get()}
-            </p>
+            <ActionStatus message />
             <div class="field">
                 <label for="request-state">"Show"</label>
                 <select id="request-state" on:change=move |event| {
                     let value = event_target_value(&event);
                     if let Some(choice) = InternationalRequestState::ALL.into_iter().find(|s| s.as_str() == value) {
-                        message.set(None);
+                        message.clear();
                         state.set(choice);
                     }
                 }>
                     {options}
                 </select>
             </div>
-            <Transition fallback=|| view! { <p class="loading">"Loading the requests…"</p> }>
-                <ErrorBoundary fallback=problem_alerts>{body}</ErrorBoundary>
-            </Transition>
+            <Loading text="Loading the requests…">{body}</Loading>
         </OpsFrame>
     }
 }

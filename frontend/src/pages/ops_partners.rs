@@ -1,13 +1,15 @@
 //! `/ops/partners` (O1): every partner organisation, and the form that creates one with its
 //! first admin (emailed a welcome with the sign-in page) and its first app.
 
-use gatehouse_model::{NewPartner, PartnerCreated, PartnerSummary};
-use leptos::html::P;
+use gatehouse_model::{NewPartner, NoBody, NoQuery, PartnerCreated, PartnerSummary, endpoint};
 use leptos::prelude::*;
 
 use crate::api;
 use crate::app::set_title;
-use crate::components::{InputProblem, OpsFrame, ProblemAlert, problem_alerts, problem_for, problem_unclaimed};
+use crate::components::{
+    ActionMessage, ActionStatus, CheckedField, Loading, Missing, OpsFrame, ProblemAlert, RecordTable,
+    problem_unclaimed, when_valid,
+};
 use crate::dates::local_time;
 
 /// The form's fields: the name the API reports problems under, and the label.
@@ -51,22 +53,16 @@ fn created_sentence(created: &PartnerCreated) -> String {
 #[component]
 pub fn OpsPartners() -> impl IntoView {
     set_title("Partners");
-    let list = LocalResource::new(api::partners);
-    let create = Action::new_local(|partner: &NewPartner| api::create_partner(partner.clone()));
-    let message = RwSignal::new(None::<String>);
-    let status = NodeRef::<P>::new();
+    let list = LocalResource::new(|| api::call::<endpoint::ListPartners>(&[], &NoQuery, &NoBody));
+    let create = Action::new_local(|partner: &NewPartner| api::call::<endpoint::CreatePartner>(&[], &NoQuery, partner));
+    let message = ActionMessage::new();
     let values: [RwSignal<String>; 4] = std::array::from_fn(|_| RwSignal::new(String::new()));
-    let invalid = RwSignal::new(None::<(&'static str, &'static str)>);
+    let invalid = RwSignal::new(None as Missing);
     Effect::new(move || {
         if let Some(Ok(created)) = create.value().get() {
-            message.set(Some(created_sentence(&created)));
+            message.announce(created_sentence(&created));
             values.iter().for_each(|value| value.set(String::new()));
             list.refetch();
-            request_animation_frame(move || {
-                if let Some(status) = status.get_untracked() {
-                    let _ = status.focus();
-                }
-            });
         }
     });
     let error = Signal::derive(move || create.value().get().and_then(Result::err));
@@ -76,36 +72,8 @@ pub fn OpsPartners() -> impl IntoView {
         .into_iter()
         .zip(values)
         .map(|((name, label), value)| {
-            let id = format!("partner-{name}");
-            let problem = move || {
-                let own = invalid.get().filter(|(field, _)| *field == name).map(|(_, text)| text);
-                (
-                    own.map(|text| view! { <InputProblem detail=text /> }),
-                    problem_for(error.get(), &[name]).map(|error| view! { <ProblemAlert error /> }),
-                )
-            };
-            let is_invalid = move || {
-                (invalid.get().is_some_and(|(field, _)| field == name) || problem_for(error.get(), &[name]).is_some())
-                    .then_some("true")
-            };
             let kind = if name == "admin_email" { "email" } else { "text" };
-            view! {
-                <div class="field">
-                    <label for=id.clone()>{label}</label>
-                    <input
-                        id=id
-                        type=kind
-                        autocomplete="off"
-                        aria-invalid=is_invalid
-                        prop:value=move || value.get()
-                        on:input=move |event| {
-                            value.set(event_target_value(&event));
-                            invalid.set(None);
-                        }
-                    />
-                    {problem}
-                </div>
-            }
+            view! { <CheckedField name id=format!("partner-{name}") label kind value invalid error /> }
         })
         .collect_view();
     let body =
@@ -113,23 +81,17 @@ pub fn OpsPartners() -> impl IntoView {
     view! {
         <OpsFrame failed>
             <h1>"Partners"</h1>
-            <p class="action-message" role="status" tabindex="-1" node_ref=status hidden=move || message.read().is_none()>
-                {move || message.get()}
-            </p>
+            <ActionStatus message />
             <section aria-labelledby="new-partner-heading">
                 <h2 id="new-partner-heading">"Create a partner organisation"</h2>
                 <form
                     novalidate
                     on:submit=move |event| {
                         event.prevent_default();
-                        message.set(None);
-                        match new_partner(values.map(|value| value.get_untracked())) {
-                            Ok(partner) => {
-                                invalid.set(None);
-                                create.dispatch(partner);
-                            }
-                            Err(problem) => invalid.set(Some(problem)),
-                        }
+                        message.clear();
+                        when_valid(invalid, new_partner(values.map(|value| value.get_untracked())), |partner| {
+                            create.dispatch(partner);
+                        });
                     }
                 >
                     <div class="form-row">{fields}</div>
@@ -140,9 +102,7 @@ pub fn OpsPartners() -> impl IntoView {
                 </form>
             </section>
             <h2>"Organisations"</h2>
-            <Transition fallback=|| view! { <p class="loading">"Loading the partners…"</p> }>
-                <ErrorBoundary fallback=problem_alerts>{body}</ErrorBoundary>
-            </Transition>
+            <Loading text="Loading the partners…">{body}</Loading>
         </OpsFrame>
     }
 }
@@ -168,20 +128,14 @@ fn PartnersTable(partners: Vec<PartnerSummary>) -> impl IntoView {
         })
         .collect_view();
     view! {
-        <div class="table-scroll" role="region" aria-labelledby="partners-caption" tabindex="0">
-            <table class="schools">
-                <caption id="partners-caption" class="visually-hidden">"Partner organisations"</caption>
-                <thead>
-                    <tr>
-                        <th scope="col" class="unsorted">"Organisation"</th>
-                        <th scope="col" class="unsorted">"App"</th>
-                        <th scope="col" class="unsorted">"First admin"</th>
-                        <th scope="col" class="unsorted">"Created"</th>
-                    </tr>
-                </thead>
-                <tbody>{rows}</tbody>
-            </table>
-        </div>
+        <RecordTable
+            caption_id="partners-caption"
+            caption="Partner organisations"
+            class="schools"
+            columns=&["Organisation", "App", "First admin", "Created"]
+        >
+            {rows}
+        </RecordTable>
     }
 }
 

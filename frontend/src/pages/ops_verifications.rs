@@ -5,7 +5,8 @@
 //! one (they become the school's first admin and the sharing starts) or reject one with a reason.
 
 use gatehouse_model::{
-    AuthorityVerification, AuthorityVerificationList, DecideAuthorityVerification, VerificationDecision,
+    AuthorityVerification, AuthorityVerificationList, DecideAuthorityVerification, NoBody, NoQuery,
+    VerificationDecision, endpoint,
 };
 use leptos::html::P;
 use leptos::prelude::*;
@@ -48,10 +49,11 @@ fn domains(list: &[String]) -> String {
 pub fn OpsVerifications() -> impl IntoView {
     set_title("Verifications");
     let queue = RwSignal::new(None::<Result<AuthorityVerificationList, ApiError>>);
-    leptos::task::spawn_local(async move { queue.set(Some(api::authority_verifications().await)) });
+    leptos::task::spawn_local(async move {
+        queue.set(Some(api::call::<endpoint::ListAuthorityVerifications>(&[], &NoQuery, &NoBody).await))
+    });
     let action = Action::new_local(|decision: &DecideAuthorityVerification| {
-        let decision = decision.clone();
-        async move { api::decide_authority_verification(decision).await }
+        api::call::<endpoint::DecideAuthorityVerification>(&[], &NoQuery, decision)
     });
     let last = RwSignal::new(None::<DecideAuthorityVerification>);
     let message = RwSignal::new(None::<String>);

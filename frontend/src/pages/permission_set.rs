@@ -3,13 +3,15 @@
 //! scope asks every authorised school to authorise again, so Save asks first. Members see the
 //! set read-only. `?app=` picks the app; the partner's first app otherwise.
 
-use gatehouse_model::{PermissionSet, PermissionSetSaved, Scope, ScopeKind, ScopeSet, TeamRole};
-use leptos::html::{H2, P};
+use gatehouse_model::{
+    NoBody, NoQuery, PermissionSet, PermissionSetSaved, Scope, ScopeKind, ScopeSet, TeamRole, UpdatePermissionSet,
+    endpoint,
+};
 use leptos::prelude::*;
 
 use crate::api;
 use crate::app::{PERMISSION_SET, set_title};
-use crate::components::{AppPage, ForApp, ProblemAlert};
+use crate::components::{ActionMessage, ActionStatus, AppPage, ConfirmBox, ForApp, ProblemAlert, ScopeChoice};
 
 #[component]
 pub fn PermissionSetScreen() -> impl IntoView {
@@ -19,7 +21,7 @@ pub fn PermissionSetScreen() -> impl IntoView {
             page=PERMISSION_SET
             loading="Loading the permission set…"
             no_apps="Your organisation has no apps yet, so there is no permission set to show."
-            load=|app: String| async move { api::permission_set(&app).await }
+            load=|app: String| async move { api::call::<endpoint::GetPermissionSet>(&[("app_id", &app)], &NoQuery, &NoBody).await }
             show=editor
         >
             <h1>"Permission set"</h1>
@@ -76,29 +78,29 @@ fn PermissionEditor(set: PermissionSet, can_save: bool) -> impl IntoView {
     let confirming = RwSignal::new(false);
     let save = Action::new_local(move |requested: &ScopeSet| {
         let (app, requested) = (current.read_untracked().app_id.clone(), requested.clone());
-        async move { api::save_permission_set(&app, requested).await }
+        async move {
+            api::call::<endpoint::UpdatePermissionSet>(
+                &[("app_id", &app)],
+                &NoQuery,
+                &UpdatePermissionSet { requested },
+            )
+            .await
+        }
     });
-    let message = RwSignal::new(None::<String>);
-    let status = NodeRef::<P>::new();
+    let message = ActionMessage::new();
     Effect::new(move || {
         if let Some(Ok(saved)) = save.value().get() {
-            message.set(Some(saved_sentence(&saved)));
+            message.announce(saved_sentence(&saved));
             chosen.set(saved.permission_set.requested.clone());
             current.set(saved.permission_set);
             confirming.set(false);
-            // Once shown: a hidden element cannot take the focus.
-            request_animation_frame(move || {
-                if let Some(status) = status.get_untracked() {
-                    let _ = status.focus();
-                }
-            });
         }
     });
     let added = move || chosen.read().difference(&current.read().requested).copied().collect::<ScopeSet>();
     let removed = move || current.read().requested.difference(&chosen.read()).copied().collect::<ScopeSet>();
     let submit = move |event: leptos::ev::SubmitEvent| {
         event.prevent_default();
-        message.set(None);
+        message.clear();
         if added().is_empty() {
             save.dispatch(chosen.get_untracked());
         } else {
@@ -109,7 +111,7 @@ fn PermissionEditor(set: PermissionSet, can_save: bool) -> impl IntoView {
         Scope::ALL
             .into_iter()
             .filter(|scope| scope.kind() == kind)
-            .map(|scope| view! { <ScopeChoice scope chosen can_save /> })
+            .map(|scope| view! { <ScopeChoice scope chosen disabled=!can_save /> })
             .collect_view()
     };
     let changes = move || {
@@ -132,9 +134,7 @@ fn PermissionEditor(set: PermissionSet, can_save: bool) -> impl IntoView {
     };
     view! {
         <p class="hint">{counts}</p>
-        <p class="action-message" role="status" tabindex="-1" node_ref=status hidden=move || message.read().is_none()>
-            {move || message.get()}
-        </p>
+        <ActionStatus message />
         {(!can_save).then(|| view! {
             <p class="read-only-note">"Only an admin can change the permission set. Ask an admin in your team."</p>
         })}
@@ -182,38 +182,6 @@ fn PermissionEditor(set: PermissionSet, can_save: bool) -> impl IntoView {
     }
 }
 
-/// One scope's checkbox, its name and what sharing it means.
-#[component]
-fn ScopeChoice(scope: Scope, chosen: RwSignal<ScopeSet>, can_save: bool) -> impl IntoView {
-    let id = format!("scope-{}", scope.as_str());
-    let description_id = format!("{id}-description");
-    view! {
-        <div class="scope-choice">
-            <input
-                type="checkbox"
-                id=id.clone()
-                aria-describedby=description_id.clone()
-                disabled=!can_save
-                prop:checked=move || chosen.read().contains(&scope)
-                on:change=move |event| {
-                    let ticked = event_target_checked(&event);
-                    chosen.update(|set| {
-                        if ticked {
-                            set.insert(scope);
-                        } else {
-                            set.remove(&scope);
-                        }
-                    });
-                }
-            />
-            <div>
-                <label for=id>{scope.label()}</label>
-                <p class="hint" id=description_id>{scope.description()}</p>
-            </div>
-        </div>
-    }
-}
-
 /// "Adding scopes asks every authorised school (N) to authorise again…", before saving.
 #[component]
 fn ConfirmAdding(
@@ -223,41 +191,20 @@ fn ConfirmAdding(
     on_confirm: Callback<()>,
     on_cancel: Callback<()>,
 ) -> impl IntoView {
-    let heading = NodeRef::<H2>::new();
-    heading.on_load(|heading| {
-        let _ = heading.focus();
-        // Focusing scrolls only the heading into view; the buttons under it must show too.
-        if let Some(confirm) = heading.parent_element() {
-            confirm.scroll_into_view_with_bool(false);
-        }
-    });
     view! {
-        <div
-            class="confirm-box"
-            role="alertdialog"
-            aria-labelledby="confirm-adding-heading"
-            aria-describedby="confirm-adding-text"
-            on:keydown=move |event| {
-                if event.key() == "Escape" {
-                    event.prevent_default();
-                    on_cancel.run(());
-                }
-            }
+        <ConfirmBox
+            id="confirm-adding"
+            title="Ask schools to authorise again?"
+            pending
+            confirm="Save and ask schools"
+            cancel="Go back"
+            scroll_into_view=true
+            on_confirm
+            on_cancel
         >
-            <h2 id="confirm-adding-heading" tabindex="-1" node_ref=heading>
-                "Ask schools to authorise again?"
-            </h2>
             <p id="confirm-adding-text">{reauthorisation_warning(authorised_schools)}</p>
             <p>{format!("Adding: {}.", scope_names(&added))}</p>
-            <div class="form-buttons">
-                <button type="button" disabled=move || pending.get() on:click=move |_| on_confirm.run(())>
-                    "Save and ask schools"
-                </button>
-                <button type="button" class="secondary" on:click=move |_| on_cancel.run(())>
-                    "Go back"
-                </button>
-            </div>
-        </div>
+        </ConfirmBox>
     }
 }
 

@@ -3,12 +3,12 @@
 //! name and MIS id) and lets the school release or reject it. The dashboard's
 //! feed panel links here when something is held.
 
-use gatehouse_model::{HeldExtractDiff, PersonSummary};
+use gatehouse_model::{HeldExtractDiff, NoBody, NoQuery, PersonSummary, endpoint};
 use leptos::prelude::*;
 
 use crate::api::{self, ApiError};
 use crate::app::set_title;
-use crate::components::{AdminOnlyNote, ProblemAlert, SchoolFrame, SchoolSession};
+use crate::components::{AdminOnlyNote, ProblemAlert, RecordTable, SchoolFrame, SchoolSession};
 use crate::dates::local_time;
 
 fn deletions_table(deletions: Vec<PersonSummary>) -> impl IntoView {
@@ -29,18 +29,15 @@ fn deletions_table(deletions: Vec<PersonSummary>) -> impl IntoView {
         })
         .collect_view();
     view! {
-        <div class="table-scroll" role="region" aria-labelledby="deletions-caption" tabindex="0">
-            <table class="schools school-apps">
-                <caption id="deletions-caption">"Who releasing it would delete"</caption>
-                <thead><tr>
-                    <th scope="col" class="unsorted">"Name"</th>
-                    <th scope="col" class="unsorted">"MIS id"</th>
-                    <th scope="col" class="unsorted">"Kind"</th>
-                    <th scope="col" class="unsorted">"Details"</th>
-                </tr></thead>
-                <tbody>{rows}</tbody>
-            </table>
-        </div>
+        <RecordTable
+            caption_id="deletions-caption"
+            caption="Who releasing it would delete"
+            caption_shown=true
+            class="schools school-apps"
+            columns=&["Name", "MIS id", "Kind", "Details"]
+        >
+            {rows}
+        </RecordTable>
     }
     .into_any()
 }
@@ -50,7 +47,9 @@ pub fn SchoolHeldExtractScreen() -> impl IntoView {
     set_title("Held MIS extract");
     let admin = SchoolSession::of_page().is_admin();
     let diff = RwSignal::new(None::<Result<HeldExtractDiff, ApiError>>);
-    leptos::task::spawn_local(async move { diff.set(Some(api::school_held_extract().await)) });
+    leptos::task::spawn_local(async move {
+        diff.set(Some(api::call::<endpoint::GetSchoolHeldExtract>(&[], &NoQuery, &NoBody).await))
+    });
     let decide = Action::new_local(|(release, held_id): &(bool, String)| {
         let (release, held_id) = (*release, held_id.clone());
         async move { api::decide_held_extract(release, held_id).await }

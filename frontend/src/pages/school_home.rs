@@ -3,12 +3,15 @@
 //! status and who authorised it. Each row opens the app's page. Above them, the MIS feed: a held
 //! extract first (G1), then when the MIS last sent data and when each app last read it.
 
-use gatehouse_model::{FeedStatus, GdprMode, PushStatus, SchoolAppRow, SchoolAppState, SchoolDashboard, SchoolFeed};
+use gatehouse_model::{
+    FeedStatus, GdprMode, NoBody, NoQuery, PushStatus, SchoolAppRow, SchoolAppState, SchoolDashboard, SchoolFeed,
+    endpoint,
+};
 use leptos::prelude::*;
 
 use crate::api;
 use crate::app::set_title;
-use crate::components::{AdminOnlyNote, ProblemAlert, SchoolFrame, SchoolSession};
+use crate::components::{AdminOnlyNote, ProblemAlert, RecordTable, SchoolFrame, SchoolSession};
 use crate::dates::{local_time, long_date};
 
 /// Where the feed panel sends the school to review a held extract.
@@ -21,7 +24,7 @@ fn people(count: u32) -> String {
 /// The dashboard's view of the MIS feed: a held extract first, then freshness.
 #[component]
 fn DataFeedPanel() -> impl IntoView {
-    let feed = LocalResource::new(api::school_feed);
+    let feed = LocalResource::new(|| api::call::<endpoint::GetSchoolFeed>(&[], &NoQuery, &NoBody));
     view! {
         {move || match feed.get() {
             None => ().into_any(),
@@ -146,23 +149,15 @@ fn dashboard_view(dashboard: SchoolDashboard) -> impl IntoView {
                 )}
             </p>
         })}
-        <div class="table-scroll" role="region" aria-labelledby="apps-caption" tabindex="0">
-            <table class="schools school-apps">
-                <caption id="apps-caption">"Apps and their access to your school's data"</caption>
-                <thead>
-                    <tr>
-                        <th scope="col" class="unsorted">"App"</th>
-                        <th scope="col" class="unsorted">"Access"</th>
-                        <th scope="col" class="unsorted">"Data areas shared"</th>
-                        <th scope="col" class="unsorted">"GDPR mode"</th>
-                        <th scope="col" class="unsorted">"Feed"</th>
-                        <th scope="col" class="unsorted">"Install status"</th>
-                        <th scope="col" class="unsorted">"Authorised"</th>
-                    </tr>
-                </thead>
-                <tbody>{rows}</tbody>
-            </table>
-        </div>
+        <RecordTable
+            caption_id="apps-caption"
+            caption="Apps and their access to your school's data"
+            caption_shown=true
+            class="schools school-apps"
+            columns=&["App", "Access", "Data areas shared", "GDPR mode", "Feed", "Install status", "Authorised"]
+        >
+            {rows}
+        </RecordTable>
     }
     .into_any()
 }
@@ -171,7 +166,7 @@ fn dashboard_view(dashboard: SchoolDashboard) -> impl IntoView {
 pub fn SchoolHome() -> impl IntoView {
     set_title("Data Sharing Dashboard");
     SchoolSession::of_page();
-    let dashboard = LocalResource::new(api::school_dashboard);
+    let dashboard = LocalResource::new(|| api::call::<endpoint::ListSchoolApps>(&[], &NoQuery, &NoBody));
     view! {
         <SchoolFrame>
             <h1>"Data Sharing Dashboard"</h1>

@@ -1,7 +1,7 @@
 //! `/school/onboarding` (S4): install the MIS agent yourself (set-up steps and an agent key,
 //! shown once) or book a slot with the support team. Shows where the install stands.
 
-use gatehouse_model::{SchoolOnboarding, SelfInstallKey};
+use gatehouse_model::{BookSlotRequest, NoBody, NoQuery, SchoolOnboarding, SelfInstallKey, endpoint};
 use leptos::prelude::*;
 
 use crate::api::{self, ApiError};
@@ -13,14 +13,15 @@ pub fn SchoolOnboardingScreen() -> impl IntoView {
     set_title("Install the MIS agent");
     let admin = SchoolSession::of_page().is_admin();
     let status = RwSignal::new(None::<Result<SchoolOnboarding, ApiError>>);
-    leptos::task::spawn_local(async move { status.set(Some(api::school_onboarding().await)) });
+    leptos::task::spawn_local(async move {
+        status.set(Some(api::call::<endpoint::GetSchoolOnboarding>(&[], &NoQuery, &NoBody).await))
+    });
     let slot = RwSignal::new(String::new());
     let key = RwSignal::new(None::<SelfInstallKey>);
     let book = Action::new_local(|slot: &String| {
-        let slot = slot.clone();
-        async move { api::book_install_slot(slot).await }
+        api::call::<endpoint::BookInstallSlot>(&[], &NoQuery, &BookSlotRequest { slot: slot.clone() })
     });
-    let self_install = Action::new_local(|_: &()| async move { api::start_self_install().await });
+    let self_install = Action::new_local(|_: &()| api::call::<endpoint::StartSelfInstall>(&[], &NoQuery, &NoBody));
     Effect::new(move || {
         if let Some(Ok(done)) = book.value().get() {
             status.set(Some(Ok(done)));

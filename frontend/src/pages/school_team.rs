@@ -2,7 +2,9 @@
 //! admin adds a colleague (name, email, role, access; they are emailed the sign-in page), makes
 //! one an admin or a member, or removes one; the last admin stays (#12). Members see the list.
 
-use gatehouse_model::{AddSchoolColleague, SchoolColleague, SchoolTeam, TeamRole};
+use gatehouse_model::{
+    AddSchoolColleague, NoBody, NoQuery, RemoveSchoolColleague, SchoolColleague, SchoolTeam, TeamRole, endpoint,
+};
 use leptos::prelude::*;
 
 use crate::api::{self, ApiError};
@@ -56,14 +58,21 @@ pub fn SchoolTeamScreen() -> impl IntoView {
     set_title("Colleagues");
     let admin = SchoolSession::of_page().is_admin();
     let team = RwSignal::new(None::<Result<SchoolTeam, ApiError>>);
-    leptos::task::spawn_local(async move { team.set(Some(api::school_team().await)) });
+    leptos::task::spawn_local(async move {
+        team.set(Some(api::call::<endpoint::ListSchoolTeam>(&[], &NoQuery, &NoBody).await))
+    });
     let message = RwSignal::new(None::<String>);
     let change = Action::new_local(|change: &TeamChange| {
         let change = change.clone();
         async move {
             let page = match &change {
-                TeamChange::Add(who) | TeamChange::Access(who) => api::add_school_colleague(who.clone()).await?,
-                TeamChange::Remove(who) => api::remove_school_colleague(who.email.clone()).await?,
+                TeamChange::Add(who) | TeamChange::Access(who) => {
+                    api::call::<endpoint::AddSchoolColleague>(&[], &NoQuery, who).await?
+                }
+                TeamChange::Remove(who) => {
+                    let body = RemoveSchoolColleague { email: who.email.clone() };
+                    api::call::<endpoint::RemoveSchoolColleague>(&[], &NoQuery, &body).await?
+                }
             };
             Ok::<_, ApiError>((change, page))
         }

@@ -2,14 +2,14 @@
 //! email, role) and remove one after confirming; members see the list only. Every change
 //! answers with the whole team, which replaces the table.
 
-use gatehouse_model::{AddTeamMember, TeamMember, TeamPage, TeamRole};
-use leptos::html::{H2, P};
+use gatehouse_model::{AddTeamMember, NoBody, NoQuery, RemoveTeamMember, TeamMember, TeamPage, TeamRole, endpoint};
 use leptos::prelude::*;
 
 use crate::api::{self, ApiError};
 use crate::app::set_title;
 use crate::components::{
-    InputProblem, PartnerFrame, PartnerSession, ProblemAlert, problem_alerts, problem_for, problem_unclaimed,
+    ActionMessage, ActionStatus, CheckedField, ConfirmBox, InputProblem, Loading, Missing, PartnerFrame,
+    PartnerSession, ProblemAlert, RecordTable, RowButton, problem_for, problem_unclaimed, when_valid,
 };
 use crate::dates::local_time;
 use crate::school_query::serde_name;
@@ -51,31 +51,27 @@ fn article_role(role: TeamRole) -> &'static str {
 pub fn TeamScreen() -> impl IntoView {
     set_title("Team");
     let me = PartnerSession::of_page().me();
-    let team = LocalResource::new(api::team);
+    let team = LocalResource::new(|| api::call::<endpoint::ListTeam>(&[], &NoQuery, &NoBody));
     let change = Action::new_local(|change: &Change| {
         let change = change.clone();
         async move {
             let page = match &change {
-                Change::Add(member) => api::add_team_member(member.clone()).await?,
-                Change::Remove(member) => api::remove_team_member(member.email.clone()).await?,
+                Change::Add(member) => api::call::<endpoint::AddTeamMember>(&[], &NoQuery, member).await?,
+                Change::Remove(member) => {
+                    let body = RemoveTeamMember { email: member.email.clone() };
+                    api::call::<endpoint::RemoveTeamMember>(&[], &NoQuery, &body).await?
+                }
             };
             Ok::<_, ApiError>((change, page))
         }
     });
-    let message = RwSignal::new(None::<String>);
-    let status = NodeRef::<P>::new();
+    let message = ActionMessage::new();
     let removing = RwSignal::new(None::<TeamMember>);
     Effect::new(move || {
         if let Some(Ok((done, page))) = change.value().get() {
-            message.set(Some(done.done()));
+            message.announce(done.done());
             removing.set(None);
             team.set(Some(Ok(page)));
-            // Once shown: a hidden element cannot take the focus.
-            request_animation_frame(move || {
-                if let Some(status) = status.get_untracked() {
-                    let _ = status.focus();
-                }
-            });
         }
     });
     let error = Signal::derive(move || change.value().get().and_then(Result::err));
@@ -87,7 +83,7 @@ pub fn TeamScreen() -> impl IntoView {
                 let TeamPage { members, can_manage } = page;
                 let on_remove = Callback::new(move |member: TeamMember| {
                     change.value().set(None);
-                    message.set(None);
+                    message.clear();
                     removing.set(Some(member));
                 });
                 view! {
@@ -97,7 +93,7 @@ pub fn TeamScreen() -> impl IntoView {
                             error
                             pending
                             on_add=Callback::new(move |member| {
-                                message.set(None);
+                                message.clear();
                                 change.dispatch(Change::Add(member));
                             })
                         />
@@ -113,15 +109,7 @@ pub fn TeamScreen() -> impl IntoView {
         <PartnerFrame failed=Signal::derive(move || team.get().and_then(Result::err))>
             <h1>"Team"</h1>
             <p class="lead">"Colleagues who sign in to Gatehouse for your organisation, each with an emailed link."</p>
-            <p
-                class="action-message"
-                role="status"
-                tabindex="-1"
-                node_ref=status
-                hidden=move || message.read().is_none()
-            >
-                {move || message.get()}
-            </p>
+            <ActionStatus message />
             {move || removing.get().map(|member| view! {
                 <ConfirmRemoval
                     member
@@ -136,9 +124,7 @@ pub fn TeamScreen() -> impl IntoView {
                     })
                 />
             })}
-            <Transition fallback=|| view! { <p class="loading">"Loading the team…"</p> }>
-                <ErrorBoundary fallback=problem_alerts>{body}</ErrorBoundary>
-            </Transition>
+            <Loading text="Loading the team…">{body}</Loading>
         </PartnerFrame>
     }
 }
@@ -166,17 +152,9 @@ fn MembersTable(
                     <td>
                         <Show when=move || !is_me() fallback=|| view! { <span class="hint">"You"</span> }>
                             {
-                                let (member, name) = (member.clone(), name.clone());
-                                view! {
-                                    <button
-                                        type="button"
-                                        class="secondary danger"
-                                        on:click=move |_| on_remove.run(member.clone())
-                                    >
-                                        "Remove"
-                                        <span class="visually-hidden">{format!(" {name}")}</span>
-                                    </button>
-                                }
+                                let member = member.clone();
+                                let on_click = Callback::new(move |()| on_remove.run(member.clone()));
+                                view! { <RowButton label="Remove" item=name.clone() danger=true on_click /> }
                             }
                         </Show>
                     </td>
@@ -198,26 +176,15 @@ fn MembersTable(
         })
         .collect_view();
     view! {
-        <div class="table-scroll" role="region" aria-labelledby="members-caption" tabindex="0">
-            <table class="schools team">
-                <caption id="members-caption" class="visually-hidden">"Team members"</caption>
-                <thead>
-                    <tr>
-                        <th scope="col" class="unsorted">"Name"</th>
-                        <th scope="col" class="unsorted">"Email"</th>
-                        <th scope="col" class="unsorted">"Role"</th>
-                        <th scope="col" class="unsorted">"Added"</th>
-                        <th scope="col" class="unsorted">"Added by"</th>
-                        {can_manage.then(|| view! {
-                            <th scope="col" class="unsorted">
-                                <span class="visually-hidden">"Actions"</span>
-                            </th>
-                        })}
-                    </tr>
-                </thead>
-                <tbody>{rows}</tbody>
-            </table>
-        </div>
+        <RecordTable
+            caption_id="members-caption"
+            caption="Team members"
+            class="schools team"
+            columns=&["Name", "Email", "Role", "Added", "Added by"]
+            actions=can_manage
+        >
+            {rows}
+        </RecordTable>
     }
     .into_any()
 }
@@ -238,16 +205,12 @@ fn new_member(name: &str, email: &str, role: TeamRole) -> Result<AddTeamMember, 
 fn AddMember(error: Signal<Option<ApiError>>, pending: Signal<bool>, on_add: Callback<AddTeamMember>) -> impl IntoView {
     let (name, email) = (RwSignal::new(String::new()), RwSignal::new(String::new()));
     let role = RwSignal::new(TeamRole::Member);
-    let invalid = RwSignal::new(None::<(&'static str, &'static str)>);
+    let invalid = RwSignal::new(None as Missing);
     // No clearing on success: the team's answer rebuilds the page, and with it an empty form.
     let problem = move |field: &'static str| {
         let own = invalid.get().filter(|(name, _)| *name == field).map(|(_, text)| text);
         let server = problem_for(error.get(), &[field]);
         (own.map(|text| view! { <InputProblem detail=text /> }), server.map(|error| view! { <ProblemAlert error /> }))
-    };
-    let invalid_attr = move |field: &'static str| {
-        (invalid.get().is_some_and(|(name, _)| name == field) || problem_for(error.get(), &[field]).is_some())
-            .then_some("true")
     };
     let roles = TeamRole::ALL
         .into_iter()
@@ -266,46 +229,14 @@ fn AddMember(error: Signal<Option<ApiError>>, pending: Signal<bool>, on_add: Cal
                 novalidate
                 on:submit=move |event| {
                     event.prevent_default();
-                    match new_member(&name.get_untracked(), &email.get_untracked(), role.get_untracked()) {
-                        Ok(member) => {
-                            invalid.set(None);
-                            on_add.run(member);
-                        }
-                        Err(problem) => invalid.set(Some(problem)),
-                    }
+                    when_valid(invalid, new_member(&name.get_untracked(), &email.get_untracked(), role.get_untracked()), |member| {
+                        on_add.run(member);
+                    });
                 }
             >
                 <div class="form-row">
-                    <div class="field">
-                        <label for="member-name">"Name"</label>
-                        <input
-                            id="member-name"
-                            type="text"
-                            autocomplete="off"
-                            aria-invalid=move || invalid_attr("display_name")
-                            prop:value=move || name.get()
-                            on:input=move |event| {
-                                name.set(event_target_value(&event));
-                                invalid.set(None);
-                            }
-                        />
-                        {move || problem("display_name")}
-                    </div>
-                    <div class="field">
-                        <label for="member-email">"Email address"</label>
-                        <input
-                            id="member-email"
-                            type="email"
-                            autocomplete="off"
-                            aria-invalid=move || invalid_attr("email")
-                            prop:value=move || email.get()
-                            on:input=move |event| {
-                                email.set(event_target_value(&event));
-                                invalid.set(None);
-                            }
-                        />
-                        {move || problem("email")}
-                    </div>
+                    <CheckedField name="display_name" id="member-name" label="Name" value=name invalid error />
+                    <CheckedField name="email" id="member-email" label="Email address" kind="email" value=email invalid error />
                     <div class="field">
                         <label for="member-role">"Role"</label>
                         <select
@@ -345,43 +276,23 @@ fn ConfirmRemoval(
     on_confirm: Callback<TeamMember>,
     on_cancel: Callback<()>,
 ) -> impl IntoView {
-    let heading = NodeRef::<H2>::new();
-    heading.on_load(|heading| {
-        let _ = heading.focus();
-    });
     let sentence = format!(
         "{} ({}) is signed out at once and can no longer sign in to Gatehouse for your organisation.",
         member.display_name, member.email
     );
-    let title = format!("Remove {}?", member.display_name);
     view! {
-        <div
-            class="confirm-box"
-            role="alertdialog"
-            aria-labelledby="confirm-removal-heading"
-            aria-describedby="confirm-removal-text"
-            on:keydown=move |event| {
-                if event.key() == "Escape" {
-                    event.prevent_default();
-                    on_cancel.run(());
-                }
-            }
+        <ConfirmBox
+            id="confirm-removal"
+            title=format!("Remove {}?", member.display_name)
+            error
+            pending
+            confirm="Yes, remove"
+            confirm_class="danger"
+            on_confirm=Callback::new(move |()| on_confirm.run(member.clone()))
+            on_cancel
         >
-            <h2 id="confirm-removal-heading" tabindex="-1" node_ref=heading>{title}</h2>
             <p id="confirm-removal-text">{sentence}</p>
-            {move || error.get().map(|error| view! { <ProblemAlert error /> })}
-            <div class="form-buttons">
-                <button
-                    type="button"
-                    class="danger"
-                    disabled=move || pending.get()
-                    on:click=move |_| on_confirm.run(member.clone())
-                >
-                    "Yes, remove"
-                </button>
-                <button type="button" class="secondary" on:click=move |_| on_cancel.run(())>"Cancel"</button>
-            </div>
-        </div>
+        </ConfirmBox>
     }
 }
 

@@ -4,13 +4,16 @@
 //! delivery again; members see it all read-only. Below, the deliveries of the last 30 days with
 //! their status, dead letters included. `?app=` picks the app; the partner's first otherwise.
 
-use gatehouse_model::{DeliveryStatus, WebhookDelivery, WebhookSettings};
-use leptos::html::{H2, P};
+use gatehouse_model::{DeliveryStatus, NoBody, NoQuery, SetWebhook, WebhookDelivery, WebhookSettings, endpoint};
+use leptos::html::H2;
 use leptos::prelude::*;
 
 use crate::api::{self, ApiError};
 use crate::app::{WEBHOOKS, set_title};
-use crate::components::{AppPage, ForApp, ProblemAlert, TextField, field_problem, focus_first, problem_unclaimed};
+use crate::components::{
+    ActionMessage, ActionStatus, AppPage, ConfirmBox, ForApp, ProblemAlert, RecordTable, RowButton, TextField,
+    clear_problems_on_edit, field_problem, focus_first, problem_unclaimed,
+};
 use crate::dates::local_time;
 
 /// The URL input, focused when its problem shows.
@@ -71,8 +74,9 @@ pub fn WebhooksScreen() -> impl IntoView {
 
 /// The app's webhook and its deliveries of the last 30 days.
 async fn load_webhook(app: String) -> Result<(WebhookSettings, Vec<WebhookDelivery>), ApiError> {
-    let settings = api::webhook(&app).await?;
-    let deliveries = api::webhook_deliveries(&app).await?.deliveries;
+    let settings = api::call::<endpoint::GetWebhook>(&[("app_id", &app)], &NoQuery, &NoBody).await?;
+    let deliveries =
+        api::call::<endpoint::ListWebhookDeliveries>(&[("app_id", &app)], &NoQuery, &NoBody).await?.deliveries;
     Ok((settings, deliveries))
 }
 
@@ -92,35 +96,27 @@ fn WebhookManager(settings: WebhookSettings, deliveries: Vec<WebhookDelivery>) -
     let enabled = RwSignal::new(settings.get_untracked().url.is_none() || settings.get_untracked().enabled);
     // The only copy of a new secret: dropped with this screen or when hidden.
     let secret = RwSignal::new(None::<String>);
-    let message = RwSignal::new(None::<String>);
+    let message = ActionMessage::new();
     let invalid = RwSignal::new(None::<String>);
     let confirming_rotation = RwSignal::new(false);
-    let status = NodeRef::<P>::new();
-
-    let announce = move |text: String| {
-        message.set(Some(text));
-        request_animation_frame(move || {
-            if let Some(status) = status.get_untracked() {
-                let _ = status.focus();
-            }
-        });
-    };
 
     let save = Action::new_local(move |(url, enabled): &(String, bool)| {
         let (app, url, enabled) = (app_id.get_value(), url.clone(), *enabled);
-        async move { api::set_webhook(&app, url, enabled).await }
+        async move { api::call::<endpoint::SetWebhook>(&[("app_id", &app)], &NoQuery, &SetWebhook { url, enabled }).await }
     });
     let rotate = Action::new_local(move |_: &()| {
         let app = app_id.get_value();
-        async move { api::rotate_webhook_secret(&app).await }
+        async move { api::call::<endpoint::RotateWebhookSecret>(&[("app_id", &app)], &NoQuery, &NoBody).await }
     });
     let refresh = Action::new_local(move |_: &()| {
         let app = app_id.get_value();
-        async move { api::webhook_deliveries(&app).await }
+        async move { api::call::<endpoint::ListWebhookDeliveries>(&[("app_id", &app)], &NoQuery, &NoBody).await }
     });
     let redeliver = Action::new_local(move |delivery_id: &String| {
         let (app, id) = (app_id.get_value(), delivery_id.clone());
-        async move { api::redeliver_webhook(&app, &id).await }
+        async move {
+            api::call::<endpoint::RedeliverWebhook>(&[("app_id", &app), ("delivery_id", &id)], &NoQuery, &NoBody).await
+        }
     });
 
     Effect::new(move || match save.value().get() {
@@ -131,7 +127,7 @@ fn WebhookManager(settings: WebhookSettings, deliveries: Vec<WebhookDelivery>) -
             if let Some(new) = saved.secret {
                 secret.set(Some(new));
             } else {
-                announce(if on { "Saved: events go to this address." } else { "Saved: delivery is off." }.to_owned());
+                message.announce(if on { "Saved: events go to this address." } else { "Saved: delivery is off." });
             }
         }
         Some(Err(error)) if error.field().is_some() => {
@@ -163,7 +159,7 @@ fn WebhookManager(settings: WebhookSettings, deliveries: Vec<WebhookDelivery>) -
                     *row = delivery.clone();
                 }
             });
-            announce(sentence);
+            message.announce(sentence);
         }
     });
 
@@ -171,7 +167,7 @@ fn WebhookManager(settings: WebhookSettings, deliveries: Vec<WebhookDelivery>) -
     let url_field = Signal::derive(move || field_problem(invalid.get().map(|s| ("url", s)), save_error.get(), "url"));
     let unclaimed = Signal::derive(move || problem_unclaimed(save_error.get(), &["url"]));
     let on_submit = move || {
-        message.set(None);
+        message.clear();
         save.value().set(None);
         let text = url.get_untracked();
         match url_problem(&text) {
@@ -185,19 +181,12 @@ fn WebhookManager(settings: WebhookSettings, deliveries: Vec<WebhookDelivery>) -
             }
         }
     };
-    let on_edit = Callback::new(move |()| {
-        invalid.set(None);
-        if save_error.get_untracked().is_some() {
-            save.value().set(None);
-        }
-    });
+    let on_edit = clear_problems_on_edit(invalid, save);
     let rotate_error = Signal::derive(move || rotate.value().get().and_then(Result::err));
     let redeliver_error = Signal::derive(move || redeliver.value().get().and_then(Result::err));
 
     view! {
-        <p class="action-message" role="status" tabindex="-1" node_ref=status hidden=move || message.read().is_none()>
-            {move || message.get()}
-        </p>
+        <ActionStatus message />
         {move || secret.get().map(|value| view! { <SecretBox secret=value on_hide=Callback::new(move |()| secret.set(None)) /> })}
         <section class="webhook-settings" aria-labelledby="webhook-settings-heading">
             <h2 id="webhook-settings-heading">"Endpoint"</h2>
@@ -290,7 +279,7 @@ fn WebhookManager(settings: WebhookSettings, deliveries: Vec<WebhookDelivery>) -
             </div>
             {move || redeliver_error.get().map(|error| view! { <ProblemAlert error /> })}
             <DeliveriesTable deliveries can_manage on_redeliver=Callback::new(move |id: String| {
-                message.set(None);
+                message.clear();
                 redeliver.dispatch(id);
             }) />
         </section>
@@ -334,35 +323,21 @@ fn ConfirmRotation(
     on_confirm: Callback<()>,
     on_cancel: Callback<()>,
 ) -> impl IntoView {
-    let heading = NodeRef::<H2>::new();
-    heading.on_load(|heading| {
-        let _ = heading.focus();
-    });
     view! {
-        <div
-            class="confirm-box"
-            role="alertdialog"
-            aria-labelledby="confirm-rotate-heading"
-            aria-describedby="confirm-rotate-text"
-            on:keydown=move |event| {
-                if event.key() == "Escape" {
-                    event.prevent_default();
-                    on_cancel.run(());
-                }
-            }
+        <ConfirmBox
+            id="confirm-rotate"
+            title="Rotate the signing secret?"
+            error
+            pending
+            confirm="Yes, rotate"
+            confirm_class="danger"
+            on_confirm
+            on_cancel
         >
-            <h2 id="confirm-rotate-heading" tabindex="-1" node_ref=heading>"Rotate the signing secret?"</h2>
             <p id="confirm-rotate-text">
                 "Gatehouse signs with the new secret at once: until your app has it, it will reject our requests."
             </p>
-            {move || error.get().map(|error| view! { <ProblemAlert error /> })}
-            <div class="form-buttons">
-                <button type="button" class="danger" disabled=move || pending.get() on:click=move |_| on_confirm.run(())>
-                    "Yes, rotate"
-                </button>
-                <button type="button" class="secondary" on:click=move |_| on_cancel.run(())>"Cancel"</button>
-            </div>
-        </div>
+        </ConfirmBox>
     }
 }
 
@@ -378,13 +353,11 @@ fn DeliveriesTable(
             .into_iter()
             .map(|delivery| {
                 let action = can_manage.then(|| {
-                    let (id, event) = (delivery.delivery_id.clone(), delivery.event_type.clone());
+                    let id = delivery.delivery_id.clone();
+                    let on_click = Callback::new(move |()| on_redeliver.run(id.clone()));
                     view! {
                         <td>
-                            <button type="button" class="secondary" on:click=move |_| on_redeliver.run(id.clone())>
-                                "Redeliver"
-                                <span class="visually-hidden">{format!(" {event}")}</span>
-                            </button>
+                            <RowButton label="Redeliver" item=delivery.event_type.clone() on_click />
                         </td>
                     }
                 });
@@ -408,26 +381,15 @@ fn DeliveriesTable(
             when=move || !deliveries.read().is_empty()
             fallback=|| view! { <p class="empty-note">"No deliveries yet."</p> }
         >
-            <div class="table-scroll" role="region" aria-labelledby="deliveries-caption" tabindex="0">
-                <table class="schools deliveries">
-                    <caption id="deliveries-caption" class="visually-hidden">"Webhook deliveries, newest first"</caption>
-                    <thead>
-                        <tr>
-                            <th scope="col" class="unsorted">"Event"</th>
-                            <th scope="col" class="unsorted">"School ID"</th>
-                            <th scope="col" class="unsorted">"Happened"</th>
-                            <th scope="col" class="unsorted">"Status"</th>
-                            <th scope="col" class="unsorted">"Attempts"</th>
-                            <th scope="col" class="unsorted">"Response"</th>
-                            <th scope="col" class="unsorted">"Last attempt"</th>
-                            {can_manage.then(|| view! {
-                                <th scope="col" class="unsorted"><span class="visually-hidden">"Actions"</span></th>
-                            })}
-                        </tr>
-                    </thead>
-                    <tbody>{rows}</tbody>
-                </table>
-            </div>
+            <RecordTable
+                caption_id="deliveries-caption"
+                caption="Webhook deliveries, newest first"
+                class="schools deliveries"
+                columns=&["Event", "School ID", "Happened", "Status", "Attempts", "Response", "Last attempt"]
+                actions=can_manage
+            >
+                {rows}
+            </RecordTable>
         </Show>
     }
 }

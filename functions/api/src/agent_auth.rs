@@ -5,6 +5,7 @@
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 
+use crate::extract::bearer;
 use crate::{ApiError, AppState};
 
 pub struct AgentKey(pub gatehouse_core::agent_keys::AgentCaller);
@@ -13,13 +14,7 @@ impl FromRequestParts<AppState> for AgentKey {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
-        let bearer = parts
-            .headers
-            .get(axum::http::header::AUTHORIZATION)
-            .and_then(|value| value.to_str().ok())
-            .and_then(|value| value.strip_prefix("Bearer "))
-            .map(str::trim);
-        let agent = gatehouse_core::agent_keys::authenticate(&state.gatehouse, bearer).await?;
+        let agent = gatehouse_core::agent_keys::authenticate(&state.gatehouse, bearer(parts)).await?;
         tracing::Span::current().record("school_id", agent.school_id.as_str());
         Ok(AgentKey(agent))
     }

@@ -15,6 +15,8 @@ use serde::de::DeserializeOwned;
 use serde_json::Value;
 
 use crate::ApiError;
+use crate::openapi::{QueryRef, SchemaRef, query, schema};
+use crate::problem::Code;
 
 /// A JSON body; a malformed one is a 400 (or 413, 415) problem. Unless
 /// `CHECK_TEXT` is off, the body must be a JSON object and no string in it
@@ -33,23 +35,25 @@ impl<S: Send + Sync, T: DeserializeOwned, const CHECK_TEXT: bool> FromRequest<S>
             if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
                 ApiError::PayloadTooLarge
             } else {
-                ApiError::BadRequest { code: "invalid_body", detail: rejection.body_text() }
+                ApiError::BadRequest { code: Code::InvalidBody, detail: rejection.body_text() }
             }
         })?;
         let value = match Json::<T>::from_bytes(&bytes) {
             Ok(Json(value)) => value,
             Err(JsonRejection::MissingJsonContentType(_)) => return Err(ApiError::UnsupportedMediaType),
-            Err(rejection) => return Err(ApiError::BadRequest { code: "invalid_body", detail: rejection.body_text() }),
+            Err(rejection) => {
+                return Err(ApiError::BadRequest { code: Code::InvalidBody, detail: rejection.body_text() });
+            }
         };
         if CHECK_TEXT {
             let json: Value = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
             if !json.is_object() {
                 let detail = "Send a JSON object.".to_owned();
-                return Err(ApiError::BadRequest { code: "invalid_body", detail });
+                return Err(ApiError::BadRequest { code: Code::InvalidBody, detail });
             }
             if let Some(at) = hidden_control_at(&json, String::new()) {
                 let detail = format!("`{at}` holds a control or bidirectional formatting character; remove it.");
-                return Err(ApiError::BadRequest { code: "invalid_body", detail });
+                return Err(ApiError::BadRequest { code: Code::InvalidBody, detail });
             }
         }
         Ok(ApiJson(value))
@@ -91,7 +95,7 @@ impl<S: Send + Sync> FromRequest<S> for ApiText {
         match String::from_request(request, state).await {
             Ok(text) => Ok(ApiText(text)),
             Err(rejection) if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE => Err(ApiError::PayloadTooLarge),
-            Err(rejection) => Err(ApiError::BadRequest { code: "invalid_body", detail: rejection.body_text() }),
+            Err(rejection) => Err(ApiError::BadRequest { code: Code::InvalidBody, detail: rejection.body_text() }),
         }
     }
 }
@@ -108,7 +112,7 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for ApiQuery<T> {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, ApiError> {
-        let invalid = |detail: String| ApiError::BadRequest { code: "invalid_query", detail };
+        let invalid = |detail: String| ApiError::BadRequest { code: Code::InvalidQuery, detail };
         for pair in parts.uri.query().unwrap_or_default().split('&') {
             let (name, value) = pair.split_once('=').unwrap_or((pair, ""));
             let name = if name.len() <= 40 { name } else { "a parameter" };
@@ -162,7 +166,7 @@ pub async fn check_path(request: Request, next: axum::middleware::Next) -> axum:
         next.run(request).await
     } else {
         let detail = "The path is not UTF-8 once percent-decoded, or holds a control character.".to_owned();
-        ApiError::BadRequest { code: "invalid_path", detail }.into_response()
+        ApiError::BadRequest { code: Code::InvalidPath, detail }.into_response()
     }
 }
 
@@ -191,21 +195,41 @@ impl<S: Send + Sync> FromRequestParts<S> for ClientIp {
 /// first result instead of running again (see `gatehouse_core::idempotency`).
 pub struct IdempotencyKey(pub Option<String>);
 
+impl IdempotencyKey {
+    const HEADER: &'static str = "Idempotency-Key";
+
+    /// The header in the OpenAPI document.
+    pub fn parameter() -> utoipa::openapi::path::Parameter {
+        utoipa::openapi::path::ParameterBuilder::new()
+            .name(Self::HEADER)
+            .parameter_in(utoipa::openapi::path::ParameterIn::Header)
+            .description(Some("Any unique string per intended send; a retry with it sends nothing twice."))
+            .schema(Some(utoipa::openapi::schema::Object::with_type(utoipa::openapi::schema::Type::String)))
+            .build()
+    }
+}
+
 impl<S: Send + Sync> FromRequestParts<S> for IdempotencyKey {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, ApiError> {
-        match parts.headers.get("idempotency-key") {
+        match parts.headers.get(Self::HEADER) {
             None => Ok(IdempotencyKey(None)),
             Some(value) => match value.to_str() {
                 Ok(key) => Ok(IdempotencyKey(Some(key.to_owned()))),
                 Err(_) => Err(ApiError::BadRequest {
-                    code: "invalid_header",
-                    detail: "Idempotency-Key must be visible ASCII characters.".to_owned(),
+                    code: Code::InvalidHeader,
+                    detail: format!("{} must be visible ASCII characters.", Self::HEADER),
                 }),
             },
         }
     }
+}
+
+/// The key in `Authorization: Bearer <key>`, as an app or the MIS agent sends it.
+pub(crate) fn bearer(parts: &Parts) -> Option<&str> {
+    let value = parts.headers.get(axum::http::header::AUTHORIZATION)?.to_str().ok()?;
+    value.strip_prefix("Bearer ").map(str::trim)
 }
 
 /// An app calling the data API with `Authorization: Bearer <key>`; 401
@@ -216,14 +240,106 @@ impl FromRequestParts<crate::AppState> for AppKey {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &crate::AppState) -> Result<Self, ApiError> {
-        let bearer = parts
-            .headers
-            .get(axum::http::header::AUTHORIZATION)
-            .and_then(|value| value.to_str().ok())
-            .and_then(|value| value.strip_prefix("Bearer "))
-            .map(str::trim);
-        let caller = gatehouse_core::app_keys::authenticate(&state.gatehouse, bearer).await?;
+        let caller = gatehouse_core::app_keys::authenticate(&state.gatehouse, bearer(parts)).await?;
         tracing::Span::current().record("partner_id", caller.actor.partner_id.as_str());
         Ok(AppKey(caller))
     }
 }
+
+/// One extractor read inside another: its rejection as the response it
+/// would have been on its own.
+pub(crate) async fn part<T>(parts: &mut Parts, state: &crate::AppState) -> Result<T, axum::response::Response>
+where
+    T: FromRequestParts<crate::AppState>,
+    T::Rejection: axum::response::IntoResponse,
+{
+    use axum::response::IntoResponse;
+    T::from_request_parts(parts, state).await.map_err(IntoResponse::into_response)
+}
+
+/// What a handler reads besides its path and its caller, for the OpenAPI
+/// document: gathered from the handler's own arguments, so the document
+/// names the body, query string and headers the handler decodes rather than
+/// a list kept beside it.
+#[derive(Default)]
+pub(crate) struct Reads {
+    pub body: Option<SchemaRef>,
+    pub query: Option<QueryRef>,
+    pub idempotency_key: bool,
+    /// The problems the extractors themselves answer with.
+    pub codes: Vec<Code>,
+}
+
+/// An argument of a handler, and what it adds to the handler's `Reads`.
+pub(crate) trait Documented {
+    fn add_to(_reads: &mut Reads) {}
+}
+
+impl<T: utoipa::ToSchema, const CHECK_TEXT: bool> Documented for ApiJson<T, CHECK_TEXT> {
+    fn add_to(reads: &mut Reads) {
+        reads.body = Some(schema::<T>());
+        reads.codes.extend([Code::InvalidBody, Code::UnsupportedMediaType, Code::PayloadTooLarge]);
+    }
+}
+
+impl<T: utoipa::IntoParams + utoipa::ToSchema> Documented for ApiQuery<T> {
+    fn add_to(reads: &mut Reads) {
+        reads.query = Some(query::<T>());
+        reads.codes.push(Code::InvalidQuery);
+    }
+}
+
+impl Documented for IdempotencyKey {
+    fn add_to(reads: &mut Reads) {
+        reads.idempotency_key = true;
+        reads.codes.push(Code::InvalidHeader);
+    }
+}
+
+/// Path parameters come from the route's path; callers and sessions are not
+/// inputs of the operation (their codes are the operation's to list).
+impl<S> Documented for axum::extract::State<S> {}
+impl<T> Documented for axum::extract::Path<T> {}
+impl Documented for ApiText {
+    fn add_to(reads: &mut Reads) {
+        reads.codes.extend([Code::InvalidBody, Code::PayloadTooLarge]);
+    }
+}
+impl Documented for ClientIp {}
+impl Documented for AppKey {}
+impl Documented for crate::agent_auth::AgentKey {}
+impl Documented for crate::session::SignedIn {}
+impl Documented for crate::session::SignedInSchool {}
+impl Documented for crate::session::SchoolAdmin {}
+impl Documented for crate::session::SignedInOps {}
+impl Documented for crate::session::AnySessionCookies {}
+
+/// A handler whose every argument is `Documented`: what it reads.
+pub(crate) trait DocumentedHandler<Args> {
+    fn reads() -> Reads;
+}
+
+macro_rules! documented_handler {
+    ($($arg:ident),*) => {
+        impl<F, Fut, $($arg: Documented),*> DocumentedHandler<($($arg,)*)> for F
+        where
+            F: FnOnce($($arg),*) -> Fut,
+        {
+            #[allow(unused_mut)]
+            fn reads() -> Reads {
+                let mut reads = Reads::default();
+                $($arg::add_to(&mut reads);)*
+                reads
+            }
+        }
+    };
+}
+
+documented_handler!();
+documented_handler!(A1);
+documented_handler!(A1, A2);
+documented_handler!(A1, A2, A3);
+documented_handler!(A1, A2, A3, A4);
+documented_handler!(A1, A2, A3, A4, A5);
+documented_handler!(A1, A2, A3, A4, A5, A6);
+documented_handler!(A1, A2, A3, A4, A5, A6, A7);

@@ -174,13 +174,70 @@ pub mod sign_in {
     use axum::Json;
     use axum::http::StatusCode;
     use axum::http::header::SET_COOKIE;
-    use gatehouse_core::auth;
-    use gatehouse_model::{AccountKind, MagicLinkAccepted, MagicLinkRequest};
+    use gatehouse_core::{Gatehouse, auth};
+    use gatehouse_model::{AccountKind, MagicLinkAccepted, MagicLinkRequest, Me, OpsMe, SchoolMe};
 
     use super::AnySessionCookies;
     use crate::{ApiError, AppState};
 
     pub type WithCookie<T> = ([(axum::http::HeaderName, String); 1], Json<T>);
+
+    /// A kind of account as a type, so that one handler signs in all three:
+    /// `ops::with_handler` mounts it once per kind.
+    pub trait Kind: Send + Sync + 'static {
+        const KIND: AccountKind;
+        /// Who signed in, as the session exchange answers.
+        type Me: serde::Serialize + Send;
+
+        /// Exchanges a sign-in link's token for a session of this kind.
+        fn create_session(
+            gatehouse: &Gatehouse,
+            raw_token: &str,
+        ) -> impl Future<Output = gatehouse_core::Result<auth::NewSession<Self::Me>>> + Send;
+    }
+
+    /// The partner portal (P1).
+    pub struct Partner;
+    /// The school portal (S3).
+    pub struct School;
+    /// The operations console (O1).
+    pub struct Ops;
+
+    impl Kind for Partner {
+        const KIND: AccountKind = AccountKind::Partner;
+        type Me = Me;
+
+        fn create_session(
+            gatehouse: &Gatehouse,
+            raw_token: &str,
+        ) -> impl Future<Output = gatehouse_core::Result<auth::NewSession<Me>>> + Send {
+            auth::create_session(gatehouse, raw_token)
+        }
+    }
+
+    impl Kind for School {
+        const KIND: AccountKind = AccountKind::School;
+        type Me = SchoolMe;
+
+        fn create_session(
+            gatehouse: &Gatehouse,
+            raw_token: &str,
+        ) -> impl Future<Output = gatehouse_core::Result<auth::NewSession<SchoolMe>>> + Send {
+            auth::create_school_session(gatehouse, raw_token)
+        }
+    }
+
+    impl Kind for Ops {
+        const KIND: AccountKind = AccountKind::Ops;
+        type Me = OpsMe;
+
+        fn create_session(
+            gatehouse: &Gatehouse,
+            raw_token: &str,
+        ) -> impl Future<Output = gatehouse_core::Result<auth::NewSession<OpsMe>>> + Send {
+            auth::create_ops_session(gatehouse, raw_token)
+        }
+    }
 
     pub async fn request_link(
         state: &AppState,

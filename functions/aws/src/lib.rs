@@ -1,11 +1,12 @@
-//! Production adapters: the DynamoDB table, the SES v2 mailer and the
-//! EventBridge bus, and the wiring that builds a `Gatehouse` from a Lambda's
-//! environment. Nothing here knows a test exists: pointing the SDK at a local
+//! Production adapters: the DynamoDB table, the SES v2 mailer, the
+//! EventBridge bus and the webhook POST, and the wiring that builds a
+//! `Gatehouse` from a Lambda's environment. Nothing here knows a test exists: pointing the SDK at a local
 //! endpoint is `AWS_ENDPOINT_URL`'s job.
 
 mod events;
 mod mailer;
 mod table;
+mod webhook_sender;
 
 use std::sync::Arc;
 
@@ -17,6 +18,7 @@ use gatehouse_core::{EmailAddress, Gatehouse, Settings};
 pub use events::{EVENT_SOURCE, EventBridgeBus};
 pub use mailer::SesMailer;
 pub use table::{DynamoTable, GSI1_NAME, TTL_ATTRIBUTE, create_table};
+pub use webhook_sender::HttpWebhookSender;
 
 /// The deployed resources one Gatehouse talks to.
 #[derive(Debug, Clone)]
@@ -48,7 +50,8 @@ fn required_var(name: &str) -> anyhow::Result<String> {
 }
 
 /// The three AWS adapters, kept concrete so tests can read
-/// `DynamoTable::requests_made` while the domain sees only the ports.
+/// `DynamoTable::requests_made` while the domain sees only the ports. The
+/// webhook sender depends on the settings, so `gatehouse` builds it.
 pub struct AwsPorts {
     pub table: Arc<DynamoTable>,
     pub mailer: Arc<SesMailer>,
@@ -72,6 +75,7 @@ impl AwsPorts {
             mailer: self.mailer.clone(),
             events: self.events.clone(),
             clock,
+            webhooks: Arc::new(HttpWebhookSender::for_settings(&settings)),
             settings,
         }
     }

@@ -29,7 +29,7 @@ pub use base::{
 // for `gatehouse_core::school_portal`); code inside this crate uses the room
 // paths already, and this block shrinks as callers move.
 pub use account::{accounts, auth, team};
-pub use base::{calendar, keys, ports};
+pub use base::{access, calendar, keys, ports};
 pub use data::{agent_keys, data_api, data_reads, held_extracts, ingestion, people, shared};
 #[cfg(any(test, feature = "demo"))]
 pub use fixtures::{demo, email_samples, synthetic};

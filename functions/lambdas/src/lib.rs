@@ -4,14 +4,12 @@
 //! server runs.
 
 use std::net::IpAddr;
-use std::sync::Arc;
 
 use axum::Router;
 use axum::extract::Request;
 use axum::middleware::{self, Next};
 use axum::response::Response;
 use gatehouse_api::ClientIp;
-use gatehouse_core::ports::WebhookSender;
 use gatehouse_core::{auth, jobs, webhooks};
 pub use gatehouse_model::FUNCTION_VARIABLE;
 use gatehouse_model::{EVENT_CONSUMERS, JOBS, Op, ROUTES};
@@ -67,12 +65,10 @@ impl Function {
                 .await
             }
             Function::DeliverWebhooks => {
-                let sender: Arc<dyn WebhookSender> =
-                    Arc::new(gatehouse_api::HttpWebhookSender::for_settings(&gatehouse.settings)?);
                 lambda_runtime::run(service_fn(move |event: LambdaEvent<Value>| {
-                    let (gatehouse, sender) = (gatehouse.clone(), sender.clone());
+                    let gatehouse = gatehouse.clone();
                     async move {
-                        let outcome = webhooks::deliver(&gatehouse, sender.as_ref(), &detail_of(event)).await?;
+                        let outcome = webhooks::deliver(&gatehouse, &detail_of(event)).await?;
                         // An error makes Lambda retry the invocation (twice, per
                         // the function's EventInvokeConfig); the third failure
                         // has written its dead letter and returns normally.

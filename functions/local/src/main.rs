@@ -141,14 +141,16 @@ async fn create_ops_user(addr: SocketAddr, data_dir: PathBuf, email: &str, name:
 fn offline_gatehouse(addr: SocketAddr, data_dir: &std::path::Path) -> anyhow::Result<gatehouse_core::Gatehouse> {
     let table = Arc::new(gatehouse_local::store::RedbTable::open(&data_dir.join("gatehouse.redb"))?);
     let clock = Arc::new(SystemClock);
+    let settings = gatehouse_core::Settings::new(
+        std::env::var("GATEHOUSE_PUBLIC_URL").unwrap_or_else(|_| format!("http://{addr}")),
+    );
     Ok(gatehouse_core::Gatehouse {
         table,
         mailer: Arc::new(gatehouse_local::FileOutbox::open(&data_dir.join("outbox"), clock.clone())?),
         events: Arc::new(gatehouse_local::InProcessBus::open(data_dir, clock.clone())?),
         clock,
-        settings: gatehouse_core::Settings::new(
-            std::env::var("GATEHOUSE_PUBLIC_URL").unwrap_or_else(|_| format!("http://{addr}")),
-        ),
+        webhooks: Arc::new(gatehouse_aws::HttpWebhookSender::for_settings(&settings)),
+        settings,
     })
 }
 

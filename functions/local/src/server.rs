@@ -9,6 +9,7 @@ use std::sync::Arc;
 use anyhow::Context;
 use axum::Router;
 use axum::routing::{get, post};
+use gatehouse_aws::HttpWebhookSender;
 use gatehouse_core::ports::Clock;
 use gatehouse_core::{Gatehouse, Settings, demo, directory};
 use tokio::net::TcpListener;
@@ -140,15 +141,22 @@ pub async fn start(config: LocalConfig) -> anyhow::Result<RunningServer> {
     tracing::info!(created = directory.created, unchanged = directory.unchanged, "demo school directory imported");
     let demo_app_key = demo_app_key(table.as_ref(), &config.data_dir, config.clock.now()).await?;
 
+    let settings = Settings::new(config.public_url.clone().unwrap_or_else(|| url.clone()));
     let gatehouse = Gatehouse {
         table,
         mailer: outbox.clone(),
         events: bus.clone(),
         clock: config.clock.clone(),
-        settings: Settings::new(config.public_url.clone().unwrap_or_else(|| url.clone())),
-    };
+        webhooks: Arc::new(HttpWebhookSender::for_settings(&settings)),
+        settings,
+    }
+    // What each function may touch is enforced here as IAM enforces it in
+    // AWS, so a route that reaches past its declaration fails on a laptop
+    // and in every test, not first in production.
+    .enforcing_access();
     if config.seed_people {
-        seed_activity(&gatehouse, &outbox, &config.data_dir, report.already_there == 0).await?;
+        let demo_data = if report.already_there == 0 { DemoData::New } else { DemoData::Reopened };
+        seed_activity(&gatehouse, &outbox, &config.data_dir, demo_data).await?;
     }
     let dev = Router::new()
         .route("/dev/outbox", get(outbox_page::page))
@@ -177,9 +185,7 @@ pub async fn start(config: LocalConfig) -> anyhow::Result<RunningServer> {
     let app = app.layer(axum::middleware::from_fn(gatehouse_api::edge::security_headers));
 
     let schedule = config.run_schedules.then(|| crate::schedule::spawn(gatehouse.clone()));
-    let sender = Arc::new(gatehouse_api::HttpWebhookSender::for_settings(&gatehouse.settings)?);
-    let webhooks =
-        crate::webhooks::spawn(gatehouse.clone(), webhook_events, sender, config.webhook_retry_delays.clone());
+    let webhooks = crate::webhooks::spawn(gatehouse.clone(), webhook_events, config.webhook_retry_delays.clone());
     let sign_in =
         crate::sign_in::spawn(gatehouse.clone(), sign_in_events, config.webhook_retry_delays.clone(), sign_in_sends);
     let (shutdown, stopped) = oneshot::channel::<()>();
@@ -200,6 +206,13 @@ pub async fn start(config: LocalConfig) -> anyhow::Result<RunningServer> {
     Ok(RunningServer { url, addr, gatehouse, demo_app_key, store, shutdown: Some(shutdown), task })
 }
 
+/// Whether this start seeded the demo data or found it in the data directory.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum DemoData {
+    New,
+    Reopened,
+}
+
 /// What the demo's people did, through the real rules, so every state the
 /// demo shows is one the system reached: the schools' agents push their MIS
 /// data, and, when the demo data is new, support cases are opened (they
@@ -209,9 +222,9 @@ async fn seed_activity(
     gatehouse: &Gatehouse,
     outbox: &FileOutbox,
     data_dir: &std::path::Path,
-    fresh: bool,
+    demo_data: DemoData,
 ) -> anyhow::Result<()> {
-    if fresh {
+    if demo_data == DemoData::New {
         let cases = demo::seed_cases(gatehouse).await?;
         tracing::info!(cases, "demo support cases opened");
     }
@@ -220,7 +233,7 @@ async fn seed_activity(
     if let Some(school) = &feeds.first_connected {
         demo_agent_key(gatehouse, school, data_dir).await?;
     }
-    if fresh {
+    if demo_data == DemoData::New {
         let states = demo::seed_answers(gatehouse, |to| invitation_token(outbox, to)).await?;
         tracing::info!(?states, "demo invitations answered");
     }

@@ -3,10 +3,8 @@
 //! retries a failed attempt after the delays Lambda's asynchronous retries
 //! use (1 and 2 minutes; tests shorten them).
 
-use std::sync::Arc;
 use std::time::Duration;
 
-use gatehouse_core::ports::WebhookSender;
 use gatehouse_core::{Gatehouse, webhooks};
 use gatehouse_model::EVENT_CONSUMERS;
 use tokio::sync::broadcast::Receiver;
@@ -28,7 +26,6 @@ pub const LAMBDA_RETRY_DELAYS: [Duration; 2] = [Duration::from_secs(60), Duratio
 pub fn spawn(
     gatehouse: Gatehouse,
     mut events: Receiver<RecordedEvent>,
-    sender: Arc<dyn WebhookSender>,
     retry_delays: Vec<Duration>,
 ) -> tokio::task::JoinHandle<()> {
     tokio::spawn(async move {
@@ -38,8 +35,8 @@ pub fn spawn(
                 Ok(event) if !detail_types().contains(&event.detail_type.as_str()) => {}
                 Ok(event) => {
                     // Each event on its own task: a slow endpoint holds up no other.
-                    let (gatehouse, sender, delays) = (gatehouse.clone(), sender.clone(), retry_delays.clone());
-                    tokio::spawn(async move { deliver(&gatehouse, sender.as_ref(), &event, &delays).await });
+                    let (gatehouse, delays) = (gatehouse.clone(), retry_delays.clone());
+                    tokio::spawn(async move { deliver(&gatehouse, &event, &delays).await });
                 }
                 Err(RecvError::Lagged(missed)) => {
                     tracing::error!(missed, "webhook consumer fell behind; events were not delivered")
@@ -50,10 +47,10 @@ pub fn spawn(
     })
 }
 
-async fn deliver(gatehouse: &Gatehouse, sender: &dyn WebhookSender, event: &RecordedEvent, delays: &[Duration]) {
+async fn deliver(gatehouse: &Gatehouse, event: &RecordedEvent, delays: &[Duration]) {
     let mut waits = delays.iter();
     loop {
-        let wait = match webhooks::deliver(gatehouse, sender, &event.detail).await {
+        let wait = match webhooks::deliver(gatehouse, &event.detail).await {
             Ok(outcome) if outcome.wants_retry() => waits.next(),
             Ok(_) => return,
             Err(error) => {

@@ -2,6 +2,7 @@
 //! the `Problem` body and the route table. Serde only, so it builds for wasm32.
 
 mod app_keys;
+mod calls;
 mod cases;
 mod columns;
 mod data_api;
@@ -21,6 +22,9 @@ mod team;
 mod webhooks;
 
 pub use app_keys::{AppKeyList, AppKeySummary, CreateAppKey, CreatedAppKey};
+#[cfg(feature = "openapi")]
+pub use calls::SchemaVisitor;
+pub use calls::{CsvText, DocumentedAnswer, Endpoint, EndpointVisitor, NoBody, NoContent, NoQuery, RawBody};
 pub use cases::{
     CaseCategory, CaseComment, CaseCommentRequest, CaseDetail, CaseFilter, CaseListQuery, CasePage, CaseState,
     CaseSummary, CommentAuthor, EscalateCaseRequest, NewCase, QueueFilter,
@@ -50,7 +54,8 @@ pub use portal_data::{
 };
 pub use problem::Problem;
 pub use routes::{
-    EVENT_CONSUMERS, EventConsumer, FUNCTION_VARIABLE, JOBS, Job, Method, Op, ROUTES, Route, SIGN_IN_REQUESTED,
+    EVENT_CONSUMERS, EventConsumer, FUNCTION_VARIABLE, JOBS, Job, Method, Op, ROUTES, Route, SIGN_IN_REQUESTED, Sizing,
+    endpoint, sizing, with_endpoint,
 };
 pub use school_detail::{
     ActionOutcome, AppQuery, ContactInput, InvitationSummary, InviteRequest, LogEntry, LogEvent, OpenInvitationRequest,

@@ -68,6 +68,7 @@ pub enum SenStatus {
 
 /// A pupil on roll. In an extract every contextual flag is required; in a
 /// data API response each appears only if its scope was granted.
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Student {
@@ -75,7 +76,6 @@ pub struct Student {
     pub id: String,
     pub first_name: String,
     pub last_name: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub preferred_name: Option<String>,
     /// `YYYY-MM-DD`.
     pub date_of_birth: String,
@@ -83,42 +83,31 @@ pub struct Student {
     pub year_group: String,
     /// E.g. "7H".
     pub registration_group: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pupil_premium: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub service_child: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub free_school_meals: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ever6_free_school_meals: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sen_status: Option<SenStatus>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub more_able: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub traveller: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub looked_after: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ever_looked_after: Option<bool>,
     /// The language spoken at home, e.g. "English", "Polish".
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub home_language: Option<String>,
 }
 
 /// A member of staff.
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct StaffMember {
     pub id: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
     pub first_name: String,
     pub last_name: String,
     /// E.g. "Teacher", "Teaching Assistant", "Office Manager".
     pub role: String,
     /// Work address.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
 }
 
@@ -136,17 +125,15 @@ pub struct Relationship {
 
 /// A parent or carer. Relationships to pupils the app may not see are left out;
 /// a contact whose pupils the school all hides from the app is not shared.
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Contact {
     pub id: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
     pub first_name: String,
     pub last_name: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phone: Option<String>,
     #[serde(default)]
     pub relationships: Vec<Relationship>,

@@ -7,11 +7,11 @@ use serde::{Deserialize, Serialize};
 use crate::{ExtractReceipt, HeldExtractSummary, PushStatus};
 
 /// `?app=&mis_id=` of the partner tile's explain.
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::IntoParams, utoipa::ToSchema))]
 pub struct PartnerExplainQuery {
     /// One of the partner's apps; the first when absent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub app: Option<String>,
     pub mis_id: String,
 }

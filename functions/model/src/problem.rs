@@ -4,6 +4,7 @@ use serde::{Deserialize, Serialize};
 
 /// `application/problem+json`. `code` is stable and machine-readable; `detail`
 /// is a sentence for a person. Internals never appear here.
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Problem {
@@ -16,10 +17,8 @@ pub struct Problem {
     /// Stable machine-readable code, e.g. `link_expired`.
     pub code: String,
     /// The field at fault, for validation problems.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub field: Option<String>,
     /// Quote this to support: it finds the log lines of the request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 

@@ -1,6 +1,26 @@
 //! The route table: the one list of operations. The local router mounts from it,
-//! the SPA builds URLs from it, OpenAPI is generated from it, and
+//! the SPA calls through it (`Endpoint`), OpenAPI is generated from it, and
 //! `tests/parity.rs` checks `infra/template.yaml` and the lambda bins against it.
+
+use crate::calls::{CsvText, Endpoint, EndpointVisitor, NoBody, NoContent, NoQuery, RawBody};
+use crate::{
+    AcceptInternationalRequest, ActionOutcome, AddSchoolColleague, AddTeamMember, AgentKeyIssued, AgentStatus,
+    AppKeyList, AppQuery, AppSchools, AuthoriseRequest, AuthorityVerificationList, BookSlotRequest, CaseCommentRequest,
+    CaseDetail, CaseListQuery, CasePage, CreateAppKey, CreatedAppKey, DataPage, DataQuery, DataRecord,
+    DecideAuthorityVerification, DeclineInternationalRequest, DirectoryImportQuery, DirectoryImportReport,
+    DirectoryQuery, DirectoryResults, DirectorySchool, EscalateCaseRequest, ExplainQuery, Explanation, Extract,
+    ExtractReceipt, ForwardInvitationRequest, Health, HeldExtractChoice, HeldExtractDecision, HeldExtractDiff,
+    InstallBookingPage, InstallBookingsQuery, InstallMarked, InstallSlots, InternationalRequest,
+    InternationalRequestList, InternationalRequestQuery, InvitationSummary, InviteRequest, InviteSchoolRequest,
+    ListSchoolsQuery, MagicLinkAccepted, MagicLinkRequest, Me, NewCase, NewInternationalRequest, NewPartner,
+    OfferSlots, OpenInvitationRequest, OpsMe, PartnerCreated, PartnerExplainQuery, PartnerList, PermissionSet,
+    PermissionSetSaved, PriorityRequest, ReassignCase, RemoveSchoolColleague, RemoveTeamMember, RevokeRequest,
+    SchoolAppDetail, SchoolAppOutcome, SchoolAppSettings, SchoolAuthoriseRequest, SchoolConnection, SchoolDashboard,
+    SchoolDeclineRequest, SchoolDetail, SchoolFeed, SchoolMe, SchoolOnboarding, SchoolPage, SchoolPeople,
+    SchoolPeopleQuery, SchoolRevokeRequest, SchoolTeam, SelfInstallKey, SessionRequest, SetPersonChoice, SetWebhook,
+    SupportQueueQuery, SupportReply, TeamPage, UpdateDirectorySchool, UpdatePermissionSet, WebhookDeliveries,
+    WebhookDelivery, WebhookSaved, WebhookSettings,
+};
 
 /// HTTP method of a route; only the ones the product uses.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -18,118 +38,6 @@ impl Method {
     }
 }
 
-/// One operation = one handler = one Lambda function.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Op {
-    Health,
-    OpenApi,
-    RequestMagicLink,
-    CreateSession,
-    Logout,
-    GetMe,
-    RequestSchoolMagicLink,
-    CreateSchoolSession,
-    SchoolLogout,
-    GetSchoolMe,
-    RequestOpsMagicLink,
-    CreateOpsSession,
-    OpsLogout,
-    GetOpsMe,
-    IssueAgentKey,
-    ListPartnerSchools,
-    ExportPartnerSchools,
-    GetPartnerSchool,
-    RevokeSchoolAccess,
-    CancelRevocation,
-    SetSchoolPriority,
-    CancelInvitation,
-    ResendInvitation,
-    ReinviteSchool,
-    GetPermissionSet,
-    UpdatePermissionSet,
-    ListTeam,
-    AddTeamMember,
-    RemoveTeamMember,
-    OpenInvitation,
-    ForwardInvitation,
-    AuthoriseInvitation,
-    SearchDirectory,
-    InviteSchool,
-    ListAppKeys,
-    CreateAppKey,
-    RevokeAppKey,
-    InviteSchoolByApi,
-    ListAppSchools,
-    GetSchoolStatus,
-    ListStudents,
-    GetStudent,
-    ListStaff,
-    ListContacts,
-    ListGroups,
-    ExplainPerson,
-    PushExtract,
-    GetAgentStatus,
-    ListPartnerCases,
-    OpenCase,
-    GetPartnerCase,
-    CommentOnCase,
-    EscalateCase,
-    ClosePartnerCase,
-    ReopenCase,
-    GetWebhook,
-    SetWebhook,
-    RotateWebhookSecret,
-    ListWebhookDeliveries,
-    RedeliverWebhook,
-    ListSchoolApps,
-    GetSchoolApp,
-    UpdateSchoolAppSettings,
-    SchoolRevokeAccess,
-    SchoolCancelRevocation,
-    SchoolAuthoriseApp,
-    SchoolDeclineRequest,
-    SearchSchoolPeople,
-    SetPersonChoice,
-    DownloadSchoolReceipt,
-    DownloadPartnerReceipt,
-    ListSchoolTeam,
-    AddSchoolColleague,
-    RemoveSchoolColleague,
-    GetSchoolOnboarding,
-    BookInstallSlot,
-    StartSelfInstall,
-    ExplainSchoolPerson,
-    ExplainPartnerSchoolPerson,
-    GetSchoolFeed,
-    GetSchoolHeldExtract,
-    ReleaseSchoolHeldExtract,
-    RejectSchoolHeldExtract,
-    GetOpsHeldExtract,
-    ReleaseOpsHeldExtract,
-    RejectOpsHeldExtract,
-    ListPartners,
-    CreatePartner,
-    ImportDirectory,
-    SearchOpsDirectory,
-    UpdateDirectorySchool,
-    RequestInternationalSchool,
-    ListPartnerInternationalRequests,
-    ListInternationalRequests,
-    AcceptInternationalRequest,
-    DeclineInternationalRequest,
-    ListSupportQueue,
-    GetSupportCase,
-    ReplyToCase,
-    CloseSupportCase,
-    ReassignCase,
-    ListInstallSlots,
-    OfferInstallSlots,
-    ListInstallBookings,
-    MarkInstalled,
-    ListAuthorityVerifications,
-    DecideAuthorityVerification,
-}
-
 /// One row of the route table.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Route {
@@ -143,751 +51,391 @@ pub struct Route {
     pub summary: &'static str,
 }
 
-pub const ROUTES: &[Route] = &[
-    Route { op: Op::Health, method: Method::Get, path: "/api/health", name: "health", summary: "Liveness check" },
-    Route {
-        op: Op::OpenApi,
-        method: Method::Get,
-        path: "/api/openapi.json",
-        name: "openapi",
-        summary: "This API's OpenAPI 3.1 document",
-    },
-    Route {
-        op: Op::RequestMagicLink,
-        method: Method::Post,
-        path: "/api/auth/magic-link",
-        name: "request_magic_link",
-        summary: "Email a single-use sign-in link (P1)",
-    },
-    Route {
-        op: Op::CreateSession,
-        method: Method::Post,
-        path: "/api/auth/session",
-        name: "create_session",
-        summary: "Exchange a sign-in link token for a session cookie (P1)",
-    },
-    Route {
-        op: Op::Logout,
-        method: Method::Post,
-        path: "/api/auth/logout",
-        name: "logout",
-        summary: "End the current session (P1)",
-    },
-    Route {
-        op: Op::GetMe,
-        method: Method::Get,
-        path: "/api/me",
-        name: "get_me",
-        summary: "The signed-in user, their partner and its apps (P1)",
-    },
-    Route {
-        op: Op::RequestSchoolMagicLink,
-        method: Method::Post,
-        path: "/api/school/auth/magic-link",
-        name: "request_school_magic_link",
-        summary: "Email a single-use sign-in link to the school portal (S3)",
-    },
-    Route {
-        op: Op::CreateSchoolSession,
-        method: Method::Post,
-        path: "/api/school/auth/session",
-        name: "create_school_session",
-        summary: "Exchange a school portal sign-in token for a session cookie (S3)",
-    },
-    Route {
-        op: Op::SchoolLogout,
-        method: Method::Post,
-        path: "/api/school/auth/logout",
-        name: "school_logout",
-        summary: "End the current school portal session (S3)",
-    },
-    Route {
-        op: Op::GetSchoolMe,
-        method: Method::Get,
-        path: "/api/school/me",
-        name: "get_school_me",
-        summary: "The signed-in school user and their school (S3)",
-    },
-    Route {
-        op: Op::ListSchoolApps,
-        method: Method::Get,
-        path: "/api/school/apps",
-        name: "list_school_apps",
-        summary: "The Data Sharing Dashboard: every app with access or asking for it (S3)",
-    },
-    Route {
-        op: Op::GetSchoolApp,
-        method: Method::Get,
-        path: "/api/school/apps/{app_id}",
-        name: "get_school_app",
-        summary: "One app at the school: grant, settings, log and receipts (S3)",
-    },
-    Route {
-        op: Op::UpdateSchoolAppSettings,
-        method: Method::Post,
-        path: "/api/school/apps/{app_id}/settings",
-        name: "update_school_app_settings",
-        summary: "Change the GDPR mode and/or pause or enable the feed (S3)",
-    },
-    Route {
-        op: Op::SchoolRevokeAccess,
-        method: Method::Post,
-        path: "/api/school/apps/{app_id}/revoke",
-        name: "school_revoke_access",
-        summary: "Revoke the app's access now or from a date (S3)",
-    },
-    Route {
-        op: Op::SchoolCancelRevocation,
-        method: Method::Post,
-        path: "/api/school/apps/{app_id}/cancel-revocation",
-        name: "school_cancel_revocation",
-        summary: "Take back a revocation that has not happened yet (S3)",
-    },
-    Route {
-        op: Op::SchoolAuthoriseApp,
-        method: Method::Post,
-        path: "/api/school/apps/{app_id}/authorise",
-        name: "school_authorise_app",
-        summary: "Classic authorisation of a pending or extended request (S3, P10)",
-    },
-    Route {
-        op: Op::SchoolDeclineRequest,
-        method: Method::Post,
-        path: "/api/school/apps/{app_id}/decline",
-        name: "school_decline_request",
-        summary: "An admin declines an authorisation someone at the school asked for (S3, #12)",
-    },
-    Route {
-        op: Op::SearchSchoolPeople,
-        method: Method::Get,
-        path: "/api/school/apps/{app_id}/people",
-        name: "search_school_people",
-        summary: "Search the school's people with their include/exclude choice for the app (S3)",
-    },
-    Route {
-        op: Op::SetPersonChoice,
-        method: Method::Post,
-        path: "/api/school/apps/{app_id}/people",
-        name: "set_person_choice",
-        summary: "Include, exclude or reset one person for the app (S3)",
-    },
-    Route {
-        op: Op::DownloadSchoolReceipt,
-        method: Method::Get,
-        path: "/api/school/apps/{app_id}/receipts/{seq}",
-        name: "download_school_receipt",
-        summary: "An authorisation receipt as a file, from the hash-chained log (S3)",
-    },
-    Route {
-        op: Op::DownloadPartnerReceipt,
-        method: Method::Get,
-        path: "/api/partner/schools/{school_id}/receipts/{seq}",
-        name: "download_partner_receipt",
-        summary: "An authorisation receipt as a file, from the hash-chained log (P8)",
-    },
-    Route {
-        op: Op::ListSchoolTeam,
-        method: Method::Get,
-        path: "/api/school/team",
-        name: "list_school_team",
-        summary: "The school's portal users (S3)",
-    },
-    Route {
-        op: Op::AddSchoolColleague,
-        method: Method::Post,
-        path: "/api/school/team",
-        name: "add_school_colleague",
-        summary: "Give a colleague a school portal account and email them (S3)",
-    },
-    Route {
-        op: Op::RemoveSchoolColleague,
-        method: Method::Post,
-        path: "/api/school/team/remove",
-        name: "remove_school_colleague",
-        summary: "Remove a colleague's school portal account (S3)",
-    },
-    Route {
-        op: Op::GetSchoolOnboarding,
-        method: Method::Get,
-        path: "/api/school/onboarding",
-        name: "get_school_onboarding",
-        summary: "Install status and the install slots support offers (S4)",
-    },
-    Route {
-        op: Op::BookInstallSlot,
-        method: Method::Post,
-        path: "/api/school/onboarding/book",
-        name: "book_install_slot",
-        summary: "Book an install slot with support (S4)",
-    },
-    Route {
-        op: Op::StartSelfInstall,
-        method: Method::Post,
-        path: "/api/school/onboarding/self-install",
-        name: "start_self_install",
-        summary: "Self-install: issue the MIS agent credential, shown once (S4)",
-    },
-    Route {
-        op: Op::ExplainSchoolPerson,
-        method: Method::Get,
-        path: "/api/school/apps/{app_id}/explain",
-        name: "explain_school_person",
-        summary: "Why can't this app see someone? The rule that hides a person from the app (S3, A3)",
-    },
-    Route {
-        op: Op::ExplainPartnerSchoolPerson,
-        method: Method::Get,
-        path: "/api/partner/schools/{school_id}/explain",
-        name: "explain_partner_school_person",
-        summary: "Why is this person missing? The reason and rule, never the person's details (P8, A3)",
-    },
-    Route {
-        op: Op::GetSchoolFeed,
-        method: Method::Get,
-        path: "/api/school/feed",
-        name: "get_school_feed",
-        summary: "The school's MIS feed: last extract, a held extract, each app's last pull (G1)",
-    },
-    Route {
-        op: Op::GetSchoolHeldExtract,
-        method: Method::Get,
-        path: "/api/school/held-extract",
-        name: "get_school_held_extract",
-        summary: "What releasing the held extract would change: counts and who would be deleted (G1)",
-    },
-    Route {
-        op: Op::ReleaseSchoolHeldExtract,
-        method: Method::Post,
-        path: "/api/school/held-extract/release",
-        name: "release_school_held_extract",
-        summary: "Apply the held extract as pushed, deletions included (G1)",
-    },
-    Route {
-        op: Op::RejectSchoolHeldExtract,
-        method: Method::Post,
-        path: "/api/school/held-extract/reject",
-        name: "reject_school_held_extract",
-        summary: "Discard the held extract; the school keeps its current data (G1)",
-    },
-    Route {
-        op: Op::GetOpsHeldExtract,
-        method: Method::Get,
-        path: "/api/ops/schools/{school_id}/held-extract",
-        name: "get_ops_held_extract",
-        summary: "Support: what releasing a school's held extract would change (G1)",
-    },
-    Route {
-        op: Op::ReleaseOpsHeldExtract,
-        method: Method::Post,
-        path: "/api/ops/schools/{school_id}/held-extract/release",
-        name: "release_ops_held_extract",
-        summary: "Support: apply a school's held extract (G1)",
-    },
-    Route {
-        op: Op::RejectOpsHeldExtract,
-        method: Method::Post,
-        path: "/api/ops/schools/{school_id}/held-extract/reject",
-        name: "reject_ops_held_extract",
-        summary: "Support: discard a school's held extract (G1)",
-    },
-    Route {
-        op: Op::RequestOpsMagicLink,
-        method: Method::Post,
-        path: "/api/ops/auth/magic-link",
-        name: "request_ops_magic_link",
-        summary: "Email a single-use sign-in link to the operations console (O1)",
-    },
-    Route {
-        op: Op::CreateOpsSession,
-        method: Method::Post,
-        path: "/api/ops/auth/session",
-        name: "create_ops_session",
-        summary: "Exchange an operations console sign-in token for a session cookie (O1)",
-    },
-    Route {
-        op: Op::OpsLogout,
-        method: Method::Post,
-        path: "/api/ops/auth/logout",
-        name: "ops_logout",
-        summary: "End the current operations console session (O1)",
-    },
-    Route {
-        op: Op::GetOpsMe,
-        method: Method::Get,
-        path: "/api/ops/me",
-        name: "get_ops_me",
-        summary: "The signed-in operations user (O1)",
-    },
-    Route {
-        op: Op::IssueAgentKey,
-        method: Method::Post,
-        path: "/api/ops/schools/{school_id}/agent-key",
-        name: "issue_agent_key",
-        summary: "Issue or rotate a school's MIS agent key, shown once (G1, O1)",
-    },
-    Route {
-        op: Op::ListPartnerSchools,
-        method: Method::Get,
-        path: "/api/partner/schools",
-        name: "list_partner_schools",
-        summary: "One page of an app's schools in a view: active, pending or revoked (P2)",
-    },
-    Route {
-        op: Op::ExportPartnerSchools,
-        method: Method::Get,
-        path: "/api/partner/schools/export",
-        name: "export_partner_schools",
-        summary: "The filtered, sorted view as CSV, every page (P5)",
-    },
-    Route {
-        op: Op::GetPartnerSchool,
-        method: Method::Get,
-        path: "/api/partner/schools/{school_id}",
-        name: "get_partner_school",
-        summary: "The school tile: details, scopes, Authorisation Log and actions (P8)",
-    },
-    Route {
-        op: Op::RevokeSchoolAccess,
-        method: Method::Post,
-        path: "/api/partner/schools/{school_id}/revoke",
-        name: "revoke_school_access",
-        summary: "Revoke access today or from a later date (P6)",
-    },
-    Route {
-        op: Op::CancelRevocation,
-        method: Method::Post,
-        path: "/api/partner/schools/{school_id}/cancel-revoke",
-        name: "cancel_revocation",
-        summary: "Cancel a revocation that has not taken effect (P6)",
-    },
-    Route {
-        op: Op::SetSchoolPriority,
-        method: Method::Post,
-        path: "/api/partner/schools/{school_id}/priority",
-        name: "set_school_priority",
-        summary: "Set or remove priority on a pending school (P6)",
-    },
-    Route {
-        op: Op::CancelInvitation,
-        method: Method::Post,
-        path: "/api/partner/schools/{school_id}/cancel-invite",
-        name: "cancel_invitation",
-        summary: "Cancel a pending invitation; its link stops working (P6)",
-    },
-    Route {
-        op: Op::ResendInvitation,
-        method: Method::Post,
-        path: "/api/partner/schools/{school_id}/resend-invite",
-        name: "resend_invitation",
-        summary: "Resend the invitation to the same or a new contact; the old link stops working (P6)",
-    },
-    Route {
-        op: Op::ReinviteSchool,
-        method: Method::Post,
-        path: "/api/partner/schools/{school_id}/reinvite",
-        name: "reinvite_school",
-        summary: "Invite a revoked school again (P6)",
-    },
-    Route {
-        op: Op::GetPermissionSet,
-        method: Method::Get,
-        path: "/api/partner/apps/{app_id}/permissions",
-        name: "get_permission_set",
-        summary: "The scopes an app requests (P10)",
-    },
-    Route {
-        op: Op::UpdatePermissionSet,
-        method: Method::Post,
-        path: "/api/partner/apps/{app_id}/permissions",
-        name: "update_permission_set",
-        summary: "Change the scopes an app requests (P10)",
-    },
-    Route {
-        op: Op::ListTeam,
-        method: Method::Get,
-        path: "/api/partner/team",
-        name: "list_team",
-        summary: "The partner's colleagues",
-    },
-    Route {
-        op: Op::AddTeamMember,
-        method: Method::Post,
-        path: "/api/partner/team",
-        name: "add_team_member",
-        summary: "Add a colleague who signs in by magic link (admins)",
-    },
-    Route {
-        op: Op::RemoveTeamMember,
-        method: Method::Post,
-        path: "/api/partner/team/remove",
-        name: "remove_team_member",
-        summary: "Remove a colleague and end their sessions (admins)",
-    },
-    Route {
-        op: Op::OpenInvitation,
-        method: Method::Post,
-        path: "/api/invitations/open",
-        name: "open_invitation",
-        summary: "What a Begin Authorisation link is for, while it is live (S1)",
-    },
-    Route {
-        op: Op::ForwardInvitation,
-        method: Method::Post,
-        path: "/api/invitations/forward",
-        name: "forward_invitation",
-        summary: "Not the right person: send the invitation to someone else; this link dies (S2)",
-    },
-    Route {
-        op: Op::AuthoriseInvitation,
-        method: Method::Post,
-        path: "/api/invitations/authorise",
-        name: "authorise_invitation",
-        summary: "Authorise sharing with the wizard's answers; the link is then used up (S2)",
-    },
-    Route {
-        op: Op::SearchDirectory,
-        method: Method::Get,
-        path: "/api/directory/schools",
-        name: "search_directory",
-        summary: "Find schools in England and Wales by name, URN, local authority or postcode (P7)",
-    },
-    Route {
-        op: Op::InviteSchool,
-        method: Method::Post,
-        path: "/api/partner/invitations",
-        name: "invite_school",
-        summary: "Invite a school from the directory (P7)",
-    },
-    Route {
-        op: Op::ListAppKeys,
-        method: Method::Get,
-        path: "/api/partner/apps/{app_id}/keys",
-        name: "list_app_keys",
-        summary: "An app's API keys, without their secrets (A1)",
-    },
-    Route {
-        op: Op::CreateAppKey,
-        method: Method::Post,
-        path: "/api/partner/apps/{app_id}/keys",
-        name: "create_app_key",
-        summary: "Create an API key for an app; the secret is shown once (A1, admins)",
-    },
-    Route {
-        op: Op::RevokeAppKey,
-        method: Method::Post,
-        path: "/api/partner/apps/{app_id}/keys/{key_id}/revoke",
-        name: "revoke_app_key",
-        summary: "Revoke an API key: it stops working at once (A1, admins)",
-    },
-    Route {
-        op: Op::InviteSchoolByApi,
-        method: Method::Post,
-        path: "/api/v1/invitations",
-        name: "invite_school_by_api",
-        summary: "An app invites a school with its API key; honours Idempotency-Key (A6)",
-    },
-    Route {
-        op: Op::ListAppSchools,
-        method: Method::Get,
-        path: "/api/v1/schools",
-        name: "list_app_schools",
-        summary: "The schools related to the calling app, with their connection state (A1, A2)",
-    },
-    Route {
-        op: Op::GetSchoolStatus,
-        method: Method::Get,
-        path: "/api/v1/schools/{school_id}/status",
-        name: "get_school_status",
-        summary: "Test Connection: one school's state and the facts behind it (A2)",
-    },
-    Route {
-        op: Op::ListStudents,
-        method: Method::Get,
-        path: "/api/v1/schools/{school_id}/students",
-        name: "list_students",
-        summary: "A school's pupils shared with the app, a page at a time; `since` for changes only (A1, A3)",
-    },
-    Route {
-        op: Op::GetStudent,
-        method: Method::Get,
-        path: "/api/v1/schools/{school_id}/students/{student_id}",
-        name: "get_student",
-        summary: "One pupil shared with the app (A1)",
-    },
-    Route {
-        op: Op::ListStaff,
-        method: Method::Get,
-        path: "/api/v1/schools/{school_id}/staff",
-        name: "list_staff",
-        summary: "A school's staff shared with the app, a page at a time; `since` for changes only (A1, A3)",
-    },
-    Route {
-        op: Op::ListContacts,
-        method: Method::Get,
-        path: "/api/v1/schools/{school_id}/contacts",
-        name: "list_contacts",
-        summary: "A school's parents and carers shared with the app; `since` for changes only (A1, A3)",
-    },
-    Route {
-        op: Op::ListGroups,
-        method: Method::Get,
-        path: "/api/v1/schools/{school_id}/groups",
-        name: "list_groups",
-        summary: "A school's classes and year groups, members filtered to those shared; `since` for changes (A1, A3)",
-    },
-    Route {
-        op: Op::ExplainPerson,
-        method: Method::Get,
-        path: "/api/v1/schools/{school_id}/explain",
-        name: "explain_person",
-        summary: "Why is this person missing? The rule that hides a person from the app, or that they are shared",
-    },
-    Route {
-        op: Op::PushExtract,
-        method: Method::Post,
-        path: "/api/agent/v1/extracts",
-        name: "push_extract",
-        summary: "The MIS agent pushes a full or delta extract of its school (G1)",
-    },
-    Route {
-        op: Op::GetAgentStatus,
-        method: Method::Get,
-        path: "/api/agent/v1/status",
-        name: "get_agent_status",
-        summary: "The school as its MIS agent sees it: last extract, status, any held extract (G1)",
-    },
-    Route {
-        op: Op::ListPartnerCases,
-        method: Method::Get,
-        path: "/api/partner/cases",
-        name: "list_partner_cases",
-        summary: "One page of the partner's support cases: active (the Active Cases tab) or archived (P9)",
-    },
-    Route {
-        op: Op::OpenCase,
-        method: Method::Post,
-        path: "/api/partner/cases",
-        name: "open_case",
-        summary: "Raise a support case, optionally about one of the partner's schools; honours Idempotency-Key (P9)",
-    },
-    Route {
-        op: Op::GetPartnerCase,
-        method: Method::Get,
-        path: "/api/partner/cases/{case_id}",
-        name: "get_partner_case",
-        summary: "One support case with its conversation, newest comment last (P9)",
-    },
-    Route {
-        op: Op::CommentOnCase,
-        method: Method::Post,
-        path: "/api/partner/cases/{case_id}/comments",
-        name: "comment_on_case",
-        summary: "Add a comment for the support team; honours Idempotency-Key (P9)",
-    },
-    Route {
-        op: Op::EscalateCase,
-        method: Method::Post,
-        path: "/api/partner/cases/{case_id}/escalate",
-        name: "escalate_case",
-        summary: "Escalate a case with a reason: support sees it first (P9)",
-    },
-    Route {
-        op: Op::ClosePartnerCase,
-        method: Method::Post,
-        path: "/api/partner/cases/{case_id}/close",
-        name: "close_partner_case",
-        summary: "Close a case; it can be reopened for 30 days (P9)",
-    },
-    Route {
-        op: Op::ReopenCase,
-        method: Method::Post,
-        path: "/api/partner/cases/{case_id}/reopen",
-        name: "reopen_case",
-        summary: "Reopen a case closed less than 30 days ago (P9)",
-    },
-    Route {
-        op: Op::GetWebhook,
-        method: Method::Get,
-        path: "/api/partner/webhooks/{app_id}",
-        name: "get_webhook",
-        summary: "An app's webhook: URL, on or off, which secret; never the secret (A4)",
-    },
-    Route {
-        op: Op::SetWebhook,
-        method: Method::Post,
-        path: "/api/partner/webhooks/{app_id}",
-        name: "set_webhook",
-        summary: "Set an app's webhook URL or switch delivery off; the first save shows the signing secret once (A4, admins)",
-    },
-    Route {
-        op: Op::RotateWebhookSecret,
-        method: Method::Post,
-        path: "/api/partner/webhooks/{app_id}/rotate-secret",
-        name: "rotate_webhook_secret",
-        summary: "Replace the webhook signing secret; the new one is shown once (A4, admins)",
-    },
-    Route {
-        op: Op::ListWebhookDeliveries,
-        method: Method::Get,
-        path: "/api/partner/webhooks/{app_id}/deliveries",
-        name: "list_webhook_deliveries",
-        summary: "Webhook deliveries of the last 30 days, newest first, with dead letters (A4)",
-    },
-    Route {
-        op: Op::RedeliverWebhook,
-        method: Method::Post,
-        path: "/api/partner/webhooks/{app_id}/deliveries/{delivery_id}/redeliver",
-        name: "redeliver_webhook",
-        summary: "Send one delivery again, now, to the current URL (A4, admins)",
-    },
-    Route {
-        op: Op::ListPartners,
-        method: Method::Get,
-        path: "/api/ops/partners",
-        name: "list_partners",
-        summary: "Every partner organisation with its first app and admin (O1)",
-    },
-    Route {
-        op: Op::CreatePartner,
-        method: Method::Post,
-        path: "/api/ops/partners",
-        name: "create_partner",
-        summary: "Create a partner organisation with its first admin, who is emailed, and its app (O1)",
-    },
-    Route {
-        op: Op::ImportDirectory,
-        method: Method::Post,
-        path: "/api/ops/directory/import",
-        name: "import_directory",
-        summary: "Import one part of the register's CSV extract (header row first); re-importing duplicates nothing (O1)",
-    },
-    Route {
-        op: Op::SearchOpsDirectory,
-        method: Method::Get,
-        path: "/api/ops/directory/schools",
-        name: "search_ops_directory",
-        summary: "Search the school directory by name, URN, local authority or postcode (O1)",
-    },
-    Route {
-        op: Op::UpdateDirectorySchool,
-        method: Method::Post,
-        path: "/api/ops/directory/schools/{urn}",
-        name: "update_directory_school",
-        summary: "Correct one directory entry: name, local authority, postcode, phase, status (O1)",
-    },
-    Route {
-        op: Op::RequestInternationalSchool,
-        method: Method::Post,
-        path: "/api/partner/international-requests",
-        name: "request_international_school",
-        summary: "Ask operations to add a school outside England and Wales; acknowledged by email; honours Idempotency-Key (P7)",
-    },
-    Route {
-        op: Op::ListPartnerInternationalRequests,
-        method: Method::Get,
-        path: "/api/partner/international-requests",
-        name: "list_partner_international_requests",
-        summary: "The partner's international school requests and their outcome, newest first (P7)",
-    },
-    Route {
-        op: Op::ListInternationalRequests,
-        method: Method::Get,
-        path: "/api/ops/international-requests",
-        name: "list_international_requests",
-        summary: "International school requests in one state, oldest first (O1)",
-    },
-    Route {
-        op: Op::AcceptInternationalRequest,
-        method: Method::Post,
-        path: "/api/ops/international-requests/{request_id}/accept",
-        name: "accept_international_request",
-        summary: "Accept: the school joins the directory with an INT id and the partner can invite it (O1)",
-    },
-    Route {
-        op: Op::DeclineInternationalRequest,
-        method: Method::Post,
-        path: "/api/ops/international-requests/{request_id}/decline",
-        name: "decline_international_request",
-        summary: "Decline with a reason, emailed to the partner user (O1)",
-    },
-    Route {
-        op: Op::ListSupportQueue,
-        method: Method::Get,
-        path: "/api/ops/cases",
-        name: "list_support_queue",
-        summary: "One state's support cases, escalated first then longest waiting, paged (O1)",
-    },
-    Route {
-        op: Op::GetSupportCase,
-        method: Method::Get,
-        path: "/api/ops/cases/{case_id}",
-        name: "get_support_case",
-        summary: "Any support case with its conversation (O1)",
-    },
-    Route {
-        op: Op::ReplyToCase,
-        method: Method::Post,
-        path: "/api/ops/cases/{case_id}/reply",
-        name: "reply_to_case",
-        summary: "Reply as support: the case awaits the partner, whose contact is emailed; honours Idempotency-Key (O1)",
-    },
-    Route {
-        op: Op::CloseSupportCase,
-        method: Method::Post,
-        path: "/api/ops/cases/{case_id}/close",
-        name: "close_support_case",
-        summary: "Close a case as support; the partner contact is emailed (O1)",
-    },
-    Route {
-        op: Op::ReassignCase,
-        method: Method::Post,
-        path: "/api/ops/cases/{case_id}/reassign",
-        name: "reassign_case",
-        summary: "Give a case to a support agent, or to nobody (O1)",
-    },
-    Route {
-        op: Op::ListInstallSlots,
-        method: Method::Get,
-        path: "/api/ops/install-slots",
-        name: "list_install_slots",
-        summary: "The free install slots from today, earliest first (O1, S4)",
-    },
-    Route {
-        op: Op::OfferInstallSlots,
-        method: Method::Post,
-        path: "/api/ops/install-slots",
-        name: "offer_install_slots",
-        summary: "Offer install slots on one day; offering a slot again changes nothing (O1, S4)",
-    },
-    Route {
-        op: Op::ListInstallBookings,
-        method: Method::Get,
-        path: "/api/ops/install-bookings",
-        name: "list_install_bookings",
-        summary: "Booked install slots from 30 days ago, earliest first, with the school and its contact, paged (O1, S4)",
-    },
-    Route {
-        op: Op::MarkInstalled,
-        method: Method::Post,
-        path: "/api/ops/install-bookings/{school_id}/installed",
-        name: "mark_installed",
-        summary: "Mark the school's MIS agent Installed; the partner lists show it; marking twice changes nothing (O1, S4)",
-    },
-    Route {
-        op: Op::ListAuthorityVerifications,
-        method: Method::Get,
-        path: "/api/ops/verifications",
-        name: "list_authority_verifications",
-        summary: "Authorisers waiting for their authority at the school to be verified, with the evidence (O1, #12)",
-    },
-    Route {
-        op: Op::DecideAuthorityVerification,
-        method: Method::Post,
-        path: "/api/ops/verifications/decide",
-        name: "decide_authority_verification",
-        summary: "Verify an authoriser (they become the school's first admin) or reject them (O1, #12)",
-    },
-];
+/// Declares every operation once, in route-table order, as
+///
+/// ```text
+/// Name: Method "path", "snake_name",
+///     "summary",
+///     [body Type,] [query Type,] answers Type[, idempotent];
+/// ```
+///
+/// and makes from that list `Op`, `ROUTES`, a marker type per operation in
+/// `endpoint` implementing `Endpoint`, and `with_endpoint`. Body and query
+/// default to `NoBody` and `NoQuery`; `idempotent` marks an operation that
+/// takes an `Idempotency-Key`.
+macro_rules! operations {
+    (@or $given:ty; $default:ty) => { $given };
+    (@or ; $default:ty) => { $default };
+    (@idempotent idempotent) => { true };
+    (@idempotent) => { false };
+    ($(
+        $op:ident: $method:ident $path:literal, $name:literal,
+            $summary:literal,
+            $(body $body:ty,)? $(query $query:ty,)? answers $response:ty $(, $idempotent:ident)?;
+    )*) => {
+        /// One operation = one handler = one Lambda function.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        pub enum Op {
+            $($op,)*
+        }
+
+        pub const ROUTES: &[Route] = &[
+            $(Route { op: Op::$op, method: Method::$method, path: $path, name: $name, summary: $summary },)*
+        ];
+
+        /// One marker type per operation, for `Endpoint`: `call::<endpoint::GetMe>()`.
+        pub mod endpoint {
+            $(
+                #[doc = $summary]
+                #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+                pub struct $op;
+            )*
+        }
+
+        $(
+            impl Endpoint for endpoint::$op {
+                const OP: Op = Op::$op;
+                const IDEMPOTENCY_KEY: bool = operations!(@idempotent $($idempotent)?);
+                type Body = operations!(@or $($body)?; NoBody);
+                type Query = operations!(@or $($query)?; NoQuery);
+                type Response = $response;
+            }
+        )*
+
+        /// Hands `visitor` the marker type of `op`: its body, query and answer types.
+        pub fn with_endpoint<V: EndpointVisitor>(op: Op, visitor: V) -> V::Output {
+            match op {
+                $(Op::$op => visitor.visit::<endpoint::$op>(),)*
+            }
+        }
+    };
+}
+
+operations! {
+    Health: Get "/api/health", "health",
+        "Liveness check",
+        answers Health;
+    OpenApi: Get "/api/openapi.json", "openapi",
+        "This API's OpenAPI 3.1 document",
+        answers RawBody;
+    RequestMagicLink: Post "/api/auth/magic-link", "request_magic_link",
+        "Email a single-use sign-in link (P1)",
+        body MagicLinkRequest, answers MagicLinkAccepted;
+    CreateSession: Post "/api/auth/session", "create_session",
+        "Exchange a sign-in link token for a session cookie (P1)",
+        body SessionRequest, answers Me;
+    Logout: Post "/api/auth/logout", "logout",
+        "End the current session (P1)",
+        answers NoContent;
+    GetMe: Get "/api/me", "get_me",
+        "The signed-in user, their partner and its apps (P1)",
+        answers Me;
+    RequestSchoolMagicLink: Post "/api/school/auth/magic-link", "request_school_magic_link",
+        "Email a single-use sign-in link to the school portal (S3)",
+        body MagicLinkRequest, answers MagicLinkAccepted;
+    CreateSchoolSession: Post "/api/school/auth/session", "create_school_session",
+        "Exchange a school portal sign-in token for a session cookie (S3)",
+        body SessionRequest, answers SchoolMe;
+    SchoolLogout: Post "/api/school/auth/logout", "school_logout",
+        "End the current school portal session (S3)",
+        answers NoContent;
+    GetSchoolMe: Get "/api/school/me", "get_school_me",
+        "The signed-in school user and their school (S3)",
+        answers SchoolMe;
+    ListSchoolApps: Get "/api/school/apps", "list_school_apps",
+        "The Data Sharing Dashboard: every app with access or asking for it (S3)",
+        answers SchoolDashboard;
+    GetSchoolApp: Get "/api/school/apps/{app_id}", "get_school_app",
+        "One app at the school: grant, settings, log and receipts (S3)",
+        answers SchoolAppDetail;
+    UpdateSchoolAppSettings: Post "/api/school/apps/{app_id}/settings", "update_school_app_settings",
+        "Change the GDPR mode and/or pause or enable the feed (S3)",
+        body SchoolAppSettings, answers SchoolAppOutcome;
+    SchoolRevokeAccess: Post "/api/school/apps/{app_id}/revoke", "school_revoke_access",
+        "Revoke the app's access now or from a date (S3)",
+        body SchoolRevokeRequest, answers SchoolAppOutcome;
+    SchoolCancelRevocation: Post "/api/school/apps/{app_id}/cancel-revocation", "school_cancel_revocation",
+        "Take back a revocation that has not happened yet (S3)",
+        answers SchoolAppOutcome;
+    SchoolAuthoriseApp: Post "/api/school/apps/{app_id}/authorise", "school_authorise_app",
+        "Classic authorisation of a pending or extended request (S3, P10)",
+        body SchoolAuthoriseRequest, answers SchoolAppOutcome;
+    SchoolDeclineRequest: Post "/api/school/apps/{app_id}/decline", "school_decline_request",
+        "An admin declines an authorisation someone at the school asked for (S3, #12)",
+        body SchoolDeclineRequest, answers SchoolAppOutcome;
+    SearchSchoolPeople: Get "/api/school/apps/{app_id}/people", "search_school_people",
+        "Search the school's people with their include/exclude choice for the app (S3)",
+        query SchoolPeopleQuery, answers SchoolPeople;
+    SetPersonChoice: Post "/api/school/apps/{app_id}/people", "set_person_choice",
+        "Include, exclude or reset one person for the app (S3)",
+        body SetPersonChoice, answers SchoolPeople;
+    DownloadSchoolReceipt: Get "/api/school/apps/{app_id}/receipts/{seq}", "download_school_receipt",
+        "An authorisation receipt as a file, from the hash-chained log (S3)",
+        answers RawBody;
+    DownloadPartnerReceipt: Get "/api/partner/schools/{school_id}/receipts/{seq}", "download_partner_receipt",
+        "An authorisation receipt as a file, from the hash-chained log (P8)",
+        query AppQuery, answers RawBody;
+    ListSchoolTeam: Get "/api/school/team", "list_school_team",
+        "The school's portal users (S3)",
+        answers SchoolTeam;
+    AddSchoolColleague: Post "/api/school/team", "add_school_colleague",
+        "Give a colleague a school portal account and email them (S3)",
+        body AddSchoolColleague, answers SchoolTeam;
+    RemoveSchoolColleague: Post "/api/school/team/remove", "remove_school_colleague",
+        "Remove a colleague's school portal account (S3)",
+        body RemoveSchoolColleague, answers SchoolTeam;
+    GetSchoolOnboarding: Get "/api/school/onboarding", "get_school_onboarding",
+        "Install status and the install slots support offers (S4)",
+        answers SchoolOnboarding;
+    BookInstallSlot: Post "/api/school/onboarding/book", "book_install_slot",
+        "Book an install slot with support (S4)",
+        body BookSlotRequest, answers SchoolOnboarding;
+    StartSelfInstall: Post "/api/school/onboarding/self-install", "start_self_install",
+        "Self-install: issue the MIS agent credential, shown once (S4)",
+        answers SelfInstallKey;
+    ExplainSchoolPerson: Get "/api/school/apps/{app_id}/explain", "explain_school_person",
+        "Why can't this app see someone? The rule that hides a person from the app (S3, A3)",
+        query ExplainQuery, answers Explanation;
+    ExplainPartnerSchoolPerson: Get "/api/partner/schools/{school_id}/explain", "explain_partner_school_person",
+        "Why is this person missing? The reason and rule, never the person's details (P8, A3)",
+        query PartnerExplainQuery, answers Explanation;
+    GetSchoolFeed: Get "/api/school/feed", "get_school_feed",
+        "The school's MIS feed: last extract, a held extract, each app's last pull (G1)",
+        answers SchoolFeed;
+    GetSchoolHeldExtract: Get "/api/school/held-extract", "get_school_held_extract",
+        "What releasing the held extract would change: counts and who would be deleted (G1)",
+        answers HeldExtractDiff;
+    ReleaseSchoolHeldExtract: Post "/api/school/held-extract/release", "release_school_held_extract",
+        "Apply the held extract as pushed, deletions included (G1)",
+        body HeldExtractChoice, answers HeldExtractDecision;
+    RejectSchoolHeldExtract: Post "/api/school/held-extract/reject", "reject_school_held_extract",
+        "Discard the held extract; the school keeps its current data (G1)",
+        body HeldExtractChoice, answers HeldExtractDecision;
+    GetOpsHeldExtract: Get "/api/ops/schools/{school_id}/held-extract", "get_ops_held_extract",
+        "Support: what releasing a school's held extract would change (G1)",
+        answers HeldExtractDiff;
+    ReleaseOpsHeldExtract: Post "/api/ops/schools/{school_id}/held-extract/release", "release_ops_held_extract",
+        "Support: apply a school's held extract (G1)",
+        body HeldExtractChoice, answers HeldExtractDecision;
+    RejectOpsHeldExtract: Post "/api/ops/schools/{school_id}/held-extract/reject", "reject_ops_held_extract",
+        "Support: discard a school's held extract (G1)",
+        body HeldExtractChoice, answers HeldExtractDecision;
+    RequestOpsMagicLink: Post "/api/ops/auth/magic-link", "request_ops_magic_link",
+        "Email a single-use sign-in link to the operations console (O1)",
+        body MagicLinkRequest, answers MagicLinkAccepted;
+    CreateOpsSession: Post "/api/ops/auth/session", "create_ops_session",
+        "Exchange an operations console sign-in token for a session cookie (O1)",
+        body SessionRequest, answers OpsMe;
+    OpsLogout: Post "/api/ops/auth/logout", "ops_logout",
+        "End the current operations console session (O1)",
+        answers NoContent;
+    GetOpsMe: Get "/api/ops/me", "get_ops_me",
+        "The signed-in operations user (O1)",
+        answers OpsMe;
+    IssueAgentKey: Post "/api/ops/schools/{school_id}/agent-key", "issue_agent_key",
+        "Issue or rotate a school's MIS agent key, shown once (G1, O1)",
+        answers AgentKeyIssued;
+    ListPartnerSchools: Get "/api/partner/schools", "list_partner_schools",
+        "One page of an app's schools in a view: active, pending or revoked (P2)",
+        query ListSchoolsQuery, answers SchoolPage;
+    ExportPartnerSchools: Get "/api/partner/schools/export", "export_partner_schools",
+        "The filtered, sorted view as CSV, every page (P5)",
+        query ListSchoolsQuery, answers RawBody;
+    GetPartnerSchool: Get "/api/partner/schools/{school_id}", "get_partner_school",
+        "The school tile: details, scopes, Authorisation Log and actions (P8)",
+        query AppQuery, answers SchoolDetail;
+    RevokeSchoolAccess: Post "/api/partner/schools/{school_id}/revoke", "revoke_school_access",
+        "Revoke access today or from a later date (P6)",
+        body RevokeRequest, query AppQuery, answers ActionOutcome;
+    CancelRevocation: Post "/api/partner/schools/{school_id}/cancel-revoke", "cancel_revocation",
+        "Cancel a revocation that has not taken effect (P6)",
+        query AppQuery, answers ActionOutcome;
+    SetSchoolPriority: Post "/api/partner/schools/{school_id}/priority", "set_school_priority",
+        "Set or remove priority on a pending school (P6)",
+        body PriorityRequest, query AppQuery, answers ActionOutcome;
+    CancelInvitation: Post "/api/partner/schools/{school_id}/cancel-invite", "cancel_invitation",
+        "Cancel a pending invitation; its link stops working (P6)",
+        query AppQuery, answers ActionOutcome;
+    ResendInvitation: Post "/api/partner/schools/{school_id}/resend-invite", "resend_invitation",
+        "Resend the invitation to the same or a new contact; the old link stops working (P6)",
+        body InviteRequest, query AppQuery, answers ActionOutcome, idempotent;
+    ReinviteSchool: Post "/api/partner/schools/{school_id}/reinvite", "reinvite_school",
+        "Invite a revoked school again (P6)",
+        body InviteRequest, query AppQuery, answers ActionOutcome, idempotent;
+    GetPermissionSet: Get "/api/partner/apps/{app_id}/permissions", "get_permission_set",
+        "The scopes an app requests (P10)",
+        answers PermissionSet;
+    UpdatePermissionSet: Post "/api/partner/apps/{app_id}/permissions", "update_permission_set",
+        "Change the scopes an app requests (P10)",
+        body UpdatePermissionSet, answers PermissionSetSaved;
+    ListTeam: Get "/api/partner/team", "list_team",
+        "The partner's colleagues",
+        answers TeamPage;
+    AddTeamMember: Post "/api/partner/team", "add_team_member",
+        "Add a colleague who signs in by magic link (admins)",
+        body AddTeamMember, answers TeamPage;
+    RemoveTeamMember: Post "/api/partner/team/remove", "remove_team_member",
+        "Remove a colleague and end their sessions (admins)",
+        body RemoveTeamMember, answers TeamPage;
+    OpenInvitation: Post "/api/invitations/open", "open_invitation",
+        "What a Begin Authorisation link is for, while it is live (S1)",
+        body OpenInvitationRequest, answers InvitationSummary;
+    ForwardInvitation: Post "/api/invitations/forward", "forward_invitation",
+        "Not the right person: send the invitation to someone else; this link dies (S2)",
+        body ForwardInvitationRequest, answers InvitationSummary;
+    AuthoriseInvitation: Post "/api/invitations/authorise", "authorise_invitation",
+        "Authorise sharing with the wizard's answers; the link is then used up (S2)",
+        body AuthoriseRequest, answers InvitationSummary;
+    SearchDirectory: Get "/api/directory/schools", "search_directory",
+        "Find schools in England and Wales by name, URN, local authority or postcode (P7)",
+        query DirectoryQuery, answers DirectoryResults;
+    InviteSchool: Post "/api/partner/invitations", "invite_school",
+        "Invite a school from the directory (P7)",
+        body InviteSchoolRequest, query AppQuery, answers ActionOutcome;
+    ListAppKeys: Get "/api/partner/apps/{app_id}/keys", "list_app_keys",
+        "An app's API keys, without their secrets (A1)",
+        answers AppKeyList;
+    CreateAppKey: Post "/api/partner/apps/{app_id}/keys", "create_app_key",
+        "Create an API key for an app; the secret is shown once (A1, admins)",
+        body CreateAppKey, answers CreatedAppKey;
+    RevokeAppKey: Post "/api/partner/apps/{app_id}/keys/{key_id}/revoke", "revoke_app_key",
+        "Revoke an API key: it stops working at once (A1, admins)",
+        answers AppKeyList;
+    InviteSchoolByApi: Post "/api/v1/invitations", "invite_school_by_api",
+        "An app invites a school with its API key; honours Idempotency-Key (A6)",
+        body InviteSchoolRequest, answers ActionOutcome, idempotent;
+    ListAppSchools: Get "/api/v1/schools", "list_app_schools",
+        "The schools related to the calling app, with their connection state (A1, A2)",
+        answers AppSchools;
+    GetSchoolStatus: Get "/api/v1/schools/{school_id}/status", "get_school_status",
+        "Test Connection: one school's state and the facts behind it (A2)",
+        answers SchoolConnection;
+    ListStudents: Get "/api/v1/schools/{school_id}/students", "list_students",
+        "A school's pupils shared with the app, a page at a time; `since` for changes only (A1, A3)",
+        query DataQuery, answers DataPage;
+    GetStudent: Get "/api/v1/schools/{school_id}/students/{student_id}", "get_student",
+        "One pupil shared with the app (A1)",
+        answers DataRecord;
+    ListStaff: Get "/api/v1/schools/{school_id}/staff", "list_staff",
+        "A school's staff shared with the app, a page at a time; `since` for changes only (A1, A3)",
+        query DataQuery, answers DataPage;
+    ListContacts: Get "/api/v1/schools/{school_id}/contacts", "list_contacts",
+        "A school's parents and carers shared with the app; `since` for changes only (A1, A3)",
+        query DataQuery, answers DataPage;
+    ListGroups: Get "/api/v1/schools/{school_id}/groups", "list_groups",
+        "A school's classes and year groups, members filtered to those shared; `since` for changes (A1, A3)",
+        query DataQuery, answers DataPage;
+    ExplainPerson: Get "/api/v1/schools/{school_id}/explain", "explain_person",
+        "Why is this person missing? The rule that hides a person from the app, or that they are shared",
+        query ExplainQuery, answers Explanation;
+    PushExtract: Post "/api/agent/v1/extracts", "push_extract",
+        "The MIS agent pushes a full or delta extract of its school (G1)",
+        body Extract, answers ExtractReceipt;
+    GetAgentStatus: Get "/api/agent/v1/status", "get_agent_status",
+        "The school as its MIS agent sees it: last extract, status, any held extract (G1)",
+        answers AgentStatus;
+    ListPartnerCases: Get "/api/partner/cases", "list_partner_cases",
+        "One page of the partner's support cases: active (the Active Cases tab) or archived (P9)",
+        query CaseListQuery, answers CasePage;
+    OpenCase: Post "/api/partner/cases", "open_case",
+        "Raise a support case, optionally about one of the partner's schools; honours Idempotency-Key (P9)",
+        body NewCase, answers CaseDetail, idempotent;
+    GetPartnerCase: Get "/api/partner/cases/{case_id}", "get_partner_case",
+        "One support case with its conversation, newest comment last (P9)",
+        answers CaseDetail;
+    CommentOnCase: Post "/api/partner/cases/{case_id}/comments", "comment_on_case",
+        "Add a comment for the support team; honours Idempotency-Key (P9)",
+        body CaseCommentRequest, answers CaseDetail, idempotent;
+    EscalateCase: Post "/api/partner/cases/{case_id}/escalate", "escalate_case",
+        "Escalate a case with a reason: support sees it first (P9)",
+        body EscalateCaseRequest, answers CaseDetail;
+    ClosePartnerCase: Post "/api/partner/cases/{case_id}/close", "close_partner_case",
+        "Close a case; it can be reopened for 30 days (P9)",
+        answers CaseDetail;
+    ReopenCase: Post "/api/partner/cases/{case_id}/reopen", "reopen_case",
+        "Reopen a case closed less than 30 days ago (P9)",
+        answers CaseDetail;
+    GetWebhook: Get "/api/partner/webhooks/{app_id}", "get_webhook",
+        "An app's webhook: URL, on or off, which secret; never the secret (A4)",
+        answers WebhookSettings;
+    SetWebhook: Post "/api/partner/webhooks/{app_id}", "set_webhook",
+        "Set an app's webhook URL or switch delivery off; the first save shows the signing secret once (A4, admins)",
+        body SetWebhook, answers WebhookSaved;
+    RotateWebhookSecret: Post "/api/partner/webhooks/{app_id}/rotate-secret", "rotate_webhook_secret",
+        "Replace the webhook signing secret; the new one is shown once (A4, admins)",
+        answers WebhookSaved;
+    ListWebhookDeliveries: Get "/api/partner/webhooks/{app_id}/deliveries", "list_webhook_deliveries",
+        "Webhook deliveries of the last 30 days, newest first, with dead letters (A4)",
+        answers WebhookDeliveries;
+    RedeliverWebhook: Post "/api/partner/webhooks/{app_id}/deliveries/{delivery_id}/redeliver", "redeliver_webhook",
+        "Send one delivery again, now, to the current URL (A4, admins)",
+        answers WebhookDelivery;
+    ListPartners: Get "/api/ops/partners", "list_partners",
+        "Every partner organisation with its first app and admin (O1)",
+        answers PartnerList;
+    CreatePartner: Post "/api/ops/partners", "create_partner",
+        "Create a partner organisation with its first admin, who is emailed, and its app (O1)",
+        body NewPartner, answers PartnerCreated;
+    ImportDirectory: Post "/api/ops/directory/import", "import_directory",
+        "Import one part of the register's CSV extract (header row first); re-importing duplicates nothing (O1)",
+        body CsvText, query DirectoryImportQuery, answers DirectoryImportReport;
+    SearchOpsDirectory: Get "/api/ops/directory/schools", "search_ops_directory",
+        "Search the school directory by name, URN, local authority or postcode (O1)",
+        query DirectoryQuery, answers DirectoryResults;
+    UpdateDirectorySchool: Post "/api/ops/directory/schools/{urn}", "update_directory_school",
+        "Correct one directory entry: name, local authority, postcode, phase, status (O1)",
+        body UpdateDirectorySchool, answers DirectorySchool;
+    RequestInternationalSchool: Post "/api/partner/international-requests", "request_international_school",
+        "Ask operations to add a school outside England and Wales; acknowledged by email; honours Idempotency-Key (P7)",
+        body NewInternationalRequest, answers InternationalRequest, idempotent;
+    ListPartnerInternationalRequests: Get "/api/partner/international-requests", "list_partner_international_requests",
+        "The partner's international school requests and their outcome, newest first (P7)",
+        answers InternationalRequestList;
+    ListInternationalRequests: Get "/api/ops/international-requests", "list_international_requests",
+        "International school requests in one state, oldest first (O1)",
+        query InternationalRequestQuery, answers InternationalRequestList;
+    AcceptInternationalRequest: Post "/api/ops/international-requests/{request_id}/accept",
+        "accept_international_request",
+        "Accept: the school joins the directory with an INT id and the partner can invite it (O1)",
+        body AcceptInternationalRequest, answers InternationalRequest;
+    DeclineInternationalRequest: Post "/api/ops/international-requests/{request_id}/decline",
+        "decline_international_request",
+        "Decline with a reason, emailed to the partner user (O1)",
+        body DeclineInternationalRequest, answers InternationalRequest;
+    ListSupportQueue: Get "/api/ops/cases", "list_support_queue",
+        "One state's support cases, escalated first then longest waiting, paged (O1)",
+        query SupportQueueQuery, answers CasePage;
+    GetSupportCase: Get "/api/ops/cases/{case_id}", "get_support_case",
+        "Any support case with its conversation (O1)",
+        answers CaseDetail;
+    ReplyToCase: Post "/api/ops/cases/{case_id}/reply", "reply_to_case",
+        "Reply as support: the case awaits the partner, whose contact is emailed; honours Idempotency-Key (O1)",
+        body SupportReply, answers CaseDetail, idempotent;
+    CloseSupportCase: Post "/api/ops/cases/{case_id}/close", "close_support_case",
+        "Close a case as support; the partner contact is emailed (O1)",
+        answers CaseDetail;
+    ReassignCase: Post "/api/ops/cases/{case_id}/reassign", "reassign_case",
+        "Give a case to a support agent, or to nobody (O1)",
+        body ReassignCase, answers CaseDetail;
+    ListInstallSlots: Get "/api/ops/install-slots", "list_install_slots",
+        "The free install slots from today, earliest first (O1, S4)",
+        answers InstallSlots;
+    OfferInstallSlots: Post "/api/ops/install-slots", "offer_install_slots",
+        "Offer install slots on one day; offering a slot again changes nothing (O1, S4)",
+        body OfferSlots, answers InstallSlots;
+    ListInstallBookings: Get "/api/ops/install-bookings", "list_install_bookings",
+        "Booked install slots from 30 days ago, earliest first, with the school and its contact, paged (O1, S4)",
+        query InstallBookingsQuery, answers InstallBookingPage;
+    MarkInstalled: Post "/api/ops/install-bookings/{school_id}/installed", "mark_installed",
+        "Mark the school's MIS agent Installed; the partner lists show it; marking twice changes nothing (O1, S4)",
+        answers InstallMarked;
+    ListAuthorityVerifications: Get "/api/ops/verifications", "list_authority_verifications",
+        "Authorisers waiting for their authority at the school to be verified, with the evidence (O1, #12)",
+        answers AuthorityVerificationList;
+    DecideAuthorityVerification: Post "/api/ops/verifications/decide", "decide_authority_verification",
+        "Verify an authoriser (they become the school's first admin) or reject them (O1, #12)",
+        body DecideAuthorityVerification, answers AuthorityVerificationList;
+}
 
 /// A function run on a schedule rather than by a route (E1). Each is also
 /// runnable on demand with `cargo xtask job <name with dashes>`.
@@ -943,6 +491,39 @@ pub const JOBS: &[Job] = &[
     },
 ];
 
+/// Memory and time for a function where the template's defaults (256 MB,
+/// 10 s, `Globals` in `infra/template.yaml`) are not enough. The functions
+/// section of the template is generated from this, the route table, the jobs
+/// and consumers below, and `gatehouse_core::access`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Sizing {
+    pub memory_mb: Option<u32>,
+    pub timeout_seconds: Option<u32>,
+}
+
+/// The sizing of the function called `name` (a route, job or consumer).
+pub fn sizing(name: &str) -> Sizing {
+    let (memory_mb, timeout_seconds) = match name {
+        // A whole view at once: more time and memory than a page.
+        "export_partner_schools" => (Some(512), Some(30)),
+        // Emails every authorised school that must approve a new scope, one by one.
+        "update_permission_set" => (None, Some(60)),
+        // A full extract of a large school is a few MB and tens of
+        // transactions, whether pushed by the agent or released past the guard.
+        "push_extract" | "release_school_held_extract" | "release_ops_held_extract" => (Some(1024), Some(120)),
+        // A part of the register: a few thousand schools, two requests each.
+        "import_directory" => (None, Some(120)),
+        // Sends a webhook: above the sender's 10 s request timeout.
+        "redeliver_webhook" | "deliver_webhooks" => (None, Some(20)),
+        // Daily and twice-weekly jobs: one transaction (and email) per item due.
+        "apply_revocations" | "archive_cases" | "mark_inactive_schools" | "send_reminders" => (None, Some(300)),
+        // Everything a failed send left, one message at a time.
+        "deliver_outbox" => (None, Some(120)),
+        _ => (None, None),
+    };
+    Sizing { memory_mb, timeout_seconds }
+}
+
 /// A function run by events on Gatehouse's EventBridge bus rather than by a
 /// route or a schedule (A4): a rule on the bus invokes it asynchronously.
 /// Locally it runs in-process, subscribed to the in-process bus.
@@ -952,6 +533,9 @@ pub struct EventConsumer {
     pub name: &'static str,
     /// The `detail-type`s its rule matches.
     pub detail_types: &'static [&'static str],
+    /// How long an event is worth delivering: the rule's retries and the
+    /// function's own stop after this.
+    pub max_event_age_seconds: u32,
     pub summary: &'static str,
 }
 
@@ -967,11 +551,14 @@ pub const EVENT_CONSUMERS: &[EventConsumer] = &[
             "persons.changed",
             "data.refreshed",
         ],
+        max_event_age_seconds: 3600,
         summary: "POST each domain event, signed, to the app's webhook; retried, then dead-lettered (A4)",
     },
     EventConsumer {
         name: "send_sign_in_links",
         detail_types: &[SIGN_IN_REQUESTED],
+        // A sign-in link lives 10 minutes: later, the email would be useless.
+        max_event_age_seconds: 600,
         summary: "Look up the address of a sign-in request and email a link if it has an account (P1, S3, O1)",
     },
 ];
@@ -1019,6 +606,36 @@ mod tests {
         assert_eq!(names.len(), ROUTES.len());
         assert_eq!(endpoints.len(), ROUTES.len());
         assert_eq!(Op::ListPartnerSchools.route().path, "/api/partner/schools");
+    }
+
+    #[test]
+    fn each_marker_names_its_own_operation_and_every_operation_has_one() {
+        struct OpOf;
+        impl EndpointVisitor for OpOf {
+            type Output = Op;
+            fn visit<E: Endpoint>(self) -> Op {
+                E::OP
+            }
+        }
+        for route in ROUTES {
+            assert_eq!(with_endpoint(route.op, OpOf), route.op, "{}", route.name);
+        }
+        assert_eq!(<endpoint::ListPartnerSchools as Endpoint>::OP.route().name, "list_partner_schools");
+        let idempotent = [endpoint::OpenCase::IDEMPOTENCY_KEY, endpoint::EscalateCase::IDEMPOTENCY_KEY];
+        assert_eq!(idempotent, [true, false]);
+    }
+
+    #[test]
+    fn an_operation_without_a_body_sends_an_empty_object_and_without_a_query_nothing() {
+        assert_eq!(serde_json::to_string(&NoBody).unwrap(), "{}");
+        assert_eq!(serde_json::to_string(&NoQuery).unwrap(), "{}");
+        assert_eq!(serde_json::to_string(&CsvText("URN\n".to_owned())).unwrap(), "\"URN\\n\"");
+    }
+
+    #[test]
+    fn answers_that_are_not_model_types_decode_to_their_markers() {
+        assert_eq!(serde_json::from_str::<NoContent>("null").unwrap(), NoContent);
+        assert_eq!(serde_json::from_str::<RawBody>("{\"openapi\": \"3.1.0\"}").unwrap(), RawBody);
     }
 
     #[test]

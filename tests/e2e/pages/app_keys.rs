@@ -4,46 +4,33 @@
 use fantoccini::key::Key;
 use fantoccini::{Client, Locator};
 
-use super::{ALERT, button, field, heading, literal};
-use crate::harness::{PATIENCE, eventually};
+use super::actions::{click, has, is_said, table_rows, wait_for, wait_for_text_of};
+use super::{button, field, heading, literal};
+use crate::harness::eventually;
 
 const TITLE: &str = "API keys";
 const ROWS: &str = "//main//table/tbody/tr";
 /// The box a new key's secret shows in, named by its heading.
 const SECRET_BOX: &str = "//section[h2[normalize-space()='Copy this key now: it will not be shown again']]";
 const SECRET_LABEL: &str = "API key";
-const CONFIRM: &str = "//*[@role='alertdialog']";
 const MESSAGE: &str = "//main/p[@role='status'][not(@hidden)]";
 
 pub struct AppKeysPage<'a> {
-    browser: &'a Client,
+    pub(super) browser: &'a Client,
 }
 
 impl<'a> AppKeysPage<'a> {
     /// Waits for the heading and the app's keys.
     pub async fn expect_shown(browser: &'a Client) -> AppKeysPage<'a> {
         let loaded = format!("{}/following::section[h2[starts-with(normalize-space(), 'Keys of ')]]", heading(TITLE));
-        browser
-            .wait()
-            .at_most(PATIENCE)
-            .for_element(Locator::XPath(&loaded))
-            .await
-            .unwrap_or_else(|error| panic!("the API keys did not load: {error}"));
+        wait_for(browser, &loaded, "the API keys").await;
         AppKeysPage { browser }
     }
 
     /// Each key's row as its cells' text: label, created, created by, status and, for an admin,
     /// the action.
     pub async fn rows(&self) -> Vec<Vec<String>> {
-        let mut rows = Vec::new();
-        for row in self.browser.find_all(Locator::XPath(ROWS)).await.expect("the keys' rows") {
-            let mut cells = Vec::new();
-            for cell in row.find_all(Locator::XPath("./*")).await.expect("a row's cells") {
-                cells.push(cell.text().await.expect("a cell's text"));
-            }
-            rows.push(cells);
-        }
-        rows
+        table_rows(self.browser, ROWS).await
     }
 
     /// The row of the key labelled `label`, once its Status satisfies `status`.
@@ -57,21 +44,7 @@ impl<'a> AppKeysPage<'a> {
 
     /// Whether there is an input labelled `label` on the page.
     pub async fn has_field(&self, label: &str) -> bool {
-        !self.browser.find_all(Locator::XPath(&field(label))).await.expect("looking for the field").is_empty()
-    }
-
-    /// Whether there is a button reading `label` on the page.
-    pub async fn has_button(&self, label: &str) -> bool {
-        !self.browser.find_all(Locator::XPath(&button(label))).await.expect("looking for the button").is_empty()
-    }
-
-    pub async fn fill(&self, label: &str, text: &str) {
-        let input = self
-            .browser
-            .find(Locator::XPath(&field(label)))
-            .await
-            .unwrap_or_else(|error| panic!("no field labelled {label:?}: {error}"));
-        input.send_keys(text).await.unwrap_or_else(|error| panic!("typing into {label:?}: {error}"));
+        has(self.browser, &field(label)).await
     }
 
     /// Presses Enter in the field labelled `label`, which submits its form.
@@ -80,42 +53,9 @@ impl<'a> AppKeysPage<'a> {
         input.send_keys(&Key::Enter.to_string()).await.unwrap_or_else(|error| panic!("pressing Enter: {error}"));
     }
 
-    pub async fn press(&self, label: &str) {
-        let pressed = self
-            .browser
-            .find(Locator::XPath(&button(label)))
-            .await
-            .unwrap_or_else(|error| panic!("no button {label:?}: {error}"));
-        pressed.click().await.unwrap_or_else(|error| panic!("clicking {label:?}: {error}"));
-    }
-
-    /// Every alert on the page, once there is one.
-    pub async fn wait_for_alerts(&self) -> Vec<String> {
-        let browser = self.browser;
-        eventually("an alert", || async move {
-            let mut texts = Vec::new();
-            for alert in browser.find_all(Locator::XPath(ALERT)).await? {
-                texts.push(alert.text().await?);
-            }
-            Ok((!texts.is_empty()).then_some(texts))
-        })
-        .await
-    }
-
-    /// The `id` of the element with the keyboard focus.
-    pub async fn focused_id(&self) -> Option<String> {
-        let focused = self.browser.active_element().await.expect("the focused element");
-        focused.attr("id").await.expect("the focused element's id")
-    }
-
     /// Waits for the box with a new key's secret and returns the secret.
     pub async fn wait_for_secret(&self) -> String {
-        self.browser
-            .wait()
-            .at_most(PATIENCE)
-            .for_element(Locator::XPath(SECRET_BOX))
-            .await
-            .unwrap_or_else(|error| panic!("no secret was shown: {error}"));
+        wait_for(self.browser, SECRET_BOX, "a new key's secret").await;
         self.secret().await.expect("the secret in its box")
     }
 
@@ -148,12 +88,7 @@ impl<'a> AppKeysPage<'a> {
         let copy = self.browser.find(Locator::XPath(&copy)).await.expect("a Copy button beside the secret");
         copy.click().await.expect("clicking Copy");
         let status = format!("{SECRET_BOX}//*[@role='status']");
-        let (browser, status) = (self.browser, &status);
-        eventually("the box to say what Copy did", || async move {
-            let text = browser.find(Locator::XPath(status)).await?.text().await?;
-            Ok((!text.trim().is_empty()).then_some(text))
-        })
-        .await
+        wait_for_text_of(self.browser, &status, "the box to say what Copy did", is_said).await
     }
 
     /// Pastes with Ctrl+V into the field labelled `label`, returns what it then holds, and
@@ -184,19 +119,13 @@ impl<'a> AppKeysPage<'a> {
 
     /// Clicks Revoke in the row of the key labelled `label`.
     pub async fn revoke(&self, label: &str) {
-        let revoke = self.revoke_button(label);
-        let revoke = self
-            .browser
-            .find(Locator::XPath(&revoke))
-            .await
-            .unwrap_or_else(|error| panic!("no Revoke button for {label:?}: {error}"));
-        revoke.click().await.unwrap_or_else(|error| panic!("clicking Revoke for {label:?}: {error}"));
+        click(self.browser, &self.revoke_button(label), &format!("Revoke button for {label:?}")).await;
     }
 
     /// Whether the row of `label` has a Revoke button.
     pub async fn can_revoke(&self, label: &str) -> bool {
         let revoke = self.revoke_button(label);
-        !self.browser.find_all(Locator::XPath(&revoke)).await.expect("looking for Revoke").is_empty()
+        has(self.browser, &revoke).await
     }
 
     fn revoke_button(&self, label: &str) -> String {
@@ -209,42 +138,8 @@ impl<'a> AppKeysPage<'a> {
         revoke.attr("id").await.expect("the button's id")
     }
 
-    /// Waits for the confirmation before revoking and returns its text.
-    pub async fn confirmation(&self) -> String {
-        let confirm = self
-            .browser
-            .wait()
-            .at_most(PATIENCE)
-            .for_element(Locator::XPath(CONFIRM))
-            .await
-            .unwrap_or_else(|error| panic!("Revoke asked for no confirmation: {error}"));
-        confirm.text().await.expect("the confirmation's text")
-    }
-
-    /// Presses Escape where the focus is.
-    pub async fn press_escape(&self) {
-        let focused = self.browser.active_element().await.expect("the focused element");
-        focused.send_keys(&Key::Escape.to_string()).await.expect("pressing Escape");
-    }
-
-    pub async fn wait_until_no_confirmation(&self) {
-        let browser = self.browser;
-        eventually("the confirmation to close", || async move {
-            Ok(browser.find_all(Locator::XPath(CONFIRM)).await?.is_empty().then_some(()))
-        })
-        .await;
-    }
-
     /// Waits for the sentence saying what the last change did.
     pub async fn wait_for_message(&self) -> String {
-        let browser = self.browser;
-        eventually("the keys page to say what changed", || async move {
-            let Some(status) = browser.find_all(Locator::XPath(MESSAGE)).await?.into_iter().next() else {
-                return Ok(None);
-            };
-            let text = status.text().await?;
-            Ok((!text.trim().is_empty()).then_some(text))
-        })
-        .await
+        wait_for_text_of(self.browser, MESSAGE, "the keys page to say what changed", is_said).await
     }
 }

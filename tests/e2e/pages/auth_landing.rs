@@ -2,24 +2,18 @@
 
 use fantoccini::{Client, Locator};
 
+use super::actions::{has, wait_for};
 use super::{ALERT, heading, link};
-use crate::harness::PATIENCE;
 
 const TITLE: &str = "This sign-in link can't be used";
 
 pub struct LinkUnusablePage<'a> {
-    browser: &'a Client,
+    pub(super) browser: &'a Client,
 }
 
 impl<'a> LinkUnusablePage<'a> {
     pub async fn expect_shown(browser: &'a Client) -> LinkUnusablePage<'a> {
-        let title = heading(TITLE);
-        browser
-            .wait()
-            .at_most(PATIENCE)
-            .for_element(Locator::XPath(&title))
-            .await
-            .unwrap_or_else(|error| panic!("the heading {TITLE:?} did not appear: {error}"));
+        wait_for(browser, &heading(TITLE), &format!("the heading {TITLE:?}")).await;
         LinkUnusablePage { browser }
     }
 
@@ -30,7 +24,6 @@ impl<'a> LinkUnusablePage<'a> {
     }
 
     pub async fn has_link_to_request_a_new_one(&self) -> bool {
-        let request = link("Request a new link");
-        !self.browser.find_all(Locator::XPath(&request)).await.expect("looking for the link").is_empty()
+        has(self.browser, &link("Request a new link")).await
     }
 }

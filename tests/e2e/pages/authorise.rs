@@ -2,13 +2,10 @@
 //! wizard, the receipt, the page for a dead link and the one after forwarding.
 
 use std::collections::BTreeMap;
-use std::ops::Deref;
 
 use fantoccini::{Client, Locator};
 
-use super::heading;
-use super::wizard::WizardPage;
-use crate::harness::PATIENCE;
+use super::wizard::Wizard;
 
 /// The heading of a link that expired or was replaced.
 pub const EXPIRED: &str = "This invitation link no longer works";
@@ -18,37 +15,15 @@ pub const AUTHORISED: &str = "Sharing authorised";
 pub const ALREADY_USED: &str = "This invitation was already used";
 
 pub struct AuthorisePage<'a> {
-    wizard: WizardPage<'a>,
+    pub(super) browser: &'a Client,
 }
 
-impl<'a> Deref for AuthorisePage<'a> {
-    type Target = WizardPage<'a>;
-
-    fn deref(&self) -> &WizardPage<'a> {
-        &self.wizard
-    }
-}
+impl Wizard for AuthorisePage<'_> {}
 
 impl<'a> AuthorisePage<'a> {
     /// The page as it is now, wherever the link led.
     pub fn on(browser: &'a Client) -> AuthorisePage<'a> {
-        AuthorisePage { wizard: WizardPage { browser } }
-    }
-
-    /// Waits for the first-level heading `title` ("Sharing authorised", …).
-    pub async fn expect_title(&self, title: &str) {
-        self.browser
-            .wait()
-            .at_most(PATIENCE)
-            .for_element(Locator::XPath(&heading(title)))
-            .await
-            .unwrap_or_else(|error| panic!("the heading {title:?} did not appear: {error}"));
-    }
-
-    /// The text of the main region: what the page says under its heading.
-    pub async fn main_text(&self) -> String {
-        let main = self.browser.find(Locator::Css("main")).await.expect("a main region");
-        main.text().await.expect("the main region's text")
+        AuthorisePage { browser }
     }
 
     /// The receipt's facts ("GDPR mode" → "Exclude All"), and the data areas it lists.

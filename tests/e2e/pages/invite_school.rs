@@ -1,13 +1,12 @@
 //! P7, `/schools/invite`: the Invite School wizard. Find the school in the directory, name its
 //! contact, review and send; the answer links to the school's tile.
 
-use std::ops::Deref;
-
 use fantoccini::{Client, Locator};
 
-use super::wizard::WizardPage;
-use super::{heading, link, literal};
-use crate::harness::{PATIENCE, eventually};
+use super::actions::{click, wait_for};
+use super::wizard::Wizard;
+use super::{Screen, heading, literal};
+use crate::harness::eventually;
 
 const TITLE: &str = "Invite a school";
 pub const SEARCH: &str = "School name, URN, local authority or postcode";
@@ -22,37 +21,23 @@ pub struct Found {
 }
 
 pub struct InviteSchoolPage<'a> {
-    wizard: WizardPage<'a>,
+    pub(super) browser: &'a Client,
 }
 
-impl<'a> Deref for InviteSchoolPage<'a> {
-    type Target = WizardPage<'a>;
-
-    fn deref(&self) -> &WizardPage<'a> {
-        &self.wizard
-    }
-}
+impl Wizard for InviteSchoolPage<'_> {}
 
 impl<'a> InviteSchoolPage<'a> {
     /// Clicks "+ Invite School" at the top of a school list and waits for the wizard's first step.
     pub async fn open_from_list(browser: &'a Client) -> InviteSchoolPage<'a> {
         // The "+" is decoration, hidden from screen readers: the link reads "Invite School".
-        let invite = browser
-            .find(Locator::XPath("//a[substring-after(normalize-space(), '+') = 'Invite School']"))
-            .await
-            .unwrap_or_else(|error| panic!("no \"+ Invite School\" link on the list: {error}"));
-        invite.click().await.expect("clicking + Invite School");
+        let invite = "//a[substring-after(normalize-space(), '+') = 'Invite School']";
+        click(browser, invite, "\"+ Invite School\" link on the list").await;
         InviteSchoolPage::expect_shown(browser).await
     }
 
     pub async fn expect_shown(browser: &'a Client) -> InviteSchoolPage<'a> {
-        browser
-            .wait()
-            .at_most(PATIENCE)
-            .for_element(Locator::XPath(&heading(TITLE)))
-            .await
-            .unwrap_or_else(|error| panic!("the heading {TITLE:?} did not appear: {error}"));
-        InviteSchoolPage { wizard: WizardPage { browser } }
+        wait_for(browser, &heading(TITLE), &format!("the heading {TITLE:?}")).await;
+        InviteSchoolPage { browser }
     }
 
     /// Types `text` into the search box and waits until the line under it says what was found
@@ -82,34 +67,13 @@ impl<'a> InviteSchoolPage<'a> {
     /// Chooses the school listed with `URN <urn>` in its label.
     pub async fn choose_school(&self, urn: &str) {
         let label = format!("{RESULTS}[contains(normalize-space(), {})]", literal(&format!("URN {urn}")));
-        let label = self
-            .browser
-            .find(Locator::XPath(&label))
-            .await
-            .unwrap_or_else(|error| panic!("no school with URN {urn} among the results: {error}"));
-        label.click().await.unwrap_or_else(|error| panic!("choosing URN {urn}: {error}"));
+        click(self.browser, &label, &format!("school with URN {urn} among the results")).await;
     }
 
     /// The sentence saying what sending did, once the invitation is sent.
     pub async fn wait_for_sent(&self) -> String {
         let sent = "//section[contains(@class, 'wizard-done')]//p[contains(@class, 'action-message')]";
-        let sent = self
-            .browser
-            .wait()
-            .at_most(PATIENCE)
-            .for_element(Locator::XPath(sent))
-            .await
-            .unwrap_or_else(|error| panic!("the wizard never said the invitation was sent: {error}"));
+        let sent = wait_for(self.browser, sent, "the wizard saying the invitation was sent").await;
         sent.text().await.expect("the message's text")
-    }
-
-    /// Follows the link reading exactly `text` ("Open … in Pending Authorisations").
-    pub async fn follow(&self, text: &str) {
-        let found = self
-            .browser
-            .find(Locator::XPath(&link(text)))
-            .await
-            .unwrap_or_else(|error| panic!("no link {text:?}: {error}"));
-        found.click().await.unwrap_or_else(|error| panic!("following {text:?}: {error}"));
     }
 }

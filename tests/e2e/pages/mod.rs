@@ -17,7 +17,9 @@ pub mod verifications;
 pub mod webhooks;
 pub mod wizard;
 
+pub use actions::Screen;
 use fantoccini::{Client, Locator};
+pub use wizard::Wizard;
 
 /// An XPath string literal for `text`; XPath 1.0 has no escapes, so a text holding both quote
 /// kinds is spliced together with `concat`.
@@ -64,6 +66,33 @@ pub async fn follow_main_nav(browser: &Client, name: &str) {
 
 /// Every element announced as an alert.
 pub const ALERT: &str = "//*[@role='alert']";
+
+/// Every page object is a [`Screen`] over the browser it was made for.
+macro_rules! screens {
+    ($($module:ident::$page:ident),* $(,)?) => {
+        $(impl Screen for $module::$page<'_> {
+            fn browser(&self) -> &Client {
+                self.browser
+            }
+        })*
+    };
+}
+
+screens!(
+    app_keys::AppKeysPage,
+    auth_landing::LinkUnusablePage,
+    authorise::AuthorisePage,
+    invite_school::InviteSchoolPage,
+    outbox::OutboxPage,
+    permission_set::PermissionSetPage,
+    school_list::SchoolListPage,
+    school_portal::SchoolPortal,
+    school_tile::SchoolTilePage,
+    sign_in::SignInPage,
+    team::TeamPage,
+    verifications::VerificationsPage,
+    webhooks::WebhooksPage,
+);
 
 #[cfg(test)]
 mod tests {

@@ -2,23 +2,18 @@
 
 use fantoccini::{Client, Locator};
 
+use super::actions::{texts, wait_for};
 use super::{heading, literal};
-use crate::harness::{PATIENCE, eventually};
+use crate::harness::eventually;
 
 pub struct OutboxPage<'a> {
-    browser: &'a Client,
+    pub(super) browser: &'a Client,
 }
 
 impl<'a> OutboxPage<'a> {
     pub async fn open(browser: &'a Client, url: &str) -> OutboxPage<'a> {
         browser.goto(url).await.expect("opening the outbox");
-        let title = heading("Outbox");
-        browser
-            .wait()
-            .at_most(PATIENCE)
-            .for_element(Locator::XPath(&title))
-            .await
-            .unwrap_or_else(|error| panic!("the outbox page did not load: {error}"));
+        wait_for(browser, &heading("Outbox"), "the outbox page").await;
         OutboxPage { browser }
     }
 
@@ -37,11 +32,7 @@ impl<'a> OutboxPage<'a> {
             Ok(Some(found))
         })
         .await;
-        let mut texts = Vec::new();
-        for subject in found {
-            texts.push(subject.text().await.expect("a subject"));
-        }
-        texts
+        texts(found).await
     }
 
     /// Clicks the sign-in link in the newest email to `recipient` and returns its address.

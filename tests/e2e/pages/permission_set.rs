@@ -3,28 +3,22 @@
 
 use fantoccini::{Client, Locator};
 
-use super::{button, field, heading, literal};
-use crate::harness::{PATIENCE, eventually};
+use super::actions::{is_said, wait_for, wait_for_text_of};
+use super::{field, heading, literal};
 
 const TITLE: &str = "Permission set";
 const FLAGS: &str = "//fieldset[legend[normalize-space()='Contextual flags']]";
-const CONFIRM: &str = "//*[@role='alertdialog']";
 const STATUS: &str = "//main//*[@role='status'][not(@hidden)]";
 
 pub struct PermissionSetPage<'a> {
-    browser: &'a Client,
+    pub(super) browser: &'a Client,
 }
 
 impl<'a> PermissionSetPage<'a> {
     /// Waits for the page and its checkboxes.
     pub async fn expect_shown(browser: &'a Client) -> PermissionSetPage<'a> {
         let loaded = format!("{}/following::fieldset[legend[normalize-space()='Data areas']]", heading(TITLE));
-        browser
-            .wait()
-            .at_most(PATIENCE)
-            .for_element(Locator::XPath(&loaded))
-            .await
-            .unwrap_or_else(|error| panic!("the permission set did not load: {error}"));
+        wait_for(browser, &loaded, "the permission set").await;
         PermissionSetPage { browser }
     }
 
@@ -65,42 +59,8 @@ impl<'a> PermissionSetPage<'a> {
         checkbox.click().await.unwrap_or_else(|error| panic!("clicking {label:?}: {error}"));
     }
 
-    /// Whether there is a button reading `label` on the page.
-    pub async fn has_button(&self, label: &str) -> bool {
-        !self.browser.find_all(Locator::XPath(&button(label))).await.expect("looking for the button").is_empty()
-    }
-
-    pub async fn press(&self, label: &str) {
-        let pressed = self
-            .browser
-            .find(Locator::XPath(&button(label)))
-            .await
-            .unwrap_or_else(|error| panic!("no button {label:?}: {error}"));
-        pressed.click().await.unwrap_or_else(|error| panic!("clicking {label:?}: {error}"));
-    }
-
-    /// Waits for the confirmation Save asks for and returns its text.
-    pub async fn confirmation(&self) -> String {
-        let confirm = self
-            .browser
-            .wait()
-            .at_most(PATIENCE)
-            .for_element(Locator::XPath(CONFIRM))
-            .await
-            .unwrap_or_else(|error| panic!("Save asked for no confirmation: {error}"));
-        confirm.text().await.expect("the confirmation's text")
-    }
-
     /// Waits for the sentence saying what saving did.
     pub async fn wait_for_message(&self) -> String {
-        let browser = self.browser;
-        eventually("the permission set to say what saving did", || async move {
-            let Some(status) = browser.find_all(Locator::XPath(STATUS)).await?.into_iter().next() else {
-                return Ok(None);
-            };
-            let text = status.text().await?;
-            Ok((!text.trim().is_empty()).then_some(text))
-        })
-        .await
+        wait_for_text_of(self.browser, STATUS, "the permission set to say what saving did", is_said).await
     }
 }

@@ -6,8 +6,9 @@ use fantoccini::key::Key;
 use fantoccini::{Client, Locator};
 use serde::Deserialize;
 
+use super::actions::{click, has, select, texts_of, wait_for};
 use super::{button, field, heading, link, literal};
-use crate::harness::{PATIENCE, eventually};
+use crate::harness::eventually;
 
 /// The lists' headings, which their tabs repeat.
 pub const ACTIVE_SCHOOLS: &str = "Active Schools";
@@ -43,19 +44,13 @@ pub struct Download {
 }
 
 pub struct SchoolListPage<'a> {
-    browser: &'a Client,
+    pub(super) browser: &'a Client,
 }
 
 impl<'a> SchoolListPage<'a> {
     /// Waits for the list headed `title` and for its first page of schools to have loaded.
     pub async fn expect_shown(browser: &'a Client, title: &str) -> SchoolListPage<'a> {
-        let heading = heading(title);
-        browser
-            .wait()
-            .at_most(PATIENCE)
-            .for_element(Locator::XPath(&heading))
-            .await
-            .unwrap_or_else(|error| panic!("the heading {title:?} did not appear: {error}"));
+        wait_for(browser, &heading(title), &format!("the heading {title:?}")).await;
         // The records line and the rows come from the same response; wait for both to render.
         eventually("the first page of schools", || async move {
             let records = browser.find_all(Locator::XPath(RECORDS)).await?;
@@ -69,19 +64,13 @@ impl<'a> SchoolListPage<'a> {
     /// Clicks the tab of the list headed `title` and waits for that list.
     pub async fn open_list(&self, title: &str) -> SchoolListPage<'a> {
         let tab = format!("{TABS}{}", link(title));
-        let tab = self.browser.find(Locator::XPath(&tab)).await.unwrap_or_else(|error| {
-            panic!("no tab {title:?} in the School lists navigation: {error}");
-        });
-        tab.click().await.unwrap_or_else(|error| panic!("clicking the {title:?} tab: {error}"));
+        click(self.browser, &tab, &format!("tab {title:?} in the School lists navigation")).await;
         SchoolListPage::expect_shown(self.browser, title).await
     }
 
     /// The tabs' names, and the one marked as the current page.
     pub async fn tabs(&self) -> (Vec<String>, String) {
-        let mut names = Vec::new();
-        for tab in self.browser.find_all(Locator::XPath(&format!("{TABS}//a"))).await.expect("the tabs") {
-            names.push(tab.text().await.expect("a tab's text"));
-        }
+        let names = texts_of(self.browser, &format!("{TABS}//a")).await;
         let current = format!("{TABS}//a[@aria-current='page']");
         let current = self.browser.find(Locator::XPath(&current)).await.expect("a tab marked as the current page");
         (names, current.text().await.expect("the current tab's text"))
@@ -89,12 +78,7 @@ impl<'a> SchoolListPage<'a> {
     /// Waits until the banner names `partner`: it loads separately from the table.
     pub async fn expect_partner_in_banner(&self, partner: &str) {
         let banner = format!("//header[contains(normalize-space(), {})]", literal(partner));
-        self.browser
-            .wait()
-            .at_most(PATIENCE)
-            .for_element(Locator::XPath(&banner))
-            .await
-            .unwrap_or_else(|error| panic!("the banner never named {partner:?}: {error}"));
+        wait_for(self.browser, &banner, &format!("a banner naming {partner:?}")).await;
     }
 
     /// "Records 1–42 of 42", say.
@@ -104,11 +88,7 @@ impl<'a> SchoolListPage<'a> {
     }
 
     pub async fn column_headings(&self) -> Vec<String> {
-        let mut headings = Vec::new();
-        for cell in self.browser.find_all(Locator::XPath(COLUMN_HEADINGS)).await.expect("the column headings") {
-            headings.push(cell.text().await.expect("a heading's text"));
-        }
-        headings
+        texts_of(self.browser, COLUMN_HEADINGS).await
     }
 
     pub async fn row_count(&self) -> usize {
@@ -123,7 +103,7 @@ impl<'a> SchoolListPage<'a> {
     /// Whether the row of `school_id` carries the priority marker.
     pub async fn is_priority(&self, school_id: &str) -> bool {
         let marked = format!("{PRIORITY_ROWS}[*[1][normalize-space()={}]]", literal(school_id));
-        !self.browser.find_all(Locator::XPath(&marked)).await.expect("looking for the marker").is_empty()
+        has(self.browser, &marked).await
     }
 
     /// Waits until `count` rows carry the priority marker, as they do once the list is fetched again.
@@ -137,22 +117,12 @@ impl<'a> SchoolListPage<'a> {
 
     /// Each entry of the status key under the table: the badge, then its sentence.
     pub async fn status_key(&self) -> Vec<String> {
-        let mut entries = Vec::new();
-        for entry in self.browser.find_all(Locator::XPath(STATUS_KEY)).await.expect("the status key") {
-            entries.push(entry.text().await.expect("a key entry's text"));
-        }
-        entries
+        texts_of(self.browser, STATUS_KEY).await
     }
 
     /// Ticks or unticks the checkbox labelled `label`, e.g. "Priority only". The list reloads.
     pub async fn toggle_checkbox(&self, label: &str) {
-        let checkbox = field(label);
-        let checkbox = self
-            .browser
-            .find(Locator::XPath(&checkbox))
-            .await
-            .unwrap_or_else(|error| panic!("no checkbox labelled {label:?}: {error}"));
-        checkbox.click().await.unwrap_or_else(|error| panic!("clicking {label:?}: {error}"));
+        click(self.browser, &field(label), &format!("checkbox labelled {label:?}")).await;
     }
 
     /// The address of the "Export CSV" link, as written in the page, once the link is marked as
@@ -166,22 +136,10 @@ impl<'a> SchoolListPage<'a> {
     }
 
     /// Fetches `href` from inside the page, with its session cookie, as the download would.
-    /// The body is decoded keeping a byte order mark, which `Response.text()` would drop.
     pub async fn fetch(&self, href: &str) -> Download {
-        let script = r#"
-            const [href, done] = arguments;
-            fetch(href)
-                .then(async (response) => done({
-                    status: response.status,
-                    content_type: response.headers.get("Content-Type"),
-                    disposition: response.headers.get("Content-Disposition"),
-                    text: new TextDecoder("utf-8", { ignoreBOM: true }).decode(await response.arrayBuffer()),
-                }))
-                .catch((error) => done({ status: 0, content_type: null, disposition: null, text: String(error) }));
-        "#;
-        let answer = self.browser.execute_async(script, vec![href.into()]).await.expect("fetching in the page");
-        serde_json::from_value(answer).expect("the fetch's answer")
+        fetch_in_page(self.browser, href).await
     }
+
     /// Every value in the column headed `column`, top to bottom.
     pub async fn column(&self, column: &str) -> Vec<String> {
         let headings = self.column_headings().await;
@@ -189,12 +147,7 @@ impl<'a> SchoolListPage<'a> {
             panic!("no column headed {column:?} among {headings:?}");
         });
         // XPath counts from 1; row headers (`th`) and data cells (`td`) both count.
-        let cells = format!("{ROWS}/*[{}]", position + 1);
-        let mut values = Vec::new();
-        for cell in self.browser.find_all(Locator::XPath(&cells)).await.expect("the column's cells") {
-            values.push(cell.text().await.expect("a cell's text"));
-        }
-        values
+        texts_of(self.browser, &format!("{ROWS}/*[{}]", position + 1)).await
     }
 
     /// The cell of `column` in the row of `school_id` (School ID is every list's first column),
@@ -231,16 +184,7 @@ impl<'a> SchoolListPage<'a> {
     /// Picks `option` in the filter select labelled `label` ("Status", "MIS", …). The list
     /// reloads; wait for it with [`Self::wait_for_records`].
     pub async fn select_filter(&self, label: &str, option: &str) {
-        let select = field(label);
-        let select = self
-            .browser
-            .find(Locator::XPath(&select))
-            .await
-            .unwrap_or_else(|error| panic!("no select labelled {label:?}: {error}"));
-        select
-            .select_by_label(option)
-            .await
-            .unwrap_or_else(|error| panic!("choosing {option:?} in {label:?}: {error}"));
+        select(self.browser, label, option).await;
     }
 
     /// Types `text` into the Search box and presses Enter, which applies it.
@@ -253,9 +197,7 @@ impl<'a> SchoolListPage<'a> {
 
     /// Clicks "Clear Filters" in the filter bar.
     pub async fn clear_filters(&self) {
-        let clear = button("Clear Filters");
-        let button = self.browser.find(Locator::XPath(&clear)).await.expect("a Clear Filters button");
-        button.click().await.expect("clicking Clear Filters");
+        click(self.browser, &button("Clear Filters"), "Clear Filters button").await;
     }
 
     /// What the table says in place of rows, when it has none.
@@ -266,9 +208,7 @@ impl<'a> SchoolListPage<'a> {
 
     /// Clicks "Clear Filters" where the table says nothing matched.
     pub async fn clear_filters_from_the_empty_table(&self) {
-        let clear = format!("//table{}", button("Clear Filters"));
-        let button = self.browser.find(Locator::XPath(&clear)).await.expect("a Clear Filters button in the table");
-        button.click().await.expect("clicking Clear Filters in the table");
+        click(self.browser, &format!("//table{}", button("Clear Filters")), "Clear Filters button in the table").await;
     }
 
     /// The visible text of whatever has the keyboard focus.
@@ -277,23 +217,10 @@ impl<'a> SchoolListPage<'a> {
         focused.text().await.expect("the focused element's text")
     }
 
-    /// Whether the page is wider than the window, so the reader has to scroll sideways. The
-    /// table may scroll inside its own box; the page around it must not.
-    pub async fn scrolls_sideways(&self) -> bool {
-        let script = "return document.documentElement.scrollWidth > document.documentElement.clientWidth;";
-        let answer = self.browser.execute(script, Vec::new()).await.expect("measuring the page");
-        answer.as_bool().expect("a true or false from the script")
-    }
-
     /// Clicks the heading of `column`, which sorts by it (again: the other way round).
     pub async fn click_column_heading(&self, column: &str) {
         let sort = format!("{}/button", column_heading(column));
-        let button = self
-            .browser
-            .find(Locator::XPath(&sort))
-            .await
-            .unwrap_or_else(|error| panic!("no sort button in the {column:?} heading: {error}"));
-        button.click().await.unwrap_or_else(|error| panic!("clicking the {column:?} heading: {error}"));
+        click(self.browser, &sort, &format!("sort button in the {column:?} heading")).await;
     }
 
     /// Waits until the list has finished loading and its records line satisfies `expected`
@@ -328,8 +255,24 @@ impl<'a> SchoolListPage<'a> {
 
     /// Clicks "Sign out" in the banner; where it leads is the caller's to check.
     pub async fn sign_out(&self) {
-        let sign_out = button("Sign out");
-        let button = self.browser.find(Locator::XPath(&sign_out)).await.expect("a Sign out button");
-        button.click().await.expect("clicking Sign out");
+        click(self.browser, &button("Sign out"), "Sign out button").await;
     }
+}
+
+/// Fetches `href` from inside the page, with its session cookie, as following a download link
+/// would. The body is decoded keeping a byte order mark, which `Response.text()` would drop.
+pub async fn fetch_in_page(browser: &Client, href: &str) -> Download {
+    let script = r#"
+        const [href, done] = arguments;
+        fetch(href)
+            .then(async (response) => done({
+                status: response.status,
+                content_type: response.headers.get("Content-Type"),
+                disposition: response.headers.get("Content-Disposition"),
+                text: new TextDecoder("utf-8", { ignoreBOM: true }).decode(await response.arrayBuffer()),
+            }))
+            .catch((error) => done({ status: 0, content_type: null, disposition: null, text: String(error) }));
+    "#;
+    let answer = browser.execute_async(script, vec![href.into()]).await.expect("fetching in the page");
+    serde_json::from_value(answer).expect("the fetch's answer")
 }

@@ -6,8 +6,9 @@ use fantoccini::elements::Element;
 use fantoccini::key::Key;
 use fantoccini::{Client, Locator};
 
+use super::actions::{click, is_said, set_date, texts, texts_of, wait_for, wait_for_text_of, wait_until_gone};
 use super::{button, field, literal};
-use crate::harness::{PATIENCE, eventually};
+use crate::harness::eventually;
 
 /// The tile, named by its heading.
 const TILE: &str = "//aside[@role='dialog'][@aria-labelledby='tile-heading']";
@@ -44,19 +45,14 @@ pub struct ScopeLine {
 }
 
 pub struct SchoolTilePage<'a> {
-    browser: &'a Client,
+    pub(super) browser: &'a Client,
 }
 
 impl<'a> SchoolTilePage<'a> {
     /// Clicks the row of `school_id` in the list on screen and waits for its tile.
     pub async fn open_by_clicking(browser: &'a Client, school_id: &str) -> SchoolTilePage<'a> {
         // The name cell: a click anywhere on the row opens the tile.
-        let cell = format!("{}/*[2]", row(school_id));
-        let cell = browser
-            .find(Locator::XPath(&cell))
-            .await
-            .unwrap_or_else(|error| panic!("no row for school {school_id} in the list: {error}"));
-        cell.click().await.unwrap_or_else(|error| panic!("clicking the row of school {school_id}: {error}"));
+        click(browser, &format!("{}/*[2]", row(school_id)), &format!("row for school {school_id} in the list")).await;
         SchoolTilePage::expect_shown(browser).await
     }
 
@@ -77,12 +73,7 @@ impl<'a> SchoolTilePage<'a> {
 
     /// Waits until a tile is open and its school has loaded.
     pub async fn expect_shown(browser: &'a Client) -> SchoolTilePage<'a> {
-        browser
-            .wait()
-            .at_most(PATIENCE)
-            .for_element(Locator::XPath(LOADED))
-            .await
-            .unwrap_or_else(|error| panic!("the school tile did not open and load: {error}"));
+        wait_for(browser, LOADED, "the school tile, open and loaded").await;
         SchoolTilePage { browser }
     }
 
@@ -104,21 +95,14 @@ impl<'a> SchoolTilePage<'a> {
 
     /// The words on the badges under the heading: the list, the status, what needs attention.
     pub async fn badges(&self) -> Vec<String> {
-        let badges = format!("{TILE}//*[contains(@class, 'tile-badges')]/span");
-        texts(self.browser.find_all(Locator::XPath(&badges)).await.expect("the tile's badges")).await
+        texts_of(self.browser, &format!("{TILE}//*[contains(@class, 'tile-badges')]/span")).await
     }
 
     /// What the tile says about where the school went, when an action moved it out of the
     /// list behind the tile.
     pub async fn note(&self) -> String {
         let note = format!("{TILE}//*[contains(@class, 'tile-note')]");
-        let note = self
-            .browser
-            .wait()
-            .at_most(PATIENCE)
-            .for_element(Locator::XPath(&note))
-            .await
-            .unwrap_or_else(|error| panic!("the tile says nothing about where the school went: {error}"));
+        let note = wait_for(self.browser, &note, "what the tile says about where the school went").await;
         note.text().await.expect("the note's text")
     }
 
@@ -188,61 +172,42 @@ impl<'a> SchoolTilePage<'a> {
 
     /// The labels of the action buttons, while no form is open.
     pub async fn actions(&self) -> Vec<String> {
-        texts(self.browser.find_all(Locator::XPath(ACTION_BUTTONS)).await.expect("the action buttons")).await
+        texts_of(self.browser, ACTION_BUTTONS).await
     }
 
     /// Clicks the action button reading `label` ("Revoke Access", "Set Priority").
     pub async fn start_action(&self, label: &str) {
-        let action = format!("{TILE}{}", button(label));
-        let action = self
-            .browser
-            .find(Locator::XPath(&action))
-            .await
-            .unwrap_or_else(|error| panic!("no {label:?} action in the tile: {error}"));
-        action.click().await.unwrap_or_else(|error| panic!("clicking {label:?}: {error}"));
+        click(self.browser, &format!("{TILE}{}", button(label)), &format!("{label:?} action in the tile")).await;
+    }
+
+    /// Starts the action `label` and waits for its form headed `form`.
+    pub async fn open_action(&self, label: &str, form: &str) {
+        self.start_action(label).await;
+        self.wait_for_form(form).await;
+    }
+
+    /// Presses `button` to finish an action, then waits for the tile to say what it did and for
+    /// the newest Authorisation Log entry to be `logged`; returns the message and that entry.
+    pub async fn finish_action(&self, button: &str, logged: &str) -> (String, LogLine) {
+        self.press(button).await;
+        let message = self.wait_for_message().await;
+        (message, self.wait_for_newest_log_entry(logged).await)
     }
 
     /// Waits for the form an action opened to show the heading `text` ("Revoke access: step 2 of 3").
     pub async fn wait_for_form(&self, text: &str) {
         let heading = format!("{FORM_HEADING}[normalize-space()={}]", literal(text));
-        self.browser
-            .wait()
-            .at_most(PATIENCE)
-            .for_element(Locator::XPath(&heading))
-            .await
-            .unwrap_or_else(|error| panic!("the form {text:?} did not appear: {error}"));
+        wait_for(self.browser, &heading, &format!("the form {text:?}")).await;
     }
 
     /// Clicks the button reading `label` inside the tile ("Next", "Confirm revocation").
     pub async fn press(&self, label: &str) {
-        let pressed = format!("{TILE}{}", button(label));
-        let pressed = self
-            .browser
-            .find(Locator::XPath(&pressed))
-            .await
-            .unwrap_or_else(|error| panic!("no button {label:?} in the tile: {error}"));
-        pressed.click().await.unwrap_or_else(|error| panic!("clicking {label:?}: {error}"));
+        click(self.browser, &format!("{TILE}{}", button(label)), &format!("button {label:?} in the tile")).await;
     }
 
     /// Picks the radio button labelled `label`.
     pub async fn choose(&self, label: &str) {
-        let radio = self
-            .browser
-            .find(Locator::XPath(&field(label)))
-            .await
-            .unwrap_or_else(|error| panic!("no choice labelled {label:?}: {error}"));
-        radio.click().await.unwrap_or_else(|error| panic!("choosing {label:?}: {error}"));
-    }
-
-    /// Types `text` into the field labelled `label`.
-    pub async fn fill(&self, label: &str, text: &str) {
-        let input = self
-            .browser
-            .find(Locator::XPath(&field(label)))
-            .await
-            .unwrap_or_else(|error| panic!("no field labelled {label:?}: {error}"));
-        input.clear().await.unwrap_or_else(|error| panic!("clearing {label:?}: {error}"));
-        input.send_keys(text).await.unwrap_or_else(|error| panic!("typing into {label:?}: {error}"));
+        click(self.browser, &field(label), &format!("choice labelled {label:?}")).await;
     }
 
     /// The value of the field labelled `label`, and its `min`.
@@ -252,24 +217,15 @@ impl<'a> SchoolTilePage<'a> {
         (value, input.attr("min").await.expect("the date's min"))
     }
 
-    /// Sets the date field labelled `label` to `iso` (`YYYY-MM-DD`). Typed keys depend on the
-    /// browser's locale, so the value is set as a date picker would, with the same events.
+    /// Sets the date field labelled `label` to `iso` (`YYYY-MM-DD`).
     pub async fn set_date(&self, label: &str, iso: &str) {
         let input = self.browser.find(Locator::XPath(&field(label))).await.expect("the date field");
-        let script = r#"
-            const [input, value] = arguments;
-            input.value = value;
-            input.dispatchEvent(new Event("input", { bubbles: true }));
-            input.dispatchEvent(new Event("change", { bubbles: true }));
-        "#;
-        let argument = serde_json::to_value(&input).expect("the input as a script argument");
-        self.browser.execute(script, vec![argument, iso.into()]).await.expect("setting the date");
+        set_date(self.browser, &input, iso).await;
     }
 
     /// The text of the alerts in the tile, such as a field's problem.
     pub async fn alerts(&self) -> Vec<String> {
-        let alerts = format!("{TILE}//*[@role='alert']");
-        texts(self.browser.find_all(Locator::XPath(&alerts)).await.expect("the tile's alerts")).await
+        texts_of(self.browser, &format!("{TILE}//*[@role='alert']")).await
     }
 
     /// The revoke wizard's summary before confirming.
@@ -281,30 +237,12 @@ impl<'a> SchoolTilePage<'a> {
 
     /// Waits for the sentence saying what the last action did, and returns it.
     pub async fn wait_for_message(&self) -> String {
-        let browser = self.browser;
-        eventually("the tile to say what the action did", || async move {
-            let Some(status) = browser.find_all(Locator::XPath(STATUS)).await?.into_iter().next() else {
-                return Ok(None);
-            };
-            let text = status.text().await?;
-            Ok((!text.trim().is_empty()).then_some(text))
-        })
-        .await
-    }
-
-    /// Presses Escape where the focus is.
-    pub async fn press_escape(&self) {
-        let focused = self.browser.active_element().await.expect("the focused element");
-        focused.send_keys(&Key::Escape.to_string()).await.expect("pressing Escape");
+        wait_for_text_of(self.browser, STATUS, "the tile to say what the action did", is_said).await
     }
 
     /// Waits until the tile has closed.
     pub async fn wait_until_closed(&self) {
-        let browser = self.browser;
-        eventually("the tile to close", || async move {
-            Ok(browser.find_all(Locator::XPath(TILE)).await?.is_empty().then_some(()))
-        })
-        .await;
+        wait_until_gone(self.browser, TILE, "the tile to close").await;
     }
 
     /// Whether the keyboard focus is inside the tile.
@@ -332,14 +270,6 @@ async fn part(element: &Element, class: &str) -> String {
         Some(part) => part.text().await.expect("the part's text"),
         None => String::new(),
     }
-}
-
-async fn texts(elements: Vec<Element>) -> Vec<String> {
-    let mut texts = Vec::new();
-    for element in elements {
-        texts.push(element.text().await.expect("an element's text"));
-    }
-    texts
 }
 
 /// The row of `school_id` has the keyboard focus.

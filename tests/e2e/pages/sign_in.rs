@@ -1,14 +1,15 @@
 //! P1, `/signin`: the form that emails a sign-in link, and its "Check your email" answer.
 
-use fantoccini::{Client, Locator};
+use fantoccini::Client;
 
-use super::{button, field, heading};
-use crate::harness::PATIENCE;
+use super::Screen;
+use super::actions::wait_for;
+use super::heading;
 
 const TITLE: &str = "Sign in to Gatehouse";
 
 pub struct SignInPage<'a> {
-    browser: &'a Client,
+    pub(super) browser: &'a Client,
 }
 
 impl<'a> SignInPage<'a> {
@@ -21,32 +22,22 @@ impl<'a> SignInPage<'a> {
 
     /// Waits until the browser shows the sign-in form, wherever it came from.
     pub async fn expect_shown(browser: &'a Client) -> SignInPage<'a> {
-        let title = heading(TITLE);
-        browser
-            .wait()
-            .at_most(PATIENCE)
-            .for_element(Locator::XPath(&title))
-            .await
-            .unwrap_or_else(|error| panic!("the heading {TITLE:?} did not appear: {error}"));
+        SignInPage::expect_form(browser, TITLE).await
+    }
+
+    /// Waits for a sign-in form headed `title`: each portal has its own.
+    pub async fn expect_form(browser: &'a Client, title: &str) -> SignInPage<'a> {
+        wait_for(browser, &heading(title), &format!("the heading {title:?}")).await;
         SignInPage { browser }
     }
 
     pub async fn enter_email(&self, email: &str) {
-        let email_field = field("Email address");
-        let input = self.browser.find(Locator::XPath(&email_field)).await.expect("a field labelled Email address");
-        input.send_keys(email).await.expect("typing the email address");
+        self.fill("Email address", email).await;
     }
 
     /// Sends the form and waits for the confirmation.
     pub async fn request_link(&self) {
-        let send = button("Email me a sign-in link");
-        self.browser.find(Locator::XPath(&send)).await.expect("the send button").click().await.expect("clicking send");
-        let confirmation = heading("Check your email");
-        self.browser
-            .wait()
-            .at_most(PATIENCE)
-            .for_element(Locator::XPath(&confirmation))
-            .await
-            .unwrap_or_else(|error| panic!("no \"Check your email\" after sending the form: {error}"));
+        self.press("Email me a sign-in link").await;
+        self.expect_heading("Check your email").await;
     }
 }

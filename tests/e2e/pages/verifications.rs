@@ -3,13 +3,13 @@
 
 use fantoccini::{Client, Locator};
 
-use super::actions::{wait_for, wait_for_text};
+use super::actions::{click, wait_for, wait_for_text};
 use super::{button, heading, literal};
 
 pub const TITLE: &str = "Verifications";
 
 pub struct VerificationsPage<'a> {
-    browser: &'a Client,
+    pub(super) browser: &'a Client,
 }
 
 impl<'a> VerificationsPage<'a> {
@@ -36,12 +36,7 @@ impl<'a> VerificationsPage<'a> {
     /// Presses Verify on the card of `authoriser` and waits for the console to say so.
     pub async fn verify(&self, authoriser: &str) -> String {
         let verify = format!("{}{}", card(authoriser), button(&format!("Verify {authoriser}")));
-        let pressed = self
-            .browser
-            .find(Locator::XPath(&verify))
-            .await
-            .unwrap_or_else(|error| panic!("no Verify button for {authoriser:?}: {error}"));
-        pressed.click().await.expect("pressing Verify");
+        click(self.browser, &verify, &format!("Verify button for {authoriser:?}")).await;
         let said = format!("{authoriser} is verified");
         wait_for_text(self.browser, "the verification to be recorded", |text| text.contains(&said)).await
     }

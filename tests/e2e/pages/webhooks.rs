@@ -3,44 +3,29 @@
 
 use fantoccini::{Client, Locator};
 
-use super::{button, field, heading};
-use crate::harness::{PATIENCE, eventually};
+use super::actions::{table_rows, wait_for};
+use super::{Screen, field, heading};
+use crate::harness::eventually;
 
 const TITLE: &str = "Webhooks";
 const ROWS: &str = "//main//table/tbody/tr";
 const SECRET_BOX: &str = "//section[h2[normalize-space()='Copy this signing secret now: it will not be shown again']]";
 
 pub struct WebhooksPage<'a> {
-    browser: &'a Client,
+    pub(super) browser: &'a Client,
 }
 
 impl<'a> WebhooksPage<'a> {
     /// Waits for the heading and the endpoint section.
     pub async fn expect_shown(browser: &'a Client) -> WebhooksPage<'a> {
         let loaded = format!("{}/following::section[h2[normalize-space()='Endpoint']]", heading(TITLE));
-        browser
-            .wait()
-            .at_most(PATIENCE)
-            .for_element(Locator::XPath(&loaded))
-            .await
-            .unwrap_or_else(|error| panic!("the webhook did not load: {error}"));
+        wait_for(browser, &loaded, "the webhook").await;
         WebhooksPage { browser }
-    }
-
-    pub async fn fill(&self, label: &str, text: &str) {
-        let input = self.browser.find(Locator::XPath(&field(label))).await.expect("the field");
-        input.clear().await.expect("clearing the field");
-        input.send_keys(text).await.unwrap_or_else(|error| panic!("typing into {label:?}: {error}"));
-    }
-
-    pub async fn press(&self, label: &str) {
-        let pressed = self.browser.find(Locator::XPath(&button(label))).await.expect("the button");
-        pressed.click().await.unwrap_or_else(|error| panic!("clicking {label:?}: {error}"));
     }
 
     /// Waits for the box with the new signing secret and returns the secret.
     pub async fn wait_for_secret(&self) -> String {
-        self.browser.wait().at_most(PATIENCE).for_element(Locator::XPath(SECRET_BOX)).await.expect("a secret box");
+        wait_for(self.browser, SECRET_BOX, "a secret box").await;
         let input = format!("{SECRET_BOX}{}", field("Signing secret"));
         let input = self.browser.find(Locator::XPath(&input)).await.expect("the secret's input");
         input.prop("value").await.expect("its value").expect("a secret")
@@ -54,15 +39,7 @@ impl<'a> WebhooksPage<'a> {
 
     /// Each delivery's row as its cells' text.
     pub async fn rows(&self) -> Vec<Vec<String>> {
-        let mut rows = Vec::new();
-        for row in self.browser.find_all(Locator::XPath(ROWS)).await.expect("the rows") {
-            let mut cells = Vec::new();
-            for cell in row.find_all(Locator::XPath("./*")).await.expect("a row's cells") {
-                cells.push(cell.text().await.expect("a cell's text"));
-            }
-            rows.push(cells);
-        }
-        rows
+        table_rows(self.browser, ROWS).await
     }
 
     /// Presses Refresh until a delivery of `event_type` shows `status`; returns its row.

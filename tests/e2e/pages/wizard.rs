@@ -6,37 +6,37 @@ use fantoccini::elements::Element;
 use fantoccini::key::Key;
 use fantoccini::{Client, Locator};
 
-use super::{button, field, literal};
-use crate::harness::{PATIENCE, eventually};
+use super::actions::{scroll_into_view, wait_for};
+use super::{Screen, field, literal};
+use crate::harness::eventually;
 
 /// The current step's heading.
 const STEP_HEADING: &str = "//h2[contains(concat(' ', @class, ' '), ' step-heading ')]";
 const STEP_LIST: &str = "//ol[@aria-label='Steps']/li";
 
-pub struct WizardPage<'a> {
-    pub browser: &'a Client,
+/// The field labelled `label`.
+async fn labelled(browser: &Client, label: &str) -> Element {
+    browser
+        .find(Locator::XPath(&field(label)))
+        .await
+        .unwrap_or_else(|error| panic!("no field labelled {label:?}: {error}"))
 }
 
-impl<'a> WizardPage<'a> {
+/// The steps of a full-page wizard, on top of what every screen offers.
+pub trait Wizard: Screen {
     /// Waits for the step whose heading starts with `step` ("Step 2 of 7"), and returns the
     /// heading's text.
-    pub async fn wait_for_step(&self, step: &str) -> String {
+    async fn wait_for_step(&self, step: &str) -> String {
         let heading = format!("{STEP_HEADING}[starts-with(normalize-space(), {})]", literal(step));
-        let heading = self
-            .browser
-            .wait()
-            .at_most(PATIENCE)
-            .for_element(Locator::XPath(&heading))
-            .await
-            .unwrap_or_else(|error| panic!("the wizard never showed {step:?}: {error}"));
+        let heading = wait_for(self.browser(), &heading, &format!("the wizard's {step:?}")).await;
         heading.text().await.expect("the step heading's text")
     }
 
     /// Waits for `step` and checks that its heading took the keyboard focus, as it must when a
     /// step appears; returns the heading's text.
-    pub async fn expect_step_with_focus(&self, step: &str) -> String {
+    async fn expect_step_with_focus(&self, step: &str) -> String {
         let text = self.wait_for_step(step).await;
-        let browser = self.browser;
+        let browser = self.browser();
         eventually(&format!("the focus on the heading of {step:?}"), || async move {
             let focused = browser.active_element().await?;
             let class = focused.attr("class").await?.unwrap_or_default();
@@ -47,69 +47,49 @@ impl<'a> WizardPage<'a> {
     }
 
     /// The names in the list of steps, and the one marked `aria-current="step"`.
-    pub async fn step_list(&self) -> (Vec<String>, String) {
+    async fn step_list(&self) -> (Vec<String>, String) {
         let mut names = Vec::new();
-        for item in self.browser.find_all(Locator::XPath(STEP_LIST)).await.expect("the list of steps") {
+        for item in self.browser().find_all(Locator::XPath(STEP_LIST)).await.expect("the list of steps") {
             // The number is in its own element; the name follows it.
             let parts = item.find_all(Locator::XPath("./span")).await.expect("the step's parts");
             names.push(parts[1].text().await.expect("the step's name"));
         }
         let current = format!("{STEP_LIST}[@aria-current='step']/span[2]");
-        let current = self.browser.find(Locator::XPath(&current)).await.expect("a step marked as the current one");
+        let current = self.browser().find(Locator::XPath(&current)).await.expect("a step marked as the current one");
         (names, current.text().await.expect("the current step's name"))
     }
 
-    async fn field(&self, label: &str) -> Element {
-        self.browser
-            .find(Locator::XPath(&field(label)))
-            .await
-            .unwrap_or_else(|error| panic!("no field labelled {label:?}: {error}"))
-    }
-
-    /// Replaces the text of the field labelled `label` with `text`.
-    pub async fn fill(&self, label: &str, text: &str) {
-        let input = self.field(label).await;
-        input.clear().await.unwrap_or_else(|error| panic!("clearing {label:?}: {error}"));
-        input.send_keys(text).await.unwrap_or_else(|error| panic!("typing into {label:?}: {error}"));
-    }
-
     /// The current text of the field labelled `label`.
-    pub async fn value(&self, label: &str) -> String {
-        self.field(label).await.prop("value").await.expect("the field's value").unwrap_or_default()
+    async fn value(&self, label: &str) -> String {
+        labelled(self.browser(), label).await.prop("value").await.expect("the field's value").unwrap_or_default()
     }
 
     /// Clicks the radio button or checkbox labelled `label`.
-    pub async fn click_choice(&self, label: &str) {
-        self.field(label).await.click().await.unwrap_or_else(|error| panic!("clicking {label:?}: {error}"));
+    async fn click_choice(&self, label: &str) {
+        labelled(self.browser(), label)
+            .await
+            .click()
+            .await
+            .unwrap_or_else(|error| panic!("clicking {label:?}: {error}"));
     }
 
-    pub async fn is_checked(&self, label: &str) -> bool {
-        let checked = self.field(label).await.prop("checked").await.expect("whether it is checked");
+    async fn is_checked(&self, label: &str) -> bool {
+        let checked = labelled(self.browser(), label).await.prop("checked").await.expect("whether it is checked");
         checked.as_deref() == Some("true")
     }
 
-    /// Clicks the button reading exactly `label`.
-    pub async fn press(&self, label: &str) {
-        let pressed = self
-            .browser
-            .find(Locator::XPath(&button(label)))
-            .await
-            .unwrap_or_else(|error| panic!("no button {label:?}: {error}"));
-        pressed.click().await.unwrap_or_else(|error| panic!("clicking {label:?}: {error}"));
-    }
-
     /// Sends `keys` to whatever has the keyboard focus.
-    pub async fn keys(&self, keys: &[Key]) {
+    async fn keys(&self, keys: &[Key]) {
         for key in keys {
-            let focused = self.browser.active_element().await.expect("the focused element");
+            let focused = self.browser().active_element().await.expect("the focused element");
             focused.send_keys(&key.to_string()).await.expect("pressing a key");
         }
     }
 
     /// The problem shown for the input labelled `label`, found the way a screen reader finds
     /// it: through the input's `aria-describedby`. Waits for it; panics if it never comes.
-    pub async fn field_problem(&self, label: &str) -> String {
-        let (browser, locator) = (self.browser, field(label));
+    async fn field_problem(&self, label: &str) -> String {
+        let (browser, locator) = (self.browser(), field(label));
         let script = "const input = arguments[0]; \
             const ids = (input.getAttribute('aria-describedby') || '').split(/\\s+/).filter(Boolean); \
             const problems = ids.map(id => document.getElementById(id)) \
@@ -129,9 +109,9 @@ impl<'a> WizardPage<'a> {
     }
 
     /// The problem tied to the radio group (`fieldset`) whose legend starts with `legend`.
-    pub async fn group_problem(&self, legend: &str) -> String {
+    async fn group_problem(&self, legend: &str) -> String {
         let locator = format!("//fieldset[legend[starts-with(normalize-space(), {})]]", literal(legend));
-        let browser = self.browser;
+        let browser = self.browser();
         let script = "const group = arguments[0]; \
             const ids = (group.getAttribute('aria-describedby') || '').split(/\\s+/).filter(Boolean); \
             const problems = ids.map(id => document.getElementById(id)) \
@@ -149,10 +129,10 @@ impl<'a> WizardPage<'a> {
     }
 
     /// Each row of a review list (`dl.review`): the label and the value, "Change" left out.
-    pub async fn review(&self) -> Vec<(String, String)> {
+    async fn review(&self) -> Vec<(String, String)> {
         let rows = "//dl[contains(@class, 'review')]/div";
         let mut lines = Vec::new();
-        for row in self.browser.find_all(Locator::XPath(rows)).await.expect("the review rows") {
+        for row in self.browser().find_all(Locator::XPath(rows)).await.expect("the review rows") {
             let label = row.find(Locator::XPath("./dt")).await.expect("a label").text().await.expect("its text");
             let value = row.find(Locator::XPath("./dd[1]")).await.expect("a value").text().await.expect("its text");
             lines.push((label, value));
@@ -161,30 +141,20 @@ impl<'a> WizardPage<'a> {
     }
 
     /// The value beside `label` in the review list.
-    pub async fn review_value(&self, label: &str) -> String {
+    async fn review_value(&self, label: &str) -> String {
         let rows = self.review().await;
         let found = rows.iter().find(|(shown, _)| shown == label).map(|(_, value)| value.clone());
         found.unwrap_or_else(|| panic!("no {label:?} among the answers {rows:?}"))
     }
 
     /// Scrolls the element with the text `text` (a legend, a label) into view, for a screenshot.
-    pub async fn scroll_to(&self, text: &str) {
+    async fn scroll_to(&self, text: &str) {
         let locator = format!("//*[normalize-space()={}]", literal(text));
         let found = self
-            .browser
+            .browser()
             .find(Locator::XPath(&locator))
             .await
             .unwrap_or_else(|error| panic!("nothing reads {text:?}: {error}"));
-        let argument = serde_json::to_value(&found).expect("the element as a script argument");
-        self.browser
-            .execute("arguments[0].scrollIntoView({ block: 'center' });", vec![argument])
-            .await
-            .expect("scrolling");
-    }
-
-    /// Whether the page is wider than the window, so the reader has to scroll sideways.
-    pub async fn scrolls_sideways(&self) -> bool {
-        let script = "return document.documentElement.scrollWidth > document.documentElement.clientWidth;";
-        self.browser.execute(script, Vec::new()).await.expect("measuring the page").as_bool().expect("a boolean")
+        scroll_into_view(self.browser(), &found).await;
     }
 }

@@ -6,7 +6,7 @@ use leptos::prelude::*;
 
 use super::{Invalid, Run, focused_heading};
 use crate::api::SchoolCommand;
-use crate::components::{InputProblem, ProblemAlert, names_field, problem_for, problem_unclaimed};
+use crate::components::{InputProblem, ProblemAlert, names_field, problem_for, problem_unclaimed, when_valid};
 use crate::dates::{long_date, today};
 
 /// The revoke wizard's steps, in order.
@@ -97,13 +97,7 @@ pub(super) fn RevokeWizard(school: String, app: String, run: Run) -> impl IntoVi
                 novalidate
                 on:submit=move |event| {
                     event.prevent_default();
-                    match check_reason(reason.get_untracked(), &note.get_untracked()) {
-                        Ok(_) => {
-                            invalid.set(None);
-                            step.set(Step::Date);
-                        }
-                        Err(problem) => invalid.set(Some(problem)),
-                    }
+                    when_valid(invalid, check_reason(reason.get_untracked(), &note.get_untracked()), |_| step.set(Step::Date))
                 }
             >
                 <h4 tabindex="-1" node_ref=heading>"Revoke access: step 1 of 3"</h4>
@@ -151,13 +145,7 @@ pub(super) fn RevokeWizard(school: String, app: String, run: Run) -> impl IntoVi
                     novalidate
                     on:submit=move |event| {
                         event.prevent_default();
-                        match check_date(&date.get_untracked(), &checked_against) {
-                            Ok(()) => {
-                                invalid.set(None);
-                                step.set(Step::Confirm);
-                            }
-                            Err(problem) => invalid.set(Some(problem)),
-                        }
+                        when_valid(invalid, check_date(&date.get_untracked(), &checked_against), |()| step.set(Step::Confirm))
                     }
                 >
                     <h4 tabindex="-1" node_ref=heading>"Revoke access: step 2 of 3"</h4>

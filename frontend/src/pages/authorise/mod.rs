@@ -25,14 +25,16 @@ mod scopes;
 
 use gatehouse_model::{
     AuthoriseRequest, ContactInput, FeedStatus, ForwardInvitationRequest, GdprMode, InvitationState, InvitationSummary,
-    ScopeSet,
+    NoQuery, OpenInvitationRequest, ScopeSet, endpoint,
 };
 use leptos::html::H1;
 use leptos::prelude::*;
 
 use crate::api::{self, ApiError};
 use crate::app::set_title;
-use crate::components::{FieldProblem, Invalid, StepList, field_problem, names_field, take_token_from_address_bar};
+use crate::components::{
+    FieldProblem, Invalid, StepList, WizardFlow, clear_problems_on_edit, names_field, take_token_from_address_bar,
+};
 use crate::dates::local_time;
 use authority::AuthorityStep;
 use check::CheckStep;
@@ -143,7 +145,9 @@ pub fn AuthoriseScreen() -> impl IntoView {
 fn OpenInvitation(token: String) -> impl IntoView {
     let token = StoredValue::new(token);
     // Opened once per visit; Try Again opens it again.
-    let opened = LocalResource::new(move || api::open_invitation(token.get_value()));
+    let opened = LocalResource::new(move || {
+        api::call::<endpoint::OpenInvitation>(&[], &NoQuery, &OpenInvitationRequest { token: token.get_value() })
+    });
     let done = RwSignal::new(None::<Done>);
     move || match (done.get(), opened.get()) {
         (Some(Done::Authorised(summary)), _) if waits(summary.state) => {
@@ -198,36 +202,7 @@ struct Answers {
 }
 
 /// What every step needs besides the answers.
-#[derive(Clone, Copy)]
-struct Flow {
-    step: RwSignal<Step>,
-    invalid: RwSignal<Invalid>,
-    error: Signal<Option<ApiError>>,
-    pending: Signal<bool>,
-    edited: Callback<()>,
-}
-
-impl Flow {
-    fn problem(&self, name: &'static str) -> Signal<Option<FieldProblem>> {
-        let (invalid, error) = (self.invalid, self.error);
-        Signal::derive(move || field_problem(invalid.get(), error.get(), name))
-    }
-
-    /// The problem with the email address of someone named as the school's contact: the
-    /// address itself, or an address the server refuses as a partner's (`school_contact`, #12).
-    fn contact_email_problem(&self) -> Signal<Option<FieldProblem>> {
-        let (invalid, error) = (self.invalid, self.error);
-        Signal::derive(move || {
-            field_problem(invalid.get(), error.get(), "email")
-                .or_else(|| field_problem(None, error.get(), "school_contact"))
-        })
-    }
-
-    fn go(&self, step: Step) {
-        self.invalid.set(None);
-        self.step.set(step);
-    }
-}
+type Flow = WizardFlow<Step>;
 
 /// A call the wizard makes with the link.
 #[derive(Debug, Clone)]
@@ -260,9 +235,11 @@ fn Wizard(summary: InvitationSummary, token: StoredValue<String>, done: RwSignal
             match call {
                 Call::Forward(request) => {
                     let to = request.to.clone();
-                    api::forward_invitation(request).await.map(|_| Done::Forwarded(to))
+                    api::call::<endpoint::ForwardInvitation>(&[], &NoQuery, &request).await.map(|_| Done::Forwarded(to))
                 }
-                Call::Authorise(request) => api::authorise_invitation(request).await.map(Done::Authorised),
+                Call::Authorise(request) => {
+                    api::call::<endpoint::AuthoriseInvitation>(&[], &NoQuery, &request).await.map(Done::Authorised)
+                }
             }
         }
     });
@@ -275,18 +252,8 @@ fn Wizard(summary: InvitationSummary, token: StoredValue<String>, done: RwSignal
         Some(Err(error)) if step.get_untracked() != Step::Authority => step.set(step_for(&error)),
         _ => {}
     });
-    let flow = Flow {
-        step,
-        invalid,
-        error,
-        pending: call.pending().into(),
-        edited: Callback::new(move |()| {
-            invalid.set(None);
-            if call.value().with_untracked(|value| matches!(value, Some(Err(_)))) {
-                call.value().set(None);
-            }
-        }),
-    };
+    let flow =
+        Flow { step, invalid, error, pending: call.pending().into(), edited: clear_problems_on_edit(invalid, call) };
     let forward = Callback::new(move |request| {
         call.dispatch(Call::Forward(request));
     });

@@ -1,11 +1,11 @@
 //! Step 3: the data areas. A first authorisation ticks every requested scope to start with; a
 //! re-authorisation shows requested against granted and asks only about the new scopes.
 
-use gatehouse_model::{InvitationSummary, Scope, ScopeKind, ScopeSet};
+use gatehouse_model::{InvitationSummary, ScopeKind, ScopeSet};
 use leptos::prelude::*;
 
 use super::{Answers, BackButton, Flow, STEPS, Step, group_problem_attrs};
-use crate::components::{FieldError, StepHeading};
+use crate::components::{FieldError, ScopeChoice, StepHeading};
 
 /// The requested scopes the school has not granted yet: what the data-areas step asks about.
 pub(super) fn new_scopes(summary: &InvitationSummary) -> ScopeSet {
@@ -22,38 +22,6 @@ fn check_scopes(requested: &ScopeSet, granted: &ScopeSet, approved: &ScopeSet) -
     Ok(())
 }
 
-/// One scope's checkbox, with its name and what sharing it means.
-#[component]
-fn ScopeCheckbox(scope: Scope, approved: RwSignal<ScopeSet>, edited: Callback<()>) -> impl IntoView {
-    let id = format!("scope-{}", scope.as_str());
-    let description_id = format!("{id}-description");
-    view! {
-        <div class="scope-choice">
-            <input
-                type="checkbox"
-                id=id.clone()
-                aria-describedby=description_id.clone()
-                prop:checked=move || approved.read().contains(&scope)
-                on:change=move |event| {
-                    let ticked = event_target_checked(&event);
-                    approved.update(|set| {
-                        if ticked {
-                            set.insert(scope);
-                        } else {
-                            set.remove(&scope);
-                        }
-                    });
-                    edited.run(());
-                }
-            />
-            <div>
-                <label for=id>{scope.label()}</label>
-                <p class="hint" id=description_id>{scope.description()}</p>
-            </div>
-        </div>
-    }
-}
-
 /// Step 3: the data areas. A first authorisation ticks every requested scope to start with; a
 /// re-authorisation shows requested against granted and asks only about the new scopes.
 #[component]
@@ -66,7 +34,7 @@ pub(super) fn ScopesStep(summary: StoredValue<InvitationSummary>, answers: Answe
     let (described, invalid) = group_problem_attrs(problem, "approved-scopes-error");
     let boxes = asked
         .iter()
-        .map(|&scope| view! { <ScopeCheckbox scope approved=answers.approved edited=flow.edited /> })
+        .map(|&scope| view! { <ScopeChoice scope chosen=answers.approved on_change=flow.edited /> })
         .collect_view();
     let next = {
         let (requested, granted) = (requested.clone(), granted.clone());
@@ -159,7 +127,7 @@ fn ScopeComparison(app: String, requested: ScopeSet, granted: ScopeSet) -> impl 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use gatehouse_model::InvitationState;
+    use gatehouse_model::{InvitationState, Scope};
 
     fn set(scopes: &[Scope]) -> ScopeSet {
         scopes.iter().copied().collect()

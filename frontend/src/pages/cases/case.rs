@@ -1,65 +1,35 @@
 //! P9 `/cases/:case_id`: one case with its conversation, and what the partner can do to it.
 
-use gatehouse_model::{CaseDetail, CaseState, CommentAuthor};
-use leptos::html::P;
+use gatehouse_model::{CaseDetail, CaseState, NoBody, NoQuery, endpoint};
 use leptos::prelude::*;
-use leptos_router::hooks::use_params_map;
 
 use super::{CASES, StateBadge};
 use crate::api::{self, ApiError, CaseCommand};
-use crate::app::set_title;
-use crate::components::{InputProblem, PartnerFrame, ProblemAlert, problem_alerts, problem_for, problem_unclaimed};
+use crate::components::{
+    CaseHeading, CasePage, InputProblem, PartnerFrame, ProblemAlert, case_facts, conversation, problem_for,
+    problem_unclaimed,
+};
 use crate::dates::local_time;
 
 #[component]
 pub fn CaseScreen() -> impl IntoView {
-    let params = use_params_map();
-    let case_id = Memo::new(move |_| params.read().get("case_id").unwrap_or_default());
-    Effect::new(move || set_title(&format!("Case {}", case_id.get())));
-    let case = LocalResource::new(move || {
-        let id = case_id.get();
-        async move { api::case(&id).await }
-    });
-    let act = Action::new_local(move |command: &CaseCommand| {
-        let (id, command) = (case_id.get_untracked(), command.clone());
-        async move { api::act_on_case(&id, command.clone()).await.map(|detail| (command, detail)) }
-    });
-    let message = RwSignal::new(None::<String>);
-    let status = NodeRef::<P>::new();
+    let page = CasePage::new(
+        |case_id| format!("Case {case_id}"),
+        |id| async move { api::call::<endpoint::GetPartnerCase>(&[("case_id", &id)], &NoQuery, &NoBody).await },
+        |id, command| async move { api::act_on_case(&id, command).await },
+    );
     let comment = RwSignal::new(String::new());
     let comment_key = RwSignal::new(api::idempotency_key());
     let reason = RwSignal::new(None::<String>);
     let invalid = RwSignal::new(None::<(&'static str, &'static str)>);
-    Effect::new(move || {
-        if let Some(Ok((command, detail))) = act.value().get() {
-            message.set(Some(
-                match command {
-                    CaseCommand::Comment { .. } => "Your comment was added; the support team will see it.",
-                    CaseCommand::Escalate(_) => "The case was escalated; the support team will look at it first.",
-                    CaseCommand::Close => "The case was closed. You can reopen it for 30 days.",
-                    CaseCommand::Reopen => "The case was reopened and is with the support team.",
-                }
-                .to_owned(),
-            ));
-            if matches!(command, CaseCommand::Comment { .. }) {
-                comment.set(String::new());
-                comment_key.set(api::idempotency_key());
-            }
-            reason.set(None);
-            case.set(Some(Ok(detail)));
-            request_animation_frame(move || {
-                if let Some(status) = status.get_untracked() {
-                    let _ = status.focus();
-                }
-            });
+    page.when_done(done_sentence, move |command| {
+        if matches!(command, CaseCommand::Comment { .. }) {
+            comment.set(String::new());
+            comment_key.set(api::idempotency_key());
         }
+        reason.set(None);
     });
-    let error = Signal::derive(move || act.value().get().and_then(Result::err));
-    let refresh = move |_| {
-        message.set(None);
-        act.value().set(None);
-        case.refetch();
-    };
+    let (case, act, error) = (page.case, page.act, page.error());
     let body = move || {
         Suspend::new(async move {
             case.await.map(|detail| {
@@ -69,25 +39,19 @@ pub fn CaseScreen() -> impl IntoView {
     };
     view! {
         <PartnerFrame failed=Signal::derive(move || case.get().and_then(Result::err))>
-            <p><a href=CASES>"Back to Active Cases"</a></p>
-            <div class="page-heading">
-                <h1>{move || format!("Case {}", case_id.get())}</h1>
-                <button type="button" class="secondary" on:click=refresh>"Refresh"</button>
-            </div>
-            <p
-                class="action-message"
-                role="status"
-                tabindex="-1"
-                node_ref=status
-                hidden=move || message.read().is_none()
-            >
-                {move || message.get()}
-            </p>
-            <Transition fallback=|| view! { <p class="loading">"Loading the case…"</p> }>
-                <ErrorBoundary fallback=problem_alerts>{body}</ErrorBoundary>
-            </Transition>
+            <CaseHeading page back=CASES back_text="Back to Active Cases">{body}</CaseHeading>
         </PartnerFrame>
     }
+}
+
+fn done_sentence(command: &CaseCommand) -> String {
+    match command {
+        CaseCommand::Comment { .. } => "Your comment was added; the support team will see it.",
+        CaseCommand::Escalate(_) => "The case was escalated; the support team will look at it first.",
+        CaseCommand::Close => "The case was closed. You can reopen it for 30 days.",
+        CaseCommand::Reopen => "The case was reopened and is with the support team.",
+    }
+    .to_owned()
 }
 
 #[component]
@@ -109,11 +73,7 @@ fn CaseView(
         ("Contact", format!("{}, {}, {}", detail.contact_name, detail.contact_phone, detail.contact_email)),
         ("Last update", local_time(&detail.updated_at)),
     ];
-    let facts = facts.into_iter().map(|(name, value)| view! { <dt>{name}</dt><dd>{value}</dd> }).collect_view();
-    let escalation = detail.escalated.then(|| {
-        let why = detail.escalation_reason.clone().unwrap_or_default();
-        view! { <dt>"Escalated"</dt><dd>{why}</dd> }
-    });
+    let facts = case_facts(facts, &detail);
     let closing = detail.closed_at.clone().map(|closed_at| {
         let until =
             detail.reopen_until.as_deref().map(|until| format!("; can be reopened until {}", local_time(until)));
@@ -127,27 +87,7 @@ fn CaseView(
     let comments = if detail.comments.is_empty() {
         view! { <p class="empty-note">"No comments yet."</p> }.into_any()
     } else {
-        let items = detail
-            .comments
-            .iter()
-            .map(|c| {
-                let who = match c.author_kind {
-                    CommentAuthor::Support => format!("{} (Support team)", c.author_name),
-                    CommentAuthor::Partner => c.author_name.clone(),
-                };
-                let class = match c.author_kind {
-                    CommentAuthor::Support => "comment from-support",
-                    CommentAuthor::Partner => "comment from-partner",
-                };
-                view! {
-                    <li class=class>
-                        <p class="comment-meta"><strong>{who}</strong>" · "{local_time(&c.at)}</p>
-                        <p class="comment-text">{c.text.clone()}</p>
-                    </li>
-                }
-            })
-            .collect_view();
-        view! { <ol class="conversation">{items}</ol> }.into_any()
+        conversation(&detail.comments, None).into_any()
     };
     let problem = move |field: &'static str| {
         let own = invalid.get().filter(|(name, _)| *name == field).map(|(_, text)| text);
@@ -190,7 +130,7 @@ fn CaseView(
     };
     view! {
         <p><StateBadge state=detail.state escalated=detail.escalated /></p>
-        <dl class="case-facts">{facts}{escalation}{closing}</dl>
+        <dl class="case-facts">{facts}{closing}</dl>
         <h2>"Description"</h2>
         <p class="case-description">{detail.description.clone()}</p>
         <div class="form-buttons">{actions}</div>

@@ -1,14 +1,14 @@
 //! P9 `/cases`: the partner's support cases, active or archived, a page at a time with "Show
 //! more".
 
-use gatehouse_model::{CaseFilter, CasePage, CaseSummary};
+use gatehouse_model::{CaseFilter, CaseListQuery, CasePage, CaseSummary, NoBody, endpoint};
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
 use super::{CASES, NEW_CASE, StateBadge, case_path};
 use crate::api;
 use crate::app::set_title;
-use crate::components::{PartnerFrame, ProblemAlert, problem_alerts};
+use crate::components::{Loading, PartnerFrame, ProblemAlert, RecordTable};
 use crate::dates::local_time;
 
 #[component]
@@ -24,7 +24,13 @@ pub fn CasesScreen() -> impl IntoView {
     Effect::new(move || {
         set_title(if filter.get() == CaseFilter::Archived { "Archived cases" } else { "Active Cases" })
     });
-    let first = LocalResource::new(move || api::cases(filter.get(), None));
+    let first = LocalResource::new(move || {
+        api::call::<endpoint::ListPartnerCases>(
+            &[],
+            &CaseListQuery { filter: filter.get(), ..Default::default() },
+            &NoBody,
+        )
+    });
     // Pages after the first, appended by "Show more".
     let more = RwSignal::new(Vec::<CaseSummary>::new());
     let next = RwSignal::new(None::<String>);
@@ -33,7 +39,10 @@ pub fn CasesScreen() -> impl IntoView {
         more.set(Vec::new());
         next.set(page.and_then(|page| page.next_cursor));
     });
-    let load_more = Action::new_local(move |cursor: &String| api::cases(filter.get_untracked(), Some(cursor.clone())));
+    let load_more = Action::new_local(move |cursor: &String| {
+        let query = CaseListQuery { filter: filter.get_untracked(), cursor: Some(cursor.clone()), limit: None };
+        api::call::<endpoint::ListPartnerCases>(&[], &query, &NoBody)
+    });
     Effect::new(move || {
         if let Some(Ok(CasePage { items, next_cursor })) = load_more.value().get() {
             more.update(|more| more.extend(items));
@@ -85,9 +94,7 @@ pub fn CasesScreen() -> impl IntoView {
                     {tab("Archived", "/cases?filter=archived", CaseFilter::Archived)}
                 </ul>
             </nav>
-            <Transition fallback=|| view! { <p class="loading">"Loading cases…"</p> }>
-                <ErrorBoundary fallback=problem_alerts>{body}</ErrorBoundary>
-            </Transition>
+            <Loading text="Loading cases…">{body}</Loading>
         </PartnerFrame>
     }
 }
@@ -113,25 +120,15 @@ fn CasesTable(items: Vec<CaseSummary>, more: RwSignal<Vec<CaseSummary>>, archive
     };
     let rows = items.into_iter().map(row).collect_view();
     view! {
-        <div class="table-scroll" role="region" aria-labelledby="cases-caption" tabindex="0">
-            <table class="schools cases">
-                <caption id="cases-caption" class="visually-hidden">"Support cases, newest activity first"</caption>
-                <thead>
-                    <tr>
-                        <th scope="col" class="unsorted">"Case"</th>
-                        <th scope="col" class="unsorted">"Summary"</th>
-                        <th scope="col" class="unsorted">"School"</th>
-                        <th scope="col" class="unsorted">"Category"</th>
-                        <th scope="col" class="unsorted">"Status"</th>
-                        <th scope="col" class="unsorted">"Last update"</th>
-                    </tr>
-                </thead>
-                <tbody>
-                    {rows}
-                    {move || more.get().into_iter().map(row).collect_view()}
-                </tbody>
-            </table>
-        </div>
+        <RecordTable
+            caption_id="cases-caption"
+            caption="Support cases, newest activity first"
+            class="schools cases"
+            columns=&["Case", "Summary", "School", "Category", "Status", "Last update"]
+        >
+            {rows}
+            {move || more.get().into_iter().map(row).collect_view()}
+        </RecordTable>
     }
     .into_any()
 }

@@ -1,7 +1,7 @@
 //! P9 `/cases/new`: the New Case form. `?school=` preselects the school it is about; the
 //! contact starts as the signed-in user.
 
-use gatehouse_model::{CaseCategory, ListSchoolsQuery, NewCase};
+use gatehouse_model::{CaseCategory, ListSchoolsQuery, NewCase, NoQuery, endpoint};
 use leptos::prelude::*;
 use leptos_router::NavigateOptions;
 use leptos_router::hooks::{use_navigate, use_query_map};
@@ -9,7 +9,9 @@ use leptos_router::hooks::{use_navigate, use_query_map};
 use super::{CASES, case_path};
 use crate::api;
 use crate::app::set_title;
-use crate::components::{InputProblem, PartnerFrame, PartnerSession, ProblemAlert, problem_for, problem_unclaimed};
+use crate::components::{
+    InputProblem, Missing, PartnerFrame, PartnerSession, ProblemAlert, problem_for, problem_unclaimed, when_valid,
+};
 
 /// The form as typed, or the first field left empty or malformed.
 fn new_case_from(form: &NewCase) -> Result<NewCase, (&'static str, &'static str)> {
@@ -76,7 +78,7 @@ pub fn NewCaseScreen() -> impl IntoView {
     let key = api::idempotency_key();
     let send = Action::new_local(move |new: &NewCase| {
         let (new, key) = (new.clone(), key.clone());
-        async move { api::open_case(new, key).await }
+        async move { api::call_with_key::<endpoint::OpenCase>(&key, &[], &NoQuery, &new).await }
     });
     let navigate = use_navigate();
     Effect::new(move || {
@@ -85,7 +87,7 @@ pub fn NewCaseScreen() -> impl IntoView {
         }
     });
     let error = Signal::derive(move || send.value().get().and_then(Result::err));
-    let invalid = RwSignal::new(None::<(&'static str, &'static str)>);
+    let invalid = RwSignal::new(None as Missing);
     let problem = move |field: &'static str| {
         let own = invalid.get().filter(|(name, _)| *name == field).map(|(_, text)| text);
         let server = problem_for(error.get(), &[field]);
@@ -164,13 +166,9 @@ pub fn NewCaseScreen() -> impl IntoView {
                 novalidate
                 on:submit=move |event| {
                     event.prevent_default();
-                    match new_case_from(&form.get_untracked()) {
-                        Ok(case) => {
-                            invalid.set(None);
-                            send.dispatch(case);
-                        }
-                        Err(problem) => invalid.set(Some(problem)),
-                    }
+                    when_valid(invalid, new_case_from(&form.get_untracked()), |case| {
+                        send.dispatch(case);
+                    });
                 }
             >
                 <div class="field">

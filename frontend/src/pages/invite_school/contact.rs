@@ -12,8 +12,21 @@ fn looks_like_email(text: &str) -> bool {
     text.split_once('@').is_some_and(|(local, domain)| !local.is_empty() && domain.contains('.'))
 }
 
+impl Answers {
+    /// `check_contact` of the answers as they stand.
+    pub(super) fn checked_contact(&self) -> Result<(ContactInput, Option<String>), (&'static str, &'static str)> {
+        check_contact(
+            &self.name.get_untracked(),
+            &self.email.get_untracked(),
+            &self.role.get_untracked(),
+            self.may_authorise.get_untracked(),
+            &self.partner.get_untracked(),
+        )
+    }
+}
+
 /// The contact step's answers as the request takes them, or the first thing missing.
-pub(super) fn check_contact(
+fn check_contact(
     name: &str,
     email: &str,
     role: &str,
@@ -50,14 +63,7 @@ pub(super) fn ContactStep(answers: Answers, flow: Flow) -> impl IntoView {
     let school = answers.school.get_untracked().map(|school| school.name).unwrap_or_default();
     let next = move |event: leptos::ev::SubmitEvent| {
         event.prevent_default();
-        let checked = check_contact(
-            &answers.name.get_untracked(),
-            &answers.email.get_untracked(),
-            &answers.role.get_untracked(),
-            answers.may_authorise.get_untracked(),
-            &answers.partner.get_untracked(),
-        );
-        match checked {
+        match answers.checked_contact() {
             Ok(_) => {
                 flow.invalid.set(None);
                 flow.step.set(Step::Review);

@@ -2,7 +2,7 @@
 
 use std::time::Duration;
 
-use gatehouse_model::{DirectoryResults, DirectorySchool, EstablishmentStatus};
+use gatehouse_model::{DirectoryQuery, DirectoryResults, DirectorySchool, EstablishmentStatus, NoBody, endpoint};
 use leptos::prelude::*;
 
 use super::{Answers, Flow, STEPS, Step, about_the_school};
@@ -51,7 +51,8 @@ pub(super) fn FindStep(answers: Answers, flow: Flow) -> impl IntoView {
         searched.set(text.clone());
         if searchable(&text) {
             leptos::task::spawn_local(async move {
-                let answer = api::search_directory(text.clone()).await;
+                let answer =
+                    api::call::<endpoint::SearchDirectory>(&[], &DirectoryQuery { q: text.clone() }, &NoBody).await;
                 // The step may have gone meanwhile, and its signals with it.
                 if searched.try_get_untracked().as_deref() == Some(text.as_str()) {
                     found.try_set(Some((text, answer)));

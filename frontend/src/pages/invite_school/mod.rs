@@ -12,13 +12,15 @@ mod find;
 mod review;
 mod sent;
 
-use gatehouse_model::{DirectorySchool, InviteSchoolRequest, Me};
+use gatehouse_model::{DirectorySchool, InviteSchoolRequest, Me, endpoint};
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
 use crate::api::{self, ApiError};
 use crate::app::{INTERNATIONAL_REQUEST, PENDING_AUTHORISATIONS, set_title};
-use crate::components::{FieldProblem, Invalid, PartnerFrame, PartnerSession, StepList, field_problem, names_field};
+use crate::components::{
+    Invalid, PartnerFrame, PartnerSession, StepList, WizardFlow, clear_problems_on_edit, names_field,
+};
 use contact::ContactStep;
 use find::FindStep;
 use review::ReviewStep;
@@ -105,33 +107,19 @@ impl Answers {
     }
 }
 
-/// What every step needs besides the answers: where the wizard is, what is wrong, and the send.
+/// What every step needs besides the answers: the wizard's state, the send, and who is signed in.
 #[derive(Clone, Copy)]
 struct Flow {
-    step: RwSignal<Step>,
-    invalid: RwSignal<Invalid>,
-    error: Signal<Option<ApiError>>,
-    pending: Signal<bool>,
-    /// An answer changed: the problems about the old one go.
-    edited: Callback<()>,
+    wizard: WizardFlow<Step>,
     send: Callback<InviteSchoolRequest>,
     me: Signal<Option<Me>>,
 }
 
-impl Flow {
-    fn problem(&self, name: &'static str) -> Signal<Option<FieldProblem>> {
-        let (invalid, error) = (self.invalid, self.error);
-        Signal::derive(move || field_problem(invalid.get(), error.get(), name))
-    }
+impl std::ops::Deref for Flow {
+    type Target = WizardFlow<Step>;
 
-    /// The contact's email address: its own problem, or the server refusing it as a partner's
-    /// address (`school_contact`).
-    fn contact_email_problem(&self) -> Signal<Option<FieldProblem>> {
-        let (invalid, error) = (self.invalid, self.error);
-        Signal::derive(move || {
-            field_problem(invalid.get(), error.get(), "email")
-                .or_else(|| field_problem(None, error.get(), "school_contact"))
-        })
+    fn deref(&self) -> &WizardFlow<Step> {
+        &self.wizard
     }
 }
 
@@ -145,7 +133,7 @@ pub fn InviteSchoolScreen() -> impl IntoView {
     let invalid = RwSignal::new(None as Invalid);
     let send = Action::new_local(move |request: &InviteSchoolRequest| {
         let (app, request) = (answers.app.get_untracked(), request.clone());
-        async move { api::invite_school(app.as_deref(), request).await }
+        async move { api::call::<endpoint::InviteSchool>(&[], &api::app_query(app.as_deref()), &request).await }
     });
     let error = Signal::derive(move || send.value().get().and_then(Result::err));
     // A problem the server found with an earlier step's answer takes the user back to it.
@@ -155,17 +143,15 @@ pub fn InviteSchoolScreen() -> impl IntoView {
         }
     });
     let sent = Memo::new(move |_| send.value().get().and_then(Result::ok));
-    let flow = Flow {
+    let wizard = WizardFlow {
         step,
         invalid,
         error,
         pending: send.pending().into(),
-        edited: Callback::new(move |()| {
-            invalid.set(None);
-            if send.value().with_untracked(|value| matches!(value, Some(Err(_)))) {
-                send.value().set(None);
-            }
-        }),
+        edited: clear_problems_on_edit(invalid, send),
+    };
+    let flow = Flow {
+        wizard,
         send: Callback::new(move |request| {
             send.dispatch(request);
         }),

@@ -3,7 +3,6 @@
 use gatehouse_model::{ContactInput, InviteSchoolRequest};
 use leptos::prelude::*;
 
-use super::contact::check_contact;
 use super::find::school_facts;
 use super::{Answers, CONTACT_FIELDS, Flow, STEPS, Step, about_the_school};
 use crate::components::{ProblemAlert, StepHeading, problem_unclaimed};
@@ -12,13 +11,7 @@ use crate::components::{ProblemAlert, StepHeading, problem_unclaimed};
 #[component]
 pub(super) fn ReviewStep(answers: Answers, flow: Flow) -> impl IntoView {
     let school = answers.school.get_untracked();
-    let checked = check_contact(
-        &answers.name.get_untracked(),
-        &answers.email.get_untracked(),
-        &answers.role.get_untracked(),
-        answers.may_authorise.get_untracked(),
-        &answers.partner.get_untracked(),
-    );
+    let checked = answers.checked_contact();
     let send = move |event: leptos::ev::SubmitEvent| {
         event.prevent_default();
         let Some(school) = answers.school.get_untracked() else { return flow.step.set(Step::Find) };
@@ -26,13 +19,7 @@ pub(super) fn ReviewStep(answers: Answers, flow: Flow) -> impl IntoView {
         if answers.app.get_untracked().is_none() {
             answers.app.set(flow.me.get_untracked().and_then(|me| me.apps.first().map(|app| app.app_id.clone())));
         }
-        match check_contact(
-            &answers.name.get_untracked(),
-            &answers.email.get_untracked(),
-            &answers.role.get_untracked(),
-            answers.may_authorise.get_untracked(),
-            &answers.partner.get_untracked(),
-        ) {
+        match answers.checked_contact() {
             Ok((school_contact, partner_contact)) => flow.send.run(InviteSchoolRequest {
                 urn: school.urn,
                 school_contact,

@@ -10,15 +10,17 @@ mod people;
 use std::collections::BTreeSet;
 
 use gatehouse_model::{
-    FeedStatus, GdprMode, PendingRequest, SchoolAppDetail, SchoolAppState, SchoolAuthoriseRequest,
-    SchoolDeclineRequest, Scope, ScopeSet,
+    FeedStatus, GdprMode, NoBody, NoQuery, PendingRequest, SchoolAppDetail, SchoolAppState, SchoolAuthoriseRequest,
+    SchoolDeclineRequest, Scope, ScopeSet, endpoint,
 };
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 
 use crate::api::{self, ApiError, SchoolAppCommand};
 use crate::app::set_title;
-use crate::components::{AdminOnlyNote, ExplainForm, ProblemAlert, SchoolFrame, SchoolSession, problem_for};
+use crate::components::{
+    AdminOnlyNote, ExplainForm, ProblemAlert, RecordTable, SchoolFrame, SchoolSession, problem_for,
+};
 use crate::dates::local_time;
 use forms::{AuthoriseForm, RevokeForm, SettingsForm, SettingsSummary};
 use people::PeoplePanel;
@@ -32,7 +34,9 @@ pub fn SchoolAppScreen() -> impl IntoView {
     let detail = RwSignal::new(None::<Result<SchoolAppDetail, ApiError>>);
     Effect::new(move || {
         let id = app_id();
-        leptos::task::spawn_local(async move { detail.set(Some(api::school_app(&id).await)) });
+        leptos::task::spawn_local(async move {
+            detail.set(Some(api::call::<endpoint::GetSchoolApp>(&[("app_id", &id)], &NoQuery, &NoBody).await))
+        });
     });
     let message = RwSignal::new(None::<String>);
     let act = Action::new_local(move |command: &SchoolAppCommand| {
@@ -233,18 +237,15 @@ fn ScopesTable(requested: ScopeSet, granted: ScopeSet) -> impl IntoView {
         .collect_view();
     view! {
         <h2>"Data areas"</h2>
-        <div class="table-scroll" role="region" aria-labelledby="scopes-caption" tabindex="0">
-            <table class="schools school-apps">
-                <caption id="scopes-caption">"What the app asks for, beside what your school granted"</caption>
-                <thead><tr>
-                    <th scope="col" class="unsorted">"Data area"</th>
-                    <th scope="col" class="unsorted">"What it means"</th>
-                    <th scope="col" class="unsorted">"Asked for"</th>
-                    <th scope="col" class="unsorted">"Granted"</th>
-                </tr></thead>
-                <tbody>{rows}</tbody>
-            </table>
-        </div>
+        <RecordTable
+            caption_id="scopes-caption"
+            caption="What the app asks for, beside what your school granted"
+            caption_shown=true
+            class="schools school-apps"
+            columns=&["Data area", "What it means", "Asked for", "Granted"]
+        >
+            {rows}
+        </RecordTable>
     }
 }
 
@@ -294,17 +295,13 @@ fn Log(app: SchoolAppDetail) -> impl IntoView {
     view! {
         <h2>"Authorisation Log"</h2>
         {(!app.log_intact).then(|| view! { <p class="problem" role="alert">"This log does not verify; contact support."</p> })}
-        <div class="table-scroll" role="region" aria-labelledby="log-caption" tabindex="0">
-            <table class="schools school-apps">
-                <caption id="log-caption" class="visually-hidden">"Authorisation Log, newest first"</caption>
-                <thead><tr>
-                    <th scope="col" class="unsorted">"When"</th>
-                    <th scope="col" class="unsorted">"What"</th>
-                    <th scope="col" class="unsorted">"Who"</th>
-                    <th scope="col" class="unsorted">"Details"</th>
-                </tr></thead>
-                <tbody>{rows}</tbody>
-            </table>
-        </div>
+        <RecordTable
+            caption_id="log-caption"
+            caption="Authorisation Log, newest first"
+            class="schools school-apps"
+            columns=&["When", "What", "Who", "Details"]
+        >
+            {rows}
+        </RecordTable>
     }
 }

@@ -1,7 +1,7 @@
 //! The people on a school's app page (S3): search them, and for an admin include or exclude
 //! each one whatever the GDPR mode says.
 
-use gatehouse_model::{SchoolPeople, SelectionChoice};
+use gatehouse_model::{NoBody, NoQuery, SchoolPeople, SchoolPeopleQuery, SelectionChoice, SetPersonChoice, endpoint};
 use leptos::prelude::*;
 
 use crate::api::{self, ApiError};
@@ -16,7 +16,16 @@ pub(super) fn PeoplePanel(app_id: String, admin: Signal<bool>) -> impl IntoView 
         let app_id = app_id.clone();
         move || {
             let (app_id, q) = (app_id.clone(), query.get_untracked());
-            leptos::task::spawn_local(async move { people.set(Some(api::school_people(&app_id, q).await)) });
+            leptos::task::spawn_local(async move {
+                people.set(Some(
+                    api::call::<endpoint::SearchSchoolPeople>(
+                        &[("app_id", &app_id)],
+                        &SchoolPeopleQuery { q: Some(q) },
+                        &NoBody,
+                    )
+                    .await,
+                ))
+            });
         }
     };
     search();
@@ -25,7 +34,14 @@ pub(super) fn PeoplePanel(app_id: String, admin: Signal<bool>) -> impl IntoView 
         move |(mis_id, choice): (String, SelectionChoice)| {
             let app_id = app_id.clone();
             leptos::task::spawn_local(async move {
-                people.set(Some(api::set_person_choice(&app_id, mis_id, choice).await));
+                people.set(Some(
+                    api::call::<endpoint::SetPersonChoice>(
+                        &[("app_id", &app_id)],
+                        &NoQuery,
+                        &SetPersonChoice { mis_id, choice },
+                    )
+                    .await,
+                ));
             });
         }
     });

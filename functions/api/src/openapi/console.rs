@@ -2,159 +2,39 @@
 //! school requests (P7) in the OpenAPI document.
 
 use gatehouse_model::Op;
-use utoipa::openapi::ComponentsBuilder;
 
-use super::{QueryParams, Shape, with_schema};
-
-const OPS: &[(&str, &str)] =
-    &[("400", "Invalid input (the problem names the field)"), ("401", "Operations sign-in required")];
-const OPS_ONE: &[(&str, &str)] = &[
-    ("400", "Invalid input (the problem names the field)"),
-    ("401", "Operations sign-in required"),
-    ("404", "No such record"),
-    ("409", "Not possible in its state, or changed meanwhile"),
-];
-
-fn ok(description: &'static str, schema: &'static str) -> (&'static str, &'static str, Option<&'static str>) {
-    ("200", description, Some(schema))
-}
+use super::{CHANGE, SIGN_IN, SIGNED_IN, Shape, ok};
 
 /// The shape of one of the console's operations (the caller's match names them).
 pub(super) fn shape(op: Op) -> Shape {
-    let shape = |request, success, errors, query| Shape { request, success, errors, query };
     match op {
-        Op::ListPartners => shape(None, ok("Every organisation, by name", "PartnerList"), OPS, QueryParams::None),
-        Op::CreatePartner => shape(
-            Some("NewPartner"),
-            ok("The organisation; `created` is false when a retry found it made already", "PartnerCreated"),
-            OPS,
-            QueryParams::None,
-        ),
-        Op::ImportDirectory => shape(
-            None,
-            ok(
-                "What the part did. The body is `text/csv`: the register's header row, then rows",
-                "DirectoryImportReport",
-            ),
-            OPS,
-            QueryParams::DirectoryImport,
-        ),
-        Op::SearchOpsDirectory => {
-            shape(None, ok("Up to 20 matches, open schools first", "DirectoryResults"), OPS, QueryParams::Directory)
+        Op::ListPartners => ok("Every organisation, by name", SIGNED_IN),
+        Op::CreatePartner => ok("The organisation; `created` is false when a retry found it made already", SIGNED_IN),
+        Op::ImportDirectory => {
+            ok("What the part did. The body is `text/csv`: the register's header row, then rows", SIGNED_IN)
         }
-        Op::UpdateDirectorySchool => shape(
-            Some("UpdateDirectorySchool"),
-            ok("The entry afterwards", "DirectorySchool"),
-            OPS_ONE,
-            QueryParams::None,
-        ),
-        Op::RequestInternationalSchool => shape(
-            Some("NewInternationalRequest"),
-            ok("The request, waiting for operations", "InternationalRequest"),
-            &[
-                ("400", "Invalid input (the problem names the field), or an Idempotency-Key reused"),
-                ("401", "Sign-in required"),
-            ],
-            QueryParams::None,
-        ),
-        Op::ListPartnerInternationalRequests => shape(
-            None,
-            ok("The partner's requests, newest first", "InternationalRequestList"),
-            &[("401", "Sign-in required")],
-            QueryParams::None,
-        ),
-        Op::ListInternationalRequests => shape(
-            None,
-            ok("Requests in the state asked for, oldest first", "InternationalRequestList"),
-            OPS,
-            QueryParams::InternationalRequests,
-        ),
-        Op::AcceptInternationalRequest => shape(
-            Some("AcceptInternationalRequest"),
-            ok("Accepted, with the school's directory id", "InternationalRequest"),
-            OPS_ONE,
-            QueryParams::None,
-        ),
-        Op::DeclineInternationalRequest => shape(
-            Some("DeclineInternationalRequest"),
-            ok("Declined; the partner user is emailed the reason", "InternationalRequest"),
-            OPS_ONE,
-            QueryParams::None,
-        ),
-        Op::ListSupportQueue => {
-            shape(None, ok("One page of the queue, escalated first", "CasePage"), OPS, QueryParams::SupportQueue)
+        Op::SearchOpsDirectory => ok("Up to 20 matches, open schools first", SIGNED_IN),
+        Op::UpdateDirectorySchool => ok("The entry afterwards", CHANGE),
+        Op::RequestInternationalSchool => ok("The request, waiting for operations", SIGNED_IN),
+        Op::ListPartnerInternationalRequests => ok("The partner's requests, newest first", SIGN_IN),
+        Op::ListInternationalRequests => ok("Requests in the state asked for, oldest first", SIGNED_IN),
+        Op::AcceptInternationalRequest => ok("Accepted, with the school's directory id", CHANGE),
+        Op::DeclineInternationalRequest => ok("Declined; the partner user is emailed the reason", CHANGE),
+        Op::ListSupportQueue => ok("One page of the queue, escalated first", SIGNED_IN),
+        Op::GetSupportCase => ok("The case and its conversation", CHANGE),
+        Op::ReplyToCase => ok("The case afterwards", CHANGE),
+        Op::CloseSupportCase => ok("The case afterwards", CHANGE),
+        Op::ReassignCase => ok("The case afterwards", CHANGE),
+        Op::ListInstallSlots => ok("Free slots from today; `added` is 0", SIGNED_IN),
+        Op::OfferInstallSlots => {
+            ok("Free slots from today; `added` counts the new ones (0 when all were offered already)", SIGNED_IN)
         }
-        Op::GetSupportCase => {
-            shape(None, ok("The case and its conversation", "CaseDetail"), OPS_ONE, QueryParams::None)
+        Op::ListInstallBookings => ok("One page of booked slots, earliest first", SIGNED_IN),
+        Op::MarkInstalled => ok("Marked; `changed` is false when it was Installed already", CHANGE),
+        Op::ListAuthorityVerifications => {
+            ok("Authorisers waiting for verification, oldest first, with the evidence", SIGNED_IN)
         }
-        Op::ReplyToCase => {
-            shape(Some("SupportReply"), ok("The case afterwards", "CaseDetail"), OPS_ONE, QueryParams::None)
-        }
-        Op::CloseSupportCase => shape(None, ok("The case afterwards", "CaseDetail"), OPS_ONE, QueryParams::None),
-        Op::ReassignCase => {
-            shape(Some("ReassignCase"), ok("The case afterwards", "CaseDetail"), OPS_ONE, QueryParams::None)
-        }
-        Op::ListInstallSlots => {
-            shape(None, ok("Free slots from today; `added` is 0", "InstallSlots"), OPS, QueryParams::None)
-        }
-        Op::OfferInstallSlots => shape(
-            Some("OfferSlots"),
-            ok("Free slots from today; `added` counts the new ones (0 when all were offered already)", "InstallSlots"),
-            OPS,
-            QueryParams::None,
-        ),
-        Op::ListInstallBookings => shape(
-            None,
-            ok("One page of booked slots, earliest first", "InstallBookingPage"),
-            OPS,
-            QueryParams::InstallBookings,
-        ),
-        Op::MarkInstalled => shape(
-            None,
-            ok("Marked; `changed` is false when it was Installed already", "InstallMarked"),
-            OPS_ONE,
-            QueryParams::None,
-        ),
-        Op::ListAuthorityVerifications => shape(
-            None,
-            ok("Authorisers waiting for verification, oldest first, with the evidence", "AuthorityVerificationList"),
-            OPS,
-            QueryParams::None,
-        ),
-        Op::DecideAuthorityVerification => shape(
-            Some("DecideAuthorityVerification"),
-            ok("The queue afterwards", "AuthorityVerificationList"),
-            OPS_ONE,
-            QueryParams::None,
-        ),
+        Op::DecideAuthorityVerification => ok("The queue afterwards", CHANGE),
         other => unreachable!("{other:?} is not an operations console operation"),
     }
-}
-
-pub(super) fn with_schemas(components: ComponentsBuilder) -> ComponentsBuilder {
-    use gatehouse_model as m;
-    let components = with_schema::<m::PartnerList>(components);
-    let components = with_schema::<m::NewPartner>(components);
-    let components = with_schema::<m::PartnerCreated>(components);
-    let components = with_schema::<m::DirectoryImportReport>(components);
-    let components = with_schema::<m::DirectorySchool>(components);
-    let components = with_schema::<m::UpdateDirectorySchool>(components);
-    let components = with_schema::<m::AuthorityVerification>(components);
-    let components = with_schema::<m::AuthorityVerificationList>(components);
-    let components = with_schema::<m::DecideAuthorityVerification>(components);
-    let components = with_schema::<m::VerificationDecision>(components);
-    let components = with_schema::<m::NewInternationalRequest>(components);
-    let components = with_schema::<m::InternationalRequest>(components);
-    let components = with_schema::<m::InternationalRequestList>(components);
-    let components = with_schema::<m::AcceptInternationalRequest>(components);
-    let components = with_schema::<m::DeclineInternationalRequest>(components);
-    let components = with_schema::<m::QueueFilter>(components);
-    let components = with_schema::<m::InternationalRequestState>(components);
-    let components = with_schema::<m::SupportReply>(components);
-    let components = with_schema::<m::OfferSlots>(components);
-    let components = with_schema::<m::InstallSlots>(components);
-    let components = with_schema::<m::InstallBooking>(components);
-    let components = with_schema::<m::InstallBookingPage>(components);
-    let components = with_schema::<m::InstallMarked>(components);
-    with_schema::<m::ReassignCase>(components)
 }

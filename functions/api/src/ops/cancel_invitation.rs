@@ -1,21 +1,13 @@
 //! `POST /api/partner/schools/{school_id}/cancel-invite` (P6).
 
 use axum::Json;
-use axum::extract::{Path, State};
 use gatehouse_core::school_actions;
-use gatehouse_model::{ActionOutcome, AppQuery};
+use gatehouse_model::ActionOutcome;
 
-use crate::extract::ApiQuery;
-use crate::session::SignedIn;
-use crate::{ApiError, AppState};
+use super::partner_school::PartnerSchool;
+use crate::ApiError;
 
-pub async fn handle(
-    State(state): State<AppState>,
-    SignedIn(session): SignedIn,
-    Path(school_id): Path<String>,
-    ApiQuery(query): ApiQuery<AppQuery>,
-) -> Result<Json<ActionOutcome>, ApiError> {
-    let outcome =
-        school_actions::cancel_invitation(&state.gatehouse, &session, query.app.as_deref(), &school_id).await?;
-    Ok(Json(outcome))
+pub async fn handle(school: PartnerSchool) -> Result<Json<ActionOutcome>, ApiError> {
+    let (gatehouse, session, app, school_id) = school.parts();
+    Ok(Json(school_actions::cancel_invitation(gatehouse, session, app, school_id).await?))
 }

@@ -1,17 +1,18 @@
-//! `POST /api/auth/session` (P1): a link token in, a session cookie out.
+//! `POST /api/auth/session` (P1), `/api/school/auth/session` (S3) and
+//! `/api/ops/auth/session` (O1): a link token in, the session cookie of the
+//! kind of account `K` out.
 
 use axum::extract::State;
-use gatehouse_core::auth;
-use gatehouse_model::{AccountKind, Me, SessionRequest};
+use gatehouse_model::SessionRequest;
 
 use crate::extract::ApiJson;
-use crate::session::sign_in::{self, WithCookie};
+use crate::session::sign_in::{self, Kind, WithCookie};
 use crate::{ApiError, AppState};
 
-pub async fn handle(
+pub async fn handle<K: Kind>(
     State(state): State<AppState>,
     ApiJson(request): ApiJson<SessionRequest>,
-) -> Result<WithCookie<Me>, ApiError> {
-    let session = auth::create_session(&state.gatehouse, &request.token).await?;
-    Ok(sign_in::signed_in(&state, AccountKind::Partner, session))
+) -> Result<WithCookie<K::Me>, ApiError> {
+    let session = K::create_session(&state.gatehouse, &request.token).await?;
+    Ok(sign_in::signed_in(&state, K::KIND, session))
 }

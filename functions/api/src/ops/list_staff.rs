@@ -1,18 +1,11 @@
 //! `GET /api/v1/schools/{school_id}/staff` (A1, A3): the school's staff members shared with the app.
 
 use axum::Json;
-use axum::extract::{Path, State};
-use gatehouse_core::data_reads;
-use gatehouse_model::{DataPage, DataQuery, Resource};
+use gatehouse_model::{DataPage, Resource};
 
-use crate::extract::{ApiQuery, AppKey};
-use crate::{ApiError, AppState};
+use super::data_pages::DataPageRequest;
+use crate::ApiError;
 
-pub async fn handle(
-    State(state): State<AppState>,
-    AppKey(caller): AppKey,
-    Path(school_id): Path<String>,
-    ApiQuery(query): ApiQuery<DataQuery>,
-) -> Result<Json<DataPage>, ApiError> {
-    Ok(Json(data_reads::list(&state.gatehouse, &caller, &school_id, Resource::Staff, &query).await?))
+pub async fn handle(request: DataPageRequest) -> Result<Json<DataPage>, ApiError> {
+    request.list(Resource::Staff).await
 }

@@ -14,6 +14,5 @@ pub async fn handle(
     SignedIn(session): SignedIn,
     Path((app_id, delivery_id)): Path<(String, String)>,
 ) -> Result<Json<WebhookDelivery>, ApiError> {
-    let sender = state.webhooks.as_ref();
-    Ok(Json(webhooks::redeliver(&state.gatehouse, sender, &session, &app_id, &delivery_id).await?))
+    Ok(Json(webhooks::redeliver(&state.gatehouse, &session, &app_id, &delivery_id).await?))
 }

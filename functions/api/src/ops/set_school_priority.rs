@@ -1,22 +1,18 @@
 //! `POST /api/partner/schools/{school_id}/priority` (P6): set or remove priority.
 
 use axum::Json;
-use axum::extract::{Path, State};
-use gatehouse_core::school_actions;
-use gatehouse_model::{ActionOutcome, AppQuery, PriorityRequest};
+use gatehouse_core::school_actions::{self, PriorityAction};
+use gatehouse_model::{ActionOutcome, PriorityRequest};
 
-use crate::extract::{ApiJson, ApiQuery};
-use crate::session::SignedIn;
-use crate::{ApiError, AppState};
+use super::partner_school::PartnerSchool;
+use crate::ApiError;
+use crate::extract::ApiJson;
 
 pub async fn handle(
-    State(state): State<AppState>,
-    SignedIn(session): SignedIn,
-    Path(school_id): Path<String>,
-    ApiQuery(query): ApiQuery<AppQuery>,
+    school: PartnerSchool,
     ApiJson(request): ApiJson<PriorityRequest>,
 ) -> Result<Json<ActionOutcome>, ApiError> {
-    let app = query.app.as_deref();
-    let outcome = school_actions::set_priority(&state.gatehouse, &session, app, &school_id, request.priority).await?;
-    Ok(Json(outcome))
+    let (gatehouse, session, app, school_id) = school.parts();
+    let action = if request.priority { PriorityAction::Set } else { PriorityAction::Remove };
+    Ok(Json(school_actions::set_priority(gatehouse, session, app, school_id, action).await?))
 }

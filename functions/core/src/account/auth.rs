@@ -106,6 +106,10 @@ pub enum SignInSend {
 /// (a retry after a send whose delete failed) is two working links, not a
 /// lost one.
 pub async fn send_requested_link(gatehouse: &Gatehouse, detail: &serde_json::Value) -> Result<SignInSend> {
+    crate::base::access::running("send_sign_in_links", send_requested(gatehouse, detail)).await
+}
+
+async fn send_requested(gatehouse: &Gatehouse, detail: &serde_json::Value) -> Result<SignInSend> {
     let Some(id) = detail.get("request_id").and_then(serde_json::Value::as_str) else {
         return Err(Error::Invalid { field: "request_id", reason: "the event names no sign-in request".into() });
     };

@@ -3,7 +3,7 @@
 use std::sync::Arc;
 
 use super::ids::EmailAddress;
-use super::ports::{Clock, EventBus, Mailer, Table};
+use super::ports::{Clock, EventBus, Mailer, Table, WebhookSender};
 
 /// Deployment settings the rules need.
 #[derive(Debug, Clone)]
@@ -41,5 +41,7 @@ pub struct Gatehouse {
     pub mailer: Arc<dyn Mailer>,
     pub events: Arc<dyn EventBus>,
     pub clock: Arc<dyn Clock>,
+    /// Posts webhooks (A4): the `deliver_webhooks` consumer and Redeliver.
+    pub webhooks: Arc<dyn WebhookSender>,
     pub settings: Settings,
 }

@@ -557,6 +557,14 @@ mod tests {
         ];
         for (key, pk, sk) in cases {
             assert_eq!((key.pk(), key.sk()), (pk.to_owned(), sk.to_owned()));
+            // A partition no function could be granted would be a key no
+            // deployed function may touch (`access.rs`); the local store's
+            // own version stamp never reaches DynamoDB.
+            let local_only = matches!(key, Key::LocalDataVersion);
+            assert!(
+                local_only || crate::base::access::PARTITIONS.iter().any(|like| crate::base::access::is_like(like, pk)),
+                "{pk} is undeclarable"
+            );
         }
         assert_eq!(
             school_view_index(&app, SchoolView::Pending, "Oak Primary", &school),

@@ -2,6 +2,7 @@
 //! type, calendar days, every storage key, the ports and the `Gatehouse` that
 //! holds them. Nothing here uses another room.
 
+pub mod access;
 pub mod calendar;
 pub(crate) mod error;
 pub mod gatehouse;

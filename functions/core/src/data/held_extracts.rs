@@ -82,6 +82,6 @@ async fn reject_claimed(
     }
     // The parts, the feed and the links' copies go in one transaction (issue
     // 18): a retry never finds the extract gone and the links still warning.
-    let facts = ingestion::link_writes(gatehouse, feed, false).await?;
+    let facts = ingestion::link_writes(gatehouse, feed, ingestion::Refresh::Silent).await?;
     ingestion::commit_feed(gatehouse, feed, version, facts, chunk_deletes(school, &held)).await
 }

@@ -484,7 +484,7 @@ async fn ingest_claimed(
         Some(held) => held_parts::chunk_deletes(school, &held),
         None => Vec::new(),
     };
-    let facts = link_writes(gatehouse, feed, true).await?;
+    let facts = link_writes(gatehouse, feed, Refresh::Announced).await?;
     if count > 0 {
         // The people, their sequence numbers, the feed and the links are one
         // transaction when they fit in one (issue 18: a push that fails then
@@ -636,7 +636,7 @@ pub(crate) async fn release_lease(gatehouse: &Gatehouse, school: &SchoolId) {
 /// and copies the school's state onto every link of the school.
 async fn finish(gatehouse: &Gatehouse, feed: &mut SchoolFeedRecord, version: u64, now: DateTime<Utc>) -> Result<()> {
     feed.last_push_at = Some(now);
-    let facts = link_writes(gatehouse, feed, false).await?;
+    let facts = link_writes(gatehouse, feed, Refresh::Silent).await?;
     commit_feed(gatehouse, feed, version, facts, Vec::new()).await
 }
 
@@ -662,14 +662,23 @@ pub(crate) async fn commit_feed(
     })
 }
 
+/// Whether apps hear of a push: one applied announces `data.refreshed`; a
+/// rejected or held extract, and a held one set aside, change only the
+/// agent's facts on the links.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Refresh {
+    Announced,
+    Silent,
+}
+
 /// The agent's facts (install status, last extract, status) on every link
-/// of the school whose copy differs, and, when `refreshed`, the
-/// `data.refreshed` event of each authorised one (ids only), as writes for
-/// the feed's transaction.
+/// of the school whose copy differs, and, when the refresh is `Announced`,
+/// the `data.refreshed` event of each authorised one (ids only), as writes
+/// for the feed's transaction.
 pub(crate) async fn link_writes(
     gatehouse: &Gatehouse,
     feed: &SchoolFeedRecord,
-    refreshed: bool,
+    refresh: Refresh,
 ) -> Result<Vec<TransactWrite>> {
     let now = gatehouse.clock.now();
     let mut writes = Vec::new();
@@ -679,7 +688,7 @@ pub(crate) async fn link_writes(
         next.last_extract_at = feed.last_extract_at;
         next.status = feed.school_status();
         let authorised = loaded.link.view == SchoolView::Active && loaded.link.cancelled_on.is_none();
-        let event = (refreshed && authorised).then(|| {
+        let event = (refresh == Refresh::Announced && authorised).then(|| {
             json!({
                 "status": feed.last_status,
                 "extracted_at": feed.last_extract_at.map(|at| at.to_rfc3339_opts(SecondsFormat::Secs, true)),

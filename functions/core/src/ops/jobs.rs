@@ -13,7 +13,12 @@ use crate::{Error, Gatehouse, Result, school::reminders, school::revocations};
 /// returns its report.
 pub async fn run(gatehouse: &Gatehouse, name: &str) -> Result<Value> {
     let name = name.replace('-', "_");
-    let report = match name.as_str() {
+    let Some(job) = JOBS.iter().find(|job| job.name == name) else { return Err(Error::NotFound("job")) };
+    crate::base::access::running(job.name, run_job(gatehouse, job.name)).await
+}
+
+async fn run_job(gatehouse: &Gatehouse, name: &str) -> Result<Value> {
+    let report = match name {
         "apply_revocations" => serde_json::to_value(revocations::apply_due(gatehouse).await?),
         "send_reminders" => serde_json::to_value(reminders::send_due(gatehouse).await?),
         "archive_cases" => serde_json::to_value(crate::ops::cases::archive_due(gatehouse).await?),

@@ -14,7 +14,7 @@ use crate::base::calendar::uk_date;
 use crate::base::keys::{Key, MEMBER_PREFIX};
 use crate::base::ports::{Index, Query, query_all};
 use crate::partner::schools::row_of;
-use crate::store::links::{Change, LoadedLink, app_of, app_record, commit, load};
+use crate::store::links::{Change, Effect, LoadedLink, app_of, app_record, commit, load};
 use crate::store::records::{AppRecord, InvitationEmail, SchoolLinkRecord, SessionRecord};
 use crate::store::records::{MemberRecord, from_item};
 use crate::store::transitions::{self, Actor as LinkActor, Revocation};
@@ -107,10 +107,10 @@ async fn outcome(
     gatehouse: &Gatehouse,
     app: &AppRecord,
     link: &SchoolLinkRecord,
-    changed: bool,
+    effect: Effect,
     message: String,
 ) -> Result<ActionOutcome> {
-    Ok(ActionOutcome { changed, message, school: tile(gatehouse, app, link).await? })
+    Ok(ActionOutcome { changed: effect == Effect::Changed, message, school: tile(gatehouse, app, link).await? })
 }
 
 fn not_in(view: &str, what: &str) -> Error {
@@ -144,7 +144,7 @@ pub async fn revoke(
     let reason = reason_text(request)?;
     if link.view == SchoolView::Revoked || link.cancelled_on.is_some() {
         let message = format!("{} has no access to revoke.", link.name);
-        return outcome(gatehouse, &app, link, false, message).await;
+        return outcome(gatehouse, &app, link, Effect::Unchanged, message).await;
     }
     if link.view != SchoolView::Active {
         return Err(not_in("Active Schools", "Revoking access"));
@@ -159,12 +159,12 @@ pub async fn revoke(
         }
         Revocation::AlreadyScheduled => {
             let message = format!("Access to {} already ends on {on}.", link.name);
-            return outcome(gatehouse, &app, link, false, message).await;
+            return outcome(gatehouse, &app, link, Effect::Unchanged, message).await;
         }
     };
     let saved = commit(gatehouse, &loaded, change.with_receipts(None), &session.display_name).await?;
     outbox::deliver(gatehouse).await?;
-    outcome(gatehouse, &app, &saved.link, true, message).await
+    outcome(gatehouse, &app, &saved.link, Effect::Changed, message).await
 }
 
 /// P6: takes back a revocation that has not happened yet.
@@ -179,12 +179,19 @@ pub async fn cancel_revocation(
     let actor = LinkActor::Partner { name: &session.display_name };
     let Some((on, change)) = transitions::cancel_revocation(link, &actor) else {
         let message = format!("{} has no revocation pending.", link.name);
-        return outcome(gatehouse, &app, link, false, message).await;
+        return outcome(gatehouse, &app, link, Effect::Unchanged, message).await;
     };
     let saved = commit(gatehouse, &loaded, change.with_receipts(None), &session.display_name).await?;
     outbox::deliver(gatehouse).await?;
     let message = format!("{} keeps its access; the revocation from {on} is cancelled.", link.name);
-    outcome(gatehouse, &app, &saved.link, true, message).await
+    outcome(gatehouse, &app, &saved.link, Effect::Changed, message).await
+}
+
+/// P6's two priority actions on a school in Pending Authorisations.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PriorityAction {
+    Set,
+    Remove,
 }
 
 /// P6 Set/Remove Priority (Pending Authorisations).
@@ -193,27 +200,25 @@ pub async fn set_priority(
     session: &SessionRecord,
     app: Option<&str>,
     school: &str,
-    priority: bool,
+    action: PriorityAction,
 ) -> Result<ActionOutcome> {
     let Target { app, loaded } = target(gatehouse, session, app, school).await?;
     let link = &loaded.link;
     if link.view != SchoolView::Pending || link.cancelled_on.is_some() {
         return Err(not_in("Pending Authorisations", "Priority"));
     }
-    let said = if priority { "a priority" } else { "not a priority" };
+    let (priority, said, event, detail) = match action {
+        PriorityAction::Set => (true, "a priority", LogEvent::PrioritySet, "Marked as a priority"),
+        PriorityAction::Remove => (false, "not a priority", LogEvent::PriorityRemoved, "No longer a priority"),
+    };
     if link.priority == priority {
-        return outcome(gatehouse, &app, link, false, format!("{} is already {said}.", link.name)).await;
+        return outcome(gatehouse, &app, link, Effect::Unchanged, format!("{} is already {said}.", link.name)).await;
     }
     let mut next = link.clone();
     next.priority = priority;
-    let (event, detail) = if priority {
-        (LogEvent::PrioritySet, "Marked as a priority")
-    } else {
-        (LogEvent::PriorityRemoved, "No longer a priority")
-    };
     let change = Change::new(next).log(event, detail).keeping_tokens();
     let saved = commit(gatehouse, &loaded, change, &session.display_name).await?;
-    outcome(gatehouse, &app, &saved.link, true, format!("{} is now {said}.", link.name)).await
+    outcome(gatehouse, &app, &saved.link, Effect::Changed, format!("{} is now {said}.", link.name)).await
 }
 
 /// P6 Cancel Invite: the school leaves Pending and its link stops working.
@@ -227,7 +232,7 @@ pub async fn cancel_invitation(
     let link = &loaded.link;
     if link.cancelled_on.is_some() {
         let message = format!("The invitation to {} was already cancelled.", link.name);
-        return outcome(gatehouse, &app, link, false, message).await;
+        return outcome(gatehouse, &app, link, Effect::Unchanged, message).await;
     }
     if link.view != SchoolView::Pending {
         return Err(not_in("Pending Authorisations", "Cancelling an invitation"));
@@ -244,7 +249,7 @@ pub async fn cancel_invitation(
     }
     let saved = commit(gatehouse, &loaded, change, &session.display_name).await?;
     let message = format!("The invitation to {} is cancelled. Invite the school again to start over.", link.name);
-    outcome(gatehouse, &app, &saved.link, true, message).await
+    outcome(gatehouse, &app, &saved.link, Effect::Changed, message).await
 }
 
 /// Applies a new contact from the request, validated, to `link`.
@@ -308,7 +313,7 @@ async fn finish_sending(
     };
     let to = link.school_contact.as_ref().map(EmailAddress::as_str).unwrap_or_default().to_owned();
     let message = sent_message(event, &link.name, &to);
-    outcome(gatehouse, &app, &link, true, message).await
+    outcome(gatehouse, &app, &link, Effect::Changed, message).await
 }
 
 /// What the answer says once an invitation went to `to`.
@@ -337,7 +342,7 @@ pub async fn reinvite(
             // Nothing to do, but a malformed contact is still refused (issue 18).
             with_contact(&mut link.clone(), request)?;
             let message = format!("{} is already invited; use Resend Invite to send the link again.", link.name);
-            return outcome(gatehouse, &app, link, false, message).await;
+            return outcome(gatehouse, &app, link, Effect::Unchanged, message).await;
         }
         if link.view == SchoolView::Active && link.cancelled_on.is_none() {
             return Err(not_in("Revoked Schools", "Re-inviting"));
@@ -397,7 +402,7 @@ async fn send_invitation(
     // The answer is read before the send, so nothing can fail after it: a
     // retry then finds the email either owed (and sends it) or sent.
     let message = sent_message(event, &saved.link.name, contact.as_str());
-    let answer = outcome(gatehouse, &app, &saved.link, true, message).await?;
+    let answer = outcome(gatehouse, &app, &saved.link, Effect::Changed, message).await?;
     invitations::send_issued(gatehouse, &saved, &issued.token, &actor.partner_name, &app, &actor.name).await?;
     Ok(answer)
 }
@@ -483,7 +488,7 @@ pub async fn invite_by_api(
         };
         let to = link.school_contact.as_ref().map(EmailAddress::as_str).unwrap_or_default().to_owned();
         let message = sent_message(LogEvent::Invited, &link.name, &to);
-        outcome(gatehouse, &app, &link, true, message).await
+        outcome(gatehouse, &app, &link, Effect::Changed, message).await
     };
     let first = app.clone();
     let work = |commit| async move { invite(gatehouse, actor, first, request, &commit).await };
@@ -533,7 +538,7 @@ pub async fn invite(
                 let link = sent.map_or(loaded.link, |sent| sent.link);
                 let to = link.school_contact.as_ref().map(EmailAddress::as_str).unwrap_or_default().to_owned();
                 let message = sent_message(LogEvent::Invited, &link.name, &to);
-                outcome(gatehouse, &app, &link, true, message).await
+                outcome(gatehouse, &app, &link, Effect::Changed, message).await
             }
             (None, SchoolView::Pending) => {
                 Err(Error::AlreadyLinked("this school is already invited; resend the invitation from its tile instead"))

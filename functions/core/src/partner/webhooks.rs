@@ -37,7 +37,7 @@ use sha2::Sha256;
 use url::{Host, Url};
 
 use crate::base::keys::{Key, WEBHOOK_DELIVERY_PREFIX, webhook_partition};
-use crate::base::ports::{Condition, Index, Item, Query, StoreError, WebhookRequest, WebhookSender, query_all};
+use crate::base::ports::{Condition, Index, Item, Query, StoreError, WebhookRequest, query_all};
 use crate::store::domain_events::Envelope;
 use crate::store::links::app_of;
 use crate::store::records::{SessionRecord, from_item, plain_item, to_attributes};
@@ -446,13 +446,8 @@ fn request(webhook: &WebhookRecord, delivery: &DeliveryRecord, now: DateTime<Utc
 }
 
 /// One attempt: sends and writes down what came back (not the status).
-async fn attempt(
-    gatehouse: &Gatehouse,
-    sender: &dyn WebhookSender,
-    webhook: &WebhookRecord,
-    delivery: &mut DeliveryRecord,
-) -> bool {
-    let sent = sender.send(request(webhook, delivery, gatehouse.clock.now())).await;
+async fn attempt(gatehouse: &Gatehouse, webhook: &WebhookRecord, delivery: &mut DeliveryRecord) -> bool {
+    let sent = gatehouse.webhooks.send(request(webhook, delivery, gatehouse.clock.now())).await;
     delivery.last_attempt_at = gatehouse.clock.now();
     match sent {
         Ok(code) => {
@@ -515,7 +510,11 @@ impl DeliveryOutcome {
 /// one attempt per call, at most `MAX_ATTEMPTS` in all. Safe to call again
 /// for the same event: a delivered one is not sent again, and of two calls
 /// at once only one sends.
-pub async fn deliver(gatehouse: &Gatehouse, sender: &dyn WebhookSender, detail: &Value) -> Result<DeliveryOutcome> {
+pub async fn deliver(gatehouse: &Gatehouse, detail: &Value) -> Result<DeliveryOutcome> {
+    crate::base::access::running("deliver_webhooks", deliver_event(gatehouse, detail)).await
+}
+
+async fn deliver_event(gatehouse: &Gatehouse, detail: &Value) -> Result<DeliveryOutcome> {
     let Some(envelope) = Envelope::of(detail) else {
         return Ok(DeliveryOutcome::Ignored);
     };
@@ -575,7 +574,7 @@ pub async fn deliver(gatehouse: &Gatehouse, sender: &dyn WebhookSender, detail: 
         Err(StoreError::ConditionFailed { .. }) => return Ok(DeliveryOutcome::InFlight),
         other => other?,
     }
-    let ok = attempt(gatehouse, sender, &webhook, &mut delivery).await;
+    let ok = attempt(gatehouse, &webhook, &mut delivery).await;
     let outcome = if ok {
         delivery.status = DeliveryStatus::Delivered;
         DeliveryOutcome::Delivered { attempts: delivery.attempts }
@@ -602,7 +601,6 @@ pub async fn deliver(gatehouse: &Gatehouse, sender: &dyn WebhookSender, detail: 
 /// status; returns it as it then stands.
 pub async fn redeliver(
     gatehouse: &Gatehouse,
-    sender: &dyn WebhookSender,
     session: &SessionRecord,
     app: &str,
     delivery_id: &str,
@@ -630,7 +628,7 @@ pub async fn redeliver(
     };
     delivery.attempts += 1;
     delivery.url = webhook.url.clone();
-    let ok = attempt(gatehouse, sender, &webhook, &mut delivery).await;
+    let ok = attempt(gatehouse, &webhook, &mut delivery).await;
     delivery.status = if ok { DeliveryStatus::Delivered } else { DeliveryStatus::DeadLettered };
     gatehouse.table.put(delivery.item(&app, item.version + 1), Condition::VersionIs(item.version)).await?;
     tracing::info!(app_id = %app, event_id = %delivery.event_id, delivered = ok, "webhook redelivered");
@@ -650,40 +648,36 @@ mod tests {
         );
     }
 
-    const LOCAL: bool = true;
-    const DEPLOYED: bool = false;
-
-    fn check(url: &str, local: bool) -> Result<String> {
-        validate_url(url, if local { Loopback::Allowed } else { Loopback::Refused })
-    }
+    const LOCAL: Loopback = Loopback::Allowed;
+    const DEPLOYED: Loopback = Loopback::Refused;
 
     #[test]
     fn urls_need_https_except_localhost_while_local() {
         for good in ["https://app.example/hooks", "https://app.example:8443/h?x=1", "HTTPS://App.Example"] {
-            assert!(check(good, DEPLOYED).is_ok(), "{good}");
+            assert!(validate_url(good, DEPLOYED).is_ok(), "{good}");
         }
-        assert!(check("https://93.184.215.14/hook", DEPLOYED).is_ok(), "a public address");
-        assert!(check("https://[2a00:1450:4009:81f::200e]/hook", DEPLOYED).is_ok(), "a public IPv6 address");
-        assert!(check("http://localhost:3000/hook", LOCAL).is_ok());
-        assert!(check("http://127.0.0.1:9/hook", LOCAL).is_ok());
+        assert!(validate_url("https://93.184.215.14/hook", DEPLOYED).is_ok(), "a public address");
+        assert!(validate_url("https://[2a00:1450:4009:81f::200e]/hook", DEPLOYED).is_ok(), "a public IPv6 address");
+        assert!(validate_url("http://localhost:3000/hook", LOCAL).is_ok());
+        assert!(validate_url("http://127.0.0.1:9/hook", LOCAL).is_ok());
         let bad = [
-            ("", false),
-            ("app.example/hooks", false),
-            ("http://app.example/hooks", false),
-            ("http://app.example/hooks", true),
-            ("http://localhost:3000/hook", false),
-            ("https://127.0.0.1/hook", false),
-            ("ftp://app.example", false),
-            ("https://user:pw@app.example", false),
-            ("https://app .example", false),
-            ("https://app.example:99999/", false),
-            ("https:///path", false),
-            ("https://-bad.example/", false),
+            ("", DEPLOYED),
+            ("app.example/hooks", DEPLOYED),
+            ("http://app.example/hooks", DEPLOYED),
+            ("http://app.example/hooks", LOCAL),
+            ("http://localhost:3000/hook", DEPLOYED),
+            ("https://127.0.0.1/hook", DEPLOYED),
+            ("ftp://app.example", DEPLOYED),
+            ("https://user:pw@app.example", DEPLOYED),
+            ("https://app .example", DEPLOYED),
+            ("https://app.example:99999/", DEPLOYED),
+            ("https:///path", DEPLOYED),
+            ("https://-bad.example/", DEPLOYED),
         ];
-        for (url, local) in bad {
-            match check(url, local) {
+        for (url, loopback) in bad {
+            match validate_url(url, loopback) {
                 Err(Error::Invalid { field: "url", .. }) => {}
-                other => panic!("{url:?} (local {local}) gave {other:?}"),
+                other => panic!("{url:?} ({loopback:?}) gave {other:?}"),
             }
         }
     }
@@ -723,10 +717,10 @@ mod tests {
             "https://intranet/",
         ];
         for url in inside {
-            assert!(check(url, DEPLOYED).is_err(), "{url} must be refused");
+            assert!(validate_url(url, DEPLOYED).is_err(), "{url} must be refused");
         }
         for url in ["https://10.0.0.5/", "https://169.254.169.254/", "http://192.168.1.1/"] {
-            assert!(check(url, LOCAL).is_err(), "{url} must be refused even locally");
+            assert!(validate_url(url, LOCAL).is_err(), "{url} must be refused even locally");
         }
     }
 

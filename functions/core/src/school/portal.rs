@@ -29,7 +29,7 @@ use crate::base::ports::{Index, Query, query_all};
 use crate::store::dashboard::{SchoolAppEntry, entry_of};
 use crate::store::domain_events::EventKind;
 use crate::store::emails::email_templates;
-use crate::store::links::{Change, LoadedLink, commit, load_for_school};
+use crate::store::links::{Change, Effect, LoadedLink, commit, load_for_school};
 use crate::store::records::{AppRecord, SchoolLinkRecord, SchoolSessionRecord, SchoolUserRecord, Waiting, from_item};
 use crate::store::transitions::{self, Actor, Revocation};
 use crate::{
@@ -152,10 +152,10 @@ async fn outcome(
     gatehouse: &Gatehouse,
     app: &AppRecord,
     link: &SchoolLinkRecord,
-    changed: bool,
+    effect: Effect,
     message: String,
 ) -> Result<SchoolAppOutcome> {
-    Ok(SchoolAppOutcome { changed, message, app: detail_of(gatehouse, app, link).await? })
+    Ok(SchoolAppOutcome { changed: effect == Effect::Changed, message, app: detail_of(gatehouse, app, link).await? })
 }
 
 fn must_be_sharing(link: &SchoolLinkRecord, what: &str) -> Result<()> {
@@ -212,7 +212,7 @@ pub async fn update_settings(
     }
     if log.is_empty() {
         let message = format!("{} already has these settings; nothing changed.", app.name);
-        return outcome(gatehouse, &app, link, false, message).await;
+        return outcome(gatehouse, &app, link, Effect::Unchanged, message).await;
     }
     let now_words = state_words(&next);
     let mut events = Vec::new();
@@ -235,7 +235,7 @@ pub async fn update_settings(
     let (app_id, school_id) = (&saved.link.app_id, &saved.link.school_id);
     tracing::info!(%school_id, %app_id, "school changed app settings");
     let message = format!("Saved. {} now: {}.", app.name, state_words(&saved.link));
-    outcome(gatehouse, &app, &saved.link, true, message).await
+    outcome(gatehouse, &app, &saved.link, Effect::Changed, message).await
 }
 
 /// `POST /api/school/apps/{app_id}/revoke`: today ends access now; a later
@@ -258,7 +258,7 @@ pub async fn revoke(
     }
     if link.view == SchoolView::Revoked {
         let message = format!("{} has no access to revoke.", app.name);
-        return outcome(gatehouse, &app, link, false, message).await;
+        return outcome(gatehouse, &app, link, Effect::Unchanged, message).await;
     }
     must_be_sharing(link, "Revoking access")?;
     let approver = approver(session);
@@ -272,12 +272,12 @@ pub async fn revoke(
         }
         Revocation::AlreadyScheduled => {
             let message = format!("Access for {} already ends on {on}.", app.name);
-            return outcome(gatehouse, &app, link, false, message).await;
+            return outcome(gatehouse, &app, link, Effect::Unchanged, message).await;
         }
     };
     let saved = commit_with_receipts(gatehouse, session, &loaded, change).await?;
     tracing::info!(school_id = %saved.link.school_id, app_id = %saved.link.app_id, revoke_on = %on, "school revoked access");
-    outcome(gatehouse, &app, &saved.link, true, message).await
+    outcome(gatehouse, &app, &saved.link, Effect::Changed, message).await
 }
 
 /// `POST /api/school/apps/{app_id}/cancel-revocation`.
@@ -293,11 +293,11 @@ pub async fn cancel_revocation(
     let actor = Actor::School { name: &session.display_name, approver: &approver };
     let Some((on, change)) = transitions::cancel_revocation(link, &actor) else {
         let message = format!("{} has no revocation pending.", app.name);
-        return outcome(gatehouse, &app, link, false, message).await;
+        return outcome(gatehouse, &app, link, Effect::Unchanged, message).await;
     };
     let saved = commit_with_receipts(gatehouse, session, &loaded, change).await?;
     let message = format!("{} keeps its access; the revocation from {on} is cancelled.", app.name);
-    outcome(gatehouse, &app, &saved.link, true, message).await
+    outcome(gatehouse, &app, &saved.link, Effect::Changed, message).await
 }
 
 /// `POST /api/school/apps/{app_id}/authorise`: "classic" authorisation from
@@ -367,7 +367,7 @@ pub async fn authorise(
     }
     if already_active && next == *link {
         let message = format!("{} already has exactly this; nothing changed.", app.name);
-        return outcome(gatehouse, &app, link, false, message).await;
+        return outcome(gatehouse, &app, link, Effect::Unchanged, message).await;
     }
     let settings = format!("GDPR mode {}, feed {}", request.gdpr_mode.label(), request.feed_status.label());
     let mut change = if already_active {
@@ -409,7 +409,7 @@ pub async fn authorise(
     } else {
         format!("{} is authorised to read: {}.", app.name, labels(&saved.link.granted_scopes))
     };
-    outcome(gatehouse, &app, &saved.link, true, message).await
+    outcome(gatehouse, &app, &saved.link, Effect::Changed, message).await
 }
 
 /// `POST /api/school/apps/{app_id}/decline`: an admin declines a request
@@ -430,7 +430,7 @@ pub async fn decline(
     }
     let Some(grant) = link.pending_grant.clone() else {
         let message = format!("{} has no request waiting; nothing changed.", app.name);
-        return outcome(gatehouse, &app, link, false, message).await;
+        return outcome(gatehouse, &app, link, Effect::Unchanged, message).await;
     };
     let mut next = link.clone();
     next.pending_grant = None;
@@ -449,7 +449,7 @@ pub async fn decline(
     let saved = commit(gatehouse, &loaded, change, &session.display_name).await?;
     tracing::info!(school_id = %saved.link.school_id, app_id = %saved.link.app_id, "school declined a request");
     let message = format!("Declined: {} reads nothing more than before.", app.name);
-    outcome(gatehouse, &app, &saved.link, true, message).await
+    outcome(gatehouse, &app, &saved.link, Effect::Changed, message).await
 }
 
 /// How many people a search returns at most.

@@ -33,6 +33,14 @@ pub fn reminder_due(link: &SchoolLinkRecord) -> TransactWrite {
     TransactWrite::Put { item: plain_item(&key, &record, 1), condition: Condition::Always }
 }
 
+/// What an action on a link did, as its answer's `changed` says: a repeat
+/// (already a priority, nothing pending to cancel) is `Unchanged`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Effect {
+    Changed,
+    Unchanged,
+}
+
 /// A change to a link: the new state, what to log, and other writes.
 pub struct Change {
     pub link: SchoolLinkRecord,

@@ -20,3 +20,27 @@ pub trait WebhookSender: Send + Sync {
     /// transport failure (refused, timed out, TLS): the endpoint gave no answer.
     async fn send(&self, request: WebhookRequest) -> Result<u16, anyhow::Error>;
 }
+
+/// A `WebhookSender` for tests that call the rules directly (no HTTP): it
+/// keeps every request, in the order sent, and answers each with 200.
+#[cfg(any(test, feature = "memory"))]
+#[derive(Debug, Default)]
+pub struct RecordingWebhooks {
+    sent: std::sync::Mutex<Vec<WebhookRequest>>,
+}
+
+#[cfg(any(test, feature = "memory"))]
+impl RecordingWebhooks {
+    pub fn sent(&self) -> Vec<WebhookRequest> {
+        self.sent.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).clone()
+    }
+}
+
+#[cfg(any(test, feature = "memory"))]
+#[async_trait]
+impl WebhookSender for RecordingWebhooks {
+    async fn send(&self, request: WebhookRequest) -> Result<u16, anyhow::Error> {
+        self.sent.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).push(request);
+        Ok(200)
+    }
+}

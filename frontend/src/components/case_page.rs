@@ -1,0 +1,135 @@
+//! What the partner's case page (P9) and the support console's (O1) share: the case named in the
+//! address, loaded; a command run on it that answers with the case as it now is; the heading with
+//! Refresh and the sentence saying what the command did; and the conversation.
+
+use std::future::Future;
+
+use gatehouse_model::{CaseComment, CaseDetail, CommentAuthor};
+use leptos::prelude::*;
+use leptos_router::hooks::use_params_map;
+
+use crate::api::ApiError;
+use crate::app::set_title;
+use crate::components::{ActionMessage, ActionStatus, Loading};
+use crate::dates::local_time;
+
+/// One case page's state; `C` is what the reader can do to the case.
+pub struct CasePage<C: 'static> {
+    pub case_id: Memo<String>,
+    pub case: LocalResource<Result<CaseDetail, ApiError>>,
+    pub act: Action<C, Result<(C, CaseDetail), ApiError>>,
+    pub message: ActionMessage,
+}
+
+impl<C: 'static> Clone for CasePage<C> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+
+impl<C: 'static> Copy for CasePage<C> {}
+
+impl<C: Clone + 'static> CasePage<C> {
+    /// `title` names the tab from the case id; `load` fetches the case; `run` sends a command.
+    pub fn new<Load, Run>(title: fn(&str) -> String, load: fn(String) -> Load, run: fn(String, C) -> Run) -> Self
+    where
+        Load: Future<Output = Result<CaseDetail, ApiError>> + 'static,
+        Run: Future<Output = Result<CaseDetail, ApiError>> + 'static,
+    {
+        let params = use_params_map();
+        let case_id = Memo::new(move |_| params.read().get("case_id").unwrap_or_default());
+        Effect::new(move || set_title(&title(&case_id.get())));
+        let case = LocalResource::new(move || load(case_id.get()));
+        let act = Action::new_local(move |command: &C| {
+            let (id, command) = (case_id.get_untracked(), command.clone());
+            async move { run(id, command.clone()).await.map(|detail| (command, detail)) }
+        });
+        CasePage { case_id, case, act, message: ActionMessage::new() }
+    }
+
+    /// Once a command succeeds: says what `said` makes of it, runs `then` (clearing a sent
+    /// comment), and shows the case as the command left it.
+    pub fn when_done(self, said: fn(&C) -> String, then: impl Fn(&C) + 'static) {
+        Effect::new(move || {
+            if let Some(Ok((command, detail))) = self.act.value().get() {
+                self.message.announce(said(&command));
+                then(&command);
+                self.case.set(Some(Ok(detail)));
+            }
+        });
+    }
+
+    /// The last command's failure.
+    pub fn error(self) -> Signal<Option<ApiError>> {
+        Signal::derive(move || self.act.value().get().and_then(Result::err))
+    }
+
+    /// Loads the case again, forgetting the last command's outcome.
+    pub fn refresh(self) -> Callback<()> {
+        Callback::new(move |()| {
+            self.message.clear();
+            self.act.value().set(None);
+            self.case.refetch();
+        })
+    }
+}
+
+/// The link back to the list, the case's heading with Refresh, the last command's outcome, then
+/// `children` (the case, once loaded).
+#[component]
+pub fn CaseHeading<C: Clone + 'static>(
+    page: CasePage<C>,
+    back: &'static str,
+    back_text: &'static str,
+    children: Children,
+) -> impl IntoView {
+    let (case_id, message, on_refresh) = (page.case_id, page.message, page.refresh());
+    view! {
+        <p><a href=back>{back_text}</a></p>
+        <div class="page-heading">
+            <h1>{move || format!("Case {}", case_id.get())}</h1>
+            <button type="button" class="secondary" on:click=move |_| on_refresh.run(())>"Refresh"</button>
+        </div>
+        <ActionStatus message />
+        <Loading text="Loading the case…">{children()}</Loading>
+    }
+}
+
+/// The case's facts as a definition list's entries, with why it was escalated when it was.
+pub fn case_facts<Facts>(facts: Facts, detail: &CaseDetail) -> impl IntoView + use<Facts>
+where
+    Facts: IntoIterator<Item = (&'static str, String)>,
+{
+    let facts = facts.into_iter().map(|(name, value)| view! { <dt>{name}</dt><dd>{value}</dd> }).collect_view();
+    let escalation = detail.escalated.then(|| {
+        let why = detail.escalation_reason.clone().unwrap_or_default();
+        view! { <dt>"Escalated"</dt><dd>{why}</dd> }
+    });
+    (facts, escalation)
+}
+
+/// The comments, oldest first. `partner_name`, when given, follows a partner's name (support
+/// sees many partners; the partner knows its own).
+pub fn conversation(comments: &[CaseComment], partner_name: Option<&str>) -> impl IntoView + use<> {
+    let items = comments
+        .iter()
+        .map(|comment| {
+            let (who, class) = match (comment.author_kind, partner_name) {
+                (CommentAuthor::Support, _) => {
+                    (format!("{} (Support team)", comment.author_name), "comment from-support")
+                }
+                (CommentAuthor::Partner, Some(partner)) => {
+                    (format!("{} ({partner})", comment.author_name), "comment from-partner")
+                }
+                (CommentAuthor::Partner, None) => (comment.author_name.clone(), "comment from-partner"),
+            };
+            view! {
+                <li class=class>
+                    <p class="comment-meta"><strong>{who}</strong>" · "{local_time(&comment.at)}</p>
+                    <p class="comment-text">{comment.text.clone()}</p>
+                </li>
+            }
+        })
+        .collect_view();
+    view! { <ol class="conversation">{items}</ol> }
+}

@@ -1,0 +1,97 @@
+//! The skeleton of every signed-in screen, in each portal (partner, school S3, operations O1):
+//! who is signed in, asked once per page and shared by the banner and the screen; the banner;
+//! and a redirect to that portal's sign-in when the session is missing or over, whichever call
+//! finds out. `PartnerFrame`, `SchoolFrame` and `OpsFrame` say only which portal.
+
+use std::future::Future;
+
+use gatehouse_model::AccountKind;
+use leptos::prelude::*;
+
+use crate::api::ApiError;
+use crate::app::sign_in_when_as;
+use crate::components::{PortalHeader, ProblemAlert};
+
+/// The signed-in user of a portal (`/api/me`, `/api/school/me`, `/api/ops/me`).
+pub struct Session<T: 'static>(LocalResource<Result<T, ApiError>>);
+
+impl<T: 'static> Clone for Session<T> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+
+impl<T: 'static> Copy for Session<T> {}
+
+impl<T: Clone + Send + Sync + 'static> Session<T> {
+    /// The page's session: the one the screen or its frame already asked for, or a new `ask`.
+    pub fn of_page_with<Fut>(ask: fn() -> Fut) -> Self
+    where
+        Fut: Future<Output = Result<T, ApiError>> + 'static,
+    {
+        use_context::<Session<T>>().unwrap_or_else(|| {
+            let session = Session(LocalResource::new(ask));
+            provide_context(session);
+            session
+        })
+    }
+
+    /// The user, once known.
+    pub fn user(self) -> Signal<Option<T>> {
+        Signal::derive(move || self.0.get().and_then(Result::ok))
+    }
+
+    /// Why asking who is signed in failed.
+    pub fn failure(self) -> Signal<Option<ApiError>> {
+        Signal::derive(move || self.0.get().and_then(Result::err))
+    }
+
+    /// The answer, for a screen whose own loading needs the user first.
+    pub async fn load(self) -> Result<T, ApiError> {
+        self.0.await
+    }
+}
+
+/// What the frame shows of a portal's signed-in user, and which portal that is.
+pub trait PortalUser: Clone + Send + Sync + 'static {
+    const KIND: AccountKind;
+    /// The portal's sections for its banner: name and address.
+    const SECTIONS: &'static [(&'static str, &'static str)];
+    /// The organisation the banner names beside the product.
+    fn organisation(&self) -> String;
+    fn display_name(&self) -> String;
+}
+
+/// The banner of the session's portal, then `children` as the page's `main`.
+#[component]
+pub fn PortalFrame<T: PortalUser>(
+    session: Session<T>,
+    /// Calls of the screen that can find the session over, besides asking who is signed in.
+    #[prop(optional, into)]
+    failed: Signal<Option<ApiError>>,
+    /// The `main` element's class, for a screen laid out differently (the invite wizard).
+    #[prop(default = None)]
+    class: Option<&'static str>,
+    /// Shows why asking who is signed in failed, when it is not the session being over.
+    #[prop(optional)]
+    session_problem_shown: bool,
+    children: Children,
+) -> impl IntoView {
+    let (user, session_failed) = (session.user(), session.failure());
+    sign_in_when_as(T::KIND, move || session_failed.get().iter().chain(&failed.get()).any(ApiError::requires_sign_in));
+    let session_problem = move || {
+        session_failed
+            .get()
+            .filter(|error| session_problem_shown && !error.requires_sign_in())
+            .map(|error| view! { <ProblemAlert error /> })
+    };
+    view! {
+        <PortalHeader
+            kind=T::KIND
+            sections=T::SECTIONS
+            organisation=Signal::derive(move || user.get().map(|me| me.organisation()))
+            user=Signal::derive(move || user.get().map(|me| me.display_name()))
+        />
+        <main class=class>{session_problem}{children()}</main>
+    }
+}

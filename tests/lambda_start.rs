@@ -1,0 +1,74 @@
+//! The one Lambda binary (#13) started the way Lambda starts it, against a
+//! stand-in for the Runtime API (`gatehouse_tests::lambda_runtime`) and
+//! DynamoDB, SES and EventBridge on moto: each kind of function answers its
+//! first event, and a function whose configuration names nothing of this
+//! build fails at start. `cargo xtask bench` times the same starts on the
+//! release build (`benches/cold_start.rs`); here only what they answer is
+//! checked.
+
+use std::path::PathBuf;
+use std::sync::OnceLock;
+
+use gatehouse_tests::lambda_runtime::{StartFailed, build_bootstrap, function_environment, http_get_event, start_once};
+use serde_json::{Value, json};
+
+const ORIGIN_SECRET: &str = "standin-origin-secret";
+
+fn bootstrap() -> &'static PathBuf {
+    static BUILT: OnceLock<PathBuf> = OnceLock::new();
+    BUILT.get_or_init(|| build_bootstrap(false).expect("the Lambda binary builds"))
+}
+
+async fn environment(function: &str) -> Vec<(&'static str, String)> {
+    function_environment(function, ORIGIN_SECRET).await.expect("moto resources")
+}
+
+fn body_of(answer: &Value) -> Value {
+    serde_json::from_str(answer["body"].as_str().expect("a body")).expect("a JSON body")
+}
+
+#[tokio::test]
+async fn a_route_function_answers_its_http_event() {
+    let environment = environment("health").await;
+    let start = start_once(bootstrap(), "HealthFunction", &environment, http_get_event("/api/health", ORIGIN_SECRET))
+        .await
+        .expect("health starts and answers");
+    assert_eq!(start.answer["statusCode"], 200, "{}", start.answer);
+    assert_eq!(body_of(&start.answer)["status"], "ok");
+    assert!(start.init <= start.first_answer);
+}
+
+#[tokio::test]
+async fn a_route_refuses_a_caller_without_a_session_and_one_that_skips_cloudfront() {
+    let environment = environment("get_me").await;
+    let start = start_once(bootstrap(), "GetMeFunction", &environment, http_get_event("/api/me", ORIGIN_SECRET))
+        .await
+        .expect("get_me starts and answers");
+    assert_eq!(start.answer["statusCode"], 401, "{}", start.answer);
+    assert_eq!(body_of(&start.answer)["code"], "sign_in_required");
+
+    let direct = start_once(bootstrap(), "GetMeFunction", &environment, http_get_event("/api/me", "not-the-secret"))
+        .await
+        .expect("get_me starts and answers");
+    assert_eq!(direct.answer["statusCode"], 403, "{}", direct.answer);
+    assert_eq!(body_of(&direct.answer)["code"], "direct_access_refused");
+}
+
+#[tokio::test]
+async fn a_job_function_runs_against_dynamodb() {
+    // The outbox job reads the (empty) outbox partition through the SDK.
+    let environment = environment("deliver_outbox").await;
+    let start = start_once(bootstrap(), "DeliverOutboxFunction", &environment, json!({"source": "aws.scheduler"}))
+        .await
+        .expect("the job starts and answers");
+    assert_eq!(start.answer, json!({ "sent": 0 }));
+}
+
+#[tokio::test]
+async fn a_function_named_for_nothing_in_this_build_fails_at_start() {
+    let environment = environment("no_such_operation").await;
+    let failure = start_once(bootstrap(), "StrayFunction", &environment, json!({}))
+        .await
+        .expect_err("an unknown function does not start");
+    assert!(failure.downcast_ref::<StartFailed>().is_some(), "{failure}");
+}
