@@ -254,1054 +254,124 @@ pub const PARTITIONS: &[&str] = &[
 
 /// What `function` (a route, job or event consumer name in `model`) may do;
 /// `None` for a name that is none of them.
+// One line per function, so each reads as its row of the table.
+#[rustfmt::skip]
 pub fn needs(function: &str) -> Option<Needs> {
     Some(match function {
         "health" => const { Needs { table: &[], ..Needs::NONE } },
         "openapi" => const { Needs { table: &[], ..Needs::NONE } },
-        "request_magic_link" => {
-            const {
-                Needs {
-                    table: &[put(&[SIGN_IN]), update(&[RATE]), delete(&[SIGN_IN])],
-                    email: true,
-                    events: true,
-                    outbox: true,
-                }
-            }
-        }
-        "create_session" => {
-            const {
-                Needs {
-                    table: &[get(&[USER, PARTNER, LOGIN]), query(&[PARTNER]), put(&[SESSION, USER]), delete(&[LOGIN])],
-                    email: true,
-                    events: true,
-                    outbox: true,
-                }
-            }
-        }
-        "logout" => {
-            const { Needs { table: &[get(&[SESSION]), delete(&[SESSION, USER])], email: true, events: true, outbox: true } }
-        }
+        "request_magic_link" => const { Needs { table: &[put(&[SIGN_IN]), update(&[RATE]), delete(&[SIGN_IN])], email: true, events: true, outbox: true } },
+        "create_session" => const { Needs { table: &[get(&[USER, PARTNER, LOGIN]), query(&[PARTNER]), put(&[SESSION, USER]), delete(&[LOGIN])], email: true, events: true, outbox: true } },
+        "logout" => const { Needs { table: &[get(&[SESSION]), delete(&[SESSION, USER])], email: true, events: true, outbox: true } },
         "get_me" => const { Needs { table: &[get(&[SESSION])], ..Needs::NONE } },
-        "request_school_magic_link" => {
-            const {
-                Needs {
-                    table: &[put(&[SIGN_IN]), update(&[RATE]), delete(&[SIGN_IN])],
-                    email: true,
-                    events: true,
-                    outbox: true,
-                }
-            }
-        }
-        "create_school_session" => {
-            const {
-                Needs {
-                    table: &[
-                        get(&[SCHOOL_USER, SCHOOL_LOGIN]),
-                        put(&[SCHOOL_SESSION, SCHOOL_USER]),
-                        delete(&[SCHOOL_LOGIN]),
-                    ],
-                    email: true,
-                    events: true,
-                    outbox: true,
-                }
-            }
-        }
-        "school_logout" => {
-            const {
-                Needs {
-                    table: &[get(&[SCHOOL_SESSION]), delete(&[SCHOOL_SESSION, SCHOOL_USER])],
-                    email: true,
-                    events: true,
-                    outbox: true,
-                }
-            }
-        }
+        "request_school_magic_link" => const { Needs { table: &[put(&[SIGN_IN]), update(&[RATE]), delete(&[SIGN_IN])], email: true, events: true, outbox: true } },
+        "create_school_session" => const { Needs { table: &[ get(&[SCHOOL_USER, SCHOOL_LOGIN]), put(&[SCHOOL_SESSION, SCHOOL_USER]), delete(&[SCHOOL_LOGIN]), ], email: true, events: true, outbox: true } },
+        "school_logout" => const { Needs { table: &[get(&[SCHOOL_SESSION]), delete(&[SCHOOL_SESSION, SCHOOL_USER])], email: true, events: true, outbox: true } },
         "get_school_me" => const { Needs { table: &[get(&[SCHOOL_SESSION])], ..Needs::NONE } },
         "list_school_apps" => const { Needs { table: &[get(&[SCHOOL_SESSION]), query(&[SCHOOL])], ..Needs::NONE } },
-        "get_school_app" => {
-            const { Needs { table: &[get(&[SCHOOL_SESSION, APP, PARTNER]), query(&[LOG])], ..Needs::NONE } }
-        }
-        "update_school_app_settings" => {
-            const {
-                Needs {
-                    table: &[get(&[SCHOOL_SESSION, APP, PARTNER]), query(&[LOG]), put(&[APP, LOG, SCHOOL])],
-                    email: true,
-                    events: true,
-                    outbox: true,
-                }
-            }
-        }
-        "school_revoke_access" => {
-            const {
-                Needs {
-                    table: &[
-                        get(&[SCHOOL_SESSION, APP, PARTNER]),
-                        query(&[LOG]),
-                        put(&[APP, LOG, SCHOOL, REVOCATIONS_DUE]),
-                        delete(&[REVOCATIONS_DUE]),
-                    ],
-                    email: true,
-                    events: true,
-                    outbox: true,
-                }
-            }
-        }
-        "school_cancel_revocation" => {
-            const {
-                Needs {
-                    table: &[
-                        get(&[SCHOOL_SESSION, APP, PARTNER]),
-                        query(&[LOG]),
-                        put(&[APP, LOG, SCHOOL]),
-                        delete(&[REVOCATIONS_DUE]),
-                    ],
-                    email: true,
-                    events: true,
-                    outbox: true,
-                }
-            }
-        }
-        "school_authorise_app" => {
-            const {
-                Needs {
-                    table: &[
-                        get(&[SCHOOL_SESSION, APP, PARTNER]),
-                        query(&[LOG]),
-                        put(&[APP, LOG, SCHOOL, REMINDERS_DUE]),
-                        delete(&[INVITE, REMINDERS_DUE]),
-                    ],
-                    email: true,
-                    events: true,
-                    outbox: true,
-                }
-            }
-        }
-        "search_school_people" => {
-            const { Needs { table: &[get(&[SCHOOL_SESSION, APP, PARTNER]), query(&[PEOPLE, SELECTION])], ..Needs::NONE } }
-        }
-        "set_person_choice" => {
-            const {
-                Needs {
-                    table: &[
-                        get(&[SCHOOL_SESSION, APP, PARTNER, PEOPLE]),
-                        query(&[PEOPLE, SELECTION]),
-                        put(&[SELECTION, APP, LOG, SCHOOL]),
-                    ],
-                    email: true,
-                    events: true,
-                    outbox: true,
-                }
-            }
-        }
-        "download_school_receipt" => {
-            const { Needs { table: &[get(&[SCHOOL_SESSION, APP, PARTNER]), query(&[LOG])], ..Needs::NONE } }
-        }
-        "download_partner_receipt" => {
-            const { Needs { table: &[get(&[SESSION, APP, PARTNER]), query(&[LOG])], ..Needs::NONE } }
-        }
-        "list_school_team" => {
-            const { Needs { table: &[get(&[SCHOOL_SESSION]), query(&[SCHOOL_TEAM])], ..Needs::NONE } }
-        }
-        "add_school_colleague" => {
-            const {
-                Needs {
-                    table: &[
-                        get(&[SCHOOL_SESSION, SCHOOL_USER]),
-                        query(&[SCHOOL_TEAM, SCHOOL_USER]),
-                        put(&[SCHOOL_USER, SCHOOL_TEAM]),
-                        delete(&[SCHOOL_SESSION, SCHOOL_USER]),
-                    ],
-                    email: true,
-                    events: true,
-                    outbox: true,
-                }
-            }
-        }
-        "remove_school_colleague" => {
-            const {
-                Needs {
-                    table: &[
-                        get(&[SCHOOL_SESSION, SCHOOL_TEAM]),
-                        query(&[SCHOOL_TEAM, SCHOOL_USER]),
-                        put(&[SCHOOL_TEAM]),
-                        delete(&[SCHOOL_TEAM, SCHOOL_USER, SCHOOL_SESSION]),
-                    ],
-                    email: true,
-                    events: true,
-                    outbox: true,
-                }
-            }
-        }
-        "get_school_onboarding" => {
-            const { Needs { table: &[get(&[SCHOOL_SESSION, SCHOOL]), query(&[INSTALL_SLOTS])], ..Needs::NONE } }
-        }
-        "book_install_slot" => {
-            const {
-                Needs {
-                    table: &[
-                        get(&[SCHOOL_SESSION, SCHOOL, INSTALL_SLOTS, APP]),
-                        query(&[INSTALL_SLOTS, SCHOOL]),
-                        put(&[INSTALL_SLOTS, SCHOOL, APP, LOG]),
-                    ],
-                    email: true,
-                    events: true,
-                    outbox: true,
-                }
-            }
-        }
-        "start_self_install" => {
-            const {
-                Needs {
-                    table: &[
-                        get(&[SCHOOL_SESSION, SCHOOL]),
-                        query(&[INSTALL_SLOTS, SCHOOL_TEAM]),
-                        put(&[AGENT_KEY, SCHOOL]),
-                        delete(&[AGENT_KEY]),
-                    ],
-                    email: true,
-                    events: true,
-                    outbox: true,
-                }
-            }
-        }
-        "request_ops_magic_link" => {
-            const {
-                Needs {
-                    table: &[put(&[SIGN_IN]), update(&[RATE]), delete(&[SIGN_IN])],
-                    email: true,
-                    events: true,
-                    outbox: true,
-                }
-            }
-        }
-        "create_ops_session" => {
-            const {
-                Needs {
-                    table: &[get(&[OPS_USER, OPS_LOGIN]), put(&[OPS_SESSION, OPS_USER]), delete(&[OPS_LOGIN])],
-                    email: true,
-                    events: true,
-                    outbox: true,
-                }
-            }
-        }
-        "ops_logout" => {
-            const {
-                Needs {
-                    table: &[get(&[OPS_SESSION]), delete(&[OPS_SESSION, OPS_USER])],
-                    email: true,
-                    events: true,
-                    outbox: true,
-                }
-            }
-        }
+        "get_school_app" => const { Needs { table: &[get(&[SCHOOL_SESSION, APP, PARTNER]), query(&[LOG])], ..Needs::NONE } },
+        "update_school_app_settings" => const { Needs { table: &[get(&[SCHOOL_SESSION, APP, PARTNER]), query(&[LOG]), put(&[APP, LOG, SCHOOL])], email: true, events: true, outbox: true } },
+        "school_revoke_access" => const { Needs { table: &[ get(&[SCHOOL_SESSION, APP, PARTNER]), query(&[LOG]), put(&[APP, LOG, SCHOOL, REVOCATIONS_DUE]), delete(&[REVOCATIONS_DUE]), ], email: true, events: true, outbox: true } },
+        "school_cancel_revocation" => const { Needs { table: &[ get(&[SCHOOL_SESSION, APP, PARTNER]), query(&[LOG]), put(&[APP, LOG, SCHOOL]), delete(&[REVOCATIONS_DUE]), ], email: true, events: true, outbox: true } },
+        "school_authorise_app" => const { Needs { table: &[ get(&[SCHOOL_SESSION, APP, PARTNER]), query(&[LOG]), put(&[APP, LOG, SCHOOL, REMINDERS_DUE]), delete(&[INVITE, REMINDERS_DUE]), ], email: true, events: true, outbox: true } },
+        "search_school_people" => const { Needs { table: &[get(&[SCHOOL_SESSION, APP, PARTNER]), query(&[PEOPLE, SELECTION])], ..Needs::NONE } },
+        "set_person_choice" => const { Needs { table: &[ get(&[SCHOOL_SESSION, APP, PARTNER, PEOPLE]), query(&[PEOPLE, SELECTION]), put(&[SELECTION, APP, LOG, SCHOOL]), ], email: true, events: true, outbox: true } },
+        "download_school_receipt" => const { Needs { table: &[get(&[SCHOOL_SESSION, APP, PARTNER]), query(&[LOG])], ..Needs::NONE } },
+        "download_partner_receipt" => const { Needs { table: &[get(&[SESSION, APP, PARTNER]), query(&[LOG])], ..Needs::NONE } },
+        "list_school_team" => const { Needs { table: &[get(&[SCHOOL_SESSION]), query(&[SCHOOL_TEAM])], ..Needs::NONE } },
+        "add_school_colleague" => const { Needs { table: &[ get(&[SCHOOL_SESSION, SCHOOL_USER]), query(&[SCHOOL_TEAM, SCHOOL_USER]), put(&[SCHOOL_USER, SCHOOL_TEAM]), delete(&[SCHOOL_SESSION, SCHOOL_USER]), ], email: true, events: true, outbox: true } },
+        "remove_school_colleague" => const { Needs { table: &[ get(&[SCHOOL_SESSION, SCHOOL_TEAM]), query(&[SCHOOL_TEAM, SCHOOL_USER]), put(&[SCHOOL_TEAM]), delete(&[SCHOOL_TEAM, SCHOOL_USER, SCHOOL_SESSION]), ], email: true, events: true, outbox: true } },
+        "get_school_onboarding" => const { Needs { table: &[get(&[SCHOOL_SESSION, SCHOOL]), query(&[INSTALL_SLOTS])], ..Needs::NONE } },
+        "book_install_slot" => const { Needs { table: &[ get(&[SCHOOL_SESSION, SCHOOL, INSTALL_SLOTS, APP]), query(&[INSTALL_SLOTS, SCHOOL]), put(&[INSTALL_SLOTS, SCHOOL, APP, LOG]), ], email: true, events: true, outbox: true } },
+        "start_self_install" => const { Needs { table: &[ get(&[SCHOOL_SESSION, SCHOOL]), query(&[INSTALL_SLOTS, SCHOOL_TEAM]), put(&[AGENT_KEY, SCHOOL]), delete(&[AGENT_KEY]), ], email: true, events: true, outbox: true } },
+        "request_ops_magic_link" => const { Needs { table: &[put(&[SIGN_IN]), update(&[RATE]), delete(&[SIGN_IN])], email: true, events: true, outbox: true } },
+        "create_ops_session" => const { Needs { table: &[get(&[OPS_USER, OPS_LOGIN]), put(&[OPS_SESSION, OPS_USER]), delete(&[OPS_LOGIN])], email: true, events: true, outbox: true } },
+        "ops_logout" => const { Needs { table: &[get(&[OPS_SESSION]), delete(&[OPS_SESSION, OPS_USER])], email: true, events: true, outbox: true } },
         "get_ops_me" => const { Needs { table: &[get(&[OPS_SESSION])], ..Needs::NONE } },
-        "list_partner_schools" => {
-            const {
-                Needs {
-                    table: &[get(&[SESSION, PARTNER]), query(&[USAGE]), query_gsi1(&[SCHOOL_VIEWS])],
-                    ..Needs::NONE
-                }
-            }
-        }
-        "export_partner_schools" => {
-            const {
-                Needs {
-                    table: &[get(&[SESSION, PARTNER]), query(&[USAGE]), query_gsi1(&[SCHOOL_VIEWS])],
-                    ..Needs::NONE
-                }
-            }
-        }
-        "get_partner_school" => {
-            const { Needs { table: &[get(&[SESSION, APP, PARTNER, USAGE]), query(&[LOG])], ..Needs::NONE } }
-        }
-        "revoke_school_access" => {
-            const {
-                Needs {
-                    table: &[
-                        get(&[SESSION, APP, PARTNER, USAGE]),
-                        query(&[LOG]),
-                        put(&[APP, LOG, REVOCATIONS_DUE, SCHOOL]),
-                        delete(&[REVOCATIONS_DUE]),
-                    ],
-                    email: true,
-                    events: true,
-                    outbox: true,
-                }
-            }
-        }
-        "cancel_revocation" => {
-            const {
-                Needs {
-                    table: &[
-                        get(&[SESSION, APP, PARTNER, USAGE]),
-                        query(&[LOG]),
-                        put(&[APP, LOG, SCHOOL]),
-                        delete(&[REVOCATIONS_DUE]),
-                    ],
-                    email: true,
-                    events: true,
-                    outbox: true,
-                }
-            }
-        }
-        "set_school_priority" => {
-            const {
-                Needs {
-                    table: &[get(&[SESSION, APP, PARTNER]), query(&[LOG]), put(&[APP, LOG, SCHOOL])],
-                    email: true,
-                    events: true,
-                    outbox: true,
-                }
-            }
-        }
-        "cancel_invitation" => {
-            const {
-                Needs {
-                    table: &[
-                        get(&[SESSION, APP, PARTNER]),
-                        query(&[LOG]),
-                        put(&[APP, LOG, SCHOOL]),
-                        delete(&[INVITE, REMINDERS_DUE]),
-                    ],
-                    email: true,
-                    events: true,
-                    outbox: true,
-                }
-            }
-        }
-        "resend_invitation" => {
-            const {
-                Needs {
-                    table: &[
-                        get(&[IDEMPOTENCY, SESSION, APP, PARTNER, USER]),
-                        query(&[LOG, PARTNER]),
-                        put(&[IDEMPOTENCY, APP, LOG, INVITE, SCHOOL]),
-                        delete(&[IDEMPOTENCY, INVITE]),
-                    ],
-                    email: true,
-                    events: true,
-                    outbox: true,
-                }
-            }
-        }
-        "reinvite_school" => {
-            const {
-                Needs {
-                    table: &[
-                        get(&[IDEMPOTENCY, SESSION, APP, PARTNER, USER]),
-                        query(&[LOG, PARTNER]),
-                        put(&[IDEMPOTENCY, APP, LOG, INVITE, SCHOOL, REMINDERS_DUE]),
-                        delete(&[IDEMPOTENCY, INVITE]),
-                    ],
-                    email: true,
-                    events: true,
-                    outbox: true,
-                }
-            }
-        }
-        "get_permission_set" => {
-            const { Needs { table: &[get(&[SESSION, PARTNER]), query_gsi1(&[SCHOOL_VIEWS])], ..Needs::NONE } }
-        }
-        "update_permission_set" => {
-            const {
-                Needs {
-                    table: &[
-                        get(&[SESSION, PARTNER]),
-                        query_gsi1(&[SCHOOL_VIEWS]),
-                        put(&[PARTNER, APP, LOG, INVITE, SCHOOL]),
-                        delete(&[INVITE]),
-                    ],
-                    email: true,
-                    events: true,
-                    outbox: true,
-                }
-            }
-        }
+        "list_partner_schools" => const { Needs { table: &[get(&[SESSION, PARTNER]), query(&[USAGE]), query_gsi1(&[SCHOOL_VIEWS])], ..Needs::NONE } },
+        "export_partner_schools" => const { Needs { table: &[get(&[SESSION, PARTNER]), query(&[USAGE]), query_gsi1(&[SCHOOL_VIEWS])], ..Needs::NONE } },
+        "get_partner_school" => const { Needs { table: &[get(&[SESSION, APP, PARTNER, USAGE]), query(&[LOG])], ..Needs::NONE } },
+        "revoke_school_access" => const { Needs { table: &[ get(&[SESSION, APP, PARTNER, USAGE]), query(&[LOG]), put(&[APP, LOG, REVOCATIONS_DUE, SCHOOL]), delete(&[REVOCATIONS_DUE]), ], email: true, events: true, outbox: true } },
+        "cancel_revocation" => const { Needs { table: &[ get(&[SESSION, APP, PARTNER, USAGE]), query(&[LOG]), put(&[APP, LOG, SCHOOL]), delete(&[REVOCATIONS_DUE]), ], email: true, events: true, outbox: true } },
+        "set_school_priority" => const { Needs { table: &[get(&[SESSION, APP, PARTNER]), query(&[LOG]), put(&[APP, LOG, SCHOOL])], email: true, events: true, outbox: true } },
+        "cancel_invitation" => const { Needs { table: &[ get(&[SESSION, APP, PARTNER]), query(&[LOG]), put(&[APP, LOG, SCHOOL]), delete(&[INVITE, REMINDERS_DUE]), ], email: true, events: true, outbox: true } },
+        "resend_invitation" => const { Needs { table: &[ get(&[IDEMPOTENCY, SESSION, APP, PARTNER, USER]), query(&[LOG, PARTNER]), put(&[IDEMPOTENCY, APP, LOG, INVITE, SCHOOL]), delete(&[IDEMPOTENCY, INVITE]), ], email: true, events: true, outbox: true } },
+        "reinvite_school" => const { Needs { table: &[ get(&[IDEMPOTENCY, SESSION, APP, PARTNER, USER]), query(&[LOG, PARTNER]), put(&[IDEMPOTENCY, APP, LOG, INVITE, SCHOOL, REMINDERS_DUE]), delete(&[IDEMPOTENCY, INVITE]), ], email: true, events: true, outbox: true } },
+        "get_permission_set" => const { Needs { table: &[get(&[SESSION, PARTNER]), query_gsi1(&[SCHOOL_VIEWS])], ..Needs::NONE } },
+        "update_permission_set" => const { Needs { table: &[ get(&[SESSION, PARTNER]), query_gsi1(&[SCHOOL_VIEWS]), put(&[PARTNER, APP, LOG, INVITE, SCHOOL]), delete(&[INVITE]), ], email: true, events: true, outbox: true } },
         "list_team" => const { Needs { table: &[get(&[SESSION]), query(&[PARTNER])], ..Needs::NONE } },
-        "add_team_member" => {
-            const {
-                Needs {
-                    table: &[
-                        get(&[SESSION, USER, PARTNER]),
-                        query(&[PARTNER, USER]),
-                        put(&[USER, PARTNER]),
-                        delete(&[SESSION, USER]),
-                    ],
-                    email: true,
-                    events: true,
-                    outbox: true,
-                }
-            }
-        }
-        "remove_team_member" => {
-            const {
-                Needs {
-                    table: &[
-                        get(&[SESSION, PARTNER, USER]),
-                        query(&[USER, PARTNER]),
-                        delete(&[PARTNER, USER, SESSION]),
-                    ],
-                    email: true,
-                    events: true,
-                    outbox: true,
-                }
-            }
-        }
-        "open_invitation" => {
-            const {
-                Needs {
-                    table: &[get(&[INVITE, APP, PARTNER]), update(&[RATE])],
-                    email: true,
-                    events: true,
-                    outbox: true,
-                }
-            }
-        }
-        "forward_invitation" => {
-            const {
-                Needs {
-                    table: &[
-                        get(&[INVITE, APP, PARTNER, USER]),
-                        query(&[PARTNER]),
-                        put(&[APP, LOG, INVITE, SCHOOL]),
-                        update(&[RATE]),
-                        delete(&[INVITE]),
-                    ],
-                    email: true,
-                    events: true,
-                    outbox: true,
-                }
-            }
-        }
-        "authorise_invitation" => {
-            const {
-                Needs {
-                    table: &[
-                        get(&[INVITE, APP, PARTNER, DIRECTORY, SCHOOL_USER]),
-                        query(&[SCHOOL_TEAM, LOG]),
-                        put(&[APP, LOG, INVITE, SCHOOL, VERIFICATIONS_DUE, SCHOOL_USER, SCHOOL_TEAM]),
-                        update(&[RATE]),
-                        delete(&[REMINDERS_DUE]),
-                    ],
-                    email: true,
-                    events: true,
-                    outbox: true,
-                }
-            }
-        }
-        "school_decline_request" => {
-            const {
-                Needs {
-                    table: &[
-                        get(&[SCHOOL_SESSION, APP, PARTNER]),
-                        query(&[LOG]),
-                        put(&[APP, LOG, SCHOOL, REMINDERS_DUE]),
-                        delete(&[REMINDERS_DUE, VERIFICATIONS_DUE]),
-                    ],
-                    email: true,
-                    events: true,
-                    outbox: true,
-                }
-            }
-        }
-        "list_authority_verifications" => {
-            const { Needs { table: &[get(&[OPS_SESSION]), query(&[VERIFICATIONS_DUE])], ..Needs::NONE } }
-        }
-        "decide_authority_verification" => {
-            const {
-                Needs {
-                    table: &[
-                        get(&[OPS_SESSION, APP, PARTNER, SCHOOL_USER]),
-                        query(&[LOG, VERIFICATIONS_DUE, SCHOOL_USER]),
-                        put(&[APP, LOG, SCHOOL, SCHOOL_USER, SCHOOL_TEAM, REMINDERS_DUE]),
-                        delete(&[VERIFICATIONS_DUE, REMINDERS_DUE, SCHOOL_SESSION, SCHOOL_USER]),
-                    ],
-                    email: true,
-                    events: true,
-                    outbox: true,
-                }
-            }
-        }
+        "add_team_member" => const { Needs { table: &[ get(&[SESSION, USER, PARTNER]), query(&[PARTNER, USER]), put(&[USER, PARTNER]), delete(&[SESSION, USER]), ], email: true, events: true, outbox: true } },
+        "remove_team_member" => const { Needs { table: &[ get(&[SESSION, PARTNER, USER]), query(&[USER, PARTNER]), delete(&[PARTNER, USER, SESSION]), ], email: true, events: true, outbox: true } },
+        "open_invitation" => const { Needs { table: &[get(&[INVITE, APP, PARTNER]), update(&[RATE])], email: true, events: true, outbox: true } },
+        "forward_invitation" => const { Needs { table: &[ get(&[INVITE, APP, PARTNER, USER]), query(&[PARTNER]), put(&[APP, LOG, INVITE, SCHOOL]), update(&[RATE]), delete(&[INVITE]), ], email: true, events: true, outbox: true } },
+        "authorise_invitation" => const { Needs { table: &[ get(&[INVITE, APP, PARTNER, DIRECTORY, SCHOOL_USER]), query(&[SCHOOL_TEAM, LOG]), put(&[APP, LOG, INVITE, SCHOOL, VERIFICATIONS_DUE, SCHOOL_USER, SCHOOL_TEAM]), update(&[RATE]), delete(&[REMINDERS_DUE]), ], email: true, events: true, outbox: true } },
+        "school_decline_request" => const { Needs { table: &[ get(&[SCHOOL_SESSION, APP, PARTNER]), query(&[LOG]), put(&[APP, LOG, SCHOOL, REMINDERS_DUE]), delete(&[REMINDERS_DUE, VERIFICATIONS_DUE]), ], email: true, events: true, outbox: true } },
+        "list_authority_verifications" => const { Needs { table: &[get(&[OPS_SESSION]), query(&[VERIFICATIONS_DUE])], ..Needs::NONE } },
+        "decide_authority_verification" => const { Needs { table: &[ get(&[OPS_SESSION, APP, PARTNER, SCHOOL_USER]), query(&[LOG, VERIFICATIONS_DUE, SCHOOL_USER]), put(&[APP, LOG, SCHOOL, SCHOOL_USER, SCHOOL_TEAM, REMINDERS_DUE]), delete(&[VERIFICATIONS_DUE, REMINDERS_DUE, SCHOOL_SESSION, SCHOOL_USER]), ], email: true, events: true, outbox: true } },
         "search_directory" => const { Needs { table: &[get(&[SESSION]), query(&[DIRECTORY_TERM])], ..Needs::NONE } },
-        "invite_school" => {
-            const {
-                Needs {
-                    table: &[
-                        get(&[SESSION, DIRECTORY, APP, PARTNER, USER]),
-                        query(&[LOG, PARTNER]),
-                        put(&[APP, LOG, INVITE, SCHOOL, REMINDERS_DUE]),
-                        delete(&[INVITE]),
-                    ],
-                    email: true,
-                    events: true,
-                    outbox: true,
-                }
-            }
-        }
+        "invite_school" => const { Needs { table: &[ get(&[SESSION, DIRECTORY, APP, PARTNER, USER]), query(&[LOG, PARTNER]), put(&[APP, LOG, INVITE, SCHOOL, REMINDERS_DUE]), delete(&[INVITE]), ], email: true, events: true, outbox: true } },
         "list_app_keys" => const { Needs { table: &[get(&[SESSION]), query(&[PARTNER])], ..Needs::NONE } },
-        "create_app_key" => {
-            const { Needs { table: &[get(&[SESSION]), put(&[APP_KEY, PARTNER])], email: true, events: true, outbox: true } }
-        }
-        "revoke_app_key" => {
-            const {
-                Needs {
-                    table: &[get(&[SESSION, PARTNER]), query(&[PARTNER]), put(&[PARTNER]), delete(&[APP_KEY])],
-                    email: true,
-                    events: true,
-                    outbox: true,
-                }
-            }
-        }
-        "invite_school_by_api" => {
-            const {
-                Needs {
-                    table: &[
-                        get(&[IDEMPOTENCY, APP_KEY, DIRECTORY, APP, PARTNER, USER]),
-                        query(&[LOG, PARTNER]),
-                        put(&[IDEMPOTENCY, APP, LOG, INVITE, SCHOOL, REMINDERS_DUE]),
-                        delete(&[IDEMPOTENCY, INVITE]),
-                    ],
-                    email: true,
-                    events: true,
-                    outbox: true,
-                }
-            }
-        }
-        "list_app_schools" => {
-            const { Needs { table: &[get(&[APP_KEY, PARTNER]), query_gsi1(&[SCHOOL_VIEWS])], ..Needs::NONE } }
-        }
+        "create_app_key" => const { Needs { table: &[get(&[SESSION]), put(&[APP_KEY, PARTNER])], email: true, events: true, outbox: true } },
+        "revoke_app_key" => const { Needs { table: &[get(&[SESSION, PARTNER]), query(&[PARTNER]), put(&[PARTNER]), delete(&[APP_KEY])], email: true, events: true, outbox: true } },
+        "invite_school_by_api" => const { Needs { table: &[ get(&[IDEMPOTENCY, APP_KEY, DIRECTORY, APP, PARTNER, USER]), query(&[LOG, PARTNER]), put(&[IDEMPOTENCY, APP, LOG, INVITE, SCHOOL, REMINDERS_DUE]), delete(&[IDEMPOTENCY, INVITE]), ], email: true, events: true, outbox: true } },
+        "list_app_schools" => const { Needs { table: &[get(&[APP_KEY, PARTNER]), query_gsi1(&[SCHOOL_VIEWS])], ..Needs::NONE } },
         "get_school_status" => const { Needs { table: &[get(&[APP_KEY, PARTNER, APP, USAGE])], ..Needs::NONE } },
-        "list_students" => {
-            const {
-                Needs {
-                    table: &[
-                        get(&[APP_KEY, PARTNER, APP, SCHOOL, PEOPLE]),
-                        query(&[PEOPLE, SELECTION]),
-                        query_gsi1(&[PEOPLE_CHANGES, SELECTION_CHANGES]),
-                        put(&[SHARED]),
-                        update(&[USAGE]),
-                    ],
-                    ..Needs::NONE
-                }
-            }
-        }
-        "get_student" => {
-            const {
-                Needs {
-                    table: &[
-                        get(&[APP_KEY, PARTNER, APP, SCHOOL, PEOPLE]),
-                        query(&[PEOPLE, SELECTION]),
-                        put(&[SHARED]),
-                        update(&[USAGE]),
-                    ],
-                    ..Needs::NONE
-                }
-            }
-        }
-        "list_staff" => {
-            const {
-                Needs {
-                    table: &[
-                        get(&[APP_KEY, PARTNER, APP, SCHOOL, PEOPLE]),
-                        query(&[PEOPLE, SELECTION]),
-                        query_gsi1(&[PEOPLE_CHANGES, SELECTION_CHANGES]),
-                        put(&[SHARED]),
-                        update(&[USAGE]),
-                    ],
-                    ..Needs::NONE
-                }
-            }
-        }
-        "list_contacts" => {
-            const {
-                Needs {
-                    table: &[
-                        get(&[APP_KEY, PARTNER, APP, SCHOOL, PEOPLE]),
-                        query(&[PEOPLE, SELECTION]),
-                        query_gsi1(&[PEOPLE_CHANGES, SELECTION_CHANGES]),
-                        put(&[SHARED]),
-                        update(&[USAGE]),
-                    ],
-                    ..Needs::NONE
-                }
-            }
-        }
-        "list_groups" => {
-            const {
-                Needs {
-                    table: &[
-                        get(&[APP_KEY, PARTNER, APP, SCHOOL, PEOPLE]),
-                        query(&[PEOPLE, SELECTION]),
-                        query_gsi1(&[PEOPLE_CHANGES, SELECTION_CHANGES]),
-                        update(&[USAGE]),
-                    ],
-                    ..Needs::NONE
-                }
-            }
-        }
-        "explain_person" => {
-            const {
-                Needs {
-                    table: &[
-                        get(&[APP_KEY, PARTNER, APP, SCHOOL, PEOPLE]),
-                        query(&[PEOPLE, SELECTION, SHARED]),
-                        update(&[USAGE]),
-                    ],
-                    ..Needs::NONE
-                }
-            }
-        }
-        "push_extract" => {
-            const {
-                Needs {
-                    table: &[
-                        get(&[AGENT_KEY, SCHOOL, PEOPLE, APP]),
-                        query(&[SCHOOL, PEOPLE, HELD]),
-                        put(&[PEOPLE, SCHOOL, HELD, APP]),
-                        update(&[SCHOOL]),
-                        delete(&[HELD]),
-                    ],
-                    email: true,
-                    events: true,
-                    outbox: true,
-                }
-            }
-        }
+        "list_students" => const { Needs { table: &[ get(&[APP_KEY, PARTNER, APP, SCHOOL, PEOPLE]), query(&[PEOPLE, SELECTION]), query_gsi1(&[PEOPLE_CHANGES, SELECTION_CHANGES]), put(&[SHARED]), update(&[USAGE]), ], ..Needs::NONE } },
+        "get_student" => const { Needs { table: &[ get(&[APP_KEY, PARTNER, APP, SCHOOL, PEOPLE]), query(&[PEOPLE, SELECTION]), put(&[SHARED]), update(&[USAGE]), ], ..Needs::NONE } },
+        "list_staff" => const { Needs { table: &[ get(&[APP_KEY, PARTNER, APP, SCHOOL, PEOPLE]), query(&[PEOPLE, SELECTION]), query_gsi1(&[PEOPLE_CHANGES, SELECTION_CHANGES]), put(&[SHARED]), update(&[USAGE]), ], ..Needs::NONE } },
+        "list_contacts" => const { Needs { table: &[ get(&[APP_KEY, PARTNER, APP, SCHOOL, PEOPLE]), query(&[PEOPLE, SELECTION]), query_gsi1(&[PEOPLE_CHANGES, SELECTION_CHANGES]), put(&[SHARED]), update(&[USAGE]), ], ..Needs::NONE } },
+        "list_groups" => const { Needs { table: &[ get(&[APP_KEY, PARTNER, APP, SCHOOL, PEOPLE]), query(&[PEOPLE, SELECTION]), query_gsi1(&[PEOPLE_CHANGES, SELECTION_CHANGES]), update(&[USAGE]), ], ..Needs::NONE } },
+        "explain_person" => const { Needs { table: &[ get(&[APP_KEY, PARTNER, APP, SCHOOL, PEOPLE]), query(&[PEOPLE, SELECTION, SHARED]), update(&[USAGE]), ], ..Needs::NONE } },
+        "push_extract" => const { Needs { table: &[ get(&[AGENT_KEY, SCHOOL, PEOPLE, APP]), query(&[SCHOOL, PEOPLE, HELD]), put(&[PEOPLE, SCHOOL, HELD, APP]), update(&[SCHOOL]), delete(&[HELD]), ], email: true, events: true, outbox: true } },
         "get_agent_status" => const { Needs { table: &[get(&[AGENT_KEY, SCHOOL])], ..Needs::NONE } },
-        "explain_school_person" => {
-            const {
-                Needs {
-                    table: &[get(&[SCHOOL_SESSION, APP, PARTNER, SCHOOL, PEOPLE]), query(&[SELECTION])],
-                    ..Needs::NONE
-                }
-            }
-        }
-        "explain_partner_school_person" => {
-            const {
-                Needs {
-                    table: &[get(&[SESSION, APP, PARTNER, SCHOOL, PEOPLE]), query(&[SELECTION, SHARED])],
-                    ..Needs::NONE
-                }
-            }
-        }
-        "get_school_feed" => {
-            const { Needs { table: &[get(&[SCHOOL_SESSION, SCHOOL, USAGE]), query(&[SCHOOL])], ..Needs::NONE } }
-        }
-        "get_school_held_extract" => {
-            const { Needs { table: &[get(&[SCHOOL_SESSION, SCHOOL, PEOPLE]), query(&[HELD, PEOPLE])], ..Needs::NONE } }
-        }
-        "release_school_held_extract" => {
-            const {
-                Needs {
-                    table: &[
-                        get(&[SCHOOL_SESSION, SCHOOL, PEOPLE, APP]),
-                        query(&[SCHOOL, PEOPLE, HELD]),
-                        put(&[PEOPLE, SCHOOL, HELD, APP]),
-                        update(&[SCHOOL]),
-                        delete(&[HELD]),
-                    ],
-                    email: true,
-                    events: true,
-                    outbox: true,
-                }
-            }
-        }
-        "reject_school_held_extract" => {
-            const {
-                Needs {
-                    table: &[
-                        get(&[SCHOOL_SESSION, SCHOOL, PEOPLE, APP]),
-                        query(&[SCHOOL, PEOPLE, HELD]),
-                        put(&[PEOPLE, SCHOOL, HELD, APP]),
-                        update(&[SCHOOL]),
-                        delete(&[HELD]),
-                    ],
-                    email: true,
-                    events: true,
-                    outbox: true,
-                }
-            }
-        }
-        "get_ops_held_extract" => {
-            const { Needs { table: &[get(&[OPS_SESSION, SCHOOL]), query(&[HELD, PEOPLE])], ..Needs::NONE } }
-        }
-        "release_ops_held_extract" => {
-            const {
-                Needs {
-                    table: &[
-                        get(&[OPS_SESSION, SCHOOL, PEOPLE, APP]),
-                        query(&[SCHOOL, PEOPLE, HELD]),
-                        put(&[PEOPLE, SCHOOL, HELD, APP]),
-                        update(&[SCHOOL]),
-                        delete(&[HELD]),
-                    ],
-                    email: true,
-                    events: true,
-                    outbox: true,
-                }
-            }
-        }
-        "reject_ops_held_extract" => {
-            const {
-                Needs {
-                    table: &[
-                        get(&[OPS_SESSION, SCHOOL, PEOPLE, APP]),
-                        query(&[SCHOOL, PEOPLE, HELD]),
-                        put(&[PEOPLE, SCHOOL, HELD, APP]),
-                        update(&[SCHOOL]),
-                        delete(&[HELD]),
-                    ],
-                    email: true,
-                    events: true,
-                    outbox: true,
-                }
-            }
-        }
-        "apply_revocations" => {
-            const {
-                Needs {
-                    table: &[
-                        get(&[APP, PARTNER]),
-                        query(&[REVOCATIONS_DUE, LOG]),
-                        put(&[APP, LOG, SCHOOL]),
-                        delete(&[REVOCATIONS_DUE]),
-                    ],
-                    email: true,
-                    events: true,
-                    outbox: true,
-                }
-            }
-        }
-        "list_partner_cases" => {
-            const { Needs { table: &[get(&[SESSION]), query_gsi1(&[PARTNER_CASES])], ..Needs::NONE } }
-        }
-        "open_case" => {
-            const {
-                Needs {
-                    table: &[
-                        get(&[IDEMPOTENCY, SESSION, APP, CASE_COUNTER]),
-                        query(&[CASE]),
-                        put(&[IDEMPOTENCY, CASE, CASE_QUEUE, APP, CASE_COUNTER]),
-                        update(&[CASE_COUNTER]),
-                        delete(&[IDEMPOTENCY]),
-                    ],
-                    email: true,
-                    events: true,
-                    outbox: true,
-                }
-            }
-        }
+        "explain_school_person" => const { Needs { table: &[get(&[SCHOOL_SESSION, APP, PARTNER, SCHOOL, PEOPLE]), query(&[SELECTION])], ..Needs::NONE } },
+        "explain_partner_school_person" => const { Needs { table: &[get(&[SESSION, APP, PARTNER, SCHOOL, PEOPLE]), query(&[SELECTION, SHARED])], ..Needs::NONE } },
+        "get_school_feed" => const { Needs { table: &[get(&[SCHOOL_SESSION, SCHOOL, USAGE]), query(&[SCHOOL])], ..Needs::NONE } },
+        "get_school_held_extract" => const { Needs { table: &[get(&[SCHOOL_SESSION, SCHOOL, PEOPLE]), query(&[HELD, PEOPLE])], ..Needs::NONE } },
+        "release_school_held_extract" => const { Needs { table: &[ get(&[SCHOOL_SESSION, SCHOOL, PEOPLE, APP]), query(&[SCHOOL, PEOPLE, HELD]), put(&[PEOPLE, SCHOOL, HELD, APP]), update(&[SCHOOL]), delete(&[HELD]), ], email: true, events: true, outbox: true } },
+        "reject_school_held_extract" => const { Needs { table: &[ get(&[SCHOOL_SESSION, SCHOOL, PEOPLE, APP]), query(&[SCHOOL, PEOPLE, HELD]), put(&[PEOPLE, SCHOOL, HELD, APP]), update(&[SCHOOL]), delete(&[HELD]), ], email: true, events: true, outbox: true } },
+        "get_ops_held_extract" => const { Needs { table: &[get(&[OPS_SESSION, SCHOOL]), query(&[HELD, PEOPLE])], ..Needs::NONE } },
+        "release_ops_held_extract" => const { Needs { table: &[ get(&[OPS_SESSION, SCHOOL, PEOPLE, APP]), query(&[SCHOOL, PEOPLE, HELD]), put(&[PEOPLE, SCHOOL, HELD, APP]), update(&[SCHOOL]), delete(&[HELD]), ], email: true, events: true, outbox: true } },
+        "reject_ops_held_extract" => const { Needs { table: &[ get(&[OPS_SESSION, SCHOOL, PEOPLE, APP]), query(&[SCHOOL, PEOPLE, HELD]), put(&[PEOPLE, SCHOOL, HELD, APP]), update(&[SCHOOL]), delete(&[HELD]), ], email: true, events: true, outbox: true } },
+        "apply_revocations" => const { Needs { table: &[ get(&[APP, PARTNER]), query(&[REVOCATIONS_DUE, LOG]), put(&[APP, LOG, SCHOOL]), delete(&[REVOCATIONS_DUE]), ], email: true, events: true, outbox: true } },
+        "list_partner_cases" => const { Needs { table: &[get(&[SESSION]), query_gsi1(&[PARTNER_CASES])], ..Needs::NONE } },
+        "open_case" => const { Needs { table: &[ get(&[IDEMPOTENCY, SESSION, APP, CASE_COUNTER]), query(&[CASE]), put(&[IDEMPOTENCY, CASE, CASE_QUEUE, APP, CASE_COUNTER]), update(&[CASE_COUNTER]), delete(&[IDEMPOTENCY]), ], email: true, events: true, outbox: true } },
         "get_partner_case" => const { Needs { table: &[get(&[SESSION]), query(&[CASE])], ..Needs::NONE } },
-        "comment_on_case" => {
-            const {
-                Needs {
-                    table: &[
-                        get(&[IDEMPOTENCY, SESSION, CASE]),
-                        query(&[CASE]),
-                        put(&[IDEMPOTENCY, CASE, CASE_QUEUE]),
-                        delete(&[IDEMPOTENCY, CASE_QUEUE]),
-                    ],
-                    email: true,
-                    events: true,
-                    outbox: true,
-                }
-            }
-        }
-        "escalate_case" => {
-            const {
-                Needs {
-                    table: &[get(&[SESSION, CASE]), query(&[CASE]), put(&[CASE, CASE_QUEUE]), delete(&[CASE_QUEUE])],
-                    email: true,
-                    events: true,
-                    outbox: true,
-                }
-            }
-        }
-        "close_partner_case" => {
-            const {
-                Needs {
-                    table: &[
-                        get(&[SESSION, CASE, APP]),
-                        query(&[CASE]),
-                        put(&[CASE, CASE_QUEUE, APP]),
-                        delete(&[CASE_QUEUE]),
-                    ],
-                    email: true,
-                    events: true,
-                    outbox: true,
-                }
-            }
-        }
-        "reopen_case" => {
-            const {
-                Needs {
-                    table: &[
-                        get(&[SESSION, CASE, APP]),
-                        query(&[CASE]),
-                        put(&[CASE, CASE_QUEUE, APP]),
-                        delete(&[CASE_QUEUE]),
-                    ],
-                    email: true,
-                    events: true,
-                    outbox: true,
-                }
-            }
-        }
-        "archive_cases" => {
-            const {
-                Needs {
-                    table: &[
-                        get(&[CASE]),
-                        query(&[CASE_QUEUE_CLOSED]),
-                        put(&[CASE, CASE_QUEUE_ARCHIVED]),
-                        delete(&[CASE_QUEUE_CLOSED]),
-                    ],
-                    ..Needs::NONE
-                }
-            }
-        }
+        "comment_on_case" => const { Needs { table: &[ get(&[IDEMPOTENCY, SESSION, CASE]), query(&[CASE]), put(&[IDEMPOTENCY, CASE, CASE_QUEUE]), delete(&[IDEMPOTENCY, CASE_QUEUE]), ], email: true, events: true, outbox: true } },
+        "escalate_case" => const { Needs { table: &[get(&[SESSION, CASE]), query(&[CASE]), put(&[CASE, CASE_QUEUE]), delete(&[CASE_QUEUE])], email: true, events: true, outbox: true } },
+        "close_partner_case" => const { Needs { table: &[ get(&[SESSION, CASE, APP]), query(&[CASE]), put(&[CASE, CASE_QUEUE, APP]), delete(&[CASE_QUEUE]), ], email: true, events: true, outbox: true } },
+        "reopen_case" => const { Needs { table: &[ get(&[SESSION, CASE, APP]), query(&[CASE]), put(&[CASE, CASE_QUEUE, APP]), delete(&[CASE_QUEUE]), ], email: true, events: true, outbox: true } },
+        "archive_cases" => const { Needs { table: &[ get(&[CASE]), query(&[CASE_QUEUE_CLOSED]), put(&[CASE, CASE_QUEUE_ARCHIVED]), delete(&[CASE_QUEUE_CLOSED]), ], ..Needs::NONE } },
         "deliver_outbox" => const { Needs { table: &[], email: true, events: true, outbox: true } },
-        "mark_inactive_schools" => {
-            const {
-                Needs {
-                    table: &[get(&[APP]), query(&[SCHOOL]), query_gsi1(&[AGENTS_BY_ACTIVITY]), put(&[SCHOOL, APP])],
-                    email: true,
-                    events: true,
-                    outbox: true,
-                }
-            }
-        }
+        "mark_inactive_schools" => const { Needs { table: &[get(&[APP]), query(&[SCHOOL]), query_gsi1(&[AGENTS_BY_ACTIVITY]), put(&[SCHOOL, APP])], email: true, events: true, outbox: true } },
         "list_partners" => const { Needs { table: &[get(&[OPS_SESSION]), query(&[PARTNER_LISTINGS])], ..Needs::NONE } },
-        "create_partner" => {
-            const {
-                Needs {
-                    table: &[
-                        get(&[OPS_SESSION, PARTNER_LISTINGS, PARTNER, USER]),
-                        put(&[PARTNER_LISTINGS, PARTNER, USER]),
-                    ],
-                    email: true,
-                    events: true,
-                    outbox: true,
-                }
-            }
-        }
-        "import_directory" => {
-            const {
-                Needs {
-                    table: &[
-                        get(&[OPS_SESSION, DIRECTORY]),
-                        put(&[DIRECTORY, DIRECTORY_TERM]),
-                        delete(&[DIRECTORY, DIRECTORY_TERM]),
-                    ],
-                    email: true,
-                    events: true,
-                    outbox: true,
-                }
-            }
-        }
-        "search_ops_directory" => {
-            const { Needs { table: &[get(&[OPS_SESSION]), query(&[DIRECTORY_TERM])], ..Needs::NONE } }
-        }
-        "update_directory_school" => {
-            const {
-                Needs {
-                    table: &[
-                        get(&[OPS_SESSION, DIRECTORY]),
-                        put(&[DIRECTORY, DIRECTORY_TERM]),
-                        delete(&[DIRECTORY, DIRECTORY_TERM]),
-                    ],
-                    email: true,
-                    events: true,
-                    outbox: true,
-                }
-            }
-        }
-        "request_international_school" => {
-            const {
-                Needs {
-                    table: &[
-                        get(&[IDEMPOTENCY, SESSION, INTERNATIONAL_REQUEST]),
-                        put(&[IDEMPOTENCY, INTERNATIONAL_REQUEST, INTERNATIONAL_QUEUE_PENDING]),
-                        delete(&[IDEMPOTENCY]),
-                    ],
-                    email: true,
-                    events: true,
-                    outbox: true,
-                }
-            }
-        }
-        "list_partner_international_requests" => {
-            const { Needs { table: &[get(&[SESSION]), query_gsi1(&[PARTNER_INTERNATIONAL_REQUESTS])], ..Needs::NONE } }
-        }
-        "list_international_requests" => {
-            const { Needs { table: &[get(&[OPS_SESSION]), query(&[INTERNATIONAL_QUEUE])], ..Needs::NONE } }
-        }
-        "accept_international_request" => {
-            const {
-                Needs {
-                    table: &[
-                        get(&[OPS_SESSION, INTERNATIONAL_REQUEST, DIRECTORY, INTERNATIONAL_COUNTER]),
-                        put(&[
-                            INTERNATIONAL_REQUEST,
-                            INTERNATIONAL_QUEUE,
-                            DIRECTORY,
-                            DIRECTORY_TERM,
-                            INTERNATIONAL_COUNTER,
-                        ]),
-                        update(&[INTERNATIONAL_COUNTER]),
-                        delete(&[INTERNATIONAL_QUEUE, DIRECTORY_TERM]),
-                    ],
-                    email: true,
-                    events: true,
-                    outbox: true,
-                }
-            }
-        }
-        "decline_international_request" => {
-            const {
-                Needs {
-                    table: &[
-                        get(&[OPS_SESSION, INTERNATIONAL_REQUEST]),
-                        put(&[INTERNATIONAL_REQUEST, INTERNATIONAL_QUEUE]),
-                        delete(&[INTERNATIONAL_QUEUE]),
-                    ],
-                    email: true,
-                    events: true,
-                    outbox: true,
-                }
-            }
-        }
+        "create_partner" => const { Needs { table: &[ get(&[OPS_SESSION, PARTNER_LISTINGS, PARTNER, USER]), put(&[PARTNER_LISTINGS, PARTNER, USER]), ], email: true, events: true, outbox: true } },
+        "import_directory" => const { Needs { table: &[ get(&[OPS_SESSION, DIRECTORY]), put(&[DIRECTORY, DIRECTORY_TERM]), delete(&[DIRECTORY, DIRECTORY_TERM]), ], email: true, events: true, outbox: true } },
+        "search_ops_directory" => const { Needs { table: &[get(&[OPS_SESSION]), query(&[DIRECTORY_TERM])], ..Needs::NONE } },
+        "update_directory_school" => const { Needs { table: &[ get(&[OPS_SESSION, DIRECTORY]), put(&[DIRECTORY, DIRECTORY_TERM]), delete(&[DIRECTORY, DIRECTORY_TERM]), ], email: true, events: true, outbox: true } },
+        "request_international_school" => const { Needs { table: &[ get(&[IDEMPOTENCY, SESSION, INTERNATIONAL_REQUEST]), put(&[IDEMPOTENCY, INTERNATIONAL_REQUEST, INTERNATIONAL_QUEUE_PENDING]), delete(&[IDEMPOTENCY]), ], email: true, events: true, outbox: true } },
+        "list_partner_international_requests" => const { Needs { table: &[get(&[SESSION]), query_gsi1(&[PARTNER_INTERNATIONAL_REQUESTS])], ..Needs::NONE } },
+        "list_international_requests" => const { Needs { table: &[get(&[OPS_SESSION]), query(&[INTERNATIONAL_QUEUE])], ..Needs::NONE } },
+        "accept_international_request" => const { Needs { table: &[ get(&[OPS_SESSION, INTERNATIONAL_REQUEST, DIRECTORY, INTERNATIONAL_COUNTER]), put(&[ INTERNATIONAL_REQUEST, INTERNATIONAL_QUEUE, DIRECTORY, DIRECTORY_TERM, INTERNATIONAL_COUNTER, ]), update(&[INTERNATIONAL_COUNTER]), delete(&[INTERNATIONAL_QUEUE, DIRECTORY_TERM]), ], email: true, events: true, outbox: true } },
+        "decline_international_request" => const { Needs { table: &[ get(&[OPS_SESSION, INTERNATIONAL_REQUEST]), put(&[INTERNATIONAL_REQUEST, INTERNATIONAL_QUEUE]), delete(&[INTERNATIONAL_QUEUE]), ], email: true, events: true, outbox: true } },
         "list_support_queue" => const { Needs { table: &[get(&[OPS_SESSION]), query(&[CASE_QUEUE])], ..Needs::NONE } },
         "get_support_case" => const { Needs { table: &[get(&[OPS_SESSION]), query(&[CASE])], ..Needs::NONE } },
-        "reply_to_case" => {
-            const {
-                Needs {
-                    table: &[
-                        get(&[IDEMPOTENCY, OPS_SESSION, CASE, APP]),
-                        query(&[CASE]),
-                        put(&[IDEMPOTENCY, CASE, CASE_QUEUE, APP]),
-                        delete(&[IDEMPOTENCY, CASE_QUEUE]),
-                    ],
-                    email: true,
-                    events: true,
-                    outbox: true,
-                }
-            }
-        }
-        "close_support_case" => {
-            const {
-                Needs {
-                    table: &[
-                        get(&[OPS_SESSION, CASE, APP]),
-                        query(&[CASE]),
-                        put(&[CASE, CASE_QUEUE, APP]),
-                        delete(&[CASE_QUEUE]),
-                    ],
-                    email: true,
-                    events: true,
-                    outbox: true,
-                }
-            }
-        }
-        "reassign_case" => {
-            const {
-                Needs {
-                    table: &[
-                        get(&[OPS_SESSION, CASE]),
-                        query(&[CASE]),
-                        put(&[CASE, CASE_QUEUE]),
-                        delete(&[CASE_QUEUE]),
-                    ],
-                    email: true,
-                    events: true,
-                    outbox: true,
-                }
-            }
-        }
-        "list_install_slots" => {
-            const { Needs { table: &[get(&[OPS_SESSION]), query(&[INSTALL_SLOTS])], ..Needs::NONE } }
-        }
-        "offer_install_slots" => {
-            const {
-                Needs {
-                    table: &[get(&[OPS_SESSION]), query(&[INSTALL_SLOTS]), put(&[INSTALL_SLOTS])],
-                    email: true,
-                    events: true,
-                    outbox: true,
-                }
-            }
-        }
-        "list_install_bookings" => {
-            const { Needs { table: &[get(&[OPS_SESSION]), query(&[INSTALL_SLOTS])], ..Needs::NONE } }
-        }
-        "mark_installed" => {
-            const {
-                Needs {
-                    table: &[
-                        get(&[OPS_SESSION, SCHOOL, INSTALL_SLOTS, APP]),
-                        query(&[SCHOOL]),
-                        put(&[SCHOOL, INSTALL_SLOTS, APP, LOG]),
-                    ],
-                    email: true,
-                    events: true,
-                    outbox: true,
-                }
-            }
-        }
-        "issue_agent_key" => {
-            const {
-                Needs {
-                    table: &[
-                        get(&[OPS_SESSION, SCHOOL, APP]),
-                        query(&[SCHOOL, SCHOOL_TEAM]),
-                        put(&[AGENT_KEY, SCHOOL]),
-                        delete(&[AGENT_KEY, SCHOOL]),
-                    ],
-                    email: true,
-                    events: true,
-                    outbox: true,
-                }
-            }
-        }
+        "reply_to_case" => const { Needs { table: &[ get(&[IDEMPOTENCY, OPS_SESSION, CASE, APP]), query(&[CASE]), put(&[IDEMPOTENCY, CASE, CASE_QUEUE, APP]), delete(&[IDEMPOTENCY, CASE_QUEUE]), ], email: true, events: true, outbox: true } },
+        "close_support_case" => const { Needs { table: &[ get(&[OPS_SESSION, CASE, APP]), query(&[CASE]), put(&[CASE, CASE_QUEUE, APP]), delete(&[CASE_QUEUE]), ], email: true, events: true, outbox: true } },
+        "reassign_case" => const { Needs { table: &[ get(&[OPS_SESSION, CASE]), query(&[CASE]), put(&[CASE, CASE_QUEUE]), delete(&[CASE_QUEUE]), ], email: true, events: true, outbox: true } },
+        "list_install_slots" => const { Needs { table: &[get(&[OPS_SESSION]), query(&[INSTALL_SLOTS])], ..Needs::NONE } },
+        "offer_install_slots" => const { Needs { table: &[get(&[OPS_SESSION]), query(&[INSTALL_SLOTS]), put(&[INSTALL_SLOTS])], email: true, events: true, outbox: true } },
+        "list_install_bookings" => const { Needs { table: &[get(&[OPS_SESSION]), query(&[INSTALL_SLOTS])], ..Needs::NONE } },
+        "mark_installed" => const { Needs { table: &[ get(&[OPS_SESSION, SCHOOL, INSTALL_SLOTS, APP]), query(&[SCHOOL]), put(&[SCHOOL, INSTALL_SLOTS, APP, LOG]), ], email: true, events: true, outbox: true } },
+        "issue_agent_key" => const { Needs { table: &[ get(&[OPS_SESSION, SCHOOL, APP]), query(&[SCHOOL, SCHOOL_TEAM]), put(&[AGENT_KEY, SCHOOL]), delete(&[AGENT_KEY, SCHOOL]), ], email: true, events: true, outbox: true } },
         "get_webhook" => const { Needs { table: &[get(&[SESSION, WEBHOOK])], ..Needs::NONE } },
-        "set_webhook" => {
-            const { Needs { table: &[get(&[SESSION, WEBHOOK]), put(&[WEBHOOK])], email: true, events: true, outbox: true } }
-        }
-        "rotate_webhook_secret" => {
-            const { Needs { table: &[get(&[SESSION, WEBHOOK]), put(&[WEBHOOK])], email: true, events: true, outbox: true } }
-        }
+        "set_webhook" => const { Needs { table: &[get(&[SESSION, WEBHOOK]), put(&[WEBHOOK])], email: true, events: true, outbox: true } },
+        "rotate_webhook_secret" => const { Needs { table: &[get(&[SESSION, WEBHOOK]), put(&[WEBHOOK])], email: true, events: true, outbox: true } },
         "list_webhook_deliveries" => const { Needs { table: &[get(&[SESSION]), query(&[WEBHOOK])], ..Needs::NONE } },
-        "redeliver_webhook" => {
-            const { Needs { table: &[get(&[SESSION, WEBHOOK]), put(&[WEBHOOK])], email: true, events: true, outbox: true } }
-        }
+        "redeliver_webhook" => const { Needs { table: &[get(&[SESSION, WEBHOOK]), put(&[WEBHOOK])], email: true, events: true, outbox: true } },
         "deliver_webhooks" => const { Needs { table: &[get(&[WEBHOOK]), put(&[WEBHOOK])], ..Needs::NONE } },
-        "send_sign_in_links" => {
-            const {
-                Needs {
-                    table: &[
-                        get(&[SIGN_IN, USER, SCHOOL_USER, OPS_USER]),
-                        put(&[OPS_USER, LOGIN, SCHOOL_LOGIN, OPS_LOGIN]),
-                        delete(&[SIGN_IN]),
-                    ],
-                    email: true,
-                    ..Needs::NONE
-                }
-            }
-        }
-        "send_reminders" => {
-            const {
-                Needs {
-                    table: &[
-                        get(&[APP, PARTNER]),
-                        query(&[REMINDERS_DUE]),
-                        put(&[APP, LOG, INVITE, SCHOOL]),
-                        delete(&[REMINDERS_DUE, INVITE]),
-                    ],
-                    email: true,
-                    ..Needs::NONE
-                }
-            }
-        }
+        "send_sign_in_links" => const { Needs { table: &[ get(&[SIGN_IN, USER, SCHOOL_USER, OPS_USER]), put(&[OPS_USER, LOGIN, SCHOOL_LOGIN, OPS_LOGIN]), delete(&[SIGN_IN]), ], email: true, ..Needs::NONE } },
+        "send_reminders" => const { Needs { table: &[ get(&[APP, PARTNER]), query(&[REMINDERS_DUE]), put(&[APP, LOG, INVITE, SCHOOL]), delete(&[REMINDERS_DUE, INVITE]), ], email: true, ..Needs::NONE } },
         _ => return None,
     })
 }
