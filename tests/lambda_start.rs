@@ -9,7 +9,9 @@
 use std::path::PathBuf;
 use std::sync::OnceLock;
 
-use gatehouse_tests::lambda_runtime::{StartFailed, build_bootstrap, function_environment, http_get_event, start_once};
+use gatehouse_tests::lambda_runtime::{
+    Start, StartFailed, build_bootstrap, function_environment, http_get_event, start_once,
+};
 use serde_json::{Value, json};
 
 const ORIGIN_SECRET: &str = "standin-origin-secret";
@@ -23,35 +25,34 @@ async fn environment(function: &str) -> Vec<(&'static str, String)> {
     function_environment(function, ORIGIN_SECRET).await.expect("moto resources")
 }
 
-fn body_of(answer: &Value) -> Value {
+/// Starts the route function `function` with `environment` and hands it `GET path` as CloudFront
+/// sends it, with `origin_secret`; the start, once it has answered.
+async fn get_once(function: &str, environment: &[(&str, String)], path: &str, origin_secret: &str) -> Start {
+    let start = start_once(bootstrap(), function, environment, http_get_event(path, origin_secret)).await;
+    start.unwrap_or_else(|error| panic!("{function} should start and answer: {error}"))
+}
+
+/// The JSON body of a route's `answer`, once its status is checked to be `status`.
+fn body_with_status(answer: &Value, status: u16) -> Value {
+    assert_eq!(answer["statusCode"], status, "{answer}");
     serde_json::from_str(answer["body"].as_str().expect("a body")).expect("a JSON body")
 }
 
 #[tokio::test]
 async fn a_route_function_answers_its_http_event() {
-    let environment = environment("health").await;
-    let start = start_once(bootstrap(), "HealthFunction", &environment, http_get_event("/api/health", ORIGIN_SECRET))
-        .await
-        .expect("health starts and answers");
-    assert_eq!(start.answer["statusCode"], 200, "{}", start.answer);
-    assert_eq!(body_of(&start.answer)["status"], "ok");
+    let start = get_once("HealthFunction", &environment("health").await, "/api/health", ORIGIN_SECRET).await;
+    assert_eq!(body_with_status(&start.answer, 200)["status"], "ok");
     assert!(start.init <= start.first_answer);
 }
 
 #[tokio::test]
 async fn a_route_refuses_a_caller_without_a_session_and_one_that_skips_cloudfront() {
     let environment = environment("get_me").await;
-    let start = start_once(bootstrap(), "GetMeFunction", &environment, http_get_event("/api/me", ORIGIN_SECRET))
-        .await
-        .expect("get_me starts and answers");
-    assert_eq!(start.answer["statusCode"], 401, "{}", start.answer);
-    assert_eq!(body_of(&start.answer)["code"], "sign_in_required");
+    let start = get_once("GetMeFunction", &environment, "/api/me", ORIGIN_SECRET).await;
+    assert_eq!(body_with_status(&start.answer, 401)["code"], "sign_in_required");
 
-    let direct = start_once(bootstrap(), "GetMeFunction", &environment, http_get_event("/api/me", "not-the-secret"))
-        .await
-        .expect("get_me starts and answers");
-    assert_eq!(direct.answer["statusCode"], 403, "{}", direct.answer);
-    assert_eq!(body_of(&direct.answer)["code"], "direct_access_refused");
+    let direct = get_once("GetMeFunction", &environment, "/api/me", "not-the-secret").await;
+    assert_eq!(body_with_status(&direct.answer, 403)["code"], "direct_access_refused");
 }
 
 #[tokio::test]

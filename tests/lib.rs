@@ -3,7 +3,9 @@
 pub mod counting;
 pub mod extracts;
 pub mod lambda_runtime;
+pub mod local;
 pub mod moto;
 pub mod stack;
 pub mod wait;
+pub mod watched;
 pub mod webhook_receiver;

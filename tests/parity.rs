@@ -68,21 +68,9 @@ fn function_name(route: &Route) -> String {
     format!("{}Function", route.pascal_name())
 }
 
-/// `apply_revocations` → `ApplyRevocationsFunction`, by the rule
-/// `Route::pascal_name` applies to routes.
+/// `apply_revocations` → `ApplyRevocationsFunction`.
 fn job_function_name(job: &Job) -> String {
-    let pascal: String = job
-        .name
-        .split('_')
-        .map(|word| {
-            let mut chars = word.chars();
-            match chars.next() {
-                Some(first) => first.to_ascii_uppercase().to_string() + chars.as_str(),
-                None => String::new(),
-            }
-        })
-        .collect();
-    format!("{pascal}Function")
+    format!("{}Function", job.pascal_name())
 }
 
 /// SAM's two ways to run a function on an EventBridge schedule: a rule
@@ -176,22 +164,46 @@ fn assert_no_problems(what: &str, problems: Vec<String>) {
     assert!(problems.is_empty(), "{what}:\n  {}", problems.join("\n  "));
 }
 
-#[test]
-fn every_route_has_its_function_binary_method_and_path() {
+/// Which function of the template runs an entry of `ROUTES`, `JOBS` or `EVENT_CONSUMERS`: its
+/// logical id, the binary's name for it and, should it be missing, what the entry is.
+struct FunctionOf {
+    name: String,
+    binary: &'static str,
+    entry: String,
+}
+
+/// Finds the function of each of `entries` in the template and makes the checks every function
+/// shares, then `check`'s (given the entry, the function's name and the function); fails with
+/// every problem found, under `what`.
+fn check_functions<T>(
+    what: &str,
+    entries: &[T],
+    function_of: impl Fn(&T) -> FunctionOf,
+    check: impl Fn(&T, &str, &Value, &mut Vec<String>),
+) {
     let template = Template::load();
     let mut problems = Vec::new();
-    for route in ROUTES {
-        let name = function_name(route);
+    for entry in entries {
+        let FunctionOf { name, binary, entry: described } = function_of(entry);
         let Some(function) = template.resource(&name) else {
-            problems.push(format!(
-                "route {} ({} {}) has no {name} in the template",
-                route.name,
-                route.method.as_str(),
-                route.path
-            ));
+            problems.push(format!("{described} has no {name} in the template"));
             continue;
         };
-        check_build(&template, &name, function, route.name, &mut problems);
+        check_build(&template, &name, function, binary, &mut problems);
+        check(entry, &name, function, &mut problems);
+    }
+    assert_no_problems(what, problems);
+}
+
+#[test]
+fn every_route_has_its_function_binary_method_and_path() {
+    let function_of = |route: &Route| FunctionOf {
+        name: function_name(route),
+        binary: route.name,
+        entry: format!("route {} ({} {})", route.name, route.method.as_str(), route.path),
+    };
+    let what = "routes missing from infra/template.yaml";
+    check_functions(what, ROUTES, function_of, |route, name, function, problems| {
         let events = http_events(function);
         let matching = events
             .iter()
@@ -209,21 +221,17 @@ fn every_route_has_its_function_binary_method_and_path() {
                 problems.push(format!("{name}: event {event} is not on the HttpApi (ApiId: !Ref HttpApi)"));
             }
         }
-    }
-    assert_no_problems("routes missing from infra/template.yaml", problems);
+    });
 }
 
 #[test]
 fn every_job_has_its_function_binary_and_schedule() {
-    let template = Template::load();
-    let mut problems = Vec::new();
-    for job in JOBS {
-        let name = job_function_name(job);
-        let Some(function) = template.resource(&name) else {
-            problems.push(format!("job {} ({}) has no {name} in the template", job.name, job.schedule));
-            continue;
-        };
-        check_build(&template, &name, function, job.name, &mut problems);
+    let function_of = |job: &Job| FunctionOf {
+        name: job_function_name(job),
+        binary: job.name,
+        entry: format!("job {} ({})", job.name, job.schedule),
+    };
+    check_functions("jobs missing from infra/template.yaml", JOBS, function_of, |job, name, function, problems| {
         let schedules = schedule_events(function);
         let matching: Vec<_> = schedules.iter().filter(|(_, expression, _)| expression == job.schedule).collect();
         if matching.len() != 1 {
@@ -243,8 +251,7 @@ fn every_job_has_its_function_binary_and_schedule() {
             problems
                 .push(format!("{name}: job {} has HttpApi event {event}; jobs run on their schedule only", job.name));
         }
-    }
-    assert_no_problems("jobs missing from infra/template.yaml", problems);
+    });
 }
 
 /// `deliver_webhooks` → `DeliverWebhooksFunction`, by the same rule.
@@ -257,15 +264,13 @@ fn consumer_function_name(consumer: &EventConsumer) -> String {
 /// asynchronous retries (its delivery retries rely on them).
 #[test]
 fn every_event_consumer_has_its_function_binary_and_rule() {
-    let template = Template::load();
-    let mut problems = Vec::new();
-    for consumer in EVENT_CONSUMERS {
-        let name = consumer_function_name(consumer);
-        let Some(function) = template.resource(&name) else {
-            problems.push(format!("event consumer {} has no {name} in the template", consumer.name));
-            continue;
-        };
-        check_build(&template, &name, function, consumer.name, &mut problems);
+    let function_of = |consumer: &EventConsumer| FunctionOf {
+        name: consumer_function_name(consumer),
+        binary: consumer.name,
+        entry: format!("event consumer {}", consumer.name),
+    };
+    let what = "event consumers missing from infra/template.yaml";
+    check_functions(what, EVENT_CONSUMERS, function_of, |consumer, name, function, problems| {
         let events = at(function, &["Properties", "Events"]).and_then(Value::as_mapping);
         let events: Vec<_> = events.into_iter().flatten().collect();
         if events.len() != 1 {
@@ -302,8 +307,7 @@ fn every_event_consumer_has_its_function_binary_and_rule() {
         if retries != Some(2) {
             problems.push(format!("{name}: EventInvokeConfig.MaximumRetryAttempts is {retries:?}, expected 2"));
         }
-    }
-    assert_no_problems("event consumers missing from infra/template.yaml", problems);
+    });
 }
 
 #[test]

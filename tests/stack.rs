@@ -5,12 +5,12 @@
 
 use std::sync::Arc;
 
+use crate::local::{self, Local, demo_now};
 use crate::moto;
-use chrono::{TimeZone, Utc};
 use gatehouse_aws::{AwsPorts, ResourceNames, create_table};
 use gatehouse_core::ports::ManualClock;
 use gatehouse_core::{EmailAddress, Gatehouse, Settings, demo, directory};
-use gatehouse_local::{LocalConfig, RunningServer};
+use gatehouse_local::RunningServer;
 use serde_json::{Value, json};
 
 /// An email as the recipient sees it.
@@ -35,11 +35,6 @@ pub struct Stack {
     _data: Option<tempfile::TempDir>,
 }
 
-/// The demo clock's moment, as in the API tests.
-fn start_time() -> chrono::DateTime<Utc> {
-    Utc.with_ymd_and_hms(2026, 11, 23, 10, 0, 0).unwrap()
-}
-
 /// The directory rows the attacks use, with the register's header: Brookside
 /// Infant School (a website, so a verified domain) and Millbrook Academy
 /// (none). Importing all 240 on moto would cost minutes for nothing.
@@ -54,11 +49,7 @@ fn directory_rows() -> String {
 impl Stack {
     /// The local server on a free port, with a fresh embedded store.
     pub async fn embedded() -> Stack {
-        let data = tempfile::tempdir().expect("temp dir");
-        let clock = Arc::new(ManualClock::at(start_time()));
-        let mut config = LocalConfig::new(data.path().to_owned());
-        config.clock = clock.clone();
-        let server = gatehouse_local::start(config).await.expect("local server starts");
+        let Local { server, clock, data } = local::start(|_| {}).await;
         Stack {
             url: server.url.clone(),
             gatehouse: server.gatehouse.clone(),
@@ -86,9 +77,9 @@ impl Stack {
         aws_sdk_sesv2::Client::new(&config).create_email_identity().email_identity(&domain).send().await?;
         aws_sdk_eventbridge::Client::new(&config).create_event_bus().name(&names.event_bus).send().await?;
         let ports = AwsPorts::new(&config, &names);
-        demo::seed(ports.table.as_ref(), start_time()).await?;
+        demo::seed(ports.table.as_ref(), demo_now()).await?;
         directory::import(ports.table.as_ref(), directory_rows().as_bytes(), 0, |_| {}).await?;
-        let clock = Arc::new(ManualClock::at(start_time()));
+        let clock = Arc::new(ManualClock::at(demo_now()));
         let gatehouse = ports.gatehouse(Settings::new("https://gatehouse.example"), clock.clone()).enforcing_access();
         moto::run_sign_in_consumer(&config, &names.event_bus, gatehouse.clone()).await?;
         let router = gatehouse_api::router(gatehouse.clone());
@@ -213,9 +204,25 @@ impl Stack {
     }
 }
 
+/// The token after `marker` (e.g. `/authorise#token=`) in an email's text.
 pub fn token_after(text: &str, marker: &str) -> String {
-    let start = text.find(marker).unwrap_or_else(|| panic!("{marker} in {text}")) + marker.len();
+    let start = text.find(marker).unwrap_or_else(|| panic!("no {marker} in {text}")) + marker.len();
     text[start..].chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_').collect()
+}
+
+/// Bea Bursar's answers to the authorisation wizard (S2) for the invitation `token`: she can
+/// decide, the school runs Arbor, students and groups are shared in `gdpr_mode`, the feed on.
+pub fn beas_answers(token: &str, gdpr_mode: &str) -> Value {
+    json!({
+        "token": token,
+        "has_authority": true,
+        "approver_name": "Bea Bursar",
+        "approver_role": "Business Manager",
+        "mis": "Arbor",
+        "approved_scopes": ["students", "groups"],
+        "gdpr_mode": gdpr_mode,
+        "feed_status": "Enabled"
+    })
 }
 
 /// Runs one attack on the embedded store and on moto: two tests.

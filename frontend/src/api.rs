@@ -8,10 +8,11 @@ use std::fmt;
 
 use gatehouse_model::{
     AccountKind, ActionOutcome, AppQuery, Endpoint, InviteRequest, ListSchoolsQuery, MagicLinkAccepted,
-    MagicLinkRequest, Method, NoBody, NoQuery, Op, PriorityRequest, Problem, RevokeRequest, SchoolPage, SessionRequest,
-    endpoint,
+    MagicLinkRequest, Method, NoBody, NoQuery, Op, PriorityRequest, Problem, ROUTES, RevokeRequest, SchoolPage,
+    SessionRequest, endpoint,
 };
-use gloo_net::http::{Method as HttpMethod, Request, RequestBuilder, Response};
+use gloo_net::http::{Method as HttpMethod, Request, RequestBuilder};
+use leptos::prelude::{RwSignal, Set};
 use serde::de::DeserializeOwned;
 
 use crate::school_query;
@@ -107,6 +108,18 @@ pub fn call<E: Endpoint>(
     fetch::<E>(url::<E>(path, query), body, None)
 }
 
+/// Calls `E`, which takes no parameters, into a signal: `None` while it loads, then the answer.
+/// The screen may set the signal itself, as when a change answers with the new state.
+pub fn load<E>() -> RwSignal<Option<Result<E::Response, ApiError>>>
+where
+    E: Endpoint<Query = NoQuery, Body = NoBody>,
+    E::Response: Send + Sync + 'static,
+{
+    let answer = RwSignal::new(None);
+    leptos::task::spawn_local(async move { answer.set(Some(call::<E>(&[], &NoQuery, &NoBody).await)) });
+    answer
+}
+
 /// As [`call`], for an operation that takes an `Idempotency-Key`: `key` is made when the form
 /// opens, so a double click or a retry of the same send does its work once.
 pub fn call_with_key<E: Endpoint>(
@@ -127,7 +140,7 @@ pub fn url<E: Endpoint>(path: &[(&str, &str)], query: &E::Query) -> String {
 
 /// `E`'s path with its parameters filled in, then `query` when there is one.
 fn address<E: Endpoint>(path: &[(&str, &str)], query: String) -> String {
-    let path = path_of(E::OP, path);
+    let path = path_of(const { route_of(E::OP) }.1, path);
     if query.is_empty() { path } else { format!("{path}?{query}") }
 }
 
@@ -282,17 +295,17 @@ fn fetch<E: Endpoint>(
     key: Option<&str>,
 ) -> impl Future<Output = Result<E::Response, ApiError>> + use<E> {
     let builder = request::<E>(&url, key);
-    let request = match E::OP.route().method {
+    let request = match const { route_of(E::OP) }.0 {
         Method::Get => builder.build(),
         Method::Post => builder.json(body),
     };
-    async move { decode(send(request).await?).await }
+    async move { decode(send(request).await?) }
 }
 
 /// A request to `url` with `E`'s method, asking for JSON. Same-origin, so the browser sends the
 /// session cookie without any credentials option.
 fn request<E: Endpoint>(url: &str, key: Option<&str>) -> RequestBuilder {
-    let method = match E::OP.route().method {
+    let method = match const { route_of(E::OP) }.0 {
         Method::Get => HttpMethod::GET,
         Method::Post => HttpMethod::POST,
     };
@@ -304,30 +317,52 @@ fn request<E: Endpoint>(url: &str, key: Option<&str>) -> RequestBuilder {
     }
 }
 
-/// The route's path with each `{name}` replaced by its value, escaped, so an id can never step
-/// into another path segment.
-fn path_of(op: Op, params: &[(&str, &str)]) -> String {
-    params.iter().fold(op.route().path.to_owned(), |path, (name, value)| {
-        path.replace(&format!("{{{name}}}"), &percent_encoded(value))
-    })
+/// `op`'s method and path, looked up while compiling (`const { route_of(E::OP) }`): looking up
+/// at run time, as `Op::route` does, links the whole route table into every bundle, each
+/// operation's OpenAPI texts included (#14).
+const fn route_of(op: Op) -> (Method, &'static str) {
+    let mut index = 0;
+    while index < ROUTES.len() {
+        let route = &ROUTES[index];
+        if route.op as usize == op as usize {
+            return (route.method, route.path);
+        }
+        index += 1;
+    }
+    panic!("every Op has a row in ROUTES")
 }
 
-async fn send(request: Result<Request, gloo_net::Error>) -> Result<Response, ApiError> {
+/// A route's path with each `{name}` replaced by its value, escaped, so an id can never step
+/// into another path segment.
+fn path_of(route: &str, params: &[(&str, &str)]) -> String {
+    params
+        .iter()
+        .fold(route.to_owned(), |path, (name, value)| path.replace(&format!("{{{name}}}"), &percent_encoded(value)))
+}
+
+/// A successful answer, not yet read as its operation's type.
+struct Answer {
+    status: u16,
+    text: String,
+}
+
+/// Sends `request` and reads the answer. Not generic, and so in the wasm once: each operation's
+/// call adds only reading its own JSON (`decode`) to it (#14).
+async fn send(request: Result<Request, gloo_net::Error>) -> Result<Answer, ApiError> {
     let response = request.map_err(|_| ApiError::Unreachable)?.send().await.map_err(|_| ApiError::Unreachable)?;
-    if response.ok() {
-        return Ok(response);
-    }
     let status = response.status();
-    match response.json::<Problem>().await {
-        Ok(problem) => Err(ApiError::Problem(problem)),
-        Err(_) => Err(ApiError::Unexpected { status }),
+    if !response.ok() {
+        return Err(match response.json::<Problem>().await {
+            Ok(problem) => ApiError::Problem(problem),
+            Err(_) => ApiError::Unexpected { status },
+        });
     }
+    let text = response.text().await.map_err(|_| ApiError::Unexpected { status })?;
+    Ok(Answer { status, text })
 }
 
 /// The answer's JSON as `T`. An empty body (a 204) reads as `null`, which is what `NoContent` is.
-async fn decode<T: DeserializeOwned>(response: Response) -> Result<T, ApiError> {
-    let status = response.status();
-    let text = response.text().await.map_err(|_| ApiError::Unexpected { status })?;
+fn decode<T: DeserializeOwned>(Answer { status, text }: Answer) -> Result<T, ApiError> {
     serde_json::from_str(if text.is_empty() { "null" } else { &text }).map_err(|_| ApiError::Unexpected { status })
 }
 
@@ -396,27 +431,30 @@ mod tests {
 
     #[test]
     fn paths_fill_in_their_parameters_escaped() {
-        assert_eq!(path_of(Op::GetPartnerSchool, &[("school_id", "3280001")]), "/api/partner/schools/3280001");
         assert_eq!(
-            path_of(Op::RevokeSchoolAccess, &[("school_id", "../team")]),
+            path_of(route_of(Op::GetPartnerSchool).1, &[("school_id", "3280001")]),
+            "/api/partner/schools/3280001"
+        );
+        assert_eq!(
+            path_of(route_of(Op::RevokeSchoolAccess).1, &[("school_id", "../team")]),
             "/api/partner/schools/..%2Fteam/revoke"
         );
         assert_eq!(
-            path_of(Op::UpdatePermissionSet, &[("app_id", "demo-app")]),
+            path_of(route_of(Op::UpdatePermissionSet).1, &[("app_id", "demo-app")]),
             "/api/partner/apps/demo-app/permissions"
         );
     }
 
     #[test]
     fn key_routes_name_the_app_and_the_key() {
-        assert_eq!(path_of(Op::ListAppKeys, &[("app_id", "demo-app")]), "/api/partner/apps/demo-app/keys");
-        assert_eq!(path_of(Op::CreateAppKey, &[("app_id", "demo-app")]), "/api/partner/apps/demo-app/keys");
+        assert_eq!(path_of(route_of(Op::ListAppKeys).1, &[("app_id", "demo-app")]), "/api/partner/apps/demo-app/keys");
+        assert_eq!(path_of(route_of(Op::CreateAppKey).1, &[("app_id", "demo-app")]), "/api/partner/apps/demo-app/keys");
         assert_eq!(
-            path_of(Op::RevokeAppKey, &[("app_id", "demo-app"), ("key_id", "0a1b2c3d4e5f")]),
+            path_of(route_of(Op::RevokeAppKey).1, &[("app_id", "demo-app"), ("key_id", "0a1b2c3d4e5f")]),
             "/api/partner/apps/demo-app/keys/0a1b2c3d4e5f/revoke"
         );
-        assert_eq!(Op::CreateAppKey.route().method, Method::Post);
-        assert_eq!(Op::RevokeAppKey.route().method, Method::Post);
+        assert_eq!(route_of(Op::CreateAppKey).0, Method::Post);
+        assert_eq!(route_of(Op::RevokeAppKey).0, Method::Post);
     }
 
     #[test]

@@ -1,19 +1,41 @@
-//! The router: one route per screen. The paths below are the SPA's own; API paths come from
-//! `gatehouse_model::ROUTES` in `api.rs`.
+//! Each bundle's app (`app/<bundle>.rs`, mounted by `src/bin/<bundle>.rs`), and the addresses
+//! pages send people to. The paths are the SPA's own; API paths come from `gatehouse_model::ROUTES`
+//! in `api.rs`. Which bundle serves which path is listed once, in `xtask/src/spa.rs`: the server
+//! and CloudFront answer each path with its bundle's page.
+//!
+//! A portal's bundle routes with a `FlatRoutes` router (`Routes` adds nested routing it does not
+//! use, and 4 % to the download); a bundle of pages nobody moves between (signing in,
+//! authorising) has no router, which would make it a quarter bigger (#14). A move to a path
+//! another bundle serves is a full page load (`Elsewhere`).
 
 use gatehouse_model::{AccountKind, SchoolView};
+use leptos::either::Either;
 use leptos::prelude::*;
-use leptos_router::NavigateOptions;
-use leptos_router::components::{Redirect, Route, Router, Routes};
-use leptos_router::hooks::use_navigate;
-use leptos_router::path;
+use leptos_router::components::{FlatRoutes, FlatRoutesProps, RouteChildren, Router};
+use leptos_router::hooks::{use_location, use_navigate};
+use leptos_router::{MatchNestedRoutes, NavigateOptions};
 
-use crate::pages::{
-    ActiveSchools, AppKeysScreen, AuthLanding, AuthoriseScreen, InviteSchoolScreen, NotFound, OpsHome,
-    PendingAuthorisations, PermissionSetScreen, RevokedSchools, SchoolHome, SignIn, TeamScreen,
-};
+use crate::pages::NotFound;
 
-/// Where pages send people; kept next to the routes that match them.
+mod authorise;
+mod ops;
+mod partner;
+mod partner_cases;
+mod partner_invite;
+mod partner_settings;
+mod school;
+mod signin;
+
+pub use authorise::AuthoriseApp;
+pub use ops::OpsApp;
+pub use partner::PartnerApp;
+pub use partner_cases::PartnerCasesApp;
+pub use partner_invite::PartnerInviteApp;
+pub use partner_settings::PartnerSettingsApp;
+pub use school::SchoolApp;
+pub use signin::SigninApp;
+
+/// Where pages send people; the routes that match them are in `app/`.
 pub const ACTIVE_SCHOOLS: &str = "/schools";
 pub const PENDING_AUTHORISATIONS: &str = "/schools/pending";
 pub const REVOKED_SCHOOLS: &str = "/schools/revoked";
@@ -81,48 +103,32 @@ pub fn sign_in_when_as(kind: AccountKind, session_over: impl Fn() -> bool + 'sta
     });
 }
 
+/// A portal bundle's router: its routes, and `Elsewhere` for any other path.
 #[component]
-pub fn App() -> impl IntoView {
-    view! {
-        <Router>
-            <Routes fallback=NotFound>
-                <Route path=path!("/") view=|| view! { <Redirect path=ACTIVE_SCHOOLS /> } />
-                <Route path=path!("/signin") view=|| view! { <SignIn /> } />
-                // The emailed link lands here (`/auth#token=…`); the server never sees the fragment.
-                <Route path=path!("/auth") view=|| view! { <AuthLanding /> } />
-                // The school portal (S3) and the operations console (O1) sign in on their own.
-                <Route path=path!("/school/signin") view=|| view! { <SignIn kind=AccountKind::School /> } />
-                <Route path=path!("/school/auth") view=|| view! { <AuthLanding kind=AccountKind::School /> } />
-                <Route path=path!("/school") view=SchoolHome />
-                <Route path=path!("/school/apps/:app_id") view=crate::pages::SchoolAppScreen />
-                <Route path=path!("/school/team") view=crate::pages::SchoolTeamScreen />
-                <Route path=path!("/school/held-extract") view=crate::pages::SchoolHeldExtractScreen />
-                <Route path=path!("/school/onboarding") view=crate::pages::SchoolOnboardingScreen />
-                <Route path=path!("/ops/signin") view=|| view! { <SignIn kind=AccountKind::Ops /> } />
-                <Route path=path!("/ops/auth") view=|| view! { <AuthLanding kind=AccountKind::Ops /> } />
-                <Route path=path!("/ops") view=OpsHome />
-                <Route path=path!("/ops/cases") view=crate::pages::OpsCases />
-                <Route path=path!("/ops/cases/:case_id") view=crate::pages::OpsCase />
-                <Route path=path!("/ops/bookings") view=crate::pages::OpsBookings />
-                <Route path=path!("/ops/partners") view=crate::pages::OpsPartners />
-                <Route path=path!("/ops/directory") view=crate::pages::OpsDirectory />
-                <Route path=path!("/ops/international") view=crate::pages::OpsInternational />
-                <Route path=path!("/ops/verifications") view=crate::pages::OpsVerifications />
-                <Route path=path!("/schools/invite/international") view=crate::pages::InternationalRequestScreen />
-                <Route path=path!("/schools") view=ActiveSchools />
-                <Route path=path!("/schools/pending") view=PendingAuthorisations />
-                <Route path=path!("/schools/revoked") view=RevokedSchools />
-                <Route path=path!("/schools/invite") view=InviteSchoolScreen />
-                <Route path=path!("/permissions") view=PermissionSetScreen />
-                <Route path=path!("/team") view=TeamScreen />
-                <Route path=path!("/cases") view=crate::pages::CasesScreen />
-                <Route path=path!("/cases/new") view=crate::pages::NewCaseScreen />
-                <Route path=path!("/cases/:case_id") view=crate::pages::CaseScreen />
-                <Route path=path!("/keys") view=AppKeysScreen />
-                <Route path=path!("/webhooks") view=crate::pages::WebhooksScreen />
-                // Public: a school's Begin Authorisation link (`/authorise#token=…`), no sign-in.
-                <Route path=path!("/authorise") view=AuthoriseScreen />
-            </Routes>
-        </Router>
+fn PortalRouter<Defs>(children: RouteChildren<Defs>) -> impl IntoView
+where
+    Defs: MatchNestedRoutes + Clone + Send + 'static,
+{
+    // Built inside the router's children, which run with the router's context: `FlatRoutes`
+    // reads it at once, and panics without it.
+    view! { <Router>{FlatRoutes(FlatRoutesProps::builder().fallback(Elsewhere).children(children).build())}</Router> }
+}
+
+/// What a router shows for a path it does not know. Another bundle may serve it (a portal sends
+/// people to sign in, a page links to another portal's section): reached by a link or a redirect
+/// inside this page, the path is loaded in full, so the server answers with the page of the
+/// bundle that serves it. Loaded in full already, there is nothing there.
+#[component]
+fn Elsewhere() -> impl IntoView {
+    let location = use_location();
+    let path = location.pathname.get_untracked();
+    if crate::loaded_at(&path) {
+        return Either::Right(view! { <NotFound /> });
     }
+    let search = location.search.get_untracked();
+    let query = if search.is_empty() { String::new() } else { format!("?{search}") };
+    // Replaces the entry the router made, so Back still returns to the page before. It can only
+    // fail in a page without a window.
+    let _ = window().location().replace(&format!("{path}{query}{}", location.hash.get_untracked()));
+    Either::Left(())
 }

@@ -3,12 +3,12 @@
 //! Active Cases count, cross-tenant isolation and the 30-day archive job.
 
 use chrono::Duration;
-use gatehouse_core::cases;
 use gatehouse_core::demo::{DEMO_EMAIL, OTHER_EMAIL};
+use gatehouse_core::{CaseId, cases};
 use gatehouse_model::QueueFilter;
 use serde_json::{Value, json};
 
-use crate::helpers::{TestApp, assert_problem, new_client, spawn_app_as_demo};
+use crate::helpers::{TestApp, assert_problem, field_of_each, new_client, spawn_app_as_demo};
 
 const SUPPORT: &str = "support@gatehouse.example";
 const CONTACT: &str = "dev.lead@partner.example";
@@ -37,6 +37,12 @@ async fn active_cases_of(app: &TestApp, client: &reqwest::Client, school_id: &st
     let page = app.get_ok(client, "/api/partner/schools?view=active&page_size=200").await;
     let row = page["items"].as_array().unwrap().iter().find(|row| row["school_id"] == school_id).unwrap().clone();
     (tile["row"]["active_cases"].as_u64().unwrap(), row["active_cases"].as_u64().unwrap())
+}
+
+/// `days` on: the clock moved forward, and the demo partner signed in again for a fresh session.
+async fn days_later(app: &TestApp, days: i64) -> reqwest::Client {
+    app.clock.advance(Duration::days(days));
+    app.signed_in_client(DEMO_EMAIL).await
 }
 
 async fn open(app: &TestApp, client: &reqwest::Client, school_id: Option<&str>, summary: &str) -> Value {
@@ -104,10 +110,16 @@ async fn a_case_goes_from_new_to_closed_and_back_with_the_conversation_and_email
     // Support replies (the ops console's core call): the contact is emailed.
     let gatehouse = &app.server.gatehouse;
     app.clock.advance(Duration::minutes(5));
-    let replied =
-        cases::reply_as_support(gatehouse, &id, "Sasha (Support)", "Please send the URN of a missing pupil.", None)
-            .await
-            .unwrap();
+    let case_id = CaseId::parse(&id).unwrap();
+    let replied = cases::reply_as_support(
+        gatehouse,
+        &case_id,
+        "Sasha (Support)",
+        "Please send the URN of a missing pupil.",
+        None,
+    )
+    .await
+    .unwrap();
     assert_eq!(replied.state, gatehouse_model::CaseState::AwaitingPartner);
     let to_contact = app.emails_to(CONTACT).await;
     assert_eq!(to_contact.len(), 1);
@@ -163,8 +175,8 @@ async fn a_case_goes_from_new_to_closed_and_back_with_the_conversation_and_email
     assert_eq!(active_cases_of(&app, &client, &school_id).await, (1, 1));
 
     // Support closes it: the contact is told, once.
-    cases::close_as_support(gatehouse, &id, "Sasha (Support)").await.unwrap();
-    cases::close_as_support(gatehouse, &id, "Sasha (Support)").await.unwrap();
+    cases::close_as_support(gatehouse, &case_id, "Sasha (Support)").await.unwrap();
+    cases::close_as_support(gatehouse, &case_id, "Sasha (Support)").await.unwrap();
     let to_contact = app.emails_to(CONTACT).await;
     assert_eq!(to_contact.len(), 2);
     assert_eq!(to_contact[0].subject, "Your case GH-000001 was closed");
@@ -250,15 +262,16 @@ async fn case_lists_page_newest_first_and_the_queue_puts_escalated_cases_first()
     let rest = cases::queue(gatehouse, QueueFilter::Open, after.next_cursor.as_deref(), Some(2)).await.unwrap();
     assert_eq!(rest.items.len(), 1);
     // Moving state moves the queue entry.
-    cases::reply_as_support(gatehouse, &ids[0], "Sasha", "Looking now.", None).await.unwrap();
+    let case_ids: Vec<CaseId> = ids.iter().map(|id| CaseId::parse(id).unwrap()).collect();
+    cases::reply_as_support(gatehouse, &case_ids[0], "Sasha", "Looking now.", None).await.unwrap();
     let open = cases::queue(gatehouse, QueueFilter::Open, None, None).await.unwrap();
     let waiting = cases::queue(gatehouse, QueueFilter::AwaitingPartner, None, None).await.unwrap();
     assert_eq!((open.items.len(), waiting.items.len()), (2, 1));
     assert_eq!(waiting.items[0].case_id, ids[0]);
     // Reassign is recorded and repeatable.
-    let assigned = cases::reassign(gatehouse, &ids[1], Some("Robin")).await.unwrap();
+    let assigned = cases::reassign(gatehouse, &case_ids[1], Some("Robin")).await.unwrap();
     assert_eq!(assigned.assignee.as_deref(), Some("Robin"));
-    assert_eq!(cases::reassign(gatehouse, &ids[1], Some("Robin")).await.unwrap(), assigned);
+    assert_eq!(cases::reassign(gatehouse, &case_ids[1], Some("Robin")).await.unwrap(), assigned);
 }
 
 #[tokio::test]
@@ -269,16 +282,12 @@ async fn closed_cases_are_archived_after_thirty_days_by_the_daily_job() {
     let late = open(&app, &client, None, "Closed a day later").await["case_id"].as_str().unwrap().to_owned();
     let open_one = open(&app, &client, None, "Still open").await["case_id"].as_str().unwrap().to_owned();
     app.post_ok(&client, &format!("/api/partner/cases/{early}/close"), json!({})).await;
-    app.clock.advance(Duration::days(1));
-    let client = app.signed_in_client(DEMO_EMAIL).await;
+    let client = days_later(&app, 1).await;
     app.post_ok(&client, &format!("/api/partner/cases/{late}/close"), json!({})).await;
-    let active_ids = |page: Value| -> Vec<String> {
-        page["items"].as_array().unwrap().iter().map(|c| c["case_id"].as_str().unwrap().to_owned()).collect()
-    };
+    let active_ids = |page: Value| -> Vec<String> { field_of_each(&page["items"], "case_id") };
 
     // Day 29 after the first close: nothing is due, twice.
-    app.clock.advance(Duration::days(28));
-    let client = app.signed_in_client(DEMO_EMAIL).await;
+    let client = days_later(&app, 28).await;
     for _ in 0..2 {
         let run = app.run_job("archive-cases").await;
         assert_eq!(run, json!({ "archived": 0, "not_yet_due": 2, "stale": 0 }));
@@ -286,8 +295,7 @@ async fn closed_cases_are_archived_after_thirty_days_by_the_daily_job() {
     assert_eq!(active_ids(app.get_ok(&client, "/api/partner/cases").await).len(), 3);
 
     // Day 30: the first is archived; a second run does nothing more.
-    app.clock.advance(Duration::days(1));
-    let client = app.signed_in_client(DEMO_EMAIL).await;
+    let client = days_later(&app, 1).await;
     let run = app.run_job("archive-cases").await;
     assert_eq!(run, json!({ "archived": 1, "not_yet_due": 1, "stale": 0 }));
     let run = app.run_job("archive_cases").await;
@@ -304,8 +312,7 @@ async fn closed_cases_are_archived_after_thirty_days_by_the_daily_job() {
     assert_eq!(active_cases_of(&app, &client, &school_id).await, (0, 0), "archiving does not touch the count");
 
     // Day 31: the second is archived, twice-run safe.
-    app.clock.advance(Duration::days(1));
-    let client = app.signed_in_client(DEMO_EMAIL).await;
+    let client = days_later(&app, 1).await;
     let run = app.run_job("archive-cases").await;
     assert_eq!(run, json!({ "archived": 1, "not_yet_due": 0, "stale": 0 }));
     let run = app.run_job("archive-cases").await;
@@ -322,12 +329,10 @@ async fn a_case_closed_29_days_ago_can_be_reopened_and_is_then_not_archived() {
     let (app, client) = spawn_app_as_demo().await;
     let id = open(&app, &client, None, "Reopen me").await["case_id"].as_str().unwrap().to_owned();
     app.post_ok(&client, &format!("/api/partner/cases/{id}/close"), json!({})).await;
-    app.clock.advance(Duration::days(29));
-    let client = app.signed_in_client(DEMO_EMAIL).await;
+    let client = days_later(&app, 29).await;
     let reopened = app.post_ok(&client, &format!("/api/partner/cases/{id}/reopen"), json!({})).await;
     assert_eq!(reopened["state"], "awaiting_support");
-    app.clock.advance(Duration::days(2));
-    let client = app.signed_in_client(DEMO_EMAIL).await;
+    let client = days_later(&app, 2).await;
     assert_eq!(app.run_job("archive-cases").await, json!({ "archived": 0, "not_yet_due": 0, "stale": 0 }));
     assert_eq!(app.get_ok(&client, "/api/partner/cases").await["items"][0]["case_id"], id.as_str());
 }

@@ -6,13 +6,14 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 use gatehouse_core::ports::{Clock, Condition};
-use gatehouse_core::{AppId, PartnerId, SchoolId, app_keys, demo, people, synthetic};
+use gatehouse_core::{AppId, MisId, PartnerId, SchoolId, app_keys, demo, people, synthetic};
 use gatehouse_model::{Extract, ExtractKind, Relationship, Scope, SelectionChoice};
 use proptest::prelude::*;
 use serde_json::{Value, json};
 
+use crate::held_extracts::push_released;
 use crate::helpers::{TestApp, assert_problem, spawn_app};
-use crate::ingestion::{agent_key, connected_school, demo_school, push_ok, today};
+use crate::ingestion::{agent_key, connected_school, demo_school, push_ok, spawn_app_with_extract, today};
 
 pub(crate) async fn get(app: &TestApp, key: &str, path: &str) -> reqwest::Response {
     app.client.get(app.url(path)).bearer_auth(key).send().await.unwrap()
@@ -61,7 +62,8 @@ pub(crate) async fn change_link(app: &TestApp, school: &str, change: impl FnOnce
 pub(crate) async fn select(app: &TestApp, school: &str, mis_id: &str, choice: SelectionChoice) {
     let app_id = AppId::parse(demo::DEMO_APP).unwrap();
     let school = SchoolId::parse(school).unwrap();
-    people::set_selection(&app.server.gatehouse, &app_id, &school, mis_id, choice, "Test Office").await.unwrap();
+    let mis_id = MisId::parse(mis_id).unwrap();
+    people::set_selection(&app.server.gatehouse, &app_id, &school, &mis_id, choice, "Test Office").await.unwrap();
 }
 
 async fn other_app_key(app: &TestApp) -> String {
@@ -73,9 +75,7 @@ async fn other_app_key(app: &TestApp) -> String {
 
 #[tokio::test]
 async fn a_full_sync_pages_in_a_stable_order_with_only_granted_flags() {
-    let app = spawn_app().await;
-    let (school, agent) = connected_school(&app).await;
-    push_ok(&app, &agent, &synthetic::school(11, 50, today())).await;
+    let (app, school, _) = spawn_app_with_extract(&synthetic::school(11, 50, today())).await;
     let key = &app.server.demo_app_key;
     let (students, _) = read_all(&app, key, &school, "students", "").await;
     let mut sorted = ids(&students);
@@ -105,9 +105,7 @@ async fn a_full_sync_pages_in_a_stable_order_with_only_granted_flags() {
 
 #[tokio::test]
 async fn a_delta_returns_changes_leavers_and_newly_excluded_persons_as_deleted() {
-    let app = spawn_app().await;
-    let (school, agent) = connected_school(&app).await;
-    push_ok(&app, &agent, &synthetic::school(12, 60, today())).await;
+    let (app, school, agent) = spawn_app_with_extract(&synthetic::school(12, 60, today())).await;
     let key = &app.server.demo_app_key;
     let (students, token) = read_all(&app, key, &school, "students", "").await;
 
@@ -145,10 +143,8 @@ async fn a_delta_returns_changes_leavers_and_newly_excluded_persons_as_deleted()
 
 #[tokio::test]
 async fn exclude_all_shares_only_selected_persons_and_a_mode_change_expires_tokens() {
-    let app = spawn_app().await;
-    let (school, agent) = connected_school(&app).await;
     let extract = synthetic::school(13, 30, today());
-    push_ok(&app, &agent, &extract).await;
+    let (app, school, _) = spawn_app_with_extract(&extract).await;
     let key = &app.server.demo_app_key;
     let (_, token) = read_all(&app, key, &school, "students", "").await;
 
@@ -270,8 +266,8 @@ async fn every_endpoint_answers_each_caller_with_the_right_code() {
         let path = format!("/api/v1/schools/{other_connected}/{resource}");
         assert_problem(get(&app, &other_key, &path).await, 403, "scope_not_granted").await;
     }
-    // A school id that does not parse is as unknown as another app's school.
-    assert_problem(get(&app, &demo_key, "/api/v1/schools/not%20an%20id/students").await, 403, "not_authorised").await;
+    // A school id that does not parse is no school's: not found (#13, `path_ids`).
+    assert_problem(get(&app, &demo_key, "/api/v1/schools/not%20an%20id/students").await, 404, "not_found").await;
 
     // An agent key speaks for its own school only: pushing with another
     // school's key changes nothing here.
@@ -550,10 +546,8 @@ impl World {
 }
 
 async fn check(case: Case) {
-    let app = spawn_app().await;
-    let (school, agent) = connected_school(&app).await;
     let extract = synthetic::school(case.seed, case.students, today());
-    push_ok(&app, &agent, &extract).await;
+    let (app, school, agent) = spawn_app_with_extract(&extract).await;
     let granted: Vec<String> = case.granted.iter().map(|scope| scope.as_str().to_owned()).collect();
     change_link(&app, &school, |link| {
         link.insert("granted_scopes".into(), json!(granted));
@@ -643,7 +637,7 @@ async fn check(case: Case) {
         .await;
     }
     if case.changes {
-        push_ok(&app, &agent, &synthetic::changes(case.seed, case.students, today(), 1)).await;
+        push_released(&app, &agent, &school, &synthetic::changes(case.seed, case.students, today(), 1)).await;
     }
     if let Some((contact, pupil)) = case.relink {
         let mut moved = extract.contacts[contact % extract.contacts.len()].clone();
@@ -709,10 +703,8 @@ proptest! {
 
 #[tokio::test]
 async fn contacts_of_hidden_pupils_are_hidden_and_a_delta_resends_what_a_selection_changes() {
-    let app = spawn_app().await;
-    let (school, agent) = connected_school(&app).await;
     let extract = synthetic::school(16, 40, today());
-    push_ok(&app, &agent, &extract).await;
+    let (app, school, _) = spawn_app_with_extract(&extract).await;
     let key = &app.server.demo_app_key;
     let only_child = extract.contacts.iter().find(|c| c.relationships.len() == 1).unwrap();
     let pupil = only_child.relationships[0].student_id.clone();

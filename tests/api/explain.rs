@@ -7,7 +7,7 @@
 use std::collections::{BTreeSet, HashSet};
 
 use gatehouse_core::demo::{DEMO_EMAIL, DEMO_SCHOOL_EMAIL, OTHER_EMAIL};
-use gatehouse_core::{AppId, SchoolId, people, synthetic};
+use gatehouse_core::{AppId, MisId, SchoolId, people, synthetic};
 use gatehouse_model::{DeletedRef, Extract, ExtractKind, Resource, SelectionChoice};
 use proptest::prelude::*;
 use serde_json::{Value, json};
@@ -48,7 +48,8 @@ async fn the_school_and_the_partner_get_the_apps_answer_without_the_persons_deta
     // The school excludes the pupil from the app: all three now say so.
     let app_id = AppId::parse("demo-app").unwrap();
     let school_id = SchoolId::parse(SCHOOL).unwrap();
-    people::set_selection(&app.server.gatehouse, &app_id, &school_id, &pupil.id, SelectionChoice::Exclude, "Office")
+    let pupil_id = MisId::parse(&pupil.id).unwrap();
+    people::set_selection(&app.server.gatehouse, &app_id, &school_id, &pupil_id, SelectionChoice::Exclude, "Office")
         .await
         .unwrap();
     let for_school = app.get_ok(&school, &school_path(&pupil.id)).await;

@@ -3,10 +3,11 @@
 
 use std::sync::Arc;
 
-use chrono::{TimeZone, Utc};
 use gatehouse_core::demo::DEMO_EMAIL;
 use gatehouse_core::ports::ManualClock;
-use gatehouse_local::{LocalConfig, OutboxEntry, RunningServer, start};
+use gatehouse_local::{LocalConfig, OutboxEntry, RunningServer};
+use gatehouse_tests::local::{self, Local};
+pub use gatehouse_tests::stack::{beas_answers, token_after};
 use serde_json::{Value, json};
 
 pub struct TestApp {
@@ -30,12 +31,7 @@ pub async fn spawn_app_as_demo() -> (TestApp, reqwest::Client) {
 }
 
 pub async fn spawn_app_with(configure: impl FnOnce(&mut LocalConfig)) -> TestApp {
-    let data = tempfile::tempdir().expect("temp dir");
-    let clock = Arc::new(ManualClock::at(Utc.with_ymd_and_hms(2026, 11, 23, 10, 0, 0).unwrap()));
-    let mut config = LocalConfig::new(data.path().to_owned());
-    config.clock = clock.clone();
-    configure(&mut config);
-    let server = start(config).await.expect("local server starts");
+    let Local { server, clock, data } = local::start(configure).await;
     TestApp { server, clock, client: new_client(), _data: data }
 }
 
@@ -157,6 +153,17 @@ impl TestApp {
     }
 }
 
+/// The text at `field` of each element of the JSON array `list`: each school's `urn` in a page's
+/// `items`, say.
+pub fn field_of_each(list: &Value, field: &str) -> Vec<String> {
+    list.as_array().unwrap().iter().map(|item| item[field].as_str().unwrap().to_owned()).collect()
+}
+
+/// The events of a school tile's Authorisation Log, oldest first.
+pub fn log_events(tile: &Value) -> Vec<String> {
+    field_of_each(&tile["log"], "event")
+}
+
 /// Asserts an RFC 9457 problem with this status and code; returns the body.
 pub async fn assert_problem(response: reqwest::Response, status: u16, code: &str) -> Value {
     assert_eq!(response.status(), status, "status");
@@ -167,25 +174,4 @@ pub async fn assert_problem(response: reqwest::Response, status: u16, code: &str
     assert_eq!(body["status"], status);
     assert!(body["detail"].as_str().is_some_and(|detail| detail.len() > 10), "a human sentence: {body}");
     body
-}
-
-/// The token after `marker` (e.g. `/authorise#token=`) in an email's text.
-pub fn token_after(text: &str, marker: &str) -> String {
-    let start = text.find(marker).unwrap_or_else(|| panic!("no {marker} in {text}")) + marker.len();
-    text[start..].chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_').collect()
-}
-
-/// Bea Bursar's answers to the authorisation wizard (S2) for the invitation `token`: she can
-/// decide, the school runs Arbor, students and groups are shared in `gdpr_mode`, the feed on.
-pub fn beas_answers(token: &str, gdpr_mode: &str) -> Value {
-    serde_json::json!({
-        "token": token,
-        "has_authority": true,
-        "approver_name": "Bea Bursar",
-        "approver_role": "Business Manager",
-        "mis": "Arbor",
-        "approved_scopes": ["students", "groups"],
-        "gdpr_mode": gdpr_mode,
-        "feed_status": "Enabled"
-    })
 }

@@ -37,6 +37,15 @@ pub async fn connected_school(app: &TestApp) -> (String, String) {
     (school, agent)
 }
 
+/// A fresh app whose connected demo school has pushed `extract` through its agent: the app, the
+/// school and the agent's key.
+pub async fn spawn_app_with_extract(extract: &Extract) -> (TestApp, String, String) {
+    let app = spawn_app().await;
+    let (school, agent) = connected_school(&app).await;
+    push_ok(&app, &agent, extract).await;
+    (app, school, agent)
+}
+
 pub async fn agent_key(app: &TestApp, school: &str) -> String {
     let key =
         agent_keys::issue(&app.server.gatehouse, &SchoolId::parse(school).unwrap(), "Gatehouse support").await.unwrap();
@@ -104,10 +113,8 @@ async fn a_full_extract_is_applied_and_the_same_one_again_changes_nothing() {
 
 #[tokio::test]
 async fn bad_records_are_rejected_whole_and_the_rest_applied() {
-    let app = spawn_app().await;
-    let (school, key) = connected_school(&app).await;
     let mut extract = synthetic::school(2, 40, today());
-    push_ok(&app, &key, &extract).await;
+    let (app, school, key) = spawn_app_with_extract(&extract).await;
 
     extract.students[3].sen_status = None;
     extract.students[5].date_of_birth = "31/02/2015".into();
@@ -167,9 +174,7 @@ async fn an_extract_with_nothing_valid_is_an_error_and_changes_nothing() {
 
 #[tokio::test]
 async fn a_delta_adds_edits_and_deletes_and_a_full_extract_tombstones_the_missing() {
-    let app = spawn_app().await;
-    let (school, key) = connected_school(&app).await;
-    push_ok(&app, &key, &synthetic::school(4, 200, today())).await;
+    let (app, school, key) = spawn_app_with_extract(&synthetic::school(4, 200, today())).await;
     let delta = synthetic::changes(4, 200, today(), 1);
     let receipt = push_ok(&app, &key, &delta).await;
     assert_eq!(receipt["changes"]["created"], 3);
@@ -185,12 +190,9 @@ async fn a_delta_adds_edits_and_deletes_and_a_full_extract_tombstones_the_missin
 
 #[tokio::test]
 async fn a_full_extract_deleting_too_many_is_held_until_released_or_rejected() {
-    let app = spawn_app().await;
-    let school = demo_school(&app, "connected").await;
-    let school_id = SchoolId::parse(&school).unwrap();
-    let key = agent_key(&app, &school).await;
     let full = synthetic::school(5, 100, today());
-    push_ok(&app, &key, &full).await;
+    let (app, school, key) = spawn_app_with_extract(&full).await;
+    let school_id = SchoolId::parse(&school).unwrap();
 
     // Term rollover gone wrong: a third of the pupils (and their contacts) missing.
     let shrunk = first_pupils(&full, 66);
@@ -284,9 +286,7 @@ async fn agent_keys_are_per_school_rotatable_and_not_app_keys() {
 
 #[tokio::test]
 async fn a_silent_agent_turns_its_school_inactive_once_and_a_push_wakes_it() {
-    let app = spawn_app().await;
-    let (school, key) = connected_school(&app).await;
-    push_ok(&app, &key, &synthetic::school(9, 10, today())).await;
+    let (app, school, key) = spawn_app_with_extract(&synthetic::school(9, 10, today())).await;
     let run = |app: &TestApp| app.client.post(app.url("/dev/jobs/mark-inactive-schools")).send();
 
     app.clock.advance(chrono::Duration::days(7));
@@ -311,12 +311,9 @@ async fn students(app: &TestApp, school: &str, query: &str) -> reqwest::Response
 
 #[tokio::test]
 async fn a_tombstone_keeps_only_the_id_and_deletion_time_and_expires_with_old_sync_tokens() {
-    let app = spawn_app().await;
-    let school = demo_school(&app, "connected").await;
-    let school_id = SchoolId::parse(&school).unwrap();
-    let key = agent_key(&app, &school).await;
     let full = synthetic::school(22, 30, today());
-    push_ok(&app, &key, &full).await;
+    let (app, school, key) = spawn_app_with_extract(&full).await;
+    let school_id = SchoolId::parse(&school).unwrap();
     let page: Value = students(&app, &school, "").await.json().await.unwrap();
     let token = page["sync_token"].as_str().unwrap().to_owned();
 

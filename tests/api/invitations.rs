@@ -4,26 +4,22 @@
 use gatehouse_core::demo::{DEMO_EMAIL, OTHER_EMAIL};
 use serde_json::{Value, json};
 
-use crate::helpers::{TestApp, assert_problem, new_client, spawn_app, spawn_app_as_demo, token_after};
+use crate::helpers::{TestApp, assert_problem, field_of_each, new_client, spawn_app, spawn_app_as_demo, token_after};
 
 const MARKER: &str = "/authorise#token=";
 /// In the synthetic directory extract: Brookside Infant School, Birmingham, open.
 const DIRECTORY_SCHOOL: &str = "140004";
 
-fn urns(results: &Value) -> Vec<String> {
-    results["items"].as_array().unwrap().iter().map(|school| school["urn"].as_str().unwrap().to_owned()).collect()
-}
-
 #[tokio::test]
 async fn the_directory_finds_schools_by_name_words_urn_authority_and_postcode() {
     let (app, demo) = spawn_app_as_demo().await;
     let by_name = app.get_ok(&demo, "/api/directory/schools?q=brookside%20inf").await;
-    assert!(urns(&by_name).contains(&DIRECTORY_SCHOOL.to_owned()), "{by_name}");
+    assert!(field_of_each(&by_name["items"], "urn").contains(&DIRECTORY_SCHOOL.to_owned()), "{by_name}");
     assert!(by_name["items"].as_array().unwrap().iter().all(|s| s["name"].as_str().unwrap().contains("Brookside")));
     let by_urn = app.get_ok(&demo, &format!("/api/directory/schools?q={DIRECTORY_SCHOOL}")).await;
-    assert_eq!(urns(&by_urn), [DIRECTORY_SCHOOL]);
+    assert_eq!(field_of_each(&by_urn["items"], "urn"), [DIRECTORY_SCHOOL]);
     let by_postcode = app.get_ok(&demo, "/api/directory/schools?q=B2%201BE").await;
-    assert_eq!(urns(&by_postcode), [DIRECTORY_SCHOOL]);
+    assert_eq!(field_of_each(&by_postcode["items"], "urn"), [DIRECTORY_SCHOOL]);
     let by_authority = app.get_ok(&demo, "/api/directory/schools?q=birmingham").await;
     assert!(by_authority["items"].as_array().unwrap().iter().all(|s| s["local_authority"] == "Birmingham"));
     let awkward = app.get_ok(&demo, "/api/directory/schools?q=st%20mary%20upper").await;

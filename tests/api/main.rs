@@ -16,6 +16,7 @@ mod ingestion;
 mod invitations;
 mod ops_bookings;
 mod ops_console;
+mod path_ids;
 mod receipts;
 mod reminders;
 mod school_actions;

@@ -139,7 +139,7 @@ async fn bad_offers_and_unknown_schools_get_problems_and_change_nothing() {
     let unknown = app.post(&ops, "/api/ops/install-bookings/999999/installed", json!({})).await;
     assert_problem(unknown, 404, "not_found").await;
     let malformed = app.post(&ops, "/api/ops/install-bookings/not%20a%20school/installed", json!({})).await;
-    assert_eq!(assert_problem(malformed, 400, "invalid").await["field"], "school_id");
+    assert_eq!(assert_problem(malformed, 404, "not_found").await["detail"], "School not found.");
     let cursor = app.get(&ops, "/api/ops/install-bookings?cursor=yesterday").await;
     assert_eq!(assert_problem(cursor, 400, "invalid").await["field"], "cursor");
 }

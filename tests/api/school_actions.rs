@@ -5,7 +5,7 @@ use chrono::Duration;
 use gatehouse_core::demo::{DEMO_EMAIL, OTHER_EMAIL};
 use serde_json::{Value, json};
 
-use crate::helpers::{assert_problem, spawn_app_as_demo, token_after};
+use crate::helpers::{assert_problem, field_of_each, log_events, spawn_app_as_demo, token_after};
 
 const ACTIVE_SCHOOL: &str = "3280002";
 /// Demo: active with a revocation already scheduled 14 days ahead.
@@ -19,12 +19,8 @@ fn school(id: &str, action: &str) -> String {
     if action.is_empty() { format!("/api/partner/schools/{id}") } else { format!("/api/partner/schools/{id}/{action}") }
 }
 
-fn log_events(tile: &Value) -> Vec<String> {
-    tile["log"].as_array().unwrap().iter().map(|entry| entry["event"].as_str().unwrap().to_owned()).collect()
-}
-
 fn ids(page: &Value) -> Vec<String> {
-    page["items"].as_array().unwrap().iter().map(|row| row["school_id"].as_str().unwrap().to_owned()).collect()
+    field_of_each(&page["items"], "school_id")
 }
 
 #[tokio::test]

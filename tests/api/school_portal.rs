@@ -8,7 +8,9 @@ use gatehouse_core::demo::{DEMO_EMAIL, DEMO_SCHOOL_EMAIL, OTHER_EMAIL};
 use gatehouse_core::onboarding;
 use serde_json::{Value, json};
 
-use crate::helpers::{TestApp, assert_problem, beas_answers, new_client, spawn_app, spawn_app_as_demo, token_after};
+use crate::helpers::{
+    TestApp, assert_problem, beas_answers, log_events, new_client, spawn_app, spawn_app_as_demo, token_after,
+};
 
 const MARKER: &str = "/authorise#token=";
 const DIRECTORY_SCHOOL: &str = "140004";
@@ -34,10 +36,6 @@ async fn authorised_by_bea(app: &TestApp, demo: &reqwest::Client) -> &'static st
     let token = token_after(&app.emails_to(bea).await[0].text, MARKER);
     app.post_ok(&new_client(), "/api/invitations/authorise", answers(&token)).await;
     bea
-}
-
-fn events(tile: &Value) -> Vec<String> {
-    tile["log"].as_array().unwrap().iter().map(|entry| entry["event"].as_str().unwrap().to_owned()).collect()
 }
 
 /// Signs `email` in to the school portal through the newest sign-in email (the outbox also holds
@@ -139,7 +137,7 @@ async fn settings_changes_are_logged_emailed_published_and_idempotent() {
 
     // The partner's tile shows both, by Hana, with the whole grant in words.
     let tile = app.get_ok(&partner, &format!("/api/partner/schools/{HANA_SCHOOL}")).await;
-    assert_eq!(events(&tile)[..2], ["feed_paused", "gdpr_mode_changed"]);
+    assert_eq!(log_events(&tile)[..2], ["feed_paused", "gdpr_mode_changed"]);
     assert_eq!(tile["log"][0]["actor"], "Hana Head");
     let detail = tile["log"][1]["detail"].as_str().unwrap();
     assert!(detail.contains("from Include All to Exclude All by Hana Head (Headteacher)"), "{detail}");
@@ -434,10 +432,11 @@ async fn colleagues_are_added_with_a_welcome_and_removed() {
 async fn onboarding_books_a_slot_once_and_self_install_shows_the_key_once() {
     let app = spawn_app().await;
     let gatehouse = &app.server.gatehouse;
+    let slot = |raw: &str| onboarding::parse_slot(raw).unwrap();
     let offered =
-        onboarding::offer_slots(gatehouse, &["2026-11-30T10:00".into(), "2026-12-01T14:30".into()]).await.unwrap();
+        onboarding::offer_slots(gatehouse, &[slot("2026-11-30T10:00"), slot("2026-12-01T14:30")]).await.unwrap();
     assert_eq!(offered, 2);
-    assert_eq!(onboarding::offer_slots(gatehouse, &["2026-11-30T10:00".into()]).await.unwrap(), 0, "offered once");
+    assert_eq!(onboarding::offer_slots(gatehouse, &[slot("2026-11-30T10:00")]).await.unwrap(), 0, "offered once");
 
     let demo = app.signed_in_client(DEMO_EMAIL).await;
     let bea = authorised_by_bea(&app, &demo).await;

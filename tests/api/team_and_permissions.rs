@@ -3,7 +3,7 @@
 use gatehouse_core::demo::{COLLEAGUE_EMAIL, DEMO_EMAIL, OTHER_EMAIL};
 use serde_json::{Value, json};
 
-use crate::helpers::{assert_problem, spawn_app, spawn_app_as_demo, token_after};
+use crate::helpers::{assert_problem, field_of_each, spawn_app, spawn_app_as_demo, token_after};
 
 const PERMISSIONS: &str = "/api/partner/apps/demo-app/permissions";
 /// Demo: active schools, of which six granted before SEN status was requested.
@@ -80,20 +80,16 @@ async fn permission_sets_are_for_admins_of_the_owning_partner_only() {
     assert_eq!(app.get_ok(&demo, PERMISSIONS).await["requested"].as_array().unwrap().len(), 7, "unchanged");
 }
 
-fn member_emails(page: &Value) -> Vec<String> {
-    page["members"].as_array().unwrap().iter().map(|member| member["email"].as_str().unwrap().to_owned()).collect()
-}
-
 #[tokio::test]
 async fn an_admin_adds_a_colleague_who_signs_in_and_removing_them_ends_their_sessions() {
     let (app, demo) = spawn_app_as_demo().await;
     let team = app.get_ok(&demo, "/api/partner/team").await;
     assert_eq!(team["can_manage"], true);
-    assert_eq!(member_emails(&team), [DEMO_EMAIL, COLLEAGUE_EMAIL]);
+    assert_eq!(field_of_each(&team["members"], "email"), [DEMO_EMAIL, COLLEAGUE_EMAIL]);
 
     let new = json!({ "email": "Rita.Reports@partner.example", "display_name": "Rita Reports", "role": "member" });
     let added = app.post_ok(&demo, "/api/partner/team", new.clone()).await;
-    assert!(member_emails(&added).contains(&"rita.reports@partner.example".to_owned()));
+    assert!(field_of_each(&added["members"], "email").contains(&"rita.reports@partner.example".to_owned()));
     let welcome = app.emails_to("rita.reports@partner.example").await;
     assert_eq!(welcome.len(), 1);
     assert!(welcome[0].text.contains("Dana Demo added you"), "{}", welcome[0].text);
@@ -111,7 +107,7 @@ async fn an_admin_adds_a_colleague_who_signs_in_and_removing_them_ends_their_ses
     assert_eq!((me["partner_name"].clone(), me["role"].clone()), (json!("Demo Partner Ltd"), json!("member")));
     let removed =
         app.post_ok(&demo, "/api/partner/team/remove", json!({ "email": "rita.reports@partner.example" })).await;
-    assert!(!member_emails(&removed).contains(&"rita.reports@partner.example".to_owned()));
+    assert!(!field_of_each(&removed["members"], "email").contains(&"rita.reports@partner.example".to_owned()));
     for client in [&rita, &rita_again] {
         assert_problem(app.get(client, "/api/me").await, 401, "sign_in_required").await;
     }
@@ -137,7 +133,7 @@ async fn only_admins_manage_the_team_and_teams_stay_apart() {
     assert_problem(app.post(&colleague, "/api/partner/team/remove", remove.clone()).await, 403, "forbidden").await;
 
     let other_team = app.get_ok(&other, "/api/partner/team").await;
-    assert_eq!(member_emails(&other_team), [OTHER_EMAIL]);
+    assert_eq!(field_of_each(&other_team["members"], "email"), [OTHER_EMAIL]);
     // Another partner's admin removing a demo user changes nothing.
     let not_theirs = json!({ "email": COLLEAGUE_EMAIL });
     app.post_ok(&other, "/api/partner/team/remove", not_theirs).await;
@@ -148,7 +144,7 @@ async fn only_admins_manage_the_team_and_teams_stay_apart() {
         assert_problem(app.post(&other, "/api/partner/team", steal).await, 400, "invalid").await["field"],
         "email"
     );
-    assert_eq!(member_emails(&app.get_ok(&other, "/api/partner/team").await), [OTHER_EMAIL]);
+    assert_eq!(field_of_each(&app.get_ok(&other, "/api/partner/team").await["members"], "email"), [OTHER_EMAIL]);
 
     assert_problem(app.post(&demo, "/api/partner/team/remove", remove).await, 400, "invalid").await;
     let bad = app.post(&demo, "/api/partner/team", json!({ "email": "nope", "display_name": "N" })).await;

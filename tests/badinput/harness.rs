@@ -8,9 +8,9 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::Duration;
 
-use chrono::{TimeZone, Utc};
 use gatehouse_core::ports::ManualClock;
-use gatehouse_local::{LocalConfig, RunningServer};
+use gatehouse_local::RunningServer;
+use gatehouse_tests::local::{self, Local};
 use reqwest::header::{HeaderName, HeaderValue};
 use serde_json::Value;
 
@@ -118,25 +118,18 @@ pub struct Harness {
     _data: tempfile::TempDir,
 }
 
-/// The demo clock's moment, as in the API tests.
-fn start_time() -> chrono::DateTime<Utc> {
-    Utc.with_ymd_and_hms(2026, 11, 23, 10, 0, 0).unwrap()
-}
-
 const PARTNER_COOKIE: &str = "gatehouse_session";
 const SCHOOL_COOKIE: &str = "gatehouse_school_session";
 const OPS_COOKIE: &str = "gatehouse_ops_session";
 
 impl Harness {
     pub async fn start() -> Harness {
-        let data = tempfile::tempdir().expect("temp dir");
-        let clock = Arc::new(ManualClock::at(start_time()));
-        let mut config = LocalConfig::new(data.path().to_owned());
-        config.clock = clock.clone();
-        // Retries of webhook deliveries and sign-in sends land at once, so
-        // the store settles before the next case instead of mid-run.
-        config.webhook_retry_delays = vec![Duration::from_millis(5); 2];
-        let server = gatehouse_local::start(config).await.expect("local server starts");
+        let Local { server, clock, data } = local::start(|config| {
+            // Retries of webhook deliveries and sign-in sends land at once, so
+            // the store settles before the next case instead of mid-run.
+            config.webhook_retry_delays = vec![Duration::from_millis(5); 2];
+        })
+        .await;
         let client = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
         let mut harness = Harness {
             url: server.url.clone(),

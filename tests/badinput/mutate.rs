@@ -385,6 +385,21 @@ fn bad_dates(kind: &Kind) -> Vec<&'static str> {
     }
 }
 
+/// A `kind` case per field of `fields` replaced by one of the values given for it, to be refused;
+/// none when there are no such fields.
+fn replaced_by_one_of<T>(kind: &'static str, fields: Vec<(Pointer, Vec<T>)>) -> Option<BoxedStrategy<Case>>
+where
+    T: serde::Serialize + Clone + std::fmt::Debug + 'static,
+{
+    if fields.is_empty() {
+        return None;
+    }
+    let strategy = select(fields).prop_flat_map(move |(p, values)| {
+        select(values).prop_map(move |v| case(kind, Expect::Refused, Mutation::Replace(p.clone(), json!(v))))
+    });
+    Some(strategy.boxed())
+}
+
 fn bad_enums(values: &[String]) -> Vec<String> {
     let first = values.first().cloned().unwrap_or_default();
     vec![
@@ -532,15 +547,7 @@ fn body_strategies(
         .map(|f| (f.pointer.clone(), bad_dates(&f.kind)))
         .filter(|(_, values)| !values.is_empty())
         .collect();
-    if !dated.is_empty() {
-        out.push(
-            select(dated)
-                .prop_flat_map(|(p, values)| {
-                    select(values).prop_map(move |v| case("bad_date", Refused, Mutation::Replace(p.clone(), json!(v))))
-                })
-                .boxed(),
-        );
-    }
+    out.extend(replaced_by_one_of("bad_date", dated));
 
     let enums: Vec<(Pointer, Vec<String>)> = fields
         .iter()
@@ -549,15 +556,7 @@ fn body_strategies(
             _ => None,
         })
         .collect();
-    if !enums.is_empty() {
-        out.push(
-            select(enums)
-                .prop_flat_map(|(p, values)| {
-                    select(values).prop_map(move |v| case("bad_enum", Refused, Mutation::Replace(p.clone(), json!(v))))
-                })
-                .boxed(),
-        );
-    }
+    out.extend(replaced_by_one_of("bad_enum", enums));
 
     let all: Vec<Pointer> = fields.iter().map(|f| f.pointer.clone()).collect();
     out.push(

@@ -27,25 +27,22 @@ use chrono::{DateTime, Days, Duration, NaiveDate, TimeZone, Utc};
 use gatehouse_aws::AwsPorts;
 use gatehouse_core::keys::Key;
 use gatehouse_core::links::link_item;
-use gatehouse_core::ports::{Clock, Condition, Item, ManualClock, StoreError, Table, TransactWrite};
+use gatehouse_core::ports::{Condition, Item, ManualClock, StoreError, Table, TransactWrite};
 use gatehouse_core::records::{
     AppRecord, MemberRecord, MonthUsage, PartnerRecord, SchoolLinkRecord, UserRecord, to_attributes,
 };
 use gatehouse_core::team::member_items;
-use gatehouse_core::{AppId, EmailAddress, Gatehouse, PartnerId, SchoolId, Settings};
-use gatehouse_local::store::RedbTable;
-use gatehouse_local::{FileOutbox, InProcessBus};
+use gatehouse_core::{AppId, EmailAddress, PartnerId, SchoolId, Settings};
 use gatehouse_model::{
     FeedStatus, GdprMode, InstallStatus, SIGN_IN_REQUESTED, SchoolStatus, SchoolView, Scope, ScopeSet, TeamRole,
 };
-use gatehouse_tests::counting::{CallCounts, Counting};
+use gatehouse_tests::counting::CallCounts;
 use gatehouse_tests::moto;
 use serde_json::{Value, json};
 
 const PARTNER: &str = "bench-partner";
 const APP: &str = "bench-app";
 const EMAIL: &str = "bench@partner.example";
-const PUBLIC_URL: &str = "https://gatehouse.example";
 const PAGE_SIZE: u32 = 50;
 /// Writes per `TransactWriteItems` when seeding redb (DynamoDB's limit).
 const SEED_BATCH: usize = 100;
@@ -63,18 +60,14 @@ mod report;
 mod served;
 
 use gatehouse_tests::wait;
-use served::Served;
+use served::{Embedded, PUBLIC_URL, Served, on_aws};
 
 // The demo's vocabulary, so benchmark schools look like the demo's.
 use gatehouse_core::demo::{AUTHORITIES, FIRST_NAMES, KINDS, LAST_NAMES, MIS, PLACES};
 
-fn main() -> anyhow::Result<()> {
-    // `cargo bench` passes `--bench` (and any filter); this bench takes no arguments.
-    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
-    runtime.block_on(run())
-}
-
-async fn run() -> anyhow::Result<()> {
+// `cargo bench` passes `--bench` (and any filter); this bench takes no arguments.
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
     let schools = env_number("GATEHOUSE_BENCH_SCHOOLS", 10_000)?;
     let embedded = Rounds { warm_up: 3, timed: env_number("GATEHOUSE_BENCH_ITERATIONS", 30)? as usize };
     let on_moto = Rounds { warm_up: 1, timed: env_number("GATEHOUSE_BENCH_MOTO_ITERATIONS", 10)? as usize };
@@ -207,11 +200,8 @@ fn school(partner: &UserRecord, app: &AppId, n: u32, requested: &ScopeSet, now: 
     let installed = install_status == InstallStatus::Installed;
     let status = if installed { SchoolStatus::ALL[(index / 5 + index) % 5] } else { SchoolStatus::NotInstalled };
     let revoking = n % 13 == 4;
+    let school_id = SchoolId::parse(&id.to_string()).expect("digits");
     SchoolLinkRecord {
-        school_id: SchoolId::parse(&id.to_string()).expect("digits"),
-        app_id: app.clone(),
-        partner_id: partner.partner_id.clone(),
-        name,
         urn: Some(format!("{}{:03}", la_code, 100 + n * 13 % 900)),
         local_authority: Some(authority.into()),
         postcode: Some(format!("{area}{} {}{}", 1 + n % 19, n % 10, ["AB", "DX", "HQ", "NP", "TW"][index % 5])),
@@ -227,11 +217,8 @@ fn school(partner: &UserRecord, app: &AppId, n: u32, requested: &ScopeSet, now: 
         active_cases: if n % 7 == 2 { 1 + n % 2 } else { 0 },
         revoke_on: revoking.then(|| today + Days::new(14)),
         invited_on: Some(days_ago(40 + u64::from(n % 1500))),
-        revoked_on: None,
-        revoked_by: None,
         school_contact: Some(EmailAddress::parse(&format!("data.lead.{id}@school.example")).expect("valid address")),
         partner_contact: Some(partner.email.clone()),
-        priority: false,
         school_contact_name: Some(format!(
             "{} {}",
             FIRST_NAMES[index % FIRST_NAMES.len()],
@@ -246,18 +233,8 @@ fn school(partner: &UserRecord, app: &AppId, n: u32, requested: &ScopeSet, now: 
         } else {
             requested.clone()
         },
-        reauthorisation_requested_for: None,
-        reauthorisation_answered_for: None,
-        invitation: None,
-        cancelled_on: None,
-        last_reminded_on: None,
         revoke_requested_by: revoking.then(|| partner.display_name.clone()),
-        log_seq: 0,
-        log_head: None,
-        app_name: None,
-        partner_name: None,
-        authorised_by: None,
-        pending_grant: None,
+        ..SchoolLinkRecord::new(school_id, app.clone(), partner.partner_id.clone(), name)
     }
 }
 
@@ -354,19 +331,7 @@ fn token_after(text: &str, marker: &str) -> anyhow::Result<String> {
 
 async fn bench_redb(data: &DataSet, now: DateTime<Utc>, rounds: Rounds) -> anyhow::Result<StoreReport> {
     let dir = tempfile::tempdir()?;
-    let clock: Arc<dyn Clock> = Arc::new(ManualClock::at(now));
-    let redb: Arc<dyn Table> = Arc::new(RedbTable::open(&dir.path().join("gatehouse.redb"))?);
-    let counting = Arc::new(Counting::new(redb));
-    let outbox = Arc::new(FileOutbox::open(&dir.path().join("outbox"), clock.clone())?);
-    let bus = Arc::new(InProcessBus::open(dir.path(), clock.clone())?);
-    let gatehouse = Gatehouse {
-        table: counting.clone(),
-        mailer: outbox.clone(),
-        events: bus.clone(),
-        clock,
-        webhooks: Arc::new(gatehouse_aws::HttpWebhookSender::for_settings(&Settings::new(PUBLIC_URL))),
-        settings: Settings::new(PUBLIC_URL),
-    };
+    let Embedded { gatehouse, counting, outbox, bus } = Embedded::open(dir.path(), now)?;
     // redb admits one writer at a time: concurrency would only queue.
     let seeding = seed(counting.clone(), data, Seeding::Transactions).await?;
     let sender = gatehouse.clone();
@@ -396,10 +361,7 @@ async fn bench_moto(data: &DataSet, now: DateTime<Utc>, rounds: Rounds) -> anyho
     let (config, names) = moto::fresh_resources("bench").await?;
 
     let ports = AwsPorts::new(&config, &names);
-    let dynamo = ports.table.clone();
-    let counting = Arc::new(Counting::new(dynamo.clone()));
-    let mut gatehouse = ports.gatehouse(Settings::new(PUBLIC_URL), Arc::new(ManualClock::at(now)));
-    gatehouse.table = counting.clone();
+    let (gatehouse, counting, dynamo) = on_aws(&ports, now);
 
     let seeding = seed(counting.clone(), data, Seeding::ConcurrentPuts).await?;
     let sender = ports.gatehouse(Settings::new(PUBLIC_URL), Arc::new(ManualClock::at(now)));

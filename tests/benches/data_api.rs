@@ -27,16 +27,12 @@ use std::time::{Duration as StdDuration, Instant};
 use anyhow::{Context, bail};
 use chrono::{DateTime, NaiveDate, TimeZone, Utc};
 use gatehouse_aws::AwsPorts;
-use gatehouse_core::ports::{Clock, ManualClock, Table};
-use gatehouse_core::{AppId, Gatehouse, PartnerId, SchoolId, Settings, agent_keys, app_keys, demo, synthetic};
-use gatehouse_local::store::RedbTable;
-use gatehouse_local::{FileOutbox, InProcessBus};
+use gatehouse_core::{AppId, Gatehouse, PartnerId, SchoolId, agent_keys, app_keys, demo, synthetic};
 use gatehouse_model::{Extract, ExtractKind};
 use gatehouse_tests::counting::{CallCounts, Counting};
 use gatehouse_tests::moto;
 use serde_json::Value;
 
-const PUBLIC_URL: &str = "https://gatehouse.example";
 /// The demo app's connected school (as in `tests/aws_slice.rs`).
 const SCHOOL: &str = "3280003";
 const SEED: u64 = 1500;
@@ -47,15 +43,11 @@ mod report;
 #[path = "shared/served.rs"]
 mod served;
 
-use served::Served;
+use served::{Embedded, Served, on_aws};
 
-fn main() -> anyhow::Result<()> {
-    // `cargo bench` passes `--bench` (and any filter); this bench takes no arguments.
-    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
-    runtime.block_on(run())
-}
-
-async fn run() -> anyhow::Result<()> {
+// `cargo bench` passes `--bench` (and any filter); this bench takes no arguments.
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
     let now = Utc.with_ymd_and_hms(2026, 11, 23, 10, 0, 0).unwrap();
     let today = now.date_naive();
     let full = synthetic::school(SEED, STUDENTS, today);
@@ -73,17 +65,7 @@ async fn run() -> anyhow::Result<()> {
     let mut reports = Vec::new();
     eprintln!("data_api: embedded store (redb)");
     let dir = tempfile::tempdir()?;
-    let clock: Arc<dyn Clock> = Arc::new(ManualClock::at(now));
-    let redb: Arc<dyn Table> = Arc::new(RedbTable::open(&dir.path().join("gatehouse.redb"))?);
-    let counting = Arc::new(Counting::new(redb));
-    let gatehouse = Gatehouse {
-        table: counting.clone(),
-        mailer: Arc::new(FileOutbox::open(&dir.path().join("outbox"), clock.clone())?),
-        events: Arc::new(InProcessBus::open(dir.path(), clock.clone())?),
-        clock,
-        webhooks: Arc::new(gatehouse_aws::HttpWebhookSender::for_settings(&Settings::new(PUBLIC_URL))),
-        settings: Settings::new(PUBLIC_URL),
-    };
+    let Embedded { gatehouse, counting, .. } = Embedded::open(dir.path(), now)?;
     reports.push(measure("embedded (redb)", gatehouse, counting, None, now, &full, &delta).await?);
     drop(dir);
 
@@ -91,11 +73,7 @@ async fn run() -> anyhow::Result<()> {
         Ok(()) => {
             eprintln!("data_api: DynamoDB on moto");
             let (config, names) = moto::fresh_resources("bench-data").await?;
-            let ports = AwsPorts::new(&config, &names);
-            let dynamo = ports.table.clone();
-            let counting = Arc::new(Counting::new(dynamo.clone()));
-            let mut gatehouse = ports.gatehouse(Settings::new(PUBLIC_URL), Arc::new(ManualClock::at(now)));
-            gatehouse.table = counting.clone();
+            let (gatehouse, counting, dynamo) = on_aws(&AwsPorts::new(&config, &names), now);
             reports.push(measure("DynamoDB (moto)", gatehouse, counting, Some(dynamo), now, &full, &delta).await?);
         }
         Err(why) => eprintln!("data_api: moto skipped: {why}"),

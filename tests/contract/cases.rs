@@ -10,7 +10,7 @@ use gatehouse_core::cases;
 use gatehouse_core::demo::{self, DEMO_APP, DEMO_EMAIL, DEMO_PARTNER};
 use gatehouse_core::ports::ManualClock;
 use gatehouse_core::records::SessionRecord;
-use gatehouse_core::{EmailAddress, PartnerId, Settings};
+use gatehouse_core::{CaseId, EmailAddress, PartnerId, Settings};
 use gatehouse_model::{AppSummary, CaseCategory, CaseFilter, CaseState, NewCase, QueueFilter, TeamRole};
 use gatehouse_tests::moto;
 use serde_json::Value;
@@ -51,10 +51,10 @@ async fn a_case_runs_on_dynamodb_and_its_emails_arrive_through_ses() -> anyhow::
     let case = cases::open_case(&gatehouse, &session, &new, Some("open-1")).await?;
     let replayed = cases::open_case(&gatehouse, &session, &new, Some("open-1")).await?;
     assert_eq!(replayed, case, "the same Idempotency-Key raises one case");
+    let case_id = CaseId::parse(&case.case_id)?;
 
     clock.advance(Duration::minutes(1));
-    let replied =
-        cases::reply_as_support(&gatehouse, &case.case_id, "Sasha", "Restart the agent, please.", None).await?;
+    let replied = cases::reply_as_support(&gatehouse, &case_id, "Sasha", "Restart the agent, please.", None).await?;
     assert_eq!(replied.state, CaseState::AwaitingPartner);
 
     let messages = moto::ses_messages().await?;
@@ -75,7 +75,7 @@ async fn a_case_runs_on_dynamodb_and_its_emails_arrive_through_ses() -> anyhow::
     assert_eq!(active.items.len(), 1);
     let waiting = cases::queue(&gatehouse, QueueFilter::AwaitingPartner, None, None).await?;
     assert_eq!(waiting.items.len(), 1);
-    cases::close_as_partner(&gatehouse, &session, &case.case_id).await?;
+    cases::close_as_partner(&gatehouse, &session, &case_id).await?;
     clock.advance(Duration::days(30));
     for expected in [1, 0] {
         let run = cases::archive_due(&gatehouse).await?;

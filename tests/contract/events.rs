@@ -7,32 +7,42 @@ use gatehouse_core::ports::{DomainEvent, EventBus};
 use gatehouse_tests::moto;
 use serde_json::{Value, json};
 
-/// A custom bus whose rule sends every Gatehouse event to a new queue;
-/// returns the bus name and the queue URL.
-async fn bus_with_queue(config: &aws_config::SdkConfig) -> anyhow::Result<(String, String)> {
-    let bus = moto::unique_name("contract-bus");
-    aws_sdk_eventbridge::Client::new(config).create_event_bus().name(&bus).send().await?;
-    let queue_url = moto::queue_for_rule(config, &bus, "contract", &json!({ "source": [EVENT_SOURCE] })).await?;
-    Ok((bus, queue_url))
+/// A custom bus whose rule sends every Gatehouse event to a new queue.
+struct BusWithQueue {
+    bus: EventBridgeBus,
+    sqs: aws_sdk_sqs::Client,
+    queue_url: String,
+}
+
+impl BusWithQueue {
+    async fn new() -> anyhow::Result<BusWithQueue> {
+        let config = moto::sdk_config().await;
+        let name = moto::unique_name("contract-bus");
+        let events = aws_sdk_eventbridge::Client::new(&config);
+        events.create_event_bus().name(&name).send().await?;
+        let queue_url = moto::queue_for_rule(&config, &name, "contract", &json!({ "source": [EVENT_SOURCE] })).await?;
+        let sqs = aws_sdk_sqs::Client::new(&config);
+        Ok(BusWithQueue { bus: EventBridgeBus::new(events, &name), sqs, queue_url })
+    }
+
+    /// The envelope of the one message that reached the queue (long polling returns as soon as
+    /// it is there).
+    async fn the_one_message(&self) -> anyhow::Result<Value> {
+        let received = self.sqs.receive_message().queue_url(&self.queue_url).wait_time_seconds(10).send().await?;
+        let messages = received.messages();
+        assert_eq!(messages.len(), 1);
+        Ok(serde_json::from_str(messages[0].body().context("message body")?)?)
+    }
 }
 
 #[tokio::test]
 async fn published_event_reaches_a_rule_target() -> anyhow::Result<()> {
-    let config = moto::sdk_config().await;
-    let events = aws_sdk_eventbridge::Client::new(&config);
-    let sqs = aws_sdk_sqs::Client::new(&config);
-    let (bus_name, queue_url) = bus_with_queue(&config).await?;
+    let target = BusWithQueue::new().await?;
     let detail = json!({ "app_id": "a1", "school_id": "s1", "granted_at": "2025-01-06T09:00:00Z" });
 
-    EventBridgeBus::new(events, &bus_name)
-        .publish(DomainEvent { detail_type: "authorisation.granted".into(), detail: detail.clone() })
-        .await?;
+    target.bus.publish(DomainEvent { detail_type: "authorisation.granted".into(), detail: detail.clone() }).await?;
 
-    // Long polling returns as soon as the message is there.
-    let received = sqs.receive_message().queue_url(&queue_url).wait_time_seconds(10).send().await?;
-    let messages = received.messages();
-    assert_eq!(messages.len(), 1);
-    let envelope: Value = serde_json::from_str(messages[0].body().context("message body")?)?;
+    let envelope = target.the_one_message().await?;
     assert_eq!(envelope["source"], EVENT_SOURCE);
     assert_eq!(envelope["detail-type"], "authorisation.granted");
     assert_eq!(envelope["detail"], detail);
@@ -41,18 +51,13 @@ async fn published_event_reaches_a_rule_target() -> anyhow::Result<()> {
 
 #[tokio::test]
 async fn an_entry_eventbridge_refuses_is_an_error() -> anyhow::Result<()> {
-    let config = moto::sdk_config().await;
-    let events = aws_sdk_eventbridge::Client::new(&config);
-    let sqs = aws_sdk_sqs::Client::new(&config);
-    let (bus_name, queue_url) = bus_with_queue(&config).await?;
+    let target = BusWithQueue::new().await?;
 
     // PutEvents answers 200 and reports the refused entry inside.
-    let published = EventBridgeBus::new(events, &bus_name)
-        .publish(DomainEvent { detail_type: String::new(), detail: json!({}) })
-        .await;
+    let published = target.bus.publish(DomainEvent { detail_type: String::new(), detail: json!({}) }).await;
 
     assert!(published.is_err());
-    let received = sqs.receive_message().queue_url(&queue_url).send().await?;
+    let received = target.sqs.receive_message().queue_url(&target.queue_url).send().await?;
     assert!(received.messages().is_empty());
     Ok(())
 }
@@ -61,21 +66,15 @@ async fn an_entry_eventbridge_refuses_is_an_error() -> anyhow::Result<()> {
 async fn a_domain_event_reaches_eventbridge_with_its_envelope() -> anyhow::Result<()> {
     use gatehouse_core::domain_events::{self, EventKind};
     use gatehouse_core::{AppId, SchoolId};
-    let config = moto::sdk_config().await;
-    let events = aws_sdk_eventbridge::Client::new(&config);
-    let sqs = aws_sdk_sqs::Client::new(&config);
-    let (bus_name, queue_url) = bus_with_queue(&config).await?;
+    let target = BusWithQueue::new().await?;
     let (app, school) = (AppId::parse("a1")?, SchoolId::parse("3280001")?);
     let now = chrono::Utc::now();
     let event = domain_events::new(EventKind::FeedPaused, &app, &school, now, json!({ "feed_status": "Paused" }))?;
     let id = event.detail["id"].clone();
 
-    EventBridgeBus::new(events, &bus_name).publish(event).await?;
+    target.bus.publish(event).await?;
 
-    let received = sqs.receive_message().queue_url(&queue_url).wait_time_seconds(10).send().await?;
-    let messages = received.messages();
-    assert_eq!(messages.len(), 1);
-    let envelope: Value = serde_json::from_str(messages[0].body().context("message body")?)?;
+    let envelope = target.the_one_message().await?;
     assert_eq!(
         (envelope["source"].as_str(), envelope["detail-type"].as_str()),
         (Some(EVENT_SOURCE), Some("feed.paused"))

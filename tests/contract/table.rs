@@ -5,7 +5,9 @@
 use std::collections::BTreeSet;
 use std::fmt::Debug;
 
-use gatehouse_core::ports::{Condition, Index, Item, Query, QueryPage, StoreError, Table, TransactWrite};
+use gatehouse_core::ports::{
+    Condition, Increment, Index, Item, Query, QueryPage, StoreError, Table, TransactWrite, query_all,
+};
 use serde_json::{Map, Value, json};
 
 use crate::dynamo_table;
@@ -235,16 +237,20 @@ table_test!(reserved_attribute_names_are_refused, |table| {
         let clash = with(item("P", "S"), json!({ name: "x" }));
         assert_unavailable(table.put(clash, Condition::Always).await, name);
     }
-    assert_unavailable(table.add("P", "S", "version", 1, None).await, "counter named version");
+    assert_unavailable(
+        table.add(Increment { pk: "P", sk: "S", counter: "version", delta: 1, expires_at: None }).await,
+        "counter named version",
+    );
     assert_eq!(table.get("P", "S").await?, None);
     Ok(())
 });
 
 table_test!(add_creates_then_increments, |table| {
     let window_ends = 1_900_000_000;
-    assert_eq!(table.add("RATE#x", "WINDOW#1", "count", 1, Some(window_ends)).await?, 1);
-    assert_eq!(table.add("RATE#x", "WINDOW#1", "count", 4, Some(window_ends + 600)).await?, 5);
-    assert_eq!(table.add("RATE#x", "WINDOW#1", "count", -2, None).await?, 3);
+    let count = |delta, expires_at| Increment { pk: "RATE#x", sk: "WINDOW#1", counter: "count", delta, expires_at };
+    assert_eq!(table.add(count(1, Some(window_ends))).await?, 1);
+    assert_eq!(table.add(count(4, Some(window_ends + 600))).await?, 5);
+    assert_eq!(table.add(count(-2, None)).await?, 3);
 
     let created =
         Item { expires_at: Some(window_ends), version: 0, ..with(item("RATE#x", "WINDOW#1"), json!({"count": 3})) };
@@ -256,13 +262,17 @@ table_test!(add_creates_then_increments, |table| {
 // write conditioned on the version it read succeeds on both (on DynamoDB the
 // item once had no `version` at all, so `VersionIs(0)` failed there only).
 table_test!(a_counter_made_by_add_takes_a_versioned_write, |table| {
-    table.add("SCHOOL#1", "SEQ", "seq", 5, None).await?;
+    table.add(Increment { pk: "SCHOOL#1", sk: "SEQ", counter: "seq", delta: 5, expires_at: None }).await?;
     let read = table.get("SCHOOL#1", "SEQ").await?.expect("the counter");
     assert_eq!(read.version, 0);
     let next = Item { version: read.version + 1, ..with(item("SCHOOL#1", "SEQ"), json!({"seq": 7})) };
     table.put(next.clone(), Condition::VersionIs(read.version)).await?;
     assert_eq!(table.get("SCHOOL#1", "SEQ").await?, Some(next));
-    assert_eq!(table.add("SCHOOL#1", "SEQ", "seq", 1, None).await?, 8, "add keeps counting a versioned item");
+    assert_eq!(
+        table.add(Increment { pk: "SCHOOL#1", sk: "SEQ", counter: "seq", delta: 1, expires_at: None }).await?,
+        8,
+        "add keeps counting a versioned item"
+    );
     Ok(())
 });
 
@@ -270,7 +280,10 @@ table_test!(add_keeps_the_other_attributes, |table| {
     let stored = with(indexed("P", "S", "G", "g"), json!({"name": "kept", "hits": 10}));
     table.put(stored.clone(), Condition::Always).await?;
 
-    assert_eq!(table.add("P", "S", "hits", 1, Some(1_900_000_000)).await?, 11);
+    assert_eq!(
+        table.add(Increment { pk: "P", sk: "S", counter: "hits", delta: 1, expires_at: Some(1_900_000_000) }).await?,
+        11
+    );
     let expected = Item { expires_at: Some(1_900_000_000), ..with(stored, json!({"name": "kept", "hits": 11})) };
     assert_eq!(table.get("P", "S").await?, Some(expected));
     Ok(())
@@ -280,7 +293,17 @@ table_test!(concurrent_adds_each_see_their_own_total, |table| {
     let mut tasks = tokio::task::JoinSet::new();
     for _ in 0..20 {
         let table = table.clone();
-        tasks.spawn(async move { table.add("RATE#y", "WINDOW#1", "count", 1, Some(1_900_000_000)).await });
+        tasks.spawn(async move {
+            table
+                .add(Increment {
+                    pk: "RATE#y",
+                    sk: "WINDOW#1",
+                    counter: "count",
+                    delta: 1,
+                    expires_at: Some(1_900_000_000),
+                })
+                .await
+        });
     }
     let mut totals = BTreeSet::new();
     while let Some(joined) = tasks.join_next().await {
@@ -436,7 +459,7 @@ async fn each_port_call_is_one_dynamodb_request() -> anyhow::Result<()> {
     let before = table.requests_made();
     table.get("P", "S").await?;
     table.query(Query::partition(Index::Primary, "P")).await?;
-    table.add("P", "counter", "n", 1, None).await?;
+    table.add(Increment { pk: "P", sk: "counter", counter: "n", delta: 1, expires_at: None }).await?;
     table.transact(vec![TransactWrite::Check { pk: "P".into(), sk: "S".into(), condition: Condition::Exists }]).await?;
     table.delete("P", "S", Condition::Always).await?;
     assert_eq!(cost(before), 5);
@@ -446,3 +469,24 @@ async fn each_port_call_is_one_dynamodb_request() -> anyhow::Result<()> {
     assert_eq!(cost(before), 0);
     Ok(())
 }
+
+table_test!(put_all_writes_every_item_over_what_was_there, |table| {
+    table.put(Item { version: 7, ..item("P", "000") }, Condition::Always).await?;
+    // More than one BatchWriteItem (25 puts) holds, and over an existing item.
+    let batch: Vec<Item> = (0..60).map(|n| with(item("P", &format!("{n:03}")), json!({ "n": n }))).collect();
+    table.put_all(batch.clone()).await?;
+    let stored = query_all(table.as_ref(), Query::partition(Index::Primary, "P")).await?;
+    assert_eq!(stored, batch, "every item, whole, the old one replaced");
+    // A retry writes the same.
+    table.put_all(batch.clone()).await?;
+    assert_eq!(query_all(table.as_ref(), Query::partition(Index::Primary, "P")).await?, batch);
+    table.put_all(Vec::new()).await?;
+    Ok(())
+});
+
+table_test!(put_all_refuses_one_item_twice_and_reserved_names, |table| {
+    assert_unavailable(table.put_all(vec![item("P", "S"), item("P", "S")]).await, "one item twice");
+    assert_unavailable(table.put_all(vec![with(item("P", "T"), json!({ "pk": "x" }))]).await, "a reserved name");
+    assert!(table.query(Query::partition(Index::Primary, "P")).await?.items.is_empty());
+    Ok(())
+});

@@ -10,7 +10,7 @@ use super::sign_in_as_demo_partner;
 use crate::accessibility::{assert_accessible, look_and_check};
 use crate::harness::{browser_test, eventually, save_screenshot};
 use crate::pages::actions::{click, fill, press, refused_at, select, wait_for, wait_for_text};
-use crate::pages::{ALERT, button, field, follow_main_nav, heading, link};
+use crate::pages::{ALERT, button, field, follow_main_nav, heading, link, open_from_main_nav};
 
 /// Follows "New Case" and waits for the form, with the contact filled in as the signed-in user
 /// once /api/me answers.
@@ -26,11 +26,9 @@ pub(crate) async fn open_new_case_form(browser: &Client) {
 
 #[tokio::test]
 async fn partner_raises_a_case_sees_the_support_reply_and_closes_it() {
-    browser_test(|app| async move {
-        let browser = app.open_browser().await;
+    browser_test(|app, browser| async move {
         sign_in_as_demo_partner(&app, &browser).await;
-        follow_main_nav(&browser, "Active Cases").await;
-        wait_for(&browser, &heading("Active Cases"), "the Active Cases tab").await;
+        open_from_main_nav(&browser, "Active Cases").await;
         wait_for_text(&browser, "the empty list", |text| text.contains("No active cases")).await;
 
         open_new_case_form(&browser).await;
@@ -55,9 +53,15 @@ async fn partner_raises_a_case_sees_the_support_reply_and_closes_it() {
         save_screenshot(&browser, "case-new").await;
 
         // Support replies from the console (its core call); the partner refreshes.
-        cases::reply_as_support(app.gatehouse(), "GH-000001", "Sasha", "Please send the agent log from Monday.", None)
-            .await
-            .expect("support replies");
+        cases::reply_as_support(
+            app.gatehouse(),
+            &gatehouse_core::CaseId::parse("GH-000001").unwrap(),
+            "Sasha",
+            "Please send the agent log from Monday.",
+            None,
+        )
+        .await
+        .expect("support replies");
         let before = wait_for_text(&browser, "the page's content", |_| true).await;
         assert!(!before.contains("agent log"), "no reply before Refresh");
         press(&browser, "Refresh").await;
@@ -77,7 +81,9 @@ async fn partner_raises_a_case_sees_the_support_reply_and_closes_it() {
         wait_for_text(&browser, "the case to close", |text| text.contains("The case was closed")).await;
         wait_for(&browser, &button("Reopen case"), "Reopen").await;
         look_and_check(&browser, "case-closed").await;
-        let stored = cases::get_for_support(app.gatehouse(), "GH-000001").await.unwrap();
+        let stored = cases::get_for_support(app.gatehouse(), &gatehouse_core::CaseId::parse("GH-000001").unwrap())
+            .await
+            .unwrap();
         assert_eq!(stored.state, CaseState::Closed);
         assert_eq!(stored.comments.len(), 2);
 

@@ -20,7 +20,7 @@ use crate::pages::outbox::OutboxPage;
 use crate::pages::school_list::{ACTIVE_SCHOOLS, PENDING_AUTHORISATIONS, SchoolListPage};
 use crate::pages::school_portal::{COLLEAGUES, DASHBOARD, SIGN_IN, SchoolPortal};
 use crate::pages::verifications::VerificationsPage;
-use crate::pages::{Screen, Wizard, button, follow_main_nav, heading};
+use crate::pages::{Screen, Wizard, button, follow_main_nav, open_from_main_nav};
 use crate::wizards::{BROOKSIDE, BROOKSIDE_URN, answer_with_defaults, invite, open_link_as_school};
 
 /// Brookside's first admin: her address is at the directory's verified domain for the school.
@@ -65,10 +65,9 @@ async fn invited_and_answered(
 
 #[tokio::test]
 async fn a_school_with_an_admin_approves_what_someone_else_authorised() {
-    browser_test(|app| async move {
+    browser_test(|app, demo| async move {
         // Bea, at the directory's domain for Brookside, authorises the demo partner's app and so
         // becomes the school's first admin.
-        let demo = app.open_browser().await;
         sign_in_as(&app, &demo, DEMO_EMAIL).await;
         invite(&demo, BROOKSIDE, BROOKSIDE_URN, BEA).await.wait_for_sent().await;
         let (bea_link, _) = open_link_as_school(&app, BEA.1).await;
@@ -106,8 +105,7 @@ async fn a_school_with_an_admin_approves_what_someone_else_authorised() {
         look_and_check(&bea, "school-portal-dashboard-waiting").await;
 
         // Bea adds Mia as a member, and can change her access both ways.
-        follow_main_nav(&bea, COLLEAGUES).await;
-        portal.expect_heading(COLLEAGUES).await;
+        open_from_main_nav(&bea, COLLEAGUES).await;
         wait_for_text(&bea, "the colleagues", |text| text.contains(BEA.1)).await;
         portal.fill("Name", MIA.0).await;
         portal.fill("Work email", MIA.1).await;
@@ -166,8 +164,7 @@ async fn a_school_with_an_admin_approves_what_someone_else_authorised() {
 
 #[tokio::test]
 async fn ops_verify_the_first_authoriser_of_a_school_nothing_vouches_for() {
-    browser_test(|app| async move {
-        let demo = app.open_browser().await;
+    browser_test(|app, demo| async move {
         sign_in_as(&app, &demo, DEMO_EMAIL).await;
         let (school, text) = invited_and_answered(&app, &demo, (MILLBROOK, MILLBROOK_URN), MO).await;
         AuthorisePage::on(&school).expect_heading(WAITING_FOR_VERIFICATION).await;
@@ -216,8 +213,7 @@ async fn ops_verify_the_first_authoriser_of_a_school_nothing_vouches_for() {
 
         // Ops record Millbrook's own email domain in the directory, so its next authoriser there
         // needs no check.
-        follow_main_nav(&ops, "School directory").await;
-        wait_for(&ops, &heading("School directory"), "the directory page").await;
+        open_from_main_nav(&ops, "School directory").await;
         fill(&ops, "Name, URN, local authority or postcode", MILLBROOK_URN).await;
         press(&ops, "Search").await;
         let edit = format!("Edit {MILLBROOK}");
@@ -234,8 +230,7 @@ async fn ops_verify_the_first_authoriser_of_a_school_nothing_vouches_for() {
 
 #[tokio::test]
 async fn a_partner_naming_itself_as_the_school_contact_is_told_at_the_email_field() {
-    browser_test(|app| async move {
-        let demo = app.open_browser().await;
+    browser_test(|app, demo| async move {
         sign_in_as(&app, &demo, DEMO_EMAIL).await;
         let wizard = invite(&demo, BROOKSIDE, BROOKSIDE_URN, ("Dana Demo", DEMO_EMAIL)).await;
         wizard.expect_step_with_focus("Step 2 of 3").await;

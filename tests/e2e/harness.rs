@@ -49,11 +49,11 @@ impl Context {
     }
 }
 
-/// Starts a server and chromedriver, runs `body`, then closes every browser it opened and
-/// stops chromedriver before passing on any panic from `body`.
+/// Starts a server and chromedriver, opens a first browser window, runs `body` with both, then
+/// closes every browser it opened and stops chromedriver before passing on any panic from `body`.
 pub async fn browser_test<F, Fut>(body: F)
 where
-    F: FnOnce(Arc<Context>) -> Fut,
+    F: FnOnce(Arc<Context>, Client) -> Fut + Send + 'static,
     Fut: Future<Output = ()> + Send + 'static,
 {
     // Two rustls providers are linked in (reqwest's ring for webhooks, fantoccini's default);
@@ -67,7 +67,12 @@ where
     let context = Arc::new(Context { server, browsers: Mutex::new(Vec::new()), driver, _data: data });
 
     // In its own task, so a failed assertion unwinds there and the clean-up below still runs.
-    let outcome = tokio::spawn(body(context.clone())).await;
+    let app = context.clone();
+    let outcome = tokio::spawn(async move {
+        let browser = app.open_browser().await;
+        body(app, browser).await;
+    })
+    .await;
 
     let browsers = std::mem::take(&mut *context.browsers.lock().expect("browser list"));
     for (browser, profile) in browsers {

@@ -8,8 +8,8 @@ use serde_json::Value;
 use super::{sign_in_as, sign_in_as_demo_partner};
 use crate::accessibility::look_and_check;
 use crate::harness::{Context, browser_test, save_screenshot};
+use crate::pages::Screen;
 use crate::pages::app_keys::AppKeysPage;
-use crate::pages::{Screen, follow_main_nav};
 
 /// 256 bits in unpadded base64url.
 const SECRET_LENGTH: usize = 43;
@@ -36,11 +36,9 @@ async fn list_schools_as_app(app: &Context, secret: &str) -> (u16, Value) {
 
 #[tokio::test]
 async fn admin_creates_a_key_sees_its_secret_once_uses_it_and_revokes_it() {
-    browser_test(|app| async move {
-        let browser = app.open_browser().await;
+    browser_test(|app, browser| async move {
         sign_in_as_demo_partner(&app, &browser).await;
-        follow_main_nav(&browser, "API keys").await;
-        let keys = AppKeysPage::expect_shown(&browser).await;
+        let keys = AppKeysPage::open_from_nav(&browser).await;
         assert_eq!(browser.current_url().await.expect("the current address").path(), "/keys");
         // The local server gives the demo app a key when it starts.
         let demo_key = keys.wait_for_key("Demo key", is_active).await;
@@ -148,11 +146,9 @@ async fn admin_creates_a_key_sees_its_secret_once_uses_it_and_revokes_it() {
 
 #[tokio::test]
 async fn a_member_sees_the_api_keys_read_only() {
-    browser_test(|app| async move {
-        let browser = app.open_browser().await;
+    browser_test(|app, browser| async move {
         sign_in_as(&app, &browser, COLLEAGUE_EMAIL).await;
-        follow_main_nav(&browser, "API keys").await;
-        let keys = AppKeysPage::expect_shown(&browser).await;
+        let keys = AppKeysPage::open_from_nav(&browser).await;
         let demo_key = keys.wait_for_key("Demo key", is_active).await;
         assert_eq!(demo_key.len(), 4, "a member's table has no action column: {demo_key:?}");
         assert!(!keys.has_field("Label").await, "a member has no create form");

@@ -62,8 +62,7 @@ const REVOKED_COLUMNS: [&str; 6] = ["School ID", "School Name", "MIS", "Authoris
 
 #[tokio::test]
 async fn partner_signs_in_through_the_outbox_link_and_sees_active_schools() {
-    browser_test(|app| async move {
-        let browser = app.open_browser().await;
+    browser_test(|app, browser| async move {
         let sign_in = SignInPage::open(&browser, &app.url("/signin")).await;
         sign_in.enter_email(DEMO_EMAIL).await;
         save_screenshot(&browser, "sign-in").await;
@@ -116,8 +115,7 @@ pub(crate) async fn sign_in_by_email(app: &Context, browser: &Client, path: &str
 
 #[tokio::test]
 async fn partner_filters_searches_and_sorts_active_schools() {
-    browser_test(|app| async move {
-        let browser = app.open_browser().await;
+    browser_test(|app, browser| async move {
         let schools = sign_in_as_demo_partner(&app, &browser).await;
         assert_eq!(schools.records_line().await, "Records 1–42 of 42");
 
@@ -174,8 +172,7 @@ async fn partner_filters_searches_and_sorts_active_schools() {
 
 #[tokio::test]
 async fn partner_switches_between_the_three_lists() {
-    browser_test(|app| async move {
-        let browser = app.open_browser().await;
+    browser_test(|app, browser| async move {
         let active = sign_in_as_demo_partner(&app, &browser).await;
         let lists = [ACTIVE_SCHOOLS, PENDING_AUTHORISATIONS, REVOKED_SCHOOLS].map(str::to_owned);
         assert_eq!(active.tabs().await, (lists.to_vec(), ACTIVE_SCHOOLS.to_owned()));
@@ -234,8 +231,7 @@ async fn partner_switches_between_the_three_lists() {
 
 #[tokio::test]
 async fn partner_exports_the_filtered_view_as_csv() {
-    browser_test(|app| async move {
-        let browser = app.open_browser().await;
+    browser_test(|app, browser| async move {
         let schools = sign_in_as_demo_partner(&app, &browser).await;
         schools.select_filter("Status", "Error").await;
         let records = schools.wait_for_records("filtered to Error", |line| line.ends_with("(filtered from 42)")).await;
@@ -286,8 +282,7 @@ fn is_iso_date(text: &str) -> bool {
 
 #[tokio::test]
 async fn on_a_tablet_a_search_that_matches_nothing_can_be_cleared() {
-    browser_test(|app| async move {
-        let browser = app.open_browser().await;
+    browser_test(|app, browser| async move {
         browser.set_window_size(768, 1024).await.expect("a tablet-sized window");
         let schools = sign_in_as_demo_partner(&app, &browser).await;
         assert!(!schools.scrolls_sideways().await, "the filter bar should wrap, not widen the page");
@@ -307,8 +302,7 @@ async fn on_a_tablet_a_search_that_matches_nothing_can_be_cleared() {
 
 #[tokio::test]
 async fn used_sign_in_link_shows_a_clear_error() {
-    browser_test(|app| async move {
-        let first = app.open_browser().await;
+    browser_test(|app, first| async move {
         let sign_in = SignInPage::open(&first, &app.url("/signin")).await;
         sign_in.enter_email(DEMO_EMAIL).await;
         sign_in.request_link().await;
@@ -367,8 +361,7 @@ async fn address_param(browser: &Client, name: &str) -> Option<String> {
 
 #[tokio::test]
 async fn partner_opens_a_school_tile_from_active_schools_and_closes_it_with_escape() {
-    browser_test(|app| async move {
-        let browser = app.open_browser().await;
+    browser_test(|app, browser| async move {
         let schools = sign_in_as_demo_partner(&app, &browser).await;
         let name = schools.cell("3280001", "School Name").await.expect("school 3280001 in Active Schools");
 
@@ -432,7 +425,7 @@ async fn partner_opens_a_school_tile_from_active_schools_and_closes_it_with_esca
 
 #[tokio::test]
 async fn the_school_tile_says_whether_its_authorisation_log_is_unchanged() {
-    browser_test(|app| async move {
+    browser_test(|app, browser| async move {
         // Someone with access to the store rewrites who authorised school 3280001.
         use gatehouse_core::keys::Key;
         use gatehouse_core::ports::Condition;
@@ -444,7 +437,6 @@ async fn the_school_tile_says_whether_its_authorisation_log_is_unchanged() {
         entry.attributes.insert("actor".into(), serde_json::json!("Mallory"));
         table.put(entry, Condition::Always).await.expect("rewriting the log entry");
 
-        let browser = app.open_browser().await;
         sign_in_as_demo_partner(&app, &browser).await;
         let tile = SchoolTilePage::open_by_clicking(&browser, "3280002").await;
         let line = tile.log_integrity().await;
@@ -473,8 +465,7 @@ async fn the_school_tile_says_whether_its_authorisation_log_is_unchanged() {
 
 #[tokio::test]
 async fn partner_revokes_from_a_later_date_through_the_wizard() {
-    browser_test(|app| async move {
-        let browser = app.open_browser().await;
+    browser_test(|app, browser| async move {
         let schools = sign_in_as_demo_partner(&app, &browser).await;
         assert_eq!(schools.cell("3280002", "Revoke Pending").await.as_deref(), Some("–"));
         let tile = SchoolTilePage::open_by_clicking(&browser, "3280002").await;
@@ -526,8 +517,7 @@ async fn partner_revokes_from_a_later_date_through_the_wizard() {
 
 #[tokio::test]
 async fn partner_resends_an_invitation_to_a_new_contact() {
-    browser_test(|app| async move {
-        let browser = app.open_browser().await;
+    browser_test(|app, browser| async move {
         let pending = sign_in_as_demo_partner(&app, &browser).await.open_list(PENDING_AUTHORISATIONS).await;
         let tile = SchoolTilePage::open_by_clicking(&browser, "3280018").await;
         assert!(tile.actions().await.contains(&"Resend Invite".to_owned()), "a pending school can be invited again");
@@ -552,8 +542,7 @@ async fn partner_resends_an_invitation_to_a_new_contact() {
 
 #[tokio::test]
 async fn partner_sets_priority_on_a_pending_school_and_filters_priority_only() {
-    browser_test(|app| async move {
-        let browser = app.open_browser().await;
+    browser_test(|app, browser| async move {
         let pending = sign_in_as_demo_partner(&app, &browser).await.open_list(PENDING_AUTHORISATIONS).await;
         let before = pending.priority_row_count().await;
         assert!(!pending.is_priority("3280019").await, "3280019 starts as no priority");
@@ -582,14 +571,12 @@ async fn partner_sets_priority_on_a_pending_school_and_filters_priority_only() {
 
 #[tokio::test]
 async fn admin_adds_a_scope_and_active_schools_show_re_authorisation_needed() {
-    browser_test(|app| async move {
-        let browser = app.open_browser().await;
+    browser_test(|app, browser| async move {
         let schools = sign_in_as_demo_partner(&app, &browser).await;
         let needed_before = schools.column("Re-authorisation").await.iter().filter(|cell| *cell == "Needed").count();
         assert!(needed_before < 42, "some schools granted everything the demo app asks for");
 
-        follow_main_nav(&browser, "Permission set").await;
-        let permissions = PermissionSetPage::expect_shown(&browser).await;
+        let permissions = PermissionSetPage::open_from_nav(&browser).await;
         assert!(permissions.is_ticked("Students").await, "the demo app asks for students");
         assert!(!permissions.description("Students").await.is_empty(), "each scope says what it shares");
         let flags = permissions.flags().await;
@@ -654,11 +641,9 @@ async fn admin_adds_a_scope_and_active_schools_show_re_authorisation_needed() {
 
 #[tokio::test]
 async fn admin_adds_a_colleague_and_removes_them() {
-    browser_test(|app| async move {
-        let browser = app.open_browser().await;
+    browser_test(|app, browser| async move {
         sign_in_as_demo_partner(&app, &browser).await;
-        follow_main_nav(&browser, "Team").await;
-        let team = TeamPage::expect_shown(&browser).await;
+        let team = TeamPage::open_from_nav(&browser).await;
         let me = team.wait_for_member(DEMO_EMAIL).await;
         assert!(me[0].contains("Dana Demo") && me[2] == "Admin", "the demo partner is an admin: {me:?}");
 
@@ -687,8 +672,7 @@ async fn admin_adds_a_colleague_and_removes_them() {
 
 #[tokio::test]
 async fn partner_cancels_a_scheduled_revocation_after_confirming() {
-    browser_test(|app| async move {
-        let browser = app.open_browser().await;
+    browser_test(|app, browser| async move {
         let schools = sign_in_as_demo_partner(&app, &browser).await;
         let planned = schools.cell("3280005", "Revoke Pending").await.expect("school 3280005 in Active Schools");
         assert!(is_iso_date(&planned), "the demo data plans a revocation for 3280005, not {planned:?}");
@@ -708,8 +692,7 @@ async fn partner_cancels_a_scheduled_revocation_after_confirming() {
 
 #[tokio::test]
 async fn partner_cancels_an_invitation_and_the_school_leaves_pending() {
-    browser_test(|app| async move {
-        let browser = app.open_browser().await;
+    browser_test(|app, browser| async move {
         let pending = sign_in_as_demo_partner(&app, &browser).await.open_list(PENDING_AUTHORISATIONS).await;
         let tile = SchoolTilePage::open_by_clicking(&browser, "3280029").await;
         tile.open_action("Cancel Invite", "Cancel the invitation?").await;
@@ -724,8 +707,7 @@ async fn partner_cancels_an_invitation_and_the_school_leaves_pending() {
 
 #[tokio::test]
 async fn partner_reinvites_a_revoked_school_which_moves_to_pending() {
-    browser_test(|app| async move {
-        let browser = app.open_browser().await;
+    browser_test(|app, browser| async move {
         let revoked = sign_in_as_demo_partner(&app, &browser).await.open_list(REVOKED_SCHOOLS).await;
         let tile = SchoolTilePage::open_by_clicking(&browser, "3280010").await;
         tile.open_action("Re-invite", "Invite the school again").await;
@@ -743,17 +725,14 @@ async fn partner_reinvites_a_revoked_school_which_moves_to_pending() {
 
 #[tokio::test]
 async fn a_member_sees_the_permission_set_and_team_read_only() {
-    browser_test(|app| async move {
-        let browser = app.open_browser().await;
+    browser_test(|app, browser| async move {
         sign_in_as(&app, &browser, COLLEAGUE_EMAIL).await;
-        follow_main_nav(&browser, "Permission set").await;
-        let permissions = PermissionSetPage::expect_shown(&browser).await;
+        let permissions = PermissionSetPage::open_from_nav(&browser).await;
         assert!(permissions.is_ticked("Students").await, "a member sees the set");
         assert!(!permissions.is_editable("Students").await, "a member cannot change it");
         assert!(!permissions.has_button("Save").await, "a member has nothing to save");
 
-        follow_main_nav(&browser, "Team").await;
-        let team = TeamPage::expect_shown(&browser).await;
+        let team = TeamPage::open_from_nav(&browser).await;
         team.wait_for_member(DEMO_EMAIL).await;
         assert!(!team.has_button("Add colleague").await, "a member cannot add colleagues");
         assert!(team.rows().await.iter().all(|cells| !cells.iter().any(|cell| cell.starts_with("Remove"))));

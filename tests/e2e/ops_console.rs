@@ -11,7 +11,7 @@ use crate::cases::open_new_case_form;
 use crate::harness::{Context, browser_test, save_screenshot};
 use crate::pages::actions::{fill, press, refused_at, scroll_into_view, select, set_date, wait_for, wait_for_text};
 use crate::pages::outbox::OutboxPage;
-use crate::pages::{field, follow_main_nav, heading, link};
+use crate::pages::{field, heading, link, open_from_main_nav};
 
 /// Signs the demo ops user in to the console through its own sign-in page and the outbox link.
 pub(crate) async fn sign_in_to_the_console(app: &Context, browser: &Client) {
@@ -23,13 +23,11 @@ pub(crate) async fn sign_in_to_the_console(app: &Context, browser: &Client) {
 
 #[tokio::test]
 async fn ops_reply_in_the_console_and_the_partner_closes_the_case() {
-    browser_test(|app| async move {
-        let browser = app.open_browser().await;
+    browser_test(|app, browser| async move {
         sign_in_as_demo_partner(&app, &browser).await;
 
         // The partner raises a case.
-        follow_main_nav(&browser, "Active Cases").await;
-        wait_for(&browser, &heading("Active Cases"), "the Active Cases tab").await;
+        open_from_main_nav(&browser, "Active Cases").await;
         open_new_case_form(&browser).await;
         fill(&browser, "Summary of the error and where you see it", "Year 7 missing from /students").await;
         fill(&browser, "Description", "Since Monday the students endpoint returns no Year 7 pupils.").await;
@@ -40,8 +38,7 @@ async fn ops_reply_in_the_console_and_the_partner_closes_the_case() {
         // Ops find it at the top of the console's queue and reply.
         sign_in_to_the_console(&app, &browser).await;
         look_and_check(&browser, "ops-home").await;
-        follow_main_nav(&browser, "Support cases").await;
-        wait_for(&browser, &heading("Support cases"), "the support queue").await;
+        open_from_main_nav(&browser, "Support cases").await;
         let text = wait_for_text(&browser, "the new case in the queue", |text| text.contains("GH-000001")).await;
         assert!(text.contains("Year 7 missing") && text.contains("Demo Partner Ltd"), "{text}");
         look_and_check(&browser, "ops-queue").await;
@@ -81,11 +78,9 @@ async fn ops_reply_in_the_console_and_the_partner_closes_the_case() {
 
 #[tokio::test]
 async fn ops_create_a_partner_organisation() {
-    browser_test(|app| async move {
-        let browser = app.open_browser().await;
+    browser_test(|app, browser| async move {
         sign_in_to_the_console(&app, &browser).await;
-        follow_main_nav(&browser, "Partners").await;
-        wait_for(&browser, &heading("Partners"), "the partners page").await;
+        open_from_main_nav(&browser, "Partners").await;
         wait_for_text(&browser, "the seeded organisations", |text| text.contains("Demo Partner Ltd")).await;
 
         // A missing name is said beside its field.
@@ -119,11 +114,9 @@ async fn ops_offer_install_slots_and_mark_a_booked_install_done() {
     use gatehouse_core::onboarding::{self, Booker};
     use gatehouse_core::{SchoolId, ingestion};
 
-    browser_test(|app| async move {
-        let browser = app.open_browser().await;
+    browser_test(|app, browser| async move {
         sign_in_to_the_console(&app, &browser).await;
-        follow_main_nav(&browser, "Install bookings").await;
-        wait_for(&browser, &heading("Install bookings"), "the bookings page").await;
+        open_from_main_nav(&browser, "Install bookings").await;
         wait_for_text(&browser, "the empty lists", |text| text.contains("No school has booked a slot yet")).await;
 
         // A missing day is said beside its field.
@@ -153,7 +146,9 @@ async fn ops_offer_install_slots_and_mark_a_booked_install_done() {
             name: "Hana Head".to_owned(),
             email: "head@school.example".to_owned(),
         };
-        onboarding::book(app.gatehouse(), &booker, None, &format!("{date}T09:30")).await.expect("booking");
+        onboarding::book(app.gatehouse(), &booker, None, onboarding::parse_slot(&format!("{date}T09:30")).unwrap())
+            .await
+            .expect("booking");
         browser.refresh().await.unwrap();
         let text = wait_for_text(&browser, "the booking", |text| text.contains("Hana Head")).await;
         assert!(text.contains(&link.name) && text.contains("head@school.example"), "{text}");

@@ -13,7 +13,7 @@ use crate::pages::outbox::OutboxPage;
 use crate::pages::school_list::REVOKED_SCHOOLS;
 use crate::pages::school_portal::{COLLEAGUES, DASHBOARD, INSTALL, SIGN_IN, SchoolPortal};
 use crate::pages::school_tile::SchoolTilePage;
-use crate::pages::{Screen, follow_main_nav};
+use crate::pages::{Screen, follow_main_nav, open_from_main_nav};
 
 /// The demo school Hana Head works at, and the demo partner's app it shares with.
 const SCHOOL_ID: &str = "3280003";
@@ -21,8 +21,7 @@ const APP: &str = "Demo Timetabler";
 
 #[tokio::test]
 async fn a_school_changes_mode_and_feed_revokes_and_the_partner_sees_it() {
-    browser_test(|app| async move {
-        let browser = app.open_browser().await;
+    browser_test(|app, browser| async move {
         let portal = SchoolPortal::on(&browser);
 
         // Sign in through the school portal's own page and the emailed link.
@@ -101,8 +100,7 @@ async fn a_school_changes_mode_and_feed_revokes_and_the_partner_sees_it() {
         save_screenshot(&browser, "school-portal-app-revoked").await;
 
         // The school's other pages.
-        follow_main_nav(&browser, COLLEAGUES).await;
-        portal.expect_heading(COLLEAGUES).await;
+        open_from_main_nav(&browser, COLLEAGUES).await;
         assert!(portal.main_text().await.contains(DEMO_SCHOOL_EMAIL), "Hana is on her school's team");
         look_and_check(&browser, "school-portal-team").await;
         follow_main_nav(&browser, "Install").await;

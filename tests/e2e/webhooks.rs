@@ -9,17 +9,15 @@ use serde_json::json;
 use super::sign_in_as_demo_partner;
 use crate::accessibility::look_and_check;
 use crate::harness::browser_test;
+use crate::pages::Screen;
 use crate::pages::webhooks::WebhooksPage;
-use crate::pages::{Screen, follow_main_nav};
 
 #[tokio::test]
 async fn admin_sets_the_webhook_and_sees_a_signed_delivery() {
-    browser_test(|app| async move {
+    browser_test(|app, browser| async move {
         let receiver = Receiver::start().await;
-        let browser = app.open_browser().await;
         sign_in_as_demo_partner(&app, &browser).await;
-        follow_main_nav(&browser, "Webhooks").await;
-        let page = WebhooksPage::expect_shown(&browser).await;
+        let page = WebhooksPage::open_from_nav(&browser).await;
         assert_eq!(browser.current_url().await.expect("the address").path(), "/webhooks");
         assert!(page.state().await.starts_with("No webhook yet"), "a new app has none");
 

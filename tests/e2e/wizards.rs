@@ -98,8 +98,7 @@ pub(crate) async fn open_link_as_school(app: &Context, recipient: &str) -> (Clie
 
 #[tokio::test]
 async fn partner_invites_a_directory_school_which_authorises_with_exclude_all_and_a_paused_feed() {
-    browser_test(|app| async move {
-        let browser = app.open_browser().await;
+    browser_test(|app, browser| async move {
         sign_in_as_demo_partner(&app, &browser).await;
         save_screenshot(&browser, "active-schools-invite-button").await;
 
@@ -299,8 +298,7 @@ async fn partner_invites_a_directory_school_which_authorises_with_exclude_all_an
 
 #[tokio::test]
 async fn a_school_contact_forwards_the_invitation_and_the_first_link_dies() {
-    browser_test(|app| async move {
-        let browser = app.open_browser().await;
+    browser_test(|app, browser| async move {
         sign_in_as_demo_partner(&app, &browser).await;
         let wizard = invite(&browser, OAKFIELD_URN, OAKFIELD_URN, ("Olu Office", "olu@oakfield.example")).await;
         wizard.wait_for_sent().await;
@@ -362,8 +360,7 @@ async fn a_school_contact_forwards_the_invitation_and_the_first_link_dies() {
 
 #[tokio::test]
 async fn a_used_link_opened_again_shows_the_receipt() {
-    browser_test(|app| async move {
-        let browser = app.open_browser().await;
+    browser_test(|app, browser| async move {
         sign_in_as_demo_partner(&app, &browser).await;
         invite(&browser, BROOKSIDE, BROOKSIDE_URN, ("Bea Bursar", "bea@brookside-infant-school.example"))
             .await
@@ -388,11 +385,9 @@ async fn a_used_link_opened_again_shows_the_receipt() {
 
 #[tokio::test]
 async fn a_school_approves_a_scope_added_later_and_keeps_what_it_granted() {
-    browser_test(|app| async move {
-        let browser = app.open_browser().await;
+    browser_test(|app, browser| async move {
         sign_in_as_demo_partner(&app, &browser).await;
-        follow_main_nav(&browser, "Permission set").await;
-        let permissions = PermissionSetPage::expect_shown(&browser).await;
+        let permissions = PermissionSetPage::open_from_nav(&browser).await;
         let flags = permissions.flags().await;
         let (added, _) = flags.iter().find(|(_, ticked)| !ticked).expect("a flag the demo app does not ask for");
         permissions.toggle(added).await;
@@ -443,8 +438,7 @@ async fn a_school_approves_a_scope_added_later_and_keeps_what_it_granted() {
 /// passes, is reported as a critical violation.
 #[tokio::test]
 async fn the_accessibility_check_reports_a_field_without_a_label() {
-    browser_test(|app| async move {
-        let browser = app.open_browser().await;
+    browser_test(|app, browser| async move {
         SignInPage::open(&browser, &app.url("/signin")).await;
         assert_accessible(&browser, "sign-in").await;
         let script = "const input = document.createElement('input'); input.type = 'text'; \

@@ -16,6 +16,7 @@ use gatehouse_core::{
     EmailAddress, Gatehouse, SchoolId, agent_keys, auth, directory, domain_events, synthetic, webhooks,
 };
 use gatehouse_model::ExtractKind;
+use gatehouse_tests::stack::token_after;
 use serde_json::{Value, json};
 
 use crate::extracts::first_pupils;
@@ -139,6 +140,12 @@ impl Builder<'_> {
         body
     }
 
+    /// `GET path` as `who`, signed in; the JSON answer.
+    async fn get(&self, path: &str, who: &str) -> Value {
+        let response = self.client.get(format!("{}{path}", self.rig.url)).header("cookie", &self.cookies[who]).send();
+        response.await.unwrap().json::<Value>().await.unwrap()
+    }
+
     fn as_who(&self, who: &str) -> Caller {
         Caller::Cookie(self.cookies[who].clone())
     }
@@ -190,11 +197,6 @@ impl Builder<'_> {
     }
 }
 
-pub fn token_after(text: &str, marker: &str) -> String {
-    let start = text.find(marker).unwrap_or_else(|| panic!("{marker} in {text}")) + marker.len();
-    text[start..].chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_').collect()
-}
-
 impl Fixtures {
     pub async fn build(rig: &Rig, webhook_url: &str) -> Fixtures {
         let dir = tempfile::tempdir().expect("temp dir");
@@ -231,16 +233,7 @@ impl Fixtures {
                 .unwrap();
         let endpoint_down = Gatehouse { webhooks: Arc::new(Down), ..gatehouse.clone() };
         webhooks::deliver(&endpoint_down, &event.detail).await.expect("a failed delivery");
-        let deliveries = builder
-            .client
-            .get(format!("{}/api/partner/webhooks/demo-app/deliveries", rig.url))
-            .header("cookie", &builder.cookies[DEMO_EMAIL])
-            .send()
-            .await
-            .unwrap()
-            .json::<Value>()
-            .await
-            .unwrap();
+        let deliveries = builder.get("/api/partner/webhooks/demo-app/deliveries", DEMO_EMAIL).await;
         let delivery_id = deliveries["deliveries"][0]["delivery_id"]
             .as_str()
             .unwrap_or_else(|| panic!("a delivery: {deliveries}"))
@@ -270,16 +263,7 @@ impl Fixtures {
             .call(Call::post("/api/agent/v1/extracts", serde_json::to_value(&shrunk).unwrap()).by(&bearer))
             .await;
         assert_eq!(receipt["outcome"], "held", "{receipt}");
-        let diff = builder
-            .client
-            .get(format!("{}/api/ops/schools/{HELD_SCHOOL}/held-extract", rig.url))
-            .header("cookie", &builder.cookies[DEMO_OPS_EMAIL])
-            .send()
-            .await
-            .unwrap()
-            .json::<Value>()
-            .await
-            .unwrap();
+        let diff = builder.get(&format!("/api/ops/schools/{HELD_SCHOOL}/held-extract"), DEMO_OPS_EMAIL).await;
         let held_id = diff["summary"]["held_id"].as_str().unwrap_or_else(|| panic!("held: {diff}")).to_owned();
 
         // Support cases: one open, one closed.

@@ -14,12 +14,10 @@ use std::sync::{Arc, Mutex, RwLock};
 
 use anyhow::anyhow;
 use chrono::{DateTime, TimeZone, Utc};
-use gatehouse_core::ports::{
-    Condition, DomainEvent, Email, EventBus, Item, Mailer, ManualClock, Query, QueryPage, StoreError, Table,
-    TransactWrite,
-};
+use gatehouse_core::ports::{DomainEvent, Email, EventBus, Mailer, ManualClock, StoreError, Table, TransactWrite};
 use gatehouse_core::{Gatehouse, Settings};
 use gatehouse_local::store::RedbTable;
+use gatehouse_tests::watched::{TableCall, Watched, Watcher};
 
 type Boxed<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
 
@@ -75,6 +73,12 @@ struct State {
     record: Record,
 }
 
+/// What the mailer or the event bus is given.
+enum Sent {
+    Email(Email),
+    Event(DomainEvent),
+}
+
 /// The shared switchboard of the three ports.
 pub struct Faults {
     store: RwLock<Option<Arc<RedbTable>>>,
@@ -116,6 +120,24 @@ impl Faults {
         }
     }
 
+    /// A call of the mailer or the bus, which keeps what it sends unless it is the one to fail.
+    fn send(&self, sent: Sent) -> Boxed<'static, Result<(), anyhow::Error>> {
+        let result = match &sent {
+            Sent::Email(email) => {
+                self.call(Port::Mailer, || format!("send to {}: {}", email.to.as_str(), email.subject))
+            }
+            Sent::Event(event) => self.call(Port::Bus, || format!("publish {}", event.detail_type)),
+        };
+        if result.is_ok() {
+            let record = &mut self.state.lock().unwrap().record;
+            match sent {
+                Sent::Email(email) => record.emails.push(email),
+                Sent::Event(event) => record.events.push(event),
+            }
+        }
+        Box::pin(async move { result.map_err(|message| anyhow!(message)) })
+    }
+
     fn wrote(&self, pk: &str, sk: &str) {
         if self.armed.load(Ordering::SeqCst) {
             self.state.lock().unwrap().record.written.insert((pk.to_owned(), sk.to_owned()));
@@ -142,9 +164,9 @@ impl Rig {
         let faults = Arc::new(Faults::new());
         let clock = Arc::new(ManualClock::at(now()));
         let gatehouse = Gatehouse {
-            table: Arc::new(FailingTable(faults.clone())),
-            mailer: Arc::new(FailingMailer(faults.clone())),
-            events: Arc::new(FailingBus(faults.clone())),
+            table: Arc::new(Watched(faults.clone())),
+            mailer: Arc::new(FailingSender(faults.clone())),
+            events: Arc::new(FailingSender(faults.clone())),
             clock,
             webhooks: Arc::new(gatehouse_aws::HttpWebhookSender::for_settings(&Settings::new(PUBLIC_URL))),
             settings: Settings::new(PUBLIC_URL),
@@ -212,175 +234,63 @@ impl Record {
     }
 }
 
-fn unavailable(message: String) -> StoreError {
-    StoreError::Unavailable(anyhow!(message))
-}
-
-fn describe_writes(writes: &[TransactWrite]) -> String {
-    let keys: Vec<String> = writes
-        .iter()
-        .map(|write| match write {
-            TransactWrite::Put { item, .. } => format!("put {} {}", item.pk, item.sk),
-            TransactWrite::Delete { pk, sk, .. } => format!("delete {pk} {sk}"),
-            TransactWrite::Check { pk, sk, .. } => format!("check {pk} {sk}"),
-        })
-        .collect();
-    format!("transact [{}]", keys.join(", "))
-}
-
-/// The embedded store, failing when told to. A failed call does nothing.
-pub struct FailingTable(Arc<Faults>);
-
-// The port is declared with `async_trait`; as in `tests/counting.rs`, this
-// impl spells out the same signatures (boxed `Send` futures).
-impl Table for FailingTable {
-    fn get<'life0, 'life1, 'life2, 'async_trait>(
-        &'life0 self,
-        pk: &'life1 str,
-        sk: &'life2 str,
-    ) -> Boxed<'async_trait, Result<Option<Item>, StoreError>>
-    where
-        'life0: 'async_trait,
-        'life1: 'async_trait,
-        'life2: 'async_trait,
-        Self: 'async_trait,
-    {
-        if let Err(message) = self.0.call(Port::Table, || format!("get {pk} {sk}")) {
-            return Box::pin(async move { Err(unavailable(message)) });
+/// What a store call is, for the report.
+fn describe(call: TableCall<'_>) -> String {
+    match call {
+        TableCall::Get { pk, sk } => format!("get {pk} {sk}"),
+        TableCall::Put { item } => format!("put {} {}", item.pk, item.sk),
+        TableCall::Delete { pk, sk } => format!("delete {pk} {sk}"),
+        TableCall::Transact { writes } => {
+            let keys: Vec<String> = writes
+                .iter()
+                .map(|write| match write {
+                    TransactWrite::Put { item, .. } => format!("put {} {}", item.pk, item.sk),
+                    TransactWrite::Delete { pk, sk, .. } => format!("delete {pk} {sk}"),
+                    TransactWrite::Check { pk, sk, .. } => format!("check {pk} {sk}"),
+                })
+                .collect();
+            format!("transact [{}]", keys.join(", "))
         }
-        let store = self.0.store();
-        Box::pin(async move { store.get(pk, sk).await })
-    }
-
-    fn put<'life0, 'async_trait>(
-        &'life0 self,
-        item: Item,
-        condition: Condition,
-    ) -> Boxed<'async_trait, Result<(), StoreError>>
-    where
-        'life0: 'async_trait,
-        Self: 'async_trait,
-    {
-        if let Err(message) = self.0.call(Port::Table, || format!("put {} {}", item.pk, item.sk)) {
-            return Box::pin(async move { Err(unavailable(message)) });
+        TableCall::PutAll { items } => {
+            let keys: Vec<String> = items.iter().map(|item| format!("{} {}", item.pk, item.sk)).collect();
+            format!("put_all [{}]", keys.join(", "))
         }
-        self.0.wrote(&item.pk, &item.sk);
-        let store = self.0.store();
-        Box::pin(async move { store.put(item, condition).await })
-    }
-
-    fn delete<'life0, 'life1, 'life2, 'async_trait>(
-        &'life0 self,
-        pk: &'life1 str,
-        sk: &'life2 str,
-        condition: Condition,
-    ) -> Boxed<'async_trait, Result<Option<Item>, StoreError>>
-    where
-        'life0: 'async_trait,
-        'life1: 'async_trait,
-        'life2: 'async_trait,
-        Self: 'async_trait,
-    {
-        if let Err(message) = self.0.call(Port::Table, || format!("delete {pk} {sk}")) {
-            return Box::pin(async move { Err(unavailable(message)) });
-        }
-        self.0.wrote(pk, sk);
-        let store = self.0.store();
-        Box::pin(async move { store.delete(pk, sk, condition).await })
-    }
-
-    fn transact<'life0, 'async_trait>(
-        &'life0 self,
-        writes: Vec<TransactWrite>,
-    ) -> Boxed<'async_trait, Result<(), StoreError>>
-    where
-        'life0: 'async_trait,
-        Self: 'async_trait,
-    {
-        if let Err(message) = self.0.call(Port::Table, || describe_writes(&writes)) {
-            return Box::pin(async move { Err(unavailable(message)) });
-        }
-        for write in &writes {
-            match write {
-                TransactWrite::Put { item, .. } => self.0.wrote(&item.pk, &item.sk),
-                TransactWrite::Delete { pk, sk, .. } => self.0.wrote(pk, sk),
-                TransactWrite::Check { .. } => {}
-            }
-        }
-        let store = self.0.store();
-        Box::pin(async move { store.transact(writes).await })
-    }
-
-    fn add<'life0, 'life1, 'life2, 'life3, 'async_trait>(
-        &'life0 self,
-        pk: &'life1 str,
-        sk: &'life2 str,
-        counter: &'life3 str,
-        delta: i64,
-        expires_at: Option<i64>,
-    ) -> Boxed<'async_trait, Result<i64, StoreError>>
-    where
-        'life0: 'async_trait,
-        'life1: 'async_trait,
-        'life2: 'async_trait,
-        'life3: 'async_trait,
-        Self: 'async_trait,
-    {
-        if let Err(message) = self.0.call(Port::Table, || format!("add {pk} {sk}")) {
-            return Box::pin(async move { Err(unavailable(message)) });
-        }
-        self.0.wrote(pk, sk);
-        let store = self.0.store();
-        Box::pin(async move { store.add(pk, sk, counter, delta, expires_at).await })
-    }
-
-    fn query<'life0, 'async_trait>(&'life0 self, query: Query) -> Boxed<'async_trait, Result<QueryPage, StoreError>>
-    where
-        'life0: 'async_trait,
-        Self: 'async_trait,
-    {
-        let what = || {
+        TableCall::Add { pk, sk } => format!("add {pk} {sk}"),
+        TableCall::Query { query } => {
             let prefix = query.sort_prefix.as_deref().unwrap_or("");
             format!("query {:?} {} {prefix}", query.index, query.partition)
-        };
-        if let Err(message) = self.0.call(Port::Table, what) {
-            return Box::pin(async move { Err(unavailable(message)) });
         }
-        let store = self.0.store();
-        Box::pin(async move { store.query(query).await })
     }
 }
 
-/// A mailer that keeps what it is given; the failing call sends nothing.
-pub struct FailingMailer(Arc<Faults>);
+/// The embedded store (as `Watched<Arc<Faults>>`), failing when told to. A failed call does nothing.
+impl Watcher for Faults {
+    fn watch(&self, call: TableCall<'_>) -> Result<Arc<dyn Table>, StoreError> {
+        self.call(Port::Table, || describe(call)).map_err(|message| StoreError::Unavailable(anyhow!(message)))?;
+        for (pk, sk) in call.written() {
+            self.wrote(pk, sk);
+        }
+        Ok(self.store())
+    }
+}
 
-impl Mailer for FailingMailer {
+/// The mailer and the event bus: each keeps what it is given; the failing call sends nothing.
+pub struct FailingSender(Arc<Faults>);
+
+impl Mailer for FailingSender {
     fn send<'life0, 'async_trait>(&'life0 self, email: Email) -> Boxed<'async_trait, Result<(), anyhow::Error>>
     where
         'life0: 'async_trait,
-        Self: 'async_trait,
     {
-        let result = self.0.call(Port::Mailer, || format!("send to {}: {}", email.to.as_str(), email.subject));
-        if result.is_ok() {
-            self.0.state.lock().unwrap().record.emails.push(email);
-        }
-        Box::pin(async move { result.map_err(|message| anyhow!(message)) })
+        self.0.send(Sent::Email(email))
     }
 }
 
-/// An event bus that keeps what is published; the failing call publishes nothing.
-pub struct FailingBus(Arc<Faults>);
-
-impl EventBus for FailingBus {
+impl EventBus for FailingSender {
     fn publish<'life0, 'async_trait>(&'life0 self, event: DomainEvent) -> Boxed<'async_trait, Result<(), anyhow::Error>>
     where
         'life0: 'async_trait,
-        Self: 'async_trait,
     {
-        let result = self.0.call(Port::Bus, || format!("publish {}", event.detail_type));
-        if result.is_ok() {
-            self.0.state.lock().unwrap().record.events.push(event);
-        }
-        Box::pin(async move { result.map_err(|message| anyhow!(message)) })
+        self.0.send(Sent::Event(event))
     }
 }

@@ -3,6 +3,7 @@
 //! template's data.
 
 use gatehouse_core::demo::{COLLEAGUE_EMAIL, DEMO_EMAIL, DEMO_OPS_EMAIL, DEMO_SCHOOL_EMAIL, OTHER_EMAIL};
+use gatehouse_tests::stack::beas_answers;
 use serde_json::json;
 
 use crate::fixtures::{
@@ -45,19 +46,6 @@ fn head(fx: &Fixtures) -> Caller {
 
 fn admin_of(fx: &Fixtures, school: &str) -> Caller {
     fx.cookie(&school_admin(school))
-}
-
-fn answers(token: &str) -> serde_json::Value {
-    json!({
-        "token": token,
-        "has_authority": true,
-        "approver_name": "Bea Bursar",
-        "approver_role": "Business Manager",
-        "mis": "Arbor",
-        "approved_scopes": ["students", "groups"],
-        "gdpr_mode": "Include All",
-        "feed_status": "Enabled",
-    })
 }
 
 pub fn all() -> Vec<Scenario> {
@@ -149,13 +137,13 @@ pub fn all() -> Vec<Scenario> {
             Call::post("/api/invitations/forward", body)
         }),
         drive_as("authorise_invitation", "by a verified domain", |fx| {
-            Call::post("/api/invitations/authorise", answers(&fx.invite_token))
+            Call::post("/api/invitations/authorise", beas_answers(&fx.invite_token, "Include All"))
         }),
         drive_as("authorise_invitation", "waits for ops", |fx| {
-            Call::post("/api/invitations/authorise", answers(&fx.unvouched_token))
+            Call::post("/api/invitations/authorise", beas_answers(&fx.unvouched_token, "Include All"))
         }),
         drive_as("authorise_invitation", "waits for the school's admins", |fx| {
-            Call::post("/api/invitations/authorise", answers(&fx.not_admin_token))
+            Call::post("/api/invitations/authorise", beas_answers(&fx.not_admin_token, "Include All"))
         }),
         // Keys (A1, G1).
         drive("create_app_key", |fx| {

@@ -1,17 +1,20 @@
-//! The table: for every operation, who may call it and what everyone else
-//! gets. One row per `Op`, in an exhaustive `match`, so a new operation
-//! does not compile until it has a row; `main.rs` then runs every row for
-//! every caller.
+//! The table: for every operation, what every caller gets. One row per
+//! `Op`, in an exhaustive `match`, so a new operation does not compile
+//! until it has a row; `main.rs` then runs every row for every caller.
 //!
-//! A row names an *audience*, from which each caller's answer follows
-//! (`Row::expect`), plus the few cells that differ, each with its reason.
+//! Who may call an operation is its declaration's (`Route::audience`); a
+//! row names the audience as the callers meet it (a portal, and whether the
+//! path names a record or the caller's own), and `row` refuses a row whose
+//! audience disagrees with the declaration. Each caller's answer follows
+//! from the two (`Row::expect`), plus the few cells that differ, each with
+//! its reason: so running the matrix checks the declared audiences.
 //! The path parameters name the records "concerned": the demo partner's
 //! app, the demo school `3280003` its admin and member work at (connected
 //! to the app, every data area granted), its cases, keys and so on. Other
 //! tenants name the same records, so their answer is `404`, never `403`.
 
 use gatehouse_core::demo::{DEMO_APP, demo_requested_scopes};
-use gatehouse_model::Op;
+use gatehouse_model::{Audience as Declared, Op};
 use serde_json::{Value, json};
 
 use crate::callers::Caller::{self, *};
@@ -32,19 +35,11 @@ pub const FORBIDDEN: Expect = Expect::Refused(403, "forbidden");
 pub const NOT_FOUND: Expect = Expect::Refused(404, "not_found");
 pub const NO_SCOPE: Expect = Expect::Refused(403, "scope_not_granted");
 /// The data API's answer for a school the app has no link with: the same as
-/// for a school that does not exist or an id that does not parse (A1), so
-/// it tells an app nothing about other tenants.
+/// for a school that does not exist (A1), so it tells an app nothing about
+/// other tenants. (An id that cannot be a school id is `404`, as on every
+/// route: its shape is all it tells.)
 pub const NOT_AUTHORISED: Expect = Expect::Refused(403, "not_authorised");
 pub const NO_HELD: Expect = Expect::Refused(404, "no_held_extract");
-
-/// Who, among the signed-in users of a portal, may call a route.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Who {
-    /// Members and admins alike.
-    Anyone,
-    /// Admins; a member is `403 forbidden`.
-    Admins,
-}
 
 /// What a route acts on, which decides what another tenant gets.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -63,8 +58,10 @@ pub enum Audience {
     Public,
     /// Anyone, the same refusal: a made-up token is no token, whoever sends it.
     AnyoneRefused(Expect),
-    Partner(Who, Of),
-    School(Who, Of),
+    /// A partner's users: whether members too or admins only is the
+    /// route's declared `Audience` (`model::routes`).
+    Partner(Of),
+    School(Of),
     Ops,
     /// The data API: an app key. `no_scope` and `other_app` are what the
     /// key without the scope and the other partner's key get.
@@ -116,6 +113,8 @@ pub const LOGOUT: u8 = 2;
 #[derive(Clone)]
 pub struct Row {
     pub audience: Audience,
+    /// Who the route's declaration says may call it.
+    pub declared: Declared,
     /// The cells that differ from the audience's, each with why.
     pub except: Vec<(Caller, Expect, &'static str)>,
     pub params: Vec<(&'static str, Param)>,
@@ -129,6 +128,8 @@ impl Row {
     fn of(audience: Audience) -> Row {
         Row {
             audience,
+            // Set from the route's declaration by `row`.
+            declared: Declared::Anyone,
             except: Vec::new(),
             params: Vec::new(),
             query: String::new(),
@@ -186,7 +187,7 @@ impl Row {
     /// tenant must then never be told `403 forbidden` (its own organisation's
     /// rules are another matter).
     pub fn names_a_record(&self) -> bool {
-        matches!(self.audience, Audience::Partner(_, Of::Named) | Audience::School(_, Of::Named) | Audience::App { .. })
+        matches!(self.audience, Audience::Partner(Of::Named) | Audience::School(Of::Named) | Audience::App { .. })
     }
 
     /// What `caller` gets.
@@ -195,24 +196,25 @@ impl Row {
             return *expect;
         }
         let other_tenant = |of: Of| if of == Of::Named { NOT_FOUND } else { Expect::Ok };
+        let admins_only = matches!(self.declared, Declared::PartnerAdmin | Declared::SchoolAdmin);
         match self.audience {
             Audience::Public => Expect::Ok,
             Audience::AnyoneRefused(expect) => expect,
-            Audience::Partner(who, of) => match caller {
+            Audience::Partner(of) => match caller {
                 PartnerAdmin => Expect::Ok,
-                PartnerMember if who == Who::Admins => FORBIDDEN,
+                PartnerMember if admins_only => FORBIDDEN,
                 PartnerMember => Expect::Ok,
                 OtherPartner => other_tenant(of),
                 // Another tenant's record is not found, whatever one's role.
                 OtherPartnerMember if of == Of::Named => NOT_FOUND,
-                OtherPartnerMember if who == Who::Admins => FORBIDDEN,
+                OtherPartnerMember if admins_only => FORBIDDEN,
                 OtherPartnerMember => Expect::Ok,
                 // Another portal's session, a key or nothing: no partner session.
                 _ => SIGN_IN,
             },
-            Audience::School(who, of) => match caller {
+            Audience::School(of) => match caller {
                 SchoolAdmin => Expect::Ok,
-                SchoolMember if who == Who::Admins => FORBIDDEN,
+                SchoolMember if admins_only => FORBIDDEN,
                 SchoolMember => Expect::Ok,
                 OtherSchool => other_tenant(of),
                 _ => SIGN_IN,
@@ -245,12 +247,12 @@ fn anyone_refused(expect: Expect) -> Row {
     Row::of(Audience::AnyoneRefused(expect))
 }
 
-fn partner(who: Who, of: Of) -> Row {
-    Row::of(Audience::Partner(who, of))
+fn partner(of: Of) -> Row {
+    Row::of(Audience::Partner(of))
 }
 
-fn school(who: Who, of: Of) -> Row {
-    Row::of(Audience::School(who, of))
+fn school(of: Of) -> Row {
+    Row::of(Audience::School(of))
 }
 
 fn ops() -> Row {
@@ -334,6 +336,30 @@ const INSTALLED: &str = "the school concerned is installed: it needs no install 
 
 /// The row of `op`. `fx` holds the ids the setup made.
 pub fn row(op: Op, fx: &Fixture) -> Row {
+    let declared = op.route().audience;
+    let row = Row { declared, ..cells(op, fx) };
+    assert!(row.audience.is_declared(declared), "{op:?}: the table has {:?}, the route {declared:?}", row.audience);
+    row
+}
+
+impl Audience {
+    /// Whether this is the table's spelling of the declared audience.
+    fn is_declared(self, declared: Declared) -> bool {
+        match self {
+            Audience::Public => declared == Declared::Anyone,
+            Audience::AnyoneRefused(_) => declared == Declared::LinkHolder,
+            Audience::Partner(_) => matches!(declared, Declared::PartnerMember | Declared::PartnerAdmin),
+            Audience::School(_) => matches!(declared, Declared::SchoolMember | Declared::SchoolAdmin),
+            Audience::Ops => declared == Declared::Ops,
+            Audience::App { .. } => declared == Declared::App,
+            Audience::Agent => declared == Declared::Agent,
+        }
+    }
+}
+
+/// The cells of `op`'s row: its audience as the table spells it, and the
+/// parameters, bodies and exceptions each caller needs.
+fn cells(op: Op, fx: &Fixture) -> Row {
     let app = format!("?app={DEMO_APP}");
     match op {
         // ---------------------------------------------------------------- public
@@ -370,46 +396,46 @@ pub fn row(op: Op, fx: &Fixture) -> Row {
         })),
 
         // --------------------------------------------------------------- partner
-        Op::GetMe => partner(Who::Anyone, Of::Own),
-        Op::ListPartnerSchools => partner(Who::Anyone, Of::Named).query(app),
-        Op::ExportPartnerSchools => partner(Who::Anyone, Of::Named).query(app),
-        Op::GetPartnerSchool => partner(Who::Anyone, Of::Named).query(app),
-        Op::RevokeSchoolAccess => partner(Who::Anyone, Of::Named)
+        Op::GetMe => partner(Of::Own),
+        Op::ListPartnerSchools => partner(Of::Named).query(app),
+        Op::ExportPartnerSchools => partner(Of::Named).query(app),
+        Op::GetPartnerSchool => partner(Of::Named).query(app),
+        Op::RevokeSchoolAccess => partner(Of::Named)
             .param("school_id", ACTIVE_FOR_REVOKE)
             .query(app)
             .body(json!({ "reason": "no_longer_a_customer", "revoke_on": "2027-01-29" })),
-        Op::CancelRevocation => partner(Who::Anyone, Of::Named).param("school_id", REVOKE_PENDING).query(app),
-        Op::SetSchoolPriority => partner(Who::Anyone, Of::Named)
+        Op::CancelRevocation => partner(Of::Named).param("school_id", REVOKE_PENDING).query(app),
+        Op::SetSchoolPriority => partner(Of::Named)
             .param("school_id", PENDING_FOR_PRIORITY)
             .query(app)
             .body(json!({ "priority": true })),
-        Op::CancelInvitation => partner(Who::Anyone, Of::Named).param("school_id", PENDING_FOR_CANCEL).query(app),
-        Op::ResendInvitation => partner(Who::Anyone, Of::Named).param("school_id", PENDING_FOR_RESEND).query(app),
-        Op::ReinviteSchool => partner(Who::Anyone, Of::Named).param_per_caller("school_id", revoked_school).query(app),
-        Op::GetPermissionSet => partner(Who::Anyone, Of::Named),
+        Op::CancelInvitation => partner(Of::Named).param("school_id", PENDING_FOR_CANCEL).query(app),
+        Op::ResendInvitation => partner(Of::Named).param("school_id", PENDING_FOR_RESEND).query(app),
+        Op::ReinviteSchool => partner(Of::Named).param_per_caller("school_id", revoked_school).query(app),
+        Op::GetPermissionSet => partner(Of::Named),
         // The same set again: saved, nothing changes, nobody is emailed.
-        Op::UpdatePermissionSet => partner(Who::Admins, Of::Named).body(json!({ "requested": scopes() })),
-        Op::ListTeam => partner(Who::Anyone, Of::Own),
-        Op::AddTeamMember => partner(Who::Admins, Of::Own).body_per_caller(|caller| {
+        Op::UpdatePermissionSet => partner(Of::Named).body(json!({ "requested": scopes() })),
+        Op::ListTeam => partner(Of::Own),
+        Op::AddTeamMember => partner(Of::Own).body_per_caller(|caller| {
             json!({ "email": format!("added.{}@team.example", caller.slug()), "display_name": "Ada Added", "role": "member" })
         }),
         // Removing someone not on one's own team changes nothing and says so
         // with the team as it is: another partner cannot reach the colleague.
-        Op::RemoveTeamMember => partner(Who::Admins, Of::Own).body(json!({ "email": fx.partner_leaver })),
-        Op::SearchDirectory => partner(Who::Anyone, Of::Own).query("?q=brookside"),
-        Op::InviteSchool => partner(Who::Anyone, Of::Named).query(app).body_per_caller(|caller| {
+        Op::RemoveTeamMember => partner(Of::Own).body(json!({ "email": fx.partner_leaver })),
+        Op::SearchDirectory => partner(Of::Own).query("?q=brookside"),
+        Op::InviteSchool => partner(Of::Named).query(app).body_per_caller(|caller| {
             json!({ "urn": directory_school(caller), "school_contact": contact(caller), "contact_may_authorise": true })
         }),
-        Op::ListAppKeys => partner(Who::Anyone, Of::Named),
-        Op::CreateAppKey => partner(Who::Admins, Of::Named).body(json!({ "label": "Matrix cell" })),
-        Op::RevokeAppKey => partner(Who::Admins, Of::Named).param("key_id", fx.spare_key.clone()),
-        Op::DownloadPartnerReceipt => partner(Who::Anyone, Of::Named).param("seq", RECEIPT).query(app),
+        Op::ListAppKeys => partner(Of::Named),
+        Op::CreateAppKey => partner(Of::Named).body(json!({ "label": "Matrix cell" })),
+        Op::RevokeAppKey => partner(Of::Named).param("key_id", fx.spare_key.clone()),
+        Op::DownloadPartnerReceipt => partner(Of::Named).param("seq", RECEIPT).query(app),
         Op::ExplainPartnerSchoolPerson => {
-            partner(Who::Anyone, Of::Named).query(format!("{app}&mis_id={}", fx.student))
+            partner(Of::Named).query(format!("{app}&mis_id={}", fx.student))
         }
-        Op::ListPartnerCases => partner(Who::Anyone, Of::Own),
+        Op::ListPartnerCases => partner(Of::Own),
         // About the school concerned: another partner's case cannot name it.
-        Op::OpenCase => partner(Who::Anyone, Of::Named).body(json!({
+        Op::OpenCase => partner(Of::Named).body(json!({
             "category": "school_not_syncing",
             "summary": "Nothing since Monday",
             "contact_name": "Dev Lead",
@@ -419,53 +445,53 @@ pub fn row(op: Op, fx: &Fixture) -> Row {
             "school_id": fx.school,
             "app": DEMO_APP,
         })),
-        Op::GetPartnerCase => partner(Who::Anyone, Of::Named),
-        Op::CommentOnCase => partner(Who::Anyone, Of::Named).body(json!({ "text": "Any news?" })),
-        Op::EscalateCase => partner(Who::Anyone, Of::Named).body(json!({ "reason": "Our customer is waiting." })),
-        Op::ClosePartnerCase => partner(Who::Anyone, Of::Named),
-        Op::ReopenCase => partner(Who::Anyone, Of::Named),
-        Op::GetWebhook => partner(Who::Anyone, Of::Named),
+        Op::GetPartnerCase => partner(Of::Named),
+        Op::CommentOnCase => partner(Of::Named).body(json!({ "text": "Any news?" })),
+        Op::EscalateCase => partner(Of::Named).body(json!({ "reason": "Our customer is waiting." })),
+        Op::ClosePartnerCase => partner(Of::Named),
+        Op::ReopenCase => partner(Of::Named),
+        Op::GetWebhook => partner(Of::Named),
         // The URL it has: saved, nothing changes.
-        Op::SetWebhook => partner(Who::Admins, Of::Named).body(json!({ "url": fx.webhook_url, "enabled": true })),
-        Op::RotateWebhookSecret => partner(Who::Admins, Of::Named),
-        Op::ListWebhookDeliveries => partner(Who::Anyone, Of::Named),
-        Op::RedeliverWebhook => partner(Who::Admins, Of::Named).param("delivery_id", fx.delivery.clone()),
-        Op::RequestInternationalSchool => partner(Who::Anyone, Of::Own).body(json!({
+        Op::SetWebhook => partner(Of::Named).body(json!({ "url": fx.webhook_url, "enabled": true })),
+        Op::RotateWebhookSecret => partner(Of::Named),
+        Op::ListWebhookDeliveries => partner(Of::Named),
+        Op::RedeliverWebhook => partner(Of::Named).param("delivery_id", fx.delivery.clone()),
+        Op::RequestInternationalSchool => partner(Of::Own).body(json!({
             "school_name": "École Matrice",
             "address": "12 Rue des Écoles\n75005 Paris\nFrance",
             "contact_name": "Claire Dupont",
             "contact_phone": "+33 1 23 45 67 89",
             "contact_email": "claire@ecole.example",
         })),
-        Op::ListPartnerInternationalRequests => partner(Who::Anyone, Of::Own),
+        Op::ListPartnerInternationalRequests => partner(Of::Own),
 
         // ---------------------------------------------------------------- school
-        Op::GetSchoolMe => school(Who::Anyone, Of::Own),
-        Op::ListSchoolApps => school(Who::Anyone, Of::Own),
-        Op::GetSchoolApp => school(Who::Anyone, Of::Named),
+        Op::GetSchoolMe => school(Of::Own),
+        Op::ListSchoolApps => school(Of::Own),
+        Op::GetSchoolApp => school(Of::Named),
         // The settings it has: saved, nothing changes.
         Op::UpdateSchoolAppSettings => {
-            school(Who::Admins, Of::Named).body(json!({ "gdpr_mode": "Include All", "feed_status": "Enabled" }))
+            school(Of::Named).body(json!({ "gdpr_mode": "Include All", "feed_status": "Enabled" }))
         }
         // From a later date (Revoke pending); the next row takes it back.
-        Op::SchoolRevokeAccess => school(Who::Admins, Of::Named).body(json!({ "revoke_on": "2027-02-01" })),
-        Op::SchoolCancelRevocation => school(Who::Admins, Of::Named),
+        Op::SchoolRevokeAccess => school(Of::Named).body(json!({ "revoke_on": "2027-02-01" })),
+        Op::SchoolCancelRevocation => school(Of::Named),
         // Exactly what the school granted: nothing changes.
-        Op::SchoolAuthoriseApp => school(Who::Admins, Of::Named).body(json!({
+        Op::SchoolAuthoriseApp => school(Of::Named).body(json!({
             "approved_scopes": scopes(),
             "gdpr_mode": "Include All",
             "feed_status": "Enabled",
             "mis": "iSAMS",
         })),
         // Nothing waits: declining changes nothing.
-        Op::SchoolDeclineRequest => school(Who::Admins, Of::Named),
-        Op::SearchSchoolPeople => school(Who::Anyone, Of::Named).query("?q=a"),
+        Op::SchoolDeclineRequest => school(Of::Named),
+        Op::SearchSchoolPeople => school(Of::Named).query("?q=a"),
         Op::SetPersonChoice => {
-            school(Who::Admins, Of::Named).body(json!({ "mis_id": fx.student, "choice": "default" }))
+            school(Of::Named).body(json!({ "mis_id": fx.student, "choice": "default" }))
         }
-        Op::DownloadSchoolReceipt => school(Who::Anyone, Of::Named).param("seq", RECEIPT),
-        Op::ListSchoolTeam => school(Who::Anyone, Of::Own),
-        Op::AddSchoolColleague => school(Who::Admins, Of::Own).body_per_caller(|caller| {
+        Op::DownloadSchoolReceipt => school(Of::Named).param("seq", RECEIPT),
+        Op::ListSchoolTeam => school(Of::Own),
+        Op::AddSchoolColleague => school(Of::Own).body_per_caller(|caller| {
             json!({
                 "name": "Cal Colleague",
                 "email": format!("colleague.{}@school.example", caller.slug()),
@@ -474,24 +500,24 @@ pub fn row(op: Op, fx: &Fixture) -> Row {
             })
         }),
         // As for the partner's team: another school's admin reaches only their own.
-        Op::RemoveSchoolColleague => school(Who::Admins, Of::Own).body(json!({ "email": fx.school_leaver })),
-        Op::GetSchoolOnboarding => school(Who::Anyone, Of::Own),
+        Op::RemoveSchoolColleague => school(Of::Own).body(json!({ "email": fx.school_leaver })),
+        Op::GetSchoolOnboarding => school(Of::Own),
         // A slot ops offered (the setup's): the other school, not installed, books it.
-        Op::BookInstallSlot => school(Who::Admins, Of::Own)
+        Op::BookInstallSlot => school(Of::Own)
             .body(json!({ "slot": OFFERED_SLOT }))
             .except(SchoolAdmin, Expect::Refused(400, "invalid"), INSTALLED),
         // Issues (rotates) the school's agent key: after the agent cells.
-        Op::StartSelfInstall => school(Who::Admins, Of::Own).stage(LAST),
-        Op::ExplainSchoolPerson => school(Who::Anyone, Of::Named).query(format!("?mis_id={}", fx.student)),
-        Op::GetSchoolFeed => school(Who::Anyone, Of::Own),
+        Op::StartSelfInstall => school(Of::Own).stage(LAST),
+        Op::ExplainSchoolPerson => school(Of::Named).query(format!("?mis_id={}", fx.student)),
+        Op::GetSchoolFeed => school(Of::Own),
         Op::GetSchoolHeldExtract => {
-            school(Who::Anyone, Of::Own).held().except(OtherSchool, NO_HELD, "their school has nothing held")
+            school(Of::Own).held().except(OtherSchool, NO_HELD, "their school has nothing held")
         }
         Op::ReleaseSchoolHeldExtract => {
-            school(Who::Admins, Of::Own).held().except(OtherSchool, NO_HELD, "their school has nothing held")
+            school(Of::Own).held().except(OtherSchool, NO_HELD, "their school has nothing held")
         }
         Op::RejectSchoolHeldExtract => {
-            school(Who::Admins, Of::Own).held().except(OtherSchool, NO_HELD, "their school has nothing held")
+            school(Of::Own).held().except(OtherSchool, NO_HELD, "their school has nothing held")
         }
 
         // ------------------------------------------------------------------- ops

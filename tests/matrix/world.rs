@@ -8,16 +8,15 @@
 
 use std::collections::HashMap;
 use std::net::{IpAddr, Ipv4Addr};
-use std::sync::Arc;
 use std::time::Duration;
 
-use chrono::{NaiveDate, TimeZone, Utc};
+use chrono::NaiveDate;
 use gatehouse_core::demo::{
     AWAITING_VERIFICATION_SCHOOL, COLLEAGUE_EMAIL, DEMO_APP, DEMO_EMAIL, DEMO_OPS_EMAIL, DEMO_SCHOOL_EMAIL, OTHER_EMAIL,
 };
-use gatehouse_core::ports::ManualClock;
-use gatehouse_local::{LocalConfig, RunningServer};
+use gatehouse_local::RunningServer;
 use gatehouse_model::{Extract, Method};
+use gatehouse_tests::local::{self, Local, demo_now};
 use gatehouse_tests::webhook_receiver::Receiver;
 use serde_json::{Value, json};
 
@@ -85,13 +84,8 @@ pub struct Answer {
     pub text: String,
 }
 
-/// The demo clock's moment, as in the other suites.
-fn start_time() -> chrono::DateTime<Utc> {
-    Utc.with_ymd_and_hms(2026, 11, 23, 10, 0, 0).unwrap()
-}
-
 fn today() -> NaiveDate {
-    start_time().date_naive()
+    demo_now().date_naive()
 }
 
 /// The setup's own address (not any caller's).
@@ -235,11 +229,10 @@ impl World {
 
     /// The server, the callers, and the records the rows name.
     pub async fn build() -> World {
-        let data = tempfile::tempdir().expect("a temp dir");
-        let mut config = LocalConfig::new(data.path().to_owned());
-        config.clock = Arc::new(ManualClock::at(start_time()));
-        config.webhook_retry_delays = vec![Duration::from_millis(50), Duration::from_millis(100)];
-        let server = gatehouse_local::start(config).await.expect("the local server starts");
+        let Local { server, data, .. } = local::start(|config| {
+            config.webhook_retry_delays = vec![Duration::from_millis(50), Duration::from_millis(100)];
+        })
+        .await;
         let full = gatehouse_core::synthetic::school(3, 60, today());
         let shrunk = first_pupils(&full, 40);
         let mut world = World {

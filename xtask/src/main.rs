@@ -3,6 +3,7 @@
 //! root or a preinstalled Chromium.
 //!
 //!   cargo xtask run       build the SPA, start everything locally with demo data
+//!   cargo xtask spa [DIR] build the SPA's bundles into DIR (default target/spa), report their sizes
 //!   cargo xtask test      install tools, build the SPA, run every test, lint and package
 //!   cargo xtask package   build the one Lambda binary as an arm64 zip
 //!   cargo xtask job NAME  run a scheduled job (e.g. apply-revocations) on the local data now
@@ -27,6 +28,12 @@ fn main() -> anyhow::Result<()> {
     let paths = Paths::discover()?;
     match task.as_str() {
         "run" => run(&paths),
+        "spa" => {
+            let out = std::env::args().nth(2).map_or_else(|| paths.spa.clone(), PathBuf::from);
+            println!("{}", spa::build(&paths.root, &out)?);
+            println!("built into {}", out.display());
+            Ok(())
+        }
         "test" => test(&paths),
         "package" => package(&paths),
         "bench" => bench(&paths),
@@ -77,7 +84,7 @@ fn main() -> anyhow::Result<()> {
         }
         _ => {
             eprintln!(
-                "usage: cargo xtask <run | test | package | job NAME | import-directory FILE | create-ops-user EMAIL | demo-agent [--changes N] | bench>"
+                "usage: cargo xtask <run | spa [DIR] | test | package | job NAME | import-directory FILE | create-ops-user EMAIL | demo-agent [--changes N] | bench>"
             );
             bail!("unknown task {task:?}")
         }
@@ -102,12 +109,7 @@ impl Paths {
 
 fn run(paths: &Paths) -> anyhow::Result<()> {
     let report = spa::build(&paths.root, &paths.spa)?;
-    println!(
-        "SPA built: {} ({} bytes wasm, {} brotli)",
-        paths.spa.display(),
-        report.wasm_bytes,
-        report.wasm_brotli_bytes
-    );
+    println!("SPA built into {}\n{report}", paths.spa.display());
     let spa = paths.spa.to_string_lossy().into_owned();
     cargo(
         paths,
@@ -128,6 +130,8 @@ fn test(paths: &Paths) -> anyhow::Result<()> {
 
     step("SPA");
     let report = spa::build(&paths.root, &paths.spa)?;
+    println!("{report}");
+    report.check_budgets()?;
 
     step("tests: unit, contract (embedded + moto), API, parity, browser");
     let moto = moto_server.to_string_lossy().into_owned();
@@ -168,10 +172,7 @@ fn test(paths: &Paths) -> anyhow::Result<()> {
     let packaged_in = packaging.elapsed().as_secs();
 
     step("sizes");
-    println!(
-        "SPA wasm: {} bytes raw, {} bytes brotli; JS glue {} bytes",
-        report.wasm_bytes, report.wasm_brotli_bytes, report.js_bytes
-    );
+    println!("{report}");
     println!(
         "Lambda binary (every function): {zip_bytes} bytes zipped (arm64), built in {packaged_in} s, {}",
         zip.display()

@@ -16,7 +16,7 @@ pub async fn import_directory_part(csv: String, first_line: u64) -> Result<Direc
     let CsvText(body): <E as Endpoint>::Body = CsvText(csv);
     let address = url::<E>(&[], &DirectoryImportQuery { first_line: Some(first_line) });
     let request = request::<E>(&address, None).header("Content-Type", "text/csv; charset=utf-8").body(body);
-    decode(send(request).await?).await
+    decode(send(request).await?)
 }
 
 /// What ops decide about an international school request.

@@ -1,11 +1,11 @@
-//! An input of a short form that checks what was typed before sending it (a colleague, a
-//! partner, an international school): the label, the input, and under it the form's own problem
-//! with the field or the API's.
+//! A short form that checks what was typed before sending it (a colleague, a partner, an
+//! international school, install slots), and its inputs: the label, the input, and under it the
+//! form's own problem with the field or the API's.
 
 use leptos::prelude::*;
 
 use crate::api::ApiError;
-use crate::components::{InputProblem, ProblemAlert, problem_for};
+use crate::components::{ActionMessage, InputProblem, ProblemAlert, problem_for, problem_unclaimed};
 
 /// What the form found wrong before sending: the field and the sentence.
 pub type Missing = Option<(&'static str, &'static str)>;
@@ -23,6 +23,45 @@ pub fn when_valid<T, P: Send + Sync + 'static>(
             then(request);
         }
         Err(problem) => invalid.set(Some(problem)),
+    }
+}
+
+/// A short form that checks what was typed before sending it: `children` (its inputs), the API's
+/// problem that none of `fields` claims, and the submit button. Submitting hides the screen's
+/// last outcome (`message`), then sends what `check` makes of the inputs, or shows the field it
+/// found wrong.
+#[component]
+pub fn CheckedForm<T, C, S>(
+    check: C,
+    send: S,
+    invalid: RwSignal<Missing>,
+    /// The request fields the inputs answer for.
+    fields: Vec<&'static str>,
+    error: Signal<Option<ApiError>>,
+    #[prop(into)] pending: Signal<bool>,
+    /// The submit button's label.
+    submit: &'static str,
+    #[prop(optional)] message: Option<ActionMessage>,
+    children: Children,
+) -> impl IntoView
+where
+    T: 'static,
+    C: Fn() -> Result<T, (&'static str, &'static str)> + 'static,
+    S: Fn(T) + 'static,
+{
+    let submitted = move |event: leptos::ev::SubmitEvent| {
+        event.prevent_default();
+        message.inspect(|message| message.clear());
+        when_valid(invalid, check(), &send);
+    };
+    view! {
+        <form novalidate on:submit=submitted>
+            {children()}
+            {move || problem_unclaimed(error.get(), &fields).map(|error| view! { <ProblemAlert error /> })}
+            <div class="form-buttons">
+                <button type="submit" disabled=move || pending.get()>{submit}</button>
+            </div>
+        </form>
     }
 }
 

@@ -82,106 +82,24 @@ pub fn FilterBar(
         names.into_iter().map(|name| (name.clone(), name)).collect::<Vec<Choice>>()
     });
 
-    let select = move |filter: Filter| match filter {
-        // A checkbox, beside the search rather than among the selects.
-        Filter::PriorityOnly => None,
-        Filter::Status => Some(
-            view! {
-                <FilterSelect
-                    id="filter-status"
-                    label="Status"
-                    name="status"
-                    query
-                    pick
-                    choices=choices(&SchoolStatus::ALL, SchoolStatus::label)
-                />
+    let select = move |filter: Filter| {
+        let yes_no =
+            |yes: &str, no: &str| vec![("true".to_owned(), yes.to_owned()), ("false".to_owned(), no.to_owned())];
+        let (label, name, choices): (_, _, Signal<Vec<Choice>>) = match filter {
+            // A checkbox, beside the search rather than among the selects.
+            Filter::PriorityOnly => return None,
+            Filter::Status => ("Status", "status", choices(&SchoolStatus::ALL, SchoolStatus::label).into()),
+            Filter::Invitation => {
+                ("Status", "invitation", choices(&InvitationStatus::ALL, InvitationStatus::label).into())
             }
-            .into_any(),
-        ),
-        Filter::Invitation => Some(
-            view! {
-                <FilterSelect
-                    id="filter-invitation"
-                    label="Status"
-                    name="invitation"
-                    query
-                    pick
-                    choices=choices(&InvitationStatus::ALL, InvitationStatus::label)
-                />
-            }
-            .into_any(),
-        ),
-        Filter::Mis => Some(
-            view! { <FilterSelect id="filter-mis" label="MIS" name="mis" query pick choices=mis_choices /> }.into_any(),
-        ),
-        Filter::Install => Some(
-            view! {
-                <FilterSelect
-                    id="filter-install"
-                    label="Install Status"
-                    name="install"
-                    query
-                    pick
-                    choices=choices(&InstallState::ALL, InstallState::label)
-                />
-            }
-            .into_any(),
-        ),
-        Filter::Gdpr => Some(
-            view! {
-                <FilterSelect
-                    id="filter-gdpr"
-                    label="GDPR Mode"
-                    name="gdpr"
-                    query
-                    pick
-                    choices=choices(&GdprMode::ALL, GdprMode::label)
-                />
-            }
-            .into_any(),
-        ),
-        Filter::Feed => Some(
-            view! {
-                <FilterSelect
-                    id="filter-feed"
-                    label="Feed Status"
-                    name="feed"
-                    query
-                    pick
-                    choices=choices(&FeedStatus::ALL, FeedStatus::label)
-                />
-            }
-            .into_any(),
-        ),
-        Filter::RevokePending => Some(
-            view! {
-                <FilterSelect
-                    id="filter-revoke-pending"
-                    label="Revoke Pending"
-                    name="revoke_pending"
-                    query
-                    pick
-                    choices=vec![("true".to_owned(), "Yes".to_owned()), ("false".to_owned(), "No".to_owned())]
-                />
-            }
-            .into_any(),
-        ),
-        Filter::Reauthorisation => Some(
-            view! {
-                <FilterSelect
-                    id="filter-reauthorisation"
-                    label="Re-authorisation"
-                    name="reauthorisation"
-                    query
-                    pick
-                    choices=vec![
-                        ("true".to_owned(), "Needed".to_owned()),
-                        ("false".to_owned(), "Not needed".to_owned()),
-                    ]
-                />
-            }
-            .into_any(),
-        ),
+            Filter::Mis => ("MIS", "mis", mis_choices.into()),
+            Filter::Install => ("Install Status", "install", choices(&InstallState::ALL, InstallState::label).into()),
+            Filter::Gdpr => ("GDPR Mode", "gdpr", choices(&GdprMode::ALL, GdprMode::label).into()),
+            Filter::Feed => ("Feed Status", "feed", choices(&FeedStatus::ALL, FeedStatus::label).into()),
+            Filter::RevokePending => ("Revoke Pending", "revoke_pending", yes_no("Yes", "No").into()),
+            Filter::Reauthorisation => ("Re-authorisation", "reauthorisation", yes_no("Needed", "Not needed").into()),
+        };
+        Some(view! { <FilterSelect label name query pick choices /> })
     };
     let selects = filters.iter().filter_map(|&filter| select(filter)).collect_view();
     let priority_only = filters.contains(&Filter::PriorityOnly).then(|| view! { <PriorityOnly query pick /> });
@@ -254,15 +172,16 @@ pub fn ClearFilters(query: Memo<ListSchoolsQuery>, on_change: Callback<ListSchoo
 /// A labelled select over one query parameter; its first option, "All", removes the parameter.
 /// Options are marked selected from the address rather than by setting the select's value, so
 /// the MIS select shows the right name even when its options arrive after the address changed.
+/// Its id is `filter-` and the parameter's name, with hyphens (`filter-revoke-pending`).
 #[component]
 fn FilterSelect(
-    id: &'static str,
     label: &'static str,
     name: &'static str,
     query: Memo<ListSchoolsQuery>,
     pick: Callback<(&'static str, Option<String>)>,
     #[prop(into)] choices: Signal<Vec<Choice>>,
 ) -> impl IntoView {
+    let id = format!("filter-{}", name.replace('_', "-"));
     let selected = Memo::new(move |_| param(&query.read(), name));
     let options = move || {
         choices
@@ -280,7 +199,7 @@ fn FilterSelect(
     };
     view! {
         <div class="filter">
-            <label for=id>{label}</label>
+            <label for=id.clone()>{label}</label>
             <select
                 id=id
                 on:change=move |event| {

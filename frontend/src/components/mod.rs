@@ -18,6 +18,7 @@ mod partner_frame;
 mod portal_frame;
 mod portal_header;
 mod problem_alert;
+mod radio_choices;
 mod record_table;
 mod row_button;
 mod school_actions;
@@ -31,7 +32,7 @@ pub use action_message::{ActionMessage, ActionStatus};
 pub use app_choice::AppChoice;
 pub use app_page::{AppPage, ForApp};
 pub use case_page::{CaseHeading, CasePage, case_facts, conversation};
-pub use checked_field::{CheckedField, Missing, when_valid};
+pub use checked_field::{CheckedField, CheckedForm, Missing, when_valid};
 pub use confirm_box::ConfirmBox;
 pub use decision_reason::DecisionReason;
 pub use explain_form::ExplainForm;
@@ -45,13 +46,14 @@ pub use partner_frame::{PartnerFrame, PartnerSession};
 pub use portal_frame::{PortalFrame, PortalUser, Session};
 pub use portal_header::PortalHeader;
 pub use problem_alert::{InputProblem, ProblemAlert, names_field, problem_alerts, problem_for, problem_unclaimed};
-pub use record_table::RecordTable;
+pub use radio_choices::RadioChoices;
+pub use record_table::{RecordTable, TableHead};
 pub use row_button::RowButton;
 pub use school_frame::{AdminOnlyNote, SchoolFrame, SchoolSession};
 pub use school_tile::SchoolTile;
 pub use schools_table::{SchoolsTable, Sorting, invitation_class};
 pub use scope_choice::ScopeChoice;
 pub use wizard::{
-    FieldError, FieldProblem, Invalid, StepHeading, StepList, TextField, WizardFlow, clear_problems_on_edit,
-    described_by, field_problem,
+    ContactAnswers, ContactFields, FieldError, FieldProblem, Invalid, LabelAndHint, StepHeading, StepList, TextField,
+    WizardFlow, clear_problems_on_edit, contact_input, described_by, field_problem, looks_like_email,
 };

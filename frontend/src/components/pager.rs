@@ -67,36 +67,36 @@ pub fn Pager(paging: Signal<Option<Paging>>) -> impl IntoView {
         params.replace("page", page.to_string());
         navigate(&format!("{}{}", location.pathname.get_untracked(), params.to_query_string()), Default::default());
     };
-    let previous = move || paging.get().and_then(|paging| paging.previous());
-    let next = move || paging.get().and_then(|paging| paging.next());
-    let go_to_next = go_to.clone();
+    let previous = Signal::derive(move || paging.get().and_then(|paging| paging.previous()));
+    let next = Signal::derive(move || paging.get().and_then(|paging| paging.next()));
     view! {
         <div class="pager">
             <p class="records" aria-live="polite">
                 {move || paging.get().map(|paging| paging.records())}
             </p>
             <nav aria-label="Pages" hidden=move || paging.get().is_none()>
-                <button
-                    type="button"
-                    class="secondary"
-                    disabled=move || previous().is_none()
-                    on:click=move |_| previous().into_iter().for_each(&go_to)
-                >
-                    "Previous"
-                </button>
+                <PageButton label="Previous" page=previous go_to=go_to.clone() />
                 <span class="page-of">
                     {move || paging.get().map(|paging| format!("Page {} of {}", paging.page, paging.page_count))}
                 </span>
-                <button
-                    type="button"
-                    class="secondary"
-                    disabled=move || next().is_none()
-                    on:click=move |_| next().into_iter().for_each(&go_to_next)
-                >
-                    "Next"
-                </button>
+                <PageButton label="Next" page=next go_to />
             </nav>
         </div>
+    }
+}
+
+/// Previous or Next: goes to `page`, and is disabled while there is none.
+#[component]
+fn PageButton(label: &'static str, page: Signal<Option<u32>>, go_to: impl Fn(u32) + 'static) -> impl IntoView {
+    view! {
+        <button
+            type="button"
+            class="secondary"
+            disabled=move || page.get().is_none()
+            on:click=move |_| page.get().into_iter().for_each(&go_to)
+        >
+            {label}
+        </button>
     }
 }
 

@@ -21,6 +21,21 @@ pub fn RecordTable(
     /// The rows.
     children: Children,
 ) -> impl IntoView {
+    view! {
+        <div class="table-scroll" role="region" aria-labelledby=caption_id tabindex="0">
+            <table class=class>
+                <caption id=caption_id class=(!caption_shown).then_some("visually-hidden")>{caption}</caption>
+                <TableHead columns actions />
+                <tbody>{children()}</tbody>
+            </table>
+        </div>
+    }
+}
+
+/// The column headings of a table that sorts nothing, in order, and, with `actions`, a last one
+/// for each row's buttons, named for screen readers only.
+#[component]
+pub fn TableHead(columns: &'static [&'static str], #[prop(optional)] actions: bool) -> impl IntoView {
     let headings = columns.iter().map(|name| view! { <th scope="col" class="unsorted">{*name}</th> }).collect_view();
     let actions = actions.then(|| {
         view! {
@@ -30,14 +45,8 @@ pub fn RecordTable(
         }
     });
     view! {
-        <div class="table-scroll" role="region" aria-labelledby=caption_id tabindex="0">
-            <table class=class>
-                <caption id=caption_id class=(!caption_shown).then_some("visually-hidden")>{caption}</caption>
-                <thead>
-                    <tr>{headings}{actions}</tr>
-                </thead>
-                <tbody>{children()}</tbody>
-            </table>
-        </div>
+        <thead>
+            <tr>{headings}{actions}</tr>
+        </thead>
     }
 }

@@ -471,15 +471,11 @@ fn AuthorisationLog(entries: Vec<LogEntry>, intact: bool, school_id: String, app
 mod tests {
     use super::*;
 
-    fn set(scopes: &[Scope]) -> ScopeSet {
-        scopes.iter().copied().collect()
-    }
-
     #[test]
     fn a_scope_added_after_authorising_awaits_re_authorisation() {
         let rows = scope_rows(
-            &set(&[Scope::Students, Scope::Staff, Scope::Traveller]),
-            &set(&[Scope::Students, Scope::Staff, Scope::Groups]),
+            &ScopeSet::from([Scope::Students, Scope::Staff, Scope::Traveller]),
+            &ScopeSet::from([Scope::Students, Scope::Staff, Scope::Groups]),
             Some(SchoolView::Active),
         );
         let shown: Vec<_> = rows.iter().map(|row| (row.scope, row.requested, row.granted)).collect();
@@ -496,7 +492,7 @@ mod tests {
 
     #[test]
     fn a_pending_school_awaits_its_first_authorisation() {
-        let rows = scope_rows(&set(&[Scope::Students]), &ScopeSet::new(), Some(SchoolView::Pending));
+        let rows = scope_rows(&ScopeSet::from([Scope::Students]), &ScopeSet::new(), Some(SchoolView::Pending));
         assert_eq!(rows[0].granted, Grant::AwaitingAuthorisation);
         assert_eq!(Grant::AwaitingReauthorisation.text(), "Awaiting re-authorisation");
     }

@@ -3,6 +3,7 @@
 //! whose problem, the screen's own or the API's, is shown under them and tied to them with
 //! `aria-describedby`, so a screen reader reads it with the field.
 
+use gatehouse_model::ContactInput;
 use leptos::html::H2;
 use leptos::prelude::*;
 
@@ -85,6 +86,16 @@ pub fn described_by(hint: Option<&str>, problem: Option<&str>) -> Option<String>
     (!ids.is_empty()).then(|| ids.join(" "))
 }
 
+/// An input's label and, under it, its hint, with the id `{id}-hint` for the input's
+/// `aria-describedby`.
+#[component]
+pub fn LabelAndHint(id: &'static str, label: &'static str, hint: &'static str) -> impl IntoView {
+    view! {
+        <label for=id>{label}</label>
+        <p class="hint" id=format!("{id}-hint")>{hint}</p>
+    }
+}
+
 /// The problem under an input, with the id its input's `aria-describedby` names.
 #[component]
 pub fn FieldError(#[prop(into)] id: String, problem: FieldProblem) -> impl IntoView {
@@ -147,7 +158,7 @@ pub fn StepList(names: &'static [&'static str], #[prop(into)] current: Signal<us
 /// A labelled text input with an optional hint and its problem underneath.
 #[component]
 pub fn TextField(
-    id: &'static str,
+    #[prop(into)] id: String,
     #[prop(into)] label: String,
     /// `text`, `email`…
     #[prop(default = "text")]
@@ -171,7 +182,7 @@ pub fn TextField(
     };
     view! {
         <div class="field">
-            <label for=id>{label}</label>
+            <label for=id.clone()>{label}</label>
             {hint.map(|hint| view! { <p class="hint" id=hint_id.clone()>{hint}</p> })}
             <input
                 id=id
@@ -188,6 +199,103 @@ pub fn TextField(
             />
             {move || problem.get().map(|problem| view! { <FieldError id=error_id.clone() problem /> })}
         </div>
+    }
+}
+
+/// Whether `text` has the shape of an email address; the server checks it properly.
+pub fn looks_like_email(text: &str) -> bool {
+    text.split_once('@').is_some_and(|(local, domain)| !local.is_empty() && domain.contains('.'))
+}
+
+/// The name, email address and role of someone a wizard names as a school's contact, as typed.
+#[derive(Clone, Copy)]
+pub struct ContactAnswers {
+    pub name: RwSignal<String>,
+    pub email: RwSignal<String>,
+    pub role: RwSignal<String>,
+}
+
+impl ContactAnswers {
+    pub fn new() -> Self {
+        ContactAnswers {
+            name: RwSignal::new(String::new()),
+            email: RwSignal::new(String::new()),
+            role: RwSignal::new(String::new()),
+        }
+    }
+
+    /// `contact_input` of the answers as they stand.
+    pub fn checked(&self, missing_name: &'static str) -> Result<ContactInput, (&'static str, &'static str)> {
+        contact_input(&self.name.get_untracked(), &self.email.get_untracked(), &self.role.get_untracked(), missing_name)
+    }
+}
+
+impl Default for ContactAnswers {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+/// The contact as a request takes it, trimmed and without an empty role, or the field at fault
+/// and what to do: `missing_name` when there is no name.
+pub fn contact_input(
+    name: &str,
+    email: &str,
+    role: &str,
+    missing_name: &'static str,
+) -> Result<ContactInput, (&'static str, &'static str)> {
+    let (name, email, role) = (name.trim(), email.trim(), role.trim());
+    if name.is_empty() {
+        return Err(("name", missing_name));
+    }
+    if !looks_like_email(email) {
+        return Err(("email", "Enter their email address, like name@school.org.uk."));
+    }
+    let role = Some(role.to_owned()).filter(|role| !role.is_empty());
+    Ok(ContactInput { name: name.to_owned(), email: email.to_owned(), role })
+}
+
+/// The inputs of `ContactAnswers`: `{prefix}-name`, `{prefix}-email` and `{prefix}-role`,
+/// answering for the request's `name`, `email` (or `school_contact`) and `role`.
+#[component]
+pub fn ContactFields<S: Copy + Send + Sync + 'static>(
+    flow: WizardFlow<S>,
+    answers: ContactAnswers,
+    prefix: &'static str,
+    /// Labels the inputs "Their name"…, for someone other than the user.
+    #[prop(optional)]
+    their: bool,
+    role_hint: &'static str,
+) -> impl IntoView {
+    let [name, email, role] = if their {
+        ["Their name", "Their email address", "Their role (optional)"]
+    } else {
+        ["Name", "Email address", "Role (optional)"]
+    };
+    view! {
+        <TextField
+            id=format!("{prefix}-name")
+            label=name
+            value=answers.name
+            problem=flow.problem("name")
+            on_edit=flow.edited
+        />
+        <TextField
+            id=format!("{prefix}-email")
+            label=email
+            kind="email"
+            value=answers.email
+            problem=flow.contact_email_problem()
+            on_edit=flow.edited
+        />
+        <TextField
+            id=format!("{prefix}-role")
+            label=role
+            hint=role_hint
+            value=answers.role
+            problem=flow.problem("role")
+            on_edit=flow.edited
+        />
     }
 }
 
@@ -216,6 +324,14 @@ mod tests {
         let error = Some(api_problem("school_contact.email"));
         assert_eq!(field_problem(None, error.clone(), "email"), error.clone().map(FieldProblem::Api));
         assert_eq!(field_problem(None, error, "name"), None);
+    }
+
+    #[test]
+    fn a_contact_is_trimmed_and_needs_a_name_and_an_address() {
+        assert_eq!(contact_input(" ", "a@b.example", "", "Enter their name."), Err(("name", "Enter their name.")));
+        assert_eq!(contact_input("Bea", "bea@school", "", "Enter their name.").unwrap_err().0, "email");
+        let contact = contact_input(" Bea ", " bea@school.example ", " ", "Enter their name.").unwrap();
+        assert_eq!((contact.name.as_str(), contact.email.as_str(), contact.role), ("Bea", "bea@school.example", None));
     }
 
     #[test]

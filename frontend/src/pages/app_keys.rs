@@ -189,15 +189,24 @@ fn KeyManager(list: AppKeyList, app_name: String) -> impl IntoView {
         }}
         {move || {
             revoking.get().map(|key| view! {
-                <ConfirmRevoke
-                    key
+                <ConfirmBox
+                    id="confirm-revoke"
+                    title=format!("Revoke the key “{}”?", key.label)
                     error=revoke_error
                     pending=revoke_pending
-                    on_confirm=Callback::new(move |key| {
-                        revoke.dispatch(key);
+                    confirm="Yes, revoke"
+                    confirm_class="danger"
+                    scroll_into_view=true
+                    on_confirm=Callback::new(move |()| {
+                        revoke.dispatch(key.clone());
                     })
                     on_cancel
-                />
+                >
+                    <p id="confirm-revoke-text">
+                        "Apps using this key stop working at once: Gatehouse refuses their calls until they are \
+                         given another key. A revoked key cannot be turned back on."
+                    </p>
+                </ConfirmBox>
             })
         }}
         <KeysTable keys can_manage app_name on_revoke />
@@ -329,36 +338,6 @@ fn CreateKey(
                 </div>
             </form>
         </section>
-    }
-}
-
-/// "Revoke the key …?" with the consequence, before the call.
-#[component]
-fn ConfirmRevoke(
-    key: AppKeySummary,
-    error: Signal<Option<ApiError>>,
-    pending: Signal<bool>,
-    on_confirm: Callback<AppKeySummary>,
-    on_cancel: Callback<()>,
-) -> impl IntoView {
-    let title = format!("Revoke the key “{}”?", key.label);
-    view! {
-        <ConfirmBox
-            id="confirm-revoke"
-            title
-            error
-            pending
-            confirm="Yes, revoke"
-            confirm_class="danger"
-            scroll_into_view=true
-            on_confirm=Callback::new(move |()| on_confirm.run(key.clone()))
-            on_cancel
-        >
-            <p id="confirm-revoke-text">
-                "Apps using this key stop working at once: Gatehouse refuses their calls until they are \
-                 given another key. A revoked key cannot be turned back on."
-            </p>
-        </ConfirmBox>
     }
 }
 

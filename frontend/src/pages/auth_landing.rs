@@ -5,8 +5,6 @@
 use gatehouse_model::AccountKind;
 use leptos::either::Either;
 use leptos::prelude::*;
-use leptos_router::NavigateOptions;
-use leptos_router::components::{A, Redirect};
 
 use crate::api;
 use crate::app::set_title;
@@ -34,10 +32,12 @@ fn SigningIn(kind: AccountKind, token: String) -> impl IntoView {
         <Suspense fallback=working>
             {move || Suspend::new(async move {
                 match session.await {
-                    Ok(_) => Either::Left(view! {
-                        {working()}
-                        <Redirect path=kind.home_path() options=NavigateOptions { replace: true, ..Default::default() } />
-                    }),
+                    Ok(_) => {
+                        // The portal is another bundle's page: load it in full, in this page's
+                        // place in history. It can only fail in a page without a window.
+                        let _ = window().location().replace(kind.home_path());
+                        Either::Left(working())
+                    }
                     Err(error) => Either::Right(view! {
                         <LinkUnusable kind>
                             <ProblemAlert error />
@@ -56,7 +56,7 @@ fn LinkUnusable(kind: AccountKind, children: Children) -> impl IntoView {
             <h1>"This sign-in link can't be used"</h1>
             {children()}
             <p>
-                <A href=kind.sign_in_path()>"Request a new link"</A>
+                <a href=kind.sign_in_path()>"Request a new link"</a>
             </p>
         </main>
     }

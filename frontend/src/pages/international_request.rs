@@ -8,8 +8,7 @@ use leptos::prelude::*;
 use crate::api::{self, ApiError};
 use crate::app::{INVITE_SCHOOL, set_title};
 use crate::components::{
-    ActionMessage, ActionStatus, CheckedField, Loading, Missing, PartnerFrame, ProblemAlert, RecordTable,
-    problem_unclaimed, when_valid,
+    ActionMessage, ActionStatus, CheckedField, CheckedForm, Loading, Missing, PartnerFrame, RecordTable,
 };
 use crate::dates::local_time;
 
@@ -67,7 +66,6 @@ pub fn InternationalRequestScreen() -> impl IntoView {
             mine.refetch();
         }
     });
-    let names: Vec<&'static str> = FIELDS.iter().map(|(name, ..)| *name).collect();
     let fields = FIELDS
         .into_iter()
         .zip(values)
@@ -127,22 +125,20 @@ pub fn InternationalRequestScreen() -> impl IntoView {
                  its details: the operations team checks it and adds it, and you then invite it as usual."
             </p>
             <ActionStatus message />
-            <form
-                novalidate
-                on:submit=move |event| {
-                    event.prevent_default();
-                    message.clear();
-                    when_valid(invalid, new_request(values.map(|value| value.get_untracked())), |request| {
-                        send.dispatch(request);
-                    });
+            <CheckedForm
+                check=move || new_request(values.map(|value| value.get_untracked()))
+                send=move |request| {
+                    send.dispatch(request);
                 }
+                invalid
+                fields=FIELDS.iter().map(|(name, ..)| *name).collect()
+                error
+                pending=send.pending()
+                submit="Send request"
+                message
             >
                 {fields}
-                {move || problem_unclaimed(error.get(), &names).map(|error| view! { <ProblemAlert error /> })}
-                <div class="form-buttons">
-                    <button type="submit" disabled=move || send.pending().get()>"Send request"</button>
-                </div>
-            </form>
+            </CheckedForm>
             <h2>"Your requests"</h2>
             <Loading text="Loading your requests…">{list}</Loading>
         </PartnerFrame>

@@ -1,7 +1,6 @@
-//! Shown for any address the router does not know.
+//! Shown for any path the bundle serving it does not know.
 
 use leptos::prelude::*;
-use leptos_router::components::A;
 
 use crate::app::set_title;
 
@@ -13,7 +12,7 @@ pub fn NotFound() -> impl IntoView {
             <h1>"Page not found"</h1>
             <p>"There is nothing at this address."</p>
             <p>
-                <A href="/">"Go to the home page"</A>
+                <a href="/">"Go to the home page"</a>
             </p>
         </main>
     }

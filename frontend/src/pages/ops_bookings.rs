@@ -7,8 +7,7 @@ use leptos::prelude::*;
 use crate::api::{self, ApiError};
 use crate::app::set_title;
 use crate::components::{
-    ActionMessage, ActionStatus, Loading, Missing, OpsFrame, ProblemAlert, RecordTable, problem_for, problem_unclaimed,
-    when_valid,
+    ActionMessage, ActionStatus, CheckedForm, Loading, Missing, OpsFrame, ProblemAlert, RecordTable, problem_for,
 };
 use crate::dates::{local_time, long_date, today};
 
@@ -127,61 +126,59 @@ pub fn OpsBookings() -> impl IntoView {
         })
     };
     view! {
-                <OpsFrame failed>
-                    <h1>"Install bookings"</h1>
-                    <ActionStatus message />
-                    <section aria-labelledby="offer-heading">
-                        <h2 id="offer-heading">"Offer install slots"</h2>
-                        <form
-                            novalidate
-                            on:submit=move |event| {
-                                event.prevent_default();
-                                message.clear();
-                                when_valid(invalid, offer(&date.get_untracked(), &times.get_untracked()), |offer| {
-                                    offer_action.dispatch(offer);
-                                });
-                            }
-                        >
-                            <div class="form-row">
-    <OfferField
-        name="date"
-        label="Day"
-        hint="UK time; today or later."
-        kind="date"
-        min=today()
-        value=date
-        invalid
-        error
-    />
-    <OfferField
-        name="times"
-        label="Start times"
-        hint="24-hour HH:MM, separated by commas: 09:30, 13:00"
-        autocomplete="off"
-        value=times
-        invalid
-        error
-    />
-                            </div>
-                            {move || problem_unclaimed(error.get(), &FIELDS).map(|error| view! { <ProblemAlert error /> })}
-                            <div class="form-buttons">
-                                <button type="submit" disabled=move || offer_action.pending().get()>"Offer slots"</button>
-                            </div>
-                        </form>
-                    </section>
-                    <section aria-labelledby="free-slots-heading">
-                        <h2 id="free-slots-heading">"Free slots"</h2>
-                        <Loading text="Loading the slots…">{slot_list}</Loading>
-                    </section>
-                    <section aria-labelledby="booked-heading">
-                        <h2 id="booked-heading">"Booked installs"</h2>
-                        <p class="hint">"Bookings from the last 30 days on, earliest first."</p>
-                        {move || mark_error.get().map(|error| view! { <ProblemAlert error /> })}
-                        <Loading text="Loading the bookings…">{booking_table}</Loading>
-                    </section>
-                    <AgentKeyForm />
-                </OpsFrame>
-            }
+        <OpsFrame failed>
+            <h1>"Install bookings"</h1>
+            <ActionStatus message />
+            <section aria-labelledby="offer-heading">
+                <h2 id="offer-heading">"Offer install slots"</h2>
+                <CheckedForm
+                    check=move || offer(&date.get_untracked(), &times.get_untracked())
+                    send=move |offer| {
+                        offer_action.dispatch(offer);
+                    }
+                    invalid
+                    fields=FIELDS.to_vec()
+                    error
+                    pending=offer_action.pending()
+                    submit="Offer slots"
+                    message
+                >
+                    <div class="form-row">
+                        <OfferField
+                            name="date"
+                            label="Day"
+                            hint="UK time; today or later."
+                            kind="date"
+                            min=today()
+                            value=date
+                            invalid
+                            error
+                        />
+                        <OfferField
+                            name="times"
+                            label="Start times"
+                            hint="24-hour HH:MM, separated by commas: 09:30, 13:00"
+                            autocomplete="off"
+                            value=times
+                            invalid
+                            error
+                        />
+                    </div>
+                </CheckedForm>
+            </section>
+            <section aria-labelledby="free-slots-heading">
+                <h2 id="free-slots-heading">"Free slots"</h2>
+                <Loading text="Loading the slots…">{slot_list}</Loading>
+            </section>
+            <section aria-labelledby="booked-heading">
+                <h2 id="booked-heading">"Booked installs"</h2>
+                <p class="hint">"Bookings from the last 30 days on, earliest first."</p>
+                {move || mark_error.get().map(|error| view! { <ProblemAlert error /> })}
+                <Loading text="Loading the bookings…">{booking_table}</Loading>
+            </section>
+            <AgentKeyForm />
+        </OpsFrame>
+    }
 }
 
 /// One input of the offer form, with its hint and, under it, the form's own problem with it or

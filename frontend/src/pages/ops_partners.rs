@@ -7,8 +7,7 @@ use leptos::prelude::*;
 use crate::api;
 use crate::app::set_title;
 use crate::components::{
-    ActionMessage, ActionStatus, CheckedField, Loading, Missing, OpsFrame, ProblemAlert, RecordTable,
-    problem_unclaimed, when_valid,
+    ActionMessage, ActionStatus, CheckedField, CheckedForm, Loading, Missing, OpsFrame, RecordTable,
 };
 use crate::dates::local_time;
 
@@ -67,7 +66,6 @@ pub fn OpsPartners() -> impl IntoView {
     });
     let error = Signal::derive(move || create.value().get().and_then(Result::err));
     let failed = Signal::derive(move || list.get().and_then(Result::err).or_else(|| error.get()));
-    let names: Vec<&'static str> = FIELDS.iter().map(|(name, _)| *name).collect();
     let fields = FIELDS
         .into_iter()
         .zip(values)
@@ -84,22 +82,20 @@ pub fn OpsPartners() -> impl IntoView {
             <ActionStatus message />
             <section aria-labelledby="new-partner-heading">
                 <h2 id="new-partner-heading">"Create a partner organisation"</h2>
-                <form
-                    novalidate
-                    on:submit=move |event| {
-                        event.prevent_default();
-                        message.clear();
-                        when_valid(invalid, new_partner(values.map(|value| value.get_untracked())), |partner| {
-                            create.dispatch(partner);
-                        });
+                <CheckedForm
+                    check=move || new_partner(values.map(|value| value.get_untracked()))
+                    send=move |partner| {
+                        create.dispatch(partner);
                     }
+                    invalid
+                    fields=FIELDS.iter().map(|(name, _)| *name).collect()
+                    error
+                    pending=create.pending()
+                    submit="Create partner"
+                    message
                 >
                     <div class="form-row">{fields}</div>
-                    {move || problem_unclaimed(error.get(), &names).map(|error| view! { <ProblemAlert error /> })}
-                    <div class="form-buttons">
-                        <button type="submit" disabled=move || create.pending().get()>"Create partner"</button>
-                    </div>
-                </form>
+                </CheckedForm>
             </section>
             <h2>"Organisations"</h2>
             <Loading text="Loading the partners…">{body}</Loading>

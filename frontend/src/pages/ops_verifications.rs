@@ -4,10 +4,7 @@
 //! which school, which partner invited them, their email domain and the directory's. Ops verify
 //! one (they become the school's first admin and the sharing starts) or reject one with a reason.
 
-use gatehouse_model::{
-    AuthorityVerification, AuthorityVerificationList, DecideAuthorityVerification, NoBody, NoQuery,
-    VerificationDecision, endpoint,
-};
+use gatehouse_model::{AuthorityVerification, DecideAuthorityVerification, NoQuery, VerificationDecision, endpoint};
 use leptos::html::P;
 use leptos::prelude::*;
 
@@ -48,10 +45,7 @@ fn domains(list: &[String]) -> String {
 #[component]
 pub fn OpsVerifications() -> impl IntoView {
     set_title("Verifications");
-    let queue = RwSignal::new(None::<Result<AuthorityVerificationList, ApiError>>);
-    leptos::task::spawn_local(async move {
-        queue.set(Some(api::call::<endpoint::ListAuthorityVerifications>(&[], &NoQuery, &NoBody).await))
-    });
+    let queue = api::load::<endpoint::ListAuthorityVerifications>();
     let action = Action::new_local(|decision: &DecideAuthorityVerification| {
         api::call::<endpoint::DecideAuthorityVerification>(&[], &NoQuery, decision)
     });

@@ -169,42 +169,22 @@ fn PermissionEditor(set: PermissionSet, can_save: bool) -> impl IntoView {
             })}
         </form>
         {move || confirming.get().then(|| view! {
-            <ConfirmAdding
-                added=added()
-                authorised_schools=current.read_untracked().authorised_schools
+            <ConfirmBox
+                id="confirm-adding"
+                title="Ask schools to authorise again?"
                 pending=save.pending().into()
+                confirm="Save and ask schools"
+                cancel="Go back"
+                scroll_into_view=true
                 on_confirm=Callback::new(move |()| {
                     save.dispatch(chosen.get_untracked());
                 })
                 on_cancel=Callback::new(move |()| confirming.set(false))
-            />
+            >
+                <p id="confirm-adding-text">{reauthorisation_warning(current.read_untracked().authorised_schools)}</p>
+                <p>{format!("Adding: {}.", scope_names(&added()))}</p>
+            </ConfirmBox>
         })}
-    }
-}
-
-/// "Adding scopes asks every authorised school (N) to authorise again…", before saving.
-#[component]
-fn ConfirmAdding(
-    added: ScopeSet,
-    authorised_schools: u32,
-    pending: Signal<bool>,
-    on_confirm: Callback<()>,
-    on_cancel: Callback<()>,
-) -> impl IntoView {
-    view! {
-        <ConfirmBox
-            id="confirm-adding"
-            title="Ask schools to authorise again?"
-            pending
-            confirm="Save and ask schools"
-            cancel="Go back"
-            scroll_into_view=true
-            on_confirm
-            on_cancel
-        >
-            <p id="confirm-adding-text">{reauthorisation_warning(authorised_schools)}</p>
-            <p>{format!("Adding: {}.", scope_names(&added))}</p>
-        </ConfirmBox>
     }
 }
 

@@ -3,10 +3,10 @@
 //! name and MIS id) and lets the school release or reject it. The dashboard's
 //! feed panel links here when something is held.
 
-use gatehouse_model::{HeldExtractDiff, NoBody, NoQuery, PersonSummary, endpoint};
+use gatehouse_model::{PersonSummary, endpoint};
 use leptos::prelude::*;
 
-use crate::api::{self, ApiError};
+use crate::api;
 use crate::app::set_title;
 use crate::components::{AdminOnlyNote, ProblemAlert, RecordTable, SchoolFrame, SchoolSession};
 use crate::dates::local_time;
@@ -46,10 +46,7 @@ fn deletions_table(deletions: Vec<PersonSummary>) -> impl IntoView {
 pub fn SchoolHeldExtractScreen() -> impl IntoView {
     set_title("Held MIS extract");
     let admin = SchoolSession::of_page().is_admin();
-    let diff = RwSignal::new(None::<Result<HeldExtractDiff, ApiError>>);
-    leptos::task::spawn_local(async move {
-        diff.set(Some(api::call::<endpoint::GetSchoolHeldExtract>(&[], &NoQuery, &NoBody).await))
-    });
+    let diff = api::load::<endpoint::GetSchoolHeldExtract>();
     let decide = Action::new_local(|(release, held_id): &(bool, String)| {
         let (release, held_id) = (*release, held_id.clone());
         async move { api::decide_held_extract(release, held_id).await }

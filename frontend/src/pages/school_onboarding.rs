@@ -1,10 +1,10 @@
 //! `/school/onboarding` (S4): install the MIS agent yourself (set-up steps and an agent key,
 //! shown once) or book a slot with the support team. Shows where the install stands.
 
-use gatehouse_model::{BookSlotRequest, NoBody, NoQuery, SchoolOnboarding, SelfInstallKey, endpoint};
+use gatehouse_model::{BookSlotRequest, NoBody, NoQuery, SelfInstallKey, endpoint};
 use leptos::prelude::*;
 
-use crate::api::{self, ApiError};
+use crate::api;
 use crate::app::set_title;
 use crate::components::{AdminOnlyNote, ProblemAlert, SchoolFrame, SchoolSession, problem_for};
 
@@ -12,10 +12,7 @@ use crate::components::{AdminOnlyNote, ProblemAlert, SchoolFrame, SchoolSession,
 pub fn SchoolOnboardingScreen() -> impl IntoView {
     set_title("Install the MIS agent");
     let admin = SchoolSession::of_page().is_admin();
-    let status = RwSignal::new(None::<Result<SchoolOnboarding, ApiError>>);
-    leptos::task::spawn_local(async move {
-        status.set(Some(api::call::<endpoint::GetSchoolOnboarding>(&[], &NoQuery, &NoBody).await))
-    });
+    let status = api::load::<endpoint::GetSchoolOnboarding>();
     let slot = RwSignal::new(String::new());
     let key = RwSignal::new(None::<SelfInstallKey>);
     let book = Action::new_local(|slot: &String| {

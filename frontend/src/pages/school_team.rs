@@ -3,13 +3,15 @@
 //! one an admin or a member, or removes one; the last admin stays (#12). Members see the list.
 
 use gatehouse_model::{
-    AddSchoolColleague, NoBody, NoQuery, RemoveSchoolColleague, SchoolColleague, SchoolTeam, TeamRole, endpoint,
+    AddSchoolColleague, NoQuery, RemoveSchoolColleague, SchoolColleague, SchoolTeam, TeamRole, endpoint,
 };
 use leptos::prelude::*;
 
 use crate::api::{self, ApiError};
 use crate::app::set_title;
-use crate::components::{AdminOnlyNote, ProblemAlert, SchoolFrame, SchoolSession, problem_for, problem_unclaimed};
+use crate::components::{
+    AdminOnlyNote, ProblemAlert, SchoolFrame, SchoolSession, TableHead, problem_for, problem_unclaimed,
+};
 use crate::dates::local_time;
 
 /// What an admin does to the team; each carries the colleague as the add route takes them.
@@ -57,10 +59,7 @@ fn colleague_with(member: &SchoolColleague, access: TeamRole) -> AddSchoolCollea
 pub fn SchoolTeamScreen() -> impl IntoView {
     set_title("Colleagues");
     let admin = SchoolSession::of_page().is_admin();
-    let team = RwSignal::new(None::<Result<SchoolTeam, ApiError>>);
-    leptos::task::spawn_local(async move {
-        team.set(Some(api::call::<endpoint::ListSchoolTeam>(&[], &NoQuery, &NoBody).await))
-    });
+    let team = api::load::<endpoint::ListSchoolTeam>();
     let message = RwSignal::new(None::<String>);
     let change = Action::new_local(|change: &TeamChange| {
         let change = change.clone();
@@ -167,15 +166,7 @@ pub fn SchoolTeamScreen() -> impl IntoView {
                 Some(Ok(team)) => view! {
                     <table class="schools team">
                         <caption class="visually-hidden">"Colleagues"</caption>
-                        <thead><tr>
-                            <th scope="col" class="unsorted">"Name"</th>
-                            <th scope="col" class="unsorted">"Email"</th>
-                            <th scope="col" class="unsorted">"Role"</th>
-                            <th scope="col" class="unsorted">"Access"</th>
-                            <th scope="col" class="unsorted">"Added"</th>
-                            <th scope="col" class="unsorted">"Added by"</th>
-                            <th scope="col" class="unsorted"><span class="visually-hidden">"Actions"</span></th>
-                        </tr></thead>
+                        <TableHead columns=&["Name", "Email", "Role", "Access", "Added", "Added by"] actions=true />
                         <tbody>{rows(team)}</tbody>
                     </table>
                 }.into_any(),

@@ -8,8 +8,8 @@ use leptos::prelude::*;
 use crate::api::{self, ApiError};
 use crate::app::set_title;
 use crate::components::{
-    ActionMessage, ActionStatus, CheckedField, ConfirmBox, InputProblem, Loading, Missing, PartnerFrame,
-    PartnerSession, ProblemAlert, RecordTable, RowButton, problem_for, problem_unclaimed, when_valid,
+    ActionMessage, ActionStatus, CheckedField, CheckedForm, ConfirmBox, InputProblem, Loading, Missing, PartnerFrame,
+    PartnerSession, ProblemAlert, RecordTable, RowButton, problem_for,
 };
 use crate::dates::local_time;
 use crate::school_query::serde_name;
@@ -110,19 +110,30 @@ pub fn TeamScreen() -> impl IntoView {
             <h1>"Team"</h1>
             <p class="lead">"Colleagues who sign in to Gatehouse for your organisation, each with an emailed link."</p>
             <ActionStatus message />
-            {move || removing.get().map(|member| view! {
-                <ConfirmRemoval
-                    member
-                    error
-                    pending
-                    on_confirm=Callback::new(move |member| {
-                        change.dispatch(Change::Remove(member));
-                    })
-                    on_cancel=Callback::new(move |()| {
-                        change.value().set(None);
-                        removing.set(None);
-                    })
-                />
+            {move || removing.get().map(|member| {
+                let sentence = format!(
+                    "{} ({}) is signed out at once and can no longer sign in to Gatehouse for your organisation.",
+                    member.display_name, member.email
+                );
+                view! {
+                    <ConfirmBox
+                        id="confirm-removal"
+                        title=format!("Remove {}?", member.display_name)
+                        error
+                        pending
+                        confirm="Yes, remove"
+                        confirm_class="danger"
+                        on_confirm=Callback::new(move |()| {
+                            change.dispatch(Change::Remove(member.clone()));
+                        })
+                        on_cancel=Callback::new(move |()| {
+                            change.value().set(None);
+                            removing.set(None);
+                        })
+                    >
+                        <p id="confirm-removal-text">{sentence}</p>
+                    </ConfirmBox>
+                }
             })}
             <Loading text="Loading the team…">{body}</Loading>
         </PartnerFrame>
@@ -225,14 +236,14 @@ fn AddMember(error: Signal<Option<ApiError>>, pending: Signal<bool>, on_add: Cal
     view! {
         <section class="add-member" aria-labelledby="add-member-heading">
             <h2 id="add-member-heading">"Add a colleague"</h2>
-            <form
-                novalidate
-                on:submit=move |event| {
-                    event.prevent_default();
-                    when_valid(invalid, new_member(&name.get_untracked(), &email.get_untracked(), role.get_untracked()), |member| {
-                        on_add.run(member);
-                    });
-                }
+            <CheckedForm
+                check=move || new_member(&name.get_untracked(), &email.get_untracked(), role.get_untracked())
+                send=move |member| on_add.run(member)
+                invalid
+                fields=vec!["display_name", "email", "role"]
+                error
+                pending
+                submit="Add colleague"
             >
                 <div class="form-row">
                     <CheckedField name="display_name" id="member-name" label="Name" value=name invalid error />
@@ -255,44 +266,8 @@ fn AddMember(error: Signal<Option<ApiError>>, pending: Signal<bool>, on_add: Cal
                 <p class="hint" id="member-role-hint">
                     "Admins also manage the team and the permission set; members work with the school lists."
                 </p>
-                {move || {
-                    problem_unclaimed(error.get(), &["display_name", "email", "role"])
-                        .map(|error| view! { <ProblemAlert error /> })
-                }}
-                <div class="form-buttons">
-                    <button type="submit" disabled=move || pending.get()>"Add colleague"</button>
-                </div>
-            </form>
+            </CheckedForm>
         </section>
-    }
-}
-
-/// "Remove Chris?" with the consequence, before the call.
-#[component]
-fn ConfirmRemoval(
-    member: TeamMember,
-    error: Signal<Option<ApiError>>,
-    pending: Signal<bool>,
-    on_confirm: Callback<TeamMember>,
-    on_cancel: Callback<()>,
-) -> impl IntoView {
-    let sentence = format!(
-        "{} ({}) is signed out at once and can no longer sign in to Gatehouse for your organisation.",
-        member.display_name, member.email
-    );
-    view! {
-        <ConfirmBox
-            id="confirm-removal"
-            title=format!("Remove {}?", member.display_name)
-            error
-            pending
-            confirm="Yes, remove"
-            confirm_class="danger"
-            on_confirm=Callback::new(move |()| on_confirm.run(member.clone()))
-            on_cancel
-        >
-            <p id="confirm-removal-text">{sentence}</p>
-        </ConfirmBox>
     }
 }
 

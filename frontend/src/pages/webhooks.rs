@@ -259,14 +259,22 @@ fn WebhookManager(settings: WebhookSettings, deliveries: Vec<WebhookDelivery>) -
                 .into_any()
             }}
             {move || confirming_rotation.get().then(|| view! {
-                <ConfirmRotation
+                <ConfirmBox
+                    id="confirm-rotate"
+                    title="Rotate the signing secret?"
                     error=rotate_error
                     pending=Signal::derive(move || rotate.pending().get())
+                    confirm="Yes, rotate"
+                    confirm_class="danger"
                     on_confirm=Callback::new(move |()| {
                         rotate.dispatch(());
                     })
                     on_cancel=Callback::new(move |()| confirming_rotation.set(false))
-                />
+                >
+                    <p id="confirm-rotate-text">
+                        "Gatehouse signs with the new secret at once: until your app has it, it will reject our requests."
+                    </p>
+                </ConfirmBox>
             })}
         </section>
         <section class="deliveries" aria-labelledby="deliveries-heading">
@@ -313,31 +321,6 @@ fn SecretBox(secret: String, on_hide: Callback<()>) -> impl IntoView {
                 <button type="button" class="secondary" on:click=move |_| on_hide.run(())>"Done: hide the secret"</button>
             </div>
         </section>
-    }
-}
-
-#[component]
-fn ConfirmRotation(
-    error: Signal<Option<ApiError>>,
-    pending: Signal<bool>,
-    on_confirm: Callback<()>,
-    on_cancel: Callback<()>,
-) -> impl IntoView {
-    view! {
-        <ConfirmBox
-            id="confirm-rotate"
-            title="Rotate the signing secret?"
-            error
-            pending
-            confirm="Yes, rotate"
-            confirm_class="danger"
-            on_confirm
-            on_cancel
-        >
-            <p id="confirm-rotate-text">
-                "Gatehouse signs with the new secret at once: until your app has it, it will reject our requests."
-            </p>
-        </ConfirmBox>
     }
 }
 

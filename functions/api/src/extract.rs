@@ -11,6 +11,7 @@ use axum::http::StatusCode;
 use axum::http::header::CONTENT_TYPE;
 use axum::http::request::Parts;
 use gatehouse_core::ingestion::is_hidden_control;
+use gatehouse_model::Audience;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
@@ -268,6 +269,9 @@ pub(crate) struct Reads {
     pub idempotency_key: bool,
     /// The problems the extractors themselves answer with.
     pub codes: Vec<Code>,
+    /// The audiences whose credential the handler reads; `None` when it
+    /// reads none (anyone may call it).
+    pub credential_of: Option<&'static [Audience]>,
 }
 
 /// An argument of a handler, and what it adds to the handler's `Reads`.
@@ -306,13 +310,27 @@ impl Documented for ApiText {
     }
 }
 impl Documented for ClientIp {}
-impl Documented for AppKey {}
-impl Documented for crate::agent_auth::AgentKey {}
-impl Documented for crate::session::SignedIn {}
-impl Documented for crate::session::SignedInSchool {}
-impl Documented for crate::session::SchoolAdmin {}
-impl Documented for crate::session::SignedInOps {}
+/// Logout reads whichever session cookie comes, and needs none.
 impl Documented for crate::session::AnySessionCookies {}
+
+/// A credential extractor: the audiences whose credential it reads.
+macro_rules! credential {
+    ($extractor:ty => $($audience:ident),+) => {
+        impl Documented for $extractor {
+            fn add_to(reads: &mut Reads) {
+                reads.credential_of = Some(&[$(Audience::$audience),+]);
+            }
+        }
+    };
+}
+
+credential!(AppKey => App);
+credential!(crate::agent_auth::AgentKey => Agent);
+// A partner's admin rights are checked by the domain, on the same session.
+credential!(crate::session::SignedIn => PartnerMember, PartnerAdmin);
+credential!(crate::session::SignedInSchool => SchoolMember);
+credential!(crate::session::SchoolAdmin => SchoolAdmin);
+credential!(crate::session::SignedInOps => Ops);
 
 /// A handler whose every argument is `Documented`: what it reads.
 pub(crate) trait DocumentedHandler<Args> {

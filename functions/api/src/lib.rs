@@ -8,7 +8,9 @@ pub mod edge;
 mod extract;
 mod openapi;
 mod ops;
+mod path;
 mod problem;
+mod refusals;
 mod session;
 mod telemetry;
 
@@ -83,7 +85,8 @@ fn finish(routes: Router<AppState>, gatehouse: Gatehouse) -> Router {
 /// Runs the request as its route's function (`gatehouse_core::access`), the
 /// outbox delivery after it included: locally and in the tests the store,
 /// mailer and bus then refuse what the route did not declare, as its IAM
-/// policy does in AWS. Outside `/api`'s routes (404, the SPA) nothing runs.
+/// policy does in AWS. Its answer is held to the problems it declares
+/// (`refusals`). Outside `/api`'s routes (404, the SPA) nothing runs.
 async fn run_as_route(
     matched: Option<axum::extract::MatchedPath>,
     request: axum::extract::Request,
@@ -93,7 +96,7 @@ async fn run_as_route(
         ROUTES.iter().find(|route| route.path == matched.as_str() && route.method.as_str() == request.method().as_str())
     });
     match route {
-        Some(route) => gatehouse_core::access::running(route.name, next.run(request)).await,
+        Some(route) => refusals::check(route, gatehouse_core::access::running(route.name, next.run(request)).await),
         None => next.run(request).await,
     }
 }

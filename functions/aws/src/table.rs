@@ -15,11 +15,13 @@ use aws_sdk_dynamodb::Client;
 use aws_sdk_dynamodb::client::Waiters;
 use aws_sdk_dynamodb::types::{
     AttributeDefinition, AttributeValue, BillingMode, ConditionCheck, Delete, GlobalSecondaryIndex, KeySchemaElement,
-    KeyType, Projection, ProjectionType, Put, ReturnValue, ScalarAttributeType, TimeToLiveSpecification,
-    TransactWriteItem,
+    KeyType, Projection, ProjectionType, Put, PutRequest, ReturnValue, ScalarAttributeType, TimeToLiveSpecification,
+    TransactWriteItem, WriteRequest,
 };
 use gatehouse_core::ports::table::RESERVED_ATTRIBUTES;
-use gatehouse_core::ports::{Condition, Cursor, Index, Item, Query, QueryPage, StoreError, Table, TransactWrite};
+use gatehouse_core::ports::{
+    Condition, Cursor, Increment, Index, Item, Query, QueryPage, StoreError, Table, TransactWrite,
+};
 use serde_json::{Map, Value};
 
 /// The global secondary index every GSI1 pattern in `core::keys` runs on.
@@ -52,6 +54,11 @@ impl DynamoTable {
         self.requests.fetch_add(1, Ordering::Relaxed);
     }
 }
+
+/// Most puts DynamoDB takes in one `BatchWriteItem`.
+const BATCH_WRITES: usize = 25;
+/// How often unprocessed batch writes are sent again (pauses 50 ms to 1.6 s).
+const BATCH_ATTEMPTS: u32 = 5;
 
 /// Creates the table as `infra/template.yaml` declares it: on-demand
 /// billing, `pk`/`sk` strings, the sparse index `GSI1` on `gsi1pk`/`gsi1sk`
@@ -361,14 +368,42 @@ impl Table for DynamoTable {
         }
     }
 
-    async fn add(
-        &self,
-        pk: &str,
-        sk: &str,
-        counter: &str,
-        delta: i64,
-        expires_at: Option<i64>,
-    ) -> Result<i64, StoreError> {
+    /// `BatchWriteItem`, 25 puts a request; what DynamoDB leaves unprocessed
+    /// (throttling) is sent again after a growing pause, a few times.
+    async fn put_all(&self, items: Vec<Item>) -> Result<(), StoreError> {
+        gatehouse_core::ports::refuse_repeated_keys(&items)?;
+        let mut requests = Vec::with_capacity(items.len());
+        for item in items {
+            let put = PutRequest::builder().set_item(Some(to_attributes(item)?)).build().map_err(unavailable)?;
+            requests.push(WriteRequest::builder().put_request(put).build());
+        }
+        for chunk in requests.chunks(BATCH_WRITES) {
+            let mut pending = chunk.to_vec();
+            for attempt in 0.. {
+                self.count_request();
+                let output = self
+                    .client
+                    .batch_write_item()
+                    .request_items(&self.table_name, pending)
+                    .send()
+                    .await
+                    .map_err(unavailable)?;
+                pending =
+                    output.unprocessed_items.and_then(|mut left| left.remove(&self.table_name)).unwrap_or_default();
+                if pending.is_empty() {
+                    break;
+                }
+                if attempt == BATCH_ATTEMPTS {
+                    return Err(unavailable(anyhow!("{} writes still unprocessed after retries", pending.len())));
+                }
+                tokio::time::sleep(Duration::from_millis(50 << attempt)).await;
+            }
+        }
+        Ok(())
+    }
+
+    async fn add(&self, increment: Increment<'_>) -> Result<i64, StoreError> {
+        let Increment { pk, sk, counter, delta, expires_at } = increment;
         if RESERVED_ATTRIBUTES.contains(&counter) {
             return Err(unavailable(anyhow!("attribute name {counter} is reserved")));
         }

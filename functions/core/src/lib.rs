@@ -20,8 +20,8 @@ pub mod school;
 pub mod store;
 
 pub use base::{
-    AppId, CaseId, DEFAULT_SUPPORT_EMAIL, EmailAddress, Error, Gatehouse, PartnerId, Result, SchoolId, SchoolUrn,
-    Settings, Token, TokenHash,
+    AppId, CaseId, DEFAULT_SUPPORT_EMAIL, DeliveryId, EmailAddress, Error, Gatehouse, KeyId, MisId, PartnerId,
+    ReceiptSeq, RequestId, Result, SchoolId, SchoolUrn, Settings, Token, TokenHash,
 };
 
 // The flat paths from before the rooms, so other crates compile unchanged.

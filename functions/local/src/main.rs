@@ -50,9 +50,9 @@ async fn main() -> anyhow::Result<()> {
     }
     let spa_dir = std::env::var_os("GATEHOUSE_SPA_DIR").map(PathBuf::from);
     if let Some(spa) = &spa_dir
-        && !spa.join("index.html").exists()
+        && !spa.join("shells.json").exists()
     {
-        anyhow::bail!("GATEHOUSE_SPA_DIR={} has no index.html; `cargo xtask run` builds it", spa.display());
+        anyhow::bail!("GATEHOUSE_SPA_DIR={} has no shells.json; `cargo xtask spa` builds it", spa.display());
     }
     let config = LocalConfig {
         addr,

@@ -14,12 +14,13 @@ use gatehouse_core::ports::Clock;
 use gatehouse_core::{Gatehouse, Settings, demo, directory};
 use tokio::net::TcpListener;
 use tokio::sync::oneshot;
-use tower_http::services::{ServeDir, ServeFile};
 
 use crate::bus::InProcessBus;
 use crate::outbox::FileOutbox;
 use crate::outbox_page;
 use crate::store::RedbTable;
+
+mod spa;
 
 /// A synthetic extract in the register's (GIAS) format: 240 schools in
 /// England and Wales, a few closed, for the demo and the tests.
@@ -33,7 +34,7 @@ pub struct LocalConfig {
     pub addr: SocketAddr,
     /// The embedded store, outbox and event log live here.
     pub data_dir: PathBuf,
-    /// The built SPA (`index.html` and its assets); API only when `None`.
+    /// The built SPA (its shells, `shells.json` and `assets/`); API only when `None`.
     pub spa_dir: Option<PathBuf>,
     /// Where links in emails point; `http://<bound address>` when `None`.
     pub public_url: Option<String>,
@@ -176,9 +177,8 @@ pub async fn start(config: LocalConfig) -> anyhow::Result<RunningServer> {
         tracing::warn!(%addr, "not bound to loopback: the /dev pages are off");
     }
     if let Some(spa) = &config.spa_dir {
-        // Client-side routes (/schools, /auth…) all load index.html.
-        let spa = ServeDir::new(spa).fallback(ServeFile::new(spa.join("index.html")));
-        app = app.fallback_service(spa);
+        // Each client-side route (/schools, /auth…) loads its bundle's shell (#14).
+        app = app.fallback_service(spa::router(spa)?);
     }
     // The SPA's and the /dev pages' answers carry the same security headers
     // as the API's (CloudFront adds them on AWS).

@@ -17,7 +17,9 @@ use std::sync::Arc;
 use anyhow::{Context, anyhow};
 use async_trait::async_trait;
 use gatehouse_core::ports::table::RESERVED_ATTRIBUTES;
-use gatehouse_core::ports::{Condition, Cursor, Index, Item, Query, QueryPage, StoreError, Table, TransactWrite};
+use gatehouse_core::ports::{
+    Condition, Cursor, Increment, Index, Item, Query, QueryPage, StoreError, Table, TransactWrite,
+};
 use redb::{Database, ReadableDatabase, ReadableTable, TableDefinition};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
@@ -330,6 +332,22 @@ impl Table for RedbTable {
         .await
     }
 
+    /// One write transaction of the embedded store for the whole batch.
+    async fn put_all(&self, items: Vec<Item>) -> Result<(), StoreError> {
+        gatehouse_core::ports::refuse_repeated_keys(&items)?;
+        items.iter().try_for_each(check_attributes)?;
+        self.run(move |db| {
+            write(db, |writer| {
+                for item in items {
+                    let existing = writer.get(&item.pk, &item.sk)?;
+                    writer.put(item, existing.as_ref())?;
+                }
+                Ok(())
+            })
+        })
+        .await
+    }
+
     async fn delete(&self, pk: &str, sk: &str, condition: Condition) -> Result<Option<Item>, StoreError> {
         let (pk, sk) = (pk.to_owned(), sk.to_owned());
         self.run(move |db| {
@@ -385,14 +403,8 @@ impl Table for RedbTable {
         .await
     }
 
-    async fn add(
-        &self,
-        pk: &str,
-        sk: &str,
-        counter: &str,
-        delta: i64,
-        expires_at: Option<i64>,
-    ) -> Result<i64, StoreError> {
+    async fn add(&self, increment: Increment<'_>) -> Result<i64, StoreError> {
+        let Increment { pk, sk, counter, delta, expires_at } = increment;
         if RESERVED_ATTRIBUTES.contains(&counter) {
             return Err(StoreError::Unavailable(anyhow!("attribute name {counter} is reserved")));
         }

@@ -52,10 +52,10 @@ pub use people::{
 pub use portal_data::{
     AppPull, HeldExtractAction, HeldExtractChoice, HeldExtractDecision, PartnerExplainQuery, SchoolFeed,
 };
-pub use problem::Problem;
+pub use problem::{Problem, ProblemCode};
 pub use routes::{
-    EVENT_CONSUMERS, EventConsumer, FUNCTION_VARIABLE, JOBS, Job, Method, Op, ROUTES, Route, SIGN_IN_REQUESTED, Sizing,
-    endpoint, sizing, with_endpoint,
+    Audience, EVENT_CONSUMERS, EventConsumer, FUNCTION_VARIABLE, JOBS, Job, Method, Op, ROUTES, Route,
+    SIGN_IN_REQUESTED, Sizing, endpoint, sizing, with_endpoint,
 };
 pub use school_detail::{
     ActionOutcome, AppQuery, ContactInput, InvitationSummary, InviteRequest, LogEntry, LogEvent, OpenInvitationRequest,

@@ -2,6 +2,7 @@
 //! the SPA calls through it (`Endpoint`), OpenAPI is generated from it, and
 //! `tests/parity.rs` checks `infra/template.yaml` and the lambda bins against it.
 
+use crate::ProblemCode;
 use crate::calls::{CsvText, Endpoint, EndpointVisitor, NoBody, NoContent, NoQuery, RawBody};
 use crate::{
     AcceptInternationalRequest, ActionOutcome, AddSchoolColleague, AddTeamMember, AgentKeyIssued, AgentStatus,
@@ -47,31 +48,103 @@ pub struct Route {
     pub path: &'static str,
     /// snake_case: the bin name, the span name; `PascalCase` + `Function` in SAM.
     pub name: &'static str,
+    /// Who may call it: the credential its handler reads.
+    pub audience: Audience,
     /// One line for OpenAPI and the docs.
     pub summary: &'static str,
+    /// The problems the operation itself can answer with, besides those its
+    /// audience's credential (`Audience::refusals`) and its extractors bring.
+    pub refuses: &'static [ProblemCode],
+    /// The status of a success, and what it carries.
+    pub success: (u16, &'static str),
+}
+
+/// Who may call an operation. The handler's extractors must read this
+/// audience's credential (checked in the API crate), the access matrix
+/// (`tests/matrix`) holds every other caller refused, and OpenAPI names the
+/// credential as the operation's security requirement.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Audience {
+    /// Anyone, with no credential: health, the document, sign-in requests, logout.
+    Anyone,
+    /// Whoever holds a link Gatehouse emailed (its token is in the body):
+    /// a sign-in link or a school's invitation.
+    LinkHolder,
+    /// Any signed-in user of a partner.
+    PartnerMember,
+    /// A partner's admins; a member gets `403 forbidden`.
+    PartnerAdmin,
+    /// Any signed-in user of a school.
+    SchoolMember,
+    /// A school's admins; a member gets `403 forbidden`.
+    SchoolAdmin,
+    /// A signed-in operations user.
+    Ops,
+    /// An app, by its API key.
+    App,
+    /// A school's MIS agent, by its key.
+    Agent,
+}
+
+impl Audience {
+    /// What every caller outside the audience gets, whatever the operation.
+    pub fn refusals(self) -> &'static [ProblemCode] {
+        match self {
+            Audience::Anyone | Audience::LinkHolder => &[],
+            Audience::PartnerMember | Audience::SchoolMember | Audience::Ops => &[ProblemCode::SignInRequired],
+            Audience::PartnerAdmin | Audience::SchoolAdmin => &[ProblemCode::SignInRequired, ProblemCode::Forbidden],
+            Audience::App | Audience::Agent => &[ProblemCode::InvalidCredentials],
+        }
+    }
+
+    /// The OpenAPI security scheme of its credential, if it needs one.
+    pub fn credential(self) -> Option<&'static str> {
+        match self {
+            Audience::Anyone | Audience::LinkHolder => None,
+            Audience::PartnerMember | Audience::PartnerAdmin => Some("partner_session"),
+            Audience::SchoolMember | Audience::SchoolAdmin => Some("school_session"),
+            Audience::Ops => Some("ops_session"),
+            Audience::App => Some("app_key"),
+            Audience::Agent => Some("agent_key"),
+        }
+    }
+}
+
+impl Route {
+    /// Every problem `code` this operation may answer with, besides those of
+    /// its extractors: its own and its audience's.
+    pub fn problems(&self) -> impl Iterator<Item = ProblemCode> {
+        self.refuses.iter().chain(self.audience.refusals()).copied()
+    }
 }
 
 /// Declares every operation once, in route-table order, as
 ///
 /// ```text
-/// Name: Method "path", "snake_name",
+/// Name: Method "path", "snake_name", Audience,
 ///     "summary",
-///     [body Type,] [query Type,] answers Type[, idempotent];
+///     [body Type,] [query Type,] [refuses [Code, ...],] [status 202,]
+///     answers Type: "what a success carries"[, idempotent];
 /// ```
 ///
 /// and makes from that list `Op`, `ROUTES`, a marker type per operation in
 /// `endpoint` implementing `Endpoint`, and `with_endpoint`. Body and query
-/// default to `NoBody` and `NoQuery`; `idempotent` marks an operation that
-/// takes an `Idempotency-Key`.
+/// default to `NoBody` and `NoQuery`; `refuses` lists the operation's own
+/// problem codes (`ProblemCode`): the audience's and the handler's
+/// extractors' are added to them; `status` defaults to 200; `idempotent`
+/// marks an operation that takes an `Idempotency-Key`.
 macro_rules! operations {
     (@or $given:ty; $default:ty) => { $given };
     (@or ; $default:ty) => { $default };
+    (@status $status:literal) => { $status };
+    (@status) => { 200 };
     (@idempotent idempotent) => { true };
     (@idempotent) => { false };
     ($(
-        $op:ident: $method:ident $path:literal, $name:literal,
+        $op:ident: $method:ident $path:literal, $name:literal, $audience:ident,
             $summary:literal,
-            $(body $body:ty,)? $(query $query:ty,)? answers $response:ty $(, $idempotent:ident)?;
+            $(body $body:ty,)? $(query $query:ty,)? $(refuses [$($code:ident),* $(,)?],)? $(status $status:literal,)?
+            answers $response:ty: $answer:literal $(, $idempotent:ident)?;
     )*) => {
         /// One operation = one handler = one Lambda function.
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -80,7 +153,16 @@ macro_rules! operations {
         }
 
         pub const ROUTES: &[Route] = &[
-            $(Route { op: Op::$op, method: Method::$method, path: $path, name: $name, summary: $summary },)*
+            $(Route {
+                op: Op::$op,
+                method: Method::$method,
+                path: $path,
+                name: $name,
+                audience: Audience::$audience,
+                summary: $summary,
+                refuses: &[$($(ProblemCode::$code,)*)?],
+                success: (operations!(@status $($status)?), $answer),
+            },)*
         ];
 
         /// One marker type per operation, for `Endpoint`: `call::<endpoint::GetMe>()`.
@@ -112,329 +194,484 @@ macro_rules! operations {
 }
 
 operations! {
-    Health: Get "/api/health", "health",
+    Health: Get "/api/health", "health", Anyone,
         "Liveness check",
-        answers Health;
-    OpenApi: Get "/api/openapi.json", "openapi",
+        answers Health: "Alive";
+    OpenApi: Get "/api/openapi.json", "openapi", Anyone,
         "This API's OpenAPI 3.1 document",
-        answers RawBody;
-    RequestMagicLink: Post "/api/auth/magic-link", "request_magic_link",
+        answers RawBody: "This document";
+    RequestMagicLink: Post "/api/auth/magic-link", "request_magic_link", Anyone,
         "Email a single-use sign-in link (P1)",
-        body MagicLinkRequest, answers MagicLinkAccepted;
-    CreateSession: Post "/api/auth/session", "create_session",
+        body MagicLinkRequest, refuses [Invalid, RateLimited], status 202,
+        answers MagicLinkAccepted: "Accepted; sent if the address has an account";
+    CreateSession: Post "/api/auth/session", "create_session", LinkHolder,
         "Exchange a sign-in link token for a session cookie (P1)",
-        body SessionRequest, answers Me;
-    Logout: Post "/api/auth/logout", "logout",
+        body SessionRequest, refuses [Invalid, LinkExpired],
+        answers Me: "Signed in; sets the session cookie";
+    Logout: Post "/api/auth/logout", "logout", Anyone,
         "End the current session (P1)",
-        answers NoContent;
-    GetMe: Get "/api/me", "get_me",
+        status 204,
+        answers NoContent: "Signed out";
+    GetMe: Get "/api/me", "get_me", PartnerMember,
         "The signed-in user, their partner and its apps (P1)",
-        answers Me;
-    RequestSchoolMagicLink: Post "/api/school/auth/magic-link", "request_school_magic_link",
+        refuses [Invalid],
+        answers Me: "The signed-in user";
+    RequestSchoolMagicLink: Post "/api/school/auth/magic-link", "request_school_magic_link", Anyone,
         "Email a single-use sign-in link to the school portal (S3)",
-        body MagicLinkRequest, answers MagicLinkAccepted;
-    CreateSchoolSession: Post "/api/school/auth/session", "create_school_session",
+        body MagicLinkRequest, refuses [Invalid, RateLimited], status 202,
+        answers MagicLinkAccepted: "Accepted; sent if the address has an account";
+    CreateSchoolSession: Post "/api/school/auth/session", "create_school_session", LinkHolder,
         "Exchange a school portal sign-in token for a session cookie (S3)",
-        body SessionRequest, answers SchoolMe;
-    SchoolLogout: Post "/api/school/auth/logout", "school_logout",
+        body SessionRequest, refuses [Invalid, LinkExpired],
+        answers SchoolMe: "Signed in; sets the session cookie";
+    SchoolLogout: Post "/api/school/auth/logout", "school_logout", Anyone,
         "End the current school portal session (S3)",
-        answers NoContent;
-    GetSchoolMe: Get "/api/school/me", "get_school_me",
+        status 204,
+        answers NoContent: "Signed out";
+    GetSchoolMe: Get "/api/school/me", "get_school_me", SchoolMember,
         "The signed-in school user and their school (S3)",
-        answers SchoolMe;
-    ListSchoolApps: Get "/api/school/apps", "list_school_apps",
+        refuses [Invalid],
+        answers SchoolMe: "The signed-in user";
+    ListSchoolApps: Get "/api/school/apps", "list_school_apps", SchoolMember,
         "The Data Sharing Dashboard: every app with access or asking for it (S3)",
-        answers SchoolDashboard;
-    GetSchoolApp: Get "/api/school/apps/{app_id}", "get_school_app",
+        answers SchoolDashboard: "Every app with access or asking for it";
+    GetSchoolApp: Get "/api/school/apps/{app_id}", "get_school_app", SchoolMember,
         "One app at the school: grant, settings, log and receipts (S3)",
-        answers SchoolAppDetail;
-    UpdateSchoolAppSettings: Post "/api/school/apps/{app_id}/settings", "update_school_app_settings",
+        refuses [Invalid, NotFound, Conflict],
+        answers SchoolAppDetail: "The app's grant, settings, log and receipts";
+    UpdateSchoolAppSettings: Post "/api/school/apps/{app_id}/settings", "update_school_app_settings", SchoolAdmin,
         "Change the GDPR mode and/or pause or enable the feed (S3)",
-        body SchoolAppSettings, answers SchoolAppOutcome;
-    SchoolRevokeAccess: Post "/api/school/apps/{app_id}/revoke", "school_revoke_access",
+        body SchoolAppSettings, refuses [Invalid, NotFound, Conflict],
+        answers SchoolAppOutcome: "What changed, and the app afterwards";
+    SchoolRevokeAccess: Post "/api/school/apps/{app_id}/revoke", "school_revoke_access", SchoolAdmin,
         "Revoke the app's access now or from a date (S3)",
-        body SchoolRevokeRequest, answers SchoolAppOutcome;
-    SchoolCancelRevocation: Post "/api/school/apps/{app_id}/cancel-revocation", "school_cancel_revocation",
+        body SchoolRevokeRequest, refuses [Invalid, NotFound, Conflict],
+        answers SchoolAppOutcome: "Revoked now, or scheduled";
+    SchoolCancelRevocation: Post "/api/school/apps/{app_id}/cancel-revocation", "school_cancel_revocation", SchoolAdmin,
         "Take back a revocation that has not happened yet (S3)",
-        answers SchoolAppOutcome;
-    SchoolAuthoriseApp: Post "/api/school/apps/{app_id}/authorise", "school_authorise_app",
+        refuses [Invalid, NotFound, Conflict],
+        answers SchoolAppOutcome: "The revocation is cancelled (or there was none)";
+    SchoolAuthoriseApp: Post "/api/school/apps/{app_id}/authorise", "school_authorise_app", SchoolAdmin,
         "Classic authorisation of a pending or extended request (S3, P10)",
-        body SchoolAuthoriseRequest, answers SchoolAppOutcome;
-    SchoolDeclineRequest: Post "/api/school/apps/{app_id}/decline", "school_decline_request",
+        body SchoolAuthoriseRequest, refuses [Invalid, NotFound, Conflict],
+        answers SchoolAppOutcome: "Authorised, or the new scopes answered";
+    SchoolDeclineRequest: Post "/api/school/apps/{app_id}/decline", "school_decline_request", SchoolAdmin,
         "An admin declines an authorisation someone at the school asked for (S3, #12)",
-        body SchoolDeclineRequest, answers SchoolAppOutcome;
-    SearchSchoolPeople: Get "/api/school/apps/{app_id}/people", "search_school_people",
+        body SchoolDeclineRequest, refuses [Invalid, NotFound, Conflict],
+        answers SchoolAppOutcome: "Declined (or nothing was waiting)";
+    SearchSchoolPeople: Get "/api/school/apps/{app_id}/people", "search_school_people", SchoolMember,
         "Search the school's people with their include/exclude choice for the app (S3)",
-        query SchoolPeopleQuery, answers SchoolPeople;
-    SetPersonChoice: Post "/api/school/apps/{app_id}/people", "set_person_choice",
+        query SchoolPeopleQuery, refuses [Invalid, NotFound, Conflict],
+        answers SchoolPeople: "Matching people with their choice, and everyone selected";
+    SetPersonChoice: Post "/api/school/apps/{app_id}/people", "set_person_choice", SchoolAdmin,
         "Include, exclude or reset one person for the app (S3)",
-        body SetPersonChoice, answers SchoolPeople;
-    DownloadSchoolReceipt: Get "/api/school/apps/{app_id}/receipts/{seq}", "download_school_receipt",
+        body SetPersonChoice, refuses [Invalid, NotFound, Conflict],
+        answers SchoolPeople: "The person's choice afterwards";
+    DownloadSchoolReceipt: Get "/api/school/apps/{app_id}/receipts/{seq}", "download_school_receipt", SchoolMember,
         "An authorisation receipt as a file, from the hash-chained log (S3)",
-        answers RawBody;
-    DownloadPartnerReceipt: Get "/api/partner/schools/{school_id}/receipts/{seq}", "download_partner_receipt",
+        refuses [NotFound],
+        answers RawBody: "The receipt, an HTML file (Content-Disposition: attachment)";
+    DownloadPartnerReceipt: Get "/api/partner/schools/{school_id}/receipts/{seq}",
+        "download_partner_receipt", PartnerMember,
         "An authorisation receipt as a file, from the hash-chained log (P8)",
-        query AppQuery, answers RawBody;
-    ListSchoolTeam: Get "/api/school/team", "list_school_team",
+        query AppQuery, refuses [NotFound],
+        answers RawBody: "The receipt, an HTML file (Content-Disposition: attachment)";
+    ListSchoolTeam: Get "/api/school/team", "list_school_team", SchoolMember,
         "The school's portal users (S3)",
-        answers SchoolTeam;
-    AddSchoolColleague: Post "/api/school/team", "add_school_colleague",
+        answers SchoolTeam: "The school's portal users";
+    AddSchoolColleague: Post "/api/school/team", "add_school_colleague", SchoolAdmin,
         "Give a colleague a school portal account and email them (S3)",
-        body AddSchoolColleague, answers SchoolTeam;
-    RemoveSchoolColleague: Post "/api/school/team/remove", "remove_school_colleague",
+        body AddSchoolColleague, refuses [Invalid, NotFound, Conflict],
+        answers SchoolTeam: "The team afterwards (the colleague is emailed)";
+    RemoveSchoolColleague: Post "/api/school/team/remove", "remove_school_colleague", SchoolAdmin,
         "Remove a colleague's school portal account (S3)",
-        body RemoveSchoolColleague, answers SchoolTeam;
-    GetSchoolOnboarding: Get "/api/school/onboarding", "get_school_onboarding",
+        body RemoveSchoolColleague, refuses [Invalid, NotFound, Conflict],
+        answers SchoolTeam: "The team afterwards";
+    GetSchoolOnboarding: Get "/api/school/onboarding", "get_school_onboarding", SchoolMember,
         "Install status and the install slots support offers (S4)",
-        answers SchoolOnboarding;
-    BookInstallSlot: Post "/api/school/onboarding/book", "book_install_slot",
+        answers SchoolOnboarding: "Install status and offered slots";
+    BookInstallSlot: Post "/api/school/onboarding/book", "book_install_slot", SchoolAdmin,
         "Book an install slot with support (S4)",
-        body BookSlotRequest, answers SchoolOnboarding;
-    StartSelfInstall: Post "/api/school/onboarding/self-install", "start_self_install",
+        body BookSlotRequest, refuses [Invalid, NotFound, Conflict],
+        answers SchoolOnboarding: "Booked: the install status afterwards";
+    StartSelfInstall: Post "/api/school/onboarding/self-install", "start_self_install", SchoolAdmin,
         "Self-install: issue the MIS agent credential, shown once (S4)",
-        answers SelfInstallKey;
-    ExplainSchoolPerson: Get "/api/school/apps/{app_id}/explain", "explain_school_person",
+        refuses [Conflict],
+        answers SelfInstallKey: "The agent credential, shown this once";
+    ExplainSchoolPerson: Get "/api/school/apps/{app_id}/explain", "explain_school_person", SchoolMember,
         "Why can't this app see someone? The rule that hides a person from the app (S3, A3)",
-        query ExplainQuery, answers Explanation;
-    ExplainPartnerSchoolPerson: Get "/api/partner/schools/{school_id}/explain", "explain_partner_school_person",
+        query ExplainQuery, refuses [Invalid, NotFound],
+        answers Explanation: "Whether the app sees the person, and the rule that hides them if not";
+    ExplainPartnerSchoolPerson: Get "/api/partner/schools/{school_id}/explain",
+        "explain_partner_school_person", PartnerMember,
         "Why is this person missing? The reason and rule, never the person's details (P8, A3)",
-        query PartnerExplainQuery, answers Explanation;
-    GetSchoolFeed: Get "/api/school/feed", "get_school_feed",
+        query PartnerExplainQuery, refuses [Invalid, NotFound],
+        answers Explanation:
+            "The app's own answer (not_shared for an id the app was never shared): the reason code and the rule's \
+             sentence; never the person's name or details";
+    GetSchoolFeed: Get "/api/school/feed", "get_school_feed", SchoolMember,
         "The school's MIS feed: last extract, a held extract, each app's last pull (G1)",
-        answers SchoolFeed;
-    GetSchoolHeldExtract: Get "/api/school/held-extract", "get_school_held_extract",
+        answers SchoolFeed: "Last extract, any held extract, and each sharing app's last pull";
+    GetSchoolHeldExtract: Get "/api/school/held-extract", "get_school_held_extract", SchoolMember,
         "What releasing the held extract would change: counts and who would be deleted (G1)",
-        answers HeldExtractDiff;
-    ReleaseSchoolHeldExtract: Post "/api/school/held-extract/release", "release_school_held_extract",
+        refuses [NoHeldExtract],
+        answers HeldExtractDiff:
+            "What releasing the held extract would change: counts, and who would be deleted by MIS id and name";
+    ReleaseSchoolHeldExtract: Post "/api/school/held-extract/release", "release_school_held_extract", SchoolAdmin,
         "Apply the held extract as pushed, deletions included (G1)",
-        body HeldExtractChoice, answers HeldExtractDecision;
-    RejectSchoolHeldExtract: Post "/api/school/held-extract/reject", "reject_school_held_extract",
+        body HeldExtractChoice, refuses [NoHeldExtract, Conflict, ExtractInProgress],
+        answers HeldExtractDecision: "Released (with the push's receipt) or rejected";
+    RejectSchoolHeldExtract: Post "/api/school/held-extract/reject", "reject_school_held_extract", SchoolAdmin,
         "Discard the held extract; the school keeps its current data (G1)",
-        body HeldExtractChoice, answers HeldExtractDecision;
-    GetOpsHeldExtract: Get "/api/ops/schools/{school_id}/held-extract", "get_ops_held_extract",
+        body HeldExtractChoice, refuses [NoHeldExtract, Conflict, ExtractInProgress],
+        answers HeldExtractDecision: "Released (with the push's receipt) or rejected";
+    GetOpsHeldExtract: Get "/api/ops/schools/{school_id}/held-extract", "get_ops_held_extract", Ops,
         "Support: what releasing a school's held extract would change (G1)",
-        answers HeldExtractDiff;
-    ReleaseOpsHeldExtract: Post "/api/ops/schools/{school_id}/held-extract/release", "release_ops_held_extract",
+        refuses [NoHeldExtract, NotFound],
+        answers HeldExtractDiff:
+            "What releasing the held extract would change: counts, and who would be deleted by MIS id and name";
+    ReleaseOpsHeldExtract: Post "/api/ops/schools/{school_id}/held-extract/release", "release_ops_held_extract", Ops,
         "Support: apply a school's held extract (G1)",
-        body HeldExtractChoice, answers HeldExtractDecision;
-    RejectOpsHeldExtract: Post "/api/ops/schools/{school_id}/held-extract/reject", "reject_ops_held_extract",
+        body HeldExtractChoice, refuses [NoHeldExtract, Conflict, ExtractInProgress, NotFound],
+        answers HeldExtractDecision: "Released (with the push's receipt) or rejected";
+    RejectOpsHeldExtract: Post "/api/ops/schools/{school_id}/held-extract/reject", "reject_ops_held_extract", Ops,
         "Support: discard a school's held extract (G1)",
-        body HeldExtractChoice, answers HeldExtractDecision;
-    RequestOpsMagicLink: Post "/api/ops/auth/magic-link", "request_ops_magic_link",
+        body HeldExtractChoice, refuses [NoHeldExtract, Conflict, ExtractInProgress, NotFound],
+        answers HeldExtractDecision: "Released (with the push's receipt) or rejected";
+    RequestOpsMagicLink: Post "/api/ops/auth/magic-link", "request_ops_magic_link", Anyone,
         "Email a single-use sign-in link to the operations console (O1)",
-        body MagicLinkRequest, answers MagicLinkAccepted;
-    CreateOpsSession: Post "/api/ops/auth/session", "create_ops_session",
+        body MagicLinkRequest, refuses [Invalid, RateLimited], status 202,
+        answers MagicLinkAccepted: "Accepted; sent if the address has an account";
+    CreateOpsSession: Post "/api/ops/auth/session", "create_ops_session", LinkHolder,
         "Exchange an operations console sign-in token for a session cookie (O1)",
-        body SessionRequest, answers OpsMe;
-    OpsLogout: Post "/api/ops/auth/logout", "ops_logout",
+        body SessionRequest, refuses [Invalid, LinkExpired],
+        answers OpsMe: "Signed in; sets the session cookie";
+    OpsLogout: Post "/api/ops/auth/logout", "ops_logout", Anyone,
         "End the current operations console session (O1)",
-        answers NoContent;
-    GetOpsMe: Get "/api/ops/me", "get_ops_me",
+        status 204,
+        answers NoContent: "Signed out";
+    GetOpsMe: Get "/api/ops/me", "get_ops_me", Ops,
         "The signed-in operations user (O1)",
-        answers OpsMe;
-    IssueAgentKey: Post "/api/ops/schools/{school_id}/agent-key", "issue_agent_key",
+        refuses [Invalid],
+        answers OpsMe: "The signed-in user";
+    IssueAgentKey: Post "/api/ops/schools/{school_id}/agent-key", "issue_agent_key", Ops,
         "Issue or rotate a school's MIS agent key, shown once (G1, O1)",
-        answers AgentKeyIssued;
-    ListPartnerSchools: Get "/api/partner/schools", "list_partner_schools",
+        refuses [NotFound],
+        answers AgentKeyIssued: "The new key, shown once; the previous one stops working";
+    ListPartnerSchools: Get "/api/partner/schools", "list_partner_schools", PartnerMember,
         "One page of an app's schools in a view: active, pending or revoked (P2)",
-        query ListSchoolsQuery, answers SchoolPage;
-    ExportPartnerSchools: Get "/api/partner/schools/export", "export_partner_schools",
+        query ListSchoolsQuery, refuses [Invalid, NotFound],
+        answers SchoolPage: "One page of schools";
+    ExportPartnerSchools: Get "/api/partner/schools/export", "export_partner_schools", PartnerMember,
         "The filtered, sorted view as CSV, every page (P5)",
-        query ListSchoolsQuery, answers RawBody;
-    GetPartnerSchool: Get "/api/partner/schools/{school_id}", "get_partner_school",
+        query ListSchoolsQuery, refuses [Invalid, NotFound],
+        answers RawBody: "text/csv (UTF-8 with BOM) of every matching school";
+    GetPartnerSchool: Get "/api/partner/schools/{school_id}", "get_partner_school", PartnerMember,
         "The school tile: details, scopes, Authorisation Log and actions (P8)",
-        query AppQuery, answers SchoolDetail;
-    RevokeSchoolAccess: Post "/api/partner/schools/{school_id}/revoke", "revoke_school_access",
+        query AppQuery, refuses [Invalid, NotFound],
+        answers SchoolDetail: "The school tile";
+    RevokeSchoolAccess: Post "/api/partner/schools/{school_id}/revoke", "revoke_school_access", PartnerMember,
         "Revoke access today or from a later date (P6)",
-        body RevokeRequest, query AppQuery, answers ActionOutcome;
-    CancelRevocation: Post "/api/partner/schools/{school_id}/cancel-revoke", "cancel_revocation",
+        body RevokeRequest, query AppQuery, refuses [Invalid, NotFound, Conflict],
+        answers ActionOutcome: "What the action did, and the tile afterwards";
+    CancelRevocation: Post "/api/partner/schools/{school_id}/cancel-revoke", "cancel_revocation", PartnerMember,
         "Cancel a revocation that has not taken effect (P6)",
-        query AppQuery, answers ActionOutcome;
-    SetSchoolPriority: Post "/api/partner/schools/{school_id}/priority", "set_school_priority",
+        query AppQuery, refuses [Invalid, NotFound, Conflict],
+        answers ActionOutcome: "What the action did, and the tile afterwards";
+    SetSchoolPriority: Post "/api/partner/schools/{school_id}/priority", "set_school_priority", PartnerMember,
         "Set or remove priority on a pending school (P6)",
-        body PriorityRequest, query AppQuery, answers ActionOutcome;
-    CancelInvitation: Post "/api/partner/schools/{school_id}/cancel-invite", "cancel_invitation",
+        body PriorityRequest, query AppQuery, refuses [Invalid, NotFound, Conflict],
+        answers ActionOutcome: "What the action did, and the tile afterwards";
+    CancelInvitation: Post "/api/partner/schools/{school_id}/cancel-invite", "cancel_invitation", PartnerMember,
         "Cancel a pending invitation; its link stops working (P6)",
-        query AppQuery, answers ActionOutcome;
-    ResendInvitation: Post "/api/partner/schools/{school_id}/resend-invite", "resend_invitation",
+        query AppQuery, refuses [Invalid, NotFound, Conflict],
+        answers ActionOutcome: "What the action did, and the tile afterwards";
+    ResendInvitation: Post "/api/partner/schools/{school_id}/resend-invite", "resend_invitation", PartnerMember,
         "Resend the invitation to the same or a new contact; the old link stops working (P6)",
-        body InviteRequest, query AppQuery, answers ActionOutcome, idempotent;
-    ReinviteSchool: Post "/api/partner/schools/{school_id}/reinvite", "reinvite_school",
+        body InviteRequest, query AppQuery, refuses [Invalid, NotFound, Conflict],
+        answers ActionOutcome: "What the action did, and the tile afterwards", idempotent;
+    ReinviteSchool: Post "/api/partner/schools/{school_id}/reinvite", "reinvite_school", PartnerMember,
         "Invite a revoked school again (P6)",
-        body InviteRequest, query AppQuery, answers ActionOutcome, idempotent;
-    GetPermissionSet: Get "/api/partner/apps/{app_id}/permissions", "get_permission_set",
+        body InviteRequest, query AppQuery, refuses [Invalid, NotFound, Conflict],
+        answers ActionOutcome: "What the action did, and the tile afterwards", idempotent;
+    GetPermissionSet: Get "/api/partner/apps/{app_id}/permissions", "get_permission_set", PartnerMember,
         "The scopes an app requests (P10)",
-        answers PermissionSet;
-    UpdatePermissionSet: Post "/api/partner/apps/{app_id}/permissions", "update_permission_set",
+        refuses [Invalid, NotFound],
+        answers PermissionSet: "The app's permission set";
+    UpdatePermissionSet: Post "/api/partner/apps/{app_id}/permissions", "update_permission_set", PartnerAdmin,
         "Change the scopes an app requests (P10)",
-        body UpdatePermissionSet, answers PermissionSetSaved;
-    ListTeam: Get "/api/partner/team", "list_team",
+        body UpdatePermissionSet, refuses [Invalid, NotFound, Conflict],
+        answers PermissionSetSaved: "Saved; schools asked to re-authorise";
+    ListTeam: Get "/api/partner/team", "list_team", PartnerMember,
         "The partner's colleagues",
-        answers TeamPage;
-    AddTeamMember: Post "/api/partner/team", "add_team_member",
+        refuses [Invalid],
+        answers TeamPage: "The team";
+    AddTeamMember: Post "/api/partner/team", "add_team_member", PartnerAdmin,
         "Add a colleague who signs in by magic link (admins)",
-        body AddTeamMember, answers TeamPage;
-    RemoveTeamMember: Post "/api/partner/team/remove", "remove_team_member",
+        body AddTeamMember, refuses [Invalid, NotFound, Conflict],
+        answers TeamPage: "The team afterwards";
+    RemoveTeamMember: Post "/api/partner/team/remove", "remove_team_member", PartnerAdmin,
         "Remove a colleague and end their sessions (admins)",
-        body RemoveTeamMember, answers TeamPage;
-    OpenInvitation: Post "/api/invitations/open", "open_invitation",
+        body RemoveTeamMember, refuses [Invalid, NotFound, Conflict],
+        answers TeamPage: "The team afterwards";
+    OpenInvitation: Post "/api/invitations/open", "open_invitation", LinkHolder,
         "What a Begin Authorisation link is for, while it is live (S1)",
-        body OpenInvitationRequest, answers InvitationSummary;
-    ForwardInvitation: Post "/api/invitations/forward", "forward_invitation",
+        body OpenInvitationRequest, refuses [Invalid, InvitationExpired, LinkSuperseded, RateLimited],
+        answers InvitationSummary: "The invitation, or once used its receipt";
+    ForwardInvitation: Post "/api/invitations/forward", "forward_invitation", LinkHolder,
         "Not the right person: send the invitation to someone else; this link dies (S2)",
-        body ForwardInvitationRequest, answers InvitationSummary;
-    AuthoriseInvitation: Post "/api/invitations/authorise", "authorise_invitation",
+        body ForwardInvitationRequest,
+        refuses [
+            Invalid, InvitationUsed, InvitationExpired, LinkSuperseded, RateLimited,
+        ],
+        answers InvitationSummary: "The new invitation";
+    AuthoriseInvitation: Post "/api/invitations/authorise", "authorise_invitation", LinkHolder,
         "Authorise sharing with the wizard's answers; the link is then used up (S2)",
-        body AuthoriseRequest, answers InvitationSummary;
-    SearchDirectory: Get "/api/directory/schools", "search_directory",
+        body AuthoriseRequest, refuses [Invalid, InvitationUsed, InvitationExpired, LinkSuperseded, RateLimited],
+        answers InvitationSummary: "Authorised; the summary carries the receipt";
+    SearchDirectory: Get "/api/directory/schools", "search_directory", PartnerMember,
         "Find schools in England and Wales by name, URN, local authority or postcode (P7)",
-        query DirectoryQuery, answers DirectoryResults;
-    InviteSchool: Post "/api/partner/invitations", "invite_school",
+        query DirectoryQuery, refuses [Invalid],
+        answers DirectoryResults: "Up to 20 matching schools";
+    InviteSchool: Post "/api/partner/invitations", "invite_school", PartnerMember,
         "Invite a school from the directory (P7)",
-        body InviteSchoolRequest, query AppQuery, answers ActionOutcome;
-    ListAppKeys: Get "/api/partner/apps/{app_id}/keys", "list_app_keys",
+        body InviteSchoolRequest, query AppQuery, refuses [Invalid, NotFound, AlreadyInvited],
+        answers ActionOutcome: "Invited: the new tile";
+    ListAppKeys: Get "/api/partner/apps/{app_id}/keys", "list_app_keys", PartnerMember,
         "An app's API keys, without their secrets (A1)",
-        answers AppKeyList;
-    CreateAppKey: Post "/api/partner/apps/{app_id}/keys", "create_app_key",
+        refuses [Invalid, NotFound],
+        answers AppKeyList: "The app's keys, without secrets";
+    CreateAppKey: Post "/api/partner/apps/{app_id}/keys", "create_app_key", PartnerAdmin,
         "Create an API key for an app; the secret is shown once (A1, admins)",
-        body CreateAppKey, answers CreatedAppKey;
-    RevokeAppKey: Post "/api/partner/apps/{app_id}/keys/{key_id}/revoke", "revoke_app_key",
+        body CreateAppKey, refuses [Invalid, NotFound, Conflict],
+        answers CreatedAppKey: "The key and its secret, shown this once";
+    RevokeAppKey: Post "/api/partner/apps/{app_id}/keys/{key_id}/revoke", "revoke_app_key", PartnerAdmin,
         "Revoke an API key: it stops working at once (A1, admins)",
-        answers AppKeyList;
-    InviteSchoolByApi: Post "/api/v1/invitations", "invite_school_by_api",
+        refuses [Invalid, NotFound, Conflict],
+        answers AppKeyList: "The app's keys afterwards";
+    InviteSchoolByApi: Post "/api/v1/invitations", "invite_school_by_api", App,
         "An app invites a school with its API key; honours Idempotency-Key (A6)",
-        body InviteSchoolRequest, answers ActionOutcome, idempotent;
-    ListAppSchools: Get "/api/v1/schools", "list_app_schools",
+        body InviteSchoolRequest, refuses [Invalid, NotFound, AlreadyInvited],
+        answers ActionOutcome: "Invited: the school as the partner's tile shows it", idempotent;
+    ListAppSchools: Get "/api/v1/schools", "list_app_schools", App,
         "The schools related to the calling app, with their connection state (A1, A2)",
-        answers AppSchools;
-    GetSchoolStatus: Get "/api/v1/schools/{school_id}/status", "get_school_status",
+        answers AppSchools: "The app's schools and their connection states";
+    GetSchoolStatus: Get "/api/v1/schools/{school_id}/status", "get_school_status", App,
         "Test Connection: one school's state and the facts behind it (A2)",
-        answers SchoolConnection;
-    ListStudents: Get "/api/v1/schools/{school_id}/students", "list_students",
+        answers SchoolConnection: "The school's connection state and the facts behind it";
+    ListStudents: Get "/api/v1/schools/{school_id}/students", "list_students", App,
         "A school's pupils shared with the app, a page at a time; `since` for changes only (A1, A3)",
-        query DataQuery, answers DataPage;
-    GetStudent: Get "/api/v1/schools/{school_id}/students/{student_id}", "get_student",
+        query DataQuery,
+        refuses [
+            NotAuthorised, AwaitingVerification, AwaitingSchoolApproval, AuthorisationRevoked, FeedPaused,
+            ScopeNotGranted, Invalid, InvalidCursor, NotInstalled, SyncTokenExpired,
+        ],
+        answers DataPage:
+            "One page: `data` (records; with `since`, changed records and `{\"id\", \"deleted\": true}` for records \
+             gone or no longer shared), `next_cursor` (null on the last page) and `sync_token` (keep it and pass it \
+             as `since` next time; it is honoured for 35 days, after which the deletions it would need may be gone \
+             and it answers 410). Contextual flags not granted are absent";
+    GetStudent: Get "/api/v1/schools/{school_id}/students/{student_id}", "get_student", App,
         "One pupil shared with the app (A1)",
-        answers DataRecord;
-    ListStaff: Get "/api/v1/schools/{school_id}/staff", "list_staff",
+        refuses [
+            NotAuthorised, AwaitingVerification, AwaitingSchoolApproval, AuthorisationRevoked, FeedPaused,
+            ScopeNotGranted, NotFound, NotInstalled,
+        ],
+        answers DataRecord: "The pupil, with the contextual flags the school granted";
+    ListStaff: Get "/api/v1/schools/{school_id}/staff", "list_staff", App,
         "A school's staff shared with the app, a page at a time; `since` for changes only (A1, A3)",
-        query DataQuery, answers DataPage;
-    ListContacts: Get "/api/v1/schools/{school_id}/contacts", "list_contacts",
+        query DataQuery,
+        refuses [
+            NotAuthorised, AwaitingVerification, AwaitingSchoolApproval, AuthorisationRevoked, FeedPaused,
+            ScopeNotGranted, Invalid, InvalidCursor, NotInstalled, SyncTokenExpired,
+        ],
+        answers DataPage:
+            "One page: `data` (records; with `since`, changed records and `{\"id\", \"deleted\": true}` for records \
+             gone or no longer shared), `next_cursor` (null on the last page) and `sync_token` (keep it and pass it \
+             as `since` next time; it is honoured for 35 days, after which the deletions it would need may be gone \
+             and it answers 410). Contextual flags not granted are absent";
+    ListContacts: Get "/api/v1/schools/{school_id}/contacts", "list_contacts", App,
         "A school's parents and carers shared with the app; `since` for changes only (A1, A3)",
-        query DataQuery, answers DataPage;
-    ListGroups: Get "/api/v1/schools/{school_id}/groups", "list_groups",
+        query DataQuery,
+        refuses [
+            NotAuthorised, AwaitingVerification, AwaitingSchoolApproval, AuthorisationRevoked, FeedPaused,
+            ScopeNotGranted, Invalid, InvalidCursor, NotInstalled, SyncTokenExpired,
+        ],
+        answers DataPage:
+            "One page: `data` (records; with `since`, changed records and `{\"id\", \"deleted\": true}` for records \
+             gone or no longer shared), `next_cursor` (null on the last page) and `sync_token` (keep it and pass it \
+             as `since` next time; it is honoured for 35 days, after which the deletions it would need may be gone \
+             and it answers 410). Contextual flags not granted are absent";
+    ListGroups: Get "/api/v1/schools/{school_id}/groups", "list_groups", App,
         "A school's classes and year groups, members filtered to those shared; `since` for changes (A1, A3)",
-        query DataQuery, answers DataPage;
-    ExplainPerson: Get "/api/v1/schools/{school_id}/explain", "explain_person",
+        query DataQuery,
+        refuses [
+            NotAuthorised, AwaitingVerification, AwaitingSchoolApproval, AuthorisationRevoked, FeedPaused,
+            ScopeNotGranted, Invalid, InvalidCursor, NotInstalled, SyncTokenExpired,
+        ],
+        answers DataPage:
+            "One page: `data` (records; with `since`, changed records and `{\"id\", \"deleted\": true}` for records \
+             gone or no longer shared), `next_cursor` (null on the last page) and `sync_token` (keep it and pass it \
+             as `since` next time; it is honoured for 35 days, after which the deletions it would need may be gone \
+             and it answers 410). Contextual flags not granted are absent";
+    ExplainPerson: Get "/api/v1/schools/{school_id}/explain", "explain_person", App,
         "Why is this person missing? The rule that hides a person from the app, or that they are shared",
-        query ExplainQuery, answers Explanation;
-    PushExtract: Post "/api/agent/v1/extracts", "push_extract",
+        query ExplainQuery, refuses [Invalid],
+        answers Explanation:
+            "Whether the person is shared, and the rule that hides them if not. The school-level reasons \
+             (not_authorised, awaiting_verification, awaiting_school_approval, authorisation_revoked, not_installed, \
+             feed_paused) answer for any id; excluded, not_selected, no_shared_pupil, deleted or scope_not_granted \
+             only for a person shared with your app before (within 120 days); any other id gets not_shared, the same \
+             whether or not it exists. The school's portal gives the full reason";
+    PushExtract: Post "/api/agent/v1/extracts", "push_extract", Agent,
         "The MIS agent pushes a full or delta extract of its school (G1)",
-        body Extract, answers ExtractReceipt;
-    GetAgentStatus: Get "/api/agent/v1/status", "get_agent_status",
+        body Extract, refuses [Invalid, ExtractInProgress],
+        answers ExtractReceipt:
+            "Applied (status ok, or warning with the rejected records listed). 202: held by the deletion guard, not \
+             applied. 422: every record rejected, nothing applied (status error)";
+    GetAgentStatus: Get "/api/agent/v1/status", "get_agent_status", Agent,
         "The school as its MIS agent sees it: last extract, status, any held extract (G1)",
-        answers AgentStatus;
-    ListPartnerCases: Get "/api/partner/cases", "list_partner_cases",
+        answers AgentStatus: "Last extract, status, persons held and any held extract";
+    ListPartnerCases: Get "/api/partner/cases", "list_partner_cases", PartnerMember,
         "One page of the partner's support cases: active (the Active Cases tab) or archived (P9)",
-        query CaseListQuery, answers CasePage;
-    OpenCase: Post "/api/partner/cases", "open_case",
+        query CaseListQuery, refuses [Invalid],
+        answers CasePage: "One page of cases, newest activity first";
+    OpenCase: Post "/api/partner/cases", "open_case", PartnerMember,
         "Raise a support case, optionally about one of the partner's schools; honours Idempotency-Key (P9)",
-        body NewCase, answers CaseDetail, idempotent;
-    GetPartnerCase: Get "/api/partner/cases/{case_id}", "get_partner_case",
+        body NewCase, refuses [Invalid, NotFound],
+        answers CaseDetail: "The new case with its reference", idempotent;
+    GetPartnerCase: Get "/api/partner/cases/{case_id}", "get_partner_case", PartnerMember,
         "One support case with its conversation, newest comment last (P9)",
-        answers CaseDetail;
-    CommentOnCase: Post "/api/partner/cases/{case_id}/comments", "comment_on_case",
+        refuses [NotFound],
+        answers CaseDetail: "The case and its conversation";
+    CommentOnCase: Post "/api/partner/cases/{case_id}/comments", "comment_on_case", PartnerMember,
         "Add a comment for the support team; honours Idempotency-Key (P9)",
-        body CaseCommentRequest, answers CaseDetail, idempotent;
-    EscalateCase: Post "/api/partner/cases/{case_id}/escalate", "escalate_case",
+        body CaseCommentRequest, refuses [Invalid, NotFound, Conflict],
+        answers CaseDetail: "The case afterwards", idempotent;
+    EscalateCase: Post "/api/partner/cases/{case_id}/escalate", "escalate_case", PartnerMember,
         "Escalate a case with a reason: support sees it first (P9)",
-        body EscalateCaseRequest, answers CaseDetail;
-    ClosePartnerCase: Post "/api/partner/cases/{case_id}/close", "close_partner_case",
+        body EscalateCaseRequest, refuses [Invalid, NotFound, Conflict],
+        answers CaseDetail: "The case afterwards";
+    ClosePartnerCase: Post "/api/partner/cases/{case_id}/close", "close_partner_case", PartnerMember,
         "Close a case; it can be reopened for 30 days (P9)",
-        answers CaseDetail;
-    ReopenCase: Post "/api/partner/cases/{case_id}/reopen", "reopen_case",
+        refuses [Invalid, NotFound, Conflict],
+        answers CaseDetail: "The case afterwards";
+    ReopenCase: Post "/api/partner/cases/{case_id}/reopen", "reopen_case", PartnerMember,
         "Reopen a case closed less than 30 days ago (P9)",
-        answers CaseDetail;
-    GetWebhook: Get "/api/partner/webhooks/{app_id}", "get_webhook",
+        refuses [NotFound, Conflict, CaseArchived],
+        answers CaseDetail: "The case afterwards";
+    GetWebhook: Get "/api/partner/webhooks/{app_id}", "get_webhook", PartnerMember,
         "An app's webhook: URL, on or off, which secret; never the secret (A4)",
-        answers WebhookSettings;
-    SetWebhook: Post "/api/partner/webhooks/{app_id}", "set_webhook",
+        refuses [Invalid, NotFound],
+        answers WebhookSettings: "The webhook, without its secret";
+    SetWebhook: Post "/api/partner/webhooks/{app_id}", "set_webhook", PartnerAdmin,
         "Set an app's webhook URL or switch delivery off; the first save shows the signing secret once (A4, admins)",
-        body SetWebhook, answers WebhookSaved;
-    RotateWebhookSecret: Post "/api/partner/webhooks/{app_id}/rotate-secret", "rotate_webhook_secret",
+        body SetWebhook, refuses [Invalid, NotFound, Conflict],
+        answers WebhookSaved:
+            "Saved. The first save makes the signing secret and returns it this once. Every delivery is a POST of \
+             the event's JSON with `Gatehouse-Event-Id` and `Gatehouse-Signature: t=<unix>,v1=<hex \
+             HMAC-SHA256(secret, \"<t>.<body>\")>`";
+    RotateWebhookSecret: Post "/api/partner/webhooks/{app_id}/rotate-secret", "rotate_webhook_secret", PartnerAdmin,
         "Replace the webhook signing secret; the new one is shown once (A4, admins)",
-        answers WebhookSaved;
-    ListWebhookDeliveries: Get "/api/partner/webhooks/{app_id}/deliveries", "list_webhook_deliveries",
+        refuses [Invalid, NotFound, Conflict],
+        answers WebhookSaved: "The new secret, shown this once; the old one stops signing at once";
+    ListWebhookDeliveries: Get "/api/partner/webhooks/{app_id}/deliveries", "list_webhook_deliveries", PartnerMember,
         "Webhook deliveries of the last 30 days, newest first, with dead letters (A4)",
-        answers WebhookDeliveries;
-    RedeliverWebhook: Post "/api/partner/webhooks/{app_id}/deliveries/{delivery_id}/redeliver", "redeliver_webhook",
+        refuses [Invalid, NotFound],
+        answers WebhookDeliveries: "Deliveries and dead letters of the last 30 days";
+    RedeliverWebhook: Post "/api/partner/webhooks/{app_id}/deliveries/{delivery_id}/redeliver",
+        "redeliver_webhook", PartnerAdmin,
         "Send one delivery again, now, to the current URL (A4, admins)",
-        answers WebhookDelivery;
-    ListPartners: Get "/api/ops/partners", "list_partners",
+        refuses [Invalid, NotFound, Conflict],
+        answers WebhookDelivery: "The delivery after sending it again";
+    ListPartners: Get "/api/ops/partners", "list_partners", Ops,
         "Every partner organisation with its first app and admin (O1)",
-        answers PartnerList;
-    CreatePartner: Post "/api/ops/partners", "create_partner",
+        refuses [Invalid],
+        answers PartnerList: "Every organisation, by name";
+    CreatePartner: Post "/api/ops/partners", "create_partner", Ops,
         "Create a partner organisation with its first admin, who is emailed, and its app (O1)",
-        body NewPartner, answers PartnerCreated;
-    ImportDirectory: Post "/api/ops/directory/import", "import_directory",
+        body NewPartner, refuses [Invalid],
+        answers PartnerCreated: "The organisation; `created` is false when a retry found it made already";
+    ImportDirectory: Post "/api/ops/directory/import", "import_directory", Ops,
         "Import one part of the register's CSV extract (header row first); re-importing duplicates nothing (O1)",
-        body CsvText, query DirectoryImportQuery, answers DirectoryImportReport;
-    SearchOpsDirectory: Get "/api/ops/directory/schools", "search_ops_directory",
+        body CsvText, query DirectoryImportQuery, refuses [Invalid],
+        answers DirectoryImportReport:
+            "What the part did. The body is `text/csv`: the register's header row, then rows";
+    SearchOpsDirectory: Get "/api/ops/directory/schools", "search_ops_directory", Ops,
         "Search the school directory by name, URN, local authority or postcode (O1)",
-        query DirectoryQuery, answers DirectoryResults;
-    UpdateDirectorySchool: Post "/api/ops/directory/schools/{urn}", "update_directory_school",
+        query DirectoryQuery, refuses [Invalid],
+        answers DirectoryResults: "Up to 20 matches, open schools first";
+    UpdateDirectorySchool: Post "/api/ops/directory/schools/{urn}", "update_directory_school", Ops,
         "Correct one directory entry: name, local authority, postcode, phase, status (O1)",
-        body UpdateDirectorySchool, answers DirectorySchool;
-    RequestInternationalSchool: Post "/api/partner/international-requests", "request_international_school",
+        body UpdateDirectorySchool, refuses [Invalid, NotFound, Conflict],
+        answers DirectorySchool: "The entry afterwards";
+    RequestInternationalSchool: Post "/api/partner/international-requests",
+        "request_international_school", PartnerMember,
         "Ask operations to add a school outside England and Wales; acknowledged by email; honours Idempotency-Key (P7)",
-        body NewInternationalRequest, answers InternationalRequest, idempotent;
-    ListPartnerInternationalRequests: Get "/api/partner/international-requests", "list_partner_international_requests",
+        body NewInternationalRequest, refuses [Invalid],
+        answers InternationalRequest: "The request, waiting for operations", idempotent;
+    ListPartnerInternationalRequests: Get "/api/partner/international-requests",
+        "list_partner_international_requests", PartnerMember,
         "The partner's international school requests and their outcome, newest first (P7)",
-        answers InternationalRequestList;
-    ListInternationalRequests: Get "/api/ops/international-requests", "list_international_requests",
+        answers InternationalRequestList: "The partner's requests, newest first";
+    ListInternationalRequests: Get "/api/ops/international-requests", "list_international_requests", Ops,
         "International school requests in one state, oldest first (O1)",
-        query InternationalRequestQuery, answers InternationalRequestList;
+        query InternationalRequestQuery, refuses [Invalid],
+        answers InternationalRequestList: "Requests in the state asked for, oldest first";
     AcceptInternationalRequest: Post "/api/ops/international-requests/{request_id}/accept",
-        "accept_international_request",
+        "accept_international_request", Ops,
         "Accept: the school joins the directory with an INT id and the partner can invite it (O1)",
-        body AcceptInternationalRequest, answers InternationalRequest;
+        body AcceptInternationalRequest, refuses [Invalid, NotFound, Conflict],
+        answers InternationalRequest: "Accepted, with the school's directory id";
     DeclineInternationalRequest: Post "/api/ops/international-requests/{request_id}/decline",
-        "decline_international_request",
+        "decline_international_request", Ops,
         "Decline with a reason, emailed to the partner user (O1)",
-        body DeclineInternationalRequest, answers InternationalRequest;
-    ListSupportQueue: Get "/api/ops/cases", "list_support_queue",
+        body DeclineInternationalRequest, refuses [Invalid, NotFound, Conflict],
+        answers InternationalRequest: "Declined; the partner user is emailed the reason";
+    ListSupportQueue: Get "/api/ops/cases", "list_support_queue", Ops,
         "One state's support cases, escalated first then longest waiting, paged (O1)",
-        query SupportQueueQuery, answers CasePage;
-    GetSupportCase: Get "/api/ops/cases/{case_id}", "get_support_case",
+        query SupportQueueQuery, refuses [Invalid],
+        answers CasePage: "One page of the queue, escalated first";
+    GetSupportCase: Get "/api/ops/cases/{case_id}", "get_support_case", Ops,
         "Any support case with its conversation (O1)",
-        answers CaseDetail;
-    ReplyToCase: Post "/api/ops/cases/{case_id}/reply", "reply_to_case",
+        refuses [Invalid, NotFound, Conflict],
+        answers CaseDetail: "The case and its conversation";
+    ReplyToCase: Post "/api/ops/cases/{case_id}/reply", "reply_to_case", Ops,
         "Reply as support: the case awaits the partner, whose contact is emailed; honours Idempotency-Key (O1)",
-        body SupportReply, answers CaseDetail, idempotent;
-    CloseSupportCase: Post "/api/ops/cases/{case_id}/close", "close_support_case",
+        body SupportReply, refuses [Invalid, NotFound, Conflict],
+        answers CaseDetail: "The case afterwards", idempotent;
+    CloseSupportCase: Post "/api/ops/cases/{case_id}/close", "close_support_case", Ops,
         "Close a case as support; the partner contact is emailed (O1)",
-        answers CaseDetail;
-    ReassignCase: Post "/api/ops/cases/{case_id}/reassign", "reassign_case",
+        refuses [Invalid, NotFound, Conflict],
+        answers CaseDetail: "The case afterwards";
+    ReassignCase: Post "/api/ops/cases/{case_id}/reassign", "reassign_case", Ops,
         "Give a case to a support agent, or to nobody (O1)",
-        body ReassignCase, answers CaseDetail;
-    ListInstallSlots: Get "/api/ops/install-slots", "list_install_slots",
+        body ReassignCase, refuses [Invalid, NotFound, Conflict],
+        answers CaseDetail: "The case afterwards";
+    ListInstallSlots: Get "/api/ops/install-slots", "list_install_slots", Ops,
         "The free install slots from today, earliest first (O1, S4)",
-        answers InstallSlots;
-    OfferInstallSlots: Post "/api/ops/install-slots", "offer_install_slots",
+        refuses [Invalid],
+        answers InstallSlots: "Free slots from today; `added` is 0";
+    OfferInstallSlots: Post "/api/ops/install-slots", "offer_install_slots", Ops,
         "Offer install slots on one day; offering a slot again changes nothing (O1, S4)",
-        body OfferSlots, answers InstallSlots;
-    ListInstallBookings: Get "/api/ops/install-bookings", "list_install_bookings",
+        body OfferSlots, refuses [Invalid],
+        answers InstallSlots: "Free slots from today; `added` counts the new ones (0 when all were offered already)";
+    ListInstallBookings: Get "/api/ops/install-bookings", "list_install_bookings", Ops,
         "Booked install slots from 30 days ago, earliest first, with the school and its contact, paged (O1, S4)",
-        query InstallBookingsQuery, answers InstallBookingPage;
-    MarkInstalled: Post "/api/ops/install-bookings/{school_id}/installed", "mark_installed",
+        query InstallBookingsQuery, refuses [Invalid],
+        answers InstallBookingPage: "One page of booked slots, earliest first";
+    MarkInstalled: Post "/api/ops/install-bookings/{school_id}/installed", "mark_installed", Ops,
         "Mark the school's MIS agent Installed; the partner lists show it; marking twice changes nothing (O1, S4)",
-        answers InstallMarked;
-    ListAuthorityVerifications: Get "/api/ops/verifications", "list_authority_verifications",
+        refuses [Invalid, NotFound, Conflict],
+        answers InstallMarked: "Marked; `changed` is false when it was Installed already";
+    ListAuthorityVerifications: Get "/api/ops/verifications", "list_authority_verifications", Ops,
         "Authorisers waiting for their authority at the school to be verified, with the evidence (O1, #12)",
-        answers AuthorityVerificationList;
-    DecideAuthorityVerification: Post "/api/ops/verifications/decide", "decide_authority_verification",
+        refuses [Invalid],
+        answers AuthorityVerificationList: "Authorisers waiting for verification, oldest first, with the evidence";
+    DecideAuthorityVerification: Post "/api/ops/verifications/decide", "decide_authority_verification", Ops,
         "Verify an authoriser (they become the school's first admin) or reject them (O1, #12)",
-        body DecideAuthorityVerification, answers AuthorityVerificationList;
+        body DecideAuthorityVerification, refuses [Invalid, NotFound, Conflict],
+        answers AuthorityVerificationList: "The queue afterwards";
 }
 
 /// A function run on a schedule rather than by a route (E1). Each is also
@@ -581,17 +818,29 @@ impl Op {
 impl Route {
     /// `list_partner_schools` → `ListPartnerSchools`: the SAM resource stem.
     pub fn pascal_name(&self) -> String {
-        self.name
-            .split('_')
-            .map(|word| {
-                let mut chars = word.chars();
-                match chars.next() {
-                    Some(first) => first.to_ascii_uppercase().to_string() + chars.as_str(),
-                    None => String::new(),
-                }
-            })
-            .collect()
+        pascal_case(self.name)
     }
+}
+
+impl Job {
+    /// `apply_revocations` → `ApplyRevocations`: the SAM resource stem, by
+    /// the rule `Route::pascal_name` applies to routes.
+    pub fn pascal_name(&self) -> String {
+        pascal_case(self.name)
+    }
+}
+
+/// `snake_case` → `PascalCase`.
+fn pascal_case(name: &str) -> String {
+    name.split('_')
+        .map(|word| {
+            let mut chars = word.chars();
+            match chars.next() {
+                Some(first) => first.to_ascii_uppercase().to_string() + chars.as_str(),
+                None => String::new(),
+            }
+        })
+        .collect()
 }
 
 #[cfg(test)]

@@ -1,11 +1,11 @@
 //! A1, `/keys`: the app's keys, the form that creates one, the box that shows a new key's secret
 //! once, and the confirmation before revoking a key.
 
+use fantoccini::Locator;
 use fantoccini::key::Key;
-use fantoccini::{Client, Locator};
 
 use super::actions::{click, has, is_said, table_rows, wait_for, wait_for_text_of};
-use super::{button, field, heading, literal};
+use super::{button, field, literal};
 use crate::harness::eventually;
 
 const TITLE: &str = "API keys";
@@ -15,18 +15,9 @@ const SECRET_BOX: &str = "//section[h2[normalize-space()='Copy this key now: it 
 const SECRET_LABEL: &str = "API key";
 const MESSAGE: &str = "//main/p[@role='status'][not(@hidden)]";
 
-pub struct AppKeysPage<'a> {
-    pub(super) browser: &'a Client,
-}
+page!(AppKeysPage, shown: TITLE, "section[h2[starts-with(normalize-space(), 'Keys of ')]]", "the API keys");
 
-impl<'a> AppKeysPage<'a> {
-    /// Waits for the heading and the app's keys.
-    pub async fn expect_shown(browser: &'a Client) -> AppKeysPage<'a> {
-        let loaded = format!("{}/following::section[h2[starts-with(normalize-space(), 'Keys of ')]]", heading(TITLE));
-        wait_for(browser, &loaded, "the API keys").await;
-        AppKeysPage { browser }
-    }
-
+impl AppKeysPage<'_> {
     /// Each key's row as its cells' text: label, created, created by, status and, for an admin,
     /// the action.
     pub async fn rows(&self) -> Vec<Vec<String>> {

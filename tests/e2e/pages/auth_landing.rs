@@ -7,9 +7,7 @@ use super::{ALERT, heading, link};
 
 const TITLE: &str = "This sign-in link can't be used";
 
-pub struct LinkUnusablePage<'a> {
-    pub(super) browser: &'a Client,
-}
+page!(LinkUnusablePage);
 
 impl<'a> LinkUnusablePage<'a> {
     pub async fn expect_shown(browser: &'a Client) -> LinkUnusablePage<'a> {

@@ -14,9 +14,7 @@ pub const AUTHORISED: &str = "Sharing authorised";
 /// The heading of a link opened again after it was used.
 pub const ALREADY_USED: &str = "This invitation was already used";
 
-pub struct AuthorisePage<'a> {
-    pub(super) browser: &'a Client,
-}
+page!(AuthorisePage);
 
 impl Wizard for AuthorisePage<'_> {}
 

@@ -20,9 +20,7 @@ pub struct Found {
     pub choosable: bool,
 }
 
-pub struct InviteSchoolPage<'a> {
-    pub(super) browser: &'a Client,
-}
+page!(InviteSchoolPage);
 
 impl Wizard for InviteSchoolPage<'_> {}
 

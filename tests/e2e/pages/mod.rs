@@ -1,6 +1,41 @@
 //! One page object per screen, plus the XPath locators they share. Elements are found the way
 //! a person finds them, by role, label and visible text, so restyling never breaks a test.
 
+/// Declares the page object `$page`: one screen in its browser window, a [`Screen`] there.
+/// Given `shown`, also its `expect_shown`, which waits for the page's heading and for what shows
+/// after it once the page has loaded, and its `open_from_nav`, for a page the main navigation
+/// links to by its title.
+macro_rules! page {
+    ($page:ident, shown: $title:expr, $loaded:expr, $what:expr) => {
+        page!($page);
+
+        impl<'a> $page<'a> {
+            /// Waits for the page's heading and for what shows once the page has loaded.
+            pub async fn expect_shown(browser: &'a fantoccini::Client) -> $page<'a> {
+                $crate::pages::wait_below_heading(browser, $title, $loaded, $what).await;
+                $page { browser }
+            }
+
+            /// Follows the main navigation's link of the same name as the page, and waits for it.
+            pub async fn open_from_nav(browser: &'a fantoccini::Client) -> $page<'a> {
+                $crate::pages::follow_main_nav(browser, $title).await;
+                Self::expect_shown(browser).await
+            }
+        }
+    };
+    ($page:ident) => {
+        pub struct $page<'a> {
+            pub(super) browser: &'a fantoccini::Client,
+        }
+
+        impl $crate::pages::Screen for $page<'_> {
+            fn browser(&self) -> &fantoccini::Client {
+                self.browser
+            }
+        }
+    };
+}
+
 pub mod actions;
 pub mod app_keys;
 pub mod auth_landing;
@@ -54,6 +89,12 @@ pub fn field(text: &str) -> String {
     format!("//*[@id=//label[normalize-space()={}]/@for]", literal(text))
 }
 
+/// Waits for the heading `title` and, after it, `loaded` (an XPath step such as `table`), which
+/// shows once the page has loaded; `what` names it in the failure.
+pub(super) async fn wait_below_heading(browser: &Client, title: &str, loaded: &str, what: &str) {
+    actions::wait_for(browser, &format!("{}/following::{loaded}", heading(title)), what).await;
+}
+
 /// Clicks the link `name` in the banner's main navigation ("Schools", "Permission set", "Team").
 pub async fn follow_main_nav(browser: &Client, name: &str) {
     let nav_link = format!("//nav[@aria-label='Main']{}", link(name));
@@ -64,35 +105,14 @@ pub async fn follow_main_nav(browser: &Client, name: &str) {
     nav_link.click().await.unwrap_or_else(|error| panic!("following {name:?}: {error}"));
 }
 
-/// Every element announced as an alert.
-pub const ALERT: &str = "//*[@role='alert']";
-
-/// Every page object is a [`Screen`] over the browser it was made for.
-macro_rules! screens {
-    ($($module:ident::$page:ident),* $(,)?) => {
-        $(impl Screen for $module::$page<'_> {
-            fn browser(&self) -> &Client {
-                self.browser
-            }
-        })*
-    };
+/// Follows `name` in the main navigation and waits for the page it leads to, headed `name` too.
+pub async fn open_from_main_nav(browser: &Client, name: &str) {
+    follow_main_nav(browser, name).await;
+    actions::wait_for(browser, &heading(name), &format!("the page headed {name:?}")).await;
 }
 
-screens!(
-    app_keys::AppKeysPage,
-    auth_landing::LinkUnusablePage,
-    authorise::AuthorisePage,
-    invite_school::InviteSchoolPage,
-    outbox::OutboxPage,
-    permission_set::PermissionSetPage,
-    school_list::SchoolListPage,
-    school_portal::SchoolPortal,
-    school_tile::SchoolTilePage,
-    sign_in::SignInPage,
-    team::TeamPage,
-    verifications::VerificationsPage,
-    webhooks::WebhooksPage,
-);
+/// Every element announced as an alert.
+pub const ALERT: &str = "//*[@role='alert']";
 
 #[cfg(test)]
 mod tests {

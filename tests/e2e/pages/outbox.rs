@@ -6,9 +6,7 @@ use super::actions::{texts, wait_for};
 use super::{heading, literal};
 use crate::harness::eventually;
 
-pub struct OutboxPage<'a> {
-    pub(super) browser: &'a Client,
-}
+page!(OutboxPage);
 
 impl<'a> OutboxPage<'a> {
     pub async fn open(browser: &'a Client, url: &str) -> OutboxPage<'a> {

@@ -1,27 +1,18 @@
 //! P10, `/permissions`: a checkbox per scope (data areas and contextual flags apart), Save, and
 //! the confirmation Save asks for before adding scopes.
 
-use fantoccini::{Client, Locator};
+use fantoccini::Locator;
 
-use super::actions::{is_said, wait_for, wait_for_text_of};
-use super::{field, heading, literal};
+use super::actions::{is_said, wait_for_text_of};
+use super::{field, literal};
 
 const TITLE: &str = "Permission set";
 const FLAGS: &str = "//fieldset[legend[normalize-space()='Contextual flags']]";
 const STATUS: &str = "//main//*[@role='status'][not(@hidden)]";
 
-pub struct PermissionSetPage<'a> {
-    pub(super) browser: &'a Client,
-}
+page!(PermissionSetPage, shown: TITLE, "fieldset[legend[normalize-space()='Data areas']]", "the permission set");
 
-impl<'a> PermissionSetPage<'a> {
-    /// Waits for the page and its checkboxes.
-    pub async fn expect_shown(browser: &'a Client) -> PermissionSetPage<'a> {
-        let loaded = format!("{}/following::fieldset[legend[normalize-space()='Data areas']]", heading(TITLE));
-        wait_for(browser, &loaded, "the permission set").await;
-        PermissionSetPage { browser }
-    }
-
+impl PermissionSetPage<'_> {
     /// The labels of the contextual flags, each with whether it is ticked.
     pub async fn flags(&self) -> Vec<(String, bool)> {
         let mut flags = Vec::new();

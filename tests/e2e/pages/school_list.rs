@@ -43,9 +43,7 @@ pub struct Download {
     pub text: String,
 }
 
-pub struct SchoolListPage<'a> {
-    pub(super) browser: &'a Client,
-}
+page!(SchoolListPage);
 
 impl<'a> SchoolListPage<'a> {
     /// Waits for the list headed `title` and for its first page of schools to have loaded.

@@ -19,9 +19,7 @@ const MESSAGE: &str = "//main//p[contains(@class, 'action-message')][not(@hidden
 const LOG_ROWS: &str = "//main//table[caption[@id='log-caption']]/tbody/tr";
 const RECEIPT_LINKS: &str = "//main//ul[contains(@class, 'receipts')]//a";
 
-pub struct SchoolPortal<'a> {
-    pub(super) browser: &'a Client,
-}
+page!(SchoolPortal);
 
 impl<'a> SchoolPortal<'a> {
     pub fn on(browser: &'a Client) -> SchoolPortal<'a> {

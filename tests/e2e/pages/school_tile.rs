@@ -44,9 +44,7 @@ pub struct ScopeLine {
     pub granted: String,
 }
 
-pub struct SchoolTilePage<'a> {
-    pub(super) browser: &'a Client,
-}
+page!(SchoolTilePage);
 
 impl<'a> SchoolTilePage<'a> {
     /// Clicks the row of `school_id` in the list on screen and waits for its tile.

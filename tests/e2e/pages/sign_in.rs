@@ -8,9 +8,7 @@ use super::heading;
 
 const TITLE: &str = "Sign in to Gatehouse";
 
-pub struct SignInPage<'a> {
-    pub(super) browser: &'a Client,
-}
+page!(SignInPage);
 
 impl<'a> SignInPage<'a> {
     /// Opens `url` (the sign-in page, or a page that should send the visitor there) and waits

@@ -1,26 +1,16 @@
 //! `/team`: the colleagues table, the add form and the confirmation before removing someone.
 
-use fantoccini::Client;
-
-use super::actions::{click, table_rows, wait_for, wait_for_text_of};
-use super::{heading, literal};
+use super::actions::{click, table_rows, wait_for_text_of};
+use super::literal;
 use crate::harness::eventually;
 
 const TITLE: &str = "Team";
 const ROWS: &str = "//table/tbody/tr";
 const STATUS: &str = "//main//*[@role='status'][not(@hidden)]";
 
-pub struct TeamPage<'a> {
-    pub(super) browser: &'a Client,
-}
+page!(TeamPage, shown: TITLE, "table", "the team");
 
-impl<'a> TeamPage<'a> {
-    /// Waits for the heading and the table of colleagues.
-    pub async fn expect_shown(browser: &'a Client) -> TeamPage<'a> {
-        wait_for(browser, &format!("{}/following::table", heading(TITLE)), "the team").await;
-        TeamPage { browser }
-    }
-
+impl TeamPage<'_> {
     /// Each colleague's row as its cells' text: name, email, role, added, added by, action.
     pub async fn rows(&self) -> Vec<Vec<String>> {
         table_rows(self.browser, ROWS).await

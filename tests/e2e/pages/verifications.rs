@@ -8,9 +8,7 @@ use super::{button, heading, literal};
 
 pub const TITLE: &str = "Verifications";
 
-pub struct VerificationsPage<'a> {
-    pub(super) browser: &'a Client,
-}
+page!(VerificationsPage);
 
 impl<'a> VerificationsPage<'a> {
     /// Waits for the page's heading and for the queue to have loaded.

@@ -1,28 +1,19 @@
 //! A4, `/webhooks`: the endpoint form, the box that shows a new signing secret once, and the
 //! deliveries table.
 
-use fantoccini::{Client, Locator};
+use fantoccini::Locator;
 
 use super::actions::{table_rows, wait_for};
-use super::{Screen, field, heading};
+use super::{Screen, field};
 use crate::harness::eventually;
 
 const TITLE: &str = "Webhooks";
 const ROWS: &str = "//main//table/tbody/tr";
 const SECRET_BOX: &str = "//section[h2[normalize-space()='Copy this signing secret now: it will not be shown again']]";
 
-pub struct WebhooksPage<'a> {
-    pub(super) browser: &'a Client,
-}
+page!(WebhooksPage, shown: TITLE, "section[h2[normalize-space()='Endpoint']]", "the webhook");
 
-impl<'a> WebhooksPage<'a> {
-    /// Waits for the heading and the endpoint section.
-    pub async fn expect_shown(browser: &'a Client) -> WebhooksPage<'a> {
-        let loaded = format!("{}/following::section[h2[normalize-space()='Endpoint']]", heading(TITLE));
-        wait_for(browser, &loaded, "the webhook").await;
-        WebhooksPage { browser }
-    }
-
+impl WebhooksPage<'_> {
     /// Waits for the box with the new signing secret and returns the secret.
     pub async fn wait_for_secret(&self) -> String {
         wait_for(self.browser, SECRET_BOX, "a secret box").await;

@@ -6,7 +6,7 @@ use leptos::prelude::*;
 
 use super::{Invalid, Run, focused_heading};
 use crate::api::{self, SchoolCommand};
-use crate::components::{InputProblem, ProblemAlert, problem_for, problem_unclaimed};
+use crate::components::{InputProblem, ProblemAlert, RadioChoices, problem_for, problem_unclaimed};
 
 /// Whether an invitation goes to the contact on record or to someone new.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -122,38 +122,25 @@ pub(super) fn InviteForm(
             </div>
         }
     };
-    let choose = move |choice: Recipient| {
-        recipient.set(choice);
-        edited();
-    };
+    let recipients = current
+        .map(|address| {
+            ("invite-current".to_owned(), format!("Send to the current contact ({address})"), Recipient::Current)
+        })
+        .into_iter()
+        .chain([("invite-new".to_owned(), "Send to a new contact".to_owned(), Recipient::New)])
+        .collect();
     view! {
         <form class="panel-form" novalidate on:submit=send>
             <h4 tabindex="-1" node_ref=heading>{title}</h4>
             <p class="hint">{explanation}</p>
             <fieldset>
                 <legend>"Who should receive it?"</legend>
-                {current.map(|address| view! {
-                    <div class="choice">
-                        <input
-                            type="radio"
-                            id="invite-current"
-                            name="invite-recipient"
-                            prop:checked=move || recipient.get() == Recipient::Current
-                            on:change=move |_| choose(Recipient::Current)
-                        />
-                        <label for="invite-current">{format!("Send to the current contact ({address})")}</label>
-                    </div>
-                })}
-                <div class="choice">
-                    <input
-                        type="radio"
-                        id="invite-new"
-                        name="invite-recipient"
-                        prop:checked=move || recipient.get() == Recipient::New
-                        on:change=move |_| choose(Recipient::New)
-                    />
-                    <label for="invite-new">"Send to a new contact"</label>
-                </div>
+                <RadioChoices
+                    name="invite-recipient"
+                    choices=recipients
+                    answer=recipient
+                    on_choose=Callback::new(move |()| edited())
+                />
             </fieldset>
             <Show when=move || recipient.get() == Recipient::New>
                 <div class="new-contact">

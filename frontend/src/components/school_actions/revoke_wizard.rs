@@ -6,7 +6,9 @@ use leptos::prelude::*;
 
 use super::{Invalid, Run, focused_heading};
 use crate::api::SchoolCommand;
-use crate::components::{InputProblem, ProblemAlert, names_field, problem_for, problem_unclaimed, when_valid};
+use crate::components::{
+    InputProblem, LabelAndHint, ProblemAlert, RadioChoices, names_field, problem_for, problem_unclaimed, when_valid,
+};
 use crate::dates::{long_date, today};
 
 /// The revoke wizard's steps, in order.
@@ -68,49 +70,32 @@ pub(super) fn RevokeWizard(school: String, app: String, run: Run) -> impl IntoVi
     };
 
     let reason_step = move || {
-        let heading = focused_heading();
-        let radios = RevokeReason::ALL
+        let reasons = RevokeReason::ALL
             .into_iter()
             .enumerate()
-            .map(|(index, choice)| {
-                let id = format!("revoke-reason-{index}");
-                view! {
-                    <div class="choice">
-                        <input
-                            type="radio"
-                            id=id.clone()
-                            name="revoke-reason"
-                            prop:checked=move || reason.get() == Some(choice)
-                            on:change=move |_| {
-                                reason.set(Some(choice));
-                                invalid.set(None);
-                            }
-                        />
-                        <label for=id>{choice.label()}</label>
-                    </div>
-                }
-            })
-            .collect_view();
+            .map(|(index, choice)| (format!("revoke-reason-{index}"), choice.label().to_owned(), Some(choice)))
+            .collect();
+        let next = move || {
+            when_valid(invalid, check_reason(reason.get_untracked(), &note.get_untracked()), |_| step.set(Step::Date))
+        };
         view! {
-            <form
-                class="panel-form"
-                novalidate
-                on:submit=move |event| {
-                    event.prevent_default();
-                    when_valid(invalid, check_reason(reason.get_untracked(), &note.get_untracked()), |_| step.set(Step::Date))
-                }
-            >
-                <h4 tabindex="-1" node_ref=heading>"Revoke access: step 1 of 3"</h4>
+            <StepForm number=1 next back="Cancel" on_back=move || run.cancel.run(())>
                 <fieldset aria-invalid=move || invalid_attr("reason")>
                     <legend>"Why are you revoking access?"</legend>
-                    {radios}
+                    <RadioChoices
+                        name="revoke-reason"
+                        choices=reasons
+                        answer=reason
+                        on_choose=Callback::new(move |()| invalid.set(None))
+                    />
                 </fieldset>
                 {move || problem("reason")}
                 <div class="field">
-                    <label for="revoke-note">"Note"</label>
-                    <p class="hint" id="revoke-note-hint">
-                        "Kept in the Authorisation Log. Required when the reason is Other."
-                    </p>
+                    <LabelAndHint
+                        id="revoke-note"
+                        label="Note"
+                        hint="Kept in the Authorisation Log. Required when the reason is Other."
+                    />
                     <textarea
                         id="revoke-note"
                         rows="3"
@@ -121,40 +106,31 @@ pub(super) fn RevokeWizard(school: String, app: String, run: Run) -> impl IntoVi
                     ></textarea>
                     {move || problem("note")}
                 </div>
-                <div class="form-buttons">
-                    <button type="submit">"Next"</button>
-                    <button type="button" class="secondary" on:click=move |_| run.cancel.run(())>"Cancel"</button>
-                </div>
-            </form>
+            </StepForm>
         }
     };
 
     let date_step = {
         let today = today.clone();
         move || {
-            let heading = focused_heading();
             let min = today.clone();
             let checked_against = today.clone();
             let set_date = move |event: leptos::ev::Event| {
                 date.set(event_target_value(&event));
                 invalid.set(None);
             };
+            let next = move || {
+                when_valid(invalid, check_date(&date.get_untracked(), &checked_against), |()| step.set(Step::Confirm))
+            };
             view! {
-                <form
-                    class="panel-form"
-                    novalidate
-                    on:submit=move |event| {
-                        event.prevent_default();
-                        when_valid(invalid, check_date(&date.get_untracked(), &checked_against), |()| step.set(Step::Confirm))
-                    }
-                >
-                    <h4 tabindex="-1" node_ref=heading>"Revoke access: step 2 of 3"</h4>
+                <StepForm number=2 next back="Back" on_back=move || step.set(Step::Reason)>
                     <div class="field">
-                        <label for="revoke-on">"Access ends on"</label>
-                        <p class="hint" id="revoke-on-hint">
-                            "Today ends access at once. A later date keeps the school in Active Schools, \
-                             marked Revoke Pending, until that date."
-                        </p>
+                        <LabelAndHint
+                            id="revoke-on"
+                            label="Access ends on"
+                            hint="Today ends access at once. A later date keeps the school in Active Schools, \
+                                  marked Revoke Pending, until that date."
+                        />
                         <input
                             type="date"
                             id="revoke-on"
@@ -168,11 +144,7 @@ pub(super) fn RevokeWizard(school: String, app: String, run: Run) -> impl IntoVi
                         />
                         {move || problem("revoke_on")}
                     </div>
-                    <div class="form-buttons">
-                        <button type="submit">"Next"</button>
-                        <button type="button" class="secondary" on:click=move |_| step.set(Step::Reason)>"Back"</button>
-                    </div>
-                </form>
+                </StepForm>
             }
         }
     };
@@ -237,6 +209,33 @@ pub(super) fn RevokeWizard(school: String, app: String, run: Run) -> impl IntoVi
         Step::Reason => reason_step().into_any(),
         Step::Date => date_step().into_any(),
         Step::Confirm => confirm_step().into_any(),
+    }
+}
+
+/// The form of the first two steps: "Revoke access: step N of 3", `children`, then Next, which
+/// runs `next` (check the answer, then go on), and `back` (Cancel or Back), which runs `on_back`.
+#[component]
+fn StepForm(
+    number: u8,
+    next: impl Fn() + 'static,
+    back: &'static str,
+    on_back: impl Fn() + 'static,
+    children: Children,
+) -> impl IntoView {
+    let heading = focused_heading();
+    let submit = move |event: leptos::ev::SubmitEvent| {
+        event.prevent_default();
+        next();
+    };
+    view! {
+        <form class="panel-form" novalidate on:submit=submit>
+            <h4 tabindex="-1" node_ref=heading>{format!("Revoke access: step {number} of 3")}</h4>
+            {children()}
+            <div class="form-buttons">
+                <button type="submit">"Next"</button>
+                <button type="button" class="secondary" on:click=move |_| on_back()>{back}</button>
+            </div>
+        </form>
     }
 }
 

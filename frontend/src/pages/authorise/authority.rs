@@ -1,11 +1,11 @@
 //! Step 1: does this person decide for the school? Yes: their name and role. No: who does, and
 //! the invitation goes to them.
 
-use gatehouse_model::{ContactInput, ForwardInvitationRequest, InvitationSummary};
+use gatehouse_model::{ForwardInvitationRequest, InvitationSummary};
 use leptos::prelude::*;
 
-use super::{Answers, Flow, Radio, STEPS, Step, group_problem_attrs};
-use crate::components::{FieldError, ProblemAlert, StepHeading, TextField, problem_unclaimed};
+use super::{Answers, Flow, Question, Radio, Step};
+use crate::components::{ContactFields, ProblemAlert, TextField, problem_unclaimed};
 
 /// Step 1: does this person decide for the school? Yes: their name and role. No: who does, and
 /// the invitation goes to them.
@@ -19,12 +19,6 @@ pub(super) fn AuthorityStep(
 ) -> impl IntoView {
     let school = summary.with_value(|s| s.school_name.clone());
     let contact = summary.with_value(|s| s.contact_name.clone());
-    let choice_problem = flow.problem("has_authority");
-    let (described, invalid) = group_problem_attrs(choice_problem, "has-authority-error");
-    let choose = move |yes: bool| {
-        answers.has_authority.set(Some(yes));
-        flow.edited.run(());
-    };
     let submit = move |event: leptos::ev::SubmitEvent| {
         event.prevent_default();
         match answers.has_authority.get_untracked() {
@@ -38,43 +32,29 @@ pub(super) fn AuthorityStep(
                     flow.go(Step::Mis);
                 }
             }
-            Some(false) => {
-                let (name, email) = (answers.forward_name.get_untracked(), answers.forward_email.get_untracked());
-                let (name, email) = (name.trim(), email.trim());
-                if name.is_empty() {
-                    flow.invalid.set(Some(("name", "Enter the name of the person who should decide.".to_owned())));
-                } else if !email
-                    .split_once('@')
-                    .is_some_and(|(local, domain)| !local.is_empty() && domain.contains('.'))
-                {
-                    flow.invalid.set(Some(("email", "Enter their email address, like name@school.org.uk.".to_owned())));
-                } else {
+            Some(false) => match answers.forward.checked("Enter the name of the person who should decide.") {
+                Err((field, text)) => flow.invalid.set(Some((field, text.to_owned()))),
+                Ok(to) => {
                     flow.invalid.set(None);
-                    let role = answers.forward_role.get_untracked().trim().to_owned();
                     let from = answers.from_name.get_untracked().trim().to_owned();
                     forward.run(ForwardInvitationRequest {
                         token: token.get_value(),
-                        to: ContactInput {
-                            name: name.to_owned(),
-                            email: email.to_owned(),
-                            role: Some(role).filter(|role| !role.is_empty()),
-                        },
+                        to,
                         from_name: Some(from).filter(|from| !from.is_empty()),
                     });
                 }
-            }
+            },
         }
     };
     view! {
         <form class="wizard-step" novalidate on:submit=submit>
-            <fieldset class="question" aria-describedby=described aria-invalid=invalid>
-                <legend>
-                    <StepHeading
-                        step=1
-                        of=STEPS.len()
-                        title=format!("Do you have authority to share data on {school}'s behalf?")
-                    />
-                </legend>
+            <Question
+                flow
+                step=Step::Authority
+                title=format!("Do you have authority to share data on {school}'s behalf?")
+                field="has_authority"
+                error_id="has-authority-error"
+            >
                 <p class="hint">
                     {format!(
                         "The invitation was sent to {contact}. Whoever authorises decides for the whole school, \
@@ -85,19 +65,20 @@ pub(super) fn AuthorityStep(
                     id="authority-yes".to_owned()
                     name="has-authority"
                     label="Yes, I can decide this for the school"
-                    checked=Signal::derive(move || answers.has_authority.get() == Some(true))
-                    on_choose=Callback::new(move |()| choose(true))
+                    answer=answers.has_authority
+                    value=true
+                    flow
                 />
                 <Radio
                     id="authority-no".to_owned()
                     name="has-authority"
                     label="No, someone else should decide"
                     explanation="We send them the invitation, and this link stops working."
-                    checked=Signal::derive(move || answers.has_authority.get() == Some(false))
-                    on_choose=Callback::new(move |()| choose(false))
+                    answer=answers.has_authority
+                    value=false
+                    flow
                 />
-            </fieldset>
-            {move || choice_problem.get().map(|problem| view! { <FieldError id="has-authority-error" problem /> })}
+            </Question>
             <Show when=move || answers.has_authority.get() == Some(true)>
                 <TextField
                     id="approver-name"
@@ -123,28 +104,12 @@ pub(super) fn AuthorityStep(
             <Show when=move || answers.has_authority.get() == Some(false)>
                 <fieldset class="forward">
                     <legend>"Who should decide for the school?"</legend>
-                    <TextField
-                        id="forward-name"
-                        label="Their name"
-                        value=answers.forward_name
-                        problem=flow.problem("name")
-                        on_edit=flow.edited
-                    />
-                    <TextField
-                        id="forward-email"
-                        label="Their email address"
-                        kind="email"
-                        value=answers.forward_email
-                        problem=flow.contact_email_problem()
-                        on_edit=flow.edited
-                    />
-                    <TextField
-                        id="forward-role"
-                        label="Their role (optional)"
-                        hint="For example Headteacher."
-                        value=answers.forward_role
-                        problem=flow.problem("role")
-                        on_edit=flow.edited
+                    <ContactFields
+                        flow
+                        answers=answers.forward
+                        prefix="forward"
+                        their=true
+                        role_hint="For example Headteacher."
                     />
                     <TextField
                         id="forward-from"

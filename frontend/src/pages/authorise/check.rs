@@ -4,7 +4,7 @@ use gatehouse_model::{GdprMode, InvitationSummary, Scope, ScopeSet};
 use leptos::prelude::*;
 
 use super::gdpr::gdpr_explanation;
-use super::{Answers, BackButton, Flow, STEPS, Step, person};
+use super::{Answers, Flow, STEPS, Step, StepForm, person};
 use crate::components::StepHeading;
 
 pub(super) fn scope_names<'a>(scopes: impl IntoIterator<Item = &'a Scope>) -> String {
@@ -65,18 +65,10 @@ pub(super) fn CheckStep(summary: StoredValue<InvitationSummary>, answers: Answer
             }
         })
         .collect_view();
-    let next = move |event: leptos::ev::SubmitEvent| {
-        event.prevent_default();
-        flow.go(Step::Confirm);
-    };
     view! {
-        <form class="wizard-step" novalidate on:submit=next>
+        <StepForm flow back=Step::Feed next=move || flow.go(Step::Confirm)>
             <StepHeading step=6 of=STEPS.len() title="Check your answers" />
             <dl class="review answers">{rows}</dl>
-            <div class="form-buttons">
-                <button type="submit">"Next"</button>
-                <BackButton flow to=Step::Feed />
-            </div>
-        </form>
+        </StepForm>
     }
 }

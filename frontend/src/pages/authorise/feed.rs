@@ -3,19 +3,15 @@
 use gatehouse_model::InvitationSummary;
 use leptos::prelude::*;
 
-use super::{Answers, BackButton, Flow, STEPS, Step};
+use super::{Answers, Flow, STEPS, Step, StepForm};
 use crate::components::StepHeading;
 
 /// Step 5: optionally pause the feed until the people to share are chosen.
 #[component]
 pub(super) fn FeedStep(summary: StoredValue<InvitationSummary>, answers: Answers, flow: Flow) -> impl IntoView {
     let app = summary.with_value(|s| s.app_name.clone());
-    let next = move |event: leptos::ev::SubmitEvent| {
-        event.prevent_default();
-        flow.go(Step::Check);
-    };
     view! {
-        <form class="wizard-step" novalidate on:submit=next>
+        <StepForm flow back=Step::Gdpr next=move || flow.go(Step::Check)>
             <StepHeading step=5 of=STEPS.len() title="Start sharing now, or pause the feed?" />
             <p class="hint">
                 {format!("Unless you pause it, {app} can read the approved data as soon as you authorise.")}
@@ -38,10 +34,6 @@ pub(super) fn FeedStep(summary: StoredValue<InvitationSummary>, answers: Answers
                     )}
                 </p>
             </div>
-            <div class="form-buttons">
-                <button type="submit">"Next"</button>
-                <BackButton flow to=Step::Gdpr />
-            </div>
-        </form>
+        </StepForm>
     }
 }

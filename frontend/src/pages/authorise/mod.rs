@@ -33,7 +33,8 @@ use leptos::prelude::*;
 use crate::api::{self, ApiError};
 use crate::app::set_title;
 use crate::components::{
-    FieldProblem, Invalid, StepList, WizardFlow, clear_problems_on_edit, names_field, take_token_from_address_bar,
+    ContactAnswers, FieldError, FieldProblem, Invalid, StepHeading, StepList, WizardFlow, clear_problems_on_edit,
+    names_field, take_token_from_address_bar,
 };
 use crate::dates::local_time;
 use authority::AuthorityStep;
@@ -190,9 +191,8 @@ struct Answers {
     has_authority: RwSignal<Option<bool>>,
     approver_name: RwSignal<String>,
     approver_role: RwSignal<String>,
-    forward_name: RwSignal<String>,
-    forward_email: RwSignal<String>,
-    forward_role: RwSignal<String>,
+    /// Who should decide instead, when the user may not.
+    forward: ContactAnswers,
     from_name: RwSignal<String>,
     mis: RwSignal<Option<String>>,
     /// The new scopes approved; what was granted before stays granted.
@@ -218,9 +218,7 @@ fn Wizard(summary: InvitationSummary, token: StoredValue<String>, done: RwSignal
         has_authority: RwSignal::new(None),
         approver_name: RwSignal::new(summary.contact_name.clone()),
         approver_role: RwSignal::new(String::new()),
-        forward_name: RwSignal::new(String::new()),
-        forward_email: RwSignal::new(String::new()),
-        forward_role: RwSignal::new(String::new()),
+        forward: ContactAnswers::new(),
         from_name: RwSignal::new(summary.contact_name.clone()),
         mis: RwSignal::new(preselected_mis(summary.mis.as_deref())),
         approved: RwSignal::new(new_scopes(&summary)),
@@ -313,17 +311,84 @@ fn BackButton(flow: Flow, to: Step) -> impl IntoView {
     }
 }
 
-/// A radio button with its label and, optionally, a sentence explaining it.
+/// The form of a step between the first and the last: `children`, then Next, which runs `next`
+/// (check the answer, then go on), and Back to the step `back`.
 #[component]
-fn Radio(
+fn StepForm(flow: Flow, back: Step, next: impl Fn() + 'static, children: Children) -> impl IntoView {
+    let submit = move |event: leptos::ev::SubmitEvent| {
+        event.prevent_default();
+        next();
+    };
+    view! {
+        <form class="wizard-step" novalidate on:submit=submit>
+            {children()}
+            <div class="form-buttons">
+                <button type="submit">"Next"</button>
+                <BackButton flow to=back />
+            </div>
+        </form>
+    }
+}
+
+/// Next of a step whose question must be answered: goes on to `step` once `answer` has one, or
+/// else says what to do (`problem`: the question's request field and the sentence).
+fn once_answered<T: Send + Sync + 'static>(
+    flow: Flow,
+    answer: RwSignal<Option<T>>,
+    step: Step,
+    problem: (&'static str, &'static str),
+) -> impl Fn() + Copy {
+    move || {
+        if answer.read_untracked().is_none() {
+            flow.invalid.set(Some((problem.0, problem.1.to_owned())));
+        } else {
+            flow.go(step);
+        }
+    }
+}
+
+/// The question of a step answered with radio buttons (`children`): its fieldset, headed by the
+/// step's heading, and under it the problem with the answer to the request field `field`, with
+/// the id `error_id` the fieldset is described by.
+#[component]
+fn Question(
+    flow: Flow,
+    step: Step,
+    #[prop(into)] title: String,
+    /// The fieldset's classes.
+    #[prop(default = "question")]
+    class: &'static str,
+    field: &'static str,
+    error_id: &'static str,
+    children: Children,
+) -> impl IntoView {
+    let problem = flow.problem(field);
+    let (described, invalid) = group_problem_attrs(problem, error_id);
+    view! {
+        <fieldset class=class aria-describedby=described aria-invalid=invalid>
+            <legend>
+                <StepHeading step=step.number() of=STEPS.len() title />
+            </legend>
+            {children()}
+        </fieldset>
+        {move || problem.get().map(|problem| view! { <FieldError id=error_id problem /> })}
+    }
+}
+
+/// A radio button that answers `answer` with `value`, with its label and, optionally, a
+/// sentence explaining it. Choosing it clears the problems about the answer before.
+#[component]
+fn Radio<T: Clone + PartialEq + Send + Sync + 'static>(
     id: String,
     name: &'static str,
     #[prop(into)] label: String,
     #[prop(optional, into)] explanation: Option<String>,
-    #[prop(into)] checked: Signal<bool>,
-    on_choose: Callback<()>,
+    answer: RwSignal<Option<T>>,
+    value: T,
+    flow: Flow,
 ) -> impl IntoView {
     let explanation_id = format!("{id}-explanation");
+    let chosen = value.clone();
     view! {
         <div class="choice-explained">
             <div class="choice">
@@ -332,8 +397,11 @@ fn Radio(
                     id=id.clone()
                     name=name
                     aria-describedby=explanation.as_ref().map(|_| explanation_id.clone())
-                    prop:checked=move || checked.get()
-                    on:change=move |_| on_choose.run(())
+                    prop:checked=move || answer.read().as_ref() == Some(&chosen)
+                    on:change=move |_| {
+                        answer.set(Some(value.clone()));
+                        flow.edited.run(());
+                    }
                 />
                 <label for=id>{label}</label>
             </div>

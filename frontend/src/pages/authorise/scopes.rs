@@ -4,7 +4,7 @@
 use gatehouse_model::{InvitationSummary, ScopeKind, ScopeSet};
 use leptos::prelude::*;
 
-use super::{Answers, BackButton, Flow, STEPS, Step, group_problem_attrs};
+use super::{Answers, Flow, STEPS, Step, StepForm, group_problem_attrs};
 use crate::components::{FieldError, ScopeChoice, StepHeading};
 
 /// The requested scopes the school has not granted yet: what the data-areas step asks about.
@@ -38,12 +38,9 @@ pub(super) fn ScopesStep(summary: StoredValue<InvitationSummary>, answers: Answe
         .collect_view();
     let next = {
         let (requested, granted) = (requested.clone(), granted.clone());
-        move |event: leptos::ev::SubmitEvent| {
-            event.prevent_default();
-            match check_scopes(&requested, &granted, &answers.approved.get_untracked()) {
-                Ok(()) => flow.go(Step::Gdpr),
-                Err(text) => flow.invalid.set(Some(("approved_scopes", text.to_owned()))),
-            }
+        move || match check_scopes(&requested, &granted, &answers.approved.get_untracked()) {
+            Ok(()) => flow.go(Step::Gdpr),
+            Err(text) => flow.invalid.set(Some(("approved_scopes", text.to_owned()))),
         }
     };
     let heading = if reauthorising {
@@ -66,7 +63,7 @@ pub(super) fn ScopesStep(summary: StoredValue<InvitationSummary>, answers: Answe
     let legend = if reauthorising { "New requests" } else { "Data areas requested" };
     let nothing_new = asked.is_empty().then(|| view! { <p>"Nothing new is requested."</p> });
     view! {
-        <form class="wizard-step" novalidate on:submit=next>
+        <StepForm flow back=Step::Mis next>
             <StepHeading step=3 of=STEPS.len() title=heading />
             <p class="hint">{intro}</p>
             {comparison}
@@ -76,11 +73,7 @@ pub(super) fn ScopesStep(summary: StoredValue<InvitationSummary>, answers: Answe
                 <div class="scope-grid">{boxes}</div>
             </fieldset>
             {move || problem.get().map(|problem| view! { <FieldError id="approved-scopes-error" problem /> })}
-            <div class="form-buttons">
-                <button type="submit">"Next"</button>
-                <BackButton flow to=Step::Mis />
-            </div>
-        </form>
+        </StepForm>
     }
 }
 
@@ -129,23 +122,19 @@ mod tests {
     use super::*;
     use gatehouse_model::{InvitationState, Scope};
 
-    fn set(scopes: &[Scope]) -> ScopeSet {
-        scopes.iter().copied().collect()
-    }
-
     #[test]
     fn a_first_authorisation_shares_at_least_one_data_area() {
-        let requested = set(&[Scope::Students, Scope::Groups, Scope::Traveller]);
+        let requested = ScopeSet::from([Scope::Students, Scope::Groups, Scope::Traveller]);
         let none = ScopeSet::new();
-        assert!(check_scopes(&requested, &none, &set(&[Scope::Traveller])).is_err());
+        assert!(check_scopes(&requested, &none, &ScopeSet::from([Scope::Traveller])).is_err());
         assert!(check_scopes(&requested, &none, &none).is_err());
-        assert!(check_scopes(&requested, &none, &set(&[Scope::Groups])).is_ok());
+        assert!(check_scopes(&requested, &none, &ScopeSet::from([Scope::Groups])).is_ok());
     }
 
     #[test]
     fn a_re_authorisation_may_approve_none_of_the_new_scopes() {
-        let requested = set(&[Scope::Students, Scope::Traveller]);
-        assert!(check_scopes(&requested, &set(&[Scope::Students]), &ScopeSet::new()).is_ok());
+        let requested = ScopeSet::from([Scope::Students, Scope::Traveller]);
+        assert!(check_scopes(&requested, &ScopeSet::from([Scope::Students]), &ScopeSet::new()).is_ok());
     }
 
     #[test]
@@ -155,13 +144,13 @@ mod tests {
             partner_name: "Demo Partner Ltd".to_owned(),
             app_name: "Demo Timetabler".to_owned(),
             contact_name: "Bea Bursar".to_owned(),
-            requested_scopes: set(&[Scope::Students, Scope::Traveller]),
-            granted_scopes: set(&[Scope::Students, Scope::Groups]),
+            requested_scopes: ScopeSet::from([Scope::Students, Scope::Traveller]),
+            granted_scopes: ScopeSet::from([Scope::Students, Scope::Groups]),
             mis: None,
             state: InvitationState::Open,
             receipt: None,
             expires_at: "2026-01-01T00:00:00Z".to_owned(),
         };
-        assert_eq!(new_scopes(&summary), set(&[Scope::Traveller]));
+        assert_eq!(new_scopes(&summary), ScopeSet::from([Scope::Traveller]));
     }
 }

@@ -10,7 +10,8 @@ use super::{CASES, case_path};
 use crate::api;
 use crate::app::set_title;
 use crate::components::{
-    InputProblem, Missing, PartnerFrame, PartnerSession, ProblemAlert, problem_for, problem_unclaimed, when_valid,
+    InputProblem, LabelAndHint, Missing, PartnerFrame, PartnerSession, ProblemAlert, problem_for, problem_unclaimed,
+    when_valid,
 };
 
 /// The form as typed, or the first field left empty or malformed.
@@ -203,10 +204,11 @@ pub fn NewCaseScreen() -> impl IntoView {
                 </div>
                 {text_field("summary", "Summary of the error and where you see it", "text", "off", |f| f.summary.clone(), |f, v| f.summary = v)}
                 <div class="field">
-                    <label for="case-description">"Description"</label>
-                    <p class="hint" id="case-description-hint">
-                        "What happens, since when, which records, and what has been tried. Add any other contact details here."
-                    </p>
+                    <LabelAndHint
+                        id="case-description"
+                        label="Description"
+                        hint="What happens, since when, which records, and what has been tried. Add any other contact details here."
+                    />
                     <textarea
                         id="case-description"
                         rows="6"

@@ -5,20 +5,17 @@ use gatehouse_model::{AppSummary, ContactInput};
 use leptos::prelude::*;
 
 use super::{Answers, Flow, STEPS, Step};
-use crate::components::{FieldError, StepHeading, TextField, described_by};
-
-/// Whether `text` has the shape of an email address; the server checks it properly.
-fn looks_like_email(text: &str) -> bool {
-    text.split_once('@').is_some_and(|(local, domain)| !local.is_empty() && domain.contains('.'))
-}
+use crate::components::{
+    ContactFields, FieldError, StepHeading, TextField, contact_input, described_by, looks_like_email,
+};
 
 impl Answers {
     /// `check_contact` of the answers as they stand.
     pub(super) fn checked_contact(&self) -> Result<(ContactInput, Option<String>), (&'static str, &'static str)> {
         check_contact(
-            &self.name.get_untracked(),
-            &self.email.get_untracked(),
-            &self.role.get_untracked(),
+            &self.contact.name.get_untracked(),
+            &self.contact.email.get_untracked(),
+            &self.contact.role.get_untracked(),
             self.may_authorise.get_untracked(),
             &self.partner.get_untracked(),
         )
@@ -33,28 +30,22 @@ fn check_contact(
     may_authorise: bool,
     partner: &str,
 ) -> Result<(ContactInput, Option<String>), (&'static str, &'static str)> {
-    let (name, email, role, partner) = (name.trim(), email.trim(), role.trim(), partner.trim());
-    if name.is_empty() {
-        return Err(("name", "Enter the name of the person at the school."));
-    }
-    if !looks_like_email(email) {
-        return Err(("email", "Enter their email address, like name@school.org.uk."));
-    }
+    let contact = contact_input(name, email, role, "Enter the name of the person at the school.")?;
     if !may_authorise {
         return Err((
             "contact_may_authorise",
             "Confirm that this person may share data for the school, or invite someone who may.",
         ));
     }
+    let partner = partner.trim();
     if !partner.is_empty() && !looks_like_email(partner) {
         return Err((
             "partner_contact",
             "Enter a colleague's email address, or leave it empty to be the contact yourself.",
         ));
     }
-    let role = Some(role.to_owned()).filter(|role| !role.is_empty());
     let partner = Some(partner.to_owned()).filter(|partner| !partner.is_empty());
-    Ok((ContactInput { name: name.to_owned(), email: email.to_owned(), role }, partner))
+    Ok((contact, partner))
 }
 
 /// Step 2: who at the school receives the invitation, and who at the partner follows it.
@@ -87,28 +78,11 @@ pub(super) fn ContactStep(answers: Answers, flow: Flow) -> impl IntoView {
                 "They get the Begin Authorisation link. If they are not the right person to decide, they can \
                  forward it to whoever is."
             </p>
-            <TextField
-                id="contact-name"
-                label="Name"
-                value=answers.name
-                problem=flow.problem("name")
-                on_edit=flow.edited
-            />
-            <TextField
-                id="contact-email"
-                label="Email address"
-                kind="email"
-                value=answers.email
-                problem=flow.contact_email_problem()
-                on_edit=flow.edited
-            />
-            <TextField
-                id="contact-role"
-                label="Role (optional)"
-                hint="For example Headteacher, Business Manager or Data Manager."
-                value=answers.role
-                problem=flow.problem("role")
-                on_edit=flow.edited
+            <ContactFields
+                flow=flow.wizard
+                answers=answers.contact
+                prefix="contact"
+                role_hint="For example Headteacher, Business Manager or Data Manager."
             />
             <div class="field">
                 <div class="choice">

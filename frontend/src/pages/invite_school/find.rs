@@ -8,7 +8,7 @@ use leptos::prelude::*;
 use super::{Answers, Flow, STEPS, Step, about_the_school};
 use crate::api::{self, ApiError};
 use crate::app::{PENDING_AUTHORISATIONS, sign_in_when};
-use crate::components::{FieldError, FieldProblem, StepHeading, described_by};
+use crate::components::{FieldError, FieldProblem, LabelAndHint, StepHeading, described_by};
 
 /// How long typing must pause before the directory is searched.
 const SEARCH_DELAY: Duration = Duration::from_millis(300);
@@ -154,10 +154,11 @@ pub(super) fn FindStep(answers: Answers, flow: Flow) -> impl IntoView {
         <form class="wizard-step" novalidate on:submit=next>
             <StepHeading step=1 of=STEPS.len() title="Find the school" />
             <div class="field search-field">
-                <label for="school-search">"School name, URN, local authority or postcode"</label>
-                <p class="hint" id="school-search-hint">
-                    "Type at least 2 letters or digits, for example \u{201c}brookside infant\u{201d} or B2 1BE."
-                </p>
+                <LabelAndHint
+                    id="school-search"
+                    label="School name, URN, local authority or postcode"
+                    hint="Type at least 2 letters or digits, for example \u{201c}brookside infant\u{201d} or B2 1BE."
+                />
                 <input
                     id="school-search"
                     type="search"

@@ -19,7 +19,7 @@ use leptos_router::hooks::use_query_map;
 use crate::api::{self, ApiError};
 use crate::app::{INTERNATIONAL_REQUEST, PENDING_AUTHORISATIONS, set_title};
 use crate::components::{
-    Invalid, PartnerFrame, PartnerSession, StepList, WizardFlow, clear_problems_on_edit, names_field,
+    ContactAnswers, Invalid, PartnerFrame, PartnerSession, StepList, WizardFlow, clear_problems_on_edit, names_field,
 };
 use contact::ContactStep;
 use find::FindStep;
@@ -74,9 +74,7 @@ fn step_for(error: &ApiError) -> Step {
 struct Answers {
     typed: RwSignal<String>,
     school: RwSignal<Option<DirectorySchool>>,
-    name: RwSignal<String>,
-    email: RwSignal<String>,
-    role: RwSignal<String>,
+    contact: ContactAnswers,
     may_authorise: RwSignal<bool>,
     partner: RwSignal<String>,
     /// The app chosen; `None` for the partner's first.
@@ -88,9 +86,7 @@ impl Answers {
         Answers {
             typed: RwSignal::new(String::new()),
             school: RwSignal::new(None),
-            name: RwSignal::new(String::new()),
-            email: RwSignal::new(String::new()),
-            role: RwSignal::new(String::new()),
+            contact: ContactAnswers::new(),
             may_authorise: RwSignal::new(false),
             partner: RwSignal::new(String::new()),
             app: RwSignal::new(app),
@@ -100,7 +96,7 @@ impl Answers {
     fn clear(&self) {
         self.typed.set(String::new());
         self.school.set(None);
-        for text in [self.name, self.email, self.role, self.partner] {
+        for text in [self.contact.name, self.contact.email, self.contact.role, self.partner] {
             text.set(String::new());
         }
         self.may_authorise.set(false);

@@ -9,7 +9,7 @@ use leptos::prelude::*;
 
 use super::field_problem;
 use crate::api::{ApiError, SchoolAppCommand};
-use crate::components::problem_for;
+use crate::components::{RadioChoices, problem_for};
 
 /// What a GDPR mode means, in plain words.
 fn gdpr_mode_explained(mode: GdprMode) -> &'static str {
@@ -48,34 +48,25 @@ pub(super) fn SettingsSummary(mode: GdprMode, feed: FeedStatus) -> impl IntoView
 #[component]
 fn ModeAndFeed(prefix: &'static str, mode: RwSignal<GdprMode>, feed: RwSignal<FeedStatus>) -> impl IntoView {
     let modes = GdprMode::ALL
-        .into_iter()
         .map(|choice| {
-            let id = format!("{prefix}-mode-{}", if choice == GdprMode::IncludeAll { "include" } else { "exclude" });
-            view! {
-                <div class="choice">
-                    <input type="radio" id=id.clone() name=format!("{prefix}-mode") checked=move || mode.get() == choice
-                        on:change=move |_| mode.set(choice) />
-                    <label for=id>{gdpr_mode_explained(choice)}</label>
-                </div>
-            }
+            let end = if choice == GdprMode::IncludeAll { "include" } else { "exclude" };
+            (format!("{prefix}-mode-{end}"), gdpr_mode_explained(choice).to_owned(), choice)
         })
-        .collect_view();
+        .to_vec();
     let feeds = FeedStatus::ALL
-        .into_iter()
         .map(|choice| {
-            let id = format!("{prefix}-feed-{}", choice.label().to_lowercase());
-            view! {
-                <div class="choice">
-                    <input type="radio" id=id.clone() name=format!("{prefix}-feed") checked=move || feed.get() == choice
-                        on:change=move |_| feed.set(choice) />
-                    <label for=id>{feed_explained(choice)}</label>
-                </div>
-            }
+            (format!("{prefix}-feed-{}", choice.label().to_lowercase()), feed_explained(choice).to_owned(), choice)
         })
-        .collect_view();
+        .to_vec();
     view! {
-        <fieldset><legend>"GDPR mode: who is shared by default"</legend>{modes}</fieldset>
-        <fieldset><legend>"Feed"</legend>{feeds}</fieldset>
+        <fieldset>
+            <legend>"GDPR mode: who is shared by default"</legend>
+            <RadioChoices name=format!("{prefix}-mode") choices=modes answer=mode />
+        </fieldset>
+        <fieldset>
+            <legend>"Feed"</legend>
+            <RadioChoices name=format!("{prefix}-feed") choices=feeds answer=feed />
+        </fieldset>
     }
 }
 

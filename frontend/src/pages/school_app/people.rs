@@ -5,7 +5,7 @@ use gatehouse_model::{NoBody, NoQuery, SchoolPeople, SchoolPeopleQuery, Selectio
 use leptos::prelude::*;
 
 use crate::api::{self, ApiError};
-use crate::components::ProblemAlert;
+use crate::components::{ProblemAlert, TableHead};
 
 /// Search results with each person's choice; only an admin gets the buttons.
 #[component]
@@ -112,11 +112,7 @@ pub(super) fn PeoplePanel(app_id: String, admin: Signal<bool>) -> impl IntoView 
                     view! {
                         <table class="schools school-apps">
                             <caption class="visually-hidden">"People found"</caption>
-                            <thead><tr>
-                                <th scope="col" class="unsorted">"Name"</th>
-                                <th scope="col" class="unsorted">"Details"</th>
-                                <th scope="col" class="unsorted">"Choice"</th>
-                            </tr></thead>
+                            <TableHead columns=&["Name", "Details", "Choice"] />
                             <tbody>{rows}</tbody>
                         </table>
                     }.into_any()

@@ -4,11 +4,12 @@
 //! partner's case is a 404.
 
 use axum::Json;
-use axum::extract::{Path, State};
-use gatehouse_core::cases;
+use axum::extract::State;
+use gatehouse_core::{CaseId, cases};
 use gatehouse_model::{CaseCommentRequest, CaseDetail, CaseListQuery, CasePage, EscalateCaseRequest, NewCase};
 
 use crate::extract::{ApiJson, ApiQuery, IdempotencyKey};
+use crate::path::IdPath;
 use crate::session::SignedIn;
 use crate::{ApiError, AppState};
 
@@ -43,7 +44,7 @@ pub async fn open(
 pub async fn get(
     State(state): State<AppState>,
     SignedIn(session): SignedIn,
-    Path(case_id): Path<String>,
+    IdPath(case_id): IdPath<CaseId>,
 ) -> Result<Json<CaseDetail>, ApiError> {
     Ok(Json(cases::get_for_partner(&state.gatehouse, &session, &case_id).await?))
 }
@@ -52,7 +53,7 @@ pub async fn get(
 pub async fn comment(
     State(state): State<AppState>,
     SignedIn(session): SignedIn,
-    Path(case_id): Path<String>,
+    IdPath(case_id): IdPath<CaseId>,
     IdempotencyKey(key): IdempotencyKey,
     ApiJson(request): ApiJson<CaseCommentRequest>,
 ) -> Result<Json<CaseDetail>, ApiError> {
@@ -64,7 +65,7 @@ pub async fn comment(
 pub async fn escalate(
     State(state): State<AppState>,
     SignedIn(session): SignedIn,
-    Path(case_id): Path<String>,
+    IdPath(case_id): IdPath<CaseId>,
     ApiJson(request): ApiJson<EscalateCaseRequest>,
 ) -> Result<Json<CaseDetail>, ApiError> {
     Ok(Json(cases::escalate(&state.gatehouse, &session, &case_id, &request.reason).await?))
@@ -74,7 +75,7 @@ pub async fn escalate(
 pub async fn close(
     State(state): State<AppState>,
     SignedIn(session): SignedIn,
-    Path(case_id): Path<String>,
+    IdPath(case_id): IdPath<CaseId>,
 ) -> Result<Json<CaseDetail>, ApiError> {
     Ok(Json(cases::close_as_partner(&state.gatehouse, &session, &case_id).await?))
 }
@@ -83,7 +84,7 @@ pub async fn close(
 pub async fn reopen(
     State(state): State<AppState>,
     SignedIn(session): SignedIn,
-    Path(case_id): Path<String>,
+    IdPath(case_id): IdPath<CaseId>,
 ) -> Result<Json<CaseDetail>, ApiError> {
     Ok(Json(cases::reopen(&state.gatehouse, &session, &case_id).await?))
 }

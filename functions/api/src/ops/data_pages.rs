@@ -3,21 +3,22 @@
 //! the resource they ask for.
 
 use axum::Json;
-use axum::extract::{FromRequestParts, Path};
+use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 use axum::response::Response;
 use gatehouse_core::app_keys::AppCaller;
-use gatehouse_core::data_reads;
+use gatehouse_core::{SchoolId, data_reads};
 use gatehouse_model::{DataPage, DataQuery, Resource};
 
 use crate::extract::{ApiQuery, AppKey, Documented, Reads, part};
+use crate::path::IdPath;
 use crate::{ApiError, AppState};
 
 /// `GET /api/v1/schools/{school_id}/<resource>?limit=&cursor=&since=`.
 pub struct DataPageRequest {
     state: AppState,
     caller: AppCaller,
-    school_id: String,
+    school_id: SchoolId,
     query: DataQuery,
 }
 
@@ -27,7 +28,7 @@ impl FromRequestParts<AppState> for DataPageRequest {
     /// In the order a handler taking each would read them: the key first.
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Response> {
         let AppKey(caller) = part(parts, state).await?;
-        let Path(school_id) = part(parts, state).await?;
+        let IdPath(school_id) = part(parts, state).await?;
         let ApiQuery(query) = part(parts, state).await?;
         Ok(DataPageRequest { state: state.clone(), caller, school_id, query })
     }
@@ -35,6 +36,8 @@ impl FromRequestParts<AppState> for DataPageRequest {
 
 impl Documented for DataPageRequest {
     fn add_to(reads: &mut Reads) {
+        IdPath::<SchoolId>::add_to(reads);
+        AppKey::add_to(reads);
         ApiQuery::<DataQuery>::add_to(reads);
     }
 }

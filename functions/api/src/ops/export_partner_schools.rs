@@ -7,11 +7,12 @@ use axum::body::Body;
 use axum::extract::State;
 use axum::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE};
 use axum::response::IntoResponse;
-use gatehouse_core::schools;
+use gatehouse_core::{AppId, schools};
 use gatehouse_model::ListSchoolsQuery;
 
 use crate::csv_export::schools_csv_chunks;
 use crate::extract::ApiQuery;
+use crate::path::query_id;
 use crate::session::SignedIn;
 use crate::{ApiError, AppState};
 
@@ -20,7 +21,8 @@ pub async fn handle(
     SignedIn(session): SignedIn,
     ApiQuery(query): ApiQuery<ListSchoolsQuery>,
 ) -> Result<impl IntoResponse, ApiError> {
-    let rows = schools::export(&state.gatehouse, &session, &query).await?;
+    let app = query_id::<AppId>(query.app.as_deref())?;
+    let rows = schools::export(&state.gatehouse, &session, app.as_ref(), &query).await?;
     let chunks = schools_csv_chunks(query.view, rows).map(|chunk| chunk.map_err(std::io::Error::other));
     let body = Body::from_stream(futures_util::stream::iter(chunks));
     let date = state.gatehouse.clock.now().format("%Y-%m-%d");

@@ -3,14 +3,15 @@
 //! decline, `/api/ops/international-requests...`.
 
 use axum::Json;
-use axum::extract::{Path, State};
-use gatehouse_core::international;
+use axum::extract::State;
+use gatehouse_core::{RequestId, international};
 use gatehouse_model::{
     AcceptInternationalRequest, DeclineInternationalRequest, InternationalRequest, InternationalRequestList,
     InternationalRequestQuery, NewInternationalRequest,
 };
 
 use crate::extract::{ApiJson, ApiQuery, IdempotencyKey};
+use crate::path::IdPath;
 use crate::session::{SignedIn, SignedInOps};
 use crate::{ApiError, AppState};
 
@@ -45,7 +46,7 @@ pub async fn queue(
 pub async fn accept(
     State(state): State<AppState>,
     SignedInOps(ops): SignedInOps,
-    Path(request_id): Path<String>,
+    IdPath(request_id): IdPath<RequestId>,
     ApiJson(answer): ApiJson<AcceptInternationalRequest>,
 ) -> Result<Json<InternationalRequest>, ApiError> {
     Ok(Json(international::accept(&state.gatehouse, &ops, &request_id, &answer).await?))
@@ -55,7 +56,7 @@ pub async fn accept(
 pub async fn decline(
     State(state): State<AppState>,
     SignedInOps(ops): SignedInOps,
-    Path(request_id): Path<String>,
+    IdPath(request_id): IdPath<RequestId>,
     ApiJson(answer): ApiJson<DeclineInternationalRequest>,
 ) -> Result<Json<InternationalRequest>, ApiError> {
     Ok(Json(international::decline(&state.gatehouse, &ops, &request_id, &answer.reason).await?))

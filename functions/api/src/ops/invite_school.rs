@@ -6,6 +6,7 @@ use gatehouse_core::school_actions;
 use gatehouse_model::{ActionOutcome, AppQuery, InviteSchoolRequest};
 
 use crate::extract::{ApiJson, ApiQuery};
+use crate::path::query_id;
 use crate::session::SignedIn;
 use crate::{ApiError, AppState};
 
@@ -15,5 +16,6 @@ pub async fn handle(
     ApiQuery(query): ApiQuery<AppQuery>,
     ApiJson(request): ApiJson<InviteSchoolRequest>,
 ) -> Result<Json<ActionOutcome>, ApiError> {
-    Ok(Json(school_actions::invite_school(&state.gatehouse, &session, query.app.as_deref(), &request).await?))
+    let app = query_id(query.app.as_deref())?;
+    Ok(Json(school_actions::invite_school(&state.gatehouse, &session, app.as_ref(), &request).await?))
 }

@@ -2,20 +2,20 @@
 //! school's MIS agent key; the secret is in this answer only.
 
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use gatehouse_core::{SchoolId, agent_keys};
 use gatehouse_model::AgentKeyIssued;
 
+use crate::path::IdPath;
 use crate::session::SignedInOps;
 use crate::{ApiError, AppState};
 
 pub async fn handle(
     State(state): State<AppState>,
     SignedInOps(_ops): SignedInOps,
-    Path(school_id): Path<String>,
+    IdPath(school_id): IdPath<SchoolId>,
 ) -> Result<Json<AgentKeyIssued>, ApiError> {
-    let school = SchoolId::parse(&school_id)?;
-    let key = agent_keys::issue_by_ops(&state.gatehouse, &school).await?;
+    let key = agent_keys::issue_by_ops(&state.gatehouse, &school_id).await?;
     Ok(Json(AgentKeyIssued {
         school_id: key.school_id.to_string(),
         key_id: key.key_id,

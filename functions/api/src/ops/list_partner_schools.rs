@@ -2,10 +2,11 @@
 
 use axum::Json;
 use axum::extract::State;
-use gatehouse_core::schools;
+use gatehouse_core::{AppId, schools};
 use gatehouse_model::{ListSchoolsQuery, SchoolPage};
 
 use crate::extract::ApiQuery;
+use crate::path::query_id;
 use crate::session::SignedIn;
 use crate::{ApiError, AppState};
 
@@ -14,5 +15,6 @@ pub async fn handle(
     SignedIn(session): SignedIn,
     ApiQuery(query): ApiQuery<ListSchoolsQuery>,
 ) -> Result<Json<SchoolPage>, ApiError> {
-    Ok(Json(schools::list(&state.gatehouse, &session, &query).await?))
+    let app = query_id::<AppId>(query.app.as_deref())?;
+    Ok(Json(schools::list(&state.gatehouse, &session, app.as_ref(), &query).await?))
 }

@@ -4,11 +4,12 @@
 //! respond. Ops see every school's booking.
 
 use axum::Json;
-use axum::extract::{Path, State};
-use gatehouse_core::{SchoolId, onboarding};
+use axum::extract::State;
+use gatehouse_core::{SchoolId, calendar, onboarding};
 use gatehouse_model::{InstallBookingPage, InstallBookingsQuery, InstallMarked, InstallSlots, OfferSlots};
 
 use crate::extract::{ApiJson, ApiQuery};
+use crate::path::IdPath;
 use crate::session::SignedInOps;
 use crate::{ApiError, AppState};
 
@@ -27,7 +28,9 @@ pub async fn offer_slots(
     SignedInOps(_ops): SignedInOps,
     ApiJson(request): ApiJson<OfferSlots>,
 ) -> Result<Json<InstallSlots>, ApiError> {
-    let added = onboarding::offer_day(&state.gatehouse, &request.date, &request.times).await?;
+    let day = calendar::date_field("date", &request.date)?;
+    let times = onboarding::parse_times(&request.times)?;
+    let added = onboarding::offer_day(&state.gatehouse, day, &times).await?;
     Ok(Json(InstallSlots { slots: onboarding::slots_from_today(&state.gatehouse).await?, added }))
 }
 
@@ -45,9 +48,8 @@ pub async fn list_bookings(
 pub async fn mark_installed(
     State(state): State<AppState>,
     SignedInOps(ops): SignedInOps,
-    Path(school_id): Path<String>,
+    IdPath(school_id): IdPath<SchoolId>,
 ) -> Result<Json<InstallMarked>, ApiError> {
-    let school = SchoolId::parse(&school_id)?;
-    let changed = onboarding::mark_installed(&state.gatehouse, &school, &ops.display_name).await?;
-    Ok(Json(InstallMarked { school_id: school.to_string(), changed }))
+    let changed = onboarding::mark_installed(&state.gatehouse, &school_id, &ops.display_name).await?;
+    Ok(Json(InstallMarked { school_id: school_id.to_string(), changed }))
 }

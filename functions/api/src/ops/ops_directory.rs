@@ -3,14 +3,15 @@
 //! correct one entry.
 
 use axum::Json;
-use axum::extract::{Path, State};
-use gatehouse_core::{directory, directory_admin};
+use axum::extract::State;
+use gatehouse_core::{SchoolUrn, directory, directory_admin};
 use gatehouse_model::{
     DirectoryImportQuery, DirectoryImportReport, DirectoryQuery, DirectoryResults, DirectorySchool,
     UpdateDirectorySchool,
 };
 
 use crate::extract::{ApiJson, ApiQuery, ApiText};
+use crate::path::IdPath;
 use crate::session::SignedInOps;
 use crate::{ApiError, AppState};
 
@@ -38,7 +39,7 @@ pub async fn search(
 pub async fn update(
     State(state): State<AppState>,
     SignedInOps(_ops): SignedInOps,
-    Path(urn): Path<String>,
+    IdPath(urn): IdPath<SchoolUrn>,
     ApiJson(update): ApiJson<UpdateDirectorySchool>,
 ) -> Result<Json<DirectorySchool>, ApiError> {
     Ok(Json(directory_admin::edit(&state.gatehouse, &urn, &update).await?))

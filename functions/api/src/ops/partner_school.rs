@@ -2,23 +2,24 @@
 //! in the path and the app in `?app=` (the partner's first when absent), read
 //! once for the tile and every action on it.
 
-use axum::extract::{FromRequestParts, Path};
+use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
-use axum::response::Response;
-use gatehouse_core::Gatehouse;
+use axum::response::{IntoResponse, Response};
 use gatehouse_core::records::SessionRecord;
+use gatehouse_core::{AppId, Gatehouse, SchoolId};
 use gatehouse_model::AppQuery;
 
 use crate::AppState;
 use crate::extract::{ApiQuery, Documented, Reads, part};
+use crate::path::{IdPath, query_id};
 use crate::session::SignedIn;
 
 /// `/api/partner/schools/{school_id}/...?app=`.
 pub struct PartnerSchool {
     state: AppState,
     session: SessionRecord,
-    school_id: String,
-    app: Option<String>,
+    school_id: SchoolId,
+    app: Option<AppId>,
 }
 
 impl FromRequestParts<AppState> for PartnerSchool {
@@ -27,21 +28,24 @@ impl FromRequestParts<AppState> for PartnerSchool {
     /// In the order a handler taking each would read them: the session first.
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Response> {
         let SignedIn(session) = part(parts, state).await?;
-        let Path(school_id) = part(parts, state).await?;
+        let IdPath(school_id) = part(parts, state).await?;
         let ApiQuery(AppQuery { app }) = part(parts, state).await?;
+        let app = query_id(app.as_deref()).map_err(IntoResponse::into_response)?;
         Ok(PartnerSchool { state: state.clone(), session, school_id, app })
     }
 }
 
 impl Documented for PartnerSchool {
     fn add_to(reads: &mut Reads) {
+        IdPath::<SchoolId>::add_to(reads);
+        SignedIn::add_to(reads);
         ApiQuery::<AppQuery>::add_to(reads);
     }
 }
 
 impl PartnerSchool {
     /// What `gatehouse_core::school_actions` takes, in its order.
-    pub fn parts(&self) -> (&Gatehouse, &SessionRecord, Option<&str>, &str) {
-        (&self.state.gatehouse, &self.session, self.app.as_deref(), &self.school_id)
+    pub fn parts(&self) -> (&Gatehouse, &SessionRecord, Option<&AppId>, &SchoolId) {
+        (&self.state.gatehouse, &self.session, self.app.as_ref(), &self.school_id)
     }
 }

@@ -5,13 +5,14 @@
 //! session on a school or ops route is 401, as is any other wrong session.
 
 use axum::Json;
-use axum::extract::{Path, State};
-use gatehouse_core::portal_data;
+use axum::extract::State;
+use gatehouse_core::{AppId, MisId, SchoolId, portal_data};
 use gatehouse_model::{
     ExplainQuery, Explanation, HeldExtractChoice, HeldExtractDecision, HeldExtractDiff, PartnerExplainQuery, SchoolFeed,
 };
 
 use crate::extract::{ApiJson, ApiQuery};
+use crate::path::{IdPath, query_id};
 use crate::session::{SchoolAdmin, SignedIn, SignedInOps, SignedInSchool};
 use crate::{ApiError, AppState};
 
@@ -23,22 +24,24 @@ const OPS_ACTOR: &str = "support";
 pub async fn explain_for_school(
     State(state): State<AppState>,
     SignedInSchool(session): SignedInSchool,
-    Path(app_id): Path<String>,
+    IdPath(app_id): IdPath<AppId>,
     ApiQuery(query): ApiQuery<ExplainQuery>,
 ) -> Result<Json<Explanation>, ApiError> {
-    Ok(Json(portal_data::explain_for_school(&state.gatehouse, &session, &app_id, &query.mis_id).await?))
+    let mis_id = MisId::parse(&query.mis_id)?;
+    Ok(Json(portal_data::explain_for_school(&state.gatehouse, &session, &app_id, &mis_id).await?))
 }
 
 /// `GET /api/partner/schools/{school_id}/explain?app=&mis_id=`.
 pub async fn explain_for_partner(
     State(state): State<AppState>,
     SignedIn(session): SignedIn,
-    Path(school_id): Path<String>,
+    IdPath(school_id): IdPath<SchoolId>,
     ApiQuery(query): ApiQuery<PartnerExplainQuery>,
 ) -> Result<Json<Explanation>, ApiError> {
+    let app = query_id(query.app.as_deref())?;
+    let mis_id = MisId::parse(&query.mis_id)?;
     let explanation =
-        portal_data::explain_for_partner(&state.gatehouse, &session, &school_id, query.app.as_deref(), &query.mis_id)
-            .await?;
+        portal_data::explain_for_partner(&state.gatehouse, &session, &school_id, app.as_ref(), &mis_id).await?;
     Ok(Json(explanation))
 }
 
@@ -80,30 +83,27 @@ pub async fn school_reject(
 pub async fn ops_held(
     State(state): State<AppState>,
     SignedInOps(_): SignedInOps,
-    Path(school_id): Path<String>,
+    IdPath(school_id): IdPath<SchoolId>,
 ) -> Result<Json<HeldExtractDiff>, ApiError> {
-    let school = portal_data::school_for_ops(&school_id)?;
-    Ok(Json(portal_data::held_diff(&state.gatehouse, &school).await?))
+    Ok(Json(portal_data::held_diff(&state.gatehouse, &school_id).await?))
 }
 
 /// `POST /api/ops/schools/{school_id}/held-extract/release` with `{ "held_id" }`.
 pub async fn ops_release(
     State(state): State<AppState>,
     SignedInOps(_): SignedInOps,
-    Path(school_id): Path<String>,
+    IdPath(school_id): IdPath<SchoolId>,
     ApiJson(choice): ApiJson<HeldExtractChoice>,
 ) -> Result<Json<HeldExtractDecision>, ApiError> {
-    let school = portal_data::school_for_ops(&school_id)?;
-    Ok(Json(portal_data::release(&state.gatehouse, &school, &choice, OPS_ACTOR).await?))
+    Ok(Json(portal_data::release(&state.gatehouse, &school_id, &choice, OPS_ACTOR).await?))
 }
 
 /// `POST /api/ops/schools/{school_id}/held-extract/reject` with `{ "held_id" }`.
 pub async fn ops_reject(
     State(state): State<AppState>,
     SignedInOps(_): SignedInOps,
-    Path(school_id): Path<String>,
+    IdPath(school_id): IdPath<SchoolId>,
     ApiJson(choice): ApiJson<HeldExtractChoice>,
 ) -> Result<Json<HeldExtractDecision>, ApiError> {
-    let school = portal_data::school_for_ops(&school_id)?;
-    Ok(Json(portal_data::reject(&state.gatehouse, &school, &choice, OPS_ACTOR).await?))
+    Ok(Json(portal_data::reject(&state.gatehouse, &school_id, &choice, OPS_ACTOR).await?))
 }

@@ -1,7 +1,7 @@
 //! `POST /api/partner/schools/{school_id}/revoke` (P6): revoke today or from a date.
 
 use axum::Json;
-use gatehouse_core::school_actions;
+use gatehouse_core::{calendar, school_actions};
 use gatehouse_model::{ActionOutcome, RevokeRequest};
 
 use super::partner_school::PartnerSchool;
@@ -13,5 +13,6 @@ pub async fn handle(
     ApiJson(request): ApiJson<RevokeRequest>,
 ) -> Result<Json<ActionOutcome>, ApiError> {
     let (gatehouse, session, app, school_id) = school.parts();
-    Ok(Json(school_actions::revoke(gatehouse, session, app, school_id, &request).await?))
+    let on = calendar::date_field("revoke_on", &request.revoke_on)?;
+    Ok(Json(school_actions::revoke(gatehouse, session, app, school_id, &request, on).await?))
 }

@@ -5,12 +5,12 @@
 //! app is 404.
 
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::header::{CACHE_CONTROL, CONTENT_DISPOSITION, CONTENT_TYPE};
 use axum::response::IntoResponse;
 use gatehouse_core::onboarding::{self, Booker};
 use gatehouse_core::receipts::{self, ReceiptFile};
-use gatehouse_core::school_portal;
+use gatehouse_core::{AppId, MisId, ReceiptSeq, SchoolId, calendar, school_portal};
 use gatehouse_model::{
     AddSchoolColleague, AppQuery, BookSlotRequest, RemoveSchoolColleague, SchoolAppDetail, SchoolAppOutcome,
     SchoolAppSettings, SchoolAuthoriseRequest, SchoolDashboard, SchoolDeclineRequest, SchoolOnboarding, SchoolPeople,
@@ -18,6 +18,7 @@ use gatehouse_model::{
 };
 
 use crate::extract::{ApiJson, ApiQuery};
+use crate::path::{IdPath, query_id};
 use crate::session::{SchoolAdmin, SignedIn, SignedInSchool};
 use crate::{ApiError, AppState};
 
@@ -33,7 +34,7 @@ pub async fn list_apps(
 pub async fn get_app(
     State(state): State<AppState>,
     SignedInSchool(session): SignedInSchool,
-    Path(app_id): Path<String>,
+    IdPath(app_id): IdPath<AppId>,
 ) -> Result<Json<SchoolAppDetail>, ApiError> {
     Ok(Json(school_portal::detail(&state.gatehouse, &session, &app_id).await?))
 }
@@ -42,7 +43,7 @@ pub async fn get_app(
 pub async fn update_settings(
     State(state): State<AppState>,
     SchoolAdmin(session): SchoolAdmin,
-    Path(app_id): Path<String>,
+    IdPath(app_id): IdPath<AppId>,
     ApiJson(request): ApiJson<SchoolAppSettings>,
 ) -> Result<Json<SchoolAppOutcome>, ApiError> {
     Ok(Json(school_portal::update_settings(&state.gatehouse, &session, &app_id, &request).await?))
@@ -52,17 +53,18 @@ pub async fn update_settings(
 pub async fn revoke(
     State(state): State<AppState>,
     SchoolAdmin(session): SchoolAdmin,
-    Path(app_id): Path<String>,
+    IdPath(app_id): IdPath<AppId>,
     ApiJson(request): ApiJson<SchoolRevokeRequest>,
 ) -> Result<Json<SchoolAppOutcome>, ApiError> {
-    Ok(Json(school_portal::revoke(&state.gatehouse, &session, &app_id, &request).await?))
+    let on = calendar::date_field("revoke_on", &request.revoke_on)?;
+    Ok(Json(school_portal::revoke(&state.gatehouse, &session, &app_id, &request, on).await?))
 }
 
 /// `POST /api/school/apps/{app_id}/cancel-revocation`.
 pub async fn cancel_revocation(
     State(state): State<AppState>,
     SchoolAdmin(session): SchoolAdmin,
-    Path(app_id): Path<String>,
+    IdPath(app_id): IdPath<AppId>,
 ) -> Result<Json<SchoolAppOutcome>, ApiError> {
     Ok(Json(school_portal::cancel_revocation(&state.gatehouse, &session, &app_id).await?))
 }
@@ -71,7 +73,7 @@ pub async fn cancel_revocation(
 pub async fn authorise(
     State(state): State<AppState>,
     SchoolAdmin(session): SchoolAdmin,
-    Path(app_id): Path<String>,
+    IdPath(app_id): IdPath<AppId>,
     ApiJson(request): ApiJson<SchoolAuthoriseRequest>,
 ) -> Result<Json<SchoolAppOutcome>, ApiError> {
     Ok(Json(school_portal::authorise(&state.gatehouse, &session, &app_id, &request).await?))
@@ -81,7 +83,7 @@ pub async fn authorise(
 pub async fn decline(
     State(state): State<AppState>,
     SchoolAdmin(session): SchoolAdmin,
-    Path(app_id): Path<String>,
+    IdPath(app_id): IdPath<AppId>,
     ApiJson(request): ApiJson<SchoolDeclineRequest>,
 ) -> Result<Json<SchoolAppOutcome>, ApiError> {
     Ok(Json(school_portal::decline(&state.gatehouse, &session, &app_id, &request).await?))
@@ -91,7 +93,7 @@ pub async fn decline(
 pub async fn search_people(
     State(state): State<AppState>,
     SignedInSchool(session): SignedInSchool,
-    Path(app_id): Path<String>,
+    IdPath(app_id): IdPath<AppId>,
     ApiQuery(query): ApiQuery<SchoolPeopleQuery>,
 ) -> Result<Json<SchoolPeople>, ApiError> {
     Ok(Json(school_portal::people(&state.gatehouse, &session, &app_id, query.q.as_deref()).await?))
@@ -101,11 +103,11 @@ pub async fn search_people(
 pub async fn set_person_choice(
     State(state): State<AppState>,
     SchoolAdmin(session): SchoolAdmin,
-    Path(app_id): Path<String>,
+    IdPath(app_id): IdPath<AppId>,
     ApiJson(request): ApiJson<SetPersonChoice>,
 ) -> Result<Json<SchoolPeople>, ApiError> {
-    let people =
-        school_portal::set_person_choice(&state.gatehouse, &session, &app_id, &request.mis_id, request.choice).await?;
+    let mis_id = MisId::parse(request.mis_id.trim())?;
+    let people = school_portal::set_person_choice(&state.gatehouse, &session, &app_id, &mis_id, request.choice).await?;
     Ok(Json(people))
 }
 
@@ -126,19 +128,20 @@ fn attachment(file: ReceiptFile) -> impl IntoResponse {
 pub async fn school_receipt(
     State(state): State<AppState>,
     SignedInSchool(session): SignedInSchool,
-    Path((app_id, seq)): Path<(String, String)>,
+    IdPath((app_id, seq)): IdPath<(AppId, ReceiptSeq)>,
 ) -> Result<impl IntoResponse, ApiError> {
-    Ok(attachment(receipts::for_school(&state.gatehouse, &session, &app_id, &seq).await?))
+    Ok(attachment(receipts::for_school(&state.gatehouse, &session, &app_id, seq).await?))
 }
 
 /// `GET /api/partner/schools/{school_id}/receipts/{seq}?app=`.
 pub async fn partner_receipt(
     State(state): State<AppState>,
     SignedIn(session): SignedIn,
-    Path((school_id, seq)): Path<(String, String)>,
+    IdPath((school_id, seq)): IdPath<(SchoolId, ReceiptSeq)>,
     ApiQuery(query): ApiQuery<AppQuery>,
 ) -> Result<impl IntoResponse, ApiError> {
-    let file = receipts::for_partner(&state.gatehouse, &session, query.app.as_deref(), &school_id, &seq).await?;
+    let app = query_id(query.app.as_deref())?;
+    let file = receipts::for_partner(&state.gatehouse, &session, app.as_ref(), &school_id, seq).await?;
     Ok(attachment(file))
 }
 
@@ -182,7 +185,8 @@ pub async fn book_slot(
     SchoolAdmin(session): SchoolAdmin,
     ApiJson(request): ApiJson<BookSlotRequest>,
 ) -> Result<Json<SchoolOnboarding>, ApiError> {
-    Ok(Json(onboarding::book(&state.gatehouse, &Booker::of(&session), None, &request.slot).await?))
+    let slot = onboarding::parse_slot(&request.slot)?;
+    Ok(Json(onboarding::book(&state.gatehouse, &Booker::of(&session), None, slot).await?))
 }
 
 /// `POST /api/school/onboarding/self-install`: the agent key, shown once.

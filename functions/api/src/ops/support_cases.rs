@@ -3,11 +3,12 @@
 //! support function → respond. Ops see every partner's cases.
 
 use axum::Json;
-use axum::extract::{Path, State};
-use gatehouse_core::cases;
+use axum::extract::State;
+use gatehouse_core::{CaseId, cases};
 use gatehouse_model::{CaseDetail, CasePage, QueueFilter, ReassignCase, SupportQueueQuery, SupportReply};
 
 use crate::extract::{ApiJson, ApiQuery, IdempotencyKey};
+use crate::path::IdPath;
 use crate::session::SignedInOps;
 use crate::{ApiError, AppState};
 
@@ -26,7 +27,7 @@ pub async fn queue(
 pub async fn get(
     State(state): State<AppState>,
     SignedInOps(_ops): SignedInOps,
-    Path(case_id): Path<String>,
+    IdPath(case_id): IdPath<CaseId>,
 ) -> Result<Json<CaseDetail>, ApiError> {
     Ok(Json(cases::get_for_support(&state.gatehouse, &case_id).await?))
 }
@@ -35,7 +36,7 @@ pub async fn get(
 pub async fn reply(
     State(state): State<AppState>,
     SignedInOps(ops): SignedInOps,
-    Path(case_id): Path<String>,
+    IdPath(case_id): IdPath<CaseId>,
     IdempotencyKey(key): IdempotencyKey,
     ApiJson(reply): ApiJson<SupportReply>,
 ) -> Result<Json<CaseDetail>, ApiError> {
@@ -48,7 +49,7 @@ pub async fn reply(
 pub async fn close(
     State(state): State<AppState>,
     SignedInOps(ops): SignedInOps,
-    Path(case_id): Path<String>,
+    IdPath(case_id): IdPath<CaseId>,
 ) -> Result<Json<CaseDetail>, ApiError> {
     Ok(Json(cases::close_as_support(&state.gatehouse, &case_id, &ops.display_name).await?))
 }
@@ -57,7 +58,7 @@ pub async fn close(
 pub async fn reassign(
     State(state): State<AppState>,
     SignedInOps(_ops): SignedInOps,
-    Path(case_id): Path<String>,
+    IdPath(case_id): IdPath<CaseId>,
     ApiJson(request): ApiJson<ReassignCase>,
 ) -> Result<Json<CaseDetail>, ApiError> {
     Ok(Json(cases::reassign(&state.gatehouse, &case_id, request.assignee.as_deref()).await?))

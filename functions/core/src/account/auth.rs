@@ -14,7 +14,7 @@ use sha2::{Digest, Sha256};
 use crate::base::keys::{APP_PREFIX, Key, RateScope};
 use gatehouse_model::SIGN_IN_REQUESTED;
 
-use crate::base::ports::{Condition, DomainEvent, Index, Item, Query, StoreError, TransactWrite, query_all};
+use crate::base::ports::{Condition, DomainEvent, Increment, Index, Item, Query, StoreError, TransactWrite, query_all};
 use crate::store::records::{
     AppRecord, LoginLinkRecord, OpsSessionRecord, OpsUserRecord, PartnerRecord, SchoolSessionRecord, SchoolUserRecord,
     SessionRecord, UserRecord, UserSessionRecord, from_item, to_attributes,
@@ -200,7 +200,10 @@ pub(crate) async fn enforce_rate_limit(
     // Hash the subject: emails and IPs are personal data and keys get logged by tools.
     let subject = hex::encode(Sha256::digest(subject.as_bytes()));
     let key = Key::RateWindow { scope, subject: &subject, window_start };
-    let count = gatehouse.table.add(&key.pk(), &key.sk(), "count", 1, Some(window_end)).await?;
+    let count = gatehouse
+        .table
+        .add(Increment { pk: &key.pk(), sk: &key.sk(), counter: "count", delta: 1, expires_at: Some(window_end) })
+        .await?;
     if count > budget {
         tracing::warn!(scope = ?scope, "sign-in rate limit reached");
         return Err(Error::RateLimited { retry_after_seconds: (window_end - now.timestamp()).max(1) as u64 });

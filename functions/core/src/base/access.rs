@@ -21,7 +21,8 @@ use std::sync::Arc;
 use async_trait::async_trait;
 
 use crate::base::ports::{
-    Condition, DomainEvent, Email, EventBus, Index, Item, Mailer, Query, QueryPage, StoreError, Table, TransactWrite,
+    Condition, DomainEvent, Email, EventBus, Increment, Index, Item, Mailer, Query, QueryPage, StoreError, Table,
+    TransactWrite,
 };
 
 /// One DynamoDB call a function may make, as IAM names it.
@@ -35,6 +36,8 @@ pub enum Verb {
     Delete,
     /// A condition on an item in a transaction, without writing it.
     Check,
+    /// Unconditional puts, many a request (`Table::put_all`).
+    BatchPut,
 }
 
 impl Verb {
@@ -48,6 +51,7 @@ impl Verb {
             Verb::Update => "dynamodb:UpdateItem",
             Verb::Delete => "dynamodb:DeleteItem",
             Verb::Check => "dynamodb:ConditionCheckItem",
+            Verb::BatchPut => "dynamodb:BatchWriteItem",
         }
     }
 }
@@ -81,6 +85,9 @@ const fn update(partitions: &'static [&'static str]) -> Grant {
 }
 const fn delete(partitions: &'static [&'static str]) -> Grant {
     grant(Verb::Delete, Index::Primary, partitions)
+}
+const fn batch_put(partitions: &'static [&'static str]) -> Grant {
+    grant(Verb::BatchPut, Index::Primary, partitions)
 }
 #[allow(dead_code)]
 const fn check(partitions: &'static [&'static str]) -> Grant {
@@ -322,16 +329,16 @@ pub fn needs(function: &str) -> Option<Needs> {
         "list_contacts" => const { Needs { table: &[ get(&[APP_KEY, PARTNER, APP, SCHOOL, PEOPLE]), query(&[PEOPLE, SELECTION]), query_gsi1(&[PEOPLE_CHANGES, SELECTION_CHANGES]), put(&[SHARED]), update(&[USAGE]), ], ..Needs::NONE } },
         "list_groups" => const { Needs { table: &[ get(&[APP_KEY, PARTNER, APP, SCHOOL, PEOPLE]), query(&[PEOPLE, SELECTION]), query_gsi1(&[PEOPLE_CHANGES, SELECTION_CHANGES]), update(&[USAGE]), ], ..Needs::NONE } },
         "explain_person" => const { Needs { table: &[ get(&[APP_KEY, PARTNER, APP, SCHOOL, PEOPLE]), query(&[PEOPLE, SELECTION, SHARED]), update(&[USAGE]), ], ..Needs::NONE } },
-        "push_extract" => const { Needs { table: &[ get(&[AGENT_KEY, SCHOOL, PEOPLE, APP]), query(&[SCHOOL, PEOPLE, HELD]), put(&[PEOPLE, SCHOOL, HELD, APP]), update(&[SCHOOL]), delete(&[HELD]), ], email: true, events: true, outbox: true } },
+        "push_extract" => const { Needs { table: &[ get(&[AGENT_KEY, SCHOOL, PEOPLE, APP]), query(&[SCHOOL, PEOPLE, HELD]), put(&[PEOPLE, SCHOOL, HELD, APP]), batch_put(&[PEOPLE]), update(&[SCHOOL]), delete(&[HELD]), ], email: true, events: true, outbox: true } },
         "get_agent_status" => const { Needs { table: &[get(&[AGENT_KEY, SCHOOL])], ..Needs::NONE } },
         "explain_school_person" => const { Needs { table: &[get(&[SCHOOL_SESSION, APP, PARTNER, SCHOOL, PEOPLE]), query(&[SELECTION])], ..Needs::NONE } },
         "explain_partner_school_person" => const { Needs { table: &[get(&[SESSION, APP, PARTNER, SCHOOL, PEOPLE]), query(&[SELECTION, SHARED])], ..Needs::NONE } },
         "get_school_feed" => const { Needs { table: &[get(&[SCHOOL_SESSION, SCHOOL, USAGE]), query(&[SCHOOL])], ..Needs::NONE } },
         "get_school_held_extract" => const { Needs { table: &[get(&[SCHOOL_SESSION, SCHOOL, PEOPLE]), query(&[HELD, PEOPLE])], ..Needs::NONE } },
-        "release_school_held_extract" => const { Needs { table: &[ get(&[SCHOOL_SESSION, SCHOOL, PEOPLE, APP]), query(&[SCHOOL, PEOPLE, HELD]), put(&[PEOPLE, SCHOOL, HELD, APP]), update(&[SCHOOL]), delete(&[HELD]), ], email: true, events: true, outbox: true } },
+        "release_school_held_extract" => const { Needs { table: &[ get(&[SCHOOL_SESSION, SCHOOL, PEOPLE, APP]), query(&[SCHOOL, PEOPLE, HELD]), put(&[PEOPLE, SCHOOL, HELD, APP]), batch_put(&[PEOPLE]), update(&[SCHOOL]), delete(&[HELD]), ], email: true, events: true, outbox: true } },
         "reject_school_held_extract" => const { Needs { table: &[ get(&[SCHOOL_SESSION, SCHOOL, PEOPLE, APP]), query(&[SCHOOL, PEOPLE, HELD]), put(&[PEOPLE, SCHOOL, HELD, APP]), update(&[SCHOOL]), delete(&[HELD]), ], email: true, events: true, outbox: true } },
-        "get_ops_held_extract" => const { Needs { table: &[get(&[OPS_SESSION, SCHOOL]), query(&[HELD, PEOPLE])], ..Needs::NONE } },
-        "release_ops_held_extract" => const { Needs { table: &[ get(&[OPS_SESSION, SCHOOL, PEOPLE, APP]), query(&[SCHOOL, PEOPLE, HELD]), put(&[PEOPLE, SCHOOL, HELD, APP]), update(&[SCHOOL]), delete(&[HELD]), ], email: true, events: true, outbox: true } },
+        "get_ops_held_extract" => const { Needs { table: &[get(&[OPS_SESSION, SCHOOL, PEOPLE]), query(&[HELD, PEOPLE])], ..Needs::NONE } },
+        "release_ops_held_extract" => const { Needs { table: &[ get(&[OPS_SESSION, SCHOOL, PEOPLE, APP]), query(&[SCHOOL, PEOPLE, HELD]), put(&[PEOPLE, SCHOOL, HELD, APP]), batch_put(&[PEOPLE]), update(&[SCHOOL]), delete(&[HELD]), ], email: true, events: true, outbox: true } },
         "reject_ops_held_extract" => const { Needs { table: &[ get(&[OPS_SESSION, SCHOOL, PEOPLE, APP]), query(&[SCHOOL, PEOPLE, HELD]), put(&[PEOPLE, SCHOOL, HELD, APP]), update(&[SCHOOL]), delete(&[HELD]), ], email: true, events: true, outbox: true } },
         "apply_revocations" => const { Needs { table: &[ get(&[APP, PARTNER]), query(&[REVOCATIONS_DUE, LOG]), put(&[APP, LOG, SCHOOL]), delete(&[REVOCATIONS_DUE]), ], email: true, events: true, outbox: true } },
         "list_partner_cases" => const { Needs { table: &[get(&[SESSION]), query_gsi1(&[PARTNER_CASES])], ..Needs::NONE } },
@@ -459,16 +466,16 @@ impl Table for Enforced<dyn Table> {
         self.0.transact(writes).await
     }
 
-    async fn add(
-        &self,
-        pk: &str,
-        sk: &str,
-        counter: &str,
-        delta: i64,
-        expires_at: Option<i64>,
-    ) -> Result<i64, StoreError> {
-        check_table(Verb::Update, Index::Primary, pk)?;
-        self.0.add(pk, sk, counter, delta, expires_at).await
+    async fn put_all(&self, items: Vec<Item>) -> Result<(), StoreError> {
+        for item in &items {
+            check_table(Verb::BatchPut, Index::Primary, &item.pk)?;
+        }
+        self.0.put_all(items).await
+    }
+
+    async fn add(&self, increment: Increment<'_>) -> Result<i64, StoreError> {
+        check_table(Verb::Update, Index::Primary, increment.pk)?;
+        self.0.add(increment).await
     }
 
     async fn query(&self, query: Query) -> Result<QueryPage, StoreError> {

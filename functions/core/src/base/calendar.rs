@@ -4,6 +4,8 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use chrono_tz::Europe::London;
 
+use crate::{Error, Result};
+
 /// The date in the UK at `now`.
 pub fn uk_date(now: DateTime<Utc>) -> NaiveDate {
     now.with_timezone(&London).date_naive()
@@ -21,6 +23,12 @@ pub fn shaped(raw: &str, pattern: &str) -> bool {
 /// A `YYYY-MM-DD` date, exactly.
 pub fn parse_date(raw: &str) -> Option<NaiveDate> {
     shaped(raw, "9999-99-99").then(|| NaiveDate::parse_from_str(raw, "%Y-%m-%d").ok()).flatten()
+}
+
+/// The `YYYY-MM-DD` date a request sends in `field`, trimmed: how the edge
+/// reads one, so the rules get a date, never its text.
+pub fn date_field(field: &'static str, raw: &str) -> Result<NaiveDate> {
+    parse_date(raw.trim()).ok_or_else(|| Error::invalid(field, "give the date as YYYY-MM-DD"))
 }
 
 #[cfg(test)]
@@ -45,5 +53,11 @@ mod tests {
         {
             assert_eq!(parse_date(bad), None, "{bad}");
         }
+    }
+
+    #[test]
+    fn a_date_field_is_trimmed_and_named_when_refused() {
+        assert_eq!(date_field("revoke_on", " 2026-11-23 ").unwrap(), NaiveDate::from_ymd_opt(2026, 11, 23).unwrap());
+        assert!(matches!(date_field("date", "23/11/2026"), Err(Error::Invalid { field: "date", .. })));
     }
 }

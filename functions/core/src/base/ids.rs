@@ -26,6 +26,26 @@ macro_rules! parsed_from_string {
     };
 }
 
+/// The rest of a string newtype whose `parse` is its own: `as_str`, serde
+/// through `parse`, and `Display` as the string.
+macro_rules! string_newtype {
+    ($name:ident) => {
+        impl $name {
+            pub fn as_str(&self) -> &str {
+                &self.0
+            }
+        }
+
+        parsed_from_string!($name);
+
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(&self.0)
+            }
+        }
+    };
+}
+
 /// Declares a string id newtype with a parser that accepts `[A-Za-z0-9_-]`,
 /// 1 to 64 characters: safe inside a key and a URL without escaping.
 macro_rules! string_id {
@@ -46,19 +66,9 @@ macro_rules! string_id {
                     Err(Error::invalid($field, "use 1 to 64 letters, digits, '-' or '_'"))
                 }
             }
-
-            pub fn as_str(&self) -> &str {
-                &self.0
-            }
         }
 
-        parsed_from_string!($name);
-
-        impl fmt::Display for $name {
-            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str(&self.0)
-            }
-        }
+        string_newtype!($name);
     };
 }
 
@@ -73,6 +83,10 @@ string_id!(
 string_id!(
     /// Gatehouse's id for a school, stable across URN changes.
     SchoolId, "school_id"
+);
+string_id!(
+    /// One of an app's API keys, as the portal lists it (never its secret).
+    KeyId, "key_id"
 );
 
 /// A school's Unique Reference Number in England and Wales: six digits in
@@ -183,17 +197,95 @@ impl CaseId {
     pub(crate) fn from_number(number: i64) -> Self {
         CaseId(format!("GH-{number:06}"))
     }
+}
 
-    pub fn as_str(&self) -> &str {
-        &self.0
+string_newtype!(CaseId);
+
+/// A person's id in the school's MIS, as the agent sends it: letters,
+/// digits and `-_.:`, 1 to 64 characters, so it goes into keys and URLs.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct MisId(String);
+
+impl MisId {
+    pub fn parse(raw: &str) -> Result<Self> {
+        let ok = !raw.is_empty()
+            && raw.len() <= 64
+            && raw.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b':'));
+        if ok {
+            Ok(MisId(raw.to_owned()))
+        } else {
+            Err(Error::invalid("mis_id", "an MIS id is 1 to 64 letters, digits or - _ . :"))
+        }
     }
 }
 
-parsed_from_string!(CaseId);
+string_newtype!(MisId);
 
-impl fmt::Display for CaseId {
+/// An international school request: `IR-`, then letters, digits and `-`, up
+/// to 40 characters (`IR-<date>-<8 hex>` as issued).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct RequestId(String);
+
+impl RequestId {
+    pub fn parse(raw: &str) -> Result<Self> {
+        let ok =
+            raw.starts_with("IR-") && raw.len() <= 40 && raw.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-');
+        if ok { Ok(RequestId(raw.to_owned())) } else { Err(Error::invalid("request_id", "not a request id")) }
+    }
+}
+
+string_newtype!(RequestId);
+
+/// A webhook delivery: `<event id>.<endpoint id>`, each letters, digits and `_`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct DeliveryId {
+    event: String,
+    endpoint: String,
+}
+
+impl DeliveryId {
+    pub fn parse(raw: &str) -> Result<Self> {
+        let safe = |text: &str| !text.is_empty() && text.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_');
+        match raw.split_once('.') {
+            Some((event, endpoint)) if safe(event) && safe(endpoint) => {
+                Ok(DeliveryId { event: event.to_owned(), endpoint: endpoint.to_owned() })
+            }
+            _ => Err(Error::invalid("delivery_id", "a delivery id is `<event id>.<endpoint id>`")),
+        }
+    }
+
+    pub fn event(&self) -> &str {
+        &self.event
+    }
+
+    pub fn endpoint(&self) -> &str {
+        &self.endpoint
+    }
+}
+
+impl fmt::Display for DeliveryId {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
+        write!(f, "{}.{}", self.event, self.endpoint)
+    }
+}
+
+/// The number of an entry in a link's authorisation log, as a receipt's
+/// address names it: digits from 1, no sign, space or leading zero.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct ReceiptSeq(u32);
+
+impl ReceiptSeq {
+    pub fn parse(raw: &str) -> Result<Self> {
+        let digits = !raw.starts_with('0') && raw.bytes().all(|b| b.is_ascii_digit());
+        match raw.parse::<u32>() {
+            Ok(seq) if digits && seq > 0 => Ok(ReceiptSeq(seq)),
+            _ => Err(Error::invalid("seq", "a receipt number is 1 or more, digits only")),
+        }
+    }
+
+    pub fn get(self) -> u32 {
+        self.0
     }
 }
 
@@ -238,6 +330,48 @@ mod tests {
         assert_eq!(SchoolUrn::parse("INT000042").unwrap(), urn);
         assert!(!SchoolUrn::parse("107100").unwrap().is_international());
         assert!(SchoolUrn::international(0).is_err() && SchoolUrn::international(1_000_000).is_err());
+    }
+
+    #[test]
+    fn mis_ids_take_the_agents_characters_only() {
+        for good in ["S1", "abc-DEF_1.2:3", &"x".repeat(64)] {
+            assert_eq!(MisId::parse(good).unwrap().as_str(), good);
+        }
+        for bad in ["", "a b", "a/b", "a#b", "é", &"x".repeat(65)] {
+            assert!(MisId::parse(bad).is_err(), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn request_ids_start_with_ir() {
+        assert_eq!(RequestId::parse("IR-20261123-ab12cd34").unwrap().as_str(), "IR-20261123-ab12cd34");
+        let long = format!("IR-{}", "1".repeat(38));
+        for bad in ["", "IR_1", "ir-1", "GH-000001", "IR-#x", "IR-../../x", "IR-a.b", &long] {
+            assert!(RequestId::parse(bad).is_err(), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn delivery_ids_are_an_event_and_an_endpoint() {
+        let id = DeliveryId::parse("evt_123.ab12").unwrap();
+        assert_eq!((id.event(), id.endpoint(), id.to_string().as_str()), ("evt_123", "ab12", "evt_123.ab12"));
+        for bad in ["", "evt", ".ab", "evt.", "evt.a.b", "evt-1.ab", "evt.a b"] {
+            assert!(DeliveryId::parse(bad).is_err(), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn receipt_numbers_are_plain_digits_from_one() {
+        assert_eq!(ReceiptSeq::parse("12").unwrap().get(), 12);
+        for bad in ["", "0", "02", "+2", " 2", "2 ", "-1", "x", "99999999999"] {
+            assert!(ReceiptSeq::parse(bad).is_err(), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn key_ids_are_string_ids() {
+        assert!(KeyId::parse("0123456789ab").is_ok());
+        assert!(KeyId::parse(&"k".repeat(65)).is_err() && KeyId::parse("a.b").is_err());
     }
 
     proptest! {

@@ -14,6 +14,8 @@ pub(crate) mod token;
 
 pub use error::{Error, Result};
 pub use gatehouse::{DEFAULT_SUPPORT_EMAIL, Gatehouse, Settings};
-pub use ids::{AppId, CaseId, EmailAddress, PartnerId, SchoolId, SchoolUrn};
+pub use ids::{
+    AppId, CaseId, DeliveryId, EmailAddress, KeyId, MisId, PartnerId, ReceiptSeq, RequestId, SchoolId, SchoolUrn,
+};
 pub use refusal::Refusal;
 pub use token::{Token, TokenHash};

@@ -71,9 +71,9 @@ pub async fn schools(gatehouse: &Gatehouse, caller: &AppCaller) -> Result<AppSch
 }
 
 /// A2 Test Connection for one school.
-pub async fn status(gatehouse: &Gatehouse, caller: &AppCaller, school: &str) -> Result<SchoolConnection> {
+pub async fn status(gatehouse: &Gatehouse, caller: &AppCaller, school_id: &SchoolId) -> Result<SchoolConnection> {
     let unknown = || SchoolConnection {
-        school_id: school.to_owned(),
+        school_id: school_id.to_string(),
         urn: None,
         name: String::new(),
         state: ConnectionState::AwaitingInvitation,
@@ -87,10 +87,9 @@ pub async fn status(gatehouse: &Gatehouse, caller: &AppCaller, school: &str) -> 
         last_extract_at: None,
         last_pull_on: None,
     };
-    // An id that cannot be a school's is a 400 (issue 18); an unknown one
-    // is answered like a school never invited, so nothing can be probed.
-    let school_id = SchoolId::parse(school)?;
-    let key = Key::SchoolLink(&caller.app.app_id, &school_id);
+    // An id that cannot be a school's is refused at the edge (issue 18); an
+    // unknown one is answered like a school never invited, so nothing can be probed.
+    let key = Key::SchoolLink(&caller.app.app_id, school_id);
     match gatehouse.table.get(&key.pk(), &key.sk()).await? {
         Some(item) => {
             let link: SchoolLinkRecord = from_item(&item)?;
@@ -100,7 +99,7 @@ pub async fn status(gatehouse: &Gatehouse, caller: &AppCaller, school: &str) -> 
             }
             let mut connection = connection(caller, &link, uk_date(gatehouse.clock.now()));
             // Freshness (G1): the last day this app pulled, from its usage counters.
-            let last = crate::store::usage::last_pull(gatehouse, &caller.app.app_id, &school_id).await?;
+            let last = crate::store::usage::last_pull(gatehouse, &caller.app.app_id, school_id).await?;
             connection.last_pull_on = last.map(|day| day.to_string());
             Ok(connection)
         }

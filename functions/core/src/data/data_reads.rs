@@ -47,7 +47,7 @@ use crate::data::people::{
 };
 use crate::partner::app_keys::AppCaller;
 use crate::store::records::from_item;
-use crate::{Error, Gatehouse, Result, SchoolId, data::people, data::shared, store::usage};
+use crate::{Error, Gatehouse, MisId, Result, SchoolId, data::people, data::shared, store::usage};
 
 const DEFAULT_LIMIT: u32 = 100;
 const MAX_LIMIT: u32 = 1000;
@@ -177,7 +177,7 @@ fn start(
 pub async fn list(
     gatehouse: &Gatehouse,
     caller: &AppCaller,
-    school: &str,
+    school: &SchoolId,
     resource: Resource,
     query: &DataQuery,
 ) -> Result<DataPage> {
@@ -193,18 +193,15 @@ pub async fn list(
     let committed = load_feed(gatehouse, &access.school).await?.map_or(0, |(feed, _)| feed.committed_seq);
     let now = gatehouse.clock.now().timestamp();
     let mut position = start(query, &access, resource, committed, &selections, now)?;
+    let listing = Listing { gatehouse, access: &access, selections: &selections };
     let mut data = Vec::new();
     let more = loop {
         let remaining = limit - data.len();
         let step = match position.phase {
-            Phase::Full => full_step(gatehouse, &access, &selections, &mut position, remaining, &mut data).await?,
-            Phase::Changes => change_step(gatehouse, &access, &selections, &mut position, remaining, &mut data).await?,
-            Phase::Selections => {
-                selection_step(gatehouse, &access, &selections, &mut position, remaining, &mut data).await?
-            }
-            Phase::Relations => {
-                relation_step(gatehouse, &access, &selections, &mut position, remaining, &mut data).await?
-            }
+            Phase::Full => listing.full(&mut position, remaining, &mut data).await?,
+            Phase::Changes => listing.changes(&mut position, remaining, &mut data).await?,
+            Phase::Selections => listing.reselected(&mut position, remaining, &mut data).await?,
+            Phase::Relations => listing.relations(&mut position, remaining, &mut data).await?,
         };
         match step {
             Step::Exhausted if position.phase == Phase::Changes => {
@@ -229,6 +226,15 @@ pub async fn list(
     };
     shared::record(gatehouse, &access.app, &access.school, resource, shared::person_ids(&data)).await;
     Ok(DataPage { data, next_cursor: more.then(|| encode(&position)), sync_token: encode(&token) })
+}
+
+/// What every step of one page's listing reads: each step adds up to
+/// `remaining` records to `data` and moves `position` on.
+#[derive(Clone, Copy)]
+struct Listing<'a> {
+    gatehouse: &'a Gatehouse,
+    access: &'a Access,
+    selections: &'a Selections,
 }
 
 /// Whether a partition may hold more after a page.
@@ -256,25 +262,6 @@ async fn people_after(
     Ok(gatehouse.table.query(query).await?)
 }
 
-async fn full_step(
-    gatehouse: &Gatehouse,
-    access: &Access,
-    selections: &Selections,
-    position: &mut Position,
-    remaining: usize,
-    data: &mut Vec<DataRecord>,
-) -> Result<Step> {
-    let page = people_after(gatehouse, access, position, remaining).await?;
-    for item in &page.items {
-        let record: PersonRecord = from_item(item)?;
-        if let Some(shown) = redact(access, selections, &record)? {
-            data.push(shown);
-        }
-        position.after = Some(record.id);
-    }
-    Ok(if page.next.is_some() { Step::More } else { Step::Exhausted })
-}
-
 /// Up to `remaining` entries of a change index (`index`, whose items live
 /// under `table_partition`), numbered after the position's last one, or
 /// after `since` on the first page.
@@ -298,67 +285,6 @@ async fn changes_after(
     Ok(gatehouse.table.query(query).await?)
 }
 
-async fn change_step(
-    gatehouse: &Gatehouse,
-    access: &Access,
-    selections: &Selections,
-    position: &mut Position,
-    remaining: usize,
-    data: &mut Vec<DataRecord>,
-) -> Result<Step> {
-    let since = position.since.map_or(0, |(persons, _)| persons);
-    let (index, _) = person_change_index(&access.school, position.resource, 0);
-    let table_partition = people_partition(&access.school);
-    let page = changes_after(gatehouse, position, since, index, table_partition, remaining).await?;
-    for item in &page.items {
-        let record: PersonRecord = from_item(item)?;
-        position.after = Some(record.seq.to_string());
-        // Hidden by the selection rules now, and (selections being reported
-        // separately) hidden when the app last synced: say nothing.
-        if selection_rule(access.mode, selections, record.resource, &record.id).is_err() {
-            continue;
-        }
-        if record.deleted {
-            data.push(deleted(&record.id));
-        } else {
-            // Hidden now by its pupils (a contact): the app may hold it from
-            // when one of them was shared.
-            data.push(redact(access, selections, &record)?.unwrap_or_else(|| deleted(&record.id)));
-        }
-    }
-    Ok(if page.next.is_some() { Step::More } else { Step::Exhausted })
-}
-
-async fn selection_step(
-    gatehouse: &Gatehouse,
-    access: &Access,
-    selections: &Selections,
-    position: &mut Position,
-    remaining: usize,
-    data: &mut Vec<DataRecord>,
-) -> Result<Step> {
-    let since = position.since.map_or(0, |(_, selections)| selections);
-    let (index, _) = selection_change_index(&access.app, &access.school, 0);
-    let table_partition = crate::base::keys::selection_partition(&access.app, &access.school);
-    let page = changes_after(gatehouse, position, since, index, table_partition, remaining).await?;
-    for item in &page.items {
-        let changed: SelectionRecord = from_item(item)?;
-        position.after = Some(changed.seq.to_string());
-        // Changes after this listing's watermark come with the next delta.
-        if changed.seq > position.selections || changed.resource != position.resource {
-            continue;
-        }
-        let Some(record) = load_person(gatehouse, &access.school, changed.resource, &changed.mis_id).await? else {
-            continue;
-        };
-        match redact(access, selections, &record)? {
-            Some(shown) => data.push(shown),
-            None => data.push(deleted(&record.id)),
-        }
-    }
-    Ok(if page.next.is_some() { Step::More } else { Step::Exhausted })
-}
-
 /// The persons a contact or group of this listing may name whose selection
 /// changed within the delta (after the token, up to the listing's
 /// watermark; later ones come with the next delta).
@@ -377,72 +303,135 @@ fn changed_named(selections: &Selections, position: &Position) -> HashSet<String
         .collect()
 }
 
-/// Sends again the contacts or groups naming a person whose selection
-/// changed: a walk of the resource, as a full listing (no read when none
-/// changed, the usual case).
-async fn relation_step(
-    gatehouse: &Gatehouse,
-    access: &Access,
-    selections: &Selections,
-    position: &mut Position,
-    remaining: usize,
-    data: &mut Vec<DataRecord>,
-) -> Result<Step> {
-    let changed = changed_named(selections, position);
-    if changed.is_empty() {
-        return Ok(Step::Exhausted);
-    }
-    let page = people_after(gatehouse, access, position, remaining).await?;
-    for item in &page.items {
-        let record: PersonRecord = from_item(item)?;
-        position.after = Some(record.id.clone());
-        // A contact hidden by its own selection is never mentioned here:
-        // hidden all along, or reported with the selection changes.
-        if record.deleted || selection_rule(access.mode, selections, record.resource, &record.id).is_err() {
-            continue;
+impl Listing<'_> {
+    /// A full listing: the people after the position, as the app may see them.
+    async fn full(self, position: &mut Position, remaining: usize, data: &mut Vec<DataRecord>) -> Result<Step> {
+        let Listing { gatehouse, access, selections } = self;
+        let page = people_after(gatehouse, access, position, remaining).await?;
+        for item in &page.items {
+            let record: PersonRecord = from_item(item)?;
+            if let Some(shown) = redact(access, selections, &record)? {
+                data.push(shown);
+            }
+            position.after = Some(record.id);
         }
-        if !named_ids(&record).iter().any(|id| changed.contains(*id)) {
-            continue;
-        }
-        data.push(redact(access, selections, &record)?.unwrap_or_else(|| deleted(&record.id)));
+        Ok(if page.next.is_some() { Step::More } else { Step::Exhausted })
     }
-    Ok(if page.next.is_some() { Step::More } else { Step::Exhausted })
+
+    /// A delta: the people changed since the token, as the app may see them now.
+    async fn changes(self, position: &mut Position, remaining: usize, data: &mut Vec<DataRecord>) -> Result<Step> {
+        let Listing { gatehouse, access, selections } = self;
+        let since = position.since.map_or(0, |(persons, _)| persons);
+        let (index, _) = person_change_index(&access.school, position.resource, 0);
+        let table_partition = people_partition(&access.school);
+        let page = changes_after(gatehouse, position, since, index, table_partition, remaining).await?;
+        for item in &page.items {
+            let record: PersonRecord = from_item(item)?;
+            position.after = Some(record.seq.to_string());
+            // Hidden by the selection rules now, and (selections being reported
+            // separately) hidden when the app last synced: say nothing.
+            if selection_rule(access.mode, selections, record.resource, &record.id).is_err() {
+                continue;
+            }
+            if record.deleted {
+                data.push(deleted(&record.id));
+            } else {
+                // Hidden now by its pupils (a contact): the app may hold it from
+                // when one of them was shared.
+                data.push(redact(access, selections, &record)?.unwrap_or_else(|| deleted(&record.id)));
+            }
+        }
+        Ok(if page.next.is_some() { Step::More } else { Step::Exhausted })
+    }
+
+    /// A delta: the people whose selection for the app changed since the token.
+    async fn reselected(self, position: &mut Position, remaining: usize, data: &mut Vec<DataRecord>) -> Result<Step> {
+        let Listing { gatehouse, access, selections } = self;
+        let since = position.since.map_or(0, |(_, selections)| selections);
+        let (index, _) = selection_change_index(&access.app, &access.school, 0);
+        let table_partition = crate::base::keys::selection_partition(&access.app, &access.school);
+        let page = changes_after(gatehouse, position, since, index, table_partition, remaining).await?;
+        for item in &page.items {
+            let changed: SelectionRecord = from_item(item)?;
+            position.after = Some(changed.seq.to_string());
+            // Changes after this listing's watermark come with the next delta.
+            if changed.seq > position.selections || changed.resource != position.resource {
+                continue;
+            }
+            let Some(record) = load_person(gatehouse, &access.school, changed.resource, &changed.mis_id).await? else {
+                continue;
+            };
+            match redact(access, selections, &record)? {
+                Some(shown) => data.push(shown),
+                None => data.push(deleted(&record.id)),
+            }
+        }
+        Ok(if page.next.is_some() { Step::More } else { Step::Exhausted })
+    }
+
+    /// Sends again the contacts or groups naming a person whose selection
+    /// changed: a walk of the resource, as a full listing (no read when none
+    /// changed, the usual case).
+    async fn relations(self, position: &mut Position, remaining: usize, data: &mut Vec<DataRecord>) -> Result<Step> {
+        let Listing { gatehouse, access, selections } = self;
+        let changed = changed_named(selections, position);
+        if changed.is_empty() {
+            return Ok(Step::Exhausted);
+        }
+        let page = people_after(gatehouse, access, position, remaining).await?;
+        for item in &page.items {
+            let record: PersonRecord = from_item(item)?;
+            position.after = Some(record.id.clone());
+            // A contact hidden by its own selection is never mentioned here:
+            // hidden all along, or reported with the selection changes.
+            if record.deleted || selection_rule(access.mode, selections, record.resource, &record.id).is_err() {
+                continue;
+            }
+            if !named_ids(&record).iter().any(|id| changed.contains(*id)) {
+                continue;
+            }
+            data.push(redact(access, selections, &record)?.unwrap_or_else(|| deleted(&record.id)));
+        }
+        Ok(if page.next.is_some() { Step::More } else { Step::Exhausted })
+    }
 }
 
+/// What `student` answers for a pupil hidden from the app and for one that
+/// does not exist (a malformed id included): `explain` says which rule applies.
+pub const STUDENT_NOT_SHARED: &str = "student shared with your app under this id (see the explain endpoint for why)";
+
 /// `GET /api/v1/schools/{school_id}/students/{id}`: one pupil, if shared.
-pub async fn student(gatehouse: &Gatehouse, caller: &AppCaller, school: &str, id: &str) -> Result<DataRecord> {
+pub async fn student(gatehouse: &Gatehouse, caller: &AppCaller, school: &SchoolId, id: &MisId) -> Result<DataRecord> {
     let access = access(gatehouse, &caller.app, school).await?;
     usage::count(gatehouse, &access.app, &access.school).await?;
     require_scope(&access, Resource::Students)?;
     let selections = load_selections(gatehouse, &access.app, &access.school).await?;
-    let record = match people::valid_mis_id(id) {
-        true => load_person(gatehouse, &access.school, Resource::Students, id).await?,
-        false => None,
-    };
+    let record = load_person(gatehouse, &access.school, Resource::Students, id.as_str()).await?;
     let shown = match record {
         Some(record) => redact(&access, &selections, &record)?,
         None => None,
     }
-    // Hidden and missing look the same here; `explain` says which rule applies.
-    .ok_or(Error::NotFound("student shared with your app under this id (see the explain endpoint for why)"))?;
+    // Hidden and missing look the same here.
+    .ok_or(Error::NotFound(STUDENT_NOT_SHARED))?;
     let ids = shared::person_ids(std::slice::from_ref(&shown));
     shared::record(gatehouse, &access.app, &access.school, Resource::Students, ids).await;
     Ok(shown)
 }
 
 /// `GET /api/v1/schools/{school_id}/explain?mis_id=`.
-pub async fn explain(gatehouse: &Gatehouse, caller: &AppCaller, school: &str, mis_id: &str) -> Result<Explanation> {
+pub async fn explain(
+    gatehouse: &Gatehouse,
+    caller: &AppCaller,
+    school_id: &SchoolId,
+    mis_id: &MisId,
+) -> Result<Explanation> {
     // Any school id gets an answer; one with no link to this app is "not
     // authorised", the same as a school that does not exist, so nothing can
-    // be probed. An id that cannot be one, or a malformed MIS id, is a 400
-    // (issue 18): no school or person has it, so refusing says nothing.
-    let school_id = SchoolId::parse(school)?;
-    if !people::valid_mis_id(mis_id) {
-        return Err(Error::invalid("mis_id", "an MIS id is 1 to 64 letters, digits or - _ . :"));
-    }
-    let explanation = people::explain_for_app(gatehouse, &caller.app.app_id, &school_id, mis_id).await?;
+    // be probed. (An id that cannot be one is refused at the edge: no school
+    // or person has it, so refusing says nothing, issue 18.)
+    let explanation = people::explain_for_app(gatehouse, &caller.app.app_id, school_id, mis_id).await?;
     if explanation.reason != ExplainReason::NotAuthorised {
-        usage::count(gatehouse, &caller.app.app_id, &school_id).await?;
+        usage::count(gatehouse, &caller.app.app_id, school_id).await?;
     }
     Ok(explanation)
 }

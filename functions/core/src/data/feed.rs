@@ -20,6 +20,7 @@ pub(crate) const DELETION_WINDOW: Duration = Duration::hours(24);
 
 /// The school's MIS feed: its agent's last push, the committed change
 /// number, the ingest lease and any held extract.
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SchoolFeedRecord {
     pub school_id: SchoolId,
@@ -27,12 +28,12 @@ pub struct SchoolFeedRecord {
     #[serde(default)]
     pub committed_seq: u64,
     /// The last extract applied: what Cache Age counts from.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub last_extract_at: Option<DateTime<Utc>>,
     /// The agent's last push, applied or not: what the Inactive job watches.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub last_push_at: Option<DateTime<Utc>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub last_status: Option<PushStatus>,
     /// Live students, staff and contacts.
     #[serde(default)]
@@ -40,11 +41,11 @@ pub struct SchoolFeedRecord {
     /// Marked by the daily job when the agent fell silent.
     #[serde(default)]
     pub inactive: bool,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub lease: Option<Lease>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub held: Option<HeldExtractRecord>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub deletion_guard_percent: Option<u32>,
     /// Persons deleted by applied pushes (not releases) in the deletion
     /// guard's window, oldest first; older entries are dropped at each push.

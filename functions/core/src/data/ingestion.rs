@@ -13,8 +13,10 @@
 //! `extract_in_progress`, and a lease left by a crashed push runs out after
 //! five minutes. Records whose content did not change are not written, so
 //! the same extract twice changes no record and takes no change number.
-//! Writes go 100 to a transaction; the feed's `committed_seq`, which sync
-//! tokens are cut from, moves only when all of them are in.
+//! The last writes (up to 100) go in one transaction with the feed, and
+//! any before them in batches (`Table::put_all`); the feed's
+//! `committed_seq`, which sync tokens are cut from, moves only in that
+//! transaction, so a reader never sees a number whose record is not in.
 //!
 //! Deletion guard: the feed keeps the persons each push deleted over the
 //! last 24 hours, and a push (full or delta) that would take that window
@@ -46,7 +48,7 @@ use crate::data::feed::{
 use crate::store::domain_events::{self, EventKind};
 // Where the school's links were found before `store::link_loading`; the
 // end-to-end tests still call it here.
-use crate::base::ports::{Condition, Index, Item, Query, StoreError, TransactWrite, query_all};
+use crate::base::ports::{Condition, Increment, Index, Item, Query, StoreError, TransactWrite, query_all};
 use crate::data::people::{PersonRecord, Refusal, digest, valid_mis_id};
 pub use crate::store::links::school_links;
 use crate::store::links::{Change, LoadedLink, commit};
@@ -491,7 +493,7 @@ async fn ingest_claimed(
         // leaves nothing behind, and its retry is the push it would have
         // been); a bigger extract takes its numbers first (a failed push's
         // numbers are skipped, never reused) and writes all but its last
-        // part on its own.
+        // part on its own, in batches.
         let seq_key = Key::PeopleSeq(school);
         let room = TRANSACTION_WRITES.saturating_sub(1 + facts.len() + last.len() + 1);
         let (first, counter) = if count as usize <= room {
@@ -515,7 +517,16 @@ async fn ingest_claimed(
             item.attributes.insert("seq".to_owned(), Value::from(current + count));
             (current + 1, Some(TransactWrite::Put { item, condition }))
         } else {
-            let taken = gatehouse.table.add(&seq_key.pk(), &seq_key.sk(), "seq", count as i64, None).await?;
+            let taken = gatehouse
+                .table
+                .add(Increment {
+                    pk: &seq_key.pk(),
+                    sk: &seq_key.sk(),
+                    counter: "seq",
+                    delta: count as i64,
+                    expires_at: None,
+                })
+                .await?;
             (taken as u64 - count + 1, None)
         };
         let mut seq = first - 1;
@@ -540,9 +551,9 @@ async fn ingest_claimed(
             |record: &PersonRecord| TransactWrite::Put { item: record.item(school), condition: Condition::Always };
         let in_last = if counter.is_some() { records.len() } else { records.len() % TRANSACTION_WRITES };
         let (before, final_part) = records.split_at(records.len() - in_last.min(room));
-        for chunk in before.chunks(TRANSACTION_WRITES) {
-            gatehouse.table.transact(chunk.iter().map(put).collect()).await?;
-        }
+        // Each record stands alone (numbered above, unconditional), so the
+        // parts before the last go as plain batches: a retry writes the same.
+        gatehouse.table.put_all(before.iter().map(|record| record.item(school)).collect()).await?;
         last.extend(final_part.iter().map(put));
         last.extend(counter);
         feed.committed_seq = feed.committed_seq.max(seq);

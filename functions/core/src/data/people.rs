@@ -33,7 +33,7 @@ pub use crate::base::refusal::{Refusal, SYNC_TOKEN_DAYS};
 use crate::partner::permissions::effective_scopes;
 use crate::store::domain_events::{self, EventKind};
 use crate::store::records::{AppRecord, SchoolLinkRecord, Waiting, from_item, to_attributes};
-use crate::{AppId, Error, Gatehouse, Result, SchoolId, data::shared};
+use crate::{AppId, Error, Gatehouse, MisId, Result, SchoolId, data::shared};
 
 /// Days after which a school's data counts as stale (and its agent silent).
 pub const STALE_AFTER_DAYS: i64 = 7;
@@ -271,11 +271,8 @@ pub fn refusal(reason: ExplainReason) -> Error {
 }
 
 /// Reads the link of `app` at `school` and passes it through the gate.
-pub async fn access(gatehouse: &Gatehouse, app: &AppRecord, school: &str) -> Result<Access> {
-    let Ok(school) = SchoolId::parse(school) else {
-        return Err(refusal(ExplainReason::NotAuthorised));
-    };
-    let link = load_link(gatehouse, &app.app_id, &school).await?;
+pub async fn access(gatehouse: &Gatehouse, app: &AppRecord, school: &SchoolId) -> Result<Access> {
+    let link = load_link(gatehouse, &app.app_id, school).await?;
     gate(link, app, crate::base::calendar::uk_date(gatehouse.clock.now())).map_err(refusal)
 }
 
@@ -379,13 +376,10 @@ pub async fn load_person(
 /// in that order (MIS ids are unique per resource), a live one before a
 /// tombstone. All three are read, found or not, so the time an answer takes
 /// does not tell whether the id exists (#18).
-pub async fn find_person(gatehouse: &Gatehouse, school: &SchoolId, mis_id: &str) -> Result<Option<PersonRecord>> {
-    if !valid_mis_id(mis_id) {
-        return Ok(None);
-    }
+pub async fn find_person(gatehouse: &Gatehouse, school: &SchoolId, mis_id: &MisId) -> Result<Option<PersonRecord>> {
     let mut found: Option<PersonRecord> = None;
     for resource in Resource::PERSONS {
-        if let Some(person) = load_person(gatehouse, school, resource, mis_id).await?
+        if let Some(person) = load_person(gatehouse, school, resource, mis_id.as_str()).await?
             && found.as_ref().is_none_or(|earlier| earlier.deleted && !person.deleted)
         {
             found = Some(person);
@@ -394,11 +388,10 @@ pub async fn find_person(gatehouse: &Gatehouse, school: &SchoolId, mis_id: &str)
     Ok(found)
 }
 
-/// MIS ids go into keys and URLs: letters, digits and `-_.:`, up to 64.
+/// MIS ids go into keys and URLs: letters, digits and `-_.:`, up to 64
+/// (`MisId`); for the agent's records, which ingestion checks one by one.
 pub fn valid_mis_id(id: &str) -> bool {
-    !id.is_empty()
-        && id.len() <= 64
-        && id.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b':'))
+    MisId::parse(id).is_ok()
 }
 
 /// S3: the school's people matching `query` (in the name or the MIS id,
@@ -467,7 +460,7 @@ pub async fn selection_writes(
     gatehouse: &Gatehouse,
     app_id: &AppId,
     school_id: &SchoolId,
-    mis_id: &str,
+    mis_id: &MisId,
     choice: SelectionChoice,
     actor_name: &str,
 ) -> Result<Option<SelectionWrites>> {
@@ -531,7 +524,7 @@ pub async fn set_selection(
     gatehouse: &Gatehouse,
     app_id: &AppId,
     school_id: &SchoolId,
-    mis_id: &str,
+    mis_id: &MisId,
     choice: SelectionChoice,
     actor_name: &str,
 ) -> Result<()> {
@@ -576,7 +569,12 @@ const NOT_SHARED: &str = "not shared with your app; the school can tell you why"
 /// "Why is this person missing?" for the school: the first rule that hides
 /// the person, or that they are shared. The same rules as the reads, in the
 /// same order, so the answer agrees with what the app gets.
-pub async fn explain(gatehouse: &Gatehouse, app_id: &AppId, school_id: &SchoolId, mis_id: &str) -> Result<Explanation> {
+pub async fn explain(
+    gatehouse: &Gatehouse,
+    app_id: &AppId,
+    school_id: &SchoolId,
+    mis_id: &MisId,
+) -> Result<Explanation> {
     explain_for(gatehouse, app_id, school_id, mis_id, Audience::School).await
 }
 
@@ -590,7 +588,7 @@ pub async fn explain_for_app(
     gatehouse: &Gatehouse,
     app_id: &AppId,
     school_id: &SchoolId,
-    mis_id: &str,
+    mis_id: &MisId,
 ) -> Result<Explanation> {
     explain_for(gatehouse, app_id, school_id, mis_id, Audience::App).await
 }
@@ -599,7 +597,7 @@ async fn explain_for(
     gatehouse: &Gatehouse,
     app_id: &AppId,
     school_id: &SchoolId,
-    mis_id: &str,
+    mis_id: &MisId,
     audience: Audience,
 ) -> Result<Explanation> {
     let link = load_link(gatehouse, app_id, school_id).await?;
@@ -617,7 +615,7 @@ async fn explain_for(
     let now = gatehouse.clock.now();
     let last_extract_at = feed.as_ref().and_then(|(feed, _)| feed.last_extract_at);
     let mut explanation = Explanation {
-        mis_id: mis_id.to_owned(),
+        mis_id: mis_id.to_string(),
         resource: None,
         shared: false,
         reason: ExplainReason::NotAuthorised,
@@ -652,7 +650,7 @@ async fn explain_for(
         let shared = shared::load(gatehouse, app_id, school_id).await?;
         let held = match &person {
             Some(person) => shared.contains(person.resource, &person.id).then_some(person.resource),
-            None => shared.resource_of(mis_id),
+            None => shared.resource_of(mis_id.as_str()),
         };
         match (held, &person) {
             (Some(_), Some(_)) => {}

@@ -48,15 +48,16 @@ const MAX_TEXT: usize = 5_000;
 const MAX_REASON: usize = 1_000;
 
 /// A support case as stored (on the case item and, copied, on its queue entry).
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CaseRecord {
     pub case_id: CaseId,
     pub partner_id: PartnerId,
     pub partner_name: String,
     pub app_id: AppId,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub school_id: Option<SchoolId>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub school_name: Option<String>,
     pub category: CaseCategory,
     pub summary: String,
@@ -68,18 +69,18 @@ pub struct CaseRecord {
     pub state: CaseState,
     #[serde(default)]
     pub escalated: bool,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub escalation_reason: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub escalated_at: Option<DateTime<Utc>>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub closed_at: Option<DateTime<Utc>>,
     /// Set by the archive job: the case left the Active Cases tab.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub archived_at: Option<DateTime<Utc>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub assignee: Option<String>,
     /// Comments so far; the next one is `comment_seq + 1`.
     #[serde(default)]
@@ -201,12 +202,8 @@ async fn load_with_comments(gatehouse: &Gatehouse, case_id: &CaseId) -> Result<(
 
 /// The signed-in partner's case; another partner's, or a malformed id, is
 /// simply "not found".
-fn partner_case_id(raw: &str) -> Result<CaseId> {
-    CaseId::parse(raw).map_err(|_| Error::NotFound("case"))
-}
-
-async fn load_for_partner(gatehouse: &Gatehouse, session: &SessionRecord, raw: &str) -> Result<LoadedCase> {
-    let loaded = load(gatehouse, &partner_case_id(raw)?).await?;
+async fn load_for_partner(gatehouse: &Gatehouse, session: &SessionRecord, case_id: &CaseId) -> Result<LoadedCase> {
+    let loaded = load(gatehouse, case_id).await?;
     if loaded.case.partner_id != session.partner_id {
         return Err(Error::NotFound("case"));
     }
@@ -397,10 +394,15 @@ async fn open_case_now(
     EmailAddress::parse(&new.contact_email)
         .map_err(|_| Error::invalid("contact_email", "enter an email address like name@company.example"))?;
     required("description", &new.description, MAX_TEXT)?;
-    let app = links::app_of(session, new.app.as_deref())?;
+    // The body's ids (`NewCase` is a wire type of strings): a malformed app
+    // is a field error, as before; any school the partner cannot name is not found.
+    let app = links::app_of(session, new.app.as_deref().map(AppId::parse).transpose()?.as_ref())?;
     let school = match new.school_id.as_deref().map(str::trim).filter(|raw| !raw.is_empty()) {
         // Another partner's school, or one not linked to this app, is not found.
-        Some(raw) => Some(links::load(gatehouse, session, &app, raw).await?.link),
+        Some(raw) => {
+            let school = SchoolId::parse(raw).map_err(|_| Error::NotFound("school"))?;
+            Some(links::load(gatehouse, session, &app, &school).await?.link)
+        }
         None => None,
     };
     // The number is taken in the case's own transaction (issue 18): a failed
@@ -536,9 +538,8 @@ pub async fn list_for_partner(
 }
 
 /// One of the partner's cases with its conversation.
-pub async fn get_for_partner(gatehouse: &Gatehouse, session: &SessionRecord, case_id: &str) -> Result<CaseDetail> {
-    let case_id = partner_case_id(case_id)?;
-    let (loaded, comments) = load_with_comments(gatehouse, &case_id).await?;
+pub async fn get_for_partner(gatehouse: &Gatehouse, session: &SessionRecord, case_id: &CaseId) -> Result<CaseDetail> {
+    let (loaded, comments) = load_with_comments(gatehouse, case_id).await?;
     if loaded.case.partner_id != session.partner_id {
         return Err(Error::NotFound("case"));
     }
@@ -582,7 +583,7 @@ async fn add_comment(
 pub async fn comment_as_partner(
     gatehouse: &Gatehouse,
     session: &SessionRecord,
-    case_id: &str,
+    case_id: &CaseId,
     text: &str,
     idempotency_key: Option<&str>,
 ) -> Result<CaseDetail> {
@@ -603,7 +604,7 @@ pub async fn comment_as_partner(
 pub async fn escalate(
     gatehouse: &Gatehouse,
     session: &SessionRecord,
-    case_id: &str,
+    case_id: &CaseId,
     reason: &str,
 ) -> Result<CaseDetail> {
     let reason = required("reason", reason, MAX_REASON)?;
@@ -647,7 +648,7 @@ async fn close(gatehouse: &Gatehouse, loaded: LoadedCase, by_support: Option<&st
 }
 
 /// The partner closes a case; closing a closed case changes nothing.
-pub async fn close_as_partner(gatehouse: &Gatehouse, session: &SessionRecord, case_id: &str) -> Result<CaseDetail> {
+pub async fn close_as_partner(gatehouse: &Gatehouse, session: &SessionRecord, case_id: &CaseId) -> Result<CaseDetail> {
     let loaded = load_for_partner(gatehouse, session, case_id).await?;
     let id = loaded.case.case_id.clone();
     close(gatehouse, loaded, None).await?;
@@ -657,7 +658,7 @@ pub async fn close_as_partner(gatehouse: &Gatehouse, session: &SessionRecord, ca
 /// Reopens a case closed less than 30 days ago (it then awaits support);
 /// after that it is archived for good (`CaseArchived`). Reopening an open
 /// case changes nothing.
-pub async fn reopen(gatehouse: &Gatehouse, session: &SessionRecord, case_id: &str) -> Result<CaseDetail> {
+pub async fn reopen(gatehouse: &Gatehouse, session: &SessionRecord, case_id: &CaseId) -> Result<CaseDetail> {
     let loaded = load_for_partner(gatehouse, session, case_id).await?;
     let id = loaded.case.case_id.clone();
     if loaded.case.state.is_active() {
@@ -690,24 +691,20 @@ pub async fn queue(
 }
 
 /// Any case, for the support team.
-pub async fn get_for_support(gatehouse: &Gatehouse, case_id: &str) -> Result<CaseDetail> {
-    detail(gatehouse, &CaseId::parse(case_id).map_err(|_| Error::NotFound("case"))?).await
-}
-
-async fn load_for_support(gatehouse: &Gatehouse, case_id: &str) -> Result<LoadedCase> {
-    load(gatehouse, &CaseId::parse(case_id).map_err(|_| Error::NotFound("case"))?).await
+pub async fn get_for_support(gatehouse: &Gatehouse, case_id: &CaseId) -> Result<CaseDetail> {
+    detail(gatehouse, case_id).await
 }
 
 /// A support reply: the case now awaits the partner, whose contact is
 /// emailed. Honours `Idempotency-Key`.
 pub async fn reply_as_support(
     gatehouse: &Gatehouse,
-    case_id: &str,
+    case_id: &CaseId,
     support_name: &str,
     text: &str,
     idempotency_key: Option<&str>,
 ) -> Result<CaseDetail> {
-    let loaded = load_for_support(gatehouse, case_id).await?;
+    let loaded = load(gatehouse, case_id).await?;
     let id = loaded.case.case_id.clone();
     let scope = format!("case_reply\n{id}");
     let author = (CommentAuthor::Support, support_name);
@@ -721,17 +718,17 @@ pub async fn reply_as_support(
 
 /// Support closes a case and the partner contact is told; closing a closed
 /// case changes nothing and tells nobody.
-pub async fn close_as_support(gatehouse: &Gatehouse, case_id: &str, support_name: &str) -> Result<CaseDetail> {
-    let loaded = load_for_support(gatehouse, case_id).await?;
+pub async fn close_as_support(gatehouse: &Gatehouse, case_id: &CaseId, support_name: &str) -> Result<CaseDetail> {
+    let loaded = load(gatehouse, case_id).await?;
     let id = loaded.case.case_id.clone();
     close(gatehouse, loaded, Some(support_name)).await?;
     detail(gatehouse, &id).await
 }
 
 /// Gives the case to a support agent (`None`: nobody).
-pub async fn reassign(gatehouse: &Gatehouse, case_id: &str, assignee: Option<&str>) -> Result<CaseDetail> {
+pub async fn reassign(gatehouse: &Gatehouse, case_id: &CaseId, assignee: Option<&str>) -> Result<CaseDetail> {
     let assignee = assignee.map(|name| required("assignee", name, MAX_NAME)).transpose()?;
-    let loaded = load_for_support(gatehouse, case_id).await?;
+    let loaded = load(gatehouse, case_id).await?;
     let id = loaded.case.case_id.clone();
     if loaded.case.assignee != assignee {
         let mut case = loaded.case.clone();

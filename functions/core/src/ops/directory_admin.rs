@@ -81,11 +81,9 @@ fn verified_domains(raw: &[String]) -> Result<Vec<String>> {
 /// Corrects one entry; its search words follow. An unknown URN is not found:
 /// new register schools come from an import, international ones from an
 /// accepted request.
-pub async fn edit(gatehouse: &Gatehouse, urn: &str, update: &UpdateDirectorySchool) -> Result<DirectorySchool> {
-    // The URN as the path names it, exactly: ` 140013` is no school's (issue 18).
-    let urn = SchoolUrn::parse(urn).ok().filter(|parsed| parsed.as_str() == urn).ok_or(Error::NotFound("school"))?;
+pub async fn edit(gatehouse: &Gatehouse, urn: &SchoolUrn, update: &UpdateDirectorySchool) -> Result<DirectorySchool> {
     let table = gatehouse.table.as_ref();
-    let current = directory::get(table, &urn).await?.ok_or(Error::NotFound("school"))?;
+    let current = directory::get(table, urn).await?.ok_or(Error::NotFound("school"))?;
     let name = text("name", &update.name, 200, "the name")?;
     if name.is_empty() {
         return Err(Error::invalid("name", "give the school's name"));

@@ -26,7 +26,7 @@ use crate::base::ports::{Condition, Email, Index, Item, Query, TransactWrite, qu
 use crate::store::emails::email_templates;
 use crate::store::records::{OpsSessionRecord, SessionRecord, from_item, to_attributes};
 use crate::{
-    EmailAddress, Error, Gatehouse, PartnerId, Result, SchoolUrn, registry::directory, store::idempotency,
+    EmailAddress, Error, Gatehouse, PartnerId, RequestId, Result, SchoolUrn, registry::directory, store::idempotency,
     store::outbox,
 };
 
@@ -43,6 +43,7 @@ pub const PARTNER_PAGE: &str = "/schools/invite/international";
 pub(crate) const INVITE_PAGE: &str = "/schools/invite";
 
 /// An international school request as stored (and, copied, as queued).
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct InternationalRequestRecord {
     pub request_id: String,
@@ -58,13 +59,13 @@ pub struct InternationalRequestRecord {
     pub requested_by_email: EmailAddress,
     pub state: InternationalRequestState,
     pub created_at: DateTime<Utc>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub decided_at: Option<DateTime<Utc>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub decided_by: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub decline_reason: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub urn: Option<SchoolUrn>,
 }
 
@@ -133,12 +134,6 @@ fn new_request_id(now: DateTime<Utc>) -> Result<String> {
     Ok(format!("IR-{}-{}", now.format("%Y%m%d"), hex::encode(bytes)))
 }
 
-/// A request id from a path: anything not shaped like one is simply not found.
-fn parse_request_id(raw: &str) -> Result<String> {
-    let ok = raw.starts_with("IR-") && raw.len() <= 40 && raw.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-');
-    if ok { Ok(raw.to_owned()) } else { Err(Error::NotFound("international school request")) }
-}
-
 /// P7: a partner user asks for a school outside England and Wales. Honours
 /// `Idempotency-Key` (a retry returns the first request, and emails once).
 pub async fn submit(
@@ -161,7 +156,8 @@ pub async fn submit(
     // The change marks the key committed with the request's id: a retry
     // after a later failure answers with that request (issue 18).
     let finish = |note: serde_json::Value| async move {
-        let (record, _) = load(gatehouse, note.as_str().unwrap_or_default()).await?;
+        let id = RequestId::parse(note.as_str().unwrap_or_default())?;
+        let (record, _) = load(gatehouse, &id).await?;
         Ok(wire(record))
     };
     let work = |commit: idempotency::Commit| async move {
@@ -214,9 +210,8 @@ pub async fn queue(gatehouse: &Gatehouse, state: InternationalRequestState) -> R
     Ok(InternationalRequestList { items })
 }
 
-async fn load(gatehouse: &Gatehouse, request_id: &str) -> Result<(InternationalRequestRecord, u64)> {
-    let id = parse_request_id(request_id)?;
-    let key = Key::InternationalRequest(&id);
+async fn load(gatehouse: &Gatehouse, id: &RequestId) -> Result<(InternationalRequestRecord, u64)> {
+    let key = Key::InternationalRequest(id.as_str());
     let item =
         gatehouse.table.get(&key.pk(), &key.sk()).await?.ok_or(Error::NotFound("international school request"))?;
     Ok((from_item(&item)?, item.version))
@@ -266,7 +261,7 @@ fn directory_entry(record: &InternationalRequestRecord, urn: &SchoolUrn, region:
 pub async fn accept(
     gatehouse: &Gatehouse,
     ops: &OpsSessionRecord,
-    request_id: &str,
+    request_id: &RequestId,
     answer: &AcceptInternationalRequest,
 ) -> Result<InternationalRequest> {
     let region = match answer.region.as_deref().map(str::trim) {
@@ -319,7 +314,7 @@ pub async fn accept(
 pub async fn decline(
     gatehouse: &Gatehouse,
     ops: &OpsSessionRecord,
-    request_id: &str,
+    request_id: &RequestId,
     reason: &str,
 ) -> Result<InternationalRequest> {
     let reason = required("reason", reason, MAX_REASON, "the reason, which the partner will read")?;
@@ -396,14 +391,6 @@ fn notice(
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn request_ids_from_paths_are_checked_before_any_read() {
-        assert!(parse_request_id("IR-20261123-ab12cd34").is_ok());
-        for bad in ["", "GH-000001", "IR-#x", "IR-../../x", &format!("IR-{}", "a".repeat(60))] {
-            assert!(matches!(parse_request_id(bad), Err(Error::NotFound(_))), "{bad:?}");
-        }
-    }
 
     #[test]
     fn the_partner_list_sorts_newest_first() {

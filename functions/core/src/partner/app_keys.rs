@@ -13,9 +13,10 @@ use crate::base::ports::{Condition, Index, Query, Table, TransactWrite, query_al
 use crate::partner::school_actions::Actor;
 use crate::store::links::app_of;
 use crate::store::records::{AppRecord, PartnerRecord, SessionRecord, from_item, plain_item};
-use crate::{AppId, Error, Gatehouse, PartnerId, Result, Token, TokenHash};
+use crate::{AppId, Error, Gatehouse, KeyId, PartnerId, Result, Token, TokenHash};
 
 /// A key as stored, in both places.
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct AppKeyRecord {
     pub key_id: String,
@@ -26,7 +27,7 @@ pub struct AppKeyRecord {
     pub created_by: String,
     /// Only in the summary: lets revoking find the lookup item.
     pub secret_hash: TokenHash,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub revoked_at: Option<DateTime<Utc>>,
 }
 
@@ -48,7 +49,7 @@ fn require_admin(session: &SessionRecord) -> Result<()> {
     }
 }
 
-pub async fn list(gatehouse: &Gatehouse, session: &SessionRecord, app: &str) -> Result<AppKeyList> {
+pub async fn list(gatehouse: &Gatehouse, session: &SessionRecord, app: &AppId) -> Result<AppKeyList> {
     let app = app_of(session, Some(app))?;
     let partition = Key::Partner(&session.partner_id).pk();
     let query = Query::partition(Index::Primary, partition).with_prefix(app_key_prefix(&app));
@@ -65,7 +66,7 @@ pub async fn list(gatehouse: &Gatehouse, session: &SessionRecord, app: &str) -> 
 pub async fn create(
     gatehouse: &Gatehouse,
     session: &SessionRecord,
-    app: &str,
+    app: &AppId,
     request: &CreateAppKey,
 ) -> Result<CreatedAppKey> {
     // Another partner's app is not found, whatever the caller's role (#18).
@@ -145,10 +146,10 @@ pub async fn ensure_demo_key(
 }
 
 /// Revokes a key; revoking a revoked key changes nothing.
-pub async fn revoke(gatehouse: &Gatehouse, session: &SessionRecord, app: &str, key_id: &str) -> Result<AppKeyList> {
+pub async fn revoke(gatehouse: &Gatehouse, session: &SessionRecord, app: &AppId, key_id: &KeyId) -> Result<AppKeyList> {
     let app_id = app_of(session, Some(app))?;
     require_admin(session)?;
-    let summary_key = Key::AppKeySummary(&session.partner_id, &app_id, key_id);
+    let summary_key = Key::AppKeySummary(&session.partner_id, &app_id, key_id.as_str());
     let stored = gatehouse.table.get(&summary_key.pk(), &summary_key.sk()).await?.ok_or(Error::NotFound("key"))?;
     let mut record: AppKeyRecord = from_item(&stored)?;
     if record.revoked_at.is_none() {
@@ -164,7 +165,7 @@ pub async fn revoke(gatehouse: &Gatehouse, session: &SessionRecord, app: &str, k
                 },
             ])
             .await?;
-        tracing::info!(partner_id = %session.partner_id, app_id = %app_id, key_id, "API key revoked");
+        tracing::info!(partner_id = %session.partner_id, app_id = %app_id, key_id = %key_id, "API key revoked");
     }
     list(gatehouse, session, app).await
 }

@@ -24,6 +24,7 @@ const MAX_NAME: usize = 100;
 const MAX_ID_STEM: usize = 40;
 
 /// One organisation's line in the console's list.
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PartnerListingRecord {
     pub partner_id: PartnerId,
@@ -32,9 +33,9 @@ pub struct PartnerListingRecord {
     pub app_name: String,
     pub admin_name: String,
     pub admin_email: EmailAddress,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub created_at: Option<DateTime<Utc>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub created_by: Option<String>,
 }
 

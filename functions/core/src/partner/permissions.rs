@@ -43,7 +43,7 @@ fn wire(app: &AppRecord, links: &[(SchoolLinkRecord, u64)]) -> PermissionSet {
     }
 }
 
-pub async fn get(gatehouse: &Gatehouse, session: &SessionRecord, app: &str) -> Result<PermissionSet> {
+pub async fn get(gatehouse: &Gatehouse, session: &SessionRecord, app: &AppId) -> Result<PermissionSet> {
     let app = app_of(session, Some(app))?;
     let (app, _) = app_record(gatehouse, session, &app).await?;
     let links = authorised_links(gatehouse, &app.app_id).await?;
@@ -57,7 +57,7 @@ pub async fn get(gatehouse: &Gatehouse, session: &SessionRecord, app: &str) -> R
 pub async fn update(
     gatehouse: &Gatehouse,
     session: &SessionRecord,
-    app: &str,
+    app: &AppId,
     request: &UpdatePermissionSet,
 ) -> Result<PermissionSetSaved> {
     // Another partner's app is not found, whatever the caller's role (#18).

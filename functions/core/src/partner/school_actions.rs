@@ -5,6 +5,7 @@
 //! and logs nothing. The two that send email (resend, re-invite) also take an
 //! `Idempotency-Key`, so a retried request sends once.
 
+use chrono::NaiveDate;
 use gatehouse_model::{
     AccountKind, ActionOutcome, EstablishmentStatus, InviteRequest, InviteSchoolRequest, LogEvent, RevokeReason,
     RevokeRequest, SchoolAction, SchoolDetail, SchoolView,
@@ -19,16 +20,16 @@ use crate::store::records::{AppRecord, InvitationEmail, SchoolLinkRecord, Sessio
 use crate::store::records::{MemberRecord, from_item};
 use crate::store::transitions::{self, Actor as LinkActor, Revocation};
 use crate::{
-    EmailAddress, Error, Gatehouse, PartnerId, Result, SchoolId, SchoolUrn, partner::invitations, registry::directory,
-    store::authorisation_log, store::idempotency, store::outbox,
+    AppId, EmailAddress, Error, Gatehouse, PartnerId, Result, SchoolId, SchoolUrn, partner::invitations,
+    registry::directory, store::authorisation_log, store::idempotency, store::outbox,
 };
 
 /// `GET /api/partner/schools/{school_id}`.
 pub async fn detail(
     gatehouse: &Gatehouse,
     session: &SessionRecord,
-    app: Option<&str>,
-    school: &str,
+    app: Option<&AppId>,
+    school: &SchoolId,
 ) -> Result<SchoolDetail> {
     let app = app_of(session, app)?;
     let loaded = load(gatehouse, session, &app, school).await?;
@@ -96,7 +97,12 @@ struct Target {
     loaded: LoadedLink,
 }
 
-async fn target(gatehouse: &Gatehouse, session: &SessionRecord, app: Option<&str>, school: &str) -> Result<Target> {
+async fn target(
+    gatehouse: &Gatehouse,
+    session: &SessionRecord,
+    app: Option<&AppId>,
+    school: &SchoolId,
+) -> Result<Target> {
     let app = app_of(session, app)?;
     let loaded = load(gatehouse, session, &app, school).await?;
     let (app, _) = app_record(gatehouse, session, &app).await?;
@@ -130,17 +136,19 @@ fn reason_text(request: &RevokeRequest) -> Result<String> {
 }
 
 /// P6 Revoke Access: today ends access now; a later date schedules it.
+/// `on` is `request.revoke_on`, parsed at the edge.
 pub async fn revoke(
     gatehouse: &Gatehouse,
     session: &SessionRecord,
-    app: Option<&str>,
-    school: &str,
+    app: Option<&AppId>,
+    school: &SchoolId,
     request: &RevokeRequest,
+    on: NaiveDate,
 ) -> Result<ActionOutcome> {
     let Target { app, loaded } = target(gatehouse, session, app, school).await?;
     let link = &loaded.link;
     let today = uk_date(gatehouse.clock.now());
-    let on = transitions::revoke_date(&request.revoke_on, today)?;
+    let on = transitions::revoke_date(on, today)?;
     let reason = reason_text(request)?;
     if link.view == SchoolView::Revoked || link.cancelled_on.is_some() {
         let message = format!("{} has no access to revoke.", link.name);
@@ -171,8 +179,8 @@ pub async fn revoke(
 pub async fn cancel_revocation(
     gatehouse: &Gatehouse,
     session: &SessionRecord,
-    app: Option<&str>,
-    school: &str,
+    app: Option<&AppId>,
+    school: &SchoolId,
 ) -> Result<ActionOutcome> {
     let Target { app, loaded } = target(gatehouse, session, app, school).await?;
     let link = &loaded.link;
@@ -198,8 +206,8 @@ pub enum PriorityAction {
 pub async fn set_priority(
     gatehouse: &Gatehouse,
     session: &SessionRecord,
-    app: Option<&str>,
-    school: &str,
+    app: Option<&AppId>,
+    school: &SchoolId,
     action: PriorityAction,
 ) -> Result<ActionOutcome> {
     let Target { app, loaded } = target(gatehouse, session, app, school).await?;
@@ -225,8 +233,8 @@ pub async fn set_priority(
 pub async fn cancel_invitation(
     gatehouse: &Gatehouse,
     session: &SessionRecord,
-    app: Option<&str>,
-    school: &str,
+    app: Option<&AppId>,
+    school: &SchoolId,
 ) -> Result<ActionOutcome> {
     let Target { app, loaded } = target(gatehouse, session, app, school).await?;
     let link = &loaded.link;
@@ -278,12 +286,12 @@ fn with_contact(link: &mut SchoolLinkRecord, request: &InviteRequest) -> Result<
 pub async fn resend_invitation(
     gatehouse: &Gatehouse,
     session: &SessionRecord,
-    app: Option<&str>,
-    school: &str,
+    app: Option<&AppId>,
+    school: &SchoolId,
     request: &InviteRequest,
     idempotency_key: Option<&str>,
 ) -> Result<ActionOutcome> {
-    let scope = format!("{}#{}#resend#{school}", session.partner_id, app.unwrap_or(""));
+    let scope = format!("{}#{}#resend#{school}", session.partner_id, app.map_or("", AppId::as_str));
     let work = |commit| async move {
         let Target { app, loaded } = target(gatehouse, session, app, school).await?;
         if loaded.link.view != SchoolView::Pending || loaded.link.cancelled_on.is_some() {
@@ -302,8 +310,8 @@ pub async fn resend_invitation(
 async fn finish_sending(
     gatehouse: &Gatehouse,
     session: &SessionRecord,
-    app: Option<&str>,
-    school: &str,
+    app: Option<&AppId>,
+    school: &SchoolId,
     event: LogEvent,
 ) -> Result<ActionOutcome> {
     let Target { app, loaded } = target(gatehouse, session, app, school).await?;
@@ -329,12 +337,12 @@ fn sent_message(event: LogEvent, name: &str, to: &str) -> String {
 pub async fn reinvite(
     gatehouse: &Gatehouse,
     session: &SessionRecord,
-    app: Option<&str>,
-    school: &str,
+    app: Option<&AppId>,
+    school: &SchoolId,
     request: &InviteRequest,
     idempotency_key: Option<&str>,
 ) -> Result<ActionOutcome> {
-    let scope = format!("{}#{}#reinvite#{school}", session.partner_id, app.unwrap_or(""));
+    let scope = format!("{}#{}#reinvite#{school}", session.partner_id, app.map_or("", AppId::as_str));
     let work = |commit| async move {
         let Target { app, loaded } = target(gatehouse, session, app, school).await?;
         let link = &loaded.link;
@@ -460,7 +468,7 @@ impl Actor {
 pub async fn invite_school(
     gatehouse: &Gatehouse,
     session: &SessionRecord,
-    app: Option<&str>,
+    app: Option<&AppId>,
     request: &InviteSchoolRequest,
 ) -> Result<ActionOutcome> {
     let app_id = app_of(session, app)?;

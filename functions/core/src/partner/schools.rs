@@ -20,13 +20,19 @@ use crate::base::ports::{Index, Query, query_all};
 use crate::partner::permissions::needs_reauthorisation;
 use crate::store::links::{app_of, app_record};
 use crate::store::records::{SchoolLinkRecord, SessionRecord, Waiting, from_item};
-use crate::{Error, Gatehouse, Result};
+use crate::{AppId, Error, Gatehouse, Result};
 
 pub const DEFAULT_PAGE_SIZE: u32 = 50;
 pub const MAX_PAGE_SIZE: u32 = 200;
 
-/// One page of a view of the signed-in partner's schools.
-pub async fn list(gatehouse: &Gatehouse, session: &SessionRecord, query: &ListSchoolsQuery) -> Result<SchoolPage> {
+/// One page of a view of the signed-in partner's schools, of `app` (the
+/// partner's first when `None`; `query.app` is the API's to parse).
+pub async fn list(
+    gatehouse: &Gatehouse,
+    session: &SessionRecord,
+    app: Option<&AppId>,
+    query: &ListSchoolsQuery,
+) -> Result<SchoolPage> {
     let page = query.page.unwrap_or(1);
     if page == 0 {
         return Err(Error::invalid("page", "pages are numbered from 1"));
@@ -35,7 +41,7 @@ pub async fn list(gatehouse: &Gatehouse, session: &SessionRecord, query: &ListSc
     if !(1..=MAX_PAGE_SIZE).contains(&page_size) {
         return Err(Error::invalid("page_size", format!("choose 1 to {MAX_PAGE_SIZE} rows per page")));
     }
-    let view = view_rows(gatehouse, session, query).await?;
+    let view = view_rows(gatehouse, session, app, query).await?;
     let total = view.rows.len() as u32;
     let skip = ((page - 1) as usize).saturating_mul(page_size as usize);
     let items = view.rows.into_iter().skip(skip).take(page_size as usize).collect();
@@ -47,9 +53,10 @@ pub async fn list(gatehouse: &Gatehouse, session: &SessionRecord, query: &ListSc
 pub async fn export(
     gatehouse: &Gatehouse,
     session: &SessionRecord,
+    app: Option<&AppId>,
     query: &ListSchoolsQuery,
 ) -> Result<Vec<SchoolRow>> {
-    Ok(view_rows(gatehouse, session, query).await?.rows)
+    Ok(view_rows(gatehouse, session, app, query).await?.rows)
 }
 
 /// A view after search, filters and sort, with what the filter bar needs.
@@ -59,8 +66,13 @@ struct ViewRows {
     mis_options: Vec<String>,
 }
 
-async fn view_rows(gatehouse: &Gatehouse, session: &SessionRecord, query: &ListSchoolsQuery) -> Result<ViewRows> {
-    let app = app_of(session, query.app.as_deref())?;
+async fn view_rows(
+    gatehouse: &Gatehouse,
+    session: &SessionRecord,
+    app: Option<&AppId>,
+    query: &ListSchoolsQuery,
+) -> Result<ViewRows> {
+    let app = app_of(session, app)?;
     // The permission set decides the Re-authorisation column.
     let (app_record, _) = app_record(gatehouse, session, &app).await?;
     let partition = school_view_partition(&app, query.view);

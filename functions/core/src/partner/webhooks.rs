@@ -41,7 +41,7 @@ use crate::base::ports::{Condition, Index, Item, Query, StoreError, WebhookReque
 use crate::store::domain_events::Envelope;
 use crate::store::links::app_of;
 use crate::store::records::{SessionRecord, from_item, plain_item, to_attributes};
-use crate::{AppId, Error, Gatehouse, PartnerId, Result, Token};
+use crate::{AppId, DeliveryId, Error, Gatehouse, PartnerId, Result, Token};
 
 /// Attempts before a delivery becomes a dead letter: one at once, two retries.
 pub const MAX_ATTEMPTS: u32 = 3;
@@ -189,7 +189,7 @@ async fn load(gatehouse: &Gatehouse, app: &AppId) -> Result<Option<(WebhookRecor
 async fn load_for(
     gatehouse: &Gatehouse,
     session: &SessionRecord,
-    app: &str,
+    app: &AppId,
 ) -> Result<(AppId, Option<(WebhookRecord, u64)>)> {
     let app = app_of(session, Some(app))?;
     let loaded = load(gatehouse, &app).await?;
@@ -200,7 +200,7 @@ async fn load_for(
     Ok((app, loaded))
 }
 
-pub async fn settings(gatehouse: &Gatehouse, session: &SessionRecord, app: &str) -> Result<WebhookSettings> {
+pub async fn settings(gatehouse: &Gatehouse, session: &SessionRecord, app: &AppId) -> Result<WebhookSettings> {
     let (app, loaded) = load_for(gatehouse, session, app).await?;
     Ok(settings_of(&app, loaded.as_ref().map(|(record, _)| record), session))
 }
@@ -343,7 +343,7 @@ fn new_endpoint_id() -> Result<String> {
 pub async fn set(
     gatehouse: &Gatehouse,
     session: &SessionRecord,
-    app: &str,
+    app: &AppId,
     request: &SetWebhook,
 ) -> Result<WebhookSaved> {
     let (app, loaded) = load_for(gatehouse, session, app).await?;
@@ -387,7 +387,7 @@ pub async fn set(
 }
 
 /// Replaces the secret at once; the new one is in this response only.
-pub async fn rotate_secret(gatehouse: &Gatehouse, session: &SessionRecord, app: &str) -> Result<WebhookSaved> {
+pub async fn rotate_secret(gatehouse: &Gatehouse, session: &SessionRecord, app: &AppId) -> Result<WebhookSaved> {
     let (app, loaded) = load_for(gatehouse, session, app).await?;
     require_admin(session)?;
     let Some((mut record, version)) = loaded else {
@@ -406,7 +406,7 @@ pub async fn rotate_secret(gatehouse: &Gatehouse, session: &SessionRecord, app: 
 }
 
 /// Deliveries of the last 30 days, newest event first.
-pub async fn deliveries(gatehouse: &Gatehouse, session: &SessionRecord, app: &str) -> Result<WebhookDeliveries> {
+pub async fn deliveries(gatehouse: &Gatehouse, session: &SessionRecord, app: &AppId) -> Result<WebhookDeliveries> {
     let app = app_of(session, Some(app))?;
     let query = Query::partition(Index::Primary, webhook_partition(&app)).with_prefix(WEBHOOK_DELIVERY_PREFIX);
     let now = gatehouse.clock.now().timestamp();
@@ -602,19 +602,12 @@ async fn deliver_event(gatehouse: &Gatehouse, detail: &Value) -> Result<Delivery
 pub async fn redeliver(
     gatehouse: &Gatehouse,
     session: &SessionRecord,
-    app: &str,
-    delivery_id: &str,
+    app: &AppId,
+    delivery: &DeliveryId,
 ) -> Result<WebhookDelivery> {
     let (app, loaded) = load_for(gatehouse, session, app).await?;
     require_admin(session)?;
-    let (event, endpoint) = delivery_id
-        .split_once('.')
-        .filter(|(event, endpoint)| {
-            let safe = |text: &str| !text.is_empty() && text.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_');
-            safe(event) && safe(endpoint)
-        })
-        .ok_or(Error::NotFound("delivery"))?;
-    let key = Key::WebhookDelivery { app: &app, event, endpoint };
+    let key = Key::WebhookDelivery { app: &app, event: delivery.event(), endpoint: delivery.endpoint() };
     let item = gatehouse
         .table
         .get(&key.pk(), &key.sk())

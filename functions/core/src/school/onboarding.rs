@@ -16,7 +16,7 @@
 //! (over `offered_slots`), `ops_bookings` (over `bookings`) and
 //! `mark_installed` are the whole interface; none needs a session.
 
-use chrono::{DateTime, Duration, NaiveDateTime, NaiveTime, SecondsFormat, Utc};
+use chrono::{DateTime, Duration, NaiveDate, NaiveDateTime, NaiveTime, SecondsFormat, Utc};
 use chrono_tz::Europe::London;
 use gatehouse_model::{InstallBooking, InstallStatus, InstallType, SchoolOnboarding, SelfInstallKey};
 use serde::{Deserialize, Serialize};
@@ -34,13 +34,15 @@ pub const SLOT_FORMAT: &str = "%Y-%m-%dT%H:%M";
 pub const BOOKINGS_PAGE: u32 = 50;
 
 /// One offered slot; `booking` is set once a school took it.
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct InstallSlotRecord {
     pub slot: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub booking: Option<BookingRecord>,
 }
 
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct BookingRecord {
     pub school_id: SchoolId,
@@ -49,29 +51,30 @@ pub struct BookingRecord {
     pub urn: String,
     pub booked_by: String,
     /// The booker's address: ops' contact for the install.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub contact_email: Option<String>,
     pub booked_at: DateTime<Utc>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub app_id: Option<AppId>,
     /// Set when ops mark the install done (`mark_installed`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub installed_at: Option<DateTime<Utc>>,
 }
 
 /// A school's onboarding choices and progress.
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct OnboardingRecord {
     pub school_id: SchoolId,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub install_type: Option<InstallType>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub booked_slot: Option<String>,
     #[serde(default)]
     pub agent_key_issued: bool,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub installed_at: Option<DateTime<Utc>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub installed_by: Option<String>,
 }
 
@@ -110,7 +113,8 @@ impl Booker {
     }
 }
 
-/// Parses a slot as written on the wire, to its one stored spelling.
+/// Parses a slot as written on the wire (the edge reads a request's slot
+/// with it; a cursor here), to its one stored spelling.
 pub fn parse_slot(raw: &str) -> Result<NaiveDateTime> {
     Some(raw.trim())
         .filter(|raw| crate::base::calendar::shaped(raw, "9999-99-99T99:99"))
@@ -135,11 +139,10 @@ async fn all_slots(gatehouse: &Gatehouse) -> Result<Vec<(InstallSlotRecord, u64)
 /// Ops: offers slots. A slot already offered (booked or not) is left as
 /// it is, so offering the same list twice changes nothing. Returns how many
 /// were new.
-pub async fn offer_slots(gatehouse: &Gatehouse, slots: &[String]) -> Result<u32> {
+pub async fn offer_slots(gatehouse: &Gatehouse, slots: &[NaiveDateTime]) -> Result<u32> {
     let now = uk_now(gatehouse);
     let mut parsed = Vec::new();
-    for raw in slots {
-        let slot = parse_slot(raw)?;
+    for &slot in slots {
         if slot <= now {
             return Err(Error::invalid("slot", format!("{} is in the past", slot_text(slot))));
         }
@@ -162,15 +165,28 @@ fn uk_today(gatehouse: &Gatehouse) -> NaiveDateTime {
     uk_now(gatehouse).date().and_time(NaiveTime::MIN)
 }
 
-/// Ops: offers `times` (`HH:MM`) on `date` (`YYYY-MM-DD`), each checked
-/// against its own field; then as `offer_slots`. Returns how many were new.
-pub async fn offer_day(gatehouse: &Gatehouse, date: &str, times: &[String]) -> Result<u32> {
-    let day = crate::base::calendar::parse_date(date.trim())
-        .ok_or_else(|| Error::invalid("date", "give the date as YYYY-MM-DD"))?;
+/// The start times of an offer, as the edge reads them: `HH:MM` each,
+/// blanks left out.
+pub fn parse_times(raw: &[String]) -> Result<Vec<NaiveTime>> {
+    let times = raw.iter().map(|time| time.trim()).filter(|time| !time.is_empty());
+    times
+        .map(|time| {
+            Some(time)
+                .filter(|time| crate::base::calendar::shaped(time, "99:99"))
+                .and_then(|time| NaiveTime::parse_from_str(time, "%H:%M").ok())
+                .ok_or_else(|| {
+                    Error::invalid("times", format!("{time} is not a time; give times as HH:MM, e.g. 09:30"))
+                })
+        })
+        .collect()
+}
+
+/// Ops: offers `times` on `day`, each checked against its own field; then
+/// as `offer_slots`. Returns how many were new.
+pub async fn offer_day(gatehouse: &Gatehouse, day: NaiveDate, times: &[NaiveTime]) -> Result<u32> {
     if day < uk_now(gatehouse).date() {
         return Err(Error::invalid("date", "this date is in the past"));
     }
-    let times: Vec<&str> = times.iter().map(|time| time.trim()).filter(|time| !time.is_empty()).collect();
     if times.is_empty() {
         return Err(Error::invalid("times", "give at least one start time, as HH:MM"));
     }
@@ -178,16 +194,12 @@ pub async fn offer_day(gatehouse: &Gatehouse, date: &str, times: &[String]) -> R
         return Err(Error::invalid("times", "offer at most 48 slots at a time"));
     }
     let mut slots = Vec::new();
-    for time in times {
-        let at = Some(time)
-            .filter(|time| crate::base::calendar::shaped(time, "99:99"))
-            .and_then(|time| NaiveTime::parse_from_str(time, "%H:%M").ok())
-            .ok_or_else(|| Error::invalid("times", format!("{time} is not a time; give times as HH:MM, e.g. 09:30")))?;
-        let slot = day.and_time(at);
+    for &time in times {
+        let slot = day.and_time(time);
         if slot <= uk_now(gatehouse) {
-            return Err(Error::invalid("times", format!("{time} today has passed")));
+            return Err(Error::invalid("times", format!("{} today has passed", time.format("%H:%M"))));
         }
-        slots.push(slot_text(slot));
+        slots.push(slot);
     }
     offer_slots(gatehouse, &slots).await
 }
@@ -339,9 +351,9 @@ pub async fn book(
     gatehouse: &Gatehouse,
     booker: &Booker,
     app_id: Option<&AppId>,
-    raw_slot: &str,
+    slot: NaiveDateTime,
 ) -> Result<SchoolOnboarding> {
-    let slot = slot_text(parse_slot(raw_slot)?);
+    let slot = slot_text(slot);
     if slot < slot_text(uk_now(gatehouse)) {
         return Err(Error::invalid("slot", "this slot is in the past; choose another"));
     }

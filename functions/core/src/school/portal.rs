@@ -33,8 +33,8 @@ use crate::store::links::{Change, Effect, LoadedLink, commit, load_for_school};
 use crate::store::records::{AppRecord, SchoolLinkRecord, SchoolSessionRecord, SchoolUserRecord, Waiting, from_item};
 use crate::store::transitions::{self, Actor, Revocation};
 use crate::{
-    EmailAddress, Error, Gatehouse, Result, account::accounts, data::people, store::authorisation_log, store::outbox,
-    store::receipts,
+    AppId, EmailAddress, Error, Gatehouse, MisId, Result, account::accounts, data::people, store::authorisation_log,
+    store::outbox, store::receipts,
 };
 
 /// A dashboard row as it holds on `today`: past its revocation date an app
@@ -129,7 +129,7 @@ pub async fn detail_of(gatehouse: &Gatehouse, app: &AppRecord, link: &SchoolLink
 }
 
 /// `GET /api/school/apps/{app_id}`.
-pub async fn detail(gatehouse: &Gatehouse, session: &SchoolSessionRecord, app: &str) -> Result<SchoolAppDetail> {
+pub async fn detail(gatehouse: &Gatehouse, session: &SchoolSessionRecord, app: &AppId) -> Result<SchoolAppDetail> {
     let (loaded, app) = load_for_school(gatehouse, session, app).await?;
     detail_of(gatehouse, &app, &loaded.link).await
 }
@@ -186,7 +186,7 @@ async fn commit_with_receipts(
 pub async fn update_settings(
     gatehouse: &Gatehouse,
     session: &SchoolSessionRecord,
-    app: &str,
+    app: &AppId,
     request: &SchoolAppSettings,
 ) -> Result<SchoolAppOutcome> {
     require_admin(session)?;
@@ -240,18 +240,19 @@ pub async fn update_settings(
 
 /// `POST /api/school/apps/{app_id}/revoke`: today ends access now; a later
 /// date schedules it (Revoke Pending). The partner's revoke rules, with the
-/// school as the actor.
+/// school as the actor. `on` is `request.revoke_on`, parsed at the edge.
 pub async fn revoke(
     gatehouse: &Gatehouse,
     session: &SchoolSessionRecord,
-    app: &str,
+    app: &AppId,
     request: &SchoolRevokeRequest,
+    on: NaiveDate,
 ) -> Result<SchoolAppOutcome> {
     require_admin(session)?;
     let (loaded, app) = load_for_school(gatehouse, session, app).await?;
     let link = &loaded.link;
     let today = uk_date(gatehouse.clock.now());
-    let on = transitions::revoke_date(&request.revoke_on, today)?;
+    let on = transitions::revoke_date(on, today)?;
     let note = request.note.as_deref().map(str::trim).filter(|note| !note.is_empty());
     if note.is_some_and(|note| note.chars().count() > 500) {
         return Err(Error::invalid("note", "keep the note under 500 characters"));
@@ -284,7 +285,7 @@ pub async fn revoke(
 pub async fn cancel_revocation(
     gatehouse: &Gatehouse,
     session: &SchoolSessionRecord,
-    app: &str,
+    app: &AppId,
 ) -> Result<SchoolAppOutcome> {
     require_admin(session)?;
     let (loaded, app) = load_for_school(gatehouse, session, app).await?;
@@ -308,7 +309,7 @@ pub async fn cancel_revocation(
 pub async fn authorise(
     gatehouse: &Gatehouse,
     session: &SchoolSessionRecord,
-    app: &str,
+    app: &AppId,
     request: &SchoolAuthoriseRequest,
 ) -> Result<SchoolAppOutcome> {
     require_admin(session)?;
@@ -418,7 +419,7 @@ pub async fn authorise(
 pub async fn decline(
     gatehouse: &Gatehouse,
     session: &SchoolSessionRecord,
-    app: &str,
+    app: &AppId,
     request: &SchoolDeclineRequest,
 ) -> Result<SchoolAppOutcome> {
     require_admin(session)?;
@@ -459,7 +460,7 @@ pub const PEOPLE_SEARCH_LIMIT: usize = 50;
 pub async fn people(
     gatehouse: &Gatehouse,
     session: &SchoolSessionRecord,
-    app: &str,
+    app: &AppId,
     query: Option<&str>,
 ) -> Result<SchoolPeople> {
     let (loaded, _) = load_for_school(gatehouse, session, app).await?;
@@ -495,8 +496,8 @@ pub async fn people(
 pub async fn set_person_choice(
     gatehouse: &Gatehouse,
     session: &SchoolSessionRecord,
-    app: &str,
-    mis_id: &str,
+    app: &AppId,
+    mis_id: &MisId,
     choice: SelectionChoice,
 ) -> Result<SchoolPeople> {
     require_admin(session)?;
@@ -504,10 +505,6 @@ pub async fn set_person_choice(
     let link = &loaded.link;
     if link.view == SchoolView::Revoked {
         return Err(Error::invalid("app_id", "access to this app was revoked; there is nobody to include or exclude"));
-    }
-    let mis_id = mis_id.trim();
-    if !people::valid_mis_id(mis_id) {
-        return Err(Error::invalid("mis_id", "not a valid MIS id"));
     }
     let person = people::find_person(gatehouse, &link.school_id, mis_id).await?.ok_or(Error::NotFound("person"))?;
     let before = people::selections(gatehouse, &link.app_id, &link.school_id)
@@ -553,7 +550,7 @@ pub async fn set_person_choice(
             }
         }
     }
-    people(gatehouse, session, app, Some(mis_id)).await
+    people(gatehouse, session, app, Some(mis_id.as_str())).await
 }
 
 email_templates!(SchoolWelcomeMail, "school_welcome.txt", "school_welcome.html" {

@@ -18,29 +18,20 @@ use gatehouse_model::{
 };
 
 use crate::data::feed::{HeldExtractRecord, load_feed};
-use crate::data::people::{self, STALE_AFTER_DAYS, valid_mis_id};
+use crate::data::people::{self, STALE_AFTER_DAYS};
 use crate::store::links::{app_of, load};
 use crate::store::records::{SchoolSessionRecord, SessionRecord};
-use crate::{AppId, Error, Gatehouse, Result, SchoolId, data::held_extracts, school::portal, store::usage};
-
-fn check_mis_id(mis_id: &str) -> Result<()> {
-    if valid_mis_id(mis_id) {
-        Ok(())
-    } else {
-        Err(Error::invalid("mis_id", "an MIS id is 1 to 64 letters, digits or - _ . :"))
-    }
-}
+use crate::{AppId, Gatehouse, MisId, Result, SchoolId, data::held_extracts, school::portal, store::usage};
 
 /// `GET /api/school/apps/{app_id}/explain?mis_id=`: why the app cannot see
 /// someone, for the signed-in school (its own link to the app only).
 pub async fn explain_for_school(
     gatehouse: &Gatehouse,
     session: &SchoolSessionRecord,
-    app: &str,
-    mis_id: &str,
+    app: &AppId,
+    mis_id: &MisId,
 ) -> Result<Explanation> {
     let (loaded, _) = crate::store::links::load_for_school(gatehouse, session, app).await?;
-    check_mis_id(mis_id)?;
     people::explain(gatehouse, &loaded.link.app_id, &session.school_id, mis_id).await
 }
 
@@ -51,19 +42,13 @@ pub async fn explain_for_school(
 pub async fn explain_for_partner(
     gatehouse: &Gatehouse,
     session: &SessionRecord,
-    school: &str,
-    app: Option<&str>,
-    mis_id: &str,
+    school: &SchoolId,
+    app: Option<&AppId>,
+    mis_id: &MisId,
 ) -> Result<Explanation> {
-    let app = app_of(session, app).map_err(|_| Error::NotFound("app"))?;
+    let app = app_of(session, app)?;
     let loaded = load(gatehouse, session, &app, school).await?;
-    check_mis_id(mis_id)?;
     people::explain_for_app(gatehouse, &app, &loaded.link.school_id, mis_id).await
-}
-
-/// Support names a school by id; one that does not parse is not found.
-pub fn school_for_ops(raw: &str) -> Result<SchoolId> {
-    SchoolId::parse(raw).map_err(|_| Error::NotFound("school"))
 }
 
 /// What releasing the school's held extract would change (the school's

@@ -13,6 +13,7 @@ use crate::{AppId, PartnerId, SchoolId};
 
 /// The dashboard's copy of one link, under its school. Carries `app_id` and
 /// `partner_id` first: `ingestion::school_links` reads it as its pointer.
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SchoolAppEntry {
     pub app_id: AppId,
@@ -28,22 +29,22 @@ pub struct SchoolAppEntry {
     pub granted_scopes: ScopeSet,
     #[serde(default)]
     pub asking_for_more: ScopeSet,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub gdpr_mode: Option<GdprMode>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub feed_status: Option<FeedStatus>,
     pub install_status: InstallStatus,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub mis: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub authorised_on: Option<NaiveDate>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub authorised_by: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub revoke_on: Option<NaiveDate>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub revoked_on: Option<NaiveDate>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub invited_on: Option<NaiveDate>,
 }
 

@@ -29,12 +29,9 @@ pub fn link_item(link: &SchoolLinkRecord, version: u64) -> Item {
 
 /// Which of the signed-in partner's apps a request is about: the one named,
 /// or the first. Another partner's app is "not found", never "forbidden".
-pub fn app_of(session: &SessionRecord, requested: Option<&str>) -> Result<AppId> {
+pub fn app_of(session: &SessionRecord, requested: Option<&AppId>) -> Result<AppId> {
     let chosen = match requested {
-        Some(raw) => {
-            let wanted = AppId::parse(raw)?;
-            session.apps.iter().find(|app| app.app_id == wanted.as_str())
-        }
+        Some(wanted) => session.apps.iter().find(|app| app.app_id == wanted.as_str()),
         None => session.apps.first(),
     };
     let app = chosen.ok_or(Error::NotFound("app"))?;
@@ -48,11 +45,15 @@ pub async fn app_record(gatehouse: &Gatehouse, session: &SessionRecord, app: &Ap
     Ok((from_item(&item)?, item.version))
 }
 
-/// The signed-in partner's link to a school. Another partner's school, and a
-/// school id that does not parse, are both simply "not found".
-pub async fn load(gatehouse: &Gatehouse, session: &SessionRecord, app: &AppId, school: &str) -> Result<LoadedLink> {
-    let school = SchoolId::parse(school).map_err(|_| Error::NotFound("school"))?;
-    let key = Key::SchoolLink(app, &school);
+/// The signed-in partner's link to a school. Another partner's school is
+/// simply "not found".
+pub async fn load(
+    gatehouse: &Gatehouse,
+    session: &SessionRecord,
+    app: &AppId,
+    school: &SchoolId,
+) -> Result<LoadedLink> {
+    let key = Key::SchoolLink(app, school);
     let item = gatehouse.table.get(&key.pk(), &key.sk()).await?.ok_or(Error::NotFound("school"))?;
     let link: SchoolLinkRecord = from_item(&item)?;
     if link.partner_id != session.partner_id {
@@ -67,16 +68,15 @@ pub async fn load(gatehouse: &Gatehouse, session: &SessionRecord, app: &AppId, s
 pub async fn load_for_school(
     gatehouse: &Gatehouse,
     session: &SchoolSessionRecord,
-    app: &str,
+    app_id: &AppId,
 ) -> Result<(LoadedLink, AppRecord)> {
-    let app_id = AppId::parse(app).map_err(|_| Error::NotFound("app"))?;
-    let key = Key::SchoolLink(&app_id, &session.school_id);
+    let key = Key::SchoolLink(app_id, &session.school_id);
     let item = gatehouse.table.get(&key.pk(), &key.sk()).await?.ok_or(Error::NotFound("app"))?;
     let link: SchoolLinkRecord = from_item(&item)?;
     if link.school_id != session.school_id || link.cancelled_on.is_some() {
         return Err(Error::NotFound("app"));
     }
-    let app_key = Key::App(&link.partner_id, &app_id);
+    let app_key = Key::App(&link.partner_id, app_id);
     let app_record = gatehouse.table.get(&app_key.pk(), &app_key.sk()).await?.ok_or(Error::NotFound("app"))?;
     Ok((LoadedLink { link, version: item.version }, from_item(&app_record)?))
 }

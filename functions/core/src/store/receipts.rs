@@ -16,7 +16,7 @@ use crate::store::link_loading::{app_of, app_record, load, load_for_school};
 use crate::store::records::{
     LogEntryRecord, PartnerRecord, SchoolLinkRecord, SchoolSessionRecord, SessionRecord, from_item,
 };
-use crate::{AppId, EmailAddress, Error, Gatehouse, Result, store::authorisation_log};
+use crate::{AppId, EmailAddress, Error, Gatehouse, ReceiptSeq, Result, SchoolId, store::authorisation_log};
 
 /// Whether an entry of this kind has a receipt.
 pub fn has_receipt(event: LogEvent) -> bool {
@@ -89,12 +89,6 @@ fn rendering(error: askama::Error) -> Error {
     Error::Unavailable(anyhow::Error::new(error).context("rendering a receipt"))
 }
 
-fn parse_seq(raw: &str) -> Result<u32> {
-    // Digits only, as the log numbers its entries: not ` 2`, `+2` or `02` (issue 18).
-    let digits = !raw.starts_with('0') && raw.bytes().all(|b| b.is_ascii_digit());
-    raw.parse::<u32>().ok().filter(|seq| digits && *seq > 0).ok_or(Error::NotFound("receipt"))
-}
-
 /// Renders entry `seq` of a link's log as a receipt file.
 fn render(
     link: &SchoolLinkRecord,
@@ -142,14 +136,13 @@ async fn partner_name(gatehouse: &Gatehouse, link: &SchoolLinkRecord) -> Result<
 pub async fn for_school(
     gatehouse: &Gatehouse,
     session: &SchoolSessionRecord,
-    app: &str,
-    seq: &str,
+    app: &AppId,
+    seq: ReceiptSeq,
 ) -> Result<ReceiptFile> {
     let (loaded, app) = load_for_school(gatehouse, session, app).await?;
-    let seq = parse_seq(seq)?;
     let log = authorisation_log::read(gatehouse.table.as_ref(), &app.app_id, &session.school_id).await?;
     let partner = partner_name(gatehouse, &loaded.link).await?;
-    render(&loaded.link, &app.name, &partner, &log, seq, gatehouse.clock.now())
+    render(&loaded.link, &app.name, &partner, &log, seq.get(), gatehouse.clock.now())
 }
 
 /// `GET /api/partner/schools/{school_id}/receipts/{seq}?app=`: for the
@@ -157,16 +150,15 @@ pub async fn for_school(
 pub async fn for_partner(
     gatehouse: &Gatehouse,
     session: &SessionRecord,
-    app: Option<&str>,
-    school: &str,
-    seq: &str,
+    app: Option<&AppId>,
+    school: &SchoolId,
+    seq: ReceiptSeq,
 ) -> Result<ReceiptFile> {
     let app_id: AppId = app_of(session, app)?;
     let loaded = load(gatehouse, session, &app_id, school).await?;
     let (app, _) = app_record(gatehouse, session, &app_id).await?;
-    let seq = parse_seq(seq)?;
     let log = authorisation_log::read(gatehouse.table.as_ref(), &app_id, &loaded.link.school_id).await?;
-    render(&loaded.link, &app.name, &session.partner_name, &log, seq, gatehouse.clock.now())
+    render(&loaded.link, &app.name, &session.partner_name, &log, seq.get(), gatehouse.clock.now())
 }
 
 /// The receipt emails of `entries` (those with a receipt) to the school

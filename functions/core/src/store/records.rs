@@ -27,13 +27,14 @@ pub struct UserRecord {
 
 /// A user as the team list shows them, stored under the partner so the team
 /// is one query. Written in the same transaction as the `UserRecord`.
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct MemberRecord {
     pub email: EmailAddress,
     pub display_name: String,
     pub role: TeamRole,
     pub added_at: DateTime<Utc>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub added_by: Option<String>,
 }
 
@@ -85,6 +86,7 @@ pub struct SessionRecord {
 
 /// A member of a school's staff with a school portal account (S3). One
 /// school per account: the address is the key.
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SchoolUserRecord {
     pub email: EmailAddress,
@@ -96,7 +98,7 @@ pub struct SchoolUserRecord {
     pub school_name: String,
     pub added_at: DateTime<Utc>,
     /// Who added them; `None` for the contact who authorised the first app.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub added_by: Option<String>,
     /// Admin or member (#12). Absent reads as member: no powers by accident.
     #[serde(default)]
@@ -146,96 +148,97 @@ pub struct MonthUsage {
 /// The relationship between one app and one school: everything the partner's
 /// lists show about it (P2–P4). School-level facts (name, MIS, agent health)
 /// are copied here so a list page is a single query.
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SchoolLinkRecord {
     pub school_id: SchoolId,
     pub app_id: AppId,
     pub partner_id: PartnerId,
     pub name: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub urn: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub local_authority: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub postcode: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub mis: Option<String>,
     pub view: SchoolView,
     pub status: SchoolStatus,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub authorised_on: Option<NaiveDate>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub gdpr_mode: Option<GdprMode>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub feed_status: Option<FeedStatus>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub usage: Option<MonthUsage>,
     pub install_status: InstallStatus,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub last_extract_at: Option<DateTime<Utc>>,
     #[serde(default)]
     pub active_cases: u32,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub revoke_on: Option<NaiveDate>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub invited_on: Option<NaiveDate>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub revoked_on: Option<NaiveDate>,
     /// A partner user's name, or "School" when the school revoked.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub revoked_by: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub school_contact: Option<EmailAddress>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub partner_contact: Option<EmailAddress>,
     #[serde(default)]
     pub priority: bool,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub school_contact_name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub school_contact_role: Option<String>,
     /// What the school authorised (P10); empty until it does, cleared on revoke.
     #[serde(default)]
     pub granted_scopes: ScopeSet,
     /// The requested set the school was last asked to re-authorise for, so a
     /// repeated permission-set save emails nobody twice.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub reauthorisation_requested_for: Option<ScopeSet>,
     /// The requested set the school last answered (approving all, some or
     /// none of it). Recording it makes an answer that grants nothing new a
     /// change to the link, which ends the emailed link (#12); scopes not
     /// approved stay on offer, so the school can approve them later.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub reauthorisation_answered_for: Option<ScopeSet>,
     /// The live "Begin Authorisation" link, if any: a newer one replaces it.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub invitation: Option<InvitationRef>,
     /// Set when the partner cancelled the invitation: the link is in no list.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub cancelled_on: Option<NaiveDate>,
     /// P11: the UK date the last reminder went out.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub last_reminded_on: Option<NaiveDate>,
     /// Who scheduled the pending revocation, for the log when the job applies it.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub revoke_requested_by: Option<String>,
     /// Entries in the Authorisation Log so far, and the newest entry's hash.
     #[serde(default)]
     pub log_seq: u32,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub log_head: Option<String>,
     /// Copies of the app's and partner's names, for the school's dashboard
     /// (S3), which lists links of many partners in one query.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub app_name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub partner_name: Option<String>,
     /// "Name (role)" of who authorised, for the dashboard and receipts.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub authorised_by: Option<String>,
     /// An authorisation made through an emailed link that is not in force:
     /// it waits for the school's admins or for verification (#12).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub pending_grant: Option<PendingGrant>,
 }
 
@@ -327,6 +330,7 @@ pub struct PendingGrant {
 }
 
 /// The live invitation link of a school link.
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct InvitationRef {
     pub token_hash: TokenHash,
@@ -336,7 +340,7 @@ pub struct InvitationRef {
     /// with the token, cleared just before the send and set again if the
     /// send fails, so a retry finds an email still owed and sends it, with a
     /// fresh token (the first is stored only as a hash).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub unsent: Option<InvitationEmail>,
 }
 
@@ -351,6 +355,7 @@ pub enum InvitationEmail {
 }
 
 /// An invitation link, keyed by its token hash: which school link it opens.
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct InvitationRecord {
     pub app_id: AppId,
@@ -361,14 +366,15 @@ pub struct InvitationRecord {
     pub created_at: DateTime<Utc>,
     /// Set when the wizard was completed with this link: it cannot authorise
     /// again, and opening it shows this.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub receipt: Option<AuthorisationReceipt>,
     /// Set when the wizard was completed but the grant waits (#12).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub awaiting: Option<Waiting>,
 }
 
 /// One Authorisation Log entry as stored (append-only).
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct LogEntryRecord {
     pub seq: u32,
@@ -376,7 +382,7 @@ pub struct LogEntryRecord {
     pub event: LogEvent,
     pub actor: String,
     pub detail: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub prev_hash: Option<String>,
     pub hash: String,
 }
@@ -397,16 +403,17 @@ pub struct ReminderDueRecord {
 }
 
 /// A request done under an `Idempotency-Key`: claimed first, then its result.
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct IdempotencyRecord {
     /// Hash of the request body: a key reused for a different request is refused.
     pub fingerprint: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub result: Option<Value>,
     /// Set in the transaction of the request's change (`idempotency::
     /// once_committing`): the change stands though the request did not
     /// finish, and this is what a retry needs to finish it (issue 18).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub committed: Option<Value>,
 }
 
@@ -452,4 +459,28 @@ pub fn from_item<T: DeserializeOwned>(item: &Item) -> Result<T, StoreError> {
     serde_json::from_value(Value::Object(item.attributes.clone())).map_err(|error| {
         StoreError::Unavailable(anyhow::Error::new(error).context(format!("unreadable item {}/{}", item.pk, item.sk)))
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `skip_serializing_none` leaves an absent field out, as the per-field
+    /// attributes it replaced did: a stored record holds no nulls and reads
+    /// back the same.
+    #[test]
+    fn absent_fields_are_left_out_of_a_stored_record() {
+        let id = |raw: &str| SchoolId::parse(raw).unwrap();
+        let link = SchoolLinkRecord::new(
+            id("3280001"),
+            AppId::parse("demo-app").unwrap(),
+            PartnerId::parse("demo-partner").unwrap(),
+            "Castle Vale Primary".into(),
+        );
+        let json = serde_json::to_value(&link).unwrap();
+        let fields = json.as_object().unwrap();
+        assert!(fields.values().all(|value| !value.is_null()), "{json}");
+        assert!(!fields.contains_key("revoke_on") && !fields.contains_key("school_contact"), "{json}");
+        assert_eq!(serde_json::from_value::<SchoolLinkRecord>(json).unwrap(), link);
+    }
 }

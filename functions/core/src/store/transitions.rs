@@ -8,7 +8,6 @@ use chrono::NaiveDate;
 use gatehouse_model::{LogEvent, SchoolView};
 use serde_json::json;
 
-use crate::base::calendar::parse_date;
 use crate::base::keys::Key;
 use crate::base::ports::{Condition, TransactWrite};
 use crate::store::domain_events::EventKind;
@@ -61,9 +60,8 @@ pub enum Revocation {
     AlreadyScheduled,
 }
 
-/// The date access ends, from the form: today or later.
-pub fn revoke_date(raw: &str, today: NaiveDate) -> Result<NaiveDate> {
-    let on = parse_date(raw.trim()).ok_or_else(|| Error::invalid("revoke_on", "give the date as YYYY-MM-DD"))?;
+/// The date access ends, from the form (parsed at the edge): today or later.
+pub fn revoke_date(on: NaiveDate, today: NaiveDate) -> Result<NaiveDate> {
     if on < today {
         return Err(Error::invalid("revoke_on", "choose today or a later date"));
     }

@@ -13,7 +13,7 @@ use chrono::{DateTime, Datelike, Months, NaiveDate, Utc};
 use serde_json::{Map, Value};
 
 use crate::base::keys::{Key, school_of_usage, usage_partition};
-use crate::base::ports::{Index, Query, query_all};
+use crate::base::ports::{Increment, Index, Query, query_all};
 use crate::{AppId, Gatehouse, Result, SchoolId};
 
 /// The month's counter before per-day counters; still summed.
@@ -35,7 +35,10 @@ pub async fn count(gatehouse: &Gatehouse, app: &AppId, school: &SchoolId) -> Res
     let now = gatehouse.clock.now();
     let month = month_of(now);
     let key = Key::Usage(app, &month, school);
-    let calls = gatehouse.table.add(&key.pk(), &key.sk(), &day_counter(now), 1, None).await?;
+    let calls = gatehouse
+        .table
+        .add(Increment { pk: &key.pk(), sk: &key.sk(), counter: &day_counter(now), delta: 1, expires_at: None })
+        .await?;
     Ok(calls.max(0) as u64)
 }
 

@@ -6,7 +6,7 @@ use gatehouse_core::ingestion::{self, Guard};
 use gatehouse_core::{held_extracts, people, school_portal, synthetic};
 use gatehouse_model::{ExtractOutcome, FeedStatus, Resource, SchoolAppSettings};
 
-use crate::{HANA_SCHOOL, demo_app_caller, hana, refusal, school_id, today, world};
+use crate::{HANA_SCHOOL, demo_app, demo_app_caller, hana, mis_id, refusal, school_id, today, world};
 
 async fn live_students(world: &gatehouse_core::fixtures::memory::MemoryGatehouse) -> u32 {
     let counts = ingestion::live_counts(&world.gatehouse, &school_id(HANA_SCHOOL)).await.expect("counts");
@@ -78,10 +78,10 @@ async fn a_paused_feed_takes_pushes_but_the_app_reads_nothing() {
     let world = world().await;
     let school = school_id(HANA_SCHOOL);
     let app = demo_app_caller(&world).await;
-    assert!(people::access(&world.gatehouse, &app.app, HANA_SCHOOL).await.is_ok(), "shared before the pause");
+    assert!(people::access(&world.gatehouse, &app.app, &school).await.is_ok(), "shared before the pause");
 
     let pause = SchoolAppSettings { gdpr_mode: None, feed_status: Some(FeedStatus::Paused) };
-    school_portal::update_settings(&world.gatehouse, &hana(&world).await, gatehouse_core::demo::DEMO_APP, &pause)
+    school_portal::update_settings(&world.gatehouse, &hana(&world).await, &demo_app(), &pause)
         .await
         .expect("Hana pauses the feed");
     let extract = synthetic::school(2, 12, today(&world));
@@ -89,7 +89,8 @@ async fn a_paused_feed_takes_pushes_but_the_app_reads_nothing() {
     assert_eq!(receipt.outcome, ExtractOutcome::Applied);
     assert_eq!(live_students(&world).await, 12);
 
-    assert_eq!(refusal(people::access(&world.gatehouse, &app.app, HANA_SCHOOL).await), Refusal::FeedPaused);
-    let read = gatehouse_core::data_reads::student(&world.gatehouse, &app, HANA_SCHOOL, &extract.students[0].id).await;
+    assert_eq!(refusal(people::access(&world.gatehouse, &app.app, &school).await), Refusal::FeedPaused);
+    let read =
+        gatehouse_core::data_reads::student(&world.gatehouse, &app, &school, &mis_id(&extract.students[0].id)).await;
     assert_eq!(refusal(read), Refusal::FeedPaused);
 }

@@ -13,7 +13,7 @@ use gatehouse_core::fixtures::memory::{MemoryGatehouse, demo_now, seeded};
 use gatehouse_core::partner::app_keys::{self, AppCaller};
 use gatehouse_core::ports::Clock;
 use gatehouse_core::store::records::{SchoolSessionRecord, SessionRecord};
-use gatehouse_core::{AppId, Error, PartnerId, SchoolId, auth as sign_in, demo};
+use gatehouse_core::{AppId, Error, MisId, PartnerId, SchoolId, auth as sign_in, demo};
 use gatehouse_model::{AccountKind, SIGN_IN_REQUESTED};
 
 /// Hana Head's school (demo school 2): Active for the demo app, Include
@@ -30,6 +30,15 @@ pub fn today(world: &MemoryGatehouse) -> NaiveDate {
 
 pub fn school_id(id: &str) -> SchoolId {
     SchoolId::parse(id).expect("a school id")
+}
+
+/// A `YYYY-MM-DD` date, as the edge parses a form's.
+pub fn day(raw: &str) -> NaiveDate {
+    gatehouse_core::calendar::date_field("date", raw).expect("a date")
+}
+
+pub fn mis_id(id: &str) -> MisId {
+    MisId::parse(id).expect("an MIS id")
 }
 
 pub fn demo_app() -> AppId {

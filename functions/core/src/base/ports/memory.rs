@@ -20,7 +20,7 @@ use serde_json::{Map, Value};
 use super::events::{DomainEvent, EventBus};
 use super::mailer::{Email, Mailer};
 use super::table::{
-    Condition, Cursor, Index, Item, Query, QueryPage, RESERVED_ATTRIBUTES, StoreError, Table, TransactWrite,
+    Condition, Cursor, Increment, Index, Item, Query, QueryPage, RESERVED_ATTRIBUTES, StoreError, Table, TransactWrite,
 };
 
 /// DynamoDB's limit on writes per `TransactWriteItems`.
@@ -203,6 +203,16 @@ impl Table for MemoryTable {
         Ok(())
     }
 
+    async fn put_all(&self, batch: Vec<Item>) -> Result<(), StoreError> {
+        super::refuse_repeated_keys(&batch)?;
+        batch.iter().try_for_each(refuse_reserved_attributes)?;
+        let mut items = self.lock();
+        for item in batch {
+            items.insert(key_of(&item.pk, &item.sk), item);
+        }
+        Ok(())
+    }
+
     async fn delete(&self, pk: &str, sk: &str, condition: Condition) -> Result<Option<Item>, StoreError> {
         let mut items = self.lock();
         let key = key_of(pk, sk);
@@ -233,14 +243,8 @@ impl Table for MemoryTable {
         Ok(())
     }
 
-    async fn add(
-        &self,
-        pk: &str,
-        sk: &str,
-        counter: &str,
-        delta: i64,
-        expires_at: Option<i64>,
-    ) -> Result<i64, StoreError> {
+    async fn add(&self, increment: Increment<'_>) -> Result<i64, StoreError> {
+        let Increment { pk, sk, counter, delta, expires_at } = increment;
         refuse_reserved(counter)?;
         let mut items = self.lock();
         // Like `ADD` with `SET expires_at = if_not_exists(...)`: an existing
@@ -320,7 +324,7 @@ mod tests {
     #[tokio::test]
     async fn a_page_stopped_by_its_limit_has_a_cursor_even_at_the_end() {
         let table = MemoryTable::new();
-        table.add("P", "only", "count", 1, None).await.unwrap();
+        table.add(Increment { pk: "P", sk: "only", counter: "count", delta: 1, expires_at: None }).await.unwrap();
         let one = Query { limit: Some(1), ..Query::partition(Index::Primary, "P") };
         let page = table.query(one).await.unwrap();
         assert_eq!(page.next.map(|cursor| cursor.sk), Some("only".to_owned()));

@@ -16,5 +16,8 @@ pub use events::{DomainEvent, EventBus};
 pub use mailer::{Email, Mailer};
 #[cfg(any(test, feature = "memory"))]
 pub use memory::{MemoryTable, Recorder, RecordingBus, RecordingMailer};
-pub use table::{Condition, Cursor, Index, Item, Query, QueryPage, StoreError, Table, TransactWrite, query_all};
+pub use table::{
+    Condition, Cursor, Increment, Index, Item, Query, QueryPage, StoreError, Table, TransactWrite, query_all,
+    refuse_repeated_keys,
+};
 pub use webhooks::{WebhookRequest, WebhookSender};

@@ -90,6 +90,19 @@ pub struct QueryPage {
     pub next: Option<Cursor>,
 }
 
+/// An atomic addition to one numeric attribute of one item (DynamoDB's
+/// `UpdateItem` with `ADD`), for `Table::add`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Increment<'a> {
+    pub pk: &'a str,
+    pub sk: &'a str,
+    /// The attribute to add to; not one of `RESERVED_ATTRIBUTES`.
+    pub counter: &'a str,
+    pub delta: i64,
+    /// Taken only by an item the addition creates.
+    pub expires_at: Option<i64>,
+}
+
 /// One write inside a transaction.
 #[derive(Debug, Clone, PartialEq)]
 pub enum TransactWrite {
@@ -127,17 +140,27 @@ pub trait Table: Send + Sync {
     async fn delete(&self, pk: &str, sk: &str, condition: Condition) -> Result<Option<Item>, StoreError>;
     /// All writes happen or none do; at most 100 writes.
     async fn transact(&self, writes: Vec<TransactWrite>) -> Result<(), StoreError>;
+    /// Puts every item, unconditionally, in as few requests as the store
+    /// allows (DynamoDB's `BatchWriteItem`: 25 a request, half the write
+    /// cost of a transaction). Each item is written whole or not at all, but
+    /// not all of them together: on an error some may be in. Only for items
+    /// that stand on their own and whose retry writes the same (a push's
+    /// person records, numbered before they are written).
+    async fn put_all(&self, items: Vec<Item>) -> Result<(), StoreError>;
     /// Atomically adds `delta` to the numeric attribute `counter`, creating
     /// the item (with `expires_at`) if absent; returns the new value.
-    async fn add(
-        &self,
-        pk: &str,
-        sk: &str,
-        counter: &str,
-        delta: i64,
-        expires_at: Option<i64>,
-    ) -> Result<i64, StoreError>;
+    async fn add(&self, increment: Increment<'_>) -> Result<i64, StoreError>;
     async fn query(&self, query: Query) -> Result<QueryPage, StoreError>;
+}
+
+/// What `Table::put_all` refuses in every store, as DynamoDB's
+/// `BatchWriteItem` does: two items with one key.
+pub fn refuse_repeated_keys(items: &[Item]) -> Result<(), StoreError> {
+    let mut seen = std::collections::HashSet::with_capacity(items.len());
+    match items.iter().find(|item| !seen.insert((item.pk.as_str(), item.sk.as_str()))) {
+        Some(_) => Err(StoreError::Unavailable(anyhow::anyhow!("a batch cannot write one item twice"))),
+        None => Ok(()),
+    }
 }
 
 /// Follows `next` until the partition is exhausted. For lists the product

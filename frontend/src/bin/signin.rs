@@ -1,0 +1,5 @@
+//! Each portal's sign-in page and emailed-link landing (`signin.html`).
+
+fn main() {
+    gatehouse_frontend::start(gatehouse_frontend::app::SigninApp);
+}
