@@ -5,6 +5,7 @@ pub mod extracts;
 pub mod lambda_runtime;
 pub mod local;
 pub mod moto;
+pub mod smoke;
 pub mod stack;
 pub mod wait;
 pub mod watched;

@@ -446,6 +446,19 @@ fn table_has_the_shape_the_adapter_uses() {
     assert_eq!(text_at(table, &["Properties", "BillingMode"]), Some("PAY_PER_REQUEST"));
 }
 
+/// #15: the one table holds every consent and every school's data, so neither a stack deletion,
+/// a replacement nor a console click may remove it, and a bad write can be rolled back.
+#[test]
+fn the_table_survives_deletion_and_can_be_restored() {
+    let template = Template::load();
+    let table = template.resource("Table").expect("the template has a Table");
+    assert_eq!(text_at(table, &["DeletionPolicy"]), Some("Retain"));
+    assert_eq!(text_at(table, &["UpdateReplacePolicy"]), Some("Retain"));
+    assert_eq!(at(table, &["Properties", "DeletionProtectionEnabled"]).and_then(Value::as_bool), Some(true));
+    let recovery = at(table, &["Properties", "PointInTimeRecoverySpecification", "PointInTimeRecoveryEnabled"]);
+    assert_eq!(recovery.and_then(Value::as_bool), Some(true));
+}
+
 /// #18: CloudFront's response headers policy says what `gatehouse_api::edge`
 /// says, on both behaviours; the API origin carries the secret header the
 /// functions check, and every function knows the secret.

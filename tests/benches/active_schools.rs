@@ -95,7 +95,38 @@ async fn main() -> anyhow::Result<()> {
     }
 
     report::print_and_keep("active_schools", &render(&data, &reports)).context("keeping the table")?;
+    report::keep_summary("active_schools", &summary(&data, &reports)).context("keeping the summary")?;
     Ok(())
+}
+
+/// The summary's rows (#14's table): the slowest p50 and p95 over every view, filter, sort and
+/// search, and the most store requests a page took, per store.
+fn summary(data: &DataSet, reports: &[StoreReport]) -> Vec<[String; 4]> {
+    reports
+        .iter()
+        .map(|report| {
+            let slowest =
+                |p: f64| report.results.iter().map(|result| percentile(&result.latencies_ms, p)).fold(0.0, f64::max);
+            let requests = report.results.iter().map(|result| result.requests).max().unwrap_or(0);
+            let on_dynamodb = report.store.starts_with("DynamoDB");
+            let (before, target) = if on_dynamodb {
+                ("9 requests, ~900 read units a click", "≤ 4 requests, ≤ 10 read units a page")
+            } else {
+                ("p50 136 ms, p95 150 ms", "p95 ≤ 10 ms")
+            };
+            let units = if on_dynamodb { ", read units not counted (moto reports none)" } else { "" };
+            [
+                format!("Active Schools page at {} schools, {}", data.schools, report.store),
+                before.to_owned(),
+                format!(
+                    "p50 ≤ {:.1} ms, p95 ≤ {:.1} ms; ≤ {requests} requests a page{units}",
+                    slowest(50.0),
+                    slowest(95.0)
+                ),
+                target.to_owned(),
+            ]
+        })
+        .collect()
 }
 
 fn env_number(name: &str, default: u32) -> anyhow::Result<u32> {

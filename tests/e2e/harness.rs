@@ -90,7 +90,7 @@ where
 }
 
 /// The built SPA. A browser test without it would test nothing, so it fails rather than skips.
-fn spa_dir() -> PathBuf {
+pub fn spa_dir() -> PathBuf {
     let dir = std::env::var_os("GATEHOUSE_SPA_DIR")
         .map(PathBuf::from)
         .unwrap_or_else(|| panic!("GATEHOUSE_SPA_DIR is not set: build the SPA with `cargo xtask test`"));
@@ -103,7 +103,8 @@ fn spa_dir() -> PathBuf {
 }
 
 /// Waits until `check` returns `Some`, asking again every 100 ms for up to [`PATIENCE`].
-/// Panics naming `what` on timeout; WebDriver errors end the wait at once.
+/// Panics naming `what` on timeout. WebDriver errors end the wait at once, except those of a
+/// page being replaced while it was asked ([`is_navigating`]), which are asked again.
 pub async fn eventually<T, F, Fut>(what: &str, mut check: F) -> T
 where
     F: FnMut() -> Fut,
@@ -114,10 +115,21 @@ where
         match check().await {
             Ok(Some(value)) => return value,
             Ok(None) if started.elapsed() < PATIENCE => tokio::time::sleep(POLL_EVERY).await,
+            Err(error) if is_navigating(&error) && started.elapsed() < PATIENCE => tokio::time::sleep(POLL_EVERY).await,
             Ok(None) => panic!("gave up after {PATIENCE:?} waiting for {what}"),
             Err(error) => panic!("WebDriver failed while waiting for {what}: {error}"),
         }
     }
+}
+
+/// Whether chromedriver answered that the page went away while it was being asked. A move
+/// between the SPA's bundles is a full page load (`/schools` → `/signin` on signing out), so a
+/// wait that spans one can meet it; the next question goes to the new page.
+pub fn is_navigating(error: &CmdError) -> bool {
+    let error = error.to_string();
+    ["aborted by navigation", "no such execution context", "cannot find context", "target navigated or closed"]
+        .iter()
+        .any(|sign| error.contains(sign))
 }
 
 /// Saves what the browser shows as `target/screenshots/<name>.png` in the workspace.

@@ -9,6 +9,8 @@ mod keys;
 mod ops_console;
 mod pages;
 mod school_portal;
+mod slow_device;
+mod smoke;
 mod webhooks;
 mod wizards;
 

@@ -24,7 +24,7 @@ use crate::pages::{Screen, Wizard, follow_main_nav};
 pub(crate) const BROOKSIDE_URN: &str = "140004";
 pub(crate) const BROOKSIDE: &str = "Brookside Infant School";
 /// Oakfield Primary School, Leeds, open; Oakfield High School in Manchester is closed.
-const OAKFIELD_URN: &str = "140001";
+pub(crate) const OAKFIELD_URN: &str = "140001";
 const OAKFIELD_CLOSED: &str = "Oakfield High School";
 
 /// Walks the invite wizard from a school list without looking around: search, choose, contact,

@@ -10,8 +10,12 @@
 //!   cargo xtask import-directory FILE   import a GIAS extract into the local school directory
 //!   cargo xtask create-ops-user EMAIL [NAME]   give EMAIL an operations console account locally
 //!                         (on AWS: the FirstOpsUserEmail parameter)
+//!   cargo xtask smoke URL [--app-key KEY]   check a running Gatehouse (deployed or local): health,
+//!                         OpenAPI, the SPA and its headers, every route's refusal of an anonymous
+//!                         caller, and with a key a data API read
 //!   cargo xtask bench     install moto, run the Active Schools and data API benchmarks (embedded store and moto)
-//!                         and the 60 s load run against the local server
+//!                         the 60 s load run against the local server, and first usable pages
+//!                         in a throttled Chromium
 
 mod infra;
 mod spa;
@@ -65,6 +69,12 @@ fn main() -> anyhow::Result<()> {
             args.extend(name.iter().map(String::as_str));
             cargo(&paths, &args, &[])
         }
+        "smoke" => {
+            let mut args = vec!["run", "--quiet", "-p", "gatehouse-tests", "--bin", "smoke", "--"];
+            let rest: Vec<String> = std::env::args().skip(2).collect();
+            args.extend(rest.iter().map(String::as_str));
+            cargo(&paths, &args, &[])
+        }
         "demo-agent" => {
             let mut args =
                 vec!["run", "--quiet", "-p", "gatehouse-local", "--bin", "gatehouse-local", "--", "demo-agent"];
@@ -84,7 +94,7 @@ fn main() -> anyhow::Result<()> {
         }
         _ => {
             eprintln!(
-                "usage: cargo xtask <run | spa [DIR] | test | package | job NAME | import-directory FILE | create-ops-user EMAIL | demo-agent [--changes N] | bench>"
+                "usage: cargo xtask <run | spa [DIR] | test | package | job NAME | import-directory FILE | create-ops-user EMAIL | demo-agent [--changes N] | smoke URL [--app-key KEY] | bench>"
             );
             bail!("unknown task {task:?}")
         }
@@ -187,8 +197,14 @@ fn test(paths: &Paths) -> anyhow::Result<()> {
 /// `<target>/bench/active_schools.md`, then the data API benchmark
 /// (`<target>/bench/data_api.md`), then the Lambda cold starts
 /// (`<target>/bench/cold_start.md`), then the load test for its full 60 s at
-/// 200 requests/s (`<target>/bench/load.md`).
+/// 200 requests/s (`<target>/bench/load.md`), then the browser measure of #14 with ten visits a
+/// page (`<target>/bench/browser.md`).
 fn bench(paths: &Paths) -> anyhow::Result<()> {
+    // Each benchmark leaves its rows of the summary here; none may be left from an earlier run.
+    let summary = paths.target.join("bench/summary");
+    if summary.exists() {
+        std::fs::remove_dir_all(&summary).with_context(|| format!("emptying {}", summary.display()))?;
+    }
     step("tools: moto (local AWS)");
     let moto_server = tools::moto(&paths.tools)?;
 
@@ -221,7 +237,85 @@ fn bench(paths: &Paths) -> anyhow::Result<()> {
         &["test", "--locked", "--profile", "bench", "-p", "gatehouse-tests", "--test", "load", "--", "--nocapture"],
         // Goose's throttle undershoots by about a tenth: 225 reaches 200 a second.
         &[("GATEHOUSE_LOAD_SECONDS", "60"), ("GATEHOUSE_LOAD_RPS", "225")],
-    )
+    )?;
+
+    // The browser test's own measure, ten visits a page instead of one.
+    step("benchmark: a slow laptop on a slow network, first usable Active Schools page and authorise step");
+    let browser = tools::chromium()?;
+    let report = spa::build(&paths.root, &paths.spa)?;
+    println!("{report}");
+    let spa = paths.spa.to_string_lossy().into_owned();
+    let chromedriver = browser.driver.to_string_lossy().into_owned();
+    let chromium = browser.chromium.to_string_lossy().into_owned();
+    cargo(
+        paths,
+        &[
+            "test",
+            "--locked",
+            "--profile",
+            "bench",
+            "-p",
+            "gatehouse-tests",
+            "--test",
+            "e2e",
+            "--",
+            "slow_device",
+            "--nocapture",
+        ],
+        &[
+            ("GATEHOUSE_BROWSER_RUNS", "10"),
+            ("GATEHOUSE_SPA_DIR", &spa),
+            ("CHROMEDRIVER", &chromedriver),
+            ("CHROMIUM", &chromium),
+        ],
+    )?;
+
+    step("benchmark: the release build of the Lambda binary, arm64");
+    let packaging = std::time::Instant::now();
+    infra::package(&paths.root, &paths.tools)?;
+    let packaged_in = packaging.elapsed().as_secs();
+
+    step("summary (#14)");
+    let table = bench_summary(&summary, &report, packaged_in)?;
+    println!("{table}");
+    let file = paths.target.join("bench/summary.md");
+    std::fs::write(&file, &table).with_context(|| format!("writing {}", file.display()))?;
+    println!("written to {}", file.display());
+    Ok(())
+}
+
+/// The one table of #14: each benchmark's rows from `dir`, in the issue's order, with the SPA's
+/// and the build's, which this command measured itself.
+fn bench_summary(dir: &Path, spa: &spa::SpaReport, packaged_in: u64) -> anyhow::Result<String> {
+    let kilobytes = |bytes: u64| format!("{} kB", bytes.div_ceil(1000));
+    let download = |name: &str| spa.bundles.iter().find(|bundle| bundle.name == name).map(spa::BundleReport::download);
+    let portals = spa.bundles.iter().filter(|bundle| !["signin", "authorise"].contains(&bundle.name));
+    let largest_portal = portals.map(spa::BundleReport::download).max().unwrap_or(0);
+    let spa_row = format!(
+        "| SPA download (wasm + JS, brotli) | 654 kB for every page | authorise wizard {}, sign-in {}, \
+         largest portal bundle {} | ≤ 150 kB authorise and sign-in, ≤ 250 kB each portal |\n",
+        kilobytes(download("authorise").unwrap_or(0)),
+        kilobytes(download("signin").unwrap_or(0)),
+        kilobytes(largest_portal),
+    );
+    let build_row = format!(
+        "| Release build of every Lambda function, arm64, 2 CPUs | ~70 s a function, about 2 h for 109 | \
+         {packaged_in} s for the one binary every function runs (target dir as this run left it) | ≤ 10 min for all |\n"
+    );
+    let rows = |name: &str| -> anyhow::Result<String> {
+        let file = dir.join(format!("{name}.md"));
+        std::fs::read_to_string(&file)
+            .with_context(|| format!("the {name} benchmark left no summary in {}", file.display()))
+    };
+    Ok(format!(
+        "| What | Before (#14) | Now | Target |\n|---|---|---|---|\n{}{}{}{}{}{}",
+        rows("active_schools")?,
+        spa_row,
+        build_row,
+        rows("cold_start")?,
+        rows("data_api")?,
+        rows("browser")?,
+    ))
 }
 
 fn package(paths: &Paths) -> anyhow::Result<()> {

@@ -37,3 +37,14 @@ pub fn moto_available() -> Result<(), String> {
         Err(format!("GATEHOUSE_MOTO_SERVER is unset and {} is absent; run `cargo xtask bench`", venv.display()))
     }
 }
+
+/// Keeps `rows` — what was measured, the figure before #14, now, and the target — as
+/// `<target>/bench/summary/<name>.md`, for the one table `cargo xtask bench` prints at its end.
+#[allow(dead_code, reason = "the load test has no row in the summary")]
+pub fn keep_summary(name: &str, rows: &[[String; 4]]) -> std::io::Result<()> {
+    let dir = target_dir().join("bench/summary");
+    std::fs::create_dir_all(&dir)?;
+    let lines: String =
+        rows.iter().map(|[what, before, now, target]| format!("| {what} | {before} | {now} | {target} |\n")).collect();
+    std::fs::write(dir.join(format!("{name}.md")), lines)
+}

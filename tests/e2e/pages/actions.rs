@@ -3,24 +3,26 @@
 //! [`Screen`] offers the same steps on every page object.
 
 use fantoccini::elements::Element;
-use fantoccini::error::CmdError;
+use fantoccini::error::{CmdError, ErrorStatus};
 use fantoccini::key::Key;
 use fantoccini::{Client, Locator};
 
 use super::{ALERT, button, field, heading, link};
-use crate::harness::{PATIENCE, eventually};
+use crate::harness::eventually;
 
 /// The dialog that asks before a change is made ("Remove …?", "Revoke the key …?").
 const CONFIRM: &str = "//*[@role='alertdialog']";
 
 /// Waits until `xpath` matches and returns the first match; `what` names it in the failure.
 pub async fn wait_for(browser: &Client, xpath: &str, what: &str) -> Element {
-    browser
-        .wait()
-        .at_most(PATIENCE)
-        .for_element(Locator::XPath(xpath))
-        .await
-        .unwrap_or_else(|error| panic!("{what} did not show: {error}"))
+    eventually(&format!("{what} to show"), || async move {
+        match browser.find(Locator::XPath(xpath)).await {
+            Ok(element) => Ok(Some(element)),
+            Err(CmdError::Standard(error)) if error.error == ErrorStatus::NoSuchElement => Ok(None),
+            Err(error) => Err(error),
+        }
+    })
+    .await
 }
 
 /// The element `xpath` finds; `what` names it in the failure.

@@ -58,7 +58,7 @@ pub use wizard::Wizard;
 
 /// An XPath string literal for `text`; XPath 1.0 has no escapes, so a text holding both quote
 /// kinds is spliced together with `concat`.
-fn literal(text: &str) -> String {
+pub(crate) fn literal(text: &str) -> String {
     if !text.contains('\'') {
         format!("'{text}'")
     } else if !text.contains('"') {

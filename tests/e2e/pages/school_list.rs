@@ -16,8 +16,9 @@ pub const PENDING_AUTHORISATIONS: &str = "Pending Authorisations";
 pub const REVOKED_SCHOOLS: &str = "Revoked Schools";
 
 const TABS: &str = "//nav[@aria-label='School lists']";
-/// The live region that announces which records are shown, once a page has loaded.
-const RECORDS: &str = "//*[@aria-live='polite']\
+/// The live region that announces which records are shown, once a page has loaded (the rows
+/// render with it, so the page is usable once it shows).
+pub const RECORDS: &str = "//*[@aria-live='polite']\
     [starts-with(normalize-space(), 'Records ') or starts-with(normalize-space(), 'No records')]";
 const COLUMN_HEADINGS: &str = "//table/thead//th";
 const ROWS: &str = "//table/tbody/tr";

@@ -11,7 +11,7 @@ use super::{Screen, field, literal};
 use crate::harness::eventually;
 
 /// The current step's heading.
-const STEP_HEADING: &str = "//h2[contains(concat(' ', @class, ' '), ' step-heading ')]";
+pub const STEP_HEADING: &str = "//h2[contains(concat(' ', @class, ' '), ' step-heading ')]";
 const STEP_LIST: &str = "//ol[@aria-label='Steps']/li";
 
 /// The field labelled `label`.
