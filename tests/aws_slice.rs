@@ -17,6 +17,9 @@ use gatehouse_tests::wait;
 
 struct AwsApp {
     url: String,
+    /// The same API over the same tables in a second process, with its own
+    /// warm caches: another Lambda instance.
+    other_url: String,
     ports: AwsPorts,
     sender: String,
     client: reqwest::Client,
@@ -37,10 +40,24 @@ async fn spawn_aws_app() -> anyhow::Result<AwsApp> {
     // the requests counted below are the request handler's alone.
     let consumer = AwsPorts::new(&config, &names).gatehouse(settings(), clock.clone()).enforcing_access();
     moto::run_sign_in_consumer(&config, &names.event_bus, consumer).await?;
+    let url = serve(router).await?;
+    let other = AwsPorts::new(&config, &names).gatehouse(settings(), clock.clone()).enforcing_access();
+    let other_url = serve(gatehouse_api::router(other)).await?;
+    Ok(AwsApp {
+        url,
+        other_url,
+        ports,
+        sender: names.sender.as_str().to_owned(),
+        client: reqwest::Client::new(),
+        clock,
+    })
+}
+
+async fn serve(router: axum::Router) -> anyhow::Result<String> {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
     let url = format!("http://{}", listener.local_addr()?);
     tokio::spawn(async move { axum::serve(listener, router).await });
-    Ok(AwsApp { url, ports, sender: names.sender.as_str().to_owned(), client: reqwest::Client::new(), clock })
+    Ok(url)
 }
 
 fn settings() -> Settings {
@@ -131,6 +148,13 @@ impl AwsApp {
         Ok(set_cookie.split(';').next().unwrap_or_default().to_owned())
     }
 
+    /// DynamoDB requests and read units used while `action` runs.
+    async fn reads_during<T>(&self, action: impl std::future::Future<Output = T>) -> (T, u64, f64) {
+        let units = self.ports.table.read_units_consumed();
+        let (output, requests) = self.requests_during(action).await;
+        (output, requests, self.ports.table.read_units_consumed() - units)
+    }
+
     /// GETs `path` as the signed-in user; returns the response and DynamoDB requests made.
     async fn get(&self, cookie: &str, path: &str) -> (reqwest::Result<reqwest::Response>, u64) {
         let request = self.client.get(format!("{}{path}", self.url)).header("cookie", cookie).send();
@@ -194,13 +218,14 @@ async fn partner_signs_in_and_lists_active_schools_on_aws_adapters() -> anyhow::
     assert_eq!(page["total"], 42);
     assert_eq!(page["items"].as_array().map(Vec::len), Some(42));
     assert_eq!(
-        requests, 4,
-        "an Active Schools page is the session, the app's permission set, one Query and this month's usage"
+        requests, 5,
+        "a process's first Active Schools page is the session, the app's permission set, the view's Query, \
+         the Query of changes since, and this month's usage"
     );
 
     let (response, requests) = app.get(&cookie, "/api/partner/schools/export?status=Error").await;
     assert!(response?.text().await?.contains("School ID"));
-    assert_eq!(requests, 4, "an export is the same reads");
+    assert_eq!(requests, 3, "a warm export: the session, the permission set and the changes since the last look");
 
     let (response, requests) = app.get(&cookie, "/api/me").await;
     assert_eq!(response?.status(), 200);
@@ -209,6 +234,50 @@ async fn partner_signs_in_and_lists_active_schools_on_aws_adapters() -> anyhow::
     let used_again =
         app.client.post(format!("{}/api/auth/session", app.url)).json(&json!({"token": token})).send().await?;
     assert_eq!(used_again.status(), 410);
+    Ok(())
+}
+
+/// #14: a warm process shows a page for three small reads, and sees what
+/// another process changed, in the same view or moving a school out of it.
+#[tokio::test(flavor = "multi_thread")]
+async fn warm_lists_cost_three_reads_and_see_other_processes_changes_on_dynamodb() -> anyhow::Result<()> {
+    let app = spawn_aws_app().await?;
+    let cookie = app.sign_in().await?;
+    let list = |query: &'static str| {
+        let request = app.client.get(format!("{}/api/partner/schools?{query}", app.url)).header("cookie", &cookie);
+        async move { request.send().await?.error_for_status()?.json::<Value>().await }
+    };
+    let (first, requests, _) = app.reads_during(list("view=active")).await;
+    assert_eq!((first?["total"].clone(), requests), (json!(42), 5));
+    for query in ["view=active&sort=name&dir=desc", "view=active&q=primary", "view=active&status=Error&page=2"] {
+        let (page, requests, units) = app.reads_during(list(query)).await;
+        page?;
+        assert_eq!(requests, 3, "{query}: the session, the permission set, the changes since the last look");
+        assert!(units <= 10.0, "{query}: {units} read units");
+    }
+
+    // Another instance schedules a revocation: a row of the view changes.
+    let other = |path: &str, body: Value| {
+        app.client.post(format!("{}{path}", app.other_url)).header("cookie", &cookie).json(&body).send()
+    };
+    let revoke = json!({"reason": "school_asked", "revoke_on": "2026-11-30"});
+    assert_eq!(other("/api/partner/schools/3280002/revoke", revoke).await?.status(), 200);
+    let page = list("view=active&revoke_pending=true").await?;
+    let due: Vec<&str> = page["items"].as_array().unwrap().iter().filter_map(|row| row["school_id"].as_str()).collect();
+    assert!(due.contains(&"3280002"), "{page}");
+
+    // And cancels an invitation: the school leaves Pending Authorisations.
+    let pending = list("view=pending&page_size=200").await?;
+    let ids = |page: &Value| -> Vec<String> {
+        page["items"].as_array().unwrap().iter().map(|row| row["school_id"].as_str().unwrap().to_owned()).collect()
+    };
+    assert!(ids(&pending).contains(&"3280008".to_owned()));
+    assert_eq!(other("/api/partner/schools/3280008/cancel-invite", json!({})).await?.status(), 200);
+    let (after, requests, _) = app.reads_during(list("view=pending&page_size=200")).await;
+    let after = after?;
+    assert!(!ids(&after).contains(&"3280008".to_owned()), "{after}");
+    assert_eq!(after["total"].as_u64(), pending["total"].as_u64().map(|total| total - 1));
+    assert_eq!(requests, 3);
     Ok(())
 }
 

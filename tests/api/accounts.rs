@@ -168,6 +168,7 @@ async fn the_first_ops_user_is_created_by_their_first_sign_in_request_and_only_t
         clock,
         webhooks: Arc::new(gatehouse_aws::HttpWebhookSender::for_settings(&settings)),
         settings,
+        warm: Default::default(),
     };
     auth::request_magic_link(&gatehouse, AccountKind::Ops, "someone@ops.example", "127.0.0.1").await.unwrap();
     auth::request_magic_link(&gatehouse, AccountKind::School, "first@ops.example", "127.0.0.1").await.unwrap();
@@ -213,6 +214,7 @@ async fn a_sign_in_request_does_the_same_work_for_any_address() {
         clock,
         webhooks: Arc::new(gatehouse_aws::HttpWebhookSender::for_settings(&Settings::new("http://gatehouse.test"))),
         settings: Settings::new("http://gatehouse.test"),
+        warm: Default::default(),
     };
     let mut work = Vec::new();
     for address in [DEMO_EMAIL, "nobody@partner.example"] {

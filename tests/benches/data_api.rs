@@ -89,17 +89,20 @@ fn summary(reports: &[StoreReport]) -> Vec<[String; 4]> {
     reports
         .iter()
         .map(|report| {
-            let steps: Vec<String> =
-                report.steps.iter().map(|step| format!("{}: {} requests", step.what, step.requests)).collect();
-            let units = if report.store.starts_with("DynamoDB") {
-                "; capacity units not counted (moto reports none)"
-            } else {
-                ""
-            };
+            let steps: Vec<String> = report
+                .steps
+                .iter()
+                .map(|step| match step.units {
+                    Some((read, write)) => {
+                        format!("{}: {} requests, {read:.1} RCU, {write} WCU", step.what, step.requests)
+                    }
+                    None => format!("{}: {} requests", step.what, step.requests),
+                })
+                .collect();
             [
                 format!("Data API, 1,500-pupil school, {}", report.store),
                 "the moto leg never finished".to_owned(),
-                format!("{}{units}", steps.join("; ")),
+                steps.join("; "),
                 "requests and capacity units per ingest, full sync and delta".to_owned(),
             ]
         })
@@ -127,6 +130,8 @@ struct Step {
     http_calls: u32,
     requests: u64,
     breakdown: CallCounts,
+    /// DynamoDB read and write units, from item sizes (moto reports none).
+    units: Option<(f64, u64)>,
     wall: StdDuration,
 }
 
@@ -181,7 +186,7 @@ impl Served {
         what: String,
         action: impl Future<Output = anyhow::Result<(T, u32)>>,
     ) -> anyhow::Result<(T, Step)> {
-        let (before, calls_before) = (self.requests(), self.counting.counts());
+        let (before, calls_before, units_before) = (self.requests(), self.counting.counts(), self.capacity_units());
         let started = Instant::now();
         let (output, http_calls) = action.await?;
         let wall = started.elapsed();
@@ -190,6 +195,10 @@ impl Served {
             http_calls,
             requests: self.requests() - before,
             breakdown: self.counting.counts().since(calls_before),
+            units: self
+                .capacity_units()
+                .zip(units_before)
+                .map(|((read, write), (read_before, write_before))| (read - read_before, write - write_before)),
             wall,
         };
         eprintln!("  {}: {} requests, {:.2} s", step.what, step.requests, step.wall.as_secs_f64());
@@ -264,7 +273,8 @@ fn render(full: &Extract, bytes: usize, delta: &Extract, reports: &[StoreReport]
          real API router over HTTP, `cargo bench` profile, {} CPUs, one run each. Requests are the store's: \
          on DynamoDB each request the SDK sent, so a push's records count one BatchWriteItem per 25; in \
          brackets the calls of the store port, GetItem + Query + other (writes, batches, transactions, \
-         counters).\n",
+         counters). Capacity units are worked out from the item sizes by DynamoDB's rules \
+         (`DynamoTable::read_units_consumed`, `write_units_consumed`): moto reports none.\n",
         full.students.len(),
         full.staff.len(),
         full.contacts.len(),
@@ -274,14 +284,14 @@ fn render(full: &Extract, bytes: usize, delta: &Extract, reports: &[StoreReport]
         delta.deleted.len(),
         std::thread::available_parallelism().map_or(1, |cpus| cpus.get()),
     );
-    let _ = writeln!(out, "| Store | Step | HTTP calls | Store requests | Wall time |");
-    let _ = writeln!(out, "|---|---|---:|---:|---:|");
+    let _ = writeln!(out, "| Store | Step | HTTP calls | Store requests | Read units | Write units | Wall time |");
+    let _ = writeln!(out, "|---|---|---:|---:|---:|---:|---:|");
     for report in reports {
         for step in &report.steps {
             let b = step.breakdown;
             let _ = writeln!(
                 out,
-                "| {} | {} | {} | {} ({} + {} + {}) | {:.2} s |",
+                "| {} | {} | {} | {} ({} + {} + {}) | {} | {} | {:.2} s |",
                 report.store,
                 step.what,
                 step.http_calls,
@@ -289,6 +299,8 @@ fn render(full: &Extract, bytes: usize, delta: &Extract, reports: &[StoreReport]
                 b.get,
                 b.query,
                 b.other,
+                step.units.map_or("—".to_owned(), |(read, _)| format!("{read:.1}")),
+                step.units.map_or("—".to_owned(), |(_, write)| write.to_string()),
                 step.wall.as_secs_f64(),
             );
         }

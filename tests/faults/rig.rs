@@ -170,6 +170,7 @@ impl Rig {
             clock,
             webhooks: Arc::new(gatehouse_aws::HttpWebhookSender::for_settings(&Settings::new(PUBLIC_URL))),
             settings: Settings::new(PUBLIC_URL),
+            warm: Default::default(),
         }
         .enforcing_access();
         let router = gatehouse_api::router(gatehouse.clone());

@@ -77,6 +77,7 @@ impl AwsPorts {
             clock,
             webhooks: Arc::new(HttpWebhookSender::for_settings(&settings)),
             settings,
+            warm: Default::default(),
         }
     }
 }

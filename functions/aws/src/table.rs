@@ -36,11 +36,20 @@ pub struct DynamoTable {
     client: Client,
     table_name: String,
     requests: AtomicU64,
+    /// Read units consumed, in halves (an eventually consistent 4 KB is one).
+    read_halves: AtomicU64,
+    write_units: AtomicU64,
 }
 
 impl DynamoTable {
     pub fn new(client: Client, table_name: impl Into<String>) -> Self {
-        DynamoTable { client, table_name: table_name.into(), requests: AtomicU64::new(0) }
+        DynamoTable {
+            client,
+            table_name: table_name.into(),
+            requests: AtomicU64::new(0),
+            read_halves: AtomicU64::new(0),
+            write_units: AtomicU64::new(0),
+        }
     }
 
     /// DynamoDB requests sent so far, one per operation call (the SDK's own
@@ -52,6 +61,62 @@ impl DynamoTable {
 
     fn count_request(&self) {
         self.requests.fetch_add(1, Ordering::Relaxed);
+    }
+
+    /// Read capacity units consumed so far by gets and queries, worked out
+    /// from the items returned by DynamoDB's rules (moto reports none): the
+    /// bytes of a GetItem's item, or of all a Query page's items together,
+    /// rounded up to 4 KB, one unit each (half for an eventually
+    /// consistent read), and never less than one such unit a request.
+    pub fn read_units_consumed(&self) -> f64 {
+        self.read_halves.load(Ordering::Relaxed) as f64 / 2.0
+    }
+
+    /// Write capacity units consumed so far, worked out the same way: each
+    /// item written, 1 KB a unit, once more when it is in GSI1, twice inside a
+    /// transaction. Where DynamoDB bills a size the adapter does not see (a
+    /// counter's whole item, a transaction's delete or check), one unit.
+    pub fn write_units_consumed(&self) -> u64 {
+        self.write_units.load(Ordering::Relaxed)
+    }
+
+    fn count_write(&self, attributes: Option<&Attributes>, transactional: bool) {
+        let units = attributes.map_or(1, |attributes| {
+            let blocks = item_size(attributes).div_ceil(WRITE_UNIT_BYTES).max(1) as u64;
+            if attributes.contains_key("gsi1pk") { blocks * 2 } else { blocks }
+        });
+        self.write_units.fetch_add(if transactional { units * 2 } else { units }, Ordering::Relaxed);
+    }
+
+    fn count_read(&self, bytes: usize, consistent: bool) {
+        let blocks = bytes.div_ceil(READ_UNIT_BYTES).max(1) as u64;
+        self.read_halves.fetch_add(if consistent { blocks * 2 } else { blocks }, Ordering::Relaxed);
+    }
+}
+
+/// What one read capacity unit reads.
+const READ_UNIT_BYTES: usize = 4096;
+/// What one write capacity unit writes.
+const WRITE_UNIT_BYTES: usize = 1024;
+
+/// An item's size as DynamoDB bills it: each attribute's name and value.
+fn item_size(attributes: &Attributes) -> usize {
+    attributes.iter().map(|(name, value)| name.len() + value_size(value)).sum()
+}
+
+fn value_size(value: &AttributeValue) -> usize {
+    match value {
+        AttributeValue::S(text) => text.len(),
+        // About one byte per two significant digits, and one more.
+        AttributeValue::N(number) => number.trim_start_matches(['-', '0']).replace('.', "").len().div_ceil(2) + 1,
+        AttributeValue::B(bytes) => bytes.as_ref().len(),
+        AttributeValue::Bool(_) | AttributeValue::Null(_) => 1,
+        AttributeValue::L(values) => 3 + values.iter().map(|value| 1 + value_size(value)).sum::<usize>(),
+        AttributeValue::M(map) => 3 + map.iter().map(|(name, value)| 1 + name.len() + value_size(value)).sum::<usize>(),
+        AttributeValue::Ss(texts) => texts.iter().map(String::len).sum(),
+        AttributeValue::Ns(numbers) => numbers.iter().map(|number| number.len().div_ceil(2) + 1).sum(),
+        AttributeValue::Bs(blobs) => blobs.iter().map(|blob| blob.as_ref().len()).sum(),
+        _ => 0,
     }
 }
 
@@ -293,6 +358,7 @@ impl Table for DynamoTable {
             .send()
             .await
             .map_err(unavailable)?;
+        self.count_read(output.item.as_ref().map_or(0, item_size), true);
         output.item.map(from_attributes).transpose()
     }
 
@@ -300,6 +366,7 @@ impl Table for DynamoTable {
         let attributes = to_attributes(item)?;
         let Guard { expression, names, values } = guard(condition);
         self.count_request();
+        self.count_write(Some(&attributes), false);
         let result = self
             .client
             .put_item()
@@ -334,7 +401,10 @@ impl Table for DynamoTable {
             .send()
             .await;
         match result {
-            Ok(output) => output.attributes.map(from_attributes).transpose(),
+            Ok(output) => {
+                self.count_write(output.attributes.as_ref(), false);
+                output.attributes.map(from_attributes).transpose()
+            }
             Err(error) if error.as_service_error().is_some_and(|e| e.is_conditional_check_failed_exception()) => {
                 Err(StoreError::ConditionFailed { index: None })
             }
@@ -350,6 +420,9 @@ impl Table for DynamoTable {
         let items =
             writes.into_iter().map(|write| transact_item(&self.table_name, write)).collect::<Result<Vec<_>, _>>()?;
         self.count_request();
+        for item in &items {
+            self.count_write(item.put().map(|put| put.item()), true);
+        }
         let result = self.client.transact_write_items().set_transact_items(Some(items)).send().await;
         let error = match result {
             Ok(_) => return Ok(()),
@@ -374,7 +447,9 @@ impl Table for DynamoTable {
         gatehouse_core::ports::refuse_repeated_keys(&items)?;
         let mut requests = Vec::with_capacity(items.len());
         for item in items {
-            let put = PutRequest::builder().set_item(Some(to_attributes(item)?)).build().map_err(unavailable)?;
+            let attributes = to_attributes(item)?;
+            self.count_write(Some(&attributes), false);
+            let put = PutRequest::builder().set_item(Some(attributes)).build().map_err(unavailable)?;
             requests.push(WriteRequest::builder().put_request(put).build());
         }
         for chunk in requests.chunks(BATCH_WRITES) {
@@ -423,6 +498,7 @@ impl Table for DynamoTable {
             values.insert(":expires_at".into(), AttributeValue::N(expires_at.to_string()));
         }
         self.count_request();
+        self.count_write(None, false);
         let output = self
             .client
             .update_item()
@@ -476,6 +552,8 @@ impl Table for DynamoTable {
             .send()
             .await
             .map_err(unavailable)?;
+        let bytes = output.items.iter().flatten().map(item_size).sum();
+        self.count_read(bytes, query.index == Index::Primary);
         let items = output.items.unwrap_or_default().into_iter().map(from_attributes).collect::<Result<_, _>>()?;
         let next = output.last_evaluated_key.map(cursor_from).transpose()?;
         Ok(QueryPage { items, next })

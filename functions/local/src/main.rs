@@ -151,6 +151,7 @@ fn offline_gatehouse(addr: SocketAddr, data_dir: &std::path::Path) -> anyhow::Re
         clock,
         webhooks: Arc::new(gatehouse_aws::HttpWebhookSender::for_settings(&settings)),
         settings,
+        warm: Default::default(),
     })
 }
 

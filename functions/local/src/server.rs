@@ -150,6 +150,7 @@ pub async fn start(config: LocalConfig) -> anyhow::Result<RunningServer> {
         clock: config.clock.clone(),
         webhooks: Arc::new(HttpWebhookSender::for_settings(&settings)),
         settings,
+        warm: Default::default(),
     }
     // What each function may touch is enforced here as IAM enforces it in
     // AWS, so a route that reaches past its declaration fails on a laptop

@@ -52,7 +52,9 @@ pub struct SchoolConnection {
     pub gdpr_mode: Option<GdprMode>,
     /// What the app may read now: granted and still requested.
     pub scopes: ScopeSet,
-    /// RFC 3339: the school's last MIS extract.
+    /// RFC 3339: the school's last MIS extract, to within the hour (pushes
+    /// within an hour of the last one copied are not copied again); a data
+    /// page's `last_extract_at` and the `data.refreshed` event are exact.
     pub last_extract_at: Option<String>,
     /// `YYYY-MM-DD` (UTC): the last day this app read the school's data,
     /// this month or last. In `status` only; absent from the list.

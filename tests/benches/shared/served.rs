@@ -41,6 +41,7 @@ impl Embedded {
             clock,
             webhooks: Arc::new(gatehouse_aws::HttpWebhookSender::for_settings(&Settings::new(PUBLIC_URL))),
             settings: Settings::new(PUBLIC_URL),
+            warm: Default::default(),
         };
         Ok(Embedded { gatehouse, counting, outbox, bus })
     }
@@ -76,6 +77,18 @@ impl Served {
         let url = format!("http://{}", listener.local_addr()?);
         tokio::spawn(async move { axum::serve(listener, router).await });
         Ok(Served { url, counting, dynamo, client: reqwest::Client::new() })
+    }
+
+    /// Read units DynamoDB consumed (`DynamoTable::read_units_consumed`); none on the embedded store.
+    #[allow(dead_code)] // each bench includes this file and uses what it reports
+    pub fn read_units(&self) -> Option<f64> {
+        self.dynamo.as_ref().map(|table| table.read_units_consumed())
+    }
+
+    /// Read and write units DynamoDB consumed so far; none on the embedded store.
+    #[allow(dead_code)]
+    pub fn capacity_units(&self) -> Option<(f64, u64)> {
+        self.dynamo.as_ref().map(|table| (table.read_units_consumed(), table.write_units_consumed()))
     }
 
     /// The authoritative request count: DynamoDB's where there is one, else the port calls.

@@ -199,6 +199,9 @@ pub const SCHOOL_LOGIN: &str = "SCHOOLLOGIN#*";
 pub const SCHOOL_SESSION: &str = "SCHOOLSESSION#*";
 pub const SCHOOL_TEAM: &str = "SCHOOLTEAM#*";
 pub const SCHOOL_USER: &str = "SCHOOLUSER#*";
+/// An app's recent link changes (`keys::view_changes_partition`), which
+/// the warm list caches catch up from. A link's writers put them under `APP`.
+pub const VIEW_CHANGES: &str = "APP#*#VIEWCHG";
 /// GSI1: an app's schools by list view (`keys::school_view_partition`).
 pub const SCHOOL_VIEWS: &str = "APP#*#VIEW#*";
 pub const SELECTION: &str = "SELECT#*";
@@ -295,8 +298,8 @@ pub fn needs(function: &str) -> Option<Needs> {
         "create_ops_session" => const { Needs { table: &[get(&[OPS_USER, OPS_LOGIN]), put(&[OPS_SESSION, OPS_USER]), delete(&[OPS_LOGIN])], email: true, events: true, outbox: true } },
         "ops_logout" => const { Needs { table: &[get(&[OPS_SESSION]), delete(&[OPS_SESSION, OPS_USER])], email: true, events: true, outbox: true } },
         "get_ops_me" => const { Needs { table: &[get(&[OPS_SESSION])], ..Needs::NONE } },
-        "list_partner_schools" => const { Needs { table: &[get(&[SESSION, PARTNER]), query(&[USAGE]), query_gsi1(&[SCHOOL_VIEWS])], ..Needs::NONE } },
-        "export_partner_schools" => const { Needs { table: &[get(&[SESSION, PARTNER]), query(&[USAGE]), query_gsi1(&[SCHOOL_VIEWS])], ..Needs::NONE } },
+        "list_partner_schools" => const { Needs { table: &[get(&[SESSION, PARTNER]), query(&[USAGE, VIEW_CHANGES]), query_gsi1(&[SCHOOL_VIEWS])], ..Needs::NONE } },
+        "export_partner_schools" => const { Needs { table: &[get(&[SESSION, PARTNER]), query(&[USAGE, VIEW_CHANGES]), query_gsi1(&[SCHOOL_VIEWS])], ..Needs::NONE } },
         "get_partner_school" => const { Needs { table: &[get(&[SESSION, APP, PARTNER, USAGE]), query(&[LOG])], ..Needs::NONE } },
         "revoke_school_access" => const { Needs { table: &[ get(&[SESSION, APP, PARTNER, USAGE]), query(&[LOG]), put(&[APP, LOG, REVOCATIONS_DUE, SCHOOL]), delete(&[REVOCATIONS_DUE]), ], email: true, events: true, outbox: true } },
         "cancel_revocation" => const { Needs { table: &[ get(&[SESSION, APP, PARTNER, USAGE]), query(&[LOG]), put(&[APP, LOG, SCHOOL]), delete(&[REVOCATIONS_DUE]), ], email: true, events: true, outbox: true } },
@@ -612,6 +615,11 @@ mod tests {
         }
         // A school view is not a school link partition, nor the reverse.
         assert!(!is_like(SCHOOL_VIEWS, "APP#a1"));
+        // Whoever may write a link may write its change; the lists may read
+        // the changes and not the links' partition.
+        let changes = crate::base::keys::view_changes_partition(&app);
+        assert!(is_like(VIEW_CHANGES, &changes) && is_like(APP, &changes));
+        assert!(!is_like(VIEW_CHANGES, "APP#a1"));
     }
 
     #[test]

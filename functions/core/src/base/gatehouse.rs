@@ -4,6 +4,7 @@ use std::sync::Arc;
 
 use super::ids::EmailAddress;
 use super::ports::{Clock, EventBus, Mailer, Table, WebhookSender};
+use super::warm::Warm;
 
 /// Deployment settings the rules need.
 #[derive(Debug, Clone)]
@@ -44,4 +45,7 @@ pub struct Gatehouse {
     /// Posts webhooks (A4): the `deliver_webhooks` consumer and Redeliver.
     pub webhooks: Arc<dyn WebhookSender>,
     pub settings: Settings,
+    /// Caches a warm process keeps between requests (the school lists').
+    /// `Default::default()` where a `Gatehouse` is built; a clone shares them.
+    pub warm: Arc<Warm>,
 }

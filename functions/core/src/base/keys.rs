@@ -109,6 +109,15 @@ pub enum Key<'a> {
         window_start: i64,
     },
     SchoolLink(&'a AppId, &'a SchoolId),
+    /// A link as one change left it, for the warm list caches to catch up
+    /// from (`partner::school_index`): ordered by when the change was made
+    /// (`at`, RFC 3339 with microseconds), then school and version.
+    ViewChange {
+        app: &'a AppId,
+        at: &'a str,
+        school: &'a SchoolId,
+        version: u64,
+    },
     /// The team list's copy of a user, under their partner.
     Member(&'a PartnerId, &'a EmailAddress),
     /// A school's portal users, for its team list (S3).
@@ -213,6 +222,7 @@ impl Key<'_> {
             Key::Session(kind, hash) => format!("{}SESSION#{}", account_prefix(*kind), hash.as_str()),
             Key::RateWindow { scope, subject, .. } => format!("RATE#{}#{subject}", scope.as_str()),
             Key::SchoolLink(app, _) => format!("APP#{app}"),
+            Key::ViewChange { app, .. } => view_changes_partition(app),
             Key::Member(partner, _) => format!("PARTNER#{partner}"),
             Key::SchoolMember(school, _) | Key::SchoolTeamChange(school, _) => school_team_partition(school),
             Key::LogEntry(app, school, _) => log_partition(app, school),
@@ -261,6 +271,7 @@ impl Key<'_> {
             Key::Session(..) => "SESSION".to_owned(),
             Key::RateWindow { window_start, .. } => format!("WINDOW#{window_start}"),
             Key::SchoolLink(_, school) => format!("SCHOOL#{school}"),
+            Key::ViewChange { at, school, version, .. } => format!("{at}#{school}#{version:020}"),
             Key::Member(_, email) | Key::SchoolMember(_, email) => format!("{MEMBER_PREFIX}{}", email.as_str()),
             Key::SchoolTeamChange(_, order) => format!("{TEAM_CHANGE_PREFIX}{order}"),
             Key::UserSession(_, _, hash) => format!("{SESSION_PREFIX}{}", hash.as_str()),
@@ -483,6 +494,11 @@ pub fn school_view_index(app: &AppId, view: SchoolView, name: &str, school: &Sch
     (school_view_partition(app, view), format!("{}#{school}", name.to_lowercase()))
 }
 
+/// The partition of an app's recent link changes (`Key::ViewChange`).
+pub fn view_changes_partition(app: &AppId) -> String {
+    format!("APP#{app}#VIEWCHG")
+}
+
 /// GSI1 partition holding one view of an app's schools.
 pub fn school_view_partition(app: &AppId, view: SchoolView) -> String {
     format!("APP#{app}#VIEW#{}", view.as_str())
@@ -519,6 +535,11 @@ mod tests {
             (Key::Partner(&partner()), "PARTNER#p1", "PROFILE"),
             (Key::App(&partner(), &app), "PARTNER#p1", "APP#a1"),
             (Key::SchoolLink(&app, &school), "APP#a1", "SCHOOL#3280001"),
+            (
+                Key::ViewChange { app: &app, at: "2026-11-23T10:00:00.000000Z", school: &school, version: 7 },
+                "APP#a1#VIEWCHG",
+                "2026-11-23T10:00:00.000000Z#3280001#00000000000000000007",
+            ),
             (Key::Member(&partner(), &email), "PARTNER#p1", "MEMBER#demo@partner.example"),
             (Key::SchoolMember(&school, &email), "SCHOOLTEAM#3280001", "MEMBER#demo@partner.example"),
             (

@@ -11,6 +11,7 @@ pub mod keys;
 pub mod ports;
 pub mod refusal;
 pub(crate) mod token;
+pub mod warm;
 
 pub use error::{Error, Result};
 pub use gatehouse::{DEFAULT_SUPPORT_EMAIL, Gatehouse, Settings};

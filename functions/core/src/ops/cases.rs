@@ -29,7 +29,7 @@ use serde::{Deserialize, Serialize};
 use crate::base::CaseId;
 use crate::base::keys::{Key, case_queue_partition, partner_cases_index, partner_cases_partition};
 use crate::base::ports::{Condition, Cursor, Index, Item, Query, StoreError, TransactWrite, query_all};
-use crate::store::links::{self, link_item};
+use crate::store::links::{self, link_writes};
 use crate::store::records::{SchoolLinkRecord, SessionRecord, from_item, plain_item, to_attributes};
 use crate::{
     AppId, EmailAddress, Error, Gatehouse, PartnerId, Result, SchoolId, store::emails, store::idempotency,
@@ -237,10 +237,12 @@ async fn save(gatehouse: &Gatehouse, before: &LoadedCase, after: CaseRecord, als
         if let Some(item) = gatehouse.table.get(&key.pk(), &key.sk()).await? {
             let mut link: SchoolLinkRecord = from_item(&item)?;
             link.active_cases = (i64::from(link.active_cases) + delta).max(0) as u32;
-            writes.push(TransactWrite::Put {
-                item: link_item(&link, item.version + 1),
-                condition: Condition::VersionIs(item.version),
-            });
+            writes.extend(link_writes(
+                &link,
+                item.version + 1,
+                Condition::VersionIs(item.version),
+                gatehouse.clock.now(),
+            ));
         }
     }
     gatehouse.table.transact(writes).await.map_err(|error| match error {

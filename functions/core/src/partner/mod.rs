@@ -7,5 +7,6 @@ pub mod invitations;
 pub mod partners;
 pub mod permissions;
 pub mod school_actions;
+pub mod school_index;
 pub mod schools;
 pub mod webhooks;

@@ -2,10 +2,11 @@
 //! a change must be conditional on. Saving a change is `links::commit`;
 //! receipts and the portals read links through here too.
 
+use chrono::{DateTime, Duration, SecondsFormat, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::base::keys::{APP_PREFIX, Key, school_view_index};
-use crate::base::ports::{Index, Item, Query, query_all};
+use crate::base::ports::{Condition, Index, Item, Query, TransactWrite, query_all};
 use crate::store::records::{
     AppRecord, SchoolLinkRecord, SchoolSessionRecord, SessionRecord, from_item, to_attributes,
 };
@@ -25,6 +26,35 @@ pub fn link_item(link: &SchoolLinkRecord, version: u64) -> Item {
     let gsi1 =
         link.cancelled_on.is_none().then(|| school_view_index(&link.app_id, link.view, &link.name, &link.school_id));
     Item { pk: key.pk(), sk: key.sk(), gsi1, expires_at: None, version, attributes: to_attributes(link) }
+}
+
+/// How long a link's change stays readable for the warm list caches, well
+/// past their full reload (`partner::school_index::RELOAD_AFTER`).
+pub const VIEW_CHANGE_LIFETIME: Duration = Duration::hours(1);
+
+/// A link saved at `version`, with the change the warm list caches catch up
+/// from (#14): both in the caller's transaction, so no cache can miss a
+/// committed change or see one that was not.
+pub fn link_writes(
+    link: &SchoolLinkRecord,
+    version: u64,
+    condition: Condition,
+    now: DateTime<Utc>,
+) -> [TransactWrite; 2] {
+    let at = now.to_rfc3339_opts(SecondsFormat::Micros, true);
+    let key = Key::ViewChange { app: &link.app_id, at: &at, school: &link.school_id, version };
+    let change = Item {
+        pk: key.pk(),
+        sk: key.sk(),
+        gsi1: None,
+        expires_at: Some((now + VIEW_CHANGE_LIFETIME).timestamp()),
+        version,
+        attributes: to_attributes(link),
+    };
+    [
+        TransactWrite::Put { item: link_item(link, version), condition },
+        TransactWrite::Put { item: change, condition: Condition::Always },
+    ]
 }
 
 /// Which of the signed-in partner's apps a request is about: the one named,

@@ -15,7 +15,9 @@ use crate::base::ports::{Condition, StoreError, TransactWrite};
 use crate::store::authorisation_log;
 use crate::store::dashboard::dashboard_entry;
 use crate::store::domain_events::{self, EventKind};
-pub use crate::store::link_loading::{LoadedLink, app_of, app_record, link_item, load, load_for_school, school_links};
+pub use crate::store::link_loading::{
+    LoadedLink, app_of, app_record, link_item, link_writes, load, load_for_school, school_links,
+};
 use crate::store::records::{LogEntryRecord, ReminderDueRecord, SchoolLinkRecord, from_item, plain_item};
 use crate::{EmailAddress, Error, Gatehouse, Result, store::outbox, store::receipts};
 
@@ -142,7 +144,7 @@ pub async fn prepare(
     let version = from.version + 1;
     // Version 0 is a link not stored yet: create it, unless someone just did.
     let condition = if from.version == 0 { Condition::NotExists } else { Condition::VersionIs(from.version) };
-    let mut writes = vec![TransactWrite::Put { item: link_item(&link, version), condition }];
+    let mut writes = link_writes(&link, version, condition, now).to_vec();
     writes.extend(entries);
     // Keep the reminder job's list in step with the link.
     let was_pending = from.version != 0 && awaits_authorisation(&from.link);

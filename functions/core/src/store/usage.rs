@@ -6,10 +6,15 @@
 //! The month's item holds one counter per day (`day_01` … `day_31`), so the
 //! same single atomic ADD per call also records freshness: the last day with
 //! a count is the app's last pull at the school (G1), at no extra request.
+//!
+//! The lists read the month through [`month_cached`]: a warm process keeps
+//! an app's month for [`MONTH_STATS_FOR`] (#14), because at 10,000 schools
+//! the month is 10,000 items and a figure a minute old serves the list.
 
 use std::collections::HashMap;
+use std::sync::{Arc, Mutex, MutexGuard};
 
-use chrono::{DateTime, Datelike, Months, NaiveDate, Utc};
+use chrono::{DateTime, Datelike, Duration, Months, NaiveDate, Utc};
 use serde_json::{Map, Value};
 
 use crate::base::keys::{Key, school_of_usage, usage_partition};
@@ -30,6 +35,24 @@ fn day_counter(now: DateTime<Utc>) -> String {
     format!("{DAY_PREFIX}{:02}", now.day())
 }
 
+/// How long a warm process shows an app's month without reading it again.
+pub const MONTH_STATS_FOR: Duration = Duration::seconds(60);
+
+/// Apps' months as this process last read them, by app and month.
+#[derive(Default)]
+struct MonthCache {
+    months: Mutex<KeptMonths>,
+}
+
+/// By app and month: when it was read, and its calls by school.
+type KeptMonths = HashMap<(String, String), (DateTime<Utc>, Arc<HashMap<String, u64>>)>;
+
+impl MonthCache {
+    fn lock(&self) -> MutexGuard<'_, KeptMonths> {
+        self.months.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+}
+
 /// Counts one call; returns the calls of the day so far.
 pub async fn count(gatehouse: &Gatehouse, app: &AppId, school: &SchoolId) -> Result<u64> {
     let now = gatehouse.clock.now();
@@ -39,6 +62,9 @@ pub async fn count(gatehouse: &Gatehouse, app: &AppId, school: &SchoolId) -> Res
         .table
         .add(Increment { pk: &key.pk(), sk: &key.sk(), counter: &day_counter(now), delta: 1, expires_at: None })
         .await?;
+    // A call this process counted shows at once in this process's lists
+    // (the local server); other processes see it within MONTH_STATS_FOR.
+    gatehouse.warm.get::<MonthCache>().lock().remove(&(app.to_string(), month));
     Ok(calls.max(0) as u64)
 }
 
@@ -69,6 +95,22 @@ pub async fn month(gatehouse: &Gatehouse, app: &AppId, month: &str) -> Result<Ha
         let Some(school) = school_of_usage(&item.sk) else { continue };
         counts.insert(school.to_owned(), total(&item.attributes));
     }
+    Ok(counts)
+}
+
+/// [`month`], as this process read it less than [`MONTH_STATS_FOR`] ago.
+pub async fn month_cached(gatehouse: &Gatehouse, app: &AppId, month: &str) -> Result<Arc<HashMap<String, u64>>> {
+    let now = gatehouse.clock.now();
+    let key = (app.to_string(), month.to_owned());
+    let cache = gatehouse.warm.get::<MonthCache>();
+    if let Some((read_at, counts)) = cache.lock().get(&key)
+        && *read_at <= now
+        && now - *read_at < MONTH_STATS_FOR
+    {
+        return Ok(counts.clone());
+    }
+    let counts = Arc::new(self::month(gatehouse, app, month).await?);
+    cache.lock().insert(key, (now, counts.clone()));
     Ok(counts)
 }
 
@@ -105,6 +147,27 @@ mod tests {
         assert_eq!(total(&item), 11);
         assert_eq!(last_day("2026-11", &item), NaiveDate::from_ymd_opt(2026, 11, 17));
         assert_eq!(last_day("2026-11", &attributes(json!({"calls": 5}))), None);
+    }
+
+    #[tokio::test]
+    async fn another_process_count_shows_within_a_minute_and_this_one_at_once() {
+        let memory = crate::fixtures::memory::seeded(crate::fixtures::memory::demo_now()).await.unwrap();
+        let this = memory.gatehouse.clone();
+        let other = Gatehouse { warm: Default::default(), ..this.clone() };
+        let app = AppId::parse(crate::fixtures::demo::DEMO_APP).unwrap();
+        let school = SchoolId::parse("3280001").unwrap();
+        let month = month_of(crate::base::ports::Clock::now(memory.clock.as_ref()));
+        let calls =
+            async |gatehouse: &Gatehouse| month_cached(gatehouse, &app, &month).await.unwrap().get("3280001").copied();
+        let before = calls(&this).await;
+
+        count(&other, &app, &school).await.unwrap();
+        assert_eq!(calls(&this).await, before, "kept for a minute");
+        memory.clock.advance(MONTH_STATS_FOR);
+        let seen = calls(&this).await;
+        assert_eq!(seen, Some(before.unwrap_or(0) + 1));
+        count(&this, &app, &school).await.unwrap();
+        assert_eq!(calls(&this).await, seen.map(|calls| calls + 1), "a call this process counted shows at once");
     }
 
     #[test]

@@ -47,7 +47,7 @@ impl Shells {
             let uri = Uri::try_from(format!("/{shell}")).with_context(|| format!("{shell} is no file name"))?;
             routes.push((path, uri));
         }
-        routes.sort_by(|(a, _), (b, _)| b.len().cmp(&a.len()));
+        routes.sort_by_key(|(path, _)| std::cmp::Reverse(path.len()));
         Ok(Shells(routes))
     }
 
