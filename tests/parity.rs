@@ -491,3 +491,42 @@ fn the_edge_sends_the_origin_secret_and_the_same_security_headers() {
     let globals = at(&template.0, &["Globals", "Function", "Environment", "Variables"]).unwrap();
     assert!(globals.get("ORIGIN_SECRET").is_some(), "every function checks the origin secret");
 }
+
+/// #15: every alarm tells the alarm topic when it goes off and when it
+/// clears, and there is one for each way the stack hurts that CloudWatch sees
+/// without a resource per function.
+#[test]
+fn alarms_cover_function_errors_throttles_api_errors_and_bounces_and_reach_the_topic() {
+    let template = Template::load();
+    assert_eq!(text_at(template.resource("Alarms").expect("the alarm topic"), &["Type"]), Some("AWS::SNS::Topic"));
+    let resources = template.0.get("Resources").and_then(Value::as_mapping).expect("Resources");
+    let alarms: Vec<(&str, &Value)> = resources
+        .iter()
+        .filter(|(_, resource)| text_at(resource, &["Type"]) == Some("AWS::CloudWatch::Alarm"))
+        .map(|(name, resource)| (name.as_str().unwrap_or_default(), resource))
+        .collect();
+    let watched: BTreeSet<(&str, &str)> = alarms
+        .iter()
+        .map(|(_, alarm)| {
+            (
+                text_at(alarm, &["Properties", "Namespace"]).unwrap_or_default(),
+                text_at(alarm, &["Properties", "MetricName"]).unwrap_or_default(),
+            )
+        })
+        .collect();
+    let wanted = BTreeSet::from([
+        ("AWS/Lambda", "Errors"),
+        ("AWS/Lambda", "Throttles"),
+        ("AWS/ApiGateway", "5xx"),
+        ("AWS/SES", "Reputation.BounceRate"),
+    ]);
+    assert!(wanted.is_subset(&watched), "missing alarms: {:?}", wanted.difference(&watched).collect::<Vec<_>>());
+    for (name, alarm) in alarms {
+        for actions in ["AlarmActions", "OKActions"] {
+            let to_topic = at(alarm, &["Properties", actions])
+                .and_then(Value::as_sequence)
+                .is_some_and(|targets| targets.iter().any(|target| is_ref(Some(target), "Alarms")));
+            assert!(to_topic, "{name}: {actions} does not reach the Alarms topic");
+        }
+    }
+}

@@ -743,6 +743,8 @@ pub fn sizing(name: &str) -> Sizing {
     let (memory_mb, timeout_seconds) = match name {
         // A whole view at once: more time and memory than a page.
         "export_partner_schools" => (Some(512), Some(30)),
+        // Keeps the views it has shown, up to `school_index::KEPT_ROWS` rows (#14).
+        "list_partner_schools" => (Some(512), None),
         // Emails every authorised school that must approve a new scope, one by one.
         "update_permission_set" => (None, Some(60)),
         // A full extract of a large school is a few MB and tens of

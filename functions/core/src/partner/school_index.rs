@@ -32,6 +32,10 @@ use crate::{AppId, Gatehouse, Result};
 pub const RELOAD_AFTER: Duration = Duration::minutes(10);
 /// How far before its last look a cache reads changes again.
 pub const LATE_WRITE_MARGIN: Duration = Duration::seconds(30);
+/// Most rows a process keeps, over all views (a few KB each): past it, the
+/// views used longest ago are dropped, so an instance that serves many
+/// partners stays within its memory (`list_partner_schools` has 512 MB).
+pub const KEPT_ROWS: usize = 40_000;
 
 /// A row a view keeps: made from a link, with the view's natural order (the
 /// lists': by name, then school id).
@@ -207,13 +211,42 @@ where
     let since = if reload { now } else { read_to.unwrap_or(now) } - LATE_WRITE_MARGIN;
     let changes = changes_since(gatehouse, app, since).await?;
 
-    let mut cached = lock(&slot);
-    if let Some(items) = whole {
-        cached.reload(view, &items, now)?;
+    let answer = {
+        let mut cached = lock(&slot);
+        if let Some(items) = whole {
+            cached.reload(view, &items, now)?;
+        }
+        cached.apply(view, &changes)?;
+        cached.read_to = Some(cached.read_to.map_or(now, |read_to| read_to.max(now)));
+        use_rows(&mut cached)
+    };
+    gatehouse.warm.get::<SchoolIndex<R>>().keep_within(KEPT_ROWS, &(app.to_string(), view));
+    Ok(answer)
+}
+
+impl<R> SchoolIndex<R> {
+    /// Drops the views used longest ago (never `current`) until at most
+    /// `budget` rows are kept. A view in use by another request is skipped.
+    fn keep_within(&self, budget: usize, current: &(String, SchoolView)) {
+        let mut views = lock(&self.views);
+        let mut kept = 0;
+        let mut droppable = Vec::new();
+        for (key, slot) in views.iter() {
+            let Ok(cached) = slot.try_lock() else { continue };
+            kept += cached.rows.len();
+            if key != current {
+                droppable.push((cached.read_to, cached.rows.len(), key.clone()));
+            }
+        }
+        droppable.sort_by_key(|(used, ..)| *used);
+        for (_, rows, key) in droppable {
+            if kept <= budget {
+                break;
+            }
+            views.remove(&key);
+            kept -= rows;
+        }
     }
-    cached.apply(view, &changes)?;
-    cached.read_to = Some(cached.read_to.map_or(now, |read_to| read_to.max(now)));
-    Ok(use_rows(&mut cached))
 }
 
 /// The app's link changes stamped after `since`: one Query, a page per MB.
@@ -302,6 +335,30 @@ mod tests {
         memory.clock.advance(Duration::seconds(5));
         assert_eq!(ids(&this, SchoolView::Active).await.len(), active.len() - 1);
         assert_eq!(ids(&this, SchoolView::Revoked).await.len(), revoked.len() + 1);
+    }
+
+    #[tokio::test]
+    async fn past_its_budget_a_process_drops_the_views_used_longest_ago() {
+        let memory = seeded(demo_now()).await.unwrap();
+        let this = memory.gatehouse.clone();
+        for view in [SchoolView::Revoked, SchoolView::Pending, SchoolView::Active] {
+            ids(&this, view).await;
+            memory.clock.advance(Duration::seconds(1));
+        }
+        let index = this.warm.get::<SchoolIndex<Linked>>();
+        let kept = |view| lock(&index.views).contains_key(&(DEMO_APP.to_owned(), view));
+        let active = (DEMO_APP.to_owned(), SchoolView::Active);
+        let sizes: Vec<usize> = [SchoolView::Revoked, SchoolView::Pending, SchoolView::Active]
+            .map(|view| lock(&lock(&index.views)[&(DEMO_APP.to_owned(), view)]).rows.len())
+            .to_vec();
+        // Room for Pending and Active only: Revoked, used first, goes.
+        index.keep_within(sizes[1] + sizes[2], &active);
+        assert!(!kept(SchoolView::Revoked) && kept(SchoolView::Pending) && kept(SchoolView::Active));
+        // The view in use stays whatever the budget.
+        index.keep_within(0, &active);
+        assert!(!kept(SchoolView::Pending) && kept(SchoolView::Active));
+        // A dropped view is read whole again when next shown.
+        assert_eq!(ids(&this, SchoolView::Revoked).await.len(), sizes[0]);
     }
 
     #[tokio::test]

@@ -26,7 +26,7 @@ use crate::partner::permissions::needs_reauthorisation;
 use crate::partner::school_index;
 use crate::store::links::{app_of, app_record};
 use crate::store::records::{SchoolLinkRecord, SessionRecord, Waiting};
-use crate::store::usage;
+use crate::store::usage::{self, MonthCalls};
 use crate::{AppId, Error, Gatehouse, Result};
 
 pub const DEFAULT_PAGE_SIZE: u32 = 50;
@@ -197,18 +197,18 @@ pub struct Derivation<'a> {
     clock: ListClock,
     requested: &'a ScopeSet,
     requested_fingerprint: u64,
-    counted: Option<Arc<HashMap<String, u64>>>,
+    counted: Option<Arc<MonthCalls>>,
 }
 
 impl<'a> Derivation<'a> {
-    fn new(clock: ListClock, requested: &'a ScopeSet, counted: Option<Arc<HashMap<String, u64>>>) -> Self {
+    fn new(clock: ListClock, requested: &'a ScopeSet, counted: Option<Arc<MonthCalls>>) -> Self {
         let mut hasher = DefaultHasher::new();
         requested.hash(&mut hasher);
         Derivation { clock, requested, requested_fingerprint: hasher.finish(), counted }
     }
 
-    fn counted_id(&self) -> usize {
-        self.counted.as_ref().map_or(0, |counted| Arc::as_ptr(counted) as usize)
+    fn counted_read(&self) -> u64 {
+        self.counted.as_ref().map_or(0, |counted| counted.read)
     }
 }
 
@@ -223,8 +223,8 @@ struct DerivedFrom {
     usage: Option<(String, u64)>,
     /// Re-authorisation needed, for the permission set with this fingerprint.
     reauthorisation: Option<(u64, bool)>,
-    /// Counted calls, from the counted month with this address.
-    counted: Option<(usize, u64)>,
+    /// Counted calls, from this read of the counted month (`MonthCalls::read`).
+    counted: Option<(u64, u64)>,
     revoke_pending: Option<NaiveDate>,
 }
 
@@ -306,7 +306,7 @@ impl ListRow {
         let mut row = self.row.clone();
         derive(&mut row, &self.link, how.requested, &how.clock);
         if let Some(counted) = &how.counted {
-            row.month_stats += counted.get(&row.school_id).copied().unwrap_or(0);
+            row.month_stats += counted.by_school.get(&row.school_id).copied().unwrap_or(0);
         }
         row
     }
@@ -326,10 +326,10 @@ impl ListRow {
         };
         let counted = match (&how.counted, from.counted) {
             (None, _) => 0,
-            (Some(_), Some((id, calls))) if id == how.counted_id() => calls,
+            (Some(_), Some((read, calls))) if read == how.counted_read() => calls,
             (Some(counted), _) => {
-                let calls = counted.get(&row.school_id).copied().unwrap_or(0);
-                from.counted = Some((how.counted_id(), calls));
+                let calls = counted.by_school.get(&row.school_id).copied().unwrap_or(0);
+                from.counted = Some((how.counted_read(), calls));
                 calls
             }
         };
@@ -624,7 +624,6 @@ mod tests {
         let made = Utc.with_ymd_and_hms(2026, 11, 23, 12, 0, 0).unwrap();
         let requested = crate::fixtures::demo::demo_requested_scopes();
         let fewer: ScopeSet = requested.iter().copied().skip(1).collect();
-        let counted = Arc::new(HashMap::from([(link().school_id.to_string(), 5)]));
         let mut kept = ListRow::new(link());
         kept.derive(&Derivation::new(ListClock::at(made), &requested, None));
         let made_age = kept.row.cache_age_days;
@@ -634,8 +633,10 @@ mod tests {
             (Utc.with_ymd_and_hms(2026, 12, 5, 12, 0, 0).unwrap(), &requested, 5),
             (Utc.with_ymd_and_hms(2026, 11, 30, 9, 0, 0).unwrap(), &fewer, 7),
         ] {
-            let counted = Arc::new(HashMap::from([(link().school_id.to_string(), calls)]));
-            let how = Derivation::new(ListClock::at(at), requested, Some(counted));
+            // Each read is its own (`MonthCalls::read`), wherever it lands in memory.
+            let by_school = HashMap::from([(link().school_id.to_string(), calls)]);
+            let how =
+                Derivation::new(ListClock::at(at), requested, Some(Arc::new(MonthCalls { read: calls, by_school })));
             let shown = kept.shown(&how);
             let expected = row_of(&link(), requested, at);
             assert_eq!(shown, SchoolRow { month_stats: expected.month_stats + calls, ..expected });
@@ -643,7 +644,6 @@ mod tests {
             assert_eq!(kept.row, shown, "derived in place as shown");
         }
         assert_ne!(kept.row.cache_age_days, made_age, "the sample's cache age moved on");
-        drop(counted);
     }
 
     #[test]

@@ -12,6 +12,7 @@
 //! the month is 10,000 items and a figure a minute old serves the list.
 
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use chrono::{DateTime, Datelike, Duration, Months, NaiveDate, Utc};
@@ -45,7 +46,19 @@ struct MonthCache {
 }
 
 /// By app and month: when it was read, and its calls by school.
-type KeptMonths = HashMap<(String, String), (DateTime<Utc>, Arc<HashMap<String, u64>>)>;
+type KeptMonths = HashMap<(String, String), (DateTime<Utc>, Arc<MonthCalls>)>;
+
+/// An app's calls per school in one month, as one read found them.
+#[derive(Debug, Default)]
+pub struct MonthCalls {
+    /// Different for every read in this process, so whoever kept a figure
+    /// from one read knows when there is a newer one (an address would not
+    /// do: a dropped read's memory is reused).
+    pub read: u64,
+    pub by_school: HashMap<String, u64>,
+}
+
+static READS: AtomicU64 = AtomicU64::new(1);
 
 impl MonthCache {
     fn lock(&self) -> MutexGuard<'_, KeptMonths> {
@@ -99,7 +112,7 @@ pub async fn month(gatehouse: &Gatehouse, app: &AppId, month: &str) -> Result<Ha
 }
 
 /// [`month`], as this process read it less than [`MONTH_STATS_FOR`] ago.
-pub async fn month_cached(gatehouse: &Gatehouse, app: &AppId, month: &str) -> Result<Arc<HashMap<String, u64>>> {
+pub async fn month_cached(gatehouse: &Gatehouse, app: &AppId, month: &str) -> Result<Arc<MonthCalls>> {
     let now = gatehouse.clock.now();
     let key = (app.to_string(), month.to_owned());
     let cache = gatehouse.warm.get::<MonthCache>();
@@ -109,7 +122,8 @@ pub async fn month_cached(gatehouse: &Gatehouse, app: &AppId, month: &str) -> Re
     {
         return Ok(counts.clone());
     }
-    let counts = Arc::new(self::month(gatehouse, app, month).await?);
+    let by_school = self::month(gatehouse, app, month).await?;
+    let counts = Arc::new(MonthCalls { read: READS.fetch_add(1, Ordering::Relaxed), by_school });
     cache.lock().insert(key, (now, counts.clone()));
     Ok(counts)
 }
@@ -157,8 +171,9 @@ mod tests {
         let app = AppId::parse(crate::fixtures::demo::DEMO_APP).unwrap();
         let school = SchoolId::parse("3280001").unwrap();
         let month = month_of(crate::base::ports::Clock::now(memory.clock.as_ref()));
-        let calls =
-            async |gatehouse: &Gatehouse| month_cached(gatehouse, &app, &month).await.unwrap().get("3280001").copied();
+        let calls = async |gatehouse: &Gatehouse| {
+            month_cached(gatehouse, &app, &month).await.unwrap().by_school.get("3280001").copied()
+        };
         let before = calls(&this).await;
 
         count(&other, &app, &school).await.unwrap();
