@@ -463,7 +463,8 @@ struct StoreReport {
 async fn run_queries(served: &Served, cookie: &str, rounds: Rounds) -> anyhow::Result<Vec<QueryResult>> {
     let base = format!("view=active&page_size={PAGE_SIZE}");
     // The process's first page reads the whole view; every later one only what changed.
-    let (before, calls_before, units_before) = (served.requests(), served.counting.counts(), served.read_units());
+    let (before, calls_before, units_before) =
+        (served.requests(), served.counting.counts(), served.capacity_units().map(|(read, _)| read));
     let started = Instant::now();
     let (first, first_bytes) = get_json(served, cookie, &format!("{base}&page=1")).await?;
     let cold = QueryResult {
@@ -474,7 +475,11 @@ async fn run_queries(served: &Served, cookie: &str, rounds: Rounds) -> anyhow::R
         latencies_ms: vec![started.elapsed().as_secs_f64() * 1000.0],
         requests: served.requests() - before,
         breakdown: served.counting.counts().since(calls_before),
-        read_units: served.read_units().zip(units_before).map(|(after, before)| after - before),
+        read_units: served
+            .capacity_units()
+            .map(|(read, _)| read)
+            .zip(units_before)
+            .map(|(after, before)| after - before),
         response_bytes: first_bytes,
     };
     let total = cold.total;
@@ -496,7 +501,7 @@ async fn run_queries(served: &Served, cookie: &str, rounds: Rounds) -> anyhow::R
         let mut seen: Option<(u64, CallCounts, usize, u64, usize, Option<f64>)> = None;
         for _ in 0..rounds.timed {
             let (before, calls_before, units_before) =
-                (served.requests(), served.counting.counts(), served.read_units());
+                (served.requests(), served.counting.counts(), served.capacity_units().map(|(read, _)| read));
             let started = Instant::now();
             let (page, bytes) = get_json(served, cookie, &query).await?;
             latencies_ms.push(started.elapsed().as_secs_f64() * 1000.0);
@@ -504,7 +509,8 @@ async fn run_queries(served: &Served, cookie: &str, rounds: Rounds) -> anyhow::R
             let breakdown = served.counting.counts().since(calls_before);
             let rows = page["items"].as_array().map_or(0, Vec::len);
             let page_total = page["total"].as_u64().unwrap_or(0);
-            let units = served.read_units().zip(units_before).map(|(after, before)| after - before);
+            let units =
+                served.capacity_units().map(|(read, _)| read).zip(units_before).map(|(after, before)| after - before);
             let this = (requests, breakdown, bytes, page_total, rows, units);
             match seen {
                 Some(earlier) if earlier != this => {

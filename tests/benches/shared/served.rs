@@ -79,14 +79,7 @@ impl Served {
         Ok(Served { url, counting, dynamo, client: reqwest::Client::new() })
     }
 
-    /// Read units DynamoDB consumed (`DynamoTable::read_units_consumed`); none on the embedded store.
-    #[allow(dead_code)] // each bench includes this file and uses what it reports
-    pub fn read_units(&self) -> Option<f64> {
-        self.dynamo.as_ref().map(|table| table.read_units_consumed())
-    }
-
     /// Read and write units DynamoDB consumed so far; none on the embedded store.
-    #[allow(dead_code)]
     pub fn capacity_units(&self) -> Option<(f64, u64)> {
         self.dynamo.as_ref().map(|table| (table.read_units_consumed(), table.write_units_consumed()))
     }

@@ -9,8 +9,8 @@
 
 use std::borrow::Cow;
 use std::cmp::{Ordering, Reverse};
+use std::collections::BTreeSet;
 use std::collections::hash_map::DefaultHasher;
-use std::collections::{BTreeSet, HashMap};
 use std::hash::{Hash, Hasher};
 use std::sync::Arc;
 
@@ -489,6 +489,7 @@ fn derive(row: &mut SchoolRow, link: &SchoolLinkRecord, requested: &ScopeSet, cl
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::collections::HashMap;
 
     use chrono::TimeZone;
     use gatehouse_model::{FeedStatus, GdprMode, SchoolView};
