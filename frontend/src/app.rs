@@ -17,6 +17,23 @@ use leptos_router::{MatchNestedRoutes, NavigateOptions};
 
 use crate::pages::NotFound;
 
+/// A portal bundle's app: a `PortalRouter` with one route a line, each a path and the page it
+/// shows (a page's name, or a block that builds a view).
+macro_rules! portal_app {
+    ($app:ident { $($path:tt => $page:tt),+ $(,)? }) => {
+        #[leptos::component]
+        pub fn $app() -> impl leptos::prelude::IntoView {
+            use leptos::prelude::*;
+            use leptos_router::components::Route;
+            use leptos_router::path;
+
+            use super::PortalRouter;
+
+            view! { <PortalRouter> $(<Route path=path!($path) view=$page />)+ </PortalRouter> }
+        }
+    };
+}
+
 mod authorise;
 mod ops;
 mod partner;

@@ -18,11 +18,8 @@ pub async fn list(
     Ok(Json(verification::waiting(&state.gatehouse).await?))
 }
 
-/// `POST /api/ops/verifications/decide`.
-pub async fn decide(
-    State(state): State<AppState>,
-    SignedInOps(ops): SignedInOps,
-    ApiJson(request): ApiJson<DecideAuthorityVerification>,
-) -> Result<Json<AuthorityVerificationList>, ApiError> {
-    Ok(Json(verification::decide(&state.gatehouse, &ops, &request).await?))
+pass_through! {
+    /// `POST /api/ops/verifications/decide`.
+    pub async fn decide(SignedInOps, request: ApiJson<DecideAuthorityVerification>)
+        -> AuthorityVerificationList = verification::decide;
 }

@@ -40,13 +40,9 @@ pub async fn open(
     Ok(Json(cases::open_case(&state.gatehouse, &session, &request, key.as_deref()).await?))
 }
 
-/// `GET /api/partner/cases/{case_id}`: the case page.
-pub async fn get(
-    State(state): State<AppState>,
-    SignedIn(session): SignedIn,
-    IdPath(case_id): IdPath<CaseId>,
-) -> Result<Json<CaseDetail>, ApiError> {
-    Ok(Json(cases::get_for_partner(&state.gatehouse, &session, &case_id).await?))
+pass_through! {
+    /// `GET /api/partner/cases/{case_id}`: the case page.
+    pub async fn get(SignedIn, case_id: IdPath<CaseId>) -> CaseDetail = cases::get_for_partner;
 }
 
 /// `POST /api/partner/cases/{case_id}/comments`: Add comment.
@@ -71,20 +67,10 @@ pub async fn escalate(
     Ok(Json(cases::escalate(&state.gatehouse, &session, &case_id, &request.reason).await?))
 }
 
-/// `POST /api/partner/cases/{case_id}/close`.
-pub async fn close(
-    State(state): State<AppState>,
-    SignedIn(session): SignedIn,
-    IdPath(case_id): IdPath<CaseId>,
-) -> Result<Json<CaseDetail>, ApiError> {
-    Ok(Json(cases::close_as_partner(&state.gatehouse, &session, &case_id).await?))
-}
+pass_through! {
+    /// `POST /api/partner/cases/{case_id}/close`.
+    pub async fn close(SignedIn, case_id: IdPath<CaseId>) -> CaseDetail = cases::close_as_partner;
 
-/// `POST /api/partner/cases/{case_id}/reopen`.
-pub async fn reopen(
-    State(state): State<AppState>,
-    SignedIn(session): SignedIn,
-    IdPath(case_id): IdPath<CaseId>,
-) -> Result<Json<CaseDetail>, ApiError> {
-    Ok(Json(cases::reopen(&state.gatehouse, &session, &case_id).await?))
+    /// `POST /api/partner/cases/{case_id}/reopen`.
+    pub async fn reopen(SignedIn, case_id: IdPath<CaseId>) -> CaseDetail = cases::reopen;
 }

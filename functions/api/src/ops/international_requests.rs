@@ -25,12 +25,9 @@ pub async fn submit(
     Ok(Json(international::submit(&state.gatehouse, &session, &request, key.as_deref()).await?))
 }
 
-/// `GET /api/partner/international-requests`: the partner's own requests.
-pub async fn list_mine(
-    State(state): State<AppState>,
-    SignedIn(session): SignedIn,
-) -> Result<Json<InternationalRequestList>, ApiError> {
-    Ok(Json(international::list_for_partner(&state.gatehouse, &session).await?))
+pass_through! {
+    /// `GET /api/partner/international-requests`: the partner's own requests.
+    pub async fn list_mine(SignedIn) -> InternationalRequestList = international::list_for_partner;
 }
 
 /// `GET /api/ops/international-requests?state=`.
@@ -42,14 +39,10 @@ pub async fn queue(
     Ok(Json(international::queue(&state.gatehouse, query.state).await?))
 }
 
-/// `POST /api/ops/international-requests/{request_id}/accept`.
-pub async fn accept(
-    State(state): State<AppState>,
-    SignedInOps(ops): SignedInOps,
-    IdPath(request_id): IdPath<RequestId>,
-    ApiJson(answer): ApiJson<AcceptInternationalRequest>,
-) -> Result<Json<InternationalRequest>, ApiError> {
-    Ok(Json(international::accept(&state.gatehouse, &ops, &request_id, &answer).await?))
+pass_through! {
+    /// `POST /api/ops/international-requests/{request_id}/accept`.
+    pub async fn accept(SignedInOps, request_id: IdPath<RequestId>, answer: ApiJson<AcceptInternationalRequest>)
+        -> InternationalRequest = international::accept;
 }
 
 /// `POST /api/ops/international-requests/{request_id}/decline`.

@@ -1,5 +1,34 @@
 //! One module per operation: parse, call the domain, map the result.
 
+/// Writes the handlers that only hand what they extracted to one core
+/// function and answer its result as JSON, which is what most operations
+/// do. The core function gets the state's `Gatehouse`, the caller's
+/// credential, then each named extractor's value, all by reference and in
+/// the order written; a handler that does anything else is written out.
+///
+/// ```text
+/// pass_through! {
+///     /// `GET /api/school/apps/{app_id}`.
+///     pub async fn get_app(SignedInSchool, app_id: IdPath<AppId>) -> SchoolAppDetail = school_portal::detail;
+/// }
+/// ```
+macro_rules! pass_through {
+    ($(
+        $(#[$doc:meta])*
+        pub async fn $name:ident($credential:ident $(, $arg:ident: $extractor:ident<$ty:ty>)* $(,)?)
+            -> $answer:ty = $core:path;
+    )+) => {$(
+        $(#[$doc])*
+        pub async fn $name(
+            axum::extract::State(state): axum::extract::State<crate::AppState>,
+            $credential(caller): $credential,
+            $($extractor($arg): $extractor<$ty>,)*
+        ) -> Result<axum::Json<$answer>, crate::ApiError> {
+            Ok(axum::Json($core(&state.gatehouse, &caller, $(&$arg),*).await?))
+        }
+    )+};
+}
+
 pub mod add_team_member;
 pub mod authorise_invitation;
 pub mod authority_verifications;

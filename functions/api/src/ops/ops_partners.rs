@@ -18,11 +18,7 @@ pub async fn list(
     Ok(Json(partners::list(&state.gatehouse).await?))
 }
 
-/// `POST /api/ops/partners`.
-pub async fn create(
-    State(state): State<AppState>,
-    SignedInOps(ops): SignedInOps,
-    ApiJson(request): ApiJson<NewPartner>,
-) -> Result<Json<PartnerCreated>, ApiError> {
-    Ok(Json(partners::create(&state.gatehouse, &ops, &request).await?))
+pass_through! {
+    /// `POST /api/ops/partners`.
+    pub async fn create(SignedInOps, request: ApiJson<NewPartner>) -> PartnerCreated = partners::create;
 }

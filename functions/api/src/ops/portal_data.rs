@@ -45,12 +45,9 @@ pub async fn explain_for_partner(
     Ok(Json(explanation))
 }
 
-/// `GET /api/school/feed`.
-pub async fn school_feed(
-    State(state): State<AppState>,
-    SignedInSchool(session): SignedInSchool,
-) -> Result<Json<SchoolFeed>, ApiError> {
-    Ok(Json(portal_data::feed(&state.gatehouse, &session).await?))
+pass_through! {
+    /// `GET /api/school/feed`.
+    pub async fn school_feed(SignedInSchool) -> SchoolFeed = portal_data::feed;
 }
 
 /// `GET /api/school/held-extract`.

@@ -22,31 +22,16 @@ use crate::path::{IdPath, query_id};
 use crate::session::{SchoolAdmin, SignedIn, SignedInSchool};
 use crate::{ApiError, AppState};
 
-/// `GET /api/school/apps`: the Data Sharing Dashboard.
-pub async fn list_apps(
-    State(state): State<AppState>,
-    SignedInSchool(session): SignedInSchool,
-) -> Result<Json<SchoolDashboard>, ApiError> {
-    Ok(Json(school_portal::dashboard(&state.gatehouse, &session).await?))
-}
+pass_through! {
+    /// `GET /api/school/apps`: the Data Sharing Dashboard.
+    pub async fn list_apps(SignedInSchool) -> SchoolDashboard = school_portal::dashboard;
 
-/// `GET /api/school/apps/{app_id}`.
-pub async fn get_app(
-    State(state): State<AppState>,
-    SignedInSchool(session): SignedInSchool,
-    IdPath(app_id): IdPath<AppId>,
-) -> Result<Json<SchoolAppDetail>, ApiError> {
-    Ok(Json(school_portal::detail(&state.gatehouse, &session, &app_id).await?))
-}
+    /// `GET /api/school/apps/{app_id}`.
+    pub async fn get_app(SignedInSchool, app_id: IdPath<AppId>) -> SchoolAppDetail = school_portal::detail;
 
-/// `POST /api/school/apps/{app_id}/settings`.
-pub async fn update_settings(
-    State(state): State<AppState>,
-    SchoolAdmin(session): SchoolAdmin,
-    IdPath(app_id): IdPath<AppId>,
-    ApiJson(request): ApiJson<SchoolAppSettings>,
-) -> Result<Json<SchoolAppOutcome>, ApiError> {
-    Ok(Json(school_portal::update_settings(&state.gatehouse, &session, &app_id, &request).await?))
+    /// `POST /api/school/apps/{app_id}/settings`.
+    pub async fn update_settings(SchoolAdmin, app_id: IdPath<AppId>, request: ApiJson<SchoolAppSettings>)
+        -> SchoolAppOutcome = school_portal::update_settings;
 }
 
 /// `POST /api/school/apps/{app_id}/revoke`.
@@ -60,33 +45,18 @@ pub async fn revoke(
     Ok(Json(school_portal::revoke(&state.gatehouse, &session, &app_id, &request, on).await?))
 }
 
-/// `POST /api/school/apps/{app_id}/cancel-revocation`.
-pub async fn cancel_revocation(
-    State(state): State<AppState>,
-    SchoolAdmin(session): SchoolAdmin,
-    IdPath(app_id): IdPath<AppId>,
-) -> Result<Json<SchoolAppOutcome>, ApiError> {
-    Ok(Json(school_portal::cancel_revocation(&state.gatehouse, &session, &app_id).await?))
-}
+pass_through! {
+    /// `POST /api/school/apps/{app_id}/cancel-revocation`.
+    pub async fn cancel_revocation(SchoolAdmin, app_id: IdPath<AppId>)
+        -> SchoolAppOutcome = school_portal::cancel_revocation;
 
-/// `POST /api/school/apps/{app_id}/authorise`: classic authorisation.
-pub async fn authorise(
-    State(state): State<AppState>,
-    SchoolAdmin(session): SchoolAdmin,
-    IdPath(app_id): IdPath<AppId>,
-    ApiJson(request): ApiJson<SchoolAuthoriseRequest>,
-) -> Result<Json<SchoolAppOutcome>, ApiError> {
-    Ok(Json(school_portal::authorise(&state.gatehouse, &session, &app_id, &request).await?))
-}
+    /// `POST /api/school/apps/{app_id}/authorise`: classic authorisation.
+    pub async fn authorise(SchoolAdmin, app_id: IdPath<AppId>, request: ApiJson<SchoolAuthoriseRequest>)
+        -> SchoolAppOutcome = school_portal::authorise;
 
-/// `POST /api/school/apps/{app_id}/decline`: an admin declines a request.
-pub async fn decline(
-    State(state): State<AppState>,
-    SchoolAdmin(session): SchoolAdmin,
-    IdPath(app_id): IdPath<AppId>,
-    ApiJson(request): ApiJson<SchoolDeclineRequest>,
-) -> Result<Json<SchoolAppOutcome>, ApiError> {
-    Ok(Json(school_portal::decline(&state.gatehouse, &session, &app_id, &request).await?))
+    /// `POST /api/school/apps/{app_id}/decline`: an admin declines a request.
+    pub async fn decline(SchoolAdmin, app_id: IdPath<AppId>, request: ApiJson<SchoolDeclineRequest>)
+        -> SchoolAppOutcome = school_portal::decline;
 }
 
 /// `GET /api/school/apps/{app_id}/people?q=`.
@@ -145,30 +115,17 @@ pub async fn partner_receipt(
     Ok(attachment(file))
 }
 
-/// `GET /api/school/team`.
-pub async fn list_team(
-    State(state): State<AppState>,
-    SignedInSchool(session): SignedInSchool,
-) -> Result<Json<SchoolTeam>, ApiError> {
-    Ok(Json(school_portal::team(&state.gatehouse, &session).await?))
-}
+pass_through! {
+    /// `GET /api/school/team`.
+    pub async fn list_team(SignedInSchool) -> SchoolTeam = school_portal::team;
 
-/// `POST /api/school/team`.
-pub async fn add_colleague(
-    State(state): State<AppState>,
-    SchoolAdmin(session): SchoolAdmin,
-    ApiJson(request): ApiJson<AddSchoolColleague>,
-) -> Result<Json<SchoolTeam>, ApiError> {
-    Ok(Json(school_portal::add_colleague(&state.gatehouse, &session, &request).await?))
-}
+    /// `POST /api/school/team`.
+    pub async fn add_colleague(SchoolAdmin, request: ApiJson<AddSchoolColleague>)
+        -> SchoolTeam = school_portal::add_colleague;
 
-/// `POST /api/school/team/remove`.
-pub async fn remove_colleague(
-    State(state): State<AppState>,
-    SchoolAdmin(session): SchoolAdmin,
-    ApiJson(request): ApiJson<RemoveSchoolColleague>,
-) -> Result<Json<SchoolTeam>, ApiError> {
-    Ok(Json(school_portal::remove_colleague(&state.gatehouse, &session, &request).await?))
+    /// `POST /api/school/team/remove`.
+    pub async fn remove_colleague(SchoolAdmin, request: ApiJson<RemoveSchoolColleague>)
+        -> SchoolTeam = school_portal::remove_colleague;
 }
 
 /// `GET /api/school/onboarding`.
