@@ -143,14 +143,12 @@ pub struct NewCase {
 /// `GET /api/partner/cases` query.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::IntoParams, utoipa::ToSchema))]
+#[serde(default)]
 pub struct CaseListQuery {
-    #[serde(default)]
     pub filter: CaseFilter,
     /// From the previous page's `next_cursor`.
-    #[serde(default)]
     pub cursor: Option<String>,
     /// 1 to 100; 25 when absent.
-    #[serde(default)]
     pub limit: Option<u32>,
 }
 

@@ -215,14 +215,12 @@ pub struct DeclineInternationalRequest {
 /// `GET /api/ops/cases`: one state's queue, escalated first; `open` when absent.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::IntoParams, utoipa::ToSchema))]
+#[serde(default)]
 pub struct SupportQueueQuery {
-    #[serde(default)]
     pub filter: Option<QueueFilter>,
     /// From the previous page's `next_cursor`.
-    #[serde(default)]
     pub cursor: Option<String>,
     /// 1 to 100; 25 when absent.
-    #[serde(default)]
     pub limit: Option<u32>,
 }
 

@@ -151,10 +151,9 @@ pub struct SchoolAppOutcome {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
+#[serde(default)]
 pub struct SchoolAppSettings {
-    #[serde(default)]
     pub gdpr_mode: Option<GdprMode>,
-    #[serde(default)]
     pub feed_status: Option<FeedStatus>,
 }
 

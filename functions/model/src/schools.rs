@@ -280,48 +280,33 @@ pub struct SchoolRow {
 /// `GET /api/partner/schools` query string.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 #[cfg_attr(feature = "openapi", derive(utoipa::IntoParams, utoipa::ToSchema))]
+#[serde(default)]
 pub struct ListSchoolsQuery {
-    #[serde(default)]
     pub view: SchoolView,
     /// The app whose schools to list; the partner's first app when absent.
-    #[serde(default)]
     pub app: Option<String>,
     /// 1-based page number.
-    #[serde(default)]
     pub page: Option<u32>,
     /// Rows per page, 1 to 200; 50 when absent.
-    #[serde(default)]
     pub page_size: Option<u32>,
     /// Free text, matched case-insensitively against every column as shown.
-    #[serde(default)]
     pub q: Option<String>,
-    #[serde(default)]
     pub status: Option<SchoolStatus>,
     /// An MIS name as shown in the MIS column (`Not detected` included).
-    #[serde(default)]
     pub mis: Option<String>,
-    #[serde(default)]
     pub install: Option<InstallState>,
-    #[serde(default)]
     pub gdpr: Option<GdprMode>,
-    #[serde(default)]
     pub feed: Option<FeedStatus>,
     /// `true`: only schools with a revocation pending; `false`: only without.
-    #[serde(default)]
     pub revoke_pending: Option<bool>,
     /// P10: `true` keeps schools that must re-authorise for added scopes.
-    #[serde(default)]
     pub reauthorisation: Option<bool>,
     /// P3 "priority only": `true` keeps priority schools only.
-    #[serde(default)]
     pub priority: Option<bool>,
     /// P3 status filter.
-    #[serde(default)]
     pub invitation: Option<InvitationStatus>,
     /// Sort column; school name when absent. Ties fall back to name, then id.
-    #[serde(default)]
     pub sort: Option<SortColumn>,
-    #[serde(default)]
     pub dir: Option<SortDirection>,
 }
 
