@@ -121,6 +121,71 @@ fn function_head(name: &str, summary: &str, out: &mut String) {
     policies(&needs, out);
 }
 
+/// The hand-written queue where every failure no caller sees ends (#15).
+const DEAD_LETTERS: &str = "DeadLetters";
+
+/// A scheduled run that could not start within an hour is dead-lettered: the
+/// next run does the same work, and the queue's alarm tells ops.
+const JOB_EVENT_AGE_SECONDS: u32 = 3600;
+
+/// The invoke settings of a function a schedule or rule calls: EventBridge
+/// invokes asynchronously, so Lambda retries a failed invocation twice (at
+/// most `age` seconds after the event), then sends it to the dead letters.
+fn asynchronous_invoke(age: u32, out: &mut String) {
+    writeln!(
+        out,
+        concat!(
+            "      EventInvokeConfig:\n        MaximumRetryAttempts: 2\n        MaximumEventAgeInSeconds: {}\n",
+            "        DestinationConfig:\n          OnFailure:\n            Type: SQS\n",
+            "            Destination: !GetAtt {}.Arn"
+        ),
+        age, DEAD_LETTERS
+    )
+    .unwrap();
+}
+
+/// A schedule's or rule's own retries, for getting the event to Lambda
+/// (throttled, unavailable), then the same dead letters.
+fn event_retries(age: u32, out: &mut String) {
+    writeln!(
+        out,
+        concat!(
+            "            RetryPolicy:\n              MaximumRetryAttempts: 10\n              MaximumEventAgeInSeconds: {}\n",
+            "            DeadLetterConfig:\n              Arn: !GetAtt {}.Arn"
+        ),
+        age, DEAD_LETTERS
+    )
+    .unwrap();
+}
+
+/// Only the consumers' rules may send to the dead letters, each named by its
+/// ARN (SAM names a rule after its function and event). Schedules and Lambda
+/// send with their roles, which SAM grants `sqs:SendMessage` on the queue alone.
+fn dead_letters_policy(out: &mut String) {
+    if EVENT_CONSUMERS.is_empty() {
+        return;
+    }
+    writeln!(
+        out,
+        concat!(
+            "\n  # Only the rules above may dead-letter (by their ARNs); schedules and\n",
+            "  # Lambda send with their roles, which SAM grants this queue alone.\n",
+            "  {queue}Policy:\n    Type: AWS::SQS::QueuePolicy\n    Properties:\n      Queues: [!Ref {queue}]\n",
+            "      PolicyDocument:\n        Version: \"2012-10-17\"\n        Statement:\n",
+            "          - Sid: ConsumerRulesDeadLetter\n            Effect: Allow\n",
+            "            Principal:\n              Service: events.amazonaws.com\n",
+            "            Action: sqs:SendMessage\n            Resource: !GetAtt {queue}.Arn\n",
+            "            Condition:\n              ArnEquals:\n                aws:SourceArn:"
+        ),
+        queue = DEAD_LETTERS
+    )
+    .unwrap();
+    for consumer in EVENT_CONSUMERS {
+        let rule = pascal(consumer.name);
+        writeln!(out, "                  - !GetAtt {rule}Function{rule}.Arn").unwrap();
+    }
+}
+
 /// The functions section: every route, then every job, then every consumer.
 fn functions_section() -> String {
     let mut out = String::from(BEGIN);
@@ -141,6 +206,7 @@ fn functions_section() -> String {
     }
     for job in JOBS {
         function_head(job.name, job.summary, &mut out);
+        asynchronous_invoke(JOB_EVENT_AGE_SECONDS, &mut out);
         writeln!(
             out,
             "      Events:\n        Schedule:\n          Type: ScheduleV2\n          Properties:\n            ScheduleExpression: \"{}\"",
@@ -151,26 +217,24 @@ fn functions_section() -> String {
             writeln!(out, "            ScheduleExpressionTimezone: {zone}").unwrap();
         }
         out.push_str("            OmitName: true\n");
+        event_retries(JOB_EVENT_AGE_SECONDS, &mut out);
     }
     for consumer in EVENT_CONSUMERS {
         function_head(consumer.name, consumer.summary, &mut out);
+        // Both stop once the event is no longer worth delivering.
         let age = consumer.max_event_age_seconds;
-        // Lambda retries a failed invocation twice; the rule retries getting
-        // the event to Lambda for as long as it is worth delivering.
-        writeln!(
-            out,
-            "      EventInvokeConfig:\n        MaximumRetryAttempts: 2\n        MaximumEventAgeInSeconds: {age}"
-        )
-        .unwrap();
+        asynchronous_invoke(age, &mut out);
         let detail_types: Vec<String> = consumer.detail_types.iter().map(|kind| format!("\"{kind}\"")).collect();
         writeln!(
             out,
-            "      Events:\n        {}:\n          Type: EventBridgeRule\n          Properties:\n            EventBusName: !Ref EventBus\n            Pattern:\n              source: [gatehouse]\n              detail-type: [{}]\n            RetryPolicy:\n              MaximumRetryAttempts: 10\n              MaximumEventAgeInSeconds: {age}",
+            "      Events:\n        {}:\n          Type: EventBridgeRule\n          Properties:\n            EventBusName: !Ref EventBus\n            Pattern:\n              source: [gatehouse]\n              detail-type: [{}]",
             pascal(consumer.name),
             detail_types.join(", ")
         )
         .unwrap();
+        event_retries(age, &mut out);
     }
+    dead_letters_policy(&mut out);
     out.push('\n');
     out.push_str(END);
     out

@@ -64,6 +64,22 @@ fn is_ref(value: Option<&Value>, name: &str) -> bool {
     }
 }
 
+/// `!GetAtt resource.attribute`, `!GetAtt [resource, attribute]` or `{Fn::GetAtt: …}`.
+fn is_get_att(value: Option<&Value>, resource: &str, attribute: &str) -> bool {
+    let target = match value {
+        Some(Value::Tagged(tagged)) if tagged.tag == "GetAtt" => Some(&tagged.value),
+        Some(value) => value.get("Fn::GetAtt"),
+        None => None,
+    };
+    match target {
+        Some(Value::String(dotted)) => *dotted == format!("{resource}.{attribute}"),
+        Some(Value::Sequence(parts)) => {
+            parts.iter().map(Value::as_str).collect::<Vec<_>>() == [Some(resource), Some(attribute)]
+        }
+        _ => false,
+    }
+}
+
 fn function_name(route: &Route) -> String {
     format!("{}Function", route.pascal_name())
 }
@@ -494,9 +510,9 @@ fn the_edge_sends_the_origin_secret_and_the_same_security_headers() {
 
 /// #15: every alarm tells the alarm topic when it goes off and when it
 /// clears, and there is one for each way the stack hurts that CloudWatch sees
-/// without a resource per function.
+/// without a resource per function; the first dead letter is one.
 #[test]
-fn alarms_cover_function_errors_throttles_api_errors_and_bounces_and_reach_the_topic() {
+fn alarms_cover_function_errors_throttles_api_errors_bounces_and_dead_letters_and_reach_the_topic() {
     let template = Template::load();
     assert_eq!(text_at(template.resource("Alarms").expect("the alarm topic"), &["Type"]), Some("AWS::SNS::Topic"));
     let resources = template.0.get("Resources").and_then(Value::as_mapping).expect("Resources");
@@ -519,8 +535,22 @@ fn alarms_cover_function_errors_throttles_api_errors_and_bounces_and_reach_the_t
         ("AWS/Lambda", "Throttles"),
         ("AWS/ApiGateway", "5xx"),
         ("AWS/SES", "Reputation.BounceRate"),
+        ("AWS/SQS", "ApproximateNumberOfMessagesVisible"),
     ]);
     assert!(wanted.is_subset(&watched), "missing alarms: {:?}", wanted.difference(&watched).collect::<Vec<_>>());
+    let dead_letters = alarms.iter().find(|(_, alarm)| {
+        let dimensions = at(alarm, &["Properties", "Dimensions"]).and_then(Value::as_sequence);
+        dimensions.into_iter().flatten().any(|dimension| {
+            text_at(dimension, &["Name"]) == Some("QueueName")
+                && is_get_att(at(dimension, &["Value"]), DEAD_LETTERS, "QueueName")
+        })
+    });
+    let (name, alarm) =
+        dead_letters.expect("an alarm on the DeadLetters queue (QueueName: !GetAtt DeadLetters.QueueName)");
+    assert_eq!(text_at(alarm, &["Properties", "MetricName"]), Some("ApproximateNumberOfMessagesVisible"), "{name}");
+    assert_eq!(text_at(alarm, &["Properties", "ComparisonOperator"]), Some("GreaterThanOrEqualToThreshold"), "{name}");
+    let threshold = at(alarm, &["Properties", "Threshold"]).and_then(Value::as_f64);
+    assert_eq!(threshold, Some(1.0), "{name}: the first dead letter goes off");
     for (name, alarm) in alarms {
         for actions in ["AlarmActions", "OKActions"] {
             let to_topic = at(alarm, &["Properties", actions])
@@ -529,4 +559,241 @@ fn alarms_cover_function_errors_throttles_api_errors_and_bounces_and_reach_the_t
             assert!(to_topic, "{name}: {actions} does not reach the Alarms topic");
         }
     }
+}
+
+/// #15: the one queue where every failure no caller sees ends, watched by an alarm.
+const DEAD_LETTERS: &str = "DeadLetters";
+
+/// Every event of every function: the function's logical id, the event's name, its type and
+/// the event itself.
+fn all_events(template: &Template) -> Vec<(String, String, String, &Value)> {
+    let mut found = Vec::new();
+    for (name, function) in template.functions() {
+        let events = at(function, &["Properties", "Events"]).and_then(Value::as_mapping);
+        for (event, body) in events.into_iter().flatten() {
+            let event = event.as_str().unwrap_or_default().to_owned();
+            let kind = text_at(body, &["Type"]).unwrap_or_default().to_owned();
+            found.push((name.clone(), event, kind, body));
+        }
+    }
+    found
+}
+
+/// Events that invoke their function asynchronously, from a schedule or a rule.
+fn is_asynchronous(kind: &str) -> bool {
+    SCHEDULE_EVENT_TYPES.contains(&kind) || kind == "EventBridgeRule"
+}
+
+/// A number at `path`, when it is one.
+fn number_at(value: &Value, path: &[&str]) -> Option<u64> {
+    at(value, path).and_then(Value::as_u64)
+}
+
+/// #15: a schedule or rule that cannot reach its function retries for a bounded time (both
+/// services default to 185 attempts over 24 hours), then leaves the event in the one
+/// dead-letter queue instead of dropping it.
+#[test]
+fn every_schedule_and_rule_retries_a_bounded_time_then_dead_letters() {
+    let template = Template::load();
+    let mut problems = Vec::new();
+    let events: Vec<_> = all_events(&template).into_iter().filter(|(.., kind, _)| is_asynchronous(kind)).collect();
+    assert!(!events.is_empty(), "the template has no schedules or rules");
+    for (function, event, kind, body) in events {
+        let attempts = number_at(body, &["Properties", "RetryPolicy", "MaximumRetryAttempts"]);
+        if attempts.is_none_or(|attempts| attempts >= 185) {
+            problems.push(format!("{function}: {kind} {event} retries {attempts:?} times, not a stated bound"));
+        }
+        let age = number_at(body, &["Properties", "RetryPolicy", "MaximumEventAgeInSeconds"]);
+        if age.is_none_or(|age| age >= 86_400) {
+            problems.push(format!("{function}: {kind} {event} keeps trying for {age:?} s, not a stated bound"));
+        }
+        // `Type: SQS` would make SAM create a queue per event; every event shares one.
+        if !is_get_att(at(body, &["Properties", "DeadLetterConfig", "Arn"]), DEAD_LETTERS, "Arn") {
+            problems
+                .push(format!("{function}: {kind} {event} has no DeadLetterConfig.Arn: !GetAtt {DEAD_LETTERS}.Arn"));
+        }
+    }
+    assert_no_problems("schedules and rules without a bounded retry and the dead-letter queue", problems);
+}
+
+/// #15: schedules and rules invoke a function asynchronously, so Lambda retries a failed
+/// invocation itself; what still fails goes to the dead-letter queue (the webhook consumer's
+/// own dead letters cover an app that does not answer, not a crash or a timeout).
+#[test]
+fn every_function_invoked_asynchronously_sends_its_last_failure_to_the_dead_letters() {
+    let template = Template::load();
+    let mut problems = Vec::new();
+    let mut asynchronous: Vec<String> = all_events(&template)
+        .into_iter()
+        .filter(|(.., kind, _)| is_asynchronous(kind))
+        .map(|(function, ..)| function)
+        .collect();
+    asynchronous.dedup();
+    assert!(!asynchronous.is_empty(), "the template has no asynchronously invoked functions");
+    for name in asynchronous {
+        let config = template.resource(&name).and_then(|function| at(function, &["Properties", "EventInvokeConfig"]));
+        let Some(config) = config else {
+            problems.push(format!("{name}: no EventInvokeConfig (Lambda's defaults retry for 6 hours, then drop)"));
+            continue;
+        };
+        let retries = number_at(config, &["MaximumRetryAttempts"]);
+        if retries.is_none_or(|retries| retries > 2) {
+            problems.push(format!("{name}: EventInvokeConfig.MaximumRetryAttempts is {retries:?}"));
+        }
+        let age = number_at(config, &["MaximumEventAgeInSeconds"]);
+        if age.is_none_or(|age| age >= 21_600) {
+            problems.push(format!("{name}: EventInvokeConfig.MaximumEventAgeInSeconds is {age:?}, not a stated bound"));
+        }
+        let on_failure = at(config, &["DestinationConfig", "OnFailure"]);
+        let to_queue = on_failure.is_some_and(|destination| {
+            text_at(destination, &["Type"]) == Some("SQS")
+                && is_get_att(at(destination, &["Destination"]), DEAD_LETTERS, "Arn")
+        });
+        if !to_queue {
+            problems.push(format!("{name}: no OnFailure destination of Type SQS to !GetAtt {DEAD_LETTERS}.Arn"));
+        }
+    }
+    assert_no_problems("asynchronously invoked functions that drop their failures", problems);
+}
+
+/// #15: the queue keeps a dead letter 14 days (SQS's longest), encrypted, and its policy lets
+/// only the template's own rules send to it, each by its ARN (SAM names a rule after its
+/// function and event). Schedules and Lambda send with their roles, which SAM grants
+/// `sqs:SendMessage` on this queue alone.
+#[test]
+fn the_dead_letter_queue_keeps_14_days_encrypted_and_only_the_rules_may_send_to_it() {
+    let template = Template::load();
+    let queue = template.resource(DEAD_LETTERS).expect("a DeadLetters queue");
+    assert_eq!(text_at(queue, &["Type"]), Some("AWS::SQS::Queue"));
+    assert_eq!(number_at(queue, &["Properties", "MessageRetentionPeriod"]), Some(14 * 24 * 3600));
+    let managed = at(queue, &["Properties", "SqsManagedSseEnabled"]).and_then(Value::as_bool) == Some(true);
+    assert!(managed || at(queue, &["Properties", "KmsMasterKeyId"]).is_some(), "the dead letters are not encrypted");
+
+    let mut rules: Vec<String> = all_events(&template)
+        .into_iter()
+        .filter(|(.., kind, _)| kind == "EventBridgeRule")
+        .map(|(function, event, ..)| format!("{function}{event}"))
+        .collect();
+    rules.sort_unstable();
+    let resources = template.0.get("Resources").and_then(Value::as_mapping).expect("Resources");
+    let policies: Vec<&Value> = resources
+        .values()
+        .filter(|resource| text_at(resource, &["Type"]) == Some("AWS::SQS::QueuePolicy"))
+        .filter(|policy| {
+            at(policy, &["Properties", "Queues"])
+                .and_then(Value::as_sequence)
+                .is_some_and(|queues| queues.iter().any(|queue| is_ref(Some(queue), DEAD_LETTERS)))
+        })
+        .collect();
+    let [policy] = policies.as_slice() else { panic!("one queue policy on DeadLetters, found {}", policies.len()) };
+    let statements =
+        at(policy, &["Properties", "PolicyDocument", "Statement"]).and_then(Value::as_sequence).expect("statements");
+    let mut senders: Vec<String> = Vec::new();
+    for statement in statements.iter().filter(|statement| text_at(statement, &["Effect"]) == Some("Allow")) {
+        assert_eq!(text_at(statement, &["Principal", "Service"]), Some("events.amazonaws.com"), "{statement:?}");
+        assert_eq!(text_at(statement, &["Action"]), Some("sqs:SendMessage"), "{statement:?}");
+        assert!(is_get_att(at(statement, &["Resource"]), DEAD_LETTERS, "Arn"), "{statement:?}");
+        let sources = at(statement, &["Condition", "ArnEquals", "aws:SourceArn"]).and_then(Value::as_sequence);
+        for source in sources.expect("each grant names the rules by aws:SourceArn") {
+            let rule = rules.iter().find(|rule| is_get_att(Some(source), rule, "Arn"));
+            senders.push(rule.cloned().unwrap_or_else(|| format!("{source:?}, not a rule of the template")));
+        }
+    }
+    senders.sort_unstable();
+    assert_eq!(senders, rules, "the rules allowed to dead-letter, and the template's rules");
+}
+
+/// #15: functions are traced with X-Ray. HTTP APIs cannot be; their access logs stand in.
+#[test]
+fn every_function_is_traced() {
+    let template = Template::load();
+    let untraced: Vec<String> = template
+        .functions()
+        .into_iter()
+        .filter(|(_, function)| template.effective(function, "Tracing").and_then(Value::as_str) != Some("Active"))
+        .map(|(name, _)| format!("{name} is not traced (Tracing: Active)"))
+        .collect();
+    assert_no_problems("functions without tracing", untraced);
+}
+
+/// What the API's access log may say about a request: `$context` variables with no personal
+/// data. The route key is the declared path (`/api/schools/{school_id}`), never the requested
+/// one; no query string, header other than the user agent, body or authorizer output.
+const ACCESS_LOG_VARIABLES: &[&str] = &[
+    "requestId",
+    "requestTime",
+    "identity.sourceIp",
+    "identity.userAgent",
+    "httpMethod",
+    "routeKey",
+    "protocol",
+    "status",
+    "responseLength",
+    "responseLatency",
+    "integrationStatus",
+    "integrationLatency",
+    "integrationErrorMessage",
+    "error.message",
+];
+
+/// #15: every request to the HTTP API leaves one JSON line in a log group of the template,
+/// saying which route answered what and how fast, and nothing personal.
+#[test]
+fn the_api_logs_every_request_without_personal_data() {
+    let template = Template::load();
+    let api = template.resource("HttpApi").expect("the HttpApi");
+    let settings = at(api, &["Properties", "AccessLogSettings"]).expect("the HttpApi has AccessLogSettings");
+    let group = log_group_of(&template, at(settings, &["DestinationArn"]));
+    assert!(group.is_some(), "the access logs go to a log group of the template (!GetAtt Group.Arn)");
+    let format = text_at(settings, &["Format"]).expect("an access log Format");
+    let fields: serde_json::Map<String, serde_json::Value> =
+        serde_json::from_str(format).unwrap_or_else(|e| panic!("the access log format is not a JSON object: {e}"));
+    let mut variables = BTreeSet::new();
+    for (field, value) in &fields {
+        let variable = value.as_str().and_then(|value| value.strip_prefix("$context."));
+        let variable = variable.unwrap_or_else(|| panic!("{field}: {value} is not one $context variable"));
+        assert!(ACCESS_LOG_VARIABLES.contains(&variable), "{field}: $context.{variable} may carry personal data");
+        variables.insert(variable);
+    }
+    for wanted in ["requestId", "identity.sourceIp", "httpMethod", "routeKey", "status", "integrationErrorMessage"] {
+        assert!(variables.contains(wanted), "the access log lacks $context.{wanted}");
+    }
+    assert!(variables.contains("responseLatency") || variables.contains("integrationLatency"), "no latency");
+    assert!(variables.contains("identity.userAgent"), "the access log lacks the user agent");
+}
+
+/// The template's log group a `!Ref Group` or `!GetAtt Group.Arn` names, if any.
+fn log_group_of<'a>(template: &'a Template, reference: Option<&Value>) -> Option<(String, &'a Value)> {
+    let resources = template.0.get("Resources").and_then(Value::as_mapping)?;
+    resources
+        .iter()
+        .filter(|(_, resource)| text_at(resource, &["Type"]) == Some("AWS::Logs::LogGroup"))
+        .map(|(name, group)| (name.as_str().unwrap_or_default().to_owned(), group))
+        .find(|(name, _)| is_ref(reference, name) || is_get_att(reference, name, "Arn"))
+}
+
+/// #15: nothing is logged for ever. Every log group states how long it keeps its lines, and
+/// every function and the API log to one of them (without one, Lambda makes its own group,
+/// kept for ever).
+#[test]
+fn every_log_states_its_retention() {
+    let template = Template::load();
+    let mut problems = Vec::new();
+    let resources = template.0.get("Resources").and_then(Value::as_mapping).expect("Resources");
+    for (name, group) in resources.iter().filter(|(_, r)| text_at(r, &["Type"]) == Some("AWS::Logs::LogGroup")) {
+        if number_at(group, &["Properties", "RetentionInDays"]).is_none_or(|days| days == 0) {
+            problems.push(format!("log group {name:?} states no RetentionInDays"));
+        }
+    }
+    for (name, function) in template.functions() {
+        let destination = template.effective(function, "LoggingConfig").and_then(|config| config.get("LogGroup"));
+        if log_group_of(&template, destination).is_none() {
+            problems.push(format!("{name}: logs to no log group of the template (LoggingConfig.LogGroup)"));
+        }
+    }
+    let api = template.resource("HttpApi").expect("the HttpApi");
+    if log_group_of(&template, at(api, &["Properties", "AccessLogSettings", "DestinationArn"])).is_none() {
+        problems.push("HttpApi: access logs go to no log group of the template".to_owned());
+    }
+    assert_no_problems("logs without a stated retention", problems);
 }
