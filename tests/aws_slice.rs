@@ -477,3 +477,38 @@ async fn an_extract_push_and_a_students_page_on_dynamodb() -> anyhow::Result<()>
     );
     Ok(())
 }
+
+/// The Authorisation Log audit on DynamoDB, under the access its function
+/// declares: pages of 7 links walk both partners' apps by cursor (DynamoDB's
+/// `ExclusiveStartKey`) and check what one run checks, at one Query a log.
+#[tokio::test(flavor = "multi_thread")]
+async fn the_log_audit_pages_through_every_link_on_dynamodb() -> anyhow::Result<()> {
+    use gatehouse_core::log_audit;
+
+    let app = spawn_aws_app().await?;
+    let gatehouse = app.ports.gatehouse(settings(), app.clock.clone()).enforcing_access();
+    let (whole, requests) = app.requests_during(log_audit::audit_all(&gatehouse)).await;
+    let whole = whole?;
+    assert!(whole.links_checked >= demo::DEMO_SCHOOLS + demo::OTHER_SCHOOLS, "{whole:?}");
+    assert!(whole.entries_checked >= whole.links_checked && whole.broken.is_empty(), "{whole:?}");
+    assert_eq!((whole.apps_done, whole.apps_total), (2, 2));
+    let overhead = requests - u64::from(whole.links_checked);
+    assert!(overhead <= 4, "one Query a log, plus the listings and each app's links: {requests} requests");
+
+    let (mut links, mut cursor) = (0, None);
+    loop {
+        let page = gatehouse_core::access::running(
+            "audit_authorisation_logs",
+            log_audit::audit_page(&gatehouse, cursor.as_deref(), Some(7)),
+        )
+        .await?;
+        assert!(page.links_checked <= 7 && page.broken.is_empty(), "{page:?}");
+        links += page.links_checked;
+        cursor = page.next_cursor;
+        if cursor.is_none() {
+            break;
+        }
+    }
+    assert_eq!(links, whole.links_checked);
+    Ok(())
+}

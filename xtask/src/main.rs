@@ -82,6 +82,11 @@ fn main() -> anyhow::Result<()> {
             args.extend(rest.iter().map(String::as_str));
             cargo(&paths, &args, &[])
         }
+        "verify-log" => cargo(
+            &paths,
+            &["run", "--quiet", "-p", "gatehouse-local", "--bin", "gatehouse-local", "--", "verify-log"],
+            &[],
+        ),
         "job" => {
             let usage =
                 "usage: cargo xtask job <apply-revocations | send-reminders | archive-cases | mark-inactive-schools>";
@@ -94,7 +99,7 @@ fn main() -> anyhow::Result<()> {
         }
         _ => {
             eprintln!(
-                "usage: cargo xtask <run | spa [DIR] | test | package | job NAME | import-directory FILE | create-ops-user EMAIL | demo-agent [--changes N] | smoke URL [--app-key KEY] | bench>"
+                "usage: cargo xtask <run | spa [DIR] | test | package | job NAME | verify-log | import-directory FILE | create-ops-user EMAIL | demo-agent [--changes N] | smoke URL [--app-key KEY] | bench>"
             );
             bail!("unknown task {task:?}")
         }

@@ -166,6 +166,7 @@ pub async fn start(config: LocalConfig) -> anyhow::Result<RunningServer> {
         .route("/dev/events.json", get(events_json))
         .with_state(LocalState { outbox, bus, sign_in_sends: sign_in_sends.clone() })
         .route("/dev/jobs/{name}", post(run_job).with_state(gatehouse.clone()))
+        .route("/dev/verify-log", post(verify_log).with_state(gatehouse.clone()))
         .route("/dev/directory/import", post(import_directory).with_state(gatehouse.clone()))
         .route("/dev/ops-users", post(create_ops_user).with_state(gatehouse.clone()));
     let dev = dev.layer(axum::middleware::from_fn_with_state(addr, dev_host_only));
@@ -288,6 +289,13 @@ async fn run_job(
     axum::extract::Path(name): axum::extract::Path<String>,
 ) -> Result<axum::Json<serde_json::Value>, gatehouse_api::ApiError> {
     Ok(axum::Json(gatehouse_core::jobs::run(&gatehouse, &name).await?))
+}
+
+/// `POST /dev/verify-log`: every Authorisation Log checked (`cargo xtask verify-log`).
+async fn verify_log(
+    axum::extract::State(gatehouse): axum::extract::State<Gatehouse>,
+) -> Result<axum::Json<gatehouse_model::LogAudit>, gatehouse_api::ApiError> {
+    Ok(axum::Json(gatehouse_core::log_audit::audit_all(&gatehouse).await?))
 }
 
 /// `POST /dev/directory/import`: a GIAS extract as the body (`cargo xtask

@@ -37,11 +37,11 @@ pub use invitations::{
     ForwardInvitationRequest, InvitationState, InviteSchoolRequest, MIS_CHOICES,
 };
 pub use ops_console::{
-    AcceptInternationalRequest, AuthorityVerification, AuthorityVerificationList, DecideAuthorityVerification,
-    DeclineInternationalRequest, DirectoryImportQuery, DirectoryImportReport, InternationalRequest,
-    InternationalRequestList, InternationalRequestQuery, InternationalRequestState, NewInternationalRequest,
-    NewPartner, PartnerCreated, PartnerList, PartnerSummary, ReassignCase, SkippedRow, SupportQueueQuery, SupportReply,
-    UpdateDirectorySchool, VerificationDecision,
+    AcceptInternationalRequest, AuthorityVerification, AuthorityVerificationList, BrokenLog,
+    DecideAuthorityVerification, DeclineInternationalRequest, DirectoryImportQuery, DirectoryImportReport,
+    InternationalRequest, InternationalRequestList, InternationalRequestQuery, InternationalRequestState, LogAudit,
+    LogAuditQuery, NewInternationalRequest, NewPartner, PartnerCreated, PartnerList, PartnerSummary, ReassignCase,
+    SkippedRow, SupportQueueQuery, SupportReply, UpdateDirectorySchool, VerificationDecision,
 };
 pub use people::{
     AgentKeyIssued, AgentStatus, ChangeCounts, Contact, DataPage, DataQuery, DataRecord, DeletedRecord, DeletedRef,

@@ -13,14 +13,14 @@ use crate::{
     ExtractReceipt, ForwardInvitationRequest, Health, HeldExtractChoice, HeldExtractDecision, HeldExtractDiff,
     InstallBookingPage, InstallBookingsQuery, InstallMarked, InstallSlots, InternationalRequest,
     InternationalRequestList, InternationalRequestQuery, InvitationSummary, InviteRequest, InviteSchoolRequest,
-    ListSchoolsQuery, MagicLinkAccepted, MagicLinkRequest, Me, NewCase, NewInternationalRequest, NewPartner,
-    OfferSlots, OpenInvitationRequest, OpsMe, PartnerCreated, PartnerExplainQuery, PartnerList, PermissionSet,
-    PermissionSetSaved, PriorityRequest, ReassignCase, RemoveSchoolColleague, RemoveTeamMember, RevokeRequest,
-    SchoolAppDetail, SchoolAppOutcome, SchoolAppSettings, SchoolAuthoriseRequest, SchoolConnection, SchoolDashboard,
-    SchoolDeclineRequest, SchoolDetail, SchoolFeed, SchoolMe, SchoolOnboarding, SchoolPage, SchoolPeople,
-    SchoolPeopleQuery, SchoolRevokeRequest, SchoolTeam, SelfInstallKey, SessionRequest, SetPersonChoice, SetWebhook,
-    SupportQueueQuery, SupportReply, TeamPage, UpdateDirectorySchool, UpdatePermissionSet, WebhookDeliveries,
-    WebhookDelivery, WebhookSaved, WebhookSettings,
+    ListSchoolsQuery, LogAudit, LogAuditQuery, MagicLinkAccepted, MagicLinkRequest, Me, NewCase,
+    NewInternationalRequest, NewPartner, OfferSlots, OpenInvitationRequest, OpsMe, PartnerCreated, PartnerExplainQuery,
+    PartnerList, PermissionSet, PermissionSetSaved, PriorityRequest, ReassignCase, RemoveSchoolColleague,
+    RemoveTeamMember, RevokeRequest, SchoolAppDetail, SchoolAppOutcome, SchoolAppSettings, SchoolAuthoriseRequest,
+    SchoolConnection, SchoolDashboard, SchoolDeclineRequest, SchoolDetail, SchoolFeed, SchoolMe, SchoolOnboarding,
+    SchoolPage, SchoolPeople, SchoolPeopleQuery, SchoolRevokeRequest, SchoolTeam, SelfInstallKey, SessionRequest,
+    SetPersonChoice, SetWebhook, SupportQueueQuery, SupportReply, TeamPage, UpdateDirectorySchool, UpdatePermissionSet,
+    WebhookDeliveries, WebhookDelivery, WebhookSaved, WebhookSettings,
 };
 
 /// HTTP method of a route; only the ones the product uses.
@@ -592,6 +592,10 @@ operations! {
         "Create a partner organisation with its first admin, who is emailed, and its app (O1)",
         body NewPartner, refuses [Invalid],
         answers PartnerCreated: "The organisation; `created` is false when a retry found it made already";
+    AuditAuthorisationLogs: Get "/api/ops/authorisation-logs/audit", "audit_authorisation_logs", Ops,
+        "Check the hash chain of every school link's Authorisation Log, a page of links at a time (P8, O1)",
+        query LogAuditQuery, refuses [Invalid],
+        answers LogAudit: "What this page checked and any broken logs; follow `next_cursor` until it is absent";
     ImportDirectory: Post "/api/ops/directory/import", "import_directory", Ops,
         "Import one part of the register's CSV extract (header row first); re-importing duplicates nothing (O1)",
         body CsvText, query DirectoryImportQuery, refuses [Invalid],

@@ -355,6 +355,7 @@ pub fn needs(function: &str) -> Option<Needs> {
         "deliver_outbox" => const { Needs { table: &[], email: true, events: true, outbox: true } },
         "mark_inactive_schools" => const { Needs { table: &[get(&[APP]), query(&[SCHOOL]), query_gsi1(&[AGENTS_BY_ACTIVITY]), put(&[SCHOOL, APP])], email: true, events: true, outbox: true } },
         "list_partners" => const { Needs { table: &[get(&[OPS_SESSION]), query(&[PARTNER_LISTINGS])], ..Needs::NONE } },
+        "audit_authorisation_logs" => const { Needs { table: &[get(&[OPS_SESSION]), query(&[PARTNER_LISTINGS, APP, LOG])], ..Needs::NONE } },
         "create_partner" => const { Needs { table: &[ get(&[OPS_SESSION, PARTNER_LISTINGS, PARTNER, USER]), put(&[PARTNER_LISTINGS, PARTNER, USER]), ], email: true, events: true, outbox: true } },
         "import_directory" => const { Needs { table: &[ get(&[OPS_SESSION, DIRECTORY]), put(&[DIRECTORY, DIRECTORY_TERM]), delete(&[DIRECTORY, DIRECTORY_TERM]), ], email: true, events: true, outbox: true } },
         "search_ops_directory" => const { Needs { table: &[get(&[OPS_SESSION]), query(&[DIRECTORY_TERM])], ..Needs::NONE } },

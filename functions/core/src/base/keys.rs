@@ -13,6 +13,7 @@
 //! | Rate-limit window                   | primary | `RATE#<scope>#<sha256>` = `WINDOW#<epoch>`            | P1      |
 //! | A sign-in request waiting for its send | primary | `SIGNIN#<random id>` = `REQUEST`                   | P1, S3, O1 |
 //! | One app–school link                 | primary | `APP#<app>` = `SCHOOL#<school>`                       | P2–P8   |
+//! | Every link of an app (log audit)   | primary | `APP#<app>`, begins_with `SCHOOL#`                    | P8, O1  |
 //! | An app's schools in one view, by name | GSI1  | `APP#<app>#VIEW#<view>`, sorted by `<name>#<school>`  | P2–P4   |
 //! | A partner's team                    | primary | `PARTNER#<partner>`, begins_with `MEMBER#`            | Team    |
 //! | A school's portal users             | primary | `SCHOOLTEAM#<school>`, begins_with `MEMBER#`          | S3      |
@@ -221,7 +222,7 @@ impl Key<'_> {
             Key::SignInRequest(id) => format!("SIGNIN#{id}"),
             Key::Session(kind, hash) => format!("{}SESSION#{}", account_prefix(*kind), hash.as_str()),
             Key::RateWindow { scope, subject, .. } => format!("RATE#{}#{subject}", scope.as_str()),
-            Key::SchoolLink(app, _) => format!("APP#{app}"),
+            Key::SchoolLink(app, _) => school_links_partition(app),
             Key::ViewChange { app, .. } => view_changes_partition(app),
             Key::Member(partner, _) => format!("PARTNER#{partner}"),
             Key::SchoolMember(school, _) | Key::SchoolTeamChange(school, _) => school_team_partition(school),
@@ -270,7 +271,7 @@ impl Key<'_> {
             Key::SignInRequest(_) => "REQUEST".to_owned(),
             Key::Session(..) => "SESSION".to_owned(),
             Key::RateWindow { window_start, .. } => format!("WINDOW#{window_start}"),
-            Key::SchoolLink(_, school) => format!("SCHOOL#{school}"),
+            Key::SchoolLink(_, school) => format!("{SCHOOL_LINK_PREFIX}{school}"),
             Key::ViewChange { at, school, version, .. } => format!("{at}#{school}#{version:020}"),
             Key::Member(_, email) | Key::SchoolMember(_, email) => format!("{MEMBER_PREFIX}{}", email.as_str()),
             Key::SchoolTeamChange(_, order) => format!("{TEAM_CHANGE_PREFIX}{order}"),
@@ -325,6 +326,8 @@ pub const TEAM_CHANGE_PREFIX: &str = "CHANGE#";
 pub const SESSION_PREFIX: &str = "SESSION#";
 /// Sort-key prefix of Authorisation Log entries.
 pub const LOG_ENTRY_PREFIX: &str = "ENTRY#";
+/// Sort-key prefix of an app's school links under its partition.
+pub const SCHOOL_LINK_PREFIX: &str = "SCHOOL#";
 /// The one partition of scheduled revocations: small (only revocations not
 /// yet due live here) and read once a day by the job.
 pub const REVOCATIONS_DUE: &str = "SCHEDULE#revocations";
@@ -482,6 +485,11 @@ pub const WEBHOOK_DELIVERY_PREFIX: &str = "DELIVERY#";
 /// Partition of an app's webhook settings and deliveries.
 pub fn webhook_partition(app: &AppId) -> String {
     format!("WEBHOOK#{app}")
+}
+
+/// Partition of an app's school links (`Key::SchoolLink`).
+pub fn school_links_partition(app: &AppId) -> String {
+    format!("APP#{app}")
 }
 
 /// Partition of one app–school link's Authorisation Log.

@@ -6,4 +6,5 @@ pub mod cases;
 pub mod directory_admin;
 pub mod international;
 pub mod jobs;
+pub mod log_audit;
 pub mod verification;
