@@ -145,6 +145,106 @@ fn the_spa_upload_sets_headers_keeps_old_assets_and_invalidates_only_changed_she
     assert_eq!(deploy::invalidate(&aws, &distribution, &[]).unwrap(), None, "no invalidation for nothing");
 }
 
+/// What `sam deploy` leaves for the deploy's last steps, on moto, which cannot run SAM's
+/// transform: the bucket, the public URL parameter named as `infra/template.yaml` names it, the
+/// alarm topic with its email subscription, and the outputs the deploy reads. The distribution
+/// is moto's own, made with the CLI and passed in.
+const STAND_IN_STACK: &str = r#"
+Parameters:
+  DistributionId: {Type: String}
+  DistributionDomain: {Type: String}
+  AlarmEmail: {Type: String}
+Resources:
+  SpaBucket:
+    Type: AWS::S3::Bucket
+  PublicUrlParameter:
+    Type: AWS::SSM::Parameter
+    Properties:
+      Name: !Sub "/${AWS::StackName}/public-url"
+      Type: String
+      Value: !Sub "https://${DistributionDomain}"
+  Alarms:
+    Type: AWS::SNS::Topic
+  AlarmSubscription:
+    Type: AWS::SNS::Subscription
+    Properties: {TopicArn: !Ref Alarms, Protocol: email, Endpoint: !Ref AlarmEmail}
+Outputs:
+  SpaBucketName: {Value: !Ref SpaBucket}
+  DistributionId: {Value: !Ref DistributionId}
+  DistributionUrl: {Value: !Sub "https://${DistributionDomain}"}
+  AlarmTopicArn: {Value: !Ref Alarms}
+"#;
+
+/// A samconfig.toml environment `rehearsal` for `stack`, sending from `domain`.
+fn rehearsal_settings(stack: &str, domain: &str) -> String {
+    format!(
+        r#"version = 0.1
+[rehearsal.global.parameters]
+region = "{REGION}"
+stack_name = "{stack}"
+[rehearsal.deploy.parameters]
+parameter_overrides = [
+    "Stage=dev",
+    "SenderDomain={domain}",
+    "SenderEmail=sign-in@{domain}",
+    "FirstOpsUserEmail=ops@gatehouse.test",
+    "SupportEmail=support@gatehouse.test",
+    "AlarmEmail=alarms@gatehouse.test",
+]
+"#
+    )
+}
+
+#[test]
+fn after_sam_deploy_the_spa_goes_to_the_stack_s_bucket_and_the_report_says_what_is_left() {
+    let aws = aws();
+    let template = std::fs::read_to_string(workspace_root().join("infra/template.yaml")).unwrap();
+    let stack = moto::unique_name("stand-in");
+    let domain = format!("{}.test", moto::unique_name("mail"));
+    let environment = deploy::Environment::read(&rehearsal_settings(&stack, &domain), &template, "rehearsal")
+        .expect("filled-in settings");
+    aws.text(&["sesv2", "create-email-identity", "--email-identity", &domain]).unwrap();
+    let distribution = aws
+        .text(&[
+            "cloudfront",
+            "create-distribution",
+            "--origin-domain-name",
+            "stand-in.s3.amazonaws.com",
+            "--query",
+            "Distribution.[Id,DomainName]",
+        ])
+        .unwrap();
+    let (distribution_id, distribution_domain) = distribution.split_once('\t').expect("an id and a domain");
+    let body = tempfile::NamedTempFile::new().unwrap();
+    std::fs::write(body.path(), STAND_IN_STACK).unwrap();
+    let parameters = [
+        format!("ParameterKey=DistributionId,ParameterValue={distribution_id}"),
+        format!("ParameterKey=DistributionDomain,ParameterValue={distribution_domain}"),
+        "ParameterKey=AlarmEmail,ParameterValue=alarms@gatehouse.test".to_owned(),
+    ];
+    let template_body = format!("file://{}", body.path().display());
+    let mut create = vec!["cloudformation", "create-stack", "--stack-name", &stack, "--template-body", &template_body];
+    create.push("--parameters");
+    create.extend(parameters.iter().map(String::as_str));
+    aws.text(&create).expect("moto creates the stand-in stack");
+
+    let site = built_spa();
+    let report = deploy::publish(&aws, &environment, &template, site.path()).expect("the deploy's last steps");
+    println!("{report}");
+    assert_eq!(report.url, format!("https://{distribution_domain}"), "the URL the functions read");
+    let bucket = aws.stack_outputs(&stack).unwrap()["SpaBucketName"].clone();
+    let (content_type, cache_control) = aws.object_headers(&bucket, "index.html").expect("the shell is up");
+    assert_eq!((content_type.as_str(), cache_control.as_str()), ("text/html; charset=utf-8", "no-cache"));
+    let steps = report.by_hand.join("\n");
+    assert!(steps.contains(&format!("{domain}'s DNS")), "DKIM is not verified yet:\n{steps}");
+    assert!(steps.contains("Request production access"), "moto cannot say the account left the sandbox:\n{steps}");
+    assert!(steps.contains("SNS emailed alarms@gatehouse.test"), "nobody confirmed the alarms:\n{steps}");
+    assert!(
+        steps.contains(&format!("https://{distribution_domain}/ops/signin as ops@gatehouse.test")),
+        "the first ops user's way in, at the real URL:\n{steps}"
+    );
+}
+
 #[test]
 fn a_file_of_a_kind_without_a_content_type_stops_the_upload_before_it_starts() {
     let aws = aws();

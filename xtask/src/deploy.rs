@@ -10,11 +10,11 @@
 //! 5. Uploads the SPA to the stack's bucket ([`upload_spa`]) and invalidates the HTML shells that
 //!    changed ([`invalidate`]).
 //! 6. Prints the public URL (the SSM parameter the functions read), the DNS records to publish
-//!    and what is left to do by hand ([`Report`]).
+//!    and what is left to do by hand ([`Report`]). Steps 5 and 6 are [`publish`].
 //!
 //! AWS is reached through the AWS CLI from PyPI, in a venv beside SAM's ([`Aws`]): no AWS SDK
 //! crate in xtask, so `cargo xtask run` stays quick to build. The tests crate's deploy rehearsal
-//! runs steps 2, 5 and 6 against moto (`tests/deploy_rehearsal.rs`).
+//! runs steps 2, 5 and 6 against moto (`tests/deploy_rehearsal.rs`), on a stand-in stack.
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -508,7 +508,7 @@ pub struct Afterwards<'a> {
     pub dkim_status: Option<String>,
     /// Whether the account may email anyone (out of the SES sandbox).
     pub production_access: Option<bool>,
-    /// Whether the alarm email's SNS subscription waits for its confirmation.
+    /// Whether the alarm topic still has no confirmed subscription.
     pub subscription_pending: Option<bool>,
 }
 
@@ -594,34 +594,43 @@ pub fn deploy(workspace_root: &Path, tools_dir: &Path, spa_dir: &Path, env: &str
     sam.args(&args).current_dir(workspace_root).env("SAM_CLI_TELEMETRY", "0");
     tools::run(&mut sam, "sam deploy")?;
 
+    let report = publish(&aws, &environment, &template, spa_dir)?;
+    println!("\n{report}");
+    Ok(())
+}
+
+/// What follows `sam deploy`: uploads the SPA to the stack's bucket, invalidates the shells that
+/// changed, and works out the report from the stack's outputs, its public URL parameter, SES
+/// and SNS.
+pub fn publish(aws: &Aws, environment: &Environment, template: &str, spa_dir: &Path) -> anyhow::Result<Report> {
     step("SPA: upload to the stack's bucket, invalidate changed shells");
     let outputs = aws.stack_outputs(&environment.stack)?;
     let output = |key: &str| outputs.get(key).with_context(|| format!("the stack has no {key} output"));
-    let upload = upload_spa(&aws, spa_dir, output("SpaBucketName")?)?;
+    let upload = upload_spa(aws, spa_dir, output("SpaBucketName")?)?;
     println!("{} files uploaded, {} assets already there", upload.uploaded.len(), upload.assets_kept);
-    if let Some(id) = invalidate(&aws, output("DistributionId")?, &upload.invalidation_paths())? {
+    if let Some(id) = invalidate(aws, output("DistributionId")?, &upload.invalidation_paths())? {
         println!("invalidation {id}: {}", upload.invalidation_paths().join(" "));
     }
 
     step("what is left");
-    let url = aws.parameter(&public_url_parameter(&template, &environment.stack)?)?;
+    let url = aws.parameter(&public_url_parameter(template, &environment.stack)?)?;
     let sender_domain = environment.parameter("SenderDomain").unwrap_or_default();
-    let mut records = dkim_records(&aws, sender_domain)?;
-    records.extend(public_domain_record(&environment, output("DistributionUrl")?));
+    let mut records = dkim_records(aws, sender_domain)?;
+    records.extend(public_domain_record(environment, output("DistributionUrl")?));
     let dkim_status = aws
         .text(&["sesv2", "get-email-identity", "--email-identity", sender_domain, "--query", "DkimAttributes.Status"])
         .ok();
     let production_access =
         aws.text(&["sesv2", "get-account", "--query", "ProductionAccessEnabled"]).ok().map(|text| text == "True");
+    // Until someone confirms, SNS lists the email subscription as `PendingConfirmation`, not an ARN.
     let subscription_pending = outputs.get("AlarmTopicArn").and_then(|topic| {
         let query = "Subscriptions[].SubscriptionArn";
         let arns = aws.text(&["sns", "list-subscriptions-by-topic", "--topic-arn", topic, "--query", query]).ok()?;
-        Some(arns.split_whitespace().any(|arn| arn == "PendingConfirmation"))
+        Some(!arns.split_whitespace().any(|arn| arn.starts_with("arn:")))
     });
-    let afterwards = Afterwards { environment: &environment, dkim_status, production_access, subscription_pending };
-    let steps = afterwards.steps().into_iter().map(|step| step.replace("<url>", &url)).collect();
-    println!("\n{}", Report { url, records, by_hand: steps });
-    Ok(())
+    let afterwards = Afterwards { environment, dkim_status, production_access, subscription_pending };
+    let by_hand = afterwards.steps().into_iter().map(|step| step.replace("<url>", &url)).collect();
+    Ok(Report { url, records, by_hand })
 }
 
 /// CloudFront takes only an issued certificate: refuses to deploy before, naming the DNS
