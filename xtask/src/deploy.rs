@@ -92,16 +92,20 @@ impl Environment {
         let capabilities = text(&deploy, "capabilities").unwrap_or_else(|| "CAPABILITY_IAM".to_owned());
 
         let mut parameters = BTreeMap::new();
-        let overrides = deploy.get("parameter_overrides").and_then(toml::Value::as_array).cloned().unwrap_or_default();
+        // SAM takes a list of "Name=value", or one string of them separated by spaces.
+        let overrides: Vec<String> = match deploy.get("parameter_overrides") {
+            Some(toml::Value::Array(entries)) => {
+                entries.iter().map(|entry| entry.as_str().unwrap_or_default().to_owned()).collect()
+            }
+            Some(toml::Value::String(entries)) => entries.split_whitespace().map(str::to_owned).collect(),
+            _ => Vec::new(),
+        };
         for entry in &overrides {
-            match entry.as_str().and_then(|entry| entry.split_once('=')) {
+            match entry.split_once('=') {
                 Some((key, value)) => {
                     parameters.insert(key.trim().to_owned(), value.trim().to_owned());
                 }
-                None => problems.push(format!(
-                    "parameter_overrides entry {:?} is not \"Name=value\"",
-                    entry.as_str().unwrap_or_default()
-                )),
+                None => problems.push(format!("parameter_overrides entry {entry:?} is not \"Name=value\"")),
             }
         }
         problems.extend(parameter_problems(&parameters, template));

@@ -63,6 +63,12 @@ fn filled_in_settings_make_a_non_interactive_deploy_of_the_prebuilt_template() {
     assert_eq!(after("--capabilities"), Some("CAPABILITY_IAM"));
     assert!(args.contains(&"FirstOpsUserEmail=ops@gatehouse.test".to_owned()), "{args:?}");
     assert!(!args.iter().any(|arg| arg.starts_with("PublicDomain")), "empty values keep their default: {args:?}");
+
+    // SAM's other spelling, one string, reads the same.
+    let one_string = format!("parameter_overrides = {:?}\n", FILLED.join(" "));
+    let list_line = config(FILLED).lines().find(|line| line.starts_with("parameter_overrides")).unwrap().to_owned();
+    let samconfig = config(FILLED).replace(&list_line, one_string.trim_end());
+    assert_eq!(Environment::read(&samconfig, &template(), "trial").expect("ready"), environment);
 }
 
 #[test]
