@@ -20,6 +20,7 @@ use std::collections::BTreeMap;
 use std::fmt;
 use std::path::{Path, PathBuf};
 use std::process::Command;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use anyhow::{Context, bail};
 
@@ -322,11 +323,32 @@ impl Aws {
         Ok(text.split_whitespace().map(str::to_owned).collect())
     }
 
-    fn put(&self, bucket: &str, key: &str, file: &Path, cache_control: &str) -> anyhow::Result<()> {
-        let content_type = content_type(key)?;
-        let body = file.to_str().context("the SPA's path is not UTF-8")?;
-        let args = ["s3api", "put-object", "--bucket", bucket, "--key", key, "--body", body];
-        self.text(&[&args[..], &["--content-type", content_type, "--cache-control", cache_control]].concat()).map(drop)
+    /// Uploads the files `names` of `dir` under `prefix` in `bucket`, each with its
+    /// `Content-Type` and `cache_control`: one request a kind of file, not one a file.
+    fn put_all(
+        &self,
+        bucket: &str,
+        dir: &Path,
+        prefix: &str,
+        names: &[String],
+        cache_control: &str,
+    ) -> anyhow::Result<()> {
+        let mut by_type: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
+        for name in names {
+            by_type.entry(content_type(name)?).or_default().push(name);
+        }
+        let source = dir.to_str().context("the SPA's path is not UTF-8")?;
+        let target = format!("s3://{bucket}/{prefix}");
+        for (content_type, names) in by_type {
+            // Patterns match paths below `dir`: a file's own name matches that file alone.
+            let mut args = vec!["s3", "cp", source, &target, "--recursive", "--exclude", "*"];
+            for name in names {
+                args.extend(["--include", name]);
+            }
+            args.extend(["--content-type", content_type, "--cache-control", cache_control, "--only-show-errors"]);
+            self.text(&args)?;
+        }
+        Ok(())
     }
 }
 
@@ -383,17 +405,16 @@ pub fn upload_spa(aws: &Aws, spa_dir: &Path, bucket: &str) -> anyhow::Result<Spa
     }
     let mut upload = SpaUpload::default();
     let present = aws.keys(bucket, &format!("{ASSETS}/"))?;
-    for asset in &assets {
-        let key = format!("{ASSETS}/{asset}");
-        if present.contains(&key) {
-            upload.assets_kept += 1;
-            continue;
-        }
-        aws.put(bucket, &key, &spa_dir.join(ASSETS).join(asset), IMMUTABLE)?;
-        upload.uploaded.push(key);
-    }
+    let (kept, missing): (Vec<String>, Vec<String>) =
+        assets.into_iter().partition(|asset| present.contains(&format!("{ASSETS}/{asset}")));
+    aws.put_all(bucket, &spa_dir.join(ASSETS), &format!("{ASSETS}/"), &missing, IMMUTABLE)?;
+    upload.assets_kept = kept.len();
+    upload.uploaded.extend(missing.iter().map(|asset| format!("{ASSETS}/{asset}")));
 
-    let previous = std::env::temp_dir().join(format!("gatehouse-deploy-{}", std::process::id()));
+    // One directory per upload: uploads to other buckets may run beside this one.
+    static UPLOADS: AtomicU64 = AtomicU64::new(0);
+    let number = UPLOADS.fetch_add(1, Ordering::Relaxed);
+    let previous = std::env::temp_dir().join(format!("gatehouse-deploy-{}-{number}", std::process::id()));
     let fetched = fetch_shells(aws, bucket, &previous);
     let compared = fetched.and_then(|()| {
         let mut changed = Vec::new();
@@ -408,13 +429,11 @@ pub fn upload_spa(aws: &Aws, spa_dir: &Path, bucket: &str) -> anyhow::Result<Spa
         Ok(changed)
     });
     let _ = std::fs::remove_dir_all(&previous);
-    for (shell, was_there) in compared? {
-        aws.put(bucket, &shell, &spa_dir.join(&shell), REVALIDATE)?;
-        upload.uploaded.push(shell.clone());
-        if was_there {
-            upload.shells_changed.push(shell);
-        }
-    }
+    let changed = compared?;
+    let names: Vec<String> = changed.iter().map(|(shell, _)| shell.clone()).collect();
+    aws.put_all(bucket, spa_dir, "", &names, REVALIDATE)?;
+    upload.uploaded.extend(names);
+    upload.shells_changed = changed.into_iter().filter(|(_, was_there)| *was_there).map(|(shell, _)| shell).collect();
     Ok(upload)
 }
 
