@@ -61,13 +61,17 @@ fn index_order(index: Index) -> u8 {
     }
 }
 
+/// Every function reads the public URL the stack publishes, once at a cold
+/// start (#15, `gatehouse_aws::PublicUrl`): that one parameter and no other.
+const READ_PUBLIC_URL: &str = concat!(
+    "            - Sid: ReadPublicUrl\n              Effect: Allow\n              Action: ssm:GetParameter\n",
+    "              Resource: !Sub \"arn:${AWS::Partition}:ssm:${AWS::Region}:${AWS::AccountId}:parameter/${AWS::StackName}/public-url\"\n",
+);
+
 fn policies(needs: &Needs, out: &mut String) {
     let statements = table_statements(&needs.grants());
-    if statements.is_empty() && !needs.sends_email() && !needs.publishes() {
-        out.push_str("      Policies: []\n");
-        return;
-    }
     out.push_str("      Policies:\n        - Statement:\n");
+    out.push_str(READ_PUBLIC_URL);
     for (index, partitions, verbs) in statements {
         let verb_names: String = verbs.iter().map(|verb| format!("{verb:?}")).collect();
         let (sid, resource) = match index {

@@ -797,3 +797,72 @@ fn every_log_states_its_retention() {
     }
     assert_no_problems("logs without a stated retention", problems);
 }
+
+/// The text of `!Sub "…"` (or `{Fn::Sub: "…"}`).
+fn sub_text(value: Option<&Value>) -> Option<&str> {
+    match value? {
+        Value::Tagged(tagged) if tagged.tag == "Sub" => tagged.value.as_str(),
+        value => text_at(value, &["Fn::Sub"]),
+    }
+}
+
+/// #15: one deploy is enough. Without PublicDomain the functions read the
+/// public URL from the parameter the stack writes (a direct reference to the
+/// distribution would be a cycle): each function is told the parameter's name
+/// and may read exactly that parameter. And every setting the functions read
+/// is passed to them (FIRST_OPS_USER_EMAIL once was not).
+#[test]
+fn functions_get_every_setting_they_read_and_may_read_the_published_public_url() {
+    let template = Template::load();
+    let globals = at(&template.0, &["Globals", "Function", "Environment", "Variables"]).unwrap();
+    let unset: Vec<&&str> =
+        gatehouse_aws::SETTING_VARIABLES.iter().filter(|variable| globals.get(**variable).is_none()).collect();
+    assert!(unset.is_empty(), "read by the functions, set by no Globals variable: {unset:?}");
+
+    let parameter = template.resource("PublicUrlParameter").expect("the public URL parameter");
+    assert_eq!(text_at(parameter, &["Type"]), Some("AWS::SSM::Parameter"));
+    let name = sub_text(at(parameter, &["Properties", "Name"])).expect("the parameter's name, per stack");
+    let told = sub_text(globals.get(gatehouse_aws::PUBLIC_URL_PARAMETER_VARIABLE));
+    assert_eq!(told, Some(name), "the functions are told another parameter than the stack writes");
+    // The custom domain when there is one, else the distribution's own.
+    let value = at(parameter, &["Properties", "Value"]).expect("a value");
+    let choices = match value {
+        Value::Tagged(tagged) if tagged.tag == "If" => tagged.value.as_sequence().cloned().unwrap_or_default(),
+        _ => Vec::new(),
+    };
+    let texts: Vec<Option<&str>> = choices.iter().map(|choice| sub_text(Some(choice))).collect();
+    assert_eq!(choices.first().and_then(Value::as_str), Some("HasPublicDomain"), "{value:?}");
+    assert_eq!(texts[1..], [Some("https://${PublicDomain}"), Some("https://${Distribution.DomainName}")]);
+
+    let arn = format!("arn:${{AWS::Partition}}:ssm:${{AWS::Region}}:${{AWS::AccountId}}:parameter{name}");
+    let mut problems = Vec::new();
+    for (function, resource) in template.functions() {
+        let statements: Vec<&Value> = at(resource, &["Properties", "Policies"])
+            .and_then(Value::as_sequence)
+            .into_iter()
+            .flatten()
+            .filter_map(|policy| at(policy, &["Statement"]).and_then(Value::as_sequence))
+            .flatten()
+            .collect();
+        let reads: Vec<Option<&str>> = statements
+            .iter()
+            .filter(|statement| {
+                let action = at(statement, &["Action"]);
+                let actions: Vec<&str> = match action {
+                    Some(Value::Sequence(actions)) => actions.iter().filter_map(Value::as_str).collect(),
+                    Some(action) => action.as_str().into_iter().collect(),
+                    None => Vec::new(),
+                };
+                actions.iter().any(|action| action.starts_with("ssm:"))
+            })
+            .map(|statement| {
+                let action = text_at(statement, &["Action"]);
+                sub_text(at(statement, &["Resource"])).filter(|_| action == Some("ssm:GetParameter"))
+            })
+            .collect();
+        if reads != [Some(arn.as_str())] {
+            problems.push(format!("{function}: SSM access is {reads:?}, not GetParameter on {arn} alone"));
+        }
+    }
+    assert_no_problems("the public URL parameter", problems);
+}

@@ -4,6 +4,8 @@
 //! endpoint is `AWS_ENDPOINT_URL`'s job.
 
 mod events;
+#[cfg(feature = "from-env")]
+mod from_env;
 mod mailer;
 mod table;
 mod webhook_sender;
@@ -11,11 +13,13 @@ mod webhook_sender;
 use std::sync::Arc;
 
 use anyhow::{Context, bail};
-use aws_config::{BehaviorVersion, SdkConfig};
-use gatehouse_core::ports::{Clock, SystemClock};
+use aws_config::SdkConfig;
+use gatehouse_core::ports::Clock;
 use gatehouse_core::{EmailAddress, Gatehouse, Settings};
 
 pub use events::{EVENT_SOURCE, EventBridgeBus};
+#[cfg(feature = "from-env")]
+pub use from_env::gatehouse_from_env;
 pub use mailer::SesMailer;
 pub use table::{DynamoTable, GSI1_NAME, TTL_ATTRIBUTE, create_table};
 pub use webhook_sender::HttpWebhookSender;
@@ -82,30 +86,47 @@ impl AwsPorts {
     }
 }
 
-/// A Lambda's `Gatehouse`: names from `TABLE_NAME`, `EVENT_BUS_NAME`,
-/// `SENDER_EMAIL` and `PUBLIC_URL` (`SUPPORT_EMAIL` and `ORIGIN_SECRET` optional), credentials
-/// and region from the usual AWS chain, the system clock.
-pub async fn gatehouse_from_env() -> anyhow::Result<Gatehouse> {
-    // Checked before loading AWS config so a misconfigured function fails at
-    // once, naming the variable.
-    let names = ResourceNames::from_env()?;
-    let public_url = required_var("PUBLIC_URL")?.trim_end_matches('/').to_owned();
-    let sdk_config = aws_config::load_defaults(BehaviorVersion::latest()).await;
-    let mut settings = Settings::new(public_url);
-    // Behind CloudFront (#18): requests without this header are refused.
-    settings.origin_secret = std::env::var("ORIGIN_SECRET").ok().filter(|secret| !secret.trim().is_empty());
-    settings.first_ops_user = match std::env::var("FIRST_OPS_USER_EMAIL") {
-        Ok(email) if !email.trim().is_empty() => Some(
-            gatehouse_core::EmailAddress::parse(&email)
-                .map_err(|_| anyhow::anyhow!("FIRST_OPS_USER_EMAIL is not an email address"))?,
-        ),
-        _ => None,
-    };
-    if let Ok(email) = std::env::var("SUPPORT_EMAIL")
-        && !email.trim().is_empty()
-    {
-        settings.support_email = gatehouse_core::EmailAddress::parse(&email)
-            .map_err(|_| anyhow::anyhow!("SUPPORT_EMAIL is not an email address"))?;
+/// Every setting a function reads from its environment, beside the SDK's own
+/// (`AWS_REGION`…). The template's `Globals` must set each one: `tests/parity.rs`
+/// checks it, so a setting read here and never passed fails there.
+pub const SETTING_VARIABLES: &[&str] = &[
+    "TABLE_NAME",
+    "EVENT_BUS_NAME",
+    "SENDER_EMAIL",
+    PUBLIC_URL_VARIABLE,
+    PUBLIC_URL_PARAMETER_VARIABLE,
+    "SUPPORT_EMAIL",
+    "FIRST_OPS_USER_EMAIL",
+    "ORIGIN_SECRET",
+];
+
+/// Where emailed links point, when the stack has a domain of its own.
+pub const PUBLIC_URL_VARIABLE: &str = "PUBLIC_URL";
+/// The name of the SSM parameter holding the public URL, for a stack without
+/// a domain of its own: the functions cannot be told the distribution's
+/// generated domain directly (functions → API → distribution would be a
+/// cycle in the template), so the stack writes it to this parameter.
+pub const PUBLIC_URL_PARAMETER_VARIABLE: &str = "PUBLIC_URL_PARAMETER";
+
+/// Where the public URL comes from: given, or in an SSM parameter.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PublicUrl {
+    Given(String),
+    Parameter(String),
+}
+
+impl PublicUrl {
+    /// `PUBLIC_URL` when set, else the parameter `PUBLIC_URL_PARAMETER` names.
+    pub fn from_env() -> anyhow::Result<Self> {
+        let set = |name: &str| std::env::var(name).ok().map(|value| value.trim().to_owned()).filter(|v| !v.is_empty());
+        if let Some(url) = set(PUBLIC_URL_VARIABLE) {
+            return Ok(PublicUrl::Given(url));
+        }
+        match set(PUBLIC_URL_PARAMETER_VARIABLE) {
+            Some(parameter) => Ok(PublicUrl::Parameter(parameter)),
+            None => bail!(
+                "neither {PUBLIC_URL_VARIABLE} nor {PUBLIC_URL_PARAMETER_VARIABLE} is set: emailed links need the public URL"
+            ),
+        }
     }
-    Ok(AwsPorts::new(&sdk_config, &names).gatehouse(settings, Arc::new(SystemClock)))
 }
