@@ -16,14 +16,8 @@ pub async fn list(gatehouse: &Gatehouse, session: &SessionRecord) -> Result<Team
             .await?;
     let records = items.iter().map(from_item::<MemberRecord>).collect::<Result<Vec<_>, _>>()?;
     // The suppression list read once for the whole team, not once a member.
-    let mut bounces = suppression::bounces_of(gatehouse, records.iter().map(|member| &member.email)).await?;
-    let mut members: Vec<TeamMember> = records
-        .into_iter()
-        .map(|member| {
-            let bounce = bounces.remove(&member.email).map(|record| record.to_wire());
-            wire(member, bounce)
-        })
-        .collect();
+    let paired = suppression::paired(gatehouse, records, |member| &member.email).await?;
+    let mut members: Vec<TeamMember> = paired.into_iter().map(|(member, bounce)| wire(member, bounce)).collect();
     members.sort_by_key(|member| member.display_name.to_lowercase());
     Ok(TeamPage { members, can_manage: session.role == TeamRole::Admin })
 }

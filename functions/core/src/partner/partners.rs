@@ -52,15 +52,8 @@ pub async fn list(gatehouse: &Gatehouse) -> Result<PartnerList> {
     let items = query_all(gatehouse.table.as_ref(), query).await?;
     let listings = items.iter().map(from_item::<PartnerListingRecord>).collect::<Result<Vec<_>, _>>()?;
     // The suppression list read once for every admin shown (#15).
-    let bounces =
-        crate::store::suppression::bounces_of(gatehouse, listings.iter().map(|listing| &listing.admin_email)).await?;
-    let mut partners: Vec<PartnerSummary> = listings
-        .into_iter()
-        .map(|listing| {
-            let bounce = bounces.get(&listing.admin_email).map(|record| record.to_wire());
-            wire(listing, bounce)
-        })
-        .collect();
+    let paired = crate::store::suppression::paired(gatehouse, listings, |listing| &listing.admin_email).await?;
+    let mut partners: Vec<PartnerSummary> = paired.into_iter().map(|(listing, bounce)| wire(listing, bounce)).collect();
     partners.sort_by_key(|partner| partner.name.to_lowercase());
     Ok(PartnerList { partners })
 }

@@ -103,6 +103,23 @@ pub async fn bounces_of<'a>(
     Ok(found)
 }
 
+/// `items`, each with the bounce of its address as a page shows it, for
+/// one read of the list ([`bounces_of`]).
+pub async fn paired<T>(
+    gatehouse: &Gatehouse,
+    items: Vec<T>,
+    address: impl Fn(&T) -> &EmailAddress,
+) -> Result<Vec<(T, Option<EmailBounce>)>> {
+    let bounces = bounces_of(gatehouse, items.iter().map(&address)).await?;
+    Ok(items
+        .into_iter()
+        .map(|item| {
+            let bounce = bounces.get(address(&item)).map(SuppressionRecord::to_wire);
+            (item, bounce)
+        })
+        .collect())
+}
+
 /// What one SES event did to the list.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FeedbackOutcome {
