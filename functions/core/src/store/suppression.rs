@@ -332,7 +332,7 @@ mod tests {
     fn a_permanent_bounce_suppresses_a_transient_one_does_not() {
         let to = EmailAddress::parse("Head@School.example").unwrap();
         let permanent = Feedback::parse(&ses_bounce_event(&to, "Permanent", at()), at()).unwrap();
-        assert_eq!(permanent.recipients, [to.clone()]);
+        assert_eq!(permanent.recipients, std::slice::from_ref(&to));
         let record = permanent.record.unwrap();
         assert_eq!((record.reason, record.kind.as_deref()), (EmailBounceReason::Bounced, Some("Permanent")));
         assert_eq!(record.since, at());
