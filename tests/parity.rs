@@ -10,7 +10,7 @@
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
-use gatehouse_model::{EVENT_CONSUMERS, EventConsumer, FUNCTION_VARIABLE, JOBS, Job, ROUTES, Route};
+use gatehouse_model::{EVENT_CONSUMERS, EventConsumer, EventOrigin, FUNCTION_VARIABLE, JOBS, Job, ROUTES, Route};
 use serde_norway::Value;
 
 fn workspace_root() -> PathBuf {
@@ -298,8 +298,15 @@ fn every_event_consumer_has_its_function_binary_and_rule() {
                 problems.push(format!("{name}: event {event} is not an EventBridgeRule"));
                 continue;
             }
-            if !is_ref(at(body, &["Properties", "EventBusName"]), "EventBus") {
-                problems.push(format!("{name}: event {event} is not on Gatehouse's bus (EventBusName: !Ref EventBus)"));
+            let bus = at(body, &["Properties", "EventBusName"]);
+            match consumer.origin {
+                EventOrigin::Gatehouse if !is_ref(bus, "EventBus") => problems
+                    .push(format!("{name}: event {event} is not on Gatehouse's bus (EventBusName: !Ref EventBus)")),
+                // SES publishes to the default bus only.
+                EventOrigin::Ses if bus.is_some() => {
+                    problems.push(format!("{name}: event {event} names a bus; SES's events are on the default one"))
+                }
+                _ => {}
             }
             let list = |key: &str| -> Vec<String> {
                 at(body, &["Properties", "Pattern", key])
@@ -307,7 +314,7 @@ fn every_event_consumer_has_its_function_binary_and_rule() {
                     .map(|items| items.iter().filter_map(Value::as_str).map(str::to_owned).collect())
                     .unwrap_or_default()
             };
-            if list("source") != [gatehouse_aws::EVENT_SOURCE] {
+            if list("source") != [consumer.origin.source()] {
                 problems.push(format!("{name}: rule {event} matches source {:?}", list("source")));
             }
             let mut wanted: Vec<&str> = consumer.detail_types.to_vec();
@@ -865,4 +872,73 @@ fn functions_get_every_setting_they_read_and_may_read_the_published_public_url()
         }
     }
     assert_no_problems("the public URL parameter", problems);
+}
+
+/// Email that behaves (#15): SES sends through a configuration set with
+/// reputation metrics, whose event destination puts bounces and complaints
+/// on the default bus, where the `record_email_feedback` consumer's rule
+/// takes them; every function that sends email names the set and may send
+/// through it, and no other function does.
+#[test]
+fn emails_go_through_a_configuration_set_that_reports_bounces_and_complaints() {
+    let template = Template::load();
+    let set = template.resource("EmailConfigurationSet").expect("an EmailConfigurationSet resource");
+    assert_eq!(text_at(set, &["Type"]), Some("AWS::SES::ConfigurationSet"));
+    assert_eq!(
+        at(set, &["Properties", "ReputationOptions", "ReputationMetricsEnabled"]).and_then(Value::as_bool),
+        Some(true),
+        "reputation metrics feed the bounce-rate alarm"
+    );
+    let destination = template.resource("EmailFeedbackDestination").expect("an EmailFeedbackDestination resource");
+    assert_eq!(text_at(destination, &["Type"]), Some("AWS::SES::ConfigurationSetEventDestination"));
+    assert!(is_ref(at(destination, &["Properties", "ConfigurationSetName"]), "EmailConfigurationSet"));
+    let config = at(destination, &["Properties", "EventDestination"]).expect("its EventDestination");
+    assert_eq!(at(config, &["Enabled"]).and_then(Value::as_bool), Some(true));
+    let mut types: Vec<&str> = at(config, &["MatchingEventTypes"])
+        .and_then(Value::as_sequence)
+        .map(|list| list.iter().filter_map(Value::as_str).collect())
+        .unwrap_or_default();
+    types.sort_unstable();
+    assert_eq!(types, ["BOUNCE", "COMPLAINT"]);
+    let bus =
+        format!("{:?}", at(config, &["EventBridgeDestination", "EventBusArn"]).expect("an EventBridge destination"));
+    assert!(bus.contains("event-bus/default"), "SES publishes to the default bus only: {bus}");
+
+    // What Gatehouse publishes is what its consumers' rules match.
+    assert_eq!(EventOrigin::Gatehouse.source(), gatehouse_aws::EVENT_SOURCE);
+    let consumer =
+        EVENT_CONSUMERS.iter().find(|consumer| consumer.origin == EventOrigin::Ses).expect("an SES consumer");
+    assert_eq!(consumer.name, "record_email_feedback");
+    assert!(
+        consumer.detail_types.contains(&"Email Bounced") && consumer.detail_types.contains(&"Email Complaint Received")
+    );
+
+    let mut problems = Vec::new();
+    for (name, function) in template.functions() {
+        let variable =
+            at(function, &["Properties", "Environment", "Variables", gatehouse_aws::CONFIGURATION_SET_VARIABLE]);
+        let statements: Vec<&Value> = at(function, &["Properties", "Policies"])
+            .and_then(Value::as_sequence)
+            .into_iter()
+            .flatten()
+            .filter_map(|policy| at(policy, &["Statement"]).and_then(Value::as_sequence))
+            .flatten()
+            .collect();
+        let send = statements.iter().find(|statement| text_at(statement, &["Action"]) == Some("ses:SendEmail"));
+        match (send, variable) {
+            (Some(statement), Some(variable)) => {
+                if !is_ref(Some(variable), "EmailConfigurationSet") {
+                    problems.push(format!("{name}: SES_CONFIGURATION_SET is not !Ref EmailConfigurationSet"));
+                }
+                let resources = format!("{:?}", at(statement, &["Resource"]));
+                if !resources.contains("configuration-set/${EmailConfigurationSet}") {
+                    problems.push(format!("{name}: may not send through the configuration set: {resources}"));
+                }
+            }
+            (Some(_), None) => problems.push(format!("{name}: sends email without naming the configuration set")),
+            (None, Some(_)) => problems.push(format!("{name}: names the configuration set and sends no email")),
+            (None, None) => {}
+        }
+    }
+    assert_no_problems("functions whose email would not report back", problems);
 }

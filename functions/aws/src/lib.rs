@@ -24,6 +24,10 @@ pub use mailer::SesMailer;
 pub use table::{DynamoTable, GSI1_NAME, TTL_ATTRIBUTE, create_table};
 pub use webhook_sender::HttpWebhookSender;
 
+/// The setting that names the SES configuration set, on every function
+/// that sends email (the template's generated section).
+pub const CONFIGURATION_SET_VARIABLE: &str = "SES_CONFIGURATION_SET";
+
 /// The deployed resources one Gatehouse talks to.
 #[derive(Debug, Clone)]
 pub struct ResourceNames {
@@ -31,16 +35,21 @@ pub struct ResourceNames {
     pub event_bus: String,
     /// SES's verified sender, the `From` of every email.
     pub sender: EmailAddress,
+    /// The SES configuration set every email names (#15); set on the
+    /// functions that send email.
+    pub configuration_set: Option<String>,
 }
 
 impl ResourceNames {
-    /// Reads `TABLE_NAME`, `EVENT_BUS_NAME` and `SENDER_EMAIL`.
+    /// Reads `TABLE_NAME`, `EVENT_BUS_NAME`, `SENDER_EMAIL` and, where
+    /// set, `SES_CONFIGURATION_SET`.
     pub fn from_env() -> anyhow::Result<Self> {
         let sender = required_var("SENDER_EMAIL")?;
         Ok(ResourceNames {
             table: required_var("TABLE_NAME")?,
             event_bus: required_var("EVENT_BUS_NAME")?,
             sender: EmailAddress::parse(&sender).context("SENDER_EMAIL is not an email address")?,
+            configuration_set: std::env::var(CONFIGURATION_SET_VARIABLE).ok().filter(|name| !name.trim().is_empty()),
         })
     }
 }
@@ -68,7 +77,10 @@ impl AwsPorts {
     pub fn new(sdk_config: &SdkConfig, names: &ResourceNames) -> Self {
         AwsPorts {
             table: Arc::new(DynamoTable::new(aws_sdk_dynamodb::Client::new(sdk_config), &names.table)),
-            mailer: Arc::new(SesMailer::new(aws_sdk_sesv2::Client::new(sdk_config), names.sender.clone())),
+            mailer: Arc::new(
+                SesMailer::new(aws_sdk_sesv2::Client::new(sdk_config), names.sender.clone())
+                    .with_configuration_set(names.configuration_set.clone()),
+            ),
             events: Arc::new(EventBridgeBus::new(aws_sdk_eventbridge::Client::new(sdk_config), &names.event_bus)),
         }
     }

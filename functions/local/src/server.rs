@@ -135,6 +135,7 @@ pub async fn start(config: LocalConfig) -> anyhow::Result<RunningServer> {
     let webhook_events = bus.subscribe();
     let sign_in_events = bus.subscribe();
     let sign_in_sends = Arc::new(crate::sign_in::SignInSends::default());
+    let ses_feedback = outbox.feedback();
     check_data_version(table.as_ref(), &config.data_dir).await?;
     let report = demo::seed(table.as_ref(), config.clock.now()).await?;
     tracing::info!(written = report.written, already_there = report.already_there, "demo data seeded");
@@ -168,7 +169,8 @@ pub async fn start(config: LocalConfig) -> anyhow::Result<RunningServer> {
         .route("/dev/jobs/{name}", post(run_job).with_state(gatehouse.clone()))
         .route("/dev/verify-log", post(verify_log).with_state(gatehouse.clone()))
         .route("/dev/directory/import", post(import_directory).with_state(gatehouse.clone()))
-        .route("/dev/ops-users", post(create_ops_user).with_state(gatehouse.clone()));
+        .route("/dev/ops-users", post(create_ops_user).with_state(gatehouse.clone()))
+        .route("/dev/ses-event", post(crate::ses_simulator::post_event).with_state(gatehouse.clone()));
     let dev = dev.layer(axum::middleware::from_fn_with_state(addr, dev_host_only));
     let mut app = gatehouse_api::router(gatehouse.clone());
     // The /dev pages run jobs and show every email (sign-in links among
@@ -188,6 +190,7 @@ pub async fn start(config: LocalConfig) -> anyhow::Result<RunningServer> {
 
     let schedule = config.run_schedules.then(|| crate::schedule::spawn(gatehouse.clone()));
     let webhooks = crate::webhooks::spawn(gatehouse.clone(), webhook_events, config.webhook_retry_delays.clone());
+    let ses_simulator = crate::ses_simulator::spawn(gatehouse.clone(), ses_feedback);
     let sign_in =
         crate::sign_in::spawn(gatehouse.clone(), sign_in_events, config.webhook_retry_delays.clone(), sign_in_sends);
     let (shutdown, stopped) = oneshot::channel::<()>();
@@ -204,6 +207,7 @@ pub async fn start(config: LocalConfig) -> anyhow::Result<RunningServer> {
         }
         webhooks.abort();
         sign_in.abort();
+        ses_simulator.abort();
     });
     Ok(RunningServer { url, addr, gatehouse, demo_app_key, store, shutdown: Some(shutdown), task })
 }

@@ -6,6 +6,7 @@ mod calls;
 mod cases;
 mod columns;
 mod data_api;
+mod email_feedback;
 mod install_bookings;
 mod invitations;
 mod ops_console;
@@ -31,6 +32,7 @@ pub use cases::{
 };
 pub use columns::{Column, columns};
 pub use data_api::{AppSchools, ConnectionState, SchoolConnection};
+pub use email_feedback::{EmailBounce, EmailBounceReason};
 pub use install_bookings::{InstallBookingPage, InstallBookingsQuery, InstallMarked, InstallSlots, OfferSlots};
 pub use invitations::{
     AuthorisationReceipt, AuthoriseRequest, DirectoryQuery, DirectoryResults, DirectorySchool, EstablishmentStatus,
@@ -54,8 +56,8 @@ pub use portal_data::{
 };
 pub use problem::{Problem, ProblemCode};
 pub use routes::{
-    Audience, EVENT_CONSUMERS, EventConsumer, FUNCTION_VARIABLE, JOBS, Job, Method, Op, ROUTES, Route,
-    SIGN_IN_REQUESTED, Sizing, endpoint, sizing, with_endpoint,
+    Audience, EVENT_CONSUMERS, EventConsumer, EventOrigin, FUNCTION_VARIABLE, JOBS, Job, Method, Op, ROUTES, Route,
+    SES_EMAIL_BOUNCED, SES_EMAIL_COMPLAINED, SIGN_IN_REQUESTED, Sizing, endpoint, sizing, with_endpoint,
 };
 pub use school_detail::{
     ActionOutcome, AppQuery, ContactInput, InvitationSummary, InviteRequest, LogEntry, LogEvent, OpenInvitationRequest,

@@ -28,6 +28,10 @@ pub struct PartnerSummary {
     pub app_name: String,
     pub admin_name: String,
     pub admin_email: String,
+    /// Set when emails to the first admin bounced for good or they
+    /// complained (#15): they get no sign-in link until it is fixed.
+    #[serde(default)]
+    pub admin_email_bounce: Option<crate::EmailBounce>,
     /// RFC 3339, UTC; `None` for organisations set up before the console.
     pub created_at: Option<String>,
     /// The ops user who created it.

@@ -54,6 +54,7 @@
 //! | International directory id counter  | primary | `COUNTER#international` = `COUNTER`                   | O1      |
 //! | Authorisers awaiting verification   | primary | `VERIFYQUEUE`, sorted by `<app>#<school>`            | O1, #12 |
 //! | Emails and events waiting to be sent | primary | `OUTBOX`, sorted by `<time>#<random>`                | #18     |
+//! | An address that bounced or complained | primary | `SUPPRESSION` = `<sha256 of the lower-case address>`; the list read whole | #15 |
 
 use chrono::NaiveDate;
 use gatehouse_model::{AccountKind, CaseFilter, Resource, SchoolView};
@@ -209,6 +210,9 @@ pub enum Key<'a> {
     VerificationDue(&'a AppId, &'a SchoolId),
     /// An email or event committed with its change, not yet sent (`outbox`).
     Outbox(&'a str),
+    /// An address SES reported a permanent bounce or a complaint for (#15):
+    /// nothing is sent to it again.
+    Suppressed(&'a EmailAddress),
 }
 
 impl Key<'_> {
@@ -260,6 +264,7 @@ impl Key<'_> {
             Key::InternationalCounter => "COUNTER#international".to_owned(),
             Key::VerificationDue(..) => VERIFICATIONS_DUE.to_owned(),
             Key::Outbox(_) => OUTBOX_PARTITION.to_owned(),
+            Key::Suppressed(_) => SUPPRESSION_PARTITION.to_owned(),
         }
     }
 
@@ -312,6 +317,7 @@ impl Key<'_> {
             Key::InternationalCounter => "COUNTER".to_owned(),
             Key::VerificationDue(app, school) => format!("{app}#{school}"),
             Key::Outbox(id) => (*id).to_owned(),
+            Key::Suppressed(email) => suppression_sort_key(email),
         }
     }
 }
@@ -341,6 +347,18 @@ pub const VERIFICATIONS_DUE: &str = "VERIFYQUEUE";
 
 /// The outbox: emails and events committed with their change, waiting to be sent.
 pub const OUTBOX_PARTITION: &str = "OUTBOX";
+
+/// The suppression list (#15): one partition, so a page showing many
+/// addresses (a team) reads it once; small, since only addresses that
+/// bounced for good or complained are in it.
+pub const SUPPRESSION_PARTITION: &str = "SUPPRESSION";
+
+/// An address's place in the suppression list: the SHA-256 of the address
+/// in lower case, so the key holds no personal data.
+pub fn suppression_sort_key(email: &EmailAddress) -> String {
+    use sha2::{Digest, Sha256};
+    hex::encode(Sha256::digest(email.as_str().to_lowercase().as_bytes()))
+}
 
 /// The one partition listing partner organisations for the console: small
 /// (one item per organisation) and read whole.
@@ -573,6 +591,12 @@ mod tests {
             (Key::Usage(&app, "2026-11", &school), "USAGE#a1#2026-11", "SCHOOL#3280001"),
             (Key::VerificationDue(&app, &school), "VERIFYQUEUE", "a1#3280001"),
             (Key::Outbox("2026-11-23T10:00:00.000000Z#ab12"), "OUTBOX", "2026-11-23T10:00:00.000000Z#ab12"),
+            (
+                Key::Suppressed(&email),
+                "SUPPRESSION",
+                // sha256("demo@partner.example")
+                "cd4b4189a93635e30cbe92da48ce911fb7b3b4f09237f3542865550748656231",
+            ),
             (
                 Key::RevocationDue(NaiveDate::from_ymd_opt(2026, 12, 1).unwrap(), &app, &school),
                 "SCHEDULE#revocations",
