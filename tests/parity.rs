@@ -805,6 +805,17 @@ fn every_log_states_its_retention() {
     assert_no_problems("logs without a stated retention", problems);
 }
 
+/// Every statement of a function's inline policies.
+fn policy_statements(function: &Value) -> Vec<&Value> {
+    at(function, &["Properties", "Policies"])
+        .and_then(Value::as_sequence)
+        .into_iter()
+        .flatten()
+        .filter_map(|policy| at(policy, &["Statement"]).and_then(Value::as_sequence))
+        .flatten()
+        .collect()
+}
+
 /// The text of `!Sub "…"` (or `{Fn::Sub: "…"}`).
 fn sub_text(value: Option<&Value>) -> Option<&str> {
     match value? {
@@ -844,13 +855,7 @@ fn functions_get_every_setting_they_read_and_may_read_the_published_public_url()
     let arn = format!("arn:${{AWS::Partition}}:ssm:${{AWS::Region}}:${{AWS::AccountId}}:parameter{name}");
     let mut problems = Vec::new();
     for (function, resource) in template.functions() {
-        let statements: Vec<&Value> = at(resource, &["Properties", "Policies"])
-            .and_then(Value::as_sequence)
-            .into_iter()
-            .flatten()
-            .filter_map(|policy| at(policy, &["Statement"]).and_then(Value::as_sequence))
-            .flatten()
-            .collect();
+        let statements = policy_statements(resource);
         let reads: Vec<Option<&str>> = statements
             .iter()
             .filter(|statement| {
@@ -917,13 +922,7 @@ fn emails_go_through_a_configuration_set_that_reports_bounces_and_complaints() {
     for (name, function) in template.functions() {
         let variable =
             at(function, &["Properties", "Environment", "Variables", gatehouse_aws::CONFIGURATION_SET_VARIABLE]);
-        let statements: Vec<&Value> = at(function, &["Properties", "Policies"])
-            .and_then(Value::as_sequence)
-            .into_iter()
-            .flatten()
-            .filter_map(|policy| at(policy, &["Statement"]).and_then(Value::as_sequence))
-            .flatten()
-            .collect();
+        let statements = policy_statements(function);
         let send = statements.iter().find(|statement| text_at(statement, &["Action"]) == Some("ses:SendEmail"));
         match (send, variable) {
             (Some(statement), Some(variable)) => {
