@@ -7,9 +7,9 @@
 use std::fmt;
 
 use gatehouse_model::{
-    AccountKind, ActionOutcome, AppQuery, Endpoint, InviteRequest, ListSchoolsQuery, MagicLinkAccepted,
-    MagicLinkRequest, Method, NoBody, NoQuery, Op, PriorityRequest, Problem, ROUTES, RevokeRequest, SchoolPage,
-    SessionRequest, endpoint,
+    AccountKind, ActionOutcome, AppQuery, EmailAddress, Endpoint, InvalidValue, InviteRequest, ListSchoolsQuery,
+    MagicLinkAccepted, MagicLinkRequest, Method, NoBody, NoQuery, Op, PriorityRequest, Problem, ProblemCode, ROUTES,
+    RevokeRequest, SchoolPage, SessionRequest, endpoint,
 };
 use gloo_net::http::{Method as HttpMethod, Request, RequestBuilder};
 use leptos::prelude::{RwSignal, Set};
@@ -144,9 +144,24 @@ fn address<E: Endpoint>(path: &[(&str, &str)], query: String) -> String {
     if query.is_empty() { path } else { format!("{path}?{query}") }
 }
 
+/// A value refused before it is sent, as the API would refuse it (the same
+/// rule, from `model`), so the page shows it the same way.
+pub fn refused_here(invalid: InvalidValue) -> ApiError {
+    let code = ProblemCode::Invalid;
+    ApiError::Problem(Problem {
+        problem_type: format!("/problems/{}", code.as_str()),
+        title: code.title().to_owned(),
+        status: code.status(),
+        detail: invalid.sentence(),
+        code: code.as_str().to_owned(),
+        field: Some(invalid.field.to_owned()),
+        request_id: None,
+    })
+}
+
 /// `POST` the address; the answer is the same whether or not it has an account.
 pub async fn request_magic_link(kind: AccountKind, email: String) -> Result<MagicLinkAccepted, ApiError> {
-    let body = MagicLinkRequest { email };
+    let body = MagicLinkRequest { email: EmailAddress::parse(&email).map_err(refused_here)? };
     match kind {
         AccountKind::Partner => call::<endpoint::RequestMagicLink>(&[], &NoQuery, &body).await,
         AccountKind::School => call::<endpoint::RequestSchoolMagicLink>(&[], &NoQuery, &body).await,

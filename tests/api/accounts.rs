@@ -170,12 +170,12 @@ async fn the_first_ops_user_is_created_by_their_first_sign_in_request_and_only_t
         settings,
         warm: Default::default(),
     };
-    auth::request_magic_link(&gatehouse, AccountKind::Ops, "someone@ops.example", "127.0.0.1").await.unwrap();
-    auth::request_magic_link(&gatehouse, AccountKind::School, "first@ops.example", "127.0.0.1").await.unwrap();
+    auth::request_magic_link(&gatehouse, AccountKind::Ops, &email("someone@ops.example"), "127.0.0.1").await.unwrap();
+    auth::request_magic_link(&gatehouse, AccountKind::School, &email("first@ops.example"), "127.0.0.1").await.unwrap();
     send_requested_links(&gatehouse, &bus).await;
     assert!(outbox.entries().unwrap().is_empty(), "only the named address, and only for the console");
 
-    auth::request_magic_link(&gatehouse, AccountKind::Ops, "First@Ops.example", "127.0.0.1").await.unwrap();
+    auth::request_magic_link(&gatehouse, AccountKind::Ops, &email("First@Ops.example"), "127.0.0.1").await.unwrap();
     send_requested_links(&gatehouse, &bus).await;
     let sent = outbox.entries().unwrap();
     assert_eq!(sent.len(), 1);
@@ -219,7 +219,7 @@ async fn a_sign_in_request_does_the_same_work_for_any_address() {
     let mut work = Vec::new();
     for address in [DEMO_EMAIL, "nobody@partner.example"] {
         let before = counting.counts();
-        auth::request_magic_link(&gatehouse, AccountKind::Partner, address, "192.0.2.7").await.unwrap();
+        auth::request_magic_link(&gatehouse, AccountKind::Partner, &email(address), "192.0.2.7").await.unwrap();
         work.push(counting.counts().since(before));
     }
     assert_eq!(work[0], work[1], "the same store calls for an account and for none");
@@ -268,4 +268,8 @@ async fn cookie_value(app: &crate::helpers::TestApp, portal: &str, email: &str) 
     let response = app.post(&new_client(), &format!("/api/{portal}/auth/session"), json!({ "token": token })).await;
     let cookie = response.headers()["set-cookie"].to_str().unwrap().to_owned();
     cookie.split(';').next().unwrap().split_once('=').unwrap().1.to_owned()
+}
+
+fn email(raw: &str) -> EmailAddress {
+    EmailAddress::parse(raw).expect("a valid address")
 }

@@ -187,7 +187,8 @@ async fn the_wizard_refuses_answers_it_cannot_act_on_and_changes_nothing() {
     }
     let mut unknown_mode = answers(&token);
     unknown_mode["gdpr_mode"] = json!("Include Some");
-    assert_problem(app.post(&app.client, "/api/invitations/authorise", unknown_mode).await, 400, "invalid_body").await;
+    let unknown_mode = app.post(&app.client, "/api/invitations/authorise", unknown_mode).await;
+    assert_eq!(assert_problem(unknown_mode, 400, "invalid").await["field"], "gdpr_mode");
     assert_problem(app.post(&app.client, "/api/invitations/open", json!({ "token": "junk" })).await, 400, "invalid")
         .await;
     let opened = app.post_ok(&app.client, "/api/invitations/open", json!({ "token": token })).await;

@@ -68,6 +68,35 @@ async fn malformed_email_gets_a_problem_naming_the_field() {
     assert!(app.outbox().await.is_empty());
 }
 
+/// A value its type refuses is refused at the edge (#13), before any work:
+/// the problem names the field by its path and says what to do, and nothing
+/// is stored or sent. A body of the wrong shape stays `invalid_body`.
+#[tokio::test]
+async fn a_refused_value_inside_a_body_names_its_path() {
+    let (app, demo) = spawn_app_as_demo().await;
+    let before = app.outbox().await.len();
+    let invitation = |email: Value| {
+        json!({
+            "urn": "140004",
+            "school_contact": { "name": "Bea Bursar", "email": email },
+            "contact_may_authorise": true
+        })
+    };
+    for refused in [json!("bea at school"), json!("bea@school"), json!(7)] {
+        let answer = app.post(&demo, "/api/partner/invitations", invitation(refused.clone())).await;
+        let body = assert_problem(answer, 400, "invalid").await;
+        assert_eq!(body["field"], "school_contact.email", "{refused}: {body}");
+        if refused.is_string() {
+            assert_eq!(body["detail"], "Enter an email address like name@school.org.uk.");
+        }
+    }
+    let missing = json!({ "urn": "140004", "school_contact": { "name": "Bea" } });
+    assert_problem(app.post(&demo, "/api/partner/invitations", missing).await, 400, "invalid_body").await;
+    assert_eq!(app.outbox().await.len(), before, "nothing was sent");
+    let pending = app.get_ok(&demo, "/api/partner/schools?view=pending&q=140004").await;
+    assert_eq!(pending["total"], 0, "nothing was stored: {pending}");
+}
+
 #[tokio::test]
 async fn broken_bodies_get_problems_not_plain_text() {
     let app = spawn_app().await;
@@ -324,7 +353,8 @@ async fn sign_in_requests_are_rate_limited_per_email_and_per_ip() {
 async fn a_stranger_cannot_lock_the_owner_out_of_signing_in() {
     let app = spawn_app().await;
     let gatehouse = &app.server.gatehouse;
-    let request = |client: &'static str| auth::request_magic_link(gatehouse, AccountKind::Partner, DEMO_EMAIL, client);
+    let email = gatehouse_core::EmailAddress::parse(DEMO_EMAIL).unwrap();
+    let request = |client: &'static str| auth::request_magic_link(gatehouse, AccountKind::Partner, &email, client);
     for _ in 0..5 {
         request("203.0.113.66").await.unwrap();
     }

@@ -76,7 +76,7 @@ async fn permission_sets_are_for_admins_of_the_owning_partner_only() {
     let empty = app.post(&demo, PERMISSIONS, json!({ "requested": [] })).await;
     assert_eq!(assert_problem(empty, 400, "invalid").await["field"], "requested");
     let unknown = app.post(&demo, PERMISSIONS, json!({ "requested": ["shoe_size"] })).await;
-    assert_problem(unknown, 400, "invalid_body").await;
+    assert_eq!(assert_problem(unknown, 400, "invalid").await["field"], "requested[0]");
     assert_eq!(app.get_ok(&demo, PERMISSIONS).await["requested"].as_array().unwrap().len(), 7, "unchanged");
 }
 

@@ -122,7 +122,11 @@ struct Paths {
 
 impl Paths {
     fn discover() -> anyhow::Result<Self> {
-        let root = Path::new(env!("CARGO_MANIFEST_DIR")).parent().context("xtask sits in the workspace")?.to_owned();
+        // `cargo xtask` sets the variable at run time too: prefer it, so a binary
+        // built in another checkout sharing the target dir still works here.
+        let manifest_dir =
+            std::env::var_os("CARGO_MANIFEST_DIR").map_or_else(|| env!("CARGO_MANIFEST_DIR").into(), PathBuf::from);
+        let root = manifest_dir.parent().context("xtask sits in the workspace")?.to_owned();
         let target = tools::target_dir(&root);
         Ok(Paths { tools: target.join("tools"), spa: target.join("spa"), root, target })
     }

@@ -57,5 +57,5 @@ pub use schools_table::{SchoolsTable, Sorting, invitation_class};
 pub use scope_choice::ScopeChoice;
 pub use wizard::{
     ContactAnswers, ContactFields, FieldError, FieldProblem, Invalid, LabelAndHint, StepHeading, StepList, TextField,
-    WizardFlow, clear_problems_on_edit, contact_input, described_by, field_problem, looks_like_email,
+    WizardFlow, clear_problems_on_edit, contact_input, described_by, field_problem,
 };

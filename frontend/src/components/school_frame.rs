@@ -105,7 +105,11 @@ mod tests {
 
     fn colleague(name: &str, access: TeamRole) -> SchoolColleague {
         SchoolColleague {
-            email: format!("{}@school.example", name.to_lowercase().replace(' ', ".")),
+            email: gatehouse_model::EmailAddress::parse(&format!(
+                "{}@school.example",
+                name.to_lowercase().replace(' ', ".")
+            ))
+            .unwrap(),
             display_name: name.to_owned(),
             role: "Teacher".to_owned(),
             access,

@@ -246,32 +246,7 @@ pub(crate) mod tests {
     use gatehouse_model::{FeedStatus, GdprMode, InstallStatus};
 
     pub(crate) fn row() -> SchoolRow {
-        SchoolRow {
-            school_id: "4012".to_owned(),
-            name: "Castle Hill Primary".to_owned(),
-            urn: None,
-            local_authority: None,
-            postcode: None,
-            mis: None,
-            status: SchoolStatus::NotInstalled,
-            authorised_on: None,
-            gdpr_mode: None,
-            feed_status: None,
-            month_stats: 0,
-            install_status: InstallStatus::OnboardingQueue,
-            cache_age_days: None,
-            active_cases: 0,
-            revoke_pending: None,
-            reauthorisation_needed: false,
-            date_invited: None,
-            school_contact: None,
-            partner_contact: None,
-            invitation_status: None,
-            priority: false,
-            last_reminded: None,
-            revoked_on: None,
-            revoked_by: None,
-        }
+        SchoolRow::named("4012", "Castle Hill Primary")
     }
 
     /// The words each cell of `view` shows, badges by their label and the marker by its word.

@@ -3,7 +3,7 @@
 //! whose problem, the screen's own or the API's, is shown under them and tied to them with
 //! `aria-describedby`, so a screen reader reads it with the field.
 
-use gatehouse_model::ContactInput;
+use gatehouse_model::{ContactInput, EmailAddress};
 use leptos::html::H2;
 use leptos::prelude::*;
 
@@ -202,11 +202,6 @@ pub fn TextField(
     }
 }
 
-/// Whether `text` has the shape of an email address; the server checks it properly.
-pub fn looks_like_email(text: &str) -> bool {
-    text.split_once('@').is_some_and(|(local, domain)| !local.is_empty() && domain.contains('.'))
-}
-
 /// The name, email address and role of someone a wizard names as a school's contact, as typed.
 #[derive(Clone, Copy)]
 pub struct ContactAnswers {
@@ -248,11 +243,10 @@ pub fn contact_input(
     if name.is_empty() {
         return Err(("name", missing_name));
     }
-    if !looks_like_email(email) {
-        return Err(("email", "Enter their email address, like name@school.org.uk."));
-    }
+    let email =
+        EmailAddress::parse(email).map_err(|_| ("email", "Enter their email address, like name@school.org.uk."))?;
     let role = Some(role.to_owned()).filter(|role| !role.is_empty());
-    Ok(ContactInput { name: name.to_owned(), email: email.to_owned(), role })
+    Ok(ContactInput { name: name.to_owned(), email, role })
 }
 
 /// The inputs of `ContactAnswers`: `{prefix}-name`, `{prefix}-email` and `{prefix}-role`,

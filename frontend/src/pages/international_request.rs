@@ -2,7 +2,7 @@
 //! and Wales (name, address, main contact's name, phone and email), and sees its requests and
 //! their outcome. An accepted school is invited from the invite wizard like any other.
 
-use gatehouse_model::{InternationalRequestState, NewInternationalRequest, NoBody, NoQuery, endpoint};
+use gatehouse_model::{EmailAddress, InternationalRequestState, NewInternationalRequest, NoBody, NoQuery, endpoint};
 use leptos::prelude::*;
 
 use crate::api::{self, ApiError};
@@ -29,11 +29,12 @@ fn new_request(values: [String; 5]) -> Result<NewInternationalRequest, (&'static
         (address.is_empty(), "address", "Enter the school's postal address and country."),
         (contact_name.is_empty(), "contact_name", "Enter the main contact's name."),
         (!contact_phone.chars().any(|c| c.is_ascii_digit()), "contact_phone", "Enter the main contact's phone number."),
-        (!contact_email.contains('@'), "contact_email", "Enter the main contact's email address."),
     ];
     if let Some((_, field, text)) = missing.into_iter().find(|(missing, ..)| *missing) {
         return Err((field, text));
     }
+    let contact_email = EmailAddress::parse(&contact_email)
+        .map_err(|_| ("contact_email", "Enter the main contact's email address, like name@school.org."))?;
     Ok(NewInternationalRequest { school_name, address, contact_name, contact_phone, contact_email })
 }
 

@@ -1,7 +1,7 @@
 //! `/ops/partners` (O1): every partner organisation, and the form that creates one with its
 //! first admin (emailed a welcome with the sign-in page) and its first app.
 
-use gatehouse_model::{NewPartner, NoBody, NoQuery, PartnerCreated, PartnerSummary, endpoint};
+use gatehouse_model::{EmailAddress, NewPartner, NoBody, NoQuery, PartnerCreated, PartnerSummary, endpoint};
 use leptos::prelude::*;
 
 use crate::api;
@@ -28,9 +28,8 @@ fn new_partner(values: [String; 4]) -> Result<NewPartner, (&'static str, &'stati
     if admin_name.is_empty() {
         return Err(("admin_name", "Enter the first admin's name."));
     }
-    if !admin_email.contains('@') {
-        return Err(("admin_email", "Enter the admin's work email address, like name@partner.example."));
-    }
+    let admin_email = EmailAddress::parse(&admin_email)
+        .map_err(|_| ("admin_email", "Enter the admin's work email address, like name@partner.example."))?;
     if app_name.is_empty() {
         return Err(("app_name", "Enter the name of the organisation's app."));
     }

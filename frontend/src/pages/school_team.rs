@@ -3,7 +3,7 @@
 //! one an admin or a member, or removes one; the last admin stays (#12). Members see the list.
 
 use gatehouse_model::{
-    AddSchoolColleague, NoQuery, RemoveSchoolColleague, SchoolColleague, SchoolTeam, TeamRole, endpoint,
+    AddSchoolColleague, EmailAddress, NoQuery, RemoveSchoolColleague, SchoolColleague, SchoolTeam, TeamRole, endpoint,
 };
 use leptos::prelude::*;
 
@@ -37,11 +37,11 @@ fn done_message(change: &TeamChange) -> String {
         TeamChange::Add(who) => format!(
             "{} ({}) can now sign in as {}; we emailed them the sign-in page.",
             who.name,
-            who.email,
+            who.email.as_str(),
             with_article(who.access)
         ),
         TeamChange::Access(who) => format!("{} is now {}.", who.name, with_article(who.access)),
-        TeamChange::Remove(who) => format!("{} can no longer sign in.", who.email),
+        TeamChange::Remove(who) => format!("{} can no longer sign in.", who.email.as_str()),
     }
 }
 
@@ -92,12 +92,15 @@ pub fn SchoolTeamScreen() -> impl IntoView {
     let access = RwSignal::new(TeamRole::Member);
     let submit = move |event: leptos::ev::SubmitEvent| {
         event.prevent_default();
-        run(TeamChange::Add(AddSchoolColleague {
-            name: name.get_untracked(),
-            email: email.get_untracked(),
-            role: role.get_untracked(),
-            access: access.get_untracked(),
-        }));
+        match EmailAddress::parse(&email.get_untracked()) {
+            Ok(email) => run(TeamChange::Add(AddSchoolColleague {
+                name: name.get_untracked(),
+                email,
+                role: role.get_untracked(),
+                access: access.get_untracked(),
+            })),
+            Err(invalid) => change.value().set(Some(Err(api::refused_here(invalid)))),
+        }
     };
     let field =
         move |field: &'static str| problem_for(error.get(), &[field]).map(|error| view! { <ProblemAlert error /> });
@@ -138,7 +141,7 @@ pub fn SchoolTeamScreen() -> impl IntoView {
                 view! {
                     <tr>
                         <th scope="row">{member.display_name.clone()}</th>
-                        <td>{member.email.clone()}</td>
+                        <td>{member.email.as_str().to_owned()}</td>
                         <td>{member.role.clone()}</td>
                         <td>{member.access.label()}</td>
                         <td>{local_time(&member.added_at)}</td>
@@ -211,7 +214,7 @@ mod tests {
     fn hana(access: TeamRole) -> AddSchoolColleague {
         AddSchoolColleague {
             name: "Hana Head".to_owned(),
-            email: "hana@school.example".to_owned(),
+            email: EmailAddress::parse("hana@school.example").unwrap(),
             role: "Headteacher".to_owned(),
             access,
         }

@@ -2,7 +2,9 @@
 //! email, role) and remove one after confirming; members see the list only. Every change
 //! answers with the whole team, which replaces the table.
 
-use gatehouse_model::{AddTeamMember, NoBody, NoQuery, RemoveTeamMember, TeamMember, TeamPage, TeamRole, endpoint};
+use gatehouse_model::{
+    AddTeamMember, EmailAddress, NoBody, NoQuery, RemoveTeamMember, TeamMember, TeamPage, TeamRole, endpoint,
+};
 use leptos::prelude::*;
 
 use crate::api::{self, ApiError};
@@ -27,13 +29,14 @@ impl Change {
             Change::Add(member) => format!(
                 "{} ({}) was added to the team as {}; they can now sign in with that address.",
                 member.display_name,
-                member.email,
+                member.email.as_str(),
                 article_role(member.role)
             ),
             Change::Remove(member) => {
                 format!(
                     "{} ({}) was removed from the team and can no longer sign in.",
-                    member.display_name, member.email
+                    member.display_name,
+                    member.email.as_str()
                 )
             }
         }
@@ -113,7 +116,8 @@ pub fn TeamScreen() -> impl IntoView {
             {move || removing.get().map(|member| {
                 let sentence = format!(
                     "{} ({}) is signed out at once and can no longer sign in to Gatehouse for your organisation.",
-                    member.display_name, member.email
+                    member.display_name,
+                    member.email.as_str()
                 );
                 view! {
                     <ConfirmBox
@@ -178,7 +182,7 @@ fn MembersTable(
                         {move || is_me().then(|| view! { <span class="hint">" (you)"</span> })}
                     </th>
                     <td>
-                        {member.email.clone()}
+                        {member.email.as_str().to_owned()}
                         {member.email_bounce.clone().map(|bounce| view! { " " <EmailBounceNote bounce /> })}
                     </td>
                     <td>{member.role.label()}</td>
@@ -209,10 +213,9 @@ fn new_member(name: &str, email: &str, role: TeamRole) -> Result<AddTeamMember, 
     if name.is_empty() {
         return Err(("display_name", "Enter your colleague's name."));
     }
-    if !email.contains('@') {
-        return Err(("email", "Enter your colleague's work email address, like name@partner.example."));
-    }
-    Ok(AddTeamMember { email: email.to_owned(), display_name: name.to_owned(), role })
+    let email = EmailAddress::parse(email)
+        .map_err(|_| ("email", "Enter your colleague's work email address, like name@partner.example."))?;
+    Ok(AddTeamMember { email, display_name: name.to_owned(), role })
 }
 
 #[component]
@@ -285,7 +288,7 @@ mod tests {
         assert_eq!(
             new_member(" Chris Colleague ", " chris@partner.example ", TeamRole::Admin),
             Ok(AddTeamMember {
-                email: "chris@partner.example".to_owned(),
+                email: EmailAddress::parse("chris@partner.example").unwrap(),
                 display_name: "Chris Colleague".to_owned(),
                 role: TeamRole::Admin
             })
@@ -295,7 +298,7 @@ mod tests {
     #[test]
     fn each_change_says_what_it_did() {
         let add = Change::Add(AddTeamMember {
-            email: "chris@partner.example".to_owned(),
+            email: EmailAddress::parse("chris@partner.example").unwrap(),
             display_name: "Chris Colleague".to_owned(),
             role: TeamRole::Member,
         });

@@ -61,30 +61,11 @@ mod tests {
 
     fn row(name: &str) -> SchoolRow {
         SchoolRow {
-            school_id: "3280001".into(),
-            name: name.into(),
-            urn: None,
-            local_authority: None,
-            postcode: None,
-            mis: None,
             status: SchoolStatus::Ok,
             authorised_on: Some("2026-01-02".into()),
-            gdpr_mode: None,
-            feed_status: None,
             month_stats: 7,
             install_status: InstallStatus::Installed,
-            cache_age_days: None,
-            active_cases: 0,
-            revoke_pending: None,
-            reauthorisation_needed: false,
-            date_invited: None,
-            school_contact: None,
-            partner_contact: None,
-            invitation_status: None,
-            priority: false,
-            last_reminded: None,
-            revoked_on: None,
-            revoked_by: None,
+            ..SchoolRow::named("3280001", name)
         }
     }
 

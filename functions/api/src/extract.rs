@@ -3,9 +3,7 @@
 
 use std::net::SocketAddr;
 
-use axum::Json;
 use axum::body::Bytes;
-use axum::extract::rejection::JsonRejection;
 use axum::extract::{ConnectInfo, FromRequest, FromRequestParts, Query, Request};
 use axum::http::StatusCode;
 use axum::http::header::CONTENT_TYPE;
@@ -39,13 +37,7 @@ impl<S: Send + Sync, T: DeserializeOwned, const CHECK_TEXT: bool> FromRequest<S>
                 ApiError::BadRequest { code: Code::InvalidBody, detail: rejection.body_text() }
             }
         })?;
-        let value = match Json::<T>::from_bytes(&bytes) {
-            Ok(Json(value)) => value,
-            Err(JsonRejection::MissingJsonContentType(_)) => return Err(ApiError::UnsupportedMediaType),
-            Err(rejection) => {
-                return Err(ApiError::BadRequest { code: Code::InvalidBody, detail: rejection.body_text() });
-            }
-        };
+        let value = parse_body::<T>(&bytes)?;
         if CHECK_TEXT {
             let json: Value = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
             if !json.is_object() {
@@ -59,6 +51,34 @@ impl<S: Send + Sync, T: DeserializeOwned, const CHECK_TEXT: bool> FromRequest<S>
         }
         Ok(ApiJson(value))
     }
+}
+
+/// The body as `T`. A value its type refuses (an email address that is not
+/// one, an unknown choice, a number for a text) is `invalid` and names the
+/// field by its path, e.g. `school_contact.email`, so a form can show the
+/// error beside its input; a body that is not JSON, or lacks or adds a field,
+/// is `invalid_body`.
+fn parse_body<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
+    let invalid_body = |detail: String| ApiError::BadRequest {
+        code: Code::InvalidBody,
+        detail: format!("Failed to parse the JSON body into what this operation takes: {detail}"),
+    };
+    let mut deserializer = serde_json::Deserializer::from_slice(bytes);
+    let value = serde_path_to_error::deserialize(&mut deserializer).map_err(|error| {
+        let field = error.path().to_string();
+        let inner = error.inner();
+        let position = format!(" at line {} column {}", inner.line(), inner.column());
+        let message = inner.to_string();
+        let message = message.strip_suffix(&position).unwrap_or(&message);
+        let about_the_shape = message.starts_with("missing field") || message.starts_with("unknown field");
+        if inner.is_data() && field != "." && !about_the_shape {
+            ApiError::InvalidField { field, detail: crate::problem::sentence(message) }
+        } else {
+            invalid_body(error.to_string())
+        }
+    })?;
+    deserializer.end().map_err(|error| invalid_body(error.to_string()))?;
+    Ok(value)
 }
 
 /// As axum's `Json`: `application/json`, or any `application/*+json`.
@@ -282,7 +302,7 @@ pub(crate) trait Documented {
 impl<T: utoipa::ToSchema, const CHECK_TEXT: bool> Documented for ApiJson<T, CHECK_TEXT> {
     fn add_to(reads: &mut Reads) {
         reads.body = Some(schema::<T>());
-        reads.codes.extend([Code::InvalidBody, Code::UnsupportedMediaType, Code::PayloadTooLarge]);
+        reads.codes.extend([Code::InvalidBody, Code::Invalid, Code::UnsupportedMediaType, Code::PayloadTooLarge]);
     }
 }
 

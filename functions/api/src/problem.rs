@@ -19,6 +19,11 @@ pub enum ApiError {
         code: Code,
         detail: String,
     },
+    /// A body value its type refuses, at `field` (a path such as `to.email`).
+    InvalidField {
+        field: String,
+        detail: String,
+    },
     UnsupportedMediaType,
     /// A body over the route's limit.
     PayloadTooLarge,
@@ -108,6 +113,10 @@ impl IntoResponse for ApiError {
                 (domain_code(&error), sentence(&error.to_string()))
             }
             ApiError::BadRequest { code, detail } => (code, detail),
+            ApiError::InvalidField { field: name, detail } => {
+                field = Some(name);
+                (Code::Invalid, detail)
+            }
             ApiError::UnsupportedMediaType => {
                 (Code::UnsupportedMediaType, "Send the body as JSON with `Content-Type: application/json`.".to_owned())
             }
@@ -161,7 +170,7 @@ pub fn extract_status(outcome: ExtractOutcome) -> StatusCode {
 }
 
 /// A message as a sentence for a person: capital first, full stop last.
-fn sentence(text: &str) -> String {
+pub(crate) fn sentence(text: &str) -> String {
     let mut chars = text.chars();
     match chars.next() {
         Some(first) => format!("{}{}.", first.to_uppercase(), chars.as_str().trim_end_matches('.')),

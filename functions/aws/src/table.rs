@@ -301,42 +301,34 @@ fn start_key(index: Index, cursor: Cursor) -> Result<Attributes, StoreError> {
     Ok(start)
 }
 
+/// Builds one of the SDK's three guarded write builders (they share these
+/// setters but no trait): the table, then the guard's expression, names and values.
+macro_rules! guarded {
+    ($builder:expr, $table_name:expr, $guard:expr) => {{
+        let Guard { expression, names, values } = $guard;
+        $builder
+            .table_name($table_name)
+            .set_condition_expression(expression)
+            .set_expression_attribute_names(names)
+            .set_expression_attribute_values(values)
+            .build()
+            .map_err(unavailable)?
+    }};
+}
+
 fn transact_item(table_name: &str, write: TransactWrite) -> Result<TransactWriteItem, StoreError> {
     let item = match write {
         TransactWrite::Put { item, condition } => {
-            let Guard { expression, names, values } = guard(condition);
-            let put = Put::builder()
-                .table_name(table_name)
-                .set_item(Some(to_attributes(item)?))
-                .set_condition_expression(expression)
-                .set_expression_attribute_names(names)
-                .set_expression_attribute_values(values)
-                .build()
-                .map_err(unavailable)?;
+            let put = guarded!(Put::builder().set_item(Some(to_attributes(item)?)), table_name, guard(condition));
             TransactWriteItem::builder().put(put)
         }
         TransactWrite::Delete { pk, sk, condition } => {
-            let Guard { expression, names, values } = guard(condition);
-            let delete = Delete::builder()
-                .table_name(table_name)
-                .set_key(Some(key(&pk, &sk)))
-                .set_condition_expression(expression)
-                .set_expression_attribute_names(names)
-                .set_expression_attribute_values(values)
-                .build()
-                .map_err(unavailable)?;
+            let delete = guarded!(Delete::builder().set_key(Some(key(&pk, &sk))), table_name, guard(condition));
             TransactWriteItem::builder().delete(delete)
         }
         TransactWrite::Check { pk, sk, condition } => {
-            let Guard { expression, names, values } = check_guard(condition);
-            let check = ConditionCheck::builder()
-                .table_name(table_name)
-                .set_key(Some(key(&pk, &sk)))
-                .set_condition_expression(expression)
-                .set_expression_attribute_names(names)
-                .set_expression_attribute_values(values)
-                .build()
-                .map_err(unavailable)?;
+            let check =
+                guarded!(ConditionCheck::builder().set_key(Some(key(&pk, &sk))), table_name, check_guard(condition));
             TransactWriteItem::builder().condition_check(check)
         }
     };

@@ -317,7 +317,7 @@ async fn create_ops_user(
     axum::extract::State(gatehouse): axum::extract::State<Gatehouse>,
     axum::Json(request): axum::Json<NewOpsUser>,
 ) -> Result<axum::Json<serde_json::Value>, gatehouse_api::ApiError> {
-    let email = gatehouse_core::EmailAddress::parse(&request.email)?;
+    let email = gatehouse_core::EmailAddress::parse(&request.email).map_err(gatehouse_core::Error::from)?;
     let created = gatehouse_core::accounts::ensure_ops_user(&gatehouse, &email, &request.display_name).await?;
     Ok(axum::Json(serde_json::json!({ "created": created })))
 }

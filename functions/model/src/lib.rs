@@ -6,6 +6,7 @@ mod calls;
 mod cases;
 mod columns;
 mod data_api;
+mod email;
 mod email_feedback;
 mod install_bookings;
 mod invitations;
@@ -32,6 +33,7 @@ pub use cases::{
 };
 pub use columns::{Column, columns};
 pub use data_api::{AppSchools, ConnectionState, SchoolConnection};
+pub use email::{EmailAddress, InvalidValue};
 pub use email_feedback::{EmailBounce, EmailBounceReason};
 pub use install_bookings::{InstallBookingPage, InstallBookingsQuery, InstallMarked, InstallSlots, OfferSlots};
 pub use invitations::{

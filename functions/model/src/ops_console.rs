@@ -3,7 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::{EstablishmentStatus, QueueFilter};
+use crate::{EmailAddress, EstablishmentStatus, QueueFilter};
 
 /// `POST /api/ops/partners`: a partner organisation with its first admin and
 /// its first app.
@@ -14,7 +14,7 @@ pub struct NewPartner {
     /// The organisation's name; its id is made from it.
     pub name: String,
     pub admin_name: String,
-    pub admin_email: String,
+    pub admin_email: EmailAddress,
     pub app_name: String,
 }
 
@@ -121,7 +121,7 @@ pub struct NewInternationalRequest {
     pub address: String,
     pub contact_name: String,
     pub contact_phone: String,
-    pub contact_email: String,
+    pub contact_email: EmailAddress,
 }
 
 /// Where an international school request stands.

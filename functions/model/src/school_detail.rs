@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::{AuthorisationReceipt, EmailBounce, InvitationState, SchoolRow, SchoolView, ScopeSet};
+use crate::{AuthorisationReceipt, EmailAddress, EmailBounce, InvitationState, SchoolRow, SchoolView, ScopeSet};
 
 /// `?app=` on a school's endpoints: which of the partner's apps the school
 /// link belongs to; the partner's first app when absent.
@@ -99,7 +99,7 @@ pub struct PriorityRequest {
 #[serde(deny_unknown_fields)]
 pub struct ContactInput {
     pub name: String,
-    pub email: String,
+    pub email: EmailAddress,
     /// Their job, e.g. "Data Manager".
     #[serde(default)]
     pub role: Option<String>,

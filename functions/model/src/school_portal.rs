@@ -5,8 +5,8 @@
 use serde::{Deserialize, Serialize};
 
 use crate::{
-    FeedStatus, GdprMode, InstallStatus, LogEntry, LogEvent, PersonSelection, Resource, ScopeSet, SelectionChoice,
-    TeamRole,
+    EmailAddress, FeedStatus, GdprMode, InstallStatus, LogEntry, LogEvent, PersonSelection, Resource, ScopeSet,
+    SelectionChoice, TeamRole,
 };
 
 /// Where an app stands with the school, as the dashboard says it.
@@ -229,7 +229,7 @@ pub struct SetPersonChoice {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SchoolColleague {
-    pub email: String,
+    pub email: EmailAddress,
     pub display_name: String,
     pub role: String,
     /// Admins authorise, revoke and change sharing, and manage the team;
@@ -269,7 +269,7 @@ pub struct SchoolTeamChange {
 #[serde(deny_unknown_fields)]
 pub struct AddSchoolColleague {
     pub name: String,
-    pub email: String,
+    pub email: EmailAddress,
     pub role: String,
     /// Member unless given. Giving a colleague already in the team another
     /// access changes it (and ends their sessions).
@@ -282,7 +282,7 @@ pub struct AddSchoolColleague {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct RemoveSchoolColleague {
-    pub email: String,
+    pub email: EmailAddress,
 }
 
 /// How the school installs the MIS agent (S4).

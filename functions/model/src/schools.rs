@@ -277,6 +277,40 @@ pub struct SchoolRow {
     pub revoked_by: Option<String>,
 }
 
+impl SchoolRow {
+    /// A school known by its id and name only: not installed, in the
+    /// onboarding queue, nothing counted. Examples and tests start here and
+    /// set what they are about.
+    pub fn named(school_id: &str, name: &str) -> Self {
+        SchoolRow {
+            school_id: school_id.to_owned(),
+            name: name.to_owned(),
+            urn: None,
+            local_authority: None,
+            postcode: None,
+            mis: None,
+            status: SchoolStatus::NotInstalled,
+            authorised_on: None,
+            gdpr_mode: None,
+            feed_status: None,
+            month_stats: 0,
+            install_status: InstallStatus::OnboardingQueue,
+            cache_age_days: None,
+            active_cases: 0,
+            revoke_pending: None,
+            reauthorisation_needed: false,
+            date_invited: None,
+            school_contact: None,
+            partner_contact: None,
+            invitation_status: None,
+            priority: false,
+            last_reminded: None,
+            revoked_on: None,
+            revoked_by: None,
+        }
+    }
+}
+
 /// `GET /api/partner/schools` query string.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 #[cfg_attr(feature = "openapi", derive(utoipa::IntoParams, utoipa::ToSchema))]

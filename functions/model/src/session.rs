@@ -2,14 +2,14 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::TeamRole;
+use crate::{EmailAddress, TeamRole};
 
 /// `POST /api/auth/magic-link`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct MagicLinkRequest {
-    pub email: String,
+    pub email: EmailAddress,
 }
 
 /// The same 202 body whether or not the address belongs to a user, so the

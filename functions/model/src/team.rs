@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::EmailBounce;
+use crate::{EmailAddress, EmailBounce};
 
 /// What a partner user may do. Admins manage the team and the permission set.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
@@ -29,7 +29,7 @@ impl TeamRole {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct TeamMember {
-    pub email: String,
+    pub email: EmailAddress,
     pub display_name: String,
     pub role: TeamRole,
     /// RFC 3339; when they were added.
@@ -57,7 +57,7 @@ pub struct TeamPage {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct AddTeamMember {
-    pub email: String,
+    pub email: EmailAddress,
     pub display_name: String,
     #[serde(default)]
     pub role: TeamRole,
@@ -68,5 +68,5 @@ pub struct AddTeamMember {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct RemoveTeamMember {
-    pub email: String,
+    pub email: EmailAddress,
 }

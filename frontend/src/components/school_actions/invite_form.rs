@@ -1,7 +1,7 @@
 //! Resend Invite and Re-invite from the school tile (P6): to the contact on record, or to a new
 //! one.
 
-use gatehouse_model::{ContactInput, InviteRequest, SchoolAction};
+use gatehouse_model::{ContactInput, EmailAddress, InviteRequest, SchoolAction};
 use leptos::prelude::*;
 
 use super::{Invalid, Run, focused_heading};
@@ -21,11 +21,10 @@ fn new_contact(name: &str, email: &str, role: &str) -> Result<ContactInput, (&'s
     if name.is_empty() {
         return Err(("name", "Enter the name of the person to invite."));
     }
-    if !email.contains('@') {
-        return Err(("email", "Enter the email address of the person to invite, like name@school.example."));
-    }
+    let email = EmailAddress::parse(email)
+        .map_err(|_| ("email", "Enter the email address of the person to invite, like name@school.example."))?;
     let role = Some(role.to_owned()).filter(|role| !role.is_empty());
-    Ok(ContactInput { name: name.to_owned(), email: email.to_owned(), role })
+    Ok(ContactInput { name: name.to_owned(), email, role })
 }
 
 const ROLE_HINT: &str = "Optional, for example Data Manager.";
@@ -175,7 +174,11 @@ mod tests {
         assert_eq!(new_contact("Ann", "ann", "").unwrap_err().0, "email");
         assert_eq!(
             new_contact(" Ann Lee ", " ann@school.example ", " "),
-            Ok(ContactInput { name: "Ann Lee".to_owned(), email: "ann@school.example".to_owned(), role: None })
+            Ok(ContactInput {
+                name: "Ann Lee".to_owned(),
+                email: EmailAddress::parse("ann@school.example").unwrap(),
+                role: None
+            })
         );
         assert_eq!(
             new_contact("Ann", "ann@school.example", "Data Manager").unwrap().role.as_deref(),

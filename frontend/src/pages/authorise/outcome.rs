@@ -14,7 +14,7 @@ use crate::dates::local_time;
 pub(super) fn Forwarded(to: ContactInput) -> impl IntoView {
     set_title("Invitation forwarded");
     let sentence =
-        format!("We sent the invitation to {}; this link no longer works.", person(&to.name, Some(&to.email)));
+        format!("We sent the invitation to {}; this link no longer works.", person(&to.name, Some(to.email.as_str())));
     view! {
         <LinkProblem title="Invitation forwarded">
             <p class="action-message" role="status">{sentence}</p>

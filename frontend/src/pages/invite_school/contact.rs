@@ -1,13 +1,11 @@
 //! Step 2: who at the school receives the invitation, who at the partner follows it, and, for a
 //! partner with more than one, which app it is for.
 
-use gatehouse_model::{AppSummary, ContactInput};
+use gatehouse_model::{AppSummary, ContactInput, EmailAddress};
 use leptos::prelude::*;
 
 use super::{Answers, Flow, STEPS, Step};
-use crate::components::{
-    ContactFields, FieldError, StepHeading, TextField, contact_input, described_by, looks_like_email,
-};
+use crate::components::{ContactFields, FieldError, StepHeading, TextField, contact_input, described_by};
 
 impl Answers {
     /// `check_contact` of the answers as they stand.
@@ -38,7 +36,7 @@ fn check_contact(
         ));
     }
     let partner = partner.trim();
-    if !partner.is_empty() && !looks_like_email(partner) {
+    if !partner.is_empty() && EmailAddress::parse(partner).is_err() {
         return Err((
             "partner_contact",
             "Enter a colleague's email address, or leave it empty to be the contact yourself.",
@@ -174,7 +172,7 @@ mod tests {
             contact,
             ContactInput {
                 name: "Bea Bursar".to_owned(),
-                email: "bea@school.example".to_owned(),
+                email: EmailAddress::parse("bea@school.example").unwrap(),
                 role: Some("Business Manager".to_owned())
             }
         );

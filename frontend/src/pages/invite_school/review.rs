@@ -1,6 +1,6 @@
 //! Step 3: everything that will be sent, then Send.
 
-use gatehouse_model::{ContactInput, InviteSchoolRequest};
+use gatehouse_model::InviteSchoolRequest;
 use leptos::prelude::*;
 
 use super::find::school_facts;
@@ -30,13 +30,16 @@ pub(super) fn ReviewStep(answers: Answers, flow: Flow) -> impl IntoView {
         }
     };
     let school_text = school.as_ref().map(|school| (school.name.clone(), school_facts(school))).unwrap_or_default();
-    let (contact, partner) = match checked {
-        Ok((contact, partner)) => (contact, partner),
-        Err(_) => (ContactInput { name: String::new(), email: String::new(), role: None }, None),
-    };
-    let contact_text = match &contact.role {
-        Some(role) => format!("{}, {role}", contact.name),
-        None => contact.name.clone(),
+    // The review is reached only with a checked contact; the blanks are never shown.
+    let (contact_name, contact_text, contact_email, partner) = match checked {
+        Ok((contact, partner)) => {
+            let text = match &contact.role {
+                Some(role) => format!("{}, {role}", contact.name),
+                None => contact.name.clone(),
+            };
+            (contact.name, text, contact.email.as_str().to_owned(), partner)
+        }
+        Err(_) => Default::default(),
     };
     let partner_text = move || match (&partner, flow.me.get()) {
         (Some(partner), _) => partner.clone(),
@@ -66,7 +69,7 @@ pub(super) fn ReviewStep(answers: Answers, flow: Flow) -> impl IntoView {
                     <dd>
                         <span class="review-main">{contact_text}</span>
                         " "
-                        <span>{contact.email.clone()}</span>
+                        <span>{contact_email}</span>
                     </dd>
                 </div>
                 <div>
@@ -88,7 +91,7 @@ pub(super) fn ReviewStep(answers: Answers, flow: Flow) -> impl IntoView {
                 {format!(
                     "Gatehouse emails {} a Begin Authorisation link that works for 30 days. Until the school \
                      authorises, you find it in Pending Authorisations.",
-                    contact.name
+                    contact_name
                 )}
             </p>
             {move || {

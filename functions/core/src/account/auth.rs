@@ -44,8 +44,12 @@ pub struct NewSession<M = Me> {
 /// send happen after the answer, in [`send_requested_link`], so neither the
 /// answer nor its timing says whether the address has an account. `client`
 /// identifies the caller for the per-IP limit.
-pub async fn request_magic_link(gatehouse: &Gatehouse, kind: AccountKind, raw_email: &str, client: &str) -> Result<()> {
-    let email = EmailAddress::parse(raw_email)?;
+pub async fn request_magic_link(
+    gatehouse: &Gatehouse,
+    kind: AccountKind,
+    email: &EmailAddress,
+    client: &str,
+) -> Result<()> {
     let now = gatehouse.clock.now();
     // The address's budget is per address *and* caller (#18): a stranger
     // spending it from elsewhere cannot lock the owner out; the caller's own
@@ -57,7 +61,7 @@ pub async fn request_magic_link(gatehouse: &Gatehouse, kind: AccountKind, raw_em
     // The request's id is random and the event carries only it: the address
     // stays in the table, never on the bus.
     let id = Token::generate()?.hash().as_str().to_owned();
-    let request = SignInRequestRecord { kind, email, requested_at: now };
+    let request = SignInRequestRecord { kind, email: email.clone(), requested_at: now };
     let key = Key::SignInRequest(&id);
     let item = Item {
         pk: key.pk(),

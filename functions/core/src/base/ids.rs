@@ -136,48 +136,14 @@ const INTERNATIONAL_PREFIX: &str = "INT";
 
 parsed_from_string!(SchoolUrn);
 
-/// An email address, trimmed and lower-cased so one person has one key.
-/// Deliberately modest validation: one `@`, a dotted domain, no spaces or
-/// control characters. The real test is whether the link arrives.
-#[derive(Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(try_from = "String", into = "String")]
-pub struct EmailAddress(String);
+/// Parsed in `model`, so the SPA and the API apply one rule.
+pub use gatehouse_model::EmailAddress;
 
-impl EmailAddress {
-    pub fn parse(raw: &str) -> Result<Self, Error> {
-        let address = raw.trim().to_lowercase();
-        let invalid = || Error::invalid("email", "enter an email address like name@school.org.uk");
-        if address.len() > 254 || address.chars().any(|c| c.is_whitespace() || c.is_control()) {
-            return Err(invalid());
-        }
-        let (local, domain) = address.split_once('@').ok_or_else(invalid)?;
-        let domain_ok = domain.contains('.')
-            && !domain.contains('@')
-            && domain.split('.').all(|label| !label.is_empty() && !label.starts_with('-') && !label.ends_with('-'));
-        if local.is_empty() || local.len() > 64 || !domain_ok {
-            return Err(invalid());
-        }
-        Ok(EmailAddress(address))
-    }
-
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
-
-    /// The part after `@`.
-    pub fn domain(&self) -> &str {
-        self.0.rsplit_once('@').map_or("", |(_, domain)| domain)
+impl From<gatehouse_model::InvalidValue> for Error {
+    fn from(invalid: gatehouse_model::InvalidValue) -> Self {
+        Error::invalid(invalid.field, invalid.reason)
     }
 }
-
-/// Addresses are personal data: debug output never shows one.
-impl fmt::Debug for EmailAddress {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("EmailAddress(<redacted>)")
-    }
-}
-
-parsed_from_string!(EmailAddress);
 
 /// A case's reference, which is also its id: `GH-` and at least six digits.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -293,25 +259,6 @@ impl ReceiptSeq {
 mod tests {
     use super::*;
     use proptest::prelude::*;
-
-    #[test]
-    fn email_is_normalised() {
-        let email = EmailAddress::parse("  Demo@Partner.Example ").unwrap();
-        assert_eq!(email.as_str(), "demo@partner.example");
-    }
-
-    #[test]
-    fn email_rejects_what_cannot_be_delivered() {
-        for bad in ["", "no-at-sign", "a@b", "a@@b.com", "a b@c.com", "@school.uk", "x@.uk", "x@-a.uk"] {
-            assert!(EmailAddress::parse(bad).is_err(), "{bad:?} should be rejected");
-        }
-    }
-
-    #[test]
-    fn email_debug_hides_the_address() {
-        let email = EmailAddress::parse("someone@school.org.uk").unwrap();
-        assert!(!format!("{email:?}").contains("someone"));
-    }
 
     #[test]
     fn urn_accepts_register_shapes_only() {

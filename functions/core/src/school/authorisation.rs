@@ -27,7 +27,7 @@ use crate::store::records::{
     AppRecord, InvitationEmail, InvitationRecord, PartnerRecord, PendingGrant, SchoolLinkRecord, SchoolUserRecord,
     Waiting, plain_item, to_attributes,
 };
-use crate::{EmailAddress, Error, Gatehouse, Result, account::accounts, store::emails, store::outbox};
+use crate::{Error, Gatehouse, Result, account::accounts, store::emails, store::outbox};
 
 fn text(field: &'static str, value: &str, what: &str) -> Result<String> {
     let value = value.trim();
@@ -50,7 +50,7 @@ pub async fn forward(
         live => live?,
     };
     let name = text("name", &request.to.name, "their name")?;
-    let email = EmailAddress::parse(&request.to.email)?;
+    let email = request.to.email.clone();
     crate::partner::school_actions::refuse_partner_address(gatehouse, &live.link.link.partner_id, &email).await?;
     let role = request.to.role.as_deref().map(str::trim).filter(|role| !role.is_empty());
     let role = role.map(|role| text("role", role, "their role")).transpose()?;
@@ -98,7 +98,7 @@ pub async fn forward(
 /// new contact is still owed, if any, and answers as the first would have.
 async fn forwarded_again(gatehouse: &Gatehouse, request: &ForwardInvitationRequest) -> Result<InvitationSummary> {
     let old = invitations::resolve(gatehouse, &request.token).await?;
-    let to = EmailAddress::parse(&request.to.email).ok();
+    let to = Some(request.to.email.clone());
     let owed = old.link.link.invitation.as_ref().is_some_and(|reference| reference.unsent.is_some());
     if !owed || to.is_none() || old.link.link.school_contact != to {
         return Err(Error::LinkSuperseded);

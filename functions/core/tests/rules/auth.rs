@@ -39,7 +39,8 @@ async fn a_link_older_than_its_lifetime_is_refused_and_stays_usable_before() {
 #[tokio::test]
 async fn an_address_without_an_account_gets_no_email_and_a_redelivery_sends_nothing() {
     let world = world().await;
-    auth::request_magic_link(&world.gatehouse, AccountKind::Partner, "nobody@partner.example", "192.0.2.9")
+    let nobody = gatehouse_core::EmailAddress::parse("nobody@partner.example").unwrap();
+    auth::request_magic_link(&world.gatehouse, AccountKind::Partner, &nobody, "192.0.2.9")
         .await
         .expect("accepted like any other");
     let events = world.bus.recorded();

@@ -66,7 +66,8 @@ pub fn emailed_token(world: &MemoryGatehouse, to: &str, marker: &str) -> Option<
 /// bus (as the local server does after the 202); the emailed token, if any.
 pub async fn requested_link(world: &MemoryGatehouse, kind: AccountKind, email: &str) -> Option<String> {
     let gatehouse = &world.gatehouse;
-    sign_in::request_magic_link(gatehouse, kind, email, "192.0.2.1").await.expect("a link request is accepted");
+    let address = gatehouse_core::EmailAddress::parse(email).expect("a valid address");
+    sign_in::request_magic_link(gatehouse, kind, &address, "192.0.2.1").await.expect("a link request is accepted");
     for event in world.bus.recorded().iter().filter(|event| event.detail_type == SIGN_IN_REQUESTED) {
         sign_in::send_requested_link(gatehouse, &event.detail).await.expect("the consumer runs");
     }

@@ -118,7 +118,7 @@ async fn resending_to_a_new_contact_supersedes_the_old_link() {
 
     let nia = ContactInput {
         name: "Nia Newhead".into(),
-        email: "nia.newhead@school.example".into(),
+        email: gatehouse_core::EmailAddress::parse("nia.newhead@school.example").unwrap(),
         role: Some("Headteacher".into()),
     };
     let moved = InviteRequest { new_contact: Some(nia) };
