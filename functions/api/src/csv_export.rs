@@ -85,6 +85,7 @@ mod tests {
             last_reminded: None,
             revoked_on: None,
             revoked_by: None,
+            erasure_unconfirmed_days: None,
         }
     }
 
