@@ -590,9 +590,9 @@ fn cells(op: Op, fx: &Fixture) -> Row {
         Op::ListAppSchools => app_any(),
         // A2: a school with no link to the app is "awaiting invitation".
         Op::GetSchoolStatus => app_any(),
-        // #16: either key of the demo app confirms (the same body again answers the same); the
-        // other partner's app never had the school.
-        Op::ConfirmErasure => Row::of(Audience::App { no_scope: Expect::Ok, other_app: NOT_FOUND })
+        // #16: the demo app confirms; the other apps (the narrow key is a partner of its own)
+        // never had the school: not found, as for a school that does not exist.
+        Op::ConfirmErasure => Row::of(Audience::App { no_scope: NOT_FOUND, other_app: NOT_FOUND })
             .param("school_id", REVOKED_FOR_ERASURE)
             .body(json!({ "erased_at": "2026-11-20T10:00:00Z", "records": true, "backups": { "erased_by": null } })),
         Op::ListStudents => app_read(),
