@@ -4,6 +4,7 @@
 mod accessibility;
 mod cases;
 mod consent;
+mod erasure;
 mod harness;
 mod keys;
 mod ops_console;
@@ -60,7 +61,8 @@ const PENDING_COLUMNS: [&str; 10] = [
 ];
 
 /// P4's columns.
-const REVOKED_COLUMNS: [&str; 6] = ["School ID", "School Name", "MIS", "Authorised On", "Revoked On", "Revoked By"];
+const REVOKED_COLUMNS: [&str; 7] =
+    ["School ID", "School Name", "MIS", "Authorised On", "Revoked On", "Revoked By", "Erasure"];
 
 #[tokio::test]
 async fn partner_signs_in_through_the_outbox_link_and_sees_active_schools() {
