@@ -14,13 +14,14 @@ use chrono::{DateTime, Duration, NaiveDate, SecondsFormat, Utc};
 use gatehouse_model::{BackupErasure, ErasureConfirmation, ErasureConfirmationRequest, LogEvent, SchoolView};
 
 use crate::base::calendar::{date_field, uk_date};
-use crate::base::keys::{ERASURES_DUE, Key};
+use crate::base::keys::ERASURES_DUE;
 use crate::base::ports::{Condition, Index, Query, query_all};
 use crate::base::refusal::Refusal;
 use crate::partner::app_keys::AppCaller;
 use crate::school::revocations::{JOB_ACTOR, scheduled_revocation};
 use crate::store::erasures::{self, REMINDER_DAYS, days_between};
-use crate::store::links::{Change, LoadedLink, commit};
+use crate::store::link_loading::find;
+use crate::store::links::{Change, commit};
 use crate::store::records::{ErasureDueRecord, ErasureRecord, SchoolLinkRecord, from_item};
 use crate::{Error, Gatehouse, Result, SchoolId, store::emails, store::outbox};
 
@@ -116,9 +117,7 @@ pub async fn confirm(
 ) -> Result<ErasureConfirmation> {
     let now = gatehouse.clock.now();
     let today = uk_date(now);
-    let key = Key::SchoolLink(&caller.app.app_id, school_id);
-    let item = gatehouse.table.get(&key.pk(), &key.sk()).await?.ok_or(Error::NotFound("school"))?;
-    let mut loaded = LoadedLink { link: from_item::<SchoolLinkRecord>(&item)?, version: item.version };
+    let mut loaded = find(gatehouse, &caller.app.app_id, school_id).await?.ok_or(Error::NotFound("school"))?;
     // Keys are per app, and so are links; belt and braces.
     if loaded.link.partner_id != caller.actor.partner_id {
         return Err(Error::NotFound("school"));
@@ -228,11 +227,7 @@ pub async fn remind_due(gatehouse: &Gatehouse) -> Result<ErasureReminderRun> {
     let mut run = ErasureReminderRun::default();
     for entry in due {
         let due: ErasureDueRecord = from_item(&entry)?;
-        let key = Key::SchoolLink(&due.app_id, &due.school_id);
-        let link = match gatehouse.table.get(&key.pk(), &key.sk()).await? {
-            Some(item) => Some(LoadedLink { link: from_item::<SchoolLinkRecord>(&item)?, version: item.version }),
-            None => None,
-        };
+        let link = find(gatehouse, &due.app_id, &due.school_id).await?;
         let Some(loaded) = link.filter(|loaded| erasures::owed(&loaded.link) == Some(due.revoked_on)) else {
             gatehouse.table.delete(&entry.pk, &entry.sk, Condition::Always).await?;
             run.stale += 1;
