@@ -67,6 +67,7 @@ async fn erasure_not_yet_confirmed_shows_on_both_portals_until_the_app_confirms(
         portal.wait_for_message(|text| text.contains("can no longer read your data")).await;
         let page = portal.main_text().await;
         assert!(page.contains("Erasure not yet confirmed (0 days)"), "the app's page says so: {page}");
+        school.execute("window.scrollTo(0, 0)", Vec::new()).await.expect("scrolling to the top");
         look_and_check(&school, "erasure-school-app-not-confirmed").await;
         follow_main_nav(&school, "Data sharing").await;
         portal.expect_heading(DASHBOARD).await;
@@ -87,6 +88,10 @@ async fn erasure_not_yet_confirmed_shows_on_both_portals_until_the_app_confirms(
         let revoked = SchoolListPage::expect_shown(&browser, REVOKED_SCHOOLS).await;
         revoked.wait_for_cell(REVOKED_SCHOOL, "Erasure", "Confirmed").await;
         revoked.wait_for_cell(HANA_SCHOOL, "Erasure", "Confirmed").await;
+        let tile = SchoolTilePage::expect_shown(&browser).await;
+        assert_eq!(tile.detail("Erasure").await, "Confirmed");
+        tile.press_escape().await;
+        tile.wait_until_closed().await;
         save_screenshot(&browser, "erasure-revoked-schools-confirmed").await;
     })
     .await;
