@@ -304,6 +304,20 @@ mod tests {
     }
 
     #[test]
+    fn a_revocation_applied_for_its_date_says_so_and_ends_access_on_that_date() {
+        let link = crate::fixtures::demo::sample_link();
+        let due = link.revoke_on.unwrap();
+        let change = scheduled_revocation(&link, due + Duration::days(2));
+        assert_eq!(change.link.revoked_on, Some(due), "the job ran late: access still ended on the date");
+        let (kind, facts) = &change.events[0];
+        assert_eq!(*kind, crate::store::domain_events::EventKind::AuthorisationRevoked);
+        assert_eq!(
+            (facts["revoked_by"].as_str(), facts["revoked_on"].as_str()),
+            (Some("date"), Some(&*due.to_string()))
+        );
+    }
+
+    #[test]
     fn each_day_mark_is_reminded_once_and_the_latest_only() {
         let mut link = crate::fixtures::demo::sample_link();
         assert_eq!(reminder_due(&link, date(1), date(7)), None);
