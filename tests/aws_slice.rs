@@ -599,3 +599,61 @@ async fn ses_bounces_and_complaints_stop_emails_and_show_on_the_aws_adapters() -
     assert!(others.clone().count() > 0 && others.clone().all(|m| m["email_bounce"].is_null()), "{team}");
     Ok(())
 }
+
+/// #16 on DynamoDB: a revocation lists the school on the erasure list, the app confirms with
+/// its key (the link, its log entry and the list entry in one transaction), and the daily
+/// reminder job and the operations console read the list, one Query each.
+#[tokio::test(flavor = "multi_thread")]
+async fn erasure_confirmations_and_reminders_on_dynamodb() -> anyhow::Result<()> {
+    let app = spawn_aws_app().await?;
+    let cookie = app.sign_in().await?;
+    let partner = gatehouse_core::PartnerId::parse(demo::DEMO_PARTNER)?;
+    let app_id = gatehouse_core::AppId::parse(demo::DEMO_APP)?;
+    let key =
+        gatehouse_core::app_keys::ensure_demo_key(app.ports.table.as_ref(), &partner, &app_id, None, app.clock.now())
+            .await?;
+    let gatehouse = app.ports.gatehouse(settings(), app.clock.clone());
+    let demo_overdue = |counts: std::collections::HashMap<String, u32>| counts.get(demo::DEMO_PARTNER).copied();
+    let before = demo_overdue(gatehouse_core::store::erasures::overdue_by_partner(&gatehouse).await?);
+    assert!(before.is_some_and(|count| count >= 1), "the demo's schools revoked 14+ days ago: {before:?}");
+
+    let revoke = json!({"reason": "school_asked", "revoke_on": "2026-11-23"});
+    let (status, _, _) = app.post(&cookie, "/api/partner/schools/3280002/revoke", revoke).await?;
+    assert_eq!(status, 200);
+    let confirm = |at: &str| {
+        app.client
+            .post(format!("{}/api/v1/schools/3280002/erasure-confirmation", app.url))
+            .bearer_auth(&key)
+            .json(&json!({ "erased_at": at, "records": true, "backups": { "erased_by": null } }))
+            .send()
+    };
+    let (answer, requests) = app.requests_during(confirm("2026-11-23T09:30:00Z")).await;
+    let answer = answer?;
+    assert_eq!(answer.status(), 200);
+    let answer: Value = answer.json().await?;
+    assert_eq!(answer["revoked_on"], "2026-11-23");
+    assert!(requests >= 4, "the key, the link, one transaction, the outbox: {requests}");
+    let again = confirm("2026-11-23T09:30:00Z").await?;
+    assert_eq!(again.status(), 200);
+    let different = confirm("2026-11-23T09:45:00Z").await?;
+    assert_eq!(different.status(), 409);
+    let receipts = app.emails_with_subject_prefix("Receipt: Erasure confirmed").await?;
+    assert_eq!(receipts.len(), 2, "the school contact and the partner contact: {receipts:?}");
+
+    // 14 days on: the reminder job writes to the partner about each demo school still owing,
+    // once; the school that confirmed is not among them.
+    app.clock.advance(chrono::Duration::days(14));
+    let first = gatehouse_core::school::erasure::remind_due(&gatehouse).await?;
+    assert!(first.reminded >= 1, "{first:?}");
+    let (second, requests) = app.requests_during(gatehouse_core::school::erasure::remind_due(&gatehouse)).await;
+    assert_eq!(second?.reminded, 0, "once per day-mark");
+    assert!(requests >= 1);
+    // Each partner's own contact: the demo partner's and the other partner's.
+    let reminders = app.emails_with_subject_prefix("Reminder: confirm ").await?;
+    assert_eq!(reminders.len() as u32, first.reminded);
+    assert!(reminders.iter().all(|(to, _)| to == DEMO_EMAIL || to == demo::OTHER_EMAIL), "{reminders:?}");
+    assert!(!reminders.iter().any(|(_, body)| body.contains("/3280002/")), "confirmed: not reminded");
+    let after = demo_overdue(gatehouse_core::store::erasures::overdue_by_partner(&gatehouse).await?);
+    assert!(after >= before, "time passing makes no erasure less overdue: {before:?} {after:?}");
+    Ok(())
+}

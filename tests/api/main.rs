@@ -9,6 +9,7 @@ mod data_api;
 mod demo_truth;
 mod edge;
 mod email_feedback;
+mod erasure;
 mod explain;
 use gatehouse_tests::extracts;
 mod held_extracts;

@@ -334,6 +334,10 @@ fn body_sample(ids: &Ids, op: Op) -> Option<Value> {
             })
         }
         Op::CreateAppKey => json!({ "label": "Production sync" }),
+        Op::ConfirmErasure => json!({
+            "erased_at": "2026-11-20T10:00:00Z", "records": true,
+            "backups": { "erased_by": "2026-12-20" }, "note": "Nightly backups expire after 30 days."
+        }),
         Op::PushExtract => {
             // A delta of one pupil: a bad record is the whole push, so it is
             // rejected whole rather than applied around.
@@ -423,6 +427,8 @@ fn path_value(ids: &Ids, op: Op, name: &str) -> String {
         (Op::SetSchoolPriority | Op::ResendInvitation, "school_id") => ids.pending.clone(),
         (Op::CancelInvitation, "school_id") => ids.cancel.clone(),
         (Op::ReinviteSchool, "school_id") => ids.revoked.clone(),
+        // #16: a revoked demo school of its own (the one above is re-invited).
+        (Op::ConfirmErasure, "school_id") => "3280040".to_owned(),
         (Op::IssueAgentKey, "school_id") => ids.other.clone(),
         (Op::MarkInstalled, "school_id") => ids.booked.clone(),
         (Op::DeclineInternationalRequest, "request_id") => ids.intl_decline.clone(),

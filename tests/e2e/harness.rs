@@ -35,6 +35,11 @@ impl Context {
         format!("{}{path}", self.server.url)
     }
 
+    /// The demo app's API key, for a test that calls the data API as the app would.
+    pub fn demo_app_key(&self) -> &str {
+        &self.server.demo_app_key
+    }
+
     /// The server's domain, for a test that changes the store behind the API's back.
     pub fn gatehouse(&self) -> &gatehouse_core::Gatehouse {
         &self.server.gatehouse

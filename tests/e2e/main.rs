@@ -4,6 +4,7 @@
 mod accessibility;
 mod cases;
 mod consent;
+mod erasure;
 mod harness;
 mod keys;
 mod ops_console;

@@ -82,6 +82,12 @@ async fn ops_create_a_partner_organisation() {
         sign_in_to_the_console(&app, &browser).await;
         open_from_main_nav(&browser, "Partners").await;
         wait_for_text(&browser, "the seeded organisations", |text| text.contains("Demo Partner Ltd")).await;
+        // #16: each organisation's erasure confirmations overdue (the demo partner's six revoked
+        // schools were all revoked 14 or more days ago and none confirmed).
+        let overdue = "//tr[th[contains(normalize-space(), 'Demo Partner Ltd')]]/td[last()]";
+        let cell = browser.find(Locator::XPath(overdue)).await.expect("the demo partner's row");
+        assert_eq!(cell.text().await.expect("the cell's text"), "6");
+        save_screenshot(&browser, "ops-partners-erasure-overdue").await;
 
         // A missing name is said beside its field.
         refused_at(&browser, "Create partner", "Organisation name").await;

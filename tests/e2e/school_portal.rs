@@ -110,7 +110,8 @@ async fn a_school_changes_mode_and_feed_revokes_and_the_partner_sees_it() {
         follow_main_nav(&browser, "Data sharing").await;
         portal.expect_heading(DASHBOARD).await;
         let row = portal.dashboard_row(APP).await;
-        assert_eq!(row[1], "Access revoked", "{row:?}");
+        // Access ended just now: the app owes its confirmation of erasure (#16).
+        assert_eq!(row[1], "Access revoked\nErasure not yet confirmed (0 days)", "{row:?}");
 
         // The partner, in a browser of their own, sees the school's changes.
         let partner = app.open_browser().await;

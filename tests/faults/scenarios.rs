@@ -117,6 +117,13 @@ pub fn all() -> Vec<Scenario> {
             });
             Call::post("/api/v1/invitations", body).by(&Caller::Bearer(fx.app_key.clone()))
         }),
+        // #16: the demo app confirms it erased a revoked school's data.
+        drive("confirm_erasure", |fx| {
+            let body = json!({
+                "erased_at": "2026-11-20T10:00:00Z", "records": true, "backups": { "erased_by": "2026-12-20" }
+            });
+            Call::post("/api/v1/schools/3280020/erasure-confirmation", body).by(&Caller::Bearer(fx.app_key.clone()))
+        }),
         // Team (admins).
         drive("add_team_member", |fx| {
             let body =

@@ -292,7 +292,7 @@ const DIRECTORY_URN: &str = "140004";
 
 /// The demo schools the rows act on, and the view each must be in (the
 /// setup checks, so a change to the demo data fails there, plainly).
-pub const DEMO_SCHOOLS_BY_VIEW: [(&str, &str); 8] = [
+pub const DEMO_SCHOOLS_BY_VIEW: [(&str, &str); 9] = [
     ("3280003", "active"),
     (ACTIVE_FOR_REVOKE, "active"),
     (REVOKE_PENDING, "active"),
@@ -301,7 +301,11 @@ pub const DEMO_SCHOOLS_BY_VIEW: [(&str, &str); 8] = [
     (PENDING_FOR_CANCEL, "pending"),
     ("3280010", "revoked"),
     ("3280020", "revoked"),
+    (REVOKED_FOR_ERASURE, "revoked"),
 ];
+
+/// #16: a revoked demo school whose erasure the demo app confirms.
+const REVOKED_FOR_ERASURE: &str = "3280030";
 
 /// Two revoked demo schools: the member re-invites one, the admin the other.
 fn revoked_school(caller: Caller) -> &'static str {
@@ -586,6 +590,11 @@ fn cells(op: Op, fx: &Fixture) -> Row {
         Op::ListAppSchools => app_any(),
         // A2: a school with no link to the app is "awaiting invitation".
         Op::GetSchoolStatus => app_any(),
+        // #16: the demo app confirms; the other apps (the narrow key is a partner of its own)
+        // never had the school: not found, as for a school that does not exist.
+        Op::ConfirmErasure => Row::of(Audience::App { no_scope: NOT_FOUND, other_app: NOT_FOUND })
+            .param("school_id", REVOKED_FOR_ERASURE)
+            .body(json!({ "erased_at": "2026-11-20T10:00:00Z", "records": true, "backups": { "erased_by": null } })),
         Op::ListStudents => app_read(),
         Op::GetStudent => app_read().param("student_id", fx.student.clone()),
         Op::ListStaff => app_read(),

@@ -206,6 +206,10 @@ fn facts(row: &SchoolRow, last_pull: Option<&str>) -> impl IntoView + use<> {
     ];
     facts.extend(dated.into_iter().filter_map(|(label, date)| Some((label, long_date(date.as_deref()?)))));
     facts.extend(row.revoked_by.clone().map(|who| ("Revoked by", who)));
+    // #16: whether the app confirmed that it erased the school's data.
+    if row.revoked_on.is_some() {
+        facts.push(("Erasure", gatehouse_model::erasure_status(row.erasure_unconfirmed_days)));
+    }
     facts.extend(row.gdpr_mode.map(|mode| ("GDPR mode", mode.label().to_owned())));
     facts.extend(row.feed_status.map(|feed| ("Feed status", feed.label().to_owned())));
     let new_case = format!("/cases/new?school={}", row.school_id);

@@ -304,7 +304,7 @@ pub(crate) mod tests {
         );
         assert_eq!(
             headings(SchoolView::Revoked),
-            ["School ID", "School Name", "MIS", "Authorised On", "Revoked On", "Revoked By"]
+            ["School ID", "School Name", "MIS", "Authorised On", "Revoked On", "Revoked By", "Erasure"]
         );
     }
 
@@ -417,12 +417,23 @@ pub(crate) mod tests {
             authorised_on: Some("2024-09-02".to_owned()),
             revoked_on: Some("2025-04-30".to_owned()),
             revoked_by: Some("School".to_owned()),
+            erasure_unconfirmed_days: Some(9),
             ..row()
         };
         assert_eq!(
             texts(SchoolView::Revoked, &revoked),
-            ["4012", "Castle Hill Primary", "Not detected", "2024-09-02", "2025-04-30", "School"]
+            [
+                "4012",
+                "Castle Hill Primary",
+                "Not detected",
+                "2024-09-02",
+                "2025-04-30",
+                "School",
+                "Erasure not yet confirmed (9 days)"
+            ]
         );
+        let confirmed = SchoolRow { erasure_unconfirmed_days: None, ..revoked };
+        assert_eq!(texts(SchoolView::Revoked, &confirmed)[6], "Confirmed");
     }
 
     #[test]

@@ -121,6 +121,7 @@ fn PartnersTable(partners: Vec<PartnerSummary>) -> impl IntoView {
                         {partner.admin_email_bounce.map(|bounce| view! { " " <EmailBounceNote bounce /> })}
                     </td>
                     <td>{created}</td>
+                    <td>{partner.erasure_overdue}</td>
                 </tr>
             }
         })
@@ -130,7 +131,7 @@ fn PartnersTable(partners: Vec<PartnerSummary>) -> impl IntoView {
             caption_id="partners-caption"
             caption="Partner organisations"
             class="schools"
-            columns=&["Organisation", "App", "First admin", "Created"]
+            columns=&["Organisation", "App", "First admin", "Created", "Erasure overdue (14+ days)"]
         >
             {rows}
         </RecordTable>

@@ -99,6 +99,10 @@ fn row_view(row: SchoolAppRow) -> impl IntoView {
         (Some(on), None) => on.clone(),
         _ => "–".to_owned(),
     };
+    // #16: until the app confirms it erased the school's data.
+    let erasure = row.erasure_unconfirmed_days.map(|days| {
+        view! { <div class="hint erasure-pending">{gatehouse_model::erasure_status(Some(days))}</div> }
+    });
     let app_name = row.app_name.clone();
     view! {
         <tr data-app=row.app_id.clone()>
@@ -106,7 +110,7 @@ fn row_view(row: SchoolAppRow) -> impl IntoView {
                 <a href=href>{app_name}</a>
                 <div class="hint">{row.partner_name.clone()}</div>
             </th>
-            <td>{state}</td>
+            <td>{state}{erasure}</td>
             <td>{scopes}{more}</td>
             <td>{row.gdpr_mode.map_or("–", GdprMode::label)}</td>
             <td>{row.feed_status.map_or("–", FeedStatus::label)}</td>

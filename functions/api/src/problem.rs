@@ -55,6 +55,8 @@ fn refusal_code(refusal: Refusal) -> Code {
         Refusal::InvalidCursor => Code::InvalidCursor,
         Refusal::SyncTokenExpired => Code::SyncTokenExpired,
         Refusal::NoHeldExtract => Code::NoHeldExtract,
+        Refusal::NotRevoked => Code::NotRevoked,
+        Refusal::ErasureAlreadyConfirmed => Code::ErasureAlreadyConfirmed,
     }
 }
 
@@ -197,6 +199,8 @@ mod tests {
             Refusal::SyncTokenExpired,
             Refusal::ExtractInProgress,
             Refusal::NoHeldExtract,
+            Refusal::NotRevoked,
+            Refusal::ErasureAlreadyConfirmed,
         ];
         for refusal in refusals {
             assert_eq!(super::refusal_code(refusal).as_str(), refusal.code(), "{refusal:?}");

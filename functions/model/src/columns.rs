@@ -89,7 +89,18 @@ const REVOKED: &[Column] = &[
     AUTHORISED_ON,
     Column { heading: "Revoked On", sort: Some(SortColumn::RevokedOn), text: |r| optional(&r.revoked_on) },
     Column { heading: "Revoked By", sort: None, text: |r| optional(&r.revoked_by) },
+    Column { heading: "Erasure", sort: None, text: |r| erasure_status(r.erasure_unconfirmed_days) },
 ];
+
+/// #16: whether the app confirmed that it erased the school's data, in the
+/// portals' words: "Erasure not yet confirmed (9 days)" until it does.
+pub fn erasure_status(unconfirmed_days: Option<u32>) -> String {
+    match unconfirmed_days {
+        Some(1) => "Erasure not yet confirmed (1 day)".to_owned(),
+        Some(days) => format!("Erasure not yet confirmed ({days} days)"),
+        None => "Confirmed".to_owned(),
+    }
+}
 
 /// The columns of a view, in table order.
 pub fn columns(view: SchoolView) -> &'static [Column] {

@@ -74,3 +74,58 @@ impl SchoolConnection {
         self.authorised.then_some(if self.feed_enabled { FeedStatus::Enabled } else { FeedStatus::Paused })
     }
 }
+
+/// `POST /api/v1/schools/{school_id}/erasure-confirmation` (#16): after access
+/// ends, the app confirms that it erased the school's data. Validated by
+/// Gatehouse: `erased_at` is not in the future nor before access ended,
+/// `records` is true (confirm only once they are erased), the backups' date
+/// is not before `erased_at` and at most 90 days after it, and `note` is at
+/// most 500 characters.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(example = json!({
+    "erased_at": "2026-11-24T10:00:00Z", "records": true,
+    "backups": { "erased_by": "2026-12-24" }, "note": "Nightly backups expire after 30 days"
+})))]
+#[serde(deny_unknown_fields)]
+pub struct ErasureConfirmationRequest {
+    /// RFC 3339: when the app erased the school's records.
+    pub erased_at: String,
+    /// The school's records (pupils, staff, contacts, groups) are erased from
+    /// the app's live systems: must be `true`.
+    pub records: bool,
+    pub backups: BackupErasure,
+    /// Anything the school should know, in plain words.
+    #[serde(default)]
+    pub note: Option<String>,
+}
+
+/// What happens to copies of the school's data in the app's backups.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct BackupErasure {
+    /// `YYYY-MM-DD`: the date by which every backup holding the school's data
+    /// is erased (backups expire); `null` when the app kept no backups of it.
+    pub erased_by: Option<String>,
+}
+
+/// The app's confirmation that it erased a school's data, as Gatehouse
+/// stored it: the first confirmation is final; sending the same again
+/// answers it again.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ErasureConfirmation {
+    pub school_id: String,
+    /// `YYYY-MM-DD` (UK date): when access ended.
+    pub revoked_on: String,
+    /// RFC 3339, as the app sent it (normalised to UTC).
+    pub erased_at: String,
+    pub records: bool,
+    pub backups: BackupErasure,
+    pub note: Option<String>,
+    /// RFC 3339, UTC: when Gatehouse recorded the confirmation.
+    pub confirmed_at: String,
+    /// The Authorisation Log entry that records it (its receipt's number).
+    pub log_seq: u32,
+}

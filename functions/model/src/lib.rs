@@ -31,8 +31,10 @@ pub use cases::{
     CaseCategory, CaseComment, CaseCommentRequest, CaseDetail, CaseFilter, CaseListQuery, CasePage, CaseState,
     CaseSummary, CommentAuthor, EscalateCaseRequest, NewCase, QueueFilter,
 };
-pub use columns::{Column, columns};
-pub use data_api::{AppSchools, ConnectionState, SchoolConnection};
+pub use columns::{Column, columns, erasure_status};
+pub use data_api::{
+    AppSchools, BackupErasure, ConnectionState, ErasureConfirmation, ErasureConfirmationRequest, SchoolConnection,
+};
 pub use email::{EmailAddress, InvalidValue};
 pub use email_feedback::{EmailBounce, EmailBounceReason};
 pub use install_bookings::{InstallBookingPage, InstallBookingsQuery, InstallMarked, InstallSlots, OfferSlots};

@@ -36,6 +36,10 @@ pub struct PartnerSummary {
     pub created_at: Option<String>,
     /// The ops user who created it.
     pub created_by: Option<String>,
+    /// #16: schools whose access ended 14 or more days ago and whose erasure
+    /// the partner's app has not confirmed (reminded twice already).
+    #[serde(default)]
+    pub erasure_overdue: u32,
 }
 
 /// `GET /api/ops/partners`: every partner organisation, by name.

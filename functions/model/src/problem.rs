@@ -54,6 +54,8 @@ pub enum ProblemCode {
     AlreadyInvited,
     InvitationUsed,
     Conflict,
+    NotRevoked,
+    ErasureAlreadyConfirmed,
     NotInstalled,
     ExtractInProgress,
     InvitationExpired,
@@ -95,6 +97,8 @@ impl ProblemCode {
             ProblemCode::AlreadyInvited => "already_invited",
             ProblemCode::InvitationUsed => "invitation_used",
             ProblemCode::Conflict => "conflict",
+            ProblemCode::NotRevoked => "not_revoked",
+            ProblemCode::ErasureAlreadyConfirmed => "erasure_already_confirmed",
             ProblemCode::NotInstalled => "not_installed",
             ProblemCode::ExtractInProgress => "extract_in_progress",
             ProblemCode::InvitationExpired => "invitation_expired",
@@ -132,6 +136,8 @@ impl ProblemCode {
             ProblemCode::AlreadyInvited
             | ProblemCode::InvitationUsed
             | ProblemCode::Conflict
+            | ProblemCode::NotRevoked
+            | ProblemCode::ErasureAlreadyConfirmed
             | ProblemCode::NotInstalled
             | ProblemCode::ExtractInProgress => 409,
             ProblemCode::InvitationExpired
@@ -171,6 +177,8 @@ impl ProblemCode {
             ProblemCode::AlreadyInvited => "Already invited",
             ProblemCode::InvitationUsed => "Invitation already used",
             ProblemCode::Conflict => "Conflict",
+            ProblemCode::NotRevoked => "Access has not ended",
+            ProblemCode::ErasureAlreadyConfirmed => "Erasure already confirmed",
             ProblemCode::NoHeldExtract | ProblemCode::NotInstalled | ProblemCode::ExtractInProgress => {
                 "Not possible now"
             }
@@ -212,6 +220,10 @@ impl ProblemCode {
             ProblemCode::AlreadyInvited => "already invited or authorised for this app",
             ProblemCode::InvitationUsed => "the invitation link was already used to authorise",
             ProblemCode::Conflict => "changed meanwhile, or not possible in its state; reload and try again",
+            ProblemCode::NotRevoked => "the school still authorises the app: confirm erasure once access ends",
+            ProblemCode::ErasureAlreadyConfirmed => {
+                "erasure was already confirmed for this revocation, differently; the first confirmation is final"
+            }
             ProblemCode::NotInstalled => "the school's MIS agent is not installed yet",
             ProblemCode::ExtractInProgress => "another push for this school is being applied",
             ProblemCode::InvitationExpired => "the invitation expired, was cancelled or replaced by a newer one",

@@ -9,18 +9,18 @@ use crate::{
     AppKeyList, AppQuery, AppSchools, AuthoriseRequest, AuthorityVerificationList, BookSlotRequest, CaseCommentRequest,
     CaseDetail, CaseListQuery, CasePage, CreateAppKey, CreatedAppKey, DataPage, DataQuery, DataRecord,
     DecideAuthorityVerification, DeclineInternationalRequest, DirectoryImportQuery, DirectoryImportReport,
-    DirectoryQuery, DirectoryResults, DirectorySchool, EscalateCaseRequest, ExplainQuery, Explanation, Extract,
-    ExtractReceipt, ForwardInvitationRequest, Health, HeldExtractChoice, HeldExtractDecision, HeldExtractDiff,
-    InstallBookingPage, InstallBookingsQuery, InstallMarked, InstallSlots, InternationalRequest,
-    InternationalRequestList, InternationalRequestQuery, InvitationSummary, InviteRequest, InviteSchoolRequest,
-    ListSchoolsQuery, LogAudit, LogAuditQuery, MagicLinkAccepted, MagicLinkRequest, Me, NewCase,
-    NewInternationalRequest, NewPartner, OfferSlots, OpenInvitationRequest, OpsMe, PartnerCreated, PartnerExplainQuery,
-    PartnerList, PermissionSet, PermissionSetSaved, PriorityRequest, ReassignCase, RemoveSchoolColleague,
-    RemoveTeamMember, RevokeRequest, SchoolAppDetail, SchoolAppOutcome, SchoolAppSettings, SchoolAuthoriseRequest,
-    SchoolConnection, SchoolDashboard, SchoolDeclineRequest, SchoolDetail, SchoolFeed, SchoolMe, SchoolOnboarding,
-    SchoolPage, SchoolPeople, SchoolPeopleQuery, SchoolRevokeRequest, SchoolTeam, SelfInstallKey, SessionRequest,
-    SetPersonChoice, SetWebhook, SupportQueueQuery, SupportReply, TeamPage, UpdateDirectorySchool, UpdatePermissionSet,
-    WebhookDeliveries, WebhookDelivery, WebhookSaved, WebhookSettings,
+    DirectoryQuery, DirectoryResults, DirectorySchool, ErasureConfirmation, ErasureConfirmationRequest,
+    EscalateCaseRequest, ExplainQuery, Explanation, Extract, ExtractReceipt, ForwardInvitationRequest, Health,
+    HeldExtractChoice, HeldExtractDecision, HeldExtractDiff, InstallBookingPage, InstallBookingsQuery, InstallMarked,
+    InstallSlots, InternationalRequest, InternationalRequestList, InternationalRequestQuery, InvitationSummary,
+    InviteRequest, InviteSchoolRequest, ListSchoolsQuery, LogAudit, LogAuditQuery, MagicLinkAccepted, MagicLinkRequest,
+    Me, NewCase, NewInternationalRequest, NewPartner, OfferSlots, OpenInvitationRequest, OpsMe, PartnerCreated,
+    PartnerExplainQuery, PartnerList, PermissionSet, PermissionSetSaved, PriorityRequest, ReassignCase,
+    RemoveSchoolColleague, RemoveTeamMember, RevokeRequest, SchoolAppDetail, SchoolAppOutcome, SchoolAppSettings,
+    SchoolAuthoriseRequest, SchoolConnection, SchoolDashboard, SchoolDeclineRequest, SchoolDetail, SchoolFeed,
+    SchoolMe, SchoolOnboarding, SchoolPage, SchoolPeople, SchoolPeopleQuery, SchoolRevokeRequest, SchoolTeam,
+    SelfInstallKey, SessionRequest, SetPersonChoice, SetWebhook, SupportQueueQuery, SupportReply, TeamPage,
+    UpdateDirectorySchool, UpdatePermissionSet, WebhookDeliveries, WebhookDelivery, WebhookSaved, WebhookSettings,
 };
 
 /// HTTP method of a route; only the ones the product uses.
@@ -459,6 +459,11 @@ operations! {
     GetSchoolStatus: Get "/api/v1/schools/{school_id}/status", "get_school_status", App,
         "Test Connection: one school's state and the facts behind it (A2)",
         answers SchoolConnection: "The school's connection state and the facts behind it";
+    ConfirmErasure: Post "/api/v1/schools/{school_id}/erasure-confirmation", "confirm_erasure", App,
+        "After access ends, the app confirms it erased the school's data: records, and backups by a date (#16). \
+         The first confirmation is final; the same one again answers it again",
+        body ErasureConfirmationRequest, refuses [Invalid, NotFound, NotRevoked, ErasureAlreadyConfirmed, Conflict],
+        answers ErasureConfirmation: "The confirmation as recorded, with its Authorisation Log entry";
     ListStudents: Get "/api/v1/schools/{school_id}/students", "list_students", App,
         "A school's pupils shared with the app, a page at a time; `since` for changes only (A1, A3)",
         query DataQuery,
@@ -720,6 +725,13 @@ pub const JOBS: &[Job] = &[
         schedule: "cron(35 0 * * ? *)",
         timezone: None,
         summary: "Mark schools whose MIS agent has been silent for more than 7 days Inactive (G1, E1)",
+    },
+    Job {
+        name: "send_erasure_reminders",
+        // 00:50 UTC daily, after the revocations: the 7th and 14th day count from the UK date access ended.
+        schedule: "cron(50 0 * * ? *)",
+        timezone: None,
+        summary: "Remind the partner of each app that has not confirmed erasure 7 and 14 days after access ended (#16)",
     },
     Job {
         name: "deliver_outbox",

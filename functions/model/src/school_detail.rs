@@ -143,6 +143,10 @@ pub enum LogEvent {
     /// An admin of the school declined a request, or operations found that
     /// the person had no authority.
     RequestDeclined,
+    /// The partner was reminded that the app has not confirmed erasure (#16).
+    ErasureReminded,
+    /// The app confirmed that it erased the school's data after access ended (#16).
+    ErasureConfirmed,
 }
 
 impl LogEvent {
@@ -167,6 +171,8 @@ impl LogEvent {
             LogEvent::Revoked => "Revoked",
             LogEvent::AuthorisationRequested => "Authorisation requested",
             LogEvent::RequestDeclined => "Request declined",
+            LogEvent::ErasureReminded => "Erasure reminder",
+            LogEvent::ErasureConfirmed => "Erasure confirmed",
         }
     }
 }

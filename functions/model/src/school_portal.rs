@@ -68,6 +68,10 @@ pub struct SchoolAppRow {
     pub revoked_on: Option<String>,
     /// `YYYY-MM-DD`.
     pub invited_on: Option<String>,
+    /// #16: days since access ended, while the app has not confirmed that it
+    /// erased the school's data ("Erasure not yet confirmed").
+    #[serde(default)]
+    pub erasure_unconfirmed_days: Option<u32>,
 }
 
 /// `GET /api/school/apps`: every app with access or asking for it.

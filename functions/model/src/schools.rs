@@ -275,6 +275,10 @@ pub struct SchoolRow {
     pub revoked_on: Option<String>,
     /// P4: who revoked: a partner user's name, or "School".
     pub revoked_by: Option<String>,
+    /// #16: days since access ended, while the app has not confirmed that it
+    /// erased the school's data ("Erasure not yet confirmed").
+    #[serde(default)]
+    pub erasure_unconfirmed_days: Option<u32>,
 }
 
 impl SchoolRow {
@@ -307,6 +311,7 @@ impl SchoolRow {
             last_reminded: None,
             revoked_on: None,
             revoked_by: None,
+            erasure_unconfirmed_days: None,
         }
     }
 }

@@ -103,6 +103,14 @@ fn AppDetails(
     view! {
         <h1>{row.app_name.clone()}</h1>
         <p class="lead">{format!("From {}. {}", row.partner_name, row.state.label())}</p>
+        // #16: until the app confirms it erased the school's data.
+        {row.erasure_unconfirmed_days.map(|days| view! {
+            <p class="erasure-pending">
+                <strong>{gatehouse_model::erasure_status(Some(days))}</strong>
+                ". Access ended; the app has not yet confirmed that it erased your school's data. \
+                 Its partner is reminded after 7 and 14 days."
+            </p>
+        })}
         <p class="action-message" role="status" hidden=move || message.read().is_none()>{move || message.get()}</p>
         {move || unclaimed().map(|error| view! { <ProblemAlert error /> })}
         <AdminOnlyNote />

@@ -36,6 +36,7 @@ pub mod authority_verifications;
 pub mod cancel_invitation;
 pub mod cancel_revocation;
 pub mod cases;
+pub mod confirm_erasure;
 pub mod create_app_key;
 pub mod create_session;
 mod data_pages;
@@ -150,6 +151,7 @@ pub(crate) fn with_handler<V: HandlerVisitor>(op: Op, visitor: V) -> V::Output {
         Op::InviteSchoolByApi => visitor.visit(invite_school_by_api::handle),
         Op::ListAppSchools => visitor.visit(list_app_schools::handle),
         Op::GetSchoolStatus => visitor.visit(get_school_status::handle),
+        Op::ConfirmErasure => visitor.visit(confirm_erasure::handle),
         Op::ListStudents => visitor.visit(list_students::handle),
         Op::GetStudent => visitor.visit(get_student::handle),
         Op::ListStaff => visitor.visit(list_staff::handle),

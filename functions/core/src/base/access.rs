@@ -200,6 +200,8 @@ pub const PEOPLE: &str = "PEOPLE#*";
 pub const PEOPLE_CHANGES: &str = "PEOPLECHG#*";
 pub const RATE: &str = "RATE#*";
 pub const REMINDERS_DUE: &str = "SCHEDULE#reminders";
+/// #16: revoked links whose erasure is not confirmed yet.
+pub const ERASURES_DUE: &str = "SCHEDULE#erasures";
 pub const REVOCATIONS_DUE: &str = "SCHEDULE#revocations";
 pub const SCHOOL: &str = "SCHOOL#*";
 pub const SCHOOL_LOGIN: &str = "SCHOOLLOGIN#*";
@@ -236,6 +238,7 @@ pub const PARTITIONS: &[&str] = &[
     CASE_QUEUE_CLOSED,
     DIRECTORY,
     DIRECTORY_TERM,
+    ERASURES_DUE,
     HELD,
     IDEMPOTENCY,
     INSTALL_SLOTS,
@@ -291,9 +294,9 @@ pub fn needs(function: &str) -> Option<Needs> {
         "list_school_apps" => const { Needs { table: &[get(&[SCHOOL_SESSION]), query(&[SCHOOL])], ..Needs::NONE } },
         "get_school_app" => const { Needs { table: &[get(&[SCHOOL_SESSION, APP, PARTNER]), query(&[LOG])], ..Needs::NONE } },
         "update_school_app_settings" => const { Needs { table: &[get(&[SCHOOL_SESSION, APP, PARTNER]), query(&[LOG]), put(&[APP, LOG, SCHOOL])], email: true, events: true, outbox: true } },
-        "school_revoke_access" => const { Needs { table: &[ get(&[SCHOOL_SESSION, APP, PARTNER]), query(&[LOG]), put(&[APP, LOG, SCHOOL, REVOCATIONS_DUE]), delete(&[REVOCATIONS_DUE]), ], email: true, events: true, outbox: true } },
+        "school_revoke_access" => const { Needs { table: &[ get(&[SCHOOL_SESSION, APP, PARTNER]), query(&[LOG]), put(&[APP, LOG, SCHOOL, REVOCATIONS_DUE, ERASURES_DUE]), delete(&[REVOCATIONS_DUE]), ], email: true, events: true, outbox: true } },
         "school_cancel_revocation" => const { Needs { table: &[ get(&[SCHOOL_SESSION, APP, PARTNER]), query(&[LOG]), put(&[APP, LOG, SCHOOL]), delete(&[REVOCATIONS_DUE]), ], email: true, events: true, outbox: true } },
-        "school_authorise_app" => const { Needs { table: &[ get(&[SCHOOL_SESSION, APP, PARTNER]), query(&[LOG]), put(&[APP, LOG, SCHOOL, REMINDERS_DUE]), delete(&[INVITE, REMINDERS_DUE]), ], email: true, events: true, outbox: true } },
+        "school_authorise_app" => const { Needs { table: &[ get(&[SCHOOL_SESSION, APP, PARTNER]), query(&[LOG]), put(&[APP, LOG, SCHOOL, REMINDERS_DUE]), delete(&[INVITE, REMINDERS_DUE, ERASURES_DUE]), ], email: true, events: true, outbox: true } },
         "search_school_people" => const { Needs { table: &[get(&[SCHOOL_SESSION, APP, PARTNER]), query(&[PEOPLE, SELECTION])], ..Needs::NONE } },
         "set_person_choice" => const { Needs { table: &[ get(&[SCHOOL_SESSION, APP, PARTNER, PEOPLE]), query(&[PEOPLE, SELECTION]), put(&[SELECTION, APP, LOG, SCHOOL]), ], email: true, events: true, outbox: true } },
         "download_school_receipt" => const { Needs { table: &[get(&[SCHOOL_SESSION, APP, PARTNER]), query(&[LOG])], ..Needs::NONE } },
@@ -311,12 +314,12 @@ pub fn needs(function: &str) -> Option<Needs> {
         "list_partner_schools" => const { Needs { table: &[get(&[SESSION, PARTNER]), query(&[USAGE, VIEW_CHANGES]), query_gsi1(&[SCHOOL_VIEWS])], ..Needs::NONE } },
         "export_partner_schools" => const { Needs { table: &[get(&[SESSION, PARTNER]), query(&[USAGE, VIEW_CHANGES]), query_gsi1(&[SCHOOL_VIEWS])], ..Needs::NONE } },
         "get_partner_school" => const { Needs { table: &[get(&[SESSION, APP, PARTNER, USAGE, SUPPRESSION]), query(&[LOG])], ..Needs::NONE } },
-        "revoke_school_access" => const { Needs { table: &[ get(&[SESSION, APP, PARTNER, USAGE]), query(&[LOG]), put(&[APP, LOG, REVOCATIONS_DUE, SCHOOL]), delete(&[REVOCATIONS_DUE]), ], email: true, events: true, outbox: true } },
+        "revoke_school_access" => const { Needs { table: &[ get(&[SESSION, APP, PARTNER, USAGE]), query(&[LOG]), put(&[APP, LOG, REVOCATIONS_DUE, SCHOOL, ERASURES_DUE]), delete(&[REVOCATIONS_DUE]), ], email: true, events: true, outbox: true } },
         "cancel_revocation" => const { Needs { table: &[ get(&[SESSION, APP, PARTNER, USAGE]), query(&[LOG]), put(&[APP, LOG, SCHOOL]), delete(&[REVOCATIONS_DUE]), ], email: true, events: true, outbox: true } },
         "set_school_priority" => const { Needs { table: &[get(&[SESSION, APP, PARTNER]), query(&[LOG]), put(&[APP, LOG, SCHOOL])], email: true, events: true, outbox: true } },
         "cancel_invitation" => const { Needs { table: &[ get(&[SESSION, APP, PARTNER]), query(&[LOG]), put(&[APP, LOG, SCHOOL]), delete(&[INVITE, REMINDERS_DUE]), ], email: true, events: true, outbox: true } },
         "resend_invitation" => const { Needs { table: &[ get(&[IDEMPOTENCY, SESSION, APP, PARTNER, USER]), query(&[LOG, PARTNER]), put(&[IDEMPOTENCY, APP, LOG, INVITE, SCHOOL]), delete(&[IDEMPOTENCY, INVITE]), ], email: true, events: true, outbox: true } },
-        "reinvite_school" => const { Needs { table: &[ get(&[IDEMPOTENCY, SESSION, APP, PARTNER, USER]), query(&[LOG, PARTNER]), put(&[IDEMPOTENCY, APP, LOG, INVITE, SCHOOL, REMINDERS_DUE]), delete(&[IDEMPOTENCY, INVITE]), ], email: true, events: true, outbox: true } },
+        "reinvite_school" => const { Needs { table: &[ get(&[IDEMPOTENCY, SESSION, APP, PARTNER, USER]), query(&[LOG, PARTNER]), put(&[IDEMPOTENCY, APP, LOG, INVITE, SCHOOL, REMINDERS_DUE]), delete(&[IDEMPOTENCY, INVITE, ERASURES_DUE]), ], email: true, events: true, outbox: true } },
         "get_permission_set" => const { Needs { table: &[get(&[SESSION, PARTNER]), query_gsi1(&[SCHOOL_VIEWS])], ..Needs::NONE } },
         "update_permission_set" => const { Needs { table: &[ get(&[SESSION, PARTNER]), query_gsi1(&[SCHOOL_VIEWS]), put(&[PARTNER, APP, LOG, INVITE, SCHOOL]), delete(&[INVITE]), ], email: true, events: true, outbox: true } },
         "list_team" => const { Needs { table: &[get(&[SESSION]), query(&[PARTNER, SUPPRESSION])], ..Needs::NONE } },
@@ -329,12 +332,14 @@ pub fn needs(function: &str) -> Option<Needs> {
         "list_authority_verifications" => const { Needs { table: &[get(&[OPS_SESSION]), query(&[VERIFICATIONS_DUE])], ..Needs::NONE } },
         "decide_authority_verification" => const { Needs { table: &[ get(&[OPS_SESSION, APP, PARTNER, SCHOOL_USER]), query(&[LOG, VERIFICATIONS_DUE, SCHOOL_USER]), put(&[APP, LOG, SCHOOL, SCHOOL_USER, SCHOOL_TEAM, REMINDERS_DUE]), delete(&[VERIFICATIONS_DUE, REMINDERS_DUE, SCHOOL_SESSION, SCHOOL_USER]), ], email: true, events: true, outbox: true } },
         "search_directory" => const { Needs { table: &[get(&[SESSION]), query(&[DIRECTORY_TERM])], ..Needs::NONE } },
-        "invite_school" => const { Needs { table: &[ get(&[SESSION, DIRECTORY, APP, PARTNER, USER]), query(&[LOG, PARTNER]), put(&[APP, LOG, INVITE, SCHOOL, REMINDERS_DUE]), delete(&[INVITE]), ], email: true, events: true, outbox: true } },
+        "invite_school" => const { Needs { table: &[ get(&[SESSION, DIRECTORY, APP, PARTNER, USER]), query(&[LOG, PARTNER]), put(&[APP, LOG, INVITE, SCHOOL, REMINDERS_DUE]), delete(&[INVITE, ERASURES_DUE]), ], email: true, events: true, outbox: true } },
         "list_app_keys" => const { Needs { table: &[get(&[SESSION]), query(&[PARTNER])], ..Needs::NONE } },
         "create_app_key" => const { Needs { table: &[get(&[SESSION]), put(&[APP_KEY, PARTNER])], email: true, events: true, outbox: true } },
         "revoke_app_key" => const { Needs { table: &[get(&[SESSION, PARTNER]), query(&[PARTNER]), put(&[PARTNER]), delete(&[APP_KEY])], email: true, events: true, outbox: true } },
-        "invite_school_by_api" => const { Needs { table: &[ get(&[IDEMPOTENCY, APP_KEY, DIRECTORY, APP, PARTNER, USER]), query(&[LOG, PARTNER]), put(&[IDEMPOTENCY, APP, LOG, INVITE, SCHOOL, REMINDERS_DUE]), delete(&[IDEMPOTENCY, INVITE]), ], email: true, events: true, outbox: true } },
+        "invite_school_by_api" => const { Needs { table: &[ get(&[IDEMPOTENCY, APP_KEY, DIRECTORY, APP, PARTNER, USER]), query(&[LOG, PARTNER]), put(&[IDEMPOTENCY, APP, LOG, INVITE, SCHOOL, REMINDERS_DUE]), delete(&[IDEMPOTENCY, INVITE, ERASURES_DUE]), ], email: true, events: true, outbox: true } },
         "list_app_schools" => const { Needs { table: &[get(&[APP_KEY, PARTNER]), query_gsi1(&[SCHOOL_VIEWS])], ..Needs::NONE } },
+        // #16: a scheduled revocation whose date came is recorded first, as the daily job would.
+        "confirm_erasure" => const { Needs { table: &[ get(&[APP_KEY, PARTNER, APP]), query(&[LOG]), put(&[APP, LOG, SCHOOL, ERASURES_DUE]), delete(&[ERASURES_DUE, REVOCATIONS_DUE]), ], email: true, events: true, outbox: true } },
         "get_school_status" => const { Needs { table: &[get(&[APP_KEY, PARTNER, APP, USAGE])], ..Needs::NONE } },
         "list_students" => const { Needs { table: &[ get(&[APP_KEY, PARTNER, APP, SCHOOL, PEOPLE]), query(&[PEOPLE, SELECTION]), query_gsi1(&[PEOPLE_CHANGES, SELECTION_CHANGES]), put(&[SHARED]), update(&[USAGE]), ], ..Needs::NONE } },
         "get_student" => const { Needs { table: &[ get(&[APP_KEY, PARTNER, APP, SCHOOL, PEOPLE]), query(&[PEOPLE, SELECTION]), put(&[SHARED]), update(&[USAGE]), ], ..Needs::NONE } },
@@ -353,7 +358,7 @@ pub fn needs(function: &str) -> Option<Needs> {
         "get_ops_held_extract" => const { Needs { table: &[get(&[OPS_SESSION, SCHOOL, PEOPLE]), query(&[HELD, PEOPLE])], ..Needs::NONE } },
         "release_ops_held_extract" => const { Needs { table: &[ get(&[OPS_SESSION, SCHOOL, PEOPLE, APP]), query(&[SCHOOL, PEOPLE, HELD]), put(&[PEOPLE, SCHOOL, HELD, APP]), batch_put(&[PEOPLE]), update(&[SCHOOL]), delete(&[HELD]), ], email: true, events: true, outbox: true } },
         "reject_ops_held_extract" => const { Needs { table: &[ get(&[OPS_SESSION, SCHOOL, PEOPLE, APP]), query(&[SCHOOL, PEOPLE, HELD]), put(&[PEOPLE, SCHOOL, HELD, APP]), update(&[SCHOOL]), delete(&[HELD]), ], email: true, events: true, outbox: true } },
-        "apply_revocations" => const { Needs { table: &[ get(&[APP, PARTNER]), query(&[REVOCATIONS_DUE, LOG]), put(&[APP, LOG, SCHOOL]), delete(&[REVOCATIONS_DUE]), ], email: true, events: true, outbox: true } },
+        "apply_revocations" => const { Needs { table: &[ get(&[APP, PARTNER]), query(&[REVOCATIONS_DUE, LOG]), put(&[APP, LOG, SCHOOL, ERASURES_DUE]), delete(&[REVOCATIONS_DUE]), ], email: true, events: true, outbox: true } },
         "list_partner_cases" => const { Needs { table: &[get(&[SESSION]), query_gsi1(&[PARTNER_CASES])], ..Needs::NONE } },
         "open_case" => const { Needs { table: &[ get(&[IDEMPOTENCY, SESSION, APP, CASE_COUNTER]), query(&[CASE]), put(&[IDEMPOTENCY, CASE, CASE_QUEUE, APP, CASE_COUNTER]), update(&[CASE_COUNTER]), delete(&[IDEMPOTENCY]), ], email: true, events: true, outbox: true } },
         "get_partner_case" => const { Needs { table: &[get(&[SESSION]), query(&[CASE])], ..Needs::NONE } },
@@ -364,7 +369,7 @@ pub fn needs(function: &str) -> Option<Needs> {
         "archive_cases" => const { Needs { table: &[ get(&[CASE]), query(&[CASE_QUEUE_CLOSED]), put(&[CASE, CASE_QUEUE_ARCHIVED]), delete(&[CASE_QUEUE_CLOSED]), ], ..Needs::NONE } },
         "deliver_outbox" => const { Needs { table: &[], email: true, events: true, outbox: true } },
         "mark_inactive_schools" => const { Needs { table: &[get(&[APP]), query(&[SCHOOL]), query_gsi1(&[AGENTS_BY_ACTIVITY]), put(&[SCHOOL, APP])], email: true, events: true, outbox: true } },
-        "list_partners" => const { Needs { table: &[get(&[OPS_SESSION]), query(&[PARTNER_LISTINGS, SUPPRESSION])], ..Needs::NONE } },
+        "list_partners" => const { Needs { table: &[get(&[OPS_SESSION]), query(&[PARTNER_LISTINGS, SUPPRESSION, ERASURES_DUE])], ..Needs::NONE } },
         "audit_authorisation_logs" => const { Needs { table: &[get(&[OPS_SESSION]), query(&[PARTNER_LISTINGS, APP, LOG])], ..Needs::NONE } },
         "create_partner" => const { Needs { table: &[ get(&[OPS_SESSION, PARTNER_LISTINGS, PARTNER, USER]), put(&[PARTNER_LISTINGS, PARTNER, USER]), ], email: true, events: true, outbox: true } },
         "import_directory" => const { Needs { table: &[ get(&[OPS_SESSION, DIRECTORY]), put(&[DIRECTORY, DIRECTORY_TERM]), delete(&[DIRECTORY, DIRECTORY_TERM]), ], email: true, events: true, outbox: true } },
@@ -394,6 +399,8 @@ pub fn needs(function: &str) -> Option<Needs> {
         "record_email_feedback" => const { Needs { table: &[put(&[SUPPRESSION])], ..Needs::NONE } },
         "send_sign_in_links" => const { Needs { table: &[ get(&[SIGN_IN, USER, SCHOOL_USER, OPS_USER]), put(&[OPS_USER, LOGIN, SCHOOL_LOGIN, OPS_LOGIN]), delete(&[SIGN_IN]), ], email: true, ..Needs::NONE } },
         "send_reminders" => const { Needs { table: &[ get(&[APP, PARTNER]), query(&[REMINDERS_DUE]), put(&[APP, LOG, INVITE, SCHOOL]), delete(&[REMINDERS_DUE, INVITE]), ], email: true, ..Needs::NONE } },
+        // #16: erasure reminders, emailed through the outbox.
+        "send_erasure_reminders" => const { Needs { table: &[ get(&[APP]), query(&[ERASURES_DUE]), put(&[APP, LOG, SCHOOL]), delete(&[ERASURES_DUE]), ], email: true, events: true, outbox: true } },
         _ => return None,
     })
 }

@@ -140,6 +140,8 @@ pub enum Key<'a> {
     AppKeySummary(&'a PartnerId, &'a AppId, &'a str),
     /// A pending invitation the reminder job visits.
     ReminderDue(&'a AppId, &'a SchoolId),
+    /// #16: a revoked link whose erasure the app has not confirmed yet.
+    ErasureDue(&'a AppId, &'a SchoolId),
     DirectorySchool(&'a SchoolUrn),
     /// The shape version of a local data directory's store.
     LocalDataVersion,
@@ -237,6 +239,7 @@ impl Key<'_> {
             Key::AppKey(hash) => format!("APPKEY#{}", hash.as_str()),
             Key::AppKeySummary(partner, ..) => format!("PARTNER#{partner}"),
             Key::ReminderDue(..) => REMINDERS_DUE.to_owned(),
+            Key::ErasureDue(..) => ERASURES_DUE.to_owned(),
             Key::DirectorySchool(urn) => format!("DIRECTORY#{}", urn.as_str()),
             Key::LocalDataVersion => "META#local".to_owned(),
             Key::DirectoryTerm(term, _) => directory_term_partition(term),
@@ -288,7 +291,7 @@ impl Key<'_> {
             Key::RevocationDue(date, app, school) => format!("{date}#{app}#{school}"),
             Key::AppKey(_) => "APPKEY".to_owned(),
             Key::AppKeySummary(_, app, key_id) => format!("{}{key_id}", app_key_prefix(app)),
-            Key::ReminderDue(app, school) => format!("{app}#{school}"),
+            Key::ReminderDue(app, school) | Key::ErasureDue(app, school) => format!("{app}#{school}"),
             Key::DirectorySchool(_) => PROFILE.to_owned(),
             Key::LocalDataVersion => "VERSION".to_owned(),
             Key::DirectoryTerm(term, urn) => format!("{term}#{}", urn.as_str()),
@@ -340,6 +343,10 @@ pub const REVOCATIONS_DUE: &str = "SCHEDULE#revocations";
 /// The one partition of pending invitations, kept in step with the links by
 /// `links::commit`; read by the reminder job twice a week.
 pub const REMINDERS_DUE: &str = "SCHEDULE#reminders";
+/// #16: the one partition of revoked links whose erasure the app has not
+/// confirmed, kept in step with the links by `links::commit`; read by the
+/// erasure reminder job daily and by the operations console.
+pub const ERASURES_DUE: &str = "SCHEDULE#erasures";
 
 /// The one partition of authorisers waiting for verification: small (an
 /// entry lives only until operations decide) and read whole by the console.
@@ -602,6 +609,7 @@ mod tests {
                 "SCHEDULE#revocations",
                 "2026-12-01#a1#3280001",
             ),
+            (Key::ErasureDue(&app, &school), "SCHEDULE#erasures", "a1#3280001"),
             (
                 Key::RateWindow { scope: RateScope::SignInIp, subject: "ab12", window_start: 900 },
                 "RATE#signin-ip#ab12",

@@ -25,6 +25,10 @@ pub enum Refusal {
     ExtractInProgress,
     /// The school has a held extract waiting for release or rejection.
     NoHeldExtract,
+    /// An erasure confirmation for a school that still authorises the app (#16).
+    NotRevoked,
+    /// A second erasure confirmation that differs from the first (#16).
+    ErasureAlreadyConfirmed,
 }
 
 impl Refusal {
@@ -41,6 +45,8 @@ impl Refusal {
             Refusal::SyncTokenExpired => "sync_token_expired",
             Refusal::ExtractInProgress => "extract_in_progress",
             Refusal::NoHeldExtract => "no_held_extract",
+            Refusal::NotRevoked => "not_revoked",
+            Refusal::ErasureAlreadyConfirmed => "erasure_already_confirmed",
         }
     }
 
@@ -74,6 +80,10 @@ impl Refusal {
                 "another extract for this school is being applied; push again in a minute".into()
             }
             Refusal::NoHeldExtract => "this school has no held extract".into(),
+            Refusal::NotRevoked => "this school still authorises your app; confirm erasure once access ends".into(),
+            Refusal::ErasureAlreadyConfirmed => "erasure was already confirmed for this revocation with different \
+                details; the first confirmation is final (send the same one again to read it back)"
+                .into(),
         }
     }
 }

@@ -25,6 +25,8 @@ async fn run_job(gatehouse: &Gatehouse, name: &str) -> Result<Value> {
         "mark_inactive_schools" => {
             serde_json::to_value(crate::data::ingestion::mark_inactive_schools(gatehouse).await?)
         }
+        // #16: erasure not yet confirmed, 7 and 14 days after access ended.
+        "send_erasure_reminders" => serde_json::to_value(crate::school::erasure::remind_due(gatehouse).await?),
         "deliver_outbox" => Ok(serde_json::json!({ "sent": crate::store::outbox::deliver(gatehouse).await? })),
         _ => return Err(Error::NotFound("job")),
     };
@@ -43,6 +45,8 @@ pub fn slot(name: &str, now: DateTime<Utc>) -> Option<String> {
     match name {
         // Daily, just after midnight UK time.
         "apply_revocations" | "archive_cases" | "mark_inactive_schools" => Some(uk_date(now).to_string()),
+        // #16: daily, its own arm so other daily jobs merge beside it.
+        "send_erasure_reminders" => Some(uk_date(now).to_string()),
         // Tuesdays and Thursdays at 15:00 in London.
         "send_reminders" => {
             let today = uk_date(now);

@@ -54,6 +54,11 @@ pub async fn list(gatehouse: &Gatehouse) -> Result<PartnerList> {
     // The suppression list read once for every admin shown (#15).
     let paired = crate::store::suppression::paired(gatehouse, listings, |listing| &listing.admin_email).await?;
     let mut partners: Vec<PartnerSummary> = paired.into_iter().map(|(listing, bounce)| wire(listing, bounce)).collect();
+    // #16: each partner's overdue erasure confirmations, from one read of the list.
+    let overdue = crate::store::erasures::overdue_by_partner(gatehouse).await?;
+    for partner in &mut partners {
+        partner.erasure_overdue = overdue.get(&partner.partner_id).copied().unwrap_or(0);
+    }
     partners.sort_by_key(|partner| partner.name.to_lowercase());
     Ok(PartnerList { partners })
 }
@@ -76,6 +81,7 @@ fn wire(listing: PartnerListingRecord, admin_email_bounce: Option<EmailBounce>) 
         admin_email_bounce,
         created_at: listing.created_at.map(|at| at.to_rfc3339_opts(SecondsFormat::Secs, true)),
         created_by: listing.created_by,
+        erasure_overdue: 0,
     }
 }
 

@@ -343,6 +343,8 @@ impl ListRow {
             row.revoke_pending = pending.map(|on| on.to_string());
             from.revoke_pending = pending;
         }
+        // #16: days since access ended, while erasure is unconfirmed.
+        row.erasure_unconfirmed_days = crate::store::erasures::unconfirmed_days(&self.link, how.clock.today);
     }
 }
 
@@ -471,6 +473,7 @@ pub fn row_of(link: &SchoolLinkRecord, requested: &ScopeSet, now: DateTime<Utc>)
         last_reminded: link.last_reminded_on.map(|on| on.to_string()),
         revoked_on: link.revoked_on.map(|on| on.to_string()),
         revoked_by: link.revoked_by.clone(),
+        erasure_unconfirmed_days: None,
     };
     derive(&mut row, link, requested, &ListClock::at(now));
     row
@@ -484,6 +487,7 @@ fn derive(row: &mut SchoolRow, link: &SchoolLinkRecord, requested: &ScopeSet, cl
     row.cache_age_days = link.last_extract_at.map(|at| (clock.now - at).num_days().max(0) as u32);
     row.revoke_pending = link.revoke_on.filter(|on| *on > clock.today).map(|on| on.to_string());
     row.reauthorisation_needed = needs_reauthorisation(requested, link);
+    row.erasure_unconfirmed_days = crate::store::erasures::unconfirmed_days(link, clock.today);
 }
 
 #[cfg(test)]

@@ -3,6 +3,7 @@
 //! reminder jobs on a school's links. Uses the rooms below it, up to `data`.
 
 pub mod authorisation;
+pub mod erasure;
 pub mod onboarding;
 pub mod portal;
 pub mod portal_data;

@@ -61,6 +61,9 @@ fn row_of(entry: SchoolAppEntry, today: NaiveDate) -> SchoolAppRow {
         revoke_on: date(entry.revoke_on),
         revoked_on: date(revoked_on),
         invited_on: date(entry.invited_on),
+        // #16: counted from when access ended, as the row says it.
+        erasure_unconfirmed_days: if ended { revoked_on } else { entry.erasure_owed_since }
+            .map(|since| crate::store::erasures::days_between(since, today)),
     }
 }
 

@@ -4,14 +4,15 @@
 //! link to Revoked, logs it and removes the queue entry in one transaction,
 //! so a second run the same day finds nothing to do and logs nothing.
 
+use chrono::NaiveDate;
 use gatehouse_model::{LogEvent, SchoolView};
 
 use crate::base::calendar::uk_date;
 use crate::base::keys::{Key, REVOCATIONS_DUE};
 use crate::base::ports::{Condition, Index, Query, query_all};
-use crate::store::links::{LoadedLink, commit};
+use crate::store::links::{Change, LoadedLink, commit};
 use crate::store::records::{RevocationDueRecord, SchoolLinkRecord, from_item};
-use crate::store::transitions::revoked;
+use crate::store::transitions::{EndedBy, revoked};
 use crate::{Error, Gatehouse, Result, store::outbox};
 
 /// Who the log names when the job applies a revocation.
@@ -26,6 +27,16 @@ pub struct RevocationRun {
     pub not_yet_due: u32,
     /// Queue entries no longer matching their link (cancelled or rescheduled), removed.
     pub stale: u32,
+}
+
+/// The change that applies a link's scheduled revocation on `today` (on or
+/// after its date): the daily job's, and the erasure confirmation's when it
+/// comes before the job (#16). Access ended on the scheduled date.
+pub(crate) fn scheduled_revocation(link: &SchoolLinkRecord, today: NaiveDate) -> Change {
+    let scheduled_by = link.revoke_requested_by.clone().unwrap_or_else(|| "the partner".to_owned());
+    let on = link.revoke_on.filter(|on| *on <= today).unwrap_or(today);
+    let detail = format!("Access ended on {on}, as scheduled by {scheduled_by}");
+    revoked(link, on, &scheduled_by, EndedBy::Date).log(LogEvent::Revoked, detail).with_receipts(None)
 }
 
 pub async fn apply_due(gatehouse: &Gatehouse) -> Result<RevocationRun> {
@@ -45,9 +56,7 @@ pub async fn apply_due(gatehouse: &Gatehouse) -> Result<RevocationRun> {
         };
         match link {
             Some((link, version)) if link.view == SchoolView::Active && link.revoke_on == Some(due.revoke_on) => {
-                let scheduled_by = link.revoke_requested_by.clone().unwrap_or_else(|| "the partner".to_owned());
-                let detail = format!("Access ended on {}, as scheduled by {scheduled_by}", due.revoke_on);
-                let change = revoked(&link, today, &scheduled_by).log(LogEvent::Revoked, detail).with_receipts(None);
+                let change = scheduled_revocation(&link, today);
                 let loaded = LoadedLink { link, version };
                 match commit(gatehouse, &loaded, change, JOB_ACTOR).await {
                     Ok(_) => {

@@ -46,6 +46,9 @@ pub struct SchoolAppEntry {
     pub revoked_on: Option<NaiveDate>,
     #[serde(default)]
     pub invited_on: Option<NaiveDate>,
+    /// #16: when access ended, while the app has not confirmed erasure.
+    #[serde(default)]
+    pub erasure_owed_since: Option<NaiveDate>,
 }
 
 /// Where a link stands, in the school's words.
@@ -90,6 +93,7 @@ pub fn entry_of(link: &SchoolLinkRecord) -> SchoolAppEntry {
         revoke_on: link.revoke_on,
         revoked_on: link.revoked_on,
         invited_on: link.invited_on,
+        erasure_owed_since: crate::store::erasures::owed(link),
     }
 }
 

@@ -314,3 +314,23 @@ pub fn agent_key_rotated(
         "rendering agent key email",
     )
 }
+
+// #16: the partner is reminded of an erasure its app has not confirmed.
+email_templates!(pub ErasureReminderMail, "erasure_reminder.txt", "erasure_reminder.html" {
+    pub partner_name: &'a str,
+    pub school_name: &'a str,
+    pub app_name: &'a str,
+    pub revoked_on: &'a str,
+    pub days: u32,
+    pub api_url: &'a str,
+    pub link: &'a str,
+});
+
+/// #16: erasure not yet confirmed, `days` after access ended.
+pub fn erasure_reminder(to: EmailAddress, mail: &ErasureReminderMail<'_>) -> Result<Email, Error> {
+    mail.email(
+        to,
+        format!("Reminder: confirm {} erased {}'s data", mail.app_name, mail.school_name),
+        "rendering an erasure reminder",
+    )
+}

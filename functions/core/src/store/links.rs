@@ -156,6 +156,9 @@ pub async fn prepare(
         }
         _ => {}
     }
+    // #16: keep the erasure list in step with the link.
+    let before = (from.version != 0).then_some(&from.link);
+    writes.extend(crate::store::erasures::list_writes(before, &link));
     // The school's copy of the link: its dashboard row (S3), and the pointer
     // by which the agent's facts reach every link of the school.
     writes.push(dashboard_entry(&link));
@@ -178,7 +181,10 @@ pub async fn prepare(
             writes.push(outbox::email(email, now)?);
         }
     }
-    for (kind, facts) in change.events {
+    for (kind, mut facts) in change.events {
+        if kind == EventKind::AuthorisationRevoked {
+            crate::store::erasures::revocation_facts(&mut facts, &link, now, &gatehouse.settings.public_url);
+        }
         let event = domain_events::new(kind, &link.app_id, &link.school_id, now, facts)?;
         writes.push(outbox::event(event, now)?);
     }

@@ -7,6 +7,7 @@ pub mod authorisation_log;
 pub mod dashboard;
 pub mod domain_events;
 pub(crate) mod emails;
+pub mod erasures;
 pub mod idempotency;
 pub mod link_loading;
 pub mod links;

@@ -30,6 +30,7 @@ pub fn has_receipt(event: LogEvent) -> bool {
             | LogEvent::RevokeScheduled
             | LogEvent::RevokeCancelled
             | LogEvent::Revoked
+            | LogEvent::ErasureConfirmed
     )
 }
 

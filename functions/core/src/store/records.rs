@@ -240,6 +240,15 @@ pub struct SchoolLinkRecord {
     /// it waits for the school's admins or for verification (#12).
     #[serde(default)]
     pub pending_grant: Option<PendingGrant>,
+    /// #16: the app's confirmation that it erased the school's data after
+    /// the revocation of `revoked_on`; one for an earlier revocation no
+    /// longer counts.
+    #[serde(default)]
+    pub erasure: Option<ErasureRecord>,
+    /// #16: the day-marks (7, 14) the partner was reminded of an
+    /// unconfirmed erasure for, since the last revocation.
+    #[serde(default)]
+    pub erasure_reminded: Vec<u32>,
 }
 
 impl SchoolLinkRecord {
@@ -286,6 +295,8 @@ impl SchoolLinkRecord {
             partner_name: None,
             authorised_by: None,
             pending_grant: None,
+            erasure: None,
+            erasure_reminded: Vec::new(),
         }
     }
 
@@ -393,6 +404,29 @@ pub struct RevocationDueRecord {
     pub app_id: AppId,
     pub school_id: SchoolId,
     pub revoke_on: NaiveDate,
+}
+
+/// #16: what an app confirmed it erased after access to a school ended.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ErasureRecord {
+    /// The revocation it answers (`SchoolLinkRecord::revoked_on`).
+    pub revoked_on: NaiveDate,
+    pub erased_at: DateTime<Utc>,
+    pub records: bool,
+    /// `None`: the app kept no backups of the school's data.
+    pub backups_erased_by: Option<NaiveDate>,
+    pub note: Option<String>,
+    pub confirmed_at: DateTime<Utc>,
+    pub log_seq: u32,
+}
+
+/// #16: a revoked link on the erasure list, until the app confirms.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ErasureDueRecord {
+    pub app_id: AppId,
+    pub school_id: SchoolId,
+    pub partner_id: PartnerId,
+    pub revoked_on: NaiveDate,
 }
 
 /// A pending invitation on the reminder job's list.

@@ -40,12 +40,38 @@ impl Actor<'_> {
         }
     }
 
+    fn ended_by(&self) -> EndedBy {
+        match self {
+            Actor::Partner { .. } => EndedBy::Partner,
+            Actor::School { .. } => EndedBy::School,
+        }
+    }
+
     /// The log's words for a school user; the partner's own entries name
     /// them in the actor column alone.
     fn by(&self) -> Option<String> {
         match self {
             Actor::Partner { .. } => None,
             Actor::School { approver, .. } => Some(format!("{approver} (school)")),
+        }
+    }
+}
+
+/// #16: who ended access, as the `authorisation.revoked` event says it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EndedBy {
+    School,
+    Partner,
+    /// A revocation scheduled for a date, applied when the date came.
+    Date,
+}
+
+impl EndedBy {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EndedBy::School => "school",
+            EndedBy::Partner => "partner",
+            EndedBy::Date => "date",
         }
     }
 }
@@ -82,7 +108,8 @@ pub fn revoke(
     if on == today {
         let by = actor.by().map(|by| format!(" by {by}")).unwrap_or_default();
         let detail = format!("Access revoked{by}.{reason} Now: no data is shared");
-        return Revocation::Now(revoked(link, today, actor.revoked_by()).log(LogEvent::Revoked, detail));
+        let change = revoked(link, today, actor.revoked_by(), actor.ended_by());
+        return Revocation::Now(change.log(LogEvent::Revoked, detail));
     }
     if link.revoke_on == Some(on) {
         return Revocation::AlreadyScheduled;
@@ -133,7 +160,7 @@ pub(crate) fn revocation_no_longer_due(link: &SchoolLinkRecord) -> Option<Transa
 
 /// Ends access now: the link moves to Revoked and the school must authorise
 /// again. Used by the action (date = today) and the daily job.
-pub(crate) fn revoked(link: &SchoolLinkRecord, today: NaiveDate, by: &str) -> Change {
+pub(crate) fn revoked(link: &SchoolLinkRecord, today: NaiveDate, by: &str, ended_by: EndedBy) -> Change {
     let mut next = link.clone();
     next.view = SchoolView::Revoked;
     next.revoked_on = Some(today);
@@ -145,7 +172,10 @@ pub(crate) fn revoked(link: &SchoolLinkRecord, today: NaiveDate, by: &str) -> Ch
     next.reauthorisation_answered_for = None;
     next.pending_grant = None;
     next.priority = false;
-    let facts = json!({ "revoked_on": today.to_string() });
+    // #16: a new revocation owes a new erasure confirmation.
+    next.erasure = None;
+    next.erasure_reminded.clear();
+    let facts = json!({ "revoked_on": today.to_string(), "revoked_by": ended_by.as_str() });
     let mut change = Change::new(next).event(EventKind::AuthorisationRevoked, facts);
     if let Some(write) = dequeue_verification(link) {
         change = change.also(write);
