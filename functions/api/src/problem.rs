@@ -50,6 +50,7 @@ fn refusal_code(refusal: Refusal) -> Code {
         Refusal::InvalidCursor => Code::InvalidCursor,
         Refusal::SyncTokenExpired => Code::SyncTokenExpired,
         Refusal::NoHeldExtract => Code::NoHeldExtract,
+        Refusal::NoAuthorisedApp => Code::NoAuthorisedApp,
     }
 }
 
@@ -188,6 +189,7 @@ mod tests {
             Refusal::SyncTokenExpired,
             Refusal::ExtractInProgress,
             Refusal::NoHeldExtract,
+            Refusal::NoAuthorisedApp,
         ];
         for refusal in refusals {
             assert_eq!(super::refusal_code(refusal).as_str(), refusal.code(), "{refusal:?}");

@@ -525,7 +525,7 @@ operations! {
              whether or not it exists. The school's portal gives the full reason";
     PushExtract: Post "/api/agent/v1/extracts", "push_extract", Agent,
         "The MIS agent pushes a full or delta extract of its school (G1)",
-        body Extract, refuses [Invalid, ExtractInProgress],
+        body Extract, refuses [Invalid, ExtractInProgress, NoAuthorisedApp],
         answers ExtractReceipt:
             "Applied (status ok, or warning with the rejected records listed). 202: held by the deletion guard, not \
              applied. 422: every record rejected, nothing applied (status error)";
@@ -722,6 +722,14 @@ pub const JOBS: &[Job] = &[
         summary: "Mark schools whose MIS agent has been silent for more than 7 days Inactive (G1, E1)",
     },
     Job {
+        name: "purge_mis_caches",
+        // 00:50 UTC daily, after the revocations that start the count.
+        schedule: "cron(50 0 * * ? *)",
+        timezone: None,
+        summary: "Delete the MIS data of schools no app has had access to for 30 days, and tell their agents to \
+                  stop (#16, E1)",
+    },
+    Job {
         name: "deliver_outbox",
         // Every request that commits a change sends its own emails and
         // events; this sends what a failed send (SES or EventBridge down)
@@ -760,6 +768,8 @@ pub fn sizing(name: &str) -> Sizing {
         "redeliver_webhook" | "deliver_webhooks" => (None, Some(20)),
         // Daily and twice-weekly jobs: one transaction (and email) per item due.
         "apply_revocations" | "archive_cases" | "mark_inactive_schools" | "send_reminders" => (None, Some(300)),
+        // One Query a school that ever pushed; a purge is a few BatchWriteItems (#16).
+        "purge_mis_caches" => (None, Some(300)),
         // Everything a failed send left, one message at a time.
         "deliver_outbox" => (None, Some(120)),
         _ => (None, None),

@@ -25,6 +25,9 @@ pub enum Refusal {
     ExtractInProgress,
     /// The school has a held extract waiting for release or rejection.
     NoHeldExtract,
+    /// A push for a school whose MIS data was purged because no app had
+    /// access for 30 days, while still none has (#16).
+    NoAuthorisedApp,
 }
 
 impl Refusal {
@@ -41,6 +44,7 @@ impl Refusal {
             Refusal::SyncTokenExpired => "sync_token_expired",
             Refusal::ExtractInProgress => "extract_in_progress",
             Refusal::NoHeldExtract => "no_held_extract",
+            Refusal::NoAuthorisedApp => "no_authorised_app",
         }
     }
 
@@ -74,6 +78,11 @@ impl Refusal {
                 "another extract for this school is being applied; push again in a minute".into()
             }
             Refusal::NoHeldExtract => "this school has no held extract".into(),
+            Refusal::NoAuthorisedApp => format!(
+                "no app has had access to this school for {} days, so Gatehouse deleted its MIS data and stores \
+                 nothing more; stop pushing extracts until the school authorises an app",
+                crate::base::retention::MIS_CACHE_UNUSED_DAYS
+            ),
         }
     }
 }
