@@ -6,7 +6,7 @@
 
 use chrono::Duration;
 use gatehouse_core::base::retention::USAGE_KEPT_DAYS;
-use gatehouse_core::demo::{DEMO_EMAIL, DEMO_SCHOOL_EMAIL};
+use gatehouse_core::demo::{DEMO_EMAIL, DEMO_OPS_EMAIL, DEMO_SCHOOL_EMAIL};
 use gatehouse_core::synthetic;
 use gatehouse_model::Extract;
 use serde_json::{Value, json};
@@ -41,6 +41,14 @@ async fn school_client(app: &TestApp) -> reqwest::Client {
 
 async fn retention(app: &TestApp, school: &reqwest::Client) -> Value {
     app.get_ok(school, "/api/school/feed").await["retention"].clone()
+}
+
+/// The school's line in the operations console's retention list.
+async fn ops_line(app: &TestApp) -> Value {
+    let ops = app.signed_in_portal_client("ops", DEMO_OPS_EMAIL).await;
+    let list = app.get_ok(&ops, "/api/ops/mis-retention").await;
+    let schools = list["schools"].as_array().unwrap();
+    schools.iter().find(|school| school["school_id"] == SCHOOL).cloned().unwrap_or_else(|| panic!("{list}"))
 }
 
 async fn agent_status(app: &TestApp, key: &str) -> Value {
@@ -92,6 +100,7 @@ async fn the_mis_cache_is_purged_30_days_after_the_last_access_ended_and_the_age
     assert_eq!(pending["purge_on"], "2026-12-23", "{pending}");
     assert!(pending["message"].as_str().unwrap().contains("will be deleted on 23 Dec 2026"), "{pending}");
     assert_eq!(agent_status(&app, &key).await["retention"]["stop_pushing"], false);
+    assert_eq!(ops_line(&app).await["purge_on"], "2026-12-23", "ops see the date too");
 
     // Day 29: nothing happens.
     app.clock.advance(Duration::days(29));
@@ -115,6 +124,8 @@ async fn the_mis_cache_is_purged_30_days_after_the_last_access_ended_and_the_age
     let status = agent_status(&app, &key).await;
     assert_eq!((status["retention"]["stop_pushing"].as_bool(), status["persons"].as_u64()), (Some(true), Some(0)));
     assert!(status["held_extract"].is_null());
+    let ops = ops_line(&app).await;
+    assert_eq!((ops["purged_at"].as_str(), ops["purge_on"].as_str()), (done["purged_at"].as_str(), None), "{ops}");
     // Links stay: the partner still sees the school, revoked.
     let partner = app.signed_in_client(DEMO_EMAIL).await;
     assert_eq!(app.get_ok(&partner, &format!("/api/partner/schools/{SCHOOL}")).await["view"], "revoked");

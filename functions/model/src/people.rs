@@ -349,6 +349,26 @@ pub struct MisRetention {
     pub message: String,
 }
 
+/// `GET /api/ops/mis-retention` (#16): every school whose MIS data will be
+/// deleted because no app has access, soonest first, then those deleted,
+/// newest first.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct MisRetentionList {
+    pub schools: Vec<SchoolMisRetention>,
+}
+
+/// One school of [`MisRetentionList`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SchoolMisRetention {
+    pub school_id: String,
+    /// `YYYY-MM-DD`: when the daily job deletes the data.
+    pub purge_on: Option<String>,
+    /// RFC 3339: when it did.
+    pub purged_at: Option<String>,
+}
+
 /// Records a purge of a school's MIS cache deleted, by kind (#16).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

@@ -13,7 +13,7 @@ use crate::{
     ExtractReceipt, ForwardInvitationRequest, Health, HeldExtractChoice, HeldExtractDecision, HeldExtractDiff,
     InstallBookingPage, InstallBookingsQuery, InstallMarked, InstallSlots, InternationalRequest,
     InternationalRequestList, InternationalRequestQuery, InvitationSummary, InviteRequest, InviteSchoolRequest,
-    ListSchoolsQuery, LogAudit, LogAuditQuery, MagicLinkAccepted, MagicLinkRequest, Me, NewCase,
+    ListSchoolsQuery, LogAudit, LogAuditQuery, MagicLinkAccepted, MagicLinkRequest, Me, MisRetentionList, NewCase,
     NewInternationalRequest, NewPartner, OfferSlots, OpenInvitationRequest, OpsMe, PartnerCreated, PartnerExplainQuery,
     PartnerList, PermissionSet, PermissionSetSaved, PriorityRequest, ReassignCase, RemoveSchoolColleague,
     RemoveTeamMember, RevokeRequest, SchoolAppDetail, SchoolAppOutcome, SchoolAppSettings, SchoolAuthoriseRequest,
@@ -584,6 +584,10 @@ operations! {
         "Send one delivery again, now, to the current URL (A4, admins)",
         refuses [Invalid, NotFound, Conflict],
         answers WebhookDelivery: "The delivery after sending it again";
+    ListMisRetention: Get "/api/ops/mis-retention", "list_mis_retention", Ops,
+        "Schools whose MIS data will be deleted, or was, because no app has access (#16, O1)",
+        refuses [Invalid],
+        answers MisRetentionList: "Deletions to come, soonest first, then those done, newest first";
     ListPartners: Get "/api/ops/partners", "list_partners", Ops,
         "Every partner organisation with its first app and admin (O1)",
         refuses [Invalid],

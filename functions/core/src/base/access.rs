@@ -370,6 +370,7 @@ pub fn needs(function: &str) -> Option<Needs> {
         "deliver_outbox" => const { Needs { table: &[], email: true, events: true, outbox: true } },
         "mark_inactive_schools" => const { Needs { table: &[get(&[APP]), query(&[SCHOOL]), query_gsi1(&[AGENTS_BY_ACTIVITY]), put(&[SCHOOL, APP])], email: true, events: true, outbox: true } },
         // Retention (#16).
+        "list_mis_retention" => const { Needs { table: &[get(&[OPS_SESSION]), query(&[SCHOOL]), query_gsi1(&[AGENTS_BY_ACTIVITY])], ..Needs::NONE } },
         "purge_mis_caches" => const { Needs { table: &[ get(&[SCHOOL]), query(&[SCHOOL, PEOPLE, HELD]), query_gsi1(&[AGENTS_BY_ACTIVITY]), put(&[SCHOOL]), batch_delete(&[PEOPLE, HELD]), ], ..Needs::NONE } },
         "list_partners" => const { Needs { table: &[get(&[OPS_SESSION]), query(&[PARTNER_LISTINGS, SUPPRESSION])], ..Needs::NONE } },
         "audit_authorisation_logs" => const { Needs { table: &[get(&[OPS_SESSION]), query(&[PARTNER_LISTINGS, APP, LOG])], ..Needs::NONE } },

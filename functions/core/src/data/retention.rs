@@ -12,16 +12,16 @@
 //! that deletes is `data::purge`.
 
 use chrono::{DateTime, Days, NaiveDate, SecondsFormat, Utc};
-use gatehouse_model::{MisRetention, SchoolAppState};
+use gatehouse_model::{MisRetention, MisRetentionList, SchoolAppState, SchoolMisRetention};
 
 use crate::base::Refusal;
 use crate::base::calendar::uk_date;
-use crate::base::keys::{APP_PREFIX, Key};
+use crate::base::keys::{APP_PREFIX, AgentActivity, Key, agent_activity_partition};
 use crate::base::ports::{Index, Query, query_all};
 use crate::base::retention::MIS_CACHE_UNUSED_DAYS;
 use crate::data::feed::{MisPurgeRecord, SchoolFeedRecord};
 use crate::store::dashboard::SchoolAppEntry;
-use crate::store::records::from_item;
+use crate::store::records::{OpsSessionRecord, from_item};
 use crate::{Error, Gatehouse, Result, SchoolId};
 
 /// Whether the school's copy of a link gives its app access on `today`.
@@ -88,6 +88,32 @@ pub async fn state(gatehouse: &Gatehouse, feed: Option<&SchoolFeedRecord>, schoo
         return Ok(describe(None, Some(purge)));
     }
     Ok(describe(purge_on(&entries(gatehouse, school).await?, feed, today), None))
+}
+
+/// `GET /api/ops/mis-retention`: every school whose MIS data will be
+/// deleted (soonest first) or was (newest first). Reads what the daily job
+/// reads: both agent partitions of GSI1, and the links of each school not
+/// purged.
+pub async fn for_ops(gatehouse: &Gatehouse, _ops: &OpsSessionRecord) -> Result<MisRetentionList> {
+    let today = uk_date(gatehouse.clock.now());
+    let (mut due, mut done) = (Vec::new(), Vec::new());
+    for activity in [AgentActivity::Active, AgentActivity::Inactive] {
+        let partition = agent_activity_partition(activity);
+        for item in query_all(gatehouse.table.as_ref(), Query::partition(Index::Gsi1, partition)).await? {
+            let feed: SchoolFeedRecord = from_item(&item)?;
+            let school_id = feed.school_id.to_string();
+            if let Some(purge) = &feed.purge {
+                let at = purge.finished_at.unwrap_or(purge.started_at);
+                done.push((at, SchoolMisRetention { school_id, purge_on: None, purged_at: Some(rfc3339(at)) }));
+            } else if let Some(on) = purge_on(&entries(gatehouse, &feed.school_id).await?, &feed, today) {
+                due.push((on, SchoolMisRetention { school_id, purge_on: Some(on.to_string()), purged_at: None }));
+            }
+        }
+    }
+    due.sort_by(|a, b| (a.0, &a.1.school_id).cmp(&(b.0, &b.1.school_id)));
+    done.sort_by(|a, b| (b.0, &a.1.school_id).cmp(&(a.0, &b.1.school_id)));
+    let schools = due.into_iter().map(|(_, row)| row).chain(done.into_iter().map(|(_, row)| row)).collect();
+    Ok(MisRetentionList { schools })
 }
 
 fn rfc3339(at: DateTime<Utc>) -> String {
