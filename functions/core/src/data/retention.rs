@@ -87,7 +87,9 @@ pub async fn state(gatehouse: &Gatehouse, feed: Option<&SchoolFeedRecord>, schoo
     if let Some(purge) = &feed.purge {
         return Ok(describe(None, Some(purge)));
     }
-    Ok(describe(purge_on(&entries(gatehouse, school).await?, feed, today), None))
+    // Due but not yet done (the job runs once a day): it happens today.
+    let on = purge_on(&entries(gatehouse, school).await?, feed, today).map(|on| on.max(today));
+    Ok(describe(on, None))
 }
 
 /// `GET /api/ops/mis-retention`: every school whose MIS data will be
@@ -106,6 +108,7 @@ pub async fn for_ops(gatehouse: &Gatehouse, _ops: &OpsSessionRecord) -> Result<M
                 let at = purge.finished_at.unwrap_or(purge.started_at);
                 done.push((at, SchoolMisRetention { school_id, purge_on: None, purged_at: Some(rfc3339(at)) }));
             } else if let Some(on) = purge_on(&entries(gatehouse, &feed.school_id).await?, &feed, today) {
+                let on = on.max(today);
                 due.push((on, SchoolMisRetention { school_id, purge_on: Some(on.to_string()), purged_at: None }));
             }
         }
