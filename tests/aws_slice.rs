@@ -126,6 +126,21 @@ impl AwsApp {
     }
 
     /// Signs the demo user in; returns the cookie header value.
+    /// Demo school 3280003 of the demo app (active, Include All, feed
+    /// enabled): a new key for its agent, and the demo app's API key.
+    async fn keys_of_hana_school(
+        &self,
+        gatehouse: &gatehouse_core::Gatehouse,
+    ) -> anyhow::Result<(gatehouse_core::Token, String)> {
+        let school = gatehouse_core::SchoolId::parse("3280003")?;
+        let agent = gatehouse_core::agent_keys::issue(gatehouse, &school, "Gatehouse support").await?.secret;
+        let partner = gatehouse_core::PartnerId::parse(demo::DEMO_PARTNER)?;
+        let app_id = gatehouse_core::AppId::parse(demo::DEMO_APP)?;
+        let table = self.ports.table.as_ref();
+        let key = gatehouse_core::app_keys::ensure_demo_key(table, &partner, &app_id, None, self.clock.now()).await?;
+        Ok((agent, key))
+    }
+
     async fn sign_in(&self) -> anyhow::Result<String> {
         let url = format!("{}/api/auth/magic-link", self.url);
         let before = self.sent_emails().await?.len();
@@ -427,14 +442,7 @@ async fn invitation_reminder_and_receipt_emails_go_through_ses() -> anyhow::Resu
 async fn an_extract_push_and_a_students_page_on_dynamodb() -> anyhow::Result<()> {
     let app = spawn_aws_app().await?;
     let gatehouse = app.ports.gatehouse(settings(), app.clock.clone());
-    // Demo school 3280003 of the demo app: active, Include All, feed enabled.
-    let school = gatehouse_core::SchoolId::parse("3280003")?;
-    let agent = gatehouse_core::agent_keys::issue(&gatehouse, &school, "Gatehouse support").await?.secret;
-    let partner = gatehouse_core::PartnerId::parse(demo::DEMO_PARTNER)?;
-    let app_id = gatehouse_core::AppId::parse(demo::DEMO_APP)?;
-    let key =
-        gatehouse_core::app_keys::ensure_demo_key(app.ports.table.as_ref(), &partner, &app_id, None, app.clock.now())
-            .await?;
+    let (agent, key) = app.keys_of_hana_school(&gatehouse).await?;
     let today = app.clock.now().date_naive();
     let extract = gatehouse_core::synthetic::school(21, 60, today);
     let records = extract.students.len() + extract.staff.len() + extract.contacts.len() + extract.groups.len();
@@ -481,6 +489,52 @@ async fn an_extract_push_and_a_students_page_on_dynamodb() -> anyhow::Result<()>
         requests, 10,
         "the same reads, then the change feed and the (empty) selection feed, and the page's shared-with record"
     );
+    Ok(())
+}
+
+/// #16 on DynamoDB: a usage count carries its TTL attribute, and the daily
+/// purge of a school no app has had access to for 30 days deletes its MIS
+/// cache in `BatchWriteItem`s of 25, under the access its function declares,
+/// and a second run does nothing.
+#[tokio::test(flavor = "multi_thread")]
+async fn the_mis_cache_purge_and_a_ttl_on_dynamodb() -> anyhow::Result<()> {
+    use gatehouse_core::ports::{Index, Query, Table, query_all};
+    let app = spawn_aws_app().await?;
+    let gatehouse = app.ports.gatehouse(settings(), app.clock.clone()).enforcing_access();
+    let school = gatehouse_core::SchoolId::parse("3280003")?;
+    let app_id = gatehouse_core::AppId::parse(demo::DEMO_APP)?;
+    let (agent, key) = app.keys_of_hana_school(&gatehouse).await?;
+    let extract = gatehouse_core::synthetic::school(22, 60, app.clock.now().date_naive());
+    let pushed =
+        app.client.post(format!("{}/api/agent/v1/extracts", app.url)).bearer_auth(agent.expose()).json(&extract);
+    assert_eq!(pushed.send().await?.status(), 200);
+    let page = app.client.get(format!("{}/api/v1/schools/3280003/students?limit=5", app.url)).bearer_auth(&key);
+    assert_eq!(page.send().await?.status(), 200);
+    let usage = gatehouse_core::keys::Key::Usage(&app_id, "2026-11", &school);
+    let counted = app.ports.table.get(&usage.pk(), &usage.sk()).await?.context("a usage count")?;
+    let kept = chrono::Duration::days(gatehouse_core::base::retention::USAGE_KEPT_DAYS);
+    assert_eq!(counted.expires_at, Some((app.clock.now() + kept).timestamp()), "TTL on `expires_at`");
+
+    let cookie = app.sign_in().await?;
+    let revoke = json!({"reason": "school_asked", "revoke_on": "2026-11-23"});
+    let (status, outcome, _) = app.post(&cookie, "/api/partner/schools/3280003/revoke", revoke).await?;
+    assert_eq!((status, outcome["school"]["view"].clone()), (200, json!("revoked")), "{outcome}");
+    let people = Query::partition(Index::Primary, gatehouse_core::keys::people_partition(&school));
+    let records = query_all(app.ports.table.as_ref(), people.clone()).await?.len();
+    assert!(records > 100, "{records}");
+
+    app.clock.advance(chrono::Duration::days(30));
+    let (report, requests) = app.requests_during(gatehouse_core::jobs::run(&gatehouse, "purge_mis_caches")).await;
+    assert_eq!(report?, json!({ "purged": 1, "busy": 0 }));
+    assert!(query_all(app.ports.table.as_ref(), people).await?.is_empty());
+    assert_eq!(
+        requests as usize,
+        9 + records.div_ceil(25),
+        "both agent partitions of GSI1, the school's links, the lease (feed read and write), the people, the \
+         held parts, the feed marked, the batches of 25, the feed done"
+    );
+    let (again, requests) = app.requests_during(gatehouse_core::jobs::run(&gatehouse, "purge_mis_caches")).await;
+    assert_eq!((again?, requests), (json!({ "purged": 0, "busy": 0 }), 2), "a purged school is skipped");
     Ok(())
 }
 

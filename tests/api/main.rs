@@ -21,6 +21,7 @@ mod ops_console;
 mod path_ids;
 mod receipts;
 mod reminders;
+mod retention;
 mod school_actions;
 mod school_portal;
 mod team_and_permissions;

@@ -490,3 +490,36 @@ table_test!(put_all_refuses_one_item_twice_and_reserved_names, |table| {
     assert!(table.query(Query::partition(Index::Primary, "P")).await?.items.is_empty());
     Ok(())
 });
+
+// #16: the MIS cache purge deletes a school's records in batches; a rerun
+// after a stop half-way deletes what is left, and a missing key is no error.
+table_test!(delete_all_deletes_every_key_and_a_rerun_changes_nothing, |table| {
+    let batch: Vec<Item> = (0..60).map(|n| with(item("P", &format!("{n:03}")), json!({ "n": n }))).collect();
+    table.put_all(batch.clone()).await?;
+    let kept = Item { expires_at: Some(1_900_000_000), ..item("Q", "kept") };
+    table.put(kept.clone(), Condition::Always).await?;
+    // A run that stopped after the first 10, then the whole list again.
+    table.delete_all(keys(&batch[..10])).await?;
+    assert_eq!(query_all(table.as_ref(), Query::partition(Index::Primary, "P")).await?, batch[10..].to_vec());
+    let mut every = keys(&batch);
+    every.push(("P".into(), "never-there".into()));
+    table.delete_all(every.clone()).await?;
+    assert!(query_all(table.as_ref(), Query::partition(Index::Primary, "P")).await?.is_empty());
+    table.delete_all(every).await?;
+    table.delete_all(Vec::new()).await?;
+    assert_eq!(table.get("Q", "kept").await?, Some(kept), "other items, and their TTL, stay");
+    Ok(())
+});
+
+/// 60 deletes are three `BatchWriteItem`s of 25 at most.
+#[tokio::test(flavor = "multi_thread")]
+async fn delete_all_sends_batches_of_25() -> anyhow::Result<()> {
+    let table = dynamo_table("delete_all_batches").await?;
+    let batch: Vec<Item> = (0..60).map(|n| item("P", &format!("{n:03}"))).collect();
+    table.put_all(batch.clone()).await?;
+    let before = table.requests_made();
+    table.delete_all(keys(&batch)).await?;
+    assert_eq!(table.requests_made() - before, 3);
+    assert!(query_all(&table, Query::partition(Index::Primary, "P")).await?.is_empty());
+    Ok(())
+}

@@ -9,6 +9,7 @@ use gatehouse_core::demo::DEMO_SCHOOL_EMAIL;
 use super::sign_in_as_demo_partner;
 use crate::accessibility::{assert_accessible, look_and_check};
 use crate::harness::{browser_test, save_screenshot};
+use crate::pages::actions::wait_for_text;
 use crate::pages::outbox::OutboxPage;
 use crate::pages::school_list::REVOKED_SCHOOLS;
 use crate::pages::school_portal::{COLLEAGUES, DASHBOARD, INSTALL, SIGN_IN, SchoolPortal};
@@ -129,6 +130,72 @@ async fn a_school_changes_mode_and_feed_revokes_and_the_partner_sees_it() {
         assert!(log[0].detail.contains("Reason: Trial over. Now:"), "the reason reaches the partner: {:?}", log[0]);
         assert!(log[2].detail.contains("from Include All to Exclude All"), "{:?}", log[2]);
         save_screenshot(&partner, "school-portal-partner-tile").await;
+    })
+    .await;
+}
+
+/// #16: with no app left, the dashboard says when the school's MIS data will be deleted, and
+/// once the daily job has run, that it was.
+#[tokio::test]
+async fn the_dashboard_says_when_the_mis_data_will_be_deleted_and_that_it_was() {
+    browser_test(|app, browser| async move {
+        use std::sync::Arc;
+
+        use gatehouse_core::ports::ManualClock;
+        use gatehouse_core::{Gatehouse, SchoolId, ingestion, jobs, synthetic};
+
+        // The school's agent pushed data ten days ago, while the demo app had access.
+        let now = app.gatehouse().clock.now();
+        let as_of = |at| Gatehouse { clock: Arc::new(ManualClock::at(at)), ..app.gatehouse().clone() };
+        let pushed = now - chrono::Duration::days(10);
+        let extract = synthetic::school(3, 40, pushed.date_naive());
+        let school = SchoolId::parse(SCHOOL_ID).unwrap();
+        ingestion::ingest(&as_of(pushed), &school, &extract, ingestion::Guard::On).await.expect("a push");
+
+        // Hana revokes the only app the school shares with.
+        let portal = SchoolPortal::on(&browser);
+        browser.goto(&app.url("/school/signin")).await.expect("opening the school sign-in");
+        portal.fill("Email address", DEMO_SCHOOL_EMAIL).await;
+        portal.press("Email me a sign-in link").await;
+        portal.expect_heading("Check your email").await;
+        OutboxPage::open(&browser, &app.url("/dev/outbox")).await.follow_newest_sign_in_link(DEMO_SCHOOL_EMAIL).await;
+        portal.expect_heading(DASHBOARD).await;
+        assert!(!portal.main_text().await.contains("will be deleted"), "an app has access: no notice");
+        portal.follow(APP).await;
+        portal.expect_heading(APP).await;
+        portal.press("Revoke access").await;
+        portal.wait_for_message(|text| text.contains("can no longer read your data")).await;
+
+        // The dashboard gives the date, 30 days on.
+        follow_main_nav(&browser, "Data sharing").await;
+        portal.expect_heading(DASHBOARD).await;
+        let today = gatehouse_core::calendar::uk_date(now);
+        let on = today + chrono::Days::new(30);
+        let expected = format!("Your MIS data will be deleted on {} because no app has access", on.format("%-d %b %Y"));
+        let text = wait_for_text(&browser, "the purge notice", |text| text.contains("will be deleted")).await;
+        assert!(text.contains(&expected), "{text}");
+        look_and_check(&browser, "school-portal-purge-pending").await;
+
+        // The daily job on the day: the notice says it happened.
+        let due = as_of(now + chrono::Duration::days(30));
+        let report = jobs::run(&due, "purge_mis_caches").await.expect("the job runs");
+        assert!(report["purged"].as_u64().unwrap() >= 1, "{report}");
+        browser.refresh().await.expect("reloading the dashboard");
+        portal.expect_heading(DASHBOARD).await;
+        let text = wait_for_text(&browser, "the purged notice", |text| text.contains("was deleted")).await;
+        assert!(text.contains(&format!("Your MIS data was deleted on {}", on.format("%-d %b %Y"))), "{text}");
+        assert!(text.contains("0 people held"), "{text}");
+        look_and_check(&browser, "school-portal-purged").await;
+
+        // Operations see it on the console's home.
+        let ops = app.open_browser().await;
+        crate::ops_console::sign_in_to_the_console(&app, &ops).await;
+        let line = format!("{SCHOOL_ID}: deleted");
+        let home = wait_for_text(&ops, "the retention panel", |text| text.contains(&line)).await;
+        assert!(home.contains("MIS data retention"), "{home}");
+        let list = crate::pages::actions::wait_for(&ops, "//ul[@id='mis-retention']", "the retention list").await;
+        crate::pages::actions::scroll_into_view(&ops, &list).await;
+        look_and_check(&ops, "ops-home-mis-retention").await;
     })
     .await;
 }

@@ -530,6 +530,7 @@ fn cells(op: Op, fx: &Fixture) -> Row {
         Op::GetOpsHeldExtract => ops().held(),
         Op::ReleaseOpsHeldExtract => ops().held(),
         Op::RejectOpsHeldExtract => ops().held(),
+        Op::ListMisRetention => ops(),
         Op::ListPartners => ops(),
         Op::AuditAuthorisationLogs => ops(),
         Op::CreatePartner => ops().body(json!({

@@ -1,12 +1,12 @@
 //! The operations console (O1): `/ops`, the home with a line per section, and the check of every
 //! Authorisation Log (P8).
 
-use gatehouse_model::{BrokenLog, LogAudit, LogAuditQuery, NoBody, endpoint};
+use gatehouse_model::{BrokenLog, LogAudit, LogAuditQuery, NoBody, NoQuery, SchoolMisRetention, endpoint};
 use leptos::prelude::*;
 
 use crate::api::{self, ApiError};
 use crate::app::{OPS_SECTIONS, set_title};
-use crate::components::{OpsFrame, RecordTable};
+use crate::components::{OpsFrame, ProblemAlert, RecordTable};
 
 #[component]
 pub fn OpsHome() -> impl IntoView {
@@ -40,7 +40,35 @@ pub fn OpsHome() -> impl IntoView {
             <h1>"Operations console"</h1>
             <ul class="console-sections">{sections}</ul>
             <LogAuditPanel failed />
+            <RetentionPanel />
         </OpsFrame>
+    }
+}
+
+/// #16: schools whose MIS data the daily job will delete, or did, because no app has access.
+#[component]
+fn RetentionPanel() -> impl IntoView {
+    let list = LocalResource::new(|| api::call::<endpoint::ListMisRetention>(&[], &NoQuery, &NoBody));
+    let line = |school: SchoolMisRetention| match (school.purge_on, school.purged_at) {
+        (Some(on), _) => format!("{}: to be deleted on {on}", school.school_id),
+        (_, Some(at)) => format!("{}: deleted on {}", school.school_id, at.get(..10).unwrap_or(&at)),
+        _ => school.school_id,
+    };
+    let lines = move || match list.get() {
+        None => ().into_any(),
+        Some(Err(error)) => view! { <ProblemAlert error /> }.into_any(),
+        Some(Ok(list)) if list.schools.is_empty() => view! { <p>"None."</p> }.into_any(),
+        Some(Ok(list)) => {
+            let items = list.schools.into_iter().map(|school| view! { <li>{line(school)}</li> }).collect_view();
+            view! { <ul class="plain-list" id="mis-retention">{items}</ul> }.into_any()
+        }
+    };
+    view! {
+        <section aria-labelledby="retention-heading">
+            <h2 id="retention-heading">"MIS data retention"</h2>
+            <p class="hint">"A school's MIS data is deleted 30 days after no app has access."</p>
+            {lines}
+        </section>
     }
 }
 

@@ -1,7 +1,8 @@
 //! The school portal's Data Sharing Dashboard (S3), `/school`: every app, of any partner, that
 //! reads the school's data or asks to, with what it may read, the GDPR mode, the feed, install
 //! status and who authorised it. Each row opens the app's page. Above them, the MIS feed: a held
-//! extract first (G1), then when the MIS last sent data and when each app last read it.
+//! extract first (G1), then when the MIS last sent data and when each app last read it; when no
+//! app has access, when the MIS data will be (or was) deleted (#16).
 
 use gatehouse_model::{
     FeedStatus, GdprMode, NoBody, NoQuery, PushStatus, SchoolAppRow, SchoolAppState, SchoolDashboard, SchoolFeed,
@@ -36,6 +37,15 @@ fn DataFeedPanel() -> impl IntoView {
 }
 
 fn feed_view(feed: SchoolFeed) -> impl IntoView {
+    // #16: when (or that) the MIS data is deleted because no app has access.
+    let retention = feed.retention;
+    let purge = (retention.purge_on.is_some() || retention.purged_at.is_some()).then(|| {
+        view! {
+            <div class="notice warning-notice" role="status" data-testid="mis-purge">
+                <p>{retention.message}</p>
+            </div>
+        }
+    });
     let held = feed.held_extract.map(|held| {
         view! {
             <div class="notice warning-notice" role="alert">
@@ -68,6 +78,7 @@ fn feed_view(feed: SchoolFeed) -> impl IntoView {
         })
         .collect_view();
     view! {
+        {purge}
         {held}
         <section class="feed-freshness" aria-labelledby="feed-heading">
             <h2 id="feed-heading">"Your MIS data"</h2>

@@ -57,6 +57,7 @@ fn refusal_code(refusal: Refusal) -> Code {
         Refusal::NoHeldExtract => Code::NoHeldExtract,
         Refusal::NotRevoked => Code::NotRevoked,
         Refusal::ErasureAlreadyConfirmed => Code::ErasureAlreadyConfirmed,
+        Refusal::NoAuthorisedApp => Code::NoAuthorisedApp,
     }
 }
 
@@ -201,6 +202,7 @@ mod tests {
             Refusal::NoHeldExtract,
             Refusal::NotRevoked,
             Refusal::ErasureAlreadyConfirmed,
+            Refusal::NoAuthorisedApp,
         ];
         for refusal in refusals {
             assert_eq!(super::refusal_code(refusal).as_str(), refusal.code(), "{refusal:?}");

@@ -14,9 +14,9 @@ use async_trait::async_trait;
 use aws_sdk_dynamodb::Client;
 use aws_sdk_dynamodb::client::Waiters;
 use aws_sdk_dynamodb::types::{
-    AttributeDefinition, AttributeValue, BillingMode, ConditionCheck, Delete, GlobalSecondaryIndex, KeySchemaElement,
-    KeyType, Projection, ProjectionType, Put, PutRequest, ReturnValue, ScalarAttributeType, TimeToLiveSpecification,
-    TransactWriteItem, WriteRequest,
+    AttributeDefinition, AttributeValue, BillingMode, ConditionCheck, Delete, DeleteRequest, GlobalSecondaryIndex,
+    KeySchemaElement, KeyType, Projection, ProjectionType, Put, PutRequest, ReturnValue, ScalarAttributeType,
+    TimeToLiveSpecification, TransactWriteItem, WriteRequest,
 };
 use gatehouse_core::ports::table::RESERVED_ATTRIBUTES;
 use gatehouse_core::ports::{
@@ -335,6 +335,37 @@ fn transact_item(table_name: &str, write: TransactWrite) -> Result<TransactWrite
     Ok(item.build())
 }
 
+impl DynamoTable {
+    /// Sends `requests` in `BatchWriteItem`s of 25; what DynamoDB leaves
+    /// unprocessed (throttling) is sent again after a growing pause, a few
+    /// times.
+    async fn batch_write(&self, requests: Vec<WriteRequest>) -> Result<(), StoreError> {
+        for chunk in requests.chunks(BATCH_WRITES) {
+            let mut pending = chunk.to_vec();
+            for attempt in 0.. {
+                self.count_request();
+                let output = self
+                    .client
+                    .batch_write_item()
+                    .request_items(&self.table_name, pending)
+                    .send()
+                    .await
+                    .map_err(unavailable)?;
+                pending =
+                    output.unprocessed_items.and_then(|mut left| left.remove(&self.table_name)).unwrap_or_default();
+                if pending.is_empty() {
+                    break;
+                }
+                if attempt == BATCH_ATTEMPTS {
+                    return Err(unavailable(anyhow!("{} writes still unprocessed after retries", pending.len())));
+                }
+                tokio::time::sleep(Duration::from_millis(50 << attempt)).await;
+            }
+        }
+        Ok(())
+    }
+}
+
 #[async_trait]
 impl Table for DynamoTable {
     async fn get(&self, pk: &str, sk: &str) -> Result<Option<Item>, StoreError> {
@@ -444,29 +475,19 @@ impl Table for DynamoTable {
             let put = PutRequest::builder().set_item(Some(attributes)).build().map_err(unavailable)?;
             requests.push(WriteRequest::builder().put_request(put).build());
         }
-        for chunk in requests.chunks(BATCH_WRITES) {
-            let mut pending = chunk.to_vec();
-            for attempt in 0.. {
-                self.count_request();
-                let output = self
-                    .client
-                    .batch_write_item()
-                    .request_items(&self.table_name, pending)
-                    .send()
-                    .await
-                    .map_err(unavailable)?;
-                pending =
-                    output.unprocessed_items.and_then(|mut left| left.remove(&self.table_name)).unwrap_or_default();
-                if pending.is_empty() {
-                    break;
-                }
-                if attempt == BATCH_ATTEMPTS {
-                    return Err(unavailable(anyhow!("{} writes still unprocessed after retries", pending.len())));
-                }
-                tokio::time::sleep(Duration::from_millis(50 << attempt)).await;
-            }
+        self.batch_write(requests).await
+    }
+
+    /// `BatchWriteItem`, 25 deletes a request, unprocessed ones sent again
+    /// as for `put_all` (#16).
+    async fn delete_all(&self, keys: Vec<(String, String)>) -> Result<(), StoreError> {
+        let mut requests = Vec::with_capacity(keys.len());
+        for (pk, sk) in keys {
+            self.count_write(None, false);
+            let delete = DeleteRequest::builder().set_key(Some(key(&pk, &sk))).build().map_err(unavailable)?;
+            requests.push(WriteRequest::builder().delete_request(delete).build());
         }
-        Ok(())
+        self.batch_write(requests).await
     }
 
     async fn add(&self, increment: Increment<'_>) -> Result<i64, StoreError> {

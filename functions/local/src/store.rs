@@ -348,6 +348,21 @@ impl Table for RedbTable {
         .await
     }
 
+    /// One write transaction of the embedded store for the whole batch.
+    async fn delete_all(&self, keys: Vec<(String, String)>) -> Result<(), StoreError> {
+        self.run(move |db| {
+            write(db, |writer| {
+                for (pk, sk) in keys {
+                    if let Some(old) = writer.get(&pk, &sk)? {
+                        writer.delete(&old)?;
+                    }
+                }
+                Ok(())
+            })
+        })
+        .await
+    }
+
     async fn delete(&self, pk: &str, sk: &str, condition: Condition) -> Result<Option<Item>, StoreError> {
         let (pk, sk) = (pk.to_owned(), sk.to_owned());
         self.run(move |db| {

@@ -52,8 +52,9 @@ pub use ops_console::{
 pub use people::{
     AgentKeyIssued, AgentStatus, ChangeCounts, Contact, DataPage, DataQuery, DataRecord, DeletedRecord, DeletedRef,
     ExplainQuery, ExplainReason, Explanation, Extract, ExtractKind, ExtractOutcome, ExtractReceipt, Group, GroupKind,
-    HeldExtractDiff, HeldExtractSummary, PersonSelection, PersonSummary, PushStatus, RejectedRecord, Relationship,
-    Resource, SelectionChoice, SenStatus, StaffMember, Student,
+    HeldExtractDiff, HeldExtractSummary, MisRetention, MisRetentionList, PersonSelection, PersonSummary, PurgedRecords,
+    PushStatus, RejectedRecord, Relationship, Resource, SchoolMisRetention, SelectionChoice, SenStatus, StaffMember,
+    Student,
 };
 pub use portal_data::{
     AppPull, HeldExtractAction, HeldExtractChoice, HeldExtractDecision, PartnerExplainQuery, SchoolFeed,

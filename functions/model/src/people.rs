@@ -323,6 +323,64 @@ pub struct AgentStatus {
     /// Live persons (students, staff and contacts) held for the school.
     pub persons: u32,
     pub held_extract: Option<HeldExtractSummary>,
+    /// The retention rule for the school's MIS data (#16): when it will be
+    /// or was deleted because no app has access, and whether to stop.
+    pub retention: MisRetention,
+}
+
+/// The retention of a school's MIS data (#16): when no app has had access
+/// for 30 days, the daily job deletes the school's pupil, staff, contact and
+/// group records and the agent is told to stop pushing.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct MisRetention {
+    /// `YYYY-MM-DD` (UK date): when the daily job will delete the data
+    /// because no app has access; absent while an app has, or once deleted.
+    pub purge_on: Option<String>,
+    /// RFC 3339: when the job deleted it; absent unless it has and no data
+    /// came since.
+    pub purged_at: Option<String>,
+    /// What the job deleted (counts, never persons).
+    pub purged: Option<PurgedRecords>,
+    /// The agent must stop pushing extracts: the data was deleted and still
+    /// no app has access (a push is refused with `no_authorised_app`).
+    pub stop_pushing: bool,
+    /// The state in one sentence, for a person.
+    pub message: String,
+}
+
+/// `GET /api/ops/mis-retention` (#16): every school whose MIS data will be
+/// deleted because no app has access, soonest first, then those deleted,
+/// newest first.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct MisRetentionList {
+    pub schools: Vec<SchoolMisRetention>,
+}
+
+/// One school of [`MisRetentionList`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SchoolMisRetention {
+    pub school_id: String,
+    /// `YYYY-MM-DD`: when the daily job deletes the data.
+    pub purge_on: Option<String>,
+    /// RFC 3339: when it did.
+    pub purged_at: Option<String>,
+}
+
+/// Records a purge of a school's MIS cache deleted, by kind (#16).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct PurgedRecords {
+    pub students: u32,
+    pub staff: u32,
+    pub contacts: u32,
+    pub groups: u32,
+    /// Deleted persons and groups still kept for deltas.
+    pub tombstones: u32,
+    /// Parts of an extract the deletion guard held.
+    pub held_parts: u32,
 }
 
 /// An extract held by the deletion guard, in brief.

@@ -4,7 +4,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::{ExtractReceipt, HeldExtractSummary, PushStatus};
+use crate::{ExtractReceipt, HeldExtractSummary, MisRetention, PushStatus};
 
 /// `?app=&mis_id=` of the partner tile's explain.
 #[serde_with::skip_serializing_none]
@@ -84,4 +84,7 @@ pub struct SchoolFeed {
     /// A full extract held by the deletion guard, waiting for review.
     pub held_extract: Option<HeldExtractSummary>,
     pub apps: Vec<AppPull>,
+    /// When the school's MIS data will be (or was) deleted because no app
+    /// has access (#16).
+    pub retention: MisRetention,
 }

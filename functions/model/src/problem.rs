@@ -58,6 +58,9 @@ pub enum ProblemCode {
     ErasureAlreadyConfirmed,
     NotInstalled,
     ExtractInProgress,
+    /// A push for a school whose MIS data was deleted because no app had
+    /// access for 30 days, and still none has (#16).
+    NoAuthorisedApp,
     InvitationExpired,
     LinkSuperseded,
     LinkExpired,
@@ -101,6 +104,7 @@ impl ProblemCode {
             ProblemCode::ErasureAlreadyConfirmed => "erasure_already_confirmed",
             ProblemCode::NotInstalled => "not_installed",
             ProblemCode::ExtractInProgress => "extract_in_progress",
+            ProblemCode::NoAuthorisedApp => "no_authorised_app",
             ProblemCode::InvitationExpired => "invitation_expired",
             ProblemCode::LinkSuperseded => "link_superseded",
             ProblemCode::LinkExpired => "link_expired",
@@ -139,7 +143,8 @@ impl ProblemCode {
             | ProblemCode::NotRevoked
             | ProblemCode::ErasureAlreadyConfirmed
             | ProblemCode::NotInstalled
-            | ProblemCode::ExtractInProgress => 409,
+            | ProblemCode::ExtractInProgress
+            | ProblemCode::NoAuthorisedApp => 409,
             ProblemCode::InvitationExpired
             | ProblemCode::LinkSuperseded
             | ProblemCode::LinkExpired
@@ -182,6 +187,7 @@ impl ProblemCode {
             ProblemCode::NoHeldExtract | ProblemCode::NotInstalled | ProblemCode::ExtractInProgress => {
                 "Not possible now"
             }
+            ProblemCode::NoAuthorisedApp => "No app has access",
             ProblemCode::InvitationExpired => "Invitation link expired",
             ProblemCode::LinkSuperseded => "Link replaced",
             ProblemCode::LinkExpired => "Sign-in link expired",
@@ -226,6 +232,10 @@ impl ProblemCode {
             }
             ProblemCode::NotInstalled => "the school's MIS agent is not installed yet",
             ProblemCode::ExtractInProgress => "another push for this school is being applied",
+            ProblemCode::NoAuthorisedApp => {
+                "no app has had access to this school for 30 days, so its MIS data was deleted; stop pushing \
+                 until the school authorises an app"
+            }
             ProblemCode::InvitationExpired => "the invitation expired, was cancelled or replaced by a newer one",
             ProblemCode::LinkSuperseded => "the school's sharing changed after the link was sent",
             ProblemCode::LinkExpired => "the sign-in link expired or was already used",

@@ -14,8 +14,8 @@ use crate::{
     HeldExtractChoice, HeldExtractDecision, HeldExtractDiff, InstallBookingPage, InstallBookingsQuery, InstallMarked,
     InstallSlots, InternationalRequest, InternationalRequestList, InternationalRequestQuery, InvitationSummary,
     InviteRequest, InviteSchoolRequest, ListSchoolsQuery, LogAudit, LogAuditQuery, MagicLinkAccepted, MagicLinkRequest,
-    Me, NewCase, NewInternationalRequest, NewPartner, OfferSlots, OpenInvitationRequest, OpsMe, PartnerCreated,
-    PartnerExplainQuery, PartnerList, PermissionSet, PermissionSetSaved, PriorityRequest, ReassignCase,
+    Me, MisRetentionList, NewCase, NewInternationalRequest, NewPartner, OfferSlots, OpenInvitationRequest, OpsMe,
+    PartnerCreated, PartnerExplainQuery, PartnerList, PermissionSet, PermissionSetSaved, PriorityRequest, ReassignCase,
     RemoveSchoolColleague, RemoveTeamMember, RevokeRequest, SchoolAppDetail, SchoolAppOutcome, SchoolAppSettings,
     SchoolAuthoriseRequest, SchoolConnection, SchoolDashboard, SchoolDeclineRequest, SchoolDetail, SchoolFeed,
     SchoolMe, SchoolOnboarding, SchoolPage, SchoolPeople, SchoolPeopleQuery, SchoolRevokeRequest, SchoolTeam,
@@ -530,7 +530,7 @@ operations! {
              whether or not it exists. The school's portal gives the full reason";
     PushExtract: Post "/api/agent/v1/extracts", "push_extract", Agent,
         "The MIS agent pushes a full or delta extract of its school (G1)",
-        body Extract, refuses [Invalid, ExtractInProgress],
+        body Extract, refuses [Invalid, ExtractInProgress, NoAuthorisedApp],
         answers ExtractReceipt:
             "Applied (status ok, or warning with the rejected records listed). 202: held by the deletion guard, not \
              applied. 422: every record rejected, nothing applied (status error)";
@@ -589,6 +589,10 @@ operations! {
         "Send one delivery again, now, to the current URL (A4, admins)",
         refuses [Invalid, NotFound, Conflict],
         answers WebhookDelivery: "The delivery after sending it again";
+    ListMisRetention: Get "/api/ops/mis-retention", "list_mis_retention", Ops,
+        "Schools whose MIS data will be deleted, or was, because no app has access (#16, O1)",
+        refuses [Invalid],
+        answers MisRetentionList: "Deletions to come, soonest first, then those done, newest first";
     ListPartners: Get "/api/ops/partners", "list_partners", Ops,
         "Every partner organisation with its first app and admin (O1)",
         refuses [Invalid],
@@ -734,6 +738,14 @@ pub const JOBS: &[Job] = &[
         summary: "Remind the partner of each app that has not confirmed erasure 7 and 14 days after access ended (#16)",
     },
     Job {
+        name: "purge_mis_caches",
+        // 00:50 UTC daily, after the revocations that start the count.
+        schedule: "cron(50 0 * * ? *)",
+        timezone: None,
+        summary: "Delete the MIS data of schools no app has had access to for 30 days, and tell their agents to \
+                  stop (#16, E1)",
+    },
+    Job {
         name: "deliver_outbox",
         // Every request that commits a change sends its own emails and
         // events; this sends what a failed send (SES or EventBridge down)
@@ -772,6 +784,8 @@ pub fn sizing(name: &str) -> Sizing {
         "redeliver_webhook" | "deliver_webhooks" => (None, Some(20)),
         // Daily and twice-weekly jobs: one transaction (and email) per item due.
         "apply_revocations" | "archive_cases" | "mark_inactive_schools" | "send_reminders" => (None, Some(300)),
+        // One Query a school that ever pushed; a purge is a few BatchWriteItems (#16).
+        "purge_mis_caches" => (None, Some(300)),
         // Everything a failed send left, one message at a time.
         "deliver_outbox" => (None, Some(120)),
         _ => (None, None),

@@ -74,6 +74,7 @@ pub mod ops_bookings;
 pub mod ops_directory;
 pub mod ops_logout;
 pub mod ops_partners;
+pub mod ops_retention;
 mod partner_school;
 pub mod portal_data;
 pub mod push_extract;
@@ -198,6 +199,7 @@ pub(crate) fn with_handler<V: HandlerVisitor>(op: Op, visitor: V) -> V::Output {
         Op::EscalateCase => visitor.visit(cases::escalate),
         Op::ClosePartnerCase => visitor.visit(cases::close),
         Op::ReopenCase => visitor.visit(cases::reopen),
+        Op::ListMisRetention => visitor.visit(ops_retention::list),
         Op::ListPartners => visitor.visit(ops_partners::list),
         Op::CreatePartner => visitor.visit(ops_partners::create),
         Op::AuditAuthorisationLogs => visitor.visit(audit_authorisation_logs::handle),

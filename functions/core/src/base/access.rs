@@ -38,6 +38,8 @@ pub enum Verb {
     Check,
     /// Unconditional puts, many a request (`Table::put_all`).
     BatchPut,
+    /// Unconditional deletes, many a request (`Table::delete_all`, #16).
+    BatchDelete,
 }
 
 impl Verb {
@@ -51,7 +53,7 @@ impl Verb {
             Verb::Update => "dynamodb:UpdateItem",
             Verb::Delete => "dynamodb:DeleteItem",
             Verb::Check => "dynamodb:ConditionCheckItem",
-            Verb::BatchPut => "dynamodb:BatchWriteItem",
+            Verb::BatchPut | Verb::BatchDelete => "dynamodb:BatchWriteItem",
         }
     }
 }
@@ -88,6 +90,9 @@ const fn delete(partitions: &'static [&'static str]) -> Grant {
 }
 const fn batch_put(partitions: &'static [&'static str]) -> Grant {
     grant(Verb::BatchPut, Index::Primary, partitions)
+}
+const fn batch_delete(partitions: &'static [&'static str]) -> Grant {
+    grant(Verb::BatchDelete, Index::Primary, partitions)
 }
 #[allow(dead_code)]
 const fn check(partitions: &'static [&'static str]) -> Grant {
@@ -348,7 +353,7 @@ pub fn needs(function: &str) -> Option<Needs> {
         "list_groups" => const { Needs { table: &[ get(&[APP_KEY, PARTNER, APP, SCHOOL, PEOPLE]), query(&[PEOPLE, SELECTION]), query_gsi1(&[PEOPLE_CHANGES, SELECTION_CHANGES]), update(&[USAGE]), ], ..Needs::NONE } },
         "explain_person" => const { Needs { table: &[ get(&[APP_KEY, PARTNER, APP, SCHOOL, PEOPLE]), query(&[PEOPLE, SELECTION, SHARED]), update(&[USAGE]), ], ..Needs::NONE } },
         "push_extract" => const { Needs { table: &[ get(&[AGENT_KEY, SCHOOL, PEOPLE, APP]), query(&[SCHOOL, PEOPLE, HELD]), put(&[PEOPLE, SCHOOL, HELD, APP]), batch_put(&[PEOPLE]), update(&[SCHOOL]), delete(&[HELD]), ], email: true, events: true, outbox: true } },
-        "get_agent_status" => const { Needs { table: &[get(&[AGENT_KEY, SCHOOL])], ..Needs::NONE } },
+        "get_agent_status" => const { Needs { table: &[get(&[AGENT_KEY, SCHOOL]), query(&[SCHOOL])], ..Needs::NONE } },
         "explain_school_person" => const { Needs { table: &[get(&[SCHOOL_SESSION, APP, PARTNER, SCHOOL, PEOPLE]), query(&[SELECTION])], ..Needs::NONE } },
         "explain_partner_school_person" => const { Needs { table: &[get(&[SESSION, APP, PARTNER, SCHOOL, PEOPLE]), query(&[SELECTION, SHARED])], ..Needs::NONE } },
         "get_school_feed" => const { Needs { table: &[get(&[SCHOOL_SESSION, SCHOOL, USAGE]), query(&[SCHOOL])], ..Needs::NONE } },
@@ -369,6 +374,9 @@ pub fn needs(function: &str) -> Option<Needs> {
         "archive_cases" => const { Needs { table: &[ get(&[CASE]), query(&[CASE_QUEUE_CLOSED]), put(&[CASE, CASE_QUEUE_ARCHIVED]), delete(&[CASE_QUEUE_CLOSED]), ], ..Needs::NONE } },
         "deliver_outbox" => const { Needs { table: &[], email: true, events: true, outbox: true } },
         "mark_inactive_schools" => const { Needs { table: &[get(&[APP]), query(&[SCHOOL]), query_gsi1(&[AGENTS_BY_ACTIVITY]), put(&[SCHOOL, APP])], email: true, events: true, outbox: true } },
+        // Retention (#16).
+        "list_mis_retention" => const { Needs { table: &[get(&[OPS_SESSION]), query(&[SCHOOL]), query_gsi1(&[AGENTS_BY_ACTIVITY])], ..Needs::NONE } },
+        "purge_mis_caches" => const { Needs { table: &[ get(&[SCHOOL]), query(&[SCHOOL, PEOPLE, HELD]), query_gsi1(&[AGENTS_BY_ACTIVITY]), put(&[SCHOOL]), batch_delete(&[PEOPLE, HELD]), ], ..Needs::NONE } },
         "list_partners" => const { Needs { table: &[get(&[OPS_SESSION]), query(&[PARTNER_LISTINGS, SUPPRESSION, ERASURES_DUE])], ..Needs::NONE } },
         "audit_authorisation_logs" => const { Needs { table: &[get(&[OPS_SESSION]), query(&[PARTNER_LISTINGS, APP, LOG])], ..Needs::NONE } },
         "create_partner" => const { Needs { table: &[ get(&[OPS_SESSION, PARTNER_LISTINGS, PARTNER, USER]), put(&[PARTNER_LISTINGS, PARTNER, USER]), ], email: true, events: true, outbox: true } },
@@ -495,6 +503,13 @@ impl Table for Enforced<dyn Table> {
         self.0.put_all(items).await
     }
 
+    async fn delete_all(&self, keys: Vec<(String, String)>) -> Result<(), StoreError> {
+        for (pk, _) in &keys {
+            check_table(Verb::BatchDelete, Index::Primary, pk)?;
+        }
+        self.0.delete_all(keys).await
+    }
+
     async fn add(&self, increment: Increment<'_>) -> Result<i64, StoreError> {
         check_table(Verb::Update, Index::Primary, increment.pk)?;
         self.0.add(increment).await
@@ -600,6 +615,8 @@ mod tests {
             "set_person_choice",
             "explain_school_person",
             "explain_partner_school_person",
+            // Retention (#16): deletes them.
+            "purge_mis_caches",
         ];
         let pupil_partitions = [PEOPLE, PEOPLE_CHANGES, HELD];
         let touching: Vec<_> = every_function()

@@ -10,6 +10,7 @@ pub(crate) mod ids;
 pub mod keys;
 pub mod ports;
 pub mod refusal;
+pub mod retention;
 pub(crate) mod token;
 pub mod warm;
 

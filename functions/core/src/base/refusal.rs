@@ -29,6 +29,9 @@ pub enum Refusal {
     NotRevoked,
     /// A second erasure confirmation that differs from the first (#16).
     ErasureAlreadyConfirmed,
+    /// A push for a school whose MIS data was purged because no app had
+    /// access for 30 days, while still none has (#16).
+    NoAuthorisedApp,
 }
 
 impl Refusal {
@@ -47,6 +50,7 @@ impl Refusal {
             Refusal::NoHeldExtract => "no_held_extract",
             Refusal::NotRevoked => "not_revoked",
             Refusal::ErasureAlreadyConfirmed => "erasure_already_confirmed",
+            Refusal::NoAuthorisedApp => "no_authorised_app",
         }
     }
 
@@ -84,6 +88,11 @@ impl Refusal {
             Refusal::ErasureAlreadyConfirmed => "erasure was already confirmed for this revocation with different \
                 details; the first confirmation is final (send the same one again to read it back)"
                 .into(),
+            Refusal::NoAuthorisedApp => format!(
+                "no app has had access to this school for {} days, so Gatehouse deleted its MIS data and stores \
+                 nothing more; stop pushing extracts until the school authorises an app",
+                crate::base::retention::MIS_CACHE_UNUSED_DAYS
+            ),
         }
     }
 }

@@ -103,10 +103,12 @@ struct SyncToken {
 
 /// `sync_token_expired` for a token issued at `issued_at` (or of unknown
 /// age) that is older than `SYNC_TOKEN_DAYS`.
-fn check_age(issued_at: Option<i64>, now: i64) -> Result<()> {
+/// A token cut before the school's MIS cache was last purged (#16) is
+/// refused too: the tombstones it would need went with the purge.
+fn check_age(issued_at: Option<i64>, now: i64, purged_at: Option<i64>) -> Result<()> {
     let max_age = chrono::Duration::days(SYNC_TOKEN_DAYS).num_seconds();
     match issued_at {
-        Some(at) if now - at <= max_age => Ok(()),
+        Some(at) if now - at <= max_age && purged_at.is_none_or(|purged| at > purged) => Ok(()),
         _ => Err(Error::Refused(Refusal::SyncTokenExpired)),
     }
 }
@@ -129,6 +131,7 @@ fn start(
     committed: u64,
     selections: &Selections,
     now: i64,
+    purged_at: Option<i64>,
 ) -> Result<Position> {
     let fingerprint = access.fingerprint();
     let school = access.school.to_string();
@@ -141,7 +144,7 @@ fn start(
             return Err(Error::Refused(Refusal::SyncTokenExpired));
         }
         if position.since.is_some() {
-            check_age(position.since_issued_at, now)?;
+            check_age(position.since_issued_at, now, purged_at)?;
         }
         return Ok(position);
     }
@@ -166,7 +169,7 @@ fn start(
             if token.fingerprint != fingerprint {
                 return Err(Error::Refused(Refusal::SyncTokenExpired));
             }
-            check_age(token.issued_at, now)?;
+            check_age(token.issued_at, now, purged_at)?;
             Ok(fresh(Phase::Changes, Some((token.persons, token.selections)), token.issued_at))
         }
         None => Ok(fresh(Phase::Full, None, None)),
@@ -190,9 +193,11 @@ pub async fn list(
     }
     let limit = limit as usize;
     let selections = load_selections(gatehouse, &access.app, &access.school).await?;
-    let committed = load_feed(gatehouse, &access.school).await?.map_or(0, |(feed, _)| feed.committed_seq);
+    let feed = load_feed(gatehouse, &access.school).await?.map(|(feed, _)| feed);
+    let committed = feed.as_ref().map_or(0, |feed| feed.committed_seq);
+    let purged_at = feed.as_ref().and_then(|feed| feed.last_purged_at).map(|at| at.timestamp());
     let now = gatehouse.clock.now().timestamp();
-    let mut position = start(query, &access, resource, committed, &selections, now)?;
+    let mut position = start(query, &access, resource, committed, &selections, now, purged_at)?;
     let listing = Listing { gatehouse, access: &access, selections: &selections };
     let mut data = Vec::new();
     let more = loop {

@@ -51,6 +51,32 @@ pub struct SchoolFeedRecord {
     /// guard's window, oldest first; older entries are dropped at each push.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub recent_deletions: Vec<RecentDeletions>,
+    /// The agent's first push (again after a purge): the 30 days before a
+    /// purge count from here when no app was ever authorised (#16). Feeds
+    /// from before it was kept read their last push instead.
+    #[serde(default)]
+    pub first_push_at: Option<DateTime<Utc>>,
+    /// The school's MIS cache was purged (or is being purged) because no
+    /// app had access for 30 days (#16); cleared by the first push accepted
+    /// once an app has access again.
+    #[serde(default)]
+    pub purge: Option<MisPurgeRecord>,
+    /// When the last purge finished, kept after the cache fills again: a
+    /// sync token cut before it is refused, since the tombstones went too.
+    #[serde(default)]
+    pub last_purged_at: Option<DateTime<Utc>>,
+}
+
+/// The daily job's purge of a school's MIS cache (#16): when, and how many
+/// records of each kind it deleted. Counts only, never a person.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MisPurgeRecord {
+    pub started_at: DateTime<Utc>,
+    /// Unset while the purge is under way (a run that stopped half-way is
+    /// finished by the next one).
+    #[serde(default)]
+    pub finished_at: Option<DateTime<Utc>>,
+    pub counts: gatehouse_model::PurgedRecords,
 }
 
 impl SchoolFeedRecord {
@@ -67,6 +93,9 @@ impl SchoolFeedRecord {
             held: None,
             deletion_guard_percent: None,
             recent_deletions: Vec::new(),
+            first_push_at: None,
+            purge: None,
+            last_purged_at: None,
         }
     }
 

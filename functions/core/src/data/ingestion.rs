@@ -398,7 +398,7 @@ pub async fn ingest(
 ) -> Result<ExtractReceipt> {
     let now = gatehouse.clock.now();
     let validated = validate(extract, now.date_naive())?;
-    let (mut feed, version) = claim(gatehouse, school).await?;
+    let (mut feed, version) = claim_for(gatehouse, school, matches!(guard, Guard::On)).await?;
     let result = ingest_claimed(gatehouse, school, extract, &guard, validated, &mut feed, version).await;
     if result.is_err() {
         release_lease(gatehouse, school).await;
@@ -618,11 +618,20 @@ async fn hold(
 
 /// Takes the school's ingest lease: a conditional write on its feed record.
 pub(crate) async fn claim(gatehouse: &Gatehouse, school: &SchoolId) -> Result<(SchoolFeedRecord, u64)> {
+    claim_for(gatehouse, school, false).await
+}
+
+/// Takes the lease; for an agent's push (`push`), first asks the retention
+/// rule whether the school may take one (#16).
+async fn claim_for(gatehouse: &Gatehouse, school: &SchoolId, push: bool) -> Result<(SchoolFeedRecord, u64)> {
     let now = gatehouse.clock.now();
     let (mut feed, version) =
         load_feed(gatehouse, school).await?.unwrap_or_else(|| (SchoolFeedRecord::new(school.clone()), 0));
     if feed.lease.as_ref().is_some_and(|lease| lease.until > now) {
         return Err(Error::Refused(Refusal::ExtractInProgress));
+    }
+    if push {
+        crate::data::retention::before_push(gatehouse, &mut feed).await?;
     }
     feed.lease = Some(Lease { id: Token::generate()?.hash().as_str()[..16].to_owned(), until: now + LEASE });
     let condition = if version == 0 { Condition::NotExists } else { Condition::VersionIs(version) };
@@ -773,6 +782,7 @@ pub async fn sync_links(gatehouse: &Gatehouse, feed: &SchoolFeedRecord) -> Resul
 /// `GET /api/agent/v1/status`.
 pub async fn agent_status(gatehouse: &Gatehouse, agent: &AgentCaller) -> Result<AgentStatus> {
     let feed = load_feed(gatehouse, &agent.school_id).await?.map(|(feed, _)| feed);
+    let retention = crate::data::retention::state(gatehouse, feed.as_ref(), &agent.school_id).await?;
     Ok(AgentStatus {
         school_id: agent.school_id.to_string(),
         last_extract_at: feed
@@ -782,6 +792,7 @@ pub async fn agent_status(gatehouse: &Gatehouse, agent: &AgentCaller) -> Result<
         last_status: feed.as_ref().and_then(|feed| feed.last_status),
         persons: feed.as_ref().map_or(0, |feed| feed.persons),
         held_extract: feed.as_ref().and_then(|feed| feed.held.as_ref()).map(HeldExtractRecord::summary),
+        retention,
     })
 }
 

@@ -10,4 +10,6 @@ pub mod held_extracts;
 pub mod held_parts;
 pub mod ingestion;
 pub mod people;
+pub mod purge;
+pub mod retention;
 pub mod shared;

@@ -28,6 +28,8 @@ async fn run_job(gatehouse: &Gatehouse, name: &str) -> Result<Value> {
         // #16: erasure not yet confirmed, 7 and 14 days after access ended.
         "send_erasure_reminders" => serde_json::to_value(crate::school::erasure::remind_due(gatehouse).await?),
         "deliver_outbox" => Ok(serde_json::json!({ "sent": crate::store::outbox::deliver(gatehouse).await? })),
+        // Retention (#16).
+        "purge_mis_caches" => serde_json::to_value(crate::data::purge::purge_due(gatehouse).await?),
         _ => return Err(Error::NotFound("job")),
     };
     report.map_err(|error| Error::Unavailable(error.into()))
@@ -47,6 +49,8 @@ pub fn slot(name: &str, now: DateTime<Utc>) -> Option<String> {
         "apply_revocations" | "archive_cases" | "mark_inactive_schools" => Some(uk_date(now).to_string()),
         // #16: daily, its own arm so other daily jobs merge beside it.
         "send_erasure_reminders" => Some(uk_date(now).to_string()),
+        // Retention (#16): daily too.
+        "purge_mis_caches" => Some(uk_date(now).to_string()),
         // Tuesdays and Thursdays at 15:00 in London.
         "send_reminders" => {
             let today = uk_date(now);

@@ -46,7 +46,7 @@ use crate::{AppId, DeliveryId, Error, Gatehouse, PartnerId, Result, Token};
 /// Attempts before a delivery becomes a dead letter: one at once, two retries.
 pub const MAX_ATTEMPTS: u32 = 3;
 /// How long deliveries (and dead letters) are kept.
-const KEEP_DELIVERIES_DAYS: i64 = 30;
+pub const KEEP_DELIVERIES_DAYS: i64 = 30;
 /// A `sending` claim older than this belongs to an attempt that died; a
 /// retry may take over.
 const SENDING_LEASE_SECONDS: i64 = 60;

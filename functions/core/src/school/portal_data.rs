@@ -117,6 +117,7 @@ pub async fn feed(gatehouse: &Gatehouse, session: &SchoolSessionRecord) -> Resul
             last_pull_on: last.map(|day| day.to_string()),
         });
     }
+    let retention = crate::data::retention::state(gatehouse, feed.as_ref(), &session.school_id).await?;
     Ok(SchoolFeed {
         school_id: session.school_id.to_string(),
         last_extract_at: last_extract_at.map(|at| at.to_rfc3339_opts(SecondsFormat::Secs, true)),
@@ -125,5 +126,6 @@ pub async fn feed(gatehouse: &Gatehouse, session: &SchoolSessionRecord) -> Resul
         persons: feed.as_ref().map_or(0, |feed| feed.persons),
         held_extract: feed.as_ref().and_then(|feed| feed.held.as_ref()).map(HeldExtractRecord::summary),
         apps,
+        retention,
     })
 }

@@ -20,6 +20,7 @@ use serde_json::{Map, Value};
 
 use crate::base::keys::{Key, school_of_usage, usage_partition};
 use crate::base::ports::{Increment, Index, Query, query_all};
+use crate::base::retention::USAGE_KEPT_DAYS;
 use crate::{AppId, Gatehouse, Result, SchoolId};
 
 /// The month's counter before per-day counters; still summed.
@@ -73,7 +74,14 @@ pub async fn count(gatehouse: &Gatehouse, app: &AppId, school: &SchoolId) -> Res
     let key = Key::Usage(app, &month, school);
     let calls = gatehouse
         .table
-        .add(Increment { pk: &key.pk(), sk: &key.sk(), counter: &day_counter(now), delta: 1, expires_at: None })
+        .add(Increment {
+            pk: &key.pk(),
+            sk: &key.sk(),
+            counter: &day_counter(now),
+            delta: 1,
+            // Taken by the month's first call only (#16).
+            expires_at: Some((now + Duration::days(USAGE_KEPT_DAYS)).timestamp()),
+        })
         .await?;
     // A call this process counted shows at once in this process's lists
     // (the local server); other processes see it within MONTH_STATS_FOR.

@@ -213,6 +213,14 @@ impl Table for MemoryTable {
         Ok(())
     }
 
+    async fn delete_all(&self, keys: Vec<(String, String)>) -> Result<(), StoreError> {
+        let mut items = self.lock();
+        for key in keys {
+            items.remove(&key);
+        }
+        Ok(())
+    }
+
     async fn delete(&self, pk: &str, sk: &str, condition: Condition) -> Result<Option<Item>, StoreError> {
         let mut items = self.lock();
         let key = key_of(pk, sk);

@@ -147,6 +147,18 @@ pub trait Table: Send + Sync {
     /// that stand on their own and whose retry writes the same (a push's
     /// person records, numbered before they are written).
     async fn put_all(&self, items: Vec<Item>) -> Result<(), StoreError>;
+    /// Deletes every key, unconditionally, in as few requests as the store
+    /// allows (DynamoDB's `BatchWriteItem`: 25 a request, unprocessed ones
+    /// sent again). A key with no item is no error. Not all together: on an
+    /// error some may be gone, so only for deletions whose retry deletes the
+    /// same (the purge of a school's MIS cache, #16). The default deletes one
+    /// by one, for wrappers that watch calls.
+    async fn delete_all(&self, keys: Vec<(String, String)>) -> Result<(), StoreError> {
+        for (pk, sk) in keys {
+            self.delete(&pk, &sk, Condition::Always).await?;
+        }
+        Ok(())
+    }
     /// Atomically adds `delta` to the numeric attribute `counter`, creating
     /// the item (with `expires_at`) if absent; returns the new value.
     async fn add(&self, increment: Increment<'_>) -> Result<i64, StoreError>;
