@@ -11,7 +11,7 @@ use serde_json::{Value, json};
 
 use crate::helpers::{TestApp, assert_problem, new_client, spawn_app};
 use crate::ingestion::{
-    agent_key, agent_persons, first_pupils, leavers, link_status, live_students, push, push_ok, today,
+    agent_key, agent_persons, first_pupils, leavers, link_status, live_students, push_ok, push_receipt, today,
 };
 
 /// `DEMO_SCHOOL_EMAIL`'s school: Active for the demo app, Include All, feed Enabled.
@@ -31,7 +31,7 @@ async fn held(app: &TestApp) -> (String, Extract, Vec<String>) {
     let full = gatehouse_core::synthetic::school(5, 100, today());
     let key = pushed(app, &full).await;
     let shrunk = first_pupils(&full, 66);
-    assert_eq!(push(app, &key, &shrunk).await.status(), 202, "held by the guard");
+    assert_eq!(push_receipt(app, &key, &shrunk).await["outcome"], "held", "held by the guard");
     let dropped = full.students[66..].iter().map(|s| s.id.clone()).collect();
     (key, shrunk, dropped)
 }
@@ -40,15 +40,15 @@ async fn held(app: &TestApp) -> (String, Extract, Vec<String>) {
 /// few leavers can pass its 10%), has support release it: what the push
 /// comes to once reviewed, for tests about something else.
 pub async fn push_released(app: &TestApp, agent: &str, school: &str, extract: &Extract) {
-    let status = push(app, agent, extract).await.status();
-    if status == 202 {
+    let outcome = push_receipt(app, agent, extract).await["outcome"].clone();
+    if outcome == "held" {
         let ops = app.signed_in_portal_client("ops", DEMO_OPS_EMAIL).await;
         let path = format!("/api/ops/schools/{school}/held-extract");
         let reviewed = json!({ "held_id": held_id(&app.get_ok(&ops, &path).await) });
         let released = app.post_ok(&ops, &format!("{path}/release"), reviewed).await;
         assert_eq!(released["action"], "released");
     } else {
-        assert_eq!(status, 200, "the push is applied or held");
+        assert_eq!(outcome, "applied", "the push is applied or held");
     }
 }
 
@@ -95,7 +95,7 @@ async fn the_school_reviews_a_held_extract_and_releases_or_rejects_it() {
     assert!(app.get_ok(&school, "/api/school/feed").await["held_extract"].is_null());
 
     // The same extract again: held again; this time the school releases it.
-    assert_eq!(push(&app, &key, &shrunk).await.status(), 202);
+    assert_eq!(push_receipt(&app, &key, &shrunk).await["outcome"], "held");
     let reviewed = json!({ "held_id": held_id(&app.get_ok(&school, "/api/school/held-extract").await) });
     let released = app.post_ok(&school, "/api/school/held-extract/release", reviewed.clone()).await;
     assert_eq!(released["action"], "released");
@@ -118,7 +118,7 @@ async fn support_reviews_any_schools_held_extract() {
     assert_eq!(rejected["action"], "rejected");
     assert_eq!(live_students(&app, SCHOOL).await, 100);
 
-    assert_eq!(push(&app, &key, &shrunk).await.status(), 202);
+    assert_eq!(push_receipt(&app, &key, &shrunk).await["outcome"], "held");
     let reviewed = json!({ "held_id": held_id(&app.get_ok(&ops, OPS).await) });
     let released = app.post_ok(&ops, &format!("{OPS}/release"), reviewed).await;
     assert_eq!(released["action"], "released");
@@ -137,7 +137,7 @@ async fn support_and_the_school_review_a_held_delta() {
     let app = spawn_app().await;
     let full = gatehouse_core::synthetic::school(5, 100, today());
     let key = pushed(&app, &full).await;
-    assert_eq!(push(&app, &key, &leavers(&full, 0, 50)).await.status(), 202, "held by the guard");
+    assert_eq!(push_receipt(&app, &key, &leavers(&full, 0, 50)).await["outcome"], "held", "held by the guard");
     let ops = app.signed_in_portal_client("ops", DEMO_OPS_EMAIL).await;
     let school = app.signed_in_portal_client("school", DEMO_SCHOOL_EMAIL).await;
     let by_support = app.get_ok(&ops, OPS).await;
@@ -184,7 +184,7 @@ async fn release_and_reject_act_only_on_the_held_extract_that_was_reviewed() {
     let reviewed = app.get_ok(&school, "/api/school/held-extract").await;
 
     // While the school reads the diff, the agent pushes a worse extract: it replaces the held one.
-    assert_eq!(push(&app, &key, &first_pupils(&shrunk, 50)).await.status(), 202);
+    assert_eq!(push_receipt(&app, &key, &first_pupils(&shrunk, 50)).await["outcome"], "held");
     let newer = app.get_ok(&school, "/api/school/held-extract").await;
     assert_ne!(held_id(&newer), held_id(&reviewed), "a new held extract has a new identity");
 
@@ -219,9 +219,8 @@ async fn deltas_deleting_too_many_within_a_day_are_held_and_a_held_delta_release
     assert_eq!(push_ok(&app, &key, &first).await["changes"]["deleted"], 0, "the same delta again deletes no one");
     app.clock.advance(chrono::Duration::hours(20));
     let second = leavers(&full, count, count);
-    let response = push(&app, &key, &second).await;
-    assert_eq!(response.status(), 202, "a second 6% within 24 hours is held");
-    let receipt: Value = response.json().await.unwrap();
+    let receipt = push_receipt(&app, &key, &second).await;
+    assert_eq!(receipt["outcome"], "held", "a second 6% within 24 hours is held");
     assert_eq!((receipt["outcome"].as_str(), receipt["status"].as_str()), (Some("held"), Some("warning")));
     assert!(receipt["held_reason"].as_str().unwrap().contains("24 hours"), "{receipt}");
     assert_eq!(live_students(&app, SCHOOL).await, 100 - count as u32, "nothing of it applied");
@@ -248,15 +247,14 @@ async fn a_delta_pushed_while_one_is_held_joins_it_and_is_released_with_it() {
     let full = gatehouse_core::synthetic::school(23, 100, today());
     let key = pushed(&app, &full).await;
     let count = (agent_persons(&app, &key).await * 11 / 100) as usize;
-    assert_eq!(push(&app, &key, &leavers(&full, 0, count)).await.status(), 202, "11% at once is held");
+    assert_eq!(push_receipt(&app, &key, &leavers(&full, 0, count)).await["outcome"], "held", "11% at once is held");
 
     // The next delta would pass the guard alone, but applying it first would overtake the held one.
     let mut next = leavers(&full, count, 1);
     let mut joiner = full.students[99].clone();
     joiner.id = "STU-JOINER".into();
     next.students.push(joiner);
-    let response = push(&app, &key, &next).await;
-    assert_eq!(response.status(), 202, "joins the held delta");
+    assert_eq!(push_receipt(&app, &key, &next).await["outcome"], "held", "joins the held delta");
     assert_eq!(live_students(&app, SCHOOL).await, 100, "nothing applied yet");
 
     let school = app.signed_in_portal_client("school", DEMO_SCHOOL_EMAIL).await;

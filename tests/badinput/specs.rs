@@ -33,6 +33,8 @@ pub struct Ids {
     pub intl_accept: String,
     pub intl_decline: String,
     pub held_id: String,
+    /// The job of `active`'s agent's first push (#15).
+    pub agent_job: String,
     /// The school portal's school: a pupil, its held extract, a receipt.
     pub portal_student: String,
     pub portal_held_id: String,
@@ -115,7 +117,8 @@ impl Ids {
         let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 23).unwrap();
         let extract = gatehouse_core::synthetic::school(7, 20, today);
         let student = extract.students[0].id.clone();
-        h.post(Caller::Agent, "/api/agent/v1/extracts", serde_json::to_value(&extract).unwrap()).await;
+        let pushed = h.post(Caller::Agent, "/api/agent/v1/extracts", serde_json::to_value(&extract).unwrap()).await;
+        let agent_job = pushed["job_id"].as_str().expect("the push's job").to_owned();
         // A full extract of one pupil would delete the rest: it is held.
         let mut shrunk = extract.clone();
         shrunk.students.truncate(1);
@@ -233,6 +236,7 @@ impl Ids {
             intl_accept: intl[0].clone(),
             intl_decline: intl[1].clone(),
             held_id,
+            agent_job,
             portal_student,
             portal_held_id,
             portal_receipt,
@@ -431,6 +435,7 @@ fn path_value(ids: &Ids, op: Op, name: &str) -> String {
         (_, "app_id") => "demo-app".to_owned(),
         (_, "key_id") => ids.key_to_revoke.clone(),
         (_, "case_id") => ids.case.clone(),
+        (_, "job_id") => ids.agent_job.clone(),
         (_, "delivery_id") => ids.delivery.clone(),
         (_, "urn") => ids.directory_entry["urn"].as_str().unwrap().to_owned(),
         (Op::DownloadSchoolReceipt, "seq") => ids.portal_receipt.clone(),

@@ -597,6 +597,12 @@ fn cells(op: Op, fx: &Fixture) -> Row {
         // The extract the school has: applied, nothing changes.
         Op::PushExtract => agent().body(fx.extract.clone()),
         Op::GetAgentStatus => agent(),
+        // Its own school's job; to the other agent it does not exist.
+        Op::GetAgentJob => agent().param("job_id", &fx.agent_job).except(
+            OtherAgent,
+            Expect::Refused(404, "not_found"),
+            "another school's job does not exist for them",
+        ),
     }
 }
 

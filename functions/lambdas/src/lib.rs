@@ -10,9 +10,9 @@ use axum::extract::Request;
 use axum::middleware::{self, Next};
 use axum::response::Response;
 use gatehouse_api::ClientIp;
-use gatehouse_core::{auth, jobs, webhooks};
+use gatehouse_core::{auth, jobs, webhooks, workers};
 pub use gatehouse_model::FUNCTION_VARIABLE;
-use gatehouse_model::{EVENT_CONSUMERS, JOBS, Op, ROUTES};
+use gatehouse_model::{EVENT_CONSUMERS, JOBS, JobKind, Op, ROUTES};
 use lambda_http::RequestExt;
 use lambda_http::lambda_runtime::{self, LambdaEvent, service_fn};
 use lambda_http::request::RequestContext;
@@ -32,6 +32,8 @@ pub enum Function {
     DeliverWebhooks,
     /// The `send_sign_in_links` event consumer (#18).
     SendSignInLinks,
+    /// A job worker (#15): the event consumer that runs one kind of job.
+    Worker(JobKind),
 }
 
 impl Function {
@@ -46,7 +48,7 @@ impl Function {
         match EVENT_CONSUMERS.iter().find(|consumer| consumer.name == name)?.name {
             "deliver_webhooks" => Some(Function::DeliverWebhooks),
             "send_sign_in_links" => Some(Function::SendSignInLinks),
-            _ => None,
+            worker => workers::kind_of_worker(worker).map(Function::Worker),
         }
     }
 
@@ -86,6 +88,17 @@ impl Function {
                     async move {
                         // A failed send is an error, so Lambda retries it.
                         let outcome = auth::send_requested_link(&gatehouse, &detail_of(event)).await?;
+                        Ok::<Value, lambda_runtime::Error>(serde_json::to_value(outcome)?)
+                    }
+                }))
+                .await
+            }
+            Function::Worker(kind) => {
+                lambda_runtime::run(service_fn(move |event: LambdaEvent<Value>| {
+                    let gatehouse = gatehouse.clone();
+                    async move {
+                        // An error (the store failed) makes Lambda run the job again.
+                        let outcome = workers::run(&gatehouse, kind, &detail_of(event)).await?;
                         Ok::<Value, lambda_runtime::Error>(serde_json::to_value(outcome)?)
                     }
                 }))
@@ -180,6 +193,10 @@ mod tests {
         );
         assert_eq!(Function::named("send_reminders"), Some(Function::Job("send_reminders")));
         assert_eq!(Function::named("send_sign_in_links"), Some(Function::SendSignInLinks));
+        assert_eq!(
+            Function::named("push_extract_worker"),
+            Some(Function::Worker(gatehouse_model::JobKind::PushExtract))
+        );
         assert_eq!(Function::named("ListPartnerSchools"), None);
         assert_eq!(Function::named(""), None);
     }

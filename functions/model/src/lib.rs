@@ -8,6 +8,7 @@ mod columns;
 mod data_api;
 mod install_bookings;
 mod invitations;
+mod jobs;
 mod ops_console;
 mod people;
 mod portal_data;
@@ -36,6 +37,7 @@ pub use invitations::{
     AuthorisationReceipt, AuthoriseRequest, DirectoryQuery, DirectoryResults, DirectorySchool, EstablishmentStatus,
     ForwardInvitationRequest, InvitationState, InviteSchoolRequest, MIS_CHOICES,
 };
+pub use jobs::{JobAccepted, JobKind, JobProblem, JobProgress, JobResult, JobState, JobStatus};
 pub use ops_console::{
     AcceptInternationalRequest, AuthorityVerification, AuthorityVerificationList, DecideAuthorityVerification,
     DeclineInternationalRequest, DirectoryImportQuery, DirectoryImportReport, InternationalRequest,

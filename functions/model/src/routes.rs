@@ -10,9 +10,9 @@ use crate::{
     CaseDetail, CaseListQuery, CasePage, CreateAppKey, CreatedAppKey, DataPage, DataQuery, DataRecord,
     DecideAuthorityVerification, DeclineInternationalRequest, DirectoryImportQuery, DirectoryImportReport,
     DirectoryQuery, DirectoryResults, DirectorySchool, EscalateCaseRequest, ExplainQuery, Explanation, Extract,
-    ExtractReceipt, ForwardInvitationRequest, Health, HeldExtractChoice, HeldExtractDecision, HeldExtractDiff,
-    InstallBookingPage, InstallBookingsQuery, InstallMarked, InstallSlots, InternationalRequest,
-    InternationalRequestList, InternationalRequestQuery, InvitationSummary, InviteRequest, InviteSchoolRequest,
+    ForwardInvitationRequest, Health, HeldExtractChoice, HeldExtractDecision, HeldExtractDiff, InstallBookingPage,
+    InstallBookingsQuery, InstallMarked, InstallSlots, InternationalRequest, InternationalRequestList,
+    InternationalRequestQuery, InvitationSummary, InviteRequest, InviteSchoolRequest, JobAccepted, JobStatus,
     ListSchoolsQuery, MagicLinkAccepted, MagicLinkRequest, Me, NewCase, NewInternationalRequest, NewPartner,
     OfferSlots, OpenInvitationRequest, OpsMe, PartnerCreated, PartnerExplainQuery, PartnerList, PermissionSet,
     PermissionSetSaved, PriorityRequest, ReassignCase, RemoveSchoolColleague, RemoveTeamMember, RevokeRequest,
@@ -524,11 +524,19 @@ operations! {
              only for a person shared with your app before (within 120 days); any other id gets not_shared, the same \
              whether or not it exists. The school's portal gives the full reason";
     PushExtract: Post "/api/agent/v1/extracts", "push_extract", Agent,
-        "The MIS agent pushes a full or delta extract of its school (G1)",
-        body Extract, refuses [Invalid, ExtractInProgress],
-        answers ExtractReceipt:
-            "Applied (status ok, or warning with the rejected records listed). 202: held by the deletion guard, not \
-             applied. 422: every record rejected, nothing applied (status error)";
+        "The MIS agent pushes a full or delta extract of its school; honours Idempotency-Key (G1, #15)",
+        body Extract, refuses [Invalid, ExtractInProgress], status 202,
+        answers JobAccepted:
+            "Accepted: a job applies the extract. Poll `status_url` until the job is done: its result is the push's \
+             receipt (applied, with any rejected records listed; or held by the deletion guard). A whole-body \
+             problem is a 400 at once, and nothing is stored. 422: every record rejected, nothing applied: the \
+             answer is the push's receipt (status error). Push again only once the job is done (before that, a \
+             push is refused with extract_in_progress)",
+        idempotent;
+    GetAgentJob: Get "/api/agent/v1/jobs/{job_id}", "get_agent_job", Agent,
+        "One of the agent's jobs: its state, progress and, once done, its result (G1, #15)",
+        refuses [NotFound],
+        answers JobStatus: "The job; another school's job is not found";
     GetAgentStatus: Get "/api/agent/v1/status", "get_agent_status", Agent,
         "The school as its MIS agent sees it: last extract, status, any held extract (G1)",
         answers AgentStatus: "Last extract, status, persons held and any held extract";
@@ -741,15 +749,18 @@ pub struct Sizing {
 /// The sizing of the function called `name` (a route, job or consumer).
 pub fn sizing(name: &str) -> Sizing {
     let (memory_mb, timeout_seconds) = match name {
-        // A whole view at once: more time and memory than a page.
-        "export_partner_schools" => (Some(512), Some(30)),
+        // A whole view at once: more time and memory than a page, within
+        // the API's 30 s (a function still running then answers nobody, #15).
+        "export_partner_schools" => (Some(512), Some(29)),
         // Keeps the views it has shown, up to `school_index::KEPT_ROWS` rows (#14).
         "list_partner_schools" => (Some(512), None),
         // Emails every authorised school that must approve a new scope, one by one.
         "update_permission_set" => (None, Some(60)),
+        // Reads, checks and stores a pushed extract of a few MB; its worker applies it.
+        "push_extract" => (Some(1024), Some(29)),
         // A full extract of a large school is a few MB and tens of
         // transactions, whether pushed by the agent or released past the guard.
-        "push_extract" | "release_school_held_extract" | "release_ops_held_extract" => (Some(1024), Some(120)),
+        "push_extract_worker" | "release_school_held_extract" | "release_ops_held_extract" => (Some(1024), Some(120)),
         // A part of the register: a few thousand schools, two requests each.
         "import_directory" => (None, Some(120)),
         // Sends a webhook: above the sender's 10 s request timeout.
@@ -799,6 +810,13 @@ pub const EVENT_CONSUMERS: &[EventConsumer] = &[
         // A sign-in link lives 10 minutes: later, the email would be useless.
         max_event_age_seconds: 600,
         summary: "Look up the address of a sign-in request and email a link if it has an account (P1, S3, O1)",
+    },
+    EventConsumer {
+        name: "push_extract_worker",
+        detail_types: &["job.push_extract"],
+        // A job's status lives 7 days, but an agent pushes again long before.
+        max_event_age_seconds: 3600,
+        summary: "Apply an extract an MIS agent pushed: the push's job (G1, #15)",
     },
 ];
 
@@ -887,6 +905,19 @@ mod tests {
     fn answers_that_are_not_model_types_decode_to_their_markers() {
         assert_eq!(serde_json::from_str::<NoContent>("null").unwrap(), NoContent);
         assert_eq!(serde_json::from_str::<RawBody>("{\"openapi\": \"3.1.0\"}").unwrap(), RawBody);
+    }
+
+    /// A job's event must reach its worker: the worker is a consumer whose
+    /// rule matches the kind's detail-type, and no other consumer's does.
+    #[test]
+    fn every_kind_of_job_has_its_worker_consumer() {
+        for kind in crate::JobKind::ALL {
+            let worker = EVENT_CONSUMERS.iter().find(|consumer| consumer.name == kind.worker());
+            let worker = worker.unwrap_or_else(|| panic!("{kind:?}: no consumer {}", kind.worker()));
+            assert_eq!(worker.detail_types, [kind.detail_type()], "{kind:?}");
+            let others = EVENT_CONSUMERS.iter().filter(|consumer| consumer.detail_types.contains(&kind.detail_type()));
+            assert_eq!(others.count(), 1, "{kind:?}: one consumer takes its events");
+        }
     }
 
     #[test]

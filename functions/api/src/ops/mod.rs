@@ -41,6 +41,7 @@ mod data_pages;
 pub mod explain_person;
 pub mod export_partner_schools;
 pub mod forward_invitation;
+pub mod get_agent_job;
 pub mod get_agent_status;
 pub mod get_me;
 pub mod get_ops_me;
@@ -156,6 +157,7 @@ pub(crate) fn with_handler<V: HandlerVisitor>(op: Op, visitor: V) -> V::Output {
         Op::ListGroups => visitor.visit(list_groups::handle),
         Op::ExplainPerson => visitor.visit(explain_person::handle),
         Op::PushExtract => visitor.visit(push_extract::handle),
+        Op::GetAgentJob => visitor.visit(get_agent_job::handle),
         Op::GetAgentStatus => visitor.visit(get_agent_status::handle),
         Op::GetWebhook => visitor.visit(get_webhook::handle),
         Op::SetWebhook => visitor.visit(set_webhook::handle),

@@ -174,6 +174,8 @@ pub const INTERNATIONAL_QUEUE: &str = "INTLQUEUE#*";
 pub const INTERNATIONAL_QUEUE_PENDING: &str = "INTLQUEUE#pending";
 pub const INTERNATIONAL_REQUEST: &str = "INTLREQ#*";
 pub const INVITE: &str = "INVITE#*";
+/// Jobs (#15) and their parts.
+pub const JOB: &str = "JOB#*";
 pub const LOG: &str = "LOG#*";
 pub const LOGIN: &str = "LOGIN#*";
 pub const OPS_LOGIN: &str = "OPSLOGIN#*";
@@ -235,6 +237,7 @@ pub const PARTITIONS: &[&str] = &[
     INTERNATIONAL_QUEUE_PENDING,
     INTERNATIONAL_REQUEST,
     INVITE,
+    JOB,
     LOG,
     LOGIN,
     OPS_LOGIN,
@@ -332,7 +335,8 @@ pub fn needs(function: &str) -> Option<Needs> {
         "list_contacts" => const { Needs { table: &[ get(&[APP_KEY, PARTNER, APP, SCHOOL, PEOPLE]), query(&[PEOPLE, SELECTION]), query_gsi1(&[PEOPLE_CHANGES, SELECTION_CHANGES]), put(&[SHARED]), update(&[USAGE]), ], ..Needs::NONE } },
         "list_groups" => const { Needs { table: &[ get(&[APP_KEY, PARTNER, APP, SCHOOL, PEOPLE]), query(&[PEOPLE, SELECTION]), query_gsi1(&[PEOPLE_CHANGES, SELECTION_CHANGES]), update(&[USAGE]), ], ..Needs::NONE } },
         "explain_person" => const { Needs { table: &[ get(&[APP_KEY, PARTNER, APP, SCHOOL, PEOPLE]), query(&[PEOPLE, SELECTION, SHARED]), update(&[USAGE]), ], ..Needs::NONE } },
-        "push_extract" => const { Needs { table: &[ get(&[AGENT_KEY, SCHOOL, PEOPLE, APP]), query(&[SCHOOL, PEOPLE, HELD]), put(&[PEOPLE, SCHOOL, HELD, APP]), batch_put(&[PEOPLE]), update(&[SCHOOL]), delete(&[HELD]), ], email: true, events: true, outbox: true } },
+        "push_extract" => const { Needs { table: &[ get(&[AGENT_KEY, SCHOOL, JOB, APP]), query(&[SCHOOL]), put(&[SCHOOL, JOB, APP]), batch_put(&[JOB]), ], email: true, events: true, outbox: true } },
+        "get_agent_job" => const { Needs { table: &[get(&[AGENT_KEY, JOB])], ..Needs::NONE } },
         "get_agent_status" => const { Needs { table: &[get(&[AGENT_KEY, SCHOOL])], ..Needs::NONE } },
         "explain_school_person" => const { Needs { table: &[get(&[SCHOOL_SESSION, APP, PARTNER, SCHOOL, PEOPLE]), query(&[SELECTION])], ..Needs::NONE } },
         "explain_partner_school_person" => const { Needs { table: &[get(&[SESSION, APP, PARTNER, SCHOOL, PEOPLE]), query(&[SELECTION, SHARED])], ..Needs::NONE } },
@@ -381,6 +385,7 @@ pub fn needs(function: &str) -> Option<Needs> {
         "redeliver_webhook" => const { Needs { table: &[get(&[SESSION, WEBHOOK]), put(&[WEBHOOK])], email: true, events: true, outbox: true } },
         "deliver_webhooks" => const { Needs { table: &[get(&[WEBHOOK]), put(&[WEBHOOK])], ..Needs::NONE } },
         "send_sign_in_links" => const { Needs { table: &[ get(&[SIGN_IN, USER, SCHOOL_USER, OPS_USER]), put(&[OPS_USER, LOGIN, SCHOOL_LOGIN, OPS_LOGIN]), delete(&[SIGN_IN]), ], email: true, ..Needs::NONE } },
+        "push_extract_worker" => const { Needs { table: &[ get(&[JOB, SCHOOL, PEOPLE, APP]), query(&[JOB, SCHOOL, PEOPLE, HELD]), put(&[JOB, PEOPLE, SCHOOL, HELD, APP]), batch_put(&[PEOPLE]), update(&[SCHOOL]), delete(&[JOB, HELD]), ], email: true, events: true, outbox: true } },
         "send_reminders" => const { Needs { table: &[ get(&[APP, PARTNER]), query(&[REMINDERS_DUE]), put(&[APP, LOG, INVITE, SCHOOL]), delete(&[REMINDERS_DUE, INVITE]), ], email: true, ..Needs::NONE } },
         _ => return None,
     })
@@ -569,7 +574,7 @@ mod tests {
             "list_contacts",
             "list_groups",
             "explain_person",
-            "push_extract",
+            "push_extract_worker",
             // The deletion guard's review of a held extract, by the school or ops.
             "get_school_held_extract",
             "release_school_held_extract",

@@ -7,3 +7,4 @@ pub mod directory_admin;
 pub mod international;
 pub mod jobs;
 pub mod verification;
+pub mod workers;
