@@ -26,6 +26,8 @@ struct AwsApp {
     sender: String,
     client: reqwest::Client,
     clock: Arc<ManualClock>,
+    config: aws_config::SdkConfig,
+    names: gatehouse_aws::ResourceNames,
 }
 
 /// Fresh resources in moto, demo data, and the API on a free port.
@@ -57,6 +59,8 @@ async fn spawn_aws_app() -> anyhow::Result<AwsApp> {
         sender: names.sender.as_str().to_owned(),
         client: reqwest::Client::new(),
         clock,
+        config,
+        names,
     })
 }
 
@@ -298,15 +302,16 @@ async fn school_actions_and_the_revocation_job_on_aws_adapters() -> anyhow::Resu
     assert_eq!(tile["log"].as_array().map(Vec::len), Some(2));
     // An active school's tile also says when the app last read its data: the usage
     // counter of this month, and of last month when this month has none.
-    assert_eq!(requests, 6, "session, link, app, one log Query, two usage GetItems");
+    assert_eq!(requests, 7, "session, link, app, one log Query, two usage GetItems, the contact's suppression (#15)");
 
     let revoke = json!({"reason": "school_asked", "revoke_on": "2026-11-30"});
     let (status, outcome, requests) = app.post(&cookie, "/api/partner/schools/3280002/revoke", revoke).await?;
     assert_eq!((status, outcome["school"]["row"]["revoke_pending"].clone()), (200, json!("2026-11-30")));
     assert_eq!(
-        requests, 11,
+        requests, 14,
         "session, link, app, the log Query for the receipts, one transaction (with the receipts in the outbox), \
-         one log Query for the tile, two usage GetItems; then the outbox's Query and a claim per receipt (two)"
+         one log Query and the contact's suppression for the tile, two usage GetItems; then the outbox's Query \
+         and, per receipt (two), a claim and a look at the suppression list (#15)"
     );
     // The receipt goes through SES to the school contact and the partner contact.
     let receipts = app.emails_with_subject_prefix("Receipt: Revoke scheduled").await?;
@@ -320,9 +325,10 @@ async fn school_actions_and_the_revocation_job_on_aws_adapters() -> anyhow::Resu
     let (status, _, requests) = app.post(&cookie, "/api/partner/schools/3280008/resend-invite", contact).await?;
     assert_eq!(status, 200);
     assert_eq!(
-        requests, 9,
+        requests, 11,
         "session, link, app, is the contact a partner user, the partner's team (#12), one transaction (the link \
-         owing its email), one log Query, the mark cleared as the email goes (#18), the outbox's Query"
+         owing its email), one log Query, the contact's suppression for the tile, the mark cleared as the email \
+         goes (#18), a look at the suppression list before it goes (#15), the outbox's Query"
     );
     let token = app.newest_token_in_email("/authorise#token=").await?;
     let opened =
@@ -488,5 +494,121 @@ async fn an_extract_push_and_a_students_page_on_dynamodb() -> anyhow::Result<()>
         requests, 10,
         "the same reads, then the change feed and the (empty) selection feed, and the page's shared-with record"
     );
+    Ok(())
+}
+
+/// The Authorisation Log audit on DynamoDB, under the access its function
+/// declares: pages of 7 links walk both partners' apps by cursor (DynamoDB's
+/// `ExclusiveStartKey`) and check what one run checks, at one Query a log.
+#[tokio::test(flavor = "multi_thread")]
+async fn the_log_audit_pages_through_every_link_on_dynamodb() -> anyhow::Result<()> {
+    use gatehouse_core::log_audit;
+
+    let app = spawn_aws_app().await?;
+    let gatehouse = app.ports.gatehouse(settings(), app.clock.clone()).enforcing_access();
+    let (whole, requests) = app.requests_during(log_audit::audit_all(&gatehouse)).await;
+    let whole = whole?;
+    assert!(whole.links_checked >= demo::DEMO_SCHOOLS + demo::OTHER_SCHOOLS, "{whole:?}");
+    assert!(whole.entries_checked >= whole.links_checked && whole.broken.is_empty(), "{whole:?}");
+    assert_eq!((whole.apps_done, whole.apps_total), (2, 2));
+    let overhead = requests - u64::from(whole.links_checked);
+    assert!(overhead <= 4, "one Query a log, plus the listings and each app's links: {requests} requests");
+
+    let (mut links, mut cursor) = (0, None);
+    loop {
+        let page = gatehouse_core::access::running(
+            "audit_authorisation_logs",
+            log_audit::audit_page(&gatehouse, cursor.as_deref(), Some(7)),
+        )
+        .await?;
+        assert!(page.links_checked <= 7 && page.broken.is_empty(), "{page:?}");
+        links += page.links_checked;
+        cursor = page.next_cursor;
+        if cursor.is_none() {
+            break;
+        }
+    }
+    assert_eq!(links, whole.links_checked);
+    Ok(())
+}
+
+/// Email that behaves (#15) on the AWS shape. SES's bounce and complaint
+/// events, put on the default bus as SES's event destination puts them,
+/// reach `record_email_feedback` through its rule's pattern; from then on
+/// the partner's tile and team page say so, and nothing more goes to the
+/// address through SES, the send counting as done.
+#[tokio::test(flavor = "multi_thread")]
+async fn ses_bounces_and_complaints_stop_emails_and_show_on_the_aws_adapters() -> anyhow::Result<()> {
+    use gatehouse_core::store::suppression;
+    use gatehouse_model::{SES_EMAIL_BOUNCED, SES_EMAIL_COMPLAINED};
+
+    let app = spawn_aws_app().await?;
+    // The consumer's own function, with its own clients (so the requests
+    // counted below are the API's) and its own access declaration.
+    let consumer = AwsPorts::new(&app.config, &app.names).gatehouse(settings(), app.clock.clone()).enforcing_access();
+    moto::run_event_consumer(&app.config, "default", "record_email_feedback", move |detail| {
+        let consumer = consumer.clone();
+        async move {
+            suppression::record_feedback(&consumer, &detail).await?;
+            Ok(())
+        }
+    })
+    .await?;
+    let cookie = app.sign_in().await?;
+    let contact = gatehouse_core::EmailAddress::parse(&format!("{}@school.example", moto::unique_name("head")))?;
+    let to_contact =
+        || async { anyhow::Ok(app.sent_emails().await?.into_iter().filter(|(to, ..)| to == contact.as_str()).count()) };
+    let new_contact = json!({"new_contact": {"name": "Hana Head", "email": contact.as_str()}});
+    let (status, _, _) = app.post(&cookie, "/api/partner/schools/3280008/resend-invite", new_contact).await?;
+    assert_eq!((status, to_contact().await?), (200, 1));
+
+    let events = aws_sdk_eventbridge::Client::new(&app.config);
+    let report = |detail_type: &str, detail: Value| {
+        let entry = aws_sdk_eventbridge::types::PutEventsRequestEntry::builder()
+            .source("aws.ses")
+            .detail_type(detail_type)
+            .detail(detail.to_string())
+            .build();
+        events.put_events().entries(entry).send()
+    };
+    // A transient bounce first: SES may yet deliver, so nothing changes.
+    let now = app.clock.now();
+    report(SES_EMAIL_BOUNCED, suppression::ses_bounce_event(&contact, "Transient", now)).await?;
+    report(SES_EMAIL_BOUNCED, suppression::ses_bounce_event(&contact, "Permanent", now)).await?;
+    let tile = || async {
+        let (response, requests) = app.get(&cookie, "/api/partner/schools/3280008").await;
+        anyhow::Ok((response?.json::<Value>().await?, requests))
+    };
+    let bounced =
+        wait::until(|| async { tile().await.ok().filter(|(tile, _)| !tile["school_contact_bounce"].is_null()) })
+            .await
+            .context("the bounce never reached the tile")?;
+    let (tile_now, requests) = bounced;
+    assert_eq!(tile_now["school_contact_bounce"]["reason"], "bounced");
+    assert_eq!(requests, 5, "session, link, app, one log Query, one GetItem of the contact's suppression");
+
+    // Resending to the bounced contact is done without an email, and is not owed again.
+    let (status, outcome, _) = app.post(&cookie, "/api/partner/schools/3280008/resend-invite", json!({})).await?;
+    assert_eq!(status, 200, "{outcome}");
+    let gatehouse = app.ports.gatehouse(settings(), app.clock.clone());
+    assert_eq!(gatehouse_core::outbox::deliver(&gatehouse).await?, 0);
+    assert_eq!(to_contact().await?, 1, "SES was not asked to send to the bounced contact again");
+
+    // A colleague who marked an email as spam: the team page says so, for one Query of the list.
+    let colleague = gatehouse_core::EmailAddress::parse(gatehouse_core::demo::COLLEAGUE_EMAIL)?;
+    report(SES_EMAIL_COMPLAINED, suppression::ses_complaint_event(&colleague, now)).await?;
+    let team = wait::until(|| async {
+        let (response, requests) = app.get(&cookie, "/api/partner/team").await;
+        let team: Value = response.ok()?.json().await.ok()?;
+        let member = team["members"].as_array()?.iter().find(|m| m["email"] == colleague.as_str())?.clone();
+        (!member["email_bounce"].is_null()).then_some((team, member, requests))
+    })
+    .await
+    .context("the complaint never reached the team page")?;
+    let (team, member, requests) = team;
+    assert_eq!(member["email_bounce"]["reason"], "complained");
+    assert_eq!(requests, 3, "session, the team's Query, the suppression list's Query");
+    let others = team["members"].as_array().context("members")?.iter().filter(|m| m["email"] != colleague.as_str());
+    assert!(others.clone().count() > 0 && others.clone().all(|m| m["email_bounce"].is_null()), "{team}");
     Ok(())
 }

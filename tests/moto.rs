@@ -85,9 +85,12 @@ pub async fn fresh_resources(prefix: &str) -> anyhow::Result<(SdkConfig, gatehou
         table: unique_name(&format!("{prefix}-table")),
         event_bus: unique_name(&format!("{prefix}-bus")),
         sender: gatehouse_core::EmailAddress::parse(&format!("no-reply@{domain}"))?,
+        configuration_set: Some(unique_name(&format!("{prefix}-emails"))),
     };
     gatehouse_aws::create_table(&aws_sdk_dynamodb::Client::new(&config), &names.table).await?;
-    aws_sdk_sesv2::Client::new(&config).create_email_identity().email_identity(&domain).send().await?;
+    let ses = aws_sdk_sesv2::Client::new(&config);
+    ses.create_email_identity().email_identity(&domain).send().await?;
+    ses.create_configuration_set().set_configuration_set_name(names.configuration_set.clone()).send().await?;
     aws_sdk_eventbridge::Client::new(&config).create_event_bus().name(&names.event_bus).send().await?;
     Ok((config, names))
 }
@@ -246,7 +249,7 @@ where
         .find(|known| known.name == consumer)
         .with_context(|| format!("no event consumer {consumer}"))?;
     let sqs = aws_sdk_sqs::Client::new(config);
-    let pattern = serde_json::json!({ "source": [gatehouse_aws::EVENT_SOURCE], "detail-type": consumer.detail_types });
+    let pattern = serde_json::json!({ "source": [consumer.origin.source()], "detail-type": consumer.detail_types });
     let queue_url = queue_for_rule(config, bus, consumer.name, &pattern).await?;
     Ok(tokio::spawn(async move {
         loop {

@@ -10,7 +10,7 @@
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
-use gatehouse_model::{EVENT_CONSUMERS, EventConsumer, FUNCTION_VARIABLE, JOBS, Job, ROUTES, Route};
+use gatehouse_model::{EVENT_CONSUMERS, EventConsumer, EventOrigin, FUNCTION_VARIABLE, JOBS, Job, ROUTES, Route};
 use serde_norway::Value;
 
 fn workspace_root() -> PathBuf {
@@ -298,8 +298,15 @@ fn every_event_consumer_has_its_function_binary_and_rule() {
                 problems.push(format!("{name}: event {event} is not an EventBridgeRule"));
                 continue;
             }
-            if !is_ref(at(body, &["Properties", "EventBusName"]), "EventBus") {
-                problems.push(format!("{name}: event {event} is not on Gatehouse's bus (EventBusName: !Ref EventBus)"));
+            let bus = at(body, &["Properties", "EventBusName"]);
+            match consumer.origin {
+                EventOrigin::Gatehouse if !is_ref(bus, "EventBus") => problems
+                    .push(format!("{name}: event {event} is not on Gatehouse's bus (EventBusName: !Ref EventBus)")),
+                // SES publishes to the default bus only.
+                EventOrigin::Ses if bus.is_some() => {
+                    problems.push(format!("{name}: event {event} names a bus; SES's events are on the default one"))
+                }
+                _ => {}
             }
             let list = |key: &str| -> Vec<String> {
                 at(body, &["Properties", "Pattern", key])
@@ -307,7 +314,7 @@ fn every_event_consumer_has_its_function_binary_and_rule() {
                     .map(|items| items.iter().filter_map(Value::as_str).map(str::to_owned).collect())
                     .unwrap_or_default()
             };
-            if list("source") != [gatehouse_aws::EVENT_SOURCE] {
+            if list("source") != [consumer.origin.source()] {
                 problems.push(format!("{name}: rule {event} matches source {:?}", list("source")));
             }
             let mut wanted: Vec<&str> = consumer.detail_types.to_vec();
@@ -796,6 +803,143 @@ fn every_log_states_its_retention() {
         problems.push("HttpApi: access logs go to no log group of the template".to_owned());
     }
     assert_no_problems("logs without a stated retention", problems);
+}
+
+/// Every statement of a function's inline policies.
+fn policy_statements(function: &Value) -> Vec<&Value> {
+    at(function, &["Properties", "Policies"])
+        .and_then(Value::as_sequence)
+        .into_iter()
+        .flatten()
+        .filter_map(|policy| at(policy, &["Statement"]).and_then(Value::as_sequence))
+        .flatten()
+        .collect()
+}
+
+/// The text of `!Sub "…"` (or `{Fn::Sub: "…"}`).
+fn sub_text(value: Option<&Value>) -> Option<&str> {
+    match value? {
+        Value::Tagged(tagged) if tagged.tag == "Sub" => tagged.value.as_str(),
+        value => text_at(value, &["Fn::Sub"]),
+    }
+}
+
+/// #15: one deploy is enough. Without PublicDomain the functions read the
+/// public URL from the parameter the stack writes (a direct reference to the
+/// distribution would be a cycle): each function is told the parameter's name
+/// and may read exactly that parameter. And every setting the functions read
+/// is passed to them (FIRST_OPS_USER_EMAIL once was not).
+#[test]
+fn functions_get_every_setting_they_read_and_may_read_the_published_public_url() {
+    let template = Template::load();
+    let globals = at(&template.0, &["Globals", "Function", "Environment", "Variables"]).unwrap();
+    let unset: Vec<&&str> =
+        gatehouse_aws::SETTING_VARIABLES.iter().filter(|variable| globals.get(**variable).is_none()).collect();
+    assert!(unset.is_empty(), "read by the functions, set by no Globals variable: {unset:?}");
+
+    let parameter = template.resource("PublicUrlParameter").expect("the public URL parameter");
+    assert_eq!(text_at(parameter, &["Type"]), Some("AWS::SSM::Parameter"));
+    let name = sub_text(at(parameter, &["Properties", "Name"])).expect("the parameter's name, per stack");
+    let told = sub_text(globals.get(gatehouse_aws::PUBLIC_URL_PARAMETER_VARIABLE));
+    assert_eq!(told, Some(name), "the functions are told another parameter than the stack writes");
+    // The custom domain when there is one, else the distribution's own.
+    let value = at(parameter, &["Properties", "Value"]).expect("a value");
+    let choices = match value {
+        Value::Tagged(tagged) if tagged.tag == "If" => tagged.value.as_sequence().cloned().unwrap_or_default(),
+        _ => Vec::new(),
+    };
+    let texts: Vec<Option<&str>> = choices.iter().map(|choice| sub_text(Some(choice))).collect();
+    assert_eq!(choices.first().and_then(Value::as_str), Some("HasPublicDomain"), "{value:?}");
+    assert_eq!(texts[1..], [Some("https://${PublicDomain}"), Some("https://${Distribution.DomainName}")]);
+
+    let arn = format!("arn:${{AWS::Partition}}:ssm:${{AWS::Region}}:${{AWS::AccountId}}:parameter{name}");
+    let mut problems = Vec::new();
+    for (function, resource) in template.functions() {
+        let statements = policy_statements(resource);
+        let reads: Vec<Option<&str>> = statements
+            .iter()
+            .filter(|statement| {
+                let action = at(statement, &["Action"]);
+                let actions: Vec<&str> = match action {
+                    Some(Value::Sequence(actions)) => actions.iter().filter_map(Value::as_str).collect(),
+                    Some(action) => action.as_str().into_iter().collect(),
+                    None => Vec::new(),
+                };
+                actions.iter().any(|action| action.starts_with("ssm:"))
+            })
+            .map(|statement| {
+                let action = text_at(statement, &["Action"]);
+                sub_text(at(statement, &["Resource"])).filter(|_| action == Some("ssm:GetParameter"))
+            })
+            .collect();
+        if reads != [Some(arn.as_str())] {
+            problems.push(format!("{function}: SSM access is {reads:?}, not GetParameter on {arn} alone"));
+        }
+    }
+    assert_no_problems("the public URL parameter", problems);
+}
+
+/// Email that behaves (#15): SES sends through a configuration set with
+/// reputation metrics, whose event destination puts bounces and complaints
+/// on the default bus, where the `record_email_feedback` consumer's rule
+/// takes them; every function that sends email names the set and may send
+/// through it, and no other function does.
+#[test]
+fn emails_go_through_a_configuration_set_that_reports_bounces_and_complaints() {
+    let template = Template::load();
+    let set = template.resource("EmailConfigurationSet").expect("an EmailConfigurationSet resource");
+    assert_eq!(text_at(set, &["Type"]), Some("AWS::SES::ConfigurationSet"));
+    assert_eq!(
+        at(set, &["Properties", "ReputationOptions", "ReputationMetricsEnabled"]).and_then(Value::as_bool),
+        Some(true),
+        "reputation metrics feed the bounce-rate alarm"
+    );
+    let destination = template.resource("EmailFeedbackDestination").expect("an EmailFeedbackDestination resource");
+    assert_eq!(text_at(destination, &["Type"]), Some("AWS::SES::ConfigurationSetEventDestination"));
+    assert!(is_ref(at(destination, &["Properties", "ConfigurationSetName"]), "EmailConfigurationSet"));
+    let config = at(destination, &["Properties", "EventDestination"]).expect("its EventDestination");
+    assert_eq!(at(config, &["Enabled"]).and_then(Value::as_bool), Some(true));
+    let mut types: Vec<&str> = at(config, &["MatchingEventTypes"])
+        .and_then(Value::as_sequence)
+        .map(|list| list.iter().filter_map(Value::as_str).collect())
+        .unwrap_or_default();
+    types.sort_unstable();
+    assert_eq!(types, ["BOUNCE", "COMPLAINT"]);
+    let bus =
+        format!("{:?}", at(config, &["EventBridgeDestination", "EventBusArn"]).expect("an EventBridge destination"));
+    assert!(bus.contains("event-bus/default"), "SES publishes to the default bus only: {bus}");
+
+    // What Gatehouse publishes is what its consumers' rules match.
+    assert_eq!(EventOrigin::Gatehouse.source(), gatehouse_aws::EVENT_SOURCE);
+    let consumer =
+        EVENT_CONSUMERS.iter().find(|consumer| consumer.origin == EventOrigin::Ses).expect("an SES consumer");
+    assert_eq!(consumer.name, "record_email_feedback");
+    assert!(
+        consumer.detail_types.contains(&"Email Bounced") && consumer.detail_types.contains(&"Email Complaint Received")
+    );
+
+    let mut problems = Vec::new();
+    for (name, function) in template.functions() {
+        let variable =
+            at(function, &["Properties", "Environment", "Variables", gatehouse_aws::CONFIGURATION_SET_VARIABLE]);
+        let statements = policy_statements(function);
+        let send = statements.iter().find(|statement| text_at(statement, &["Action"]) == Some("ses:SendEmail"));
+        match (send, variable) {
+            (Some(statement), Some(variable)) => {
+                if !is_ref(Some(variable), "EmailConfigurationSet") {
+                    problems.push(format!("{name}: SES_CONFIGURATION_SET is not !Ref EmailConfigurationSet"));
+                }
+                let resources = format!("{:?}", at(statement, &["Resource"]));
+                if !resources.contains("configuration-set/${EmailConfigurationSet}") {
+                    problems.push(format!("{name}: may not send through the configuration set: {resources}"));
+                }
+            }
+            (Some(_), None) => problems.push(format!("{name}: sends email without naming the configuration set")),
+            (None, Some(_)) => problems.push(format!("{name}: names the configuration set and sends no email")),
+            (None, None) => {}
+        }
+    }
+    assert_no_problems("functions whose email would not report back", problems);
 }
 
 /// API Gateway's HTTP API cuts every request at 30 s (#15): a function

@@ -72,6 +72,7 @@ impl Stack {
             table: moto::unique_name("abuse-table"),
             event_bus: moto::unique_name("abuse-bus"),
             sender: EmailAddress::parse(&format!("no-reply@{domain}"))?,
+            configuration_set: None,
         };
         create_table(&aws_sdk_dynamodb::Client::new(&config), &names.table).await?;
         aws_sdk_sesv2::Client::new(&config).create_email_identity().email_identity(&domain).send().await?;

@@ -411,7 +411,13 @@ async fn a_push_installs_the_school_on_every_link_and_publishes_ids_only() {
     let status = app.get_ok_as_app(&format!("/api/v1/schools/{school}/status")).await;
     assert_eq!(status["installed"], true);
     assert_eq!(status["last_extract_at"], "2026-11-23T10:00:00Z");
-    let events: Vec<Value> = app.client.get(app.url("/dev/events.json")).send().await.unwrap().json().await.unwrap();
+    // The job's transaction holds the event; it is published just after, so
+    // a poll may see the job done first.
+    let events = gatehouse_tests::wait::eventually("the push's data.refreshed event", || async {
+        let events: Vec<Value> = app.client.get(app.url("/dev/events.json")).send().await.ok()?.json().await.ok()?;
+        events.iter().any(|event| event.to_string().contains("data.refreshed")).then_some(events)
+    })
+    .await;
     let refreshed: Vec<&Value> = events.iter().filter(|event| event.to_string().contains("data.refreshed")).collect();
     assert_eq!(refreshed.len(), 1, "{events:?}");
     let extract = synthetic::school(7, 30, today());

@@ -8,6 +8,7 @@ mod cases;
 mod data_api;
 mod demo_truth;
 mod edge;
+mod email_feedback;
 mod explain;
 use gatehouse_tests::extracts;
 mod held_extracts;

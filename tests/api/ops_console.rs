@@ -507,3 +507,99 @@ async fn ops_issue_and_rotate_a_schools_agent_key_shown_once() {
     let malformed = app.post(&ops, "/api/ops/schools/not%20a%20school/agent-key", json!({})).await;
     assert_problem(malformed, 404, "not_found").await;
 }
+
+/// Follows the audit's cursor `limit` links at a time: the pages, and the
+/// totals over them.
+async fn audit_in_pages(app: &TestApp, ops: &reqwest::Client, limit: u32) -> (u32, Value) {
+    let mut path = format!("/api/ops/authorisation-logs/audit?limit={limit}");
+    let (mut pages, mut links, mut entries, mut broken) = (0, 0, 0, Vec::new());
+    loop {
+        let page = app.get_ok(ops, &path).await;
+        pages += 1;
+        assert!(page["links_checked"].as_u64().unwrap() <= u64::from(limit), "a page keeps to its limit: {page}");
+        links += page["links_checked"].as_u64().unwrap();
+        entries += page["entries_checked"].as_u64().unwrap();
+        broken.extend(page["broken"].as_array().unwrap().iter().cloned());
+        match page["next_cursor"].as_str() {
+            Some(cursor) => path = format!("/api/ops/authorisation-logs/audit?limit={limit}&cursor={cursor}"),
+            None => {
+                assert_eq!(page["apps_done"], page["apps_total"], "the last page has finished every app");
+                let totals = json!({ "links": links, "entries": entries, "broken": broken });
+                return (pages, totals);
+            }
+        }
+    }
+}
+
+#[tokio::test]
+async fn the_log_audit_checks_every_link_in_pages_and_names_each_broken_log() {
+    use gatehouse_core::demo::{DEMO_SCHOOLS, OTHER_SCHOOLS};
+    use gatehouse_core::keys::Key;
+    use gatehouse_core::ports::Condition;
+
+    let app = spawn_app().await;
+    let ops = ops_client(&app).await;
+    let (pages, whole) = audit_in_pages(&app, &ops, 100).await;
+    let (small_pages, paged) = audit_in_pages(&app, &ops, 7).await;
+    assert_eq!(whole, paged, "pages of 7 check what pages of 100 check");
+    assert!(small_pages > pages && small_pages >= (DEMO_SCHOOLS + OTHER_SCHOOLS) / 7, "{small_pages} pages of 7");
+    let links = whole["links"].as_u64().unwrap();
+    assert!(links >= u64::from(DEMO_SCHOOLS + OTHER_SCHOOLS), "every demo link of both partners: {whole}");
+    assert!(whole["entries"].as_u64().unwrap() >= links, "every demo link has a log: {whole}");
+    assert_eq!(whole["broken"], json!([]), "the demo's logs are intact");
+
+    // Someone with store access rewrites who authorised one school, and cuts
+    // the newest entry off another's log.
+    let table = app.server.gatehouse.table.clone();
+    let demo_app = gatehouse_core::AppId::parse("demo-app").unwrap();
+    let edited = gatehouse_core::SchoolId::parse("3280001").unwrap();
+    let key = Key::LogEntry(&demo_app, &edited, 2);
+    let mut entry = table.get(&key.pk(), &key.sk()).await.unwrap().expect("the demo log has two entries");
+    entry.attributes.insert("actor".into(), json!("Mallory"));
+    table.put(entry, Condition::Always).await.unwrap();
+    let cut = gatehouse_core::SchoolId::parse("3280002").unwrap();
+    let log = gatehouse_core::authorisation_log::read(table.as_ref(), &demo_app, &cut).await.unwrap();
+    let newest = log.last().expect("the demo link has a log").seq;
+    let key = Key::LogEntry(&demo_app, &cut, newest);
+    table.delete(&key.pk(), &key.sk(), Condition::Always).await.unwrap().expect("the newest entry");
+
+    let (_, after) = audit_in_pages(&app, &ops, 7).await;
+    assert_eq!(after["links"], whole["links"]);
+    let found: Vec<(String, u64, String)> = after["broken"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|log| {
+            assert_eq!(log["app_name"], "Demo Timetabler", "{log}");
+            (log["school_id"].as_str().unwrap().to_owned(), log["seq"].as_u64().unwrap(), log["reason"].to_string())
+        })
+        .collect();
+    assert_eq!(
+        found,
+        [
+            ("3280001".to_owned(), 2, "\"the entry was changed\"".to_owned()),
+            ("3280002".to_owned(), u64::from(newest - 1), "\"entries after this one are missing\"".to_owned()),
+        ]
+    );
+
+    // `cargo xtask verify-log` asks the running server the same, in one go.
+    let response = app.client.post(app.url("/dev/verify-log")).send().await.unwrap();
+    assert_eq!(response.status(), 200);
+    let whole_run: Value = response.json().await.unwrap();
+    assert_eq!(whole_run["links_checked"], after["links"]);
+    assert_eq!(whole_run["broken"], json!(after["broken"]));
+    assert_eq!(whole_run["next_cursor"], Value::Null);
+}
+
+#[tokio::test]
+async fn the_log_audit_refuses_a_made_up_cursor_or_limit_and_anyone_but_ops() {
+    let (app, partner) = spawn_app_as_demo().await;
+    let ops = ops_client(&app).await;
+    for (query, field) in [("cursor=not-a-cursor", "cursor"), ("limit=0", "limit"), ("limit=101", "limit")] {
+        let response = app.get(&ops, &format!("/api/ops/authorisation-logs/audit?{query}")).await;
+        let problem = assert_problem(response, 400, "invalid").await;
+        assert_eq!(problem["field"], field, "{problem}");
+    }
+    let response = app.get(&partner, "/api/ops/authorisation-logs/audit").await;
+    assert_problem(response, 401, "sign_in_required").await;
+}

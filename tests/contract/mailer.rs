@@ -63,3 +63,41 @@ async fn ses_mailer_fails_for_an_unverified_sender() -> anyhow::Result<()> {
     assert!(!format!("{error:#}").contains("office@ysgol.example"), "errors never carry the recipient");
     Ok(())
 }
+
+/// Every send names the stack's configuration set (#15), whose event
+/// destination reports bounces and complaints. moto accepts and ignores the
+/// name, so the request is read at a stand-in for the SES endpoint.
+#[tokio::test]
+async fn ses_mailer_names_its_configuration_set_on_every_send() -> anyhow::Result<()> {
+    use std::sync::{Arc, Mutex};
+
+    let seen: Arc<Mutex<Vec<Value>>> = Arc::default();
+    let record = seen.clone();
+    let stand_in = axum::Router::new().fallback(move |body: axum::body::Bytes| {
+        let record = record.clone();
+        async move {
+            record.lock().unwrap().push(serde_json::from_slice(&body).unwrap_or(Value::Null));
+            axum::Json(serde_json::json!({ "MessageId": "stand-in" }))
+        }
+    });
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+    let endpoint = format!("http://{}", listener.local_addr()?);
+    tokio::spawn(async move { axum::serve(listener, stand_in).await });
+    let config = aws_sdk_sesv2::config::Builder::from(&moto::sdk_config().await).endpoint_url(endpoint).build();
+    let sender = EmailAddress::parse("no-reply@gatehouse.example")?;
+    let mailer = SesMailer::new(aws_sdk_sesv2::Client::from_conf(config), sender)
+        .with_configuration_set(Some("gatehouse-dev-emails".into()));
+
+    let email = Email {
+        to: EmailAddress::parse("office@ysgol.example")?,
+        subject: "Subject".into(),
+        text: "Text".into(),
+        html: "<p>Html</p>".into(),
+    };
+    mailer.send(email.clone()).await?;
+    mailer.send(email).await?;
+    let seen = seen.lock().unwrap().clone();
+    assert_eq!(seen.len(), 2);
+    assert!(seen.iter().all(|request| request["ConfigurationSetName"] == "gatehouse-dev-emails"), "{seen:?}");
+    Ok(())
+}

@@ -77,4 +77,5 @@ mod cases;
 mod email_types;
 mod events;
 mod mailer;
+mod suppression;
 mod table;

@@ -186,3 +186,37 @@ async fn ops_offer_install_slots_and_mark_a_booked_install_done() {
     })
     .await;
 }
+
+/// The console checks every Authorisation Log and names the one edited behind the API's back.
+#[tokio::test]
+async fn ops_check_every_authorisation_log_and_see_the_broken_one() {
+    use gatehouse_core::keys::Key;
+    use gatehouse_core::ports::Condition;
+
+    browser_test(|app, browser| async move {
+        sign_in_to_the_console(&app, &browser).await;
+        press(&browser, "Check every Authorisation Log").await;
+        let text =
+            wait_for_text(&browser, "every log checked", |text| text.contains("Authorisation Logs are intact")).await;
+        assert!(text.contains("All ") && text.contains(" entries checked"), "{text}");
+
+        // Someone with store access rewrites who authorised one school.
+        let table = app.gatehouse().table.clone();
+        let demo_app = gatehouse_core::AppId::parse("demo-app").unwrap();
+        let school = gatehouse_core::SchoolId::parse("3280001").unwrap();
+        let key = Key::LogEntry(&demo_app, &school, 2);
+        let mut entry = table.get(&key.pk(), &key.sk()).await.unwrap().expect("the demo log has two entries");
+        entry.attributes.insert("actor".into(), serde_json::json!("Mallory"));
+        table.put(entry, Condition::Always).await.unwrap();
+
+        press(&browser, "Check every Authorisation Log").await;
+        let text =
+            wait_for_text(&browser, "the broken log", |text| text.contains("Authorisation Logs are broken")).await;
+        assert!(text.contains("1 of ") && text.contains("3280001") && text.contains("the entry was changed"), "{text}");
+        assert_accessible(&browser, "ops-log-audit").await;
+        let status = browser.find(Locator::Id("log-audit-status")).await.expect("the audit's status");
+        scroll_into_view(&browser, &status).await;
+        save_screenshot(&browser, "ops-log-audit-broken").await;
+    })
+    .await;
+}

@@ -527,6 +527,7 @@ fn cells(op: Op, fx: &Fixture) -> Row {
         Op::ReleaseOpsHeldExtract => ops().held(),
         Op::RejectOpsHeldExtract => ops().held(),
         Op::ListPartners => ops(),
+        Op::AuditAuthorisationLogs => ops(),
         Op::CreatePartner => ops().body(json!({
             "name": "Matrix Cell Learning",
             "admin_name": "Mo Matrix",

@@ -16,14 +16,19 @@ const SAM_CLI: &str = "aws-sam-cli==1.170.*";
 /// cargo-lambda from PyPI brings ziglang, the cross-linker for arm64.
 const CARGO_LAMBDA: &str = "cargo-lambda==1.9.*";
 const ARM64_TARGET: &str = "aarch64-unknown-linux-gnu";
-const TEMPLATE: &str = "infra/template.yaml";
+pub const TEMPLATE: &str = "infra/template.yaml";
 /// cfn-lint resolves region-specific resource specs; SAM needs a region to validate at all.
 const REGION: &str = "eu-west-2";
+
+/// The SAM CLI's venv `bin` directory, installing it once.
+pub fn sam_bin(tools_dir: &Path) -> anyhow::Result<PathBuf> {
+    tools::venv(tools_dir, "sam-venv", SAM_CLI)
+}
 
 /// `cfn-lint` then `sam validate --lint` on the template; fails on any
 /// finding, warnings included.
 pub fn lint(workspace_root: &Path, tools_dir: &Path) -> anyhow::Result<()> {
-    let bin = tools::venv(tools_dir, "sam-venv", SAM_CLI)?;
+    let bin = sam_bin(tools_dir)?;
     let mut cfn_lint = Command::new(bin.join("cfn-lint"));
     cfn_lint.arg(TEMPLATE);
     tools::run(sam_env(&mut cfn_lint, workspace_root), "cfn-lint")?;
@@ -31,6 +36,31 @@ pub fn lint(workspace_root: &Path, tools_dir: &Path) -> anyhow::Result<()> {
     sam.args(["validate", "--lint", "--template", TEMPLATE]);
     tools::run(sam_env(&mut sam, workspace_root), "sam validate --lint")
 }
+
+/// CloudFormation refuses a stack of more resources than this.
+pub const RESOURCE_LIMIT: usize = 500;
+
+/// SAM's own transform of the template, offline, as CloudFormation will
+/// run it: every function expands to a function, a role and, for a route, a
+/// permission. Returns how many resources the stack will have.
+pub fn expanded_resource_count(workspace_root: &Path, tools_dir: &Path) -> anyhow::Result<usize> {
+    let bin = sam_bin(tools_dir)?;
+    let mut python = Command::new(bin.join("python"));
+    python.args(["-c", EXPAND, TEMPLATE]);
+    let count = tools::output(sam_env(&mut python, workspace_root)).context("SAM's transform of the template")?;
+    count.trim().parse().with_context(|| format!("SAM's transform printed {count:?}, not a count"))
+}
+
+/// Python for [`expanded_resource_count`]. The transform wants the code in
+/// S3, where `sam deploy` puts the zip.
+const EXPAND: &str = r#"
+import sys
+from samcli.yamlhelper import yaml_parse
+from samtranslator.translator.transform import transform
+template = yaml_parse(open(sys.argv[1]).read())
+template["Globals"]["Function"]["CodeUri"] = "s3://bucket/bootstrap.zip"
+print(len(transform(template, {}, None)["Resources"]))
+"#;
 
 fn sam_env<'c>(command: &'c mut Command, workspace_root: &Path) -> &'c mut Command {
     command.current_dir(workspace_root).env("SAM_CLI_TELEMETRY", "0").env("AWS_DEFAULT_REGION", REGION)

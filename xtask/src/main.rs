@@ -6,6 +6,8 @@
 //!   cargo xtask spa [DIR] build the SPA's bundles into DIR (default target/spa), report their sizes
 //!   cargo xtask test      install tools, build the SPA, run every test, lint and package
 //!   cargo xtask package   build the one Lambda binary as an arm64 zip
+//!   cargo xtask deploy ENV  deploy to AWS with samconfig.toml's ENV settings: builds, `sam deploy`,
+//!                         uploads the SPA, prints the URL, DNS records and steps left (#15)
 //!   cargo xtask job NAME  run a scheduled job (e.g. apply-revocations) on the local data now
 //!   cargo xtask import-directory FILE   import a GIAS extract into the local school directory
 //!   cargo xtask create-ops-user EMAIL [NAME]   give EMAIL an operations console account locally
@@ -17,9 +19,7 @@
 //!                         the 60 s load run against the local server, and first usable pages
 //!                         in a throttled Chromium
 
-mod infra;
-mod spa;
-mod tools;
+use xtask::{deploy, infra, spa, tools};
 
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
@@ -39,6 +39,12 @@ fn main() -> anyhow::Result<()> {
             Ok(())
         }
         "test" => test(&paths),
+        "deploy" => {
+            let env = std::env::args()
+                .nth(2)
+                .context("usage: cargo xtask deploy <env> (an environment of samconfig.toml: dev, prod)")?;
+            deploy::deploy(&paths.root, &paths.tools, &paths.spa, &env)
+        }
         "package" => package(&paths),
         "bench" => bench(&paths),
         "import-directory" => {
@@ -82,6 +88,11 @@ fn main() -> anyhow::Result<()> {
             args.extend(rest.iter().map(String::as_str));
             cargo(&paths, &args, &[])
         }
+        "verify-log" => cargo(
+            &paths,
+            &["run", "--quiet", "-p", "gatehouse-local", "--bin", "gatehouse-local", "--", "verify-log"],
+            &[],
+        ),
         "job" => {
             let usage =
                 "usage: cargo xtask job <apply-revocations | send-reminders | archive-cases | mark-inactive-schools>";
@@ -94,7 +105,7 @@ fn main() -> anyhow::Result<()> {
         }
         _ => {
             eprintln!(
-                "usage: cargo xtask <run | spa [DIR] | test | package | job NAME | import-directory FILE | create-ops-user EMAIL | demo-agent [--changes N] | smoke URL [--app-key KEY] | bench>"
+                "usage: cargo xtask <run | spa [DIR] | test | package | deploy ENV | job NAME | verify-log | import-directory FILE | create-ops-user EMAIL | demo-agent [--changes N] | smoke URL [--app-key KEY] | bench>"
             );
             bail!("unknown task {task:?}")
         }
@@ -132,8 +143,12 @@ fn test(paths: &Paths) -> anyhow::Result<()> {
     step("formatting");
     cargo(paths, &["fmt", "--all", "--", "--check"], &[])?;
 
-    step("tools: moto (local AWS), Chromium and its driver, axe-core");
+    step("tools: moto (local AWS), the AWS and SAM CLIs, Chromium and its driver, axe-core");
     let moto_server = tools::moto(&paths.tools)?;
+    // The deploy rehearsal (tests/deploy_rehearsal.rs) runs the deploy's steps with them; installed
+    // here, once, rather than by tests running side by side.
+    deploy::Aws::install(&paths.tools, "eu-west-2")?;
+    infra::sam_bin(&paths.tools)?;
     let browser = tools::chromium()?;
     // The browser tests inject it into each wizard step and fail on serious violations.
     let axe = tools::axe_core(&paths.root.join("xtask/tools"))?.to_string_lossy().into_owned();

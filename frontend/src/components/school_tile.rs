@@ -13,7 +13,7 @@ use crate::api::{self, ApiError, SchoolCommand};
 use crate::app::school_list_page;
 use crate::components::school_actions::SchoolActions;
 use crate::components::schools_table::status_class;
-use crate::components::{ActionMessage, ActionStatus, ExplainForm, Loading};
+use crate::components::{ActionMessage, ActionStatus, EmailBounceNote, ExplainForm, Loading};
 use crate::dates::{local_time, long_date};
 
 /// `school_id` in `app` (the partner's first app when `None`), opened over the list of
@@ -262,6 +262,10 @@ fn Contacts(school: SchoolDetail) -> impl IntoView {
                             .then(|| view! { <span class="contact-name">{school_contact}</span> })}
                         {email(school.row.school_contact.clone())}
                         {nobody.then_some("–")}
+                        {school
+                            .school_contact_bounce
+                            .clone()
+                            .map(|bounce| view! { <EmailBounceNote bounce explain=true /> })}
                     </dd>
                 </div>
                 <div>

@@ -1,9 +1,12 @@
-//! The operations console (O1): `/ops`, the home with a line per section.
+//! The operations console (O1): `/ops`, the home with a line per section, and the check of every
+//! Authorisation Log (P8).
 
+use gatehouse_model::{BrokenLog, LogAudit, LogAuditQuery, NoBody, endpoint};
 use leptos::prelude::*;
 
+use crate::api::{self, ApiError};
 use crate::app::{OPS_SECTIONS, set_title};
-use crate::components::OpsFrame;
+use crate::components::{OpsFrame, RecordTable};
 
 #[component]
 pub fn OpsHome() -> impl IntoView {
@@ -31,10 +34,124 @@ pub fn OpsHome() -> impl IntoView {
             }
         })
         .collect_view();
+    let failed = RwSignal::new(None::<ApiError>);
     view! {
-        <OpsFrame>
+        <OpsFrame failed=failed>
             <h1>"Operations console"</h1>
             <ul class="console-sections">{sections}</ul>
+            <LogAuditPanel failed />
         </OpsFrame>
+    }
+}
+
+/// What the audit has found so far, summed over the pages it has read.
+#[derive(Clone, Default)]
+struct AuditProgress {
+    links: u32,
+    entries: u32,
+    apps_done: u32,
+    apps_total: u32,
+    broken: Vec<BrokenLog>,
+    finished: bool,
+}
+
+impl AuditProgress {
+    fn add(&mut self, page: LogAudit) {
+        self.links += page.links_checked;
+        self.entries += page.entries_checked;
+        self.apps_done = page.apps_done;
+        self.apps_total = page.apps_total;
+        self.broken.extend(page.broken);
+        self.finished = page.next_cursor.is_none();
+    }
+
+    fn sentence(&self) -> String {
+        match (self.finished, self.broken.len()) {
+            (false, _) => {
+                format!("Checking… {} logs so far, {} of {} apps done.", self.links, self.apps_done, self.apps_total)
+            }
+            (true, 0) => {
+                format!("All {} Authorisation Logs are intact ({} entries checked).", self.links, self.entries)
+            }
+            (true, broken) => format!(
+                "{broken} of {} Authorisation Logs are broken: an entry was changed or removed after it was written.",
+                self.links
+            ),
+        }
+    }
+}
+
+/// Checks the hash chain of every school link's log, a page at a time, saying how far it has got.
+#[component]
+fn LogAuditPanel(failed: RwSignal<Option<ApiError>>) -> impl IntoView {
+    let progress = RwSignal::new(None::<AuditProgress>);
+    let run = Action::new_local(move |_: &()| async move {
+        progress.set(Some(AuditProgress::default()));
+        let mut cursor = None;
+        loop {
+            let query = LogAuditQuery { cursor: cursor.take(), limit: None };
+            match api::call::<endpoint::AuditAuthorisationLogs>(&[], &query, &NoBody).await {
+                Ok(page) => {
+                    cursor = page.next_cursor.clone();
+                    progress.update(|progress| progress.get_or_insert_default().add(page));
+                    if cursor.is_none() {
+                        return;
+                    }
+                }
+                Err(error) => {
+                    progress.set(None);
+                    failed.set(Some(error));
+                    return;
+                }
+            }
+        }
+    });
+    let status = move || progress.with(|progress| progress.as_ref().map(AuditProgress::sentence));
+    let broken = move || {
+        progress.with(|progress| {
+            let broken = progress.as_ref().filter(|progress| progress.finished).map(|progress| progress.broken.clone());
+            broken.filter(|broken| !broken.is_empty()).map(|broken| view! { <BrokenLogs broken /> })
+        })
+    };
+    view! {
+        <section aria-labelledby="log-audit-heading">
+            <h2 id="log-audit-heading">"Authorisation Logs"</h2>
+            <p class="hint">
+                "Each entry's hash covers the entry before it, so a log edited or cut short in the store no longer \
+                 checks. This reads every school link's log."
+            </p>
+            <button type="button" disabled=move || run.pending().get() on:click=move |_| {
+                run.dispatch(());
+            }>"Check every Authorisation Log"</button>
+            <p role="status" aria-live="polite" id="log-audit-status">{status}</p>
+            {broken}
+        </section>
+    }
+}
+
+#[component]
+fn BrokenLogs(broken: Vec<BrokenLog>) -> impl IntoView {
+    let rows = broken
+        .into_iter()
+        .map(|log| {
+            view! {
+                <tr>
+                    <th scope="row">{log.school_name}<br /><span class="hint">{log.school_id}</span></th>
+                    <td>{log.app_name}<br /><span class="hint">{log.partner_name}</span></td>
+                    <td>{log.seq}</td>
+                    <td>{log.reason}</td>
+                </tr>
+            }
+        })
+        .collect_view();
+    view! {
+        <RecordTable
+            caption_id="broken-logs-caption"
+            caption="Broken Authorisation Logs"
+            class="schools"
+            columns=&["School", "App", "Entry", "What the check found"]
+        >
+            {rows}
+        </RecordTable>
     }
 }

@@ -7,7 +7,7 @@ use leptos::prelude::*;
 use crate::api;
 use crate::app::set_title;
 use crate::components::{
-    ActionMessage, ActionStatus, CheckedField, CheckedForm, Loading, Missing, OpsFrame, RecordTable,
+    ActionMessage, ActionStatus, CheckedField, CheckedForm, EmailBounceNote, Loading, Missing, OpsFrame, RecordTable,
 };
 use crate::dates::local_time;
 
@@ -117,7 +117,10 @@ fn PartnersTable(partners: Vec<PartnerSummary>) -> impl IntoView {
                 <tr>
                     <th scope="row">{partner.name}<br /><span class="hint">{partner.partner_id}</span></th>
                     <td>{partner.app_name}<br /><span class="hint">{partner.app_id}</span></td>
-                    <td>{partner.admin_name}<br /><span class="hint">{partner.admin_email}</span></td>
+                    <td>
+                        {partner.admin_name}<br /><span class="hint">{partner.admin_email}</span>
+                        {partner.admin_email_bounce.map(|bounce| view! { " " <EmailBounceNote bounce /> })}
+                    </td>
                     <td>{created}</td>
                 </tr>
             }

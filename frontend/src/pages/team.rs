@@ -8,8 +8,8 @@ use leptos::prelude::*;
 use crate::api::{self, ApiError};
 use crate::app::set_title;
 use crate::components::{
-    ActionMessage, ActionStatus, CheckedField, CheckedForm, ConfirmBox, InputProblem, Loading, Missing, PartnerFrame,
-    PartnerSession, ProblemAlert, RecordTable, RowButton, problem_for,
+    ActionMessage, ActionStatus, CheckedField, CheckedForm, ConfirmBox, EmailBounceNote, InputProblem, Loading,
+    Missing, PartnerFrame, PartnerSession, ProblemAlert, RecordTable, RowButton, problem_for,
 };
 use crate::dates::local_time;
 use crate::school_query::serde_name;
@@ -177,7 +177,10 @@ fn MembersTable(
                         {member.display_name.clone()}
                         {move || is_me().then(|| view! { <span class="hint">" (you)"</span> })}
                     </th>
-                    <td>{member.email.clone()}</td>
+                    <td>
+                        {member.email.clone()}
+                        {member.email_bounce.clone().map(|bounce| view! { " " <EmailBounceNote bounce /> })}
+                    </td>
                     <td>{member.role.label()}</td>
                     <td>{local_time(&member.added_at)}</td>
                     <td>{member.added_by.clone().unwrap_or_else(|| "–".to_owned())}</td>

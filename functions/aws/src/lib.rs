@@ -4,6 +4,8 @@
 //! endpoint is `AWS_ENDPOINT_URL`'s job.
 
 mod events;
+#[cfg(feature = "from-env")]
+mod from_env;
 mod mailer;
 mod table;
 mod webhook_sender;
@@ -11,14 +13,20 @@ mod webhook_sender;
 use std::sync::Arc;
 
 use anyhow::{Context, bail};
-use aws_config::{BehaviorVersion, SdkConfig};
-use gatehouse_core::ports::{Clock, SystemClock};
+use aws_config::SdkConfig;
+use gatehouse_core::ports::Clock;
 use gatehouse_core::{EmailAddress, Gatehouse, Settings};
 
 pub use events::{EVENT_SOURCE, EventBridgeBus};
+#[cfg(feature = "from-env")]
+pub use from_env::gatehouse_from_env;
 pub use mailer::SesMailer;
 pub use table::{DynamoTable, GSI1_NAME, TTL_ATTRIBUTE, create_table};
 pub use webhook_sender::HttpWebhookSender;
+
+/// The setting that names the SES configuration set, on every function
+/// that sends email (the template's generated section).
+pub const CONFIGURATION_SET_VARIABLE: &str = "SES_CONFIGURATION_SET";
 
 /// The deployed resources one Gatehouse talks to.
 #[derive(Debug, Clone)]
@@ -27,16 +35,21 @@ pub struct ResourceNames {
     pub event_bus: String,
     /// SES's verified sender, the `From` of every email.
     pub sender: EmailAddress,
+    /// The SES configuration set every email names (#15); set on the
+    /// functions that send email.
+    pub configuration_set: Option<String>,
 }
 
 impl ResourceNames {
-    /// Reads `TABLE_NAME`, `EVENT_BUS_NAME` and `SENDER_EMAIL`.
+    /// Reads `TABLE_NAME`, `EVENT_BUS_NAME`, `SENDER_EMAIL` and, where
+    /// set, `SES_CONFIGURATION_SET`.
     pub fn from_env() -> anyhow::Result<Self> {
         let sender = required_var("SENDER_EMAIL")?;
         Ok(ResourceNames {
             table: required_var("TABLE_NAME")?,
             event_bus: required_var("EVENT_BUS_NAME")?,
             sender: EmailAddress::parse(&sender).context("SENDER_EMAIL is not an email address")?,
+            configuration_set: std::env::var(CONFIGURATION_SET_VARIABLE).ok().filter(|name| !name.trim().is_empty()),
         })
     }
 }
@@ -64,7 +77,10 @@ impl AwsPorts {
     pub fn new(sdk_config: &SdkConfig, names: &ResourceNames) -> Self {
         AwsPorts {
             table: Arc::new(DynamoTable::new(aws_sdk_dynamodb::Client::new(sdk_config), &names.table)),
-            mailer: Arc::new(SesMailer::new(aws_sdk_sesv2::Client::new(sdk_config), names.sender.clone())),
+            mailer: Arc::new(
+                SesMailer::new(aws_sdk_sesv2::Client::new(sdk_config), names.sender.clone())
+                    .with_configuration_set(names.configuration_set.clone()),
+            ),
             events: Arc::new(EventBridgeBus::new(aws_sdk_eventbridge::Client::new(sdk_config), &names.event_bus)),
         }
     }
@@ -82,30 +98,47 @@ impl AwsPorts {
     }
 }
 
-/// A Lambda's `Gatehouse`: names from `TABLE_NAME`, `EVENT_BUS_NAME`,
-/// `SENDER_EMAIL` and `PUBLIC_URL` (`SUPPORT_EMAIL` and `ORIGIN_SECRET` optional), credentials
-/// and region from the usual AWS chain, the system clock.
-pub async fn gatehouse_from_env() -> anyhow::Result<Gatehouse> {
-    // Checked before loading AWS config so a misconfigured function fails at
-    // once, naming the variable.
-    let names = ResourceNames::from_env()?;
-    let public_url = required_var("PUBLIC_URL")?.trim_end_matches('/').to_owned();
-    let sdk_config = aws_config::load_defaults(BehaviorVersion::latest()).await;
-    let mut settings = Settings::new(public_url);
-    // Behind CloudFront (#18): requests without this header are refused.
-    settings.origin_secret = std::env::var("ORIGIN_SECRET").ok().filter(|secret| !secret.trim().is_empty());
-    settings.first_ops_user = match std::env::var("FIRST_OPS_USER_EMAIL") {
-        Ok(email) if !email.trim().is_empty() => Some(
-            gatehouse_core::EmailAddress::parse(&email)
-                .map_err(|_| anyhow::anyhow!("FIRST_OPS_USER_EMAIL is not an email address"))?,
-        ),
-        _ => None,
-    };
-    if let Ok(email) = std::env::var("SUPPORT_EMAIL")
-        && !email.trim().is_empty()
-    {
-        settings.support_email = gatehouse_core::EmailAddress::parse(&email)
-            .map_err(|_| anyhow::anyhow!("SUPPORT_EMAIL is not an email address"))?;
+/// Every setting a function reads from its environment, beside the SDK's own
+/// (`AWS_REGION`…). The template's `Globals` must set each one: `tests/parity.rs`
+/// checks it, so a setting read here and never passed fails there.
+pub const SETTING_VARIABLES: &[&str] = &[
+    "TABLE_NAME",
+    "EVENT_BUS_NAME",
+    "SENDER_EMAIL",
+    PUBLIC_URL_VARIABLE,
+    PUBLIC_URL_PARAMETER_VARIABLE,
+    "SUPPORT_EMAIL",
+    "FIRST_OPS_USER_EMAIL",
+    "ORIGIN_SECRET",
+];
+
+/// Where emailed links point, when the stack has a domain of its own.
+pub const PUBLIC_URL_VARIABLE: &str = "PUBLIC_URL";
+/// The name of the SSM parameter holding the public URL, for a stack without
+/// a domain of its own: the functions cannot be told the distribution's
+/// generated domain directly (functions → API → distribution would be a
+/// cycle in the template), so the stack writes it to this parameter.
+pub const PUBLIC_URL_PARAMETER_VARIABLE: &str = "PUBLIC_URL_PARAMETER";
+
+/// Where the public URL comes from: given, or in an SSM parameter.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PublicUrl {
+    Given(String),
+    Parameter(String),
+}
+
+impl PublicUrl {
+    /// `PUBLIC_URL` when set, else the parameter `PUBLIC_URL_PARAMETER` names.
+    pub fn from_env() -> anyhow::Result<Self> {
+        let set = |name: &str| std::env::var(name).ok().map(|value| value.trim().to_owned()).filter(|v| !v.is_empty());
+        if let Some(url) = set(PUBLIC_URL_VARIABLE) {
+            return Ok(PublicUrl::Given(url));
+        }
+        match set(PUBLIC_URL_PARAMETER_VARIABLE) {
+            Some(parameter) => Ok(PublicUrl::Parameter(parameter)),
+            None => bail!(
+                "neither {PUBLIC_URL_VARIABLE} nor {PUBLIC_URL_PARAMETER_VARIABLE} is set: emailed links need the public URL"
+            ),
+        }
     }
-    Ok(AwsPorts::new(&sdk_config, &names).gatehouse(settings, Arc::new(SystemClock)))
 }

@@ -8,15 +8,23 @@ use aws_sdk_sesv2::types::{Body, Content, Destination, EmailContent, Message};
 use gatehouse_core::EmailAddress;
 use gatehouse_core::ports::{Email, Mailer};
 
-/// Sends from one verified address (`SENDER_EMAIL`).
+/// Sends from one verified address (`SENDER_EMAIL`), through the stack's
+/// SES configuration set when one is named (`SES_CONFIGURATION_SET`): its
+/// event destination reports bounces and complaints back (#15).
 pub struct SesMailer {
     client: Client,
     sender: EmailAddress,
+    configuration_set: Option<String>,
 }
 
 impl SesMailer {
     pub fn new(client: Client, sender: EmailAddress) -> Self {
-        SesMailer { client, sender }
+        SesMailer { client, sender, configuration_set: None }
+    }
+
+    /// Every send names `configuration_set`.
+    pub fn with_configuration_set(self, configuration_set: Option<String>) -> Self {
+        SesMailer { configuration_set, ..self }
     }
 }
 
@@ -39,6 +47,7 @@ impl Mailer for SesMailer {
             .from_email_address(self.sender.as_str())
             .destination(Destination::builder().to_addresses(to.as_str()).build())
             .content(EmailContent::builder().simple(message).build())
+            .set_configuration_set_name(self.configuration_set.clone())
             .send()
             .await
             .context("sending email through SES")?;

@@ -33,7 +33,7 @@ pub use base::{access, calendar, error, keys, ports};
 pub use data::{agent_keys, data_api, data_reads, held_extracts, ingestion, people, shared};
 #[cfg(any(test, feature = "demo"))]
 pub use fixtures::{demo, email_samples, synthetic};
-pub use ops::{cases, directory_admin, international, jobs, verification, workers};
+pub use ops::{cases, directory_admin, international, jobs, log_audit, verification, workers};
 pub use partner::{app_keys, invitations, partners, permissions, school_actions, schools, webhooks};
 pub use registry::{authority, directory};
 pub use school::portal as school_portal;

@@ -10,6 +10,7 @@ use axum::extract::Request;
 use axum::middleware::{self, Next};
 use axum::response::Response;
 use gatehouse_api::ClientIp;
+use gatehouse_core::store::suppression;
 use gatehouse_core::{auth, jobs, webhooks, workers};
 pub use gatehouse_model::FUNCTION_VARIABLE;
 use gatehouse_model::{EVENT_CONSUMERS, JOBS, JobKind, Op, ROUTES};
@@ -32,6 +33,8 @@ pub enum Function {
     DeliverWebhooks,
     /// The `send_sign_in_links` event consumer (#18).
     SendSignInLinks,
+    /// The `record_email_feedback` consumer of SES's events (#15).
+    RecordEmailFeedback,
     /// A job worker (#15): the event consumer that runs one kind of job.
     Worker(JobKind),
 }
@@ -48,6 +51,7 @@ impl Function {
         match EVENT_CONSUMERS.iter().find(|consumer| consumer.name == name)?.name {
             "deliver_webhooks" => Some(Function::DeliverWebhooks),
             "send_sign_in_links" => Some(Function::SendSignInLinks),
+            "record_email_feedback" => Some(Function::RecordEmailFeedback),
             worker => workers::kind_of_worker(worker).map(Function::Worker),
         }
     }
@@ -88,6 +92,18 @@ impl Function {
                     async move {
                         // A failed send is an error, so Lambda retries it.
                         let outcome = auth::send_requested_link(&gatehouse, &detail_of(event)).await?;
+                        Ok::<Value, lambda_runtime::Error>(serde_json::to_value(outcome)?)
+                    }
+                }))
+                .await
+            }
+            Function::RecordEmailFeedback => {
+                lambda_runtime::run(service_fn(move |event: LambdaEvent<Value>| {
+                    let gatehouse = gatehouse.clone();
+                    async move {
+                        // A malformed event is an error too: it shows in the
+                        // function's errors, and no retry writes anything.
+                        let outcome = suppression::record_feedback(&gatehouse, &detail_of(event)).await?;
                         Ok::<Value, lambda_runtime::Error>(serde_json::to_value(outcome)?)
                     }
                 }))

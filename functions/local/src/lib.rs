@@ -8,6 +8,7 @@ mod outbox;
 mod outbox_page;
 mod schedule;
 mod server;
+pub mod ses_simulator;
 mod sign_in;
 pub mod store;
 mod webhooks;

@@ -40,6 +40,7 @@ async fn main() -> anyhow::Result<()> {
     let args: Vec<String> = std::env::args().skip(1).collect();
     match args.as_slice() {
         [command, name] if command == "job" => return run_job(addr, data_dir, name).await,
+        [command] if command == "verify-log" => return verify_log(addr, data_dir).await,
         [command, file] if command == "import-directory" => return import_directory(addr, data_dir, file).await,
         [command, rest @ ..] if command == "demo-agent" => return demo_agent::run(addr, &data_dir, rest),
         [command, email, name @ ..] if command == "create-ops-user" => {
@@ -168,5 +169,34 @@ async fn run_job(addr: SocketAddr, data_dir: PathBuf, name: &str) -> anyhow::Res
         .await
         .map_err(|error| anyhow::anyhow!("{error}; jobs: {}", gatehouse_core::jobs::names().join(", ")))?;
     println!("{report}");
+    Ok(())
+}
+
+/// Checks every school link's Authorisation Log (`cargo xtask verify-log`),
+/// through the running server when one holds the data directory. Exits
+/// non-zero when a log is broken, naming each.
+async fn verify_log(addr: SocketAddr, data_dir: PathBuf) -> anyhow::Result<()> {
+    let audit: gatehouse_model::LogAudit = if let Ok(stream) = tokio::net::TcpStream::connect(addr).await {
+        serde_json::from_str(&gatehouse_local::post_to_running_server(stream, addr, "/dev/verify-log", &[]).await?)?
+    } else {
+        let gatehouse = offline_gatehouse(addr, &data_dir)?;
+        gatehouse_core::log_audit::audit_all(&gatehouse).await.map_err(|error| anyhow::anyhow!("{error}"))?
+    };
+    println!(
+        "{} Authorisation Logs checked ({} entries, {} apps): {} broken",
+        audit.links_checked,
+        audit.entries_checked,
+        audit.apps_total,
+        audit.broken.len()
+    );
+    for broken in &audit.broken {
+        println!(
+            "  {} ({}) at {} ({}): entry {}: {}",
+            broken.school_name, broken.school_id, broken.app_name, broken.partner_name, broken.seq, broken.reason
+        );
+    }
+    if !audit.broken.is_empty() {
+        anyhow::bail!("{} Authorisation Logs are broken", audit.broken.len());
+    }
     Ok(())
 }

@@ -24,6 +24,9 @@ pub struct FileOutbox {
     /// Orders messages sent within one clock tick (a test's clock stands
     /// still), so "newest first" is the order they were sent in.
     sent: AtomicU64,
+    /// SES's reports of the simulator addresses' bounces and complaints
+    /// (`ses_simulator`).
+    feedback: tokio::sync::broadcast::Sender<serde_json::Value>,
 }
 
 /// One stored message, as `/dev/outbox.json` lists it.
@@ -41,7 +44,14 @@ impl FileOutbox {
     pub fn open(dir: &Path, clock: Arc<dyn Clock>) -> anyhow::Result<Self> {
         std::fs::create_dir_all(dir).with_context(|| format!("creating outbox {}", dir.display()))?;
         let already = std::fs::read_dir(dir)?.count() as u64;
-        Ok(FileOutbox { dir: dir.to_owned(), clock, sent: AtomicU64::new(already) })
+        let (feedback, _) = tokio::sync::broadcast::channel(64);
+        Ok(FileOutbox { dir: dir.to_owned(), clock, sent: AtomicU64::new(already), feedback })
+    }
+
+    /// The SES event records of what bounced or drew a complaint, as SES
+    /// would report them (`ses_simulator`).
+    pub fn feedback(&self) -> tokio::sync::broadcast::Receiver<serde_json::Value> {
+        self.feedback.subscribe()
     }
 
     /// Every message, newest first.
@@ -83,6 +93,7 @@ impl Mailer for FileOutbox {
         let now = self.clock.now();
         let sequence = self.sent.fetch_add(1, Ordering::SeqCst);
         let id = format!("{}-{sequence:08}-{}", now.format("%Y%m%dT%H%M%S%.6fZ"), uuid::Uuid::new_v4().simple());
+        let report = crate::ses_simulator::feedback_for(&email.to, now);
         let message = MessageBuilder::new()
             .from(SENDER)
             .to(email.to.as_str())
@@ -95,6 +106,10 @@ impl Mailer for FileOutbox {
             .context("building MIME message")?;
         let path = self.dir.join(format!("{id}.eml"));
         tokio::fs::write(&path, message).await.with_context(|| format!("writing {}", path.display()))?;
+        if let Some(report) = report {
+            // None listening (a unit test's outbox) is no error.
+            let _ = self.feedback.send(report);
+        }
         Ok(())
     }
 }

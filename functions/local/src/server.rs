@@ -136,6 +136,7 @@ pub async fn start(config: LocalConfig) -> anyhow::Result<RunningServer> {
     let sign_in_events = bus.subscribe();
     let job_events = bus.subscribe();
     let sign_in_sends = Arc::new(crate::sign_in::SignInSends::default());
+    let ses_feedback = outbox.feedback();
     check_data_version(table.as_ref(), &config.data_dir).await?;
     let report = demo::seed(table.as_ref(), config.clock.now()).await?;
     tracing::info!(written = report.written, already_there = report.already_there, "demo data seeded");
@@ -167,8 +168,10 @@ pub async fn start(config: LocalConfig) -> anyhow::Result<RunningServer> {
         .route("/dev/events.json", get(events_json))
         .with_state(LocalState { outbox, bus, sign_in_sends: sign_in_sends.clone() })
         .route("/dev/jobs/{name}", post(run_job).with_state(gatehouse.clone()))
+        .route("/dev/verify-log", post(verify_log).with_state(gatehouse.clone()))
         .route("/dev/directory/import", post(import_directory).with_state(gatehouse.clone()))
-        .route("/dev/ops-users", post(create_ops_user).with_state(gatehouse.clone()));
+        .route("/dev/ops-users", post(create_ops_user).with_state(gatehouse.clone()))
+        .route("/dev/ses-event", post(crate::ses_simulator::post_event).with_state(gatehouse.clone()));
     let dev = dev.layer(axum::middleware::from_fn_with_state(addr, dev_host_only));
     let mut app = gatehouse_api::router(gatehouse.clone());
     // The /dev pages run jobs and show every email (sign-in links among
@@ -188,6 +191,7 @@ pub async fn start(config: LocalConfig) -> anyhow::Result<RunningServer> {
 
     let schedule = config.run_schedules.then(|| crate::schedule::spawn(gatehouse.clone()));
     let webhooks = crate::webhooks::spawn(gatehouse.clone(), webhook_events, config.webhook_retry_delays.clone());
+    let ses_simulator = crate::ses_simulator::spawn(gatehouse.clone(), ses_feedback);
     let sign_in =
         crate::sign_in::spawn(gatehouse.clone(), sign_in_events, config.webhook_retry_delays.clone(), sign_in_sends);
     let workers = crate::workers::spawn(gatehouse.clone(), job_events, config.webhook_retry_delays.clone());
@@ -206,6 +210,7 @@ pub async fn start(config: LocalConfig) -> anyhow::Result<RunningServer> {
         webhooks.abort();
         sign_in.abort();
         workers.abort();
+        ses_simulator.abort();
     });
     Ok(RunningServer { url, addr, gatehouse, demo_app_key, store, shutdown: Some(shutdown), task })
 }
@@ -291,6 +296,13 @@ async fn run_job(
     axum::extract::Path(name): axum::extract::Path<String>,
 ) -> Result<axum::Json<serde_json::Value>, gatehouse_api::ApiError> {
     Ok(axum::Json(gatehouse_core::jobs::run(&gatehouse, &name).await?))
+}
+
+/// `POST /dev/verify-log`: every Authorisation Log checked (`cargo xtask verify-log`).
+async fn verify_log(
+    axum::extract::State(gatehouse): axum::extract::State<Gatehouse>,
+) -> Result<axum::Json<gatehouse_model::LogAudit>, gatehouse_api::ApiError> {
+    Ok(axum::Json(gatehouse_core::log_audit::audit_all(&gatehouse).await?))
 }
 
 /// `POST /dev/directory/import`: a GIAS extract as the body (`cargo xtask

@@ -6,6 +6,7 @@ mod calls;
 mod cases;
 mod columns;
 mod data_api;
+mod email_feedback;
 mod install_bookings;
 mod invitations;
 mod jobs;
@@ -32,6 +33,7 @@ pub use cases::{
 };
 pub use columns::{Column, columns};
 pub use data_api::{AppSchools, ConnectionState, SchoolConnection};
+pub use email_feedback::{EmailBounce, EmailBounceReason};
 pub use install_bookings::{InstallBookingPage, InstallBookingsQuery, InstallMarked, InstallSlots, OfferSlots};
 pub use invitations::{
     AuthorisationReceipt, AuthoriseRequest, DirectoryQuery, DirectoryResults, DirectorySchool, EstablishmentStatus,
@@ -39,11 +41,11 @@ pub use invitations::{
 };
 pub use jobs::{JobAccepted, JobKind, JobProblem, JobProgress, JobResult, JobState, JobStatus};
 pub use ops_console::{
-    AcceptInternationalRequest, AuthorityVerification, AuthorityVerificationList, DecideAuthorityVerification,
-    DeclineInternationalRequest, DirectoryImportQuery, DirectoryImportReport, InternationalRequest,
-    InternationalRequestList, InternationalRequestQuery, InternationalRequestState, NewInternationalRequest,
-    NewPartner, PartnerCreated, PartnerList, PartnerSummary, ReassignCase, SkippedRow, SupportQueueQuery, SupportReply,
-    UpdateDirectorySchool, VerificationDecision,
+    AcceptInternationalRequest, AuthorityVerification, AuthorityVerificationList, BrokenLog,
+    DecideAuthorityVerification, DeclineInternationalRequest, DirectoryImportQuery, DirectoryImportReport,
+    InternationalRequest, InternationalRequestList, InternationalRequestQuery, InternationalRequestState, LogAudit,
+    LogAuditQuery, NewInternationalRequest, NewPartner, PartnerCreated, PartnerList, PartnerSummary, ReassignCase,
+    SkippedRow, SupportQueueQuery, SupportReply, UpdateDirectorySchool, VerificationDecision,
 };
 pub use people::{
     AgentKeyIssued, AgentStatus, ChangeCounts, Contact, DataPage, DataQuery, DataRecord, DeletedRecord, DeletedRef,
@@ -56,8 +58,8 @@ pub use portal_data::{
 };
 pub use problem::{Problem, ProblemCode};
 pub use routes::{
-    Audience, EVENT_CONSUMERS, EventConsumer, FUNCTION_VARIABLE, JOBS, Job, Method, Op, ROUTES, Route,
-    SIGN_IN_REQUESTED, Sizing, endpoint, sizing, with_endpoint,
+    Audience, EVENT_CONSUMERS, EventConsumer, EventOrigin, FUNCTION_VARIABLE, JOBS, Job, Method, Op, ROUTES, Route,
+    SES_EMAIL_BOUNCED, SES_EMAIL_COMPLAINED, SIGN_IN_REQUESTED, Sizing, endpoint, sizing, with_endpoint,
 };
 pub use school_detail::{
     ActionOutcome, AppQuery, ContactInput, InvitationSummary, InviteRequest, LogEntry, LogEvent, OpenInvitationRequest,

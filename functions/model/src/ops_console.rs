@@ -28,6 +28,10 @@ pub struct PartnerSummary {
     pub app_name: String,
     pub admin_name: String,
     pub admin_email: String,
+    /// Set when emails to the first admin bounced for good or they
+    /// complained (#15): they get no sign-in link until it is fixed.
+    #[serde(default)]
+    pub admin_email_bounce: Option<crate::EmailBounce>,
     /// RFC 3339, UTC; `None` for organisations set up before the console.
     pub created_at: Option<String>,
     /// The ops user who created it.
@@ -298,4 +302,48 @@ pub struct DecideAuthorityVerification {
     /// Why, for the log (required to reject).
     #[serde(default)]
     pub reason: Option<String>,
+}
+
+/// `GET /api/ops/authorisation-logs/audit`: where to carry on.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::IntoParams, utoipa::ToSchema))]
+#[serde(default)]
+pub struct LogAuditQuery {
+    /// The previous page's `next_cursor`; absent to start with the first app.
+    pub cursor: Option<String>,
+    /// Links to check in this page, 1 to 100; 100 when absent.
+    pub limit: Option<u32>,
+}
+
+/// One page of the audit of every school link's Authorisation Log (P8): each
+/// log is read whole and its hash chain checked against the link's head.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct LogAudit {
+    /// School links whose log this page checked.
+    pub links_checked: u32,
+    /// Log entries this page read.
+    pub entries_checked: u32,
+    /// The logs this page found broken; empty when all are intact.
+    pub broken: Vec<BrokenLog>,
+    /// Apps finished so far, counting this page, of `apps_total`.
+    pub apps_done: u32,
+    pub apps_total: u32,
+    /// Pass back as `cursor` for the next page; `None` when every log is checked.
+    pub next_cursor: Option<String>,
+}
+
+/// A log whose chain does not hold: an entry was changed, is missing, or
+/// entries after the named one were removed.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct BrokenLog {
+    pub partner_name: String,
+    pub app_id: String,
+    pub app_name: String,
+    pub school_id: String,
+    pub school_name: String,
+    /// The entry where the check failed.
+    pub seq: u32,
+    pub reason: String,
 }

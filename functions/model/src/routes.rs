@@ -13,14 +13,14 @@ use crate::{
     ForwardInvitationRequest, Health, HeldExtractChoice, HeldExtractDecision, HeldExtractDiff, InstallBookingPage,
     InstallBookingsQuery, InstallMarked, InstallSlots, InternationalRequest, InternationalRequestList,
     InternationalRequestQuery, InvitationSummary, InviteRequest, InviteSchoolRequest, JobAccepted, JobStatus,
-    ListSchoolsQuery, MagicLinkAccepted, MagicLinkRequest, Me, NewCase, NewInternationalRequest, NewPartner,
-    OfferSlots, OpenInvitationRequest, OpsMe, PartnerCreated, PartnerExplainQuery, PartnerList, PermissionSet,
-    PermissionSetSaved, PriorityRequest, ReassignCase, RemoveSchoolColleague, RemoveTeamMember, RevokeRequest,
-    SchoolAppDetail, SchoolAppOutcome, SchoolAppSettings, SchoolAuthoriseRequest, SchoolConnection, SchoolDashboard,
-    SchoolDeclineRequest, SchoolDetail, SchoolFeed, SchoolMe, SchoolOnboarding, SchoolPage, SchoolPeople,
-    SchoolPeopleQuery, SchoolRevokeRequest, SchoolTeam, SelfInstallKey, SessionRequest, SetPersonChoice, SetWebhook,
-    SupportQueueQuery, SupportReply, TeamPage, UpdateDirectorySchool, UpdatePermissionSet, WebhookDeliveries,
-    WebhookDelivery, WebhookSaved, WebhookSettings,
+    ListSchoolsQuery, LogAudit, LogAuditQuery, MagicLinkAccepted, MagicLinkRequest, Me, NewCase,
+    NewInternationalRequest, NewPartner, OfferSlots, OpenInvitationRequest, OpsMe, PartnerCreated, PartnerExplainQuery,
+    PartnerList, PermissionSet, PermissionSetSaved, PriorityRequest, ReassignCase, RemoveSchoolColleague,
+    RemoveTeamMember, RevokeRequest, SchoolAppDetail, SchoolAppOutcome, SchoolAppSettings, SchoolAuthoriseRequest,
+    SchoolConnection, SchoolDashboard, SchoolDeclineRequest, SchoolDetail, SchoolFeed, SchoolMe, SchoolOnboarding,
+    SchoolPage, SchoolPeople, SchoolPeopleQuery, SchoolRevokeRequest, SchoolTeam, SelfInstallKey, SessionRequest,
+    SetPersonChoice, SetWebhook, SupportQueueQuery, SupportReply, TeamPage, UpdateDirectorySchool, UpdatePermissionSet,
+    WebhookDeliveries, WebhookDelivery, WebhookSaved, WebhookSettings,
 };
 
 /// HTTP method of a route; only the ones the product uses.
@@ -600,6 +600,10 @@ operations! {
         "Create a partner organisation with its first admin, who is emailed, and its app (O1)",
         body NewPartner, refuses [Invalid],
         answers PartnerCreated: "The organisation; `created` is false when a retry found it made already";
+    AuditAuthorisationLogs: Get "/api/ops/authorisation-logs/audit", "audit_authorisation_logs", Ops,
+        "Check the hash chain of every school link's Authorisation Log, a page of links at a time (P8, O1)",
+        query LogAuditQuery, refuses [Invalid],
+        answers LogAudit: "What this page checked and any broken logs; follow `next_cursor` until it is absent";
     ImportDirectory: Post "/api/ops/directory/import", "import_directory", Ops,
         "Import one part of the register's CSV extract (header row first); re-importing duplicates nothing (O1)",
         body CsvText, query DirectoryImportQuery, refuses [Invalid],
@@ -774,13 +778,35 @@ pub fn sizing(name: &str) -> Sizing {
     Sizing { memory_mb, timeout_seconds }
 }
 
-/// A function run by events on Gatehouse's EventBridge bus rather than by a
-/// route or a schedule (A4): a rule on the bus invokes it asynchronously.
-/// Locally it runs in-process, subscribed to the in-process bus.
+/// Where a consumer's events come from, which says the bus its rule is on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EventOrigin {
+    /// Gatehouse's own domain events, on Gatehouse's bus.
+    Gatehouse,
+    /// SES's email events (#15), which SES puts on the account's default
+    /// bus only.
+    Ses,
+}
+
+impl EventOrigin {
+    /// The events' `source`.
+    pub const fn source(self) -> &'static str {
+        match self {
+            EventOrigin::Gatehouse => "gatehouse",
+            EventOrigin::Ses => "aws.ses",
+        }
+    }
+}
+
+/// A function run by events on an EventBridge bus rather than by a route or
+/// a schedule (A4): a rule on the bus invokes it asynchronously. Locally it
+/// runs in-process, subscribed to the in-process bus (SES's events: the
+/// local mailer's simulator addresses and `POST /dev/ses-event`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct EventConsumer {
     /// snake_case: the bin name; `PascalCase` + `Function` in SAM.
     pub name: &'static str,
+    pub origin: EventOrigin,
     /// The `detail-type`s its rule matches.
     pub detail_types: &'static [&'static str],
     /// How long an event is worth delivering: the rule's retries and the
@@ -792,6 +818,7 @@ pub struct EventConsumer {
 pub const EVENT_CONSUMERS: &[EventConsumer] = &[
     EventConsumer {
         name: "deliver_webhooks",
+        origin: EventOrigin::Gatehouse,
         detail_types: &[
             "authorisation.granted",
             "authorisation.revoked",
@@ -806,19 +833,37 @@ pub const EVENT_CONSUMERS: &[EventConsumer] = &[
     },
     EventConsumer {
         name: "send_sign_in_links",
+        origin: EventOrigin::Gatehouse,
         detail_types: &[SIGN_IN_REQUESTED],
         // A sign-in link lives 10 minutes: later, the email would be useless.
         max_event_age_seconds: 600,
         summary: "Look up the address of a sign-in request and email a link if it has an account (P1, S3, O1)",
     },
     EventConsumer {
+        name: "record_email_feedback",
+        origin: EventOrigin::Ses,
+        detail_types: &[SES_EMAIL_BOUNCED, SES_EMAIL_COMPLAINED],
+        // SES reports within minutes; three hours covers an outage of ours,
+        // and what is older waits in the dead-letter queue, whose alarm
+        // tells ops to redrive it.
+        max_event_age_seconds: 10_800,
+        summary: "Put addresses that bounced for good or complained on the suppression list the mailer honours (#15)",
+    },
+    EventConsumer {
         name: "push_extract_worker",
+        origin: EventOrigin::Gatehouse,
         detail_types: &["job.push_extract"],
         // A job's status lives 7 days, but an agent pushes again long before.
         max_event_age_seconds: 3600,
         summary: "Apply an extract an MIS agent pushed: the push's job (G1, #15)",
     },
 ];
+
+/// The `detail-type` SES gives a bounce on EventBridge (its configuration
+/// set's event destination); the detail is SES's event record.
+pub const SES_EMAIL_BOUNCED: &str = "Email Bounced";
+/// The `detail-type` SES gives a complaint.
+pub const SES_EMAIL_COMPLAINED: &str = "Email Complaint Received";
 
 /// The setting that names what a deployed Lambda function runs: the `name`
 /// of a route, job or event consumer (all functions share one binary, #13).

@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::{AuthorisationReceipt, InvitationState, SchoolRow, SchoolView, ScopeSet};
+use crate::{AuthorisationReceipt, EmailBounce, InvitationState, SchoolRow, SchoolView, ScopeSet};
 
 /// `?app=` on a school's endpoints: which of the partner's apps the school
 /// link belongs to; the partner's first app when absent.
@@ -201,6 +201,11 @@ pub struct SchoolDetail {
     pub row: SchoolRow,
     pub school_contact_name: Option<String>,
     pub school_contact_role: Option<String>,
+    /// Set when emails to the school contact bounced for good or they
+    /// complained (#15): Gatehouse no longer emails them, so invitations
+    /// and reminders to them are not sent.
+    #[serde(default)]
+    pub school_contact_bounce: Option<EmailBounce>,
     pub requested_scopes: ScopeSet,
     /// What the school authorised; empty until it does.
     pub granted_scopes: ScopeSet,

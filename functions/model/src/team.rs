@@ -2,6 +2,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::EmailBounce;
+
 /// What a partner user may do. Admins manage the team and the permission set.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -34,6 +36,10 @@ pub struct TeamMember {
     pub added_at: String,
     /// Who added them; `None` for the first admin.
     pub added_by: Option<String>,
+    /// Set when emails to them bounced for good or they complained (#15):
+    /// they get no sign-in links until the address works again.
+    #[serde(default)]
+    pub email_bounce: Option<EmailBounce>,
 }
 
 /// `GET /api/partner/team`.

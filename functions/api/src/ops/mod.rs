@@ -30,6 +30,7 @@ macro_rules! pass_through {
 }
 
 pub mod add_team_member;
+pub mod audit_authorisation_logs;
 pub mod authorise_invitation;
 pub mod authority_verifications;
 pub mod cancel_invitation;
@@ -199,6 +200,7 @@ pub(crate) fn with_handler<V: HandlerVisitor>(op: Op, visitor: V) -> V::Output {
         Op::ReopenCase => visitor.visit(cases::reopen),
         Op::ListPartners => visitor.visit(ops_partners::list),
         Op::CreatePartner => visitor.visit(ops_partners::create),
+        Op::AuditAuthorisationLogs => visitor.visit(audit_authorisation_logs::handle),
         Op::ImportDirectory => visitor.visit(ops_directory::import),
         Op::SearchOpsDirectory => visitor.visit(ops_directory::search),
         Op::UpdateDirectorySchool => visitor.visit(ops_directory::update),

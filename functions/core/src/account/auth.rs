@@ -170,7 +170,7 @@ async fn send_link(
     gatehouse.table.put(item, Condition::NotExists).await?;
     let url = format!("{}{}#token={}", gatehouse.settings.public_url, kind.auth_landing_path(), token.expose());
     let message = emails::magic_link(email, display_name, kind.portal_name(), &url, LINK_LIFETIME.num_minutes())?;
-    gatehouse.mailer.send(message).await.map_err(Error::Unavailable)?;
+    crate::store::suppression::send(gatehouse, message).await?;
     Ok(())
 }
 

@@ -2,31 +2,34 @@
 //! remove them; removing someone ends every session they have at once.
 
 use chrono::SecondsFormat;
-use gatehouse_model::{AccountKind, AddTeamMember, RemoveTeamMember, TeamMember, TeamPage, TeamRole};
+use gatehouse_model::{AccountKind, AddTeamMember, EmailBounce, RemoveTeamMember, TeamMember, TeamPage, TeamRole};
 
 use crate::base::keys::{Key, MEMBER_PREFIX};
 use crate::base::ports::{Condition, Index, Item, Query, StoreError, TransactWrite, query_all};
 use crate::store::records::{MemberRecord, SessionRecord, UserRecord, from_item, plain_item};
-use crate::{EmailAddress, Error, Gatehouse, Result, store::emails};
+use crate::{EmailAddress, Error, Gatehouse, Result, store::emails, store::suppression};
 
 pub async fn list(gatehouse: &Gatehouse, session: &SessionRecord) -> Result<TeamPage> {
     let partition = Key::Partner(&session.partner_id).pk();
     let items =
         query_all(gatehouse.table.as_ref(), Query::partition(Index::Primary, partition).with_prefix(MEMBER_PREFIX))
             .await?;
-    let mut members =
-        items.iter().map(|item| from_item::<MemberRecord>(item).map(wire)).collect::<Result<Vec<_>, _>>()?;
+    let records = items.iter().map(from_item::<MemberRecord>).collect::<Result<Vec<_>, _>>()?;
+    // The suppression list read once for the whole team, not once a member.
+    let paired = suppression::paired(gatehouse, records, |member| &member.email).await?;
+    let mut members: Vec<TeamMember> = paired.into_iter().map(|(member, bounce)| wire(member, bounce)).collect();
     members.sort_by_key(|member| member.display_name.to_lowercase());
     Ok(TeamPage { members, can_manage: session.role == TeamRole::Admin })
 }
 
-fn wire(member: MemberRecord) -> TeamMember {
+fn wire(member: MemberRecord, email_bounce: Option<EmailBounce>) -> TeamMember {
     TeamMember {
         email: member.email.as_str().to_owned(),
         display_name: member.display_name,
         role: member.role,
         added_at: member.added_at.to_rfc3339_opts(SecondsFormat::Secs, true),
         added_by: member.added_by,
+        email_bounce,
     }
 }
 

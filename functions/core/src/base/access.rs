@@ -111,11 +111,14 @@ pub struct Needs {
 impl Needs {
     pub const NONE: Needs = Needs { table: &[], email: false, events: false, outbox: false };
 
-    /// Every grant, the outbox's included.
+    /// Every grant, the outbox's and the mail path's included.
     pub fn grants(&self) -> Vec<Grant> {
         let mut grants = self.table.to_vec();
         if self.outbox {
             grants.extend(OUTBOX_DELIVERY);
+        }
+        if self.sends_email() {
+            grants.extend(EMAIL_SENDING);
         }
         grants
     }
@@ -137,6 +140,10 @@ impl Needs {
 
 /// What delivering the outbox takes (`outbox::deliver`).
 const OUTBOX_DELIVERY: [Grant; 3] = [query(&[OUTBOX]), put(&[OUTBOX]), delete(&[OUTBOX])];
+
+/// What every send takes (`store::suppression::send`): a look at the
+/// suppression list first, so nothing goes to an address that bounced.
+const EMAIL_SENDING: [Grant; 1] = [get(&[SUPPRESSION])];
 
 /// IAM's `StringLike`: `*` matches any run of characters, `?` any one.
 pub fn is_like(pattern: &str, value: &str) -> bool {
@@ -212,6 +219,8 @@ pub const SELECTION_CHANGES: &str = "SELECTCHG#*";
 pub const SESSION: &str = "SESSION#*";
 pub const SHARED: &str = "SHARED#*";
 pub const SIGN_IN: &str = "SIGNIN#*";
+/// Addresses that bounced for good or complained (#15), by hash.
+pub const SUPPRESSION: &str = "SUPPRESSION";
 pub const USAGE: &str = "USAGE#*";
 pub const USER: &str = "USER#*";
 pub const VERIFICATIONS_DUE: &str = "VERIFYQUEUE";
@@ -259,6 +268,7 @@ pub const PARTITIONS: &[&str] = &[
     SESSION,
     SHARED,
     SIGN_IN,
+    SUPPRESSION,
     USAGE,
     USER,
     VERIFICATIONS_DUE,
@@ -303,7 +313,7 @@ pub fn needs(function: &str) -> Option<Needs> {
         "get_ops_me" => const { Needs { table: &[get(&[OPS_SESSION])], ..Needs::NONE } },
         "list_partner_schools" => const { Needs { table: &[get(&[SESSION, PARTNER]), query(&[USAGE, VIEW_CHANGES]), query_gsi1(&[SCHOOL_VIEWS])], ..Needs::NONE } },
         "export_partner_schools" => const { Needs { table: &[get(&[SESSION, PARTNER]), query(&[USAGE, VIEW_CHANGES]), query_gsi1(&[SCHOOL_VIEWS])], ..Needs::NONE } },
-        "get_partner_school" => const { Needs { table: &[get(&[SESSION, APP, PARTNER, USAGE]), query(&[LOG])], ..Needs::NONE } },
+        "get_partner_school" => const { Needs { table: &[get(&[SESSION, APP, PARTNER, USAGE, SUPPRESSION]), query(&[LOG])], ..Needs::NONE } },
         "revoke_school_access" => const { Needs { table: &[ get(&[SESSION, APP, PARTNER, USAGE]), query(&[LOG]), put(&[APP, LOG, REVOCATIONS_DUE, SCHOOL]), delete(&[REVOCATIONS_DUE]), ], email: true, events: true, outbox: true } },
         "cancel_revocation" => const { Needs { table: &[ get(&[SESSION, APP, PARTNER, USAGE]), query(&[LOG]), put(&[APP, LOG, SCHOOL]), delete(&[REVOCATIONS_DUE]), ], email: true, events: true, outbox: true } },
         "set_school_priority" => const { Needs { table: &[get(&[SESSION, APP, PARTNER]), query(&[LOG]), put(&[APP, LOG, SCHOOL])], email: true, events: true, outbox: true } },
@@ -312,9 +322,9 @@ pub fn needs(function: &str) -> Option<Needs> {
         "reinvite_school" => const { Needs { table: &[ get(&[IDEMPOTENCY, SESSION, APP, PARTNER, USER]), query(&[LOG, PARTNER]), put(&[IDEMPOTENCY, APP, LOG, INVITE, SCHOOL, REMINDERS_DUE]), delete(&[IDEMPOTENCY, INVITE]), ], email: true, events: true, outbox: true } },
         "get_permission_set" => const { Needs { table: &[get(&[SESSION, PARTNER]), query_gsi1(&[SCHOOL_VIEWS])], ..Needs::NONE } },
         "update_permission_set" => const { Needs { table: &[ get(&[SESSION, PARTNER]), query_gsi1(&[SCHOOL_VIEWS]), put(&[PARTNER, APP, LOG, INVITE, SCHOOL]), delete(&[INVITE]), ], email: true, events: true, outbox: true } },
-        "list_team" => const { Needs { table: &[get(&[SESSION]), query(&[PARTNER])], ..Needs::NONE } },
-        "add_team_member" => const { Needs { table: &[ get(&[SESSION, USER, PARTNER]), query(&[PARTNER, USER]), put(&[USER, PARTNER]), delete(&[SESSION, USER]), ], email: true, events: true, outbox: true } },
-        "remove_team_member" => const { Needs { table: &[ get(&[SESSION, PARTNER, USER]), query(&[USER, PARTNER]), delete(&[PARTNER, USER, SESSION]), ], email: true, events: true, outbox: true } },
+        "list_team" => const { Needs { table: &[get(&[SESSION]), query(&[PARTNER, SUPPRESSION])], ..Needs::NONE } },
+        "add_team_member" => const { Needs { table: &[ get(&[SESSION, USER, PARTNER]), query(&[PARTNER, USER, SUPPRESSION]), put(&[USER, PARTNER]), delete(&[SESSION, USER]), ], email: true, events: true, outbox: true } },
+        "remove_team_member" => const { Needs { table: &[ get(&[SESSION, PARTNER, USER]), query(&[USER, PARTNER, SUPPRESSION]), delete(&[PARTNER, USER, SESSION]), ], email: true, events: true, outbox: true } },
         "open_invitation" => const { Needs { table: &[get(&[INVITE, APP, PARTNER]), update(&[RATE])], email: true, events: true, outbox: true } },
         "forward_invitation" => const { Needs { table: &[ get(&[INVITE, APP, PARTNER, USER]), query(&[PARTNER]), put(&[APP, LOG, INVITE, SCHOOL]), update(&[RATE]), delete(&[INVITE]), ], email: true, events: true, outbox: true } },
         "authorise_invitation" => const { Needs { table: &[ get(&[INVITE, APP, PARTNER, DIRECTORY, SCHOOL_USER]), query(&[SCHOOL_TEAM, LOG]), put(&[APP, LOG, INVITE, SCHOOL, VERIFICATIONS_DUE, SCHOOL_USER, SCHOOL_TEAM]), update(&[RATE]), delete(&[REMINDERS_DUE]), ], email: true, events: true, outbox: true } },
@@ -358,7 +368,8 @@ pub fn needs(function: &str) -> Option<Needs> {
         "archive_cases" => const { Needs { table: &[ get(&[CASE]), query(&[CASE_QUEUE_CLOSED]), put(&[CASE, CASE_QUEUE_ARCHIVED]), delete(&[CASE_QUEUE_CLOSED]), ], ..Needs::NONE } },
         "deliver_outbox" => const { Needs { table: &[], email: true, events: true, outbox: true } },
         "mark_inactive_schools" => const { Needs { table: &[get(&[APP]), query(&[SCHOOL]), query_gsi1(&[AGENTS_BY_ACTIVITY]), put(&[SCHOOL, APP])], email: true, events: true, outbox: true } },
-        "list_partners" => const { Needs { table: &[get(&[OPS_SESSION]), query(&[PARTNER_LISTINGS])], ..Needs::NONE } },
+        "list_partners" => const { Needs { table: &[get(&[OPS_SESSION]), query(&[PARTNER_LISTINGS, SUPPRESSION])], ..Needs::NONE } },
+        "audit_authorisation_logs" => const { Needs { table: &[get(&[OPS_SESSION]), query(&[PARTNER_LISTINGS, APP, LOG])], ..Needs::NONE } },
         "create_partner" => const { Needs { table: &[ get(&[OPS_SESSION, PARTNER_LISTINGS, PARTNER, USER]), put(&[PARTNER_LISTINGS, PARTNER, USER]), ], email: true, events: true, outbox: true } },
         "import_directory" => const { Needs { table: &[ get(&[OPS_SESSION, DIRECTORY]), put(&[DIRECTORY, DIRECTORY_TERM]), delete(&[DIRECTORY, DIRECTORY_TERM]), ], email: true, events: true, outbox: true } },
         "search_ops_directory" => const { Needs { table: &[get(&[OPS_SESSION]), query(&[DIRECTORY_TERM])], ..Needs::NONE } },
@@ -384,6 +395,7 @@ pub fn needs(function: &str) -> Option<Needs> {
         "list_webhook_deliveries" => const { Needs { table: &[get(&[SESSION]), query(&[WEBHOOK])], ..Needs::NONE } },
         "redeliver_webhook" => const { Needs { table: &[get(&[SESSION, WEBHOOK]), put(&[WEBHOOK])], email: true, events: true, outbox: true } },
         "deliver_webhooks" => const { Needs { table: &[get(&[WEBHOOK]), put(&[WEBHOOK])], ..Needs::NONE } },
+        "record_email_feedback" => const { Needs { table: &[put(&[SUPPRESSION])], ..Needs::NONE } },
         "send_sign_in_links" => const { Needs { table: &[ get(&[SIGN_IN, USER, SCHOOL_USER, OPS_USER]), put(&[OPS_USER, LOGIN, SCHOOL_LOGIN, OPS_LOGIN]), delete(&[SIGN_IN]), ], email: true, ..Needs::NONE } },
         "push_extract_worker" => const { Needs { table: &[ get(&[JOB, SCHOOL, PEOPLE, APP]), query(&[JOB, SCHOOL, PEOPLE, HELD]), put(&[JOB, PEOPLE, SCHOOL, HELD, APP]), batch_put(&[PEOPLE]), update(&[SCHOOL]), delete(&[JOB, HELD]), ], email: true, events: true, outbox: true } },
         "send_reminders" => const { Needs { table: &[ get(&[APP, PARTNER]), query(&[REMINDERS_DUE]), put(&[APP, LOG, INVITE, SCHOOL]), delete(&[REMINDERS_DUE, INVITE]), ], email: true, ..Needs::NONE } },

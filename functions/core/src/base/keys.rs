@@ -13,6 +13,7 @@
 //! | Rate-limit window                   | primary | `RATE#<scope>#<sha256>` = `WINDOW#<epoch>`            | P1      |
 //! | A sign-in request waiting for its send | primary | `SIGNIN#<random id>` = `REQUEST`                   | P1, S3, O1 |
 //! | One app–school link                 | primary | `APP#<app>` = `SCHOOL#<school>`                       | P2–P8   |
+//! | Every link of an app (log audit)   | primary | `APP#<app>`, begins_with `SCHOOL#`                    | P8, O1  |
 //! | An app's schools in one view, by name | GSI1  | `APP#<app>#VIEW#<view>`, sorted by `<name>#<school>`  | P2–P4   |
 //! | A partner's team                    | primary | `PARTNER#<partner>`, begins_with `MEMBER#`            | Team    |
 //! | A school's portal users             | primary | `SCHOOLTEAM#<school>`, begins_with `MEMBER#`          | S3      |
@@ -53,6 +54,7 @@
 //! | International directory id counter  | primary | `COUNTER#international` = `COUNTER`                   | O1      |
 //! | Authorisers awaiting verification   | primary | `VERIFYQUEUE`, sorted by `<app>#<school>`            | O1, #12 |
 //! | Emails and events waiting to be sent | primary | `OUTBOX`, sorted by `<time>#<random>`                | #18     |
+//! | An address that bounced or complained | primary | `SUPPRESSION` = `<sha256 of the lower-case address>`; the list read whole | #15 |
 
 use chrono::NaiveDate;
 use gatehouse_model::{AccountKind, CaseFilter, Resource, SchoolView};
@@ -212,6 +214,9 @@ pub enum Key<'a> {
     VerificationDue(&'a AppId, &'a SchoolId),
     /// An email or event committed with its change, not yet sent (`outbox`).
     Outbox(&'a str),
+    /// An address SES reported a permanent bounce or a complaint for (#15):
+    /// nothing is sent to it again.
+    Suppressed(&'a EmailAddress),
 }
 
 impl Key<'_> {
@@ -226,7 +231,7 @@ impl Key<'_> {
             Key::Job(id) | Key::JobPart(id, _) => format!("JOB#{id}"),
             Key::Session(kind, hash) => format!("{}SESSION#{}", account_prefix(*kind), hash.as_str()),
             Key::RateWindow { scope, subject, .. } => format!("RATE#{}#{subject}", scope.as_str()),
-            Key::SchoolLink(app, _) => format!("APP#{app}"),
+            Key::SchoolLink(app, _) => school_links_partition(app),
             Key::ViewChange { app, .. } => view_changes_partition(app),
             Key::Member(partner, _) => format!("PARTNER#{partner}"),
             Key::SchoolMember(school, _) | Key::SchoolTeamChange(school, _) => school_team_partition(school),
@@ -264,6 +269,7 @@ impl Key<'_> {
             Key::InternationalCounter => "COUNTER#international".to_owned(),
             Key::VerificationDue(..) => VERIFICATIONS_DUE.to_owned(),
             Key::Outbox(_) => OUTBOX_PARTITION.to_owned(),
+            Key::Suppressed(_) => SUPPRESSION_PARTITION.to_owned(),
         }
     }
 
@@ -275,7 +281,7 @@ impl Key<'_> {
             Key::SignInRequest(_) => "REQUEST".to_owned(),
             Key::Session(..) => "SESSION".to_owned(),
             Key::RateWindow { window_start, .. } => format!("WINDOW#{window_start}"),
-            Key::SchoolLink(_, school) => format!("SCHOOL#{school}"),
+            Key::SchoolLink(_, school) => format!("{SCHOOL_LINK_PREFIX}{school}"),
             Key::ViewChange { at, school, version, .. } => format!("{at}#{school}#{version:020}"),
             Key::Member(_, email) | Key::SchoolMember(_, email) => format!("{MEMBER_PREFIX}{}", email.as_str()),
             Key::SchoolTeamChange(_, order) => format!("{TEAM_CHANGE_PREFIX}{order}"),
@@ -318,6 +324,7 @@ impl Key<'_> {
             Key::InternationalCounter => "COUNTER".to_owned(),
             Key::VerificationDue(app, school) => format!("{app}#{school}"),
             Key::Outbox(id) => (*id).to_owned(),
+            Key::Suppressed(email) => suppression_sort_key(email),
         }
     }
 }
@@ -332,6 +339,8 @@ pub const TEAM_CHANGE_PREFIX: &str = "CHANGE#";
 pub const SESSION_PREFIX: &str = "SESSION#";
 /// Sort-key prefix of Authorisation Log entries.
 pub const LOG_ENTRY_PREFIX: &str = "ENTRY#";
+/// Sort-key prefix of an app's school links under its partition.
+pub const SCHOOL_LINK_PREFIX: &str = "SCHOOL#";
 /// The one partition of scheduled revocations: small (only revocations not
 /// yet due live here) and read once a day by the job.
 pub const REVOCATIONS_DUE: &str = "SCHEDULE#revocations";
@@ -345,6 +354,18 @@ pub const VERIFICATIONS_DUE: &str = "VERIFYQUEUE";
 
 /// The outbox: emails and events committed with their change, waiting to be sent.
 pub const OUTBOX_PARTITION: &str = "OUTBOX";
+
+/// The suppression list (#15): one partition, so a page showing many
+/// addresses (a team) reads it once; small, since only addresses that
+/// bounced for good or complained are in it.
+pub const SUPPRESSION_PARTITION: &str = "SUPPRESSION";
+
+/// An address's place in the suppression list: the SHA-256 of the address
+/// in lower case, so the key holds no personal data.
+pub fn suppression_sort_key(email: &EmailAddress) -> String {
+    use sha2::{Digest, Sha256};
+    hex::encode(Sha256::digest(email.as_str().to_lowercase().as_bytes()))
+}
 
 /// The one partition listing partner organisations for the console: small
 /// (one item per organisation) and read whole.
@@ -493,6 +514,11 @@ pub fn webhook_partition(app: &AppId) -> String {
     format!("WEBHOOK#{app}")
 }
 
+/// Partition of an app's school links (`Key::SchoolLink`).
+pub fn school_links_partition(app: &AppId) -> String {
+    format!("APP#{app}")
+}
+
 /// Partition of one app–school link's Authorisation Log.
 pub fn log_partition(app: &AppId, school: &SchoolId) -> String {
     format!("LOG#{app}#{school}")
@@ -576,6 +602,12 @@ mod tests {
             (Key::Usage(&app, "2026-11", &school), "USAGE#a1#2026-11", "SCHOOL#3280001"),
             (Key::VerificationDue(&app, &school), "VERIFYQUEUE", "a1#3280001"),
             (Key::Outbox("2026-11-23T10:00:00.000000Z#ab12"), "OUTBOX", "2026-11-23T10:00:00.000000Z#ab12"),
+            (
+                Key::Suppressed(&email),
+                "SUPPRESSION",
+                // sha256("demo@partner.example")
+                "cd4b4189a93635e30cbe92da48ce911fb7b3b4f09237f3542865550748656231",
+            ),
             (
                 Key::RevocationDue(NaiveDate::from_ymd_opt(2026, 12, 1).unwrap(), &app, &school),
                 "SCHEDULE#revocations",

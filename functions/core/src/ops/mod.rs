@@ -6,5 +6,6 @@ pub mod cases;
 pub mod directory_admin;
 pub mod international;
 pub mod jobs;
+pub mod log_audit;
 pub mod verification;
 pub mod workers;

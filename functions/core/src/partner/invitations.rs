@@ -17,6 +17,7 @@ use crate::store::records::{
     AppRecord, InvitationEmail, InvitationRecord, InvitationRef, PartnerRecord, SchoolLinkRecord, Waiting, from_item,
     to_attributes,
 };
+use crate::store::suppression;
 use crate::{EmailAddress, Error, Gatehouse, Result, Settings, Token, TokenHash, store::emails};
 
 /// How long an invitation link works.
@@ -144,10 +145,12 @@ pub async fn send_issued(
     };
     let email = render(&gatehouse.settings, &saved.link, kind, partner_name, app, token)?;
     let claimed = commit(gatehouse, saved, Change::new(owing(&saved.link, None)).keeping_tokens(), actor).await?;
-    if let Err(error) = gatehouse.mailer.send(email).await {
+    // Not owed any more once claimed, sent or not: a suppressed contact
+    // (`suppression::send`) is not retried, and the tile says why.
+    if let Err(error) = suppression::send(gatehouse, email).await {
         let owed = Change::new(owing(&claimed.link, Some(kind))).keeping_tokens();
         commit(gatehouse, &claimed, owed, actor).await?;
-        return Err(Error::Unavailable(error));
+        return Err(error);
     }
     Ok(claimed)
 }
@@ -185,10 +188,10 @@ pub async fn finish_unsent(gatehouse: &Gatehouse, loaded: &LoadedLink, actor: &s
     change = change.also(TransactWrite::Delete { pk: old.pk(), sk: old.sk(), condition: Condition::Always });
     let email = render(&gatehouse.settings, link, kind, &partner_name, &app, &issued.token)?;
     let claimed = commit(gatehouse, loaded, change, actor).await?;
-    if let Err(error) = gatehouse.mailer.send(email).await {
+    if let Err(error) = suppression::send(gatehouse, email).await {
         let owed = Change::new(owing(&claimed.link, Some(kind))).keeping_tokens();
         commit(gatehouse, &claimed, owed, actor).await?;
-        return Err(Error::Unavailable(error));
+        return Err(error);
     }
     tracing::info!(school_id = %link.school_id, "owed invitation email sent with a fresh token");
     Ok(Some(claimed))

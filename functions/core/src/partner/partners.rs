@@ -8,7 +8,9 @@
 //! listing is one Query and never a scan of the partners' own partitions.
 
 use chrono::{DateTime, SecondsFormat, Utc};
-use gatehouse_model::{AccountKind, NewPartner, PartnerCreated, PartnerList, PartnerSummary, ScopeSet, TeamRole};
+use gatehouse_model::{
+    AccountKind, EmailBounce, NewPartner, PartnerCreated, PartnerList, PartnerSummary, ScopeSet, TeamRole,
+};
 use serde::{Deserialize, Serialize};
 
 use crate::account::team::member_items;
@@ -48,13 +50,22 @@ pub fn listing_item(listing: &PartnerListingRecord) -> Item {
 pub async fn list(gatehouse: &Gatehouse) -> Result<PartnerList> {
     let query = Query::partition(Index::Primary, PARTNER_LISTINGS).with_prefix(PARTNER_LISTING_PREFIX);
     let items = query_all(gatehouse.table.as_ref(), query).await?;
-    let mut partners =
-        items.iter().map(|item| from_item::<PartnerListingRecord>(item).map(wire)).collect::<Result<Vec<_>, _>>()?;
+    let listings = items.iter().map(from_item::<PartnerListingRecord>).collect::<Result<Vec<_>, _>>()?;
+    // The suppression list read once for every admin shown (#15).
+    let paired = crate::store::suppression::paired(gatehouse, listings, |listing| &listing.admin_email).await?;
+    let mut partners: Vec<PartnerSummary> = paired.into_iter().map(|(listing, bounce)| wire(listing, bounce)).collect();
     partners.sort_by_key(|partner| partner.name.to_lowercase());
     Ok(PartnerList { partners })
 }
 
-fn wire(listing: PartnerListingRecord) -> PartnerSummary {
+/// One organisation as the console shows it, its admin's address looked up
+/// on the suppression list (#15).
+async fn shown(gatehouse: &Gatehouse, listing: PartnerListingRecord) -> Result<PartnerSummary> {
+    let bounce = crate::store::suppression::bounce_of(gatehouse, &listing.admin_email).await?;
+    Ok(wire(listing, bounce.map(|record| record.to_wire())))
+}
+
+fn wire(listing: PartnerListingRecord, admin_email_bounce: Option<EmailBounce>) -> PartnerSummary {
     PartnerSummary {
         partner_id: listing.partner_id.to_string(),
         name: listing.name,
@@ -62,6 +73,7 @@ fn wire(listing: PartnerListingRecord) -> PartnerSummary {
         app_name: listing.app_name,
         admin_name: listing.admin_name,
         admin_email: listing.admin_email.as_str().to_owned(),
+        admin_email_bounce,
         created_at: listing.created_at.map(|at| at.to_rfc3339_opts(SecondsFormat::Secs, true)),
         created_by: listing.created_by,
     }
@@ -185,7 +197,7 @@ pub async fn create(gatehouse: &Gatehouse, ops: &OpsSessionRecord, request: &New
         Ok(()) => {
             tracing::info!(%partner_id, %app_id, "partner organisation created");
             crate::store::outbox::deliver(gatehouse).await?;
-            Ok(PartnerCreated { partner: wire(listing), created: true })
+            Ok(PartnerCreated { partner: shown(gatehouse, listing).await?, created: true })
         }
         Err(StoreError::ConditionFailed { .. }) => already_there(gatehouse, &partner_id, request, &admin_email).await,
         Err(error) => Err(error.into()),
@@ -205,7 +217,7 @@ async fn already_there(
     let profile = Key::Partner(partner_id);
     match existing.map(|item| from_item::<PartnerListingRecord>(&item)).transpose()? {
         Some(listing) if &listing.admin_email == admin_email && listing.app_name == request.app_name.trim() => {
-            Ok(PartnerCreated { partner: wire(listing), created: false })
+            Ok(PartnerCreated { partner: shown(gatehouse, listing).await?, created: false })
         }
         Some(_) => Err(Error::invalid("name", "an organisation with this name already exists")),
         None if gatehouse.table.get(&profile.pk(), &profile.sk()).await?.is_some() => {

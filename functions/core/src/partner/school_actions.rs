@@ -21,7 +21,7 @@ use crate::store::records::{MemberRecord, from_item};
 use crate::store::transitions::{self, Actor as LinkActor, Revocation};
 use crate::{
     AppId, EmailAddress, Error, Gatehouse, PartnerId, Result, SchoolId, SchoolUrn, partner::invitations,
-    registry::directory, store::authorisation_log, store::idempotency, store::outbox,
+    registry::directory, store::authorisation_log, store::idempotency, store::outbox, store::suppression,
 };
 
 /// `GET /api/partner/schools/{school_id}`.
@@ -58,6 +58,10 @@ async fn tile(gatehouse: &Gatehouse, app: &AppRecord, link: &SchoolLinkRecord) -
         row: row_of(link, &app.requested_scopes, now),
         school_contact_name: link.school_contact_name.clone(),
         school_contact_role: link.school_contact_role.clone(),
+        school_contact_bounce: match &link.school_contact {
+            Some(contact) => suppression::bounce_of(gatehouse, contact).await?.map(|record| record.to_wire()),
+            None => None,
+        },
         requested_scopes: app.requested_scopes.clone(),
         granted_scopes: link.granted_scopes.clone(),
         log: authorisation_log::to_wire(log),

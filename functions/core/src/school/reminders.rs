@@ -18,6 +18,7 @@ use crate::base::ports::{Condition, Index, Query, query_all};
 use crate::school::revocations::JOB_ACTOR;
 use crate::store::links::{Change, LoadedLink, awaits_authorisation, commit};
 use crate::store::records::{AppRecord, PartnerRecord, ReminderDueRecord, SchoolLinkRecord, from_item};
+use crate::store::suppression::Sent;
 use crate::{Error, Gatehouse, Result, partner::invitations, store::emails};
 
 /// What one run did.
@@ -30,6 +31,9 @@ pub struct ReminderRun {
     pub stale: u32,
     /// Pending but with no school contact to write to.
     pub no_contact: u32,
+    /// Due, but the contact's address bounced or complained (#15): the
+    /// reminder is logged as done and no email goes.
+    pub suppressed: u32,
 }
 
 pub async fn send_due(gatehouse: &Gatehouse) -> Result<ReminderRun> {
@@ -102,9 +106,19 @@ pub async fn send_due(gatehouse: &Gatehouse) -> Result<ReminderRun> {
             days: invitations::INVITATION_LIFETIME.num_days(),
             reminder: true,
         };
-        gatehouse.mailer.send(emails::invitation(contact, &mail)?).await.map_err(Error::Unavailable)?;
-        run.sent += 1;
+        // A suppressed contact is reminded no more (`suppression::send`): the
+        // link records this reminder, so the job moves on.
+        match crate::store::suppression::send(gatehouse, emails::invitation(contact, &mail)?).await? {
+            Sent::Sent => run.sent += 1,
+            Sent::Suppressed => run.suppressed += 1,
+        }
     }
-    tracing::info!(sent = run.sent, already = run.already_reminded, stale = run.stale, "reminders sent");
+    tracing::info!(
+        sent = run.sent,
+        already = run.already_reminded,
+        stale = run.stale,
+        suppressed = run.suppressed,
+        "reminders sent"
+    );
     Ok(run)
 }

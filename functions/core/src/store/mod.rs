@@ -14,5 +14,6 @@ pub mod links;
 pub mod outbox;
 pub mod receipts;
 pub mod records;
+pub mod suppression;
 pub mod transitions;
 pub mod usage;

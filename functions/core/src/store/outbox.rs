@@ -20,6 +20,7 @@ use serde_json::Value;
 use crate::base::keys::{Key, OUTBOX_PARTITION};
 use crate::base::ports::{Condition, DomainEvent, Email, Index, Item, Query, StoreError, TransactWrite};
 use crate::store::records::{from_item, to_attributes};
+use crate::store::suppression;
 use crate::{EmailAddress, Error, Gatehouse, Result};
 
 /// Entries one delivery sends at most; the rest wait for the next.
@@ -82,18 +83,20 @@ pub async fn deliver(gatehouse: &Gatehouse) -> Result<u32> {
             Err(error) => return Err(error.into()),
         };
         let message: Message = from_item(&claimed)?;
+        // An email to a suppressed address is done without a send
+        // (`suppression::send`): its entry is gone, so no retry loops on it.
         let result = match message {
             Message::Email { to, subject, text, html } => {
-                gatehouse.mailer.send(Email { to, subject, text, html }).await
+                suppression::send(gatehouse, Email { to, subject, text, html }).await.map(|_| ())
             }
             Message::Event { detail_type, detail } => {
-                gatehouse.events.publish(DomainEvent { detail_type, detail }).await
+                gatehouse.events.publish(DomainEvent { detail_type, detail }).await.map_err(Error::Unavailable)
             }
         };
         if let Err(error) = result {
             tracing::warn!(error = ?error, "outbox entry not sent; kept for the next delivery");
             gatehouse.table.put(claimed, Condition::NotExists).await?;
-            return Err(Error::Unavailable(error));
+            return Err(error);
         }
         sent += 1;
     }
