@@ -612,3 +612,52 @@ async fn ses_bounces_and_complaints_stop_emails_and_show_on_the_aws_adapters() -
     assert!(others.clone().count() > 0 && others.clone().all(|m| m["email_bounce"].is_null()), "{team}");
     Ok(())
 }
+
+/// A held extract's release as the school's job on DynamoDB (#15), each side
+/// under the access its function declares: the request stores the job
+/// (`JOB#<id>`) and hands it over through the outbox; the worker applies the
+/// extract and marks the job done in the same transaction; the school reads
+/// its job, a partner's session cannot.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_held_extract_release_runs_as_the_school_s_job_on_dynamodb() -> anyhow::Result<()> {
+    use gatehouse_core::ingestion::{self, Guard};
+    let app = spawn_aws_app().await?;
+    let gatehouse = app.ports.gatehouse(settings(), app.clock.clone());
+    let school = gatehouse_core::SchoolId::parse("3280003")?;
+    let today = app.clock.now().date_naive();
+    let full = gatehouse_core::synthetic::school(22, 100, today);
+    let mut shrunk = full.clone();
+    shrunk.students.truncate(66);
+    ingestion::ingest(&gatehouse, &school, &full, Guard::On).await?;
+    let held = ingestion::ingest(&gatehouse, &school, &shrunk, Guard::On).await?;
+    assert_eq!(held.outcome, gatehouse_model::ExtractOutcome::Held);
+
+    let cookie = app.sign_in_to_school().await?;
+    let (diff, _) = app.get(&cookie, "/api/school/held-extract").await;
+    let diff: Value = diff?.json().await?;
+    let reviewed = json!({ "held_id": diff["summary"]["held_id"] });
+    let worked_before = app.workers.table.requests_made();
+    let (status, accepted, requests) = app.post(&cookie, "/api/school/held-extract/release", reviewed).await?;
+    assert_eq!(status, 202, "{accepted}");
+    // The session, the feed (the held extract still the one reviewed), one
+    // transaction with the job and its event in the outbox, and the outbox
+    // delivery (its Query and the event's claim).
+    assert_eq!(requests, 5, "the release itself");
+    let status_url = accepted["status_url"].as_str().context("a job")?.to_owned();
+    let job = wait::eventually("the release's job to finish", || async {
+        let (response, _) = app.get(&cookie, &status_url).await;
+        let job: Value = response.ok()?.json().await.ok()?;
+        matches!(job["state"].as_str(), Some("done" | "failed")).then_some(job)
+    })
+    .await;
+    assert_eq!(job["state"], "done", "{job}");
+    assert_eq!(job["result"]["held_extract"]["receipt"]["outcome"], "applied", "{job}");
+    let counts = ingestion::live_counts(&gatehouse, &school).await?;
+    assert_eq!(counts[&gatehouse_model::Resource::Students], 66);
+    assert!(app.workers.table.requests_made() > worked_before, "the worker did the work");
+
+    let partner = app.sign_in().await?;
+    let (response, _) = app.get(&partner, &status_url).await;
+    assert_eq!(response?.status(), 401, "a partner's session reads no school's job");
+    Ok(())
+}

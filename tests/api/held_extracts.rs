@@ -45,11 +45,41 @@ pub async fn push_released(app: &TestApp, agent: &str, school: &str, extract: &E
         let ops = app.signed_in_portal_client("ops", DEMO_OPS_EMAIL).await;
         let path = format!("/api/ops/schools/{school}/held-extract");
         let reviewed = json!({ "held_id": held_id(&app.get_ok(&ops, &path).await) });
-        let released = app.post_ok(&ops, &format!("{path}/release"), reviewed).await;
+        let released = release(app, &ops, &format!("{path}/release"), reviewed).await;
         assert_eq!(released["action"], "released");
     } else {
         assert_eq!(outcome, "applied", "the push is applied or held");
     }
+}
+
+/// Releases through `path` as `client` (#15): `202` and a job, its status
+/// path in `Location` too, polled until it ends; the job as it ended.
+pub async fn release_job(app: &TestApp, client: &reqwest::Client, path: &str, body: Value) -> Value {
+    let response = app.post(client, path, body).await;
+    assert_eq!(response.status(), 202, "a release is accepted as a job");
+    let location = response.headers()["location"].to_str().unwrap().to_owned();
+    let accepted: Value = response.json().await.unwrap();
+    assert_eq!(accepted["status_url"], location.as_str(), "{accepted}");
+    assert_eq!(accepted["state"], "accepted", "{accepted}");
+    finished(app, client, &location).await
+}
+
+/// Polls the job at `status_url` as `client` until it is done or failed.
+pub async fn finished(app: &TestApp, client: &reqwest::Client, status_url: &str) -> Value {
+    gatehouse_tests::wait::eventually("the job to finish", || async {
+        let job: Value = app.get(client, status_url).await.json().await.ok()?;
+        matches!(job["state"].as_str(), Some("done" | "failed")).then_some(job)
+    })
+    .await
+}
+
+/// [`release_job`], expecting it done: the release's decision, as the
+/// operation answered before it ran as a job.
+pub async fn release(app: &TestApp, client: &reqwest::Client, path: &str, body: Value) -> Value {
+    let job = release_job(app, client, path, body).await;
+    assert_eq!(job["state"], "done", "{job}");
+    assert_eq!(job["kind"], "release_held_extract", "{job}");
+    job["result"]["held_extract"].clone()
 }
 
 /// The identity of the held extract a diff describes, which a decision names.
@@ -97,7 +127,7 @@ async fn the_school_reviews_a_held_extract_and_releases_or_rejects_it() {
     // The same extract again: held again; this time the school releases it.
     assert_eq!(push_receipt(&app, &key, &shrunk).await["outcome"], "held");
     let reviewed = json!({ "held_id": held_id(&app.get_ok(&school, "/api/school/held-extract").await) });
-    let released = app.post_ok(&school, "/api/school/held-extract/release", reviewed.clone()).await;
+    let released = release(&app, &school, "/api/school/held-extract/release", reviewed.clone()).await;
     assert_eq!(released["action"], "released");
     assert_eq!(released["receipt"]["outcome"], "applied");
     assert_eq!(released["receipt"]["changes"]["deleted"], diff["changes"]["deleted"]);
@@ -120,7 +150,7 @@ async fn support_reviews_any_schools_held_extract() {
 
     assert_eq!(push_receipt(&app, &key, &shrunk).await["outcome"], "held");
     let reviewed = json!({ "held_id": held_id(&app.get_ok(&ops, OPS).await) });
-    let released = app.post_ok(&ops, &format!("{OPS}/release"), reviewed).await;
+    let released = release(&app, &ops, &format!("{OPS}/release"), reviewed).await;
     assert_eq!(released["action"], "released");
     assert_eq!(live_students(&app, SCHOOL).await, 66);
 
@@ -145,7 +175,7 @@ async fn support_and_the_school_review_a_held_delta() {
     let leaving: HashSet<String> = full.students[..50].iter().map(|s| s.id.clone()).collect();
     assert_eq!(deleted_students(&by_support), leaving);
     assert_eq!(by_school, by_support, "both see the same diff");
-    let released = app.post_ok(&ops, &format!("{OPS}/release"), json!({ "held_id": held_id(&by_support) })).await;
+    let released = release(&app, &ops, &format!("{OPS}/release"), json!({ "held_id": held_id(&by_support) })).await;
     assert_eq!(released["action"], "released");
     assert_eq!(live_students(&app, SCHOOL).await, 50);
 }
@@ -200,7 +230,7 @@ async fn release_and_reject_act_only_on_the_held_extract_that_was_reviewed() {
     assert_problem(app.post(&school, "/api/school/held-extract/release", json!({})).await, 400, "invalid_body").await;
 
     let released =
-        app.post_ok(&school, "/api/school/held-extract/release", json!({ "held_id": held_id(&newer) })).await;
+        release(&app, &school, "/api/school/held-extract/release", json!({ "held_id": held_id(&newer) })).await;
     assert_eq!(released["receipt"]["changes"]["deleted"], newer["changes"]["deleted"]);
     assert_eq!(live_students(&app, SCHOOL).await, 50);
 }
@@ -230,7 +260,8 @@ async fn deltas_deleting_too_many_within_a_day_are_held_and_a_held_delta_release
     let diff = app.get_ok(&school, "/api/school/held-extract").await;
     let expected: HashSet<String> = second.deleted.iter().map(|d| d.id.clone()).collect();
     assert_eq!(deleted_students(&diff), expected, "the diff is the delta's deletions, not a full extract's");
-    let released = app.post_ok(&school, "/api/school/held-extract/release", json!({ "held_id": held_id(&diff) })).await;
+    let released =
+        release(&app, &school, "/api/school/held-extract/release", json!({ "held_id": held_id(&diff) })).await;
     assert_eq!(released["receipt"]["changes"]["deleted"], count);
     assert_eq!(live_students(&app, SCHOOL).await, 100 - 2 * count as u32, "applied as a delta: no one else deleted");
     assert_eq!(link_status(&app, SCHOOL).await, "OK");
@@ -262,6 +293,45 @@ async fn a_delta_pushed_while_one_is_held_joins_it_and_is_released_with_it() {
     assert_eq!(diff["summary"]["kind"], "delta");
     assert_eq!(deleted_students(&diff).len(), count + 1, "both deltas' leavers");
     assert_eq!(diff["changes"]["created"], 1, "and the joiner");
-    app.post_ok(&school, "/api/school/held-extract/release", json!({ "held_id": held_id(&diff) })).await;
+    release(&app, &school, "/api/school/held-extract/release", json!({ "held_id": held_id(&diff) })).await;
     assert_eq!(live_students(&app, SCHOOL).await, 100 - count as u32 - 1 + 1);
+}
+
+#[tokio::test]
+async fn a_release_is_a_job_its_retry_finds_and_only_its_owner_reads() {
+    let app = spawn_app().await;
+    let (_, _, _) = held(&app).await;
+    let school = app.signed_in_portal_client("school", DEMO_SCHOOL_EMAIL).await;
+    let ops = app.signed_in_portal_client("ops", DEMO_OPS_EMAIL).await;
+    let partner = app.signed_in_client(DEMO_EMAIL).await;
+    let reviewed = json!({ "held_id": held_id(&app.get_ok(&school, "/api/school/held-extract").await) });
+    let send = |key: &'static str| {
+        let request = school.post(app.url("/api/school/held-extract/release")).header("Idempotency-Key", key);
+        request.json(&reviewed).send()
+    };
+    let first = send("release-1").await.unwrap();
+    assert_eq!(first.status(), 202);
+    let accepted: Value = first.json().await.unwrap();
+    let status_url = accepted["status_url"].as_str().unwrap().to_owned();
+    assert!(status_url.starts_with("/api/school/jobs/"), "{accepted}");
+    let job = finished(&app, &school, &status_url).await;
+    assert_eq!(job["state"], "done", "{job}");
+    assert_eq!(job["result"]["held_extract"]["receipt"]["outcome"], "applied");
+    assert_eq!(live_students(&app, SCHOOL).await, 66);
+
+    // The retry (the answer was lost) gets the same job, though nothing is held any more.
+    let again = send("release-1").await.unwrap();
+    assert_eq!(again.status(), 202);
+    let again: Value = again.json().await.unwrap();
+    assert_eq!(again["job_id"], accepted["job_id"]);
+    // A new key is a new release: nothing is held.
+    assert_problem(send("release-2").await.unwrap(), 404, "no_held_extract").await;
+
+    // Only the school reads its job: support's jobs path does not find it, other sessions are refused.
+    let job_id = accepted["job_id"].as_str().unwrap();
+    assert_problem(app.get(&ops, &format!("/api/ops/jobs/{job_id}")).await, 404, "not_found").await;
+    for client in [&partner, &ops, &new_client()] {
+        assert_problem(app.get(client, &status_url).await, 401, "sign_in_required").await;
+    }
+    assert_problem(app.get(&school, &format!("/api/school/jobs/j{}", "0".repeat(31))).await, 404, "not_found").await;
 }

@@ -249,7 +249,8 @@ async fn a_full_extract_deleting_too_many_is_held_until_released_or_rejected() {
 
     assert_eq!(push_receipt(&app, &key, &shrunk).await["outcome"], "held");
     let held_id = held_extracts::diff(&app.server.gatehouse, &school_id).await.unwrap().summary.held_id;
-    let released = held_extracts::release(&app.server.gatehouse, &school_id, &held_id, "School").await.unwrap();
+    let released =
+        held_extracts::release(&app.server.gatehouse, &school_id, &held_id, "School", &|_| Vec::new()).await.unwrap();
     assert_eq!(released.changes.deleted as usize, diff.changes.deleted as usize);
     assert_eq!(live_students(&app, &school).await, 66);
     assert_eq!(link_status(&app, &school).await, "OK");

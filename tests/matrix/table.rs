@@ -516,6 +516,7 @@ fn cells(op: Op, fx: &Fixture) -> Row {
         Op::ReleaseSchoolHeldExtract => {
             school(Of::Own).held().except(OtherSchool, NO_HELD, "their school has nothing held")
         }
+        Op::GetSchoolJob => school(Of::Named).param("job_id", &fx.school_job),
         Op::RejectSchoolHeldExtract => {
             school(Of::Own).held().except(OtherSchool, NO_HELD, "their school has nothing held")
         }
@@ -525,6 +526,7 @@ fn cells(op: Op, fx: &Fixture) -> Row {
         Op::IssueAgentKey => ops().param("school_id", OTHER_DEMO_SCHOOL),
         Op::GetOpsHeldExtract => ops().held(),
         Op::ReleaseOpsHeldExtract => ops().held(),
+        Op::GetOpsJob => ops().param("job_id", &fx.ops_job),
         Op::RejectOpsHeldExtract => ops().held(),
         Op::ListPartners => ops(),
         Op::AuditAuthorisationLogs => ops(),

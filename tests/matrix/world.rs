@@ -47,6 +47,9 @@ pub struct Fixture {
     pub extract: Value,
     /// The job of the agent's first push.
     pub agent_job: String,
+    /// The school's job (a held extract's release), and support's.
+    pub school_job: String,
+    pub ops_job: String,
     pub partner_case: String,
     pub support_case: String,
     /// A key of the demo app made to be revoked.
@@ -228,6 +231,29 @@ impl World {
         job
     }
 
+    /// Polls a job as its owner until it has ended.
+    pub async fn finish_job(&self, client: &reqwest::Client, bearer: Option<&str>, status_url: &str) {
+        wait::eventually("the job to end", || async {
+            let answer = send(&self.url, client, Method::Get, status_url, bearer, None, "").await;
+            matches!(answer.body["state"].as_str(), Some("done" | "failed")).then_some(())
+        })
+        .await;
+    }
+
+    /// Holds an extract and releases it through `path` as `client`, polling
+    /// the release's job until it is done; the job's id.
+    async fn release(&self, client: &reqwest::Client, path: &str) -> String {
+        let held_id = self.ensure_held().await;
+        let accepted = self.post(client, path, json!({ "held_id": held_id })).await;
+        let status_url = accepted["status_url"].as_str().expect("the job's status_url").to_owned();
+        wait::eventually("the release's job to finish", || async {
+            let answer = self.call(client, Method::Get, &status_url, None).await;
+            (answer.body["state"] == "done").then_some(())
+        })
+        .await;
+        accepted["job_id"].as_str().expect("a job id").to_owned()
+    }
+
     /// The held extract's id at the school concerned, holding one first if
     /// none is: the whole extract applied, then one missing a third of the
     /// pupils, which the deletion guard holds.
@@ -307,6 +333,10 @@ impl World {
         let pushed = world.push(&world.agent_key, &world.full).await;
         assert_eq!(pushed["result"]["extract"]["outcome"], "applied", "the first extract applies: {pushed}");
         world.fx.agent_job = pushed["job_id"].as_str().expect("a job id").to_owned();
+        // A held extract released by the school, then one by support: a job each (#15).
+        world.fx.school_job = world.release(&head, "/api/school/held-extract/release").await;
+        let by_support = format!("/api/ops/schools/{SCHOOL}/held-extract/release");
+        world.fx.ops_job = world.release(&ops, &by_support).await;
         world.fx.student = world.full.students[0].id.clone();
         world.fx.extract = serde_json::to_value(&world.full).expect("an extract");
 

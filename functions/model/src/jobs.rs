@@ -4,7 +4,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::ExtractReceipt;
+use crate::{ExtractReceipt, HeldExtractDecision};
 
 /// What kind of work a job does: one per operation that answers with a job.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -13,15 +13,19 @@ use crate::ExtractReceipt;
 pub enum JobKind {
     /// An MIS agent's extract (`POST /api/agent/v1/extracts`).
     PushExtract,
+    /// A held extract released past the deletion guard, by the school or
+    /// support (`POST …/held-extract/release`).
+    ReleaseHeldExtract,
 }
 
 impl JobKind {
-    pub const ALL: [JobKind; 1] = [JobKind::PushExtract];
+    pub const ALL: [JobKind; 2] = [JobKind::PushExtract, JobKind::ReleaseHeldExtract];
 
     /// The event consumer (`EVENT_CONSUMERS`) that runs this kind of job.
     pub fn worker(self) -> &'static str {
         match self {
             JobKind::PushExtract => "push_extract_worker",
+            JobKind::ReleaseHeldExtract => "release_held_extract_worker",
         }
     }
 
@@ -30,6 +34,7 @@ impl JobKind {
     pub fn detail_type(self) -> &'static str {
         match self {
             JobKind::PushExtract => "job.push_extract",
+            JobKind::ReleaseHeldExtract => "job.release_held_extract",
         }
     }
 }
@@ -94,6 +99,8 @@ pub struct JobProblem {
 pub enum JobResult {
     /// A push's receipt: applied, held by the deletion guard, or rejected.
     Extract(ExtractReceipt),
+    /// A held extract's release: what the release answered before it ran as a job.
+    HeldExtract(HeldExtractDecision),
 }
 
 /// `GET …/jobs/{job_id}`: one job as its owner sees it.
@@ -115,10 +122,11 @@ pub struct JobStatus {
 }
 
 impl JobStatus {
-    /// The receipt of a finished push.
+    /// The receipt of a finished push or release.
     pub fn receipt(&self) -> Option<&ExtractReceipt> {
         match &self.result {
             Some(JobResult::Extract(receipt)) => Some(receipt),
+            Some(JobResult::HeldExtract(decision)) => decision.receipt.as_ref(),
             None => None,
         }
     }

@@ -318,9 +318,17 @@ operations! {
         answers HeldExtractDiff:
             "What releasing the held extract would change: counts, and who would be deleted by MIS id and name";
     ReleaseSchoolHeldExtract: Post "/api/school/held-extract/release", "release_school_held_extract", SchoolAdmin,
-        "Apply the held extract as pushed, deletions included (G1)",
-        body HeldExtractChoice, refuses [NoHeldExtract, Conflict, ExtractInProgress],
-        answers HeldExtractDecision: "Released (with the push's receipt) or rejected";
+        "Apply the held extract as pushed, deletions included; honours Idempotency-Key (G1, #15)",
+        body HeldExtractChoice, refuses [Invalid, NoHeldExtract, Conflict], status 202,
+        answers JobAccepted:
+            "Accepted: a job applies the held extract. Poll `status_url` until the job is done: its result is the \
+             release's decision, with the push's receipt; a job that failed says why (extract_in_progress while a \
+             push runs)",
+        idempotent;
+    GetSchoolJob: Get "/api/school/jobs/{job_id}", "get_school_job", SchoolMember,
+        "One of the school's jobs: its state, progress and, once done, its result (G1, #15)",
+        refuses [NotFound],
+        answers JobStatus: "The job; another school's job is not found";
     RejectSchoolHeldExtract: Post "/api/school/held-extract/reject", "reject_school_held_extract", SchoolAdmin,
         "Discard the held extract; the school keeps its current data (G1)",
         body HeldExtractChoice, refuses [NoHeldExtract, Conflict, ExtractInProgress],
@@ -331,9 +339,16 @@ operations! {
         answers HeldExtractDiff:
             "What releasing the held extract would change: counts, and who would be deleted by MIS id and name";
     ReleaseOpsHeldExtract: Post "/api/ops/schools/{school_id}/held-extract/release", "release_ops_held_extract", Ops,
-        "Support: apply a school's held extract (G1)",
-        body HeldExtractChoice, refuses [NoHeldExtract, Conflict, ExtractInProgress, NotFound],
-        answers HeldExtractDecision: "Released (with the push's receipt) or rejected";
+        "Support: apply a school's held extract; honours Idempotency-Key (G1, #15)",
+        body HeldExtractChoice, refuses [Invalid, NoHeldExtract, Conflict, NotFound], status 202,
+        answers JobAccepted:
+            "Accepted: a job applies the held extract. Poll `status_url` until the job is done: its result is the \
+             release's decision, with the push's receipt",
+        idempotent;
+    GetOpsJob: Get "/api/ops/jobs/{job_id}", "get_ops_job", Ops,
+        "One of support's jobs: its state, progress and, once done, its result (#15)",
+        refuses [NotFound],
+        answers JobStatus: "The job; a school's or partner's job is not found";
     RejectOpsHeldExtract: Post "/api/ops/schools/{school_id}/held-extract/reject", "reject_ops_held_extract", Ops,
         "Support: discard a school's held extract (G1)",
         body HeldExtractChoice, refuses [NoHeldExtract, Conflict, ExtractInProgress, NotFound],
@@ -764,7 +779,7 @@ pub fn sizing(name: &str) -> Sizing {
         "push_extract" => (Some(1024), Some(29)),
         // A full extract of a large school is a few MB and tens of
         // transactions, whether pushed by the agent or released past the guard.
-        "push_extract_worker" | "release_school_held_extract" | "release_ops_held_extract" => (Some(1024), Some(120)),
+        "push_extract_worker" | "release_held_extract_worker" => (Some(1024), Some(120)),
         // A part of the register: a few thousand schools, two requests each.
         "import_directory" => (None, Some(120)),
         // Sends a webhook: above the sender's 10 s request timeout.
@@ -856,6 +871,14 @@ pub const EVENT_CONSUMERS: &[EventConsumer] = &[
         // A job's status lives 7 days, but an agent pushes again long before.
         max_event_age_seconds: 3600,
         summary: "Apply an extract an MIS agent pushed: the push's job (G1, #15)",
+    },
+    EventConsumer {
+        name: "release_held_extract_worker",
+        origin: EventOrigin::Gatehouse,
+        detail_types: &["job.release_held_extract"],
+        // The school or support is watching its progress: an hour is plenty.
+        max_event_age_seconds: 3600,
+        summary: "Apply a held extract the school or support released: the release's job (G1, #15)",
     },
 ];
 

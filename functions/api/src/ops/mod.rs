@@ -29,6 +29,14 @@ macro_rules! pass_through {
     )+};
 }
 
+/// The `202 Accepted` of an operation that runs as a job (#15): the job,
+/// and its status path in `Location` too.
+pub(crate) fn accepted(job: gatehouse_model::JobAccepted) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    let location = [(axum::http::header::LOCATION, job.status_url.clone())];
+    (axum::http::StatusCode::ACCEPTED, location, axum::Json(job)).into_response()
+}
+
 pub mod add_team_member;
 pub mod audit_authorisation_logs;
 pub mod authorise_invitation;
@@ -186,6 +194,8 @@ pub(crate) fn with_handler<V: HandlerVisitor>(op: Op, visitor: V) -> V::Output {
         Op::ExplainPartnerSchoolPerson => visitor.visit(portal_data::explain_for_partner),
         Op::GetSchoolFeed => visitor.visit(portal_data::school_feed),
         Op::GetSchoolHeldExtract => visitor.visit(portal_data::school_held),
+        Op::GetSchoolJob => visitor.visit(portal_data::school_job),
+        Op::GetOpsJob => visitor.visit(portal_data::ops_job),
         Op::ReleaseSchoolHeldExtract => visitor.visit(portal_data::school_release),
         Op::RejectSchoolHeldExtract => visitor.visit(portal_data::school_reject),
         Op::GetOpsHeldExtract => visitor.visit(portal_data::ops_held),

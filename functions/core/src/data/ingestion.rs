@@ -496,11 +496,22 @@ pub async fn ingest(
     extract: &Extract,
     guard: Guard,
 ) -> Result<ExtractReceipt> {
+    ingest_with(gatehouse, school, extract, guard, &|_| Vec::new()).await
+}
+
+/// [`ingest`], committing `also` (given the receipt) with the change: a
+/// job's record marked done, for a release that runs as a job.
+pub async fn ingest_with(
+    gatehouse: &Gatehouse,
+    school: &SchoolId,
+    extract: &Extract,
+    guard: Guard,
+    also: AlsoCommit<'_>,
+) -> Result<ExtractReceipt> {
     let now = gatehouse.clock.now();
     let validated = validate(extract, now.date_naive())?;
     let (mut feed, version) = claim(gatehouse, school).await?;
-    let result =
-        ingest_claimed(gatehouse, school, extract, &guard, validated, &mut feed, version, &|_| Vec::new()).await;
+    let result = ingest_claimed(gatehouse, school, extract, &guard, validated, &mut feed, version, also).await;
     if result.is_err() {
         release_lease(gatehouse, school).await;
     }
@@ -508,8 +519,8 @@ pub async fn ingest(
 }
 
 /// What commits with a push's change, given its receipt: the job's record
-/// marked done, for a push that runs as a job.
-type AlsoCommit<'a> = &'a (dyn Fn(&ExtractReceipt) -> Vec<TransactWrite> + Sync);
+/// marked done, for a push or a release that runs as a job.
+pub type AlsoCommit<'a> = &'a (dyn Fn(&ExtractReceipt) -> Vec<TransactWrite> + Sync);
 
 #[allow(clippy::too_many_arguments)]
 async fn ingest_claimed(

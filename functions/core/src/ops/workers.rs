@@ -7,7 +7,7 @@ use gatehouse_model::JobKind;
 use serde_json::Value;
 
 use crate::store::background::{self, WorkOutcome};
-use crate::{Gatehouse, Result, ingestion};
+use crate::{Gatehouse, Result, ingestion, portal_data};
 
 /// Runs the job a `job.*` event names, as its kind's worker function (and
 /// under that function's access declaration). An `Err` is worth retrying
@@ -33,6 +33,7 @@ async fn work(gatehouse: &Gatehouse, kind: JobKind, detail: &Value) -> Result<Wo
     };
     let worked = match kind {
         JobKind::PushExtract => ingestion::apply_pushed(gatehouse, &job).await,
+        JobKind::ReleaseHeldExtract => portal_data::release_job(gatehouse, &job).await,
     };
     match worked {
         Ok(()) => {
