@@ -335,3 +335,36 @@ async fn a_release_is_a_job_its_retry_finds_and_only_its_owner_reads() {
     }
     assert_problem(app.get(&school, &format!("/api/school/jobs/j{}", "0".repeat(31))).await, 404, "not_found").await;
 }
+
+#[tokio::test]
+async fn a_release_whose_held_extract_went_meanwhile_fails_and_its_poll_says_why() {
+    let app = spawn_app().await;
+    held(&app).await;
+    let gatehouse = &app.server.gatehouse;
+    let school_id = gatehouse_core::SchoolId::parse(SCHOOL).unwrap();
+    let held_id = gatehouse_core::held_extracts::diff(gatehouse, &school_id).await.unwrap().summary.held_id;
+    let choice = gatehouse_model::HeldExtractChoice { held_id: held_id.clone() };
+    // Accepted (its event waits in the outbox); support rejects the extract before the worker runs.
+    let releaser = gatehouse_core::portal_data::Releaser::School(school_id.clone());
+    let accepted =
+        gatehouse_core::portal_data::release(gatehouse, releaser, &school_id, &choice, "school portal", None)
+            .await
+            .unwrap();
+    gatehouse_core::held_extracts::reject(gatehouse, &school_id, &held_id, "support").await.unwrap();
+    let detail = json!({ "job_id": accepted.job_id });
+    let kind = gatehouse_model::JobKind::ReleaseHeldExtract;
+    let outcome = gatehouse_core::workers::run(gatehouse, kind, &detail).await.unwrap();
+    assert_eq!(outcome, gatehouse_core::background::WorkOutcome::Failed);
+
+    let school = app.signed_in_portal_client("school", DEMO_SCHOOL_EMAIL).await;
+    let job = finished(&app, &school, &accepted.status_url).await;
+    assert_eq!(job["state"], "failed", "{job}");
+    assert_eq!(job["problem"]["code"], "no_held_extract", "{job}");
+    let detail = job["problem"]["detail"].as_str().unwrap();
+    assert!(detail.ends_with('.') && !detail.contains("STU"), "a sentence, nobody named: {detail}");
+    assert!(job["result"].is_null());
+    // Delivered again (the event still in the outbox), a failed job is not run again.
+    let again = gatehouse_core::workers::run(gatehouse, kind, &json!({ "job_id": accepted.job_id })).await.unwrap();
+    assert_eq!(again, gatehouse_core::background::WorkOutcome::AlreadyHandled);
+    assert_eq!(live_students(&app, SCHOOL).await, 100, "the school keeps its data");
+}
