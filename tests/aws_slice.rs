@@ -21,6 +21,8 @@ struct AwsApp {
     /// warm caches: another Lambda instance.
     other_url: String,
     ports: AwsPorts,
+    /// The job workers' ports: their requests, apart from the handlers'.
+    workers: AwsPorts,
     sender: String,
     client: reqwest::Client,
     clock: Arc<ManualClock>,
@@ -42,6 +44,10 @@ async fn spawn_aws_app() -> anyhow::Result<AwsApp> {
     // the requests counted below are the request handler's alone.
     let consumer = AwsPorts::new(&config, &names).gatehouse(settings(), clock.clone()).enforcing_access();
     moto::run_sign_in_consumer(&config, &names.event_bus, consumer).await?;
+    // So do the job workers (#15), whose requests are counted apart.
+    let workers = AwsPorts::new(&config, &names);
+    let worker = workers.gatehouse(settings(), clock.clone()).enforcing_access();
+    moto::run_job_workers(&config, &names.event_bus, worker).await?;
     let url = serve(router).await?;
     let other = AwsPorts::new(&config, &names).gatehouse(settings(), clock.clone()).enforcing_access();
     let other_url = serve(gatehouse_api::router(other)).await?;
@@ -49,6 +55,7 @@ async fn spawn_aws_app() -> anyhow::Result<AwsApp> {
         url,
         other_url,
         ports,
+        workers,
         sender: names.sender.as_str().to_owned(),
         client: reqwest::Client::new(),
         clock,
@@ -446,19 +453,32 @@ async fn an_extract_push_and_a_students_page_on_dynamodb() -> anyhow::Result<()>
     let today = app.clock.now().date_naive();
     let extract = gatehouse_core::synthetic::school(21, 60, today);
     let records = extract.students.len() + extract.staff.len() + extract.contacts.len() + extract.groups.len();
+    let worked_before = app.workers.table.requests_made();
     let push =
         app.client.post(format!("{}/api/agent/v1/extracts", app.url)).bearer_auth(agent.expose()).json(&extract).send();
     let (response, requests) = app.requests_during(push).await;
-    let receipt: Value = response?.json().await?;
-    assert_eq!(receipt["status"], "ok");
+    let response = response?;
+    assert_eq!(response.status(), 202, "accepted as a job (#15)");
+    let accepted: Value = response.json().await?;
+    // Agent key, feed, the extract's one part (one BatchWriteItem), one
+    // transaction with the job, the feed's lease and the job's event in the
+    // outbox, and the outbox delivery that hands the job to its worker (its
+    // Query and the event's claim). Before #15 the push made 15 requests in
+    // the request itself.
+    assert_eq!(requests, 6, "the push itself, {records} records");
+    let status_url = accepted["status_url"].as_str().context("a job")?;
+    let job = gatehouse_tests::jobs::finished(&app.client, &app.url, agent.expose(), status_url).await?;
+    assert_eq!(job["result"]["extract"]["status"], "ok", "{job}");
     assert_eq!(records.div_ceil(100), 2, "more people than one transaction holds");
-    // Agent key, feed, lease, the school's partition (one page), the links
-    // (pointer Query, the link), the change counter, the first 100 people
-    // in four BatchWriteItems of 25 (half the write units of a transaction);
-    // then one transaction with the rest, the feed, the link copies and the
-    // `data.refreshed` event (#18: nothing half-applied), and the outbox
-    // delivery that sends the event (its Query and the event's claim).
-    assert_eq!(requests, 15, "{records} records");
+    // What the push did in the request before #15 (the feed and its lease,
+    // the school's partition, the links, the change counter, the first 100
+    // people in BatchWriteItems of 25, one transaction with the rest, the
+    // feed, the link copies, the `data.refreshed` event and now the job
+    // marked done, and the outbox delivery that sends the event), less the
+    // agent key, plus the job's own: read, marked running, its part read
+    // and, once done, deleted.
+    let worked = app.workers.table.requests_made() - worked_before;
+    assert_eq!(worked, 16, "the push's job, {records} records");
 
     let page = app.client.get(format!("{}/api/v1/schools/3280003/students?limit=50", app.url)).bearer_auth(&key).send();
     let (response, requests) = app.requests_during(page).await;
@@ -471,15 +491,8 @@ async fn an_extract_push_and_a_students_page_on_dynamodb() -> anyhow::Result<()>
     let token = page["sync_token"].as_str().context("a sync token")?.to_owned();
 
     let delta = gatehouse_core::synthetic::changes(21, 60, today, 1);
-    let pushed = app
-        .client
-        .post(format!("{}/api/agent/v1/extracts", app.url))
-        .bearer_auth(agent.expose())
-        .json(&delta)
-        .send()
-        .await?;
-    let status = pushed.status();
-    assert_eq!(status, 200, "{}", pushed.text().await?);
+    let receipt = gatehouse_tests::jobs::push_extract(&app.client, &app.url, agent.expose(), &delta).await?;
+    assert_eq!(receipt["outcome"], "applied", "{receipt}");
     let since = format!("{}/api/v1/schools/3280003/students?since={token}", app.url);
     let (response, requests) = app.requests_during(app.client.get(since).bearer_auth(&key).send()).await;
     let changes: Value = response?.json().await?;
@@ -709,5 +722,54 @@ async fn erasure_confirmations_and_reminders_on_dynamodb() -> anyhow::Result<()>
     assert!(!reminders.iter().any(|(_, body)| body.contains("/3280002/")), "confirmed: not reminded");
     let after = demo_overdue(gatehouse_core::store::erasures::overdue_by_partner(&gatehouse).await?);
     assert!(after >= before, "time passing makes no erasure less overdue: {before:?} {after:?}");
+    Ok(())
+}
+
+/// A held extract's release as the school's job on DynamoDB (#15), each side
+/// under the access its function declares: the request stores the job
+/// (`JOB#<id>`) and hands it over through the outbox; the worker applies the
+/// extract and marks the job done in the same transaction; the school reads
+/// its job, a partner's session cannot.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_held_extract_release_runs_as_the_school_s_job_on_dynamodb() -> anyhow::Result<()> {
+    use gatehouse_core::ingestion::{self, Guard};
+    let app = spawn_aws_app().await?;
+    let gatehouse = app.ports.gatehouse(settings(), app.clock.clone());
+    let school = gatehouse_core::SchoolId::parse("3280003")?;
+    let today = app.clock.now().date_naive();
+    let full = gatehouse_core::synthetic::school(22, 100, today);
+    let mut shrunk = full.clone();
+    shrunk.students.truncate(66);
+    ingestion::ingest(&gatehouse, &school, &full, Guard::On).await?;
+    let held = ingestion::ingest(&gatehouse, &school, &shrunk, Guard::On).await?;
+    assert_eq!(held.outcome, gatehouse_model::ExtractOutcome::Held);
+
+    let cookie = app.sign_in_to_school().await?;
+    let (diff, _) = app.get(&cookie, "/api/school/held-extract").await;
+    let diff: Value = diff?.json().await?;
+    let reviewed = json!({ "held_id": diff["summary"]["held_id"] });
+    let worked_before = app.workers.table.requests_made();
+    let (status, accepted, requests) = app.post(&cookie, "/api/school/held-extract/release", reviewed).await?;
+    assert_eq!(status, 202, "{accepted}");
+    // The session, the feed (the held extract still the one reviewed), one
+    // transaction with the job and its event in the outbox, and the outbox
+    // delivery (its Query and the event's claim).
+    assert_eq!(requests, 5, "the release itself");
+    let status_url = accepted["status_url"].as_str().context("a job")?.to_owned();
+    let job = wait::eventually("the release's job to finish", || async {
+        let (response, _) = app.get(&cookie, &status_url).await;
+        let job: Value = response.ok()?.json().await.ok()?;
+        matches!(job["state"].as_str(), Some("done" | "failed")).then_some(job)
+    })
+    .await;
+    assert_eq!(job["state"], "done", "{job}");
+    assert_eq!(job["result"]["held_extract"]["receipt"]["outcome"], "applied", "{job}");
+    let counts = ingestion::live_counts(&gatehouse, &school).await?;
+    assert_eq!(counts[&gatehouse_model::Resource::Students], 66);
+    assert!(app.workers.table.requests_made() > worked_before, "the worker did the work");
+
+    let partner = app.sign_in().await?;
+    let (response, _) = app.get(&partner, &status_url).await;
+    assert_eq!(response?.status(), 401, "a partner's session reads no school's job");
     Ok(())
 }

@@ -2,6 +2,7 @@
 
 pub mod counting;
 pub mod extracts;
+pub mod jobs;
 pub mod lambda_runtime;
 pub mod local;
 pub mod moto;

@@ -271,10 +271,10 @@ where
                 let event: serde_json::Value =
                     serde_json::from_str(message.body().unwrap_or("{}")).unwrap_or(serde_json::Value::Null);
                 // A failed attempt stays on the queue and comes back, as Lambda retries.
-                if consume(event["detail"].clone()).await.is_ok() {
-                    if let Some(receipt) = message.receipt_handle() {
-                        let _ = sqs.delete_message().queue_url(&queue_url).receipt_handle(receipt).send().await;
-                    }
+                if consume(event["detail"].clone()).await.is_ok()
+                    && let Some(receipt) = message.receipt_handle()
+                {
+                    let _ = sqs.delete_message().queue_url(&queue_url).receipt_handle(receipt).send().await;
                 }
             }
         }
@@ -296,4 +296,27 @@ pub async fn run_sign_in_consumer(
         }
     })
     .await
+}
+
+/// [`run_event_consumer`] for every job worker (#15): a job a request
+/// accepted runs after its 202, as on AWS.
+pub async fn run_job_workers(
+    config: &SdkConfig,
+    bus: &str,
+    gatehouse: gatehouse_core::Gatehouse,
+) -> anyhow::Result<Vec<tokio::task::JoinHandle<()>>> {
+    let mut workers = Vec::new();
+    for kind in gatehouse_model::JobKind::ALL {
+        let gatehouse = gatehouse.clone();
+        let worker = run_event_consumer(config, bus, kind.worker(), move |detail| {
+            let gatehouse = gatehouse.clone();
+            async move {
+                gatehouse_core::workers::run(&gatehouse, kind, &detail).await?;
+                Ok(())
+            }
+        })
+        .await?;
+        workers.push(worker);
+    }
+    Ok(workers)
 }

@@ -83,6 +83,7 @@ impl Stack {
         let clock = Arc::new(ManualClock::at(demo_now()));
         let gatehouse = ports.gatehouse(Settings::new("https://gatehouse.example"), clock.clone()).enforcing_access();
         moto::run_sign_in_consumer(&config, &names.event_bus, gatehouse.clone()).await?;
+        moto::run_job_workers(&config, &names.event_bus, gatehouse.clone()).await?;
         let router = gatehouse_api::router(gatehouse.clone());
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
         let url = format!("http://{}", listener.local_addr()?);
@@ -152,10 +153,10 @@ impl Stack {
         let mut mails = Vec::new();
         for _ in 0..200 {
             mails = self.emails_to(address).await;
-            if mails.len() > before {
-                if let Some(mail) = mails.iter().rev().find(|mail| mail.text.contains(marker)) {
-                    return token_after(&mail.text, marker);
-                }
+            if mails.len() > before
+                && let Some(mail) = mails.iter().rev().find(|mail| mail.text.contains(marker))
+            {
+                return token_after(&mail.text, marker);
             }
             tokio::time::sleep(std::time::Duration::from_millis(50)).await;
         }

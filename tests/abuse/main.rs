@@ -71,14 +71,10 @@ async fn push_pupils(stack: &Stack, school: &str) {
         .expose()
         .to_owned();
     let extract = synthetic::school(3, 20, stack.clock.now().date_naive());
-    let response = reqwest::Client::new()
-        .post(stack.url("/api/agent/v1/extracts"))
-        .bearer_auth(&key)
-        .json(&extract)
-        .send()
+    let receipt = gatehouse_tests::jobs::push_extract(&reqwest::Client::new(), &stack.url(""), &key, &extract)
         .await
-        .unwrap();
-    assert_eq!(response.status(), 200, "the agent's push");
+        .expect("the agent's push");
+    assert_eq!(receipt["outcome"], "applied", "{receipt}");
 }
 
 /// The school's id as the partner's list has it.

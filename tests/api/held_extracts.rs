@@ -11,7 +11,7 @@ use serde_json::{Value, json};
 
 use crate::helpers::{TestApp, assert_problem, new_client, spawn_app};
 use crate::ingestion::{
-    agent_key, agent_persons, first_pupils, leavers, link_status, live_students, push, push_ok, today,
+    agent_key, agent_persons, first_pupils, leavers, link_status, live_students, push_ok, push_receipt, today,
 };
 
 /// `DEMO_SCHOOL_EMAIL`'s school: Active for the demo app, Include All, feed Enabled.
@@ -31,7 +31,7 @@ async fn held(app: &TestApp) -> (String, Extract, Vec<String>) {
     let full = gatehouse_core::synthetic::school(5, 100, today());
     let key = pushed(app, &full).await;
     let shrunk = first_pupils(&full, 66);
-    assert_eq!(push(app, &key, &shrunk).await.status(), 202, "held by the guard");
+    assert_eq!(push_receipt(app, &key, &shrunk).await["outcome"], "held", "held by the guard");
     let dropped = full.students[66..].iter().map(|s| s.id.clone()).collect();
     (key, shrunk, dropped)
 }
@@ -40,16 +40,46 @@ async fn held(app: &TestApp) -> (String, Extract, Vec<String>) {
 /// few leavers can pass its 10%), has support release it: what the push
 /// comes to once reviewed, for tests about something else.
 pub async fn push_released(app: &TestApp, agent: &str, school: &str, extract: &Extract) {
-    let status = push(app, agent, extract).await.status();
-    if status == 202 {
+    let outcome = push_receipt(app, agent, extract).await["outcome"].clone();
+    if outcome == "held" {
         let ops = app.signed_in_portal_client("ops", DEMO_OPS_EMAIL).await;
         let path = format!("/api/ops/schools/{school}/held-extract");
         let reviewed = json!({ "held_id": held_id(&app.get_ok(&ops, &path).await) });
-        let released = app.post_ok(&ops, &format!("{path}/release"), reviewed).await;
+        let released = release(app, &ops, &format!("{path}/release"), reviewed).await;
         assert_eq!(released["action"], "released");
     } else {
-        assert_eq!(status, 200, "the push is applied or held");
+        assert_eq!(outcome, "applied", "the push is applied or held");
     }
+}
+
+/// Releases through `path` as `client` (#15): `202` and a job, its status
+/// path in `Location` too, polled until it ends; the job as it ended.
+pub async fn release_job(app: &TestApp, client: &reqwest::Client, path: &str, body: Value) -> Value {
+    let response = app.post(client, path, body).await;
+    assert_eq!(response.status(), 202, "a release is accepted as a job");
+    let location = response.headers()["location"].to_str().unwrap().to_owned();
+    let accepted: Value = response.json().await.unwrap();
+    assert_eq!(accepted["status_url"], location.as_str(), "{accepted}");
+    assert_eq!(accepted["state"], "accepted", "{accepted}");
+    finished(app, client, &location).await
+}
+
+/// Polls the job at `status_url` as `client` until it is done or failed.
+pub async fn finished(app: &TestApp, client: &reqwest::Client, status_url: &str) -> Value {
+    gatehouse_tests::wait::eventually("the job to finish", || async {
+        let job: Value = app.get(client, status_url).await.json().await.ok()?;
+        matches!(job["state"].as_str(), Some("done" | "failed")).then_some(job)
+    })
+    .await
+}
+
+/// [`release_job`], expecting it done: the release's decision, as the
+/// operation answered before it ran as a job.
+pub async fn release(app: &TestApp, client: &reqwest::Client, path: &str, body: Value) -> Value {
+    let job = release_job(app, client, path, body).await;
+    assert_eq!(job["state"], "done", "{job}");
+    assert_eq!(job["kind"], "release_held_extract", "{job}");
+    job["result"]["held_extract"].clone()
 }
 
 /// The identity of the held extract a diff describes, which a decision names.
@@ -95,9 +125,9 @@ async fn the_school_reviews_a_held_extract_and_releases_or_rejects_it() {
     assert!(app.get_ok(&school, "/api/school/feed").await["held_extract"].is_null());
 
     // The same extract again: held again; this time the school releases it.
-    assert_eq!(push(&app, &key, &shrunk).await.status(), 202);
+    assert_eq!(push_receipt(&app, &key, &shrunk).await["outcome"], "held");
     let reviewed = json!({ "held_id": held_id(&app.get_ok(&school, "/api/school/held-extract").await) });
-    let released = app.post_ok(&school, "/api/school/held-extract/release", reviewed.clone()).await;
+    let released = release(&app, &school, "/api/school/held-extract/release", reviewed.clone()).await;
     assert_eq!(released["action"], "released");
     assert_eq!(released["receipt"]["outcome"], "applied");
     assert_eq!(released["receipt"]["changes"]["deleted"], diff["changes"]["deleted"]);
@@ -118,9 +148,9 @@ async fn support_reviews_any_schools_held_extract() {
     assert_eq!(rejected["action"], "rejected");
     assert_eq!(live_students(&app, SCHOOL).await, 100);
 
-    assert_eq!(push(&app, &key, &shrunk).await.status(), 202);
+    assert_eq!(push_receipt(&app, &key, &shrunk).await["outcome"], "held");
     let reviewed = json!({ "held_id": held_id(&app.get_ok(&ops, OPS).await) });
-    let released = app.post_ok(&ops, &format!("{OPS}/release"), reviewed).await;
+    let released = release(&app, &ops, &format!("{OPS}/release"), reviewed).await;
     assert_eq!(released["action"], "released");
     assert_eq!(live_students(&app, SCHOOL).await, 66);
 
@@ -137,7 +167,7 @@ async fn support_and_the_school_review_a_held_delta() {
     let app = spawn_app().await;
     let full = gatehouse_core::synthetic::school(5, 100, today());
     let key = pushed(&app, &full).await;
-    assert_eq!(push(&app, &key, &leavers(&full, 0, 50)).await.status(), 202, "held by the guard");
+    assert_eq!(push_receipt(&app, &key, &leavers(&full, 0, 50)).await["outcome"], "held", "held by the guard");
     let ops = app.signed_in_portal_client("ops", DEMO_OPS_EMAIL).await;
     let school = app.signed_in_portal_client("school", DEMO_SCHOOL_EMAIL).await;
     let by_support = app.get_ok(&ops, OPS).await;
@@ -145,7 +175,7 @@ async fn support_and_the_school_review_a_held_delta() {
     let leaving: HashSet<String> = full.students[..50].iter().map(|s| s.id.clone()).collect();
     assert_eq!(deleted_students(&by_support), leaving);
     assert_eq!(by_school, by_support, "both see the same diff");
-    let released = app.post_ok(&ops, &format!("{OPS}/release"), json!({ "held_id": held_id(&by_support) })).await;
+    let released = release(&app, &ops, &format!("{OPS}/release"), json!({ "held_id": held_id(&by_support) })).await;
     assert_eq!(released["action"], "released");
     assert_eq!(live_students(&app, SCHOOL).await, 50);
 }
@@ -184,7 +214,7 @@ async fn release_and_reject_act_only_on_the_held_extract_that_was_reviewed() {
     let reviewed = app.get_ok(&school, "/api/school/held-extract").await;
 
     // While the school reads the diff, the agent pushes a worse extract: it replaces the held one.
-    assert_eq!(push(&app, &key, &first_pupils(&shrunk, 50)).await.status(), 202);
+    assert_eq!(push_receipt(&app, &key, &first_pupils(&shrunk, 50)).await["outcome"], "held");
     let newer = app.get_ok(&school, "/api/school/held-extract").await;
     assert_ne!(held_id(&newer), held_id(&reviewed), "a new held extract has a new identity");
 
@@ -200,7 +230,7 @@ async fn release_and_reject_act_only_on_the_held_extract_that_was_reviewed() {
     assert_problem(app.post(&school, "/api/school/held-extract/release", json!({})).await, 400, "invalid_body").await;
 
     let released =
-        app.post_ok(&school, "/api/school/held-extract/release", json!({ "held_id": held_id(&newer) })).await;
+        release(&app, &school, "/api/school/held-extract/release", json!({ "held_id": held_id(&newer) })).await;
     assert_eq!(released["receipt"]["changes"]["deleted"], newer["changes"]["deleted"]);
     assert_eq!(live_students(&app, SCHOOL).await, 50);
 }
@@ -219,9 +249,8 @@ async fn deltas_deleting_too_many_within_a_day_are_held_and_a_held_delta_release
     assert_eq!(push_ok(&app, &key, &first).await["changes"]["deleted"], 0, "the same delta again deletes no one");
     app.clock.advance(chrono::Duration::hours(20));
     let second = leavers(&full, count, count);
-    let response = push(&app, &key, &second).await;
-    assert_eq!(response.status(), 202, "a second 6% within 24 hours is held");
-    let receipt: Value = response.json().await.unwrap();
+    let receipt = push_receipt(&app, &key, &second).await;
+    assert_eq!(receipt["outcome"], "held", "a second 6% within 24 hours is held");
     assert_eq!((receipt["outcome"].as_str(), receipt["status"].as_str()), (Some("held"), Some("warning")));
     assert!(receipt["held_reason"].as_str().unwrap().contains("24 hours"), "{receipt}");
     assert_eq!(live_students(&app, SCHOOL).await, 100 - count as u32, "nothing of it applied");
@@ -231,7 +260,8 @@ async fn deltas_deleting_too_many_within_a_day_are_held_and_a_held_delta_release
     let diff = app.get_ok(&school, "/api/school/held-extract").await;
     let expected: HashSet<String> = second.deleted.iter().map(|d| d.id.clone()).collect();
     assert_eq!(deleted_students(&diff), expected, "the diff is the delta's deletions, not a full extract's");
-    let released = app.post_ok(&school, "/api/school/held-extract/release", json!({ "held_id": held_id(&diff) })).await;
+    let released =
+        release(&app, &school, "/api/school/held-extract/release", json!({ "held_id": held_id(&diff) })).await;
     assert_eq!(released["receipt"]["changes"]["deleted"], count);
     assert_eq!(live_students(&app, SCHOOL).await, 100 - 2 * count as u32, "applied as a delta: no one else deleted");
     assert_eq!(link_status(&app, SCHOOL).await, "OK");
@@ -248,15 +278,14 @@ async fn a_delta_pushed_while_one_is_held_joins_it_and_is_released_with_it() {
     let full = gatehouse_core::synthetic::school(23, 100, today());
     let key = pushed(&app, &full).await;
     let count = (agent_persons(&app, &key).await * 11 / 100) as usize;
-    assert_eq!(push(&app, &key, &leavers(&full, 0, count)).await.status(), 202, "11% at once is held");
+    assert_eq!(push_receipt(&app, &key, &leavers(&full, 0, count)).await["outcome"], "held", "11% at once is held");
 
     // The next delta would pass the guard alone, but applying it first would overtake the held one.
     let mut next = leavers(&full, count, 1);
     let mut joiner = full.students[99].clone();
     joiner.id = "STU-JOINER".into();
     next.students.push(joiner);
-    let response = push(&app, &key, &next).await;
-    assert_eq!(response.status(), 202, "joins the held delta");
+    assert_eq!(push_receipt(&app, &key, &next).await["outcome"], "held", "joins the held delta");
     assert_eq!(live_students(&app, SCHOOL).await, 100, "nothing applied yet");
 
     let school = app.signed_in_portal_client("school", DEMO_SCHOOL_EMAIL).await;
@@ -264,6 +293,78 @@ async fn a_delta_pushed_while_one_is_held_joins_it_and_is_released_with_it() {
     assert_eq!(diff["summary"]["kind"], "delta");
     assert_eq!(deleted_students(&diff).len(), count + 1, "both deltas' leavers");
     assert_eq!(diff["changes"]["created"], 1, "and the joiner");
-    app.post_ok(&school, "/api/school/held-extract/release", json!({ "held_id": held_id(&diff) })).await;
+    release(&app, &school, "/api/school/held-extract/release", json!({ "held_id": held_id(&diff) })).await;
     assert_eq!(live_students(&app, SCHOOL).await, 100 - count as u32 - 1 + 1);
+}
+
+#[tokio::test]
+async fn a_release_is_a_job_its_retry_finds_and_only_its_owner_reads() {
+    let app = spawn_app().await;
+    let (_, _, _) = held(&app).await;
+    let school = app.signed_in_portal_client("school", DEMO_SCHOOL_EMAIL).await;
+    let ops = app.signed_in_portal_client("ops", DEMO_OPS_EMAIL).await;
+    let partner = app.signed_in_client(DEMO_EMAIL).await;
+    let reviewed = json!({ "held_id": held_id(&app.get_ok(&school, "/api/school/held-extract").await) });
+    let send = |key: &'static str| {
+        let request = school.post(app.url("/api/school/held-extract/release")).header("Idempotency-Key", key);
+        request.json(&reviewed).send()
+    };
+    let first = send("release-1").await.unwrap();
+    assert_eq!(first.status(), 202);
+    let accepted: Value = first.json().await.unwrap();
+    let status_url = accepted["status_url"].as_str().unwrap().to_owned();
+    assert!(status_url.starts_with("/api/school/jobs/"), "{accepted}");
+    let job = finished(&app, &school, &status_url).await;
+    assert_eq!(job["state"], "done", "{job}");
+    assert_eq!(job["result"]["held_extract"]["receipt"]["outcome"], "applied");
+    assert_eq!(live_students(&app, SCHOOL).await, 66);
+
+    // The retry (the answer was lost) gets the same job, though nothing is held any more.
+    let again = send("release-1").await.unwrap();
+    assert_eq!(again.status(), 202);
+    let again: Value = again.json().await.unwrap();
+    assert_eq!(again["job_id"], accepted["job_id"]);
+    // A new key is a new release: nothing is held.
+    assert_problem(send("release-2").await.unwrap(), 404, "no_held_extract").await;
+
+    // Only the school reads its job: support's jobs path does not find it, other sessions are refused.
+    let job_id = accepted["job_id"].as_str().unwrap();
+    assert_problem(app.get(&ops, &format!("/api/ops/jobs/{job_id}")).await, 404, "not_found").await;
+    for client in [&partner, &ops, &new_client()] {
+        assert_problem(app.get(client, &status_url).await, 401, "sign_in_required").await;
+    }
+    assert_problem(app.get(&school, &format!("/api/school/jobs/j{}", "0".repeat(31))).await, 404, "not_found").await;
+}
+
+#[tokio::test]
+async fn a_release_whose_held_extract_went_meanwhile_fails_and_its_poll_says_why() {
+    let app = spawn_app().await;
+    held(&app).await;
+    let gatehouse = &app.server.gatehouse;
+    let school_id = gatehouse_core::SchoolId::parse(SCHOOL).unwrap();
+    let held_id = gatehouse_core::held_extracts::diff(gatehouse, &school_id).await.unwrap().summary.held_id;
+    let choice = gatehouse_model::HeldExtractChoice { held_id: held_id.clone() };
+    // Accepted (its event waits in the outbox); support rejects the extract before the worker runs.
+    let releaser = gatehouse_core::portal_data::Releaser::School(school_id.clone());
+    let accepted =
+        gatehouse_core::portal_data::release(gatehouse, releaser, &school_id, &choice, "school portal", None)
+            .await
+            .unwrap();
+    gatehouse_core::held_extracts::reject(gatehouse, &school_id, &held_id, "support").await.unwrap();
+    let detail = json!({ "job_id": accepted.job_id });
+    let kind = gatehouse_model::JobKind::ReleaseHeldExtract;
+    let outcome = gatehouse_core::workers::run(gatehouse, kind, &detail).await.unwrap();
+    assert_eq!(outcome, gatehouse_core::background::WorkOutcome::Failed);
+
+    let school = app.signed_in_portal_client("school", DEMO_SCHOOL_EMAIL).await;
+    let job = finished(&app, &school, &accepted.status_url).await;
+    assert_eq!(job["state"], "failed", "{job}");
+    assert_eq!(job["problem"]["code"], "no_held_extract", "{job}");
+    let detail = job["problem"]["detail"].as_str().unwrap();
+    assert!(detail.ends_with('.') && !detail.contains("STU"), "a sentence, nobody named: {detail}");
+    assert!(job["result"].is_null());
+    // Delivered again (the event still in the outbox), a failed job is not run again.
+    let again = gatehouse_core::workers::run(gatehouse, kind, &json!({ "job_id": accepted.job_id })).await.unwrap();
+    assert_eq!(again, gatehouse_core::background::WorkOutcome::AlreadyHandled);
+    assert_eq!(live_students(&app, SCHOOL).await, 100, "the school keeps its data");
 }

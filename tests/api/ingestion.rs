@@ -52,18 +52,59 @@ pub async fn agent_key(app: &TestApp, school: &str) -> String {
     key.secret.expose().to_owned()
 }
 
+/// The push itself: `202` with a job, or a problem.
 pub async fn push(app: &TestApp, key: &str, extract: &Extract) -> reqwest::Response {
     app.client.post(app.url("/api/agent/v1/extracts")).bearer_auth(key).json(extract).send().await.unwrap()
 }
 
+/// Polls the job at `status_url` (from a 202) as `key`'s agent until it is done or failed.
+pub async fn finished_job(app: &TestApp, key: &str, status_url: &str) -> Value {
+    let url = app.url(status_url);
+    gatehouse_tests::wait::eventually("the push's job to finish", || async {
+        let job: Value = app.client.get(&url).bearer_auth(key).send().await.ok()?.json().await.ok()?;
+        matches!(job["state"].as_str(), Some("done" | "failed")).then_some(job)
+    })
+    .await
+}
+
+/// Pushes, expects it accepted, and waits for its job: the job as it ended.
+pub async fn push_job(app: &TestApp, key: &str, extract: &Extract) -> Value {
+    let response = push(app, key, extract).await;
+    assert_eq!(response.status(), 202, "a push is accepted as a job");
+    let accepted: Value = response.json().await.unwrap();
+    assert_eq!(accepted["state"], "accepted", "{accepted}");
+    let job_id = accepted["job_id"].as_str().unwrap();
+    assert_eq!(accepted["status_url"], format!("/api/agent/v1/jobs/{job_id}"));
+    finished_job(app, key, accepted["status_url"].as_str().unwrap()).await
+}
+
+/// Pushes and waits for its job to be done: the push's receipt, whatever its outcome.
+pub async fn push_receipt(app: &TestApp, key: &str, extract: &Extract) -> Value {
+    let job = push_job(app, key, extract).await;
+    assert_eq!(job["state"], "done", "{job}");
+    job["result"]["extract"].clone()
+}
+
 /// Pushes and expects it applied; returns the receipt.
 pub async fn push_ok(app: &TestApp, key: &str, extract: &Extract) -> Value {
-    let response = push(app, key, extract).await;
-    assert_eq!(response.status(), 200);
-    response.json().await.unwrap()
+    let receipt = push_receipt(app, key, extract).await;
+    assert_eq!(receipt["outcome"], "applied", "{receipt}");
+    receipt
 }
 
 pub use crate::extracts::first_pupils;
+
+/// A full extract with no one in it: it would delete the whole school.
+fn no_one() -> Extract {
+    Extract {
+        kind: ExtractKind::Full,
+        students: vec![],
+        staff: vec![],
+        contacts: vec![],
+        groups: vec![],
+        deleted: vec![],
+    }
+}
 
 /// A delta deleting `count` of `full`'s pupils, from `from` on.
 pub fn leavers(full: &Extract, from: usize, count: usize) -> Extract {
@@ -144,6 +185,7 @@ async fn an_extract_with_nothing_valid_is_an_error_and_changes_nothing() {
     for student in &mut extract.students {
         student.home_language = None;
     }
+    // Nothing to apply: answered at once (no job), as the agent's protocol always was.
     let response = push(&app, &key, &extract).await;
     assert_eq!(response.status(), 422);
     let receipt: Value = response.json().await.unwrap();
@@ -160,14 +202,7 @@ async fn an_extract_with_nothing_valid_is_an_error_and_changes_nothing() {
         .await
         .unwrap();
     assert_problem(not_json, 400, "invalid_body").await;
-    let nobody = Extract {
-        kind: ExtractKind::Full,
-        students: vec![],
-        staff: vec![],
-        contacts: vec![],
-        groups: vec![],
-        deleted: vec![],
-    };
+    let nobody = no_one();
     let empty = push(&app, &key, &nobody).await;
     assert_problem(empty, 400, "invalid").await;
 }
@@ -196,9 +231,7 @@ async fn a_full_extract_deleting_too_many_is_held_until_released_or_rejected() {
 
     // Term rollover gone wrong: a third of the pupils (and their contacts) missing.
     let shrunk = first_pupils(&full, 66);
-    let response = push(&app, &key, &shrunk).await;
-    assert_eq!(response.status(), 202);
-    let receipt: Value = response.json().await.unwrap();
+    let receipt = push_receipt(&app, &key, &shrunk).await;
     assert_eq!((receipt["outcome"].as_str(), receipt["status"].as_str()), (Some("held"), Some("warning")));
     assert!(receipt["held_reason"].as_str().unwrap().contains("10%"));
     assert_eq!(live_students(&app, &school).await, 100, "nothing applied");
@@ -214,9 +247,10 @@ async fn a_full_extract_deleting_too_many_is_held_until_released_or_rejected() {
     assert_eq!(link_status(&app, &school).await, "OK");
     assert!(held_extracts::diff(&app.server.gatehouse, &school_id).await.is_err(), "nothing held any more");
 
-    assert_eq!(push(&app, &key, &shrunk).await.status(), 202);
+    assert_eq!(push_receipt(&app, &key, &shrunk).await["outcome"], "held");
     let held_id = held_extracts::diff(&app.server.gatehouse, &school_id).await.unwrap().summary.held_id;
-    let released = held_extracts::release(&app.server.gatehouse, &school_id, &held_id, "School").await.unwrap();
+    let released =
+        held_extracts::release(&app.server.gatehouse, &school_id, &held_id, "School", &|_| Vec::new()).await.unwrap();
     assert_eq!(released.changes.deleted as usize, diff.changes.deleted as usize);
     assert_eq!(live_students(&app, &school).await, 66);
     assert_eq!(link_status(&app, &school).await, "OK");
@@ -239,18 +273,134 @@ async fn parallel_pushes_for_one_school_leave_one_whole_extract() {
     let second = synthetic::school(60, 150, today());
     let (a, b) = tokio::join!(push(&app, &key, &first), push(&app, &key, &second));
     let statuses = [a.status().as_u16(), b.status().as_u16()];
-    assert!(statuses.contains(&200), "{statuses:?}");
-    assert!(statuses.iter().all(|status| [200, 409].contains(status)), "{statuses:?}");
-    if statuses.contains(&409) {
-        let refused = if a.status() == 409 { a } else { b };
-        assert_problem(refused, 409, "extract_in_progress").await;
+    assert!(statuses.contains(&202), "{statuses:?}");
+    assert!(statuses.iter().all(|status| [202, 409].contains(status)), "{statuses:?}");
+    let mut jobs = Vec::new();
+    for response in [a, b] {
+        if response.status() == 409 {
+            assert_problem(response, 409, "extract_in_progress").await;
+        } else {
+            let accepted: Value = response.json().await.unwrap();
+            jobs.push(finished_job(&app, &key, accepted["status_url"].as_str().unwrap()).await);
+        }
     }
+    assert!(jobs.iter().all(|job| job["state"] == "done"), "{jobs:?}");
     // Whichever won last, the store holds exactly one extract's pupils.
     let stored = ingestion::live_counts(&app.server.gatehouse, &SchoolId::parse(&school).unwrap()).await.unwrap();
     assert_eq!(stored[&Resource::Students], 150);
     let retry = push_ok(&app, &key, &second).await;
     assert_eq!(retry["status"], "ok");
     assert_eq!(live_students(&app, &school).await, 150);
+}
+
+#[tokio::test]
+async fn a_push_answers_202_with_a_job_that_ends_with_the_receipt_and_the_data_readable() {
+    let app = spawn_app().await;
+    let (school, key) = connected_school(&app).await;
+    let extract = synthetic::school(31, 40, today());
+    let total = extract.students.len() + extract.staff.len() + extract.contacts.len() + extract.groups.len();
+    let response = push(&app, &key, &extract).await;
+    assert_eq!(response.status(), 202);
+    let accepted: Value = response.json().await.unwrap();
+    let job = finished_job(&app, &key, accepted["status_url"].as_str().unwrap()).await;
+    assert_eq!(job["job_id"], accepted["job_id"]);
+    assert_eq!((job["kind"].as_str(), job["state"].as_str()), (Some("push_extract"), Some("done")), "{job}");
+    assert_eq!(job["progress"], json!({ "done": total, "total": total }));
+    assert_eq!(job["result"]["extract"]["changes"]["created"], total);
+    assert_eq!(job["problem"], Value::Null);
+    // The same outcome the synchronous push gave: the pupils are in, for the app too.
+    let page = app.get_ok_as_app(&format!("/api/v1/schools/{school}/students?limit=100")).await;
+    assert_eq!(page["data"].as_array().unwrap().len(), 40);
+    // Finished, its parts are gone: the extract is kept only in the people records.
+    let parts: Vec<_> = app
+        .server
+        .store
+        .dump()
+        .unwrap()
+        .into_iter()
+        .filter(|(pk, sk, _)| pk.starts_with("JOB#") && sk != "JOB")
+        .collect();
+    assert!(parts.is_empty(), "{parts:?}");
+}
+
+#[tokio::test]
+async fn a_push_retried_with_its_idempotency_key_gets_the_same_job_and_is_applied_once() {
+    let app = spawn_app().await;
+    let (school, key) = connected_school(&app).await;
+    let extract = synthetic::school(32, 30, today());
+    let send = |body: &Extract| {
+        app.client
+            .post(app.url("/api/agent/v1/extracts"))
+            .bearer_auth(&key)
+            .header("idempotency-key", "push-2026-11-23T10:00")
+            .json(body)
+            .send()
+    };
+    let first: Value = send(&extract).await.unwrap().json().await.unwrap();
+    // At once (the first job may hold the school's lease) and once it is done.
+    let again = send(&extract).await.unwrap();
+    assert_eq!(again.status(), 202);
+    assert_eq!(again.json::<Value>().await.unwrap()["job_id"], first["job_id"]);
+    let job = finished_job(&app, &key, first["status_url"].as_str().unwrap()).await;
+    let later: Value = send(&extract).await.unwrap().json().await.unwrap();
+    assert_eq!((later["job_id"].clone(), later["state"].as_str()), (first["job_id"].clone(), Some("done")));
+    assert_eq!(finished_job(&app, &key, first["status_url"].as_str().unwrap()).await, job, "not run again");
+    assert_eq!(live_students(&app, &school).await, 30);
+    // The key names that request: another body with it is refused.
+    let other = send(&synthetic::school(33, 30, today())).await.unwrap();
+    let problem = assert_problem(other, 400, "invalid").await;
+    assert_eq!(problem["field"], "Idempotency-Key");
+}
+
+#[tokio::test]
+async fn a_job_is_found_only_by_its_own_school_s_agent() {
+    let app = spawn_app().await;
+    let (_, key) = connected_school(&app).await;
+    let other_school = demo_school(&app, "not_installed").await;
+    let other = agent_key(&app, &other_school).await;
+    let job = push_job(&app, &key, &synthetic::school(34, 5, today())).await;
+    let path = format!("/api/agent/v1/jobs/{}", job["job_id"].as_str().unwrap());
+    let get = |key: String, path: String| app.client.get(app.url(&path)).bearer_auth(key).send();
+    assert_eq!(get(key.clone(), path.clone()).await.unwrap().status(), 200);
+    assert_problem(get(other.clone(), path.clone()).await.unwrap(), 404, "not_found").await;
+    let unknown = format!("/api/agent/v1/jobs/j{}", "0".repeat(31));
+    assert_problem(get(key.clone(), unknown).await.unwrap(), 404, "not_found").await;
+    assert_problem(get(key.clone(), "/api/agent/v1/jobs/..%2Fstatus".into()).await.unwrap(), 404, "not_found").await;
+    assert_problem(get(app.server.demo_app_key.clone(), path).await.unwrap(), 401, "invalid_credentials").await;
+}
+
+#[tokio::test]
+async fn a_malformed_push_is_refused_at_once_and_stores_nothing() {
+    let app = spawn_app().await;
+    let (school, key) = connected_school(&app).await;
+    let before = app.server.store.dump().unwrap();
+    let nobody = no_one();
+    assert_problem(push(&app, &key, &nobody).await, 400, "invalid").await;
+    let mut listing = synthetic::school(35, 5, today());
+    listing.deleted.push(gatehouse_model::DeletedRef { resource: Resource::Students, id: "STU-1".into() });
+    let problem = assert_problem(push(&app, &key, &listing).await, 400, "invalid").await;
+    assert_eq!(problem["field"], "deleted");
+    assert_eq!(app.server.store.dump().unwrap(), before, "no job, no part, no lease");
+    // And the school is free for a good push at once.
+    push_ok(&app, &key, &synthetic::school(35, 5, today())).await;
+    assert_eq!(live_students(&app, &school).await, 5);
+}
+
+#[tokio::test]
+async fn a_push_job_delivered_again_does_nothing_twice() {
+    let app = spawn_app().await;
+    let (school, key) = connected_school(&app).await;
+    let job = push_job(&app, &key, &synthetic::school(36, 20, today())).await;
+    let before = app.server.store.dump().unwrap();
+    let detail = json!({ "job_id": job["job_id"] });
+    let gatehouse = &app.server.gatehouse;
+    let again = gatehouse_core::workers::run(gatehouse, gatehouse_model::JobKind::PushExtract, &detail).await.unwrap();
+    assert_eq!(again, gatehouse_core::background::WorkOutcome::AlreadyHandled);
+    assert_eq!(app.server.store.dump().unwrap(), before, "nothing written");
+    let gone = json!({ "job_id": format!("j{}", "1".repeat(31)) });
+    let none = gatehouse_core::workers::run(gatehouse, gatehouse_model::JobKind::PushExtract, &gone).await.unwrap();
+    assert_eq!(none, gatehouse_core::background::WorkOutcome::Gone);
+    assert_eq!(live_students(&app, &school).await, 20);
 }
 
 #[tokio::test]
@@ -262,7 +412,13 @@ async fn a_push_installs_the_school_on_every_link_and_publishes_ids_only() {
     let status = app.get_ok_as_app(&format!("/api/v1/schools/{school}/status")).await;
     assert_eq!(status["installed"], true);
     assert_eq!(status["last_extract_at"], "2026-11-23T10:00:00Z");
-    let events: Vec<Value> = app.client.get(app.url("/dev/events.json")).send().await.unwrap().json().await.unwrap();
+    // The job's transaction holds the event; it is published just after, so
+    // a poll may see the job done first.
+    let events = gatehouse_tests::wait::eventually("the push's data.refreshed event", || async {
+        let events: Vec<Value> = app.client.get(app.url("/dev/events.json")).send().await.ok()?.json().await.ok()?;
+        events.iter().any(|event| event.to_string().contains("data.refreshed")).then_some(events)
+    })
+    .await;
     let refreshed: Vec<&Value> = events.iter().filter(|event| event.to_string().contains("data.refreshed")).collect();
     assert_eq!(refreshed.len(), 1, "{events:?}");
     let extract = synthetic::school(7, 30, today());
@@ -276,7 +432,7 @@ async fn agent_keys_are_per_school_rotatable_and_not_app_keys() {
     let new = agent_key(&app, &school).await;
     let extract = synthetic::school(8, 10, today());
     assert_problem(push(&app, &old, &extract).await, 401, "invalid_credentials").await;
-    assert_eq!(push(&app, &new, &extract).await.status(), 200);
+    assert_eq!(push_ok(&app, &new, &extract).await["status"], "ok");
     // An app key is not an agent key, and the reverse.
     assert_problem(push(&app, &app.server.demo_app_key, &extract).await, 401, "invalid_credentials").await;
     let as_app = app.client.get(app.url("/api/v1/schools")).bearer_auth(&new).send().await.unwrap();

@@ -84,6 +84,7 @@ async fn only_an_ops_session_opens_any_ops_endpoint() {
             .replace("{request_id}", request["request_id"].as_str().unwrap())
             .replace("{urn}", "140004")
             .replace("{school_id}", "3280003")
+            .replace("{job_id}", &format!("j{}", "0".repeat(31)))
             + if route.name == "search_ops_directory" { "?q=brookside" } else { "" }
     };
     let body = |name: &str| -> (String, &'static str) {
@@ -132,6 +133,11 @@ async fn only_an_ops_session_opens_any_ops_endpoint() {
         if route.path.ends_with("/held-extract") || route.path.contains("/held-extract/") {
             // Past the sign-in check: the demo school has no held extract to show or decide.
             assert_problem(response, 404, "no_held_extract").await;
+            continue;
+        }
+        if route.op == gatehouse_model::Op::GetOpsJob {
+            // Past the sign-in check: support has started no job by that id.
+            assert_problem(response, 404, "not_found").await;
             continue;
         }
         if route.op == gatehouse_model::Op::DecideAuthorityVerification {

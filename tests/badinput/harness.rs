@@ -156,16 +156,24 @@ impl Harness {
         self.server.store.dump().expect("the store reads")
     }
 
-    /// Waits until the store has not changed for a while: work an accepted
-    /// request set off after its answer (a sign-in send, a webhook delivery
-    /// and its retries) is done, and is not taken for the next request's.
+    /// Waits until the store has not changed for a while and no job is
+    /// waiting or running: work an accepted request set off after its
+    /// answer (a sign-in send, a webhook delivery and its retries, a push's
+    /// job) is done, and is not taken for the next request's.
     pub async fn settle(&self) -> Snapshot {
         /// Looks in a row, 50 ms apart, that must find the store unchanged: 100 ms of quiet.
         const QUIET: u32 = 3;
         let (mut last, mut quiet) = (self.snapshot(), 0);
+        let unfinished_job = |(pk, sk, json): &(String, String, String)| {
+            pk.starts_with("JOB#")
+                && sk == "JOB"
+                && (json.contains(r#""state":"accepted""#) || json.contains(r#""state":"running""#))
+        };
         let settled = wait::until(|| {
             let now = self.snapshot();
-            if now == last {
+            if now.iter().any(unfinished_job) {
+                (last, quiet) = (now, 0);
+            } else if now == last {
                 quiet += 1;
             } else {
                 (last, quiet) = (now, 0);
@@ -308,7 +316,10 @@ impl Harness {
         self.ok(caller, reqwest::Method::GET, path, None).await
     }
 
+    /// A setup POST; a job it starts (#15) has finished when this returns.
     pub async fn post(&self, caller: Caller, path: &str, body: Value) -> Value {
-        self.ok(caller, reqwest::Method::POST, path, Some(body)).await
+        let answer = self.ok(caller, reqwest::Method::POST, path, Some(body)).await;
+        self.settle().await;
+        answer
     }
 }

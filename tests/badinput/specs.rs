@@ -33,6 +33,11 @@ pub struct Ids {
     pub intl_accept: String,
     pub intl_decline: String,
     pub held_id: String,
+    /// The job of `active`'s agent's first push (#15).
+    pub agent_job: String,
+    /// A held extract's release by support, and one by the school (#15).
+    pub ops_job: String,
+    pub school_job: String,
     /// The school portal's school: a pupil, its held extract, a receipt.
     pub portal_student: String,
     pub portal_held_id: String,
@@ -115,7 +120,8 @@ impl Ids {
         let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 23).unwrap();
         let extract = gatehouse_core::synthetic::school(7, 20, today);
         let student = extract.students[0].id.clone();
-        h.post(Caller::Agent, "/api/agent/v1/extracts", serde_json::to_value(&extract).unwrap()).await;
+        let pushed = h.post(Caller::Agent, "/api/agent/v1/extracts", serde_json::to_value(&extract).unwrap()).await;
+        let agent_job = pushed["job_id"].as_str().expect("the push's job").to_owned();
         // A full extract of one pupil would delete the rest: it is held.
         let mut shrunk = extract.clone();
         shrunk.students.truncate(1);
@@ -123,6 +129,8 @@ impl Ids {
         shrunk.groups.clear();
         shrunk.staff.truncate(1);
         h.post(Caller::Agent, "/api/agent/v1/extracts", serde_json::to_value(&shrunk).unwrap()).await;
+        let ops_held = format!("/api/ops/schools/{agent_school}/held-extract");
+        let ops_job = released_then_held_again(h, Caller::Ops, &ops_held, &extract, &shrunk).await;
         let held = h.get(Caller::Ops, &format!("/api/ops/schools/{agent_school}/held-extract")).await;
         let held_id = held["summary"]["held_id"].as_str().unwrap().to_owned();
 
@@ -140,6 +148,9 @@ impl Ids {
         let agent_key = std::mem::replace(&mut h.agent_key, portal_agent);
         h.post(Caller::Agent, "/api/agent/v1/extracts", serde_json::to_value(&portal_extract).unwrap()).await;
         h.post(Caller::Agent, "/api/agent/v1/extracts", serde_json::to_value(&portal_shrunk).unwrap()).await;
+        let school_job =
+            released_then_held_again(h, Caller::School, "/api/school/held-extract", &portal_extract, &portal_shrunk)
+                .await;
         h.agent_key = agent_key;
         let held = h.get(Caller::School, "/api/school/held-extract").await;
         let portal_held_id = held["summary"]["held_id"].as_str().unwrap().to_owned();
@@ -233,6 +244,9 @@ impl Ids {
             intl_accept: intl[0].clone(),
             intl_decline: intl[1].clone(),
             held_id,
+            agent_job,
+            ops_job,
+            school_job,
             portal_student,
             portal_held_id,
             portal_receipt,
@@ -437,6 +451,9 @@ fn path_value(ids: &Ids, op: Op, name: &str) -> String {
         (_, "app_id") => "demo-app".to_owned(),
         (_, "key_id") => ids.key_to_revoke.clone(),
         (_, "case_id") => ids.case.clone(),
+        (Op::GetSchoolJob, "job_id") => ids.school_job.clone(),
+        (Op::GetOpsJob, "job_id") => ids.ops_job.clone(),
+        (_, "job_id") => ids.agent_job.clone(),
         (_, "delivery_id") => ids.delivery.clone(),
         (_, "urn") => ids.directory_entry["urn"].as_str().unwrap().to_owned(),
         (Op::DownloadSchoolReceipt, "seq") => ids.portal_receipt.clone(),
@@ -534,4 +551,22 @@ pub fn spec(doc: &Value, ids: &Ids, route: &'static Route) -> RouteSpec {
 
 pub fn all_specs(doc: &Value, ids: &Ids) -> Vec<RouteSpec> {
     ROUTES.iter().map(|route| spec(doc, ids, route)).collect()
+}
+
+/// `caller` releases the extract held at `held` (a job of theirs, #15);
+/// then the agent pushes `full` and `shrunk` again, so one is held again.
+/// The release's job id.
+async fn released_then_held_again(
+    h: &Harness,
+    caller: Caller,
+    held: &str,
+    full: &gatehouse_model::Extract,
+    shrunk: &gatehouse_model::Extract,
+) -> String {
+    let held_id = h.get(caller, held).await["summary"]["held_id"].clone();
+    let accepted = h.post(caller, &format!("{held}/release"), json!({ "held_id": held_id })).await;
+    for extract in [full, shrunk] {
+        h.post(Caller::Agent, "/api/agent/v1/extracts", serde_json::to_value(extract).unwrap()).await;
+    }
+    accepted["job_id"].as_str().expect("the release's job").to_owned()
 }

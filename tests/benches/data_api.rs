@@ -27,8 +27,8 @@ use std::time::{Duration as StdDuration, Instant};
 use anyhow::{Context, bail};
 use chrono::{DateTime, NaiveDate, TimeZone, Utc};
 use gatehouse_aws::AwsPorts;
-use gatehouse_core::{AppId, Gatehouse, PartnerId, SchoolId, agent_keys, app_keys, demo, synthetic};
-use gatehouse_model::{Extract, ExtractKind};
+use gatehouse_core::{AppId, Gatehouse, PartnerId, SchoolId, agent_keys, app_keys, demo, synthetic, workers};
+use gatehouse_model::{Extract, ExtractKind, JobKind};
 use gatehouse_tests::counting::{CallCounts, Counting};
 use gatehouse_tests::moto;
 use serde_json::Value;
@@ -142,17 +142,22 @@ struct StoreReport {
 
 impl Served {
     async fn push(&self, agent: &str, extract: &Extract) -> anyhow::Result<Value> {
-        let response = self
-            .client
-            .post(format!("{}/api/agent/v1/extracts", self.url))
-            .bearer_auth(agent)
-            .json(extract)
-            .send()
-            .await?;
+        // Accepted as a job (#15), which its worker runs here, on the same
+        // counted store: the step counts the push and its job together.
+        let response = self.client.post(format!("{}/api/agent/v1/extracts", self.url)).bearer_auth(agent).json(extract);
+        let response = response.send().await?;
         let status = response.status();
-        let body: Value = response.json().await?;
-        if status != 200 || body["status"] != "ok" {
-            bail!("push answered {status}: {body}");
+        let accepted: Value = response.json().await?;
+        if status != 202 {
+            bail!("push answered {status}: {accepted}");
+        }
+        let detail = serde_json::json!({ "job_id": accepted["job_id"] });
+        workers::run(&self.gatehouse, JobKind::PushExtract, &detail).await?;
+        let status_url = accepted["status_url"].as_str().unwrap_or_default();
+        let job = gatehouse_tests::jobs::finished(&self.client, &self.url, agent, status_url).await?;
+        let body = job["result"]["extract"].clone();
+        if body["status"] != "ok" {
+            bail!("push's job ended {job}");
         }
         Ok(body)
     }

@@ -3,8 +3,12 @@
 //! access; the partner, in a browser of their own, sees the school revoked with the school's
 //! log entries. axe-core checks every school portal page.
 
+use fantoccini::Locator;
 use fantoccini::key::Key;
 use gatehouse_core::demo::DEMO_SCHOOL_EMAIL;
+use gatehouse_core::held_extracts;
+use gatehouse_core::ingestion::{self, Guard};
+use gatehouse_model::Resource;
 
 use super::sign_in_as_demo_partner;
 use crate::accessibility::{assert_accessible, look_and_check};
@@ -196,6 +200,44 @@ async fn the_dashboard_says_when_the_mis_data_will_be_deleted_and_that_it_was() 
         let list = crate::pages::actions::wait_for(&ops, "//ul[@id='mis-retention']", "the retention list").await;
         crate::pages::actions::scroll_into_view(&ops, &list).await;
         look_and_check(&ops, "ops-home-mis-retention").await;
+    })
+    .await;
+}
+
+/// G1, #15: a held extract's release runs as a job; the page polls it and shows the release's
+/// result, as it did when the release answered at once.
+#[tokio::test]
+async fn the_school_releases_a_held_extract_and_sees_it_applied() {
+    browser_test(|app, browser| async move {
+        // The school's MIS pushed 100 pupils, then an extract without 34 of them: held.
+        let school = gatehouse_core::SchoolId::parse(SCHOOL_ID).expect("a school id");
+        let today = app.gatehouse().clock.now().date_naive();
+        let full = gatehouse_core::synthetic::school(5, 100, today);
+        let mut shrunk = full.clone();
+        shrunk.students.truncate(66);
+        for extract in [&full, &shrunk] {
+            ingestion::ingest(app.gatehouse(), &school, extract, Guard::On).await.expect("an extract taken");
+        }
+
+        let portal = SchoolPortal::on(&browser);
+        super::sign_in_by_email(&app, &browser, "/school/signin", SIGN_IN, DEMO_SCHOOL_EMAIL).await;
+        portal.expect_heading(DASHBOARD).await;
+        browser.goto(&app.url("/school/held-extract")).await.expect("opening the held extract");
+        portal.expect_heading("Held MIS extract").await;
+        let release = crate::pages::button("Release: apply it, deletions included");
+        browser.wait().for_element(Locator::XPath(&release)).await.expect("the diff and its Release button");
+        look_and_check(&browser, "school-held-extract").await;
+
+        portal.press("Release: apply it, deletions included").await;
+        let message = portal.wait_for_message(|text| text.starts_with("The held extract was applied:")).await;
+        assert!(message.ends_with("records deleted."), "{message}");
+        let progress = browser.find(Locator::Css(".job-progress")).await.expect("the job's progress line");
+        assert!(progress.attr("hidden").await.expect("its hidden attribute").is_some(), "the job has ended");
+        assert_accessible(&browser, "school-held-extract-released").await;
+        save_screenshot(&browser, "school-held-extract-released").await;
+        let students = ingestion::live_counts(app.gatehouse(), &school).await.expect("the school's counts");
+        assert_eq!(students[&Resource::Students], 66, "the 34 pupils missing from the extract are gone");
+        assert!(held_extracts::diff(app.gatehouse(), &school).await.is_err(), "nothing held any more");
     })
     .await;
 }

@@ -150,6 +150,18 @@ impl Builder<'_> {
         Caller::Cookie(self.cookies[who].clone())
     }
 
+    /// An agent's push, run to the end as its job (#15): the job as it ended.
+    async fn push(&self, agent: &Caller, extract: &gatehouse_model::Extract) -> Value {
+        let accepted =
+            self.call(Call::post("/api/agent/v1/extracts", serde_json::to_value(extract).unwrap()).by(agent)).await;
+        self.rig.run_jobs().await;
+        let Caller::Bearer(key) = agent else { panic!("an agent pushes with its key") };
+        let url = format!("{}{}", self.rig.url, accepted["status_url"].as_str().expect("a job"));
+        let job: Value = self.client.get(url).bearer_auth(key).send().await.unwrap().json().await.unwrap();
+        assert_eq!(job["state"], "done", "{job}");
+        job
+    }
+
     /// Sends what the `sign_in.requested` consumer would, for every request since the last call.
     async fn deliver_sign_ins(&self) {
         for event in self.rig.take_events() {
@@ -244,25 +256,18 @@ impl Fixtures {
         let agent_key = agent.secret.expose().to_owned();
         let full = synthetic::school(PORTAL_SEED, PORTAL_PUPILS, today());
         let person = full.students[0].id.clone();
-        builder
-            .call(
-                Call::post("/api/agent/v1/extracts", serde_json::to_value(&full).unwrap())
-                    .by(&Caller::Bearer(agent_key.clone())),
-            )
-            .await;
+        builder.push(&Caller::Bearer(agent_key.clone()), &full).await;
 
         // An extract held for review at another school.
         let held_school = SchoolId::parse(HELD_SCHOOL).unwrap();
         let held_agent = agent_keys::issue(&gatehouse, &held_school, "Gatehouse support").await.expect("agent key");
         let bearer = Caller::Bearer(held_agent.secret.expose().to_owned());
         let full = synthetic::school(5, 20, today());
-        builder.call(Call::post("/api/agent/v1/extracts", serde_json::to_value(&full).unwrap()).by(&bearer)).await;
+        builder.push(&bearer, &full).await;
         let shrunk = first_pupils(&full, 12);
         assert_eq!(shrunk.kind, ExtractKind::Full);
-        let receipt = builder
-            .call(Call::post("/api/agent/v1/extracts", serde_json::to_value(&shrunk).unwrap()).by(&bearer))
-            .await;
-        assert_eq!(receipt["outcome"], "held", "{receipt}");
+        let job = builder.push(&bearer, &shrunk).await;
+        assert_eq!(job["result"]["extract"]["outcome"], "held", "{job}");
         let diff = builder.get(&format!("/api/ops/schools/{HELD_SCHOOL}/held-extract"), DEMO_OPS_EMAIL).await;
         let held_id = diff["summary"]["held_id"].as_str().unwrap_or_else(|| panic!("held: {diff}")).to_owned();
 

@@ -161,6 +161,7 @@ async fn run_scenario(rig: &Rig, fixtures: &Fixtures, scenario: &Scenario, work:
     let clean_store = rig.open(&clean_path);
     rig.arm(None);
     let (clean_status, clean_body) = send(&client, &rig.url, &call).await;
+    rig.run_jobs().await;
     let clean = rig.disarm();
     if !is_success(clean_status) {
         report.failures.push(format!("{name}: the clean run failed: {clean_status} {clean_body}"));
@@ -179,10 +180,15 @@ async fn run_scenario(rig: &Rig, fixtures: &Fixtures, scenario: &Scenario, work:
             let (first, first_body) = send(&client, &rig.url, &call).await;
             // A client retries what failed, the same request again.
             let retried = if is_success(first) { None } else { Some(send(&client, &rig.url, &call).await) };
+            // The jobs the request accepted run now, still failing the chosen
+            // call if it is one of theirs (#15: their workers are retried).
+            rig.run_jobs().await;
             // What the outbox still holds goes out with the next write of
-            // anyone (the router delivers after every POST): run that delivery.
+            // anyone (the router delivers after every POST): run that delivery,
+            // and any job whose event only it sent.
             rig.stop_failing();
             gatehouse_core::outbox::deliver(&rig.gatehouse).await.expect("the next delivery");
+            rig.run_jobs().await;
             let record = rig.disarm();
             rig.close();
             let failed_call = match port {

@@ -43,10 +43,18 @@ fn is_view_change(pk: &str) -> bool {
     gatehouse_core::access::is_like(gatehouse_core::access::VIEW_CHANGES, pk)
 }
 
+/// A job's parts (#15) are deleted when it ends, and left to expire when
+/// that delete fails: they hold its input, not its outcome.
+fn is_job_part(pk: &str, sk: &str) -> bool {
+    pk.starts_with("JOB#") && sk.starts_with(gatehouse_core::keys::JOB_PART_PREFIX)
+}
+
 /// The items under `keys` in `store` as they stand (an expired item is gone).
 pub async fn items(store: &RedbTable, keys: &BTreeSet<(String, String)>) -> Bag {
     let mut scrubbed = Vec::new();
-    for (pk, sk) in keys.iter().filter(|(pk, _)| !pk.starts_with(ATTEMPT_COUNTERS) && !is_view_change(pk)) {
+    let compared =
+        |(pk, sk): &&(String, String)| !pk.starts_with(ATTEMPT_COUNTERS) && !is_view_change(pk) && !is_job_part(pk, sk);
+    for (pk, sk) in keys.iter().filter(compared) {
         let item = store.get(pk, sk).await.expect("the store reads");
         if let Some(item) = item.filter(|item| !item.is_expired_at(now().timestamp())) {
             scrubbed.push(scrub_item(&item));

@@ -84,6 +84,10 @@ struct Plan {
     schools: Vec<String>,
     /// Counts requests of a kind, to vary queries and addresses.
     turn: AtomicU64,
+    /// The server, and a client outside goose's counts: a push's job is
+    /// polled to its end (#15) before the school's next push.
+    base: String,
+    client: reqwest::Client,
 }
 
 impl Plan {
@@ -202,9 +206,8 @@ async fn prepare(stack: &Stack) -> Plan {
         let agent_key = agent_keys::issue(&stack.gatehouse, &id, "Load test").await.expect("an agent key");
         let agent_key = agent_key.secret.expose().to_owned();
         let full = synthetic::school(seed, PUPILS, today());
-        let (status, receipt) =
-            post(stack, &client, "/api/agent/v1/extracts", Auth::Key(&agent_key), json!(full)).await;
-        assert_eq!(status, 200, "the full extract of {school}: {receipt}");
+        let receipt = gatehouse_tests::jobs::push_extract(&client, &stack.url(""), &agent_key, &full).await;
+        assert!(receipt.is_ok(), "the full extract of {school}: {receipt:?}");
         let since = full_sync(stack, &client, &app_key, &school).await;
         feeds.push(Feed { school, seed, agent_key, since, round: tokio::sync::Mutex::new(1) });
     }
@@ -218,7 +221,15 @@ async fn prepare(stack: &Stack) -> Plan {
         schools.extend(ids.filter_map(|row| row["school_id"].as_str().map(str::to_owned)));
     }
     assert!(!schools.is_empty(), "the demo app lists schools");
-    Plan { cookie, app_key, feeds, schools, turn: AtomicU64::new(0) }
+    Plan {
+        cookie,
+        app_key,
+        feeds,
+        schools,
+        turn: AtomicU64::new(0),
+        base: stack.url(""),
+        client: reqwest::Client::new(),
+    }
 }
 
 /// How a request is authorised: a partner session, an app's or agent's key,
@@ -377,8 +388,16 @@ async fn request(user: &mut GooseUser, plan: &Plan, kind: &'static str) -> Trans
             }
             *round += 1;
             let body = serde_json::to_vec(&delta).expect("an extract serialises");
-            send(user, GooseMethod::Post, "/api/agent/v1/extracts", Auth::Key(&feed.agent_key), Some(body), kind)
-                .await?;
+            let accepted =
+                send(user, GooseMethod::Post, "/api/agent/v1/extracts", Auth::Key(&feed.agent_key), Some(body), kind)
+                    .await?;
+            // The agent's next push waits for this one's job, as a real agent's does.
+            if let Some(status_url) = accepted.as_ref().and_then(|job| job["status_url"].as_str()) {
+                let job = gatehouse_tests::jobs::finished(&plan.client, &plan.base, &feed.agent_key, status_url).await;
+                if let Err(error) = job {
+                    eprintln!("a push's job did not finish: {error:?}");
+                }
+            }
         }
         SIGN_IN => {
             // Half for accounts that exist, half for addresses that do not.
@@ -424,7 +443,7 @@ async fn send(
         user.set_success(&mut goose.request)?;
     }
     match (status, goose.response) {
-        (Some(200), Ok(response)) => Ok(response.json::<Value>().await.ok()),
+        (Some(200 | 202), Ok(response)) => Ok(response.json::<Value>().await.ok()),
         _ => Ok(None),
     }
 }

@@ -520,6 +520,7 @@ fn cells(op: Op, fx: &Fixture) -> Row {
         Op::ReleaseSchoolHeldExtract => {
             school(Of::Own).held().except(OtherSchool, NO_HELD, "their school has nothing held")
         }
+        Op::GetSchoolJob => school(Of::Named).param("job_id", &fx.school_job),
         Op::RejectSchoolHeldExtract => {
             school(Of::Own).held().except(OtherSchool, NO_HELD, "their school has nothing held")
         }
@@ -529,6 +530,7 @@ fn cells(op: Op, fx: &Fixture) -> Row {
         Op::IssueAgentKey => ops().param("school_id", OTHER_DEMO_SCHOOL),
         Op::GetOpsHeldExtract => ops().held(),
         Op::ReleaseOpsHeldExtract => ops().held(),
+        Op::GetOpsJob => ops().param("job_id", &fx.ops_job),
         Op::RejectOpsHeldExtract => ops().held(),
         Op::ListMisRetention => ops(),
         Op::ListPartners => ops(),
@@ -608,6 +610,12 @@ fn cells(op: Op, fx: &Fixture) -> Row {
         // The extract the school has: applied, nothing changes.
         Op::PushExtract => agent().body(fx.extract.clone()),
         Op::GetAgentStatus => agent(),
+        // Its own school's job; to the other agent it does not exist.
+        Op::GetAgentJob => agent().param("job_id", &fx.agent_job).except(
+            OtherAgent,
+            Expect::Refused(404, "not_found"),
+            "another school's job does not exist for them",
+        ),
     }
 }
 

@@ -45,6 +45,11 @@ pub struct Fixture {
     pub student: String,
     /// The school's full extract, as its agent pushes it.
     pub extract: Value,
+    /// The job of the agent's first push.
+    pub agent_job: String,
+    /// The school's job (a held extract's release), and support's.
+    pub school_job: String,
+    pub ops_job: String,
     pub partner_case: String,
     pub support_case: String,
     /// A key of the demo app made to be revoked.
@@ -204,10 +209,49 @@ impl World {
         client
     }
 
-    async fn push(&self, key: &str, extract: &Extract) -> Answer {
-        let body = reqwest::Body::from(serde_json::to_string(extract).expect("an extract serialises"));
+    /// Pushes as a real agent does (#15): again while another push's job
+    /// holds the school, then polling the job until it is done; the job.
+    async fn push(&self, key: &str, extract: &Extract) -> Value {
         let path = "/api/agent/v1/extracts";
-        send(&self.url, &self.plain, Method::Post, path, Some(key), Some(body), "application/json").await
+        let accepted = wait::eventually("the push to be accepted", || async {
+            let body = reqwest::Body::from(serde_json::to_string(extract).expect("an extract serialises"));
+            let answer =
+                send(&self.url, &self.plain, Method::Post, path, Some(key), Some(body), "application/json").await;
+            assert!([202, 409].contains(&answer.status), "a push is accepted: {}", answer.body);
+            (answer.status == 202).then_some(answer.body)
+        })
+        .await;
+        let status_url = accepted["status_url"].as_str().expect("the job's status_url").to_owned();
+        let job = wait::eventually("the push's job to finish", || async {
+            let answer = send(&self.url, &self.plain, Method::Get, &status_url, Some(key), None, "").await;
+            (answer.body["state"] == "done").then_some(answer.body)
+        })
+        .await;
+        assert_eq!(job["state"], "done", "{job}");
+        job
+    }
+
+    /// Polls a job as its owner until it has ended.
+    pub async fn finish_job(&self, client: &reqwest::Client, bearer: Option<&str>, status_url: &str) {
+        wait::eventually("the job to end", || async {
+            let answer = send(&self.url, client, Method::Get, status_url, bearer, None, "").await;
+            matches!(answer.body["state"].as_str(), Some("done" | "failed")).then_some(())
+        })
+        .await;
+    }
+
+    /// Holds an extract and releases it through `path` as `client`, polling
+    /// the release's job until it is done; the job's id.
+    async fn release(&self, client: &reqwest::Client, path: &str) -> String {
+        let held_id = self.ensure_held().await;
+        let accepted = self.post(client, path, json!({ "held_id": held_id })).await;
+        let status_url = accepted["status_url"].as_str().expect("the job's status_url").to_owned();
+        wait::eventually("the release's job to finish", || async {
+            let answer = self.call(client, Method::Get, &status_url, None).await;
+            (answer.body["state"] == "done").then_some(())
+        })
+        .await;
+        accepted["job_id"].as_str().expect("a job id").to_owned()
     }
 
     /// The held extract's id at the school concerned, holding one first if
@@ -218,9 +262,9 @@ impl World {
         let mut diff = self.call(&self.ops, Method::Get, &path, None).await;
         if diff.status == 404 {
             let full = self.push(&self.agent_key, &self.full).await;
-            assert_eq!(full.status, 200, "the whole extract applies: {}", full.body);
+            assert_eq!(full["result"]["extract"]["outcome"], "applied", "the whole extract applies: {full}");
             let shrunk = self.push(&self.agent_key, &self.shrunk).await;
-            assert_eq!(shrunk.status, 202, "a third of the pupils gone is held: {}", shrunk.body);
+            assert_eq!(shrunk["result"]["extract"]["outcome"], "held", "a third of the pupils gone is held: {shrunk}");
             diff = self.call(&self.ops, Method::Get, &path, None).await;
         }
         assert_eq!(diff.status, 200, "a held extract: {}", diff.body);
@@ -287,7 +331,12 @@ impl World {
 
         // The school's data, as its agent pushes it.
         let pushed = world.push(&world.agent_key, &world.full).await;
-        assert_eq!(pushed.status, 200, "the first extract applies: {}", pushed.body);
+        assert_eq!(pushed["result"]["extract"]["outcome"], "applied", "the first extract applies: {pushed}");
+        world.fx.agent_job = pushed["job_id"].as_str().expect("a job id").to_owned();
+        // A held extract released by the school, then one by support: a job each (#15).
+        world.fx.school_job = world.release(&head, "/api/school/held-extract/release").await;
+        let by_support = format!("/api/ops/schools/{SCHOOL}/held-extract/release");
+        world.fx.ops_job = world.release(&ops, &by_support).await;
         world.fx.student = world.full.students[0].id.clone();
         world.fx.extract = serde_json::to_value(&world.full).expect("an extract");
 

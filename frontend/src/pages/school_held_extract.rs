@@ -3,7 +3,7 @@
 //! name and MIS id) and lets the school release or reject it. The dashboard's
 //! feed panel links here when something is held.
 
-use gatehouse_model::{PersonSummary, endpoint};
+use gatehouse_model::{JobProgress, JobState, JobStatus, PersonSummary, endpoint};
 use leptos::prelude::*;
 
 use crate::api;
@@ -42,14 +42,34 @@ fn deletions_table(deletions: Vec<PersonSummary>) -> impl IntoView {
     .into_any()
 }
 
+/// What the release's job is doing, in words.
+fn job_progress(job: &JobStatus) -> String {
+    let done = match job.progress {
+        Some(JobProgress { done, total: Some(total) }) => format!(": {done} of {total} records"),
+        _ => String::new(),
+    };
+    match job.state {
+        JobState::Accepted => "Release accepted: waiting to start…".to_owned(),
+        _ => format!("Applying the held extract{done}…"),
+    }
+}
+
 #[component]
 pub fn SchoolHeldExtractScreen() -> impl IntoView {
     set_title("Held MIS extract");
     let admin = SchoolSession::of_page().is_admin();
     let diff = api::load::<endpoint::GetSchoolHeldExtract>();
-    let decide = Action::new_local(|(release, held_id): &(bool, String)| {
-        let (release, held_id) = (*release, held_id.clone());
-        async move { api::decide_held_extract(release, held_id).await }
+    // Made when the page opens: a second click, or a retry, finds the same job (#15).
+    let key = api::idempotency_key();
+    let working = RwSignal::new(None::<String>);
+    let decide = Action::new_local(move |(release, held_id): &(bool, String)| {
+        let (release, held_id, key) = (*release, held_id.clone(), key.clone());
+        async move {
+            let decided = api::decide_held_extract(release, held_id, key, |job| working.set(Some(job_progress(job))));
+            let decided = decided.await;
+            working.set(None);
+            decided
+        }
     });
     let decided = move || decide.value().get().and_then(Result::ok);
     let failed = move || decide.value().get().and_then(Result::err);
@@ -63,6 +83,9 @@ pub fn SchoolHeldExtractScreen() -> impl IntoView {
             </p>
             <p class="action-message" role="status" hidden=move || decided().is_none()>
                 {move || decided().map(|decision| decision.message)}
+            </p>
+            <p class="job-progress" role="status" hidden=move || working.get().is_none()>
+                {move || working.get()}
             </p>
             {move || failed().map(|error| view! { <ProblemAlert error /> })}
             <AdminOnlyNote />

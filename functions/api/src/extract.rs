@@ -72,7 +72,7 @@ fn parse_body<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
         let message = message.strip_suffix(&position).unwrap_or(&message);
         let about_the_shape = message.starts_with("missing field") || message.starts_with("unknown field");
         if inner.is_data() && field != "." && !about_the_shape {
-            ApiError::InvalidField { field, detail: crate::problem::sentence(message) }
+            ApiError::InvalidField { field, detail: gatehouse_core::error::sentence(message) }
         } else {
             invalid_body(error.to_string())
         }

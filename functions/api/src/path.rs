@@ -6,7 +6,9 @@
 
 use axum::extract::{FromRequestParts, RawPathParams};
 use axum::http::request::Parts;
-use gatehouse_core::{AppId, CaseId, DeliveryId, Error, KeyId, MisId, ReceiptSeq, RequestId, SchoolId, SchoolUrn};
+use gatehouse_core::{
+    AppId, CaseId, DeliveryId, Error, JobId, KeyId, MisId, ReceiptSeq, RequestId, SchoolId, SchoolUrn,
+};
 
 use crate::ApiError;
 use crate::extract::{Documented, Reads};
@@ -56,6 +58,7 @@ path_ids! {
     DeliveryId => "delivery", |raw| DeliveryId::parse(raw).ok();
     RequestId => "international school request", |raw| RequestId::parse(raw).ok();
     ReceiptSeq => "receipt", |raw| ReceiptSeq::parse(raw).ok();
+    JobId => "job", |raw| JobId::parse(raw).ok();
     // A student the app may not see and one that does not exist look the same.
     MisId => gatehouse_core::data_reads::STUDENT_NOT_SHARED, |raw| MisId::parse(raw).ok();
     // The URN exactly as the path names it: ` 140013` is no school's (issue 18).

@@ -6,8 +6,8 @@ use axum::http::header::{CONTENT_TYPE, RETRY_AFTER, WWW_AUTHENTICATE};
 use axum::http::{HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use gatehouse_core::Error;
-use gatehouse_core::people::Refusal;
-use gatehouse_model::{ExtractOutcome, Problem};
+use gatehouse_core::error::sentence;
+use gatehouse_model::Problem;
 
 use crate::telemetry::current_request_id;
 
@@ -41,47 +41,6 @@ pub(crate) fn status(code: Code) -> StatusCode {
     StatusCode::from_u16(code.status()).expect("every problem code's status is a valid HTTP status")
 }
 
-/// The code of a refusal of the data API or the deletion guard.
-fn refusal_code(refusal: Refusal) -> Code {
-    match refusal {
-        Refusal::NotAuthorised => Code::NotAuthorised,
-        Refusal::AwaitingVerification => Code::AwaitingVerification,
-        Refusal::AwaitingSchoolApproval => Code::AwaitingSchoolApproval,
-        Refusal::AuthorisationRevoked => Code::AuthorisationRevoked,
-        Refusal::FeedPaused => Code::FeedPaused,
-        Refusal::ScopeNotGranted(_) => Code::ScopeNotGranted,
-        Refusal::NotInstalled => Code::NotInstalled,
-        Refusal::ExtractInProgress => Code::ExtractInProgress,
-        Refusal::InvalidCursor => Code::InvalidCursor,
-        Refusal::SyncTokenExpired => Code::SyncTokenExpired,
-        Refusal::NoHeldExtract => Code::NoHeldExtract,
-        Refusal::NotRevoked => Code::NotRevoked,
-        Refusal::ErasureAlreadyConfirmed => Code::ErasureAlreadyConfirmed,
-        Refusal::NoAuthorisedApp => Code::NoAuthorisedApp,
-    }
-}
-
-/// The code of a domain error whose message is its detail.
-fn domain_code(error: &Error) -> Code {
-    match error {
-        Error::Invalid { .. } => Code::Invalid,
-        Error::SignInRequired => Code::SignInRequired,
-        Error::InvalidCredentials => Code::InvalidCredentials,
-        Error::NotFound(_) => Code::NotFound,
-        Error::Forbidden(_) => Code::Forbidden,
-        Error::Conflict(_) => Code::Conflict,
-        Error::AlreadyLinked(_) => Code::AlreadyInvited,
-        Error::LinkExpired => Code::LinkExpired,
-        Error::InvitationExpired => Code::InvitationExpired,
-        Error::InvitationUsed => Code::InvitationUsed,
-        Error::LinkSuperseded => Code::LinkSuperseded,
-        Error::CaseArchived => Code::CaseArchived,
-        Error::Refused(refusal) => refusal_code(*refusal),
-        Error::RateLimited { .. } => Code::RateLimited,
-        Error::Unavailable(_) => Code::Unavailable,
-    }
-}
-
 impl From<Error> for ApiError {
     fn from(error: Error) -> Self {
         ApiError::Domain(error)
@@ -113,7 +72,7 @@ impl IntoResponse for ApiError {
                 if let Error::RateLimited { retry_after_seconds } = error {
                     retry_after = Some(retry_after_seconds);
                 }
-                (domain_code(&error), sentence(&error.to_string()))
+                (error.problem_code(), sentence(&error.to_string()))
             }
             ApiError::BadRequest { code, detail } => (code, detail),
             ApiError::InvalidField { field: name, detail } => {
@@ -162,25 +121,6 @@ impl IntoResponse for ApiError {
     }
 }
 
-/// The status of an agent's push: applied, held by the deletion guard
-/// (accepted, not applied), or rejected whole.
-pub fn extract_status(outcome: ExtractOutcome) -> StatusCode {
-    match outcome {
-        ExtractOutcome::Applied => StatusCode::OK,
-        ExtractOutcome::Held => StatusCode::ACCEPTED,
-        ExtractOutcome::Rejected => StatusCode::UNPROCESSABLE_ENTITY,
-    }
-}
-
-/// A message as a sentence for a person: capital first, full stop last.
-pub(crate) fn sentence(text: &str) -> String {
-    let mut chars = text.chars();
-    match chars.next() {
-        Some(first) => format!("{}{}.", first.to_uppercase(), chars.as_str().trim_end_matches('.')),
-        None => String::new(),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use gatehouse_core::people::Refusal;
@@ -205,7 +145,7 @@ mod tests {
             Refusal::NoAuthorisedApp,
         ];
         for refusal in refusals {
-            assert_eq!(super::refusal_code(refusal).as_str(), refusal.code(), "{refusal:?}");
+            assert_eq!(gatehouse_core::Error::Refused(refusal).problem_code().as_str(), refusal.code(), "{refusal:?}");
         }
     }
 }

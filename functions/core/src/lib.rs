@@ -20,7 +20,7 @@ pub mod school;
 pub mod store;
 
 pub use base::{
-    AppId, CaseId, DEFAULT_SUPPORT_EMAIL, DeliveryId, EmailAddress, Error, Gatehouse, KeyId, MisId, PartnerId,
+    AppId, CaseId, DEFAULT_SUPPORT_EMAIL, DeliveryId, EmailAddress, Error, Gatehouse, JobId, KeyId, MisId, PartnerId,
     ReceiptSeq, RequestId, Result, SchoolId, SchoolUrn, Settings, Token, TokenHash,
 };
 
@@ -29,13 +29,13 @@ pub use base::{
 // for `gatehouse_core::school_portal`); code inside this crate uses the room
 // paths already, and this block shrinks as callers move.
 pub use account::{accounts, auth, team};
-pub use base::{access, calendar, keys, ports};
+pub use base::{access, calendar, error, keys, ports};
 pub use data::{agent_keys, data_api, data_reads, held_extracts, ingestion, people, shared};
 #[cfg(any(test, feature = "demo"))]
 pub use fixtures::{demo, email_samples, synthetic};
-pub use ops::{cases, directory_admin, international, jobs, log_audit, verification};
+pub use ops::{cases, directory_admin, international, jobs, log_audit, verification, workers};
 pub use partner::{app_keys, invitations, partners, permissions, school_actions, schools, webhooks};
 pub use registry::{authority, directory};
 pub use school::portal as school_portal;
 pub use school::{authorisation, onboarding, portal_data, reminders, revocations};
-pub use store::{authorisation_log, domain_events, idempotency, links, outbox, receipts, records, usage};
+pub use store::{authorisation_log, background, domain_events, idempotency, links, outbox, receipts, records, usage};

@@ -11,9 +11,9 @@ use axum::middleware::{self, Next};
 use axum::response::Response;
 use gatehouse_api::ClientIp;
 use gatehouse_core::store::suppression;
-use gatehouse_core::{auth, jobs, webhooks};
+use gatehouse_core::{auth, jobs, webhooks, workers};
 pub use gatehouse_model::FUNCTION_VARIABLE;
-use gatehouse_model::{EVENT_CONSUMERS, JOBS, Op, ROUTES};
+use gatehouse_model::{EVENT_CONSUMERS, JOBS, JobKind, Op, ROUTES};
 use lambda_http::RequestExt;
 use lambda_http::lambda_runtime::{self, LambdaEvent, service_fn};
 use lambda_http::request::RequestContext;
@@ -35,6 +35,8 @@ pub enum Function {
     SendSignInLinks,
     /// The `record_email_feedback` consumer of SES's events (#15).
     RecordEmailFeedback,
+    /// A job worker (#15): the event consumer that runs one kind of job.
+    Worker(JobKind),
 }
 
 impl Function {
@@ -50,7 +52,7 @@ impl Function {
             "deliver_webhooks" => Some(Function::DeliverWebhooks),
             "send_sign_in_links" => Some(Function::SendSignInLinks),
             "record_email_feedback" => Some(Function::RecordEmailFeedback),
-            _ => None,
+            worker => workers::kind_of_worker(worker).map(Function::Worker),
         }
     }
 
@@ -102,6 +104,17 @@ impl Function {
                         // A malformed event is an error too: it shows in the
                         // function's errors, and no retry writes anything.
                         let outcome = suppression::record_feedback(&gatehouse, &detail_of(event)).await?;
+                        Ok::<Value, lambda_runtime::Error>(serde_json::to_value(outcome)?)
+                    }
+                }))
+                .await
+            }
+            Function::Worker(kind) => {
+                lambda_runtime::run(service_fn(move |event: LambdaEvent<Value>| {
+                    let gatehouse = gatehouse.clone();
+                    async move {
+                        // An error (the store failed) makes Lambda run the job again.
+                        let outcome = workers::run(&gatehouse, kind, &detail_of(event)).await?;
                         Ok::<Value, lambda_runtime::Error>(serde_json::to_value(outcome)?)
                     }
                 }))
@@ -196,6 +209,10 @@ mod tests {
         );
         assert_eq!(Function::named("send_reminders"), Some(Function::Job("send_reminders")));
         assert_eq!(Function::named("send_sign_in_links"), Some(Function::SendSignInLinks));
+        assert_eq!(
+            Function::named("push_extract_worker"),
+            Some(Function::Worker(gatehouse_model::JobKind::PushExtract))
+        );
         assert_eq!(Function::named("ListPartnerSchools"), None);
         assert_eq!(Function::named(""), None);
     }

@@ -10,8 +10,11 @@ use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use gatehouse_core::ports::{Clock, DomainEvent, EventBus};
 use serde::{Deserialize, Serialize};
+use std::future::Future;
 use tokio::io::AsyncWriteExt;
+
 use tokio::sync::{Mutex, broadcast};
+use tokio::task::JoinHandle;
 
 /// An event as recorded locally, in EventBridge's envelope terms.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -50,6 +53,31 @@ impl InProcessBus {
         };
         text.lines().map(|line| serde_json::from_str(line).context("reading events.jsonl")).collect()
     }
+}
+
+/// Runs an in-process consumer, as a rule on the bus invokes a Lambda:
+/// `handle` picks the events it takes (returning their work, else `None`),
+/// and each one's work runs on its own task, so a slow one holds up no other.
+pub fn consume<F, Fut>(mut events: broadcast::Receiver<RecordedEvent>, name: &'static str, handle: F) -> JoinHandle<()>
+where
+    F: Fn(RecordedEvent) -> Option<Fut> + Send + 'static,
+    Fut: Future<Output = ()> + Send + 'static,
+{
+    tokio::spawn(async move {
+        loop {
+            match events.recv().await {
+                Ok(event) => {
+                    if let Some(work) = handle(event) {
+                        tokio::spawn(work);
+                    }
+                }
+                Err(broadcast::error::RecvError::Lagged(missed)) => {
+                    tracing::error!(missed, consumer = name, "an in-process consumer fell behind; events were missed")
+                }
+                Err(broadcast::error::RecvError::Closed) => return,
+            }
+        }
+    })
 }
 
 #[async_trait]

@@ -58,19 +58,56 @@ pub fn run(addr: SocketAddr, data_dir: &Path, args: &[String]) -> anyhow::Result
         extract.groups.len(),
         extract.deleted.len()
     );
+    let base = url.trim_end_matches('/');
+    let accepted =
+        curl(&headers, &["--data-binary", &format!("@{}", body.display())], &format!("{base}/api/agent/v1/extracts"));
+    std::fs::remove_file(&body).ok();
+    let (status, answer) = accepted?;
+    println!("HTTP {status}\n{answer}");
+    if status != 202 {
+        std::fs::remove_dir_all(&dir).ok();
+        bail!("the push was not accepted");
+    }
+    // The push answers with a job (#15): poll it, as a real agent would,
+    // until it is done, then show its receipt.
+    let job: serde_json::Value = serde_json::from_str(&answer).context("the push's answer")?;
+    let status_url = format!("{base}{}", job["status_url"].as_str().context("the job's status_url")?);
+    let started = std::time::Instant::now();
+    let outcome = loop {
+        let (status, answer) = curl(&headers, &[], &status_url)?;
+        let job: serde_json::Value =
+            serde_json::from_str(&answer).with_context(|| format!("HTTP {status}: {answer}"))?;
+        if matches!(job["state"].as_str(), Some("done" | "failed")) {
+            break job;
+        }
+        if started.elapsed() > std::time::Duration::from_secs(120) {
+            bail!("the job is still {} after two minutes: {status_url}", job["state"]);
+        }
+        // A poller's pause between looks at the job, as a real agent's.
+        std::thread::sleep(std::time::Duration::from_millis(250));
+    };
+    std::fs::remove_dir_all(&dir).ok();
+    println!("{}", serde_json::to_string_pretty(&outcome)?);
+    if outcome["state"] != "done" {
+        bail!("the job failed");
+    }
+    Ok(())
+}
+
+/// One request through curl with the headers in `headers`; the status and body.
+fn curl(headers: &Path, args: &[&str], url: &str) -> anyhow::Result<(u16, String)> {
     let output = Command::new("curl")
-        .args(["--silent", "--show-error", "--write-out", "\nHTTP %{http_code}\n", "--header"])
+        .args(["--silent", "--show-error", "--write-out", "\n%{http_code}", "--header"])
         .arg(format!("@{}", headers.display()))
-        .arg("--data-binary")
-        .arg(format!("@{}", body.display()))
-        .arg(format!("{}/api/agent/v1/extracts", url.trim_end_matches('/')))
+        .args(args)
+        .arg(url)
         .output()
         .context("running curl")?;
-    std::fs::remove_dir_all(&dir).ok();
-    print!("{}", String::from_utf8_lossy(&output.stdout));
     eprint!("{}", String::from_utf8_lossy(&output.stderr));
     if !output.status.success() {
         bail!("curl failed");
     }
-    Ok(())
+    let text = String::from_utf8_lossy(&output.stdout);
+    let (body, status) = text.rsplit_once('\n').context("curl's status line")?;
+    Ok((status.trim().parse().context("an HTTP status")?, body.to_owned()))
 }

@@ -12,6 +12,7 @@ pub mod ses_simulator;
 mod sign_in;
 pub mod store;
 mod webhooks;
+mod workers;
 
 pub use bus::{InProcessBus, RecordedEvent};
 pub use dev_client::post_to_running_server;

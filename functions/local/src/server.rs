@@ -134,6 +134,7 @@ pub async fn start(config: LocalConfig) -> anyhow::Result<RunningServer> {
     // Subscribed before anything can publish, so no event misses its webhook.
     let webhook_events = bus.subscribe();
     let sign_in_events = bus.subscribe();
+    let job_events = bus.subscribe();
     let sign_in_sends = Arc::new(crate::sign_in::SignInSends::default());
     let ses_feedback = outbox.feedback();
     check_data_version(table.as_ref(), &config.data_dir).await?;
@@ -193,6 +194,7 @@ pub async fn start(config: LocalConfig) -> anyhow::Result<RunningServer> {
     let ses_simulator = crate::ses_simulator::spawn(gatehouse.clone(), ses_feedback);
     let sign_in =
         crate::sign_in::spawn(gatehouse.clone(), sign_in_events, config.webhook_retry_delays.clone(), sign_in_sends);
+    let workers = crate::workers::spawn(gatehouse.clone(), job_events, config.webhook_retry_delays.clone());
     let (shutdown, stopped) = oneshot::channel::<()>();
     let task = tokio::spawn(async move {
         let service = app.into_make_service_with_connect_info::<SocketAddr>();
@@ -207,6 +209,7 @@ pub async fn start(config: LocalConfig) -> anyhow::Result<RunningServer> {
         }
         webhooks.abort();
         sign_in.abort();
+        workers.abort();
         ses_simulator.abort();
     });
     Ok(RunningServer { url, addr, gatehouse, demo_app_key, store, shutdown: Some(shutdown), task })

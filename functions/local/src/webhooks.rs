@@ -8,9 +8,8 @@ use std::time::Duration;
 use gatehouse_core::{Gatehouse, webhooks};
 use gatehouse_model::EVENT_CONSUMERS;
 use tokio::sync::broadcast::Receiver;
-use tokio::sync::broadcast::error::RecvError;
 
-use crate::bus::RecordedEvent;
+use crate::bus::{RecordedEvent, consume};
 
 /// The detail-types the Lambda's rule matches, from `model::EVENT_CONSUMERS`.
 fn detail_types() -> &'static [&'static str] {
@@ -25,25 +24,16 @@ pub const LAMBDA_RETRY_DELAYS: [Duration; 2] = [Duration::from_secs(60), Duratio
 
 pub fn spawn(
     gatehouse: Gatehouse,
-    mut events: Receiver<RecordedEvent>,
+    events: Receiver<RecordedEvent>,
     retry_delays: Vec<Duration>,
 ) -> tokio::task::JoinHandle<()> {
-    tokio::spawn(async move {
-        loop {
-            match events.recv().await {
-                // As the consumer's EventBridge rule: its detail-types only.
-                Ok(event) if !detail_types().contains(&event.detail_type.as_str()) => {}
-                Ok(event) => {
-                    // Each event on its own task: a slow endpoint holds up no other.
-                    let (gatehouse, delays) = (gatehouse.clone(), retry_delays.clone());
-                    tokio::spawn(async move { deliver(&gatehouse, &event, &delays).await });
-                }
-                Err(RecvError::Lagged(missed)) => {
-                    tracing::error!(missed, "webhook consumer fell behind; events were not delivered")
-                }
-                Err(RecvError::Closed) => return,
-            }
+    consume(events, "deliver_webhooks", move |event| {
+        // As the consumer's EventBridge rule: its detail-types only.
+        if !detail_types().contains(&event.detail_type.as_str()) {
+            return None;
         }
+        let (gatehouse, delays) = (gatehouse.clone(), retry_delays.clone());
+        Some(async move { deliver(&gatehouse, &event, &delays).await })
     })
 }
 

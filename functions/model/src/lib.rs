@@ -10,6 +10,7 @@ mod email;
 mod email_feedback;
 mod install_bookings;
 mod invitations;
+mod jobs;
 mod ops_console;
 mod people;
 mod portal_data;
@@ -42,6 +43,7 @@ pub use invitations::{
     AuthorisationReceipt, AuthoriseRequest, DirectoryQuery, DirectoryResults, DirectorySchool, EstablishmentStatus,
     ForwardInvitationRequest, InvitationState, InviteSchoolRequest, MIS_CHOICES,
 };
+pub use jobs::{JobAccepted, JobKind, JobProblem, JobProgress, JobResult, JobState, JobStatus};
 pub use ops_console::{
     AcceptInternationalRequest, AuthorityVerification, AuthorityVerificationList, BrokenLog,
     DecideAuthorityVerification, DeclineInternationalRequest, DirectoryImportQuery, DirectoryImportReport,

@@ -10,17 +10,18 @@ use crate::{
     CaseDetail, CaseListQuery, CasePage, CreateAppKey, CreatedAppKey, DataPage, DataQuery, DataRecord,
     DecideAuthorityVerification, DeclineInternationalRequest, DirectoryImportQuery, DirectoryImportReport,
     DirectoryQuery, DirectoryResults, DirectorySchool, ErasureConfirmation, ErasureConfirmationRequest,
-    EscalateCaseRequest, ExplainQuery, Explanation, Extract, ExtractReceipt, ForwardInvitationRequest, Health,
-    HeldExtractChoice, HeldExtractDecision, HeldExtractDiff, InstallBookingPage, InstallBookingsQuery, InstallMarked,
-    InstallSlots, InternationalRequest, InternationalRequestList, InternationalRequestQuery, InvitationSummary,
-    InviteRequest, InviteSchoolRequest, ListSchoolsQuery, LogAudit, LogAuditQuery, MagicLinkAccepted, MagicLinkRequest,
-    Me, MisRetentionList, NewCase, NewInternationalRequest, NewPartner, OfferSlots, OpenInvitationRequest, OpsMe,
-    PartnerCreated, PartnerExplainQuery, PartnerList, PermissionSet, PermissionSetSaved, PriorityRequest, ReassignCase,
-    RemoveSchoolColleague, RemoveTeamMember, RevokeRequest, SchoolAppDetail, SchoolAppOutcome, SchoolAppSettings,
-    SchoolAuthoriseRequest, SchoolConnection, SchoolDashboard, SchoolDeclineRequest, SchoolDetail, SchoolFeed,
-    SchoolMe, SchoolOnboarding, SchoolPage, SchoolPeople, SchoolPeopleQuery, SchoolRevokeRequest, SchoolTeam,
-    SelfInstallKey, SessionRequest, SetPersonChoice, SetWebhook, SupportQueueQuery, SupportReply, TeamPage,
-    UpdateDirectorySchool, UpdatePermissionSet, WebhookDeliveries, WebhookDelivery, WebhookSaved, WebhookSettings,
+    EscalateCaseRequest, ExplainQuery, Explanation, Extract, ForwardInvitationRequest, Health, HeldExtractChoice,
+    HeldExtractDecision, HeldExtractDiff, InstallBookingPage, InstallBookingsQuery, InstallMarked, InstallSlots,
+    InternationalRequest, InternationalRequestList, InternationalRequestQuery, InvitationSummary, InviteRequest,
+    InviteSchoolRequest, JobAccepted, JobStatus, ListSchoolsQuery, LogAudit, LogAuditQuery, MagicLinkAccepted,
+    MagicLinkRequest, Me, MisRetentionList, NewCase, NewInternationalRequest, NewPartner, OfferSlots,
+    OpenInvitationRequest, OpsMe, PartnerCreated, PartnerExplainQuery, PartnerList, PermissionSet, PermissionSetSaved,
+    PriorityRequest, ReassignCase, RemoveSchoolColleague, RemoveTeamMember, RevokeRequest, SchoolAppDetail,
+    SchoolAppOutcome, SchoolAppSettings, SchoolAuthoriseRequest, SchoolConnection, SchoolDashboard,
+    SchoolDeclineRequest, SchoolDetail, SchoolFeed, SchoolMe, SchoolOnboarding, SchoolPage, SchoolPeople,
+    SchoolPeopleQuery, SchoolRevokeRequest, SchoolTeam, SelfInstallKey, SessionRequest, SetPersonChoice, SetWebhook,
+    SupportQueueQuery, SupportReply, TeamPage, UpdateDirectorySchool, UpdatePermissionSet, WebhookDeliveries,
+    WebhookDelivery, WebhookSaved, WebhookSettings,
 };
 
 /// HTTP method of a route; only the ones the product uses.
@@ -318,9 +319,17 @@ operations! {
         answers HeldExtractDiff:
             "What releasing the held extract would change: counts, and who would be deleted by MIS id and name";
     ReleaseSchoolHeldExtract: Post "/api/school/held-extract/release", "release_school_held_extract", SchoolAdmin,
-        "Apply the held extract as pushed, deletions included (G1)",
-        body HeldExtractChoice, refuses [NoHeldExtract, Conflict, ExtractInProgress],
-        answers HeldExtractDecision: "Released (with the push's receipt) or rejected";
+        "Apply the held extract as pushed, deletions included; honours Idempotency-Key (G1, #15)",
+        body HeldExtractChoice, refuses [Invalid, NoHeldExtract, Conflict], status 202,
+        answers JobAccepted:
+            "Accepted: a job applies the held extract. Poll `status_url` until the job is done: its result is the \
+             release's decision, with the push's receipt; a job that failed says why (extract_in_progress while a \
+             push runs)",
+        idempotent;
+    GetSchoolJob: Get "/api/school/jobs/{job_id}", "get_school_job", SchoolMember,
+        "One of the school's jobs: its state, progress and, once done, its result (G1, #15)",
+        refuses [NotFound],
+        answers JobStatus: "The job; another school's job is not found";
     RejectSchoolHeldExtract: Post "/api/school/held-extract/reject", "reject_school_held_extract", SchoolAdmin,
         "Discard the held extract; the school keeps its current data (G1)",
         body HeldExtractChoice, refuses [NoHeldExtract, Conflict, ExtractInProgress],
@@ -331,9 +340,16 @@ operations! {
         answers HeldExtractDiff:
             "What releasing the held extract would change: counts, and who would be deleted by MIS id and name";
     ReleaseOpsHeldExtract: Post "/api/ops/schools/{school_id}/held-extract/release", "release_ops_held_extract", Ops,
-        "Support: apply a school's held extract (G1)",
-        body HeldExtractChoice, refuses [NoHeldExtract, Conflict, ExtractInProgress, NotFound],
-        answers HeldExtractDecision: "Released (with the push's receipt) or rejected";
+        "Support: apply a school's held extract; honours Idempotency-Key (G1, #15)",
+        body HeldExtractChoice, refuses [Invalid, NoHeldExtract, Conflict, NotFound], status 202,
+        answers JobAccepted:
+            "Accepted: a job applies the held extract. Poll `status_url` until the job is done: its result is the \
+             release's decision, with the push's receipt",
+        idempotent;
+    GetOpsJob: Get "/api/ops/jobs/{job_id}", "get_ops_job", Ops,
+        "One of support's jobs: its state, progress and, once done, its result (#15)",
+        refuses [NotFound],
+        answers JobStatus: "The job; a school's or partner's job is not found";
     RejectOpsHeldExtract: Post "/api/ops/schools/{school_id}/held-extract/reject", "reject_ops_held_extract", Ops,
         "Support: discard a school's held extract (G1)",
         body HeldExtractChoice, refuses [NoHeldExtract, Conflict, ExtractInProgress, NotFound],
@@ -529,11 +545,19 @@ operations! {
              only for a person shared with your app before (within 120 days); any other id gets not_shared, the same \
              whether or not it exists. The school's portal gives the full reason";
     PushExtract: Post "/api/agent/v1/extracts", "push_extract", Agent,
-        "The MIS agent pushes a full or delta extract of its school (G1)",
-        body Extract, refuses [Invalid, ExtractInProgress, NoAuthorisedApp],
-        answers ExtractReceipt:
-            "Applied (status ok, or warning with the rejected records listed). 202: held by the deletion guard, not \
-             applied. 422: every record rejected, nothing applied (status error)";
+        "The MIS agent pushes a full or delta extract of its school; honours Idempotency-Key (G1, #15)",
+        body Extract, refuses [Invalid, ExtractInProgress, NoAuthorisedApp], status 202,
+        answers JobAccepted:
+            "Accepted: a job applies the extract. Poll `status_url` until the job is done: its result is the push's \
+             receipt (applied, with any rejected records listed; or held by the deletion guard). A whole-body \
+             problem is a 400 at once, and nothing is stored. 422: every record rejected, nothing applied: the \
+             answer is the push's receipt (status error). Push again only once the job is done (before that, a \
+             push is refused with extract_in_progress)",
+        idempotent;
+    GetAgentJob: Get "/api/agent/v1/jobs/{job_id}", "get_agent_job", Agent,
+        "One of the agent's jobs: its state, progress and, once done, its result (G1, #15)",
+        refuses [NotFound],
+        answers JobStatus: "The job; another school's job is not found";
     GetAgentStatus: Get "/api/agent/v1/status", "get_agent_status", Agent,
         "The school as its MIS agent sees it: last extract, status, any held extract (G1)",
         answers AgentStatus: "Last extract, status, persons held and any held extract";
@@ -769,15 +793,18 @@ pub struct Sizing {
 /// The sizing of the function called `name` (a route, job or consumer).
 pub fn sizing(name: &str) -> Sizing {
     let (memory_mb, timeout_seconds) = match name {
-        // A whole view at once: more time and memory than a page.
-        "export_partner_schools" => (Some(512), Some(30)),
+        // A whole view at once: more time and memory than a page, within
+        // the API's 30 s (a function still running then answers nobody, #15).
+        "export_partner_schools" => (Some(512), Some(29)),
         // Keeps the views it has shown, up to `school_index::KEPT_ROWS` rows (#14).
         "list_partner_schools" => (Some(512), None),
         // Emails every authorised school that must approve a new scope, one by one.
         "update_permission_set" => (None, Some(60)),
+        // Reads, checks and stores a pushed extract of a few MB; its worker applies it.
+        "push_extract" => (Some(1024), Some(29)),
         // A full extract of a large school is a few MB and tens of
         // transactions, whether pushed by the agent or released past the guard.
-        "push_extract" | "release_school_held_extract" | "release_ops_held_extract" => (Some(1024), Some(120)),
+        "push_extract_worker" | "release_held_extract_worker" => (Some(1024), Some(120)),
         // A part of the register: a few thousand schools, two requests each.
         "import_directory" => (None, Some(120)),
         // Sends a webhook: above the sender's 10 s request timeout.
@@ -863,6 +890,22 @@ pub const EVENT_CONSUMERS: &[EventConsumer] = &[
         // tells ops to redrive it.
         max_event_age_seconds: 10_800,
         summary: "Put addresses that bounced for good or complained on the suppression list the mailer honours (#15)",
+    },
+    EventConsumer {
+        name: "push_extract_worker",
+        origin: EventOrigin::Gatehouse,
+        detail_types: &["job.push_extract"],
+        // A job's status lives 7 days, but an agent pushes again long before.
+        max_event_age_seconds: 3600,
+        summary: "Apply an extract an MIS agent pushed: the push's job (G1, #15)",
+    },
+    EventConsumer {
+        name: "release_held_extract_worker",
+        origin: EventOrigin::Gatehouse,
+        detail_types: &["job.release_held_extract"],
+        // The school or support is watching its progress: an hour is plenty.
+        max_event_age_seconds: 3600,
+        summary: "Apply a held extract the school or support released: the release's job (G1, #15)",
     },
 ];
 
@@ -957,6 +1000,19 @@ mod tests {
     fn answers_that_are_not_model_types_decode_to_their_markers() {
         assert_eq!(serde_json::from_str::<NoContent>("null").unwrap(), NoContent);
         assert_eq!(serde_json::from_str::<RawBody>("{\"openapi\": \"3.1.0\"}").unwrap(), RawBody);
+    }
+
+    /// A job's event must reach its worker: the worker is a consumer whose
+    /// rule matches the kind's detail-type, and no other consumer's does.
+    #[test]
+    fn every_kind_of_job_has_its_worker_consumer() {
+        for kind in crate::JobKind::ALL {
+            let worker = EVENT_CONSUMERS.iter().find(|consumer| consumer.name == kind.worker());
+            let worker = worker.unwrap_or_else(|| panic!("{kind:?}: no consumer {}", kind.worker()));
+            assert_eq!(worker.detail_types, [kind.detail_type()], "{kind:?}");
+            let others = EVENT_CONSUMERS.iter().filter(|consumer| consumer.detail_types.contains(&kind.detail_type()));
+            assert_eq!(others.count(), 1, "{kind:?}: one consumer takes its events");
+        }
     }
 
     #[test]

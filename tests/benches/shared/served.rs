@@ -59,6 +59,9 @@ pub fn on_aws(ports: &AwsPorts, now: DateTime<Utc>) -> (Gatehouse, Arc<Counting>
 
 pub struct Served {
     pub url: String,
+    /// What the router serves, for the work that runs beside it (a job's worker, #15).
+    #[allow(dead_code, reason = "not every bench runs a job")]
+    pub gatehouse: Gatehouse,
     pub counting: Arc<Counting>,
     /// DynamoDB's own count (`DynamoTable::requests_made`), when on DynamoDB.
     pub dynamo: Option<Arc<DynamoTable>>,
@@ -72,11 +75,11 @@ impl Served {
         counting: Arc<Counting>,
         dynamo: Option<Arc<DynamoTable>>,
     ) -> anyhow::Result<Self> {
-        let router = gatehouse_api::router(gatehouse);
+        let router = gatehouse_api::router(gatehouse.clone());
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
         let url = format!("http://{}", listener.local_addr()?);
         tokio::spawn(async move { axum::serve(listener, router).await });
-        Ok(Served { url, counting, dynamo, client: reqwest::Client::new() })
+        Ok(Served { url, gatehouse, counting, dynamo, client: reqwest::Client::new() })
     }
 
     /// Read and write units DynamoDB consumed so far; none on the embedded store.

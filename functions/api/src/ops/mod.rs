@@ -29,6 +29,14 @@ macro_rules! pass_through {
     )+};
 }
 
+/// The `202 Accepted` of an operation that runs as a job (#15): the job,
+/// and its status path in `Location` too.
+pub(crate) fn accepted(job: gatehouse_model::JobAccepted) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    let location = [(axum::http::header::LOCATION, job.status_url.clone())];
+    (axum::http::StatusCode::ACCEPTED, location, axum::Json(job)).into_response()
+}
+
 pub mod add_team_member;
 pub mod audit_authorisation_logs;
 pub mod authorise_invitation;
@@ -43,6 +51,7 @@ mod data_pages;
 pub mod explain_person;
 pub mod export_partner_schools;
 pub mod forward_invitation;
+pub mod get_agent_job;
 pub mod get_agent_status;
 pub mod get_me;
 pub mod get_ops_me;
@@ -160,6 +169,7 @@ pub(crate) fn with_handler<V: HandlerVisitor>(op: Op, visitor: V) -> V::Output {
         Op::ListGroups => visitor.visit(list_groups::handle),
         Op::ExplainPerson => visitor.visit(explain_person::handle),
         Op::PushExtract => visitor.visit(push_extract::handle),
+        Op::GetAgentJob => visitor.visit(get_agent_job::handle),
         Op::GetAgentStatus => visitor.visit(get_agent_status::handle),
         Op::GetWebhook => visitor.visit(get_webhook::handle),
         Op::SetWebhook => visitor.visit(set_webhook::handle),
@@ -187,6 +197,8 @@ pub(crate) fn with_handler<V: HandlerVisitor>(op: Op, visitor: V) -> V::Output {
         Op::ExplainPartnerSchoolPerson => visitor.visit(portal_data::explain_for_partner),
         Op::GetSchoolFeed => visitor.visit(portal_data::school_feed),
         Op::GetSchoolHeldExtract => visitor.visit(portal_data::school_held),
+        Op::GetSchoolJob => visitor.visit(portal_data::school_job),
+        Op::GetOpsJob => visitor.visit(portal_data::ops_job),
         Op::ReleaseSchoolHeldExtract => visitor.visit(portal_data::school_release),
         Op::RejectSchoolHeldExtract => visitor.visit(portal_data::school_reject),
         Op::GetOpsHeldExtract => visitor.visit(portal_data::ops_held),

@@ -6,12 +6,16 @@
 
 use axum::Json;
 use axum::extract::State;
-use gatehouse_core::{AppId, MisId, SchoolId, portal_data};
+use axum::response::Response;
+use gatehouse_core::portal_data::{self, Releaser};
+use gatehouse_core::{AppId, JobId, MisId, SchoolId};
 use gatehouse_model::{
-    ExplainQuery, Explanation, HeldExtractChoice, HeldExtractDecision, HeldExtractDiff, PartnerExplainQuery, SchoolFeed,
+    ExplainQuery, Explanation, HeldExtractChoice, HeldExtractDecision, HeldExtractDiff, JobStatus, PartnerExplainQuery,
+    SchoolFeed,
 };
 
-use crate::extract::{ApiJson, ApiQuery};
+use super::accepted;
+use crate::extract::{ApiJson, ApiQuery, IdempotencyKey};
 use crate::path::{IdPath, query_id};
 use crate::session::{SchoolAdmin, SignedIn, SignedInOps, SignedInSchool};
 use crate::{ApiError, AppState};
@@ -48,6 +52,10 @@ pub async fn explain_for_partner(
 pass_through! {
     /// `GET /api/school/feed`.
     pub async fn school_feed(SignedInSchool) -> SchoolFeed = portal_data::feed;
+    /// `GET /api/school/jobs/{job_id}`.
+    pub async fn school_job(SignedInSchool, job: IdPath<JobId>) -> JobStatus = portal_data::school_job;
+    /// `GET /api/ops/jobs/{job_id}`.
+    pub async fn ops_job(SignedInOps, job: IdPath<JobId>) -> JobStatus = portal_data::ops_job;
 }
 
 /// `GET /api/school/held-extract`.
@@ -58,13 +66,17 @@ pub async fn school_held(
     Ok(Json(portal_data::held_diff(&state.gatehouse, &session.school_id).await?))
 }
 
-/// `POST /api/school/held-extract/release` with `{ "held_id" }`.
+/// `POST /api/school/held-extract/release` with `{ "held_id" }`: `202` and a job.
 pub async fn school_release(
     State(state): State<AppState>,
     SchoolAdmin(session): SchoolAdmin,
+    IdempotencyKey(key): IdempotencyKey,
     ApiJson(choice): ApiJson<HeldExtractChoice>,
-) -> Result<Json<HeldExtractDecision>, ApiError> {
-    Ok(Json(portal_data::release(&state.gatehouse, &session.school_id, &choice, SCHOOL_ACTOR).await?))
+) -> Result<Response, ApiError> {
+    let school = &session.school_id;
+    let releaser = Releaser::School(school.clone());
+    let job = portal_data::release(&state.gatehouse, releaser, school, &choice, SCHOOL_ACTOR, key.as_deref()).await?;
+    Ok(accepted(job))
 }
 
 /// `POST /api/school/held-extract/reject` with `{ "held_id" }`.
@@ -85,14 +97,17 @@ pub async fn ops_held(
     Ok(Json(portal_data::held_diff(&state.gatehouse, &school_id).await?))
 }
 
-/// `POST /api/ops/schools/{school_id}/held-extract/release` with `{ "held_id" }`.
+/// `POST /api/ops/schools/{school_id}/held-extract/release` with `{ "held_id" }`: `202` and a job.
 pub async fn ops_release(
     State(state): State<AppState>,
     SignedInOps(_): SignedInOps,
     IdPath(school_id): IdPath<SchoolId>,
+    IdempotencyKey(key): IdempotencyKey,
     ApiJson(choice): ApiJson<HeldExtractChoice>,
-) -> Result<Json<HeldExtractDecision>, ApiError> {
-    Ok(Json(portal_data::release(&state.gatehouse, &school_id, &choice, OPS_ACTOR).await?))
+) -> Result<Response, ApiError> {
+    let releaser = Releaser::Ops;
+    let job = portal_data::release(&state.gatehouse, releaser, &school_id, &choice, OPS_ACTOR, key.as_deref()).await?;
+    Ok(accepted(job))
 }
 
 /// `POST /api/ops/schools/{school_id}/held-extract/reject` with `{ "held_id" }`.

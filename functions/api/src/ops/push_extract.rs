@@ -1,21 +1,27 @@
-//! `POST /api/agent/v1/extracts` (G1): the MIS agent pushes its school's data.
+//! `POST /api/agent/v1/extracts` (G1, #15): the MIS agent pushes its
+//! school's data; a job applies it, and the agent polls the job.
 
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
-use gatehouse_core::ingestion;
-use gatehouse_model::{Extract, ExtractReceipt};
+use axum::response::{IntoResponse, Response};
+use gatehouse_core::ingestion::{self, Pushed};
+use gatehouse_model::Extract;
 
 use crate::agent_auth::AgentKey;
-use crate::extract::ApiJson;
-use crate::{ApiError, AppState, problem};
+use crate::extract::{ApiJson, IdempotencyKey};
+use crate::{ApiError, AppState};
 
 pub async fn handle(
     State(state): State<AppState>,
     AgentKey(agent): AgentKey,
+    IdempotencyKey(key): IdempotencyKey,
     // Ingestion rejects a record with a control character and keeps the rest.
     ApiJson(extract): ApiJson<Extract, false>,
-) -> Result<(StatusCode, Json<ExtractReceipt>), ApiError> {
-    let receipt = ingestion::push(&state.gatehouse, &agent, &extract).await?;
-    Ok((problem::extract_status(receipt.outcome), Json(receipt)))
+) -> Result<Response, ApiError> {
+    Ok(match ingestion::accept_push(&state.gatehouse, &agent, &extract, key.as_deref()).await? {
+        Pushed::Accepted(job) => super::accepted(job),
+        // The agent's protocol (G1): nothing could be taken, and the receipt says why.
+        Pushed::Rejected(receipt) => (StatusCode::UNPROCESSABLE_ENTITY, Json(receipt)).into_response(),
+    })
 }

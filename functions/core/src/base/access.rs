@@ -186,6 +186,8 @@ pub const INTERNATIONAL_QUEUE: &str = "INTLQUEUE#*";
 pub const INTERNATIONAL_QUEUE_PENDING: &str = "INTLQUEUE#pending";
 pub const INTERNATIONAL_REQUEST: &str = "INTLREQ#*";
 pub const INVITE: &str = "INVITE#*";
+/// Jobs (#15) and their parts.
+pub const JOB: &str = "JOB#*";
 pub const LOG: &str = "LOG#*";
 pub const LOGIN: &str = "LOGIN#*";
 pub const OPS_LOGIN: &str = "OPSLOGIN#*";
@@ -252,6 +254,7 @@ pub const PARTITIONS: &[&str] = &[
     INTERNATIONAL_QUEUE_PENDING,
     INTERNATIONAL_REQUEST,
     INVITE,
+    JOB,
     LOG,
     LOGIN,
     OPS_LOGIN,
@@ -352,16 +355,19 @@ pub fn needs(function: &str) -> Option<Needs> {
         "list_contacts" => const { Needs { table: &[ get(&[APP_KEY, PARTNER, APP, SCHOOL, PEOPLE]), query(&[PEOPLE, SELECTION]), query_gsi1(&[PEOPLE_CHANGES, SELECTION_CHANGES]), put(&[SHARED]), update(&[USAGE]), ], ..Needs::NONE } },
         "list_groups" => const { Needs { table: &[ get(&[APP_KEY, PARTNER, APP, SCHOOL, PEOPLE]), query(&[PEOPLE, SELECTION]), query_gsi1(&[PEOPLE_CHANGES, SELECTION_CHANGES]), update(&[USAGE]), ], ..Needs::NONE } },
         "explain_person" => const { Needs { table: &[ get(&[APP_KEY, PARTNER, APP, SCHOOL, PEOPLE]), query(&[PEOPLE, SELECTION, SHARED]), update(&[USAGE]), ], ..Needs::NONE } },
-        "push_extract" => const { Needs { table: &[ get(&[AGENT_KEY, SCHOOL, PEOPLE, APP]), query(&[SCHOOL, PEOPLE, HELD]), put(&[PEOPLE, SCHOOL, HELD, APP]), batch_put(&[PEOPLE]), update(&[SCHOOL]), delete(&[HELD]), ], email: true, events: true, outbox: true } },
+        "push_extract" => const { Needs { table: &[ get(&[AGENT_KEY, SCHOOL, JOB, APP]), query(&[SCHOOL]), put(&[SCHOOL, JOB, APP]), batch_put(&[JOB]), ], email: true, events: true, outbox: true } },
+        "get_agent_job" => const { Needs { table: &[get(&[AGENT_KEY, JOB])], ..Needs::NONE } },
         "get_agent_status" => const { Needs { table: &[get(&[AGENT_KEY, SCHOOL]), query(&[SCHOOL])], ..Needs::NONE } },
         "explain_school_person" => const { Needs { table: &[get(&[SCHOOL_SESSION, APP, PARTNER, SCHOOL, PEOPLE]), query(&[SELECTION])], ..Needs::NONE } },
         "explain_partner_school_person" => const { Needs { table: &[get(&[SESSION, APP, PARTNER, SCHOOL, PEOPLE]), query(&[SELECTION, SHARED])], ..Needs::NONE } },
         "get_school_feed" => const { Needs { table: &[get(&[SCHOOL_SESSION, SCHOOL, USAGE]), query(&[SCHOOL])], ..Needs::NONE } },
         "get_school_held_extract" => const { Needs { table: &[get(&[SCHOOL_SESSION, SCHOOL, PEOPLE]), query(&[HELD, PEOPLE])], ..Needs::NONE } },
-        "release_school_held_extract" => const { Needs { table: &[ get(&[SCHOOL_SESSION, SCHOOL, PEOPLE, APP]), query(&[SCHOOL, PEOPLE, HELD]), put(&[PEOPLE, SCHOOL, HELD, APP]), batch_put(&[PEOPLE]), update(&[SCHOOL]), delete(&[HELD]), ], email: true, events: true, outbox: true } },
+        "release_school_held_extract" => const { Needs { table: &[get(&[SCHOOL_SESSION, SCHOOL, JOB]), put(&[JOB])], email: true, events: true, outbox: true } },
+        "get_school_job" => const { Needs { table: &[get(&[SCHOOL_SESSION, JOB])], ..Needs::NONE } },
         "reject_school_held_extract" => const { Needs { table: &[ get(&[SCHOOL_SESSION, SCHOOL, PEOPLE, APP]), query(&[SCHOOL, PEOPLE, HELD]), put(&[PEOPLE, SCHOOL, HELD, APP]), update(&[SCHOOL]), delete(&[HELD]), ], email: true, events: true, outbox: true } },
         "get_ops_held_extract" => const { Needs { table: &[get(&[OPS_SESSION, SCHOOL, PEOPLE]), query(&[HELD, PEOPLE])], ..Needs::NONE } },
-        "release_ops_held_extract" => const { Needs { table: &[ get(&[OPS_SESSION, SCHOOL, PEOPLE, APP]), query(&[SCHOOL, PEOPLE, HELD]), put(&[PEOPLE, SCHOOL, HELD, APP]), batch_put(&[PEOPLE]), update(&[SCHOOL]), delete(&[HELD]), ], email: true, events: true, outbox: true } },
+        "release_ops_held_extract" => const { Needs { table: &[get(&[OPS_SESSION, SCHOOL, JOB]), put(&[JOB])], email: true, events: true, outbox: true } },
+        "get_ops_job" => const { Needs { table: &[get(&[OPS_SESSION, JOB])], ..Needs::NONE } },
         "reject_ops_held_extract" => const { Needs { table: &[ get(&[OPS_SESSION, SCHOOL, PEOPLE, APP]), query(&[SCHOOL, PEOPLE, HELD]), put(&[PEOPLE, SCHOOL, HELD, APP]), update(&[SCHOOL]), delete(&[HELD]), ], email: true, events: true, outbox: true } },
         "apply_revocations" => const { Needs { table: &[ get(&[APP, PARTNER]), query(&[REVOCATIONS_DUE, LOG]), put(&[APP, LOG, SCHOOL, ERASURES_DUE]), delete(&[REVOCATIONS_DUE]), ], email: true, events: true, outbox: true } },
         "list_partner_cases" => const { Needs { table: &[get(&[SESSION]), query_gsi1(&[PARTNER_CASES])], ..Needs::NONE } },
@@ -406,6 +412,8 @@ pub fn needs(function: &str) -> Option<Needs> {
         "deliver_webhooks" => const { Needs { table: &[get(&[WEBHOOK]), put(&[WEBHOOK])], ..Needs::NONE } },
         "record_email_feedback" => const { Needs { table: &[put(&[SUPPRESSION])], ..Needs::NONE } },
         "send_sign_in_links" => const { Needs { table: &[ get(&[SIGN_IN, USER, SCHOOL_USER, OPS_USER]), put(&[OPS_USER, LOGIN, SCHOOL_LOGIN, OPS_LOGIN]), delete(&[SIGN_IN]), ], email: true, ..Needs::NONE } },
+        "push_extract_worker" => const { Needs { table: &[ get(&[JOB, SCHOOL, PEOPLE, APP]), query(&[JOB, SCHOOL, PEOPLE, HELD]), put(&[JOB, PEOPLE, SCHOOL, HELD, APP]), batch_put(&[PEOPLE]), update(&[SCHOOL]), delete(&[JOB, HELD]), ], email: true, events: true, outbox: true } },
+        "release_held_extract_worker" => const { Needs { table: &[ get(&[JOB, SCHOOL, PEOPLE, APP]), query(&[SCHOOL, PEOPLE, HELD]), put(&[JOB, PEOPLE, SCHOOL, HELD, APP]), batch_put(&[PEOPLE]), update(&[SCHOOL]), delete(&[HELD]), ], email: true, events: true, outbox: true } },
         "send_reminders" => const { Needs { table: &[ get(&[APP, PARTNER]), query(&[REMINDERS_DUE]), put(&[APP, LOG, INVITE, SCHOOL]), delete(&[REMINDERS_DUE, INVITE]), ], email: true, ..Needs::NONE } },
         // #16: erasure reminders, emailed through the outbox.
         "send_erasure_reminders" => const { Needs { table: &[ get(&[APP]), query(&[ERASURES_DUE]), put(&[APP, LOG, SCHOOL]), delete(&[ERASURES_DUE]), ], email: true, events: true, outbox: true } },
@@ -603,13 +611,12 @@ mod tests {
             "list_contacts",
             "list_groups",
             "explain_person",
-            "push_extract",
+            "push_extract_worker",
             // The deletion guard's review of a held extract, by the school or ops.
             "get_school_held_extract",
-            "release_school_held_extract",
+            "release_held_extract_worker",
             "reject_school_held_extract",
             "get_ops_held_extract",
-            "release_ops_held_extract",
             "reject_ops_held_extract",
             "search_school_people",
             "set_person_choice",

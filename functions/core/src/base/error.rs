@@ -1,7 +1,10 @@
 //! The one domain error. Variants say what the caller can do about a failure,
 //! not where it came from; `gatehouse-api::problem` maps each to HTTP once.
 
+use gatehouse_model::ProblemCode;
+
 use crate::base::ports::StoreError;
+use crate::base::refusal::Refusal;
 
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
@@ -57,6 +60,57 @@ pub enum Error {
 impl Error {
     pub fn invalid(field: &'static str, reason: impl Into<String>) -> Self {
         Error::Invalid { field, reason: reason.into() }
+    }
+
+    /// The stable code a caller branches on: in a problem answer (the API
+    /// chooses its status from it) and in a failed job's status.
+    pub fn problem_code(&self) -> ProblemCode {
+        match self {
+            Error::Invalid { .. } => ProblemCode::Invalid,
+            Error::SignInRequired => ProblemCode::SignInRequired,
+            Error::InvalidCredentials => ProblemCode::InvalidCredentials,
+            Error::NotFound(_) => ProblemCode::NotFound,
+            Error::Forbidden(_) => ProblemCode::Forbidden,
+            Error::Conflict(_) => ProblemCode::Conflict,
+            Error::AlreadyLinked(_) => ProblemCode::AlreadyInvited,
+            Error::LinkExpired => ProblemCode::LinkExpired,
+            Error::InvitationExpired => ProblemCode::InvitationExpired,
+            Error::InvitationUsed => ProblemCode::InvitationUsed,
+            Error::LinkSuperseded => ProblemCode::LinkSuperseded,
+            Error::CaseArchived => ProblemCode::CaseArchived,
+            Error::Refused(refusal) => refusal_code(*refusal),
+            Error::RateLimited { .. } => ProblemCode::RateLimited,
+            Error::Unavailable(_) => ProblemCode::Unavailable,
+        }
+    }
+}
+
+/// A message as a sentence for a person: capital first, full stop last.
+pub fn sentence(text: &str) -> String {
+    let mut chars = text.chars();
+    match chars.next() {
+        Some(first) => format!("{}{}.", first.to_uppercase(), chars.as_str().trim_end_matches('.')),
+        None => String::new(),
+    }
+}
+
+/// The code of a refusal of the data API or the deletion guard.
+fn refusal_code(refusal: Refusal) -> ProblemCode {
+    match refusal {
+        Refusal::NotAuthorised => ProblemCode::NotAuthorised,
+        Refusal::AwaitingVerification => ProblemCode::AwaitingVerification,
+        Refusal::AwaitingSchoolApproval => ProblemCode::AwaitingSchoolApproval,
+        Refusal::AuthorisationRevoked => ProblemCode::AuthorisationRevoked,
+        Refusal::FeedPaused => ProblemCode::FeedPaused,
+        Refusal::ScopeNotGranted(_) => ProblemCode::ScopeNotGranted,
+        Refusal::NotInstalled => ProblemCode::NotInstalled,
+        Refusal::ExtractInProgress => ProblemCode::ExtractInProgress,
+        Refusal::InvalidCursor => ProblemCode::InvalidCursor,
+        Refusal::SyncTokenExpired => ProblemCode::SyncTokenExpired,
+        Refusal::NoHeldExtract => ProblemCode::NoHeldExtract,
+        Refusal::NotRevoked => ProblemCode::NotRevoked,
+        Refusal::ErasureAlreadyConfirmed => ProblemCode::ErasureAlreadyConfirmed,
+        Refusal::NoAuthorisedApp => ProblemCode::NoAuthorisedApp,
     }
 }
 

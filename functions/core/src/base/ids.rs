@@ -203,6 +203,21 @@ impl RequestId {
 
 string_newtype!(RequestId);
 
+/// A job (#15): `j` and 31 lowercase hex digits.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct JobId(String);
+
+impl JobId {
+    pub fn parse(raw: &str) -> Result<Self> {
+        let ok = raw.len() == 32
+            && raw.starts_with('j')
+            && raw[1..].bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b));
+        if ok { Ok(JobId(raw.to_owned())) } else { Err(Error::invalid("job_id", "not a job id")) }
+    }
+}
+
+string_newtype!(JobId);
+
 /// A webhook delivery: `<event id>.<endpoint id>`, each letters, digits and `_`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct DeliveryId {
@@ -286,6 +301,15 @@ mod tests {
         }
         for bad in ["", "a b", "a/b", "a#b", "é", &"x".repeat(65)] {
             assert!(MisId::parse(bad).is_err(), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn job_ids_are_j_and_31_hex_digits() {
+        let id = format!("j{}", "0a".repeat(15) + "f");
+        assert_eq!(JobId::parse(&id).unwrap().as_str(), id);
+        for bad in ["", "j", &id.to_uppercase(), &format!("k{}", &id[1..]), &format!("{id}0"), &id.replace('a', "g")] {
+            assert!(JobId::parse(bad).is_err(), "{bad:?}");
         }
     }
 

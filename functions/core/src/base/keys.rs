@@ -167,6 +167,10 @@ pub enum Key<'a> {
     SharedPage(&'a AppId, &'a SchoolId, Resource, &'a str),
     /// Part `n` of a school's held full extract.
     HeldChunk(&'a SchoolId, u32),
+    /// A job (#15): long work a request accepted and a worker runs.
+    Job(&'a str),
+    /// Part `n` of what a job's worker needs (a pushed extract), beside the job.
+    JobPart(&'a str, u32),
     /// An app's API calls at a school in one month (`YYYY-MM`).
     Usage(&'a AppId, &'a str, &'a SchoolId),
     /// A support case (P9); its comments share the partition.
@@ -226,6 +230,7 @@ impl Key<'_> {
             Key::Partner(partner) | Key::App(partner, _) => format!("PARTNER#{partner}"),
             Key::LoginLink(kind, hash) => format!("{}LOGIN#{}", account_prefix(*kind), hash.as_str()),
             Key::SignInRequest(id) => format!("SIGNIN#{id}"),
+            Key::Job(id) | Key::JobPart(id, _) => format!("JOB#{id}"),
             Key::Session(kind, hash) => format!("{}SESSION#{}", account_prefix(*kind), hash.as_str()),
             Key::RateWindow { scope, subject, .. } => format!("RATE#{}#{subject}", scope.as_str()),
             Key::SchoolLink(app, _) => school_links_partition(app),
@@ -304,6 +309,8 @@ impl Key<'_> {
             Key::SelectionHead(..) => "HEAD".to_owned(),
             Key::SharedPage(_, _, resource, digest) => format!("{}{digest}", person_prefix(*resource)),
             Key::HeldChunk(_, n) => format!("{HELD_CHUNK_PREFIX}{n:04}"),
+            Key::Job(_) => "JOB".to_owned(),
+            Key::JobPart(_, n) => format!("{JOB_PART_PREFIX}{n:04}"),
             Key::Usage(.., school) => format!("SCHOOL#{school}"),
             Key::Case(_) => "CASE".to_owned(),
             // Zero-padded so the sort key orders comments by number.
@@ -418,6 +425,8 @@ pub fn directory_term_partition(term: &str) -> String {
 pub const SELECTION_PREFIX: &str = "PERSON#";
 /// Sort-key prefix of a held extract's parts.
 pub const HELD_CHUNK_PREFIX: &str = "CHUNK#";
+/// Sort-key prefix of a job's parts.
+pub const JOB_PART_PREFIX: &str = "PART#";
 
 /// Partition of a school's people (persons and groups, tombstones too).
 pub fn people_partition(school: &SchoolId) -> String {
@@ -595,6 +604,8 @@ mod tests {
             (Key::SelectionHead(&app, &school), "SELECT#a1#3280001", "HEAD"),
             (Key::SharedPage(&app, &school, Resource::Staff, "0a1b"), "SHARED#a1#3280001", "staff#0a1b"),
             (Key::HeldChunk(&school, 3), "HELD#3280001", "CHUNK#0003"),
+            (Key::Job("j1"), "JOB#j1", "JOB"),
+            (Key::JobPart("j1", 2), "JOB#j1", "PART#0002"),
             (Key::Usage(&app, "2026-11", &school), "USAGE#a1#2026-11", "SCHOOL#3280001"),
             (Key::VerificationDue(&app, &school), "VERIFYQUEUE", "a1#3280001"),
             (Key::Outbox("2026-11-23T10:00:00.000000Z#ab12"), "OUTBOX", "2026-11-23T10:00:00.000000Z#ab12"),

@@ -4,7 +4,7 @@
 
 pub mod access;
 pub mod calendar;
-pub(crate) mod error;
+pub mod error;
 pub mod gatehouse;
 pub(crate) mod ids;
 pub mod keys;
@@ -17,7 +17,7 @@ pub mod warm;
 pub use error::{Error, Result};
 pub use gatehouse::{DEFAULT_SUPPORT_EMAIL, Gatehouse, Settings};
 pub use ids::{
-    AppId, CaseId, DeliveryId, EmailAddress, KeyId, MisId, PartnerId, ReceiptSeq, RequestId, SchoolId, SchoolUrn,
+    AppId, CaseId, DeliveryId, EmailAddress, JobId, KeyId, MisId, PartnerId, ReceiptSeq, RequestId, SchoolId, SchoolUrn,
 };
 pub use refusal::Refusal;
 pub use token::{Token, TokenHash};

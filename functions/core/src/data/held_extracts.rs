@@ -15,7 +15,7 @@ use gatehouse_model::{ExtractReceipt, HeldExtractDiff, PushStatus, Resource};
 use crate::base::Refusal;
 use crate::data::feed::{SchoolFeedRecord, load_feed};
 use crate::data::held_parts::{check_held, chunk_deletes, load, load_parts};
-use crate::data::ingestion::{self, Guard, claim, existing_for, plan, release_lease, validate};
+use crate::data::ingestion::{self, AlsoCommit, Guard, claim, existing_for, plan, release_lease, validate};
 use crate::{Error, Gatehouse, Result, SchoolId};
 
 /// What releasing the held extract would change, against the data as it is now.
@@ -37,17 +37,21 @@ pub async fn diff(gatehouse: &Gatehouse, school: &SchoolId) -> Result<HeldExtrac
 
 /// Applies the held extract named `held_id` as it was pushed (full or
 /// delta), past the guard.
+/// `also` (given the receipt) commits with the change: the release's job
+/// marked done.
 pub async fn release(
     gatehouse: &Gatehouse,
     school: &SchoolId,
     held_id: &str,
     actor_name: &str,
+    also: AlsoCommit<'_>,
 ) -> Result<ExtractReceipt> {
     let (feed, _) = load_feed(gatehouse, school).await?.ok_or(Error::Refused(Refusal::NoHeldExtract))?;
     let held = check_held(&feed, held_id)?;
     let extract = load_parts(gatehouse, school, held).await?;
     // `ingest` checks the id again once it holds the lease.
-    let receipt = ingestion::ingest(gatehouse, school, &extract, Guard::Released(held_id.to_owned())).await?;
+    let receipt =
+        ingestion::ingest_with(gatehouse, school, &extract, Guard::Released(held_id.to_owned()), also).await?;
     tracing::info!(school_id = %school, by = actor_name, "held extract released");
     Ok(receipt)
 }

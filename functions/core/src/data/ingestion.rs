@@ -35,7 +35,7 @@ use std::collections::{HashMap, HashSet};
 use chrono::{DateTime, Duration, NaiveDate, SecondsFormat, Utc};
 use gatehouse_model::{
     AgentStatus, ChangeCounts, Contact, Extract, ExtractKind, ExtractOutcome, ExtractReceipt, Group, InstallStatus,
-    PushStatus, RejectedRecord, Resource, SchoolView, StaffMember, Student,
+    JobAccepted, JobKind, JobResult, JobStatus, PushStatus, RejectedRecord, Resource, SchoolView, StaffMember, Student,
 };
 use serde::Serialize;
 use serde_json::{Value, json};
@@ -50,10 +50,11 @@ use crate::store::domain_events::{self, EventKind};
 // end-to-end tests still call it here.
 use crate::base::ports::{Condition, Increment, Index, Item, Query, StoreError, TransactWrite, query_all};
 use crate::data::people::{PersonRecord, Refusal, digest, valid_mis_id};
+use crate::store::background::{self, JobOwner, NewJob, Running};
 pub use crate::store::links::school_links;
 use crate::store::links::{Change, LoadedLink, commit};
 use crate::store::records::{SchoolLinkRecord, from_item};
-use crate::{Error, Gatehouse, Result, SchoolId, Token, data::held_parts};
+use crate::{Error, Gatehouse, JobId, Result, SchoolId, Token, data::held_parts};
 
 /// How long a push may hold the school's ingest lease.
 const LEASE: Duration = Duration::minutes(5);
@@ -384,28 +385,152 @@ pub enum Guard {
     Released(String),
 }
 
-/// `POST /api/agent/v1/extracts`.
-pub async fn push(gatehouse: &Gatehouse, agent: &AgentCaller, extract: &Extract) -> Result<ExtractReceipt> {
-    ingest(gatehouse, &agent.school_id, extract, Guard::On).await
+/// Where an agent polls its jobs.
+pub const AGENT_JOBS_PATH: &str = "/api/agent/v1/jobs";
+
+/// What a push is answered with.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Pushed {
+    /// Stored for its job, which applies it.
+    Accepted(JobAccepted),
+    /// Not a record of it could be taken: refused at once with its receipt,
+    /// as before jobs (the school's status shows the error; nothing stored).
+    Rejected(ExtractReceipt),
 }
 
-/// Validates, plans and applies (or holds) one extract under the school's lease.
+/// `POST /api/agent/v1/extracts` (#15): checks the extract whole (a
+/// whole-body problem is refused now, with nothing stored; so is an extract
+/// with no record that could be taken, with its receipt), takes the
+/// school's ingest lease for the job, and stores the extract for the
+/// `push_extract_worker`, which applies it ([`apply_pushed`]). One push per
+/// school at a time, as before: a push while another's job holds the lease
+/// is refused with `extract_in_progress`.
+pub async fn accept_push(
+    gatehouse: &Gatehouse,
+    agent: &AgentCaller,
+    extract: &Extract,
+    idempotency_key: Option<&str>,
+) -> Result<Pushed> {
+    let validated = validate(extract, gatehouse.clock.now().date_naive())?;
+    if validated.drafts.is_empty() && validated.deletions.is_empty() {
+        // No records to write: marking the push an error is quick.
+        return Ok(Pushed::Rejected(ingest(gatehouse, &agent.school_id, extract, Guard::On).await?));
+    }
+    let text = serde_json::to_string(extract).map_err(|error| Error::Unavailable(error.into()))?;
+    let school = &agent.school_id;
+    let records = validated.drafts.len() + validated.deletions.len() + validated.rejected.len();
+    let new = NewJob {
+        kind: JobKind::PushExtract,
+        owner: JobOwner::Agent(school.clone()),
+        idempotency_key,
+        input: Value::Null,
+        payload: Some(&text),
+        total: Some(records as u64),
+    };
+    let job = background::accept(gatehouse, new, |job_id| async move {
+        let (feed, version) = leased(gatehouse, school, &job_id, true).await?;
+        let (item, condition) = lease_write(&feed, version);
+        Ok(vec![TransactWrite::Put { item, condition }])
+    })
+    .await
+    .map_err(|error| match error {
+        // The feed moved between its read and the job's transaction: another push took the lease.
+        Error::Conflict(_) => Error::Refused(Refusal::ExtractInProgress),
+        other => other,
+    })?;
+    Ok(Pushed::Accepted(job.accepted(AGENT_JOBS_PATH)))
+}
+
+/// The school's feed with the ingest lease taken under `lease_id`, not yet
+/// written, and the version it was read at; `extract_in_progress` while
+/// another holds the lease.
+async fn leased(
+    gatehouse: &Gatehouse,
+    school: &SchoolId,
+    lease_id: &str,
+    push: bool,
+) -> Result<(SchoolFeedRecord, u64)> {
+    let now = gatehouse.clock.now();
+    let (mut feed, version) =
+        load_feed(gatehouse, school).await?.unwrap_or_else(|| (SchoolFeedRecord::new(school.clone()), 0));
+    if feed.lease.as_ref().is_some_and(|lease| lease.until > now && lease.id != lease_id) {
+        return Err(Error::Refused(Refusal::ExtractInProgress));
+    }
+    if push {
+        crate::data::retention::before_push(gatehouse, &mut feed).await?;
+    }
+    feed.lease = Some(Lease { id: lease_id.to_owned(), until: now + LEASE });
+    Ok((feed, version))
+}
+
+/// The write of a feed [`leased`] at `version`.
+fn lease_write(feed: &SchoolFeedRecord, version: u64) -> (Item, Condition) {
+    let condition = if version == 0 { Condition::NotExists } else { Condition::VersionIs(version) };
+    (feed.item(version + 1), condition)
+}
+
+/// `GET /api/agent/v1/jobs/{job_id}`: one of the agent's jobs.
+pub async fn agent_job(gatehouse: &Gatehouse, agent: &AgentCaller, job: &JobId) -> Result<JobStatus> {
+    background::status(gatehouse, &JobOwner::Agent(agent.school_id.clone()), job).await
+}
+
+/// The `push_extract_worker`'s work: applies (or holds) the extract a push
+/// stored, under the lease its job took, and marks the job done in the
+/// transaction that commits the push, so a retry after a failure anywhere
+/// either finds the job done or applies the extract as the first attempt
+/// would have (records that did not change are not written again).
+pub async fn apply_pushed(gatehouse: &Gatehouse, job: &Running) -> Result<()> {
+    let JobOwner::Agent(school) = &job.record.owner else {
+        return Err(Error::invalid("owner", "a push's job belongs to an agent"));
+    };
+    let extract: Extract =
+        serde_json::from_str(&job.payload(gatehouse).await?).map_err(|error| Error::Unavailable(error.into()))?;
+    let validated = validate(&extract, gatehouse.clock.now().date_naive())?;
+    // The lease the push took, or (after a failed attempt gave it back) a new one.
+    let (mut feed, version) = claim_as(gatehouse, school, job.id(), true).await?;
+    let done = |receipt: &ExtractReceipt| vec![job.done_write(gatehouse, JobResult::Extract(receipt.clone()))];
+    let result = ingest_claimed(gatehouse, school, &extract, &Guard::On, validated, &mut feed, version, &done).await;
+    if result.is_err() {
+        release_lease(gatehouse, school).await;
+    }
+    result.map(|_| ())
+}
+
+/// Validates, plans and applies (or holds) one extract under the school's
+/// lease, now: the releases of a held extract, the demo's seeding and tests.
 pub async fn ingest(
     gatehouse: &Gatehouse,
     school: &SchoolId,
     extract: &Extract,
     guard: Guard,
 ) -> Result<ExtractReceipt> {
+    ingest_with(gatehouse, school, extract, guard, &|_| Vec::new()).await
+}
+
+/// [`ingest`], committing `also` (given the receipt) with the change: a
+/// job's record marked done, for a release that runs as a job.
+pub async fn ingest_with(
+    gatehouse: &Gatehouse,
+    school: &SchoolId,
+    extract: &Extract,
+    guard: Guard,
+    also: AlsoCommit<'_>,
+) -> Result<ExtractReceipt> {
     let now = gatehouse.clock.now();
     let validated = validate(extract, now.date_naive())?;
     let (mut feed, version) = claim_for(gatehouse, school, matches!(guard, Guard::On)).await?;
-    let result = ingest_claimed(gatehouse, school, extract, &guard, validated, &mut feed, version).await;
+    let result = ingest_claimed(gatehouse, school, extract, &guard, validated, &mut feed, version, also).await;
     if result.is_err() {
         release_lease(gatehouse, school).await;
     }
     result
 }
 
+/// What commits with a push's change, given its receipt: the job's record
+/// marked done, for a push or a release that runs as a job.
+pub type AlsoCommit<'a> = &'a (dyn Fn(&ExtractReceipt) -> Vec<TransactWrite> + Sync);
+
+#[allow(clippy::too_many_arguments)]
 async fn ingest_claimed(
     gatehouse: &Gatehouse,
     school: &SchoolId,
@@ -414,6 +539,7 @@ async fn ingest_claimed(
     validated: Validated,
     feed: &mut SchoolFeedRecord,
     version: u64,
+    also: AlsoCommit<'_>,
 ) -> Result<ExtractReceipt> {
     let now = gatehouse.clock.now();
     if let Guard::Released(held_id) = guard {
@@ -424,15 +550,16 @@ async fn ingest_claimed(
     if validated.drafts.is_empty() && validated.deletions.is_empty() {
         feed.last_status = Some(PushStatus::Error);
         feed.lease = None;
-        finish(gatehouse, feed, version, now).await?;
-        tracing::warn!(school_id = %school, rejected = rejected.len(), "extract rejected");
-        return Ok(ExtractReceipt {
+        let receipt = ExtractReceipt {
             outcome: ExtractOutcome::Rejected,
             status: PushStatus::Error,
             changes: ChangeCounts::default(),
             rejected,
             held_reason: None,
-        });
+        };
+        finish(gatehouse, feed, version, now, also(&receipt)).await?;
+        tracing::warn!(school_id = %school, rejected = receipt.rejected.len(), "extract rejected");
+        return Ok(receipt);
     }
     let existing = existing_for(gatehouse, school, extract.kind, &validated).await?;
     let plan = plan(extract.kind, &validated, &existing);
@@ -459,14 +586,15 @@ async fn ingest_claimed(
             feed.held = Some(held);
             feed.last_status = Some(PushStatus::Warning);
             feed.lease = None;
-            finish(gatehouse, feed, version, now).await?;
-            return Ok(ExtractReceipt {
+            let receipt = ExtractReceipt {
                 outcome: ExtractOutcome::Held,
                 status: PushStatus::Warning,
                 changes: plan.changes,
                 rejected,
                 held_reason: Some(reason),
-            });
+            };
+            finish(gatehouse, feed, version, now, also(&receipt)).await?;
+            return Ok(receipt);
         }
     }
     let count = (plan.writes.len() + plan.deletions.len()) as u64;
@@ -482,10 +610,13 @@ async fn ingest_claimed(
     feed.last_push_at = Some(now);
     // A full extract describes the whole school, so it supersedes what was held.
     let supersedes = extract.kind == ExtractKind::Full || matches!(guard, Guard::Released(_));
+    let receipt =
+        ExtractReceipt { outcome: ExtractOutcome::Applied, status, changes: plan.changes, rejected, held_reason: None };
     let mut last = match feed.held.take_if(|_| supersedes) {
         Some(held) => held_parts::chunk_deletes(school, &held),
         None => Vec::new(),
     };
+    last.extend(also(&receipt));
     let facts = link_writes(gatehouse, feed, Refresh::Announced).await?;
     if count > 0 {
         // The people, their sequence numbers, the feed and the links are one
@@ -564,13 +695,13 @@ async fn ingest_claimed(
     crate::store::outbox::deliver_or_log(gatehouse).await;
     tracing::info!(
         school_id = %school,
-        created = plan.changes.created,
-        updated = plan.changes.updated,
-        deleted = plan.changes.deleted,
-        rejected = rejected.len(),
+        created = receipt.changes.created,
+        updated = receipt.changes.updated,
+        deleted = receipt.changes.deleted,
+        rejected = receipt.rejected.len(),
         "extract applied"
     );
-    Ok(ExtractReceipt { outcome: ExtractOutcome::Applied, status, changes: plan.changes, rejected, held_reason: None })
+    Ok(receipt)
 }
 
 /// Why a push was held, for its receipt.
@@ -621,21 +752,22 @@ pub(crate) async fn claim(gatehouse: &Gatehouse, school: &SchoolId) -> Result<(S
     claim_for(gatehouse, school, false).await
 }
 
-/// Takes the lease; for an agent's push (`push`), first asks the retention
-/// rule whether the school may take one (#16).
+/// Takes the lease under a new id; for an agent's push (`push`), first asks
+/// the retention rule whether the school may take one (#16).
 async fn claim_for(gatehouse: &Gatehouse, school: &SchoolId, push: bool) -> Result<(SchoolFeedRecord, u64)> {
-    let now = gatehouse.clock.now();
-    let (mut feed, version) =
-        load_feed(gatehouse, school).await?.unwrap_or_else(|| (SchoolFeedRecord::new(school.clone()), 0));
-    if feed.lease.as_ref().is_some_and(|lease| lease.until > now) {
-        return Err(Error::Refused(Refusal::ExtractInProgress));
-    }
-    if push {
-        crate::data::retention::before_push(gatehouse, &mut feed).await?;
-    }
-    feed.lease = Some(Lease { id: Token::generate()?.hash().as_str()[..16].to_owned(), until: now + LEASE });
-    let condition = if version == 0 { Condition::NotExists } else { Condition::VersionIs(version) };
-    match gatehouse.table.put(feed.item(version + 1), condition).await {
+    claim_as(gatehouse, school, &Token::generate()?.hash().as_str()[..16], push).await
+}
+
+/// Takes (or keeps) the school's ingest lease under `lease_id`.
+async fn claim_as(
+    gatehouse: &Gatehouse,
+    school: &SchoolId,
+    lease_id: &str,
+    push: bool,
+) -> Result<(SchoolFeedRecord, u64)> {
+    let (feed, version) = leased(gatehouse, school, lease_id, push).await?;
+    let (item, condition) = lease_write(&feed, version);
+    match gatehouse.table.put(item, condition).await {
         Ok(()) => Ok((feed, version + 1)),
         Err(StoreError::ConditionFailed { .. }) => Err(Error::Refused(Refusal::ExtractInProgress)),
         Err(error) => Err(error.into()),
@@ -654,10 +786,16 @@ pub(crate) async fn release_lease(gatehouse: &Gatehouse, school: &SchoolId) {
 
 /// Stamps the push on the feed (conditional on the lease still being ours)
 /// and copies the school's state onto every link of the school.
-async fn finish(gatehouse: &Gatehouse, feed: &mut SchoolFeedRecord, version: u64, now: DateTime<Utc>) -> Result<()> {
+async fn finish(
+    gatehouse: &Gatehouse,
+    feed: &mut SchoolFeedRecord,
+    version: u64,
+    now: DateTime<Utc>,
+    also: Vec<TransactWrite>,
+) -> Result<()> {
     feed.last_push_at = Some(now);
     let facts = link_writes(gatehouse, feed, Refresh::Silent).await?;
-    commit_feed(gatehouse, feed, version, facts, Vec::new()).await
+    commit_feed(gatehouse, feed, version, facts, also).await
 }
 
 /// Writes the feed (ending the lease) with the agent's facts on every link

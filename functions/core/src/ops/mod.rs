@@ -8,3 +8,4 @@ pub mod international;
 pub mod jobs;
 pub mod log_audit;
 pub mod verification;
+pub mod workers;

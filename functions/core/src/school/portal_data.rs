@@ -13,15 +13,26 @@
 
 use chrono::SecondsFormat;
 use gatehouse_model::{
-    AppPull, Explanation, HeldExtractAction, HeldExtractChoice, HeldExtractDecision, HeldExtractDiff, SchoolAppState,
-    SchoolFeed,
+    AppPull, Explanation, ExtractReceipt, HeldExtractAction, HeldExtractChoice, HeldExtractDecision, HeldExtractDiff,
+    JobAccepted, JobKind, JobResult, JobStatus, SchoolAppState, SchoolFeed,
+};
+use serde::{Deserialize, Serialize};
+
+use crate::base::Refusal;
+use crate::data::feed::{HeldExtractRecord, load_feed};
+use crate::data::held_parts::check_held;
+use crate::data::people::{self, STALE_AFTER_DAYS};
+use crate::store::background::{self, JobOwner, NewJob, Running};
+use crate::store::links::{app_of, load};
+use crate::store::records::{OpsSessionRecord, SchoolSessionRecord, SessionRecord};
+use crate::{
+    AppId, Error, Gatehouse, JobId, MisId, Result, SchoolId, data::held_extracts, school::portal, store::usage,
 };
 
-use crate::data::feed::{HeldExtractRecord, load_feed};
-use crate::data::people::{self, STALE_AFTER_DAYS};
-use crate::store::links::{app_of, load};
-use crate::store::records::{SchoolSessionRecord, SessionRecord};
-use crate::{AppId, Gatehouse, MisId, Result, SchoolId, data::held_extracts, school::portal, store::usage};
+/// Where the school polls its jobs.
+pub const SCHOOL_JOBS_PATH: &str = "/api/school/jobs";
+/// Where support polls its jobs.
+pub const OPS_JOBS_PATH: &str = "/api/ops/jobs";
 
 /// `GET /api/school/apps/{app_id}/explain?mis_id=`: why the app cannot see
 /// someone, for the signed-in school (its own link to the app only).
@@ -57,25 +68,91 @@ pub async fn held_diff(gatehouse: &Gatehouse, school: &SchoolId) -> Result<HeldE
     held_extracts::diff(gatehouse, school).await
 }
 
-/// Applies the held extract the decision names (`Conflict` if a newer one
-/// replaced it). Who released it is not logged by name: the actor is a role
-/// ("school portal", "support").
+/// Who releases a held extract: the school (its own) or support (any school's).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Releaser {
+    School(SchoolId),
+    Ops,
+}
+
+/// What a release's job needs: ids and a role, nothing personal.
+#[derive(Debug, Serialize, Deserialize)]
+struct ReleaseInput {
+    school_id: SchoolId,
+    held_id: String,
+    actor: String,
+}
+
+/// `POST …/held-extract/release` (#15): checks that the held extract the
+/// decision names is still the one held (`no_held_extract`, or `conflict` if
+/// a newer one replaced it, at once), and accepts a job that applies it
+/// ([`release_job`]). A retry with the same `Idempotency-Key` gets the same
+/// job, even once the job has applied it.
 pub async fn release(
     gatehouse: &Gatehouse,
+    releaser: Releaser,
     school: &SchoolId,
     choice: &HeldExtractChoice,
     actor: &str,
-) -> Result<HeldExtractDecision> {
-    let receipt = held_extracts::release(gatehouse, school, &choice.held_id, actor).await?;
+    idempotency_key: Option<&str>,
+) -> Result<JobAccepted> {
+    let (owner, status_base) = match releaser {
+        Releaser::School(own) => (JobOwner::School(own), SCHOOL_JOBS_PATH),
+        Releaser::Ops => (JobOwner::Ops, OPS_JOBS_PATH),
+    };
+    let input = ReleaseInput { school_id: school.clone(), held_id: choice.held_id.clone(), actor: actor.to_owned() };
+    let new = NewJob {
+        kind: JobKind::ReleaseHeldExtract,
+        owner,
+        idempotency_key,
+        input: serde_json::to_value(&input).map_err(|error| Error::Unavailable(error.into()))?,
+        payload: None,
+        total: None,
+    };
+    // Checked for a new job only: a retry of one that released it finds nothing held.
+    let job = background::accept(gatehouse, new, |_| async {
+        let (feed, _) = load_feed(gatehouse, school).await?.ok_or(Error::Refused(Refusal::NoHeldExtract))?;
+        check_held(&feed, &choice.held_id)?;
+        Ok(Vec::new())
+    })
+    .await?;
+    Ok(job.accepted(status_base))
+}
+
+/// The `release_held_extract_worker`'s work: applies the held extract past
+/// the guard and marks the job done, with the decision, in the transaction
+/// that commits it; a retry after a failure anywhere finds the job done or
+/// the held extract still there.
+pub async fn release_job(gatehouse: &Gatehouse, job: &Running) -> Result<()> {
+    let input: ReleaseInput =
+        serde_json::from_value(job.record.input.clone()).map_err(|error| Error::Unavailable(error.into()))?;
+    let done = |receipt: &ExtractReceipt| vec![job.done_write(gatehouse, JobResult::HeldExtract(released(receipt)))];
+    held_extracts::release(gatehouse, &input.school_id, &input.held_id, &input.actor, &done).await?;
+    Ok(())
+}
+
+/// The decision a release answers with. Who released it is not logged by
+/// name: the actor is a role ("school portal", "support").
+fn released(receipt: &ExtractReceipt) -> HeldExtractDecision {
     let deleted = receipt.changes.deleted;
-    Ok(HeldExtractDecision {
+    HeldExtractDecision {
         action: HeldExtractAction::Released,
         message: format!(
             "The held extract was applied: {deleted} {} deleted.",
             if deleted == 1 { "record" } else { "records" }
         ),
-        receipt: Some(receipt),
-    })
+        receipt: Some(receipt.clone()),
+    }
+}
+
+/// `GET /api/school/jobs/{job_id}`: one of the school's jobs.
+pub async fn school_job(gatehouse: &Gatehouse, session: &SchoolSessionRecord, job: &JobId) -> Result<JobStatus> {
+    background::status(gatehouse, &JobOwner::School(session.school_id.clone()), job).await
+}
+
+/// `GET /api/ops/jobs/{job_id}`: one of support's jobs.
+pub async fn ops_job(gatehouse: &Gatehouse, _session: &OpsSessionRecord, job: &JobId) -> Result<JobStatus> {
+    background::status(gatehouse, &JobOwner::Ops, job).await
 }
 
 /// Throws the held extract the decision names away (`Conflict` if a newer

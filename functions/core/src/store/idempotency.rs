@@ -72,6 +72,15 @@ impl Commit {
     }
 }
 
+/// The stored form of `key` within `scope` (a caller and operation), once
+/// the key is checked: 1 to 128 visible ASCII characters.
+pub fn key_digest(scope: &str, key: &str) -> Result<String> {
+    if key.is_empty() || key.len() > MAX_KEY_LENGTH || !key.bytes().all(|b| b.is_ascii_graphic()) {
+        return Err(Error::invalid("Idempotency-Key", "use 1 to 128 visible ASCII characters"));
+    }
+    Ok(hex::encode(Sha256::digest(format!("{scope}\n{key}").as_bytes())))
+}
+
 /// [`once`] for work that commits one change and then does more (sends,
 /// reads for its answer): the change's transaction includes
 /// `Commit::write`, and a retry after a failure that came later calls
@@ -94,10 +103,7 @@ where
     let Some(key) = key else {
         return work(Commit::none()).await;
     };
-    if key.is_empty() || key.len() > MAX_KEY_LENGTH || !key.bytes().all(|b| b.is_ascii_graphic()) {
-        return Err(Error::invalid("Idempotency-Key", "use 1 to 128 visible ASCII characters"));
-    }
-    let digest = hex::encode(Sha256::digest(format!("{scope}\n{key}").as_bytes()));
+    let digest = key_digest(scope, key)?;
     let fingerprint = hex::encode(Sha256::digest(serde_json::to_vec(request).unwrap_or_default()));
     let item_key = Key::Idempotency(&digest);
     let (pk, sk) = (item_key.pk(), item_key.sk());

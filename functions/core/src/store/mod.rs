@@ -4,6 +4,7 @@
 //! usage counts. Uses `base` only.
 
 pub mod authorisation_log;
+pub mod background;
 pub mod dashboard;
 pub mod domain_events;
 pub(crate) mod emails;

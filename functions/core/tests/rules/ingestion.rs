@@ -49,7 +49,10 @@ async fn a_full_extract_missing_too_many_is_held_until_released() {
 
     let diff = held_extracts::diff(&world.gatehouse, &school).await.expect("a held extract");
     assert_eq!(diff.deletions.iter().filter(|person| person.resource == Resource::Students).count(), 34);
-    held_extracts::release(&world.gatehouse, &school, &diff.summary.held_id, "School").await.expect("released");
+    let nothing_else = |_: &_| Vec::new();
+    held_extracts::release(&world.gatehouse, &school, &diff.summary.held_id, "School", &nothing_else)
+        .await
+        .expect("released");
     assert_eq!(live_students(&world).await, 66);
     assert!(held_extracts::diff(&world.gatehouse, &school).await.is_err(), "nothing held any more");
 }
