@@ -477,7 +477,12 @@ async fn an_extract_push_and_a_students_page_on_dynamodb() -> anyhow::Result<()>
     // marked done, and the outbox delivery that sends the event), less the
     // agent key, plus the job's own: read, marked running, its part read
     // and, once done, deleted.
-    let worked = app.workers.table.requests_made() - worked_before;
+    // The event's delivery runs just after the job is marked done: wait for it, not a moment.
+    let worked = gatehouse_tests::wait::eventually("the job's event delivered", || async {
+        let worked = app.workers.table.requests_made() - worked_before;
+        (worked >= 16).then_some(worked)
+    })
+    .await;
     assert_eq!(worked, 16, "the push's job, {records} records");
 
     let page = app.client.get(format!("{}/api/v1/schools/3280003/students?limit=50", app.url)).bearer_auth(&key).send();
@@ -520,7 +525,12 @@ async fn the_mis_cache_purge_and_a_ttl_on_dynamodb() -> anyhow::Result<()> {
     let extract = gatehouse_core::synthetic::school(22, 60, app.clock.now().date_naive());
     let pushed =
         app.client.post(format!("{}/api/agent/v1/extracts", app.url)).bearer_auth(agent.expose()).json(&extract);
-    assert_eq!(pushed.send().await?.status(), 200);
+    let accepted = pushed.send().await?;
+    assert_eq!(accepted.status(), 202, "accepted as a job (#15)");
+    let accepted: Value = accepted.json().await?;
+    let status_url = accepted["status_url"].as_str().context("a job")?;
+    let job = gatehouse_tests::jobs::finished(&app.client, &app.url, agent.expose(), status_url).await?;
+    assert_eq!(job["result"]["extract"]["outcome"], "applied", "{job}");
     let page = app.client.get(format!("{}/api/v1/schools/3280003/students?limit=5", app.url)).bearer_auth(&key);
     assert_eq!(page.send().await?.status(), 200);
     let usage = gatehouse_core::keys::Key::Usage(&app_id, "2026-11", &school);

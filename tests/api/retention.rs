@@ -13,7 +13,7 @@ use serde_json::{Value, json};
 
 use crate::held_extracts::push_released;
 use crate::helpers::{TestApp, assert_problem, spawn_app};
-use crate::ingestion::{agent_key, first_pupils, leavers, push, push_ok, today};
+use crate::ingestion::{agent_key, first_pupils, leavers, push, push_ok, push_receipt, today};
 
 /// `DEMO_SCHOOL_EMAIL`'s school: its only app is the demo app, Active.
 const SCHOOL: &str = "3280003";
@@ -81,7 +81,8 @@ async fn school_with_data(app: &TestApp) -> (String, Extract) {
     let full = synthetic::school(9, 60, today());
     push_released(app, &key, SCHOOL, &full).await;
     push_ok(app, &key, &leavers(&full, 0, 1)).await;
-    assert_eq!(push(app, &key, &first_pupils(&full, 20)).await.status(), 202, "held by the deletion guard");
+    let held = push_receipt(app, &key, &first_pupils(&full, 20)).await;
+    assert_eq!(held["outcome"], "held", "held by the deletion guard: {held}");
     assert!(!stored(app, &format!("HELD#{SCHOOL}")).is_empty());
     (key, full)
 }
