@@ -6,8 +6,10 @@ use std::future::Future;
 use std::time::{Duration, Instant};
 
 /// How long a condition may take to come true before a test gives up. Generous, because the
-/// machine running the suite is often busy compiling.
-pub const PATIENCE: Duration = Duration::from_secs(10);
+/// machine running the suite is often busy compiling, and one moto server serves every
+/// `aws_slice` test at once (a sign-in email took over 10 s there on a fresh-clone run); a
+/// condition that holds sooner returns at once.
+pub const PATIENCE: Duration = Duration::from_secs(30);
 /// How often a condition is asked again.
 const POLL_EVERY: Duration = Duration::from_millis(50);
 
