@@ -202,8 +202,12 @@ fn answers(port: u16) -> bool {
         && &status[9..12] == b"200"
 }
 
+/// Lambda's longest function timeout, in seconds.
+const LAMBDA_LONGEST_TIMEOUT_SECONDS: u32 = 900;
+
 /// A new SQS queue that a new rule on `bus`, matching `pattern`, sends its
 /// events to; returns the queue's URL.
+
 pub async fn queue_for_rule(
     config: &SdkConfig,
     bus: &str,
@@ -214,7 +218,16 @@ pub async fn queue_for_rule(
     use aws_sdk_sqs::types::QueueAttributeName;
 
     let (events, sqs) = (aws_sdk_eventbridge::Client::new(config), aws_sdk_sqs::Client::new(config));
-    let queue = sqs.create_queue().queue_name(unique_name(prefix)).send().await?;
+    // Lambda hands an event to a running consumer once, and again only when
+    // it fails: a message stays hidden for Lambda's longest timeout, so a
+    // slow moto under every test at once never sees a job run twice, and
+    // a failed attempt makes it visible again itself (`run_event_consumer`).
+    let queue = sqs
+        .create_queue()
+        .queue_name(unique_name(prefix))
+        .attributes(QueueAttributeName::VisibilityTimeout, LAMBDA_LONGEST_TIMEOUT_SECONDS.to_string())
+        .send()
+        .await?;
     let queue_url = queue.queue_url.context("queue URL")?;
     let attributes =
         sqs.get_queue_attributes().queue_url(&queue_url).attribute_names(QueueAttributeName::QueueArn).send().await?;
@@ -270,11 +283,18 @@ where
             for message in messages {
                 let event: serde_json::Value =
                     serde_json::from_str(message.body().unwrap_or("{}")).unwrap_or(serde_json::Value::Null);
-                // A failed attempt stays on the queue and comes back, as Lambda retries.
-                if consume(event["detail"].clone()).await.is_ok()
-                    && let Some(receipt) = message.receipt_handle()
-                {
+                let Some(receipt) = message.receipt_handle() else { continue };
+                if consume(event["detail"].clone()).await.is_ok() {
                     let _ = sqs.delete_message().queue_url(&queue_url).receipt_handle(receipt).send().await;
+                } else {
+                    // A failed attempt comes back after a breath, as Lambda retries.
+                    let _ = sqs
+                        .change_message_visibility()
+                        .queue_url(&queue_url)
+                        .receipt_handle(receipt)
+                        .visibility_timeout(1)
+                        .send()
+                        .await;
                 }
             }
         }
