@@ -198,6 +198,32 @@ impl Stack {
         client
     }
 
+    /// Posts work answered with a job (#15) as `client` and polls the job
+    /// until it ends; the status and answer of a refusal, else `200` and the
+    /// job as it ended.
+    pub async fn post_job(&self, client: &reqwest::Client, path: &str, body: Value) -> (u16, Value) {
+        let (status, accepted) = self.post(client, path, body).await;
+        if status != 202 {
+            return (status, accepted);
+        }
+        let status_url = accepted["status_url"].as_str().expect("the job's status_url").to_owned();
+        // Waited for while it moves: a fan-out over many schools on moto takes a while.
+        let mut last = Value::Null;
+        loop {
+            let job = crate::wait::until(|| async {
+                let (_, job) = self.get(client, &status_url).await;
+                matches!(job["state"].as_str(), Some("done" | "failed")).then_some(job)
+            })
+            .await;
+            if let Some(job) = job {
+                return (200, job);
+            }
+            let (_, now) = self.get(client, &status_url).await;
+            assert_ne!(now, last, "the job at {status_url} stopped moving");
+            last = now;
+        }
+    }
+
     /// A new API key of the demo app, made by its admin.
     pub async fn demo_app_key(&self, admin: &reqwest::Client) -> String {
         let (status, body) = self.post(admin, "/api/partner/apps/demo-app/keys", json!({ "label": "Abuse" })).await;

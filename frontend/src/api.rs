@@ -23,6 +23,8 @@ mod cases;
 pub use cases::*;
 mod console;
 pub use console::*;
+mod jobs;
+pub use jobs::*;
 mod school;
 pub use school::*;
 mod portal_data;

@@ -215,8 +215,8 @@ async fn consent_cannot_be_brought_back_by_an_old_link(stack: Stack) {
 
     // The app asks for more; the school declines the new scope in the portal.
     requested.push("traveller");
-    let (status, body) = stack.post(&demo, "/api/partner/apps/demo-app/permissions", ask_for(&requested)).await;
-    assert_eq!(status, 200, "{body}");
+    let (status, job) = stack.post_job(&demo, "/api/partner/apps/demo-app/permissions", ask_for(&requested)).await;
+    assert_eq!((status, &job["state"]), (200, &json!("done")), "{job}");
     let reauthorise = stack.token_for(BEA, INVITE_LINK).await;
     let (_, detail) = stack.get(&bea, "/api/school/apps/demo-app").await;
     let keep = json!({
@@ -235,7 +235,7 @@ async fn consent_cannot_be_brought_back_by_an_old_link(stack: Stack) {
 
     // The app asks again; the partner revokes; the new link cannot undo it.
     requested.push("looked_after");
-    stack.post(&demo, "/api/partner/apps/demo-app/permissions", ask_for(&requested)).await;
+    stack.post_job(&demo, "/api/partner/apps/demo-app/permissions", ask_for(&requested)).await;
     let reauthorise = stack.token_for(BEA, INVITE_LINK).await;
     let today = stack.clock.now().date_naive().to_string();
     let revoke = json!({ "reason": "no_longer_a_customer", "revoke_on": today });
@@ -260,7 +260,7 @@ async fn consent_cannot_be_brought_back_by_an_old_link(stack: Stack) {
     let revoke = json!({ "reason": "school_asked", "revoke_on": tomorrow });
     stack.post(&demo, &format!("/api/partner/schools/{school}/revoke"), revoke).await;
     requested.push("home_language");
-    stack.post(&demo, &format!("/api/partner/apps/demo-app/permissions"), ask_for(&requested)).await;
+    stack.post_job(&demo, "/api/partner/apps/demo-app/permissions", ask_for(&requested)).await;
     let reauthorise = stack.token_for(BEA, INVITE_LINK).await;
     stack.clock.advance(Duration::days(1));
     gatehouse_core::jobs::run(&stack.gatehouse, "apply_revocations").await.unwrap();

@@ -401,7 +401,7 @@ async fn withhold(app: &TestApp, school: &str, consent: Consent) -> &'static str
             let partner = app.signed_in_client(demo::DEMO_EMAIL).await;
             let mut requested: Vec<&str> = demo::demo_requested_scopes().iter().map(|scope| scope.as_str()).collect();
             requested.push("traveller");
-            app.post_ok(&partner, "/api/partner/apps/demo-app/permissions", json!({ "requested": requested })).await;
+            app.save_permission_set(&partner, "demo-app", json!(requested)).await;
             let contact = format!("data.lead.{school}@school.example");
             let token = app.token_from_outbox(&contact).await;
             let revoke = json!({ "reason": "school_asked", "revoke_on": today().to_string() });

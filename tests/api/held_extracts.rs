@@ -66,11 +66,7 @@ pub async fn release_job(app: &TestApp, client: &reqwest::Client, path: &str, bo
 
 /// Polls the job at `status_url` as `client` until it is done or failed.
 pub async fn finished(app: &TestApp, client: &reqwest::Client, status_url: &str) -> Value {
-    gatehouse_tests::wait::eventually("the job to finish", || async {
-        let job: Value = app.get(client, status_url).await.json().await.ok()?;
-        matches!(job["state"].as_str(), Some("done" | "failed")).then_some(job)
-    })
-    .await
+    app.finished_job(client, status_url).await
 }
 
 /// [`release_job`], expecting it done: the release's decision, as the

@@ -115,6 +115,31 @@ impl TestApp {
         body
     }
 
+    /// Polls the job at `status_url` (#15) as `client` until it is done or failed; the job as it ended.
+    pub async fn finished_job(&self, client: &reqwest::Client, status_url: &str) -> Value {
+        gatehouse_tests::wait::eventually("the job to finish", || async {
+            let job: Value = self.get(client, status_url).await.json().await.ok()?;
+            matches!(job["state"].as_str(), Some("done" | "failed")).then_some(job)
+        })
+        .await
+    }
+
+    /// Saves `app_id`'s permission set (P10) as `client`: `202` and a job (#15), its status path
+    /// in `Location` too, polled until it is done; what the save did, as it answered before it
+    /// ran as a job.
+    pub async fn save_permission_set(&self, client: &reqwest::Client, app_id: &str, requested: Value) -> Value {
+        let path = format!("/api/partner/apps/{app_id}/permissions");
+        let response = self.post(client, &path, json!({ "requested": requested })).await;
+        let status = response.status();
+        let location = response.headers().get("location").map(|value| value.to_str().unwrap().to_owned());
+        let accepted: Value = response.json().await.unwrap();
+        assert_eq!(status, 202, "POST {path}: {accepted}");
+        assert_eq!(accepted["status_url"].as_str(), location.as_deref(), "{accepted}");
+        let job = self.finished_job(client, accepted["status_url"].as_str().unwrap()).await;
+        assert_eq!((&job["state"], &job["kind"]), (&json!("done"), &json!("permission_set_fan_out")), "{job}");
+        job["result"]["permission_set"].clone()
+    }
+
     /// GETs and expects 200; returns the JSON body.
     pub async fn get_ok(&self, client: &reqwest::Client, path: &str) -> Value {
         let response = self.get(client, path).await;

@@ -201,7 +201,7 @@ async fn a_school_approves_some_of_the_new_scopes_while_its_grant_stays_live() {
     let set = app.get_ok(&demo, "/api/partner/apps/demo-app/permissions").await;
     let mut requested: Vec<Value> = set["requested"].as_array().unwrap().clone();
     requested.extend([json!("home_language"), json!("traveller")]);
-    app.post_ok(&demo, "/api/partner/apps/demo-app/permissions", json!({ "requested": requested })).await;
+    app.save_permission_set(&demo, "demo-app", json!(requested)).await;
     let contact = "data.lead.3280001@school.example";
     let token = token_after(&app.emails_to(contact).await[0].text, MARKER);
 
@@ -226,7 +226,7 @@ async fn a_school_approves_some_of_the_new_scopes_while_its_grant_stays_live() {
     assert_eq!(tile["row"]["reauthorisation_needed"], true, "traveller is still not granted");
     assert_eq!(tile["view"], "active");
     // Saving the same permission set again does not ask this school again.
-    let again = app.post_ok(&demo, "/api/partner/apps/demo-app/permissions", json!({ "requested": requested })).await;
+    let again = app.save_permission_set(&demo, "demo-app", json!(requested)).await;
     assert_eq!(again["schools_notified"], 0);
 }
 

@@ -317,7 +317,7 @@ async fn classic_authorisation_and_partial_reauthorisation_in_the_portal() {
     let set = app.get_ok(&demo, "/api/partner/apps/demo-app/permissions").await;
     let mut requested: Vec<Value> = set["requested"].as_array().unwrap().clone();
     requested.extend([json!("home_language"), json!("traveller")]);
-    app.post_ok(&demo, "/api/partner/apps/demo-app/permissions", json!({ "requested": requested })).await;
+    app.save_permission_set(&demo, "demo-app", json!(requested)).await;
     let page = app.get_ok(&school, "/api/school/apps/demo-app").await;
     let asking = page["row"]["asking_for_more"].as_array().unwrap();
     assert!(asking.contains(&json!("home_language")) && asking.contains(&json!("traveller")), "{page}");

@@ -1,10 +1,14 @@
 //! P10 permission set and the partner's team, over HTTP.
 
-use gatehouse_core::demo::{COLLEAGUE_EMAIL, DEMO_EMAIL, OTHER_EMAIL};
+use gatehouse_core::background::{self, WorkOutcome};
+use gatehouse_core::demo::{self, COLLEAGUE_EMAIL, DEMO_EMAIL, DEMO_SCHOOL_EMAIL, OTHER_EMAIL};
+use gatehouse_core::{AppId, access, auth, permissions, workers};
+use gatehouse_model::{JobKind, Scope, ScopeSet, UpdatePermissionSet};
 use serde_json::{Value, json};
 
-use crate::helpers::{assert_problem, field_of_each, spawn_app, spawn_app_as_demo, token_after};
+use crate::helpers::{assert_problem, field_of_each, new_client, spawn_app, spawn_app_as_demo, token_after};
 
+const APP: &str = "demo-app";
 const PERMISSIONS: &str = "/api/partner/apps/demo-app/permissions";
 /// Demo: active schools, of which six granted before SEN status was requested.
 const AUTHORISED: u64 = 42;
@@ -26,7 +30,7 @@ async fn adding_a_scope_asks_every_authorised_school_once_and_removing_one_needs
     let mut requested = scopes(&set["requested"]);
     requested.push("home_language".into());
     let mails_before = app.outbox().await.len();
-    let saved = app.post_ok(&demo, PERMISSIONS, json!({ "requested": requested })).await;
+    let saved = app.save_permission_set(&demo, APP, json!(requested)).await;
     assert_eq!(scopes(&saved["added"]), ["home_language"]);
     assert_eq!(saved["removed"], json!([]));
     assert_eq!(saved["schools_notified"], AUTHORISED);
@@ -47,13 +51,13 @@ async fn adding_a_scope_asks_every_authorised_school_once_and_removing_one_needs
     assert!(!scopes(&tile["granted_scopes"]).contains(&"home_language".to_owned()), "nothing new is granted");
 
     // Saving the same set again emails nobody.
-    let again = app.post_ok(&demo, PERMISSIONS, json!({ "requested": requested })).await;
+    let again = app.save_permission_set(&demo, APP, json!(requested)).await;
     assert_eq!(again["schools_notified"], 0);
     assert_eq!(app.outbox().await.len(), mails.len());
 
     // Removing scopes takes effect at once and asks nobody.
     requested.retain(|scope| scope != "home_language" && scope != "sen_status");
-    let removed = app.post_ok(&demo, PERMISSIONS, json!({ "requested": requested })).await;
+    let removed = app.save_permission_set(&demo, APP, json!(requested)).await;
     assert_eq!(scopes(&removed["removed"]), ["sen_status", "home_language"]);
     assert_eq!(removed["schools_notified"], 0);
     assert_eq!(removed["permission_set"]["schools_needing_reauthorisation"], 0);
@@ -149,4 +153,94 @@ async fn only_admins_manage_the_team_and_teams_stay_apart() {
     assert_problem(app.post(&demo, "/api/partner/team/remove", remove).await, 400, "invalid").await;
     let bad = app.post(&demo, "/api/partner/team", json!({ "email": "nope", "display_name": "N" })).await;
     assert_eq!(assert_problem(bad, 400, "invalid").await["field"], "email");
+}
+
+/// The save answers `202` with a job at once (#15); the job asks the schools, and the partner
+/// polls it: its state and progress, then what the save did. A retry with the same
+/// `Idempotency-Key` gets the same job and asks nobody again; the same key for another set is
+/// refused. Only the partner's own users read the job.
+#[tokio::test]
+async fn saving_a_permission_set_is_a_job_the_partner_polls_and_its_retry_finds() {
+    let (app, demo) = spawn_app_as_demo().await;
+    let colleague = app.signed_in_client(COLLEAGUE_EMAIL).await;
+    let other = app.signed_in_client(OTHER_EMAIL).await;
+    let school = app.signed_in_portal_client("school", DEMO_SCHOOL_EMAIL).await;
+    let mut requested = scopes(&app.get_ok(&demo, PERMISSIONS).await["requested"]);
+    requested.push("home_language".into());
+    let body = json!({ "requested": requested });
+    let mails_before = app.outbox().await.len();
+    let send = |key: &'static str, body: Value| {
+        demo.post(app.url(PERMISSIONS)).header("Idempotency-Key", key).json(&body).send()
+    };
+    let first = send("save-1", body.clone()).await.unwrap();
+    assert_eq!(first.status(), 202);
+    let location = first.headers()["location"].to_str().unwrap().to_owned();
+    let accepted: Value = first.json().await.unwrap();
+    assert_eq!(accepted["status_url"], location.as_str());
+    assert!(location.starts_with("/api/partner/jobs/"), "{accepted}");
+    // Saved at once, whatever the job is doing.
+    assert!(scopes(&app.get_ok(&demo, PERMISSIONS).await["requested"]).contains(&"home_language".to_owned()));
+    let job = app.finished_job(&demo, &location).await;
+    assert_eq!(job["state"], "done", "{job}");
+    assert_eq!(job["progress"], json!({ "done": AUTHORISED, "total": AUTHORISED }), "every school counted");
+    assert_eq!(job["result"]["permission_set"]["schools_notified"], AUTHORISED);
+    assert_eq!(scopes(&job["result"]["permission_set"]["added"]), ["home_language"]);
+    assert_eq!(app.outbox().await.len() - mails_before, AUTHORISED as usize);
+
+    // The retry (the answer was lost) gets the same job, though the set is saved already.
+    let again = send("save-1", body.clone()).await.unwrap();
+    assert_eq!(again.status(), 202);
+    assert_eq!(again.json::<Value>().await.unwrap()["job_id"], accepted["job_id"]);
+    let refused = send("save-1", json!({ "requested": ["students"] })).await.unwrap();
+    assert_eq!(assert_problem(refused, 400, "invalid").await["field"], "Idempotency-Key");
+    assert!(scopes(&app.get_ok(&demo, PERMISSIONS).await["requested"]).contains(&"home_language".to_owned()));
+    assert_eq!(app.outbox().await.len() - mails_before, AUTHORISED as usize, "nobody asked twice");
+
+    // A colleague reads the partner's job; another partner's users find no such job.
+    assert_eq!(app.get_ok(&colleague, &location).await["job_id"], accepted["job_id"]);
+    assert_problem(app.get(&other, &location).await, 404, "not_found").await;
+    assert_problem(app.get(&demo, &format!("/api/partner/jobs/j{}", "0".repeat(31))).await, 404, "not_found").await;
+    for client in [&school, &new_client()] {
+        assert_problem(app.get(client, &location).await, 401, "sign_in_required").await;
+    }
+}
+
+/// A worker that stopped half-way (its attempt failed) leaves the job running with the
+/// progress it recorded, which the poll shows; the retry runs it again from the start and asks
+/// each school once. Delivered again once done, it does nothing.
+#[tokio::test]
+async fn a_fan_out_attempt_that_stopped_is_run_again_and_asks_each_school_once() {
+    let (app, demo) = spawn_app_as_demo().await;
+    let gatehouse = &app.server.gatehouse;
+    // A session of Dana's own, for calling the rule without the API (whose POSTs deliver the outbox).
+    app.request_magic_link(DEMO_EMAIL).await;
+    let new = auth::create_session(gatehouse, &app.token_from_outbox(DEMO_EMAIL).await).await.unwrap();
+    let session = auth::session(gatehouse, new.token.expose()).await.unwrap();
+    let mut requested: ScopeSet = demo::demo_requested_scopes();
+    requested.insert(Scope::HomeLanguage);
+    let mails_before = app.outbox().await.len();
+    let app_id = AppId::parse("demo-app").unwrap();
+    let update = UpdatePermissionSet { requested };
+    let saving = permissions::update(gatehouse, &session, &app_id, &update, None);
+    let accepted = access::running("update_permission_set", saving).await.unwrap();
+    let waiting = app.get_ok(&demo, &accepted.status_url).await;
+    assert_eq!((&waiting["state"], &waiting["progress"]), (&json!("accepted"), &Value::Null));
+
+    // The first attempt records some progress, then stops.
+    let detail = json!({ "job_id": accepted.job_id });
+    let kind = JobKind::PermissionSetFanOut;
+    let mut stopped = background::start(gatehouse, kind, &detail).await.unwrap().unwrap();
+    stopped.progress(gatehouse, 20, Some(AUTHORISED)).await.unwrap();
+    let running = app.get_ok(&demo, &accepted.status_url).await;
+    assert_eq!(running["state"], "running");
+    assert_eq!(running["progress"], json!({ "done": 20, "total": AUTHORISED }));
+    assert_eq!(app.outbox().await.len(), mails_before, "nobody asked yet");
+
+    assert_eq!(workers::run(gatehouse, kind, &detail).await.unwrap(), WorkOutcome::Done);
+    let job = app.get_ok(&demo, &accepted.status_url).await;
+    assert_eq!(job["state"], "done", "{job}");
+    assert_eq!(job["result"]["permission_set"]["schools_notified"], AUTHORISED);
+    assert_eq!(app.outbox().await.len() - mails_before, AUTHORISED as usize, "one email per school");
+    assert_eq!(workers::run(gatehouse, kind, &detail).await.unwrap(), WorkOutcome::AlreadyHandled);
+    assert_eq!(app.outbox().await.len() - mails_before, AUTHORISED as usize, "and no more");
 }

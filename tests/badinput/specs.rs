@@ -38,6 +38,8 @@ pub struct Ids {
     /// A held extract's release by support, and one by the school (#15).
     pub ops_job: String,
     pub school_job: String,
+    /// The demo app's permission set saved as it is (#15): the partner's job.
+    pub partner_job: String,
     /// The school portal's school: a pupil, its held extract, a receipt.
     pub portal_student: String,
     pub portal_held_id: String,
@@ -225,6 +227,9 @@ impl Ids {
         };
 
         let permissions = h.get(Caller::Partner, "/api/partner/apps/demo-app/permissions").await;
+        let same = json!({ "requested": permissions["requested"] });
+        let saved = h.post(Caller::Partner, "/api/partner/apps/demo-app/permissions", same).await;
+        let partner_job = saved["job_id"].as_str().expect("the save's job").to_owned();
         let found = h.get(Caller::Ops, &format!("/api/ops/directory/schools?q={}", urns[3])).await;
         let directory_entry = found["items"][0].clone();
         assert!(directory_entry.is_object(), "{} in the directory: {found}", urns[3]);
@@ -247,6 +252,7 @@ impl Ids {
             agent_job,
             ops_job,
             school_job,
+            partner_job,
             portal_student,
             portal_held_id,
             portal_receipt,
@@ -453,6 +459,7 @@ fn path_value(ids: &Ids, op: Op, name: &str) -> String {
         (_, "case_id") => ids.case.clone(),
         (Op::GetSchoolJob, "job_id") => ids.school_job.clone(),
         (Op::GetOpsJob, "job_id") => ids.ops_job.clone(),
+        (Op::GetPartnerJob, "job_id") => ids.partner_job.clone(),
         (_, "job_id") => ids.agent_job.clone(),
         (_, "delivery_id") => ids.delivery.clone(),
         (_, "urn") => ids.directory_entry["urn"].as_str().unwrap().to_owned(),

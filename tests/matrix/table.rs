@@ -419,6 +419,7 @@ fn cells(op: Op, fx: &Fixture) -> Row {
         Op::GetPermissionSet => partner(Of::Named),
         // The same set again: saved, nothing changes, nobody is emailed.
         Op::UpdatePermissionSet => partner(Of::Named).body(json!({ "requested": scopes() })),
+        Op::GetPartnerJob => partner(Of::Named).param("job_id", &fx.partner_job),
         Op::ListTeam => partner(Of::Own),
         Op::AddTeamMember => partner(Of::Own).body_per_caller(|caller| {
             json!({ "email": format!("added.{}@team.example", caller.slug()), "display_name": "Ada Added", "role": "member" })

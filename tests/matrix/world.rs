@@ -47,9 +47,11 @@ pub struct Fixture {
     pub extract: Value,
     /// The job of the agent's first push.
     pub agent_job: String,
-    /// The school's job (a held extract's release), and support's.
+    /// The school's job (a held extract's release), support's, and the
+    /// partner's (a permission set's save).
     pub school_job: String,
     pub ops_job: String,
+    pub partner_job: String,
     pub partner_case: String,
     pub support_case: String,
     /// A key of the demo app made to be revoked.
@@ -244,9 +246,15 @@ impl World {
     /// the release's job until it is done; the job's id.
     async fn release(&self, client: &reqwest::Client, path: &str) -> String {
         let held_id = self.ensure_held().await;
-        let accepted = self.post(client, path, json!({ "held_id": held_id })).await;
+        self.job(client, path, json!({ "held_id": held_id })).await
+    }
+
+    /// Posts work answered with a job (#15) as `client`, polling the job
+    /// until it is done; the job's id.
+    async fn job(&self, client: &reqwest::Client, path: &str, body: Value) -> String {
+        let accepted = self.post(client, path, body).await;
         let status_url = accepted["status_url"].as_str().expect("the job's status_url").to_owned();
-        wait::eventually("the release's job to finish", || async {
+        wait::eventually("the job to finish", || async {
             let answer = self.call(client, Method::Get, &status_url, None).await;
             (answer.body["state"] == "done").then_some(())
         })
@@ -337,6 +345,10 @@ impl World {
         world.fx.school_job = world.release(&head, "/api/school/held-extract/release").await;
         let by_support = format!("/api/ops/schools/{SCHOOL}/held-extract/release");
         world.fx.ops_job = world.release(&ops, &by_support).await;
+        // The partner's: the demo app's permission set saved as it is.
+        let permissions = format!("/api/partner/apps/{DEMO_APP}/permissions");
+        let same = json!({ "requested": gatehouse_core::demo::demo_requested_scopes() });
+        world.fx.partner_job = world.job(&admin, &permissions, same).await;
         world.fx.student = world.full.students[0].id.clone();
         world.fx.extract = serde_json::to_value(&world.full).expect("an extract");
 

@@ -2,11 +2,11 @@
 //! the school and the partner tile, and the decision on a held extract.
 
 use gatehouse_model::{
-    ExplainQuery, Explanation, HeldExtractChoice, HeldExtractDecision, JobResult, JobState, JobStatus, NoBody, NoQuery,
-    PartnerExplainQuery, Problem, endpoint,
+    ExplainQuery, Explanation, HeldExtractChoice, HeldExtractDecision, JobResult, JobStatus, NoBody, NoQuery,
+    PartnerExplainQuery, endpoint,
 };
 
-use super::{ApiError, call, call_with_key};
+use super::{ApiError, call, call_with_key, finished_job};
 
 /// Who asks "why is this person missing?".
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -44,45 +44,8 @@ pub async fn decide_held_extract(
         return call::<endpoint::RejectSchoolHeldExtract>(&[], &NoQuery, &body).await;
     }
     let accepted = call_with_key::<endpoint::ReleaseSchoolHeldExtract>(&key, &[], &NoQuery, &body).await?;
-    match school_job(&accepted.job_id, progress).await? {
+    match finished_job::<endpoint::GetSchoolJob>(&accepted.job_id, progress).await? {
         JobResult::HeldExtract(decision) => Ok(decision),
-        JobResult::Extract(_) => Err(ApiError::Unexpected { status: 200 }),
+        _ => Err(ApiError::Unexpected { status: 200 }),
     }
-}
-
-/// Polls the school's job `job_id` until it is done (its result) or failed
-/// (its problem, as the API would have answered it).
-async fn school_job(job_id: &str, progress: impl Fn(&JobStatus)) -> Result<JobResult, ApiError> {
-    let mut wait = 250;
-    loop {
-        let job = call::<endpoint::GetSchoolJob>(&[("job_id", job_id)], &NoQuery, &NoBody).await?;
-        progress(&job);
-        match (job.state, job.result, job.problem) {
-            (JobState::Done, Some(result), _) => return Ok(result),
-            (JobState::Failed, _, Some(problem)) => {
-                return Err(ApiError::Problem(Problem {
-                    problem_type: format!("/problems/{}", problem.code),
-                    title: "The work was not done".to_owned(),
-                    status: 409,
-                    detail: problem.detail,
-                    code: problem.code,
-                    field: None,
-                    request_id: None,
-                }));
-            }
-            (JobState::Done | JobState::Failed, _, _) => return Err(ApiError::Unexpected { status: 200 }),
-            _ => pause(wait).await,
-        }
-        wait = (wait * 2).min(2_000);
-    }
-}
-
-/// Waits `ms` milliseconds (the browser's timer).
-async fn pause(ms: i32) {
-    let promise = web_sys::js_sys::Promise::new(&mut |resolve, _| {
-        if let Some(window) = web_sys::window() {
-            let _ = window.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms);
-        }
-    });
-    let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
 }

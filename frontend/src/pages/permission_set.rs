@@ -4,8 +4,8 @@
 //! set read-only. `?app=` picks the app; the partner's first app otherwise.
 
 use gatehouse_model::{
-    NoBody, NoQuery, PermissionSet, PermissionSetSaved, Scope, ScopeKind, ScopeSet, TeamRole, UpdatePermissionSet,
-    endpoint,
+    JobProgress, JobState, JobStatus, NoBody, NoQuery, PermissionSet, PermissionSetSaved, Scope, ScopeKind, ScopeSet,
+    TeamRole, endpoint,
 };
 use leptos::prelude::*;
 
@@ -62,6 +62,15 @@ fn scope_names(scopes: &ScopeSet) -> String {
     scopes.iter().map(|scope| scope.label()).collect::<Vec<_>>().join(", ")
 }
 
+/// What the save's job is doing, in words.
+fn job_progress(job: &JobStatus) -> String {
+    match (job.state, job.progress) {
+        (JobState::Accepted, _) => "Saved: waiting to ask the schools…".to_owned(),
+        (_, Some(JobProgress { done, total: Some(total) })) => format!("Saved: checking schools, {done} of {total}…"),
+        _ => "Saved: checking schools…".to_owned(),
+    }
+}
+
 /// The warning Save shows before adding scopes.
 fn reauthorisation_warning(authorised_schools: u32) -> String {
     format!(
@@ -76,15 +85,17 @@ fn PermissionEditor(set: PermissionSet, can_save: bool) -> impl IntoView {
     let current = RwSignal::new(set);
     let chosen = RwSignal::new(current.read_untracked().requested.clone());
     let confirming = RwSignal::new(false);
+    // What the save's job (#15) is doing, while it runs.
+    let working = RwSignal::new(None::<String>);
     let save = Action::new_local(move |requested: &ScopeSet| {
         let (app, requested) = (current.read_untracked().app_id.clone(), requested.clone());
+        // One key a save: a retry of this send finds its job; another save is another job.
+        let key = api::idempotency_key();
         async move {
-            api::call::<endpoint::UpdatePermissionSet>(
-                &[("app_id", &app)],
-                &NoQuery,
-                &UpdatePermissionSet { requested },
-            )
-            .await
+            let saved = api::save_permission_set(&app, requested, &key, |job| working.set(Some(job_progress(job))));
+            let saved = saved.await;
+            working.set(None);
+            saved
         }
     });
     let message = ActionMessage::new();
@@ -135,6 +146,7 @@ fn PermissionEditor(set: PermissionSet, can_save: bool) -> impl IntoView {
     view! {
         <p class="hint">{counts}</p>
         <ActionStatus message />
+        <p class="job-progress" role="status" hidden=move || working.read().is_none()>{move || working.get()}</p>
         {(!can_save).then(|| view! {
             <p class="read-only-note">"Only an admin can change the permission set. Ask an admin in your team."</p>
         })}
@@ -218,6 +230,24 @@ mod tests {
             "Added: Staff; removed: Groups; 1 school was emailed to re-authorise."
         );
         assert!(saved_sentence(&saved(&[], &[], 0)).starts_with("Nothing changed"));
+    }
+
+    #[test]
+    fn the_save_s_job_says_how_far_it_has_got() {
+        let job = |state, progress| JobStatus {
+            job_id: "j1".to_owned(),
+            kind: gatehouse_model::JobKind::PermissionSetFanOut,
+            state,
+            progress,
+            result: None,
+            problem: None,
+            created_at: String::new(),
+            updated_at: String::new(),
+        };
+        assert_eq!(job_progress(&job(JobState::Accepted, None)), "Saved: waiting to ask the schools…");
+        let progress = Some(JobProgress { done: 20, total: Some(42) });
+        assert_eq!(job_progress(&job(JobState::Running, progress)), "Saved: checking schools, 20 of 42…");
+        assert_eq!(job_progress(&job(JobState::Running, None)), "Saved: checking schools…");
     }
 
     #[test]

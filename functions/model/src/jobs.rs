@@ -4,7 +4,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::{ExtractReceipt, HeldExtractDecision};
+use crate::{ExtractReceipt, HeldExtractDecision, PermissionSetSaved};
 
 /// What kind of work a job does: one per operation that answers with a job.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -16,16 +16,20 @@ pub enum JobKind {
     /// A held extract released past the deletion guard, by the school or
     /// support (`POST …/held-extract/release`).
     ReleaseHeldExtract,
+    /// A saved permission set asking each authorised school to approve what
+    /// it has not granted (`POST /api/partner/apps/{app_id}/permissions`).
+    PermissionSetFanOut,
 }
 
 impl JobKind {
-    pub const ALL: [JobKind; 2] = [JobKind::PushExtract, JobKind::ReleaseHeldExtract];
+    pub const ALL: [JobKind; 3] = [JobKind::PushExtract, JobKind::ReleaseHeldExtract, JobKind::PermissionSetFanOut];
 
     /// The event consumer (`EVENT_CONSUMERS`) that runs this kind of job.
     pub fn worker(self) -> &'static str {
         match self {
             JobKind::PushExtract => "push_extract_worker",
             JobKind::ReleaseHeldExtract => "release_held_extract_worker",
+            JobKind::PermissionSetFanOut => "permission_set_fan_out_worker",
         }
     }
 
@@ -35,6 +39,7 @@ impl JobKind {
         match self {
             JobKind::PushExtract => "job.push_extract",
             JobKind::ReleaseHeldExtract => "job.release_held_extract",
+            JobKind::PermissionSetFanOut => "job.permission_set_fan_out",
         }
     }
 }
@@ -101,6 +106,8 @@ pub enum JobResult {
     Extract(ExtractReceipt),
     /// A held extract's release: what the release answered before it ran as a job.
     HeldExtract(HeldExtractDecision),
+    /// A permission set's save: what it changed and how many schools were asked.
+    PermissionSet(PermissionSetSaved),
 }
 
 /// `GET …/jobs/{job_id}`: one job as its owner sees it.
@@ -127,7 +134,7 @@ impl JobStatus {
         match &self.result {
             Some(JobResult::Extract(receipt)) => Some(receipt),
             Some(JobResult::HeldExtract(decision)) => decision.receipt.as_ref(),
-            None => None,
+            Some(JobResult::PermissionSet(_)) | None => None,
         }
     }
 }

@@ -15,13 +15,12 @@ use crate::{
     InternationalRequest, InternationalRequestList, InternationalRequestQuery, InvitationSummary, InviteRequest,
     InviteSchoolRequest, JobAccepted, JobStatus, ListSchoolsQuery, LogAudit, LogAuditQuery, MagicLinkAccepted,
     MagicLinkRequest, Me, MisRetentionList, NewCase, NewInternationalRequest, NewPartner, OfferSlots,
-    OpenInvitationRequest, OpsMe, PartnerCreated, PartnerExplainQuery, PartnerList, PermissionSet, PermissionSetSaved,
-    PriorityRequest, ReassignCase, RemoveSchoolColleague, RemoveTeamMember, RevokeRequest, SchoolAppDetail,
-    SchoolAppOutcome, SchoolAppSettings, SchoolAuthoriseRequest, SchoolConnection, SchoolDashboard,
-    SchoolDeclineRequest, SchoolDetail, SchoolFeed, SchoolMe, SchoolOnboarding, SchoolPage, SchoolPeople,
-    SchoolPeopleQuery, SchoolRevokeRequest, SchoolTeam, SelfInstallKey, SessionRequest, SetPersonChoice, SetWebhook,
-    SupportQueueQuery, SupportReply, TeamPage, UpdateDirectorySchool, UpdatePermissionSet, WebhookDeliveries,
-    WebhookDelivery, WebhookSaved, WebhookSettings,
+    OpenInvitationRequest, OpsMe, PartnerCreated, PartnerExplainQuery, PartnerList, PermissionSet, PriorityRequest,
+    ReassignCase, RemoveSchoolColleague, RemoveTeamMember, RevokeRequest, SchoolAppDetail, SchoolAppOutcome,
+    SchoolAppSettings, SchoolAuthoriseRequest, SchoolConnection, SchoolDashboard, SchoolDeclineRequest, SchoolDetail,
+    SchoolFeed, SchoolMe, SchoolOnboarding, SchoolPage, SchoolPeople, SchoolPeopleQuery, SchoolRevokeRequest,
+    SchoolTeam, SelfInstallKey, SessionRequest, SetPersonChoice, SetWebhook, SupportQueueQuery, SupportReply, TeamPage,
+    UpdateDirectorySchool, UpdatePermissionSet, WebhookDeliveries, WebhookDelivery, WebhookSaved, WebhookSettings,
 };
 
 /// HTTP method of a route; only the ones the product uses.
@@ -416,8 +415,16 @@ operations! {
         answers PermissionSet: "The app's permission set";
     UpdatePermissionSet: Post "/api/partner/apps/{app_id}/permissions", "update_permission_set", PartnerAdmin,
         "Change the scopes an app requests (P10)",
-        body UpdatePermissionSet, refuses [Invalid, NotFound, Conflict],
-        answers PermissionSetSaved: "Saved; schools asked to re-authorise";
+        body UpdatePermissionSet, refuses [Invalid, NotFound, Conflict], status 202,
+        answers JobAccepted:
+            "Saved; a job asks every authorised school missing a scope to re-authorise. Poll `status_url` until \
+             the job is done: its result is what the save changed and how many schools were emailed. A bad set \
+             is a 400 at once, and nothing is saved",
+        idempotent;
+    GetPartnerJob: Get "/api/partner/jobs/{job_id}", "get_partner_job", PartnerMember,
+        "One of the partner's jobs: its state, progress and, once done, its result (P10, #15)",
+        refuses [NotFound],
+        answers JobStatus: "The job; another partner's job is not found";
     ListTeam: Get "/api/partner/team", "list_team", PartnerMember,
         "The partner's colleagues",
         refuses [Invalid],
@@ -798,8 +805,9 @@ pub fn sizing(name: &str) -> Sizing {
         "export_partner_schools" => (Some(512), Some(29)),
         // Keeps the views it has shown, up to `school_index::KEPT_ROWS` rows (#14).
         "list_partner_schools" => (Some(512), None),
-        // Emails every authorised school that must approve a new scope, one by one.
-        "update_permission_set" => (None, Some(60)),
+        // Emails every authorised school that must approve a new scope, one
+        // by one (a transaction and an email each); a retry carries on.
+        "permission_set_fan_out_worker" => (None, Some(900)),
         // Reads, checks and stores a pushed extract of a few MB; its worker applies it.
         "push_extract" => (Some(1024), Some(29)),
         // A full extract of a large school is a few MB and tens of
@@ -906,6 +914,14 @@ pub const EVENT_CONSUMERS: &[EventConsumer] = &[
         // The school or support is watching its progress: an hour is plenty.
         max_event_age_seconds: 3600,
         summary: "Apply a held extract the school or support released: the release's job (G1, #15)",
+    },
+    EventConsumer {
+        name: "permission_set_fan_out_worker",
+        origin: EventOrigin::Gatehouse,
+        detail_types: &["job.permission_set_fan_out"],
+        // The partner's admin is watching its progress; a later save asks again.
+        max_event_age_seconds: 3600,
+        summary: "Ask every authorised school missing a scope of a saved permission set to re-authorise (P10, #15)",
     },
 ];
 

@@ -8,7 +8,8 @@ use super::{field, literal};
 
 const TITLE: &str = "Permission set";
 const FLAGS: &str = "//fieldset[legend[normalize-space()='Contextual flags']]";
-const STATUS: &str = "//main//*[@role='status'][not(@hidden)]";
+/// What saving did, once the save's job (#15) has ended: not the job's progress line before it.
+const STATUS: &str = "//main//*[@role='status'][not(@hidden)][contains(@class, 'action-message')]";
 
 page!(PermissionSetPage, shown: TITLE, "fieldset[legend[normalize-space()='Data areas']]", "the permission set");
 
@@ -50,7 +51,7 @@ impl PermissionSetPage<'_> {
         checkbox.click().await.unwrap_or_else(|error| panic!("clicking {label:?}: {error}"));
     }
 
-    /// Waits for the sentence saying what saving did.
+    /// Waits for the sentence saying what saving did (after the save's job asked the schools).
     pub async fn wait_for_message(&self) -> String {
         wait_for_text_of(self.browser, STATUS, "the permission set to say what saving did", is_said).await
     }

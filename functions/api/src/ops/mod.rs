@@ -55,6 +55,7 @@ pub mod get_agent_job;
 pub mod get_agent_status;
 pub mod get_me;
 pub mod get_ops_me;
+pub mod get_partner_job;
 pub mod get_partner_school;
 pub mod get_permission_set;
 pub mod get_school_me;
@@ -147,6 +148,7 @@ pub(crate) fn with_handler<V: HandlerVisitor>(op: Op, visitor: V) -> V::Output {
         Op::ReinviteSchool => visitor.visit(invite_again::handle::<invite_again::Reinvite>),
         Op::GetPermissionSet => visitor.visit(get_permission_set::handle),
         Op::UpdatePermissionSet => visitor.visit(update_permission_set::handle),
+        Op::GetPartnerJob => visitor.visit(get_partner_job::handle),
         Op::ListTeam => visitor.visit(list_team::handle),
         Op::AddTeamMember => visitor.visit(add_team_member::handle),
         Op::RemoveTeamMember => visitor.visit(remove_team_member::handle),

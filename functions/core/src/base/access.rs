@@ -329,7 +329,8 @@ pub fn needs(function: &str) -> Option<Needs> {
         "resend_invitation" => const { Needs { table: &[ get(&[IDEMPOTENCY, SESSION, APP, PARTNER, USER]), query(&[LOG, PARTNER]), put(&[IDEMPOTENCY, APP, LOG, INVITE, SCHOOL]), delete(&[IDEMPOTENCY, INVITE]), ], email: true, events: true, outbox: true } },
         "reinvite_school" => const { Needs { table: &[ get(&[IDEMPOTENCY, SESSION, APP, PARTNER, USER]), query(&[LOG, PARTNER]), put(&[IDEMPOTENCY, APP, LOG, INVITE, SCHOOL, REMINDERS_DUE]), delete(&[IDEMPOTENCY, INVITE, ERASURES_DUE]), ], email: true, events: true, outbox: true } },
         "get_permission_set" => const { Needs { table: &[get(&[SESSION, PARTNER]), query_gsi1(&[SCHOOL_VIEWS])], ..Needs::NONE } },
-        "update_permission_set" => const { Needs { table: &[ get(&[SESSION, PARTNER]), query_gsi1(&[SCHOOL_VIEWS]), put(&[PARTNER, APP, LOG, INVITE, SCHOOL]), delete(&[INVITE]), ], email: true, events: true, outbox: true } },
+        "update_permission_set" => const { Needs { table: &[get(&[SESSION, PARTNER, JOB]), put(&[PARTNER, JOB])], email: true, events: true, outbox: true } },
+        "get_partner_job" => const { Needs { table: &[get(&[SESSION, JOB])], ..Needs::NONE } },
         "list_team" => const { Needs { table: &[get(&[SESSION]), query(&[PARTNER, SUPPRESSION])], ..Needs::NONE } },
         "add_team_member" => const { Needs { table: &[ get(&[SESSION, USER, PARTNER]), query(&[PARTNER, USER, SUPPRESSION]), put(&[USER, PARTNER]), delete(&[SESSION, USER]), ], email: true, events: true, outbox: true } },
         "remove_team_member" => const { Needs { table: &[ get(&[SESSION, PARTNER, USER]), query(&[USER, PARTNER, SUPPRESSION]), delete(&[PARTNER, USER, SESSION]), ], email: true, events: true, outbox: true } },
@@ -414,6 +415,7 @@ pub fn needs(function: &str) -> Option<Needs> {
         "send_sign_in_links" => const { Needs { table: &[ get(&[SIGN_IN, USER, SCHOOL_USER, OPS_USER]), put(&[OPS_USER, LOGIN, SCHOOL_LOGIN, OPS_LOGIN]), delete(&[SIGN_IN]), ], email: true, ..Needs::NONE } },
         "push_extract_worker" => const { Needs { table: &[ get(&[JOB, SCHOOL, PEOPLE, APP]), query(&[JOB, SCHOOL, PEOPLE, HELD]), put(&[JOB, PEOPLE, SCHOOL, HELD, APP]), batch_put(&[PEOPLE]), update(&[SCHOOL]), delete(&[JOB, HELD]), ], email: true, events: true, outbox: true } },
         "release_held_extract_worker" => const { Needs { table: &[ get(&[JOB, SCHOOL, PEOPLE, APP]), query(&[SCHOOL, PEOPLE, HELD]), put(&[JOB, PEOPLE, SCHOOL, HELD, APP]), batch_put(&[PEOPLE]), update(&[SCHOOL]), delete(&[HELD]), ], email: true, events: true, outbox: true } },
+        "permission_set_fan_out_worker" => const { Needs { table: &[ get(&[JOB, PARTNER]), query_gsi1(&[SCHOOL_VIEWS]), put(&[JOB, APP, LOG, INVITE, SCHOOL]), delete(&[INVITE]), ], email: true, events: true, outbox: true } },
         "send_reminders" => const { Needs { table: &[ get(&[APP, PARTNER]), query(&[REMINDERS_DUE]), put(&[APP, LOG, INVITE, SCHOOL]), delete(&[REMINDERS_DUE, INVITE]), ], email: true, ..Needs::NONE } },
         // #16: erasure reminders, emailed through the outbox.
         "send_erasure_reminders" => const { Needs { table: &[ get(&[APP]), query(&[ERASURES_DUE]), put(&[APP, LOG, SCHOOL]), delete(&[ERASURES_DUE]), ], email: true, events: true, outbox: true } },

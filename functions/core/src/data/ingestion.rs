@@ -424,6 +424,7 @@ pub async fn accept_push(
         owner: JobOwner::Agent(school.clone()),
         idempotency_key,
         input: Value::Null,
+        found: None,
         payload: Some(&text),
         total: Some(records as u64),
     };

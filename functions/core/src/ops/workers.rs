@@ -7,7 +7,7 @@ use gatehouse_model::JobKind;
 use serde_json::Value;
 
 use crate::store::background::{self, WorkOutcome};
-use crate::{Gatehouse, Result, ingestion, portal_data};
+use crate::{Gatehouse, Result, ingestion, permissions, portal_data};
 
 /// Runs the job a `job.*` event names, as its kind's worker function (and
 /// under that function's access declaration). An `Err` is worth retrying
@@ -27,13 +27,14 @@ pub fn kind_of_event(detail_type: &str) -> Option<JobKind> {
 }
 
 async fn work(gatehouse: &Gatehouse, kind: JobKind, detail: &Value) -> Result<WorkOutcome> {
-    let job = match background::start(gatehouse, kind, detail).await? {
+    let mut job = match background::start(gatehouse, kind, detail).await? {
         Ok(job) => job,
         Err(nothing_to_do) => return Ok(nothing_to_do),
     };
     let worked = match kind {
         JobKind::PushExtract => ingestion::apply_pushed(gatehouse, &job).await,
         JobKind::ReleaseHeldExtract => portal_data::release_job(gatehouse, &job).await,
+        JobKind::PermissionSetFanOut => permissions::fan_out(gatehouse, &mut job).await,
     };
     match worked {
         Ok(()) => {

@@ -106,6 +106,7 @@ pub async fn release(
         owner,
         idempotency_key,
         input: serde_json::to_value(&input).map_err(|error| Error::Unavailable(error.into()))?,
+        found: None,
         payload: None,
         total: None,
     };

@@ -80,6 +80,10 @@ pub struct JobRecord {
     pub problem: Option<JobProblem>,
     /// What the worker needs besides the parts: ids, a choice; never large.
     pub input: Value,
+    /// What the request found that the worker needs (the set a save
+    /// replaced): kept with the job, not part of the request's fingerprint.
+    #[serde(default)]
+    pub found: Option<Value>,
     /// How many parts the large input was stored in.
     pub parts: u32,
     /// The request's fingerprint: an `Idempotency-Key` reused for another
@@ -134,6 +138,10 @@ pub struct NewJob<'a> {
     /// The request's `Idempotency-Key`: a retry with it gets the same job.
     pub idempotency_key: Option<&'a str>,
     pub input: Value,
+    /// What the request found that the worker needs, beside the request:
+    /// a retry with the same `Idempotency-Key` that finds things changed
+    /// (its first attempt's work done) still gets the first job.
+    pub found: Option<Value>,
     /// Input too large for the job's item (a pushed extract), stored in parts.
     pub payload: Option<&'a str>,
     /// How much work there is, when known (records, rows, schools).
@@ -201,6 +209,7 @@ where
         result: None,
         problem: None,
         input: new.input,
+        found: new.found,
         parts,
         fingerprint: fingerprint.clone(),
         attempts: 0,
