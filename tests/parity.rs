@@ -947,10 +947,6 @@ fn emails_go_through_a_configuration_set_that_reports_bounces_and_complaints() {
 /// event consumer with its own timeout) and the route answers `202`.
 const API_LIMIT_SECONDS: u64 = 29;
 
-/// Routes whose function may still run past the API's limit, each waiting
-/// to move its work to a job; the list only shrinks.
-const STILL_OVER_THE_API_LIMIT: &[&str] = &["import_directory"];
-
 #[test]
 fn every_route_answers_within_the_api_s_30_seconds() {
     let template = Template::load();
@@ -965,12 +961,8 @@ fn every_route_answers_within_the_api_s_30_seconds() {
             over.insert(route.name);
         }
     }
-    let known: BTreeSet<&str> = STILL_OVER_THE_API_LIMIT.iter().copied().collect();
-    let new: Vec<_> = over.difference(&known).collect();
     assert!(
-        new.is_empty(),
-        "routes whose timeout passes the API's {API_LIMIT_SECONDS} s: {new:?}; run the work as a job"
+        over.is_empty(),
+        "routes whose timeout passes the API's {API_LIMIT_SECONDS} s: {over:?}; run the work as a job"
     );
-    let moved: Vec<_> = known.difference(&over).collect();
-    assert!(moved.is_empty(), "now within the limit, take them off STILL_OVER_THE_API_LIMIT: {moved:?}");
 }

@@ -2,8 +2,10 @@
 //! every `/api/ops/*` route), partner organisations, the directory kept by
 //! ops, international school requests (P7) and the support queue.
 
+use gatehouse_core::background::{self, WorkOutcome};
 use gatehouse_core::demo::{DEMO_EMAIL, DEMO_OPS_EMAIL, DEMO_SCHOOL_EMAIL, OTHER_EMAIL};
-use gatehouse_model::{Method, ROUTES};
+use gatehouse_core::{access, directory_admin, workers};
+use gatehouse_model::{JobKind, Method, ROUTES};
 use serde_json::{Value, json};
 
 use crate::helpers::{TestApp, assert_problem, field_of_each, new_client, spawn_app, spawn_app_as_demo, token_after};
@@ -51,6 +53,19 @@ async fn import(app: &TestApp, client: &reqwest::Client, csv: &str, first_line: 
         .send()
         .await
         .unwrap()
+}
+
+/// [`import`], answered `202` with support's job (#15), its status path in `Location` too, polled
+/// until it is done: what the part did, as the import answered before it ran as a job.
+async fn imported(app: &TestApp, client: &reqwest::Client, csv: &str, first_line: Option<u64>) -> Value {
+    let response = import(app, client, csv, first_line).await;
+    assert_eq!(response.status(), 202, "an import is accepted as a job");
+    let location = response.headers()["location"].to_str().unwrap().to_owned();
+    let accepted: Value = response.json().await.unwrap();
+    assert_eq!(accepted["status_url"], location.as_str(), "{accepted}");
+    let job = app.finished_job(client, &location).await;
+    assert_eq!((&job["state"], &job["kind"]), (&json!("done"), &json!("import_directory")), "{job}");
+    job["result"]["directory_import"].clone()
 }
 
 fn names(results: &Value) -> Vec<String> {
@@ -146,7 +161,8 @@ async fn only_an_ops_session_opens_any_ops_endpoint() {
             continue;
         }
         let status = response.status();
-        assert_eq!(status, 200, "ops on {} {}: {}", route.method.as_str(), route.path, response.text().await.unwrap());
+        let (method, path) = (route.method.as_str(), route.path);
+        assert!(status.is_success(), "ops on {method} {path}: {status} {}", response.text().await.unwrap());
     }
     // None of those refused calls changed anything: one partner was created, by ops.
     let partners = app.get_ok(&ops, "/api/ops/partners").await;
@@ -257,9 +273,9 @@ async fn ops_import_search_and_edit_the_directory_without_duplicates() {
     let rows: Vec<&str> = rows.lines().collect();
     let first = format!("{header}\n{}\n{}\n", rows[0], rows[1]);
     let second = format!("{header}\n{}\n{}\n", rows[2], rows[3]);
-    let report: Value = import(&app, &ops, &first, Some(2)).await.json().await.unwrap();
+    let report = imported(&app, &ops, &first, Some(2)).await;
     assert_eq!((report["rows"].clone(), report["created"].clone()), (json!(2), json!(2)));
-    let report: Value = import(&app, &ops, &second, Some(4)).await.json().await.unwrap();
+    let report = imported(&app, &ops, &second, Some(4)).await;
     assert_eq!((report["rows"].clone(), report["created"].clone()), (json!(2), json!(1)));
     assert_eq!(report["skipped"][0]["line"], 4, "the broken row's line in the whole file");
     assert!(report["skipped"][0]["reason"].as_str().unwrap().contains("URN"));
@@ -268,7 +284,7 @@ async fn ops_import_search_and_edit_the_directory_without_duplicates() {
     assert_eq!(names(&found), ["Fellside Primary School", "Lakeland Academy", "Old Quarry School"]);
 
     // The whole file again: nothing new, nothing doubled.
-    let report: Value = import(&app, &ops, EXTRACT, None).await.json().await.unwrap();
+    let report = imported(&app, &ops, EXTRACT, None).await;
     assert_eq!((report["created"].clone(), report["unchanged"].clone()), (json!(0), json!(3)));
     assert_eq!(names(&app.get_ok(&ops, "/api/ops/directory/schools?q=fellside").await), ["Fellside Primary School"]);
 
@@ -303,11 +319,7 @@ async fn ops_import_search_and_edit_the_directory_without_duplicates() {
     let too_big = import(&app, &ops, &format!("{header}\n{}", "x".repeat(1_000_001)), None).await;
     assert_eq!(assert_problem(too_big, 400, "invalid").await["field"], "file");
     // An international id in a register file is refused, so register and ops ids never clash.
-    let report: Value = import(&app, &ops, &format!("{header}\nINT000001,Paris,Faux School,Open,Primary,\n"), None)
-        .await
-        .json()
-        .await
-        .unwrap();
+    let report = imported(&app, &ops, &format!("{header}\nINT000001,Paris,Faux School,Open,Primary,\n"), None).await;
     assert_eq!((report["created"].clone(), report["skipped"].as_array().unwrap().len()), (json!(0), 1));
 }
 
@@ -608,4 +620,77 @@ async fn the_log_audit_refuses_a_made_up_cursor_or_limit_and_anyone_but_ops() {
     }
     let response = app.get(&partner, "/api/ops/authorisation-logs/audit").await;
     assert_problem(response, 401, "sign_in_required").await;
+}
+
+/// An import is support's job (#15): a part that is not the register's is refused at once with
+/// nothing stored; a good one answers `202`, and the poll shows the job's progress over the
+/// part's rows, then its report. A retry with the same `Idempotency-Key` gets the same job; only
+/// an ops session reads it.
+#[tokio::test]
+async fn an_import_is_support_s_job_its_retry_finds_and_a_bad_file_stores_nothing() {
+    let (app, partner) = spawn_app_as_demo().await;
+    let ops = ops_client(&app).await;
+    let before = app.server.store.dump().unwrap();
+    let (header, _) = EXTRACT.split_once('\n').unwrap();
+    for bad in ["name,town\nx,y\n", "", "URN,EstablishmentName\n190001,Fellside\n"] {
+        assert_eq!(assert_problem(import(&app, &ops, bad, None).await, 400, "invalid").await["field"], "file");
+    }
+    let too_early = import(&app, &ops, EXTRACT, Some(1)).await;
+    assert_eq!(assert_problem(too_early, 400, "invalid").await["field"], "first_line");
+    assert_eq!(app.server.store.dump().unwrap(), before, "no job, no part, no school");
+
+    let send = |key: &'static str, csv: String| {
+        let request = ops.post(app.url("/api/ops/directory/import")).header("Idempotency-Key", key);
+        request.header("content-type", "text/csv").body(csv).send()
+    };
+    let first = send("import-1", EXTRACT.to_owned()).await.unwrap();
+    assert_eq!(first.status(), 202);
+    let accepted: Value = first.json().await.unwrap();
+    let status_url = accepted["status_url"].as_str().unwrap().to_owned();
+    assert!(status_url.starts_with("/api/ops/jobs/"), "{accepted}");
+    let job = app.finished_job(&ops, &status_url).await;
+    assert_eq!(job["state"], "done", "{job}");
+    assert_eq!(job["progress"], json!({ "done": 4, "total": 4 }), "every row counted");
+    let report = &job["result"]["directory_import"];
+    assert_eq!((&report["rows"], &report["created"], &report["skipped"][0]["line"]), (&json!(4), &json!(3), &json!(4)));
+
+    // The retry gets the same job; the same key for another part is refused.
+    let again = send("import-1", EXTRACT.to_owned()).await.unwrap();
+    assert_eq!(again.json::<Value>().await.unwrap()["job_id"], accepted["job_id"]);
+    let other =
+        send("import-1", format!("{header}\n190009,Cumbria,Zephyrfield Primary,Open,Primary,CA9 9AA\n")).await.unwrap();
+    assert_eq!(assert_problem(other, 400, "invalid").await["field"], "Idempotency-Key");
+    assert!(names(&app.get_ok(&ops, "/api/ops/directory/schools?q=zephyrfield").await).is_empty());
+
+    // Support's job: a partner's session is refused, support's jobs path only.
+    assert_problem(app.get(&partner, &status_url).await, 401, "sign_in_required").await;
+    let as_partner = status_url.replace("/api/ops/jobs/", "/api/partner/jobs/");
+    assert_problem(app.get(&partner, &as_partner).await, 404, "not_found").await;
+}
+
+/// A worker that stopped half-way leaves the job running; the retry carries on and the report
+/// counts each row once, as a clean run does. Delivered again once done, it does nothing.
+#[tokio::test]
+async fn an_import_attempt_that_stopped_is_run_again_and_counts_each_row_once() {
+    let app = spawn_app().await;
+    let ops = ops_client(&app).await;
+    let gatehouse = &app.server.gatehouse;
+    // Accepted without the API, whose POSTs would hand the job to the in-process worker at once.
+    let accepting = directory_admin::import_part(gatehouse, EXTRACT, None, None);
+    let accepted = access::running("import_directory", accepting).await.unwrap();
+    let waiting = app.get_ok(&ops, &accepted.status_url).await;
+    assert_eq!((&waiting["state"], &waiting["progress"]), (&json!("accepted"), &json!({ "done": 0, "total": 4 })));
+
+    let detail = json!({ "job_id": accepted.job_id });
+    let kind = JobKind::ImportDirectory;
+    let stopped = background::start(gatehouse, kind, &detail).await.unwrap().unwrap();
+    assert_eq!(app.get_ok(&ops, &accepted.status_url).await["state"], "running");
+    drop(stopped);
+    assert_eq!(workers::run(gatehouse, kind, &detail).await.unwrap(), WorkOutcome::Done);
+    let job = app.get_ok(&ops, &accepted.status_url).await;
+    let report = &job["result"]["directory_import"];
+    assert_eq!((&report["created"], &report["unchanged"], &report["rows"]), (&json!(3), &json!(0), &json!(4)), "{job}");
+    assert_eq!(workers::run(gatehouse, kind, &detail).await.unwrap(), WorkOutcome::AlreadyHandled);
+    let found = app.get_ok(&ops, "/api/ops/directory/schools?q=cumbria").await;
+    assert_eq!(names(&found), ["Fellside Primary School", "Lakeland Academy", "Old Quarry School"]);
 }

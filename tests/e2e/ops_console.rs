@@ -226,3 +226,30 @@ async fn ops_check_every_authorisation_log_and_see_the_broken_one() {
     })
     .await;
 }
+
+/// The register import (O1): the console sends the file in parts, each written by a job (#15)
+/// the page polls, and says what the import did once the last part's job is done.
+#[tokio::test]
+async fn ops_import_a_register_file_and_see_what_it_did() {
+    browser_test(|app, browser| async move {
+        sign_in_to_the_console(&app, &browser).await;
+        open_from_main_nav(&browser, "School directory").await;
+        let register = tempfile::Builder::new().suffix(".csv").tempfile().expect("a temp file");
+        let rows = "URN,LA (name),EstablishmentName,EstablishmentStatus (name),PhaseOfEducation (name),Postcode\n\
+                    190101,Cumbria,Zephyrfield Primary School,Open,Primary,CA1 1AA\n\
+                    190102,Cumbria,Quillmoor Academy,Open,Secondary,CA2 2BB\n\
+                    19X103,Cumbria,Broken Row School,Open,Primary,CA3 3CC\n";
+        std::fs::write(register.path(), rows).expect("the register file");
+        let input = wait_for(&browser, &field("Register extract (CSV)"), "the file input").await;
+        input.send_keys(&register.path().display().to_string()).await.expect("the file chosen");
+        press(&browser, "Import").await;
+        let said = wait_for_text(&browser, "the import's report", |text| text.contains("Import finished.")).await;
+        assert!(said.contains("3 of 3 rows imported: 2 new, 0 updated, 0 unchanged, 1 skipped."), "{said}");
+        save_screenshot(&browser, "ops-directory-imported").await;
+        // The schools are in the directory, searchable.
+        fill(&browser, "Name, URN, local authority or postcode", "Zephyrfield").await;
+        press(&browser, "Search").await;
+        wait_for_text(&browser, "the imported school found", |text| text.contains("Zephyrfield Primary School")).await;
+    })
+    .await;
+}

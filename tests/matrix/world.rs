@@ -496,7 +496,9 @@ impl World {
             "text/csv",
         )
         .await;
-        assert_eq!(imported.status, 200, "{}", imported.body);
+        assert_eq!(imported.status, 202, "{}", imported.body);
+        let status_url = imported.body["status_url"].as_str().expect("the import's job");
+        self.finish_job(ops, None, status_url).await;
         let partner = json!({
             "name": "Narrow Apps Ltd",
             "admin_name": "Nina Narrow",

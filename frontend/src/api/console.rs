@@ -6,17 +6,44 @@ use gatehouse_model::{
     DirectoryImportReport, Endpoint, InternationalRequest, NoBody, NoQuery, ReassignCase, SupportReply, endpoint,
 };
 
-use super::{ApiError, call, call_with_key, decode, request, send, url};
+use serde::Deserialize;
+
+use super::jobs::pause;
+use super::{ApiError, call, call_with_key, request, send, url};
 
 /// One part of a register extract (header row first); `first_line` is the line of its first row
-/// in the whole file. The body is the CSV text itself rather than JSON.
-pub async fn import_directory_part(csv: String, first_line: u64) -> Result<DirectoryImportReport, ApiError> {
+/// in the whole file. The body is the CSV text itself rather than JSON. The part is written by a
+/// job (#15), polled until it ends; `key` (made for this part) makes a retry find the same job.
+pub async fn import_directory_part(csv: String, first_line: u64, key: &str) -> Result<DirectoryImportReport, ApiError> {
     type E = endpoint::ImportDirectory;
     // The declaration names the body CSV text: it goes as it is, not as JSON.
     let CsvText(body): <E as Endpoint>::Body = CsvText(csv);
     let address = url::<E>(&[], &DirectoryImportQuery { first_line: Some(first_line) });
-    let request = request::<E>(&address, None).header("Content-Type", "text/csv; charset=utf-8").body(body);
-    decode(send(request).await?)
+    let sent = request::<E>(&address, Some(key)).header("Content-Type", "text/csv; charset=utf-8").body(body);
+    let accepted = send(sent).await?.text;
+    // The job's path (`/api/ops/jobs/j…`: no escapes), up to its closing quote.
+    let status_url = after(&accepted, r#""status_url":""#).ok_or(ApiError::Unexpected { status: 202 })?;
+    loop {
+        pause(500).await;
+        // `GET /api/ops/jobs/{job_id}` (`endpoint::GetOpsJob`), at the path the `202` gave.
+        let job = send(gloo_net::http::Request::get(&status_url[..status_url.find('"').unwrap_or(0)]).build()).await?;
+        let report = after(&job.text, r#""directory_import":"#);
+        if let Some(Ok(report)) =
+            report.map(|report| DirectoryImportReport::deserialize(&mut serde_json::Deserializer::from_str(report)))
+        {
+            return Ok(report);
+        }
+        if job.text.contains(r#""state":"failed""#) {
+            // An import fails only when the store does, three times: its detail says no more.
+            return Err(ApiError::Unexpected { status: 503 });
+        }
+    }
+}
+
+/// What follows `mark` in `text`, a job's answer, which the console reads only this much of: a
+/// decoder of the whole `JobStatus` would not fit the ops bundle's budget.
+fn after<'a>(text: &'a str, mark: &str) -> Option<&'a str> {
+    text.find(mark).map(|at| &text[at + mark.len()..])
 }
 
 /// What ops decide about an international school request.

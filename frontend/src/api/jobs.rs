@@ -2,7 +2,7 @@
 //! owner's jobs path until the job is done (its result) or failed (its
 //! problem, as the API would have answered it).
 
-use gatehouse_model::{Endpoint, JobResult, JobState, JobStatus, NoBody, NoQuery, Problem};
+use gatehouse_model::{Endpoint, JobProblem, JobResult, JobState, JobStatus, NoBody, NoQuery, Problem};
 
 use super::{ApiError, call};
 
@@ -18,17 +18,7 @@ where
         progress(&job);
         match (job.state, job.result, job.problem) {
             (JobState::Done, Some(result), _) => return Ok(result),
-            (JobState::Failed, _, Some(problem)) => {
-                return Err(ApiError::Problem(Problem {
-                    problem_type: format!("/problems/{}", problem.code),
-                    title: "The work was not done".to_owned(),
-                    status: 409,
-                    detail: problem.detail,
-                    code: problem.code,
-                    field: None,
-                    request_id: None,
-                }));
-            }
+            (JobState::Failed, _, Some(problem)) => return Err(job_failed(problem)),
             (JobState::Done | JobState::Failed, _, _) => return Err(ApiError::Unexpected { status: 200 }),
             _ => pause(wait).await,
         }
@@ -36,8 +26,21 @@ where
     }
 }
 
+/// A failed job's problem, as the API would have answered it.
+pub(super) fn job_failed(problem: JobProblem) -> ApiError {
+    ApiError::Problem(Problem {
+        problem_type: format!("/problems/{}", problem.code),
+        title: "The work was not done".to_owned(),
+        status: 409,
+        detail: problem.detail,
+        code: problem.code,
+        field: None,
+        request_id: None,
+    })
+}
+
 /// Waits `ms` milliseconds (the browser's timer).
-async fn pause(ms: i32) {
+pub(super) async fn pause(ms: i32) {
     let promise = web_sys::js_sys::Promise::new(&mut |resolve, _| {
         if let Some(window) = web_sys::window() {
             let _ = window.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms);

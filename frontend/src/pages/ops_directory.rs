@@ -48,13 +48,10 @@ fn csv_rows(text: &str) -> (String, Vec<String>) {
 
 /// The parts to send: each the header and up to `size` rows, with the line its first row has
 /// in the whole file (the header is line 1).
-fn parts(header: &str, rows: &[String], size: usize) -> Vec<(u64, usize, String)> {
+fn parts(header: &str, rows: &[String], size: usize) -> Vec<(u64, String)> {
     rows.chunks(size)
         .enumerate()
-        .map(|(index, chunk)| {
-            let first_line = 2 + (index * size) as u64;
-            (first_line, chunk.len(), format!("{header}\n{}\n", chunk.join("\n")))
-        })
+        .map(|(index, chunk)| (2 + (index * size) as u64, format!("{header}\n{}\n", chunk.join("\n"))))
         .collect()
 }
 
@@ -123,8 +120,8 @@ fn ImportSection(failed: RwSignal<Option<ApiError>>) -> impl IntoView {
             };
             let (header, rows) = csv_rows(&text);
             total.set(rows.len());
-            for (first_line, _, part) in parts(&header, &rows, ROWS_PER_PART) {
-                match api::import_directory_part(part, first_line).await {
+            for (first_line, part) in parts(&header, &rows, ROWS_PER_PART) {
+                match api::import_directory_part(part, first_line, &api::idempotency_key()).await {
                     Ok(done) => report.update(|report| report.get_or_insert_default().absorb(done)),
                     Err(failure) => {
                         failed.set(Some(failure.clone()));
@@ -425,8 +422,8 @@ mod tests {
         assert_eq!(rows, ["100001,\"Two\nLines\"", "100002,Plain", "100003,\"Quote \"\"x\"\"\""]);
         let parts = parts(&header, &rows, 2);
         assert_eq!(parts.len(), 2);
-        assert_eq!((parts[0].0, parts[0].1), (2, 2));
-        assert_eq!((parts[1].0, parts[1].1), (4, 1));
-        assert!(parts[1].2.starts_with("URN,Name\n100003"));
+        assert_eq!((parts[0].0, parts[1].0), (2, 4));
+        assert_eq!(parts[0].1.lines().count(), 4, "the header and two rows, one of two lines");
+        assert!(parts[1].1.starts_with("URN,Name\n100003"));
     }
 }

@@ -4,7 +4,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::{ExtractReceipt, HeldExtractDecision, PermissionSetSaved};
+use crate::{DirectoryImportReport, ExtractReceipt, HeldExtractDecision, PermissionSetSaved};
 
 /// What kind of work a job does: one per operation that answers with a job.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -19,10 +19,14 @@ pub enum JobKind {
     /// A saved permission set asking each authorised school to approve what
     /// it has not granted (`POST /api/partner/apps/{app_id}/permissions`).
     PermissionSetFanOut,
+    /// A part of the school register written to the directory
+    /// (`POST /api/ops/directory/import`).
+    ImportDirectory,
 }
 
 impl JobKind {
-    pub const ALL: [JobKind; 3] = [JobKind::PushExtract, JobKind::ReleaseHeldExtract, JobKind::PermissionSetFanOut];
+    pub const ALL: [JobKind; 4] =
+        [JobKind::PushExtract, JobKind::ReleaseHeldExtract, JobKind::PermissionSetFanOut, JobKind::ImportDirectory];
 
     /// The event consumer (`EVENT_CONSUMERS`) that runs this kind of job.
     pub fn worker(self) -> &'static str {
@@ -30,6 +34,7 @@ impl JobKind {
             JobKind::PushExtract => "push_extract_worker",
             JobKind::ReleaseHeldExtract => "release_held_extract_worker",
             JobKind::PermissionSetFanOut => "permission_set_fan_out_worker",
+            JobKind::ImportDirectory => "import_directory_worker",
         }
     }
 
@@ -40,6 +45,7 @@ impl JobKind {
             JobKind::PushExtract => "job.push_extract",
             JobKind::ReleaseHeldExtract => "job.release_held_extract",
             JobKind::PermissionSetFanOut => "job.permission_set_fan_out",
+            JobKind::ImportDirectory => "job.import_directory",
         }
     }
 }
@@ -108,6 +114,8 @@ pub enum JobResult {
     HeldExtract(HeldExtractDecision),
     /// A permission set's save: what it changed and how many schools were asked.
     PermissionSet(PermissionSetSaved),
+    /// A part of the register imported: what it did.
+    DirectoryImport(DirectoryImportReport),
 }
 
 /// `GET …/jobs/{job_id}`: one job as its owner sees it.
@@ -134,7 +142,7 @@ impl JobStatus {
         match &self.result {
             Some(JobResult::Extract(receipt)) => Some(receipt),
             Some(JobResult::HeldExtract(decision)) => decision.receipt.as_ref(),
-            Some(JobResult::PermissionSet(_)) | None => None,
+            Some(JobResult::PermissionSet(_) | JobResult::DirectoryImport(_)) | None => None,
         }
     }
 }

@@ -8,18 +8,18 @@ use crate::{
     AcceptInternationalRequest, ActionOutcome, AddSchoolColleague, AddTeamMember, AgentKeyIssued, AgentStatus,
     AppKeyList, AppQuery, AppSchools, AuthoriseRequest, AuthorityVerificationList, BookSlotRequest, CaseCommentRequest,
     CaseDetail, CaseListQuery, CasePage, CreateAppKey, CreatedAppKey, DataPage, DataQuery, DataRecord,
-    DecideAuthorityVerification, DeclineInternationalRequest, DirectoryImportQuery, DirectoryImportReport,
-    DirectoryQuery, DirectoryResults, DirectorySchool, ErasureConfirmation, ErasureConfirmationRequest,
-    EscalateCaseRequest, ExplainQuery, Explanation, Extract, ForwardInvitationRequest, Health, HeldExtractChoice,
-    HeldExtractDecision, HeldExtractDiff, InstallBookingPage, InstallBookingsQuery, InstallMarked, InstallSlots,
-    InternationalRequest, InternationalRequestList, InternationalRequestQuery, InvitationSummary, InviteRequest,
-    InviteSchoolRequest, JobAccepted, JobStatus, ListSchoolsQuery, LogAudit, LogAuditQuery, MagicLinkAccepted,
-    MagicLinkRequest, Me, MisRetentionList, NewCase, NewInternationalRequest, NewPartner, OfferSlots,
-    OpenInvitationRequest, OpsMe, PartnerCreated, PartnerExplainQuery, PartnerList, PermissionSet, PriorityRequest,
-    ReassignCase, RemoveSchoolColleague, RemoveTeamMember, RevokeRequest, SchoolAppDetail, SchoolAppOutcome,
-    SchoolAppSettings, SchoolAuthoriseRequest, SchoolConnection, SchoolDashboard, SchoolDeclineRequest, SchoolDetail,
-    SchoolFeed, SchoolMe, SchoolOnboarding, SchoolPage, SchoolPeople, SchoolPeopleQuery, SchoolRevokeRequest,
-    SchoolTeam, SelfInstallKey, SessionRequest, SetPersonChoice, SetWebhook, SupportQueueQuery, SupportReply, TeamPage,
+    DecideAuthorityVerification, DeclineInternationalRequest, DirectoryImportQuery, DirectoryQuery, DirectoryResults,
+    DirectorySchool, ErasureConfirmation, ErasureConfirmationRequest, EscalateCaseRequest, ExplainQuery, Explanation,
+    Extract, ForwardInvitationRequest, Health, HeldExtractChoice, HeldExtractDecision, HeldExtractDiff,
+    InstallBookingPage, InstallBookingsQuery, InstallMarked, InstallSlots, InternationalRequest,
+    InternationalRequestList, InternationalRequestQuery, InvitationSummary, InviteRequest, InviteSchoolRequest,
+    JobAccepted, JobStatus, ListSchoolsQuery, LogAudit, LogAuditQuery, MagicLinkAccepted, MagicLinkRequest, Me,
+    MisRetentionList, NewCase, NewInternationalRequest, NewPartner, OfferSlots, OpenInvitationRequest, OpsMe,
+    PartnerCreated, PartnerExplainQuery, PartnerList, PermissionSet, PriorityRequest, ReassignCase,
+    RemoveSchoolColleague, RemoveTeamMember, RevokeRequest, SchoolAppDetail, SchoolAppOutcome, SchoolAppSettings,
+    SchoolAuthoriseRequest, SchoolConnection, SchoolDashboard, SchoolDeclineRequest, SchoolDetail, SchoolFeed,
+    SchoolMe, SchoolOnboarding, SchoolPage, SchoolPeople, SchoolPeopleQuery, SchoolRevokeRequest, SchoolTeam,
+    SelfInstallKey, SessionRequest, SetPersonChoice, SetWebhook, SupportQueueQuery, SupportReply, TeamPage,
     UpdateDirectorySchool, UpdatePermissionSet, WebhookDeliveries, WebhookDelivery, WebhookSaved, WebhookSettings,
 };
 
@@ -638,9 +638,12 @@ operations! {
         answers LogAudit: "What this page checked and any broken logs; follow `next_cursor` until it is absent";
     ImportDirectory: Post "/api/ops/directory/import", "import_directory", Ops,
         "Import one part of the register's CSV extract (header row first); re-importing duplicates nothing (O1)",
-        body CsvText, query DirectoryImportQuery, refuses [Invalid],
-        answers DirectoryImportReport:
-            "What the part did. The body is `text/csv`: the register's header row, then rows";
+        body CsvText, query DirectoryImportQuery, refuses [Invalid], status 202,
+        answers JobAccepted:
+            "Accepted: a job writes the part's schools. The body is `text/csv`: the register's header row, then \
+             rows. A part that is not the register's CSV is a 400 at once, and nothing is stored. Poll `status_url` \
+             until the job is done: its result is what the part did, rows skipped named by their line in the file",
+        idempotent;
     SearchOpsDirectory: Get "/api/ops/directory/schools", "search_ops_directory", Ops,
         "Search the school directory by name, URN, local authority or postcode (O1)",
         query DirectoryQuery, refuses [Invalid],
@@ -814,7 +817,7 @@ pub fn sizing(name: &str) -> Sizing {
         // transactions, whether pushed by the agent or released past the guard.
         "push_extract_worker" | "release_held_extract_worker" => (Some(1024), Some(120)),
         // A part of the register: a few thousand schools, two requests each.
-        "import_directory" => (None, Some(120)),
+        "import_directory_worker" => (None, Some(300)),
         // Sends a webhook: above the sender's 10 s request timeout.
         "redeliver_webhook" | "deliver_webhooks" => (None, Some(20)),
         // Daily and twice-weekly jobs: one transaction (and email) per item due.
@@ -922,6 +925,14 @@ pub const EVENT_CONSUMERS: &[EventConsumer] = &[
         // The partner's admin is watching its progress; a later save asks again.
         max_event_age_seconds: 3600,
         summary: "Ask every authorised school missing a scope of a saved permission set to re-authorise (P10, #15)",
+    },
+    EventConsumer {
+        name: "import_directory_worker",
+        origin: EventOrigin::Gatehouse,
+        detail_types: &["job.import_directory"],
+        // Support is watching the import's progress: an hour is plenty.
+        max_event_age_seconds: 3600,
+        summary: "Write a part of the school register to the directory: the import's job (O1, #15)",
     },
 ];
 

@@ -4,26 +4,27 @@
 
 use axum::Json;
 use axum::extract::State;
+use axum::response::Response;
 use gatehouse_core::{SchoolUrn, directory, directory_admin};
-use gatehouse_model::{
-    DirectoryImportQuery, DirectoryImportReport, DirectoryQuery, DirectoryResults, DirectorySchool,
-    UpdateDirectorySchool,
-};
+use gatehouse_model::{DirectoryImportQuery, DirectoryQuery, DirectoryResults, DirectorySchool, UpdateDirectorySchool};
 
-use crate::extract::{ApiJson, ApiQuery, ApiText};
+use super::accepted;
+use crate::extract::{ApiJson, ApiQuery, ApiText, IdempotencyKey};
 use crate::path::IdPath;
 use crate::session::SignedInOps;
 use crate::{ApiError, AppState};
 
 /// `POST /api/ops/directory/import?first_line=`: the body is CSV text, the
-/// header row first.
+/// header row first; `202` and the job that writes it (#15).
 pub async fn import(
     State(state): State<AppState>,
     SignedInOps(_ops): SignedInOps,
     ApiQuery(query): ApiQuery<DirectoryImportQuery>,
+    IdempotencyKey(key): IdempotencyKey,
     ApiText(csv): ApiText,
-) -> Result<Json<DirectoryImportReport>, ApiError> {
-    Ok(Json(directory_admin::import_part(&state.gatehouse, &csv, query.first_line).await?))
+) -> Result<Response, ApiError> {
+    let job = directory_admin::import_part(&state.gatehouse, &csv, query.first_line, key.as_deref()).await?;
+    Ok(accepted(job))
 }
 
 /// `GET /api/ops/directory/schools?q=`.

@@ -387,7 +387,7 @@ pub fn needs(function: &str) -> Option<Needs> {
         "list_partners" => const { Needs { table: &[get(&[OPS_SESSION]), query(&[PARTNER_LISTINGS, SUPPRESSION, ERASURES_DUE])], ..Needs::NONE } },
         "audit_authorisation_logs" => const { Needs { table: &[get(&[OPS_SESSION]), query(&[PARTNER_LISTINGS, APP, LOG])], ..Needs::NONE } },
         "create_partner" => const { Needs { table: &[ get(&[OPS_SESSION, PARTNER_LISTINGS, PARTNER, USER]), put(&[PARTNER_LISTINGS, PARTNER, USER]), ], email: true, events: true, outbox: true } },
-        "import_directory" => const { Needs { table: &[ get(&[OPS_SESSION, DIRECTORY]), put(&[DIRECTORY, DIRECTORY_TERM]), delete(&[DIRECTORY, DIRECTORY_TERM]), ], email: true, events: true, outbox: true } },
+        "import_directory" => const { Needs { table: &[get(&[OPS_SESSION, JOB]), put(&[JOB]), batch_put(&[JOB])], email: true, events: true, outbox: true } },
         "search_ops_directory" => const { Needs { table: &[get(&[OPS_SESSION]), query(&[DIRECTORY_TERM])], ..Needs::NONE } },
         "update_directory_school" => const { Needs { table: &[ get(&[OPS_SESSION, DIRECTORY]), put(&[DIRECTORY, DIRECTORY_TERM]), delete(&[DIRECTORY, DIRECTORY_TERM]), ], email: true, events: true, outbox: true } },
         "request_international_school" => const { Needs { table: &[ get(&[IDEMPOTENCY, SESSION, INTERNATIONAL_REQUEST]), put(&[IDEMPOTENCY, INTERNATIONAL_REQUEST, INTERNATIONAL_QUEUE_PENDING]), delete(&[IDEMPOTENCY]), ], email: true, events: true, outbox: true } },
@@ -416,6 +416,7 @@ pub fn needs(function: &str) -> Option<Needs> {
         "push_extract_worker" => const { Needs { table: &[ get(&[JOB, SCHOOL, PEOPLE, APP]), query(&[JOB, SCHOOL, PEOPLE, HELD]), put(&[JOB, PEOPLE, SCHOOL, HELD, APP]), batch_put(&[PEOPLE]), update(&[SCHOOL]), delete(&[JOB, HELD]), ], email: true, events: true, outbox: true } },
         "release_held_extract_worker" => const { Needs { table: &[ get(&[JOB, SCHOOL, PEOPLE, APP]), query(&[SCHOOL, PEOPLE, HELD]), put(&[JOB, PEOPLE, SCHOOL, HELD, APP]), batch_put(&[PEOPLE]), update(&[SCHOOL]), delete(&[HELD]), ], email: true, events: true, outbox: true } },
         "permission_set_fan_out_worker" => const { Needs { table: &[ get(&[JOB, PARTNER]), query_gsi1(&[SCHOOL_VIEWS]), put(&[JOB, APP, LOG, INVITE, SCHOOL]), delete(&[INVITE]), ], email: true, events: true, outbox: true } },
+        "import_directory_worker" => const { Needs { table: &[ get(&[JOB, DIRECTORY]), query(&[JOB]), put(&[JOB, DIRECTORY, DIRECTORY_TERM]), delete(&[JOB, DIRECTORY_TERM]), ], ..Needs::NONE } },
         "send_reminders" => const { Needs { table: &[ get(&[APP, PARTNER]), query(&[REMINDERS_DUE]), put(&[APP, LOG, INVITE, SCHOOL]), delete(&[REMINDERS_DUE, INVITE]), ], email: true, ..Needs::NONE } },
         // #16: erasure reminders, emailed through the outbox.
         "send_erasure_reminders" => const { Needs { table: &[ get(&[APP]), query(&[ERASURES_DUE]), put(&[APP, LOG, SCHOOL]), delete(&[ERASURES_DUE]), ], email: true, events: true, outbox: true } },

@@ -7,7 +7,7 @@ use gatehouse_model::JobKind;
 use serde_json::Value;
 
 use crate::store::background::{self, WorkOutcome};
-use crate::{Gatehouse, Result, ingestion, permissions, portal_data};
+use crate::{Gatehouse, Result, directory_admin, ingestion, permissions, portal_data};
 
 /// Runs the job a `job.*` event names, as its kind's worker function (and
 /// under that function's access declaration). An `Err` is worth retrying
@@ -35,6 +35,7 @@ async fn work(gatehouse: &Gatehouse, kind: JobKind, detail: &Value) -> Result<Wo
         JobKind::PushExtract => ingestion::apply_pushed(gatehouse, &job).await,
         JobKind::ReleaseHeldExtract => portal_data::release_job(gatehouse, &job).await,
         JobKind::PermissionSetFanOut => permissions::fan_out(gatehouse, &mut job).await,
+        JobKind::ImportDirectory => directory_admin::import_job(gatehouse, &mut job).await,
     };
     match worked {
         Ok(()) => {

@@ -139,6 +139,20 @@ pub enum Domains {
 }
 
 pub async fn upsert(table: &dyn Table, school: &DirectorySchool, domains: Domains) -> Result<Upsert> {
+    let (upsert, writes) = plan(table, school, domains).await?;
+    if !writes.is_empty() {
+        table.transact(writes).await?;
+    }
+    Ok(upsert)
+}
+
+/// What [`upsert`] would do, and its writes (none when unchanged), for a
+/// caller that commits them with writes of its own (an import's job).
+pub async fn plan(
+    table: &dyn Table,
+    school: &DirectorySchool,
+    domains: Domains,
+) -> Result<(Upsert, Vec<TransactWrite>)> {
     let urn = SchoolUrn::parse(&school.urn)?;
     let key = Key::DirectorySchool(&urn);
     let existing = table.get(&key.pk(), &key.sk()).await?;
@@ -156,11 +170,10 @@ pub async fn upsert(table: &dyn Table, school: &DirectorySchool, domains: Domain
     }
     let school = &school;
     if previous.as_ref().is_some_and(|(record, _)| &record.school == school) {
-        return Ok(Upsert::Unchanged);
+        return Ok((Upsert::Unchanged, Vec::new()));
     }
     let writes = entry_writes(&urn, school, previous.as_ref());
-    table.transact(writes).await?;
-    Ok(if previous.is_some() { Upsert::Updated } else { Upsert::Created })
+    Ok((if previous.is_some() { Upsert::Updated } else { Upsert::Created }, writes))
 }
 
 /// The writes that add a school not in the directory yet (conditional on

@@ -364,6 +364,19 @@ impl Running {
         Ok(())
     }
 
+    /// The write that records the job as it stands (its progress, what it
+    /// found), for the work's own transaction, so the two commit together:
+    /// call [`Running::recorded`] once that transaction has.
+    pub fn record_write(&mut self, gatehouse: &Gatehouse) -> TransactWrite {
+        self.record.updated_at = gatehouse.clock.now();
+        TransactWrite::Put { item: self.record.item(self.version + 1), condition: Condition::VersionIs(self.version) }
+    }
+
+    /// After a transaction with [`Running::record_write`] committed.
+    pub fn recorded(&mut self) {
+        self.version += 1;
+    }
+
     /// Records how far the work has gone.
     pub async fn progress(&mut self, gatehouse: &Gatehouse, done: u64, total: Option<u64>) -> Result<()> {
         self.record.progress = Some(JobProgress { done, total });
