@@ -11,6 +11,7 @@ mod email_feedback;
 mod install_bookings;
 mod invitations;
 mod jobs;
+pub mod oneroster;
 mod ops_console;
 mod people;
 mod portal_data;

@@ -9,6 +9,7 @@ pub mod feed;
 pub mod held_extracts;
 pub mod held_parts;
 pub mod ingestion;
+pub mod oneroster;
 pub mod people;
 pub mod purge;
 pub mod retention;
