@@ -16,6 +16,7 @@ mod held_extracts;
 mod helpers;
 mod ingestion;
 mod invitations;
+mod oauth;
 mod ops_bookings;
 mod ops_console;
 mod path_ids;

@@ -93,6 +93,8 @@ pub enum Body {
     HeldExtract,
     /// A register extract, as CSV.
     Csv(&'static str),
+    /// A form (`application/x-www-form-urlencoded`): OAuth's token request (#17).
+    Form(String),
 }
 
 /// What to make true before a cell that should succeed.
@@ -433,6 +435,12 @@ fn cells(op: Op, fx: &Fixture) -> Row {
         Op::ListAppKeys => partner(Of::Named),
         Op::CreateAppKey => partner(Of::Named).body(json!({ "label": "Matrix cell" })),
         Op::RevokeAppKey => partner(Of::Named).param("key_id", fx.spare_key.clone()),
+        // Whoever sends a client's id and secret gets its token: the caller's own credential plays no part.
+        Op::IssueOAuthToken => {
+            let mut row = public();
+            row.body = Body::Form(fx.oauth_token_form.clone());
+            row
+        }
         Op::DownloadPartnerReceipt => partner(Of::Named).param("seq", RECEIPT).query(app),
         Op::ExplainPartnerSchoolPerson => {
             partner(Of::Named).query(format!("{app}&mis_id={}", fx.student))

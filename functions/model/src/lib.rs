@@ -25,7 +25,10 @@ mod session;
 mod team;
 mod webhooks;
 
-pub use app_keys::{AppKeyList, AppKeySummary, CreateAppKey, CreatedAppKey};
+pub use app_keys::{
+    AppKeyList, AppKeySummary, CreateAppKey, CreatedAppKey, CredentialKind, OAuthError, OAuthErrorCode, OAuthToken,
+    OAuthTokenRequest,
+};
 #[cfg(feature = "openapi")]
 pub use calls::SchemaVisitor;
 pub use calls::{CsvText, DocumentedAnswer, Endpoint, EndpointVisitor, NoBody, NoContent, NoQuery, RawBody};

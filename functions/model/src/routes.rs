@@ -14,14 +14,14 @@ use crate::{
     HeldExtractDecision, HeldExtractDiff, InstallBookingPage, InstallBookingsQuery, InstallMarked, InstallSlots,
     InternationalRequest, InternationalRequestList, InternationalRequestQuery, InvitationSummary, InviteRequest,
     InviteSchoolRequest, JobAccepted, JobStatus, ListSchoolsQuery, LogAudit, LogAuditQuery, MagicLinkAccepted,
-    MagicLinkRequest, Me, MisRetentionList, NewCase, NewInternationalRequest, NewPartner, OfferSlots,
-    OpenInvitationRequest, OpsMe, PartnerCreated, PartnerExplainQuery, PartnerList, PermissionSet, PermissionSetSaved,
-    PriorityRequest, ReassignCase, RemoveSchoolColleague, RemoveTeamMember, RevokeRequest, SchoolAppDetail,
-    SchoolAppOutcome, SchoolAppSettings, SchoolAuthoriseRequest, SchoolConnection, SchoolDashboard,
-    SchoolDeclineRequest, SchoolDetail, SchoolFeed, SchoolMe, SchoolOnboarding, SchoolPage, SchoolPeople,
-    SchoolPeopleQuery, SchoolRevokeRequest, SchoolTeam, SelfInstallKey, SessionRequest, SetPersonChoice, SetWebhook,
-    SupportQueueQuery, SupportReply, TeamPage, UpdateDirectorySchool, UpdatePermissionSet, WebhookDeliveries,
-    WebhookDelivery, WebhookSaved, WebhookSettings,
+    MagicLinkRequest, Me, MisRetentionList, NewCase, NewInternationalRequest, NewPartner, OAuthToken,
+    OAuthTokenRequest, OfferSlots, OpenInvitationRequest, OpsMe, PartnerCreated, PartnerExplainQuery, PartnerList,
+    PermissionSet, PermissionSetSaved, PriorityRequest, ReassignCase, RemoveSchoolColleague, RemoveTeamMember,
+    RevokeRequest, SchoolAppDetail, SchoolAppOutcome, SchoolAppSettings, SchoolAuthoriseRequest, SchoolConnection,
+    SchoolDashboard, SchoolDeclineRequest, SchoolDetail, SchoolFeed, SchoolMe, SchoolOnboarding, SchoolPage,
+    SchoolPeople, SchoolPeopleQuery, SchoolRevokeRequest, SchoolTeam, SelfInstallKey, SessionRequest, SetPersonChoice,
+    SetWebhook, SupportQueueQuery, SupportReply, TeamPage, UpdateDirectorySchool, UpdatePermissionSet,
+    WebhookDeliveries, WebhookDelivery, WebhookSaved, WebhookSettings,
 };
 
 /// HTTP method of a route; only the ones the product uses.
@@ -465,6 +465,10 @@ operations! {
         "Revoke an API key: it stops working at once (A1, admins)",
         refuses [Invalid, NotFound, Conflict],
         answers AppKeyList: "The app's keys afterwards";
+    IssueOAuthToken: Post "/oauth/token", "issue_oauth_token", Anyone,
+        "An OAuth client's id and secret for an access token (RFC 6749 §4.4), for /api/v1 and OneRoster",
+        body OAuthTokenRequest,
+        answers OAuthToken: "An access token for an hour, never cached";
     InviteSchoolByApi: Post "/api/v1/invitations", "invite_school_by_api", App,
         "An app invites a school with its API key; honours Idempotency-Key (A6)",
         body InviteSchoolRequest, refuses [Invalid, NotFound, AlreadyInvited],

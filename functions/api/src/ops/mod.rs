@@ -67,6 +67,7 @@ pub mod invite_again;
 pub mod invite_school;
 pub mod invite_school_by_api;
 pub mod issue_agent_key;
+pub mod issue_oauth_token;
 pub mod list_app_keys;
 pub mod list_app_schools;
 pub mod list_contacts;
@@ -157,6 +158,7 @@ pub(crate) fn with_handler<V: HandlerVisitor>(op: Op, visitor: V) -> V::Output {
         Op::InviteSchool => visitor.visit(invite_school::handle),
         Op::ListAppKeys => visitor.visit(list_app_keys::handle),
         Op::CreateAppKey => visitor.visit(create_app_key::handle),
+        Op::IssueOAuthToken => visitor.visit(issue_oauth_token::handle),
         Op::RevokeAppKey => visitor.visit(revoke_app_key::handle),
         Op::InviteSchoolByApi => visitor.visit(invite_school_by_api::handle),
         Op::ListAppSchools => visitor.visit(list_app_schools::handle),

@@ -344,6 +344,8 @@ pub fn needs(function: &str) -> Option<Needs> {
         "list_app_keys" => const { Needs { table: &[get(&[SESSION]), query(&[PARTNER])], ..Needs::NONE } },
         "create_app_key" => const { Needs { table: &[get(&[SESSION]), put(&[APP_KEY, PARTNER])], email: true, events: true, outbox: true } },
         "revoke_app_key" => const { Needs { table: &[get(&[SESSION, PARTNER]), query(&[PARTNER]), put(&[PARTNER]), delete(&[APP_KEY])], email: true, events: true, outbox: true } },
+        // #17: the client's lookup item read, the token's written (both under APPKEY#).
+        "issue_oauth_token" => const { Needs { table: &[get(&[APP_KEY]), put(&[APP_KEY])], email: true, events: true, outbox: true } },
         "invite_school_by_api" => const { Needs { table: &[ get(&[IDEMPOTENCY, APP_KEY, DIRECTORY, APP, PARTNER, USER]), query(&[LOG, PARTNER]), put(&[IDEMPOTENCY, APP, LOG, INVITE, SCHOOL, REMINDERS_DUE]), delete(&[IDEMPOTENCY, INVITE, ERASURES_DUE]), ], email: true, events: true, outbox: true } },
         "list_app_schools" => const { Needs { table: &[get(&[APP_KEY, PARTNER]), query_gsi1(&[SCHOOL_VIEWS])], ..Needs::NONE } },
         // #16: a scheduled revocation whose date came is recorded first, as the daily job would.

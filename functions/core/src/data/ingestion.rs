@@ -92,7 +92,10 @@ fn reject(resource: Resource, index: usize, id: &str, field: &str, reason: impl 
 
 fn text_ok(value: &str) -> bool {
     let trimmed = value.trim();
-    !trimmed.is_empty() && trimmed.chars().count() <= 100 && !trimmed.chars().any(is_hidden_control)
+    // Hidden characters are looked for before trimming: `trim` takes U+0085
+    // (a C1 control that is also white space) off the edges, and the record
+    // would keep it.
+    !trimmed.is_empty() && trimmed.chars().count() <= 100 && !value.chars().any(is_hidden_control)
 }
 
 /// A character no text may hold (issue 18): a control character other than
@@ -999,6 +1002,14 @@ pub async fn mark_inactive_schools(gatehouse: &Gatehouse) -> Result<InactiveRun>
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_hidden_character_is_refused_at_the_edge_of_a_text_too() {
+        assert!(text_ok(" Reception "));
+        for hidden in ["\u{85}Reception", "Reception\u{85}", "Recep\u{1b}tion", "\u{202e}Reception"] {
+            assert!(!text_ok(hidden), "{hidden:?}");
+        }
+    }
 
     #[test]
     fn a_push_within_the_hour_of_the_copied_extract_leaves_the_link_alone() {
