@@ -76,8 +76,12 @@ pub const PARTNER_SECTIONS: &[(&str, &str)] = &[
     ("Team", TEAM),
 ];
 /// The school portal's sections (S3), for its banner.
-pub const SCHOOL_SECTIONS: &[(&str, &str)] =
-    &[("Data sharing", "/school"), ("Install", "/school/onboarding"), ("Colleagues", "/school/team")];
+pub const SCHOOL_SECTIONS: &[(&str, &str)] = &[
+    ("Data sharing", "/school"),
+    ("People", "/school/people"),
+    ("Install", "/school/onboarding"),
+    ("Colleagues", "/school/team"),
+];
 /// The operations console's sections (O1), for its banner.
 pub const OPS_SECTIONS: &[(&str, &str)] = &[
     ("Console", "/ops"),

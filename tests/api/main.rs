@@ -19,6 +19,7 @@ mod invitations;
 mod ops_bookings;
 mod ops_console;
 mod path_ids;
+mod people;
 mod receipts;
 mod reminders;
 mod retention;

@@ -13,6 +13,7 @@ mod invitations;
 mod jobs;
 mod ops_console;
 mod people;
+mod person_requests;
 mod portal_data;
 mod problem;
 mod routes;
@@ -58,6 +59,7 @@ pub use people::{
     PushStatus, RejectedRecord, Relationship, Resource, SchoolMisRetention, SelectionChoice, SenStatus, StaffMember,
     Student,
 };
+pub use person_requests::{PersonAppAccess, PersonExportQuery, SchoolPersonDetail, SchoolPersonMatches};
 pub use portal_data::{
     AppPull, HeldExtractAction, HeldExtractChoice, HeldExtractDecision, PartnerExplainQuery, SchoolFeed,
 };
