@@ -41,6 +41,7 @@ mod partner_cases;
 mod partner_invite;
 mod partner_settings;
 mod school;
+mod school_people;
 mod signin;
 
 pub use authorise::AuthoriseApp;
@@ -50,6 +51,7 @@ pub use partner_cases::PartnerCasesApp;
 pub use partner_invite::PartnerInviteApp;
 pub use partner_settings::PartnerSettingsApp;
 pub use school::SchoolApp;
+pub use school_people::SchoolPeopleApp;
 pub use signin::SigninApp;
 
 /// Where pages send people; the routes that match them are in `app/`.
