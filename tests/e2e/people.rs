@@ -6,7 +6,9 @@ use gatehouse_core::demo::DEMO_SCHOOL_EMAIL;
 use gatehouse_core::ingestion::{self, Guard};
 
 use crate::accessibility::look_and_check;
-use crate::harness::{browser_test, save_screenshot};
+use fantoccini::Locator;
+
+use crate::harness::{browser_test, eventually, save_screenshot};
 use crate::pages::school_portal::{DASHBOARD, SIGN_IN, SchoolPortal};
 use crate::pages::{Screen, follow_main_nav};
 
@@ -43,6 +45,12 @@ async fn a_school_admin_finds_a_person_sees_their_apps_excludes_and_erases_them(
         portal.expect_heading("People").await;
         portal.fill("Search by name or MIS id", &pupil.id).await;
         portal.press("Search").await;
+        // The list before the search is replaced: wait for the one match.
+        eventually("the one person found", || async {
+            let rows = browser.find_all(Locator::XPath("//main//table/tbody/tr")).await?;
+            Ok((rows.len() == 1).then_some(()))
+        })
+        .await;
         portal.follow(&name).await;
         portal.expect_heading(&name).await;
         crate::pages::actions::wait_for_text(&browser, "the apps table", |text| text.contains("Sees them now")).await;

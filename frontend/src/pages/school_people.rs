@@ -198,13 +198,14 @@ pub fn SchoolPersonScreen() -> impl IntoView {
 /// Every app's answer for the person.
 #[component]
 fn AppsTable(person: SchoolPersonDetail) -> impl IntoView {
+    let erased = person.erased_at.is_some();
     if person.apps.is_empty() {
         return view! { <p class="empty-note">"Your school shares with no app."</p> }.into_any();
     }
     let rows = person
         .apps
         .into_iter()
-        .map(|app| {
+        .map(move |app| {
             let sees = if app.can_see { "Yes" } else { "No" };
             let scopes = app.scopes.iter().map(|scope| scope.label()).collect::<Vec<_>>().join(", ");
             let mode = app.gdpr_mode.map_or("not set", |mode| mode.label());
@@ -218,7 +219,11 @@ fn AppsTable(person: SchoolPersonDetail) -> impl IntoView {
                 <tr>
                     <th scope="row">{app.app_name}<span class="detail">{format!(" from {}", app.partner_name)}</span></th>
                     <td>{sees}</td>
-                    <td>{format!("{}: {}", reason_label(app.reason), app.detail)}</td>
+                    <td>{match erased {
+                        // The rule's own words: "the school erased this person".
+                        true => app.detail,
+                        false => format!("{}: {}", reason_label(app.reason), app.detail),
+                    }}</td>
                     <td>{if scopes.is_empty() { "none".to_owned() } else { scopes }}</td>
                     <td>{format!("{mode}; {choice}")}</td>
                     <td>{read}</td>
