@@ -36,7 +36,7 @@ use crate::base::refusal::Refusal;
 use crate::data::erased::{self, ErasedRecord};
 use crate::data::people::{self, PersonRecord, explain_person, gate, load_selections, named_ids};
 use crate::data::{ingestion, shared};
-use crate::school::portal::{require_admin, set_person_choice};
+use crate::school::portal::require_admin;
 use crate::store::dashboard::SchoolAppEntry;
 use crate::store::domain_events::EventKind;
 use crate::store::link_loading::find;
@@ -391,10 +391,11 @@ pub async fn export(
 }
 
 /// `POST /api/school/people/{person_id}/exclusion`: excludes the person
-/// from every app the school has not revoked, each as one choice is made
-/// (the selection and its Authorisation Log entry in one transaction), and
-/// logs it once in the team log when anything changed. A retry excludes
-/// from the apps still left, so it finishes what a failure stopped.
+/// from every app the school has not revoked, in one transaction: for each
+/// app whose choice changes, the selection (with the app's next selection
+/// number), the Authorisation Log entry and `persons.changed`, as one choice
+/// makes them; and one entry in the team log. A retry after a failure finds
+/// all of it or none; once done, it changes and logs nothing.
 pub async fn exclude_everywhere(
     gatehouse: &Gatehouse,
     session: &SchoolSessionRecord,
@@ -407,25 +408,51 @@ pub async fn exclude_everywhere(
         // Erased: no app holds them, and nothing is left to exclude.
         return detail_of(gatehouse, school, mis_id).await;
     }
-    let mut changed = 0;
-    for school_app in school_apps(gatehouse, school).await? {
-        if school_app.link.view == gatehouse_model::SchoolView::Revoked {
-            continue;
+    let by = approver(session);
+    for attempt in 0..5 {
+        let mut writes = Vec::new();
+        let mut changed = 0;
+        for school_app in school_apps(gatehouse, school).await? {
+            if school_app.link.view == gatehouse_model::SchoolView::Revoked {
+                continue;
+            }
+            let app_id = &school_app.entry.app_id;
+            let exclude = SelectionChoice::Exclude;
+            let Some(selection) =
+                people::selection_writes(gatehouse, app_id, school, mis_id, exclude, &session.display_name).await?
+            else {
+                continue;
+            };
+            let detail = format!("One {} record now never shared, by {by}", known.resource.as_str());
+            let mut change = Change::new(school_app.link.clone())
+                .log(LogEvent::PersonsChanged, detail)
+                .keeping_tokens()
+                .event(EventKind::PersonsChanged, json!({ "selection_seq": selection.seq }));
+            for write in selection.writes {
+                change = change.also(write);
+            }
+            let loaded = crate::store::links::LoadedLink { link: school_app.link, version: school_app.version };
+            writes.extend(prepare(gatehouse, &loaded, change, &session.display_name).await?.0);
+            changed += 1;
         }
-        let app_id = &school_app.entry.app_id;
-        let before = load_selections(gatehouse, app_id, school).await?.choice(known.resource, mis_id.as_str());
-        if before == SelectionChoice::Exclude {
-            continue;
+        if changed == 0 {
+            break;
         }
-        set_person_choice(gatehouse, session, app_id, mis_id, SelectionChoice::Exclude).await?;
-        changed += 1;
-    }
-    if changed > 0 {
-        let what = format!("excluded from every app ({changed} changed)");
-        let entry =
-            team_change(gatehouse, school, &approver(session), &subject(known.resource, mis_id.as_str()), &what)?;
-        gatehouse.table.transact(vec![entry]).await?;
-        tracing::info!(school_id = %school, apps = changed, "person excluded from every app");
+        let who = subject(known.resource, mis_id.as_str());
+        writes.push(team_change(gatehouse, school, &by, &who, "excluded from every app")?);
+        match gatehouse.table.transact(writes).await {
+            Ok(()) => {
+                tracing::info!(school_id = %school, apps = changed, "person excluded from every app");
+                outbox::deliver(gatehouse).await?;
+                break;
+            }
+            // A link or a selection changed meanwhile: read again.
+            Err(crate::base::ports::StoreError::ConditionFailed { .. }) if attempt < 4 => {}
+            Err(crate::base::ports::StoreError::ConditionFailed { .. }) => {
+                return Err(Error::Conflict("the school's apps changed meanwhile; try again"));
+            }
+            Err(error) => return Err(error.into()),
+        }
     }
     detail_of(gatehouse, school, mis_id).await
 }
