@@ -20,6 +20,7 @@ mod oauth;
 mod ops_bookings;
 mod ops_console;
 mod path_ids;
+mod people;
 mod receipts;
 mod reminders;
 mod retention;

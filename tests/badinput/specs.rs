@@ -470,6 +470,7 @@ fn path_value(ids: &Ids, op: Op, name: &str) -> String {
         (Op::DownloadSchoolReceipt, "seq") => ids.portal_receipt.clone(),
         (_, "seq") => ids.partner_receipt.clone(),
         (_, "student_id") => ids.student.clone(),
+        (_, "person_id") => ids.portal_student.clone(),
         _ => "sample".to_owned(),
     }
 }
@@ -480,6 +481,7 @@ fn query_value(ids: &Ids, op: Op, param: &QueryParam) -> Option<String> {
         (Op::ExplainSchoolPerson, "mis_id") => ids.portal_student.clone(),
         (_, "mis_id") => ids.student.clone(),
         (_, "q") if matches!(op, Op::SearchDirectory | Op::SearchOpsDirectory) => "brook".to_owned(),
+        (Op::ExportSchoolPerson, "format") => "json".to_owned(),
         (_, "limit") => "10".to_owned(),
         (_, "view") => "active".to_owned(),
         (_, "first_line") => "2".to_owned(),

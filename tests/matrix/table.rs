@@ -502,6 +502,12 @@ fn cells(op: Op, fx: &Fixture) -> Row {
             school(Of::Named).body(json!({ "mis_id": fx.student, "choice": "default" }))
         }
         Op::DownloadSchoolReceipt => school(Of::Named).param("seq", RECEIPT),
+        Op::SearchSchoolPersons => school(Of::Own).query("?q=a"),
+        Op::GetSchoolPerson => school(Of::Named).param("person_id", &fx.student),
+        Op::ExportSchoolPerson => school(Of::Named).param("person_id", &fx.student).query("?format=html"),
+        // Exclusion and erasure change what the apps read of the pupil: after the data reads.
+        Op::ExcludeSchoolPerson => school(Of::Named).param("person_id", &fx.student).stage(LAST),
+        Op::EraseSchoolPerson => school(Of::Named).param("person_id", &fx.student).stage(LAST),
         Op::ListSchoolTeam => school(Of::Own),
         Op::AddSchoolColleague => school(Of::Own).body_per_caller(|caller| {
             json!({

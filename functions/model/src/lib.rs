@@ -14,6 +14,7 @@ mod jobs;
 pub mod oneroster;
 mod ops_console;
 mod people;
+mod person_requests;
 mod portal_data;
 mod problem;
 mod routes;
@@ -62,6 +63,7 @@ pub use people::{
     PushStatus, RejectedRecord, Relationship, Resource, SchoolMisRetention, SelectionChoice, SenStatus, StaffMember,
     Student,
 };
+pub use person_requests::{PersonAppAccess, PersonExportQuery, SchoolPersonDetail, SchoolPersonMatches};
 pub use portal_data::{
     AppPull, HeldExtractAction, HeldExtractChoice, HeldExtractDecision, PartnerExplainQuery, SchoolFeed,
 };

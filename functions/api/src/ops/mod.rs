@@ -86,6 +86,7 @@ pub mod ops_logout;
 pub mod ops_partners;
 pub mod ops_retention;
 mod partner_school;
+pub mod person_requests;
 pub mod portal_data;
 pub mod push_extract;
 pub mod redeliver_webhook;
@@ -187,6 +188,11 @@ pub(crate) fn with_handler<V: HandlerVisitor>(op: Op, visitor: V) -> V::Output {
         Op::SchoolDeclineRequest => visitor.visit(school_portal::decline),
         Op::SearchSchoolPeople => visitor.visit(school_portal::search_people),
         Op::SetPersonChoice => visitor.visit(school_portal::set_person_choice),
+        Op::SearchSchoolPersons => visitor.visit(person_requests::search),
+        Op::GetSchoolPerson => visitor.visit(person_requests::detail),
+        Op::ExportSchoolPerson => visitor.visit(person_requests::export),
+        Op::ExcludeSchoolPerson => visitor.visit(person_requests::exclude),
+        Op::EraseSchoolPerson => visitor.visit(person_requests::erase),
         Op::DownloadSchoolReceipt => visitor.visit(school_portal::school_receipt),
         Op::DownloadPartnerReceipt => visitor.visit(school_portal::partner_receipt),
         Op::ListSchoolTeam => visitor.visit(school_portal::list_team),

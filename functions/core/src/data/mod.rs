@@ -5,6 +5,7 @@
 pub mod agent_keys;
 pub mod data_api;
 pub mod data_reads;
+pub mod erased;
 pub mod feed;
 pub mod held_extracts;
 pub mod held_parts;
