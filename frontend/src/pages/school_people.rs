@@ -156,7 +156,7 @@ pub fn SchoolPersonScreen() -> impl IntoView {
                         <p>{facts}</p>
                         <AppsTable person=person.clone() />
                         <AdminOnlyNote />
-                        <div class="actions" hidden=move || !admin.get()>
+                        <div class="form-buttons" hidden=move || !admin.get()>
                             <a class="button secondary" href=html_href download="">"Download as a page"</a>
                             <a class="button secondary" href=json_href download="">"Download as JSON"</a>
                             <button type="button" class="secondary" hidden=erased.is_some() || everywhere
@@ -222,7 +222,8 @@ fn AppsTable(person: SchoolPersonDetail) -> impl IntoView {
                     <td>{match erased {
                         // The rule's own words: "the school erased this person".
                         true => app.detail,
-                        false => format!("{}: {}", reason_label(app.reason), app.detail),
+                        // The rule's sentence speaks to the app ("your app"); the school reads its label.
+                        false => reason_label(app.reason).to_owned(),
                     }}</td>
                     <td>{if scopes.is_empty() { "none".to_owned() } else { scopes }}</td>
                     <td>{format!("{mode}; {choice}")}</td>
