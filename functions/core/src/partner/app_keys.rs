@@ -163,16 +163,47 @@ pub async fn ensure_demo_key(
     kept: Option<&str>,
     now: DateTime<Utc>,
 ) -> Result<String> {
-    if let Some(secret) = kept.and_then(|raw| Token::parse("key", raw).ok()) {
-        let hash = secret.hash();
-        let key = Key::AppKey(&hash);
-        if table.get(&key.pk(), &key.sk()).await?.is_some() {
-            return Ok(secret.expose().to_owned());
-        }
+    let demo = DemoCredential { partner, app, kind: StoredCredential::ApiKey, label: "Demo key" };
+    Ok(ensure_demo_credential(table, demo, kept, now).await?.1)
+}
+
+/// The local demo's OAuth client for the demo app (#17), reused as
+/// [`ensure_demo_key`] reuses its key: its client id and secret.
+pub async fn ensure_demo_oauth_client(
+    table: &dyn Table,
+    partner: &PartnerId,
+    app: &AppId,
+    kept: Option<&str>,
+    now: DateTime<Utc>,
+) -> Result<(String, String)> {
+    let demo = DemoCredential { partner, app, kind: StoredCredential::OauthClient, label: "Demo OneRoster client" };
+    ensure_demo_credential(table, demo, kept, now).await
+}
+
+/// A credential the local demo makes once and keeps.
+struct DemoCredential<'a> {
+    partner: &'a PartnerId,
+    app: &'a AppId,
+    kind: StoredCredential,
+    label: &'a str,
+}
+
+async fn ensure_demo_credential(
+    table: &dyn Table,
+    demo: DemoCredential<'_>,
+    kept: Option<&str>,
+    now: DateTime<Utc>,
+) -> Result<(String, String)> {
+    if let Some(secret) = kept.and_then(|raw| Token::parse("key", raw).ok())
+        && let Some(record) = credential(table, &secret.hash(), now).await?
+        && record.kind == demo.kind
+    {
+        return Ok((record.key_id, secret.expose().to_owned()));
     }
-    let new = NewKey { partner, app, kind: StoredCredential::ApiKey, label: "Demo key", by: "cargo xtask run" };
-    let (_, secret) = store_new_key(table, new, now).await?;
-    Ok(secret.expose().to_owned())
+    let DemoCredential { partner, app, kind, label } = demo;
+    let new = NewKey { partner, app, kind, label, by: "cargo xtask run" };
+    let (record, secret) = store_new_key(table, new, now).await?;
+    Ok((record.key_id, secret.expose().to_owned()))
 }
 
 /// Revokes a key; revoking a revoked key changes nothing.
