@@ -561,6 +561,48 @@ async fn the_mis_cache_purge_and_a_ttl_on_dynamodb() -> anyhow::Result<()> {
     Ok(())
 }
 
+/// #16 on DynamoDB: a school erases a pupil the app has read, under the
+/// access the route declares; the pupil's record goes, the app's delta
+/// carries a tombstone with no data, and the next full extract, which still
+/// carries the pupil, does not bring them back.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_school_erases_a_pupil_for_good_on_dynamodb() -> anyhow::Result<()> {
+    let app = spawn_aws_app().await?;
+    let gatehouse = app.ports.gatehouse(settings(), app.clock.clone());
+    let (agent, key) = app.keys_of_hana_school(&gatehouse).await?;
+    let extract = gatehouse_core::synthetic::school(23, 30, app.clock.now().date_naive());
+    let pupil = extract.students[0].id.clone();
+    let receipt = gatehouse_tests::jobs::push_extract(&app.client, &app.url, agent.expose(), &extract).await?;
+    assert_eq!(receipt["outcome"], "applied", "{receipt}");
+    let students = format!("{}/api/v1/schools/3280003/students", app.url);
+    let page: Value = app.client.get(format!("{students}?limit=100")).bearer_auth(&key).send().await?.json().await?;
+    let ids = |page: &Value| -> Vec<String> {
+        page["data"].as_array().into_iter().flatten().filter_map(|r| r["id"].as_str().map(str::to_owned)).collect()
+    };
+    assert!(ids(&page).contains(&pupil), "the app read the pupil");
+    let token = page["sync_token"].as_str().context("a sync token")?.to_owned();
+
+    let cookie = app.sign_in_to_school().await?;
+    let (status, erased, _) = app.post(&cookie, &format!("/api/school/people/{pupil}/erasure"), json!({})).await?;
+    assert_eq!(status, 200, "{erased}");
+    assert!(erased["erased_at"].is_string(), "{erased}");
+    let (again, same, _) = app.post(&cookie, &format!("/api/school/people/{pupil}/erasure"), json!({})).await?;
+    assert_eq!((again, &same["erased_at"]), (200, &erased["erased_at"]), "a retry answers the same");
+
+    let delta: Value =
+        app.client.get(format!("{students}?since={token}")).bearer_auth(&key).send().await?.json().await?;
+    let tombstone: Vec<&Value> =
+        delta["data"].as_array().into_iter().flatten().filter(|record| record["id"] == pupil.as_str()).collect();
+    assert_eq!(tombstone, [&json!({ "id": pupil, "deleted": true })], "a tombstone with no data: {delta}");
+
+    let receipt = gatehouse_tests::jobs::push_extract(&app.client, &app.url, agent.expose(), &extract).await?;
+    assert_eq!(receipt["changes"]["erased"], 1, "the extract still carries the pupil: {receipt}");
+    let page: Value = app.client.get(format!("{students}?limit=100")).bearer_auth(&key).send().await?.json().await?;
+    assert!(!ids(&page).contains(&pupil), "never returned after erasure: {page}");
+    assert_eq!(ids(&page).len(), extract.students.len() - 1);
+    Ok(())
+}
+
 /// The Authorisation Log audit on DynamoDB, under the access its function
 /// declares: pages of 7 links walk both partners' apps by cursor (DynamoDB's
 /// `ExclusiveStartKey`) and check what one run checks, at one Query a log.

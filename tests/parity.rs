@@ -507,6 +507,20 @@ fn the_edge_sends_the_origin_secret_and_the_same_security_headers() {
     let behaviours = at(config, &["CacheBehaviors"]).and_then(Value::as_sequence).unwrap();
     let api = behaviours.iter().find(|behaviour| text_at(behaviour, &["PathPattern"]) == Some("/api/*")).unwrap();
     assert!(is_ref(at(api, &["ResponseHeadersPolicyId"]), "SecurityHeaders"), "the API's answers too");
+    // Every route reaches the API through CloudFront, the same way: none falls to the SPA's bucket.
+    for route in gatehouse_model::ROUTES {
+        let behaviour = behaviours.iter().find(|behaviour| {
+            text_at(behaviour, &["PathPattern"])
+                .and_then(|pattern| pattern.strip_suffix('*'))
+                .is_some_and(|prefix| route.path.starts_with(prefix))
+        });
+        let behaviour =
+            behaviour.unwrap_or_else(|| panic!("{} ({}) has no CloudFront behaviour", route.name, route.path));
+        for field in ["TargetOriginId", "ViewerProtocolPolicy", "CachePolicyId", "OriginRequestPolicyId"] {
+            assert_eq!(text_at(behaviour, &[field]), text_at(api, &[field]), "{}: {field}", route.name);
+        }
+        assert!(is_ref(at(behaviour, &["ResponseHeadersPolicyId"]), "SecurityHeaders"), "{}", route.name);
+    }
     let origins = at(config, &["Origins"]).and_then(Value::as_sequence).unwrap();
     let api_origin = origins.iter().find(|origin| text_at(origin, &["Id"]) == Some("api")).unwrap();
     let custom = at(api_origin, &["OriginCustomHeaders"]).and_then(Value::as_sequence).expect("an origin header");

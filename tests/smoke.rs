@@ -23,7 +23,7 @@ pub struct Finding {
 
 /// The SPA's pages a visitor can land on from outside: the partner's lists, a sign-in link's
 /// page, a school's invitation (each a different bundle).
-const PAGES: &[&str] = &["/", "/schools", "/signin", "/auth", "/authorise", "/school", "/ops"];
+const PAGES: &[&str] = &["/", "/schools", "/signin", "/auth", "/authorise", "/school", "/school/people", "/ops"];
 /// Headers every answer carries (CloudFront adds them on AWS, the local server itself), and
 /// what each must say when the value matters.
 const SECURITY_HEADERS: &[(&str, Option<&str>)] = &[

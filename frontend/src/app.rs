@@ -41,6 +41,7 @@ mod partner_cases;
 mod partner_invite;
 mod partner_settings;
 mod school;
+mod school_people;
 mod signin;
 
 pub use authorise::AuthoriseApp;
@@ -50,6 +51,7 @@ pub use partner_cases::PartnerCasesApp;
 pub use partner_invite::PartnerInviteApp;
 pub use partner_settings::PartnerSettingsApp;
 pub use school::SchoolApp;
+pub use school_people::SchoolPeopleApp;
 pub use signin::SigninApp;
 
 /// Where pages send people; the routes that match them are in `app/`.
@@ -76,8 +78,12 @@ pub const PARTNER_SECTIONS: &[(&str, &str)] = &[
     ("Team", TEAM),
 ];
 /// The school portal's sections (S3), for its banner.
-pub const SCHOOL_SECTIONS: &[(&str, &str)] =
-    &[("Data sharing", "/school"), ("Install", "/school/onboarding"), ("Colleagues", "/school/team")];
+pub const SCHOOL_SECTIONS: &[(&str, &str)] = &[
+    ("Data sharing", "/school"),
+    ("People", "/school/people"),
+    ("Install", "/school/onboarding"),
+    ("Colleagues", "/school/team"),
+];
 /// The operations console's sections (O1), for its banner.
 pub const OPS_SECTIONS: &[(&str, &str)] = &[
     ("Console", "/ops"),

@@ -108,10 +108,29 @@ async fn the_local_demo_key_works_at_once_and_survives_a_restart() {
         .await
         .unwrap();
     assert_eq!(response.status(), 200);
+
+    let oneroster = || -> Value {
+        let text = std::fs::read_to_string(data.path().join(gatehouse_local::DEMO_ONEROSTER_FILE)).unwrap();
+        serde_json::from_str(&text).unwrap()
+    };
+    let client = oneroster();
+    assert_eq!(client["token_url"], format!("{}/oauth/token", first.url));
+    assert_eq!(client["base_url"], format!("{}/ims/oneroster/rostering/v1p2", first.url));
+    let token = reqwest::Client::new()
+        .post(client["token_url"].as_str().unwrap())
+        .basic_auth(client["client_id"].as_str().unwrap(), client["client_secret"].as_str())
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body("grant_type=client_credentials")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(token.status(), 200, "the demo's OAuth client buys a token (#17)");
     first.stop().await.unwrap();
 
     let second = gatehouse_local::start(gatehouse_local::LocalConfig::new(data.path().to_owned())).await.unwrap();
     assert_eq!(second.demo_app_key, key, "the same key after a restart");
+    let again = oneroster();
+    assert_eq!((&again["client_id"], &again["client_secret"]), (&client["client_id"], &client["client_secret"]));
     second.stop().await.unwrap();
 }
 

@@ -306,6 +306,9 @@ struct Case {
     switch_mode: bool,
     /// Where the school's consent stands (#12).
     consent: Consent,
+    /// #16: persons the school erases after the first sync; the full
+    /// extract is then pushed again, carrying them.
+    erase: Vec<(Target, usize)>,
 }
 
 /// The consent states in which nothing may reach the app, and the one in
@@ -327,7 +330,7 @@ fn case() -> impl Strategy<Value = Case> {
     let requested = demo::demo_requested_scopes().into_iter().collect::<Vec<_>>();
     let choice =
         prop_oneof![Just(SelectionChoice::Include), Just(SelectionChoice::Exclude), Just(SelectionChoice::Default)];
-    let target = prop_oneof![3 => Just(Target::Student), 1 => Just(Target::Staff), 1 => Just(Target::Contact)];
+    let target = any_target();
     (
         any::<u64>(),
         4u32..24,
@@ -338,16 +341,30 @@ fn case() -> impl Strategy<Value = Case> {
         any::<bool>(),
         prop::option::weighted(0.5, (0usize..64, 0usize..64)),
         prop::bool::weighted(0.2),
-        prop_oneof![
-            6 => Just(Consent::Granted),
-            1 => Just(Consent::AwaitingVerification),
-            1 => Just(Consent::AwaitingSchoolApproval),
-            1 => Just(Consent::PastRevokeDate),
-            1 => Just(Consent::Superseded),
-        ],
+        (
+            prop_oneof![
+                6 => Just(Consent::Granted),
+                1 => Just(Consent::AwaitingVerification),
+                1 => Just(Consent::AwaitingSchoolApproval),
+                1 => Just(Consent::PastRevokeDate),
+                1 => Just(Consent::Superseded),
+            ],
+            prop::collection::vec((any_target(), 0usize..64), 0..3),
+        ),
     )
         .prop_map(
-            |(seed, students, exclude_all, paused, granted, selections, changes, relink, switch_mode, consent)| Case {
+            |(
+                seed,
+                students,
+                exclude_all,
+                paused,
+                granted,
+                selections,
+                changes,
+                relink,
+                switch_mode,
+                (consent, erase),
+            )| Case {
                 seed,
                 students,
                 exclude_all,
@@ -358,8 +375,30 @@ fn case() -> impl Strategy<Value = Case> {
                 relink,
                 switch_mode,
                 consent,
+                erase,
             },
         )
+}
+
+/// Whose a choice or an erasure is: pupils most often.
+fn any_target() -> impl Strategy<Value = Target> {
+    prop_oneof![3 => Just(Target::Student), 1 => Just(Target::Staff), 1 => Just(Target::Contact)]
+}
+
+/// #16: the school's admin erases a person, through the portal's rule.
+async fn erase(app: &TestApp, school: &str, mis_id: &str) {
+    let session = gatehouse_core::records::SchoolSessionRecord {
+        email: gatehouse_model::EmailAddress::parse("head@school.example").unwrap(),
+        display_name: "Hana Head".into(),
+        role: "Head".into(),
+        access: gatehouse_model::TeamRole::Admin,
+        school_id: SchoolId::parse(school).unwrap(),
+        urn: "100000".into(),
+        school_name: "Test School".into(),
+        created_at: app.clock.now(),
+    };
+    let mis_id = MisId::parse(mis_id).unwrap();
+    gatehouse_core::school::person_requests::erase(&app.server.gatehouse, &session, &mis_id).await.unwrap();
 }
 
 /// Puts the school's consent in `consent`, as the rules would leave it, and
@@ -447,6 +486,8 @@ struct World {
     pupils_of: BTreeMap<String, Vec<String>>,
     /// Each group's pupils and staff.
     groups: BTreeMap<String, (Vec<String>, Vec<String>)>,
+    /// Persons the school erased (#16): never shared again.
+    erased: HashSet<String>,
 }
 
 impl World {
@@ -468,11 +509,15 @@ impl World {
                 .iter()
                 .map(|group| (group.id.clone(), (group.student_ids.clone(), group.staff_ids.clone())))
                 .collect(),
+            erased: HashSet::new(),
         }
     }
 
     /// Whether the GDPR mode and the school's choice share this person.
     fn shared(&self, id: &str) -> bool {
+        if self.erased.contains(id) {
+            return false;
+        }
         match self.choices.get(id) {
             Some(SelectionChoice::Include) => true,
             Some(SelectionChoice::Exclude) => false,
@@ -628,6 +673,15 @@ async fn check(case: Case) {
         world.choices.insert(id.clone(), *choice);
         select(&app, &school, &id, *choice).await;
     }
+    for (target, index) in &case.erase {
+        let id = id_of(*target, *index);
+        erase(&app, &school, &id).await;
+        world.erased.insert(id);
+    }
+    if !case.erase.is_empty() {
+        // The next extract carries them all the same.
+        push_released(&app, &agent, &school, &extract).await;
+    }
     if case.switch_mode {
         world.exclude_all = !world.exclude_all;
         let mode = if world.exclude_all { "Exclude All" } else { "Include All" };
@@ -689,6 +743,11 @@ async fn check(case: Case) {
         if !case.switch_mode {
             assert_eq!(held, by_id(&full), "{resource}: the first sync and the delta make the full read");
         }
+    }
+    for id in &world.erased {
+        let explained: Value =
+            get(&app, &key, &format!("/api/v1/schools/{school}/explain?mis_id={id}")).await.json().await.unwrap();
+        assert_eq!(explained["shared"], false, "erased {id} explained as shared: {explained}");
     }
 }
 

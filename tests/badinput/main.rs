@@ -96,21 +96,38 @@ const BOOKKEEPING: &[Bookkeeping] = &[
 
 /// Refusals answered with more than a problem, each with the reason: the
 /// answer must still be a 4xx, in this shape, and write nothing.
-const RICHER_REFUSALS: &[(Op, &str)] = &[(
-    Op::PushExtract,
-    "a push whose every record is rejected is a 422 with its receipt (outcome `rejected`, each record's field \
-     and reason): the MIS agent's protocol (G1), as the OpenAPI document says",
-)];
+const RICHER_REFUSALS: &[(Op, &str)] = &[
+    (
+        Op::PushExtract,
+        "a push whose every record is rejected is a 422 with its receipt (outcome `rejected`, each record's field \
+         and reason): the MIS agent's protocol (G1), as the OpenAPI document says",
+    ),
+    (
+        Op::IssueOAuthToken,
+        "the token endpoint refuses in RFC 6749 §5.2's shape (`error`, `error_description`; 401 for \
+         `invalid_client`), which off-the-shelf OAuth clients read (#17)",
+    ),
+];
 
 /// The refusal's code when the answer is one of the `RICHER_REFUSALS`.
 fn richer_refusal(op: Op, answer: &Answer) -> Option<String> {
     let body = answer.json();
-    let listed = RICHER_REFUSALS.iter().any(|(richer, _)| *richer == op);
-    let receipt = answer.status == 422
-        && answer.content_type == "application/json"
-        && body["outcome"] == "rejected"
-        && body["rejected"].as_array().is_some_and(|rejected| !rejected.is_empty());
-    (listed && receipt).then(|| "extract_rejected".to_owned())
+    if !RICHER_REFUSALS.iter().any(|(richer, _)| *richer == op) || answer.content_type != "application/json" {
+        return None;
+    }
+    match op {
+        Op::IssueOAuthToken => {
+            let described = body["error_description"].as_str().is_some_and(|text| !text.is_empty());
+            let status = if body["error"] == "invalid_client" { 401 } else { 400 };
+            (described && answer.status == status).then(|| body["error"].as_str().map(str::to_owned)).flatten()
+        }
+        _ => {
+            let receipt = answer.status == 422
+                && body["outcome"] == "rejected"
+                && body["rejected"].as_array().is_some_and(|rejected| !rejected.is_empty());
+            receipt.then(|| "extract_rejected".to_owned())
+        }
+    }
 }
 
 /// What the valid request of a route answers, when not a 2xx: it cannot

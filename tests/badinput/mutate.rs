@@ -89,6 +89,11 @@ pub enum BodyShape {
         sample: String,
         limit: usize,
     },
+    /// `application/x-www-form-urlencoded` (OAuth's token request, #17).
+    Form {
+        sample: String,
+        limit: usize,
+    },
 }
 
 /// Everything needed to make a valid request to one route, and to break it.
@@ -611,6 +616,31 @@ fn body_strategies(
     out
 }
 
+/// A token request broken one way at a time: each is a refusal RFC 6749 names.
+fn form_strategies(sample: &str) -> Vec<BoxedStrategy<Case>> {
+    use Expect::Refused;
+    let secret = sample.rsplit("client_secret=").next().unwrap_or_default();
+    let wholes: Vec<Vec<u8>> = vec![
+        b"".to_vec(),
+        b"grant_type=client_credentials".to_vec(),
+        sample.replace("client_credentials", "password").into_bytes(),
+        sample.replace("grant_type=client_credentials&", "").into_bytes(),
+        format!("{sample}&grant_type=client_credentials").into_bytes(),
+        format!("{sample}&scope=admin").into_bytes(),
+        sample.replace(secret, "not-the-secret").into_bytes(),
+        sample.replace("client_secret=", "client_secret=x").into_bytes(),
+        sample.split("&client_secret=").next().unwrap_or_default().as_bytes().to_vec(),
+        [sample.as_bytes(), b"&scope=\xff\xfe"].concat(),
+        serde_json::to_vec(&json!({ "grant_type": "client_credentials" })).unwrap(),
+    ];
+    vec![
+        select(wholes).prop_map(|bytes| case("not_a_token_request", Refused, Mutation::WholeBody(bytes))).boxed(),
+        select(vec![None, Some("application/json".to_owned()), Some("text/plain".to_owned()), Some(String::new())])
+            .prop_map(|ct| case("content_type", Refused, Mutation::ContentType(ct)))
+            .boxed(),
+    ]
+}
+
 fn csv_strategies() -> Vec<BoxedStrategy<Case>> {
     use Expect::Refused;
     let wholes: Vec<Vec<u8>> = vec![
@@ -848,6 +878,7 @@ pub fn strategy(spec: &RouteSpec) -> BoxedStrategy<Case> {
             all.extend(body_strategies(spec.route.op, sample, fields, &texts, nested_unknown_tolerated));
         }
         BodyShape::Text { .. } => all.extend(csv_strategies()),
+        BodyShape::Form { sample, .. } => all.extend(form_strategies(sample)),
         BodyShape::None => {}
     }
     // Input a route does not read is sent only where answering it cannot
@@ -927,6 +958,10 @@ pub fn valid_request(spec: &RouteSpec) -> Request {
             request.content_type = Some("text/csv".to_owned());
             request.body = Some(sample.clone().into_bytes());
         }
+        BodyShape::Form { sample, .. } => {
+            request.content_type = Some("application/x-www-form-urlencoded".to_owned());
+            request.body = Some(sample.clone().into_bytes());
+        }
         BodyShape::None if spec.route.method == gatehouse_model::Method::Post => {
             // What the SPA sends to a route without a body.
             request = request.json(&json!({}));
@@ -982,7 +1017,7 @@ pub fn apply(spec: &RouteSpec, case: &Case) -> Request {
         Mutation::ContentType(content_type) => request.content_type = content_type.clone(),
         Mutation::Oversized => {
             let limit = match &spec.body {
-                BodyShape::Json { limit, .. } | BodyShape::Text { limit, .. } => *limit,
+                BodyShape::Json { limit, .. } | BodyShape::Text { limit, .. } | BodyShape::Form { limit, .. } => *limit,
                 BodyShape::None => 2 * 1024 * 1024,
             };
             let pad = "p".repeat(limit + 1024);
@@ -1002,6 +1037,7 @@ pub fn apply(spec: &RouteSpec, case: &Case) -> Request {
                     serde_json::to_vec(&body).unwrap()
                 }
                 BodyShape::Text { sample, .. } => format!("{sample}{pad}\n").into_bytes(),
+                BodyShape::Form { sample, .. } => format!("{sample}&scope={pad}").into_bytes(),
                 BodyShape::None => pad.into_bytes(),
             });
         }

@@ -29,6 +29,8 @@ pub struct Ids {
     /// A pupil of `active`.
     pub student: String,
     pub key_to_revoke: String,
+    /// A valid token request of an OAuth client of the demo app (#17).
+    pub oauth_form: String,
     pub case: String,
     pub intl_accept: String,
     pub intl_decline: String,
@@ -184,6 +186,13 @@ impl Ids {
         h.app_key = key["secret"].as_str().unwrap().to_owned();
         let spare = h.post(Caller::Partner, "/api/partner/apps/demo-app/keys", json!({ "label": "Spare" })).await;
         let key_to_revoke = spare["key"]["key_id"].as_str().expect("a key id").to_owned();
+        let client = json!({ "label": "OneRoster", "kind": "oauth_client" });
+        let client = h.post(Caller::Partner, "/api/partner/apps/demo-app/keys", client).await;
+        let oauth_form = format!(
+            "grant_type=client_credentials&client_id={}&client_secret={}",
+            client["key"]["key_id"].as_str().expect("a client id"),
+            client["secret"].as_str().expect("a client secret")
+        );
 
         let case = h.post(Caller::Partner, "/api/partner/cases", new_case(&agent_school)).await;
         let case = case["case_id"].as_str().unwrap().to_owned();
@@ -245,6 +254,7 @@ impl Ids {
             booked,
             student,
             key_to_revoke,
+            oauth_form,
             case,
             intl_accept: intl[0].clone(),
             intl_decline: intl[1].clone(),
@@ -418,7 +428,8 @@ fn body_sample(ids: &Ids, op: Op) -> Option<Value> {
 
 fn caller_for(route: &Route) -> Caller {
     let path = route.path;
-    if matches!(route.op, Op::Logout | Op::SchoolLogout | Op::OpsLogout)
+    if route.audience == gatehouse_model::Audience::Anyone
+        || matches!(route.op, Op::Logout | Op::SchoolLogout | Op::OpsLogout)
         || path.ends_with("/auth/magic-link")
         || path.ends_with("/auth/session")
         || path.starts_with("/api/invitations/")
@@ -466,6 +477,7 @@ fn path_value(ids: &Ids, op: Op, name: &str) -> String {
         (Op::DownloadSchoolReceipt, "seq") => ids.portal_receipt.clone(),
         (_, "seq") => ids.partner_receipt.clone(),
         (_, "student_id") => ids.student.clone(),
+        (_, "person_id") => ids.portal_student.clone(),
         _ => "sample".to_owned(),
     }
 }
@@ -476,6 +488,7 @@ fn query_value(ids: &Ids, op: Op, param: &QueryParam) -> Option<String> {
         (Op::ExplainSchoolPerson, "mis_id") => ids.portal_student.clone(),
         (_, "mis_id") => ids.student.clone(),
         (_, "q") if matches!(op, Op::SearchDirectory | Op::SearchOpsDirectory) => "brook".to_owned(),
+        (Op::ExportSchoolPerson, "format") => "json".to_owned(),
         (_, "limit") => "10".to_owned(),
         (_, "view") => "active".to_owned(),
         (_, "first_line") => "2".to_owned(),
@@ -529,7 +542,11 @@ pub fn spec(doc: &Value, ids: &Ids, route: &'static Route) -> RouteSpec {
         .filter_map(|param| query_value(ids, route.op, param).map(|value| (param.name.clone(), value)))
         .collect();
     let idempotent = parameters.iter().any(|p| p["in"] == "header" && p["name"] == "Idempotency-Key");
+    let form = &operation["requestBody"]["content"]["application/x-www-form-urlencoded"];
     let body = match operation["requestBody"]["content"]["application/json"]["schema"].clone() {
+        Value::Null if form.is_object() => {
+            BodyShape::Form { sample: ids.oauth_form.clone(), limit: DEFAULT_BODY_LIMIT }
+        }
         Value::Null if route.op == Op::ImportDirectory => {
             let sample = std::str::from_utf8(gatehouse_local::DIRECTORY_SAMPLE).unwrap();
             let lines: Vec<&str> = sample.lines().take(3).collect();

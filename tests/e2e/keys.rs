@@ -1,6 +1,6 @@
 //! A1 in the browser: an admin creates an API key for the demo app, sees its secret once, the
-//! key works against the data API and stops working at once when revoked; a member sees the
-//! keys read-only.
+//! key works against the data API and stops working at once when revoked; an admin creates an
+//! OAuth client whose id and secret buy a token (#17); a member sees the keys read-only.
 
 use gatehouse_core::demo::COLLEAGUE_EMAIL;
 use serde_json::Value;
@@ -42,7 +42,8 @@ async fn admin_creates_a_key_sees_its_secret_once_uses_it_and_revokes_it() {
         assert_eq!(browser.current_url().await.expect("the current address").path(), "/keys");
         // The local server gives the demo app a key when it starts.
         let demo_key = keys.wait_for_key("Demo key", is_active).await;
-        assert_eq!(demo_key[2], "cargo xtask run", "the table says who created the key: {demo_key:?}");
+        assert_eq!(demo_key[1], "API key", "the table says how the key signs in: {demo_key:?}");
+        assert_eq!(demo_key[3], "cargo xtask run", "the table says who created the key: {demo_key:?}");
         assert!(keys.can_revoke("Demo key").await, "an admin can revoke an active key");
         assert_eq!(keys.secret().await, None, "no secret is shown before a key is made");
         look_and_check(&browser, "api-keys").await;
@@ -61,15 +62,15 @@ async fn admin_creates_a_key_sees_its_secret_once_uses_it_and_revokes_it() {
         assert_eq!(secret.len(), SECRET_LENGTH, "the secret is 256 bits in base64url: {secret:?}");
         assert_eq!(keys.focused_id().await.as_deref(), Some("secret-heading"), "the box takes the focus");
         let said = keys.secret_box().await;
-        assert!(said.contains("Copy this key now: it will not be shown again"), "the box reads {said:?}");
-        assert!(said.contains("The key “Production sync” was created"), "the box names the key: {said:?}");
+        assert!(said.contains("Copy this secret now: it will not be shown again"), "the box reads {said:?}");
+        assert!(said.contains("The API key “Production sync” was created"), "the box names the key: {said:?}");
         assert_eq!(
             keys.curl_example().await,
             format!("curl -H \"Authorization: Bearer {secret}\" {}/api/v1/schools", app.url("")),
             "the command line tries the new key on this server"
         );
         let row = keys.wait_for_key("Production sync", is_active).await;
-        assert_eq!(row[2], "Dana Demo", "the key names who created it: {row:?}");
+        assert_eq!(row[3], "Dana Demo", "the key names who created it: {row:?}");
         assert_eq!(keys.rows().await[0][0], "Production sync", "newest first");
         assert!(!keys.rows().await.iter().flatten().any(|cell| cell.contains(&secret)), "the table never shows it");
 
@@ -97,7 +98,7 @@ async fn admin_creates_a_key_sees_its_secret_once_uses_it_and_revokes_it() {
         let source = browser.source().await.expect("the page's source");
         assert!(!source.contains(&secret), "the first secret is still on the page");
         // Done hides the second one, and the keyboard goes back to the form.
-        keys.press("Done: hide the key").await;
+        keys.press("Done: hide the secret").await;
         assert_eq!(keys.secret().await, None, "Done should hide the secret");
         assert_eq!(keys.focused_id().await.as_deref(), Some("key-label"), "the focus should go back to the form");
 
@@ -145,12 +146,54 @@ async fn admin_creates_a_key_sees_its_secret_once_uses_it_and_revokes_it() {
 }
 
 #[tokio::test]
+async fn admin_creates_an_oauth_client_whose_id_and_secret_buy_a_token() {
+    browser_test(|app, browser| async move {
+        sign_in_as_demo_partner(&app, &browser).await;
+        let keys = AppKeysPage::open_from_nav(&browser).await;
+        keys.wait_for_key("Demo key", is_active).await;
+        keys.fill("Label", "OneRoster sync").await;
+        keys.choose_kind("OAuth client").await;
+        keys.press("Create key").await;
+        let secret = keys.wait_for_secret().await;
+        let client_id = keys.client_id().await;
+        let said = keys.secret_box().await;
+        assert!(said.contains("The OAuth client “OneRoster sync” was created"), "the box names it: {said:?}");
+        assert!(said.contains("Client secret"), "the secret is the client's: {said:?}");
+        let curl = keys.curl_example().await;
+        let token_url = app.url("/oauth/token");
+        assert_eq!(curl, format!("curl -u {client_id}:{secret} -d grant_type=client_credentials {token_url}"));
+        let row = keys.wait_for_key("OneRoster sync", is_active).await;
+        assert_eq!(row[1], format!("OAuth client (client ID {client_id})"), "the list shows the client ID: {row:?}");
+        save_screenshot(&browser, "api-key-oauth-client").await;
+
+        // What the box says to run works: the id and secret buy a token, and the token reads.
+        let token: Value = reqwest::Client::new()
+            .post(&token_url)
+            .basic_auth(&client_id, Some(&secret))
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body("grant_type=client_credentials")
+            .send()
+            .await
+            .expect("asking for a token")
+            .json()
+            .await
+            .expect("a token");
+        let access = token["access_token"].as_str().unwrap_or_else(|| panic!("a token: {token}"));
+        let (status, body) = list_schools_as_app(&app, access).await;
+        assert_eq!(status, 200, "the token reads what a key reads: {body}");
+        // The secret itself is no key.
+        assert_eq!(list_schools_as_app(&app, &secret).await.0, 401, "a client secret reads nothing by itself");
+    })
+    .await;
+}
+
+#[tokio::test]
 async fn a_member_sees_the_api_keys_read_only() {
     browser_test(|app, browser| async move {
         sign_in_as(&app, &browser, COLLEAGUE_EMAIL).await;
         let keys = AppKeysPage::open_from_nav(&browser).await;
         let demo_key = keys.wait_for_key("Demo key", is_active).await;
-        assert_eq!(demo_key.len(), 4, "a member's table has no action column: {demo_key:?}");
+        assert_eq!(demo_key.len(), 5, "a member's table has no action column: {demo_key:?}");
         assert!(!keys.has_field("Label").await, "a member has no create form");
         assert!(!keys.has_button("Create key").await, "a member cannot create keys");
         assert!(!keys.can_revoke("Demo key").await, "a member cannot revoke keys");

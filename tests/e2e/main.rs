@@ -9,6 +9,7 @@ mod harness;
 mod keys;
 mod ops_console;
 mod pages;
+mod people;
 mod school_portal;
 mod slow_device;
 mod smoke;

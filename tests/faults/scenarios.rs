@@ -251,6 +251,13 @@ pub fn all() -> Vec<Scenario> {
             let body = json!({ "mis_id": fx.person, "choice": "exclude" });
             Call::post("/api/school/apps/demo-app/people", body).by(&head(fx))
         }),
+        // #16: the same pupil out of every app, then erased.
+        drive("exclude_school_person", |fx| {
+            Call::post(format!("/api/school/people/{}/exclusion", fx.person), json!({})).by(&head(fx))
+        }),
+        drive("erase_school_person", |fx| {
+            Call::post(format!("/api/school/people/{}/erasure", fx.person), json!({})).by(&head(fx))
+        }),
         drive("add_school_colleague", |fx| {
             let body = json!({ "name": "Nia Newhead", "email": "nia.newhead@school.example", "role": "Headteacher" });
             Call::post("/api/school/team", body).by(&head(fx))

@@ -105,6 +105,7 @@ async fn every_route_answers_every_caller_as_the_table_says() {
             Body::PerCaller(value) => (Some(value(cell.caller).to_string()), "application/json"),
             Body::HeldExtract => (Some(json!({ "held_id": held_id }).to_string()), "application/json"),
             Body::Csv(csv) => (Some((*csv).to_owned()), "text/csv"),
+            Body::Form(form) => (Some(form.clone()), "application/x-www-form-urlencoded"),
         };
         let bearer = match &identity.credentials {
             Credentials::Bearer(key) => Some(key.as_str()),

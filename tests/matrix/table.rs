@@ -93,6 +93,8 @@ pub enum Body {
     HeldExtract,
     /// A register extract, as CSV.
     Csv(&'static str),
+    /// A form (`application/x-www-form-urlencoded`): OAuth's token request (#17).
+    Form(String),
 }
 
 /// What to make true before a cell that should succeed.
@@ -434,6 +436,12 @@ fn cells(op: Op, fx: &Fixture) -> Row {
         Op::ListAppKeys => partner(Of::Named),
         Op::CreateAppKey => partner(Of::Named).body(json!({ "label": "Matrix cell" })),
         Op::RevokeAppKey => partner(Of::Named).param("key_id", fx.spare_key.clone()),
+        // Whoever sends a client's id and secret gets its token: the caller's own credential plays no part.
+        Op::IssueOAuthToken => {
+            let mut row = public();
+            row.body = Body::Form(fx.oauth_token_form.clone());
+            row
+        }
         Op::DownloadPartnerReceipt => partner(Of::Named).param("seq", RECEIPT).query(app),
         Op::ExplainPartnerSchoolPerson => {
             partner(Of::Named).query(format!("{app}&mis_id={}", fx.student))
@@ -495,6 +503,12 @@ fn cells(op: Op, fx: &Fixture) -> Row {
             school(Of::Named).body(json!({ "mis_id": fx.student, "choice": "default" }))
         }
         Op::DownloadSchoolReceipt => school(Of::Named).param("seq", RECEIPT),
+        Op::SearchSchoolPersons => school(Of::Own).query("?q=a"),
+        Op::GetSchoolPerson => school(Of::Named).param("person_id", &fx.student),
+        Op::ExportSchoolPerson => school(Of::Named).param("person_id", &fx.student).query("?format=html"),
+        // Exclusion and erasure change what the apps read of the pupil: after the data reads.
+        Op::ExcludeSchoolPerson => school(Of::Named).param("person_id", &fx.student).stage(LAST),
+        Op::EraseSchoolPerson => school(Of::Named).param("person_id", &fx.student).stage(LAST),
         Op::ListSchoolTeam => school(Of::Own),
         Op::AddSchoolColleague => school(Of::Own).body_per_caller(|caller| {
             json!({

@@ -56,6 +56,8 @@ pub struct Fixture {
     pub support_case: String,
     /// A key of the demo app made to be revoked.
     pub spare_key: String,
+    /// The token request of an OAuth client of the demo app (#17).
+    pub oauth_token_form: String,
     /// A colleague on the demo partner's team, and one at the school, made to be removed.
     pub partner_leaver: String,
     pub school_leaver: String,
@@ -330,6 +332,13 @@ impl World {
         let app_key = world.post(&admin, &keys, json!({ "label": "Matrix" })).await["secret"].clone();
         let spare = world.post(&admin, &keys, json!({ "label": "Spare" })).await;
         world.fx.spare_key = spare["key"]["key_id"].as_str().expect("a key id").to_owned();
+        let client = world.post(&admin, &keys, json!({ "label": "OneRoster", "kind": "oauth_client" })).await;
+        let (client_id, secret) = (client["key"]["key_id"].as_str(), client["secret"].as_str());
+        world.fx.oauth_token_form = format!(
+            "grant_type=client_credentials&client_id={}&client_secret={}",
+            client_id.expect("a client id"),
+            secret.expect("a client secret")
+        );
         let other_key = world.post(&other, "/api/partner/apps/other-app/keys", json!({ "label": "Other" })).await;
         let agent = |school: &str| format!("/api/ops/schools/{school}/agent-key");
         let agent_key = world.post(&ops, &agent(SCHOOL), json!({})).await["secret"].clone();

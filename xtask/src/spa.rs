@@ -72,6 +72,8 @@ pub const BUNDLES: &[Bundle] = &[
         budget: 250_000,
     },
     Bundle { name: "school", shell: "school.html", paths: &["/school"], budget: 250_000 },
+    // #16: a person's data on request, a page load away from the dashboard.
+    Bundle { name: "school_people", shell: "school-people.html", paths: &["/school/people"], budget: 250_000 },
     Bundle { name: "ops", shell: "ops.html", paths: &["/ops"], budget: 250_000 },
     Bundle {
         name: "signin",

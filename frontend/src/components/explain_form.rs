@@ -11,7 +11,7 @@ use crate::components::ProblemAlert;
 use crate::dates::local_time;
 
 /// The short headline of a reason.
-fn reason_label(reason: ExplainReason) -> &'static str {
+pub fn reason_label(reason: ExplainReason) -> &'static str {
     match reason {
         ExplainReason::Shared => "Shared",
         ExplainReason::NotAuthorised => "Not authorised",

@@ -27,6 +27,7 @@ mod school_frame;
 mod school_tile;
 mod schools_table;
 mod scope_choice;
+mod search_form;
 mod wizard;
 
 pub use action_message::{ActionMessage, ActionStatus};
@@ -37,7 +38,7 @@ pub use checked_field::{CheckedField, CheckedForm, Missing, when_valid};
 pub use confirm_box::ConfirmBox;
 pub use decision_reason::DecisionReason;
 pub use email_bounce::EmailBounceNote;
-pub use explain_form::ExplainForm;
+pub use explain_form::{ExplainForm, reason_label};
 pub use filter_bar::{ClearFilters, Filter, FilterBar};
 pub use focus::focus_first;
 pub use link_token::take_token_from_address_bar;
@@ -55,6 +56,7 @@ pub use school_frame::{AdminOnlyNote, SchoolFrame, SchoolSession};
 pub use school_tile::SchoolTile;
 pub use schools_table::{SchoolsTable, Sorting, invitation_class};
 pub use scope_choice::ScopeChoice;
+pub use search_form::SearchForm;
 pub use wizard::{
     ContactAnswers, ContactFields, FieldError, FieldProblem, Invalid, LabelAndHint, StepHeading, StepList, TextField,
     WizardFlow, clear_problems_on_edit, contact_input, described_by, field_problem,

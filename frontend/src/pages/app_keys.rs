@@ -1,10 +1,12 @@
-//! A1, `/keys`: the API keys of one of the partner's apps, newest first, each with who created
-//! it and whether it still works. Admins create a key, whose secret this screen shows once (the
-//! API never sends it again and the SPA keeps it nowhere but in this screen's memory), and
-//! revoke one after confirming; members see the list read-only. `?app=` picks the app; the
-//! partner's first app otherwise.
+//! A1, `/keys`: the API keys and OAuth clients (#17) of one of the partner's apps, newest first,
+//! each with who created it and whether it still works. Admins create one, whose secret this
+//! screen shows once (the API never sends it again and the SPA keeps it nowhere but in this
+//! screen's memory), and revoke one after confirming; members see the list read-only. `?app=`
+//! picks the app; the partner's first app otherwise.
 
-use gatehouse_model::{AppKeyList, AppKeySummary, CreateAppKey, CreatedAppKey, NoBody, NoQuery, endpoint};
+use gatehouse_model::{
+    AppKeyList, AppKeySummary, CreateAppKey, CreatedAppKey, CredentialKind, NoBody, NoQuery, endpoint,
+};
 use leptos::html::H2;
 use leptos::prelude::*;
 use wasm_bindgen::closure::Closure;
@@ -15,8 +17,8 @@ use web_sys::js_sys::Reflect;
 use crate::api::{self, ApiError};
 use crate::app::{APP_KEYS, set_title};
 use crate::components::{
-    ActionMessage, ActionStatus, AppPage, ConfirmBox, FieldProblem, ForApp, ProblemAlert, RecordTable, RowButton,
-    TextField, clear_problems_on_edit, field_problem, focus_first, problem_unclaimed,
+    ActionMessage, ActionStatus, AppPage, ConfirmBox, FieldProblem, ForApp, ProblemAlert, RadioChoices, RecordTable,
+    RowButton, TextField, clear_problems_on_edit, field_problem, focus_first, problem_unclaimed,
 };
 use crate::dates::local_time;
 
@@ -47,6 +49,20 @@ fn revoked_sentence(label: &str) -> String {
     format!("The key “{label}” was revoked: apps using it can no longer call Gatehouse.")
 }
 
+/// What the list and the secret box call a credential of `kind`.
+fn kind_name(kind: CredentialKind) -> &'static str {
+    match kind {
+        CredentialKind::ApiKey => "API key",
+        CredentialKind::OauthClient => "OAuth client",
+    }
+}
+
+/// A command line that trades an OAuth client's id and secret for an access token.
+fn token_curl(origin: &str, client_id: &str, secret: &str) -> String {
+    let path = gatehouse_model::Op::IssueOAuthToken.route().path;
+    format!("curl -u {client_id}:{secret} -d grant_type=client_credentials {origin}{path}")
+}
+
 /// The id of the Revoke button in a key's row, which takes the focus back when a confirmation
 /// is cancelled. Key ids are hexadecimal, so the id is a valid CSS selector as it stands.
 fn revoke_button_id(key_id: &str) -> String {
@@ -69,7 +85,8 @@ pub fn AppKeysScreen() -> impl IntoView {
                 "Your app calls the Gatehouse API with a key, sent with each request as "
                 <code>"Authorization: Bearer"</code>
                 " and the key. Give each place your app runs its own key, so you can revoke one \
-                 without stopping the others."
+                 without stopping the others. An app that speaks OneRoster uses an OAuth client \
+                 instead: its id and secret buy an access token that lasts an hour."
             </p>
         </AppPage>
     }
@@ -90,11 +107,12 @@ fn KeyManager(list: AppKeyList, app_name: String) -> impl IntoView {
     let message = ActionMessage::new();
     let revoking = RwSignal::new(None::<AppKeySummary>);
     let label = RwSignal::new(String::new());
+    let kind = RwSignal::new(CredentialKind::ApiKey);
     let invalid = RwSignal::new(None::<String>);
 
-    let create = Action::new_local(move |label: &String| {
-        let (app, label) = (app_id.get_value(), label.clone());
-        async move { api::call::<endpoint::CreateAppKey>(&[("app_id", &app)], &NoQuery, &CreateAppKey { label }).await }
+    let create = Action::new_local(move |request: &CreateAppKey| {
+        let (app, request) = (app_id.get_value(), request.clone());
+        async move { api::call::<endpoint::CreateAppKey>(&[("app_id", &app)], &NoQuery, &request).await }
     });
     let revoke = Action::new_local(move |key: &AppKeySummary| {
         let (app, key) = (app_id.get_value(), key.clone());
@@ -142,7 +160,7 @@ fn KeyManager(list: AppKeyList, app_name: String) -> impl IntoView {
         match new_label(&label.get_untracked()) {
             Ok(text) => {
                 invalid.set(None);
-                create.dispatch(text);
+                create.dispatch(CreateAppKey { label: text, kind: kind.get_untracked() });
             }
             Err(sentence) => {
                 invalid.set(Some(sentence));
@@ -179,7 +197,7 @@ fn KeyManager(list: AppKeyList, app_name: String) -> impl IntoView {
             shown.get().map(|created| view! { <SecretBox created app_name=secret_app.clone() on_hide /> })
         }}
         {if can_manage {
-            view! { <CreateKey label problem=label_problem unclaimed pending=create_pending on_edit on_submit /> }
+            view! { <CreateKey label kind problem=label_problem unclaimed pending=create_pending on_edit on_submit /> }
                 .into_any()
         } else {
             view! {
@@ -222,21 +240,36 @@ fn SecretBox(created: CreatedAppKey, app_name: String, on_hide: Callback<()>) ->
     });
     let copy_state = RwSignal::new(None::<&'static str>);
     let origin = window().location().origin().unwrap_or_default();
-    let curl = api::curl_example(&origin, &created.secret);
+    let oauth = created.key.kind == CredentialKind::OauthClient;
+    let client_id = created.key.key_id.clone();
+    let (curl, hint) = if oauth {
+        let hint = "This asks for an access token. Your app sends the token as Authorization: Bearer, \
+                    and asks for a new one when it expires.";
+        (token_curl(&origin, &client_id, &created.secret), hint.to_owned())
+    } else {
+        let hint = format!(
+            "This lists the schools related to {app_name}. Your app sends the key the same way with every call."
+        );
+        (api::curl_example(&origin, &created.secret), hint)
+    };
     let secret = created.secret.clone();
     let created_sentence = format!(
-        "The key “{}” was created for {app_name}. Gatehouse keeps only a fingerprint of it, so nobody can \
-         show it to you again: if it is lost, create a new key and revoke this one.",
+        "The {} “{}” was created for {app_name}. Gatehouse keeps only a fingerprint of its secret, so nobody \
+         can show it to you again: if it is lost, create a new one and revoke this one.",
+        kind_name(created.key.kind),
         created.key.label
     );
     view! {
         <section class="secret-box" aria-labelledby="secret-heading">
             <h2 id="secret-heading" tabindex="-1" node_ref=heading>
-                "Copy this key now: it will not be shown again"
+                "Copy this secret now: it will not be shown again"
             </h2>
             <p>{created_sentence}</p>
+            {oauth.then(|| view! {
+                <p>"Client ID: " <code id="new-client-id">{client_id}</code></p>
+            })}
             <div class="field">
-                <label for=SECRET_INPUT>"API key"</label>
+                <label for=SECRET_INPUT>{if oauth { "Client secret" } else { "API key" }}</label>
                 <div class="secret-row">
                     <input
                         id=SECRET_INPUT
@@ -260,13 +293,11 @@ fn SecretBox(created: CreatedAppKey, app_name: String, on_hide: Callback<()>) ->
                 <p class="copy-status" role="status">{move || copy_state.get()}</p>
             </div>
             <h3>"Try it"</h3>
-            <p id="curl-hint">
-                {format!("This lists the schools related to {app_name}. Your app sends the key the same way with every call.")}
-            </p>
+            <p id="curl-hint">{hint}</p>
             <pre class="curl" aria-describedby="curl-hint"><code>{curl}</code></pre>
             <div class="form-buttons">
                 <button type="button" class="secondary" on:click=move |_| on_hide.run(())>
-                    "Done: hide the key"
+                    "Done: hide the secret"
                 </button>
             </div>
         </section>
@@ -307,6 +338,7 @@ fn select_secret(state: RwSignal<Option<&'static str>>) {
 #[component]
 fn CreateKey(
     label: RwSignal<String>,
+    kind: RwSignal<CredentialKind>,
     problem: Signal<Option<FieldProblem>>,
     unclaimed: Signal<Option<ApiError>>,
     pending: Signal<bool>,
@@ -332,6 +364,21 @@ fn CreateKey(
                     problem
                     on_edit
                 />
+                <fieldset>
+                    <legend>"How your app signs in"</legend>
+                    <RadioChoices
+                        name="key-kind"
+                        choices=vec![
+                            ("kind-api-key".to_owned(), "API key: sent as it is with each call".to_owned(), CredentialKind::ApiKey),
+                            (
+                                "kind-oauth".to_owned(),
+                                "OAuth client: an id and secret for access tokens (OneRoster)".to_owned(),
+                                CredentialKind::OauthClient,
+                            ),
+                        ]
+                        answer=kind
+                    />
+                </fieldset>
                 {move || unclaimed.get().map(|error| view! { <ProblemAlert error /> })}
                 <div class="form-buttons">
                     <button type="submit" disabled=move || pending.get()>"Create key"</button>
@@ -366,9 +413,14 @@ fn KeysTable(
                     });
                     view! { <td>{button}</td> }
                 });
+                let kind = match key.kind {
+                    CredentialKind::ApiKey => kind_name(key.kind).to_owned(),
+                    CredentialKind::OauthClient => format!("{} (client ID {})", kind_name(key.kind), key.key_id),
+                };
                 view! {
                     <tr class:revoked=key.revoked_at.is_some()>
                         <th scope="row">{key.label.clone()}</th>
+                        <td>{kind}</td>
                         <td>{local_time(&key.created_at)}</td>
                         <td>{key.created_by.clone()}</td>
                         <td>{status}</td>
@@ -390,7 +442,7 @@ fn KeysTable(
                     caption_id="keys-caption"
                     caption="API keys, newest first"
                     class="schools keys"
-                    columns=&["Label", "Created", "Created by", "Status"]
+                    columns=&["Label", "Kind", "Created", "Created by", "Status"]
                     actions=can_manage
                 >
                     {rows}
@@ -403,6 +455,14 @@ fn KeysTable(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_oauth_example_trades_the_clients_id_and_secret_for_a_token() {
+        assert_eq!(
+            token_curl("https://gatehouse.example", "ab12", "s3cr3t"),
+            "curl -u ab12:s3cr3t -d grant_type=client_credentials https://gatehouse.example/oauth/token"
+        );
+    }
 
     #[test]
     fn a_label_is_required_trimmed_and_at_most_sixty_characters() {

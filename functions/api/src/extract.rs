@@ -292,6 +292,10 @@ pub(crate) struct Reads {
     /// The audiences whose credential the handler reads; `None` when it
     /// reads none (anyone may call it).
     pub credential_of: Option<&'static [Audience]>,
+    /// The body is a form (`application/x-www-form-urlencoded`), not JSON.
+    pub form_body: bool,
+    /// Refusals are OAuth's `{error, error_description}` (#17), not problems.
+    pub oauth_errors: bool,
 }
 
 /// An argument of a handler, and what it adds to the handler's `Reads`.

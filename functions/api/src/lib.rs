@@ -6,6 +6,7 @@ mod agent_auth;
 mod csv_export;
 pub mod edge;
 mod extract;
+mod oauth;
 mod openapi;
 mod ops;
 mod path;

@@ -80,7 +80,8 @@ pub fn openapi_document() -> OpenApi {
     // Every schema an operation names, and those it refers to.
     let components = ROUTES.iter().fold(with_schema::<Problem>(security_schemes()), |components, route| {
         let reads = reads(route.op);
-        let named = [reads.body, success_schema(route.op), reads.query.map(|query| query.schema)];
+        let oauth_error = reads.oauth_errors.then(schema::<m::OAuthError>);
+        let named = [reads.body, success_schema(route.op), reads.query.map(|query| query.schema), oauth_error];
         named.into_iter().flatten().fold(components, |components, schema| (schema.define)(components))
     });
     OpenApiBuilder::new()
@@ -176,17 +177,25 @@ fn operation(route: &Route) -> utoipa::openapi::path::Operation {
     if let Some(body) = success_schema(route.op) {
         success = success.content("application/json", json_content(body));
     }
-    let responses = error_codes(route, &reads).into_iter().fold(
-        ResponsesBuilder::new().response(status.to_string(), success.build()),
-        |responses, (status, codes)| {
-            let description: Vec<String> =
-                codes.iter().map(|code| format!("- `{}`: {}", code.as_str(), code.meaning())).collect();
+    let mut responses = ResponsesBuilder::new().response(status.to_string(), success.build());
+    if reads.oauth_errors {
+        for (status, codes) in
+            [(400, "`invalid_request`, `unsupported_grant_type`, `invalid_scope`"), (401, "`invalid_client`")]
+        {
             let response = ResponseBuilder::new()
-                .description(description.join("\n"))
-                .content(Problem::CONTENT_TYPE, json_content(problem));
-            responses.response(status.to_string(), response.build())
-        },
-    );
+                .description(format!("RFC 6749 §5.2: {codes}"))
+                .content("application/json", json_content(schema::<m::OAuthError>()));
+            responses = responses.response(status.to_string(), response.build());
+        }
+    }
+    let responses = error_codes(route, &reads).into_iter().fold(responses, |responses, (status, codes)| {
+        let description: Vec<String> =
+            codes.iter().map(|code| format!("- `{}`: {}", code.as_str(), code.meaning())).collect();
+        let response = ResponseBuilder::new()
+            .description(description.join("\n"))
+            .content(Problem::CONTENT_TYPE, json_content(problem));
+        responses.response(status.to_string(), response.build())
+    });
     let mut operation = OperationBuilder::new()
         .operation_id(Some(route.name))
         .summary(Some(route.summary))
@@ -197,7 +206,10 @@ fn operation(route: &Route) -> utoipa::openapi::path::Operation {
     if let Some(schema) = reads.body {
         operation = operation.request_body(Some(
             RequestBodyBuilder::new()
-                .content("application/json", json_content(schema))
+                .content(
+                    if reads.form_body { "application/x-www-form-urlencoded" } else { "application/json" },
+                    json_content(schema),
+                )
                 .required(Some(utoipa::openapi::Required::True))
                 .build(),
         ));

@@ -34,7 +34,7 @@ pub use data::{agent_keys, data_api, data_reads, held_extracts, ingestion, peopl
 #[cfg(any(test, feature = "demo"))]
 pub use fixtures::{demo, email_samples, synthetic};
 pub use ops::{cases, directory_admin, international, jobs, log_audit, verification, workers};
-pub use partner::{app_keys, invitations, partners, permissions, school_actions, schools, webhooks};
+pub use partner::{app_keys, invitations, oauth, partners, permissions, school_actions, schools, webhooks};
 pub use registry::{authority, directory};
 pub use school::portal as school_portal;
 pub use school::{authorisation, onboarding, portal_data, reminders, revocations};

@@ -18,6 +18,7 @@ pub use bus::{InProcessBus, RecordedEvent};
 pub use dev_client::post_to_running_server;
 pub use outbox::{FileOutbox, OutboxEntry};
 pub use server::{
-    DEMO_AGENT_KEY_FILE, DEMO_APP_KEY_FILE, DIRECTORY_SAMPLE, LocalConfig, LocalState, RunningServer, start,
+    DEMO_AGENT_KEY_FILE, DEMO_APP_KEY_FILE, DEMO_ONEROSTER_FILE, DIRECTORY_SAMPLE, LocalConfig, LocalState,
+    RunningServer, start,
 };
 pub use webhooks::LAMBDA_RETRY_DELAYS;

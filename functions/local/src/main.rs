@@ -82,6 +82,10 @@ async fn main() -> anyhow::Result<()> {
         data_dir.join(gatehouse_local::DEMO_APP_KEY_FILE).display()
     );
     println!(
+        "  OAuth client of the demo app (OneRoster): {}",
+        data_dir.join(gatehouse_local::DEMO_ONEROSTER_FILE).display()
+    );
+    println!(
         "  MIS agent key of a demo school: {}   (`cargo xtask demo-agent --changes 1` pushes changes)",
         data_dir.join(gatehouse_local::DEMO_AGENT_KEY_FILE).display()
     );

@@ -28,6 +28,8 @@ pub const DIRECTORY_SAMPLE: &[u8] = include_bytes!("../data/gias-sample.csv");
 
 /// Where the demo app's API key is kept, in the data directory.
 pub const DEMO_APP_KEY_FILE: &str = "demo-app-key.txt";
+/// The demo app's OAuth client and where to use it (#17), for OneRoster clients.
+pub const DEMO_ONEROSTER_FILE: &str = "demo-oneroster.json";
 
 /// How to run the local server.
 pub struct LocalConfig {
@@ -143,6 +145,8 @@ pub async fn start(config: LocalConfig) -> anyhow::Result<RunningServer> {
     let directory = directory::import(table.as_ref(), DIRECTORY_SAMPLE, 0, |_| {}).await?;
     tracing::info!(created = directory.created, unchanged = directory.unchanged, "demo school directory imported");
     let demo_app_key = demo_app_key(table.as_ref(), &config.data_dir, config.clock.now()).await?;
+    let public = config.public_url.clone().unwrap_or_else(|| url.clone());
+    demo_oneroster_client(table.as_ref(), &config.data_dir, &public, config.clock.now()).await?;
 
     let settings = Settings::new(config.public_url.clone().unwrap_or_else(|| url.clone()));
     let gatehouse = Gatehouse {
@@ -366,6 +370,34 @@ async fn demo_app_key(
         gatehouse_core::app_keys::ensure_demo_key(table, &partner, &app, kept.as_deref().map(str::trim), now).await?;
     std::fs::write(&path, format!("{secret}\n")).with_context(|| format!("writing {}", path.display()))?;
     Ok(secret)
+}
+
+/// The demo app's OAuth client (#17): made once and kept, with its secret
+/// (the store has only its hash), beside the token and OneRoster addresses,
+/// in the data directory, so a OneRoster client can be pointed at it at once.
+async fn demo_oneroster_client(
+    table: &dyn gatehouse_core::ports::Table,
+    data_dir: &std::path::Path,
+    public_url: &str,
+    now: chrono::DateTime<chrono::Utc>,
+) -> anyhow::Result<()> {
+    let path = data_dir.join(DEMO_ONEROSTER_FILE);
+    let kept: Option<serde_json::Value> =
+        std::fs::read_to_string(&path).ok().and_then(|text| serde_json::from_str(&text).ok());
+    let kept_secret = kept.as_ref().and_then(|kept| kept["client_secret"].as_str());
+    let partner = gatehouse_core::PartnerId::parse(demo::DEMO_PARTNER)?;
+    let app = gatehouse_core::AppId::parse(demo::DEMO_APP)?;
+    let (client_id, client_secret) =
+        gatehouse_core::app_keys::ensure_demo_oauth_client(table, &partner, &app, kept_secret, now).await?;
+    let file = serde_json::json!({
+        "client_id": client_id,
+        "client_secret": client_secret,
+        "token_url": format!("{public_url}{}", gatehouse_model::Op::IssueOAuthToken.route().path),
+        "base_url": format!("{public_url}{}", gatehouse_model::oneroster::ONEROSTER_BASE),
+    });
+    let text = serde_json::to_string_pretty(&file)? + "\n";
+    std::fs::write(&path, text).with_context(|| format!("writing {}", path.display()))?;
+    Ok(())
 }
 
 /// The shape of the local store's items. Bump it when stored records change

@@ -11,8 +11,10 @@ mod email_feedback;
 mod install_bookings;
 mod invitations;
 mod jobs;
+pub mod oneroster;
 mod ops_console;
 mod people;
+mod person_requests;
 mod portal_data;
 mod problem;
 mod routes;
@@ -24,7 +26,10 @@ mod session;
 mod team;
 mod webhooks;
 
-pub use app_keys::{AppKeyList, AppKeySummary, CreateAppKey, CreatedAppKey};
+pub use app_keys::{
+    AppKeyList, AppKeySummary, CreateAppKey, CreatedAppKey, CredentialKind, OAuthError, OAuthErrorCode, OAuthToken,
+    OAuthTokenRequest,
+};
 #[cfg(feature = "openapi")]
 pub use calls::SchemaVisitor;
 pub use calls::{CsvText, DocumentedAnswer, Endpoint, EndpointVisitor, NoBody, NoContent, NoQuery, RawBody};
@@ -58,6 +63,7 @@ pub use people::{
     PushStatus, RejectedRecord, Relationship, Resource, SchoolMisRetention, SelectionChoice, SenStatus, StaffMember,
     Student,
 };
+pub use person_requests::{PersonAppAccess, PersonExportQuery, SchoolPersonDetail, SchoolPersonMatches};
 pub use portal_data::{
     AppPull, HeldExtractAction, HeldExtractChoice, HeldExtractDecision, PartnerExplainQuery, SchoolFeed,
 };

@@ -266,6 +266,13 @@ pub struct ChangeCounts {
     pub updated: u32,
     pub deleted: u32,
     pub unchanged: u32,
+    /// Records of persons the school erased (#16): not stored again.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub erased: u32,
+}
+
+fn is_zero(count: &u32) -> bool {
+    *count == 0
 }
 
 /// The answer to a push.

@@ -14,13 +14,14 @@ use crate::{
     InstallBookingPage, InstallBookingsQuery, InstallMarked, InstallSlots, InternationalRequest,
     InternationalRequestList, InternationalRequestQuery, InvitationSummary, InviteRequest, InviteSchoolRequest,
     JobAccepted, JobStatus, ListSchoolsQuery, LogAudit, LogAuditQuery, MagicLinkAccepted, MagicLinkRequest, Me,
-    MisRetentionList, NewCase, NewInternationalRequest, NewPartner, OfferSlots, OpenInvitationRequest, OpsMe,
-    PartnerCreated, PartnerExplainQuery, PartnerList, PermissionSet, PriorityRequest, ReassignCase,
-    RemoveSchoolColleague, RemoveTeamMember, RevokeRequest, SchoolAppDetail, SchoolAppOutcome, SchoolAppSettings,
-    SchoolAuthoriseRequest, SchoolConnection, SchoolDashboard, SchoolDeclineRequest, SchoolDetail, SchoolFeed,
-    SchoolMe, SchoolOnboarding, SchoolPage, SchoolPeople, SchoolPeopleQuery, SchoolRevokeRequest, SchoolTeam,
-    SelfInstallKey, SessionRequest, SetPersonChoice, SetWebhook, SupportQueueQuery, SupportReply, TeamPage,
-    UpdateDirectorySchool, UpdatePermissionSet, WebhookDeliveries, WebhookDelivery, WebhookSaved, WebhookSettings,
+    MisRetentionList, NewCase, NewInternationalRequest, NewPartner, OAuthToken, OAuthTokenRequest, OfferSlots,
+    OpenInvitationRequest, OpsMe, PartnerCreated, PartnerExplainQuery, PartnerList, PermissionSet, PersonExportQuery,
+    PriorityRequest, ReassignCase, RemoveSchoolColleague, RemoveTeamMember, RevokeRequest, SchoolAppDetail,
+    SchoolAppOutcome, SchoolAppSettings, SchoolAuthoriseRequest, SchoolConnection, SchoolDashboard,
+    SchoolDeclineRequest, SchoolDetail, SchoolFeed, SchoolMe, SchoolOnboarding, SchoolPage, SchoolPeople,
+    SchoolPeopleQuery, SchoolPersonDetail, SchoolPersonMatches, SchoolRevokeRequest, SchoolTeam, SelfInstallKey,
+    SessionRequest, SetPersonChoice, SetWebhook, SupportQueueQuery, SupportReply, TeamPage, UpdateDirectorySchool,
+    UpdatePermissionSet, WebhookDeliveries, WebhookDelivery, WebhookSaved, WebhookSettings,
 };
 
 /// HTTP method of a route; only the ones the product uses.
@@ -267,6 +268,28 @@ operations! {
         "Include, exclude or reset one person for the app (S3)",
         body SetPersonChoice, refuses [Invalid, NotFound, Conflict],
         answers SchoolPeople: "The person's choice afterwards";
+    SearchSchoolPersons: Get "/api/school/people", "search_school_persons", SchoolMember,
+        "Find a pupil, member of staff or contact of the school by name or MIS id (#16)",
+        query SchoolPeopleQuery, refuses [Invalid],
+        answers SchoolPersonMatches: "Matching people, live and deleted, pupils, staff and contacts";
+    GetSchoolPerson: Get "/api/school/people/{person_id}", "get_school_person", SchoolMember,
+        "One person: which apps can see them now, under which scopes and mode, and which read them in the last 30 \
+         days (#16)",
+        refuses [NotFound],
+        answers SchoolPersonDetail: "The person, and every app's explain answer for them";
+    ExportSchoolPerson: Get "/api/school/people/{person_id}/export", "export_school_person", SchoolAdmin,
+        "Everything Gatehouse holds about one person, as JSON or a readable HTML page; logged (#16)",
+        query PersonExportQuery, refuses [Invalid, NotFound],
+        answers RawBody: "The person's data, a JSON or HTML file (Content-Disposition: attachment)";
+    ExcludeSchoolPerson: Post "/api/school/people/{person_id}/exclusion", "exclude_school_person", SchoolAdmin,
+        "Exclude one person from every app the school has authorised, in one step; logged per app (#16)",
+        refuses [NotFound, Conflict],
+        answers SchoolPersonDetail: "The person afterwards: excluded from every app";
+    EraseSchoolPerson: Post "/api/school/people/{person_id}/erasure", "erase_school_person", SchoolAdmin,
+        "Erase one person: the cached record goes (a tombstone tells every app), later extracts never bring them \
+         back, and each app that read them gets person.erased; logged (#16)",
+        refuses [NotFound, Conflict, ExtractInProgress],
+        answers SchoolPersonDetail: "The person afterwards: erased (the same answer again for a retry)";
     DownloadSchoolReceipt: Get "/api/school/apps/{app_id}/receipts/{seq}", "download_school_receipt", SchoolMember,
         "An authorisation receipt as a file, from the hash-chained log (S3)",
         refuses [NotFound],
@@ -472,6 +495,10 @@ operations! {
         "Revoke an API key: it stops working at once (A1, admins)",
         refuses [Invalid, NotFound, Conflict],
         answers AppKeyList: "The app's keys afterwards";
+    IssueOAuthToken: Post "/oauth/token", "issue_oauth_token", Anyone,
+        "An OAuth client's id and secret for an access token (RFC 6749 §4.4), for /api/v1 and OneRoster",
+        body OAuthTokenRequest,
+        answers OAuthToken: "An access token for an hour, never cached";
     InviteSchoolByApi: Post "/api/v1/invitations", "invite_school_by_api", App,
         "An app invites a school with its API key; honours Idempotency-Key (A6)",
         body InviteSchoolRequest, refuses [Invalid, NotFound, AlreadyInvited],
@@ -880,6 +907,7 @@ pub const EVENT_CONSUMERS: &[EventConsumer] = &[
             "gdpr_mode.changed",
             "persons.changed",
             "data.refreshed",
+            "person.erased",
         ],
         max_event_age_seconds: 3600,
         summary: "POST each domain event, signed, to the app's webhook; retried, then dead-lettered (A4)",

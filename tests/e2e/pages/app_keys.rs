@@ -1,5 +1,5 @@
-//! A1, `/keys`: the app's keys, the form that creates one, the box that shows a new key's secret
-//! once, and the confirmation before revoking a key.
+//! A1, `/keys`: the app's keys and OAuth clients, the form that creates one, the box that shows
+//! a new one's secret once, and the confirmation before revoking a key.
 
 use fantoccini::Locator;
 use fantoccini::key::Key;
@@ -11,15 +11,16 @@ use crate::harness::eventually;
 const TITLE: &str = "API keys";
 const ROWS: &str = "//main//table/tbody/tr";
 /// The box a new key's secret shows in, named by its heading.
-const SECRET_BOX: &str = "//section[h2[normalize-space()='Copy this key now: it will not be shown again']]";
-const SECRET_LABEL: &str = "API key";
+const SECRET_BOX: &str = "//section[h2[normalize-space()='Copy this secret now: it will not be shown again']]";
+/// The secret's input, labelled "API key" or "Client secret".
+const SECRET_INPUT: &str = "//input[@id='new-key-secret']";
 const MESSAGE: &str = "//main/p[@role='status'][not(@hidden)]";
 
 page!(AppKeysPage, shown: TITLE, "section[h2[starts-with(normalize-space(), 'Keys of ')]]", "the API keys");
 
 impl AppKeysPage<'_> {
-    /// Each key's row as its cells' text: label, created, created by, status and, for an admin,
-    /// the action.
+    /// Each key's row as its cells' text: label, kind, created, created by, status and, for an
+    /// admin, the action.
     pub async fn rows(&self) -> Vec<Vec<String>> {
         table_rows(self.browser, ROWS).await
     }
@@ -28,7 +29,7 @@ impl AppKeysPage<'_> {
     pub async fn wait_for_key(&self, label: &str, status: impl Fn(&str) -> bool) -> Vec<String> {
         let (this, status) = (self, &status);
         eventually(&format!("the key {label:?} in the table"), || async move {
-            Ok(this.rows().await.into_iter().find(|cells| cells[0] == label && cells.get(3).is_some_and(|s| status(s))))
+            Ok(this.rows().await.into_iter().find(|cells| cells[0] == label && cells.get(4).is_some_and(|s| status(s))))
         })
         .await
     }
@@ -52,7 +53,7 @@ impl AppKeysPage<'_> {
 
     /// The secret on show, if any.
     pub async fn secret(&self) -> Option<String> {
-        let input = format!("{SECRET_BOX}{}", field(SECRET_LABEL));
+        let input = format!("{SECRET_BOX}{SECRET_INPUT}");
         let input = self.browser.find_all(Locator::XPath(&input)).await.expect("looking for the secret");
         match input.into_iter().next() {
             Some(input) => input.prop("value").await.expect("the secret's value"),
@@ -96,7 +97,7 @@ impl AppKeysPage<'_> {
 
     /// The part of the secret's input that is selected, as the start and end offsets.
     pub async fn secret_selection(&self) -> (u64, u64) {
-        let input = format!("{SECRET_BOX}{}", field(SECRET_LABEL));
+        let input = format!("{SECRET_BOX}{SECRET_INPUT}");
         let input = self.browser.find(Locator::XPath(&input)).await.expect("the secret's input");
         let argument = serde_json::to_value(&input).expect("the input as a script argument");
         let range = self
@@ -106,6 +107,20 @@ impl AppKeysPage<'_> {
             .expect("the selection");
         let offset = |index: usize| range[index].as_u64().expect("a selection offset");
         (offset(0), offset(1))
+    }
+
+    /// Picks how the new credential signs in: the radio button whose label starts with `kind`.
+    pub async fn choose_kind(&self, kind: &str) {
+        let radio =
+            format!("//input[@type='radio'][@id=//label[starts-with(normalize-space(), {})]/@for]", literal(kind));
+        click(self.browser, &radio, &format!("the {kind:?} choice")).await;
+    }
+
+    /// The client ID the secret's box shows for a new OAuth client.
+    pub async fn client_id(&self) -> String {
+        let id = format!("{SECRET_BOX}//code[@id='new-client-id']");
+        let found = self.browser.find(Locator::XPath(&id)).await.expect("the client ID in the box");
+        found.text().await.expect("the client ID's text")
     }
 
     /// Clicks Revoke in the row of the key labelled `label`.

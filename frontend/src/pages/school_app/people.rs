@@ -5,7 +5,7 @@ use gatehouse_model::{NoBody, NoQuery, SchoolPeople, SchoolPeopleQuery, Selectio
 use leptos::prelude::*;
 
 use crate::api::{self, ApiError};
-use crate::components::{ProblemAlert, TableHead};
+use crate::components::{ProblemAlert, SearchForm, TableHead};
 
 /// Search results with each person's choice; only an admin gets the buttons.
 #[component]
@@ -45,23 +45,12 @@ pub(super) fn PeoplePanel(app_id: String, admin: Signal<bool>) -> impl IntoView 
             });
         }
     });
-    let submit = {
-        let search = search.clone();
-        move |event: leptos::ev::SubmitEvent| {
-            event.prevent_default();
-            search();
-        }
-    };
     view! {
         <section aria-labelledby="people-heading">
             <h2 id="people-heading">"People"</h2>
             <p>"Include someone to share them even under Exclude All; exclude someone to never share them."</p>
-            <form on:submit=submit class="search">
-                <label for="people-search">"Search by name or MIS id"</label>
-                <input id="people-search" type="search" prop:value=move || query.get()
-                    on:input=move |event| query.set(event_target_value(&event)) />
-                <button type="submit">"Search"</button>
-            </form>
+            <SearchForm id="people-search" label="Search by name or MIS id" query
+                on_search=Callback::new(move |_| search()) />
             {move || match people.get() {
                 None => view! { <p class="loading">"Loading people…"</p> }.into_any(),
                 Some(Err(error)) => view! { <ProblemAlert error /> }.into_any(),

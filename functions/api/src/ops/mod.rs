@@ -68,6 +68,7 @@ pub mod invite_again;
 pub mod invite_school;
 pub mod invite_school_by_api;
 pub mod issue_agent_key;
+pub mod issue_oauth_token;
 pub mod list_app_keys;
 pub mod list_app_schools;
 pub mod list_contacts;
@@ -86,6 +87,7 @@ pub mod ops_logout;
 pub mod ops_partners;
 pub mod ops_retention;
 mod partner_school;
+pub mod person_requests;
 pub mod portal_data;
 pub mod push_extract;
 pub mod redeliver_webhook;
@@ -159,6 +161,7 @@ pub(crate) fn with_handler<V: HandlerVisitor>(op: Op, visitor: V) -> V::Output {
         Op::InviteSchool => visitor.visit(invite_school::handle),
         Op::ListAppKeys => visitor.visit(list_app_keys::handle),
         Op::CreateAppKey => visitor.visit(create_app_key::handle),
+        Op::IssueOAuthToken => visitor.visit(issue_oauth_token::handle),
         Op::RevokeAppKey => visitor.visit(revoke_app_key::handle),
         Op::InviteSchoolByApi => visitor.visit(invite_school_by_api::handle),
         Op::ListAppSchools => visitor.visit(list_app_schools::handle),
@@ -187,6 +190,11 @@ pub(crate) fn with_handler<V: HandlerVisitor>(op: Op, visitor: V) -> V::Output {
         Op::SchoolDeclineRequest => visitor.visit(school_portal::decline),
         Op::SearchSchoolPeople => visitor.visit(school_portal::search_people),
         Op::SetPersonChoice => visitor.visit(school_portal::set_person_choice),
+        Op::SearchSchoolPersons => visitor.visit(person_requests::search),
+        Op::GetSchoolPerson => visitor.visit(person_requests::detail),
+        Op::ExportSchoolPerson => visitor.visit(person_requests::export),
+        Op::ExcludeSchoolPerson => visitor.visit(person_requests::exclude),
+        Op::EraseSchoolPerson => visitor.visit(person_requests::erase),
         Op::DownloadSchoolReceipt => visitor.visit(school_portal::school_receipt),
         Op::DownloadPartnerReceipt => visitor.visit(school_portal::partner_receipt),
         Op::ListSchoolTeam => visitor.visit(school_portal::list_team),

@@ -14,10 +14,10 @@ use sha2::{Digest, Sha256};
 use crate::base::keys::{APP_PREFIX, Key, RateScope};
 use gatehouse_model::SIGN_IN_REQUESTED;
 
-use crate::base::ports::{Condition, DomainEvent, Increment, Index, Item, Query, StoreError, TransactWrite, query_all};
+use crate::base::ports::{Condition, DomainEvent, Increment, Index, Query, StoreError, TransactWrite, query_all};
 use crate::store::records::{
     AppRecord, LoginLinkRecord, OpsSessionRecord, OpsUserRecord, PartnerRecord, SchoolSessionRecord, SchoolUserRecord,
-    SessionRecord, UserRecord, UserSessionRecord, from_item, to_attributes,
+    SessionRecord, UserRecord, UserSessionRecord, expiring_item, from_item,
 };
 use crate::{EmailAddress, Error, Gatehouse, Result, Token, account::accounts, store::emails};
 
@@ -63,14 +63,7 @@ pub async fn request_magic_link(
     let id = Token::generate()?.hash().as_str().to_owned();
     let request = SignInRequestRecord { kind, email: email.clone(), requested_at: now };
     let key = Key::SignInRequest(&id);
-    let item = Item {
-        pk: key.pk(),
-        sk: key.sk(),
-        gsi1: None,
-        expires_at: Some((now + LINK_LIFETIME).timestamp()),
-        version: 1,
-        attributes: to_attributes(&request),
-    };
+    let item = expiring_item(&key, &request, now + LINK_LIFETIME);
     gatehouse.table.put(item, Condition::NotExists).await?;
     let event =
         DomainEvent { detail_type: SIGN_IN_REQUESTED.to_owned(), detail: serde_json::json!({ "request_id": id }) };
@@ -163,14 +156,7 @@ async fn send_link(
     let hash = token.hash();
     let link = LoginLinkRecord { email: email.clone(), created_at: now };
     let link_key = Key::LoginLink(kind, &hash);
-    let item = Item {
-        pk: link_key.pk(),
-        sk: link_key.sk(),
-        gsi1: None,
-        expires_at: Some((now + LINK_LIFETIME).timestamp()),
-        version: 1,
-        attributes: to_attributes(&link),
-    };
+    let item = expiring_item(&link_key, &link, now + LINK_LIFETIME);
     gatehouse.table.put(item, Condition::NotExists).await?;
     let url = format!("{}{}#token={}", gatehouse.settings.public_url, kind.auth_landing_path(), token.expose());
     let message = emails::magic_link(email, display_name, kind.portal_name(), &url, LINK_LIFETIME.num_minutes())?;
@@ -259,24 +245,10 @@ async fn start_session<S: Serialize>(
     let session_hash = session_token.hash();
     let expires_at = gatehouse.clock.now() + SESSION_LIFETIME;
     let session_key = Key::Session(kind, &session_hash);
-    let item = Item {
-        pk: session_key.pk(),
-        sk: session_key.sk(),
-        gsi1: None,
-        expires_at: Some(expires_at.timestamp()),
-        version: 1,
-        attributes: to_attributes(session),
-    };
+    let item = expiring_item(&session_key, session, expires_at);
     // The pointer lets removing the user end this session.
     let pointer_key = Key::UserSession(kind, email, &session_hash);
-    let pointer = Item {
-        pk: pointer_key.pk(),
-        sk: pointer_key.sk(),
-        gsi1: None,
-        expires_at: Some(expires_at.timestamp()),
-        version: 1,
-        attributes: to_attributes(&UserSessionRecord { session_hash: session_hash.clone() }),
-    };
+    let pointer = expiring_item(&pointer_key, &UserSessionRecord { session_hash: session_hash.clone() }, expires_at);
     let started = gatehouse
         .table
         .transact(vec![

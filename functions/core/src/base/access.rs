@@ -177,6 +177,8 @@ pub const CASE_QUEUE: &str = "CASEQUEUE#*";
 pub const CASE_QUEUE_ARCHIVED: &str = "CASEQUEUE#archived";
 pub const CASE_QUEUE_CLOSED: &str = "CASEQUEUE#closed";
 pub const DIRECTORY: &str = "DIRECTORY#*";
+/// #16: the persons a school erased (ids only), which ingestion honours.
+pub const ERASED: &str = "ERASED#*";
 pub const DIRECTORY_TERM: &str = "DIRTERM#*";
 pub const HELD: &str = "HELD#*";
 pub const IDEMPOTENCY: &str = "IDEMPOTENCY#*";
@@ -245,6 +247,7 @@ pub const PARTITIONS: &[&str] = &[
     CASE_QUEUE_CLOSED,
     DIRECTORY,
     DIRECTORY_TERM,
+    ERASED,
     ERASURES_DUE,
     HELD,
     IDEMPOTENCY,
@@ -307,6 +310,11 @@ pub fn needs(function: &str) -> Option<Needs> {
         "school_authorise_app" => const { Needs { table: &[ get(&[SCHOOL_SESSION, APP, PARTNER]), query(&[LOG]), put(&[APP, LOG, SCHOOL, REMINDERS_DUE]), delete(&[INVITE, REMINDERS_DUE, ERASURES_DUE]), ], email: true, events: true, outbox: true } },
         "search_school_people" => const { Needs { table: &[get(&[SCHOOL_SESSION, APP, PARTNER]), query(&[PEOPLE, SELECTION])], ..Needs::NONE } },
         "set_person_choice" => const { Needs { table: &[ get(&[SCHOOL_SESSION, APP, PARTNER, PEOPLE]), query(&[PEOPLE, SELECTION]), put(&[SELECTION, APP, LOG, SCHOOL]), ], email: true, events: true, outbox: true } },
+        "search_school_persons" => const { Needs { table: &[get(&[SCHOOL_SESSION]), query(&[PEOPLE])], ..Needs::NONE } },
+        "get_school_person" => const { Needs { table: &[get(&[SCHOOL_SESSION, PEOPLE, ERASED, APP, PARTNER]), query(&[SCHOOL, SELECTION, SHARED])], ..Needs::NONE } },
+        "export_school_person" => const { Needs { table: &[ get(&[SCHOOL_SESSION, PEOPLE, ERASED, APP, PARTNER]), query(&[SCHOOL, SELECTION, SHARED, PEOPLE, SCHOOL_TEAM]), put(&[SCHOOL_TEAM]), ], ..Needs::NONE } },
+        "exclude_school_person" => const { Needs { table: &[ get(&[SCHOOL_SESSION, PEOPLE, ERASED, APP, PARTNER]), query(&[SCHOOL, SELECTION, SHARED, PEOPLE]), put(&[SELECTION, APP, LOG, SCHOOL, SCHOOL_TEAM]), ], email: true, events: true, outbox: true } },
+        "erase_school_person" => const { Needs { table: &[ get(&[SCHOOL_SESSION, PEOPLE, ERASED, APP, PARTNER, SCHOOL]), query(&[SCHOOL, SELECTION, SHARED, PEOPLE]), put(&[PEOPLE, SCHOOL, ERASED, SCHOOL_TEAM, SELECTION, APP, LOG]), ], email: true, events: true, outbox: true } },
         "download_school_receipt" => const { Needs { table: &[get(&[SCHOOL_SESSION, APP, PARTNER]), query(&[LOG])], ..Needs::NONE } },
         "download_partner_receipt" => const { Needs { table: &[get(&[SESSION, APP, PARTNER]), query(&[LOG])], ..Needs::NONE } },
         "list_school_team" => const { Needs { table: &[get(&[SCHOOL_SESSION]), query(&[SCHOOL_TEAM])], ..Needs::NONE } },
@@ -345,6 +353,8 @@ pub fn needs(function: &str) -> Option<Needs> {
         "list_app_keys" => const { Needs { table: &[get(&[SESSION]), query(&[PARTNER])], ..Needs::NONE } },
         "create_app_key" => const { Needs { table: &[get(&[SESSION]), put(&[APP_KEY, PARTNER])], email: true, events: true, outbox: true } },
         "revoke_app_key" => const { Needs { table: &[get(&[SESSION, PARTNER]), query(&[PARTNER]), put(&[PARTNER]), delete(&[APP_KEY])], email: true, events: true, outbox: true } },
+        // #17: the client's lookup item read, the token's written (both under APPKEY#).
+        "issue_oauth_token" => const { Needs { table: &[get(&[APP_KEY]), put(&[APP_KEY])], email: true, events: true, outbox: true } },
         "invite_school_by_api" => const { Needs { table: &[ get(&[IDEMPOTENCY, APP_KEY, DIRECTORY, APP, PARTNER, USER]), query(&[LOG, PARTNER]), put(&[IDEMPOTENCY, APP, LOG, INVITE, SCHOOL, REMINDERS_DUE]), delete(&[IDEMPOTENCY, INVITE, ERASURES_DUE]), ], email: true, events: true, outbox: true } },
         "list_app_schools" => const { Needs { table: &[get(&[APP_KEY, PARTNER]), query_gsi1(&[SCHOOL_VIEWS])], ..Needs::NONE } },
         // #16: a scheduled revocation whose date came is recorded first, as the daily job would.
@@ -365,11 +375,11 @@ pub fn needs(function: &str) -> Option<Needs> {
         "get_school_held_extract" => const { Needs { table: &[get(&[SCHOOL_SESSION, SCHOOL, PEOPLE]), query(&[HELD, PEOPLE])], ..Needs::NONE } },
         "release_school_held_extract" => const { Needs { table: &[get(&[SCHOOL_SESSION, SCHOOL, JOB]), put(&[JOB])], email: true, events: true, outbox: true } },
         "get_school_job" => const { Needs { table: &[get(&[SCHOOL_SESSION, JOB])], ..Needs::NONE } },
-        "reject_school_held_extract" => const { Needs { table: &[ get(&[SCHOOL_SESSION, SCHOOL, PEOPLE, APP]), query(&[SCHOOL, PEOPLE, HELD]), put(&[PEOPLE, SCHOOL, HELD, APP]), update(&[SCHOOL]), delete(&[HELD]), ], email: true, events: true, outbox: true } },
+        "reject_school_held_extract" => const { Needs { table: &[ get(&[SCHOOL_SESSION, SCHOOL, PEOPLE, APP]), query(&[SCHOOL, PEOPLE, HELD, ERASED]), put(&[PEOPLE, SCHOOL, HELD, APP]), update(&[SCHOOL]), delete(&[HELD]), ], email: true, events: true, outbox: true } },
         "get_ops_held_extract" => const { Needs { table: &[get(&[OPS_SESSION, SCHOOL, PEOPLE]), query(&[HELD, PEOPLE])], ..Needs::NONE } },
         "release_ops_held_extract" => const { Needs { table: &[get(&[OPS_SESSION, SCHOOL, JOB]), put(&[JOB])], email: true, events: true, outbox: true } },
         "get_ops_job" => const { Needs { table: &[get(&[OPS_SESSION, JOB])], ..Needs::NONE } },
-        "reject_ops_held_extract" => const { Needs { table: &[ get(&[OPS_SESSION, SCHOOL, PEOPLE, APP]), query(&[SCHOOL, PEOPLE, HELD]), put(&[PEOPLE, SCHOOL, HELD, APP]), update(&[SCHOOL]), delete(&[HELD]), ], email: true, events: true, outbox: true } },
+        "reject_ops_held_extract" => const { Needs { table: &[ get(&[OPS_SESSION, SCHOOL, PEOPLE, APP]), query(&[SCHOOL, PEOPLE, HELD, ERASED]), put(&[PEOPLE, SCHOOL, HELD, APP]), update(&[SCHOOL]), delete(&[HELD]), ], email: true, events: true, outbox: true } },
         "apply_revocations" => const { Needs { table: &[ get(&[APP, PARTNER]), query(&[REVOCATIONS_DUE, LOG]), put(&[APP, LOG, SCHOOL, ERASURES_DUE]), delete(&[REVOCATIONS_DUE]), ], email: true, events: true, outbox: true } },
         "list_partner_cases" => const { Needs { table: &[get(&[SESSION]), query_gsi1(&[PARTNER_CASES])], ..Needs::NONE } },
         "open_case" => const { Needs { table: &[ get(&[IDEMPOTENCY, SESSION, APP, CASE_COUNTER]), query(&[CASE]), put(&[IDEMPOTENCY, CASE, CASE_QUEUE, APP, CASE_COUNTER]), update(&[CASE_COUNTER]), delete(&[IDEMPOTENCY]), ], email: true, events: true, outbox: true } },
@@ -413,8 +423,8 @@ pub fn needs(function: &str) -> Option<Needs> {
         "deliver_webhooks" => const { Needs { table: &[get(&[WEBHOOK]), put(&[WEBHOOK])], ..Needs::NONE } },
         "record_email_feedback" => const { Needs { table: &[put(&[SUPPRESSION])], ..Needs::NONE } },
         "send_sign_in_links" => const { Needs { table: &[ get(&[SIGN_IN, USER, SCHOOL_USER, OPS_USER]), put(&[OPS_USER, LOGIN, SCHOOL_LOGIN, OPS_LOGIN]), delete(&[SIGN_IN]), ], email: true, ..Needs::NONE } },
-        "push_extract_worker" => const { Needs { table: &[ get(&[JOB, SCHOOL, PEOPLE, APP]), query(&[JOB, SCHOOL, PEOPLE, HELD]), put(&[JOB, PEOPLE, SCHOOL, HELD, APP]), batch_put(&[PEOPLE]), update(&[SCHOOL]), delete(&[JOB, HELD]), ], email: true, events: true, outbox: true } },
-        "release_held_extract_worker" => const { Needs { table: &[ get(&[JOB, SCHOOL, PEOPLE, APP]), query(&[SCHOOL, PEOPLE, HELD]), put(&[JOB, PEOPLE, SCHOOL, HELD, APP]), batch_put(&[PEOPLE]), update(&[SCHOOL]), delete(&[HELD]), ], email: true, events: true, outbox: true } },
+        "push_extract_worker" => const { Needs { table: &[ get(&[JOB, SCHOOL, PEOPLE, APP]), query(&[JOB, SCHOOL, PEOPLE, HELD, ERASED]), put(&[JOB, PEOPLE, SCHOOL, HELD, APP]), batch_put(&[PEOPLE]), update(&[SCHOOL]), delete(&[JOB, HELD]), ], email: true, events: true, outbox: true } },
+        "release_held_extract_worker" => const { Needs { table: &[ get(&[JOB, SCHOOL, PEOPLE, APP]), query(&[SCHOOL, PEOPLE, HELD, ERASED]), put(&[JOB, PEOPLE, SCHOOL, HELD, APP]), batch_put(&[PEOPLE]), update(&[SCHOOL]), delete(&[HELD]), ], email: true, events: true, outbox: true } },
         "permission_set_fan_out_worker" => const { Needs { table: &[ get(&[JOB, PARTNER]), query_gsi1(&[SCHOOL_VIEWS]), put(&[JOB, APP, LOG, INVITE, SCHOOL]), delete(&[INVITE]), ], email: true, events: true, outbox: true } },
         "import_directory_worker" => const { Needs { table: &[ get(&[JOB, DIRECTORY]), query(&[JOB]), put(&[JOB, DIRECTORY, DIRECTORY_TERM]), delete(&[JOB, DIRECTORY_TERM]), ], ..Needs::NONE } },
         "send_reminders" => const { Needs { table: &[ get(&[APP, PARTNER]), query(&[REMINDERS_DUE]), put(&[APP, LOG, INVITE, SCHOOL]), delete(&[REMINDERS_DUE, INVITE]), ], email: true, ..Needs::NONE } },
@@ -624,6 +634,12 @@ mod tests {
             "search_school_people",
             "set_person_choice",
             "explain_school_person",
+            // #16: a person's data on request, in the school's portal.
+            "search_school_persons",
+            "get_school_person",
+            "export_school_person",
+            "exclude_school_person",
+            "erase_school_person",
             "explain_partner_school_person",
             // Retention (#16): deletes them.
             "purge_mis_caches",

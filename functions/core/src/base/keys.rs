@@ -29,6 +29,7 @@
 //! | Directory school by URN             | primary | `DIRECTORY#<urn>` = `PROFILE`                         | P7, O1  |
 //! | Directory search by word prefix     | primary | `DIRTERM#<first 2 chars>`, begins_with `<word>`       | P7, O1  |
 //! | A school's people of one resource   | primary | `PEOPLE#<school>`, begins_with `<resource>#` (by MIS id) | A1, S3 |
+//! | Persons a school erased (#16)       | primary | `ERASED#<school>`, begins_with `<resource>#` (by MIS id); read whole by ingestion | #16 |
 //! | A school's changes since a seq      | GSI1    | `PEOPLECHG#<school>#<resource>`, after `<seq, 12 digits>` | A3 |
 //! | A school's feed (agent state)       | primary | `SCHOOL#<school>` = `FEED`; change counter `SEQ`      | G1      |
 //! | A school's apps (dashboard copies of its links) | primary | `SCHOOL#<school>`, begins_with `APP#`     | G1, S3  |
@@ -149,6 +150,8 @@ pub enum Key<'a> {
     DirectoryTerm(&'a str, &'a SchoolUrn),
     /// One person (or group) of a school, by resource and MIS id.
     Person(&'a SchoolId, Resource, &'a str),
+    /// #16: a person the school erased: ingestion never stores them again.
+    ErasedPerson(&'a SchoolId, Resource, &'a str),
     /// The school's change counter: every person write takes the next number.
     PeopleSeq(&'a SchoolId),
     /// The school's MIS feed: last extract, status, ingest lease, held extract.
@@ -249,6 +252,7 @@ impl Key<'_> {
             Key::LocalDataVersion => "META#local".to_owned(),
             Key::DirectoryTerm(term, _) => directory_term_partition(term),
             Key::Person(school, ..) => people_partition(school),
+            Key::ErasedPerson(school, ..) => erased_partition(school),
             Key::PeopleSeq(school)
             | Key::SchoolFeed(school)
             | Key::SchoolApp(school, _)
@@ -300,7 +304,9 @@ impl Key<'_> {
             Key::DirectorySchool(_) => PROFILE.to_owned(),
             Key::LocalDataVersion => "VERSION".to_owned(),
             Key::DirectoryTerm(term, urn) => format!("{term}#{}", urn.as_str()),
-            Key::Person(_, resource, id) => format!("{}{id}", person_prefix(*resource)),
+            Key::Person(_, resource, id) | Key::ErasedPerson(_, resource, id) => {
+                format!("{}{id}", person_prefix(*resource))
+            }
             Key::PeopleSeq(_) => "SEQ".to_owned(),
             Key::SchoolFeed(_) => "FEED".to_owned(),
             Key::SchoolApp(_, app) => format!("{APP_PREFIX}{app}"),
@@ -431,6 +437,11 @@ pub const JOB_PART_PREFIX: &str = "PART#";
 /// Partition of a school's people (persons and groups, tombstones too).
 pub fn people_partition(school: &SchoolId) -> String {
     format!("PEOPLE#{school}")
+}
+
+/// #16: the partition of the persons a school erased (ids only).
+pub fn erased_partition(school: &SchoolId) -> String {
+    format!("ERASED#{school}")
 }
 
 /// Sort-key prefix of one resource in a school's people partition.
@@ -596,6 +607,7 @@ mod tests {
             (Key::SignInRequest("r1"), "SIGNIN#r1", "REQUEST"),
             (Key::DirectoryTerm("oakfield", &urn), "DIRTERM#oa", "oakfield#107100"),
             (Key::Person(&school, Resource::Students, "STU-42"), "PEOPLE#3280001", "students#STU-42"),
+            (Key::ErasedPerson(&school, Resource::Students, "STU-42"), "ERASED#3280001", "students#STU-42"),
             (Key::PeopleSeq(&school), "SCHOOL#3280001", "SEQ"),
             (Key::SchoolFeed(&school), "SCHOOL#3280001", "FEED"),
             (Key::SchoolApp(&school, &app), "SCHOOL#3280001", "APP#a1"),

@@ -42,6 +42,7 @@ use serde_json::{Value, json};
 
 use crate::base::keys::{AgentActivity, Key, people_partition, person_prefix};
 use crate::data::agent_keys::AgentCaller;
+use crate::data::erased::{Erased, strip_links};
 use crate::data::feed::{
     DELETION_GUARD_PERCENT, DELETION_WINDOW, HeldExtractRecord, Lease, RecentDeletions, SchoolFeedRecord, load_feed,
 };
@@ -92,7 +93,10 @@ fn reject(resource: Resource, index: usize, id: &str, field: &str, reason: impl 
 
 fn text_ok(value: &str) -> bool {
     let trimmed = value.trim();
-    !trimmed.is_empty() && trimmed.chars().count() <= 100 && !trimmed.chars().any(is_hidden_control)
+    // Hidden characters are looked for before trimming: `trim` takes U+0085
+    // (a C1 control that is also white space) off the edges, and the record
+    // would keep it.
+    !trimmed.is_empty() && trimmed.chars().count() <= 100 && !value.chars().any(is_hidden_control)
 }
 
 /// A character no text may hold (issue 18): a control character other than
@@ -260,6 +264,24 @@ pub fn validate(extract: &Extract, today: NaiveDate) -> Result<Validated> {
         }
     }
     Ok(out)
+}
+
+/// Drops the erased persons' records from a validated extract, and their
+/// ids from the contacts and groups that name them. Returns how many
+/// records were dropped.
+pub fn honour_erasures(validated: &mut Validated, erased: &Erased) -> u32 {
+    if erased.is_empty() {
+        return 0;
+    }
+    let before = validated.drafts.len();
+    validated.drafts.retain(|draft| !erased.contains(draft.resource, &draft.id));
+    validated.deletions.retain(|(resource, id)| !erased.contains(*resource, id));
+    for draft in &mut validated.drafts {
+        if strip_links(draft.resource, &mut draft.data, erased) {
+            draft.digest = digest(&draft.data);
+        }
+    }
+    (before - validated.drafts.len()) as u32
 }
 
 /// A record as JSON; the model's records always serialize.
@@ -562,8 +584,12 @@ async fn ingest_claimed(
         tracing::warn!(school_id = %school, rejected = receipt.rejected.len(), "extract rejected");
         return Ok(receipt);
     }
+    // #16: the persons the school erased are never stored again.
+    let mut validated = validated;
+    let erased = honour_erasures(&mut validated, &crate::data::erased::load(gatehouse, school).await?);
     let existing = existing_for(gatehouse, school, extract.kind, &validated).await?;
-    let plan = plan(extract.kind, &validated, &existing);
+    let mut plan = plan(extract.kind, &validated, &existing);
+    plan.changes.erased = erased;
     // A delta reads only the records it names, so the school's count comes from the feed.
     let persons = match extract.kind {
         ExtractKind::Full => plan.persons_before,
@@ -629,17 +655,7 @@ async fn ingest_claimed(
         let seq_key = Key::PeopleSeq(school);
         let room = TRANSACTION_WRITES.saturating_sub(1 + facts.len() + last.len() + 1);
         let (first, counter) = if count as usize <= room {
-            let stored = gatehouse.table.get(&seq_key.pk(), &seq_key.sk()).await?;
-            let current =
-                stored.as_ref().and_then(|item| item.attributes.get("seq")).and_then(Value::as_u64).unwrap_or(0);
-            let mut item = stored.clone().unwrap_or(Item {
-                pk: seq_key.pk(),
-                sk: seq_key.sk(),
-                gsi1: None,
-                expires_at: None,
-                version: 0,
-                attributes: Default::default(),
-            });
+            let (current, mut item) = people_counter(gatehouse, school).await?;
             // The feed's lease, whose version the same transaction checks,
             // already makes this push the only writer of the counter. (A
             // counter made by `add` has no version on DynamoDB, so a version
@@ -703,6 +719,74 @@ async fn ingest_claimed(
         "extract applied"
     );
     Ok(receipt)
+}
+
+/// The school's change counter: its last number and its item as stored
+/// (a new one, version 0, before the first write).
+async fn people_counter(gatehouse: &Gatehouse, school: &SchoolId) -> Result<(u64, Item)> {
+    let key = Key::PeopleSeq(school);
+    let stored = gatehouse.table.get(&key.pk(), &key.sk()).await?;
+    let current = stored.as_ref().and_then(|item| item.attributes.get("seq")).and_then(Value::as_u64).unwrap_or(0);
+    let item = stored.unwrap_or(Item {
+        pk: key.pk(),
+        sk: key.sk(),
+        gsi1: None,
+        expires_at: None,
+        version: 0,
+        attributes: Default::default(),
+    });
+    Ok((current, item))
+}
+
+/// #16: erases one person under the school's ingest lease. Their record
+/// becomes a tombstone with no data under the school's next change number,
+/// so every app's next delta reports them deleted; the feed's count and
+/// committed number move; and `also` (the erasure list's entry, the apps'
+/// log entries and events) commits in the same transaction, so a retry
+/// finds all of it or none. `extract_in_progress` while a push holds the
+/// lease.
+/// `linked` are the contacts and groups that named the person, already
+/// without them: each takes a change number too, so apps' deltas resend them.
+pub(crate) async fn erase(
+    gatehouse: &Gatehouse,
+    school: &SchoolId,
+    person: &PersonRecord,
+    linked: Vec<PersonRecord>,
+    also: Vec<TransactWrite>,
+) -> Result<()> {
+    let (mut feed, version) = claim(gatehouse, school).await?;
+    let result = async {
+        let now = gatehouse.clock.now();
+        let (current, mut counter) = people_counter(gatehouse, school).await?;
+        // The lease makes this the only writer of the counter, as for a push.
+        counter.version += 1;
+        let mut seq = current;
+        let mut writes = Vec::new();
+        for mut record in linked {
+            seq += 1;
+            record.seq = seq;
+            record.digest = digest(&record.data);
+            record.changed_at = now;
+            writes.push(TransactWrite::Put { item: record.item(school), condition: Condition::Always });
+        }
+        seq += 1;
+        counter.attributes.insert("seq".to_owned(), Value::from(seq));
+        let tombstone = PersonRecord::tombstone(person.resource, &person.id, seq, now);
+        if !person.deleted && person.resource.is_person() {
+            feed.persons = feed.persons.saturating_sub(1);
+        }
+        feed.lease = None;
+        feed.committed_seq = feed.committed_seq.max(seq);
+        writes.push(TransactWrite::Put { item: tombstone.item(school), condition: Condition::Always });
+        writes.push(TransactWrite::Put { item: counter, condition: Condition::Always });
+        writes.extend(also);
+        commit_feed(gatehouse, &feed, version, Vec::new(), writes).await
+    }
+    .await;
+    if result.is_err() {
+        release_lease(gatehouse, school).await;
+    }
+    result
 }
 
 /// Why a push was held, for its receipt.
@@ -1002,6 +1086,14 @@ mod tests {
     use super::*;
 
     #[test]
+    fn a_hidden_character_is_refused_at_the_edge_of_a_text_too() {
+        assert!(text_ok(" Reception "));
+        for hidden in ["\u{85}Reception", "Reception\u{85}", "Recep\u{1b}tion", "\u{202e}Reception"] {
+            assert!(!text_ok(hidden), "{hidden:?}");
+        }
+    }
+
+    #[test]
     fn a_push_within_the_hour_of_the_copied_extract_leaves_the_link_alone() {
         let mut link = crate::fixtures::demo::sample_link();
         link.install_status = InstallStatus::Installed;
@@ -1019,5 +1111,38 @@ mod tests {
         feed.last_status = Some(PushStatus::Error);
         let next = with_agent_facts(&link, &feed);
         assert_eq!((next.status, next.last_extract_at), (gatehouse_model::SchoolStatus::Error, Some(copied)));
+    }
+
+    fn draft(resource: Resource, id: &str, data: Value) -> Draft {
+        Draft { resource, id: id.into(), digest: digest(&data), data }
+    }
+
+    #[test]
+    fn an_erased_person_is_dropped_and_unlinked() {
+        let erased = crate::data::erased::only(Resource::Students, "S1");
+        let contact = json!({ "id": "C1", "relationships": [
+            { "student_id": "S1", "relationship": "Mother" }, { "student_id": "S2", "relationship": "Mother" } ] });
+        let group = json!({ "id": "G1", "student_ids": ["S1", "S2"], "staff_ids": ["S1"] });
+        let mut validated = Validated {
+            drafts: vec![
+                draft(Resource::Students, "S1", json!({ "id": "S1" })),
+                draft(Resource::Students, "S2", json!({ "id": "S2" })),
+                draft(Resource::Contacts, "C1", contact.clone()),
+                draft(Resource::Groups, "G1", group),
+            ],
+            deletions: vec![(Resource::Students, "S1".into())],
+            rejected: Vec::new(),
+        };
+        assert_eq!(honour_erasures(&mut validated, &erased), 1);
+        let ids: Vec<&str> = validated.drafts.iter().map(|draft| draft.id.as_str()).collect();
+        assert_eq!(ids, ["S2", "C1", "G1"]);
+        assert!(validated.deletions.is_empty());
+        assert_eq!(
+            validated.drafts[1].data["relationships"],
+            json!([{ "student_id": "S2", "relationship": "Mother" }])
+        );
+        assert_ne!(validated.drafts[1].digest, digest(&contact), "the digest follows the data");
+        // A member of staff with the same id is someone else: not erased.
+        assert_eq!(validated.drafts[2].data, json!({ "id": "G1", "student_ids": ["S2"], "staff_ids": ["S1"] }));
     }
 }

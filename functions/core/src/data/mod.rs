@@ -5,10 +5,12 @@
 pub mod agent_keys;
 pub mod data_api;
 pub mod data_reads;
+pub mod erased;
 pub mod feed;
 pub mod held_extracts;
 pub mod held_parts;
 pub mod ingestion;
+pub mod oneroster;
 pub mod people;
 pub mod purge;
 pub mod retention;

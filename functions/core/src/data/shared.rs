@@ -19,12 +19,12 @@
 
 use std::collections::{HashMap, HashSet};
 
-use chrono::Duration;
+use chrono::{DateTime, Duration, Utc};
 use gatehouse_model::{DataRecord, Resource};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
-use crate::base::keys::{Key, shared_partition};
+use crate::base::keys::{Key, person_prefix, shared_partition};
 use crate::base::ports::{Condition, Index, Item, Query, query_all};
 use crate::store::records::{from_item, to_attributes};
 use crate::{AppId, Gatehouse, Result, SchoolId};
@@ -114,6 +114,29 @@ pub async fn load(gatehouse: &Gatehouse, app: &AppId, school: &SchoolId) -> Resu
         shared.ids.entry(page.resource).or_default().extend(page.ids);
     }
     Ok(shared)
+}
+
+/// #16: when `id` of `resource` was last served to `app` at `school`, if
+/// within `SHARED_DAYS`: a page's expiry is `SHARED_DAYS` after it was
+/// last served, so the latest expiry of a page holding the id tells.
+pub async fn last_served(
+    gatehouse: &Gatehouse,
+    app: &AppId,
+    school: &SchoolId,
+    resource: Resource,
+    id: &str,
+) -> Result<Option<DateTime<Utc>>> {
+    let now = gatehouse.clock.now().timestamp();
+    let query = Query::partition(Index::Primary, shared_partition(app, school)).with_prefix(person_prefix(resource));
+    let mut last: Option<i64> = None;
+    for item in query_all(gatehouse.table.as_ref(), query).await? {
+        let Some(expires_at) = item.expires_at.filter(|_| !item.is_expired_at(now)) else { continue };
+        let page: SharedPageRecord = from_item(&item)?;
+        if page.ids.iter().any(|held| held == id) {
+            last = last.max(Some(expires_at));
+        }
+    }
+    Ok(last.and_then(|at| DateTime::from_timestamp(at, 0)).map(|at| at - Duration::days(SHARED_DAYS)))
 }
 
 #[cfg(test)]

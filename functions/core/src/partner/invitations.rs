@@ -11,11 +11,11 @@ use chrono::{DateTime, Duration, SecondsFormat, Utc};
 use gatehouse_model::{InvitationState, InvitationSummary, Scope, ScopeSet};
 
 use crate::base::keys::{Key, RateScope};
-use crate::base::ports::{Condition, Email, Item, TransactWrite};
+use crate::base::ports::{Condition, Email, TransactWrite};
 use crate::store::links::{Change, LoadedLink, commit};
 use crate::store::records::{
-    AppRecord, InvitationEmail, InvitationRecord, InvitationRef, PartnerRecord, SchoolLinkRecord, Waiting, from_item,
-    to_attributes,
+    AppRecord, InvitationEmail, InvitationRecord, InvitationRef, PartnerRecord, SchoolLinkRecord, Waiting,
+    expiring_item, from_item,
 };
 use crate::store::suppression;
 use crate::{EmailAddress, Error, Gatehouse, Result, Settings, Token, TokenHash, store::emails};
@@ -53,17 +53,8 @@ pub fn issue(
     let key = Key::Invitation(&hash);
     // The earlier token, if any, stops working because the link will name
     // this one instead.
-    let writes = vec![TransactWrite::Put {
-        item: Item {
-            pk: key.pk(),
-            sk: key.sk(),
-            gsi1: None,
-            expires_at: Some(expires_at.timestamp()),
-            version: 1,
-            attributes: to_attributes(&record),
-        },
-        condition: Condition::NotExists,
-    }];
+    let writes =
+        vec![TransactWrite::Put { item: expiring_item(&key, &record, expires_at), condition: Condition::NotExists }];
     Ok(Issued { token, reference: InvitationRef { token_hash: hash, sent_at: now, expires_at, unsent: None }, writes })
 }
 

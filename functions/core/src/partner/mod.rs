@@ -4,6 +4,7 @@
 
 pub mod app_keys;
 pub mod invitations;
+pub mod oauth;
 pub mod partners;
 pub mod permissions;
 pub mod school_actions;

@@ -5,6 +5,7 @@
 pub mod authorisation;
 pub mod erasure;
 pub mod onboarding;
+pub mod person_requests;
 pub mod portal;
 pub mod portal_data;
 pub mod reminders;

@@ -42,10 +42,14 @@ pub enum EventKind {
     PersonsChanged,
     #[serde(rename = "data.refreshed")]
     DataRefreshed,
+    /// #16: the school erased a person the app had read; the app erases
+    /// them too. Carries the person's resource and MIS id, never a name.
+    #[serde(rename = "person.erased")]
+    PersonErased,
 }
 
 impl EventKind {
-    pub const ALL: [EventKind; 7] = [
+    pub const ALL: [EventKind; 8] = [
         EventKind::AuthorisationGranted,
         EventKind::AuthorisationRevoked,
         EventKind::FeedPaused,
@@ -53,6 +57,7 @@ impl EventKind {
         EventKind::GdprModeChanged,
         EventKind::PersonsChanged,
         EventKind::DataRefreshed,
+        EventKind::PersonErased,
     ];
 
     /// The EventBridge `detail-type` and the envelope's `type`.
@@ -65,6 +70,7 @@ impl EventKind {
             EventKind::GdprModeChanged => "gdpr_mode.changed",
             EventKind::PersonsChanged => "persons.changed",
             EventKind::DataRefreshed => "data.refreshed",
+            EventKind::PersonErased => "person.erased",
         }
     }
 

@@ -479,6 +479,12 @@ pub fn plain_item<T: Serialize>(key: &Key<'_>, record: &T, version: u64) -> Item
     Item { pk: key.pk(), sk: key.sk(), gsi1: None, expires_at: None, version, attributes: to_attributes(record) }
 }
 
+/// A new item that dies at `expires_at` (DynamoDB's TTL, and every reader's
+/// check): tokens, sessions and the like.
+pub fn expiring_item<T: Serialize>(key: &Key<'_>, record: &T, expires_at: DateTime<Utc>) -> Item {
+    Item { expires_at: Some(expires_at.timestamp()), ..plain_item(key, record, 1) }
+}
+
 /// The entity's fields as item attributes.
 pub fn to_attributes<T: Serialize>(record: &T) -> Map<String, Value> {
     match serde_json::to_value(record) {
