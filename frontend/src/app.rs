@@ -36,6 +36,7 @@ macro_rules! portal_app {
 
 mod authorise;
 mod ops;
+mod ops_directory;
 mod partner;
 mod partner_cases;
 mod partner_invite;
@@ -46,6 +47,7 @@ mod signin;
 
 pub use authorise::AuthoriseApp;
 pub use ops::OpsApp;
+pub use ops_directory::OpsDirectoryApp;
 pub use partner::PartnerApp;
 pub use partner_cases::PartnerCasesApp;
 pub use partner_invite::PartnerInviteApp;

@@ -1,8 +1,6 @@
 //! The operations console's routes (O1).
 
-use crate::pages::{
-    OpsBookings, OpsCase, OpsCases, OpsDirectory, OpsHome, OpsInternational, OpsPartners, OpsVerifications,
-};
+use crate::pages::{OpsBookings, OpsCase, OpsCases, OpsHome, OpsInternational, OpsPartners, OpsVerifications};
 
 portal_app! {
     OpsApp {
@@ -11,7 +9,6 @@ portal_app! {
         "/ops/cases/:case_id" => OpsCase,
         "/ops/bookings" => OpsBookings,
         "/ops/partners" => OpsPartners,
-        "/ops/directory" => OpsDirectory,
         "/ops/international" => OpsInternational,
         "/ops/verifications" => OpsVerifications,
     }

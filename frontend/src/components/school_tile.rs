@@ -416,7 +416,7 @@ fn integrity_note(intact: bool, empty: bool) -> Option<AnyView> {
             view! {
                 <p class="log-integrity changed">
                     <span aria-hidden="true">"⚠ "</span>
-                    {format!("Not verified: {}. The entries below may not be what happened.", LOG_CHANGED.to_lowercase())}
+                    {format!("Not verified: {}. The entries below may not be what happened.", LOG_CHANGED.to_ascii_lowercase())}
                 </p>
             }
             .into_any(),

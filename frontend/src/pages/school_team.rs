@@ -108,7 +108,7 @@ pub fn SchoolTeamScreen() -> impl IntoView {
         TeamRole::ALL
             .into_iter()
             .map(|choice| {
-                let value = choice.label().to_lowercase();
+                let value = choice.label().to_ascii_lowercase();
                 view! { <option value=value selected=choice == TeamRole::Member>{choice.label()}</option> }
             })
             .collect_view()
@@ -128,7 +128,7 @@ pub fn SchoolTeamScreen() -> impl IntoView {
                     view! {
                         <button type="button" class="secondary" disabled=move || change.pending().get()
                             on:click=move |_| run(TeamChange::Access(to_other.clone()))>
-                            {format!("Make {}", other.label().to_lowercase())}
+                            {format!("Make {}", other.label().to_ascii_lowercase())}
                             <span class="visually-hidden">{format!(" {label}")}</span>
                         </button>
                         " "

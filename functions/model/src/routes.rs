@@ -51,7 +51,7 @@ pub struct Route {
     pub name: &'static str,
     /// Who may call it: the credential its handler reads.
     pub audience: Audience,
-    /// One line for OpenAPI and the docs.
+    /// One line for OpenAPI and the docs (empty in the wasm SPA, which never shows it).
     pub summary: &'static str,
     /// The problems the operation itself can answer with, besides those its
     /// audience's credential (`Audience::refusals`) and its extractors bring.
@@ -160,9 +160,14 @@ macro_rules! operations {
                 path: $path,
                 name: $name,
                 audience: Audience::$audience,
-                summary: $summary,
+                // The SPA never shows the words, and every bundle carries
+                // the route table: they stay out of wasm, its budget is tight.
+                summary: if cfg!(target_arch = "wasm32") { "" } else { $summary },
                 refuses: &[$($(ProblemCode::$code,)*)?],
-                success: (operations!(@status $($status)?), $answer),
+                success: (
+                    operations!(@status $($status)?),
+                    if cfg!(target_arch = "wasm32") { "" } else { $answer },
+                ),
             },)*
         ];
 

@@ -39,6 +39,8 @@ const ADDRESSES: &[(&str, &str)] = &[
     ("/school/peoples", "school"),
     ("/ops", "ops"),
     ("/ops/cases/c-1", "ops"),
+    ("/ops/directory", "ops_directory"),
+    ("/ops/directorys", "ops"),
     ("/signin", "signin"),
     ("/auth", "signin"),
     ("/school/signin", "signin"),

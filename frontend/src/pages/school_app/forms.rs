@@ -55,7 +55,11 @@ fn ModeAndFeed(prefix: &'static str, mode: RwSignal<GdprMode>, feed: RwSignal<Fe
         .to_vec();
     let feeds = FeedStatus::ALL
         .map(|choice| {
-            (format!("{prefix}-feed-{}", choice.label().to_lowercase()), feed_explained(choice).to_owned(), choice)
+            (
+                format!("{prefix}-feed-{}", choice.label().to_ascii_lowercase()),
+                feed_explained(choice).to_owned(),
+                choice,
+            )
         })
         .to_vec();
     view! {
@@ -116,7 +120,7 @@ pub(super) fn AuthoriseForm(
         .iter()
         .copied()
         .map(|scope| {
-            let id = format!("approve-{}", scope.label().to_lowercase().replace(' ', "-"));
+            let id = format!("approve-{}", scope.label().to_ascii_lowercase().replace(' ', "-"));
             view! {
                 <div class="choice">
                     <input type="checkbox" id=id.clone() checked=move || approved.read().contains(&scope)
