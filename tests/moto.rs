@@ -277,8 +277,11 @@ where
                     continue;
                 }
             };
+            // 200 ms: every test runs a poller per consumer (sign-in and each
+            // kind of job) against one moto server, so a shorter pause
+            // starves the requests the tests are waiting on.
             if messages.is_empty() {
-                tokio::time::sleep(Duration::from_millis(50)).await;
+                tokio::time::sleep(Duration::from_millis(200)).await;
             }
             for message in messages {
                 let event: serde_json::Value =

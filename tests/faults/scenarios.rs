@@ -30,7 +30,11 @@ const fn drive_as(route: &'static str, label: &'static str, call: fn(&Fixtures) 
 
 /// Write routes not driven here, each with why. The suite fails if a
 /// write route is neither driven nor listed.
-pub const NOT_DRIVEN: &[(&str, &str)] = &[];
+pub const NOT_DRIVEN: &[(&str, &str)] = &[(
+    "issue_oauth_token",
+    "its one write is a conditional put of a new access token: a failure leaves nothing half done for a retry to \
+     finish, and the client simply asks again (tests/api/oauth.rs holds every refusal)",
+)];
 
 fn partner(fx: &Fixtures) -> Caller {
     fx.cookie(DEMO_EMAIL)
