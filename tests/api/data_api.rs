@@ -629,6 +629,7 @@ async fn check(case: Case) {
                 get(&app, &key, &format!("/api/v1/schools/{school}/explain?mis_id={id}")).await.json().await.unwrap();
             assert_eq!(explained["shared"], false, "{id} under {:?}: {explained}", case.consent);
         }
+        oneroster_shows(&app, &key, &school, &world, None).await;
         return;
     }
     if case.paused {
@@ -636,6 +637,7 @@ async fn check(case: Case) {
             let response = get(&app, &key, &format!("/api/v1/schools/{school}/{resource}")).await;
             assert_problem(response, 403, "feed_paused").await;
         }
+        oneroster_shows(&app, &key, &school, &world, None).await;
         return;
     }
 
@@ -661,6 +663,7 @@ async fn check(case: Case) {
         }
         synced.push((resource, held, token));
     }
+    oneroster_shows(&app, &key, &school, &world, Some(&users_of(&school, &synced))).await;
     for id in persons.iter().chain(std::iter::once(&"STU99999".to_owned())) {
         let explained: Value =
             get(&app, &key, &format!("/api/v1/schools/{school}/explain?mis_id={id}")).await.json().await.unwrap();
@@ -716,6 +719,7 @@ async fn check(case: Case) {
 
     // From each token, a delta brings the app to what a full read returns;
     // after a mode switch it is told to sync in full.
+    let mut now = Vec::new();
     for (resource, mut held, token) in synced {
         if case.switch_mode {
             let response = get(&app, &key, &format!("/api/v1/schools/{school}/{resource}?since={token}")).await;
@@ -743,11 +747,86 @@ async fn check(case: Case) {
         if !case.switch_mode {
             assert_eq!(held, by_id(&full), "{resource}: the first sync and the delta make the full read");
         }
+        now.push((resource, by_id(&full), String::new()));
     }
+    oneroster_shows(&app, &key, &school, &world, Some(&users_of(&school, &now))).await;
     for id in &world.erased {
         let explained: Value =
             get(&app, &key, &format!("/api/v1/schools/{school}/explain?mis_id={id}")).await.json().await.unwrap();
         assert_eq!(explained["shared"], false, "erased {id} explained as shared: {explained}");
+    }
+}
+
+/// The OneRoster `sourcedId`s of the persons full native reads returned.
+fn users_of(school: &str, reads: &[(&str, HashMap<String, Value>, String)]) -> BTreeSet<String> {
+    let mut users = BTreeSet::new();
+    for (resource, held, _) in reads {
+        let kind = match *resource {
+            "students" => "s",
+            "staff" => "w",
+            "contacts" => "c",
+            _ => continue,
+        };
+        users.extend(held.keys().map(|id| format!("{school}~{kind}~{id}")));
+    }
+    users
+}
+
+/// #17: OneRoster shows the school's persons the native reads returned
+/// (`users`), no one else, in any collection, list or count, and no flag
+/// not granted; with `None`, nothing of the school at all.
+async fn oneroster_shows(app: &TestApp, key: &str, school: &str, world: &World, users: Option<&BTreeSet<String>>) {
+    use crate::oneroster::{read_every, roster};
+    let mine = |objects: Vec<Value>| -> Vec<Value> {
+        objects
+            .into_iter()
+            .filter(|object| object["sourcedId"].as_str().unwrap().starts_with(&format!("{school}~")))
+            .collect()
+    };
+    let ids = |objects: &[Value]| -> BTreeSet<String> {
+        objects.iter().map(|object| object["sourcedId"].as_str().unwrap().to_owned()).collect()
+    };
+    // Pages of 1000: every demo school is in these collections.
+    let everyone = mine(read_every(app, key, "users?limit=1000", "users").await);
+    let Some(users) = users else {
+        assert!(everyone.is_empty(), "a school the app may not read shows no one: {everyone:?}");
+        assert_eq!(roster(app, key, &format!("schools/{school}/students")).await.status(), 404);
+        let orgs = read_every(app, key, "orgs?limit=1000", "orgs").await;
+        assert!(orgs.iter().all(|org| org["sourcedId"] != school), "{orgs:?}");
+        return;
+    };
+    assert_eq!(&ids(&everyone), users, "OneRoster's users are the native reads' persons");
+    let students = read_every(app, key, &format!("schools/{school}/students"), "users").await;
+    let pupils: BTreeSet<String> = users.iter().filter(|id| id.contains("~s~")).cloned().collect();
+    assert_eq!(ids(&students), pupils);
+    let teachers = read_every(app, key, &format!("schools/{school}/teachers"), "users").await;
+    assert!(ids(&teachers).is_subset(users));
+    for enrollment in read_every(app, key, &format!("schools/{school}/enrollments"), "enrollments").await {
+        let user = enrollment["user"]["sourcedId"].as_str().unwrap();
+        assert!(users.contains(user), "an enrollment names {user}, who is not shared");
+    }
+    for contact in everyone.iter().filter(|user| user["sourcedId"].as_str().unwrap().contains("~c~")) {
+        for pupil in contact["agents"].as_array().into_iter().flatten() {
+            assert!(pupils.contains(pupil["sourcedId"].as_str().unwrap()), "a contact names a hidden pupil");
+        }
+    }
+    let demographics = mine(read_every(app, key, "demographics?limit=1000", "demographics").await);
+    assert_eq!(ids(&demographics), pupils);
+    const FLAGS: [(&str, Scope); 7] = [
+        ("gatehouse.pupilPremium", Scope::PupilPremium),
+        ("gatehouse.freeSchoolMeals", Scope::FreeSchoolMeals),
+        ("gatehouse.senStatus", Scope::SenStatus),
+        ("gatehouse.serviceChild", Scope::ServiceChild),
+        ("gatehouse.moreAble", Scope::MoreAble),
+        ("gatehouse.lookedAfter", Scope::LookedAfter),
+        ("gatehouse.homeLanguage", Scope::HomeLanguage),
+    ];
+    for about in &demographics {
+        for (name, scope) in FLAGS {
+            if !world.granted(scope) {
+                assert!(about["metadata"].get(name).is_none(), "{name} not granted: {about}");
+            }
+        }
     }
 }
 

@@ -17,6 +17,7 @@ mod helpers;
 mod ingestion;
 mod invitations;
 mod oauth;
+mod oneroster;
 mod ops_bookings;
 mod ops_console;
 mod path_ids;

@@ -14,17 +14,17 @@ const TOKEN: &str = "/oauth/token";
 const SCHOOLS: &str = "/api/v1/schools";
 
 /// A new OAuth client of the demo app: its id and secret.
-async fn new_client(app: &TestApp, demo: &reqwest::Client) -> (String, String) {
+pub(crate) async fn new_client(app: &TestApp, demo: &reqwest::Client) -> (String, String) {
     let created = app.post_ok(demo, KEYS, json!({ "label": "OneRoster sync", "kind": "oauth_client" })).await;
     assert_eq!(created["key"]["kind"], "oauth_client");
     (created["key"]["key_id"].as_str().unwrap().to_owned(), created["secret"].as_str().unwrap().to_owned())
 }
 
-fn basic(id: &str, secret: &str) -> String {
+pub(crate) fn basic(id: &str, secret: &str) -> String {
     format!("Basic {}", base64::engine::general_purpose::STANDARD.encode(format!("{id}:{secret}")))
 }
 
-async fn token_request(app: &TestApp, authorization: Option<&str>, form: &str) -> reqwest::Response {
+pub(crate) async fn token_request(app: &TestApp, authorization: Option<&str>, form: &str) -> reqwest::Response {
     let mut request = app
         .client
         .post(app.url(TOKEN))

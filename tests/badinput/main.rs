@@ -107,6 +107,13 @@ const RICHER_REFUSALS: &[(Op, &str)] = &[
         "the token endpoint refuses in RFC 6749 §5.2's shape (`error`, `error_description`; 401 for \
          `invalid_client`), which off-the-shelf OAuth clients read (#17)",
     ),
+    (
+        Op::ListOneRoster,
+        "OneRoster refuses in its binding's `imsx_StatusInfo` (`imsx_codeMajor` failure, the class in \
+         `imsx_CodeMinor`), which off-the-shelf OneRoster clients read (#17)",
+    ),
+    (Op::GetOneRoster, "as ListOneRoster"),
+    (Op::ListOneRosterNested, "as ListOneRoster"),
 ];
 
 /// The refusal's code when the answer is one of the `RICHER_REFUSALS`.
@@ -116,6 +123,14 @@ fn richer_refusal(op: Op, answer: &Answer) -> Option<String> {
         return None;
     }
     match op {
+        Op::ListOneRoster | Op::GetOneRoster | Op::ListOneRosterNested => {
+            let class = body["imsx_CodeMinor"]["imsx_codeMinorField"][0]["imsx_codeMinorFieldValue"].as_str()?;
+            let described = body["imsx_description"].as_str().is_some_and(|text| !text.is_empty());
+            let status = serde_json::from_value::<gatehouse_model::oneroster::CodeMinor>(serde_json::json!(class))
+                .ok()?
+                .status();
+            (body["imsx_codeMajor"] == "failure" && described && answer.status == status).then(|| class.to_owned())
+        }
         Op::IssueOAuthToken => {
             let described = body["error_description"].as_str().is_some_and(|text| !text.is_empty());
             let status = if body["error"] == "invalid_client" { 401 } else { 400 };

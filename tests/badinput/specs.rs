@@ -443,7 +443,7 @@ fn caller_for(route: &Route) -> Caller {
         Caller::School
     } else if path.starts_with("/api/ops/") {
         Caller::Ops
-    } else if path.starts_with("/api/v1/") {
+    } else if path.starts_with("/api/v1/") || path.starts_with(gatehouse_model::oneroster::ONEROSTER_BASE) {
         Caller::App
     } else if path.starts_with("/api/agent/") {
         Caller::Agent
@@ -478,6 +478,11 @@ fn path_value(ids: &Ids, op: Op, name: &str) -> String {
         (_, "seq") => ids.partner_receipt.clone(),
         (_, "student_id") => ids.student.clone(),
         (_, "person_id") => ids.portal_student.clone(),
+        // #17: the active school's roster.
+        (Op::ListOneRoster, "collection") => "students".to_owned(),
+        (_, "collection") => "schools".to_owned(),
+        (_, "sourced_id") => ids.active.clone(),
+        (_, "nested") => "students".to_owned(),
         _ => "sample".to_owned(),
     }
 }

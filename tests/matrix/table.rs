@@ -40,6 +40,9 @@ pub const NO_SCOPE: Expect = Expect::Refused(403, "scope_not_granted");
 /// route: its shape is all it tells.)
 pub const NOT_AUTHORISED: Expect = Expect::Refused(403, "not_authorised");
 pub const NO_HELD: Expect = Expect::Refused(404, "no_held_extract");
+/// OneRoster's answers (#17), in the binding's classes.
+pub const ROSTER_BAD_KEY: Expect = Expect::Refused(401, "unauthorisedrequest");
+pub const ROSTER_UNKNOWN: Expect = Expect::Refused(404, "unknownobject");
 
 /// What a route acts on, which decides what another tenant gets.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -124,6 +127,9 @@ pub struct Row {
     pub body: Body,
     pub prep: Prep,
     pub stage: u8,
+    /// A OneRoster read (#17): refusals are the binding's `imsx_StatusInfo`,
+    /// and `Refused`'s code is its `imsx_codeMinorFieldValue`.
+    pub roster: bool,
 }
 
 impl Row {
@@ -138,6 +144,7 @@ impl Row {
             body: Body::Empty,
             prep: Prep::None,
             stage: 0,
+            roster: false,
         }
     }
 
@@ -230,6 +237,7 @@ impl Row {
                 AppKeyNoScope => no_scope,
                 OtherAppKey => other_app,
                 // A session cookie, an agent key or nothing: no app key.
+                _ if self.roster => ROSTER_BAD_KEY,
                 _ => BAD_KEY,
             },
             Audience::Agent => match caller {
@@ -273,6 +281,12 @@ fn app_any() -> Row {
 
 fn agent() -> Row {
     Row::of(Audience::Agent)
+}
+
+/// A OneRoster read by an app's key: `no_scope` and `other_app` as for
+/// `App`; anyone else is `401 unauthorisedrequest`.
+fn roster_read(no_scope: Expect, other_app: Expect) -> Row {
+    Row { roster: true, ..Row::of(Audience::App { no_scope, other_app }) }
 }
 
 /// A token of the right shape that Gatehouse never issued.
@@ -620,6 +634,17 @@ fn cells(op: Op, fx: &Fixture) -> Row {
         Op::ListGroups => app_read(),
         // Always an answer, with the reason: scope not granted, not authorised…
         Op::ExplainPerson => app_any().query(format!("?mis_id={}", fx.student)),
+        // #17: every app reads its own schools' rosters; an object of a school
+        // the key's app may not read is unknown, as one that does not exist.
+        Op::ListOneRoster => roster_read(Expect::Ok, Expect::Ok).param("collection", "students"),
+        Op::GetOneRoster => roster_read(ROSTER_UNKNOWN, ROSTER_UNKNOWN)
+            .param("collection", "students")
+            .param("sourced_id", format!("3280003~s~{}", fx.student)),
+        // The narrow app reads the school too (its pupils as its grant shows them).
+        Op::ListOneRosterNested => roster_read(Expect::Ok, ROSTER_UNKNOWN)
+            .param("collection", "schools")
+            .param("sourced_id", "3280003")
+            .param("nested", "students"),
 
         // ------------------------------------------------------------- MIS agent
         // The extract the school has: applied, nothing changes.

@@ -296,6 +296,8 @@ pub(crate) struct Reads {
     pub form_body: bool,
     /// Refusals are OAuth's `{error, error_description}` (#17), not problems.
     pub oauth_errors: bool,
+    /// Refusals are OneRoster's `imsx_StatusInfo` (#17), not problems.
+    pub oneroster_errors: bool,
 }
 
 /// An argument of a handler, and what it adds to the handler's `Reads`.

@@ -7,6 +7,7 @@ mod csv_export;
 pub mod edge;
 mod extract;
 mod oauth;
+mod oneroster;
 mod openapi;
 mod ops;
 mod path;

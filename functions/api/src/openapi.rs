@@ -81,7 +81,9 @@ pub fn openapi_document() -> OpenApi {
     let components = ROUTES.iter().fold(with_schema::<Problem>(security_schemes()), |components, route| {
         let reads = reads(route.op);
         let oauth_error = reads.oauth_errors.then(schema::<m::OAuthError>);
-        let named = [reads.body, success_schema(route.op), reads.query.map(|query| query.schema), oauth_error];
+        let status_info = reads.oneroster_errors.then(schema::<m::oneroster::StatusInfo>);
+        let named =
+            [reads.body, success_schema(route.op), reads.query.map(|query| query.schema), oauth_error, status_info];
         named.into_iter().flatten().fold(components, |components, schema| (schema.define)(components))
     });
     OpenApiBuilder::new()
@@ -188,6 +190,22 @@ fn operation(route: &Route) -> utoipa::openapi::path::Operation {
             responses = responses.response(status.to_string(), response.build());
         }
     }
+    if reads.oneroster_errors {
+        for (status, classes) in [
+            (400, "`invalid_filter_field`, `invalid_selection_field`, `invalid_sort_field`, `invaliddata`"),
+            (401, "`unauthorisedrequest`: no live access token or API key"),
+            (403, "`forbidden`: the token's scopes do not cover this read"),
+            (404, "`unknownobject`: no such collection, or no object the app may read under this id"),
+            (500, "`internal_server_error`"),
+        ] {
+            let response = ResponseBuilder::new()
+                .description(format!("OneRoster `imsx_StatusInfo`: {classes}"))
+                .content("application/json", json_content(schema::<m::oneroster::StatusInfo>()));
+            responses = responses.response(status.to_string(), response.build());
+        }
+        // The binding's own refusals replace problems, the credential's included.
+        return finish_operation(route, &reads, responses.build());
+    }
     let responses = error_codes(route, &reads).into_iter().fold(responses, |responses, (status, codes)| {
         let description: Vec<String> =
             codes.iter().map(|code| format!("- `{}`: {}", code.as_str(), code.meaning())).collect();
@@ -196,14 +214,21 @@ fn operation(route: &Route) -> utoipa::openapi::path::Operation {
             .content(Problem::CONTENT_TYPE, json_content(problem));
         responses.response(status.to_string(), response.build())
     });
-    let mut operation = OperationBuilder::new()
-        .operation_id(Some(route.name))
-        .summary(Some(route.summary))
-        .responses(responses.build());
+    finish_operation(route, &reads, responses.build())
+}
+
+/// The operation of `route` with its `responses`: security, body and parameters.
+fn finish_operation(
+    route: &Route,
+    reads: &Reads,
+    responses: utoipa::openapi::Responses,
+) -> utoipa::openapi::path::Operation {
+    let mut operation =
+        OperationBuilder::new().operation_id(Some(route.name)).summary(Some(route.summary)).responses(responses);
     if let Some(scheme) = route.audience.credential() {
         operation = operation.security(SecurityRequirement::new(scheme, Vec::<String>::new()));
     }
-    if let Some(schema) = reads.body {
+    if let Some(schema) = reads.body.clone() {
         operation = operation.request_body(Some(
             RequestBodyBuilder::new()
                 .content(
@@ -215,7 +240,7 @@ fn operation(route: &Route) -> utoipa::openapi::path::Operation {
         ));
     }
     let mut parameters = path_parameters(route.path);
-    parameters.extend(reads.query.map(|query| (query.parameters)()).unwrap_or_default());
+    parameters.extend(reads.query.as_ref().map(|query| (query.parameters)()).unwrap_or_default());
     if reads.idempotency_key {
         parameters.push(IdempotencyKey::parameter());
     }

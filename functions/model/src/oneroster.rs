@@ -20,6 +20,175 @@ pub const SCOPE_ROSTER: &str = "https://purl.imsglobal.org/spec/or/v1p2/scope/ro
 pub const SCOPE_ROSTER_DEMOGRAPHICS: &str =
     "https://purl.imsglobal.org/spec/or/v1p2/scope/roster-demographics.readonly";
 
+/// The kinds of object the rostering service serves, each with the names
+/// its envelope uses and the top-level fields `filter`, `sort` and `fields`
+/// may name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ObjectKind {
+    Org,
+    AcademicSession,
+    Class,
+    Course,
+    User,
+    Enrollment,
+    Demographics,
+}
+
+/// Fields every object has.
+const BASE_FIELDS: [&str; 4] = ["sourcedId", "status", "dateLastModified", "metadata"];
+
+impl ObjectKind {
+    /// The envelope's key for a collection of these, and for one.
+    pub fn envelope(self) -> (&'static str, &'static str) {
+        match self {
+            ObjectKind::Org => ("orgs", "org"),
+            ObjectKind::AcademicSession => ("academicSessions", "academicSession"),
+            ObjectKind::Class => ("classes", "class"),
+            ObjectKind::Course => ("courses", "course"),
+            ObjectKind::User => ("users", "user"),
+            ObjectKind::Enrollment => ("enrollments", "enrollment"),
+            ObjectKind::Demographics => ("demographics", "demographics"),
+        }
+    }
+
+    /// The top-level fields of an object of this kind.
+    pub fn fields(self) -> Vec<&'static str> {
+        let own: &[&str] = match self {
+            ObjectKind::Org => &["name", "type", "identifier"],
+            ObjectKind::AcademicSession => &["title", "startDate", "endDate", "type", "parent", "schoolYear", "org"],
+            ObjectKind::Class => &["title", "classCode", "classType", "course", "school", "terms"],
+            ObjectKind::Course => &["title", "courseCode", "org"],
+            ObjectKind::User => &[
+                "enabledUser",
+                "givenName",
+                "familyName",
+                "preferredFirstName",
+                "roles",
+                "identifier",
+                "email",
+                "phone",
+                "agents",
+                "grades",
+                "primaryOrg",
+            ],
+            ObjectKind::Enrollment => &["user", "class", "school", "role", "primary"],
+            ObjectKind::Demographics => &["birthDate"],
+        };
+        BASE_FIELDS.iter().chain(own).copied().collect()
+    }
+}
+
+/// The collections under [`ONEROSTER_BASE`], by their path segment.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Collection {
+    Orgs,
+    Schools,
+    AcademicSessions,
+    Terms,
+    Classes,
+    Courses,
+    Users,
+    Students,
+    Teachers,
+    Enrollments,
+    Demographics,
+}
+
+impl Collection {
+    pub const ALL: [Collection; 11] = [
+        Collection::Orgs,
+        Collection::Schools,
+        Collection::AcademicSessions,
+        Collection::Terms,
+        Collection::Classes,
+        Collection::Courses,
+        Collection::Users,
+        Collection::Students,
+        Collection::Teachers,
+        Collection::Enrollments,
+        Collection::Demographics,
+    ];
+
+    pub fn segment(self) -> &'static str {
+        match self {
+            Collection::Orgs => "orgs",
+            Collection::Schools => "schools",
+            Collection::AcademicSessions => "academicSessions",
+            Collection::Terms => "terms",
+            Collection::Classes => "classes",
+            Collection::Courses => "courses",
+            Collection::Users => "users",
+            Collection::Students => "students",
+            Collection::Teachers => "teachers",
+            Collection::Enrollments => "enrollments",
+            Collection::Demographics => "demographics",
+        }
+    }
+
+    pub fn parse(segment: &str) -> Option<Collection> {
+        Collection::ALL.into_iter().find(|collection| collection.segment() == segment)
+    }
+
+    /// What the collection holds.
+    pub fn kind(self) -> ObjectKind {
+        match self {
+            Collection::Orgs | Collection::Schools => ObjectKind::Org,
+            Collection::AcademicSessions | Collection::Terms => ObjectKind::AcademicSession,
+            Collection::Classes => ObjectKind::Class,
+            Collection::Courses => ObjectKind::Course,
+            Collection::Users | Collection::Students | Collection::Teachers => ObjectKind::User,
+            Collection::Enrollments => ObjectKind::Enrollment,
+            Collection::Demographics => ObjectKind::Demographics,
+        }
+    }
+
+    /// The OAuth scope a token needs to read it: demographics need their
+    /// own; enrollments and every nested list need `roster` (the full
+    /// roster); the rest `roster-core` or `roster`.
+    pub fn needs_demographics(self) -> bool {
+        self == Collection::Demographics
+    }
+}
+
+/// The lists nested under one object that the service serves:
+/// `schools/{id}/…`, `classes/{id}/…` and `users/{id}/classes`.
+pub const NESTED: &[(Collection, Collection)] = &[
+    (Collection::Schools, Collection::Classes),
+    (Collection::Schools, Collection::Courses),
+    (Collection::Schools, Collection::Terms),
+    (Collection::Schools, Collection::Students),
+    (Collection::Schools, Collection::Teachers),
+    (Collection::Schools, Collection::Enrollments),
+    (Collection::Classes, Collection::Students),
+    (Collection::Classes, Collection::Teachers),
+    (Collection::Classes, Collection::Enrollments),
+    (Collection::Users, Collection::Classes),
+    (Collection::Students, Collection::Classes),
+    (Collection::Teachers, Collection::Classes),
+];
+
+/// `limit`, `offset`, `sort`, `orderBy`, `fields`, `filter` of a rostering
+/// read, as the binding names them. Read as text: a bad value is the
+/// binding's `invaliddata` (or its own class), never a generic 400.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::IntoParams, utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct OneRosterQuery {
+    /// Objects a page, 1 to 1000 (default 100).
+    pub limit: Option<String>,
+    /// Objects to skip (default 0).
+    pub offset: Option<String>,
+    /// The field to sort by; ties by `sourcedId`.
+    pub sort: Option<String>,
+    /// `asc` (default) or `desc`.
+    pub order_by: Option<String>,
+    /// Comma-separated fields to return.
+    pub fields: Option<String>,
+    /// `field op 'value'` joined by `AND`/`OR`; ops `=`, `!=`, `>`, `>=`, `<`, `<=`, `~`.
+    /// `dateLastModified>'…'` returns what changed, gone ones as `tobedeleted`.
+    pub filter: Option<String>,
+}
+
 /// Whether a record is live or gone (a delta's tombstone).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -202,6 +371,7 @@ pub struct Demographics {
 
 /// The binding's failure classes (`imsx_codeMinorFieldValue`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum CodeMinor {
     InvalidFilterField,
@@ -234,6 +404,7 @@ impl CodeMinor {
 
 /// The binding's error body (`imsx_StatusInfo`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct StatusInfo {
     #[serde(rename = "imsx_codeMajor")]
     pub code_major: String,
@@ -246,12 +417,14 @@ pub struct StatusInfo {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CodeMinorFields {
     #[serde(rename = "imsx_codeMinorField")]
     pub fields: Vec<CodeMinorField>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CodeMinorField {
     #[serde(rename = "imsx_codeMinorFieldName")]
     pub name: String,

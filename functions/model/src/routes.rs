@@ -4,6 +4,7 @@
 
 use crate::ProblemCode;
 use crate::calls::{CsvText, Endpoint, EndpointVisitor, NoBody, NoContent, NoQuery, RawBody};
+use crate::oneroster::OneRosterQuery;
 use crate::{
     AcceptInternationalRequest, ActionOutcome, AddSchoolColleague, AddTeamMember, AgentKeyIssued, AgentStatus,
     AppKeyList, AppQuery, AppSchools, AuthoriseRequest, AuthorityVerificationList, BookSlotRequest, CaseCommentRequest,
@@ -583,6 +584,24 @@ operations! {
              feed_paused) answer for any id; excluded, not_selected, no_shared_pupil, deleted or scope_not_granted \
              only for a person shared with your app before (within 120 days); any other id gets not_shared, the same \
              whether or not it exists. The school's portal gives the full reason";
+    ListOneRoster: Get "/ims/oneroster/rostering/v1p2/{collection}", "list_oneroster", App,
+        "OneRoster 1.2 rostering: one collection (orgs, schools, academicSessions, terms, classes, courses, \
+         users, students, teachers, enrollments, demographics) of every school the app may read, as the \
+         native API would show it; by an OAuth access token or an API key (#17)",
+        query OneRosterQuery,
+        answers RawBody:
+            "`{\"<collection>\": [...]}` (students and teachers as `users`, schools as `orgs`, terms as \
+             `academicSessions`), with `X-Total-Count` and `Link`; errors are `imsx_StatusInfo`";
+    GetOneRoster: Get "/ims/oneroster/rostering/v1p2/{collection}/{sourced_id}", "get_oneroster", App,
+        "OneRoster 1.2 rostering: one object by its `sourcedId` (#17)",
+        query OneRosterQuery,
+        answers RawBody: "`{\"<object>\": {...}}`, e.g. `{\"user\": {...}}`; an id the app may not read is a 404";
+    ListOneRosterNested: Get "/ims/oneroster/rostering/v1p2/{collection}/{sourced_id}/{nested}",
+        "list_oneroster_nested", App,
+        "OneRoster 1.2 rostering: a list under one object: schools/{id}/classes, courses, terms, students, \
+         teachers, enrollments; classes/{id}/students, teachers, enrollments; users/{id}/classes (#17)",
+        query OneRosterQuery,
+        answers RawBody: "As a collection, of the one object's school, class or user";
     PushExtract: Post "/api/agent/v1/extracts", "push_extract", Agent,
         "The MIS agent pushes a full or delta extract of its school; honours Idempotency-Key (G1, #15)",
         body Extract, refuses [Invalid, ExtractInProgress, NoAuthorisedApp], status 202,

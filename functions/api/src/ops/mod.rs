@@ -79,6 +79,7 @@ pub mod list_students;
 pub mod list_team;
 pub mod list_webhook_deliveries;
 pub mod logout;
+pub mod oneroster;
 pub mod open_invitation;
 pub mod openapi;
 pub mod ops_bookings;
@@ -173,6 +174,9 @@ pub(crate) fn with_handler<V: HandlerVisitor>(op: Op, visitor: V) -> V::Output {
         Op::ListContacts => visitor.visit(list_contacts::handle),
         Op::ListGroups => visitor.visit(list_groups::handle),
         Op::ExplainPerson => visitor.visit(explain_person::handle),
+        Op::ListOneRoster => visitor.visit(oneroster::list),
+        Op::GetOneRoster => visitor.visit(oneroster::get),
+        Op::ListOneRosterNested => visitor.visit(oneroster::nested),
         Op::PushExtract => visitor.visit(push_extract::handle),
         Op::GetAgentJob => visitor.visit(get_agent_job::handle),
         Op::GetAgentStatus => visitor.visit(get_agent_status::handle),

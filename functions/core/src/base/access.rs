@@ -365,6 +365,8 @@ pub fn needs(function: &str) -> Option<Needs> {
         "list_staff" => const { Needs { table: &[ get(&[APP_KEY, PARTNER, APP, SCHOOL, PEOPLE]), query(&[PEOPLE, SELECTION]), query_gsi1(&[PEOPLE_CHANGES, SELECTION_CHANGES]), put(&[SHARED]), update(&[USAGE]), ], ..Needs::NONE } },
         "list_contacts" => const { Needs { table: &[ get(&[APP_KEY, PARTNER, APP, SCHOOL, PEOPLE]), query(&[PEOPLE, SELECTION]), query_gsi1(&[PEOPLE_CHANGES, SELECTION_CHANGES]), put(&[SHARED]), update(&[USAGE]), ], ..Needs::NONE } },
         "list_groups" => const { Needs { table: &[ get(&[APP_KEY, PARTNER, APP, SCHOOL, PEOPLE]), query(&[PEOPLE, SELECTION]), query_gsi1(&[PEOPLE_CHANGES, SELECTION_CHANGES]), update(&[USAGE]), ], ..Needs::NONE } },
+        // #17: the native reads' gate and records, for every school the app may read.
+        "list_oneroster" | "get_oneroster" | "list_oneroster_nested" => const { Needs { table: &[ get(&[APP_KEY, PARTNER, APP, SCHOOL]), query(&[PEOPLE, SELECTION]), query_gsi1(&[SCHOOL_VIEWS]), put(&[SHARED]), update(&[USAGE]), ], ..Needs::NONE } },
         "explain_person" => const { Needs { table: &[ get(&[APP_KEY, PARTNER, APP, SCHOOL, PEOPLE]), query(&[PEOPLE, SELECTION, SHARED]), update(&[USAGE]), ], ..Needs::NONE } },
         "push_extract" => const { Needs { table: &[ get(&[AGENT_KEY, SCHOOL, JOB, APP]), query(&[SCHOOL]), put(&[SCHOOL, JOB, APP]), batch_put(&[JOB]), ], email: true, events: true, outbox: true } },
         "get_agent_job" => const { Needs { table: &[get(&[AGENT_KEY, JOB])], ..Needs::NONE } },
@@ -624,6 +626,10 @@ mod tests {
             "list_contacts",
             "list_groups",
             "explain_person",
+            // #17: OneRoster, a projection of the same reads.
+            "list_oneroster",
+            "get_oneroster",
+            "list_oneroster_nested",
             "push_extract_worker",
             // The deletion guard's review of a held extract, by the school or ops.
             "get_school_held_extract",

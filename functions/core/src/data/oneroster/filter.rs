@@ -65,6 +65,11 @@ impl Filter {
         Ok(Filter { any_of })
     }
 
+    /// Whether any predicate compares `field` (a top-level name).
+    pub fn mentions(&self, field: &str) -> bool {
+        self.any_of.iter().flatten().any(|predicate| predicate.path[0] == field)
+    }
+
     /// Whether `object` passes.
     pub fn matches(&self, object: &Value) -> bool {
         self.any_of.iter().any(|all_of| all_of.iter().all(|predicate| predicate.matches(object)))
@@ -82,6 +87,21 @@ impl Predicate {
             return !found.contains(&self.value);
         }
         found.iter().any(|value| {
+            // Two times compare as instants, whatever their precision or
+            // offset ('2026-12-01T09:00:00Z' against stored milliseconds).
+            if let (Ok(found), Ok(wanted)) =
+                (chrono::DateTime::parse_from_rfc3339(value), chrono::DateTime::parse_from_rfc3339(&self.value))
+                && self.op != Op::Contains
+            {
+                return match self.op {
+                    Op::Equal => found == wanted,
+                    Op::Greater => found > wanted,
+                    Op::GreaterOrEqual => found >= wanted,
+                    Op::Less => found < wanted,
+                    Op::LessOrEqual => found <= wanted,
+                    Op::NotEqual | Op::Contains => unreachable!("handled apart"),
+                };
+            }
             let value = value.as_str();
             match self.op {
                 Op::Equal => value == self.value,

@@ -15,6 +15,9 @@ pub const DEFAULT_LIMIT: usize = 100;
 /// And at most this many, whatever it asks.
 pub const MAX_LIMIT: usize = 1000;
 
+/// The parameters a listing reads; any other is left alone.
+const KNOWN: [&str; 6] = ["limit", "offset", "sort", "orderBy", "fields", "filter"];
+
 /// A refused parameter: the failure class and what to fix.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Refusal {
@@ -56,7 +59,13 @@ impl Listing {
     ) -> Result<Listing, Refusal> {
         let mut listing =
             Listing { limit: DEFAULT_LIMIT, offset: 0, sort: None, descending: false, fields: None, filter: None };
+        let mut seen: Vec<&str> = Vec::new();
         for (name, value) in params {
+            // One value a parameter: which of two would be meant is a guess.
+            if KNOWN.contains(&name) && seen.contains(&name) {
+                return Err(Refusal::new(CodeMinor::Invaliddata, format!("{name} appears twice; send it once")));
+            }
+            seen.push(name);
             match name {
                 "limit" => listing.limit = count(name, value, 1)?.min(MAX_LIMIT),
                 "offset" => listing.offset = count(name, value, 0)?,
@@ -113,8 +122,14 @@ impl Listing {
         Page { objects, total }
     }
 
+    /// Whether the filter compares `field`: a delta (`dateLastModified>…`)
+    /// also lists what went away.
+    pub fn filters_on(&self, field: &str) -> bool {
+        self.filter.as_ref().is_some_and(|filter| filter.mentions(field))
+    }
+
     /// Only the asked-for fields of `object`.
-    fn project(&self, object: Value) -> Value {
+    pub fn project(&self, object: Value) -> Value {
         let (Some(fields), Value::Object(all)) = (&self.fields, &object) else { return object };
         let kept: Map<String, Value> = all
             .iter()
@@ -234,6 +249,14 @@ mod tests {
             page.objects,
             [json!({ "sourcedId": "1~s~017" }), json!({ "sourcedId": "1~s~010" }), json!({ "sourcedId": "1~s~003" })]
         );
+    }
+
+    #[test]
+    fn a_parameter_sent_twice_is_refused() {
+        let refused = listing("limit=5&limit=6").unwrap_err();
+        assert_eq!(refused.code, CodeMinor::Invaliddata);
+        assert!(refused.description.contains("limit"), "{refused:?}");
+        assert!(listing("limit=5&unknown=1&unknown=2").is_ok(), "parameters it does not know are left alone");
     }
 
     #[test]

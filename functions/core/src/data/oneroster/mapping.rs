@@ -134,6 +134,21 @@ impl SourcedId {
         }
     }
 
+    /// The URN of the school the named object belongs to.
+    pub fn urn(&self) -> &str {
+        match self {
+            SourcedId::School { urn }
+            | SourcedId::SchoolYear { urn, .. }
+            | SourcedId::Term { urn, .. }
+            | SourcedId::Student { urn, .. }
+            | SourcedId::Staff { urn, .. }
+            | SourcedId::Contact { urn, .. }
+            | SourcedId::Class { urn, .. }
+            | SourcedId::Course { urn, .. }
+            | SourcedId::Enrollment { urn, .. } => urn,
+        }
+    }
+
     /// Reads an id back; `None` for anything Gatehouse did not issue.
     pub fn parse(raw: &str) -> Option<SourcedId> {
         let parts: Vec<&str> = raw.split(SEPARATOR).collect();
