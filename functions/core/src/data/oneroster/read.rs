@@ -92,7 +92,8 @@ fn target(path: RosterPath<'_>) -> std::result::Result<Target, Refusal> {
         .ok_or_else(|| unknown(format!("there is no OneRoster collection '{}'", path.collection)))?;
     let Some(raw_id) = path.sourced_id else { return Ok(Target::All(collection)) };
     // An id Gatehouse never issued names nothing, the same as one the app may not read.
-    let id = SourcedId::parse(raw_id).ok_or_else(|| unknown(format!("no {} '{raw_id}'", collection.segment())))?;
+    let id = SourcedId::parse(raw_id)
+        .ok_or_else(|| unknown(format!("no object at {}/{raw_id} that your app may read", collection.segment())))?;
     let Some(nested) = path.nested else { return Ok(Target::One(collection, id)) };
     let list = Collection::parse(nested)
         .filter(|list| NESTED.contains(&(collection, *list)))
@@ -259,13 +260,15 @@ pub async fn read(
                     let object = listing.project(entry.value.clone());
                     Ok(Answer::Object { key: key_one, object })
                 }
-                None => Err(unknown(format!("no {} '{}' that your app may read", collection.segment(), rendered))),
+                None => {
+                    Err(unknown(format!("no object at {}/{rendered} that your app may read", collection.segment())))
+                }
             });
         }
         Target::Under { owner, id, list } => match under(&entries, *owner, id, *list) {
             Some(selected) => selected,
             None => {
-                let description = format!("no {} '{}' that your app may read", owner.segment(), id.render());
+                let description = format!("no object at {}/{} that your app may read", owner.segment(), id.render());
                 return Ok(Err(unknown(description)));
             }
         },
