@@ -196,8 +196,13 @@ async fn refuses_anonymous(http: &Client, base: &str, route: &Route) -> Finding 
         Ok(response) => {
             let status = response.status();
             let body: Value = response.json().await.unwrap_or(Value::Null);
-            let code = body["code"].as_str().unwrap_or_default().to_owned();
-            let expected = anonymous_refusal(route.audience);
+            // OneRoster answers in its binding's shape (#17): the class, not a problem code.
+            let (code, expected) = if route.path.starts_with(gatehouse_model::oneroster::ONEROSTER_BASE) {
+                let class = &body["imsx_CodeMinor"]["imsx_codeMinorField"][0]["imsx_codeMinorFieldValue"];
+                (class.as_str().unwrap_or_default().to_owned(), "unauthorisedrequest")
+            } else {
+                (body["code"].as_str().unwrap_or_default().to_owned(), anonymous_refusal(route.audience))
+            };
             (status != StatusCode::UNAUTHORIZED || code != expected)
                 .then(|| format!("{status} {code:?}, not 401 {expected:?}"))
         }
