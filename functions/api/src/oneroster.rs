@@ -41,9 +41,8 @@ impl FromRequestParts<AppState> for RosterRequest {
         let params = url::form_urlencoded::parse(query.as_bytes()).into_owned().collect();
         // Links name the public address, as the client called it.
         let public = &state.gatehouse.settings.public_url;
-        let url = url::Url::parse(&format!("{public}{}", parts.uri.path()))
+        let mut url = url::Url::parse(&format!("{public}{}", parts.uri.path()))
             .unwrap_or_else(|_| url::Url::parse("https://gatehouse.invalid/").expect("a URL"));
-        let mut url = url;
         url.set_query(parts.uri.query());
         Ok(RosterRequest { state: state.clone(), caller, params, url })
     }

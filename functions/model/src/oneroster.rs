@@ -141,13 +141,6 @@ impl Collection {
             Collection::Demographics => ObjectKind::Demographics,
         }
     }
-
-    /// The OAuth scope a token needs to read it: demographics need their
-    /// own; enrollments and every nested list need `roster` (the full
-    /// roster); the rest `roster-core` or `roster`.
-    pub fn needs_demographics(self) -> bool {
-        self == Collection::Demographics
-    }
 }
 
 /// The lists nested under one object that the service serves:

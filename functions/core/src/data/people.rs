@@ -276,7 +276,11 @@ pub async fn access(gatehouse: &Gatehouse, app: &AppRecord, school: &SchoolId) -
     gate(link, app, crate::base::calendar::uk_date(gatehouse.clock.now())).map_err(refusal)
 }
 
-async fn load_link(gatehouse: &Gatehouse, app: &AppId, school: &SchoolId) -> Result<Option<SchoolLinkRecord>> {
+pub(crate) async fn load_link(
+    gatehouse: &Gatehouse,
+    app: &AppId,
+    school: &SchoolId,
+) -> Result<Option<SchoolLinkRecord>> {
     let key = Key::SchoolLink(app, school);
     Ok(match gatehouse.table.get(&key.pk(), &key.sk()).await? {
         Some(item) => Some(from_item(&item)?),

@@ -33,9 +33,11 @@ use serde_json::Value;
 use super::listing::{Listing, Page, Refusal};
 use super::mapping::{Member, SchoolContext, SourcedId, tombstone};
 use crate::base::calendar::uk_date;
-use crate::base::keys::{Key, people_partition, person_prefix, school_view_partition};
+use crate::base::keys::{people_partition, person_prefix, school_view_partition};
 use crate::base::ports::{Index, Query, query_all};
-use crate::data::people::{Access, PersonRecord, Selections, gate, load_selections, named_ids, redact, selection_rule};
+use crate::data::people::{
+    Access, PersonRecord, Selections, gate, load_link, load_selections, named_ids, redact, selection_rule,
+};
 use crate::data::shared;
 use crate::partner::app_keys::AppCaller;
 use crate::store::records::{SchoolLinkRecord, from_item};
@@ -338,11 +340,7 @@ async fn one_school(
     school: &SchoolId,
     today: chrono::NaiveDate,
 ) -> Result<Option<Access>> {
-    let key = Key::SchoolLink(&caller.app.app_id, school);
-    let link = match gatehouse.table.get(&key.pk(), &key.sk()).await? {
-        Some(item) => Some(from_item::<SchoolLinkRecord>(&item)?),
-        None => None,
-    };
+    let link = load_link(gatehouse, &caller.app.app_id, school).await?;
     Ok(gate(link, &caller.app, today).ok())
 }
 
