@@ -32,9 +32,22 @@ const ATTEMPTS: usize = 3;
 /// script so that it serves one request at a time: its threaded server does
 /// not make an `UpdateItem ADD` atomic, which DynamoDB does and a contract
 /// test checks under concurrency.
+///
+/// It also keeps only SES's instances for `/moto-api/data.json`, the one way
+/// to see what SES sent. moto otherwise keeps every model it ever made (each
+/// DynamoDB item, SQS message and event) for that dump and serialises them all
+/// on every call: the dump grew with the run and, polled while waiting for an
+/// email, starved every other request (a sign-in email took over 30 s).
 const WRAPPER: &str = r#"exec 3<&0
 MOTO_PORT="$1" "$(dirname "$0")/python" -c '
 import sys
+from moto.core import common_models
+def tracked_if_ses(cls, *args, **kwargs):
+    instance = super(common_models.BaseModel, cls).__new__(cls)
+    if cls.__module__.startswith("moto.ses"):
+        cls.instances_tracked.append(instance)
+    return instance
+common_models.BaseModel.__new__ = staticmethod(tracked_if_ses)
 from werkzeug.serving import run_simple
 from moto.moto_server.werkzeug_app import DomainDispatcherApplication, MotoRequestHandler, create_backend_app
 run_simple("127.0.0.1", int(sys.argv[1]), DomainDispatcherApplication(create_backend_app), threaded=False, request_handler=MotoRequestHandler)
@@ -207,7 +220,6 @@ const LAMBDA_LONGEST_TIMEOUT_SECONDS: u32 = 900;
 
 /// A new SQS queue that a new rule on `bus`, matching `pattern`, sends its
 /// events to; returns the queue's URL.
-
 pub async fn queue_for_rule(
     config: &SdkConfig,
     bus: &str,

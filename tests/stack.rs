@@ -121,13 +121,7 @@ impl Stack {
                 mails
             }
             Mailbox::Moto { sender } => {
-                let state: Value = reqwest::get(format!("{}/moto-api/data.json", moto::endpoint()))
-                    .await
-                    .unwrap()
-                    .json()
-                    .await
-                    .unwrap();
-                let messages = state["ses"]["Message"].as_array().cloned().unwrap_or_default();
+                let messages = moto::ses_messages().await.unwrap_or_default();
                 messages
                     .iter()
                     .filter(|message| message["source"] == sender.as_str())

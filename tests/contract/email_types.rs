@@ -113,8 +113,7 @@ async fn every_email_type_arrives_through_ses_v2() -> anyhow::Result<()> {
     let mailer = SesMailer::new(ses, sender.clone());
 
     round_trip(&mailer, async || {
-        let state: Value = reqwest::get(format!("{}/moto-api/data.json", moto::endpoint())).await?.json().await?;
-        let messages = state["ses"]["Message"].as_array().context("moto's state has no SES messages")?;
+        let messages = moto::ses_messages().await?;
         let sent = wire.0.lock().expect("wire lock").clone();
         let mut received = Vec::new();
         // moto's state is shared by every test: ours are from our sender.

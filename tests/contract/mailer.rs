@@ -7,13 +7,6 @@ use gatehouse_core::ports::{Email, Mailer};
 use gatehouse_tests::moto;
 use serde_json::Value;
 
-/// Messages moto's SES has accepted, from its state dump.
-async fn sent_messages() -> anyhow::Result<Vec<Value>> {
-    let state: Value = reqwest::get(format!("{}/moto-api/data.json", moto::endpoint())).await?.json().await?;
-    let messages = state["ses"]["Message"].as_array().context("moto's state has no SES messages")?;
-    Ok(messages.clone())
-}
-
 #[tokio::test]
 async fn ses_mailer_delivers_subject_body_and_recipient() -> anyhow::Result<()> {
     let config = moto::sdk_config().await;
@@ -35,7 +28,7 @@ async fn ses_mailer_delivers_subject_body_and_recipient() -> anyhow::Result<()> 
         })
         .await?;
 
-    let messages = sent_messages().await?;
+    let messages = moto::ses_messages().await?;
     let sent =
         messages.iter().find(|message| message["source"] == sender.as_str()).context("no message from the sender")?;
     assert_eq!(sent["destinations"]["ToAddresses"], serde_json::json!([recipient.as_str()]));

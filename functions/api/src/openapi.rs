@@ -228,7 +228,7 @@ fn finish_operation(
     if let Some(scheme) = route.audience.credential() {
         operation = operation.security(SecurityRequirement::new(scheme, Vec::<String>::new()));
     }
-    if let Some(schema) = reads.body.clone() {
+    if let Some(schema) = reads.body {
         operation = operation.request_body(Some(
             RequestBodyBuilder::new()
                 .content(

@@ -329,7 +329,7 @@ async fn readable_schools(gatehouse: &Gatehouse, caller: &AppCaller, today: chro
             accesses.push(access);
         }
     }
-    accesses.sort_by(|a, b| a.school.to_string().cmp(&b.school.to_string()));
+    accesses.sort_by_key(|access| access.school.to_string());
     Ok(accesses)
 }
 
