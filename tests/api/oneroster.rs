@@ -38,6 +38,56 @@ fn url_encode(text: &str) -> String {
     url::form_urlencoded::byte_serialize(text.as_bytes()).collect()
 }
 
+/// The 1.2 binding's data types, written out in `tests/schemas/`.
+const BINDING: &str = include_str!("../schemas/oneroster-v1p2.schema.json");
+
+/// Each envelope's keys (a page, one object) and the binding's type inside.
+const ENVELOPES: &[(&str, &str, &str)] = &[
+    ("orgs", "org", "Org"),
+    ("academicSessions", "academicSession", "AcademicSession"),
+    ("classes", "class", "Class"),
+    ("courses", "course", "Course"),
+    ("users", "user", "User"),
+    ("enrollments", "enrollment", "Enrollment"),
+    ("demographics", "demographics", "Demographics"),
+];
+
+/// Fails unless `instance` is a `definition` of the binding, as a strict
+/// client would parse it: required fields, vocabularies, date formats, and
+/// no field the binding does not define.
+pub(crate) fn assert_binding_type(definition: &str, instance: &Value) {
+    let mut schema: Value = serde_json::from_str(BINDING).expect("the binding's schema is JSON");
+    schema["$ref"] = Value::String(format!("#/$defs/{definition}"));
+    let validator = jsonschema::options().should_validate_formats(true).build(&schema).expect("a valid schema");
+    let errors: Vec<String> =
+        validator.iter_errors(instance).map(|error| format!("{}: {error}", error.instance_path())).collect();
+    assert!(errors.is_empty(), "not a {definition} of OneRoster 1.2: {errors:#?}\n{instance:#}");
+}
+
+/// Fails unless `body` is an envelope of the binding: a page of objects, or one.
+pub(crate) fn assert_binding(body: &Value) {
+    let Some((key, inner)) =
+        body.as_object().filter(|envelope| envelope.len() == 1).and_then(|envelope| envelope.iter().next())
+    else {
+        panic!("an envelope has one key: {body}");
+    };
+    let (.., name) = ENVELOPES
+        .iter()
+        .find(|(page, one, _)| page == key || one == key)
+        .unwrap_or_else(|| panic!("no envelope '{key}' in the binding"));
+    let definition = if inner.is_array() { format!("{name}Set") } else { format!("Single{name}") };
+    assert_binding_type(&definition, body);
+}
+
+/// One object read by its path, checked against the binding.
+pub(crate) async fn read_one(app: &TestApp, bearer: &str, path: &str) -> Value {
+    let response = roster(app, bearer, path).await;
+    assert_eq!(response.status(), 200, "{path}");
+    let body: Value = response.json().await.unwrap();
+    assert_binding(&body);
+    body
+}
+
 /// A rostering read of `path` (below the base, with its query).
 pub(crate) async fn roster(app: &TestApp, bearer: &str, path: &str) -> reqwest::Response {
     app.client.get(app.url(&format!("{ONEROSTER_BASE}/{path}"))).bearer_auth(bearer).send().await.unwrap()
@@ -45,7 +95,8 @@ pub(crate) async fn roster(app: &TestApp, bearer: &str, path: &str) -> reqwest::
 
 /// Every object of a collection read, following `Link: rel="next"` from a
 /// first page of 7 objects (unless `path` asks for another `limit`);
-/// checks each page's envelope and total.
+/// checks each page's envelope against the binding (unless `fields` cut its
+/// objects short, as the binding allows) and its total.
 pub(crate) async fn read_every(app: &TestApp, bearer: &str, path: &str, key: &str) -> Vec<Value> {
     let separator = if path.contains('?') { '&' } else { '?' };
     let limit = if path.contains("limit=") { String::new() } else { format!("{separator}limit=7") };
@@ -59,6 +110,9 @@ pub(crate) async fn read_every(app: &TestApp, bearer: &str, path: &str, key: &st
         assert_eq!(*total.get_or_insert(count), count, "the total stays put across pages");
         let next = next_link(response.headers());
         let page: Value = response.json().await.unwrap();
+        if !path.contains("fields=") {
+            assert_binding(&page);
+        }
         objects.extend(page[key].as_array().unwrap_or_else(|| panic!("no '{key}' in {page}")).iter().cloned());
         match next {
             // Links name the public address; the test server is elsewhere.
@@ -84,6 +138,7 @@ fn next_link(headers: &reqwest::header::HeaderMap) -> Option<String> {
 pub(crate) async fn assert_status_info(response: reqwest::Response, status: u16, code_minor: &str) -> Value {
     assert_eq!(response.status(), status);
     let body: Value = response.json().await.unwrap();
+    assert_binding_type("StatusInfo", &body);
     assert_eq!(body["imsx_codeMajor"], "failure", "{body}");
     assert_eq!(body["imsx_CodeMinor"]["imsx_codeMinorField"][0]["imsx_codeMinorFieldValue"], code_minor, "{body}");
     assert!(body["imsx_description"].as_str().is_some_and(|text| text.len() > 10), "{body}");
@@ -120,7 +175,8 @@ async fn a_token_reads_a_schools_pupils_as_users_page_by_page() {
     assert_eq!(user["givenName"], pupil.first_name.as_str());
     assert_eq!(user["roles"][0]["role"], "student");
     assert_eq!(user["primaryOrg"]["sourcedId"], school.as_str());
-    assert_eq!(user["primaryOrg"]["href"], format!("{ONEROSTER_BASE}/orgs/{school}"));
+    let public = &app.server.gatehouse.settings.public_url;
+    assert_eq!(user["primaryOrg"]["href"], format!("{public}{ONEROSTER_BASE}/orgs/{school}"), "absolute, to follow");
     assert_eq!(user["metadata"]["gatehouse.yearGroup"], pupil.year_group.as_str());
     assert!(user["dateLastModified"].as_str().unwrap().ends_with('Z'), "{user}");
 
@@ -139,7 +195,7 @@ async fn a_token_reads_a_schools_pupils_as_users_page_by_page() {
     let terms = read_every(&app, &token, &format!("schools/{school}/terms"), "academicSessions").await;
     assert_eq!(terms.len(), 3);
     assert!(terms.iter().all(|term| term["type"] == "term" && term["schoolYear"] == "2027"), "{terms:?}");
-    let one: Value = roster(&app, &token, &format!("schools/{school}")).await.json().await.unwrap();
+    let one = read_one(&app, &token, &format!("schools/{school}")).await;
     assert_eq!(one["org"]["name"], org["name"]);
 
     // The Link header: first, next and last keep the other parameters.
@@ -149,7 +205,7 @@ async fn a_token_reads_a_schools_pupils_as_users_page_by_page() {
         assert!(links.contains(&format!("rel=\"{rel}\"")), "{links}");
     }
     assert!(links.contains("sort=familyName"), "{links}");
-    let public = format!("<{}{ONEROSTER_BASE}/", app.server.gatehouse.settings.public_url);
+    let public = format!("<{public}{ONEROSTER_BASE}/");
     assert!(links.starts_with(&public), "absolute links to the public address: {links}");
 }
 
@@ -212,11 +268,11 @@ async fn classes_enrollments_and_the_lists_under_one_object_follow_the_groups() 
     let group = extract.groups.iter().find(|group| !group.staff_ids.is_empty() && group.student_ids.len() > 2).unwrap();
     let class_id = format!("{school}~g~{}", group.id);
 
-    let class: Value = roster(&app, &token, &format!("classes/{class_id}")).await.json().await.unwrap();
+    let class = read_one(&app, &token, &format!("classes/{class_id}")).await;
     assert_eq!(class["class"]["title"], group.name.as_str());
     assert_eq!(class["class"]["school"]["sourcedId"], school.as_str());
     let course_id = class["class"]["course"]["sourcedId"].as_str().unwrap().to_owned();
-    let course: Value = roster(&app, &token, &format!("courses/{course_id}")).await.json().await.unwrap();
+    let course = read_one(&app, &token, &format!("courses/{course_id}")).await;
     assert_eq!(course["course"]["title"], group.name.as_str());
 
     let students = read_every(&app, &token, &format!("classes/{class_id}/students"), "users").await;
@@ -281,7 +337,7 @@ async fn a_tokens_scopes_and_the_schools_grant_bound_what_it_reads() {
     let read = |token: String| {
         let app = &app;
         let id = id.clone();
-        async move { roster(app, &token, &format!("demographics/{id}")).await.json::<Value>().await.unwrap() }
+        async move { read_one(app, &token, &format!("demographics/{id}")).await }
     };
     let shown = read(demographics.clone()).await;
     assert_eq!(shown["demographics"]["birthDate"], pupil.date_of_birth.as_str());
@@ -341,13 +397,27 @@ async fn a_delta_by_date_brings_what_changed_and_what_went_away() {
     for user in &delta {
         let id = user["sourcedId"].as_str().unwrap().to_owned();
         if user["status"] == "tobedeleted" {
-            assert_eq!(user.as_object().unwrap().len(), 3, "a tombstone is its id, status and time: {user}");
+            // Complete for a strict client (the page passed the binding), and nothing of the person.
+            assert_eq!((&user["givenName"], &user["familyName"]), (&Value::from(""), &Value::from("")), "{user}");
+            assert!(["metadata", "email", "phone", "agents", "grades"].iter().all(|key| user.get(key).is_none()));
             held.remove(&id);
         } else {
             assert!(user["dateLastModified"].as_str().unwrap() > since.as_str());
             held.insert(id, user.clone());
         }
     }
+    // The hidden pupil leaves their classes too: their enrollments go, naming who and where.
+    let enrollments_here = format!("schools/{school}/enrollments?filter={filter}");
+    let enrollments = read_every(&app, &token, &enrollments_here, "enrollments").await;
+    let pupil = format!("{school}~s~{}", hidden.id);
+    let ended: Vec<&Value> =
+        enrollments.iter().filter(|enrollment| enrollment["user"]["sourcedId"] == pupil.as_str()).collect();
+    assert!(
+        !ended.is_empty() && ended.iter().all(|enrollment| enrollment["status"] == "tobedeleted"),
+        "{enrollments:#?}"
+    );
+    assert!(ended.iter().all(|enrollment| enrollment["role"] == "student" && enrollment["class"]["type"] == "class"));
+
     let now = read_every(&app, &token, &users_here, "users").await;
     let now: BTreeMap<String, Value> =
         now.into_iter().map(|user| (user["sourcedId"].as_str().unwrap().to_owned(), user)).collect();

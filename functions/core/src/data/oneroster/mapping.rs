@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 
 use chrono::{Datelike, NaiveDate};
 use gatehouse_model::oneroster::{
-    AcademicSession, Base, Class, Course, Demographics, Enrollment, GuidRef, MetadataValue, ONEROSTER_BASE, Org,
+    AcademicSession, Base, Class, Course, Demographics, Enrollment, GuidRef, MetadataValue, ObjectKind, Org,
     RecordStatus, RefKind, User, UserRole,
 };
 use gatehouse_model::{Contact, Group, GroupKind, StaffMember, Student};
@@ -198,10 +198,13 @@ impl SourcedId {
     }
 
     /// A reference to the object this id names.
-    pub fn reference(&self) -> GuidRef {
+    /// A reference to this object, its `href` an absolute URL under
+    /// `service` (the binding's `href` is a URI, and a client follows it as
+    /// it is).
+    pub fn reference(&self, service: &str) -> GuidRef {
         let kind = self.kind();
         let sourced_id = self.render();
-        GuidRef { href: format!("{ONEROSTER_BASE}/{}/{sourced_id}", kind.collection()), sourced_id, kind }
+        GuidRef { href: format!("{service}/{}/{sourced_id}", kind.collection()), sourced_id, kind }
     }
 }
 
@@ -232,6 +235,8 @@ pub fn ceds_grade(year_group: &str) -> Option<String> {
 
 /// The facts every object of one school shares.
 pub struct SchoolContext<'a> {
+    /// The rostering service's absolute URL, which references start with.
+    pub service: &'a str,
     pub urn: &'a str,
     pub name: &'a str,
     /// The day the read happens on, which fixes the school year.
@@ -240,7 +245,7 @@ pub struct SchoolContext<'a> {
 
 impl SchoolContext<'_> {
     fn org(&self) -> GuidRef {
-        SourcedId::School { urn: self.urn.to_owned() }.reference()
+        SourcedId::School { urn: self.urn.to_owned() }.reference(self.service)
     }
 
     fn urn(&self) -> String {
@@ -281,7 +286,7 @@ impl SchoolContext<'_> {
                 start_date: start.to_string(),
                 end_date: end.to_string(),
                 kind: "term".into(),
-                parent: Some(year.reference()),
+                parent: Some(year.reference(self.service)),
                 school_year: ends.to_string(),
                 org: self.org(),
             });
@@ -303,7 +308,7 @@ impl SchoolContext<'_> {
         user.preferred_first_name = student.preferred_name.clone();
         user.agents = contact_ids
             .iter()
-            .map(|id| SourcedId::Contact { urn: self.urn(), id: (*id).to_owned() }.reference())
+            .map(|id| SourcedId::Contact { urn: self.urn(), id: (*id).to_owned() }.reference(self.service))
             .collect();
         user.grades = ceds_grade(&student.year_group).into_iter().collect();
         user
@@ -331,7 +336,9 @@ impl SchoolContext<'_> {
         user.agents = contact
             .relationships
             .iter()
-            .map(|related| SourcedId::Student { urn: self.urn(), id: related.student_id.clone() }.reference())
+            .map(|related| {
+                SourcedId::Student { urn: self.urn(), id: related.student_id.clone() }.reference(self.service)
+            })
             .collect();
         user
     }
@@ -362,24 +369,29 @@ impl SchoolContext<'_> {
             GroupKind::Class | GroupKind::Other => "scheduled",
             GroupKind::YearGroup => return None,
         };
-        let course_id = SourcedId::Course { urn: self.urn(), id: group.id.clone() };
+        Some(self.class_and_course(&group.id, &group.name, class_type, modified))
+    }
+
+    /// The class of the group `id` and the course it teaches, for this school year.
+    fn class_and_course(&self, id: &str, title: &str, class_type: &str, modified: &str) -> (Class, Course) {
+        let course_id = SourcedId::Course { urn: self.urn(), id: id.to_owned() };
         let ends = school_year_ending(self.today);
         let class = Class {
-            base: base(SourcedId::Class { urn: self.urn(), id: group.id.clone() }, modified, None),
-            title: group.name.clone(),
-            class_code: group.id.clone(),
+            base: base(SourcedId::Class { urn: self.urn(), id: id.to_owned() }, modified, None),
+            title: title.to_owned(),
+            class_code: id.to_owned(),
             class_type: class_type.into(),
-            course: course_id.reference(),
+            course: course_id.reference(self.service),
             school: self.org(),
-            terms: vec![SourcedId::SchoolYear { urn: self.urn(), ends }.reference()],
+            terms: vec![SourcedId::SchoolYear { urn: self.urn(), ends }.reference(self.service)],
         };
         let course = Course {
             base: base(course_id, modified, None),
-            title: group.name.clone(),
-            course_code: group.id.clone(),
+            title: title.to_owned(),
+            course_code: id.to_owned(),
             org: self.org(),
         };
-        Some((class, course))
+        (class, course)
     }
 
     /// Each member of a class as an enrollment: pupils as students, staff
@@ -388,25 +400,27 @@ impl SchoolContext<'_> {
         if group.kind == GroupKind::YearGroup {
             return vec![];
         }
-        let class = SourcedId::Class { urn: self.urn(), id: group.id.clone() }.reference();
-        let enrol = |member: Member, id: &String, primary: bool| {
-            let (user, role) = match member {
-                Member::Student => (SourcedId::Student { urn: self.urn(), id: id.clone() }, "student"),
-                Member::Staff => (SourcedId::Staff { urn: self.urn(), id: id.clone() }, "teacher"),
-            };
-            let sourced = SourcedId::Enrollment { urn: self.urn(), class: group.id.clone(), member, id: id.clone() };
-            Enrollment {
-                base: base(sourced, modified, None),
-                user: user.reference(),
-                class: class.clone(),
-                school: self.org(),
-                role: role.into(),
-                primary,
-            }
-        };
+        let enrol = |member, id: &String, primary| self.enrollment(&group.id, member, id, primary, modified);
         let teachers = group.staff_ids.iter().enumerate().map(|(n, id)| enrol(Member::Staff, id, n == 0));
         let pupils = group.student_ids.iter().map(|id| enrol(Member::Student, id, false));
         teachers.chain(pupils).collect()
+    }
+
+    /// The member `id` of the group `class`, enrolled as a student or a teacher.
+    fn enrollment(&self, class: &str, member: Member, id: &str, primary: bool, modified: &str) -> Enrollment {
+        let (user, role) = match member {
+            Member::Student => (SourcedId::Student { urn: self.urn(), id: id.to_owned() }, "student"),
+            Member::Staff => (SourcedId::Staff { urn: self.urn(), id: id.to_owned() }, "teacher"),
+        };
+        let sourced = SourcedId::Enrollment { urn: self.urn(), class: class.to_owned(), member, id: id.to_owned() };
+        Enrollment {
+            base: base(sourced, modified, None),
+            user: user.reference(self.service),
+            class: SourcedId::Class { urn: self.urn(), id: class.to_owned() }.reference(self.service),
+            school: self.org(),
+            role: role.into(),
+            primary,
+        }
     }
 
     /// A pupil's demographics: the date of birth, and each contextual flag
@@ -436,12 +450,45 @@ impl SchoolContext<'_> {
             birth_date: Some(student.date_of_birth.clone()),
         }
     }
+
+    /// The `kind` of object `id` names, gone: what a delta shows for a
+    /// deleted or newly hidden record. It has every field the binding
+    /// requires, so a strict client parses it, but says only what the id
+    /// says: the person's or group's data is gone or hidden, so names and
+    /// titles are empty, a person has the role their kind of record takes
+    /// (`teacher` for staff, `relative` for a contact) and is disabled, and
+    /// a class is `scheduled`.
+    pub fn gone(&self, kind: ObjectKind, id: &SourcedId, modified: &str) -> serde_json::Value {
+        let user = |mis: &str, role| {
+            let mut user = self.user(id.clone(), mis, ("", ""), role, modified);
+            user.enabled_user = false;
+            serde_json::to_value(User { base: gone(id, modified), ..user })
+        };
+        let object = match (kind, id) {
+            (ObjectKind::User, SourcedId::Student { id: mis, .. }) => user(mis, "student"),
+            (ObjectKind::User, SourcedId::Staff { id: mis, .. }) => user(mis, "teacher"),
+            (ObjectKind::User, SourcedId::Contact { id: mis, .. }) => user(mis, "relative"),
+            (ObjectKind::Class, SourcedId::Class { id: group, .. }) => {
+                let (class, _) = self.class_and_course(group, "", "scheduled", modified);
+                serde_json::to_value(Class { base: gone(id, modified), ..class })
+            }
+            (ObjectKind::Course, SourcedId::Course { id: group, .. }) => {
+                let (_, course) = self.class_and_course(group, "", "scheduled", modified);
+                serde_json::to_value(Course { base: gone(id, modified), ..course })
+            }
+            (ObjectKind::Enrollment, SourcedId::Enrollment { class, member, id: person, .. }) => {
+                let enrollment = self.enrollment(class, *member, person, false, modified);
+                serde_json::to_value(Enrollment { base: gone(id, modified), ..enrollment })
+            }
+            _ => serde_json::to_value(Demographics { base: gone(id, modified), birth_date: None }),
+        };
+        object.expect("OneRoster objects serialise")
+    }
 }
 
-/// The object an id names, gone: what a delta shows for a deleted or
-/// newly hidden record.
-pub fn tombstone(id: &SourcedId, modified: &str) -> serde_json::Value {
-    serde_json::json!({ "sourcedId": id.render(), "status": "tobedeleted", "dateLastModified": modified })
+/// The [`Base`] of an object gone.
+fn gone(id: &SourcedId, modified: &str) -> Base {
+    Base { status: RecordStatus::Tobedeleted, ..base(id.clone(), modified, None) }
 }
 
 fn base(id: SourcedId, modified: &str, metadata: Option<BTreeMap<String, MetadataValue>>) -> Base {
@@ -498,7 +545,12 @@ mod tests {
     const MODIFIED: &str = "2026-12-05T10:00:00Z";
 
     fn context() -> SchoolContext<'static> {
-        SchoolContext { urn: "3280003", name: "Hana School", today: NaiveDate::from_ymd_opt(2026, 12, 5).unwrap() }
+        SchoolContext {
+            service: "https://gatehouse.example/ims/oneroster/rostering/v1p2",
+            urn: "3280003",
+            name: "Hana School",
+            today: NaiveDate::from_ymd_opt(2026, 12, 5).unwrap(),
+        }
     }
 
     fn leo() -> Student {
@@ -658,7 +710,7 @@ mod tests {
         let (class, course) = context.class(&group, MODIFIED).unwrap();
         assert_eq!((class.class_type.as_str(), class.course.sourced_id.as_str()), ("scheduled", "3280003~k~7A-MA"));
         assert_eq!(course.base.sourced_id, class.course.sourced_id);
-        assert_eq!(class.course.href, "/ims/oneroster/rostering/v1p2/courses/3280003~k~7A-MA");
+        assert_eq!(class.course.href, "https://gatehouse.example/ims/oneroster/rostering/v1p2/courses/3280003~k~7A-MA");
         let enrollments = context.enrollments(&group, MODIFIED);
         let roles: Vec<(&str, bool)> = enrollments.iter().map(|e| (e.role.as_str(), e.primary)).collect();
         assert_eq!(roles, [("teacher", true), ("teacher", false), ("student", false), ("student", false)]);

@@ -25,13 +25,14 @@ use std::collections::{HashMap, HashSet};
 
 use chrono::{DateTime, SecondsFormat, Utc};
 use gatehouse_model::oneroster::{
-    CodeMinor, Collection, NESTED, ObjectKind, SCOPE_ROSTER, SCOPE_ROSTER_CORE, SCOPE_ROSTER_DEMOGRAPHICS,
+    CodeMinor, Collection, NESTED, ONEROSTER_BASE, ObjectKind, SCOPE_ROSTER, SCOPE_ROSTER_CORE,
+    SCOPE_ROSTER_DEMOGRAPHICS,
 };
 use gatehouse_model::{Contact, DataRecord, Group, Resource, SchoolView, StaffMember, Student};
 use serde_json::Value;
 
 use super::listing::{Listing, Page, Refusal};
-use super::mapping::{Member, SchoolContext, SourcedId, tombstone};
+use super::mapping::{Member, SchoolContext, SourcedId};
 use crate::base::calendar::uk_date;
 use crate::base::keys::{people_partition, person_prefix, school_view_partition};
 use crate::base::ports::{Index, Query, query_all};
@@ -170,10 +171,6 @@ impl Entry {
     fn of<T: serde::Serialize>(kind: ObjectKind, person: Option<(Resource, String)>, object: &T) -> Entry {
         let value = serde_json::to_value(object).unwrap_or(Value::Null);
         Entry { kind, person, value, gone: false }
-    }
-
-    fn gone(kind: ObjectKind, person: Option<(Resource, String)>, id: &SourcedId, at: DateTime<Utc>) -> Entry {
-        Entry { kind, person, value: tombstone(id, &stamp(at)), gone: true }
     }
 
     fn sourced_id(&self) -> &str {
@@ -368,7 +365,8 @@ async fn school_entries(
     deltas: bool,
 ) -> Result<Vec<Entry>> {
     let urn = access.school.to_string();
-    let context = SchoolContext { urn: &urn, name: &access.link.name, today };
+    let service = format!("{}{ONEROSTER_BASE}", gatehouse.settings.public_url);
+    let context = SchoolContext { service: &service, urn: &urn, name: &access.link.name, today };
     // The school and its sessions are as old as the authorisation.
     let since = access
         .link
@@ -482,6 +480,12 @@ impl School<'_> {
         shown
     }
 
+    /// The `kind` of object `id` names, gone since `at`.
+    fn push_gone(&mut self, kind: ObjectKind, person: Option<(Resource, String)>, id: &SourcedId, at: DateTime<Utc>) {
+        let value = self.context.gone(kind, id, &stamp(at));
+        self.entries.push(Entry { kind, person, value, gone: true });
+    }
+
     /// A delta's `tobedeleted` objects for `records` of `resource`: the
     /// deleted, the newly hidden, and the enrollments of hidden members.
     fn tombstones(&mut self, resource: Resource, records: &[PersonRecord]) {
@@ -511,22 +515,22 @@ impl School<'_> {
             match resource {
                 Resource::Students => {
                     let sourced = SourcedId::Student { urn: urn.clone(), id };
-                    self.entries.push(Entry::gone(ObjectKind::User, person.clone(), &sourced, at));
-                    self.entries.push(Entry::gone(ObjectKind::Demographics, person, &sourced, at));
+                    self.push_gone(ObjectKind::User, person.clone(), &sourced, at);
+                    self.push_gone(ObjectKind::Demographics, person, &sourced, at);
                 }
                 Resource::Staff => {
                     let sourced = SourcedId::Staff { urn: urn.clone(), id };
-                    self.entries.push(Entry::gone(ObjectKind::User, person, &sourced, at));
+                    self.push_gone(ObjectKind::User, person, &sourced, at);
                 }
                 Resource::Contacts => {
                     let sourced = SourcedId::Contact { urn: urn.clone(), id };
-                    self.entries.push(Entry::gone(ObjectKind::User, person, &sourced, at));
+                    self.push_gone(ObjectKind::User, person, &sourced, at);
                 }
                 Resource::Groups => {
                     let class = SourcedId::Class { urn: urn.clone(), id: id.clone() };
-                    self.entries.push(Entry::gone(ObjectKind::Class, None, &class, at));
+                    self.push_gone(ObjectKind::Class, None, &class, at);
                     let course = SourcedId::Course { urn: urn.clone(), id };
-                    self.entries.push(Entry::gone(ObjectKind::Course, None, &course, at));
+                    self.push_gone(ObjectKind::Course, None, &course, at);
                 }
             }
         }
@@ -554,7 +558,7 @@ impl School<'_> {
                     member,
                     id: id.clone(),
                 };
-                self.entries.push(Entry::gone(ObjectKind::Enrollment, None, &sourced, at));
+                self.push_gone(ObjectKind::Enrollment, None, &sourced, at);
             }
         }
     }
