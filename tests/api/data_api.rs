@@ -386,7 +386,7 @@ fn any_target() -> impl Strategy<Value = Target> {
 }
 
 /// #16: the school's admin erases a person, through the portal's rule.
-async fn erase(app: &TestApp, school: &str, mis_id: &str) {
+pub(crate) async fn erase(app: &TestApp, school: &str, mis_id: &str) {
     let session = gatehouse_core::records::SchoolSessionRecord {
         email: gatehouse_model::EmailAddress::parse("head@school.example").unwrap(),
         display_name: "Hana Head".into(),

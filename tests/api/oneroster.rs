@@ -10,10 +10,10 @@ use chrono::Duration;
 use gatehouse_core::ports::Clock;
 use gatehouse_core::synthetic;
 use gatehouse_model::oneroster::{ONEROSTER_BASE, SCOPE_ROSTER, SCOPE_ROSTER_CORE, SCOPE_ROSTER_DEMOGRAPHICS};
-use gatehouse_model::{Extract, SelectionChoice};
+use gatehouse_model::{Extract, ExtractKind, GroupKind, SelectionChoice};
 use serde_json::Value;
 
-use crate::data_api::{change_link, read_all, select};
+use crate::data_api::{change_link, erase, read_all, select};
 use crate::helpers::{TestApp, spawn_app};
 use crate::ingestion::{connected_school, push_ok, today};
 use crate::oauth::{basic, new_client, token_request};
@@ -434,4 +434,69 @@ async fn a_delta_by_date_brings_what_changed_and_what_went_away() {
     let delta = read_every(&app, &token, &format!("{users_here}?filter={filter}"), "users").await;
     assert_eq!(sourced_ids(&delta), BTreeSet::from([format!("{school}~s~{}", hidden.id)]));
     assert_eq!(delta[0]["status"], "active");
+}
+
+#[tokio::test]
+async fn an_enrollment_the_mis_ends_goes_with_the_next_delta_and_comes_back_with_the_member() {
+    let extract = synthetic::school(36, 30, today());
+    let (app, school, agent, token) = school_with(&extract).await;
+    let group = extract
+        .groups
+        .iter()
+        .find(|group| group.kind != GroupKind::YearGroup && group.student_ids.len() > 2)
+        .expect("a class with pupils")
+        .clone();
+    let pupil = group.student_ids[0].clone();
+    let enrollment = format!("{school}~e~{}~s~{pupil}", group.id);
+    let class_enrollments = format!("classes/{school}~g~{}/enrollments", group.id);
+    let delta_of = |since: chrono::DateTime<chrono::Utc>| {
+        let since = url_encode(&format!("dateLastModified>'{}'", since.to_rfc3339()));
+        format!("schools/{school}/enrollments?filter={since}")
+    };
+    let move_pupil = |out: bool| {
+        let mut group = group.clone();
+        if out {
+            group.student_ids.retain(|id| *id != pupil);
+        }
+        Extract {
+            kind: ExtractKind::Delta,
+            students: vec![],
+            staff: vec![],
+            contacts: vec![],
+            groups: vec![group],
+            deleted: vec![],
+        }
+    };
+
+    // The MIS takes the pupil out of the class; they stay at the school.
+    let synced_at = app.clock.now();
+    app.clock.advance(Duration::seconds(1));
+    push_ok(&app, &agent, &move_pupil(true)).await;
+    let delta = read_every(&app, &token, &delta_of(synced_at), "enrollments").await;
+    let ended = delta.iter().find(|object| object["sourcedId"] == enrollment.as_str()).expect("the ended enrollment");
+    assert_eq!(ended["status"], "tobedeleted");
+    assert_eq!(ended["user"]["sourcedId"], format!("{school}~s~{pupil}"));
+    let now = read_every(&app, &token, &class_enrollments, "enrollments").await;
+    assert!(!sourced_ids(&now).contains(&enrollment), "no longer in the class");
+    read_one(&app, &token, &format!("students/{school}~s~{pupil}")).await;
+    // Deltas before the change, or after it, never mention it again.
+    let later = app.clock.now();
+    app.clock.advance(Duration::seconds(1));
+    let quiet = read_every(&app, &token, &delta_of(later), "enrollments").await;
+    assert!(!sourced_ids(&quiet).contains(&enrollment), "{quiet:#?}");
+
+    // Back in the class: the next delta enrols them again, and nothing says they left.
+    push_ok(&app, &agent, &move_pupil(false)).await;
+    let delta = read_every(&app, &token, &delta_of(later), "enrollments").await;
+    let back: Vec<&Value> = delta.iter().filter(|object| object["sourcedId"] == enrollment.as_str()).collect();
+    assert_eq!(back.len(), 1, "{back:#?}");
+    assert_eq!(back[0]["status"], "active");
+
+    // Erased, they leave the class with their tombstone: the app drops both.
+    let before_erasure = app.clock.now();
+    app.clock.advance(Duration::seconds(1));
+    erase(&app, &school, &pupil).await;
+    let delta = read_every(&app, &token, &delta_of(before_erasure), "enrollments").await;
+    let ended = delta.iter().find(|object| object["sourcedId"] == enrollment.as_str()).expect("ended by the erasure");
+    assert_eq!(ended["status"], "tobedeleted");
 }

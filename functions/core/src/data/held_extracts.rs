@@ -23,7 +23,7 @@ pub async fn diff(gatehouse: &Gatehouse, school: &SchoolId) -> Result<HeldExtrac
     let (held, extract) = load(gatehouse, school).await?;
     let validated = validate(&extract, gatehouse.clock.now().date_naive())?;
     let existing = existing_for(gatehouse, school, extract.kind, &validated).await?;
-    let plan = plan(extract.kind, &validated, &existing);
+    let plan = plan(extract.kind, &validated, &existing, gatehouse.clock.now());
     let mut deletions: Vec<_> = plan.deletions.iter().map(|record| record.summary()).collect();
     deletions.sort_by(|a, b| {
         (a.resource != Resource::Students, a.resource, &a.name).cmp(&(

@@ -71,6 +71,8 @@ pub struct Draft {
     pub id: String,
     pub data: Value,
     pub digest: String,
+    /// For a group written again: who has left it (see [`PersonRecord::departures`]).
+    pub left: Vec<crate::data::people::Departure>,
 }
 
 /// An extract after validation.
@@ -229,7 +231,7 @@ pub fn validate(extract: &Extract, today: NaiveDate) -> Result<Validated> {
             out.rejected.push(reject(resource, index, id, field, reason));
         } else {
             let digest = digest(&data);
-            out.drafts.push(Draft { resource, id: id.to_owned(), data, digest });
+            out.drafts.push(Draft { resource, id: id.to_owned(), data, digest, left: Vec::new() });
         }
     };
     for (index, student) in extract.students.iter().enumerate() {
@@ -300,9 +302,14 @@ pub struct Plan {
     pub persons_created: u32,
 }
 
-/// Compares validated records with the stored ones. `rejected` ids of a full
-/// extract are left alone rather than deleted.
-pub fn plan(kind: ExtractKind, validated: &Validated, existing: &HashMap<(Resource, String), PersonRecord>) -> Plan {
+/// Compares validated records with the stored ones, as of `now`. `rejected`
+/// ids of a full extract are left alone rather than deleted.
+pub fn plan(
+    kind: ExtractKind,
+    validated: &Validated,
+    existing: &HashMap<(Resource, String), PersonRecord>,
+    now: DateTime<Utc>,
+) -> Plan {
     let mut plan = Plan {
         persons_before: existing.values().filter(|p| !p.deleted && p.resource.is_person()).count() as u32,
         ..Plan::default()
@@ -312,7 +319,8 @@ pub fn plan(kind: ExtractKind, validated: &Validated, existing: &HashMap<(Resour
             Some(stored) if !stored.deleted && stored.digest == draft.digest => plan.changes.unchanged += 1,
             Some(stored) if !stored.deleted => {
                 plan.changes.updated += 1;
-                plan.writes.push((draft.clone(), false));
+                let left = stored.departures(&draft.data, now);
+                plan.writes.push((Draft { left, ..draft.clone() }, false));
             }
             _ => {
                 plan.changes.created += 1;
@@ -588,7 +596,7 @@ async fn ingest_claimed(
     let mut validated = validated;
     let erased = honour_erasures(&mut validated, &crate::data::erased::load(gatehouse, school).await?);
     let existing = existing_for(gatehouse, school, extract.kind, &validated).await?;
-    let mut plan = plan(extract.kind, &validated, &existing);
+    let mut plan = plan(extract.kind, &validated, &existing, now);
     plan.changes.erased = erased;
     // A delta reads only the records it names, so the school's count comes from the feed.
     let persons = match extract.kind {
@@ -689,6 +697,7 @@ async fn ingest_claimed(
                 digest: draft.digest.clone(),
                 data: draft.data.clone(),
                 changed_at: now,
+                left: draft.left.clone(),
             });
         }
         for stored in &plan.deletions {
@@ -822,7 +831,7 @@ async fn hold(
             let joined = held_parts::join(held_parts::load_parts(gatehouse, school, earlier).await?, extract);
             let validated = validate(&joined, now.date_naive())?;
             let existing = existing_for(gatehouse, school, joined.kind, &validated).await?;
-            let would_delete = plan(joined.kind, &validated, &existing).persons_deleted;
+            let would_delete = plan(joined.kind, &validated, &existing, now).persons_deleted;
             (joined, would_delete)
         }
         _ => (extract.clone(), would_delete),
@@ -1114,7 +1123,7 @@ mod tests {
     }
 
     fn draft(resource: Resource, id: &str, data: Value) -> Draft {
-        Draft { resource, id: id.into(), digest: digest(&data), data }
+        Draft { resource, id: id.into(), digest: digest(&data), data, left: Vec::new() }
     }
 
     #[test]

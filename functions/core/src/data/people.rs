@@ -60,6 +60,32 @@ pub struct PersonRecord {
     pub data: Value,
     /// The last write: for a tombstone, when the person was deleted.
     pub changed_at: DateTime<Utc>,
+    /// For a group: the members the MIS dropped from it, for as long as a
+    /// tombstone lasts, so a OneRoster delta can end their enrollments
+    /// (#17). Ids only, like the member lists; an erased member leaves too.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub left: Vec<Departure>,
+}
+
+/// A member who left a group, and when.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Departure {
+    /// `Students` or `Staff`.
+    pub resource: Resource,
+    pub id: String,
+    pub at: DateTime<Utc>,
+}
+
+/// The most departures a group keeps (the newest): a bound on the item
+/// whatever the MIS sends, far above a real group's turnover in
+/// [`TOMBSTONE_DAYS`].
+const DEPARTURES_KEPT: usize = 500;
+
+/// A group's members as its data lists them.
+pub fn group_members(data: &Value) -> impl Iterator<Item = (Resource, &str)> {
+    let ids =
+        move |field: &str| data.get(field).and_then(Value::as_array).into_iter().flatten().filter_map(Value::as_str);
+    ids("student_ids").map(|id| (Resource::Students, id)).chain(ids("staff_ids").map(|id| (Resource::Staff, id)))
 }
 
 impl PersonRecord {
@@ -73,7 +99,31 @@ impl PersonRecord {
             digest: String::new(),
             data: Value::Null,
             changed_at: deleted_at,
+            left: Vec::new(),
         }
+    }
+
+    /// For a group written again with `data`: who has left it. The members
+    /// this record has that `data` lacks leave `now`; earlier departures are
+    /// kept for [`TOMBSTONE_DAYS`] unless the member is back.
+    pub fn departures(&self, data: &Value, now: DateTime<Utc>) -> Vec<Departure> {
+        if self.resource != Resource::Groups {
+            return Vec::new();
+        }
+        let staying: std::collections::HashSet<(Resource, &str)> = group_members(data).collect();
+        let kept_since = now - chrono::Duration::days(TOMBSTONE_DAYS);
+        let earlier = self.left.iter().filter(|gone| gone.at > kept_since);
+        let leaving = group_members(&self.data)
+            .map(|(resource, id)| Departure { resource, id: id.to_owned(), at: now })
+            .filter(|gone| !self.left.iter().any(|before| before.resource == gone.resource && before.id == gone.id));
+        let mut left: Vec<Departure> = earlier
+            .cloned()
+            .chain(leaving)
+            .filter(|gone| !staying.contains(&(gone.resource, gone.id.as_str())))
+            .collect();
+        left.sort_by_key(|gone| std::cmp::Reverse(gone.at));
+        left.truncate(DEPARTURES_KEPT);
+        left
     }
 
     pub fn item(&self, school: &SchoolId) -> Item {
@@ -731,7 +781,16 @@ mod tests {
 
     fn record(resource: Resource, data: Value) -> PersonRecord {
         let changed_at = DateTime::parse_from_rfc3339("2026-11-23T10:00:00Z").unwrap().with_timezone(&Utc);
-        PersonRecord { resource, id: "X1".into(), seq: 1, deleted: false, digest: String::new(), data, changed_at }
+        PersonRecord {
+            resource,
+            id: "X1".into(),
+            seq: 1,
+            deleted: false,
+            digest: String::new(),
+            data,
+            changed_at,
+            left: Vec::new(),
+        }
     }
 
     fn excluding(pupil: &str) -> Selections {
@@ -747,6 +806,30 @@ mod tests {
         };
         selections.choices.insert((Resource::Students, pupil.into()), choice);
         selections
+    }
+
+    #[test]
+    fn a_group_remembers_who_left_it_until_they_return_or_a_tombstone_would_expire() {
+        let group = |students: &[&str], staff: &[&str]| json!({ "student_ids": students, "staff_ids": staff });
+        let mut stored = record(Resource::Groups, group(&["A", "B", "C"], &["T"]));
+        let now = stored.changed_at + chrono::Duration::days(1);
+        let left = stored.departures(&group(&["A"], &[]), now);
+        let who: Vec<(Resource, &str)> = left.iter().map(|gone| (gone.resource, gone.id.as_str())).collect();
+        assert_eq!(who, [(Resource::Students, "B"), (Resource::Students, "C"), (Resource::Staff, "T")]);
+        assert!(left.iter().all(|gone| gone.at == now));
+
+        // Written again later: B is back, C and T keep the day they left.
+        stored.data = group(&["A"], &[]);
+        stored.left = left;
+        let later = now + chrono::Duration::days(2);
+        let left = stored.departures(&group(&["A", "B"], &[]), later);
+        assert_eq!(left.iter().map(|gone| (gone.id.as_str(), gone.at)).collect::<Vec<_>>(), [("C", now), ("T", now)]);
+        // Gone from the list once a tombstone of that day would have expired.
+        stored.left = left;
+        let much_later = now + chrono::Duration::days(TOMBSTONE_DAYS) + chrono::Duration::seconds(1);
+        assert!(stored.departures(&group(&["A"], &[]), much_later).is_empty());
+        // Only groups have members to lose.
+        assert!(record(Resource::Students, json!({})).departures(&group(&[], &[]), now).is_empty());
     }
 
     #[test]

@@ -494,14 +494,21 @@ pub async fn erase(gatehouse: &Gatehouse, session: &SchoolSessionRecord, mis_id:
     Err(Error::Conflict("the school's data changed meanwhile; try again"))
 }
 
-/// The live contacts and groups that name the person, without them.
+/// The live contacts and groups that name the person, without them. A
+/// group they leave keeps that they left, as an MIS change would, so a
+/// OneRoster delta ends their enrollment with their tombstone (ids only,
+/// for as long as the tombstone lasts).
 async fn naming(gatehouse: &Gatehouse, school: &SchoolId, person: &PersonRecord) -> Result<Vec<PersonRecord>> {
+    let now = gatehouse.clock.now();
     let erased = erased::only(person.resource, &person.id);
     let query = Query::partition(Index::Primary, people_partition(school));
     let mut linked = Vec::new();
     for item in query_all(gatehouse.table.as_ref(), query).await? {
         let mut record: PersonRecord = from_item(&item)?;
-        if !record.deleted && erased::strip_links(record.resource, &mut record.data, &erased) {
+        let mut data = record.data.clone();
+        if !record.deleted && erased::strip_links(record.resource, &mut data, &erased) {
+            record.left = record.departures(&data, now);
+            record.data = data;
             linked.push(record);
         }
     }

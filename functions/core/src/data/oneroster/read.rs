@@ -28,7 +28,7 @@ use gatehouse_model::oneroster::{
     CodeMinor, Collection, NESTED, ONEROSTER_BASE, ObjectKind, SCOPE_ROSTER, SCOPE_ROSTER_CORE,
     SCOPE_ROSTER_DEMOGRAPHICS,
 };
-use gatehouse_model::{Contact, DataRecord, Group, Resource, SchoolView, StaffMember, Student};
+use gatehouse_model::{Contact, DataRecord, Group, GroupKind, Resource, SchoolView, StaffMember, Student};
 use serde_json::Value;
 
 use super::listing::{Listing, Page, Refusal};
@@ -486,6 +486,13 @@ impl School<'_> {
         self.entries.push(Entry { kind, person, value, gone: true });
     }
 
+    /// The enrollment of `id` in the class of group `class`, ended at `at`.
+    fn enrollment_gone(&mut self, class: &str, member: Member, id: &str, at: DateTime<Utc>) {
+        let urn = self.context.urn.to_owned();
+        let sourced = SourcedId::Enrollment { urn, class: class.to_owned(), member, id: id.to_owned() };
+        self.push_gone(ObjectKind::Enrollment, None, &sourced, at);
+    }
+
     /// A delta's `tobedeleted` objects for `records` of `resource`: the
     /// deleted, the newly hidden, and the enrollments of hidden members.
     fn tombstones(&mut self, resource: Resource, records: &[PersonRecord]) {
@@ -506,7 +513,7 @@ impl School<'_> {
                 self.modified(record)
             } else {
                 if resource == Resource::Groups {
-                    self.hidden_members(record);
+                    self.ended_enrollments(record);
                 }
                 continue;
             };
@@ -536,10 +543,28 @@ impl School<'_> {
         }
     }
 
-    /// The enrollments of a live group's members the school hid since
-    /// sharing them (their selection's time), as `tobedeleted`.
-    fn hidden_members(&mut self, record: &PersonRecord) {
+    /// The enrollments of a live class that ended, as `tobedeleted`: of
+    /// members the MIS dropped from it (from when they left), and of
+    /// members the school hid since sharing them (from its choice). A
+    /// member hidden all along, or out of the app's scopes, is never
+    /// mentioned. A year group is no class, so has no enrollments.
+    fn ended_enrollments(&mut self, record: &PersonRecord) {
         let Ok(group) = serde_json::from_value::<Group>(record.data.clone()) else { return };
+        if group.kind == GroupKind::YearGroup {
+            return;
+        }
+        for gone in &record.left {
+            let member = match gone.resource {
+                Resource::Students => Member::Student,
+                Resource::Staff => Member::Staff,
+                Resource::Contacts | Resource::Groups => continue,
+            };
+            let could_see = selection_rule(self.access.mode, self.selections, gone.resource, &gone.id).is_ok()
+                || self.chosen_at(gone.resource, &gone.id).is_some();
+            if self.access.scopes.contains(&gone.resource.scope()) && could_see {
+                self.enrollment_gone(&group.id, member, &gone.id, gone.at);
+            }
+        }
         let members = group
             .student_ids
             .iter()
@@ -552,13 +577,7 @@ impl School<'_> {
                 continue;
             }
             if let Some(at) = self.chosen_at(resource, id) {
-                let sourced = SourcedId::Enrollment {
-                    urn: self.context.urn.to_owned(),
-                    class: group.id.clone(),
-                    member,
-                    id: id.clone(),
-                };
-                self.push_gone(ObjectKind::Enrollment, None, &sourced, at);
+                self.enrollment_gone(&group.id, member, id, at);
             }
         }
     }
