@@ -500,3 +500,48 @@ async fn an_enrollment_the_mis_ends_goes_with_the_next_delta_and_comes_back_with
     let ended = delta.iter().find(|object| object["sourcedId"] == enrollment.as_str()).expect("ended by the erasure");
     assert_eq!(ended["status"], "tobedeleted");
 }
+
+#[tokio::test]
+async fn a_delta_reaching_past_what_gatehouse_keeps_is_refused_for_a_full_read() {
+    let extract = synthetic::school(37, 10, today());
+    let (app, school, _, token) = school_with(&extract).await;
+    let delta = |since: chrono::DateTime<chrono::Utc>| {
+        format!(
+            "schools/{school}/students?filter={}",
+            url_encode(&format!("dateLastModified>'{}'", since.to_rfc3339()))
+        )
+    };
+    // Deletions are kept as long as a native sync token lasts: older deltas would miss some.
+    let kept = chrono::Duration::days(gatehouse_core::people::SYNC_TOKEN_DAYS);
+    read_every(&app, &token, &delta(app.clock.now() - kept + Duration::hours(1)), "users").await;
+    let refused = assert_status_info(
+        roster(&app, &token, &delta(app.clock.now() - kept - Duration::hours(1))).await,
+        400,
+        "invaliddata",
+    )
+    .await;
+    assert!(refused["imsx_description"].as_str().unwrap().contains("without a dateLastModified filter"), "{refused}");
+    // The same for any lower bound in the filter, whatever else it asks.
+    let either = format!("dateLastModified>='2020-01-01T00:00:00Z' OR givenName='{}'", extract.students[0].first_name);
+    assert_status_info(
+        roster(&app, &token, &format!("students?filter={}", url_encode(&either))).await,
+        400,
+        "invaliddata",
+    )
+    .await;
+
+    // A school whose MIS cache was cleared (#16) has lost its tombstones from before.
+    let synced_at = app.clock.now();
+    app.clock.advance(Duration::minutes(10));
+    let key = gatehouse_core::keys::Key::SchoolFeed(&gatehouse_core::SchoolId::parse(&school).unwrap());
+    let table = &app.server.gatehouse.table;
+    let mut feed = table.get(&key.pk(), &key.sk()).await.unwrap().unwrap();
+    feed.attributes.insert("last_purged_at".into(), serde_json::json!(app.clock.now()));
+    let version = feed.version;
+    feed.version += 1;
+    table.put(feed, gatehouse_core::ports::Condition::VersionIs(version)).await.unwrap();
+    let refused = assert_status_info(roster(&app, &token, &delta(synced_at)).await, 400, "invaliddata").await;
+    assert!(refused["imsx_description"].as_str().unwrap().contains("cleared"), "{refused}");
+    app.clock.advance(Duration::seconds(1));
+    read_every(&app, &token, &delta(app.clock.now() - Duration::milliseconds(500)), "users").await;
+}

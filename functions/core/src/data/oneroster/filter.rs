@@ -70,6 +70,18 @@ impl Filter {
         self.any_of.iter().flatten().any(|predicate| predicate.path[0] == field)
     }
 
+    /// The earliest time `field` is asked to be after (`>` or `>=`): where
+    /// a delta starts, whatever else the filter says.
+    pub fn lower_bound(&self, field: &str) -> Option<chrono::DateTime<chrono::Utc>> {
+        self.any_of
+            .iter()
+            .flatten()
+            .filter(|predicate| predicate.path == [field] && matches!(predicate.op, Op::Greater | Op::GreaterOrEqual))
+            .filter_map(|predicate| chrono::DateTime::parse_from_rfc3339(&predicate.value).ok())
+            .map(|at| at.with_timezone(&chrono::Utc))
+            .min()
+    }
+
     /// Whether `object` passes.
     pub fn matches(&self, object: &Value) -> bool {
         self.any_of.iter().any(|all_of| all_of.iter().all(|predicate| predicate.matches(object)))

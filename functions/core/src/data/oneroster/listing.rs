@@ -128,6 +128,11 @@ impl Listing {
         self.filter.as_ref().is_some_and(|filter| filter.mentions(field))
     }
 
+    /// Where a delta on `field` starts, if the filter bounds it from below.
+    pub fn lower_bound(&self, field: &str) -> Option<chrono::DateTime<chrono::Utc>> {
+        self.filter.as_ref().and_then(|filter| filter.lower_bound(field))
+    }
+
     /// Only the asked-for fields of `object`.
     pub fn project(&self, object: Value) -> Value {
         let (Some(fields), Value::Object(all)) = (&self.fields, &object) else { return object };

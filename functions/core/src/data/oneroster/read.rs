@@ -36,6 +36,8 @@ use super::mapping::{Member, SchoolContext, SourcedId};
 use crate::base::calendar::uk_date;
 use crate::base::keys::{people_partition, person_prefix, school_view_partition};
 use crate::base::ports::{Index, Query, query_all};
+use crate::base::refusal::SYNC_TOKEN_DAYS;
+use crate::data::feed::load_feed;
 use crate::data::people::{
     Access, PersonRecord, Selections, gate, load_link, load_selections, named_ids, redact, selection_rule,
 };
@@ -226,6 +228,10 @@ pub async fn read(
         Err(refusal) => return Ok(Err(refusal)),
     };
     let deltas = listing.filters_on("dateLastModified");
+    let since = listing.lower_bound("dateLastModified");
+    if let Some(refusal) = since.and_then(|since| delta_too_old(since, gatehouse.clock.now())) {
+        return Ok(Err(refusal));
+    }
     let today = uk_date(gatehouse.clock.now());
     let accesses = match &target {
         Target::All(_) => readable_schools(gatehouse, caller, today).await?,
@@ -240,6 +246,12 @@ pub async fn read(
     let resources = resources_for(&target);
     let mut entries = Vec::new();
     for access in &accesses {
+        if let Some(since) = since {
+            let feed = load_feed(gatehouse, &access.school).await?.map(|(feed, _)| feed);
+            if let Some(purged) = feed.and_then(|feed| feed.last_purged_at).filter(|purged| since < *purged) {
+                return Ok(Err(delta_refused(since, format!("school {} was cleared on {purged}", access.school))));
+            }
+        }
         if !resources.is_empty() {
             usage::count(gatehouse, &access.app, &access.school).await?;
         }
@@ -277,6 +289,24 @@ pub async fn read(
     let page = listing.page(values);
     record_shared(gatehouse, caller, &page.objects).await;
     Ok(Ok(Answer::Collection { key: key_all, page, listing }))
+}
+
+/// A delta that would reach back further than deletions are kept
+/// ([`SYNC_TOKEN_DAYS`], as a native sync token) cannot list them all:
+/// refused, for a full read, rather than silently incomplete.
+fn delta_too_old(since: DateTime<Utc>, now: DateTime<Utc>) -> Option<Refusal> {
+    let kept_from = now - chrono::Duration::days(SYNC_TOKEN_DAYS);
+    (since < kept_from).then(|| delta_refused(since, format!("deletions are kept for {SYNC_TOKEN_DAYS} days")))
+}
+
+/// The refusal of a delta that cannot be complete, and why.
+fn delta_refused(since: DateTime<Utc>, why: String) -> Refusal {
+    let description = format!(
+        "a delta since {} cannot list everything that went away: {why}; read the collection without a \
+         dateLastModified filter, then take deltas from the time of that read",
+        stamp(since)
+    );
+    Refusal { code: CodeMinor::Invaliddata, description }
 }
 
 /// The objects of a list under one object, or `None` when the app may not
