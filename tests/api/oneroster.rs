@@ -544,4 +544,23 @@ async fn a_delta_reaching_past_what_gatehouse_keeps_is_refused_for_a_full_read()
     assert!(refused["imsx_description"].as_str().unwrap().contains("cleared"), "{refused}");
     app.clock.advance(Duration::seconds(1));
     read_every(&app, &token, &delta(app.clock.now() - Duration::milliseconds(500)), "users").await;
+
+    // The school changes its GDPR mode, then the partner its permission set: a person
+    // shown or hidden by either changed no record, so no delta from before could list them.
+    for who in ["school", "partner"] {
+        let before = app.clock.now();
+        app.clock.advance(Duration::seconds(1));
+        if who == "school" {
+            let portal = app.signed_in_portal_client("school", gatehouse_core::demo::DEMO_SCHOOL_EMAIL).await;
+            let mode = serde_json::json!({ "gdpr_mode": "Exclude All" });
+            app.post_ok(&portal, "/api/school/apps/demo-app/settings", mode).await;
+        } else {
+            let partner = app.signed_in_client(gatehouse_core::demo::DEMO_EMAIL).await;
+            app.save_permission_set(&partner, "demo-app", serde_json::json!(["students", "groups"])).await;
+        }
+        let refused = assert_status_info(roster(&app, &token, &delta(before)).await, 400, "invaliddata").await;
+        assert!(refused["imsx_description"].as_str().unwrap().contains("shares with your app"), "{who}: {refused}");
+        app.clock.advance(Duration::seconds(1));
+        read_every(&app, &token, &delta(app.clock.now() - Duration::milliseconds(500)), "users").await;
+    }
 }

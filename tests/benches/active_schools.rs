@@ -174,6 +174,7 @@ impl DataSet {
                     partner_id: partner_id.clone(),
                     name: "Bench Timetabler".into(),
                     requested_scopes: requested.clone(),
+                    scopes_changed_at: None,
                 },
             ),
         ];

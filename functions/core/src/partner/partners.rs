@@ -161,6 +161,7 @@ pub async fn create(gatehouse: &Gatehouse, ops: &OpsSessionRecord, request: &New
         partner_id: partner_id.clone(),
         name: app_name.clone(),
         requested_scopes: ScopeSet::new(),
+        scopes_changed_at: None,
     };
     let user = UserRecord {
         email: admin_email.clone(),

@@ -130,6 +130,7 @@ pub async fn update(
             return Ok(Vec::new());
         }
         app.requested_scopes = request.requested.clone();
+        app.scopes_changed_at = Some(gatehouse.clock.now());
         let item = plain_item(&Key::App(&session.partner_id, &app_id), &app, version + 1);
         let (added, removed) = (change.added.len(), change.removed.len());
         tracing::info!(partner_id = %session.partner_id, added, removed, "permission set changed");

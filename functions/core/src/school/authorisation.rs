@@ -286,6 +286,7 @@ pub async fn apply(
     // `reauthorisation_requested_for` stays: a school that declined some new
     // scopes is not emailed again about the same request.
     next.granted_scopes = granted.clone();
+    next.grant_changed_at = Some(now);
     next.priority = false;
     next.revoked_on = None;
     next.revoked_by = None;

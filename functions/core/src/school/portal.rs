@@ -204,6 +204,7 @@ pub async fn update_settings(
     let by = approver(session);
     if let Some(mode) = request.gdpr_mode.filter(|mode| link.gdpr_mode != Some(*mode)) {
         next.gdpr_mode = Some(mode);
+        next.grant_changed_at = Some(gatehouse.clock.now());
         let from = link.gdpr_mode.map_or("not set", GdprMode::label);
         log.push((LogEvent::GdprModeChanged, format!("GDPR mode changed from {from} to {} by {by}", mode.label())));
     }
@@ -363,6 +364,9 @@ pub async fn authorise(
     next.gdpr_mode = Some(request.gdpr_mode);
     next.feed_status = Some(request.feed_status);
     next.granted_scopes = granted.clone();
+    if link.gdpr_mode != next.gdpr_mode || link.granted_scopes != next.granted_scopes {
+        next.grant_changed_at = Some(now);
+    }
     next.priority = false;
     // An admin's answer settles a request someone asked for by link.
     let settled = next.pending_grant.take();

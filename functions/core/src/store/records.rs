@@ -61,6 +61,10 @@ pub struct AppRecord {
     /// P10 permission set: what the app asks schools for.
     #[serde(default)]
     pub requested_scopes: ScopeSet,
+    /// When the permission set last changed, which changes what the app
+    /// reads at every school: a OneRoster delta from before is refused.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scopes_changed_at: Option<DateTime<Utc>>,
 }
 
 /// An unused sign-in link; the item's key is the token hash.
@@ -249,6 +253,11 @@ pub struct SchoolLinkRecord {
     /// unconfirmed erasure for, since the last revocation.
     #[serde(default)]
     pub erasure_reminded: Vec<u32>,
+    /// When the school last changed what the app reads (its GDPR mode or
+    /// granted scopes): a OneRoster delta from before is refused, as a
+    /// native sync token is.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub grant_changed_at: Option<DateTime<Utc>>,
 }
 
 impl SchoolLinkRecord {
@@ -297,6 +306,7 @@ impl SchoolLinkRecord {
             pending_grant: None,
             erasure: None,
             erasure_reminded: Vec::new(),
+            grant_changed_at: None,
         }
     }
 

@@ -251,6 +251,13 @@ pub async fn read(
             if let Some(purged) = feed.and_then(|feed| feed.last_purged_at).filter(|purged| since < *purged) {
                 return Ok(Err(delta_refused(since, format!("school {} was cleared on {purged}", access.school))));
             }
+            // What the app may read there changed: a person now shown or
+            // hidden by it changed no record, so no delta could list them.
+            let changed = [access.link.grant_changed_at, caller.app.scopes_changed_at].into_iter().flatten().max();
+            if let Some(changed) = changed.filter(|changed| since < *changed) {
+                let why = format!("what school {} shares with your app changed at {}", access.school, stamp(changed));
+                return Ok(Err(delta_refused(since, why)));
+            }
         }
         if !resources.is_empty() {
             usage::count(gatehouse, &access.app, &access.school).await?;
