@@ -10,7 +10,11 @@
 //!    (`synthetic::school`, fixed seed): store requests and wall time;
 //! 2. the app reads every page of students (a full sync), at the default page
 //!    size (100) and at the largest (1,000): requests and wall time;
-//! 3. the agent pushes a delta of 10 changes (3 joiners, 5 edits, 2 leavers)
+//! 3. the app reads the same pupils over OneRoster 1.2 (#17),
+//!    `schools/{id}/students` by `Link: rel="next"` at limit 100 and 1,000:
+//!    each page is built from the whole school's gated read, so this shows
+//!    what a page costs against the native cursor;
+//! 4. the agent pushes a delta of 10 changes (3 joiners, 5 edits, 2 leavers)
 //!    and the app reads `?since=<sync token>`: requests.
 //!
 //! Requests are the store's: on redb, calls through the `Table` port (a
@@ -28,6 +32,7 @@ use anyhow::{Context, bail};
 use chrono::{DateTime, NaiveDate, TimeZone, Utc};
 use gatehouse_aws::AwsPorts;
 use gatehouse_core::{AppId, Gatehouse, PartnerId, SchoolId, agent_keys, app_keys, demo, synthetic, workers};
+use gatehouse_model::oneroster::ONEROSTER_BASE;
 use gatehouse_model::{Extract, ExtractKind, JobKind};
 use gatehouse_tests::counting::{CallCounts, Counting};
 use gatehouse_tests::moto;
@@ -185,6 +190,30 @@ impl Served {
         }
     }
 
+    /// Reads a OneRoster collection of users from `path` (below the
+    /// rostering base), following `Link: rel="next"`; the users and pages read.
+    async fn read_roster(&self, key: &str, path: &str) -> anyhow::Result<(usize, u32)> {
+        let mut url = format!("{}{ONEROSTER_BASE}/{path}", self.url);
+        let (mut users, mut pages) = (0, 0);
+        loop {
+            let response = self.client.get(&url).bearer_auth(key).send().await?;
+            let status = response.status();
+            let links = response.headers().get("link").and_then(|links| links.to_str().ok()).map(str::to_owned);
+            let page: Value = response.json().await?;
+            if status != 200 {
+                bail!("GET {url} answered {status}: {page}");
+            }
+            pages += 1;
+            users += page["users"].as_array().map_or(0, Vec::len);
+            // Links name the public address; the bench's server is elsewhere.
+            let next = links.as_deref().and_then(|links| links.split(", ").find(|link| link.ends_with("rel=\"next\"")));
+            match next.and_then(|link| Some(&link[link.find("/ims/")?..link.find('>')?])) {
+                Some(next) => url = format!("{}{next}", self.url),
+                None => return Ok((users, pages)),
+            }
+        }
+    }
+
     /// Runs `action`, counting the store requests and time it takes.
     async fn step<T>(
         &self,
@@ -246,6 +275,21 @@ async fn measure(
             bail!("a full sync read {read} students of {}", full.students.len());
         }
         token = sync;
+        steps.push(step);
+    }
+
+    for limit in [100, 1000] {
+        let what = format!("OneRoster students of the school, limit={limit}");
+        let (read, step) = served
+            .step(what, async {
+                let (read, pages) =
+                    served.read_roster(&key, &format!("schools/{SCHOOL}/students?limit={limit}")).await?;
+                Ok((read, pages))
+            })
+            .await?;
+        if read != full.students.len() {
+            bail!("OneRoster read {read} students of {}", full.students.len());
+        }
         steps.push(step);
     }
 
