@@ -50,7 +50,15 @@ fn ids(records: &[Value]) -> Vec<String> {
 pub(crate) async fn change_link(app: &TestApp, school: &str, change: impl FnOnce(&mut serde_json::Map<String, Value>)) {
     let app_id = AppId::parse(demo::DEMO_APP).unwrap();
     let school = SchoolId::parse(school).unwrap();
-    let key = gatehouse_core::keys::Key::SchoolLink(&app_id, &school);
+    change_item(app, gatehouse_core::keys::Key::SchoolLink(&app_id, &school), change).await;
+}
+
+/// Changes a stored item's attributes in place, as a later version of it.
+pub(crate) async fn change_item(
+    app: &TestApp,
+    key: gatehouse_core::keys::Key<'_>,
+    change: impl FnOnce(&mut serde_json::Map<String, Value>),
+) {
     let table = &app.server.gatehouse.table;
     let mut item = table.get(&key.pk(), &key.sk()).await.unwrap().unwrap();
     change(&mut item.attributes);

@@ -4,7 +4,8 @@
 //! one object, the token's scopes, the binding's refusals, and deltas.
 //! The privacy property (`data_api.rs`) holds OneRoster to the native read.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::sync::{Arc, Mutex, OnceLock};
 
 use chrono::Duration;
 use gatehouse_core::ports::Clock;
@@ -13,7 +14,7 @@ use gatehouse_model::oneroster::{ONEROSTER_BASE, SCOPE_ROSTER, SCOPE_ROSTER_CORE
 use gatehouse_model::{Extract, ExtractKind, GroupKind, SelectionChoice};
 use serde_json::Value;
 
-use crate::data_api::{change_link, erase, read_all, select};
+use crate::data_api::{change_item, change_link, erase, read_all, select};
 use crate::helpers::{TestApp, spawn_app};
 use crate::ingestion::{connected_school, push_ok, today};
 use crate::oauth::{basic, new_client, token_request};
@@ -56,12 +57,23 @@ const ENVELOPES: &[(&str, &str, &str)] = &[
 /// client would parse it: required fields, vocabularies, date formats, and
 /// no field the binding does not define.
 pub(crate) fn assert_binding_type(definition: &str, instance: &Value) {
-    let mut schema: Value = serde_json::from_str(BINDING).expect("the binding's schema is JSON");
-    schema["$ref"] = Value::String(format!("#/$defs/{definition}"));
-    let validator = jsonschema::options().should_validate_formats(true).build(&schema).expect("a valid schema");
+    let validator = binding_validator(definition);
     let errors: Vec<String> =
         validator.iter_errors(instance).map(|error| format!("{}: {error}", error.instance_path())).collect();
     assert!(errors.is_empty(), "not a {definition} of OneRoster 1.2: {errors:#?}\n{instance:#}");
+}
+
+/// The validator of one of the binding's definitions, compiled once per
+/// test process: the property test checks hundreds of pages.
+fn binding_validator(definition: &str) -> Arc<jsonschema::Validator> {
+    static COMPILED: OnceLock<Mutex<HashMap<String, Arc<jsonschema::Validator>>>> = OnceLock::new();
+    let mut compiled = COMPILED.get_or_init(Mutex::default).lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+    let validator = compiled.entry(definition.to_owned()).or_insert_with(|| {
+        let mut schema: Value = serde_json::from_str(BINDING).expect("the binding's schema is JSON");
+        schema["$ref"] = Value::String(format!("#/$defs/{definition}"));
+        Arc::new(jsonschema::options().should_validate_formats(true).build(&schema).expect("a valid schema"))
+    });
+    validator.clone()
 }
 
 /// Fails unless `body` is an envelope of the binding: a page of objects, or one.
@@ -533,13 +545,11 @@ async fn a_delta_reaching_past_what_gatehouse_keeps_is_refused_for_a_full_read()
     // A school whose MIS cache was cleared (#16) has lost its tombstones from before.
     let synced_at = app.clock.now();
     app.clock.advance(Duration::minutes(10));
-    let key = gatehouse_core::keys::Key::SchoolFeed(&gatehouse_core::SchoolId::parse(&school).unwrap());
-    let table = &app.server.gatehouse.table;
-    let mut feed = table.get(&key.pk(), &key.sk()).await.unwrap().unwrap();
-    feed.attributes.insert("last_purged_at".into(), serde_json::json!(app.clock.now()));
-    let version = feed.version;
-    feed.version += 1;
-    table.put(feed, gatehouse_core::ports::Condition::VersionIs(version)).await.unwrap();
+    let school_id = gatehouse_core::SchoolId::parse(&school).unwrap();
+    change_item(&app, gatehouse_core::keys::Key::SchoolFeed(&school_id), |feed| {
+        feed.insert("last_purged_at".into(), serde_json::json!(app.clock.now()));
+    })
+    .await;
     let refused = assert_status_info(roster(&app, &token, &delta(synced_at)).await, 400, "invaliddata").await;
     assert!(refused["imsx_description"].as_str().unwrap().contains("cleared"), "{refused}");
     app.clock.advance(Duration::seconds(1));
