@@ -210,6 +210,13 @@ fn test(paths: &Paths) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// The `cargo bench` targets `cargo xtask bench` runs, in order, each with what it measures.
+const BENCHES: [(&str, &str); 3] = [
+    ("active_schools", "Active Schools at 10,000 schools, embedded store and moto"),
+    ("data_api", "data API and MIS agent push for a 1,500-pupil school, embedded store and moto"),
+    ("cold_start", "Lambda cold starts, the release binary against a Runtime API stand-in"),
+];
+
 /// Benchmarks, not tests (`cargo xtask test` does not run them): moto is
 /// installed and started the way the tests get it, then `cargo bench` runs
 /// the Active Schools benchmark, which prints its table and writes it to
@@ -227,27 +234,15 @@ fn bench(paths: &Paths) -> anyhow::Result<()> {
     step("tools: moto (local AWS)");
     let moto_server = tools::moto(&paths.tools)?;
 
-    step("benchmark: Active Schools at 10,000 schools, embedded store and moto");
     let moto = moto_server.to_string_lossy().into_owned();
-    cargo(
-        paths,
-        &["bench", "--locked", "-p", "gatehouse-tests", "--bench", "active_schools"],
-        &[("GATEHOUSE_MOTO_SERVER", &moto)],
-    )?;
-
-    step("benchmark: data API and MIS agent push for a 1,500-pupil school, embedded store and moto");
-    cargo(
-        paths,
-        &["bench", "--locked", "-p", "gatehouse-tests", "--bench", "data_api"],
-        &[("GATEHOUSE_MOTO_SERVER", &moto)],
-    )?;
-
-    step("benchmark: Lambda cold starts, the release binary against a Runtime API stand-in");
-    cargo(
-        paths,
-        &["bench", "--locked", "-p", "gatehouse-tests", "--bench", "cold_start"],
-        &[("GATEHOUSE_MOTO_SERVER", &moto)],
-    )?;
+    for (bench, what) in BENCHES {
+        step(&format!("benchmark: {what}"));
+        cargo(
+            paths,
+            &["bench", "--locked", "-p", "gatehouse-tests", "--bench", bench],
+            &[("GATEHOUSE_MOTO_SERVER", &moto)],
+        )?;
+    }
 
     // The load test's full length: `cargo xtask test` runs it for 10 s in debug.
     step("benchmark: load, 200 requests/s of the realistic mix for 60 s against the local server");
