@@ -334,58 +334,41 @@ enum Consent {
     Superseded,
 }
 
-fn case() -> impl Strategy<Value = Case> {
+prop_compose! {
+    /// A random case, each field drawn by the strategy beside its name.
+    fn case()(
+        seed in any::<u64>(),
+        students in 4u32..24,
+        exclude_all in any::<bool>(),
+        paused in prop::bool::weighted(0.15),
+        granted in any_granted(),
+        selections in prop::collection::vec((any_target(), 0usize..64, any_choice()), 0..10),
+        changes in any::<bool>(),
+        relink in prop::option::weighted(0.5, (0usize..64, 0usize..64)),
+        switch_mode in prop::bool::weighted(0.2),
+        consent in prop_oneof![
+            6 => Just(Consent::Granted),
+            1 => Just(Consent::AwaitingVerification),
+            1 => Just(Consent::AwaitingSchoolApproval),
+            1 => Just(Consent::PastRevokeDate),
+            1 => Just(Consent::Superseded),
+        ],
+        erase in prop::collection::vec((any_target(), 0usize..64), 0..3),
+    ) -> Case {
+        Case { seed, students, exclude_all, paused, granted, selections, changes, relink, switch_mode, consent, erase }
+    }
+}
+
+/// Any part of what the demo app requests, in its order.
+fn any_granted() -> impl Strategy<Value = Vec<Scope>> {
     let requested = demo::demo_requested_scopes().into_iter().collect::<Vec<_>>();
-    let choice =
-        prop_oneof![Just(SelectionChoice::Include), Just(SelectionChoice::Exclude), Just(SelectionChoice::Default)];
-    let target = any_target();
-    (
-        any::<u64>(),
-        4u32..24,
-        any::<bool>(),
-        prop::bool::weighted(0.15),
-        proptest::sample::subsequence(requested.clone(), 0..=requested.len()),
-        prop::collection::vec((target, 0usize..64, choice), 0..10),
-        any::<bool>(),
-        prop::option::weighted(0.5, (0usize..64, 0usize..64)),
-        prop::bool::weighted(0.2),
-        (
-            prop_oneof![
-                6 => Just(Consent::Granted),
-                1 => Just(Consent::AwaitingVerification),
-                1 => Just(Consent::AwaitingSchoolApproval),
-                1 => Just(Consent::PastRevokeDate),
-                1 => Just(Consent::Superseded),
-            ],
-            prop::collection::vec((any_target(), 0usize..64), 0..3),
-        ),
-    )
-        .prop_map(
-            |(
-                seed,
-                students,
-                exclude_all,
-                paused,
-                granted,
-                selections,
-                changes,
-                relink,
-                switch_mode,
-                (consent, erase),
-            )| Case {
-                seed,
-                students,
-                exclude_all,
-                paused,
-                granted,
-                selections,
-                changes,
-                relink,
-                switch_mode,
-                consent,
-                erase,
-            },
-        )
+    let most = requested.len();
+    proptest::sample::subsequence(requested, 0..=most)
+}
+
+/// A school's choice for one person, each as likely.
+fn any_choice() -> impl Strategy<Value = SelectionChoice> {
+    prop_oneof![Just(SelectionChoice::Include), Just(SelectionChoice::Exclude), Just(SelectionChoice::Default)]
 }
 
 /// Whose a choice or an erasure is: pupils most often.
