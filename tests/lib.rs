@@ -8,6 +8,7 @@ pub mod local;
 pub mod moto;
 pub mod smoke;
 pub mod stack;
+pub mod tamper;
 pub mod wait;
 pub mod watched;
 pub mod webhook_receiver;

@@ -314,21 +314,12 @@ async fn another_partner_gets_not_found_from_every_school_endpoint_and_learns_no
 
 #[tokio::test]
 async fn the_tile_says_when_the_authorisation_log_was_tampered_with() {
-    use gatehouse_core::keys::Key;
-    use gatehouse_core::ports::Condition;
-
     let (app, demo) = spawn_app_as_demo().await;
     let tile = app.get_ok(&demo, &school("3280001", "")).await;
     assert_eq!(tile["log_intact"], true);
 
     // Someone with store access rewrites who authorised.
-    let table = app.server.gatehouse.table.clone();
-    let app_id = gatehouse_core::AppId::parse("demo-app").unwrap();
-    let school_id = gatehouse_core::SchoolId::parse("3280001").unwrap();
-    let key = Key::LogEntry(&app_id, &school_id, 2);
-    let mut entry = table.get(&key.pk(), &key.sk()).await.unwrap().expect("the demo log has two entries");
-    entry.attributes.insert("actor".into(), json!("Mallory"));
-    table.put(entry, Condition::Always).await.unwrap();
+    gatehouse_tests::tamper::rewrite_log_actor(&app.server.gatehouse, "3280001", 2, "Mallory").await;
 
     let after = app.get_ok(&demo, &school("3280001", "")).await;
     assert_eq!(after["log"][0]["actor"], "Mallory");
