@@ -76,6 +76,11 @@ fn settings() -> Settings {
 }
 
 impl AwsApp {
+    /// The domain over this app's tables, on its clock, with no access declaration enforced.
+    fn gatehouse(&self) -> gatehouse_core::Gatehouse {
+        self.ports.gatehouse(settings(), self.clock.clone())
+    }
+
     /// DynamoDB requests made while `action` runs.
     async fn requests_during<T>(&self, action: impl std::future::Future<Output = T>) -> (T, u64) {
         let before = self.ports.table.requests_made();
@@ -352,7 +357,7 @@ async fn school_actions_and_the_revocation_job_on_aws_adapters() -> anyhow::Resu
 
     // The daily job on DynamoDB: applies the one due revocation, once.
     app.clock.advance(chrono::Duration::days(7));
-    let gatehouse = app.ports.gatehouse(settings(), app.clock.clone());
+    let gatehouse = app.gatehouse();
     let first = gatehouse_core::revocations::apply_due(&gatehouse).await?;
     assert_eq!(first.applied, 1);
     let (second, requests) = app.requests_during(gatehouse_core::revocations::apply_due(&gatehouse)).await;
@@ -413,7 +418,7 @@ async fn invitation_reminder_and_receipt_emails_go_through_ses() -> anyhow::Resu
 
     // The reminder job on DynamoDB: a fresh link that works, the old one dead.
     app.clock.advance(chrono::Duration::days(1));
-    let gatehouse = app.ports.gatehouse(settings(), app.clock.clone());
+    let gatehouse = app.gatehouse();
     let run = gatehouse_core::reminders::send_due(&gatehouse).await?;
     assert!(run.sent >= 1);
     let to_bea = app
@@ -448,7 +453,7 @@ async fn invitation_reminder_and_receipt_emails_go_through_ses() -> anyhow::Resu
 #[tokio::test(flavor = "multi_thread")]
 async fn an_extract_push_and_a_students_page_on_dynamodb() -> anyhow::Result<()> {
     let app = spawn_aws_app().await?;
-    let gatehouse = app.ports.gatehouse(settings(), app.clock.clone());
+    let gatehouse = app.gatehouse();
     let (agent, key) = app.keys_of_hana_school(&gatehouse).await?;
     let today = app.clock.now().date_naive();
     let extract = gatehouse_core::synthetic::school(21, 60, today);
@@ -524,7 +529,7 @@ async fn an_extract_push_and_a_students_page_on_dynamodb() -> anyhow::Result<()>
 async fn the_mis_cache_purge_and_a_ttl_on_dynamodb() -> anyhow::Result<()> {
     use gatehouse_core::ports::{Index, Query, Table, query_all};
     let app = spawn_aws_app().await?;
-    let gatehouse = app.ports.gatehouse(settings(), app.clock.clone()).enforcing_access();
+    let gatehouse = app.gatehouse().enforcing_access();
     let school = gatehouse_core::SchoolId::parse("3280003")?;
     let app_id = gatehouse_core::AppId::parse(demo::DEMO_APP)?;
     let (agent, key) = app.keys_of_hana_school(&gatehouse).await?;
@@ -574,7 +579,7 @@ async fn the_mis_cache_purge_and_a_ttl_on_dynamodb() -> anyhow::Result<()> {
 #[tokio::test(flavor = "multi_thread")]
 async fn a_school_erases_a_pupil_for_good_on_dynamodb() -> anyhow::Result<()> {
     let app = spawn_aws_app().await?;
-    let gatehouse = app.ports.gatehouse(settings(), app.clock.clone());
+    let gatehouse = app.gatehouse();
     let (agent, key) = app.keys_of_hana_school(&gatehouse).await?;
     let extract = gatehouse_core::synthetic::school(23, 30, app.clock.now().date_naive());
     let pupil = extract.students[0].id.clone();
@@ -617,7 +622,7 @@ async fn the_log_audit_pages_through_every_link_on_dynamodb() -> anyhow::Result<
     use gatehouse_core::log_audit;
 
     let app = spawn_aws_app().await?;
-    let gatehouse = app.ports.gatehouse(settings(), app.clock.clone()).enforcing_access();
+    let gatehouse = app.gatehouse().enforcing_access();
     let (whole, requests) = app.requests_during(log_audit::audit_all(&gatehouse)).await;
     let whole = whole?;
     assert!(whole.links_checked >= demo::DEMO_SCHOOLS + demo::OTHER_SCHOOLS, "{whole:?}");
@@ -702,7 +707,7 @@ async fn ses_bounces_and_complaints_stop_emails_and_show_on_the_aws_adapters() -
     // Resending to the bounced contact is done without an email, and is not owed again.
     let (status, outcome, _) = app.post(&cookie, "/api/partner/schools/3280008/resend-invite", json!({})).await?;
     assert_eq!(status, 200, "{outcome}");
-    let gatehouse = app.ports.gatehouse(settings(), app.clock.clone());
+    let gatehouse = app.gatehouse();
     assert_eq!(gatehouse_core::outbox::deliver(&gatehouse).await?, 0);
     assert_eq!(to_contact().await?, 1, "SES was not asked to send to the bounced contact again");
 
@@ -737,7 +742,7 @@ async fn erasure_confirmations_and_reminders_on_dynamodb() -> anyhow::Result<()>
     let key =
         gatehouse_core::app_keys::ensure_demo_key(app.ports.table.as_ref(), &partner, &app_id, None, app.clock.now())
             .await?;
-    let gatehouse = app.ports.gatehouse(settings(), app.clock.clone());
+    let gatehouse = app.gatehouse();
     let demo_overdue = |counts: std::collections::HashMap<String, u32>| counts.get(demo::DEMO_PARTNER).copied();
     let before = demo_overdue(gatehouse_core::store::erasures::overdue_by_partner(&gatehouse).await?);
     assert!(before.is_some_and(|count| count >= 1), "the demo's schools revoked 14+ days ago: {before:?}");
@@ -792,7 +797,7 @@ async fn erasure_confirmations_and_reminders_on_dynamodb() -> anyhow::Result<()>
 async fn a_held_extract_release_runs_as_the_school_s_job_on_dynamodb() -> anyhow::Result<()> {
     use gatehouse_core::ingestion::{self, Guard};
     let app = spawn_aws_app().await?;
-    let gatehouse = app.ports.gatehouse(settings(), app.clock.clone());
+    let gatehouse = app.gatehouse();
     let school = gatehouse_core::SchoolId::parse("3280003")?;
     let today = app.clock.now().date_naive();
     let full = gatehouse_core::synthetic::school(22, 100, today);

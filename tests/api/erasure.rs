@@ -153,12 +153,7 @@ async fn after_the_school_revokes_the_app_confirms_once_with_a_log_entry_and_rec
     let school_receipt = app.get(&school, &format!("/api/school/apps/demo-app/receipts/{seq}")).await;
     assert_eq!(school_receipt.status(), 200);
     for to in [DEMO_EMAIL, &format!("data.lead.{HANA_SCHOOL}@school.example")] {
-        let receipts: Vec<_> = app
-            .emails_to(to)
-            .await
-            .into_iter()
-            .filter(|email| email.subject.starts_with("Receipt: Erasure confirmed"))
-            .collect();
+        let receipts = app.emails_to_about(to, "Receipt: Erasure confirmed").await;
         assert_eq!(receipts.len(), 1, "one receipt to {to}");
     }
 

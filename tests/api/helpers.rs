@@ -67,6 +67,12 @@ impl TestApp {
         entry.text[start..].chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_').collect()
     }
 
+    /// Asks for a sign-in link for `email` and returns the token it carries.
+    pub async fn sign_in_token(&self, email: &str) -> String {
+        self.request_magic_link(email).await;
+        self.token_from_outbox(email).await
+    }
+
     pub async fn create_session(&self, client: &reqwest::Client, token: &str) -> reqwest::Response {
         client.post(self.url("/api/auth/session")).json(&json!({ "token": token })).send().await.unwrap()
     }
@@ -166,6 +172,11 @@ impl TestApp {
     /// Emails sent to `address`, in the order the outbox lists them.
     pub async fn emails_to(&self, address: &str) -> Vec<OutboxEntry> {
         self.outbox().await.into_iter().filter(|entry| entry.to == address).collect()
+    }
+
+    /// The emails to `address` whose subject starts with `subject`.
+    pub async fn emails_to_about(&self, address: &str, subject: &str) -> Vec<OutboxEntry> {
+        self.emails_to(address).await.into_iter().filter(|entry| entry.subject.starts_with(subject)).collect()
     }
 
     /// Runs a scheduled job through the local server's `/dev/jobs`.

@@ -117,8 +117,7 @@ async fn broken_bodies_get_problems_not_plain_text() {
 #[tokio::test]
 async fn sign_in_link_works_exactly_once() {
     let app = spawn_app().await;
-    app.request_magic_link(DEMO_EMAIL).await;
-    let token = app.token_from_outbox(DEMO_EMAIL).await;
+    let token = app.sign_in_token(DEMO_EMAIL).await;
 
     let first = app.create_session(&app.client, &token).await;
     assert_eq!(first.status(), 200);
@@ -139,8 +138,7 @@ async fn sign_in_link_works_exactly_once() {
 #[tokio::test]
 async fn sign_in_link_expires_after_ten_minutes() {
     let app = spawn_app().await;
-    app.request_magic_link(DEMO_EMAIL).await;
-    let token = app.token_from_outbox(DEMO_EMAIL).await;
+    let token = app.sign_in_token(DEMO_EMAIL).await;
     app.clock.advance(Duration::minutes(10));
     assert_problem(app.create_session(&app.client, &token).await, 410, "link_expired").await;
 }
@@ -148,8 +146,7 @@ async fn sign_in_link_expires_after_ten_minutes() {
 #[tokio::test]
 async fn link_used_just_before_expiry_still_works() {
     let app = spawn_app().await;
-    app.request_magic_link(DEMO_EMAIL).await;
-    let token = app.token_from_outbox(DEMO_EMAIL).await;
+    let token = app.sign_in_token(DEMO_EMAIL).await;
     app.clock.advance(Duration::minutes(9) + Duration::seconds(59));
     assert_eq!(app.create_session(&app.client, &token).await.status(), 200);
 }
@@ -187,8 +184,7 @@ async fn me_needs_a_session_and_shows_the_partner() {
 #[tokio::test]
 async fn logout_revokes_the_session_even_for_a_replayed_cookie() {
     let app = spawn_app().await;
-    app.request_magic_link(DEMO_EMAIL).await;
-    let token = app.token_from_outbox(DEMO_EMAIL).await;
+    let token = app.sign_in_token(DEMO_EMAIL).await;
     let response = app.create_session(&app.client, &token).await;
     let cookie = response.headers()["set-cookie"].to_str().unwrap().split(';').next().unwrap().to_owned();
 
@@ -207,8 +203,7 @@ async fn logout_revokes_the_session_even_for_a_replayed_cookie() {
 #[tokio::test]
 async fn tokens_and_sessions_are_stored_only_as_hashes() {
     let app = spawn_app().await;
-    app.request_magic_link(DEMO_EMAIL).await;
-    let link_token = Token::parse("token", &app.token_from_outbox(DEMO_EMAIL).await).unwrap();
+    let link_token = Token::parse("token", &app.sign_in_token(DEMO_EMAIL).await).unwrap();
     let table = app.server.gatehouse.table.clone();
     let hash = link_token.hash();
     let stored = table

@@ -19,8 +19,7 @@ fn path(action: &str) -> String {
 
 /// The receipts to `to` whose subject starts `Receipt: <event> – Demo Timetabler at `.
 async fn receipts(app: &TestApp, to: &str, event: &str) -> Vec<OutboxEntry> {
-    let prefix = format!("Receipt: {event} – Demo Timetabler at ");
-    app.emails_to(to).await.into_iter().filter(|email| email.subject.starts_with(&prefix)).collect()
+    app.emails_to_about(to, &format!("Receipt: {event} – Demo Timetabler at ")).await
 }
 
 /// Checks the one `event` receipt to each contact against the newest log entry of `tile`.
