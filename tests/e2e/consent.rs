@@ -10,7 +10,7 @@
 use fantoccini::Client;
 use gatehouse_core::demo::{DEMO_EMAIL, OTHER_EMAIL};
 
-use super::{sign_in_as, sign_in_by_email};
+use super::{sign_in_as, sign_in_to_the_school_portal};
 use crate::accessibility::{assert_accessible, look_and_check};
 use crate::harness::{Context, browser_test, save_screenshot};
 use crate::ops_console::sign_in_to_the_console;
@@ -18,7 +18,7 @@ use crate::pages::actions::{fill, press, wait_for, wait_for_text};
 use crate::pages::authorise::{AUTHORISED, AuthorisePage};
 use crate::pages::outbox::OutboxPage;
 use crate::pages::school_list::{ACTIVE_SCHOOLS, PENDING_AUTHORISATIONS, SchoolListPage};
-use crate::pages::school_portal::{COLLEAGUES, DASHBOARD, SIGN_IN, SchoolPortal};
+use crate::pages::school_portal::{COLLEAGUES, DASHBOARD, SchoolPortal};
 use crate::pages::verifications::VerificationsPage;
 use crate::pages::{Screen, Wizard, button, follow_main_nav, open_from_main_nav};
 use crate::wizards::{BROOKSIDE, BROOKSIDE_URN, answer_with_defaults, invite, open_link_as_school};
@@ -39,13 +39,6 @@ const WAITING_FOR_VERIFICATION: &str = "Waiting for verification";
 const MILLBROOK_URN: &str = "140007";
 const MILLBROOK: &str = "Millbrook Academy";
 const MO: (&str, &str) = ("Mo Manager", "mo@millbrook-academy.example");
-
-/// Signs `email` in to the school portal through its own sign-in page and the outbox link, and
-/// waits for the dashboard.
-async fn sign_in_to_the_school_portal(app: &Context, browser: &Client, email: &str) {
-    sign_in_by_email(app, browser, "/school/signin", SIGN_IN, email).await;
-    SchoolPortal::on(browser).expect_heading(DASHBOARD).await;
-}
 
 /// The partner signed in as `email`, invites `school` with `contact`, and the contact opens the
 /// emailed link in a browser of their own and authorises with the default answers.

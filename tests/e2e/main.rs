@@ -25,6 +25,7 @@ use pages::auth_landing::LinkUnusablePage;
 use pages::outbox::OutboxPage;
 use pages::permission_set::PermissionSetPage;
 use pages::school_list::{ACTIVE_SCHOOLS, PENDING_AUTHORISATIONS, REVOKED_SCHOOLS, SchoolListPage};
+use pages::school_portal::SchoolPortal;
 use pages::school_tile::{SchoolTilePage, row_has_focus};
 use pages::sign_in::SignInPage;
 use pages::team::TeamPage;
@@ -78,6 +79,19 @@ async fn sign_in_as_demo_partner<'a>(app: &Context, browser: &'a Client) -> Scho
 async fn sign_in_as<'a>(app: &Context, browser: &'a Client, email: &str) -> SchoolListPage<'a> {
     sign_in_by_email(app, browser, "/signin", "Sign in to Gatehouse", email).await;
     SchoolListPage::expect_shown(browser, ACTIVE_SCHOOLS).await
+}
+
+/// Signs `email` in to the school portal through its own sign-in page and the outbox link, and
+/// waits for the dashboard.
+pub(crate) async fn sign_in_to_the_school_portal<'a>(
+    app: &Context,
+    browser: &'a Client,
+    email: &str,
+) -> SchoolPortal<'a> {
+    sign_in_by_email(app, browser, "/school/signin", pages::school_portal::SIGN_IN, email).await;
+    let portal = SchoolPortal::on(browser);
+    portal.expect_heading(pages::school_portal::DASHBOARD).await;
+    portal
 }
 
 /// Asks the sign-in form at `path` (headed `form`) for a link for `email`, and follows the
@@ -404,15 +418,7 @@ async fn partner_opens_a_school_tile_from_active_schools_and_closes_it_with_esca
 async fn the_school_tile_says_whether_its_authorisation_log_is_unchanged() {
     browser_test(|app, browser| async move {
         // Someone with access to the store rewrites who authorised school 3280001.
-        use gatehouse_core::keys::Key;
-        use gatehouse_core::ports::Condition;
-        let table = app.gatehouse().table.clone();
-        let app_id = gatehouse_core::AppId::parse("demo-app").expect("the demo app's id");
-        let school_id = gatehouse_core::SchoolId::parse("3280001").expect("a school id");
-        let key = Key::LogEntry(&app_id, &school_id, 2);
-        let mut entry = table.get(&key.pk(), &key.sk()).await.expect("reading the log").expect("a second log entry");
-        entry.attributes.insert("actor".into(), serde_json::json!("Mallory"));
-        table.put(entry, Condition::Always).await.expect("rewriting the log entry");
+        gatehouse_tests::tamper::rewrite_log_actor(app.gatehouse(), "3280001", 2, "Mallory").await;
 
         sign_in_as_demo_partner(&app, &browser).await;
         let tile = SchoolTilePage::open_by_clicking(&browser, "3280002").await;

@@ -9,7 +9,7 @@ use super::{sign_in_as_demo_partner, sign_in_by_email};
 use crate::accessibility::{assert_accessible, look_and_check};
 use crate::cases::open_new_case_form;
 use crate::harness::{Context, browser_test, save_screenshot};
-use crate::pages::actions::{fill, press, refused_at, scroll_into_view, select, set_date, wait_for, wait_for_text};
+use crate::pages::actions::{fill, press, refused_at, screenshot_at, select, set_date, wait_for, wait_for_text};
 use crate::pages::outbox::OutboxPage;
 use crate::pages::{field, heading, link, open_from_main_nav};
 
@@ -167,9 +167,7 @@ async fn ops_offer_install_slots_and_mark_a_booked_install_done() {
         })
         .await;
         assert!(text.contains("Installed"), "{text}");
-        let table = browser.find(Locator::Css("table")).await.expect("the bookings table");
-        scroll_into_view(&browser, &table).await;
-        save_screenshot(&browser, "ops-bookings-installed").await;
+        screenshot_at(&browser, Locator::Css("table"), "the bookings table", "ops-bookings-installed").await;
 
         // G1: ops issue the school's MIS agent key, shown once.
         fill(&browser, "School ID", "3280003").await;
@@ -186,9 +184,7 @@ async fn ops_offer_install_slots_and_mark_a_booked_install_done() {
             .expect("the agent status call");
         assert_eq!(status.status(), 200, "the shown key works for the agent");
         assert_accessible(&browser, "ops-agent-key").await;
-        let shown = browser.find(Locator::Css(".secret-box")).await.expect("the key's box");
-        scroll_into_view(&browser, &shown).await;
-        save_screenshot(&browser, "ops-agent-key").await;
+        screenshot_at(&browser, Locator::Css(".secret-box"), "the key's box", "ops-agent-key").await;
     })
     .await;
 }
@@ -196,9 +192,6 @@ async fn ops_offer_install_slots_and_mark_a_booked_install_done() {
 /// The console checks every Authorisation Log and names the one edited behind the API's back.
 #[tokio::test]
 async fn ops_check_every_authorisation_log_and_see_the_broken_one() {
-    use gatehouse_core::keys::Key;
-    use gatehouse_core::ports::Condition;
-
     browser_test(|app, browser| async move {
         sign_in_to_the_console(&app, &browser).await;
         press(&browser, "Check every Authorisation Log").await;
@@ -207,22 +200,14 @@ async fn ops_check_every_authorisation_log_and_see_the_broken_one() {
         assert!(text.contains("All ") && text.contains(" entries checked"), "{text}");
 
         // Someone with store access rewrites who authorised one school.
-        let table = app.gatehouse().table.clone();
-        let demo_app = gatehouse_core::AppId::parse("demo-app").unwrap();
-        let school = gatehouse_core::SchoolId::parse("3280001").unwrap();
-        let key = Key::LogEntry(&demo_app, &school, 2);
-        let mut entry = table.get(&key.pk(), &key.sk()).await.unwrap().expect("the demo log has two entries");
-        entry.attributes.insert("actor".into(), serde_json::json!("Mallory"));
-        table.put(entry, Condition::Always).await.unwrap();
+        gatehouse_tests::tamper::rewrite_log_actor(app.gatehouse(), "3280001", 2, "Mallory").await;
 
         press(&browser, "Check every Authorisation Log").await;
         let text =
             wait_for_text(&browser, "the broken log", |text| text.contains("Authorisation Logs are broken")).await;
         assert!(text.contains("1 of ") && text.contains("3280001") && text.contains("the entry was changed"), "{text}");
         assert_accessible(&browser, "ops-log-audit").await;
-        let status = browser.find(Locator::Id("log-audit-status")).await.expect("the audit's status");
-        scroll_into_view(&browser, &status).await;
-        save_screenshot(&browser, "ops-log-audit-broken").await;
+        screenshot_at(&browser, Locator::Id("log-audit-status"), "the audit's status", "ops-log-audit-broken").await;
     })
     .await;
 }

@@ -9,7 +9,6 @@ use crate::accessibility::look_and_check;
 use fantoccini::Locator;
 
 use crate::harness::{browser_test, eventually, save_screenshot};
-use crate::pages::school_portal::{DASHBOARD, SIGN_IN, SchoolPortal};
 use crate::pages::{Screen, follow_main_nav};
 
 /// Hana Head's school, active for the demo app.
@@ -38,9 +37,7 @@ async fn a_school_admin_finds_a_person_sees_their_apps_excludes_and_erases_them(
         };
         assert!(read().await.contains(pupil.id.as_str()), "the app reads the pupil");
 
-        let portal = SchoolPortal::on(&browser);
-        super::sign_in_by_email(&app, &browser, "/school/signin", SIGN_IN, DEMO_SCHOOL_EMAIL).await;
-        portal.expect_heading(DASHBOARD).await;
+        let portal = super::sign_in_to_the_school_portal(&app, &browser, DEMO_SCHOOL_EMAIL).await;
         follow_main_nav(&browser, "People").await;
         portal.expect_heading("People").await;
         portal.fill("Search by name or MIS id", &pupil.id).await;

@@ -219,9 +219,7 @@ async fn the_school_releases_a_held_extract_and_sees_it_applied() {
             ingestion::ingest(app.gatehouse(), &school, extract, Guard::On).await.expect("an extract taken");
         }
 
-        let portal = SchoolPortal::on(&browser);
-        super::sign_in_by_email(&app, &browser, "/school/signin", SIGN_IN, DEMO_SCHOOL_EMAIL).await;
-        portal.expect_heading(DASHBOARD).await;
+        let portal = super::sign_in_to_the_school_portal(&app, &browser, DEMO_SCHOOL_EMAIL).await;
         browser.goto(&app.url("/school/held-extract")).await.expect("opening the held extract");
         portal.expect_heading("Held MIS extract").await;
         let release = crate::pages::button("Release: apply it, deletions included");

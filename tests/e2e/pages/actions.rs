@@ -119,6 +119,14 @@ pub async fn scroll_into_view(browser: &Client, element: &Element) {
         .expect("scrolling to an element");
 }
 
+/// Scrolls the element `locator` finds (`what`, in the failure) into view and saves what the
+/// browser shows as the screenshot `name`.
+pub async fn screenshot_at(browser: &Client, locator: Locator<'_>, what: &str, name: &str) {
+    let element = browser.find(locator).await.unwrap_or_else(|error| panic!("no {what}: {error}"));
+    scroll_into_view(browser, &element).await;
+    crate::harness::save_screenshot(browser, name).await;
+}
+
 /// The text of the page's `main`; none while a new page is still loading (no `main` yet, or the
 /// old one just went away).
 async fn main_text(browser: &Client) -> Result<Option<String>, CmdError> {
