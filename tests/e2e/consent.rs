@@ -40,19 +40,26 @@ const MILLBROOK_URN: &str = "140007";
 const MILLBROOK: &str = "Millbrook Academy";
 const MO: (&str, &str) = ("Mo Manager", "mo@millbrook-academy.example");
 
-/// The partner signed in as `email`, invites `school` with `contact`, and the contact opens the
-/// emailed link in a browser of their own and authorises with the default answers.
-async fn invited_and_answered(
+/// A partner signs in as `email` in the window `partner` and invites `search` (the words it
+/// types, the URN it picks) with `contact`; the contact opens the emailed link in a browser of
+/// their own and authorises with the default answers. The authorisation waits (#12), under the
+/// heading `waiting`, and nothing is shared yet. Returns the contact's browser and what the page
+/// says.
+async fn invited_and_waiting(
     app: &Context,
-    partner: &Client,
+    (partner, email): (&Client, &str),
     search: (&str, &str),
     contact: (&str, &str),
+    waiting: &str,
 ) -> (Client, String) {
+    sign_in_as(app, partner, email).await;
     invite(partner, search.0, search.1, contact).await.wait_for_sent().await;
     let (school, _) = open_link_as_school(app, contact.1).await;
     let page = AuthorisePage::on(&school);
     answer_with_defaults(&page, "Business Manager").await;
     let text = wait_for_text(&school, "the answer to Authorise Sharing", |text| !text.contains("Step 7 of 7")).await;
+    page.expect_heading(waiting).await;
+    assert!(text.contains("Nothing is shared yet"), "the outcome says nothing flows: {text}");
     (school, text)
 }
 
@@ -69,16 +76,14 @@ async fn a_school_with_an_admin_approves_what_someone_else_authorised() {
 
         // Other Partner plc names someone else at Brookside, who authorises through the link.
         let other = app.open_browser().await;
-        sign_in_as(&app, &other, OTHER_EMAIL).await;
-        let (office, text) = invited_and_answered(&app, &other, (BROOKSIDE, BROOKSIDE_URN), OFFICE).await;
-        AuthorisePage::on(&office).expect_heading(WAITING_FOR_APPROVAL).await;
-        assert!(text.contains("Nothing is shared yet"), "the outcome says nothing flows: {text}");
+        let (office, text) =
+            invited_and_waiting(&app, (&other, OTHER_EMAIL), (BROOKSIDE, BROOKSIDE_URN), OFFICE, WAITING_FOR_APPROVAL)
+                .await;
         assert!(text.contains("have been emailed"), "the outcome says the admins were told: {text}");
         look_and_check(&office, "authorise-waiting-for-approval").await;
 
         // The partner sees it waiting for the school.
-        browser_goto(&other, &app.url("/schools/pending")).await;
-        let pending = SchoolListPage::expect_shown(&other, PENDING_AUTHORISATIONS).await;
+        let pending = open_school_list(&other, &app.url("/schools/pending"), PENDING_AUTHORISATIONS).await;
         pending.wait_for_cell(BROOKSIDE_URN, "Status", "Awaiting School Approval").await;
         look_and_check(&other, "pending-awaiting-school-approval").await;
 
@@ -146,8 +151,7 @@ async fn a_school_with_an_admin_approves_what_someone_else_authorised() {
         assert!(!has_button(&bea, "Approve").await, "nothing waits once approved");
 
         // The Other partner sees Brookside Active.
-        browser_goto(&other, &app.url("/schools")).await;
-        let active = SchoolListPage::expect_shown(&other, ACTIVE_SCHOOLS).await;
+        let active = open_school_list(&other, &app.url("/schools"), ACTIVE_SCHOOLS).await;
         let status = active.cell(BROOKSIDE_URN, "School Name").await;
         assert_eq!(status.as_deref(), Some(BROOKSIDE), "Brookside is in the Other partner's Active Schools");
         save_screenshot(&other, "active-after-school-approval").await;
@@ -158,15 +162,13 @@ async fn a_school_with_an_admin_approves_what_someone_else_authorised() {
 #[tokio::test]
 async fn ops_verify_the_first_authoriser_of_a_school_nothing_vouches_for() {
     browser_test(|app, demo| async move {
-        sign_in_as(&app, &demo, DEMO_EMAIL).await;
-        let (school, text) = invited_and_answered(&app, &demo, (MILLBROOK, MILLBROOK_URN), MO).await;
-        AuthorisePage::on(&school).expect_heading(WAITING_FOR_VERIFICATION).await;
-        assert!(text.contains("Nothing is shared yet"), "the outcome says nothing flows: {text}");
+        let (school, text) =
+            invited_and_waiting(&app, (&demo, DEMO_EMAIL), (MILLBROOK, MILLBROOK_URN), MO, WAITING_FOR_VERIFICATION)
+                .await;
         assert!(text.contains("Gatehouse operations are verifying"), "the outcome says who checks: {text}");
         look_and_check(&school, "authorise-waiting-for-verification").await;
 
-        browser_goto(&demo, &app.url("/schools/pending")).await;
-        let pending = SchoolListPage::expect_shown(&demo, PENDING_AUTHORISATIONS).await;
+        let pending = open_school_list(&demo, &app.url("/schools/pending"), PENDING_AUTHORISATIONS).await;
         pending.wait_for_cell(MILLBROOK_URN, "Status", "Awaiting Verification").await;
         pending.select_filter("Status", "Awaiting Verification").await;
         pending.wait_for_records("filtered to Awaiting Verification", |line| line.contains("filtered from")).await;
@@ -199,8 +201,7 @@ async fn ops_verify_the_first_authoriser_of_a_school_nothing_vouches_for() {
         wait_for_text(&ops, "the queue to empty", |text| text.contains("Nobody is waiting for verification.")).await;
 
         // The partner sees the school Active.
-        browser_goto(&demo, &app.url("/schools")).await;
-        let active = SchoolListPage::expect_shown(&demo, ACTIVE_SCHOOLS).await;
+        let active = open_school_list(&demo, &app.url("/schools"), ACTIVE_SCHOOLS).await;
         let name = active.cell(MILLBROOK_URN, "School Name").await;
         assert_eq!(name.as_deref(), Some(MILLBROOK), "Millbrook is in the demo partner's Active Schools");
 
@@ -234,8 +235,10 @@ async fn a_partner_naming_itself_as_the_school_contact_is_told_at_the_email_fiel
     .await;
 }
 
-async fn browser_goto(browser: &Client, url: &str) {
+/// Opens the school list at `url` by its address and waits for it, headed `title`.
+async fn open_school_list<'a>(browser: &'a Client, url: &str, title: &str) -> SchoolListPage<'a> {
     browser.goto(url).await.unwrap_or_else(|error| panic!("opening {url}: {error}"));
+    SchoolListPage::expect_shown(browser, title).await
 }
 
 /// Whether the page has a button reading exactly `label`.

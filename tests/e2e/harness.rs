@@ -45,6 +45,18 @@ impl Context {
         &self.server.gatehouse
     }
 
+    /// The day it is on the server's clock.
+    pub fn today(&self) -> chrono::NaiveDate {
+        self.gatehouse().clock.now().date_naive()
+    }
+
+    /// The MIS agent of school `school_id` pushes `extract`, through the deletion guard.
+    pub async fn mis_pushes(&self, school_id: &str, extract: &gatehouse_model::Extract) {
+        let school = gatehouse_core::SchoolId::parse(school_id).expect("a school id");
+        let guard = gatehouse_core::ingestion::Guard::On;
+        gatehouse_core::ingestion::ingest(self.gatehouse(), &school, extract, guard).await.expect("an extract taken");
+    }
+
     /// A new Chromium window with its own profile, so its cookie jar starts empty.
     pub async fn open_browser(&self) -> Client {
         let profile = tempfile::tempdir().expect("a temp dir for the Chromium profile");

@@ -3,7 +3,6 @@
 //! confirmation; the page says so, and the data API no longer returns them.
 
 use gatehouse_core::demo::DEMO_SCHOOL_EMAIL;
-use gatehouse_core::ingestion::{self, Guard};
 
 use crate::accessibility::look_and_check;
 use fantoccini::Locator;
@@ -18,10 +17,8 @@ const APP: &str = "Demo Timetabler";
 #[tokio::test]
 async fn a_school_admin_finds_a_person_sees_their_apps_excludes_and_erases_them() {
     browser_test(|app, browser| async move {
-        let school = gatehouse_core::SchoolId::parse(SCHOOL_ID).expect("a school id");
-        let today = app.gatehouse().clock.now().date_naive();
-        let extract = gatehouse_core::synthetic::school(9, 30, today);
-        ingestion::ingest(app.gatehouse(), &school, &extract, Guard::On).await.expect("an extract taken");
+        let extract = gatehouse_core::synthetic::school(9, 30, app.today());
+        app.mis_pushes(SCHOOL_ID, &extract).await;
         let pupil = &extract.students[0];
         let name = format!("{} {}", pupil.first_name, pupil.last_name);
         // The demo app reads the school's pupils.

@@ -7,7 +7,7 @@ use fantoccini::Locator;
 use fantoccini::key::Key;
 use gatehouse_core::demo::DEMO_SCHOOL_EMAIL;
 use gatehouse_core::held_extracts;
-use gatehouse_core::ingestion::{self, Guard};
+use gatehouse_core::ingestion;
 use gatehouse_model::Resource;
 
 use super::sign_in_as_demo_partner;
@@ -210,14 +210,13 @@ async fn the_dashboard_says_when_the_mis_data_will_be_deleted_and_that_it_was() 
 async fn the_school_releases_a_held_extract_and_sees_it_applied() {
     browser_test(|app, browser| async move {
         // The school's MIS pushed 100 pupils, then an extract without 34 of them: held.
-        let school = gatehouse_core::SchoolId::parse(SCHOOL_ID).expect("a school id");
-        let today = app.gatehouse().clock.now().date_naive();
-        let full = gatehouse_core::synthetic::school(5, 100, today);
+        let full = gatehouse_core::synthetic::school(5, 100, app.today());
         let mut shrunk = full.clone();
         shrunk.students.truncate(66);
         for extract in [&full, &shrunk] {
-            ingestion::ingest(app.gatehouse(), &school, extract, Guard::On).await.expect("an extract taken");
+            app.mis_pushes(SCHOOL_ID, extract).await;
         }
+        let school = gatehouse_core::SchoolId::parse(SCHOOL_ID).expect("a school id");
 
         let portal = super::sign_in_to_the_school_portal(&app, &browser, DEMO_SCHOOL_EMAIL).await;
         browser.goto(&app.url("/school/held-extract")).await.expect("opening the held extract");
