@@ -36,6 +36,14 @@ async fn held(app: &TestApp) -> (String, Extract, Vec<String>) {
     (key, shrunk, dropped)
 }
 
+/// The two who may release or reject a held extract: the school's head, signed in to the school
+/// portal, and support, signed in to the console.
+async fn reviewers(app: &TestApp) -> (reqwest::Client, reqwest::Client) {
+    let school = app.signed_in_portal_client("school", DEMO_SCHOOL_EMAIL).await;
+    let ops = app.signed_in_portal_client("ops", DEMO_OPS_EMAIL).await;
+    (school, ops)
+}
+
 /// Pushes `extract` and, where the deletion guard holds it (a small school's
 /// few leavers can pass its 10%), has support release it: what the push
 /// comes to once reviewed, for tests about something else.
@@ -205,8 +213,7 @@ async fn partners_and_strangers_see_no_held_extract() {
 async fn release_and_reject_act_only_on_the_held_extract_that_was_reviewed() {
     let app = spawn_app().await;
     let (key, shrunk, _) = held(&app).await;
-    let school = app.signed_in_portal_client("school", DEMO_SCHOOL_EMAIL).await;
-    let ops = app.signed_in_portal_client("ops", DEMO_OPS_EMAIL).await;
+    let (school, ops) = reviewers(&app).await;
     let reviewed = app.get_ok(&school, "/api/school/held-extract").await;
 
     // While the school reads the diff, the agent pushes a worse extract: it replaces the held one.
@@ -297,8 +304,7 @@ async fn a_delta_pushed_while_one_is_held_joins_it_and_is_released_with_it() {
 async fn a_release_is_a_job_its_retry_finds_and_only_its_owner_reads() {
     let app = spawn_app().await;
     let (_, _, _) = held(&app).await;
-    let school = app.signed_in_portal_client("school", DEMO_SCHOOL_EMAIL).await;
-    let ops = app.signed_in_portal_client("ops", DEMO_OPS_EMAIL).await;
+    let (school, ops) = reviewers(&app).await;
     let partner = app.signed_in_client(DEMO_EMAIL).await;
     let reviewed = json!({ "held_id": held_id(&app.get_ok(&school, "/api/school/held-extract").await) });
     let send = |key: &'static str| {

@@ -27,6 +27,24 @@ async fn with_people(app: &TestApp) -> (Extract, String) {
     (extract, key)
 }
 
+/// A fresh app whose demo school pushed [`with_people`]'s extract, and its head signed in to the
+/// school portal.
+struct SchoolWithPeople {
+    app: TestApp,
+    extract: Extract,
+    /// The school's agent key.
+    agent: String,
+    /// The head's school portal session.
+    school: reqwest::Client,
+}
+
+async fn school_with_people() -> SchoolWithPeople {
+    let app = spawn_app().await;
+    let (extract, agent) = with_people(&app).await;
+    let school = app.signed_in_portal_client("school", DEMO_SCHOOL_EMAIL).await;
+    SchoolWithPeople { app, extract, agent, school }
+}
+
 fn person(id: &str) -> String {
     format!("/api/school/people/{id}")
 }
@@ -45,9 +63,7 @@ fn erased_events(events: &[Value]) -> Vec<Value> {
 
 #[tokio::test]
 async fn the_person_page_answers_explain_for_every_app_and_shows_who_read_them() {
-    let app = spawn_app().await;
-    let (extract, _) = with_people(&app).await;
-    let school = app.signed_in_portal_client("school", DEMO_SCHOOL_EMAIL).await;
+    let SchoolWithPeople { app, extract, school, .. } = school_with_people().await;
     let pupil = &extract.students[2];
 
     let found = app.get_ok(&school, &format!("/api/school/people?q={}", pupil.last_name.to_ascii_lowercase())).await;
@@ -115,9 +131,7 @@ async fn another_school_never_finds_the_person_and_a_member_only_reads() {
 
 #[tokio::test]
 async fn the_export_holds_everything_as_json_or_html_and_is_logged() {
-    let app = spawn_app().await;
-    let (extract, _) = with_people(&app).await;
-    let school = app.signed_in_portal_client("school", DEMO_SCHOOL_EMAIL).await;
+    let SchoolWithPeople { app, extract, school, .. } = school_with_people().await;
     let contact = extract.contacts.iter().find(|c| !c.relationships.is_empty()).unwrap();
     let pupil = extract.students.iter().find(|s| s.id == contact.relationships[0].student_id).unwrap();
 
@@ -153,9 +167,7 @@ async fn the_export_holds_everything_as_json_or_html_and_is_logged() {
 
 #[tokio::test]
 async fn exclusion_hides_the_person_from_every_app_in_one_step_and_a_retry_changes_nothing() {
-    let app = spawn_app().await;
-    let (extract, _) = with_people(&app).await;
-    let school = app.signed_in_portal_client("school", DEMO_SCHOOL_EMAIL).await;
+    let SchoolWithPeople { app, extract, school, .. } = school_with_people().await;
     let pupil = &extract.students[4];
     let log_len = |detail: Value| detail["log"].as_array().unwrap().len();
     let log_before = log_len(app.get_ok(&school, "/api/school/apps/demo-app").await);
@@ -183,9 +195,7 @@ async fn exclusion_hides_the_person_from_every_app_in_one_step_and_a_retry_chang
 
 #[tokio::test]
 async fn erasure_drops_the_record_tells_the_apps_that_read_it_and_outlives_the_next_extract() {
-    let app = spawn_app().await;
-    let (extract, agent) = with_people(&app).await;
-    let school = app.signed_in_portal_client("school", DEMO_SCHOOL_EMAIL).await;
+    let SchoolWithPeople { app, extract, agent, school } = school_with_people().await;
     let key = app.server.demo_app_key.clone();
     let contact = extract.contacts.iter().find(|c| c.relationships.len() >= 2).expect("a contact of two pupils");
     let pupil = extract.students.iter().find(|s| s.id == contact.relationships[0].student_id).unwrap();
