@@ -2,8 +2,6 @@
 //! calls with one (`counting.rs`), the fault-injection tests fail a chosen call with another
 //! (`faults/rig.rs`).
 
-use std::future::Future;
-use std::pin::Pin;
 use std::sync::Arc;
 
 use gatehouse_core::ports::{Condition, Increment, Item, Query, QueryPage, StoreError, Table, TransactWrite};
@@ -57,95 +55,37 @@ impl<W: Watcher + ?Sized> Watcher for Arc<W> {
 /// A table whose every call `W` sees first, then passes on to the table `W` names.
 pub struct Watched<W>(pub W);
 
-type Boxed<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
-
-// The port is declared with `async_trait`, which this crate does not depend on; this impl spells
-// out the same signatures by hand (boxed `Send` futures).
+#[async_trait::async_trait]
 impl<W: Watcher> Table for Watched<W> {
-    fn get<'life0, 'life1, 'life2, 'async_trait>(
-        &'life0 self,
-        pk: &'life1 str,
-        sk: &'life2 str,
-    ) -> Boxed<'async_trait, Result<Option<Item>, StoreError>>
-    where
-        'life0: 'async_trait,
-        'life1: 'async_trait,
-        'life2: 'async_trait,
-        Self: 'async_trait,
-    {
-        let table = self.0.watch(TableCall::Get { pk, sk });
-        Box::pin(async move { table?.get(pk, sk).await })
+    async fn get(&self, pk: &str, sk: &str) -> Result<Option<Item>, StoreError> {
+        self.0.watch(TableCall::Get { pk, sk })?.get(pk, sk).await
     }
 
-    fn put<'life0, 'async_trait>(
-        &'life0 self,
-        item: Item,
-        condition: Condition,
-    ) -> Boxed<'async_trait, Result<(), StoreError>>
-    where
-        'life0: 'async_trait,
-        Self: 'async_trait,
-    {
-        let table = self.0.watch(TableCall::Put { item: &item });
-        Box::pin(async move { table?.put(item, condition).await })
+    async fn put(&self, item: Item, condition: Condition) -> Result<(), StoreError> {
+        let table = self.0.watch(TableCall::Put { item: &item })?;
+        table.put(item, condition).await
     }
 
-    fn delete<'life0, 'life1, 'life2, 'async_trait>(
-        &'life0 self,
-        pk: &'life1 str,
-        sk: &'life2 str,
-        condition: Condition,
-    ) -> Boxed<'async_trait, Result<Option<Item>, StoreError>>
-    where
-        'life0: 'async_trait,
-        'life1: 'async_trait,
-        'life2: 'async_trait,
-        Self: 'async_trait,
-    {
-        let table = self.0.watch(TableCall::Delete { pk, sk });
-        Box::pin(async move { table?.delete(pk, sk, condition).await })
+    async fn delete(&self, pk: &str, sk: &str, condition: Condition) -> Result<Option<Item>, StoreError> {
+        self.0.watch(TableCall::Delete { pk, sk })?.delete(pk, sk, condition).await
     }
 
-    fn transact<'life0, 'async_trait>(
-        &'life0 self,
-        writes: Vec<TransactWrite>,
-    ) -> Boxed<'async_trait, Result<(), StoreError>>
-    where
-        'life0: 'async_trait,
-        Self: 'async_trait,
-    {
-        let table = self.0.watch(TableCall::Transact { writes: &writes });
-        Box::pin(async move { table?.transact(writes).await })
+    async fn transact(&self, writes: Vec<TransactWrite>) -> Result<(), StoreError> {
+        let table = self.0.watch(TableCall::Transact { writes: &writes })?;
+        table.transact(writes).await
     }
 
-    fn put_all<'life0, 'async_trait>(&'life0 self, items: Vec<Item>) -> Boxed<'async_trait, Result<(), StoreError>>
-    where
-        'life0: 'async_trait,
-        Self: 'async_trait,
-    {
-        let table = self.0.watch(TableCall::PutAll { items: &items });
-        Box::pin(async move { table?.put_all(items).await })
+    async fn put_all(&self, items: Vec<Item>) -> Result<(), StoreError> {
+        let table = self.0.watch(TableCall::PutAll { items: &items })?;
+        table.put_all(items).await
     }
 
-    fn add<'life0, 'life1, 'async_trait>(
-        &'life0 self,
-        increment: Increment<'life1>,
-    ) -> Boxed<'async_trait, Result<i64, StoreError>>
-    where
-        'life0: 'async_trait,
-        'life1: 'async_trait,
-        Self: 'async_trait,
-    {
-        let table = self.0.watch(TableCall::Add { pk: increment.pk, sk: increment.sk });
-        Box::pin(async move { table?.add(increment).await })
+    async fn add(&self, increment: Increment<'_>) -> Result<i64, StoreError> {
+        self.0.watch(TableCall::Add { pk: increment.pk, sk: increment.sk })?.add(increment).await
     }
 
-    fn query<'life0, 'async_trait>(&'life0 self, query: Query) -> Boxed<'async_trait, Result<QueryPage, StoreError>>
-    where
-        'life0: 'async_trait,
-        Self: 'async_trait,
-    {
-        let table = self.0.watch(TableCall::Query { query: &query });
-        Box::pin(async move { table?.query(query).await })
+    async fn query(&self, query: Query) -> Result<QueryPage, StoreError> {
+        let table = self.0.watch(TableCall::Query { query: &query })?;
+        table.query(query).await
     }
 }

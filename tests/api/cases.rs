@@ -5,7 +5,7 @@
 use chrono::Duration;
 use gatehouse_core::demo::{DEMO_EMAIL, OTHER_EMAIL};
 use gatehouse_core::{CaseId, cases};
-use gatehouse_model::QueueFilter;
+use gatehouse_model::{QueueFilter, ReassignCase};
 use serde_json::{Value, json};
 
 use crate::helpers::{TestApp, assert_problem, field_of_each, new_client, spawn_app_as_demo};
@@ -271,9 +271,10 @@ async fn case_lists_page_newest_first_and_the_queue_puts_escalated_cases_first()
     assert_eq!((open.items.len(), waiting.items.len()), (2, 1));
     assert_eq!(waiting.items[0].case_id, ids[0]);
     // Reassign is recorded and repeatable.
-    let assigned = cases::reassign(gatehouse, &case_ids[1], Some("Robin")).await.unwrap();
+    let to_robin = ReassignCase { assignee: Some("Robin".into()) };
+    let assigned = cases::reassign(gatehouse, &case_ids[1], &to_robin).await.unwrap();
     assert_eq!(assigned.assignee.as_deref(), Some("Robin"));
-    assert_eq!(cases::reassign(gatehouse, &case_ids[1], Some("Robin")).await.unwrap(), assigned);
+    assert_eq!(cases::reassign(gatehouse, &case_ids[1], &to_robin).await.unwrap(), assigned);
 }
 
 #[tokio::test]

@@ -11,7 +11,7 @@ use gatehouse_core::demo::{self, DEMO_APP, DEMO_EMAIL, DEMO_PARTNER};
 use gatehouse_core::ports::ManualClock;
 use gatehouse_core::records::SessionRecord;
 use gatehouse_core::{CaseId, EmailAddress, PartnerId, Settings};
-use gatehouse_model::{AppSummary, CaseCategory, CaseFilter, CaseState, NewCase, QueueFilter, TeamRole};
+use gatehouse_model::{AppSummary, CaseCategory, CaseFilter, CaseListQuery, CaseState, NewCase, QueueFilter, TeamRole};
 use gatehouse_tests::moto;
 use serde_json::Value;
 
@@ -71,7 +71,7 @@ async fn a_case_runs_on_dynamodb_and_its_emails_arrive_through_ses() -> anyhow::
     assert!(to_contact[0]["body"].as_str().unwrap().contains("Restart the agent, please."));
 
     // Lists, queue and the archive job on DynamoDB.
-    let active = cases::list_for_partner(&gatehouse, &session.partner_id, CaseFilter::Active, None, None).await?;
+    let active = cases::list_for_partner(&gatehouse, &session, &tab(CaseFilter::Active)).await?;
     assert_eq!(active.items.len(), 1);
     let waiting = cases::queue(&gatehouse, QueueFilter::AwaitingPartner, None, None).await?;
     assert_eq!(waiting.items.len(), 1);
@@ -81,13 +81,13 @@ async fn a_case_runs_on_dynamodb_and_its_emails_arrive_through_ses() -> anyhow::
         let run = cases::archive_due(&gatehouse).await?;
         assert_eq!(run.archived, expected);
     }
-    let archived = cases::list_for_partner(&gatehouse, &session.partner_id, CaseFilter::Archived, None, None).await?;
+    let archived = cases::list_for_partner(&gatehouse, &session, &tab(CaseFilter::Archived)).await?;
     assert_eq!(archived.items.len(), 1);
-    assert!(
-        cases::list_for_partner(&gatehouse, &session.partner_id, CaseFilter::Active, None, None)
-            .await?
-            .items
-            .is_empty()
-    );
+    assert!(cases::list_for_partner(&gatehouse, &session, &tab(CaseFilter::Active)).await?.items.is_empty());
     Ok(())
+}
+
+/// The first page of one of the partner's case tabs.
+fn tab(filter: CaseFilter) -> CaseListQuery {
+    CaseListQuery { filter, cursor: None, limit: None }
 }

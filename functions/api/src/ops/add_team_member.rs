@@ -1,5 +1,6 @@
 //! `POST /api/partner/team`: add a colleague (admins).
 
+use axum::Json;
 use gatehouse_core::team;
 use gatehouse_model::{AddTeamMember, TeamPage};
 
@@ -7,5 +8,5 @@ use crate::extract::ApiJson;
 use crate::session::SignedIn;
 
 pass_through! {
-    pub async fn handle(SignedIn, request: ApiJson<AddTeamMember>) -> TeamPage = team::add;
+    pub async fn handle(SignedIn, request: ApiJson<AddTeamMember>) -> Json<TeamPage> = team::add;
 }

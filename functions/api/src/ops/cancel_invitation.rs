@@ -8,6 +8,6 @@ use super::partner_school::PartnerSchool;
 use crate::ApiError;
 
 pub async fn handle(school: PartnerSchool) -> Result<Json<ActionOutcome>, ApiError> {
-    let (gatehouse, session, app, school_id) = school.parts();
-    Ok(Json(school_actions::cancel_invitation(gatehouse, session, app, school_id).await?))
+    let (gatehouse, at) = school.parts();
+    Ok(Json(school_actions::cancel_invitation(gatehouse, at).await?))
 }

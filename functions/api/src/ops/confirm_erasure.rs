@@ -1,6 +1,7 @@
 //! `POST /api/v1/schools/{school_id}/erasure-confirmation` (#16): after access
 //! ends, the app confirms that it erased the school's data.
 
+use axum::Json;
 use gatehouse_core::SchoolId;
 use gatehouse_core::school::erasure;
 use gatehouse_model::{ErasureConfirmation, ErasureConfirmationRequest};
@@ -10,5 +11,5 @@ use crate::path::IdPath;
 
 pass_through! {
     pub async fn handle(AppKey, school_id: IdPath<SchoolId>, request: ApiJson<ErasureConfirmationRequest>)
-        -> ErasureConfirmation = erasure::confirm;
+        -> Json<ErasureConfirmation> = erasure::confirm;
 }

@@ -1,5 +1,6 @@
 //! `POST /api/partner/apps/{app_id}/keys` (A1): a new key; its secret is in this response only.
 
+use axum::Json;
 use gatehouse_core::{AppId, app_keys};
 use gatehouse_model::{CreateAppKey, CreatedAppKey};
 
@@ -9,5 +10,5 @@ use crate::session::SignedIn;
 
 pass_through! {
     pub async fn handle(SignedIn, app_id: IdPath<AppId>, request: ApiJson<CreateAppKey>)
-        -> CreatedAppKey = app_keys::create;
+        -> Json<CreatedAppKey> = app_keys::create;
 }

@@ -1,40 +1,83 @@
 //! One module per operation: parse, call the domain, map the result.
 
 /// Writes the handlers that only hand what they extracted to one core
-/// function and answer its result as JSON, which is what most operations
-/// do. The core function gets the state's `Gatehouse`, the caller's
-/// credential, then each named extractor's value, all by reference and in
-/// the order written; a handler that does anything else is written out.
+/// function and answer its result, which is what most operations do: the
+/// handler an operation needs beside its declaration and its core function.
+///
+/// The core function gets the state's `Gatehouse`, then the caller's
+/// credential (`_: SignedInOps` checks one without handing it over), then
+/// each extractor's value by reference in the order written; a pair of path
+/// ids (`(app_id, key_id): IdPath<(AppId, KeyId)>`) is handed as two
+/// arguments, and an `IdempotencyKey` always comes last, as
+/// `Option<&str>`. The answer is the response type, made `From` the core
+/// function's result: `Json<T>`, or `Accepted` for work that runs as a job.
+/// A handler that does anything else is written out.
 ///
 /// ```text
 /// pass_through! {
-///     /// `GET /api/school/apps/{app_id}`.
-///     pub async fn get_app(SignedInSchool, app_id: IdPath<AppId>) -> SchoolAppDetail = school_portal::detail;
+///     /// `POST /api/partner/cases/{case_id}/comments`.
+///     pub async fn comment(SignedIn, case_id: IdPath<CaseId>, key: IdempotencyKey,
+///         request: ApiJson<CaseCommentRequest>) -> Json<CaseDetail> = cases::comment_as_partner;
 /// }
 /// ```
 macro_rules! pass_through {
     ($(
         $(#[$doc:meta])*
-        pub async fn $name:ident($credential:ident $(, $arg:ident: $extractor:ident<$ty:ty>)* $(,)?)
-            -> $answer:ty = $core:path;
+        pub async fn $name:ident($($params:tt)*) -> $answer:ty = $core:path;
     )+) => {$(
+        pass_through!(@credential [$(#[$doc])* $name, $answer, $core] $($params)*);
+    )+};
+
+    // The credential: handed over, or only checked.
+    (@credential $head:tt _: $credential:ident $($rest:tt)*) => {
+        pass_through!(@params $head [$credential(_): $credential,] [] [] $($rest)*);
+    };
+    (@credential $head:tt $credential:ident $($rest:tt)*) => {
+        pass_through!(@params $head [$credential(caller): $credential,] [&caller,] [] $($rest)*);
+    };
+
+    // The extractors, each into [what the handler extracts] [what the core
+    // function is handed] [the idempotency key, handed last].
+    (@params $head:tt [$($extract:tt)*] [$($hand:tt)*] [] , $key:ident: IdempotencyKey $($rest:tt)*) => {
+        pass_through!(@params $head
+            [$($extract)* crate::extract::IdempotencyKey($key): crate::extract::IdempotencyKey,]
+            [$($hand)*] [$key.as_deref()] $($rest)*);
+    };
+    (@params $head:tt [$($extract:tt)*] [$($hand:tt)*] $key:tt
+        , ($first:ident, $second:ident): $extractor:ident<$ty:ty> $($rest:tt)*) => {
+        pass_through!(@params $head
+            [$($extract)* $extractor(($first, $second)): $extractor<$ty>,]
+            [$($hand)* &$first, &$second,] $key $($rest)*);
+    };
+    (@params $head:tt [$($extract:tt)*] [$($hand:tt)*] $key:tt , $arg:ident: $extractor:ident<$ty:ty> $($rest:tt)*) => {
+        pass_through!(@params $head [$($extract)* $extractor($arg): $extractor<$ty>,] [$($hand)* &$arg,] $key $($rest)*);
+    };
+    (@params [$(#[$doc:meta])* $name:ident, $answer:ty, $core:path] [$($extract:tt)*] [$($hand:tt)*] [$($key:tt)*] $(,)?) => {
         $(#[$doc])*
         pub async fn $name(
             axum::extract::State(state): axum::extract::State<crate::AppState>,
-            $credential(caller): $credential,
-            $($extractor($arg): $extractor<$ty>,)*
-        ) -> Result<axum::Json<$answer>, crate::ApiError> {
-            Ok(axum::Json($core(&state.gatehouse, &caller, $(&$arg),*).await?))
+            $($extract)*
+        ) -> Result<$answer, crate::ApiError> {
+            Ok(<$answer>::from($core(&state.gatehouse, $($hand)* $($key)*).await?))
         }
-    )+};
+    };
 }
 
 /// The `202 Accepted` of an operation that runs as a job (#15): the job,
 /// and its status path in `Location` too.
-pub(crate) fn accepted(job: gatehouse_model::JobAccepted) -> axum::response::Response {
-    use axum::response::IntoResponse;
-    let location = [(axum::http::header::LOCATION, job.status_url.clone())];
-    (axum::http::StatusCode::ACCEPTED, location, axum::Json(job)).into_response()
+pub(crate) struct Accepted(gatehouse_model::JobAccepted);
+
+impl From<gatehouse_model::JobAccepted> for Accepted {
+    fn from(job: gatehouse_model::JobAccepted) -> Self {
+        Accepted(job)
+    }
+}
+
+impl axum::response::IntoResponse for Accepted {
+    fn into_response(self) -> axum::response::Response {
+        let location = [(axum::http::header::LOCATION, self.0.status_url.clone())];
+        (axum::http::StatusCode::ACCEPTED, location, axum::Json(self.0)).into_response()
+    }
 }
 
 pub mod add_team_member;
@@ -84,7 +127,6 @@ pub mod open_invitation;
 pub mod openapi;
 pub mod ops_bookings;
 pub mod ops_directory;
-pub mod ops_logout;
 pub mod ops_partners;
 pub mod ops_retention;
 mod partner_school;
@@ -97,7 +139,6 @@ pub mod request_magic_link;
 pub mod revoke_app_key;
 pub mod revoke_school_access;
 pub mod rotate_webhook_secret;
-pub mod school_logout;
 pub mod school_portal;
 pub mod search_directory;
 pub mod set_school_priority;
@@ -129,15 +170,15 @@ pub(crate) fn with_handler<V: HandlerVisitor>(op: Op, visitor: V) -> V::Output {
         Op::OpenApi => visitor.visit(openapi::handle),
         Op::RequestMagicLink => visitor.visit(request_magic_link::handle::<crate::session::sign_in::Partner>),
         Op::CreateSession => visitor.visit(create_session::handle::<crate::session::sign_in::Partner>),
-        Op::Logout => visitor.visit(logout::handle),
+        Op::Logout => visitor.visit(logout::handle::<crate::session::sign_in::Partner>),
         Op::GetMe => visitor.visit(get_me::handle),
         Op::RequestSchoolMagicLink => visitor.visit(request_magic_link::handle::<crate::session::sign_in::School>),
         Op::CreateSchoolSession => visitor.visit(create_session::handle::<crate::session::sign_in::School>),
-        Op::SchoolLogout => visitor.visit(school_logout::handle),
+        Op::SchoolLogout => visitor.visit(logout::handle::<crate::session::sign_in::School>),
         Op::GetSchoolMe => visitor.visit(get_school_me::handle),
         Op::RequestOpsMagicLink => visitor.visit(request_magic_link::handle::<crate::session::sign_in::Ops>),
         Op::CreateOpsSession => visitor.visit(create_session::handle::<crate::session::sign_in::Ops>),
-        Op::OpsLogout => visitor.visit(ops_logout::handle),
+        Op::OpsLogout => visitor.visit(logout::handle::<crate::session::sign_in::Ops>),
         Op::GetOpsMe => visitor.visit(get_ops_me::handle),
         Op::IssueAgentKey => visitor.visit(issue_agent_key::handle),
         Op::ListPartnerSchools => visitor.visit(list_partner_schools::handle),

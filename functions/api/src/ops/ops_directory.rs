@@ -4,11 +4,10 @@
 
 use axum::Json;
 use axum::extract::State;
-use axum::response::Response;
 use gatehouse_core::{SchoolUrn, directory, directory_admin};
 use gatehouse_model::{DirectoryImportQuery, DirectoryQuery, DirectoryResults, DirectorySchool, UpdateDirectorySchool};
 
-use super::accepted;
+use super::Accepted;
 use crate::extract::{ApiJson, ApiQuery, ApiText, IdempotencyKey};
 use crate::path::IdPath;
 use crate::session::SignedInOps;
@@ -22,26 +21,15 @@ pub async fn import(
     ApiQuery(query): ApiQuery<DirectoryImportQuery>,
     IdempotencyKey(key): IdempotencyKey,
     ApiText(csv): ApiText,
-) -> Result<Response, ApiError> {
-    let job = directory_admin::import_part(&state.gatehouse, &csv, query.first_line, key.as_deref()).await?;
-    Ok(accepted(job))
+) -> Result<Accepted, ApiError> {
+    Ok(Accepted::from(directory_admin::import_part(&state.gatehouse, &csv, query.first_line, key.as_deref()).await?))
 }
 
-/// `GET /api/ops/directory/schools?q=`.
-pub async fn search(
-    State(state): State<AppState>,
-    SignedInOps(_ops): SignedInOps,
-    ApiQuery(query): ApiQuery<DirectoryQuery>,
-) -> Result<Json<DirectoryResults>, ApiError> {
-    Ok(Json(directory::search(state.gatehouse.table.as_ref(), &query.q).await?))
-}
+pass_through! {
+    /// `GET /api/ops/directory/schools?q=`.
+    pub async fn search(_: SignedInOps, query: ApiQuery<DirectoryQuery>) -> Json<DirectoryResults> = directory::search;
 
-/// `POST /api/ops/directory/schools/{urn}`.
-pub async fn update(
-    State(state): State<AppState>,
-    SignedInOps(_ops): SignedInOps,
-    IdPath(urn): IdPath<SchoolUrn>,
-    ApiJson(update): ApiJson<UpdateDirectorySchool>,
-) -> Result<Json<DirectorySchool>, ApiError> {
-    Ok(Json(directory_admin::edit(&state.gatehouse, &urn, &update).await?))
+    /// `POST /api/ops/directory/schools/{urn}`.
+    pub async fn update(_: SignedInOps, urn: IdPath<SchoolUrn>, update: ApiJson<UpdateDirectorySchool>)
+        -> Json<DirectorySchool> = directory_admin::edit;
 }

@@ -1,6 +1,7 @@
 //! The operations console's view of MIS data retention (#16, O1):
 //! `/api/ops/mis-retention`.
 
+use axum::Json;
 use gatehouse_core::data::retention;
 use gatehouse_model::MisRetentionList;
 
@@ -8,5 +9,5 @@ use crate::session::SignedInOps;
 
 pass_through! {
     /// `GET /api/ops/mis-retention`.
-    pub async fn list(SignedInOps) -> MisRetentionList = retention::for_ops;
+    pub async fn list(SignedInOps) -> Json<MisRetentionList> = retention::for_ops;
 }

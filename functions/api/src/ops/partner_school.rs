@@ -6,7 +6,7 @@ use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 use axum::response::{IntoResponse, Response};
 use gatehouse_core::records::SessionRecord;
-use gatehouse_core::{AppId, Gatehouse, SchoolId};
+use gatehouse_core::{AppId, Gatehouse, SchoolId, school_actions};
 use gatehouse_model::AppQuery;
 
 use crate::AppState;
@@ -44,8 +44,8 @@ impl Documented for PartnerSchool {
 }
 
 impl PartnerSchool {
-    /// What `gatehouse_core::school_actions` takes, in its order.
-    pub fn parts(&self) -> (&Gatehouse, &SessionRecord, Option<&AppId>, &SchoolId) {
-        (&self.state.gatehouse, &self.session, self.app.as_ref(), &self.school_id)
+    /// What `gatehouse_core::school_actions` takes: the `Gatehouse`, and the school.
+    pub fn parts(&self) -> (&Gatehouse, school_actions::PartnerSchool<'_>) {
+        (&self.state.gatehouse, school_actions::PartnerSchool::new(&self.session, self.app.as_ref(), &self.school_id))
     }
 }

@@ -16,25 +16,20 @@ use crate::path::IdPath;
 use crate::session::{SchoolAdmin, SignedInSchool};
 use crate::{ApiError, AppState};
 
-/// `GET /api/school/people?q=`.
-pub async fn search(
-    State(state): State<AppState>,
-    SignedInSchool(session): SignedInSchool,
-    ApiQuery(query): ApiQuery<SchoolPeopleQuery>,
-) -> Result<Json<SchoolPersonMatches>, ApiError> {
-    Ok(Json(person_requests::search(&state.gatehouse, &session, query.q.as_deref()).await?))
-}
-
 pass_through! {
+    /// `GET /api/school/people?q=`.
+    pub async fn search(SignedInSchool, query: ApiQuery<SchoolPeopleQuery>)
+        -> Json<SchoolPersonMatches> = person_requests::search;
+
     /// `GET /api/school/people/{person_id}`.
-    pub async fn detail(SignedInSchool, person: IdPath<MisId>) -> SchoolPersonDetail = person_requests::detail;
+    pub async fn detail(SignedInSchool, person: IdPath<MisId>) -> Json<SchoolPersonDetail> = person_requests::detail;
 
     /// `POST /api/school/people/{person_id}/exclusion`.
     pub async fn exclude(SchoolAdmin, person: IdPath<MisId>)
-        -> SchoolPersonDetail = person_requests::exclude_everywhere;
+        -> Json<SchoolPersonDetail> = person_requests::exclude_everywhere;
 
     /// `POST /api/school/people/{person_id}/erasure`.
-    pub async fn erase(SchoolAdmin, person: IdPath<MisId>) -> SchoolPersonDetail = person_requests::erase;
+    pub async fn erase(SchoolAdmin, person: IdPath<MisId>) -> Json<SchoolPersonDetail> = person_requests::erase;
 }
 
 /// `GET /api/school/people/{person_id}/export?format=json|html`: a file to download.

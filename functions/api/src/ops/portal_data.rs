@@ -6,23 +6,18 @@
 
 use axum::Json;
 use axum::extract::State;
-use axum::response::Response;
-use gatehouse_core::portal_data::{self, Releaser};
+use gatehouse_core::portal_data;
 use gatehouse_core::{AppId, JobId, MisId, SchoolId};
 use gatehouse_model::{
     ExplainQuery, Explanation, HeldExtractChoice, HeldExtractDecision, HeldExtractDiff, JobStatus, PartnerExplainQuery,
     SchoolFeed,
 };
 
-use super::accepted;
-use crate::extract::{ApiJson, ApiQuery, IdempotencyKey};
+use super::Accepted;
+use crate::extract::{ApiJson, ApiQuery};
 use crate::path::{IdPath, query_id};
 use crate::session::{SchoolAdmin, SignedIn, SignedInOps, SignedInSchool};
 use crate::{ApiError, AppState};
-
-/// Who acted, as the log line names them: a role, never a person.
-const SCHOOL_ACTOR: &str = "school portal";
-const OPS_ACTOR: &str = "support";
 
 /// `GET /api/school/apps/{app_id}/explain?mis_id=`.
 pub async fn explain_for_school(
@@ -51,71 +46,33 @@ pub async fn explain_for_partner(
 
 pass_through! {
     /// `GET /api/school/feed`.
-    pub async fn school_feed(SignedInSchool) -> SchoolFeed = portal_data::feed;
+    pub async fn school_feed(SignedInSchool) -> Json<SchoolFeed> = portal_data::feed;
     /// `GET /api/school/jobs/{job_id}`.
-    pub async fn school_job(SignedInSchool, job: IdPath<JobId>) -> JobStatus = portal_data::school_job;
+    pub async fn school_job(SignedInSchool, job: IdPath<JobId>) -> Json<JobStatus> = portal_data::school_job;
     /// `GET /api/ops/jobs/{job_id}`.
-    pub async fn ops_job(SignedInOps, job: IdPath<JobId>) -> JobStatus = portal_data::ops_job;
+    pub async fn ops_job(SignedInOps, job: IdPath<JobId>) -> Json<JobStatus> = portal_data::ops_job;
 }
 
-/// `GET /api/school/held-extract`.
-pub async fn school_held(
-    State(state): State<AppState>,
-    SignedInSchool(session): SignedInSchool,
-) -> Result<Json<HeldExtractDiff>, ApiError> {
-    Ok(Json(portal_data::held_diff(&state.gatehouse, &session.school_id).await?))
-}
+pass_through! {
+    /// `GET /api/school/held-extract`.
+    pub async fn school_held(SignedInSchool) -> Json<HeldExtractDiff> = portal_data::school_held;
 
-/// `POST /api/school/held-extract/release` with `{ "held_id" }`: `202` and a job.
-pub async fn school_release(
-    State(state): State<AppState>,
-    SchoolAdmin(session): SchoolAdmin,
-    IdempotencyKey(key): IdempotencyKey,
-    ApiJson(choice): ApiJson<HeldExtractChoice>,
-) -> Result<Response, ApiError> {
-    let school = &session.school_id;
-    let releaser = Releaser::School(school.clone());
-    let job = portal_data::release(&state.gatehouse, releaser, school, &choice, SCHOOL_ACTOR, key.as_deref()).await?;
-    Ok(accepted(job))
-}
+    /// `POST /api/school/held-extract/release` with `{ "held_id" }`: `202` and a job.
+    pub async fn school_release(SchoolAdmin, key: IdempotencyKey, choice: ApiJson<HeldExtractChoice>)
+        -> Accepted = portal_data::school_release;
 
-/// `POST /api/school/held-extract/reject` with `{ "held_id" }`.
-pub async fn school_reject(
-    State(state): State<AppState>,
-    SchoolAdmin(session): SchoolAdmin,
-    ApiJson(choice): ApiJson<HeldExtractChoice>,
-) -> Result<Json<HeldExtractDecision>, ApiError> {
-    Ok(Json(portal_data::reject(&state.gatehouse, &session.school_id, &choice, SCHOOL_ACTOR).await?))
-}
+    /// `POST /api/school/held-extract/reject` with `{ "held_id" }`.
+    pub async fn school_reject(SchoolAdmin, choice: ApiJson<HeldExtractChoice>)
+        -> Json<HeldExtractDecision> = portal_data::school_reject;
 
-/// `GET /api/ops/schools/{school_id}/held-extract`.
-pub async fn ops_held(
-    State(state): State<AppState>,
-    SignedInOps(_): SignedInOps,
-    IdPath(school_id): IdPath<SchoolId>,
-) -> Result<Json<HeldExtractDiff>, ApiError> {
-    Ok(Json(portal_data::held_diff(&state.gatehouse, &school_id).await?))
-}
+    /// `GET /api/ops/schools/{school_id}/held-extract`.
+    pub async fn ops_held(_: SignedInOps, school_id: IdPath<SchoolId>) -> Json<HeldExtractDiff> = portal_data::held_diff;
 
-/// `POST /api/ops/schools/{school_id}/held-extract/release` with `{ "held_id" }`: `202` and a job.
-pub async fn ops_release(
-    State(state): State<AppState>,
-    SignedInOps(_): SignedInOps,
-    IdPath(school_id): IdPath<SchoolId>,
-    IdempotencyKey(key): IdempotencyKey,
-    ApiJson(choice): ApiJson<HeldExtractChoice>,
-) -> Result<Response, ApiError> {
-    let releaser = Releaser::Ops;
-    let job = portal_data::release(&state.gatehouse, releaser, &school_id, &choice, OPS_ACTOR, key.as_deref()).await?;
-    Ok(accepted(job))
-}
+    /// `POST /api/ops/schools/{school_id}/held-extract/release` with `{ "held_id" }`: `202` and a job.
+    pub async fn ops_release(SignedInOps, school_id: IdPath<SchoolId>, key: IdempotencyKey, choice: ApiJson<HeldExtractChoice>)
+        -> Accepted = portal_data::ops_release;
 
-/// `POST /api/ops/schools/{school_id}/held-extract/reject` with `{ "held_id" }`.
-pub async fn ops_reject(
-    State(state): State<AppState>,
-    SignedInOps(_): SignedInOps,
-    IdPath(school_id): IdPath<SchoolId>,
-    ApiJson(choice): ApiJson<HeldExtractChoice>,
-) -> Result<Json<HeldExtractDecision>, ApiError> {
-    Ok(Json(portal_data::reject(&state.gatehouse, &school_id, &choice, OPS_ACTOR).await?))
+    /// `POST /api/ops/schools/{school_id}/held-extract/reject` with `{ "held_id" }`.
+    pub async fn ops_reject(SignedInOps, school_id: IdPath<SchoolId>, choice: ApiJson<HeldExtractChoice>)
+        -> Json<HeldExtractDecision> = portal_data::ops_reject;
 }

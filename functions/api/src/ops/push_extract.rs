@@ -20,7 +20,7 @@ pub async fn handle(
     ApiJson(extract): ApiJson<Extract, false>,
 ) -> Result<Response, ApiError> {
     Ok(match ingestion::accept_push(&state.gatehouse, &agent, &extract, key.as_deref()).await? {
-        Pushed::Accepted(job) => super::accepted(job),
+        Pushed::Accepted(job) => super::Accepted::from(job).into_response(),
         // The agent's protocol (G1): nothing could be taken, and the receipt says why.
         Pushed::Rejected(receipt) => (StatusCode::UNPROCESSABLE_ENTITY, Json(receipt)).into_response(),
     })

@@ -12,7 +12,7 @@ pub async fn handle(
     school: PartnerSchool,
     ApiJson(request): ApiJson<RevokeRequest>,
 ) -> Result<Json<ActionOutcome>, ApiError> {
-    let (gatehouse, session, app, school_id) = school.parts();
+    let (gatehouse, at) = school.parts();
     let on = calendar::date_field("revoke_on", &request.revoke_on)?;
-    Ok(Json(school_actions::revoke(gatehouse, session, app, school_id, &request, on).await?))
+    Ok(Json(school_actions::revoke(gatehouse, at, &request, on).await?))
 }

@@ -24,14 +24,14 @@ use crate::{ApiError, AppState};
 
 pass_through! {
     /// `GET /api/school/apps`: the Data Sharing Dashboard.
-    pub async fn list_apps(SignedInSchool) -> SchoolDashboard = school_portal::dashboard;
+    pub async fn list_apps(SignedInSchool) -> Json<SchoolDashboard> = school_portal::dashboard;
 
     /// `GET /api/school/apps/{app_id}`.
-    pub async fn get_app(SignedInSchool, app_id: IdPath<AppId>) -> SchoolAppDetail = school_portal::detail;
+    pub async fn get_app(SignedInSchool, app_id: IdPath<AppId>) -> Json<SchoolAppDetail> = school_portal::detail;
 
     /// `POST /api/school/apps/{app_id}/settings`.
     pub async fn update_settings(SchoolAdmin, app_id: IdPath<AppId>, request: ApiJson<SchoolAppSettings>)
-        -> SchoolAppOutcome = school_portal::update_settings;
+        -> Json<SchoolAppOutcome> = school_portal::update_settings;
 }
 
 /// `POST /api/school/apps/{app_id}/revoke`.
@@ -48,25 +48,21 @@ pub async fn revoke(
 pass_through! {
     /// `POST /api/school/apps/{app_id}/cancel-revocation`.
     pub async fn cancel_revocation(SchoolAdmin, app_id: IdPath<AppId>)
-        -> SchoolAppOutcome = school_portal::cancel_revocation;
+        -> Json<SchoolAppOutcome> = school_portal::cancel_revocation;
 
     /// `POST /api/school/apps/{app_id}/authorise`: classic authorisation.
     pub async fn authorise(SchoolAdmin, app_id: IdPath<AppId>, request: ApiJson<SchoolAuthoriseRequest>)
-        -> SchoolAppOutcome = school_portal::authorise;
+        -> Json<SchoolAppOutcome> = school_portal::authorise;
 
     /// `POST /api/school/apps/{app_id}/decline`: an admin declines a request.
     pub async fn decline(SchoolAdmin, app_id: IdPath<AppId>, request: ApiJson<SchoolDeclineRequest>)
-        -> SchoolAppOutcome = school_portal::decline;
+        -> Json<SchoolAppOutcome> = school_portal::decline;
 }
 
-/// `GET /api/school/apps/{app_id}/people?q=`.
-pub async fn search_people(
-    State(state): State<AppState>,
-    SignedInSchool(session): SignedInSchool,
-    IdPath(app_id): IdPath<AppId>,
-    ApiQuery(query): ApiQuery<SchoolPeopleQuery>,
-) -> Result<Json<SchoolPeople>, ApiError> {
-    Ok(Json(school_portal::people(&state.gatehouse, &session, &app_id, query.q.as_deref()).await?))
+pass_through! {
+    /// `GET /api/school/apps/{app_id}/people?q=`.
+    pub async fn search_people(SignedInSchool, app_id: IdPath<AppId>, query: ApiQuery<SchoolPeopleQuery>)
+        -> Json<SchoolPeople> = school_portal::people;
 }
 
 /// `POST /api/school/apps/{app_id}/people`.
@@ -117,23 +113,20 @@ pub async fn partner_receipt(
 
 pass_through! {
     /// `GET /api/school/team`.
-    pub async fn list_team(SignedInSchool) -> SchoolTeam = school_portal::team;
+    pub async fn list_team(SignedInSchool) -> Json<SchoolTeam> = school_portal::team;
 
     /// `POST /api/school/team`.
     pub async fn add_colleague(SchoolAdmin, request: ApiJson<AddSchoolColleague>)
-        -> SchoolTeam = school_portal::add_colleague;
+        -> Json<SchoolTeam> = school_portal::add_colleague;
 
     /// `POST /api/school/team/remove`.
     pub async fn remove_colleague(SchoolAdmin, request: ApiJson<RemoveSchoolColleague>)
-        -> SchoolTeam = school_portal::remove_colleague;
+        -> Json<SchoolTeam> = school_portal::remove_colleague;
 }
 
-/// `GET /api/school/onboarding`.
-pub async fn get_onboarding(
-    State(state): State<AppState>,
-    SignedInSchool(session): SignedInSchool,
-) -> Result<Json<SchoolOnboarding>, ApiError> {
-    Ok(Json(onboarding::status(&state.gatehouse, &session.school_id).await?))
+pass_through! {
+    /// `GET /api/school/onboarding`.
+    pub async fn get_onboarding(SignedInSchool) -> Json<SchoolOnboarding> = onboarding::status;
 }
 
 /// `POST /api/school/onboarding/book`.

@@ -12,7 +12,7 @@ pub async fn handle(
     school: PartnerSchool,
     ApiJson(request): ApiJson<PriorityRequest>,
 ) -> Result<Json<ActionOutcome>, ApiError> {
-    let (gatehouse, session, app, school_id) = school.parts();
+    let (gatehouse, at) = school.parts();
     let action = if request.priority { PriorityAction::Set } else { PriorityAction::Remove };
-    Ok(Json(school_actions::set_priority(gatehouse, session, app, school_id, action).await?))
+    Ok(Json(school_actions::set_priority(gatehouse, at, action).await?))
 }

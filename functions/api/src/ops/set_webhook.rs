@@ -1,6 +1,7 @@
 //! `POST /api/partner/webhooks/{app_id}` (A4): set the URL or switch delivery
 //! off; the first save returns the signing secret, this once.
 
+use axum::Json;
 use gatehouse_core::{AppId, webhooks};
 use gatehouse_model::{SetWebhook, WebhookSaved};
 
@@ -9,5 +10,5 @@ use crate::path::IdPath;
 use crate::session::SignedIn;
 
 pass_through! {
-    pub async fn handle(SignedIn, app_id: IdPath<AppId>, request: ApiJson<SetWebhook>) -> WebhookSaved = webhooks::set;
+    pub async fn handle(SignedIn, app_id: IdPath<AppId>, request: ApiJson<SetWebhook>) -> Json<WebhookSaved> = webhooks::set;
 }

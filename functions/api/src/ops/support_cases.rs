@@ -23,13 +23,13 @@ pub async fn queue(
     Ok(Json(cases::queue(&state.gatehouse, filter, query.cursor.as_deref(), query.limit).await?))
 }
 
-/// `GET /api/ops/cases/{case_id}`.
-pub async fn get(
-    State(state): State<AppState>,
-    SignedInOps(_ops): SignedInOps,
-    IdPath(case_id): IdPath<CaseId>,
-) -> Result<Json<CaseDetail>, ApiError> {
-    Ok(Json(cases::get_for_support(&state.gatehouse, &case_id).await?))
+pass_through! {
+    /// `GET /api/ops/cases/{case_id}`.
+    pub async fn get(_: SignedInOps, case_id: IdPath<CaseId>) -> Json<CaseDetail> = cases::get_for_support;
+
+    /// `POST /api/ops/cases/{case_id}/reassign`.
+    pub async fn reassign(_: SignedInOps, case_id: IdPath<CaseId>, request: ApiJson<ReassignCase>)
+        -> Json<CaseDetail> = cases::reassign;
 }
 
 /// `POST /api/ops/cases/{case_id}/reply`: signed with the ops user's name.
@@ -52,14 +52,4 @@ pub async fn close(
     IdPath(case_id): IdPath<CaseId>,
 ) -> Result<Json<CaseDetail>, ApiError> {
     Ok(Json(cases::close_as_support(&state.gatehouse, &case_id, &ops.display_name).await?))
-}
-
-/// `POST /api/ops/cases/{case_id}/reassign`.
-pub async fn reassign(
-    State(state): State<AppState>,
-    SignedInOps(_ops): SignedInOps,
-    IdPath(case_id): IdPath<CaseId>,
-    ApiJson(request): ApiJson<ReassignCase>,
-) -> Result<Json<CaseDetail>, ApiError> {
-    Ok(Json(cases::reassign(&state.gatehouse, &case_id, request.assignee.as_deref()).await?))
 }

@@ -21,8 +21,8 @@ use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use chrono::{DateTime, Duration, SecondsFormat, Utc};
 use gatehouse_model::{
-    CaseCategory, CaseComment, CaseDetail, CaseFilter, CasePage, CaseState, CaseSummary, CommentAuthor, NewCase,
-    QueueFilter,
+    CaseCategory, CaseComment, CaseCommentRequest, CaseDetail, CaseFilter, CaseListQuery, CasePage, CaseState,
+    CaseSummary, CommentAuthor, EscalateCaseRequest, NewCase, QueueFilter, ReassignCase,
 };
 use serde::{Deserialize, Serialize};
 
@@ -531,12 +531,11 @@ async fn page(
 /// archive, newest activity first: one Query on the partner's bucket.
 pub async fn list_for_partner(
     gatehouse: &Gatehouse,
-    partner_id: &PartnerId,
-    filter: CaseFilter,
-    cursor: Option<&str>,
-    limit: Option<u32>,
+    session: &SessionRecord,
+    query: &CaseListQuery,
 ) -> Result<CasePage> {
-    page(gatehouse, Index::Gsi1, partner_cases_partition(partner_id, filter), cursor, limit).await
+    let partition = partner_cases_partition(&session.partner_id, query.filter);
+    page(gatehouse, Index::Gsi1, partition, query.cursor.as_deref(), query.limit).await
 }
 
 /// One of the partner's cases with its conversation.
@@ -586,9 +585,10 @@ pub async fn comment_as_partner(
     gatehouse: &Gatehouse,
     session: &SessionRecord,
     case_id: &CaseId,
-    text: &str,
+    comment: &CaseCommentRequest,
     idempotency_key: Option<&str>,
 ) -> Result<CaseDetail> {
+    let text = comment.text.as_str();
     let loaded = load_for_partner(gatehouse, session, case_id).await?;
     let id = loaded.case.case_id.clone();
     let scope = format!("case_comment\n{}\n{id}", session.partner_id);
@@ -607,9 +607,9 @@ pub async fn escalate(
     gatehouse: &Gatehouse,
     session: &SessionRecord,
     case_id: &CaseId,
-    reason: &str,
+    request: &EscalateCaseRequest,
 ) -> Result<CaseDetail> {
-    let reason = required("reason", reason, MAX_REASON)?;
+    let reason = required("reason", &request.reason, MAX_REASON)?;
     let loaded = load_for_partner(gatehouse, session, case_id).await?;
     let id = loaded.case.case_id.clone();
     if !loaded.case.state.is_active() {
@@ -728,8 +728,8 @@ pub async fn close_as_support(gatehouse: &Gatehouse, case_id: &CaseId, support_n
 }
 
 /// Gives the case to a support agent (`None`: nobody).
-pub async fn reassign(gatehouse: &Gatehouse, case_id: &CaseId, assignee: Option<&str>) -> Result<CaseDetail> {
-    let assignee = assignee.map(|name| required("assignee", name, MAX_NAME)).transpose()?;
+pub async fn reassign(gatehouse: &Gatehouse, case_id: &CaseId, request: &ReassignCase) -> Result<CaseDetail> {
+    let assignee = request.assignee.as_deref().map(|name| required("assignee", name, MAX_NAME)).transpose()?;
     let loaded = load(gatehouse, case_id).await?;
     let id = loaded.case.case_id.clone();
     if loaded.case.assignee != assignee {

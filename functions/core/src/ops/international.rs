@@ -14,8 +14,9 @@
 
 use chrono::{DateTime, SecondsFormat, Utc};
 use gatehouse_model::{
-    AcceptInternationalRequest, DirectorySchool, EstablishmentStatus, InternationalRequest, InternationalRequestList,
-    InternationalRequestState, NewInternationalRequest,
+    AcceptInternationalRequest, DeclineInternationalRequest, DirectorySchool, EstablishmentStatus,
+    InternationalRequest, InternationalRequestList, InternationalRequestQuery, InternationalRequestState,
+    NewInternationalRequest,
 };
 use serde::{Deserialize, Serialize};
 
@@ -202,8 +203,8 @@ pub async fn list_for_partner(gatehouse: &Gatehouse, session: &SessionRecord) ->
 }
 
 /// The ops queue of one state, oldest first: one Query on its partition.
-pub async fn queue(gatehouse: &Gatehouse, state: InternationalRequestState) -> Result<InternationalRequestList> {
-    let query = Query::partition(Index::Primary, international_queue_partition(state.as_str()));
+pub async fn queue(gatehouse: &Gatehouse, asked: &InternationalRequestQuery) -> Result<InternationalRequestList> {
+    let query = Query::partition(Index::Primary, international_queue_partition(asked.state.as_str()));
     let items = query_all(gatehouse.table.as_ref(), query).await?;
     let items = items.iter().map(|item| from_item(item).map(wire)).collect::<Result<Vec<_>, _>>()?;
     Ok(InternationalRequestList { items })
@@ -314,9 +315,9 @@ pub async fn decline(
     gatehouse: &Gatehouse,
     ops: &OpsSessionRecord,
     request_id: &RequestId,
-    reason: &str,
+    answer: &DeclineInternationalRequest,
 ) -> Result<InternationalRequest> {
-    let reason = required("reason", reason, MAX_REASON, "the reason, which the partner will read")?;
+    let reason = required("reason", &answer.reason, MAX_REASON, "the reason, which the partner will read")?;
     let (before, version) = load(gatehouse, request_id).await?;
     match before.state {
         InternationalRequestState::Accepted => {

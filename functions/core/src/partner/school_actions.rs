@@ -24,16 +24,24 @@ use crate::{
     registry::directory, store::authorisation_log, store::idempotency, store::outbox, store::suppression,
 };
 
+/// The school a partner acts on (P6, P8): who acts, for which of the
+/// partner's apps (its first when `None`), on which school.
+#[derive(Debug, Clone, Copy)]
+pub struct PartnerSchool<'a> {
+    pub session: &'a SessionRecord,
+    pub app: Option<&'a AppId>,
+    pub school: &'a SchoolId,
+}
+
+impl<'a> PartnerSchool<'a> {
+    pub fn new(session: &'a SessionRecord, app: Option<&'a AppId>, school: &'a SchoolId) -> Self {
+        PartnerSchool { session, app, school }
+    }
+}
+
 /// `GET /api/partner/schools/{school_id}`.
-pub async fn detail(
-    gatehouse: &Gatehouse,
-    session: &SessionRecord,
-    app: Option<&AppId>,
-    school: &SchoolId,
-) -> Result<SchoolDetail> {
-    let app = app_of(session, app)?;
-    let loaded = load(gatehouse, session, &app, school).await?;
-    let (app, _) = app_record(gatehouse, session, &app).await?;
+pub async fn detail(gatehouse: &Gatehouse, at: PartnerSchool<'_>) -> Result<SchoolDetail> {
+    let Target { app, loaded } = target(gatehouse, at).await?;
     tile(gatehouse, &app, &loaded.link).await
 }
 
@@ -101,12 +109,8 @@ struct Target {
     loaded: LoadedLink,
 }
 
-async fn target(
-    gatehouse: &Gatehouse,
-    session: &SessionRecord,
-    app: Option<&AppId>,
-    school: &SchoolId,
-) -> Result<Target> {
+async fn target(gatehouse: &Gatehouse, at: PartnerSchool<'_>) -> Result<Target> {
+    let PartnerSchool { session, app, school } = at;
     let app = app_of(session, app)?;
     let loaded = load(gatehouse, session, &app, school).await?;
     let (app, _) = app_record(gatehouse, session, &app).await?;
@@ -143,13 +147,11 @@ fn reason_text(request: &RevokeRequest) -> Result<String> {
 /// `on` is `request.revoke_on`, parsed at the edge.
 pub async fn revoke(
     gatehouse: &Gatehouse,
-    session: &SessionRecord,
-    app: Option<&AppId>,
-    school: &SchoolId,
+    at: PartnerSchool<'_>,
     request: &RevokeRequest,
     on: NaiveDate,
 ) -> Result<ActionOutcome> {
-    let Target { app, loaded } = target(gatehouse, session, app, school).await?;
+    let Target { app, loaded } = target(gatehouse, at).await?;
     let link = &loaded.link;
     let today = uk_date(gatehouse.clock.now());
     let on = transitions::revoke_date(on, today)?;
@@ -161,7 +163,7 @@ pub async fn revoke(
     if link.view != SchoolView::Active {
         return Err(not_in("Active Schools", "Revoking access"));
     }
-    let actor = LinkActor::Partner { name: &session.display_name };
+    let actor = LinkActor::Partner { name: &at.session.display_name };
     let (change, message) = match transitions::revoke(link, on, today, &actor, Some(&reason)) {
         Revocation::Now(change) => {
             (change, format!("Access to {} is revoked; the school must authorise again to share data.", link.name))
@@ -174,26 +176,21 @@ pub async fn revoke(
             return outcome(gatehouse, &app, link, Effect::Unchanged, message).await;
         }
     };
-    let saved = commit(gatehouse, &loaded, change.with_receipts(None), &session.display_name).await?;
+    let saved = commit(gatehouse, &loaded, change.with_receipts(None), &at.session.display_name).await?;
     outbox::deliver(gatehouse).await?;
     outcome(gatehouse, &app, &saved.link, Effect::Changed, message).await
 }
 
 /// P6: takes back a revocation that has not happened yet.
-pub async fn cancel_revocation(
-    gatehouse: &Gatehouse,
-    session: &SessionRecord,
-    app: Option<&AppId>,
-    school: &SchoolId,
-) -> Result<ActionOutcome> {
-    let Target { app, loaded } = target(gatehouse, session, app, school).await?;
+pub async fn cancel_revocation(gatehouse: &Gatehouse, at: PartnerSchool<'_>) -> Result<ActionOutcome> {
+    let Target { app, loaded } = target(gatehouse, at).await?;
     let link = &loaded.link;
-    let actor = LinkActor::Partner { name: &session.display_name };
+    let actor = LinkActor::Partner { name: &at.session.display_name };
     let Some((on, change)) = transitions::cancel_revocation(link, &actor) else {
         let message = format!("{} has no revocation pending.", link.name);
         return outcome(gatehouse, &app, link, Effect::Unchanged, message).await;
     };
-    let saved = commit(gatehouse, &loaded, change.with_receipts(None), &session.display_name).await?;
+    let saved = commit(gatehouse, &loaded, change.with_receipts(None), &at.session.display_name).await?;
     outbox::deliver(gatehouse).await?;
     let message = format!("{} keeps its access; the revocation from {on} is cancelled.", link.name);
     outcome(gatehouse, &app, &saved.link, Effect::Changed, message).await
@@ -209,12 +206,10 @@ pub enum PriorityAction {
 /// P6 Set/Remove Priority (Pending Authorisations).
 pub async fn set_priority(
     gatehouse: &Gatehouse,
-    session: &SessionRecord,
-    app: Option<&AppId>,
-    school: &SchoolId,
+    at: PartnerSchool<'_>,
     action: PriorityAction,
 ) -> Result<ActionOutcome> {
-    let Target { app, loaded } = target(gatehouse, session, app, school).await?;
+    let Target { app, loaded } = target(gatehouse, at).await?;
     let link = &loaded.link;
     if link.view != SchoolView::Pending || link.cancelled_on.is_some() {
         return Err(not_in("Pending Authorisations", "Priority"));
@@ -229,18 +224,13 @@ pub async fn set_priority(
     let mut next = link.clone();
     next.priority = priority;
     let change = Change::new(next).log(event, detail).keeping_tokens();
-    let saved = commit(gatehouse, &loaded, change, &session.display_name).await?;
+    let saved = commit(gatehouse, &loaded, change, &at.session.display_name).await?;
     outcome(gatehouse, &app, &saved.link, Effect::Changed, format!("{} is now {said}.", link.name)).await
 }
 
 /// P6 Cancel Invite: the school leaves Pending and its link stops working.
-pub async fn cancel_invitation(
-    gatehouse: &Gatehouse,
-    session: &SessionRecord,
-    app: Option<&AppId>,
-    school: &SchoolId,
-) -> Result<ActionOutcome> {
-    let Target { app, loaded } = target(gatehouse, session, app, school).await?;
+pub async fn cancel_invitation(gatehouse: &Gatehouse, at: PartnerSchool<'_>) -> Result<ActionOutcome> {
+    let Target { app, loaded } = target(gatehouse, at).await?;
     let link = &loaded.link;
     if link.cancelled_on.is_some() {
         let message = format!("The invitation to {} was already cancelled.", link.name);
@@ -259,7 +249,7 @@ pub async fn cancel_invitation(
     if let Some(write) = transitions::dequeue_verification(link) {
         change = change.also(write);
     }
-    let saved = commit(gatehouse, &loaded, change, &session.display_name).await?;
+    let saved = commit(gatehouse, &loaded, change, &at.session.display_name).await?;
     let message = format!("The invitation to {} is cancelled. Invite the school again to start over.", link.name);
     outcome(gatehouse, &app, &saved.link, Effect::Changed, message).await
 }
@@ -286,40 +276,73 @@ fn with_contact(link: &mut SchoolLinkRecord, request: &InviteRequest) -> Result<
     Ok(())
 }
 
-/// P6 Resend Invite, to the same contact or a new one. The earlier link dies.
-pub async fn resend_invitation(
+/// P6's two ways of sending an invitation again; either way the earlier
+/// link dies.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum InviteAgain {
+    /// Resend Invite: to a pending school, the same contact or a new one.
+    Resend,
+    /// Re-invite: a revoked school, or one whose invitation was cancelled.
+    Reinvite,
+}
+
+impl InviteAgain {
+    fn event(self) -> LogEvent {
+        match self {
+            InviteAgain::Resend => LogEvent::InvitationResent,
+            InviteAgain::Reinvite => LogEvent::Reinvited,
+        }
+    }
+
+    /// Names the action in its idempotency scope.
+    fn scope_name(self) -> &'static str {
+        match self {
+            InviteAgain::Resend => "resend",
+            InviteAgain::Reinvite => "reinvite",
+        }
+    }
+}
+
+/// P6 Resend Invite or Re-invite: a fresh invitation for the school.
+/// Re-inviting a school that is already invited changes nothing.
+pub async fn invite_again(
     gatehouse: &Gatehouse,
-    session: &SessionRecord,
-    app: Option<&AppId>,
-    school: &SchoolId,
+    at: PartnerSchool<'_>,
+    again: InviteAgain,
     request: &InviteRequest,
     idempotency_key: Option<&str>,
 ) -> Result<ActionOutcome> {
-    let scope = format!("{}#{}#resend#{school}", session.partner_id, app.map_or("", AppId::as_str));
+    let app_part = at.app.map_or("", AppId::as_str);
+    let scope = format!("{}#{app_part}#{}#{}", at.session.partner_id, again.scope_name(), at.school);
     let work = |commit| async move {
-        let Target { app, loaded } = target(gatehouse, session, app, school).await?;
-        if loaded.link.view != SchoolView::Pending || loaded.link.cancelled_on.is_some() {
-            return Err(not_in("Pending Authorisations", "Resending an invitation"));
+        let Target { app, loaded } = target(gatehouse, at).await?;
+        let link = &loaded.link;
+        let invited = link.view == SchoolView::Pending && link.cancelled_on.is_none();
+        match again {
+            InviteAgain::Resend if !invited => return Err(not_in("Pending Authorisations", "Resending an invitation")),
+            InviteAgain::Reinvite if invited => {
+                // Nothing to do, but a malformed contact is still refused (issue 18).
+                with_contact(&mut link.clone(), request)?;
+                let message = format!("{} is already invited; use Resend Invite to send the link again.", link.name);
+                return outcome(gatehouse, &app, link, Effect::Unchanged, message).await;
+            }
+            InviteAgain::Reinvite if link.view == SchoolView::Active && link.cancelled_on.is_none() => {
+                return Err(not_in("Revoked Schools", "Re-inviting"));
+            }
+            InviteAgain::Resend | InviteAgain::Reinvite => {}
         }
-        let event = LogEvent::InvitationResent;
-        send_invitation(gatehouse, &Actor::of(session), app, loaded, request, event, &commit).await
+        send_invitation(gatehouse, &Actor::of(at.session), app, loaded, request, again.event(), &commit).await
     };
-    let finish = |_| finish_sending(gatehouse, session, app, school, LogEvent::InvitationResent);
+    let finish = |_| finish_sending(gatehouse, at, again.event());
     idempotency::once_committing(gatehouse, &scope, idempotency_key, request, work, finish).await
 }
 
 /// A retry after an invitation was committed and its request failed
 /// (issue 18): sends the email still owed, if any, and answers as the first
 /// attempt would have.
-async fn finish_sending(
-    gatehouse: &Gatehouse,
-    session: &SessionRecord,
-    app: Option<&AppId>,
-    school: &SchoolId,
-    event: LogEvent,
-) -> Result<ActionOutcome> {
-    let Target { app, loaded } = target(gatehouse, session, app, school).await?;
-    let link = match invitations::finish_unsent(gatehouse, &loaded, &session.display_name).await? {
+async fn finish_sending(gatehouse: &Gatehouse, at: PartnerSchool<'_>, event: LogEvent) -> Result<ActionOutcome> {
+    let Target { app, loaded } = target(gatehouse, at).await?;
+    let link = match invitations::finish_unsent(gatehouse, &loaded, &at.session.display_name).await? {
         Some(sent) => sent.link,
         None => loaded.link,
     };
@@ -335,34 +358,6 @@ fn sent_message(event: LogEvent, name: &str, to: &str) -> String {
     } else {
         format!("The invitation to {name} was sent to {to}; any earlier link no longer works.")
     }
-}
-
-/// P6 Re-invite a revoked school (or one whose invitation was cancelled).
-pub async fn reinvite(
-    gatehouse: &Gatehouse,
-    session: &SessionRecord,
-    app: Option<&AppId>,
-    school: &SchoolId,
-    request: &InviteRequest,
-    idempotency_key: Option<&str>,
-) -> Result<ActionOutcome> {
-    let scope = format!("{}#{}#reinvite#{school}", session.partner_id, app.map_or("", AppId::as_str));
-    let work = |commit| async move {
-        let Target { app, loaded } = target(gatehouse, session, app, school).await?;
-        let link = &loaded.link;
-        if link.view == SchoolView::Pending && link.cancelled_on.is_none() {
-            // Nothing to do, but a malformed contact is still refused (issue 18).
-            with_contact(&mut link.clone(), request)?;
-            let message = format!("{} is already invited; use Resend Invite to send the link again.", link.name);
-            return outcome(gatehouse, &app, link, Effect::Unchanged, message).await;
-        }
-        if link.view == SchoolView::Active && link.cancelled_on.is_none() {
-            return Err(not_in("Revoked Schools", "Re-inviting"));
-        }
-        send_invitation(gatehouse, &Actor::of(session), app, loaded, request, LogEvent::Reinvited, &commit).await
-    };
-    let finish = |_| finish_sending(gatehouse, session, app, school, LogEvent::Reinvited);
-    idempotency::once_committing(gatehouse, &scope, idempotency_key, request, work, finish).await
 }
 
 /// Issues a fresh invitation token, moves the link to Pending, logs and emails.

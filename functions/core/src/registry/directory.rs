@@ -13,14 +13,14 @@
 use std::collections::BTreeSet;
 use std::io::Read;
 
-use gatehouse_model::{DirectoryResults, DirectorySchool, EstablishmentStatus};
+use gatehouse_model::{DirectoryQuery, DirectoryResults, DirectorySchool, EstablishmentStatus};
 use serde::{Deserialize, Serialize};
 
 use crate::base::keys::{Key, directory_term_partition};
 use crate::base::ports::{Condition, Index, Query, Table, TransactWrite};
 use crate::store::records::from_item;
 use crate::store::records::plain_item;
-use crate::{Error, Result, SchoolUrn};
+use crate::{Error, Gatehouse, Result, SchoolUrn};
 
 /// Results a search returns at most.
 pub const MAX_RESULTS: usize = 20;
@@ -257,8 +257,9 @@ pub async fn get(table: &dyn Table, urn: &SchoolUrn) -> Result<Option<DirectoryS
 
 /// Schools matching every word typed (each word a prefix of one of the
 /// school's words): name, URN, local authority or postcode.
-pub async fn search(table: &dyn Table, text: &str) -> Result<DirectoryResults> {
-    let typed: Vec<String> = words(text).collect();
+pub async fn search(gatehouse: &Gatehouse, asked: &DirectoryQuery) -> Result<DirectoryResults> {
+    let table = gatehouse.table.as_ref();
+    let typed: Vec<String> = words(&asked.q).collect();
     let Some(probe) = typed.iter().max_by_key(|word| word.len()).cloned() else {
         return Err(Error::invalid("q", "type at least two letters or digits"));
     };

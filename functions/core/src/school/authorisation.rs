@@ -41,8 +41,8 @@ fn text(field: &'static str, value: &str, what: &str) -> Result<String> {
 /// and this link stops working.
 pub async fn forward(
     gatehouse: &Gatehouse,
-    request: &ForwardInvitationRequest,
     client: &str,
+    request: &ForwardInvitationRequest,
 ) -> Result<InvitationSummary> {
     invitations::limit(gatehouse, client).await?;
     let live = match invitations::live(gatehouse, &request.token).await {
@@ -122,7 +122,7 @@ async fn forwarded_again(gatehouse: &Gatehouse, request: &ForwardInvitationReque
 
 /// "Authorise Sharing": the wizard's answers become the school's grant, or a
 /// request that waits for whoever may decide for the school.
-pub async fn authorise(gatehouse: &Gatehouse, request: &AuthoriseRequest, client: &str) -> Result<InvitationSummary> {
+pub async fn authorise(gatehouse: &Gatehouse, client: &str, request: &AuthoriseRequest) -> Result<InvitationSummary> {
     invitations::limit(gatehouse, client).await?;
     let live = invitations::live(gatehouse, &request.token).await?;
     if !request.has_authority {

@@ -322,8 +322,8 @@ async fn view(gatehouse: &Gatehouse, record: &OnboardingRecord) -> Result<School
 }
 
 /// `GET /api/school/onboarding`.
-pub async fn status(gatehouse: &Gatehouse, school: &SchoolId) -> Result<SchoolOnboarding> {
-    let (record, _) = load_record(gatehouse, school).await?;
+pub async fn status(gatehouse: &Gatehouse, session: &SchoolSessionRecord) -> Result<SchoolOnboarding> {
+    let (record, _) = load_record(gatehouse, &session.school_id).await?;
     view(gatehouse, &record).await
 }
 

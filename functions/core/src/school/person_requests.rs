@@ -22,8 +22,8 @@
 use askama::Template;
 use chrono::{Duration, SecondsFormat};
 use gatehouse_model::{
-    ExplainReason, LogEvent, PersonAppAccess, PersonSummary, Resource, SchoolPersonDetail, SchoolPersonMatches,
-    SchoolTeamChange, SelectionChoice,
+    ExplainReason, LogEvent, PersonAppAccess, PersonSummary, Resource, SchoolPeopleQuery, SchoolPersonDetail,
+    SchoolPersonMatches, SchoolTeamChange, SelectionChoice,
 };
 use serde::Serialize;
 use serde_json::{Value, json};
@@ -71,9 +71,9 @@ fn approver(session: &SchoolSessionRecord) -> String {
 pub async fn search(
     gatehouse: &Gatehouse,
     session: &SchoolSessionRecord,
-    q: Option<&str>,
+    asked: &SchoolPeopleQuery,
 ) -> Result<SchoolPersonMatches> {
-    let q = q.unwrap_or_default();
+    let q = asked.q.as_deref().unwrap_or_default();
     if q.chars().count() > SEARCH_MAX_CHARS {
         return Err(Error::invalid("q", format!("search with at most {SEARCH_MAX_CHARS} characters")));
     }

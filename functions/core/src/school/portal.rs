@@ -17,8 +17,8 @@ use chrono::NaiveDate;
 use gatehouse_model::{
     AddSchoolColleague, FeedStatus, GdprMode, LogEvent, MIS_CHOICES, PendingRequest, RemoveSchoolColleague,
     SchoolAppDetail, SchoolAppOutcome, SchoolAppRow, SchoolAppSettings, SchoolAppState, SchoolAuthoriseRequest,
-    SchoolColleague, SchoolDashboard, SchoolDeclineRequest, SchoolPeople, SchoolPerson, SchoolRevokeRequest,
-    SchoolTeam, SchoolView, ScopeKind, ScopeSet, SelectionChoice, TeamRole,
+    SchoolColleague, SchoolDashboard, SchoolDeclineRequest, SchoolPeople, SchoolPeopleQuery, SchoolPerson,
+    SchoolRevokeRequest, SchoolTeam, SchoolView, ScopeKind, ScopeSet, SelectionChoice, TeamRole,
 };
 use serde_json::json;
 
@@ -468,11 +468,11 @@ pub async fn people(
     gatehouse: &Gatehouse,
     session: &SchoolSessionRecord,
     app: &AppId,
-    query: Option<&str>,
+    asked: &SchoolPeopleQuery,
 ) -> Result<SchoolPeople> {
     let (loaded, _) = load_for_school(gatehouse, session, app).await?;
     let link = &loaded.link;
-    let query = query.unwrap_or("").trim();
+    let query = asked.q.as_deref().unwrap_or("").trim();
     if query.chars().count() > 100 {
         return Err(Error::invalid("q", "search with up to 100 characters"));
     }
@@ -557,7 +557,7 @@ pub async fn set_person_choice(
             }
         }
     }
-    people(gatehouse, session, app, Some(mis_id.as_str())).await
+    people(gatehouse, session, app, &SchoolPeopleQuery { q: Some(mis_id.as_str().to_owned()) }).await
 }
 
 email_templates!(SchoolWelcomeMail, "school_welcome.txt", "school_welcome.html" {

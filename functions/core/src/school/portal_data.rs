@@ -68,11 +68,26 @@ pub async fn held_diff(gatehouse: &Gatehouse, school: &SchoolId) -> Result<HeldE
     held_extracts::diff(gatehouse, school).await
 }
 
-/// Who releases a held extract: the school (its own) or support (any school's).
+/// The school's own held extract, for its portal.
+pub async fn school_held(gatehouse: &Gatehouse, session: &SchoolSessionRecord) -> Result<HeldExtractDiff> {
+    held_diff(gatehouse, &session.school_id).await
+}
+
+/// Who decides on a held extract: the school (its own) or support (any school's).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Releaser {
     School(SchoolId),
     Ops,
+}
+
+impl Releaser {
+    /// Who acted, as the log line names them: a role, never a person.
+    fn actor(&self) -> &'static str {
+        match self {
+            Releaser::School(_) => "school portal",
+            Releaser::Ops => "support",
+        }
+    }
 }
 
 /// What a release's job needs: ids and a role, nothing personal.
@@ -93,9 +108,9 @@ pub async fn release(
     releaser: Releaser,
     school: &SchoolId,
     choice: &HeldExtractChoice,
-    actor: &str,
     idempotency_key: Option<&str>,
 ) -> Result<JobAccepted> {
+    let actor = releaser.actor();
     let (owner, status_base) = match releaser {
         Releaser::School(own) => (JobOwner::School(own), SCHOOL_JOBS_PATH),
         Releaser::Ops => (JobOwner::Ops, OPS_JOBS_PATH),
@@ -118,6 +133,28 @@ pub async fn release(
     })
     .await?;
     Ok(job.accepted(status_base))
+}
+
+/// The school releases its own held extract (an admin, in its portal).
+pub async fn school_release(
+    gatehouse: &Gatehouse,
+    session: &SchoolSessionRecord,
+    choice: &HeldExtractChoice,
+    idempotency_key: Option<&str>,
+) -> Result<JobAccepted> {
+    let school = &session.school_id;
+    release(gatehouse, Releaser::School(school.clone()), school, choice, idempotency_key).await
+}
+
+/// Support releases a school's held extract.
+pub async fn ops_release(
+    gatehouse: &Gatehouse,
+    _session: &OpsSessionRecord,
+    school: &SchoolId,
+    choice: &HeldExtractChoice,
+    idempotency_key: Option<&str>,
+) -> Result<JobAccepted> {
+    release(gatehouse, Releaser::Ops, school, choice, idempotency_key).await
 }
 
 /// The `release_held_extract_worker`'s work: applies the held extract past
@@ -158,13 +195,13 @@ pub async fn ops_job(gatehouse: &Gatehouse, _session: &OpsSessionRecord, job: &J
 
 /// Throws the held extract the decision names away (`Conflict` if a newer
 /// one replaced it); the school keeps its current data.
-pub async fn reject(
+async fn reject(
     gatehouse: &Gatehouse,
+    releaser: Releaser,
     school: &SchoolId,
     choice: &HeldExtractChoice,
-    actor: &str,
 ) -> Result<HeldExtractDecision> {
-    held_extracts::reject(gatehouse, school, &choice.held_id, actor).await?;
+    held_extracts::reject(gatehouse, school, &choice.held_id, releaser.actor()).await?;
     Ok(HeldExtractDecision {
         action: HeldExtractAction::Rejected,
         message: "The held extract was discarded. Your apps keep the data they had; the next extract from your MIS \
@@ -172,6 +209,26 @@ pub async fn reject(
             .into(),
         receipt: None,
     })
+}
+
+/// The school discards its own held extract (an admin, in its portal).
+pub async fn school_reject(
+    gatehouse: &Gatehouse,
+    session: &SchoolSessionRecord,
+    choice: &HeldExtractChoice,
+) -> Result<HeldExtractDecision> {
+    let school = &session.school_id;
+    reject(gatehouse, Releaser::School(school.clone()), school, choice).await
+}
+
+/// Support discards a school's held extract.
+pub async fn ops_reject(
+    gatehouse: &Gatehouse,
+    _session: &OpsSessionRecord,
+    school: &SchoolId,
+    choice: &HeldExtractChoice,
+) -> Result<HeldExtractDecision> {
+    reject(gatehouse, Releaser::Ops, school, choice).await
 }
 
 /// `GET /api/school/feed`: the last extract, a held one, and each sharing
