@@ -97,6 +97,15 @@ pub const OPS_SECTIONS: &[(&str, &str)] = &[
     ("International schools", "/ops/international"),
 ];
 
+/// The sections of the portal of `kind`, for its banner.
+pub const fn portal_sections(kind: AccountKind) -> &'static [(&'static str, &'static str)] {
+    match kind {
+        AccountKind::Partner => PARTNER_SECTIONS,
+        AccountKind::School => SCHOOL_SECTIONS,
+        AccountKind::Ops => OPS_SECTIONS,
+    }
+}
+
 /// A school list's address and title, which its tab and the school tile repeat.
 pub const fn school_list_page(view: SchoolView) -> (&'static str, &'static str) {
     match view {
