@@ -12,7 +12,7 @@ use gatehouse_model::{AccountKind, SchoolView};
 use leptos::either::Either;
 use leptos::prelude::*;
 use leptos_router::components::{FlatRoutes, FlatRoutesProps, RouteChildren, Router};
-use leptos_router::hooks::{use_location, use_navigate};
+use leptos_router::hooks::{use_location, use_navigate, use_params_map};
 use leptos_router::{MatchNestedRoutes, NavigateOptions};
 
 use crate::pages::NotFound;
@@ -119,6 +119,12 @@ pub const fn school_list_page(view: SchoolView) -> (&'static str, &'static str) 
 /// after a navigation.
 pub fn set_title(screen: &str) {
     document().set_title(&format!("{screen} – Gatehouse"));
+}
+
+/// The `:name` parameter of the route's path (`/school/apps/:app_id`), empty when it has none.
+pub fn path_param(name: &'static str) -> Memo<String> {
+    let params = use_params_map();
+    Memo::new(move |_| params.read().get(name).unwrap_or_default())
 }
 
 /// Sends the visitor to sign in, replacing the current entry, once `session_over` says a call

@@ -6,10 +6,9 @@ use std::future::Future;
 
 use gatehouse_model::{CaseComment, CaseDetail, CommentAuthor};
 use leptos::prelude::*;
-use leptos_router::hooks::use_params_map;
 
 use crate::api::ApiError;
-use crate::app::set_title;
+use crate::app::{path_param, set_title};
 use crate::components::{ActionMessage, ActionStatus, Loading};
 use crate::dates::local_time;
 
@@ -36,8 +35,7 @@ impl<C: Clone + 'static> CasePage<C> {
         Load: Future<Output = Result<CaseDetail, ApiError>> + 'static,
         Run: Future<Output = Result<CaseDetail, ApiError>> + 'static,
     {
-        let params = use_params_map();
-        let case_id = Memo::new(move |_| params.read().get("case_id").unwrap_or_default());
+        let case_id = path_param("case_id");
         Effect::new(move || set_title(&title(&case_id.get())));
         let case = LocalResource::new(move || load(case_id.get()));
         let act = Action::new_local(move |command: &C| {

@@ -9,7 +9,6 @@ use gatehouse_model::{
     endpoint,
 };
 use leptos::prelude::*;
-use leptos_router::hooks::use_params_map;
 
 use crate::api::{self, ApiError};
 use crate::app::set_title;
@@ -92,19 +91,11 @@ enum PersonAction {
 pub fn SchoolPersonScreen() -> impl IntoView {
     set_title("Person");
     let admin = SchoolSession::of_page().is_admin();
-    let params = use_params_map();
-    let person_id = move || params.read().get("person_id").unwrap_or_default();
-    let detail = RwSignal::new(None::<Result<SchoolPersonDetail, ApiError>>);
-    Effect::new(move || {
-        let id = person_id();
-        leptos::task::spawn_local(async move {
-            detail.set(Some(api::call::<endpoint::GetSchoolPerson>(&[("person_id", &id)], &NoQuery, &NoBody).await))
-        });
-    });
+    let (person_id, detail) = api::load_named::<endpoint::GetSchoolPerson>("person_id");
     let confirming = RwSignal::new(false);
     let message = RwSignal::new(None::<&'static str>);
     let act = Action::new_local(move |action: &PersonAction| {
-        let (id, action) = (person_id(), *action);
+        let (id, action) = (person_id.get_untracked(), *action);
         async move {
             let path = [("person_id", id.as_str())];
             match action {

@@ -10,11 +10,10 @@ mod people;
 use std::collections::BTreeSet;
 
 use gatehouse_model::{
-    FeedStatus, GdprMode, NoBody, NoQuery, PendingRequest, SchoolAppDetail, SchoolAppState, SchoolAuthoriseRequest,
+    FeedStatus, GdprMode, PendingRequest, SchoolAppDetail, SchoolAppState, SchoolAuthoriseRequest,
     SchoolDeclineRequest, Scope, ScopeSet, endpoint,
 };
 use leptos::prelude::*;
-use leptos_router::hooks::use_params_map;
 
 use crate::api::{self, ApiError, SchoolAppCommand};
 use crate::app::set_title;
@@ -29,18 +28,10 @@ use people::PeoplePanel;
 pub fn SchoolAppScreen() -> impl IntoView {
     set_title("App");
     let admin = SchoolSession::of_page().is_admin();
-    let params = use_params_map();
-    let app_id = move || params.read().get("app_id").unwrap_or_default();
-    let detail = RwSignal::new(None::<Result<SchoolAppDetail, ApiError>>);
-    Effect::new(move || {
-        let id = app_id();
-        leptos::task::spawn_local(async move {
-            detail.set(Some(api::call::<endpoint::GetSchoolApp>(&[("app_id", &id)], &NoQuery, &NoBody).await))
-        });
-    });
+    let (app_id, detail) = api::load_named::<endpoint::GetSchoolApp>("app_id");
     let message = RwSignal::new(None::<String>);
     let act = Action::new_local(move |command: &SchoolAppCommand| {
-        let (id, command) = (app_id(), command.clone());
+        let (id, command) = (app_id.get_untracked(), command.clone());
         async move { api::act_on_school_app(&id, command).await }
     });
     Effect::new(move || {
