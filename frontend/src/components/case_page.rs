@@ -1,6 +1,7 @@
 //! What the partner's case page (P9) and the support console's (O1) share: the case named in the
 //! address, loaded; a command run on it that answers with the case as it now is; the heading with
-//! Refresh and the sentence saying what the command did; and the conversation.
+//! Refresh and the sentence saying what the command did; the conversation; and the forms of one
+//! text box that comment, reply or escalate.
 
 use std::future::Future;
 
@@ -9,7 +10,7 @@ use leptos::prelude::*;
 
 use crate::api::ApiError;
 use crate::app::{path_param, set_title};
-use crate::components::{ActionMessage, ActionStatus, Loading};
+use crate::components::{ActionMessage, ActionStatus, CheckedField, Loading, Missing, when_valid};
 use crate::dates::local_time;
 
 /// One case page's state; `C` is what the reader can do to the case.
@@ -130,4 +131,43 @@ pub fn conversation(comments: &[CaseComment], partner_name: Option<&str>) -> imp
         })
         .collect_view();
     view! { <ol class="conversation">{items}</ol> }
+}
+
+/// A case page's form of one text box (a comment, a reply, why the case is urgent): empty text
+/// is refused beside the box, other text goes to `on_send` as typed.
+#[component]
+pub fn CaseTextForm(
+    /// The form's class.
+    class: &'static str,
+    /// The text box's id and label, and how many lines it shows.
+    id: &'static str,
+    label: &'static str,
+    rows: &'static str,
+    text: RwSignal<String>,
+    /// The request field the text answers for, and what to say when the box is empty.
+    field: &'static str,
+    missing: &'static str,
+    invalid: RwSignal<Missing>,
+    error: Signal<Option<ApiError>>,
+    #[prop(into)] pending: Signal<bool>,
+    /// The submit button's label; `children`, buttons after it.
+    submit: &'static str,
+    on_send: Callback<String>,
+    #[prop(optional)] children: Option<Children>,
+) -> impl IntoView {
+    let submitted = move |event: leptos::ev::SubmitEvent| {
+        event.prevent_default();
+        let typed = text.get_untracked();
+        let checked = if typed.trim().is_empty() { Err((field, missing)) } else { Ok(typed) };
+        when_valid(invalid, checked, |typed| on_send.run(typed));
+    };
+    view! {
+        <form class=class novalidate on:submit=submitted>
+            <CheckedField name=field id label kind="textarea" rows value=text invalid error />
+            <div class="form-buttons">
+                <button type="submit" disabled=move || pending.get()>{submit}</button>
+                {children.map(|children| children())}
+            </div>
+        </form>
+    }
 }

@@ -74,6 +74,9 @@ pub fn CheckedField(
     /// `text`, `email`, `tel`…, or `textarea` for a few lines.
     #[prop(default = "text")]
     kind: &'static str,
+    /// How many lines a `textarea` shows.
+    #[prop(default = "3")]
+    rows: &'static str,
     value: RwSignal<String>,
     /// Cleared by each keystroke: the edit may have fixed it.
     invalid: RwSignal<Missing>,
@@ -88,7 +91,7 @@ pub fn CheckedField(
     };
     let input = if kind == "textarea" {
         view! {
-            <textarea id=id.clone() rows="3" aria-invalid=is_invalid prop:value=move || value.get() on:input=edit></textarea>
+            <textarea id=id.clone() rows=rows aria-invalid=is_invalid prop:value=move || value.get() on:input=edit></textarea>
         }
         .into_any()
     } else {
