@@ -5,11 +5,11 @@
 
 use std::future::Future;
 
-use gatehouse_model::{CaseComment, CaseDetail, CommentAuthor};
+use gatehouse_model::{CaseComment, CaseDetail, CommentAuthor, Endpoint, NoBody, NoQuery};
 use leptos::prelude::*;
 
-use crate::api::ApiError;
-use crate::app::{path_param, set_title};
+use crate::api::{self, ApiError};
+use crate::app::set_title;
 use crate::components::{ActionMessage, ActionStatus, CheckedField, Loading, Missing, when_valid};
 use crate::dates::local_time;
 
@@ -30,15 +30,14 @@ impl<C: 'static> Clone for CasePage<C> {
 impl<C: 'static> Copy for CasePage<C> {}
 
 impl<C: Clone + 'static> CasePage<C> {
-    /// `title` names the tab from the case id; `load` fetches the case; `run` sends a command.
-    pub fn new<Load, Run>(title: fn(&str) -> String, load: fn(String) -> Load, run: fn(String, C) -> Run) -> Self
+    /// `E` fetches the case; `title` names the tab from the case id; `run` sends a command.
+    pub fn new<E, Run>(title: fn(&str) -> String, run: fn(String, C) -> Run) -> Self
     where
-        Load: Future<Output = Result<CaseDetail, ApiError>> + 'static,
+        E: Endpoint<Query = NoQuery, Body = NoBody, Response = CaseDetail> + 'static,
         Run: Future<Output = Result<CaseDetail, ApiError>> + 'static,
     {
-        let case_id = path_param("case_id");
+        let (case_id, case) = api::load_named::<E>("case_id");
         Effect::new(move || set_title(&title(&case_id.get())));
-        let case = LocalResource::new(move || load(case_id.get()));
         let act = Action::new_local(move |command: &C| {
             let (id, command) = (case_id.get_untracked(), command.clone());
             async move { run(id, command.clone()).await.map(|detail| (command, detail)) }
@@ -131,6 +130,32 @@ pub fn conversation(comments: &[CaseComment], partner_name: Option<&str>) -> imp
         })
         .collect_view();
     view! { <ol class="conversation">{items}</ol> }
+}
+
+/// A comment or reply being written, and the `Idempotency-Key` its send takes, so a double
+/// click or a retry adds it once.
+#[derive(Clone, Copy)]
+pub struct Draft {
+    pub text: RwSignal<String>,
+    pub key: RwSignal<String>,
+}
+
+impl Draft {
+    pub fn new() -> Self {
+        Draft { text: RwSignal::new(String::new()), key: RwSignal::new(api::idempotency_key()) }
+    }
+
+    /// It was added: the box empties, and the next one gets a key of its own.
+    pub fn sent(self) {
+        self.text.set(String::new());
+        self.key.set(api::idempotency_key());
+    }
+}
+
+impl Default for Draft {
+    fn default() -> Self {
+        Self::new()
+    }
 }
 
 /// A case page's form of one text box (a comment, a reply, why the case is urgent): empty text

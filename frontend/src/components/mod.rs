@@ -34,7 +34,7 @@ mod wizard;
 pub use action_message::{ActionMessage, ActionStatus};
 pub use app_choice::AppChoice;
 pub use app_page::{AppPage, ForApp};
-pub use case_page::{CaseHeading, CasePage, CaseTextForm, case_facts, conversation};
+pub use case_page::{CaseHeading, CasePage, CaseTextForm, Draft, case_facts, conversation};
 pub use checked_field::{CheckedField, CheckedForm, Missing, when_valid};
 pub use confirm_box::ConfirmBox;
 pub use decision_reason::DecisionReason;

@@ -2,14 +2,14 @@
 //! waiting, a page at a time), and `/ops/cases/:case_id`, a case with its conversation where ops
 //! reply, close it or give it to someone.
 
-use gatehouse_model::{CaseDetail, CaseState, NoBody, NoQuery, QueueFilter, SupportQueueQuery, endpoint};
+use gatehouse_model::{CaseDetail, CaseState, NoBody, QueueFilter, SupportQueueQuery, endpoint};
 use leptos::prelude::*;
 
 use crate::api::{self, ApiError, SupportCommand};
 use crate::app::set_title;
 use crate::components::{
-    CaseHeading, CasePage, CaseTextForm, Loading, Missing, OpsFrame, OpsSession, ProblemAlert, RecordTable, case_facts,
-    conversation, problem_for, problem_unclaimed,
+    CaseHeading, CasePage, CaseTextForm, Draft, Loading, Missing, OpsFrame, OpsSession, ProblemAlert, RecordTable,
+    case_facts, conversation, problem_for, problem_unclaimed,
 };
 use crate::dates::local_time;
 
@@ -132,19 +132,16 @@ pub fn OpsCases() -> impl IntoView {
 
 #[component]
 pub fn OpsCase() -> impl IntoView {
-    let page = CasePage::new(
+    let page = CasePage::new::<endpoint::GetSupportCase, _>(
         |case_id| format!("Case {case_id} – support"),
-        |id| async move { api::call::<endpoint::GetSupportCase>(&[("case_id", &id)], &NoQuery, &NoBody).await },
         |id, command| async move { api::act_as_support(&id, command).await },
     );
     let me = OpsSession::of_page().user();
-    let reply = RwSignal::new(String::new());
-    let reply_key = RwSignal::new(api::idempotency_key());
+    let reply = Draft::new();
     let invalid = RwSignal::<Missing>::new(None);
     page.when_done(done_sentence, move |command| {
         if matches!(command, SupportCommand::Reply { .. }) {
-            reply.set(String::new());
-            reply_key.set(api::idempotency_key());
+            reply.sent();
         }
     });
     let (case, act, error) = (page.case, page.act, page.error());
@@ -152,7 +149,7 @@ pub fn OpsCase() -> impl IntoView {
     let my_name = Signal::derive(move || me.get().map(|me| me.display_name));
     let body = move || {
         Suspend::new(async move {
-            case.await.map(|detail| view! { <SupportCaseView detail act reply reply_key invalid error my_name /> })
+            case.await.map(|detail| view! { <SupportCaseView detail act reply invalid error my_name /> })
         })
     };
     view! {
@@ -175,8 +172,7 @@ fn done_sentence(command: &SupportCommand) -> String {
 fn SupportCaseView(
     detail: CaseDetail,
     act: Action<SupportCommand, Result<(SupportCommand, CaseDetail), ApiError>>,
-    reply: RwSignal<String>,
-    reply_key: RwSignal<String>,
+    reply: Draft,
     invalid: RwSignal<Missing>,
     error: Signal<Option<ApiError>>,
     my_name: Signal<Option<String>>,
@@ -204,7 +200,7 @@ fn SupportCaseView(
                 id="support-reply"
                 label="Reply to the partner"
                 rows="5"
-                text=reply
+                text=reply.text
                 field="text"
                 missing="Write the reply first."
                 invalid
@@ -212,7 +208,7 @@ fn SupportCaseView(
                 pending
                 submit="Send reply"
                 on_send=Callback::new(move |text| {
-                    act.dispatch(SupportCommand::Reply { text, key: reply_key.get_untracked() });
+                    act.dispatch(SupportCommand::Reply { text, key: reply.key.get_untracked() });
                 })
             >
                 <button type="button" class="secondary" disabled=move || pending.get() on:click=move |_| {

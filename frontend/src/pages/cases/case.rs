@@ -1,33 +1,30 @@
 //! P9 `/cases/:case_id`: one case with its conversation, and what the partner can do to it.
 
-use gatehouse_model::{CaseDetail, CaseState, NoBody, NoQuery, endpoint};
+use gatehouse_model::{CaseDetail, CaseState, endpoint};
 use leptos::prelude::*;
 
 use super::{CASES, StateBadge};
 use crate::api::{self, ApiError, CaseCommand};
 use crate::components::{
-    CaseHeading, CasePage, CaseTextForm, Missing, PartnerFrame, ProblemAlert, case_facts, conversation,
+    CaseHeading, CasePage, CaseTextForm, Draft, Missing, PartnerFrame, ProblemAlert, case_facts, conversation,
     problem_unclaimed,
 };
 use crate::dates::local_time;
 
 #[component]
 pub fn CaseScreen() -> impl IntoView {
-    let page = CasePage::new(
+    let page = CasePage::new::<endpoint::GetPartnerCase, _>(
         |case_id| format!("Case {case_id}"),
-        |id| async move { api::call::<endpoint::GetPartnerCase>(&[("case_id", &id)], &NoQuery, &NoBody).await },
         |id, command| async move { api::act_on_case(&id, command).await },
     );
-    let comment = RwSignal::new(String::new());
-    let comment_key = RwSignal::new(api::idempotency_key());
+    let comment = Draft::new();
     // The escalate form is open; `reason` is what it says.
     let escalating = RwSignal::new(false);
     let reason = RwSignal::new(String::new());
     let invalid = RwSignal::<Missing>::new(None);
     page.when_done(done_sentence, move |command| {
         if matches!(command, CaseCommand::Comment { .. }) {
-            comment.set(String::new());
-            comment_key.set(api::idempotency_key());
+            comment.sent();
         }
         escalating.set(false);
         reason.set(String::new());
@@ -36,7 +33,7 @@ pub fn CaseScreen() -> impl IntoView {
     let body = move || {
         Suspend::new(async move {
             case.await.map(|detail| {
-                view! { <CaseView detail act comment comment_key escalating reason invalid error /> }
+                view! { <CaseView detail act comment escalating reason invalid error /> }
             })
         })
     };
@@ -61,8 +58,7 @@ fn done_sentence(command: &CaseCommand) -> String {
 fn CaseView(
     detail: CaseDetail,
     act: Action<CaseCommand, Result<(CaseCommand, CaseDetail), ApiError>>,
-    comment: RwSignal<String>,
-    comment_key: RwSignal<String>,
+    comment: Draft,
     escalating: RwSignal<bool>,
     reason: RwSignal<String>,
     invalid: RwSignal<Missing>,
@@ -160,7 +156,7 @@ fn CaseView(
                 id="case-comment"
                 label="Add comment"
                 rows="4"
-                text=comment
+                text=comment.text
                 field="text"
                 missing="Write a comment first."
                 invalid
@@ -168,7 +164,7 @@ fn CaseView(
                 pending
                 submit="Add comment"
                 on_send=Callback::new(move |text: String| {
-                    act.dispatch(CaseCommand::Comment { text: text.trim().to_owned(), key: comment_key.get_untracked() });
+                    act.dispatch(CaseCommand::Comment { text: text.trim().to_owned(), key: comment.key.get_untracked() });
                 })
             />
         })}
