@@ -18,7 +18,7 @@ use leptos::prelude::*;
 use crate::api::{self, ApiError, SchoolAppCommand};
 use crate::app::set_title;
 use crate::components::{
-    AdminOnlyNote, ExplainForm, ProblemAlert, RecordTable, SchoolFrame, SchoolSession, problem_for,
+    AdminOnlyNote, ExplainForm, ProblemAlert, RecordTable, SchoolFrame, SchoolSession, fact_entries, problem_for,
 };
 use crate::dates::local_time;
 use forms::{AuthoriseForm, RevokeForm, SettingsForm, SettingsSummary};
@@ -155,17 +155,14 @@ fn PendingRequestPanel(
         ),
     };
     let scopes = request.approved_scopes.iter().map(|scope| scope.label()).collect::<Vec<_>>().join(", ");
-    let facts = [
+    let facts = fact_entries([
         ("Asked by", format!("{who}, {}", request.requested_email)),
         ("Asked at", local_time(&request.requested_at)),
         ("Data areas", if scopes.is_empty() { "None".to_owned() } else { scopes }),
         ("GDPR mode", request.gdpr_mode.label().to_owned()),
         ("Feed", request.feed_status.label().to_owned()),
         ("MIS", request.mis.clone()),
-    ]
-    .into_iter()
-    .map(|(label, value)| view! { <div><dt>{label}</dt><dd>{value}</dd></div> })
-    .collect_view();
+    ]);
     let approval = SchoolAuthoriseRequest {
         approved_scopes: request.approved_scopes.clone(),
         gdpr_mode: request.gdpr_mode,
