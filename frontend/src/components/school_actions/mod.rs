@@ -17,9 +17,6 @@ use crate::dates::long_date;
 use invite_form::InviteForm;
 use revoke_wizard::RevokeWizard;
 
-/// What the screen itself found wrong with an input, before asking the server.
-type Invalid = Option<(&'static str, &'static str)>;
-
 /// What every form needs from the tile: the call in flight, its problem, a way to send, and a
 /// way out.
 #[derive(Clone, Copy)]

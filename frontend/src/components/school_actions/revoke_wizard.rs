@@ -4,10 +4,11 @@
 use gatehouse_model::{RevokeReason, RevokeRequest};
 use leptos::prelude::*;
 
-use super::{Invalid, Run, focused_heading};
+use super::{Run, focused_heading};
 use crate::api::SchoolCommand;
 use crate::components::{
-    InputProblem, LabelAndHint, ProblemAlert, RadioChoices, names_field, problem_for, problem_unclaimed, when_valid,
+    CheckedField, InputProblem, LabelAndHint, Missing, ProblemAlert, RadioChoices, names_field, problem_for,
+    problem_unclaimed, when_valid,
 };
 use crate::dates::{long_date, today};
 
@@ -49,7 +50,7 @@ pub(super) fn RevokeWizard(school: String, app: String, run: Run) -> impl IntoVi
     let note = RwSignal::new(String::new());
     let today = today();
     let date = RwSignal::new(today.clone());
-    let invalid = RwSignal::new(None as Invalid);
+    let invalid = RwSignal::new(None as Missing);
     // A problem the server found with an earlier step's answer takes the user back to it.
     Effect::new(move || {
         let field = run.error.get().and_then(|error| error.field().map(str::to_owned));
@@ -90,22 +91,16 @@ pub(super) fn RevokeWizard(school: String, app: String, run: Run) -> impl IntoVi
                     />
                 </fieldset>
                 {move || problem("reason")}
-                <div class="field">
-                    <LabelAndHint
-                        id="revoke-note"
-                        label="Note"
-                        hint="Kept in the Authorisation Log. Required when the reason is Other."
-                    />
-                    <textarea
-                        id="revoke-note"
-                        rows="3"
-                        aria-describedby="revoke-note-hint"
-                        aria-invalid=move || invalid_attr("note")
-                        prop:value=move || note.get()
-                        on:input=move |event| note.set(event_target_value(&event))
-                    ></textarea>
-                    {move || problem("note")}
-                </div>
+                <CheckedField
+                    name="note"
+                    id="revoke-note"
+                    label="Note"
+                    hint="Kept in the Authorisation Log. Required when the reason is Other."
+                    kind="textarea"
+                    value=note
+                    invalid
+                    error=run.error
+                />
             </StepForm>
         }
     };
