@@ -43,7 +43,7 @@ pub use email_bounce::EmailBounceNote;
 pub use explain_form::{ExplainForm, reason_label};
 pub use fact_list::fact_entries;
 pub use filter_bar::{ClearFilters, Filter, FilterBar};
-pub use focus::focus_first;
+pub use focus::{focus_first, focused_on_load};
 pub use link_token::take_token_from_address_bar;
 pub use loading::Loading;
 pub use ops_frame::{OpsFrame, OpsSession};

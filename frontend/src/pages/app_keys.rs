@@ -18,7 +18,7 @@ use crate::api::{self, ApiError};
 use crate::app::{APP_KEYS, set_title};
 use crate::components::{
     ActionMessage, ActionStatus, AppPage, ConfirmBox, FieldProblem, ForApp, ProblemAlert, RadioChoices, RecordTable,
-    RowButton, TextField, clear_problems_on_edit, field_problem, focus_first, problem_unclaimed,
+    RowButton, TextField, clear_problems_on_edit, field_problem, focus_first, focused_on_load, problem_unclaimed,
 };
 use crate::dates::local_time;
 
@@ -234,10 +234,7 @@ fn KeyManager(list: AppKeyList, app_name: String) -> impl IntoView {
 /// The new key's secret, once, with Copy and a command line that tries it.
 #[component]
 fn SecretBox(created: CreatedAppKey, app_name: String, on_hide: Callback<()>) -> impl IntoView {
-    let heading = NodeRef::<H2>::new();
-    heading.on_load(|heading| {
-        let _ = heading.focus();
-    });
+    let heading = focused_on_load::<H2>();
     let copy_state = RwSignal::new(None::<&'static str>);
     let origin = window().location().origin().unwrap_or_default();
     let oauth = created.key.kind == CredentialKind::OauthClient;

@@ -12,7 +12,7 @@ use crate::api::{self, ApiError};
 use crate::app::{WEBHOOKS, set_title};
 use crate::components::{
     ActionMessage, ActionStatus, AppPage, ConfirmBox, ForApp, ProblemAlert, RecordTable, RowButton, TextField,
-    clear_problems_on_edit, field_problem, focus_first, problem_unclaimed,
+    clear_problems_on_edit, field_problem, focus_first, focused_on_load, problem_unclaimed,
 };
 use crate::dates::local_time;
 
@@ -297,10 +297,7 @@ fn WebhookManager(settings: WebhookSettings, deliveries: Vec<WebhookDelivery>) -
 /// The new signing secret, once.
 #[component]
 fn SecretBox(secret: String, on_hide: Callback<()>) -> impl IntoView {
-    let heading = NodeRef::<H2>::new();
-    heading.on_load(|heading| {
-        let _ = heading.focus();
-    });
+    let heading = focused_on_load::<H2>();
     view! {
         <section class="secret-box" aria-labelledby="secret-heading">
             <h2 id="secret-heading" tabindex="-1" node_ref=heading>

@@ -2,11 +2,14 @@
 //! one.
 
 use gatehouse_model::{ContactInput, EmailAddress, InviteRequest, SchoolAction};
+use leptos::html::H4;
 use leptos::prelude::*;
 
-use super::{Run, focused_heading};
+use super::Run;
 use crate::api::{self, SchoolCommand};
-use crate::components::{InputProblem, Missing, ProblemAlert, RadioChoices, problem_for, problem_unclaimed};
+use crate::components::{
+    InputProblem, Missing, ProblemAlert, RadioChoices, focused_on_load, problem_for, problem_unclaimed,
+};
 
 /// Whether an invitation goes to the contact on record or to someone new.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -38,7 +41,7 @@ pub(super) fn InviteForm(
     current: Option<String>,
     run: Run,
 ) -> impl IntoView {
-    let heading = focused_heading();
+    let heading = focused_on_load::<H4>();
     let recipient = RwSignal::new(if current.is_some() { Recipient::Current } else { Recipient::New });
     let (name, email, role) =
         (RwSignal::new(String::new()), RwSignal::new(String::new()), RwSignal::new(String::new()));

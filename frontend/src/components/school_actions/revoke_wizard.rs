@@ -2,13 +2,14 @@
 //! confirm.
 
 use gatehouse_model::{RevokeReason, RevokeRequest};
+use leptos::html::H4;
 use leptos::prelude::*;
 
-use super::{Run, focused_heading};
+use super::Run;
 use crate::api::SchoolCommand;
 use crate::components::{
-    CheckedField, InputProblem, LabelAndHint, Missing, ProblemAlert, RadioChoices, names_field, problem_for,
-    problem_unclaimed, when_valid,
+    CheckedField, InputProblem, LabelAndHint, Missing, ProblemAlert, RadioChoices, focused_on_load, names_field,
+    problem_for, problem_unclaimed, when_valid,
 };
 use crate::dates::{long_date, today};
 
@@ -145,7 +146,7 @@ pub(super) fn RevokeWizard(school: String, app: String, run: Run) -> impl IntoVi
     };
 
     let confirm_step = move || {
-        let heading = focused_heading();
+        let heading = focused_on_load::<H4>();
         let (school, app) = (school.clone(), app.clone());
         let ends = date.get_untracked();
         let at_once = ends == today;
@@ -217,7 +218,7 @@ fn StepForm(
     on_back: impl Fn() + 'static,
     children: Children,
 ) -> impl IntoView {
-    let heading = focused_heading();
+    let heading = focused_on_load::<H4>();
     let submit = move |event: leptos::ev::SubmitEvent| {
         event.prevent_default();
         next();
