@@ -438,7 +438,7 @@ fn KeysTable(
                 <RecordTable
                     caption_id="keys-caption"
                     caption="API keys, newest first"
-                    class="schools keys"
+                    class="keys"
                     columns=&["Label", "Kind", "Created", "Created by", "Status"]
                     actions=can_manage
                 >

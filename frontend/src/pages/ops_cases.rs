@@ -78,7 +78,6 @@ pub fn OpsCases() -> impl IntoView {
                         <RecordTable
                             caption_id="queue-caption"
                             caption="Support cases"
-                            class="schools"
                             columns=&["Case", "Summary", "Partner", "School", "State", "Escalated", "Last activity", "Assigned to"]
                         >
                             {rows}

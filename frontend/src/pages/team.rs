@@ -197,7 +197,7 @@ fn MembersTable(
         <RecordTable
             caption_id="members-caption"
             caption="Team members"
-            class="schools team"
+            class="team"
             columns=&["Name", "Email", "Role", "Added", "Added by"]
             actions=can_manage
         >

@@ -364,7 +364,7 @@ fn DeliveriesTable(
             <RecordTable
                 caption_id="deliveries-caption"
                 caption="Webhook deliveries, newest first"
-                class="schools deliveries"
+                class="deliveries"
                 columns=&["Event", "School ID", "Happened", "Status", "Attempts", "Response", "Last attempt"]
                 actions=can_manage
             >

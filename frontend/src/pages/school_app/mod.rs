@@ -237,7 +237,7 @@ fn ScopesTable(requested: ScopeSet, granted: ScopeSet) -> impl IntoView {
             caption_id="scopes-caption"
             caption="What the app asks for, beside what your school granted"
             caption_shown=true
-            class="schools school-apps"
+            class="school-apps"
             columns=&["Data area", "What it means", "Asked for", "Granted"]
         >
             {rows}
@@ -294,7 +294,7 @@ fn Log(app: SchoolAppDetail) -> impl IntoView {
         <RecordTable
             caption_id="log-caption"
             caption="Authorisation Log, newest first"
-            class="schools school-apps"
+            class="school-apps"
             columns=&["When", "What", "Who", "Details"]
         >
             {rows}
