@@ -30,6 +30,7 @@ mod school_tile;
 mod schools_table;
 mod scope_choice;
 mod search_form;
+mod team_role;
 mod wizard;
 
 pub use action_message::{ActionMessage, ActionStatus};
@@ -61,6 +62,7 @@ pub use school_tile::SchoolTile;
 pub use schools_table::{SchoolsTable, Sorting, invitation_class};
 pub use scope_choice::ScopeChoice;
 pub use search_form::SearchForm;
+pub use team_role::{RoleSelect, with_article};
 pub use wizard::{
     ContactAnswers, ContactFields, FieldError, FieldProblem, Invalid, LabelAndHint, StepHeading, StepList, TextField,
     WizardFlow, clear_problems_on_edit, contact_input, described_by, field_problem,
