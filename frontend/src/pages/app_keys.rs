@@ -15,7 +15,7 @@ use web_sys::HtmlInputElement;
 use web_sys::js_sys::Reflect;
 
 use crate::api::{self, ApiError};
-use crate::app::{APP_KEYS, set_title};
+use crate::app::APP_KEYS;
 use crate::components::{
     ActionMessage, ActionStatus, AppPage, ConfirmBox, FieldProblem, ForApp, ProblemAlert, RadioChoices, RecordTable,
     RowButton, TextField, clear_problems_on_edit, field_problem, focus_first, focused_on_load, problem_unclaimed,
@@ -71,16 +71,15 @@ fn revoke_button_id(key_id: &str) -> String {
 
 #[component]
 pub fn AppKeysScreen() -> impl IntoView {
-    set_title("API keys");
     view! {
         <AppPage
             page=APP_KEYS
+            title="API keys"
             loading="Loading the API keys…"
             no_apps="Your organisation has no apps yet, so there are no API keys to show."
             load=|app: String| async move { api::call::<endpoint::ListAppKeys>(&[("app_id", &app)], &NoQuery, &NoBody).await }
             show=manager
         >
-            <h1>"API keys"</h1>
             <p class="lead">
                 "Your app calls the Gatehouse API with a key, sent with each request as "
                 <code>"Authorization: Bearer"</code>

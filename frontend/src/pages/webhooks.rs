@@ -9,7 +9,7 @@ use leptos::html::H2;
 use leptos::prelude::*;
 
 use crate::api::{self, ApiError};
-use crate::app::{WEBHOOKS, set_title};
+use crate::app::WEBHOOKS;
 use crate::components::{
     ActionMessage, ActionStatus, AppPage, ConfirmBox, ForApp, ProblemAlert, RecordTable, RowButton, TextField,
     clear_problems_on_edit, field_problem, focus_first, focused_on_load, problem_unclaimed,
@@ -50,16 +50,15 @@ fn response_text(delivery: &WebhookDelivery) -> String {
 
 #[component]
 pub fn WebhooksScreen() -> impl IntoView {
-    set_title("Webhooks");
     view! {
         <AppPage
             page=WEBHOOKS
+            title="Webhooks"
             loading="Loading the webhook…"
             no_apps="Your organisation has no apps yet, so there is no webhook to set."
             load=load_webhook
             show=manager
         >
-            <h1>"Webhooks"</h1>
             <p class="lead">
                 "Gatehouse tells your app when a school authorises it, revokes it, pauses its feed, changes \
                  its GDPR mode or refreshes its data, by posting the event to your webhook. Each request is \
