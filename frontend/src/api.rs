@@ -125,7 +125,7 @@ where
 
 /// Calls `E` for the record the page's address names, again whenever the address changes: `E`'s
 /// path parameter `param` is the route's parameter of the same name (`/school/apps/:app_id`).
-/// Answers that name too.
+/// Returns that parameter too, for the screen's commands on the record.
 pub fn load_named<E>(param: &'static str) -> (Memo<String>, LocalResource<Result<E::Response, ApiError>>)
 where
     E: Endpoint<Query = NoQuery, Body = NoBody> + 'static,

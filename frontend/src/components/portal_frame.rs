@@ -22,7 +22,8 @@ impl<T: 'static> Clone for Session<T> {
 impl<T: 'static> Copy for Session<T> {}
 
 impl<T: PortalUser> Session<T> {
-    /// The page's session: the one the screen or its frame already asked for, or a new ask.
+    /// The page's session: the one the screen or its frame already asked for, or else it asks
+    /// `T::Ask` now.
     pub fn of_page() -> Self {
         use_context::<Session<T>>().unwrap_or_else(|| {
             let session = Session(LocalResource::new(|| api::call::<T::Ask>(&[], &NoQuery, &NoBody)));
