@@ -12,9 +12,10 @@ use gatehouse_model::{
     RevokeRequest, SchoolPage, SessionRequest, endpoint,
 };
 use gloo_net::http::{Method as HttpMethod, Request, RequestBuilder};
-use leptos::prelude::{RwSignal, Set};
+use leptos::prelude::{Get, LocalResource, Memo, RwSignal, Set};
 use serde::de::DeserializeOwned;
 
+use crate::app::path_param;
 use crate::school_query;
 
 mod apps;
@@ -120,6 +121,18 @@ where
     let answer = RwSignal::new(None);
     leptos::task::spawn_local(async move { answer.set(Some(call::<E>(&[], &NoQuery, &NoBody).await)) });
     answer
+}
+
+/// Calls `E` for the record the page's address names, again whenever the address changes: `E`'s
+/// path parameter `param` is the route's parameter of the same name (`/school/apps/:app_id`).
+/// Returns that parameter too, for the screen's commands on the record.
+pub fn load_named<E>(param: &'static str) -> (Memo<String>, LocalResource<Result<E::Response, ApiError>>)
+where
+    E: Endpoint<Query = NoQuery, Body = NoBody> + 'static,
+    E::Response: 'static,
+{
+    let id = path_param(param);
+    (id, LocalResource::new(move || call::<E>(&[(param, &id.get())], &NoQuery, &NoBody)))
 }
 
 /// As [`call`], for an operation that takes an `Idempotency-Key`: `key` is made when the form

@@ -12,7 +12,7 @@ use gatehouse_model::{AccountKind, SchoolView};
 use leptos::either::Either;
 use leptos::prelude::*;
 use leptos_router::components::{FlatRoutes, FlatRoutesProps, RouteChildren, Router};
-use leptos_router::hooks::{use_location, use_navigate};
+use leptos_router::hooks::{use_location, use_navigate, use_params_map};
 use leptos_router::{MatchNestedRoutes, NavigateOptions};
 
 use crate::pages::NotFound;
@@ -97,6 +97,15 @@ pub const OPS_SECTIONS: &[(&str, &str)] = &[
     ("International schools", "/ops/international"),
 ];
 
+/// The sections of the portal of `kind`, for its banner.
+pub const fn portal_sections(kind: AccountKind) -> &'static [(&'static str, &'static str)] {
+    match kind {
+        AccountKind::Partner => PARTNER_SECTIONS,
+        AccountKind::School => SCHOOL_SECTIONS,
+        AccountKind::Ops => OPS_SECTIONS,
+    }
+}
+
 /// A school list's address and title, which its tab and the school tile repeat.
 pub const fn school_list_page(view: SchoolView) -> (&'static str, &'static str) {
     match view {
@@ -110,6 +119,12 @@ pub const fn school_list_page(view: SchoolView) -> (&'static str, &'static str) 
 /// after a navigation.
 pub fn set_title(screen: &str) {
     document().set_title(&format!("{screen} – Gatehouse"));
+}
+
+/// The `:name` parameter of the route's path (`/school/apps/:app_id`), empty when it has none.
+pub fn path_param(name: &'static str) -> Memo<String> {
+    let params = use_params_map();
+    Memo::new(move |_| params.read().get(name).unwrap_or_default())
 }
 
 /// Sends the visitor to sign in, replacing the current entry, once `session_over` says a call

@@ -11,6 +11,7 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
 use crate::api::ApiError;
+use crate::app::set_title;
 use crate::components::{AppChoice, PartnerFrame, PartnerSession, problem_alerts};
 
 /// What an app screen shows once its data is in.
@@ -23,12 +24,14 @@ pub struct ForApp<T> {
     pub data: T,
 }
 
-/// `children` (the heading and lead) come first; then, once loaded, the app choice and `show`'s
-/// view of what `load` fetched for the app, or `no_apps` for a partner without one.
+/// The screen's `title` (its heading, and the tab's) and `children` (the lead) come first; then,
+/// once loaded, the app choice and `show`'s view of what `load` fetched for the app, or
+/// `no_apps` for a partner without one.
 #[component]
 pub fn AppPage<T, Fut, V>(
     /// The screen's address, opened again with `?app=` when another app is chosen.
     page: &'static str,
+    title: &'static str,
     /// What shows while the screen loads.
     loading: &'static str,
     /// What shows for a partner with no apps yet.
@@ -43,6 +46,7 @@ where
     Fut: Future<Output = Result<T, ApiError>> + 'static,
     V: IntoView + 'static,
 {
+    set_title(title);
     let session = PartnerSession::of_page();
     let params = use_query_map();
     let loaded = LocalResource::new(move || {
@@ -76,6 +80,7 @@ where
     };
     view! {
         <PartnerFrame failed>
+            <h1>{title}</h1>
             {children()}
             <Transition fallback=move || view! { <p class="loading">{loading}</p> }>
                 <ErrorBoundary fallback=problem_alerts>{body}</ErrorBoundary>

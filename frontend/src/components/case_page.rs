@@ -1,16 +1,16 @@
 //! What the partner's case page (P9) and the support console's (O1) share: the case named in the
 //! address, loaded; a command run on it that answers with the case as it now is; the heading with
-//! Refresh and the sentence saying what the command did; and the conversation.
+//! Refresh and the sentence saying what the command did; the conversation; and the forms of one
+//! text box that comment, reply or escalate.
 
 use std::future::Future;
 
-use gatehouse_model::{CaseComment, CaseDetail, CommentAuthor};
+use gatehouse_model::{CaseComment, CaseDetail, CommentAuthor, Endpoint, NoBody, NoQuery};
 use leptos::prelude::*;
-use leptos_router::hooks::use_params_map;
 
-use crate::api::ApiError;
+use crate::api::{self, ApiError};
 use crate::app::set_title;
-use crate::components::{ActionMessage, ActionStatus, Loading};
+use crate::components::{ActionMessage, ActionStatus, CheckedField, Loading, Missing, when_valid};
 use crate::dates::local_time;
 
 /// One case page's state; `C` is what the reader can do to the case.
@@ -30,16 +30,14 @@ impl<C: 'static> Clone for CasePage<C> {
 impl<C: 'static> Copy for CasePage<C> {}
 
 impl<C: Clone + 'static> CasePage<C> {
-    /// `title` names the tab from the case id; `load` fetches the case; `run` sends a command.
-    pub fn new<Load, Run>(title: fn(&str) -> String, load: fn(String) -> Load, run: fn(String, C) -> Run) -> Self
+    /// `E` fetches the case; `title` names the tab from the case id; `run` sends a command.
+    pub fn new<E, Run>(title: fn(&str) -> String, run: fn(String, C) -> Run) -> Self
     where
-        Load: Future<Output = Result<CaseDetail, ApiError>> + 'static,
+        E: Endpoint<Query = NoQuery, Body = NoBody, Response = CaseDetail> + 'static,
         Run: Future<Output = Result<CaseDetail, ApiError>> + 'static,
     {
-        let params = use_params_map();
-        let case_id = Memo::new(move |_| params.read().get("case_id").unwrap_or_default());
+        let (case_id, case) = api::load_named::<E>("case_id");
         Effect::new(move || set_title(&title(&case_id.get())));
-        let case = LocalResource::new(move || load(case_id.get()));
         let act = Action::new_local(move |command: &C| {
             let (id, command) = (case_id.get_untracked(), command.clone());
             async move { run(id, command.clone()).await.map(|detail| (command, detail)) }
@@ -132,4 +130,69 @@ pub fn conversation(comments: &[CaseComment], partner_name: Option<&str>) -> imp
         })
         .collect_view();
     view! { <ol class="conversation">{items}</ol> }
+}
+
+/// A comment or reply being written, and the `Idempotency-Key` its send takes, so a double
+/// click or a retry adds it once.
+#[derive(Clone, Copy)]
+pub struct Draft {
+    pub text: RwSignal<String>,
+    pub key: RwSignal<String>,
+}
+
+impl Draft {
+    pub fn new() -> Self {
+        Draft { text: RwSignal::new(String::new()), key: RwSignal::new(api::idempotency_key()) }
+    }
+
+    /// It was added: the box empties, and the next one gets a key of its own.
+    pub fn sent(self) {
+        self.text.set(String::new());
+        self.key.set(api::idempotency_key());
+    }
+}
+
+impl Default for Draft {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+/// A case page's form of one text box (a comment, a reply, why the case is urgent): empty text
+/// is refused beside the box, other text goes to `on_send` as typed.
+#[component]
+pub fn CaseTextForm(
+    /// The form's class.
+    class: &'static str,
+    /// The text box's id and label, and how many lines it shows.
+    id: &'static str,
+    label: &'static str,
+    rows: &'static str,
+    text: RwSignal<String>,
+    /// The request field the text answers for, and what to say when the box is empty.
+    field: &'static str,
+    missing: &'static str,
+    invalid: RwSignal<Missing>,
+    error: Signal<Option<ApiError>>,
+    #[prop(into)] pending: Signal<bool>,
+    /// The submit button's label; `children`, buttons after it.
+    submit: &'static str,
+    on_send: Callback<String>,
+    #[prop(optional)] children: Option<Children>,
+) -> impl IntoView {
+    let submitted = move |event: leptos::ev::SubmitEvent| {
+        event.prevent_default();
+        let typed = text.get_untracked();
+        let checked = if typed.trim().is_empty() { Err((field, missing)) } else { Ok(typed) };
+        when_valid(invalid, checked, |typed| on_send.run(typed));
+    };
+    view! {
+        <form class=class novalidate on:submit=submitted>
+            <CheckedField name=field id label kind="textarea" rows value=text invalid error />
+            <div class="form-buttons">
+                <button type="submit" disabled=move || pending.get()>{submit}</button>
+                {children.map(|children| children())}
+            </div>
+        </form>
+    }
 }

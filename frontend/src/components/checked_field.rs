@@ -71,9 +71,15 @@ pub fn CheckedField(
     name: &'static str,
     #[prop(into)] id: String,
     label: &'static str,
+    /// A sentence under the label, which describes the input (its id is `{id}-hint`).
+    #[prop(optional)]
+    hint: Option<&'static str>,
     /// `text`, `email`, `tel`…, or `textarea` for a few lines.
     #[prop(default = "text")]
     kind: &'static str,
+    /// How many lines a `textarea` shows.
+    #[prop(default = "3")]
+    rows: &'static str,
     value: RwSignal<String>,
     /// Cleared by each keystroke: the edit may have fixed it.
     invalid: RwSignal<Missing>,
@@ -82,13 +88,21 @@ pub fn CheckedField(
     let own = move || invalid.get().filter(|(field, _)| *field == name).map(|(_, text)| text);
     let server = move || problem_for(error.get(), &[name]);
     let is_invalid = move || (own().is_some() || server().is_some()).then_some("true");
+    let hint_id = hint.map(|_| format!("{id}-hint"));
     let edit = move |event| {
         value.set(event_target_value(&event));
         invalid.set(None);
     };
     let input = if kind == "textarea" {
         view! {
-            <textarea id=id.clone() rows="3" aria-invalid=is_invalid prop:value=move || value.get() on:input=edit></textarea>
+            <textarea
+                id=id.clone()
+                rows=rows
+                aria-describedby=hint_id.clone()
+                aria-invalid=is_invalid
+                prop:value=move || value.get()
+                on:input=edit
+            ></textarea>
         }
         .into_any()
     } else {
@@ -97,6 +111,7 @@ pub fn CheckedField(
                 id=id.clone()
                 type=kind
                 autocomplete="off"
+                aria-describedby=hint_id.clone()
                 aria-invalid=is_invalid
                 prop:value=move || value.get()
                 on:input=edit
@@ -107,6 +122,7 @@ pub fn CheckedField(
     view! {
         <div class="field">
             <label for=id>{label}</label>
+            {hint.map(|hint| view! { <p class="hint" id=hint_id>{hint}</p> })}
             {input}
             {move || own().map(|text| view! { <InputProblem detail=text /> })}
             {move || server().map(|error| view! { <ProblemAlert error /> })}

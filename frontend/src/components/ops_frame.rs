@@ -1,33 +1,13 @@
 //! The frame of every operations console screen (O1), `PortalFrame` for the console.
 
-use gatehouse_model::{AccountKind, NoBody, NoQuery, OpsMe, endpoint};
+use gatehouse_model::{AccountKind, OpsMe, endpoint};
 use leptos::prelude::*;
 
-use crate::api::{self, ApiError};
-use crate::app::OPS_SECTIONS;
+use crate::api::ApiError;
 use crate::components::{PortalFrame, PortalUser, Session};
 
 /// The signed-in ops user (`/api/ops/me`).
 pub type OpsSession = Session<OpsMe>;
-
-impl Session<OpsMe> {
-    pub fn of_page() -> OpsSession {
-        Session::of_page_with(|| api::call::<endpoint::GetOpsMe>(&[], &NoQuery, &NoBody))
-    }
-}
-
-impl PortalUser for OpsMe {
-    const KIND: AccountKind = AccountKind::Ops;
-    const SECTIONS: &'static [(&'static str, &'static str)] = OPS_SECTIONS;
-
-    fn organisation(&self) -> String {
-        "Operations".to_owned()
-    }
-
-    fn display_name(&self) -> String {
-        self.display_name.clone()
-    }
-}
 
 /// A console screen; a failure to learn who is signed in shows above the screen.
 #[component]
@@ -41,5 +21,14 @@ pub fn OpsFrame(
         <PortalFrame session=OpsSession::of_page() failed session_problem_shown=true>
             {children()}
         </PortalFrame>
+    }
+}
+
+impl PortalUser for OpsMe {
+    const KIND: AccountKind = AccountKind::Ops;
+    type Ask = endpoint::GetOpsMe;
+
+    fn banner_names(&self) -> (String, String) {
+        ("Operations".to_owned(), self.display_name.clone())
     }
 }

@@ -1,38 +1,13 @@
 //! The frame of every signed-in partner portal screen, `PortalFrame` for the partner portal.
 
-use gatehouse_model::{AccountKind, Me, NoBody, NoQuery, endpoint};
+use gatehouse_model::{AccountKind, Me, endpoint};
 use leptos::prelude::*;
 
-use crate::api::{self, ApiError};
-use crate::app::PARTNER_SECTIONS;
+use crate::api::ApiError;
 use crate::components::{PortalFrame, PortalUser, Session};
 
 /// The signed-in partner user (`/api/me`), shared by the banner and the screen.
 pub type PartnerSession = Session<Me>;
-
-impl Session<Me> {
-    pub fn of_page() -> PartnerSession {
-        Session::of_page_with(|| api::call::<endpoint::GetMe>(&[], &NoQuery, &NoBody))
-    }
-
-    /// The user, once known.
-    pub fn me(self) -> Signal<Option<Me>> {
-        self.user()
-    }
-}
-
-impl PortalUser for Me {
-    const KIND: AccountKind = AccountKind::Partner;
-    const SECTIONS: &'static [(&'static str, &'static str)] = PARTNER_SECTIONS;
-
-    fn organisation(&self) -> String {
-        self.partner_name.clone()
-    }
-
-    fn display_name(&self) -> String {
-        self.display_name.clone()
-    }
-}
 
 /// A partner portal screen: the banner, then `children` as the page's `main`.
 #[component]
@@ -49,5 +24,21 @@ pub fn PartnerFrame(
         <PortalFrame session=PartnerSession::of_page() failed class>
             {children()}
         </PortalFrame>
+    }
+}
+
+impl Session<Me> {
+    /// The user, once known.
+    pub fn me(self) -> Signal<Option<Me>> {
+        self.user()
+    }
+}
+
+impl PortalUser for Me {
+    const KIND: AccountKind = AccountKind::Partner;
+    type Ask = endpoint::GetMe;
+
+    fn banner_names(&self) -> (String, String) {
+        (self.partner_name.clone(), self.display_name.clone())
     }
 }

@@ -3,13 +3,11 @@
 //! and a redirect to that portal's sign-in when the session is missing or over, whichever call
 //! finds out. `PartnerFrame`, `SchoolFrame` and `OpsFrame` say only which portal.
 
-use std::future::Future;
-
-use gatehouse_model::AccountKind;
+use gatehouse_model::{AccountKind, Endpoint, NoBody, NoQuery};
 use leptos::prelude::*;
 
-use crate::api::ApiError;
-use crate::app::sign_in_when_as;
+use crate::api::{self, ApiError};
+use crate::app::{portal_sections, sign_in_when_as};
 use crate::components::{PortalHeader, ProblemAlert};
 
 /// The signed-in user of a portal (`/api/me`, `/api/school/me`, `/api/ops/me`).
@@ -23,14 +21,12 @@ impl<T: 'static> Clone for Session<T> {
 
 impl<T: 'static> Copy for Session<T> {}
 
-impl<T: Clone + Send + Sync + 'static> Session<T> {
-    /// The page's session: the one the screen or its frame already asked for, or a new `ask`.
-    pub fn of_page_with<Fut>(ask: fn() -> Fut) -> Self
-    where
-        Fut: Future<Output = Result<T, ApiError>> + 'static,
-    {
+impl<T: PortalUser> Session<T> {
+    /// The page's session: the one the screen or its frame already asked for, or else it asks
+    /// `T::Ask` now.
+    pub fn of_page() -> Self {
         use_context::<Session<T>>().unwrap_or_else(|| {
-            let session = Session(LocalResource::new(ask));
+            let session = Session(LocalResource::new(|| api::call::<T::Ask>(&[], &NoQuery, &NoBody)));
             provide_context(session);
             session
         })
@@ -52,14 +48,14 @@ impl<T: Clone + Send + Sync + 'static> Session<T> {
     }
 }
 
-/// What the frame shows of a portal's signed-in user, and which portal that is.
+/// A portal's signed-in user: which portal, how to ask who is signed in, and what the frame
+/// shows of them.
 pub trait PortalUser: Clone + Send + Sync + 'static {
     const KIND: AccountKind;
-    /// The portal's sections for its banner: name and address.
-    const SECTIONS: &'static [(&'static str, &'static str)];
-    /// The organisation the banner names beside the product.
-    fn organisation(&self) -> String;
-    fn display_name(&self) -> String;
+    /// The call that says who is signed in.
+    type Ask: Endpoint<Query = NoQuery, Body = NoBody, Response = Self>;
+    /// What the banner names: the organisation (beside the product), then the user.
+    fn banner_names(&self) -> (String, String);
 }
 
 /// The banner of the session's portal, then `children` as the page's `main`.
@@ -88,9 +84,9 @@ pub fn PortalFrame<T: PortalUser>(
     view! {
         <PortalHeader
             kind=T::KIND
-            sections=T::SECTIONS
-            organisation=Signal::derive(move || user.get().map(|me| me.organisation()))
-            user=Signal::derive(move || user.get().map(|me| me.display_name()))
+            sections=const { portal_sections(T::KIND) }
+            organisation=Signal::derive(move || user.get().map(|me| me.banner_names().0))
+            user=Signal::derive(move || user.get().map(|me| me.banner_names().1))
         />
         <main class=class>{session_problem}{children()}</main>
     }

@@ -11,8 +11,9 @@ pub fn RecordTable(
     /// Shows the caption; most tables leave it to screen readers, as a heading above says it.
     #[prop(optional)]
     caption_shown: bool,
-    /// The table's classes: `schools` first, for the look all tables share.
-    class: &'static str,
+    /// The table's classes besides `schools`, which gives every table its look.
+    #[prop(optional)]
+    class: Option<&'static str>,
     /// The column headings, in order.
     columns: &'static [&'static str],
     /// Adds a last column for each row's buttons, named for screen readers only.
@@ -21,6 +22,7 @@ pub fn RecordTable(
     /// The rows.
     children: Children,
 ) -> impl IntoView {
+    let class = class.map_or_else(|| "schools".to_owned(), |class| format!("schools {class}"));
     view! {
         <div class="table-scroll" role="region" aria-labelledby=caption_id tabindex="0">
             <table class=class>

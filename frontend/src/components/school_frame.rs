@@ -5,17 +5,19 @@ use gatehouse_model::{AccountKind, NoBody, NoQuery, SchoolMe, SchoolTeam, TeamRo
 use leptos::prelude::*;
 
 use crate::api;
-use crate::app::SCHOOL_SECTIONS;
 use crate::components::{PortalFrame, PortalUser, Session};
 
 /// The signed-in school user (`/api/school/me`).
 pub type SchoolSession = Session<SchoolMe>;
 
-impl Session<SchoolMe> {
-    pub fn of_page() -> SchoolSession {
-        Session::of_page_with(|| api::call::<endpoint::GetSchoolMe>(&[], &NoQuery, &NoBody))
-    }
+/// A school portal screen: the banner, fed from `/api/school/me`, then `children` as the page's
+/// `main`.
+#[component]
+pub fn SchoolFrame(children: Children) -> impl IntoView {
+    view! { <PortalFrame session=SchoolSession::of_page()>{children()}</PortalFrame> }
+}
 
+impl Session<SchoolMe> {
     /// What the user may do, once known: admins change things, members only look.
     pub fn access(self) -> Signal<Option<TeamRole>> {
         let user = self.user();
@@ -32,22 +34,11 @@ impl Session<SchoolMe> {
 
 impl PortalUser for SchoolMe {
     const KIND: AccountKind = AccountKind::School;
-    const SECTIONS: &'static [(&'static str, &'static str)] = SCHOOL_SECTIONS;
+    type Ask = endpoint::GetSchoolMe;
 
-    fn organisation(&self) -> String {
-        self.school_name.clone()
+    fn banner_names(&self) -> (String, String) {
+        (self.school_name.clone(), self.display_name.clone())
     }
-
-    fn display_name(&self) -> String {
-        self.display_name.clone()
-    }
-}
-
-/// A school portal screen: the banner, fed from `/api/school/me`, then `children` as the page's
-/// `main`.
-#[component]
-pub fn SchoolFrame(children: Children) -> impl IntoView {
-    view! { <PortalFrame session=SchoolSession::of_page()>{children()}</PortalFrame> }
 }
 
 /// "Hana Head", "Hana Head or Ali Admin", "Hana Head, Ali Admin or Bo Boss": the admins a member

@@ -13,7 +13,7 @@ use crate::api::{self, ApiError, SchoolCommand};
 use crate::app::school_list_page;
 use crate::components::school_actions::SchoolActions;
 use crate::components::schools_table::status_class;
-use crate::components::{ActionMessage, ActionStatus, EmailBounceNote, ExplainForm, Loading};
+use crate::components::{ActionMessage, ActionStatus, EmailBounceNote, ExplainForm, Loading, focused_on_load};
 use crate::dates::{local_time, long_date};
 
 /// `school_id` in `app` (the partner's first app when `None`), opened over the list of
@@ -71,11 +71,7 @@ pub fn SchoolTile(
     });
     on_cleanup(move || escape.remove());
 
-    let panel = NodeRef::<Aside>::new();
-    panel.on_load(|panel| {
-        // Focus can only fail on a detached element, which this is not once loaded.
-        let _ = panel.focus();
-    });
+    let panel = focused_on_load::<Aside>();
     let name = move || {
         detail.get().and_then(Result::ok).map(|school| school.row.name).unwrap_or_else(|| format!("School {school_id}"))
     };

@@ -8,7 +8,7 @@ use leptos::html::H2;
 use leptos::prelude::*;
 
 use crate::api::ApiError;
-use crate::components::{InputProblem, ProblemAlert, names_field};
+use crate::components::{InputProblem, ProblemAlert, focused_on_load, names_field};
 
 /// A problem with one input: a sentence the screen says itself, or the API's problem.
 #[derive(Debug, Clone, PartialEq)]
@@ -110,11 +110,7 @@ pub fn FieldError(#[prop(into)] id: String, problem: FieldProblem) -> impl IntoV
 /// keyboard starts at the top of the new step and a screen reader announces where the user is.
 #[component]
 pub fn StepHeading(step: usize, of: usize, #[prop(into)] title: String) -> impl IntoView {
-    let heading = NodeRef::<H2>::new();
-    heading.on_load(|heading| {
-        // Focus can only fail on a detached element, which this is not once loaded.
-        let _ = heading.focus();
-    });
+    let heading = focused_on_load::<H2>();
     view! {
         <h2 class="step-heading" tabindex="-1" node_ref=heading>
             <span class="step-count">{format!("Step {step} of {of}")}</span>

@@ -15,10 +15,10 @@ use web_sys::HtmlInputElement;
 use web_sys::js_sys::Reflect;
 
 use crate::api::{self, ApiError};
-use crate::app::{APP_KEYS, set_title};
+use crate::app::APP_KEYS;
 use crate::components::{
     ActionMessage, ActionStatus, AppPage, ConfirmBox, FieldProblem, ForApp, ProblemAlert, RadioChoices, RecordTable,
-    RowButton, TextField, clear_problems_on_edit, field_problem, focus_first, problem_unclaimed,
+    RowButton, TextField, clear_problems_on_edit, field_problem, focus_first, focused_on_load, problem_unclaimed,
 };
 use crate::dates::local_time;
 
@@ -71,16 +71,15 @@ fn revoke_button_id(key_id: &str) -> String {
 
 #[component]
 pub fn AppKeysScreen() -> impl IntoView {
-    set_title("API keys");
     view! {
         <AppPage
             page=APP_KEYS
+            title="API keys"
             loading="Loading the API keys…"
             no_apps="Your organisation has no apps yet, so there are no API keys to show."
             load=|app: String| async move { api::call::<endpoint::ListAppKeys>(&[("app_id", &app)], &NoQuery, &NoBody).await }
             show=manager
         >
-            <h1>"API keys"</h1>
             <p class="lead">
                 "Your app calls the Gatehouse API with a key, sent with each request as "
                 <code>"Authorization: Bearer"</code>
@@ -234,10 +233,7 @@ fn KeyManager(list: AppKeyList, app_name: String) -> impl IntoView {
 /// The new key's secret, once, with Copy and a command line that tries it.
 #[component]
 fn SecretBox(created: CreatedAppKey, app_name: String, on_hide: Callback<()>) -> impl IntoView {
-    let heading = NodeRef::<H2>::new();
-    heading.on_load(|heading| {
-        let _ = heading.focus();
-    });
+    let heading = focused_on_load::<H2>();
     let copy_state = RwSignal::new(None::<&'static str>);
     let origin = window().location().origin().unwrap_or_default();
     let oauth = created.key.kind == CredentialKind::OauthClient;
@@ -441,7 +437,7 @@ fn KeysTable(
                 <RecordTable
                     caption_id="keys-caption"
                     caption="API keys, newest first"
-                    class="schools keys"
+                    class="keys"
                     columns=&["Label", "Kind", "Created", "Created by", "Status"]
                     actions=can_manage
                 >

@@ -107,7 +107,6 @@ pub fn InternationalRequestScreen() -> impl IntoView {
                     <RecordTable
                         caption_id="requests-caption"
                         caption="Your international school requests"
-                        class="schools"
                         columns=&["School", "Reference", "Asked on", "Status", "Outcome"]
                     >
                         {rows}

@@ -351,7 +351,6 @@ fn BookingsTable(
         <RecordTable
             caption_id="bookings-caption"
             caption="Booked install slots"
-            class="schools"
             columns=&["Slot (UK time)", "School", "Contact", "Booked", "Install"]
         >
             {rows}

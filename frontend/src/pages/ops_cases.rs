@@ -2,14 +2,14 @@
 //! waiting, a page at a time), and `/ops/cases/:case_id`, a case with its conversation where ops
 //! reply, close it or give it to someone.
 
-use gatehouse_model::{CaseDetail, CaseState, NoBody, NoQuery, QueueFilter, SupportQueueQuery, endpoint};
+use gatehouse_model::{CaseDetail, CaseState, NoBody, QueueFilter, SupportQueueQuery, endpoint};
 use leptos::prelude::*;
 
 use crate::api::{self, ApiError, SupportCommand};
 use crate::app::set_title;
 use crate::components::{
-    CaseHeading, CasePage, InputProblem, Loading, OpsFrame, OpsSession, ProblemAlert, RecordTable, case_facts,
-    conversation, problem_for, problem_unclaimed,
+    CaseHeading, CasePage, CaseTextForm, Draft, Loading, Missing, OpsFrame, OpsSession, ProblemAlert, RecordTable,
+    case_facts, conversation, problem_for, problem_unclaimed,
 };
 use crate::dates::local_time;
 
@@ -78,7 +78,6 @@ pub fn OpsCases() -> impl IntoView {
                         <RecordTable
                             caption_id="queue-caption"
                             caption="Support cases"
-                            class="schools"
                             columns=&["Case", "Summary", "Partner", "School", "State", "Escalated", "Last activity", "Assigned to"]
                         >
                             {rows}
@@ -132,19 +131,16 @@ pub fn OpsCases() -> impl IntoView {
 
 #[component]
 pub fn OpsCase() -> impl IntoView {
-    let page = CasePage::new(
+    let page = CasePage::new::<endpoint::GetSupportCase, _>(
         |case_id| format!("Case {case_id} – support"),
-        |id| async move { api::call::<endpoint::GetSupportCase>(&[("case_id", &id)], &NoQuery, &NoBody).await },
         |id, command| async move { api::act_as_support(&id, command).await },
     );
     let me = OpsSession::of_page().user();
-    let reply = RwSignal::new(String::new());
-    let reply_key = RwSignal::new(api::idempotency_key());
-    let invalid = RwSignal::new(None::<&'static str>);
+    let reply = Draft::new();
+    let invalid = RwSignal::<Missing>::new(None);
     page.when_done(done_sentence, move |command| {
         if matches!(command, SupportCommand::Reply { .. }) {
-            reply.set(String::new());
-            reply_key.set(api::idempotency_key());
+            reply.sent();
         }
     });
     let (case, act, error) = (page.case, page.act, page.error());
@@ -152,7 +148,7 @@ pub fn OpsCase() -> impl IntoView {
     let my_name = Signal::derive(move || me.get().map(|me| me.display_name));
     let body = move || {
         Suspend::new(async move {
-            case.await.map(|detail| view! { <SupportCaseView detail act reply reply_key invalid error my_name /> })
+            case.await.map(|detail| view! { <SupportCaseView detail act reply invalid error my_name /> })
         })
     };
     view! {
@@ -175,9 +171,8 @@ fn done_sentence(command: &SupportCommand) -> String {
 fn SupportCaseView(
     detail: CaseDetail,
     act: Action<SupportCommand, Result<(SupportCommand, CaseDetail), ApiError>>,
-    reply: RwSignal<String>,
-    reply_key: RwSignal<String>,
-    invalid: RwSignal<Option<&'static str>>,
+    reply: Draft,
+    invalid: RwSignal<Missing>,
     error: Signal<Option<ApiError>>,
     my_name: Signal<Option<String>>,
 ) -> impl IntoView {
@@ -197,49 +192,28 @@ fn SupportCaseView(
     let comments = conversation(&detail.comments, Some(&detail.partner_name));
     let pending = act.pending();
     let assignee = RwSignal::new(detail.assignee.clone().unwrap_or_default());
-    let reply_problem = move || {
-        (
-            (invalid.get() == Some("text")).then(|| view! { <InputProblem detail="Write the reply first." /> }),
-            problem_for(error.get(), &["text"]).map(|error| view! { <ProblemAlert error /> }),
-        )
-    };
     let reply_form = (!closed).then(|| {
         view! {
-            <form
+            <CaseTextForm
                 class="case-reply"
-                novalidate
-                on:submit=move |event| {
-                    event.prevent_default();
-                    let text = reply.get_untracked();
-                    if text.trim().is_empty() {
-                        invalid.set(Some("text"));
-                        return;
-                    }
-                    invalid.set(None);
-                    act.dispatch(SupportCommand::Reply { text, key: reply_key.get_untracked() });
-                }
+                id="support-reply"
+                label="Reply to the partner"
+                rows="5"
+                text=reply.text
+                field="text"
+                missing="Write the reply first."
+                invalid
+                error
+                pending
+                submit="Send reply"
+                on_send=Callback::new(move |text| {
+                    act.dispatch(SupportCommand::Reply { text, key: reply.key.get_untracked() });
+                })
             >
-                <div class="field">
-                    <label for="support-reply">"Reply to the partner"</label>
-                    <textarea
-                        id="support-reply"
-                        rows="5"
-                        aria-invalid=move || (invalid.get() == Some("text") || problem_for(error.get(), &["text"]).is_some()).then_some("true")
-                        prop:value=move || reply.get()
-                        on:input=move |event| {
-                            reply.set(event_target_value(&event));
-                            invalid.set(None);
-                        }
-                    ></textarea>
-                    {reply_problem}
-                </div>
-                <div class="form-buttons">
-                    <button type="submit" disabled=move || pending.get()>"Send reply"</button>
-                    <button type="button" class="secondary" disabled=move || pending.get() on:click=move |_| {
-                        act.dispatch(SupportCommand::Close);
-                    }>"Close case"</button>
-                </div>
-            </form>
+                <button type="button" class="secondary" disabled=move || pending.get() on:click=move |_| {
+                    act.dispatch(SupportCommand::Close);
+                }>"Close case"</button>
+            </CaseTextForm>
         }
     });
     view! {

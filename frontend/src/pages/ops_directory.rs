@@ -246,7 +246,6 @@ fn SearchSection(failed: RwSignal<Option<ApiError>>) -> impl IntoView {
                 <RecordTable
                     caption_id="directory-caption"
                     caption="Schools found"
-                    class="schools"
                     columns=&["URN", "Name", "Local authority", "Postcode", "Phase", "Status", "Email domains"]
                     actions=true
                 >

@@ -176,7 +176,6 @@ fn BrokenLogs(broken: Vec<BrokenLog>) -> impl IntoView {
         <RecordTable
             caption_id="broken-logs-caption"
             caption="Broken Authorisation Logs"
-            class="schools"
             columns=&["School", "App", "Entry", "What the check found"]
         >
             {rows}

@@ -130,7 +130,6 @@ fn PartnersTable(partners: Vec<PartnerSummary>) -> impl IntoView {
         <RecordTable
             caption_id="partners-caption"
             caption="Partner organisations"
-            class="schools"
             columns=&["Organisation", "App", "First admin", "Created", "Erasure overdue (14+ days)"]
         >
             {rows}

@@ -10,7 +10,7 @@ use leptos::prelude::*;
 
 use crate::api::{self, ApiError};
 use crate::app::set_title;
-use crate::components::{DecisionReason, OpsFrame, ProblemAlert, problem_unclaimed};
+use crate::components::{DecisionReason, OpsFrame, ProblemAlert, fact_entries, problem_unclaimed};
 use crate::dates::local_time;
 
 /// What a card needs to decide: the send, what was sent last and what went wrong with it.
@@ -130,7 +130,7 @@ fn VerificationCard(who: AuthorityVerification, decide: Decide) -> impl IntoView
         None => who.school_name.clone(),
     };
     let matches_directory = who.directory_domains.iter().any(|domain| domain.eq_ignore_ascii_case(&who.email_domain));
-    let facts = [
+    let facts = fact_entries([
         ("School", school),
         ("Authoriser", format!("{}, {}", who.authoriser_name, who.authoriser_role)),
         ("Email", who.authoriser_email.clone()),
@@ -146,10 +146,7 @@ fn VerificationCard(who: AuthorityVerification, decide: Decide) -> impl IntoView
         ("App", format!("{} from {}", who.app_name, who.partner_name)),
         ("Invited by", who.invited_by.clone().unwrap_or_else(|| "–".to_owned())),
         ("Authorised at", local_time(&who.requested_at)),
-    ]
-    .into_iter()
-    .map(|(name, value)| view! { <div><dt>{name}</dt><dd>{value}</dd></div> })
-    .collect_view();
+    ]);
     let decision = move |decision: VerificationDecision, reason: Option<String>| DecideAuthorityVerification {
         app_id: app_id.clone(),
         school_id: school_id.clone(),

@@ -10,21 +10,20 @@ use gatehouse_model::{
 use leptos::prelude::*;
 
 use crate::api;
-use crate::app::{PERMISSION_SET, set_title};
+use crate::app::PERMISSION_SET;
 use crate::components::{ActionMessage, ActionStatus, AppPage, ConfirmBox, ForApp, ProblemAlert, ScopeChoice};
 
 #[component]
 pub fn PermissionSetScreen() -> impl IntoView {
-    set_title("Permission set");
     view! {
         <AppPage
             page=PERMISSION_SET
+            title="Permission set"
             loading="Loading the permission set…"
             no_apps="Your organisation has no apps yet, so there is no permission set to show."
             load=|app: String| async move { api::call::<endpoint::GetPermissionSet>(&[("app_id", &app)], &NoQuery, &NoBody).await }
             show=editor
         >
-            <h1>"Permission set"</h1>
             <p class="lead">
                 "The data your app asks schools to share. A school sees exactly this list when it authorises, \
                  and your app reads only what the school granted."

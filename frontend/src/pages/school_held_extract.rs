@@ -33,7 +33,7 @@ fn deletions_table(deletions: Vec<PersonSummary>) -> impl IntoView {
             caption_id="deletions-caption"
             caption="Who releasing it would delete"
             caption_shown=true
-            class="schools school-apps"
+            class="school-apps"
             columns=&["Name", "MIS id", "Kind", "Details"]
         >
             {rows}

@@ -168,7 +168,7 @@ fn dashboard_view(dashboard: SchoolDashboard) -> impl IntoView {
             caption_id="apps-caption"
             caption="Apps and their access to your school's data"
             caption_shown=true
-            class="schools school-apps"
+            class="school-apps"
             columns=&["App", "Access", "Data areas shared", "GDPR mode", "Feed", "Install status", "Authorised"]
         >
             {rows}

@@ -5,16 +5,14 @@
 //! about them, exclude them from every app in one step, or erase them (after a confirmation).
 
 use gatehouse_model::{
-    NoBody, NoQuery, PersonExportQuery, SchoolPeopleQuery, SchoolPersonDetail, SchoolPersonMatches, SelectionChoice,
-    endpoint,
+    NoBody, NoQuery, PersonExportQuery, PersonSummary, SchoolPeopleQuery, SchoolPersonDetail, SelectionChoice, endpoint,
 };
 use leptos::prelude::*;
-use leptos_router::hooks::use_params_map;
 
-use crate::api::{self, ApiError};
+use crate::api;
 use crate::app::set_title;
 use crate::components::{
-    AdminOnlyNote, ConfirmBox, ProblemAlert, SchoolFrame, SchoolSession, SearchForm, TableHead, reason_label,
+    AdminOnlyNote, ConfirmBox, PeopleSearch, ProblemAlert, SchoolFrame, SchoolSession, TableHead, reason_label,
 };
 use crate::dates::local_time;
 
@@ -32,15 +30,10 @@ fn kind(resource: gatehouse_model::Resource) -> &'static str {
 pub fn SchoolPeopleScreen() -> impl IntoView {
     set_title("People");
     let query = RwSignal::new(String::new());
-    let found = RwSignal::new(None::<Result<SchoolPersonMatches, ApiError>>);
-    let search = move || {
-        let q = query.get_untracked();
-        leptos::task::spawn_local(async move {
-            let body = SchoolPeopleQuery { q: Some(q) };
-            found.set(Some(api::call::<endpoint::SearchSchoolPersons>(&[], &body, &NoBody).await));
-        });
-    };
-    search();
+    let found = LocalResource::new(move || {
+        let body = SchoolPeopleQuery { q: Some(query.get_untracked()) };
+        api::call::<endpoint::SearchSchoolPersons>(&[], &body, &NoBody)
+    });
     view! {
         <SchoolFrame>
             <h1>"People"</h1>
@@ -48,36 +41,28 @@ pub fn SchoolPeopleScreen() -> impl IntoView {
                 "Find a pupil, member of staff or contact to see which apps can see them, download what "
                 "Gatehouse holds about them, exclude them from every app or erase them."
             </p>
-            <SearchForm id="person-search" label="Search by name or MIS id" query
-                on_search=Callback::new(move |_| search()) />
-            {move || match found.get() {
-                None => view! { <p class="loading">"Loading people…"</p> }.into_any(),
-                Some(Err(error)) => view! { <ProblemAlert error /> }.into_any(),
-                Some(Ok(found)) if found.matches.is_empty() => view! {
-                    <p class="empty-note">"No people found. People appear here once your MIS agent has sent data."</p>
-                }.into_any(),
-                Some(Ok(found)) => {
-                    let rows = found.matches.into_iter().map(|person| {
-                        let href = format!("/school/people/{}", person.mis_id);
-                        view! {
-                            <tr>
-                                <th scope="row"><a href=href>{person.name}</a></th>
-                                <td>{kind(person.resource)}</td>
-                                <td>{person.mis_id}</td>
-                                <td>{person.detail}</td>
-                            </tr>
-                        }
-                    }).collect_view();
-                    view! {
-                        <table class="schools school-apps">
-                            <caption class="visually-hidden">"People found"</caption>
-                            <TableHead columns=&["Name", "Kind", "MIS id", "Details"] />
-                            <tbody>{rows}</tbody>
-                        </table>
-                    }.into_any()
-                }
-            }}
+            <PeopleSearch
+                id="person-search"
+                query
+                on_search=Callback::new(move |_| found.refetch())
+                found=Signal::derive(move || found.get().map(|found| found.map(|found| found.matches)))
+                columns=&["Name", "Kind", "MIS id", "Details"]
+                row=person_row
+            />
         </SchoolFrame>
+    }
+}
+
+/// A person the search found, linked to their page.
+fn person_row(person: PersonSummary) -> impl IntoView {
+    let href = format!("/school/people/{}", person.mis_id);
+    view! {
+        <tr>
+            <th scope="row"><a href=href>{person.name}</a></th>
+            <td>{kind(person.resource)}</td>
+            <td>{person.mis_id}</td>
+            <td>{person.detail}</td>
+        </tr>
     }
 }
 
@@ -92,19 +77,11 @@ enum PersonAction {
 pub fn SchoolPersonScreen() -> impl IntoView {
     set_title("Person");
     let admin = SchoolSession::of_page().is_admin();
-    let params = use_params_map();
-    let person_id = move || params.read().get("person_id").unwrap_or_default();
-    let detail = RwSignal::new(None::<Result<SchoolPersonDetail, ApiError>>);
-    Effect::new(move || {
-        let id = person_id();
-        leptos::task::spawn_local(async move {
-            detail.set(Some(api::call::<endpoint::GetSchoolPerson>(&[("person_id", &id)], &NoQuery, &NoBody).await))
-        });
-    });
+    let (person_id, detail) = api::load_named::<endpoint::GetSchoolPerson>("person_id");
     let confirming = RwSignal::new(false);
     let message = RwSignal::new(None::<&'static str>);
     let act = Action::new_local(move |action: &PersonAction| {
-        let (id, action) = (person_id(), *action);
+        let (id, action) = (person_id.get_untracked(), *action);
         async move {
             let path = [("person_id", id.as_str())];
             match action {

@@ -10,7 +10,8 @@ use leptos::prelude::*;
 use crate::api::{self, ApiError};
 use crate::app::set_title;
 use crate::components::{
-    AdminOnlyNote, ProblemAlert, SchoolFrame, SchoolSession, TableHead, problem_for, problem_unclaimed,
+    AdminOnlyNote, ProblemAlert, RoleSelect, SchoolFrame, SchoolSession, TableHead, problem_for, problem_unclaimed,
+    with_article,
 };
 use crate::dates::local_time;
 
@@ -21,14 +22,6 @@ enum TeamChange {
     /// Adding a colleague already in the team with another access changes it.
     Access(AddSchoolColleague),
     Remove(AddSchoolColleague),
-}
-
-/// "an Admin", "a Member".
-fn with_article(access: TeamRole) -> &'static str {
-    match access {
-        TeamRole::Admin => "an Admin",
-        TeamRole::Member => "a Member",
-    }
 }
 
 /// What the page says once `change` is done.
@@ -104,15 +97,6 @@ pub fn SchoolTeamScreen() -> impl IntoView {
     };
     let field =
         move |field: &'static str| problem_for(error.get(), &[field]).map(|error| view! { <ProblemAlert error /> });
-    let accesses = || {
-        TeamRole::ALL
-            .into_iter()
-            .map(|choice| {
-                let value = choice.label().to_ascii_lowercase();
-                view! { <option value=value selected=choice == TeamRole::Member>{choice.label()}</option> }
-            })
-            .collect_view()
-    };
     let rows = move |team: SchoolTeam| {
         team.members
             .into_iter()
@@ -193,13 +177,7 @@ pub fn SchoolTeamScreen() -> impl IntoView {
                     <p class="hint" id="colleague-access-hint">
                         "Admins authorise, revoke and change sharing and manage colleagues; members only look."
                     </p>
-                    <select id="colleague-access" aria-describedby="colleague-access-hint"
-                        on:change=move |event| {
-                            let admin = event_target_value(&event) == "admin";
-                            access.set(if admin { TeamRole::Admin } else { TeamRole::Member });
-                        }>
-                        {accesses()}
-                    </select>
+                    <RoleSelect id="colleague-access" hint_id="colleague-access-hint" role=access />
                     <button type="submit" disabled=move || change.pending().get()>"Add colleague"</button>
                 </form>
             </Show>

@@ -7,7 +7,7 @@ use leptos::prelude::*;
 
 use crate::api;
 use crate::app::set_title;
-use crate::components::ProblemAlert;
+use crate::components::{ProblemAlert, focused_on_load};
 
 #[component]
 pub fn SignIn(#[prop(default = AccountKind::Partner)] kind: AccountKind) -> impl IntoView {
@@ -75,11 +75,7 @@ fn wording(kind: AccountKind) -> (&'static str, &'static str) {
 /// The confirmation takes focus so a screen reader announces that the page changed.
 #[component]
 fn CheckEmail(email: String, minutes: u32, on_restart: impl Fn() + 'static) -> impl IntoView {
-    let heading = NodeRef::<H1>::new();
-    heading.on_load(|heading| {
-        // Focus can only fail on a detached node, which this is not once loaded.
-        let _ = heading.focus();
-    });
+    let heading = focused_on_load::<H1>();
     view! {
         <h1 node_ref=heading tabindex="-1">"Check your email"</h1>
         <p>{link_sent_sentence(&email, minutes)}</p>

@@ -11,10 +11,9 @@ use crate::api::{self, ApiError};
 use crate::app::set_title;
 use crate::components::{
     ActionMessage, ActionStatus, CheckedField, CheckedForm, ConfirmBox, EmailBounceNote, InputProblem, Loading,
-    Missing, PartnerFrame, PartnerSession, ProblemAlert, RecordTable, RowButton, problem_for,
+    Missing, PartnerFrame, PartnerSession, ProblemAlert, RecordTable, RoleSelect, RowButton, problem_for, with_article,
 };
 use crate::dates::local_time;
-use crate::school_query::serde_name;
 
 /// A change to the team, and what to say once it is made.
 #[derive(Debug, Clone)]
@@ -30,7 +29,7 @@ impl Change {
                 "{} ({}) was added to the team as {}; they can now sign in with that address.",
                 member.display_name,
                 member.email.as_str(),
-                article_role(member.role)
+                with_article(member.role)
             ),
             Change::Remove(member) => {
                 format!(
@@ -40,13 +39,6 @@ impl Change {
                 )
             }
         }
-    }
-}
-
-fn article_role(role: TeamRole) -> &'static str {
-    match role {
-        TeamRole::Admin => "an Admin",
-        TeamRole::Member => "a Member",
     }
 }
 
@@ -197,7 +189,7 @@ fn MembersTable(
         <RecordTable
             caption_id="members-caption"
             caption="Team members"
-            class="schools team"
+            class="team"
             columns=&["Name", "Email", "Role", "Added", "Added by"]
             actions=can_manage
         >
@@ -229,16 +221,6 @@ fn AddMember(error: Signal<Option<ApiError>>, pending: Signal<bool>, on_add: Cal
         let server = problem_for(error.get(), &[field]);
         (own.map(|text| view! { <InputProblem detail=text /> }), server.map(|error| view! { <ProblemAlert error /> }))
     };
-    let roles = TeamRole::ALL
-        .into_iter()
-        .map(|choice| {
-            view! {
-                <option value=serde_name(choice).unwrap_or_default() selected=choice == TeamRole::Member>
-                    {choice.label()}
-                </option>
-            }
-        })
-        .collect_view();
     view! {
         <section class="add-member" aria-labelledby="add-member-heading">
             <h2 id="add-member-heading">"Add a colleague"</h2>
@@ -256,16 +238,7 @@ fn AddMember(error: Signal<Option<ApiError>>, pending: Signal<bool>, on_add: Cal
                     <CheckedField name="email" id="member-email" label="Email address" kind="email" value=email invalid error />
                     <div class="field">
                         <label for="member-role">"Role"</label>
-                        <select
-                            id="member-role"
-                            aria-describedby="member-role-hint"
-                            on:change=move |event| {
-                                let value = event_target_value(&event);
-                                role.set(if value == "admin" { TeamRole::Admin } else { TeamRole::Member });
-                            }
-                        >
-                            {roles}
-                        </select>
+                        <RoleSelect id="member-role" hint_id="member-role-hint" role />
                         {move || problem("role")}
                     </div>
                 </div>

@@ -9,10 +9,10 @@ use leptos::html::H2;
 use leptos::prelude::*;
 
 use crate::api::{self, ApiError};
-use crate::app::{WEBHOOKS, set_title};
+use crate::app::WEBHOOKS;
 use crate::components::{
     ActionMessage, ActionStatus, AppPage, ConfirmBox, ForApp, ProblemAlert, RecordTable, RowButton, TextField,
-    clear_problems_on_edit, field_problem, focus_first, problem_unclaimed,
+    clear_problems_on_edit, field_problem, focus_first, focused_on_load, problem_unclaimed,
 };
 use crate::dates::local_time;
 
@@ -50,16 +50,15 @@ fn response_text(delivery: &WebhookDelivery) -> String {
 
 #[component]
 pub fn WebhooksScreen() -> impl IntoView {
-    set_title("Webhooks");
     view! {
         <AppPage
             page=WEBHOOKS
+            title="Webhooks"
             loading="Loading the webhook…"
             no_apps="Your organisation has no apps yet, so there is no webhook to set."
             load=load_webhook
             show=manager
         >
-            <h1>"Webhooks"</h1>
             <p class="lead">
                 "Gatehouse tells your app when a school authorises it, revokes it, pauses its feed, changes \
                  its GDPR mode or refreshes its data, by posting the event to your webhook. Each request is \
@@ -297,10 +296,7 @@ fn WebhookManager(settings: WebhookSettings, deliveries: Vec<WebhookDelivery>) -
 /// The new signing secret, once.
 #[component]
 fn SecretBox(secret: String, on_hide: Callback<()>) -> impl IntoView {
-    let heading = NodeRef::<H2>::new();
-    heading.on_load(|heading| {
-        let _ = heading.focus();
-    });
+    let heading = focused_on_load::<H2>();
     view! {
         <section class="secret-box" aria-labelledby="secret-heading">
             <h2 id="secret-heading" tabindex="-1" node_ref=heading>
@@ -367,7 +363,7 @@ fn DeliveriesTable(
             <RecordTable
                 caption_id="deliveries-caption"
                 caption="Webhook deliveries, newest first"
-                class="schools deliveries"
+                class="deliveries"
                 columns=&["Event", "School ID", "Happened", "Status", "Attempts", "Response", "Last attempt"]
                 actions=can_manage
             >

@@ -2,11 +2,14 @@
 //! one.
 
 use gatehouse_model::{ContactInput, EmailAddress, InviteRequest, SchoolAction};
+use leptos::html::H4;
 use leptos::prelude::*;
 
-use super::{Invalid, Run, focused_heading};
+use super::Run;
 use crate::api::{self, SchoolCommand};
-use crate::components::{InputProblem, ProblemAlert, RadioChoices, problem_for, problem_unclaimed};
+use crate::components::{
+    InputProblem, Missing, ProblemAlert, RadioChoices, focused_on_load, problem_for, problem_unclaimed,
+};
 
 /// Whether an invitation goes to the contact on record or to someone new.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -38,11 +41,11 @@ pub(super) fn InviteForm(
     current: Option<String>,
     run: Run,
 ) -> impl IntoView {
-    let heading = focused_heading();
+    let heading = focused_on_load::<H4>();
     let recipient = RwSignal::new(if current.is_some() { Recipient::Current } else { Recipient::New });
     let (name, email, role) =
         (RwSignal::new(String::new()), RwSignal::new(String::new()), RwSignal::new(String::new()));
-    let invalid = RwSignal::new(None as Invalid);
+    let invalid = RwSignal::new(None as Missing);
     // Made when the form opens, and again whenever what would be sent changes: a double click
     // or a retry of the same send repeats the key, so the school gets one email.
     let key = RwSignal::new(api::idempotency_key());

@@ -12,13 +12,10 @@ use leptos::html::H4;
 use leptos::prelude::*;
 
 use crate::api::{ApiError, SchoolCommand};
-use crate::components::{ProblemAlert, focus_first};
+use crate::components::{ProblemAlert, focus_first, focused_on_load};
 use crate::dates::long_date;
 use invite_form::InviteForm;
 use revoke_wizard::RevokeWizard;
-
-/// What the screen itself found wrong with an input, before asking the server.
-type Invalid = Option<(&'static str, &'static str)>;
 
 /// What every form needs from the tile: the call in flight, its problem, a way to send, and a
 /// way out.
@@ -128,16 +125,6 @@ fn button_class(action: SchoolAction) -> &'static str {
     }
 }
 
-/// A form's heading takes the focus when it appears, so a screen reader reads where the user
-/// now is.
-fn focused_heading() -> NodeRef<H4> {
-    let heading = NodeRef::<H4>::new();
-    heading.on_load(|heading| {
-        let _ = heading.focus();
-    });
-    heading
-}
-
 fn form_for(action: SchoolAction, school: &SchoolDetail, run: Run) -> AnyView {
     let name = school.row.name.clone();
     let app = school.app_name.clone();
@@ -200,7 +187,7 @@ fn ConfirmForm(
     command: SchoolCommand,
     run: Run,
 ) -> impl IntoView {
-    let heading = focused_heading();
+    let heading = focused_on_load::<H4>();
     let sentences = sentences.into_iter().map(|sentence| view! { <p>{sentence}</p> }).collect_view();
     view! {
         <form

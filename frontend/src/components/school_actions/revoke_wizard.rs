@@ -2,12 +2,14 @@
 //! confirm.
 
 use gatehouse_model::{RevokeReason, RevokeRequest};
+use leptos::html::H4;
 use leptos::prelude::*;
 
-use super::{Invalid, Run, focused_heading};
+use super::Run;
 use crate::api::SchoolCommand;
 use crate::components::{
-    InputProblem, LabelAndHint, ProblemAlert, RadioChoices, names_field, problem_for, problem_unclaimed, when_valid,
+    CheckedField, InputProblem, LabelAndHint, Missing, ProblemAlert, RadioChoices, focused_on_load, names_field,
+    problem_for, problem_unclaimed, when_valid,
 };
 use crate::dates::{long_date, today};
 
@@ -49,7 +51,7 @@ pub(super) fn RevokeWizard(school: String, app: String, run: Run) -> impl IntoVi
     let note = RwSignal::new(String::new());
     let today = today();
     let date = RwSignal::new(today.clone());
-    let invalid = RwSignal::new(None as Invalid);
+    let invalid = RwSignal::new(None as Missing);
     // A problem the server found with an earlier step's answer takes the user back to it.
     Effect::new(move || {
         let field = run.error.get().and_then(|error| error.field().map(str::to_owned));
@@ -90,22 +92,16 @@ pub(super) fn RevokeWizard(school: String, app: String, run: Run) -> impl IntoVi
                     />
                 </fieldset>
                 {move || problem("reason")}
-                <div class="field">
-                    <LabelAndHint
-                        id="revoke-note"
-                        label="Note"
-                        hint="Kept in the Authorisation Log. Required when the reason is Other."
-                    />
-                    <textarea
-                        id="revoke-note"
-                        rows="3"
-                        aria-describedby="revoke-note-hint"
-                        aria-invalid=move || invalid_attr("note")
-                        prop:value=move || note.get()
-                        on:input=move |event| note.set(event_target_value(&event))
-                    ></textarea>
-                    {move || problem("note")}
-                </div>
+                <CheckedField
+                    name="note"
+                    id="revoke-note"
+                    label="Note"
+                    hint="Kept in the Authorisation Log. Required when the reason is Other."
+                    kind="textarea"
+                    value=note
+                    invalid
+                    error=run.error
+                />
             </StepForm>
         }
     };
@@ -150,7 +146,7 @@ pub(super) fn RevokeWizard(school: String, app: String, run: Run) -> impl IntoVi
     };
 
     let confirm_step = move || {
-        let heading = focused_heading();
+        let heading = focused_on_load::<H4>();
         let (school, app) = (school.clone(), app.clone());
         let ends = date.get_untracked();
         let at_once = ends == today;
@@ -222,7 +218,7 @@ fn StepForm(
     on_back: impl Fn() + 'static,
     children: Children,
 ) -> impl IntoView {
-    let heading = focused_heading();
+    let heading = focused_on_load::<H4>();
     let submit = move |event: leptos::ev::SubmitEvent| {
         event.prevent_default();
         next();

@@ -34,7 +34,7 @@ use crate::api::{self, ApiError};
 use crate::app::set_title;
 use crate::components::{
     ContactAnswers, FieldError, FieldProblem, Invalid, StepHeading, StepList, WizardFlow, clear_problems_on_edit,
-    names_field, take_token_from_address_bar,
+    focused_on_load, names_field, take_token_from_address_bar,
 };
 use crate::dates::local_time;
 use authority::AuthorityStep;
@@ -173,10 +173,7 @@ fn OpenInvitation(token: String) -> impl IntoView {
 /// A page saying why the link cannot be used, headed `title`.
 #[component]
 fn LinkProblem(#[prop(into)] title: String, children: Children) -> impl IntoView {
-    let heading = NodeRef::<H1>::new();
-    heading.on_load(|heading| {
-        let _ = heading.focus();
-    });
+    let heading = focused_on_load::<H1>();
     view! {
         <div class="link-problem">
             <h1 tabindex="-1" node_ref=heading>{title}</h1>

@@ -7,6 +7,7 @@ use leptos::prelude::*;
 
 use super::{LinkProblem, person};
 use crate::app::set_title;
+use crate::components::fact_entries;
 use crate::dates::local_time;
 
 /// Sent on to the right person: this link is dead now.
@@ -117,25 +118,14 @@ fn ReceiptDetails(receipt: AuthorisationReceipt) -> impl IntoView {
             }
         })
         .collect_view();
-    let facts: [(&str, String); 6] = [
+    let facts = fact_entries([
         ("School", receipt.school_name.clone()),
         ("App", format!("{} from {}", receipt.app_name, receipt.partner_name)),
         ("Authorised by", person(&receipt.approver_name, Some(&receipt.approver_role))),
         ("Authorised at", local_time(&receipt.authorised_at)),
         ("GDPR mode", receipt.gdpr_mode.label().to_owned()),
         ("Feed status", receipt.feed_status.label().to_owned()),
-    ];
-    let facts = facts
-        .into_iter()
-        .map(|(label, value)| {
-            view! {
-                <div>
-                    <dt>{label}</dt>
-                    <dd>{value}</dd>
-                </div>
-            }
-        })
-        .collect_view();
+    ]);
     view! {
         <section class="receipt" aria-labelledby="receipt-heading">
             <h2 id="receipt-heading">"Receipt"</h2>

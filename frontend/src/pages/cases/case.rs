@@ -1,39 +1,39 @@
 //! P9 `/cases/:case_id`: one case with its conversation, and what the partner can do to it.
 
-use gatehouse_model::{CaseDetail, CaseState, NoBody, NoQuery, endpoint};
+use gatehouse_model::{CaseDetail, CaseState, endpoint};
 use leptos::prelude::*;
 
 use super::{CASES, StateBadge};
 use crate::api::{self, ApiError, CaseCommand};
 use crate::components::{
-    CaseHeading, CasePage, InputProblem, PartnerFrame, ProblemAlert, case_facts, conversation, problem_for,
+    CaseHeading, CasePage, CaseTextForm, Draft, Missing, PartnerFrame, ProblemAlert, case_facts, conversation,
     problem_unclaimed,
 };
 use crate::dates::local_time;
 
 #[component]
 pub fn CaseScreen() -> impl IntoView {
-    let page = CasePage::new(
+    let page = CasePage::new::<endpoint::GetPartnerCase, _>(
         |case_id| format!("Case {case_id}"),
-        |id| async move { api::call::<endpoint::GetPartnerCase>(&[("case_id", &id)], &NoQuery, &NoBody).await },
         |id, command| async move { api::act_on_case(&id, command).await },
     );
-    let comment = RwSignal::new(String::new());
-    let comment_key = RwSignal::new(api::idempotency_key());
-    let reason = RwSignal::new(None::<String>);
-    let invalid = RwSignal::new(None::<(&'static str, &'static str)>);
+    let comment = Draft::new();
+    // The escalate form is open; `reason` is what it says.
+    let escalating = RwSignal::new(false);
+    let reason = RwSignal::new(String::new());
+    let invalid = RwSignal::<Missing>::new(None);
     page.when_done(done_sentence, move |command| {
         if matches!(command, CaseCommand::Comment { .. }) {
-            comment.set(String::new());
-            comment_key.set(api::idempotency_key());
+            comment.sent();
         }
-        reason.set(None);
+        escalating.set(false);
+        reason.set(String::new());
     });
     let (case, act, error) = (page.case, page.act, page.error());
     let body = move || {
         Suspend::new(async move {
             case.await.map(|detail| {
-                view! { <CaseView detail act comment comment_key reason invalid error /> }
+                view! { <CaseView detail act comment escalating reason invalid error /> }
             })
         })
     };
@@ -58,10 +58,10 @@ fn done_sentence(command: &CaseCommand) -> String {
 fn CaseView(
     detail: CaseDetail,
     act: Action<CaseCommand, Result<(CaseCommand, CaseDetail), ApiError>>,
-    comment: RwSignal<String>,
-    comment_key: RwSignal<String>,
-    reason: RwSignal<Option<String>>,
-    invalid: RwSignal<Option<(&'static str, &'static str)>>,
+    comment: Draft,
+    escalating: RwSignal<bool>,
+    reason: RwSignal<String>,
+    invalid: RwSignal<Missing>,
     error: Signal<Option<ApiError>>,
 ) -> impl IntoView {
     let closed = detail.state == CaseState::Closed;
@@ -89,13 +89,6 @@ fn CaseView(
     } else {
         conversation(&detail.comments, None).into_any()
     };
-    let problem = move |field: &'static str| {
-        let own = invalid.get().filter(|(name, _)| *name == field).map(|(_, text)| text);
-        view! {
-            {own.map(|text| view! { <InputProblem detail=text /> })}
-            {problem_for(error.get(), &[field]).map(|error| view! { <ProblemAlert error /> })}
-        }
-    };
     let pending = act.pending();
     let actions = if closed {
         let reopenable = !detail.archived && detail.reopen_until.is_some();
@@ -116,8 +109,11 @@ fn CaseView(
                 <button
                     type="button"
                     class="secondary"
-                    aria-expanded=move || if reason.read().is_some() { "true" } else { "false" }
-                    on:click=move |_| reason.update(|reason| *reason = if reason.is_some() { None } else { Some(String::new()) })
+                    aria-expanded=move || if escalating.get() { "true" } else { "false" }
+                    on:click=move |_| {
+                        escalating.update(|open| *open = !*open);
+                        reason.set(String::new());
+                    }
                 >
                     "Escalate"
                 </button>
@@ -134,69 +130,43 @@ fn CaseView(
         <h2>"Description"</h2>
         <p class="case-description">{detail.description.clone()}</p>
         <div class="form-buttons">{actions}</div>
-        {move || reason.get().is_some().then(|| view! {
-            <form
+        {move || escalating.get().then(|| view! {
+            <CaseTextForm
                 class="escalate-form"
-                novalidate
-                on:submit=move |event| {
-                    event.prevent_default();
-                    let text = reason.get_untracked().unwrap_or_default();
-                    if text.trim().is_empty() {
-                        invalid.set(Some(("reason", "Say why this case is urgent.")));
-                    } else {
-                        invalid.set(None);
-                        act.dispatch(CaseCommand::Escalate(text.trim().to_owned()));
-                    }
-                }
-            >
-                <div class="field">
-                    <label for="escalate-reason">"Why is this urgent?"</label>
-                    <textarea
-                        id="escalate-reason"
-                        rows="3"
-                        aria-invalid=move || invalid.get().is_some_and(|(f, _)| f == "reason").then_some("true")
-                        prop:value=move || reason.get().unwrap_or_default()
-                        on:input=move |event| reason.set(Some(event_target_value(&event)))
-                    ></textarea>
-                    {move || problem("reason")}
-                </div>
-                <div class="form-buttons">
-                    <button type="submit" disabled=move || pending.get()>"Escalate case"</button>
-                </div>
-            </form>
+                id="escalate-reason"
+                label="Why is this urgent?"
+                rows="3"
+                text=reason
+                field="reason"
+                missing="Say why this case is urgent."
+                invalid
+                error
+                pending
+                submit="Escalate case"
+                on_send=Callback::new(move |text: String| {
+                    act.dispatch(CaseCommand::Escalate(text.trim().to_owned()));
+                })
+            />
         })}
         <h2>"Conversation"</h2>
         {comments}
         {(!closed).then(|| view! {
-            <form
+            <CaseTextForm
                 class="comment-form"
-                novalidate
-                on:submit=move |event| {
-                    event.prevent_default();
-                    let text = comment.get_untracked();
-                    if text.trim().is_empty() {
-                        invalid.set(Some(("text", "Write a comment first.")));
-                    } else {
-                        invalid.set(None);
-                        act.dispatch(CaseCommand::Comment { text: text.trim().to_owned(), key: comment_key.get_untracked() });
-                    }
-                }
-            >
-                <div class="field">
-                    <label for="case-comment">"Add comment"</label>
-                    <textarea
-                        id="case-comment"
-                        rows="4"
-                        aria-invalid=move || invalid.get().is_some_and(|(f, _)| f == "text").then_some("true")
-                        prop:value=move || comment.get()
-                        on:input=move |event| comment.set(event_target_value(&event))
-                    ></textarea>
-                    {move || problem("text")}
-                </div>
-                <div class="form-buttons">
-                    <button type="submit" disabled=move || pending.get()>"Add comment"</button>
-                </div>
-            </form>
+                id="case-comment"
+                label="Add comment"
+                rows="4"
+                text=comment.text
+                field="text"
+                missing="Write a comment first."
+                invalid
+                error
+                pending
+                submit="Add comment"
+                on_send=Callback::new(move |text: String| {
+                    act.dispatch(CaseCommand::Comment { text: text.trim().to_owned(), key: comment.key.get_untracked() });
+                })
+            />
         })}
         {move || problem_unclaimed(error.get(), &["text", "reason"]).map(|error| view! { <ProblemAlert error /> })}
     }

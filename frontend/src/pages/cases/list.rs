@@ -123,7 +123,7 @@ fn CasesTable(items: Vec<CaseSummary>, more: RwSignal<Vec<CaseSummary>>, archive
         <RecordTable
             caption_id="cases-caption"
             caption="Support cases, newest activity first"
-            class="schools cases"
+            class="cases"
             columns=&["Case", "Summary", "School", "Category", "Status", "Last update"]
         >
             {rows}

@@ -6,14 +6,12 @@ use leptos::prelude::*;
 use leptos_router::params::ParamsMap;
 
 use crate::app::school_list_page;
+use crate::components::focused_on_load;
 
 /// What sending did, and the way to the school's tile.
 #[component]
 pub(super) fn InviteSent(outcome: ActionOutcome, app: Option<String>, on_again: Callback<()>) -> impl IntoView {
-    let heading = NodeRef::<H2>::new();
-    heading.on_load(|heading| {
-        let _ = heading.focus();
-    });
+    let heading = focused_on_load::<H2>();
     let school = outcome.school;
     let (path, list) = school_list_page(school.view.unwrap_or(SchoolView::Pending));
     let mut params = vec![("school", school.row.school_id.clone())];

@@ -10,16 +10,15 @@ mod people;
 use std::collections::BTreeSet;
 
 use gatehouse_model::{
-    FeedStatus, GdprMode, NoBody, NoQuery, PendingRequest, SchoolAppDetail, SchoolAppState, SchoolAuthoriseRequest,
+    FeedStatus, GdprMode, PendingRequest, SchoolAppDetail, SchoolAppState, SchoolAuthoriseRequest,
     SchoolDeclineRequest, Scope, ScopeSet, endpoint,
 };
 use leptos::prelude::*;
-use leptos_router::hooks::use_params_map;
 
 use crate::api::{self, ApiError, SchoolAppCommand};
 use crate::app::set_title;
 use crate::components::{
-    AdminOnlyNote, ExplainForm, ProblemAlert, RecordTable, SchoolFrame, SchoolSession, problem_for,
+    AdminOnlyNote, ExplainForm, ProblemAlert, RecordTable, SchoolFrame, SchoolSession, fact_entries, problem_for,
 };
 use crate::dates::local_time;
 use forms::{AuthoriseForm, RevokeForm, SettingsForm, SettingsSummary};
@@ -29,18 +28,10 @@ use people::PeoplePanel;
 pub fn SchoolAppScreen() -> impl IntoView {
     set_title("App");
     let admin = SchoolSession::of_page().is_admin();
-    let params = use_params_map();
-    let app_id = move || params.read().get("app_id").unwrap_or_default();
-    let detail = RwSignal::new(None::<Result<SchoolAppDetail, ApiError>>);
-    Effect::new(move || {
-        let id = app_id();
-        leptos::task::spawn_local(async move {
-            detail.set(Some(api::call::<endpoint::GetSchoolApp>(&[("app_id", &id)], &NoQuery, &NoBody).await))
-        });
-    });
+    let (app_id, detail) = api::load_named::<endpoint::GetSchoolApp>("app_id");
     let message = RwSignal::new(None::<String>);
     let act = Action::new_local(move |command: &SchoolAppCommand| {
-        let (id, command) = (app_id(), command.clone());
+        let (id, command) = (app_id.get_untracked(), command.clone());
         async move { api::act_on_school_app(&id, command).await }
     });
     Effect::new(move || {
@@ -164,17 +155,14 @@ fn PendingRequestPanel(
         ),
     };
     let scopes = request.approved_scopes.iter().map(|scope| scope.label()).collect::<Vec<_>>().join(", ");
-    let facts = [
+    let facts = fact_entries([
         ("Asked by", format!("{who}, {}", request.requested_email)),
         ("Asked at", local_time(&request.requested_at)),
         ("Data areas", if scopes.is_empty() { "None".to_owned() } else { scopes }),
         ("GDPR mode", request.gdpr_mode.label().to_owned()),
         ("Feed", request.feed_status.label().to_owned()),
         ("MIS", request.mis.clone()),
-    ]
-    .into_iter()
-    .map(|(label, value)| view! { <div><dt>{label}</dt><dd>{value}</dd></div> })
-    .collect_view();
+    ]);
     let approval = SchoolAuthoriseRequest {
         approved_scopes: request.approved_scopes.clone(),
         gdpr_mode: request.gdpr_mode,
@@ -249,7 +237,7 @@ fn ScopesTable(requested: ScopeSet, granted: ScopeSet) -> impl IntoView {
             caption_id="scopes-caption"
             caption="What the app asks for, beside what your school granted"
             caption_shown=true
-            class="schools school-apps"
+            class="school-apps"
             columns=&["Data area", "What it means", "Asked for", "Granted"]
         >
             {rows}
@@ -306,7 +294,7 @@ fn Log(app: SchoolAppDetail) -> impl IntoView {
         <RecordTable
             caption_id="log-caption"
             caption="Authorisation Log, newest first"
-            class="schools school-apps"
+            class="school-apps"
             columns=&["When", "What", "Who", "Details"]
         >
             {rows}
