@@ -527,7 +527,8 @@ mod tests {
     #[test]
     fn each_filter_keeps_only_matching_rows() {
         let rows = demo_rows();
-        let cases: Vec<(ListSchoolsQuery, Box<dyn Fn(&SchoolRow) -> bool>)> = vec![
+        type Keeps = Box<dyn Fn(&SchoolRow) -> bool>;
+        let cases: Vec<(ListSchoolsQuery, Keeps)> = vec![
             (
                 ListSchoolsQuery { status: Some(SchoolStatus::Error), ..Default::default() },
                 Box::new(|r| r.status == SchoolStatus::Error),
