@@ -487,21 +487,14 @@ async fn export_is_the_whole_filtered_view_as_csv() {
 
 #[tokio::test]
 async fn a_data_directory_from_an_older_version_is_refused_with_what_to_do() {
-    use gatehouse_core::ports::{Condition, Item, Table};
+    use gatehouse_core::ports::{Condition, Table};
     let data = tempfile::tempdir().unwrap();
     {
         // A store as the previous version left it: demo data, no version item.
         let table = gatehouse_local::store::RedbTable::open(&data.path().join("gatehouse.redb")).unwrap();
         let email = gatehouse_core::EmailAddress::parse(DEMO_EMAIL).unwrap();
         let key = Key::User(AccountKind::Partner, &email);
-        let item = Item {
-            pk: key.pk(),
-            sk: key.sk(),
-            gsi1: None,
-            expires_at: None,
-            version: 1,
-            attributes: serde_json::Map::new(),
-        };
+        let item = gatehouse_core::records::plain_item(&key, &serde_json::Map::new(), 1);
         table.put(item, Condition::Always).await.unwrap();
     }
     let error = match start(LocalConfig::new(data.path().to_owned())).await {

@@ -54,7 +54,7 @@ use crate::data::people::{PersonRecord, Refusal, digest, valid_mis_id};
 use crate::store::background::{self, JobOwner, NewJob, Running};
 pub use crate::store::links::school_links;
 use crate::store::links::{Change, LoadedLink, commit};
-use crate::store::records::{SchoolLinkRecord, from_item};
+use crate::store::records::{SchoolLinkRecord, from_item, plain_item};
 use crate::{Error, Gatehouse, JobId, Result, SchoolId, Token, data::held_parts};
 
 /// How long a push may hold the school's ingest lease.
@@ -736,14 +736,7 @@ async fn people_counter(gatehouse: &Gatehouse, school: &SchoolId) -> Result<(u64
     let key = Key::PeopleSeq(school);
     let stored = gatehouse.table.get(&key.pk(), &key.sk()).await?;
     let current = stored.as_ref().and_then(|item| item.attributes.get("seq")).and_then(Value::as_u64).unwrap_or(0);
-    let item = stored.unwrap_or(Item {
-        pk: key.pk(),
-        sk: key.sk(),
-        gsi1: None,
-        expires_at: None,
-        version: 0,
-        attributes: Default::default(),
-    });
+    let item = stored.unwrap_or_else(|| plain_item(&key, &serde_json::Map::new(), 0));
     Ok((current, item))
 }
 

@@ -32,7 +32,7 @@ use crate::base::ports::{Condition, Index, Item, Query, StoreError, TransactWrit
 pub use crate::base::refusal::{Refusal, SYNC_TOKEN_DAYS};
 use crate::partner::permissions::effective_scopes;
 use crate::store::domain_events::{self, EventKind};
-use crate::store::records::{AppRecord, SchoolLinkRecord, Waiting, from_item, to_attributes};
+use crate::store::records::{AppRecord, SchoolLinkRecord, Waiting, from_item, plain_item, to_attributes};
 use crate::{AppId, Error, Gatehouse, MisId, Result, SchoolId, data::shared};
 
 /// Days after which a school's data counts as stale (and its agent silent).
@@ -543,14 +543,7 @@ pub async fn selection_writes(
         if loaded.head_version == 0 { Condition::NotExists } else { Condition::VersionIs(loaded.head_version) };
     let writes = vec![
         TransactWrite::Put {
-            item: Item {
-                pk: head_key.pk(),
-                sk: head_key.sk(),
-                gsi1: None,
-                expires_at: None,
-                version: loaded.head_version + 1,
-                attributes: to_attributes(&SelectionHeadRecord { seq }),
-            },
+            item: plain_item(&head_key, &SelectionHeadRecord { seq }, loaded.head_version + 1),
             condition: head_condition,
         },
         TransactWrite::Put {

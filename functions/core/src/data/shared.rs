@@ -25,8 +25,8 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use crate::base::keys::{Key, person_prefix, shared_partition};
-use crate::base::ports::{Condition, Index, Item, Query, query_all};
-use crate::store::records::{from_item, to_attributes};
+use crate::base::ports::{Condition, Index, Query, query_all};
+use crate::store::records::{expiring_item, from_item};
 use crate::{AppId, Gatehouse, Result, SchoolId};
 
 /// Days a served page counts as shared: a school term and more, longer than
@@ -70,15 +70,8 @@ pub async fn record(gatehouse: &Gatehouse, app: &AppId, school: &SchoolId, resou
     }
     let digest = page_digest(&ids);
     let key = Key::SharedPage(app, school, resource, &digest);
-    let expires_at = (gatehouse.clock.now() + Duration::days(SHARED_DAYS)).timestamp();
-    let item = Item {
-        pk: key.pk(),
-        sk: key.sk(),
-        gsi1: None,
-        expires_at: Some(expires_at),
-        version: 1,
-        attributes: to_attributes(&SharedPageRecord { resource, ids }),
-    };
+    let expires_at = gatehouse.clock.now() + Duration::days(SHARED_DAYS);
+    let item = expiring_item(&key, &SharedPageRecord { resource, ids }, expires_at);
     if let Err(error) = gatehouse.table.put(item, Condition::Always).await {
         tracing::warn!(app_id = %app, school_id = %school, error = %error, "could not record a page as shared");
     }

@@ -40,7 +40,7 @@ use crate::base::keys::{Key, WEBHOOK_DELIVERY_PREFIX, webhook_partition};
 use crate::base::ports::{Condition, Index, Item, Query, StoreError, WebhookRequest, query_all};
 use crate::store::domain_events::Envelope;
 use crate::store::links::app_of;
-use crate::store::records::{SessionRecord, from_item, plain_item, to_attributes};
+use crate::store::records::{SessionRecord, from_item, plain_item};
 use crate::{AppId, DeliveryId, Error, Gatehouse, PartnerId, Result, Token};
 
 /// Attempts before a delivery becomes a dead letter: one at once, two retries.
@@ -124,14 +124,7 @@ impl DeliveryRecord {
     fn item(&self, app: &AppId, version: u64) -> Item {
         let key = Key::WebhookDelivery { app, event: &self.event_id, endpoint: &self.endpoint_id };
         let expires = self.event_time.max(self.last_attempt_at) + Duration::days(KEEP_DELIVERIES_DAYS);
-        Item {
-            pk: key.pk(),
-            sk: key.sk(),
-            gsi1: None,
-            expires_at: Some(expires.timestamp()),
-            version,
-            attributes: to_attributes(self),
-        }
+        Item { expires_at: Some(expires.timestamp()), ..plain_item(&key, self, version) }
     }
 
     fn summary(&self) -> WebhookDelivery {

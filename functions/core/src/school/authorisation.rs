@@ -25,7 +25,7 @@ use crate::store::links::LoadedLink;
 use crate::store::links::{Change, commit};
 use crate::store::records::{
     AppRecord, InvitationEmail, InvitationRecord, PartnerRecord, PendingGrant, SchoolLinkRecord, SchoolUserRecord,
-    Waiting, plain_item, to_attributes,
+    Waiting, plain_item,
 };
 use crate::{Error, Gatehouse, Result, account::accounts, store::emails, store::outbox};
 
@@ -223,14 +223,7 @@ fn labels(scopes: &ScopeSet) -> String {
 fn used_invitation(live: &LiveInvitation, used: InvitationRecord) -> TransactWrite {
     let key = Key::Invitation(&live.hash);
     TransactWrite::Put {
-        item: Item {
-            pk: key.pk(),
-            sk: key.sk(),
-            gsi1: None,
-            expires_at: Some(live.expires_at.timestamp()),
-            version: live.version + 1,
-            attributes: to_attributes(&used),
-        },
+        item: Item { expires_at: Some(live.expires_at.timestamp()), ..plain_item(&key, &used, live.version + 1) },
         condition: Condition::VersionIs(live.version),
     }
 }

@@ -30,7 +30,7 @@ use crate::base::error::sentence;
 use crate::base::keys::{JOB_PART_PREFIX, Key};
 use crate::base::ports::{Condition, DomainEvent, Index, Item, Query, StoreError, TransactWrite, query_all};
 use crate::store::idempotency::key_digest;
-use crate::store::records::{from_item, to_attributes};
+use crate::store::records::{from_item, plain_item};
 use crate::{Error, Gatehouse, JobId, PartnerId, Result, SchoolId, Token};
 
 /// How long a job's status can be read.
@@ -119,14 +119,7 @@ impl JobRecord {
 
     fn item(&self, version: u64) -> Item {
         let key = Key::Job(&self.id);
-        Item {
-            pk: key.pk(),
-            sk: key.sk(),
-            gsi1: None,
-            expires_at: Some((self.created_at + JOB_LIFETIME).timestamp()),
-            version,
-            attributes: to_attributes(self),
-        }
+        Item { expires_at: Some((self.created_at + JOB_LIFETIME).timestamp()), ..plain_item(&key, self, version) }
     }
 }
 
@@ -184,14 +177,7 @@ where
                 .enumerate()
                 .map(|(n, part)| {
                     let key = Key::JobPart(&id, n as u32);
-                    Item {
-                        pk: key.pk(),
-                        sk: key.sk(),
-                        gsi1: None,
-                        expires_at,
-                        version: 1,
-                        attributes: to_attributes(&json!({ "part": part })),
-                    }
+                    Item { expires_at, ..plain_item(&key, &json!({ "part": part }), 1) }
                 })
                 .collect();
             // Unconditional and named by the job: a retry writes the same.

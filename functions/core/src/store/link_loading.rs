@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 use crate::base::keys::{APP_PREFIX, Key, school_view_index};
 use crate::base::ports::{Condition, Index, Item, Query, TransactWrite, query_all};
 use crate::store::records::{
-    AppRecord, SchoolLinkRecord, SchoolSessionRecord, SessionRecord, from_item, to_attributes,
+    AppRecord, SchoolLinkRecord, SchoolSessionRecord, SessionRecord, from_item, plain_item, to_attributes,
 };
 use crate::{AppId, Error, Gatehouse, PartnerId, Result, SchoolId};
 
@@ -43,14 +43,7 @@ pub fn link_writes(
 ) -> [TransactWrite; 2] {
     let at = now.to_rfc3339_opts(SecondsFormat::Micros, true);
     let key = Key::ViewChange { app: &link.app_id, at: &at, school: &link.school_id, version };
-    let change = Item {
-        pk: key.pk(),
-        sk: key.sk(),
-        gsi1: None,
-        expires_at: Some((now + VIEW_CHANGE_LIFETIME).timestamp()),
-        version,
-        attributes: to_attributes(link),
-    };
+    let change = Item { expires_at: Some((now + VIEW_CHANGE_LIFETIME).timestamp()), ..plain_item(&key, link, version) };
     [
         TransactWrite::Put { item: link_item(link, version), condition },
         TransactWrite::Put { item: change, condition: Condition::Always },

@@ -18,8 +18,8 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use crate::base::keys::{Key, OUTBOX_PARTITION};
-use crate::base::ports::{Condition, DomainEvent, Email, Index, Item, Query, StoreError, TransactWrite};
-use crate::store::records::{from_item, to_attributes};
+use crate::base::ports::{Condition, DomainEvent, Email, Index, Query, StoreError, TransactWrite};
+use crate::store::records::{from_item, plain_item};
 use crate::store::suppression;
 use crate::{EmailAddress, Error, Gatehouse, Result};
 
@@ -43,15 +43,7 @@ fn entry_id(now: DateTime<Utc>) -> Result<String> {
 fn entry(message: &Message, now: DateTime<Utc>) -> Result<TransactWrite> {
     let id = entry_id(now)?;
     let key = Key::Outbox(&id);
-    let item = Item {
-        pk: key.pk(),
-        sk: key.sk(),
-        gsi1: None,
-        expires_at: None,
-        version: 1,
-        attributes: to_attributes(message),
-    };
-    Ok(TransactWrite::Put { item, condition: Condition::NotExists })
+    Ok(TransactWrite::Put { item: plain_item(&key, message, 1), condition: Condition::NotExists })
 }
 
 /// The write that queues `email`: put it in the transaction of the change
