@@ -347,7 +347,7 @@ async fn a_release_whose_held_extract_went_meanwhile_fails_and_its_poll_says_why
     let held_id = gatehouse_core::held_extracts::diff(gatehouse, &school_id).await.unwrap().summary.held_id;
     let choice = gatehouse_model::HeldExtractChoice { held_id: held_id.clone() };
     // Accepted (its event waits in the outbox); support rejects the extract before the worker runs.
-    let releaser = gatehouse_core::portal_data::Releaser::School(school_id.clone());
+    let releaser = gatehouse_core::portal_data::Releaser::School;
     let accepted = gatehouse_core::portal_data::release(gatehouse, releaser, &school_id, &choice, None).await.unwrap();
     gatehouse_core::held_extracts::reject(gatehouse, &school_id, &held_id, "support").await.unwrap();
     let detail = json!({ "job_id": accepted.job_id });

@@ -69,10 +69,10 @@ pass_through! {
     pub async fn ops_held(_: SignedInOps, school_id: IdPath<SchoolId>) -> Json<HeldExtractDiff> = portal_data::held_diff;
 
     /// `POST /api/ops/schools/{school_id}/held-extract/release` with `{ "held_id" }`: `202` and a job.
-    pub async fn ops_release(SignedInOps, school_id: IdPath<SchoolId>, key: IdempotencyKey, choice: ApiJson<HeldExtractChoice>)
+    pub async fn ops_release(_: SignedInOps, school_id: IdPath<SchoolId>, key: IdempotencyKey, choice: ApiJson<HeldExtractChoice>)
         -> Accepted = portal_data::ops_release;
 
     /// `POST /api/ops/schools/{school_id}/held-extract/reject` with `{ "held_id" }`.
-    pub async fn ops_reject(SignedInOps, school_id: IdPath<SchoolId>, choice: ApiJson<HeldExtractChoice>)
+    pub async fn ops_reject(_: SignedInOps, school_id: IdPath<SchoolId>, choice: ApiJson<HeldExtractChoice>)
         -> Json<HeldExtractDecision> = portal_data::ops_reject;
 }

@@ -74,17 +74,17 @@ pub async fn school_held(gatehouse: &Gatehouse, session: &SchoolSessionRecord) -
 }
 
 /// Who decides on a held extract: the school (its own) or support (any school's).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Releaser {
-    School(SchoolId),
+    School,
     Ops,
 }
 
 impl Releaser {
     /// Who acted, as the log line names them: a role, never a person.
-    fn actor(&self) -> &'static str {
+    fn actor(self) -> &'static str {
         match self {
-            Releaser::School(_) => "school portal",
+            Releaser::School => "school portal",
             Releaser::Ops => "support",
         }
     }
@@ -112,7 +112,7 @@ pub async fn release(
 ) -> Result<JobAccepted> {
     let actor = releaser.actor();
     let (owner, status_base) = match releaser {
-        Releaser::School(own) => (JobOwner::School(own), SCHOOL_JOBS_PATH),
+        Releaser::School => (JobOwner::School(school.clone()), SCHOOL_JOBS_PATH),
         Releaser::Ops => (JobOwner::Ops, OPS_JOBS_PATH),
     };
     let input = ReleaseInput { school_id: school.clone(), held_id: choice.held_id.clone(), actor: actor.to_owned() };
@@ -142,14 +142,12 @@ pub async fn school_release(
     choice: &HeldExtractChoice,
     idempotency_key: Option<&str>,
 ) -> Result<JobAccepted> {
-    let school = &session.school_id;
-    release(gatehouse, Releaser::School(school.clone()), school, choice, idempotency_key).await
+    release(gatehouse, Releaser::School, &session.school_id, choice, idempotency_key).await
 }
 
 /// Support releases a school's held extract.
 pub async fn ops_release(
     gatehouse: &Gatehouse,
-    _session: &OpsSessionRecord,
     school: &SchoolId,
     choice: &HeldExtractChoice,
     idempotency_key: Option<&str>,
@@ -217,14 +215,12 @@ pub async fn school_reject(
     session: &SchoolSessionRecord,
     choice: &HeldExtractChoice,
 ) -> Result<HeldExtractDecision> {
-    let school = &session.school_id;
-    reject(gatehouse, Releaser::School(school.clone()), school, choice).await
+    reject(gatehouse, Releaser::School, &session.school_id, choice).await
 }
 
 /// Support discards a school's held extract.
 pub async fn ops_reject(
     gatehouse: &Gatehouse,
-    _session: &OpsSessionRecord,
     school: &SchoolId,
     choice: &HeldExtractChoice,
 ) -> Result<HeldExtractDecision> {
