@@ -5,8 +5,9 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
+use gatehouse_core::people::{self, PersonChoice};
 use gatehouse_core::ports::{Clock, Condition};
-use gatehouse_core::{AppId, MisId, PartnerId, SchoolId, app_keys, demo, people, synthetic};
+use gatehouse_core::{AppId, MisId, PartnerId, SchoolId, app_keys, demo, synthetic};
 use gatehouse_model::{Extract, ExtractKind, Relationship, Scope, SelectionChoice};
 use proptest::prelude::*;
 use serde_json::{Value, json};
@@ -71,7 +72,8 @@ pub(crate) async fn select(app: &TestApp, school: &str, mis_id: &str, choice: Se
     let app_id = AppId::parse(demo::DEMO_APP).unwrap();
     let school = SchoolId::parse(school).unwrap();
     let mis_id = MisId::parse(mis_id).unwrap();
-    people::set_selection(&app.server.gatehouse, &app_id, &school, &mis_id, choice, "Test Office").await.unwrap();
+    let asked = PersonChoice { app_id: &app_id, school_id: &school, mis_id: &mis_id, choice, by: "Test Office" };
+    people::set_selection(&app.server.gatehouse, &asked).await.unwrap();
 }
 
 async fn other_app_key(app: &TestApp) -> String {

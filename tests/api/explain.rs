@@ -7,7 +7,8 @@
 use std::collections::{BTreeSet, HashSet};
 
 use gatehouse_core::demo::{DEMO_EMAIL, DEMO_SCHOOL_EMAIL, OTHER_EMAIL};
-use gatehouse_core::{AppId, MisId, SchoolId, people, synthetic};
+use gatehouse_core::people::{self, PersonChoice};
+use gatehouse_core::{AppId, MisId, SchoolId, synthetic};
 use gatehouse_model::{DeletedRef, Extract, ExtractKind, Resource, SelectionChoice};
 use proptest::prelude::*;
 use serde_json::{Value, json};
@@ -49,9 +50,14 @@ async fn the_school_and_the_partner_get_the_apps_answer_without_the_persons_deta
     let app_id = AppId::parse("demo-app").unwrap();
     let school_id = SchoolId::parse(SCHOOL).unwrap();
     let pupil_id = MisId::parse(&pupil.id).unwrap();
-    people::set_selection(&app.server.gatehouse, &app_id, &school_id, &pupil_id, SelectionChoice::Exclude, "Office")
-        .await
-        .unwrap();
+    let excluded = PersonChoice {
+        app_id: &app_id,
+        school_id: &school_id,
+        mis_id: &pupil_id,
+        choice: SelectionChoice::Exclude,
+        by: "Office",
+    };
+    people::set_selection(&app.server.gatehouse, &excluded).await.unwrap();
     let for_school = app.get_ok(&school, &school_path(&pupil.id)).await;
     let for_partner = app.get_ok(&partner, &tile_path(&pupil.id)).await;
     let for_app = app.get_ok_as_app(&format!("/api/v1/schools/{SCHOOL}/explain?mis_id={}", pupil.id)).await;

@@ -63,7 +63,7 @@ use gatehouse_tests::wait;
 use served::{Embedded, PUBLIC_URL, Served, on_aws};
 
 // The demo's vocabulary, so benchmark schools look like the demo's.
-use gatehouse_core::demo::{AUTHORITIES, FIRST_NAMES, KINDS, LAST_NAMES, MIS, PLACES};
+use gatehouse_core::demo::{AUTHORITIES, KINDS, MIS, PLACES, contact_name, contact_role};
 
 // `cargo bench` passes `--bench` (and any filter); this bench takes no arguments.
 #[tokio::main]
@@ -259,14 +259,8 @@ fn school(partner: &UserRecord, app: &AppId, n: u32, requested: &ScopeSet, now: 
         invited_on: Some(days_ago(40 + u64::from(n % 1500))),
         school_contact: Some(EmailAddress::parse(&format!("data.lead.{id}@school.example")).expect("valid address")),
         partner_contact: Some(partner.email.clone()),
-        school_contact_name: Some(format!(
-            "{} {}",
-            FIRST_NAMES[index % FIRST_NAMES.len()],
-            LAST_NAMES[(index / 3) % LAST_NAMES.len()]
-        )),
-        school_contact_role: Some(
-            if n.is_multiple_of(3) { "Data Manager" } else { "School Business Manager" }.to_owned(),
-        ),
+        school_contact_name: Some(contact_name(index)),
+        school_contact_role: Some(contact_role(n)),
         // Some granted before SEN status was requested: they need to re-authorise.
         granted_scopes: if n % 9 == 5 {
             requested.iter().copied().filter(|scope| *scope != Scope::SenStatus).collect()

@@ -506,18 +506,24 @@ pub struct SelectionWrites {
     pub seq: u64,
 }
 
+/// Someone's choice about one person for one app: include, exclude, or
+/// back to the GDPR mode's default.
+#[derive(Debug, Clone, Copy)]
+pub struct PersonChoice<'a> {
+    pub app_id: &'a AppId,
+    pub school_id: &'a SchoolId,
+    pub mis_id: &'a MisId,
+    pub choice: SelectionChoice,
+    /// Who chose, as the selection records it.
+    pub by: &'a str,
+}
+
 /// The writes that include, exclude or return a person to the GDPR mode's
 /// default for one app, for a transaction of the caller's (the school
 /// portal commits them with the link's log entry, issue 18). The app must
 /// have a link with the school.
-pub async fn selection_writes(
-    gatehouse: &Gatehouse,
-    app_id: &AppId,
-    school_id: &SchoolId,
-    mis_id: &MisId,
-    choice: SelectionChoice,
-    actor_name: &str,
-) -> Result<Option<SelectionWrites>> {
+pub async fn selection_writes(gatehouse: &Gatehouse, asked: &PersonChoice<'_>) -> Result<Option<SelectionWrites>> {
+    let PersonChoice { app_id, school_id, mis_id, choice, by } = *asked;
     if load_link(gatehouse, app_id, school_id).await?.is_none() {
         return Err(Error::NotFound("app"));
     }
@@ -535,7 +541,7 @@ pub async fn selection_writes(
         choice,
         seq,
         changed_at: now,
-        changed_by: actor_name.to_owned(),
+        changed_by: by.to_owned(),
     };
     let key = Key::Selection(app_id, school_id, person.resource, &person.id);
     let head_key = Key::SelectionHead(app_id, school_id);
@@ -567,19 +573,11 @@ pub async fn selection_writes(
 /// nothing; otherwise the selection takes the next selection number with
 /// the head, in one conditional transaction, so the app's next delta
 /// reports the person (as deleted when now hidden).
-pub async fn set_selection(
-    gatehouse: &Gatehouse,
-    app_id: &AppId,
-    school_id: &SchoolId,
-    mis_id: &MisId,
-    choice: SelectionChoice,
-    actor_name: &str,
-) -> Result<()> {
+pub async fn set_selection(gatehouse: &Gatehouse, asked: &PersonChoice<'_>) -> Result<()> {
+    let (app_id, school_id) = (asked.app_id, asked.school_id);
     // Two changes racing for the same number: the loser reads again.
     for _ in 0..5 {
-        let Some(SelectionWrites { mut writes, seq }) =
-            selection_writes(gatehouse, app_id, school_id, mis_id, choice, actor_name).await?
-        else {
+        let Some(SelectionWrites { mut writes, seq }) = selection_writes(gatehouse, asked).await? else {
             return Ok(());
         };
         let extra = json!({ "selection_seq": seq });

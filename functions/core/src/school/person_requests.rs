@@ -34,7 +34,7 @@ use crate::base::keys::{APP_PREFIX, Key, people_partition};
 use crate::base::ports::{Index, Item, Query, TransactWrite, query_all};
 use crate::base::refusal::Refusal;
 use crate::data::erased::{self, ErasedRecord};
-use crate::data::people::{self, PersonRecord, explain_person, gate, load_selections, named_ids};
+use crate::data::people::{self, PersonChoice, PersonRecord, explain_person, gate, load_selections, named_ids};
 use crate::data::{ingestion, shared};
 use crate::school::portal::require_admin;
 use crate::store::dashboard::SchoolAppEntry;
@@ -417,10 +417,14 @@ pub async fn exclude_everywhere(
                 continue;
             }
             let app_id = &school_app.entry.app_id;
-            let exclude = SelectionChoice::Exclude;
-            let Some(selection) =
-                people::selection_writes(gatehouse, app_id, school, mis_id, exclude, &session.display_name).await?
-            else {
+            let asked = PersonChoice {
+                app_id,
+                school_id: school,
+                mis_id,
+                choice: SelectionChoice::Exclude,
+                by: &session.display_name,
+            };
+            let Some(selection) = people::selection_writes(gatehouse, &asked).await? else {
                 continue;
             };
             let detail = format!("One {} record now never shared, by {by}", known.resource.as_str());

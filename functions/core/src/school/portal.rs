@@ -33,8 +33,8 @@ use crate::store::links::{Change, Effect, LoadedLink, commit, load_for_school};
 use crate::store::records::{AppRecord, SchoolLinkRecord, SchoolSessionRecord, SchoolUserRecord, Waiting, from_item};
 use crate::store::transitions::{self, Actor, Revocation};
 use crate::{
-    AppId, EmailAddress, Error, Gatehouse, MisId, Result, account::accounts, data::people, store::authorisation_log,
-    store::outbox, store::receipts,
+    AppId, EmailAddress, Error, Gatehouse, MisId, Result, account::accounts, data::people, data::people::PersonChoice,
+    store::authorisation_log, store::outbox, store::receipts,
 };
 
 /// A dashboard row as it holds on `today`: past its revocation date an app
@@ -533,9 +533,8 @@ pub async fn set_person_choice(
         let mut loaded = loaded;
         for attempt in 0..5 {
             let (app_id, school_id) = (&loaded.link.app_id, &loaded.link.school_id);
-            let by = &session.display_name;
-            let Some(selection) = people::selection_writes(gatehouse, app_id, school_id, mis_id, choice, by).await?
-            else {
+            let asked = PersonChoice { app_id, school_id, mis_id, choice, by: &session.display_name };
+            let Some(selection) = people::selection_writes(gatehouse, &asked).await? else {
                 break;
             };
             let mut change = Change::new(loaded.link.clone())
@@ -545,7 +544,7 @@ pub async fn set_person_choice(
             for write in selection.writes {
                 change = change.also(write);
             }
-            match commit(gatehouse, &loaded, change, by).await {
+            match commit(gatehouse, &loaded, change, &session.display_name).await {
                 Ok(_) => {
                     outbox::deliver(gatehouse).await?;
                     break;
