@@ -150,7 +150,9 @@ use axum::handler::Handler;
 use gatehouse_model::Op;
 
 use crate::AppState;
+// Declarations name the sign-in handlers per kind of account: `handle::<sign_in::School>`.
 use crate::extract::DocumentedHandler;
+use crate::session::sign_in;
 
 /// Is handed the handler of an operation by `with_handler`.
 pub(crate) trait HandlerVisitor {
@@ -161,133 +163,20 @@ pub(crate) trait HandlerVisitor {
         T: 'static;
 }
 
-/// The one map from operation to handler: the OpenAPI document reads the
-/// handler's arguments through it (`extract::Reads`), and the router can
-/// mount what it hands over, so both see the same handler.
-pub(crate) fn with_handler<V: HandlerVisitor>(op: Op, visitor: V) -> V::Output {
-    match op {
-        Op::Health => visitor.visit(health::handle),
-        Op::OpenApi => visitor.visit(openapi::handle),
-        Op::RequestMagicLink => visitor.visit(request_magic_link::handle::<crate::session::sign_in::Partner>),
-        Op::CreateSession => visitor.visit(create_session::handle::<crate::session::sign_in::Partner>),
-        Op::Logout => visitor.visit(logout::handle::<crate::session::sign_in::Partner>),
-        Op::GetMe => visitor.visit(get_me::handle),
-        Op::RequestSchoolMagicLink => visitor.visit(request_magic_link::handle::<crate::session::sign_in::School>),
-        Op::CreateSchoolSession => visitor.visit(create_session::handle::<crate::session::sign_in::School>),
-        Op::SchoolLogout => visitor.visit(logout::handle::<crate::session::sign_in::School>),
-        Op::GetSchoolMe => visitor.visit(get_school_me::handle),
-        Op::RequestOpsMagicLink => visitor.visit(request_magic_link::handle::<crate::session::sign_in::Ops>),
-        Op::CreateOpsSession => visitor.visit(create_session::handle::<crate::session::sign_in::Ops>),
-        Op::OpsLogout => visitor.visit(logout::handle::<crate::session::sign_in::Ops>),
-        Op::GetOpsMe => visitor.visit(get_ops_me::handle),
-        Op::IssueAgentKey => visitor.visit(issue_agent_key::handle),
-        Op::ListPartnerSchools => visitor.visit(list_partner_schools::handle),
-        Op::ExportPartnerSchools => visitor.visit(export_partner_schools::handle),
-        Op::GetPartnerSchool => visitor.visit(get_partner_school::handle),
-        Op::RevokeSchoolAccess => visitor.visit(revoke_school_access::handle),
-        Op::CancelRevocation => visitor.visit(cancel_revocation::handle),
-        Op::SetSchoolPriority => visitor.visit(set_school_priority::handle),
-        Op::CancelInvitation => visitor.visit(cancel_invitation::handle),
-        Op::ResendInvitation => visitor.visit(invite_again::handle::<invite_again::Resend>),
-        Op::ReinviteSchool => visitor.visit(invite_again::handle::<invite_again::Reinvite>),
-        Op::GetPermissionSet => visitor.visit(get_permission_set::handle),
-        Op::UpdatePermissionSet => visitor.visit(update_permission_set::handle),
-        Op::GetPartnerJob => visitor.visit(get_partner_job::handle),
-        Op::ListTeam => visitor.visit(list_team::handle),
-        Op::AddTeamMember => visitor.visit(add_team_member::handle),
-        Op::RemoveTeamMember => visitor.visit(remove_team_member::handle),
-        Op::OpenInvitation => visitor.visit(open_invitation::handle),
-        Op::ForwardInvitation => visitor.visit(forward_invitation::handle),
-        Op::AuthoriseInvitation => visitor.visit(authorise_invitation::handle),
-        Op::SearchDirectory => visitor.visit(search_directory::handle),
-        Op::InviteSchool => visitor.visit(invite_school::handle),
-        Op::ListAppKeys => visitor.visit(list_app_keys::handle),
-        Op::CreateAppKey => visitor.visit(create_app_key::handle),
-        Op::IssueOAuthToken => visitor.visit(issue_oauth_token::handle),
-        Op::RevokeAppKey => visitor.visit(revoke_app_key::handle),
-        Op::InviteSchoolByApi => visitor.visit(invite_school_by_api::handle),
-        Op::ListAppSchools => visitor.visit(list_app_schools::handle),
-        Op::GetSchoolStatus => visitor.visit(get_school_status::handle),
-        Op::ConfirmErasure => visitor.visit(confirm_erasure::handle),
-        Op::ListStudents => visitor.visit(list_students::handle),
-        Op::GetStudent => visitor.visit(get_student::handle),
-        Op::ListStaff => visitor.visit(list_staff::handle),
-        Op::ListContacts => visitor.visit(list_contacts::handle),
-        Op::ListGroups => visitor.visit(list_groups::handle),
-        Op::ExplainPerson => visitor.visit(explain_person::handle),
-        Op::ListOneRoster => visitor.visit(oneroster::list),
-        Op::GetOneRoster => visitor.visit(oneroster::get),
-        Op::ListOneRosterNested => visitor.visit(oneroster::nested),
-        Op::PushExtract => visitor.visit(push_extract::handle),
-        Op::GetAgentJob => visitor.visit(get_agent_job::handle),
-        Op::GetAgentStatus => visitor.visit(get_agent_status::handle),
-        Op::GetWebhook => visitor.visit(get_webhook::handle),
-        Op::SetWebhook => visitor.visit(set_webhook::handle),
-        Op::RotateWebhookSecret => visitor.visit(rotate_webhook_secret::handle),
-        Op::ListWebhookDeliveries => visitor.visit(list_webhook_deliveries::handle),
-        Op::RedeliverWebhook => visitor.visit(redeliver_webhook::handle),
-        Op::ListSchoolApps => visitor.visit(school_portal::list_apps),
-        Op::GetSchoolApp => visitor.visit(school_portal::get_app),
-        Op::UpdateSchoolAppSettings => visitor.visit(school_portal::update_settings),
-        Op::SchoolRevokeAccess => visitor.visit(school_portal::revoke),
-        Op::SchoolCancelRevocation => visitor.visit(school_portal::cancel_revocation),
-        Op::SchoolAuthoriseApp => visitor.visit(school_portal::authorise),
-        Op::SchoolDeclineRequest => visitor.visit(school_portal::decline),
-        Op::SearchSchoolPeople => visitor.visit(school_portal::search_people),
-        Op::SetPersonChoice => visitor.visit(school_portal::set_person_choice),
-        Op::SearchSchoolPersons => visitor.visit(person_requests::search),
-        Op::GetSchoolPerson => visitor.visit(person_requests::detail),
-        Op::ExportSchoolPerson => visitor.visit(person_requests::export),
-        Op::ExcludeSchoolPerson => visitor.visit(person_requests::exclude),
-        Op::EraseSchoolPerson => visitor.visit(person_requests::erase),
-        Op::DownloadSchoolReceipt => visitor.visit(school_portal::school_receipt),
-        Op::DownloadPartnerReceipt => visitor.visit(school_portal::partner_receipt),
-        Op::ListSchoolTeam => visitor.visit(school_portal::list_team),
-        Op::AddSchoolColleague => visitor.visit(school_portal::add_colleague),
-        Op::RemoveSchoolColleague => visitor.visit(school_portal::remove_colleague),
-        Op::GetSchoolOnboarding => visitor.visit(school_portal::get_onboarding),
-        Op::BookInstallSlot => visitor.visit(school_portal::book_slot),
-        Op::StartSelfInstall => visitor.visit(school_portal::self_install),
-        Op::ExplainSchoolPerson => visitor.visit(portal_data::explain_for_school),
-        Op::ExplainPartnerSchoolPerson => visitor.visit(portal_data::explain_for_partner),
-        Op::GetSchoolFeed => visitor.visit(portal_data::school_feed),
-        Op::GetSchoolHeldExtract => visitor.visit(portal_data::school_held),
-        Op::GetSchoolJob => visitor.visit(portal_data::school_job),
-        Op::GetOpsJob => visitor.visit(portal_data::ops_job),
-        Op::ReleaseSchoolHeldExtract => visitor.visit(portal_data::school_release),
-        Op::RejectSchoolHeldExtract => visitor.visit(portal_data::school_reject),
-        Op::GetOpsHeldExtract => visitor.visit(portal_data::ops_held),
-        Op::ReleaseOpsHeldExtract => visitor.visit(portal_data::ops_release),
-        Op::RejectOpsHeldExtract => visitor.visit(portal_data::ops_reject),
-        Op::ListPartnerCases => visitor.visit(cases::list),
-        Op::OpenCase => visitor.visit(cases::open),
-        Op::GetPartnerCase => visitor.visit(cases::get),
-        Op::CommentOnCase => visitor.visit(cases::comment),
-        Op::EscalateCase => visitor.visit(cases::escalate),
-        Op::ClosePartnerCase => visitor.visit(cases::close),
-        Op::ReopenCase => visitor.visit(cases::reopen),
-        Op::ListMisRetention => visitor.visit(ops_retention::list),
-        Op::ListPartners => visitor.visit(ops_partners::list),
-        Op::CreatePartner => visitor.visit(ops_partners::create),
-        Op::AuditAuthorisationLogs => visitor.visit(audit_authorisation_logs::handle),
-        Op::ImportDirectory => visitor.visit(ops_directory::import),
-        Op::SearchOpsDirectory => visitor.visit(ops_directory::search),
-        Op::UpdateDirectorySchool => visitor.visit(ops_directory::update),
-        Op::RequestInternationalSchool => visitor.visit(international_requests::submit),
-        Op::ListPartnerInternationalRequests => visitor.visit(international_requests::list_mine),
-        Op::ListInternationalRequests => visitor.visit(international_requests::queue),
-        Op::AcceptInternationalRequest => visitor.visit(international_requests::accept),
-        Op::DeclineInternationalRequest => visitor.visit(international_requests::decline),
-        Op::ListSupportQueue => visitor.visit(support_cases::queue),
-        Op::GetSupportCase => visitor.visit(support_cases::get),
-        Op::ReplyToCase => visitor.visit(support_cases::reply),
-        Op::CloseSupportCase => visitor.visit(support_cases::close),
-        Op::ReassignCase => visitor.visit(support_cases::reassign),
-        Op::ListInstallSlots => visitor.visit(ops_bookings::list_slots),
-        Op::OfferInstallSlots => visitor.visit(ops_bookings::offer_slots),
-        Op::ListInstallBookings => visitor.visit(ops_bookings::list_bookings),
-        Op::MarkInstalled => visitor.visit(ops_bookings::mark_installed),
-        Op::ListAuthorityVerifications => visitor.visit(authority_verifications::list),
-        Op::DecideAuthorityVerification => visitor.visit(authority_verifications::decide),
-    }
+/// Writes `with_handler`, the one map from operation to handler, from the
+/// handlers the operations' declarations name (`gatehouse_model::routes`):
+/// the OpenAPI document reads the handler's arguments through it
+/// (`extract::Reads`), and the router mounts what it hands over, so both see
+/// the same handler. A declaration naming a handler that does not exist, or
+/// one whose extractors are not documented, does not compile.
+macro_rules! handler_map {
+    ($($op:ident => $handler:path;)*) => {
+        pub(crate) fn with_handler<V: HandlerVisitor>(op: Op, visitor: V) -> V::Output {
+            match op {
+                $(Op::$op => visitor.visit($handler),)*
+            }
+        }
+    };
 }
+
+gatehouse_model::for_each_handler!(handler_map);
