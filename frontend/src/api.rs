@@ -34,8 +34,9 @@ pub use portal_data::*;
 /// Why a call failed, in terms a screen can act on.
 #[derive(Debug, Clone, PartialEq)]
 pub enum ApiError {
-    /// The API answered with an `application/problem+json` body.
-    Problem(Problem),
+    /// The API answered with an `application/problem+json` body (boxed: a
+    /// result carries its error inline, and a problem is several strings).
+    Problem(Box<Problem>),
     /// The request never got an answer: offline, or the server is down.
     Unreachable,
     /// Something answered, but not with what the API sends (a proxy's error page, say).
@@ -163,7 +164,7 @@ fn address<E: Endpoint>(path: &[(&str, &str)], query: String) -> String {
 /// rule, from `model`), so the page shows it the same way.
 pub fn refused_here(invalid: InvalidValue) -> ApiError {
     let code = ProblemCode::Invalid;
-    ApiError::Problem(Problem {
+    ApiError::Problem(Box::new(Problem {
         problem_type: format!("/problems/{}", code.as_str()),
         title: code.title().to_owned(),
         status: code.status(),
@@ -171,7 +172,7 @@ pub fn refused_here(invalid: InvalidValue) -> ApiError {
         code: code.as_str().to_owned(),
         field: Some(invalid.field.to_owned()),
         request_id: None,
-    })
+    }))
 }
 
 /// `POST` the address; the answer is the same whether or not it has an account.
@@ -383,7 +384,7 @@ async fn send(request: Result<Request, gloo_net::Error>) -> Result<Answer, ApiEr
     let status = response.status();
     if !response.ok() {
         return Err(match response.json::<Problem>().await {
-            Ok(problem) => ApiError::Problem(problem),
+            Ok(problem) => ApiError::Problem(Box::new(problem)),
             Err(_) => ApiError::Unexpected { status },
         });
     }
@@ -415,15 +416,15 @@ mod tests {
 
     #[test]
     fn a_problem_reads_as_its_detail() {
-        let error = ApiError::Problem(problem(410, "This link has expired."));
+        let error = ApiError::Problem(Box::new(problem(410, "This link has expired.")));
         assert_eq!(error.to_string(), "This link has expired.");
         assert_eq!(error.request_id(), Some("req-1"));
     }
 
     #[test]
     fn only_a_401_problem_sends_the_user_to_sign_in() {
-        assert!(ApiError::Problem(problem(401, "Sign in")).requires_sign_in());
-        assert!(!ApiError::Problem(problem(403, "No")).requires_sign_in());
+        assert!(ApiError::Problem(Box::new(problem(401, "Sign in"))).requires_sign_in());
+        assert!(!ApiError::Problem(Box::new(problem(403, "No"))).requires_sign_in());
         assert!(!ApiError::Unexpected { status: 401 }.requires_sign_in());
     }
 

@@ -28,7 +28,7 @@ where
 
 /// A failed job's problem, as the API would have answered it.
 pub(super) fn job_failed(problem: JobProblem) -> ApiError {
-    ApiError::Problem(Problem {
+    ApiError::Problem(Box::new(Problem {
         problem_type: format!("/problems/{}", problem.code),
         title: "The work was not done".to_owned(),
         status: 409,
@@ -36,7 +36,7 @@ pub(super) fn job_failed(problem: JobProblem) -> ApiError {
         code: problem.code,
         field: None,
         request_id: None,
-    })
+    }))
 }
 
 /// Waits `ms` milliseconds (the browser's timer).

@@ -67,7 +67,7 @@ mod tests {
     use gatehouse_model::Problem;
 
     fn problem_on(field: Option<&str>) -> Option<ApiError> {
-        Some(ApiError::Problem(Problem {
+        Some(ApiError::Problem(Box::new(Problem {
             problem_type: "/problems/invalid".to_owned(),
             title: "Invalid".to_owned(),
             status: 422,
@@ -75,7 +75,7 @@ mod tests {
             code: "invalid".to_owned(),
             field: field.map(str::to_owned),
             request_id: None,
-        }))
+        })))
     }
 
     #[test]

@@ -295,7 +295,7 @@ mod tests {
     use gatehouse_model::Problem;
 
     fn api_problem(field: &str) -> ApiError {
-        ApiError::Problem(Problem {
+        ApiError::Problem(Box::new(Problem {
             problem_type: "/problems/invalid".to_owned(),
             title: "Invalid input".to_owned(),
             status: 400,
@@ -303,7 +303,7 @@ mod tests {
             code: "invalid".to_owned(),
             field: Some(field.to_owned()),
             request_id: None,
-        })
+        }))
     }
 
     #[test]

@@ -99,8 +99,9 @@ fn person(name: &str, role: Option<&str>) -> String {
 /// How the page ended up, once the wizard is done with the link.
 #[derive(Debug, Clone, PartialEq)]
 enum Done {
-    /// Authorised just now: the summary carries the receipt.
-    Authorised(InvitationSummary),
+    /// Authorised just now: the summary carries the receipt (boxed: it is
+    /// by far the largest way to end).
+    Authorised(Box<InvitationSummary>),
     /// Forwarded to someone else; this link no longer works.
     Forwarded(ContactInput),
     /// The link died while the wizard was open (replaced, or expired).
@@ -152,9 +153,9 @@ fn OpenInvitation(token: String) -> impl IntoView {
     let done = RwSignal::new(None::<Done>);
     move || match (done.get(), opened.get()) {
         (Some(Done::Authorised(summary)), _) if waits(summary.state) => {
-            view! { <WaitingPage summary fresh=true /> }.into_any()
+            view! { <WaitingPage summary=*summary fresh=true /> }.into_any()
         }
-        (Some(Done::Authorised(summary)), _) => view! { <ReceiptPage summary fresh=true /> }.into_any(),
+        (Some(Done::Authorised(summary)), _) => view! { <ReceiptPage summary=*summary fresh=true /> }.into_any(),
         (Some(Done::Forwarded(to)), _) => view! { <Forwarded to /> }.into_any(),
         (Some(Done::Expired), _) => view! { <Expired /> }.into_any(),
         (Some(Done::Superseded(error)), _) => view! { <Superseded error /> }.into_any(),
@@ -232,9 +233,9 @@ fn Wizard(summary: InvitationSummary, token: StoredValue<String>, done: RwSignal
                     let to = request.to.clone();
                     api::call::<endpoint::ForwardInvitation>(&[], &NoQuery, &request).await.map(|_| Done::Forwarded(to))
                 }
-                Call::Authorise(request) => {
-                    api::call::<endpoint::AuthoriseInvitation>(&[], &NoQuery, &request).await.map(Done::Authorised)
-                }
+                Call::Authorise(request) => api::call::<endpoint::AuthoriseInvitation>(&[], &NoQuery, &request)
+                    .await
+                    .map(|summary| Done::Authorised(Box::new(summary))),
             }
         }
     });
@@ -424,7 +425,7 @@ mod tests {
     use super::*;
 
     fn invalid(field: &str) -> ApiError {
-        ApiError::Problem(Problem {
+        ApiError::Problem(Box::new(Problem {
             problem_type: "/problems/invalid".to_owned(),
             title: "Invalid input".to_owned(),
             status: 400,
@@ -432,7 +433,7 @@ mod tests {
             code: "invalid".to_owned(),
             field: Some(field.to_owned()),
             request_id: None,
-        })
+        }))
     }
 
     #[test]

@@ -121,7 +121,7 @@ mod tests {
     use gatehouse_model::Problem;
 
     fn problem(status: u16, code: &str, field: Option<&str>) -> ApiError {
-        ApiError::Problem(Problem {
+        ApiError::Problem(Box::new(Problem {
             problem_type: format!("/problems/{code}"),
             title: "Problem".to_owned(),
             status,
@@ -129,7 +129,7 @@ mod tests {
             code: code.to_owned(),
             field: field.map(str::to_owned),
             request_id: None,
-        })
+        }))
     }
 
     #[test]
