@@ -125,16 +125,19 @@ impl Route {
 /// ```text
 /// Name: Method "path", "snake_name", Audience,
 ///     "summary",
-///     [body Type,] [query Type,] [refuses [Code, ...],] [status 202,]
+///     handler path::in::api::ops,
+///     [body Type,] [query Type,] [refuses [gated] [Code, ...],] [status 202,]
 ///     answers Type: "what a success carries"[, idempotent];
 /// ```
 ///
 /// and makes from that list `Op`, `ROUTES`, a marker type per operation in
-/// `endpoint` implementing `Endpoint`, and `with_endpoint`. Body and query
-/// default to `NoBody` and `NoQuery`; `refuses` lists the operation's own
-/// problem codes (`ProblemCode`): the audience's and the handler's
-/// extractors' are added to them; `status` defaults to 200; `idempotent`
-/// marks an operation that takes an `Idempotency-Key`.
+/// `endpoint` implementing `Endpoint`, `with_endpoint`, and
+/// `for_each_handler!`, from which the API writes its map from operation to
+/// handler. Body and query default to `NoBody` and `NoQuery`; `refuses`
+/// lists the operation's own problem codes (`ProblemCode`): the audience's
+/// and the handler's extractors' are added to them, and `gated` adds those
+/// of the school's link gate; `status` defaults to 200; `idempotent` marks
+/// an operation that takes an `Idempotency-Key`.
 macro_rules! operations {
     (@or $given:ty; $default:ty) => { $given };
     (@or ; $default:ty) => { $default };

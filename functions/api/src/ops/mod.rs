@@ -150,8 +150,8 @@ use axum::handler::Handler;
 use gatehouse_model::Op;
 
 use crate::AppState;
-// Declarations name the sign-in handlers per kind of account: `handle::<sign_in::School>`.
 use crate::extract::DocumentedHandler;
+// Declarations name the sign-in handlers per kind of account: `handle::<sign_in::School>`.
 use crate::session::sign_in;
 
 /// Is handed the handler of an operation by `with_handler`.
