@@ -124,7 +124,7 @@ impl DeliveryRecord {
     fn item(&self, app: &AppId, version: u64) -> Item {
         let key = Key::WebhookDelivery { app, event: &self.event_id, endpoint: &self.endpoint_id };
         let expires = self.event_time.max(self.last_attempt_at) + Duration::days(KEEP_DELIVERIES_DAYS);
-        Item { expires_at: Some(expires.timestamp()), ..plain_item(&key, self, version) }
+        plain_item(&key, self, version).expiring(expires)
     }
 
     fn summary(&self) -> WebhookDelivery {

@@ -17,7 +17,7 @@ use serde_json::json;
 
 use crate::base::calendar::uk_date;
 use crate::base::keys::Key;
-use crate::base::ports::{Condition, Item, TransactWrite};
+use crate::base::ports::{Condition, TransactWrite};
 use crate::partner::invitations::{self, LiveInvitation};
 use crate::registry::authority::{self, Authority};
 use crate::store::domain_events::EventKind;
@@ -223,7 +223,7 @@ fn labels(scopes: &ScopeSet) -> String {
 fn used_invitation(live: &LiveInvitation, used: InvitationRecord) -> TransactWrite {
     let key = Key::Invitation(&live.hash);
     TransactWrite::Put {
-        item: Item { expires_at: Some(live.expires_at.timestamp()), ..plain_item(&key, &used, live.version + 1) },
+        item: plain_item(&key, &used, live.version + 1).expiring(live.expires_at),
         condition: Condition::VersionIs(live.version),
     }
 }

@@ -33,8 +33,12 @@ use crate::store::links::{Change, Effect, LoadedLink, commit, load_for_school};
 use crate::store::records::{AppRecord, SchoolLinkRecord, SchoolSessionRecord, SchoolUserRecord, Waiting, from_item};
 use crate::store::transitions::{self, Actor, Revocation};
 use crate::{
-    AppId, EmailAddress, Error, Gatehouse, MisId, Result, account::accounts, data::people, data::people::PersonChoice,
-    store::authorisation_log, store::outbox, store::receipts,
+    AppId, EmailAddress, Error, Gatehouse, MisId, Result,
+    account::accounts,
+    data::people::{self, PersonChoice},
+    store::authorisation_log,
+    store::outbox,
+    store::receipts,
 };
 
 /// A dashboard row as it holds on `today`: past its revocation date an app

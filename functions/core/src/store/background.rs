@@ -119,7 +119,7 @@ impl JobRecord {
 
     fn item(&self, version: u64) -> Item {
         let key = Key::Job(&self.id);
-        Item { expires_at: Some((self.created_at + JOB_LIFETIME).timestamp()), ..plain_item(&key, self, version) }
+        plain_item(&key, self, version).expiring(self.created_at + JOB_LIFETIME)
     }
 }
 
@@ -168,7 +168,7 @@ where
         }
         None => format!("j{}", &Token::generate()?.hash().as_str()[..31]),
     };
-    let expires_at = Some((now + JOB_LIFETIME).timestamp());
+    let expires_at = now + JOB_LIFETIME;
     let parts = match new.payload {
         Some(payload) => {
             let parts = split(payload, PART_BYTES);
@@ -177,7 +177,7 @@ where
                 .enumerate()
                 .map(|(n, part)| {
                     let key = Key::JobPart(&id, n as u32);
-                    Item { expires_at, ..plain_item(&key, &json!({ "part": part }), 1) }
+                    plain_item(&key, &json!({ "part": part }), 1).expiring(expires_at)
                 })
                 .collect();
             // Unconditional and named by the job: a retry writes the same.

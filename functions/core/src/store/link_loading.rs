@@ -43,7 +43,7 @@ pub fn link_writes(
 ) -> [TransactWrite; 2] {
     let at = now.to_rfc3339_opts(SecondsFormat::Micros, true);
     let key = Key::ViewChange { app: &link.app_id, at: &at, school: &link.school_id, version };
-    let change = Item { expires_at: Some((now + VIEW_CHANGE_LIFETIME).timestamp()), ..plain_item(&key, link, version) };
+    let change = plain_item(&key, link, version).expiring(now + VIEW_CHANGE_LIFETIME);
     [
         TransactWrite::Put { item: link_item(link, version), condition },
         TransactWrite::Put { item: change, condition: Condition::Always },

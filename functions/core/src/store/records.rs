@@ -492,7 +492,7 @@ pub fn plain_item<T: Serialize>(key: &Key<'_>, record: &T, version: u64) -> Item
 /// A new item that dies at `expires_at` (DynamoDB's TTL, and every reader's
 /// check): tokens, sessions and the like.
 pub fn expiring_item<T: Serialize>(key: &Key<'_>, record: &T, expires_at: DateTime<Utc>) -> Item {
-    Item { expires_at: Some(expires_at.timestamp()), ..plain_item(key, record, 1) }
+    plain_item(key, record, 1).expiring(expires_at)
 }
 
 /// The entity's fields as item attributes.

@@ -26,6 +26,12 @@ pub struct Item {
 }
 
 impl Item {
+    /// The same item, dying at `at`: DynamoDB's TTL removes it, and every
+    /// reader checks it.
+    pub fn expiring(self, at: chrono::DateTime<chrono::Utc>) -> Item {
+        Item { expires_at: Some(at.timestamp()), ..self }
+    }
+
     pub fn is_expired_at(&self, epoch_seconds: i64) -> bool {
         self.expires_at.is_some_and(|at| at <= epoch_seconds)
     }
